@@ -1,0 +1,162 @@
+// The one place that reads the environment (DESIGN.md §6). Everything else receives a Config.
+import path from 'node:path';
+
+export const LOCALES = ['zh-CN', 'ko', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  baseUrl: string;
+  /** SMTP connection URL; when empty, mail is written as .eml files to DATA_DIR/outbox. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** Passed to Fastify's trustProxy: false, true, a hop count or a list of addresses. */
+  trustProxy: boolean | number | string;
+  production: boolean;
+  defaultLocale: Locale;
+  /** 'auto' seeds demo content when the database is empty; 'off' never does. */
+  demoData: 'auto' | 'off';
+  /** Base64 32-byte master key given by the operator; when null a key file in DATA_DIR is used. */
+  masterKey: Buffer | null;
+  logLevel: string;
+  minFreeDiskMb: number;
+  upload: { maxFileBytes: number; maxFiles: number; maxReportBytes: number };
+  /** Wrong query codes allowed per client address per window (in memory only). */
+  trackAttemptsPerWindow: number;
+  /** Idle minutes after which a reporter's tracking session ends. */
+  trackIdleMinutes: number;
+  /** Idle minutes after which a staff session ends. */
+  staffIdleMinutes: number;
+  /** Whether a new sign-in ends the same account's other sessions. */
+  singleStaffSession: boolean;
+  /** Interval of the deadline scheduler in seconds; 0 disables it (tests run it by hand). */
+  schedulerSeconds: number;
+  /** Raise every per-address rate limit by this factor (benchmarks from a single client). */
+  rateLimitFactor: number;
+  /** Footer identification of a Chinese government site (issue 8). */
+  site: { sponsor: string; organizer: string; siteCode: string; icp: string; policeFiling: string; contact: string };
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function text(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  return raw === undefined ? fallback : raw.trim();
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, fallback: string | null, protocols: string[]): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL, got "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function trustProxy(env: Env): boolean | number | string {
+  const raw = env.TRUST_PROXY;
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  // A comma-separated list of addresses or CIDR ranges, as Fastify accepts it.
+  if (/^[0-9a-fA-F:.,/\s]+$/.test(raw)) return raw;
+  throw new ConfigError('TRUST_PROXY', `must be true, false, a hop count or a list of addresses, got "${raw}"`);
+}
+
+function masterKey(env: Env): Buffer | null {
+  const raw = env.SUNSHINE_MASTER_KEY;
+  if (raw === undefined || raw === '') return null;
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32) throw new ConfigError('SUNSHINE_MASTER_KEY', 'must be 32 bytes in base64 (openssl rand -base64 32)');
+  return key;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 3000, 1, 65535);
+  const host = env.HOST && env.HOST.trim() !== '' ? env.HOST.trim() : '127.0.0.1';
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  const mb = 1024 * 1024;
+  return {
+    port,
+    host,
+    dataDir: path.resolve(env.DATA_DIR && env.DATA_DIR !== '' ? env.DATA_DIR : 'data'),
+    baseUrl: url(env, 'BASE_URL', `http://${shownHost}:${port}`, ['http:', 'https:'])!,
+    smtpUrl: url(env, 'SMTP_URL', null, ['smtp:', 'smtps:']),
+    mailFrom: env.SUNSHINE_MAIL_FROM && env.SUNSHINE_MAIL_FROM !== '' ? env.SUNSHINE_MAIL_FROM : 'Sunshine <no-reply@sunshine.invalid>',
+    trustProxy: trustProxy(env),
+    production: oneOf(env, 'NODE_ENV', ['production', 'development', 'test'], 'development') === 'production',
+    defaultLocale: oneOf(env, 'SUNSHINE_DEFAULT_LOCALE', LOCALES, 'zh-CN'),
+    demoData: oneOf(env, 'SUNSHINE_DEMO_DATA', ['auto', 'off'] as const, 'auto'),
+    masterKey: masterKey(env),
+    logLevel: oneOf(env, 'SUNSHINE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const, 'info'),
+    minFreeDiskMb: integer(env, 'SUNSHINE_MIN_FREE_DISK_MB', 200, 0, 1_000_000),
+    upload: {
+      maxFileBytes: integer(env, 'SUNSHINE_MAX_FILE_MB', 20, 1, 1024) * mb,
+      maxFiles: integer(env, 'SUNSHINE_MAX_FILES', 10, 1, 50),
+      maxReportBytes: integer(env, 'SUNSHINE_MAX_REPORT_MB', 50, 1, 4096) * mb,
+    },
+    trackAttemptsPerWindow: integer(env, 'SUNSHINE_TRACK_ATTEMPTS', 10, 1, 100_000),
+    trackIdleMinutes: integer(env, 'SUNSHINE_TRACK_IDLE_MINUTES', 15, 1, 240),
+    staffIdleMinutes: integer(env, 'SUNSHINE_STAFF_IDLE_MINUTES', 30, 1, 1440),
+    singleStaffSession: bool(env, 'SUNSHINE_SINGLE_SESSION', true),
+    schedulerSeconds: integer(env, 'SUNSHINE_SCHEDULER_SECONDS', 300, 0, 86_400),
+    rateLimitFactor: integer(env, 'SUNSHINE_RATE_LIMIT_FACTOR', 1, 1, 1_000_000),
+    site: {
+      sponsor: text(env, 'SUNSHINE_SITE_SPONSOR', '吉林省民政厅'),
+      organizer: text(env, 'SUNSHINE_SITE_ORGANIZER', '吉林省民政厅社会救助处'),
+      siteCode: text(env, 'SUNSHINE_SITE_CODE', ''),
+      icp: text(env, 'SUNSHINE_SITE_ICP', ''),
+      policeFiling: text(env, 'SUNSHINE_SITE_POLICE_FILING', ''),
+      contact: text(env, 'SUNSHINE_SITE_CONTACT', ''),
+    },
+  };
+}
+
+/** A config for tests and tools: defaults plus overrides, never the process environment. */
+export function testConfig(overrides: Partial<Config> & { dataDir: string }): Config {
+  return { ...loadConfig({ SUNSHINE_LOG_LEVEL: 'silent', SUNSHINE_DEMO_DATA: 'off', SUNSHINE_SCHEDULER_SECONDS: '0' }), ...overrides };
+}

@@ -1,0 +1,55 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { regionAncestors, regions } from './tables.js';
+import type { RegionRow } from './load.js';
+
+export type Region = typeof regions.$inferSelect;
+
+export async function countRegions(db: Db): Promise<number> {
+  return db.select({ n: sql<number>`count(*)` }).from(regions).get()!.n;
+}
+
+export async function insertRegions(db: Db, rows: RegionRow[], pairs: { regionCode: string; ancestorCode: string; depth: number }[]): Promise<void> {
+  db.transaction((tx) => {
+    for (let i = 0; i < rows.length; i += 500) tx.insert(regions).values(rows.slice(i, i + 500)).run();
+    for (let i = 0; i < pairs.length; i += 500) tx.insert(regionAncestors).values(pairs.slice(i, i + 500)).run();
+  });
+}
+
+export async function findRegion(db: Db, code: string): Promise<Region | undefined> {
+  return db.select().from(regions).where(eq(regions.code, code)).get();
+}
+
+export async function childrenOf(db: Db, parentCode: string): Promise<Region[]> {
+  return db.select().from(regions).where(eq(regions.parentCode, parentCode)).orderBy(asc(regions.code)).all();
+}
+
+export async function regionsAtLevel(db: Db, level: string): Promise<Region[]> {
+  return db.select().from(regions).where(eq(regions.level, level)).orderBy(asc(regions.code)).all();
+}
+
+/** The chain from the province down to the region itself. */
+export async function ancestorsOf(db: Db, code: string): Promise<Region[]> {
+  return db
+    .select({ region: regions })
+    .from(regionAncestors)
+    .innerJoin(regions, eq(regions.code, regionAncestors.ancestorCode))
+    .where(eq(regionAncestors.regionCode, code))
+    .orderBy(sql`${regionAncestors.depth} desc`)
+    .all()
+    .map((r) => r.region);
+}
+
+export async function isWithin(db: Db, code: string, ancestorCode: string): Promise<boolean> {
+  const row = db
+    .select({ d: regionAncestors.depth })
+    .from(regionAncestors)
+    .where(and(eq(regionAncestors.regionCode, code), eq(regionAncestors.ancestorCode, ancestorCode)))
+    .get();
+  return row !== undefined;
+}
+
+export async function findRegions(db: Db, codes: string[]): Promise<Region[]> {
+  if (codes.length === 0) return [];
+  return db.select().from(regions).where(inArray(regions.code, codes)).all();
+}

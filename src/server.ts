@@ -1,0 +1,35 @@
+// Starts Sunshine: validates the configuration, builds the app, seeds demo data on an empty
+// database (unless SUNSHINE_DEMO_DATA=off) and listens.
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { buildApp } from './app.js';
+import { seedDemoIfEmpty } from './demo/index.js';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const app = await buildApp(config);
+  if (config.demoData === 'auto') {
+    const printed = await seedDemoIfEmpty(app);
+    if (printed) console.log(printed);
+  }
+  await app.listen({ port: config.port, host: config.host });
+  console.log(`Sunshine is serving ${config.baseUrl}/ (data in ${config.dataDir})`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      app.close().then(() => process.exit(0), () => process.exit(1));
+    });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

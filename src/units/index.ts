@@ -1,0 +1,4 @@
+export { installUnits, civilAffairsUnitOf } from './service.js';
+export { findUnit, findUnitByKey, unitOfKind, supervisedUnitIds, supervisorChain, listUnits, type Unit } from './repository.js';
+export { STATIONED_GROUP_KEY, type UnitKind, type Department } from './seed.js';
+export { units } from './tables.js';

@@ -1,0 +1,65 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { units } from './tables.js';
+import type { UnitSeed } from './seed.js';
+
+export type Unit = typeof units.$inferSelect;
+
+export async function countUnits(db: Db): Promise<number> {
+  return db.select({ n: sql<number>`count(*)` }).from(units).get()!.n;
+}
+
+/** Inserts seeds in order, resolving each supervisor key to the id inserted before it. */
+export async function insertUnitSeeds(db: Db, seeds: UnitSeed[]): Promise<void> {
+  db.transaction((tx) => {
+    const ids = new Map<string, number>();
+    for (const s of seeds) {
+      const supervisorId = s.supervisorKey ? ids.get(s.supervisorKey) : null;
+      if (s.supervisorKey && supervisorId === undefined) throw new Error(`unit ${s.key}: supervisor ${s.supervisorKey} not seeded before it`);
+      const row = tx
+        .insert(units)
+        .values({ key: s.key, kind: s.kind, department: s.department, regionCode: s.regionCode, name: s.name, supervisorId, email: s.email })
+        .returning({ id: units.id })
+        .get();
+      ids.set(s.key, row.id);
+    }
+  });
+}
+
+export async function findUnit(db: Db, id: number): Promise<Unit | undefined> {
+  return db.select().from(units).where(eq(units.id, id)).get();
+}
+
+export async function findUnitByKey(db: Db, key: string): Promise<Unit | undefined> {
+  return db.select().from(units).where(eq(units.key, key)).get();
+}
+
+export async function unitOfKind(db: Db, kind: string, regionCode: string): Promise<Unit | undefined> {
+  return db.select().from(units).where(and(eq(units.kind, kind), eq(units.regionCode, regionCode))).get();
+}
+
+/** The unit itself and every unit it supervises, directly or indirectly (follows supervisor links). */
+export async function supervisedUnitIds(db: Db, unitId: number): Promise<number[]> {
+  const rows = db.all<{ id: number }>(sql`
+    WITH RECURSIVE tree(id) AS (
+      SELECT ${unitId}
+      UNION SELECT u.id FROM units u JOIN tree ON u.supervisor_id = tree.id
+    ) SELECT id FROM tree`);
+  return rows.map((r) => r.id);
+}
+
+/** The chain of supervising units above a unit, nearest first. */
+export async function supervisorChain(db: Db, unitId: number): Promise<Unit[]> {
+  const chain: Unit[] = [];
+  let current = await findUnit(db, unitId);
+  while (current?.supervisorId) {
+    current = await findUnit(db, current.supervisorId);
+    if (current) chain.push(current);
+  }
+  return chain;
+}
+
+export async function listUnits(db: Db, kind?: string): Promise<Unit[]> {
+  const q = db.select().from(units);
+  return (kind ? q.where(eq(units.kind, kind)) : q).orderBy(units.id).all();
+}

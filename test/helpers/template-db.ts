@@ -1,0 +1,35 @@
+// A database with migrations and reference data applied, built once and copied for each test
+// (loading 13,000 regions per test would dominate the suite's time).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { applyMigrations, MIGRATIONS_DIR, openDatabase } from '../../src/db/connection.js';
+import { installRegions } from '../../src/regions/index.js';
+import { installUnits } from '../../src/units/index.js';
+
+function fingerprint(): string {
+  const hash = crypto.createHash('sha256');
+  for (const dir of [MIGRATIONS_DIR, path.join(MIGRATIONS_DIR, 'meta'), path.resolve('data-source'), path.resolve('src/regions'), path.resolve('src/units')]) {
+    for (const file of fs.readdirSync(dir).sort()) {
+      const full = path.join(dir, file);
+      if (fs.statSync(full).isFile()) hash.update(file).update(fs.readFileSync(full));
+    }
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+export async function buildTemplateDb(): Promise<string> {
+  const file = path.join(os.tmpdir(), `sunshine-template-${fingerprint()}.db`);
+  if (fs.existsSync(file)) return file;
+  const building = `${file}.${process.pid}.building`;
+  const db = openDatabase(building);
+  applyMigrations(db);
+  await installRegions(db);
+  await installUnits(db);
+  db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  db.$client.pragma('journal_mode = DELETE');
+  db.$client.close();
+  fs.renameSync(building, file);
+  return file;
+}
