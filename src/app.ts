@@ -1,6 +1,7 @@
 // Builds the Fastify application from a validated Config; never listens (src/server.ts does).
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
@@ -10,6 +11,12 @@ import securityPlugin from './plugins/security.js';
 import preferencesPlugin from './plugins/preferences.js';
 import viewsPlugin from './plugins/views.js';
 import errorsPlugin from './plugins/errors.js';
+import sessionPlugin from './plugins/session.js';
+import mailPlugin from './plugins/mail.js';
+import { allStoredNames, storageDirs, sweepStorage } from './evidence/index.js';
+import { reportRoutes } from './reports/index.js';
+import { hotlineRoutes } from './hotlines/routes.js';
+import type { Deps } from './shared/deps.js';
 import preferenceRoutes from './preferences/routes.js';
 import healthRoutes from './health/routes.js';
 import homeRoutes from './home/routes.js';
@@ -46,20 +53,35 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(dbPlugin, { config });
   await app.register(securityPlugin);
   await app.register(formbody);
+  await app.register(multipart, { limits: { fileSize: config.upload.maxFileBytes, files: config.upload.maxFiles, fields: 60 }, throwFileSizeLimit: false });
+  await app.register(sessionPlugin);
+  await app.register(mailPlugin, { config });
   await app.register(preferencesPlugin, { config });
   await app.register(viewsPlugin, { config });
   await app.register(errorsPlugin);
   app.addPageContext(() => ({ site: config.site }));
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', maxAge: config.production ? '1d' : 0 });
 
+  // Nothing is in flight at start: leftover temporary files and unreferenced stored files are
+  // remains of submissions that died before their commit.
+  const dirs = storageDirs(config.dataDir);
+  const storedNames = allStoredNames(app.db);
+  const swept = sweepStorage(dirs, (name) => storedNames.has(name));
+  if (swept.temp + swept.orphans > 0) app.log.warn(swept, 'removed leftover upload files');
+  const deps: Deps = { db: app.db, keys: app.keys, dirs, mailer: app.mailer, config };
+  app.decorate('deps', deps);
+
   await app.register(preferenceRoutes, { config });
   await app.register(healthRoutes, { config });
   await app.register(homeRoutes);
+  await app.register(reportRoutes, { deps });
+  await app.register(hotlineRoutes, { deps });
   return app;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
+    deps: Deps;
   }
 }

@@ -1,3 +1,9 @@
 // Every table of every feature, for drizzle-kit and for the typed database handle.
 export * from '../regions/tables.js';
 export * from '../units/tables.js';
+export * from '../audit/tables.js';
+export * from '../sessions/tables.js';
+export * from '../evidence/tables.js';
+export * from '../reports/tables.js';
+export * from '../calendar/tables.js';
+export * from '../hotlines/tables.js';

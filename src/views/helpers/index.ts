@@ -1,7 +1,8 @@
 // Every Handlebars helper, one per file (DESIGN.md §6). Add a file, then list it here.
+import concat from './concat.js';
 import date from './date.js';
 import datetime from './datetime.js';
 import eq from './eq.js';
 import t from './t.js';
 
-export const helpers: Record<string, (...args: never[]) => unknown> = { t, eq, date, datetime };
+export const helpers: Record<string, (...args: never[]) => unknown> = { t, eq, concat, date, datetime };

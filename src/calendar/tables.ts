@@ -1,0 +1,18 @@
+import { sqliteTable, text, integer } from 'drizzle-orm/sqlite-core';
+
+/** Operator-entered holidays and make-up workdays; they win over the chinese-days package. */
+export const holidayOverrides = sqliteTable('holiday_overrides', {
+  date: text('date').primaryKey(),
+  /** holiday | workday */
+  kind: text('kind').notNull(),
+  note: text('note'),
+  updatedBy: integer('updated_by'),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Years whose holidays the operator has entered completely (beyond the package's data). */
+export const calendarYears = sqliteTable('calendar_years', {
+  year: integer('year').primaryKey(),
+  updatedBy: integer('updated_by'),
+  updatedAt: integer('updated_at').notNull(),
+});

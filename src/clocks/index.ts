@@ -1,0 +1,20 @@
+// Legal clocks: the working-day calendar, the deadlines of the law, and where a clock stands.
+// Pure: no database, no environment; the caller passes the override table and the rule overrides.
+export { createCalendar, type Calendar, type DayInfo, type Flagged, type HolidayOverride } from './calendar.js';
+export { addDays, daysBetween, toCstDate, todayInChina, type DateInput, type IsoDate } from './dates.js';
+export { packageYears } from './holiday-data.js';
+export {
+  computeDeadline,
+  DEFAULT_RULES,
+  parseRuleOverrides,
+  RULE_IDS,
+  ruleTable,
+  type ClockRule,
+  type Deadline,
+  type PeriodUnit,
+  type RuleId,
+  type RuleOverrides,
+  type RuleTable,
+  type Stretch,
+} from './rules.js';
+export { clockDue, clockState, clockStatus, type Clock, type ClockDue, type ClockState, type ClockStateOptions, type Pause } from './state.js';

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import type { Executor } from '../db/executor.js';
+import { seal, unseal } from '../shared/crypto.js';
+import * as repo from './repository.js';
+import { encryptIntoStore, removeStored, type StorageDirs, type StoredFile } from './storage.js';
+import type { CleanFile } from './upload.js';
+
+export interface EncryptedUpload {
+  file: CleanFile;
+  stored: StoredFile;
+}
+
+/** Moves cleaned temp files into the encrypted store (before the database transaction that links them). */
+export async function encryptUploads(dirs: StorageDirs, fileKey: Buffer, files: CleanFile[]): Promise<EncryptedUpload[]> {
+  const done: EncryptedUpload[] = [];
+  try {
+    for (const file of files) {
+      done.push({ file, stored: await encryptIntoStore(dirs, fileKey, file.path) });
+      fs.rmSync(file.path, { force: true });
+    }
+  } catch (err) {
+    await forgetUploads(dirs, done);
+    throw err;
+  }
+  return done;
+}
+
+/** Undo of encryptUploads when the transaction that would link them did not commit. */
+export async function forgetUploads(dirs: StorageDirs, uploads: EncryptedUpload[]): Promise<void> {
+  for (const u of uploads) await removeStored(dirs, u.stored.storedName);
+}
+
+export function linkUploads(
+  db: Executor,
+  identityKey: Buffer,
+  uploads: EncryptedUpload[],
+  owner: { type: string; id: number },
+  uploader: { type: 'reporter' | 'staff'; id?: number | null },
+  now: number,
+): void {
+  repo.insertEvidence(
+    db,
+    uploads.map((u) => ({
+      storedName: u.stored.storedName,
+      ownerType: owner.type,
+      ownerId: owner.id,
+      uploadedBy: uploader.type,
+      uploadedById: uploader.id ?? null,
+      mime: u.file.sniff.mime,
+      ext: u.file.sniff.ext,
+      kind: u.file.sniff.kind,
+      size: u.stored.size,
+      sha256: u.stored.sha256,
+      cleaned: u.file.cleaned,
+      nameSealed: seal(identityKey, u.file.originalName, `file:${u.stored.storedName}`),
+      createdAt: now,
+    })),
+  );
+}
+
+export function originalName(identityKey: Buffer, file: repo.EvidenceFile): string {
+  return unseal(identityKey, file.nameSealed, `file:${file.storedName}`).toString('utf8');
+}

@@ -1,0 +1,39 @@
+import fp from 'fastify-plugin';
+import session from '@fastify/session';
+import { SqliteSessionStore } from '../sessions/store.js';
+
+declare module '@fastify/session' {
+  interface FastifySessionObject {
+    /** A reporter following one report (reports/track). */
+    track?: { reportId: number; lastSeen: number };
+    /** A signed-in staff user. */
+    staff?: { userId: number; lastSeen: number; mfaPending?: boolean };
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sessionStore: SqliteSessionStore;
+  }
+}
+
+/**
+ * Server-side sessions for staff and for a reporter following one report. Nothing is stored for a
+ * visitor until a session is used (saveUninitialized: false), so public pages stay cookie-free.
+ */
+export default fp(
+  async (app) => {
+    const store = new SqliteSessionStore(app.db);
+    store.sweep();
+    app.decorate('sessionStore', store);
+    await app.register(session, {
+      secret: app.keys.session.toString('base64'),
+      cookieName: 'sid',
+      store,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: 12 * 3600_000 },
+    });
+  },
+  { name: 'session', dependencies: ['db', 'keys', 'security'] },
+);

@@ -1,0 +1,80 @@
+// The fixed vocabularies of a report (DESIGN.md §2). Labels live in src/reports/locales.
+
+export const CATEGORIES = [
+  'favouritism', // 优亲厚友
+  'connections', // 人情保/关系保
+  'wrong_grant', // 错保
+  'left_out', // 漏保/应保未保
+  'bribery', // 吃拿卡要
+  'embezzlement', // 截留挪用/贪污侵占
+  'false_claims', // 冒领/代领/虚报
+  'undeclared_relatives', // 近亲属未备案
+  'blanket_removal', // 一刀切退保
+  'posting_irregular', // 公示不规范
+  'temporary_assistance', // 临时救助问题
+  'extreme_poverty', // 特困供养问题
+  'epidemic_poverty', // 因疫致贫返贫未纳入
+  'work_style', // 形式主义/作风问题
+  'organized_crime', // 涉黑涉恶
+  'other', // 其他
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** Categories that involve officials: candidates for referral to discipline inspection. */
+export const REFERRAL_CATEGORIES: readonly Category[] = ['favouritism', 'connections', 'bribery', 'embezzlement', 'false_claims', 'undeclared_relatives'];
+/** 涉黑涉恶 goes to the police (transfer). */
+export const POLICE_CATEGORIES: readonly Category[] = ['organized_crime'];
+
+/** Management level of a subject's position: routes the report and, later, a referral. */
+export type SubjectLevel = 'village' | 'township' | 'county_bureau' | 'county_leadership' | 'city_bureau' | 'province' | 'other';
+
+export const POSITIONS = {
+  village_cadre: 'village', // 村干部
+  group_leader: 'village', // 村民小组长
+  township_assistant: 'township', // 乡镇民政助理
+  township_official: 'township', // 乡镇干部
+  county_bureau_staff: 'county_bureau', // 县民政局工作人员
+  county_bureau_head: 'county_bureau', // 县民政局负责人
+  county_leader: 'county_leadership', // 县级领导
+  city_bureau_staff: 'city_bureau', // 市民政局工作人员
+  province_staff: 'province', // 民政厅工作人员
+  other_official: 'other', // 其他公职人员
+  other: 'other', // 其他
+} as const satisfies Record<string, SubjectLevel>;
+export type Position = keyof typeof POSITIONS;
+export const POSITION_CODES = Object.keys(POSITIONS) as Position[];
+
+export const CHANNELS = ['online', 'phone', 'visit', 'letter'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** States of DESIGN.md §3. */
+export const STATUSES = [
+  'received',
+  'accepted',
+  'assigned',
+  'investigating',
+  'referred',
+  'transferred',
+  'concluded',
+  'rectifying',
+  'closed',
+  'rejected',
+  'merged',
+  'withdrawn',
+  'under_review',
+] as const;
+export type Status = (typeof STATUSES)[number];
+export const END_STATES: readonly Status[] = ['closed', 'rejected', 'merged', 'withdrawn'];
+
+export const RATINGS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
+export type Rating = (typeof RATINGS)[number];
+
+export function isCategory(v: unknown): v is Category {
+  return typeof v === 'string' && (CATEGORIES as readonly string[]).includes(v);
+}
+export function isPosition(v: unknown): v is Position {
+  return typeof v === 'string' && v in POSITIONS;
+}
+export function isRating(v: unknown): v is Rating {
+  return typeof v === 'string' && (RATINGS as readonly string[]).includes(v);
+}

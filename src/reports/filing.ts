@@ -1,0 +1,131 @@
+// Filing a report: files into the encrypted store, then one transaction for the report, its files,
+// its first event and its audit entry. The query code is returned only after that commit.
+import { record } from '../audit/index.js';
+import { encryptUploads, forgetUploads, linkUploads, type CleanFile } from '../evidence/index.js';
+import { ancestorsOf } from '../regions/index.js';
+import { civilAffairsUnitOf, findUnit, type Unit } from '../units/index.js';
+import { hmacHex, keyFromSecret, seal, sealJson, unseal } from '../shared/crypto.js';
+import type { Deps } from '../shared/deps.js';
+import type { Channel } from './catalog.js';
+import { groupQueryCode, newQueryCode, queryCodeDigest } from './receipt.js';
+import * as repo from './repository.js';
+import { handlingLevel } from './routing.js';
+import type { ReportInput } from './validate.js';
+import { notifyNewReport } from './notify.js';
+
+export interface FiledReport {
+  report: repo.Report;
+  /** The 16-digit query code, grouped for display. Shown once, never stored in clear. */
+  queryCode: string;
+  handlingUnit: Unit;
+  files: { name: string; cleaned: boolean; kind: string }[];
+  /** True when this was a retried POST of a report already filed. */
+  repeated: boolean;
+}
+
+/** The civil-affairs unit that handles a report placed in `countyCode` about this subject (DESIGN.md §3). */
+export async function handlingUnitFor(deps: Pick<Deps, 'db'>, countyCode: string, input: Pick<ReportInput, 'subjectPosition' | 'subjectIsHead'>): Promise<Unit> {
+  const level = handlingLevel(input.subjectPosition, input.subjectIsHead);
+  const chain = await ancestorsOf(deps.db, countyCode);
+  const region = chain.find((r) => r.level === level);
+  const unit = region ? await civilAffairsUnitOf(deps.db, region.code) : undefined;
+  if (!unit) throw new Error(`no civil-affairs unit for ${countyCode} at ${level}`);
+  return unit;
+}
+
+function submissionDigest(deps: Deps, nonce: string): string {
+  return hmacHex(deps.keys['receipt-lookup'], `submission:${nonce}`);
+}
+
+/** A retried POST of the same form: the same report and query code, nothing filed twice. */
+async function repeatedSubmission(deps: Deps, nonce: string): Promise<FiledReport | null> {
+  const existing = repo.findBySubmissionDigest(deps.db, submissionDigest(deps, nonce));
+  if (!existing || !existing.receiptForRetry) return null;
+  const code = unseal(keyFromSecret(nonce, 'receipt-retry'), existing.receiptForRetry).toString('utf8');
+  const unit = (await findUnit(deps.db, existing.handlingUnitId))!;
+  return { report: existing, queryCode: groupQueryCode(code), handlingUnit: unit, files: [], repeated: true };
+}
+
+export interface FileOptions {
+  channel: Channel;
+  /** The form's one-time nonce (online filing); staff logging a call pass none. */
+  nonce: string | null;
+  staffId?: number;
+  objectionEntryId?: number | null;
+  now?: number;
+}
+
+export async function fileReport(deps: Deps, input: ReportInput, files: CleanFile[], options: FileOptions): Promise<FiledReport> {
+  const now = options.now ?? Date.now();
+  if (options.nonce) {
+    const again = await repeatedSubmission(deps, options.nonce);
+    if (again) return again;
+  }
+  const unit = await handlingUnitFor(deps, input.countyCode, input);
+  const uploads = await encryptUploads(deps.dirs, deps.keys.files, files);
+  const code = newQueryCode();
+  let report: repo.Report;
+  try {
+    report = deps.db.transaction((tx) => {
+      const row = repo.insertReport(tx, {
+        caseNo: repo.nextCaseNo(tx, new Date(now + 8 * 3600_000).getUTCFullYear()),
+        receiptDigest: queryCodeDigest(deps.keys['receipt-lookup'], code),
+        submissionDigest: options.nonce ? submissionDigest(deps, options.nonce) : null,
+        receiptForRetry: options.nonce ? seal(keyFromSecret(options.nonce, 'receipt-retry'), code) : null,
+        channel: options.channel,
+        category: input.category,
+        placeCode: input.placeCode,
+        placeOther: input.placeOther,
+        countyCode: input.countyCode,
+        townshipCode: input.townshipCode,
+        subjectName: input.subjectName,
+        subjectPosition: input.subjectPosition,
+        subjectIsHead: input.subjectIsHead,
+        description: input.description,
+        happenedAt: input.happenedAt,
+        realName: input.identity !== null,
+        handlingUnitId: unit.id,
+        status: 'received',
+        receivedAt: now,
+        updatedAt: now,
+        objectionEntryId: options.objectionEntryId ?? null,
+      });
+      if (input.identity) {
+        repo.updateReport(tx, row.id, { identitySealed: sealJson(deps.keys.identity, input.identity, `report:${row.id}`) });
+      }
+      linkUploads(tx, deps.keys.identity, uploads, { type: 'report', id: row.id }, { type: options.staffId ? 'staff' : 'reporter', id: options.staffId ?? null }, now);
+      repo.insertEvent(tx, {
+        reportId: row.id,
+        at: now,
+        type: 'received',
+        actorType: options.staffId ? 'staff' : 'reporter',
+        actorId: options.staffId ?? null,
+        visibleToReporter: true,
+        data: JSON.stringify({ channel: options.channel, files: uploads.length }),
+      });
+      record(tx, deps.keys['audit-mac'], {
+        actor: options.staffId ? { type: 'staff', id: options.staffId } : { type: 'reporter' },
+        action: 'report.file',
+        object: { type: 'report', id: row.id },
+        detail: { channel: options.channel, unit: unit.id, files: uploads.length, realName: input.identity !== null },
+      }, now);
+      return row;
+    });
+  } catch (err) {
+    await forgetUploads(deps.dirs, uploads);
+    // Two POSTs of one form racing: the loser shows the winner's receipt.
+    if (options.nonce && String((err as Error).message).includes('UNIQUE constraint failed: reports.submission_digest')) {
+      const again = await repeatedSubmission(deps, options.nonce);
+      if (again) return again;
+    }
+    throw err;
+  }
+  notifyNewReport(deps, unit, report);
+  return {
+    report,
+    queryCode: groupQueryCode(code),
+    handlingUnit: unit,
+    files: uploads.map((u) => ({ name: u.file.originalName, cleaned: u.file.cleaned, kind: u.file.sniff.kind })),
+    repeated: false,
+  };
+}

@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../shared/deps.js';
+import filingRoutes from './routes/filing.js';
+import trackRoutes from './routes/track.js';
+
+export { reports, reportEvents } from './tables.js';
+export { fileReport, handlingUnitFor, type FiledReport } from './filing.js';
+export { findByQueryCode } from './tracking.js';
+export { findReport, eventsOf, insertEvent, updateReport, type Report, type ReportEvent } from './repository.js';
+export * from './catalog.js';
+export type { ReportInput, Identity } from './validate.js';
+
+export async function reportRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  await app.register(filingRoutes, opts);
+  await app.register(trackRoutes, opts);
+}

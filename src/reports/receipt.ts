@@ -1,0 +1,24 @@
+// The query code (查询码): 16 digits from a CSPRNG, shown once, looked up by HMAC (DESIGN.md §4).
+import crypto from 'node:crypto';
+import { hmacHex } from '../shared/crypto.js';
+
+export function newQueryCode(): string {
+  let code = '';
+  for (let i = 0; i < 16; i++) code += crypto.randomInt(0, 10).toString();
+  return code;
+}
+
+/** Accepts what people type: spaces, dashes, full-width digits. Returns 16 ASCII digits or null. */
+export function normalizeQueryCode(input: unknown): string | null {
+  if (typeof input !== 'string') return null;
+  const ascii = input.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/[\s\-－—_.]/g, '');
+  return /^\d{16}$/.test(ascii) ? ascii : null;
+}
+
+export function groupQueryCode(code: string): string {
+  return code.replace(/(\d{4})(?=\d)/g, '$1 ');
+}
+
+export function queryCodeDigest(lookupKey: Buffer, code: string): string {
+  return hmacHex(lookupKey, `query-code:${code}`);
+}

@@ -1,0 +1,83 @@
+// The public report form: GET renders it, POST (multipart) files the report or brings the form
+// back with messages and the person's input kept.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { discardFiles, readUploadForm, type ParsedForm } from '../../evidence/index.js';
+import { randomToken } from '../../shared/crypto.js';
+import type { Deps } from '../../shared/deps.js';
+import { childrenOf, findRegion } from '../../regions/index.js';
+import { emptyForm, reportFormContext, type FormState } from '../form-view.js';
+import { fileReport } from '../filing.js';
+import { validateReport } from '../validate.js';
+import { confirmationContext } from '../confirmation.js';
+
+const NONCE = /^[A-Za-z0-9_-]{32}$/;
+
+export default async function filingRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  const { deps } = opts;
+  const limits = {
+    maxFiles: deps.config.upload.maxFiles,
+    maxFileMb: Math.round(deps.config.upload.maxFileBytes / 1048576),
+    maxTotalMb: Math.round(deps.config.upload.maxReportBytes / 1048576),
+  };
+
+  async function renderForm(request: FastifyRequest, reply: FastifyReply, state: FormState, status = 200) {
+    if (!NONCE.test(state.values.submission_id ?? '')) state.values.submission_id = randomToken(24);
+    const csrfToken = reply.generateCsrf();
+    reply.header('Cache-Control', 'no-store');
+    return reply.page(
+      'reports/form',
+      { titleKey: 'report.title', csrfToken, ...(await reportFormContext(deps.db, state, limits)), scripts: ['/static/js/report-form.js'] },
+      { status },
+    );
+  }
+
+  app.get<{ Querystring: Record<string, string> }>('/report', async (request, reply) => {
+    const q = request.query;
+    // Links from a public list prefill the category and place (对此有异议); never personal data.
+    const values: Record<string, string> = {};
+    for (const k of ['category', 'prefecture', 'county', 'township', 'village', 'objection']) if (typeof q[k] === 'string') values[k] = q[k].slice(0, 20);
+    return renderForm(request, reply, emptyForm(values));
+  });
+
+  app.post('/report', async (request, reply) => {
+    if (!request.isMultipart()) return renderForm(request, reply, emptyForm(), 400);
+    let parsed: ParsedForm;
+    try {
+      parsed = await readUploadForm(request, deps.dirs, { maxFileBytes: deps.config.upload.maxFileBytes, maxFiles: deps.config.upload.maxFiles, maxTotalBytes: deps.config.upload.maxReportBytes });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'FST_FILES_LIMIT') {
+        return renderForm(request, reply, { ...emptyForm(), fileProblems: [{ name: '', problem: 'too_many' }] }, 400);
+      }
+      throw err;
+    }
+    const f = parsed.fields;
+    const state: FormState = { values: f, errors: {}, fileProblems: parsed.problems, droppedFiles: [] };
+    // "Show the next level" without JavaScript: re-render with the place chosen so far.
+    if (f.action === 'refresh_place') {
+      discardFiles(parsed.files);
+      state.droppedFiles = parsed.files.map((x) => x.originalName);
+      state.fileProblems = [];
+      return renderForm(request, reply, state);
+    }
+    const hasAudio = parsed.files.some((x) => x.sniff.kind === 'audio');
+    const { input, errors } = await validateReport(deps.db, f, hasAudio);
+    state.errors = errors;
+    if (!input || parsed.problems.length > 0 || !NONCE.test(f.submission_id ?? '')) {
+      discardFiles(parsed.files);
+      state.droppedFiles = parsed.files.map((x) => x.originalName);
+      return renderForm(request, reply, state, 400);
+    }
+    const filed = await fileReport(deps, input, parsed.files, { channel: 'online', nonce: f.submission_id!, objectionEntryId: Number(f.objection) || null });
+    reply.header('Cache-Control', 'no-store');
+    return reply.page('reports/confirmation', { titleKey: 'report.confirm_title', ...(await confirmationContext(deps, filed)) });
+  });
+
+  // For the form's script: the children of a region, as JSON (public data).
+  app.get<{ Params: { code: string } }>('/regions/:code/children', async (request, reply) => {
+    const region = await findRegion(deps.db, request.params.code);
+    if (!region || region.level === 'village') return reply.code(404).send([]);
+    const rows = await childrenOf(deps.db, region.code);
+    reply.header('Cache-Control', 'public, max-age=86400');
+    return rows.map((r) => ({ code: r.code, name: r.name }));
+  });
+}

@@ -1,0 +1,139 @@
+// /track: the reporter enters the query code and gets a short-lived session for that one report.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { readUploadForm, discardFiles } from '../../evidence/index.js';
+import type { Deps } from '../../shared/deps.js';
+import { RateLimiter } from '../../shared/rate-limit.js';
+import { isRating } from '../catalog.js';
+import { normalizeQueryCode } from '../receipt.js';
+import * as repo from '../repository.js';
+import * as tracking from '../tracking.js';
+import { trackPageContext } from '../track-view.js';
+import { validateIdentity } from '../validate.js';
+
+const WINDOW_MS = 15 * 60_000;
+
+export default async function trackRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  const { deps } = opts;
+  const guesses = new RateLimiter(deps.config.trackAttemptsPerWindow * deps.config.rateLimitFactor, WINDOW_MS);
+  const idleMs = deps.config.trackIdleMinutes * 60_000;
+
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/track')) reply.header('Cache-Control', 'no-store');
+  });
+
+  /** The report of this tracking session, or null when there is none or it went idle. */
+  async function currentReport(request: FastifyRequest): Promise<repo.Report | null> {
+    const track = request.session.track;
+    if (!track) return null;
+    if (Date.now() - track.lastSeen > idleMs) {
+      delete request.session.track;
+      return null;
+    }
+    request.session.track = { ...track, lastSeen: Date.now() };
+    return repo.findReport(deps.db, track.reportId) ?? null;
+  }
+
+  async function renderEntry(reply: FastifyReply, error: string | null, status = 200) {
+    return reply.page('reports/track-entry', { titleKey: 'track.title', csrfToken: reply.generateCsrf(), error }, { status });
+  }
+
+  async function renderReport(request: FastifyRequest, reply: FastifyReply, report: repo.Report, notice: Record<string, unknown> = {}, status = 200) {
+    const opened = tracking.markAnswerOpened(deps, report);
+    return reply.page('reports/track', { titleKey: 'track.report_title', csrfToken: reply.generateCsrf(), ...(await trackPageContext(deps, opened, request.locale)), ...notice }, { status });
+  }
+
+  app.get('/track', async (request, reply) => {
+    if (await currentReport(request)) return reply.redirect('/track/report', 303);
+    return renderEntry(reply, null);
+  });
+
+  app.post<{ Body: { code?: string } }>('/track', async (request, reply) => {
+    const key = request.ip;
+    if (!guesses.allowed(key)) {
+      reply.header('Retry-After', String(guesses.retryAfterSeconds(key)));
+      return renderEntry(reply, 'track.too_many', 429);
+    }
+    const code = normalizeQueryCode(request.body?.code);
+    const report = code ? tracking.findByQueryCode(deps, code) : null;
+    if (!report) {
+      guesses.hit(key);
+      // One neutral message for a malformed, unknown or mistyped code.
+      return renderEntry(reply, 'track.not_found', 400);
+    }
+    await request.session.regenerate();
+    request.session.track = { reportId: report.id, lastSeen: Date.now() };
+    return reply.redirect('/track/report', 303);
+  });
+
+  app.get('/track/report', async (request, reply) => {
+    const report = await currentReport(request);
+    if (!report) return reply.redirect('/track', 303);
+    return renderReport(request, reply, report);
+  });
+
+  app.post('/track/signout', async (request, reply) => {
+    await request.session.destroy();
+    return reply.redirect('/track', 303);
+  });
+
+  /** Runs a reporter action when the session holds a report that allows it. */
+  async function act(request: FastifyRequest, reply: FastifyReply, action: tracking.ReporterAction, run: (report: repo.Report) => Promise<Record<string, unknown> | void>) {
+    const report = await currentReport(request);
+    if (!report) return reply.redirect('/track', 303);
+    if (!tracking.allowedActions(deps, report).has(action)) return renderReport(request, reply, report, { formError: 'track.not_allowed' }, 409);
+    const problem = await run(report);
+    if (problem) return renderReport(request, reply, repo.findReport(deps.db, report.id)!, problem, 400);
+    return reply.redirect(`/track/report?done=${action}#${action}`, 303);
+  }
+
+  app.post<{ Body: { body?: string } }>('/track/message', async (request, reply) =>
+    act(request, reply, 'message', async (report) => {
+      const body = (request.body?.body ?? '').trim();
+      if (body.length < 2 || body.length > 3000) return { formError: 'track.message_length', values: { body } };
+      tracking.addReporterMessage(deps, report, body);
+    }),
+  );
+
+  app.post('/track/files', async (request, reply) =>
+    act(request, reply, 'files', async (report) => {
+      if (!request.isMultipart()) return { formError: 'track.files_none' };
+      const room = tracking.remainingUpload(deps, report);
+      const parsed = await readUploadForm(request, deps.dirs, { maxFileBytes: deps.config.upload.maxFileBytes, maxFiles: room.files, maxTotalBytes: room.bytes });
+      if (parsed.problems.length > 0 || parsed.files.length === 0) {
+        discardFiles(parsed.files);
+        return { formError: parsed.files.length === 0 && parsed.problems.length === 0 ? 'track.files_none' : null, fileProblems: parsed.problems };
+      }
+      await tracking.addReporterFiles(deps, report, parsed.files);
+    }),
+  );
+
+  app.post<{ Body: Record<string, string> }>('/track/identity', async (request, reply) =>
+    act(request, reply, 'identity', async (report) => {
+      const { identity, errors } = validateIdentity(request.body ?? {});
+      if (!identity) return { identityErrors: errors, values: request.body };
+      tracking.giveIdentity(deps, report, identity);
+    }),
+  );
+
+  app.post<{ Body: { reason?: string } }>('/track/review', async (request, reply) =>
+    act(request, reply, 'review', async (report) => {
+      const reason = (request.body?.reason ?? '').trim();
+      if (reason.length < 5 || reason.length > 3000) return { formError: 'track.review_reason', values: { reason } };
+      tracking.requestReview(deps, report, reason);
+    }),
+  );
+
+  app.post<{ Body: { rating?: string } }>('/track/rating', async (request, reply) =>
+    act(request, reply, 'rating', async (report) => {
+      if (!isRating(request.body?.rating)) return { formError: 'track.rating_required' };
+      tracking.rate(deps, report, request.body.rating);
+    }),
+  );
+
+  app.post<{ Body: { reason?: string; confirm?: string } }>('/track/withdraw', async (request, reply) =>
+    act(request, reply, 'withdraw', async (report) => {
+      if (request.body?.confirm !== 'yes') return { formError: 'track.withdraw_confirm' };
+      tracking.withdraw(deps, report, (request.body.reason ?? '').trim().slice(0, 1000));
+    }),
+  );
+}

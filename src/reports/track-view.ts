@@ -1,0 +1,50 @@
+// What the reporter sees: plain-language status, public steps with dates, messages, the written
+// answer and the legal dates. Never staff names, internal notes or other parties' details.
+import type { Locale } from '../config.js';
+import { placeChain, placeLabel } from '../regions/index.js';
+import { findUnit } from '../units/index.js';
+import type { Deps } from '../shared/deps.js';
+import { calendarOf, deadline } from './deadlines.js';
+import * as repo from './repository.js';
+import { allowedActions, remainingUpload } from './tracking.js';
+import { hotlinesFor } from '../hotlines/index.js';
+
+/** Event types whose body the reporter reads (their own words, staff messages to them, reasons, the answer). */
+const BODY_SHOWN = new Set(['reporter_message', 'staff_message', 'rejected', 'extension', 'answer', 'review_requested', 'review_answer', 'withdrawn', 'returned_reason_public']);
+
+export async function trackPageContext(deps: Deps, report: repo.Report, _locale: Locale) {
+  const events = repo.eventsOf(deps.db, report.id, true);
+  const calendar = calendarOf(deps.db);
+  const accepted = events.find((e) => e.type === 'accepted');
+  const acceptDue = deadline(calendar, 'xinfang.register', report.receivedAt);
+  const answerDue = accepted ? deadline(calendar, 'xinfang.handling', accepted.at) : null;
+  const answer = [...events].reverse().find((e) => e.type === 'answer');
+  const actions = allowedActions(deps, report);
+  const unit = await findUnit(deps.db, report.handlingUnitId);
+  return {
+    report: {
+      caseNo: report.caseNo,
+      status: report.status,
+      category: report.category,
+      receivedAt: report.receivedAt,
+      place: placeLabel(await placeChain(deps.db, report.placeCode)) + (report.placeOther ? ` ${report.placeOther}` : ''),
+      realName: report.realName,
+      rating: report.rating,
+    },
+    unitName: unit?.name,
+    acceptDue: acceptDue.due,
+    answerDue: answerDue?.due ?? null,
+    calendarWarning: acceptDue.uncoveredYear !== undefined || answerDue?.uncoveredYear !== undefined,
+    timeline: events.map((e) => ({
+      type: e.type,
+      at: e.at,
+      fromReporter: e.actorType === 'reporter',
+      body: BODY_SHOWN.has(e.type) ? e.body : null,
+      data: e.data ? (JSON.parse(e.data) as Record<string, unknown>) : {},
+    })),
+    answer: answer ? { at: answer.at, body: answer.body } : null,
+    can: Object.fromEntries([...actions].map((a) => [a, true])),
+    room: remainingUpload(deps, report),
+    hotlines: await hotlinesFor(deps.db, report.countyCode),
+  };
+}

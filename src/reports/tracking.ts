@@ -1,0 +1,119 @@
+// The reporter's side after filing: find the report by query code, see its public steps, reply,
+// add files, give an identity later, ask for a review, rate, withdraw (issue 3, "Following up").
+import { record } from '../audit/index.js';
+import { encryptUploads, evidenceCount, forgetUploads, linkUploads, type CleanFile } from '../evidence/index.js';
+import { sameDigest, sealJson } from '../shared/crypto.js';
+import type { Deps } from '../shared/deps.js';
+import { END_STATES, type Rating, type Status } from './catalog.js';
+import { queryCodeDigest } from './receipt.js';
+import * as repo from './repository.js';
+import type { Identity } from './validate.js';
+
+/** Looks a report up by its code. The digest is keyed, so the index lookup leaks nothing useful; the final compare is constant-time. */
+export function findByQueryCode(deps: Pick<Deps, 'db' | 'keys'>, code: string): repo.Report | null {
+  const digest = queryCodeDigest(deps.keys['receipt-lookup'], code);
+  const report = repo.findByReceiptDigest(deps.db, digest);
+  // Compare even when nothing was found, so both paths do the same work.
+  const stored = report?.receiptDigest ?? '0'.repeat(64);
+  return sameDigest(stored, digest) && report ? report : null;
+}
+
+export type ReporterAction = 'message' | 'files' | 'identity' | 'review' | 'rating' | 'withdraw';
+
+/** States in which the reporter may still withdraw: anything before a conclusion (DESIGN.md §3). */
+const WITHDRAWABLE: readonly Status[] = ['received', 'accepted', 'assigned', 'investigating', 'referred', 'transferred'];
+export const REVIEW_WINDOW_DAYS = 30;
+
+export function hasWrittenAnswer(deps: Pick<Deps, 'db'>, reportId: number): boolean {
+  return repo.eventsOf(deps.db, reportId).some((e) => e.type === 'answer');
+}
+
+/** What the reporter may do now. */
+export function allowedActions(deps: Pick<Deps, 'db'>, report: repo.Report, now = Date.now()): Set<ReporterAction> {
+  const actions = new Set<ReporterAction>(['message', 'files']);
+  const status = report.status as Status;
+  if (END_STATES.includes(status) && status !== 'closed') actions.delete('files');
+  if (!report.realName) actions.add('identity');
+  if (WITHDRAWABLE.includes(status)) actions.add('withdraw');
+  const answered = hasWrittenAnswer(deps, report.id);
+  if (answered && (status === 'closed' || status === 'concluded' || status === 'rectifying') && !report.rating) actions.add('rating');
+  // 信访工作条例 art. 35: a review within 30 days of receiving the answer (first opening it, for an anonymous reporter).
+  if (answered && report.answerFirstOpenedAt && END_STATES.includes(status) && now - report.answerFirstOpenedAt <= REVIEW_WINDOW_DAYS * 86_400_000) actions.add('review');
+  if (['withdrawn', 'merged', 'rejected'].includes(status)) actions.delete('message');
+  return actions;
+}
+
+function reporterStep(deps: Deps, reportId: number, type: string, body: string | null, data: Record<string, unknown> | null, action: string, now: number) {
+  deps.db.transaction((tx) => {
+    repo.insertEvent(tx, { reportId, at: now, type, actorType: 'reporter', visibleToReporter: true, body, data: data ? JSON.stringify(data) : null });
+    repo.updateReport(tx, reportId, { updatedAt: now });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action, object: { type: 'report', id: reportId } }, now);
+  });
+}
+
+export function addReporterMessage(deps: Deps, report: repo.Report, body: string, now = Date.now()): void {
+  reporterStep(deps, report.id, 'reporter_message', body, null, 'report.reporter_message', now);
+}
+
+export async function addReporterFiles(deps: Deps, report: repo.Report, files: CleanFile[], now = Date.now()): Promise<void> {
+  const uploads = await encryptUploads(deps.dirs, deps.keys.files, files);
+  try {
+    deps.db.transaction((tx) => {
+      linkUploads(tx, deps.keys.identity, uploads, { type: 'report', id: report.id }, { type: 'reporter' }, now);
+      repo.insertEvent(tx, { reportId: report.id, at: now, type: 'reporter_files', actorType: 'reporter', visibleToReporter: true, data: JSON.stringify({ files: uploads.length }) });
+      repo.updateReport(tx, report.id, { updatedAt: now });
+      record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.reporter_files', object: { type: 'report', id: report.id }, detail: { files: uploads.length } }, now);
+    });
+  } catch (err) {
+    await forgetUploads(deps.dirs, uploads);
+    throw err;
+  }
+}
+
+/** How many more files and bytes the report may take from the reporter. */
+export function remainingUpload(deps: Deps, report: repo.Report): { files: number; bytes: number } {
+  const used = evidenceCount(deps.db, 'report', report.id);
+  return { files: Math.max(0, deps.config.upload.maxFiles - used.count), bytes: Math.max(0, deps.config.upload.maxReportBytes - used.bytes) };
+}
+
+export function giveIdentity(deps: Deps, report: repo.Report, identity: Identity, now = Date.now()): void {
+  deps.db.transaction((tx) => {
+    repo.updateReport(tx, report.id, { realName: true, identitySealed: sealJson(deps.keys.identity, identity, `report:${report.id}`), updatedAt: now });
+    repo.insertEvent(tx, { reportId: report.id, at: now, type: 'identity_given', actorType: 'reporter', visibleToReporter: true });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.identity_given', object: { type: 'report', id: report.id } }, now);
+  });
+}
+
+export function requestReview(deps: Deps, report: repo.Report, reason: string, now = Date.now()): void {
+  deps.db.transaction((tx) => {
+    repo.updateReport(tx, report.id, { status: 'under_review', updatedAt: now });
+    repo.insertEvent(tx, { reportId: report.id, at: now, type: 'review_requested', actorType: 'reporter', visibleToReporter: true, body: reason, data: JSON.stringify({ from: report.status }) });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.review_requested', object: { type: 'report', id: report.id } }, now);
+  });
+}
+
+export function rate(deps: Deps, report: repo.Report, rating: Rating, now = Date.now()): void {
+  deps.db.transaction((tx) => {
+    repo.updateReport(tx, report.id, { rating, updatedAt: now });
+    repo.insertEvent(tx, { reportId: report.id, at: now, type: 'rated', actorType: 'reporter', visibleToReporter: true, data: JSON.stringify({ rating }) });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.rated', object: { type: 'report', id: report.id }, detail: { rating } }, now);
+  });
+}
+
+export function withdraw(deps: Deps, report: repo.Report, reason: string, now = Date.now()): void {
+  deps.db.transaction((tx) => {
+    repo.updateReport(tx, report.id, { status: 'withdrawn', updatedAt: now });
+    repo.insertEvent(tx, { reportId: report.id, at: now, type: 'withdrawn', actorType: 'reporter', visibleToReporter: true, body: reason || null });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.withdrawn', object: { type: 'report', id: report.id } }, now);
+  });
+}
+
+/** Opening the written answer for the first time starts the 30-day review window (DESIGN.md §3). */
+export function markAnswerOpened(deps: Deps, report: repo.Report, now = Date.now()): repo.Report {
+  if (report.answerFirstOpenedAt || !hasWrittenAnswer(deps, report.id)) return report;
+  deps.db.transaction((tx) => {
+    repo.updateReport(tx, report.id, { answerFirstOpenedAt: now });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.answer_opened', object: { type: 'report', id: report.id } }, now);
+  });
+  return { ...report, answerFirstOpenedAt: now };
+}

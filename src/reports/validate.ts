@@ -1,0 +1,99 @@
+// Validation of a report at the boundary: each problem is a field and a message key, so the form
+// comes back with the message beside the field and everything typed kept.
+import type { Db } from '../db/connection.js';
+import { findRegion } from '../regions/index.js';
+import { isCategory, isPosition, type Category, type Position } from './catalog.js';
+
+export const DESCRIPTION_MIN = 15;
+export const DESCRIPTION_MAX = 5000;
+
+export interface Identity {
+  name: string;
+  phone: string;
+  email: string;
+  address: string;
+}
+
+export interface ReportInput {
+  category: Category;
+  placeCode: string;
+  placeOther: string | null;
+  countyCode: string;
+  townshipCode: string;
+  subjectName: string | null;
+  subjectPosition: Position | null;
+  subjectIsHead: boolean;
+  description: string;
+  happenedAt: string | null;
+  identity: Identity | null;
+}
+
+export type FieldErrors = Record<string, string>;
+
+const trim = (v: unknown, max = 10_000) => (typeof v === 'string' ? v.replace(/\r\n/g, '\n').trim().slice(0, max) : '');
+
+/** The place chain must hold by parent links: village → township → county → prefecture. */
+async function checkPlace(db: Db, f: Record<string, string>, errors: FieldErrors) {
+  const prefecture = f.prefecture ? await findRegion(db, f.prefecture) : undefined;
+  const county = f.county ? await findRegion(db, f.county) : undefined;
+  const township = f.township ? await findRegion(db, f.township) : undefined;
+  const village = f.village && f.village !== 'other' ? await findRegion(db, f.village) : undefined;
+  if (!prefecture || prefecture.level !== 'prefecture') errors.prefecture = 'report.errors.prefecture';
+  else if (!county || county.level !== 'county' || county.parentCode !== prefecture.code) errors.county = 'report.errors.county';
+  else if (!township || township.level !== 'township' || township.parentCode !== county.code) errors.township = 'report.errors.township';
+  else if (f.village && f.village !== 'other' && (!village || village.parentCode !== township.code)) errors.village = 'report.errors.village';
+  else if (!village && trim(f.place_other).length < 2) errors.village = 'report.errors.village_or_other';
+  return { county, township, village };
+}
+
+export async function validateReport(db: Db, f: Record<string, string>, hasAudio: boolean): Promise<{ input?: ReportInput; errors: FieldErrors }> {
+  const errors: FieldErrors = {};
+  if (!isCategory(f.category)) errors.category = 'report.errors.category';
+  const { county, township, village } = await checkPlace(db, f, errors);
+  const subjectName = trim(f.subject_name, 200);
+  if (subjectName.length > 40) errors.subject_name = 'report.errors.subject_name';
+  if (f.subject_position && !isPosition(f.subject_position)) errors.subject_position = 'report.errors.subject_position';
+  const description = trim(f.description, DESCRIPTION_MAX + 1000);
+  if (description.length > DESCRIPTION_MAX) errors.description = 'report.errors.description_long';
+  else if (description.length < DESCRIPTION_MIN && !(hasAudio && description.length === 0)) {
+    errors.description = hasAudio ? 'report.errors.description_short' : 'report.errors.description_required';
+  }
+  const happenedAt = trim(f.happened_at, 200);
+  if (happenedAt.length > 50) errors.happened_at = 'report.errors.happened_at';
+  let identity: Identity | null = null;
+  if (f.identity_mode === 'real_name') {
+    const checked = validateIdentity(f);
+    Object.assign(errors, checked.errors);
+    identity = checked.identity;
+  } else if (f.identity_mode !== 'anonymous') {
+    errors.identity_mode = 'report.errors.identity_mode';
+  }
+  if (Object.keys(errors).length > 0 || !county || !township) return { errors };
+  return {
+    errors,
+    input: {
+      category: f.category as Category,
+      placeCode: village?.code ?? township.code,
+      placeOther: village ? null : trim(f.place_other, 200),
+      countyCode: county.code,
+      townshipCode: township.code,
+      subjectName: subjectName || null,
+      subjectPosition: isPosition(f.subject_position) ? f.subject_position : null,
+      subjectIsHead: f.subject_is_head === 'on' || f.subject_is_head === '1',
+      description,
+      happenedAt: happenedAt || null,
+      identity,
+    },
+  };
+}
+
+/** A reporter's identity: name and phone required, e-mail and address optional. */
+export function validateIdentity(f: Record<string, string | undefined>): { identity: Identity | null; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const identity = { name: trim(f.reporter_name, 100), phone: trim(f.reporter_phone, 100), email: trim(f.reporter_email, 300), address: trim(f.reporter_address, 400) };
+  if (identity.name.length < 2 || identity.name.length > 40) errors.reporter_name = 'report.errors.reporter_name';
+  if (!/^\+?[0-9][0-9\s-]{5,19}$/.test(identity.phone)) errors.reporter_phone = 'report.errors.reporter_phone';
+  if (identity.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(identity.email)) errors.reporter_email = 'report.errors.reporter_email';
+  if (identity.address.length > 200) errors.reporter_address = 'report.errors.reporter_address';
+  return { identity: Object.keys(errors).length ? null : identity, errors };
+}

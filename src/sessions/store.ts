@@ -1,0 +1,58 @@
+// A SQLite session store for @fastify/session (its default memory store is not for production).
+import { eq, lt } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { sessions } from './tables.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the store API hands sessions back untyped
+type Callback = (err?: any, value?: any) => void;
+interface StoredSession {
+  cookie?: { expires?: string | Date | null };
+  staff?: { userId: number };
+  [key: string]: unknown;
+}
+
+/** Sessions without a cookie expiry live this long in the store at most. */
+const DEFAULT_TTL_MS = 12 * 3600_000;
+
+export class SqliteSessionStore {
+  constructor(private readonly db: Db) {}
+
+  get(sid: string, callback: Callback): void {
+    try {
+      const row = this.db.select().from(sessions).where(eq(sessions.sid, sid)).get();
+      if (!row || row.expiresAt < Date.now()) return callback(null, null);
+      callback(null, JSON.parse(row.data));
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  set(sid: string, value: object, callback: Callback): void {
+    const session = value as StoredSession;
+    try {
+      const expires = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : Date.now() + DEFAULT_TTL_MS;
+      const row = { sid, expiresAt: expires, userId: session.staff?.userId ?? null, data: JSON.stringify(session) };
+      this.db.insert(sessions).values(row).onConflictDoUpdate({ target: sessions.sid, set: row }).run();
+      callback();
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  destroy(sid: string, callback: Callback): void {
+    try {
+      this.db.delete(sessions).where(eq(sessions.sid, sid)).run();
+      callback();
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  destroyForUser(userId: number): void {
+    this.db.delete(sessions).where(eq(sessions.userId, userId)).run();
+  }
+
+  sweep(now = Date.now()): void {
+    this.db.delete(sessions).where(lt(sessions.expiresAt, now)).run();
+  }
+}

@@ -1,0 +1,14 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/connection.js';
+import type { StorageDirs } from '../evidence/storage.js';
+import type { Keys } from '../plugins/keys.js';
+import type { Mailer } from '../plugins/mail.js';
+
+/** What services need, passed explicitly so that service tests start no server. */
+export interface Deps {
+  db: Db;
+  keys: Keys;
+  dirs: StorageDirs;
+  mailer: Mailer;
+  config: Config;
+}
