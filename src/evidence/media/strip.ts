@@ -43,7 +43,7 @@ const REMUXES: Record<string, Remux> = {
 /** ffmpeg takes `file:` URLs literally: no protocol prefix or leading dash in a name can be misread. */
 const fileUrl = (file: string) => `file:${path.resolve(file)}`;
 
-export function remuxArgs(input: string, output: string, remux: Remux): string[] {
+function remuxArgs(input: string, output: string, remux: Remux): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
     '-f', remux.demuxer, '-i', fileUrl(input),

@@ -1,0 +1,170 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { decryptFromStore, evidenceOf, readAll } from '../../src/evidence/index.js';
+import { findReport } from '../../src/reports/index.js';
+import { unsealJson } from '../../src/shared/crypto.js';
+import { makeApp, type TestApp } from '../helpers/app.js';
+import { multipart, openForm, type FileField } from '../helpers/forms.js';
+import { CAMERA_MAKE, GPS_RATIONALS, exifSegment, fixture, jpegWith, pdfFile } from '../evidence/media/builders.js';
+import { reportFields } from './fixtures.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await makeApp({ upload: { maxFileBytes: 2 * 1024 * 1024, maxFiles: 3, maxReportBytes: 3 * 1024 * 1024 } });
+});
+afterAll(() => t.close());
+
+const photo = (): FileField => ({ name: 'evidence', filename: '现场照片.jpg', content: jpegWith(exifSegment()), type: 'image/jpeg' });
+const pdf = (): FileField => ({ name: 'evidence', filename: '公示名单.pdf', content: pdfFile(), type: 'application/pdf' });
+const voice = (): FileField => ({ name: 'evidence', filename: '录音.mp3', content: fixture('tagged.mp3'), type: 'audio/mpeg' });
+
+async function submit(fields: Record<string, string>, files: FileField[] = [], opts: { csrf?: string; cookies?: Record<string, string>; ip?: string } = {}) {
+  const form = opts.csrf ? { csrf: opts.csrf, cookies: opts.cookies!, hidden: { submission_id: fields.submission_id! } } : await openForm(t.app, '/report');
+  const body = await multipart({ submission_id: form.hidden.submission_id!, ...fields }, files);
+  const res = await t.app.inject({ method: 'POST', url: `/report?_csrf=${encodeURIComponent(form.csrf)}`, cookies: form.cookies, headers: body.headers, payload: body.payload, remoteAddress: opts.ip ?? '203.0.113.77' });
+  return { res, form };
+}
+
+const reportCount = () => t.app.db.get<{ n: number }>(sql`select count(*) as n from reports`)!.n;
+const codeOf = (html: string) => /class="query-code"[^>]*>(\d{4} \d{4} \d{4} \d{4})</.exec(html)?.[1];
+const tmpFiles = () => fs.readdirSync(path.join(t.dataDir, 'tmp'));
+
+describe('filing a report', () => {
+  it('renders the form with every category, the place selects and a CSRF token in the action', async () => {
+    const form = await openForm(t.app, '/report');
+    expect(form.html).toContain('action="/report?_csrf=');
+    expect(form.html).toContain('优亲厚友');
+    expect(form.html).toContain('涉黑涉恶');
+    expect(form.html).toContain('<option value="220100"');
+    expect(form.hidden.submission_id).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(form.html).toContain('查询码只显示一次');
+  });
+
+  it('files a report with a photo, a PDF and a voice recording, cleaned, encrypted and hashed', async () => {
+    const before = reportCount();
+    const { res } = await submit(reportFields(), [photo(), pdf(), voice()]);
+    expect(res.statusCode).toBe(200);
+    const code = codeOf(res.body);
+    expect(code).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
+    expect(res.body).toContain('南关区民政局');
+    expect(res.body).toContain('现场照片.jpg — 已删除位置和设备信息');
+    expect(res.body).toContain('公示名单.pdf — <strong>无法自动删除其中的隐藏信息');
+    expect(reportCount()).toBe(before + 1);
+
+    const report = t.app.db.get<{ id: number }>(sql`select id from reports order by id desc limit 1`)!;
+    const row = findReport(t.app.db, report.id)!;
+    expect(row.status).toBe('received');
+    expect(row.channel).toBe('online');
+    expect(JSON.stringify(row)).not.toContain(code!.replace(/ /g, ''));
+    const files = evidenceOf(t.app.db, 'report', report.id);
+    expect(files.map((f) => [f.mime, f.cleaned])).toEqual([['image/jpeg', true], ['application/pdf', false], ['audio/mpeg', true]]);
+    for (const f of files) {
+      const raw = fs.readFileSync(path.join(t.dataDir, 'files', f.storedName));
+      const plain = await readAll(decryptFromStore(t.app.deps.dirs, t.app.keys.files, f.storedName));
+      expect(crypto.createHash('sha256').update(plain).digest('hex')).toBe(f.sha256);
+      expect(raw.includes(plain.subarray(0, 64))).toBe(false);
+    }
+    const jpeg = await readAll(decryptFromStore(t.app.deps.dirs, t.app.keys.files, files[0]!.storedName));
+    expect(jpeg.includes(GPS_RATIONALS)).toBe(false);
+    expect(jpeg.includes(Buffer.from(CAMERA_MAKE))).toBe(false);
+    // Without the key the files do not open.
+    await expect(readAll(decryptFromStore(t.app.deps.dirs, Buffer.alloc(32, 7), files[0]!.storedName))).rejects.toThrow();
+    expect(tmpFiles()).toEqual([]);
+  });
+
+  it('keeps the identity of a real-name reporter encrypted', async () => {
+    const { res } = await submit(reportFields({ identity_mode: 'real_name', reporter_name: '李秀兰', reporter_phone: '13904311234' }));
+    expect(res.statusCode).toBe(200);
+    const row = t.app.db.get<{ id: number; identity_sealed: Buffer }>(sql`select id, identity_sealed from reports order by id desc limit 1`)!;
+    expect(row.identity_sealed.toString('latin1')).not.toContain('13904311234');
+    expect(Buffer.from(row.identity_sealed).includes(Buffer.from('李秀兰'))).toBe(false);
+    expect(unsealJson<{ name: string }>(t.app.keys.identity, row.identity_sealed, `report:${row.id}`).name).toBe('李秀兰');
+    expect(() => unsealJson(Buffer.alloc(32, 3), row.identity_sealed, `report:${row.id}`)).toThrow();
+  });
+
+  it.each([
+    ['no category', { category: '' }, '请选择反映的问题类型'],
+    ['an empty description', { description: '' }, '请写明具体情况，至少15个字'],
+    ['a short description', { description: '太短了' }, '请写明具体情况，至少15个字'],
+    ['an unknown place', { county: '999999' }, '请选择县（市、区）'],
+    ['a village of another township', { village: '220102002001' }, '请选择列表中的村（社区）'],
+    ['a bad phone for a real-name report', { identity_mode: 'real_name', reporter_name: '李秀兰', reporter_phone: 'call me' }, '请填写正确的联系电话'],
+  ])('brings the form back for %s, keeping the input and filing nothing', async (_label, change, message) => {
+    const before = reportCount();
+    const fields = reportFields({ ...change, subject_name: '王德福<b>' });
+    const { res } = await submit(fields, [photo()]);
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain(message);
+    expect(res.body).toContain('value="王德福&lt;b&gt;"');
+    if (fields.description) expect(res.body).toContain(fields.description.slice(0, 10));
+    expect(res.body).toContain('以下文件没有保存，请重新选择');
+    expect(res.body).toContain('现场照片.jpg');
+    expect(reportCount()).toBe(before);
+    expect(tmpFiles()).toEqual([]);
+  });
+
+  it('accepts a voice recording in place of a written description', async () => {
+    const { res } = await submit(reportFields({ description: '' }), [voice()]);
+    expect(res.statusCode).toBe(200);
+    expect(codeOf(res.body)).toBeDefined();
+  });
+
+  it.each([
+    ['a page whose name says .jpg', [{ name: 'evidence', filename: 'photo.jpg', content: Buffer.from('<!doctype html><script>alert(1)</script>'), type: 'image/jpeg' }], '文件类型不支持'],
+    ['a file over the size limit', [{ name: 'evidence', filename: 'big.jpg', content: Buffer.concat([jpegWith(), Buffer.alloc(2 * 1024 * 1024 + 10)]) }], '文件太大'],
+    ['too many files', [photo(), photo(), photo(), photo()], '文件太多'],
+  ])('refuses %s with a clear message', async (_label, files, message) => {
+    const before = reportCount();
+    const { res } = await submit(reportFields(), files as FileField[]);
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain(message);
+    expect(reportCount()).toBe(before);
+    expect(tmpFiles()).toEqual([]);
+  });
+
+  it('does not file twice when the same form is posted again', async () => {
+    const form = await openForm(t.app, '/report');
+    const fields = { ...reportFields(), submission_id: form.hidden.submission_id! };
+    const before = reportCount();
+    const [a, b] = await Promise.all([
+      submit(fields, [photo()], { csrf: form.csrf, cookies: form.cookies }),
+      submit(fields, [photo()], { csrf: form.csrf, cookies: form.cookies }),
+    ]);
+    const c = await submit(fields, [], { csrf: form.csrf, cookies: form.cookies });
+    expect([a.res.statusCode, b.res.statusCode, c.res.statusCode]).toEqual([200, 200, 200]);
+    expect(reportCount()).toBe(before + 1);
+    expect(codeOf(b.res.body)).toBe(codeOf(a.res.body));
+    expect(codeOf(c.res.body)).toBe(codeOf(a.res.body));
+    expect(c.res.body).toContain('没有重复提交');
+    const stored = fs.readdirSync(path.join(t.dataDir, 'files'));
+    const referenced = t.app.db.get<{ n: number }>(sql`select count(*) as n from evidence_files`)!.n;
+    expect(stored.length).toBe(referenced);
+  });
+
+  it('refuses a submission without the CSRF token', async () => {
+    const form = await openForm(t.app, '/report');
+    const body = await multipart({ ...reportFields(), submission_id: form.hidden.submission_id! });
+    const res = await t.app.inject({ method: 'POST', url: '/report', cookies: form.cookies, headers: body.headers, payload: body.payload });
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain('页面已过期');
+  });
+
+  it('never writes the client address or user agent to the log', async () => {
+    await submit(reportFields(), [], { ip: '198.51.100.23' });
+    const logs = t.logs();
+    expect(logs).toContain('"path":"/report"');
+    expect(logs).not.toContain('198.51.100.23');
+    expect(logs).not.toContain('203.0.113.77');
+    expect(logs).not.toMatch(/remoteAddress|user-agent|userAgent/i);
+  });
+
+  it('shows the next level of places without JavaScript, keeping the text', async () => {
+    const { res } = await submit({ ...reportFields({ township: '', village: '' }), action: 'refresh_place' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<option value="220102001"');
+    expect(res.body).toContain('两台拖拉机');
+  });
+});
