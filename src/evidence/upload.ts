@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Multipart } from '@fastify/multipart';
 import { sniffFile, type SniffResult } from './media/sniff.js';
 import { stripMetadata } from './media/strip.js';
+import { MetadataStripError } from './media/errors.js';
 import { tempPath, type StorageDirs } from './storage.js';
 
 export interface UploadLimits {
@@ -23,7 +24,7 @@ export interface CleanFile {
   cleaned: boolean;
 }
 
-export type FileProblem = { name: string; problem: 'too_large' | 'type' | 'empty' | 'too_many' | 'total_too_large' };
+export type FileProblem = { name: string; problem: 'too_large' | 'type' | 'empty' | 'too_many' | 'total_too_large' | 'damaged' };
 
 export interface ParsedForm {
   fields: Record<string, string>;
@@ -91,7 +92,15 @@ export async function readUploadForm(request: FastifyRequest, dirs: StorageDirs,
           continue;
         }
         const clean = tempPath(dirs, `.${sniff.ext}`);
-        const { cleaned } = await stripMetadata(raw, clean, sniff);
+        let cleaned: boolean;
+        try {
+          ({ cleaned } = await stripMetadata(raw, clean, sniff));
+        } catch (err) {
+          // A file that looks like a video but cannot be remuxed: refuse it rather than keep its metadata.
+          if (!(err instanceof MetadataStripError)) throw err;
+          problems.push({ name, problem: 'damaged' });
+          continue;
+        }
         total += size;
         files.push({ originalName: name, path: clean, sniff, cleaned });
       } finally {
