@@ -13,6 +13,13 @@ import viewsPlugin from './plugins/views.js';
 import errorsPlugin from './plugins/errors.js';
 import sessionPlugin from './plugins/session.js';
 import mailPlugin from './plugins/mail.js';
+import authPlugin from './plugins/auth.js';
+import { userRoutes } from './users/index.js';
+import { caseworkRoutes } from './casework/index.js';
+import { identityAccessRoutes } from './identity-access/index.js';
+import { declarationRoutes } from './declarations/index.js';
+import { templateRoutes } from './templates/index.js';
+import { adminRoutes } from './admin/index.js';
 import { allStoredNames, storageDirs, sweepStorage } from './evidence/index.js';
 import { reportRoutes } from './reports/index.js';
 import { hotlineRoutes } from './hotlines/routes.js';
@@ -60,6 +67,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(viewsPlugin, { config });
   await app.register(errorsPlugin);
   app.addPageContext(() => ({ site: config.site }));
+  await app.register(authPlugin, { config });
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', maxAge: config.production ? '1d' : 0 });
 
   // Nothing is in flight at start: leftover temporary files and unreferenced stored files are
@@ -76,6 +84,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(homeRoutes);
   await app.register(reportRoutes, { deps });
   await app.register(hotlineRoutes, { deps });
+  await app.register(userRoutes, { deps });
+  await app.register(caseworkRoutes, { deps });
+  await app.register(identityAccessRoutes, { deps });
+  await app.register(declarationRoutes, { deps });
+  await app.register(templateRoutes, { deps });
+  await app.register(adminRoutes, { deps });
   return app;
 }
 

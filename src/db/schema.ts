@@ -7,3 +7,8 @@ export * from '../evidence/tables.js';
 export * from '../reports/tables.js';
 export * from '../calendar/tables.js';
 export * from '../hotlines/tables.js';
+export * from '../users/tables.js';
+export * from '../identity-access/tables.js';
+export * from '../declarations/tables.js';
+export * from '../notifications/tables.js';
+export * from '../templates/tables.js';

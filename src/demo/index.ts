@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'drizzle-orm';
 import { hotlineCount } from '../hotlines/index.js';
+import { userCount } from '../users/index.js';
 import { seedDemoHotlines } from './hotlines.js';
 import { seedDemoReports } from './reports.js';
-import { sql } from 'drizzle-orm';
+import { seedDemoStaff } from './staff.js';
+import { progressDemoReports } from './progress.js';
 
 /**
  * Seeds realistic demo content when the database has none of it yet; returns what to print
@@ -11,16 +14,19 @@ import { sql } from 'drizzle-orm';
 export async function seedDemoIfEmpty(app: FastifyInstance): Promise<string | null> {
   const { deps } = app;
   const reports = deps.db.get<{ n: number }>(sql`select count(*) as n from reports`)!.n;
-  if (reports > 0 || hotlineCount(deps.db) > 0) return null;
+  if (reports > 0 || hotlineCount(deps.db) > 0 || userCount(deps.db) > 0) return null;
   const now = Date.now();
   await seedDemoHotlines(deps.db, now);
   const codes = await seedDemoReports(deps, 36, now);
+  const staff = await seedDemoStaff(deps);
+  await progressDemoReports(deps, staff);
   return [
     '',
-    '=== Sunshine demo data seeded ===',
+    '=== Sunshine demo data seeded (printed once: passwords, TOTP secrets and query codes are not stored in clear) ===',
+    `Staff sign-in: ${deps.config.baseUrl}/staff/login  — add the TOTP secret to an authenticator app, or print a code with: npm run totp -- <secret>`,
+    ...staff.map((s) => `  ${s.username.padEnd(16)} password ${s.password}  TOTP ${s.totpSecret}  (${s.displayName}, ${s.unit})`),
     `Demo query codes (try them at ${deps.config.baseUrl}/track):`,
-    ...codes.slice(0, 3).map((c) => `  ${c}`),
-    '(Shown once: query codes are never stored in clear.)',
+    ...codes.slice(0, 4).map((c) => `  ${c}`),
     '',
   ].join('\n');
 }

@@ -41,16 +41,19 @@ function prng(seed: number) {
 
 export async function seedDemoReports(deps: Deps, count: number, now: number): Promise<string[]> {
   const random = prng(20261129);
-  const villages = deps.db.all<{ village: string; township: string; county: string; prefecture: string }>(sql`
-    select v.code as village, t.code as township, c.code as county, c.parent_code as prefecture
+  const places = deps.db.all<{ village: string; township: string; county: string; prefecture: string; kind: string }>(sql`
+    select v.code as village, t.code as township, c.code as county, c.parent_code as prefecture, v.kind as kind
     from regions v join regions t on t.code = v.parent_code join regions c on c.code = t.parent_code
-    where v.level = 'village' and v.kind = 'village' order by v.code`);
+    where v.level = 'village' order by v.code`);
+  // Rural villages province-wide; the urban 南关区 has mostly communities, which take dibao reports too.
+  const villages = places.filter((p) => p.kind === 'village');
+  const nanguan = places.filter((p) => p.county === '220102');
   const codes: string[] = [];
   for (let i = 0; i < count; i++) {
     const t = TEMPLATES[i % TEMPLATES.length]!;
-    // Half the demo sits in one county (南关区 and its neighbours) so a demo county has a real inbox.
-    const pool = i % 2 === 0 ? villages.filter((v) => v.prefecture === '220100') : villages;
-    const place = pool[Math.floor(random() * pool.length)]!;
+    // A third sits in 南关区, whose demo staff can work on them; a third elsewhere in 长春; the rest province-wide.
+    const pool = i % 3 === 0 ? nanguan : i % 3 === 1 ? villages.filter((v) => v.prefecture === '220100') : villages;
+    const place = pool[Math.floor(random() * pool.length)] ?? villages[0]!;
     const filed = await fileReport(
       deps,
       {

@@ -7,7 +7,7 @@ declare module '@fastify/session' {
     /** A reporter following one report (reports/track). */
     track?: { reportId: number; lastSeen: number };
     /** A signed-in staff user. */
-    staff?: { userId: number; lastSeen: number; mfaPending?: boolean };
+    staff?: { userId: number; lastSeen: number; since: number; mfaPending?: boolean; enrolling?: boolean };
   }
 }
 

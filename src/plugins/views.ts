@@ -89,6 +89,7 @@ export default fp(
         careHref: `/care/${request.careMode ? 'off' : 'on'}?next=${encodeURIComponent(here)}`,
       };
       for (const fn of contextFns) Object.assign(context, fn(request));
+      if (context.staffUser) context.staffCsrf = this.generateCsrf();
       Object.assign(context, data);
       if (options.status) this.code(options.status);
       this.header('Content-Language', locale);

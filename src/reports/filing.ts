@@ -12,6 +12,9 @@ import * as repo from './repository.js';
 import { handlingLevel } from './routing.js';
 import type { ReportInput } from './validate.js';
 import { notifyNewReport } from './notify.js';
+import { dueFrom } from '../casework/clock.js';
+import { indexDocument } from '../search/fts.js';
+import { loadCalendar } from '../calendar/index.js';
 
 export interface FiledReport {
   report: repo.Report;
@@ -64,6 +67,8 @@ export async function fileReport(deps: Deps, input: ReportInput, files: CleanFil
   const unit = await handlingUnitFor(deps, input.countyCode, input);
   const uploads = await encryptUploads(deps.dirs, deps.keys.files, files);
   const code = newQueryCode();
+  // 信访工作条例 art. 22–23: registered, routed and the reporter told within 15 days of receipt.
+  const registerDue = dueFrom(loadCalendar(deps.db), 'xinfang.register', now).due;
   let report: repo.Report;
   try {
     report = deps.db.transaction((tx) => {
@@ -86,6 +91,8 @@ export async function fileReport(deps: Deps, input: ReportInput, files: CleanFil
         realName: input.identity !== null,
         handlingUnitId: unit.id,
         status: 'received',
+        clockRule: 'xinfang.register',
+        dueOn: registerDue,
         receivedAt: now,
         updatedAt: now,
         objectionEntryId: options.objectionEntryId ?? null,
@@ -93,6 +100,7 @@ export async function fileReport(deps: Deps, input: ReportInput, files: CleanFil
       if (input.identity) {
         repo.updateReport(tx, row.id, { identitySealed: sealJson(deps.keys.identity, input.identity, `report:${row.id}`) });
       }
+      indexDocument(tx, { type: 'report', id: row.id, text: [row.caseNo, input.subjectName ?? '', input.description, input.placeOther ?? ''] });
       linkUploads(tx, deps.keys.identity, uploads, { type: 'report', id: row.id }, { type: options.staffId ? 'staff' : 'reporter', id: options.staffId ?? null }, now);
       repo.insertEvent(tx, {
         reportId: row.id,

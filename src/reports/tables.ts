@@ -36,11 +36,45 @@ export const reports = sqliteTable(
     objectionEntryId: integer('objection_entry_id'),
     rating: text('rating'),
     answerFirstOpenedAt: integer('answer_first_opened_at'),
+    // Handling (DESIGN.md §3). Dates of legal clocks are China calendar dates (YYYY-MM-DD).
+    acceptedAt: integer('accepted_at'),
+    assignedUnitId: integer('assigned_unit_id'),
+    assigneeId: integer('assignee_id'),
+    assignedAt: integer('assigned_at'),
+    /** The due date the assigner set for the assignee (within the legal handling period). */
+    assignmentDue: text('assignment_due'),
+    /** The legal handling deadline (60 日 from acceptance, plus an approved extension). */
+    handlingDue: text('handling_due'),
+    extensionDays: integer('extension_days'),
+    /** An extension requested and waiting for the lead: JSON { days, reason, by }. */
+    extensionRequest: text('extension_request'),
+    finding: text('finding'),
+    /** A conclusion written by the handler, waiting for the lead's approval: JSON { finding, body, by, at }. */
+    answerDraft: text('answer_draft'),
+    concludedAt: integer('concluded_at'),
+    mergedIntoId: integer('merged_into_id'),
+    /** 0 none, 1 review (复查), 2 re-review (复核). */
+    reviewLevel: integer('review_level').notNull().default(0),
+    reviewUnitId: integer('review_unit_id'),
+    statusBeforeReview: text('status_before_review'),
+    /** The clock that runs now and its due date, kept by every transition so the inbox can sort and filter by it. */
+    clockRule: text('clock_rule'),
+    dueOn: text('due_on'),
+    /** Days the civil-affairs clock stood still while referred or transferred. */
+    pausedSince: integer('paused_since'),
+    /** A hastening (督办) the handler has not acknowledged yet. */
+    hastenPending: integer('hasten_pending', { mode: 'boolean' }).notNull().default(false),
+    /** When the supervisors were told this report is overdue (escalation is sent once per due date). */
+    escalatedFor: text('escalated_for'),
+    remindedFor: text('reminded_for'),
   },
   (t) => [
     index('reports_unit_status_idx').on(t.handlingUnitId, t.status, t.id),
     index('reports_county_idx').on(t.countyCode, t.id),
     index('reports_received_idx').on(t.receivedAt),
+    index('reports_assigned_idx').on(t.assignedUnitId, t.status, t.id),
+    index('reports_assignee_idx').on(t.assigneeId, t.status, t.id),
+    index('reports_due_idx').on(t.dueOn),
   ],
 );
 
@@ -63,4 +97,30 @@ export const reportEvents = sqliteTable(
     data: text('data'),
   },
   (t) => [index('report_events_report_idx').on(t.reportId, t.id)],
+);
+
+/** A rectification item (整改事项) of the problem list and rectification ledger (DESIGN.md §2). */
+export const rectificationItems = sqliteTable(
+  'rectification_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    reportId: integer('report_id'),
+    /** 专项治理 | 巡视 | 考核 | 举报 | 明查暗访 */
+    source: text('source').notNull(),
+    regionCode: text('region_code').notNull(),
+    problem: text('problem').notNull(),
+    measures: text('measures').notNull(),
+    unitId: integer('unit_id').notNull(),
+    responsiblePerson: text('responsible_person').notNull(),
+    deadline: text('deadline').notNull(),
+    /** not_started | in_progress | awaiting_signoff | signed_off */
+    status: text('status').notNull(),
+    progress: text('progress'),
+    signedOffBy: integer('signed_off_by'),
+    signedOffAt: integer('signed_off_at'),
+    createdBy: integer('created_by'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('rectification_report_idx').on(t.reportId), index('rectification_region_idx').on(t.regionCode, t.status)],
 );

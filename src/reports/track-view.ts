@@ -18,7 +18,7 @@ export async function trackPageContext(deps: Deps, report: repo.Report, _locale:
   const accepted = events.find((e) => e.type === 'accepted');
   const acceptDue = deadline(calendar, 'xinfang.register', report.receivedAt);
   const answerDue = accepted ? deadline(calendar, 'xinfang.handling', accepted.at) : null;
-  const answer = [...events].reverse().find((e) => e.type === 'answer');
+  const answer = [...events].reverse().find((e) => e.type === 'answer' || e.type === 'review_answer');
   const actions = allowedActions(deps, report);
   const unit = await findUnit(deps.db, report.handlingUnitId);
   return {

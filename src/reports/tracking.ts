@@ -6,6 +6,9 @@ import { sameDigest, sealJson } from '../shared/crypto.js';
 import type { Deps } from '../shared/deps.js';
 import { END_STATES, type Rating, type Status } from './catalog.js';
 import { queryCodeDigest } from './receipt.js';
+import { openReview } from '../casework/supervision.js';
+import { dueFrom } from '../casework/clock.js';
+import { loadCalendar } from '../calendar/index.js';
 import * as repo from './repository.js';
 import type { Identity } from './validate.js';
 
@@ -25,7 +28,7 @@ const WITHDRAWABLE: readonly Status[] = ['received', 'accepted', 'assigned', 'in
 export const REVIEW_WINDOW_DAYS = 30;
 
 export function hasWrittenAnswer(deps: Pick<Deps, 'db'>, reportId: number): boolean {
-  return repo.eventsOf(deps.db, reportId).some((e) => e.type === 'answer');
+  return repo.eventsOf(deps.db, reportId).some((e) => e.type === 'answer' || e.type === 'review_answer');
 }
 
 /** What the reporter may do now. */
@@ -38,7 +41,7 @@ export function allowedActions(deps: Pick<Deps, 'db'>, report: repo.Report, now 
   const answered = hasWrittenAnswer(deps, report.id);
   if (answered && (status === 'closed' || status === 'concluded' || status === 'rectifying') && !report.rating) actions.add('rating');
   // 信访工作条例 art. 35: a review within 30 days of receiving the answer (first opening it, for an anonymous reporter).
-  if (answered && report.answerFirstOpenedAt && END_STATES.includes(status) && now - report.answerFirstOpenedAt <= REVIEW_WINDOW_DAYS * 86_400_000) actions.add('review');
+  if (answered && report.reviewLevel < 2 && report.answerFirstOpenedAt && END_STATES.includes(status) && now - report.answerFirstOpenedAt <= REVIEW_WINDOW_DAYS * 86_400_000) actions.add('review');
   if (['withdrawn', 'merged', 'rejected'].includes(status)) actions.delete('message');
   return actions;
 }
@@ -84,11 +87,15 @@ export function giveIdentity(deps: Deps, report: repo.Report, identity: Identity
   });
 }
 
-export function requestReview(deps: Deps, report: repo.Report, reason: string, now = Date.now()): void {
+/** 信访工作条例 art. 35–36: to the supervising unit, then one level higher; after that the answer is final. */
+export async function requestReview(deps: Deps, report: repo.Report, reason: string, now = Date.now()): Promise<void> {
+  const review = await openReview(deps, report, reason, now);
+  const rule = review.reviewLevel >= 2 ? 'xinfang.rereview_answer' : 'xinfang.review_answer';
+  const dueOn = dueFrom(loadCalendar(deps.db), rule, now).due;
   deps.db.transaction((tx) => {
-    repo.updateReport(tx, report.id, { status: 'under_review', updatedAt: now });
-    repo.insertEvent(tx, { reportId: report.id, at: now, type: 'review_requested', actorType: 'reporter', visibleToReporter: true, body: reason, data: JSON.stringify({ from: report.status }) });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.review_requested', object: { type: 'report', id: report.id } }, now);
+    repo.updateReport(tx, report.id, { status: 'under_review', reviewLevel: review.reviewLevel, reviewUnitId: review.reviewUnitId, statusBeforeReview: report.status, clockRule: rule, dueOn, updatedAt: now });
+    repo.insertEvent(tx, { reportId: report.id, at: now, type: 'review_requested', actorType: 'reporter', visibleToReporter: true, body: reason, data: JSON.stringify({ level: review.reviewLevel }) });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.review_requested', object: { type: 'report', id: report.id }, detail: { level: review.reviewLevel } }, now);
   });
 }
 

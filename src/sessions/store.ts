@@ -1,5 +1,5 @@
 // A SQLite session store for @fastify/session (its default memory store is not for production).
-import { eq, lt } from 'drizzle-orm';
+import { and, eq, lt, ne } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { sessions } from './tables.js';
 
@@ -48,8 +48,12 @@ export class SqliteSessionStore {
     }
   }
 
-  destroyForUser(userId: number): void {
-    this.db.delete(sessions).where(eq(sessions.userId, userId)).run();
+  /** Ends every session of a staff user, except `keepSid` (the one asking, for "other sessions"). */
+  destroyForUser(userId: number, keepSid?: string): void {
+    this.db
+      .delete(sessions)
+      .where(keepSid ? and(eq(sessions.userId, userId), ne(sessions.sid, keepSid)) : eq(sessions.userId, userId))
+      .run();
   }
 
   sweep(now = Date.now()): void {

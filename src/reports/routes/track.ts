@@ -119,7 +119,7 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
     act(request, reply, 'review', async (report) => {
       const reason = (request.body?.reason ?? '').trim();
       if (reason.length < 5 || reason.length > 3000) return { formError: 'track.review_reason', values: { reason } };
-      tracking.requestReview(deps, report, reason);
+      await tracking.requestReview(deps, report, reason);
     }),
   );
 

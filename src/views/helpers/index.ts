@@ -3,6 +3,7 @@ import concat from './concat.js';
 import date from './date.js';
 import datetime from './datetime.js';
 import eq from './eq.js';
+import includes from './includes.js';
 import t from './t.js';
 
-export const helpers: Record<string, (...args: never[]) => unknown> = { t, eq, concat, date, datetime };
+export const helpers: Record<string, (...args: never[]) => unknown> = { t, eq, includes, concat, date, datetime };

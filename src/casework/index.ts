@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../shared/deps.js';
+import inboxRoutes from './routes/inbox.js';
+import reportRoutes from './routes/report.js';
+
+export { scopeOf, visibleReport } from './scope.js';
+export { isRecused, conflictPairs } from './recusal.js';
+export * as workflow from './workflow.js';
+export * as supervision from './supervision.js';
+export { listInbox, dashboardCounts } from './inbox.js';
+export { notifyAssignee } from './notify.js';
+
+export async function caseworkRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  await app.register(inboxRoutes, opts);
+  await app.register(reportRoutes, opts);
+}

@@ -1,0 +1,53 @@
+// Who may see which report (DESIGN.md §4). Every staff route asks this on the server; a report
+// outside the scope is a 404, the same answer as a report that does not exist.
+import { and, eq, inArray, not, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import type { StaffContext } from '../plugins/auth.js';
+import { reports } from '../reports/tables.js';
+import type { Report } from '../reports/repository.js';
+import { supervisedUnitIds } from '../units/index.js';
+import { POSITIONS, type Position } from '../reports/catalog.js';
+import { conflictPairs } from './recusal.js';
+
+/** Positions at township level or below: a report about them never reaches that township's government (信访工作条例 art. 30). */
+export const TOWNSHIP_OR_BELOW: Position[] = (Object.keys(POSITIONS) as Position[]).filter((p) => POSITIONS[p] === 'township' || POSITIONS[p] === 'village');
+
+export interface Scope {
+  /** Civil-affairs units whose reports this user sees (their own and every unit below). */
+  unitIds: number[];
+  condition: SQL;
+}
+
+const cache = new WeakMap<StaffContext, Scope>();
+
+export async function scopeOf(db: Db, staff: StaffContext): Promise<Scope> {
+  const cached = cache.get(staff);
+  if (cached) return cached;
+  const unitIds = await supervisedUnitIds(db, staff.unit.id);
+  const conditions: SQL[] = [];
+  if (staff.unit.kind === 'civil_affairs') {
+    conditions.push(or(inArray(reports.handlingUnitId, unitIds), inArray(reports.assignedUnitId, unitIds), inArray(reports.reviewUnitId, unitIds))!);
+  } else if (staff.unit.kind === 'township_gov') {
+    // Only what is assigned to the township, and never a report about its own officials.
+    conditions.push(eq(reports.assignedUnitId, staff.unit.id));
+    conditions.push(not(and(eq(reports.townshipCode, staff.unit.regionCode), inArray(reports.subjectPosition, TOWNSHIP_OR_BELOW))!));
+  } else {
+    // Discipline bodies and departments see referrals and transfers addressed to them (their own features).
+    conditions.push(sql`0`);
+  }
+  // Recusal: reports from the user's home village or about them or their declared relatives.
+  if (staff.user.homeVillageCode) conditions.push(sql`${reports.placeCode} <> ${staff.user.homeVillageCode}`);
+  for (const pair of conflictPairs(db, staff.user)) {
+    conditions.push(sql`not (coalesce(${reports.subjectName}, '') = ${pair.name} and coalesce(${reports.townshipCode}, '') = ${pair.township})`);
+  }
+  const scope = { unitIds, condition: and(...conditions)! };
+  cache.set(staff, scope);
+  return scope;
+}
+
+/** The report if this user may see it, else undefined (the route answers 404). */
+export async function visibleReport(db: Db, staff: StaffContext, id: number): Promise<Report | undefined> {
+  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  const scope = await scopeOf(db, staff);
+  return db.select().from(reports).where(and(eq(reports.id, id), scope.condition)).get();
+}

@@ -1,0 +1,182 @@
+// The staff side of a report's life (DESIGN.md §3). Each action checks the state and the actor,
+// then writes the change, its timeline event and its audit entry in one transaction.
+import { record } from '../audit/index.js';
+import { loadCalendar } from '../calendar/index.js';
+import type { StaffContext } from '../plugins/auth.js';
+import * as repo from '../reports/repository.js';
+import type { Deps } from '../shared/deps.js';
+import { AppError } from '../shared/errors.js';
+import type { Executor } from '../db/executor.js';
+import type { Role } from '../users/roles.js';
+import { assignmentObjectionDue, dueFrom, maxExtensionDays, ruleFor } from './clock.js';
+import type { Status } from '../reports/catalog.js';
+
+export class TransitionError extends AppError {
+  constructor(code: string) {
+    super(409, code, `casework.errors.${code}`);
+  }
+}
+
+export interface Step {
+  type: string;
+  visible: boolean;
+  body?: string | null;
+  data?: Record<string, unknown>;
+}
+
+/** Applies a change with its event(s) and audit entry, and recomputes the running clock. */
+export function applyStep(deps: Deps, staff: StaffContext, report: repo.Report, changes: Partial<repo.NewReport>, steps: Step[], now = Date.now(), extra?: (tx: Executor) => void): repo.Report {
+  const next = { ...report, ...changes } as repo.Report;
+  const rule = ruleFor(next.status, next.reviewLevel);
+  const clock: Partial<repo.NewReport> = { clockRule: rule, dueOn: rule ? clockDue(deps, next, rule) : null };
+  deps.db.transaction((tx) => {
+    repo.updateReport(tx, report.id, { ...changes, ...clock, updatedAt: now });
+    for (const step of steps) {
+      repo.insertEvent(tx, { reportId: report.id, at: now, type: step.type, actorType: 'staff', actorId: staff.user.id, visibleToReporter: step.visible, body: step.body ?? null, data: step.data ? JSON.stringify(step.data) : null });
+    }
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: `report.${steps[0]!.type}`, object: { type: 'report', id: report.id }, detail: { from: report.status, to: next.status } }, now);
+    extra?.(tx);
+  });
+  return { ...next, ...clock } as repo.Report;
+}
+
+function clockDue(deps: Deps, r: repo.Report, rule: NonNullable<ReturnType<typeof ruleFor>>): string {
+  if (rule === 'xinfang.handling') return r.handlingDue ?? dueFrom(loadCalendar(deps.db), rule, r.acceptedAt ?? r.receivedAt).due;
+  if (rule === 'xinfang.register') return dueFrom(loadCalendar(deps.db), rule, r.receivedAt).due;
+  const lastRequest = repo.eventsOf(deps.db, r.id).filter((e) => e.type === 'review_requested').pop();
+  return dueFrom(loadCalendar(deps.db), rule, lastRequest?.at ?? Date.now()).due;
+}
+
+export function requireState(report: repo.Report, ...states: Status[]): void {
+  if (!states.includes(report.status as Status)) throw new TransitionError('wrong_state');
+}
+
+export function requireRole(staff: StaffContext, ...roles: Role[]): void {
+  if (!roles.some((r) => staff.has(r))) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
+}
+
+/** Acting for the handling unit: a user of that unit (or of a unit above it, supervising). */
+export function requireHandlingSide(staff: StaffContext, report: repo.Report, unitIdsInScope: number[]): void {
+  if (!unitIdsInScope.includes(report.handlingUnitId)) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
+}
+
+export function accept(deps: Deps, staff: StaffContext, report: repo.Report, now = Date.now()) {
+  requireState(report, 'received');
+  requireRole(staff, 'intake', 'lead', 'supervisor');
+  const handlingDue = dueFrom(loadCalendar(deps.db), 'xinfang.handling', now).due;
+  return applyStep(deps, staff, report, { status: 'accepted', acceptedAt: now, handlingDue }, [{ type: 'accepted', visible: true, data: { handlingDue } }], now);
+}
+
+export function reject(deps: Deps, staff: StaffContext, report: repo.Report, reason: string, now = Date.now()) {
+  requireState(report, 'received');
+  requireRole(staff, 'intake', 'lead', 'supervisor');
+  if (reason.trim().length < 5) throw new TransitionError('reason_required');
+  return applyStep(deps, staff, report, { status: 'rejected' }, [{ type: 'rejected', visible: true, body: reason.trim() }], now);
+}
+
+export function merge(deps: Deps, staff: StaffContext, report: repo.Report, into: repo.Report, now = Date.now()) {
+  requireState(report, 'received', 'accepted');
+  requireRole(staff, 'intake', 'lead', 'supervisor');
+  if (into.id === report.id || into.mergedIntoId) throw new TransitionError('merge_target');
+  return applyStep(deps, staff, report, { status: 'merged', mergedIntoId: into.id }, [{ type: 'merged', visible: true, body: into.caseNo, data: { into: into.caseNo } }], now);
+}
+
+export interface Assignment {
+  unitId: number;
+  assigneeId: number;
+  due: string;
+}
+
+export function assign(deps: Deps, staff: StaffContext, report: repo.Report, a: Assignment, now = Date.now()) {
+  requireState(report, 'accepted', 'assigned');
+  requireRole(staff, 'intake', 'lead', 'supervisor');
+  if (report.handlingDue && a.due > report.handlingDue) throw new TransitionError('due_after_legal');
+  return applyStep(deps, staff, report, { status: 'assigned', assignedUnitId: a.unitId, assigneeId: a.assigneeId, assignedAt: now, assignmentDue: a.due }, [
+    { type: 'assigned', visible: true, data: { unit: a.unitId, due: a.due } },
+  ], now);
+}
+
+/** 信访工作条例 art. 23: an assignee who is not competent returns it within 5 working days. */
+export function returnAssignment(deps: Deps, staff: StaffContext, report: repo.Report, reason: string, now = Date.now()) {
+  requireState(report, 'assigned');
+  if (report.assigneeId !== staff.user.id && report.assignedUnitId !== staff.unit.id) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
+  if (reason.trim().length < 5) throw new TransitionError('reason_required');
+  const due = assignmentObjectionDue(loadCalendar(deps.db), report.assignedAt ?? now);
+  if (new Date(now + 8 * 3600_000).toISOString().slice(0, 10) > due) throw new TransitionError('return_too_late');
+  return applyStep(deps, staff, report, { status: 'accepted', assignedUnitId: null, assigneeId: null, assignedAt: null, assignmentDue: null }, [
+    { type: 'assignment_returned', visible: false, body: reason.trim() },
+  ], now);
+}
+
+export function start(deps: Deps, staff: StaffContext, report: repo.Report, now = Date.now()) {
+  requireState(report, 'assigned');
+  if (report.assigneeId !== staff.user.id) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
+  return applyStep(deps, staff, report, { status: 'investigating' }, [{ type: 'investigating', visible: true }], now);
+}
+
+export function requestExtension(deps: Deps, staff: StaffContext, report: repo.Report, days: number, reason: string, now = Date.now()) {
+  requireState(report, 'assigned', 'investigating');
+  if (report.assigneeId !== staff.user.id && !staff.has('lead')) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
+  if (report.extensionDays) throw new TransitionError('extension_used');
+  if (!Number.isInteger(days) || days < 1 || days > maxExtensionDays()) throw new TransitionError('extension_days');
+  if (reason.trim().length < 5) throw new TransitionError('reason_required');
+  return applyStep(deps, staff, report, { extensionRequest: JSON.stringify({ days, reason: reason.trim(), by: staff.user.id }) }, [
+    { type: 'extension_requested', visible: false, body: reason.trim(), data: { days } },
+  ], now);
+}
+
+/** 信访工作条例 art. 34: one extension of at most 30 days, approved by the unit's lead, reason told to the reporter. */
+export function decideExtension(deps: Deps, staff: StaffContext, report: repo.Report, approve: boolean, now = Date.now()) {
+  requireRole(staff, 'lead');
+  if (!report.extensionRequest) throw new TransitionError('no_extension_request');
+  if (report.handlingUnitId !== staff.unit.id) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
+  const request = JSON.parse(report.extensionRequest) as { days: number; reason: string };
+  if (!approve) return applyStep(deps, staff, report, { extensionRequest: null }, [{ type: 'extension_denied', visible: false }], now);
+  const handlingDue = dueFrom(loadCalendar(deps.db), 'xinfang.handling', report.acceptedAt ?? now, request.days).due;
+  return applyStep(deps, staff, report, { extensionRequest: null, extensionDays: request.days, handlingDue }, [
+    { type: 'extension', visible: true, body: request.reason, data: { days: request.days, handlingDue } },
+  ], now);
+}
+
+export const FINDINGS = ['substantiated', 'partly', 'unsubstantiated'] as const;
+export type Finding = (typeof FINDINGS)[number];
+
+/** The handler writes the finding and the answer; it reaches the reporter when the lead approves it. */
+export function draftConclusion(deps: Deps, staff: StaffContext, report: repo.Report, finding: Finding, body: string, now = Date.now()) {
+  requireState(report, 'investigating');
+  if (report.assigneeId !== staff.user.id && !staff.has('lead')) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
+  if (!FINDINGS.includes(finding)) throw new TransitionError('finding_required');
+  if (body.trim().length < 20) throw new TransitionError('answer_too_short');
+  const draft = { finding, body: body.trim(), by: staff.user.id, at: now };
+  const changed = applyStep(deps, staff, report, { answerDraft: JSON.stringify(draft) }, [{ type: 'answer_drafted', visible: false, data: { finding } }], now);
+  // A lead who writes the answer approves it in the same step.
+  return staff.has('lead') && staff.unit.id === report.handlingUnitId ? approveConclusion(deps, staff, changed, now) : changed;
+}
+
+export function approveConclusion(deps: Deps, staff: StaffContext, report: repo.Report, now = Date.now()) {
+  requireState(report, 'investigating');
+  requireRole(staff, 'lead');
+  if (!report.answerDraft) throw new TransitionError('no_draft');
+  const draft = JSON.parse(report.answerDraft) as { finding: Finding; body: string };
+  return applyStep(deps, staff, report, { status: 'concluded', finding: draft.finding, concludedAt: now, answerDraft: null, answerFirstOpenedAt: null }, [
+    { type: 'concluded', visible: true, data: { finding: draft.finding } },
+    { type: 'answer', visible: true, body: draft.body, data: { finding: draft.finding } },
+  ], now);
+}
+
+export function returnDraft(deps: Deps, staff: StaffContext, report: repo.Report, note: string, now = Date.now()) {
+  requireRole(staff, 'lead');
+  if (!report.answerDraft) throw new TransitionError('no_draft');
+  return applyStep(deps, staff, report, { answerDraft: null }, [{ type: 'answer_returned', visible: false, body: note.trim() || null }], now);
+}
+
+export function close(deps: Deps, staff: StaffContext, report: repo.Report, now = Date.now()) {
+  requireState(report, 'concluded');
+  requireRole(staff, 'handler', 'lead', 'supervisor');
+  return applyStep(deps, staff, report, { status: 'closed' }, [{ type: 'closed', visible: true }], now);
+}
+
+export function staffMessage(deps: Deps, staff: StaffContext, report: repo.Report, body: string, internal: boolean, now = Date.now()) {
+  if (body.trim().length < 2) throw new TransitionError('message_empty');
+  return applyStep(deps, staff, report, {}, [{ type: internal ? 'internal_note' : 'staff_message', visible: !internal, body: body.trim() }], now);
+}

@@ -1,0 +1,52 @@
+// Demo staff: a county (南关区), its city (长春市), the province, a township and the county's
+// discipline commission, each with a generated password and an enrolled TOTP secret printed once.
+import type { Deps } from '../shared/deps.js';
+import { createUser, updateUser, type Role, type User } from '../users/index.js';
+import { findUnitByKey } from '../units/index.js';
+import { seal, hmacHex } from '../shared/crypto.js';
+import { newTotpSecret } from '../users/totp.js';
+
+interface DemoAccount {
+  username: string;
+  displayName: string;
+  unitKey: string;
+  roles: Role[];
+  homeVillageCode?: string;
+}
+
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { username: 'admin', displayName: '省厅系统管理员', unitKey: 'ca:220000', roles: ['administrator'] },
+  { username: 'sheng.dubanyuan', displayName: '刘卫东', unitKey: 'ca:220000', roles: ['supervisor', 'lead'] },
+  { username: 'sheng.baoguan', displayName: '陈淑华', unitKey: 'ca:220000', roles: ['custodian'] },
+  { username: 'cc.dubanyuan', displayName: '王立新', unitKey: 'ca:220100', roles: ['supervisor', 'lead'] },
+  { username: 'cc.baoguan', displayName: '赵雪梅', unitKey: 'ca:220100', roles: ['custodian'] },
+  { username: 'ng.shouli', displayName: '李晓红', unitKey: 'ca:220102', roles: ['intake'] },
+  { username: 'ng.chengban', displayName: '张国庆', unitKey: 'ca:220102', roles: ['handler'], homeVillageCode: '220102002001' },
+  { username: 'ng.chengban2', displayName: '孙丽娟', unitKey: 'ca:220102', roles: ['handler'] },
+  { username: 'ng.fuzeren', displayName: '周建军', unitKey: 'ca:220102', roles: ['lead', 'handler'] },
+  { username: 'ng.baoguan', displayName: '吴桂芝', unitKey: 'ca:220102', roles: ['custodian'] },
+  { username: 'nanling.zhuli', displayName: '郑春生', unitKey: 'gov:220102001', roles: ['handler'] },
+  { username: 'ng.jijian', displayName: '冯志刚', unitKey: 'dic:220102', roles: ['inspector'] },
+];
+
+export interface DemoCredential {
+  username: string;
+  displayName: string;
+  unit: string;
+  password: string;
+  totpSecret: string;
+  user: User;
+}
+
+export async function seedDemoStaff(deps: Deps): Promise<DemoCredential[]> {
+  const out: DemoCredential[] = [];
+  for (const a of DEMO_ACCOUNTS) {
+    const unit = await findUnitByKey(deps.db, a.unitKey);
+    if (!unit) throw new Error(`demo unit ${a.unitKey} missing`);
+    const { user, password } = await createUser(deps, { username: a.username, displayName: a.displayName, unitId: unit.id, roles: a.roles, email: `${a.username}@staff.sunshine.invalid`, homeVillageCode: a.homeVillageCode ?? null }, { type: 'system' });
+    const totpSecret = newTotpSecret();
+    updateUser(deps.db, user.id, { totpSealed: seal(deps.keys.identity, totpSecret, `totp:${user.id}`), totpEnabled: true, mustChangePassword: false, recoveryCodes: JSON.stringify([hmacHex(deps.keys['id-hash'], 'recovery:unused')]) });
+    out.push({ username: a.username, displayName: a.displayName, unit: unit.name, password, totpSecret, user: { ...user, totpEnabled: true, mustChangePassword: false } });
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+// Who the staff user of a request is, from the server-side session. A session stops working when
+// the user is disabled, changes password, signs out everywhere, or stays idle too long.
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config.js';
+import { findUser, type User } from '../users/repository.js';
+import { parseRoles, type Role } from '../users/roles.js';
+import { findUnit, type Unit } from '../units/index.js';
+import { AppError } from '../shared/errors.js';
+
+export interface StaffContext {
+  user: User;
+  unit: Unit;
+  roles: Role[];
+  has(role: Role): boolean;
+}
+
+/** The acting staff user, as services take it (also used by tools and demo seeding). */
+export function staffContext(user: User, unit: Unit): StaffContext {
+  const roles = parseRoles(user.roles);
+  return { user, unit, roles, has: (role) => roles.includes(role) };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    staff: StaffContext | null;
+  }
+}
+
+export default fp(
+  async (app, opts: { config: Config }) => {
+    const idleMs = opts.config.staffIdleMinutes * 60_000;
+    app.decorateRequest('staff', null);
+    app.addHook('preHandler', async (request) => {
+      const s = request.session?.staff;
+      if (!s || s.mfaPending) return;
+      const now = Date.now();
+      const user = findUser(app.db, s.userId);
+      const stale = now - s.lastSeen > idleMs;
+      const revoked = !user || user.disabled || user.passwordChangedAt > s.since;
+      if (stale || revoked || !user) {
+        delete request.session.staff;
+        return;
+      }
+      const unit = await findUnit(app.db, user.unitId);
+      if (!unit) return;
+      request.session.staff = { ...s, lastSeen: now };
+      request.staff = staffContext(user, unit);
+    });
+    // The sign-out form in the staff header needs a CSRF token on every staff page.
+    app.addPageContext((request) => (request.staff ? { staffUser: { name: request.staff.user.displayName, unit: request.staff.unit.name, roles: request.staff.roles } } : {}));
+  },
+  { name: 'auth', dependencies: ['session', 'db', 'views'] },
+);
+
+/** preHandler for staff pages: signed in (else to the sign-in page) and, when given, holding one of `roles`. */
+export function requireStaff(...roles: Role[]) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.staff) {
+      if (request.method === 'GET') return reply.redirect(`/staff/login?next=${encodeURIComponent(request.url)}`, 303);
+      throw new AppError(403, 'SIGNED_OUT', 'staff.errors.signed_out');
+    }
+    // A generated or reset password is changed before any work is done with it.
+    if (request.staff.user.mustChangePassword && !request.url.startsWith('/staff/password')) {
+      if (request.method === 'GET') return reply.redirect('/staff/password', 303);
+      throw new AppError(403, 'PASSWORD_CHANGE_REQUIRED', 'staff.errors.password_change_required');
+    }
+    if (roles.length > 0 && !roles.some((r) => request.staff!.has(r))) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
+  };
+}

@@ -1,0 +1,16 @@
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+
+/** 常用答复: answer templates per category that staff edit; a unit's own or the province's shared ones. */
+export const answerTemplates = sqliteTable(
+  'answer_templates',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    unitId: integer('unit_id'),
+    category: text('category').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    updatedBy: integer('updated_by'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('answer_templates_category_idx').on(t.category)],
+);

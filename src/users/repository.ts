@@ -1,0 +1,41 @@
+import { and, asc, eq, inArray, like, sql } from 'drizzle-orm';
+import type { Executor } from '../db/executor.js';
+import { users } from './tables.js';
+
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+
+export function insertUser(db: Executor, row: NewUser): User {
+  return db.insert(users).values(row).returning().get();
+}
+
+export function updateUser(db: Executor, id: number, values: Partial<NewUser>): void {
+  db.update(users).set(values).where(eq(users.id, id)).run();
+}
+
+export function findUser(db: Executor, id: number): User | undefined {
+  return db.select().from(users).where(eq(users.id, id)).get();
+}
+
+export function findUserByName(db: Executor, username: string): User | undefined {
+  return db.select().from(users).where(eq(users.username, username)).get();
+}
+
+export function usersOfUnits(db: Executor, unitIds: number[]): User[] {
+  if (unitIds.length === 0) return [];
+  return db.select().from(users).where(inArray(users.unitId, unitIds)).orderBy(asc(users.unitId), asc(users.username)).all();
+}
+
+/** Active users of a unit holding a role (e.g. the supervisors to tell about an overdue report). */
+export function usersWithRole(db: Executor, unitId: number, role: string): User[] {
+  return db
+    .select()
+    .from(users)
+    .where(and(eq(users.unitId, unitId), eq(users.disabled, false), like(users.roles, `%${role}%`)))
+    .all()
+    .filter((u) => u.roles.split(',').includes(role));
+}
+
+export function userCount(db: Executor): number {
+  return db.get<{ n: number }>(sql`select count(*) as n from users`)!.n;
+}

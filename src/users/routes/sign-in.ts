@@ -1,0 +1,118 @@
+// Staff sign-in: password, then TOTP (enrolled at first sign-in), then a forced password change
+// for generated passwords. New session id at each step; a new sign-in ends the account's other
+// sessions when configured (issue 4).
+import QRCode from 'qrcode';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../shared/deps.js';
+import { RateLimiter } from '../../shared/rate-limit.js';
+import { safeLocalPath } from '../../plugins/views.js';
+import { findUser } from '../repository.js';
+import * as accounts from '../service.js';
+import { totpUri } from '../totp.js';
+import { record } from '../../audit/index.js';
+
+export default async function signInRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  const { deps } = opts;
+  const attempts = new RateLimiter(20 * deps.config.rateLimitFactor, 15 * 60_000);
+
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/staff')) reply.header('Cache-Control', 'no-store');
+  });
+
+  const page = (reply: FastifyReply, template: string, data: Record<string, unknown>, status = 200) =>
+    reply.page(`users/${template}`, { csrfToken: reply.generateCsrf(), ...data }, { layout: 'staff', status });
+
+  function pending(request: FastifyRequest) {
+    const s = request.session.staff;
+    return s?.mfaPending ? findUser(deps.db, s.userId) : undefined;
+  }
+
+  app.get<{ Querystring: { next?: string } }>('/staff/login', async (request, reply) => {
+    if (request.staff) return reply.redirect('/staff', 303);
+    return page(reply, 'login', { titleKey: 'staff.login.title', next: safeLocalPath(request.query.next, '/staff') });
+  });
+
+  app.post<{ Body: { username?: string; password?: string; next?: string } }>('/staff/login', async (request, reply) => {
+    const next = safeLocalPath(request.body?.next, '/staff');
+    const username = String(request.body?.username ?? '').slice(0, 100);
+    if (!attempts.hit(request.ip)) {
+      reply.header('Retry-After', String(attempts.retryAfterSeconds(request.ip)));
+      return page(reply, 'login', { titleKey: 'staff.login.title', next, username, error: 'staff.login.too_many' }, 429);
+    }
+    const result = await accounts.checkPassword(deps, username, String(request.body?.password ?? ''));
+    if (!result.ok) {
+      // One message for an unknown name, a wrong password and a locked account that was not guessed right.
+      return page(reply, 'login', { titleKey: 'staff.login.title', next, username, error: result.reason === 'locked' ? 'staff.login.locked' : 'staff.login.invalid' }, 401);
+    }
+    await request.session.regenerate();
+    request.session.staff = { userId: result.user.id, lastSeen: Date.now(), since: Date.now(), mfaPending: true };
+    request.session.set('next' as never, next as never);
+    return reply.redirect(result.user.totpEnabled ? '/staff/login/code' : '/staff/login/enrol', 303);
+  });
+
+  app.get('/staff/login/code', async (request, reply) => {
+    if (!pending(request)) return reply.redirect('/staff/login', 303);
+    return page(reply, 'second-factor', { titleKey: 'staff.login.code_title' });
+  });
+
+  /** Ends the pending step: a fresh session id for the signed-in session; returns where to go next. */
+  async function complete(request: FastifyRequest, userId: number): Promise<string> {
+    const next = safeLocalPath(request.session.get('next' as never), '/staff');
+    await request.session.regenerate();
+    const now = Date.now();
+    request.session.staff = { userId, lastSeen: now, since: now };
+    await request.session.save();
+    if (deps.config.singleStaffSession) app.sessionStore.destroyForUser(userId, request.session.sessionId);
+    return next;
+  }
+
+  app.post<{ Body: { code?: string } }>('/staff/login/code', async (request, reply) => {
+    const user = pending(request);
+    if (!user) return reply.redirect('/staff/login', 303);
+    if (!attempts.hit(request.ip)) return page(reply, 'second-factor', { titleKey: 'staff.login.code_title', error: 'staff.login.too_many' }, 429);
+    if (user.lockedUntil && user.lockedUntil > Date.now()) {
+      delete request.session.staff;
+      return page(reply, 'login', { titleKey: 'staff.login.title', next: '/staff', error: 'staff.login.locked' }, 401);
+    }
+    if (!(await accounts.checkSecondFactor(deps, user, String(request.body?.code ?? '')))) {
+      return page(reply, 'second-factor', { titleKey: 'staff.login.code_title', error: 'staff.login.bad_code' }, 401);
+    }
+    return reply.redirect(await complete(request, user.id), 303);
+  });
+
+  app.get<{ Querystring: { error?: string } }>('/staff/login/enrol', async (request, reply) => {
+    const user = pending(request);
+    if (!user || user.totpEnabled) return reply.redirect('/staff/login', 303);
+    const secret = accounts.totpSecret(deps, user) ?? accounts.beginTotpEnrolment(deps, user);
+    const uri = totpUri(secret, user.username);
+    const qr = await QRCode.toString(uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
+    const error = request.query.error ? 'staff.login.bad_code' : null;
+    return page(reply, 'enrol', { titleKey: 'staff.login.enrol_title', secret: secret.replace(/(.{4})/g, '$1 ').trim(), uri, qr, error }, error ? 400 : 200);
+  });
+
+  app.post<{ Body: { code?: string } }>('/staff/login/enrol', async (request, reply) => {
+    const user = pending(request);
+    if (!user || user.totpEnabled) return reply.redirect('/staff/login', 303);
+    const codes = await accounts.confirmTotpEnrolment(deps, user, String(request.body?.code ?? ''));
+    if (!codes) return reply.redirect('/staff/login/enrol?error=1', 303);
+    const next = await complete(request, user.id);
+    return page(reply, 'recovery-codes', { titleKey: 'staff.login.recovery_title', codes, next });
+  });
+
+  app.post('/staff/logout', async (request, reply) => {
+    const userId = request.session.staff?.userId;
+    if (userId) record(deps.db, deps.keys['audit-mac'], { actor: { type: 'staff', id: userId }, action: 'user.sign_out', object: { type: 'user', id: userId } });
+    await request.session.destroy();
+    return reply.redirect('/staff/login', 303);
+  });
+
+  app.post('/staff/logout-everywhere', async (request, reply) => {
+    const userId = request.session.staff?.userId;
+    if (userId) {
+      app.sessionStore.destroyForUser(userId);
+      record(deps.db, deps.keys['audit-mac'], { actor: { type: 'staff', id: userId }, action: 'user.sign_out_everywhere', object: { type: 'user', id: userId } });
+    }
+    await request.session.destroy();
+    return reply.redirect('/staff/login', 303);
+  });
+}

@@ -1,0 +1,143 @@
+// Staff accounts: creation, sign-in with lockout, second factor, password changes (issue 4).
+import { record, type Actor } from '../audit/index.js';
+import type { Deps } from '../shared/deps.js';
+import { seal, unseal } from '../shared/crypto.js';
+import { dummyHash, generatePassword, hashPassword, passwordProblem, verifyPassword, type PasswordProblem } from './passwords.js';
+import * as repo from './repository.js';
+import { parseRoles, type Role } from './roles.js';
+import { checkTotp, newRecoveryCodes, newTotpSecret, recoveryDigest } from './totp.js';
+
+export const LOCK_AFTER_FAILURES = 5;
+/** Lock grows with repeated failures: 15 min, 30, 60 … capped at a day. */
+export function lockDurationMs(failures: number): number {
+  return Math.min(24 * 3600_000, 15 * 60_000 * 2 ** Math.max(0, failures - LOCK_AFTER_FAILURES));
+}
+
+export interface NewAccount {
+  username: string;
+  displayName: string;
+  unitId: number;
+  roles: Role[];
+  email: string;
+  homeVillageCode?: string | null;
+}
+
+export async function createUser(deps: Deps, account: NewAccount, actor: Actor, now = Date.now()): Promise<{ user: repo.User; password: string }> {
+  const password = generatePassword();
+  const passwordHash = await hashPassword(password);
+  const user = deps.db.transaction((tx) => {
+    const row = repo.insertUser(tx, {
+      username: account.username,
+      displayName: account.displayName,
+      unitId: account.unitId,
+      roles: account.roles.join(','),
+      email: account.email,
+      homeVillageCode: account.homeVillageCode ?? null,
+      passwordHash,
+      passwordChangedAt: now,
+      mustChangePassword: true,
+      createdAt: now,
+    });
+    record(tx, deps.keys['audit-mac'], { actor, action: 'user.create', object: { type: 'user', id: row.id }, detail: { unit: account.unitId, roles: account.roles } }, now);
+    return row;
+  });
+  return { user, password };
+}
+
+export type SignInResult =
+  | { ok: true; user: repo.User }
+  | { ok: false; reason: 'invalid' | 'locked'; lockedUntil?: number };
+
+/** Checks user name and password. Unknown names cost the same work and get the same answer as a wrong password. */
+export async function checkPassword(deps: Deps, username: string, password: string, now = Date.now()): Promise<SignInResult> {
+  const user = repo.findUserByName(deps.db, username.trim());
+  if (!user || user.disabled) {
+    await verifyPassword(password, await dummyHash());
+    return { ok: false, reason: 'invalid' };
+  }
+  if (user.lockedUntil && user.lockedUntil > now) {
+    await verifyPassword(password, await dummyHash());
+    return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil };
+  }
+  if (!(await verifyPassword(password, user.passwordHash))) {
+    const failures = user.failedLogins + 1;
+    const lockedUntil = failures >= LOCK_AFTER_FAILURES ? now + lockDurationMs(failures) : null;
+    deps.db.transaction((tx) => {
+      repo.updateUser(tx, user.id, { failedLogins: failures, lockedUntil });
+      record(tx, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'user.sign_in', object: { type: 'user', id: user.id }, result: lockedUntil ? 'locked' : 'bad_password' }, now);
+    });
+    return { ok: false, reason: 'invalid' };
+  }
+  return { ok: true, user };
+}
+
+/** Second factor: a TOTP code or an unused recovery code. On success the sign-in is complete. */
+export async function checkSecondFactor(deps: Deps, user: repo.User, code: string, now = Date.now()): Promise<boolean> {
+  const secret = totpSecret(deps, user);
+  if (!secret) return false;
+  const step = await checkTotp(secret, code.replace(/\s/g, ''), user.totpLastStep);
+  let usedRecovery = false;
+  let recovery: string[] = user.recoveryCodes ? (JSON.parse(user.recoveryCodes) as string[]) : [];
+  if (step === null) {
+    const digest = recoveryDigest(deps.keys['id-hash'], code);
+    if (!recovery.includes(digest)) {
+      registerFailure(deps, user, 'bad_second_factor', now);
+      return false;
+    }
+    recovery = recovery.filter((d) => d !== digest);
+    usedRecovery = true;
+  }
+  deps.db.transaction((tx) => {
+    repo.updateUser(tx, user.id, { failedLogins: 0, lockedUntil: null, lastLoginAt: now, totpLastStep: step ?? user.totpLastStep, recoveryCodes: JSON.stringify(recovery) });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'user.sign_in', object: { type: 'user', id: user.id }, detail: usedRecovery ? { recoveryCode: true } : undefined }, now);
+  });
+  return true;
+}
+
+function registerFailure(deps: Deps, user: repo.User, result: string, now: number) {
+  const failures = user.failedLogins + 1;
+  deps.db.transaction((tx) => {
+    repo.updateUser(tx, user.id, { failedLogins: failures, lockedUntil: failures >= LOCK_AFTER_FAILURES ? now + lockDurationMs(failures) : null });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'user.sign_in', object: { type: 'user', id: user.id }, result }, now);
+  });
+}
+
+export function totpSecret(deps: Deps, user: repo.User): string | null {
+  return user.totpSealed ? unseal(deps.keys.identity, user.totpSealed, `totp:${user.id}`).toString('utf8') : null;
+}
+
+/** Starts enrolment: a new secret, stored but not yet enabled until a code confirms it. */
+export function beginTotpEnrolment(deps: Deps, user: repo.User): string {
+  const secret = newTotpSecret();
+  repo.updateUser(deps.db, user.id, { totpSealed: seal(deps.keys.identity, secret, `totp:${user.id}`), totpEnabled: false });
+  return secret;
+}
+
+/** Confirms enrolment with a first code; returns the recovery codes to show once. */
+export async function confirmTotpEnrolment(deps: Deps, user: repo.User, code: string, now = Date.now()): Promise<string[] | null> {
+  const secret = totpSecret(deps, user);
+  const step = secret ? await checkTotp(secret, code.replace(/\s/g, ''), null) : null;
+  if (step === null) return null;
+  const codes = newRecoveryCodes();
+  deps.db.transaction((tx) => {
+    repo.updateUser(tx, user.id, { totpEnabled: true, totpLastStep: step, recoveryCodes: JSON.stringify(codes.map((c) => recoveryDigest(deps.keys['id-hash'], c))), failedLogins: 0, lastLoginAt: now });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'user.totp_enrolled', object: { type: 'user', id: user.id } }, now);
+  });
+  return codes;
+}
+
+export async function changePassword(deps: Deps, user: repo.User, current: string, next: string, now = Date.now()): Promise<PasswordProblem | 'wrong_current' | null> {
+  if (!(await verifyPassword(current, user.passwordHash))) return 'wrong_current';
+  const problem = passwordProblem(next, user.username);
+  if (problem) return problem;
+  const passwordHash = await hashPassword(next);
+  deps.db.transaction((tx) => {
+    repo.updateUser(tx, user.id, { passwordHash, passwordChangedAt: now, mustChangePassword: false });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'user.password_changed', object: { type: 'user', id: user.id } }, now);
+  });
+  return null;
+}
+
+export function userRoles(user: repo.User): Role[] {
+  return parseRoles(user.roles);
+}

@@ -1,0 +1,33 @@
+import { sqliteTable, text, integer, blob, index } from 'drizzle-orm/sqlite-core';
+
+/** Staff accounts. Each belongs to one unit; roles say what they may do there (DESIGN.md §4). */
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    username: text('username').notNull().unique(),
+    displayName: text('display_name').notNull(),
+    unitId: integer('unit_id').notNull(),
+    /** Comma-separated roles: administrator, intake, handler, lead, supervisor, inspector, custodian. */
+    roles: text('roles').notNull(),
+    email: text('email').notNull(),
+    /** A village the user lives in: reports placed there are hidden from them (recusal). */
+    homeVillageCode: text('home_village_code'),
+    passwordHash: text('password_hash').notNull(),
+    passwordChangedAt: integer('password_changed_at').notNull(),
+    mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(true),
+    /** TOTP secret, encrypted under the identity key with context `totp:<id>`. */
+    totpSealed: blob('totp_sealed', { mode: 'buffer' }),
+    totpEnabled: integer('totp_enabled', { mode: 'boolean' }).notNull().default(false),
+    /** The last accepted TOTP time step, so a code cannot be replayed. */
+    totpLastStep: integer('totp_last_step'),
+    /** JSON array of HMACs of unused recovery codes. */
+    recoveryCodes: text('recovery_codes'),
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: integer('locked_until'),
+    disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    lastLoginAt: integer('last_login_at'),
+  },
+  (t) => [index('users_unit_idx').on(t.unitId)],
+);

@@ -1,0 +1,247 @@
+import Database from 'better-sqlite3';
+import { and, eq, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../src/db/connection.js';
+import {
+  CREATE_SEARCH_INDEX_SQL,
+  indexDocument,
+  matchesSearch,
+  matchExpression,
+  removeAllDocuments,
+  removeDocument,
+  searchIds,
+  type SearchHit,
+} from '../../src/search/fts.js';
+
+let db: Db;
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  db.$client.exec(CREATE_SEARCH_INDEX_SQL);
+  db.$client.exec('create table notes (id integer primary key, code text not null, county text not null)');
+});
+afterEach(() => db.$client.close());
+
+const ids = (query: string, extra: { type?: string; scope?: string | string[]; limit?: number } = {}) =>
+  searchIds(db, { type: extra.type ?? 'report', query, scope: extra.scope, limit: extra.limit ?? 100 })
+    .map((h) => h.id)
+    .sort();
+
+function put(id: number, text: string, scope: string | null = null, type = 'report') {
+  indexDocument(db, { type, id, scope, text });
+}
+
+describe('searchIds', () => {
+  it('finds a two-character word inside a sentence', () => {
+    put(1, '申请低保两次都没批');
+    put(2, '村干部优亲厚友');
+    expect(ids('低保')).toEqual(['1']);
+    expect(ids('没批')).toEqual(['1']);
+    expect(ids('低保两次')).toEqual(['1']);
+  });
+
+  it('matches a longer word as a phrase, not its pieces far apart', () => {
+    put(1, '他家是低保户，却有两套房');
+    put(2, '低保被取消了，全户没有收入');
+    put(3, '低保 户口');
+    expect(ids('低保户')).toEqual(['1']);
+    expect(ids('低保')).toEqual(['1', '2', '3']);
+    // A bigram of two runs split by punctuation or a space is not adjacent text.
+    put(4, '保，户');
+    put(5, '低保，保户');
+    expect(ids('保户')).toEqual(['1', '5']);
+    expect(ids('低保户')).toEqual(['1']);
+  });
+
+  it('finds a single character, and ANDs the terms of a query', () => {
+    put(1, '申请低保两次都没批');
+    put(2, '危房改造补贴被冒领');
+    put(3, '低收入');
+    expect(ids('低')).toEqual(['1', '3']);
+    expect(ids('补')).toEqual(['2']);
+    expect(ids('低 批')).toEqual(['1']);
+    expect(ids('低保 冒领')).toEqual([]);
+  });
+
+  it('matches Latin words case-insensitively and by prefix, mixed with Chinese', () => {
+    put(1, '村会计在 WeChat 群里说 Subsidy list 已公示');
+    put(2, 'web 端无法提交');
+    expect(ids('wechat')).toEqual(['1']);
+    expect(ids('WECH')).toEqual(['1']);
+    expect(ids('we')).toEqual(['1', '2']);
+    expect(ids('subsidy 公示')).toEqual(['1']);
+    expect(ids('Subsidy公示')).toEqual(['1']);
+    expect(ids('chat')).toEqual([]); // prefix, not infix
+  });
+
+  it('treats full-width letters and digits as their ASCII forms', () => {
+    put(1, '2024年3月发放的１２００元没有到账，ＪＬ２０２６-000123');
+    put(2, '去年发放的钱');
+    expect(ids('1200')).toEqual(['1']);
+    expect(ids('１２００元')).toEqual(['1']);
+    expect(ids('２０２４年')).toEqual(['1']);
+    expect(ids('jl2026-000123')).toEqual(['1']);
+    expect(ids('ｊｌ')).toEqual(['1']);
+  });
+
+  it('finds Korean and Japanese text', () => {
+    put(1, '서울특별시 보조금');
+    put(2, 'ひらがなとカタカナ');
+    expect(ids('보조금')).toEqual(['1']);
+    expect(ids('特別')).toEqual([]);
+    expect(ids('カタカナ')).toEqual(['2']);
+    expect(ids('ｶﾀｶﾅ')).toEqual(['2']);
+  });
+
+  it('replaces a document when it is indexed again, and removes it', () => {
+    put(1, '低保');
+    put(1, '危房');
+    expect(ids('低保')).toEqual([]);
+    expect(ids('危房')).toEqual(['1']);
+    expect(db.$client.prepare('select count(*) as n from search_index').get()).toEqual({ n: 1 });
+    expect(removeDocument(db, 'report', 1)).toBe(true);
+    expect(removeDocument(db, 'report', 1)).toBe(false);
+    expect(ids('危房')).toEqual([]);
+    expect(db.$client.prepare('select count(*) as n from search_index').get()).toEqual({ n: 0 });
+  });
+
+  it('keeps document types apart', () => {
+    put(1, '低保政策', null, 'report');
+    put(1, '低保政策解读', null, 'policy');
+    put(2, '低保', null, 'policy');
+    expect(ids('低保', { type: 'report' })).toEqual(['1']);
+    expect(ids('低保', { type: 'policy' })).toEqual(['1', '2']);
+    removeDocument(db, 'policy', 1);
+    expect(ids('低保', { type: 'report' })).toEqual(['1']);
+    removeAllDocuments(db, 'policy');
+    expect(ids('低保', { type: 'policy' })).toEqual([]);
+    expect(ids('低保', { type: 'report' })).toEqual(['1']);
+  });
+
+  it('filters by scope', () => {
+    put(1, '低保', '220102');
+    put(2, '低保', '220103');
+    put(3, '低保', null);
+    expect(ids('低保', { scope: '220102' })).toEqual(['1']);
+    expect(ids('低保', { scope: ['220102', '220103'] })).toEqual(['1', '2']);
+    expect(ids('低保', { scope: [] })).toEqual([]);
+    expect(ids('低保')).toEqual(['1', '2', '3']);
+  });
+
+  it('pages by (rank, id) without losing ties', () => {
+    for (let i = 1; i <= 25; i++) put(i, i % 2 ? '低保' : '低保 低保 低保 其他内容');
+    const seen: string[] = [];
+    let after: SearchHit | undefined;
+    for (;;) {
+      const page = searchIds(db, { type: 'report', query: '低保', limit: 10, after });
+      if (page.length === 0) break;
+      seen.push(...page.map((h) => h.id));
+      after = page.at(-1);
+    }
+    expect(seen).toHaveLength(25);
+    expect(new Set(seen).size).toBe(25);
+  });
+
+  it('finds nothing for an empty query and a zero limit', () => {
+    put(1, '低保');
+    expect(ids('')).toEqual([]);
+    expect(ids('   ，。')).toEqual([]);
+    expect(ids('低保', { limit: 0 })).toEqual([]);
+  });
+});
+
+describe('hostile queries', () => {
+  const hostile = [
+    '"', '""', '"低保', '*', '低保*', '**', 'NEAR(', 'NEAR(低保 户, 2)', 'OR', 'a OR b', '低保 OR 危房', 'NOT 低保',
+    '-', '-低保', '^', '^低保', '(', ')', '(低保', 'body:低保', 'doc_type:report', '{body}: x', '+', "'", ';', '\\',
+    '\u0000', '\uD800', '*'.repeat(10_000), '低保'.repeat(50_000), 'a '.repeat(50_000), '"'.repeat(100_000),
+  ];
+
+  it('never throw and never match everything', () => {
+    put(1, '申请低保两次都没批');
+    put(2, '危房改造 near or not and');
+    put(3, 'x');
+    for (const q of hostile) {
+      const expr = matchExpression(q);
+      expect(expr === null || /^"[^"]+"\*?( AND "[^"]+"\*?)*$/u.test(expr), q.slice(0, 20)).toBe(true);
+      const found = ids(q);
+      expect(found.length, q.slice(0, 20)).toBeLessThan(3);
+      expect(() => db.select().from(notes).where(matchesSearch(notes.id, { type: 'report', query: q })).all()).not.toThrow();
+    }
+    expect(ids('-低保')).toEqual(['1']); // the minus is not NOT
+    expect(ids('低保 OR 危房')).toEqual([]); // OR is a word to find, not an operator
+    expect(ids('NEAR(')).toEqual(['2']);
+  });
+});
+
+const notes = sqliteTable('notes', {
+  id: integer('id').primaryKey(),
+  code: text('code').notNull(),
+  county: text('county').notNull(),
+});
+
+describe('matchesSearch', () => {
+  beforeEach(() => {
+    db.insert(notes).values([{ id: 1, code: 'v1', county: 'a' }, { id: 2, code: 'v2', county: 'b' }, { id: 3, code: 'v3', county: 'a' }]).run();
+    put(1, '低保户');
+    put(2, '低保');
+    put(3, '危房');
+    for (const n of [1, 2, 3]) indexDocument(db, { type: 'village', id: `v${n}`, text: n === 3 ? '低保' : '村' });
+  });
+
+  it('works as a condition on integer and text ids inside a drizzle query', () => {
+    const rows = db.select({ id: notes.id }).from(notes)
+      .where(and(eq(notes.county, 'a'), matchesSearch(notes.id, { type: 'report', query: '低保' }))).all();
+    expect(rows).toEqual([{ id: 1 }]);
+    const villages = db.select({ code: notes.code }).from(notes)
+      .where(matchesSearch(notes.code, { type: 'village', query: '低保' })).all();
+    expect(villages).toEqual([{ code: 'v3' }]);
+    expect(db.select().from(notes).where(matchesSearch(notes.id, { type: 'report', query: '。' })).all()).toEqual([]);
+  });
+
+  it('looks rows up by primary key from the FTS hits', () => {
+    const q = db.select().from(notes).where(matchesSearch(notes.id, { type: 'report', query: '低保' })).toSQL();
+    const plan = db.$client.prepare(`explain query plan ${q.sql}`).all(...q.params).map((r) => (r as { detail: string }).detail);
+    expect(plan.join('\n')).toMatch(/SEARCH notes USING INTEGER PRIMARY KEY/);
+    expect(plan.join('\n')).toMatch(/VIRTUAL TABLE INDEX \d+:M/);
+  });
+});
+
+describe('at scale', () => {
+  it('searches 10,000 documents through the full-text index', () => {
+    const words = ['低保', '危房改造', '医疗救助', '特困供养', '临时救助', '残疾人补贴', '村干部', '优亲厚友', '冒领', '克扣'];
+    const villages = ['东风村', '向阳村', '红旗村', '胜利村', '新民村'];
+    const t0 = performance.now();
+    db.transaction((tx) => {
+      for (let i = 1; i <= 10_000; i++) {
+        const text = `${villages[i % 5]}${words[i % 10]}问题，反映人编号 A${i}，${words[(i * 7) % 10]}多年未解决。`;
+        indexDocument(tx, { type: 'report', id: i, scope: `c${i % 20}`, text });
+      }
+    });
+    const t1 = performance.now();
+    const hits = searchIds(db, { type: 'report', query: '危房改造', limit: 1000 });
+    const scoped = searchIds(db, { type: 'report', query: '胜利村 冒领', scope: 'c8', limit: 50 });
+    const none = searchIds(db, { type: 'report', query: '向阳村 冒领', limit: 50 });
+    const prefix = searchIds(db, { type: 'report', query: 'a999', limit: 50 });
+    const t2 = performance.now();
+    console.log(`search: indexed 10,000 documents in ${(t1 - t0).toFixed(0)} ms; 3 searches in ${(t2 - t1).toFixed(1)} ms`);
+    expect(hits.length).toBe(1000);
+    expect(scoped.length).toBe(50);
+    expect(none).toEqual([]);
+    expect(prefix.map((h) => h.id).sort()).toEqual(['999', '9990', '9991', '9992', '9993', '9994', '9995', '9996', '9997', '9998', '9999']);
+    const plan = db.all<{ detail: string }>(sql`explain query plan
+      select doc_id from search_index where search_index match ${matchExpression('危房改造')} and doc_type = 'report'`);
+    expect(plan.map((r) => r.detail).join('\n')).toMatch(/SCAN search_index VIRTUAL TABLE INDEX \d+:M/);
+  });
+});
+
+describe('CREATE_SEARCH_INDEX_SQL', () => {
+  it('runs on a plain better-sqlite3 database wrapped by drizzle', () => {
+    const plain = drizzle(new Database(':memory:'));
+    plain.$client.exec(CREATE_SEARCH_INDEX_SQL);
+    indexDocument(plain as unknown as Db, { type: 'report', id: 7, text: '申请低保两次都没批' });
+    expect(searchIds(plain as unknown as Db, { type: 'report', query: '低保', limit: 10 }).map((h) => h.id)).toEqual(['7']);
+    plain.$client.close();
+  });
+});
