@@ -14,6 +14,7 @@ import errorsPlugin from './plugins/errors.js';
 import sessionPlugin from './plugins/session.js';
 import mailPlugin from './plugins/mail.js';
 import authPlugin from './plugins/auth.js';
+import schedulerPlugin from './plugins/scheduler.js';
 import { userRoutes } from './users/index.js';
 import { caseworkRoutes } from './casework/index.js';
 import { identityAccessRoutes } from './identity-access/index.js';
@@ -90,6 +91,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(declarationRoutes, { deps });
   await app.register(templateRoutes, { deps });
   await app.register(adminRoutes, { deps });
+  await app.register(schedulerPlugin);
   return app;
 }
 

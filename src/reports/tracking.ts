@@ -7,6 +7,8 @@ import type { Deps } from '../shared/deps.js';
 import { END_STATES, type Rating, type Status } from './catalog.js';
 import { queryCodeDigest } from './receipt.js';
 import { openReview } from '../casework/supervision.js';
+import { notifyAssignee } from '../casework/notify.js';
+import { findUser } from '../users/repository.js';
 import { dueFrom } from '../casework/clock.js';
 import { loadCalendar } from '../calendar/index.js';
 import * as repo from './repository.js';
@@ -56,6 +58,13 @@ function reporterStep(deps: Deps, reportId: number, type: string, body: string |
 
 export function addReporterMessage(deps: Deps, report: repo.Report, body: string, now = Date.now()): void {
   reporterStep(deps, report.id, 'reporter_message', body, null, 'report.reporter_message', now);
+  tellResponsible(deps, report, now);
+}
+
+/** The responsible person hears (e-mail without content, inbox badge) that the reporter replied or added files. */
+function tellResponsible(deps: Deps, report: repo.Report, now: number): void {
+  const user = report.assigneeId ? findUser(deps.db, report.assigneeId) : undefined;
+  if (user && !user.disabled) notifyAssignee(deps, user, report, 'reporter_replied', now);
 }
 
 export async function addReporterFiles(deps: Deps, report: repo.Report, files: CleanFile[], now = Date.now()): Promise<void> {
@@ -71,6 +80,7 @@ export async function addReporterFiles(deps: Deps, report: repo.Report, files: C
     await forgetUploads(deps.dirs, uploads);
     throw err;
   }
+  tellResponsible(deps, report, now);
 }
 
 /** How many more files and bytes the report may take from the reporter. */

@@ -1,7 +1,7 @@
 // Staff accounts for tests: created through the real service, signed in through the real
 // password + TOTP flow, returning a cookie jar and a way to post forms with a CSRF token.
 import { generate } from 'otplib';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createUser, updateUser, type Role, type User } from '../../src/users/index.js';
 import { findUnitByKey } from '../../src/units/index.js';
 import { seal } from '../../src/shared/crypto.js';
@@ -32,9 +32,9 @@ export async function createStaff(app: FastifyInstance, unitKey: string, roles: 
 
 export interface Session {
   jar: Record<string, string>;
-  get(url: string): ReturnType<FastifyInstance['inject']>;
+  get(url: string): Promise<LightMyRequestResponse>;
   /** Posts a form from `page` (its CSRF token is read from that page). */
-  post(url: string, fields: Record<string, string>, page?: string): ReturnType<FastifyInstance['inject']>;
+  post(url: string, fields: Record<string, string>, page?: string): Promise<LightMyRequestResponse>;
 }
 
 export async function signIn(app: FastifyInstance, staff: TestStaff, ip = '127.0.0.9'): Promise<Session> {
@@ -53,7 +53,7 @@ export async function signIn(app: FastifyInstance, staff: TestStaff, ip = '127.0
   jar = cookiesFrom(done, jar);
   const session: Session = {
     jar,
-    get: (url) => app.inject({ url, cookies: jar }),
+    get: async (url) => app.inject({ url, cookies: jar }),
     post: async (url, fields, page = '/staff') => {
       const p = await openForm(app, page, jar);
       Object.assign(jar, p.cookies);

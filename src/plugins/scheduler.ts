@@ -1,0 +1,42 @@
+// Runs the deadline sweep in-process every SUNSHINE_SCHEDULER_SECONDS (0 turns it off: tests call
+// the sweep directly). The sweep is idempotent, so overlapping runs or two processes are harmless.
+import fp from 'fastify-plugin';
+import { runDeadlineSweep } from '../casework/scheduler.js';
+import { latestEntry } from '../audit/index.js';
+
+export default fp(
+  async (app) => {
+    const seconds = app.config.schedulerSeconds;
+    if (seconds <= 0) return;
+    let running = false;
+    let lastChainHeadDay = '';
+    const tick = async () => {
+      if (running) return;
+      running = true;
+      try {
+        const result = await runDeadlineSweep(app.deps);
+        if (result.reminded + result.escalated > 0) app.log.info(result, 'deadline sweep');
+        // DESIGN.md §4: the audit chain head goes to the application log daily, outside the database.
+        const day = new Date().toISOString().slice(0, 10);
+        if (day !== lastChainHeadDay) {
+          const head = latestEntry(app.db);
+          app.log.info({ auditHead: head ? { id: head.id, mac: head.mac } : null }, 'audit chain head');
+          lastChainHeadDay = day;
+        }
+      } catch (err) {
+        app.log.error({ err }, 'deadline sweep failed');
+      } finally {
+        running = false;
+      }
+    };
+    const timer = setInterval(tick, seconds * 1000);
+    timer.unref();
+    const first = setTimeout(tick, 5_000);
+    first.unref();
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      clearTimeout(first);
+    });
+  },
+  { name: 'scheduler' },
+);
