@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
 import inboxRoutes from './routes/inbox.js';
 import reportRoutes from './routes/report.js';
+import logReportRoutes from './routes/log-report.js';
 
 export { scopeOf, visibleReport } from './scope.js';
 export { isRecused, conflictPairs } from './recusal.js';
@@ -12,5 +13,6 @@ export { notifyAssignee } from './notify.js';
 
 export async function caseworkRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(inboxRoutes, opts);
+  await app.register(logReportRoutes, opts);
   await app.register(reportRoutes, opts);
 }

@@ -26,7 +26,7 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     reply.header('Cache-Control', 'no-store');
     return reply.page(
       'reports/form',
-      { titleKey: 'report.title', csrfToken, ...(await reportFormContext(deps.db, state, limits)), scripts: ['/static/js/report-form.js'] },
+      { titleKey: 'report.title', csrfToken, formAction: '/report', ...(await reportFormContext(deps.db, state, limits)), scripts: ['/static/js/report-form.js'] },
       { status },
     );
   }
@@ -69,7 +69,7 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     }
     const filed = await fileReport(deps, input, parsed.files, { channel: 'online', nonce: f.submission_id!, objectionEntryId: Number(f.objection) || null });
     reply.header('Cache-Control', 'no-store');
-    return reply.page('reports/confirmation', { titleKey: 'report.confirm_title', ...(await confirmationContext(deps, filed)) });
+    return reply.page('reports/confirmation', { titleKey: 'report.confirm_title', scripts: ['/static/js/report-form.js'], ...(await confirmationContext(deps, filed)) });
   });
 
   // For the form's script: the children of a region, as JSON (public data).

@@ -1,0 +1,129 @@
+// Identity-access requests: data access only (DESIGN.md §6). Synchronous, taking `db` or a transaction.
+import { and, desc, eq, ne } from 'drizzle-orm';
+import type { Executor } from '../db/executor.js';
+import { reports } from '../reports/index.js';
+import { units } from '../units/index.js';
+import { users } from '../users/index.js';
+import { identityRequests } from './tables.js';
+
+export type IdentityRequest = typeof identityRequests.$inferSelect;
+export type NewIdentityRequest = typeof identityRequests.$inferInsert;
+export type RequestStatus = 'pending' | 'approved' | 'denied' | 'revoked';
+
+export function insertRequest(db: Executor, row: NewIdentityRequest): IdentityRequest {
+  return db.insert(identityRequests).values(row).returning().get();
+}
+
+export function findRequest(db: Executor, id: number): IdentityRequest | undefined {
+  return db.select().from(identityRequests).where(eq(identityRequests.id, id)).get();
+}
+
+/** The user's most recent request for a report (the one that decides what they may see). */
+export function latestRequest(db: Executor, reportId: number, requesterId: number): IdentityRequest | undefined {
+  return db
+    .select()
+    .from(identityRequests)
+    .where(and(eq(identityRequests.reportId, reportId), eq(identityRequests.requesterId, requesterId)))
+    .orderBy(desc(identityRequests.id))
+    .limit(1)
+    .get();
+}
+
+/** A request of the user for the report in one of the given states (pending or approved block a new one). */
+export function openRequest(db: Executor, reportId: number, requesterId: number): IdentityRequest | undefined {
+  return db
+    .select()
+    .from(identityRequests)
+    .where(and(eq(identityRequests.reportId, reportId), eq(identityRequests.requesterId, requesterId)))
+    .all()
+    .find((r) => r.status === 'pending' || r.status === 'approved');
+}
+
+/**
+ * Moves a request from one state to another, only if it is still in `from` (a second custodian
+ * deciding at the same moment changes nothing). Returns whether the row changed.
+ */
+export function transition(db: Executor, id: number, from: RequestStatus, values: Partial<NewIdentityRequest> & { status: RequestStatus }): boolean {
+  const result = db
+    .update(identityRequests)
+    .set(values)
+    .where(and(eq(identityRequests.id, id), eq(identityRequests.status, from)))
+    .run();
+  return result.changes === 1;
+}
+
+/** A row of a custodian's queue: who asks, for which case, why. Never the identity. */
+export interface QueueRow {
+  id: number;
+  reportId: number;
+  caseNo: string;
+  placeCode: string;
+  subjectName: string | null;
+  townshipCode: string | null;
+  requesterId: number;
+  requesterName: string;
+  requesterUnit: string;
+  reason: string;
+  status: string;
+  createdAt: number;
+  decidedAt: number | null;
+  deciderName: string | null;
+  decisionNote: string | null;
+}
+
+function queueSelect(db: Executor) {
+  return db
+    .select({
+      id: identityRequests.id,
+      reportId: identityRequests.reportId,
+      caseNo: reports.caseNo,
+      placeCode: reports.placeCode,
+      subjectName: reports.subjectName,
+      townshipCode: reports.townshipCode,
+      requesterId: identityRequests.requesterId,
+      requesterName: users.displayName,
+      requesterUnit: units.name,
+      reason: identityRequests.reason,
+      status: identityRequests.status,
+      createdAt: identityRequests.createdAt,
+      decidedAt: identityRequests.decidedAt,
+      deciderName: identityRequests.decidedBy,
+      decisionNote: identityRequests.decisionNote,
+    })
+    .from(identityRequests)
+    .innerJoin(reports, eq(reports.id, identityRequests.reportId))
+    .innerJoin(users, eq(users.id, identityRequests.requesterId))
+    .innerJoin(units, eq(units.id, users.unitId));
+}
+
+function withDeciderNames(db: Executor, rows: (Omit<QueueRow, 'deciderName'> & { deciderName: number | null })[]): QueueRow[] {
+  const names = new Map<number, string>();
+  return rows.map((r) => {
+    let deciderName: string | null = null;
+    if (r.deciderName !== null) {
+      const id = r.deciderName;
+      if (!names.has(id)) names.set(id, db.select({ name: users.displayName }).from(users).where(eq(users.id, id)).get()?.name ?? '');
+      deciderName = names.get(id) ?? null;
+    }
+    return { ...r, deciderName };
+  });
+}
+
+/** Requests waiting for a decision by this unit's custodians, oldest first. */
+export function pendingForUnit(db: Executor, unitId: number): QueueRow[] {
+  const rows = queueSelect(db)
+    .where(and(eq(identityRequests.deciderUnitId, unitId), eq(identityRequests.status, 'pending')))
+    .orderBy(identityRequests.createdAt, identityRequests.id)
+    .all();
+  return withDeciderNames(db, rows);
+}
+
+/** This unit's decided requests, most recent decision first. */
+export function decidedForUnit(db: Executor, unitId: number, limit = 50): QueueRow[] {
+  const rows = queueSelect(db)
+    .where(and(eq(identityRequests.deciderUnitId, unitId), ne(identityRequests.status, 'pending')))
+    .orderBy(desc(identityRequests.decidedAt), desc(identityRequests.id))
+    .limit(limit)
+    .all();
+  return withDeciderNames(db, rows);
+}
