@@ -1,5 +1,6 @@
 // Identity-access requests: data access only (DESIGN.md §6). Synchronous, taking `db` or a transaction.
 import { and, desc, eq, ne } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { Executor } from '../db/executor.js';
 import { reports } from '../reports/index.js';
 import { units } from '../units/index.js';
@@ -71,6 +72,8 @@ export interface QueueRow {
   decisionNote: string | null;
 }
 
+const decider = alias(users, 'decider');
+
 function queueSelect(db: Executor) {
   return db
     .select({
@@ -87,43 +90,31 @@ function queueSelect(db: Executor) {
       status: identityRequests.status,
       createdAt: identityRequests.createdAt,
       decidedAt: identityRequests.decidedAt,
-      deciderName: identityRequests.decidedBy,
+      deciderName: decider.displayName,
       decisionNote: identityRequests.decisionNote,
     })
     .from(identityRequests)
     .innerJoin(reports, eq(reports.id, identityRequests.reportId))
     .innerJoin(users, eq(users.id, identityRequests.requesterId))
-    .innerJoin(units, eq(units.id, users.unitId));
-}
-
-function withDeciderNames(db: Executor, rows: (Omit<QueueRow, 'deciderName'> & { deciderName: number | null })[]): QueueRow[] {
-  const names = new Map<number, string>();
-  return rows.map((r) => {
-    let deciderName: string | null = null;
-    if (r.deciderName !== null) {
-      const id = r.deciderName;
-      if (!names.has(id)) names.set(id, db.select({ name: users.displayName }).from(users).where(eq(users.id, id)).get()?.name ?? '');
-      deciderName = names.get(id) ?? null;
-    }
-    return { ...r, deciderName };
-  });
+    .innerJoin(units, eq(units.id, users.unitId))
+    .leftJoin(decider, eq(decider.id, identityRequests.decidedBy));
 }
 
 /** Requests waiting for a decision by this unit's custodians, oldest first. */
 export function pendingForUnit(db: Executor, unitId: number): QueueRow[] {
-  const rows = queueSelect(db)
+  const rows: QueueRow[] = queueSelect(db)
     .where(and(eq(identityRequests.deciderUnitId, unitId), eq(identityRequests.status, 'pending')))
     .orderBy(identityRequests.createdAt, identityRequests.id)
     .all();
-  return withDeciderNames(db, rows);
+  return rows;
 }
 
 /** This unit's decided requests, most recent decision first. */
 export function decidedForUnit(db: Executor, unitId: number, limit = 50): QueueRow[] {
-  const rows = queueSelect(db)
+  const rows: QueueRow[] = queueSelect(db)
     .where(and(eq(identityRequests.deciderUnitId, unitId), ne(identityRequests.status, 'pending')))
     .orderBy(desc(identityRequests.decidedAt), desc(identityRequests.id))
     .limit(limit)
     .all();
-  return withDeciderNames(db, rows);
+  return rows;
 }

@@ -1,0 +1,129 @@
+// The custodian flow (DESIGN.md §4): a handler, lead or inspector asks to see a real-name
+// reporter's identity with a reason; a custodian of the supervising unit (at the top, another
+// custodian of the same unit), never the requester, approves or denies; an approval covers that
+// user and that report until revoked. Every request, decision and view is audited, and the audit
+// entries name the report and the request, never the identity.
+import { record } from '../audit/index.js';
+import { isRecused } from '../casework/index.js';
+import type { StaffContext } from '../plugins/auth.js';
+import { findReport, type Identity, type Report } from '../reports/index.js';
+import { AppError, notFound } from '../shared/errors.js';
+import { unsealJson } from '../shared/crypto.js';
+import type { Deps } from '../shared/deps.js';
+import type { Role } from '../users/index.js';
+import * as repo from './repository.js';
+
+/** Who may ask for an identity. */
+export const REQUESTER_ROLES: Role[] = ['handler', 'lead', 'inspector'];
+export const REASON_MIN = 10;
+export const REASON_MAX = 1000;
+export const NOTE_MAX = 500;
+
+/** A refusal the page explains in the user's language (4xx, never 404: that one means "not yours"). */
+export class IdentityAccessError extends AppError {
+  constructor(statusCode: number, key: string) {
+    super(statusCode, `IDENTITY_${key.toUpperCase()}`, `identity_access.errors.${key}`);
+  }
+}
+
+export function mayRequest(staff: StaffContext): boolean {
+  return REQUESTER_ROLES.some((r) => staff.has(r));
+}
+
+/** The unit whose custodians decide: the one supervising the requester's unit, or at the top the unit itself. */
+export function deciderUnitIdFor(staff: StaffContext): number {
+  return staff.unit.supervisorId ?? staff.unit.id;
+}
+
+function audit(deps: Deps, tx: Parameters<typeof record>[0], staff: StaffContext, action: string, request: { id: number; reportId: number }, now: number, result = 'ok'): void {
+  record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action, object: { type: 'report', id: request.reportId }, result, detail: { report: request.reportId, request: request.id } }, now);
+}
+
+/** Normalises and checks a reason; returns the error key or null. */
+export function checkReason(reason: string): string | null {
+  const length = [...reason].length;
+  if (length < REASON_MIN) return 'identity_access.errors.reason_short';
+  if (length > REASON_MAX) return 'identity_access.errors.reason_long';
+  return null;
+}
+
+/**
+ * Files a request for a report the caller has already checked is visible to `staff`. One open
+ * request (pending or approved) per user and report: checked and inserted in one transaction.
+ */
+export function requestIdentity(deps: Deps, staff: StaffContext, report: Report, reasonInput: string, now = Date.now()): repo.IdentityRequest {
+  if (!mayRequest(staff)) throw new IdentityAccessError(403, 'role');
+  if (!report.realName) throw new IdentityAccessError(409, 'anonymous');
+  const reason = reasonInput.trim();
+  const invalid = checkReason(reason);
+  if (invalid) throw new AppError(400, 'IDENTITY_REASON', invalid);
+  return deps.db.transaction((tx) => {
+    const open = repo.openRequest(tx, report.id, staff.user.id);
+    if (open) throw new IdentityAccessError(409, open.status === 'approved' ? 'already_approved' : 'already_pending');
+    const row = repo.insertRequest(tx, { reportId: report.id, requesterId: staff.user.id, reason, deciderUnitId: deciderUnitIdFor(staff), status: 'pending', createdAt: now });
+    audit(deps, tx, staff, 'identity.request', row, now);
+    return row;
+  });
+}
+
+/**
+ * The request if `staff` is a custodian of its deciding unit, else a 404 (a request of another unit
+ * is not theirs to know about). Recusal applies: a custodian who could not see the report (it is
+ * about them or their relatives, or placed in their home village) does not decide on it either.
+ */
+function decidable(deps: Deps, staff: StaffContext, requestId: number): { request: repo.IdentityRequest; report: Report } {
+  if (!staff.has('custodian') || !Number.isSafeInteger(requestId) || requestId <= 0) throw notFound();
+  const request = repo.findRequest(deps.db, requestId);
+  if (!request || request.deciderUnitId !== staff.unit.id) throw notFound();
+  const subject = findReport(deps.db, request.reportId);
+  if (!subject) throw notFound();
+  if (isRecused(deps.db, staff.user, subject)) throw new IdentityAccessError(403, 'recused');
+  return { request, report: subject };
+}
+
+export type Decision = 'approve' | 'deny';
+
+export function decideRequest(deps: Deps, staff: StaffContext, requestId: number, decision: Decision, noteInput: string, now = Date.now()): repo.IdentityRequest {
+  const { request } = decidable(deps, staff, requestId);
+  if (request.requesterId === staff.user.id) {
+    // At the top a requester may be a custodian of the deciding unit too: never of their own request.
+    deps.db.transaction((tx) => audit(deps, tx, staff, decision === 'approve' ? 'identity.approve' : 'identity.deny', request, now, 'refused_own_request'));
+    throw new IdentityAccessError(403, 'own_request');
+  }
+  const note = noteInput.trim();
+  if ([...note].length > NOTE_MAX) throw new AppError(400, 'IDENTITY_NOTE', 'identity_access.errors.note_long');
+  const status = decision === 'approve' ? 'approved' : 'denied';
+  return deps.db.transaction((tx) => {
+    const changed = repo.transition(tx, request.id, 'pending', { status, decidedBy: staff.user.id, decidedAt: now, decisionNote: note || null });
+    if (!changed) throw new IdentityAccessError(409, 'not_pending');
+    audit(deps, tx, staff, decision === 'approve' ? 'identity.approve' : 'identity.deny', request, now);
+    return repo.findRequest(tx, request.id)!;
+  });
+}
+
+/**
+ * Ends an approval. The approver and the approval time stay on the row (the audit log holds the
+ * revocation: who and when).
+ */
+export function revokeRequest(deps: Deps, staff: StaffContext, requestId: number, now = Date.now()): repo.IdentityRequest {
+  const { request } = decidable(deps, staff, requestId);
+  return deps.db.transaction((tx) => {
+    const changed = repo.transition(tx, request.id, 'approved', { status: 'revoked' });
+    if (!changed) throw new IdentityAccessError(409, 'not_approved');
+    audit(deps, tx, staff, 'identity.revoke', request, now);
+    return repo.findRequest(tx, request.id)!;
+  });
+}
+
+/**
+ * The reporter's identity for the holder of an approved request, audited as a view. The caller has
+ * checked that the report is visible to `staff`. Undefined when no approval covers this user.
+ */
+export function viewIdentity(deps: Deps, staff: StaffContext, report: Report, request: repo.IdentityRequest | undefined, now = Date.now()): Identity | undefined {
+  if (!request || request.status !== 'approved' || request.requesterId !== staff.user.id || request.reportId !== report.id) return undefined;
+  // An approval covers a user in a requesting role; one who lost the role sees nothing.
+  if (!mayRequest(staff) || !report.realName || !report.identitySealed) return undefined;
+  const identity = unsealJson<Identity>(deps.keys.identity, report.identitySealed, `report:${report.id}`);
+  deps.db.transaction((tx) => audit(deps, tx, staff, 'identity.view', request, now));
+  return identity;
+}
