@@ -21,6 +21,12 @@ import { identityAccessRoutes } from './identity-access/index.js';
 import { declarationRoutes } from './declarations/index.js';
 import { templateRoutes } from './templates/index.js';
 import { adminRoutes } from './admin/index.js';
+import publicCachePlugin from './plugins/public-cache.js';
+import { disclosureRoutes } from './disclosure/index.js';
+import { caseRoutes } from './cases/index.js';
+import { ledgerRoutes } from './ledger/index.js';
+import { statsRoutes } from './stats/index.js';
+import { policyRoutes } from './policy/index.js';
 import { allStoredNames, storageDirs, sweepStorage } from './evidence/index.js';
 import { reportRoutes } from './reports/index.js';
 import { hotlineRoutes } from './hotlines/routes.js';
@@ -69,6 +75,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(errorsPlugin);
   app.addPageContext(() => ({ site: config.site }));
   await app.register(authPlugin, { config });
+  await app.register(publicCachePlugin);
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', maxAge: config.production ? '1d' : 0 });
 
   // Nothing is in flight at start: leftover temporary files and unreferenced stored files are
@@ -77,7 +84,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const storedNames = allStoredNames(app.db);
   const swept = sweepStorage(dirs, (name) => storedNames.has(name));
   if (swept.temp + swept.orphans > 0) app.log.warn(swept, 'removed leftover upload files');
-  const deps: Deps = { db: app.db, keys: app.keys, dirs, mailer: app.mailer, config };
+  const deps: Deps = { db: app.db, keys: app.keys, dirs, mailer: app.mailer, config, publicCache: app.publicCache };
   app.decorate('deps', deps);
 
   await app.register(preferenceRoutes, { config });
@@ -91,6 +98,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(declarationRoutes, { deps });
   await app.register(templateRoutes, { deps });
   await app.register(adminRoutes, { deps });
+  await app.register(disclosureRoutes, { deps });
+  await app.register(caseRoutes, { deps });
+  await app.register(ledgerRoutes, { deps });
+  await app.register(statsRoutes, { deps });
+  await app.register(policyRoutes, { deps });
   await app.register(schedulerPlugin);
   return app;
 }

@@ -12,3 +12,7 @@ export * from '../identity-access/tables.js';
 export * from '../declarations/tables.js';
 export * from '../notifications/tables.js';
 export * from '../templates/tables.js';
+export * from '../referrals/tables.js';
+export * from '../transfers/tables.js';
+export * from '../cases/tables.js';
+export * from '../disclosure/tables.js';

@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
+import profileRoutes from './routes/profile.js';
 
 export { declarants, declaredRelatives } from './tables.js';
+export { RELATIONS, ASSISTANCE_TYPES, isRelation, isAssistanceType, type Relation, type AssistanceType } from './vocab.js';
+export { saveDeclaration, addRelative, removeRelative, type DeclarationInput, type RelativeInput } from './service.js';
+export { declarantOfUser, relativesOf, type Declarant, type DeclaredRelative } from './repository.js';
 
 /** Near-relative declarations on a user's own profile (issue 4), extended by supervision (issue 7). */
-export async function declarationRoutes(_app: FastifyInstance, _opts: { deps: Deps }) {}
+export async function declarationRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  await app.register(profileRoutes, opts);
+}

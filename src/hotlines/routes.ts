@@ -6,7 +6,7 @@ import { hotlinesIn } from './repository.js';
 /** The public hotline page: every county's complaint numbers with duty hours, grouped by city. */
 export async function hotlineRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { db } = opts.deps;
-  app.get('/hotlines', async (_request, reply) => {
+  app.get('/hotlines', { config: { publicCache: true } }, async (_request, reply) => {
     const prefectures = await regionsAtLevel(db, 'prefecture');
     const counties = await regionsAtLevel(db, 'county');
     const rows = hotlinesIn(db, ['220000', ...prefectures.map((p) => p.code), ...counties.map((c) => c.code)]);

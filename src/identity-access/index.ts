@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
+import requestRoutes from './routes/request.js';
+import queueRoutes from './routes/queue.js';
 
 export { identityRequests } from './tables.js';
+export { requestIdentity, decideRequest, revokeRequest, viewIdentity, deciderUnitIdFor, mayRequest, REQUESTER_ROLES } from './service.js';
+export { findRequest, latestRequest, pendingForUnit, type IdentityRequest } from './repository.js';
 
 /** Routes of the custodian flow (DESIGN.md §4): request, decide, view. */
-export async function identityAccessRoutes(_app: FastifyInstance, _opts: { deps: Deps }) {}
+export async function identityAccessRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  await app.register(requestRoutes, opts);
+  await app.register(queueRoutes, opts);
+}

@@ -83,8 +83,13 @@ function decidable(deps: Deps, staff: StaffContext, requestId: number): { reques
 
 export type Decision = 'approve' | 'deny';
 
-export function decideRequest(deps: Deps, staff: StaffContext, requestId: number, decision: Decision, noteInput: string, now = Date.now()): repo.IdentityRequest {
+export function isDecision(value: unknown): value is Decision {
+  return value === 'approve' || value === 'deny';
+}
+
+export function decideRequest(deps: Deps, staff: StaffContext, requestId: number, decision: string, noteInput: string, now = Date.now()): repo.IdentityRequest {
   const { request } = decidable(deps, staff, requestId);
+  if (!isDecision(decision)) throw new AppError(400, 'IDENTITY_DECISION', 'identity_access.errors.decision');
   if (request.requesterId === staff.user.id) {
     // At the top a requester may be a custodian of the deciding unit too: never of their own request.
     deps.db.transaction((tx) => audit(deps, tx, staff, decision === 'approve' ? 'identity.approve' : 'identity.deny', request, now, 'refused_own_request'));

@@ -7,7 +7,7 @@ import type { Deps } from '../../shared/deps.js';
 import { AppError } from '../../shared/errors.js';
 import { notifyRequester } from '../notify.js';
 import * as repo from '../repository.js';
-import { decideRequest, NOTE_MAX, revokeRequest, type Decision } from '../service.js';
+import { decideRequest, NOTE_MAX, revokeRequest } from '../service.js';
 
 type Params = { Params: { id: string } };
 type Body = { Body: { decision?: string; note?: string } };
@@ -79,12 +79,9 @@ export default async function queueRoutes(app: FastifyInstance, opts: { deps: De
   }
 
   app.post<Params & Body>('/staff/identity-requests/:id/decide', { preHandler: requireStaff('custodian') }, async (request, reply) => {
-    const decision = request.body?.decision;
-    if (decision !== 'approve' && decision !== 'deny') {
-      return render(request, reply, { actionError: 'identity_access.errors.decision', failedId: Number(request.params.id), values: { note: request.body?.note ?? '' } }, 400);
-    }
+    const decision = typeof request.body?.decision === 'string' ? request.body.decision : '';
     const note = typeof request.body?.note === 'string' ? request.body.note : '';
-    return act(request, reply, (id) => decideRequest(deps, request.staff!, id, decision as Decision, note), decision === 'approve' ? 'approved' : 'denied');
+    return act(request, reply, (id) => decideRequest(deps, request.staff!, id, decision, note), decision === 'approve' ? 'approved' : 'denied');
   });
 
   app.post<Params & Body>('/staff/identity-requests/:id/revoke', { preHandler: requireStaff('custodian') }, async (request, reply) => {

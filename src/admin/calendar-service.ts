@@ -1,0 +1,107 @@
+// The operator's holiday table (DESIGN.md §3 "Legal clocks"): chinese-days has no data for a year
+// until a package release after the State Council's notice; administrators enter the year's
+// holidays and make-up workdays here and then declare the year complete. Until then a deadline in
+// that year counts weekends only, and administrators are warned.
+import { record } from '../audit/index.js';
+import { allOverrides, loadCalendar, upsertOverride } from '../calendar/index.js';
+import { packageYears, toCstDate, todayInChina } from '../clocks/index.js';
+import type { Db } from '../db/connection.js';
+import type { StaffContext } from '../plugins/auth.js';
+import type { Deps } from '../shared/deps.js';
+import * as repo from './repository.js';
+import { AdminActionError } from './user-service.js';
+
+/**
+ * The first of the current and the next year (China time) that the calendar does not cover (the
+ * package has no data and no administrator declared it entered), or null. For the dashboard.
+ */
+export function calendarWarning(db: Db, now: Date = new Date()): { year: number } | null {
+  const calendar = loadCalendar(db);
+  const year = Number(todayInChina(now).slice(0, 4));
+  for (const y of [year, year + 1]) if (!calendar.covers(y)) return { year: y };
+  return null;
+}
+
+export function calendarOverview(db: Db, now: Date = new Date()) {
+  const pkg = packageYears();
+  const declared = repo.declaredYears(db);
+  return {
+    overrides: allOverrides(db),
+    packageYears: pkg,
+    declaredYears: declared.map((d) => ({ ...d, overrideCount: repo.overridesInYear(db, d.year) })),
+    warning: calendarWarning(db, now),
+    thisYear: Number(todayInChina(now).slice(0, 4)),
+  };
+}
+
+export interface OverrideValues {
+  date: string;
+  kind: string;
+  note: string;
+}
+
+export type OverrideErrors = Partial<Record<keyof OverrideValues, string>>;
+
+export function validateOverride(v: OverrideValues): OverrideErrors {
+  const errors: OverrideErrors = {};
+  let valid = /^\d{4}-\d{2}-\d{2}$/.test(v.date);
+  if (valid) {
+    try {
+      toCstDate(v.date);
+    } catch {
+      valid = false;
+    }
+  }
+  const year = Number(v.date.slice(0, 4));
+  if (!valid || year < 2000 || year > 2100) errors.date = 'admin.calendar.errors.date';
+  if (v.kind !== 'holiday' && v.kind !== 'workday') errors.kind = 'admin.calendar.errors.kind';
+  if (v.note.length > 100) errors.note = 'admin.calendar.errors.note';
+  return errors;
+}
+
+/** Adds or replaces the override for a date. */
+export function setOverride(deps: Deps, staff: StaffContext, v: OverrideValues, now = Date.now()): void {
+  const previous = repo.findOverride(deps.db, v.date);
+  deps.db.transaction((tx) => {
+    upsertOverride(tx, { date: v.date, kind: v.kind, note: v.note || null, updatedBy: staff.user.id, updatedAt: now });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'calendar.override_set', object: { type: 'calendar_day', id: v.date }, detail: { kind: v.kind, ...(previous ? { was: previous.kind } : {}) } }, now);
+  });
+}
+
+export function removeOverride(deps: Deps, staff: StaffContext, date: string, now = Date.now()): void {
+  const previous = repo.findOverride(deps.db, date);
+  if (!previous) throw new AdminActionError('calendar_no_override');
+  deps.db.transaction((tx) => {
+    repo.deleteOverride(tx, date);
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'calendar.override_removed', object: { type: 'calendar_day', id: date }, detail: { was: previous.kind } }, now);
+  });
+}
+
+export function parseYear(value: string | undefined): number | null {
+  if (!value || !/^\d{4}$/.test(value.trim())) return null;
+  const year = Number(value.trim());
+  return year >= 2000 && year <= 2100 ? year : null;
+}
+
+/**
+ * Declares a year's arrangement entered completely. A year without a single override row cannot be
+ * complete (every year has 元旦 and 春节), so that is refused: a stray click would silently make
+ * weekend-only deadlines look trustworthy.
+ */
+export function declareYear(deps: Deps, staff: StaffContext, year: number, now = Date.now()): void {
+  if (packageYears().includes(year)) throw new AdminActionError('calendar_package_year');
+  if (repo.overridesInYear(deps.db, year) === 0) throw new AdminActionError('calendar_year_empty');
+  deps.db.transaction((tx) => {
+    if (repo.insertYear(tx, year, staff.user.id, now)) {
+      record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'calendar.year_declared', object: { type: 'calendar_year', id: year } }, now);
+    }
+  });
+}
+
+export function undeclareYear(deps: Deps, staff: StaffContext, year: number, now = Date.now()): void {
+  deps.db.transaction((tx) => {
+    if (repo.deleteYear(tx, year)) {
+      record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'calendar.year_withdrawn', object: { type: 'calendar_year', id: year } }, now);
+    }
+  });
+}

@@ -1,0 +1,148 @@
+// What administrators do to accounts (issue 4): create, disable and enable, reset the password and
+// second factor, change roles, unit and details, and hand a leaving user's open work over. Each
+// change and its audit entry are written in one transaction.
+import { record, type Actor } from '../audit/index.js';
+import { isRecused } from '../casework/index.js';
+import type { StaffContext } from '../plugins/auth.js';
+import type { Deps } from '../shared/deps.js';
+import { AppError } from '../shared/errors.js';
+import { insertEvent } from '../reports/index.js';
+import { createUser, findUser, generatePassword, hashPassword, parseRoles, updateUser, type User } from '../users/index.js';
+import type { ValidAccount } from './user-form.js';
+import * as repo from './repository.js';
+
+/** A refused action, shown on the page it came from. */
+export class AdminActionError extends AppError {
+  constructor(code: string) {
+    super(409, code, `admin.errors.${code}`);
+  }
+}
+
+/**
+ * The states in which a report is someone's open work: everything that is not an end state
+ * (DESIGN.md §3). Besides received … under_review this includes rectifying, referred and
+ * transferred: the handler still signs off the ledger or writes the answer from the body's outcome.
+ */
+export const OPEN_WORK_STATUSES = ['received', 'accepted', 'assigned', 'investigating', 'referred', 'transferred', 'concluded', 'rectifying', 'under_review'] as const;
+
+/** Ends every session of a user; the routes pass the session store's method. */
+export type EndSessions = (userId: number) => void;
+
+const actorOf = (staff: StaffContext): Actor => ({ type: 'staff', id: staff.user.id });
+
+export async function createAccount(deps: Deps, staff: StaffContext, account: ValidAccount) {
+  return createUser(deps, account, actorOf(staff));
+}
+
+export function setDisabled(deps: Deps, staff: StaffContext, user: User, disabled: boolean, endSessions: EndSessions, now = Date.now()): void {
+  if (disabled && user.id === staff.user.id) throw new AdminActionError('self_disable');
+  if (user.disabled === disabled) return;
+  deps.db.transaction((tx) => {
+    updateUser(tx, user.id, disabled ? { disabled: true } : { disabled: false, failedLogins: 0, lockedUntil: null });
+    record(tx, deps.keys['audit-mac'], { actor: actorOf(staff), action: disabled ? 'user.disable' : 'user.enable', object: { type: 'user', id: user.id } }, now);
+  });
+  if (disabled) endSessions(user.id);
+}
+
+/**
+ * A new generated password (shown once), to be changed at the next sign-in; the second factor is
+ * cleared so the user enrols again (a lost phone is the usual reason); every session ends.
+ */
+export async function resetPassword(deps: Deps, staff: StaffContext, user: User, endSessions: EndSessions, now = Date.now()): Promise<string> {
+  if (user.id === staff.user.id) throw new AdminActionError('self_reset');
+  const password = generatePassword();
+  const passwordHash = await hashPassword(password);
+  deps.db.transaction((tx) => {
+    updateUser(tx, user.id, {
+      passwordHash,
+      passwordChangedAt: now,
+      mustChangePassword: true,
+      totpSealed: null,
+      totpEnabled: false,
+      totpLastStep: null,
+      recoveryCodes: null,
+      failedLogins: 0,
+      lockedUntil: null,
+    });
+    record(tx, deps.keys['audit-mac'], { actor: actorOf(staff), action: 'user.reset', object: { type: 'user', id: user.id }, detail: { totp: 'cleared' } }, now);
+  });
+  endSessions(user.id);
+  return password;
+}
+
+export type AccountChanges = Omit<ValidAccount, 'username'>;
+
+/** Roles, unit and details. Returns which audit actions were written (none when nothing changed). */
+export function updateAccount(deps: Deps, staff: StaffContext, user: User, next: AccountChanges, now = Date.now()): string[] {
+  const oldRoles = parseRoles(user.roles);
+  const rolesChanged = oldRoles.join(',') !== next.roles.join(',');
+  const unitChanged = user.unitId !== next.unitId;
+  const detailsChanged = user.displayName !== next.displayName || user.email !== next.email || (user.homeVillageCode ?? null) !== next.homeVillageCode;
+  if (user.id === staff.user.id) {
+    if (!next.roles.includes('administrator')) throw new AdminActionError('self_demote');
+    if (unitChanged) throw new AdminActionError('self_unit');
+  }
+  // Reports assigned to the user belong to their unit: hand them over before a move.
+  if (unitChanged && repo.openWorkOf(deps.db, user.id, OPEN_WORK_STATUSES).length > 0) throw new AdminActionError('open_work');
+  const actions: string[] = [];
+  deps.db.transaction((tx) => {
+    const key = deps.keys['audit-mac'];
+    const object = { type: 'user', id: user.id };
+    updateUser(tx, user.id, { roles: next.roles.join(','), unitId: next.unitId, displayName: next.displayName, email: next.email, homeVillageCode: next.homeVillageCode });
+    if (rolesChanged) {
+      record(tx, key, { actor: actorOf(staff), action: 'user.roles', object, detail: { from: oldRoles, to: next.roles } }, now);
+      actions.push('user.roles');
+    }
+    if (unitChanged) {
+      record(tx, key, { actor: actorOf(staff), action: 'user.unit', object, detail: { from: user.unitId, to: next.unitId } }, now);
+      actions.push('user.unit');
+    }
+    if (detailsChanged) {
+      // Which fields changed, not their values: the home village says where a staff member lives.
+      const fields = [user.displayName !== next.displayName && 'displayName', user.email !== next.email && 'email', (user.homeVillageCode ?? null) !== next.homeVillageCode && 'homeVillage'].filter(Boolean);
+      record(tx, key, { actor: actorOf(staff), action: 'user.update', object, detail: { fields } }, now);
+      actions.push('user.update');
+    }
+  });
+  return actions;
+}
+
+export interface HandOverResult {
+  moved: repo.ReportRow[];
+  /** Reports the chosen handler is recused from (DESIGN.md §4): they stay; choose someone else for them. */
+  kept: repo.ReportRow[];
+  to: User;
+}
+
+/** Candidates for a hand-over: the active handlers of the leaving user's unit, except the user. */
+export function handOverTargets(deps: Deps, from: User): User[] {
+  return repo.activeHandlers(deps.db, from.unitId).filter((u) => u.id !== from.id);
+}
+
+/**
+ * Moves every open report assigned to `from` to `toUserId`, an active handler of the same unit:
+ * per report a timeline event (internal) and an audit entry, all in one transaction.
+ */
+export function handOver(deps: Deps, staff: StaffContext, from: User, toUserId: number, now = Date.now()): HandOverResult {
+  const to = handOverTargets(deps, from).find((u) => u.id === toUserId);
+  if (!to) throw new AdminActionError('handover_target');
+  const open = repo.openWorkOf(deps.db, from.id, OPEN_WORK_STATUSES);
+  const kept = open.filter((r) => isRecused(deps.db, to, r));
+  const movable = open.filter((r) => !kept.includes(r));
+  const moved: repo.ReportRow[] = [];
+  deps.db.transaction((tx) => {
+    const key = deps.keys['audit-mac'];
+    for (const report of movable) {
+      if (!repo.reassign(tx, report.id, from.id, to.id, now)) continue;
+      insertEvent(tx, { reportId: report.id, at: now, type: 'handed_over', actorType: 'staff', actorId: staff.user.id, visibleToReporter: false, body: null, data: JSON.stringify({ from: from.id, to: to.id }) });
+      record(tx, key, { actor: actorOf(staff), action: 'report.handed_over', object: { type: 'report', id: report.id }, detail: { from: from.id, to: to.id } }, now);
+      moved.push(report);
+    }
+    record(tx, key, { actor: actorOf(staff), action: 'user.handover', object: { type: 'user', id: from.id }, detail: { to: to.id, moved: moved.length, kept: kept.length } }, now);
+  });
+  return { moved, kept, to };
+}
+
+export function reload(deps: Deps, id: number): User {
+  return findUser(deps.db, id)!;
+}

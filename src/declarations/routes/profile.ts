@@ -1,0 +1,69 @@
+// /staff/profile: the signed-in user's own page — account, home village, near-relative
+// declaration (近亲属备案) and its relatives. Everything works without JavaScript: place selects
+// refresh by posting the form back, relatives are added one at a time and each has a delete button.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireStaff } from '../../plugins/auth.js';
+import type { Deps } from '../../shared/deps.js';
+import { notFound } from '../../shared/errors.js';
+import { placeValues } from '../place.js';
+import { addRelative, removeRelative, saveDeclaration } from '../service.js';
+import { profileContext, type FormState } from '../view.js';
+
+type Body = Record<string, unknown>;
+
+const DONE = ['declaration_saved', 'home_saved', 'relative_added', 'relative_removed'] as const;
+
+/** A single text field of a urlencoded body (a repeated field arrives as an array and is dropped). */
+function field(body: Body, name: string, max = 200): string {
+  const v = body[name];
+  return typeof v === 'string' ? v.slice(0, max) : '';
+}
+
+export default async function profileRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  const { deps } = opts;
+
+  async function render(request: FastifyRequest, reply: FastifyReply, forms: Parameters<typeof profileContext>[2] = {}, status = 200, done: string | null = null) {
+    // Personal data: never kept by a browser or proxy cache.
+    reply.header('Cache-Control', 'no-store');
+    return reply.page(
+      'declarations/profile',
+      { titleKey: 'profile.title', csrfToken: reply.generateCsrf(), done, ...(await profileContext(deps, request.staff!, forms)) },
+      { layout: 'staff', status },
+    );
+  }
+
+  app.get<{ Querystring: { done?: string } }>('/staff/profile', { preHandler: requireStaff() }, async (request, reply) => {
+    const done = (DONE as readonly string[]).includes(request.query.done ?? '') ? request.query.done! : null;
+    return render(request, reply, {}, 200, done);
+  });
+
+  app.post<{ Body: Body }>('/staff/profile/declaration', { preHandler: requireStaff() }, async (request, reply) => {
+    const body = request.body ?? {};
+    const idNumber = field(body, 'id_number', 40);
+    const state: FormState = { values: { position: field(body, 'position', 40) }, place: placeValues(body, 'home'), errors: {}, retypeId: idNumber.trim() !== '' };
+    if (field(body, 'action') === 'refresh_place') return render(request, reply, { declaration: state });
+    const saved = await saveDeclaration(deps, request.staff!.user, { place: state.place, position: state.values.position ?? '', idNumber });
+    if (!saved.ok) return render(request, reply, { declaration: { ...state, errors: saved.errors } }, 400);
+    return reply.redirect(`/staff/profile?done=${saved.value.declared ? 'declaration_saved' : 'home_saved'}#declaration`, 303);
+  });
+
+  app.post<{ Body: Body }>('/staff/profile/declaration/relatives', { preHandler: requireStaff() }, async (request, reply) => {
+    const body = request.body ?? {};
+    const idNumber = field(body, 'id_number', 40);
+    const state: FormState = {
+      values: { name: field(body, 'name', 100), relation: field(body, 'relation', 40), assistance_type: field(body, 'assistance_type', 40) },
+      place: placeValues(body, 'rel'),
+      errors: {},
+      retypeId: idNumber.trim() !== '',
+    };
+    if (field(body, 'action') === 'refresh_place') return render(request, reply, { relative: state });
+    const added = await addRelative(deps, request.staff!.user, { name: state.values.name ?? '', relation: state.values.relation ?? '', idNumber, place: state.place, assistanceType: state.values.assistance_type ?? '' });
+    if (!added.ok) return render(request, reply, { relative: { ...state, errors: added.errors } }, 400);
+    return reply.redirect('/staff/profile?done=relative_added#relatives', 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/staff/profile/declaration/relatives/:id/delete', { preHandler: requireStaff() }, async (request, reply) => {
+    if (!/^\d{1,12}$/.test(request.params.id) || !removeRelative(deps, request.staff!.user, Number(request.params.id))) throw notFound();
+    return reply.redirect('/staff/profile?done=relative_removed#relatives', 303);
+  });
+}

@@ -1,0 +1,35 @@
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+
+/** 移送: the misconduct part of a report sent to a discipline-inspection body (DESIGN.md §2–3, issue 5). */
+export const referrals = sqliteTable(
+  'referrals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    reportId: integer('report_id').notNull(),
+    bodyUnitId: integer('body_unit_id').notNull(),
+    referredBy: integer('referred_by').notNull(),
+    referredAt: integer('referred_at').notNull(),
+    /** The handler's findings so far and opinion. */
+    opinion: text('opinion').notNull(),
+    /** pending | accepted | returned | concluded */
+    status: text('status').notNull(),
+    /** The report's state before the referral, to go back to on return. */
+    fromStatus: text('from_status').notNull(),
+    /** Accept or pass on within 5 working days (纪检监察机关处理检举控告工作规则 arts. 15–16). */
+    acceptDue: text('accept_due').notNull(),
+    acceptedAt: integer('accepted_at'),
+    acceptedBy: integer('accepted_by'),
+    returnedReason: text('returned_reason'),
+    /** 谈话函询 | 初步核实 | 暂存待查 | 予以了结 | 移送审查调查 */
+    disposition: text('disposition'),
+    dispositionAt: integer('disposition_at'),
+    /** party | administrative | organisational | judicial | none */
+    resultKind: text('result_kind'),
+    /** The sanction within the kind, e.g. 警告, 记过. */
+    resultDetail: text('result_detail'),
+    resultText: text('result_text'),
+    resultOn: text('result_on'),
+    concludedAt: integer('concluded_at'),
+  },
+  (t) => [index('referrals_body_idx').on(t.bodyUnitId, t.status, t.id), index('referrals_report_idx').on(t.reportId)],
+);
