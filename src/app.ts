@@ -27,6 +27,8 @@ import { caseRoutes } from './cases/index.js';
 import { ledgerRoutes } from './ledger/index.js';
 import { statsRoutes } from './stats/index.js';
 import { policyRoutes } from './policy/index.js';
+import { referralRoutes } from './referrals/index.js';
+import { transferRoutes } from './transfers/index.js';
 import { allStoredNames, storageDirs, sweepStorage } from './evidence/index.js';
 import { reportRoutes } from './reports/index.js';
 import { hotlineRoutes } from './hotlines/routes.js';
@@ -103,6 +105,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(ledgerRoutes, { deps });
   await app.register(statsRoutes, { deps });
   await app.register(policyRoutes, { deps });
+  await app.register(referralRoutes, { deps });
+  await app.register(transferRoutes, { deps });
   await app.register(schedulerPlugin);
   return app;
 }

@@ -1,7 +1,9 @@
 // Browsing the audit log (DESIGN.md §4): filters from the query string, newest first, keyset pages
 // of 100. Administrators of 省民政厅 see every entry; other administrators see the entries whose
 // actor is a user of their scope (system and reporter entries say nothing about their users).
+import { latestEntry, verifyChain } from '../audit/index.js';
 import type { Db } from '../db/connection.js';
+import type { Keys } from '../plugins/keys.js';
 import { addDays } from '../clocks/index.js';
 import * as repo from './repository.js';
 import type { AdminScope } from './scope.js';
@@ -93,4 +95,20 @@ export function auditQueryString(q: AuditQuery): string {
   ];
   for (const [k, v] of pairs) if (v) params.set(k, v);
   return params.toString();
+}
+
+export interface VerifyOutcome {
+  checked: number;
+  broken: { id: number; reason: 'mac' | 'link' } | null;
+  head: { id: number; mac: string } | null;
+}
+
+/** Walks the whole chain (src/audit verifyChain) and reads the head, for the page and the CLI. */
+export function verifyAudit(deps: { db: Db; keys: Keys }): VerifyOutcome {
+  // One read transaction: the head read is the last entry the walk saw, even while others append.
+  return deps.db.transaction((tx) => {
+    const result = verifyChain(tx, deps.keys['audit-mac']);
+    const last = latestEntry(tx);
+    return { ...result, head: last ? { id: last.id, mac: last.mac } : null };
+  });
 }

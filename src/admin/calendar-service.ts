@@ -22,6 +22,18 @@ export function calendarWarning(db: Db, now: Date = new Date()): { year: number 
   return null;
 }
 
+/** Years as ranges: [2004, 2005, 2006, 2009] → "2004–2006、2009". */
+export function yearRanges(years: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < years.length; ) {
+    let j = i;
+    while (j + 1 < years.length && years[j + 1] === years[j]! + 1) j++;
+    parts.push(i === j ? String(years[i]) : `${years[i]}–${years[j]}`);
+    i = j + 1;
+  }
+  return parts.join('、');
+}
+
 export function calendarOverview(db: Db, now: Date = new Date()) {
   const pkg = packageYears();
   const declared = repo.declaredYears(db);

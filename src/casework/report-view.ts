@@ -13,6 +13,8 @@ import { possibleDeclarantMatches, isRecused } from './recusal.js';
 import { itemsOf } from './supervision.js';
 import { TOWNSHIP_OR_BELOW } from './scope.js';
 import { FINDINGS } from './workflow.js';
+import { referralsOf } from '../referrals/service.js';
+import { departmentsFor, transfersOf } from '../transfers/service.js';
 
 /** Units a report may be assigned to by this user: their unit and the civil-affairs/township units below it. */
 export async function assignableUnits(db: Db, staff: StaffContext, report: repo.Report) {
@@ -64,7 +66,9 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
     hasten: staff.has('supervisor') && report.handlingUnitId !== staff.unit.id && onHandlingSide && !['closed', 'rejected', 'merged', 'withdrawn'].includes(s),
     takeOver: staff.has('supervisor') && report.handlingUnitId !== staff.unit.id && onHandlingSide && ['received', 'accepted', 'assigned', 'investigating'].includes(s),
     acknowledge: report.hastenPending && (isAssignee || report.handlingUnitId === staff.unit.id),
-    message: !['withdrawn', 'merged'].includes(s),
+    message: onHandlingSide && !['withdrawn', 'merged'].includes(s),
+    refer: ['accepted', 'assigned', 'investigating'].includes(s) && onHandlingSide && (isAssignee || staff.has('lead') || staff.has('intake')),
+    transfer: ['accepted', 'assigned', 'investigating'].includes(s) && onHandlingSide && (isAssignee || staff.has('lead') || staff.has('intake')),
   };
   const place = await placeChain(db, report.placeCode);
   return {
@@ -82,6 +86,9 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
     assignUnits: unitsForAssign.map((u) => ({ id: u.id, name: u.name })),
     assignUsers: assignableUsers(db, unitsForAssign.map((u) => u.id), report).map((u) => ({ id: u.id, name: u.displayName, unitId: u.unitId })),
     possibleConflicts: staff.has('supervisor') ? possibleDeclarantMatches(db, report) : [],
+    referrals: referralsOf(deps, report.id),
+    transfers: transfersOf(deps, report.id),
+    departments: can.transfer ? departmentsFor(deps, report).map((d) => ({ id: d.id, name: d.name })) : [],
     findings: FINDINGS,
     maxExtension: maxExtensionDays(),
     can,

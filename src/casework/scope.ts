@@ -8,6 +8,8 @@ import type { Report } from '../reports/repository.js';
 import { supervisedUnitIds } from '../units/index.js';
 import { POSITIONS, type Position } from '../reports/catalog.js';
 import { conflictPairs } from './recusal.js';
+import { referrals } from '../referrals/tables.js';
+import { transfers } from '../transfers/tables.js';
 
 /** Positions at township level or below: a report about them never reaches that township's government (信访工作条例 art. 30). */
 export const TOWNSHIP_OR_BELOW: Position[] = (Object.keys(POSITIONS) as Position[]).filter((p) => POSITIONS[p] === 'township' || POSITIONS[p] === 'village');
@@ -31,9 +33,12 @@ export async function scopeOf(db: Db, staff: StaffContext): Promise<Scope> {
     // Only what is assigned to the township, and never a report about its own officials.
     conditions.push(eq(reports.assignedUnitId, staff.unit.id));
     conditions.push(not(and(eq(reports.townshipCode, staff.unit.regionCode), inArray(reports.subjectPosition, TOWNSHIP_OR_BELOW))!));
+  } else if (staff.unit.kind === 'discipline') {
+    // A body sees the referrals addressed to it and to the bodies it supervises, nothing else.
+    conditions.push(inArray(reports.id, db.select({ id: referrals.reportId }).from(referrals).where(inArray(referrals.bodyUnitId, unitIds))));
   } else {
-    // Discipline bodies and departments see referrals and transfers addressed to them (their own features).
-    conditions.push(sql`0`);
+    // A department sees the reports transferred to it.
+    conditions.push(inArray(reports.id, db.select({ id: transfers.reportId }).from(transfers).where(eq(transfers.departmentUnitId, staff.unit.id))));
   }
   // Recusal: reports from the user's home village or about them or their declared relatives.
   if (staff.user.homeVillageCode) conditions.push(sql`${reports.placeCode} <> ${staff.user.homeVillageCode}`);

@@ -15,6 +15,10 @@ let handler: Session, intake: Session, countyCustodian: Session, cityCustodian: 
 let provinceLeadCustodian: Session, provinceCustodian: Session;
 const mails: OutgoingMail[] = [];
 
+// Sign-ins are rate-limited per address: each user signs in from their own.
+let address = 0;
+const login = (staff: TestStaff) => signIn(t.app, staff, `127.0.1.${++address}`);
+
 const IDENTITY: Identity = { name: '孙建国', phone: '13904317777', email: 'sun.jianguo@example.invalid', address: '南关区幸福街道幸福村三组12号' };
 const SECRETS = [IDENTITY.name, IDENTITY.phone, IDENTITY.email, IDENTITY.address];
 const REASON = '需要电话联系举报人核实低保户家庭财产情况。';
@@ -54,17 +58,17 @@ beforeAll(async () => {
     mails.push(mail);
   });
   handlerStaff = await createStaff(t.app, 'ca:220102', ['handler']);
-  handler = await signIn(t.app, handlerStaff);
-  intake = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['intake']));
-  countyCustodian = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['custodian']));
+  handler = await login(handlerStaff);
+  intake = await login(await createStaff(t.app, 'ca:220102', ['intake']));
+  countyCustodian = await login(await createStaff(t.app, 'ca:220102', ['custodian']));
   cityCustodianStaff = await createStaff(t.app, 'ca:220100', ['custodian']);
-  cityCustodian = await signIn(t.app, cityCustodianStaff);
-  cityLead = await signIn(t.app, await createStaff(t.app, 'ca:220100', ['lead', 'supervisor']));
-  otherCityCustodian = await signIn(t.app, await createStaff(t.app, 'ca:220200', ['custodian']));
-  otherCounty = await signIn(t.app, await createStaff(t.app, 'ca:220103', ['handler', 'lead', 'custodian']));
+  cityCustodian = await login(cityCustodianStaff);
+  cityLead = await login(await createStaff(t.app, 'ca:220100', ['lead', 'supervisor']));
+  otherCityCustodian = await login(await createStaff(t.app, 'ca:220200', ['custodian']));
+  otherCounty = await login(await createStaff(t.app, 'ca:220103', ['handler', 'lead', 'custodian']));
   provinceLeadCustodianStaff = await createStaff(t.app, 'ca:220000', ['lead', 'custodian']);
-  provinceLeadCustodian = await signIn(t.app, provinceLeadCustodianStaff);
-  provinceCustodian = await signIn(t.app, await createStaff(t.app, 'ca:220000', ['custodian']));
+  provinceLeadCustodian = await login(provinceLeadCustodianStaff);
+  provinceCustodian = await login(await createStaff(t.app, 'ca:220000', ['custodian']));
 });
 afterAll(() => t.close());
 
@@ -121,7 +125,7 @@ describe('asking to see a reporter identity', () => {
     expect(view.headers['cache-control']).toBe('no-store');
     for (const secret of SECRETS) expect(html.unescape(view.body)).toContain(secret);
     // Approval covers that user only: a colleague of the same unit sees nothing.
-    const colleague = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['handler']));
+    const colleague = await login(await createStaff(t.app, 'ca:220102', ['handler']));
     expectNoIdentity((await colleague.get(page)).body);
 
     const entries = auditOf(report.id);
@@ -147,7 +151,7 @@ describe('asking to see a reporter identity', () => {
     const intakePage = await intake.get(page);
     expect(intakePage.statusCode).toBe(403);
     expect(intakePage.body).toContain('只有承办人、负责人或纪检监察人员');
-    expect((await intake.post(page, { reason: REASON }, page)).statusCode).toBe(403);
+    expect((await intake.post(page, { reason: REASON })).statusCode).toBe(403);
     expect(auditOf(report.id)).toHaveLength(0);
   });
 
@@ -259,5 +263,53 @@ describe('deciding on a request', () => {
     expect(after.body).toContain('已撤销');
     expectNoIdentity(after.body);
     expect(auditOf(report.id).map((e) => e.action)).toEqual(['identity.request', 'identity.approve', 'identity.view', 'identity.revoke']);
+  });
+});
+
+describe('safeguards around a decision', () => {
+  it('keeps a custodian recused from the report out of the decision, and the case out of their queue', async () => {
+    const report = await newReport();
+    const page = `/staff/reports/${report.id}/identity`;
+    // This custodian lives in the village the report is about.
+    const recused = await login(await createStaff(t.app, 'ca:220100', ['custodian'], { homeVillageCode: '220102001001' }));
+    await handler.post(page, { reason: REASON }, page);
+    const [request] = requestsOf(report.id, handlerStaff.user.id);
+    const queue = await recused.get('/staff/identity-requests');
+    expect(queue.body).toContain('您需回避此件');
+    expect(queue.body).not.toContain(report.caseNo);
+    expect(queue.body).not.toContain(REASON);
+    expect((await recused.post(`/staff/identity-requests/${request!.id}/decide`, { decision: 'approve' })).statusCode).toBe(403);
+    expect(requestsOf(report.id, handlerStaff.user.id)[0]!.status).toBe('pending');
+  });
+
+  it('re-renders the queue with the note kept when it is too long or no decision is chosen', async () => {
+    const report = await newReport();
+    const page = `/staff/reports/${report.id}/identity`;
+    await handler.post(page, { reason: REASON }, page);
+    const [request] = requestsOf(report.id, handlerStaff.user.id);
+    const decide = `/staff/identity-requests/${request!.id}/decide`;
+    const long = await cityCustodian.post(decide, { decision: 'approve', note: '很长的意见'.repeat(120) });
+    expect(long.statusCode).toBe(400);
+    expect(long.body).toContain('审批意见太长');
+    expect(long.body).toContain('很长的意见很长的意见');
+    const none = await cityCustodian.post(decide, { note: '先看看' });
+    expect(none.statusCode).toBe(400);
+    expect(none.body).toContain('请选择批准或不批准');
+    expect(none.body).toContain('先看看');
+    expect(requestsOf(report.id, handlerStaff.user.id)[0]!.status).toBe('pending');
+    expect(auditOf(report.id).map((e) => e.action)).toEqual(['identity.request']);
+  });
+
+  it('sends a township user\'s request to its county and a county\'s to its city', async () => {
+    const { deciderUnitIdFor } = await import('../../src/identity-access/index.js');
+    const { staffContext } = await import('../../src/plugins/auth.js');
+    const unit = async (key: string) => (await findUnitByKey(t.app.db, key))!;
+    const township = await unit('gov:220102001');
+    const county = await unit('ca:220102');
+    const province = await unit('ca:220000');
+    expect(deciderUnitIdFor(staffContext(handlerStaff.user, township))).toBe(county.id);
+    expect(deciderUnitIdFor(staffContext(handlerStaff.user, county))).toBe((await unit('ca:220100')).id);
+    expect(deciderUnitIdFor(staffContext(handlerStaff.user, province))).toBe(province.id);
+    expect(deciderUnitIdFor(staffContext(handlerStaff.user, await unit('dic:220102')))).toBe((await unit('dic:220100')).id);
   });
 });

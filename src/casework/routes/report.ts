@@ -12,6 +12,7 @@ import { reportPageContext } from '../report-view.js';
 import * as wf from '../workflow.js';
 import * as sup from '../supervision.js';
 import { notifyAssignee } from '../notify.js';
+import { hasMessage } from '../../i18n/translate.js';
 
 type Body = Record<string, string | undefined>;
 type Action = (ctx: { request: FastifyRequest; report: repo.Report; body: Body; scopeIds: number[] }) => Promise<unknown> | unknown;
@@ -30,9 +31,12 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
     return reply.page('casework/report', { title: report.caseNo, csrfToken: reply.generateCsrf(), ...(await reportPageContext(deps, request.staff!, report)), ...extra }, { layout: 'staff', status });
   }
 
-  app.get<{ Params: { id: string }; Querystring: { done?: string } }>('/staff/reports/:id', { preHandler: requireStaff() }, async (request, reply) => {
+  app.get<{ Params: { id: string }; Querystring: { done?: string; error?: string } }>('/staff/reports/:id', { preHandler: requireStaff() }, async (request, reply) => {
     const report = await load(request);
-    return render(request, reply, report, { done: request.query.done && /^[a-z_]+$/.test(request.query.done) ? request.query.done : null });
+    const { done, error } = request.query;
+    // Actions handled by other features (refer, transfer) redirect back here with their outcome.
+    const actionError = error && /^[a-z_]+$/.test(error) && hasMessage(`casework.errors.${error}`) ? `casework.errors.${error}` : null;
+    return render(request, reply, report, { done: done && /^[a-z_0-9]+$/.test(done) ? done : null, actionError });
   });
 
   const actions: Record<string, Action> = {

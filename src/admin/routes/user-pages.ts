@@ -1,0 +1,83 @@
+// Page data for the user pages: the option lists, a user's detail page, the shown-once password.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../shared/deps.js';
+import { notFound } from '../../shared/errors.js';
+import { findUser, parseRoles, ROLES, type User } from '../../users/index.js';
+import { findUnit } from '../../units/index.js';
+import * as repo from '../repository.js';
+import { adminScope, unitOptions, userInScope, type AdminScope } from '../scope.js';
+import { errorList, type AccountValues, type FieldErrors } from '../user-form.js';
+import { handOverTargets, OPEN_WORK_STATUSES } from '../user-service.js';
+
+export function roleOptions(selected: readonly string[]) {
+  return ROLES.map((value) => ({ value, checked: selected.includes(value) }));
+}
+
+export async function unitSelect(deps: Deps, request: FastifyRequest, scope: AdminScope, selectedId: string | number | null) {
+  const options = await unitOptions(deps.db, request.staff!.unit.id, scope.unitIds);
+  return options.map((o) => ({ ...o, selected: String(o.id) === String(selectedId ?? '') }));
+}
+
+/** The status flags a row or detail page shows. */
+export function statusOf(user: User, now = Date.now()) {
+  return { disabled: user.disabled, locked: !!user.lockedUntil && user.lockedUntil > now, mustChangePassword: user.mustChangePassword, totpEnabled: user.totpEnabled };
+}
+
+/** The user of `:id` when the administrator manages them; otherwise 404, as for no user at all. */
+export async function managedUser(deps: Deps, request: FastifyRequest<{ Params: { id: string } }>): Promise<{ user: User; scope: AdminScope }> {
+  const scope = await adminScope(deps.db, request.staff!);
+  const id = /^\d{1,10}$/.test(request.params.id) ? Number(request.params.id) : NaN;
+  const user = Number.isNaN(id) ? undefined : findUser(deps.db, id);
+  if (!user || !userInScope(scope, user)) throw notFound();
+  return { user, scope };
+}
+
+export function valuesOf(user: User): AccountValues {
+  return { username: user.username, displayName: user.displayName, unitId: String(user.unitId), roles: parseRoles(user.roles), email: user.email, homeVillageCode: user.homeVillageCode ?? '' };
+}
+
+export interface DetailExtras {
+  values?: AccountValues;
+  errors?: FieldErrors;
+  doneKey?: string | null;
+  moved?: number;
+  actionError?: string;
+  kept?: number;
+  handoverTo?: number;
+}
+
+export async function renderUser(deps: Deps, request: FastifyRequest, reply: FastifyReply, user: User, scope: AdminScope, extra: DetailExtras = {}, status = 200) {
+  const values = extra.values ?? valuesOf(user);
+  const unit = await findUnit(deps.db, user.unitId);
+  const openWork = repo.openWorkOf(deps.db, user.id, OPEN_WORK_STATUSES).map((r) => ({ id: r.id, caseNo: r.caseNo, status: r.status }));
+  const targets = openWork.length ? handOverTargets(deps, user).map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, selected: u.id === extra.handoverTo })) : [];
+  return reply.page(
+    'admin/user',
+    {
+      title: user.displayName,
+      csrfToken: reply.generateCsrf(),
+      user,
+      unitName: unit?.name ?? '',
+      roles: parseRoles(user.roles),
+      status: statusOf(user),
+      values,
+      errors: extra.errors ?? {},
+      errorList: errorList(extra.errors ?? {}),
+      unitOptions: await unitSelect(deps, request, scope, values.unitId),
+      roleOptions: roleOptions(values.roles),
+      openWork,
+      handoverTargets: targets,
+      doneKey: extra.doneKey ?? null,
+      moved: extra.moved ?? 0,
+      actionError: extra.actionError ?? null,
+      kept: extra.kept ?? 0,
+    },
+    { layout: 'staff', status },
+  );
+}
+
+/** The generated password, shown once: never cached, never redirected to (it is not stored). */
+export function renderPassword(reply: FastifyReply, user: User, password: string, reset: boolean) {
+  reply.header('Cache-Control', 'no-store');
+  return reply.page('admin/password', { titleKey: reset ? 'admin.password.reset_title' : 'admin.password.created_title', user, password, reset }, { layout: 'staff' });
+}

@@ -1,0 +1,109 @@
+// /staff/admin/users: the list of users in the administrator's scope, creating a user, a user's
+// page and its edit form (roles, unit, details).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireStaff } from '../../plugins/auth.js';
+import type { Deps } from '../../shared/deps.js';
+import { AppError } from '../../shared/errors.js';
+import { listUnits } from '../../units/index.js';
+import { parseRoles } from '../../users/index.js';
+import * as repo from '../repository.js';
+import { adminScope } from '../scope.js';
+import { errorList, readAccount, validateAccount, type AccountValues, type Body, type FieldErrors } from '../user-form.js';
+import { createAccount, updateAccount } from '../user-service.js';
+import { managedUser, renderPassword, renderUser, roleOptions, statusOf, unitSelect } from './user-pages.js';
+
+const PAGE_SIZE = 100;
+const DONE = ['updated', 'unchanged', 'disabled', 'enabled', 'handover'] as const;
+
+export default async function userAdminRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  const { deps } = opts;
+  const { db } = deps;
+  const admin = { preHandler: requireStaff('administrator') };
+
+  app.get<{ Querystring: Record<string, string | undefined> }>('/staff/admin/users', admin, async (request, reply) => {
+    const scope = await adminScope(db, request.staff!);
+    const q = (request.query.q ?? '').trim().slice(0, 50);
+    const unit = request.query.unit && scope.unitIds.includes(Number(request.query.unit)) ? Number(request.query.unit) : null;
+    const status = request.query.status === 'active' || request.query.status === 'disabled' ? request.query.status : undefined;
+    const after = request.query.after && /^\d{1,10}$/.test(request.query.after) ? Number(request.query.after) : undefined;
+    const page = repo.listUsers(db, { unitIds: unit ? [unit] : scope.unitIds, q: q || undefined, status, afterId: after, limit: PAGE_SIZE });
+    const unitNames = new Map((await listUnits(db)).map((u) => [u.id, u.name]));
+    const rows = page.rows.map((u) => ({ ...u, ...statusOf(u), unitName: unitNames.get(u.unitId) ?? '', roles: parseRoles(u.roles) }));
+    const last = page.rows[page.rows.length - 1];
+    const params = new URLSearchParams();
+    if (q) params.set('q', q);
+    if (unit) params.set('unit', String(unit));
+    if (status) params.set('status', status);
+    if (page.more && last) params.set('after', String(last.id));
+    return reply.page(
+      'admin/users',
+      {
+        titleKey: 'admin.users.title',
+        unitName: request.staff!.unit.name,
+        filter: { q, status: status ?? '' },
+        unitOptions: await unitSelect(deps, request, scope, unit),
+        rows,
+        nextHref: page.more ? `/staff/admin/users?${params.toString()}` : null,
+      },
+      { layout: 'staff' },
+    );
+  });
+
+  async function renderNew(request: FastifyRequest, reply: FastifyReply, values: AccountValues, errors: FieldErrors = {}, status = 200) {
+    const scope = await adminScope(db, request.staff!);
+    return reply.page(
+      'admin/user-new',
+      {
+        titleKey: 'admin.users.new',
+        csrfToken: reply.generateCsrf(),
+        values,
+        errors,
+        errorList: errorList(errors),
+        unitOptions: await unitSelect(deps, request, scope, values.unitId),
+        roleOptions: roleOptions(values.roles),
+      },
+      { layout: 'staff', status },
+    );
+  }
+
+  app.get('/staff/admin/users/new', admin, async (request, reply) =>
+    renderNew(request, reply, { username: '', displayName: '', unitId: String(request.staff!.unit.id), roles: [], email: '', homeVillageCode: '' }),
+  );
+
+  app.post<{ Body: Body }>('/staff/admin/users', admin, async (request, reply) => {
+    const scope = await adminScope(db, request.staff!);
+    const values = readAccount(request.body ?? {});
+    const checked = await validateAccount(db, values, scope.unitIds, true);
+    if (!checked.ok) return renderNew(request, reply, values, checked.errors, 400);
+    try {
+      const { user, password } = await createAccount(deps, request.staff!, checked.account);
+      return renderPassword(reply, user, password, false);
+    } catch (err) {
+      // Two administrators creating the same name at once: the unique index decides.
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return renderNew(request, reply, values, { username: 'admin.errors.username_taken' }, 400);
+      throw err;
+    }
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { done?: string; moved?: string; kept?: string } }>('/staff/admin/users/:id', admin, async (request, reply) => {
+    const { user, scope } = await managedUser(deps, request);
+    const done = (DONE as readonly string[]).includes(request.query.done ?? '') ? request.query.done! : null;
+    const count = (v: string | undefined) => (v && /^\d{1,6}$/.test(v) ? Number(v) : 0);
+    return renderUser(deps, request, reply, user, scope, { doneKey: done ? `admin.user.done.${done}` : null, moved: count(request.query.moved), kept: count(request.query.kept) });
+  });
+
+  app.post<{ Params: { id: string }; Body: Body }>('/staff/admin/users/:id', admin, async (request, reply) => {
+    const { user, scope } = await managedUser(deps, request);
+    const values = { ...readAccount(request.body ?? {}), username: user.username };
+    const checked = await validateAccount(db, values, scope.unitIds, false);
+    if (!checked.ok) return renderUser(deps, request, reply, user, scope, { values, errors: checked.errors }, 400);
+    try {
+      const { username: _username, ...changes } = checked.account;
+      const actions = updateAccount(deps, request.staff!, user, changes);
+      return reply.redirect(`/staff/admin/users/${user.id}?done=${actions.length ? 'updated' : 'unchanged'}`, 303);
+    } catch (err) {
+      if (err instanceof AppError && err.statusCode === 409) return renderUser(deps, request, reply, user, scope, { values, actionError: err.messageKey }, 409);
+      throw err;
+    }
+  });
+}

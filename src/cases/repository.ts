@@ -1,0 +1,126 @@
+// Data access for typical cases. Synchronous like every repository on better-sqlite3 (see
+// src/db/executor.ts); takes the database or a transaction.
+import { and, desc, eq, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../db/executor.js';
+import { referrals } from '../referrals/tables.js';
+import { matchesSearch } from '../search/fts.js';
+import { typicalCases } from './tables.js';
+
+export type TypicalCase = typeof typicalCases.$inferSelect;
+export type NewTypicalCase = typeof typicalCases.$inferInsert;
+export type Referral = typeof referrals.$inferSelect;
+
+export const CASE_STATUSES = ['draft', 'awaiting_signoff', 'awaiting_approval', 'published', 'withdrawn'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export function insertCase(db: Executor, row: NewTypicalCase): TypicalCase {
+  return db.insert(typicalCases).values(row).returning().get();
+}
+
+export function updateCase(db: Executor, id: number, values: Partial<NewTypicalCase>): void {
+  db.update(typicalCases).set(values).where(eq(typicalCases.id, id)).run();
+}
+
+export function findCase(db: Executor, id: number): TypicalCase | undefined {
+  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  return db.select().from(typicalCases).where(eq(typicalCases.id, id)).get();
+}
+
+/** A case still in the works or published for a report or referral (a withdrawn one does not count). */
+export function openCaseFor(db: Executor, by: { reportId?: number; referralId?: number }): TypicalCase | undefined {
+  const which = by.referralId !== undefined ? eq(typicalCases.referralId, by.referralId) : eq(typicalCases.reportId, by.reportId ?? -1);
+  return db.select().from(typicalCases).where(and(which, ne(typicalCases.status, 'withdrawn'))).orderBy(desc(typicalCases.id)).get();
+}
+
+export function findReferral(db: Executor, id: number): Referral | undefined {
+  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  return db.select().from(referrals).where(eq(referrals.id, id)).get();
+}
+
+/** The latest concluded referral of a report, if any (its outcome gives the sanction). */
+export function concludedReferralOf(db: Executor, reportId: number): Referral | undefined {
+  return db
+    .select()
+    .from(referrals)
+    .where(and(eq(referrals.reportId, reportId), eq(referrals.status, 'concluded')))
+    .orderBy(desc(referrals.concludedAt), desc(referrals.id))
+    .get();
+}
+
+export interface StaffListFilter {
+  /** Cases of these units (a civil-affairs user's own unit and the units below). */
+  unitIds: number[];
+  /** Cases from referrals to these bodies that wait for a sign-off (an inspector's scope). */
+  bodyIds: number[];
+  status?: CaseStatus;
+  /** Keyset: the smallest id of the previous page. */
+  beforeId?: number;
+  limit: number;
+}
+
+export function listForStaff(db: Executor, f: StaffListFilter): TypicalCase[] {
+  const scopes: SQL[] = [];
+  if (f.unitIds.length > 0) scopes.push(inArray(typicalCases.unitId, f.unitIds));
+  if (f.bodyIds.length > 0) {
+    scopes.push(
+      and(
+        eq(typicalCases.status, 'awaiting_signoff'),
+        sql`${typicalCases.referralId} IN (SELECT ${referrals.id} FROM ${referrals} WHERE ${inArray(referrals.bodyUnitId, f.bodyIds)})`,
+      )!,
+    );
+  }
+  if (scopes.length === 0) return [];
+  const where: SQL[] = [or(...scopes)!];
+  if (f.status) where.push(eq(typicalCases.status, f.status));
+  if (f.beforeId) where.push(lt(typicalCases.id, f.beforeId));
+  return db.select().from(typicalCases).where(and(...where)).orderBy(desc(typicalCases.id)).limit(f.limit).all();
+}
+
+export interface PublicFilter {
+  quarter?: string;
+  /** A prefecture or county code: cases at townships below it (by parent links, not code prefixes). */
+  regionCode?: string;
+  category?: string;
+  q?: string;
+  after?: { quarter: string; id: number };
+  limit: number;
+}
+
+/** Published cases, newest quarter first, then newest first; keyset paging on (quarter, id). */
+export function listPublished(db: Executor, f: PublicFilter): TypicalCase[] {
+  const where: SQL[] = [eq(typicalCases.status, 'published')];
+  if (f.quarter) where.push(eq(typicalCases.quarter, f.quarter));
+  if (f.category) where.push(eq(typicalCases.category, f.category));
+  if (f.regionCode) where.push(sql`${typicalCases.regionCode} IN (SELECT region_code FROM region_ancestors WHERE ancestor_code = ${f.regionCode})`);
+  if (f.q) where.push(matchesSearch(typicalCases.id, { type: 'case', query: f.q }));
+  if (f.after) where.push(or(lt(typicalCases.quarter, f.after.quarter), and(eq(typicalCases.quarter, f.after.quarter), lt(typicalCases.id, f.after.id)))!);
+  return db
+    .select()
+    .from(typicalCases)
+    .where(and(...where))
+    .orderBy(desc(typicalCases.quarter), desc(typicalCases.id))
+    .limit(f.limit)
+    .all();
+}
+
+/** Quarters that have published cases, newest first (the public filter's choices). */
+export function publishedQuarters(db: Executor): string[] {
+  return db
+    .selectDistinct({ quarter: typicalCases.quarter })
+    .from(typicalCases)
+    .where(eq(typicalCases.status, 'published'))
+    .orderBy(desc(typicalCases.quarter))
+    .all()
+    .map((r) => r.quarter);
+}
+
+/** The latest published cases by publication time, for the feed. */
+export function latestPublished(db: Executor, limit: number): TypicalCase[] {
+  return db
+    .select()
+    .from(typicalCases)
+    .where(eq(typicalCases.status, 'published'))
+    .orderBy(desc(typicalCases.publishedAt), desc(typicalCases.id))
+    .limit(limit)
+    .all();
+}

@@ -1,0 +1,176 @@
+// Data access for rosters, postings and imports. Synchronous and taking an Executor (the database
+// or a transaction), as better-sqlite3 transactions are synchronous (src/db/executor.ts).
+// Every list is keyset-paged on an index: (village_code, status, id), (county_code, status, id),
+// (village_code, id) for postings, (posting_id, id) for entries.
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import type { Executor } from '../db/executor.js';
+import { postingEntries, postings, recipientImports, recipients } from './tables.js';
+
+export type Recipient = typeof recipients.$inferSelect;
+export type NewRecipient = typeof recipients.$inferInsert;
+export type Posting = typeof postings.$inferSelect;
+export type PostingEntry = typeof postingEntries.$inferSelect;
+export type RecipientImport = typeof recipientImports.$inferSelect;
+
+/** SQLite's limit on bound parameters is 32,766; chunks stay well below it. */
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+// --- imports -------------------------------------------------------------------------------
+
+/** An earlier import of the same content (or the same bytes) into this township, newest first. */
+export function findEarlierImport(db: Executor, townshipCode: string, fingerprint: string, rowsFingerprint: string): RecipientImport | undefined {
+  return db
+    .select()
+    .from(recipientImports)
+    .where(and(eq(recipientImports.townshipCode, townshipCode), or(eq(recipientImports.rowsFingerprint, rowsFingerprint), eq(recipientImports.fingerprint, fingerprint))))
+    .orderBy(desc(recipientImports.id))
+    .get();
+}
+
+export function insertImport(db: Executor, values: typeof recipientImports.$inferInsert): RecipientImport {
+  return db.insert(recipientImports).values(values).returning().get();
+}
+
+export function recentImports(db: Executor, townshipCodes: readonly string[], limit = 10): RecipientImport[] {
+  if (townshipCodes.length === 0) return [];
+  return db.select().from(recipientImports).where(inArray(recipientImports.townshipCode, [...townshipCodes])).orderBy(desc(recipientImports.id)).limit(limit).all();
+}
+
+// --- recipients ----------------------------------------------------------------------------
+
+/** Everyone ever listed in these villages (active and removed): a returning person keeps their row. */
+export function recipientsOfVillages(db: Executor, villageCodes: readonly string[]): Recipient[] {
+  return chunks(villageCodes).flatMap((codes) => db.select().from(recipients).where(inArray(recipients.villageCode, codes)).all());
+}
+
+export function insertRecipients(db: Executor, rows: readonly NewRecipient[]): Recipient[] {
+  return chunks(rows, 200).flatMap((part) => db.insert(recipients).values(part).returning().all());
+}
+
+export function updateRecipient(db: Executor, id: number, patch: Partial<NewRecipient>): void {
+  db.update(recipients).set(patch).where(eq(recipients.id, id)).run();
+}
+
+export function recipientsByIds(db: Executor, ids: readonly number[]): Recipient[] {
+  return chunks([...new Set(ids)]).flatMap((part) => db.select().from(recipients).where(inArray(recipients.id, part)).all());
+}
+
+/** A village's current recipients after `afterId`, in id order (recipients_village_idx). */
+export function villageRoster(db: Executor, villageCode: string, afterId: number, limit: number): Recipient[] {
+  return db
+    .select()
+    .from(recipients)
+    .where(and(eq(recipients.villageCode, villageCode), eq(recipients.status, 'active'), gt(recipients.id, afterId)))
+    .orderBy(asc(recipients.id))
+    .limit(limit)
+    .all();
+}
+
+/** A county's current recipients after `afterId`, in id order (recipients_county_idx): as fast on page 10,000 as on page 1. */
+export function countyRoster(db: Executor, countyCode: string, afterId: number, limit: number): Recipient[] {
+  return db
+    .select()
+    .from(recipients)
+    .where(and(eq(recipients.countyCode, countyCode), eq(recipients.status, 'active'), gt(recipients.id, afterId)))
+    .orderBy(asc(recipients.id))
+    .limit(limit)
+    .all();
+}
+
+/** Current recipients per village (each count reads one range of recipients_village_idx). */
+export function activeCounts(db: Executor, villageCodes: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const code of villageCodes) {
+    const row = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM recipients WHERE village_code = ${code} AND status = 'active'`);
+    if (row && row.n > 0) out.set(code, row.n);
+  }
+  return out;
+}
+
+export function activeCountInCounty(db: Executor, countyCode: string): number {
+  return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM recipients WHERE county_code = ${countyCode} AND status = 'active'`)?.n ?? 0;
+}
+
+// --- postings ------------------------------------------------------------------------------
+
+export function insertPosting(db: Executor, values: typeof postings.$inferInsert): Posting {
+  return db.insert(postings).values(values).returning().get();
+}
+
+export function insertEntries(db: Executor, rows: readonly (typeof postingEntries.$inferInsert)[]): void {
+  for (const part of chunks(rows, 200)) db.insert(postingEntries).values(part).run();
+}
+
+/** Postings of a village open on `today` (公示中), newest first. */
+export function openPostings(db: Executor, villageCode: string, today: string): Posting[] {
+  return db
+    .select()
+    .from(postings)
+    .where(and(eq(postings.villageCode, villageCode), lte(postings.startsOn, today), gte(postings.endsOn, today)))
+    .orderBy(desc(postings.id))
+    .all();
+}
+
+/** Postings of a village that ended before `today`, newest first, before the posting `beforeId`. */
+export function pastPostings(db: Executor, villageCode: string, today: string, beforeId: number, limit: number): Posting[] {
+  return db
+    .select()
+    .from(postings)
+    .where(and(eq(postings.villageCode, villageCode), lt(postings.endsOn, today), lt(postings.id, beforeId)))
+    .orderBy(desc(postings.id))
+    .limit(limit)
+    .all();
+}
+
+/** Open postings in a county (postings_county_idx), newest first. */
+export function openPostingsInCounty(db: Executor, countyCode: string, today: string, limit: number): Posting[] {
+  return db
+    .select()
+    .from(postings)
+    .where(and(eq(postings.countyCode, countyCode), gte(postings.endsOn, today), lte(postings.startsOn, today)))
+    .orderBy(desc(postings.id))
+    .limit(limit)
+    .all();
+}
+
+/** The villages among these with a posting open on `today`. */
+export function villagesWithOpenPosting(db: Executor, villageCodes: readonly string[], today: string): Set<string> {
+  const out = new Set<string>();
+  for (const part of chunks(villageCodes)) {
+    const rows = db
+      .selectDistinct({ code: postings.villageCode })
+      .from(postings)
+      .where(and(inArray(postings.villageCode, part), lte(postings.startsOn, today), gte(postings.endsOn, today)))
+      .all();
+    for (const r of rows) out.add(r.code);
+  }
+  return out;
+}
+
+export function postingsOfImport(db: Executor, importId: number): Posting[] {
+  return db.select().from(postings).where(eq(postings.importId, importId)).orderBy(asc(postings.id)).all();
+}
+
+/** The entries of these postings, grouped by posting, each group in id order. */
+export function entriesOf(db: Executor, postingIds: readonly number[]): Map<number, PostingEntry[]> {
+  const out = new Map<number, PostingEntry[]>();
+  for (const part of chunks(postingIds)) {
+    const rows = db.select().from(postingEntries).where(inArray(postingEntries.postingId, part)).orderBy(asc(postingEntries.postingId), asc(postingEntries.id)).all();
+    for (const r of rows) {
+      const list = out.get(r.postingId);
+      if (list) list.push(r);
+      else out.set(r.postingId, [r]);
+    }
+  }
+  return out;
+}
+
+export function countRecipients(db: Executor): number {
+  return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM recipients`)?.n ?? 0;
+}

@@ -1,0 +1,56 @@
+// CSV and XLSX of the public ledger: exactly what the public page shows, no names, no place below the county.
+import ExcelJS from 'exceljs';
+import { stringify } from 'csv-stringify/sync';
+import type { Locale } from '../config.js';
+import { translate } from '../i18n/translate.js';
+import { formatDate } from '../views/helpers/date.js';
+import type { PublicItem } from './public-view.js';
+
+const COLUMNS = ['prefecture', 'county', 'source', 'problem', 'measures', 'unit', 'deadline', 'status', 'overdue', 'progress', 'signed_off_on'] as const;
+const WIDTHS = [12, 14, 10, 40, 40, 24, 12, 12, 8, 40, 12];
+
+function cells(locale: Locale, i: PublicItem): string[] {
+  return [
+    i.prefectureName || translate(locale, 'ledger.public.province_level'),
+    i.countyName,
+    translate(locale, `ledger.sources.${i.source}`),
+    i.problem,
+    i.measures,
+    i.unitName,
+    i.deadline,
+    translate(locale, `ledger.status.${i.status}`),
+    i.overdue ? translate(locale, 'ledger.export.yes') : translate(locale, 'ledger.export.no'),
+    i.progress ?? '',
+    i.signedOffAt ? formatDate(i.signedOffAt) : '',
+  ];
+}
+
+export function headers(locale: Locale): string[] {
+  return COLUMNS.map((c) => translate(locale, `ledger.export.${c}`));
+}
+
+/** CSV with a BOM, so that Excel on Chinese Windows reads it as UTF-8. */
+export function ledgerCsv(locale: Locale, items: PublicItem[]): string {
+  return '\ufeff' + stringify([headers(locale), ...items.map((i) => cells(locale, i))]);
+}
+
+export async function ledgerXlsx(locale: Locale, items: PublicItem[], today: string): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = translate(locale, 'site.name');
+  workbook.created = new Date();
+  const sheet = workbook.addWorksheet(translate(locale, 'ledger.export.sheet'), { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = headers(locale).map((header, n) => ({ header, width: WIDTHS[n] ?? 12 }));
+  sheet.getRow(1).font = { bold: true };
+  for (const i of items) {
+    const row = sheet.addRow(cells(locale, i));
+    row.alignment = { vertical: 'top', wrapText: true };
+    // Overdue in colour and in words (the "overdue" column says 是/yes).
+    if (i.overdue) row.font = { color: { argb: 'FFA4161A' }, bold: true };
+  }
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: COLUMNS.length } };
+  // What the file is, on a sheet of its own so that the data sheet stays a plain table.
+  const about = workbook.addWorksheet(translate(locale, 'ledger.export.about_sheet'));
+  about.getColumn(1).width = 80;
+  about.addRow([translate(locale, 'ledger.export.note', { today })]);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

@@ -1,0 +1,104 @@
+// Data access for ledger items. Synchronous (better-sqlite3), taking the database or a transaction.
+import { and, desc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../db/executor.js';
+import { rectificationItems } from '../reports/tables.js';
+import { reports } from '../reports/index.js';
+import { units } from '../units/index.js';
+import { regions } from '../regions/index.js';
+import type { ItemStatus, Source } from './catalog.js';
+
+export type Item = typeof rectificationItems.$inferSelect;
+export type NewItem = typeof rectificationItems.$inferInsert;
+
+export function insertItem(db: Executor, row: NewItem): Item {
+  return db.insert(rectificationItems).values(row).returning().get();
+}
+
+export function updateItem(db: Executor, id: number, values: Partial<NewItem>): void {
+  db.update(rectificationItems).set(values).where(eq(rectificationItems.id, id)).run();
+}
+
+export function findItem(db: Executor, id: number): Item | undefined {
+  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  return db.select().from(rectificationItems).where(eq(rectificationItems.id, id)).get();
+}
+
+export interface ListFilter {
+  /** Items whose responsible unit is one of these. */
+  unitIds: number[];
+  status?: ItemStatus;
+  source?: Source;
+  overdue?: boolean;
+  /** Only items awaiting sign-off whose unit is one of these. */
+  signableUnitIds?: number[];
+  today: string;
+  /** Keyset paging: items with a smaller id (newest first). */
+  before?: number;
+  limit: number;
+}
+
+export function listItems(db: Executor, f: ListFilter) {
+  if (f.unitIds.length === 0) return [];
+  const where: SQL[] = [inArray(rectificationItems.unitId, f.unitIds)];
+  if (f.status) where.push(eq(rectificationItems.status, f.status));
+  if (f.source) where.push(eq(rectificationItems.source, f.source));
+  if (f.overdue) where.push(lt(rectificationItems.deadline, f.today), ne(rectificationItems.status, 'signed_off'));
+  if (f.signableUnitIds) where.push(eq(rectificationItems.status, 'awaiting_signoff'), f.signableUnitIds.length ? inArray(rectificationItems.unitId, f.signableUnitIds) : sql`0`);
+  if (f.before) where.push(lt(rectificationItems.id, f.before));
+  return db
+    .select({ item: rectificationItems, unitName: units.name, regionName: regions.name })
+    .from(rectificationItems)
+    .innerJoin(units, eq(units.id, rectificationItems.unitId))
+    .leftJoin(regions, eq(regions.code, rectificationItems.regionCode))
+    .where(and(...where))
+    .orderBy(desc(rectificationItems.id))
+    .limit(f.limit)
+    .all();
+}
+
+/** Of these report ids, those the given scope condition lets the user see. */
+export function visibleReportIds(db: Executor, ids: number[], scope: SQL): Set<number> {
+  if (ids.length === 0) return new Set();
+  return new Set(db.select({ id: reports.id }).from(reports).where(and(inArray(reports.id, ids), scope)).all().map((r) => r.id));
+}
+
+export interface PublicRow {
+  id: number;
+  source: string;
+  problem: string;
+  measures: string;
+  unitName: string;
+  deadline: string;
+  status: string;
+  progress: string | null;
+  signedOffAt: number | null;
+  updatedAt: number;
+  prefectureCode: string | null;
+  countyCode: string | null;
+}
+
+/**
+ * Items for the public view, each with the prefecture and county its region lies in (by the
+ * ancestor closure, never by code prefixes). Place below the county is not returned at all.
+ */
+export function publicItems(db: Executor, f: { region?: string; status?: ItemStatus; overdue?: boolean; today: string }): PublicRow[] {
+  const where: SQL[] = [sql`1`];
+  if (f.region) where.push(sql`i.region_code in (select region_code from region_ancestors where ancestor_code = ${f.region})`);
+  if (f.status) where.push(sql`i.status = ${f.status}`);
+  if (f.overdue) where.push(sql`i.deadline < ${f.today} and i.status <> 'signed_off'`);
+  return db.all<PublicRow>(sql`
+    select i.id, i.source, i.problem, i.measures, u.name as unitName, i.deadline, i.status, i.progress,
+           i.signed_off_at as signedOffAt, i.updated_at as updatedAt,
+           (select a.ancestor_code from region_ancestors a join regions r on r.code = a.ancestor_code
+             where a.region_code = i.region_code and r.level = 'prefecture') as prefectureCode,
+           (select a.ancestor_code from region_ancestors a join regions r on r.code = a.ancestor_code
+             where a.region_code = i.region_code and r.level = 'county') as countyCode
+    from rectification_items i join units u on u.id = i.unit_id
+    where ${sql.join(where, sql` and `)}
+    order by prefectureCode, countyCode, i.deadline, i.id`);
+}
+
+export function countItems(db: Executor, source?: Source): number {
+  const q = db.select({ n: sql<number>`count(*)` }).from(rectificationItems);
+  return (source ? q.where(eq(rectificationItems.source, source)) : q.where(ne(rectificationItems.source, 'report'))).get()!.n;
+}

@@ -1,0 +1,202 @@
+// The ledger's life (issue 6, "Rectification ledger"): entering items, progress with evidence,
+// sign-off (对账销号) by the level above, sending back. Every change is audited and refreshes the
+// public pages at once.
+import { record, entriesFor } from '../audit/index.js';
+import { addDays, todayInChina } from '../clocks/index.js';
+import { dayNumber } from '../clocks/dates.js';
+import { encryptUploads, evidenceOf, forgetUploads, linkUploads, type CleanFile } from '../evidence/index.js';
+import { supervision } from '../casework/index.js';
+import type { StaffContext } from '../plugins/auth.js';
+import { findReport } from '../reports/index.js';
+import type { Deps } from '../shared/deps.js';
+import { AppError } from '../shared/errors.js';
+import { supervisedUnitIds, units, type Unit } from '../units/index.js';
+import { findUser } from '../users/index.js';
+import { and, eq, inArray, or } from 'drizzle-orm';
+import { ENTERABLE_SOURCES, type ItemStatus, type Source } from './catalog.js';
+import * as repo from './repository.js';
+
+export class LedgerError extends AppError {
+  constructor(code: string, status = 409) {
+    super(status, code, `ledger.errors.${code}`);
+  }
+}
+
+const forbidden = () => new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
+
+/** Roles that enter items and sign them off; roles that report progress. */
+export const MANAGING_ROLES = ['lead', 'supervisor'] as const;
+export const PROGRESS_ROLES = ['handler', 'lead', 'supervisor'] as const;
+
+/** The responsible units a user may name: their unit, civil-affairs units below it, and the township governments directly under it. */
+export async function assignableUnits(deps: Pick<Deps, 'db'>, staff: StaffContext): Promise<Unit[]> {
+  if (staff.unit.kind !== 'civil_affairs') return [];
+  const ids = await supervisedUnitIds(deps.db, staff.unit.id);
+  return deps.db
+    .select()
+    .from(units)
+    .where(and(inArray(units.id, ids), or(eq(units.kind, 'civil_affairs'), and(eq(units.kind, 'township_gov'), eq(units.supervisorId, staff.unit.id)))))
+    .orderBy(units.regionCode)
+    .all();
+}
+
+/**
+ * 对账销号 is done by the level above: a lead or supervisor of a unit that supervises the item's unit,
+ * directly or not. Only at the top (the province, which nobody supervises) does the same unit sign off.
+ */
+export function maySignOff(staff: StaffContext, item: repo.Item, scopeIds: number[]): boolean {
+  if (!MANAGING_ROLES.some((r) => staff.has(r))) return false;
+  if (!scopeIds.includes(item.unitId)) return false;
+  return item.unitId !== staff.unit.id || staff.unit.supervisorId === null;
+}
+
+export function mayReportProgress(staff: StaffContext, item: repo.Item, scopeIds: number[]): boolean {
+  return PROGRESS_ROLES.some((r) => staff.has(r)) && scopeIds.includes(item.unitId) && item.status !== 'signed_off';
+}
+
+export interface ItemInput {
+  source: Source;
+  problem: string;
+  measures: string;
+  unitId: number;
+  responsiblePerson: string;
+  deadline: string;
+}
+
+export type FieldErrors = Partial<Record<'source' | 'problem' | 'measures' | 'unit_id' | 'person' | 'deadline', string>>;
+
+function validDate(s: string): boolean {
+  try {
+    dayNumber(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks the new-item form; the unit must be one of `allowed`. Deadlines from today to five years ahead. */
+export function validateItem(fields: Record<string, string | undefined>, allowed: Unit[], today = todayInChina()): { input?: ItemInput; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const source = fields.source ?? '';
+  const problem = (fields.problem ?? '').trim();
+  const measures = (fields.measures ?? '').trim();
+  const person = (fields.person ?? '').trim();
+  const deadline = (fields.deadline ?? '').trim();
+  const unitId = Number(fields.unit_id);
+  if (!(ENTERABLE_SOURCES as readonly string[]).includes(source)) errors.source = 'ledger.errors.source';
+  if (problem.length < 5 || problem.length > 1000) errors.problem = 'ledger.errors.problem';
+  if (measures.length < 5 || measures.length > 2000) errors.measures = 'ledger.errors.measures';
+  if (!allowed.some((u) => u.id === unitId)) errors.unit_id = 'ledger.errors.unit';
+  if (person.length < 2 || person.length > 60) errors.person = 'ledger.errors.person';
+  if (!validDate(deadline) || deadline < today || deadline > addDays(today, 5 * 366)) errors.deadline = 'ledger.errors.deadline';
+  if (Object.keys(errors).length > 0) return { errors };
+  return { input: { source: source as Source, problem, measures, unitId, responsiblePerson: person, deadline }, errors };
+}
+
+export function createItem(deps: Deps, staff: StaffContext, input: ItemInput, unit: Unit, now = Date.now()): repo.Item {
+  if (!MANAGING_ROLES.some((r) => staff.has(r))) throw forbidden();
+  const item = deps.db.transaction((tx) => {
+    const row = repo.insertItem(tx, { reportId: null, source: input.source, regionCode: unit.regionCode, problem: input.problem, measures: input.measures, unitId: unit.id, responsiblePerson: input.responsiblePerson, deadline: input.deadline, status: 'not_started', createdBy: staff.user.id, createdAt: now, updatedAt: now });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'ledger.created', object: { type: 'ledger_item', id: row.id }, detail: { source: input.source, unit: unit.id, deadline: input.deadline } }, now);
+    return row;
+  });
+  deps.publicCache.invalidate();
+  return item;
+}
+
+/**
+ * A progress note, with evidence files, moving the item to in_progress or (complete) to
+ * awaiting_signoff. Asking for sign-off needs at least one evidence file on the item.
+ */
+export async function reportProgress(deps: Deps, staff: StaffContext, item: repo.Item, text: string, complete: boolean, files: CleanFile[], scopeIds: number[], now = Date.now()): Promise<ItemStatus> {
+  if (!mayReportProgress(staff, item, scopeIds)) throw item.status === 'signed_off' ? new LedgerError('signed_off') : forbidden();
+  const progress = text.trim();
+  if (progress.length < 2 || progress.length > 2000) throw new LedgerError('progress_text', 400);
+  if (complete && files.length === 0 && evidenceOf(deps.db, 'ledger_item', item.id).length === 0) throw new LedgerError('evidence_required', 400);
+  const status: ItemStatus = complete ? 'awaiting_signoff' : 'in_progress';
+  const uploads = await encryptUploads(deps.dirs, deps.keys.files, files);
+  try {
+    deps.db.transaction((tx) => {
+      repo.updateItem(tx, item.id, { status, progress, updatedAt: now });
+      if (uploads.length > 0) linkUploads(tx, deps.keys.identity, uploads, { type: 'ledger_item', id: item.id }, { type: 'staff', id: staff.user.id }, now);
+      // The progress text is published on /ledger anyway; keeping it here gives the item its history.
+      record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'ledger.progress', object: { type: 'ledger_item', id: item.id }, detail: { from: item.status, to: status, files: uploads.length, progress } }, now);
+    });
+  } catch (err) {
+    await forgetUploads(deps.dirs, uploads);
+    throw err;
+  }
+  deps.publicCache.invalidate();
+  return status;
+}
+
+/**
+ * 对账销号. A report-linked item of a report in 'rectifying' goes through casework's signOffItem, so
+ * the report closes when its last item is signed off (DESIGN.md §3).
+ */
+export function signOff(deps: Deps, staff: StaffContext, item: repo.Item, scopeIds: number[], now = Date.now()): { reportClosed: boolean } {
+  if (!maySignOff(staff, item, scopeIds)) throw forbidden();
+  if (item.status !== 'awaiting_signoff') throw new LedgerError(item.status === 'signed_off' ? 'signed_off' : 'not_awaiting');
+  const report = item.reportId ? findReport(deps.db, item.reportId) : undefined;
+  let reportClosed = false;
+  const entry = { actor: { type: 'staff' as const, id: staff.user.id }, action: 'ledger.signed_off', object: { type: 'ledger_item', id: item.id }, detail: { from: item.status, to: 'signed_off', report: item.reportId } };
+  if (report && report.status === 'rectifying') {
+    // Its own transaction writes the item, the report's events and the report's audit entry.
+    const after = supervision.signOffItem(deps, staff, report, item.id, now);
+    reportClosed = after.status === 'closed';
+    record(deps.db, deps.keys['audit-mac'], { ...entry, detail: { ...entry.detail, reportClosed } }, now);
+  } else {
+    deps.db.transaction((tx) => {
+      repo.updateItem(tx, item.id, { status: 'signed_off', signedOffBy: staff.user.id, signedOffAt: now, updatedAt: now });
+      record(tx, deps.keys['audit-mac'], entry, now);
+    });
+  }
+  deps.publicCache.invalidate();
+  return { reportClosed };
+}
+
+/** Not accepted for sign-off: back to in_progress with a note for the responsible unit. */
+export function sendBack(deps: Deps, staff: StaffContext, item: repo.Item, note: string, scopeIds: number[], now = Date.now()): void {
+  if (!maySignOff(staff, item, scopeIds)) throw forbidden();
+  if (item.status !== 'awaiting_signoff') throw new LedgerError('not_awaiting');
+  const text = note.trim();
+  if (text.length < 2 || text.length > 1000) throw new LedgerError('note_required', 400);
+  deps.db.transaction((tx) => {
+    repo.updateItem(tx, item.id, { status: 'in_progress', updatedAt: now });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'ledger.sent_back', object: { type: 'ledger_item', id: item.id }, detail: { from: item.status, to: 'in_progress', note: text } }, now);
+  });
+  deps.publicCache.invalidate();
+}
+
+export interface HistoryEntry {
+  at: number;
+  action: string;
+  actor: string | null;
+  from?: string;
+  to?: string;
+  text?: string;
+  files?: number;
+}
+
+/** The item's history, from its audit entries (append-only, MAC-chained). */
+export function historyOf(deps: Pick<Deps, 'db'>, itemId: number): HistoryEntry[] {
+  const names = new Map<number, string>();
+  return entriesFor(deps.db, 'ledger_item', String(itemId)).map((e) => {
+    const detail = e.detail ? (JSON.parse(e.detail) as Record<string, unknown>) : {};
+    let actor: string | null = null;
+    if (e.actorId !== null) {
+      if (!names.has(e.actorId)) names.set(e.actorId, findUser(deps.db, e.actorId)?.displayName ?? '');
+      actor = names.get(e.actorId) ?? null;
+    }
+    const text = typeof detail.note === 'string' ? detail.note : typeof detail.progress === 'string' ? detail.progress : undefined;
+    return {
+      at: e.at,
+      action: e.action.replace(/^ledger\./, ''),
+      actor,
+      ...(typeof detail.from === 'string' ? { from: detail.from } : {}),
+      ...(typeof detail.to === 'string' ? { to: detail.to } : {}),
+      ...(text !== undefined ? { text } : {}),
+      ...(typeof detail.files === 'number' && detail.files > 0 ? { files: detail.files } : {}),
+    };
+  });
+}

@@ -1,0 +1,12 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../shared/deps.js';
+import referralRoutesPlugin from './routes.js';
+
+export { referrals } from './tables.js';
+export * as referralService from './service.js';
+export { bodyLevelFor, bodyUnitKey, DEFAULT_REFERRAL_ROUTING } from './routing.js';
+export { packetContext } from './packet.js';
+
+export async function referralRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  await app.register(referralRoutesPlugin, opts);
+}

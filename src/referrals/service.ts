@@ -1,0 +1,130 @@
+// Referral to discipline inspection (issue 5): the handler refers with an opinion; the body accepts
+// or returns it within 5 working days, records its disposition and result; the result goes back to
+// the handler, who concludes the report. The civil-affairs clock pauses meanwhile.
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { loadCalendar } from '../calendar/index.js';
+import { applyStep, requireRole, requireState, TransitionError } from '../casework/workflow.js';
+import { pauseChanges, resumeChanges } from '../casework/pause.js';
+import { computeDeadline, ruleTable } from '../clocks/index.js';
+import type { StaffContext } from '../plugins/auth.js';
+import * as repo from '../reports/repository.js';
+import type { Deps } from '../shared/deps.js';
+import { AppError } from '../shared/errors.js';
+import { ancestorsOf } from '../regions/index.js';
+import { findUnitByKey, supervisedUnitIds } from '../units/index.js';
+import { usersWithRole } from '../users/index.js';
+import { bodyLevelFor, bodyUnitKey } from './routing.js';
+import { referrals } from './tables.js';
+
+export type Referral = typeof referrals.$inferSelect;
+const rules = ruleTable();
+
+export const DISPOSITIONS = ['talk', 'preliminary', 'shelved', 'closed', 'investigation'] as const; // 谈话函询 初步核实 暂存待查 予以了结 移送审查调查
+export const RESULT_KINDS = {
+  party: ['warning', 'serious_warning', 'removal_from_post', 'probation', 'expulsion'], // 警告 严重警告 撤销党内职务 留党察看 开除党籍
+  administrative: ['warning', 'demerit', 'major_demerit', 'demotion', 'dismissal_from_post', 'dismissal'], // 警告 记过 记大过 降级 撤职 开除
+  organisational: ['handling'],
+  judicial: ['transfer'],
+  none: ['no_violation'],
+} as const;
+export type ResultKind = keyof typeof RESULT_KINDS;
+
+export async function bodyFor(deps: Deps, report: repo.Report) {
+  const chain = await ancestorsOf(deps.db, report.countyCode);
+  const prefecture = chain.find((r) => r.level === 'prefecture')!;
+  const key = bodyUnitKey(bodyLevelFor(report.subjectPosition as never, report.subjectIsHead), report.countyCode, prefecture.code);
+  const unit = await findUnitByKey(deps.db, key);
+  if (!unit) throw new Error(`no discipline body ${key}`);
+  return unit;
+}
+
+export function referralsOf(deps: Deps, reportId: number): Referral[] {
+  return deps.db.select().from(referrals).where(eq(referrals.reportId, reportId)).orderBy(desc(referrals.id)).all();
+}
+
+export function findReferral(deps: Deps, id: number): Referral | undefined {
+  return deps.db.select().from(referrals).where(eq(referrals.id, id)).get();
+}
+
+/** The referral if this inspector's body (or a body it supervises) received it. */
+export async function visibleReferral(deps: Deps, staff: StaffContext, id: number): Promise<Referral | undefined> {
+  if (staff.unit.kind !== 'discipline' || !Number.isSafeInteger(id)) return undefined;
+  const ids = await supervisedUnitIds(deps.db, staff.unit.id);
+  return deps.db.select().from(referrals).where(and(eq(referrals.id, id), inArray(referrals.bodyUnitId, ids))).get();
+}
+
+export async function refer(deps: Deps, staff: StaffContext, report: repo.Report, opinion: string, now = Date.now()) {
+  requireState(report, 'accepted', 'assigned', 'investigating');
+  requireRole(staff, 'handler', 'lead', 'intake');
+  if (opinion.trim().length < 10) throw new TransitionError('opinion_required');
+  const body = await bodyFor(deps, report);
+  const acceptDue = computeDeadline(rules['discipline.forward'], new Date(now), loadCalendar(deps.db)).due;
+  const changed = applyStep(deps, staff, report, { status: 'referred', ...pauseChanges(now) }, [{ type: 'referred', visible: true, data: { body: body.id } }], now, (tx) => {
+    tx.insert(referrals).values({ reportId: report.id, bodyUnitId: body.id, referredBy: staff.user.id, referredAt: now, opinion: opinion.trim(), status: 'pending', fromStatus: report.status, acceptDue }).run();
+  });
+  for (const inspector of usersWithRole(deps.db, body.id, 'inspector')) {
+    deps.mailer.sendLater({ to: inspector.email, subject: `【阳光救助监督平台】收到一件移送线索 ${report.caseNo}`, text: `请在5个工作日内受理或退回：${deps.config.baseUrl}/staff/referrals\n\n本邮件不含线索内容。` });
+  }
+  deps.mailer.sendLater({ to: body.email, subject: `【阳光救助监督平台】收到一件移送线索 ${report.caseNo}`, text: `请登录平台处理：${deps.config.baseUrl}/staff/referrals` });
+  return changed;
+}
+
+function requireInspector(staff: StaffContext) {
+  if (staff.unit.kind !== 'discipline' || !staff.has('inspector')) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
+}
+
+function update(deps: Deps, staff: StaffContext, referral: Referral, values: Partial<typeof referrals.$inferInsert>, action: string, now: number) {
+  const report = repo.findReport(deps.db, referral.reportId)!;
+  return applyStep(deps, staff, report, {}, [{ type: action, visible: false }], now, (tx) => {
+    tx.update(referrals).set(values).where(eq(referrals.id, referral.id)).run();
+  });
+}
+
+export function acceptReferral(deps: Deps, staff: StaffContext, referral: Referral, now = Date.now()) {
+  requireInspector(staff);
+  if (referral.status !== 'pending') throw new TransitionError('wrong_state');
+  return update(deps, staff, referral, { status: 'accepted', acceptedAt: now, acceptedBy: staff.user.id }, 'referral_accepted', now);
+}
+
+export function returnReferral(deps: Deps, staff: StaffContext, referral: Referral, reason: string, now = Date.now()) {
+  requireInspector(staff);
+  if (referral.status !== 'pending' && referral.status !== 'accepted') throw new TransitionError('wrong_state');
+  if (reason.trim().length < 5) throw new TransitionError('reason_required');
+  const report = repo.findReport(deps.db, referral.reportId)!;
+  return applyStep(deps, staff, report, resumeChanges(report, referral.fromStatus, now), [{ type: 'referral_returned', visible: false, body: reason.trim() }], now, (tx) => {
+    tx.update(referrals).set({ status: 'returned', returnedReason: reason.trim() }).where(eq(referrals.id, referral.id)).run();
+  });
+}
+
+export function recordDisposition(deps: Deps, staff: StaffContext, referral: Referral, disposition: string, now = Date.now()) {
+  requireInspector(staff);
+  if (referral.status !== 'accepted') throw new TransitionError('wrong_state');
+  if (!(DISPOSITIONS as readonly string[]).includes(disposition)) throw new TransitionError('disposition_required');
+  return update(deps, staff, referral, { disposition, dispositionAt: now }, 'referral_disposition', now);
+}
+
+/** The result goes back to the handler: the report returns to investigating, and the clock runs again. */
+export function recordResult(deps: Deps, staff: StaffContext, referral: Referral, kind: string, detail: string, text: string, on: string, now = Date.now()) {
+  requireInspector(staff);
+  if (referral.status !== 'accepted') throw new TransitionError('wrong_state');
+  const details = RESULT_KINDS[kind as ResultKind] as readonly string[] | undefined;
+  if (!details || !details.includes(detail)) throw new TransitionError('result_required');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(on)) throw new TransitionError('date_required');
+  if (text.trim().length < 5) throw new TransitionError('reason_required');
+  const report = repo.findReport(deps.db, referral.reportId)!;
+  return applyStep(
+    deps,
+    staff,
+    report,
+    resumeChanges(report, 'investigating', now),
+    [
+      // The reporter learns only that the body reported back, in general terms (issue 5).
+      { type: 'referral_outcome', visible: true },
+      { type: 'referral_result', visible: false, body: text.trim(), data: { kind, detail, on } },
+    ],
+    now,
+    (tx) => {
+      tx.update(referrals).set({ status: 'concluded', resultKind: kind, resultDetail: detail, resultText: text.trim(), resultOn: on, concludedAt: now }).where(eq(referrals.id, referral.id)).run();
+    },
+  );
+}
