@@ -29,6 +29,9 @@ import { statsRoutes } from './stats/index.js';
 import { policyRoutes } from './policy/index.js';
 import { referralRoutes } from './referrals/index.js';
 import { transferRoutes } from './transfers/index.js';
+import { spotCheckRoutes } from './spot-checks/index.js';
+import { reportingRoutes } from './reporting/index.js';
+import { crossCheckRoutes } from './cross-checks/index.js';
 import { allStoredNames, storageDirs, sweepStorage } from './evidence/index.js';
 import { reportRoutes } from './reports/index.js';
 import { hotlineRoutes } from './hotlines/routes.js';
@@ -107,6 +110,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(policyRoutes, { deps });
   await app.register(referralRoutes, { deps });
   await app.register(transferRoutes, { deps });
+  await app.register(spotCheckRoutes, { deps });
+  await app.register(reportingRoutes, { deps });
+  await app.register(crossCheckRoutes, { deps });
   await app.register(schedulerPlugin);
   return app;
 }

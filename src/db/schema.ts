@@ -16,3 +16,6 @@ export * from '../referrals/tables.js';
 export * from '../transfers/tables.js';
 export * from '../cases/tables.js';
 export * from '../disclosure/tables.js';
+export * from '../spot-checks/tables.js';
+export * from '../reporting/tables.js';
+export * from '../cross-checks/tables.js';

@@ -13,6 +13,7 @@ import * as wf from '../workflow.js';
 import * as sup from '../supervision.js';
 import { notifyAssignee } from '../notify.js';
 import { hasMessage } from '../../i18n/translate.js';
+import { templateFor, templatesFor } from '../../templates/index.js';
 
 type Body = Record<string, string | undefined>;
 type Action = (ctx: { request: FastifyRequest; report: repo.Report; body: Body; scopeIds: number[] }) => Promise<unknown> | unknown;
@@ -28,15 +29,19 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
   }
 
   async function render(request: FastifyRequest, reply: FastifyReply, report: repo.Report, extra: Record<string, unknown> = {}, status = 200) {
-    return reply.page('casework/report', { title: report.caseNo, csrfToken: reply.generateCsrf(), ...(await reportPageContext(deps, request.staff!, report)), ...extra }, { layout: 'staff', status });
+    // 常用答复 for the conclude form: the user's unit's and the province's, for the report's category.
+    const answerTemplates = templatesFor(db, request.staff!.unit.id, report.category).map((t) => ({ id: t.id, title: t.title, province: t.unitId === null }));
+    return reply.page('casework/report', { title: report.caseNo, csrfToken: reply.generateCsrf(), ...(await reportPageContext(deps, request.staff!, report)), answerTemplates, ...extra }, { layout: 'staff', status });
   }
 
-  app.get<{ Params: { id: string }; Querystring: { done?: string; error?: string } }>('/staff/reports/:id', { preHandler: requireStaff() }, async (request, reply) => {
+  app.get<{ Params: { id: string }; Querystring: { done?: string; error?: string; template?: string } }>('/staff/reports/:id', { preHandler: requireStaff() }, async (request, reply) => {
     const report = await load(request);
-    const { done, error } = request.query;
+    const { done, error, template } = request.query;
+    // A chosen answer template (GET link ?template=ID#conclude) prefills the answer without JavaScript.
+    const chosen = template && /^\d{1,12}$/.test(template) ? templateFor(db, request.staff!.unit.id, Number(template)) : undefined;
     // Actions handled by other features (refer, transfer) redirect back here with their outcome.
     const actionError = error && /^[a-z_]+$/.test(error) && hasMessage(`casework.errors.${error}`) ? `casework.errors.${error}` : null;
-    return render(request, reply, report, { done: done && /^[a-z_0-9]+$/.test(done) ? done : null, actionError });
+    return render(request, reply, report, { done: done && /^[a-z_0-9]+$/.test(done) ? done : null, actionError, ...(chosen ? { values: { answer: chosen.body }, chosenTemplate: chosen.id } : {}) });
   });
 
   const actions: Record<string, Action> = {

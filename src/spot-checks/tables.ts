@@ -1,0 +1,52 @@
+import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** 明查暗访 ("四不两直"): a planned round of checks, drawn reproducibly from its stored seed (issue 7). */
+export const spotCheckRounds = sqliteTable('spot_check_rounds', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** The inspecting unit: the only one that sees the plan. */
+  unitId: integer('unit_id').notNull(),
+  name: text('name').notNull(),
+  seed: text('seed').notNull(),
+  townshipCount: integer('township_count').notNull(),
+  /** How many of the townships are drawn uniformly; the rest are weighted toward flagged places. */
+  randomCount: integer('random_count').notNull(),
+  createdBy: integer('created_by').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const spotCheckTargets = sqliteTable(
+  'spot_check_targets',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    roundId: integer('round_id').notNull(),
+    townshipCode: text('township_code').notNull(),
+    /** random | weighted */
+    drawnBy: text('drawn_by').notNull(),
+    weight: integer('weight').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [uniqueIndex('spot_check_targets_unique').on(t.roundId, t.townshipCode)],
+);
+
+/** One check on site: postings, roster, hotline answered during duty hours, cases checked, findings. */
+export const spotChecks = sqliteTable(
+  'spot_checks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    roundId: integer('round_id').notNull(),
+    targetId: integer('target_id'),
+    townshipCode: text('township_code').notNull(),
+    villageCode: text('village_code'),
+    checkedOn: text('checked_on').notNull(),
+    postingOk: integer('posting_ok', { mode: 'boolean' }),
+    rosterOk: integer('roster_ok', { mode: 'boolean' }),
+    hotlineCalledAt: text('hotline_called_at'),
+    hotlineAnswered: integer('hotline_answered', { mode: 'boolean' }),
+    casesChecked: text('cases_checked'),
+    findings: text('findings'),
+    ledgerItemId: integer('ledger_item_id'),
+    createdBy: integer('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('spot_checks_round_idx').on(t.roundId)],
+);
