@@ -32,6 +32,7 @@ import { transferRoutes } from './transfers/index.js';
 import { spotCheckRoutes } from './spot-checks/index.js';
 import { reportingRoutes } from './reporting/index.js';
 import { crossCheckRoutes } from './cross-checks/index.js';
+import { siteSearchRoutes } from './site-search/index.js';
 import { allStoredNames, storageDirs, sweepStorage } from './evidence/index.js';
 import { reportRoutes } from './reports/index.js';
 import { hotlineRoutes } from './hotlines/routes.js';
@@ -113,6 +114,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(spotCheckRoutes, { deps });
   await app.register(reportingRoutes, { deps });
   await app.register(crossCheckRoutes, { deps });
+  await app.register(siteSearchRoutes, { deps });
   await app.register(schedulerPlugin);
   return app;
 }

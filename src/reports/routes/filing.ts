@@ -26,7 +26,7 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     reply.header('Cache-Control', 'no-store');
     return reply.page(
       'reports/form',
-      { titleKey: 'report.title', csrfToken, formAction: '/report', ...(await reportFormContext(deps.db, state, limits)), scripts: ['/static/js/report-form.js'] },
+      { titleKey: 'report.title', csrfToken, formAction: '/report', ...(await reportFormContext(deps.db, state, limits)), scripts: ['/static/js/report-form.js', '/static/js/voice-report.js'] },
       { status },
     );
   }

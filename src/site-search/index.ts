@@ -1,0 +1,1 @@
+export { default as siteSearchRoutes } from './routes.js';
