@@ -15,6 +15,13 @@ function getToken(request: FastifyRequest): string | undefined {
   return typeof header === 'string' ? header : undefined;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route as registered: the security tests walk it so a new route is covered automatically. */
+    routeList: { method: string; url: string }[];
+  }
+}
+
 export default fp(
   async (app) => {
     await app.register(cookie, { secret: app.keys.cookie.toString('base64') });
@@ -43,10 +50,16 @@ export default fp(
       cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: 'auto' },
       getToken,
     });
+    // Tracking and staff pages hold personal data: never stored by a browser or a proxy (issue 9).
+    app.addHook('onSend', async (request, reply) => {
+      if (request.url.startsWith('/staff') || request.url.startsWith('/track')) reply.header('Cache-Control', 'no-store');
+    });
     // Every state-changing route checks the token, so a route added later cannot forget it.
     // preValidation, not preHandler: a missing token is then a 403, not a 400 (STACK-NOTES).
+    app.decorate('routeList', [] as { method: string; url: string }[]);
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
+      for (const method of methods) app.routeList.push({ method, url: route.url });
       if (methods.every((m) => m === 'GET' || m === 'HEAD' || m === 'OPTIONS')) return;
       const existing = route.preValidation ? (Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation]) : [];
       route.preValidation = [app.csrfProtection, ...existing];

@@ -17,9 +17,6 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
   const guesses = new RateLimiter(deps.config.trackAttemptsPerWindow * deps.config.rateLimitFactor, WINDOW_MS);
   const idleMs = deps.config.trackIdleMinutes * 60_000;
 
-  app.addHook('onSend', async (request, reply) => {
-    if (request.url.startsWith('/track')) reply.header('Cache-Control', 'no-store');
-  });
 
   /** The report of this tracking session, or null when there is none or it went idle. */
   async function currentReport(request: FastifyRequest): Promise<repo.Report | null> {

@@ -15,9 +15,6 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
   const { deps } = opts;
   const attempts = new RateLimiter(20 * deps.config.rateLimitFactor, 15 * 60_000);
 
-  app.addHook('onSend', async (request, reply) => {
-    if (request.url.startsWith('/staff')) reply.header('Cache-Control', 'no-store');
-  });
 
   const page = (reply: FastifyReply, template: string, data: Record<string, unknown>, status = 200) =>
     reply.page(`users/${template}`, { csrfToken: reply.generateCsrf(), ...data }, { layout: 'staff', status });
@@ -44,6 +41,8 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
       // One message for an unknown name, a wrong password and a locked account that was not guessed right.
       return page(reply, 'login', { titleKey: 'staff.login.title', next, username, error: result.reason === 'locked' ? 'staff.login.locked' : 'staff.login.invalid' }, 401);
     }
+    // A first sign-in starts TOTP enrolment here, so that the GET of the enrolment page only reads.
+    if (!result.user.totpEnabled && !result.user.totpSealed) accounts.beginTotpEnrolment(deps, result.user);
     await request.session.regenerate();
     request.session.staff = { userId: result.user.id, lastSeen: Date.now(), since: Date.now(), mfaPending: true };
     request.session.set('next' as never, next as never);
@@ -83,7 +82,8 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
   app.get<{ Querystring: { error?: string } }>('/staff/login/enrol', async (request, reply) => {
     const user = pending(request);
     if (!user || user.totpEnabled) return reply.redirect('/staff/login', 303);
-    const secret = accounts.totpSecret(deps, user) ?? accounts.beginTotpEnrolment(deps, user);
+    const secret = accounts.totpSecret(deps, user);
+    if (!secret) return reply.redirect('/staff/login', 303);
     const uri = totpUri(secret, user.username);
     const qr = await QRCode.toString(uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
     const error = request.query.error ? 'staff.login.bad_code' : null;
