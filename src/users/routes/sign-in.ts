@@ -38,8 +38,9 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
     }
     const result = await accounts.checkPassword(deps, username, String(request.body?.password ?? ''));
     if (!result.ok) {
-      // One message for an unknown name, a wrong password and a locked account that was not guessed right.
-      return page(reply, 'login', { titleKey: 'staff.login.title', next, username, error: result.reason === 'locked' ? 'staff.login.locked' : 'staff.login.invalid' }, 401);
+      // One message for an unknown name, a wrong password and a locked account: none tells a
+      // guesser that a user name exists (issue 9).
+      return page(reply, 'login', { titleKey: 'staff.login.title', next, username, error: 'staff.login.invalid' }, 401);
     }
     // A first sign-in starts TOTP enrolment here, so that the GET of the enrolment page only reads.
     if (!result.user.totpEnabled && !result.user.totpSealed) accounts.beginTotpEnrolment(deps, result.user);
