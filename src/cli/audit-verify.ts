@@ -6,11 +6,21 @@
 // no database or no key in DATA_DIR.
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { latestEntry, verifyChain } from '../audit/index.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { databaseFile, openDatabase } from '../db/connection.js';
 import { deriveKeys, KEY_FILE_NAME, loadMasterKey } from '../plugins/keys.js';
-import { consoleIo, isMainModule, type CliIo } from './io.js';
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const consoleIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
 
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -59,6 +69,12 @@ export async function main(argv: string[], env: Record<string, string | undefine
   } finally {
     db.$client.close();
   }
+}
+
+/** Run as a script (tsx src/cli/…), not imported by a test. */
+function isMainModule(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  return !!script && pathToFileURL(path.resolve(script)).href === moduleUrl;
 }
 
 if (isMainModule(import.meta.url)) {

@@ -4,19 +4,20 @@
 //   npm run admin:create -- --username NAME --unit ca:220000 [--name 显示名] [--email x@y]
 //
 // Exit codes: 0 created; 1 refused (the user name exists, no such unit, the key file is missing
-// beside an existing database) or failed; 2 usage or configuration error.
+// beside a database that holds data) or failed; 2 usage or configuration error.
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { applyMigrations, databaseFile, openDatabase } from '../db/connection.js';
+import { applyMigrations, databaseFile, openDatabase, type Db } from '../db/connection.js';
 import { storageDirs } from '../evidence/index.js';
 import { deriveKeys, KEY_FILE_NAME, loadMasterKey } from '../plugins/keys.js';
 import { installRegions } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
 import { findUnitByKey, installUnits } from '../units/index.js';
 import { createUser, findUserByName } from '../users/index.js';
-import { consoleIo, isMainModule, type CliIo } from './io.js';
 
 const USAGE = `usage: npm run admin:create -- --username NAME --unit UNIT_KEY [--name DISPLAY_NAME] [--email ADDRESS]
 
@@ -29,6 +30,16 @@ The database and key in DATA_DIR are used (created on a fresh directory).`;
 
 const USERNAME = /^[a-z0-9._-]{3,32}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const consoleIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
 
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo): Promise<number> {
   let values: { username?: string; unit?: string; name?: string; email?: string; help?: boolean };
@@ -72,16 +83,18 @@ export async function main(argv: string[], env: Record<string, string | undefine
     throw err;
   }
 
-  // A new key beside an existing database would make its audit chain and sealed data unreadable.
   const dbFile = databaseFile(config.dataDir);
-  if (!config.masterKey && fs.existsSync(dbFile) && !fs.existsSync(path.join(config.dataDir, KEY_FILE_NAME))) {
-    io.err(`${dbFile} exists but ${path.join(config.dataDir, KEY_FILE_NAME)} does not: restore the key file (or set SUNSHINE_MASTER_KEY) first. Nothing changed.`);
+  const keyFile = path.join(config.dataDir, KEY_FILE_NAME);
+  const db = openDatabase(dbFile);
+  // A new key beside a database that already holds MACs and sealed data would make them unreadable
+  // (a restored backup, where the key is kept apart by design): the key must be restored first.
+  if (!config.masterKey && !fs.existsSync(keyFile) && auditEntries(db) > 0) {
+    db.$client.close();
+    io.err(`${dbFile} holds data but ${keyFile} is missing: restore the key file (or set SUNSHINE_MASTER_KEY) first. Nothing changed.`);
     return 1;
   }
-
-  const keys = deriveKeys(loadMasterKey(config));
-  const db = openDatabase(dbFile);
   try {
+    const keys = deriveKeys(loadMasterKey(config));
     applyMigrations(db);
     await installRegions(db);
     await installUnits(db);
@@ -109,6 +122,18 @@ export async function main(argv: string[], env: Record<string, string | undefine
   } finally {
     db.$client.close();
   }
+}
+
+/** Entries in the audit log (0 when the database is new and has no tables yet). */
+function auditEntries(db: Db): number {
+  const table = db.get<{ n: number }>(sql`select count(*) as n from sqlite_master where type = 'table' and name = 'audit_log'`)!.n;
+  return table ? db.get<{ n: number }>(sql`select count(*) as n from audit_log`)!.n : 0;
+}
+
+/** Run as a script (tsx src/cli/…), not imported by a test. */
+function isMainModule(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  return !!script && pathToFileURL(path.resolve(script)).href === moduleUrl;
 }
 
 if (isMainModule(import.meta.url)) {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { entriesFor } from '../../src/audit/index.js';
+import { sessions } from '../../src/sessions/tables.js';
 import { fileReport, findReport, eventsOf, updateReport } from '../../src/reports/index.js';
 import { findUnitByKey } from '../../src/units/index.js';
 import { findUser, findUserByName } from '../../src/users/index.js';
@@ -11,6 +13,11 @@ let t: TestApp;
 let provinceAdmin: Session, countyAdmin: Session, handlerSession: Session;
 let countyAdminStaff: TestStaff;
 const LIST = '/staff/admin/users';
+
+/** Stored sessions of a user (the store, not just the revocation check at each request). */
+function sessionsOf(userId: number) {
+  return t.app.db.select().from(sessions).where(eq(sessions.userId, userId)).all();
+}
 
 async function unitId(key: string) {
   return (await findUnitByKey(t.app.db, key))!.id;
@@ -116,9 +123,11 @@ describe('user management', () => {
     const staff = await createStaff(t.app, 'ca:220102', ['handler']);
     const session = await signIn(t.app, staff);
     expect((await session.get('/staff')).statusCode).toBe(200);
+    expect(sessionsOf(staff.user.id).length).toBeGreaterThan(0);
     const res = await countyAdmin.post(`${LIST}/${staff.user.id}/disable`, {}, `${LIST}/${staff.user.id}`);
     expect(res.statusCode).toBe(303);
     expect(findUser(t.app.db, staff.user.id)!.disabled).toBe(true);
+    expect(sessionsOf(staff.user.id)).toEqual([]);
     const after = await session.get('/staff');
     expect(after.statusCode).toBe(303);
     expect(after.headers.location).toContain('/staff/login');
@@ -142,6 +151,7 @@ describe('user management', () => {
     expect(user.mustChangePassword).toBe(true);
     expect(user.totpEnabled).toBe(false);
     expect(user.totpSealed).toBeNull();
+    expect(sessionsOf(staff.user.id)).toEqual([]);
     expect((await session.get('/staff')).statusCode).toBe(303);
     const login = await openForm(t.app, '/staff/login');
     const oldPassword = await t.app.inject({ method: 'POST', url: '/staff/login', cookies: login.cookies, payload: { _csrf: login.csrf, username: staff.user.username, password: staff.password } });

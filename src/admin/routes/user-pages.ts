@@ -18,6 +18,11 @@ export async function unitSelect(deps: Deps, request: FastifyRequest, scope: Adm
   return options.map((o) => ({ ...o, selected: String(o.id) === String(selectedId ?? '') }));
 }
 
+/** What a page may show of an account: never its hashes, sealed secrets or recovery codes. */
+function shown(user: User) {
+  return { id: user.id, username: user.username, displayName: user.displayName, disabled: user.disabled, totpEnabled: user.totpEnabled, createdAt: user.createdAt, lastLoginAt: user.lastLoginAt };
+}
+
 /** The status flags a row or detail page shows. */
 export function statusOf(user: User, now = Date.now()) {
   return { disabled: user.disabled, locked: !!user.lockedUntil && user.lockedUntil > now, mustChangePassword: user.mustChangePassword, totpEnabled: user.totpEnabled };
@@ -56,7 +61,7 @@ export async function renderUser(deps: Deps, request: FastifyRequest, reply: Fas
     {
       title: user.displayName,
       csrfToken: reply.generateCsrf(),
-      user,
+      user: shown(user),
       unitName: unit?.name ?? '',
       roles: parseRoles(user.roles),
       status: statusOf(user),
@@ -79,5 +84,5 @@ export async function renderUser(deps: Deps, request: FastifyRequest, reply: Fas
 /** The generated password, shown once: never cached, never redirected to (it is not stored). */
 export function renderPassword(reply: FastifyReply, user: User, password: string, reset: boolean) {
   reply.header('Cache-Control', 'no-store');
-  return reply.page('admin/password', { titleKey: reset ? 'admin.password.reset_title' : 'admin.password.created_title', user, password, reset }, { layout: 'staff' });
+  return reply.page('admin/password', { titleKey: reset ? 'admin.password.reset_title' : 'admin.password.created_title', user: shown(user), password, reset }, { layout: 'staff' });
 }

@@ -28,7 +28,7 @@ export default async function userAdminRoutes(app: FastifyInstance, opts: { deps
     const after = request.query.after && /^\d{1,10}$/.test(request.query.after) ? Number(request.query.after) : undefined;
     const page = repo.listUsers(db, { unitIds: unit ? [unit] : scope.unitIds, q: q || undefined, status, afterId: after, limit: PAGE_SIZE });
     const unitNames = new Map((await listUnits(db)).map((u) => [u.id, u.name]));
-    const rows = page.rows.map((u) => ({ ...u, ...statusOf(u), unitName: unitNames.get(u.unitId) ?? '', roles: parseRoles(u.roles) }));
+    const rows = page.rows.map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, lastLoginAt: u.lastLoginAt, ...statusOf(u), unitName: unitNames.get(u.unitId) ?? '', roles: parseRoles(u.roles) }));
     const last = page.rows[page.rows.length - 1];
     const params = new URLSearchParams();
     if (q) params.set('q', q);

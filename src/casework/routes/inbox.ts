@@ -9,6 +9,8 @@ import { clockOf } from '../clock.js';
 import { dashboardCounts, listInbox, QUEUES, SORTS, type InboxFilter, type Queue, type Sort } from '../inbox.js';
 import { translate } from '../../i18n/translate.js';
 import { formatDate } from '../../views/helpers/date.js';
+import { calendarWarning } from '../../admin/index.js';
+import { todayInChina } from '../../clocks/index.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -36,7 +38,12 @@ export default async function inboxRoutes(app: FastifyInstance, opts: { deps: De
   app.get('/staff', { preHandler: requireStaff() }, async (request, reply) => {
     const counts = await dashboardCounts(db, request.staff!);
     const mine = await listInbox(db, request.staff!, { queue: 'mine', sort: 'due', limit: 10 });
-    return reply.page('casework/dashboard', { titleKey: 'casework.dashboard.title', counts, mine: decorate(mine.rows) }, { layout: 'staff' });
+    // Administrators are warned when deadlines now running (up to 60 + 30 days) reach a year the
+    // holiday calendar does not cover: those count weekends only until it is entered (DESIGN.md §3).
+    const uncovered = request.staff!.has('administrator') ? calendarWarning(db) : null;
+    const horizon = todayInChina(new Date(Date.now() + 120 * 86_400_000));
+    const calendarYear = uncovered && horizon >= `${uncovered.year}-01-01` ? uncovered.year : null;
+    return reply.page('casework/dashboard', { titleKey: 'casework.dashboard.title', counts, mine: decorate(mine.rows), calendarYear }, { layout: 'staff' });
   });
 
   async function regionOptions(request: FastifyRequest) {

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main as verify } from '../../src/cli/audit-verify.js';
+import { main as createAdmin } from '../../src/cli/create-admin.js';
+import { latestEntry } from '../../src/audit/index.js';
+import { databaseFile, openDatabase } from '../../src/db/connection.js';
+import { capture, dataDir, envFor } from './helpers.js';
+
+const dirs: string[] = [];
+const newDir = () => {
+  const dir = dataDir();
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('npm run audit:verify', () => {
+  it('reports a whole chain with its head, and the entry where a changed chain breaks', async () => {
+    const dir = newDir();
+    for (const name of ['a.admin', 'b.admin', 'c.admin']) expect(await createAdmin(['--username', name, '--unit', 'ca:220000'], envFor(dir), capture())).toBe(0);
+
+    const ok = capture();
+    expect(await verify([], envFor(dir), ok)).toBe(0);
+    const db = openDatabase(databaseFile(dir));
+    const head = latestEntry(db)!;
+    expect(ok.stdout).toEqual(['audit chain ok: 3 entries', `chain head: entry 3 mac ${head.mac}`]);
+
+    db.run(sql`update audit_log set detail = '{"unit":1,"roles":["lead"]}' where id = 2`);
+    const broken = capture();
+    expect(await verify([], envFor(dir), broken)).toBe(1);
+    expect(broken.stdout[0]).toMatch(/^audit chain BROKEN at entry 2 \(mac/);
+    expect(broken.stdout[1]).toBe(`chain head: entry 3 mac ${head.mac}`);
+
+    // A deleted entry breaks the link of the one after it.
+    db.run(sql`delete from audit_log where id = 2`);
+    const gap = capture();
+    expect(await verify([], envFor(dir), gap)).toBe(1);
+    expect(gap.stdout[0]).toMatch(/^audit chain BROKEN at entry 3 \(link/);
+    db.$client.close();
+  });
+
+  it('says so for an empty log, and refuses without a database or a key', async () => {
+    const dir = newDir();
+    fs.writeFileSync(path.join(dir, 'master.key'), Buffer.alloc(32, 7).toString('base64'), { mode: 0o600 });
+    const empty = capture();
+    expect(await verify([], envFor(dir), empty)).toBe(0);
+    expect(empty.stdout).toEqual(['audit chain ok: 0 entries', 'chain head: none (the log is empty)']);
+
+    fs.rmSync(path.join(dir, 'master.key'));
+    const noKey = capture();
+    expect(await verify([], envFor(dir), noKey)).toBe(2);
+    expect(noKey.text()).toContain('master.key');
+    expect(fs.existsSync(path.join(dir, 'master.key'))).toBe(false);
+
+    const nowhere = capture();
+    expect(await verify([], envFor(path.join(dir, 'missing')), nowhere)).toBe(2);
+    expect(nowhere.text()).toContain('No database');
+    expect(await verify(['--extra'], envFor(dir), capture())).toBe(2);
+  });
+});
