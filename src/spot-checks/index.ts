@@ -1,7 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
+import roundRoutes from './routes/rounds.js';
+import checkRoutes from './routes/checks.js';
 
 export { spotCheckRounds, spotCheckTargets, spotChecks } from './tables.js';
+export { drawPlan, seededUniform, townshipWeight, type Candidate, type Drawn, type Signals } from './sampler.js';
+export { candidatesFor, replayRound, planRound, STALE_ROSTER_DAYS, REPORT_WINDOW_DAYS, SPOT_CHECK_ROLES } from './service.js';
+export { seedDemoSpotChecks } from './demo.js';
 
 /** 明查暗访: plan rounds, record checks, turn findings into ledger items (issue 7). */
-export async function spotCheckRoutes(_app: FastifyInstance, _opts: { deps: Deps }) {}
+export async function spotCheckRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  await app.register(roundRoutes, opts);
+  await app.register(checkRoutes, opts);
+}

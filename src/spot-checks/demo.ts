@@ -1,0 +1,79 @@
+// Demo spot checks: one round by 长春市民政局 over its townships (5 drawn, 2 of them at random),
+// planned twelve days ago, with two checks recorded, one of whose findings is on the ledger.
+// Run after the demo staff and reports exist, so that the weighting has something to weigh.
+import crypto from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { addDays, todayInChina } from '../clocks/index.js';
+import { childrenOf } from '../regions/index.js';
+import type { Deps } from '../shared/deps.js';
+import { findUnitByKey } from '../units/index.js';
+import { findUserByName } from '../users/index.js';
+import * as repo from './repository.js';
+import { makeLedgerItem, planRound, recordCheck } from './service.js';
+
+const DAY = 86_400_000;
+/** A fixed seed, so the same demo data gives the same plan on every machine. */
+const DEMO_SEED = crypto.createHash('sha256').update('sunshine demo: 长春市 spot checks, round 1').digest('hex');
+
+/** Seeds the demo round once (nothing when the city already has a round). Returns the round id, or null. */
+export async function seedDemoSpotChecks(deps: Deps, now = Date.now()): Promise<number | null> {
+  const unit = await findUnitByKey(deps.db, 'ca:220100');
+  if (!unit) throw new Error('demo spot checks: no unit ca:220100');
+  if (repo.roundsOf(deps.db, unit.id).length > 0) return null;
+  const user =
+    findUserByName(deps.db, 'cc.dubanyuan') ??
+    deps.db.get<{ id: number }>(sql`select id from users where unit_id = ${unit.id} order by id limit 1`);
+  if (!user) throw new Error('demo spot checks: no staff user of 长春市民政局 (seed the demo staff first)');
+
+  const plannedAt = now - 12 * DAY;
+  const { round } = planRound(deps, { userId: user.id, unit }, { name: '2026年第一轮农村低保明查暗访（四不两直）', count: 5, randomCount: 2, scopeCode: unit.regionCode }, plannedAt, DEMO_SEED);
+  const targets = repo.targetsOf(deps.db, round.id).map((t) => t.target);
+  const [first, second] = targets;
+  if (!first || !second) return round.id;
+
+  const firstVillage = (await childrenOf(deps.db, first.townshipCode)).find((r) => r.level === 'village');
+  const checkedOn = todayInChina(new Date(now - 5 * DAY));
+  const withFinding = recordCheck(
+    deps,
+    user.id,
+    round,
+    first,
+    {
+      villageCode: firstVillage?.code ?? null,
+      checkedOn,
+      postingOk: true,
+      rosterOk: false,
+      hotlineCalledAt: `${todayInChina(new Date(now - 6 * DAY))}T10:20`,
+      hotlineAnswered: false,
+      casesChecked: '随机入户走访低保户5户、特困供养人员2人，核对家庭收入和财产情况，查阅村级评议记录。',
+      findings: '村务公开栏长期公布名单半年以上未更新，2户已退出对象仍在名单上；县民政局投诉举报电话工作时间两次拨打无人接听。',
+    },
+    now - 5 * DAY,
+  );
+  await makeLedgerItem(
+    deps,
+    user.id,
+    round,
+    withFinding,
+    { measures: '立即更新村务公开栏长期公布名单，退出对象及时撤下；落实投诉举报电话值守和转接制度，县局每月电话抽查并通报。', responsiblePerson: '县民政局社会救助科科长', deadline: addDays(todayInChina(new Date(now)), 30) },
+    now - 4 * DAY,
+  );
+  recordCheck(
+    deps,
+    user.id,
+    round,
+    second,
+    {
+      villageCode: null,
+      checkedOn: todayInChina(new Date(now - 3 * DAY)),
+      postingOk: true,
+      rosterOk: true,
+      hotlineCalledAt: `${todayInChina(new Date(now - 3 * DAY))}T14:05`,
+      hotlineAnswered: true,
+      casesChecked: '抽查乡镇低保档案10卷，“一户一档”齐全；现场查看2个村公示栏，公示规范。',
+      findings: null,
+    },
+    now - 3 * DAY,
+  );
+  return round.id;
+}

@@ -1,0 +1,173 @@
+// 明查暗访 ("四不两直", notice 三(三)): planning a round by a reproducible draw, recording checks,
+// turning a finding into a ledger item. The plan is the inspecting unit's alone: nobody is told,
+// nothing is e-mailed, and the audit log records that a round was planned but not where.
+import crypto from 'node:crypto';
+import { record } from '../audit/index.js';
+import { addDays, todayInChina } from '../clocks/index.js';
+import type { StaffContext } from '../plugins/auth.js';
+import { ancestorsOf, findRegion } from '../regions/index.js';
+import type { Deps } from '../shared/deps.js';
+import { AppError } from '../shared/errors.js';
+import { unitOfKind, type Unit } from '../units/index.js';
+import type { Role } from '../users/index.js';
+import * as repo from './repository.js';
+import { drawPlan, townshipWeight, type Drawn, type Signals } from './sampler.js';
+import type { CheckInput, LedgerInput, RoundInput } from './validate.js';
+
+/** Roles of a civil-affairs unit that plan rounds, record checks and turn findings into ledger items. */
+export const SPOT_CHECK_ROLES = ['inspector', 'supervisor'] as const satisfies readonly Role[];
+
+/**
+ * A village's roster counts as "not updated within the configured period" when the village has
+ * active recipients but no posting (公示) started within this many days. One year: the roster is
+ * meant to follow every change, and a village with no new, changed or removed recipient in a whole
+ * year of dynamic management (动态管理) is worth a look.
+ */
+export const STALE_ROSTER_DAYS = 365;
+
+/** Reports and findings count toward the weight when received within this many days. */
+export const REPORT_WINDOW_DAYS = 365;
+
+const DAY_MS = 86_400_000;
+
+/** Levels of the units that inspect, and the levels a round of theirs may be restricted to. */
+const RESTRICTION_LEVELS: Record<string, string[]> = { province: ['prefecture', 'county'], prefecture: ['county'], county: [] };
+
+export class SpotCheckError extends AppError {
+  constructor(code: string, status = 409) {
+    super(status, code, `spot_checks.errors.${code}`);
+  }
+}
+
+export function hasSpotCheckRole(staff: StaffContext): boolean {
+  return SPOT_CHECK_ROLES.some((r) => staff.has(r));
+}
+
+/** The region a user's unit inspects (province, city or county civil affairs), or null when it does not. */
+export async function inspectedRegion(deps: Pick<Deps, 'db'>, staff: StaffContext) {
+  if (staff.unit.kind !== 'civil_affairs') return null;
+  const region = await findRegion(deps.db, staff.unit.regionCode);
+  return region && region.level in RESTRICTION_LEVELS ? region : null;
+}
+
+/** The regions below the unit's region that a round may be restricted to. */
+export function restrictionChoices(deps: Pick<Deps, 'db'>, region: { code: string; level: string }) {
+  return repo.regionsBelow(deps.db, region.code, RESTRICTION_LEVELS[region.level] ?? []);
+}
+
+export function newSeed(): string {
+  return crypto.randomBytes(32).toString('hex');
+}
+
+export interface Weighted {
+  code: string;
+  name: string;
+  weight: number;
+  signals: Signals;
+}
+
+/** The weighting signals of the townships below `scopeCode` as of `now` (townships without any are absent). */
+export function signalsAt(deps: Pick<Deps, 'db'>, scopeCode: string, now = Date.now()): Map<string, Signals> {
+  const today = todayInChina(new Date(now));
+  return repo.townshipSignals(deps.db, scopeCode, { today, reportsSince: now - REPORT_WINDOW_DAYS * DAY_MS, postedSince: addDays(today, -STALE_ROSTER_DAYS) });
+}
+
+/** Every township below `scopeCode` with its weight as of `now`. */
+export function candidatesFor(deps: Pick<Deps, 'db'>, scopeCode: string, now = Date.now()): Weighted[] {
+  const signals = signalsAt(deps, scopeCode, now);
+  return repo.townshipsIn(deps.db, scopeCode).map((t) => {
+    const s = signals.get(t.code) ?? { reports: 0, overdue: 0, substantiated: 0, staleVillages: 0 };
+    return { code: t.code, name: t.name, weight: townshipWeight(s), signals: s };
+  });
+}
+
+/** Plans a round: a fresh seed (unless given), the draw, the round and its targets in one transaction. */
+export function planRound(deps: Deps, actor: { userId: number; unit: Unit }, input: RoundInput, now = Date.now(), seed = newSeed()) {
+  const candidates = candidatesFor(deps, input.scopeCode, now);
+  if (candidates.length === 0) throw new SpotCheckError('no_townships', 400);
+  const plan = drawPlan(candidates, { seed, count: input.count, randomCount: input.randomCount });
+  const randomCount = plan.filter((d) => d.drawnBy === 'random').length;
+  const round = deps.db.transaction((tx) => {
+    const row = repo.insertRound(tx, { unitId: actor.unit.id, name: input.name, seed, townshipCount: plan.length, randomCount, createdBy: actor.userId, createdAt: now });
+    repo.insertTargets(
+      tx,
+      plan.map((d) => ({ roundId: row.id, townshipCode: d.code, drawnBy: d.drawnBy, weight: d.weight, position: d.position })),
+    );
+    // Where the round goes stays out of the log: administrators read it, and "四不两直" means no one is told.
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: actor.userId }, action: 'spot_check.round_planned', object: { type: 'spot_check_round', id: row.id }, detail: { unit: actor.unit.id, townships: plan.length, random: randomCount, candidates: candidates.length, restricted: input.scopeCode !== actor.unit.regionCode } }, now);
+    return row;
+  });
+  return { round, plan, requested: input.count };
+}
+
+/**
+ * Draws a round again from its stored seed against the data as it stands at `now` (as of the
+ * planning time, the same data gives the same targets). `scopeCode` is the region the round was
+ * drawn over: the unit's region unless it was restricted (the table does not keep the restriction).
+ */
+export function replayRound(deps: Pick<Deps, 'db'>, round: repo.Round, scopeCode: string, now = Date.now()): Drawn[] {
+  return drawPlan(candidatesFor(deps, scopeCode, now), { seed: round.seed, count: round.townshipCount, randomCount: round.randomCount });
+}
+
+/** The county-level region of a township (by parent links). */
+export async function countyOf(deps: Pick<Deps, 'db'>, townshipCode: string) {
+  return (await ancestorsOf(deps.db, townshipCode)).find((r) => r.level === 'county');
+}
+
+export function recordCheck(deps: Deps, staffUserId: number, round: repo.Round, target: repo.Target, input: CheckInput, now = Date.now()): repo.Check {
+  return deps.db.transaction((tx) => {
+    const row = repo.insertCheck(tx, {
+      roundId: round.id,
+      targetId: target.id,
+      townshipCode: target.townshipCode,
+      villageCode: input.villageCode,
+      checkedOn: input.checkedOn,
+      postingOk: input.postingOk,
+      rosterOk: input.rosterOk,
+      hotlineCalledAt: input.hotlineCalledAt,
+      hotlineAnswered: input.hotlineAnswered,
+      casesChecked: input.casesChecked,
+      findings: input.findings,
+      createdBy: staffUserId,
+      createdAt: now,
+    });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staffUserId }, action: 'spot_check.recorded', object: { type: 'spot_check', id: row.id }, detail: { round: round.id, target: target.id, finding: input.findings !== null } }, now);
+    return row;
+  });
+}
+
+/**
+ * 问题清单和整改台账: the finding becomes a ledger item (source 明查暗访) of the township's county
+ * civil-affairs unit, placed at the village checked or else the township, linked from the check.
+ */
+export async function makeLedgerItem(deps: Deps, staffUserId: number, round: repo.Round, check: repo.Check, input: LedgerInput, now = Date.now()) {
+  if (!check.findings) throw new SpotCheckError('no_findings');
+  if (check.ledgerItemId !== null) throw new SpotCheckError('already_in_ledger');
+  const county = await countyOf(deps, check.townshipCode);
+  const unit = county ? await unitOfKind(deps.db, 'civil_affairs', county.code) : undefined;
+  if (!unit) throw new Error(`no civil-affairs unit above township ${check.townshipCode}`);
+  const item = deps.db.transaction((tx) => {
+    const row = repo.insertLedgerItem(tx, {
+      reportId: null,
+      source: 'spot_check',
+      regionCode: check.villageCode ?? check.townshipCode,
+      problem: check.findings!,
+      measures: input.measures,
+      unitId: unit.id,
+      responsiblePerson: input.responsiblePerson,
+      deadline: input.deadline,
+      status: 'not_started',
+      createdBy: staffUserId,
+      createdAt: now,
+      updatedAt: now,
+    });
+    if (!repo.linkLedgerItem(tx, check.id, row.id)) throw new SpotCheckError('already_in_ledger');
+    const actor = { type: 'staff' as const, id: staffUserId };
+    record(tx, deps.keys['audit-mac'], { actor, action: 'spot_check.ledger_item', object: { type: 'spot_check', id: check.id }, detail: { round: round.id, ledgerItem: row.id } }, now);
+    // The ledger shows an item's history from its own audit entries.
+    record(tx, deps.keys['audit-mac'], { actor, action: 'ledger.created', object: { type: 'ledger_item', id: row.id }, detail: { source: 'spot_check', unit: unit.id, deadline: input.deadline, spotCheck: check.id } }, now);
+    return row;
+  });
+  deps.publicCache.invalidate();
+  return item;
+}
