@@ -80,14 +80,15 @@ export function subjectPhrase(chain: PlaceChain, position: string | null | undef
 // Sanctions (纪检监察: 党纪处分 of the 中国共产党纪律处分条例 art. 8; 政务处分 of the 公职人员政务处分法
 // art. 7), said in general words. Details that are not a short Chinese phrase are left out: the
 // published sentence must never carry the inspector's free text.
-const DETAIL_CODES: Record<string, string> = {
-  warning: '警告', serious_warning: '严重警告', removal_from_party_posts: '撤销党内职务', party_probation: '留党察看', expulsion: '开除党籍',
-  demerit: '记过', major_demerit: '记大过', demotion: '降级', dismissal_from_post: '撤职', dismissal: '开除',
+// The codes the referral workflow records (src/referrals/service.ts RESULT_KINDS), by kind.
+const DETAIL_CODES: Record<string, Record<string, string>> = {
+  party: { warning: '警告', serious_warning: '严重警告', removal_from_post: '撤销党内职务', probation: '留党察看', expulsion: '开除党籍' },
+  administrative: { warning: '警告', demerit: '记过', major_demerit: '记大过', demotion: '降级', dismissal_from_post: '撤职', dismissal: '开除' },
 };
 
-function cleanDetail(detail: string | null | undefined): string | null {
+function cleanDetail(kind: string | null, detail: string | null | undefined): string | null {
   if (!detail) return null;
-  const d = DETAIL_CODES[detail.trim()] ?? detail.trim();
+  const d = DETAIL_CODES[kind ?? '']?.[detail.trim()] ?? detail.trim();
   return /^[\p{Script=Han}]{2,8}$/u.test(d) ? d : null;
 }
 
@@ -104,7 +105,7 @@ export function hasSanction(s: Sanction | null | undefined): boolean {
 export function sanctionSentence(s: Sanction | null | undefined, who: string): string {
   if (!s || !hasSanction(s)) return '';
   const subject = who || '相关责任人';
-  const detail = cleanDetail(s.resultDetail);
+  const detail = cleanDetail(s.resultKind, s.resultDetail);
   switch (s.resultKind) {
     case 'party':
       return `${subject}受到${detail ? (detail === '警告' || detail === '严重警告' ? `党内${detail}` : detail) : '党纪'}处分。`;
@@ -134,6 +135,19 @@ export interface GuardContext {
   villages?: readonly string[];
 }
 
+/**
+ * How a village is written in a text: the registered name (丁家村委会), the name people use (丁家村),
+ * and the bare name when it is long enough not to be an ordinary word (一号山村委会 → 一号山).
+ */
+export function villageVariants(raw: string): string[] {
+  const name = raw.normalize('NFKC').replace(/\s/gu, '');
+  const short = name.replace(/(?:村民委员会|村委会)$/u, '村').replace(/(?:社区居民委员会|社区居委会|居民委员会|居委会)$/u, '社区');
+  const bare = short.replace(/(?:村|社区|屯|嘎查)$/u, '');
+  const out = new Set([name, short]);
+  if (Array.from(bare).length >= 3) out.add(bare);
+  return [...out].filter((v) => Array.from(v).length >= 2);
+}
+
 /** Digits as people type them: full-width digits folded, spaces and dashes inside a number removed. */
 function digitsJoined(text: string): string {
   return text.normalize('NFKC').replace(/(?<=\d)[\s\-‐‑‒–—―－.·・]+(?=\d)/gu, '');
@@ -157,8 +171,7 @@ export function personalDataIn(text: string, context: GuardContext = {}): Person
     if (Array.from(n).length >= 2 && !/[某*＊]/u.test(n) && compact.includes(n)) problems.add('full_name');
   }
   for (const village of context.villages ?? []) {
-    const v = village.normalize('NFKC').replace(/\s/gu, '');
-    if (Array.from(v).length >= 2 && compact.includes(v)) problems.add('village');
+    if (villageVariants(village).some((v) => compact.includes(v))) problems.add('village');
   }
   if (text.includes(PLACEHOLDER_OPEN)) problems.add('placeholder');
   return [...problems];

@@ -33,13 +33,10 @@ export async function prefillFromReport(db: Db, report: Report, referral: Referr
   const alias = subjectAlias(report.subjectName);
   const title = `${who}${CATEGORY_PHRASES[category]}问题`;
   const finding = FINDING_WORDS[report.finding ?? ''];
-  const lines = [
-    `${title}。`,
-    `经查，${FACTS_PLACEHOLDER}。`,
-    finding ? `经核查，群众反映的问题${finding}。` : '',
-    sanctionSentence(referral, alias),
-  ].filter((l) => l !== '');
-  return { regionCode, category, quarter: currentQuarter(now), title, body: lines.join('\n\n') };
+  // The title names the subject and the problem; the text gives the facts, then the outcome.
+  const outcome = `${finding ? `群众反映的问题经核查${finding}。` : ''}${sanctionSentence(referral, alias)}`;
+  const paragraphs = [`经查，${FACTS_PLACEHOLDER}。`, outcome].filter((l) => l !== '');
+  return { regionCode, category, quarter: currentQuarter(now), title, body: paragraphs.join('\n\n') };
 }
 
 /** What the guard checks a case against: the subject's name and the village as reported. */

@@ -1,7 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
+import staffCaseRoutes from './routes/staff.js';
+import publicCaseRoutes from './routes/public.js';
 
 export { typicalCases } from './tables.js';
+export { draftCaseFromReferral, draftFromReport, reportCanGiveCase, CaseError, type Drafted } from './service.js';
+export { surnameOnly, personalDataIn } from './anonymise.js';
+export { seedDemoCases } from './demo.js';
+export { currentQuarter } from './quarter.js';
 
 /** Typical cases (典型案例通报): drafting, sign-off, approval, quarterly publication, public list and feed. */
-export async function caseRoutes(_app: FastifyInstance, _opts: { deps: Deps }) {}
+export async function caseRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  await app.register(staffCaseRoutes, opts);
+  await app.register(publicCaseRoutes, opts);
+}

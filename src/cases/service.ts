@@ -12,7 +12,7 @@ import { visibleReport } from '../casework/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { findReport, type Report } from '../reports/repository.js';
 import { isCategory } from '../reports/catalog.js';
-import { indexDocument } from '../search/fts.js';
+import { indexDocument, removeDocument } from '../search/fts.js';
 import type { Deps } from '../shared/deps.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { supervisedUnitIds } from '../units/index.js';
@@ -73,7 +73,9 @@ export function rightsOn(staff: StaffContext, scope: CaseScope, c: repo.TypicalC
   const drafter = ownSide && isDrafter(staff);
   const unitLead = staff.has('lead') && staff.unit.id === c.unitId;
   return {
-    view: ownSide || (body && c.status !== 'draft'),
+    // The body sees the cases from its referrals in every state (it may have started the draft);
+    // its list shows only those waiting for its sign-off.
+    view: ownSide || body,
     edit: drafter && c.status === 'draft',
     submit: drafter && c.status === 'draft',
     signOff: body && c.status === 'awaiting_signoff',
@@ -92,7 +94,10 @@ function apply(deps: Deps, staff: StaffContext, c: repo.TypicalCase, action: str
   const next = { ...c, ...changes, updatedAt: now };
   deps.db.transaction((tx) => {
     repo.updateCase(tx, c.id, { ...changes, updatedAt: now });
-    if (changes.title !== undefined || changes.body !== undefined) indexDocument(tx, { type: 'case', id: c.id, text: [next.title, next.body] });
+    // Only published cases are in the search index: the public search and the site search read it,
+    // and a draft may still hold personal data.
+    if (next.status === 'published') indexDocument(tx, { type: 'case', id: c.id, text: [next.title, next.body] });
+    else if (c.status === 'published') removeDocument(tx, 'case', c.id);
     audit(tx, deps, staff, action, c, { from: c.status, to: next.status, ...detail }, now);
   });
   // Publishing, withdrawing, or anything touching a published case changes what the public sees.
@@ -126,8 +131,8 @@ export interface Drafted {
   existing: boolean;
 }
 
-async function createDraft(deps: Deps, staff: StaffContext, report: Report, referral: repo.Referral | undefined, now: number): Promise<Drafted> {
-  if (!isDrafter(staff)) throw forbidden();
+/** `unitId`: the civil-affairs unit whose lead will approve the case. */
+async function createDraft(deps: Deps, staff: StaffContext, report: Report, referral: repo.Referral | undefined, unitId: number, now: number): Promise<Drafted> {
   const open = referral ? repo.openCaseFor(deps.db, { referralId: referral.id }) : repo.openCaseFor(deps.db, { reportId: report.id });
   if (open) return { case: open, existing: true };
   const draft = await prefillFromReport(deps.db, report, referral, now);
@@ -135,14 +140,13 @@ async function createDraft(deps: Deps, staff: StaffContext, report: Report, refe
     const created = repo.insertCase(tx, {
       reportId: report.id,
       referralId: referral?.id ?? null,
-      unitId: staff.unit.id,
+      unitId,
       ...draft,
       status: 'draft',
       createdBy: staff.user.id,
       createdAt: now,
       updatedAt: now,
     });
-    indexDocument(tx, { type: 'case', id: created.id, text: [created.title, created.body] });
     audit(tx, deps, staff, 'drafted', created, { to: 'draft', report: report.id, referral: referral?.id ?? null }, now);
     return created;
   });
@@ -161,23 +165,38 @@ export function reportCanGiveCase(report: Report): boolean {
 export async function draftFromReport(deps: Deps, staff: StaffContext, reportId: number, now = Date.now()): Promise<Drafted> {
   const report = await visibleReport(deps.db, staff, reportId);
   if (!report) throw notFound();
+  if (!isDrafter(staff)) throw forbidden();
   if (!reportCanGiveCase(report)) throw new CaseError('report_not_concluded');
-  return createDraft(deps, staff, report, repo.concludedReferralOf(deps.db, report.id), now);
+  return createDraft(deps, staff, report, repo.concludedReferralOf(deps.db, report.id), staff.unit.id, now);
 }
 
 /**
- * "Turn into a draft typical case" on a concluded referral with a sanction (issue 5). The user is a
- * civil-affairs drafter who sees the referral's report; an open case for the referral is returned
- * as it is rather than drafted twice.
+ * "Turn into a draft typical case" on a concluded referral with a sanction (issue 5). Either side
+ * may start it:
+ * - an inspector of the referral's body (or of a commission above it), from the referral's outcome
+ *   page: the case then belongs to the report's handling unit, whose staff complete and submit it;
+ * - a civil-affairs drafter (handler, lead, supervisor) who sees the report: the case belongs to
+ *   their unit.
+ * Anyone else gets a 404. An open case for the referral is returned as it is, not drafted twice.
  */
 export async function draftCaseFromReferral(deps: Deps, staff: StaffContext, referralId: number, now = Date.now()): Promise<Drafted> {
   const referral = repo.findReferral(deps.db, referralId);
   if (!referral) throw notFound();
-  const report = await visibleReport(deps.db, staff, referral.reportId);
+  const scope = await caseScopeOf(deps, staff);
+  let report: Report | undefined;
+  let unitId: number;
+  if (scope.bodyIds.includes(referral.bodyUnitId)) {
+    report = findReport(deps.db, referral.reportId);
+    unitId = report?.handlingUnitId ?? 0;
+  } else {
+    report = await visibleReport(deps.db, staff, referral.reportId);
+    if (report && !isDrafter(staff)) throw forbidden();
+    unitId = staff.unit.id;
+  }
   if (!report) throw notFound();
   if (referral.status !== 'concluded') throw new CaseError('referral_not_concluded');
   if (!hasSanction(referral)) throw new CaseError('no_sanction');
-  return createDraft(deps, staff, report, referral, now);
+  return createDraft(deps, staff, report, referral, unitId, now);
 }
 
 export interface DraftInput {

@@ -1,5 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
+import staffPolicyRoutes from './routes/staff.js';
+import publicPolicyRoutes from './routes/public.js';
+
+export { renderMarkdown, plainText } from './markdown.js';
+export { canEditPolicy, savePolicy } from './service.js';
+export { seedDemoPolicies } from './demo.js';
 
 /** Policy explainers (政策宣传) in Markdown, rendered as sanitized HTML. */
-export async function policyRoutes(_app: FastifyInstance, _opts: { deps: Deps }) {}
+export async function policyRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  await app.register(staffPolicyRoutes, opts);
+  await app.register(publicPolicyRoutes, opts);
+}

@@ -54,7 +54,7 @@ export default async function staffCaseRoutes(app: FastifyInstance, opts: { deps
     const draft = await prefillFromReport(db, report, referral);
     return reply.page(
       'cases/staff-new',
-      { titleKey: 'cases.staff.new_title', report, referral, draft, paragraphs: paragraphs(draft.body), allowed: svc.reportCanGiveCase(report), csrfToken: reply.generateCsrf() },
+      { titleKey: 'cases.staff.new_title', report, referral, bodyName: referral ? (await findUnit(db, referral.bodyUnitId))?.name : null, draft, paragraphs: paragraphs(draft.body), allowed: svc.reportCanGiveCase(report), csrfToken: reply.generateCsrf() },
       { layout: 'staff' },
     );
   });
@@ -62,6 +62,13 @@ export default async function staffCaseRoutes(app: FastifyInstance, opts: { deps
   app.post<{ Params: { id: string } }>('/staff/reports/:id/case/new', { preHandler: requireStaff() }, async (request, reply) => {
     const { case: c, existing } = await svc.draftFromReport(deps, request.staff!, Number(request.params.id));
     return reply.redirect(`/staff/cases/${c.id}?done=${existing ? 'existing' : 'drafted'}`, 303);
+  });
+
+  // The referral's outcome page (an inspector's) or the report page (a handler's) posts here.
+  app.post<{ Params: { referralId: string } }>('/staff/cases/from-referral/:referralId', { preHandler: requireStaff() }, async (request, reply) => {
+    const id = /^\d{1,12}$/.test(request.params.referralId) ? Number(request.params.referralId) : 0;
+    const { case: c, existing } = await svc.draftCaseFromReferral(deps, request.staff!, id);
+    return reply.redirect(`/staff/cases/${c.id}?done=${existing ? 'existing_referral' : 'drafted'}`, 303);
   });
 
   async function load(request: FastifyRequest<{ Params: { id: string } }>) {
@@ -100,7 +107,7 @@ export default async function staffCaseRoutes(app: FastifyInstance, opts: { deps
         approvedBy: nameOf(c.approvedBy),
         history,
         problems: c.status === 'published' || c.status === 'withdrawn' ? [] : await svc.guardFindings(deps, c),
-        quarters: [...new Set([c.quarter, ...recentQuarters()])].sort().reverse(),
+        quarters: [...new Set([c.quarter, ...recentQuarters()])].sort().reverse().map((code) => ({ code, label: quarterLabel(request.locale, code) })),
         categories: CATEGORIES,
         values: { title: c.title, body: c.body, quarter: c.quarter, category: c.category },
         paragraphs: paragraphs(c.body),

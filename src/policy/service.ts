@@ -1,0 +1,89 @@
+// Policy explainers (政策宣传): who edits them, validation, saving with the search index, audit
+// and the public cache.
+//
+// Who: a lead, supervisor or administrator of the provincial department (吉林省民政厅, the
+// civil-affairs unit with no supervisor). The pages are province-wide — the table has no owning
+// unit or region — so letting every county bureau edit them would let any county rewrite what the
+// whole province reads. Local explainers need an owner column first (see the report of this work).
+import { record } from '../audit/index.js';
+import type { StaffContext } from '../plugins/auth.js';
+import { indexDocument, removeDocument } from '../search/fts.js';
+import type { Deps } from '../shared/deps.js';
+import { AppError } from '../shared/errors.js';
+import { plainText } from './markdown.js';
+import * as repo from './repository.js';
+
+export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const MAX_BODY_CHARS = 50_000;
+
+export function canEditPolicy(staff: StaffContext): boolean {
+  return staff.unit.kind === 'civil_affairs' && staff.unit.supervisorId === null && (staff.has('lead') || staff.has('supervisor') || staff.has('administrator'));
+}
+
+export function requirePolicyEditor(staff: StaffContext): void {
+  if (!canEditPolicy(staff)) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
+}
+
+export interface PolicyInput {
+  slug: string;
+  title: string;
+  bodyMarkdown: string;
+  published: boolean;
+}
+
+export type PolicyErrors = Partial<Record<'slug' | 'title' | 'bodyMarkdown', string>>;
+
+export function normalizeInput(body: Record<string, string | undefined>): PolicyInput {
+  return {
+    slug: (body.slug ?? '').trim().toLowerCase(),
+    title: (body.title ?? '').trim(),
+    bodyMarkdown: (body.body ?? '').replace(/\r\n?/g, '\n').trim(),
+    published: body.published === '1' || body.published === 'on',
+  };
+}
+
+export function validatePolicy(db: Deps['db'], input: PolicyInput, id: number | null): PolicyErrors {
+  const errors: PolicyErrors = {};
+  if (!SLUG.test(input.slug) || input.slug.length > 64) errors.slug = 'policy.errors.slug';
+  else {
+    const other = repo.findPageBySlug(db, input.slug);
+    if (other && other.id !== id) errors.slug = 'policy.errors.slug_taken';
+  }
+  const title = Array.from(input.title).length;
+  if (title < 2 || title > 100) errors.title = 'policy.errors.title';
+  if (input.bodyMarkdown.length < 10 || input.bodyMarkdown.length > MAX_BODY_CHARS) errors.bodyMarkdown = 'policy.errors.body';
+  return errors;
+}
+
+export type SaveResult = { page: repo.PolicyPage; errors: null } | { page: null; errors: PolicyErrors };
+
+/** Creates (id null) or updates a page. */
+export function savePolicy(deps: Deps, staff: StaffContext, id: number | null, input: PolicyInput, now = Date.now()): SaveResult {
+  requirePolicyEditor(staff);
+  const before = id === null ? undefined : repo.findPage(deps.db, id);
+  if (id !== null && !before) throw new AppError(404, 'NOT_FOUND', 'errors.not_found_body');
+  const errors = validatePolicy(deps.db, input, id);
+  if (Object.keys(errors).length > 0) return { page: null, errors };
+  const page = deps.db.transaction((tx) => {
+    const values = { ...input, updatedBy: staff.user.id, updatedAt: now };
+    let row: repo.PolicyPage;
+    if (before) {
+      repo.updatePage(tx, before.id, values);
+      row = { ...before, ...values };
+    } else {
+      row = repo.insertPage(tx, values);
+    }
+    // Only published pages are searchable (the public and the site search read the index).
+    if (row.published) indexDocument(tx, { type: 'policy', id: row.id, text: [row.title, plainText(row.bodyMarkdown)] });
+    else removeDocument(tx, 'policy', row.id);
+    record(tx, deps.keys['audit-mac'], {
+      actor: { type: 'staff', id: staff.user.id },
+      action: before ? 'policy.updated' : 'policy.created',
+      object: { type: 'policy_page', id: row.id },
+      detail: { slug: row.slug, published: row.published, ...(before && before.slug !== row.slug ? { previousSlug: before.slug } : {}) },
+    }, now);
+    return row;
+  });
+  if (page.published || before?.published) deps.publicCache.invalidate();
+  return { page, errors: null };
+}
