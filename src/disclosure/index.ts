@@ -1,9 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
+import publicDisclosureRoutes from './routes/public.js';
+import importRoutes from './routes/import.js';
+import objectionRoutes from './routes/objections.js';
+import { indexVillageNames } from './village-search.js';
 
 export { recipientImports, postings, recipients, postingEntries, policyPages } from './tables.js';
 export { maskName } from './masking.js';
 export { validateIdNumber, idNumberHash } from './id-number.js';
+export { POSTING_DAYS, isOpen, postingPeriod, yuan, type StoredType } from './posting-rules.js';
+export { importRecipientList, type ImportOutcome, type ImportActor } from './import-service.js';
+export { importableTownships } from './import-scope.js';
+export { indexVillageNames, searchVillages } from './village-search.js';
+export { objectionHref, OBJECTION_CATEGORY, REMOVAL_OBJECTION_CATEGORY } from './public-view.js';
+export { objectionGroups } from './objections.js';
+export { seedDemoDisclosure, type DemoDisclosureSummary } from './demo.js';
 
 /** Postings and rosters: township imports, public lists by region, objections (issue 6). */
-export async function disclosureRoutes(_app: FastifyInstance, _opts: { deps: Deps }) {}
+export async function disclosureRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  const indexed = indexVillageNames(opts.deps.db);
+  if (indexed > 0) app.log.info({ villages: indexed }, 'indexed village names for search');
+  await app.register(publicDisclosureRoutes, opts);
+  await app.register(importRoutes, opts);
+  await app.register(objectionRoutes, opts);
+}

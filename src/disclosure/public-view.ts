@@ -9,6 +9,8 @@ import * as repo from './repository.js';
 
 /** The report category of an objection to a listed recipient (错保). */
 export const OBJECTION_CATEGORY = 'wrong_grant';
+/** An objection to a posted removal is about the removal (一刀切退保), not about a wrong grant. */
+export const REMOVAL_OBJECTION_CATEGORY = 'blanket_removal';
 
 export interface PlaceCodes {
   prefecture: string;
@@ -18,8 +20,8 @@ export interface PlaceCodes {
 }
 
 /** The report form, prefilled with the place and the entry (src/reports/routes/filing.ts reads these). */
-export function objectionHref(place: PlaceCodes, recipientId: number): string {
-  const q = new URLSearchParams({ category: OBJECTION_CATEGORY, ...place, objection: String(recipientId) });
+export function objectionHref(place: PlaceCodes, recipientId: number, category: string = OBJECTION_CATEGORY): string {
+  const q = new URLSearchParams({ category, ...place, objection: String(recipientId) });
   return `/report?${q.toString()}`;
 }
 
@@ -75,7 +77,7 @@ export function postingViews(db: Db, list: readonly repo.Posting[], place: Place
       endsOn: p.endsOn,
       open: p.startsOn <= today && today <= p.endsOn,
       counts: { new: count('new'), changed: count('changed'), removed: count('removed') },
-      entries: rows.map((e) => ({ change: e.change, maskedName: e.maskedName, householdSize: e.householdSize, amount: yuan(e.monthlyAmountFen), type: e.type, objectionHref: objectionHref(place, e.recipientId) })),
+      entries: rows.map((e) => ({ change: e.change, maskedName: e.maskedName, householdSize: e.householdSize, amount: yuan(e.monthlyAmountFen), type: e.type, objectionHref: objectionHref(place, e.recipientId, e.change === 'removed' ? REMOVAL_OBJECTION_CATEGORY : OBJECTION_CATEGORY) })),
     };
   });
 }

@@ -48,7 +48,7 @@ export default fp(
       request.staff = staffContext(user, unit);
     });
     // The sign-out form in the staff header needs a CSRF token on every staff page.
-    app.addPageContext((request) => (request.staff ? { staffUser: { name: request.staff.user.displayName, unit: request.staff.unit.name, unitKind: request.staff.unit.kind, roles: request.staff.roles, canEditPolicy: request.staff.unit.key === 'ca:220000' && request.staff.roles.some((r) => r === 'lead' || r === 'supervisor' || r === 'administrator') } } : {}));
+    app.addPageContext((request) => (request.staff ? { staffUser: { name: request.staff.user.displayName, unit: request.staff.unit.name, unitKind: request.staff.unit.kind, roles: request.staff.roles, canImport: (request.staff.unit.kind === 'township_gov' || request.staff.unit.kind === 'civil_affairs') && request.staff.roles.some((r) => r === 'handler' || r === 'lead' || r === 'intake'), canEditPolicy: request.staff.unit.key === 'ca:220000' && request.staff.roles.some((r) => r === 'lead' || r === 'supervisor' || r === 'administrator') } } : {}));
   },
   { name: 'auth', dependencies: ['session', 'db', 'views'] },
 );

@@ -17,6 +17,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     publicCacheKey?: string;
+    /** The cache generation when the request started: a page rendered across an invalidation is not stored. */
+    publicCacheGeneration?: number;
   }
 }
 
@@ -48,11 +50,12 @@ export default fp(
         return reply.send(hit.body);
       }
       request.publicCacheKey = key;
+      request.publicCacheGeneration = generation;
     });
 
     app.addHook('onSend', async (request, reply, payload) => {
       const key = request.publicCacheKey;
-      if (!key || reply.statusCode !== 200 || typeof payload !== 'string' || reply.getHeader('set-cookie')) return payload;
+      if (!key || request.publicCacheGeneration !== generation || reply.statusCode !== 200 || typeof payload !== 'string' || reply.getHeader('set-cookie')) return payload;
       if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
       entries.set(key, { body: payload, type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), generation });
       reply.header('X-Cache', 'miss').header('Vary', 'Cookie');

@@ -7,10 +7,11 @@ import path from 'node:path';
 import { applyMigrations, MIGRATIONS_DIR, openDatabase } from '../../src/db/connection.js';
 import { installRegions } from '../../src/regions/index.js';
 import { installUnits } from '../../src/units/index.js';
+import { indexVillageNames } from '../../src/disclosure/village-search.js';
 
 function fingerprint(): string {
   const hash = crypto.createHash('sha256');
-  for (const dir of [MIGRATIONS_DIR, path.join(MIGRATIONS_DIR, 'meta'), path.resolve('data-source'), path.resolve('src/regions'), path.resolve('src/units')]) {
+  for (const dir of [MIGRATIONS_DIR, path.join(MIGRATIONS_DIR, 'meta'), path.resolve('data-source'), path.resolve('src/regions'), path.resolve('src/units'), path.resolve('src/search')]) {
     for (const file of fs.readdirSync(dir).sort()) {
       const full = path.join(dir, file);
       if (fs.statSync(full).isFile()) hash.update(file).update(fs.readFileSync(full));
@@ -27,6 +28,7 @@ export async function buildTemplateDb(): Promise<string> {
   applyMigrations(db);
   await installRegions(db);
   await installUnits(db);
+  indexVillageNames(db);
   db.$client.pragma('wal_checkpoint(TRUNCATE)');
   db.$client.pragma('journal_mode = DELETE');
   db.$client.close();
