@@ -1,7 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
+import flagRoutes from './routes/flags.js';
+import declarantRoutes from './routes/declarants.js';
+import importRoutes from './routes/import.js';
 
 export { declarationImports, crossCheckFlags } from './tables.js';
+export { runCrossChecks, type CrossCheckTarget, type CrossCheckResult } from './run.js';
+export { importDeclarations, type DeclImportOutcome } from './import-service.js';
+export { FLAG_KINDS, type FlagKind, type Flag } from './repository.js';
+export { seedDemoDeclarations, type DemoDeclarationSummary } from './demo.js';
 
 /** Non-user declarants, declaration imports and recipient cross-checks (issue 7). */
-export async function crossCheckRoutes(_app: FastifyInstance, _opts: { deps: Deps }) {}
+export async function crossCheckRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  await app.register(flagRoutes, opts);
+  await app.register(declarantRoutes, opts);
+  await app.register(importRoutes, opts);
+}

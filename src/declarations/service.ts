@@ -2,6 +2,7 @@
 // into the keyed hash at once and dropped: never stored, logged, audited or shown back. The users
 // row's home village follows the declaration's, so recusal by place (src/casework/recusal.ts)
 // and by name + township use the same village.
+import { runCrossChecks } from '../cross-checks/run.js';
 import { record } from '../audit/index.js';
 import { idNumberHash, validateIdNumber } from '../disclosure/id-number.js';
 import { isPosition } from '../reports/catalog.js';
@@ -109,6 +110,7 @@ export async function saveDeclaration(deps: Deps, user: User, input: Declaration
     );
     return !existing;
   });
+  recheck(deps, user, now);
   return { ok: true, value: { declared: true, created } };
 }
 
@@ -144,6 +146,7 @@ export async function addRelative(deps: Deps, user: User, input: RelativeInput, 
     record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'declaration.relative_add', object: { type: 'declared_relative', id: inserted.id }, detail: { declarant: declarant.id, relation, assistanceType } }, now);
     return inserted;
   });
+  recheck(deps, user, now);
   return { ok: true, value: { id: row.id } };
 }
 
@@ -152,10 +155,18 @@ export function removeRelative(deps: Deps, user: User, relativeId: number, now =
   const { db } = deps;
   const declarant = repo.declarantOfUser(db, user.id);
   if (!declarant || !Number.isSafeInteger(relativeId) || relativeId <= 0) return false;
-  return db.transaction((tx) => {
+  const removed = db.transaction((tx) => {
     if (!repo.deleteRelative(tx, declarant.id, relativeId)) return false;
     repo.updateDeclarant(tx, declarant.id, { updatedAt: now });
     record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'declaration.relative_remove', object: { type: 'declared_relative', id: relativeId }, detail: { declarant: declarant.id } }, now);
     return true;
   });
+  if (removed) recheck(deps, user, now);
+  return removed;
+}
+
+/** A changed declaration is cross-checked against the recipient rosters at once (issue 7). */
+function recheck(deps: Deps, user: User, now: number): void {
+  const declarant = repo.declarantOfUser(deps.db, user.id);
+  if (declarant) runCrossChecks(deps, { declarantIds: [declarant.id] }, now);
 }

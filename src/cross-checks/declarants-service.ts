@@ -1,0 +1,139 @@
+// Non-user declarants (village cadres, assistance handlers who have no account) entered by the
+// county bureau or the township by form: the declarant with position, own ID number and home
+// village, and their relatives one by one. Same rules and messages as the profile declaration
+// (src/declarations/service.ts): ID numbers are validated, hashed at once and dropped. Every change
+// re-runs the cross-checks for that declarant in the same transaction.
+import { record } from '../audit/index.js';
+import { idNumberHash, validateIdNumber } from '../disclosure/id-number.js';
+import { parseName } from '../disclosure/recipient-columns.js';
+import { checkVillage, type PlaceValues } from '../declarations/place.js';
+import * as declRepo from '../declarations/repository.js';
+import { isAssistanceType, isRelation } from '../declarations/vocab.js';
+import type { StaffContext } from '../plugins/auth.js';
+import type { Region } from '../regions/index.js';
+import { isPosition } from '../reports/catalog.js';
+import type { Deps } from '../shared/deps.js';
+import * as repo from './repository.js';
+import { runCrossChecks } from './run.js';
+import { codeWithin } from './scope.js';
+
+export type FieldErrors = Record<string, string>;
+export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
+export interface DeclarantInput {
+  name: string;
+  position: string;
+  /** As typed; empty keeps the registered number when editing. */
+  idNumber: string;
+  place: PlaceValues;
+}
+
+export interface RelativeInput {
+  name: string;
+  relation: string;
+  idNumber: string;
+  place: PlaceValues;
+  assistanceType: string;
+}
+
+function hashId(deps: Deps, raw: string): { hash: string } | { error: string } {
+  const checked = validateIdNumber(raw);
+  if (!checked.ok) return { error: `declaration.errors.id_${checked.reason}` };
+  return { hash: idNumberHash(deps.keys['id-hash'], checked.normalized) };
+}
+
+function readName(raw: string, requiredKey: string): { name: string } | { error: string } {
+  if (raw.trim() === '') return { error: requiredKey };
+  const name = parseName(raw);
+  return name ? { name } : { error: 'crossChecks.errors.name_invalid' };
+}
+
+/** Creates (existing undefined) or updates a non-user declarant of the region. */
+export async function saveDeclarant(deps: Deps, staff: StaffContext, region: Region, existing: repo.Declarant | undefined, input: DeclarantInput, now = Date.now()): Promise<Outcome<{ id: number }>> {
+  const { db } = deps;
+  const errors: FieldErrors = {};
+  const name = readName(input.name, 'crossChecks.errors.name_required');
+  if ('error' in name) errors.name = name.error;
+  if (!isPosition(input.position)) errors.position = 'declaration.errors.position_required';
+  const place = await checkVillage(db, input.place);
+  let village: string | null = null;
+  if (!place.ok) errors.home_village = place.reason === 'required' ? 'declaration.errors.village_required' : 'declaration.errors.village_invalid';
+  else if (!codeWithin(db, place.code, [region.code])) errors.home_village = 'crossChecks.errors.village_outside';
+  else village = place.code;
+  let idHash: string | null = null;
+  if (input.idNumber.trim() !== '') {
+    const hashed = hashId(deps, input.idNumber);
+    if ('error' in hashed) errors.id_number = hashed.error;
+    else if (repo.declarantsWithHashes(db, [hashed.hash]).some((d) => d.id !== existing?.id)) errors.id_number = 'crossChecks.errors.id_on_file';
+    else if (existing && repo.relativesOfDeclarants(db, [existing.id]).some((r) => r.idHash === hashed.hash)) errors.id_number = 'crossChecks.errors.id_is_relative';
+    else idHash = hashed.hash;
+  } else if (!existing) errors.id_number = 'declaration.errors.id_required';
+  if (Object.keys(errors).length > 0 || 'error' in name || !village || !isPosition(input.position)) return { ok: false, errors };
+
+  const fields = { name: name.name, position: input.position, homeVillageCode: village, updatedAt: now };
+  const id = db.transaction((tx) => {
+    let id: number;
+    if (existing) {
+      id = existing.id;
+      declRepo.updateDeclarant(tx, id, { ...fields, ...(idHash ? { idHash } : {}) });
+    } else {
+      id = declRepo.insertDeclarant(tx, { ...fields, userId: null, idHash: idHash!, unitId: staff.unit.id }).id;
+    }
+    record(tx, deps.keys['audit-mac'], {
+      actor: { type: 'staff', id: staff.user.id },
+      action: existing ? 'cross_check.declarant_update' : 'cross_check.declarant_create',
+      object: { type: 'declarant', id },
+      // Whether things changed, never what they are.
+      detail: { idNumber: idHash ? (existing ? (idHash === existing.idHash ? 'same' : 'replaced') : 'set') : 'kept', homeVillageChanged: existing ? existing.homeVillageCode !== village : null },
+    }, now);
+    runCrossChecks({ db: tx, keys: deps.keys }, { declarantIds: [id] }, now);
+    return id;
+  });
+  return { ok: true, value: { id } };
+}
+
+/** Adds a relative to a non-user declarant (the relative may live anywhere in the province). */
+export async function addDeclarantRelative(deps: Deps, staff: StaffContext, declarant: repo.Declarant, input: RelativeInput, now = Date.now()): Promise<Outcome<{ id: number }>> {
+  const { db } = deps;
+  const errors: FieldErrors = {};
+  const name = readName(input.name, 'declaration.errors.name_required');
+  if ('error' in name) errors.name = name.error;
+  if (!isRelation(input.relation)) errors.relation = 'declaration.errors.relation_required';
+  if (!isAssistanceType(input.assistanceType)) errors.assistance_type = 'declaration.errors.assistance_required';
+  const place = await checkVillage(db, input.place);
+  if (!place.ok) errors.rel_village = place.reason === 'required' ? 'declaration.errors.village_required' : 'declaration.errors.village_invalid';
+  let idHash: string | null = null;
+  if (input.idNumber.trim() === '') errors.id_number = 'declaration.errors.id_required';
+  else {
+    const hashed = hashId(deps, input.idNumber);
+    if ('error' in hashed) errors.id_number = hashed.error;
+    else if (hashed.hash === declarant.idHash) errors.id_number = 'crossChecks.errors.relative_is_declarant';
+    else if (repo.relativesOfDeclarants(db, [declarant.id]).some((r) => r.idHash === hashed.hash)) errors.id_number = 'declaration.errors.id_duplicate';
+    else idHash = hashed.hash;
+  }
+  if (Object.keys(errors).length > 0 || 'error' in name || !place.ok || !idHash || !isRelation(input.relation) || !isAssistanceType(input.assistanceType)) return { ok: false, errors };
+
+  const relation = input.relation;
+  const assistanceType = input.assistanceType;
+  const villageCode = place.code;
+  const row = db.transaction((tx) => {
+    const inserted = declRepo.insertRelative(tx, { declarantId: declarant.id, name: name.name, relation, idHash: idHash!, villageCode, assistanceType });
+    declRepo.updateDeclarant(tx, declarant.id, { updatedAt: now });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'cross_check.relative_add', object: { type: 'declared_relative', id: inserted.id }, detail: { declarant: declarant.id, relation, assistanceType } }, now);
+    runCrossChecks({ db: tx, keys: deps.keys }, { declarantIds: [declarant.id] }, now);
+    return inserted;
+  });
+  return { ok: true, value: { id: row.id } };
+}
+
+/** Removes a relative of a non-user declarant; false when it is not theirs. */
+export function removeDeclarantRelative(deps: Deps, staff: StaffContext, declarant: repo.Declarant, relativeId: number, now = Date.now()): boolean {
+  if (!Number.isSafeInteger(relativeId) || relativeId <= 0) return false;
+  return deps.db.transaction((tx) => {
+    if (!declRepo.deleteRelative(tx, declarant.id, relativeId)) return false;
+    declRepo.updateDeclarant(tx, declarant.id, { updatedAt: now });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'cross_check.relative_remove', object: { type: 'declared_relative', id: relativeId }, detail: { declarant: declarant.id } }, now);
+    runCrossChecks({ db: tx, keys: deps.keys }, { declarantIds: [declarant.id] }, now);
+    return true;
+  });
+}

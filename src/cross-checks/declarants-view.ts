@@ -1,0 +1,128 @@
+// The declarants of a region: the list, one declarant's page (with the edit and relative forms
+// for a non-user declarant the user manages) and the new-declarant form. Declarants who are portal
+// users are shown read-only (they keep their declaration on their profile). No ID number or hash
+// is ever part of these contexts: a registered number shows as "已登记".
+import { and, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { placeOfVillage, placePicker, withoutVillage, type PlaceValues } from '../declarations/place.js';
+import { declarants } from '../declarations/tables.js';
+import { ASSISTANCE_TYPES, RELATIONS } from '../declarations/vocab.js';
+import type { StaffContext } from '../plugins/auth.js';
+import type { Region } from '../regions/index.js';
+import { POSITION_CODES } from '../reports/catalog.js';
+import type { FieldErrors } from './declarants-service.js';
+import { openFlagCounts } from './flags-view.js';
+import { villageLabels } from './labels.js';
+import * as repo from './repository.js';
+import { codeWithin, managedRegion, regionScope, withinRegions } from './scope.js';
+
+export const PAGE_SIZE = 50;
+
+export interface FormState {
+  /** Text and select values to show again (never the ID number). */
+  values: Record<string, string>;
+  place: PlaceValues;
+  errors: FieldErrors;
+  /** The form came back with its ID number filled: ask for it again. */
+  retypeId: boolean;
+}
+
+const FIELD_ORDER = ['form', 'name', 'position', 'id_number', 'home_village', 'relation', 'rel_village', 'assistance_type'];
+
+function formContext(state: FormState, picker: Awaited<ReturnType<typeof placePicker>>, anchors: Record<string, string> = {}) {
+  const errorList = Object.entries(state.errors)
+    .sort(([a], [b]) => FIELD_ORDER.indexOf(a) - FIELD_ORDER.indexOf(b))
+    .map(([field, key]) => ({ field, key, anchor: anchors[field] ?? `field-${field}` }));
+  return { values: state.values, errors: state.errors, errorList, hasErrors: errorList.length > 0, retypeId: state.retypeId, picker };
+}
+
+async function visibleCondition(db: Db, staff: StaffContext): Promise<SQL> {
+  const scope = await regionScope(db, staff);
+  return or(withinRegions(db, declarants.homeVillageCode, scope.regionCodes), scope.unitIds.length ? inArray(declarants.unitId, scope.unitIds) : sql`0`)!;
+}
+
+/** The declarant if this user may see it, else undefined (404). */
+export async function visibleDeclarant(db: Db, staff: StaffContext, id: number): Promise<repo.Declarant | undefined> {
+  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  return db.select().from(declarants).where(and(eq(declarants.id, id), await visibleCondition(db, staff))).get();
+}
+
+/** Whether this user may edit the declarant: a non-user declarant at home in the region they manage. */
+export async function mayEdit(db: Db, staff: StaffContext, declarant: repo.Declarant): Promise<Region | null> {
+  if (declarant.userId !== null) return null;
+  const region = await managedRegion(db, staff);
+  return region && codeWithin(db, declarant.homeVillageCode, [region.code]) ? region : null;
+}
+
+export async function listContext(db: Db, staff: StaffContext, query: { q?: string; before?: string }) {
+  const q = (query.q ?? '').normalize('NFKC').replace(/[\s%_\\]/gu, '').slice(0, 20);
+  const before = /^\d{1,12}$/.test(query.before ?? '') ? Number(query.before) : null;
+  const conditions: SQL[] = [await visibleCondition(db, staff)];
+  if (q) conditions.push(like(declarants.name, `%${q}%`));
+  if (before) conditions.push(lt(declarants.id, before));
+  const rows = db.select().from(declarants).where(and(...conditions)).orderBy(desc(declarants.id)).limit(PAGE_SIZE + 1).all();
+  const page = rows.slice(0, PAGE_SIZE);
+  const labels = villageLabels(db, page.map((d) => d.homeVillageCode));
+  const relCounts = new Map<number, number>();
+  for (const r of repo.relativesOfDeclarants(db, page.map((d) => d.id))) relCounts.set(r.declarantId, (relCounts.get(r.declarantId) ?? 0) + 1);
+  const flagCounts = openFlagCounts(db, page, staff.user.id);
+  const region = await managedRegion(db, staff);
+  return {
+    q,
+    manages: region !== null,
+    regionName: region?.name ?? null,
+    declarants: page.map((d) => ({
+      id: d.id,
+      name: d.name,
+      position: d.position,
+      village: labels.get(d.homeVillageCode) ?? d.homeVillageCode,
+      isUser: d.userId !== null,
+      relatives: relCounts.get(d.id) ?? 0,
+      openFlags: flagCounts.get(d.id) ?? 0,
+      updatedAt: d.updatedAt,
+    })),
+    nextHref: rows.length > PAGE_SIZE ? `/staff/cross-checks/declarants?${new URLSearchParams({ ...(q ? { q } : {}), before: String(page[page.length - 1]!.id) }).toString()}` : null,
+  };
+}
+
+function declarantFormOptions(state: FormState) {
+  return { positions: POSITION_CODES.map((p) => ({ value: p, selected: p === state.values.position })) };
+}
+
+/** The new-declarant form: the home village starts at the managed region (county or township). */
+export async function newContext(db: Db, region: Region, state?: FormState) {
+  const start = state ?? { values: {}, place: await placeOfVillage(db, region.code), errors: {}, retypeId: false };
+  return { regionName: region.name, form: formContext(start, await placePicker(db, 'home', start.place, start.errors.home_village)), ...declarantFormOptions(start) };
+}
+
+export async function detailContext(db: Db, staff: StaffContext, declarant: repo.Declarant, forms: { declarant?: FormState; relative?: FormState } = {}) {
+  const relatives = repo.relativesOfDeclarants(db, [declarant.id]);
+  const labels = villageLabels(db, [declarant.homeVillageCode, ...relatives.map((r) => r.villageCode)]);
+  const editable = (await mayEdit(db, staff, declarant)) !== null;
+  const homePlace = await placeOfVillage(db, declarant.homeVillageCode);
+  const declState: FormState = forms.declarant ?? { values: { name: declarant.name, position: declarant.position }, place: homePlace, errors: {}, retypeId: false };
+  const relState: FormState = forms.relative ?? { values: {}, place: withoutVillage(homePlace), errors: {}, retypeId: false };
+  return {
+    declarant: {
+      id: declarant.id,
+      name: declarant.name,
+      position: declarant.position,
+      isUser: declarant.userId !== null,
+      village: labels.get(declarant.homeVillageCode) ?? declarant.homeVillageCode,
+      updatedAt: declarant.updatedAt,
+    },
+    openFlags: openFlagCounts(db, [declarant], staff.user.id).get(declarant.id) ?? 0,
+    self: declarant.userId === staff.user.id,
+    relatives: relatives.map((r) => ({ id: r.id, name: r.name, relation: r.relation, assistanceType: r.assistanceType, village: labels.get(r.villageCode) ?? r.villageCode })),
+    editable,
+    ...(editable
+      ? {
+          declForm: formContext(declState, await placePicker(db, 'home', declState.place, declState.errors.home_village)),
+          ...declarantFormOptions(declState),
+          relForm: formContext(relState, await placePicker(db, 'rel', relState.place, relState.errors.rel_village), { id_number: 'field-rel_id_number', name: 'field-rel_name' }),
+          relations: RELATIONS.map((r) => ({ value: r, selected: r === relState.values.relation })),
+          assistanceTypes: ASSISTANCE_TYPES.map((a) => ({ value: a, checked: a === relState.values.assistance_type })),
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,190 @@
+// Turns an uploaded declaration list (CSV or XLSX, decoded by the recipient importer's
+// readRecipientFile) into declarants with their relatives. All or nothing, like the recipient
+// lists: every row is checked and reported by its Excel row number, and declarants come back only
+// when the whole file is valid. ID numbers become keyed hashes at once; the clear number never
+// leaves this function.
+import crypto from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
+import { idNumberHash } from '../disclosure/id-number.js';
+import { parseName } from '../disclosure/recipient-columns.js';
+import { readRecipientFile, type Cell, type SheetRow } from '../disclosure/recipient-file.js';
+import { MAX_PROBLEMS } from '../disclosure/recipient-import.js';
+import type { Relation } from '../declarations/vocab.js';
+import type { Position } from '../reports/catalog.js';
+import type { StoredType } from '../disclosure/posting-rules.js';
+import { DECL_FIELDS, DECL_HEADERS, RELATIVE_FIELDS, REQUIRED_FIELDS, matchDeclHeader, parseAssistanceType, parsePosition, parseRelation, readIdCell, type DeclField } from './columns.js';
+import type { VillageResult } from './villages.js';
+
+export interface ParsedRelative {
+  row: number;
+  name: string;
+  relation: Relation;
+  idHash: string;
+  villageCode: string;
+  assistanceType: StoredType;
+}
+
+export interface ParsedDeclarant {
+  /** The first row naming this declarant. */
+  row: number;
+  name: string;
+  idHash: string;
+  position: Position;
+  villageCode: string;
+  relatives: ParsedRelative[];
+}
+
+export interface DeclProblem {
+  /** Excel row number; 0 for the file as a whole. */
+  row: number;
+  column: DeclField | 'file';
+  /** An i18n key (crossChecks.import.* or the recipient importer's disclosure.import.*). */
+  message: string;
+  params?: Record<string, string | number>;
+}
+
+export type DeclParseResult =
+  | { ok: true; declarants: ParsedDeclarant[]; rowCount: number; fingerprint: string }
+  | { ok: false; problems: DeclProblem[] };
+
+export interface DeclParseOptions {
+  idHashKey: Buffer;
+  readVillage: (cell: Cell, anywhere?: boolean) => VillageResult;
+  maxRows?: number;
+  now?: Date;
+}
+
+export const MAX_DECL_ROWS = 5_000;
+const HEADER_SEARCH_ROWS = 10;
+
+/**
+ * SHA-256 of the content, independent of row order and file format, so that the same list saved
+ * again is recognised. It covers keyed ID hashes only, so it reveals nothing without the key.
+ */
+export function declarationsFingerprint(declarants: readonly ParsedDeclarant[]): string {
+  const lines = declarants.flatMap((d) => [
+    ['D', d.idHash, d.name, d.position, d.villageCode].join('\t'),
+    ...d.relatives.map((r) => ['R', d.idHash, r.idHash, r.name, r.relation, r.villageCode, r.assistanceType].join('\t')),
+  ]);
+  return crypto.createHash('sha256').update(lines.sort().join('\n')).digest('hex');
+}
+
+/** The template: the header row only (a sample row could be imported by mistake). */
+export function declarationTemplateCsv(): Buffer {
+  return Buffer.from('\uFEFF' + stringify([DECL_FIELDS.map((f) => DECL_HEADERS[f])], { record_delimiter: '\r\n' }), 'utf8');
+}
+
+interface Header {
+  row: SheetRow;
+  columns: Map<DeclField, number>;
+  duplicates: DeclField[];
+}
+
+function findHeader(rows: SheetRow[]): Header | null {
+  const read = (row: SheetRow): Header => {
+    const columns = new Map<DeclField, number>();
+    const duplicates: DeclField[] = [];
+    row.cells.forEach((c, i) => {
+      const f = matchDeclHeader(c);
+      if (f && columns.has(f)) duplicates.push(f);
+      else if (f) columns.set(f, i);
+    });
+    return { row, columns, duplicates };
+  };
+  const candidates = rows.slice(0, HEADER_SEARCH_ROWS).map(read);
+  return candidates.find((h) => h.columns.size >= 3) ?? candidates[0] ?? null;
+}
+
+const VILLAGE_MESSAGES = { unknown: 'crossChecks.import.unknown_village', ambiguous: 'crossChecks.import.ambiguous_village', outside: 'crossChecks.import.village_outside' } as const;
+
+export async function parseDeclarationFile(bytes: Uint8Array, options: DeclParseOptions): Promise<DeclParseResult> {
+  const fail = (problems: DeclProblem[]): DeclParseResult => {
+    if (problems.length <= MAX_PROBLEMS) return { ok: false, problems };
+    const more = problems.length - MAX_PROBLEMS;
+    return { ok: false, problems: [...problems.slice(0, MAX_PROBLEMS), { row: 0, column: 'file', message: 'disclosure.import.more_problems', params: { count: more } }] };
+  };
+  const read = await readRecipientFile(bytes);
+  if (!read.ok) return fail([{ row: 0, column: 'file', message: read.message }]);
+  const nonEmpty = read.rows.filter((r) => r.cells.some((c) => c !== null));
+  const header = findHeader(nonEmpty);
+  if (!header) return fail([{ row: 0, column: 'file', message: 'crossChecks.import.no_rows' }]);
+  const headerProblems: DeclProblem[] = [
+    ...REQUIRED_FIELDS.filter((f) => !header.columns.has(f)).map((f): DeclProblem => ({ row: header.row.row, column: f, message: 'disclosure.import.missing_column', params: { column: DECL_HEADERS[f] } })),
+    ...[...new Set(header.duplicates)].map((f): DeclProblem => ({ row: header.row.row, column: f, message: 'disclosure.import.duplicate_column', params: { column: DECL_HEADERS[f] } })),
+  ];
+  if (headerProblems.length > 0) return fail(headerProblems);
+
+  const used = [...header.columns.values()];
+  const dataRows = nonEmpty.filter((r) => r.row > header.row.row && used.some((i) => (r.cells[i] ?? null) !== null));
+  if (dataRows.length === 0) return fail([{ row: 0, column: 'file', message: 'crossChecks.import.no_rows' }]);
+  const maxRows = options.maxRows ?? MAX_DECL_ROWS;
+  if (dataRows.length > maxRows) return fail([{ row: 0, column: 'file', message: 'crossChecks.import.too_many_rows', params: { max: maxRows } }]);
+
+  const problems: DeclProblem[] = [];
+  const byHash = new Map<string, ParsedDeclarant>();
+  const relativeRows = new Map<string, number>();
+  for (const r of dataRows) {
+    const cell = (f: DeclField): Cell => (header.columns.has(f) ? (r.cells[header.columns.get(f)!] ?? null) : null);
+    const report = (column: DeclField, message: string, params?: DeclProblem['params']) => problems.push(params ? { row: r.row, column, message, params } : { row: r.row, column, message });
+    const required = (f: DeclField): boolean => {
+      if (cell(f) !== null) return true;
+      report(f, 'disclosure.import.required');
+      return false;
+    };
+    const hashOf = (f: DeclField): string | undefined => {
+      if (!required(f)) return undefined;
+      const id = readIdCell(cell(f), options.now);
+      if ('reason' in id) {
+        report(f, id.reason);
+        return undefined;
+      }
+      return idNumberHash(options.idHashKey, id.normalized);
+    };
+    const villageOf = (f: DeclField, anywhere: boolean): string | undefined => {
+      const found = options.readVillage(cell(f), anywhere);
+      if (typeof found === 'object') return found.code;
+      report(f, VILLAGE_MESSAGES[found]);
+      return undefined;
+    };
+
+    // The declarant.
+    const name = required('declarantName') ? parseName(cell('declarantName')) : undefined;
+    if (name === null) report('declarantName', 'disclosure.import.bad_name');
+    const idHash = hashOf('declarantId');
+    const position = required('position') ? parsePosition(cell('position')) : undefined;
+    if (position === null) report('position', 'crossChecks.import.bad_position');
+    const village = required('village') ? villageOf('village', false) : undefined;
+
+    let declarant: ParsedDeclarant | undefined;
+    if (name && idHash && position && village) {
+      const earlier = byHash.get(idHash);
+      if (!earlier) byHash.set(idHash, (declarant = { row: r.row, name, idHash, position, villageCode: village, relatives: [] }));
+      else if (earlier.name !== name || earlier.position !== position || earlier.villageCode !== village) report('declarantId', 'crossChecks.import.declarant_mismatch', { firstRow: earlier.row });
+      else declarant = earlier;
+    }
+
+    // The relative, when any of its columns is filled.
+    if (!RELATIVE_FIELDS.some((f) => cell(f) !== null)) continue;
+    const relName = required('relativeName') ? parseName(cell('relativeName')) : undefined;
+    if (relName === null) report('relativeName', 'disclosure.import.bad_name');
+    const relation = required('relation') ? parseRelation(cell('relation')) : undefined;
+    if (relation === null) report('relation', 'crossChecks.import.bad_relation');
+    const relHash = hashOf('relativeId');
+    if (relHash && idHash && relHash === idHash) report('relativeId', 'crossChecks.import.relative_is_declarant');
+    const relVillage = cell('relativeVillage') === null ? village : villageOf('relativeVillage', true);
+    const type = required('assistanceType') ? parseAssistanceType(cell('assistanceType')) : undefined;
+    if (type === null) report('assistanceType', 'disclosure.import.bad_type');
+    if (relHash && idHash) {
+      const k = `${idHash}:${relHash}`;
+      const first = relativeRows.get(k);
+      if (first !== undefined) report('relativeId', 'crossChecks.import.duplicate_relative', { firstRow: first });
+      else relativeRows.set(k, r.row);
+    }
+    if (declarant && relName && relation && relHash && relHash !== idHash && relVillage && type) {
+      declarant.relatives.push({ row: r.row, name: relName, relation, idHash: relHash, villageCode: relVillage, assistanceType: type });
+    }
+  }
+  if (problems.length > 0) return fail(problems);
+  const declarants = [...byHash.values()];
+  return { ok: true, declarants, rowCount: dataRows.length, fingerprint: declarationsFingerprint(declarants) };
+}

@@ -1,0 +1,146 @@
+// The flags page of a region: which flags a user sees (their region's, by the recipient's village
+// or the declarant's home village; never a flag about themselves), filtered and keyset-paged, with
+// what each row shows. ID hashes never reach the page.
+import { and, eq, exists, inArray, not, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { declarants, declaredRelatives } from '../declarations/tables.js';
+import { recipients } from '../disclosure/tables.js';
+import type { StaffContext } from '../plugins/auth.js';
+import { childrenOf, findRegion } from '../regions/index.js';
+import { users } from '../users/tables.js';
+import { villageLabels } from './labels.js';
+import * as repo from './repository.js';
+import { canResolve, codeWithin, regionScope, withinRegions } from './scope.js';
+import { crossCheckFlags } from './tables.js';
+
+export const PAGE_SIZE = 50;
+
+export interface FlagFilter {
+  status: 'open' | 'resolved' | 'all';
+  kind: repo.FlagKind | '';
+  region: string;
+  before: number | null;
+}
+
+export function parseFlagFilter(query: Record<string, string | undefined>): FlagFilter {
+  const status = query.status === 'resolved' || query.status === 'all' ? query.status : 'open';
+  const kind = repo.isFlagKind(query.kind) ? query.kind : '';
+  const region = /^\d{6,12}$/.test(query.region ?? '') ? query.region! : '';
+  const before = /^\d{1,12}$/.test(query.before ?? '') ? Number(query.before) : null;
+  return { status, kind, region, before };
+}
+
+/** Flags in the user's region, or in `regionCodes` when narrower; minus flags about the user. */
+function visibleCondition(db: Db, staff: StaffContext, regionCodes: readonly string[]): SQL {
+  return and(
+    or(
+      withinRegions(db, crossCheckFlags.villageCode, regionCodes),
+      exists(db.select({ one: sql`1` }).from(declarants).where(and(eq(declarants.id, crossCheckFlags.declarantId), withinRegions(db, declarants.homeVillageCode, regionCodes)))),
+    ),
+    // Recusal (DESIGN.md §4): nobody sees or resolves the flags raised on their own declaration.
+    not(exists(db.select({ one: sql`1` }).from(declarants).where(and(eq(declarants.id, crossCheckFlags.declarantId), eq(declarants.userId, staff.user.id))))),
+  )!;
+}
+
+/** The flag if this user may see it (else the route answers 404). */
+export async function visibleFlag(db: Db, staff: StaffContext, id: number): Promise<repo.Flag | undefined> {
+  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  const scope = await regionScope(db, staff);
+  return db.select().from(crossCheckFlags).where(and(eq(crossCheckFlags.id, id), visibleCondition(db, staff, scope.regionCodes))).get();
+}
+
+export interface ResolveForm {
+  flagId: number;
+  values: { outcome: string; note: string };
+  errors: Record<string, string>;
+}
+
+export type FlagPageResult = { ok: true; context: Record<string, unknown> } | { ok: false };
+
+export async function flagPageContext(db: Db, staff: StaffContext, filter: FlagFilter, form: ResolveForm | null = null): Promise<FlagPageResult> {
+  const scope = await regionScope(db, staff);
+  let codes = scope.regionCodes;
+  if (filter.region) {
+    if (!codeWithin(db, filter.region, codes)) return { ok: false };
+    codes = [filter.region];
+  }
+  const conditions: SQL[] = [visibleCondition(db, staff, codes)];
+  if (filter.status !== 'all') conditions.push(eq(crossCheckFlags.status, filter.status));
+  if (filter.kind) conditions.push(eq(crossCheckFlags.kind, filter.kind));
+  const where = and(...conditions)!;
+  // A flag being resolved with a mistake stays on the page even when paging moved past it.
+  const rows = repo.flagPage(db, where, filter.before, PAGE_SIZE + 1);
+  const more = rows.length > PAGE_SIZE;
+  const page = rows.slice(0, PAGE_SIZE);
+  if (form && !page.some((f) => f.id === form.flagId)) {
+    const extra = repo.findFlag(db, form.flagId);
+    if (extra) page.unshift(extra);
+  }
+
+  const recipientRows = page.length ? db.select().from(recipients).where(inArray(recipients.id, page.map((f) => f.recipientId))).all() : [];
+  const declarantRows = repo.declarantsByIds(db, page.map((f) => f.declarantId));
+  const relativeIds = page.map((f) => f.relativeId).filter((id): id is number => id !== null);
+  const relativeRows = relativeIds.length ? db.select().from(declaredRelatives).where(inArray(declaredRelatives.id, relativeIds)).all() : [];
+  const resolverIds = page.map((f) => f.resolvedBy).filter((id): id is number => id !== null);
+  const resolvers = resolverIds.length ? db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, resolverIds)).all() : [];
+  const labels = villageLabels(db, [...page.map((f) => f.villageCode), ...declarantRows.map((d) => d.homeVillageCode)]);
+  const mayResolve = canResolve(staff);
+
+  const flags = page.map((f) => {
+    const r = recipientRows.find((x) => x.id === f.recipientId);
+    const d = declarantRows.find((x) => x.id === f.declarantId);
+    const rel = f.relativeId ? relativeRows.find((x) => x.id === f.relativeId) : undefined;
+    const mine = form?.flagId === f.id ? form : null;
+    return {
+      id: f.id,
+      kind: f.kind,
+      open: f.status === 'open',
+      createdAt: f.createdAt,
+      village: labels.get(f.villageCode) ?? f.villageCode,
+      recipient: r ? { maskedName: r.maskedName, type: r.type, active: r.status === 'active' } : null,
+      declarant: d ? { id: d.id, name: d.name, position: d.position, isUser: d.userId !== null, village: labels.get(d.homeVillageCode) ?? d.homeVillageCode } : null,
+      relative: rel ? { name: rel.name, relation: rel.relation } : null,
+      resolvedAt: f.resolvedAt,
+      actionNote: f.actionNote,
+      resolvedBy: f.resolvedBy ? (resolvers.find((u) => u.id === f.resolvedBy)?.name ?? '') : null,
+      autoClosed: f.status === 'resolved' && f.resolvedBy === null,
+      canResolve: mayResolve && f.status === 'open',
+      form: mine ? { values: mine.values, errors: mine.errors, hasErrors: Object.keys(mine.errors).length > 0 } : { values: { outcome: '', note: '' }, errors: {}, hasErrors: false },
+    };
+  });
+
+  const own = await findRegion(db, staff.unit.regionCode);
+  const options = own && own.level !== 'township' && own.level !== 'village' ? (await childrenOf(db, own.code)).filter((c) => c.level !== 'village') : [];
+  const query = (over: Partial<Record<string, string>>) => {
+    const p = new URLSearchParams();
+    const merged = { status: filter.status, kind: filter.kind, region: filter.region, ...over };
+    for (const [k, v] of Object.entries(merged)) if (v) p.set(k, v);
+    return `/staff/cross-checks?${p.toString()}`;
+  };
+  return {
+    ok: true,
+    context: {
+      filter,
+      flags,
+      openCount: repo.countFlags(db, and(visibleCondition(db, staff, codes), eq(crossCheckFlags.status, 'open'))!),
+      regionOptions: options.map((c) => ({ code: c.code, name: c.name, selected: c.code === filter.region })),
+      regionName: filter.region ? ((await findRegion(db, filter.region))?.name ?? null) : (own?.name ?? null),
+      kinds: repo.FLAG_KINDS,
+      nextHref: more ? query({ before: String(page[page.length - 1]!.id) }) : null,
+      canResolve: mayResolve,
+    },
+  };
+}
+
+/** How many open flags a declarant has (none shown to the declarant themselves). */
+export function openFlagCounts(db: Db, declarantsShown: readonly { id: number; userId: number | null }[], selfUserId: number): Map<number, number> {
+  const ids = declarantsShown.filter((d) => d.userId !== selfUserId).map((d) => d.id);
+  if (ids.length === 0) return new Map();
+  const rows = db
+    .select({ id: crossCheckFlags.declarantId, n: sql<number>`count(*)` })
+    .from(crossCheckFlags)
+    .where(and(inArray(crossCheckFlags.declarantId, ids), eq(crossCheckFlags.status, 'open')))
+    .groupBy(crossCheckFlags.declarantId)
+    .all();
+  return new Map(rows.map((r) => [r.id, r.n]));
+}

@@ -1,0 +1,161 @@
+// A declaration list, from upload to tables: parse and validate all of it, check each declarant
+// against the declarations already on file, then in one transaction create or update the
+// declarants (matched by their ID hash) and make each one's relatives those of the file, record the
+// import, audit it and run the cross-checks for the declarants that changed. The file is each
+// listed declarant's whole declaration; declarants not in the file are left as they are.
+import { eq } from 'drizzle-orm';
+import { record } from '../audit/index.js';
+import type { Executor } from '../db/executor.js';
+import * as declRepo from '../declarations/repository.js';
+import { declaredRelatives } from '../declarations/tables.js';
+import type { Region } from '../regions/index.js';
+import type { Deps } from '../shared/deps.js';
+import { parseDeclarationFile, type DeclProblem, type ParsedDeclarant } from './declaration-file.js';
+import * as repo from './repository.js';
+import { runCrossChecks } from './run.js';
+import { codeWithin } from './scope.js';
+import { villageReader } from './villages.js';
+
+export type DeclImportOutcome =
+  | { kind: 'problems'; problems: DeclProblem[] }
+  /** The same content was imported by this unit before and nothing differs now. */
+  | { kind: 'repeat'; previous: repo.DeclarationImport; rowCount: number; declarants: number }
+  | {
+      kind: 'imported';
+      importId: number;
+      rowCount: number;
+      created: number;
+      updated: number;
+      unchanged: number;
+      relativesAdded: number;
+      relativesRemoved: number;
+      flagsCreated: number;
+      /** Set when this content had been imported before (and something has changed since). */
+      seenBefore: repo.DeclarationImport | null;
+    };
+
+export interface DeclImportActor {
+  userId: number;
+  unitId: number;
+}
+
+interface Plan {
+  parsed: ParsedDeclarant;
+  existing: repo.Declarant | null;
+  existingRelatives: repo.DeclaredRelative[];
+  changed: boolean;
+}
+
+function sameRelative(a: repo.DeclaredRelative, b: ParsedDeclarant['relatives'][number]): boolean {
+  return a.name === b.name && a.relation === b.relation && a.villageCode === b.villageCode && a.assistanceType === b.assistanceType;
+}
+
+/** Declarants already on file: refused when a portal user (they declare on their profile) or managed elsewhere. */
+function planAgainstFile(db: Executor, region: Region, declarants: readonly ParsedDeclarant[]): { plans: Plan[]; problems: DeclProblem[] } {
+  const onFile = repo.declarantsWithHashes(db, declarants.map((d) => d.idHash));
+  const relatives = repo.relativesOfDeclarants(db, onFile.map((d) => d.id));
+  const plans: Plan[] = [];
+  const problems: DeclProblem[] = [];
+  for (const parsed of declarants) {
+    const same = onFile.filter((d) => d.idHash === parsed.idHash);
+    if (same.some((d) => d.userId !== null)) {
+      problems.push({ row: parsed.row, column: 'declarantId', message: 'crossChecks.import.declarant_is_user' });
+      continue;
+    }
+    const existing = same.find((d) => codeWithin(db, d.homeVillageCode, [region.code])) ?? null;
+    if (!existing && same.length > 0) {
+      problems.push({ row: parsed.row, column: 'declarantId', message: 'crossChecks.import.declarant_elsewhere' });
+      continue;
+    }
+    const existingRelatives = existing ? relatives.filter((r) => r.declarantId === existing.id) : [];
+    const changed =
+      !existing ||
+      existing.name !== parsed.name ||
+      existing.position !== parsed.position ||
+      existing.homeVillageCode !== parsed.villageCode ||
+      existingRelatives.length !== parsed.relatives.length ||
+      parsed.relatives.some((p) => {
+        const r = existingRelatives.find((e) => e.idHash === p.idHash);
+        return !r || !sameRelative(r, p);
+      });
+    plans.push({ parsed, existing, existingRelatives, changed });
+  }
+  return { plans, problems };
+}
+
+/** Imports a list into the user's managed region (the caller has checked that the user manages it). */
+export async function importDeclarations(deps: Deps, actor: DeclImportActor, region: Region, bytes: Uint8Array, now = new Date()): Promise<DeclImportOutcome> {
+  const parsed = await parseDeclarationFile(bytes, { idHashKey: deps.keys['id-hash'], readVillage: villageReader(deps.db, region.code), now });
+  if (!parsed.ok) return { kind: 'problems', problems: parsed.problems };
+  const at = now.getTime();
+  const audit = deps.keys['audit-mac'];
+  const staff = { type: 'staff', id: actor.userId } as const;
+
+  return deps.db.transaction((tx): DeclImportOutcome => {
+    const { plans, problems } = planAgainstFile(tx, region, parsed.declarants);
+    if (problems.length > 0) return { kind: 'problems', problems: problems.sort((a, b) => a.row - b.row) };
+    const earlier = repo.findEarlierImport(tx, actor.unitId, parsed.fingerprint) ?? null;
+    const changedPlans = plans.filter((p) => p.changed);
+    if (earlier && changedPlans.length === 0) {
+      record(tx, audit, { actor: staff, action: 'cross_check.declaration_import', object: { type: 'declaration_import', id: earlier.id }, result: 'repeat', detail: { rows: parsed.rowCount, declarants: plans.length } }, at);
+      return { kind: 'repeat', previous: earlier, rowCount: parsed.rowCount, declarants: plans.length };
+    }
+
+    let created = 0;
+    let updated = 0;
+    let relativesAdded = 0;
+    let relativesRemoved = 0;
+    const touched: number[] = [];
+    for (const plan of changedPlans) {
+      const d = plan.parsed;
+      const fields = { name: d.name, position: d.position, homeVillageCode: d.villageCode, updatedAt: at };
+      let id: number;
+      if (plan.existing) {
+        id = plan.existing.id;
+        declRepo.updateDeclarant(tx, id, { ...fields, unitId: plan.existing.unitId ?? actor.unitId });
+        updated += 1;
+      } else {
+        id = declRepo.insertDeclarant(tx, { ...fields, userId: null, idHash: d.idHash, unitId: actor.unitId }).id;
+        created += 1;
+      }
+      touched.push(id);
+      for (const rel of d.relatives) {
+        const old = plan.existingRelatives.find((e) => e.idHash === rel.idHash);
+        const values = { name: rel.name, relation: rel.relation, villageCode: rel.villageCode, assistanceType: rel.assistanceType };
+        if (!old) {
+          declRepo.insertRelative(tx, { declarantId: id, idHash: rel.idHash, ...values });
+          relativesAdded += 1;
+        } else if (!sameRelative(old, rel)) tx.update(declaredRelatives).set(values).where(eq(declaredRelatives.id, old.id)).run();
+      }
+      for (const old of plan.existingRelatives) {
+        if (!d.relatives.some((r) => r.idHash === old.idHash) && declRepo.deleteRelative(tx, id, old.id)) relativesRemoved += 1;
+      }
+    }
+    const imp = repo.insertImport(tx, { unitId: actor.unitId, fingerprint: parsed.fingerprint, rowCount: parsed.rowCount, uploadedBy: actor.userId, uploadedAt: at });
+    const checks = runCrossChecks({ db: tx, keys: deps.keys }, { declarantIds: touched }, at);
+    record(
+      tx,
+      audit,
+      {
+        actor: staff,
+        action: 'cross_check.declaration_import',
+        object: { type: 'declaration_import', id: imp.id },
+        // Counts only: no names, ID hashes or villages.
+        detail: { rows: parsed.rowCount, created, updated, unchanged: plans.length - changedPlans.length, relativesAdded, relativesRemoved, flags: checks.created, seenBefore: earlier?.id ?? null },
+      },
+      at,
+    );
+    return {
+      kind: 'imported',
+      importId: imp.id,
+      rowCount: parsed.rowCount,
+      created,
+      updated,
+      unchanged: plans.length - changedPlans.length,
+      relativesAdded,
+      relativesRemoved,
+      flagsCreated: checks.created,
+      seenBefore: earlier,
+    };
+  });
+}

@@ -1,0 +1,118 @@
+// /staff/cross-checks/declarants: the declarants of the user's region; the county bureau (or the
+// township, for its villages) enters non-user declarants by form and keeps their relatives. Place
+// selects refresh by posting the form back, as on the profile page; no JavaScript needed.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { placeValues } from '../../declarations/place.js';
+import type { Deps } from '../../shared/deps.js';
+import { forbidden, notFound } from '../../shared/errors.js';
+import { addDeclarantRelative, removeDeclarantRelative, saveDeclarant } from '../declarants-service.js';
+import { detailContext, listContext, mayEdit, newContext, visibleDeclarant, type FormState } from '../declarants-view.js';
+import type { Declarant } from '../repository.js';
+import { managedRegion } from '../scope.js';
+import { field, idParam, viewGuard, type Body } from './guard.js';
+
+const DONE = ['created', 'saved', 'relative_added', 'relative_removed'] as const;
+
+function declarantState(body: Body): { state: FormState; idNumber: string } {
+  const idNumber = field(body, 'id_number', 40);
+  return {
+    idNumber,
+    state: { values: { name: field(body, 'name', 100), position: field(body, 'position', 40) }, place: placeValues(body, 'home'), errors: {}, retypeId: idNumber.trim() !== '' },
+  };
+}
+
+export default async function declarantRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  const { deps } = opts;
+  const { db } = deps;
+  const base = '/staff/cross-checks/declarants';
+
+  async function managed(request: FastifyRequest) {
+    const region = await managedRegion(db, request.staff!);
+    if (!region) throw forbidden();
+    return region;
+  }
+
+  async function declarantOf(request: FastifyRequest<{ Params: { id: string } }>): Promise<Declarant> {
+    const id = idParam(request.params.id);
+    const declarant = id === null ? undefined : await visibleDeclarant(db, request.staff!, id);
+    if (!declarant) throw notFound();
+    return declarant;
+  }
+
+  /** A declarant the user may change: visible (else 404) and editable by them (else 403). */
+  async function editable(request: FastifyRequest<{ Params: { id: string } }>): Promise<Declarant> {
+    const declarant = await declarantOf(request);
+    if (!(await mayEdit(db, request.staff!, declarant))) throw forbidden();
+    return declarant;
+  }
+
+  async function renderDetail(request: FastifyRequest, reply: FastifyReply, declarant: Declarant, forms: Parameters<typeof detailContext>[3] = {}, status = 200, done: string | null = null) {
+    reply.header('Cache-Control', 'no-store');
+    return reply.page(
+      'cross-checks/declarant',
+      { title: declarant.name, csrfToken: reply.generateCsrf(), done, ...(await detailContext(db, request.staff!, declarant, forms)) },
+      { layout: 'staff', status },
+    );
+  }
+
+  async function renderNew(request: FastifyRequest, reply: FastifyReply, state?: FormState, status = 200) {
+    const region = await managed(request);
+    reply.header('Cache-Control', 'no-store');
+    return reply.page('cross-checks/declarant-new', { titleKey: 'crossChecks.declarants.new_title', csrfToken: reply.generateCsrf(), ...(await newContext(db, region, state)) }, { layout: 'staff', status });
+  }
+
+  app.get<{ Querystring: { q?: string; before?: string } }>(base, viewGuard, async (request, reply) => {
+    reply.header('Cache-Control', 'no-store');
+    return reply.page('cross-checks/declarants', { titleKey: 'crossChecks.declarants.title', ...(await listContext(db, request.staff!, request.query)) }, { layout: 'staff' });
+  });
+
+  app.get(`${base}/new`, viewGuard, async (request, reply) => renderNew(request, reply));
+
+  app.post<{ Body: Body }>(base, viewGuard, async (request, reply) => {
+    const region = await managed(request);
+    const { state, idNumber } = declarantState(request.body ?? {});
+    if (field(request.body ?? {}, 'action') === 'refresh_place') return renderNew(request, reply, state);
+    const saved = await saveDeclarant(deps, request.staff!, region, undefined, { name: state.values.name ?? '', position: state.values.position ?? '', idNumber, place: state.place });
+    if (!saved.ok) return renderNew(request, reply, { ...state, errors: saved.errors }, 400);
+    return reply.redirect(`${base}/${saved.value.id}?done=created`, 303);
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { done?: string } }>(`${base}/:id`, viewGuard, async (request, reply) => {
+    const declarant = await declarantOf(request);
+    const done = (DONE as readonly string[]).includes(request.query.done ?? '') ? request.query.done! : null;
+    return renderDetail(request, reply, declarant, {}, 200, done);
+  });
+
+  app.post<{ Params: { id: string }; Body: Body }>(`${base}/:id`, viewGuard, async (request, reply) => {
+    const declarant = await editable(request);
+    const region = (await mayEdit(db, request.staff!, declarant))!;
+    const { state, idNumber } = declarantState(request.body ?? {});
+    if (field(request.body ?? {}, 'action') === 'refresh_place') return renderDetail(request, reply, declarant, { declarant: state });
+    const saved = await saveDeclarant(deps, request.staff!, region, declarant, { name: state.values.name ?? '', position: state.values.position ?? '', idNumber, place: state.place });
+    if (!saved.ok) return renderDetail(request, reply, declarant, { declarant: { ...state, errors: saved.errors } }, 400);
+    return reply.redirect(`${base}/${declarant.id}?done=saved`, 303);
+  });
+
+  app.post<{ Params: { id: string }; Body: Body }>(`${base}/:id/relatives`, viewGuard, async (request, reply) => {
+    const declarant = await editable(request);
+    const body = request.body ?? {};
+    const idNumber = field(body, 'id_number', 40);
+    const state: FormState = {
+      values: { name: field(body, 'name', 100), relation: field(body, 'relation', 40), assistance_type: field(body, 'assistance_type', 40) },
+      place: placeValues(body, 'rel'),
+      errors: {},
+      retypeId: idNumber.trim() !== '',
+    };
+    if (field(body, 'action') === 'refresh_place') return renderDetail(request, reply, declarant, { relative: state });
+    const added = await addDeclarantRelative(deps, request.staff!, declarant, { name: state.values.name ?? '', relation: state.values.relation ?? '', idNumber, place: state.place, assistanceType: state.values.assistance_type ?? '' });
+    if (!added.ok) return renderDetail(request, reply, declarant, { relative: { ...state, errors: added.errors } }, 400);
+    return reply.redirect(`${base}/${declarant.id}?done=relative_added#relatives`, 303);
+  });
+
+  app.post<{ Params: { id: string; rid: string } }>(`${base}/:id/relatives/:rid/delete`, viewGuard, async (request, reply) => {
+    const declarant = await editable(request);
+    const rid = idParam(request.params.rid);
+    if (rid === null || !removeDeclarantRelative(deps, request.staff!, declarant, rid)) throw notFound();
+    return reply.redirect(`${base}/${declarant.id}?done=relative_removed#relatives`, 303);
+  });
+}

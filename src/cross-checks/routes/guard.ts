@@ -1,0 +1,28 @@
+// Shared pieces of the cross-check routes: who may come in, and reading form fields.
+import type { FastifyRequest } from 'fastify';
+import { requireStaff } from '../../plugins/auth.js';
+import { forbidden } from '../../shared/errors.js';
+import { canView, VIEW_ROLES } from '../scope.js';
+
+export type Body = Record<string, unknown>;
+
+/** Signed in with a viewing role, in a civil-affairs bureau or township government. */
+export const viewGuard = {
+  preHandler: [
+    requireStaff(...VIEW_ROLES),
+    async (request: FastifyRequest) => {
+      if (!canView(request.staff!)) throw forbidden();
+    },
+  ],
+};
+
+/** A single text field of a urlencoded body (a repeated field arrives as an array and is dropped). */
+export function field(body: Body, name: string, max = 200): string {
+  const v = body[name];
+  return typeof v === 'string' ? v.slice(0, max) : '';
+}
+
+/** A numeric route parameter, or null. */
+export function idParam(value: string): number | null {
+  return /^\d{1,12}$/.test(value) ? Number(value) : null;
+}

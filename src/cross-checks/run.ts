@@ -1,0 +1,139 @@
+// The cross-checks of issue 7 between the roster (recipients) and the near-relative declarations:
+//
+//   declared            a recipient's ID hash is a declared relative's: the application must carry
+//                       the separate registration (近亲属备案) — a reminder, not a wrong;
+//   declarant_receives  a recipient's ID hash is a declarant's own: the cadre receives assistance;
+//   possible_relative   a recipient in the declarant's home village has the declarant's surname and
+//                       is neither the declarant nor one of their declared relatives — check.
+//
+// Only keyed hashes (idNumberHash) are compared; no ID number is read, stored or logged here.
+// A run recomputes everything about the given villages (recipients living there, declarants whose
+// home is there) and the given declarants, then inserts what is new (insert-or-ignore on the
+// unique (recipient, declarant, kind) index, so re-running changes nothing), and closes open flags
+// that no longer hold (the recipient left the roster, the relative was declared after all) without
+// a person or note, which the flags page shows as "closed by re-check". Resolved flags never reopen.
+import { record } from '../audit/index.js';
+import type { Executor } from '../db/executor.js';
+import { surnameOf } from '../disclosure/posting-rules.js';
+import type { Keys } from '../plugins/keys.js';
+import * as repo from './repository.js';
+
+export interface CrossCheckTarget {
+  /** Villages whose roster changed (after a recipient import or posting). */
+  villageCodes?: readonly string[];
+  /** Declarants whose declaration changed (after a form change or a declaration import). */
+  declarantIds?: readonly number[];
+}
+
+export interface CrossCheckResult {
+  /** Flags inserted by this run. */
+  created: number;
+  /** Open flags closed because they no longer hold. */
+  closed: number;
+}
+
+interface Candidate {
+  recipient: repo.Recipient;
+  declarantId: number;
+  relativeId: number | null;
+  kind: repo.FlagKind;
+}
+
+const key = (recipientId: number, declarantId: number, kind: string) => `${recipientId}:${declarantId}:${kind}`;
+
+/** Possible undeclared relatives of one declarant among recipients of their home village. */
+function possibleRelatives(declarant: repo.Declarant, relatives: readonly repo.DeclaredRelative[], villageRecipients: readonly repo.Recipient[]): Candidate[] {
+  const surname = surnameOf(declarant.name);
+  if (surname === '') return [];
+  const known = new Set([declarant.idHash, ...relatives.map((r) => r.idHash)]);
+  return villageRecipients
+    .filter((r) => r.villageCode === declarant.homeVillageCode && r.surname === surname && !known.has(r.idHash))
+    .map((recipient) => ({ recipient, declarantId: declarant.id, relativeId: null, kind: 'possible_relative' as const }));
+}
+
+/** Every flag that should exist for the target, computed from the current tables. */
+function candidates(db: Executor, villageCodes: string[], declarantIds: number[]): Candidate[] {
+  const out: Candidate[] = [];
+  // Recipients of the villages, against every declaration (declared and own ID hashes).
+  const villageRecipients = repo.activeRecipientsOfVillages(db, villageCodes);
+  const hashes = villageRecipients.map((r) => r.idHash);
+  const byHash = new Map<string, repo.Recipient[]>();
+  for (const r of villageRecipients) byHash.set(r.idHash, [...(byHash.get(r.idHash) ?? []), r]);
+  for (const rel of repo.relativesWithHashes(db, hashes)) {
+    for (const recipient of byHash.get(rel.idHash) ?? []) out.push({ recipient, declarantId: rel.declarantId, relativeId: rel.id, kind: 'declared' });
+  }
+  for (const d of repo.declarantsWithHashes(db, hashes)) {
+    for (const recipient of byHash.get(d.idHash) ?? []) out.push({ recipient, declarantId: d.id, relativeId: null, kind: 'declarant_receives' });
+  }
+
+  // The declarants: those at home in the villages (surname check) and those named.
+  const villageDeclarants = repo.declarantsOfVillages(db, villageCodes);
+  const named = repo.declarantsByIds(db, declarantIds);
+  const relatives = repo.relativesOfDeclarants(db, [...villageDeclarants, ...named].map((d) => d.id));
+  const relativesOf = (id: number) => relatives.filter((r) => r.declarantId === id);
+  for (const d of villageDeclarants) out.push(...possibleRelatives(d, relativesOf(d.id), villageRecipients));
+
+  if (named.length > 0) {
+    const own = repo.activeRecipientsWithHashes(db, [...named.map((d) => d.idHash), ...named.flatMap((d) => relativesOf(d.id).map((r) => r.idHash))]);
+    const homes = repo.activeRecipientsOfVillages(db, [...new Set(named.map((d) => d.homeVillageCode))]);
+    for (const d of named) {
+      const rels = relativesOf(d.id);
+      for (const recipient of own) {
+        if (recipient.idHash === d.idHash) out.push({ recipient, declarantId: d.id, relativeId: null, kind: 'declarant_receives' });
+        const rel = rels.find((r) => r.idHash === recipient.idHash);
+        if (rel) out.push({ recipient, declarantId: d.id, relativeId: rel.id, kind: 'declared' });
+      }
+      out.push(...possibleRelatives(d, rels, homes));
+    }
+  }
+  return out;
+}
+
+/**
+ * (Re)computes the flags for villages and/or declarants. Idempotent; synchronous, so it may run
+ * inside the caller's transaction (pass the transaction as `db`). `now` stamps new and closed flags.
+ */
+export function runCrossChecks(deps: { db: Executor; keys: Pick<Keys, 'audit-mac'> }, target: CrossCheckTarget, now: number | Date = Date.now()): CrossCheckResult {
+  const at = typeof now === 'number' ? now : now.getTime();
+  const villageCodes = [...new Set(target.villageCodes ?? [])];
+  const declarantIds = [...new Set(target.declarantIds ?? [])].filter((id) => Number.isSafeInteger(id) && id > 0);
+  if (villageCodes.length === 0 && declarantIds.length === 0) return { created: 0, closed: 0 };
+
+  return deps.db.transaction((tx) => {
+    const found = candidates(tx, villageCodes, declarantIds);
+    const wanted = new Set<string>();
+    let created = 0;
+    for (const c of found) {
+      const k = key(c.recipient.id, c.declarantId, c.kind);
+      if (wanted.has(k)) continue;
+      wanted.add(k);
+      const inserted = repo.insertFlagIfNew(tx, {
+        recipientId: c.recipient.id,
+        declarantId: c.declarantId,
+        relativeId: c.relativeId,
+        kind: c.kind,
+        villageCode: c.recipient.villageCode,
+        countyCode: c.recipient.countyCode,
+        status: 'open',
+        createdAt: at,
+      });
+      if (inserted) created += 1;
+      else if (c.relativeId !== null) repo.updateOpenFlagRelative(tx, c.recipient.id, c.declarantId, c.relativeId);
+    }
+    // What the run covered completely: flags of recipients in the villages, flags of the declarants.
+    let closed = 0;
+    for (const f of repo.openFlagsFor(tx, villageCodes, declarantIds)) {
+      if (!wanted.has(key(f.recipientId, f.declarantId, f.kind)) && repo.resolveFlagRow(tx, f.id, { actionNote: null, resolvedBy: null, resolvedAt: at })) closed += 1;
+    }
+    if (created + closed > 0) {
+      record(tx, deps.keys['audit-mac'], {
+        actor: { type: 'system' },
+        action: 'cross_check.run',
+        object: { type: 'cross_check', id: 'run' },
+        // Counts only: no names, villages of persons or hashes.
+        detail: { villages: villageCodes.length, declarants: declarantIds.length, created, closed },
+      }, at);
+    }
+    return { created, closed };
+  });
+}

@@ -1,0 +1,91 @@
+// Who sees and manages which declarations and cross-check flags (DESIGN.md §4, issue 7). The
+// region a user looks after is the set of regions of the civil-affairs and township units they
+// supervise (their own and every one below, `supervisedUnitIds`); a place is inside it when one of
+// those regions is among the place's ancestors in the region_ancestors closure — never by code
+// prefix (DESIGN.md §2). A county bureau (or a township government, for its own villages) manages
+// non-user declarants; the city and the province above look on.
+import { and, eq, exists, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import type { Executor } from '../db/executor.js';
+import type { StaffContext } from '../plugins/auth.js';
+import { findRegion, regionAncestors, type Region } from '../regions/index.js';
+import { supervisedUnitIds, units } from '../units/index.js';
+import type { Role } from '../users/roles.js';
+
+/** Roles that enter declarations, import lists and resolve flags. */
+export const MANAGE_ROLES: Role[] = ['intake', 'handler', 'lead'];
+/** Roles that may read the flags and declarations of their region (supervisors look on from above). */
+export const VIEW_ROLES: Role[] = ['intake', 'handler', 'lead', 'supervisor', 'inspector'];
+
+export interface RegionScope {
+  /** The user's unit and every unit it supervises. */
+  unitIds: number[];
+  /** Regions of those units that are civil-affairs bureaus or township governments. */
+  regionCodes: string[];
+}
+
+const cache = new WeakMap<StaffContext, RegionScope>();
+
+/** The region scope of a staff user; empty for discipline bodies and departments. */
+export async function regionScope(db: Db, staff: StaffContext): Promise<RegionScope> {
+  const cached = cache.get(staff);
+  if (cached) return cached;
+  let scope: RegionScope = { unitIds: [], regionCodes: [] };
+  if (staff.unit.kind === 'civil_affairs' || staff.unit.kind === 'township_gov') {
+    const unitIds = await supervisedUnitIds(db, staff.unit.id);
+    const rows = db
+      .selectDistinct({ code: units.regionCode })
+      .from(units)
+      .where(and(inArray(units.id, unitIds), inArray(units.kind, ['civil_affairs', 'township_gov'])))
+      .all();
+    scope = { unitIds, regionCodes: rows.map((r) => r.code) };
+  }
+  cache.set(staff, scope);
+  return scope;
+}
+
+/** SQL: the region in `column` lies within (or is) one of `regionCodes`. */
+export function withinRegions(db: Executor, column: SQLWrapper, regionCodes: readonly string[]): SQL {
+  if (regionCodes.length === 0) return sql`0`;
+  return exists(
+    db
+      .select({ one: sql`1` })
+      .from(regionAncestors)
+      .where(and(eq(regionAncestors.regionCode, sql`${column}`), inArray(regionAncestors.ancestorCode, [...regionCodes]))),
+  );
+}
+
+/** Whether a region code lies within the scope (one closure lookup). */
+export function codeWithin(db: Executor, code: string, regionCodes: readonly string[]): boolean {
+  if (regionCodes.length === 0) return false;
+  return (
+    db
+      .select({ one: sql`1` })
+      .from(regionAncestors)
+      .where(and(eq(regionAncestors.regionCode, code), inArray(regionAncestors.ancestorCode, [...regionCodes])))
+      .get() !== undefined
+  );
+}
+
+export function canView(staff: StaffContext): boolean {
+  return (staff.unit.kind === 'civil_affairs' || staff.unit.kind === 'township_gov') && VIEW_ROLES.some((r) => staff.has(r));
+}
+
+/**
+ * The region whose non-user declarants this user manages (enters, imports, edits): a county-level
+ * civil-affairs bureau's county, or a township government's township; none for the levels above,
+ * which supervise, nor without a managing role.
+ */
+export async function managedRegion(db: Db, staff: StaffContext): Promise<Region | null> {
+  if (!MANAGE_ROLES.some((r) => staff.has(r))) return null;
+  const own = await findRegion(db, staff.unit.regionCode);
+  if (!own) return null;
+  if (staff.unit.kind === 'township_gov' && own.level === 'township') return own;
+  if (staff.unit.kind === 'civil_affairs' && own.level === 'county') return own;
+  return null;
+}
+
+/** Whether the user may resolve flags at all (a managing role in a unit with a region). */
+export function canResolve(staff: StaffContext): boolean {
+  return canView(staff) && MANAGE_ROLES.some((r) => staff.has(r));
+}

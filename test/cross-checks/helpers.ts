@@ -1,0 +1,37 @@
+// Recipients put straight into the roster (the recipient import is another feature's), and
+// declarations straight into their tables, with ID numbers hashed under the app's key.
+import type { FastifyInstance } from 'fastify';
+import { recipients } from '../../src/disclosure/tables.js';
+import { idNumberHash } from '../../src/disclosure/id-number.js';
+import { maskName } from '../../src/disclosure/masking.js';
+import { surnameOf } from '../../src/disclosure/posting-rules.js';
+import { insertDeclarant, insertRelative } from '../../src/declarations/repository.js';
+import { placeChain } from '../../src/regions/index.js';
+
+export function hashOf(app: FastifyInstance, id: string): string {
+  return idNumberHash(app.keys['id-hash'], id);
+}
+
+export async function addRecipient(app: FastifyInstance, villageCode: string, name: string, id: string, type = 'dibao') {
+  const chain = await placeChain(app.db, villageCode);
+  return app.db
+    .insert(recipients)
+    .values({
+      villageCode, townshipCode: chain.township!.code, countyCode: chain.county!.code, idHash: hashOf(app, id),
+      maskedName: maskName(name), surname: surnameOf(name), householdSize: 2, monthlyAmountFen: 45000, type,
+      status: 'active', sinceOn: '2026-01-01', updatedAt: Date.now(),
+    })
+    .returning()
+    .get();
+}
+
+export function addDeclarant(app: FastifyInstance, d: { name: string; id: string; village: string; position?: string; userId?: number | null }, relatives: { name: string; id: string; village?: string; relation?: string }[] = []) {
+  const row = insertDeclarant(app.db, { userId: d.userId ?? null, name: d.name, position: d.position ?? 'village_cadre', idHash: hashOf(app, d.id), homeVillageCode: d.village, unitId: null, updatedAt: Date.now() });
+  const rels = relatives.map((r) => insertRelative(app.db, { declarantId: row.id, name: r.name, relation: r.relation ?? 'sibling', idHash: hashOf(app, r.id), villageCode: r.village ?? d.village, assistanceType: 'dibao' }));
+  return { declarant: row, relatives: rels };
+}
+
+/** Every text value of every row of a table, for "no clear ID number stored" checks. */
+export function dumpTable(app: FastifyInstance, table: string): string {
+  return JSON.stringify(app.db.$client.prepare(`select * from ${table}`).all());
+}
