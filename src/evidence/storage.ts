@@ -65,6 +65,13 @@ export async function encryptIntoStore(dirs: StorageDirs, key: Buffer, plainPath
     throw err;
   }
   fs.renameSync(partPath, finalPath);
+  // The rename must reach the disk too, or a power cut could lose a file whose report is committed.
+  const dir = fs.openSync(dirs.files, 'r');
+  try {
+    fs.fsyncSync(dir);
+  } finally {
+    fs.closeSync(dir);
+  }
   return { storedName, size, sha256: hash.digest('hex') };
 }
 

@@ -1,19 +1,24 @@
 // Reads a multipart form: text fields kept, files streamed to temporary plaintext files, checked
 // by content and cleaned of metadata. Nothing is held whole in memory. Forms put their file input
 // last, so every text field has arrived before the first file (browsers send parts in DOM order).
+// On a full disk (below the free-space reserve, or ENOSPC while writing) files are refused with
+// the problem 'disk_full', the rest of the upload is read and dropped, and no partial file stays.
 import fs from 'node:fs';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { Multipart } from '@fastify/multipart';
 import { sniffFile, type SniffResult } from './media/sniff.js';
 import { stripMetadata } from './media/strip.js';
 import { MetadataStripError } from './media/errors.js';
 import { tempPath, type StorageDirs } from './storage.js';
+import { hasFreeSpace, isDiskFull } from './disk.js';
 
 export interface UploadLimits {
   maxFileBytes: number;
   maxFiles: number;
   maxTotalBytes: number;
+  /** Files are refused when the data directory has less free space; by default the app's SUNSHINE_MIN_FREE_DISK_MB. */
+  minFreeBytes?: number;
 }
 
 export interface CleanFile {
@@ -24,7 +29,7 @@ export interface CleanFile {
   cleaned: boolean;
 }
 
-export type FileProblem = { name: string; problem: 'too_large' | 'type' | 'empty' | 'too_many' | 'total_too_large' | 'damaged' };
+export type FileProblem = { name: string; problem: 'too_large' | 'type' | 'empty' | 'too_many' | 'total_too_large' | 'damaged' | 'disk_full' };
 
 export interface ParsedForm {
   fields: Record<string, string>;
@@ -38,6 +43,35 @@ function displayName(raw: string | undefined): string {
   return base.replace(/[\u0000-\u001f]/g, '').slice(0, 120) || '(unnamed)';
 }
 
+/**
+ * Writes an upload to a new temporary file (0600: plaintext evidence). On a full disk the rest of
+ * the upload is still read (and dropped), so that the form's other parts arrive, then the error is
+ * thrown; the caller removes the partial file.
+ */
+async function saveUpload(source: Readable, file: string): Promise<void> {
+  const out = await fs.promises.open(file, 'wx', 0o600);
+  let full: unknown = null;
+  try {
+    for await (const chunk of source) {
+      if (full) continue;
+      try {
+        await out.write(chunk as Buffer);
+      } catch (err) {
+        if (!isDiskFull(err)) throw err;
+        full = err;
+      }
+    }
+  } finally {
+    await out.close();
+  }
+  if (full) throw full;
+}
+
+function appMinFreeBytes(request: FastifyRequest): number {
+  const mb = (request.server as { config?: { minFreeDiskMb?: number } }).config?.minFreeDiskMb ?? 0;
+  return mb * 1024 * 1024;
+}
+
 /** Deletes the temporary files of a parse that will not be used. */
 export function discardFiles(files: CleanFile[]): void {
   for (const f of files) fs.rmSync(f.path, { force: true });
@@ -49,6 +83,8 @@ export async function readUploadForm(request: FastifyRequest, dirs: StorageDirs,
   const problems: FileProblem[] = [];
   let total = 0;
   let count = 0;
+  /** Checked at the first file: null until then; true once the disk is found full. */
+  let diskFull: boolean | null = null;
   const parts: AsyncIterableIterator<Multipart> = request.parts({
     limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles + 20, fields: 60, fieldSize: 64 * 1024 },
   });
@@ -65,6 +101,15 @@ export async function readUploadForm(request: FastifyRequest, dirs: StorageDirs,
         continue;
       }
       count++;
+      if (diskFull === null) {
+        diskFull = !(await hasFreeSpace([dirs.tmp, dirs.files], limits.minFreeBytes ?? appMinFreeBytes(request)));
+        if (diskFull) request.log.error('upload refused: the data directory is below its free-space minimum');
+      }
+      if (diskFull) {
+        part.file.resume();
+        problems.push({ name, problem: 'disk_full' });
+        continue;
+      }
       if (count > limits.maxFiles || total >= limits.maxTotalBytes) {
         part.file.resume();
         problems.push({ name, problem: count > limits.maxFiles ? 'too_many' : 'total_too_large' });
@@ -72,7 +117,7 @@ export async function readUploadForm(request: FastifyRequest, dirs: StorageDirs,
       }
       const raw = tempPath(dirs, '.upload');
       try {
-        await pipeline(part.file, fs.createWriteStream(raw, { flags: 'wx' }));
+        await saveUpload(part.file, raw);
         const size = fs.statSync(raw).size;
         if (part.file.truncated) {
           problems.push({ name, problem: 'too_large' });
@@ -97,12 +142,17 @@ export async function readUploadForm(request: FastifyRequest, dirs: StorageDirs,
           ({ cleaned } = await stripMetadata(raw, clean, sniff));
         } catch (err) {
           // A file that looks like a video but cannot be remuxed: refuse it rather than keep its metadata.
-          if (!(err instanceof MetadataStripError)) throw err;
+          if (!(err instanceof MetadataStripError) || isDiskFull(err)) throw err;
           problems.push({ name, problem: 'damaged' });
           continue;
         }
         total += size;
         files.push({ originalName: name, path: clean, sniff, cleaned });
+      } catch (err) {
+        if (!isDiskFull(err)) throw err;
+        request.log.error({ err }, 'upload refused: no space left while writing it');
+        diskFull = true;
+        problems.push({ name, problem: 'disk_full' });
       } finally {
         fs.rmSync(raw, { force: true });
       }

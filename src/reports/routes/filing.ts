@@ -1,7 +1,7 @@
 // The public report form: GET renders it, POST (multipart) files the report or brings the form
 // back with messages and the person's input kept.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { discardFiles, readUploadForm, type ParsedForm } from '../../evidence/index.js';
+import { discardFiles, isDiskFull, readUploadForm, type ParsedForm } from '../../evidence/index.js';
 import { randomToken } from '../../shared/crypto.js';
 import type { Deps } from '../../shared/deps.js';
 import { childrenOf, findRegion } from '../../regions/index.js';
@@ -11,6 +11,8 @@ import { validateReport } from '../validate.js';
 import { confirmationContext } from '../confirmation.js';
 
 const NONCE = /^[A-Za-z0-9_-]{32}$/;
+/** 507 Insufficient Storage: the form comes back with its text and one clear message. */
+const DISK_FULL_STATUS = 507;
 
 export default async function filingRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
@@ -62,12 +64,32 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     const hasAudio = parsed.files.some((x) => x.sniff.kind === 'audio');
     const { input, errors } = await validateReport(deps.db, f, hasAudio);
     state.errors = errors;
+    // A full disk: one message for the whole form instead of one per file; every file must be picked again.
+    const diskFull = parsed.problems.filter((p) => p.problem === 'disk_full');
+    if (diskFull.length > 0) {
+      discardFiles(parsed.files);
+      state.errors = { ...errors, evidence: 'report.errors.disk_full' };
+      state.fileProblems = parsed.problems.filter((p) => p.problem !== 'disk_full');
+      state.droppedFiles = [...parsed.files.map((x) => x.originalName), ...diskFull.map((p) => p.name)];
+      return renderForm(request, reply, state, DISK_FULL_STATUS);
+    }
     if (!input || parsed.problems.length > 0 || !NONCE.test(f.submission_id ?? '')) {
       discardFiles(parsed.files);
       state.droppedFiles = parsed.files.map((x) => x.originalName);
       return renderForm(request, reply, state, 400);
     }
-    const filed = await fileReport(deps, input, parsed.files, { channel: 'online', nonce: f.submission_id!, objectionEntryId: Number(f.objection) || null });
+    let filed: Awaited<ReturnType<typeof fileReport>>;
+    try {
+      filed = await fileReport(deps, input, parsed.files, { channel: 'online', nonce: f.submission_id!, objectionEntryId: Number(f.objection) || null });
+    } catch (err) {
+      // Plaintext uploads not yet encrypted must not wait in tmp/ for the next start.
+      discardFiles(parsed.files);
+      if (!isDiskFull(err)) throw err;
+      request.log.error({ err }, 'report not filed: the disk is full');
+      state.errors = { evidence: 'report.errors.disk_full' };
+      state.droppedFiles = parsed.files.map((x) => x.originalName);
+      return renderForm(request, reply, state, DISK_FULL_STATUS);
+    }
     reply.header('Cache-Control', 'no-store');
     return reply.page('reports/confirmation', { titleKey: 'report.confirm_title', scripts: ['/static/js/report-form.js'], ...(await confirmationContext(deps, filed)) });
   });

@@ -1,6 +1,6 @@
 // /track: the reporter enters the query code and gets a short-lived session for that one report.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { readUploadForm, discardFiles } from '../../evidence/index.js';
+import { readUploadForm, discardFiles, isDiskFull } from '../../evidence/index.js';
 import type { Deps } from '../../shared/deps.js';
 import { RateLimiter } from '../../shared/rate-limit.js';
 import { isRating } from '../catalog.js';
@@ -100,7 +100,13 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
         discardFiles(parsed.files);
         return { formError: parsed.files.length === 0 && parsed.problems.length === 0 ? 'track.files_none' : null, fileProblems: parsed.problems };
       }
-      await tracking.addReporterFiles(deps, report, parsed.files);
+      try {
+        await tracking.addReporterFiles(deps, report, parsed.files);
+      } catch (err) {
+        discardFiles(parsed.files);
+        if (isDiskFull(err)) return { formError: 'report.errors.disk_full' };
+        throw err;
+      }
     }),
   );
 

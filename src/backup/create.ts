@@ -1,0 +1,148 @@
+// A consistent online backup (issue 9): the SQLite backup API copies the database while the server
+// keeps writing (in WAL mode readers do not block it; a step interrupted by a write starts over),
+// then the evidence files the copy references are copied. Stored files never change once written,
+// so copying them after the snapshot is consistent; files of submissions committed later are simply
+// not referenced. The master key is never written into the backup (DESIGN.md §4).
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { databaseFile } from '../db/connection.js';
+import { BackupError, copyWithHash, folderState, fsyncDir, isInside, keyFingerprint, removeCreated, sha256File } from './files.js';
+import { DATABASE_NAME, FILES_DIR, filePath, isStoredName, MANIFEST_FORMAT, writeManifest, type Manifest, type ManifestFile } from './manifest.js';
+
+export interface BackupOptions {
+  dataDir: string;
+  /** The backup folder: new, or empty. */
+  to: string;
+  /** The master key, when at hand: its fingerprint goes into the manifest; with exportKey, the key itself to that file. */
+  masterKey: Buffer | null;
+  /** Where the operator wants the key written (0600), apart from the backup. */
+  exportKey?: string;
+  appVersion: string;
+  now?: Date;
+  log?: (line: string) => void;
+}
+
+export interface BackupResult {
+  dir: string;
+  manifest: Manifest;
+  keyExportedTo: string | null;
+}
+
+/** Tables counted in the manifest (when present) so an operator can see what a backup holds. */
+const COUNTED = ['reports', 'report_events', 'evidence_files', 'audit_log', 'users', 'units'];
+
+/** Refusals checked before anything is written. */
+function checkTargets(options: BackupOptions, dir: string): boolean {
+  const dataDir = path.resolve(options.dataDir);
+  if (!fs.existsSync(databaseFile(dataDir))) throw new BackupError(2, `No database at ${databaseFile(dataDir)} (check DATA_DIR).`);
+  if (isInside(dir, dataDir)) throw new BackupError(2, `The backup folder ${dir} is inside the data directory ${dataDir}; choose a place outside it.`);
+  if (isInside(dataDir, dir)) throw new BackupError(2, `The data directory ${dataDir} (which holds the master key) is inside the backup folder ${dir}; choose another folder.`);
+  const state = folderState(dir);
+  if (state === 'not-a-folder') throw new BackupError(2, `${dir} exists and is not a folder.`);
+  if (state === 'not-empty') throw new BackupError(2, `${dir} is not empty; a backup goes into a new or empty folder.`);
+  if (options.exportKey !== undefined) {
+    const keyFile = path.resolve(options.exportKey);
+    if (isInside(keyFile, dir)) {
+      throw new BackupError(2, `Refusing to write the master key into the backup folder (${keyFile}): keep the key apart from the backup (DESIGN.md §4).`);
+    }
+    if (!options.masterKey) throw new BackupError(2, 'No master key to export: DATA_DIR has no master.key and SUNSHINE_MASTER_KEY is not set.');
+    if (fs.existsSync(keyFile)) throw new BackupError(2, `${keyFile} already exists; the key is never written over a file.`);
+    if (!fs.existsSync(path.dirname(keyFile)) || !fs.statSync(path.dirname(keyFile)).isDirectory()) {
+      throw new BackupError(2, `The folder for the key file, ${path.dirname(keyFile)}, does not exist.`);
+    }
+  }
+  return state === 'missing';
+}
+
+/** Copies the live database with the backup API into `file`, then makes the copy a single self-contained file. */
+async function snapshotDatabase(source: string, file: string): Promise<{ storedNames: { name: string; size: number }[]; counts: Record<string, number>; migrations: number }> {
+  const live = new Database(source, { fileMustExist: true });
+  try {
+    live.pragma('busy_timeout = 5000');
+    // All pages in one step: one read transaction on a WAL snapshot, which the server's writes
+    // neither wait for nor restart (a page-by-page copy starts over after every write).
+    await live.backup(file, { progress: () => 1_000_000_000 });
+  } finally {
+    live.close();
+  }
+  const copy = new Database(file, { fileMustExist: true });
+  try {
+    const integrity = copy.pragma('integrity_check', { simple: true }) as string;
+    if (integrity !== 'ok') throw new BackupError(1, `The database copy fails its integrity check: ${integrity}`);
+    const tables = new Set((copy.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((r) => r.name));
+    // A backup carries no sessions: after a restore everyone signs in again, and a stolen backup holds no live session ids.
+    if (tables.has('sessions')) {
+      copy.pragma('secure_delete = ON');
+      copy.prepare('delete from sessions').run();
+    }
+    copy.pragma('journal_mode = DELETE');
+    const counts: Record<string, number> = {};
+    for (const table of COUNTED) if (tables.has(table)) counts[table] = (copy.prepare(`select count(*) as n from "${table}"`).get() as { n: number }).n;
+    const migrations = tables.has('__drizzle_migrations') ? (copy.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n : 0;
+    const storedNames = tables.has('evidence_files') ? (copy.prepare('select stored_name as name, size from evidence_files order by id').all() as { name: string; size: number }[]) : [];
+    return { storedNames, counts, migrations };
+  } finally {
+    copy.close();
+  }
+}
+
+/** The encrypted file layout of src/evidence/storage.ts: magic + IV (16 bytes), ciphertext, tag (16 bytes). */
+const STORED_OVERHEAD = 32;
+
+export async function createBackup(options: BackupOptions): Promise<BackupResult> {
+  const log = options.log ?? (() => undefined);
+  const dataDir = path.resolve(options.dataDir);
+  const dir = path.resolve(options.to);
+  const createdFolder = checkTargets(options, dir);
+  fs.mkdirSync(path.join(dir, FILES_DIR), { recursive: true, mode: 0o700 });
+  try {
+    const dbCopy = path.join(dir, DATABASE_NAME);
+    const snapshot = await snapshotDatabase(databaseFile(dataDir), dbCopy);
+    log(`database copied: ${snapshot.counts.reports ?? 0} reports, ${snapshot.storedNames.length} evidence files referenced`);
+
+    // Every referenced file must be there: a backup that silently lacks evidence is worse than none.
+    const missing: string[] = [];
+    for (const { name } of snapshot.storedNames) {
+      if (!isStoredName(name)) throw new BackupError(1, `The database references an unexpected stored file name: ${JSON.stringify(name)}`);
+      if (!fs.existsSync(path.join(dataDir, FILES_DIR, name))) missing.push(name);
+    }
+    if (missing.length > 0) {
+      throw new BackupError(1, `${missing.length} evidence file(s) referenced by the database are missing from ${path.join(dataDir, FILES_DIR)}: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' …' : ''}`);
+    }
+    const files: ManifestFile[] = [];
+    for (const { name, size } of snapshot.storedNames) {
+      const copied = await copyWithHash(path.join(dataDir, FILES_DIR, name), path.join(dir, FILES_DIR, name));
+      if (copied.bytes !== size + STORED_OVERHEAD) {
+        throw new BackupError(1, `Evidence file ${name} has ${copied.bytes} bytes where ${size + STORED_OVERHEAD} were stored: it is damaged.`);
+      }
+      files.push({ path: filePath(name), ...copied });
+    }
+    fsyncDir(path.join(dir, FILES_DIR));
+    const database = await sha256File(dbCopy);
+    fs.chmodSync(dbCopy, 0o600);
+    const manifest: Manifest = {
+      format: MANIFEST_FORMAT,
+      app: 'sunshine',
+      appVersion: options.appVersion,
+      createdAt: (options.now ?? new Date()).toISOString(),
+      database: { path: DATABASE_NAME, ...database, migrations: snapshot.migrations },
+      counts: snapshot.counts,
+      files,
+      keyFingerprint: options.masterKey ? keyFingerprint(options.masterKey) : null,
+    };
+    writeManifest(dir, manifest);
+    fsyncDir(dir);
+    log(`evidence files copied: ${files.length}`);
+
+    let keyExportedTo: string | null = null;
+    if (options.exportKey !== undefined && options.masterKey) {
+      keyExportedTo = path.resolve(options.exportKey);
+      fs.writeFileSync(keyExportedTo, options.masterKey.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    }
+    return { dir, manifest, keyExportedTo };
+  } catch (err) {
+    removeCreated(dir, createdFolder);
+    throw err;
+  }
+}

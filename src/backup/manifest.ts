@@ -1,0 +1,72 @@
+// manifest.json of a backup: what it holds and the SHA-256 of every file, written last (a backup
+// without one is incomplete). It never holds the key, only a fingerprint that cannot open anything.
+import fs from 'node:fs';
+import path from 'node:path';
+import { BackupError } from './files.js';
+
+export const MANIFEST_NAME = 'manifest.json';
+export const DATABASE_NAME = 'sunshine.db';
+export const FILES_DIR = 'files';
+export const MANIFEST_FORMAT = 'sunshine-backup/1';
+
+export interface ManifestFile {
+  /** Relative to the backup folder: 'sunshine.db' or 'files/<stored name>'. */
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface Manifest {
+  format: typeof MANIFEST_FORMAT;
+  app: 'sunshine';
+  appVersion: string;
+  createdAt: string;
+  database: ManifestFile & { migrations: number };
+  counts: Record<string, number>;
+  /** Evidence files (ciphertext as stored), in evidence_files id order. */
+  files: ManifestFile[];
+  /** Fingerprint of the master key the data was encrypted with (not the key); null when no key was at hand. */
+  keyFingerprint: string | null;
+}
+
+const STORED_NAME = /^[0-9a-f]{32}$/;
+export const filePath = (storedName: string) => `${FILES_DIR}/${storedName}`;
+export const isStoredName = (name: string) => STORED_NAME.test(name);
+
+export function writeManifest(dir: string, manifest: Manifest): void {
+  const file = path.join(dir, MANIFEST_NAME);
+  const temp = `${file}.tmp`;
+  const fd = fs.openSync(temp, 'wx', 0o600);
+  try {
+    fs.writeSync(fd, JSON.stringify(manifest, null, 2) + '\n');
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(temp, file);
+}
+
+function isFileEntry(v: unknown): v is ManifestFile {
+  const f = v as ManifestFile;
+  return !!f && typeof f.path === 'string' && Number.isSafeInteger(f.bytes) && f.bytes >= 0 && typeof f.sha256 === 'string' && /^[0-9a-f]{64}$/.test(f.sha256);
+}
+
+/** Reads and checks the shape of a backup's manifest; every path must be one a backup writes. */
+export function readManifest(dir: string): Manifest {
+  const file = path.join(dir, MANIFEST_NAME);
+  if (!fs.existsSync(file)) throw new BackupError(2, `${dir} is not a complete Sunshine backup: ${MANIFEST_NAME} is missing.`);
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
+  } catch (err) {
+    throw new BackupError(1, `${file} cannot be read: ${(err as Error).message}`);
+  }
+  if (manifest?.format !== MANIFEST_FORMAT) throw new BackupError(2, `${file} is not a ${MANIFEST_FORMAT} manifest.`);
+  const filesOk =
+    Array.isArray(manifest.files) &&
+    manifest.files.every((f) => isFileEntry(f) && f.path.startsWith(`${FILES_DIR}/`) && isStoredName(f.path.slice(FILES_DIR.length + 1)));
+  if (!isFileEntry(manifest.database) || manifest.database.path !== DATABASE_NAME || !filesOk) {
+    throw new BackupError(1, `${file} is damaged: unexpected entries.`);
+  }
+  return manifest;
+}

@@ -1,0 +1,114 @@
+// Restores a backup into a new data directory and proves the key opens it: every file's SHA-256
+// against the manifest, the database's integrity check, one evidence file decrypted to the SHA-256
+// stored for it, and the audit chain verified with the key's audit MAC key.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { verifyChain } from '../audit/index.js';
+import { databaseFile, openDatabase } from '../db/connection.js';
+import { decryptFromStore, storageDirs } from '../evidence/index.js';
+import { deriveKeys, KEY_FILE_NAME } from '../plugins/keys.js';
+import { BackupError, copyWithHash, folderState, fsyncDir, isInside, keyFingerprint, removeCreated } from './files.js';
+import { DATABASE_NAME, FILES_DIR, readManifest, type Manifest } from './manifest.js';
+
+export interface RestoreOptions {
+  from: string;
+  /** The data directory to create: missing or empty. */
+  dataDir: string;
+  masterKey: Buffer;
+  /** Write the key to DATA_DIR/master.key (0600), where the server reads it; false when the operator gives SUNSHINE_MASTER_KEY instead. */
+  writeKeyFile: boolean;
+  log?: (line: string) => void;
+}
+
+export interface RestoreResult {
+  manifest: Manifest;
+  files: number;
+  auditEntries: number;
+  /** The evidence file decrypted as proof that the key opens the data; null when the backup holds none. */
+  checkedFile: string | null;
+}
+
+function checkTarget(from: string, dataDir: string): boolean {
+  if (isInside(dataDir, from)) throw new BackupError(2, `The data directory ${dataDir} is inside the backup ${from}: the key would end up beside the backup.`);
+  if (isInside(from, dataDir)) throw new BackupError(2, `The backup ${from} is inside the target data directory ${dataDir}.`);
+  const state = folderState(dataDir);
+  if (state === 'not-a-folder') throw new BackupError(2, `${dataDir} exists and is not a folder.`);
+  if (state === 'not-empty') throw new BackupError(2, `${dataDir} is not empty; restore only into a new or empty data directory.`);
+  return state === 'missing';
+}
+
+/** Copies one file of the backup, refusing it when its SHA-256 is not the manifest's. */
+async function restoreFile(from: string, to: string, entry: { path: string; bytes: number; sha256: string }): Promise<void> {
+  const source = path.join(from, entry.path);
+  if (!fs.existsSync(source)) throw new BackupError(1, `The backup lacks ${entry.path}, listed in its manifest.`);
+  const copied = await copyWithHash(source, to);
+  if (copied.sha256 !== entry.sha256 || copied.bytes !== entry.bytes) {
+    throw new BackupError(1, `${entry.path} does not match the manifest (SHA-256 ${copied.sha256}, expected ${entry.sha256}): the backup is damaged or was changed.`);
+  }
+}
+
+async function proveKey(dataDir: string, masterKey: Buffer, manifestNames: Set<string>): Promise<{ auditEntries: number; checkedFile: string | null }> {
+  const keys = deriveKeys(masterKey);
+  const db = openDatabase(databaseFile(dataDir));
+  try {
+    const integrity = db.$client.pragma('integrity_check', { simple: true }) as string;
+    if (integrity !== 'ok') throw new BackupError(1, `The restored database fails its integrity check: ${integrity}`);
+    const rows = db.$client.prepare('select stored_name as name, sha256, size from evidence_files order by size, id').all() as { name: string; sha256: string; size: number }[];
+    const unlisted = rows.filter((r) => !manifestNames.has(r.name));
+    if (unlisted.length > 0) throw new BackupError(1, `${unlisted.length} evidence file(s) referenced by the database are not in the backup: ${unlisted.slice(0, 10).map((r) => r.name).join(', ')}`);
+    let checkedFile: string | null = null;
+    const smallest = rows[0];
+    if (smallest) {
+      const hash = crypto.createHash('sha256');
+      try {
+        for await (const chunk of decryptFromStore(storageDirs(dataDir), keys.files, smallest.name)) hash.update(chunk as Buffer);
+      } catch {
+        throw new BackupError(1, `The key does not open evidence file ${smallest.name}: wrong key for this backup?`);
+      }
+      if (hash.digest('hex') !== smallest.sha256) throw new BackupError(1, `Evidence file ${smallest.name} decrypts, but not to the SHA-256 stored for it.`);
+      checkedFile = smallest.name;
+    }
+    const chain = db.transaction((tx) => verifyChain(tx, keys['audit-mac']));
+    if (chain.broken) {
+      throw new BackupError(1, `The audit chain does not verify with this key (entry ${chain.broken.id}, ${chain.broken.reason}): wrong key, or the log was changed.`);
+    }
+    return { auditEntries: chain.checked, checkedFile };
+  } finally {
+    db.$client.close();
+  }
+}
+
+export async function restoreBackup(options: RestoreOptions): Promise<RestoreResult> {
+  const log = options.log ?? (() => undefined);
+  const from = path.resolve(options.from);
+  const dataDir = path.resolve(options.dataDir);
+  const manifest = readManifest(from);
+  const createdFolder = checkTarget(from, dataDir);
+  if (manifest.keyFingerprint && manifest.keyFingerprint !== keyFingerprint(options.masterKey)) {
+    throw new BackupError(1, 'This key does not belong to this backup (its fingerprint differs from the manifest\'s). Nothing was restored.');
+  }
+  fs.mkdirSync(path.join(dataDir, FILES_DIR), { recursive: true, mode: 0o700 });
+  try {
+    await restoreFile(from, path.join(dataDir, DATABASE_NAME), manifest.database);
+    for (const entry of manifest.files) await restoreFile(from, path.join(dataDir, entry.path), entry);
+    fsyncDir(path.join(dataDir, FILES_DIR));
+    log(`copied and verified: the database and ${manifest.files.length} evidence files`);
+    const names = new Set(manifest.files.map((f) => f.path.slice(FILES_DIR.length + 1)));
+    const proof = await proveKey(dataDir, options.masterKey, names);
+    log(
+      proof.checkedFile
+        ? `the key opens the data: evidence file ${proof.checkedFile} decrypts to its SHA-256; audit chain ok (${proof.auditEntries} entries)`
+        : `the key opens the data: audit chain ok (${proof.auditEntries} entries); no evidence file to decrypt`,
+    );
+    if (!proof.checkedFile && proof.auditEntries === 0) log('WARNING: this backup holds nothing encrypted or signed with the key, so the key could not be checked.');
+    if (options.writeKeyFile) {
+      fs.writeFileSync(path.join(dataDir, KEY_FILE_NAME), options.masterKey.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    }
+    fsyncDir(dataDir);
+    return { manifest, files: manifest.files.length, ...proof };
+  } catch (err) {
+    removeCreated(dataDir, createdFolder);
+    throw err;
+  }
+}

@@ -1,0 +1,114 @@
+// A consistent online backup of DATA_DIR while the server runs (issue 9):
+//
+//   npm run backup -- --to /mnt/backup/sunshine-2026-05-01 [--export-key /media/usb/sunshine.key]
+//
+// Writes DIR/sunshine.db (SQLite backup API), DIR/files/… (the evidence files the copy references,
+// encrypted as stored) and DIR/manifest.json (SHA-256 of every file). The master key is never
+// written into DIR (DESIGN.md §4); --export-key writes it (0600) to a file the operator names,
+// which must lie outside DIR.
+//
+// Exit codes: 0 backup written; 1 the backup failed (a referenced file missing or damaged, an I/O
+// error; nothing is left in DIR); 2 refused: usage, configuration, no database, DIR not empty,
+// DATA_DIR and DIR nested, or a key path inside DIR.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { BackupError, createBackup, parseMasterKey } from '../backup/index.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { KEY_FILE_NAME } from '../plugins/keys.js';
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const consoleIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+const USAGE = 'usage: npm run backup -- --to DIR [--export-key FILE]   (backs up the data in DATA_DIR)';
+
+/** The version in package.json, recorded in the manifest. */
+export function appVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** A path as the operator typed it: `npm run` changes to the project folder, INIT_CWD is where they were. */
+export function operatorPath(env: Record<string, string | undefined>, p: string): string {
+  return path.resolve(env.INIT_CWD || process.cwd(), p);
+}
+
+/** The master key from config or DATA_DIR/master.key; null when neither exists (never creates one). */
+function masterKeyOf(config: Config): Buffer | null {
+  if (config.masterKey) return config.masterKey;
+  const file = path.join(config.dataDir, KEY_FILE_NAME);
+  if (!fs.existsSync(file)) return null;
+  return parseMasterKey(fs.readFileSync(file, 'utf8'), file);
+}
+
+export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo): Promise<number> {
+  let args: { to?: string; 'export-key'?: string; help?: boolean };
+  try {
+    args = parseArgs({ args: argv, options: { to: { type: 'string' }, 'export-key': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    io.err(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (!args.to) {
+    io.err(`--to DIR is required.\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const config = loadConfig(env);
+    const masterKey = masterKeyOf(config);
+    const result = await createBackup({
+      dataDir: config.dataDir,
+      to: operatorPath(env, args.to),
+      masterKey,
+      ...(args['export-key'] !== undefined ? { exportKey: operatorPath(env, args['export-key']) } : {}),
+      appVersion: appVersion(),
+      log: io.out,
+    });
+    const { counts, files } = result.manifest;
+    io.out(`backup written to ${result.dir}: ${counts.reports ?? 0} reports, ${files.length} evidence files, manifest.json with SHA-256 of each file`);
+    io.out('The master key is NOT in the backup: without the key the backup cannot be restored.');
+    if (!masterKey) io.err('WARNING: no master key was found (DATA_DIR/master.key or SUNSHINE_MASTER_KEY); make sure the key that encrypted this data is kept somewhere.');
+    if (result.keyExportedTo) {
+      io.err(`WARNING: the master key was written to ${result.keyExportedTo} (mode 0600). It opens every report, identity and file in this backup.`);
+      io.err('Keep it apart from the backup — on another medium, in another place, with other people holding it. Anyone who has both can read everything.');
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      return 2;
+    }
+    if (err instanceof BackupError) {
+      io.err(`backup ${err.exitCode === 2 ? 'refused' : 'FAILED'}: ${err.message}`);
+      return err.exitCode;
+    }
+    io.err(`backup FAILED: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+/** Run as a script (tsx src/cli/…), not imported by a test. */
+function isMainModule(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  return !!script && pathToFileURL(path.resolve(script)).href === moduleUrl;
+}
+
+if (isMainModule(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,103 @@
+// Restores a backup made by `npm run backup` into a new data directory (issue 9):
+//
+//   npm run restore -- --from DIR --key FILE --data-dir TARGET
+//   SUNSHINE_MASTER_KEY=… npm run restore -- --from DIR --key-env SUNSHINE_MASTER_KEY --data-dir TARGET
+//
+// TARGET must be missing or empty. Every file is checked against the manifest's SHA-256, the key
+// is written to TARGET/master.key (0600; --no-key-file when the server will get SUNSHINE_MASTER_KEY
+// instead), the database's integrity is checked, and the key is proven to open the data: one
+// evidence file decrypts to its stored SHA-256 and the audit chain verifies.
+//
+// Exit codes: 0 restored and verified; 1 verification failed (damaged or changed backup, wrong key;
+// TARGET is left as it was); 2 refused: usage, no manifest, unreadable key, TARGET not empty.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { BackupError, parseMasterKey, restoreBackup } from '../backup/index.js';
+import { operatorPath, type CliIo } from './backup.js';
+
+const consoleIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+const USAGE = 'usage: npm run restore -- --from DIR (--key FILE | --key-env VARIABLE) --data-dir TARGET [--no-key-file]';
+
+type Args = { from?: string; key?: string; 'key-env'?: string; 'data-dir'?: string; 'no-key-file'?: boolean; help?: boolean };
+
+function readKey(args: Args, env: Record<string, string | undefined>): Buffer {
+  if (args.key !== undefined) {
+    let text: string;
+    try {
+      text = fs.readFileSync(operatorPath(env, args.key), 'utf8');
+    } catch (err) {
+      throw new BackupError(2, `Cannot read the key file ${args.key}: ${(err as Error).message}`);
+    }
+    return parseMasterKey(text, args.key);
+  }
+  const name = args['key-env']!;
+  const value = env[name];
+  if (!value) throw new BackupError(2, `The environment variable ${name} is not set.`);
+  return parseMasterKey(value, `The environment variable ${name}`);
+}
+
+export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        from: { type: 'string' },
+        key: { type: 'string' },
+        'key-env': { type: 'string' },
+        'data-dir': { type: 'string' },
+        'no-key-file': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    io.err(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const problems: string[] = [];
+  if (!args.from) problems.push('--from DIR is required.');
+  if (!args['data-dir']) problems.push('--data-dir TARGET is required.');
+  if ((args.key === undefined) === (args['key-env'] === undefined)) problems.push('Give the key with exactly one of --key FILE or --key-env VARIABLE.');
+  if (problems.length > 0) {
+    io.err(`${problems.join('\n')}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const masterKey = readKey(args, env);
+    const target = operatorPath(env, args['data-dir']!);
+    const result = await restoreBackup({ from: operatorPath(env, args.from!), dataDir: target, masterKey, writeKeyFile: !args['no-key-file'], log: io.out });
+    io.out(`restored ${result.manifest.counts.reports ?? 0} reports and ${result.files} evidence files from the backup of ${result.manifest.createdAt} (app ${result.manifest.appVersion}) into ${target}`);
+    io.out(args['no-key-file'] ? `Start the server with DATA_DIR=${target} and SUNSHINE_MASTER_KEY set to this key.` : `The key is in ${path.join(target, 'master.key')} (0600). Start the server with DATA_DIR=${target}.`);
+    io.out('Sessions are not part of a backup: staff sign in again.');
+    return 0;
+  } catch (err) {
+    if (err instanceof BackupError) {
+      io.err(`restore ${err.exitCode === 2 ? 'refused' : 'FAILED'}: ${err.message}`);
+      return err.exitCode;
+    }
+    io.err(`restore FAILED: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+/** Run as a script (tsx src/cli/…), not imported by a test. */
+function isMainModule(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  return !!script && pathToFileURL(path.resolve(script)).href === moduleUrl;
+}
+
+if (isMainModule(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}
