@@ -6,6 +6,15 @@ import { seedDemoHotlines } from './hotlines.js';
 import { seedDemoReports } from './reports.js';
 import { seedDemoStaff } from './staff.js';
 import { progressDemoReports } from './progress.js';
+import { seedDemoReferrals } from './referrals.js';
+import { seedDefaultTemplates } from '../templates/index.js';
+import { seedDemoPolicies } from '../policy/demo.js';
+import { seedDemoCases } from '../cases/demo.js';
+import { seedDemoDisclosure } from '../disclosure/demo.js';
+import { seedDemoDeclarations } from '../cross-checks/demo.js';
+import { seedDemoLedger } from '../ledger/seed.js';
+import { seedDemoSpotChecks } from '../spot-checks/demo.js';
+import { seedDemoReporting } from '../reporting/demo.js';
 
 /**
  * Seeds realistic demo content when the database has none of it yet; returns what to print
@@ -20,6 +29,16 @@ export async function seedDemoIfEmpty(app: FastifyInstance): Promise<string | nu
   const codes = await seedDemoReports(deps, 36, now);
   const staff = await seedDemoStaff(deps);
   await progressDemoReports(deps, staff);
+  await seedDemoReferrals(deps, staff);
+  seedDefaultTemplates(deps.db, now);
+  await seedDemoPolicies(deps.db, now);
+  await seedDemoCases(deps, now);
+  await seedDemoDisclosure(deps);
+  await seedDemoDeclarations(deps, now);
+  await seedDemoLedger(deps, now);
+  await seedDemoSpotChecks(deps, now);
+  await seedDemoReporting(deps, now);
+  deps.publicCache.invalidate();
   return [
     '',
     '=== Sunshine demo data seeded (printed once: passwords, TOTP secrets and query codes are not stored in clear) ===',

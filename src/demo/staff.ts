@@ -27,6 +27,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'ng.baoguan', displayName: '吴桂芝', unitKey: 'ca:220102', roles: ['custodian'] },
   { username: 'nanling.zhuli', displayName: '郑春生', unitKey: 'gov:220102001', roles: ['handler'] },
   { username: 'ng.jijian', displayName: '冯志刚', unitKey: 'dic:220102', roles: ['inspector'] },
+  { username: 'ng.gongan', displayName: '高建华', unitKey: 'dept:220102:police', roles: ['handler'] },
 ];
 
 export interface DemoCredential {

@@ -3,6 +3,7 @@
 import fp from 'fastify-plugin';
 import { runDeadlineSweep } from '../casework/scheduler.js';
 import { latestEntry } from '../audit/index.js';
+import { remindLateSubmissions } from '../reporting/index.js';
 
 export default fp(
   async (app) => {
@@ -16,6 +17,8 @@ export default fp(
       try {
         const result = await runDeadlineSweep(app.deps);
         if (result.reminded + result.escalated > 0) app.log.info(result, 'deadline sweep');
+        const late = await remindLateSubmissions(app.deps, Date.now());
+        if (late.reminded + late.failed > 0) app.log.info(late, 'late reporting reminders');
         // DESIGN.md §4: the audit chain head goes to the application log daily, outside the database.
         const day = new Date().toISOString().slice(0, 10);
         if (day !== lastChainHeadDay) {

@@ -1,7 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
+import listRoutes from './routes/list.js';
+import submissionRoutes from './routes/submission.js';
+import rollupRoutes from './routes/rollup.js';
+import exportRoutes from './routes/export.js';
 
 export { reportingTasks, reportingSubmissions } from './tables.js';
+export { TASK_KINDS, SECTIONS, tasksForYear, periodOf, submitterLevel, QUARTERLY_GRACE_DAYS, type TaskKind, type TaskSpec } from './catalog.js';
+export { createTasksForYear, figuresFor, compileTexts, stateOf, type SubmissionState, type DisplayStatus } from './service.js';
+export { rollUp, sumCounts, rate, formatRate, type Statistics, type Counts } from './statistics.js';
+export { liveStatistics } from './statistics-repository.js';
+export { remindLateSubmissions, type ReminderResult } from './remind.js';
+export { buildDocument, toDocx } from './document.js';
+export { seedDemoReporting } from './demo.js';
 
 /** Reporting up the hierarchy: tasks, submissions, roll-ups, print and Word export (issue 7). */
-export async function reportingRoutes(_app: FastifyInstance, _opts: { deps: Deps }) {}
+export async function reportingRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  await app.register(listRoutes, opts);
+  await app.register(rollupRoutes, opts);
+  await app.register(exportRoutes, opts);
+  await app.register(submissionRoutes, opts);
+}

@@ -1,0 +1,73 @@
+// Demo referrals and transfers in every state, through the real services.
+import type { Deps } from '../shared/deps.js';
+import { staffContext } from '../plugins/auth.js';
+import { fileReport } from '../reports/index.js';
+import * as repo from '../reports/repository.js';
+import { findUnit, findUnitByKey } from '../units/index.js';
+import { referralService } from '../referrals/index.js';
+import { transferService } from '../transfers/index.js';
+import { addDays, todayInChina } from '../clocks/index.js';
+import type { DemoCredential } from './staff.js';
+import { workflow } from '../casework/index.js';
+
+const DAY = 86_400_000;
+
+export async function seedDemoReferrals(deps: Deps, staff: DemoCredential[]): Promise<void> {
+  const by = async (username: string) => {
+    const c = staff.find((s) => s.username === username)!;
+    return staffContext(c.user, (await findUnit(deps.db, c.user.unitId))!);
+  };
+  const intake = await by('ng.shouli');
+  const lead = await by('ng.fuzeren');
+  const inspector = await by('ng.jijian');
+  const officer = await by('ng.gongan');
+  // Six reports about village cadres of 南岭街道, filed for this part of the demo.
+  const now = Date.now();
+  const texts = [
+    '村主任给自己的小舅子办了低保，他家在城里有门市房，每年收租金好几万。',
+    '村会计每次发临时救助都要扣两百块钱，说是“办事费”，不给收据。',
+    '村支书把五保户的供养金拿去给村里修路，老人冬天取暖费都没有。',
+    '村里有人去世两年了，低保金还在发，存折在村干部手里。',
+    '村主任的两个亲戚都在吃低保，评议的时候他本人没有回避，也没有备案。',
+    '村霸家族把持低保评议，谁提意见就上门威胁，去年还打伤了人。',
+  ];
+  const categories = ['favouritism', 'bribery', 'embezzlement', 'false_claims', 'undeclared_relatives', 'organized_crime'] as const;
+  const candidates: repo.Report[] = [];
+  for (const [i, description] of texts.entries()) {
+    const filed = await fileReport(
+      deps,
+      { category: categories[i]!, placeCode: '220102001001', placeOther: null, countyCode: '220102', townshipCode: '220102001', subjectName: null, subjectPosition: 'village_cadre', subjectIsHead: i === 2, description, happenedAt: '2026年', identity: i % 2 === 0 ? { name: ['刘桂兰', '赵长海', '钱玉梅'][i / 2]!, phone: `1350431${String(2000 + i)}`, email: '', address: '' } : null },
+      [],
+      { channel: 'online', nonce: null, now: now - (25 - i) * DAY },
+    );
+    candidates.push(filed.report);
+  }
+  const fresh = (id: number) => repo.findReport(deps.db, id)!;
+  for (const [i, r] of candidates.entries()) {
+    const t0 = r.receivedAt + 2 * DAY;
+    if (fresh(r.id).status === 'received') workflow.accept(deps, intake, fresh(r.id), t0);
+    if (r.category === 'organized_crime' || i === 3) {
+      const police = (await findUnitByKey(deps.db, 'dept:220102:police'))!;
+      transferService.transfer(deps, lead, fresh(r.id), police.id, addDays(todayInChina(new Date(t0)), 30), '涉嫌村霸把持低保评议、威胁群众，请公安机关依法处理。', t0 + DAY);
+      if (i === 5) {
+        const t = transferService.openTransfer(deps, r.id)!;
+        transferService.confirmReceipt(deps, officer, t, [], t0 + 2 * DAY);
+        transferService.recordOutcome(deps, officer, transferService.openTransfer(deps, r.id)!, '已对涉案人员立案侦查，依法采取强制措施，案件正在办理中。', [], t0 + 6 * DAY);
+      }
+      continue;
+    }
+    await referralService.refer(deps, lead, fresh(r.id), '经初步核实，被反映人涉嫌利用职务便利在低保评审中优亲厚友、收受财物，属公职人员违纪违法问题，依规移送。', t0 + DAY);
+    const referral = referralService.referralsOf(deps, r.id)[0]!;
+    if (i === 0) continue; // pending
+    referralService.acceptReferral(deps, inspector, referral, t0 + 2 * DAY);
+    if (i === 1) {
+      referralService.recordDisposition(deps, inspector, referralService.findReferral(deps, referral.id)!, 'preliminary', t0 + 3 * DAY);
+      continue;
+    }
+    if (i === 2) {
+      referralService.recordResult(deps, inspector, referralService.findReferral(deps, referral.id)!, 'party', 'warning', '经查，被反映人违规为亲属办理低保，给予党内警告处分，责令退还违规领取的低保金。', addDays(todayInChina(new Date(t0 + 10 * DAY)), 0), t0 + 10 * DAY);
+      continue;
+    }
+    referralService.returnReferral(deps, inspector, referralService.findReferral(deps, referral.id)!, '被反映人为县直单位干部，不属本委管辖，请移送有管辖权的机关。', t0 + 3 * DAY);
+  }
+}

@@ -1,0 +1,81 @@
+// Counts the statistics of regions for a period, straight from the feature tables. Scope follows
+// the region_ancestors closure (DESIGN.md §2), never code prefixes.
+import { sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../db/executor.js';
+import { addDays } from '../clocks/index.js';
+import { emptyCounts, type CountKey, type Statistics } from './statistics.js';
+
+const CST_OFFSET_MS = 8 * 3600_000;
+
+/** Milliseconds of the start of a China calendar date. */
+function startOfDay(date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return Date.UTC(y, m - 1, d) - CST_OFFSET_MS;
+}
+
+interface Period {
+  from: string;
+  to: string;
+  /** The quarter labels of typical cases in the period (2026Q1 …). */
+  quarters: string[];
+}
+
+/**
+ * Live statistics for several regions at once (one grouped query per figure).
+ * - received: reports placed in the region and received in the period; accepted: of those, the accepted;
+ * - concluded: concluded in the period; substantiated: of those, found 属实 or 部分属实; on time: of those,
+ *   concluded on or before the legal handling deadline (handlingDue);
+ * - referrals: misconduct parts referred (移送) in the period, of reports placed in the region;
+ * - rectification: ledger items of the region entered in the period, and of those the signed off;
+ * - typical cases published with a quarter in the period;
+ * - recipients (households and persons) on the rosters of the region's villages at the period's end.
+ */
+export function liveStatistics(db: Executor, regionCodes: string[], period: Period): Map<string, Statistics> {
+  const out = new Map<string, Statistics>();
+  for (const code of regionCodes) out.set(code, { version: 1, from: period.from, to: period.to, counts: emptyCounts(), units: 1 });
+  if (regionCodes.length === 0) return out;
+  const start = startOfDay(period.from);
+  const end = startOfDay(addDays(period.to, 1));
+  const within = sql`ra.ancestor_code in (${sql.join(
+    regionCodes.map((c) => sql`${c}`),
+    sql`, `,
+  )})`;
+
+  const add = (key: CountKey, query: SQL) => {
+    for (const row of db.all<{ code: string; n: number | null }>(query)) {
+      const s = out.get(row.code);
+      if (s) s.counts[key] = row.n ?? 0;
+    }
+  };
+  const reportsIn = sql`from reports r join region_ancestors ra on ra.region_code = r.place_code where ${within}`;
+  add('received', sql`select ra.ancestor_code as code, count(*) as n ${reportsIn} and r.received_at >= ${start} and r.received_at < ${end} group by ra.ancestor_code`);
+  add('accepted', sql`select ra.ancestor_code as code, count(*) as n ${reportsIn} and r.received_at >= ${start} and r.received_at < ${end} and r.accepted_at is not null group by ra.ancestor_code`);
+  const concluded = sql`${reportsIn} and r.concluded_at >= ${start} and r.concluded_at < ${end}`;
+  add('concluded', sql`select ra.ancestor_code as code, count(*) as n ${concluded} group by ra.ancestor_code`);
+  add('substantiated', sql`select ra.ancestor_code as code, count(*) as n ${concluded} and r.finding in ('substantiated', 'partly') group by ra.ancestor_code`);
+  // The concluding day in China time against the legal deadline (a YYYY-MM-DD date).
+  add('onTime', sql`select ra.ancestor_code as code, count(*) as n ${concluded} and r.handling_due is not null and date(r.concluded_at / 1000 + 28800, 'unixepoch') <= r.handling_due group by ra.ancestor_code`);
+  add(
+    'referrals',
+    sql`select ra.ancestor_code as code, count(*) as n from referrals f join reports r on r.id = f.report_id join region_ancestors ra on ra.region_code = r.place_code
+        where ${within} and f.referred_at >= ${start} and f.referred_at < ${end} group by ra.ancestor_code`,
+  );
+  const items = sql`from rectification_items i join region_ancestors ra on ra.region_code = i.region_code where ${within} and i.created_at >= ${start} and i.created_at < ${end}`;
+  add('rectificationTotal', sql`select ra.ancestor_code as code, count(*) as n ${items} group by ra.ancestor_code`);
+  add('rectificationSignedOff', sql`select ra.ancestor_code as code, count(*) as n ${items} and i.status = 'signed_off' group by ra.ancestor_code`);
+  if (period.quarters.length > 0) {
+    add(
+      'casesPublished',
+      sql`select ra.ancestor_code as code, count(*) as n from typical_cases c join region_ancestors ra on ra.region_code = c.region_code
+          where ${within} and c.status = 'published' and c.quarter in (${sql.join(
+            period.quarters.map((q) => sql`${q}`),
+            sql`, `,
+          )}) group by ra.ancestor_code`,
+    );
+  }
+  const onRoster = sql`from recipients p join region_ancestors ra on ra.region_code = p.village_code
+      where ${within} and p.since_on <= ${period.to} and (p.removed_on is null or p.removed_on > ${period.to}) and not (p.status = 'removed' and p.removed_on is null)`;
+  add('recipients', sql`select ra.ancestor_code as code, count(*) as n ${onRoster} group by ra.ancestor_code`);
+  add('recipientPersons', sql`select ra.ancestor_code as code, sum(p.household_size) as n ${onRoster} group by ra.ancestor_code`);
+  return out;
+}
