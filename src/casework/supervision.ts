@@ -68,6 +68,7 @@ export function startRectification(deps: Deps, staff: StaffContext, report: repo
   requireState(report, 'concluded');
   requireRole(staff, 'handler', 'lead', 'supervisor');
   if (items.length === 0) throw new TransitionError('items_required');
+  deps.publicCache.invalidate(); // the public ledger shows the new items
   return applyStep(deps, staff, report, { status: 'rectifying' }, [{ type: 'rectifying', visible: true, data: { items: items.length } }], now, (tx) => {
     for (const item of items) {
       tx.insert(rectificationItems).values({ reportId: report.id, source: 'report', regionCode: report.placeCode, problem: item.problem, measures: item.measures, unitId: report.handlingUnitId, responsiblePerson: item.responsiblePerson, deadline: item.deadline, status: 'not_started', createdBy: staff.user.id, createdAt: now, updatedAt: now }).run();
@@ -88,6 +89,7 @@ export function signOffItem(deps: Deps, staff: StaffContext, report: repo.Report
   if (!item) throw new AppError(404, 'NOT_FOUND', 'errors.not_found_body');
   if (item.status === 'signed_off') throw new TransitionError('already_signed_off');
   const allDone = items.every((i) => i.id === itemId || i.status === 'signed_off');
+  deps.publicCache.invalidate();
   return applyStep(deps, staff, report, allDone ? { status: 'closed' } : {}, [{ type: 'item_signed_off', visible: false, data: { item: itemId } }, ...(allDone ? [{ type: 'closed', visible: true }] : [])], now, (tx) => {
     tx.update(rectificationItems).set({ status: 'signed_off', signedOffBy: staff.user.id, signedOffAt: now, updatedAt: now }).where(eq(rectificationItems.id, itemId)).run();
   });

@@ -12,7 +12,7 @@ import { seedDemoPolicies } from '../policy/demo.js';
 import { seedDemoCases } from '../cases/demo.js';
 import { seedDemoDisclosure } from '../disclosure/demo.js';
 import { seedDemoDeclarations } from '../cross-checks/demo.js';
-import { seedDemoLedger } from '../ledger/seed.js';
+import { seedDemoLedger } from '../ledger/index.js';
 import { seedDemoSpotChecks } from '../spot-checks/demo.js';
 import { seedDemoReporting } from '../reporting/demo.js';
 

@@ -36,3 +36,32 @@ export function hotlinesIn(db: Executor, regionCodes: string[]) {
 export function hotlineCount(db: Executor): number {
   return db.get<{ n: number }>(sql`select count(*) as n from hotlines`)!.n;
 }
+
+export function findHotline(db: Executor, id: number): Hotline | undefined {
+  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  return db.select().from(hotlines).where(eq(hotlines.id, id)).get();
+}
+
+export function insertHotline(db: Executor, row: typeof hotlines.$inferInsert): Hotline {
+  return db.insert(hotlines).values(row).returning().get();
+}
+
+export function updateHotline(db: Executor, id: number, values: Partial<typeof hotlines.$inferInsert>): void {
+  db.update(hotlines).set(values).where(eq(hotlines.id, id)).run();
+}
+
+export function deleteHotline(db: Executor, id: number): void {
+  db.delete(hotlines).where(eq(hotlines.id, id)).run();
+}
+
+/** The hotlines of these units, with the unit's name, by region then id. */
+export function hotlinesOfUnits(db: Executor, unitIds: number[]) {
+  if (unitIds.length === 0) return [];
+  return db
+    .select({ hotline: hotlines, unitName: units.name })
+    .from(hotlines)
+    .innerJoin(units, eq(units.id, hotlines.unitId))
+    .where(inArray(hotlines.unitId, unitIds))
+    .orderBy(asc(hotlines.regionCode), asc(hotlines.id))
+    .all();
+}

@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
 import { regionsAtLevel } from '../regions/index.js';
 import { hotlinesIn } from './repository.js';
+import staffHotlineRoutes from './staff-routes.js';
 
-/** The public hotline page: every county's complaint numbers with duty hours, grouped by city. */
+/** The public hotline page: every county's complaint numbers with duty hours, grouped by city; staff editing under /staff/hotlines. */
 export async function hotlineRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { db } = opts.deps;
+  await app.register(staffHotlineRoutes, opts);
   app.get('/hotlines', { config: { publicCache: true } }, async (_request, reply) => {
     const prefectures = await regionsAtLevel(db, 'prefecture');
     const counties = await regionsAtLevel(db, 'county');

@@ -1,5 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
+import staffLedgerRoutes from './staff-routes.js';
+import publicLedgerRoutes from './public-routes.js';
+
+export { SOURCES, ENTERABLE_SOURCES, ITEM_STATUSES, isOverdue, type Source, type ItemStatus } from './catalog.js';
+export { maySignOff, mayReportProgress, createItem, reportProgress, signOff, sendBack, historyOf } from './service.js';
+export { findItem, type Item } from './repository.js';
+export { seedDemoLedger } from './seed.js';
+export { invalidateWhenChanged, dateFingerprint } from './freshness.js';
 
 /** The problem list and rectification ledger (问题清单和整改台账): staff progress, sign-off, public view, exports. */
-export async function ledgerRoutes(_app: FastifyInstance, _opts: { deps: Deps }) {}
+export async function ledgerRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  await app.register(staffLedgerRoutes, opts);
+  await app.register(publicLedgerRoutes, opts);
+}

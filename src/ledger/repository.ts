@@ -98,7 +98,7 @@ export function publicItems(db: Executor, f: { region?: string; status?: ItemSta
     order by prefectureCode, countyCode, i.deadline, i.id`);
 }
 
-export function countItems(db: Executor, source?: Source): number {
-  const q = db.select({ n: sql<number>`count(*)` }).from(rectificationItems);
-  return (source ? q.where(eq(rectificationItems.source, source)) : q.where(ne(rectificationItems.source, 'report'))).get()!.n;
+/** Items entered on the ledger itself (not created from a report's conclusion). */
+export function countEnteredItems(db: Executor): number {
+  return db.select({ n: sql<number>`count(*)` }).from(rectificationItems).where(ne(rectificationItems.source, 'report')).get()!.n;
 }

@@ -2,8 +2,7 @@
 // sign-off (对账销号) by the level above, sending back. Every change is audited and refreshes the
 // public pages at once.
 import { record, entriesFor } from '../audit/index.js';
-import { addDays, todayInChina } from '../clocks/index.js';
-import { dayNumber } from '../clocks/dates.js';
+import { addDays, toCstDate, todayInChina } from '../clocks/index.js';
 import { encryptUploads, evidenceOf, forgetUploads, linkUploads, type CleanFile } from '../evidence/index.js';
 import { supervision } from '../casework/index.js';
 import type { StaffContext } from '../plugins/auth.js';
@@ -50,8 +49,12 @@ export function maySignOff(staff: StaffContext, item: repo.Item, scopeIds: numbe
   return item.unitId !== staff.unit.id || staff.unit.supervisorId === null;
 }
 
+/**
+ * Progress is reported by the responsible unit itself, so that whoever signs an item off (the level
+ * above) never also declared it done.
+ */
 export function mayReportProgress(staff: StaffContext, item: repo.Item, scopeIds: number[]): boolean {
-  return PROGRESS_ROLES.some((r) => staff.has(r)) && scopeIds.includes(item.unitId) && item.status !== 'signed_off';
+  return PROGRESS_ROLES.some((r) => staff.has(r)) && item.unitId === staff.unit.id && scopeIds.includes(item.unitId) && item.status !== 'signed_off';
 }
 
 export interface ItemInput {
@@ -67,8 +70,8 @@ export type FieldErrors = Partial<Record<'source' | 'problem' | 'measures' | 'un
 
 function validDate(s: string): boolean {
   try {
-    dayNumber(s);
-    return true;
+    toCstDate(s);
+    return /^\d{4}-\d{2}-\d{2}$/.test(s);
   } catch {
     return false;
   }

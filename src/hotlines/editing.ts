@@ -1,0 +1,70 @@
+// Staff edit their unit's hotline rows and those of the civil-affairs units below them (issue 6,
+// "Hotlines"). Every change is audited and the public pages change at once.
+import { and, eq, inArray } from 'drizzle-orm';
+import { record } from '../audit/index.js';
+import type { Executor } from '../db/executor.js';
+import type { StaffContext } from '../plugins/auth.js';
+import type { Deps } from '../shared/deps.js';
+import { supervisedUnitIds, units, type Unit } from '../units/index.js';
+import { normalizePhone } from './phone.js';
+import * as repo from './repository.js';
+
+export const EDITING_ROLES = ['lead', 'supervisor', 'administrator'] as const;
+
+/** Civil-affairs units whose hotlines this user edits: their own and every one below it. */
+export async function editableUnits(deps: Pick<Deps, 'db'>, staff: StaffContext): Promise<Unit[]> {
+  if (staff.unit.kind !== 'civil_affairs' || !EDITING_ROLES.some((r) => staff.has(r))) return [];
+  const ids = await supervisedUnitIds(deps.db, staff.unit.id);
+  return deps.db.select().from(units).where(and(inArray(units.id, ids), eq(units.kind, 'civil_affairs'))).orderBy(units.regionCode).all();
+}
+
+export interface HotlineInput {
+  phone: string;
+  dutyHours: string;
+  note: string | null;
+}
+
+export type HotlineErrors = Partial<Record<'phone' | 'duty_hours' | 'note' | 'unit_id', string>>;
+
+export function validateHotline(fields: Record<string, string | undefined>): { input?: HotlineInput; errors: HotlineErrors } {
+  const errors: HotlineErrors = {};
+  const phone = normalizePhone(fields.phone ?? '');
+  const dutyHours = (fields.duty_hours ?? '').trim();
+  const note = (fields.note ?? '').trim();
+  if (!phone) errors.phone = 'hotlines.errors.phone';
+  if (dutyHours.length < 2 || dutyHours.length > 100) errors.duty_hours = 'hotlines.errors.duty_hours';
+  if (note.length > 200) errors.note = 'hotlines.errors.note';
+  if (Object.keys(errors).length > 0 || !phone) return { errors };
+  return { input: { phone, dutyHours, note: note || null }, errors };
+}
+
+function audit(deps: Deps, tx: Executor, staff: StaffContext, action: string, row: repo.Hotline, now: number) {
+  // Office numbers are public: the detail may name them.
+  record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: `hotline.${action}`, object: { type: 'hotline', id: row.id }, detail: { unit: row.unitId, region: row.regionCode, phone: row.phone } }, now);
+}
+
+export function addHotline(deps: Deps, staff: StaffContext, unit: Unit, input: HotlineInput, now = Date.now()): repo.Hotline {
+  const row = deps.db.transaction((tx) => {
+    const inserted = repo.insertHotline(tx, { unitId: unit.id, regionCode: unit.regionCode, phone: input.phone, dutyHours: input.dutyHours, note: input.note, updatedAt: now });
+    audit(deps, tx, staff, 'created', inserted, now);
+    return inserted;
+  });
+  deps.publicCache.invalidate();
+  return row;
+}
+
+export function editHotline(deps: Deps, staff: StaffContext, row: repo.Hotline, input: HotlineInput, now = Date.now()): void {
+  deps.db.transaction((tx) => {
+    repo.updateHotline(tx, row.id, { phone: input.phone, dutyHours: input.dutyHours, note: input.note, updatedAt: now });
+    audit(deps, tx, staff, 'updated', { ...row, ...input }, now);
+  });
+  deps.publicCache.invalidate();
+}
+
+export function removeHotline(deps: Deps, staff: StaffContext, row: repo.Hotline, now = Date.now()): void {
+  deps.db.transaction((tx) => {
+    repo.deleteHotline(tx, row.id);
+    audit(deps, tx, staff, 'deleted', row, now);
+  });
+  deps.publicCache.invalidate();
+}

@@ -1,0 +1,39 @@
+// /ledger (public, cacheable), /ledger.csv and /ledger.xlsx: the same items, the same filter.
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../shared/deps.js';
+import { todayInChina } from '../clocks/index.js';
+import { invalidateWhenChanged, ledgerFingerprint } from './freshness.js';
+import { loadPublicItems, parsePublicFilter, publicLedgerContext } from './public-view.js';
+import { ledgerCsv, ledgerXlsx } from './export.js';
+
+type Query = { Querystring: Record<string, string | undefined> };
+
+export default async function publicLedgerRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  const { deps } = opts;
+  const { db } = deps;
+  invalidateWhenChanged(app, deps, ledgerFingerprint(deps));
+
+  app.get<Query>('/ledger', { config: { publicCache: true } }, async (request, reply) => {
+    const { filter, region } = await parsePublicFilter(db, request.query);
+    const context = await publicLedgerContext(db, filter, region);
+    return reply.page('ledger/index', { titleKey: 'ledger.public.title', descriptionKey: 'ledger.public.description', ...context });
+  });
+
+  app.get<Query>('/ledger.csv', { config: { publicCache: true } }, async (request, reply) => {
+    const { filter } = await parsePublicFilter(db, request.query);
+    const today = todayInChina();
+    const items = await loadPublicItems(db, filter, today);
+    reply.header('Content-Type', 'text/csv; charset=utf-8');
+    reply.header('Content-Disposition', `attachment; filename="ledger-${today}.csv"`);
+    return ledgerCsv(request.locale, items);
+  });
+
+  app.get<Query>('/ledger.xlsx', async (request, reply) => {
+    const { filter } = await parsePublicFilter(db, request.query);
+    const today = todayInChina();
+    const items = await loadPublicItems(db, filter, today);
+    reply.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    reply.header('Content-Disposition', `attachment; filename="ledger-${today}.xlsx"`);
+    return reply.send(await ledgerXlsx(request.locale, items, today));
+  });
+}

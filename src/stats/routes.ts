@@ -1,0 +1,39 @@
+// /stats (public, cacheable) and /stats.csv: the same figures, the same suppression.
+import type { FastifyInstance } from 'fastify';
+import { stringify } from 'csv-stringify/sync';
+import type { Deps } from '../shared/deps.js';
+import { translate } from '../i18n/translate.js';
+import { dateFingerprint, invalidateWhenChanged } from '../ledger/index.js';
+import { createStats, type Row } from './service.js';
+
+type Query = { Querystring: { period?: string; region?: string } };
+
+export default async function statsPageRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  const { deps } = opts;
+  const stats = createStats(deps.db);
+  // Figures run to the end of yesterday: the cached pages are renewed at midnight.
+  invalidateWhenChanged(app, deps, dateFingerprint);
+
+  app.get<Query>('/stats', { config: { publicCache: true } }, async (request, reply) => {
+    const context = await stats.build(request.locale, request.query);
+    return reply.page('stats/index', { titleKey: 'stats.title', descriptionKey: 'stats.description', ...context });
+  });
+
+  app.get<Query>('/stats.csv', { config: { publicCache: true } }, async (request, reply) => {
+    const locale = request.locale;
+    const c = await stats.build(locale, request.query);
+    const t = (key: string) => translate(locale, key);
+    const scope = [c.periodLabel, c.dataDate, c.regionName];
+    const lines: string[][] = [[t('stats.csv.period'), t('stats.csv.data_date'), t('stats.csv.region'), t('stats.csv.group'), t('stats.csv.name'), ...c.columns.map((k) => t(`stats.columns.${k}`))]];
+    const add = (group: string, rows: Row[]) => {
+      for (const r of rows) lines.push([...scope, group, r.name, ...r.cells.map((x) => x.text)]);
+    };
+    add(t(`stats.csv.by_${c.childLevel}`), [...c.regionRows, c.totalRow]);
+    add(t('stats.csv.by_quarter'), c.quarterRows);
+    add(t('stats.csv.by_category'), c.categoryRows);
+    reply.header('Content-Type', 'text/csv; charset=utf-8');
+    reply.header('Content-Disposition', `attachment; filename="stats-${c.period.code}${c.region ? `-${c.region.code}` : ''}.csv"`);
+    // A BOM so that Excel on Chinese Windows reads it as UTF-8.
+    return '\ufeff' + stringify(lines);
+  });
+}

@@ -1,0 +1,131 @@
+// Care mode (长辈模式, issue 8) measured in Chromium: computed font size, line height, contrast and
+// tap-target sizes on the home page, the report form and a public recipient list; the switch
+// persists across pages; axe finds nothing serious in either mode; a report can be filed with the
+// keyboard alone.
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { closePage, describeBrowser, formatViolations, launchBrowser, newPhonePage, runAxe, screenshot, type Browser, type Page } from '../helpers/browser.js';
+import { startServer, type RunningServer } from '../helpers/server.js';
+
+describeBrowser('care mode and keyboard use', () => {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  vi.setConfig({ testTimeout: 90_000 });
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer({ env: { SUNSHINE_DEMO_DATA: 'auto', SUNSHINE_LOG_LEVEL: 'warn' }, readyTimeoutMs: 120_000 }), launchBrowser()]);
+  }, 150_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const url = (path: string) => `${server!.url}${path}`;
+
+  /** Measures every visible text element, link and button of the main content and header. */
+  async function measure(page: Page) {
+    return page.evaluate(() => {
+      function luminance(rgb: number[]) {
+        const [r, g, b] = rgb.map((v) => {
+          const c = v / 255;
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+      }
+      const parse = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number).slice(0, 3);
+      function background(el: Element | null): number[] {
+        for (let e = el; e; e = e.parentElement) {
+          const bg = getComputedStyle(e).backgroundColor;
+          const parts = (bg.match(/[\d.]+/g) ?? []).map(Number);
+          if (parts.length >= 3 && (parts.length === 3 || parts[3]! > 0)) return parts.slice(0, 3);
+        }
+        return [255, 255, 255];
+      }
+      const texts: { tag: string; text: string; size: number; lineHeight: number; contrast: number }[] = [];
+      const targets: { tag: string; text: string; width: number; height: number }[] = [];
+      for (const el of Array.from(document.querySelectorAll('main p, main li, main label, main td, main a, main button, header a, main h1, main h2, main legend, main dd, main dt'))) {
+        const style = getComputedStyle(el);
+        const rect = el.getBoundingClientRect();
+        if (style.visibility === 'hidden' || style.display === 'none' || rect.width === 0 || !el.textContent?.trim()) continue;
+        const size = parseFloat(style.fontSize);
+        const lh = style.lineHeight === 'normal' ? size * 1.2 : parseFloat(style.lineHeight);
+        const l1 = luminance(parse(style.color));
+        const l2 = luminance(background(el));
+        texts.push({ tag: el.tagName, text: el.textContent.trim().slice(0, 20), size, lineHeight: lh / size, contrast: (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05) });
+        if (el.tagName === 'A' || el.tagName === 'BUTTON') targets.push({ tag: el.tagName, text: el.textContent.trim().slice(0, 20), width: rect.width, height: rect.height });
+      }
+      return { texts, targets };
+    });
+  }
+
+  async function checkCare(page: Page, path: string, shot: string) {
+    await page.goto(url(path));
+    expect(await page.locator('body').getAttribute('class')).toContain('care');
+    const { texts, targets } = await measure(page);
+    expect(texts.length).toBeGreaterThan(5);
+    for (const t of texts) {
+      expect(t.size, `${t.tag} "${t.text}" font size`).toBeGreaterThanOrEqual(24);
+      expect(t.lineHeight, `${t.tag} "${t.text}" line height`).toBeGreaterThanOrEqual(1.3);
+      expect(t.contrast, `${t.tag} "${t.text}" contrast`).toBeGreaterThanOrEqual(4.5);
+    }
+    for (const target of targets) {
+      expect(target.height, `${target.tag} "${target.text}" height`).toBeGreaterThanOrEqual(60);
+      expect(target.width, `${target.tag} "${target.text}" width`).toBeGreaterThanOrEqual(60);
+    }
+    const violations = await runAxe(page);
+    await screenshot(page, shot);
+    expect(violations, formatViolations(violations)).toEqual([]);
+  }
+
+  it('meets the 适老化 numbers on the home page, the report form and a recipient list, and persists', async () => {
+    const page = await newPhonePage(browser!);
+    await page.goto(url('/'));
+    await page.getByRole('link', { name: '长辈模式' }).click();
+    await page.waitForURL(url('/'));
+    await checkCare(page, '/', 'care-home');
+    await checkCare(page, '/report', 'care-report');
+    const village = await page.evaluate(async () => {
+      const res = await fetch('/disclosure');
+      const html = await res.text();
+      return /href="(\/disclosure\/villages\/\d+)"/.exec(html)?.[1] ?? null;
+    });
+    if (village) await checkCare(page, village, 'care-roster');
+    // Leaving care mode returns to the normal page, which passes axe too.
+    await page.getByRole('link', { name: '退出长辈模式' }).click();
+    expect(await page.locator('body').getAttribute('class')).not.toContain('care');
+    const violations = await runAxe(page);
+    expect(violations, formatViolations(violations)).toEqual([]);
+    await closePage(page);
+  });
+
+  it('files a report with the keyboard alone', async () => {
+    const page = await newPhonePage(browser!);
+    await page.goto(url('/report'));
+    const focusAndType = async (selector: string, text: string) => {
+      for (let i = 0; i < 200; i++) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate((s) => document.activeElement === document.querySelector(s), selector)) break;
+      }
+      await page.keyboard.type(text);
+    };
+    // Category: Tab to the first radio, arrow keys move within the group.
+    await focusAndType('input[name="category"]', '');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Space');
+    for (const [selector, value] of [['#prefecture', '长'], ['#county', '南'], ['#township', '南']] as const) {
+      await focusAndType(selector, value);
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(400);
+    }
+    await focusAndType('#village', '');
+    await page.keyboard.press('ArrowDown');
+    await focusAndType('#description', '村干部把低保给了自己家亲戚，他们家条件很好，大家都有意见。');
+    // Tab on to the submit button and press Enter.
+    await focusAndType('button[type="submit"]:not([name])', '');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#query-code', { timeout: 20_000 });
+    expect((await page.locator('#query-code').textContent())!.trim()).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
+    await screenshot(page, 'keyboard-filed');
+    await closePage(page);
+  });
+});

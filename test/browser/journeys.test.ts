@@ -1,0 +1,147 @@
+// The main journeys in real Chromium against the real server (issue 9, journeys 1 and 2): a
+// citizen on a phone files a report with a photo and follows it; county staff sign in with 2FA,
+// accept, assign, ask a question and conclude; the citizen reads the answer and asks for a review,
+// which reaches the city supervisor.
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { closePage, describeBrowser, formatViolations, launchBrowser, newDesktopPage, newPhonePage, runAxe, screenshot, type Browser, type Page } from '../helpers/browser.js';
+import { startServer, type RunningServer } from '../helpers/server.js';
+import { jpegWith } from '../evidence/media/builders.js';
+import { demoAccounts, staffSignIn, type DemoAccount } from './demo-accounts.js';
+
+describeBrowser('journeys of a citizen and the county', () => {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  let accounts: Map<string, DemoAccount>;
+  let code = '';
+  let caseNo = '';
+
+  vi.setConfig({ testTimeout: 90_000 });
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer({ env: { SUNSHINE_DEMO_DATA: 'auto', SUNSHINE_LOG_LEVEL: 'warn' }, readyTimeoutMs: 120_000 }), launchBrowser()]);
+    accounts = demoAccounts(server.stdout());
+  }, 150_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const url = (path: string) => `${server!.url}${path}`;
+  const account = (name: string) => {
+    const a = accounts.get(name);
+    if (!a) throw new Error(`demo account ${name} not printed`);
+    return a;
+  };
+
+  async function expectAccessible(page: Page, shot: string) {
+    await screenshot(page, shot);
+    const violations = await runAxe(page);
+    expect(violations, formatViolations(violations)).toEqual([]);
+  }
+
+  async function trackWithCode(page: Page) {
+    await page.goto(url('/track'));
+    await page.getByLabel('查询码').fill(code);
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.waitForURL(/\/track\/report/);
+  }
+
+  it('1. a citizen on a phone files an anonymous report with a photo and gets a query code', async () => {
+    const page = await newPhonePage(browser!);
+    await page.goto(url('/'));
+    await page.getByRole('link', { name: /我要举报/ }).first().click();
+    await page.waitForURL(/\/report/);
+    await expectAccessible(page, 'journey1-form-phone');
+    await page.getByLabel(/优亲厚友/).check();
+    await page.getByLabel('市（州）').selectOption('220100');
+    await expect.poll(() => page.locator('#county option[value="220102"]').count()).toBe(1);
+    await page.getByLabel('县（市、区）').selectOption('220102');
+    await expect.poll(() => page.locator('#township option[value="220102001"]').count()).toBe(1);
+    await page.getByLabel('乡镇（街道）').selectOption('220102001');
+    await expect.poll(() => page.locator('#village option').count()).toBeGreaterThan(2);
+    await page.getByLabel('村（社区）').selectOption({ index: 1 });
+    await page.getByLabel('被反映人职务').selectOption('village_cadre');
+    await page.getByLabel('具体情况').fill('村主任把他弟弟一家评成了低保户，他弟弟家有两台拖拉机，还开着小卖部。');
+    await page.locator('#evidence').setInputFiles({ name: '照片.jpg', mimeType: 'image/jpeg', buffer: jpegWith() });
+    await page.getByRole('button', { name: '提交举报' }).click();
+    await page.waitForSelector('#query-code');
+    code = (await page.locator('#query-code').textContent())!.trim();
+    expect(code).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
+    caseNo = (await page.locator('.facts dd').first().textContent())!.trim();
+    expect(caseNo).toMatch(/^JL\d{4}-\d{6}$/);
+    await expect.poll(() => page.getByText('照片.jpg — 已删除位置和设备信息').count()).toBe(1);
+    await expectAccessible(page, 'journey1-confirmation-phone');
+    await closePage(page);
+  });
+
+  it('2. the intake officer signs in with 2FA, accepts, assigns and asks the reporter a question', async () => {
+    const page = await newDesktopPage(browser!);
+    await staffSignIn(page, server!.url, account('ng.shouli'));
+    await expectAccessible(page, 'journey2-dashboard');
+    await page.goto(url(`/staff/reports?q=${caseNo}`));
+    await page.getByRole('link', { name: caseNo }).click();
+    await expectAccessible(page, 'journey2-report');
+    await page.getByRole('button', { name: '受理', exact: true }).click();
+    await page.waitForURL(/done=accept/);
+    await page.getByLabel('责任人').selectOption({ label: '周建军' });
+    const due = page.locator('#assign-due');
+    await due.fill((await due.getAttribute('max')) ?? '2026-12-31');
+    await page.getByRole('button', { name: '交办', exact: true }).click();
+    await page.waitForURL(/done=assign/);
+    await page.getByLabel('留言').fill('您好，请问他弟弟家是哪一年评上低保的？');
+    await page.getByRole('button', { name: '发送' }).click();
+    await page.waitForURL(/done=message/);
+    await closePage(page);
+  });
+
+  it('3. the citizen comes back with the code, reads the question, replies and adds a file', async () => {
+    const page = await newPhonePage(browser!);
+    await trackWithCode(page);
+    await expect.poll(() => page.getByText('请问他弟弟家是哪一年评上低保的').count()).toBe(1);
+    await page.getByLabel('写给办理人员的话').fill('是2025年秋天评上的，村里好几户都知道。');
+    await page.getByRole('button', { name: '发送' }).click();
+    await page.waitForURL(/done=message/);
+    await page.locator('#track-evidence').setInputFiles({ name: '公示照片.jpg', mimeType: 'image/jpeg', buffer: jpegWith() });
+    await page.getByRole('button', { name: '上传' }).click();
+    await page.waitForURL(/done=files/);
+    await expect.poll(() => page.getByText('您补充了材料').count()).toBeGreaterThan(0);
+    await expectAccessible(page, 'journey3-track-phone');
+    await closePage(page);
+  });
+
+  it('4. the handler concludes; the citizen reads the answer and asks for a review that reaches the city', async () => {
+    const handler = await newDesktopPage(browser!);
+    await staffSignIn(handler, server!.url, account('ng.fuzeren'));
+    await handler.goto(url(`/staff/reports?q=${caseNo}`));
+    await handler.getByRole('link', { name: caseNo }).click();
+    await handler.getByRole('button', { name: '开始核查' }).click();
+    await handler.waitForURL(/done=start/);
+    await handler.getByLabel('部分属实').check();
+    await handler.getByLabel('处理意见（书面答复举报人）').fill('经入户核查，您反映的问题部分属实：该户有两台农用拖拉机，但小卖部已于2025年关闭。已停发其低保金并重新评议。');
+    await handler.getByRole('button', { name: '提交核查结论' }).click();
+    await handler.waitForURL(/done=conclude/);
+    await handler.getByRole('button', { name: '办结' }).click();
+    await handler.waitForURL(/done=close/);
+    await closePage(handler);
+
+    const citizen = await newPhonePage(browser!);
+    await trackWithCode(citizen);
+    await expect.poll(() => citizen.getByText('已停发其低保金并重新评议').count()).toBeGreaterThan(0);
+    await citizen.getByLabel('不满意的理由').fill('小卖部还在开，核查没有去现场。');
+    await citizen.getByRole('button', { name: '申请复查' }).click();
+    await citizen.waitForURL(/done=review/);
+    await expect.poll(() => citizen.getByText('复查中').count()).toBeGreaterThan(0);
+    await screenshot(citizen, 'journey4-review-requested-phone');
+    await closePage(citizen);
+
+    const city = await newDesktopPage(browser!);
+    await staffSignIn(city, server!.url, account('cc.dubanyuan'));
+    await city.goto(url('/staff/reports?status=under_review'));
+    await expect.poll(() => city.getByRole('link', { name: caseNo }).count()).toBe(1);
+    await city.getByRole('link', { name: caseNo }).click();
+    await expect.poll(() => city.getByRole('button', { name: '答复' }).count()).toBe(1);
+    await expectAccessible(city, 'journey4-city-review');
+    await closePage(city);
+  });
+});

@@ -1,0 +1,53 @@
+// The statistics stay fast with 200,000 reports: one GROUP BY over the year (memoised for the day),
+// then the township figures of one county through the county index.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cutoffOf } from '../../src/stats/periods.js';
+import { makeApp, type TestApp } from '../helpers/app.js';
+
+let t: TestApp;
+const TOTAL = 200_000;
+
+beforeAll(async () => {
+  t = await makeApp();
+  const c = t.app.db.$client;
+  const places = c.prepare("select code as township, parent_code as county from regions where level = 'township' order by code").all() as { township: string; county: string }[];
+  const categories = ['favouritism', 'connections', 'wrong_grant', 'left_out', 'bribery', 'embezzlement', 'false_claims', 'other'];
+  const insert = c.prepare(`insert into reports (case_no, receipt_digest, channel, category, place_code, county_code, township_code, description, handling_unit_id, status, received_at, updated_at, accepted_at, concluded_at, handling_due, finding, rating)
+    values (?, ?, 'online', ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const text = '村主任把他弟弟一家评成了低保户，他弟弟家有两台拖拉机，还在镇上开了个小卖部，根本不困难。村里好几户真正困难的老人反倒没评上。';
+  // Three years of reports, in the order they arrive.
+  const end = cutoffOf() - 1;
+  const span = 3 * 365 * 86_400_000;
+  c.transaction(() => {
+    for (let i = 0; i < TOTAL; i++) {
+      const p = places[(i * 7919) % places.length]!;
+      const received = end - span + Math.floor((i / TOTAL) * span);
+      const concluded = i % 5 < 3 ? received + 30 * 86_400_000 : null;
+      const due = new Date(received + 68 * 86_400_000).toISOString().slice(0, 10);
+      insert.run(`S${i}`, `s${i}`, categories[i % categories.length], p.township, p.county, p.township, text, concluded ? 'closed' : 'accepted', received, received, received + 86_400_000, concluded, due, concluded ? (i % 3 === 0 ? 'substantiated' : 'unsubstantiated') : null, concluded && i % 2 ? 'satisfied' : null);
+    }
+  })();
+}, 120_000);
+afterAll(() => t.close());
+
+describe('statistics at scale', () => {
+  it('renders the province, a prefecture and a county quickly with 200,000 reports', async () => {
+    let t0 = performance.now();
+    const first = await t.app.inject('/stats');
+    const firstMs = performance.now() - t0;
+    expect(first.statusCode).toBe(200);
+    t0 = performance.now();
+    const city = await t.app.inject('/stats?region=220100');
+    const cityMs = performance.now() - t0;
+    expect(city.statusCode).toBe(200);
+    t0 = performance.now();
+    const county = await t.app.inject('/stats?region=220122');
+    const countyMs = performance.now() - t0;
+    expect(county.statusCode).toBe(200);
+    console.log(`stats with ${TOTAL} reports: first ${firstMs.toFixed(0)} ms, prefecture ${cityMs.toFixed(0)} ms, county ${countyMs.toFixed(0)} ms`);
+    // Generous bounds for a slow CI machine; measured here: see the log line.
+    expect(firstMs).toBeLessThan(5000);
+    expect(cityMs).toBeLessThan(1000);
+    expect(countyMs).toBeLessThan(1000);
+  });
+});
