@@ -78,7 +78,6 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
       if (items.some((i) => !i.measures || !i.responsiblePerson || !/^\d{4}-\d{2}-\d{2}$/.test(i.deadline))) throw new wf.TransitionError('items_incomplete');
       return sup.startRectification(deps, request.staff!, report, items);
     },
-    sign_off: ({ request, report, body }) => sup.signOffItem(deps, request.staff!, report, Number(body.item_id)),
     review_answer: ({ request, report, body }) => sup.answerReview(deps, request.staff!, report, body.outcome === 'reopened' ? 'reopened' : 'upheld', body.answer ?? ''),
     hasten: ({ request, report, body, scopeIds }) => {
       const changed = sup.hasten(deps, request.staff!, report, body.note ?? '', scopeIds);
