@@ -4,23 +4,15 @@
 //
 // Exit codes: 0 the chain is whole; 1 it is broken (or could not be read); 2 configuration error,
 // no database or no key in DATA_DIR.
+import { cliConfig, consoleIo, type CliIo } from './io.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { latestEntry, verifyChain } from '../audit/index.js';
-import { ConfigError, loadConfig, type Config } from '../config.js';
 import { databaseFile, openDatabase } from '../db/connection.js';
 import { deriveKeys, KEY_FILE_NAME, loadMasterKey } from '../plugins/keys.js';
 
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-const consoleIo: CliIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
+export type { CliIo } from './io.js';
 
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -31,16 +23,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
     io.err(`unexpected arguments: ${argv.join(' ')}\nusage: npm run audit:verify`);
     return 2;
   }
-  let config: Config;
-  try {
-    config = loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      io.err(err.message);
-      return 2;
-    }
-    throw err;
-  }
+  const config = cliConfig(env, io);
+  if (!config) return 2;
   const dbFile = databaseFile(config.dataDir);
   if (!fs.existsSync(dbFile)) {
     io.err(`No database at ${dbFile} (check DATA_DIR).`);

@@ -10,23 +10,16 @@
 // Exit codes: 0 backup written; 1 the backup failed (a referenced file missing or damaged, an I/O
 // error; nothing is left in DIR); 2 refused: usage, configuration, no database, DIR not empty,
 // DATA_DIR and DIR nested, or a key path inside DIR.
+import type { Config } from '../config.js';
+import { cliConfig, consoleIo, type CliIo } from './io.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { BackupError, createBackup, parseMasterKey } from '../backup/index.js';
-import { ConfigError, loadConfig, type Config } from '../config.js';
 import { KEY_FILE_NAME } from '../plugins/keys.js';
 
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-const consoleIo: CliIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
+export type { CliIo } from './io.js';
 
 const USAGE = 'usage: npm run backup -- --to DIR [--export-key FILE]   (backs up the data in DATA_DIR)';
 
@@ -69,8 +62,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
     io.err(`--to DIR is required.\n${USAGE}`);
     return 2;
   }
+  const config = cliConfig(env, io);
+  if (!config) return 2;
   try {
-    const config = loadConfig(env);
     const masterKey = masterKeyOf(config);
     const result = await createBackup({
       dataDir: config.dataDir,
@@ -90,10 +84,6 @@ export async function main(argv: string[], env: Record<string, string | undefine
     }
     return 0;
   } catch (err) {
-    if (err instanceof ConfigError) {
-      io.err(err.message);
-      return 2;
-    }
     if (err instanceof BackupError) {
       io.err(`backup ${err.exitCode === 2 ? 'refused' : 'FAILED'}: ${err.message}`);
       return err.exitCode;

@@ -5,12 +5,12 @@
 //
 // Exit codes: 0 created; 1 refused (the user name exists, no such unit, the key file is missing
 // beside a database that holds data) or failed; 2 usage or configuration error.
+import { cliConfig, consoleIo, type CliIo } from './io.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { ConfigError, loadConfig, type Config } from '../config.js';
 import { applyMigrations, databaseFile, openDatabase, type Db } from '../db/connection.js';
 import { storageDirs } from '../evidence/index.js';
 import { deriveKeys, KEY_FILE_NAME, loadMasterKey } from '../plugins/keys.js';
@@ -31,15 +31,7 @@ The database and key in DATA_DIR are used (created on a fresh directory).`;
 const USERNAME = /^[a-z0-9._-]{3,32}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-const consoleIo: CliIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
+export type { CliIo } from './io.js';
 
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo): Promise<number> {
   let values: { username?: string; unit?: string; name?: string; email?: string; help?: boolean };
@@ -72,16 +64,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
     return 2;
   }
 
-  let config: Config;
-  try {
-    config = loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      io.err(err.message);
-      return 2;
-    }
-    throw err;
-  }
+  const config = cliConfig(env, io);
+  if (!config) return 2;
 
   const dbFile = databaseFile(config.dataDir);
   const keyFile = path.join(config.dataDir, KEY_FILE_NAME);

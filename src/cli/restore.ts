@@ -15,12 +15,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { BackupError, parseMasterKey, restoreBackup } from '../backup/index.js';
-import { operatorPath, type CliIo } from './backup.js';
-
-const consoleIo: CliIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
+import { operatorPath } from './backup.js';
+import { consoleIo, type CliIo } from './io.js';
 
 const USAGE = 'usage: npm run restore -- --from DIR (--key FILE | --key-env VARIABLE) --data-dir TARGET [--no-key-file]';
 

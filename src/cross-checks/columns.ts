@@ -2,10 +2,10 @@
 // relatives has the relative columns empty) and how each cell is read. Header text is reduced with
 // the recipient importer's headerKey(), names read with its parseName(), assistance types with its
 // parseType() (src/disclosure/recipient-columns.ts), so both lists accept the same spellings.
-import { validateIdNumber, type IdNumberReason } from '../disclosure/id-number.js';
 import { storedType, type StoredType } from '../disclosure/posting-rules.js';
 import { headerKey, parseType } from '../disclosure/recipient-columns.js';
 import type { Cell } from '../disclosure/recipient-file.js';
+import { readIdCell as readSharedIdCell } from '../disclosure/recipient-columns.js';
 import { isPosition, type Position } from '../reports/catalog.js';
 import { RELATIONS, type Relation } from '../declarations/vocab.js';
 
@@ -101,27 +101,7 @@ export function parseAssistanceType(cell: Cell): StoredType | null {
   return type ? storedType(type) : null;
 }
 
-const ID_MESSAGES: Record<IdNumberReason, string> = {
-  length: 'disclosure.import.bad_id_length',
-  format: 'disclosure.import.bad_id_format',
-  region: 'disclosure.import.bad_id_region',
-  birthdate: 'disclosure.import.bad_id_birthdate',
-  checksum: 'disclosure.import.bad_id_checksum',
-};
-
-/**
- * An ID cell, validated (GB 11643). An 18-digit number that Excel stored as a float has lost its
- * last digits and gets its own message; an exact 15-digit number is fine. Same reading as the
- * recipient importer's private readId() (src/disclosure/recipient-import.ts), whose export would
- * let this go.
- */
+/** An ID cell, read exactly as the recipient importer reads it. */
 export function readIdCell(value: Cell, now?: Date): { normalized: string } | { reason: string } {
-  let text: string;
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || String(value).length !== 15) return { reason: 'disclosure.import.id_as_number' };
-    text = String(value);
-  } else text = value ?? '';
-  if (/^\s*\d(\.\d+)?e\+?\d+\s*$/iu.test(text)) return { reason: 'disclosure.import.id_as_number' };
-  const result = validateIdNumber(text, now ? { now } : {});
-  return result.ok ? { normalized: result.normalized } : { reason: ID_MESSAGES[result.reason] };
+  return readSharedIdCell(value, now ? { now } : {});
 }

@@ -3,6 +3,7 @@
 // value that is not clearly one of them is reported, never guessed.
 import { normalizeName } from './masking.js';
 import type { Cell } from './recipient-file.js';
+import { validateIdNumber, type IdNumberReason } from './id-number.js';
 
 export const RECIPIENT_TYPES = ['low', 'extreme', 'temporary'] as const;
 export type RecipientType = (typeof RECIPIENT_TYPES)[number];
@@ -148,4 +149,27 @@ export function makeVillageMatcher(villages: readonly Village[]): (cell: Cell) =
     const bare = [...(loose.get(`${key}村`) ?? []), ...(loose.get(`${key}社区`) ?? [])];
     return pick(bare) ?? 'unknown';
   };
+}
+
+const ID_MESSAGES: Record<IdNumberReason, string> = {
+  length: 'disclosure.import.bad_id_length',
+  format: 'disclosure.import.bad_id_format',
+  region: 'disclosure.import.bad_id_region',
+  birthdate: 'disclosure.import.bad_id_birthdate',
+  checksum: 'disclosure.import.bad_id_checksum',
+};
+
+/**
+ * An ID cell of an imported list, validated (GB 11643). An 18-digit number that Excel stored as a
+ * float has lost its last digits and gets its own message; an exact 15-digit number is fine.
+ */
+export function readIdCell(value: Cell, options: { now?: Date; allowLegacy15?: boolean } = {}): { normalized: string } | { reason: string } {
+  let text: string;
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value) || String(value).length !== 15) return { reason: 'disclosure.import.id_as_number' };
+    text = String(value);
+  } else text = value ?? '';
+  if (/^\s*\d(\.\d+)?e\+?\d+\s*$/iu.test(text)) return { reason: 'disclosure.import.id_as_number' };
+  const result = validateIdNumber(text, options);
+  return result.ok ? { normalized: result.normalized } : { reason: ID_MESSAGES[result.reason] };
 }

@@ -4,7 +4,7 @@
 // (GB 11643) and turned into keyed hashes at once; the clear number never leaves this module.
 import crypto from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
-import { idNumberHash, validateIdNumber, type IdNumberReason } from './id-number.js';
+import { idNumberHash } from './id-number.js';
 import { maskName } from './masking.js';
 import {
   FIELDS,
@@ -18,6 +18,7 @@ import {
   type Field,
   type RecipientType,
   type Village,
+  readIdCell,
 } from './recipient-columns.js';
 import { readRecipientFile, type Cell, type SheetRow, type TextEncoding } from './recipient-file.js';
 
@@ -169,28 +170,8 @@ export async function parseRecipientFile(bytes: Uint8Array, options: ImportOptio
     : { ok: true, rows, problems: [], fingerprint, format: 'xlsx' };
 }
 
-const ID_MESSAGES: Record<IdNumberReason, string> = {
-  length: 'disclosure.import.bad_id_length',
-  format: 'disclosure.import.bad_id_format',
-  region: 'disclosure.import.bad_id_region',
-  birthdate: 'disclosure.import.bad_id_birthdate',
-  checksum: 'disclosure.import.bad_id_checksum',
-};
-
-/**
- * The ID cell. Excel turns an 18-digit number typed without a leading apostrophe into a float
- * (2.20102E+17) and keeps only 15 significant digits: the number is lost, and that gets its own
- * message so staff know to re-type the column as text. An exact 15-digit number is fine.
- */
 function readId(value: Cell, options: ImportOptions): { normalized: string } | { reason: string } {
-  let text: string;
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || String(value).length !== 15) return { reason: 'disclosure.import.id_as_number' };
-    text = String(value);
-  } else text = value ?? '';
-  if (/^\s*\d(\.\d+)?e\+?\d+\s*$/iu.test(text)) return { reason: 'disclosure.import.id_as_number' };
-  const result = validateIdNumber(text, { now: options.now, allowLegacy15: options.allowLegacy15 });
-  return result.ok ? { normalized: result.normalized } : { reason: ID_MESSAGES[result.reason] };
+  return readIdCell(value, { now: options.now, allowLegacy15: options.allowLegacy15 });
 }
 
 interface Header {
