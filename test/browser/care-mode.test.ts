@@ -112,10 +112,12 @@ describeBrowser('care mode and keyboard use', () => {
     await focusAndType('input[name="category"]', '');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Space');
-    for (const [selector, value] of [['#prefecture', '长'], ['#county', '南'], ['#township', '南']] as const) {
-      await focusAndType(selector, value);
-      await page.keyboard.press('Enter');
-      await page.waitForTimeout(400);
+    // A closed select moves to the next option with the arrow key: the first entries are 长春市,
+    // 南关区 and 南岭街道; each change loads the next level.
+    for (const [selector, next] of [['#prefecture', '#county option[value="220102"]'], ['#county', '#township option[value="220102001"]'], ['#township', '#village option:nth-child(3)']] as const) {
+      await focusAndType(selector, '');
+      await page.keyboard.press('ArrowDown');
+      await page.waitForSelector(next, { state: 'attached', timeout: 10_000 });
     }
     await focusAndType('#village', '');
     await page.keyboard.press('ArrowDown');
@@ -123,6 +125,9 @@ describeBrowser('care mode and keyboard use', () => {
     // Tab on to the submit button and press Enter.
     await focusAndType('button[type="submit"]:not([name])', '');
     await page.keyboard.press('Enter');
+    await page.waitForLoadState('load');
+    const problems = await page.locator('.error-summary').textContent().catch(() => null);
+    expect(problems, 'the form came back with errors').toBeNull();
     await page.waitForSelector('#query-code', { timeout: 20_000 });
     expect((await page.locator('#query-code').textContent())!.trim()).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
     await screenshot(page, 'keyboard-filed');
