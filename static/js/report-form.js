@@ -57,3 +57,91 @@
   var summary = document.getElementById('error-summary');
   if (summary) summary.focus();
 })();
+
+// Slow connections (issue 3): with files chosen, the text is sent first, so a dropped connection
+// loses no text; the confirmation with the query code then shows at once and the files follow
+// one by one with progress, through the follow-up session the server opened for this report.
+(function () {
+  'use strict';
+  var form = document.getElementById('report-form');
+  if (!form || form.getAttribute('data-staged') !== '1' || !window.fetch || !window.FormData || !window.DOMParser) return;
+  var input = document.getElementById('evidence');
+  if (!input) return;
+
+  function text(name) { return form.getAttribute('data-' + name) || ''; }
+
+  function replaceMain(html) {
+    var doc = new DOMParser().parseFromString(html, 'text/html');
+    var main = document.getElementById('main');
+    var next = doc.getElementById('main');
+    if (!main || !next) { document.documentElement.innerHTML = doc.documentElement.innerHTML; return null; }
+    main.innerHTML = next.innerHTML;
+    document.title = doc.title;
+    window.scrollTo(0, 0);
+    return main;
+  }
+
+  function upload(file, csrf, row) {
+    return new Promise(function (resolve) {
+      var data = new FormData();
+      data.append('evidence', file, file.name);
+      var xhr = new XMLHttpRequest();
+      xhr.open('POST', '/track/files?_csrf=' + encodeURIComponent(csrf));
+      xhr.setRequestHeader('Accept', 'application/json');
+      var bar = row.querySelector('progress');
+      xhr.upload.onprogress = function (e) { if (e.lengthComputable) { bar.max = e.total; bar.value = e.loaded; } };
+      xhr.onload = function () {
+        var result = null;
+        try { result = JSON.parse(xhr.responseText); } catch (e) { result = null; }
+        var ok = xhr.status === 200 && result && result.ok && result.files && result.files.length;
+        row.querySelector('.status').textContent = ok ? (result.files[0].cleaned ? text('cleaned') : text('not-cleaned')) : text('failed');
+        bar.hidden = true;
+        resolve(ok);
+      };
+      xhr.onerror = function () { row.querySelector('.status').textContent = text('failed'); bar.hidden = true; resolve(false); };
+      xhr.send(data);
+    });
+  }
+
+  form.addEventListener('submit', function (event) {
+    var submitter = event.submitter;
+    if (submitter && submitter.name === 'action') return; // "show the next level" stays a plain POST
+    var files = Array.prototype.slice.call(input.files || []);
+    if (files.length === 0) return;
+    event.preventDefault();
+    var body = new FormData(form);
+    body.delete('evidence');
+    body.append('staged', '1');
+    if (files.some(function (f) { return /^audio\//.test(f.type) || /\.(mp3|m4a|amr|wav|ogg|opus|webm)$/i.test(f.name); })) body.append('staged_audio', '1');
+    var csrf = text('csrf');
+    var labels = { title: text('uploads-title'), uploading: text('uploading'), wait: text('wait'), done: text('done') };
+    form.querySelector('button[type="submit"]:not([name])').disabled = true;
+    // form.action would be the button named "action" (DOM named access), not the attribute.
+    fetch(form.getAttribute('action'), { method: 'POST', body: body, credentials: 'same-origin' })
+      .then(function (res) { return res.text().then(function (html) { return { ok: res.ok, html: html }; }); })
+      .then(function (res) {
+        var main = replaceMain(res.html);
+        if (!res.ok || !main || !document.getElementById('query-code')) return;
+        var section = document.createElement('section');
+        section.className = 'staged-uploads';
+        section.innerHTML = '<h2></h2><p class="notice warn" role="status"></p><ul></ul>';
+        section.querySelector('h2').textContent = labels.title;
+        var status = section.querySelector('p');
+        status.textContent = labels.wait;
+        var list = section.querySelector('ul');
+        var code = document.getElementById('query-code').closest('p');
+        code.parentNode.insertBefore(section, code.nextSibling);
+        var chain = Promise.resolve(true);
+        files.forEach(function (file) {
+          var row = document.createElement('li');
+          row.innerHTML = '<span class="name"></span> — <span class="status"></span> <progress value="0" max="1"></progress>';
+          row.querySelector('.name').textContent = file.name;
+          row.querySelector('.status').textContent = labels.uploading;
+          list.appendChild(row);
+          chain = chain.then(function () { return upload(file, csrf, row); });
+        });
+        chain.then(function () { status.textContent = labels.done; status.className = 'notice ok'; });
+      })
+      .catch(function () { form.submit(); });
+  });
+})();

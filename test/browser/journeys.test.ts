@@ -70,7 +70,9 @@ describeBrowser('journeys of a citizen and the county', () => {
     expect(code).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
     caseNo = (await page.locator('.facts dd').first().textContent())!.trim();
     expect(caseNo).toMatch(/^JL\d{4}-\d{6}$/);
-    await expect.poll(() => page.getByText('照片.jpg — 已删除位置和设备信息').count()).toBe(1);
+    // With JavaScript the text went first and the photo followed, with its own progress line.
+    await expect.poll(() => page.locator('.staged-uploads li').filter({ hasText: '照片.jpg' }).filter({ hasText: '已删除位置和设备信息' }).count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => page.getByText('全部文件已上传').count()).toBe(1);
     await expectAccessible(page, 'journey1-confirmation-phone');
     await closePage(page);
   });

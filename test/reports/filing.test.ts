@@ -168,3 +168,27 @@ describe('filing a report', () => {
     expect(res.body).toContain('两台拖拉机');
   });
 });
+
+describe('staged filing (text first, then files)', () => {
+  it('files the text, opens a follow-up session for that report, and takes the files one by one as JSON', async () => {
+    const { res, form } = await submit({ ...reportFields(), staged: '1' });
+    expect(res.statusCode).toBe(200);
+    expect(codeOf(res.body)).toBeDefined();
+    const jar = { ...form.cookies };
+    for (const c of res.cookies as { name: string; value: string }[]) jar[c.name] = c.value;
+    expect(jar.sid).toBeDefined();
+    const body = await multipart({}, [photo()]);
+    const upload = await t.app.inject({ method: 'POST', url: `/track/files?_csrf=${encodeURIComponent(form.csrf)}`, cookies: jar, headers: { ...body.headers, accept: 'application/json' }, payload: body.payload });
+    expect(upload.statusCode).toBe(200);
+    expect(upload.json()).toEqual({ ok: true, files: [{ name: '现场照片.jpg', cleaned: true }] });
+    const bad = await multipart({}, [{ name: 'evidence', filename: 'x.jpg', content: Buffer.from('<html>') }]);
+    const refused = await t.app.inject({ method: 'POST', url: `/track/files?_csrf=${encodeURIComponent(form.csrf)}`, cookies: jar, headers: { ...bad.headers, accept: 'application/json' }, payload: bad.payload });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().ok).toBe(false);
+  });
+
+  it('accepts an empty description when a recording follows', async () => {
+    const { res } = await submit({ ...reportFields({ description: '' }), staged: '1', staged_audio: '1' });
+    expect(res.statusCode).toBe(200);
+  });
+});

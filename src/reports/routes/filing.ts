@@ -61,7 +61,8 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
       state.fileProblems = [];
       return renderForm(request, reply, state);
     }
-    const hasAudio = parsed.files.some((x) => x.sniff.kind === 'audio');
+    // A staged submission sends its recording right after the text: the description may be empty then.
+    const hasAudio = parsed.files.some((x) => x.sniff.kind === 'audio') || (f.staged === '1' && f.staged_audio === '1');
     const { input, errors } = await validateReport(deps.db, f, hasAudio);
     state.errors = errors;
     // A full disk: one message for the whole form instead of one per file; every file must be picked again.
@@ -89,6 +90,13 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
       state.errors = { evidence: 'report.errors.disk_full' };
       state.droppedFiles = parsed.files.map((x) => x.originalName);
       return renderForm(request, reply, state, DISK_FULL_STATUS);
+    }
+    // With JavaScript and files chosen, the text comes first and the files follow one by one
+    // (slow connections lose no text): the page opens a follow-up session for this report only,
+    // exactly as entering its query code would, and the files go to /track/files.
+    if (f.staged === '1' && parsed.files.length === 0) {
+      await request.session.regenerate();
+      request.session.track = { reportId: filed.report.id, lastSeen: Date.now() };
     }
     reply.header('Cache-Control', 'no-store');
     return reply.page('reports/confirmation', { titleKey: 'report.confirm_title', scripts: ['/static/js/report-form.js'], ...(await confirmationContext(deps, filed)) });

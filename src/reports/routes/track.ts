@@ -74,11 +74,13 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
   });
 
   /** Runs a reporter action when the session holds a report that allows it. */
-  async function act(request: FastifyRequest, reply: FastifyReply, action: tracking.ReporterAction, run: (report: repo.Report) => Promise<Record<string, unknown> | void>) {
+  async function act(request: FastifyRequest, reply: FastifyReply, action: tracking.ReporterAction, run: (report: repo.Report) => Promise<Record<string, unknown> | void>, success?: () => Record<string, unknown>) {
     const report = await currentReport(request);
     if (!report) return reply.redirect('/track', 303);
     if (!tracking.allowedActions(deps, report).has(action)) return renderReport(request, reply, report, { formError: 'track.not_allowed' }, 409);
     const problem = await run(report);
+    // The report form's script sends files one by one and reads the outcome as JSON.
+    if (request.headers.accept === 'application/json') return reply.code(problem ? 400 : 200).send({ ok: !problem, ...(problem ?? success?.() ?? {}) });
     if (problem) return renderReport(request, reply, repo.findReport(deps.db, report.id)!, problem, 400);
     return reply.redirect(`/track/report?done=${action}#${action}`, 303);
   }
@@ -91,8 +93,9 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
     }),
   );
 
-  app.post('/track/files', async (request, reply) =>
-    act(request, reply, 'files', async (report) => {
+  app.post('/track/files', async (request, reply) => {
+    let received: { name: string; cleaned: boolean }[] = [];
+    return act(request, reply, 'files', async (report) => {
       if (!request.isMultipart()) return { formError: 'track.files_none' };
       const room = tracking.remainingUpload(deps, report);
       const parsed = await readUploadForm(request, deps.dirs, { maxFileBytes: deps.config.upload.maxFileBytes, maxFiles: room.files, maxTotalBytes: room.bytes });
@@ -100,6 +103,7 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
         discardFiles(parsed.files);
         return { formError: parsed.files.length === 0 && parsed.problems.length === 0 ? 'track.files_none' : null, fileProblems: parsed.problems };
       }
+      received = parsed.files.map((x) => ({ name: x.originalName, cleaned: x.cleaned }));
       try {
         await tracking.addReporterFiles(deps, report, parsed.files);
       } catch (err) {
@@ -107,8 +111,8 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
         if (isDiskFull(err)) return { formError: 'report.errors.disk_full' };
         throw err;
       }
-    }),
-  );
+    }, () => ({ files: received }));
+  });
 
   app.post<{ Body: Record<string, string> }>('/track/identity', async (request, reply) =>
     act(request, reply, 'identity', async (report) => {
