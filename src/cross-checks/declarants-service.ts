@@ -3,8 +3,8 @@
 // village, and their relatives one by one. Same rules and messages as the profile declaration
 // (src/declarations/service.ts): ID numbers are validated, hashed at once and dropped. Every change
 // re-runs the cross-checks for that declarant in the same transaction.
+import { hashIdNumber, type RelativeInput } from '../declarations/id-hash.js';
 import { record } from '../audit/index.js';
-import { idNumberHash, validateIdNumber } from '../disclosure/id-number.js';
 import { parseName } from '../disclosure/recipient-columns.js';
 import { checkVillage, type PlaceValues } from '../declarations/place.js';
 import * as declRepo from '../declarations/repository.js';
@@ -28,19 +28,8 @@ export interface DeclarantInput {
   place: PlaceValues;
 }
 
-export interface RelativeInput {
-  name: string;
-  relation: string;
-  idNumber: string;
-  place: PlaceValues;
-  assistanceType: string;
-}
+export type { RelativeInput };
 
-function hashId(deps: Deps, raw: string): { hash: string } | { error: string } {
-  const checked = validateIdNumber(raw);
-  if (!checked.ok) return { error: `declaration.errors.id_${checked.reason}` };
-  return { hash: idNumberHash(deps.keys['id-hash'], checked.normalized) };
-}
 
 function readName(raw: string, requiredKey: string): { name: string } | { error: string } {
   if (raw.trim() === '') return { error: requiredKey };
@@ -62,7 +51,7 @@ export async function saveDeclarant(deps: Deps, staff: StaffContext, region: Reg
   else village = place.code;
   let idHash: string | null = null;
   if (input.idNumber.trim() !== '') {
-    const hashed = hashId(deps, input.idNumber);
+    const hashed = hashIdNumber(deps, input.idNumber);
     if ('error' in hashed) errors.id_number = hashed.error;
     else if (repo.declarantsWithHashes(db, [hashed.hash]).some((d) => d.id !== existing?.id)) errors.id_number = 'crossChecks.errors.id_on_file';
     else if (existing && repo.relativesOfDeclarants(db, [existing.id]).some((r) => r.idHash === hashed.hash)) errors.id_number = 'crossChecks.errors.id_is_relative';
@@ -105,7 +94,7 @@ export async function addDeclarantRelative(deps: Deps, staff: StaffContext, decl
   let idHash: string | null = null;
   if (input.idNumber.trim() === '') errors.id_number = 'declaration.errors.id_required';
   else {
-    const hashed = hashId(deps, input.idNumber);
+    const hashed = hashIdNumber(deps, input.idNumber);
     if ('error' in hashed) errors.id_number = hashed.error;
     else if (hashed.hash === declarant.idHash) errors.id_number = 'crossChecks.errors.relative_is_declarant';
     else if (repo.relativesOfDeclarants(db, [declarant.id]).some((r) => r.idHash === hashed.hash)) errors.id_number = 'declaration.errors.id_duplicate';

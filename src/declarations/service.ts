@@ -2,9 +2,9 @@
 // into the keyed hash at once and dropped: never stored, logged, audited or shown back. The users
 // row's home village follows the declaration's, so recusal by place (src/casework/recusal.ts)
 // and by name + township use the same village.
+import { hashIdNumber, type RelativeInput } from './id-hash.js';
 import { runCrossChecks } from '../cross-checks/run.js';
 import { record } from '../audit/index.js';
-import { idNumberHash, validateIdNumber } from '../disclosure/id-number.js';
 import { isPosition } from '../reports/catalog.js';
 import type { Deps } from '../shared/deps.js';
 import { updateUser, type User } from '../users/repository.js';
@@ -25,20 +25,8 @@ export interface DeclarationInput {
   idNumber: string;
 }
 
-export interface RelativeInput {
-  name: string;
-  relation: string;
-  idNumber: string;
-  place: PlaceValues;
-  assistanceType: string;
-}
+export type { RelativeInput };
 
-/** The ID number's keyed hash, or the message key saying why it was refused. */
-function hashIdNumber(deps: Deps, raw: string): { hash: string } | { error: string } {
-  const checked = validateIdNumber(raw);
-  if (!checked.ok) return { error: `declaration.errors.id_${checked.reason}` };
-  return { hash: idNumberHash(deps.keys['id-hash'], checked.normalized) };
-}
 
 function cleanName(raw: string): string {
   return raw.normalize('NFC').replace(/\s+/gu, ' ').trim();
