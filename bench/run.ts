@@ -1,0 +1,297 @@
+// `npm run bench` (issue 10): builds the provincial-scale database, starts the real server in
+// production mode on it, drives it from this (separate) process and compares every page with a
+// bare-Fastify ceiling measured in the same run. Writes bench/results.md. See bench/README.md.
+//   npm run bench                      full run (~10–15 min on 2 cores)
+//   npm run bench -- --quick           smaller data, shorter runs (smoke check, results to bench/tmp/)
+//   npm run bench -- --data <dir>      reuse a data dir built earlier (bench/generate.ts or --keep)
+//   npm run bench -- --keep            keep the generated data dir    --profile  server under --cpu-prof
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { databaseFile } from '../src/db/connection.js';
+import { FIXTURES_FILE, FULL, QUICK, generate, type Generated } from './generate.js';
+import { fmt, machineFacts, writeResults, type Measurement } from './lib/results.js';
+import { measure, type LoadResult } from './lib/load.js';
+import { ROOT, startProcess, type Running } from './lib/proc.js';
+import { photoOfSize } from './lib/jpeg.js';
+import { commitRate, signIn, submissions, uncached, uploads, verifyCodes, walk, type Place } from './lib/scenarios.js';
+import { Browser, median, percentile } from './lib/http.js';
+import { formatSummary, summarize } from './profile-summary.js';
+import { buildCompiled } from './lib/compiled.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const quick = flag('--quick');
+const profile = flag('--profile');
+const cfg = quick
+  ? { seconds: 3, warm: 1, connections: 10, uncachedSamples: 5, submitSeconds: 6, inboxDepth: 8, starts: 2, commitSeconds: 1 }
+  : { seconds: 10, warm: 3, connections: 10, uncachedSamples: 20, submitSeconds: 30, inboxDepth: 60, starts: 3, commitSeconds: 3 };
+const RATE_LIMIT_FACTOR = '100000';
+const UPLOADS = 20;
+const UPLOAD_BYTES = 20 * 1024 * 1024 - 4096;
+
+const log = (line: string) => console.log(line);
+const rows: Measurement[] = [];
+const notes: string[] = [];
+const runStarted = performance.now();
+const machine = machineFacts();
+const servers: Running[] = [];
+
+function serverEnv(dataDir: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    DATA_DIR: dataDir,
+    SUNSHINE_DEMO_DATA: 'off',
+    SUNSHINE_SCHEDULER_SECONDS: '0',
+    SUNSHINE_RATE_LIMIT_FACTOR: RATE_LIMIT_FACTOR,
+  };
+}
+
+async function startServer(dataDir: string, tag: string): Promise<Running> {
+  const profDir = path.join(ROOT, 'bench', 'tmp', 'profiles');
+  if (profile) fs.mkdirSync(profDir, { recursive: true });
+  const s = await startProcess({
+    entry: 'src/server.ts',
+    env: serverEnv(dataDir),
+    nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=server-${tag}-${Date.now()}.cpuprofile`] : [],
+    readyPath: '/healthz',
+    logFile: path.join(dataDir, 'server.log'),
+  });
+  servers.push(s);
+  return s;
+}
+
+function loadRow(r: LoadResult, ceiling: number | null, min: number | null, what: string): Measurement {
+  const ratio = ceiling ? r.rps / ceiling : undefined;
+  const clean = r.errors === 0 && r.non2xx === 0;
+  return {
+    name: what,
+    result: `${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50)} ms, p99 ${fmt.ms(r.p99)} ms${clean ? '' : `, ${r.errors} errors, ${r.non2xx} non-2xx`}`,
+    ...(ratio !== undefined ? { ratio } : {}),
+    target: min === null ? '—' : `≥ ${min.toFixed(2)} × ceiling`,
+    pass: min === null ? null : clean && ratio !== undefined && ratio >= min,
+  };
+}
+
+async function prepareData(): Promise<{ gen: Generated; cleanup: boolean }> {
+  const reuse = option('--data');
+  if (reuse) {
+    const gen = JSON.parse(fs.readFileSync(path.join(reuse, FIXTURES_FILE), 'utf8')) as Generated;
+    log(`reusing ${reuse} (generated ${gen.generatedAt} in ${gen.seconds.toFixed(0)} s)`);
+    return { gen: { ...gen, dataDir: path.resolve(reuse) }, cleanup: false };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunshine-bench-'));
+  log(`generating ${quick ? 'quick' : 'full'} data in ${dir} …`);
+  const gen = await generate(dir, quick ? QUICK : FULL, log);
+  log(`generated in ${gen.seconds.toFixed(1)} s, database ${(gen.databaseBytes / 1024 ** 2).toFixed(0)} MB`);
+  return { gen, cleanup: !flag('--keep') };
+}
+
+function samplePlaces(dataDir: string): Place[] {
+  const db = new Database(databaseFile(dataDir), { readonly: true });
+  const places = db
+    .prepare(`SELECT c.parent_code AS prefecture, c.code AS county, t.code AS township, v.code AS village
+      FROM regions v JOIN regions t ON t.code = v.parent_code JOIN regions c ON c.code = t.parent_code
+      WHERE v.level = 'village' AND c.level = 'county' AND v.rowid % 59 = 0 ORDER BY v.code`)
+    .all() as Place[];
+  db.close();
+  return places;
+}
+
+async function main(): Promise<void> {
+  const { gen, cleanup } = await prepareData();
+  const dataDir = gen.dataDir;
+  const t = gen.targets;
+  const places = samplePlaces(dataDir);
+  try {
+    // --- start-up and idle memory -----------------------------------------------------------
+    const starts: number[] = [];
+    let server: Running | null = null;
+    for (let i = 0; i < cfg.starts; i++) {
+      if (server) await server.stop();
+      server = await startServer(dataDir, `start${i}`);
+      starts.push(server.startMs);
+      log(`start-up ${i + 1}: ${server.startMs.toFixed(0)} ms`);
+    }
+    server = server!;
+    await new Promise((r) => setTimeout(r, 3000));
+    const idleMb = server.rssMb();
+    rows.push({ name: 'Start-up on the scale database (spawn → /healthz 200)', result: `median ${fmt.int(median(starts))} ms (${starts.map((s) => fmt.int(s)).join(', ')})`, target: '< 2,000 ms', pass: median(starts) < 2000 });
+    rows.push({ name: 'Idle RSS after start', result: fmt.mb(idleMb), target: '< 150 MB', pass: idleMb < 150 });
+    log(`idle RSS ${idleMb.toFixed(0)} MB`);
+
+    // --- (g) 20 concurrent 20 MB uploads, first, so that growth is over the true idle ---------
+    const photo = await photoOfSize(UPLOAD_BYTES);
+    const g = await uploads(server.url, server.pid, places, UPLOADS, { path: photo, name: 'bench-photo.jpg' });
+    const growth = g.peakMb - g.idleMb;
+    const gOk = g.ok === UPLOADS && g.errors.length === 0 && g.confirmedFiles === UPLOADS;
+    rows.push({
+      name: `(g) ${UPLOADS} concurrent submissions with a ${(UPLOAD_BYTES / 1e6).toFixed(1)} MB JPEG each`,
+      result: `${g.ok}/${UPLOADS} filed with the file in ${g.seconds.toFixed(1)} s; RSS ${fmt.mb(g.idleMb)} → peak ${fmt.mb(g.peakMb)} (+${fmt.mb(growth)}, ${g.samples} samples)${g.errors.length ? `; errors: ${g.errors.slice(0, 3).join('; ')}` : ''}`,
+      target: 'RSS growth < 100 MB, no error',
+      pass: gOk && growth < 100,
+    });
+    log(`(g) ${g.ok}/${UPLOADS} ok, peak +${growth.toFixed(0)} MB`);
+
+    // --- uncached first requests (public cache empty) ------------------------------------------
+    const pages = {
+      a1: `/disclosure/villages/${t.village.code}`,
+      a0: `/disclosure/villages/${t.largestVillage.code}`,
+      a2first: `/disclosure/counties/${t.county.code}`,
+      a2: `/disclosure/counties/${t.county.code}?after=${t.county.deepAfter}`,
+      b: `/disclosure/search?q=${encodeURIComponent(t.villageQuery.q)}`,
+      c: '/cases',
+      c2: `/cases?q=${encodeURIComponent(t.caseQuery)}`,
+      d: '/stats',
+    };
+    const staff = await signIn(server.url, gen.bench.username, gen.bench.password, gen.bench.totpSecret);
+    const inboxFirst = `/staff/reports?status=${t.inbox.status}&region=${t.inbox.region}`;
+    const walked = await walk(staff, inboxFirst, cfg.inboxDepth);
+    const lat: Record<string, Awaited<ReturnType<typeof uncached>>> = {};
+    // Public pages as a visitor sees them: no cookie (a staff session's cookie would make them uncacheable).
+    const visitor = new Browser(server.url);
+    for (const [k, p] of Object.entries(pages)) lat[k] = await uncached(visitor, p, cfg.uncachedSamples, true);
+    lat.e1 = await uncached(staff, inboxFirst, cfg.uncachedSamples, false);
+    lat.e2 = await uncached(staff, walked.deepPath, cfg.uncachedSamples, false);
+    const labels: Record<string, string> = {
+      a1: `(a) village roster, first page (median village: ${t.village.active} listed)`,
+      a0: `(a) largest village's roster, first page (${t.largestVillage.active} listed)`,
+      a2first: `(a) county roster, first page (${fmt.int(t.county.active)} listed)`,
+      a2: `(a) county roster, page ${t.county.deepPage} (keyset \`after=\`)`,
+      b: `(b) village search \`q=${t.villageQuery.q}\` (${t.villageQuery.villages} names)`,
+      c: '(c) typical cases, list',
+      c2: `(c) typical cases, search \`q=${t.caseQuery}\``,
+      d: '(d) statistics',
+      e1: `(e) inbox status=${t.inbox.status} region=${t.inbox.region}, first page`,
+      e2: `(e) same inbox, page ${walked.page}`,
+      h: 'For reference: GET /healthz (a database ping and a disk check, no page)',
+    };
+    for (const [k, l] of Object.entries(lat)) {
+      rows.push({ name: `${labels[k]}: uncached latency`, result: `first request ${fmt.ms(l.firstMs)} ms, median of ${cfg.uncachedSamples} uncached ${fmt.ms(l.medianMs)} ms, ${fmt.int(l.bytes)} bytes`, target: '—', pass: null });
+    }
+    // The staff dashboard (the page after sign-in), for information: no target in issue 10.
+    const dash = await uncached(staff, '/staff', Math.min(5, cfg.uncachedSamples), false);
+    rows.push({ name: 'Staff dashboard /staff (counts over the user\'s scope): uncached latency', result: `first request ${fmt.ms(dash.firstMs)} ms, median of ${Math.min(5, cfg.uncachedSamples)} ${fmt.ms(dash.medianMs)} ms`, target: '—', pass: null });
+    const deepRatio = lat.a2!.medianMs / lat.a2first!.medianMs;
+    rows.push({ name: '(a) deep county page vs first page, uncached median', result: `${deepRatio.toFixed(2)} × (${fmt.ms(lat.a2!.medianMs)} vs ${fmt.ms(lat.a2first!.medianMs)} ms)`, target: '≤ 1.5 ×', pass: deepRatio <= 1.5 });
+    const inboxRatio = lat.e2!.medianMs / lat.e1!.medianMs;
+    rows.push({ name: `(e) inbox page ${walked.page} vs first page, uncached median`, result: `${inboxRatio.toFixed(2)} × (${fmt.ms(lat.e2!.medianMs)} vs ${fmt.ms(lat.e1!.medianMs)} ms)`, target: '≤ 1.5 ×', pass: inboxRatio <= 1.5 });
+
+    // --- ceiling and load runs -------------------------------------------------------------
+    const htmlFile = path.join(dataDir, 'ceiling.html');
+    fs.writeFileSync(htmlFile, (await visitor.get(pages.a1)).body);
+    const ceilingServer = await startProcess({ entry: 'bench/ceiling.ts', env: { NODE_ENV: 'production', BENCH_CEILING_HTML: htmlFile }, readyPath: '/' });
+    servers.push(ceilingServer);
+    const load = { connections: cfg.connections, seconds: cfg.seconds, warmSeconds: cfg.warm };
+    const ceiling1 = await measure('ceiling', ceilingServer.url + '/', load);
+    log(`ceiling: ${fmt.int(ceiling1.rps)} req/s`);
+    const runs: [string, string, number, Record<string, string>][] = [
+      ['h', '/healthz', -1, {}],
+      ['a1', pages.a1, 0.3, {}],
+      ['a0', pages.a0, -1, {}],
+      ['a2', pages.a2, 0.3, {}],
+      ['b', pages.b, 0.3, {}],
+      ['c', pages.c, 0.3, {}],
+      ['c2', pages.c2, 0.3, {}],
+      ['d', pages.d, 0.3, {}],
+      ['e1', inboxFirst, 0.2, { cookie: staff.cookieHeader() }],
+      ['e2', walked.deepPath, 0.2, { cookie: staff.cookieHeader() }],
+    ];
+    const results: [string, LoadResult, number][] = [];
+    for (const [k, p, min, headers] of runs) {
+      const r = await measure(k, server.url + p, { ...load, headers });
+      results.push([k, r, min]);
+      log(`${labels[k]}: ${fmt.int(r.rps)} req/s p50 ${r.p50} p99 ${r.p99} (${r.non2xx} non-2xx, ${r.errors} errors)`);
+    }
+    const ceiling2 = await measure('ceiling', ceilingServer.url + '/', load);
+    const ceiling = (ceiling1.rps + ceiling2.rps) / 2;
+    log(`ceiling again: ${fmt.int(ceiling2.rps)} req/s`);
+    await ceilingServer.stop();
+    rows.push({ name: `Ceiling: bare Fastify route, pre-rendered ${fmt.int(lat.a1!.bytes)}-byte page (a), before and after the page runs`, result: `${fmt.int(ceiling1.rps)} / ${fmt.int(ceiling2.rps)} req/s (mean ${fmt.int(ceiling)}), p50 ${fmt.ms(ceiling1.p50)} ms, p99 ${fmt.ms(ceiling1.p99)} ms`, ratio: 1, target: '—', pass: null });
+    for (const [k, r, min] of results) rows.push(loadRow(r, ceiling, min < 0 ? null : min, `${labels[k]}, ${cfg.connections} connections`));
+
+    // --- (f) text-only submissions, beside the commit rate -----------------------------------
+    const commits = commitRate(dataDir, cfg.commitSeconds);
+    rows.push({ name: `Commit rate, single-row INSERT transactions, same settings (journal ${commits.journal}, synchronous ${commits.synchronous === 2 ? 'FULL' : commits.synchronous})`, result: `${fmt.int(commits.commitsPerSecond)} commits/s`, target: '—', pass: null });
+    const f = await submissions(server.url, places, 10, cfg.submitSeconds);
+    const verify = await verifyCodes(server.url, f.codes, 10);
+    const fOk = f.errors.length === 0 && verify.ok === f.codes.length && f.codes.length > 0;
+    rows.push({
+      name: '(f) text-only report submissions (GET form + multipart POST), 10 concurrent',
+      result: `${f.codes.length} filed in ${f.wallSeconds.toFixed(1)} s = ${(f.codes.length / f.wallSeconds).toFixed(1)} filings/s (${((f.codes.length / f.wallSeconds / commits.commitsPerSecond) * 100).toFixed(1)} % of the commit rate); pair p50 ${fmt.ms(median(f.pairMs))} ms, p99 ${fmt.ms(percentile(f.pairMs, 99))} ms; POST p50 ${fmt.ms(median(f.postMs))} ms; ${f.errors.length} errors; receipts valid on /track: ${verify.ok}/${f.codes.length}`,
+      target: 'no error, every receipt valid',
+      pass: fOk,
+    });
+    if (f.errors.length) notes.push(`(f) errors: ${[...new Set(f.errors)].slice(0, 5).join('; ')}`);
+    if (verify.failed.length) notes.push(`(f) receipts that failed: ${verify.failed.slice(0, 5).join('; ')}`);
+    const gVerify = await verifyCodes(server.url, [...g.codes, ...gen.sampleCodes], 5);
+    rows.push({ name: `Receipts of (g) and ${gen.sampleCodes.length} generated reports valid on /track`, result: `${gVerify.ok}/${g.codes.length + gen.sampleCodes.length}`, target: 'all', pass: gVerify.ok === g.codes.length + gen.sampleCodes.length });
+    rows.push({ name: 'Server RSS at the end of the run', result: fmt.mb(server.rssMb()), target: '—', pass: null });
+    await server.stop();
+
+    // --- for comparison: the same server compiled ahead of time (no transpiling at start) ----
+    const compiled = await buildCompiled();
+    try {
+      const cStarts: number[] = [];
+      const cIdle: number[] = [];
+      for (let i = 0; i < cfg.starts; i++) {
+        const c = await startProcess({ entry: compiled.entry, tsx: false, env: serverEnv(dataDir), readyPath: '/healthz', logFile: path.join(dataDir, 'server-compiled.log') });
+        servers.push(c);
+        cStarts.push(c.startMs);
+        await new Promise((r) => setTimeout(r, 3000));
+        cIdle.push(c.rssMb());
+        await c.stop();
+      }
+      rows.push({ name: 'For comparison: the same server compiled by tsc, `node dist/src/server.js` — start-up', result: `median ${fmt.int(median(cStarts))} ms (${cStarts.map((x) => fmt.int(x)).join(', ')})`, target: '(< 2,000 ms)', pass: null });
+      rows.push({ name: 'For comparison: compiled server — idle RSS after start', result: `median ${fmt.mb(median(cIdle))} (${cIdle.map((x) => x.toFixed(0)).join(', ')})`, target: '(< 150 MB)', pass: null });
+    } finally {
+      fs.rmSync(compiled.dir, { recursive: true, force: true });
+    }
+  } finally {
+    for (const s of servers) await s.stop().catch(() => null);
+    if (profile) {
+      const dir = path.join(ROOT, 'bench', 'tmp', 'profiles');
+      for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+        fs.writeFileSync(path.join(dir, file.replace(/\.cpuprofile$/, '.txt')), formatSummary(summarize(path.join(dir, file), 40)));
+      }
+      log(`profiles and summaries in ${dir}`);
+    }
+  }
+
+  machine.loadEnd = os.loadavg().map((x) => x.toFixed(2)).join(' / ');
+  const out = option('--results') ?? path.join(ROOT, 'bench', quick ? 'tmp/results-quick.md' : 'results.md');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const s = gen.sizes;
+  writeResults(out, {
+    title: `Sunshine at provincial scale${quick ? ' (quick run: smaller data, shorter runs)' : ''}`,
+    date: new Date().toISOString(),
+    command: `npm run bench${args.length ? ' -- ' + args.join(' ') : ''}`,
+    totalMinutes: (performance.now() - runStarted) / 60_000,
+    machine,
+    data: [
+      `${fmt.int(gen.disclosure.recipients)} recipients (${fmt.int(gen.disclosure.active)} active) over ${fmt.int(gen.rowCounts.postings ?? 0)} postings and ${fmt.int(gen.disclosure.entries)} posting entries in all ${fmt.int(11_860)} villages; ${fmt.int(gen.reports.reports)} reports over a year with ${fmt.int(gen.reports.events)} events; ${fmt.int(gen.staffCount)} staff; ${fmt.int(gen.ledgerCount)} ledger items; ${gen.casesCount} published typical cases; ${fmt.int(gen.rowCounts.audit_log ?? 0)} audit entries (one HMAC chain); ${fmt.int(gen.rowCounts.search_index_keys ?? 0)} documents in the search index.`,
+      `Sizes asked: ${JSON.stringify(s)}. Database ${(gen.databaseBytes / 1024 ** 2).toFixed(0)} MB. Generation took ${gen.seconds.toFixed(0)} s (${gen.phases.map((p) => `${p.name} ${p.seconds.toFixed(0)} s`).join('; ')}).`,
+      `Report statuses: ${Object.entries(gen.reports.byStatus).map(([k, v]) => `${k} ${fmt.int(v)}`).join(', ')}.`,
+    ],
+    settings: [
+      `Server: \`node --import tsx src/server.ts\`, NODE_ENV=production, HOST=127.0.0.1, its log (level info, the default) to a file in the data dir.`,
+      `SUNSHINE_RATE_LIMIT_FACTOR=${RATE_LIMIT_FACTOR}: one client address sends every request, and the sign-in / tracking limits are per address. SUNSHINE_SCHEDULER_SECONDS=0: the deadline sweep does not run in the middle of a measurement. SUNSHINE_DEMO_DATA=off.`,
+      'Unchanged: password hashing (scrypt N=2^15), CSRF on every form, AES-GCM of files and identities, WAL with synchronous=FULL, upload limits.',
+      `autocannon 9.0.0 (programmatic, in the bench process), ${cfg.connections} connections, ${cfg.warm} s warm-up then ${cfg.seconds} s per run; the ceiling before and after the page runs, their mean used for the ratios.`,
+    ],
+    rows,
+    notes,
+    appendix: fs.existsSync(path.join(ROOT, 'bench', 'findings.md')) ? fs.readFileSync(path.join(ROOT, 'bench', 'findings.md'), 'utf8') : undefined,
+  });
+  log(`\nresults written to ${path.relative(ROOT, out)}`);
+  console.log(rows.map((r) => `${r.pass === null ? '  ' : r.pass ? 'ok' : '!!'} ${r.name}: ${r.result}${r.ratio !== undefined ? ` [${r.ratio.toFixed(2)}×]` : ''}`).join('\n'));
+  if (cleanup) fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+main().catch(async (err) => {
+  console.error(err);
+  for (const s of servers) await s.stop().catch(() => null);
+  process.exit(1);
+});
