@@ -44,7 +44,8 @@ export default fp(
       }
       const unit = await findUnit(app.db, user.unitId);
       if (!unit) return;
-      request.session.staff = { ...s, lastSeen: now };
+      // Touch the session at most once a minute: each change is a durable commit (bench/findings.md).
+      if (now - s.lastSeen > 60_000) request.session.staff = { ...s, lastSeen: now };
       request.staff = staffContext(user, unit);
     });
     // The sign-out form in the staff header needs a CSRF token on every staff page.

@@ -31,7 +31,9 @@ export default fp(
       cookieName: 'sid',
       store,
       saveUninitialized: false,
-      rolling: true,
+      // Idle limits are enforced on the server from lastSeen; re-sending the cookie on every
+      // response would rewrite the session row on every request.
+      rolling: false,
       cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: 12 * 3600_000 },
     });
   },

@@ -26,7 +26,7 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
       delete request.session.track;
       return null;
     }
-    request.session.track = { ...track, lastSeen: Date.now() };
+    if (Date.now() - track.lastSeen > 60_000) request.session.track = { ...track, lastSeen: Date.now() };
     return repo.findReport(deps.db, track.reportId) ?? null;
   }
 
