@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     const growth = g.peakMb - g.idleMb;
     const gOk = g.ok === UPLOADS && g.errors.length === 0 && g.confirmedFiles === UPLOADS;
     rows.push({
-      name: `(g) ${UPLOADS} concurrent submissions with a ${(UPLOAD_BYTES / 1e6).toFixed(1)} MB JPEG each`,
+      name: `(g) ${UPLOADS} concurrent submissions with a ${fmt.int(UPLOAD_BYTES)}-byte JPEG each (20 MiB upload limit)`,
       result: `${g.ok}/${UPLOADS} filed with the file in ${g.seconds.toFixed(1)} s; RSS ${fmt.mb(g.idleMb)} → peak ${fmt.mb(g.peakMb)} (+${fmt.mb(growth)}, ${g.samples} samples)${g.errors.length ? `; errors: ${g.errors.slice(0, 3).join('; ')}` : ''}`,
       target: 'RSS growth < 100 MB, no error',
       pass: gOk && growth < 100,
@@ -145,6 +145,7 @@ async function main(): Promise<void> {
       c: '/cases',
       c2: `/cases?q=${encodeURIComponent(t.caseQuery)}`,
       d: '/stats',
+      s: `/search?q=${encodeURIComponent(t.caseQuery)}`,
     };
     const staff = await signIn(server.url, gen.bench.username, gen.bench.password, gen.bench.totpSecret);
     const inboxFirst = `/staff/reports?status=${t.inbox.status}&region=${t.inbox.region}`;
@@ -164,6 +165,7 @@ async function main(): Promise<void> {
       c: '(c) typical cases, list',
       c2: `(c) typical cases, search \`q=${t.caseQuery}\``,
       d: '(d) statistics',
+      s: `Site search \`/search?q=${t.caseQuery}\` (cases, policies, villages, ledger)`,
       e1: `(e) inbox status=${t.inbox.status} region=${t.inbox.region}, first page`,
       e2: `(e) same inbox, page ${walked.page}`,
       h: 'For reference: GET /healthz (a database ping and a disk check, no page)',
