@@ -3,6 +3,7 @@
 // ago (its posting is history now) and an updated list 2 days ago (a posting open now). Names are
 // made up; ID numbers are generated with valid GB 11643 check characters and exist only in the
 // generated CSV in memory, as with a real upload.
+import { seededRandom } from '../shared/prng.js';
 import { stringify } from 'csv-stringify/sync';
 import { addDays, todayInChina } from '../clocks/index.js';
 import { childrenOf } from '../regions/index.js';
@@ -19,17 +20,7 @@ const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗�
 const COMPOUND = ['欧阳', '司马', '上官', '诸葛', '皇甫', '东方'];
 const GIVEN = '淑桂秀玉凤兰英华春梅丽艳红霞云芳敏静国建志明文军永德海立振庆宝福贵富成山林树忠义广玉长来金银喜顺平安俊伟强磊洪波涛刚亮雪娟晶丹宇鹏飞';
 
-/** A small seeded generator (mulberry32) so the demo is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 interface Person {
   name: string;

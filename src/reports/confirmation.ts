@@ -1,11 +1,12 @@
 import type { Deps } from '../shared/deps.js';
 import { hotlinesFor } from '../hotlines/index.js';
 import type { FiledReport } from './filing.js';
-import { calendarOf, deadline } from './deadlines.js';
+import { dueFrom } from '../casework/clock.js';
+import { loadCalendar } from '../calendar/index.js';
 
 /** What the confirmation page shows once the report is durably committed. */
 export async function confirmationContext(deps: Deps, filed: FiledReport) {
-  const accept = deadline(calendarOf(deps.db), 'xinfang.register', filed.report.receivedAt);
+  const accept = dueFrom(loadCalendar(deps.db), 'xinfang.register', filed.report.receivedAt);
   return {
     queryCode: filed.queryCode,
     caseNo: filed.report.caseNo,

@@ -4,7 +4,8 @@ import type { Locale } from '../config.js';
 import { placeChain, placeLabel } from '../regions/index.js';
 import { findUnit } from '../units/index.js';
 import type { Deps } from '../shared/deps.js';
-import { calendarOf, deadline } from './deadlines.js';
+import { dueFrom } from '../casework/clock.js';
+import { loadCalendar } from '../calendar/index.js';
 import * as repo from './repository.js';
 import { allowedActions, remainingUpload } from './tracking.js';
 import { hotlinesFor } from '../hotlines/index.js';
@@ -14,10 +15,10 @@ const BODY_SHOWN = new Set(['reporter_message', 'staff_message', 'rejected', 'ex
 
 export async function trackPageContext(deps: Deps, report: repo.Report, _locale: Locale) {
   const events = repo.eventsOf(deps.db, report.id, true);
-  const calendar = calendarOf(deps.db);
+  const calendar = loadCalendar(deps.db);
   const accepted = events.find((e) => e.type === 'accepted');
-  const acceptDue = deadline(calendar, 'xinfang.register', report.receivedAt);
-  const answerDue = accepted ? deadline(calendar, 'xinfang.handling', accepted.at) : null;
+  const acceptDue = dueFrom(calendar, 'xinfang.register', report.receivedAt);
+  const answerDue = accepted ? dueFrom(calendar, 'xinfang.handling', accepted.at) : null;
   const answer = [...events].reverse().find((e) => e.type === 'answer' || e.type === 'review_answer');
   const actions = allowedActions(deps, report);
   const unit = await findUnit(deps.db, report.handlingUnitId);
