@@ -75,6 +75,12 @@ export const reports = sqliteTable(
     index('reports_assigned_idx').on(t.assignedUnitId, t.status, t.id),
     index('reports_assignee_idx').on(t.assigneeId, t.status, t.id),
     index('reports_due_idx').on(t.dueOn),
+    // The inbox filtered by county or township and status, newest first, reads a range of these
+    // (bench/findings.md): no walk over every report testing the region of each.
+    index('reports_county_status_received_idx').on(t.countyCode, t.status, t.receivedAt, t.id),
+    index('reports_township_status_received_idx').on(t.townshipCode, t.status, t.receivedAt, t.id),
+    // The dashboard counts the review branch of a civil-affairs scope through this one.
+    index('reports_review_unit_idx').on(t.reviewUnitId, t.status, t.id),
   ],
 );
 
