@@ -81,7 +81,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(errorsPlugin);
   app.addPageContext(() => ({ site: config.site }));
   await app.register(authPlugin, { config });
-  await app.register(publicCachePlugin);
+  await app.register(publicCachePlugin, { maxBytes: config.publicCacheMb * 1024 * 1024 });
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', maxAge: config.production ? '1d' : 0 });
 
   // Nothing is in flight at start: leftover temporary files and unreferenced stored files are

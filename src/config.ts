@@ -35,6 +35,8 @@ export interface Config {
   schedulerSeconds: number;
   /** Raise every per-address rate limit by this factor (benchmarks from a single client). */
   rateLimitFactor: number;
+  /** Memory the public page cache may use, in megabytes. */
+  publicCacheMb: number;
   /** Footer identification of a Chinese government site (issue 8). */
   site: { sponsor: string; organizer: string; siteCode: string; icp: string; policeFiling: string; contact: string };
 }
@@ -145,6 +147,7 @@ export function loadConfig(env: Env = process.env): Config {
     singleStaffSession: bool(env, 'SUNSHINE_SINGLE_SESSION', true),
     schedulerSeconds: integer(env, 'SUNSHINE_SCHEDULER_SECONDS', 300, 0, 86_400),
     rateLimitFactor: integer(env, 'SUNSHINE_RATE_LIMIT_FACTOR', 1, 1, 1_000_000),
+    publicCacheMb: integer(env, 'SUNSHINE_PUBLIC_CACHE_MB', 64, 0, 65_536),
     site: {
       sponsor: text(env, 'SUNSHINE_SITE_SPONSOR', '吉林省民政厅'),
       organizer: text(env, 'SUNSHINE_SITE_ORGANIZER', '吉林省民政厅社会救助处'),

@@ -5,7 +5,16 @@ import fp from 'fastify-plugin';
 
 export interface PublicCache {
   invalidate(): void;
+  /** Pages held now. */
   readonly size: number;
+  /** Their approximate memory, in bytes. */
+  readonly bytes: number;
+}
+
+export interface PublicCacheOptions {
+  maxEntries?: number;
+  /** Memory budget: any query string makes a new key, so entries alone would not bound it (bench/findings.md). */
+  maxBytes?: number;
 }
 
 declare module 'fastify' {
@@ -23,18 +32,34 @@ declare module 'fastify' {
 }
 
 const MAX_ENTRIES = 5000;
+const MAX_BYTES = 64 * 1024 * 1024;
+
+/** V8 keeps a string with CJK text as two bytes a character. */
+const costOf = (body: string, key: string) => (body.length + key.length) * 2;
 
 export default fp(
-  async (app) => {
-    const entries = new Map<string, { body: string; type: string; generation: number }>();
+  async (app, opts: PublicCacheOptions) => {
+    const maxEntries = opts.maxEntries ?? MAX_ENTRIES;
+    const maxBytes = opts.maxBytes ?? MAX_BYTES;
+    const entries = new Map<string, { body: string; type: string; generation: number; cost: number }>();
+    let bytes = 0;
     let generation = 0;
+    const evictOldest = () => {
+      const [key, entry] = entries.entries().next().value!;
+      entries.delete(key);
+      bytes -= entry.cost;
+    };
     app.decorate('publicCache', {
       invalidate() {
         generation++;
         entries.clear();
+        bytes = 0;
       },
       get size() {
         return entries.size;
+      },
+      get bytes() {
+        return bytes;
       },
     });
 
@@ -56,9 +81,13 @@ export default fp(
     app.addHook('onSend', async (request, reply, payload) => {
       const key = request.publicCacheKey;
       if (!key || request.publicCacheGeneration !== generation || reply.statusCode !== 200 || typeof payload !== 'string' || reply.getHeader('set-cookie')) return payload;
-      if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-      entries.set(key, { body: payload, type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), generation });
       reply.header('X-Cache', 'miss').header('Vary', 'Cookie');
+      const cost = costOf(payload, key);
+      // A page bigger than an eighth of the budget would push out many others; it is served uncached.
+      if (cost > maxBytes / 8 || entries.has(key)) return payload;
+      while (entries.size > 0 && (entries.size >= maxEntries || bytes + cost > maxBytes)) evictOldest();
+      entries.set(key, { body: payload, type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), generation, cost });
+      bytes += cost;
       return payload;
     });
   },
