@@ -8,7 +8,7 @@ import { record } from '../audit/index.js';
 import { parseName } from '../disclosure/recipient-columns.js';
 import { checkVillage, type PlaceValues } from '../declarations/place.js';
 import * as declRepo from '../declarations/repository.js';
-import { isAssistanceType, isRelation } from '../declarations/vocab.js';
+import { validateRelative, type RelativeRules } from '../declarations/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import type { Region } from '../regions/index.js';
 import { isPosition } from '../reports/catalog.js';
@@ -81,32 +81,22 @@ export async function saveDeclarant(deps: Deps, staff: StaffContext, region: Reg
   return { ok: true, value: { id } };
 }
 
+/** The name rule of the recipient lists (parseName), and this feature's message for the declarant's own ID number. */
+const DECLARANT_RELATIVE_RULES: RelativeRules = {
+  readName: parseName,
+  nameInvalid: 'crossChecks.errors.name_invalid',
+  ownId: 'crossChecks.errors.relative_is_declarant',
+};
+
 /** Adds a relative to a non-user declarant (the relative may live anywhere in the province). */
 export async function addDeclarantRelative(deps: Deps, staff: StaffContext, declarant: repo.Declarant, input: RelativeInput, now = Date.now()): Promise<Outcome<{ id: number }>> {
   const { db } = deps;
-  const errors: FieldErrors = {};
-  const name = readName(input.name, 'declaration.errors.name_required');
-  if ('error' in name) errors.name = name.error;
-  if (!isRelation(input.relation)) errors.relation = 'declaration.errors.relation_required';
-  if (!isAssistanceType(input.assistanceType)) errors.assistance_type = 'declaration.errors.assistance_required';
-  const place = await checkVillage(db, input.place);
-  if (!place.ok) errors.rel_village = place.reason === 'required' ? 'declaration.errors.village_required' : 'declaration.errors.village_invalid';
-  let idHash: string | null = null;
-  if (input.idNumber.trim() === '') errors.id_number = 'declaration.errors.id_required';
-  else {
-    const hashed = hashIdNumber(deps, input.idNumber);
-    if ('error' in hashed) errors.id_number = hashed.error;
-    else if (hashed.hash === declarant.idHash) errors.id_number = 'crossChecks.errors.relative_is_declarant';
-    else if (repo.relativesOfDeclarants(db, [declarant.id]).some((r) => r.idHash === hashed.hash)) errors.id_number = 'declaration.errors.id_duplicate';
-    else idHash = hashed.hash;
-  }
-  if (Object.keys(errors).length > 0 || 'error' in name || !place.ok || !idHash || !isRelation(input.relation) || !isAssistanceType(input.assistanceType)) return { ok: false, errors };
+  const checked = await validateRelative(deps, declarant, input, DECLARANT_RELATIVE_RULES);
+  if (!checked.ok) return checked;
 
-  const relation = input.relation;
-  const assistanceType = input.assistanceType;
-  const villageCode = place.code;
+  const { relation, assistanceType } = checked.value;
   const row = db.transaction((tx) => {
-    const inserted = declRepo.insertRelative(tx, { declarantId: declarant.id, name: name.name, relation, idHash: idHash!, villageCode, assistanceType });
+    const inserted = declRepo.insertRelative(tx, { declarantId: declarant.id, ...checked.value });
     declRepo.updateDeclarant(tx, declarant.id, { updatedAt: now });
     record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'cross_check.relative_add', object: { type: 'declared_relative', id: inserted.id }, detail: { declarant: declarant.id, relation, assistanceType } }, now);
     runCrossChecks({ db: tx, keys: deps.keys }, { declarantIds: [declarant.id] }, now);

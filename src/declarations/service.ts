@@ -10,7 +10,7 @@ import type { Deps } from '../shared/deps.js';
 import { updateUser, type User } from '../users/repository.js';
 import { checkVillage, type PlaceValues } from './place.js';
 import * as repo from './repository.js';
-import { isAssistanceType, isRelation } from './vocab.js';
+import { validateRelative, type RelativeRules } from './relative-validation.js';
 
 /** Field name → message key. */
 export type FieldErrors = Record<string, string>;
@@ -102,34 +102,27 @@ export async function saveDeclaration(deps: Deps, user: User, input: Declaration
   return { ok: true, value: { declared: true, created } };
 }
 
+/** The profile's name rule: folded white space, at most NAME_MAX characters, no control characters. */
+const PROFILE_RELATIVE_RULES: RelativeRules = {
+  readName(raw) {
+    const name = cleanName(raw);
+    return [...name].length > NAME_MAX || /\p{Cc}/u.test(name) ? null : name;
+  },
+  nameInvalid: 'declaration.errors.name_invalid',
+  ownId: 'declaration.errors.id_own',
+};
+
 /** Adds one close relative to the user's declaration (which must exist). */
 export async function addRelative(deps: Deps, user: User, input: RelativeInput, now = Date.now()): Promise<Outcome<{ id: number }>> {
   const { db } = deps;
   const declarant = repo.declarantOfUser(db, user.id);
   if (!declarant) return { ok: false, errors: { form: 'declaration.errors.declare_first' } };
-  const errors: FieldErrors = {};
-  const name = cleanName(input.name);
-  if (name.length === 0) errors.name = 'declaration.errors.name_required';
-  else if ([...name].length > NAME_MAX || /\p{Cc}/u.test(name)) errors.name = 'declaration.errors.name_invalid';
-  if (!isRelation(input.relation)) errors.relation = 'declaration.errors.relation_required';
-  if (!isAssistanceType(input.assistanceType)) errors.assistance_type = 'declaration.errors.assistance_required';
-  const place = await checkVillage(db, input.place);
-  if (!place.ok) errors.rel_village = place.reason === 'required' ? 'declaration.errors.village_required' : 'declaration.errors.village_invalid';
-  let idHash: string | null = null;
-  if (input.idNumber.trim() === '') errors.id_number = 'declaration.errors.id_required';
-  else {
-    const hashed = hashIdNumber(deps, input.idNumber);
-    if ('error' in hashed) errors.id_number = hashed.error;
-    else if (hashed.hash === declarant.idHash) errors.id_number = 'declaration.errors.id_own';
-    else if (repo.relativesOf(db, declarant.id).some((r) => r.idHash === hashed.hash)) errors.id_number = 'declaration.errors.id_duplicate';
-    else idHash = hashed.hash;
-  }
-  if (Object.keys(errors).length > 0 || !place.ok || !idHash || !isRelation(input.relation) || !isAssistanceType(input.assistanceType)) return { ok: false, errors };
+  const checked = await validateRelative(deps, declarant, input, PROFILE_RELATIVE_RULES);
+  if (!checked.ok) return checked;
 
-  const relation = input.relation;
-  const assistanceType = input.assistanceType;
+  const { relation, assistanceType } = checked.value;
   const row = db.transaction((tx) => {
-    const inserted = repo.insertRelative(tx, { declarantId: declarant.id, name, relation, idHash: idHash!, villageCode: place.code, assistanceType });
+    const inserted = repo.insertRelative(tx, { declarantId: declarant.id, ...checked.value });
     repo.updateDeclarant(tx, declarant.id, { updatedAt: now });
     record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'declaration.relative_add', object: { type: 'declared_relative', id: inserted.id }, detail: { declarant: declarant.id, relation, assistanceType } }, now);
     return inserted;
