@@ -6,11 +6,10 @@
 import { hashIdNumber, type RelativeInput } from '../declarations/id-hash.js';
 import { record } from '../audit/index.js';
 import { parseName } from '../disclosure/recipient-columns.js';
-import { checkVillage, type PlaceValues } from '../declarations/place.js';
 import * as declRepo from '../declarations/repository.js';
 import { validateRelative, type RelativeRules } from '../declarations/index.js';
 import type { StaffContext } from '../plugins/auth.js';
-import type { Region } from '../regions/index.js';
+import { checkVillage, type PlaceValues, type Region } from '../regions/index.js';
 import { isPosition } from '../reports/catalog.js';
 import type { Deps } from '../shared/deps.js';
 import * as repo from './repository.js';

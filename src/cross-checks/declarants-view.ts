@@ -4,13 +4,12 @@
 // is ever part of these contexts: a registered number shows as "已登记".
 import { and, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { placeOfVillage, placePicker, withoutVillage, type PlaceValues } from '../declarations/place.js';
+import { formContext, type FormState } from '../declarations/index.js';
 import { declarants } from '../declarations/tables.js';
 import { ASSISTANCE_TYPES, RELATIONS } from '../declarations/vocab.js';
 import type { StaffContext } from '../plugins/auth.js';
-import type { Region } from '../regions/index.js';
+import { placeOfVillage, placePicker, withoutVillage, type Region } from '../regions/index.js';
 import { POSITION_CODES } from '../reports/catalog.js';
-import type { FieldErrors } from './declarants-service.js';
 import { openFlagCounts } from './flags-view.js';
 import { villageLabels } from './labels.js';
 import * as repo from './repository.js';
@@ -18,23 +17,8 @@ import { codeWithin, managedRegion, regionScope, withinRegions } from './scope.j
 
 export const PAGE_SIZE = 50;
 
-export interface FormState {
-  /** Text and select values to show again (never the ID number). */
-  values: Record<string, string>;
-  place: PlaceValues;
-  errors: FieldErrors;
-  /** The form came back with its ID number filled: ask for it again. */
-  retypeId: boolean;
-}
-
+/** The order fields appear in on the page, for the error summary. */
 const FIELD_ORDER = ['form', 'name', 'position', 'id_number', 'home_village', 'relation', 'rel_village', 'assistance_type'];
-
-function formContext(state: FormState, picker: Awaited<ReturnType<typeof placePicker>>, anchors: Record<string, string> = {}) {
-  const errorList = Object.entries(state.errors)
-    .sort(([a], [b]) => FIELD_ORDER.indexOf(a) - FIELD_ORDER.indexOf(b))
-    .map(([field, key]) => ({ field, key, anchor: anchors[field] ?? `field-${field}` }));
-  return { values: state.values, errors: state.errors, errorList, hasErrors: errorList.length > 0, retypeId: state.retypeId, picker };
-}
 
 async function visibleCondition(db: Db, staff: StaffContext): Promise<SQL> {
   const scope = await regionScope(db, staff);
@@ -92,7 +76,7 @@ function declarantFormOptions(state: FormState) {
 /** The new-declarant form: the home village starts at the managed region (county or township). */
 export async function newContext(db: Db, region: Region, state?: FormState) {
   const start = state ?? { values: {}, place: await placeOfVillage(db, region.code), errors: {}, retypeId: false };
-  return { regionName: region.name, form: formContext(start, await placePicker(db, 'home', start.place, start.errors.home_village)), ...declarantFormOptions(start) };
+  return { regionName: region.name, form: formContext(start, await placePicker(db, 'home', start.place, start.errors.home_village), FIELD_ORDER), ...declarantFormOptions(start) };
 }
 
 export async function detailContext(db: Db, staff: StaffContext, declarant: repo.Declarant, forms: { declarant?: FormState; relative?: FormState } = {}) {
@@ -117,9 +101,9 @@ export async function detailContext(db: Db, staff: StaffContext, declarant: repo
     editable,
     ...(editable
       ? {
-          declForm: formContext(declState, await placePicker(db, 'home', declState.place, declState.errors.home_village)),
+          declForm: formContext(declState, await placePicker(db, 'home', declState.place, declState.errors.home_village), FIELD_ORDER),
           ...declarantFormOptions(declState),
-          relForm: formContext(relState, await placePicker(db, 'rel', relState.place, relState.errors.rel_village), { id_number: 'field-rel_id_number', name: 'field-rel_name' }),
+          relForm: formContext(relState, await placePicker(db, 'rel', relState.place, relState.errors.rel_village), FIELD_ORDER, { id_number: 'field-rel_id_number', name: 'field-rel_name' }),
           relations: RELATIONS.map((r) => ({ value: r, selected: r === relState.values.relation })),
           assistanceTypes: ASSISTANCE_TYPES.map((a) => ({ value: a, checked: a === relState.values.assistance_type })),
         }

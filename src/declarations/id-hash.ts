@@ -1,6 +1,6 @@
 import { idNumberHash, validateIdNumber } from '../disclosure/id-number.js';
 import type { Deps } from '../shared/deps.js';
-import type { PlaceValues } from './place.js';
+import type { PlaceValues } from '../regions/index.js';
 
 /** A declared ID number's keyed hash, or the message key saying why it was refused. Never the number. */
 export function hashIdNumber(deps: Pick<Deps, 'keys'>, raw: string): { hash: string } | { error: string } {

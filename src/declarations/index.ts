@@ -6,6 +6,7 @@ export { declarants, declaredRelatives } from './tables.js';
 export { RELATIONS, ASSISTANCE_TYPES, isRelation, isAssistanceType, type Relation, type AssistanceType } from './vocab.js';
 export { saveDeclaration, addRelative, removeRelative, type DeclarationInput, type RelativeInput } from './service.js';
 export { validateRelative, type RelativeRules, type ValidRelative } from './relative-validation.js';
+export { postedForm, postedRelative, formContext, type FormState } from './form.js';
 export { declarantOfUser, relativesOf, type Declarant, type DeclaredRelative } from './repository.js';
 
 /** Near-relative declarations on a user's own profile (issue 4), extended by supervision (issue 7). */

@@ -3,9 +3,9 @@
 // checks and their order are the same; each feature brings its own name rule and the message for
 // a relative given the declarant's own ID number. The ID number is validated and hashed here and
 // dropped: only the keyed hash leaves this module.
+import { checkVillage } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
 import { hashIdNumber, type RelativeInput } from './id-hash.js';
-import { checkVillage } from './place.js';
 import * as repo from './repository.js';
 import { isAssistanceType, isRelation, type AssistanceType, type Relation } from './vocab.js';
 

@@ -6,9 +6,9 @@ import { hashIdNumber, type RelativeInput } from './id-hash.js';
 import { runCrossChecks } from '../cross-checks/run.js';
 import { record } from '../audit/index.js';
 import { isPosition } from '../reports/catalog.js';
+import { checkVillage, type PlaceValues } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
 import { updateUser, type User } from '../users/repository.js';
-import { checkVillage, type PlaceValues } from './place.js';
 import * as repo from './repository.js';
 import { validateRelative, type RelativeRules } from './relative-validation.js';
 

@@ -2,33 +2,15 @@
 // relatives, and the two forms with the person's input and errors when they come back. ID numbers
 // are never part of this context: a registered one shows as "已登记".
 import type { StaffContext } from '../plugins/auth.js';
-import { placeChain, placeLabel } from '../regions/index.js';
+import { placeChain, placeLabel, placeOfVillage, placePicker, withoutVillage } from '../regions/index.js';
 import { POSITION_CODES } from '../reports/catalog.js';
 import type { Deps } from '../shared/deps.js';
-import { placeOfVillage, placePicker, withoutVillage, type PlaceValues } from './place.js';
+import { formContext, type FormState } from './form.js';
 import * as repo from './repository.js';
-import type { FieldErrors } from './service.js';
 import { ASSISTANCE_TYPES, RELATIONS } from './vocab.js';
-
-export interface FormState {
-  /** Text and select values to show again (never the ID number). */
-  values: Record<string, string>;
-  place: PlaceValues;
-  errors: FieldErrors;
-  /** The form came back and its ID number field was filled: ask for it again. */
-  retypeId: boolean;
-}
 
 /** The order fields appear in on the page, for the error summary. */
 const FIELD_ORDER = ['form', 'home_village', 'position', 'id_number', 'name', 'relation', 'rel_village', 'assistance_type'];
-
-/** `anchors` names the element an error links to where it is not `field-<name>`. */
-function formContext(state: FormState, picker: Awaited<ReturnType<typeof placePicker>>, anchors: Record<string, string>) {
-  const errorList = Object.entries(state.errors)
-    .sort(([a], [b]) => FIELD_ORDER.indexOf(a) - FIELD_ORDER.indexOf(b))
-    .map(([field, key]) => ({ field, key, anchor: anchors[field] ?? `field-${field}` }));
-  return { values: state.values, errors: state.errors, errorList, hasErrors: errorList.length > 0, retypeId: state.retypeId, picker };
-}
 
 async function villageLabel(deps: Deps, code: string | null | undefined): Promise<string | null> {
   return code ? placeLabel(await placeChain(deps.db, code)) : null;
@@ -60,8 +42,8 @@ export async function profileContext(deps: Deps, staff: StaffContext, forms: { d
     relatives: await Promise.all(
       relatives.map(async (r) => ({ id: r.id, name: r.name, relation: r.relation, assistanceType: r.assistanceType, village: await villageLabel(deps, r.villageCode) })),
     ),
-    declForm: formContext(declState, await placePicker(db, 'home', declState.place, declState.errors.home_village), { form: 'declaration' }),
-    relForm: formContext(relState, await placePicker(db, 'rel', relState.place, relState.errors.rel_village), { form: 'relatives', id_number: 'field-rel_id_number' }),
+    declForm: formContext(declState, await placePicker(db, 'home', declState.place, declState.errors.home_village), FIELD_ORDER, { form: 'declaration' }),
+    relForm: formContext(relState, await placePicker(db, 'rel', relState.place, relState.errors.rel_village), FIELD_ORDER, { form: 'relatives', id_number: 'field-rel_id_number' }),
     positions: POSITION_CODES.map((p) => ({ value: p, selected: p === declState.values.position })),
     relations: RELATIONS.map((r) => ({ value: r, selected: r === relState.values.relation })),
     assistanceTypes: ASSISTANCE_TYPES.map((a) => ({ value: a, checked: a === relState.values.assistance_type })),

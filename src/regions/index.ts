@@ -1,4 +1,5 @@
 export { installRegions, placeChain, placeLabel, type PlaceChain } from './service.js';
 export { findRegion, childrenOf, regionsAtLevel, ancestorsOf, isWithin, findRegions, type Region } from './repository.js';
 export { CHANGBAISHAN } from './load.js';
+export { PLACE_LEVELS, placeValues, isPlaceRefresh, placeOfVillage, withoutVillage, placePicker, checkVillage, type PlaceLevel, type PlaceValues, type PlacePicker, type VillageCheck } from './place-picker.js';
 export { regions, regionAncestors } from './tables.js';

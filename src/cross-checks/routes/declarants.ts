@@ -2,23 +2,21 @@
 // township, for its villages) enters non-user declarants by form and keeps their relatives. Place
 // selects refresh by posting the form back, as on the profile page; no JavaScript needed.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { placeValues } from '../../declarations/place.js';
+import { postedForm, postedRelative, type FormState } from '../../declarations/index.js';
+import { isPlaceRefresh } from '../../regions/index.js';
 import type { Deps } from '../../shared/deps.js';
 import { forbidden, notFound } from '../../shared/errors.js';
 import { addDeclarantRelative, removeDeclarantRelative, saveDeclarant } from '../declarants-service.js';
-import { detailContext, listContext, mayEdit, newContext, visibleDeclarant, type FormState } from '../declarants-view.js';
+import { detailContext, listContext, mayEdit, newContext, visibleDeclarant } from '../declarants-view.js';
 import type { Declarant } from '../repository.js';
 import { managedRegion } from '../scope.js';
-import { field, idParam, viewGuard, type Body } from './guard.js';
+import { idParam, viewGuard, type Body } from './guard.js';
 
 const DONE = ['created', 'saved', 'relative_added', 'relative_removed'] as const;
 
+/** The declarant's own fields as posted (name, position, ID number, home village `home_*`). */
 function declarantState(body: Body): { state: FormState; idNumber: string } {
-  const idNumber = field(body, 'id_number', 40);
-  return {
-    idNumber,
-    state: { values: { name: field(body, 'name', 100), position: field(body, 'position', 40) }, place: placeValues(body, 'home'), errors: {}, retypeId: idNumber.trim() !== '' },
-  };
+  return postedForm(body, { name: 100, position: 40 }, 'home');
 }
 
 export default async function declarantRoutes(app: FastifyInstance, opts: { deps: Deps }) {
@@ -70,8 +68,9 @@ export default async function declarantRoutes(app: FastifyInstance, opts: { deps
 
   app.post<{ Body: Body }>(base, viewGuard, async (request, reply) => {
     const region = await managed(request);
-    const { state, idNumber } = declarantState(request.body ?? {});
-    if (field(request.body ?? {}, 'action') === 'refresh_place') return renderNew(request, reply, state);
+    const body = request.body ?? {};
+    const { state, idNumber } = declarantState(body);
+    if (isPlaceRefresh(body)) return renderNew(request, reply, state);
     const saved = await saveDeclarant(deps, request.staff!, region, undefined, { name: state.values.name ?? '', position: state.values.position ?? '', idNumber, place: state.place });
     if (!saved.ok) return renderNew(request, reply, { ...state, errors: saved.errors }, 400);
     return reply.redirect(`${base}/${saved.value.id}?done=created`, 303);
@@ -86,8 +85,9 @@ export default async function declarantRoutes(app: FastifyInstance, opts: { deps
   app.post<{ Params: { id: string }; Body: Body }>(`${base}/:id`, viewGuard, async (request, reply) => {
     const declarant = await editable(request);
     const region = (await mayEdit(db, request.staff!, declarant))!;
-    const { state, idNumber } = declarantState(request.body ?? {});
-    if (field(request.body ?? {}, 'action') === 'refresh_place') return renderDetail(request, reply, declarant, { declarant: state });
+    const body = request.body ?? {};
+    const { state, idNumber } = declarantState(body);
+    if (isPlaceRefresh(body)) return renderDetail(request, reply, declarant, { declarant: state });
     const saved = await saveDeclarant(deps, request.staff!, region, declarant, { name: state.values.name ?? '', position: state.values.position ?? '', idNumber, place: state.place });
     if (!saved.ok) return renderDetail(request, reply, declarant, { declarant: { ...state, errors: saved.errors } }, 400);
     return reply.redirect(`${base}/${declarant.id}?done=saved`, 303);
@@ -96,15 +96,9 @@ export default async function declarantRoutes(app: FastifyInstance, opts: { deps
   app.post<{ Params: { id: string }; Body: Body }>(`${base}/:id/relatives`, viewGuard, async (request, reply) => {
     const declarant = await editable(request);
     const body = request.body ?? {};
-    const idNumber = field(body, 'id_number', 40);
-    const state: FormState = {
-      values: { name: field(body, 'name', 100), relation: field(body, 'relation', 40), assistance_type: field(body, 'assistance_type', 40) },
-      place: placeValues(body, 'rel'),
-      errors: {},
-      retypeId: idNumber.trim() !== '',
-    };
-    if (field(body, 'action') === 'refresh_place') return renderDetail(request, reply, declarant, { relative: state });
-    const added = await addDeclarantRelative(deps, request.staff!, declarant, { name: state.values.name ?? '', relation: state.values.relation ?? '', idNumber, place: state.place, assistanceType: state.values.assistance_type ?? '' });
+    const { state, input } = postedRelative(body);
+    if (isPlaceRefresh(body)) return renderDetail(request, reply, declarant, { relative: state });
+    const added = await addDeclarantRelative(deps, request.staff!, declarant, input);
     if (!added.ok) return renderDetail(request, reply, declarant, { relative: { ...state, errors: added.errors } }, 400);
     return reply.redirect(`${base}/${declarant.id}?done=relative_added#relatives`, 303);
   });

@@ -5,19 +5,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
 import { notFound } from '../../shared/errors.js';
-import { placeValues } from '../place.js';
+import { isPlaceRefresh } from '../../regions/index.js';
+import { postedForm, postedRelative } from '../form.js';
 import { addRelative, removeRelative, saveDeclaration } from '../service.js';
-import { profileContext, type FormState } from '../view.js';
+import { profileContext } from '../view.js';
 
 type Body = Record<string, unknown>;
 
 const DONE = ['declaration_saved', 'home_saved', 'relative_added', 'relative_removed'] as const;
-
-/** A single text field of a urlencoded body (a repeated field arrives as an array and is dropped). */
-function field(body: Body, name: string, max = 200): string {
-  const v = body[name];
-  return typeof v === 'string' ? v.slice(0, max) : '';
-}
 
 export default async function profileRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
@@ -39,9 +34,8 @@ export default async function profileRoutes(app: FastifyInstance, opts: { deps: 
 
   app.post<{ Body: Body }>('/staff/profile/declaration', { preHandler: requireStaff() }, async (request, reply) => {
     const body = request.body ?? {};
-    const idNumber = field(body, 'id_number', 40);
-    const state: FormState = { values: { position: field(body, 'position', 40) }, place: placeValues(body, 'home'), errors: {}, retypeId: idNumber.trim() !== '' };
-    if (field(body, 'action') === 'refresh_place') return render(request, reply, { declaration: state });
+    const { state, idNumber } = postedForm(body, { position: 40 }, 'home');
+    if (isPlaceRefresh(body)) return render(request, reply, { declaration: state });
     const saved = await saveDeclaration(deps, request.staff!.user, { place: state.place, position: state.values.position ?? '', idNumber });
     if (!saved.ok) return render(request, reply, { declaration: { ...state, errors: saved.errors } }, 400);
     return reply.redirect(`/staff/profile?done=${saved.value.declared ? 'declaration_saved' : 'home_saved'}#declaration`, 303);
@@ -49,15 +43,9 @@ export default async function profileRoutes(app: FastifyInstance, opts: { deps: 
 
   app.post<{ Body: Body }>('/staff/profile/declaration/relatives', { preHandler: requireStaff() }, async (request, reply) => {
     const body = request.body ?? {};
-    const idNumber = field(body, 'id_number', 40);
-    const state: FormState = {
-      values: { name: field(body, 'name', 100), relation: field(body, 'relation', 40), assistance_type: field(body, 'assistance_type', 40) },
-      place: placeValues(body, 'rel'),
-      errors: {},
-      retypeId: idNumber.trim() !== '',
-    };
-    if (field(body, 'action') === 'refresh_place') return render(request, reply, { relative: state });
-    const added = await addRelative(deps, request.staff!.user, { name: state.values.name ?? '', relation: state.values.relation ?? '', idNumber, place: state.place, assistanceType: state.values.assistance_type ?? '' });
+    const { state, input } = postedRelative(body);
+    if (isPlaceRefresh(body)) return render(request, reply, { relative: state });
+    const added = await addRelative(deps, request.staff!.user, input);
     if (!added.ok) return render(request, reply, { relative: { ...state, errors: added.errors } }, 400);
     return reply.redirect('/staff/profile?done=relative_added#relatives', 303);
   });

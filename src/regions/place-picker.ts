@@ -1,8 +1,10 @@
 // A village picked with four selects (prefecture → county → township → village) that works
 // without JavaScript: a "show the next level" button posts the form back and the page re-renders
-// with the next select filled, as the public report form does (src/reports/form-view.ts).
+// with the next select filled, as the public report form does (src/reports/form-view.ts). Used by
+// the profile declaration and the bureau's non-user declarants; the markup is
+// views/regions/partials/place.hbs (`{{> regions/place picker=… legendKey=… hintKey=…}}`).
 import type { Db } from '../db/connection.js';
-import { ancestorsOf, childrenOf, findRegion, regionsAtLevel, type Region } from '../regions/index.js';
+import { ancestorsOf, childrenOf, findRegion, regionsAtLevel, type Region } from './repository.js';
 
 export const PLACE_LEVELS = ['prefecture', 'county', 'township', 'village'] as const;
 export type PlaceLevel = (typeof PLACE_LEVELS)[number];
@@ -18,6 +20,14 @@ export function placeValues(body: Record<string, unknown>, prefix: string): Plac
     if (typeof v === 'string' && CODE.test(v)) values[level] = v;
   }
   return values;
+}
+
+/**
+ * Whether the form was posted by the picker's "show the next level" button (`action=refresh_place`):
+ * the page is shown again with the next select filled, and nothing is saved.
+ */
+export function isPlaceRefresh(body: Record<string, unknown>): boolean {
+  return body.action === 'refresh_place';
 }
 
 /** The select values that show a stored village (its chain of ancestors). */
@@ -40,7 +50,7 @@ function options(rows: Region[], selected: string | undefined) {
   return rows.map((r) => ({ value: r.code, label: r.name, selected: r.code === selected }));
 }
 
-/** What views/declarations/partials/place.hbs needs: each level's options, filled as far as chosen. */
+/** What views/regions/partials/place.hbs needs: each level's options, filled as far as chosen. */
 export async function placePicker(db: Db, prefix: string, values: PlaceValues, error?: string) {
   const prefectures = await regionsAtLevel(db, 'prefecture');
   const counties = values.prefecture && prefectures.some((p) => p.code === values.prefecture) ? await childrenOf(db, values.prefecture) : [];
@@ -55,6 +65,8 @@ export async function placePicker(db: Db, prefix: string, values: PlaceValues, e
     villages: options(villages, values.village),
   };
 }
+
+export type PlacePicker = Awaited<ReturnType<typeof placePicker>>;
 
 export type VillageCheck = { ok: true; code: string } | { ok: false; reason: 'required' | 'invalid' };
 
