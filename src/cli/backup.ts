@@ -11,11 +11,9 @@
 // error; nothing is left in DIR); 2 refused: usage, configuration, no database, DIR not empty,
 // DATA_DIR and DIR nested, or a key path inside DIR.
 import type { Config } from '../config.js';
-import { cliConfig, consoleIo, type CliIo } from './io.js';
+import { cliConfig, commandLine, consoleIo, exitOnError, isMainModule, operatorPath, type CliIo } from './io.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
 import { BackupError, createBackup, parseMasterKey } from '../backup/index.js';
 import { KEY_FILE_NAME } from '../plugins/keys.js';
 
@@ -33,11 +31,6 @@ export function appVersion(): string {
   }
 }
 
-/** A path as the operator typed it: `npm run` changes to the project folder, INIT_CWD is where they were. */
-export function operatorPath(env: Record<string, string | undefined>, p: string): string {
-  return path.resolve(env.INIT_CWD || process.cwd(), p);
-}
-
 /** The master key from config or DATA_DIR/master.key; null when neither exists (never creates one). */
 function masterKeyOf(config: Config): Buffer | null {
   if (config.masterKey) return config.masterKey;
@@ -47,17 +40,8 @@ function masterKeyOf(config: Config): Buffer | null {
 }
 
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo): Promise<number> {
-  let args: { to?: string; 'export-key'?: string; help?: boolean };
-  try {
-    args = parseArgs({ args: argv, options: { to: { type: 'string' }, 'export-key': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values;
-  } catch (err) {
-    io.err(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    io.out(USAGE);
-    return 0;
-  }
+  const args = commandLine(argv, { to: { type: 'string' }, 'export-key': { type: 'string' } }, USAGE, io);
+  if (typeof args === 'number') return args;
   if (!args.to) {
     io.err(`--to DIR is required.\n${USAGE}`);
     return 2;
@@ -84,19 +68,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
     }
     return 0;
   } catch (err) {
-    if (err instanceof BackupError) {
-      io.err(`backup ${err.exitCode === 2 ? 'refused' : 'FAILED'}: ${err.message}`);
-      return err.exitCode;
-    }
-    io.err(`backup FAILED: ${(err as Error).message}`);
-    return 1;
+    return exitOnError(io, 'backup', err, BackupError);
   }
-}
-
-/** Run as a script (tsx src/cli/…), not imported by a test. */
-function isMainModule(moduleUrl: string): boolean {
-  const script = process.argv[1];
-  return !!script && pathToFileURL(path.resolve(script)).href === moduleUrl;
 }
 
 if (isMainModule(import.meta.url)) {

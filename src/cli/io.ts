@@ -1,5 +1,9 @@
-// What every operator command shares: where it writes, and reading the configuration with one
-// clear line (exit code 2) when it is invalid.
+// What every operator command shares: where it writes, reading the configuration with one clear
+// line (exit code 2) when it is invalid, reading the command line, paths as the operator typed
+// them, and telling a refusal (exit 2) from a failure (exit 1).
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 
 export interface CliIo {
@@ -23,4 +27,54 @@ export function cliConfig(env: Record<string, string | undefined>, io: CliIo): C
     }
     throw err;
   }
+}
+
+type Options = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+/** The values of a command line: a string per string option, true per flag given. */
+export type CommandLineValues<O extends Options> = { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string };
+
+/**
+ * The options of a command line (no positionals; `--help`/`-h` added), or the exit code when the
+ * command has nothing more to do: 2 after saying what is wrong with the words and the usage, 0
+ * after printing the usage for --help.
+ */
+export function commandLine<O extends Options>(argv: string[], options: O, usage: string, io: CliIo): CommandLineValues<O> | number {
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    io.err(`${(err as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  delete values.help;
+  return values as CommandLineValues<O>;
+}
+
+/** A path as the operator typed it: `npm run` changes to the project folder, INIT_CWD is where they were. */
+export function operatorPath(env: Record<string, string | undefined>, p: string): string {
+  return path.resolve(env.INIT_CWD || process.cwd(), p);
+}
+
+/**
+ * Tells the operator that `command` was refused or failed and returns its exit code: an error of
+ * the command's own class carries the code (2 refused: nothing was done; 1 failed); any other
+ * error is a failure (1).
+ */
+export function exitOnError(io: CliIo, command: string, err: unknown, own: abstract new (...args: never[]) => Error & { exitCode: number }): number {
+  if (err instanceof own) {
+    io.err(`${command} ${err.exitCode === 2 ? 'refused' : 'FAILED'}: ${err.message}`);
+    return err.exitCode;
+  }
+  io.err(`${command} FAILED: ${(err as Error).message}`);
+  return 1;
+}
+
+/** Whether the module whose `import.meta.url` is given runs as the script (tsx src/cli/…), not imported by a test. */
+export function isMainModule(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  return !!script && pathToFileURL(path.resolve(script)).href === moduleUrl;
 }

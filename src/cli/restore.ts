@@ -12,15 +12,20 @@
 // TARGET is left as it was); 2 refused: usage, no manifest, unreadable key, TARGET not empty.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
 import { BackupError, parseMasterKey, restoreBackup } from '../backup/index.js';
-import { operatorPath } from './backup.js';
-import { consoleIo, type CliIo } from './io.js';
+import { commandLine, consoleIo, exitOnError, isMainModule, operatorPath, type CliIo, type CommandLineValues } from './io.js';
 
 const USAGE = 'usage: npm run restore -- --from DIR (--key FILE | --key-env VARIABLE) --data-dir TARGET [--no-key-file]';
 
-type Args = { from?: string; key?: string; 'key-env'?: string; 'data-dir'?: string; 'no-key-file'?: boolean; help?: boolean };
+const OPTIONS = {
+  from: { type: 'string' },
+  key: { type: 'string' },
+  'key-env': { type: 'string' },
+  'data-dir': { type: 'string' },
+  'no-key-file': { type: 'boolean' },
+} as const;
+
+type Args = CommandLineValues<typeof OPTIONS>;
 
 function readKey(args: Args, env: Record<string, string | undefined>): Buffer {
   if (args.key !== undefined) {
@@ -39,29 +44,8 @@ function readKey(args: Args, env: Record<string, string | undefined>): Buffer {
 }
 
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo): Promise<number> {
-  let args: Args;
-  try {
-    args = parseArgs({
-      args: argv,
-      options: {
-        from: { type: 'string' },
-        key: { type: 'string' },
-        'key-env': { type: 'string' },
-        'data-dir': { type: 'string' },
-        'no-key-file': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (err) {
-    io.err(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    io.out(USAGE);
-    return 0;
-  }
+  const args = commandLine(argv, OPTIONS, USAGE, io);
+  if (typeof args === 'number') return args;
   const problems: string[] = [];
   if (!args.from) problems.push('--from DIR is required.');
   if (!args['data-dir']) problems.push('--data-dir TARGET is required.');
@@ -79,19 +63,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
     io.out('Sessions are not part of a backup: staff sign in again.');
     return 0;
   } catch (err) {
-    if (err instanceof BackupError) {
-      io.err(`restore ${err.exitCode === 2 ? 'refused' : 'FAILED'}: ${err.message}`);
-      return err.exitCode;
-    }
-    io.err(`restore FAILED: ${(err as Error).message}`);
-    return 1;
+    return exitOnError(io, 'restore', err, BackupError);
   }
-}
-
-/** Run as a script (tsx src/cli/…), not imported by a test. */
-function isMainModule(moduleUrl: string): boolean {
-  const script = process.argv[1];
-  return !!script && pathToFileURL(path.resolve(script)).href === moduleUrl;
 }
 
 if (isMainModule(import.meta.url)) {
