@@ -11,6 +11,7 @@ export async function countUnits(db: Db): Promise<number> {
 
 /** Inserts seeds in order, resolving each supervisor key to the id inserted before it. */
 export async function insertUnitSeeds(db: Db, seeds: UnitSeed[]): Promise<void> {
+  supervisedTrees.delete(db);
   db.transaction((tx) => {
     const ids = new Map<string, number>();
     for (const s of seeds) {
@@ -38,14 +39,27 @@ export async function unitOfKind(db: Db, kind: string, regionCode: string): Prom
   return db.select().from(units).where(and(eq(units.kind, kind), eq(units.regionCode, regionCode))).get();
 }
 
+/**
+ * Supervision trees by database: units are only written by insertUnitSeeds (at start-up), and every
+ * staff request asks for its tree, which took a recursive query each time (bench/findings.md).
+ */
+const supervisedTrees = new WeakMap<Db, Map<number, number[]>>();
+
 /** The unit itself and every unit it supervises, directly or indirectly (follows supervisor links). */
 export async function supervisedUnitIds(db: Db, unitId: number): Promise<number[]> {
-  const rows = db.all<{ id: number }>(sql`
-    WITH RECURSIVE tree(id) AS (
-      SELECT ${unitId}
-      UNION SELECT u.id FROM units u JOIN tree ON u.supervisor_id = tree.id
-    ) SELECT id FROM tree`);
-  return rows.map((r) => r.id);
+  let trees = supervisedTrees.get(db);
+  if (!trees) supervisedTrees.set(db, (trees = new Map()));
+  let ids = trees.get(unitId);
+  if (!ids) {
+    const rows = db.all<{ id: number }>(sql`
+      WITH RECURSIVE tree(id) AS (
+        SELECT ${unitId}
+        UNION SELECT u.id FROM units u JOIN tree ON u.supervisor_id = tree.id
+      ) SELECT id FROM tree`);
+    ids = rows.map((r) => r.id);
+    trees.set(unitId, ids);
+  }
+  return [...ids];
 }
 
 /** The chain of supervising units above a unit, nearest first. */
