@@ -1,7 +1,6 @@
 // The referral packet (issue 5): subject, category, facts, the handler's findings and opinion,
 // the timeline, and a manifest of the evidence with the SHA-256 of each file as stored (after
 // metadata removal), so an inspector can verify a downloaded file.
-import archiver from 'archiver';
 import type { Readable } from 'node:stream';
 import { decryptFromStore, evidenceOf } from '../evidence/index.js';
 import { placeChain, placeLabel } from '../regions/index.js';
@@ -50,6 +49,8 @@ function packetText(ctx: Awaited<ReturnType<typeof packetContext>>): string {
 /** A ZIP of the packet summary, the manifest and the decrypted evidence, streamed. */
 export async function packetArchive(deps: Deps, referral: Referral, printHtml: string): Promise<Readable> {
   const ctx = await packetContext(deps, referral);
+  // Loaded on first use: only inspectors downloading a packet need it (bench/findings.md).
+  const { default: archiver } = await import('archiver');
   const zip = archiver('zip', { zlib: { level: 6 } });
   zip.append(packetText(ctx), { name: 'packet.txt' });
   zip.append(printHtml, { name: 'packet.html' });

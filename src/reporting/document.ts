@@ -1,6 +1,6 @@
 // One submission as a document: the same content for the A4 print view and the Word file. The
 // document is in Chinese whatever the UI language: it is what these offices file and exchange.
-import { Document, Packer, Paragraph, TextRun, Table, TableRow, TableCell, AlignmentType, HeadingLevel, WidthType, BorderStyle } from 'docx';
+import type { Paragraph, Table } from 'docx';
 import { formatDate } from '../views/helpers/date.js';
 import { SECTIONS, SECTION_TITLES_ZH } from './catalog.js';
 import { statRows, type StatRow, type Statistics } from './statistics.js';
@@ -61,12 +61,19 @@ const HEADING_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastA
 const A4 = { width: 11906, height: 16838 };
 const mm = (n: number) => Math.round((n * 1440) / 25.4);
 
-function cell(text: string, bold = false, align: (typeof AlignmentType)[keyof typeof AlignmentType] = AlignmentType.LEFT) {
+type Docx = typeof import('docx');
+type Alignment = Docx['AlignmentType'][keyof Docx['AlignmentType']];
+
+function cell(docx: Docx, text: string, bold = false, align: Alignment = docx.AlignmentType.LEFT) {
+  const { TableCell, Paragraph, TextRun } = docx;
   return new TableCell({ children: [new Paragraph({ alignment: align, children: [new TextRun({ text, bold, font: FONT })] })] });
 }
 
 /** The Word (.docx) file of a submission. */
 export async function toDocx(doc: SubmissionDocument): Promise<Buffer> {
+  // Loaded on first use: docx is large and rarely needed, so it stays out of the start (bench/findings.md).
+  const docx = await import('docx');
+  const { Document, Packer, Paragraph, TextRun, Table, TableRow, AlignmentType, HeadingLevel, WidthType, BorderStyle } = docx;
   const children: (Paragraph | Table)[] = [];
   children.push(new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, spacing: { after: 240 }, children: [new TextRun({ text: doc.title, bold: true, size: 40, font: HEADING_FONT })] }));
   if (doc.draft) children.push(new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: doc.labels.draft, font: FONT })] }));
@@ -85,8 +92,8 @@ export async function toDocx(doc: SubmissionDocument): Promise<Buffer> {
         width: { size: 100, type: WidthType.PERCENTAGE },
         borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
         rows: [
-          new TableRow({ tableHeader: true, children: [cell(doc.labels.item, true), cell(doc.labels.value, true, AlignmentType.RIGHT)] }),
-          ...doc.statistics.rows.map((r) => new TableRow({ children: [cell(r.label), cell(r.value, false, AlignmentType.RIGHT)] })),
+          new TableRow({ tableHeader: true, children: [cell(docx, doc.labels.item, true), cell(docx, doc.labels.value, true, AlignmentType.RIGHT)] }),
+          ...doc.statistics.rows.map((r) => new TableRow({ children: [cell(docx, r.label), cell(docx, r.value, false, AlignmentType.RIGHT)] })),
         ],
       }),
     );
