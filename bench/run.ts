@@ -5,6 +5,7 @@
 //   npm run bench -- --quick           smaller data, shorter runs (smoke check, results to bench/tmp/)
 //   npm run bench -- --data <dir>      reuse a data dir built earlier (bench/generate.ts or --keep)
 //   npm run bench -- --keep            keep the generated data dir    --profile  server under --cpu-prof
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,6 @@ import { photoOfSize } from './lib/jpeg.js';
 import { commitRate, signIn, submissions, uncached, uploads, verifyCodes, walk, type Place } from './lib/scenarios.js';
 import { Browser, median, percentile } from './lib/http.js';
 import { formatSummary, summarize } from './profile-summary.js';
-import { buildCompiled } from './lib/compiled.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -49,11 +49,20 @@ function serverEnv(dataDir: string): Record<string, string> {
   };
 }
 
+/** The production build (`npm run build`: tsc into dist/ plus the locales), once per run. */
+function buildServer(): void {
+  const t0 = performance.now();
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
+  log(`built dist/ in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/** The server as `npm start` runs it: `node dist/server.js` (after the build). */
 async function startServer(dataDir: string, tag: string): Promise<Running> {
   const profDir = path.join(ROOT, 'bench', 'tmp', 'profiles');
   if (profile) fs.mkdirSync(profDir, { recursive: true });
   const s = await startProcess({
-    entry: 'src/server.ts',
+    entry: 'dist/server.js',
+    tsx: false,
     env: serverEnv(dataDir),
     nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=server-${tag}-${Date.now()}.cpuprofile`] : [],
     readyPath: '/healthz',
@@ -101,6 +110,7 @@ function samplePlaces(dataDir: string): Place[] {
 }
 
 async function main(): Promise<void> {
+  buildServer();
   const { gen, cleanup } = await prepareData();
   const dataDir = gen.dataDir;
   const t = gen.targets;
@@ -232,25 +242,6 @@ async function main(): Promise<void> {
     rows.push({ name: `Receipts of (g) and ${gen.sampleCodes.length} generated reports valid on /track`, result: `${gVerify.ok}/${g.codes.length + gen.sampleCodes.length}`, target: 'all', pass: gVerify.ok === g.codes.length + gen.sampleCodes.length });
     rows.push({ name: 'Server RSS at the end of the run', result: fmt.mb(server.rssMb()), target: '—', pass: null });
     await server.stop();
-
-    // --- for comparison: the same server compiled ahead of time (no transpiling at start) ----
-    const compiled = await buildCompiled();
-    try {
-      const cStarts: number[] = [];
-      const cIdle: number[] = [];
-      for (let i = 0; i < cfg.starts; i++) {
-        const c = await startProcess({ entry: compiled.entry, tsx: false, env: serverEnv(dataDir), readyPath: '/healthz', logFile: path.join(dataDir, 'server-compiled.log') });
-        servers.push(c);
-        cStarts.push(c.startMs);
-        await new Promise((r) => setTimeout(r, 3000));
-        cIdle.push(c.rssMb());
-        await c.stop();
-      }
-      rows.push({ name: 'For comparison: the same server compiled by tsc, `node dist/src/server.js` — start-up', result: `median ${fmt.int(median(cStarts))} ms (${cStarts.map((x) => fmt.int(x)).join(', ')})`, target: '(< 2,000 ms)', pass: null });
-      rows.push({ name: 'For comparison: compiled server — idle RSS after start', result: `median ${fmt.mb(median(cIdle))} (${cIdle.map((x) => x.toFixed(0)).join(', ')})`, target: '(< 150 MB)', pass: null });
-    } finally {
-      fs.rmSync(compiled.dir, { recursive: true, force: true });
-    }
   } finally {
     for (const s of servers) await s.stop().catch(() => null);
     if (profile) {
@@ -278,7 +269,7 @@ async function main(): Promise<void> {
       `Report statuses: ${Object.entries(gen.reports.byStatus).map(([k, v]) => `${k} ${fmt.int(v)}`).join(', ')}.`,
     ],
     settings: [
-      `Server: \`node --import tsx src/server.ts\`, NODE_ENV=production, HOST=127.0.0.1, its log (level info, the default) to a file in the data dir.`,
+      `Server: \`node dist/server.js\` (how \`npm start\` runs it, built once by \`npm run build\` at the start of the run), NODE_ENV=production, HOST=127.0.0.1, its log (level info, the default) to a file in the data dir.`,
       `SUNSHINE_RATE_LIMIT_FACTOR=${RATE_LIMIT_FACTOR}: one client address sends every request, and the sign-in / tracking limits are per address. SUNSHINE_SCHEDULER_SECONDS=0: the deadline sweep does not run in the middle of a measurement. SUNSHINE_DEMO_DATA=off.`,
       'Unchanged: password hashing (scrypt N=2^15), CSRF on every form, AES-GCM of files and identities, WAL with synchronous=FULL, upload limits.',
       `autocannon 9.0.0 (programmatic, in the bench process), ${cfg.connections} connections, ${cfg.warm} s warm-up then ${cfg.seconds} s per run; the ceiling before and after the page runs, their mean used for the ratios.`,
