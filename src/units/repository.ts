@@ -5,6 +5,14 @@ import type { UnitSeed } from './seed.js';
 
 export type Unit = typeof units.$inferSelect;
 
+/**
+ * Supervision trees by database: units are only written by insertUnitSeeds (at start-up), and every
+ * staff request asks for its tree, which took a recursive query each time (bench/findings.md).
+ */
+const supervisedTrees = new WeakMap<Db, Map<number, number[]>>();
+/** Units by id, for the same reason: every staff request looks up the user's unit. */
+const unitsById = new WeakMap<Db, Map<number, Unit>>();
+
 export async function countUnits(db: Db): Promise<number> {
   return db.select({ n: sql<number>`count(*)` }).from(units).get()!.n;
 }
@@ -12,6 +20,7 @@ export async function countUnits(db: Db): Promise<number> {
 /** Inserts seeds in order, resolving each supervisor key to the id inserted before it. */
 export async function insertUnitSeeds(db: Db, seeds: UnitSeed[]): Promise<void> {
   supervisedTrees.delete(db);
+  unitsById.delete(db);
   db.transaction((tx) => {
     const ids = new Map<string, number>();
     for (const s of seeds) {
@@ -28,7 +37,14 @@ export async function insertUnitSeeds(db: Db, seeds: UnitSeed[]): Promise<void> 
 }
 
 export async function findUnit(db: Db, id: number): Promise<Unit | undefined> {
-  return db.select().from(units).where(eq(units.id, id)).get();
+  let byId = unitsById.get(db);
+  if (!byId) unitsById.set(db, (byId = new Map()));
+  let unit = byId.get(id);
+  if (!unit) {
+    unit = db.select().from(units).where(eq(units.id, id)).get();
+    if (unit) byId.set(id, unit);
+  }
+  return unit ? { ...unit } : undefined;
 }
 
 export async function findUnitByKey(db: Db, key: string): Promise<Unit | undefined> {
@@ -38,12 +54,6 @@ export async function findUnitByKey(db: Db, key: string): Promise<Unit | undefin
 export async function unitOfKind(db: Db, kind: string, regionCode: string): Promise<Unit | undefined> {
   return db.select().from(units).where(and(eq(units.kind, kind), eq(units.regionCode, regionCode))).get();
 }
-
-/**
- * Supervision trees by database: units are only written by insertUnitSeeds (at start-up), and every
- * staff request asks for its tree, which took a recursive query each time (bench/findings.md).
- */
-const supervisedTrees = new WeakMap<Db, Map<number, number[]>>();
 
 /** The unit itself and every unit it supervises, directly or indirectly (follows supervisor links). */
 export async function supervisedUnitIds(db: Db, unitId: number): Promise<number[]> {
