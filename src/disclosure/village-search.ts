@@ -1,11 +1,11 @@
 // Finding a village by name: a prefix or any two characters of it (东安 finds 东安村 and 新东安村).
-// Village names go into the shared CJK full-text index (src/search/fts.ts) as type 'village', scoped
+// Village names go into the CJK full-text index (src/search/fts.ts) as type 'village' (a table of their own), scoped
 // by county; townships, counties and cities are few enough (≈1,150) to match with LIKE.
 import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { regions } from '../regions/index.js';
-import { removeAllDocuments, searchIds } from '../search/fts.js';
-import { indexTokens, queryTerms } from '../search/tokenize.js';
+import { bulkIndexer, countDocuments, removeAllDocuments, searchIds } from '../search/fts.js';
+import { queryTerms } from '../search/tokenize.js';
 
 export const VILLAGE_DOC = 'village';
 const MAX_HITS = 200;
@@ -17,22 +17,20 @@ export const SEARCH_RESULTS = 50;
  */
 export function indexVillageNames(db: Db): number {
   const total = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM regions WHERE level = 'village'`)?.n ?? 0;
-  const indexed = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM search_index_keys WHERE doc_type = ${VILLAGE_DOC}`)?.n ?? 0;
+  const indexed = countDocuments(db, VILLAGE_DOC);
   if (indexed >= total) return 0;
   const rows = db.all<{ code: string; name: string; county: string | null }>(sql`
     SELECT v.code AS code, v.name AS name, t.parent_code AS county
     FROM regions v LEFT JOIN regions t ON t.code = v.parent_code
     WHERE v.level = 'village' ORDER BY v.code`);
   // indexDocument() per village costs ≈1.2 s (a savepoint and three statements each), paid by
-  // every fresh database (each test app too). Written in bulk with prepared statements it takes
-  // ≈0.2 s. The layout is fts.ts's: a key row, the FTS row under the key's id, indexTokens() body.
+  // every fresh database (each test app too). Written in bulk with prepared statements it takes ≈0.2 s.
   const client = db.$client;
-  const addKey = client.prepare<[string, string], { id: number }>('INSERT INTO search_index_keys (doc_type, doc_id) VALUES (?, ?) RETURNING id');
-  const add = client.prepare<[number, string, string, string | null, string]>('INSERT INTO search_index (rowid, doc_type, doc_id, scope, body) VALUES (?, ?, ?, ?, ?)');
+  const add = bulkIndexer(client, VILLAGE_DOC);
   client.transaction(() => {
     // A partial index (an interrupted start) is rebuilt from nothing.
     if (indexed > 0) removeAllDocuments(db, VILLAGE_DOC);
-    for (const r of rows) add.run(addKey.get(VILLAGE_DOC, r.code)!.id, VILLAGE_DOC, r.code, r.county, indexTokens(r.name));
+    for (const r of rows) add({ id: r.code, scope: r.county, text: r.name });
   })();
   return rows.length;
 }

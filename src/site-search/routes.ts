@@ -17,7 +17,7 @@ export default async function siteSearchRoutes(app: FastifyInstance, opts: { dep
   app.get<{ Querystring: { q?: string } }>('/search', { config: { publicCache: true } }, async (request, reply) => {
     const q = (request.query.q ?? '').trim().slice(0, 100);
     if (!q || !hasSearchTerms(q)) return reply.page('site-search/index', { titleKey: 'search.title', q, searched: false });
-    const ids = (type: string) => searchIds(db, { type, query: q, limit: LIMIT }).map((h) => Number(h.id)).filter(Number.isSafeInteger);
+    const ids = (type: 'case' | 'policy') => searchIds(db, { type, query: q, limit: LIMIT }).map((h) => Number(h.id)).filter(Number.isSafeInteger);
     const caseIds = ids('case');
     const policyIds = ids('policy');
     const villageCodes = searchIds(db, { type: 'village', query: q, limit: LIMIT }).map((h) => h.id);

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyMigrations, MIGRATIONS_DIR, openDatabase } from '../../src/db/connection.js';
+import { CREATE_SEARCH_INDEX_SQL, indexDocument, matchesSearch, removeDocument, searchIds, SEARCH_DOC_TYPES } from '../../src/search/fts.js';
+import { indexTokens } from '../../src/search/tokenize.js';
 import { tempDir } from '../helpers/app.js';
 
 interface Journal { entries: { idx: number; tag: string }[] }
@@ -19,6 +22,9 @@ function migrationsUpTo(count: number): string {
   for (const e of entries) fs.copyFileSync(path.join(MIGRATIONS_DIR, `${e.tag}.sql`), path.join(dir, `${e.tag}.sql`));
   return dir;
 }
+
+/** Tables a migration drops on purpose: 0007 replaces the shared FTS5 table (and its shadow tables) by one per type. */
+const DROPPED = new Set(['search_index', ...['config', 'content', 'data', 'docsize', 'idx'].map((s) => `search_index_${s}`)]);
 
 function tables(db: ReturnType<typeof openDatabase>): string[] {
   return db.$client.prepare("select name from sqlite_master where type='table' order by name").all().map((r) => (r as { name: string }).name);
@@ -46,7 +52,7 @@ describe('migrations', () => {
       const db = openDatabase(file);
       applyMigrations(db, migrationsUpTo(step));
       const now = tables(db);
-      expect(now).toEqual(expect.arrayContaining(previous));
+      expect(now).toEqual(expect.arrayContaining(previous.filter((t) => !DROPPED.has(t))));
       const applied = db.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
       expect(applied.n).toBe(step);
       previous = now;
@@ -56,6 +62,65 @@ describe('migrations', () => {
     const db = openDatabase(file);
     applyMigrations(db);
     expect(tables(db)).toEqual(previous);
+    db.$client.close();
+  });
+
+  it('0007 moves the documents of the shared search index into one table per type', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const file = path.join(dir, 'x.db');
+    const before = journal.entries.findIndex((e) => e.tag.startsWith('0007_'));
+    expect(before).toBeGreaterThan(0);
+    let db = openDatabase(file);
+    applyMigrations(db, migrationsUpTo(before));
+    // Indexed as the shared-table code did: a key row, the FTS row under the key's id.
+    const addKey = db.$client.prepare<[string, string], { id: number }>('INSERT INTO search_index_keys (doc_type, doc_id) VALUES (?, ?) RETURNING id');
+    const add = db.$client.prepare('INSERT INTO search_index (rowid, doc_type, doc_id, scope, body) VALUES (?, ?, ?, ?, ?)');
+    const old = (type: string, id: string, text: string, scope: string | null = null) => add.run(addKey.get(type, id)!.id, type, id, scope, indexTokens(text));
+    old('report', '1', '申请低保两次都没批', 'ca:220102');
+    old('report', '2', '村干部优亲厚友，低保', 'ca:220103');
+    old('case', '1', '典型案例：村干部违规办理低保');
+    old('case', '2', '危房改造补贴被冒领');
+    old('policy', '5', '农村低保申请条件');
+    old('village', '220102001001', '东安村', '220102');
+    old('obsolete', '9', '低保');
+    db.$client.close();
+
+    db = openDatabase(file);
+    applyMigrations(db);
+    const ids = (type: (typeof SEARCH_DOC_TYPES)[number], query: string, scope?: string) => searchIds(db, { type, query, scope, limit: 10 }).map((h) => h.id).sort();
+    expect(ids('report', '低保')).toEqual(['1', '2']);
+    expect(ids('report', '低保', 'ca:220103')).toEqual(['2']);
+    expect(ids('case', '低保')).toEqual(['1']);
+    expect(ids('case', '冒领')).toEqual(['2']);
+    expect(ids('policy', '低保')).toEqual(['5']);
+    expect(ids('village', '东安')).toEqual(['220102001001']);
+    expect(ids('case', '优亲厚友')).toEqual([]); // a report's text is not in the cases' table
+    expect(db.$client.prepare("SELECT count(*) AS n FROM search_index_keys WHERE doc_type = 'obsolete'").get()).toEqual({ n: 0 });
+    expect(tables(db).filter((t) => DROPPED.has(t))).toEqual([]);
+
+    // The keys still drive re-indexing and removal: no second row, no leftover.
+    indexDocument(db, { type: 'case', id: 1, text: '典型案例：挪用临时救助' });
+    expect(ids('case', '低保')).toEqual([]);
+    expect(ids('case', '临时救助')).toEqual(['1']);
+    expect(db.$client.prepare('SELECT count(*) AS n FROM search_index_case').get()).toEqual({ n: 2 });
+    expect(removeDocument(db, 'report', 2)).toBe(true);
+    expect(ids('report', '低保')).toEqual(['1']);
+    indexDocument(db, { type: 'report', id: 3, text: '低保' });
+    expect(ids('report', '低保')).toEqual(['1', '3']);
+    expect(db.$client.prepare('SELECT count(*) AS n FROM search_index_keys').get()).toEqual({ n: 6 });
+    // Copied ids still compare equal to integer columns.
+    db.$client.exec('CREATE TEMP TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1), (2)');
+    expect(db.all(sql`SELECT id FROM t WHERE ${matchesSearch(sql`t.id`, { type: 'case', query: '冒领' })}`)).toEqual([{ id: 2 }]);
+
+    // The migrated tables are exactly the ones fts.ts creates on a fresh schema.
+    const fresh = openDatabase(':memory:');
+    fresh.$client.exec(CREATE_SEARCH_INDEX_SQL);
+    const schema = (d: typeof db) =>
+      d.$client.prepare("SELECT name, sql FROM sqlite_master WHERE name LIKE 'search_index%' AND sql IS NOT NULL ORDER BY name").all()
+        .map((r) => { const { name, sql } = r as { name: string; sql: string }; return `${name}: ${sql.replace(/\s+/g, ' ').replace(/"/g, '')}`; });
+    expect(schema(db)).toEqual(schema(fresh));
+    fresh.$client.close();
     db.$client.close();
   });
 });

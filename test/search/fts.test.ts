@@ -12,6 +12,9 @@ import {
   removeAllDocuments,
   removeDocument,
   searchIds,
+  searchTable,
+  SEARCH_DOC_TYPES,
+  type SearchDocType,
   type SearchHit,
 } from '../../src/search/fts.js';
 
@@ -23,12 +26,12 @@ beforeEach(() => {
 });
 afterEach(() => db.$client.close());
 
-const ids = (query: string, extra: { type?: string; scope?: string | string[]; limit?: number } = {}) =>
+const ids = (query: string, extra: { type?: SearchDocType; scope?: string | string[]; limit?: number } = {}) =>
   searchIds(db, { type: extra.type ?? 'report', query, scope: extra.scope, limit: extra.limit ?? 100 })
     .map((h) => h.id)
     .sort();
 
-function put(id: number, text: string, scope: string | null = null, type = 'report') {
+function put(id: number, text: string, scope: string | null = null, type: SearchDocType = 'report') {
   indexDocument(db, { type, id, scope, text });
 }
 
@@ -99,11 +102,11 @@ describe('searchIds', () => {
     put(1, '危房');
     expect(ids('低保')).toEqual([]);
     expect(ids('危房')).toEqual(['1']);
-    expect(db.$client.prepare('select count(*) as n from search_index').get()).toEqual({ n: 1 });
+    expect(db.$client.prepare('select count(*) as n from search_index_report').get()).toEqual({ n: 1 });
     expect(removeDocument(db, 'report', 1)).toBe(true);
     expect(removeDocument(db, 'report', 1)).toBe(false);
     expect(ids('危房')).toEqual([]);
-    expect(db.$client.prepare('select count(*) as n from search_index').get()).toEqual({ n: 0 });
+    expect(db.$client.prepare('select count(*) as n from search_index_report').get()).toEqual({ n: 0 });
   });
 
   it('keeps document types apart', () => {
@@ -117,6 +120,26 @@ describe('searchIds', () => {
     removeAllDocuments(db, 'policy');
     expect(ids('低保', { type: 'policy' })).toEqual([]);
     expect(ids('低保', { type: 'report' })).toEqual(['1']);
+  });
+
+  it('keeps each type in its own table', () => {
+    put(1, '低保', null, 'report');
+    put(1, '低保', null, 'case');
+    put(2, '低保', null, 'village');
+    const count = (type: SearchDocType) => (db.$client.prepare(`select count(*) as n from ${searchTable(type)}`).get() as { n: number }).n;
+    expect(SEARCH_DOC_TYPES.map(count)).toEqual(SEARCH_DOC_TYPES.map((t) => (t === 'policy' ? 0 : 1)));
+    expect(searchTable('case')).toBe('search_index_case');
+  });
+
+  it('refuses a document type outside the fixed list', () => {
+    for (const type of ['', 'ledger', 'report; drop table x', 'keys', 'constructor', '__proto__', 'toString'] as unknown as SearchDocType[]) {
+      expect(() => searchTable(type), String(type)).toThrow(RangeError);
+      expect(() => searchIds(db, { type, query: '低保', limit: 10 }), String(type)).toThrow(RangeError);
+      expect(() => matchesSearch(notes.id, { type, query: '低保' }), String(type)).toThrow(RangeError);
+      expect(() => indexDocument(db, { type, id: 1, text: '低保' }), String(type)).toThrow(RangeError);
+      expect(() => removeDocument(db, type, 1), String(type)).toThrow(RangeError);
+    }
+    expect(db.$client.prepare('select count(*) as n from search_index_keys').get()).toEqual({ n: 0 });
   });
 
   it('filters by scope', () => {
@@ -231,8 +254,48 @@ describe('at scale', () => {
     expect(none).toEqual([]);
     expect(prefix.map((h) => h.id).sort()).toEqual(['999', '9990', '9991', '9992', '9993', '9994', '9995', '9996', '9997', '9998', '9999']);
     const plan = db.all<{ detail: string }>(sql`explain query plan
-      select doc_id from search_index where search_index match ${matchExpression('危房改造')} and doc_type = 'report'`);
-    expect(plan.map((r) => r.detail).join('\n')).toMatch(/SCAN search_index VIRTUAL TABLE INDEX \d+:M/);
+      select doc_id from search_index_report where search_index_report match ${matchExpression('危房改造')}`);
+    expect(plan.map((r) => r.detail).join('\n')).toMatch(/SCAN search_index_report VIRTUAL TABLE INDEX \d+:M/);
+  });
+});
+
+describe('a public search next to many reports', () => {
+  beforeEach(() => {
+    db.transaction((tx) => {
+      for (let i = 1; i <= 3000; i++) indexDocument(tx, { type: 'report', id: i, scope: 'ca:220102', text: `申请低保两次都没批，举报线索${i}` });
+      indexDocument(tx, { type: 'case', id: 1, text: '典型案例：村干部违规办理低保' });
+      indexDocument(tx, { type: 'case', id: 2, text: '危房改造补贴被冒领' });
+      indexDocument(tx, { type: 'policy', id: 1, text: '农村低保申请条件' });
+    });
+    db.insert(notes).values([{ id: 1, code: 'c1', county: 'a' }, { id: 2, code: 'c2', county: 'a' }, { id: 3, code: 'c3', county: 'a' }]).run();
+  });
+
+  /** The tables a statement reads, from its query plan. */
+  function tablesRead(q: { sql: string; params: unknown[] }): string[] {
+    const plan = db.$client.prepare(`explain query plan ${q.sql}`).all(...q.params) as { detail: string }[];
+    return [...new Set(plan.flatMap((r) => [...r.detail.matchAll(/\b(?:SCAN|SEARCH) (\w+)/g)].map((m) => m[1]!)))].sort();
+  }
+
+  it('finds only cases, through the cases\' table alone', () => {
+    expect(ids('低保', { type: 'case' })).toEqual(['1']);
+    expect(ids('举报线索', { type: 'case' })).toEqual([]);
+    expect(ids('举报线索', { type: 'report', limit: 1000 })).toHaveLength(1000);
+    const inQuery = db.select({ id: notes.id }).from(notes).where(matchesSearch(notes.id, { type: 'case', query: '低保' }));
+    expect(inQuery.all()).toEqual([{ id: 1 }]);
+    expect(tablesRead(inQuery.toSQL())).toEqual(['notes', 'search_index_case']);
+    const direct = db.$client.prepare(`select doc_id from ${searchTable('case')} where ${searchTable('case')} match ?`);
+    expect(tablesRead({ sql: direct.source, params: [matchExpression('低保')] })).toEqual(['search_index_case']);
+  });
+
+  it('does not depend on the reports\' rows at all', () => {
+    // With one shared table the case search read every report matching 低保 to test its type.
+    // Now the reports' index can be taken away and the public searches give the same answers.
+    const before = { cases: ids('低保', { type: 'case' }), policies: ids('低保', { type: 'policy' }) };
+    db.$client.exec(`drop table ${searchTable('report')}`);
+    expect(() => ids('低保')).toThrow(/no such table/);
+    expect({ cases: ids('低保', { type: 'case' }), policies: ids('低保', { type: 'policy' }) }).toEqual(before);
+    expect(db.select({ id: notes.id }).from(notes).where(matchesSearch(notes.id, { type: 'case', query: '低保' })).all()).toEqual([{ id: 1 }]);
+    expect(before).toEqual({ cases: ['1'], policies: ['1'] });
   });
 });
 
