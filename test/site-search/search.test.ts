@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { seedDemoCases } from '../../src/cases/demo.js';
 import { seedDemoPolicies } from '../../src/policy/demo.js';
+import { indexDocument } from '../../src/search/fts.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -32,5 +33,23 @@ describe('site search', () => {
     const hostile = await t.app.inject(`/search?q=${encodeURIComponent('"NEAR( * OR <script>')}`);
     expect(hostile.statusCode).toBe(200);
     expect(hostile.body).not.toContain('<script>');
+  });
+
+  it('never finds a report: the staff-only reports have an index of their own', async () => {
+    // Report ids that collide with case and policy ids, and words no public page has.
+    t.app.db.transaction((tx) => {
+      for (let id = 1; id <= 200; id++) indexDocument(tx, { type: 'report', id, text: `申请低保两次都没批，举报人秘密线索甲乙${id}` });
+    });
+    t.app.publicCache.invalidate();
+    for (const q of ['秘密线索', '线索甲乙 低保']) {
+      const site = await t.app.inject(`/search?q=${encodeURIComponent(q)}`);
+      expect(site.statusCode).toBe(200);
+      expect(site.body, q).not.toMatch(/href="\/(cases\/\d+|policy\/[a-z0-9-]+)"/);
+      const cases = await t.app.inject(`/cases?q=${encodeURIComponent(q)}`);
+      expect(cases.body, q).not.toMatch(/href="\/cases\/\d+"/);
+    }
+    const dibao = await t.app.inject(`/search?q=${encodeURIComponent('低保')}`);
+    expect(dibao.body).toMatch(/href="\/cases\/\d+"/);
+    expect(dibao.body).not.toContain('秘密线索');
   });
 });
