@@ -4,7 +4,7 @@
 import type { Db } from '../db/connection.js';
 import { todayInChina } from '../clocks/index.js';
 import { findRegions, placeChain, type PlaceChain, type Region } from '../regions/index.js';
-import { ROSTER_PAGE_SIZE, yuan } from './posting-rules.js';
+import { isOpen, ROSTER_PAGE_SIZE, yuan } from './posting-rules.js';
 import * as repo from './repository.js';
 
 /** The report category of an objection to a listed recipient (错保). */
@@ -57,28 +57,70 @@ export function rosterLine(r: repo.Recipient, place: PlaceCodes, villageName?: s
   };
 }
 
-export interface PostingView {
+/** Past postings on the village page; older ones are on the history page. */
+export const PAST_POSTINGS_PER_PAGE = 10;
+/** Past postings per page of a village's history (one line each). */
+export const HISTORY_PAGE_SIZE = 50;
+/**
+ * An open posting with more entries than this is not listed on the village page but linked to its
+ * own page: a village's first posting lists its whole roster (700 people in the largest village,
+ * a 366 KB page, bench/findings.md).
+ */
+export const INLINE_ENTRIES_MAX = 50;
+/** Entries per page of a posting's own page (as a roster page: ≈ 25 KB). */
+export const POSTING_PAGE_SIZE = ROSTER_PAGE_SIZE;
+
+export function postingHref(villageCode: string, postingId: number): string {
+  return `/disclosure/villages/${villageCode}/postings/${postingId}`;
+}
+
+/** One line of a posting: its period, counts and the link to its own page. */
+export interface PostingSummary {
   id: number;
   startsOn: string;
   endsOn: string;
   open: boolean;
-  counts: { new: number; changed: number; removed: number };
-  entries: { change: string; maskedName: string; householdSize: number; amount: string; type: string; objectionHref: string }[];
+  counts: repo.EntryCounts;
+  total: number;
+  href: string;
 }
 
-export function postingViews(db: Db, list: readonly repo.Posting[], place: PlaceCodes, today: string): PostingView[] {
-  const entries = repo.entriesOf(db, list.map((p) => p.id));
+export interface EntryLine {
+  id: number;
+  change: string;
+  maskedName: string;
+  householdSize: number;
+  amount: string;
+  type: string;
+  objectionHref: string;
+}
+
+/** A posting on the village page: its entries when there are few enough to list there, else null (linked). */
+export interface PostingView extends PostingSummary {
+  entries: EntryLine[] | null;
+}
+
+/** An objection to a posted removal is filed as 一刀切退保, to a new or changed entry as 错保. */
+function entryLine(e: repo.PostingEntry, place: PlaceCodes): EntryLine {
+  const category = e.change === 'removed' ? REMOVAL_OBJECTION_CATEGORY : OBJECTION_CATEGORY;
+  return { id: e.id, change: e.change, maskedName: e.maskedName, householdSize: e.householdSize, amount: yuan(e.monthlyAmountFen), type: e.type, objectionHref: objectionHref(place, e.recipientId, category) };
+}
+
+export function postingSummaries(db: Db, list: readonly repo.Posting[], villageCode: string, today: string): PostingSummary[] {
+  const counts = repo.entryCounts(db, list.map((p) => p.id));
   return list.map((p) => {
-    const rows = entries.get(p.id) ?? [];
-    const count = (c: string) => rows.filter((e) => e.change === c).length;
-    return {
-      id: p.id,
-      startsOn: p.startsOn,
-      endsOn: p.endsOn,
-      open: p.startsOn <= today && today <= p.endsOn,
-      counts: { new: count('new'), changed: count('changed'), removed: count('removed') },
-      entries: rows.map((e) => ({ change: e.change, maskedName: e.maskedName, householdSize: e.householdSize, amount: yuan(e.monthlyAmountFen), type: e.type, objectionHref: objectionHref(place, e.recipientId, e.change === 'removed' ? REMOVAL_OBJECTION_CATEGORY : OBJECTION_CATEGORY) })),
-    };
+    const c = counts.get(p.id) ?? { new: 0, changed: 0, removed: 0 };
+    return { id: p.id, startsOn: p.startsOn, endsOn: p.endsOn, open: isOpen(p, today), counts: c, total: c.new + c.changed + c.removed, href: postingHref(villageCode, p.id) };
+  });
+}
+
+/** Postings with their entries, except those with more than INLINE_ENTRIES_MAX (only counted and linked). */
+export function postingViews(db: Db, list: readonly repo.Posting[], place: PlaceCodes, today: string): PostingView[] {
+  const summaries = postingSummaries(db, list, place.village, today);
+  const entries = repo.entriesOf(db, summaries.filter((s) => s.total <= INLINE_ENTRIES_MAX).map((s) => s.id));
+  return summaries.map((s) => {
+    const rows = entries.get(s.id);
+    return { ...s, entries: rows ? rows.map((e) => entryLine(e, place)) : null };
   });
 }
 
@@ -108,13 +150,12 @@ export interface VillagePage {
   nextHref: string | null;
   firstPage: boolean;
   open: PostingView[];
-  past: PostingView[];
+  past: PostingSummary[];
   morePastHref: string | null;
   total: number;
 }
 
-export const PAST_POSTINGS_PER_PAGE = 10;
-
+/** Open postings in full (or linked when large), the roster page, past postings as one line each. */
 export async function villagePage(db: Db, village: Region, after: number | null, now = new Date()): Promise<VillagePage | null> {
   const chain = await placeChain(db, village.code);
   const place = placeCodesOf(chain);
@@ -134,9 +175,68 @@ export async function villagePage(db: Db, village: Region, after: number | null,
     nextHref: rows.length > ROSTER_PAGE_SIZE && last ? `/disclosure/villages/${village.code}?after=${last.id}` : null,
     firstPage,
     open: firstPage ? postingViews(db, repo.openPostings(db, village.code, today), place, today) : [],
-    past: postingViews(db, pastShown, place, today),
+    past: postingSummaries(db, pastShown, village.code, today),
     morePastHref: past.length > PAST_POSTINGS_PER_PAGE ? `/disclosure/villages/${village.code}/postings?before=${pastShown[pastShown.length - 1]!.id}` : null,
     total: repo.activeCounts(db, [village.code]).get(village.code) ?? 0,
+  };
+}
+
+export interface HistoryPage {
+  chain: PlaceChain;
+  past: PostingSummary[];
+  moreHref: string | null;
+}
+
+/** A village's past postings before the posting `before`, newest first, one line each. */
+export async function historyPage(db: Db, village: Region, before: number | null, now = new Date()): Promise<HistoryPage | null> {
+  const chain = await placeChain(db, village.code);
+  if (!placeCodesOf(chain)) return null;
+  const today = todayInChina(now);
+  const list = repo.pastPostings(db, village.code, today, before ?? Number.MAX_SAFE_INTEGER, HISTORY_PAGE_SIZE + 1);
+  const shown = list.slice(0, HISTORY_PAGE_SIZE);
+  return {
+    chain,
+    past: postingSummaries(db, shown, village.code, today),
+    moreHref: list.length > HISTORY_PAGE_SIZE ? `/disclosure/villages/${village.code}/postings?before=${shown[shown.length - 1]!.id}` : null,
+  };
+}
+
+export interface PostingPage {
+  chain: PlaceChain;
+  posting: PostingSummary;
+  entries: EntryLine[];
+  /** Place of the first and last entry shown, counting from 1. */
+  from: number;
+  to: number;
+  nextHref: string | null;
+  firstHref: string | null;
+}
+
+/**
+ * One posting of this village with a page of its entries after the entry `after` (keyset). Null —
+ * a 404 — for an unknown posting, another village's, or one not begun yet.
+ */
+export async function postingPage(db: Db, village: Region, postingId: number, after: number | null, now = new Date()): Promise<PostingPage | null> {
+  const today = todayInChina(now);
+  const posting = repo.postingById(db, postingId);
+  if (!posting || posting.villageCode !== village.code || posting.startsOn > today) return null;
+  const chain = await placeChain(db, village.code);
+  const place = placeCodesOf(chain);
+  if (!place) return null;
+  const summary = postingSummaries(db, [posting], village.code, today)[0]!;
+  const rows = repo.postingEntriesPage(db, posting.id, after ?? 0, POSTING_PAGE_SIZE + 1);
+  const page = rows.slice(0, POSTING_PAGE_SIZE);
+  const first = page[0];
+  const last = page[page.length - 1];
+  const from = !first ? 0 : after === null ? 1 : repo.entryPosition(db, posting.id, first.id);
+  return {
+    chain,
+    posting: summary,
+    entries: page.map((e) => entryLine(e, place)),
+    from,
+    to: first ? from + page.length - 1 : 0,
+    nextHref: rows.length > POSTING_PAGE_SIZE && last ? `${summary.href}?after=${last.id}` : null,
+    firstHref: after === null ? null : summary.href,
   };
 }
 

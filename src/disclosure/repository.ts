@@ -171,6 +171,52 @@ export function entriesOf(db: Executor, postingIds: readonly number[]): Map<numb
   return out;
 }
 
+/** One posting by id. */
+export function postingById(db: Executor, id: number): Posting | undefined {
+  return db.select().from(postings).where(eq(postings.id, id)).get();
+}
+
+export interface EntryCounts {
+  new: number;
+  changed: number;
+  removed: number;
+}
+
+/** New, changed and removed entries of each of these postings (one range of posting_entries_posting_idx each). */
+export function entryCounts(db: Executor, postingIds: readonly number[]): Map<number, EntryCounts> {
+  const out = new Map<number, EntryCounts>();
+  for (const part of chunks([...new Set(postingIds)])) {
+    const rows = db
+      .select({ postingId: postingEntries.postingId, change: postingEntries.change, n: sql<number>`count(*)` })
+      .from(postingEntries)
+      .where(inArray(postingEntries.postingId, part))
+      .groupBy(postingEntries.postingId, postingEntries.change)
+      .all();
+    for (const r of rows) {
+      const counts = out.get(r.postingId) ?? { new: 0, changed: 0, removed: 0 };
+      if (r.change === 'new' || r.change === 'changed' || r.change === 'removed') counts[r.change] += r.n;
+      out.set(r.postingId, counts);
+    }
+  }
+  return out;
+}
+
+/** A posting's entries after the entry `afterId`, in id order (keyset on posting_entries_posting_idx). */
+export function postingEntriesPage(db: Executor, postingId: number, afterId: number, limit: number): PostingEntry[] {
+  return db
+    .select()
+    .from(postingEntries)
+    .where(and(eq(postingEntries.postingId, postingId), gt(postingEntries.id, afterId)))
+    .orderBy(asc(postingEntries.id))
+    .limit(limit)
+    .all();
+}
+
+/** The place of the entry `entryId` in its posting, counting from 1 (an index-only range count). */
+export function entryPosition(db: Executor, postingId: number, entryId: number): number {
+  return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM posting_entries WHERE posting_id = ${postingId} AND id <= ${entryId}`)?.n ?? 0;
+}
+
 export function countRecipients(db: Executor): number {
   return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM recipients`)?.n ?? 0;
 }

@@ -1,14 +1,15 @@
 // Public disclosure pages (no session, cacheable): browse by region, find a village by name, a
-// village's roster and postings, a county-wide roster. Every entry links to the report form
-// (对此有异议) with ids only.
+// village's roster and postings, one posting's entries, a county-wide roster. Every entry links to
+// the report form (对此有异议) with ids only.
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../shared/deps.js';
 import { notFound } from '../../shared/errors.js';
+import { translate } from '../../i18n/translate.js';
 import { todayInChina } from '../../clocks/index.js';
 import { childrenOf, findRegion, placeChain, regionsAtLevel, type Region } from '../../regions/index.js';
 import { POSTING_DAYS, ROSTER_PAGE_SIZE } from '../posting-rules.js';
 import * as repo from '../repository.js';
-import { breadcrumbs, cursor, PAST_POSTINGS_PER_PAGE, placeCodesOf, postingViews, rosterLine, villageNames, villagePage } from '../public-view.js';
+import { breadcrumbs, cursor, historyPage, postingPage, rosterLine, villageNames, villagePage } from '../public-view.js';
 import { searchVillages } from '../village-search.js';
 
 const CODE = /^\d{6,12}$/;
@@ -84,21 +85,35 @@ export default async function publicDisclosureRoutes(app: FastifyInstance, opts:
     });
   });
 
-  // History beyond the village page's most recent past postings.
+  // Past postings, one line each, beyond the village page's most recent ones.
   app.get<{ Params: { code: string }; Querystring: { before?: string } }>('/disclosure/villages/:code/postings', cached, async (request, reply) => {
     const village = await regionAt(request.params.code, 'village');
-    const chain = await placeChain(db, village.code);
-    const place = placeCodesOf(chain);
-    if (!place) throw notFound();
-    const today = todayInChina();
-    const list = repo.pastPostings(db, village.code, today, cursor(request.query.before) ?? Number.MAX_SAFE_INTEGER, PAST_POSTINGS_PER_PAGE + 1);
-    const shown = list.slice(0, PAST_POSTINGS_PER_PAGE);
+    const page = await historyPage(db, village, cursor(request.query.before));
+    if (!page) throw notFound();
     return reply.page('disclosure/postings', {
       title: `${village.name} 历史公示`,
       village,
-      breadcrumbs: [...breadcrumbs(chain).slice(0, -1), { name: village.name, href: `/disclosure/villages/${village.code}` }],
-      past: postingViews(db, shown, place, today),
-      moreHref: list.length > PAST_POSTINGS_PER_PAGE ? `/disclosure/villages/${village.code}/postings?before=${shown[shown.length - 1]!.id}` : null,
+      breadcrumbs: [...breadcrumbs(page.chain).slice(0, -1), { name: village.name, href: `/disclosure/villages/${village.code}` }],
+      past: page.past,
+      moreHref: page.moreHref,
+    });
+  });
+
+  // One posting with its entries (keyset-paged), each with its objection link.
+  app.get<{ Params: { code: string; id: string }; Querystring: { after?: string } }>('/disclosure/villages/:code/postings/:id', cached, async (request, reply) => {
+    const village = await regionAt(request.params.code, 'village');
+    const id = cursor(request.params.id);
+    const page = id === null ? null : await postingPage(db, village, id, cursor(request.query.after));
+    if (!page) throw notFound();
+    const period = translate(request.locale, 'disclosure.village.period', { start: page.posting.startsOn, end: page.posting.endsOn });
+    return reply.page('disclosure/posting', {
+      title: `${village.name} · ${period}`,
+      description: `${page.chain.county?.name ?? ''}${page.chain.township?.name ?? ''}${village.name}`,
+      village,
+      ...page,
+      breadcrumbs: [...breadcrumbs(page.chain).slice(0, -1), { name: village.name, href: `/disclosure/villages/${village.code}` }, { name: period, href: null }],
+      villageHref: `/disclosure/villages/${village.code}`,
+      historyHref: `/disclosure/villages/${village.code}/postings`,
     });
   });
 
