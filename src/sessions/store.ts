@@ -1,5 +1,5 @@
 // A SQLite session store for @fastify/session (its default memory store is not for production).
-import { and, eq, lt, ne } from 'drizzle-orm';
+import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { sessions } from './tables.js';
 
@@ -15,11 +15,16 @@ interface StoredSession {
 const DEFAULT_TTL_MS = 12 * 3600_000;
 
 export class SqliteSessionStore {
-  constructor(private readonly db: Db) {}
+  /** Read on every staff and tracking request: built once. */
+  private readonly bySid;
+
+  constructor(private readonly db: Db) {
+    this.bySid = db.select().from(sessions).where(eq(sessions.sid, sql.placeholder('sid'))).prepare();
+  }
 
   get(sid: string, callback: Callback): void {
     try {
-      const row = this.db.select().from(sessions).where(eq(sessions.sid, sid)).get();
+      const row = this.bySid.get({ sid });
       if (!row || row.expiresAt < Date.now()) return callback(null, null);
       callback(null, JSON.parse(row.data));
     } catch (err) {

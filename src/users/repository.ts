@@ -13,8 +13,16 @@ export function updateUser(db: Executor, id: number, values: Partial<NewUser>): 
   db.update(users).set(values).where(eq(users.id, id)).run();
 }
 
+/** Every staff request looks its user up: the query is built once per database (or transaction). */
+function prepareFindUser(db: Executor) {
+  return db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare();
+}
+const findUserQueries = new WeakMap<Executor, ReturnType<typeof prepareFindUser>>();
+
 export function findUser(db: Executor, id: number): User | undefined {
-  return db.select().from(users).where(eq(users.id, id)).get();
+  let query = findUserQueries.get(db);
+  if (!query) findUserQueries.set(db, (query = prepareFindUser(db)));
+  return query.get({ id });
 }
 
 export function findUserByName(db: Executor, username: string): User | undefined {
