@@ -1,8 +1,9 @@
 // A village picked with four selects (prefecture → county → township → village) that works
 // without JavaScript: a "show the next level" button posts the form back and the page re-renders
-// with the next select filled, as the public report form does (src/reports/form-view.ts). Used by
-// the profile declaration and the bureau's non-user declarants; the markup is
-// views/regions/partials/place.hbs (`{{> regions/place picker=… legendKey=… hintKey=…}}`).
+// with the next select filled. Used by the profile declaration and the bureau's non-user
+// declarants, whose markup is views/regions/partials/place.hbs (`{{> regions/place picker=…
+// legendKey=… hintKey=…}}`), and by the report forms (public and staff-logged), which keep their own
+// markup with an "other place" choice (src/reports/form-view.ts, views/reports/form.hbs).
 import type { Db } from '../db/connection.js';
 import { ancestorsOf, childrenOf, findRegion, regionsAtLevel, type Region } from './repository.js';
 

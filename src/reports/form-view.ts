@@ -1,7 +1,7 @@
 // What the report form needs to render: vocabularies, the place selects for the levels chosen so
 // far, and the person's input and errors when it comes back.
 import type { Db } from '../db/connection.js';
-import { childrenOf, regionsAtLevel } from '../regions/index.js';
+import { placePicker } from '../regions/index.js';
 import { CATEGORIES, POSITION_CODES } from './catalog.js';
 import type { FieldErrors } from './validate.js';
 import type { FileProblem } from '../evidence/index.js';
@@ -17,16 +17,11 @@ export interface FormState {
 
 export const emptyForm = (values: Record<string, string> = {}): FormState => ({ values: { identity_mode: 'anonymous', ...values }, errors: {}, fileProblems: [], droppedFiles: [] });
 
-function options(rows: { code: string; name: string }[], selected: string | undefined) {
-  return rows.map((r) => ({ value: r.code, label: r.name, selected: r.code === selected }));
-}
-
 export async function reportFormContext(db: Db, state: FormState, limits: { maxFiles: number; maxFileMb: number; maxTotalMb: number }) {
   const v = state.values;
-  const prefectures = await regionsAtLevel(db, 'prefecture');
-  const counties = v.prefecture ? await childrenOf(db, v.prefecture) : [];
-  const townships = v.county && counties.some((c) => c.code === v.county) ? await childrenOf(db, v.county) : [];
-  const villages = v.township && townships.some((t) => t.code === v.township) ? await childrenOf(db, v.township) : [];
+  // The same four selects as every place picker; this form names its fields without a prefix and
+  // adds an "other place" choice of its own (views/reports/form.hbs).
+  const place = await placePicker(db, '', { prefecture: v.prefecture, county: v.county, township: v.township, village: v.village });
   const errorList = Object.entries(state.errors).map(([field, key]) => ({ field, key }));
   return {
     values: v,
@@ -37,10 +32,10 @@ export async function reportFormContext(db: Db, state: FormState, limits: { maxF
     droppedFiles: state.droppedFiles,
     categories: CATEGORIES.map((c) => ({ value: c, checked: v.category === c })),
     positions: POSITION_CODES.map((p) => ({ value: p, selected: v.subject_position === p })),
-    prefectures: options(prefectures, v.prefecture),
-    counties: options(counties, v.county),
-    townships: options(townships, v.township),
-    villages: options(villages, v.village),
+    prefectures: place.prefectures,
+    counties: place.counties,
+    townships: place.townships,
+    villages: place.villages,
     villageOther: v.village === 'other',
     realName: v.identity_mode === 'real_name',
     limits,

@@ -9,6 +9,7 @@ import { emptyForm, reportFormContext, type FormState } from '../../reports/form
 import { fileReport } from '../../reports/filing.js';
 import { validateReport } from '../../reports/validate.js';
 import { confirmationContext } from '../../reports/confirmation.js';
+import { isPlaceRefresh } from '../../regions/index.js';
 
 const STAFF_CHANNELS = ['phone', 'visit', 'letter'] as const;
 type StaffChannel = (typeof STAFF_CHANNELS)[number];
@@ -39,7 +40,7 @@ export default async function logReportRoutes(app: FastifyInstance, opts: { deps
     const parsed = await readUploadForm(request, deps.dirs, { maxFileBytes: deps.config.upload.maxFileBytes, maxFiles: deps.config.upload.maxFiles, maxTotalBytes: deps.config.upload.maxReportBytes });
     const f = parsed.fields;
     const state: FormState = { values: f, errors: {}, fileProblems: parsed.problems, droppedFiles: [] };
-    if (f.action === 'refresh_place') {
+    if (isPlaceRefresh(f)) {
       discardFiles(parsed.files);
       return render(request, reply, { ...state, fileProblems: [], droppedFiles: parsed.files.map((x) => x.originalName) });
     }

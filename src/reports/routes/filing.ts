@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { discardFiles, isDiskFull, readUploadForm, type ParsedForm } from '../../evidence/index.js';
 import { randomToken } from '../../shared/crypto.js';
 import type { Deps } from '../../shared/deps.js';
-import { childrenOf, findRegion } from '../../regions/index.js';
+import { childrenOf, findRegion, isPlaceRefresh } from '../../regions/index.js';
 import { emptyForm, reportFormContext, type FormState } from '../form-view.js';
 import { fileReport } from '../filing.js';
 import { validateReport } from '../validate.js';
@@ -55,7 +55,7 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     const f = parsed.fields;
     const state: FormState = { values: f, errors: {}, fileProblems: parsed.problems, droppedFiles: [] };
     // "Show the next level" without JavaScript: re-render with the place chosen so far.
-    if (f.action === 'refresh_place') {
+    if (isPlaceRefresh(f)) {
       discardFiles(parsed.files);
       state.droppedFiles = parsed.files.map((x) => x.originalName);
       state.fileProblems = [];
