@@ -4,10 +4,9 @@
 //
 // Exit codes: 0 the chain is whole; 1 it is broken (or could not be read); 2 configuration error,
 // no database or no key in DATA_DIR.
-import { cliConfig, consoleIo, type CliIo } from './io.js';
+import { cliConfig, consoleIo, isMainModule, type CliIo } from './io.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { latestEntry, verifyChain } from '../audit/index.js';
 import { databaseFile, openDatabase } from '../db/connection.js';
 import { deriveKeys, KEY_FILE_NAME, loadMasterKey } from '../plugins/keys.js';
@@ -53,12 +52,6 @@ export async function main(argv: string[], env: Record<string, string | undefine
   } finally {
     db.$client.close();
   }
-}
-
-/** Run as a script (tsx src/cli/…), not imported by a test. */
-function isMainModule(moduleUrl: string): boolean {
-  const script = process.argv[1];
-  return !!script && pathToFileURL(path.resolve(script)).href === moduleUrl;
 }
 
 if (isMainModule(import.meta.url)) {

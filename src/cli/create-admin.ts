@@ -5,10 +5,9 @@
 //
 // Exit codes: 0 created; 1 refused (the user name exists, no such unit, the key file is missing
 // beside a database that holds data) or failed; 2 usage or configuration error.
-import { cliConfig, consoleIo, type CliIo } from './io.js';
+import { cliConfig, consoleIo, isMainModule, type CliIo } from './io.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { applyMigrations, databaseFile, openDatabase, type Db } from '../db/connection.js';
@@ -112,12 +111,6 @@ export async function main(argv: string[], env: Record<string, string | undefine
 function auditEntries(db: Db): number {
   const table = db.get<{ n: number }>(sql`select count(*) as n from sqlite_master where type = 'table' and name = 'audit_log'`)!.n;
   return table ? db.get<{ n: number }>(sql`select count(*) as n from audit_log`)!.n : 0;
-}
-
-/** Run as a script (tsx src/cli/…), not imported by a test. */
-function isMainModule(moduleUrl: string): boolean {
-  const script = process.argv[1];
-  return !!script && pathToFileURL(path.resolve(script)).href === moduleUrl;
 }
 
 if (isMainModule(import.meta.url)) {
