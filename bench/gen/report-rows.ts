@@ -1,4 +1,4 @@
-// The row shape of `reports` (migrations 0001 + 0002) for bulk inserts, the pending-step type and
+// The row shape of `reports` (migrations 0001 + 0002, rated_at from 0008) for bulk inserts, the pending-step type and
 // a binary heap that releases steps in time order.
 import type { BulkActor } from './audit.js';
 
@@ -8,6 +8,7 @@ export const REPORT_COLUMNS = [
   'status', 'received_at', 'updated_at', 'objection_entry_id', 'rating', 'answer_first_opened_at', 'accepted_at', 'assigned_unit_id', 'assignee_id',
   'assigned_at', 'assignment_due', 'handling_due', 'extension_days', 'extension_request', 'finding', 'answer_draft', 'concluded_at', 'merged_into_id',
   'review_level', 'review_unit_id', 'status_before_review', 'clock_rule', 'due_on', 'paused_since', 'hasten_pending', 'escalated_for', 'reminded_for',
+  'rated_at',
 ] as const;
 
 export type ReportRow = Record<(typeof REPORT_COLUMNS)[number], string | number | Buffer | null> & { status: string; place_code: string; due_on: string | null; handling_due: string | null };

@@ -200,7 +200,11 @@ export function generateReports(w: World, db: Db, total: number, staff: StaffDir
                     }
                     if (closed && r() < 0.45) {
                       const rating = r() < 0.55 ? 'satisfied' : r() < 0.67 ? 'basically_satisfied' : 'dissatisfied';
-                      if (reporterStep(closed + days(0.5, 15), 'rated', null, { rating }, { rating })) row.rating = rating;
+                      const ratedAt = closed + days(0.5, 15);
+                      if (reporterStep(ratedAt, 'rated', null, { rating }, { rating })) {
+                        row.rating = rating;
+                        row.rated_at = ratedAt;
+                      }
                     }
                   }
                 }

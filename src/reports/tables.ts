@@ -35,6 +35,8 @@ export const reports = sqliteTable(
     /** The disclosure entry a reporter objected to (对此有异议), when filed from a public list. */
     objectionEntryId: integer('objection_entry_id'),
     rating: text('rating'),
+    /** When the reporter rated the handling: the statistics count a rating in the period it was given. */
+    ratedAt: integer('rated_at'),
     answerFirstOpenedAt: integer('answer_first_opened_at'),
     // Handling (DESIGN.md §3). Dates of legal clocks are China calendar dates (YYYY-MM-DD).
     acceptedAt: integer('accepted_at'),
@@ -75,6 +77,8 @@ export const reports = sqliteTable(
     index('reports_assigned_idx').on(t.assignedUnitId, t.status, t.id),
     index('reports_assignee_idx').on(t.assigneeId, t.status, t.id),
     index('reports_due_idx').on(t.dueOn),
+    // The statistics count ratings by the time they were given (few reports are rated).
+    index('reports_rated_idx').on(t.ratedAt),
     // The inbox filtered by county or township and status, newest first, reads a range of these
     // (bench/findings.md): no walk over every report testing the region of each.
     index('reports_county_status_received_idx').on(t.countyCode, t.status, t.receivedAt, t.id),

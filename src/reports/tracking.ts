@@ -111,7 +111,7 @@ export async function requestReview(deps: Deps, report: repo.Report, reason: str
 
 export function rate(deps: Deps, report: repo.Report, rating: Rating, now = Date.now()): void {
   deps.db.transaction((tx) => {
-    repo.updateReport(tx, report.id, { rating, updatedAt: now });
+    repo.updateReport(tx, report.id, { rating, ratedAt: now, updatedAt: now });
     repo.insertEvent(tx, { reportId: report.id, at: now, type: 'rated', actorType: 'reporter', visibleToReporter: true, data: JSON.stringify({ rating }) });
     record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.rated', object: { type: 'report', id: report.id }, detail: { rating } }, now);
   });

@@ -1,5 +1,6 @@
-// Aggregates for the public statistics, always with GROUP BY in SQL. Every query is bounded by the
-// received_at index (through the window's id span) and, for one county, by the county index.
+// Aggregates for the public statistics, always with GROUP BY in SQL. Every query of reports is
+// bounded by the received_at index (through the window's id span) and, for one county, by the
+// county index; ratings are counted by when they were given, through the rated_at index.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 
@@ -33,7 +34,7 @@ export interface Window {
   cutoff: number;
 }
 
-/** The metric columns over `reports r`, as of the cutoff. Referrals are counted by their own query. */
+/** The metric columns over `reports r`, as of the cutoff. Referrals and ratings are counted by their own queries. */
 function metricColumns(cutoff: number): SQL {
   // A conclusion's China date, compared with the handling deadline (a China date).
   const concludedOn = sql`strftime('%Y-%m-%d', r.concluded_at / 1000 + 28800, 'unixepoch')`;
@@ -44,13 +45,26 @@ function metricColumns(cutoff: number): SQL {
     sum(r.concluded_at is not null and r.concluded_at < ${cutoff} and r.handling_due is not null and ${concludedOn} <= r.handling_due) as onTime,
     sum(r.concluded_at is not null and r.concluded_at < ${cutoff} and r.finding in ('substantiated', 'partly')) as substantiated,
     0 as referrals,
-    sum(r.rating is not null) as rated,
-    sum(r.rating in ('satisfied', 'basically_satisfied')) as satisfied`;
+    0 as rated,
+    0 as satisfied`;
 }
 
-function quarterOfRow(quarterStarts: [number, number, number]): SQL {
+/** The quarter of a row by one of its times (the report's receipt, or its rating). */
+function quarterOfRow(quarterStarts: [number, number, number], column: SQL = sql`r.received_at`): SQL {
   const [q2, q3, q4] = quarterStarts;
-  return sql`case when r.received_at < ${q2} then 1 when r.received_at < ${q3} then 2 when r.received_at < ${q4} then 3 else 4 end`;
+  return sql`case when ${column} < ${q2} then 1 when ${column} < ${q3} then 2 when ${column} < ${q4} then 3 else 4 end`;
+}
+
+/**
+ * Ratings given in the window and before the cutoff, whenever the report was received: a rating
+ * belongs to the period in which the reporter gave it (rated_at), not to the report's receipt.
+ */
+function ratingColumns(): SQL {
+  return sql`count(*) as rated, sum(r.rating in ('satisfied', 'basically_satisfied')) as satisfied`;
+}
+
+function ratedIn(w: Window): SQL {
+  return sql`r.rated_at >= ${w.from} and r.rated_at < ${w.to} and r.rated_at < ${w.cutoff} and r.rating is not null`;
 }
 
 export type CubeRow = Metrics & { county: string; quarter: number; category: string };
@@ -112,25 +126,63 @@ export function townshipReferralQuery(w: Window, county: string, span: IdSpan): 
     group by township`;
 }
 
+/** Ratings given in the window, by county, quarter (of the rating) and category. */
+export function ratingCubeQuery(w: Window, quarterStarts: [number, number, number]): SQL {
+  return sql`
+    select r.county_code as county, ${quarterOfRow(quarterStarts, sql`r.rated_at`)} as quarter, r.category as category, ${ratingColumns()}
+    from reports r indexed by reports_rated_idx
+    where ${ratedIn(w)}
+    group by county, quarter, category`;
+}
+
+/** Ratings given in the window in one county, by township. */
+export function townshipRatingQuery(w: Window, county: string): SQL {
+  return sql`
+    select r.township_code as township, ${ratingColumns()}
+    from reports r indexed by reports_rated_idx
+    where ${ratedIn(w)} and r.county_code = ${county}
+    group by township`;
+}
+
+type Rated = { rated: number; satisfied: number };
+
 export function cube(db: Executor, w: Window, quarterStarts: [number, number, number]): CubeRow[] {
   const span = idSpan(db, w);
-  if (!span) return [];
-  const rows = db.all<CubeRow>(cubeQuery(w, quarterStarts, span));
+  const rows = span ? db.all<CubeRow>(cubeQuery(w, quarterStarts, span)) : [];
   const key = (r: { county: string; quarter: number; category: string }) => `${r.county}|${r.quarter}|${r.category}`;
   const byKey = new Map(rows.map((r) => [key(r), r]));
-  for (const ref of db.all<{ county: string; quarter: number; category: string; referrals: number }>(referralCubeQuery(w, quarterStarts, span))) {
-    const row = byKey.get(key(ref));
-    if (row) row.referrals = ref.referrals;
+  if (span) {
+    for (const ref of db.all<{ county: string; quarter: number; category: string; referrals: number }>(referralCubeQuery(w, quarterStarts, span))) {
+      const row = byKey.get(key(ref));
+      if (row) row.referrals = ref.referrals;
+    }
+  }
+  // A rating may fall in a quarter (or year) in which its report was not received: it gets a row of its own.
+  for (const r of db.all<{ county: string; quarter: number; category: string } & Rated>(ratingCubeQuery(w, quarterStarts))) {
+    let row = byKey.get(key(r));
+    if (!row) rows.push((row = { ...emptyMetrics(), county: r.county, quarter: r.quarter, category: r.category }));
+    byKey.set(key(r), row);
+    row.rated = r.rated;
+    row.satisfied = r.satisfied;
   }
   return rows;
 }
 
 export function byTownship(db: Executor, w: Window, county: string): TownshipRow[] {
   const span = idSpan(db, w);
-  if (!span) return [];
-  const rows = db.all<TownshipRow>(townshipQuery(w, county, span));
-  const refs = new Map(db.all<{ township: string | null; referrals: number }>(townshipReferralQuery(w, county, span)).map((r) => [r.township, r.referrals]));
-  for (const row of rows) row.referrals = refs.get(row.township) ?? 0;
+  const rows = span ? db.all<TownshipRow>(townshipQuery(w, county, span)) : [];
+  if (span) {
+    const refs = new Map(db.all<{ township: string | null; referrals: number }>(townshipReferralQuery(w, county, span)).map((r) => [r.township, r.referrals]));
+    for (const row of rows) row.referrals = refs.get(row.township) ?? 0;
+  }
+  const byTownshipCode = new Map(rows.map((r) => [r.township, r]));
+  for (const r of db.all<{ township: string | null } & Rated>(townshipRatingQuery(w, county))) {
+    let row = byTownshipCode.get(r.township);
+    if (!row) rows.push((row = { ...emptyMetrics(), township: r.township }));
+    byTownshipCode.set(r.township, row);
+    row.rated = r.rated;
+    row.satisfied = r.satisfied;
+  }
   return rows;
 }
 

@@ -115,11 +115,11 @@ export function createStats(db: Db) {
       return { name: t('stats.quarter_label', { year: period.year, name: t(`stats.q.${qn}`) }), href: period.quarter === qn ? null : `/stats?${new URLSearchParams({ period: `${period.year}Q${qn}`, ...(region ? { region: region.code } : {}) }).toString()}`, cells: cellsOf(m) };
     });
 
-    // By category, for the period and region; categories with no report are left out.
+    // By category, for the period and region; categories with no report and no rating are left out.
     const byCat = new Map<string, Metrics>();
     for (const r of inPeriod) addMetrics(byCat.get(r.category) ?? byCat.set(r.category, emptyMetrics()).get(r.category)!, r);
     const categoryRows: Row[] = [...CATEGORIES, ...[...byCat.keys()].filter((c) => !(CATEGORIES as readonly string[]).includes(c))]
-      .filter((c) => (byCat.get(c)?.received ?? 0) > 0)
+      .filter((c) => (byCat.get(c)?.received ?? 0) > 0 || (byCat.get(c)?.rated ?? 0) > 0)
       .map((c) => ({ name: t(`report.categories.${c}`) || c, href: null, cells: cellsOf(byCat.get(c)!) }));
 
     const periodLabel = period.quarter ? t('stats.quarter_label', { year: period.year, name: t(`stats.q.${period.quarter}`) }) : t('stats.year_label', { year: period.year });

@@ -28,6 +28,8 @@ export const users = sqliteTable(
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
     lastLoginAt: integer('last_login_at'),
+    /** The language of the user's e-mails ('zh-CN' | 'ko' | 'en'); null means the site default (SUNSHINE_DEFAULT_LOCALE). */
+    locale: text('locale'),
   },
   (t) => [index('users_unit_idx').on(t.unitId)],
 );

@@ -123,4 +123,32 @@ describe('migrations', () => {
     fresh.$client.close();
     db.$client.close();
   });
+
+  it('0008 gives ratings already made the time of their rating event, else the report\'s last change', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const file = path.join(dir, 'x.db');
+    const before = journal.entries.findIndex((e) => e.tag.startsWith('0008_'));
+    expect(before).toBeGreaterThan(0);
+    let db = openDatabase(file);
+    applyMigrations(db, migrationsUpTo(before));
+    const report = db.$client.prepare(`INSERT INTO reports (case_no, receipt_digest, channel, category, place_code, county_code, description, handling_unit_id, status, received_at, updated_at, rating)
+      VALUES (?, ?, 'online', 'favouritism', '220102001001', '220102', '测试', 1, 'closed', 1000, ?, ?) RETURNING id`);
+    const event = db.$client.prepare("INSERT INTO report_events (report_id, at, type, actor_type, visible_to_reporter) VALUES (?, ?, ?, 'reporter', 1)");
+    const withEvent = (report.get('A', 'a', 9000, 'satisfied') as { id: number }).id;
+    event.run(withEvent, 5000, 'rated');
+    event.run(withEvent, 7000, 'review_requested');
+    const withoutEvent = (report.get('B', 'b', 8000, 'dissatisfied') as { id: number }).id;
+    const unrated = (report.get('C', 'c', 6000, null) as { id: number }).id;
+    db.$client.close();
+
+    db = openDatabase(file);
+    applyMigrations(db);
+    const ratedAt = (id: number) => (db.$client.prepare('SELECT rated_at AS r FROM reports WHERE id = ?').get(id) as { r: number | null }).r;
+    expect(ratedAt(withEvent)).toBe(5000);
+    expect(ratedAt(withoutEvent)).toBe(8000);
+    expect(ratedAt(unrated)).toBeNull();
+    expect(db.$client.prepare('SELECT locale FROM users').all()).toEqual([]);
+    db.$client.close();
+  });
 });

@@ -108,8 +108,13 @@ describe('tracking a report', () => {
     expect(findReport(t.app.db, filed.report.id)!.answerFirstOpenedAt).not.toBeNull();
     expect(page.body).toContain('action="/track/review"');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const beforeRating = Date.now();
     const rated = await t.app.inject({ method: 'POST', url: '/track/rating', cookies: jar, payload: { _csrf: csrf, rating: 'dissatisfied' } });
     expect(rated.statusCode).toBe(303);
+    // The time of the rating is kept: the statistics count it in the period it was given.
+    const ratedAt = findReport(t.app.db, filed.report.id)!.ratedAt;
+    expect(ratedAt).toBeGreaterThanOrEqual(beforeRating);
+    expect(ratedAt).toBeLessThanOrEqual(Date.now());
     const review = await t.app.inject({ method: 'POST', url: '/track/review', cookies: jar, payload: { _csrf: csrf, reason: '核查没有入户，结论不对。' } });
     expect(review.statusCode).toBe(303);
     const after = findReport(t.app.db, filed.report.id)!;

@@ -6,7 +6,7 @@ import { referrals } from '../../src/referrals/index.js';
 import { findUnitByKey } from '../../src/units/index.js';
 import { addDays, todayInChina } from '../../src/clocks/index.js';
 import { cutoffOf, quarterStart } from '../../src/stats/periods.js';
-import { cubeQuery, idSpan, planOf, townshipQuery } from '../../src/stats/repository.js';
+import { cubeQuery, idSpan, planOf, ratingCubeQuery, townshipQuery } from '../../src/stats/repository.js';
 import { suppressColumn } from '../../src/stats/index.js';
 import { translate } from '../../src/i18n/translate.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
@@ -34,13 +34,17 @@ interface Spec {
   finding?: 'substantiated' | 'partly' | 'unsubstantiated';
   rating?: 'satisfied' | 'basically_satisfied' | 'dissatisfied';
   referred?: boolean;
+  /** Overrides: when the report was received and when it was rated (default: a day after its conclusion). */
+  receivedAt?: number;
+  ratedAt?: number;
 }
 
 async function add(spec: Spec, times = 1) {
   const unit = (await findUnitByKey(t.app.db, `ca:${spec.county}`))!;
   for (let i = 0; i < times; i++) {
     seq++;
-    const received = start + seq * 3_600_000;
+    const received = spec.receivedAt ?? start + seq * 3_600_000;
+    const concludedAt = spec.concluded === 'on_time' ? received + 20 * DAY : spec.concluded === 'late' ? received + 70 * DAY : null;
     const row = t.app.db
       .insert(reports)
       .values({
@@ -58,9 +62,10 @@ async function add(spec: Spec, times = 1) {
         updatedAt: received,
         acceptedAt: spec.accepted || spec.concluded ? received + DAY : null,
         handlingDue: spec.accepted || spec.concluded ? addDays(todayInChina(new Date(received)), 60) : null,
-        concludedAt: spec.concluded === 'on_time' ? received + 20 * DAY : spec.concluded === 'late' ? received + 70 * DAY : null,
+        concludedAt,
         finding: spec.finding ?? null,
         rating: spec.rating ?? null,
+        ratedAt: spec.rating ? (spec.ratedAt ?? (concludedAt ?? received) + DAY) : null,
       })
       .returning()
       .get();
@@ -182,5 +187,35 @@ describe('public statistics', () => {
     expect(cubePlan).not.toMatch(/SCAN r(?! USING)/);
     const townshipPlan = planOf(t.app.db, townshipQuery(w, '220102', span)).join('\n');
     expect(townshipPlan).toContain('USING INDEX reports_county_idx (county_code=? AND id>? AND id<?)');
+  });
+});
+
+describe('ratings in the statistics', () => {
+  it('counts a rating in the period it was given, not in the period its report was received, and not after the cutoff', async () => {
+    const jilin = { county: '220202', township: '220202001' };
+    const prevYear = quarter === 1 ? year - 1 : year;
+    const prevQuarter = quarter === 1 ? 4 : quarter - 1;
+    const PREV = `${prevYear}Q${prevQuarter}`;
+    // Received and concluded in the quarter before PERIOD, rated in PERIOD.
+    await add({ ...jilin, concluded: 'on_time', finding: 'substantiated', rating: 'satisfied', receivedAt: start - 40 * DAY, ratedAt: start + 5 * DAY });
+    // Received in PERIOD, rated today (after the cutoff): not counted yet.
+    await add({ ...jilin, concluded: 'on_time', finding: 'substantiated', rating: 'dissatisfied', receivedAt: start + 2 * DAY, ratedAt: cutoff + 1000 });
+    t.app.deps.publicCache.invalidate();
+
+    const now = await t.app.inject(`/stats?period=${PERIOD}`);
+    // received, accepted, concluded, on-time rate, substantiated rate, referrals, rated, satisfaction
+    expect(rowOf(now.body, '吉林市')).toEqual(['1', '1', '1', '100.0%', '100.0%', '0', '1', '100.0%']);
+    const before = await t.app.inject(`/stats?period=${PREV}`);
+    expect(rowOf(before.body, '吉林市')).toEqual(['1', '1', '1', '100.0%', '100.0%', '0', '0', '—']);
+
+    // The county's township table counts the rating by its time too.
+    const county = await t.app.inject(`/stats?period=${PERIOD}&region=220202`);
+    expect(rowOf(county.body, '合计').slice(6, 7)).toEqual(['1']);
+  });
+
+  it('reads ratings through the rated_at index', () => {
+    const w = { from: start, to: cutoff, cutoff };
+    const plan = planOf(t.app.db, ratingCubeQuery(w, [quarterStart(year, 2), quarterStart(year, 3), quarterStart(year, 4)])).join('\n');
+    expect(plan).toContain('USING INDEX reports_rated_idx (rated_at>? AND rated_at<?)');
   });
 });
