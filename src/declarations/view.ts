@@ -1,6 +1,7 @@
 // What the profile page shows: the account, the home village, the user's declaration and its
 // relatives, and the two forms with the person's input and errors when they come back. ID numbers
 // are never part of this context: a registered one shows as "已登记".
+import { LOCALES } from '../config.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { placeChain, placeLabel, placeOfVillage, placePicker, withoutVillage } from '../regions/index.js';
 import { POSITION_CODES } from '../reports/catalog.js';
@@ -16,7 +17,12 @@ async function villageLabel(deps: Deps, code: string | null | undefined): Promis
   return code ? placeLabel(await placeChain(deps.db, code)) : null;
 }
 
-export async function profileContext(deps: Deps, staff: StaffContext, forms: { declaration?: FormState; relative?: FormState } = {}) {
+/** The e-mail language form when it comes back with an error (the saved choice stays selected). */
+export interface LanguageForm {
+  error: string;
+}
+
+export async function profileContext(deps: Deps, staff: StaffContext, forms: { declaration?: FormState; relative?: FormState; language?: LanguageForm } = {}) {
   const { db } = deps;
   const user = staff.user;
   const declarant = repo.declarantOfUser(db, user.id);
@@ -35,6 +41,12 @@ export async function profileContext(deps: Deps, staff: StaffContext, forms: { d
       unit: staff.unit.name,
       roles: staff.roles,
       homeVillage: await villageLabel(deps, user.homeVillageCode),
+    },
+    mailLanguage: {
+      defaultLocale: deps.config.defaultLocale,
+      useDefault: user.locale === null || !(LOCALES as readonly string[]).includes(user.locale),
+      options: LOCALES.map((l) => ({ value: l, selected: l === user.locale })),
+      error: forms.language?.error ?? null,
     },
     declaration: declarant
       ? { position: declarant.position, homeVillage: await villageLabel(deps, declarant.homeVillageCode), updatedAt: declarant.updatedAt }

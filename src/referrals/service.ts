@@ -12,7 +12,8 @@ import type { Deps } from '../shared/deps.js';
 import { AppError } from '../shared/errors.js';
 import { ancestorsOf } from '../regions/index.js';
 import { findUnitByKey, supervisedUnitIds } from '../units/index.js';
-import { usersWithRole } from '../users/index.js';
+import { mailLocaleOf, usersWithRole } from '../users/index.js';
+import { staffNotice } from '../mail/templates.js';
 import { bodyLevelFor, bodyUnitKey } from './routing.js';
 import { referrals } from './tables.js';
 
@@ -62,10 +63,12 @@ export async function refer(deps: Deps, staff: StaffContext, report: repo.Report
   const changed = applyStep(deps, staff, report, { status: 'referred', ...pauseChanges(now) }, [{ type: 'referred', visible: true, data: { body: body.id } }], now, (tx) => {
     tx.insert(referrals).values({ reportId: report.id, bodyUnitId: body.id, referredBy: staff.user.id, referredAt: now, opinion: opinion.trim(), status: 'pending', fromStatus: report.status, acceptDue }).run();
   });
+  // Each inspector in their own e-mail language; the body's address in the site default.
+  const vars = { caseNo: report.caseNo, link: `${deps.config.baseUrl}/staff/referrals` };
   for (const inspector of usersWithRole(deps.db, body.id, 'inspector')) {
-    deps.mailer.sendLater({ to: inspector.email, subject: `【阳光救助监督平台】收到一件移送线索 ${report.caseNo}`, text: `请在5个工作日内受理或退回：${deps.config.baseUrl}/staff/referrals\n\n本邮件不含线索内容。` });
+    deps.mailer.sendLater({ to: inspector.email, ...staffNotice(mailLocaleOf(deps.config, inspector), 'referral_received', vars) });
   }
-  deps.mailer.sendLater({ to: body.email, subject: `【阳光救助监督平台】收到一件移送线索 ${report.caseNo}`, text: `请登录平台处理：${deps.config.baseUrl}/staff/referrals` });
+  deps.mailer.sendLater({ to: body.email, ...staffNotice(deps.config.defaultLocale, 'referral_received', { ...vars, unitName: body.name }) });
   return changed;
 }
 

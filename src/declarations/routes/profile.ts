@@ -1,4 +1,4 @@
-// /staff/profile: the signed-in user's own page — account, home village, near-relative
+// /staff/profile: the signed-in user's own page — account, e-mail language, home village, near-relative
 // declaration (近亲属备案) and its relatives. Everything works without JavaScript: place selects
 // refresh by posting the form back, relatives are added one at a time and each has a delete button.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -6,13 +6,14 @@ import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
 import { notFound } from '../../shared/errors.js';
 import { isPlaceRefresh } from '../../regions/index.js';
+import { setMailLocale } from '../../users/index.js';
 import { postedForm, postedRelative } from '../form.js';
 import { addRelative, removeRelative, saveDeclaration } from '../service.js';
 import { profileContext } from '../view.js';
 
 type Body = Record<string, unknown>;
 
-const DONE = ['declaration_saved', 'home_saved', 'relative_added', 'relative_removed'] as const;
+const DONE = ['language_saved', 'declaration_saved', 'home_saved', 'relative_added', 'relative_removed'] as const;
 
 export default async function profileRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
@@ -30,6 +31,13 @@ export default async function profileRoutes(app: FastifyInstance, opts: { deps: 
   app.get<{ Querystring: { done?: string } }>('/staff/profile', { preHandler: requireStaff() }, async (request, reply) => {
     const done = (DONE as readonly string[]).includes(request.query.done ?? '') ? request.query.done! : null;
     return render(request, reply, {}, 200, done);
+  });
+
+  app.post<{ Body: Body }>('/staff/profile/language', { preHandler: requireStaff() }, async (request, reply) => {
+    if (setMailLocale(deps, request.staff!.user, request.body?.locale) === 'invalid') {
+      return render(request, reply, { language: { error: 'profile.mail_language_invalid' } }, 400);
+    }
+    return reply.redirect('/staff/profile?done=language_saved#mail-language', 303);
   });
 
   app.post<{ Body: Body }>('/staff/profile/declaration', { preHandler: requireStaff() }, async (request, reply) => {
