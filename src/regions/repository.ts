@@ -2,18 +2,19 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { regionAncestors, regions } from './tables.js';
 import type { RegionRow } from './load.js';
+import { perDatabase } from '../db/per-database.js';
 
 export type Region = typeof regions.$inferSelect;
 
 /** Children lists by database: regions are written once, on an empty database (installRegions), and pickers and filters on every page ask for them. */
-const childrenCache = new WeakMap<Db, Map<string, Region[]>>();
+const childrenCache = perDatabase<string, Region[]>();
 
 export async function countRegions(db: Db): Promise<number> {
   return db.select({ n: sql<number>`count(*)` }).from(regions).get()!.n;
 }
 
 export async function insertRegions(db: Db, rows: RegionRow[], pairs: { regionCode: string; ancestorCode: string; depth: number }[]): Promise<void> {
-  childrenCache.delete(db);
+  childrenCache.clear(db);
   db.transaction((tx) => {
     for (let i = 0; i < rows.length; i += 500) tx.insert(regions).values(rows.slice(i, i + 500)).run();
     for (let i = 0; i < pairs.length; i += 500) tx.insert(regionAncestors).values(pairs.slice(i, i + 500)).run();
@@ -25,15 +26,12 @@ export async function findRegion(db: Db, code: string): Promise<Region | undefin
 }
 
 export async function childrenOf(db: Db, parentCode: string): Promise<Region[]> {
-  let byParent = childrenCache.get(db);
-  if (!byParent) childrenCache.set(db, (byParent = new Map()));
-  let children = byParent.get(parentCode);
-  if (!children) {
-    children = db.select().from(regions).where(eq(regions.parentCode, parentCode)).orderBy(asc(regions.code)).all();
+  const children = childrenCache.get(db, parentCode, () => {
+    const rows = db.select().from(regions).where(eq(regions.parentCode, parentCode)).orderBy(asc(regions.code)).all();
     // An empty answer may come before the regions are installed: not kept.
-    if (children.length > 0) byParent.set(parentCode, children);
-  }
-  return [...children];
+    return rows.length > 0 ? rows : undefined;
+  });
+  return children ? [...children] : [];
 }
 
 export async function regionsAtLevel(db: Db, level: string): Promise<Region[]> {

@@ -2,16 +2,17 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { units } from './tables.js';
 import type { UnitSeed } from './seed.js';
+import { perDatabase } from '../db/per-database.js';
 
 export type Unit = typeof units.$inferSelect;
 
 /**
- * Supervision trees by database: units are only written by insertUnitSeeds (at start-up), and every
- * staff request asks for its tree, which took a recursive query each time (bench/findings.md).
+ * Supervision trees and units by id, kept per database: units are only written by insertUnitSeeds
+ * (at start-up), and every staff request asks for its unit and its tree, which took a recursive
+ * query each time (bench/findings.md).
  */
-const supervisedTrees = new WeakMap<Db, Map<number, number[]>>();
-/** Units by id, for the same reason: every staff request looks up the user's unit. */
-const unitsById = new WeakMap<Db, Map<number, Unit>>();
+const supervisedTrees = perDatabase<number, number[]>();
+const unitsById = perDatabase<number, Unit>();
 
 export async function countUnits(db: Db): Promise<number> {
   return db.select({ n: sql<number>`count(*)` }).from(units).get()!.n;
@@ -19,8 +20,8 @@ export async function countUnits(db: Db): Promise<number> {
 
 /** Inserts seeds in order, resolving each supervisor key to the id inserted before it. */
 export async function insertUnitSeeds(db: Db, seeds: UnitSeed[]): Promise<void> {
-  supervisedTrees.delete(db);
-  unitsById.delete(db);
+  supervisedTrees.clear(db);
+  unitsById.clear(db);
   db.transaction((tx) => {
     const ids = new Map<string, number>();
     for (const s of seeds) {
@@ -37,13 +38,7 @@ export async function insertUnitSeeds(db: Db, seeds: UnitSeed[]): Promise<void> 
 }
 
 export async function findUnit(db: Db, id: number): Promise<Unit | undefined> {
-  let byId = unitsById.get(db);
-  if (!byId) unitsById.set(db, (byId = new Map()));
-  let unit = byId.get(id);
-  if (!unit) {
-    unit = db.select().from(units).where(eq(units.id, id)).get();
-    if (unit) byId.set(id, unit);
-  }
+  const unit = unitsById.get(db, id, () => db.select().from(units).where(eq(units.id, id)).get());
   return unit ? { ...unit } : undefined;
 }
 
@@ -57,18 +52,15 @@ export async function unitOfKind(db: Db, kind: string, regionCode: string): Prom
 
 /** The unit itself and every unit it supervises, directly or indirectly (follows supervisor links). */
 export async function supervisedUnitIds(db: Db, unitId: number): Promise<number[]> {
-  let trees = supervisedTrees.get(db);
-  if (!trees) supervisedTrees.set(db, (trees = new Map()));
-  let ids = trees.get(unitId);
-  if (!ids) {
-    const rows = db.all<{ id: number }>(sql`
-      WITH RECURSIVE tree(id) AS (
-        SELECT ${unitId}
-        UNION SELECT u.id FROM units u JOIN tree ON u.supervisor_id = tree.id
-      ) SELECT id FROM tree`);
-    ids = rows.map((r) => r.id);
-    trees.set(unitId, ids);
-  }
+  const ids = supervisedTrees.get(db, unitId, () =>
+    db
+      .all<{ id: number }>(sql`
+        WITH RECURSIVE tree(id) AS (
+          SELECT ${unitId}
+          UNION SELECT u.id FROM units u JOIN tree ON u.supervisor_id = tree.id
+        ) SELECT id FROM tree`)
+      .map((r) => r.id),
+  )!;
   return [...ids];
 }
 

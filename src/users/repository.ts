@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, like, sql } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { users } from './tables.js';
+import { perDatabase } from '../db/per-database.js';
 
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -17,12 +18,10 @@ export function updateUser(db: Executor, id: number, values: Partial<NewUser>): 
 function prepareFindUser(db: Executor) {
   return db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare();
 }
-const findUserQueries = new WeakMap<Executor, ReturnType<typeof prepareFindUser>>();
+const findUserQueries = perDatabase<'byId', ReturnType<typeof prepareFindUser>>();
 
 export function findUser(db: Executor, id: number): User | undefined {
-  let query = findUserQueries.get(db);
-  if (!query) findUserQueries.set(db, (query = prepareFindUser(db)));
-  return query.get({ id });
+  return findUserQueries.get(db, 'byId', () => prepareFindUser(db))!.get({ id });
 }
 
 export function findUserByName(db: Executor, username: string): User | undefined {
