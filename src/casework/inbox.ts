@@ -5,7 +5,7 @@ import { addDays, todayInChina } from '../clocks/index.js';
 import type { Db } from '../db/connection.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { reports } from '../reports/tables.js';
-import { regions, regionAncestors } from '../regions/tables.js';
+import { findRegion, regions, regionAncestors } from '../regions/index.js';
 import { users } from '../users/tables.js';
 import { scopeOf } from './scope.js';
 import { reportSearchCondition } from './search.js';
@@ -72,8 +72,8 @@ function afterCondition(sort: Sort, after: string | undefined): SQL | undefined 
  * its place at filing, so those levels compare that column (reports_county_status_received_idx);
  * a prefecture or the province goes through the ancestor table.
  */
-function regionCondition(db: Db, code: string): SQL {
-  const level = db.select({ level: regions.level }).from(regions).where(eq(regions.code, code)).get()?.level;
+async function regionCondition(db: Db, code: string): Promise<SQL> {
+  const level = (await findRegion(db, code))?.level;
   if (level === 'county') return eq(reports.countyCode, code);
   if (level === 'township') return eq(reports.townshipCode, code);
   if (level === 'village') return eq(reports.placeCode, code);
@@ -101,7 +101,7 @@ export async function listInbox(db: Db, staff: StaffContext, f: InboxFilter) {
   if (f.status) conditions.push(eq(reports.status, f.status));
   if (f.category) conditions.push(eq(reports.category, f.category));
   if (f.channel) conditions.push(eq(reports.channel, f.channel));
-  if (f.region) conditions.push(regionCondition(db, f.region));
+  if (f.region) conditions.push(await regionCondition(db, f.region));
   if (f.clock === 'overdue') conditions.push(lt(reports.dueOn, today));
   if (f.clock === 'due_soon') conditions.push(gte(reports.dueOn, today), lte(reports.dueOn, addDays(today, 3)));
   if (f.clock === 'on_time') conditions.push(sql`${reports.dueOn} > ${addDays(today, 3)}`);
