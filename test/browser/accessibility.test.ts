@@ -7,16 +7,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   closePage,
   describeBrowser,
-  formatViolations,
-  launchBrowser,
+  expectAccessible,
   newDesktopPage,
   newPhonePage,
-  runAxe,
   screenshot,
-  type Browser,
+  useServerAndBrowser,
   type Page,
 } from '../helpers/browser.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
 
 const DEVICES = [
   { name: 'phone', open: newPhonePage },
@@ -24,19 +21,8 @@ const DEVICES = [
 ] as const;
 
 describeBrowser('accessibility of the public pages', () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer({ env: { SUNSHINE_DEMO_DATA: 'off' } }), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  const url = (path: string) => `${server!.url}${path}`;
+  const site = useServerAndBrowser({ env: { SUNSHINE_DEMO_DATA: 'off' } });
+  const { url } = site;
 
   /** Path and query of the page's current URL. */
   const here = (page: Page) => {
@@ -44,13 +30,11 @@ describeBrowser('accessibility of the public pages', () => {
     return u.pathname + u.search;
   };
 
-  /** lang, landmark, axe, screenshot, then the skip link by keyboard (last: it moves focus). */
+  /** lang, landmark, screenshot and axe, then the skip link by keyboard (last: it moves focus). */
   async function checkPage(page: Page, lang: string, shot: string): Promise<void> {
     expect(await page.locator('html').getAttribute('lang')).toBe(lang);
     await expect.poll(() => page.getByRole('main').count()).toBe(1);
-    const violations = await runAxe(page);
-    await screenshot(page, shot);
-    expect(violations, formatViolations(violations)).toEqual([]);
+    await expectAccessible(page, shot);
 
     await page.keyboard.press('Tab');
     const skip = page.locator('a.skip-link');
@@ -84,7 +68,7 @@ describeBrowser('accessibility of the public pages', () => {
       // axe-core's compiled code, which makes each check several times faster than a fresh page.
       let page: Page;
       beforeAll(async () => {
-        page = await device.open(browser!);
+        page = await device.open(site.browser);
       });
       afterAll(async () => {
         if (page) await closePage(page);

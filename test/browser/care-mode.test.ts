@@ -2,25 +2,14 @@
 // tap-target sizes on the home page, the report form and a public recipient list; the switch
 // persists across pages; axe finds nothing serious in either mode; a report can be filed with the
 // keyboard alone.
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { closePage, describeBrowser, formatViolations, launchBrowser, newPhonePage, runAxe, screenshot, type Browser, type Page } from '../helpers/browser.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { expect, it, vi } from 'vitest';
+import { closePage, describeBrowser, expectAccessible, newPhonePage, screenshot, type Page } from '../helpers/browser.js';
+import { useDemoSite } from './demo-accounts.js';
 
 describeBrowser('care mode and keyboard use', () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
+  const site = useDemoSite();
+  const { url } = site;
   vi.setConfig({ testTimeout: 90_000 });
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer({ env: { SUNSHINE_DEMO_DATA: 'auto', SUNSHINE_LOG_LEVEL: 'warn' }, readyTimeoutMs: 120_000 }), launchBrowser()]);
-  }, 150_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  const url = (path: string) => `${server!.url}${path}`;
 
   /** Measures every visible text element, link and button of the main content and header. */
   async function measure(page: Page) {
@@ -72,13 +61,11 @@ describeBrowser('care mode and keyboard use', () => {
       expect(target.height, `${target.tag} "${target.text}" height`).toBeGreaterThanOrEqual(60);
       expect(target.width, `${target.tag} "${target.text}" width`).toBeGreaterThanOrEqual(60);
     }
-    const violations = await runAxe(page);
-    await screenshot(page, shot);
-    expect(violations, formatViolations(violations)).toEqual([]);
+    await expectAccessible(page, shot);
   }
 
   it('meets the 适老化 numbers on the home page, the report form and a recipient list, and persists', async () => {
-    const page = await newPhonePage(browser!);
+    const page = await newPhonePage(site.browser);
     await page.goto(url('/'));
     await page.getByRole('link', { name: '长辈模式' }).click();
     await page.waitForURL(url('/'));
@@ -93,13 +80,12 @@ describeBrowser('care mode and keyboard use', () => {
     // Leaving care mode returns to the normal page, which passes axe too.
     await page.getByRole('link', { name: '退出长辈模式' }).click();
     expect(await page.locator('body').getAttribute('class')).not.toContain('care');
-    const violations = await runAxe(page);
-    expect(violations, formatViolations(violations)).toEqual([]);
+    await expectAccessible(page);
     await closePage(page);
   });
 
   it('files a report with the keyboard alone', async () => {
-    const page = await newPhonePage(browser!);
+    const page = await newPhonePage(site.browser);
     await page.goto(url('/report'));
     const focusAndType = async (selector: string, text: string) => {
       for (let i = 0; i < 200; i++) {

@@ -2,40 +2,19 @@
 // county commission accepts it and records a sanction, the handler concludes, a typical case is
 // drafted, signed off by the commission, approved by the lead and appears on the public list; and
 // a citizen objects to a published recipient, which reaches the county.
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { closePage, describeBrowser, formatViolations, launchBrowser, newDesktopPage, newPhonePage, runAxe, screenshot, type Browser, type Page } from '../helpers/browser.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
-import { demoAccounts, staffSignIn, type DemoAccount } from './demo-accounts.js';
+import { expect, it, vi } from 'vitest';
+import { closePage, describeBrowser, expectAccessible, newPhonePage } from '../helpers/browser.js';
+import { useDemoSite } from './demo-accounts.js';
 
 describeBrowser('journeys of oversight', () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  let accounts: Map<string, DemoAccount>;
+  const site = useDemoSite();
+  const { url } = site;
   vi.setConfig({ testTimeout: 120_000 });
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer({ env: { SUNSHINE_DEMO_DATA: 'auto', SUNSHINE_LOG_LEVEL: 'warn' }, readyTimeoutMs: 120_000 }), launchBrowser()]);
-    accounts = demoAccounts(server.stdout());
-  }, 150_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  const url = (path: string) => `${server!.url}${path}`;
-  const account = (name: string) => accounts.get(name)!;
   const caseTitle = `南岭街道村干部优亲厚友问题（浏览器测试 ${Date.now() % 100000}）`;
 
-  async function accessible(page: Page, shot: string) {
-    await screenshot(page, shot);
-    const violations = await runAxe(page);
-    expect(violations, formatViolations(violations)).toEqual([]);
-  }
-
   it('3. a referral about a village cadre ends as a published typical case', async () => {
-    const handler = await newDesktopPage(browser!);
-    await staffSignIn(handler, server!.url, account('ng.fuzeren'));
+    const handler = await site.staffPage('ng.fuzeren');
     await handler.goto(url('/staff/reports?status=accepted&sort=oldest'));
     const link = handler.locator('table.inbox a[href^="/staff/reports/"]').first();
     const caseNo = (await link.textContent())!.trim();
@@ -45,11 +24,10 @@ describeBrowser('journeys of oversight', () => {
     await handler.waitForURL(/done=refer/);
     const reportUrl = handler.url().split('?')[0]!;
 
-    const inspector = await newDesktopPage(browser!);
-    await staffSignIn(inspector, server!.url, account('ng.jijian'));
+    const inspector = await site.staffPage('ng.jijian');
     await inspector.goto(url('/staff/referrals'));
     await inspector.getByRole('link', { name: caseNo }).click();
-    await accessible(inspector, 'journey3-referral');
+    await expectAccessible(inspector, 'journey3-referral');
     await inspector.getByRole('button', { name: '受理' }).click();
     await inspector.waitForURL(/done=accept/);
     await inspector.getByLabel('处理结果').selectOption('party:warning');
@@ -82,18 +60,18 @@ describeBrowser('journeys of oversight', () => {
     await closePage(handler);
     await closePage(inspector);
 
-    const citizen = await newPhonePage(browser!);
+    const citizen = await newPhonePage(site.browser);
     await citizen.goto(url('/cases'));
     await expect.poll(() => citizen.getByRole('link', { name: caseTitle }).count()).toBe(1);
-    await accessible(citizen, 'journey3-public-cases');
+    await expectAccessible(citizen, 'journey3-public-cases');
     await closePage(citizen);
   });
 
   it('4. a citizen objects to a published recipient and the objection reaches the county', async () => {
-    const citizen = await newPhonePage(browser!);
+    const citizen = await newPhonePage(site.browser);
     await citizen.goto(url('/disclosure/regions/220102001'));
     await citizen.locator('a[href^="/disclosure/villages/"]').first().click();
-    await accessible(citizen, 'journey4-roster-phone');
+    await expectAccessible(citizen, 'journey4-roster-phone');
     await citizen.getByRole('link', { name: /对此有异议/ }).first().click();
     await citizen.waitForURL(/\/report\?/);
     expect(await citizen.locator('input[name="category"]:checked').count()).toBe(1);
@@ -103,11 +81,10 @@ describeBrowser('journeys of oversight', () => {
     await citizen.waitForSelector('#query-code');
     await closePage(citizen);
 
-    const intake = await newDesktopPage(browser!);
-    await staffSignIn(intake, server!.url, account('ng.shouli'));
+    const intake = await site.staffPage('ng.shouli');
     await intake.goto(url('/staff/disclosure/objections'));
     await expect.poll(() => intake.locator('a[href^="/staff/reports/"]').count()).toBeGreaterThan(0);
-    await accessible(intake, 'journey4-objections');
+    await expectAccessible(intake, 'journey4-objections');
     await closePage(intake);
   });
 });

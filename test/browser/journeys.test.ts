@@ -2,42 +2,23 @@
 // citizen on a phone files a report with a photo and follows it; county staff sign in with 2FA,
 // accept, assign, ask a question and conclude; the citizen reads the answer and asks for a review,
 // which reaches the city supervisor.
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { closePage, describeBrowser, formatViolations, launchBrowser, newDesktopPage, newPhonePage, runAxe, screenshot, type Browser, type Page } from '../helpers/browser.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { expect, it, vi } from 'vitest';
+import { closePage, describeBrowser, expectAccessible, newPhonePage, screenshot, type Page } from '../helpers/browser.js';
 import { jpegWith } from '../evidence/media/builders.js';
-import { demoAccounts, staffSignIn, type DemoAccount } from './demo-accounts.js';
+import { useDemoSite } from './demo-accounts.js';
 
 describeBrowser('journeys of a citizen and the county', () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  let accounts: Map<string, DemoAccount>;
+  const site = useDemoSite();
+  const { url } = site;
   let code = '';
   let caseNo = '';
 
   vi.setConfig({ testTimeout: 90_000 });
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer({ env: { SUNSHINE_DEMO_DATA: 'auto', SUNSHINE_LOG_LEVEL: 'warn' }, readyTimeoutMs: 120_000 }), launchBrowser()]);
-    accounts = demoAccounts(server.stdout());
-  }, 150_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  const url = (path: string) => `${server!.url}${path}`;
-  const account = (name: string) => {
-    const a = accounts.get(name);
-    if (!a) throw new Error(`demo account ${name} not printed`);
-    return a;
-  };
-
-  async function expectAccessible(page: Page, shot: string) {
-    await screenshot(page, shot);
-    const violations = await runAxe(page);
-    expect(violations, formatViolations(violations)).toEqual([]);
+  /** Finds the report of this journey in the staff inbox and opens it. */
+  async function openCase(page: Page) {
+    await page.goto(url(`/staff/reports?q=${caseNo}`));
+    await page.getByRole('link', { name: caseNo }).click();
   }
 
   async function trackWithCode(page: Page) {
@@ -48,7 +29,7 @@ describeBrowser('journeys of a citizen and the county', () => {
   }
 
   it('1. a citizen on a phone files an anonymous report with a photo and gets a query code', async () => {
-    const page = await newPhonePage(browser!);
+    const page = await newPhonePage(site.browser);
     await page.goto(url('/'));
     await page.getByRole('link', { name: /我要举报/ }).first().click();
     await page.waitForURL(/\/report/);
@@ -78,11 +59,9 @@ describeBrowser('journeys of a citizen and the county', () => {
   });
 
   it('2. the intake officer signs in with 2FA, accepts, assigns and asks the reporter a question', async () => {
-    const page = await newDesktopPage(browser!);
-    await staffSignIn(page, server!.url, account('ng.shouli'));
+    const page = await site.staffPage('ng.shouli');
     await expectAccessible(page, 'journey2-dashboard');
-    await page.goto(url(`/staff/reports?q=${caseNo}`));
-    await page.getByRole('link', { name: caseNo }).click();
+    await openCase(page);
     await expectAccessible(page, 'journey2-report');
     await page.getByRole('button', { name: '受理', exact: true }).click();
     await page.waitForURL(/done=accept/);
@@ -98,7 +77,7 @@ describeBrowser('journeys of a citizen and the county', () => {
   });
 
   it('3. the citizen comes back with the code, reads the question, replies and adds a file', async () => {
-    const page = await newPhonePage(browser!);
+    const page = await newPhonePage(site.browser);
     await trackWithCode(page);
     await expect.poll(() => page.getByText('请问他弟弟家是哪一年评上低保的').count()).toBe(1);
     await page.getByLabel('写给办理人员的话').fill('是2025年秋天评上的，村里好几户都知道。');
@@ -113,10 +92,8 @@ describeBrowser('journeys of a citizen and the county', () => {
   });
 
   it('4. the handler concludes; the citizen reads the answer and asks for a review that reaches the city', async () => {
-    const handler = await newDesktopPage(browser!);
-    await staffSignIn(handler, server!.url, account('ng.fuzeren'));
-    await handler.goto(url(`/staff/reports?q=${caseNo}`));
-    await handler.getByRole('link', { name: caseNo }).click();
+    const handler = await site.staffPage('ng.fuzeren');
+    await openCase(handler);
     await handler.getByRole('button', { name: '开始核查' }).click();
     await handler.waitForURL(/done=start/);
     await handler.getByLabel('部分属实').check();
@@ -127,7 +104,7 @@ describeBrowser('journeys of a citizen and the county', () => {
     await handler.waitForURL(/done=close/);
     await closePage(handler);
 
-    const citizen = await newPhonePage(browser!);
+    const citizen = await newPhonePage(site.browser);
     await trackWithCode(citizen);
     await expect.poll(() => citizen.getByText('已停发其低保金并重新评议').count()).toBeGreaterThan(0);
     await citizen.getByLabel('不满意的理由').fill('小卖部还在开，核查没有去现场。');
@@ -137,8 +114,7 @@ describeBrowser('journeys of a citizen and the county', () => {
     await screenshot(citizen, 'journey4-review-requested-phone');
     await closePage(citizen);
 
-    const city = await newDesktopPage(browser!);
-    await staffSignIn(city, server!.url, account('cc.dubanyuan'));
+    const city = await site.staffPage('cc.dubanyuan');
     await city.goto(url('/staff/reports?status=under_review'));
     await expect.poll(() => city.getByRole('link', { name: caseNo }).count()).toBe(1);
     await city.getByRole('link', { name: caseNo }).click();

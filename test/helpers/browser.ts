@@ -4,18 +4,21 @@
 // SUNSHINE_REQUIRE_BROWSER=1 (CI, .ci/run).
 //
 //   describeBrowser('home page', () => {
-//     let browser: Browser;
-//     beforeAll(async () => { browser = await launchBrowser(); });
-//     afterAll(async () => { await browser?.close(); });
-//     it('…', async () => { const page = await newPhonePage(browser); … await closePage(page); });
+//     const site = useServerAndBrowser({ env: { SUNSHINE_DEMO_DATA: 'off' } });   // the real server + Chromium
+//     it('…', async () => {
+//       const page = await newPhonePage(site.browser);
+//       await page.goto(site.url('/'));
+//       await expectAccessible(page, 'home');                                      // screenshot + axe
+//       await closePage(page);
+//     });
 //   });
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { ImpactValue, Result } from 'axe-core';
-import { PROJECT_ROOT } from './server.js';
+import { PROJECT_ROOT, startServer, type RunningServer, type ServerOptions } from './server.js';
 
 export type { Browser, Page } from 'playwright-core';
 export type AxeViolation = Result;
@@ -91,6 +94,41 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-quic',
 ];
+
+export interface BrowserSuite {
+  /** The running server (after the suite's beforeAll). */
+  readonly server: RunningServer;
+  readonly browser: Browser;
+  /** The server's address of `path`. */
+  url(path: string): string;
+}
+
+/**
+ * Registers the suite's beforeAll/afterAll: the real server (startServer with `options`) and
+ * Chromium started side by side, both stopped after the suite. Call it inside describeBrowser.
+ */
+export function useServerAndBrowser(options: ServerOptions = {}, startTimeoutMs?: number): BrowserSuite {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(options), launchBrowser()]);
+  }, startTimeoutMs);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the server is not started (use the suite inside its tests)');
+      return server;
+    },
+    get browser() {
+      if (!browser) throw new Error('the browser is not launched (use the suite inside its tests)');
+      return browser;
+    },
+    url: (p) => `${server!.url}${p}`,
+  };
+}
 
 /** Launches Chromium; playwright gives each launch its own temporary profile (user-data-dir) and removes it on close. */
 export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
@@ -168,6 +206,13 @@ export async function runAxe(page: Page, options: AxeOptions = {}): Promise<AxeV
     { resultTypes: ['violations'] as const, rules } as import('axe-core').RunOptions,
   );
   return violations.filter((v) => impacts.includes(v.impact ?? null));
+}
+
+/** Screenshot `shot` (when given), then axe: no serious or critical violation. */
+export async function expectAccessible(page: Page, shot?: string): Promise<void> {
+  if (shot) await screenshot(page, shot);
+  const violations = await runAxe(page);
+  expect(violations, formatViolations(violations)).toEqual([]);
 }
 
 /** Violations as readable text for an assertion message. */
