@@ -2,21 +2,16 @@
 // state shows up in the back office and on the tracking page.
 import { and, asc, eq } from 'drizzle-orm';
 import type { Deps } from '../shared/deps.js';
-import { staffContext } from '../plugins/auth.js';
 import { reports } from '../reports/tables.js';
 import * as repo from '../reports/repository.js';
-import { findUnit } from '../units/index.js';
 import { workflow as wf, supervision as sup } from '../casework/index.js';
-import type { DemoCredential } from './staff.js';
+import { demoStaffContext, type DemoCredential } from './staff.js';
 import { addDays, todayInChina } from '../clocks/index.js';
 
 const DAY = 86_400_000;
 
 export async function progressDemoReports(deps: Deps, staff: DemoCredential[]): Promise<void> {
-  const ctx = async (username: string) => {
-    const c = staff.find((s) => s.username === username)!;
-    return staffContext(c.user, (await findUnit(deps.db, c.user.unitId))!);
-  };
+  const ctx = (username: string) => demoStaffContext(deps, staff, username);
   const intake = await ctx('ng.shouli');
   const handler = await ctx('ng.chengban2');
   const lead = await ctx('ng.fuzeren');

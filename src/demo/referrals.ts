@@ -1,22 +1,18 @@
 // Demo referrals and transfers in every state, through the real services.
 import type { Deps } from '../shared/deps.js';
-import { staffContext } from '../plugins/auth.js';
 import { fileReport } from '../reports/index.js';
 import * as repo from '../reports/repository.js';
-import { findUnit, findUnitByKey } from '../units/index.js';
+import { findUnitByKey } from '../units/index.js';
 import { referralService } from '../referrals/index.js';
 import { transferService } from '../transfers/index.js';
 import { addDays, todayInChina } from '../clocks/index.js';
-import type { DemoCredential } from './staff.js';
+import { demoStaffContext, type DemoCredential } from './staff.js';
 import { workflow } from '../casework/index.js';
 
 const DAY = 86_400_000;
 
 export async function seedDemoReferrals(deps: Deps, staff: DemoCredential[]): Promise<void> {
-  const by = async (username: string) => {
-    const c = staff.find((s) => s.username === username)!;
-    return staffContext(c.user, (await findUnit(deps.db, c.user.unitId))!);
-  };
+  const by = (username: string) => demoStaffContext(deps, staff, username);
   const intake = await by('ng.shouli');
   const lead = await by('ng.fuzeren');
   const inspector = await by('ng.jijian');

@@ -2,7 +2,8 @@
 // discipline commission, each with a generated password and an enrolled TOTP secret printed once.
 import type { Deps } from '../shared/deps.js';
 import { createUser, updateUser, type Role, type User } from '../users/index.js';
-import { findUnitByKey } from '../units/index.js';
+import { findUnit, findUnitByKey } from '../units/index.js';
+import { staffContext, type StaffContext } from '../plugins/auth.js';
 import { seal, hmacHex } from '../shared/crypto.js';
 import { newTotpSecret } from '../users/totp.js';
 
@@ -50,4 +51,11 @@ export async function seedDemoStaff(deps: Deps): Promise<DemoCredential[]> {
     out.push({ username: a.username, displayName: a.displayName, unit: unit.name, password, totpSecret, user: { ...user, totpEnabled: true, mustChangePassword: false } });
   }
   return out;
+}
+
+/** Acting as the demo account `username` (seeded by seedDemoStaff), for the demo's own workflow steps. */
+export async function demoStaffContext(deps: Deps, staff: DemoCredential[], username: string): Promise<StaffContext> {
+  const c = staff.find((s) => s.username === username);
+  if (!c) throw new Error(`demo account ${username} missing`);
+  return staffContext(c.user, (await findUnit(deps.db, c.user.unitId))!);
 }
