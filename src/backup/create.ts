@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { databaseFile } from '../db/connection.js';
-import { BackupError, copyWithHash, folderState, fsyncDir, isInside, keyFingerprint, removeCreated, sha256File } from './files.js';
-import { DATABASE_NAME, FILES_DIR, filePath, isStoredName, MANIFEST_FORMAT, writeManifest, type Manifest, type ManifestFile } from './manifest.js';
+import { fsyncDir, isStoredName, STORED_OVERHEAD } from '../evidence/index.js';
+import { BackupError, copyWithHash, folderState, isInside, keyFingerprint, removeCreated, sha256File } from './files.js';
+import { DATABASE_NAME, FILES_DIR, filePath, MANIFEST_FORMAT, writeManifest, type Manifest, type ManifestFile } from './manifest.js';
 
 export interface BackupOptions {
   dataDir: string;
@@ -86,9 +87,6 @@ async function snapshotDatabase(source: string, file: string): Promise<{ storedN
     copy.close();
   }
 }
-
-/** The encrypted file layout of src/evidence/storage.ts: magic + IV (16 bytes), ciphertext, tag (16 bytes). */
-const STORED_OVERHEAD = 32;
 
 export async function createBackup(options: BackupOptions): Promise<BackupResult> {
   const log = options.log ?? (() => undefined);

@@ -47,16 +47,6 @@ export async function copyWithHash(from: string, to: string): Promise<CopiedFile
   return { bytes, sha256: hash.digest('hex') };
 }
 
-/** Makes a folder's entries (new files, renames) durable. */
-export function fsyncDir(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /** The absolute path with symbolic links resolved as far as the path exists. */
 export function canonicalPath(p: string): string {
   const absolute = path.resolve(p);

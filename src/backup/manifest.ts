@@ -2,6 +2,7 @@
 // without one is incomplete). It never holds the key, only a fingerprint that cannot open anything.
 import fs from 'node:fs';
 import path from 'node:path';
+import { isStoredName } from '../evidence/index.js';
 import { BackupError } from './files.js';
 
 export const MANIFEST_NAME = 'manifest.json';
@@ -29,9 +30,7 @@ export interface Manifest {
   keyFingerprint: string | null;
 }
 
-const STORED_NAME = /^[0-9a-f]{32}$/;
 export const filePath = (storedName: string) => `${FILES_DIR}/${storedName}`;
-export const isStoredName = (name: string) => STORED_NAME.test(name);
 
 export function writeManifest(dir: string, manifest: Manifest): void {
   const file = path.join(dir, MANIFEST_NAME);

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { verifyChain } from '../audit/index.js';
 import { databaseFile, openDatabase } from '../db/connection.js';
-import { decryptFromStore, storageDirs } from '../evidence/index.js';
+import { decryptFromStore, fsyncDir, storageDirs } from '../evidence/index.js';
 import { deriveKeys, KEY_FILE_NAME } from '../plugins/keys.js';
-import { BackupError, copyWithHash, folderState, fsyncDir, isInside, keyFingerprint, removeCreated } from './files.js';
+import { BackupError, copyWithHash, folderState, isInside, keyFingerprint, removeCreated } from './files.js';
 import { DATABASE_NAME, FILES_DIR, readManifest, type Manifest } from './manifest.js';
 
 export interface RestoreOptions {

@@ -1,4 +1,4 @@
-export { storageDirs, decryptFromStore, sweepStorage, readAll, type StorageDirs } from './storage.js';
+export { storageDirs, decryptFromStore, sweepStorage, readAll, fsyncDir, isStoredName, STORED_OVERHEAD, type StorageDirs } from './storage.js';
 export { isDiskFull, hasFreeSpace } from './disk.js';
 export { readUploadForm, discardFiles, type CleanFile, type FileProblem, type ParsedForm, type UploadLimits } from './upload.js';
 export { encryptUploads, forgetUploads, linkUploads, originalName, type EncryptedUpload } from './service.js';

@@ -9,6 +9,21 @@ const MAGIC = Buffer.from('SSF1');
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const HEADER_BYTES = MAGIC.length + IV_BYTES;
+/** Bytes a stored file has beyond its plaintext: magic and IV before the ciphertext, the GCM tag after it. */
+export const STORED_OVERHEAD = HEADER_BYTES + TAG_BYTES;
+
+/** Whether `name` is one encryptIntoStore gives a stored file (32 hex digits). */
+export const isStoredName = (name: string): boolean => /^[0-9a-f]{32}$/.test(name);
+
+/** Makes a folder's entries (new files, renames) durable. */
+export function fsyncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 export interface StorageDirs {
   files: string;
@@ -66,18 +81,13 @@ export async function encryptIntoStore(dirs: StorageDirs, key: Buffer, plainPath
   }
   fs.renameSync(partPath, finalPath);
   // The rename must reach the disk too, or a power cut could lose a file whose report is committed.
-  const dir = fs.openSync(dirs.files, 'r');
-  try {
-    fs.fsyncSync(dir);
-  } finally {
-    fs.closeSync(dir);
-  }
+  fsyncDir(dirs.files);
   return { storedName, size, sha256: hash.digest('hex') };
 }
 
 /** A stream of the decrypted file; errors if the file was altered (GCM tag checked at the end). */
 export function decryptFromStore(dirs: StorageDirs, key: Buffer, storedName: string): Readable {
-  if (!/^[0-9a-f]{32}$/.test(storedName)) throw new Error('bad stored name');
+  if (!isStoredName(storedName)) throw new Error('bad stored name');
   const file = path.join(dirs.files, storedName);
   const { size } = fs.statSync(file);
   const fd = fs.openSync(file, 'r');
