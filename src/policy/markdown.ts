@@ -55,9 +55,14 @@ export function renderMarkdown(markdown: string): string {
 
 /** The text of a page without markup, for the search index and excerpts. */
 export function plainText(markdown: string): string {
+  return htmlText(renderMarkdown(markdown));
+}
+
+/** The text of HTML that renderMarkdown() made (when the page has it already: no second rendering). */
+export function htmlText(html: string): string {
   // Block ends become line breaks, so that the last word of one cell or paragraph and the first of
   // the next never form a search bigram.
-  const blocks = renderMarkdown(markdown).replace(/<\/(?:p|h[2-6]|li|dt|dd|th|td|caption|blockquote|pre)>/g, '$&\n');
+  const blocks = html.replace(/<\/(?:p|h[2-6]|li|dt|dd|th|td|caption|blockquote|pre)>/g, '$&\n');
   return sanitizeHtml(blocks, { allowedTags: [], allowedAttributes: {} })
     .replace(/&amp;/g, '&')
     .replace(/&lt;/g, '<')

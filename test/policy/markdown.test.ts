@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plainText, renderMarkdown } from '../../src/policy/markdown.js';
+import { htmlText, plainText, renderMarkdown } from '../../src/policy/markdown.js';
 
 describe('policy Markdown', () => {
   it('keeps headings, lists, tables, emphasis, quotes, code and safe links', () => {
@@ -44,5 +44,10 @@ describe('policy Markdown', () => {
 
   it('gives the plain text for search', () => {
     expect(plainText('## 低保\n\n**申请** [条件](/x) & 流程 <script>x()</script>')).toBe('低保\n申请 条件 & 流程');
+  });
+
+  it('gives the same text from HTML already rendered', () => {
+    const md = '## 低保\n\n**申请** [条件](/x) & 流程\n\n| 材料 | 说明 |\n|--|--|\n| 户口簿 | 全家 |';
+    expect(htmlText(renderMarkdown(md))).toBe(plainText(md));
   });
 });

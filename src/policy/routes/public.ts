@@ -2,12 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../shared/deps.js';
 import { notFound } from '../../shared/errors.js';
-import { plainText, renderMarkdown } from '../markdown.js';
+import { htmlText, plainText, renderMarkdown } from '../markdown.js';
 import * as repo from '../repository.js';
 import { SLUG } from '../service.js';
 
-function excerpt(markdown: string, chars = 80): string {
-  const text = Array.from(plainText(markdown).replace(/\s+/g, ' '));
+/** The first `chars` characters of a page's plain text (plainText or htmlText). */
+function excerpt(plain: string, chars = 80): string {
+  const text = Array.from(plain.replace(/\s+/g, ' '));
   return text.length > chars ? `${text.slice(0, chars).join('')}…` : text.join('');
 }
 
@@ -16,7 +17,7 @@ export default async function publicPolicyRoutes(app: FastifyInstance, opts: { d
 
   app.get<{ Querystring: { q?: string } }>('/policy', { config: { publicCache: true } }, async (request, reply) => {
     const q = (request.query.q ?? '').trim().slice(0, 100) || undefined;
-    const pages = repo.publishedPages(db, q).map((p) => ({ slug: p.slug, title: p.title, updatedAt: p.updatedAt, excerpt: excerpt(p.bodyMarkdown) }));
+    const pages = repo.publishedPages(db, q).map((p) => ({ slug: p.slug, title: p.title, updatedAt: p.updatedAt, excerpt: excerpt(plainText(p.bodyMarkdown)) }));
     return reply.page('policy/index', { titleKey: 'policy.public.title', descriptionKey: 'policy.public.description', q, pages });
   });
 
@@ -24,6 +25,8 @@ export default async function publicPolicyRoutes(app: FastifyInstance, opts: { d
     const slug = request.params.slug;
     const page = SLUG.test(slug) && slug.length <= 64 ? repo.findPageBySlug(db, slug) : undefined;
     if (!page || !page.published) throw notFound();
-    return reply.page('policy/page', { title: page.title, description: excerpt(page.bodyMarkdown, 120), page: { title: page.title, updatedAt: page.updatedAt }, html: renderMarkdown(page.bodyMarkdown) });
+    // Rendered once: the description is taken from the same HTML.
+    const html = renderMarkdown(page.bodyMarkdown);
+    return reply.page('policy/page', { title: page.title, description: excerpt(htmlText(html), 120), page: { title: page.title, updatedAt: page.updatedAt }, html });
   });
 }
