@@ -68,8 +68,7 @@ async function saveUpload(source: Readable, file: string): Promise<void> {
 }
 
 function appMinFreeBytes(request: FastifyRequest): number {
-  const mb = (request.server as { config?: { minFreeDiskMb?: number } }).config?.minFreeDiskMb ?? 0;
-  return mb * 1024 * 1024;
+  return request.server.config.minFreeDiskMb * 1024 * 1024;
 }
 
 /** Deletes the temporary files of a parse that will not be used. */
