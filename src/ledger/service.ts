@@ -8,7 +8,7 @@ import { supervision } from '../casework/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { findReport } from '../reports/index.js';
 import type { Deps } from '../shared/deps.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, forbidden } from '../shared/errors.js';
 import { supervisedUnitIds, units, type Unit } from '../units/index.js';
 import { findUser } from '../users/index.js';
 import { and, eq, inArray, or } from 'drizzle-orm';
@@ -20,8 +20,6 @@ export class LedgerError extends AppError {
     super(status, code, `ledger.errors.${code}`);
   }
 }
-
-const forbidden = () => new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
 
 /** Roles that enter items and sign them off; roles that report progress. */
 export const MANAGING_ROLES = ['lead', 'supervisor'] as const;

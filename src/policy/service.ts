@@ -9,7 +9,7 @@ import { record } from '../audit/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { indexDocument, removeDocument } from '../search/fts.js';
 import type { Deps } from '../shared/deps.js';
-import { AppError } from '../shared/errors.js';
+import { forbidden, notFound } from '../shared/errors.js';
 import { plainText } from './markdown.js';
 import * as repo from './repository.js';
 
@@ -21,7 +21,7 @@ export function canEditPolicy(staff: StaffContext): boolean {
 }
 
 export function requirePolicyEditor(staff: StaffContext): void {
-  if (!canEditPolicy(staff)) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
+  if (!canEditPolicy(staff)) throw forbidden();
 }
 
 export interface PolicyInput {
@@ -61,7 +61,7 @@ export type SaveResult = { page: repo.PolicyPage; errors: null } | { page: null;
 export function savePolicy(deps: Deps, staff: StaffContext, id: number | null, input: PolicyInput, now = Date.now()): SaveResult {
   requirePolicyEditor(staff);
   const before = id === null ? undefined : repo.findPage(deps.db, id);
-  if (id !== null && !before) throw new AppError(404, 'NOT_FOUND', 'errors.not_found_body');
+  if (id !== null && !before) throw notFound();
   const errors = validatePolicy(deps.db, input, id);
   if (Object.keys(errors).length > 0) return { page: null, errors };
   const page = deps.db.transaction((tx) => {
