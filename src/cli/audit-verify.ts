@@ -11,8 +11,6 @@ import { latestEntry, verifyChain } from '../audit/index.js';
 import { databaseFile, openDatabase } from '../db/connection.js';
 import { deriveKeys, KEY_FILE_NAME, loadMasterKey } from '../plugins/keys.js';
 
-export type { CliIo } from './io.js';
-
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out('usage: npm run audit:verify   (checks the audit chain of the database in DATA_DIR)');

@@ -17,12 +17,10 @@ import path from 'node:path';
 import { BackupError, createBackup, parseMasterKey } from '../backup/index.js';
 import { KEY_FILE_NAME } from '../plugins/keys.js';
 
-export type { CliIo } from './io.js';
-
 const USAGE = 'usage: npm run backup -- --to DIR [--export-key FILE]   (backs up the data in DATA_DIR)';
 
 /** The version in package.json, recorded in the manifest. */
-export function appVersion(): string {
+function appVersion(): string {
   try {
     const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
     return pkg.version ?? 'unknown';

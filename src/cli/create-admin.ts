@@ -30,8 +30,6 @@ The database and key in DATA_DIR are used (created on a fresh directory).`;
 const USERNAME = /^[a-z0-9._-]{3,32}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export type { CliIo } from './io.js';
-
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo): Promise<number> {
   let values: { username?: string; unit?: string; name?: string; email?: string; help?: boolean };
   try {

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { CliIo } from '../../src/cli/create-admin.js';
+import type { CliIo } from '../../src/cli/io.js';
 
 export interface Captured extends CliIo {
   stdout: string[];
