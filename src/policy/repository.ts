@@ -3,6 +3,7 @@ import { asc, desc, eq, and } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { policyPages } from '../disclosure/index.js';
 import { matchesSearch } from '../search/fts.js';
+import { users } from '../users/index.js';
 
 export type PolicyPage = typeof policyPages.$inferSelect;
 export type NewPolicyPage = typeof policyPages.$inferInsert;
@@ -24,8 +25,15 @@ export function findPageBySlug(db: Executor, slug: string): PolicyPage | undefin
   return db.select().from(policyPages).where(eq(policyPages.slug, slug)).get();
 }
 
-export function allPages(db: Executor): PolicyPage[] {
-  return db.select().from(policyPages).orderBy(desc(policyPages.updatedAt), desc(policyPages.id)).all();
+/** Every page, last changed first, with the display name of who changed it (one query). */
+export function allPages(db: Executor): (PolicyPage & { editor: string | null })[] {
+  return db
+    .select({ page: policyPages, editor: users.displayName })
+    .from(policyPages)
+    .leftJoin(users, eq(users.id, policyPages.updatedBy))
+    .orderBy(desc(policyPages.updatedAt), desc(policyPages.id))
+    .all()
+    .map((r) => ({ ...r.page, editor: r.editor }));
 }
 
 /** Published pages in title order, optionally only those matching a search. */

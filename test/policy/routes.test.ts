@@ -8,6 +8,7 @@ import { createStaff, signIn, type Session } from '../helpers/staff.js';
 
 let t: TestApp;
 let editor: Session, admin: Session, provinceHandler: Session, countyLead: Session;
+let editorName: string;
 const get = (url: string) => t.app.inject({ url });
 const links = (html: string) => [...html.matchAll(/<a href="\/policy\/([a-z0-9-]+)">/g)].map((m) => m[1]!);
 
@@ -15,7 +16,9 @@ beforeAll(async () => {
   t = await makeApp();
   expect(await seedDemoPolicies(t.app.db)).toBe(3);
   expect(await seedDemoPolicies(t.app.db)).toBe(0);
-  editor = await signIn(t.app, await createStaff(t.app, 'ca:220000', ['lead']));
+  const editorStaff = await createStaff(t.app, 'ca:220000', ['lead']);
+  editorName = editorStaff.user.displayName;
+  editor = await signIn(t.app, editorStaff);
   admin = await signIn(t.app, await createStaff(t.app, 'ca:220000', ['administrator']));
   provinceHandler = await signIn(t.app, await createStaff(t.app, 'ca:220000', ['handler']));
   countyLead = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['lead', 'supervisor']));
@@ -97,5 +100,14 @@ describe('staff editing', () => {
     expect((await get('/policy/temporary-assistance')).statusCode).toBe(404);
     expect(links((await get('/policy')).body)).not.toContain('temporary-assistance');
     expect(searchIds(t.app.db, { type: 'policy', query: '急难', limit: 10 })).toEqual([]);
+  });
+
+  it('lists every page with who changed it last', async () => {
+    const list = await editor.get('/staff/policy');
+    const row = (slug: string) => new RegExp(`<tr>(?:(?!</tr>).)*/policy/${slug}</td>(?:(?!</tr>).)*</tr>`).exec(list.body)?.[0] ?? '';
+    expect(row('temporary-assistance')).toContain(` · ${editorName}`);
+    // The demo pages were seeded by nobody: no name.
+    expect(row('rural-dibao-application')).toContain('农村低保申请条件和流程');
+    expect(row('rural-dibao-application')).not.toContain(' · ');
   });
 });

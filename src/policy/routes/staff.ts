@@ -3,7 +3,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
 import { notFound } from '../../shared/errors.js';
-import { findUser } from '../../users/index.js';
 import { renderMarkdown } from '../markdown.js';
 import * as repo from '../repository.js';
 import { normalizeInput, requirePolicyEditor, savePolicy, type PolicyErrors, type PolicyInput } from '../service.js';
@@ -16,8 +15,7 @@ export default async function staffPolicyRoutes(app: FastifyInstance, opts: { de
   const editor = [requireStaff(), async (request: FastifyRequest) => requirePolicyEditor(request.staff!)];
 
   app.get('/staff/policy', { preHandler: editor }, async (_request, reply) => {
-    const pages = repo.allPages(db).map((p) => ({ ...p, editor: p.updatedBy ? findUser(db, p.updatedBy)?.displayName : null }));
-    return reply.page('policy/staff-list', { titleKey: 'policy.staff.title', pages }, { layout: 'staff' });
+    return reply.page('policy/staff-list', { titleKey: 'policy.staff.title', pages: repo.allPages(db) }, { layout: 'staff' });
   });
 
   function form(reply: FastifyReply, page: repo.PolicyPage | null, values: PolicyInput, extra: { errors?: PolicyErrors; done?: string | null } = {}, status = 200) {
