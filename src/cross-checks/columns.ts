@@ -6,8 +6,8 @@ import { storedType, type StoredType } from '../disclosure/posting-rules.js';
 import { headerKey, parseType } from '../disclosure/recipient-columns.js';
 import type { Cell } from '../disclosure/recipient-file.js';
 import { readIdCell as readSharedIdCell } from '../disclosure/recipient-columns.js';
-import { isPosition, type Position } from '../reports/catalog.js';
-import { RELATIONS, type Relation } from '../declarations/vocab.js';
+import { isPosition, type Position } from '../reports/index.js';
+import { RELATIONS, type Relation } from '../declarations/index.js';
 
 export const DECL_FIELDS = ['declarantName', 'declarantId', 'position', 'village', 'relativeName', 'relation', 'relativeId', 'relativeVillage', 'assistanceType'] as const;
 export type DeclField = (typeof DECL_FIELDS)[number];

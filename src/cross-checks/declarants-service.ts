@@ -3,14 +3,12 @@
 // village, and their relatives one by one. Same rules and messages as the profile declaration
 // (src/declarations/service.ts): ID numbers are validated, hashed at once and dropped. Every change
 // re-runs the cross-checks for that declarant in the same transaction.
-import { hashIdNumber, type RelativeInput } from '../declarations/id-hash.js';
 import { record } from '../audit/index.js';
 import { parseName } from '../disclosure/recipient-columns.js';
-import * as declRepo from '../declarations/repository.js';
-import { validateRelative, type RelativeRules } from '../declarations/index.js';
+import { deleteRelative, hashIdNumber, insertDeclarant, insertRelative, updateDeclarant, validateRelative, type RelativeInput, type RelativeRules } from '../declarations/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { checkVillage, type PlaceValues, type Region } from '../regions/index.js';
-import { isPosition } from '../reports/catalog.js';
+import { isPosition } from '../reports/index.js';
 import type { Deps } from '../shared/deps.js';
 import * as repo from './repository.js';
 import { runCrossChecks } from './run.js';
@@ -63,9 +61,9 @@ export async function saveDeclarant(deps: Deps, staff: StaffContext, region: Reg
     let id: number;
     if (existing) {
       id = existing.id;
-      declRepo.updateDeclarant(tx, id, { ...fields, ...(idHash ? { idHash } : {}) });
+      updateDeclarant(tx, id, { ...fields, ...(idHash ? { idHash } : {}) });
     } else {
-      id = declRepo.insertDeclarant(tx, { ...fields, userId: null, idHash: idHash!, unitId: staff.unit.id }).id;
+      id = insertDeclarant(tx, { ...fields, userId: null, idHash: idHash!, unitId: staff.unit.id }).id;
     }
     record(tx, deps.keys['audit-mac'], {
       actor: { type: 'staff', id: staff.user.id },
@@ -95,8 +93,8 @@ export async function addDeclarantRelative(deps: Deps, staff: StaffContext, decl
 
   const { relation, assistanceType } = checked.value;
   const row = db.transaction((tx) => {
-    const inserted = declRepo.insertRelative(tx, { declarantId: declarant.id, ...checked.value });
-    declRepo.updateDeclarant(tx, declarant.id, { updatedAt: now });
+    const inserted = insertRelative(tx, { declarantId: declarant.id, ...checked.value });
+    updateDeclarant(tx, declarant.id, { updatedAt: now });
     record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'cross_check.relative_add', object: { type: 'declared_relative', id: inserted.id }, detail: { declarant: declarant.id, relation, assistanceType } }, now);
     runCrossChecks({ db: tx, keys: deps.keys }, { declarantIds: [declarant.id] }, now);
     return inserted;
@@ -108,8 +106,8 @@ export async function addDeclarantRelative(deps: Deps, staff: StaffContext, decl
 export function removeDeclarantRelative(deps: Deps, staff: StaffContext, declarant: repo.Declarant, relativeId: number, now = Date.now()): boolean {
   if (!Number.isSafeInteger(relativeId) || relativeId <= 0) return false;
   return deps.db.transaction((tx) => {
-    if (!declRepo.deleteRelative(tx, declarant.id, relativeId)) return false;
-    declRepo.updateDeclarant(tx, declarant.id, { updatedAt: now });
+    if (!deleteRelative(tx, declarant.id, relativeId)) return false;
+    updateDeclarant(tx, declarant.id, { updatedAt: now });
     record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'cross_check.relative_remove', object: { type: 'declared_relative', id: relativeId }, detail: { declarant: declarant.id } }, now);
     runCrossChecks({ db: tx, keys: deps.keys }, { declarantIds: [declarant.id] }, now);
     return true;

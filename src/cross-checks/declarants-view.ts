@@ -4,12 +4,10 @@
 // is ever part of these contexts: a registered number shows as "已登记".
 import { and, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { formContext, type FormState } from '../declarations/index.js';
-import { declarants } from '../declarations/tables.js';
-import { ASSISTANCE_TYPES, RELATIONS } from '../declarations/vocab.js';
+import { ASSISTANCE_TYPES, RELATIONS, declarants, formContext, type FormState } from '../declarations/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { placeOfVillage, placePicker, withoutVillage, type Region } from '../regions/index.js';
-import { POSITION_CODES } from '../reports/catalog.js';
+import { POSITION_CODES } from '../reports/index.js';
 import { openFlagCounts } from './flags-view.js';
 import { villageLabels } from './labels.js';
 import * as repo from './repository.js';

@@ -9,8 +9,7 @@
 // numbers of made-up people exist only in memory here; stored are keyed hashes, as everywhere.
 import { isNull, sql } from 'drizzle-orm';
 import { todayInChina } from '../clocks/index.js';
-import { declarants } from '../declarations/tables.js';
-import * as declRepo from '../declarations/repository.js';
+import { declarants, insertDeclarant, insertRelative } from '../declarations/index.js';
 import { idCheckChar, idNumberHash } from '../disclosure/id-number.js';
 import { maskName } from '../disclosure/masking.js';
 import { surnameOf } from '../disclosure/posting-rules.js';
@@ -93,8 +92,8 @@ export async function seedDemoDeclarations(deps: Deps, now: Date | number = Date
     ];
     db.transaction((tx) => {
       for (const p of people) {
-        const d = declRepo.insertDeclarant(tx, { userId: null, name: p.name, position: p.position, idHash: p.idHash, homeVillageCode: villageCode, unitId: unit?.id ?? null, updatedAt: at });
-        for (const r of p.relatives) declRepo.insertRelative(tx, { declarantId: d.id, name: r.name, relation: r.relation, idHash: r.idHash, villageCode, assistanceType: r.assistanceType });
+        const d = insertDeclarant(tx, { userId: null, name: p.name, position: p.position, idHash: p.idHash, homeVillageCode: villageCode, unitId: unit?.id ?? null, updatedAt: at });
+        for (const r of p.relatives) insertRelative(tx, { declarantId: d.id, name: r.name, relation: r.relation, idHash: r.idHash, villageCode, assistanceType: r.assistanceType });
         summary.declarants += 1;
         summary.relatives += p.relatives.length;
       }

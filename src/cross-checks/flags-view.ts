@@ -3,11 +3,11 @@
 // what each row shows. ID hashes never reach the page.
 import { and, eq, exists, inArray, not, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { declarants, declaredRelatives } from '../declarations/tables.js';
+import { declarants, declaredRelatives } from '../declarations/index.js';
 import { recipients } from '../disclosure/tables.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { childrenOf, findRegion } from '../regions/index.js';
-import { users } from '../users/tables.js';
+import { users } from '../users/index.js';
 import { villageLabels } from './labels.js';
 import * as repo from './repository.js';
 import { canResolve, codeWithin, regionScope, withinRegions } from './scope.js';

@@ -3,11 +3,9 @@
 // declarants (matched by their ID hash) and make each one's relatives those of the file, record the
 // import, audit it and run the cross-checks for the declarants that changed. The file is each
 // listed declarant's whole declaration; declarants not in the file are left as they are.
-import { eq } from 'drizzle-orm';
 import { record } from '../audit/index.js';
 import type { Executor } from '../db/executor.js';
-import * as declRepo from '../declarations/repository.js';
-import { declaredRelatives } from '../declarations/tables.js';
+import { deleteRelative, insertDeclarant, insertRelative, updateDeclarant, updateRelative } from '../declarations/index.js';
 import type { Region } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
 import { parseDeclarationFile, type DeclProblem, type ParsedDeclarant } from './declaration-file.js';
@@ -112,10 +110,10 @@ export async function importDeclarations(deps: Deps, actor: DeclImportActor, reg
       let id: number;
       if (plan.existing) {
         id = plan.existing.id;
-        declRepo.updateDeclarant(tx, id, { ...fields, unitId: plan.existing.unitId ?? actor.unitId });
+        updateDeclarant(tx, id, { ...fields, unitId: plan.existing.unitId ?? actor.unitId });
         updated += 1;
       } else {
-        id = declRepo.insertDeclarant(tx, { ...fields, userId: null, idHash: d.idHash, unitId: actor.unitId }).id;
+        id = insertDeclarant(tx, { ...fields, userId: null, idHash: d.idHash, unitId: actor.unitId }).id;
         created += 1;
       }
       touched.push(id);
@@ -123,12 +121,12 @@ export async function importDeclarations(deps: Deps, actor: DeclImportActor, reg
         const old = plan.existingRelatives.find((e) => e.idHash === rel.idHash);
         const values = { name: rel.name, relation: rel.relation, villageCode: rel.villageCode, assistanceType: rel.assistanceType };
         if (!old) {
-          declRepo.insertRelative(tx, { declarantId: id, idHash: rel.idHash, ...values });
+          insertRelative(tx, { declarantId: id, idHash: rel.idHash, ...values });
           relativesAdded += 1;
-        } else if (!sameRelative(old, rel)) tx.update(declaredRelatives).set(values).where(eq(declaredRelatives.id, old.id)).run();
+        } else if (!sameRelative(old, rel)) updateRelative(tx, old.id, values);
       }
       for (const old of plan.existingRelatives) {
-        if (!d.relatives.some((r) => r.idHash === old.idHash) && declRepo.deleteRelative(tx, id, old.id)) relativesRemoved += 1;
+        if (!d.relatives.some((r) => r.idHash === old.idHash) && deleteRelative(tx, id, old.id)) relativesRemoved += 1;
       }
     }
     const imp = repo.insertImport(tx, { unitId: actor.unitId, fingerprint: parsed.fingerprint, rowCount: parsed.rowCount, uploadedBy: actor.userId, uploadedAt: at });

@@ -2,7 +2,7 @@
 // (the database or a transaction), as every repository here (src/db/executor.ts).
 import { and, asc, desc, eq, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
-import { declarants, declaredRelatives } from '../declarations/tables.js';
+import { declarants, declaredRelatives } from '../declarations/index.js';
 import { recipients } from '../disclosure/tables.js';
 import { crossCheckFlags, declarationImports } from './tables.js';
 

@@ -10,7 +10,7 @@ import type { Executor } from '../db/executor.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { findRegion, regionAncestors, type Region } from '../regions/index.js';
 import { supervisedUnitIds, units } from '../units/index.js';
-import type { Role } from '../users/roles.js';
+import type { Role } from '../users/index.js';
 
 /** Roles that enter declarations, import lists and resolve flags. */
 export const MANAGE_ROLES: Role[] = ['intake', 'handler', 'lead'];

@@ -7,7 +7,18 @@ export { RELATIONS, ASSISTANCE_TYPES, isRelation, isAssistanceType, type Relatio
 export { saveDeclaration, addRelative, removeRelative, type DeclarationInput, type RelativeInput } from './service.js';
 export { validateRelative, type RelativeRules, type ValidRelative } from './relative-validation.js';
 export { postedForm, postedRelative, formContext, type FormState } from './form.js';
-export { declarantOfUser, relativesOf, type Declarant, type DeclaredRelative } from './repository.js';
+export { hashIdNumber } from './id-hash.js';
+export {
+  declarantOfUser,
+  relativesOf,
+  insertDeclarant,
+  updateDeclarant,
+  insertRelative,
+  updateRelative,
+  deleteRelative,
+  type Declarant,
+  type DeclaredRelative,
+} from './repository.js';
 
 /** Near-relative declarations on a user's own profile (issue 4), extended by supervision (issue 7). */
 export async function declarationRoutes(app: FastifyInstance, opts: { deps: Deps }) {

@@ -29,6 +29,10 @@ export function insertRelative(db: Executor, row: NewDeclaredRelative): Declared
   return db.insert(declaredRelatives).values(row).returning().get();
 }
 
+export function updateRelative(db: Executor, id: number, values: Partial<NewDeclaredRelative>): void {
+  db.update(declaredRelatives).set(values).where(eq(declaredRelatives.id, id)).run();
+}
+
 /** Deletes a relative only if it belongs to the declarant; returns whether a row went. */
 export function deleteRelative(db: Executor, declarantId: number, relativeId: number): boolean {
   const result = db.delete(declaredRelatives).where(and(eq(declaredRelatives.id, relativeId), eq(declaredRelatives.declarantId, declarantId))).run();

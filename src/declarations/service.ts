@@ -3,12 +3,14 @@
 // row's home village follows the declaration's, so recusal by place (src/casework/recusal.ts)
 // and by name + township use the same village.
 import { hashIdNumber, type RelativeInput } from './id-hash.js';
+// run.js, not cross-checks/index.ts: the index loads the cross-check routes, which import this
+// feature's index, and that cycle would read RELATIONS before it is initialised.
 import { runCrossChecks } from '../cross-checks/run.js';
 import { record } from '../audit/index.js';
-import { isPosition } from '../reports/catalog.js';
+import { isPosition } from '../reports/index.js';
 import { checkVillage, type PlaceValues } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
-import { updateUser, type User } from '../users/repository.js';
+import { updateUser, type User } from '../users/index.js';
 import * as repo from './repository.js';
 import { validateRelative, type RelativeRules } from './relative-validation.js';
 
