@@ -26,15 +26,31 @@ function migrationsUpTo(count: number): string {
 /** Tables a migration drops on purpose: 0007 replaces the shared FTS5 table (and its shadow tables) by one per type. */
 const DROPPED = new Set(['search_index', ...['config', 'content', 'data', 'docsize', 'idx'].map((s) => `search_index_${s}`)]);
 
+/** A new database file in a temporary folder (removed after the test). */
+function scratchFile(): string {
+  const dir = tempDir();
+  dirs.push(dir);
+  return path.join(dir, 'x.db');
+}
+
+/** A new database file with the migrations before the one whose tag starts with `prefix` applied. */
+function databaseBefore(prefix: string): string {
+  const file = scratchFile();
+  const before = journal.entries.findIndex((e) => e.tag.startsWith(prefix));
+  expect(before).toBeGreaterThan(0);
+  const db = openDatabase(file);
+  applyMigrations(db, migrationsUpTo(before));
+  db.$client.close();
+  return file;
+}
+
 function tables(db: ReturnType<typeof openDatabase>): string[] {
   return db.$client.prepare("select name from sqlite_master where type='table' order by name").all().map((r) => (r as { name: string }).name);
 }
 
 describe('migrations', () => {
   it('apply from empty', () => {
-    const dir = tempDir();
-    dirs.push(dir);
-    const db = openDatabase(path.join(dir, 'x.db'));
+    const db = openDatabase(scratchFile());
     applyMigrations(db);
     expect(tables(db)).toEqual(expect.arrayContaining(['regions', 'region_ancestors', 'units', '__drizzle_migrations']));
     expect(db.$client.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -44,9 +60,7 @@ describe('migrations', () => {
   });
 
   it('apply step by step, each upgrading the database the previous ones made', () => {
-    const dir = tempDir();
-    dirs.push(dir);
-    const file = path.join(dir, 'x.db');
+    const file = scratchFile();
     let previous: string[] = [];
     for (let step = 1; step <= journal.entries.length; step++) {
       const db = openDatabase(file);
@@ -66,13 +80,8 @@ describe('migrations', () => {
   });
 
   it('0007 moves the documents of the shared search index into one table per type', () => {
-    const dir = tempDir();
-    dirs.push(dir);
-    const file = path.join(dir, 'x.db');
-    const before = journal.entries.findIndex((e) => e.tag.startsWith('0007_'));
-    expect(before).toBeGreaterThan(0);
+    const file = databaseBefore('0007_');
     let db = openDatabase(file);
-    applyMigrations(db, migrationsUpTo(before));
     // Indexed as the shared-table code did: a key row, the FTS row under the key's id.
     const addKey = db.$client.prepare<[string, string], { id: number }>('INSERT INTO search_index_keys (doc_type, doc_id) VALUES (?, ?) RETURNING id');
     const add = db.$client.prepare('INSERT INTO search_index (rowid, doc_type, doc_id, scope, body) VALUES (?, ?, ?, ?, ?)');
@@ -125,13 +134,8 @@ describe('migrations', () => {
   });
 
   it('0008 gives ratings already made the time of their rating event, else the report\'s last change', () => {
-    const dir = tempDir();
-    dirs.push(dir);
-    const file = path.join(dir, 'x.db');
-    const before = journal.entries.findIndex((e) => e.tag.startsWith('0008_'));
-    expect(before).toBeGreaterThan(0);
+    const file = databaseBefore('0008_');
     let db = openDatabase(file);
-    applyMigrations(db, migrationsUpTo(before));
     const report = db.$client.prepare(`INSERT INTO reports (case_no, receipt_digest, channel, category, place_code, county_code, description, handling_unit_id, status, received_at, updated_at, rating)
       VALUES (?, ?, 'online', 'favouritism', '220102001001', '220102', '测试', 1, 'closed', 1000, ?, ?) RETURNING id`);
     const event = db.$client.prepare("INSERT INTO report_events (report_id, at, type, actor_type, visible_to_reporter) VALUES (?, ?, ?, 'reporter', 1)");
