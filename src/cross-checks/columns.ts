@@ -5,7 +5,6 @@
 import { storedType, type StoredType } from '../disclosure/posting-rules.js';
 import { headerKey, parseType } from '../disclosure/recipient-columns.js';
 import type { Cell } from '../disclosure/recipient-file.js';
-import { readIdCell as readSharedIdCell } from '../disclosure/recipient-columns.js';
 import { isPosition, type Position } from '../reports/index.js';
 import { RELATIONS, type Relation } from '../declarations/index.js';
 
@@ -99,9 +98,4 @@ export function parseRelation(cell: Cell): Relation | null {
 export function parseAssistanceType(cell: Cell): StoredType | null {
   const type = parseType(cell);
   return type ? storedType(type) : null;
-}
-
-/** An ID cell, read exactly as the recipient importer reads it. */
-export function readIdCell(value: Cell, now?: Date): { normalized: string } | { reason: string } {
-  return readSharedIdCell(value, now ? { now } : {});
 }

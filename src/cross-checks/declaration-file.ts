@@ -6,13 +6,13 @@
 import crypto from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { idNumberHash } from '../disclosure/id-number.js';
-import { parseName } from '../disclosure/recipient-columns.js';
+import { parseName, readIdCell } from '../disclosure/recipient-columns.js';
 import { readRecipientFile, type Cell, type SheetRow } from '../disclosure/recipient-file.js';
 import { MAX_PROBLEMS } from '../disclosure/recipient-import.js';
 import type { Relation } from '../declarations/index.js';
 import type { Position } from '../reports/index.js';
 import type { StoredType } from '../disclosure/posting-rules.js';
-import { DECL_FIELDS, DECL_HEADERS, RELATIVE_FIELDS, REQUIRED_FIELDS, matchDeclHeader, parseAssistanceType, parsePosition, parseRelation, readIdCell, type DeclField } from './columns.js';
+import { DECL_FIELDS, DECL_HEADERS, RELATIVE_FIELDS, REQUIRED_FIELDS, matchDeclHeader, parseAssistanceType, parsePosition, parseRelation, type DeclField } from './columns.js';
 import type { VillageResult } from './villages.js';
 
 export interface ParsedRelative {
@@ -133,7 +133,8 @@ export async function parseDeclarationFile(bytes: Uint8Array, options: DeclParse
     };
     const hashOf = (f: DeclField): string | undefined => {
       if (!required(f)) return undefined;
-      const id = readIdCell(cell(f), options.now);
+      // Read exactly as the recipient importer reads an ID cell.
+      const id = readIdCell(cell(f), { now: options.now });
       if ('reason' in id) {
         report(f, id.reason);
         return undefined;
