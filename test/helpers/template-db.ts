@@ -9,13 +9,14 @@ import { installRegions } from '../../src/regions/index.js';
 import { installUnits } from '../../src/units/index.js';
 import { indexVillageNames } from '../../src/disclosure/village-search.js';
 
+/** The files a template is built from: a change to any of them builds a new one. */
 function fingerprint(): string {
   const hash = crypto.createHash('sha256');
-  for (const dir of [MIGRATIONS_DIR, path.join(MIGRATIONS_DIR, 'meta'), path.resolve('data-source'), path.resolve('src/regions'), path.resolve('src/units'), path.resolve('src/search')]) {
-    for (const file of fs.readdirSync(dir).sort()) {
-      const full = path.join(dir, file);
-      if (fs.statSync(full).isFile()) hash.update(file).update(fs.readFileSync(full));
-    }
+  const sources = [MIGRATIONS_DIR, path.join(MIGRATIONS_DIR, 'meta'), path.resolve('data-source'), path.resolve('src/regions'), path.resolve('src/units'), path.resolve('src/search')];
+  const files = sources.flatMap((dir) => fs.readdirSync(dir).sort().map((file) => path.join(dir, file)));
+  files.push(path.resolve('src/disclosure/village-search.ts'));
+  for (const full of files) {
+    if (fs.statSync(full).isFile()) hash.update(path.basename(full)).update(fs.readFileSync(full));
   }
   return hash.digest('hex').slice(0, 16);
 }
