@@ -3,6 +3,7 @@
 // publish ID numbers, phones, addresses"). The case text is published in Chinese whatever the UI
 // language, so the phrases here are Chinese content, not UI strings.
 import { COMPOUND_SURNAMES, HANGUL_COMPOUND_SURNAMES, normalizeName } from '../disclosure/masking.js';
+import { villageKey } from '../disclosure/index.js';
 import type { Category, Position } from '../reports/catalog.js';
 import type { PlaceChain } from '../regions/index.js';
 
@@ -136,12 +137,13 @@ export interface GuardContext {
 }
 
 /**
- * How a village is written in a text: the registered name (丁家村委会), the name people use (丁家村),
- * and the bare name when it is long enough not to be an ordinary word (一号山村委会 → 一号山).
+ * How a village is written in a text: the registered name (丁家村委会), the name people use (丁家村,
+ * the roster importer's villageKey: committee suffix and bracketed notes dropped), and the bare name
+ * when it is long enough not to be an ordinary word (一号山村委会 → 一号山).
  */
 export function villageVariants(raw: string): string[] {
   const name = raw.normalize('NFKC').replace(/\s/gu, '');
-  const short = name.replace(/(?:村民委员会|村委会)$/u, '村').replace(/(?:社区居民委员会|社区居委会|居民委员会|居委会)$/u, '社区');
+  const short = villageKey(name);
   const bare = short.replace(/(?:村|社区|屯|嘎查)$/u, '');
   const out = new Set([name, short]);
   if (Array.from(bare).length >= 3) out.add(bare);

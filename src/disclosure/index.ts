@@ -7,6 +7,7 @@ import { indexVillageNames } from './village-search.js';
 
 export { recipientImports, postings, recipients, postingEntries, policyPages } from './tables.js';
 export { maskName } from './masking.js';
+export { villageKey } from './recipient-columns.js';
 export { validateIdNumber, idNumberHash } from './id-number.js';
 export { POSTING_DAYS, isOpen, postingPeriod, yuan, type StoredType } from './posting-rules.js';
 export { importRecipientList, type ImportOutcome, type ImportActor } from './import-service.js';

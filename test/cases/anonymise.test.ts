@@ -79,6 +79,13 @@ describe('personalDataIn', () => {
     expect(villageVariants('一号山村委会')).toEqual(['一号山村委会', '一号山村', '一号山']);
     expect(villageVariants('华阳社区居委会')).toEqual(['华阳社区居委会', '华阳社区']);
   });
+
+  it('knows villages whose registered name carries a note or a short suffix', () => {
+    // As in the NBS list: 新月村委会（新月工业小区）（省级）, 驿马村委.
+    expect(villageVariants('新月村委会（新月工业小区）（省级）')).toEqual(['新月村委会(新月工业小区)(省级)', '新月村']);
+    expect(villageVariants('驿马村委')).toEqual(['驿马村委', '驿马村']);
+    expect(personalDataIn('新月村村干部王某违规办理低保。', { villages: ['新月村委会（新月工业小区）（省级）'] })).toEqual(['village']);
+  });
 });
 
 describe('quarters', () => {
