@@ -4,15 +4,15 @@
 // installUnits, indexVillageNames); the bulk rows are written with prepared statements inside
 // large transactions, in the shapes the real services write (see bench/gen/*). A master.key is
 // written first, so the server started on this directory derives the same keys.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { applyMigrations, databaseFile, openDatabase } from '../src/db/connection.js';
-import { deriveKeys, KEY_FILE_NAME, loadMasterKey } from '../src/plugins/keys.js';
+import { deriveKeys, loadMasterKey } from '../src/plugins/keys.js';
 import { installRegions } from '../src/regions/index.js';
 import { installUnits } from '../src/units/index.js';
 import { indexVillageNames } from '../src/disclosure/index.js';
 import { hashPassword } from '../src/users/passwords.js';
+import { isMainModule } from '../src/cli/io.js';
 import { generateStaff } from './gen/staff.js';
 import { generateDisclosure, type DisclosureSummary } from './gen/disclosure.js';
 import { generateReports, type ReportsSummary } from './gen/reports.js';
@@ -66,7 +66,7 @@ export async function generate(dataDir: string, sizes: Sizes, log: (line: string
 
   fs.mkdirSync(dataDir, { recursive: true });
   if (fs.existsSync(databaseFile(dataDir))) throw new Error(`${dataDir} already holds a database`);
-  fs.writeFileSync(path.join(dataDir, KEY_FILE_NAME), crypto.randomBytes(32).toString('base64') + '\n', { mode: 0o600 });
+  // Creates DATA_DIR/master.key (0600) as the server's first start would.
   const keys = deriveKeys(loadMasterKey({ dataDir, masterKey: null }));
 
   const db = openDatabase(databaseFile(dataDir));
@@ -130,7 +130,7 @@ export async function generate(dataDir: string, sizes: Sizes, log: (line: string
   return result;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMainModule(import.meta.url)) {
   const [dir, ...flags] = process.argv.slice(2);
   if (!dir) {
     console.error('usage: tsx bench/generate.ts <data-dir> [--quick]');

@@ -2,6 +2,7 @@
 // project code is expensive including what it calls, inclusive time of the src/ and bench/ frames.
 //   tsx bench/profile-summary.ts <file.cpuprofile> [top=25]
 import fs from 'node:fs';
+import { isMainModule } from '../src/cli/io.js';
 
 interface Node {
   id: number;
@@ -65,7 +66,7 @@ export function formatSummary(s: ReturnType<typeof summarize>): string {
   return [`total sampled: ${s.totalMs.toFixed(0)} ms`, '-- self time --', ...s.self.map(fmt), '-- inclusive (project frames) --', ...s.inclusive.map(fmt)].join('\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMainModule(import.meta.url)) {
   const [file, top] = process.argv.slice(2);
   if (!file) {
     console.error('usage: tsx bench/profile-summary.ts <file.cpuprofile> [top]');
