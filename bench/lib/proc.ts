@@ -1,25 +1,12 @@
 // Child processes of the bench: the real server and the ceiling server, each `node --import tsx
 // <entry>` (one node process, no wrapper, so its pid is the server's pid for /proc readings).
+// The free port, the project root and the server's own variables (never inherited from the
+// bench's environment) as the test helpers know them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { CONFIG_VARS, freePort, PROJECT_ROOT as ROOT } from '../../test/helpers/server.js';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Variables the server's config reads: never inherited from the bench's own environment. */
-const CONFIG_VARS = /^(PORT|HOST|DATA_DIR|BASE_URL|SMTP_URL|TRUST_PROXY|NODE_ENV|SUNSHINE_.*)$/;
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const a = probe.address();
-      probe.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { ROOT };
 
 export interface Running {
   pid: number;

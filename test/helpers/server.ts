@@ -61,7 +61,7 @@ export interface RunningServer {
 }
 
 /** Environment variables the server's config reads: never inherited from the test process. */
-const CONFIG_VARS = /^(PORT|HOST|DATA_DIR|BASE_URL|SMTP_URL|TRUST_PROXY|NODE_ENV|SUNSHINE_.*)$/;
+export const CONFIG_VARS = /^(PORT|HOST|DATA_DIR|BASE_URL|SMTP_URL|TRUST_PROXY|NODE_ENV|SUNSHINE_.*)$/;
 
 const live = new Set<ChildProcess>();
 process.once('exit', () => {
