@@ -145,45 +145,51 @@ export function townshipRatingQuery(w: Window, county: string): SQL {
 }
 
 type Rated = { rated: number; satisfied: number };
+type CubeKey = { county: string; quarter: number; category: string };
+type TownshipKey = { township: string | null };
 
-export function cube(db: Executor, w: Window, quarterStarts: [number, number, number]): CubeRow[] {
-  const span = idSpan(db, w);
-  const rows = span ? db.all<CubeRow>(cubeQuery(w, quarterStarts, span)) : [];
-  const key = (r: { county: string; quarter: number; category: string }) => `${r.county}|${r.quarter}|${r.category}`;
-  const byKey = new Map(rows.map((r) => [key(r), r]));
-  if (span) {
-    for (const ref of db.all<{ county: string; quarter: number; category: string; referrals: number }>(referralCubeQuery(w, quarterStarts, span))) {
-      const row = byKey.get(key(ref));
-      if (row) row.referrals = ref.referrals;
-    }
+/**
+ * Completes the report rows with the referrals and ratings counted by the same key. A rating may
+ * fall in a quarter, year or township in which no report was received: it gets a row of its own.
+ */
+function withReferralsAndRatings<K extends object>(rows: (Metrics & K)[], referrals: (K & { referrals: number })[], ratings: (K & Rated)[], keyOf: (r: K) => string): (Metrics & K)[] {
+  const byKey = new Map(rows.map((r) => [keyOf(r), r]));
+  for (const ref of referrals) {
+    const row = byKey.get(keyOf(ref));
+    if (row) row.referrals = ref.referrals;
   }
-  // A rating may fall in a quarter (or year) in which its report was not received: it gets a row of its own.
-  for (const r of db.all<{ county: string; quarter: number; category: string } & Rated>(ratingCubeQuery(w, quarterStarts))) {
-    let row = byKey.get(key(r));
-    if (!row) rows.push((row = { ...emptyMetrics(), county: r.county, quarter: r.quarter, category: r.category }));
-    byKey.set(key(r), row);
-    row.rated = r.rated;
-    row.satisfied = r.satisfied;
+  for (const r of ratings) {
+    const row = byKey.get(keyOf(r));
+    if (row) {
+      row.rated = r.rated;
+      row.satisfied = r.satisfied;
+    } else {
+      const added = { ...emptyMetrics(), ...r };
+      rows.push(added);
+      byKey.set(keyOf(r), added);
+    }
   }
   return rows;
 }
 
+export function cube(db: Executor, w: Window, quarterStarts: [number, number, number]): CubeRow[] {
+  const span = idSpan(db, w);
+  return withReferralsAndRatings<CubeKey>(
+    span ? db.all<CubeRow>(cubeQuery(w, quarterStarts, span)) : [],
+    span ? db.all<CubeKey & { referrals: number }>(referralCubeQuery(w, quarterStarts, span)) : [],
+    db.all<CubeKey & Rated>(ratingCubeQuery(w, quarterStarts)),
+    (r) => `${r.county}|${r.quarter}|${r.category}`,
+  );
+}
+
 export function byTownship(db: Executor, w: Window, county: string): TownshipRow[] {
   const span = idSpan(db, w);
-  const rows = span ? db.all<TownshipRow>(townshipQuery(w, county, span)) : [];
-  if (span) {
-    const refs = new Map(db.all<{ township: string | null; referrals: number }>(townshipReferralQuery(w, county, span)).map((r) => [r.township, r.referrals]));
-    for (const row of rows) row.referrals = refs.get(row.township) ?? 0;
-  }
-  const byTownshipCode = new Map(rows.map((r) => [r.township, r]));
-  for (const r of db.all<{ township: string | null } & Rated>(townshipRatingQuery(w, county))) {
-    let row = byTownshipCode.get(r.township);
-    if (!row) rows.push((row = { ...emptyMetrics(), township: r.township }));
-    byTownshipCode.set(r.township, row);
-    row.rated = r.rated;
-    row.satisfied = r.satisfied;
-  }
-  return rows;
+  return withReferralsAndRatings<TownshipKey>(
+    span ? db.all<TownshipRow>(townshipQuery(w, county, span)) : [],
+    span ? db.all<TownshipKey & { referrals: number }>(townshipReferralQuery(w, county, span)) : [],
+    db.all<TownshipKey & Rated>(townshipRatingQuery(w, county)),
+    (r) => String(r.township),
+  );
 }
 
 /** Reports received before the cutoff (an index-only count): the memo of a day's cube is keyed on it. */
