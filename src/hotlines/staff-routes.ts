@@ -6,6 +6,7 @@ import type { Deps } from '../shared/deps.js';
 import { forbidden, notFound } from '../shared/errors.js';
 import { addHotline, editableUnits, editHotline, EDITING_ROLES, removeHotline, validateHotline, type HotlineErrors } from './editing.js';
 import { findHotline, hotlinesOfUnits } from './repository.js';
+import type { Unit } from '../units/index.js';
 
 type Body = Record<string, string | undefined>;
 
@@ -19,16 +20,16 @@ export default async function staffHotlineRoutes(app: FastifyInstance, opts: { d
     return list;
   }
 
-  /** A row this user may edit, else 404 (the same answer as a row that does not exist). */
+  /** A row this user may edit, else 404 (the same answer as a row that does not exist); with the units. */
   async function load(request: FastifyRequest<{ Params: { id: string } }>) {
     const list = await unitsOf(request);
     const row = findHotline(deps.db, Number(request.params.id));
     if (!row || !list.some((u) => u.id === row.unitId)) throw notFound();
-    return row;
+    return { row, list };
   }
 
-  async function render(request: FastifyRequest, reply: FastifyReply, extra: { formId?: string; errors?: HotlineErrors; values?: Body; done?: string | null } = {}, status = 200) {
-    const list = await unitsOf(request);
+  /** The page for these units (unitsOf, looked up once per request). */
+  function render(reply: FastifyReply, list: Unit[], extra: { formId?: string; errors?: HotlineErrors; values?: Body; done?: string | null } = {}, status = 200) {
     const rows = hotlinesOfUnits(deps.db, list.map((u) => u.id));
     const groups = list.map((u) => ({
       id: u.id,
@@ -50,7 +51,7 @@ export default async function staffHotlineRoutes(app: FastifyInstance, opts: { d
 
   app.get<{ Querystring: { done?: string } }>('/staff/hotlines', { preHandler: guard }, async (request, reply) => {
     const done = request.query.done && /^[a-z]{1,12}$/.test(request.query.done) ? request.query.done : null;
-    return render(request, reply, { done });
+    return render(reply, await unitsOf(request), { done });
   });
 
   app.post<{ Body: Body }>('/staff/hotlines', { preHandler: guard }, async (request, reply) => {
@@ -59,22 +60,22 @@ export default async function staffHotlineRoutes(app: FastifyInstance, opts: { d
     const unit = list.find((u) => u.id === Number(body.unit_id));
     const { input, errors } = validateHotline(body);
     if (!unit) errors.unit_id = 'hotlines.errors.unit';
-    if (!input || !unit) return render(request, reply, { formId: 'new', errors, values: body }, 400);
+    if (!input || !unit) return render(reply, list, { formId: 'new', errors, values: body }, 400);
     addHotline(deps, request.staff!, unit, input);
     return reply.redirect('/staff/hotlines?done=created', 303);
   });
 
   app.post<{ Params: { id: string }; Body: Body }>('/staff/hotlines/:id', { preHandler: guard }, async (request, reply) => {
-    const row = await load(request);
+    const { row, list } = await load(request);
     const body = request.body ?? {};
     const { input, errors } = validateHotline(body);
-    if (!input) return render(request, reply, { formId: String(row.id), errors, values: body }, 400);
+    if (!input) return render(reply, list, { formId: String(row.id), errors, values: body }, 400);
     editHotline(deps, request.staff!, row, input);
     return reply.redirect('/staff/hotlines?done=updated', 303);
   });
 
   app.post<{ Params: { id: string } }>('/staff/hotlines/:id/delete', { preHandler: guard }, async (request, reply) => {
-    const row = await load(request);
+    const { row } = await load(request);
     removeHotline(deps, request.staff!, row);
     return reply.redirect('/staff/hotlines?done=deleted', 303);
   });
