@@ -5,7 +5,17 @@
 // re-runs the cross-checks for that declarant in the same transaction.
 import { record } from '../audit/index.js';
 import { parseName } from '../disclosure/recipient-columns.js';
-import { deleteRelative, hashIdNumber, insertDeclarant, insertRelative, updateDeclarant, validateRelative, type RelativeInput, type RelativeRules } from '../declarations/index.js';
+import {
+  addCheckedRelative,
+  hashIdNumber,
+  insertDeclarant,
+  removeDeclaredRelative,
+  updateDeclarant,
+  type FieldErrors,
+  type Outcome,
+  type RelativeInput,
+  type RelativeRules,
+} from '../declarations/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { checkVillage, type PlaceValues, type Region } from '../regions/index.js';
 import { isPosition } from '../reports/index.js';
@@ -13,9 +23,6 @@ import type { Deps } from '../shared/deps.js';
 import * as repo from './repository.js';
 import { runCrossChecks } from './run.js';
 import { codeWithin } from './scope.js';
-
-export type FieldErrors = Record<string, string>;
-export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 export interface DeclarantInput {
   name: string;
@@ -26,7 +33,6 @@ export interface DeclarantInput {
 }
 
 export type { RelativeInput };
-
 
 function readName(raw: string, requiredKey: string): { name: string } | { error: string } {
   if (raw.trim() === '') return { error: requiredKey };
@@ -87,29 +93,10 @@ const DECLARANT_RELATIVE_RULES: RelativeRules = {
 
 /** Adds a relative to a non-user declarant (the relative may live anywhere in the province). */
 export async function addDeclarantRelative(deps: Deps, staff: StaffContext, declarant: repo.Declarant, input: RelativeInput, now = Date.now()): Promise<Outcome<{ id: number }>> {
-  const { db } = deps;
-  const checked = await validateRelative(deps, declarant, input, DECLARANT_RELATIVE_RULES);
-  if (!checked.ok) return checked;
-
-  const { relation, assistanceType } = checked.value;
-  const row = db.transaction((tx) => {
-    const inserted = insertRelative(tx, { declarantId: declarant.id, ...checked.value });
-    updateDeclarant(tx, declarant.id, { updatedAt: now });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'cross_check.relative_add', object: { type: 'declared_relative', id: inserted.id }, detail: { declarant: declarant.id, relation, assistanceType } }, now);
-    runCrossChecks({ db: tx, keys: deps.keys }, { declarantIds: [declarant.id] }, now);
-    return inserted;
-  });
-  return { ok: true, value: { id: row.id } };
+  return addCheckedRelative(deps, declarant, input, DECLARANT_RELATIVE_RULES, { actorId: staff.user.id, action: 'cross_check.relative_add' }, now);
 }
 
 /** Removes a relative of a non-user declarant; false when it is not theirs. */
 export function removeDeclarantRelative(deps: Deps, staff: StaffContext, declarant: repo.Declarant, relativeId: number, now = Date.now()): boolean {
-  if (!Number.isSafeInteger(relativeId) || relativeId <= 0) return false;
-  return deps.db.transaction((tx) => {
-    if (!deleteRelative(tx, declarant.id, relativeId)) return false;
-    updateDeclarant(tx, declarant.id, { updatedAt: now });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'cross_check.relative_remove', object: { type: 'declared_relative', id: relativeId }, detail: { declarant: declarant.id } }, now);
-    runCrossChecks({ db: tx, keys: deps.keys }, { declarantIds: [declarant.id] }, now);
-    return true;
-  });
+  return removeDeclaredRelative(deps, declarant.id, relativeId, { actorId: staff.user.id, action: 'cross_check.relative_remove' }, now);
 }

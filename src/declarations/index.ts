@@ -5,7 +5,8 @@ import profileRoutes from './routes/profile.js';
 export { declarants, declaredRelatives } from './tables.js';
 export { RELATIONS, ASSISTANCE_TYPES, isRelation, isAssistanceType, type Relation, type AssistanceType } from './vocab.js';
 export { saveDeclaration, addRelative, removeRelative, type DeclarationInput, type RelativeInput } from './service.js';
-export { validateRelative, type RelativeRules, type ValidRelative } from './relative-validation.js';
+export { validateRelative, type RelativeRules, type ValidRelative, type FieldErrors, type Outcome } from './relative-validation.js';
+export { addCheckedRelative, removeDeclaredRelative, type RelativeChange } from './relatives.js';
 export { postedForm, postedRelative, formContext, type FormState } from './form.js';
 export { hashIdNumber } from './id-hash.js';
 export {

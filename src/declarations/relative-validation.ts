@@ -10,7 +10,8 @@ import * as repo from './repository.js';
 import { isAssistanceType, isRelation, type AssistanceType, type Relation } from './vocab.js';
 
 /** Field name → message key. */
-type FieldErrors = Record<string, string>;
+export type FieldErrors = Record<string, string>;
+export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 /** What differs between the features that declare relatives. */
 export interface RelativeRules {
@@ -41,7 +42,7 @@ export async function validateRelative(
   declarant: { id: number; idHash: string },
   input: RelativeInput,
   rules: RelativeRules,
-): Promise<{ ok: true; value: ValidRelative } | { ok: false; errors: FieldErrors }> {
+): Promise<Outcome<ValidRelative>> {
   const { db } = deps;
   const errors: FieldErrors = {};
   let name: string | null = null;

@@ -1,7 +1,8 @@
 // Near-relative declarations (近亲属备案) on a user's own profile. ID numbers are validated, turned
 // into the keyed hash at once and dropped: never stored, logged, audited or shown back. The users
 // row's home village follows the declaration's, so recusal by place (src/casework/recusal.ts)
-// and by name + township use the same village.
+// and by name + township use the same village. A changed declaration is cross-checked against the
+// recipient rosters at once, in the same transaction (issue 7).
 import { hashIdNumber, type RelativeInput } from './id-hash.js';
 // run.js, not cross-checks/index.ts: the index loads the cross-check routes, which import this
 // feature's index, and that cycle would read RELATIONS before it is initialised.
@@ -12,11 +13,10 @@ import { checkVillage, type PlaceValues } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
 import { updateUser, type User } from '../users/index.js';
 import * as repo from './repository.js';
-import { validateRelative, type RelativeRules } from './relative-validation.js';
+import type { FieldErrors, Outcome, RelativeRules } from './relative-validation.js';
+import { addCheckedRelative, removeDeclaredRelative } from './relatives.js';
 
-/** Field name → message key. */
-export type FieldErrors = Record<string, string>;
-export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+export type { FieldErrors, Outcome };
 
 export const NAME_MAX = 40;
 
@@ -28,7 +28,6 @@ export interface DeclarationInput {
 }
 
 export type { RelativeInput };
-
 
 function cleanName(raw: string): string {
   return raw.normalize('NFC').replace(/\s+/gu, ' ').trim();
@@ -98,9 +97,9 @@ export async function saveDeclaration(deps: Deps, user: User, input: Declaration
       },
       now,
     );
+    runCrossChecks({ db: tx, keys: deps.keys }, { declarantIds: [row.id] }, now);
     return !existing;
   });
-  recheck(deps, user, now);
   return { ok: true, value: { declared: true, created } };
 }
 
@@ -116,40 +115,13 @@ const PROFILE_RELATIVE_RULES: RelativeRules = {
 
 /** Adds one close relative to the user's declaration (which must exist). */
 export async function addRelative(deps: Deps, user: User, input: RelativeInput, now = Date.now()): Promise<Outcome<{ id: number }>> {
-  const { db } = deps;
-  const declarant = repo.declarantOfUser(db, user.id);
+  const declarant = repo.declarantOfUser(deps.db, user.id);
   if (!declarant) return { ok: false, errors: { form: 'declaration.errors.declare_first' } };
-  const checked = await validateRelative(deps, declarant, input, PROFILE_RELATIVE_RULES);
-  if (!checked.ok) return checked;
-
-  const { relation, assistanceType } = checked.value;
-  const row = db.transaction((tx) => {
-    const inserted = repo.insertRelative(tx, { declarantId: declarant.id, ...checked.value });
-    repo.updateDeclarant(tx, declarant.id, { updatedAt: now });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'declaration.relative_add', object: { type: 'declared_relative', id: inserted.id }, detail: { declarant: declarant.id, relation, assistanceType } }, now);
-    return inserted;
-  });
-  recheck(deps, user, now);
-  return { ok: true, value: { id: row.id } };
+  return addCheckedRelative(deps, declarant, input, PROFILE_RELATIVE_RULES, { actorId: user.id, action: 'declaration.relative_add' }, now);
 }
 
 /** Removes one of the user's own declared relatives; false when it is not theirs (the route answers 404). */
 export function removeRelative(deps: Deps, user: User, relativeId: number, now = Date.now()): boolean {
-  const { db } = deps;
-  const declarant = repo.declarantOfUser(db, user.id);
-  if (!declarant || !Number.isSafeInteger(relativeId) || relativeId <= 0) return false;
-  const removed = db.transaction((tx) => {
-    if (!repo.deleteRelative(tx, declarant.id, relativeId)) return false;
-    repo.updateDeclarant(tx, declarant.id, { updatedAt: now });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'declaration.relative_remove', object: { type: 'declared_relative', id: relativeId }, detail: { declarant: declarant.id } }, now);
-    return true;
-  });
-  if (removed) recheck(deps, user, now);
-  return removed;
-}
-
-/** A changed declaration is cross-checked against the recipient rosters at once (issue 7). */
-function recheck(deps: Deps, user: User, now: number): void {
   const declarant = repo.declarantOfUser(deps.db, user.id);
-  if (declarant) runCrossChecks(deps, { declarantIds: [declarant.id] }, now);
+  return !!declarant && removeDeclaredRelative(deps, declarant.id, relativeId, { actorId: user.id, action: 'declaration.relative_remove' }, now);
 }

@@ -1,0 +1,52 @@
+// Adding and removing one declared relative, for a user's own declaration (src/declarations/service.ts)
+// and for a non-user declarant the bureau keeps (src/cross-checks/declarants-service.ts). Each
+// change, in one transaction: the relative checked (relative-validation.ts) and stored or deleted,
+// the declarant's updatedAt moved, the change audited under the caller's action, and the
+// cross-checks re-run for the declarant (issue 7).
+import { record } from '../audit/index.js';
+// run.js, not cross-checks/index.ts: see the same import in service.ts.
+import { runCrossChecks } from '../cross-checks/run.js';
+import type { Deps } from '../shared/deps.js';
+import type { RelativeInput } from './id-hash.js';
+import { validateRelative, type Outcome, type RelativeRules } from './relative-validation.js';
+import * as repo from './repository.js';
+
+/** Who changes the declaration, and the audit action the feature records it under. */
+export interface RelativeChange {
+  actorId: number;
+  action: string;
+}
+
+/** Checks a relative of `declarant` with the feature's rules and, when valid, adds it. */
+export async function addCheckedRelative(
+  deps: Pick<Deps, 'db' | 'keys'>,
+  declarant: { id: number; idHash: string },
+  input: RelativeInput,
+  rules: RelativeRules,
+  change: RelativeChange,
+  now: number,
+): Promise<Outcome<{ id: number }>> {
+  const checked = await validateRelative(deps, declarant, input, rules);
+  if (!checked.ok) return checked;
+  const { relation, assistanceType } = checked.value;
+  const row = deps.db.transaction((tx) => {
+    const inserted = repo.insertRelative(tx, { declarantId: declarant.id, ...checked.value });
+    repo.updateDeclarant(tx, declarant.id, { updatedAt: now });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: change.actorId }, action: change.action, object: { type: 'declared_relative', id: inserted.id }, detail: { declarant: declarant.id, relation, assistanceType } }, now);
+    runCrossChecks({ db: tx, keys: deps.keys }, { declarantIds: [declarant.id] }, now);
+    return inserted;
+  });
+  return { ok: true, value: { id: row.id } };
+}
+
+/** Removes a relative of the declarant; false when there is no such relative of theirs. */
+export function removeDeclaredRelative(deps: Pick<Deps, 'db' | 'keys'>, declarantId: number, relativeId: number, change: RelativeChange, now: number): boolean {
+  if (!Number.isSafeInteger(relativeId) || relativeId <= 0) return false;
+  return deps.db.transaction((tx) => {
+    if (!repo.deleteRelative(tx, declarantId, relativeId)) return false;
+    repo.updateDeclarant(tx, declarantId, { updatedAt: now });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: change.actorId }, action: change.action, object: { type: 'declared_relative', id: relativeId }, detail: { declarant: declarantId } }, now);
+    runCrossChecks({ db: tx, keys: deps.keys }, { declarantIds: [declarantId] }, now);
+    return true;
+  });
+}

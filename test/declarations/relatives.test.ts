@@ -1,0 +1,71 @@
+// Adding and removing a declared relative, shared by the profile and the bureau's non-user
+// declarants: each change is audited under the feature's own action and re-runs the cross-checks
+// for the declarant at once, so a relative on a roster is flagged on adding and the flag is closed
+// on removing.
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog } from '../../src/audit/index.js';
+import { removeDeclarantRelative, addDeclarantRelative } from '../../src/cross-checks/declarants-service.js';
+import { crossCheckFlags } from '../../src/cross-checks/index.js';
+import { addRelative, removeRelative, type RelativeInput } from '../../src/declarations/index.js';
+import type { StaffContext } from '../../src/plugins/auth.js';
+import { makeApp, type TestApp } from '../helpers/app.js';
+import { createStaff, type TestStaff } from '../helpers/staff.js';
+import { addDeclarant, addRecipient } from '../cross-checks/helpers.js';
+import { makeId } from '../disclosure/ids.js';
+
+let t: TestApp;
+let staff: TestStaff;
+const HOME = '220102002001'; // 北安社区
+const ROSTER_VILLAGE = '220102001001'; // 华阳社区
+const PLACE = { prefecture: '220100', county: '220102', township: '220102001', village: ROSTER_VILLAGE };
+
+const input = (name: string, idNumber: string): RelativeInput => ({ name, relation: 'parent', idNumber, place: PLACE, assistanceType: 'dibao' });
+const declaredFlags = (declarantId: number) =>
+  t.app.db.select().from(crossCheckFlags).where(and(eq(crossCheckFlags.declarantId, declarantId), eq(crossCheckFlags.kind, 'declared'))).all();
+const actionsOn = (relativeId: number) =>
+  t.app.db
+    .select()
+    .from(auditLog)
+    .all()
+    .filter((e) => e.objectType === 'declared_relative' && e.objectId === String(relativeId))
+    .map((e) => e.action);
+
+beforeAll(async () => {
+  t = await makeApp();
+  staff = await createStaff(t.app, 'ca:220102', ['handler'], { displayName: '吴海燕' });
+});
+afterAll(() => t.close());
+
+describe('a relative added and removed', () => {
+  it('on the profile: flagged at once when on a roster, the flag closed on removal, audited as declaration.*', async () => {
+    const relId = makeId('19500101', 61, '220102');
+    await addRecipient(t.app, ROSTER_VILLAGE, '吴德厚', relId);
+    const { declarant } = addDeclarant(t.app, { name: '吴海燕', id: makeId('19800312', 62, '220102'), village: HOME, userId: staff.user.id });
+
+    const added = await addRelative(t.app.deps, staff.user, input('吴德厚', relId));
+    if (!added.ok) throw new Error(JSON.stringify(added.errors));
+    expect(declaredFlags(declarant.id).map((f) => [f.status, f.relativeId])).toEqual([['open', added.value.id]]);
+
+    expect(removeRelative(t.app.deps, staff.user, added.value.id)).toBe(true);
+    expect(declaredFlags(declarant.id).map((f) => f.status)).toEqual(['resolved']);
+    expect(actionsOn(added.value.id)).toEqual(['declaration.relative_add', 'declaration.relative_remove']);
+    expect(removeRelative(t.app.deps, staff.user, added.value.id)).toBe(false);
+  });
+
+  it('for a non-user declarant: the same, audited as cross_check.*', async () => {
+    const relId = makeId('19500101', 63, '220102');
+    await addRecipient(t.app, ROSTER_VILLAGE, '郑德厚', relId);
+    const { declarant } = addDeclarant(t.app, { name: '郑海燕', id: makeId('19800312', 64, '220102'), village: HOME });
+    const ctx = { user: staff.user } as unknown as StaffContext;
+
+    const added = await addDeclarantRelative(t.app.deps, ctx, declarant, input('郑德厚', relId));
+    if (!added.ok) throw new Error(JSON.stringify(added.errors));
+    expect(declaredFlags(declarant.id).map((f) => [f.status, f.relativeId])).toEqual([['open', added.value.id]]);
+
+    expect(removeDeclarantRelative(t.app.deps, ctx, declarant, added.value.id)).toBe(true);
+    expect(declaredFlags(declarant.id).map((f) => f.status)).toEqual(['resolved']);
+    expect(actionsOn(added.value.id)).toEqual(['cross_check.relative_add', 'cross_check.relative_remove']);
+    expect(removeDeclarantRelative(t.app.deps, ctx, declarant, 0)).toBe(false);
+  });
+});
