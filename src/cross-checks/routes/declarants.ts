@@ -3,7 +3,7 @@
 // selects refresh by posting the form back, as on the profile page; no JavaScript needed.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { postedForm, postedRelative, type FormState } from '../../declarations/index.js';
-import { isPlaceRefresh } from '../../regions/index.js';
+import { isPlaceRefresh, type Region } from '../../regions/index.js';
 import type { Deps } from '../../shared/deps.js';
 import { forbidden, notFound } from '../../shared/errors.js';
 import { addDeclarantRelative, removeDeclarantRelative, saveDeclarant } from '../declarants-service.js';
@@ -37,11 +37,12 @@ export default async function declarantRoutes(app: FastifyInstance, opts: { deps
     return declarant;
   }
 
-  /** A declarant the user may change: visible (else 404) and editable by them (else 403). */
-  async function editable(request: FastifyRequest<{ Params: { id: string } }>): Promise<Declarant> {
+  /** A declarant the user may change: visible (else 404) and editable by them (else 403), with the region they manage it in. */
+  async function editable(request: FastifyRequest<{ Params: { id: string } }>): Promise<{ declarant: Declarant; region: Region }> {
     const declarant = await declarantOf(request);
-    if (!(await mayEdit(db, request.staff!, declarant))) throw forbidden();
-    return declarant;
+    const region = await mayEdit(db, request.staff!, declarant);
+    if (!region) throw forbidden();
+    return { declarant, region };
   }
 
   async function renderDetail(request: FastifyRequest, reply: FastifyReply, declarant: Declarant, forms: Parameters<typeof detailContext>[3] = {}, status = 200, done: string | null = null) {
@@ -53,8 +54,7 @@ export default async function declarantRoutes(app: FastifyInstance, opts: { deps
     );
   }
 
-  async function renderNew(request: FastifyRequest, reply: FastifyReply, state?: FormState, status = 200) {
-    const region = await managed(request);
+  async function renderNew(reply: FastifyReply, region: Region, state?: FormState, status = 200) {
     reply.header('Cache-Control', 'no-store');
     return reply.page('cross-checks/declarant-new', { titleKey: 'crossChecks.declarants.new_title', csrfToken: reply.generateCsrf(), ...(await newContext(db, region, state)) }, { layout: 'staff', status });
   }
@@ -64,15 +64,15 @@ export default async function declarantRoutes(app: FastifyInstance, opts: { deps
     return reply.page('cross-checks/declarants', { titleKey: 'crossChecks.declarants.title', ...(await listContext(db, request.staff!, request.query)) }, { layout: 'staff' });
   });
 
-  app.get(`${base}/new`, viewGuard, async (request, reply) => renderNew(request, reply));
+  app.get(`${base}/new`, viewGuard, async (request, reply) => renderNew(reply, await managed(request)));
 
   app.post<{ Body: Body }>(base, viewGuard, async (request, reply) => {
     const region = await managed(request);
     const body = request.body ?? {};
     const { state, idNumber } = declarantState(body);
-    if (isPlaceRefresh(body)) return renderNew(request, reply, state);
+    if (isPlaceRefresh(body)) return renderNew(reply, region, state);
     const saved = await saveDeclarant(deps, request.staff!, region, undefined, { name: state.values.name ?? '', position: state.values.position ?? '', idNumber, place: state.place });
-    if (!saved.ok) return renderNew(request, reply, { ...state, errors: saved.errors }, 400);
+    if (!saved.ok) return renderNew(reply, region, { ...state, errors: saved.errors }, 400);
     return reply.redirect(`${base}/${saved.value.id}?done=created`, 303);
   });
 
@@ -83,8 +83,7 @@ export default async function declarantRoutes(app: FastifyInstance, opts: { deps
   });
 
   app.post<{ Params: { id: string }; Body: Body }>(`${base}/:id`, viewGuard, async (request, reply) => {
-    const declarant = await editable(request);
-    const region = (await mayEdit(db, request.staff!, declarant))!;
+    const { declarant, region } = await editable(request);
     const body = request.body ?? {};
     const { state, idNumber } = declarantState(body);
     if (isPlaceRefresh(body)) return renderDetail(request, reply, declarant, { declarant: state });
@@ -94,7 +93,7 @@ export default async function declarantRoutes(app: FastifyInstance, opts: { deps
   });
 
   app.post<{ Params: { id: string }; Body: Body }>(`${base}/:id/relatives`, viewGuard, async (request, reply) => {
-    const declarant = await editable(request);
+    const { declarant } = await editable(request);
     const body = request.body ?? {};
     const { state, input } = postedRelative(body);
     if (isPlaceRefresh(body)) return renderDetail(request, reply, declarant, { relative: state });
@@ -104,7 +103,7 @@ export default async function declarantRoutes(app: FastifyInstance, opts: { deps
   });
 
   app.post<{ Params: { id: string; rid: string } }>(`${base}/:id/relatives/:rid/delete`, viewGuard, async (request, reply) => {
-    const declarant = await editable(request);
+    const { declarant } = await editable(request);
     const rid = idParam(request.params.rid);
     if (rid === null || !removeDeclarantRelative(deps, request.staff!, declarant, rid)) throw notFound();
     return reply.redirect(`${base}/${declarant.id}?done=relative_removed#relatives`, 303);
