@@ -4,8 +4,7 @@ import staffCaseRoutes from './routes/staff.js';
 import publicCaseRoutes from './routes/public.js';
 
 export { typicalCases } from './tables.js';
-export { draftCaseFromReferral, draftFromReport, reportCanGiveCase, CaseError, type Drafted } from './service.js';
-export { surnameOnly, personalDataIn } from './anonymise.js';
+export { draftCaseFromReferral } from './service.js';
 export { seedDemoCases } from './demo.js';
 export { currentQuarter } from './quarter.js';
 

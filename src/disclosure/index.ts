@@ -9,13 +9,9 @@ export { recipientImports, postings, recipients, postingEntries, policyPages } f
 export { maskName } from './masking.js';
 export { villageKey } from './recipient-columns.js';
 export { validateIdNumber, idNumberHash } from './id-number.js';
-export { POSTING_DAYS, isOpen, postingPeriod, yuan, type StoredType } from './posting-rules.js';
-export { importRecipientList, type ImportOutcome, type ImportActor } from './import-service.js';
-export { importableTownships } from './import-scope.js';
-export { indexVillageNames, searchVillages } from './village-search.js';
-export { objectionHref, OBJECTION_CATEGORY, REMOVAL_OBJECTION_CATEGORY } from './public-view.js';
-export { objectionGroups } from './objections.js';
-export { seedDemoDisclosure, type DemoDisclosureSummary } from './demo.js';
+export { importRecipientList } from './import-service.js';
+export { indexVillageNames } from './village-search.js';
+export { seedDemoDisclosure } from './demo.js';
 
 /** Postings and rosters: township imports, public lists by region, objections (issue 6). */
 export async function disclosureRoutes(app: FastifyInstance, opts: { deps: Deps }) {

@@ -3,9 +3,7 @@ import type { Deps } from '../shared/deps.js';
 import staffLedgerRoutes from './staff-routes.js';
 import publicLedgerRoutes from './public-routes.js';
 
-export { SOURCES, ENTERABLE_SOURCES, ITEM_STATUSES, isOverdue, type Source, type ItemStatus } from './catalog.js';
-export { maySignOff, mayReportProgress, createItem, reportProgress, signOff, sendBack, historyOf } from './service.js';
-export { findItem, type Item } from './repository.js';
+export { findItem } from './repository.js';
 export { seedDemoLedger } from './seed.js';
 export { invalidateWhenChanged, dateFingerprint } from './freshness.js';
 

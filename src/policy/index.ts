@@ -3,8 +3,7 @@ import type { Deps } from '../shared/deps.js';
 import staffPolicyRoutes from './routes/staff.js';
 import publicPolicyRoutes from './routes/public.js';
 
-export { renderMarkdown, plainText } from './markdown.js';
-export { canEditPolicy, savePolicy } from './service.js';
+export { canEditPolicy } from './service.js';
 export { seedDemoPolicies } from './demo.js';
 
 /** Policy explainers (政策宣传) in Markdown, rendered as sanitized HTML. */
