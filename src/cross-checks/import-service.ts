@@ -11,7 +11,7 @@ import type { Deps } from '../shared/deps.js';
 import { parseDeclarationFile, type DeclProblem, type ParsedDeclarant } from './declaration-file.js';
 import * as repo from './repository.js';
 import { runCrossChecks } from './run.js';
-import { codeWithin } from './scope.js';
+import { codesWithin } from './scope.js';
 import { villageReader } from './villages.js';
 
 export type DeclImportOutcome =
@@ -48,24 +48,38 @@ function sameRelative(a: repo.DeclaredRelative, b: ParsedDeclarant['relatives'][
   return a.name === b.name && a.relation === b.relation && a.villageCode === b.villageCode && a.assistanceType === b.assistanceType;
 }
 
+/** Groups rows by a key, keeping their order. */
+function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = out.get(k);
+    if (list) list.push(row);
+    else out.set(k, [row]);
+  }
+  return out;
+}
+
 /** Declarants already on file: refused when a portal user (they declare on their profile) or managed elsewhere. */
 function planAgainstFile(db: Executor, region: Region, declarants: readonly ParsedDeclarant[]): { plans: Plan[]; problems: DeclProblem[] } {
   const onFile = repo.declarantsWithHashes(db, declarants.map((d) => d.idHash));
-  const relatives = repo.relativesOfDeclarants(db, onFile.map((d) => d.id));
+  const byHash = groupBy(onFile, (d) => d.idHash);
+  const inRegion = codesWithin(db, onFile.map((d) => d.homeVillageCode), [region.code]);
+  const relativesOf = groupBy(repo.relativesOfDeclarants(db, onFile.map((d) => d.id)), (r) => r.declarantId);
   const plans: Plan[] = [];
   const problems: DeclProblem[] = [];
   for (const parsed of declarants) {
-    const same = onFile.filter((d) => d.idHash === parsed.idHash);
+    const same = byHash.get(parsed.idHash) ?? [];
     if (same.some((d) => d.userId !== null)) {
       problems.push({ row: parsed.row, column: 'declarantId', message: 'crossChecks.import.declarant_is_user' });
       continue;
     }
-    const existing = same.find((d) => codeWithin(db, d.homeVillageCode, [region.code])) ?? null;
+    const existing = same.find((d) => inRegion.has(d.homeVillageCode)) ?? null;
     if (!existing && same.length > 0) {
       problems.push({ row: parsed.row, column: 'declarantId', message: 'crossChecks.import.declarant_elsewhere' });
       continue;
     }
-    const existingRelatives = existing ? relatives.filter((r) => r.declarantId === existing.id) : [];
+    const existingRelatives = existing ? (relativesOf.get(existing.id) ?? []) : [];
     const changed =
       !existing ||
       existing.name !== parsed.name ||

@@ -69,8 +69,14 @@ function candidates(db: Executor, villageCodes: string[], declarantIds: number[]
   // The declarants: those at home in the villages (surname check) and those named.
   const villageDeclarants = repo.declarantsOfVillages(db, villageCodes);
   const named = repo.declarantsByIds(db, declarantIds);
-  const relatives = repo.relativesOfDeclarants(db, [...villageDeclarants, ...named].map((d) => d.id));
-  const relativesOf = (id: number) => relatives.filter((r) => r.declarantId === id);
+  // By declarant, looked up per declarant (a declaration import names thousands).
+  const relativesById = new Map<number, repo.DeclaredRelative[]>();
+  for (const r of repo.relativesOfDeclarants(db, [...villageDeclarants, ...named].map((d) => d.id))) {
+    const list = relativesById.get(r.declarantId);
+    if (list) list.push(r);
+    else relativesById.set(r.declarantId, [r]);
+  }
+  const relativesOf = (id: number) => relativesById.get(id) ?? [];
   for (const d of villageDeclarants) out.push(...possibleRelatives(d, relativesOf(d.id), villageRecipients));
 
   if (named.length > 0) {

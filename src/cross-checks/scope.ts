@@ -57,14 +57,23 @@ export function withinRegions(db: Executor, column: SQLWrapper, regionCodes: rea
 
 /** Whether a region code lies within the scope (one closure lookup). */
 export function codeWithin(db: Executor, code: string, regionCodes: readonly string[]): boolean {
-  if (regionCodes.length === 0) return false;
-  return (
-    db
-      .select({ one: sql`1` })
+  return codesWithin(db, [code], regionCodes).has(code);
+}
+
+/** Which of `codes` lie within the scope: one closure query per 500 codes, not one per code. */
+export function codesWithin(db: Executor, codes: readonly string[], regionCodes: readonly string[]): Set<string> {
+  const found = new Set<string>();
+  if (regionCodes.length === 0) return found;
+  const unique = [...new Set(codes)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = db
+      .selectDistinct({ code: regionAncestors.regionCode })
       .from(regionAncestors)
-      .where(and(eq(regionAncestors.regionCode, code), inArray(regionAncestors.ancestorCode, [...regionCodes])))
-      .get() !== undefined
-  );
+      .where(and(inArray(regionAncestors.regionCode, unique.slice(i, i + 500)), inArray(regionAncestors.ancestorCode, [...regionCodes])))
+      .all();
+    for (const r of rows) found.add(r.code);
+  }
+  return found;
 }
 
 export function canView(staff: StaffContext): boolean {
