@@ -146,12 +146,3 @@ export function linkLedgerItem(db: Executor, checkId: number, itemId: number): b
     .run();
   return res.changes === 1;
 }
-
-export function regionNames(db: Executor, codes: string[]): Map<string, string> {
-  if (codes.length === 0) return new Map();
-  const rows = db.all<{ code: string; name: string }>(sql`select code, name from regions where code in (${sql.join(
-    codes.map((c) => sql`${c}`),
-    sql`, `,
-  )})`);
-  return new Map(rows.map((r) => [r.code, r.name]));
-}

@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import { record } from '../audit/index.js';
 import { addDays, todayInChina } from '../clocks/index.js';
 import type { StaffContext } from '../plugins/auth.js';
-import { ancestorsOf, findRegion } from '../regions/index.js';
+import { findRegion, placeChain } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
 import { AppError } from '../shared/errors.js';
 import { unitOfKind, type Unit } from '../units/index.js';
@@ -109,11 +109,6 @@ export function replayRound(deps: Pick<Deps, 'db'>, round: repo.Round, scopeCode
   return drawPlan(candidatesFor(deps, scopeCode, now), { seed: round.seed, count: round.townshipCount, randomCount: round.randomCount });
 }
 
-/** The county-level region of a township (by parent links). */
-export async function countyOf(deps: Pick<Deps, 'db'>, townshipCode: string) {
-  return (await ancestorsOf(deps.db, townshipCode)).find((r) => r.level === 'county');
-}
-
 export function recordCheck(deps: Deps, staffUserId: number, round: repo.Round, target: repo.Target, input: CheckInput, now = Date.now()): repo.Check {
   return deps.db.transaction((tx) => {
     const row = repo.insertCheck(tx, {
@@ -143,7 +138,7 @@ export function recordCheck(deps: Deps, staffUserId: number, round: repo.Round, 
 export async function makeLedgerItem(deps: Deps, staffUserId: number, round: repo.Round, check: repo.Check, input: LedgerInput, now = Date.now()) {
   if (!check.findings) throw new SpotCheckError('no_findings');
   if (check.ledgerItemId !== null) throw new SpotCheckError('already_in_ledger');
-  const county = await countyOf(deps, check.townshipCode);
+  const { county } = await placeChain(deps.db, check.townshipCode);
   const unit = county ? await unitOfKind(deps.db, 'civil_affairs', county.code) : undefined;
   if (!unit) throw new Error(`no civil-affairs unit above township ${check.townshipCode}`);
   const item = deps.db.transaction((tx) => {

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { addDays, todayInChina } from '../clocks/index.js';
 import type { Deps } from '../shared/deps.js';
 import { forbidden, notFound } from '../shared/errors.js';
+import { findRegions } from '../regions/index.js';
 import { findUser } from '../users/index.js';
 import * as repo from './repository.js';
 import { townshipWeight, STALE_ROSTER_POINTS, type Signals } from './sampler.js';
@@ -31,10 +32,11 @@ export function reasons(s: Signals) {
 const yesNoKey = (v: boolean | null) => (v === null ? 'not_checked' : v ? 'yes' : 'no');
 
 /** The round page: targets in draw order, each with why it was drawn and the checks recorded there. */
-export function roundPage(deps: Pick<Deps, 'db'>, round: repo.Round, signals: Map<string, Signals>) {
+export async function roundPage(deps: Pick<Deps, 'db'>, round: repo.Round, signals: Map<string, Signals>) {
   const targets = repo.targetsOf(deps.db, round.id);
   const checks = repo.checksOf(deps.db, round.id);
-  const names = repo.regionNames(deps.db, [...new Set([...targets.map((t) => t.countyCode ?? ''), ...checks.map((c) => c.villageCode ?? '')].filter(Boolean))]);
+  const codes = [...new Set([...targets.map((t) => t.countyCode ?? ''), ...checks.map((c) => c.villageCode ?? '')].filter(Boolean))];
+  const names = new Map((await findRegions(deps.db, codes)).map((r) => [r.code, r.name]));
   const checksByTarget = new Map<number, ReturnType<typeof checkView>[]>();
   for (const c of checks) {
     const list = checksByTarget.get(c.targetId ?? 0) ?? [];

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { todayInChina } from '../../clocks/index.js';
 import { hotlinesFor } from '../../hotlines/index.js';
 import { requireStaff } from '../../plugins/auth.js';
-import { childrenOf, findRegion, placeChain, placeLabel } from '../../regions/index.js';
+import { childrenOf, placeChain, placeLabel } from '../../regions/index.js';
 import type { Deps } from '../../shared/deps.js';
 import { notFound } from '../../shared/errors.js';
 import { unitOfKind } from '../../units/index.js';
@@ -31,8 +31,7 @@ export default async function checkRoutes(app: FastifyInstance, opts: { deps: De
   }
 
   async function renderCheck(request: FastifyRequest<{ Params: TargetParams }>, reply: FastifyReply, round: repo.Round, target: repo.Target, values: Body, errors: FieldErrors = {}, status = 200) {
-    const township = await findRegion(db, target.townshipCode);
-    const county = await service.countyOf(deps, target.townshipCode);
+    const { township, county } = await placeChain(db, target.townshipCode);
     const villages = (await childrenOf(db, target.townshipCode)).filter((r) => r.level === 'village').map((r) => ({ code: r.code, name: r.name }));
     const lines = county ? await hotlinesFor(db, county.code) : [];
     const window = checkWindow(round);
@@ -81,8 +80,9 @@ export default async function checkRoutes(app: FastifyInstance, opts: { deps: De
   }
 
   async function renderLedger(reply: FastifyReply, round: repo.Round, check: repo.Check, values: Body, errors: FieldErrors = {}, status = 200, actionError: string | null = null) {
-    const county = await service.countyOf(deps, check.townshipCode);
-    const unit = county ? await unitOfKind(db, 'civil_affairs', county.code) : undefined;
+    // The village's chain names the county too: one look-up for both.
+    const chain = await placeChain(db, check.villageCode ?? check.townshipCode);
+    const unit = chain.county ? await unitOfKind(db, 'civil_affairs', chain.county.code) : undefined;
     const window = checkWindow(round);
     return reply.page(
       'spot-checks/ledger',
@@ -91,7 +91,7 @@ export default async function checkRoutes(app: FastifyInstance, opts: { deps: De
         csrfToken: reply.generateCsrf(),
         round,
         check,
-        place: placeLabel(await placeChain(db, check.villageCode ?? check.townshipCode)),
+        place: placeLabel(chain),
         unitName: unit?.name ?? '',
         minDeadline: window.today,
         maxDeadline: window.maxDeadline,

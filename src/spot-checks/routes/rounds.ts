@@ -71,6 +71,6 @@ export default async function roundRoutes(app: FastifyInstance, opts: { deps: De
     const round = loadRound(deps, request);
     const done = request.query.done && /^[a-z_]{1,20}$/.test(request.query.done) ? request.query.done : null;
     const signals = service.signalsAt(deps, request.staff!.unit.regionCode);
-    return reply.page('spot-checks/round', { title: round.name, done, ...roundPage(deps, round, signals) }, { layout: 'staff' });
+    return reply.page('spot-checks/round', { title: round.name, done, ...(await roundPage(deps, round, signals)) }, { layout: 'staff' });
   });
 }
