@@ -3,7 +3,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { addDays } from '../clocks/index.js';
-import { emptyCounts, type CountKey, type Statistics } from './statistics.js';
+import { COUNT_KEYS, emptyCounts, type CountKey, type Statistics } from './statistics.js';
 
 const CST_OFFSET_MS = 8 * 3600_000;
 
@@ -21,7 +21,8 @@ interface Period {
 }
 
 /**
- * Live statistics for several regions at once (one grouped query per figure).
+ * Live statistics for several regions at once (one grouped query per table and period column;
+ * figures over the same rows are counted by the same query).
  * - received: reports placed in the region and received in the period; accepted: of those, the accepted;
  * - concluded: concluded in the period; substantiated: of those, found 属实 or 部分属实; on time: of those,
  *   concluded on or before the legal handling deadline (handlingDue);
@@ -41,41 +42,37 @@ export function liveStatistics(db: Executor, regionCodes: string[], period: Peri
     sql`, `,
   )})`;
 
-  const add = (key: CountKey, query: SQL) => {
-    for (const row of db.all<{ code: string; n: number | null }>(query)) {
+  /** Runs a query grouped by region (`code`) whose other columns are named after counts. */
+  const add = (query: SQL) => {
+    for (const row of db.all<{ code: string } & Partial<Record<CountKey, number | null>>>(query)) {
       const s = out.get(row.code);
-      if (s) s.counts[key] = row.n ?? 0;
+      if (!s) continue;
+      for (const key of COUNT_KEYS) if (key in row) s.counts[key] = row[key] ?? 0;
     }
   };
   const reportsIn = sql`from reports r join region_ancestors ra on ra.region_code = r.place_code where ${within}`;
-  add('received', sql`select ra.ancestor_code as code, count(*) as n ${reportsIn} and r.received_at >= ${start} and r.received_at < ${end} group by ra.ancestor_code`);
-  add('accepted', sql`select ra.ancestor_code as code, count(*) as n ${reportsIn} and r.received_at >= ${start} and r.received_at < ${end} and r.accepted_at is not null group by ra.ancestor_code`);
-  const concluded = sql`${reportsIn} and r.concluded_at >= ${start} and r.concluded_at < ${end}`;
-  add('concluded', sql`select ra.ancestor_code as code, count(*) as n ${concluded} group by ra.ancestor_code`);
-  add('substantiated', sql`select ra.ancestor_code as code, count(*) as n ${concluded} and r.finding in ('substantiated', 'partly') group by ra.ancestor_code`);
-  // The concluding day in China time against the legal deadline (a YYYY-MM-DD date).
-  add('onTime', sql`select ra.ancestor_code as code, count(*) as n ${concluded} and r.handling_due is not null and date(r.concluded_at / 1000 + 28800, 'unixepoch') <= r.handling_due group by ra.ancestor_code`);
-  add(
-    'referrals',
-    sql`select ra.ancestor_code as code, count(*) as n from referrals f join reports r on r.id = f.report_id join region_ancestors ra on ra.region_code = r.place_code
-        where ${within} and f.referred_at >= ${start} and f.referred_at < ${end} group by ra.ancestor_code`,
-  );
-  const items = sql`from rectification_items i join region_ancestors ra on ra.region_code = i.region_code where ${within} and i.created_at >= ${start} and i.created_at < ${end}`;
-  add('rectificationTotal', sql`select ra.ancestor_code as code, count(*) as n ${items} group by ra.ancestor_code`);
-  add('rectificationSignedOff', sql`select ra.ancestor_code as code, count(*) as n ${items} and i.status = 'signed_off' group by ra.ancestor_code`);
+  add(sql`select ra.ancestor_code as code, count(*) as received, sum(r.accepted_at is not null) as accepted
+      ${reportsIn} and r.received_at >= ${start} and r.received_at < ${end} group by ra.ancestor_code`);
+  // On time: the concluding day in China time against the legal deadline (a YYYY-MM-DD date).
+  add(sql`select ra.ancestor_code as code, count(*) as concluded,
+        sum(r.finding in ('substantiated', 'partly')) as substantiated,
+        sum(r.handling_due is not null and date(r.concluded_at / 1000 + 28800, 'unixepoch') <= r.handling_due) as onTime
+      ${reportsIn} and r.concluded_at >= ${start} and r.concluded_at < ${end} group by ra.ancestor_code`);
+  add(sql`select ra.ancestor_code as code, count(*) as referrals from referrals f join reports r on r.id = f.report_id join region_ancestors ra on ra.region_code = r.place_code
+      where ${within} and f.referred_at >= ${start} and f.referred_at < ${end} group by ra.ancestor_code`);
+  add(sql`select ra.ancestor_code as code, count(*) as rectificationTotal, sum(i.status = 'signed_off') as rectificationSignedOff
+      from rectification_items i join region_ancestors ra on ra.region_code = i.region_code
+      where ${within} and i.created_at >= ${start} and i.created_at < ${end} group by ra.ancestor_code`);
   if (period.quarters.length > 0) {
-    add(
-      'casesPublished',
-      sql`select ra.ancestor_code as code, count(*) as n from typical_cases c join region_ancestors ra on ra.region_code = c.region_code
-          where ${within} and c.status = 'published' and c.quarter in (${sql.join(
-            period.quarters.map((q) => sql`${q}`),
-            sql`, `,
-          )}) group by ra.ancestor_code`,
-    );
+    add(sql`select ra.ancestor_code as code, count(*) as casesPublished from typical_cases c join region_ancestors ra on ra.region_code = c.region_code
+        where ${within} and c.status = 'published' and c.quarter in (${sql.join(
+          period.quarters.map((q) => sql`${q}`),
+          sql`, `,
+        )}) group by ra.ancestor_code`);
   }
-  const onRoster = sql`from recipients p join region_ancestors ra on ra.region_code = p.village_code
-      where ${within} and p.since_on <= ${period.to} and (p.removed_on is null or p.removed_on > ${period.to}) and not (p.status = 'removed' and p.removed_on is null)`;
-  add('recipients', sql`select ra.ancestor_code as code, count(*) as n ${onRoster} group by ra.ancestor_code`);
-  add('recipientPersons', sql`select ra.ancestor_code as code, sum(p.household_size) as n ${onRoster} group by ra.ancestor_code`);
+  add(sql`select ra.ancestor_code as code, count(*) as recipients, sum(p.household_size) as recipientPersons
+      from recipients p join region_ancestors ra on ra.region_code = p.village_code
+      where ${within} and p.since_on <= ${period.to} and (p.removed_on is null or p.removed_on > ${period.to}) and not (p.status = 'removed' and p.removed_on is null)
+      group by ra.ancestor_code`);
   return out;
 }
