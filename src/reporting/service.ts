@@ -124,15 +124,17 @@ export async function figuresFor(db: Db, task: repo.Task, unitList: Unit[]): Pro
   const out = new Map<number, Statistics>();
   const own = new Map(repo.submissionsOfTasks(db, [task.id]).map((s) => [s.unitId, s]));
   const countyTask = repo.findTaskByKey(db, 'county_summary', task.year, null) ?? { year: task.year, quarter: null };
+  const rolling: { city: Unit; counties: Unit[] }[] = [];
   for (const city of unitList) {
     const sub = own.get(city.id);
     const frozen = sub?.status === 'submitted' ? parseFrozen(sub) : null;
-    if (frozen) {
-      out.set(city.id, frozen);
-      continue;
-    }
-    const counties = repo.civilAffairsUnitsAt(db, 'county', await supervisedUnitIds(db, city.id));
-    out.set(city.id, rollUp([...countyFigures(db, countyTask, counties).values()], periodOf(task)));
+    if (frozen) out.set(city.id, frozen);
+    else rolling.push({ city, counties: repo.civilAffairsUnitsAt(db, 'county', await supervisedUnitIds(db, city.id)) });
+  }
+  if (rolling.length > 0) {
+    // The counties of every city rolled up, read once (not one submissions read and live count per city).
+    const counties = countyFigures(db, countyTask, rolling.flatMap((r) => r.counties));
+    for (const r of rolling) out.set(r.city.id, rollUp(r.counties.map((c) => counties.get(c.id)!), periodOf(task)));
   }
   return out;
 }
