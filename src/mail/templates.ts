@@ -4,7 +4,7 @@ import Handlebars from 'handlebars';
 import type { Locale } from '../config.js';
 import { translate } from '../i18n/translate.js';
 
-export type NoticeKind = 'new_report' | 'assigned' | 'reporter_replied' | 'due_soon' | 'overdue' | 'hastened' | 'referral_received' | 'identity_request' | 'identity_decided';
+export type NoticeKind = 'new_report' | 'assigned' | 'reporter_replied' | 'due_soon' | 'overdue' | 'hastened' | 'referral_received' | 'identity_request' | 'identity_decided' | 'reporting_overdue';
 
 export interface Notice {
   subject: string;
@@ -12,12 +12,20 @@ export interface Notice {
   html: string;
 }
 
+/** What a notice's strings may name: the case number (also put after the subject), the link, the addressed unit, and a kind's own placeholders. */
+export interface NoticeVars {
+  caseNo?: string;
+  link: string;
+  unitName?: string;
+  [placeholder: string]: string | number | undefined;
+}
+
 /**
  * A notice in the recipient's locale: the recipient user's own choice (users.mailLocaleOf), or the
  * site default for a unit's address. Without a case number (identity requests) the subject has none;
  * a kind may have its own footer (mail.<kind>.footer).
  */
-export function staffNotice(locale: Locale, kind: NoticeKind | string, vars: { caseNo?: string; link: string; unitName?: string }): Notice {
+export function staffNotice(locale: Locale, kind: NoticeKind | string, vars: NoticeVars): Notice {
   const key = (part: string) => translate(locale, `mail.${kind}.${part}`, vars) || translate(locale, `mail.generic.${part}`, vars);
   const subject = `${translate(locale, 'mail.prefix')}${key('subject')}${vars.caseNo ? ` ${vars.caseNo}` : ''}`;
   const greeting = vars.unitName ? `${vars.unitName}${translate(locale, 'mail.colon')}` : '';

@@ -1,10 +1,11 @@
 // Late submissions: once a task's due date has passed, each unit that has not submitted is
-// reminded by e-mail at its contact address (units.email), once per task. The reminder is claimed
-// (remindedAt) before it is sent, so two runs — or two processes — send it once; a failed send gives
-// the claim back for the next run.
+// reminded by e-mail at its contact address (units.email, so in the site's default language), once
+// per task. The reminder is claimed (remindedAt) before it is sent, so two runs — or two processes —
+// send it once; a failed send gives the claim back for the next run.
 import type { Deps } from '../shared/deps.js';
 import { todayInChina } from '../clocks/index.js';
 import { record } from '../audit/index.js';
+import { staffNotice } from '../mail/templates.js';
 import type { Unit } from '../units/index.js';
 import * as repo from './repository.js';
 import { submitterLevel, type TaskKind } from './catalog.js';
@@ -16,20 +17,7 @@ export interface ReminderResult {
 
 function reminderMail(deps: Deps, task: repo.Task, unit: Unit) {
   const link = `${deps.config.baseUrl}/staff/reporting/${task.id}/${unit.id}`;
-  const subject = `【阳光救助监督平台】报送已逾期：${task.title}`;
-  return {
-    to: unit.email,
-    subject,
-    text: [
-      `${unit.name}：`,
-      '',
-      `“${task.title}”应于${task.dueOn}前报送，贵单位尚未报送。请尽快登录平台填写并由单位负责人报送：`,
-      link,
-      '',
-      '依据：吉林省民政厅《关于推进2020年全省农村低保专项治理工作的实施意见》三（二）。',
-      '本邮件由系统发送，每项任务只提醒一次。',
-    ].join('\n'),
-  };
+  return { to: unit.email, ...staffNotice(deps.config.defaultLocale, 'reporting_overdue', { title: task.title, dueOn: task.dueOn, link, unitName: unit.name }) };
 }
 
 /** Reminds every late unit of every task whose due date has passed; call it from the scheduler. */

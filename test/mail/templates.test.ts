@@ -17,4 +17,15 @@ describe('staff e-mail templates', () => {
     expect(notice.html).toContain('&lt;b&gt;县&lt;/b&gt;民政局');
     expect(notice.html).not.toContain('<b>县');
   });
+
+  it('fill a kind\'s own placeholders: the late-submission reminder names the task and its due date in every locale', () => {
+    for (const locale of ['zh-CN', 'en', 'ko'] as const) {
+      const notice = staffNotice(locale, 'reporting_overdue', { title: '2026年农村低保专项治理实施方案', dueOn: '2026-04-20', link: 'https://x.example/staff/reporting/1/2', unitName: '南关区民政局' });
+      expect(notice.subject).toContain('2026年农村低保专项治理实施方案');
+      expect(notice.text).toContain('2026-04-20');
+      expect(notice.text.startsWith('南关区民政局')).toBe(true);
+      expect(notice.text).toContain('https://x.example/staff/reporting/1/2');
+      expect(`${notice.subject}${notice.text}`).not.toMatch(/\{\w+\}/);
+    }
+  });
 });
