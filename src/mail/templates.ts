@@ -4,7 +4,7 @@ import Handlebars from 'handlebars';
 import type { Locale } from '../config.js';
 import { translate } from '../i18n/translate.js';
 
-export type NoticeKind = 'new_report' | 'assigned' | 'reporter_replied' | 'due_soon' | 'overdue' | 'hastened' | 'referral_received' | 'identity_request' | 'identity_decided' | 'reporting_overdue';
+export type NoticeKind = 'new_report' | 'assigned' | 'reporter_replied' | 'due_soon' | 'overdue' | 'hastened' | 'referral_received' | 'identity_request' | 'identity_decided' | 'reporting_overdue' | 'transfer_received';
 
 export interface Notice {
   subject: string;

@@ -4,6 +4,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { applyStep, requireRole, requireState, TransitionError } from '../casework/workflow.js';
 import { pauseChanges, resumeChanges } from '../casework/pause.js';
+import { staffNotice } from '../mail/templates.js';
 import type { StaffContext } from '../plugins/auth.js';
 import * as repo from '../reports/repository.js';
 import type { Deps } from '../shared/deps.js';
@@ -36,7 +37,8 @@ export function transfer(deps: Deps, staff: StaffContext, report: repo.Report, d
   const changed = applyStep(deps, staff, report, { status: 'transferred', ...pauseChanges(now) }, [{ type: 'transferred', visible: true, data: { department: department.id, due } }], now, (tx) => {
     tx.insert(transfers).values({ reportId: report.id, departmentUnitId: department.id, transferredBy: staff.user.id, transferredAt: now, note: note.trim(), dueOn: due, fromStatus: report.status, status: 'sent' }).run();
   });
-  deps.mailer.sendLater({ to: department.email, subject: `【阳光救助监督平台】转办件 ${report.caseNo}`, text: `请在 ${due} 前办理并反馈：${deps.config.baseUrl}/staff/transfers\n\n本邮件不含举报内容。` });
+  // The department's address, so in the site default language.
+  deps.mailer.sendLater({ to: department.email, ...staffNotice(deps.config.defaultLocale, 'transfer_received', { caseNo: report.caseNo, due, link: `${deps.config.baseUrl}/staff/transfers`, unitName: department.name }) });
   return changed;
 }
 

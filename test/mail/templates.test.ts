@@ -28,4 +28,14 @@ describe('staff e-mail templates', () => {
       expect(`${notice.subject}${notice.text}`).not.toMatch(/\{\w+\}/);
     }
   });
+
+  it('tell a department about a transfer with the case number and its due date, in every locale', () => {
+    for (const locale of ['zh-CN', 'en', 'ko'] as const) {
+      const notice = staffNotice(locale, 'transfer_received', { caseNo: 'JL2026-000003', due: '2026-12-31', link: 'https://x.example/staff/transfers', unitName: '农安县公安局' });
+      expect(notice.subject).toContain('JL2026-000003');
+      expect(notice.text).toContain('2026-12-31');
+      expect(notice.text).toContain('https://x.example/staff/transfers');
+      expect(`${notice.subject}${notice.text}`).not.toMatch(/\{\w+\}/);
+    }
+  });
 });
