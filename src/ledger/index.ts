@@ -5,7 +5,6 @@ import publicLedgerRoutes from './public-routes.js';
 
 export { findItem } from './repository.js';
 export { seedDemoLedger } from './seed.js';
-export { invalidateWhenChanged, dateFingerprint } from './freshness.js';
 
 /** The problem list and rectification ledger (问题清单和整改台账): staff progress, sign-off, public view, exports. */
 export async function ledgerRoutes(app: FastifyInstance, opts: { deps: Deps }) {

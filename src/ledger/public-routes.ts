@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
 import { todayInChina } from '../clocks/index.js';
-import { invalidateWhenChanged, ledgerFingerprint } from './freshness.js';
 import { loadPublicItems, parsePublicFilter, publicLedgerContext } from './public-view.js';
 import { ledgerCsv, ledgerXlsx } from './export.js';
 
@@ -11,7 +10,6 @@ type Query = { Querystring: Record<string, string | undefined> };
 export default async function publicLedgerRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
   const { db } = deps;
-  invalidateWhenChanged(app, deps, ledgerFingerprint(deps));
 
   app.get<Query>('/ledger', { config: { publicCache: true } }, async (request, reply) => {
     const { filter, region } = await parsePublicFilter(db, request.query);

@@ -1,7 +1,10 @@
 // Public pages are the same for every visitor (no session, no per-visitor token), so their HTML is
 // cached in memory, keyed on URL, language and care mode (issue 6). Any change to public data calls
-// invalidate(), so a change shows at once. Routes opt in with `config: { publicCache: true }`.
+// invalidate(), so a change shows at once; and everything is dropped when the date in China changes,
+// because pages count from "today" (ledger items fall overdue, statistics run to yesterday). Routes
+// opt in with `config: { publicCache: true }`.
 import fp from 'fastify-plugin';
+import { todayInChina } from '../clocks/index.js';
 
 export interface PublicCache {
   invalidate(): void;
@@ -44,6 +47,7 @@ export default fp(
     const entries = new Map<string, { body: string; type: string; generation: number; cost: number }>();
     let bytes = 0;
     let generation = 0;
+    let day = todayInChina();
     const evictOldest = () => {
       const [key, entry] = entries.entries().next().value!;
       entries.delete(key);
@@ -65,6 +69,11 @@ export default fp(
 
     app.addHook('preHandler', async (request, reply) => {
       if (!request.routeOptions.config.publicCache || request.method !== 'GET') return;
+      const today = todayInChina();
+      if (today !== day) {
+        day = today;
+        app.publicCache.invalidate();
+      }
       const key = `${request.locale}|${request.careMode ? 1 : 0}|${request.url}`;
       const hit = entries.get(key);
       if (hit && hit.generation === generation) {

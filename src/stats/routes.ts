@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
 import type { Deps } from '../shared/deps.js';
 import { translate } from '../i18n/translate.js';
-import { dateFingerprint, invalidateWhenChanged } from '../ledger/index.js';
 import { createStats, type Row } from './service.js';
 
 type Query = { Querystring: { period?: string; region?: string } };
@@ -11,8 +10,7 @@ type Query = { Querystring: { period?: string; region?: string } };
 export default async function statsPageRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
   const stats = createStats(deps.db);
-  // Figures run to the end of yesterday: the cached pages are renewed at midnight.
-  invalidateWhenChanged(app, deps, dateFingerprint);
+  // Figures run to the end of yesterday: the public cache drops its pages when the date changes.
 
   app.get<Query>('/stats', { config: { publicCache: true } }, async (request, reply) => {
     const context = await stats.build(request.locale, request.query);

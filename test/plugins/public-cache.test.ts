@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import Fastify from 'fastify';
 import fp from 'fastify-plugin';
 import publicCache from '../../src/plugins/public-cache.js';
@@ -24,6 +24,8 @@ async function appWith(maxBytes: number, maxEntries?: number) {
   await app.ready();
   return { app, renders: () => renders };
 }
+
+afterEach(() => vi.useRealTimers());
 
 describe('public page cache', () => {
   it('serves a repeated page from memory and renders a changed query anew', async () => {
@@ -60,6 +62,18 @@ describe('public page cache', () => {
     await off.app.inject('/page?size=1');
     expect((await off.app.inject('/page?size=1')).headers['x-cache']).toBe('miss');
     expect(off.app.publicCache.size).toBe(0);
+  });
+
+  it('drops its pages when the date in China changes (pages count from today)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-29T15:50:00Z')); // 23:50 in China
+    const { app, renders } = await appWith(1024 * 1024);
+    await app.inject('/page?size=1');
+    expect((await app.inject('/page?size=1')).headers['x-cache']).toBe('hit');
+    vi.setSystemTime(new Date('2026-11-29T16:10:00Z')); // 00:10 the next day in China
+    expect((await app.inject('/page?size=1')).headers['x-cache']).toBe('miss');
+    expect((await app.inject('/page?size=1')).headers['x-cache']).toBe('hit');
+    expect(renders()).toBe(2);
   });
 
   it('keeps the entry count bound too', async () => {
