@@ -8,9 +8,14 @@ import { childrenOf, findRegion, type Region } from '../regions/index.js';
 
 export const IMPORT_ROLES: Role[] = ['handler', 'lead', 'intake'];
 
+/** Whether the user's unit kind and roles allow imports at all (the staff header's link); which townships is importableTownships. */
+export function mayImportRecipients(staff: StaffContext): boolean {
+  return (staff.unit.kind === 'township_gov' || staff.unit.kind === 'civil_affairs') && IMPORT_ROLES.some((r) => staff.has(r));
+}
+
 /** The townships this user may import into; empty when none. */
 export async function importableTownships(db: Db, staff: StaffContext): Promise<Region[]> {
-  if (!IMPORT_ROLES.some((r) => staff.has(r))) return [];
+  if (!mayImportRecipients(staff)) return [];
   const own = await findRegion(db, staff.unit.regionCode);
   if (!own) return [];
   if (staff.unit.kind === 'township_gov') return own.level === 'township' ? [own] : [];

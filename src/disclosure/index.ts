@@ -4,6 +4,7 @@ import publicDisclosureRoutes from './routes/public.js';
 import importRoutes from './routes/import.js';
 import objectionRoutes from './routes/objections.js';
 import { indexVillageNames } from './village-search.js';
+import { mayImportRecipients } from './import-scope.js';
 
 export { recipientImports, postings, recipients, postingEntries, policyPages } from './tables.js';
 export { maskName } from './masking.js';
@@ -15,6 +16,7 @@ export { seedDemoDisclosure } from './demo.js';
 
 /** Postings and rosters: township imports, public lists by region, objections (issue 6). */
 export async function disclosureRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  app.addPageContext((request) => (request.staff && mayImportRecipients(request.staff) ? { mayImportRecipients: true } : {}));
   const indexed = indexVillageNames(opts.deps.db);
   if (indexed > 0) app.log.info({ villages: indexed }, 'indexed village names for search');
   await app.register(publicDisclosureRoutes, opts);

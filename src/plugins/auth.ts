@@ -48,8 +48,9 @@ export default fp(
       if (now - s.lastSeen > 60_000) request.session.staff = { ...s, lastSeen: now };
       request.staff = staffContext(user, unit);
     });
-    // The sign-out form in the staff header needs a CSRF token on every staff page.
-    app.addPageContext((request) => (request.staff ? { staffUser: { name: request.staff.user.displayName, unit: request.staff.unit.name, unitKind: request.staff.unit.kind, roles: request.staff.roles, canImport: (request.staff.unit.kind === 'township_gov' || request.staff.unit.kind === 'civil_affairs') && request.staff.roles.some((r) => r === 'handler' || r === 'lead' || r === 'intake'), canEditPolicy: request.staff.unit.key === 'ca:220000' && request.staff.roles.some((r) => r === 'lead' || r === 'supervisor' || r === 'administrator') } } : {}));
+    // The staff header: who is signed in (the sign-out form's CSRF token comes with every staff page).
+    // Links that depend on a feature's own permission rule are added by that feature (mayEditPolicy…).
+    app.addPageContext((request) => (request.staff ? { staffUser: { name: request.staff.user.displayName, unit: request.staff.unit.name, unitKind: request.staff.unit.kind, roles: request.staff.roles, } } : {}));
   },
   { name: 'auth', dependencies: ['session', 'db', 'views'] },
 );

@@ -1,0 +1,26 @@
+// The staff header shows a feature's link only to those the feature's own permission rule lets in.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeApp, type TestApp } from '../helpers/app.js';
+import { createStaff, signIn } from '../helpers/staff.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await makeApp();
+});
+afterAll(() => t.close());
+
+async function navOf(unitKey: string, roles: Parameters<typeof createStaff>[2]) {
+  const page = await (await signIn(t.app, await createStaff(t.app, unitKey, roles))).get('/staff');
+  expect(page.statusCode).toBe(200);
+  return { policy: page.body.includes('href="/staff/policy"'), importing: page.body.includes('href="/staff/disclosure/import"') };
+}
+
+describe('staff navigation', () => {
+  it('links the policy editor and the recipient import for exactly the users their routes accept', async () => {
+    expect(await navOf('ca:220000', ['lead'])).toEqual({ policy: true, importing: true });
+    expect(await navOf('ca:220000', ['custodian'])).toEqual({ policy: false, importing: false });
+    expect(await navOf('ca:220102', ['supervisor'])).toEqual({ policy: false, importing: false });
+    expect(await navOf('ca:220102', ['handler'])).toEqual({ policy: false, importing: true });
+    expect(await navOf('gov:220102001', ['intake'])).toEqual({ policy: false, importing: true });
+  });
+});
