@@ -5,10 +5,8 @@ import declarantRoutes from './routes/declarants.js';
 import importRoutes from './routes/import.js';
 
 export { declarationImports, crossCheckFlags } from './tables.js';
-export { runCrossChecks, type CrossCheckTarget, type CrossCheckResult } from './run.js';
-export { importDeclarations, type DeclImportOutcome } from './import-service.js';
-export { FLAG_KINDS, type FlagKind, type Flag } from './repository.js';
-export { seedDemoDeclarations, type DemoDeclarationSummary } from './demo.js';
+export { runCrossChecks } from './run.js';
+export { seedDemoDeclarations } from './demo.js';
 
 /** Non-user declarants, declaration imports and recipient cross-checks (issue 7). */
 export async function crossCheckRoutes(app: FastifyInstance, opts: { deps: Deps }) {

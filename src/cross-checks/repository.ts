@@ -15,8 +15,6 @@ export type Recipient = typeof recipients.$inferSelect;
 
 export const FLAG_KINDS = ['declared', 'declarant_receives', 'possible_relative'] as const;
 export type FlagKind = (typeof FLAG_KINDS)[number];
-export const FLAG_STATUSES = ['open', 'resolved'] as const;
-export type FlagStatus = (typeof FLAG_STATUSES)[number];
 
 export function isFlagKind(v: unknown): v is FlagKind {
   return typeof v === 'string' && (FLAG_KINDS as readonly string[]).includes(v);
@@ -93,10 +91,6 @@ export function resolveFlagRow(db: Executor, id: number, values: { actionNote: s
 
 export function findFlag(db: Executor, id: number): Flag | undefined {
   return db.select().from(crossCheckFlags).where(eq(crossCheckFlags.id, id)).get();
-}
-
-export function allFlags(db: Executor): Flag[] {
-  return db.select().from(crossCheckFlags).orderBy(asc(crossCheckFlags.id)).all();
 }
 
 /** A page of flags matching `where`, newest first, keyset-paged by id. */

@@ -3,10 +3,10 @@ import type { Deps } from '../shared/deps.js';
 import profileRoutes from './routes/profile.js';
 
 export { declarants, declaredRelatives } from './tables.js';
-export { RELATIONS, ASSISTANCE_TYPES, isRelation, isAssistanceType, type Relation, type AssistanceType } from './vocab.js';
-export { saveDeclaration, addRelative, removeRelative, type DeclarationInput, type RelativeInput } from './service.js';
-export { validateRelative, type RelativeRules, type ValidRelative, type FieldErrors, type Outcome } from './relative-validation.js';
-export { addCheckedRelative, removeDeclaredRelative, type RelativeChange } from './relatives.js';
+export { RELATIONS, ASSISTANCE_TYPES, type Relation } from './vocab.js';
+export { addRelative, removeRelative, type RelativeInput } from './service.js';
+export { validateRelative, type RelativeRules, type FieldErrors, type Outcome } from './relative-validation.js';
+export { addCheckedRelative, removeDeclaredRelative } from './relatives.js';
 export { postedForm, postedRelative, formContext, type FormState } from './form.js';
 export { hashIdNumber } from './id-hash.js';
 export {

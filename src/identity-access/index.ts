@@ -4,8 +4,7 @@ import requestRoutes from './routes/request.js';
 import queueRoutes from './routes/queue.js';
 
 export { identityRequests } from './tables.js';
-export { requestIdentity, decideRequest, revokeRequest, viewIdentity, deciderUnitIdFor, mayRequest, REQUESTER_ROLES } from './service.js';
-export { findRequest, latestRequest, pendingForUnit, type IdentityRequest } from './repository.js';
+export { deciderUnitIdFor } from './service.js';
 
 /** Routes of the custodian flow (DESIGN.md §4): request, decide, view. */
 export async function identityAccessRoutes(app: FastifyInstance, opts: { deps: Deps }) {

@@ -4,8 +4,7 @@ import referralRoutesPlugin from './routes.js';
 
 export { referrals } from './tables.js';
 export * as referralService from './service.js';
-export { bodyLevelFor, bodyUnitKey, DEFAULT_REFERRAL_ROUTING } from './routing.js';
-export { packetContext } from './packet.js';
+export { bodyLevelFor } from './routing.js';
 
 export async function referralRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(referralRoutesPlugin, opts);

@@ -21,10 +21,6 @@ export const SECTION_TITLES_ZH: Record<Section, string> = { basic: '基本情况
 
 export const QUARTERLY_GRACE_DAYS = 10;
 
-export function isTaskKind(value: unknown): value is TaskKind {
-  return typeof value === 'string' && (TASK_KINDS as readonly string[]).includes(value);
-}
-
 /** Who submits a task: county-level civil-affairs units, or prefecture-level ones (incl. 长白山 229900) for the city summary. */
 export function submitterLevel(kind: TaskKind): 'county' | 'prefecture' {
   return kind === 'city_summary' ? 'prefecture' : 'county';

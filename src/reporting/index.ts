@@ -6,12 +6,11 @@ import rollupRoutes from './routes/rollup.js';
 import exportRoutes from './routes/export.js';
 
 export { reportingTasks, reportingSubmissions } from './tables.js';
-export { TASK_KINDS, SECTIONS, tasksForYear, periodOf, submitterLevel, QUARTERLY_GRACE_DAYS, type TaskKind, type TaskSpec } from './catalog.js';
-export { createTasksForYear, figuresFor, compileTexts, stateOf, type SubmissionState, type DisplayStatus } from './service.js';
-export { rollUp, sumCounts, rate, formatRate, type Statistics, type Counts } from './statistics.js';
+export { tasksForYear, periodOf, submitterLevel } from './catalog.js';
+export { createTasksForYear, figuresFor, stateOf } from './service.js';
+export { rollUp, rate, formatRate, type Statistics, type Counts } from './statistics.js';
 export { liveStatistics } from './statistics-repository.js';
-export { remindLateSubmissions, type ReminderResult } from './remind.js';
-export { buildDocument, toDocx } from './document.js';
+export { remindLateSubmissions } from './remind.js';
 export { seedDemoReporting } from './demo.js';
 
 /** Reporting up the hierarchy: tasks, submissions, roll-ups, print and Word export (issue 7). */

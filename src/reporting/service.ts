@@ -64,11 +64,6 @@ export function isSubmitter(db: Executor, task: repo.Task, unit: Unit): boolean 
   return unit.kind === 'civil_affairs' && repo.regionLevelOf(db, unit.regionCode) === submitterLevel(kindOf(task));
 }
 
-/** The submitting units of a task at or below a unit (all of them for the province). */
-export async function submittersUnder(db: Db, task: repo.Task, scopeUnitId: number): Promise<Unit[]> {
-  return repo.civilAffairsUnitsAt(db, submitterLevel(kindOf(task)), await supervisedUnitIds(db, scopeUnitId));
-}
-
 /** May this user read the unit's submission for the task? Own unit: anyone of it; units below: ABOVE_VIEW_ROLES. */
 export async function mayView(db: Db, staff: StaffContext, task: repo.Task, unit: Unit): Promise<boolean> {
   if (!isSubmitter(db, task, unit)) return false;

@@ -4,8 +4,8 @@ import roundRoutes from './routes/rounds.js';
 import checkRoutes from './routes/checks.js';
 
 export { spotCheckRounds, spotCheckTargets, spotChecks } from './tables.js';
-export { drawPlan, seededUniform, townshipWeight, type Candidate, type Drawn, type Signals } from './sampler.js';
-export { candidatesFor, replayRound, planRound, STALE_ROSTER_DAYS, REPORT_WINDOW_DAYS, SPOT_CHECK_ROLES } from './service.js';
+export { drawPlan, seededUniform, townshipWeight, type Candidate, type Signals } from './sampler.js';
+export { candidatesFor, replayRound } from './service.js';
 export { seedDemoSpotChecks } from './demo.js';
 
 /** 明查暗访: plan rounds, record checks, turn findings into ledger items (issue 7). */

@@ -3,7 +3,7 @@ import type { Deps } from '../shared/deps.js';
 import routes from './routes.js';
 
 export { answerTemplates } from './tables.js';
-export { templatesFor, templateFor, canEdit, canManage, PROVINCE_UNIT_KEY, BODY_MAX } from './service.js';
+export { templatesFor, templateFor, canEdit } from './service.js';
 export { seedDefaultTemplates, DEFAULT_TEMPLATES } from './defaults.js';
 export type { AnswerTemplate } from './repository.js';
 

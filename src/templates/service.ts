@@ -33,10 +33,6 @@ export function canManage(staff: StaffContext): boolean {
   return staff.has('lead') || staff.has('supervisor');
 }
 
-export function isVisibleTo(staff: StaffContext, template: repo.AnswerTemplate): boolean {
-  return template.unitId === null || template.unitId === staff.unit.id;
-}
-
 export function canEdit(staff: StaffContext, template: repo.AnswerTemplate): boolean {
   if (!canManage(staff)) return false;
   return template.unitId === null ? isProvinceUser(staff) : template.unitId === staff.unit.id;
