@@ -4,6 +4,7 @@
 // asked to type it again.
 import { placeValues, type PlacePicker, type PlaceValues } from '../regions/index.js';
 import type { RelativeInput } from './id-hash.js';
+import { textField } from '../shared/form-fields.js';
 
 export interface FormState {
   /** Text and select values to show again (never the ID number). */
@@ -15,11 +16,6 @@ export interface FormState {
   retypeId: boolean;
 }
 
-/** A single text field of a urlencoded body (a repeated field arrives as an array and is dropped). */
-function field(body: Record<string, unknown>, name: string, max: number): string {
-  const v = body[name];
-  return typeof v === 'string' ? v.slice(0, max) : '';
-}
 
 /**
  * A form as posted: the text fields named in `fields` (each cut to its length), the place of the
@@ -27,9 +23,9 @@ function field(body: Record<string, unknown>, name: string, max: number): string
  * apart and never kept in the state.
  */
 export function postedForm(body: Record<string, unknown>, fields: Record<string, number>, placePrefix: string): { state: FormState; idNumber: string } {
-  const idNumber = field(body, 'id_number', 40);
+  const idNumber = textField(body, 'id_number', 40);
   const values: Record<string, string> = {};
-  for (const [name, max] of Object.entries(fields)) values[name] = field(body, name, max);
+  for (const [name, max] of Object.entries(fields)) values[name] = textField(body, name, max);
   return { idNumber, state: { values, place: placeValues(body, placePrefix), errors: {}, retypeId: idNumber.trim() !== '' } };
 }
 

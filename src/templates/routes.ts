@@ -7,15 +7,12 @@ import type { Deps } from '../shared/deps.js';
 import { notFound, forbidden } from '../shared/errors.js';
 import { listVisible, type AnswerTemplate } from './repository.js';
 import { BODY_MAX, TITLE_MAX, canEdit, canManage, createTemplate, editTemplate, isProvinceUser, removeTemplate, visibleTemplate, type FieldErrors } from './service.js';
+import { textField } from '../shared/form-fields.js';
 
 type Body = Record<string, unknown>;
 
 const DONE = ['created', 'updated', 'deleted'] as const;
 
-function field(body: Body, name: string, max: number): string {
-  const v = body[name];
-  return typeof v === 'string' ? v.slice(0, max) : '';
-}
 
 function parseId(raw: string): number {
   return /^\d{1,12}$/.test(raw) ? Number(raw) : 0;
@@ -84,11 +81,11 @@ export default async function templateRoutes(app: FastifyInstance, opts: { deps:
   }
 
   const input = (body: Body) => ({
-    category: field(body, 'category', 40),
-    title: field(body, 'title', TITLE_MAX * 4),
+    category: textField(body, 'category', 40),
+    title: textField(body, 'title', TITLE_MAX * 4),
     // Longer than allowed is kept (cut generously) so the person can shorten it rather than retype.
-    body: field(body, 'body', BODY_MAX * 2),
-    scope: field(body, 'scope', 20),
+    body: textField(body, 'body', BODY_MAX * 2),
+    scope: textField(body, 'scope', 20),
   });
 
   app.get<{ Querystring: { category?: string } }>('/staff/templates/new', { preHandler: managers }, async (request, reply) =>

@@ -16,11 +16,7 @@ export const viewGuard = {
   ],
 };
 
-/** A single text field of a urlencoded body (a repeated field arrives as an array and is dropped). */
-export function field(body: Body, name: string, max = 200): string {
-  const v = body[name];
-  return typeof v === 'string' ? v.slice(0, max) : '';
-}
+export { textField as field } from '../../shared/form-fields.js';
 
 /** A numeric route parameter, or null. */
 export function idParam(value: string): number | null {
