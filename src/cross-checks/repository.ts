@@ -5,6 +5,7 @@ import type { Executor } from '../db/executor.js';
 import { declarants, declaredRelatives } from '../declarations/index.js';
 import { recipients } from '../disclosure/tables.js';
 import { crossCheckFlags, declarationImports } from './tables.js';
+import { chunks } from '../db/chunks.js';
 
 export type Flag = typeof crossCheckFlags.$inferSelect;
 export type NewFlag = typeof crossCheckFlags.$inferInsert;
@@ -20,12 +21,6 @@ export function isFlagKind(v: unknown): v is FlagKind {
   return typeof v === 'string' && (FLAG_KINDS as readonly string[]).includes(v);
 }
 
-const CHUNK = 500;
-function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 // --- what the cross-checks read ------------------------------------------------------------
 

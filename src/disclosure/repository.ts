@@ -5,6 +5,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { postingEntries, postings, recipientImports, recipients } from './tables.js';
+import { chunks } from '../db/chunks.js';
 
 export type Recipient = typeof recipients.$inferSelect;
 export type NewRecipient = typeof recipients.$inferInsert;
@@ -12,14 +13,6 @@ export type Posting = typeof postings.$inferSelect;
 export type PostingEntry = typeof postingEntries.$inferSelect;
 export type RecipientImport = typeof recipientImports.$inferSelect;
 
-/** SQLite's limit on bound parameters is 32,766; chunks stay well below it. */
-const CHUNK = 500;
-
-function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 // --- imports -------------------------------------------------------------------------------
 
