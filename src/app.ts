@@ -22,6 +22,7 @@ import { declarationRoutes } from './declarations/index.js';
 import { templateRoutes } from './templates/index.js';
 import { adminRoutes } from './admin/index.js';
 import publicCachePlugin from './plugins/public-cache.js';
+import staffPageCachePlugin from './plugins/staff-page-cache.js';
 import { disclosureRoutes } from './disclosure/index.js';
 import { caseRoutes } from './cases/index.js';
 import { ledgerRoutes } from './ledger/index.js';
@@ -96,6 +97,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.addPageContext(() => ({ site: config.site }));
   await app.register(authPlugin, { config });
   await app.register(publicCachePlugin, { maxBytes: config.publicCacheMb * 1024 * 1024 });
+  await app.register(staffPageCachePlugin, { maxBytes: config.staffCacheMb * 1024 * 1024 });
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', maxAge: config.production ? '1d' : 0 });
 
   // Nothing is in flight at start: leftover temporary files and unreferenced stored files are

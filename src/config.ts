@@ -37,6 +37,8 @@ export interface Config {
   rateLimitFactor: number;
   /** Memory the public page cache may use, in megabytes. */
   publicCacheMb: number;
+  /** Memory the staff page cache (inbox, dashboard per session) may use, in megabytes. */
+  staffCacheMb: number;
   /** Footer identification of a Chinese government site (issue 8). */
   site: { sponsor: string; organizer: string; siteCode: string; icp: string; policeFiling: string; contact: string };
 }
@@ -148,6 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
     schedulerSeconds: integer(env, 'SUNSHINE_SCHEDULER_SECONDS', 300, 0, 86_400),
     rateLimitFactor: integer(env, 'SUNSHINE_RATE_LIMIT_FACTOR', 1, 1, 1_000_000),
     publicCacheMb: integer(env, 'SUNSHINE_PUBLIC_CACHE_MB', 64, 0, 65_536),
+    staffCacheMb: integer(env, 'SUNSHINE_STAFF_CACHE_MB', 32, 0, 65_536),
     site: {
       sponsor: text(env, 'SUNSHINE_SITE_SPONSOR', '吉林省民政厅'),
       organizer: text(env, 'SUNSHINE_SITE_ORGANIZER', '吉林省民政厅社会救助处'),

@@ -19,3 +19,4 @@ export * from '../disclosure/tables.js';
 export * from '../spot-checks/tables.js';
 export * from '../reporting/tables.js';
 export * from '../cross-checks/tables.js';
+export { changeStamps } from './change-stamps.js';

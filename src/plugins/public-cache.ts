@@ -5,6 +5,7 @@
 // opt in with `config: { publicCache: true }`.
 import fp from 'fastify-plugin';
 import { todayInChina } from '../clocks/index.js';
+import { ByteBoundedLru, costOfString } from '../shared/byte-lru.js';
 
 export interface PublicCache {
   invalidate(): void;
@@ -37,33 +38,21 @@ declare module 'fastify' {
 const MAX_ENTRIES = 5000;
 const MAX_BYTES = 64 * 1024 * 1024;
 
-/** V8 keeps a string with CJK text as two bytes a character. */
-const costOf = (body: string, key: string) => (body.length + key.length) * 2;
-
 export default fp(
   async (app, opts: PublicCacheOptions) => {
-    const maxEntries = opts.maxEntries ?? MAX_ENTRIES;
-    const maxBytes = opts.maxBytes ?? MAX_BYTES;
-    const entries = new Map<string, { body: string; type: string; generation: number; cost: number }>();
-    let bytes = 0;
+    const entries = new ByteBoundedLru<{ body: string; type: string; generation: number }>(opts.maxEntries ?? MAX_ENTRIES, opts.maxBytes ?? MAX_BYTES);
     let generation = 0;
     let day = todayInChina();
-    const evictOldest = () => {
-      const [key, entry] = entries.entries().next().value!;
-      entries.delete(key);
-      bytes -= entry.cost;
-    };
     app.decorate('publicCache', {
       invalidate() {
         generation++;
         entries.clear();
-        bytes = 0;
       },
       get size() {
         return entries.size;
       },
       get bytes() {
-        return bytes;
+        return entries.bytes;
       },
     });
 
@@ -77,9 +66,6 @@ export default fp(
       const key = `${request.locale}|${request.careMode ? 1 : 0}|${request.url}`;
       const hit = entries.get(key);
       if (hit && hit.generation === generation) {
-        // Refresh its place so the map evicts the least recently used first.
-        entries.delete(key);
-        entries.set(key, hit);
         reply.header('Content-Type', hit.type).header('X-Cache', 'hit').header('Vary', 'Cookie');
         return reply.send(hit.body);
       }
@@ -91,12 +77,7 @@ export default fp(
       const key = request.publicCacheKey;
       if (!key || request.publicCacheGeneration !== generation || reply.statusCode !== 200 || typeof payload !== 'string' || reply.getHeader('set-cookie')) return payload;
       reply.header('X-Cache', 'miss').header('Vary', 'Cookie');
-      const cost = costOf(payload, key);
-      // A page bigger than an eighth of the budget would push out many others; it is served uncached.
-      if (cost > maxBytes / 8 || entries.has(key)) return payload;
-      while (entries.size > 0 && (entries.size >= maxEntries || bytes + cost > maxBytes)) evictOldest();
-      entries.set(key, { body: payload, type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), generation, cost });
-      bytes += cost;
+      if (!entries.has(key)) entries.set(key, { body: payload, type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), generation }, costOfString(payload, key));
       return payload;
     });
   },

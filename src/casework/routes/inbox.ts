@@ -11,6 +11,7 @@ import { translate } from '../../i18n/translate.js';
 import { formatDate } from '../../views/helpers/date.js';
 import { calendarWarning } from '../../admin/index.js';
 import { todayInChina } from '../../clocks/index.js';
+import { scopeStamp } from '../scope-stamp.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -34,8 +35,10 @@ function parseFilter(q: Record<string, string | undefined>, limit = 50): InboxFi
 
 export default async function inboxRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { db } = opts.deps;
+  // Both pages only read reports in the user's scope: kept per session until that scope changes.
+  const cached = app.staffPageCache.handler((request) => scopeStamp(db, request.staff!));
 
-  app.get('/staff', { preHandler: requireStaff() }, async (request, reply) => {
+  app.get('/staff', { preHandler: [requireStaff(), cached] }, async (request, reply) => {
     const counts = await dashboardCounts(db, request.staff!);
     const mine = await listInbox(db, request.staff!, { queue: 'mine', sort: 'due', limit: 10 });
     // Administrators are warned when deadlines now running (up to 60 + 30 days) reach a year the
@@ -53,7 +56,7 @@ export default async function inboxRoutes(app: FastifyInstance, opts: { deps: De
     return list.map((r) => ({ code: r.code, name: r.name }));
   }
 
-  app.get<{ Querystring: Record<string, string> }>('/staff/reports', { preHandler: requireStaff() }, async (request, reply) => {
+  app.get<{ Querystring: Record<string, string> }>('/staff/reports', { preHandler: [requireStaff(), cached] }, async (request, reply) => {
     const filter = parseFilter(request.query);
     const page = await listInbox(db, request.staff!, filter);
     const query = new URLSearchParams(Object.entries(request.query).filter(([k, v]) => k !== 'after' && v) as [string, string][]);

@@ -1,0 +1,49 @@
+// The triggers of migration 0009: which writes raise which change stamp (src/db/change-stamps.ts).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stampTotal } from '../../src/db/change-stamps.js';
+import { makeApp, type TestApp } from '../helpers/app.js';
+import { createStaff } from '../helpers/staff.js';
+import { fileReportIn } from '../helpers/reports.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await makeApp();
+});
+afterAll(() => t.close());
+
+const run = (sql: string, ...params: unknown[]) => t.app.db.$client.prepare(sql).run(...params);
+const stamp = (...keys: string[]) => stampTotal(t.app.db, JSON.stringify(keys));
+const unitId = (key: string) => t.app.db.$client.prepare('SELECT id FROM units WHERE key = ?').pluck().get(key) as number;
+
+describe('change stamps', () => {
+  it('counts a report written into, moved between and deleted from units for every unit it touches', async () => {
+    const [a, b, c] = [unitId('ca:220102'), unitId('ca:220103'), unitId('ca:220100')];
+    const counts = () => [stamp(`unit:${a}`), stamp(`unit:${b}`), stamp(`unit:${c}`)];
+    const [a0, b0, c0] = counts();
+    const id = await fileReportIn(t.app, '220102'); // handled by the county bureau a
+    const [a1, b1, c1] = counts();
+    expect(a1).toBeGreaterThan(a0!);
+    expect([b1, c1]).toEqual([b0, c0]);
+    run('UPDATE reports SET handling_unit_id = ?, review_unit_id = ? WHERE id = ?', b, c, id);
+    expect(counts()).toEqual([a1! + 1, b1! + 1, c1! + 1]);
+    expect(stamp(`unit:${a}`, `unit:${b}`, `unit:${c}`)).toBe(a1! + b1! + c1! + 3);
+    // Its events and search entries point at it; only the delete trigger is under test here.
+    t.app.db.$client.pragma('foreign_keys = OFF');
+    run('DELETE FROM reports WHERE id = ?', id);
+    t.app.db.$client.pragma('foreign_keys = ON');
+    expect(counts()).toEqual([a1! + 1, b1! + 2, c1! + 2]);
+  });
+
+  it('counts what staff pages show of people and the calendar, not sign-ins', async () => {
+    const staff = await createStaff(t.app, 'ca:220102', ['handler']);
+    const people = stamp('people');
+    run('UPDATE users SET last_login_at = 1, failed_logins = 3, totp_last_step = 9, must_change_password = 1 WHERE id = ?', staff.user.id);
+    expect(stamp('people')).toBe(people);
+    for (const column of ['display_name', 'roles', 'home_village_code']) run(`UPDATE users SET ${column} = ${column} || '' WHERE id = ?`, staff.user.id);
+    expect(stamp('people')).toBe(people + 3);
+    const calendar = stamp('calendar');
+    run(`INSERT INTO holiday_overrides (date, kind, note, updated_by, updated_at) VALUES ('2031-01-01', 'holiday', '', NULL, 0)`);
+    expect(stamp('calendar')).toBe(calendar + 1);
+    expect(stamp('absent-key')).toBe(0);
+  });
+});
