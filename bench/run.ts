@@ -164,8 +164,9 @@ async function main(): Promise<void> {
     // Public pages as a visitor sees them: no cookie (a staff session's cookie would make them uncacheable).
     const visitor = new Browser(server.url);
     for (const [k, p] of Object.entries(pages)) lat[k] = await uncached(visitor, p, cfg.uncachedSamples, true);
-    lat.e1 = await uncached(staff, inboxFirst, cfg.uncachedSamples, false);
-    lat.e2 = await uncached(staff, walked.deepPath, cfg.uncachedSamples, false);
+    // Staff pages are kept per session too (plugins/staff-page-cache): `_b` makes each a miss.
+    lat.e1 = await uncached(staff, inboxFirst, cfg.uncachedSamples, true);
+    lat.e2 = await uncached(staff, walked.deepPath, cfg.uncachedSamples, true);
     const labels: Record<string, string> = {
       a1: `(a) village roster, first page (median village: ${t.village.active} listed)`,
       a0: `(a) largest village's roster, first page (${t.largestVillage.active} listed)`,
@@ -178,13 +179,15 @@ async function main(): Promise<void> {
       s: `Site search \`/search?q=${t.caseQuery}\` (cases, policies, villages, ledger)`,
       e1: `(e) inbox status=${t.inbox.status} region=${t.inbox.region}, first page`,
       e2: `(e) same inbox, page ${walked.page}`,
+      e1m: `(e) inbox first page, every request a cache miss (\`_b\` varies)`,
+      e2m: `(e) inbox page ${walked.page}, every request a cache miss (\`_b\` varies)`,
       h: 'For reference: GET /healthz (a database ping and a disk check, no page)',
     };
     for (const [k, l] of Object.entries(lat)) {
       rows.push({ name: `${labels[k]}: uncached latency`, result: `first request ${fmt.ms(l.firstMs)} ms, median of ${cfg.uncachedSamples} uncached ${fmt.ms(l.medianMs)} ms, ${fmt.int(l.bytes)} bytes`, target: '—', pass: null });
     }
     // The staff dashboard (the page after sign-in), for information: no target in issue 10.
-    const dash = await uncached(staff, '/staff', Math.min(5, cfg.uncachedSamples), false);
+    const dash = await uncached(staff, '/staff', Math.min(5, cfg.uncachedSamples), true);
     rows.push({ name: 'Staff dashboard /staff (counts over the user\'s scope): uncached latency', result: `first request ${fmt.ms(dash.firstMs)} ms, median of ${Math.min(5, cfg.uncachedSamples)} ${fmt.ms(dash.medianMs)} ms`, target: '—', pass: null });
     const deepRatio = lat.a2!.medianMs / lat.a2first!.medianMs;
     rows.push({ name: '(a) deep county page vs first page, uncached median', result: `${deepRatio.toFixed(2)} × (${fmt.ms(lat.a2!.medianMs)} vs ${fmt.ms(lat.a2first!.medianMs)} ms)`, target: '≤ 1.5 ×', pass: deepRatio <= 1.5 });
@@ -199,7 +202,8 @@ async function main(): Promise<void> {
     const load = { connections: cfg.connections, seconds: cfg.seconds, warmSeconds: cfg.warm };
     const ceiling1 = await measure('ceiling', ceilingServer.url + '/', load);
     log(`ceiling: ${fmt.int(ceiling1.rps)} req/s`);
-    const runs: [string, string, number, Record<string, string>][] = [
+    const staffHeaders = { cookie: staff.cookieHeader() };
+    const runs: [string, string, number, Record<string, string>, boolean?][] = [
       ['h', '/healthz', -1, {}],
       ['a1', pages.a1, 0.3, {}],
       ['a0', pages.a0, -1, {}],
@@ -208,12 +212,14 @@ async function main(): Promise<void> {
       ['c', pages.c, 0.3, {}],
       ['c2', pages.c2, 0.3, {}],
       ['d', pages.d, 0.3, {}],
-      ['e1', inboxFirst, 0.2, { cookie: staff.cookieHeader() }],
-      ['e2', walked.deepPath, 0.2, { cookie: staff.cookieHeader() }],
+      ['e1', inboxFirst, 0.2, staffHeaders],
+      ['e2', walked.deepPath, 0.2, staffHeaders],
+      ['e1m', inboxFirst, -1, staffHeaders, true],
+      ['e2m', walked.deepPath, -1, staffHeaders, true],
     ];
     const results: [string, LoadResult, number][] = [];
-    for (const [k, p, min, headers] of runs) {
-      const r = await measure(k, server.url + p, { ...load, headers });
+    for (const [k, p, min, headers, bust] of runs) {
+      const r = await measure(k, server.url + p, { ...load, headers, bust });
       results.push([k, r, min]);
       log(`${labels[k]}: ${fmt.int(r.rps)} req/s p50 ${r.p50} p99 ${r.p99} (${r.non2xx} non-2xx, ${r.errors} errors)`);
     }

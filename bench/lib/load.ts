@@ -19,11 +19,15 @@ export interface LoadOptions {
   seconds: number;
   warmSeconds: number;
   headers?: Record<string, string>;
+  /** Every request a different URL (an ignored `_b` parameter counts up), so no page cache can answer it. */
+  bust?: boolean;
 }
 
 /** A warm-up run (discarded: JIT, caches), then the measured run. */
 export async function measure(label: string, url: string, opts: LoadOptions): Promise<LoadResult> {
-  const base = { url, connections: opts.connections, headers: opts.headers ?? {}, timeout: 30 };
+  let n = 0;
+  const bust = opts.bust ? { requests: [{ setupRequest: (req: { path: string }) => ({ ...req, path: `${req.path}${req.path.includes('?') ? '&' : '?'}_b=${++n}` }) }] } : {};
+  const base = { url, connections: opts.connections, headers: opts.headers ?? {}, timeout: 30, ...bust };
   if (opts.warmSeconds > 0) await autocannon({ ...base, duration: opts.warmSeconds });
   const r = await autocannon({ ...base, duration: opts.seconds });
   return {

@@ -27,13 +27,17 @@ export async function signIn(base: string, username: string, password: string, t
   return b;
 }
 
-/** The first request of a page (nothing cached yet), then the median of `n` more, each a cache miss (an ignored `_b` parameter varies the cache key). */
+/**
+ * The first request of a page, then the median of `n` more; with `bust`, each is a cache miss (an
+ * ignored `_b` parameter varies the cache key), the first one included.
+ */
 export async function uncached(b: Browser, pagePath: string, n: number, bust: boolean): Promise<{ firstMs: number; medianMs: number; bytes: number; cacheState: string | null }> {
-  const first = await b.get(pagePath);
+  const busted = (i: number) => (bust ? `${pagePath}${pagePath.includes('?') ? '&' : '?'}_b=${i}` : pagePath);
+  const first = await b.get(busted(0));
   if (first.status !== 200) throw new Error(`GET ${pagePath}: HTTP ${first.status}`);
   const times: number[] = [];
   for (let i = 1; i <= n; i++) {
-    const res = await b.get(bust ? `${pagePath}${pagePath.includes('?') ? '&' : '?'}_b=${i}` : pagePath);
+    const res = await b.get(busted(i));
     if (res.status !== 200) throw new Error(`GET ${pagePath}: HTTP ${res.status}`);
     if (bust && res.headers.get('x-cache') === 'hit') throw new Error(`${pagePath} came from the cache`);
     times.push(res.ms);
