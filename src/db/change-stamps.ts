@@ -3,8 +3,8 @@
 // the same; the triggers see every writer — routes, the scheduler, the CLI in another process —
 // so no code path can forget to invalidate.
 //
-// Keys: `unit:<id>` for every unit a report is handled by, assigned to or reviewed by (before and
-// after the change); `people` for what staff pages show or scope by from users and declarations
+// Keys: `tree:<unit id>` for every unit a report is handled by, assigned to or reviewed by (before
+// and after the change) and every unit above those (units.unit_ancestors); `people` for what staff pages show or scope by from users and declarations
 // (names, units, roles, home villages, declared relatives); `calendar` for the holiday calendar.
 import { sqliteTable, text, integer } from 'drizzle-orm/sqlite-core';
 import type { Db } from './connection.js';

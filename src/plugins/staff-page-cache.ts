@@ -12,7 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ByteBoundedLru, costOfString } from '../shared/byte-lru.js';
 
 /** The stamp a page is valid under, or null when this request's page is not to be cached. */
-export type StampOf = (request: FastifyRequest) => Promise<string | null>;
+export type StampOf = (request: FastifyRequest) => string | null;
 
 export interface StaffPageCache {
   handler(stampOf: StampOf): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -56,7 +56,7 @@ export default fp(
         return async (request: FastifyRequest, reply: FastifyReply) => {
           if (request.method !== 'GET' || opts.maxBytes <= 0) return;
           const key = keyOf(request);
-          const stamp = key && (await stampOf(request));
+          const stamp = key && stampOf(request);
           if (!key || !stamp) return;
           const hit = entries.get(key);
           if (hit && hit.stamp === stamp) {

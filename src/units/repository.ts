@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { units } from './tables.js';
+import { unitAncestors, units } from './tables.js';
 import type { UnitSeed } from './seed.js';
 import { perDatabase } from '../db/per-database.js';
 
@@ -34,6 +34,14 @@ export async function insertUnitSeeds(db: Db, seeds: UnitSeed[]): Promise<void> 
         .get();
       ids.set(s.key, row.id);
     }
+    // Each unit with itself and every unit above it, for the change-stamp triggers (migration 0009).
+    tx.delete(unitAncestors).run();
+    tx.run(sql`
+      INSERT INTO unit_ancestors (unit_id, ancestor_id)
+      WITH RECURSIVE up(unit_id, ancestor_id) AS (
+        SELECT id, id FROM units
+        UNION SELECT up.unit_id, u.supervisor_id FROM up JOIN units u ON u.id = up.ancestor_id WHERE u.supervisor_id IS NOT NULL
+      ) SELECT unit_id, ancestor_id FROM up`);
   });
 }
 

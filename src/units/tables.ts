@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
 
 /** An organisation at a region, with the unit that supervises it (DESIGN.md §2, the units table). */
 export const units = sqliteTable(
@@ -17,4 +17,18 @@ export const units = sqliteTable(
     email: text('email').notNull(),
   },
   (t) => [index('units_region_idx').on(t.regionCode, t.kind), index('units_supervisor_idx').on(t.supervisorId)],
+);
+
+/**
+ * Every unit with itself and each unit above it (supervisor links followed to the top): written with
+ * the units, read by the change-stamp triggers of reports (src/db/change-stamps.ts), which cannot
+ * walk the links themselves (SQLite allows no recursive query in a trigger).
+ */
+export const unitAncestors = sqliteTable(
+  'unit_ancestors',
+  {
+    unitId: integer('unit_id').notNull(),
+    ancestorId: integer('ancestor_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.ancestorId] })],
 );

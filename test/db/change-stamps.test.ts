@@ -1,6 +1,7 @@
 // The triggers of migration 0009: which writes raise which change stamp (src/db/change-stamps.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stampTotal } from '../../src/db/change-stamps.js';
+import { supervisedUnitIds } from '../../src/units/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff } from '../helpers/staff.js';
 import { fileReportIn } from '../helpers/reports.js';
@@ -16,22 +17,31 @@ const stamp = (...keys: string[]) => stampTotal(t.app.db, JSON.stringify(keys));
 const unitId = (key: string) => t.app.db.$client.prepare('SELECT id FROM units WHERE key = ?').pluck().get(key) as number;
 
 describe('change stamps', () => {
-  it('counts a report written into, moved between and deleted from units for every unit it touches', async () => {
+  it('counts a report written into, moved between and deleted from units for every unit it touches and each unit above', async () => {
     const [a, b, c] = [unitId('ca:220102'), unitId('ca:220103'), unitId('ca:220100')];
-    const counts = () => [stamp(`unit:${a}`), stamp(`unit:${b}`), stamp(`unit:${c}`)];
+    const counts = () => [stamp(`tree:${a}`), stamp(`tree:${b}`), stamp(`tree:${c}`)];
     const [a0, b0, c0] = counts();
-    const id = await fileReportIn(t.app, '220102'); // handled by the county bureau a
+    const id = await fileReportIn(t.app, '220102'); // handled by the county bureau a, below the city bureau c
     const [a1, b1, c1] = counts();
     expect(a1).toBeGreaterThan(a0!);
-    expect([b1, c1]).toEqual([b0, c0]);
+    expect(c1).toBeGreaterThan(c0!);
+    expect(b1).toBe(b0);
     run('UPDATE reports SET handling_unit_id = ?, review_unit_id = ? WHERE id = ?', b, c, id);
     expect(counts()).toEqual([a1! + 1, b1! + 1, c1! + 1]);
-    expect(stamp(`unit:${a}`, `unit:${b}`, `unit:${c}`)).toBe(a1! + b1! + c1! + 3);
+    expect(stamp(`tree:${a}`, `tree:${b}`, `tree:${c}`)).toBe(a1! + b1! + c1! + 3);
     // Its events and search entries point at it; only the delete trigger is under test here.
     t.app.db.$client.pragma('foreign_keys = OFF');
     run('DELETE FROM reports WHERE id = ?', id);
     t.app.db.$client.pragma('foreign_keys = ON');
     expect(counts()).toEqual([a1! + 1, b1! + 2, c1! + 2]);
+  });
+
+  it('knows every unit above each unit, as the supervisor links say', async () => {
+    const rows = t.app.db.$client.prepare('SELECT ancestor_id AS a, unit_id AS u FROM unit_ancestors').all() as { a: number; u: number }[];
+    const below = new Map<number, number[]>();
+    for (const { a, u } of rows) below.set(a, [...(below.get(a) ?? []), u]);
+    const ids = t.app.db.$client.prepare('SELECT id FROM units').pluck().all() as number[];
+    for (const id of ids) expect((below.get(id) ?? []).sort((x, y) => x - y), `unit ${id}`).toEqual((await supervisedUnitIds(t.app.db, id)).sort((x, y) => x - y));
   });
 
   it('counts what staff pages show of people and the calendar, not sign-ins', async () => {

@@ -155,4 +155,24 @@ describe('migrations', () => {
     expect(db.$client.prepare('SELECT locale FROM users').all()).toEqual([]);
     db.$client.close();
   });
+
+  it('0009 lists the units already installed with every unit above them, and counts report writes from then on', () => {
+    const file = databaseBefore('0009_');
+    let db = openDatabase(file);
+    const unit = db.$client.prepare("INSERT INTO units (key, kind, region_code, name, supervisor_id, email) VALUES (?, 'civil_affairs', ?, ?, ?, '') RETURNING id");
+    const province = (unit.get('ca:220000', '220000', '省', null) as { id: number }).id;
+    const city = (unit.get('ca:220100', '220100', '市', province) as { id: number }).id;
+    const county = (unit.get('ca:220102', '220102', '区', city) as { id: number }).id;
+    db.$client.close();
+
+    db = openDatabase(file);
+    applyMigrations(db);
+    const above = (id: number) => db.$client.prepare('SELECT ancestor_id FROM unit_ancestors WHERE unit_id = ? ORDER BY ancestor_id').pluck().all(id);
+    expect(above(county)).toEqual([province, city, county].sort((a, b) => a - b));
+    expect(above(province)).toEqual([province]);
+    db.$client.prepare(`INSERT INTO reports (case_no, receipt_digest, channel, category, place_code, county_code, description, handling_unit_id, status, received_at, updated_at)
+      VALUES ('A', 'a', 'online', 'favouritism', '220102001001', '220102', '测试', ?, 'received', 1, 1)`).run(county);
+    expect(db.$client.prepare("SELECT key FROM change_stamps WHERE n = 1 ORDER BY key").pluck().all()).toEqual([province, city, county].map((id) => `tree:${id}`).sort());
+    db.$client.close();
+  });
 });
