@@ -10,12 +10,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { applyMigrations, databaseFile, openDatabase, type Db } from '../db/connection.js';
+import { databaseFile, openDatabase, type Db } from '../db/connection.js';
+import { prepareDatabase } from '../install.js';
 import { storageDirs } from '../evidence/index.js';
 import { deriveKeys, KEY_FILE_NAME, loadMasterKey } from '../plugins/keys.js';
-import { installRegions } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
-import { findUnitByKey, installUnits } from '../units/index.js';
+import { findUnitByKey } from '../units/index.js';
 import { createUser, findUserByName } from '../users/index.js';
 
 const USAGE = `usage: npm run admin:create -- --username NAME --unit UNIT_KEY [--name DISPLAY_NAME] [--email ADDRESS]
@@ -76,9 +76,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
   try {
     const keys = deriveKeys(loadMasterKey(config));
-    applyMigrations(db);
-    await installRegions(db);
-    await installUnits(db);
+    await prepareDatabase(db);
     const unit = await findUnitByKey(db, unitKey);
     if (!unit) {
       io.err(`No unit "${unitKey}". Unit keys look like ca:220000 (省民政厅), ca:<county code>, gov:<township code>, dic:<code>. Nothing changed.`);

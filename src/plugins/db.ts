@@ -1,8 +1,7 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
-import { applyMigrations, databaseFile, openDatabase, type Db } from '../db/connection.js';
-import { installRegions } from '../regions/index.js';
-import { installUnits } from '../units/index.js';
+import { databaseFile, openDatabase, type Db } from '../db/connection.js';
+import { prepareDatabase } from '../install.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,13 +9,11 @@ declare module 'fastify' {
   }
 }
 
-/** Opens the database, applies pending migrations and installs the reference data (regions, units). */
+/** Opens the database, applies pending migrations and installs the reference data (src/install.ts). */
 export default fp(
   async (app, opts: { config: Config }) => {
     const db = openDatabase(databaseFile(opts.config.dataDir));
-    applyMigrations(db);
-    await installRegions(db);
-    await installUnits(db);
+    await prepareDatabase(db);
     app.decorate('db', db);
     app.addHook('onClose', async () => {
       db.$client.close();
