@@ -1,7 +1,8 @@
 // The account forms (create, edit): validated at the boundary, with the input kept for re-rendering.
 import type { Db } from '../db/connection.js';
 import { findRegion } from '../regions/index.js';
-import { findUserByName, isRole, ROLES, type Role } from '../users/index.js';
+import type { Locale } from '../config.js';
+import { findUserByName, isRole, parseMailLocale, ROLES, type Role } from '../users/index.js';
 
 export type Body = Record<string, string | string[] | undefined>;
 
@@ -12,6 +13,8 @@ export interface AccountValues {
   roles: string[];
   email: string;
   homeVillageCode: string;
+  /** The language of the user's e-mails; '' is the site default. */
+  mailLocale: string;
 }
 
 export interface ValidAccount {
@@ -21,6 +24,7 @@ export interface ValidAccount {
   roles: Role[];
   email: string;
   homeVillageCode: string | null;
+  locale: Locale | null;
 }
 
 export type FieldErrors = Partial<Record<keyof AccountValues, string>>;
@@ -45,6 +49,7 @@ export function readAccount(body: Body): AccountValues {
     roles: many(body.roles),
     email: one(body.email),
     homeVillageCode: one(body.home_village),
+    mailLocale: one(body.mail_locale),
   };
 }
 
@@ -68,14 +73,16 @@ export async function validateAccount(db: Db, v: AccountValues, scopeUnitIds: nu
     const region = VILLAGE.test(v.homeVillageCode) ? await findRegion(db, v.homeVillageCode) : undefined;
     if (!region || region.level !== 'village') errors.homeVillageCode = 'admin.errors.home_village';
   }
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const locale = parseMailLocale(v.mailLocale);
+  if (locale === undefined) errors.mailLocale = 'profile.mail_language_invalid';
+  if (Object.keys(errors).length > 0 || locale === undefined) return { ok: false, errors };
   // Keep the roles in their canonical order.
   const ordered = ROLES.filter((r) => roles.includes(r));
-  return { ok: true, account: { username: v.username, displayName: v.displayName, unitId, roles: ordered, email: v.email, homeVillageCode: v.homeVillageCode || null } };
+  return { ok: true, account: { username: v.username, displayName: v.displayName, unitId, roles: ordered, email: v.email, homeVillageCode: v.homeVillageCode || null, locale } };
 }
 
 /** Errors as a list for the summary at the top of the form, in field order. */
 export function errorList(errors: FieldErrors): { field: string; key: string }[] {
-  const order: (keyof AccountValues)[] = ['username', 'displayName', 'unitId', 'roles', 'email', 'homeVillageCode'];
+  const order: (keyof AccountValues)[] = ['username', 'displayName', 'unitId', 'roles', 'email', 'homeVillageCode', 'mailLocale'];
   return order.filter((f) => errors[f]).map((f) => ({ field: f, key: errors[f]! }));
 }

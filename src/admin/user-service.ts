@@ -77,7 +77,12 @@ export function updateAccount(deps: Deps, staff: StaffContext, user: User, next:
   const oldRoles = parseRoles(user.roles);
   const rolesChanged = oldRoles.join(',') !== next.roles.join(',');
   const unitChanged = user.unitId !== next.unitId;
-  const detailsChanged = user.displayName !== next.displayName || user.email !== next.email || (user.homeVillageCode ?? null) !== next.homeVillageCode;
+  const changedFields = [
+    user.displayName !== next.displayName && 'displayName',
+    user.email !== next.email && 'email',
+    (user.homeVillageCode ?? null) !== next.homeVillageCode && 'homeVillage',
+    (user.locale ?? null) !== next.locale && 'mailLocale',
+  ].filter(Boolean);
   if (user.id === staff.user.id) {
     if (!next.roles.includes('administrator')) throw new AdminActionError('self_demote');
     if (unitChanged) throw new AdminActionError('self_unit');
@@ -88,7 +93,7 @@ export function updateAccount(deps: Deps, staff: StaffContext, user: User, next:
   deps.db.transaction((tx) => {
     const key = deps.keys['audit-mac'];
     const object = { type: 'user', id: user.id };
-    updateUser(tx, user.id, { roles: next.roles.join(','), unitId: next.unitId, displayName: next.displayName, email: next.email, homeVillageCode: next.homeVillageCode });
+    updateUser(tx, user.id, { roles: next.roles.join(','), unitId: next.unitId, displayName: next.displayName, email: next.email, homeVillageCode: next.homeVillageCode, locale: next.locale });
     if (rolesChanged) {
       record(tx, key, { actor: actorOf(staff), action: 'user.roles', object, detail: { from: oldRoles, to: next.roles } }, now);
       actions.push('user.roles');
@@ -97,10 +102,9 @@ export function updateAccount(deps: Deps, staff: StaffContext, user: User, next:
       record(tx, key, { actor: actorOf(staff), action: 'user.unit', object, detail: { from: user.unitId, to: next.unitId } }, now);
       actions.push('user.unit');
     }
-    if (detailsChanged) {
+    if (changedFields.length > 0) {
       // Which fields changed, not their values: the home village says where a staff member lives.
-      const fields = [user.displayName !== next.displayName && 'displayName', user.email !== next.email && 'email', (user.homeVillageCode ?? null) !== next.homeVillageCode && 'homeVillage'].filter(Boolean);
-      record(tx, key, { actor: actorOf(staff), action: 'user.update', object, detail: { fields } }, now);
+      record(tx, key, { actor: actorOf(staff), action: 'user.update', object, detail: { fields: changedFields } }, now);
       actions.push('user.update');
     }
   });

@@ -1,7 +1,7 @@
 // What the profile page shows: the account, the home village, the user's declaration and its
 // relatives, and the two forms with the person's input and errors when they come back. ID numbers
 // are never part of this context: a registered one shows as "已登记".
-import { LOCALES } from '../config.js';
+import { mailLanguageChoice } from '../users/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { placeChain, placeLabel, placeOfVillage, placePicker, withoutVillage } from '../regions/index.js';
 import { POSITION_CODES } from '../reports/index.js';
@@ -42,12 +42,7 @@ export async function profileContext(deps: Deps, staff: StaffContext, forms: { d
       roles: staff.roles,
       homeVillage: await villageLabel(deps, user.homeVillageCode),
     },
-    mailLanguage: {
-      defaultLocale: deps.config.defaultLocale,
-      useDefault: user.locale === null || !(LOCALES as readonly string[]).includes(user.locale),
-      options: LOCALES.map((l) => ({ value: l, selected: l === user.locale })),
-      error: forms.language?.error ?? null,
-    },
+    mailLanguage: mailLanguageChoice(deps.config, user.locale, forms.language?.error ?? null),
     declaration: declarant
       ? { position: declarant.position, homeVillage: await villageLabel(deps, declarant.homeVillageCode), updatedAt: declarant.updatedAt }
       : null,

@@ -6,7 +6,7 @@ import profileRoutes from './routes/profile.js';
 export { users } from './tables.js';
 export { createUser, checkPassword, checkSecondFactor, beginTotpEnrolment, confirmTotpEnrolment, totpSecret, type NewAccount } from './service.js';
 export { findUser, findUserByName, usersWithRole, userCount, updateUser, type User } from './repository.js';
-export { mailLocaleOf, setMailLocale } from './mail-locale.js';
+export { mailLanguageChoice, mailLocaleOf, parseMailLocale, setMailLocale } from './mail-locale.js';
 export { ROLES, parseRoles, isRole, type Role } from './roles.js';
 export { hashPassword, generatePassword } from './passwords.js';
 

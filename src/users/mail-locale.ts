@@ -1,7 +1,7 @@
 // The language of a staff user's e-mails: their own choice on the profile page, else the site
 // default (SUNSHINE_DEFAULT_LOCALE). E-mails to a unit's address always use the site default.
 import { record } from '../audit/index.js';
-import type { Config, Locale } from '../config.js';
+import { LOCALES, type Config, type Locale } from '../config.js';
 import { isLocale } from '../i18n/translate.js';
 import type { Deps } from '../shared/deps.js';
 import * as repo from './repository.js';
@@ -11,14 +11,26 @@ export function mailLocaleOf(config: Pick<Config, 'defaultLocale'>, user: Pick<r
   return isLocale(user.locale) ? user.locale : config.defaultLocale;
 }
 
+/** A posted choice: '' is the site default (null), 'zh-CN', 'ko' or 'en' itself, anything else undefined. */
+export function parseMailLocale(raw: unknown): Locale | null | undefined {
+  const value = typeof raw === 'string' ? raw.trim() : '';
+  if (value === '') return null;
+  return isLocale(value) ? value : undefined;
+}
+
+/** What the e-mail language select (views/partials/mail-language-select) shows for a stored or posted choice. */
+export function mailLanguageChoice(config: Pick<Config, 'defaultLocale'>, locale: string | null, error: string | null = null) {
+  const known = isLocale(locale) ? locale : null;
+  return { defaultLocale: config.defaultLocale, useDefault: known === null, options: LOCALES.map((l) => ({ value: l, selected: l === known })), error };
+}
+
 /**
  * Saves the user's e-mail language: 'zh-CN', 'ko' or 'en', or '' for the site default. Anything
  * else is refused ('invalid') and nothing changes. The change is audited.
  */
 export function setMailLocale(deps: Deps, user: repo.User, raw: unknown, now = Date.now()): 'invalid' | null {
-  const value = typeof raw === 'string' ? raw.trim() : '';
-  if (value !== '' && !isLocale(value)) return 'invalid';
-  const locale = value === '' ? null : value;
+  const locale = parseMailLocale(raw);
+  if (locale === undefined) return 'invalid';
   deps.db.transaction((tx) => {
     repo.updateUser(tx, user.id, { locale });
     record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'user.locale_update', object: { type: 'user', id: user.id }, detail: { locale } }, now);

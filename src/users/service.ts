@@ -1,6 +1,7 @@
 // Staff accounts: creation, sign-in with lockout, second factor, password changes (issue 4).
 import { record, type Actor } from '../audit/index.js';
 import type { Deps } from '../shared/deps.js';
+import type { Locale } from '../config.js';
 import { seal, unseal } from '../shared/crypto.js';
 import { dummyHash, generatePassword, hashPassword, passwordProblem, verifyPassword, type PasswordProblem } from './passwords.js';
 import * as repo from './repository.js';
@@ -20,6 +21,8 @@ export interface NewAccount {
   roles: Role[];
   email: string;
   homeVillageCode?: string | null;
+  /** The language of the user's e-mails; null or absent: the site default. */
+  locale?: Locale | null;
 }
 
 export async function createUser(deps: Deps, account: NewAccount, actor: Actor, now = Date.now()): Promise<{ user: repo.User; password: string }> {
@@ -33,6 +36,7 @@ export async function createUser(deps: Deps, account: NewAccount, actor: Actor, 
       roles: account.roles.join(','),
       email: account.email,
       homeVillageCode: account.homeVillageCode ?? null,
+      locale: account.locale ?? null,
       passwordHash,
       passwordChangedAt: now,
       mustChangePassword: true,

@@ -162,6 +162,26 @@ describe('user management', () => {
     expect(entriesFor(t.app.db, 'user', String(staff.user.id)).map((e) => e.action)).toContain('user.reset');
   });
 
+  it('sets the e-mail language of a new or existing user, audited, and refuses an unknown one', async () => {
+    const form = await countyAdmin.get(`${LIST}/new`);
+    expect(form.body).toContain('<select id="mail_locale" name="mail_locale"');
+    const fields = { display_name: '朴英姬', unit_id: String(await unitId('ca:220102')), roles: 'handler', email: 'piao@test.invalid' };
+    expect((await countyAdmin.post(LIST, { username: 'ng.piao', ...fields, mail_locale: 'ko' }, `${LIST}/new`)).statusCode).toBe(200);
+    const user = findUserByName(t.app.db, 'ng.piao')!;
+    expect(user.locale).toBe('ko');
+    const page = `${LIST}/${user.id}`;
+    expect((await countyAdmin.get(page)).body).toMatch(/<option value="ko" lang="ko" selected>/);
+    const bad = await countyAdmin.post(page, { ...fields, display_name: '朴英姬改', mail_locale: 'xx' }, page);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('请从列表中选择一种邮件语言');
+    expect(bad.body).toContain('value="朴英姬改"');
+    expect(findUser(t.app.db, user.id)!.locale).toBe('ko');
+    expect((await countyAdmin.post(page, { ...fields, mail_locale: '' }, page)).statusCode).toBe(303);
+    expect(findUser(t.app.db, user.id)!.locale).toBeNull();
+    const update = entriesFor(t.app.db, 'user', String(user.id)).find((e) => e.action === 'user.update');
+    expect(JSON.parse(update!.detail!)).toEqual({ fields: ['mailLocale'] });
+  });
+
   it('changes roles and unit, audited, and refuses to lock the administrator out', async () => {
     const staff = await createStaff(t.app, 'ca:220102', ['intake']);
     const page = `${LIST}/${staff.user.id}`;

@@ -2,20 +2,29 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../shared/deps.js';
 import { notFound } from '../../shared/errors.js';
-import { findUser, parseRoles, ROLES, type User } from '../../users/index.js';
+import { findUser, mailLanguageChoice, parseRoles, ROLES, type User } from '../../users/index.js';
 import { findUnit } from '../../units/index.js';
 import * as repo from '../repository.js';
 import { adminScope, unitOptions, userInScope, type AdminScope } from '../scope.js';
 import { errorList, type AccountValues, type FieldErrors } from '../user-form.js';
 import { handOverTargets, OPEN_WORK_STATUSES } from '../user-service.js';
 
-export function roleOptions(selected: readonly string[]) {
+function roleOptions(selected: readonly string[]) {
   return ROLES.map((value) => ({ value, checked: selected.includes(value) }));
 }
 
 export async function unitSelect(deps: Deps, request: FastifyRequest, scope: AdminScope, selectedId: string | number | null) {
   const options = await unitOptions(deps.db, request.staff!.unit.id, scope.unitIds);
   return options.map((o) => ({ ...o, selected: String(o.id) === String(selectedId ?? '') }));
+}
+
+/** The choices of the account fields (views/admin/partials/account-fields), with the values shown selected. */
+export async function accountFieldChoices(deps: Deps, request: FastifyRequest, scope: AdminScope, values: AccountValues, errors: FieldErrors) {
+  return {
+    unitOptions: await unitSelect(deps, request, scope, values.unitId),
+    roleOptions: roleOptions(values.roles),
+    mailLanguage: mailLanguageChoice(deps.config, values.mailLocale || null, errors.mailLocale ?? null),
+  };
 }
 
 /** What a page may show of an account: never its hashes, sealed secrets or recovery codes. */
@@ -38,7 +47,7 @@ export async function managedUser(deps: Deps, request: FastifyRequest<{ Params: 
 }
 
 export function valuesOf(user: User): AccountValues {
-  return { username: user.username, displayName: user.displayName, unitId: String(user.unitId), roles: parseRoles(user.roles), email: user.email, homeVillageCode: user.homeVillageCode ?? '' };
+  return { username: user.username, displayName: user.displayName, unitId: String(user.unitId), roles: parseRoles(user.roles), email: user.email, homeVillageCode: user.homeVillageCode ?? '', mailLocale: user.locale ?? '' };
 }
 
 export interface DetailExtras {
@@ -68,8 +77,7 @@ export async function renderUser(deps: Deps, request: FastifyRequest, reply: Fas
       values,
       errors: extra.errors ?? {},
       errorList: errorList(extra.errors ?? {}),
-      unitOptions: await unitSelect(deps, request, scope, values.unitId),
-      roleOptions: roleOptions(values.roles),
+      ...(await accountFieldChoices(deps, request, scope, values, extra.errors ?? {})),
       openWork,
       handoverTargets: targets,
       doneKey: extra.doneKey ?? null,

@@ -10,7 +10,7 @@ import * as repo from '../repository.js';
 import { adminScope } from '../scope.js';
 import { errorList, readAccount, validateAccount, type AccountValues, type Body, type FieldErrors } from '../user-form.js';
 import { createAccount, updateAccount } from '../user-service.js';
-import { managedUser, renderPassword, renderUser, roleOptions, statusOf, unitSelect } from './user-pages.js';
+import { accountFieldChoices, managedUser, renderPassword, renderUser, statusOf, unitSelect } from './user-pages.js';
 
 const PAGE_SIZE = 100;
 const DONE = ['updated', 'unchanged', 'disabled', 'enabled', 'handover'] as const;
@@ -59,15 +59,14 @@ export default async function userAdminRoutes(app: FastifyInstance, opts: { deps
         values,
         errors,
         errorList: errorList(errors),
-        unitOptions: await unitSelect(deps, request, scope, values.unitId),
-        roleOptions: roleOptions(values.roles),
+        ...(await accountFieldChoices(deps, request, scope, values, errors)),
       },
       { layout: 'staff', status },
     );
   }
 
   app.get('/staff/admin/users/new', admin, async (request, reply) =>
-    renderNew(request, reply, { username: '', displayName: '', unitId: String(request.staff!.unit.id), roles: [], email: '', homeVillageCode: '' }),
+    renderNew(request, reply, { username: '', displayName: '', unitId: String(request.staff!.unit.id), roles: [], email: '', homeVillageCode: '', mailLocale: '' }),
   );
 
   app.post<{ Body: Body }>('/staff/admin/users', admin, async (request, reply) => {
