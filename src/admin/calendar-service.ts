@@ -3,24 +3,13 @@
 // holidays and make-up workdays here and then declare the year complete. Until then a deadline in
 // that year counts weekends only, and administrators are warned.
 import { record } from '../audit/index.js';
-import { allOverrides, loadCalendar, upsertOverride } from '../calendar/index.js';
+import { allOverrides, calendarWarning, upsertOverride } from '../calendar/index.js';
 import { packageYears, toCstDate, todayInChina } from '../clocks/index.js';
 import type { Db } from '../db/connection.js';
 import type { StaffContext } from '../plugins/auth.js';
 import type { Deps } from '../shared/deps.js';
 import * as repo from './repository.js';
 import { AdminActionError } from './user-service.js';
-
-/**
- * The first of the current and the next year (China time) that the calendar does not cover (the
- * package has no data and no administrator declared it entered), or null. For the dashboard.
- */
-export function calendarWarning(db: Db, now: Date = new Date()): { year: number } | null {
-  const calendar = loadCalendar(db);
-  const year = Number(todayInChina(now).slice(0, 4));
-  for (const y of [year, year + 1]) if (!calendar.covers(y)) return { year: y };
-  return null;
-}
 
 /** Years as ranges: [2004, 2005, 2006, 2009] → "2004–2006、2009". */
 export function yearRanges(years: readonly number[]): string {

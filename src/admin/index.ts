@@ -7,7 +7,6 @@ import userActionRoutes from './routes/user-actions.js';
 import auditAdminRoutes from './routes/audit.js';
 import calendarAdminRoutes from './routes/calendar.js';
 
-export { calendarWarning } from './calendar-service.js';
 export { verifyAudit, type VerifyOutcome } from './audit-browse.js';
 export { adminScope, isTopUnit, type AdminScope } from './scope.js';
 export { OPEN_WORK_STATUSES } from './user-service.js';

@@ -1,4 +1,4 @@
-import { createCalendar, type Calendar, type HolidayOverride } from '../clocks/index.js';
+import { createCalendar, todayInChina, type Calendar, type HolidayOverride } from '../clocks/index.js';
 import type { Db } from '../db/connection.js';
 import { allOverrides, coveredYears, upsertOverride } from './repository.js';
 
@@ -9,4 +9,16 @@ export { allOverrides, coveredYears, upsertOverride };
 export function loadCalendar(db: Db): Calendar {
   const overrides: HolidayOverride[] = allOverrides(db).map((r) => ({ date: r.date, kind: r.kind as HolidayOverride['kind'], note: r.note ?? undefined }));
   return createCalendar(overrides, coveredYears(db));
+}
+
+/**
+ * The first of the current and the next year (China time) that the calendar does not cover (the
+ * package has no data and no administrator declared it entered), or null. For the dashboard and
+ * the administrators' calendar page.
+ */
+export function calendarWarning(db: Db, now: Date = new Date()): { year: number } | null {
+  const calendar = loadCalendar(db);
+  const year = Number(todayInChina(now).slice(0, 4));
+  for (const y of [year, year + 1]) if (!calendar.covers(y)) return { year: y };
+  return null;
 }

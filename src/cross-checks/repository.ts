@@ -2,7 +2,9 @@
 // (the database or a transaction), as every repository here (src/db/executor.ts).
 import { and, asc, desc, eq, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
-import { declarants, declaredRelatives } from '../declarations/index.js';
+// The tables, not the feature's index: declarations runs the cross-checks after every change, so
+// importing its index here would close an import cycle.
+import { declarants, declaredRelatives } from '../declarations/tables.js';
 import { recipients } from '../disclosure/tables.js';
 import { crossCheckFlags, declarationImports } from './tables.js';
 import { chunks } from '../db/chunks.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calendarWarning } from '../../src/admin/index.js';
+import { calendarWarning } from '../../src/calendar/index.js';
 import { entriesFor } from '../../src/audit/index.js';
 import { allOverrides, coveredYears, loadCalendar } from '../../src/calendar/index.js';
 import { computeDeadline } from '../../src/clocks/index.js';

@@ -9,7 +9,7 @@ import { clockOf } from '../clock.js';
 import { dashboardCounts, listInbox, QUEUES, SORTS, type InboxFilter, type Queue, type Sort } from '../inbox.js';
 import { translate } from '../../i18n/translate.js';
 import { formatDate } from '../../views/helpers/date.js';
-import { calendarWarning } from '../../admin/index.js';
+import { calendarWarning } from '../../calendar/index.js';
 import { todayInChina } from '../../clocks/index.js';
 import { scopeStamp } from '../scope-stamp.js';
 
