@@ -1,9 +1,9 @@
 // Headers, cookies and CSRF for every route (issue 3 "Protection of the reporter", issue 9 headers).
 import fp from 'fastify-plugin';
-import helmet from '@fastify/helmet';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import type { FastifyRequest } from 'fastify';
+import { staticSecurityHeaders } from './security-headers.js';
 
 /** Multipart bodies are not parsed when the CSRF hook runs: their forms carry the token in the action's query string. */
 function getToken(request: FastifyRequest): string | undefined {
@@ -25,26 +25,10 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     await app.register(cookie, { secret: app.keys.cookie.toString('base64') });
-    await app.register(helmet, {
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          mediaSrc: ["'self'", 'blob:'],
-          fontSrc: ["'self'"],
-          connectSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'none'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-        },
-      },
-      referrerPolicy: { policy: 'no-referrer' },
-      crossOriginEmbedderPolicy: false,
-      // HSTS only makes sense behind HTTPS; helmet sends it and browsers ignore it on plain HTTP.
+    const securityHeaders = staticSecurityHeaders();
+    app.addHook('onRequest', (_request, reply, done) => {
+      for (const [name, value] of securityHeaders) reply.raw.setHeader(name, value);
+      done();
     });
     await app.register(csrf, {
       cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: 'auto' },

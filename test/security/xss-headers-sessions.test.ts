@@ -76,6 +76,14 @@ describe('headers', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+    // The same set on every kind of answer: a cached page, a static file, a 404, a redirect.
+    const others = [await t.app.inject('/'), await t.app.inject('/static/css/site.css'), await t.app.inject('/no-such-page'), await t.app.inject('/favicon.ico')];
+    expect(others.map((r) => r.statusCode)).toEqual([200, 200, 404, 301]);
+    for (const other of others) {
+      for (const name of ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'x-frame-options', 'strict-transport-security']) expect(other.headers[name], `${other.statusCode} ${name}`).toBe(res.headers[name]);
+    }
   });
 
   it('forbids caching of tracking and staff pages', async () => {
