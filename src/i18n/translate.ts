@@ -9,7 +9,8 @@ export type Messages = { [key: string]: string | Messages };
 const SRC_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const FALLBACK_LOCALE: Locale = 'zh-CN';
 
-function flatten(messages: Messages, prefix = '', out = new Map<string, string>()): Map<string, string> {
+/** Nested messages as one map of dotted keys. */
+export function flatten(messages: Messages, prefix = '', out = new Map<string, string>()): Map<string, string> {
   for (const [key, value] of Object.entries(messages)) {
     const full = prefix ? `${prefix}.${key}` : key;
     if (typeof value === 'string') out.set(full, value);

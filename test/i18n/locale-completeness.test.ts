@@ -1,13 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FALLBACK_LOCALE } from '../../src/i18n/translate.js';
+import { FALLBACK_LOCALE, flatten, type Messages } from '../../src/i18n/translate.js';
 import { LOCALES } from '../../src/config.js';
 
 // Every feature's Korean and English catalogues carry every Chinese key (a missing one silently
 // falls back to Chinese at run time), and every string keeps the placeholders of its Chinese original.
-
-type Messages = { [key: string]: string | Messages };
 
 const SRC = path.resolve('src');
 const OTHER_LOCALES = LOCALES.filter((l) => l !== FALLBACK_LOCALE);
@@ -20,15 +18,6 @@ const OTHER_LOCALES = LOCALES.filter((l) => l !== FALLBACK_LOCALE);
 const PLACEHOLDER_SUBSTITUTES: Record<string, Record<string, string>> = {
   'cases.quarter_label': { '{qzh}': '{q}' },
 };
-
-function flatten(messages: Messages, prefix = '', out = new Map<string, string>()): Map<string, string> {
-  for (const [key, value] of Object.entries(messages)) {
-    const full = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'string') out.set(full, value);
-    else flatten(value, full, out);
-  }
-  return out;
-}
 
 function read(file: string): Map<string, string> {
   return flatten(JSON.parse(fs.readFileSync(file, 'utf8')) as Messages);

@@ -55,7 +55,7 @@ describe('entering an item', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('村级评议记录缺失严重');
     expect(bad.body).toContain('请填写整改措施');
-    expect(bad.body).toContain('请填写今天以后的整改时限');
+    expect(bad.body).toContain('请填写今天或今天以后的整改时限');
     const ok = await countyLead.post('/staff/ledger/new', { source: 'inspection_tour', problem: '村级评议记录缺失严重', measures: '重新组织民主评议并完整记录。', unit_id: String(county), person: '社会救助科科长', deadline: addDays(todayInChina(), 30) }, '/staff/ledger/new');
     expect(ok.statusCode).toBe(303);
     const id = Number(/\/staff\/ledger\/(\d+)/.exec(ok.headers.location as string)![1]);
