@@ -277,7 +277,7 @@ async function main(): Promise<void> {
     settings: [
       `Server: \`node dist/server.js\` (how \`npm start\` runs it, built once by \`npm run build\` at the start of the run), NODE_ENV=production, HOST=127.0.0.1, its log (level info, the default) to a file in the data dir.`,
       `SUNSHINE_RATE_LIMIT_FACTOR=${RATE_LIMIT_FACTOR}: one client address sends every request, and the sign-in / tracking limits are per address. SUNSHINE_SCHEDULER_SECONDS=0: the deadline sweep does not run in the middle of a measurement. SUNSHINE_DEMO_DATA=off.`,
-      'Unchanged: password hashing (scrypt N=2^15), CSRF on every form, AES-GCM of files and identities, WAL with synchronous=FULL, upload limits.',
+      'Unchanged: password hashing (scrypt N=2^15), CSRF on every form, AES-GCM of files and identities, WAL with synchronous=FULL, upload limits; the public and staff page caches at their defaults (64 and 32 MB).',
       `autocannon 9.0.0 (programmatic, in the bench process), ${cfg.connections} connections, ${cfg.warm} s warm-up then ${cfg.seconds} s per run; the ceiling before and after the page runs, their mean used for the ratios.`,
     ],
     rows,

@@ -164,7 +164,7 @@ describe('user management', () => {
 
   it('sets the e-mail language of a new or existing user, audited, and refuses an unknown one', async () => {
     const form = await countyAdmin.get(`${LIST}/new`);
-    expect(form.body).toContain('<select id="mail_locale" name="mail_locale"');
+    expect(form.body).toContain('<select id="mailLocale" name="mail_locale"');
     const fields = { display_name: '朴英姬', unit_id: String(await unitId('ca:220102')), roles: 'handler', email: 'piao@test.invalid' };
     expect((await countyAdmin.post(LIST, { username: 'ng.piao', ...fields, mail_locale: 'ko' }, `${LIST}/new`)).statusCode).toBe(200);
     const user = findUserByName(t.app.db, 'ng.piao')!;
@@ -174,6 +174,8 @@ describe('user management', () => {
     const bad = await countyAdmin.post(page, { ...fields, display_name: '朴英姬改', mail_locale: 'xx' }, page);
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('请从列表中选择一种邮件语言');
+    expect(bad.body).toContain('href="#field-mailLocale"');
+    expect(bad.body).toContain('id="field-mailLocale"');
     expect(bad.body).toContain('value="朴英姬改"');
     expect(findUser(t.app.db, user.id)!.locale).toBe('ko');
     expect((await countyAdmin.post(page, { ...fields, mail_locale: '' }, page)).statusCode).toBe(303);
