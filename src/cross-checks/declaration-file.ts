@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { idNumberHash } from '../disclosure/id-number.js';
 import { parseName, readIdCell } from '../disclosure/recipient-columns.js';
-import { readRecipientFile, type Cell, type SheetRow } from '../disclosure/recipient-file.js';
+import { findHeader, readRecipientFile, type Cell } from '../disclosure/recipient-file.js';
 import { MAX_PROBLEMS } from '../disclosure/recipient-import.js';
 import type { Relation } from '../declarations/index.js';
 import type { Position } from '../reports/index.js';
@@ -74,27 +74,6 @@ export function declarationTemplateCsv(): Buffer {
   return Buffer.from('\uFEFF' + stringify([DECL_FIELDS.map((f) => DECL_HEADERS[f])], { record_delimiter: '\r\n' }), 'utf8');
 }
 
-interface Header {
-  row: SheetRow;
-  columns: Map<DeclField, number>;
-  duplicates: DeclField[];
-}
-
-function findHeader(rows: SheetRow[]): Header | null {
-  const read = (row: SheetRow): Header => {
-    const columns = new Map<DeclField, number>();
-    const duplicates: DeclField[] = [];
-    row.cells.forEach((c, i) => {
-      const f = matchDeclHeader(c);
-      if (f && columns.has(f)) duplicates.push(f);
-      else if (f) columns.set(f, i);
-    });
-    return { row, columns, duplicates };
-  };
-  const candidates = rows.slice(0, HEADER_SEARCH_ROWS).map(read);
-  return candidates.find((h) => h.columns.size >= 3) ?? candidates[0] ?? null;
-}
-
 const VILLAGE_MESSAGES = { unknown: 'crossChecks.import.unknown_village', ambiguous: 'crossChecks.import.ambiguous_village', outside: 'crossChecks.import.village_outside' } as const;
 
 export async function parseDeclarationFile(bytes: Uint8Array, options: DeclParseOptions): Promise<DeclParseResult> {
@@ -106,7 +85,7 @@ export async function parseDeclarationFile(bytes: Uint8Array, options: DeclParse
   const read = await readRecipientFile(bytes);
   if (!read.ok) return fail([{ row: 0, column: 'file', message: read.message }]);
   const nonEmpty = read.rows.filter((r) => r.cells.some((c) => c !== null));
-  const header = findHeader(nonEmpty);
+  const header = findHeader(nonEmpty, matchDeclHeader, HEADER_SEARCH_ROWS);
   if (!header) return fail([{ row: 0, column: 'file', message: 'crossChecks.import.no_rows' }]);
   const headerProblems: DeclProblem[] = [
     ...REQUIRED_FIELDS.filter((f) => !header.columns.has(f)).map((f): DeclProblem => ({ row: header.row.row, column: f, message: 'disclosure.import.missing_column', params: { column: DECL_HEADERS[f] } })),

@@ -1,6 +1,7 @@
 // Turns an uploaded recipient list (CSV or XLSX) into rows of raw cells, numbered as the person
-// sees them in Excel (first row = 1), so that every problem can point at the right row. Nothing
-// is validated here; recipient-import.ts does that.
+// sees them in Excel (first row = 1), so that every problem can point at the right row, and finds
+// the header row. Nothing is validated here; recipient-import.ts (and cross-checks' declaration
+// importer) do that.
 import type { CellValue } from 'exceljs';
 import { parse } from 'csv-parse/sync';
 
@@ -9,6 +10,12 @@ export type Cell = string | number | null;
 export interface SheetRow {
   row: number;
   cells: Cell[];
+}
+/** A header row: the column index of each known field, and the fields named more than once. */
+export interface SheetHeader<F> {
+  row: SheetRow;
+  columns: Map<F, number>;
+  duplicates: F[];
 }
 export type TextEncoding = 'utf-8-bom' | 'utf-8' | 'gbk' | 'utf-16le' | 'utf-16be';
 export type ReadResult =
@@ -31,6 +38,25 @@ export async function readRecipientFile(bytes: Uint8Array): Promise<ReadResult> 
   // exceljs cannot read the old binary format; ask for "save as .xlsx" instead of guessing.
   if (startsWith(bytes, OLE)) return { ok: false, message: 'disclosure.import.xls_unsupported' };
   return readCsv(bytes);
+}
+
+/**
+ * The first of the leading `searchRows` rows that names at least three known columns (title rows
+ * such as XX村低保对象名单 may precede it); else the first row. `match` names a cell's field.
+ */
+export function findHeader<F>(rows: readonly SheetRow[], match: (cell: Cell) => F | null, searchRows: number): SheetHeader<F> | null {
+  const read = (row: SheetRow): SheetHeader<F> => {
+    const columns = new Map<F, number>();
+    const duplicates: F[] = [];
+    row.cells.forEach((c, i) => {
+      const f = match(c);
+      if (f !== null && columns.has(f)) duplicates.push(f);
+      else if (f !== null) columns.set(f, i);
+    });
+    return { row, columns, duplicates };
+  };
+  const candidates = rows.slice(0, searchRows).map(read);
+  return candidates.find((h) => h.columns.size >= 3) ?? candidates[0] ?? null;
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   type Village,
   readIdCell,
 } from './recipient-columns.js';
-import { readRecipientFile, type Cell, type SheetRow, type TextEncoding } from './recipient-file.js';
+import { findHeader, readRecipientFile, type Cell, type SheetHeader, type SheetRow, type TextEncoding } from './recipient-file.js';
 
 export { RECIPIENT_TYPES, RECIPIENT_TYPE_LABELS, TEMPLATE_HEADERS, type RecipientType, type Village } from './recipient-columns.js';
 
@@ -100,7 +100,7 @@ export async function parseRecipientFile(bytes: Uint8Array, options: ImportOptio
   if (!read.ok) return fail([{ row: 0, column: 'file', message: read.message }]);
 
   const nonEmpty = read.rows.filter((r) => r.cells.some((c) => c !== null));
-  const header = findHeader(nonEmpty);
+  const header = findHeader(nonEmpty, matchHeader, HEADER_SEARCH_ROWS);
   if (!header) return fail([{ row: 0, column: 'file', message: 'disclosure.import.no_rows' }]);
   const headerProblems = checkHeader(header);
   if (headerProblems.length > 0) return fail(headerProblems);
@@ -174,27 +174,7 @@ function readId(value: Cell, options: ImportOptions): { normalized: string } | {
   return readIdCell(value, { now: options.now, allowLegacy15: options.allowLegacy15 });
 }
 
-interface Header {
-  row: SheetRow;
-  columns: Map<Field, number>;
-  duplicates: Field[];
-}
-
-/** The first of the leading rows that names at least three known columns; else the first row. */
-function findHeader(rows: SheetRow[]): Header | null {
-  const read = (row: SheetRow): Header => {
-    const columns = new Map<Field, number>();
-    const duplicates: Field[] = [];
-    row.cells.forEach((c, i) => {
-      const f = matchHeader(c);
-      if (f && columns.has(f)) duplicates.push(f);
-      else if (f) columns.set(f, i);
-    });
-    return { row, columns, duplicates };
-  };
-  const candidates = rows.slice(0, HEADER_SEARCH_ROWS).map(read);
-  return candidates.find((h) => h.columns.size >= 3) ?? candidates[0] ?? null;
-}
+type Header = SheetHeader<Field>;
 
 /** Each missing or doubled column is reported once, on the header row, not on every row. */
 function checkHeader({ row, columns, duplicates }: Header): ImportProblem[] {

@@ -62,6 +62,30 @@ describe('declaration import', () => {
     expect((await supervisor.get('/staff/cross-checks/import')).statusCode).toBe(403);
   });
 
+  it('says why an upload is refused: no file, over 5 MB, not sent as a file form', async () => {
+    const none = await upload(county, Buffer.alloc(0), '');
+    expect(none.statusCode).toBe(400);
+    expect(none.body).toContain('请选择要上传的文件。');
+    const big = await upload(county, Buffer.alloc(5 * 1024 * 1024 + 10, 0x41), 'big.csv');
+    expect(big.statusCode).toBe(413);
+    expect(big.body).toContain('文件太大，最大 5 MB。');
+    const form = await openForm(t.app, '/staff/cross-checks/import', county.jar);
+    const plain = await t.app.inject({
+      method: 'POST', url: `/staff/cross-checks/import?_csrf=${encodeURIComponent(form.csrf)}`, cookies: form.cookies,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'file=list.csv',
+    });
+    expect(plain.statusCode).toBe(400);
+    expect(plain.body).toContain('上传方式不对，请使用本页的表单。');
+    expect(dumpTable(t.app, 'declaration_imports')).toBe('[]');
+  });
+
+  it('sends the template as a named, uncached attachment', async () => {
+    const template = await county.get('/staff/cross-checks/template.csv');
+    expect(template.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(template.headers['content-disposition']).toBe(`attachment; filename="declarations-template.csv"; filename*=UTF-8''${encodeURIComponent('近亲属备案名单模板.csv')}`);
+    expect(template.headers['cache-control']).toBe('no-store');
+  });
+
   it('imports nothing when one row is wrong, and names each row', async () => {
     const bad = [...GOOD.slice(0, 2), ['周长海', breakCheck(LEADER), '村民小组长', '恒安社区', '', '', '', '', ''], ['钱立新', CLERK, '会计师', '不存在村', '钱一', '表哥', REL2, '', '低保']];
     const res = await upload(county, csv(bad));

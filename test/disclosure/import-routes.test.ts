@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { postingEntries, postings, recipientImports, recipients } from '../../src/disclosure/index.js';
 import { entriesFor } from '../../src/audit/index.js';
 import { addDays, todayInChina } from '../../src/clocks/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
+import { openForm } from '../helpers/forms.js';
 import { createStaff, signIn, type Session } from '../helpers/staff.js';
 import { breakCheck } from './ids.js';
 import { BAIYI, csvList, HENGAN, HUAYANG, ids, NANLING, objectionLinks, upload, xlsxList, type Line } from './helpers.js';
@@ -157,5 +158,37 @@ describe('importing a recipient list', () => {
     expect(template.statusCode).toBe(200);
     expect(template.headers['content-type']).toContain('text/csv');
     expect(template.body.replace(/^\uFEFF/, '').trim()).toBe('姓名,身份证号码,家庭人口,月保障金（元）,救助类型,村（社区）');
+  });
+
+  it('says why an upload is refused: no file, over 5 MB, not sent as a file form', async () => {
+    const none = await upload(t.app, township, Buffer.alloc(0), '');
+    expect(none.body).toContain('请选择要上传的名单文件。');
+    const big = await upload(t.app, township, Buffer.alloc(5 * 1024 * 1024 + 10, 0x41), 'big.csv');
+    expect(big.statusCode).toBe(413);
+    expect(big.body).toContain('文件超过大小限制，请分村分批导入。');
+    const form = await openForm(t.app, '/staff/disclosure/import', township.jar);
+    const plain = await t.app.inject({
+      method: 'POST', url: `/staff/disclosure/import?_csrf=${encodeURIComponent(form.csrf)}`, cookies: { ...township.jar, ...form.cookies },
+      headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `township=${NANLING}`,
+    });
+    expect(plain.statusCode).toBe(400);
+    expect(plain.body).toContain('上传失败，请重新选择文件后提交。');
+  });
+
+  it('answers a township out of reach as not found without reading the file that follows it', async () => {
+    const otherTownship = await signIn(t.app, await createStaff(t.app, 'gov:220102002', ['handler']));
+    const before = db().select().from(recipientImports).all().length;
+    // Larger than the stream buffers: the request body is read to its end only if the file is drained.
+    const res = await upload(t.app, otherTownship, Buffer.alloc(4 * 1024 * 1024, 0x41), 'big.csv', { township: NANLING });
+    expect(res.statusCode).toBe(404);
+    await vi.waitFor(() => expect(res.raw.req.readableEnded).toBe(true));
+    expect(db().select().from(recipientImports).all().length).toBe(before);
+  });
+
+  it('sends the template as a named, uncached attachment', async () => {
+    const template = await township.get('/staff/disclosure/template.csv');
+    expect(template.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(template.headers['content-disposition']).toBe(`attachment; filename="recipients-template.csv"; filename*=UTF-8''${encodeURIComponent('保障对象名单模板.csv')}`);
+    expect(template.headers['cache-control']).toBe('no-store');
   });
 });

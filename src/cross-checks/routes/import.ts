@@ -1,21 +1,17 @@
 // Import of a declaration list (CSV/XLSX ≤ 5 MB) into the region the user manages, and the empty
 // template. The form is multipart, so its CSRF token travels in the action's query string.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { MultipartFile } from '@fastify/multipart';
 import { translate } from '../../i18n/translate.js';
 import type { Region } from '../../regions/index.js';
 import type { Deps } from '../../shared/deps.js';
 import { forbidden } from '../../shared/errors.js';
+import { MAX_IMPORT_BYTES, readImportUpload, sendTemplateCsv, type UploadError } from '../../shared/spreadsheet-import.js';
 import { DECL_HEADERS } from '../columns.js';
 import { declarationTemplateCsv, type DeclProblem } from '../declaration-file.js';
 import { importDeclarations, type DeclImportOutcome } from '../import-service.js';
 import * as repo from '../repository.js';
 import { managedRegion } from '../scope.js';
 import { viewGuard } from './guard.js';
-
-export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
-
-type FormError = 'no_file' | 'too_large' | 'not_multipart';
 
 export default async function importRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
@@ -27,7 +23,7 @@ export default async function importRoutes(app: FastifyInstance, opts: { deps: D
     return region;
   }
 
-  function renderForm(request: FastifyRequest, reply: FastifyReply, region: Region, extra: { error?: FormError; problems?: DeclProblem[] } = {}, status = 200) {
+  function renderForm(request: FastifyRequest, reply: FastifyReply, region: Region, extra: { error?: UploadError; problems?: DeclProblem[] } = {}, status = 200) {
     const locale = request.locale;
     const problems = (extra.problems ?? []).map((p) => ({
       row: p.row > 0 ? p.row : null,
@@ -56,23 +52,14 @@ export default async function importRoutes(app: FastifyInstance, opts: { deps: D
 
   app.get('/staff/cross-checks/template.csv', viewGuard, async (request, reply) => {
     await regionOf(request);
-    reply.header('Content-Type', 'text/csv; charset=utf-8');
-    reply.header('Content-Disposition', `attachment; filename="declarations-template.csv"; filename*=UTF-8''${encodeURIComponent('近亲属备案名单模板.csv')}`);
-    reply.header('Cache-Control', 'no-store');
-    return reply.send(declarationTemplateCsv());
+    return sendTemplateCsv(reply, declarationTemplateCsv(), 'declarations-template.csv', '近亲属备案名单模板.csv');
   });
 
   app.post('/staff/cross-checks/import', viewGuard, async (request, reply) => {
     const region = await regionOf(request);
-    if (!request.isMultipart()) return renderForm(request, reply, region, { error: 'not_multipart' }, 400);
-    const data: MultipartFile | undefined = await request.file({ limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 5, fieldSize: 1024 }, throwFileSizeLimit: false });
-    if (!data || !data.filename) {
-      data?.file.resume();
-      return renderForm(request, reply, region, { error: 'no_file' }, 400);
-    }
-    const bytes = await data.toBuffer();
-    if (data.file.truncated) return renderForm(request, reply, region, { error: 'too_large' }, 413);
-    const outcome = await importDeclarations(deps, { userId: request.staff!.user.id, unitId: request.staff!.unit.id }, region, bytes);
+    const upload = await readImportUpload(request);
+    if (!upload.ok) return renderForm(request, reply, region, { error: upload.error }, upload.status);
+    const outcome = await importDeclarations(deps, { userId: request.staff!.user.id, unitId: request.staff!.unit.id }, region, upload.bytes);
     if (outcome.kind === 'problems') return renderForm(request, reply, region, { problems: outcome.problems }, 422);
     return renderResult(reply, region, outcome);
   });

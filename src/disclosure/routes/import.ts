@@ -1,10 +1,11 @@
 // Staff import of a township's recipient list (CSV/XLSX ≤ 5 MB) and the empty template. The form is
 // multipart, so its CSRF token travels in the action's query string (src/plugins/security.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { MultipartFields, MultipartFile } from '@fastify/multipart';
+import type { MultipartFields } from '@fastify/multipart';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
 import { forbidden, notFound } from '../../shared/errors.js';
+import { MAX_IMPORT_BYTES, readImportUpload, sendTemplateCsv, type UploadError } from '../../shared/spreadsheet-import.js';
 import { translate } from '../../i18n/translate.js';
 import { findRegions, type Region } from '../../regions/index.js';
 import { importableTownships, IMPORT_ROLES } from '../import-scope.js';
@@ -13,10 +14,7 @@ import { POSTING_DAYS } from '../posting-rules.js';
 import { recipientTemplateCsv, TEMPLATE_HEADERS, type ImportProblem } from '../recipient-import.js';
 import * as repo from '../repository.js';
 
-/** A township's list is a few thousand rows: 5 MB is ample for CSV and XLSX alike. */
-export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
-
-type FormError = 'no_file' | 'no_township' | 'too_large' | 'not_multipart';
+type FormError = UploadError | 'no_township';
 
 function fieldValue(fields: MultipartFields | undefined, name: string): string | undefined {
   const part = fields?.[name];
@@ -67,33 +65,24 @@ export default async function importRoutes(app: FastifyInstance, opts: { deps: D
 
   app.get('/staff/disclosure/template.csv', guard, async (request, reply) => {
     await townshipsOf(request);
-    reply.header('Content-Type', 'text/csv; charset=utf-8');
-    reply.header('Content-Disposition', `attachment; filename="recipients-template.csv"; filename*=UTF-8''${encodeURIComponent('保障对象名单模板.csv')}`);
-    reply.header('Cache-Control', 'no-store');
-    return reply.send(recipientTemplateCsv());
+    return sendTemplateCsv(reply, recipientTemplateCsv(), 'recipients-template.csv', '保障对象名单模板.csv');
   });
 
   app.post('/staff/disclosure/import', guard, async (request, reply) => {
     const townships = await townshipsOf(request);
-    if (!request.isMultipart()) return renderForm(request, reply, townships, { error: 'not_multipart' }, 400);
-    // Fields come before the file input in the form, so they are here when the file part arrives.
-    const data: MultipartFile | undefined = await request.file({ limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 5, fieldSize: 1024 }, throwFileSizeLimit: false });
-    const chosen = fieldValue(data?.fields, 'township') ?? (townships.length === 1 ? townships[0]!.code : undefined);
-    // A township outside the user's reach is answered as one that does not exist.
+    const chosenIn = (fields: MultipartFields | undefined) => fieldValue(fields, 'township') ?? (townships.length === 1 ? townships[0]!.code : undefined);
+    // The township field comes before the file input in the form, so it is checked before the file is read.
+    const upload = await readImportUpload(request, (fields) => {
+      // A township outside the user's reach is answered as one that does not exist.
+      const chosen = chosenIn(fields);
+      if (chosen !== undefined && !townships.some((t) => t.code === chosen)) throw notFound();
+    });
+    const chosen = chosenIn(upload.fields);
+    if (!upload.ok) return renderForm(request, reply, townships, { error: upload.error, township: chosen }, upload.status);
     const township = townships.find((t) => t.code === chosen);
-    if (chosen !== undefined && !township) {
-      data?.file.resume();
-      throw notFound();
-    }
-    if (!data || !data.filename) {
-      data?.file.resume();
-      return renderForm(request, reply, townships, { error: 'no_file', township: chosen }, 400);
-    }
-    const bytes = await data.toBuffer();
-    if (data.file.truncated) return renderForm(request, reply, townships, { error: 'too_large', township: chosen }, 413);
     if (!township) return renderForm(request, reply, townships, { error: 'no_township' }, 400);
 
-    const outcome = await importRecipientList(deps, { type: 'staff', id: request.staff!.user.id }, township.code, bytes);
+    const outcome = await importRecipientList(deps, { type: 'staff', id: request.staff!.user.id }, township.code, upload.bytes);
     if (outcome.kind === 'problems') return renderForm(request, reply, townships, { problems: outcome.problems, township: township.code }, 422);
     return renderResult(reply, township, outcome);
   });
