@@ -81,7 +81,7 @@ describe('inline form errors are tied to their controls', () => {
       { id: 'reporter_phone-error', tag: 'input' },
       { id: 'reporter_email-error', tag: 'input' },
     ]));
-    expect(res.body).toContain('<textarea id="description" name="description" rows="8" maxlength="5000" aria-describedby="description-error" aria-invalid="true">');
+    expect(res.body).toContain('<textarea id="description" name="description" rows="8" maxlength="5000" aria-describedby="description-hint description-error" aria-invalid="true">');
   });
 
   it('on the staff account form, keeping the hints', async () => {
