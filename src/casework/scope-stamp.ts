@@ -12,9 +12,14 @@ import { todayInChina } from '../clocks/index.js';
  * government the reports assigned to it (a township has no unit below it, so its tree is itself).
  * Discipline bodies and departments see reports through referrals and transfers, which no unit
  * counter follows: their pages are not cached (null).
+ *
+ * The stamp also spells out the unit and the user's own fields the page shows or scopes by, as this
+ * request read them: a user moved to another unit sums other counters, and a total alone could come
+ * out equal by chance (a township with one write moved to one with none while `people` rose by one).
  */
 export function scopeStamp(db: Db, staff: StaffContext): string | null {
-  const kind = staff.unit.kind;
-  if (kind !== 'civil_affairs' && kind !== 'township_gov') return null;
-  return `${todayInChina()}|${stampTotal(db, `["people","calendar","tree:${staff.unit.id}"]`)}`;
+  const { unit, user } = staff;
+  if (unit.kind !== 'civil_affairs' && unit.kind !== 'township_gov') return null;
+  const total = stampTotal(db, `["people","calendar","tree:${unit.id}"]`);
+  return JSON.stringify([todayInChina(), unit.id, user.id, user.roles, user.displayName, user.homeVillageCode, total]);
 }

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import Database from 'better-sqlite3';
 import { databaseFile } from '../../src/db/connection.js';
 import { updateUser } from '../../src/users/index.js';
-import { makeApp, type TestApp } from '../helpers/app.js';
+import fs from 'node:fs';
+import { makeApp, tempDir, type TestApp } from '../helpers/app.js';
+import { buildTemplateDb } from '../helpers/template-db.js';
 import { createStaff, signIn, type Session, type TestStaff } from '../helpers/staff.js';
 import { aVillageOf, fileReportIn } from '../helpers/reports.js';
 
@@ -88,8 +90,8 @@ describe('staff page cache', () => {
     await signIn(t.app, county); // a sign-in writes last-login and the second-factor step
     // The single-session rule ended the old session: sign in again and warm the page for it.
     countyView = await signIn(t.app, county);
+    const other = await createStaff(t.app, 'ca:220103', ['handler']); // a new account counts for people
     await twice(countyView, url);
-    const other = await createStaff(t.app, 'ca:220103', ['handler']);
     updateUser(t.app.db, other.user.id, { lastLoginAt: Date.now(), failedLogins: 2 });
     expect((await countyView.get(url)).headers['x-cache']).toBe('hit');
     updateUser(t.app.db, county.user.id, { displayName: '南关区甲改' });
@@ -118,6 +120,30 @@ describe('staff page cache', () => {
     }
   });
 
+  it('drops the page of a user moved to another unit, even when the counters add up to the same total', async () => {
+    const [x, y] = ['gov:220102001', 'gov:220102002'];
+    const idOf = (key: string) => t.app.db.$client.prepare('SELECT id FROM units WHERE key = ?').pluck().get(key) as number;
+    const mover = await createStaff(t.app, x, ['handler'], { displayName: '乡镇甲' });
+    const view = await signIn(t.app, mover);
+    // Township x's tree counter is set to 1 and township y has none; the move raises people by one,
+    // so the three counters add up to the same total before and after.
+    const report = await fileReportIn(t.app, '220102');
+    // About a county official, so the township may see it (a township never sees reports about its own cadres).
+    t.app.db.$client.prepare("UPDATE reports SET assigned_unit_id = ?, subject_position = 'county_bureau_staff' WHERE id = ?").run(idOf(x), report);
+    const tree = (key: string) => (t.app.db.$client.prepare('SELECT coalesce(sum(n), 0) FROM change_stamps WHERE key = ?').pluck().get(`tree:${idOf(key)}`) as number);
+    expect(tree(y)).toBe(0);
+    t.app.db.$client.prepare("INSERT INTO change_stamps (key, n) VALUES (?, 0) ON CONFLICT (key) DO UPDATE SET n = 0").run(`tree:${idOf(x)}`);
+    t.app.db.$client.prepare("UPDATE change_stamps SET n = n + 1 WHERE key = ?").run(`tree:${idOf(x)}`);
+    const url = '/staff/reports?queue=all';
+    const { first, second } = await twice(view, url);
+    expect(first.body).toContain(String(t.app.db.$client.prepare('SELECT case_no FROM reports WHERE id = ?').pluck().get(report)));
+    expect(second.headers['x-cache']).toBe('hit');
+    updateUser(t.app.db, mover.user.id, { unitId: idOf(y) }); // people + 1, tree x − 1 from this user's point of view
+    const moved = await view.get(url);
+    expect(moved.headers['x-cache']).toBe('miss');
+    expect(moved.body).not.toContain(String(t.app.db.$client.prepare('SELECT case_no FROM reports WHERE id = ?').pluck().get(report)));
+  });
+
   it('does not keep pages of discipline bodies, whose scope follows referrals', async () => {
     const inspector = await createStaff(t.app, 'dic:220102', ['inspector']);
     const view = await signIn(t.app, inspector);
@@ -129,6 +155,25 @@ describe('staff page cache', () => {
 });
 
 describe('staff page cache turned off', () => {
+  it('keeps nothing, and says so in the log, when a change-stamp trigger is missing', async () => {
+    const dataDir = tempDir();
+    fs.copyFileSync(await buildTemplateDb(), databaseFile(dataDir));
+    const file = new Database(databaseFile(dataDir));
+    file.exec('DROP TRIGGER reports_stamp_update');
+    file.close();
+    const broken = await makeApp({ dataDir });
+    try {
+      const view = await signIn(broken.app, await createStaff(broken.app, 'ca:220102', ['supervisor']));
+      const { first, second } = await twice(view, '/staff/reports');
+      expect(first.statusCode).toBe(200);
+      expect(second.headers['x-cache']).toBeUndefined();
+      expect(broken.logs()).toContain('reports_stamp_update');
+    } finally {
+      await broken.close();
+    }
+  });
+
+
   it('serves every view fresh with SUNSHINE_STAFF_CACHE_MB=0', async () => {
     const off = await makeApp({ staffCacheMb: 0 });
     try {
