@@ -15,6 +15,17 @@ export const changeStamps = sqliteTable('change_stamps', {
   n: integer('n').notNull(),
 });
 
+/** The triggers of migrations 0009 and 0010. A table rebuild in a later migration drops its triggers: checked at start. */
+export const STAMP_TRIGGERS: readonly string[] = [
+  ...['reports', 'declarants', 'declared_relatives', 'holiday_overrides', 'calendar_years', 'users'].flatMap((table) => ['insert', 'update', 'delete'].map((event) => `${table}_stamp_${event}`)),
+];
+
+/** Stamp triggers the database lacks (none on a database migrated as shipped). */
+export function missingStampTriggers(db: Db): string[] {
+  const present = new Set(db.$client.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").pluck().all() as string[]);
+  return STAMP_TRIGGERS.filter((name) => !present.has(name));
+}
+
 const statements = perDatabase<'sum', { get(keys: string): unknown }>();
 
 /**

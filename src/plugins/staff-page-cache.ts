@@ -10,6 +10,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ByteBoundedLru, costOfString } from '../shared/byte-lru.js';
+import { missingStampTriggers } from '../db/change-stamps.js';
 
 /** The stamp a page is valid under, or null when this request's page is not to be cached. */
 export type StampOf = (request: FastifyRequest) => string | null;
@@ -42,7 +43,12 @@ const CSRF_COOKIE = '_csrf';
 
 export default fp(
   async (app, opts: { maxBytes: number }) => {
-    const entries = new ByteBoundedLru<Entry>(MAX_ENTRIES, opts.maxBytes);
+    // Without every stamp trigger a page could outlive a change: then nothing is kept.
+    const missing = missingStampTriggers(app.db);
+    if (missing.length > 0) app.log.error({ missing }, 'staff page cache off: change-stamp triggers are missing (a migration rebuilt their table?)');
+    const maxBytes = missing.length > 0 ? 0 : opts.maxBytes;
+    const entries = new ByteBoundedLru<Entry>(MAX_ENTRIES, maxBytes);
+    app.decorateRequest('staffPageToStore', undefined);
 
     const keyOf = (request: FastifyRequest): string | null => {
       const sid = request.session?.sessionId;
@@ -54,7 +60,7 @@ export default fp(
     app.decorate('staffPageCache', {
       handler(stampOf: StampOf) {
         return async (request: FastifyRequest, reply: FastifyReply) => {
-          if (request.method !== 'GET' || opts.maxBytes <= 0) return;
+          if (request.method !== 'GET' || maxBytes <= 0) return;
           const key = keyOf(request);
           const stamp = key && stampOf(request);
           if (!key || !stamp) return;
@@ -79,10 +85,10 @@ export default fp(
       // A response that sets a cookie (a new CSRF secret, a touched session) is for this one request.
       if (!store || reply.statusCode !== 200 || typeof payload !== 'string' || reply.getHeader('set-cookie')) return payload;
       const type = String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8');
-      entries.set(store.key, { stamp: store.stamp, body: payload, type, language: String(reply.getHeader('content-language') ?? request.locale) }, costOfString(payload, store.key));
-      reply.header('X-Cache', 'miss');
+      const kept = entries.set(store.key, { stamp: store.stamp, body: payload, type, language: String(reply.getHeader('content-language') ?? request.locale) }, costOfString(payload, store.key));
+      if (kept) reply.header('X-Cache', 'miss');
       return payload;
     });
   },
-  { name: 'staff-page-cache', dependencies: ['session', 'preferences'] },
+  { name: 'staff-page-cache', dependencies: ['db', 'session', 'preferences', 'auth'] },
 );

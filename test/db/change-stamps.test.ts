@@ -1,6 +1,6 @@
 // The triggers of migration 0009: which writes raise which change stamp (src/db/change-stamps.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stampTotal } from '../../src/db/change-stamps.js';
+import { missingStampTriggers, stampTotal } from '../../src/db/change-stamps.js';
 import { supervisedUnitIds } from '../../src/units/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff } from '../helpers/staff.js';
@@ -44,6 +44,10 @@ describe('change stamps', () => {
     for (const id of ids) expect((below.get(id) ?? []).sort((x, y) => x - y), `unit ${id}`).toEqual((await supervisedUnitIds(t.app.db, id)).sort((x, y) => x - y));
   });
 
+  it('has every trigger the staff page cache relies on', () => {
+    expect(missingStampTriggers(t.app.db)).toEqual([]);
+  });
+
   it('counts what staff pages show of people and the calendar, not sign-ins', async () => {
     const staff = await createStaff(t.app, 'ca:220102', ['handler']);
     const people = stamp('people');
@@ -51,6 +55,11 @@ describe('change stamps', () => {
     expect(stamp('people')).toBe(people);
     for (const column of ['display_name', 'roles', 'home_village_code']) run(`UPDATE users SET ${column} = ${column} || '' WHERE id = ?`, staff.user.id);
     expect(stamp('people')).toBe(people + 3);
+    // A row replaced whole (INSERT OR REPLACE deletes without the delete trigger) still counts.
+    const row = t.app.db.$client.prepare('SELECT * FROM users WHERE id = ?').get(staff.user.id) as Record<string, unknown>;
+    const columns = Object.keys(row);
+    t.app.db.$client.prepare(`INSERT OR REPLACE INTO users (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...columns.map((c) => (c === 'display_name' ? '换名' : row[c])));
+    expect(stamp('people')).toBe(people + 4);
     const calendar = stamp('calendar');
     run(`INSERT INTO holiday_overrides (date, kind, note, updated_by, updated_at) VALUES ('2031-01-01', 'holiday', '', NULL, 0)`);
     expect(stamp('calendar')).toBe(calendar + 1);
