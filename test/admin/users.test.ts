@@ -178,6 +178,9 @@ describe('user management', () => {
     expect(bad.body).toContain('id="field-mailLocale"');
     expect(bad.body).toContain('value="朴英姬改"');
     expect(findUser(t.app.db, user.id)!.locale).toBe('ko');
+    // A post without the field (a form opened before it existed) keeps the choice.
+    expect((await countyAdmin.post(page, fields, page)).statusCode).toBe(303);
+    expect(findUser(t.app.db, user.id)!.locale).toBe('ko');
     expect((await countyAdmin.post(page, { ...fields, mail_locale: '' }, page)).statusCode).toBe(303);
     expect(findUser(t.app.db, user.id)!.locale).toBeNull();
     const update = entriesFor(t.app.db, 'user', String(user.id)).find((e) => e.action === 'user.update');

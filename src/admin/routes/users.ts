@@ -94,6 +94,8 @@ export default async function userAdminRoutes(app: FastifyInstance, opts: { deps
   app.post<{ Params: { id: string }; Body: Body }>('/staff/admin/users/:id', admin, async (request, reply) => {
     const { user, scope } = await managedUser(deps, request);
     const values = { ...readAccount(request.body ?? {}), username: user.username };
+    // A form opened before the e-mail language field existed does not reset the user's choice.
+    if (request.body?.mail_locale === undefined) values.mailLocale = user.locale ?? '';
     const checked = await validateAccount(db, values, scope.unitIds, false);
     if (!checked.ok) return renderUser(deps, request, reply, user, scope, { values, errors: checked.errors }, 400);
     try {
