@@ -63,6 +63,11 @@ describe('staff editing', () => {
     expect(bad.body).toContain('网址名称只能使用小写字母');
     expect(bad.body).toContain('标题需要2到100个字');
     expect(bad.body).toContain('value="bad slug!"');
+    // The summary links each message to its field.
+    for (const field of ['slug', 'title', 'bodyMarkdown']) {
+      expect(bad.body).toContain(`href="#field-${field}"`);
+      expect(bad.body).toContain(`id="field-${field}"`);
+    }
     const taken = await editor.post('/staff/policy/new', { slug: 'rural-dibao-application', title: '重复', body: '重复的网址名称不能保存。' }, '/staff/policy/new');
     expect(taken.statusCode).toBe(400);
     expect(taken.body).toContain('已被其他页面使用');
