@@ -49,6 +49,10 @@ export default fp(
     const maxBytes = missing.length > 0 ? 0 : opts.maxBytes;
     const entries = new ByteBoundedLru<Entry>(MAX_ENTRIES, maxBytes);
     app.decorateRequest('staffPageToStore', undefined);
+    // A session's pages hold personal data: they go when it ends (sign-out, password change, disabling …).
+    app.sessionStore.onEnded((sids) => {
+      for (const sid of sids) entries.deleteByPrefix(`${sid}|`);
+    });
 
     const keyOf = (request: FastifyRequest): string | null => {
       const sid = request.session?.sessionId;

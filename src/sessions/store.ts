@@ -17,6 +17,8 @@ const DEFAULT_TTL_MS = 12 * 3600_000;
 export class SqliteSessionStore {
   /** Read on every staff and tracking request: built once. */
   private readonly bySid;
+  /** Told the ids of sessions that ended, so what is kept per session (staff pages) goes with them. */
+  private readonly endedListeners: ((sids: string[]) => void)[] = [];
 
   constructor(private readonly db: Db) {
     this.bySid = db.select().from(sessions).where(eq(sessions.sid, sql.placeholder('sid'))).prepare();
@@ -44,9 +46,19 @@ export class SqliteSessionStore {
     }
   }
 
+  /** `listener` hears the ids of the sessions ended by destroy or destroyForUser. */
+  onEnded(listener: (sids: string[]) => void): void {
+    this.endedListeners.push(listener);
+  }
+
+  private ended(sids: string[]): void {
+    if (sids.length > 0) for (const listener of this.endedListeners) listener(sids);
+  }
+
   destroy(sid: string, callback: Callback): void {
     try {
       this.db.delete(sessions).where(eq(sessions.sid, sid)).run();
+      this.ended([sid]);
       callback();
     } catch (err) {
       callback(err);
@@ -55,10 +67,12 @@ export class SqliteSessionStore {
 
   /** Ends every session of a staff user, except `keepSid` (the one asking, for "other sessions"). */
   destroyForUser(userId: number, keepSid?: string): void {
-    this.db
+    const ended = this.db
       .delete(sessions)
       .where(keepSid ? and(eq(sessions.userId, userId), ne(sessions.sid, keepSid)) : eq(sessions.userId, userId))
-      .run();
+      .returning({ sid: sessions.sid })
+      .all();
+    this.ended(ended.map((r) => r.sid));
   }
 
   sweep(now = Date.now()): void {

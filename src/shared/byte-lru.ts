@@ -51,6 +51,11 @@ export class ByteBoundedLru<V> {
     this.used -= entry.cost;
   }
 
+  /** Removes every entry whose key starts with `prefix` (a scan: for rare events such as a sign-out). */
+  deleteByPrefix(prefix: string): void {
+    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.delete(key);
+  }
+
   clear(): void {
     this.entries.clear();
     this.used = 0;

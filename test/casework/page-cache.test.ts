@@ -144,6 +144,22 @@ describe('staff page cache', () => {
     expect(moved.body).not.toContain(String(t.app.db.$client.prepare('SELECT case_no FROM reports WHERE id = ?').pluck().get(report)));
   });
 
+  it('forgets the pages of a session when it ends: sign-out, and every session of a user at once', async () => {
+    const user = await createStaff(t.app, 'ca:220102', ['supervisor']);
+    const cached = () => t.app.staffPageCache.size;
+    const one = await signIn(t.app, user);
+    await one.get('/staff');
+    await one.get('/staff/reports');
+    const before = cached();
+    expect((await one.post('/staff/logout', {})).statusCode).toBe(303);
+    expect(cached()).toBe(before - 2);
+    const two = await signIn(t.app, user);
+    await two.get('/staff/reports?sort=oldest');
+    const withTwo = cached();
+    t.app.sessionStore.destroyForUser(user.user.id); // as disabling the account or "sign out everywhere" does
+    expect(cached()).toBe(withTwo - 1);
+  });
+
   it('does not keep pages of discipline bodies, whose scope follows referrals', async () => {
     const inspector = await createStaff(t.app, 'dic:220102', ['inspector']);
     const view = await signIn(t.app, inspector);
