@@ -1,6 +1,7 @@
 // A posted form with errors ties each inline message to its control: the message has an id, exactly
 // one element names it in aria-describedby, and that element is marked aria-invalid unless it is the
 // fieldset of a group of radios or checkboxes. Screen-reader users then hear the message on focus.
+// Likewise a field's hint that has an id is named in aria-describedby, before the error if there is one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/users/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
@@ -21,13 +22,7 @@ interface Tie {
  * fieldset. Every id named by any aria-describedby on the page exists. Returns what was found.
  */
 function checkErrorsTied(html: string): Tie[] {
-  const tags = [...html.matchAll(/<([a-z][a-z0-9]*)(\s[^>]*)?>/g)].map((m) => ({ name: m[1]!, attrs: m[2] ?? '' }));
-  const attr = (attrs: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(attrs)?.[1];
-  const pageIds = tags.map((t) => attr(t.attrs, 'id')).filter((id): id is string => id !== undefined);
-  const describing = tags.flatMap((t) => {
-    const list = attr(t.attrs, 'aria-describedby');
-    return list === undefined ? [] : [{ ...t, refs: list.split(/\s+/).filter(Boolean) }];
-  });
+  const { tags, attr, pageIds, describing } = parse(html);
   for (const d of describing) for (const ref of d.refs) expect(pageIds, `aria-describedby names a missing id "${ref}"`).toContain(ref);
 
   const errors = tags.filter((t) => /\sclass="field-error"/.test(t.attrs));
@@ -42,6 +37,39 @@ function checkErrorsTied(html: string): Tie[] {
     if (owner.name === 'fieldset') expect(owner.attrs, `fieldset described by "${id}"`).not.toContain('aria-invalid');
     else expect(attr(owner.attrs, 'aria-invalid'), `<${owner.name}> described by "${id}"`).toBe('true');
     return { id: id!, tag: owner.name };
+  });
+}
+
+/** The opening tags of `html`, their ids, and the elements that have an aria-describedby with the ids it names. */
+function parse(html: string) {
+  const tags = [...html.matchAll(/<([a-z][a-z0-9]*)(\s[^>]*)?>/g)].map((m) => ({ name: m[1]!, attrs: m[2] ?? '' }));
+  const attr = (attrs: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(attrs)?.[1];
+  const pageIds = tags.map((t) => attr(t.attrs, 'id')).filter((id): id is string => id !== undefined);
+  const describing = tags.flatMap((t) => {
+    const list = attr(t.attrs, 'aria-describedby');
+    return list === undefined ? [] : [{ ...t, refs: list.split(/\s+/).filter(Boolean) }];
+  });
+  return { tags, attr, pageIds, describing };
+}
+
+/**
+ * Every element of `html` with the class `hint` and an id, checked: the id is unique and at least one
+ * aria-describedby names it, before any `…-error` id in the same list. Hints without an id (those of a
+ * whole form or section) are skipped. Returns the ids of the tied hints, in page order.
+ */
+function checkHintsTied(html: string): string[] {
+  const { tags, attr, pageIds, describing } = parse(html);
+  const hints = tags.filter((t) => (attr(t.attrs, 'class') ?? '').split(/\s+/).includes('hint') && attr(t.attrs, 'id') !== undefined);
+  return hints.map((h) => {
+    const id = attr(h.attrs, 'id')!;
+    expect(pageIds.filter((x) => x === id), `id "${id}" is not unique`).toHaveLength(1);
+    const owners = describing.filter((d) => d.refs.includes(id));
+    expect(owners.length, `no aria-describedby names the hint "${id}"`).toBeGreaterThan(0);
+    for (const o of owners) {
+      const firstError = o.refs.findIndex((r) => r.endsWith('-error'));
+      if (firstError >= 0) expect(o.refs.indexOf(id), `hint "${id}" after the error in <${o.name}${o.attrs}>`).toBeLessThan(firstError);
+    }
+    return id;
   });
 }
 
@@ -67,6 +95,28 @@ describe('inline form errors are tied to their controls', () => {
     ]);
   });
 
+  it('the hint checker rejects an unnamed or late hint and accepts tied ones', () => {
+    expect(() => checkHintsTied('<span class="hint" id="a-hint">x</span><input id="a">')).toThrow();
+    expect(() => checkHintsTied('<span class="hint" id="a-hint">x</span><input id="a" aria-describedby="a-error a-hint"><p class="field-error" id="a-error">y</p>')).toThrow();
+    expect(() => checkHintsTied('<span class="hint" id="a-hint">x</span><span class="hint" id="a-hint">y</span><input id="a" aria-describedby="a-hint">')).toThrow();
+    expect(checkHintsTied('<p class="hint">about the form</p><fieldset aria-describedby="g-hint"><span class="hint" id="g-hint">x</span></fieldset><p class="js-x hint" id="a-hint">y</p><input id="a" aria-describedby="a-hint a-error"><p class="field-error" id="a-error">z</p>')).toEqual(['g-hint', 'a-hint']);
+  });
+
+  it.each([
+    ['the citizen report form', null, '/report', ['place_other-hint', 'description-hint', 'happened_at-hint', 'evidence-hint', 'evidence-slow-hint']],
+    ['the staff account form', 'admin', '/staff/admin/users/new', ['username-hint', 'home-village-hint', 'mailLocale-hint']],
+    ['the ledger item form', 'lead', '/staff/ledger/new', ['f-person-hint']],
+    ['the reply template form', 'lead', '/staff/templates/new', ['title-hint', 'body-hint']],
+    ['the hotline list', 'lead', '/staff/hotlines', ['new-phone-hint', 'new-hours-hint']],
+    ['the profile, with a described village picker', 'declarant', '/staff/profile', ['mail-locale-hint', 'home_village-hint', 'id_number-hint']],
+  ] as [string, 'admin' | 'lead' | 'declarant' | null, string, string[]][])('without errors, the field hints of %s are named in aria-describedby', async (_label, who, url, expected) => {
+    const session = who === null ? null : { admin, lead, declarant }[who];
+    const res = session === null ? await t.app.inject({ url }) : await session.get(url);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain('aria-invalid');
+    expect(checkHintsTied(res.body)).toEqual(expect.arrayContaining(expected));
+  });
+
   it('on the citizen report form', async () => {
     const form = await openForm(t.app, '/report');
     const fields = reportFields({ category: '', description: '', county: '999999', identity_mode: 'real_name', reporter_name: '李秀兰', reporter_phone: 'call me', reporter_email: 'nope' });
@@ -74,6 +124,7 @@ describe('inline form errors are tied to their controls', () => {
     const res = await t.app.inject({ method: 'POST', url: `/report?_csrf=${encodeURIComponent(form.csrf)}`, cookies: form.cookies, headers: body.headers, payload: body.payload, remoteAddress: '203.0.113.78' });
     expect(res.statusCode).toBe(400);
     const ties = checkErrorsTied(res.body);
+    checkHintsTied(res.body);
     expect(ties).toEqual(expect.arrayContaining([
       { id: 'category-error', tag: 'fieldset' },
       { id: 'county-error', tag: 'select' },
@@ -88,6 +139,7 @@ describe('inline form errors are tied to their controls', () => {
     const res = await admin.post('/staff/admin/users', { username: 'Bad Name!', display_name: '', unit_id: '999999', email: 'not-an-address', home_village: '220102001', mail_locale: 'fr' }, '/staff/admin/users/new');
     expect(res.statusCode).toBe(400);
     const ties = checkErrorsTied(res.body);
+    checkHintsTied(res.body);
     expect(ties).toEqual(expect.arrayContaining([
       { id: 'username-error', tag: 'input' },
       { id: 'display_name-error', tag: 'input' },
@@ -103,12 +155,14 @@ describe('inline form errors are tied to their controls', () => {
     const fresh = await admin.get('/staff/admin/users/new');
     expect(fresh.body).not.toContain('aria-invalid');
     expect(fresh.body).toContain('aria-describedby="home-village-hint">');
+    checkHintsTied(fresh.body);
   });
 
   it('on the ledger item form', async () => {
     const res = await lead.post('/staff/ledger/new', { problem: '', measures: '', unit_id: '', person: '', deadline: '2020-01-01' }, '/staff/ledger/new');
     expect(res.statusCode).toBe(400);
     const ties = checkErrorsTied(res.body);
+    checkHintsTied(res.body);
     expect(ties).toEqual(expect.arrayContaining([
       { id: 'f-source-error', tag: 'fieldset' },
       { id: 'f-problem-error', tag: 'textarea' },
@@ -122,6 +176,7 @@ describe('inline form errors are tied to their controls', () => {
     const res = await declarant.post('/staff/profile/declaration', { position: '', id_number: '123' }, '/staff/profile');
     expect(res.statusCode).toBe(400);
     const ties = checkErrorsTied(res.body);
+    checkHintsTied(res.body);
     expect(ties).toEqual(expect.arrayContaining([
       { id: 'home_village-error', tag: 'fieldset' },
       { id: 'position-error', tag: 'select' },
@@ -142,6 +197,7 @@ describe('inline form errors are tied to their controls', () => {
     const res = await session.post(url, fields, page);
     expect(res.statusCode).toBe(400);
     const ids = checkErrorsTied(res.body).map((tie) => tie.id);
+    checkHintsTied(res.body);
     expect(ids).toEqual(expect.arrayContaining(expected));
   });
 });
