@@ -77,7 +77,7 @@ export default async function publicDisclosureRoutes(app: FastifyInstance, opts:
     const page = await villagePage(db, village, cursor(request.query.after));
     if (!page) throw notFound();
     return reply.page('disclosure/village', {
-      title: `${village.name} 公示`,
+      title: translate(request.locale, 'disclosure.page_titles.village', { name: village.name }),
       description: `${page.chain.county?.name ?? ''}${page.chain.township?.name ?? ''}${village.name}`,
       ...page,
       breadcrumbs: breadcrumbs(page.chain),
@@ -91,7 +91,7 @@ export default async function publicDisclosureRoutes(app: FastifyInstance, opts:
     const page = await historyPage(db, village, cursor(request.query.before));
     if (!page) throw notFound();
     return reply.page('disclosure/postings', {
-      title: `${village.name} 历史公示`,
+      title: translate(request.locale, 'disclosure.page_titles.history', { name: village.name }),
       village,
       breadcrumbs: [...breadcrumbs(page.chain).slice(0, -1), { name: village.name, href: `/disclosure/villages/${village.code}` }],
       past: page.past,
@@ -128,7 +128,7 @@ export default async function publicDisclosureRoutes(app: FastifyInstance, opts:
     const prefecture = chain.prefecture.code;
     const last = page[page.length - 1];
     return reply.page('disclosure/county', {
-      title: `${county.name} 保障对象名单`,
+      title: translate(request.locale, 'disclosure.page_titles.county', { name: county.name }),
       county,
       breadcrumbs: [...breadcrumbs(chain).slice(0, -1), { name: county.name, href: `/disclosure/regions/${county.code}` }],
       roster: page.map((r) => ({
