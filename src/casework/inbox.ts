@@ -5,6 +5,7 @@ import { addDays, todayInChina } from '../clocks/index.js';
 import type { Db } from '../db/connection.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { reports } from '../reports/tables.js';
+import { STATUSES } from '../reports/catalog.js';
 import { findRegion, regions, regionAncestors } from '../regions/index.js';
 import { users } from '../users/tables.js';
 import { scopeOf } from './scope.js';
@@ -153,7 +154,9 @@ export async function dashboardCounts(db: Db, staff: StaffContext) {
     .from(reports)
     .where(scope.condition)
     .groupBy(reports.status)
-    .all();
+    .all()
+    // In the order a report moves through (DESIGN.md §3), not the database's.
+    .sort((a, b) => STATUSES.indexOf(a.status as (typeof STATUSES)[number]) - STATUSES.indexOf(b.status as (typeof STATUSES)[number]));
   const clock = db
     .select({
       overdue: sql<number>`sum(case when ${reports.dueOn} < ${today} then 1 else 0 end)`,

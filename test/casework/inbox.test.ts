@@ -1,7 +1,7 @@
 // The inbox query at service level: region filters at every level and keyset paging under every
 // sort, including rows that tie on the sort keys (the cursor must neither skip nor repeat them).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { fileReport, reports } from '../../src/reports/index.js';
 import { childrenOf } from '../../src/regions/index.js';
 import { listInbox, dashboardCounts, SORTS, type InboxFilter } from '../../src/casework/inbox.js';
@@ -109,5 +109,14 @@ describe('staff inbox', () => {
     const county = await createStaff(t.app, 'ca:220103', ['supervisor']);
     const countyCounts = await dashboardCounts(t.app.db, staffContext(county.user, (await findUnitByKey(t.app.db, 'ca:220103'))!));
     expect(countyCounts.byStatus.reduce((n, s) => n + s.n, 0)).toBe(filed.filter((r) => r.county === '220103').length);
+  });
+
+  it('lists the dashboard statuses in the order a report moves through', async () => {
+    const staff = await cityStaff();
+    t.app.db.update(reports).set({ status: 'investigating' }).where(eq(reports.id, filed[0]!.id)).run();
+    t.app.db.update(reports).set({ status: 'accepted' }).where(eq(reports.id, filed[1]!.id)).run();
+    const order = (await dashboardCounts(t.app.db, staff)).byStatus.map((s) => s.status);
+    expect(order).toEqual(['received', 'accepted', 'investigating']);
+    t.app.db.update(reports).set({ status: 'received' }).where(inArray(reports.id, [filed[0]!.id, filed[1]!.id])).run();
   });
 });
