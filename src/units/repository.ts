@@ -34,7 +34,8 @@ export async function insertUnitSeeds(db: Db, seeds: UnitSeed[]): Promise<void> 
         .get();
       ids.set(s.key, row.id);
     }
-    // Each unit with itself and every unit above it, for the change-stamp triggers (migration 0009).
+    // Each unit with itself and every unit above it: supervision trees (supervisedUnitIds) and the
+    // change-stamp triggers (migration 0009) read them.
     tx.delete(unitAncestors).run();
     tx.run(sql`
       INSERT INTO unit_ancestors (unit_id, ancestor_id)
@@ -58,16 +59,14 @@ export async function unitOfKind(db: Db, kind: string, regionCode: string): Prom
   return db.select().from(units).where(and(eq(units.kind, kind), eq(units.regionCode, regionCode))).get();
 }
 
-/** The unit itself and every unit it supervises, directly or indirectly (follows supervisor links). */
+/**
+ * The unit itself and every unit it supervises, directly or indirectly: the units that have it among
+ * their ancestors (unit_ancestors, built from the supervisor links with the units). Ids ascend, so the
+ * unit comes first (units are inserted after their supervisors).
+ */
 export async function supervisedUnitIds(db: Db, unitId: number): Promise<number[]> {
   const ids = supervisedTrees.get(db, unitId, () =>
-    db
-      .all<{ id: number }>(sql`
-        WITH RECURSIVE tree(id) AS (
-          SELECT ${unitId}
-          UNION SELECT u.id FROM units u JOIN tree ON u.supervisor_id = tree.id
-        ) SELECT id FROM tree`)
-      .map((r) => r.id),
+    db.select({ id: unitAncestors.unitId }).from(unitAncestors).where(eq(unitAncestors.ancestorId, unitId)).orderBy(unitAncestors.unitId).all().map((r) => r.id),
   )!;
   return [...ids];
 }

@@ -40,8 +40,12 @@ describe('change stamps', () => {
     const rows = t.app.db.$client.prepare('SELECT ancestor_id AS a, unit_id AS u FROM unit_ancestors').all() as { a: number; u: number }[];
     const below = new Map<number, number[]>();
     for (const { a, u } of rows) below.set(a, [...(below.get(a) ?? []), u]);
-    const ids = t.app.db.$client.prepare('SELECT id FROM units').pluck().all() as number[];
-    for (const id of ids) expect((below.get(id) ?? []).sort((x, y) => x - y), `unit ${id}`).toEqual((await supervisedUnitIds(t.app.db, id)).sort((x, y) => x - y));
+    // The same read from the supervisor links one step at a time (supervisedUnitIds reads the table now).
+    const links = t.app.db.$client.prepare('SELECT id, supervisor_id AS up FROM units').all() as { id: number; up: number | null }[];
+    const supervisor = new Map(links.map((l) => [l.id, l.up]));
+    const walked = (id: number) => links.map((l) => l.id).filter((u) => { for (let c: number | null | undefined = u; c; c = supervisor.get(c)) if (c === id) return true; return false; });
+    for (const { id } of links) expect((below.get(id) ?? []).sort((x, y) => x - y), `unit ${id}`).toEqual(walked(id).sort((x, y) => x - y));
+    expect(await supervisedUnitIds(t.app.db, links[0]!.id)).toEqual((below.get(links[0]!.id) ?? []).sort((x, y) => x - y));
   });
 
   it('has every trigger the staff page cache relies on', () => {
