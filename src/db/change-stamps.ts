@@ -4,11 +4,11 @@
 // so no code path can forget to invalidate.
 //
 // Keys: `tree:<unit id>` for every unit a report is handled by, assigned to or reviewed by (before
-// and after the change) and every unit above those (units.unit_ancestors); `people` for what staff pages show or scope by from users and declarations
-// (names, units, roles, home villages, declared relatives); `calendar` for the holiday calendar.
+// and after the change) and every unit above those (units.unit_ancestors); `people` for what staff
+// pages show or scope by from users and declarations (names, units, roles, home villages, declared
+// relatives); `calendar` for the holiday calendar.
 import { sqliteTable, text, integer } from 'drizzle-orm/sqlite-core';
 import type { Db } from './connection.js';
-import { perDatabase } from './per-database.js';
 
 export const changeStamps = sqliteTable('change_stamps', {
   key: text('key').primaryKey(),
@@ -16,7 +16,7 @@ export const changeStamps = sqliteTable('change_stamps', {
 });
 
 /** The triggers of migrations 0009 and 0010. A table rebuild in a later migration drops its triggers: checked at start. */
-export const STAMP_TRIGGERS: readonly string[] = [
+const STAMP_TRIGGERS: readonly string[] = [
   ...['reports', 'declarants', 'declared_relatives', 'holiday_overrides', 'calendar_years', 'users'].flatMap((table) => ['insert', 'update', 'delete'].map((event) => `${table}_stamp_${event}`)),
 ];
 
@@ -26,13 +26,11 @@ export function missingStampTriggers(db: Db): string[] {
   return STAMP_TRIGGERS.filter((name) => !present.has(name));
 }
 
-const statements = perDatabase<'sum', { get(keys: string): unknown }>();
-
 /**
  * The total of the counters under `keys` (a JSON array of keys, absent keys count 0). Counters only
  * grow, so the total changes whenever any of them does.
  */
 export function stampTotal(db: Db, keys: string): number {
-  const sum = statements.get(db, 'sum', () => db.$client.prepare('SELECT total(n) AS n FROM change_stamps WHERE key IN (SELECT value FROM json_each(?))').pluck())!;
-  return sum.get(keys) as number;
+  // The connection keeps compiled statements by their text (db/statement-cache.ts).
+  return db.$client.prepare('SELECT total(n) AS n FROM change_stamps WHERE key IN (SELECT value FROM json_each(?))').pluck().get(keys) as number;
 }

@@ -17,9 +17,8 @@ export type StampOf = (request: FastifyRequest) => string | null;
 
 export interface StaffPageCache {
   handler(stampOf: StampOf): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
-  clear(): void;
+  /** Pages held now. */
   readonly size: number;
-  readonly bytes: number;
 }
 
 declare module 'fastify' {
@@ -75,12 +74,8 @@ export default fp(
           request.staffPageToStore = { key, stamp };
         };
       },
-      clear: () => entries.clear(),
       get size() {
         return entries.size;
-      },
-      get bytes() {
-        return entries.bytes;
       },
     });
 
