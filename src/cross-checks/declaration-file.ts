@@ -55,7 +55,6 @@ export interface DeclParseOptions {
 }
 
 export const MAX_DECL_ROWS = 5_000;
-const HEADER_SEARCH_ROWS = 10;
 
 /**
  * SHA-256 of the content, independent of row order and file format, so that the same list saved
@@ -85,7 +84,7 @@ export async function parseDeclarationFile(bytes: Uint8Array, options: DeclParse
   const read = await readRecipientFile(bytes);
   if (!read.ok) return fail([{ row: 0, column: 'file', message: read.message }]);
   const nonEmpty = read.rows.filter((r) => r.cells.some((c) => c !== null));
-  const header = findHeader(nonEmpty, matchDeclHeader, HEADER_SEARCH_ROWS);
+  const header = findHeader(nonEmpty, matchDeclHeader);
   if (!header) return fail([{ row: 0, column: 'file', message: 'crossChecks.import.no_rows' }]);
   const headerProblems: DeclProblem[] = [
     ...REQUIRED_FIELDS.filter((f) => !header.columns.has(f)).map((f): DeclProblem => ({ row: header.row.row, column: f, message: 'disclosure.import.missing_column', params: { column: DECL_HEADERS[f] } })),

@@ -40,11 +40,14 @@ export async function readRecipientFile(bytes: Uint8Array): Promise<ReadResult> 
   return readCsv(bytes);
 }
 
+/** Title rows (XX村低保对象名单) may precede the header; it is looked for in this many first rows. */
+const HEADER_SEARCH_ROWS = 10;
+
 /**
- * The first of the leading `searchRows` rows that names at least three known columns (title rows
- * such as XX村低保对象名单 may precede it); else the first row. `match` names a cell's field.
+ * The first of the leading rows that names at least three known columns (title rows such as
+ * XX村低保对象名单 may precede it); else the first row. `match` names a cell's field.
  */
-export function findHeader<F>(rows: readonly SheetRow[], match: (cell: Cell) => F | null, searchRows: number): SheetHeader<F> | null {
+export function findHeader<F>(rows: readonly SheetRow[], match: (cell: Cell) => F | null, searchRows = HEADER_SEARCH_ROWS): SheetHeader<F> | null {
   const read = (row: SheetRow): SheetHeader<F> => {
     const columns = new Map<F, number>();
     const duplicates: F[] = [];

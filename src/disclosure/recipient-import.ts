@@ -68,8 +68,6 @@ export interface ImportOptions {
 export const MAX_ROWS = 20_000;
 /** A screen of problems is enough to fix a file; more are summed up in one last entry. */
 export const MAX_PROBLEMS = 1_000;
-/** Title rows (XX村低保对象名单) may precede the header; it is looked for in the first rows. */
-const HEADER_SEARCH_ROWS = 10;
 const TOTAL_ROW = /^(合计|总计|小计)$/u;
 
 /** SHA-256 of the uploaded bytes: the same file uploaded again has the same fingerprint. */
@@ -100,7 +98,7 @@ export async function parseRecipientFile(bytes: Uint8Array, options: ImportOptio
   if (!read.ok) return fail([{ row: 0, column: 'file', message: read.message }]);
 
   const nonEmpty = read.rows.filter((r) => r.cells.some((c) => c !== null));
-  const header = findHeader(nonEmpty, matchHeader, HEADER_SEARCH_ROWS);
+  const header = findHeader(nonEmpty, matchHeader);
   if (!header) return fail([{ row: 0, column: 'file', message: 'disclosure.import.no_rows' }]);
   const headerProblems = checkHeader(header);
   if (headerProblems.length > 0) return fail(headerProblems);
