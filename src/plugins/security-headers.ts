@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet, { type HelmetOptions } from 'helmet';
 
-export const HELMET_OPTIONS: Readonly<HelmetOptions> = {
+const HELMET_OPTIONS: Readonly<HelmetOptions> = {
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
@@ -27,8 +27,8 @@ export const HELMET_OPTIONS: Readonly<HelmetOptions> = {
   // HSTS only makes sense behind HTTPS; helmet sends it and browsers ignore it on plain HTTP.
 };
 
-/** The headers helmet sets with these options, as [name, value] pairs, by running it once on a stand-in response. */
-export function staticSecurityHeaders(options: Readonly<HelmetOptions> = HELMET_OPTIONS): [string, string][] {
+/** The headers helmet sets with our options, as [name, value] pairs, by running it once on a stand-in response. */
+export function staticSecurityHeaders(): [string, string][] {
   const headers = new Map<string, string>();
   const response = {
     setHeader: (name: string, value: unknown) => headers.set(name.toLowerCase(), String(value)),
@@ -36,7 +36,7 @@ export function staticSecurityHeaders(options: Readonly<HelmetOptions> = HELMET_
     getHeader: (name: string) => headers.get(name.toLowerCase()),
   };
   let failure: unknown;
-  helmet(options)({ headers: {} } as IncomingMessage, response as unknown as ServerResponse, (err?: unknown) => {
+  helmet(HELMET_OPTIONS)({ headers: {} } as IncomingMessage, response as unknown as ServerResponse, (err?: unknown) => {
     failure = err;
   });
   if (failure) throw failure;
