@@ -39,9 +39,34 @@ export interface Config {
   publicCacheMb: number;
   /** Memory the staff page cache (inbox, dashboard per session) may use, in megabytes. */
   staffCacheMb: number;
+  /**
+   * Password policy (等保 level 3, issue 15): days a password may be used before a forced change;
+   * 0 turns the maximum age off.
+   */
+  passwordMaxAgeDays: number;
+  /** Days the audit log keeps entries online before monthly archives may take them (≥ 180). */
+  auditOnlineDays: number;
+  /**
+   * The retention schedule (PIPL art. 19, the province's archive rules). No invented default: null
+   * when unset, and the server refuses to start outside demo mode without it (src/server.ts).
+   */
+  retention: Retention | null;
   /** Footer identification of a Chinese government site (issue 8). */
   site: { sponsor: string; organizer: string; siteCode: string; icp: string; policeFiling: string; contact: string };
 }
+
+/** How long personal information is kept; each period starts when the duty that needed it ended. */
+export interface Retention {
+  /** Days after a report reaches an end state that a real-name reporter's identity is kept. */
+  identityDays: number;
+  /** Days after a report reaches an end state that its evidence files are kept. */
+  evidenceDays: number;
+  /** Years after a declarant leaves office that their declaration is kept. */
+  declarationYears: number;
+}
+
+/** The schedule a demo database uses when none is configured (never in production). */
+export const DEMO_RETENTION: Retention = { identityDays: 365, evidenceDays: 365, declarationYears: 1 };
 
 export class ConfigError extends Error {
   constructor(
@@ -111,6 +136,20 @@ function trustProxy(env: Env): boolean | number | string {
   throw new ConfigError('TRUST_PROXY', `must be true, false, a hop count or a list of addresses, got "${raw}"`);
 }
 
+/** All three retention settings, or none (then null); one alone is a mistake worth stopping for. */
+function retention(env: Env): Retention | null {
+  const names = ['SUNSHINE_RETAIN_IDENTITY_DAYS', 'SUNSHINE_RETAIN_EVIDENCE_DAYS', 'SUNSHINE_RETAIN_DECLARATION_YEARS'] as const;
+  const given = names.filter((n) => env[n] !== undefined && env[n] !== '');
+  if (given.length === 0) return null;
+  const missing = names.find((n) => !given.includes(n));
+  if (missing) throw new ConfigError(missing, 'must be set together with the other SUNSHINE_RETAIN_* settings (the retention schedule)');
+  return {
+    identityDays: integer(env, 'SUNSHINE_RETAIN_IDENTITY_DAYS', 0, 1, 36_500),
+    evidenceDays: integer(env, 'SUNSHINE_RETAIN_EVIDENCE_DAYS', 0, 1, 36_500),
+    declarationYears: integer(env, 'SUNSHINE_RETAIN_DECLARATION_YEARS', 0, 0, 100),
+  };
+}
+
 function masterKey(env: Env): Buffer | null {
   const raw = env.SUNSHINE_MASTER_KEY;
   if (raw === undefined || raw === '') return null;
@@ -151,6 +190,9 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitFactor: integer(env, 'SUNSHINE_RATE_LIMIT_FACTOR', 1, 1, 1_000_000),
     publicCacheMb: integer(env, 'SUNSHINE_PUBLIC_CACHE_MB', 64, 0, 65_536),
     staffCacheMb: integer(env, 'SUNSHINE_STAFF_CACHE_MB', 32, 0, 65_536),
+    passwordMaxAgeDays: integer(env, 'SUNSHINE_PASSWORD_MAX_AGE_DAYS', 90, 0, 3650),
+    auditOnlineDays: integer(env, 'SUNSHINE_AUDIT_ONLINE_DAYS', 180, 180, 36_500),
+    retention: retention(env),
     site: {
       sponsor: text(env, 'SUNSHINE_SITE_SPONSOR', '吉林省民政厅'),
       organizer: text(env, 'SUNSHINE_SITE_ORGANIZER', '吉林省民政厅社会救助处'),

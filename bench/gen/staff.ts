@@ -16,8 +16,8 @@ export interface StaffDirectory {
   benchUser: { id: number; username: string; unitRegion: string; totpSecret: string };
 }
 
-const COUNTY_ROLES: Role[] = ['intake', 'intake', 'intake', 'handler', 'handler', 'handler', 'handler', 'handler', 'handler', 'handler', 'handler', 'handler', 'lead', 'lead', 'supervisor', 'inspector', 'administrator', 'custodian'];
-const PREFECTURE_ROLES: Role[] = ['supervisor', 'intake', 'intake', 'handler', 'handler', 'handler', 'lead', 'lead', 'supervisor', 'supervisor', 'inspector', 'administrator'];
+const COUNTY_ROLES: Role[] = ['intake', 'intake', 'intake', 'handler', 'handler', 'handler', 'handler', 'handler', 'handler', 'handler', 'handler', 'handler', 'lead', 'lead', 'supervisor', 'inspector', 'system_admin', 'custodian'];
+const PREFECTURE_ROLES: Role[] = ['supervisor', 'intake', 'intake', 'handler', 'handler', 'handler', 'lead', 'lead', 'supervisor', 'supervisor', 'inspector', 'system_admin'];
 const PROVINCE_ROLES: Role[] = [...PREFECTURE_ROLES, ...PREFECTURE_ROLES, 'custodian', 'lead', 'supervisor', 'handler', 'handler', 'intake'];
 
 export const BENCH_PREFECTURE = '220100';

@@ -84,7 +84,7 @@ export function updateAccount(deps: Deps, staff: StaffContext, user: User, next:
     (user.locale ?? null) !== next.locale && 'mailLocale',
   ].filter(Boolean);
   if (user.id === staff.user.id) {
-    if (!next.roles.includes('administrator')) throw new AdminActionError('self_demote');
+    if (next.roles.join(',') !== parseRoles(user.roles).join(',')) throw new AdminActionError('self_demote');
     if (unitChanged) throw new AdminActionError('self_unit');
   }
   // Reports assigned to the user belong to their unit: hand them over before a move.

@@ -87,7 +87,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       return 1;
     }
     const deps: Deps = { db, keys, dirs: storageDirs(config.dataDir), mailer: { send: async () => {}, sendLater() {} }, config, publicCache: { invalidate() {}, size: 0, bytes: 0 } };
-    const { user, password } = await createUser(deps, { username, displayName, unitId: unit.id, roles: ['administrator'], email, homeVillageCode: null }, { type: 'system' });
+    const { user, password } = await createUser(deps, { username, displayName, unitId: unit.id, roles: ['system_admin'], email, homeVillageCode: null }, { type: 'system' });
     io.out(`Created administrator "${user.username}" (${user.displayName}) of ${unit.name} [${unit.key}], user id ${user.id}.`);
     io.out('');
     io.out(`  Password: ${password}`);

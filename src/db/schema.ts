@@ -19,4 +19,5 @@ export * from '../disclosure/tables.js';
 export * from '../spot-checks/tables.js';
 export * from '../reporting/tables.js';
 export * from '../cross-checks/tables.js';
+export * from '../installation/tables.js';
 export { changeStamps } from './change-stamps.js';

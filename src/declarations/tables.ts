@@ -14,6 +14,8 @@ export const declarants = sqliteTable(
     homeVillageCode: text('home_village_code').notNull(),
     unitId: integer('unit_id'),
     updatedAt: integer('updated_at').notNull(),
+    /** When the declarant left office; the declaration is deleted N years later (retention schedule). */
+    leftOfficeAt: integer('left_office_at'),
   },
   (t) => [index('declarants_village_idx').on(t.homeVillageCode), index('declarants_id_hash_idx').on(t.idHash)],
 );

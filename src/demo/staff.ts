@@ -16,7 +16,9 @@ interface DemoAccount {
 }
 
 export const DEMO_ACCOUNTS: DemoAccount[] = [
-  { username: 'admin', displayName: '省厅系统管理员', unitKey: 'ca:220000', roles: ['administrator'] },
+  { username: 'admin', displayName: '省厅系统管理员', unitKey: 'ca:220000', roles: ['system_admin'] },
+  { username: 'anquan', displayName: '省厅安全管理员', unitKey: 'ca:220000', roles: ['security_admin'] },
+  { username: 'shenji', displayName: '省厅审计管理员', unitKey: 'ca:220000', roles: ['audit_admin'] },
   { username: 'sheng.dubanyuan', displayName: '刘卫东', unitKey: 'ca:220000', roles: ['supervisor', 'lead'] },
   { username: 'sheng.baoguan', displayName: '陈淑华', unitKey: 'ca:220000', roles: ['custodian'] },
   { username: 'cc.dubanyuan', displayName: '王立新', unitKey: 'ca:220100', roles: ['supervisor', 'lead'] },

@@ -24,6 +24,8 @@ export const evidenceFiles = sqliteTable(
     /** The original file name, encrypted (a name can identify the reporter). */
     nameSealed: blob('name_sealed', { mode: 'buffer' }).notNull(),
     createdAt: integer('created_at').notNull(),
+    /** When the retention schedule deleted the file (the row stays: its hash is part of the record). */
+    erasedAt: integer('erased_at'),
   },
   (t) => [index('evidence_owner_idx').on(t.ownerType, t.ownerId)],
 );

@@ -9,7 +9,7 @@ import { supervisedUnitIds, units, type Unit } from '../units/index.js';
 import { normalizePhone } from './phone.js';
 import * as repo from './repository.js';
 
-export const EDITING_ROLES = ['lead', 'supervisor', 'administrator'] as const;
+export const EDITING_ROLES = ['lead', 'supervisor', 'system_admin'] as const;
 
 /** Civil-affairs units whose hotlines this user edits: their own and every one below it. */
 export async function editableUnits(deps: Pick<Deps, 'db'>, staff: StaffContext): Promise<Unit[]> {

@@ -17,7 +17,7 @@ export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const MAX_BODY_CHARS = 50_000;
 
 export function canEditPolicy(staff: StaffContext): boolean {
-  return staff.unit.kind === 'civil_affairs' && staff.unit.supervisorId === null && (staff.has('lead') || staff.has('supervisor') || staff.has('administrator'));
+  return staff.unit.kind === 'civil_affairs' && staff.unit.supervisorId === null && (staff.has('lead') || staff.has('supervisor') || staff.has('system_admin'));
 }
 
 export function requirePolicyEditor(staff: StaffContext): void {

@@ -28,6 +28,8 @@ export const reports = sqliteTable(
     realName: integer('real_name', { mode: 'boolean' }).notNull().default(false),
     /** Name, phone, e-mail, address: encrypted under the identity key, context `report:<id>`. */
     identitySealed: blob('identity_sealed', { mode: 'buffer' }),
+    /** When the retention schedule deleted the identity (issue 15, PIPL art. 19); the report stays. */
+    identityErasedAt: integer('identity_erased_at'),
     handlingUnitId: integer('handling_unit_id').notNull(),
     status: text('status').notNull(),
     receivedAt: integer('received_at').notNull(),

@@ -23,6 +23,8 @@ export const users = sqliteTable(
     totpLastStep: integer('totp_last_step'),
     /** JSON array of HMACs of unused recovery codes. */
     recoveryCodes: text('recovery_codes'),
+    /** JSON array of the hashes of the last five passwords before the current one (no reuse, issue 15). */
+    passwordHistory: text('password_history'),
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: integer('locked_until'),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
@@ -32,4 +34,25 @@ export const users = sqliteTable(
     locale: text('locale'),
   },
   (t) => [index('users_unit_idx').on(t.unitId)],
+);
+
+/**
+ * A second-factor reset asked by one security administrator and approved (or refused) by another,
+ * or by the system administrator where only one security administrator exists (issue 15): a reset
+ * lets its maker enrol a new authenticator, so no one does it alone.
+ */
+export const secondFactorResets = sqliteTable(
+  'second_factor_resets',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id').notNull(),
+    requestedBy: integer('requested_by').notNull(),
+    requestedAt: integer('requested_at').notNull(),
+    reason: text('reason').notNull(),
+    /** pending | approved | refused | withdrawn */
+    status: text('status').notNull(),
+    decidedBy: integer('decided_by'),
+    decidedAt: integer('decided_at'),
+  },
+  (t) => [index('second_factor_resets_user_idx').on(t.userId, t.status)],
 );

@@ -20,8 +20,8 @@ function ids(body: string): number[] {
 
 beforeAll(async () => {
   t = await makeApp();
-  province = await signIn(t.app, await createStaff(t.app, 'ca:220000', ['administrator']));
-  county = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['administrator']));
+  province = await signIn(t.app, await createStaff(t.app, 'ca:220000', ['audit_admin']));
+  county = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['audit_admin']));
   countyUser = await createStaff(t.app, 'gov:220102001', ['handler'], { displayName: '南岭助理' });
   otherCountyUser = await createStaff(t.app, 'ca:220103', ['handler'], { displayName: '朝阳承办' });
 });

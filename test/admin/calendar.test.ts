@@ -15,8 +15,8 @@ const START = '2027-09-29'; // a Wednesday
 
 beforeAll(async () => {
   t = await makeApp();
-  province = await signIn(t.app, await createStaff(t.app, 'ca:220000', ['administrator']));
-  county = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['administrator']));
+  province = await signIn(t.app, await createStaff(t.app, 'ca:220000', ['system_admin']));
+  county = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['system_admin']));
 });
 afterAll(() => t.close());
 

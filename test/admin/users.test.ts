@@ -37,8 +37,8 @@ async function reportFor(assigneeId: number, status: string, unitKey = 'ca:22010
 
 beforeAll(async () => {
   t = await makeApp();
-  provinceAdmin = await signIn(t.app, await createStaff(t.app, 'ca:220000', ['administrator']));
-  countyAdminStaff = await createStaff(t.app, 'ca:220102', ['administrator']);
+  provinceAdmin = await signIn(t.app, await createStaff(t.app, 'ca:220000', ['system_admin']));
+  countyAdminStaff = await createStaff(t.app, 'ca:220102', ['system_admin']);
   countyAdmin = await signIn(t.app, countyAdminStaff);
   handlerSession = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['handler', 'intake']));
 });
@@ -49,7 +49,7 @@ describe('user management', () => {
     expect((await handlerSession.get(LIST)).statusCode).toBe(403);
     expect((await handlerSession.get('/staff/admin/audit')).statusCode).toBe(403);
     expect((await handlerSession.get('/staff/admin/calendar')).statusCode).toBe(403);
-    const post = await handlerSession.post(LIST, { username: 'sneaky', display_name: '某', unit_id: String(await unitId('ca:220102')), roles: 'administrator', email: 'x@y.cn' });
+    const post = await handlerSession.post(LIST, { username: 'sneaky', display_name: '某', unit_id: String(await unitId('ca:220102')), roles: 'system_admin', email: 'x@y.cn' });
     expect(post.statusCode).toBe(403);
     expect(findUserByName(t.app.db, 'sneaky')).toBeUndefined();
     const anonymous = await t.app.inject({ url: LIST });

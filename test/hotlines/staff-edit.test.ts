@@ -13,7 +13,7 @@ let nanguan: number, kuancheng: number;
 beforeAll(async () => {
   t = await makeApp();
   lead = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['lead']));
-  cityAdmin = await signIn(t.app, await createStaff(t.app, 'ca:220100', ['administrator']));
+  cityAdmin = await signIn(t.app, await createStaff(t.app, 'ca:220100', ['system_admin']));
   otherCounty = await signIn(t.app, await createStaff(t.app, 'ca:220103', ['lead', 'supervisor']));
   handler = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['handler', 'intake']));
   township = await signIn(t.app, await createStaff(t.app, 'gov:220102001', ['lead']));

@@ -78,7 +78,7 @@ let admin: Session, lead: Session, declarant: Session;
 
 beforeAll(async () => {
   t = await makeApp();
-  admin = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['administrator']));
+  admin = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['system_admin']));
   lead = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['intake', 'handler', 'lead']));
   declarant = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['handler']));
 });
@@ -188,8 +188,8 @@ describe('inline form errors are tied to their controls', () => {
     ['a reply template', 'ca:220102', ['lead'], '/staff/templates', '/staff/templates/new', { scope: 'unit', category: 'nonsense', title: ' ', body: '' }, ['category-error', 'title-error', 'body-error']],
     ['a new hotline', 'ca:220102', ['lead'], '/staff/hotlines', '/staff/hotlines', { unit_id: '', phone: 'call me', duty_hours: '', note: '' }, ['new-phone-error']],
     ['a policy page', 'ca:220000', ['lead'], '/staff/policy/new', '/staff/policy/new', { slug: 'Bad Slug!', title: '临', body: '短' }, ['policy-slug-error', 'policy-title-error']],
-    ['a calendar override', 'ca:220000', ['administrator'], '/staff/admin/calendar/overrides', '/staff/admin/calendar', { date: '2027-02-30', kind: 'day-off', note: '' }, ['date-error', 'kind-error']],
-    ['a declared calendar year', 'ca:220000', ['administrator'], '/staff/admin/calendar/years', '/staff/admin/calendar', { year: '20x7' }, ['year-error']],
+    ['a calendar override', 'ca:220000', ['system_admin'], '/staff/admin/calendar/overrides', '/staff/admin/calendar', { date: '2027-02-30', kind: 'day-off', note: '' }, ['date-error', 'kind-error']],
+    ['a declared calendar year', 'ca:220000', ['system_admin'], '/staff/admin/calendar/years', '/staff/admin/calendar', { year: '20x7' }, ['year-error']],
     ['a spot-check round', 'ca:220100', ['supervisor'], '/staff/spot-checks/new', '/staff/spot-checks/new', { name: '', count: '3', random_count: '4', region: '220202' }, ['f-name-error', 'f-random_count-error', 'f-region-error']],
     ['a non-user declarant', 'ca:220102', ['handler', 'intake'], '/staff/cross-checks/declarants', '/staff/cross-checks/declarants/new', { name: '', position: '', id_number: '1' }, ['d-name-error', 'd-position-error', 'd-id_number-error', 'home_village-error']],
   ] as [string, string, Role[], string, string, Record<string, string>, string[]][])('on the form of %s', async (_label, unitKey, roles, url, page, fields, expected) => {

@@ -19,7 +19,7 @@ beforeAll(async () => {
   const editorStaff = await createStaff(t.app, 'ca:220000', ['lead']);
   editorName = editorStaff.user.displayName;
   editor = await signIn(t.app, editorStaff);
-  admin = await signIn(t.app, await createStaff(t.app, 'ca:220000', ['administrator']));
+  admin = await signIn(t.app, await createStaff(t.app, 'ca:220000', ['system_admin']));
   provinceHandler = await signIn(t.app, await createStaff(t.app, 'ca:220000', ['handler']));
   countyLead = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['lead', 'supervisor']));
 });

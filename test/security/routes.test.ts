@@ -57,7 +57,7 @@ describe('the route table', () => {
 
   it('changes no data on any GET except the display-preference links', async () => {
     const admin = await signIn(t.app, await createStaff(t.app, 'ca:220000', [...ROLES]));
-    const county = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['intake', 'handler', 'lead', 'supervisor', 'custodian', 'administrator']));
+    const county = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['intake', 'handler', 'lead', 'supervisor', 'custodian']));
     const tables = t.app.db
       .all<{ name: string }>(sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'search_index%' and name not in ('sessions', 'audit_log', 'notifications', '__drizzle_migrations')`)
       .map((r) => r.name);

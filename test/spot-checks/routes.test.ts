@@ -51,7 +51,7 @@ beforeAll(async () => {
   cityIntake = await signIn(t.app, await createStaff(t.app, 'ca:220100', ['intake', 'lead']));
   county = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['supervisor', 'inspector']));
   otherCity = await signIn(t.app, await createStaff(t.app, 'ca:220200', ['supervisor', 'inspector']));
-  province = await signIn(t.app, await createStaff(t.app, 'ca:220000', ['supervisor', 'inspector', 'administrator']));
+  province = await signIn(t.app, await createStaff(t.app, 'ca:220000', ['supervisor', 'inspector']));
   township = await signIn(t.app, await createStaff(t.app, 'gov:220102001', ['handler']));
 
   // 南岭街道: three reports, one overdue, one substantiated → weight 1 + 3 + 2 + 2 = 8.

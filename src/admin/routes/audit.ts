@@ -8,7 +8,7 @@ import { adminScope } from '../scope.js';
 
 export default async function auditAdminRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
-  const admin = { preHandler: requireStaff('administrator') };
+  const admin = { preHandler: requireStaff('audit_admin') };
 
   async function render(request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply: FastifyReply, verification: VerifyOutcome | null = null) {
     const scope = await adminScope(deps.db, request.staff!);

@@ -13,7 +13,7 @@ const DONE = ['added', 'removed', 'declared', 'withdrawn'] as const;
 
 export default async function calendarAdminRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
-  const admin = { preHandler: requireStaff('administrator') };
+  const admin = { preHandler: requireStaff('system_admin') };
 
   interface Extra {
     values?: OverrideValues;

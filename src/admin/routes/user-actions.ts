@@ -13,7 +13,7 @@ type Req = FastifyRequest<{ Params: { id: string }; Body: Record<string, string 
 
 export default async function userActionRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
-  const admin = { preHandler: requireStaff('administrator') };
+  const admin = { preHandler: requireStaff('system_admin') };
   const endSessions: EndSessions = (userId) => app.sessionStore.destroyForUser(userId);
 
   /** Runs an action; a refused one (409) re-renders the user's page with its message. */

@@ -18,7 +18,7 @@ const DONE = ['updated', 'unchanged', 'disabled', 'enabled', 'handover'] as cons
 export default async function userAdminRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
   const { db } = deps;
-  const admin = { preHandler: requireStaff('administrator') };
+  const admin = { preHandler: requireStaff('system_admin') };
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/staff/admin/users', admin, async (request, reply) => {
     const scope = await adminScope(db, request.staff!);

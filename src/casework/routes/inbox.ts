@@ -43,7 +43,7 @@ export default async function inboxRoutes(app: FastifyInstance, opts: { deps: De
     const mine = await listInbox(db, request.staff!, { queue: 'mine', sort: 'due', limit: 10 });
     // Administrators are warned when deadlines now running (up to 60 + 30 days) reach a year the
     // holiday calendar does not cover: those count weekends only until it is entered (DESIGN.md §3).
-    const uncovered = request.staff!.has('administrator') ? calendarWarning(db) : null;
+    const uncovered = request.staff!.has('system_admin') ? calendarWarning(db) : null;
     const horizon = todayInChina(new Date(Date.now() + 120 * 86_400_000));
     const calendarYear = uncovered && horizon >= `${uncovered.year}-01-01` ? uncovered.year : null;
     return reply.page('casework/dashboard', { titleKey: 'casework.dashboard.title', counts, mine: decorate(mine.rows), calendarYear }, { layout: 'staff' });

@@ -1,0 +1,28 @@
+// The install mode of a database (issue 15 "Trust", defect 2): a demo is marked as one on every
+// page and is never promoted to production; production data is never seeded over.
+import type { Executor } from '../db/executor.js';
+import { AppError } from '../shared/errors.js';
+import { insertModeOnce, readMode, type InstallMode } from './repository.js';
+
+export type { InstallMode } from './repository.js';
+
+/** null until the first seed, `admin:create` or a start with SUNSHINE_DEMO_DATA=off. */
+export function installMode(db: Executor): InstallMode | null {
+  return readMode(db);
+}
+
+/** Refused: the database is already of the other kind. */
+export class InstallModeError extends AppError {
+  constructor(readonly current: InstallMode, wanted: InstallMode) {
+    super(409, 'INSTALL_MODE', `install.${current}_not_${wanted}`);
+  }
+}
+
+/**
+ * Marks the database as `mode`, or confirms it is already; throws when it is the other kind. Call in
+ * the transaction (or before the work) that makes it so: the demo seed, `admin:create`.
+ */
+export function claimInstallMode(db: Executor, mode: InstallMode, now = Date.now()): void {
+  const current = insertModeOnce(db, mode, now);
+  if (current !== mode) throw new InstallModeError(current, mode);
+}
