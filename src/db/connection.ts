@@ -23,6 +23,8 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Deleted rows (an erased identity, a forgotten query code) are overwritten in the file, not left in free pages (issue 15).
+  sqlite.pragma('secure_delete = ON');
   cacheStatements(sqlite);
   return drizzle(sqlite, { schema }) as Db;
 }

@@ -17,6 +17,9 @@ export {
   insertRelative,
   updateRelative,
   deleteRelative,
+  findDeclarant,
+  declarantsLeftBefore,
+  deleteDeclarant,
   type Declarant,
   type DeclaredRelative,
 } from './repository.js';

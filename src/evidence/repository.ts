@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { evidenceFiles } from './tables.js';
 
@@ -27,4 +27,21 @@ export function evidenceCount(db: Executor, ownerType: string, ownerId: number):
     .from(evidenceFiles)
     .where(and(eq(evidenceFiles.ownerType, ownerType), eq(evidenceFiles.ownerId, ownerId)))
     .get()!;
+}
+
+// Retention (issue 15, src/retention): files whose owner's period has passed are erased; the row stays.
+
+/** Owners of `ownerType` that still have a file not erased (few: most old reports are erased already). */
+export function ownersWithLiveFiles(db: Executor, ownerType: string): number[] {
+  return db.selectDistinct({ id: evidenceFiles.ownerId }).from(evidenceFiles).where(and(eq(evidenceFiles.ownerType, ownerType), isNull(evidenceFiles.erasedAt))).all().map((r) => r.id);
+}
+
+/** The files of one owner not yet erased. */
+export function liveEvidenceOf(db: Executor, ownerType: string, ownerId: number): EvidenceFile[] {
+  return db.select().from(evidenceFiles).where(and(eq(evidenceFiles.ownerType, ownerType), eq(evidenceFiles.ownerId, ownerId), isNull(evidenceFiles.erasedAt))).orderBy(asc(evidenceFiles.id)).all();
+}
+
+/** Marks a file erased (its ciphertext already shredded); the row and its sha256 stay as the record. */
+export function markEvidenceErased(db: Executor, id: number, now: number): void {
+  db.update(evidenceFiles).set({ erasedAt: now }).where(and(eq(evidenceFiles.id, id), isNull(evidenceFiles.erasedAt))).run();
 }

@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import type { Executor } from '../db/executor.js';
 import { seal, unseal } from '../shared/crypto.js';
 import * as repo from './repository.js';
 import { encryptIntoStore, removeStored, type StorageDirs, type StoredFile } from './storage.js';
+import { shredFile } from './media/shred.js';
 import type { CleanFile } from './upload.js';
 
 export interface EncryptedUpload {
@@ -16,7 +16,8 @@ export async function encryptUploads(dirs: StorageDirs, fileKey: Buffer, files: 
   try {
     for (const file of files) {
       done.push({ file, stored: await encryptIntoStore(dirs, fileKey, file.path) });
-      fs.rmSync(file.path, { force: true });
+      // The plaintext copy goes once the ciphertext is durable, overwritten first.
+      await shredFile(file.path);
     }
   } catch (err) {
     await forgetUploads(dirs, done);

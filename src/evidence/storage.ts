@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { shredFile, shredTreeSync } from './media/shred.js';
 
 const MAGIC = Buffer.from('SSF1');
 const IV_BYTES = 12;
@@ -104,6 +105,13 @@ export function decryptFromStore(dirs: StorageDirs, key: Buffer, storedName: str
   return body.pipe(decipher);
 }
 
+/** Erases a stored file for the retention schedule: overwritten, fsynced, unlinked, and the unlink made durable. */
+export async function eraseStored(dirs: StorageDirs, storedName: string): Promise<void> {
+  if (!isStoredName(storedName)) throw new Error('bad stored name');
+  await shredFile(path.join(dirs.files, storedName));
+  fsyncDir(dirs.files);
+}
+
 export async function removeStored(dirs: StorageDirs, storedName: string): Promise<void> {
   await fs.promises.rm(path.join(dirs.files, storedName), { force: true });
 }
@@ -116,7 +124,7 @@ export function sweepStorage(dirs: StorageDirs, isReferenced: (storedName: strin
   let temp = 0;
   let orphans = 0;
   for (const name of fs.readdirSync(dirs.tmp)) {
-    fs.rmSync(path.join(dirs.tmp, name), { force: true, recursive: true });
+    shredTreeSync(path.join(dirs.tmp, name));
     temp++;
   }
   for (const name of fs.readdirSync(dirs.files)) {

@@ -12,6 +12,7 @@ import { stripMetadata } from './media/strip.js';
 import { MetadataStripError } from './media/errors.js';
 import { tempPath, type StorageDirs } from './storage.js';
 import { hasFreeSpace, isDiskFull } from './disk.js';
+import { shredFileSync } from './media/shred.js';
 
 export interface UploadLimits {
   maxFileBytes: number;
@@ -71,9 +72,9 @@ function appMinFreeBytes(request: FastifyRequest): number {
   return request.server.config.minFreeDiskMb * 1024 * 1024;
 }
 
-/** Deletes the temporary files of a parse that will not be used. */
+/** Deletes the temporary files of a parse that will not be used (overwritten first: plaintext evidence). */
 export function discardFiles(files: CleanFile[]): void {
-  for (const f of files) fs.rmSync(f.path, { force: true });
+  for (const f of files) shredFileSync(f.path);
 }
 
 export async function readUploadForm(request: FastifyRequest, dirs: StorageDirs, limits: UploadLimits): Promise<ParsedForm> {
@@ -153,7 +154,7 @@ export async function readUploadForm(request: FastifyRequest, dirs: StorageDirs,
         diskFull = true;
         problems.push({ name, problem: 'disk_full' });
       } finally {
-        fs.rmSync(raw, { force: true });
+        shredFileSync(raw);
       }
     }
   } catch (err) {

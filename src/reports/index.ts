@@ -6,7 +6,8 @@ import trackRoutes from './routes/track.js';
 export { reports, reportEvents } from './tables.js';
 export { fileReport, handlingUnitFor, type FiledReport } from './filing.js';
 export { findByQueryCode } from './tracking.js';
-export { findReport, eventsOf, insertEvent, updateReport, type Report, type ReportEvent } from './repository.js';
+export { findReport, eventsOf, insertEvent, updateReport, reportsPastRetention, eraseIdentity, retryReceiptsBefore, forgetRetryReceipts, type Report, type ReportEvent } from './repository.js';
+export { REVIEW_WINDOW_DAYS } from './tracking.js';
 export * from './catalog.js';
 export type { ReportInput, Identity } from './validate.js';
 

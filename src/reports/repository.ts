@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { reportEvents, reports } from './tables.js';
 
@@ -44,4 +44,42 @@ export function eventsOf(db: Executor, reportId: number, onlyVisibleToReporter =
 /** Drops the one-day retry copy of query codes older than `before` (a retried POST comes within minutes). */
 export function forgetRetryReceipts(db: Executor, before: number): void {
   db.update(reports).set({ receiptForRetry: null }).where(sql`${reports.receiptForRetry} is not null and ${reports.receivedAt} < ${before}`).run();
+}
+
+// Retention (issue 15, src/retention): which reports are past their period, and erasing the identity.
+
+/**
+ * Ids of reports in one of `endStates` whose last change (`updated_at`) is before `endedBefore` and
+ * whose written answer, if opened, was first opened before `openedBefore` (so no review window is
+ * open). With `ids`, only among those; with `withIdentity`, only those still holding an identity.
+ */
+export function reportsPastRetention(
+  db: Executor,
+  q: { endStates: readonly string[]; endedBefore: number; openedBefore: number; withIdentity?: boolean; ids?: readonly number[] },
+): number[] {
+  if (q.ids && q.ids.length === 0) return [];
+  const conditions = [
+    inArray(reports.status, [...q.endStates]),
+    lt(reports.updatedAt, q.endedBefore),
+    or(isNull(reports.answerFirstOpenedAt), lt(reports.answerFirstOpenedAt, q.openedBefore)),
+    ...(q.withIdentity ? [isNotNull(reports.identitySealed)] : []),
+  ];
+  const out: number[] = [];
+  // Chunks keep each statement under SQLite's bound-parameter limit.
+  const chunks = q.ids ? Array.from({ length: Math.ceil(q.ids.length / 500) }, (_, i) => q.ids!.slice(i * 500, i * 500 + 500)) : [null];
+  for (const part of chunks) {
+    const where = part ? and(...conditions, inArray(reports.id, [...part])) : and(...conditions);
+    for (const row of db.select({ id: reports.id }).from(reports).where(where).orderBy(asc(reports.id)).all()) out.push(row.id);
+  }
+  return out;
+}
+
+/** Deletes the sealed identity; `updated_at` stays, since it is the end time the schedule counts from. */
+export function eraseIdentity(db: Executor, id: number, now: number): boolean {
+  return db.update(reports).set({ identitySealed: null, identityErasedAt: now }).where(and(eq(reports.id, id), isNotNull(reports.identitySealed))).run().changes > 0;
+}
+
+/** Ids of reports still holding the one-day retry copy of their query code, filed before `before`. */
+export function retryReceiptsBefore(db: Executor, before: number): number[] {
+  return db.select({ id: reports.id }).from(reports).where(and(isNotNull(reports.receiptForRetry), lt(reports.receivedAt, before))).all().map((r) => r.id);
 }

@@ -1,6 +1,7 @@
 // A SQLite session store for @fastify/session (its default memory store is not for production).
 import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
+import type { Executor } from '../db/executor.js';
 import { sessions } from './tables.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the store API hands sessions back untyped
@@ -75,7 +76,18 @@ export class SqliteSessionStore {
     this.ended(ended.map((r) => r.sid));
   }
 
-  sweep(now = Date.now()): void {
-    this.db.delete(sessions).where(lt(sessions.expiresAt, now)).run();
+  /**
+   * Deletes the sessions expired before `now` (issue 15: sessions at expiry, run by the retention
+   * sweep, not only at start) and tells the listeners, so what was kept per session goes too.
+   * `audit` runs in the same transaction with the count (never the ids: they were bearer secrets).
+   */
+  sweep(now = Date.now(), audit?: (tx: Executor, count: number) => void): number {
+    const ended = this.db.transaction((tx) => {
+      const rows = tx.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ sid: sessions.sid }).all();
+      if (rows.length > 0) audit?.(tx, rows.length);
+      return rows.map((r) => r.sid);
+    });
+    this.ended(ended);
+    return ended.length;
   }
 }

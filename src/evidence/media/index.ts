@@ -2,6 +2,7 @@ export { sniffFile } from './sniff.js';
 export { stripMetadata } from './strip.js';
 export { findFfmpeg } from './ffmpeg.js';
 export { MetadataStripError } from './errors.js';
+export { shredFile, shredFileSync, shredTreeSync } from './shred.js';
 export {
   ALLOWED_TYPES,
   ACCEPT_TYPES,

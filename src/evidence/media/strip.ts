@@ -11,6 +11,7 @@ import { cleanJpeg } from './jpeg.js';
 import { cleanPng } from './png.js';
 import { cleanWebp } from './webp.js';
 import { runFfmpeg } from './ffmpeg.js';
+import { shredFile } from './shred.js';
 
 type Rewriter = (file: MediaFile) => AsyncGenerator<Buffer>;
 
@@ -85,7 +86,8 @@ export async function stripMetadata(input: string, output: string, sniff: SniffR
     }
     return { cleaned: true };
   } catch (err) {
-    await fs.promises.rm(output, { force: true });
+    // A partial output is plaintext evidence too.
+    await shredFile(output);
     throw new MetadataStripError(sniff.mime, err);
   }
 }
