@@ -1,7 +1,7 @@
 // Browsing the audit log (DESIGN.md §4): filters from the query string, newest first, keyset pages
 // of 100. Administrators of 省民政厅 see every entry; other administrators see the entries whose
 // actor is a user of their scope (system and reporter entries say nothing about their users).
-import { latestEntry, verifyChain } from '../audit/index.js';
+import { archiveDir, listArchives, verifyAuditTrail, type AuditVerification } from '../audit/index.js';
 import type { Db } from '../db/connection.js';
 import type { Keys } from '../plugins/keys.js';
 import { addDays } from '../clocks/index.js';
@@ -75,6 +75,7 @@ export function browseAudit(db: Db, scope: AdminScope, q: AuditQuery, beforeId?:
       objectId: r.objectId,
       result: r.result,
       detail: r.detail,
+      terminal: readTerminal(r.terminal),
     };
   });
   const last = page.rows[page.rows.length - 1];
@@ -97,18 +98,28 @@ export function auditQueryString(q: AuditQuery): string {
   return params.toString();
 }
 
-export interface VerifyOutcome {
-  checked: number;
-  broken: { id: number; reason: 'mac' | 'link' } | null;
-  head: { id: number; mac: string } | null;
+/** A staff entry's terminal for display; anything unexpected shows as nothing. */
+function readTerminal(raw: string | null | undefined): { ip: string; ua: string } | null {
+  if (!raw) return null;
+  try {
+    const t = JSON.parse(raw) as { ip?: unknown; ua?: unknown };
+    return { ip: typeof t.ip === 'string' ? t.ip : '', ua: typeof t.ua === 'string' ? t.ua : '' };
+  } catch {
+    return null;
+  }
 }
 
-/** Walks the whole chain (src/audit verifyChain) and reads the head, for the page and the CLI. */
-export function verifyAudit(deps: { db: Db; keys: Keys }): VerifyOutcome {
+export type VerifyOutcome = AuditVerification;
+
+/** Verifies the archives and the live chain (src/audit verifyAuditTrail), for the page. */
+export function verifyAudit(deps: { db: Db; keys: Keys; config: { dataDir: string } }): VerifyOutcome {
   // One read transaction: the head read is the last entry the walk saw, even while others append.
-  return deps.db.transaction((tx) => {
-    const result = verifyChain(tx, deps.keys['audit-mac']);
-    const last = latestEntry(tx);
-    return { ...result, head: last ? { id: last.id, mac: last.mac } : null };
-  });
+  return deps.db.transaction((tx) => verifyAuditTrail(tx, deps.keys['audit-mac'], archiveDir(deps.config.dataDir)));
+}
+
+/** The archives, newest first, for the page's list. */
+export function archiveList(db: Db) {
+  return listArchives(db)
+    .reverse()
+    .map((a) => ({ id: a.id, month: a.month, firstId: a.firstId, lastId: a.lastId, entryCount: a.entryCount, lastMac: a.lastMac, fileSha256: a.fileSha256, createdAt: a.createdAt }));
 }

@@ -9,13 +9,21 @@ export interface AuditContent {
   objectId: string;
   result: string;
   detail: string | null;
+  /** Staff entries only: JSON { ip, ua } of the request that made the entry. */
+  terminal?: string | null;
 }
 
 export const GENESIS_MAC = '0'.repeat(64);
 
-/** Canonical bytes of an entry: a JSON array in fixed order, so no field can be moved unseen. */
+/**
+ * Canonical bytes of an entry: a JSON array in fixed order, so no field can be moved unseen. The
+ * terminal is appended only when present, so entries written before it existed (and every
+ * reporter or system entry) serialise exactly as they always did and old chains still verify.
+ */
 function canonical(id: number, c: AuditContent): string {
-  return JSON.stringify([id, c.at, c.actorType, c.actorId, c.action, c.objectType, c.objectId, c.result, c.detail]);
+  const fields: unknown[] = [id, c.at, c.actorType, c.actorId, c.action, c.objectType, c.objectId, c.result, c.detail];
+  if (c.terminal != null) fields.push(c.terminal);
+  return JSON.stringify(fields);
 }
 
 export function entryMac(key: Buffer, id: number, content: AuditContent, prevMac: string): string {
@@ -28,8 +36,10 @@ export interface StoredEntry extends AuditContent {
   mac: string;
 }
 
+export type ChainBreak = { id: number; reason: 'mac' | 'link' };
+
 /** The first entry whose MAC or link does not hold, or null when the chain is whole. */
-export function firstBrokenEntry(key: Buffer, entries: Iterable<StoredEntry>, startMac = GENESIS_MAC): { id: number; reason: 'mac' | 'link' } | null {
+export function firstBrokenEntry(key: Buffer, entries: Iterable<StoredEntry>, startMac = GENESIS_MAC): ChainBreak | null {
   let previous = startMac;
   for (const e of entries) {
     if (!sameDigest(e.prevMac, previous)) return { id: e.id, reason: 'link' };
@@ -37,4 +47,22 @@ export function firstBrokenEntry(key: Buffer, entries: Iterable<StoredEntry>, st
     previous = e.mac;
   }
   return null;
+}
+
+/** What an archive row's MAC covers: where the archived run starts and ends, and its file. */
+export interface ArchiveFields {
+  month: string;
+  firstId: number;
+  lastId: number;
+  entryCount: number;
+  startMac: string;
+  lastMac: string;
+  fileName: string;
+  fileSha256: string;
+  createdAt: number;
+}
+
+/** The row MAC; its prefix cannot start an entry's input (that starts with 64 hex digits). */
+export function archiveMac(key: Buffer, a: ArchiveFields): string {
+  return hmacHex(key, `audit-archive\n${JSON.stringify([a.month, a.firstId, a.lastId, a.entryCount, a.startMac, a.lastMac, a.fileName, a.fileSha256, a.createdAt])}`);
 }

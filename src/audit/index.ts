@@ -1,3 +1,7 @@
-export { record, verifyChain, type Actor, type AuditRecord } from './service.js';
-export { entriesFor, latestEntry } from './repository.js';
+export { record, verifyChain, type Actor, type AuditRecord, type LiveChainBreak } from './service.js';
+export { entriesFor, latestEntry, listArchives, type ArchiveRow } from './repository.js';
 export { auditLog } from './tables.js';
+export { trackStaffTerminals, noteStaffTerminal } from './terminal.js';
+export { archiveDue, archiveDir, archiveWithCheckpoints, ArchiveRefused, type ArchiveCheckpoint, type ArchiveOptions } from './archive.js';
+export { verifyAuditTrail, type AuditVerification, type ArchiveProblem } from './verify.js';
+export { liveLogStream, archiveFile } from './export.js';

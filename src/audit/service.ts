@@ -1,6 +1,7 @@
 import type { Executor } from '../db/executor.js';
 import { GENESIS_MAC, firstBrokenEntry, type StoredEntry } from './chain.js';
 import * as repo from './repository.js';
+import { currentStaffTerminal } from './terminal.js';
 
 export type Actor = { type: 'reporter'; id?: null } | { type: 'staff'; id: number } | { type: 'system'; id?: null };
 
@@ -12,8 +13,12 @@ export interface AuditRecord {
   detail?: Record<string, unknown>;
 }
 
-/** Records one step. Never put identities or report text in `detail`: the log is read by administrators. */
+/**
+ * Records one step. Never put identities or report text in `detail`: the log is read by administrators.
+ * A staff entry made during a staff request carries that request's terminal; no other entry does.
+ */
 export function record(db: Executor, key: Buffer, entry: AuditRecord, now = Date.now()): StoredEntry {
+  const terminal = entry.actor.type === 'staff' ? currentStaffTerminal() : null;
   return repo.appendEntry(db, key, {
     at: now,
     actorType: entry.actor.type,
@@ -23,19 +28,26 @@ export function record(db: Executor, key: Buffer, entry: AuditRecord, now = Date
     objectId: String(entry.object.id),
     result: entry.result ?? 'ok',
     detail: entry.detail ? JSON.stringify(entry.detail) : null,
+    terminal,
   });
 }
 
-/** Walks the whole chain in pages; returns the first broken entry or null. */
-export function verifyChain(db: Executor, key: Buffer, pageSize = 5000): { checked: number; broken: { id: number; reason: 'mac' | 'link' } | null } {
+export type LiveChainBreak = { id: number; reason: 'mac' | 'link' | 'start' };
+
+/**
+ * Walks the live chain in pages; returns the first broken entry or null. The first live entry must
+ * continue the last archive (or, with none, the genesis MAC): otherwise the oldest live entries were
+ * removed ('start'), which archiving must not make look legitimate.
+ */
+export function verifyChain(db: Executor, key: Buffer, pageSize = 5000): { checked: number; broken: LiveChainBreak | null } {
   let checked = 0;
   let afterId = 0;
-  let previousMac = GENESIS_MAC;
+  let previousMac = repo.lastArchive(db)?.lastMac ?? GENESIS_MAC;
   for (;;) {
     const page = repo.entriesAfter(db, afterId, pageSize);
     if (page.length === 0) return { checked, broken: null };
     const broken = firstBrokenEntry(key, page, previousMac);
-    if (broken) return { checked, broken };
+    if (broken) return { checked, broken: checked === 0 && broken.id === page[0]!.id && broken.reason === 'link' ? { ...broken, reason: 'start' } : broken };
     checked += page.length;
     afterId = page[page.length - 1]!.id;
     previousMac = page[page.length - 1]!.mac;

@@ -1,14 +1,20 @@
-// /staff/admin/audit: browsing the audit log with filters, and verifying its MAC chain.
+// /staff/admin/audit: browsing the audit log with filters, verifying its MAC chain and archives,
+// and the audit administrator's exports (the live log, an archive file). Only audit_admin reaches
+// these routes; exports cover everyone's entries, so only an administrator of the top unit exports.
+import fs from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { record } from '../../audit/index.js';
+import { archiveFile, liveLogStream, latestEntry, record } from '../../audit/index.js';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
-import { auditQueryString, browseAudit, readAuditQuery, verifyAudit, type VerifyOutcome } from '../audit-browse.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { archiveList, auditQueryString, browseAudit, readAuditQuery, verifyAudit, type VerifyOutcome } from '../audit-browse.js';
 import { adminScope } from '../scope.js';
 
 export default async function auditAdminRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
   const admin = { preHandler: requireStaff('audit_admin') };
+  const audit = (request: FastifyRequest, action: string, object: { type: string; id: string | number }, detail: Record<string, unknown>, result = 'ok') =>
+    record(deps.db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action, object, result, detail });
 
   async function render(request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply: FastifyReply, verification: VerifyOutcome | null = null) {
     const scope = await adminScope(deps.db, request.staff!);
@@ -27,9 +33,17 @@ export default async function auditAdminRoutes(app: FastifyInstance, opts: { dep
         nextHref: page.nextCursor ? `/staff/admin/audit?${qs}${qs ? '&' : ''}before=${page.nextCursor}` : null,
         verification,
         verificationReason: verification?.broken ? `admin.audit.reason_${verification.broken.reason}` : null,
+        archiveReason: verification?.archiveProblem ? `admin.audit.archive_reasons.${verification.archiveProblem.reason}` : null,
+        archives: scope.top ? archiveList(deps.db) : null,
+        onlineDays: deps.config.auditOnlineDays,
       },
       { layout: 'staff' },
     );
+  }
+
+  /** Exports hold every unit's entries: an audit administrator below the top unit may not take them. */
+  async function requireTop(request: FastifyRequest) {
+    if (!(await adminScope(deps.db, request.staff!)).top) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
   }
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/staff/admin/audit', admin, async (request, reply) => render(request, reply));
@@ -37,14 +51,49 @@ export default async function auditAdminRoutes(app: FastifyInstance, opts: { dep
   // POST: it is an action (and audited), though it changes nothing but the log itself.
   app.post<{ Querystring: Record<string, string | undefined> }>('/staff/admin/audit/verify', admin, async (request, reply) => {
     const outcome = verifyAudit(deps);
-    record(deps.db, deps.keys['audit-mac'], {
-      actor: { type: 'staff', id: request.staff!.user.id },
-      action: 'audit.verify',
-      object: { type: 'audit_log', id: outcome.head?.id ?? 0 },
-      result: outcome.broken ? 'broken' : 'ok',
-      detail: { checked: outcome.checked, ...(outcome.broken ? { brokenAt: outcome.broken.id, reason: outcome.broken.reason } : {}) },
-    });
-    if (outcome.broken) request.log.error({ brokenAt: outcome.broken.id, reason: outcome.broken.reason }, 'audit chain broken');
+    const failed = outcome.broken !== null || outcome.archiveProblem !== null;
+    audit(
+      request,
+      'audit.verify',
+      { type: 'audit_log', id: outcome.head?.id ?? 0 },
+      {
+        checked: outcome.checked,
+        archives: outcome.archives,
+        archived: outcome.archived,
+        ...(outcome.broken ? { brokenAt: outcome.broken.id, reason: outcome.broken.reason } : {}),
+        ...(outcome.archiveProblem ? { archive: outcome.archiveProblem.month, archiveReason: outcome.archiveProblem.reason } : {}),
+      },
+      failed ? 'broken' : 'ok',
+    );
+    if (failed) request.log.error({ broken: outcome.broken, archiveProblem: outcome.archiveProblem }, 'audit chain broken');
     return render(request, reply, outcome);
+  });
+
+  // The live log as JSON lines (the archive files' format), streamed page by page.
+  app.get('/staff/admin/audit/export.jsonl', admin, async (request, reply) => {
+    await requireTop(request);
+    const head = latestEntry(deps.db);
+    audit(request, 'audit.export', { type: 'audit_log', id: head?.id ?? 0 }, { what: 'live' });
+    const stamp = new Date().toISOString().slice(0, 10);
+    reply.header('Content-Type', 'application/x-ndjson; charset=utf-8');
+    reply.header('Content-Disposition', `attachment; filename="audit-live-${stamp}.jsonl"`);
+    reply.header('Cache-Control', 'no-store');
+    return reply.send(liveLogStream(deps.db));
+  });
+
+  // One archive file as written (its SHA-256 and last MAC are on the page to check the copy).
+  app.get<{ Params: { id: string } }>('/staff/admin/audit/archives/:id', admin, async (request, reply) => {
+    await requireTop(request);
+    const found = /^\d{1,12}$/.test(request.params.id) ? archiveFile(deps.db, deps.config.dataDir, Number(request.params.id)) : undefined;
+    if (!found) throw notFound();
+    if (!fs.existsSync(found.file)) {
+      audit(request, 'audit.export', { type: 'audit_archive', id: found.archive.id }, { what: 'archive', month: found.archive.month }, 'missing');
+      throw notFound();
+    }
+    audit(request, 'audit.export', { type: 'audit_archive', id: found.archive.id }, { what: 'archive', month: found.archive.month });
+    reply.header('Content-Type', 'application/x-ndjson; charset=utf-8');
+    reply.header('Content-Disposition', `attachment; filename="${found.archive.fileName}"`);
+    reply.header('Cache-Control', 'no-store');
+    return reply.send(fs.createReadStream(found.file));
   });
 }

@@ -1,0 +1,159 @@
+// Retention of the audit log (issue 15): entries older than the online period (config
+// auditOnlineDays, at least 180 days) move, a China-time calendar month at a time, into a JSON-lines
+// file under DATA_DIR/audit-archive whose chain continues the live one. The file is written and
+// synced first; then one transaction records the archive row (MAC'd) and deletes exactly the
+// archived entries, so a crash leaves either the entries live or both file and row in place.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../db/connection.js';
+import { archiveMac, firstBrokenEntry, GENESIS_MAC, type StoredEntry } from './chain.js';
+import * as repo from './repository.js';
+
+const DAY_MS = 86_400_000;
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+const PAGE = 5000;
+
+export const ARCHIVE_DIR_NAME = 'audit-archive';
+export const archiveDir = (dataDir: string) => path.join(dataDir, ARCHIVE_DIR_NAME);
+export const archiveFileName = (month: string) => `audit-${month}.jsonl`;
+
+/** The China-time calendar month (YYYY-MM) of an instant. */
+export const chinaMonth = (ms: number) => new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 7);
+export const monthStart = (month: string) => Date.parse(`${month}-01T00:00:00+08:00`);
+export function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+/** One stored entry as a line of an archive file or an export (the columns, in a fixed order). */
+export function entryLine(e: StoredEntry): string {
+  return JSON.stringify({ id: e.id, at: e.at, actorType: e.actorType, actorId: e.actorId, action: e.action, objectType: e.objectType, objectId: e.objectId, result: e.result, detail: e.detail, terminal: e.terminal ?? null, prevMac: e.prevMac, mac: e.mac });
+}
+
+export interface ArchiveOptions {
+  db: Db;
+  key: Buffer;
+  dataDir: string;
+  onlineDays: number;
+  /** Receives the checkpoint of each archive written (the application log). */
+  log?: (checkpoint: ArchiveCheckpoint) => void;
+}
+
+export interface ArchiveCheckpoint {
+  month: string;
+  firstId: number;
+  lastId: number;
+  lastMac: string;
+  count: number;
+  fileName: string;
+}
+
+export class ArchiveRefused extends Error {}
+
+/** Archives every whole month older than the online period, oldest first. */
+export function archiveDue(opts: ArchiveOptions, now = Date.now()): ArchiveCheckpoint[] {
+  const done: ArchiveCheckpoint[] = [];
+  for (let c = archiveOneMonth(opts, now); c; c = archiveOneMonth(opts, now)) done.push(c);
+  return done;
+}
+
+/**
+ * Archives the next month when it ended before the online period began; null when none is due.
+ * The month is that of the oldest live entry, or the one after the last archive when entries were
+ * dated back, so archives follow each other and month names stay unique.
+ */
+export function archiveOneMonth(opts: ArchiveOptions, now = Date.now()): ArchiveCheckpoint | null {
+  if (!(opts.onlineDays >= 180)) throw new ArchiveRefused('the online period is at least 180 days');
+  const { db, key } = opts;
+  const first = repo.firstLiveEntry(db);
+  if (!first) return null;
+  const previous = repo.lastArchive(db);
+  let month = chinaMonth(first.at);
+  if (previous && month <= previous.month) month = nextMonth(previous.month);
+  const end = monthStart(nextMonth(month));
+  const youngestAllowed = now - opts.onlineDays * DAY_MS;
+  if (end > youngestAllowed) return null;
+
+  const startMac = previous?.lastMac ?? GENESIS_MAC;
+  const dir = archiveDir(opts.dataDir);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const fileName = archiveFileName(month);
+  const finalPath = path.join(dir, fileName);
+  const tmpPath = `${finalPath}.tmp`;
+  const run = writeRun(db, key, tmpPath, first.id, end, startMac);
+  if (run.broken) {
+    fs.rmSync(tmpPath, { force: true });
+    // Never move a broken chain into an archive: that would hide where it was broken.
+    throw new ArchiveRefused(`audit chain broken at entry ${run.broken.id} (${run.broken.reason}); not archiving ${month}`);
+  }
+  fs.renameSync(tmpPath, finalPath);
+  fsyncDir(dir);
+
+  const fields = { month, firstId: first.id, lastId: run.lastId, entryCount: run.count, startMac, lastMac: run.lastMac, fileName, fileSha256: run.sha256, createdAt: now };
+  try {
+    db.transaction((tx) => {
+      // Another archiver (CLI beside the scheduler) may have gone first: then this run is stale.
+      if (repo.lastArchive(tx)?.id !== previous?.id || repo.firstLiveEntry(tx)?.id !== first.id) throw new ArchiveRefused('the audit log changed while archiving');
+      repo.commitArchive(tx, { ...fields, mac: archiveMac(key, fields) }, youngestAllowed);
+    });
+  } catch (err) {
+    // Remove the file unless another archiver committed the same month (same bytes) meanwhile.
+    if (!repo.listArchives(db).some((a) => a.fileName === fileName)) fs.rmSync(finalPath, { force: true });
+    throw err;
+  }
+  const checkpoint = { month, firstId: first.id, lastId: run.lastId, lastMac: run.lastMac, count: run.count, fileName };
+  opts.log?.(checkpoint);
+  return checkpoint;
+}
+
+/** Writes the contiguous run of entries from `firstId` dated before `end` (0600, synced), checking its chain. */
+function writeRun(db: Db, key: Buffer, file: string, firstId: number, end: number, startMac: string) {
+  const hash = crypto.createHash('sha256');
+  const fd = fs.openSync(file, 'w', 0o600);
+  let count = 0;
+  let lastId = firstId - 1;
+  let lastMac = startMac;
+  try {
+    for (;;) {
+      const page = repo.entriesAfter(db, lastId, PAGE);
+      const stop = page.findIndex((e) => e.at >= end);
+      const run = stop === -1 ? page : page.slice(0, stop);
+      if (run.length === 0) break;
+      const broken = firstBrokenEntry(key, run, lastMac);
+      if (broken) return { broken, count, lastId, lastMac, sha256: '' };
+      const text = run.map((e) => `${entryLine(e)}\n`).join('');
+      fs.writeSync(fd, text);
+      hash.update(text);
+      count += run.length;
+      lastId = run[run.length - 1]!.id;
+      lastMac = run[run.length - 1]!.mac;
+      if (run.length < page.length || page.length < PAGE) break;
+    }
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { broken: null, count, lastId, lastMac, sha256: hash.digest('hex') };
+}
+
+function fsyncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The scheduler's and the CLI's entry point: archives what is due, each checkpoint to the log. */
+export function archiveWithCheckpoints(
+  deps: { db: Db; keys: { 'audit-mac': Buffer }; config: { dataDir: string; auditOnlineDays: number } },
+  log: { info(obj: object, msg: string): void },
+  now = Date.now(),
+): ArchiveCheckpoint[] {
+  return archiveDue(
+    { db: deps.db, key: deps.keys['audit-mac'], dataDir: deps.config.dataDir, onlineDays: deps.config.auditOnlineDays, log: (c) => log.info({ auditArchive: c }, 'audit archive checkpoint') },
+    now,
+  );
+}

@@ -1,0 +1,114 @@
+// Verification of the whole audit trail: each archive file against its row (row MAC, SHA-256, the
+// chain inside, its start = the previous archive's end), then the live chain, which must continue
+// the last archive. Deleting the newest archive (row or file) or the oldest live entries is found.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Executor } from '../db/executor.js';
+import { sameDigest } from '../shared/crypto.js';
+import { archiveMac, entryMac, GENESIS_MAC, type StoredEntry } from './chain.js';
+import * as repo from './repository.js';
+import { verifyChain, type LiveChainBreak } from './service.js';
+
+/** row: the row's MAC fails; link: it does not continue the archive before it; file: missing or unreadable; sha256: the file changed; chain: its entries do not match the row or each other. */
+export type ArchiveProblemReason = 'row' | 'link' | 'file' | 'sha256' | 'chain';
+export interface ArchiveProblem {
+  month: string;
+  reason: ArchiveProblemReason;
+}
+
+export interface AuditVerification {
+  /** Live entries checked. */
+  checked: number;
+  archives: number;
+  /** Entries checked inside archive files. */
+  archived: number;
+  broken: LiveChainBreak | null;
+  archiveProblem: ArchiveProblem | null;
+  head: { id: number; mac: string } | null;
+}
+
+/** Everything: archives first (stopping at the first problem), then the live chain. */
+export function verifyAuditTrail(db: Executor, key: Buffer, dir: string): AuditVerification {
+  const archives = verifyArchives(db, key, dir);
+  const live = verifyChain(db, key);
+  const last = repo.latestEntry(db);
+  const tail = repo.lastArchive(db);
+  const head = last ? { id: last.id, mac: last.mac } : tail ? { id: tail.lastId, mac: tail.lastMac } : null;
+  return { checked: live.checked, archives: archives.count, archived: archives.entries, broken: live.broken, archiveProblem: archives.problem, head };
+}
+
+export function verifyArchives(db: Executor, key: Buffer, dir: string): { count: number; entries: number; problem: ArchiveProblem | null } {
+  let previous = GENESIS_MAC;
+  let entries = 0;
+  const rows = repo.listArchives(db);
+  for (const a of rows) {
+    const problem = (reason: ArchiveProblemReason) => ({ count: rows.length, entries, problem: { month: a.month, reason } });
+    if (!sameDigest(a.mac, archiveMac(key, a))) return problem('row');
+    if (!sameDigest(a.startMac, previous)) return problem('link');
+    const file = path.join(dir, path.basename(a.fileName));
+    let result: FileCheck;
+    try {
+      result = checkFile(key, file, a.startMac);
+    } catch {
+      return problem('file');
+    }
+    if (result.sha256 !== a.fileSha256) return problem('sha256');
+    if (!result.whole || result.count !== a.entryCount || result.firstId !== a.firstId || result.lastId !== a.lastId || !sameDigest(result.lastMac, a.lastMac)) return problem('chain');
+    entries += result.count;
+    previous = a.lastMac;
+  }
+  return { count: rows.length, entries, problem: null };
+}
+
+interface FileCheck {
+  sha256: string;
+  whole: boolean;
+  count: number;
+  firstId: number | null;
+  lastId: number | null;
+  lastMac: string;
+}
+
+/** Reads an archive file a megabyte at a time, hashing it and checking its chain from `startMac`. */
+function checkFile(key: Buffer, file: string, startMac: string): FileCheck {
+  const hash = crypto.createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  const chunk = Buffer.alloc(1 << 20);
+  const out: FileCheck = { sha256: '', whole: true, count: 0, firstId: null, lastId: null, lastMac: startMac };
+  let rest = '';
+  const take = (line: string) => {
+    if (!out.whole || line === '') return;
+    let e: StoredEntry;
+    try {
+      e = JSON.parse(line) as StoredEntry;
+    } catch {
+      out.whole = false;
+      return;
+    }
+    if (typeof e.prevMac !== 'string' || typeof e.mac !== 'string' || !sameDigest(e.prevMac, out.lastMac) || !sameDigest(e.mac, entryMac(key, e.id, e, e.prevMac))) {
+      out.whole = false;
+      return;
+    }
+    out.firstId ??= e.id;
+    out.lastId = e.id;
+    out.lastMac = e.mac;
+    out.count += 1;
+  };
+  try {
+    for (let n = fs.readSync(fd, chunk); n > 0; n = fs.readSync(fd, chunk)) {
+      const bytes = chunk.subarray(0, n);
+      hash.update(bytes);
+      // Multi-byte characters may straddle chunks: decode only complete lines.
+      rest += bytes.toString('latin1');
+      const lines = rest.split('\n');
+      rest = lines.pop()!;
+      for (const l of lines) take(Buffer.from(l, 'latin1').toString('utf8'));
+    }
+    take(Buffer.from(rest, 'latin1').toString('utf8'));
+  } finally {
+    fs.closeSync(fd);
+  }
+  out.sha256 = hash.digest('hex');
+  return out;
+}

@@ -1,0 +1,53 @@
+// Moves audit log entries older than the online period (SUNSHINE_AUDIT_ONLINE_DAYS, at least 180)
+// into monthly archive files in DATA_DIR/audit-archive, as the scheduler does, and prints one
+// checkpoint line per archive (month, last id, last MAC, count) to keep outside the server.
+//
+//   npm run audit:archive
+//
+// Exit codes: 0 done (also when nothing was due); 1 failed or refused (a broken chain is never
+// archived); 2 configuration error, no database or no key in DATA_DIR.
+import fs from 'node:fs';
+import path from 'node:path';
+import { archiveWithCheckpoints } from '../audit/index.js';
+import { databaseFile, openDatabase } from '../db/connection.js';
+import { deriveKeys, KEY_FILE_NAME, loadMasterKey } from '../plugins/keys.js';
+import { cliConfig, commandLine, consoleIo, isMainModule, type CliIo } from './io.js';
+
+const USAGE = 'usage: npm run audit:archive   (archives audit entries older than SUNSHINE_AUDIT_ONLINE_DAYS)';
+
+export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo, now = Date.now()): Promise<number> {
+  const args = commandLine(argv, {}, USAGE, io);
+  if (typeof args === 'number') return args;
+  const config = cliConfig(env, io);
+  if (!config) return 2;
+  const dbFile = databaseFile(config.dataDir);
+  if (!fs.existsSync(dbFile)) {
+    io.err(`No database at ${dbFile} (check DATA_DIR).`);
+    return 2;
+  }
+  // Never create a key here: entries MAC'd under a new key would not continue the chain.
+  if (!config.masterKey && !fs.existsSync(path.join(config.dataDir, KEY_FILE_NAME))) {
+    io.err(`No master key: ${path.join(config.dataDir, KEY_FILE_NAME)} is missing and SUNSHINE_MASTER_KEY is not set.`);
+    return 2;
+  }
+  const keys = deriveKeys(loadMasterKey(config));
+  const db = openDatabase(dbFile);
+  try {
+    const log = { info: (obj: { auditArchive?: { month: string; lastId: number; lastMac: string; count: number } }) => {
+      const c = obj.auditArchive!;
+      io.out(`audit archive checkpoint: month ${c.month} last entry ${c.lastId} mac ${c.lastMac} count ${c.count}`);
+    } };
+    const done = archiveWithCheckpoints({ db, keys, config }, log, now);
+    io.out(done.length === 0 ? `nothing to archive (entries stay online ${config.auditOnlineDays} days)` : `archived ${done.length} month(s)`);
+    return 0;
+  } catch (err) {
+    io.err(`audit:archive FAILED: ${(err as Error).message}`);
+    return 1;
+  } finally {
+    db.$client.close();
+  }
+}
+
+if (isMainModule(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}
