@@ -7,6 +7,7 @@ import { findUser, type User } from '../users/repository.js';
 import { parseRoles, type Role } from '../users/roles.js';
 import { findUnit, type Unit } from '../units/index.js';
 import { AppError } from '../shared/errors.js';
+import { noteStaffTerminal, trackStaffTerminals } from '../audit/index.js';
 
 export interface StaffContext {
   user: User;
@@ -31,6 +32,7 @@ export default fp(
   async (app, opts: { config: Config }) => {
     const idleMs = opts.config.staffIdleMinutes * 60_000;
     app.decorateRequest('staff', null);
+    trackStaffTerminals(app);
     app.addHook('preHandler', async (request) => {
       const s = request.session?.staff;
       if (!s || s.mfaPending) return;
@@ -47,6 +49,7 @@ export default fp(
       // Touch the session at most once a minute: each change is a durable commit (bench/findings.md).
       if (now - s.lastSeen > 60_000) request.session.staff = { ...s, lastSeen: now };
       request.staff = staffContext(user, unit);
+      noteStaffTerminal(request);
     });
     // The staff header: who is signed in (the sign-out form's CSRF token comes with every staff page).
     // Links that depend on a feature's own permission rule are added by that feature (mayEditPolicy…).

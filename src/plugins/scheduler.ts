@@ -2,7 +2,7 @@
 // the sweep directly). The sweep is idempotent, so overlapping runs or two processes are harmless.
 import fp from 'fastify-plugin';
 import { runDeadlineSweep } from '../casework/scheduler.js';
-import { latestEntry } from '../audit/index.js';
+import { archiveWithCheckpoints, latestEntry } from '../audit/index.js';
 import { remindLateSubmissions } from '../reporting/index.js';
 
 export default fp(
@@ -26,6 +26,7 @@ export default fp(
           app.log.info({ auditHead: head ? { id: head.id, mac: head.mac } : null }, 'audit chain head');
           lastChainHeadDay = day;
         }
+        archiveWithCheckpoints(app.deps, app.log);
       } catch (err) {
         app.log.error({ err }, 'deadline sweep failed');
       } finally {

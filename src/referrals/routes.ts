@@ -60,7 +60,15 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
     return reply.page('referrals/detail', { title: `移送 ${referral.id}`, csrfToken: reply.generateCsrf(), ...(await packetContext(deps, referral)), dispositions: svc.DISPOSITIONS, resultKinds: Object.entries(svc.RESULT_KINDS).map(([kind, details]) => ({ kind, details })), ...extra }, { layout: 'staff', status });
   }
 
-  app.get<Params>('/staff/referrals/:id', { preHandler: requireStaff('inspector') }, async (request, reply) => render(request, reply, await load(request)));
+  // Reads of a referral show the case: audited, one entry per view (issue 15).
+  const audited = (request: FastifyRequest<Params>, action: string, referral: svc.Referral) =>
+    record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action, object: { type: 'referral', id: referral.id } });
+
+  app.get<Params>('/staff/referrals/:id', { preHandler: requireStaff('inspector') }, async (request, reply) => {
+    const referral = await load(request);
+    audited(request, 'referral.view', referral);
+    return render(request, reply, referral);
+  });
 
   const actions: Record<string, (request: FastifyRequest<Params>, referral: svc.Referral) => unknown> = {
     accept: (r, ref) => svc.acceptReferral(deps, r.staff!, ref),
@@ -88,6 +96,7 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
 
   app.get<Params>('/staff/referrals/:id/packet', { preHandler: requireStaff('inspector') }, async (request, reply) => {
     const referral = await load(request);
+    audited(request, 'referral.packet_view', referral);
     return reply.page('referrals/packet', { title: `移送材料 ${referral.id}`, ...(await packetContext(deps, referral)) }, { layout: 'print' });
   });
 

@@ -12,6 +12,7 @@ import { formatDate } from '../../views/helpers/date.js';
 import { calendarWarning } from '../../calendar/index.js';
 import { todayInChina } from '../../clocks/index.js';
 import { scopeStamp } from '../scope-stamp.js';
+import { record } from '../../audit/index.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -94,6 +95,8 @@ export default async function inboxRoutes(app: FastifyInstance, opts: { deps: De
       if (!page.next) break;
       after = page.next;
     }
+    // Audited like every staff read of case content: how many rows, not which (issue 15).
+    record(db, opts.deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'export.csv', object: { type: 'report_list', id: request.staff!.unit.id }, detail: { rows: lines.length - 1 } });
     reply.header('Content-Type', 'text/csv; charset=utf-8');
     reply.header('Content-Disposition', `attachment; filename="reports-${formatDate(Date.now())}.csv"`);
     // A BOM so that Excel on Chinese Windows reads it as UTF-8.

@@ -36,6 +36,8 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
 
   app.get<{ Params: { id: string }; Querystring: { done?: string; error?: string; template?: string } }>('/staff/reports/:id', { preHandler: requireStaff() }, async (request, reply) => {
     const report = await load(request);
+    // Every staff read of case content is audited (issue 15), one entry per page view.
+    record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'report.view', object: { type: 'report', id: report.id } });
     const { done, error, template } = request.query;
     // A chosen answer template (GET link ?template=ID#conclude) prefills the answer without JavaScript.
     const chosen = template && /^\d{1,12}$/.test(template) ? templateFor(db, request.staff!.unit.id, Number(template)) : undefined;
@@ -122,6 +124,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
     const report = await load(request);
     const answer = repo.eventsOf(db, report.id).filter((e) => e.type === 'answer' || e.type === 'review_answer').pop();
     if (!answer) throw notFound();
+    record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'report.answer_view', object: { type: 'report', id: report.id } });
     const context = await reportPageContext(deps, request.staff!, report);
     return reply.page('casework/answer-print', { title: `${report.caseNo} 处理意见书`, ...context, answer }, { layout: 'print' });
   });
