@@ -36,6 +36,7 @@ import { crossCheckRoutes } from './cross-checks/index.js';
 import { siteSearchRoutes } from './site-search/index.js';
 import { allStoredNames, storageDirs, sweepStorage } from './evidence/index.js';
 import { reportRoutes } from './reports/index.js';
+import { privacyRoutes } from './privacy/index.js';
 import { hotlineRoutes } from './hotlines/routes.js';
 import type { Deps } from './shared/deps.js';
 import preferenceRoutes from './preferences/routes.js';
@@ -113,6 +114,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(healthRoutes, { config });
   await app.register(homeRoutes);
   await app.register(reportRoutes, { deps });
+  await app.register(privacyRoutes, { deps });
   await app.register(hotlineRoutes, { deps });
   await app.register(userRoutes, { deps });
   await app.register(caseworkRoutes, { deps });

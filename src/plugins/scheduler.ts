@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { runDeadlineSweep } from '../casework/scheduler.js';
 import { archiveWithCheckpoints, latestEntry } from '../audit/index.js';
 import { remindLateSubmissions } from '../reporting/index.js';
+import { runRetentionSweep } from '../retention/index.js';
 
 export default fp(
   async (app) => {
@@ -19,6 +20,8 @@ export default fp(
         if (result.reminded + result.escalated > 0) app.log.info(result, 'deadline sweep');
         const late = await remindLateSubmissions(app.deps, Date.now());
         if (late.reminded + late.failed > 0) app.log.info(late, 'late reporting reminders');
+        const erased = await runRetentionSweep(app.deps, app.sessionStore, Date.now());
+        if (erased.total > 0) app.log.info(erased, 'retention sweep');
         // DESIGN.md §4: the audit chain head goes to the application log daily, outside the database.
         const day = new Date().toISOString().slice(0, 10);
         if (day !== lastChainHeadDay) {
