@@ -81,7 +81,7 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
     draft: report.answerDraft ? JSON.parse(report.answerDraft) : null,
     extensionRequest: report.extensionRequest ? JSON.parse(report.extensionRequest) : null,
     events: events.map((e) => ({ ...e, actor: e.actorId ? actors.get(e.actorId) : null, data: e.data ? JSON.parse(e.data) : {} })),
-    files: evidenceOf(db, 'report', report.id).map((f) => ({ id: f.id, mime: f.mime, kind: f.kind, size: f.size, sha256: f.sha256, cleaned: f.cleaned, uploadedBy: f.uploadedBy, createdAt: f.createdAt })),
+    files: evidenceOf(db, 'report', report.id).map((f) => ({ id: f.id, mime: f.mime, kind: f.kind, size: f.size, sha256: f.sha256, cleaned: f.cleaned, uploadedBy: f.uploadedBy, createdAt: f.createdAt, erasedAt: f.erasedAt })),
     items: itemsOf(deps, report.id),
     assignUnits: unitsForAssign.map((u) => ({ id: u.id, name: u.name })),
     assignUsers: assignableUsers(db, unitsForAssign.map((u) => u.id), report).map((u) => ({ id: u.id, name: u.displayName, unitId: u.unitId })),

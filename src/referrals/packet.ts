@@ -56,7 +56,7 @@ export async function packetArchive(deps: Deps, referral: Referral, printHtml: s
   zip.append(printHtml, { name: 'packet.html' });
   zip.append(ctx.manifest.map((m) => `${m.sha256}  evidence/${m.name}`).join('\n') + '\n', { name: 'SHA256SUMS' });
   const files = evidenceOf(deps.db, 'report', referral.reportId);
-  for (const f of files) zip.append(decryptFromStore(deps.dirs, deps.keys.files, f.storedName), { name: `evidence/evidence-${f.id}.${f.ext}` });
+  for (const f of files.filter((x) => !x.erasedAt)) zip.append(decryptFromStore(deps.dirs, deps.keys.files, f.storedName), { name: `evidence/evidence-${f.id}.${f.ext}` });
   void zip.finalize();
   return zip;
 }

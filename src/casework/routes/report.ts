@@ -110,7 +110,8 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
   app.get<{ Params: { id: string; fileId: string } }>('/staff/reports/:id/files/:fileId', { preHandler: requireStaff() }, async (request, reply) => {
     const report = await load(request);
     const file = findEvidence(db, Number(request.params.fileId));
-    if (!file || file.ownerType !== 'report' || file.ownerId !== report.id) throw notFound();
+    // An erased file (retention schedule) has a row but no content left to send.
+    if (!file || file.erasedAt || file.ownerType !== 'report' || file.ownerId !== report.id) throw notFound();
     record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'evidence.download', object: { type: 'evidence', id: file.id }, detail: { report: report.id } });
     reply.header('Content-Type', 'application/octet-stream');
     reply.header('Content-Disposition', `attachment; filename="${report.caseNo}-${file.id}.${file.ext}"`);
