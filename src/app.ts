@@ -37,6 +37,7 @@ import { siteSearchRoutes } from './site-search/index.js';
 import { allStoredNames, storageDirs, sweepStorage } from './evidence/index.js';
 import { reportRoutes } from './reports/index.js';
 import { privacyRoutes } from './privacy/index.js';
+import { registerDemoRibbon } from './installation/index.js';
 import { hotlineRoutes } from './hotlines/routes.js';
 import type { Deps } from './shared/deps.js';
 import preferenceRoutes from './preferences/routes.js';
@@ -96,6 +97,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(viewsPlugin, { config });
   await app.register(errorsPlugin);
   app.addPageContext(() => ({ site: config.site }));
+  registerDemoRibbon(app, app.db);
   await app.register(authPlugin, { config });
   await app.register(publicCachePlugin, { maxBytes: config.publicCacheMb * 1024 * 1024 });
   await app.register(staffPageCachePlugin, { maxBytes: config.staffCacheMb * 1024 * 1024 });

@@ -1,8 +1,8 @@
-// Starts Sunshine: validates the configuration, builds the app, seeds demo data on an empty
-// database (unless SUNSHINE_DEMO_DATA=off) and listens.
+// Starts Sunshine: validates the configuration, builds the app, decides demo or production
+// (src/startup.ts: seeds demo data into an empty database unless SUNSHINE_DEMO_DATA=off) and listens.
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { buildApp } from './app.js';
-import { seedDemoIfEmpty } from './demo/index.js';
+import { prepareStart, StartRefused } from './startup.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -16,9 +16,15 @@ async function main(): Promise<void> {
     throw err;
   }
   const app = await buildApp(config);
-  if (config.demoData === 'auto') {
-    const printed = await seedDemoIfEmpty(app);
-    if (printed) console.log(printed);
+  try {
+    for (const line of await prepareStart(app, config)) console.log(line);
+  } catch (err) {
+    if (err instanceof StartRefused) {
+      console.error(`Sunshine did not start: ${err.message}`);
+      await app.close();
+      process.exit(2);
+    }
+    throw err;
   }
   await app.listen({ port: config.port, host: config.host });
   console.log(`Sunshine is serving ${config.baseUrl}/ (data in ${config.dataDir})`);

@@ -19,8 +19,14 @@ export function isTopUnit(unit: Unit): boolean {
   return unit.kind === 'civil_affairs' && unit.supervisorId === null;
 }
 
+/**
+ * The administrators of the top unit operate the platform: they manage every account, discipline
+ * bodies' and departments' included (those sit in trees of their own); others manage their tree.
+ */
 export async function adminScope(db: Db, staff: StaffContext): Promise<AdminScope> {
-  return { unitIds: await supervisedUnitIds(db, staff.unit.id), top: isTopUnit(staff.unit) };
+  const top = isTopUnit(staff.unit);
+  const unitIds = top ? (await listUnits(db)).map((u) => u.id) : await supervisedUnitIds(db, staff.unit.id);
+  return { unitIds, top };
 }
 
 export function userInScope(scope: AdminScope, user: Pick<User, 'unitId'>): boolean {

@@ -17,11 +17,11 @@ export interface AccountValues {
   mailLocale: string;
 }
 
+/** The account's details; roles are not among them (the security administrator's form, readRoles). */
 export interface ValidAccount {
   username: string;
   displayName: string;
   unitId: number;
-  roles: Role[];
   email: string;
   homeVillageCode: string | null;
   locale: Locale | null;
@@ -66,8 +66,6 @@ export async function validateAccount(db: Db, v: AccountValues, scopeUnitIds: nu
   if (!v.displayName || v.displayName.length > 50) errors.displayName = 'admin.errors.display_name';
   const unitId = Number(v.unitId);
   if (!/^\d+$/.test(v.unitId) || !scopeUnitIds.includes(unitId)) errors.unitId = 'admin.errors.unit';
-  const roles = [...new Set(v.roles)];
-  if (roles.length === 0 || !roles.every(isRole)) errors.roles = 'admin.errors.roles';
   if (!EMAIL.test(v.email) || v.email.length > 200) errors.email = 'admin.errors.email';
   if (v.homeVillageCode) {
     const region = VILLAGE.test(v.homeVillageCode) ? await findRegion(db, v.homeVillageCode) : undefined;
@@ -76,9 +74,14 @@ export async function validateAccount(db: Db, v: AccountValues, scopeUnitIds: nu
   const locale = parseMailLocale(v.mailLocale);
   if (locale === undefined) errors.mailLocale = 'profile.mail_language_invalid';
   if (Object.keys(errors).length > 0 || locale === undefined) return { ok: false, errors };
-  // Keep the roles in their canonical order.
-  const ordered = ROLES.filter((r) => roles.includes(r));
-  return { ok: true, account: { username: v.username, displayName: v.displayName, unitId, roles: ordered, email: v.email, homeVillageCode: v.homeVillageCode || null, locale } };
+  return { ok: true, account: { username: v.username, displayName: v.displayName, unitId, email: v.email, homeVillageCode: v.homeVillageCode || null, locale } };
+}
+
+/** The roles ticked on the security administrator's form, in canonical order; null if any is unknown. */
+export function readRoles(body: Body): Role[] | null {
+  const picked = [...new Set(many(body.roles))];
+  if (!picked.every(isRole)) return null;
+  return ROLES.filter((r) => picked.includes(r));
 }
 
 /** Errors as a list for the summary at the top of the form, in field order. */

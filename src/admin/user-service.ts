@@ -1,5 +1,6 @@
-// What administrators do to accounts (issue 4): create, disable and enable, reset the password and
-// second factor, change roles, unit and details, and hand a leaving user's open work over. Each
+// What the system administrator does to accounts (issue 4, issue 15): create them without roles,
+// disable and enable, change unit and details, and hand a leaving user's open work over. Roles,
+// passwords and second factors are the security administrator's (security-service.ts). Each
 // change and its audit entry are written in one transaction.
 import { record, type Actor } from '../audit/index.js';
 import { isRecused } from '../casework/index.js';
@@ -7,7 +8,7 @@ import type { StaffContext } from '../plugins/auth.js';
 import type { Deps } from '../shared/deps.js';
 import { AppError } from '../shared/errors.js';
 import { insertEvent } from '../reports/index.js';
-import { createUser, findUser, generatePassword, hashPassword, parseRoles, updateUser, type User } from '../users/index.js';
+import { activeUsersWithRole, createUser, findUser, isAdminDuty, parseRoles, updateUser, type Role, type User } from '../users/index.js';
 import type { ValidAccount } from './user-form.js';
 import * as repo from './repository.js';
 
@@ -30,13 +31,27 @@ export type EndSessions = (userId: number) => void;
 
 const actorOf = (staff: StaffContext): Actor => ({ type: 'staff', id: staff.user.id });
 
-export async function createAccount(deps: Deps, staff: StaffContext, account: ValidAccount) {
-  return createUser(deps, account, actorOf(staff));
+/** A new account has no role: the security administrator grants them (三权分立). */
+export async function createAccount(deps: Deps, staff: StaffContext, account: Omit<ValidAccount, 'roles'>) {
+  return createUser(deps, { ...account, roles: [] }, actorOf(staff));
+}
+
+/**
+ * Refuses a change that would leave a duty (system, security, audit administrator) with no active
+ * holder: the province would be locked out of that duty until someone edits the database.
+ */
+export function assertNotLastHolder(deps: Deps, user: User, remaining: readonly Role[]): void {
+  if (user.disabled) return;
+  for (const duty of parseRoles(user.roles).filter(isAdminDuty)) {
+    if (remaining.includes(duty)) continue;
+    if (activeUsersWithRole(deps.db, duty).every((u) => u.id === user.id)) throw new AdminActionError('last_holder');
+  }
 }
 
 export function setDisabled(deps: Deps, staff: StaffContext, user: User, disabled: boolean, endSessions: EndSessions, now = Date.now()): void {
   if (disabled && user.id === staff.user.id) throw new AdminActionError('self_disable');
   if (user.disabled === disabled) return;
+  if (disabled) assertNotLastHolder(deps, user, []);
   deps.db.transaction((tx) => {
     updateUser(tx, user.id, disabled ? { disabled: true } : { disabled: false, failedLogins: 0, lockedUntil: null });
     record(tx, deps.keys['audit-mac'], { actor: actorOf(staff), action: disabled ? 'user.disable' : 'user.enable', object: { type: 'user', id: user.id } }, now);
@@ -44,38 +59,10 @@ export function setDisabled(deps: Deps, staff: StaffContext, user: User, disable
   if (disabled) endSessions(user.id);
 }
 
-/**
- * A new generated password (shown once), to be changed at the next sign-in; the second factor is
- * cleared so the user enrols again (a lost phone is the usual reason); every session ends.
- */
-export async function resetPassword(deps: Deps, staff: StaffContext, user: User, endSessions: EndSessions, now = Date.now()): Promise<string> {
-  if (user.id === staff.user.id) throw new AdminActionError('self_reset');
-  const password = generatePassword();
-  const passwordHash = await hashPassword(password);
-  deps.db.transaction((tx) => {
-    updateUser(tx, user.id, {
-      passwordHash,
-      passwordChangedAt: now,
-      mustChangePassword: true,
-      totpSealed: null,
-      totpEnabled: false,
-      totpLastStep: null,
-      recoveryCodes: null,
-      failedLogins: 0,
-      lockedUntil: null,
-    });
-    record(tx, deps.keys['audit-mac'], { actor: actorOf(staff), action: 'user.reset', object: { type: 'user', id: user.id }, detail: { totp: 'cleared' } }, now);
-  });
-  endSessions(user.id);
-  return password;
-}
+export type AccountChanges = Omit<ValidAccount, 'username' | 'roles'>;
 
-export type AccountChanges = Omit<ValidAccount, 'username'>;
-
-/** Roles, unit and details. Returns which audit actions were written (none when nothing changed). */
+/** Unit and details (not roles). Returns which audit actions were written (none when nothing changed). */
 export function updateAccount(deps: Deps, staff: StaffContext, user: User, next: AccountChanges, now = Date.now()): string[] {
-  const oldRoles = parseRoles(user.roles);
-  const rolesChanged = oldRoles.join(',') !== next.roles.join(',');
   const unitChanged = user.unitId !== next.unitId;
   const changedFields = [
     user.displayName !== next.displayName && 'displayName',
@@ -83,21 +70,14 @@ export function updateAccount(deps: Deps, staff: StaffContext, user: User, next:
     (user.homeVillageCode ?? null) !== next.homeVillageCode && 'homeVillage',
     (user.locale ?? null) !== next.locale && 'mailLocale',
   ].filter(Boolean);
-  if (user.id === staff.user.id) {
-    if (next.roles.join(',') !== parseRoles(user.roles).join(',')) throw new AdminActionError('self_demote');
-    if (unitChanged) throw new AdminActionError('self_unit');
-  }
+  if (user.id === staff.user.id && unitChanged) throw new AdminActionError('self_unit');
   // Reports assigned to the user belong to their unit: hand them over before a move.
   if (unitChanged && repo.openWorkOf(deps.db, user.id, OPEN_WORK_STATUSES).length > 0) throw new AdminActionError('open_work');
   const actions: string[] = [];
   deps.db.transaction((tx) => {
     const key = deps.keys['audit-mac'];
     const object = { type: 'user', id: user.id };
-    updateUser(tx, user.id, { roles: next.roles.join(','), unitId: next.unitId, displayName: next.displayName, email: next.email, homeVillageCode: next.homeVillageCode, locale: next.locale });
-    if (rolesChanged) {
-      record(tx, key, { actor: actorOf(staff), action: 'user.roles', object, detail: { from: oldRoles, to: next.roles } }, now);
-      actions.push('user.roles');
-    }
+    updateUser(tx, user.id, { unitId: next.unitId, displayName: next.displayName, email: next.email, homeVillageCode: next.homeVillageCode, locale: next.locale });
     if (unitChanged) {
       record(tx, key, { actor: actorOf(staff), action: 'user.unit', object, detail: { from: user.unitId, to: next.unitId } }, now);
       actions.push('user.unit');

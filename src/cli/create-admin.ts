@@ -1,10 +1,13 @@
-// Creates an administrator on the configured database (DATA_DIR), through the same service as the
-// administrators' page, and prints the generated password once.
+// Creates the administrators of a production install on the configured database (DATA_DIR), in
+// one step: one holder of each duty that has none yet — system, security and audit administrator
+// (等保 2.0 level 3 三权分立, issue 15) — through the same service as the administrators' pages,
+// and prints each generated password once. Marks the database as production; refuses a demo.
 //
-//   npm run admin:create -- --username NAME --unit ca:220000 [--name 显示名] [--email x@y]
+//   npm run admin:create -- [--unit ca:220000] [--system NAME] [--security NAME] [--audit NAME] [--email-domain DOMAIN]
 //
-// Exit codes: 0 created; 1 refused (the user name exists, no such unit, the key file is missing
-// beside a database that holds data) or failed; 2 usage or configuration error.
+// Exit codes: 0 created; 1 refused (a demo database, every duty already held, a user name taken, no
+// such unit, the key file missing beside a database that holds data) or failed; 2 usage or
+// configuration error.
 import { cliConfig, consoleIo, isMainModule, type CliIo } from './io.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,29 +16,39 @@ import { sql } from 'drizzle-orm';
 import { databaseFile, openDatabase, type Db } from '../db/connection.js';
 import { prepareDatabase } from '../install.js';
 import { storageDirs } from '../evidence/index.js';
+import { claimInstallMode, installMode } from '../installation/index.js';
 import { deriveKeys, KEY_FILE_NAME, loadMasterKey } from '../plugins/keys.js';
 import type { Deps } from '../shared/deps.js';
 import { findUnitByKey } from '../units/index.js';
-import { createUser, findUserByName } from '../users/index.js';
+import { activeUsersWithRole, createUser, findUserByName, type AdminDuty } from '../users/index.js';
 
-const USAGE = `usage: npm run admin:create -- --username NAME --unit UNIT_KEY [--name DISPLAY_NAME] [--email ADDRESS]
+const USAGE = `usage: npm run admin:create -- [--unit UNIT_KEY] [--system NAME] [--security NAME] [--audit NAME] [--email-domain DOMAIN]
 
-  --username  3-32 characters: a-z 0-9 . _ -
-  --unit      the unit key, e.g. ca:220000 (省民政厅), ca:220100 (长春市民政局), ca:220102 (南关区民政局)
-  --name      the name shown in the back office (default: the user name)
-  --email     where notices go (default: <username>@users.sunshine.invalid, which never delivers)
+Creates one account for each administrator duty that has no holder yet:
+  --system    the system administrator (accounts, units, settings)       default: sysadmin
+  --security  the security administrator (roles, passwords, lockouts)   default: secadmin
+  --audit     the audit administrator (reads and exports the audit log) default: auditadmin
+  --unit      their unit key (default ca:220000, 省民政厅)
+  --email-domain  their e-mail is NAME@DOMAIN (default users.sunshine.invalid, which never delivers)
 
-The database and key in DATA_DIR are used (created on a fresh directory).`;
+User names: 3-32 characters of a-z 0-9 . _ -. The database and key in DATA_DIR are used (created on
+a fresh directory). A demo database (seeded by npm start) is refused: production starts on a new DATA_DIR.`;
 
 const USERNAME = /^[a-z0-9._-]{3,32}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const DOMAIN = /^[a-z0-9.-]+\.[a-z]{2,}$/i;
+
+const DUTIES: { duty: AdminDuty; option: 'system' | 'security' | 'audit'; fallback: string; name: string }[] = [
+  { duty: 'system_admin', option: 'system', fallback: 'sysadmin', name: '系统管理员' },
+  { duty: 'security_admin', option: 'security', fallback: 'secadmin', name: '安全管理员' },
+  { duty: 'audit_admin', option: 'audit', fallback: 'auditadmin', name: '审计管理员' },
+];
 
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo): Promise<number> {
-  let values: { username?: string; unit?: string; name?: string; email?: string; help?: boolean };
+  let values: { unit?: string; system?: string; security?: string; audit?: string; 'email-domain'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { username: { type: 'string' }, unit: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { unit: { type: 'string' }, system: { type: 'string' }, security: { type: 'string' }, audit: { type: 'string' }, 'email-domain': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -47,15 +60,13 @@ export async function main(argv: string[], env: Record<string, string | undefine
     io.out(USAGE);
     return 0;
   }
-  const username = (values.username ?? '').trim();
-  const unitKey = (values.unit ?? '').trim();
-  const displayName = (values.name ?? username).trim();
-  const email = (values.email ?? `${username}@users.sunshine.invalid`).trim();
+  const unitKey = (values.unit ?? 'ca:220000').trim();
+  const domain = (values['email-domain'] ?? 'users.sunshine.invalid').trim();
+  const wanted = DUTIES.map((d) => ({ ...d, username: (values[d.option] ?? d.fallback).trim().toLowerCase() }));
   const problems: string[] = [];
-  if (!USERNAME.test(username)) problems.push('--username: 3 to 32 characters of a-z 0-9 . _ -');
-  if (!unitKey) problems.push('--unit: required (e.g. ca:220000)');
-  if (!displayName || displayName.length > 50) problems.push('--name: 1 to 50 characters');
-  if (!EMAIL.test(email)) problems.push('--email: not an e-mail address');
+  for (const w of wanted) if (!USERNAME.test(w.username)) problems.push(`--${w.option}: 3 to 32 characters of a-z 0-9 . _ -`);
+  if (new Set(wanted.map((w) => w.username)).size !== wanted.length) problems.push('the three user names must differ');
+  if (!DOMAIN.test(domain)) problems.push('--email-domain: not a domain name');
   if (problems.length) {
     io.err(`${problems.join('\n')}\n\n${USAGE}`);
     return 2;
@@ -77,23 +88,38 @@ export async function main(argv: string[], env: Record<string, string | undefine
   try {
     const keys = deriveKeys(loadMasterKey(config));
     await prepareDatabase(db);
+    if (installMode(db) === 'demo') {
+      io.err(`${dbFile} is a demo database (seeded by npm start, with printed demo passwords); a demo is never promoted to production. Use a new DATA_DIR (and SUNSHINE_DEMO_DATA=off) for production. Nothing changed.`);
+      return 1;
+    }
     const unit = await findUnitByKey(db, unitKey);
     if (!unit) {
       io.err(`No unit "${unitKey}". Unit keys look like ca:220000 (省民政厅), ca:<county code>, gov:<township code>, dic:<code>. Nothing changed.`);
       return 1;
     }
-    if (findUserByName(db, username)) {
-      io.err(`The user name "${username}" is already taken. Nothing changed. (An administrator can reset that account's password under /staff/admin/users.)`);
+    const missing = wanted.filter((w) => activeUsersWithRole(db, w.duty).length === 0);
+    if (missing.length === 0) {
+      io.err('Every administrator duty already has an active holder. Nothing changed. (The system administrator creates further accounts under /staff/admin/users; the security administrator grants their roles.)');
       return 1;
     }
+    const taken = missing.filter((w) => findUserByName(db, w.username));
+    if (taken.length) {
+      io.err(`${taken.map((w) => `The user name "${w.username}" is already taken (--${w.option}).`).join('\n')} Nothing changed.`);
+      return 1;
+    }
+    claimInstallMode(db, 'production');
     const deps: Deps = { db, keys, dirs: storageDirs(config.dataDir), mailer: { send: async () => {}, sendLater() {} }, config, publicCache: { invalidate() {}, size: 0, bytes: 0 } };
-    const { user, password } = await createUser(deps, { username, displayName, unitId: unit.id, roles: ['system_admin'], email, homeVillageCode: null }, { type: 'system' });
-    io.out(`Created administrator "${user.username}" (${user.displayName}) of ${unit.name} [${unit.key}], user id ${user.id}.`);
+    io.out(`Administrators of ${unit.name} [${unit.key}]:`);
+    for (const w of missing) {
+      const { user, password } = await createUser(deps, { username: w.username, displayName: w.name, unitId: unit.id, roles: [w.duty], email: `${w.username}@${domain}`, homeVillageCode: null }, { type: 'system' });
+      io.out(`  ${w.name} (${w.duty})  user name ${user.username}  password ${password}`);
+    }
+    const kept = wanted.filter((w) => !missing.includes(w));
+    if (kept.length) io.out(`Already held, not created: ${kept.map((w) => w.duty).join(', ')}.`);
     io.out('');
-    io.out(`  Password: ${password}`);
-    io.out('');
-    io.out('This password is shown once and is not stored in clear. Give it to the administrator through a safe channel.');
-    io.out(`At the first sign-in (${config.baseUrl}/staff/login) they set up the second factor (TOTP) with an authenticator app and must then choose their own password.`);
+    io.out('Each password is shown once and is not stored in clear. Give each to its administrator through a safe channel; no one should hold two of them.');
+    io.out(`At the first sign-in (${config.baseUrl}/staff/login) each sets up the second factor (TOTP) with an authenticator app and must then choose their own password.`);
+    io.out('Next: the system administrator creates the staff accounts (without roles); the security administrator grants their roles.');
     return 0;
   } catch (err) {
     io.err(`Failed: ${(err as Error).message}`);

@@ -4,8 +4,8 @@ import type { Deps } from '../shared/deps.js';
 import { createUser, updateUser, type Role, type User } from '../users/index.js';
 import { findUnit, findUnitByKey } from '../units/index.js';
 import { staffContext, type StaffContext } from '../plugins/auth.js';
-import { seal, hmacHex } from '../shared/crypto.js';
-import { newTotpSecret } from '../users/totp.js';
+import { seal } from '../shared/crypto.js';
+import { newRecoveryCodes, newTotpSecret, recoveryDigest } from '../users/totp.js';
 
 interface DemoAccount {
   username: string;
@@ -39,8 +39,13 @@ export interface DemoCredential {
   unit: string;
   password: string;
   totpSecret: string;
+  /** Real one-time recovery codes, random like any account's and printed once with the password. */
+  recoveryCodes: string[];
   user: User;
 }
+
+/** Recovery codes per demo account: enough to try one, not a page of console output. */
+const DEMO_RECOVERY_CODES = 2;
 
 export async function seedDemoStaff(deps: Deps): Promise<DemoCredential[]> {
   const out: DemoCredential[] = [];
@@ -49,8 +54,9 @@ export async function seedDemoStaff(deps: Deps): Promise<DemoCredential[]> {
     if (!unit) throw new Error(`demo unit ${a.unitKey} missing`);
     const { user, password } = await createUser(deps, { username: a.username, displayName: a.displayName, unitId: unit.id, roles: a.roles, email: `${a.username}@staff.sunshine.invalid`, homeVillageCode: a.homeVillageCode ?? null }, { type: 'system' });
     const totpSecret = newTotpSecret();
-    updateUser(deps.db, user.id, { totpSealed: seal(deps.keys.identity, totpSecret, `totp:${user.id}`), totpEnabled: true, mustChangePassword: false, recoveryCodes: JSON.stringify([hmacHex(deps.keys['id-hash'], 'recovery:unused')]) });
-    out.push({ username: a.username, displayName: a.displayName, unit: unit.name, password, totpSecret, user: { ...user, totpEnabled: true, mustChangePassword: false } });
+    const recoveryCodes = newRecoveryCodes(DEMO_RECOVERY_CODES);
+    updateUser(deps.db, user.id, { totpSealed: seal(deps.keys.identity, totpSecret, `totp:${user.id}`), totpEnabled: true, mustChangePassword: false, recoveryCodes: JSON.stringify(recoveryCodes.map((c) => recoveryDigest(deps.keys['id-hash'], c))) });
+    out.push({ username: a.username, displayName: a.displayName, unit: unit.name, password, totpSecret, recoveryCodes, user: { ...user, totpEnabled: true, mustChangePassword: false } });
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // The install mode of a database (issue 15 "Trust", defect 2): a demo is marked as one on every
 // page and is never promoted to production; production data is never seeded over.
+import type { FastifyInstance } from 'fastify';
 import type { Executor } from '../db/executor.js';
 import { AppError } from '../shared/errors.js';
 import { insertModeOnce, readMode, type InstallMode } from './repository.js';
@@ -25,4 +26,16 @@ export class InstallModeError extends AppError {
 export function claimInstallMode(db: Executor, mode: InstallMode, now = Date.now()): void {
   const current = insertModeOnce(db, mode, now);
   if (current !== mode) throw new InstallModeError(current, mode);
+}
+
+/**
+ * Every page says "演示数据" while the database is a demo (views/partials/demo-ribbon). The mode
+ * is read until it is set, then kept: it never changes once written.
+ */
+export function registerDemoRibbon(app: FastifyInstance, db: Executor): void {
+  let known: InstallMode | null = null;
+  app.addPageContext(() => {
+    known ??= readMode(db);
+    return known === 'demo' ? { demoInstall: true } : {};
+  });
 }

@@ -17,7 +17,7 @@ import * as repo from './repository.js';
 export const EDIT_ROLES: Role[] = ['lead', 'supervisor', 'handler'];
 /** Of units above, these roles read the submissions below (the people who compile and supervise). */
 export const ABOVE_VIEW_ROLES: Role[] = ['supervisor', 'lead', 'handler'];
-export const TASK_ADMIN_ROLES: Role[] = ['system_admin', 'supervisor'];
+export const TASK_ADMIN_ROLES: Role[] = ['supervisor'];
 
 export type DisplayStatus = 'not_started' | 'draft' | 'submitted' | 'overdue';
 

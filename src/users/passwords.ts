@@ -38,11 +38,21 @@ const COMMON = new Set(
   minzheng 12345qwert dibao123 admin888 88888888a`.split(/\s+/),
 );
 
-export type PasswordProblem = 'too_short' | 'too_long' | 'common' | 'contains_username' | 'repetitive';
+export type PasswordProblem = 'too_short' | 'too_long' | 'classes' | 'common' | 'contains_username' | 'repetitive' | 'reused';
 
+/**
+ * How many of the four kinds of character a password uses: lower-case letters, upper-case letters,
+ * digits, and anything else (punctuation, spaces, Chinese characters).
+ */
+export function characterClasses(password: string): number {
+  return [/\p{Ll}/u, /\p{Lu}/u, /\p{Nd}/u, /[^\p{Ll}\p{Lu}\p{Nd}]/u].filter((re) => re.test(password)).length;
+}
+
+/** Length, three of the four kinds of character (等保's usual reading of "complexity"), no common or repetitive password. */
 export function passwordProblem(password: string, username: string): PasswordProblem | null {
   if (password.length < 8) return 'too_short';
   if (password.length > 200) return 'too_long';
+  if (characterClasses(password) < 3) return 'classes';
   const lower = password.toLowerCase();
   if (COMMON.has(lower)) return 'common';
   if (username.length >= 3 && lower.includes(username.toLowerCase())) return 'contains_username';

@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, like, sql } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
-import { users } from './tables.js';
+import { secondFactorResets, users } from './tables.js';
 import { perDatabase } from '../db/per-database.js';
 
 export type User = typeof users.$inferSelect;
@@ -45,4 +45,37 @@ export function usersWithRole(db: Executor, unitId: number, role: string): User[
 
 export function userCount(db: Executor): number {
   return db.get<{ n: number }>(sql`select count(*) as n from users`)!.n;
+}
+
+/** Active (not disabled) users anywhere holding `role`: for the rule that the last holder of a duty stays. */
+export function activeUsersWithRole(db: Executor, role: string): User[] {
+  return db
+    .select()
+    .from(users)
+    .where(and(eq(users.disabled, false), sql`(',' || ${users.roles} || ',') like ${`%,${role},%`}`))
+    .orderBy(asc(users.id))
+    .all();
+}
+
+export type SecondFactorReset = typeof secondFactorResets.$inferSelect;
+
+export function insertSecondFactorReset(db: Executor, row: typeof secondFactorResets.$inferInsert): SecondFactorReset {
+  return db.insert(secondFactorResets).values(row).returning().get();
+}
+
+export function findSecondFactorReset(db: Executor, id: number): SecondFactorReset | undefined {
+  return db.select().from(secondFactorResets).where(eq(secondFactorResets.id, id)).get();
+}
+
+export function pendingSecondFactorReset(db: Executor, userId: number): SecondFactorReset | undefined {
+  return db.select().from(secondFactorResets).where(and(eq(secondFactorResets.userId, userId), eq(secondFactorResets.status, 'pending'))).get();
+}
+
+export function pendingSecondFactorResets(db: Executor): SecondFactorReset[] {
+  return db.select().from(secondFactorResets).where(eq(secondFactorResets.status, 'pending')).orderBy(desc(secondFactorResets.id)).all();
+}
+
+/** Decides a pending request; false when it was no longer pending (decided by someone else meanwhile). */
+export function decideSecondFactorReset(db: Executor, id: number, status: 'approved' | 'refused' | 'withdrawn', by: number, at: number): boolean {
+  return db.update(secondFactorResets).set({ status, decidedBy: by, decidedAt: at }).where(and(eq(secondFactorResets.id, id), eq(secondFactorResets.status, 'pending'))).run().changes === 1;
 }

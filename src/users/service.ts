@@ -6,7 +6,7 @@ import { seal, unseal } from '../shared/crypto.js';
 import { dummyHash, generatePassword, hashPassword, passwordProblem, verifyPassword, type PasswordProblem } from './passwords.js';
 import * as repo from './repository.js';
 import { parseRoles, type Role } from './roles.js';
-import { checkTotp, newRecoveryCodes, newTotpSecret, recoveryDigest } from './totp.js';
+import { checkTotp, isRecoveryCode, newRecoveryCodes, newTotpSecret, recoveryDigest } from './totp.js';
 
 export const LOCK_AFTER_FAILURES = 5;
 /** Lock grows with repeated failures: 15 min, 30, 60 … capped at a day. */
@@ -75,16 +75,23 @@ export async function checkPassword(deps: Deps, username: string, password: stri
   return { ok: true, user };
 }
 
-/** Second factor: a TOTP code or an unused recovery code. On success the sign-in is complete. */
+/**
+ * Second factor: a TOTP code or an unused recovery code. On success the sign-in is complete.
+ * Only an enrolled factor counts (a secret waiting for its first code is not one), and only a
+ * string shaped like a generated recovery code is looked up: nothing else stands in for one.
+ */
 export async function checkSecondFactor(deps: Deps, user: repo.User, code: string, now = Date.now()): Promise<boolean> {
-  const secret = totpSecret(deps, user);
-  if (!secret) return false;
+  const secret = user.totpEnabled ? totpSecret(deps, user) : null;
+  if (!secret) {
+    registerFailure(deps, user, 'bad_second_factor', now);
+    return false;
+  }
   const step = await checkTotp(secret, code.replace(/\s/g, ''), user.totpLastStep);
   let usedRecovery = false;
   let recovery: string[] = user.recoveryCodes ? (JSON.parse(user.recoveryCodes) as string[]) : [];
   if (step === null) {
-    const digest = recoveryDigest(deps.keys['id-hash'], code);
-    if (!recovery.includes(digest)) {
+    const digest = isRecoveryCode(code) ? recoveryDigest(deps.keys['id-hash'], code) : null;
+    if (!digest || !recovery.includes(digest)) {
       registerFailure(deps, user, 'bad_second_factor', now);
       return false;
     }
@@ -130,13 +137,24 @@ export async function confirmTotpEnrolment(deps: Deps, user: repo.User, code: st
   return codes;
 }
 
+/** How many earlier passwords a new one may not repeat (the current one and four before it make five). */
+export const PASSWORD_HISTORY = 5;
+
+/** The hashes a new password is checked against: the current one first, then the kept history. */
+function recentHashes(user: repo.User): string[] {
+  const history = user.passwordHistory ? (JSON.parse(user.passwordHistory) as string[]) : [];
+  return [user.passwordHash, ...history].slice(0, PASSWORD_HISTORY);
+}
+
 export async function changePassword(deps: Deps, user: repo.User, current: string, next: string, now = Date.now()): Promise<PasswordProblem | 'wrong_current' | null> {
   if (!(await verifyPassword(current, user.passwordHash))) return 'wrong_current';
   const problem = passwordProblem(next, user.username);
   if (problem) return problem;
+  const recent = recentHashes(user);
+  for (const old of recent) if (await verifyPassword(next, old)) return 'reused';
   const passwordHash = await hashPassword(next);
   deps.db.transaction((tx) => {
-    repo.updateUser(tx, user.id, { passwordHash, passwordChangedAt: now, mustChangePassword: false });
+    repo.updateUser(tx, user.id, { passwordHash, passwordChangedAt: now, mustChangePassword: false, passwordHistory: JSON.stringify(recent.slice(0, PASSWORD_HISTORY - 1)) });
     record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'user.password_changed', object: { type: 'user', id: user.id } }, now);
   });
   return null;
@@ -144,4 +162,12 @@ export async function changePassword(deps: Deps, user: repo.User, current: strin
 
 export function userRoles(user: repo.User): Role[] {
   return parseRoles(user.roles);
+}
+
+/**
+ * Whether the password is older than the configured maximum age (等保 level 3: periodic change);
+ * the user is then sent to change it before any work, like after a generated password.
+ */
+export function passwordExpired(user: Pick<repo.User, 'passwordChangedAt'>, maxAgeDays: number, now = Date.now()): boolean {
+  return maxAgeDays > 0 && now - user.passwordChangedAt > maxAgeDays * 86_400_000;
 }

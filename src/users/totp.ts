@@ -29,6 +29,11 @@ export function newRecoveryCodes(count = 8): string[] {
   });
 }
 
+/** The shape newRecoveryCodes makes (xxxx-xxxx-xxxx, hex): anything else is never looked up. */
+export function isRecoveryCode(code: string): boolean {
+  return /^[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}$/.test(code.trim().toLowerCase());
+}
+
 export function recoveryDigest(key: Buffer, code: string): string {
   return hmacHex(key, `recovery:${code.trim().toLowerCase()}`);
 }

@@ -10,7 +10,7 @@ import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn, type Session, type TestStaff } from '../helpers/staff.js';
 
 let t: TestApp;
-let provinceAdmin: Session, countyAdmin: Session, handlerSession: Session;
+let provinceAdmin: Session, countyAdmin: Session, countySecurity: Session, handlerSession: Session;
 let countyAdminStaff: TestStaff;
 const LIST = '/staff/admin/users';
 
@@ -40,6 +40,7 @@ beforeAll(async () => {
   provinceAdmin = await signIn(t.app, await createStaff(t.app, 'ca:220000', ['system_admin']));
   countyAdminStaff = await createStaff(t.app, 'ca:220102', ['system_admin']);
   countyAdmin = await signIn(t.app, countyAdminStaff);
+  countySecurity = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['security_admin']));
   handlerSession = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['handler', 'intake']));
 });
 afterAll(() => t.close());
@@ -57,7 +58,7 @@ describe('user management', () => {
     expect(anonymous.headers.location).toContain('/staff/login');
   });
 
-  it('creates a user and shows the generated password once', async () => {
+  it('creates a user without roles and shows the generated password once; the security administrator grants the roles', async () => {
     const form = await countyAdmin.get(`${LIST}/new`);
     expect(form.statusCode).toBe(200);
     const res = await countyAdmin.post(LIST, { username: 'ng.new.handler', display_name: '钱新民', unit_id: String(await unitId('ca:220102')), roles: ['handler', 'lead'] as never, email: 'qian@test.invalid', home_village: '220102001001' }, `${LIST}/new`);
@@ -66,11 +67,16 @@ describe('user management', () => {
     const password = /id="generated-password">([^<]+)</.exec(res.body)?.[1];
     expect(password).toMatch(/^[A-Za-z0-9]{16}$/);
     const user = findUserByName(t.app.db, 'ng.new.handler')!;
-    expect(user.roles).toBe('handler,lead');
+    // Roles posted to the system administrator's form are not read (三权分立, issue 15).
+    expect(user.roles).toBe('');
+    expect(res.body).not.toContain('name="roles"');
+    const grant = await countySecurity.post(`${LIST}/${user.id}/roles`, { roles: ['handler', 'lead'] as never }, `${LIST}/${user.id}`);
+    expect(grant.statusCode).toBe(303);
+    expect(findUser(t.app.db, user.id)!.roles).toBe('handler,lead');
     expect(user.mustChangePassword).toBe(true);
     expect(user.homeVillageCode).toBe('220102001001');
     const audit = entriesFor(t.app.db, 'user', String(user.id));
-    expect(audit.map((e) => e.action)).toEqual(['user.create']);
+    expect(audit.map((e) => e.action)).toEqual(['user.create', 'user.roles']);
     expect(audit[0]!.actorId).toBe(countyAdminStaff.user.id);
     // Not shown again anywhere.
     const page = await countyAdmin.get(`${LIST}/${user.id}`);
@@ -88,7 +94,6 @@ describe('user management', () => {
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('用户名须为3至32位');
     expect(res.body).toContain('请选择您管理范围内的单位');
-    expect(res.body).toContain('请至少选择一个角色');
     expect(res.body).toContain('请填写有效的电子邮箱');
     expect(res.body).toContain('找不到这个村（社区）代码');
     expect(res.body).toContain('value="孙某某"');
@@ -106,8 +111,11 @@ describe('user management', () => {
     expect(list.body).not.toContain(otherCounty.user.username);
     expect((await countyAdmin.get(`${LIST}/${township.user.id}`)).statusCode).toBe(200);
     expect((await countyAdmin.get(`${LIST}/${otherCounty.user.id}`)).statusCode).toBe(404);
-    for (const action of ['disable', 'enable', 'reset', 'handover']) {
+    for (const action of ['disable', 'enable', 'handover']) {
       expect((await countyAdmin.post(`${LIST}/${otherCounty.user.id}/${action}`, { to: '1' }, LIST)).statusCode).toBe(404);
+    }
+    for (const action of ['reset', 'unlock', 'roles', 'second-factor']) {
+      expect((await countySecurity.post(`${LIST}/${otherCounty.user.id}/${action}`, { roles: 'handler', reason: '手机丢失' }, LIST)).statusCode).toBe(404);
     }
     expect((await countyAdmin.post(`${LIST}/${otherCounty.user.id}`, { display_name: 'x', unit_id: '1', roles: 'handler', email: 'a@b.cn' }, LIST)).statusCode).toBe(404);
     expect(findUser(t.app.db, otherCounty.user.id)!.disabled).toBe(false);
@@ -140,17 +148,20 @@ describe('user management', () => {
     expect(entriesFor(t.app.db, 'user', String(staff.user.id)).map((e) => e.action)).toContain('user.enable');
   });
 
-  it('resets a password: shown once, must be changed, second factor enrolled again, sessions ended', async () => {
+  it('resets a password (security administrator): shown once, must be changed, second factor kept, sessions ended', async () => {
     const staff = await createStaff(t.app, 'gov:220102001', ['handler']);
     const session = await signIn(t.app, staff);
-    const res = await countyAdmin.post(`${LIST}/${staff.user.id}/reset`, {}, `${LIST}/${staff.user.id}`);
+    // Not the system administrator's action.
+    expect((await countyAdmin.post(`${LIST}/${staff.user.id}/reset`, {}, `${LIST}/${staff.user.id}`)).statusCode).toBe(403);
+    const res = await countySecurity.post(`${LIST}/${staff.user.id}/reset`, {}, `${LIST}/${staff.user.id}`);
     expect(res.statusCode).toBe(200);
     const password = /id="generated-password">([^<]+)</.exec(res.body)?.[1];
     expect(password).toMatch(/^[A-Za-z0-9]{16}$/);
     const user = findUser(t.app.db, staff.user.id)!;
     expect(user.mustChangePassword).toBe(true);
-    expect(user.totpEnabled).toBe(false);
-    expect(user.totpSealed).toBeNull();
+    // The second factor stays: clearing it needs a second administrator's approval.
+    expect(user.totpEnabled).toBe(true);
+    expect(user.totpSealed).not.toBeNull();
     expect(sessionsOf(staff.user.id)).toEqual([]);
     expect((await session.get('/staff')).statusCode).toBe(303);
     const login = await openForm(t.app, '/staff/login');
@@ -158,7 +169,7 @@ describe('user management', () => {
     expect(oldPassword.statusCode).toBe(401);
     const step = await t.app.inject({ method: 'POST', url: '/staff/login', cookies: login.cookies, payload: { _csrf: login.csrf, username: staff.user.username, password: password! } });
     expect(step.statusCode).toBe(303);
-    expect(step.headers.location).toBe('/staff/login/enrol');
+    expect(step.headers.location).toBe('/staff/login/code');
     expect(entriesFor(t.app.db, 'user', String(staff.user.id)).map((e) => e.action)).toContain('user.reset');
   });
 
@@ -187,12 +198,15 @@ describe('user management', () => {
     expect(JSON.parse(update!.detail!)).toEqual({ fields: ['mailLocale'] });
   });
 
-  it('changes roles and unit, audited, and refuses to lock the administrator out', async () => {
+  it('changes roles (security administrator) and unit (system administrator), audited, and refuses to lock the administrator out', async () => {
     const staff = await createStaff(t.app, 'ca:220102', ['intake']);
     const page = `${LIST}/${staff.user.id}`;
     const township = await unitId('gov:220102001');
     const res = await countyAdmin.post(page, { display_name: staff.user.displayName, unit_id: String(township), roles: ['handler', 'custodian'] as never, email: staff.user.email }, page);
     expect(res.statusCode).toBe(303);
+    expect(findUser(t.app.db, staff.user.id)!.roles).toBe('intake');
+    expect((await countyAdmin.post(`${page}/roles`, { roles: ['handler', 'custodian'] as never }, page)).statusCode).toBe(403);
+    expect((await countySecurity.post(`${page}/roles`, { roles: ['handler', 'custodian'] as never }, page)).statusCode).toBe(303);
     const user = findUser(t.app.db, staff.user.id)!;
     expect(user.roles).toBe('handler,custodian');
     expect(user.unitId).toBe(township);
@@ -206,9 +220,9 @@ describe('user management', () => {
     expect(bad.body).toContain('value="改名了"');
 
     const self = `${LIST}/${countyAdminStaff.user.id}`;
-    const demote = await countyAdmin.post(self, { display_name: 'x', unit_id: String(await unitId('ca:220102')), roles: 'handler', email: 'a@b.cn' }, self);
-    expect(demote.statusCode).toBe(409);
-    expect(demote.body).toContain('不能取消自己的系统管理员角色');
+    const moveSelf = await countyAdmin.post(self, { display_name: 'x', unit_id: String(await unitId('gov:220102001')), email: 'a@b.cn' }, self);
+    expect(moveSelf.statusCode).toBe(409);
+    expect(moveSelf.body).toContain('不能把自己调到其他单位');
     const disableSelf = await countyAdmin.post(`${self}/disable`, {}, self);
     expect(disableSelf.statusCode).toBe(409);
     expect(findUser(t.app.db, countyAdminStaff.user.id)!.disabled).toBe(false);

@@ -54,7 +54,7 @@ export async function signIn(app: FastifyInstance, staff: TestStaff, ip = '127.0
   const session: Session = {
     jar,
     get: async (url) => app.inject({ url, cookies: jar }),
-    post: async (url, fields, page = '/staff') => {
+    post: async (url, fields, page = '/staff/profile') => {
       const p = await openForm(app, page, jar);
       Object.assign(jar, p.cookies);
       return app.inject({ method: 'POST', url, cookies: jar, payload: { _csrf: p.csrf, ...fields } });

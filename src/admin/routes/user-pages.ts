@@ -2,7 +2,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../shared/deps.js';
 import { notFound } from '../../shared/errors.js';
-import { findUser, mailLanguageChoice, parseRoles, ROLES, type User } from '../../users/index.js';
+import { findUser, mailLanguageChoice, parseRoles, pendingSecondFactorReset, pendingSecondFactorResets, ROLES, type User } from '../../users/index.js';
+import type { StaffContext } from '../../plugins/auth.js';
+import { mayDecide } from '../security-service.js';
 import { findUnit } from '../../units/index.js';
 import * as repo from '../repository.js';
 import { adminScope, unitOptions, userInScope, type AdminScope } from '../scope.js';
@@ -22,7 +24,6 @@ export async function unitSelect(deps: Deps, request: FastifyRequest, scope: Adm
 export async function accountFieldChoices(deps: Deps, request: FastifyRequest, scope: AdminScope, values: AccountValues, errors: FieldErrors) {
   return {
     unitOptions: await unitSelect(deps, request, scope, values.unitId),
-    roleOptions: roleOptions(values.roles),
     mailLanguage: mailLanguageChoice(deps.config, values.mailLocale || null, errors.mailLocale ?? null),
   };
 }
@@ -58,12 +59,26 @@ export interface DetailExtras {
   actionError?: string;
   kept?: number;
   handoverTo?: number;
+  /** Roles ticked on a refused roles form, shown as they were posted. */
+  roles?: string[];
+}
+
+/** Pending second-factor resets in scope that this administrator may decide (on the users list). */
+export async function pendingResetRows(deps: Deps, staff: StaffContext, scope: AdminScope) {
+  if (!staff.has('security_admin') && !staff.has('system_admin')) return [];
+  return pendingSecondFactorResets(deps.db)
+    .filter((r) => mayDecide(deps, staff, r))
+    .map((r) => ({ request: r, user: findUser(deps.db, r.userId) }))
+    .filter((r): r is { request: typeof r.request; user: User } => !!r.user && userInScope(scope, r.user))
+    .map(({ request, user }) => ({ id: user.id, username: user.username, displayName: user.displayName, requestedAt: request.requestedAt, requestedBy: findUser(deps.db, request.requestedBy)?.displayName ?? '' }));
 }
 
 export async function renderUser(deps: Deps, request: FastifyRequest, reply: FastifyReply, user: User, scope: AdminScope, extra: DetailExtras = {}, status = 200) {
   const values = extra.values ?? valuesOf(user);
   const unit = await findUnit(deps.db, user.unitId);
   const openWork = repo.openWorkOf(deps.db, user.id, OPEN_WORK_STATUSES).map((r) => ({ id: r.id, caseNo: r.caseNo, status: r.status }));
+  const staff = request.staff!;
+  const pending = pendingSecondFactorReset(deps.db, user.id);
   const targets = openWork.length ? handOverTargets(deps, user).map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, selected: u.id === extra.handoverTo })) : [];
   return reply.page(
     'admin/user',
@@ -78,6 +93,14 @@ export async function renderUser(deps: Deps, request: FastifyRequest, reply: Fas
       errors: extra.errors ?? {},
       errorList: errorList(extra.errors ?? {}),
       ...(await accountFieldChoices(deps, request, scope, values, extra.errors ?? {})),
+      // Each duty sees its own forms (issue 15): details and access for the system administrator,
+      // roles and credentials for the security administrator; neither on the own account.
+      system: staff.has('system_admin'),
+      security: staff.has('security_admin') && user.id !== staff.user.id,
+      roleOptions: roleOptions(extra.roles ?? parseRoles(user.roles)),
+      pendingReset: pending
+        ? { id: pending.id, requestedAt: pending.requestedAt, reason: pending.reason, requestedBy: findUser(deps.db, pending.requestedBy)?.displayName ?? '', mayDecide: mayDecide(deps, staff, pending) }
+        : null,
       openWork,
       handoverTargets: targets,
       doneKey: extra.doneKey ?? null,

@@ -1,5 +1,6 @@
-// /staff/admin/users: the list of users in the administrator's scope, creating a user, a user's
-// page and its edit form (roles, unit, details).
+// /staff/admin/users: the list of users in the administrator's scope (system and security
+// administrators), creating a user and editing unit and details (the system administrator's: a
+// new account has no role until the security administrator grants one, issue 15).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
@@ -10,15 +11,17 @@ import * as repo from '../repository.js';
 import { adminScope } from '../scope.js';
 import { errorList, readAccount, validateAccount, type AccountValues, type Body, type FieldErrors } from '../user-form.js';
 import { createAccount, updateAccount } from '../user-service.js';
-import { accountFieldChoices, managedUser, renderPassword, renderUser, statusOf, unitSelect } from './user-pages.js';
+import { accountFieldChoices, managedUser, pendingResetRows, renderPassword, renderUser, statusOf, unitSelect } from './user-pages.js';
 
 const PAGE_SIZE = 100;
-const DONE = ['updated', 'unchanged', 'disabled', 'enabled', 'handover'] as const;
+const DONE = ['updated', 'unchanged', 'disabled', 'enabled', 'handover', 'roles', 'unlocked', 'second_factor_requested', 'second_factor_reset', 'second_factor_refused'] as const;
 
 export default async function userAdminRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
   const { db } = deps;
-  const admin = { preHandler: requireStaff('system_admin') };
+  /** Both account duties see the list and a user's page; each acts only on its own forms. */
+  const admin = { preHandler: requireStaff('system_admin', 'security_admin') };
+  const system = { preHandler: requireStaff('system_admin') };
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/staff/admin/users', admin, async (request, reply) => {
     const scope = await adminScope(db, request.staff!);
@@ -43,6 +46,8 @@ export default async function userAdminRoutes(app: FastifyInstance, opts: { deps
         filter: { q, status: status ?? '' },
         unitOptions: await unitSelect(deps, request, scope, unit),
         rows,
+        mayCreate: request.staff!.has('system_admin'),
+        pendingResets: await pendingResetRows(deps, request.staff!, scope),
         nextHref: page.more ? `/staff/admin/users?${params.toString()}` : null,
       },
       { layout: 'staff' },
@@ -65,11 +70,11 @@ export default async function userAdminRoutes(app: FastifyInstance, opts: { deps
     );
   }
 
-  app.get('/staff/admin/users/new', admin, async (request, reply) =>
+  app.get('/staff/admin/users/new', system, async (request, reply) =>
     renderNew(request, reply, { username: '', displayName: '', unitId: String(request.staff!.unit.id), roles: [], email: '', homeVillageCode: '', mailLocale: '' }),
   );
 
-  app.post<{ Body: Body }>('/staff/admin/users', admin, async (request, reply) => {
+  app.post<{ Body: Body }>('/staff/admin/users', system, async (request, reply) => {
     const scope = await adminScope(db, request.staff!);
     const values = readAccount(request.body ?? {});
     const checked = await validateAccount(db, values, scope.unitIds, true);
@@ -91,7 +96,7 @@ export default async function userAdminRoutes(app: FastifyInstance, opts: { deps
     return renderUser(deps, request, reply, user, scope, { doneKey: done ? `admin.user.done.${done}` : null, moved: count(request.query.moved), kept: count(request.query.kept) });
   });
 
-  app.post<{ Params: { id: string }; Body: Body }>('/staff/admin/users/:id', admin, async (request, reply) => {
+  app.post<{ Params: { id: string }; Body: Body }>('/staff/admin/users/:id', system, async (request, reply) => {
     const { user, scope } = await managedUser(deps, request);
     const values = { ...readAccount(request.body ?? {}), username: user.username };
     // A form opened before the e-mail language field existed does not reset the user's choice.
@@ -100,6 +105,7 @@ export default async function userAdminRoutes(app: FastifyInstance, opts: { deps
     if (!checked.ok) return renderUser(deps, request, reply, user, scope, { values, errors: checked.errors }, 400);
     try {
       const { username: _username, ...changes } = checked.account;
+      // The roles shown on the form are the security administrator's: never read from this post.
       const actions = updateAccount(deps, request.staff!, user, changes);
       return reply.redirect(`/staff/admin/users/${user.id}?done=${actions.length ? 'updated' : 'unchanged'}`, 303);
     } catch (err) {

@@ -12,7 +12,7 @@ type Body = Record<string, string | undefined>;
 export default async function staffPolicyRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
   const { db } = deps;
-  const editor = [requireStaff(), async (request: FastifyRequest) => requirePolicyEditor(request.staff!)];
+  const editor = [requireStaff('lead', 'supervisor', 'system_admin'), async (request: FastifyRequest) => requirePolicyEditor(request.staff!)];
 
   app.get('/staff/policy', { preHandler: editor }, async (_request, reply) => {
     return reply.page('policy/staff-list', { titleKey: 'policy.staff.title', pages: repo.allPages(db) }, { layout: 'staff' });

@@ -13,6 +13,8 @@ import { record } from '../../audit/index.js';
 
 export default async function signInRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
+  // Failed steps per address (memory only): successes do not count, so an office of ten behind one
+  // NAT address does not lock itself out (issue 19 item 6).
   const attempts = new RateLimiter(20 * deps.config.rateLimitFactor, 15 * 60_000);
 
 
@@ -32,12 +34,13 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
   app.post<{ Body: { username?: string; password?: string; next?: string } }>('/staff/login', async (request, reply) => {
     const next = safeLocalPath(request.body?.next, '/staff');
     const username = String(request.body?.username ?? '').slice(0, 100);
-    if (!attempts.hit(request.ip)) {
+    if (!attempts.allowed(request.ip)) {
       reply.header('Retry-After', String(attempts.retryAfterSeconds(request.ip)));
       return page(reply, 'login', { titleKey: 'staff.login.title', next, username, error: 'staff.login.too_many' }, 429);
     }
     const result = await accounts.checkPassword(deps, username, String(request.body?.password ?? ''));
     if (!result.ok) {
+      attempts.hit(request.ip);
       // One message for an unknown name, a wrong password and a locked account: none tells a
       // guesser that a user name exists (issue 9).
       return page(reply, 'login', { titleKey: 'staff.login.title', next, username, error: 'staff.login.invalid' }, 401);
@@ -69,12 +72,13 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
   app.post<{ Body: { code?: string } }>('/staff/login/code', async (request, reply) => {
     const user = pending(request);
     if (!user) return reply.redirect('/staff/login', 303);
-    if (!attempts.hit(request.ip)) return page(reply, 'second-factor', { titleKey: 'staff.login.code_title', error: 'staff.login.too_many' }, 429);
+    if (!attempts.allowed(request.ip)) return page(reply, 'second-factor', { titleKey: 'staff.login.code_title', error: 'staff.login.too_many' }, 429);
     if (user.lockedUntil && user.lockedUntil > Date.now()) {
       delete request.session.staff;
       return page(reply, 'login', { titleKey: 'staff.login.title', next: '/staff', error: 'staff.login.locked' }, 401);
     }
     if (!(await accounts.checkSecondFactor(deps, user, String(request.body?.code ?? '')))) {
+      attempts.hit(request.ip);
       return page(reply, 'second-factor', { titleKey: 'staff.login.code_title', error: 'staff.login.bad_code' }, 401);
     }
     return reply.redirect(await complete(request, user.id), 303);

@@ -1,0 +1,45 @@
+// What `npm start` decides before it listens (issue 15, defect 2): seed a demo into an empty
+// database, or run as production — never both on one database — and refuse to start production
+// without a retention schedule. Returns the lines to print; throws StartRefused with one line.
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { demoSeedText, seedDemoIfEmpty } from './demo/index.js';
+import { claimInstallMode, installMode } from './installation/index.js';
+
+export class StartRefused extends Error {
+  override name = 'StartRefused';
+}
+
+const DEMO_BANNER = [
+  '',
+  '*** DEMO MODE (演示模式): this database holds demo data and printed demo passwords. Every page shows "演示数据". ***',
+  '*** Do not enter real reports here. For production use a new DATA_DIR with SUNSHINE_DEMO_DATA=off and npm run admin:create (README "Run in production"). ***',
+  '',
+].join('\n');
+
+export async function prepareStart(app: FastifyInstance, config: Config): Promise<string[]> {
+  const db = app.db;
+  const lines: string[] = [];
+  const before = installMode(db);
+  if (config.demoData === 'off') {
+    if (before === 'demo') {
+      throw new StartRefused(
+        `${config.dataDir} holds a demo database; SUNSHINE_DEMO_DATA=off starts production, and a demo is never promoted to production. Use a new DATA_DIR for production (then npm run admin:create), or start without SUNSHINE_DEMO_DATA=off to keep the demo.`,
+      );
+    }
+    claimInstallMode(db, 'production');
+  } else if (before !== 'production') {
+    const seed = await seedDemoIfEmpty(app);
+    if (seed) lines.push(demoSeedText(seed, config.baseUrl));
+    // An unmarked database that already held data (from before install modes) is real data.
+    if (installMode(db) === null) claimInstallMode(db, 'production');
+  }
+  const mode = installMode(db);
+  if (mode === 'production' && !config.retention) {
+    throw new StartRefused(
+      'Production needs the retention schedule from the province\'s archive rules: set SUNSHINE_RETAIN_IDENTITY_DAYS, SUNSHINE_RETAIN_EVIDENCE_DAYS and SUNSHINE_RETAIN_DECLARATION_YEARS (README "Configuration"). Nothing was changed.',
+    );
+  }
+  if (mode === 'demo') lines.push(DEMO_BANNER);
+  return lines;
+}
