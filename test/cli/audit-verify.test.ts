@@ -3,8 +3,8 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main as verify } from '../../src/cli/audit-verify.js';
-import { main as createAdmin } from '../../src/cli/create-admin.js';
-import { latestEntry } from '../../src/audit/index.js';
+import { latestEntry, record } from '../../src/audit/index.js';
+import { deriveKeys, loadMasterKey } from '../../src/plugins/keys.js';
 import { databaseFile, openDatabase } from '../../src/db/connection.js';
 import { capture, dataDir, envFor } from './helpers.js';
 
@@ -21,11 +21,15 @@ afterAll(() => {
 describe('npm run audit:verify', () => {
   it('reports a whole chain with its head, and the entry where a changed chain breaks', async () => {
     const dir = newDir();
-    for (const name of ['a.admin', 'b.admin', 'c.admin']) expect(await createAdmin(['--username', name, '--unit', 'ca:220000'], envFor(dir), capture())).toBe(0);
+    // Three entries written as the app writes them, under the key in DATA_DIR.
+    fs.writeFileSync(path.join(dir, 'master.key'), Buffer.alloc(32, 5).toString('base64'), { mode: 0o600 });
+    const key = deriveKeys(loadMasterKey({ dataDir: dir, masterKey: null } as never))['audit-mac'];
+    const db = openDatabase(databaseFile(dir));
+    db.run(sql`delete from audit_log`);
+    for (const id of [1, 2, 3]) record(db, key, { actor: { type: 'system' }, action: 'user.create', object: { type: 'user', id } });
 
     const ok = capture();
     expect(await verify([], envFor(dir), ok)).toBe(0);
-    const db = openDatabase(databaseFile(dir));
     const head = latestEntry(db)!;
     expect(ok.stdout).toEqual(['audit chain ok: 3 entries', `chain head: entry 3 mac ${head.mac}`]);
 
