@@ -1,6 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { record } from '../../src/audit/index.js';
+import { archiveDue, listArchives, record } from '../../src/audit/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn, type Session, type TestStaff } from '../helpers/staff.js';
 
@@ -93,5 +95,58 @@ describe('audit browsing', () => {
     // The verification itself is audited, with its result.
     const entry = t.app.db.get<{ result: string }>(sql`select result from audit_log where action = 'audit.verify' order by id desc limit 1`);
     expect(entry?.result).toBe('broken');
+  });
+});
+
+describe('audit archives and exports', () => {
+  it('lists archives; the top audit administrator downloads one and exports the live log, both audited', async () => {
+    // A fresh chain (the test above broke the old one on purpose) whose first two entries are old.
+    t.app.db.run(sql`delete from audit_log`);
+    for (const id of [1, 2]) log(countyUser.user.id, 'test.old', { type: 'report', id }, Date.parse('2024-01-15T12:00:00+08:00'));
+    log(countyUser.user.id, 'test.recent', { type: 'report', id: 3 });
+    const [checkpoint] = archiveDue({ db: t.app.db, key: t.app.keys['audit-mac'], dataDir: t.dataDir, onlineDays: 180 }, Date.parse('2024-09-01T00:00:00+08:00'));
+    expect(checkpoint).toMatchObject({ month: '2024-01', count: 2 });
+    const archive = listArchives(t.app.db)[0]!;
+
+    const page = await province.get(AUDIT);
+    expect(page.body).toContain('2024-01');
+    expect(page.body).toContain(`href="/staff/admin/audit/archives/${archive.id}"`);
+    expect(page.body).toContain('/staff/admin/audit/export.jsonl');
+    expect((await county.get(AUDIT)).body).not.toContain('/staff/admin/audit/export.jsonl');
+
+    const file = await province.get(`${AUDIT}/archives/${archive.id}`);
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-disposition']).toContain(archive.fileName);
+    expect(file.body).toBe(fs.readFileSync(path.join(t.dataDir, 'audit-archive', archive.fileName), 'utf8'));
+    const exported = t.app.db.get<{ action: string; object_type: string; detail: string }>(sql`select action, object_type, detail from audit_log order by id desc limit 1`)!;
+    expect(exported).toEqual({ action: 'audit.export', object_type: 'audit_archive', detail: JSON.stringify({ what: 'archive', month: '2024-01' }) });
+
+    const live = await province.get(`${AUDIT}/export.jsonl`);
+    expect(live.statusCode).toBe(200);
+    const lines = live.body.trim().split('\n').map((l) => JSON.parse(l) as { id: number; action: string; mac: string });
+    expect(lines[0]!.id).toBe(archive.lastId + 1);
+    expect(lines.at(-1)!.action).toBe('audit.export');
+    expect(lines.every((l, i) => i === 0 || l.id === lines[i - 1]!.id + 1)).toBe(true);
+
+    // Only the top unit's audit administrator exports; other roles do not reach the routes at all.
+    expect((await county.get(`${AUDIT}/export.jsonl`)).statusCode).toBe(403);
+    expect((await county.get(`${AUDIT}/archives/${archive.id}`)).statusCode).toBe(403);
+    const handler = await signIn(t.app, countyUser, '127.0.4.1');
+    expect((await handler.get(`${AUDIT}/export.jsonl`)).statusCode).toBe(403);
+    expect((await handler.get(`${AUDIT}/archives/${archive.id}`)).statusCode).toBe(403);
+    expect((await province.get(`${AUDIT}/archives/999`)).statusCode).toBe(404);
+  });
+
+  it('verification reports a deleted newest archive and staff entries show their terminal', async () => {
+    const archive = listArchives(t.app.db).at(-1)!;
+    fs.rmSync(path.join(t.dataDir, 'audit-archive', archive.fileName));
+    const missing = await province.post(`${AUDIT}/verify`, {}, AUDIT);
+    expect(missing.body).toContain('2024-01 的存档校验失败（存档文件缺失或无法读取）');
+    t.app.db.run(sql`delete from audit_archives where id = ${archive.id}`);
+    const start = await province.post(`${AUDIT}/verify`, {}, AUDIT);
+    expect(start.body).toContain('最早的在线记录没有接续最后一个存档');
+    expect(t.app.db.get<{ result: string }>(sql`select result from audit_log where action = 'audit.verify' order by id desc limit 1`)?.result).toBe('broken');
+    // The verify entries were made by the audit administrator's request: its terminal is shown.
+    expect((await province.get(`${AUDIT}?action=audit.verify`)).body).toMatch(/<td>127\.0\.0\.1<br><small>[^<]*<\/small><\/td>/);
   });
 });
