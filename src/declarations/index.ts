@@ -9,6 +9,7 @@ export { validateRelative, type RelativeRules, type FieldErrors, type Outcome } 
 export { addCheckedRelative, removeDeclaredRelative } from './relatives.js';
 export { postedForm, postedRelative, formContext, type FormState } from './form.js';
 export { hashIdNumber } from './id-hash.js';
+export { recordLeftOffice } from './left-office.js';
 export {
   declarantOfUser,
   relativesOf,

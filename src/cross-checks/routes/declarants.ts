@@ -2,7 +2,8 @@
 // township, for its villages) enters non-user declarants by form and keeps their relatives. Place
 // selects refresh by posting the form back, as on the profile page; no JavaScript needed.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { postedForm, postedRelative, type FormState } from '../../declarations/index.js';
+import { postedForm, postedRelative, recordLeftOffice, type FormState } from '../../declarations/index.js';
+import { toCstDate } from '../../clocks/index.js';
 import { isPlaceRefresh, type Region } from '../../regions/index.js';
 import type { Deps } from '../../shared/deps.js';
 import { forbidden, notFound } from '../../shared/errors.js';
@@ -45,11 +46,14 @@ export default async function declarantRoutes(app: FastifyInstance, opts: { deps
     return { declarant, region };
   }
 
-  async function renderDetail(request: FastifyRequest, reply: FastifyReply, declarant: Declarant, forms: Parameters<typeof detailContext>[3] = {}, status = 200, done: string | null = null) {
+  async function renderDetail(request: FastifyRequest, reply: FastifyReply, declarant: Declarant, forms: Parameters<typeof detailContext>[3] = {}, status = 200, done: string | null = null, leftOn?: { value: string; error: string }) {
     reply.header('Cache-Control', 'no-store');
+    // The leaving-office form (issue 15, retention): the date recorded, or what was typed with its error.
+    const at = declarant.leftOfficeAt;
+    const leftOffice = { action: `${base}/${declarant.id}/left-office`, at, value: leftOn?.value ?? (at ? toCstDate(new Date(at)) : ''), error: leftOn?.error ?? null };
     return reply.page(
       'cross-checks/declarant',
-      { title: declarant.name, csrfToken: reply.generateCsrf(), done, ...(await detailContext(db, request.staff!, declarant, forms)) },
+      { title: declarant.name, csrfToken: reply.generateCsrf(), done, leftOffice, ...(await detailContext(db, request.staff!, declarant, forms)) },
       { layout: 'staff', status },
     );
   }
@@ -100,6 +104,14 @@ export default async function declarantRoutes(app: FastifyInstance, opts: { deps
     const added = await addDeclarantRelative(deps, request.staff!, declarant, input);
     if (!added.ok) return renderDetail(request, reply, declarant, { relative: { ...state, errors: added.errors } }, 400);
     return reply.redirect(`${base}/${declarant.id}?done=relative_added#relatives`, 303);
+  });
+
+  app.post<{ Params: { id: string }; Body: Body }>(`${base}/:id/left-office`, viewGuard, async (request, reply) => {
+    const { declarant } = await editable(request);
+    const value = typeof request.body?.left_on === 'string' ? request.body.left_on.slice(0, 20) : '';
+    const saved = recordLeftOffice(deps, declarant, value, request.staff!.user.id);
+    if (!saved.ok) return renderDetail(request, reply, declarant, {}, 400, null, { value, error: saved.errors.left_on! });
+    return reply.redirect(`${base}/${declarant.id}#left-office`, 303);
   });
 
   app.post<{ Params: { id: string; rid: string } }>(`${base}/:id/relatives/:rid/delete`, viewGuard, async (request, reply) => {
