@@ -89,3 +89,10 @@ describe('without a schedule in force', () => {
     expect(res.body).not.toContain(esc(translate('zh-CN', 'privacy.how_long.identity', { days: 365 })));
   });
 });
+
+it('every public page links the full notice from its footer', async () => {
+  for (const url of ['/', '/hotlines', '/privacy']) {
+    const res = await t.app.inject({ url, cookies: { lang: 'en' } });
+    expect(/<footer[\s\S]*<a href="\/privacy">How your personal information is handled<\/a>[\s\S]*<\/footer>/.test(res.body), url).toBe(true);
+  }
+});
