@@ -1,0 +1,91 @@
+// Issue 15 defect 2: demo data is never mistaken for production. `npm start` on an empty database
+// seeds a demo and marks it; every page then says 演示数据; SUNSHINE_DEMO_DATA=off refuses a demo
+// database; seeding refuses a production one; production refuses to start without a retention
+// schedule.
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_RETENTION } from '../src/config.js';
+import { seedDemoIfEmpty } from '../src/demo/index.js';
+import { claimInstallMode, installMode, InstallModeError } from '../src/installation/index.js';
+import { fileReport } from '../src/reports/index.js';
+import { prepareStart, StartRefused } from '../src/startup.js';
+import { userCount } from '../src/users/index.js';
+import { makeApp, type TestApp } from './helpers/app.js';
+
+const apps: TestApp[] = [];
+afterEach(async () => {
+  for (const a of apps.splice(0)) await a.close();
+});
+async function app(over: Parameters<typeof makeApp>[0] = {}) {
+  const t = await makeApp(over);
+  apps.push(t);
+  return t;
+}
+
+describe('install mode at start', () => {
+  it('seeds an empty database as a demo, marks every page, prints the accounts and a loud banner', async () => {
+    const t = await app({ demoData: 'auto' });
+    const lines = await prepareStart(t.app, t.config);
+    expect(installMode(t.app.db)).toBe('demo');
+    const text = lines.join('\n');
+    expect(text).toContain('DEMO MODE');
+    expect(text).toMatch(/admin\s+password \S+\s+TOTP \S+\s+recovery [0-9a-f-]{14} [0-9a-f-]{14}/);
+    for (const url of ['/', '/report', '/track', '/staff/login']) {
+      const page = await t.app.inject({ url });
+      expect(page.body, url).toContain('class="demo-ribbon"');
+      expect(page.body).toContain('演示数据');
+    }
+    const ko = await t.app.inject({ url: '/', cookies: { lang: 'ko' } });
+    expect(ko.body).toContain('시연 자료');
+    // A second start neither seeds again nor prints passwords, and still warns.
+    const again = await prepareStart(t.app, t.config);
+    expect(again.join('\n')).not.toMatch(/password [A-Za-z0-9]{16}/);
+    expect(again.join('\n')).toContain('DEMO MODE');
+  }, 120_000);
+
+  it('refuses SUNSHINE_DEMO_DATA=off on a demo database: a demo is never promoted', async () => {
+    const t = await app({ demoData: 'auto' });
+    await prepareStart(t.app, t.config);
+    await expect(prepareStart(t.app, { ...t.config, demoData: 'off', retention: { identityDays: 1800, evidenceDays: 1800, declarationYears: 5 } })).rejects.toThrow(StartRefused);
+    expect(installMode(t.app.db)).toBe('demo');
+  }, 120_000);
+
+  it('starts production with SUNSHINE_DEMO_DATA=off only with a retention schedule, and shows no ribbon', async () => {
+    const t = await app({ demoData: 'off', retention: null });
+    await expect(prepareStart(t.app, t.config)).rejects.toThrow(/SUNSHINE_RETAIN_IDENTITY_DAYS/);
+    // Marked production all the same: the next start with the schedule goes on.
+    expect(installMode(t.app.db)).toBe('production');
+    const lines = await prepareStart(t.app, { ...t.config, retention: { identityDays: 1800, evidenceDays: 1800, declarationYears: 5 } });
+    expect(lines.join('\n')).not.toContain('DEMO');
+    expect(userCount(t.app.db)).toBe(0);
+    const page = await t.app.inject({ url: '/' });
+    expect(page.body).not.toContain('demo-ribbon');
+  });
+
+  it('never seeds a database marked production, nor an unmarked one that holds a report', async () => {
+    const prod = await app({ demoData: 'auto', retention: DEMO_RETENTION });
+    claimInstallMode(prod.app.db, 'production');
+    await expect(seedDemoIfEmpty(prod.app)).rejects.toThrow(InstallModeError);
+    expect(await prepareStart(prod.app, prod.config)).toEqual([]);
+    expect(userCount(prod.app.db)).toBe(0);
+
+    const real = await app({ demoData: 'auto', retention: DEMO_RETENTION });
+    await fileReport(
+      real.app.deps,
+      { category: 'favouritism', placeCode: '220102001001', placeOther: null, countyCode: '220102', townshipCode: '220102001', subjectName: null, subjectPosition: null, subjectIsHead: false, description: '村里有人把不符合条件的亲戚评上了低保。', happenedAt: null, identity: null } as never,
+      [],
+      { channel: 'online', nonce: null },
+    );
+    expect(await seedDemoIfEmpty(real.app)).toBeNull();
+    await prepareStart(real.app, real.config);
+    expect(userCount(real.app.db)).toBe(0);
+    expect(installMode(real.app.db)).toBe('production');
+  });
+
+  it('refuses to mark a demo as production and the other way round', async () => {
+    const t = await app();
+    claimInstallMode(t.app.db, 'demo');
+    expect(() => claimInstallMode(t.app.db, 'production')).toThrow(InstallModeError);
+    claimInstallMode(t.app.db, 'demo');
+    expect(installMode(t.app.db)).toBe('demo');
+  });
+});
