@@ -14,9 +14,12 @@
 // review outcome sets it, and reports have no separate "closed at" (a reporter's later message
 // restarts the period, which errs on keeping). Nothing goes while a review (复查/复核) could still
 // be asked for: 信访工作条例 art. 35 gives 30 days from receiving the answer, counted from its first
-// opening (DESIGN.md §3), and an answer never opened counts from the end time. Reports still under
-// investigation or review are never in an end state, so never touched. The report itself, its
-// timeline and each file's row and SHA-256 stay: they are the state's record of the case.
+// opening (DESIGN.md §3), and an answer never opened counts from the end time (so nothing goes
+// within 30 days of the end, whatever the schedule says; a final re-review answer is held the same
+// way, erring on keeping). Reports still under investigation or review are never in an end
+// state, so never touched. The report itself, its timeline and each file's row and SHA-256 stay:
+// they are the state's record of the case. Only a report's own files are covered here; files of
+// ledger items (整改台账) are staff records kept with the ledger.
 //
 // The schedule is configuration (SUNSHINE_RETAIN_*); a demo database without one uses
 // DEMO_RETENTION. A production database without one keeps everything (the server refuses to start
@@ -26,7 +29,7 @@ import { record } from '../audit/index.js';
 import { DEMO_RETENTION, type Config, type Retention } from '../config.js';
 import type { Db } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
-import { declarantsLeftBefore, deleteDeclarant } from '../declarations/index.js';
+import { declarantsLeftBefore, deleteDeclarant, findDeclarant } from '../declarations/index.js';
 import { eraseStored, liveEvidenceOf, markEvidenceErased, ownersWithLiveFiles, type StorageDirs } from '../evidence/index.js';
 import { installMode } from '../installation/index.js';
 import { END_STATES, REVIEW_WINDOW_DAYS, eraseIdentity, forgetRetryReceipts, reportsPastRetention, retryReceiptsBefore } from '../reports/index.js';
@@ -97,21 +100,25 @@ export async function runRetentionSweep(deps: RetentionDeps, sessions: SessionSw
       // Shredded before the rows say so: a crash in between leaves a row the next sweep finishes
       // (shredding a missing file is a no-op), never a "deleted" row whose file is still there.
       for (const f of files) await eraseStored(deps.dirs, f.storedName);
-      db.transaction((tx) => {
-        for (const f of files) {
+      const shredded = new Set(files.map((f) => f.id));
+      result.files += db.transaction((tx) => {
+        // Read again inside the transaction: a second process sweeping at once marks and audits each file once.
+        const still = liveEvidenceOf(tx, 'report', reportId).filter((f) => shredded.has(f.id));
+        for (const f of still) {
           markEvidenceErased(tx, f.id, now);
           record(tx, key, { actor: system, action: 'retention.evidence_erased', object: { type: 'evidence', id: f.id }, detail: { report: reportId } }, now);
         }
+        return still.length;
       });
-      result.files += files.length;
     }
 
     for (const declarant of declarantsLeftBefore(db, yearsBefore(now, schedule.declarationYears))) {
       db.transaction((tx) => {
+        if (!findDeclarant(tx, declarant.id)) return;
         deleteDeclarant(tx, declarant.id);
         record(tx, key, { actor: system, action: 'retention.declaration_erased', object: { type: 'declarant', id: declarant.id } }, now);
+        result.declarations++;
       });
-      result.declarations++;
     }
   }
 
