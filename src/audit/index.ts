@@ -2,6 +2,6 @@ export { record, verifyChain, type Actor, type AuditRecord, type LiveChainBreak 
 export { entriesFor, latestEntry, listArchives, type ArchiveRow } from './repository.js';
 export { auditLog } from './tables.js';
 export { trackStaffTerminals, noteStaffTerminal } from './terminal.js';
-export { archiveDue, archiveDir, archiveWithCheckpoints, ArchiveRefused, type ArchiveCheckpoint, type ArchiveOptions } from './archive.js';
+export { ARCHIVE_DIR_NAME, archiveDue, archiveDir, archiveWithCheckpoints, ArchiveRefused, type ArchiveCheckpoint, type ArchiveOptions } from './archive.js';
 export { verifyAuditTrail, type AuditVerification, type ArchiveProblem } from './verify.js';
 export { liveLogStream, archiveFile } from './export.js';

@@ -69,3 +69,7 @@ export function commitArchive(tx: Executor, row: NewArchiveRow, youngestAllowed:
   if (deleted !== row.entryCount) throw new Error(`audit archive ${row.month}: expected ${row.entryCount} entries, found ${deleted}`);
   return inserted;
 }
+
+export function entryById(db: Executor, id: number): StoredEntry | undefined {
+  return db.select().from(auditLog).where(eq(auditLog.id, id)).get();
+}

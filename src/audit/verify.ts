@@ -26,19 +26,40 @@ export interface AuditVerification {
   broken: LiveChainBreak | null;
   archiveProblem: ArchiveProblem | null;
   head: { id: number; mac: string } | null;
+  /**
+   * With an expected head (from the application log's daily checkpoint): 'missing' when no entry
+   * with that id is in the trail (the newest entries were deleted), 'mac' when it differs.
+   */
+  expectProblem: 'missing' | 'mac' | null;
 }
 
-/** Everything: archives first (stopping at the first problem), then the live chain. */
-export function verifyAuditTrail(db: Executor, key: Buffer, dir: string): AuditVerification {
-  const archives = verifyArchives(db, key, dir);
+/** An entry known from outside the database: the chain head logged daily (DESIGN.md §4). */
+export interface ExpectedEntry {
+  id: number;
+  mac: string;
+}
+
+/**
+ * Everything: archives first (stopping at the first problem), then the live chain. The chain alone
+ * cannot show that its newest entries were deleted; an `expect`ed entry from the application log
+ * can: it must still be in the trail with the same MAC.
+ */
+export function verifyAuditTrail(db: Executor, key: Buffer, dir: string, expect?: ExpectedEntry): AuditVerification {
+  const seen = new Map<number, string>();
+  const archives = verifyArchives(db, key, dir, expect ? (e) => e.id === expect.id && seen.set(e.id, e.mac) : undefined);
   const live = verifyChain(db, key);
   const last = repo.latestEntry(db);
   const tail = repo.lastArchive(db);
   const head = last ? { id: last.id, mac: last.mac } : tail ? { id: tail.lastId, mac: tail.lastMac } : null;
-  return { checked: live.checked, archives: archives.count, archived: archives.entries, broken: live.broken, archiveProblem: archives.problem, head };
+  let expectProblem: AuditVerification['expectProblem'] = null;
+  if (expect) {
+    const found = repo.entryById(db, expect.id)?.mac ?? seen.get(expect.id);
+    expectProblem = found === undefined ? 'missing' : sameDigest(found, expect.mac) ? null : 'mac';
+  }
+  return { checked: live.checked, archives: archives.count, archived: archives.entries, broken: live.broken, archiveProblem: archives.problem, head, expectProblem };
 }
 
-export function verifyArchives(db: Executor, key: Buffer, dir: string): { count: number; entries: number; problem: ArchiveProblem | null } {
+export function verifyArchives(db: Executor, key: Buffer, dir: string, visit?: (e: StoredEntry) => unknown): { count: number; entries: number; problem: ArchiveProblem | null } {
   let previous = GENESIS_MAC;
   let entries = 0;
   const rows = repo.listArchives(db);
@@ -49,7 +70,7 @@ export function verifyArchives(db: Executor, key: Buffer, dir: string): { count:
     const file = path.join(dir, path.basename(a.fileName));
     let result: FileCheck;
     try {
-      result = checkFile(key, file, a.startMac);
+      result = checkFile(key, file, a.startMac, visit);
     } catch {
       return problem('file');
     }
@@ -71,7 +92,7 @@ interface FileCheck {
 }
 
 /** Reads an archive file a megabyte at a time, hashing it and checking its chain from `startMac`. */
-function checkFile(key: Buffer, file: string, startMac: string): FileCheck {
+function checkFile(key: Buffer, file: string, startMac: string, visit?: (e: StoredEntry) => unknown): FileCheck {
   const hash = crypto.createHash('sha256');
   const fd = fs.openSync(file, 'r');
   const chunk = Buffer.alloc(1 << 20);
@@ -90,6 +111,7 @@ function checkFile(key: Buffer, file: string, startMac: string): FileCheck {
       out.whole = false;
       return;
     }
+    visit?.(e);
     out.firstId ??= e.id;
     out.lastId = e.id;
     out.lastMac = e.mac;

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { ARCHIVE_DIR_NAME } from '../audit/index.js';
 import { databaseFile } from '../db/connection.js';
 import { fsyncDir, isStoredName, STORED_OVERHEAD } from '../evidence/index.js';
 import { BackupError, copyWithHash, folderState, isInside, keyFingerprint, removeCreated, sha256File } from './files.js';
@@ -57,7 +58,7 @@ function checkTargets(options: BackupOptions, dir: string): boolean {
 }
 
 /** Copies the live database with the backup API into `file`, then makes the copy a single self-contained file. */
-async function snapshotDatabase(source: string, file: string): Promise<{ storedNames: { name: string; size: number }[]; counts: Record<string, number>; migrations: number }> {
+async function snapshotDatabase(source: string, file: string): Promise<{ storedNames: { name: string; size: number }[]; archives: { name: string; sha256: string }[]; counts: Record<string, number>; migrations: number }> {
   const live = new Database(source, { fileMustExist: true });
   try {
     live.pragma('busy_timeout = 5000');
@@ -82,7 +83,9 @@ async function snapshotDatabase(source: string, file: string): Promise<{ storedN
     for (const table of COUNTED) if (tables.has(table)) counts[table] = (copy.prepare(`select count(*) as n from "${table}"`).get() as { n: number }).n;
     const migrations = tables.has('__drizzle_migrations') ? (copy.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n : 0;
     const storedNames = tables.has('evidence_files') ? (copy.prepare('select stored_name as name, size from evidence_files order by id').all() as { name: string; size: number }[]) : [];
-    return { storedNames, counts, migrations };
+    // The audit log's monthly archives (issue 15): without them the restored trail does not verify.
+    const archives = tables.has('audit_archives') ? (copy.prepare('select file_name as name, file_sha256 as sha256 from audit_archives order by id').all() as { name: string; sha256: string }[]) : [];
+    return { storedNames, archives, counts, migrations };
   } finally {
     copy.close();
   }
@@ -117,6 +120,15 @@ export async function createBackup(options: BackupOptions): Promise<BackupResult
       files.push({ path: filePath(name), ...copied });
     }
     fsyncDir(path.join(dir, FILES_DIR));
+    if (snapshot.archives.length > 0) fs.mkdirSync(path.join(dir, ARCHIVE_DIR_NAME), { recursive: true, mode: 0o700 });
+    for (const { name, sha256 } of snapshot.archives) {
+      const rel = `${ARCHIVE_DIR_NAME}/${path.basename(name)}`;
+      const source = path.join(dataDir, rel);
+      if (!fs.existsSync(source)) throw new BackupError(1, `The audit archive ${rel} recorded in the database is missing from ${dataDir}.`);
+      const copied = await copyWithHash(source, path.join(dir, rel));
+      if (copied.sha256 !== sha256) throw new BackupError(1, `The audit archive ${rel} does not match the SHA-256 recorded for it: it was changed.`);
+      files.push({ path: rel, ...copied });
+    }
     const database = await sha256File(dbCopy);
     fs.chmodSync(dbCopy, 0o600);
     const manifest: Manifest = {

@@ -51,6 +51,9 @@ function isFileEntry(v: unknown): v is ManifestFile {
 }
 
 /** Reads and checks the shape of a backup's manifest; every path must be one a backup writes. */
+/** An audit log archive (audit-archive/audit-YYYY-MM.jsonl): the only other kind of file a backup holds. */
+const AUDIT_ARCHIVE_PATH = /^audit-archive\/audit-\d{4}-\d{2}\.jsonl$/;
+
 export function readManifest(dir: string): Manifest {
   const file = path.join(dir, MANIFEST_NAME);
   if (!fs.existsSync(file)) throw new BackupError(2, `${dir} is not a complete Sunshine backup: ${MANIFEST_NAME} is missing.`);
@@ -63,7 +66,7 @@ export function readManifest(dir: string): Manifest {
   if (manifest?.format !== MANIFEST_FORMAT) throw new BackupError(2, `${file} is not a ${MANIFEST_FORMAT} manifest.`);
   const filesOk =
     Array.isArray(manifest.files) &&
-    manifest.files.every((f) => isFileEntry(f) && f.path.startsWith(`${FILES_DIR}/`) && isStoredName(f.path.slice(FILES_DIR.length + 1)));
+    manifest.files.every((f) => isFileEntry(f) && ((f.path.startsWith(`${FILES_DIR}/`) && isStoredName(f.path.slice(FILES_DIR.length + 1))) || AUDIT_ARCHIVE_PATH.test(f.path)));
   if (!isFileEntry(manifest.database) || manifest.database.path !== DATABASE_NAME || !filesOk) {
     throw new BackupError(1, `${file} is damaged: unexpected entries.`);
   }

@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { verifyChain } from '../audit/index.js';
+import { ARCHIVE_DIR_NAME, archiveDir, verifyAuditTrail } from '../audit/index.js';
 import { databaseFile, openDatabase } from '../db/connection.js';
 import { decryptFromStore, fsyncDir, storageDirs } from '../evidence/index.js';
 import { deriveKeys, KEY_FILE_NAME } from '../plugins/keys.js';
@@ -69,11 +69,15 @@ async function proveKey(dataDir: string, masterKey: Buffer, manifestNames: Set<s
       if (hash.digest('hex') !== smallest.sha256) throw new BackupError(1, `Evidence file ${smallest.name} decrypts, but not to the SHA-256 stored for it.`);
       checkedFile = smallest.name;
     }
-    const chain = db.transaction((tx) => verifyChain(tx, keys['audit-mac']));
+    // The whole trail: the monthly archives and the live chain that continues them.
+    const chain = db.transaction((tx) => verifyAuditTrail(tx, keys['audit-mac'], archiveDir(dataDir)));
+    if (chain.archiveProblem) {
+      throw new BackupError(1, `The audit archive ${chain.archiveProblem.month} does not verify with this key (${chain.archiveProblem.reason}): wrong key, or the archive was changed.`);
+    }
     if (chain.broken) {
       throw new BackupError(1, `The audit chain does not verify with this key (entry ${chain.broken.id}, ${chain.broken.reason}): wrong key, or the log was changed.`);
     }
-    return { auditEntries: chain.checked, checkedFile };
+    return { auditEntries: chain.checked + chain.archived, checkedFile };
   } finally {
     db.$client.close();
   }
@@ -89,12 +93,13 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
     throw new BackupError(1, 'This key does not belong to this backup (its fingerprint differs from the manifest\'s). Nothing was restored.');
   }
   fs.mkdirSync(path.join(dataDir, FILES_DIR), { recursive: true, mode: 0o700 });
+  if (manifest.files.some((f) => f.path.startsWith(`${ARCHIVE_DIR_NAME}/`))) fs.mkdirSync(path.join(dataDir, ARCHIVE_DIR_NAME), { recursive: true, mode: 0o700 });
   try {
     await restoreFile(from, path.join(dataDir, DATABASE_NAME), manifest.database);
     for (const entry of manifest.files) await restoreFile(from, path.join(dataDir, entry.path), entry);
     fsyncDir(path.join(dataDir, FILES_DIR));
     log(`copied and verified: the database and ${manifest.files.length} evidence files`);
-    const names = new Set(manifest.files.map((f) => f.path.slice(FILES_DIR.length + 1)));
+    const names = new Set(manifest.files.filter((f) => f.path.startsWith(`${FILES_DIR}/`)).map((f) => f.path.slice(FILES_DIR.length + 1)));
     const proof = await proveKey(dataDir, options.masterKey, names);
     log(
       proof.checkedFile

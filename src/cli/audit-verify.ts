@@ -26,12 +26,24 @@ const ARCHIVE_REASONS = {
 } as const;
 
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo): Promise<number> {
+  const usage = 'usage: npm run audit:verify [-- --expect-head ID:MAC]   (checks the audit trail of the database in DATA_DIR;\n  --expect-head: a chain head from the application log\'s daily "audit chain head" line, which must still be in the trail)';
   if (argv.includes('--help') || argv.includes('-h')) {
-    io.out('usage: npm run audit:verify   (checks the audit chain of the database in DATA_DIR)');
+    io.out(usage);
     return 0;
   }
-  if (argv.length > 0) {
-    io.err(`unexpected arguments: ${argv.join(' ')}\nusage: npm run audit:verify`);
+  let expect: { id: number; mac: string } | undefined;
+  const rest = [...argv];
+  if (rest[0] === '--expect-head') {
+    const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(rest[1] ?? '');
+    if (!m) {
+      io.err(`--expect-head takes ID:MAC (the id and the 64 hex digits of the MAC)\n${usage}`);
+      return 2;
+    }
+    expect = { id: Number(m[1]), mac: m[2]! };
+    rest.splice(0, 2);
+  }
+  if (rest.length > 0) {
+    io.err(`unexpected arguments: ${rest.join(' ')}\n${usage}`);
     return 2;
   }
   const config = cliConfig(env, io);
@@ -50,13 +62,18 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const key = deriveKeys(loadMasterKey(config))['audit-mac'];
   const db = openDatabase(dbFile);
   try {
-    const result = db.transaction((tx) => verifyAuditTrail(tx, key, archiveDir(config.dataDir)));
+    const result = db.transaction((tx) => verifyAuditTrail(tx, key, archiveDir(config.dataDir), expect));
     if (result.archiveProblem) io.out(`audit archive ${result.archiveProblem.month} BROKEN (${ARCHIVE_REASONS[result.archiveProblem.reason]})`);
     else if (result.archives > 0) io.out(`audit archives ok: ${result.archives} files, ${result.archived} entries`);
     if (result.broken) io.out(`audit chain BROKEN at entry ${result.broken.id} (${LIVE_REASONS[result.broken.reason]})`);
     else io.out(`audit chain ok: ${result.checked} entries`);
     io.out(result.head ? `chain head: entry ${result.head.id} mac ${result.head.mac}` : 'chain head: none (the log is empty)');
-    return result.broken || result.archiveProblem ? 1 : 0;
+    if (expect) {
+      if (result.expectProblem === 'missing') io.out(`expected head ${expect.id} MISSING: entries up to it were deleted from the end of the log`);
+      else if (result.expectProblem === 'mac') io.out(`expected head ${expect.id} DIFFERS: the entry was rewritten`);
+      else io.out(`expected head ${expect.id} found`);
+    }
+    return result.broken || result.archiveProblem || result.expectProblem ? 1 : 0;
   } catch (err) {
     io.err(`Failed: ${(err as Error).message}`);
     return 1;

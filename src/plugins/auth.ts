@@ -84,7 +84,7 @@ export function requireStaff(...roles: Role[]) {
     // A generated or reset password, or one past its maximum age, is changed before any work is done with it.
     if ((request.staff.user.mustChangePassword || request.staff.passwordExpired) && !request.url.startsWith('/staff/password')) {
       if (request.method === 'GET') return reply.redirect('/staff/password', 303);
-      throw new AppError(403, 'PASSWORD_CHANGE_REQUIRED', 'staff.errors.password_change_required');
+      throw new AppError(403, 'PASSWORD_CHANGE_REQUIRED', request.staff.user.mustChangePassword ? 'staff.errors.password_change_required' : 'staff.errors.password_expired');
     }
     if (roles.length > 0) {
       if (!roles.some((r) => request.staff!.has(r))) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');

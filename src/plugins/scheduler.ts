@@ -12,26 +12,40 @@ export default fp(
     if (seconds <= 0) return;
     let running = false;
     let lastChainHeadDay = '';
+    /** Each job on its own: one that fails (a mail server down, a broken chain) stops none of the others. */
+    const job = async (name: string, run: () => Promise<unknown> | unknown) => {
+      try {
+        await run();
+      } catch (err) {
+        app.log.error({ err }, `${name} failed`);
+      }
+    };
     const tick = async () => {
       if (running) return;
       running = true;
       try {
-        const result = await runDeadlineSweep(app.deps);
-        if (result.reminded + result.escalated > 0) app.log.info(result, 'deadline sweep');
-        const late = await remindLateSubmissions(app.deps, Date.now());
-        if (late.reminded + late.failed > 0) app.log.info(late, 'late reporting reminders');
-        const erased = await runRetentionSweep(app.deps, app.sessionStore, Date.now());
-        if (erased.total > 0) app.log.info(erased, 'retention sweep');
-        // DESIGN.md §4: the audit chain head goes to the application log daily, outside the database.
-        const day = new Date().toISOString().slice(0, 10);
-        if (day !== lastChainHeadDay) {
+        await job('deadline sweep', async () => {
+          const result = await runDeadlineSweep(app.deps);
+          if (result.reminded + result.escalated > 0) app.log.info(result, 'deadline sweep');
+        });
+        await job('late reporting reminders', async () => {
+          const late = await remindLateSubmissions(app.deps, Date.now());
+          if (late.reminded + late.failed > 0) app.log.info(late, 'late reporting reminders');
+        });
+        await job('retention sweep', async () => {
+          const erased = await runRetentionSweep(app.deps, app.sessionStore, Date.now());
+          if (erased.total > 0) app.log.info(erased, 'retention sweep');
+        });
+        // DESIGN.md §4: the audit chain head goes to the application log daily, outside the database
+        // (`npm run audit:verify -- --expect-head ID:MAC` checks it is still in the trail).
+        await job('audit chain head', () => {
+          const day = new Date().toISOString().slice(0, 10);
+          if (day === lastChainHeadDay) return;
           const head = latestEntry(app.db);
           app.log.info({ auditHead: head ? { id: head.id, mac: head.mac } : null }, 'audit chain head');
           lastChainHeadDay = day;
-        }
-        archiveWithCheckpoints(app.deps, app.log);
-      } catch (err) {
-        app.log.error({ err }, 'deadline sweep failed');
+        });
+        await job('audit archive', () => archiveWithCheckpoints(app.deps, app.log));
       } finally {
         running = false;
       }

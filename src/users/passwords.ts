@@ -60,10 +60,15 @@ export function passwordProblem(password: string, username: string): PasswordPro
   return null;
 }
 
-/** A generated password for new accounts and resets: 16 characters, no look-alikes. */
+/**
+ * A generated password for new accounts and resets: 16 characters, no look-alikes, drawn again
+ * until it has upper- and lower-case letters and digits (the policy's three kinds).
+ */
 export function generatePassword(): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789';
-  let out = '';
-  for (let i = 0; i < 16; i++) out += alphabet[crypto.randomInt(alphabet.length)];
-  return out;
+  for (;;) {
+    let out = '';
+    for (let i = 0; i < 16; i++) out += alphabet[crypto.randomInt(alphabet.length)];
+    if (characterClasses(out) >= 3) return out;
+  }
 }

@@ -92,7 +92,8 @@ describeBrowser('staff form pages', () => {
       await checkForm(page, `admin-user-new-${device}`);
       await page.getByLabel('用户名').fill(`zhang.${device}`);
       await page.getByLabel('姓名', { exact: true }).fill('张测试');
-      await page.getByLabel('承办', { exact: true }).check();
+      // No roles on the system administrator's form: the security administrator grants them (issue 15).
+      expect(await page.getByLabel('承办', { exact: true }).count()).toBe(0);
       await submitEmail(page, 'zhang at example', '创建用户');
       await expectEmailRefused(page, 'zhang at example', `admin-user-new-error-${device}`);
 
@@ -103,6 +104,25 @@ describeBrowser('staff form pages', () => {
       expect(await page.getByLabel('电子邮箱').inputValue()).toBe('ng.chengban2@staff.sunshine.invalid');
       await submitEmail(page, 'ng.chengban2@', '保存修改');
       await expectEmailRefused(page, 'ng.chengban2@', `admin-user-edit-error-${device}`);
+      await closePage(page);
+    }
+  });
+
+  it("the security administrator's roles form: labelled, accessible, and a refused grant comes back ticked as posted", async () => {
+    for (const [device, page] of Object.entries(await desktopAndPhone('anquan'))) {
+      await page.goto(url('/staff/admin/users?q=ng.chengban2'));
+      await page.getByRole('link', { name: 'ng.chengban2', exact: true }).click();
+      await page.waitForURL(/\/staff\/admin\/users\/\d+$/);
+      expect(await page.getByRole('main').count()).toBe(1);
+      expect(await unlabelledControls(page), 'form controls without a label').toEqual([]);
+      expect(await page.getByLabel('电子邮箱').count()).toBe(0);
+      await expectAccessible(page, `admin-user-roles-${device}`);
+      await page.getByLabel('审计管理员', { exact: true }).check();
+      await page.getByRole('button', { name: '保存角色' }).click();
+      await expect.poll(() => page.locator('#action-error').textContent()).toContain('管理员账号不能同时担任业务角色');
+      expect(await page.getByLabel('审计管理员', { exact: true }).isChecked()).toBe(true);
+      expect(await page.getByLabel('承办', { exact: true }).isChecked()).toBe(true);
+      await expectAccessible(page, `admin-user-roles-error-${device}`);
       await closePage(page);
     }
   });

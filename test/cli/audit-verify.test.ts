@@ -47,6 +47,30 @@ describe('npm run audit:verify', () => {
     db.$client.close();
   });
 
+  it('finds the newest entries deleted when given the head from the application log (--expect-head)', async () => {
+    const dir = newDir();
+    fs.writeFileSync(path.join(dir, 'master.key'), Buffer.alloc(32, 6).toString('base64'), { mode: 0o600 });
+    const key = deriveKeys(loadMasterKey({ dataDir: dir, masterKey: null } as never))['audit-mac'];
+    const db = openDatabase(databaseFile(dir));
+    db.run(sql`delete from audit_log`);
+    for (const id of [1, 2, 3, 4]) record(db, key, { actor: { type: 'system' }, action: 'user.create', object: { type: 'user', id } });
+    const logged = latestEntry(db)!;
+    const expectHead = ['--expect-head', `${logged.id}:${logged.mac}`];
+    const ok = capture();
+    expect(await verify(expectHead, envFor(dir), ok)).toBe(0);
+    expect(ok.stdout).toContain('expected head 4 found');
+    // The chain alone still verifies after its newest two entries are deleted; the logged head does not.
+    db.run(sql`delete from audit_log where id >= 3`);
+    expect(await verify([], envFor(dir), capture())).toBe(0);
+    const cut = capture();
+    expect(await verify(expectHead, envFor(dir), cut)).toBe(1);
+    expect(cut.stdout.join('\n')).toContain('expected head 4 MISSING');
+    // A rewritten entry with a new MAC (as someone holding the key could make) is told apart too.
+    expect(await verify(['--expect-head', `2:${'0'.repeat(64)}`], envFor(dir), capture())).toBe(1);
+    expect(await verify(['--expect-head', 'x:y'], envFor(dir), capture())).toBe(2);
+    db.$client.close();
+  });
+
   it('says so for an empty log, and refuses without a database or a key', async () => {
     const dir = newDir();
     fs.writeFileSync(path.join(dir, 'master.key'), Buffer.alloc(32, 7).toString('base64'), { mode: 0o600 });

@@ -162,7 +162,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let removed = false;
 
   const envFor = (extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => {
-    const env: NodeJS.ProcessEnv = { ...baseEnv, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, SUNSHINE_LOG_LEVEL: 'warn' };
+    // A production start (SUNSHINE_DEMO_DATA=off) needs a retention schedule (issue 15); a test may unset it.
+    const retention = { SUNSHINE_RETAIN_IDENTITY_DAYS: '1825', SUNSHINE_RETAIN_EVIDENCE_DAYS: '1825', SUNSHINE_RETAIN_DECLARATION_YEARS: '5' };
+    const env: NodeJS.ProcessEnv = { ...baseEnv, ...retention, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, SUNSHINE_LOG_LEVEL: 'warn' };
     for (const [key, value] of Object.entries({ ...options.env, ...extra })) {
       if (value === undefined) delete env[key];
       else env[key] = value;

@@ -144,7 +144,6 @@ describe('inline form errors are tied to their controls', () => {
       { id: 'username-error', tag: 'input' },
       { id: 'display_name-error', tag: 'input' },
       { id: 'unit_id-error', tag: 'select' },
-      { id: 'roles-error', tag: 'fieldset' },
       { id: 'email-error', tag: 'input' },
       { id: 'home_village-error', tag: 'input' },
       { id: 'mailLocale-error', tag: 'select' },

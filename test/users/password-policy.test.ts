@@ -144,6 +144,7 @@ describe('maximum password age', () => {
     const reports = reportCount(t.app);
     const refused = await logReport(t.app, s, '/staff/password');
     expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain("您的密码已过期");
     expect(reportCount(t.app)).toBe(reports);
 
     // The old password is the current one, so it cannot be "renewed" as is.
@@ -233,5 +234,12 @@ describe("a security administrator's password reset", () => {
     expect(done.headers.location).toBe('/staff');
     expect(findUser(t.app.db, staff.user.id)!.mustChangePassword).toBe(false);
     expect((await s.get('/staff/reports')).statusCode).toBe(200);
+  });
+});
+
+describe('generated passwords', () => {
+  it('always meet the policy they are later checked against', async () => {
+    const { generatePassword, passwordProblem } = await import('../../src/users/index.js');
+    for (let i = 0; i < 2000; i++) expect(passwordProblem(generatePassword(), 'someone')).toBeNull();
   });
 });

@@ -1,0 +1,74 @@
+// Backups carry the audit log's monthly archives (issue 15): a restored portal's whole trail —
+// archives and the live chain that continues them — verifies; a changed archive is not backed up.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main as backup } from '../../src/cli/backup.js';
+import { main as restore } from '../../src/cli/restore.js';
+import { main as verify } from '../../src/cli/audit-verify.js';
+import { archiveDue, listArchives, record } from '../../src/audit/index.js';
+import { readManifest } from '../../src/backup/index.js';
+import { makeApp, tempDir, type TestApp } from '../helpers/app.js';
+import { capture } from '../cli/helpers.js';
+
+let t: TestApp;
+let work: string;
+const env = () => ({ DATA_DIR: t.dataDir, SUNSHINE_LOG_LEVEL: 'silent' });
+const DAY = 86_400_000;
+
+beforeAll(async () => {
+  t = await makeApp();
+  work = tempDir('sunshine-backup-archive-');
+  const key = t.app.keys['audit-mac'];
+  // Two old months of entries, then today's.
+  const now = Date.now();
+  for (const daysAgo of [400, 399, 370, 369]) record(t.app.db, key, { actor: { type: 'system' }, action: 'test.old', object: { type: 'test', id: daysAgo } }, now - daysAgo * DAY);
+  record(t.app.db, key, { actor: { type: 'system' }, action: 'test.new', object: { type: 'test', id: 0 } }, now);
+  const written = archiveDue({ db: t.app.db, key, dataDir: t.dataDir, onlineDays: 180 }, now);
+  expect(written.length).toBeGreaterThanOrEqual(2);
+});
+afterAll(async () => {
+  await t.close();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+async function run(cli: typeof backup, argv: string[], environment: Record<string, string | undefined> = env()) {
+  const io = capture();
+  const code = await cli(argv, environment, io);
+  return { code, text: io.text() };
+}
+
+describe('backup and restore with audit archives', () => {
+  it('copies every archive, restores it and the restored trail verifies', async () => {
+    const dir = path.join(work, 'backup');
+    const keyFile = path.join(work, 'key.b64');
+    const made = await run(backup, ['--to', dir, '--export-key', keyFile]);
+    expect(made.code, made.text).toBe(0);
+    const archives = listArchives(t.app.db);
+    const listed = readManifest(dir).files.filter((f) => f.path.startsWith('audit-archive/'));
+    expect(listed.map((f) => f.path)).toEqual(archives.map((a) => `audit-archive/${a.fileName}`));
+    const into = path.join(work, 'restored');
+    const restored = await run(restore, ['--from', dir, '--key', keyFile, '--data-dir', into]);
+    expect(restored.code, restored.text).toBe(0);
+    for (const a of archives) expect(fs.existsSync(path.join(into, 'audit-archive', a.fileName))).toBe(true);
+    const checked = capture();
+    expect(await verify([], { DATA_DIR: into, SUNSHINE_LOG_LEVEL: 'silent' }, checked), checked.text()).toBe(0);
+    expect(checked.text()).toMatch(/audit archives ok: \d+ files/);
+  });
+
+  it('refuses to back up an archive that was changed, and leaves no partial backup', async () => {
+    const a = listArchives(t.app.db)[0]!;
+    const file = path.join(t.dataDir, 'audit-archive', a.fileName);
+    const original = fs.readFileSync(file);
+    fs.writeFileSync(file, Buffer.concat([original, Buffer.from('\n')]));
+    try {
+      const dir = path.join(work, 'backup-changed');
+      const result = await run(backup, ['--to', dir]);
+      expect(result.code).toBe(1);
+      expect(result.text).toContain('was changed');
+      expect(fs.existsSync(dir)).toBe(false);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+  });
+});
