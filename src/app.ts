@@ -40,6 +40,7 @@ import { privacyRoutes } from './privacy/index.js';
 import { registerDemoRibbon } from './installation/index.js';
 import { hotlineRoutes } from './hotlines/routes.js';
 import type { Deps } from './shared/deps.js';
+import { parseQueryFirstValue } from './shared/query-string.js';
 import preferenceRoutes from './preferences/routes.js';
 import healthRoutes from './health/routes.js';
 import homeRoutes from './home/routes.js';
@@ -82,6 +83,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // Fastify accepts a hop count too, though its types omit it.
     trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
     bodyLimit: 1024 * 1024,
+    querystringParser: parseQueryFirstValue,
     logController: new OneLinePerRequest(),
   });
   app.decorate('config', config);
