@@ -8,10 +8,18 @@ import * as repo from './repository.js';
 import { parseRoles, type Role } from './roles.js';
 import { checkTotp, isRecoveryCode, newRecoveryCodes, newTotpSecret, recoveryDigest } from './totp.js';
 
-export const LOCK_AFTER_FAILURES = 5;
-/** Lock grows with repeated failures: 15 min, 30, 60 … capped at a day. */
-export function lockDurationMs(failures: number): number {
-  return Math.min(24 * 3600_000, 15 * 60_000 * 2 ** Math.max(0, failures - LOCK_AFTER_FAILURES));
+/** Failures in a row before the account must wait between tries. */
+export const DELAY_AFTER_FAILURES = 5;
+/** The longest wait: anyone who can guess user names can keep an account waiting, but never longer (issue 16 defect 7). */
+export const MAX_DELAY_MS = 15 * 60_000;
+/**
+ * A growing delay instead of a hard lock: after the 5th failure in a row 30 s, then 1, 2, 4, 8 min,
+ * capped at 15 min. Tries during the delay are refused unchecked and not counted, so a guesser
+ * cannot push it further out; a success ends it. The per-address limit (routes/sign-in) is the other half.
+ */
+export function throttleDelayMs(failures: number): number {
+  if (failures < DELAY_AFTER_FAILURES) return 0;
+  return Math.min(MAX_DELAY_MS, 30_000 * 2 ** (failures - DELAY_AFTER_FAILURES));
 }
 
 export interface NewAccount {
@@ -64,12 +72,7 @@ export async function checkPassword(deps: Deps, username: string, password: stri
     return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil };
   }
   if (!(await verifyPassword(password, user.passwordHash))) {
-    const failures = user.failedLogins + 1;
-    const lockedUntil = failures >= LOCK_AFTER_FAILURES ? now + lockDurationMs(failures) : null;
-    deps.db.transaction((tx) => {
-      repo.updateUser(tx, user.id, { failedLogins: failures, lockedUntil });
-      record(tx, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'user.sign_in', object: { type: 'user', id: user.id }, result: lockedUntil ? 'locked' : 'bad_password' }, now);
-    });
+    registerFailure(deps, user, 'bad_password', now);
     return { ok: false, reason: 'invalid' };
   }
   return { ok: true, user };
@@ -81,6 +84,8 @@ export async function checkPassword(deps: Deps, username: string, password: stri
  * string shaped like a generated recovery code is looked up: nothing else stands in for one.
  */
 export async function checkSecondFactor(deps: Deps, user: repo.User, code: string, now = Date.now()): Promise<boolean> {
+  // Waiting after failures: refused unchecked and not counted (throttleDelayMs).
+  if (user.lockedUntil && user.lockedUntil > now) return false;
   const secret = user.totpEnabled ? totpSecret(deps, user) : null;
   if (!secret) {
     registerFailure(deps, user, 'bad_second_factor', now);
@@ -107,9 +112,10 @@ export async function checkSecondFactor(deps: Deps, user: repo.User, code: strin
 
 function registerFailure(deps: Deps, user: repo.User, result: string, now: number) {
   const failures = user.failedLogins + 1;
+  const delay = throttleDelayMs(failures);
   deps.db.transaction((tx) => {
-    repo.updateUser(tx, user.id, { failedLogins: failures, lockedUntil: failures >= LOCK_AFTER_FAILURES ? now + lockDurationMs(failures) : null });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'user.sign_in', object: { type: 'user', id: user.id }, result }, now);
+    repo.updateUser(tx, user.id, { failedLogins: failures, lockedUntil: delay > 0 ? now + delay : null });
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'user.sign_in', object: { type: 'user', id: user.id }, result, ...(delay > 0 ? { detail: { waitSeconds: delay / 1000 } } : {}) }, now);
   });
 }
 
