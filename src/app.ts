@@ -41,6 +41,7 @@ import { registerDemoRibbon } from './installation/index.js';
 import { hotlineRoutes } from './hotlines/routes.js';
 import type { Deps } from './shared/deps.js';
 import { parseQueryFirstValue } from './shared/query-string.js';
+import { fastifyTrustProxy } from './shared/trust-proxy.js';
 import preferenceRoutes from './preferences/routes.js';
 import healthRoutes from './health/routes.js';
 import homeRoutes from './home/routes.js';
@@ -80,8 +81,8 @@ export interface BuildOptions {
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
-    // Fastify accepts a hop count too, though its types omit it.
-    trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
+    // A hop count becomes a function: Fastify alone trusts no hop for a number (src/shared/trust-proxy.ts).
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 1024 * 1024,
     querystringParser: parseQueryFirstValue,
     logController: new OneLinePerRequest(),

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { demoSeedText, seedDemoIfEmpty } from './demo/index.js';
 import { claimInstallMode, installMode } from './installation/index.js';
+import { trustProxyWarning } from './shared/trust-proxy.js';
 
 export class StartRefused extends Error {
   override name = 'StartRefused';
@@ -41,5 +42,7 @@ export async function prepareStart(app: FastifyInstance, config: Config): Promis
     );
   }
   if (mode === 'demo') lines.push(DEMO_BANNER);
+  const proxyWarning = trustProxyWarning(config.trustProxy, config.host);
+  if (proxyWarning) lines.push(proxyWarning);
   return lines;
 }
