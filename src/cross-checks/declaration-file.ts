@@ -4,7 +4,7 @@
 // when the whole file is valid. ID numbers become keyed hashes at once; the clear number never
 // leaves this function.
 import crypto from 'node:crypto';
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../shared/csv.js';
 import { idNumberHash } from '../disclosure/id-number.js';
 import { parseName, readIdCell } from '../disclosure/recipient-columns.js';
 import { findHeader, readRecipientFile, type Cell } from '../disclosure/recipient-file.js';
@@ -70,7 +70,7 @@ export function declarationsFingerprint(declarants: readonly ParsedDeclarant[]):
 
 /** The template: the header row only (a sample row could be imported by mistake). */
 export function declarationTemplateCsv(): Buffer {
-  return Buffer.from('\uFEFF' + stringify([DECL_FIELDS.map((f) => DECL_HEADERS[f])], { record_delimiter: '\r\n' }), 'utf8');
+  return Buffer.from(toCsv([DECL_FIELDS.map((f) => DECL_HEADERS[f])], { recordDelimiter: '\r\n' }), 'utf8');
 }
 
 const VILLAGE_MESSAGES = { unknown: 'crossChecks.import.unknown_village', ambiguous: 'crossChecks.import.ambiguous_village', outside: 'crossChecks.import.village_outside' } as const;

@@ -3,7 +3,7 @@
 // only when the whole file is valid, so a list is never half imported. ID numbers are checked
 // (GB 11643) and turned into keyed hashes at once; the clear number never leaves this module.
 import crypto from 'node:crypto';
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../shared/csv.js';
 import { idNumberHash } from './id-number.js';
 import { maskName } from './masking.js';
 import {
@@ -88,7 +88,7 @@ export function rowsFingerprint(rows: readonly ParsedRow[]): string {
 /** The template staff download: the header row only (a sample row could be imported by mistake). */
 export function recipientTemplateCsv(): Buffer {
   // UTF-8 with a BOM: Excel on Windows then opens the Chinese headers correctly.
-  return Buffer.from('\uFEFF' + stringify([FIELDS.map((f) => TEMPLATE_HEADERS[f])], { record_delimiter: '\r\n' }), 'utf8');
+  return Buffer.from(toCsv([FIELDS.map((f) => TEMPLATE_HEADERS[f])], { recordDelimiter: '\r\n' }), 'utf8');
 }
 
 export async function parseRecipientFile(bytes: Uint8Array, options: ImportOptions): Promise<ImportResult> {

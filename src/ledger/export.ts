@@ -1,7 +1,7 @@
 // CSV and XLSX of the public ledger: exactly what the public page shows, no names, no place below the county.
-import { stringify } from 'csv-stringify/sync';
 import type { Locale } from '../config.js';
 import { translate } from '../i18n/translate.js';
+import { toCsv } from '../shared/csv.js';
 import { formatDate } from '../views/helpers/date.js';
 import type { PublicItem } from './public-view.js';
 
@@ -28,9 +28,9 @@ export function headers(locale: Locale): string[] {
   return COLUMNS.map((c) => translate(locale, `ledger.export.${c}`));
 }
 
-/** CSV with a BOM, so that Excel on Chinese Windows reads it as UTF-8. */
+/** CSV with a BOM, so that Excel on Chinese Windows reads it as UTF-8; formula-like cells neutralised. */
 export function ledgerCsv(locale: Locale, items: PublicItem[]): string {
-  return '\ufeff' + stringify([headers(locale), ...items.map((i) => cells(locale, i))]);
+  return toCsv([headers(locale), ...items.map((i) => cells(locale, i))]);
 }
 
 export async function ledgerXlsx(locale: Locale, items: PublicItem[], today: string): Promise<Buffer> {

@@ -1,7 +1,7 @@
 // /stats (public, cacheable) and /stats.csv: the same figures, the same suppression.
 import type { FastifyInstance } from 'fastify';
-import { stringify } from 'csv-stringify/sync';
 import type { Deps } from '../shared/deps.js';
+import { toCsv } from '../shared/csv.js';
 import { translate } from '../i18n/translate.js';
 import { createStats, type Row } from './service.js';
 
@@ -31,7 +31,7 @@ export default async function statsPageRoutes(app: FastifyInstance, opts: { deps
     add(t('stats.csv.by_category'), c.categoryRows);
     reply.header('Content-Type', 'text/csv; charset=utf-8');
     reply.header('Content-Disposition', `attachment; filename="stats-${c.period.code}${c.region ? `-${c.region.code}` : ''}.csv"`);
-    // A BOM so that Excel on Chinese Windows reads it as UTF-8.
-    return '\ufeff' + stringify(lines);
+    // With a BOM (Excel on Chinese Windows reads UTF-8 then) and formula-like cells neutralised.
+    return toCsv(lines);
   });
 }

@@ -1,8 +1,8 @@
 // /staff (dashboard) and /staff/reports (the inbox with filters, paging and CSV export).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { stringify } from 'csv-stringify/sync';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
+import { toCsv } from '../../shared/csv.js';
 import { CATEGORIES, CHANNELS, STATUSES } from '../../reports/catalog.js';
 import { regionsAtLevel, childrenOf } from '../../regions/index.js';
 import { clockOf } from '../clock.js';
@@ -99,8 +99,8 @@ export default async function inboxRoutes(app: FastifyInstance, opts: { deps: De
     record(db, opts.deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'export.csv', object: { type: 'report_list', id: request.staff!.unit.id }, detail: { rows: lines.length - 1 } });
     reply.header('Content-Type', 'text/csv; charset=utf-8');
     reply.header('Content-Disposition', `attachment; filename="reports-${formatDate(Date.now())}.csv"`);
-    // A BOM so that Excel on Chinese Windows reads it as UTF-8.
-    return '\ufeff' + stringify(lines);
+    // With a BOM (Excel on Chinese Windows reads UTF-8 then) and formula-like cells neutralised.
+    return toCsv(lines);
   });
 }
 
