@@ -3,6 +3,7 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { buildApp } from './app.js';
 import { prepareStart, StartRefused } from './startup.js';
+import { makeDataPrivate } from './shared/private-files.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  makeDataPrivate(config.dataDir);
   const app = await buildApp(config);
   try {
     for (const line of await prepareStart(app, config)) console.log(line);

@@ -136,5 +136,6 @@ function auditEntries(db: Db): number {
 }
 
 if (isMainModule(import.meta.url)) {
+  process.umask(0o077); // what the operator tools write (database, backups, archives) is the owner's alone
   process.exitCode = await main(process.argv.slice(2));
 }

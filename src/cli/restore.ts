@@ -68,5 +68,6 @@ export async function main(argv: string[], env: Record<string, string | undefine
 }
 
 if (isMainModule(import.meta.url)) {
+  process.umask(0o077); // what the operator tools write (database, backups, archives) is the owner's alone
   process.exitCode = await main(process.argv.slice(2));
 }
