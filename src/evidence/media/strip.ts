@@ -1,5 +1,5 @@
 // Metadata removal without re-encoding (DESIGN.md §4): pictures are rewritten segment by segment
-// here, MP4/M4A/MP3 are remuxed by ffmpeg with stream copy. Formats no tool here can clean are
+// here, MP4/M4A/MP3 are remuxed by ffmpeg with stream copy (confined: see ffmpeg.ts). Formats no tool here can clean are
 // copied unchanged and reported as not cleaned, so the reporter can be told.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,8 +22,13 @@ const REWRITERS: Record<string, Rewriter> = {
 };
 
 interface Remux {
-  /** Input format forced, so ffmpeg does not guess from the content on its own. */
+  /**
+   * Input format forced from the sniffed type, so ffmpeg never guesses from the content: an HLS
+   * playlist or concat list renamed .mp4 is then a broken MP4, not a list of files to open.
+   */
   demuxer: string;
+  /** Options of that demuxer, before the input. */
+  input: readonly string[];
   muxer: string;
   /**
    * Streams kept. Video keeps its video and audio tracks but not data, subtitle or timed-metadata
@@ -35,10 +40,11 @@ interface Remux {
 }
 
 const REMUXES: Record<string, Remux> = {
-  'video/mp4': { demuxer: 'mov', muxer: 'mp4', maps: ['-map', '0:V', '-map', '0:a?'], options: [] },
+  // enable_drefs off (its default, kept explicit): an MP4 may name external files to read samples from.
+  'video/mp4': { demuxer: 'mov', input: ['-enable_drefs', '0'], muxer: 'mp4', maps: ['-map', '0:V', '-map', '0:a?'], options: [] },
   // The M4A brand keeps an audio-only file an M4A, whatever brand it came with.
-  'audio/mp4': { demuxer: 'mov', muxer: 'mp4', maps: ['-map', '0:a'], options: ['-brand', 'M4A '] },
-  'audio/mpeg': { demuxer: 'mp3', muxer: 'mp3', maps: ['-map', '0:a'], options: ['-id3v2_version', '0', '-write_id3v1', '0'] },
+  'audio/mp4': { demuxer: 'mov', input: ['-enable_drefs', '0'], muxer: 'mp4', maps: ['-map', '0:a'], options: ['-brand', 'M4A '] },
+  'audio/mpeg': { demuxer: 'mp3', input: [], muxer: 'mp3', maps: ['-map', '0:a'], options: ['-id3v2_version', '0', '-write_id3v1', '0'] },
 };
 
 /** ffmpeg takes `file:` URLs literally: no protocol prefix or leading dash in a name can be misread. */
@@ -47,7 +53,7 @@ const fileUrl = (file: string) => `file:${path.resolve(file)}`;
 function remuxArgs(input: string, output: string, remux: Remux): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
-    '-f', remux.demuxer, '-i', fileUrl(input),
+    '-f', remux.demuxer, ...remux.input, '-i', fileUrl(input),
     ...remux.maps,
     // Global, per-stream and chapter metadata; bitexact keeps ffmpeg from adding its own encoder tag.
     '-map_metadata', '-1', '-map_metadata:s', '-1', '-map_chapters', '-1',
