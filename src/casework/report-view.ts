@@ -13,6 +13,8 @@ import { possibleDeclarantMatches, isRecused } from './recusal.js';
 import { itemsOf } from './supervision.js';
 import { TOWNSHIP_OR_BELOW } from './scope.js';
 import { FINDINGS } from './workflow.js';
+import { allows, type Action } from './permissions.js';
+import { relationOf } from './relation.js';
 import { referralsOf } from '../referrals/service.js';
 import { departmentsFor, transfersOf } from '../transfers/service.js';
 
@@ -41,34 +43,37 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
   const events = repo.eventsOf(db, report.id);
   const actorIds = [...new Set(events.map((e) => e.actorId).filter((x): x is number => x !== null))];
   const actors = new Map(actorIds.length ? db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, actorIds)).all().map((u) => [u.id, u.name]) : []);
-  const scopeIds = await supervisedUnitIds(db, staff.unit.id);
   const handlingUnit = await findUnit(db, report.handlingUnitId);
   const assignedUnit = report.assignedUnitId ? await findUnit(db, report.assignedUnitId) : undefined;
   const assignee = report.assigneeId ? db.select().from(users).where(eq(users.id, report.assigneeId)).get() : undefined;
   const unitsForAssign = await assignableUnits(db, staff, report);
-  const isAssignee = report.assigneeId === staff.user.id;
-  const onHandlingSide = scopeIds.includes(report.handlingUnitId);
+  // What the page offers is what the server allows (permissions.ts), in the states each action takes.
+  const rel = await relationOf(deps, staff, report);
+  const may = (action: Action) => allows(action, staff, rel, report);
   const s = report.status;
+  const open = !['closed', 'rejected', 'merged', 'withdrawn'].includes(s);
+  const handOverStates = ['accepted', 'assigned', 'investigating'].includes(s);
   const can = {
-    accept: s === 'received' && onHandlingSide && (staff.has('intake') || staff.has('lead') || staff.has('supervisor')),
-    reject: s === 'received' && onHandlingSide && (staff.has('intake') || staff.has('lead') || staff.has('supervisor')),
-    merge: (s === 'received' || s === 'accepted') && onHandlingSide && (staff.has('intake') || staff.has('lead')),
-    assign: (s === 'accepted' || s === 'assigned') && onHandlingSide && (staff.has('intake') || staff.has('lead') || staff.has('supervisor')),
-    returnAssignment: s === 'assigned' && (isAssignee || report.assignedUnitId === staff.unit.id),
-    start: s === 'assigned' && isAssignee,
-    requestExtension: (s === 'assigned' || s === 'investigating') && (isAssignee || staff.has('lead')) && !report.extensionDays && !report.extensionRequest,
-    decideExtension: !!report.extensionRequest && staff.has('lead') && report.handlingUnitId === staff.unit.id,
-    conclude: s === 'investigating' && (isAssignee || staff.has('lead')) && !report.answerDraft,
-    approveConclusion: s === 'investigating' && !!report.answerDraft && staff.has('lead') && report.handlingUnitId === staff.unit.id,
-    close: s === 'concluded' && onHandlingSide,
-    rectify: s === 'concluded' && onHandlingSide,
-    answerReview: s === 'under_review' && report.reviewUnitId === staff.unit.id && (staff.has('supervisor') || staff.has('lead')),
-    hasten: staff.has('supervisor') && report.handlingUnitId !== staff.unit.id && onHandlingSide && !['closed', 'rejected', 'merged', 'withdrawn'].includes(s),
-    takeOver: staff.has('supervisor') && report.handlingUnitId !== staff.unit.id && onHandlingSide && ['received', 'accepted', 'assigned', 'investigating'].includes(s),
-    acknowledge: report.hastenPending && (isAssignee || report.handlingUnitId === staff.unit.id),
-    message: onHandlingSide && !['withdrawn', 'merged'].includes(s),
-    refer: ['accepted', 'assigned', 'investigating'].includes(s) && onHandlingSide && (isAssignee || staff.has('lead') || staff.has('intake')),
-    transfer: ['accepted', 'assigned', 'investigating'].includes(s) && onHandlingSide && (isAssignee || staff.has('lead') || staff.has('intake')),
+    accept: s === 'received' && may('accept'),
+    reject: s === 'received' && may('reject'),
+    merge: (s === 'received' || s === 'accepted') && may('merge'),
+    assign: (s === 'accepted' || s === 'assigned') && may('assign'),
+    returnAssignment: s === 'assigned' && may('return'),
+    start: s === 'assigned' && may('start'),
+    requestExtension: (s === 'assigned' || s === 'investigating') && may('extension') && !report.extensionDays && !report.extensionRequest,
+    decideExtension: !!report.extensionRequest && may('extension_decision'),
+    conclude: s === 'investigating' && may('conclude') && !report.answerDraft,
+    approveConclusion: s === 'investigating' && !!report.answerDraft && may('approve_conclusion'),
+    close: s === 'concluded' && may('close'),
+    rectify: s === 'concluded' && may('rectify'),
+    answerReview: s === 'under_review' && may('review_answer'),
+    hasten: open && may('hasten'),
+    takeOver: ['received', 'accepted', 'assigned', 'investigating'].includes(s) && may('take_over'),
+    acknowledge: report.hastenPending && may('acknowledge'),
+    message: !['withdrawn', 'merged'].includes(s) && may('message'),
+    refer: handOverStates && may('refer'),
+    transfer: handOverStates && may('transfer'),
+    transferOutcome: s === 'transferred' && may('transfer_outcome'),
   };
   const place = await placeChain(db, report.placeCode);
   return {

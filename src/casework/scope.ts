@@ -4,7 +4,7 @@ import { and, eq, inArray, not, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { reports } from '../reports/tables.js';
-import type { Report } from '../reports/repository.js';
+import { findByCaseNo, type Report } from '../reports/repository.js';
 import { supervisedUnitIds } from '../units/index.js';
 import { POSITIONS, type Position } from '../reports/catalog.js';
 import { conflictPairs } from './recusal.js';
@@ -37,11 +37,14 @@ export async function scopeOf(db: Db, staff: StaffContext): Promise<Scope> {
     conditions.push(eq(reports.assignedUnitId, staff.unit.id));
     conditions.push(not(and(eq(reports.townshipCode, staff.unit.regionCode), inArray(reports.subjectPosition, TOWNSHIP_OR_BELOW))!));
   } else if (staff.unit.kind === 'discipline') {
-    // A body sees the referrals addressed to it and to the bodies it supervises, nothing else.
-    conditions.push(inArray(reports.id, db.select({ id: referrals.reportId }).from(referrals).where(inArray(referrals.bodyUnitId, unitIds))));
+    // A body sees the referrals addressed to it and to the bodies it supervises, nothing else, and
+    // only while the referral is open: a returned referral is no longer its business (issue 16), a
+    // concluded one it keeps in its own workspace (/staff/referrals).
+    conditions.push(inArray(reports.id, db.select({ id: referrals.reportId }).from(referrals).where(and(inArray(referrals.bodyUnitId, unitIds), inArray(referrals.status, ['pending', 'accepted'])))));
   } else {
-    // A department sees the reports transferred to it.
-    conditions.push(inArray(reports.id, db.select({ id: transfers.reportId }).from(transfers).where(eq(transfers.departmentUnitId, staff.unit.id))));
+    // A department sees the reports transferred to it while the transfer is open; once it reported
+    // its outcome or returned the transfer its part has ended (issue 16).
+    conditions.push(inArray(reports.id, db.select({ id: transfers.reportId }).from(transfers).where(and(eq(transfers.departmentUnitId, staff.unit.id), inArray(transfers.status, ['sent', 'received'])))));
   }
   // Recusal: reports from the user's home village or about them or their declared relatives.
   if (staff.user.homeVillageCode) conditions.push(sql`${reports.placeCode} <> ${staff.user.homeVillageCode}`);
@@ -51,6 +54,17 @@ export async function scopeOf(db: Db, staff: StaffContext): Promise<Scope> {
   const scope = { unitIds, condition: and(...conditions)! };
   cache.set(staff, scope);
   return scope;
+}
+
+/**
+ * The report with this case number if this user may see it, else undefined: one lookup through the
+ * case number's unique index (issue 16 defect 4: merging used to read every report to find it).
+ */
+export async function visibleReportByCaseNo(db: Db, staff: StaffContext, caseNo: string): Promise<Report | undefined> {
+  const wanted = caseNo.trim();
+  if (!wanted) return undefined;
+  const found = findByCaseNo(db, wanted);
+  return found ? visibleReport(db, staff, found.id) : undefined;
 }
 
 /** The report if this user may see it, else undefined (the route answers 404). */

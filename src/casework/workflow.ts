@@ -1,5 +1,6 @@
-// The staff side of a report's life (DESIGN.md §3). Each action checks the state and the actor,
-// then writes the change, its timeline event and its audit entry in one transaction.
+// The staff side of a report's life (DESIGN.md §3). Each action checks the state and the actor's
+// role (who may act on this report at all is decided before, in permissions.ts), then writes the
+// change, its timeline event and its audit entry in one transaction.
 import { record } from '../audit/index.js';
 import { loadCalendar } from '../calendar/index.js';
 import type { StaffContext } from '../plugins/auth.js';
@@ -53,11 +54,6 @@ export function requireState(report: repo.Report, ...states: Status[]): void {
 
 export function requireRole(staff: StaffContext, ...roles: Role[]): void {
   if (!roles.some((r) => staff.has(r))) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
-}
-
-/** Acting for the handling unit: a user of that unit (or of a unit above it, supervising). */
-export function requireHandlingSide(staff: StaffContext, report: repo.Report, unitIdsInScope: number[]): void {
-  if (!unitIdsInScope.includes(report.handlingUnitId)) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
 }
 
 export function accept(deps: Deps, staff: StaffContext, report: repo.Report, now = Date.now()) {

@@ -4,7 +4,7 @@ import { and, asc, desc, gte, inArray, lt, sql } from 'drizzle-orm';
 import { requireStaff } from '../plugins/auth.js';
 import type { Deps } from '../shared/deps.js';
 import { AppError, notFound } from '../shared/errors.js';
-import { visibleReport } from '../casework/scope.js';
+import { authorize, mayActOnReferral, visibleReport } from '../casework/index.js';
 import { clockState, todayInChina } from '../clocks/index.js';
 import { reports } from '../reports/tables.js';
 import { supervisedUnitIds, units } from '../units/index.js';
@@ -22,6 +22,7 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
   app.post<Params>('/staff/reports/:id/refer', { preHandler: requireStaff() }, async (request, reply) => {
     const report = await visibleReport(db, request.staff!, Number(request.params.id));
     if (!report) throw notFound();
+    await authorize(deps, request.staff!, report, 'refer');
     try {
       await svc.refer(deps, request.staff!, report, request.body?.opinion ?? '');
     } catch (err) {
@@ -70,7 +71,7 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
     return render(request, reply, referral);
   });
 
-  const actions: Record<string, (request: FastifyRequest<Params>, referral: svc.Referral) => unknown> = {
+  const actions: Record<svc.ReferralAction, (request: FastifyRequest<Params>, referral: svc.Referral) => unknown> = {
     accept: (r, ref) => svc.acceptReferral(deps, r.staff!, ref),
     return: (r, ref) => svc.returnReferral(deps, r.staff!, ref, r.body?.reason ?? ''),
     disposition: (r, ref) => svc.recordDisposition(deps, r.staff!, ref, r.body?.disposition ?? ''),
@@ -83,10 +84,12 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
 
   app.post<Params & { Params: { action: string } }>('/staff/referrals/:id/:action', { preHandler: requireStaff('inspector') }, async (request, reply) => {
     const referral = await load(request);
-    const action = actions[request.params.action];
-    if (!action) throw notFound();
+    const name = request.params.action;
+    if (!svc.isReferralAction(name)) throw notFound();
+    // Only the addressed body acts on its referral (casework/permissions.ts).
+    if (!mayActOnReferral(request.staff!, referral)) throw new AppError(403, 'NOT_YOUR_PART', 'casework.errors.not_your_part');
     try {
-      await action(request, referral);
+      await actions[name](request, referral);
     } catch (err) {
       if (err instanceof AppError && err.statusCode < 500 && err.statusCode !== 404) return render(request, reply, svc.findReferral(deps, referral.id)!, { actionError: err.messageKey, values: request.body }, err.statusCode);
       throw err;

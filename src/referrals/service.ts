@@ -1,7 +1,7 @@
 // Referral to discipline inspection (issue 5): the handler refers with an opinion; the body accepts
 // or returns it within 5 working days, records its disposition and result; the result goes back to
 // the handler, who concludes the report. The civil-affairs clock pauses meanwhile.
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import { loadCalendar } from '../calendar/index.js';
 import { applyStep, requireRole, requireState, TransitionError } from '../casework/workflow.js';
 import { pauseChanges, resumeChanges } from '../casework/pause.js';
@@ -47,11 +47,23 @@ export function findReferral(deps: Deps, id: number): Referral | undefined {
   return deps.db.select().from(referrals).where(eq(referrals.id, id)).get();
 }
 
-/** The referral if this inspector's body (or a body it supervises) received it. */
+/** The actions of POST /staff/referrals/:id/:action. */
+export const REFERRAL_ACTIONS = ['accept', 'return', 'disposition', 'result'] as const;
+export type ReferralAction = (typeof REFERRAL_ACTIONS)[number];
+
+export function isReferralAction(name: string): name is ReferralAction {
+  return (REFERRAL_ACTIONS as readonly string[]).includes(name);
+}
+
+/**
+ * The referral if this inspector's body (or a body it supervises) received it and has not returned
+ * it: a returned referral ends the body's part, and with it its view of the case (issue 16). A
+ * concluded one stays visible, with its result, in the body's own workspace.
+ */
 export async function visibleReferral(deps: Deps, staff: StaffContext, id: number): Promise<Referral | undefined> {
   if (staff.unit.kind !== 'discipline' || !Number.isSafeInteger(id)) return undefined;
   const ids = await supervisedUnitIds(deps.db, staff.unit.id);
-  return deps.db.select().from(referrals).where(and(eq(referrals.id, id), inArray(referrals.bodyUnitId, ids))).get();
+  return deps.db.select().from(referrals).where(and(eq(referrals.id, id), inArray(referrals.bodyUnitId, ids), ne(referrals.status, 'returned'))).get();
 }
 
 export async function refer(deps: Deps, staff: StaffContext, report: repo.Report, opinion: string, now = Date.now()) {

@@ -24,6 +24,11 @@ export function findReport(db: Executor, id: number): Report | undefined {
   return db.select().from(reports).where(eq(reports.id, id)).get();
 }
 
+/** A report by its case number, through the column's unique index. */
+export function findByCaseNo(db: Executor, caseNo: string): Report | undefined {
+  return db.select().from(reports).where(eq(reports.caseNo, caseNo)).get();
+}
+
 export function findByReceiptDigest(db: Executor, digest: string): Report | undefined {
   return db.select().from(reports).where(eq(reports.receiptDigest, digest)).get();
 }

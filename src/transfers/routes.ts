@@ -1,10 +1,13 @@
-// Transfers: the handler's action on a report, and the department's list and actions.
+// Transfers: the handler's action on a report, and the department's list and actions. Who may act
+// on a transfer is decided with every other report action, in casework/permissions.ts.
 import type { FastifyInstance } from 'fastify';
 import { desc, eq, sql } from 'drizzle-orm';
 import { requireStaff } from '../plugins/auth.js';
 import type { Deps } from '../shared/deps.js';
 import { AppError, notFound } from '../shared/errors.js';
-import { visibleReport } from '../casework/scope.js';
+import { authorize, isOpenTransfer, visibleReport } from '../casework/index.js';
+import type { StaffContext } from '../plugins/auth.js';
+import { findReport } from '../reports/repository.js';
 import { reports } from '../reports/tables.js';
 import { supervisedUnitIds } from '../units/index.js';
 import * as svc from './service.js';
@@ -29,6 +32,7 @@ export default async function transferRoutes(app: FastifyInstance, opts: { deps:
   app.post<Params>('/staff/reports/:id/transfer', { preHandler: requireStaff() }, async (request, reply) => {
     const report = await visibleReport(db, request.staff!, Number(request.params.id));
     if (!report) throw notFound();
+    await authorize(deps, request.staff!, report, 'transfer');
     const b = request.body ?? {};
     return guarded(() => svc.transfer(deps, request.staff!, report, Number(b.department_id), b.due ?? '', b.note ?? ''), `/staff/reports/${report.id}`, reply);
   });
@@ -46,28 +50,35 @@ export default async function transferRoutes(app: FastifyInstance, opts: { deps:
     return reply.page('transfers/inbox', { titleKey: 'transfers.title', csrfToken: reply.generateCsrf(), rows }, { layout: 'staff' });
   });
 
-  async function load(request: { staff: import('../plugins/auth.js').StaffContext | null; params: { id: string } }) {
-    const t = db.select().from(transfers).where(eq(transfers.id, Number(request.params.id))).get();
+  /**
+   * The transfer and its report, for an action on it: the department sees its own transfer while it
+   * is open (its part ends with the outcome or the return, issue 16); others need to see the report.
+   * Then the action must be the user's part (permissions.ts), else 403 before anything is written.
+   */
+  async function load(request: { staff: StaffContext | null; params: { id: string } }, action: 'transfer_receive' | 'transfer_outcome' | 'transfer_return') {
+    const staff = request.staff!;
+    const t = /^\d{1,12}$/.test(request.params.id) ? svc.findTransfer(deps, Number(request.params.id)) : undefined;
     if (!t) throw notFound();
-    // Visible to the department it went to, and to those who see the report.
-    if (request.staff!.unit.id !== t.departmentUnitId && !(await visibleReport(db, request.staff!, t.reportId))) throw notFound();
+    const report = staff.unit.kind === 'department' ? (t.departmentUnitId === staff.unit.id && isOpenTransfer(t) ? findReport(db, t.reportId) : undefined) : await visibleReport(db, staff, t.reportId);
+    if (!report) throw notFound();
+    await authorize(deps, staff, report, action);
     return t;
   }
 
   app.post<Params>('/staff/transfers/:id/receive', { preHandler: requireStaff() }, async (request, reply) => {
-    const t = await load(request);
+    const t = await load(request, 'transfer_receive');
     const scope = await supervisedUnitIds(db, request.staff!.unit.id);
     return guarded(() => svc.confirmReceipt(deps, request.staff!, t, scope), back(request.staff!.unit.kind, t), reply);
   });
 
   app.post<Params>('/staff/transfers/:id/outcome', { preHandler: requireStaff() }, async (request, reply) => {
-    const t = await load(request);
+    const t = await load(request, 'transfer_outcome');
     const scope = await supervisedUnitIds(db, request.staff!.unit.id);
     return guarded(() => svc.recordOutcome(deps, request.staff!, t, request.body?.outcome ?? '', scope), back(request.staff!.unit.kind, t), reply);
   });
 
   app.post<Params>('/staff/transfers/:id/return', { preHandler: requireStaff() }, async (request, reply) => {
-    const t = await load(request);
+    const t = await load(request, 'transfer_return');
     return guarded(() => svc.returnTransfer(deps, request.staff!, t, request.body?.reason ?? ''), back(request.staff!.unit.kind, t), reply);
   });
 }

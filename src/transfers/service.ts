@@ -23,6 +23,10 @@ export function transfersOf(deps: Deps, reportId: number): Transfer[] {
   return deps.db.select().from(transfers).where(eq(transfers.reportId, reportId)).orderBy(desc(transfers.id)).all();
 }
 
+export function findTransfer(deps: Deps, id: number): Transfer | undefined {
+  return deps.db.select().from(transfers).where(eq(transfers.id, id)).get();
+}
+
 export function openTransfer(deps: Deps, reportId: number): Transfer | undefined {
   return transfersOf(deps, reportId).find((t) => t.status === 'sent' || t.status === 'received');
 }

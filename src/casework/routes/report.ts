@@ -1,4 +1,5 @@
-// One report for staff: the page, its actions (POST only), evidence downloads and the printable answer.
+// One report for staff: the page, evidence downloads and the printable answer; its actions (POST
+// only) are in actions.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
@@ -6,17 +7,14 @@ import { AppError, notFound } from '../../shared/errors.js';
 import { decryptFromStore, findEvidence } from '../../evidence/index.js';
 import { record } from '../../audit/index.js';
 import * as repo from '../../reports/repository.js';
-import { supervisedUnitIds } from '../../units/index.js';
 import { visibleReport } from '../scope.js';
 import { reportPageContext } from '../report-view.js';
-import * as wf from '../workflow.js';
-import * as sup from '../supervision.js';
-import { notifyAssignee } from '../notify.js';
+import actionRoutes from './actions.js';
 import { hasMessage } from '../../i18n/translate.js';
 import { templateFor, templatesFor } from '../../templates/index.js';
 
-type Body = Record<string, string | undefined>;
-type Action = (ctx: { request: FastifyRequest; report: repo.Report; body: Body; scopeIds: number[] }) => Promise<unknown> | unknown;
+/** Renders the report page for this user, with extra context (an action's error and the input kept). */
+export type RenderReport = (request: FastifyRequest, reply: FastifyReply, report: repo.Report, extra?: Record<string, unknown>, status?: number) => Promise<unknown>;
 
 export default async function reportRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
@@ -46,65 +44,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
     return render(request, reply, report, { done: done && /^[a-z_0-9]+$/.test(done) ? done : null, actionError, ...(chosen ? { values: { answer: chosen.body }, chosenTemplate: chosen.id } : {}) });
   });
 
-  const actions: Record<string, Action> = {
-    accept: ({ request, report }) => wf.accept(deps, request.staff!, report),
-    reject: ({ request, report, body }) => wf.reject(deps, request.staff!, report, body.reason ?? ''),
-    merge: async ({ request, report, body }) => {
-      const into = db.select().from((await import('../../reports/tables.js')).reports).all().find((r) => r.caseNo === (body.into ?? '').trim());
-      const visible = into ? await visibleReport(db, request.staff!, into.id) : undefined;
-      if (!visible) throw new wf.TransitionError('merge_target');
-      return wf.merge(deps, request.staff!, report, visible);
-    },
-    assign: async ({ request, report, body }) => {
-      const { assignableUnits, assignableUsers } = await import('../report-view.js');
-      const unitsOk = await assignableUnits(db, request.staff!, report);
-      const unitId = Number(body.unit_id);
-      const assignee = assignableUsers(db, [unitId], report).find((u) => u.id === Number(body.assignee_id));
-      if (!unitsOk.some((u) => u.id === unitId) || !assignee) throw new wf.TransitionError('assignee_invalid');
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(body.due ?? '')) throw new wf.TransitionError('due_required');
-      const changed = wf.assign(deps, request.staff!, report, { unitId, assigneeId: assignee.id, due: body.due! });
-      notifyAssignee(deps, assignee, changed, 'assigned');
-      return changed;
-    },
-    return: ({ request, report, body }) => wf.returnAssignment(deps, request.staff!, report, body.reason ?? ''),
-    start: ({ request, report }) => wf.start(deps, request.staff!, report),
-    extension: ({ request, report, body }) => wf.requestExtension(deps, request.staff!, report, Number(body.days), body.reason ?? ''),
-    extension_decision: ({ request, report, body }) => wf.decideExtension(deps, request.staff!, report, body.decision === 'approve'),
-    conclude: ({ request, report, body }) => wf.draftConclusion(deps, request.staff!, report, body.finding as wf.Finding, body.answer ?? ''),
-    approve_conclusion: ({ request, report, body }) => (body.decision === 'return' ? wf.returnDraft(deps, request.staff!, report, body.note ?? '') : wf.approveConclusion(deps, request.staff!, report)),
-    close: ({ request, report }) => wf.close(deps, request.staff!, report),
-    rectify: ({ request, report, body }) => {
-      const items = [0, 1, 2]
-        .map((i) => ({ problem: (body[`problem_${i}`] ?? '').trim(), measures: (body[`measures_${i}`] ?? '').trim(), responsiblePerson: (body[`person_${i}`] ?? '').trim(), deadline: (body[`deadline_${i}`] ?? '').trim() }))
-        .filter((i) => i.problem);
-      if (items.some((i) => !i.measures || !i.responsiblePerson || !/^\d{4}-\d{2}-\d{2}$/.test(i.deadline))) throw new wf.TransitionError('items_incomplete');
-      return sup.startRectification(deps, request.staff!, report, items);
-    },
-    review_answer: ({ request, report, body }) => sup.answerReview(deps, request.staff!, report, body.outcome === 'reopened' ? 'reopened' : 'upheld', body.answer ?? ''),
-    hasten: ({ request, report, body, scopeIds }) => {
-      const changed = sup.hasten(deps, request.staff!, report, body.note ?? '', scopeIds);
-      return changed;
-    },
-    acknowledge: ({ request, report }) => sup.acknowledgeHastening(deps, request.staff!, report),
-    take_over: ({ request, report, scopeIds }) => sup.takeOver(deps, request.staff!, report, scopeIds),
-    message: ({ request, report, body }) => wf.staffMessage(deps, request.staff!, report, body.body ?? '', body.internal === '1'),
-  };
-
-  app.post<{ Params: { id: string; action: string }; Body: Body }>('/staff/reports/:id/:action', { preHandler: requireStaff() }, async (request, reply) => {
-    const report = await load(request);
-    const action = actions[request.params.action];
-    if (!action) throw notFound();
-    const scopeIds = await supervisedUnitIds(db, request.staff!.unit.id);
-    try {
-      await action({ request, report, body: request.body ?? {}, scopeIds });
-    } catch (err) {
-      if (err instanceof AppError && err.statusCode < 500 && err.statusCode !== 404) {
-        return render(request, reply, repo.findReport(db, report.id)!, { actionError: err.messageKey, values: request.body, failedAction: request.params.action }, err.statusCode);
-      }
-      throw err;
-    }
-    return reply.redirect(`/staff/reports/${report.id}?done=${request.params.action}`, 303);
-  });
+  await app.register(actionRoutes, { deps, render });
 
   // Evidence: checked for scope, audited, always a download (never rendered inline).
   app.get<{ Params: { id: string; fileId: string } }>('/staff/reports/:id/files/:fileId', { preHandler: requireStaff() }, async (request, reply) => {
