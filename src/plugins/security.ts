@@ -2,7 +2,8 @@
 import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
-import type { FastifyRequest } from 'fastify';
+import crypto from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { staticSecurityHeaders } from './security-headers.js';
 
 /** Multipart bodies are not parsed when the CSRF hook runs: their forms carry the token in the action's query string. */
@@ -22,6 +23,31 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The cookie holding the CSRF secret. Over HTTPS it carries the `__Host-` prefix, so the browser
+ * keeps it only if Secure, for this host alone and the whole path (no sibling subdomain can plant
+ * one). Plain HTTP (the local demo) cannot have a Secure cookie, so it keeps the plain name.
+ */
+export function csrfCookieName(baseUrl: string): string {
+  return baseUrl.startsWith('https:') ? '__Host-csrf' : '_csrf';
+}
+
+function csrfCookieOptions(baseUrl: string) {
+  return { signed: true, httpOnly: true, sameSite: 'lax' as const, path: '/', secure: baseUrl.startsWith('https:') ? true : ('auto' as const) };
+}
+
+/**
+ * A new CSRF secret for this response and the rest of this request (issue 16): at sign-in, so a
+ * token seen before it (a shared computer, a page left open) is worth nothing after it. Tokens made
+ * later in the request (the page's forms) use the new secret.
+ */
+export function rotateCsrfSecret(request: FastifyRequest, reply: FastifyReply, baseUrl: string): void {
+  const name = csrfCookieName(baseUrl);
+  const secret = crypto.randomBytes(18).toString('base64url');
+  request.cookies[name] = reply.signCookie(secret);
+  reply.setCookie(name, secret, csrfCookieOptions(baseUrl));
+}
+
 export default fp(
   async (app) => {
     await app.register(cookie, { secret: app.keys.cookie.toString('base64') });
@@ -31,7 +57,8 @@ export default fp(
       done();
     });
     await app.register(csrf, {
-      cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: 'auto' },
+      cookieKey: csrfCookieName(app.config.baseUrl),
+      cookieOpts: csrfCookieOptions(app.config.baseUrl),
       getToken,
     });
     // Tracking and staff pages hold personal data: never stored by a browser or a proxy (issue 9).

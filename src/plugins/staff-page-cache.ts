@@ -11,6 +11,7 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ByteBoundedLru, costOfString } from '../shared/byte-lru.js';
 import { missingStampTriggers } from '../db/change-stamps.js';
+import { csrfCookieName } from './security.js';
 
 /** The stamp a page is valid under, or null when this request's page is not to be cached. */
 export type StampOf = (request: FastifyRequest) => string | null;
@@ -38,7 +39,7 @@ interface Entry {
 }
 
 const MAX_ENTRIES = 5000;
-const CSRF_COOKIE = '_csrf';
+
 
 export default fp(
   async (app, opts: { maxBytes: number }) => {
@@ -53,9 +54,10 @@ export default fp(
       for (const sid of sids) entries.deleteByPrefix(`${sid}|`);
     });
 
+    const csrfCookie = csrfCookieName(app.config.baseUrl);
     const keyOf = (request: FastifyRequest): string | null => {
       const sid = request.session?.sessionId;
-      const csrfSecret = request.cookies[CSRF_COOKIE];
+      const csrfSecret = request.cookies[csrfCookie];
       if (!request.staff || !sid || !csrfSecret) return null;
       return `${sid}|${csrfSecret}|${request.locale}|${request.careMode ? 1 : 0}|${request.url}`;
     };

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../shared/deps.js';
 import { RateLimiter } from '../../shared/rate-limit.js';
 import { safeLocalPath } from '../../plugins/views.js';
+import { rotateCsrfSecret } from '../../plugins/security.js';
 import { findUser } from '../repository.js';
 import * as accounts from '../service.js';
 import { totpUri } from '../totp.js';
@@ -58,8 +59,12 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
     return page(reply, 'second-factor', { titleKey: 'staff.login.code_title' });
   });
 
-  /** Ends the pending step: a fresh session id for the signed-in session; returns where to go next. */
-  async function complete(request: FastifyRequest, userId: number): Promise<string> {
+  /**
+   * Ends the pending step: a fresh session id for the signed-in session and a fresh CSRF secret (a
+   * token seen before sign-in, e.g. on a shared computer, is worth nothing after it); returns where to go next.
+   */
+  async function complete(request: FastifyRequest, reply: FastifyReply, userId: number): Promise<string> {
+    rotateCsrfSecret(request, reply, deps.config.baseUrl);
     const next = safeLocalPath(request.session.get('next' as never), '/staff');
     await request.session.regenerate();
     const now = Date.now();
@@ -81,7 +86,7 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
       attempts.hit(request.ip);
       return page(reply, 'second-factor', { titleKey: 'staff.login.code_title', error: 'staff.login.bad_code' }, 401);
     }
-    return reply.redirect(await complete(request, user.id), 303);
+    return reply.redirect(await complete(request, reply, user.id), 303);
   });
 
   app.get<{ Querystring: { error?: string } }>('/staff/login/enrol', async (request, reply) => {
@@ -100,7 +105,7 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
     if (!user || user.totpEnabled) return reply.redirect('/staff/login', 303);
     const codes = await accounts.confirmTotpEnrolment(deps, user, String(request.body?.code ?? ''));
     if (!codes) return reply.redirect('/staff/login/enrol?error=1', 303);
-    const next = await complete(request, user.id);
+    const next = await complete(request, reply, user.id);
     return page(reply, 'recovery-codes', { titleKey: 'staff.login.recovery_title', codes, next });
   });
 
