@@ -2,6 +2,7 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'sqlite',
-  schema: './src/db/schema.ts',
+  // Every feature's tables.ts and the change-stamp counters: src/db knows no feature (DESIGN.md §6).
+  schema: ['./src/*/tables.ts', './src/db/change-stamps.ts'],
   out: './migrations',
 });

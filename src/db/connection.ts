@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import * as schema from './schema.js';
 import { cacheStatements } from './statement-cache.js';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** The database handle. No schema generic: the relational query API is not used, and src/db knows no feature. */
+export type Db = BetterSQLite3Database & { $client: Database.Database };
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -26,7 +26,7 @@ export function openDatabase(file: string): Db {
   // Deleted rows (an erased identity, a forgotten query code) are overwritten in the file, not left in free pages (issue 15).
   sqlite.pragma('secure_delete = ON');
   cacheStatements(sqlite);
-  return drizzle(sqlite, { schema }) as Db;
+  return drizzle(sqlite) as Db;
 }
 
 /** Applies every migration not yet applied (drizzle's journal in migrations/meta). */
