@@ -82,7 +82,7 @@ export async function parseDeclarationFile(bytes: Uint8Array, options: DeclParse
     return { ok: false, problems: [...problems.slice(0, MAX_PROBLEMS), { row: 0, column: 'file', message: 'disclosure.import.more_problems', params: { count: more } }] };
   };
   const read = await readRecipientFile(bytes);
-  if (!read.ok) return fail([{ row: 0, column: 'file', message: read.message }]);
+  if (!read.ok) return fail([read.params ? { row: 0, column: 'file', message: read.message, params: read.params } : { row: 0, column: 'file', message: read.message }]);
   const nonEmpty = read.rows.filter((r) => r.cells.some((c) => c !== null));
   const header = findHeader(nonEmpty, matchDeclHeader);
   if (!header) return fail([{ row: 0, column: 'file', message: 'crossChecks.import.no_rows' }]);

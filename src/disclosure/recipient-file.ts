@@ -4,6 +4,7 @@
 // importer) do that.
 import type { CellValue } from 'exceljs';
 import { parse } from 'csv-parse/sync';
+import { checkXlsx, XLSX_LIMITS, type XlsxLimit } from '../shared/xlsx-guard.js';
 
 /** A raw cell: text as typed, a number when XLSX stored one, null when empty. */
 export type Cell = string | number | null;
@@ -21,7 +22,7 @@ export type TextEncoding = 'utf-8-bom' | 'utf-8' | 'gbk' | 'utf-16le' | 'utf-16b
 export type ReadResult =
   | { ok: true; format: 'csv'; encoding: TextEncoding; rows: SheetRow[] }
   | { ok: true; format: 'xlsx'; rows: SheetRow[] }
-  | { ok: false; message: string };
+  | { ok: false; message: string; params?: Record<string, number> };
 
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const OLE = [0xd0, 0xcf, 0x11, 0xe0]; // legacy .xls (BIFF) and other OLE2 documents
@@ -107,6 +108,10 @@ function guessDelimiter(text: string): string {
 function readCsv(bytes: Uint8Array): ReadResult {
   const decoded = decodeText(bytes);
   if (!decoded) return { ok: false, message: 'disclosure.import.bad_encoding' };
+  // 5 MB of line breaks would be millions of rows; the spreadsheet's row limit holds for CSV too.
+  // Lines are counted, not records: a quoted line break may count twice, which only errs on the safe side.
+  const lines = countLines(decoded.text, XLSX_LIMITS.rows + 1);
+  if (lines > XLSX_LIMITS.rows) return { ok: false, message: 'disclosure.import.file_too_many_rows', params: { max: XLSX_LIMITS.rows, row: XLSX_LIMITS.rows + 1 } };
   let records: string[][];
   try {
     // Empty lines are kept (as ['']) so that record i is Excel row i + 1; a quoted cell with a
@@ -124,14 +129,40 @@ function readCsv(bytes: Uint8Array): ReadResult {
   return { ok: true, format: 'csv', encoding: decoded.encoding, rows };
 }
 
+/** Lines in `text`, counting no further than `stop`. */
+function countLines(text: string, stop: number): number {
+  let lines = 1;
+  for (let at = text.indexOf('\n'); at >= 0 && lines < stop; at = text.indexOf('\n', at + 1)) lines++;
+  return lines;
+}
+
+/** The message for each limit of the spreadsheet check (src/shared/xlsx-guard.ts). */
+const LIMIT_MESSAGES: Record<XlsxLimit | 'damaged', string> = {
+  damaged: 'disclosure.import.bad_xlsx',
+  entries: 'disclosure.import.xlsx_too_many_parts',
+  unpacked: 'disclosure.import.xlsx_too_large',
+  elements: 'disclosure.import.xlsx_too_complex',
+  styles: 'disclosure.import.xlsx_too_complex',
+  rows: 'disclosure.import.file_too_many_rows',
+  cells: 'disclosure.import.xlsx_too_many_cells',
+  shared_strings: 'disclosure.import.xlsx_too_many_texts',
+  shared_string_bytes: 'disclosure.import.xlsx_texts_too_large',
+};
+
+/** Worksheet parts the import does not read; exceljs would build them (data validations cell by cell). */
+const IGNORED_NODES = ['dataValidations', 'conditionalFormatting', 'hyperlinks', 'cols', 'autoFilter', 'rowBreaks', 'colBreaks', 'drawing', 'legacyDrawing', 'picture', 'tableParts', 'extLst'];
+
 async function readXlsx(bytes: Uint8Array): Promise<ReadResult> {
+  // Measured before exceljs inflates anything: a small file may stand for millions of rows.
+  const check = await checkXlsx(bytes);
+  if (!check.ok) return check.limit === 'damaged' ? { ok: false, message: LIMIT_MESSAGES.damaged } : { ok: false, message: LIMIT_MESSAGES[check.limit], params: check.params };
   // Loaded on first use: exceljs costs ≈ 0.5 s and ≈ 20 MB at start (bench/findings.md).
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   try {
     // exceljs types its argument as ArrayBuffer (its own `Buffer` declaration); JSZip takes one,
     // and a copy also detaches us from a pooled Node Buffer's larger backing store.
-    await workbook.xlsx.load(new Uint8Array(bytes).buffer);
+    await workbook.xlsx.load(new Uint8Array(bytes).buffer, { ignoreNodes: IGNORED_NODES });
   } catch {
     return { ok: false, message: 'disclosure.import.bad_xlsx' };
   }
@@ -140,9 +171,12 @@ async function readXlsx(bytes: Uint8Array): Promise<ReadResult> {
   if (!sheet) return { ok: false, message: 'disclosure.import.no_rows' };
   const rows: SheetRow[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    // Only the cells that exist: getCell() would create every missing one up to the last column.
     const cells: Cell[] = [];
-    // Columns are 1-based; cellCount reaches the last used column of this row.
-    for (let c = 1; c <= row.cellCount; c++) cells.push(cellValue(row.getCell(c).value));
+    row.eachCell({ includeEmpty: false }, (cell, column) => {
+      while (cells.length < column - 1) cells.push(null);
+      cells[column - 1] = cellValue(cell.value);
+    });
     rows.push({ row: rowNumber, cells });
   });
   return { ok: true, format: 'xlsx', rows };

@@ -95,7 +95,7 @@ export async function parseRecipientFile(bytes: Uint8Array, options: ImportOptio
   const fingerprint = fileFingerprint(bytes);
   const fail = (problems: ImportProblem[]): ImportResult => ({ ok: false, rows: [], problems: capped(problems), fingerprint });
   const read = await readRecipientFile(bytes);
-  if (!read.ok) return fail([{ row: 0, column: 'file', message: read.message }]);
+  if (!read.ok) return fail([read.params ? { row: 0, column: 'file', message: read.message, params: read.params } : { row: 0, column: 'file', message: read.message }]);
 
   const nonEmpty = read.rows.filter((r) => r.cells.some((c) => c !== null));
   const header = findHeader(nonEmpty, matchHeader);
