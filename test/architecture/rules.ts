@@ -1,0 +1,74 @@
+// The house rules of DESIGN.md §6 and issue 17 as a checker over source texts, so the architecture
+// test can run it on src/ and on planted violations alike.
+//
+//   const found = violations(files);   // files: { 'src/casework/scope.ts': '…source…', … }
+import path from 'node:path';
+
+/** Folders under src/ that are layers or the app's own wiring, not features. */
+export const NOT_FEATURES = new Set(['db', 'plugins', 'shared', 'i18n', 'views', 'cli', 'demo']);
+
+export type Kind = 'inner-import' | 'db-imports-feature' | 'plugin-imports-feature' | 'sql-outside-repository' | 'mutual-features';
+
+export interface Violation {
+  kind: Kind;
+  /** A stable description: `from -> to` for imports, the file for SQL, `a <-> b` for mutual folders. */
+  key: string;
+}
+
+/** The top folder under src/ of a path, or '' for files directly in src/. */
+export function folderOf(file: string): string {
+  const parts = file.split('/');
+  return parts[0] === 'src' && parts.length > 2 ? parts[1]! : '';
+}
+
+const isFeature = (folder: string) => folder !== '' && !NOT_FEATURES.has(folder);
+
+/** Relative imports of a file, resolved to src/… paths with .ts endings. */
+export function importsOf(file: string, source: string): string[] {
+  const out: string[] = [];
+  for (const m of source.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]/g)) {
+    out.push(path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]!)).replace(/\.js$/, '.ts'));
+  }
+  for (const m of source.matchAll(/import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
+    out.push(path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]!)).replace(/\.js$/, '.ts'));
+  }
+  return out;
+}
+
+/** Where a feature's SQL may live: its repository (one file or a folder of them) and its tables. */
+export function mayHoldSql(file: string): boolean {
+  const base = path.posix.basename(file);
+  return /(^|-)repository\.ts$/.test(base) || /\/repository\//.test(file) || base === 'tables.ts';
+}
+
+/** SQL built or run: drizzle's query helpers imported, raw statements run, or the driver reached. */
+export function hasSql(source: string): boolean {
+  return /from\s+['"]drizzle-orm(\/[^'"]*)?['"]/.test(source) || /\.\$client\b/.test(source) || /\bsql`/.test(source) || /\.(all|run)\(\)/.test(source);
+}
+
+/** Plugins that must call a feature, each with its reason (DESIGN.md §6 allows it where needed). */
+export const PLUGIN_FEATURE_IMPORTS: Record<string, string> = {};
+
+export function violations(files: Record<string, string>): Violation[] {
+  const found: Violation[] = [];
+  const edges = new Map<string, Set<string>>();
+  for (const [file, source] of Object.entries(files)) {
+    const from = folderOf(file);
+    for (const target of importsOf(file, source)) {
+      const to = folderOf(target);
+      if (to === from || !isFeature(to)) continue;
+      if (from === 'db') found.push({ kind: 'db-imports-feature', key: `${file} -> ${target}` });
+      if (from === 'plugins' && !PLUGIN_FEATURE_IMPORTS[`${file} -> ${target}`]) found.push({ kind: 'plugin-imports-feature', key: `${file} -> ${target}` });
+      if (target !== `src/${to}/index.ts`) found.push({ kind: 'inner-import', key: `${file} -> ${target}` });
+      if (isFeature(from)) {
+        if (!edges.has(from)) edges.set(from, new Set());
+        edges.get(from)!.add(to);
+      }
+    }
+    if (isFeature(from) && !mayHoldSql(file) && hasSql(source)) found.push({ kind: 'sql-outside-repository', key: file });
+  }
+  for (const [a, targets] of edges) {
+    for (const b of targets) if (a < b && edges.get(b)?.has(a)) found.push({ kind: 'mutual-features', key: `${a} <-> ${b}` });
+  }
+  return found.sort((x, y) => `${x.kind} ${x.key}`.localeCompare(`${y.kind} ${y.key}`));
+}
