@@ -21,21 +21,21 @@ const DEMO_BANNER = [
 export async function prepareStart(app: FastifyInstance, config: Config): Promise<string[]> {
   const db = app.db;
   const lines: string[] = [];
-  const before = installMode(db);
+  const before = await installMode(db);
   if (config.demoData === 'off') {
     if (before === 'demo') {
       throw new StartRefused(
         `${config.dataDir} holds a demo database; SUNSHINE_DEMO_DATA=off starts production, and a demo is never promoted to production. Use a new DATA_DIR for production (then npm run admin:create), or start without SUNSHINE_DEMO_DATA=off to keep the demo.`,
       );
     }
-    claimInstallMode(db, 'production');
+    await claimInstallMode(db, 'production');
   } else if (before !== 'production') {
     const seed = await seedDemoIfEmpty(app);
     if (seed) lines.push(demoSeedText(seed, config.baseUrl));
     // An unmarked database that already held data (from before install modes) is real data.
-    if (installMode(db) === null) claimInstallMode(db, 'production');
+    if ((await installMode(db)) === null) await claimInstallMode(db, 'production');
   }
-  const mode = installMode(db);
+  const mode = await installMode(db);
   if (mode === 'production' && !config.retention) {
     throw new StartRefused(
       'Production needs the retention schedule from the province\'s archive rules: set SUNSHINE_RETAIN_IDENTITY_DAYS, SUNSHINE_RETAIN_EVIDENCE_DAYS and SUNSHINE_RETAIN_DECLARATION_YEARS (README "Configuration"). Nothing was changed.',

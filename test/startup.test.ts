@@ -25,7 +25,7 @@ describe('install mode at start', () => {
   it('seeds an empty database as a demo, marks every page, prints the accounts and a loud banner', async () => {
     const t = await app({ demoData: 'auto' });
     const lines = await prepareStart(t.app, t.config);
-    expect(installMode(t.app.db)).toBe('demo');
+    expect(await installMode(t.app.db)).toBe('demo');
     const text = lines.join('\n');
     expect(text).toContain('DEMO MODE');
     expect(text).toMatch(/admin\s+password \S+\s+TOTP \S+\s+recovery [0-9a-f-]{14} [0-9a-f-]{14}/);
@@ -46,14 +46,14 @@ describe('install mode at start', () => {
     const t = await app({ demoData: 'auto' });
     await prepareStart(t.app, t.config);
     await expect(prepareStart(t.app, { ...t.config, demoData: 'off', retention: { identityDays: 1800, evidenceDays: 1800, declarationYears: 5 } })).rejects.toThrow(StartRefused);
-    expect(installMode(t.app.db)).toBe('demo');
+    expect(await installMode(t.app.db)).toBe('demo');
   }, 120_000);
 
   it('starts production with SUNSHINE_DEMO_DATA=off only with a retention schedule, and shows no ribbon', async () => {
     const t = await app({ demoData: 'off', retention: null });
     await expect(prepareStart(t.app, t.config)).rejects.toThrow(/SUNSHINE_RETAIN_IDENTITY_DAYS/);
     // Marked production all the same: the next start with the schedule goes on.
-    expect(installMode(t.app.db)).toBe('production');
+    expect(await installMode(t.app.db)).toBe('production');
     const lines = await prepareStart(t.app, { ...t.config, retention: { identityDays: 1800, evidenceDays: 1800, declarationYears: 5 } });
     expect(lines.join('\n')).not.toContain('DEMO');
     expect(userCount(t.app.db)).toBe(0);
@@ -63,7 +63,7 @@ describe('install mode at start', () => {
 
   it('never seeds a database marked production, nor an unmarked one that holds a report', async () => {
     const prod = await app({ demoData: 'auto', retention: DEMO_RETENTION });
-    claimInstallMode(prod.app.db, 'production');
+    await claimInstallMode(prod.app.db, 'production');
     await expect(seedDemoIfEmpty(prod.app)).rejects.toThrow(InstallModeError);
     expect(await prepareStart(prod.app, prod.config)).toEqual([]);
     expect(userCount(prod.app.db)).toBe(0);
@@ -78,14 +78,14 @@ describe('install mode at start', () => {
     expect(await seedDemoIfEmpty(real.app)).toBeNull();
     await prepareStart(real.app, real.config);
     expect(userCount(real.app.db)).toBe(0);
-    expect(installMode(real.app.db)).toBe('production');
+    expect(await installMode(real.app.db)).toBe('production');
   });
 
   it('refuses to mark a demo as production and the other way round', async () => {
     const t = await app();
-    claimInstallMode(t.app.db, 'demo');
-    expect(() => claimInstallMode(t.app.db, 'production')).toThrow(InstallModeError);
-    claimInstallMode(t.app.db, 'demo');
-    expect(installMode(t.app.db)).toBe('demo');
+    await claimInstallMode(t.app.db, 'demo');
+    await expect(claimInstallMode(t.app.db, 'production')).rejects.toThrow(InstallModeError);
+    await claimInstallMode(t.app.db, 'demo');
+    expect(await installMode(t.app.db)).toBe('demo');
   });
 });

@@ -88,7 +88,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   try {
     const keys = deriveKeys(loadMasterKey(config));
     await prepareDatabase(db);
-    if (installMode(db) === 'demo') {
+    if ((await installMode(db)) === 'demo') {
       io.err(`${dbFile} is a demo database (seeded by npm start, with printed demo passwords); a demo is never promoted to production. Use a new DATA_DIR (and SUNSHINE_DEMO_DATA=off) for production. Nothing changed.`);
       return 1;
     }
@@ -107,7 +107,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       io.err(`${taken.map((w) => `The user name "${w.username}" is already taken (--${w.option}).`).join('\n')} Nothing changed.`);
       return 1;
     }
-    claimInstallMode(db, 'production');
+    await claimInstallMode(db, 'production');
     const deps: Deps = { db, keys, dirs: storageDirs(config.dataDir), mailer: { send: async () => {}, sendLater() {} }, config, publicCache: { invalidate() {}, size: 0, bytes: 0 } };
     io.out(`Administrators of ${unit.name} [${unit.key}]:`);
     for (const w of missing) {

@@ -34,14 +34,14 @@ export interface DemoSeed {
  */
 export async function seedDemoIfEmpty(app: FastifyInstance): Promise<DemoSeed | null> {
   const { deps } = app;
-  const mode = installMode(deps.db);
+  const mode = await installMode(deps.db);
   if (mode === 'demo') return null;
   if (mode === null) {
     const reports = deps.db.get<{ n: number }>(sql`select count(*) as n from reports`)!.n;
     if (reports > 0 || hotlineCount(deps.db) > 0 || userCount(deps.db) > 0) return null;
   }
   // Marked first: a second process starting on the same empty database finds it taken.
-  claimInstallMode(deps.db, 'demo');
+  await claimInstallMode(deps.db, 'demo');
   const now = Date.now();
   await seedDemoHotlines(deps.db, now);
   const codes = await seedDemoReports(deps, 36, now);

@@ -1,14 +1,15 @@
 // The install mode of a database (issue 15 "Trust", defect 2): a demo is marked as one on every
 // page and is never promoted to production; production data is never seeded over.
 import type { FastifyInstance } from 'fastify';
-import type { Executor } from '../db/executor.js';
+import type { Db } from '../db/connection.js';
+import type { Tx } from '../db/transaction.js';
 import { AppError } from '../shared/errors.js';
 import { insertModeOnce, readMode, type InstallMode } from './repository.js';
 
 export type { InstallMode } from './repository.js';
 
 /** null until the first seed, `admin:create` or a start with SUNSHINE_DEMO_DATA=off. */
-export function installMode(db: Executor): InstallMode | null {
+export async function installMode(db: Db | Tx): Promise<InstallMode | null> {
   return readMode(db);
 }
 
@@ -23,8 +24,8 @@ export class InstallModeError extends AppError {
  * Marks the database as `mode`, or confirms it is already; throws when it is the other kind. Call in
  * the transaction (or before the work) that makes it so: the demo seed, `admin:create`.
  */
-export function claimInstallMode(db: Executor, mode: InstallMode, now = Date.now()): void {
-  const current = insertModeOnce(db, mode, now);
+export async function claimInstallMode(db: Db | Tx, mode: InstallMode, now = Date.now()): Promise<void> {
+  const current = await insertModeOnce(db, mode, now);
   if (current !== mode) throw new InstallModeError(current, mode);
 }
 
@@ -32,10 +33,10 @@ export function claimInstallMode(db: Executor, mode: InstallMode, now = Date.now
  * Every page says "演示数据" while the database is a demo (views/partials/demo-ribbon). The mode
  * is read until it is set, then kept: it never changes once written.
  */
-export function registerDemoRibbon(app: FastifyInstance, db: Executor): void {
+export function registerDemoRibbon(app: FastifyInstance, db: Db): void {
   let known: InstallMode | null = null;
-  app.addPageContext(() => {
-    known ??= readMode(db);
-    return known === 'demo' ? { demoInstall: true } : {};
+  app.addHook('onRequest', async () => {
+    known ??= await readMode(db);
   });
+  app.addPageContext(() => (known === 'demo' ? { demoInstall: true } : {}));
 }

@@ -1,15 +1,18 @@
 import { eq } from 'drizzle-orm';
-import type { Executor } from '../db/executor.js';
+import { query, type Tx } from '../db/transaction.js';
+import type { Db } from '../db/connection.js';
 import { installation } from './tables.js';
 
 export type InstallMode = 'demo' | 'production';
 
-export function readMode(db: Executor): InstallMode | null {
-  return db.select({ mode: installation.mode }).from(installation).where(eq(installation.id, 1)).get()?.mode ?? null;
+export async function readMode(db: Db | Tx): Promise<InstallMode | null> {
+  return query(db, (q) => q.select({ mode: installation.mode }).from(installation).where(eq(installation.id, 1)).get()?.mode ?? null);
 }
 
 /** Writes the mode when none is set; returns the mode in force afterwards (the first one wins). */
-export function insertModeOnce(db: Executor, mode: InstallMode, now: number): InstallMode {
-  db.insert(installation).values({ id: 1, mode, setAt: now }).onConflictDoNothing().run();
-  return readMode(db)!;
+export async function insertModeOnce(db: Db | Tx, mode: InstallMode, now: number): Promise<InstallMode> {
+  return query(db, (q) => {
+    q.insert(installation).values({ id: 1, mode, setAt: now }).onConflictDoNothing().run();
+    return q.select({ mode: installation.mode }).from(installation).where(eq(installation.id, 1)).get()!.mode;
+  });
 }

@@ -10,7 +10,7 @@ import type { Deps } from '../shared/deps.js';
 export async function privacyRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
   app.get('/privacy', { config: { publicCache: true } }, async (_request, reply) => {
-    const schedule = retentionInForce(deps.db, deps.config);
+    const schedule = await retentionInForce(deps.db, deps.config);
     return reply.page('privacy/notice', { titleKey: 'privacy.title', descriptionKey: 'privacy.description', schedule });
   });
 }

@@ -62,9 +62,9 @@ export interface SweepResult {
 }
 
 /** The schedule in force: the configured one, or the demo's on a demo database; null otherwise. */
-export function retentionInForce(db: Executor, config: Pick<Config, 'retention'>): Retention | null {
+export async function retentionInForce(db: Db, config: Pick<Config, 'retention'>): Promise<Retention | null> {
   if (config.retention) return config.retention;
-  return installMode(db) === 'demo' ? DEMO_RETENTION : null;
+  return (await installMode(db)) === 'demo' ? DEMO_RETENTION : null;
 }
 
 /** `now` less `years` calendar years (a declarant who left on 29 Feb is kept to 1 Mar). */
@@ -79,7 +79,7 @@ const system = { type: 'system' } as const;
 export async function runRetentionSweep(deps: RetentionDeps, sessions: SessionSweeper | null, now = Date.now()): Promise<SweepResult> {
   const { db } = deps;
   const key = deps.keys['audit-mac'];
-  const schedule = retentionInForce(db, deps.config);
+  const schedule = await retentionInForce(db, deps.config);
   const result: SweepResult = { scheduled: schedule !== null, identities: 0, files: 0, declarations: 0, receipts: 0, sessions: 0, total: 0 };
   // A window opened at `openedBefore` or later may still take a review request.
   const openedBefore = now - REVIEW_WINDOW_DAYS * DAY_MS;

@@ -136,7 +136,7 @@ describe('npm run admin:create', () => {
     expect(await main(['--help'], envFor(dir), help)).toBe(0);
     expect(help.text()).toMatch(/--system.*--security.*--audit/s);
     expect(userCount(dir)).toBe(0);
-    withDb(dir, (db) => expect(installMode(db)).toBeNull());
+    await withDbAsync(dir, async (db) => expect(await installMode(db)).toBeNull());
   });
 
   it('creates one holder of each duty in one step, prints each password once and marks the database production', async () => {
@@ -162,7 +162,7 @@ describe('npm run admin:create', () => {
     expect(fs.statSync(path.join(dir, 'master.key')).mode & 0o777).toBe(0o600);
 
     await withDbAsync(dir, async (db) => {
-      expect(installMode(db)).toBe('production');
+      expect(await installMode(db)).toBe('production');
       for (const [duty, [username, password]] of Object.entries(accounts)) {
         const user = findUserByName(db, username)!;
         expect(user.roles).toBe(duty);
@@ -195,14 +195,14 @@ describe('npm run admin:create', () => {
 
   it('refuses a demo database and changes nothing', async () => {
     const dir = newDir();
-    withDb(dir, (db) => claimInstallMode(db, 'demo'));
+    await withDbAsync(dir, (db) => claimInstallMode(db, 'demo'));
     const io = capture();
     expect(await main([], envFor(dir), io)).toBe(1);
     expect(io.stderr.join('\n')).toContain('demo database');
     expect(io.stderr.join('\n')).toContain('Nothing changed');
     expect(io.stdout.join('\n')).not.toMatch(/password \S+/);
     expect(userCount(dir)).toBe(0);
-    withDb(dir, (db) => expect(installMode(db)).toBe('demo'));
+    await withDbAsync(dir, async (db) => expect(await installMode(db)).toBe('demo'));
   });
 
   it('refuses a user name that is taken and creates none of the three', async () => {

@@ -30,10 +30,10 @@ async function oldClosedReport(app: TestApp['app'], days: number, now: number): 
 describe('the schedule in force', () => {
   it('a production database without a schedule keeps identities but still forgets retry copies and sessions', async () => {
     t = await makeApp({ retention: null });
-    claimInstallMode(t.app.db, 'production');
+    await claimInstallMode(t.app.db, 'production');
     const now = Date.now();
     const id = await oldClosedReport(t.app, 5000, now);
-    expect(retentionInForce(t.app.db, t.config)).toBeNull();
+    expect(await retentionInForce(t.app.db, t.config)).toBeNull();
     const result = await runRetentionSweep(t.app.deps, t.app.sessionStore, now);
     expect(result).toMatchObject({ scheduled: false, identities: 0, receipts: 1, sessions: 1 });
     const row = t.app.db.select().from(reports).where(eq(reports.id, id)).get()!;
@@ -43,9 +43,9 @@ describe('the schedule in force', () => {
 
   it('a demo database without a schedule uses the demo schedule', async () => {
     t = await makeApp({ retention: null });
-    claimInstallMode(t.app.db, 'demo');
+    await claimInstallMode(t.app.db, 'demo');
     const now = Date.now();
-    expect(retentionInForce(t.app.db, t.config)).toEqual(DEMO_RETENTION);
+    expect(await retentionInForce(t.app.db, t.config)).toEqual(DEMO_RETENTION);
     const past = await oldClosedReport(t.app, DEMO_RETENTION.identityDays + 1, now);
     const inside = await oldClosedReport(t.app, DEMO_RETENTION.identityDays - 1, now);
     const result = await runRetentionSweep(t.app.deps, null, now);
@@ -57,7 +57,7 @@ describe('the schedule in force', () => {
   it('a configured schedule wins, also on a demo database', async () => {
     const schedule = { identityDays: 40, evidenceDays: 40, declarationYears: 0 };
     t = await makeApp({ retention: schedule });
-    claimInstallMode(t.app.db, 'demo');
-    expect(retentionInForce(t.app.db, t.config)).toEqual(schedule);
+    await claimInstallMode(t.app.db, 'demo');
+    expect(await retentionInForce(t.app.db, t.config)).toEqual(schedule);
   });
 });
