@@ -2,6 +2,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
@@ -86,6 +87,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     bodyLimit: 1024 * 1024,
     querystringParser: parseQueryFirstValue,
     logController: new OneLinePerRequest(),
+    // Slow clients (issue 16): a whole request, body included, within requestTimeout; a socket idle
+    // for several upload idle periods is closed (uploads are watched more closely, reports/routes/upload-gate.ts).
+    requestTimeout: config.abuse.requestTimeoutSeconds * 1000,
+    connectionTimeout: Math.max(60, 4 * config.abuse.uploadIdleSeconds) * 1000,
   });
   app.decorate('config', config);
 
@@ -93,6 +98,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(dbPlugin, { config });
   await app.register(securityPlugin);
   await app.register(formbody);
+  // Counts in memory only; no route is limited unless it asks (the filing forms, reports/routes/upload-gate.ts).
+  await app.register(rateLimit, { global: false });
   await app.register(multipart, { limits: { fileSize: config.upload.maxFileBytes, files: config.upload.maxFiles, fields: 60 }, throwFileSizeLimit: false });
   await app.register(sessionPlugin);
   await app.register(mailPlugin, { config });

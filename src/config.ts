@@ -35,6 +35,8 @@ export interface Config {
   schedulerSeconds: number;
   /** Raise every per-address rate limit by this factor (benchmarks from a single client). */
   rateLimitFactor: number;
+  /** Limits on public filing against floods and slow uploads (issue 16). */
+  abuse: AbuseLimits;
   /** Memory the public page cache may use, in megabytes. */
   publicCacheMb: number;
   /** Memory the staff page cache (inbox, dashboard per session) may use, in megabytes. */
@@ -53,6 +55,28 @@ export interface Config {
   retention: Retention | null;
   /** Footer identification of a Chinese government site (issue 8). */
   site: { sponsor: string; organizer: string; siteCode: string; icp: string; policeFiling: string; contact: string };
+}
+
+/**
+ * Client addresses are counted in memory only (DESIGN.md §4); per-address numbers are multiplied
+ * by rateLimitFactor. Many villagers share one carrier address, so files are limited before text.
+ */
+export interface AbuseLimits {
+  /** Reports filed per address per 10 minutes, with or without files. */
+  filingsPerAddress: number;
+  /** Filings (or follow-up uploads to one report) that bring files, per address per 10 minutes. */
+  filingsWithFilesPerAddress: number;
+  /** Evidence bytes all reporters together may send per minute; beyond it reports are filed without their files. */
+  evidenceBytesPerMinute: number;
+  /** Uploads (report and follow-up forms) in progress per address, and in all. */
+  uploadsPerAddress: number;
+  uploadsTotal: number;
+  /** An upload that sends nothing for this long is cut off (its socket closed, its temporary files deleted). */
+  uploadIdleSeconds: number;
+  /** After the first idle period, an upload slower than this on average is cut off. */
+  uploadMinBytesPerSecond: number;
+  /** Time to receive a whole request, body included (Node's requestTimeout). */
+  requestTimeoutSeconds: number;
 }
 
 /** How long personal information is kept; each period starts when the duty that needed it ended. */
@@ -188,6 +212,16 @@ export function loadConfig(env: Env = process.env): Config {
     singleStaffSession: bool(env, 'SUNSHINE_SINGLE_SESSION', true),
     schedulerSeconds: integer(env, 'SUNSHINE_SCHEDULER_SECONDS', 300, 0, 86_400),
     rateLimitFactor: integer(env, 'SUNSHINE_RATE_LIMIT_FACTOR', 1, 1, 1_000_000),
+    abuse: {
+      filingsPerAddress: integer(env, 'SUNSHINE_FILINGS_PER_ADDRESS', 20, 1, 1_000_000),
+      filingsWithFilesPerAddress: integer(env, 'SUNSHINE_FILINGS_WITH_FILES_PER_ADDRESS', 5, 1, 1_000_000),
+      evidenceBytesPerMinute: integer(env, 'SUNSHINE_EVIDENCE_MB_PER_MINUTE', 300, 1, 1_000_000) * mb,
+      uploadsPerAddress: integer(env, 'SUNSHINE_UPLOADS_PER_ADDRESS', 4, 1, 100_000),
+      uploadsTotal: integer(env, 'SUNSHINE_UPLOADS_TOTAL', 100, 1, 100_000),
+      uploadIdleSeconds: integer(env, 'SUNSHINE_UPLOAD_IDLE_SECONDS', 30, 1, 3600),
+      uploadMinBytesPerSecond: integer(env, 'SUNSHINE_UPLOAD_MIN_BYTES_PER_SECOND', 500, 0, 1_000_000),
+      requestTimeoutSeconds: integer(env, 'SUNSHINE_REQUEST_TIMEOUT_SECONDS', 1800, 10, 86_400),
+    },
     publicCacheMb: integer(env, 'SUNSHINE_PUBLIC_CACHE_MB', 64, 0, 65_536),
     staffCacheMb: integer(env, 'SUNSHINE_STAFF_CACHE_MB', 32, 0, 65_536),
     passwordMaxAgeDays: integer(env, 'SUNSHINE_PASSWORD_MAX_AGE_DAYS', 90, 0, 3650),
@@ -204,7 +238,13 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
-/** A config for tests and tools: defaults plus overrides, never the process environment. */
+/**
+ * A config for tests and tools: defaults plus overrides, never the process environment. Tests file
+ * many reports from the one address app.inject uses, so the per-address filing limits are lifted;
+ * the tests of those limits set their own (test/security/filing-abuse.test.ts).
+ */
 export function testConfig(overrides: Partial<Config> & { dataDir: string }): Config {
-  return { ...loadConfig({ SUNSHINE_LOG_LEVEL: 'silent', SUNSHINE_DEMO_DATA: 'off', SUNSHINE_SCHEDULER_SECONDS: '0' }), ...overrides };
+  const env = { SUNSHINE_LOG_LEVEL: 'silent', SUNSHINE_DEMO_DATA: 'off', SUNSHINE_SCHEDULER_SECONDS: '0' };
+  const lifted = { SUNSHINE_FILINGS_PER_ADDRESS: '1000000', SUNSHINE_FILINGS_WITH_FILES_PER_ADDRESS: '1000000', SUNSHINE_UPLOADS_PER_ADDRESS: '100000' };
+  return { ...loadConfig({ ...env, ...lifted }), ...overrides };
 }

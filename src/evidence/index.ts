@@ -1,6 +1,7 @@
+export { logFfmpegChoice } from './media/ffmpeg.js';
 export { storageDirs, decryptFromStore, eraseStored, sweepStorage, readAll, fsyncDir, isStoredName, STORED_OVERHEAD, type StorageDirs } from './storage.js';
 export { isDiskFull, hasFreeSpace } from './disk.js';
-export { readUploadForm, discardFiles, type CleanFile, type FileProblem, type ParsedForm, type UploadLimits } from './upload.js';
+export { readUploadForm, discardFiles, watchUploadPace, type CleanFile, type FileProblem, type DropReason, type ParsedForm, type UploadLimits, type UploadPace } from './upload.js';
 export { encryptUploads, forgetUploads, linkUploads, originalName, type EncryptedUpload } from './service.js';
 export { evidenceOf, findEvidence, allStoredNames, evidenceCount, ownersWithLiveFiles, liveEvidenceOf, markEvidenceErased, type EvidenceFile } from './repository.js';
 export { evidenceFiles } from './tables.js';

@@ -3,6 +3,8 @@
 // last, so every text field has arrived before the first file (browsers send parts in DOM order).
 // On a full disk (below the free-space reserve, or ENOSPC while writing) files are refused with
 // the problem 'disk_full', the rest of the upload is read and dropped, and no partial file stays.
+// Abuse limits (issue 16): files over a per-address or global budget are read and dropped before a
+// temporary file is opened, and the form's text still arrives; a stalled upload is cut off.
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
@@ -13,6 +15,7 @@ import { MetadataStripError } from './media/errors.js';
 import { tempPath, type StorageDirs } from './storage.js';
 import { hasFreeSpace, isDiskFull } from './disk.js';
 import { shredFileSync } from './media/shred.js';
+import type { ByteBudget } from '../shared/rate-limit.js';
 
 export interface UploadLimits {
   maxFileBytes: number;
@@ -20,6 +23,13 @@ export interface UploadLimits {
   maxTotalBytes: number;
   /** Files are refused when the data directory has less free space; by default the app's SUNSHINE_MIN_FREE_DISK_MB. */
   minFreeBytes?: number;
+  /**
+   * Asked once, when the first chosen file arrives (and counts it against the client's budget of
+   * filings with files); false drops every file of the form as 'limited'.
+   */
+  admitFiles?: () => Promise<boolean>;
+  /** Evidence bytes shared by all reporters: once spent, each further file is dropped as 'busy'. */
+  evidenceBudget?: ByteBudget;
 }
 
 export interface CleanFile {
@@ -30,12 +40,17 @@ export interface CleanFile {
   cleaned: boolean;
 }
 
-export type FileProblem = { name: string; problem: 'too_large' | 'type' | 'empty' | 'too_many' | 'total_too_large' | 'damaged' | 'disk_full' };
+export type FileProblem = { name: string; problem: 'too_large' | 'type' | 'empty' | 'too_many' | 'total_too_large' | 'damaged' | 'disk_full' | DropReason };
+
+/** Why a sound file was not taken: the client's budget of filings with files, or the global evidence budget. */
+export type DropReason = 'limited' | 'busy';
 
 export interface ParsedForm {
   fields: Record<string, string>;
   files: CleanFile[];
   problems: FileProblem[];
+  /** Files read and dropped unopened by the abuse limits; the rest of the form is still good. */
+  dropped: { name: string; problem: DropReason }[];
 }
 
 /** A file name as shown back to the person: no path, bounded length (never used on disk). */
@@ -49,12 +64,13 @@ function displayName(raw: string | undefined): string {
  * the upload is still read (and dropped), so that the form's other parts arrive, then the error is
  * thrown; the caller removes the partial file.
  */
-async function saveUpload(source: Readable, file: string): Promise<void> {
+async function saveUpload(source: Readable, file: string, budget?: ByteBudget): Promise<void> {
   const out = await fs.promises.open(file, 'wx', 0o600);
   let full: unknown = null;
   try {
     for await (const chunk of source) {
       if (full) continue;
+      budget?.take((chunk as Buffer).length);
       try {
         await out.write(chunk as Buffer);
       } catch (err) {
@@ -66,6 +82,54 @@ async function saveUpload(source: Readable, file: string): Promise<void> {
     await out.close();
   }
   if (full) throw full;
+}
+
+export interface UploadPace {
+  /** Nothing received for this long ends the upload. */
+  idleMs: number;
+  /** Once idleMs have passed, an average below this ends it too: a byte every few seconds is no upload. */
+  minBytesPerSecond: number;
+}
+
+/**
+ * Cuts off an upload that stalls or trickles (issue 16: thousands of posts sending a byte every
+ * ten seconds each held a socket and a plaintext temporary file). It polls the socket's byte count
+ * instead of listening to the request stream, which only the multipart reader may consume. Time
+ * our own reader spends behind (data buffered, unread) does not count against the client. Closing
+ * the socket makes the multipart reader fail, and readUploadForm then deletes the temporary files.
+ * Returns the function that stops watching; it also stops by itself once the body is complete.
+ */
+export function watchUploadPace(request: FastifyRequest, pace: UploadPace, onCut: (why: 'idle' | 'slow') => void): () => void {
+  const raw = request.raw;
+  const socket = raw.socket as (typeof raw.socket & { bytesRead?: unknown }) | null;
+  // app.inject has no real socket to watch, nor to close.
+  if (!socket || typeof socket.bytesRead !== 'number') return () => {};
+  const started = Date.now();
+  const base = socket.bytesRead;
+  let seen = base;
+  let progressAt = started;
+  let ourDelay = 0;
+  const tick = () => {
+    if (raw.complete || socket.destroyed) return stop();
+    const now = Date.now();
+    const read = socket.bytesRead;
+    if (read !== seen || raw.readableLength > 0) {
+      if (read === seen) ourDelay += now - progressAt;
+      seen = read;
+      progressAt = now;
+      return;
+    }
+    const active = now - started - ourDelay;
+    const why = now - progressAt >= pace.idleMs ? 'idle' : active >= pace.idleMs && ((read - base) * 1000) / active < pace.minBytesPerSecond ? 'slow' : null;
+    if (!why) return;
+    stop();
+    onCut(why);
+    socket.destroy();
+  };
+  const timer = setInterval(tick, Math.max(50, Math.min(1000, Math.floor(pace.idleMs / 4))));
+  timer.unref();
+  const stop = () => clearInterval(timer);
+  return stop;
 }
 
 function appMinFreeBytes(request: FastifyRequest): number {
@@ -81,6 +145,9 @@ export async function readUploadForm(request: FastifyRequest, dirs: StorageDirs,
   const fields: Record<string, string> = {};
   const files: CleanFile[] = [];
   const problems: FileProblem[] = [];
+  const dropped: ParsedForm['dropped'] = [];
+  /** Asked at the first file: null until then. */
+  let admitted: boolean | null = null;
   let total = 0;
   let count = 0;
   /** Checked at the first file: null until then; true once the disk is found full. */
@@ -101,6 +168,13 @@ export async function readUploadForm(request: FastifyRequest, dirs: StorageDirs,
         continue;
       }
       count++;
+      if (limits.admitFiles && admitted === null) admitted = await limits.admitFiles();
+      const over: DropReason | null = admitted === false ? 'limited' : limits.evidenceBudget?.spent() ? 'busy' : null;
+      if (over) {
+        part.file.resume();
+        dropped.push({ name, problem: over });
+        continue;
+      }
       if (diskFull === null) {
         diskFull = !(await hasFreeSpace([dirs.tmp, dirs.files], limits.minFreeBytes ?? appMinFreeBytes(request)));
         if (diskFull) request.log.error('upload refused: the data directory is below its free-space minimum');
@@ -117,7 +191,7 @@ export async function readUploadForm(request: FastifyRequest, dirs: StorageDirs,
       }
       const raw = tempPath(dirs, '.upload');
       try {
-        await saveUpload(part.file, raw);
+        await saveUpload(part.file, raw, limits.evidenceBudget);
         const size = fs.statSync(raw).size;
         if (part.file.truncated) {
           problems.push({ name, problem: 'too_large' });
@@ -161,5 +235,5 @@ export async function readUploadForm(request: FastifyRequest, dirs: StorageDirs,
     discardFiles(files);
     throw err;
   }
-  return { fields, files, problems };
+  return { fields, files, problems, dropped };
 }

@@ -38,3 +38,82 @@ export class RateLimiter {
     for (const [key, entry] of this.hits) if (entry.resetAt <= now) this.hits.delete(key);
   }
 }
+
+/**
+ * The key a client address is counted under: an IPv4 address as is, an IPv6 address by its /64
+ * prefix (one subscriber gets a whole /64, so single IPv6 addresses would be free to rotate).
+ * Memory only, like every key here.
+ */
+export function addressKey(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+/** A budget of bytes per fixed window shared by every client (the global evidence budget). */
+export class ByteBudget {
+  private used = 0;
+  private windowEnd = 0;
+
+  constructor(
+    private readonly bytesPerWindow: number,
+    private readonly windowMs: number,
+  ) {}
+
+  private roll(now: number): void {
+    if (now >= this.windowEnd) {
+      this.used = 0;
+      this.windowEnd = now + this.windowMs;
+    }
+  }
+
+  /** Whether the window's bytes are all taken. */
+  spent(now = Date.now()): boolean {
+    this.roll(now);
+    return this.used >= this.bytesPerWindow;
+  }
+
+  take(bytes: number, now = Date.now()): void {
+    this.roll(now);
+    this.used += bytes;
+  }
+}
+
+/**
+ * Requests in progress per address and in all (uploads that hold a socket and a temporary file).
+ * `enter` refuses beyond either cap; every successful `enter` is matched by one `leave`.
+ */
+export class InFlight {
+  private readonly perKey = new Map<string, number>();
+  private total = 0;
+
+  constructor(
+    private readonly perKeyLimit: number,
+    private readonly totalLimit: number,
+  ) {}
+
+  enter(key: string): 'ok' | 'address' | 'total' {
+    const mine = this.perKey.get(key) ?? 0;
+    if (mine >= this.perKeyLimit) return 'address';
+    if (this.total >= this.totalLimit) return 'total';
+    this.perKey.set(key, mine + 1);
+    this.total += 1;
+    return 'ok';
+  }
+
+  leave(key: string): void {
+    const mine = this.perKey.get(key) ?? 0;
+    if (mine <= 1) this.perKey.delete(key);
+    else this.perKey.set(key, mine - 1);
+    this.total = Math.max(0, this.total - 1);
+  }
+
+  get size(): number {
+    return this.total;
+  }
+}

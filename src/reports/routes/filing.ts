@@ -1,7 +1,7 @@
 // The public report form: GET renders it, POST (multipart) files the report or brings the form
-// back with messages and the person's input kept.
+// back with messages and the person's input kept. Abuse limits (issue 16) are in upload-gate.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { discardFiles, isDiskFull, readUploadForm, type ParsedForm } from '../../evidence/index.js';
+import { discardFiles, isDiskFull, logFfmpegChoice, readUploadForm, type ParsedForm } from '../../evidence/index.js';
 import { randomToken } from '../../shared/crypto.js';
 import type { Deps } from '../../shared/deps.js';
 import { childrenOf, findRegion, isPlaceRefresh } from '../../regions/index.js';
@@ -9,6 +9,7 @@ import { emptyForm, reportFormContext, type FormState } from '../form-view.js';
 import { fileReport } from '../filing.js';
 import { validateReport } from '../validate.js';
 import { confirmationContext } from '../confirmation.js';
+import { isMultipartPost, uploadGate } from './upload-gate.js';
 
 const NONCE = /^[A-Za-z0-9_-]{32}$/;
 /** 507 Insufficient Storage: the form comes back with its text and one clear message. */
@@ -21,6 +22,9 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     maxFileMb: Math.round(deps.config.upload.maxFileBytes / 1048576),
     maxTotalMb: Math.round(deps.config.upload.maxReportBytes / 1048576),
   };
+  const gate = uploadGate(app, deps);
+  // Which ffmpeg cleans uploads, once at start: a warning when it is the old bundled build.
+  app.addHook('onReady', async () => logFfmpegChoice(app.log));
 
   async function renderForm(request: FastifyRequest, reply: FastifyReply, state: FormState, status = 200) {
     if (!NONCE.test(state.values.submission_id ?? '')) state.values.submission_id = randomToken(24);
@@ -41,11 +45,19 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     return renderForm(request, reply, emptyForm(values));
   });
 
-  app.post('/report', async (request, reply) => {
+  /** Before the body is read: a client that filed too much just now, or too many uploads at once. */
+  async function admit(request: FastifyRequest, reply: FastifyReply) {
+    if (!isMultipartPost(request)) return;
+    const wait = await gate.filingsWait(request);
+    if (wait > 0) return await gate.refuse(request, reply, 'filings', wait);
+    return gate.admitUpload(request, reply);
+  }
+
+  app.post('/report', { onRequest: admit }, async (request, reply) => {
     if (!request.isMultipart()) return renderForm(request, reply, emptyForm(), 400);
     let parsed: ParsedForm;
     try {
-      parsed = await readUploadForm(request, deps.dirs, { maxFileBytes: deps.config.upload.maxFileBytes, maxFiles: deps.config.upload.maxFiles, maxTotalBytes: deps.config.upload.maxReportBytes });
+      parsed = await readUploadForm(request, deps.dirs, { maxFileBytes: deps.config.upload.maxFileBytes, maxFiles: deps.config.upload.maxFiles, maxTotalBytes: deps.config.upload.maxReportBytes, ...gate.limitsFor(request) });
     } catch (err) {
       if ((err as { code?: string }).code === 'FST_FILES_LIMIT') {
         return renderForm(request, reply, { ...emptyForm(), fileProblems: [{ name: '', problem: 'too_many' }] }, 400);
@@ -54,10 +66,12 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     }
     const f = parsed.fields;
     const state: FormState = { values: f, errors: {}, fileProblems: parsed.problems, droppedFiles: [] };
+    /** Every file of a form that comes back must be picked again, kept or dropped unopened. */
+    const allNames = () => [...parsed.files.map((x) => x.originalName), ...parsed.dropped.map((d) => d.name)];
     // "Show the next level" without JavaScript: re-render with the place chosen so far.
     if (isPlaceRefresh(f)) {
       discardFiles(parsed.files);
-      state.droppedFiles = parsed.files.map((x) => x.originalName);
+      state.droppedFiles = allNames();
       state.fileProblems = [];
       return renderForm(request, reply, state);
     }
@@ -65,19 +79,34 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     const hasAudio = parsed.files.some((x) => x.sniff.kind === 'audio') || (f.staged === '1' && f.staged_audio === '1');
     const { input, errors } = await validateReport(deps.db, f, hasAudio);
     state.errors = errors;
+    // This client's budget of filings with files is spent: the files were read and dropped
+    // unopened; the text comes back, to send now without files (and add them later) or later with them.
+    if (parsed.dropped.some((d) => d.problem === 'limited')) {
+      discardFiles(parsed.files);
+      state.errors = { ...errors, evidence: 'report.errors.files_limited' };
+      state.droppedFiles = allNames();
+      return renderForm(request, reply, state, 429);
+    }
     // A full disk: one message for the whole form instead of one per file; every file must be picked again.
     const diskFull = parsed.problems.filter((p) => p.problem === 'disk_full');
     if (diskFull.length > 0) {
       discardFiles(parsed.files);
       state.errors = { ...errors, evidence: 'report.errors.disk_full' };
       state.fileProblems = parsed.problems.filter((p) => p.problem !== 'disk_full');
-      state.droppedFiles = [...parsed.files.map((x) => x.originalName), ...diskFull.map((p) => p.name)];
+      state.droppedFiles = [...allNames(), ...diskFull.map((p) => p.name)];
       return renderForm(request, reply, state, DISK_FULL_STATUS);
     }
     if (!input || parsed.problems.length > 0 || !NONCE.test(f.submission_id ?? '')) {
       discardFiles(parsed.files);
-      state.droppedFiles = parsed.files.map((x) => x.originalName);
+      state.droppedFiles = allNames();
       return renderForm(request, reply, state, 400);
+    }
+    // Counted only once a report is about to be filed, so a form brought back costs nothing.
+    if (!(await gate.chargeFiling(request))) {
+      discardFiles(parsed.files);
+      state.errors = { submit: 'report.errors.too_many_filings' };
+      state.droppedFiles = allNames();
+      return renderForm(request, reply, state, 429);
     }
     let filed: Awaited<ReturnType<typeof fileReport>>;
     try {
@@ -88,7 +117,7 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
       if (!isDiskFull(err)) throw err;
       request.log.error({ err }, 'report not filed: the disk is full');
       state.errors = { evidence: 'report.errors.disk_full' };
-      state.droppedFiles = parsed.files.map((x) => x.originalName);
+      state.droppedFiles = allNames();
       return renderForm(request, reply, state, DISK_FULL_STATUS);
     }
     // With JavaScript and files chosen, the text comes first and the files follow one by one
@@ -99,7 +128,10 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
       request.session.track = { reportId: filed.report.id, lastSeen: Date.now() };
     }
     reply.header('Cache-Control', 'no-store');
-    return reply.page('reports/confirmation', { titleKey: 'report.confirm_title', scripts: ['/static/js/report-form.js'], ...(await confirmationContext(deps, filed)) });
+    // Files dropped unopened because everyone's evidence budget was spent: the report is filed
+    // without them and the receipt names each one, why, and how to add it from the tracking page.
+    const notReceived = filed.repeated ? [] : parsed.dropped;
+    return reply.page('reports/confirmation', { titleKey: 'report.confirm_title', scripts: ['/static/js/report-form.js'], ...(await confirmationContext(deps, filed)), notReceived });
   });
 
   // For the form's script: the children of a region, as JSON (public data).

@@ -9,6 +9,7 @@ import * as repo from '../repository.js';
 import * as tracking from '../tracking.js';
 import { trackPageContext } from '../track-view.js';
 import { validateIdentity } from '../validate.js';
+import { uploadGate } from './upload-gate.js';
 
 const WINDOW_MS = 15 * 60_000;
 
@@ -16,6 +17,7 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
   const { deps } = opts;
   const guesses = new RateLimiter(deps.config.trackAttemptsPerWindow * deps.config.rateLimitFactor, WINDOW_MS);
   const idleMs = deps.config.trackIdleMinutes * 60_000;
+  const gate = uploadGate(app, deps);
 
 
   /** The report of this tracking session, or null when there is none or it went idle. */
@@ -93,15 +95,18 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
     }),
   );
 
-  app.post('/track/files', async (request, reply) => {
+  // Follow-up files share the report form's limits (upload-gate.ts): uploads in flight, pace, and
+  // the budgets of files per client and for everyone; a dropped file is named with its reason.
+  app.post('/track/files', { onRequest: (request, reply) => gate.admitUpload(request, reply) }, async (request, reply) => {
     let received: { name: string; cleaned: boolean }[] = [];
     return act(request, reply, 'files', async (report) => {
       if (!request.isMultipart()) return { formError: 'track.files_none' };
       const room = tracking.remainingUpload(deps, report);
-      const parsed = await readUploadForm(request, deps.dirs, { maxFileBytes: deps.config.upload.maxFileBytes, maxFiles: room.files, maxTotalBytes: room.bytes });
+      const parsed = await readUploadForm(request, deps.dirs, { maxFileBytes: deps.config.upload.maxFileBytes, maxFiles: room.files, maxTotalBytes: room.bytes, ...gate.limitsFor(request, report.id) });
       if (parsed.problems.length > 0 || parsed.files.length === 0) {
         discardFiles(parsed.files);
-        return { formError: parsed.files.length === 0 && parsed.problems.length === 0 ? 'track.files_none' : null, fileProblems: parsed.problems };
+        const nothing = parsed.files.length === 0 && parsed.problems.length === 0 && parsed.dropped.length === 0;
+        return { formError: nothing ? 'track.files_none' : null, fileProblems: [...parsed.problems, ...parsed.dropped] };
       }
       received = parsed.files.map((x) => ({ name: x.originalName, cleaned: x.cleaned }));
       try {
@@ -111,6 +116,8 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
         if (isDiskFull(err)) return { formError: 'report.errors.disk_full' };
         throw err;
       }
+      // The files received are kept; the ones dropped unopened are named.
+      if (parsed.dropped.length > 0) return { fileProblems: parsed.dropped, files: received };
     }, () => ({ files: received }));
   });
 
