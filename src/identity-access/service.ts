@@ -10,7 +10,7 @@ import { findReport, type Identity, type Report } from '../reports/index.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { unsealJson } from '../shared/crypto.js';
 import type { Deps } from '../shared/deps.js';
-import type { Role } from '../users/index.js';
+import { usersWithRole, type Role } from '../users/index.js';
 import * as repo from './repository.js';
 
 /** Who may ask for an identity. */
@@ -54,6 +54,11 @@ export function checkReason(reason: string): string | null {
 export function requestIdentity(deps: Deps, staff: StaffContext, report: Report, reasonInput: string, now = Date.now()): repo.IdentityRequest {
   if (!mayRequest(staff)) throw new IdentityAccessError(403, 'role');
   if (!report.realName) throw new IdentityAccessError(409, 'anonymous');
+  // Deleted under the retention schedule (issue 15): there is nothing left to show.
+  if (report.identityErasedAt || !report.identitySealed) throw new IdentityAccessError(409, 'erased');
+  // A request to a unit with no custodian would wait for ever while the page says someone was told
+  // (issue 19 item 5): refuse it and say so.
+  if (!usersWithRole(deps.db, deciderUnitIdFor(staff), 'custodian').some((u) => u.id !== staff.user.id)) throw new IdentityAccessError(409, 'no_custodian');
   const reason = reasonInput.trim();
   const invalid = checkReason(reason);
   if (invalid) throw new AppError(400, 'IDENTITY_REASON', invalid);
