@@ -8,7 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ARCHIVE_DIR_NAME } from '../audit/index.js';
 import { databaseFile } from '../db/connection.js';
-import { fsyncDir, isStoredName, STORED_OVERHEAD } from '../evidence/index.js';
+import { fsyncDir, isStoredName, storedSizeMatches } from '../evidence/index.js';
 import { BackupError, copyWithHash, folderState, isInside, keyFingerprint, removeCreated, sha256File } from './files.js';
 import { DATABASE_NAME, FILES_DIR, filePath, MANIFEST_FORMAT, writeManifest, type Manifest, type ManifestFile } from './manifest.js';
 
@@ -114,8 +114,9 @@ export async function createBackup(options: BackupOptions): Promise<BackupResult
     const files: ManifestFile[] = [];
     for (const { name, size } of snapshot.storedNames) {
       const copied = await copyWithHash(path.join(dataDir, FILES_DIR, name), path.join(dir, FILES_DIR, name));
-      if (copied.bytes !== size + STORED_OVERHEAD) {
-        throw new BackupError(1, `Evidence file ${name} has ${copied.bytes} bytes where ${size + STORED_OVERHEAD} were stored: it is damaged.`);
+      // Sealed in chunks (or, for files from before, in one stream): the size follows from the plaintext's.
+      if (!storedSizeMatches(size, copied.bytes)) {
+        throw new BackupError(1, `Evidence file ${name} has ${copied.bytes} bytes, which does not fit the ${size} bytes stored: it is damaged.`);
       }
       files.push({ path: filePath(name), ...copied });
     }

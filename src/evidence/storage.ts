@@ -3,15 +3,29 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { shredFile, shredTreeSync } from './media/shred.js';
+import { chunkCipher, chunkLayout, SEALED_CHUNK_BYTES, SEALED_HEADER_BYTES, sealedHeader, sealedSize, TAG_BYTES, type ChunkCipher } from './sealed-chunks.js';
 
-const MAGIC = Buffer.from('SSF1');
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-const HEADER_BYTES = MAGIC.length + IV_BYTES;
-/** Bytes a stored file has beyond its plaintext: magic and IV before the ciphertext, the GCM tag after it. */
-export const STORED_OVERHEAD = HEADER_BYTES + TAG_BYTES;
+/**
+ * The format before issue 16: "SSF1", a 12-byte IV, one AES-256-GCM stream, its tag at the end.
+ * Its plaintext can only be trusted once the whole file is read, so it is verified in full before
+ * a byte is released (decryptLegacy). New files are sealed in chunks (sealed-chunks.ts).
+ */
+const LEGACY_MAGIC = Buffer.from('SSF1');
+const LEGACY_IV_BYTES = 12;
+const LEGACY_HEADER_BYTES = LEGACY_MAGIC.length + LEGACY_IV_BYTES;
+const LEGACY_OVERHEAD = LEGACY_HEADER_BYTES + TAG_BYTES;
+/** Ciphertext is read in slices of this size from a legacy file. */
+const READ_BYTES = 64 * 1024;
+
+/**
+ * Whether a stored file of `storedBytes` fits a plaintext of `plainSize` (the backup's damage
+ * check): in chunks as written now, or one stream as written before.
+ */
+export function storedSizeMatches(plainSize: number, storedBytes: number): boolean {
+  return storedBytes === sealedSize(plainSize) || storedBytes === plainSize + LEGACY_OVERHEAD;
+}
 
 /** Whether `name` is one encryptIntoStore gives a stored file (32 hex digits). */
 export const isStoredName = (name: string): boolean => /^[0-9a-f]{32}$/.test(name);
@@ -49,30 +63,33 @@ export interface StoredFile {
 }
 
 /**
- * Encrypts a plaintext file into the store, hashing the plaintext on the way. Written as `.part`,
- * fsynced, then renamed, so a crash never leaves a half file under a final name.
+ * Encrypts a plaintext file into the store in sealed chunks, hashing the plaintext on the way.
+ * Written as `.part`, fsynced, then renamed, so a crash never leaves a half file under a final name.
  */
 export async function encryptIntoStore(dirs: StorageDirs, key: Buffer, plainPath: string): Promise<StoredFile> {
   const storedName = crypto.randomBytes(16).toString('hex');
   const finalPath = path.join(dirs.files, storedName);
   const partPath = `${finalPath}.part`;
-  const iv = crypto.randomBytes(IV_BYTES);
-  const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(storedName));
+  const header = sealedHeader();
+  const sealer = chunkCipher(key, header, storedName)!;
   const hash = crypto.createHash('sha256');
   let size = 0;
+  let index = 0;
+  // One chunk is held back until more plaintext follows it, so the last one is known as last.
+  let pending: Buffer = Buffer.alloc(0);
   const out = await fs.promises.open(partPath, 'wx');
   try {
-    await out.write(Buffer.concat([MAGIC, iv]));
-    for await (const chunk of fs.createReadStream(plainPath)) {
+    await out.write(header);
+    for await (const chunk of fs.createReadStream(plainPath, { highWaterMark: SEALED_CHUNK_BYTES })) {
       hash.update(chunk as Buffer);
       size += (chunk as Buffer).length;
-      const encrypted = cipher.update(chunk as Buffer);
-      if (encrypted.length) await out.write(encrypted);
+      pending = pending.length ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
+      while (pending.length > SEALED_CHUNK_BYTES) {
+        await out.write(sealer.seal(index++, false, pending.subarray(0, SEALED_CHUNK_BYTES)));
+        pending = pending.subarray(SEALED_CHUNK_BYTES);
+      }
     }
-    const last = cipher.final();
-    if (last.length) await out.write(last);
-    await out.write(cipher.getAuthTag());
+    await out.write(sealer.seal(index, true, pending));
     await out.sync();
     await out.close();
   } catch (err) {
@@ -86,23 +103,73 @@ export async function encryptIntoStore(dirs: StorageDirs, key: Buffer, plainPath
   return { storedName, size, sha256: hash.digest('hex') };
 }
 
-/** A stream of the decrypted file; errors if the file was altered (GCM tag checked at the end). */
+/**
+ * A stream of the decrypted file. No plaintext is released before the tag that covers it has been
+ * checked: a chunked file yields chunk by chunk, each verified first; an altered, truncated,
+ * reordered or extended file errors at the first chunk affected. A missing file or one that is
+ * not a stored file throws at once.
+ */
 export function decryptFromStore(dirs: StorageDirs, key: Buffer, storedName: string): Readable {
   if (!isStoredName(storedName)) throw new Error('bad stored name');
   const file = path.join(dirs.files, storedName);
-  const { size } = fs.statSync(file);
   const fd = fs.openSync(file, 'r');
-  const header = Buffer.alloc(HEADER_BYTES);
-  const tag = Buffer.alloc(TAG_BYTES);
-  fs.readSync(fd, header, 0, HEADER_BYTES, 0);
-  fs.readSync(fd, tag, 0, TAG_BYTES, size - TAG_BYTES);
-  fs.closeSync(fd);
-  if (!header.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a stored file');
-  const decipher = crypto.createDecipheriv('aes-256-gcm', key, header.subarray(MAGIC.length));
-  decipher.setAAD(Buffer.from(storedName));
-  decipher.setAuthTag(tag);
-  const body = fs.createReadStream(file, { start: HEADER_BYTES, end: size - TAG_BYTES - 1 });
-  return body.pipe(decipher);
+  let size: number;
+  const header = Buffer.alloc(Math.max(SEALED_HEADER_BYTES, LEGACY_HEADER_BYTES));
+  try {
+    size = fs.fstatSync(fd).size;
+    fs.readSync(fd, header, 0, Math.min(size, header.length), 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  // The body is opened again inside the generator, so a stream never read holds no descriptor.
+  const sealed = size >= SEALED_HEADER_BYTES ? chunkCipher(key, header, storedName) : null;
+  if (sealed) return Readable.from(decryptChunks(file, size, sealed), { objectMode: false });
+  if (size >= LEGACY_OVERHEAD && header.subarray(0, LEGACY_MAGIC.length).equals(LEGACY_MAGIC)) {
+    return Readable.from(decryptLegacy(file, size, key, header.subarray(LEGACY_MAGIC.length, LEGACY_HEADER_BYTES), storedName), { objectMode: false });
+  }
+  throw new Error('not a stored file');
+}
+
+async function* decryptChunks(file: string, size: number, sealed: ChunkCipher): AsyncGenerator<Buffer> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    for (const { index, offset, length, last } of chunkLayout(size)) {
+      yield sealed.open(index, last, await readAt(handle, offset, length));
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** An old single-stream file: read once to check its tag, then again to release its plaintext. */
+async function* decryptLegacy(file: string, size: number, key: Buffer, iv: Buffer, storedName: string): AsyncGenerator<Buffer> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const tag = await readAt(handle, size - TAG_BYTES, TAG_BYTES);
+    const decipher = () => crypto.createDecipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(storedName)).setAuthTag(tag);
+    const body = async function* () {
+      for (let at = LEGACY_HEADER_BYTES; at < size - TAG_BYTES; at += READ_BYTES) yield readAt(handle, at, Math.min(READ_BYTES, size - TAG_BYTES - at));
+    };
+    const check = decipher();
+    for await (const slice of body()) check.update(slice);
+    check.final(); // throws when the file was altered: nothing has been released yet
+    const release = decipher();
+    for await (const slice of body()) {
+      const plain = release.update(slice);
+      if (plain.length) yield plain;
+    }
+    release.final();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads exactly `length` bytes at `position`; a file shorter than its layout said is damaged. */
+async function readAt(handle: fs.promises.FileHandle, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.alloc(length);
+  const { bytesRead } = await handle.read(buf, 0, length, position);
+  if (bytesRead !== length) throw new Error('stored file shorter than it was');
+  return buf;
 }
 
 /** Erases a stored file for the retention schedule: overwritten, fsynced, unlinked, and the unlink made durable. */

@@ -1,0 +1,104 @@
+// The stored format of evidence files since issue 16 (defect 10): the plaintext in chunks of
+// 64 KiB, each sealed with AES-256-GCM, so a download can release each chunk as soon as its own
+// tag has been checked instead of streaming a whole file whose single tag comes last (a tampered
+// file then yielded partial output). The construction is the "STREAM" one of online authenticated
+// encryption (as in age or Tink): a per-file key, the chunk's index as nonce, and a last-chunk
+// flag in the additional data, so a flipped bit, reordered or dropped chunks, a truncation at a
+// chunk boundary and appended chunks are all caught at the first chunk affected.
+//
+//   header  "SSF" · version 0x02 · 16-byte random salt                       (20 bytes)
+//   chunk i ciphertext of up to 64 KiB · GCM tag                               (… + 16 bytes)
+//   key     HKDF-SHA256(files key, salt, "sunshine evidence chunks v2\n" + stored name)
+//   nonce   4 zero bytes · i as 64-bit big-endian
+//   AAD     header · stored name · i as 64-bit big-endian · 1 if last else 0
+//
+// Every chunk but the last is full; an empty file is one empty last chunk. Files written before
+// begin "SSF1" (the ASCII '1' where the version byte is) and are read by storage.ts as before.
+import crypto from 'node:crypto';
+
+export const TAG_BYTES = 16;
+export const SEALED_CHUNK_BYTES = 64 * 1024;
+const MAGIC = Buffer.from('SSF');
+const VERSION = 0x02;
+const SALT_BYTES = 16;
+export const SEALED_HEADER_BYTES = MAGIC.length + 1 + SALT_BYTES;
+const RECORD_BYTES = SEALED_CHUNK_BYTES + TAG_BYTES;
+const INFO = 'sunshine evidence chunks v2\n';
+
+/** A new file's header, with a fresh salt (hence a fresh key). */
+export function sealedHeader(): Buffer {
+  return Buffer.concat([MAGIC, Buffer.from([VERSION]), crypto.randomBytes(SALT_BYTES)]);
+}
+
+/** The stored size of a plaintext of `plainSize` bytes. */
+export function sealedSize(plainSize: number): number {
+  return SEALED_HEADER_BYTES + plainSize + TAG_BYTES * Math.max(1, Math.ceil(plainSize / SEALED_CHUNK_BYTES));
+}
+
+export interface ChunkCipher {
+  /** Ciphertext and tag of one chunk. */
+  seal(index: number, last: boolean, plain: Buffer): Buffer;
+  /** The plaintext of one record, or an error when its tag does not verify. */
+  open(index: number, last: boolean, record: Buffer): Buffer;
+}
+
+/** The cipher for the file whose header is `header`, or null when it is not in this format. */
+export function chunkCipher(key: Buffer, header: Buffer, storedName: string): ChunkCipher | null {
+  if (header.length < SEALED_HEADER_BYTES || !header.subarray(0, MAGIC.length).equals(MAGIC)) return null;
+  const version = header[MAGIC.length];
+  if (version === 0x31) return null; // "SSF1": the single-stream format
+  if (version !== VERSION) throw new Error(`stored file format ${version} is not known`);
+  const head = header.subarray(0, SEALED_HEADER_BYTES);
+  const salt = head.subarray(MAGIC.length + 1);
+  const fileKey = Buffer.from(crypto.hkdfSync('sha256', key, salt, INFO + storedName, 32));
+  const name = Buffer.from(storedName);
+  const nonce = (index: number) => {
+    const n = Buffer.alloc(12);
+    n.writeBigUInt64BE(BigInt(index), 4);
+    return n;
+  };
+  const aad = (index: number, last: boolean) => {
+    const tail = Buffer.alloc(9);
+    tail.writeBigUInt64BE(BigInt(index), 0);
+    tail[8] = last ? 1 : 0;
+    return Buffer.concat([head, name, tail]);
+  };
+  return {
+    seal(index, last, plain) {
+      const cipher = crypto.createCipheriv('aes-256-gcm', fileKey, nonce(index)).setAAD(aad(index, last));
+      return Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+    },
+    open(index, last, record) {
+      if (record.length < TAG_BYTES) throw new Error('stored file damaged');
+      const decipher = crypto.createDecipheriv('aes-256-gcm', fileKey, nonce(index)).setAAD(aad(index, last));
+      decipher.setAuthTag(record.subarray(record.length - TAG_BYTES));
+      const plain = decipher.update(record.subarray(0, record.length - TAG_BYTES));
+      try {
+        return Buffer.concat([plain, decipher.final()]);
+      } catch {
+        throw new Error(`stored file altered or damaged at chunk ${index}`);
+      }
+    },
+  };
+}
+
+export interface ChunkRecord {
+  index: number;
+  offset: number;
+  length: number;
+  last: boolean;
+}
+
+/**
+ * Where each record of a file of `size` bytes lies, judged from the size alone: whatever ends the
+ * file is opened as the last chunk, so a file cut or extended fails on its tag.
+ */
+export function chunkLayout(size: number): ChunkRecord[] {
+  const body = size - SEALED_HEADER_BYTES;
+  if (body < TAG_BYTES) throw new Error('stored file damaged');
+  const count = Math.ceil(body / RECORD_BYTES);
+  return Array.from({ length: count }, (_, index) => {
+    const offset = SEALED_HEADER_BYTES + index * RECORD_BYTES;
+    return { index, offset, length: Math.min(RECORD_BYTES, size - offset), last: index === count - 1 };
+  });
+}
