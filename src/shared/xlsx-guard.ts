@@ -56,8 +56,10 @@ function columnNumber(letters: string): number {
   return Math.min(n, EXCEL_COLUMNS);
 }
 
-function attr(tag: string, name: string): string | null {
-  const m = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(tag);
+const ATTRIBUTES = new Map(['r', 'ref', 'name'].map((n) => [n, new RegExp(`\\s${n}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`)]));
+
+function attr(tag: string, name: 'r' | 'ref' | 'name'): string | null {
+  const m = ATTRIBUTES.get(name)!.exec(tag);
   return m ? (m[1] ?? m[2] ?? '') : null;
 }
 
@@ -172,6 +174,12 @@ class Scanner {
       case 'si':
         if (this.root === 'sst') counts.add('sharedStrings', 1);
         break;
+      case 'comment': {
+        // exceljs gives each note a cell of its own, wherever it points.
+        const at = /^[A-Z]{1,3}(\d+)/.exec(attr(body, 'ref') ?? '');
+        counts.add('cells', 1, at ? Number(at[1]) : 0);
+        break;
+      }
       case 'mergeCell':
         // exceljs creates every cell of a merged area.
         for (const { area, top } of rangeAreas(attr(body, 'ref') ?? '')) counts.add('cells', area, top);
