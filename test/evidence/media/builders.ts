@@ -286,8 +286,11 @@ export async function packetHashes(file: string, maps = ['0']): Promise<string[]
   return out.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => `${l.split(',')[0]?.trim()}:${l.split(',').pop()?.trim()}`);
 }
 
-/** MD5 of the decoded pictures: equal lists mean the same image. */
+/**
+ * MD5 of the decoded pictures: equal lists mean the same image. As stored, not as shown: a current
+ * ffmpeg turns a picture by its EXIF orientation, which the cleaned copy keeps and the plain fixture lacks.
+ */
 export async function pictureHashes(file: string): Promise<string[]> {
-  const out = await ffmpeg(['-i', file, '-f', 'framemd5', '-']);
+  const out = await ffmpeg(['-noautorotate', '-i', file, '-f', 'framemd5', '-']);
   return out.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').pop()!.trim());
 }
