@@ -108,17 +108,21 @@ export function watchUploadPace(request: FastifyRequest, pace: UploadPace, onCut
   const base = socket.bytesRead;
   let seen = base;
   let progressAt = started;
+  let lastTick = started;
+  /** Time our own reader spent behind (data waiting unread): not the client's fault. */
   let ourDelay = 0;
   const tick = () => {
     if (raw.complete || socket.destroyed) return stop();
     const now = Date.now();
     const read = socket.bytesRead;
-    if (read !== seen || raw.readableLength > 0) {
-      if (read === seen) ourDelay += now - progressAt;
+    if (read !== seen) {
       seen = read;
       progressAt = now;
-      return;
+    } else if (raw.readableLength > 0) {
+      ourDelay += now - lastTick;
+      progressAt = now;
     }
+    lastTick = now;
     const active = now - started - ourDelay;
     const why = now - progressAt >= pace.idleMs ? 'idle' : active >= pace.idleMs && ((read - base) * 1000) / active < pace.minBytesPerSecond ? 'slow' : null;
     if (!why) return;

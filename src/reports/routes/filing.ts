@@ -9,7 +9,7 @@ import { emptyForm, reportFormContext, type FormState } from '../form-view.js';
 import { fileReport } from '../filing.js';
 import { validateReport } from '../validate.js';
 import { confirmationContext } from '../confirmation.js';
-import { isMultipartPost, uploadGate } from './upload-gate.js';
+import { abandoned, isMultipartPost, uploadGate } from './upload-gate.js';
 
 const NONCE = /^[A-Za-z0-9_-]{32}$/;
 /** 507 Insufficient Storage: the form comes back with its text and one clear message. */
@@ -59,6 +59,7 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     try {
       parsed = await readUploadForm(request, deps.dirs, { maxFileBytes: deps.config.upload.maxFileBytes, maxFiles: deps.config.upload.maxFiles, maxTotalBytes: deps.config.upload.maxReportBytes, ...gate.limitsFor(request) });
     } catch (err) {
+      if (abandoned(request, reply)) return reply;
       if ((err as { code?: string }).code === 'FST_FILES_LIMIT') {
         return renderForm(request, reply, { ...emptyForm(), fileProblems: [{ name: '', problem: 'too_many' }] }, 400);
       }

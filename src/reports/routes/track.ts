@@ -9,7 +9,7 @@ import * as repo from '../repository.js';
 import * as tracking from '../tracking.js';
 import { trackPageContext } from '../track-view.js';
 import { validateIdentity } from '../validate.js';
-import { uploadGate } from './upload-gate.js';
+import { abandoned, uploadGate } from './upload-gate.js';
 
 const WINDOW_MS = 15 * 60_000;
 
@@ -99,7 +99,7 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
   // the budgets of files per client and for everyone; a dropped file is named with its reason.
   app.post('/track/files', { onRequest: (request, reply) => gate.admitUpload(request, reply) }, async (request, reply) => {
     let received: { name: string; cleaned: boolean }[] = [];
-    return act(request, reply, 'files', async (report) => {
+    const upload = () => act(request, reply, 'files', async (report) => {
       if (!request.isMultipart()) return { formError: 'track.files_none' };
       const room = tracking.remainingUpload(deps, report);
       const parsed = await readUploadForm(request, deps.dirs, { maxFileBytes: deps.config.upload.maxFileBytes, maxFiles: room.files, maxTotalBytes: room.bytes, ...gate.limitsFor(request, report.id) });
@@ -119,6 +119,12 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
       // The files received are kept; the ones dropped unopened are named.
       if (parsed.dropped.length > 0) return { fileProblems: parsed.dropped, files: received };
     }, () => ({ files: received }));
+    try {
+      return await upload();
+    } catch (err) {
+      if (abandoned(request, reply)) return reply;
+      throw err;
+    }
   });
 
   app.post<{ Body: Record<string, string> }>('/track/identity', async (request, reply) =>

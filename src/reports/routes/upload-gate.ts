@@ -40,6 +40,17 @@ export function isMultipartPost(request: FastifyRequest): boolean {
   return /^multipart\/form-data\b/i.test(request.headers['content-type'] ?? '');
 }
 
+/**
+ * Whether an upload failed because its connection is gone (cut off here for trickling, or the
+ * client left): there is nobody to answer, and its temporary files are already deleted, so the
+ * reply is dropped instead of logging an error per abandoned upload.
+ */
+export function abandoned(request: FastifyRequest, reply: FastifyReply): boolean {
+  if (!request.raw.destroyed && !request.raw.socket?.destroyed) return false;
+  reply.hijack();
+  return true;
+}
+
 const gates = new WeakMap<Deps, UploadGate>();
 
 /** The one gate of this app: both public upload forms share its counts. */
