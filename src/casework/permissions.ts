@@ -15,7 +15,7 @@ import { isAdminDuty, type Role } from '../users/roles.js';
 import type { Referral } from '../referrals/service.js';
 import { relationOf, type Relation } from './relation.js';
 
-/** The actions of POST /staff/reports/:id/:action, plus refer and transfer (their own routes). */
+/** The actions of POST /staff/reports/:id/:action (refer, transfer, identity and the transfer's steps have routes of their own). */
 export const REPORT_ACTIONS = [
   'accept',
   'reject',
@@ -36,7 +36,7 @@ export const REPORT_ACTIONS = [
   'message',
 ] as const;
 export type ReportAction = (typeof REPORT_ACTIONS)[number];
-export type Action = ReportAction | 'refer' | 'transfer' | 'transfer_receive' | 'transfer_outcome' | 'transfer_return';
+export type Action = ReportAction | 'refer' | 'transfer' | 'transfer_receive' | 'transfer_outcome' | 'transfer_return' | 'identity_request';
 
 /** Roles that do casework; custodians and inspectors of a civil-affairs unit have other work. */
 const CASEWORK: Role[] = ['intake', 'handler', 'lead', 'supervisor'];
@@ -50,13 +50,16 @@ interface Actor {
 }
 
 const any = (staff: StaffContext, roles: Role[]) => roles.some((r) => staff.has(r));
-const intakeOfHandling = ({ staff, rel }: Actor) => rel.handling && any(staff, ['intake', 'lead', 'supervisor']);
+/** The responsible person acts as one while they still hold the handler role they were assigned with. */
+const isAssignee = ({ staff, rel }: Actor) => rel.assignee && staff.has('handler');
+const handlingWith = (roles: Role[]) => ({ staff, rel }: Actor) => rel.handling && any(staff, roles);
+const intakeOfHandling = handlingWith(['intake', 'lead', 'supervisor']);
 /** The responsible person, or the handling unit's lead (who may write the answer itself). */
-const assigneeOrLead = ({ staff, rel }: Actor) => rel.assignee || (rel.handling && staff.has('lead'));
+const assigneeOrLead = (a: Actor) => isAssignee(a) || handlingWith(['lead'])(a);
 /** Refer and transfer: the responsible person, or the handling unit's intake or lead (DESIGN.md §3 "intake or handler"). */
-const handOver = ({ staff, rel }: Actor) => rel.assignee || (rel.handling && any(staff, ['intake', 'lead']));
-/** Recording a transfer's receipt or outcome: the department itself, or the handling side on its behalf. */
-const onTransfer = ({ staff, rel }: Actor) => (!!rel.transfer && any(staff, DEPARTMENT)) || rel.assignee || (rel.handling && any(staff, ['intake', 'handler', 'lead']));
+const handOver = (a: Actor) => isAssignee(a) || handlingWith(['intake', 'lead'])(a);
+/** Recording a transfer's receipt or outcome: the department itself, or the handling unit on its behalf. */
+const onTransfer = (a: Actor) => (!!a.rel.transfer && any(a.staff, DEPARTMENT)) || handlingWith(['intake', 'handler', 'lead'])(a);
 
 const RULES: Record<Action, (a: Actor) => boolean> = {
   accept: intakeOfHandling,
@@ -64,28 +67,31 @@ const RULES: Record<Action, (a: Actor) => boolean> = {
   merge: intakeOfHandling,
   assign: intakeOfHandling,
   // 信访工作条例 art. 23: the assignee (or its unit) returns an assignment that is not theirs.
-  return: ({ staff, rel }) => rel.assignee || (rel.assignedUnit && any(staff, CASEWORK)),
-  start: ({ rel }) => rel.assignee,
+  return: (a) => isAssignee(a) || (a.rel.assignedUnit && any(a.staff, CASEWORK)),
+  start: isAssignee,
   extension: assigneeOrLead,
   // art. 34: the extension is approved by the lead of the unit that handles the report.
-  extension_decision: ({ staff, rel }) => rel.handling && staff.has('lead'),
+  extension_decision: handlingWith(['lead']),
   conclude: assigneeOrLead,
   // The answer reaches the reporter on this approval: only the handling unit's lead gives it.
-  approve_conclusion: ({ staff, rel }) => rel.handling && staff.has('lead'),
-  close: ({ staff, rel }) => rel.handling && any(staff, ['handler', 'lead', 'supervisor']),
-  rectify: ({ staff, rel }) => rel.handling && any(staff, ['handler', 'lead', 'supervisor']),
+  approve_conclusion: handlingWith(['lead']),
+  close: handlingWith(['handler', 'lead', 'supervisor']),
+  rectify: handlingWith(['handler', 'lead', 'supervisor']),
   review_answer: ({ staff, rel }) => rel.reviewer && any(staff, ['supervisor', 'lead']),
   hasten: ({ staff, rel }) => rel.supervising && staff.has('supervisor'),
   take_over: ({ staff, rel }) => rel.supervising && staff.has('supervisor'),
-  acknowledge: ({ staff, rel }) => rel.assignee || (rel.handling && any(staff, CASEWORK)),
+  acknowledge: (a) => isAssignee(a) || handlingWith(CASEWORK)(a),
   // A message may reach the reporter: only those working the case, and the reviewer during its review.
-  message: ({ staff, rel }) => rel.assignee || ((rel.handling || rel.assignedUnit) && any(staff, CASEWORK)) || (rel.reviewer && any(staff, ['supervisor', 'lead'])),
+  message: (a) => isAssignee(a) || ((a.rel.handling || a.rel.assignedUnit) && any(a.staff, CASEWORK)) || (a.rel.reviewer && any(a.staff, ['supervisor', 'lead'])),
   refer: handOver,
   transfer: handOver,
   transfer_receive: onTransfer,
   transfer_outcome: onTransfer,
   // Returning a transfer is the department's own decision.
   transfer_return: ({ staff, rel }) => !!rel.transfer && any(staff, DEPARTMENT),
+  // DESIGN.md §4: a handler or inspector asks a custodian for a real-name reporter's identity, for
+  // the report they work on: the handling or assigned unit, the reviewer, the body with the referral.
+  identity_request: (a) => ((a.rel.handling || a.rel.assignedUnit) && any(a.staff, ['handler', 'lead'])) || (a.rel.reviewer && a.staff.has('lead')) || (!!a.rel.referral && a.staff.has('inspector')),
 };
 
 export function isReportAction(name: string): name is ReportAction {

@@ -24,7 +24,7 @@ export interface Relation {
   reviewer: boolean;
   /** The open transfer to the user's department: its part is confirming receipt, the outcome, or returning it. */
   transfer: Transfer | null;
-  /** The open referral to the user's discipline body (or a body it supervises): its part is in the referral workspace. */
+  /** The open referral addressed to the user's discipline body: its part is in the referral workspace. */
   referral: Referral | null;
 }
 
@@ -52,8 +52,8 @@ export async function relationOf(deps: Deps, staff: StaffContext, report: Report
     return { ...NO_RELATION, transfer: open ?? null };
   }
   if (unit.kind === 'discipline') {
-    const bodies = await supervisedUnitIds(deps.db, unit.id);
-    const open = referralsOf(deps, report.id).find((r) => bodies.includes(r.bodyUnitId) && isOpenReferral(r));
+    // The addressed body only: a commission above sees the referral (scope.ts) but does not act in its place.
+    const open = referralsOf(deps, report.id).find((r) => r.bodyUnitId === unit.id && isOpenReferral(r));
     return { ...NO_RELATION, referral: open ?? null };
   }
   const tree = unit.kind === 'civil_affairs' ? await supervisedUnitIds(deps.db, unit.id) : [unit.id];

@@ -35,7 +35,9 @@ export async function scopeOf(db: Db, staff: StaffContext): Promise<Scope> {
   } else if (staff.unit.kind === 'township_gov') {
     // Only what is assigned to the township, and never a report about its own officials.
     conditions.push(eq(reports.assignedUnitId, staff.unit.id));
-    conditions.push(not(and(eq(reports.townshipCode, staff.unit.regionCode), inArray(reports.subjectPosition, TOWNSHIP_OR_BELOW))!));
+    // coalesce: a report without a subject position is not about the township's officials (a bare
+    // NULL would make the whole condition unknown and hide every such report from the township).
+    conditions.push(not(and(eq(reports.townshipCode, staff.unit.regionCode), inArray(sql`coalesce(${reports.subjectPosition}, '')`, TOWNSHIP_OR_BELOW))!));
   } else if (staff.unit.kind === 'discipline') {
     // A body sees the referrals addressed to it and to the bodies it supervises, nothing else, and
     // only while the referral is open: a returned referral is no longer its business (issue 16), a

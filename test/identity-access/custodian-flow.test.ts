@@ -3,6 +3,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { auditLog } from '../../src/audit/index.js';
 import { identityRequests } from '../../src/identity-access/index.js';
 import { fileReport, type Identity } from '../../src/reports/index.js';
+import { updateReport } from '../../src/reports/repository.js';
 import { findUnitByKey } from '../../src/units/index.js';
 import type { OutgoingMail } from '../../src/plugins/mail.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
@@ -198,10 +199,12 @@ describe('deciding on a request', () => {
   it('never lets the requester decide their own request, even as a custodian at the top', async () => {
     const report = await newReport();
     const page = `/staff/reports/${report.id}/identity`;
-    // The province sees every report; at the top, the deciding unit is the province itself.
+    // The province asks only for a report it handles (issue 16): here one it took over (提级).
+    // At the top, the deciding unit is the province itself.
+    const province = (await findUnitByKey(t.app.db, 'ca:220000'))!;
+    updateReport(t.app.db, report.id, { handlingUnitId: province.id });
     expect((await provinceLeadCustodian.post(page, { reason: REASON }, page)).statusCode).toBe(303);
     const [request] = requestsOf(report.id, provinceLeadCustodianStaff.user.id);
-    const province = (await findUnitByKey(t.app.db, 'ca:220000'))!;
     expect(request!.deciderUnitId).toBe(province.id);
 
     const queue = await provinceLeadCustodian.get('/staff/identity-requests');

@@ -1,7 +1,7 @@
 // /staff/reports/:id/identity — a requester's side of the custodian flow: ask with a reason, see
 // the state of the request, and once approved see the reporter's identity (audited, never cached).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { visibleReport } from '../../casework/index.js';
+import { authorize, visibleReport } from '../../casework/index.js';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Report } from '../../reports/index.js';
 import type { Deps } from '../../shared/deps.js';
@@ -67,6 +67,8 @@ export default async function requestRoutes(app: FastifyInstance, opts: { deps: 
     const reason = typeof request.body?.reason === 'string' ? request.body.reason : '';
     let created: repo.IdentityRequest;
     try {
+      // Only for a report the user works on (casework/permissions.ts, issue 16).
+      await authorize(deps, request.staff!, report, 'identity_request');
       created = requestIdentity(deps, request.staff!, report, reason);
     } catch (err) {
       if (err instanceof AppError && err.statusCode < 500 && err.statusCode !== 404) {
