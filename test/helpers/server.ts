@@ -164,7 +164,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const envFor = (extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => {
     // A production start (SUNSHINE_DEMO_DATA=off) needs a retention schedule (issue 15); a test may unset it.
     const retention = { SUNSHINE_RETAIN_IDENTITY_DAYS: '1825', SUNSHINE_RETAIN_EVIDENCE_DAYS: '1825', SUNSHINE_RETAIN_DECLARATION_YEARS: '5' };
-    const env: NodeJS.ProcessEnv = { ...baseEnv, ...retention, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, SUNSHINE_LOG_LEVEL: 'warn' };
+    // Browser and fault tests file many reports from one loopback address; the abuse tests set their own limits.
+    const lifted = { SUNSHINE_FILINGS_PER_ADDRESS: '1000000', SUNSHINE_FILINGS_WITH_FILES_PER_ADDRESS: '1000000', SUNSHINE_UPLOADS_PER_ADDRESS: '100000' };
+    const env: NodeJS.ProcessEnv = { ...baseEnv, ...retention, ...lifted, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, SUNSHINE_LOG_LEVEL: 'warn' };
     for (const [key, value] of Object.entries({ ...options.env, ...extra })) {
       if (value === undefined) delete env[key];
       else env[key] = value;

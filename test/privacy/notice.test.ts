@@ -54,7 +54,7 @@ describe.each(LOCALES.map((l) => [l]))('in %s', (locale) => {
   it('the short notice on the form comes before the submit button', async () => {
     const html = await page('/report', locale);
     expect(html.indexOf('privacy-notice')).toBeGreaterThan(html.indexOf('id="evidence"'));
-    expect(html.indexOf('privacy-notice')).toBeLessThan(html.indexOf('<button type="submit">', html.indexOf('id="evidence"')));
+    expect(html.indexOf('privacy-notice')).toBeLessThan(html.indexOf('id="field-submit"'));
   });
 
   it('/privacy states who, why, the legal basis, the periods in force and the rights', async () => {
