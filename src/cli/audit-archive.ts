@@ -11,7 +11,7 @@ import path from 'node:path';
 import { archiveWithCheckpoints } from '../audit/index.js';
 import { databaseFile, openDatabase } from '../db/connection.js';
 import { deriveKeys, KEY_FILE_NAME, loadMasterKey } from '../plugins/keys.js';
-import { cliConfig, commandLine, consoleIo, isMainModule, type CliIo } from './io.js';
+import { cliConfig, commandLine, consoleIo, type CliIo, runIfMain } from './io.js';
 
 const USAGE = 'usage: npm run audit:archive   (archives audit entries older than SUNSHINE_AUDIT_ONLINE_DAYS)';
 
@@ -48,7 +48,4 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
 }
 
-if (isMainModule(import.meta.url)) {
-  process.umask(0o077); // what the operator tools write (database, backups, archives) is the owner's alone
-  process.exitCode = await main(process.argv.slice(2));
-}
+await runIfMain(import.meta.url, main);

@@ -5,7 +5,7 @@
 //
 // Exit codes: 0 the trail is whole; 1 it is broken (or could not be read); 2 configuration error,
 // no database or no key in DATA_DIR.
-import { cliConfig, consoleIo, isMainModule, type CliIo } from './io.js';
+import { cliConfig, consoleIo, type CliIo, runIfMain } from './io.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { archiveDir, verifyAuditTrail } from '../audit/index.js';
@@ -82,7 +82,4 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
 }
 
-if (isMainModule(import.meta.url)) {
-  process.umask(0o077); // what the operator tools write (database, backups, archives) is the owner's alone
-  process.exitCode = await main(process.argv.slice(2));
-}
+await runIfMain(import.meta.url, main);

@@ -11,7 +11,7 @@
 // error; nothing is left in DIR); 2 refused: usage, configuration, no database, DIR not empty,
 // DATA_DIR and DIR nested, or a key path inside DIR.
 import type { Config } from '../config.js';
-import { cliConfig, commandLine, consoleIo, exitOnError, isMainModule, operatorPath, type CliIo } from './io.js';
+import { cliConfig, commandLine, consoleIo, exitOnError, operatorPath, type CliIo, runIfMain } from './io.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BackupError, createBackup, parseMasterKey } from '../backup/index.js';
@@ -70,7 +70,4 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
 }
 
-if (isMainModule(import.meta.url)) {
-  process.umask(0o077); // what the operator tools write (database, backups, archives) is the owner's alone
-  process.exitCode = await main(process.argv.slice(2));
-}
+await runIfMain(import.meta.url, main);

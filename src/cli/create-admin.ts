@@ -8,7 +8,7 @@
 // Exit codes: 0 created; 1 refused (a demo database, every duty already held, a user name taken, no
 // such unit, the key file missing beside a database that holds data) or failed; 2 usage or
 // configuration error.
-import { cliConfig, consoleIo, isMainModule, type CliIo } from './io.js';
+import { cliConfig, consoleIo, type CliIo, runIfMain } from './io.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -135,7 +135,4 @@ function auditEntries(db: Db): number {
   return table ? db.get<{ n: number }>(sql`select count(*) as n from audit_log`)!.n : 0;
 }
 
-if (isMainModule(import.meta.url)) {
-  process.umask(0o077); // what the operator tools write (database, backups, archives) is the owner's alone
-  process.exitCode = await main(process.argv.slice(2));
-}
+await runIfMain(import.meta.url, main);

@@ -78,3 +78,13 @@ export function isMainModule(moduleUrl: string): boolean {
   const script = process.argv[1];
   return !!script && pathToFileURL(path.resolve(script)).href === moduleUrl;
 }
+
+/**
+ * Runs a command's `main` when its file is the process's entry point (not when a test imports it).
+ * What the operator tools write — a database, backups, archives — is the owner's alone (umask 077).
+ */
+export async function runIfMain(moduleUrl: string, main: (argv: string[]) => Promise<number>): Promise<void> {
+  if (!isMainModule(moduleUrl)) return;
+  process.umask(0o077);
+  process.exitCode = await main(process.argv.slice(2));
+}

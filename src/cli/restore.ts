@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BackupError, parseMasterKey, restoreBackup } from '../backup/index.js';
-import { commandLine, consoleIo, exitOnError, isMainModule, operatorPath, type CliIo, type CommandLineValues } from './io.js';
+import { commandLine, consoleIo, exitOnError, operatorPath, type CliIo, type CommandLineValues, runIfMain } from './io.js';
 
 const USAGE = 'usage: npm run restore -- --from DIR (--key FILE | --key-env VARIABLE) --data-dir TARGET [--no-key-file]';
 
@@ -67,7 +67,4 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
 }
 
-if (isMainModule(import.meta.url)) {
-  process.umask(0o077); // what the operator tools write (database, backups, archives) is the owner's alone
-  process.exitCode = await main(process.argv.slice(2));
-}
+await runIfMain(import.meta.url, main);
