@@ -18,7 +18,10 @@ import { loadCalendar } from '../calendar/index.js';
 
 export interface FiledReport {
   report: repo.Report;
-  /** The 16-digit query code, grouped for display. Shown once, never stored in clear. */
+  /**
+   * The 16-digit query code, grouped for display. Shown once, never stored in clear; '' when a
+   * retried post finds the report but the code is no longer shown (logged by staff, or older than a day).
+   */
   queryCode: string;
   handlingUnit: Unit;
   files: { name: string; cleaned: boolean; kind: string }[];
@@ -40,13 +43,17 @@ function submissionDigest(deps: Deps, nonce: string): string {
   return hmacHex(deps.keys['receipt-lookup'], `submission:${nonce}`);
 }
 
-/** A retried POST of the same form: the same report and query code, nothing filed twice. */
+/**
+ * A retried POST of the same form: the same report, nothing filed twice. A citizen sees the same
+ * query code again for a day. A report logged by staff from a call, visit or letter keeps no copy:
+ * staff read the code out once and see it no more (issue 16: the code is for the reporter).
+ */
 async function repeatedSubmission(deps: Deps, nonce: string): Promise<FiledReport | null> {
   const existing = repo.findBySubmissionDigest(deps.db, submissionDigest(deps, nonce));
-  if (!existing || !existing.receiptForRetry) return null;
-  const code = unseal(keyFromSecret(nonce, 'receipt-retry'), existing.receiptForRetry).toString('utf8');
+  if (!existing) return null;
+  const code = existing.receiptForRetry ? unseal(keyFromSecret(nonce, 'receipt-retry'), existing.receiptForRetry).toString('utf8') : null;
   const unit = (await findUnit(deps.db, existing.handlingUnitId))!;
-  return { report: existing, queryCode: groupQueryCode(code), handlingUnit: unit, files: [], repeated: true };
+  return { report: existing, queryCode: code ? groupQueryCode(code) : '', handlingUnit: unit, files: [], repeated: true };
 }
 
 export interface FileOptions {
@@ -76,7 +83,7 @@ export async function fileReport(deps: Deps, input: ReportInput, files: CleanFil
         caseNo: repo.nextCaseNo(tx, new Date(now + 8 * 3600_000).getUTCFullYear()),
         receiptDigest: queryCodeDigest(deps.keys['receipt-lookup'], code),
         submissionDigest: options.nonce ? submissionDigest(deps, options.nonce) : null,
-        receiptForRetry: options.nonce ? seal(keyFromSecret(options.nonce, 'receipt-retry'), code) : null,
+        receiptForRetry: options.nonce && !options.staffId ? seal(keyFromSecret(options.nonce, 'receipt-retry'), code) : null,
         channel: options.channel,
         category: input.category,
         placeCode: input.placeCode,

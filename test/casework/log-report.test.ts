@@ -28,6 +28,26 @@ describe('logging a phone call', () => {
     expect(audit.actor_type).toBe('staff');
   });
 
+  it('shows the code once: posting the same form again files nothing and shows no code (issue 16)', async () => {
+    const form = await openForm(t.app, '/staff/reports/new', intake.jar);
+    const body = await multipart({ ...reportFields({ channel: 'visit' }), submission_id: form.hidden.submission_id! });
+    const post = () => t.app.inject({ method: 'POST', url: `/staff/reports/new?_csrf=${encodeURIComponent(form.csrf)}`, cookies: form.cookies, headers: body.headers, payload: body.payload });
+    const count = () => t.app.db.get<{ n: number }>(sql`select count(*) as n from reports`)!.n;
+    const first = await post();
+    const code = /(\d{4} \d{4} \d{4} \d{4})/.exec(first.body)?.[1];
+    expect(code).toBeDefined();
+    const filed = count();
+    // Nothing kept from which the code could be shown again.
+    expect(t.app.db.get<{ r: unknown }>(sql`select receipt_for_retry as r from reports order by id desc limit 1`)!.r).toBeNull();
+    const again = await post();
+    expect(again.statusCode).toBe(200);
+    expect(count()).toBe(filed);
+    expect(again.body).not.toContain(code!);
+    expect(again.body).not.toMatch(/\d{4} \d{4} \d{4} \d{4}/);
+    expect(again.body).toContain('查询码只在登记时显示一次');
+    expect(again.headers['cache-control']).toContain('no-store');
+  });
+
   it('refuses an unknown channel with the form kept, and is closed to the public', async () => {
     const form = await openForm(t.app, '/staff/reports/new', intake.jar);
     const body = await multipart({ ...reportFields({ channel: 'online' }), submission_id: form.hidden.submission_id! });
