@@ -85,7 +85,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // A hop count becomes a function: Fastify alone trusts no hop for a number (src/shared/trust-proxy.ts).
     trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 1024 * 1024,
-    querystringParser: parseQueryFirstValue,
+    routerOptions: { querystringParser: parseQueryFirstValue },
     logController: new OneLinePerRequest(),
     // Slow clients (issue 16): a whole request, body included, within requestTimeout; a socket idle
     // for several upload idle periods is closed (uploads are watched more closely, reports/routes/upload-gate.ts).
