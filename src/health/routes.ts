@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
+import { pingDatabase } from './repository.js';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -14,7 +14,7 @@ export interface HealthReport {
 export async function checkHealth(app: FastifyInstance, config: Config): Promise<HealthReport> {
   let database: HealthReport['database'] = 'ok';
   try {
-    app.db.get(sql`select 1`);
+    pingDatabase(app.db);
   } catch {
     database = 'error';
   }
