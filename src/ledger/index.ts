@@ -4,6 +4,7 @@ import staffLedgerRoutes from './staff-routes.js';
 import publicLedgerRoutes from './public-routes.js';
 
 export { findItem } from './repository.js';
+export { insertItem, searchItems, type Item, type NewItem, type ItemHit } from './repository.js';
 export { seedDemoLedger } from './seed.js';
 
 /** The problem list and rectification ledger (问题清单和整改台账): staff progress, sign-off, public view, exports. */

@@ -102,3 +102,24 @@ export function publicItems(db: Executor, f: { region?: string; status?: ItemSta
 export function countEnteredItems(db: Executor): number {
   return db.select({ n: sql<number>`count(*)` }).from(rectificationItems).where(ne(rectificationItems.source, 'report')).get()!.n;
 }
+
+export interface ItemHit {
+  id: number;
+  problem: string;
+  deadline: string;
+  status: string;
+}
+
+/**
+ * Items whose problem or measures contain the text, for the site search. The ledger is short and its
+ * text is not indexed, so a bounded LIKE is enough.
+ */
+export function searchItems(db: Executor, text: string, limit: number): ItemHit[] {
+  const term = `%${text.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+  return db
+    .select({ id: rectificationItems.id, problem: rectificationItems.problem, deadline: rectificationItems.deadline, status: rectificationItems.status })
+    .from(rectificationItems)
+    .where(sql`${rectificationItems.problem} like ${term} escape '\\' or ${rectificationItems.measures} like ${term} escape '\\'`)
+    .limit(limit)
+    .all();
+}

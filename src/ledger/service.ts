@@ -9,9 +9,8 @@ import type { StaffContext } from '../plugins/auth.js';
 import { findReport } from '../reports/index.js';
 import type { Deps } from '../shared/deps.js';
 import { AppError, forbidden } from '../shared/errors.js';
-import { supervisedUnitIds, units, type Unit } from '../units/index.js';
+import { civilAffairsOrTownshipUnits, supervisedUnitIds, type Unit } from '../units/index.js';
 import { findUser } from '../users/index.js';
-import { and, eq, inArray, or } from 'drizzle-orm';
 import { ENTERABLE_SOURCES, type ItemStatus, type Source } from './catalog.js';
 import * as repo from './repository.js';
 
@@ -29,12 +28,7 @@ export const PROGRESS_ROLES = ['handler', 'lead', 'supervisor'] as const;
 export async function assignableUnits(deps: Pick<Deps, 'db'>, staff: StaffContext): Promise<Unit[]> {
   if (staff.unit.kind !== 'civil_affairs') return [];
   const ids = await supervisedUnitIds(deps.db, staff.unit.id);
-  return deps.db
-    .select()
-    .from(units)
-    .where(and(inArray(units.id, ids), or(eq(units.kind, 'civil_affairs'), and(eq(units.kind, 'township_gov'), eq(units.supervisorId, staff.unit.id)))))
-    .orderBy(units.regionCode)
-    .all();
+  return civilAffairsOrTownshipUnits(deps.db, ids, staff.unit.id);
 }
 
 /**

@@ -2,3 +2,4 @@ export { installUnits, civilAffairsUnitOf } from './service.js';
 export { findUnit, findUnitByKey, unitOfKind, supervisedUnitIds, supervisorChain, listUnits, type Unit } from './repository.js';
 export { STATIONED_GROUP_KEY, type UnitKind, type Department } from './seed.js';
 export { units } from './tables.js';
+export { civilAffairsOrTownshipUnits } from './repository.js';

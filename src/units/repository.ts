@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { unitAncestors, units } from './tables.js';
 import type { UnitSeed } from './seed.js';
@@ -85,4 +85,17 @@ export async function supervisorChain(db: Db, unitId: number): Promise<Unit[]> {
 export async function listUnits(db: Db, kind?: string): Promise<Unit[]> {
   const q = db.select().from(units);
   return (kind ? q.where(eq(units.kind, kind)) : q).orderBy(units.id).all();
+}
+
+/**
+ * Of these units, the civil-affairs ones and the township governments directly under `supervisorId`,
+ * by region code: the units a ledger item may name as responsible (the ledger's rule, its query here).
+ */
+export async function civilAffairsOrTownshipUnits(db: Db, ids: number[], supervisorId: number): Promise<Unit[]> {
+  return db
+    .select()
+    .from(units)
+    .where(and(inArray(units.id, ids), or(eq(units.kind, 'civil_affairs'), and(eq(units.kind, 'township_gov'), eq(units.supervisorId, supervisorId)))))
+    .orderBy(units.regionCode)
+    .all();
 }
