@@ -12,7 +12,7 @@ import securityPlugin from './plugins/security.js';
 import preferencesPlugin from './plugins/preferences.js';
 import viewsPlugin from './plugins/views.js';
 import errorsPlugin from './plugins/errors.js';
-import sessionPlugin from './plugins/session.js';
+import { sessionPlugin } from './sessions/index.js';
 import mailPlugin from './plugins/mail.js';
 import authPlugin from './plugins/auth.js';
 import schedulerPlugin from './plugins/scheduler.js';

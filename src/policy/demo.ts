@@ -2,7 +2,7 @@
 // rest on named (社会救助暂行办法 in reference/, the 2021 national 审核确认办法, 信访工作条例 2022,
 // the 2020 Jilin notice). Call on a database that has no policy pages yet.
 import type { Db } from '../db/connection.js';
-import { indexDocument } from '../search/fts.js';
+import { indexDocument } from '../search/index.js';
 import { plainText } from './markdown.js';
 import { findPageBySlug, insertPage } from './repository.js';
 

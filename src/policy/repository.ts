@@ -2,7 +2,7 @@
 import { asc, desc, eq, and } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { policyPages } from '../disclosure/index.js';
-import { matchesSearch } from '../search/fts.js';
+import { matchesSearch } from '../search/index.js';
 import { users } from '../users/index.js';
 
 export type PolicyPage = typeof policyPages.$inferSelect;

@@ -7,7 +7,7 @@
 // whole province reads. Local explainers need an owner column first (see the report of this work).
 import { record } from '../audit/index.js';
 import type { StaffContext } from '../plugins/auth.js';
-import { indexDocument, removeDocument } from '../search/fts.js';
+import { indexDocument, removeDocument } from '../search/index.js';
 import type { Deps } from '../shared/deps.js';
 import { forbidden, notFound } from '../shared/errors.js';
 import { plainText } from './markdown.js';

@@ -1,8 +1,7 @@
 // A SQLite session store for @fastify/session (its default memory store is not for production).
-import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
-import { sessions } from './tables.js';
+import { deleteExpiredSessions, deleteSession, deleteSessionsOfUser, sessionReader, upsertSession } from './repository.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the store API hands sessions back untyped
 type Callback = (err?: any, value?: any) => void;
@@ -22,12 +21,12 @@ export class SqliteSessionStore {
   private readonly endedListeners: ((sids: string[]) => void)[] = [];
 
   constructor(private readonly db: Db) {
-    this.bySid = db.select().from(sessions).where(eq(sessions.sid, sql.placeholder('sid'))).prepare();
+    this.bySid = sessionReader(db);
   }
 
   get(sid: string, callback: Callback): void {
     try {
-      const row = this.bySid.get({ sid });
+      const row = this.bySid(sid);
       if (!row || row.expiresAt < Date.now()) return callback(null, null);
       callback(null, JSON.parse(row.data));
     } catch (err) {
@@ -40,7 +39,7 @@ export class SqliteSessionStore {
     try {
       const expires = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : Date.now() + DEFAULT_TTL_MS;
       const row = { sid, expiresAt: expires, userId: session.staff?.userId ?? null, data: JSON.stringify(session) };
-      this.db.insert(sessions).values(row).onConflictDoUpdate({ target: sessions.sid, set: row }).run();
+      upsertSession(this.db, row);
       callback();
     } catch (err) {
       callback(err);
@@ -58,7 +57,7 @@ export class SqliteSessionStore {
 
   destroy(sid: string, callback: Callback): void {
     try {
-      this.db.delete(sessions).where(eq(sessions.sid, sid)).run();
+      deleteSession(this.db, sid);
       this.ended([sid]);
       callback();
     } catch (err) {
@@ -68,12 +67,7 @@ export class SqliteSessionStore {
 
   /** Ends every session of a staff user, except `keepSid` (the one asking, for "other sessions"). */
   destroyForUser(userId: number, keepSid?: string): void {
-    const ended = this.db
-      .delete(sessions)
-      .where(keepSid ? and(eq(sessions.userId, userId), ne(sessions.sid, keepSid)) : eq(sessions.userId, userId))
-      .returning({ sid: sessions.sid })
-      .all();
-    this.ended(ended.map((r) => r.sid));
+    this.ended(deleteSessionsOfUser(this.db, userId, keepSid));
   }
 
   /**
@@ -82,11 +76,7 @@ export class SqliteSessionStore {
    * `audit` runs in the same transaction with the count (never the ids: they were bearer secrets).
    */
   sweep(now = Date.now(), audit?: (tx: Executor, count: number) => void): number {
-    const ended = this.db.transaction((tx) => {
-      const rows = tx.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ sid: sessions.sid }).all();
-      if (rows.length > 0) audit?.(tx, rows.length);
-      return rows.map((r) => r.sid);
-    });
+    const ended = deleteExpiredSessions(this.db, now, audit);
     this.ended(ended);
     return ended.length;
   }

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import session from '@fastify/session';
-import { SqliteSessionStore } from '../sessions/store.js';
+import { SqliteSessionStore } from './store.js';
 
 declare module '@fastify/session' {
   interface FastifySessionObject {
