@@ -2,12 +2,11 @@
 // planned twelve days ago, with two checks recorded, one of whose findings is on the ledger.
 // Run after the demo staff and reports exist, so that the weighting has something to weigh.
 import crypto from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import { addDays, todayInChina } from '../clocks/index.js';
 import { childrenOf } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
 import { findUnitByKey } from '../units/index.js';
-import { findUserByName } from '../users/index.js';
+import { findUserByName, firstUserOfUnit } from '../users/index.js';
 import * as repo from './repository.js';
 import { makeLedgerItem, planRound, recordCheck } from './service.js';
 
@@ -22,7 +21,7 @@ export async function seedDemoSpotChecks(deps: Deps, now = Date.now()): Promise<
   if (repo.roundsOf(deps.db, unit.id).length > 0) return null;
   const user =
     findUserByName(deps.db, 'cc.dubanyuan') ??
-    deps.db.get<{ id: number }>(sql`select id from users where unit_id = ${unit.id} order by id limit 1`);
+    firstUserOfUnit(deps.db, unit.id);
   if (!user) throw new Error('demo spot checks: no staff user of 长春市民政局 (seed the demo staff first)');
 
   const plannedAt = now - 12 * DAY;

@@ -3,7 +3,6 @@
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { END_STATES } from '../reports/index.js';
-import { rectificationItems } from '../reports/tables.js';
 import { regions } from '../regions/index.js';
 import type { Signals } from './sampler.js';
 import { spotCheckRounds, spotCheckTargets, spotChecks } from './tables.js';
@@ -131,10 +130,6 @@ export function findCheck(db: Executor, roundId: number, id: number): Check | un
 
 export function insertCheck(db: Executor, row: NewCheck): Check {
   return db.insert(spotChecks).values(row).returning().get();
-}
-
-export function insertLedgerItem(db: Executor, row: typeof rectificationItems.$inferInsert) {
-  return db.insert(rectificationItems).values(row).returning().get();
 }
 
 /** Links a check to its ledger item once; false when it already had one (a repeated POST). */

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import { record } from '../audit/index.js';
 import { addDays, todayInChina } from '../clocks/index.js';
 import type { StaffContext } from '../plugins/auth.js';
+import { insertItem as insertLedgerItem } from '../ledger/index.js';
 import { findRegion, placeChain } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
 import { AppError } from '../shared/errors.js';
@@ -142,7 +143,7 @@ export async function makeLedgerItem(deps: Deps, staffUserId: number, round: rep
   const unit = county ? await unitOfKind(deps.db, 'civil_affairs', county.code) : undefined;
   if (!unit) throw new Error(`no civil-affairs unit above township ${check.townshipCode}`);
   const item = deps.db.transaction((tx) => {
-    const row = repo.insertLedgerItem(tx, {
+    const row = insertLedgerItem(tx, {
       reportId: null,
       source: 'spot_check',
       regionCode: check.villageCode ?? check.townshipCode,

@@ -1,7 +1,6 @@
 // The forms of spot checks, checked at the boundary. Each returns the clean input or field errors
 // (message keys), so that a route re-renders the form with the user's input kept.
-import { addDays } from '../clocks/index.js';
-import { dayNumber } from '../clocks/dates.js';
+import { addDays, toCstDate } from '../clocks/index.js';
 
 type Fields = Record<string, string | undefined>;
 export type FieldErrors = Record<string, string>;
@@ -12,7 +11,8 @@ const E = (key: string) => `spot_checks.errors.${key}`;
 
 function validDate(s: string): boolean {
   try {
-    dayNumber(s);
+    // toCstDate validates a YYYY-MM-DD string (2026-02-30 too) and throws on anything else.
+    toCstDate(s);
     return true;
   } catch {
     return false;

@@ -16,3 +16,4 @@ export async function userRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(signInRoutes, opts);
   await app.register(profileRoutes, opts);
 }
+export { firstUserOfUnit } from './repository.js';

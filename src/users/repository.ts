@@ -79,3 +79,8 @@ export function pendingSecondFactorResets(db: Executor): SecondFactorReset[] {
 export function decideSecondFactorReset(db: Executor, id: number, status: 'approved' | 'refused' | 'withdrawn', by: number, at: number): boolean {
   return db.update(secondFactorResets).set({ status, decidedBy: by, decidedAt: at }).where(and(eq(secondFactorResets.id, id), eq(secondFactorResets.status, 'pending'))).run().changes === 1;
 }
+
+/** The unit's oldest account (lowest id), or undefined: a stand-in actor for seeded data. */
+export function firstUserOfUnit(db: Executor, unitId: number): User | undefined {
+  return db.select().from(users).where(eq(users.unitId, unitId)).orderBy(asc(users.id)).limit(1).get();
+}
