@@ -124,3 +124,9 @@ export function latestPublished(db: Executor, limit: number): TypicalCase[] {
     .limit(limit)
     .all();
 }
+
+/** Of these case ids, the published ones (id, title, quarter): the site search's case hits. */
+export function publishedCasesAmong(db: Executor, ids: number[]): Pick<TypicalCase, 'id' | 'title' | 'quarter'>[] {
+  if (ids.length === 0) return [];
+  return db.select({ id: typicalCases.id, title: typicalCases.title, quarter: typicalCases.quarter }).from(typicalCases).where(and(inArray(typicalCases.id, ids), eq(typicalCases.status, 'published'))).all();
+}

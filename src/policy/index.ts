@@ -14,3 +14,4 @@ export async function policyRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(staffPolicyRoutes, opts);
   await app.register(publicPolicyRoutes, opts);
 }
+export { publishedPagesAmong } from './repository.js';

@@ -1,5 +1,5 @@
 // Data access for policy pages (table policy_pages, declared in src/disclosure/tables.ts).
-import { asc, desc, eq, and } from 'drizzle-orm';
+import { asc, desc, eq, and, inArray } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { policyPages } from '../disclosure/index.js';
 import { matchesSearch } from '../search/index.js';
@@ -41,4 +41,10 @@ export function publishedPages(db: Executor, q?: string): PolicyPage[] {
   const where = [eq(policyPages.published, true)];
   if (q) where.push(matchesSearch(policyPages.id, { type: 'policy', query: q }));
   return db.select().from(policyPages).where(and(...where)).orderBy(asc(policyPages.title), asc(policyPages.id)).limit(200).all();
+}
+
+/** Of these page ids, the published ones (slug, title): the site search's policy hits. */
+export function publishedPagesAmong(db: Executor, ids: number[]): Pick<PolicyPage, 'slug' | 'title'>[] {
+  if (ids.length === 0) return [];
+  return db.select({ slug: policyPages.slug, title: policyPages.title }).from(policyPages).where(and(inArray(policyPages.id, ids), eq(policyPages.published, true))).all();
 }
