@@ -39,13 +39,13 @@ import { allStoredNames, storageDirs, sweepStorage } from './evidence/index.js';
 import { reportRoutes } from './reports/index.js';
 import { privacyRoutes } from './privacy/index.js';
 import { registerDemoRibbon } from './installation/index.js';
-import { hotlineRoutes } from './hotlines/routes.js';
+import { hotlineRoutes } from './hotlines/index.js';
 import type { Deps } from './shared/deps.js';
 import { parseQueryFirstValue } from './shared/query-string.js';
 import { fastifyTrustProxy } from './shared/trust-proxy.js';
-import preferenceRoutes from './preferences/routes.js';
-import healthRoutes from './health/routes.js';
-import homeRoutes from './home/routes.js';
+import { preferenceRoutes } from './preferences/index.js';
+import { healthRoutes } from './health/index.js';
+import { homeRoutes } from './home/index.js';
 
 export const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url));
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'drizzle-orm';
 import { hotlineCount } from '../hotlines/index.js';
 import { claimInstallMode, installMode } from '../installation/index.js';
 import { userCount } from '../users/index.js';
+import { reportCount } from '../reports/index.js';
 import { seedDemoHotlines } from './hotlines.js';
 import { seedDemoReports } from './reports.js';
 import { seedDemoStaff, type DemoCredential } from './staff.js';
@@ -37,8 +37,7 @@ export async function seedDemoIfEmpty(app: FastifyInstance): Promise<DemoSeed | 
   const mode = await installMode(deps.db);
   if (mode === 'demo') return null;
   if (mode === null) {
-    const reports = deps.db.get<{ n: number }>(sql`select count(*) as n from reports`)!.n;
-    if (reports > 0 || hotlineCount(deps.db) > 0 || userCount(deps.db) > 0) return null;
+    if (reportCount(deps.db) > 0 || hotlineCount(deps.db) > 0 || userCount(deps.db) > 0) return null;
   }
   // Marked first: a second process starting on the same empty database finds it taken.
   await claimInstallMode(deps.db, 'demo');

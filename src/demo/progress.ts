@@ -1,9 +1,7 @@
 // Moves some demo reports of 南关区 along their life cycle through the real workflow, so every
 // state shows up in the back office and on the tracking page.
-import { and, asc, eq } from 'drizzle-orm';
 import type { Deps } from '../shared/deps.js';
-import { reports } from '../reports/tables.js';
-import * as repo from '../reports/repository.js';
+import { findReport, receivedReportsInCounty } from '../reports/index.js';
 import { workflow as wf, supervision as sup } from '../casework/index.js';
 import { demoStaffContext, type DemoCredential } from './staff.js';
 import { addDays, todayInChina } from '../clocks/index.js';
@@ -16,13 +14,8 @@ export async function progressDemoReports(deps: Deps, staff: DemoCredential[]): 
   const handler = await ctx('ng.chengban2');
   const lead = await ctx('ng.fuzeren');
   const city = await ctx('cc.dubanyuan');
-  const nanguan = deps.db
-    .select()
-    .from(reports)
-    .where(and(eq(reports.countyCode, '220102'), eq(reports.status, 'received')))
-    .orderBy(asc(reports.receivedAt))
-    .all();
-  const fresh = (id: number) => repo.findReport(deps.db, id)!;
+  const nanguan = receivedReportsInCounty(deps.db, '220102');
+  const fresh = (id: number) => findReport(deps.db, id)!;
   for (const [i, r] of nanguan.entries()) {
     const t0 = r.receivedAt + 2 * DAY;
     if (i === 0) {

@@ -1,7 +1,6 @@
 // Demo referrals and transfers in every state, through the real services.
 import type { Deps } from '../shared/deps.js';
-import { fileReport } from '../reports/index.js';
-import * as repo from '../reports/repository.js';
+import { fileReport, findReport, type Report } from '../reports/index.js';
 import { findUnitByKey } from '../units/index.js';
 import { referralService } from '../referrals/index.js';
 import { transferService } from '../transfers/index.js';
@@ -28,7 +27,7 @@ export async function seedDemoReferrals(deps: Deps, staff: DemoCredential[]): Pr
     '村霸家族把持低保评议，谁提意见就上门威胁，去年还打伤了人。',
   ];
   const categories = ['favouritism', 'bribery', 'embezzlement', 'false_claims', 'undeclared_relatives', 'organized_crime'] as const;
-  const candidates: repo.Report[] = [];
+  const candidates: Report[] = [];
   for (const [i, description] of texts.entries()) {
     const filed = await fileReport(
       deps,
@@ -38,7 +37,7 @@ export async function seedDemoReferrals(deps: Deps, staff: DemoCredential[]): Pr
     );
     candidates.push(filed.report);
   }
-  const fresh = (id: number) => repo.findReport(deps.db, id)!;
+  const fresh = (id: number) => findReport(deps.db, id)!;
   for (const [i, r] of candidates.entries()) {
     const t0 = r.receivedAt + 2 * DAY;
     if (fresh(r.id).status === 'received') workflow.accept(deps, intake, fresh(r.id), t0);

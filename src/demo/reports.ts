@@ -1,8 +1,8 @@
 // Demo reports: a few dozen realistic reports across prefectures and categories, filed through the
 // real filing service so that every derived record (events, audit, routing) is as in production.
-import { sql } from 'drizzle-orm';
 import type { Deps } from '../shared/deps.js';
 import { fileReport, type Category, type Position } from '../reports/index.js';
+import { villagePlaces } from '../regions/index.js';
 
 interface Template {
   category: Category;
@@ -41,10 +41,7 @@ function prng(seed: number) {
 
 export async function seedDemoReports(deps: Deps, count: number, now: number): Promise<string[]> {
   const random = prng(20261129);
-  const places = deps.db.all<{ village: string; township: string; county: string; prefecture: string; kind: string }>(sql`
-    select v.code as village, t.code as township, c.code as county, c.parent_code as prefecture, v.kind as kind
-    from regions v join regions t on t.code = v.parent_code join regions c on c.code = t.parent_code
-    where v.level = 'village' order by v.code`);
+  const places = await villagePlaces(deps.db);
   // Rural villages province-wide; the urban 南关区 has mostly communities, which take dibao reports too.
   const villages = places.filter((p) => p.kind === 'village');
   const nanguan = places.filter((p) => p.county === '220102');

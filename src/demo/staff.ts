@@ -1,11 +1,10 @@
 // Demo staff: a county (南关区), its city (长春市), the province, a township and the county's
 // discipline commission, each with a generated password and an enrolled TOTP secret printed once.
 import type { Deps } from '../shared/deps.js';
-import { createUser, updateUser, type Role, type User } from '../users/index.js';
+import { createUser, newRecoveryCodes, newTotpSecret, recoveryDigest, updateUser, type Role, type User } from '../users/index.js';
 import { findUnit, findUnitByKey } from '../units/index.js';
 import { staffContext, type StaffContext } from '../plugins/auth.js';
 import { seal } from '../shared/crypto.js';
-import { newRecoveryCodes, newTotpSecret, recoveryDigest } from '../users/totp.js';
 
 interface DemoAccount {
   username: string;

@@ -8,3 +8,4 @@ export { insertHotlines, hotlinesIn, hotlineCount, type Hotline } from './reposi
 export async function hotlinesFor(db: Db, countyCode: string) {
   return hotlinesAbove(db, countyCode);
 }
+export { hotlineRoutes } from './routes.js';

@@ -1,7 +1,7 @@
 // E-mail about identity requests: that something waits and where, never the case, reason or
 // identity; each user in their own e-mail language (users.locale), else the site default.
 import type { Deps } from '../shared/deps.js';
-import { staffNotice } from '../mail/templates.js';
+import { staffNotice } from '../mail/index.js';
 import { findUser, mailLocaleOf, usersWithRole } from '../users/index.js';
 import type { IdentityRequest } from './repository.js';
 

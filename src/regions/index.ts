@@ -3,3 +3,4 @@ export { findRegion, childrenOf, regionsAtLevel, ancestorsOf, isWithin, findRegi
 export { CHANGBAISHAN } from './load.js';
 export { PLACE_LEVELS, placeValues, isPlaceRefresh, placeOfVillage, withoutVillage, placePicker, checkVillage, type PlaceLevel, type PlaceValues, type PlacePicker, type VillageCheck } from './place-picker.js';
 export { regions, regionAncestors } from './tables.js';
+export { villagePlaces } from './repository.js';

@@ -63,3 +63,11 @@ export async function findRegions(db: Db, codes: string[]): Promise<Region[]> {
   if (codes.length === 0) return [];
   return db.select().from(regions).where(inArray(regions.code, codes)).all();
 }
+
+/** Every village-level place with its township, county and prefecture, by code (the demo files reports there). */
+export async function villagePlaces(db: Db): Promise<{ village: string; township: string; county: string; prefecture: string; kind: string }[]> {
+  return db.all<{ village: string; township: string; county: string; prefecture: string; kind: string }>(sql`
+    select v.code as village, t.code as township, c.code as county, c.parent_code as prefecture, v.kind as kind
+    from regions v join regions t on t.code = v.parent_code join regions c on c.code = t.parent_code
+    where v.level = 'village' order by v.code`);
+}

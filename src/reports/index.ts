@@ -15,3 +15,4 @@ export async function reportRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(filingRoutes, opts);
   await app.register(trackRoutes, opts);
 }
+export { receivedReportsInCounty, reportCount } from './repository.js';

@@ -88,3 +88,13 @@ export function eraseIdentity(db: Executor, id: number, now: number): boolean {
 export function retryReceiptsBefore(db: Executor, before: number): number[] {
   return db.select({ id: reports.id }).from(reports).where(and(isNotNull(reports.receiptForRetry), lt(reports.receivedAt, before))).all().map((r) => r.id);
 }
+
+/** Reports of one county still waiting at intake, oldest first (the demo moves them along). */
+export function receivedReportsInCounty(db: Executor, countyCode: string): Report[] {
+  return db.select().from(reports).where(and(eq(reports.countyCode, countyCode), eq(reports.status, 'received'))).orderBy(asc(reports.receivedAt)).all();
+}
+
+/** How many reports the database holds (an unmarked database with reports is real data). */
+export function reportCount(db: Executor): number {
+  return db.get<{ n: number }>(sql`select count(*) as n from reports`)!.n;
+}

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
-import type { StorageDirs } from '../evidence/storage.js';
+import type { StorageDirs } from '../evidence/index.js';
 import type { Keys } from '../plugins/keys.js';
 import type { Mailer } from '../plugins/mail.js';
 import type { PublicCache } from '../plugins/public-cache.js';

@@ -3,7 +3,7 @@
 // opinion and its legal basis — and ends with the reporter's right to a review (art. 35).
 // 【…】 marks what the handler fills in. Legal bases cite only texts in /reference.
 import type { Executor } from '../db/executor.js';
-import type { Category } from '../reports/catalog.js';
+import type { Category } from '../reports/index.js';
 import * as repo from './repository.js';
 
 interface DefaultTemplate {

@@ -2,7 +2,7 @@
 // for leads and supervisors, create, edit and delete. Forms come back with messages and input kept.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../plugins/auth.js';
-import { CATEGORIES, isCategory } from '../reports/catalog.js';
+import { CATEGORIES, isCategory } from '../reports/index.js';
 import type { Deps } from '../shared/deps.js';
 import { notFound, forbidden } from '../shared/errors.js';
 import { listVisible, type AnswerTemplate } from './repository.js';

@@ -4,7 +4,7 @@
 import { record } from '../audit/index.js';
 import type { Executor } from '../db/executor.js';
 import type { StaffContext } from '../plugins/auth.js';
-import { isCategory } from '../reports/catalog.js';
+import { isCategory } from '../reports/index.js';
 import type { Deps } from '../shared/deps.js';
 import { forbidden, notFound } from '../shared/errors.js';
 import * as repo from './repository.js';

@@ -17,3 +17,4 @@ export async function userRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(profileRoutes, opts);
 }
 export { firstUserOfUnit } from './repository.js';
+export { newRecoveryCodes, newTotpSecret, recoveryDigest } from './totp.js';
