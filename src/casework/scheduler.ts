@@ -12,7 +12,9 @@ import { findUnit } from '../units/index.js';
 import { findUser, usersWithRole, type User } from '../users/index.js';
 import { notifyAssignee } from './notify.js';
 
-const OPEN = ['received', 'accepted', 'assigned', 'investigating', 'concluded', 'under_review'];
+// The states whose duty has a legal clock (src/clocks/report.ts ruleFor). Not `concluded`: once
+// the written answer is sent the 60日 handling duty of 信访工作条例第三十四条 is done (issue 18).
+const OPEN = ['received', 'accepted', 'assigned', 'investigating', 'under_review'];
 export const REMIND_DAYS_BEFORE = 3;
 
 function claim(deps: Deps, reportId: number, kind: string, dueOn: string, now: number): boolean {

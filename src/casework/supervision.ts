@@ -25,7 +25,10 @@ export function answerReview(deps: Deps, staff: StaffContext, report: repo.Repor
   if (report.reviewUnitId !== staff.unit.id) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
   if (body.trim().length < 20) throw new TransitionError('answer_too_short');
   const status = outcome === 'upheld' ? (report.statusBeforeReview ?? 'closed') : 'investigating';
-  return applyStep(deps, staff, report, { status, statusBeforeReview: null, answerFirstOpenedAt: null }, [
+  // The review is decided, so its clock stops (applyStep: no rule runs in the end state). Reopened,
+  // the case starts a new handling duty: 60日 from this decision (第三十四条), with its own extension.
+  const reopened = outcome === 'reopened' ? { extensionDays: null, extensionRequest: null } : {};
+  return applyStep(deps, staff, report, { status, statusBeforeReview: null, answerFirstOpenedAt: null, ...reopened }, [
     { type: 'review_answer', visible: true, body: body.trim(), data: { outcome, level: report.reviewLevel } },
     { type: outcome, visible: true },
   ], now);

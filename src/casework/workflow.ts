@@ -9,7 +9,7 @@ import type { Deps } from '../shared/deps.js';
 import { AppError } from '../shared/errors.js';
 import type { Executor } from '../db/executor.js';
 import type { Role } from '../users/roles.js';
-import { assignmentObjectionDue, dueFrom, maxExtensionDays, ruleFor } from './clock.js';
+import { assignmentObjectionDue, dueFrom, handlingDueOf, maxExtensionDays, ruleFor, toCstDate, type ClockEvent } from '../clocks/index.js';
 import type { Status } from '../reports/catalog.js';
 
 export class TransitionError extends AppError {
@@ -27,9 +27,14 @@ export interface Step {
 
 /** Applies a change with its event(s) and audit entry, and recomputes the running clock. */
 export function applyStep(deps: Deps, staff: StaffContext, report: repo.Report, changes: Partial<repo.NewReport>, steps: Step[], now = Date.now(), extra?: (tx: Executor) => void): repo.Report {
-  const next = { ...report, ...changes } as repo.Report;
+  const merged = { ...report, ...changes } as repo.Report;
+  const timeline = timelineWith(deps, report.id, steps, now);
+  // The legal handling deadline is always read from the timeline by the clock engine (acceptance,
+  // days away, extension, reopening), never shifted by hand (issue 18).
+  const handlingDue = merged.acceptedAt === null ? merged.handlingDue : (handlingDueOf(merged.acceptedAt, timeline, loadCalendar(deps.db), new Date(now))?.due ?? null);
+  const next = { ...merged, handlingDue } as repo.Report;
   const rule = ruleFor(next.status, next.reviewLevel);
-  const clock: Partial<repo.NewReport> = { clockRule: rule, dueOn: rule ? clockDue(deps, next, rule) : null };
+  const clock: Partial<repo.NewReport> = { handlingDue, clockRule: rule, dueOn: rule ? clockDue(deps, next, rule, timeline, now) : null };
   deps.db.transaction((tx) => {
     repo.updateReport(tx, report.id, { ...changes, ...clock, updatedAt: now });
     for (const step of steps) {
@@ -41,11 +46,19 @@ export function applyStep(deps: Deps, staff: StaffContext, report: repo.Report, 
   return { ...next, ...clock } as repo.Report;
 }
 
-function clockDue(deps: Deps, r: repo.Report, rule: NonNullable<ReturnType<typeof ruleFor>>): string {
-  if (rule === 'xinfang.handling') return r.handlingDue ?? dueFrom(loadCalendar(deps.db), rule, r.acceptedAt ?? r.receivedAt).due;
-  if (rule === 'xinfang.register') return dueFrom(loadCalendar(deps.db), rule, r.receivedAt).due;
-  const lastRequest = repo.eventsOf(deps.db, r.id).filter((e) => e.type === 'review_requested').pop();
-  return dueFrom(loadCalendar(deps.db), rule, lastRequest?.at ?? Date.now()).due;
+/** The report's timeline as the clocks read it, with the steps about to be written at `now`. */
+function timelineWith(deps: Deps, reportId: number, steps: Step[], now: number): ClockEvent[] {
+  const stored: ClockEvent[] = repo.eventsOf(deps.db, reportId).map((e) => ({ type: e.type, at: e.at, data: e.data }));
+  return [...stored, ...steps.map((s) => ({ type: s.type, at: now, data: s.data ? JSON.stringify(s.data) : null }))];
+}
+
+function clockDue(deps: Deps, r: repo.Report, rule: NonNullable<ReturnType<typeof ruleFor>>, timeline: ClockEvent[], now: number): string {
+  const calendar = loadCalendar(deps.db);
+  if (rule === 'xinfang.handling') return r.handlingDue ?? dueFrom(calendar, rule, r.acceptedAt ?? r.receivedAt).due;
+  if (rule === 'xinfang.register') return dueFrom(calendar, rule, r.receivedAt).due;
+  // 第三十五条、第三十六条: the review answer is due 30日 from the request.
+  const lastRequest = timeline.filter((e) => e.type === 'review_requested').pop();
+  return dueFrom(calendar, rule, lastRequest?.at ?? now).due;
 }
 
 export function requireState(report: repo.Report, ...states: Status[]): void {
@@ -59,6 +72,7 @@ export function requireRole(staff: StaffContext, ...roles: Role[]): void {
 export function accept(deps: Deps, staff: StaffContext, report: repo.Report, now = Date.now()) {
   requireState(report, 'received');
   requireRole(staff, 'intake', 'lead', 'supervisor');
+  // 第三十四条: 60日 from acceptance.
   const handlingDue = dueFrom(loadCalendar(deps.db), 'xinfang.handling', now).due;
   return applyStep(deps, staff, report, { status: 'accepted', acceptedAt: now, handlingDue }, [{ type: 'accepted', visible: true, data: { handlingDue } }], now);
 }
@@ -98,7 +112,7 @@ export function returnAssignment(deps: Deps, staff: StaffContext, report: repo.R
   if (report.assigneeId !== staff.user.id && report.assignedUnitId !== staff.unit.id) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
   if (reason.trim().length < 5) throw new TransitionError('reason_required');
   const due = assignmentObjectionDue(loadCalendar(deps.db), report.assignedAt ?? now);
-  if (new Date(now + 8 * 3600_000).toISOString().slice(0, 10) > due) throw new TransitionError('return_too_late');
+  if (toCstDate(new Date(now)) > due) throw new TransitionError('return_too_late');
   return applyStep(deps, staff, report, { status: 'accepted', assignedUnitId: null, assigneeId: null, assignedAt: null, assignmentDue: null }, [
     { type: 'assignment_returned', visible: false, body: reason.trim() },
   ], now);
@@ -128,7 +142,9 @@ export function decideExtension(deps: Deps, staff: StaffContext, report: repo.Re
   if (report.handlingUnitId !== staff.unit.id) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
   const request = JSON.parse(report.extensionRequest) as { days: number; reason: string };
   if (!approve) return applyStep(deps, staff, report, { extensionRequest: null }, [{ type: 'extension_denied', visible: false }], now);
-  const handlingDue = dueFrom(loadCalendar(deps.db), 'xinfang.handling', report.acceptedAt ?? now, request.days).due;
+  // Counted from the running due date (days away already added back), not from acceptance.
+  const events = [...repo.eventsOf(deps.db, report.id), { type: 'extension', at: now, data: JSON.stringify({ days: request.days }) }];
+  const handlingDue = handlingDueOf(report.acceptedAt ?? now, events, loadCalendar(deps.db), new Date(now))!.due;
   return applyStep(deps, staff, report, { extensionRequest: null, extensionDays: request.days, handlingDue }, [
     { type: 'extension', visible: true, body: request.reason, data: { days: request.days, handlingDue } },
   ], now);

@@ -18,3 +18,18 @@ export {
   type Stretch,
 } from './rules.js';
 export { clockDue, clockState, clockStatus, type Clock, type ClockDue, type ClockState, type ClockStateOptions, type Pause } from './state.js';
+export {
+  answerReceivedOn,
+  assignmentObjectionDue,
+  clockOf,
+  dueFrom,
+  handlingClockOf,
+  handlingDueOf,
+  maxExtensionDays,
+  pausesOf,
+  reviewWindowOf,
+  ruleFor,
+  type ClockEvent,
+  type ClockView,
+  type ReviewWindow,
+} from './report.js';

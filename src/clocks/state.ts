@@ -37,6 +37,11 @@ export interface Clock {
   startedOn: IsoDate;
   rule: Pick<ClockRule, 'amount' | 'unit'>;
   pauses: readonly Pause[];
+  /**
+   * Approved extensions, in the rule's unit (信访工作条例第三十四条: one of at most 30日). Each runs
+   * from the running due date — pauses already added back — never from the start again.
+   */
+  extensions?: readonly number[];
 }
 
 export interface ClockDue extends Deadline {
@@ -71,6 +76,13 @@ export function clockDue(clock: Clock, calendar: Calendar, now: DateInput): Cloc
       const uncoveredYear = deadline.uncoveredYear ?? back.uncoveredYear;
       deadline = uncoveredYear === undefined ? { due: back.date } : { due: back.date, uncoveredYear };
     }
+  }
+  for (const amount of clock.extensions ?? []) {
+    // 第三十四条: the extension is counted from the due date as it stands (paused days included),
+    // in the rule's own unit; a pause after that date still stops the extended clock.
+    const extended = computeDeadline({ amount, unit: clock.rule.unit }, deadline.due, calendar, pauses);
+    const uncoveredYear = deadline.uncoveredYear ?? extended.uncoveredYear;
+    deadline = uncoveredYear === undefined ? { due: extended.due } : { due: extended.due, uncoveredYear };
   }
   const due = deadline.due;
   const pausedDays = pauses.filter((p) => p.from <= due).reduce((sum, p) => sum + daysBetween(p.from, p.to), 0);

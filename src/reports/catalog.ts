@@ -65,6 +65,11 @@ export const STATUSES = [
 ] as const;
 export type Status = (typeof STATUSES)[number];
 export const END_STATES: readonly Status[] = ['closed', 'rejected', 'merged', 'withdrawn'];
+/**
+ * States in which a written answer stands and may be challenged (信访工作条例第三十五条): from the
+ * conclusion on, rectification included — not while a new answer is being worked on or reviewed.
+ */
+export const ANSWER_STANDS: readonly Status[] = ['concluded', 'rectifying', ...END_STATES];
 
 export const RATINGS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
 export type Rating = (typeof RATINGS)[number];

@@ -4,12 +4,12 @@ import { record } from '../audit/index.js';
 import { encryptUploads, evidenceCount, forgetUploads, linkUploads, type CleanFile } from '../evidence/index.js';
 import { sameDigest, sealJson } from '../shared/crypto.js';
 import type { Deps } from '../shared/deps.js';
-import { END_STATES, type Rating, type Status } from './catalog.js';
+import { ANSWER_STANDS, END_STATES, type Rating, type Status } from './catalog.js';
 import { queryCodeDigest } from './receipt.js';
 import { openReview } from '../casework/supervision.js';
 import { notifyAssignee } from '../casework/notify.js';
 import { findUser } from '../users/repository.js';
-import { dueFrom } from '../casework/clock.js';
+import { answerReceivedOn, dueFrom, reviewWindowOf, type ReviewWindow } from '../clocks/index.js';
 import { loadCalendar } from '../calendar/index.js';
 import * as repo from './repository.js';
 import type { Identity } from './validate.js';
@@ -27,10 +27,28 @@ export type ReporterAction = 'message' | 'files' | 'identity' | 'review' | 'rati
 
 /** States in which the reporter may still withdraw: anything before a conclusion (DESIGN.md §3). */
 const WITHDRAWABLE: readonly Status[] = ['received', 'accepted', 'assigned', 'investigating', 'referred', 'transferred'];
+/**
+ * The review period's length in days (第三十五条). Only the retention sweep reads it; the window
+ * itself is reviewWindow below, which also moves a last day off to the next working day.
+ */
 export const REVIEW_WINDOW_DAYS = 30;
 
 export function hasWrittenAnswer(deps: Pick<Deps, 'db'>, reportId: number): boolean {
   return repo.eventsOf(deps.db, reportId).some((e) => e.type === 'answer' || e.type === 'review_answer');
+}
+
+/**
+ * 信访工作条例第三十五条、第三十六条: the reporter's window to ask for a review (复查) or re-review
+ * (复核), from the day the written answer reached them, by date (src/clocks/report.ts); after a
+ * re-review the matter is final. Null while no written answer stands (none yet, or the case was
+ * reopened or is being reviewed, so a new answer is coming).
+ */
+export function reviewWindow(deps: Pick<Deps, 'db'>, report: repo.Report, now = Date.now()): ReviewWindow | null {
+  const events = repo.eventsOf(deps.db, report.id);
+  if (!events.some((e) => e.type === 'answer' || e.type === 'review_answer')) return null;
+  if (report.reviewLevel >= 2 && report.status !== 'under_review') return { kind: 'final' };
+  if (!ANSWER_STANDS.includes(report.status as Status)) return null;
+  return reviewWindowOf(report.reviewLevel, answerReceivedOn(report.answerFirstOpenedAt, events), loadCalendar(deps.db), new Date(now));
 }
 
 /** What the reporter may do now. */
@@ -42,8 +60,8 @@ export function allowedActions(deps: Pick<Deps, 'db'>, report: repo.Report, now 
   if (WITHDRAWABLE.includes(status)) actions.add('withdraw');
   const answered = hasWrittenAnswer(deps, report.id);
   if (answered && (status === 'closed' || status === 'concluded' || status === 'rectifying') && !report.rating) actions.add('rating');
-  // 信访工作条例 art. 35: a review within 30 days of receiving the answer (first opening it, for an anonymous reporter).
-  if (answered && report.reviewLevel < 2 && report.answerFirstOpenedAt && END_STATES.includes(status) && now - report.answerFirstOpenedAt <= REVIEW_WINDOW_DAYS * 86_400_000) actions.add('review');
+  // 第三十五条: within 30日 of receiving the answer, whatever the status (concluded and rectifying too).
+  if (reviewWindow(deps, report, now)?.kind === 'open') actions.add('review');
   if (['withdrawn', 'merged', 'rejected'].includes(status)) actions.delete('message');
   return actions;
 }
