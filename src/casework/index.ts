@@ -18,3 +18,4 @@ export async function caseworkRoutes(app: FastifyInstance, opts: { deps: Deps })
   await app.register(logReportRoutes, opts);
   await app.register(reportRoutes, opts);
 }
+export { runDeadlineSweep } from './scheduler.js';

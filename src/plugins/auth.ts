@@ -3,9 +3,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { findUser, type User } from '../users/repository.js';
-import { ADMIN_DUTIES, isAdminDuty, parseRoles, type Role } from '../users/roles.js';
-import { passwordExpired } from '../users/service.js';
+import { ADMIN_DUTIES, findUser, isAdminDuty, parseRoles, passwordExpired, type Role, type User } from '../users/index.js';
 import { findUnit, type Unit } from '../units/index.js';
 import { AppError } from '../shared/errors.js';
 import { noteStaffTerminal, trackStaffTerminals } from '../audit/index.js';

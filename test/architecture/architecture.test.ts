@@ -40,7 +40,7 @@ describe('architecture (DESIGN.md §6)', () => {
       'src/ledger/repository.ts': "import { sql } from 'drizzle-orm';\nexport const n = sql`select 1`;\n",
       'src/reports/service.ts': "import { ledgerItems } from '../ledger/index.js';\n",
       'src/db/connection.ts': "import * as schema from '../users/tables.js';\n",
-      'src/plugins/auth.ts': "import { findUser } from '../users/index.js';\n",
+      'src/plugins/example.ts': "import { findUser } from '../users/index.js';\n",
       'src/users/index.ts': "export { findUser } from './repository.js';\n",
     };
     const kinds = violations(planted).map(line);
@@ -49,7 +49,7 @@ describe('architecture (DESIGN.md §6)', () => {
       'inner-import src/db/connection.ts -> src/users/tables.ts',
       'inner-import src/ledger/routes.ts -> src/reports/tables.ts',
       'mutual-features ledger <-> reports',
-      'plugin-imports-feature src/plugins/auth.ts -> src/users/index.ts',
+      'plugin-imports-feature src/plugins/example.ts -> src/users/index.ts',
       'sql-outside-repository src/ledger/routes.ts',
       'sql-outside-repository src/ledger/service.ts',
     ]);
