@@ -38,7 +38,9 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
 
   async function renderReport(request: FastifyRequest, reply: FastifyReply, report: repo.Report, notice: Record<string, unknown> = {}, status = 200) {
     const opened = tracking.markAnswerOpened(deps, report);
-    return reply.page('reports/track', { titleKey: 'track.report_title', csrfToken: reply.generateCsrf(), ...(await trackPageContext(deps, opened, request.locale)), ...notice }, { status });
+    // 信访工作条例第三十五条、第三十六条: the last day to ask for a review, or that the matter is final.
+    const review = tracking.reviewWindow(deps, opened);
+    return reply.page('reports/track', { titleKey: 'track.report_title', csrfToken: reply.generateCsrf(), ...(await trackPageContext(deps, opened, request.locale)), review, ...notice }, { status });
   }
 
   app.get('/track', async (request, reply) => {
