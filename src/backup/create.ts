@@ -11,6 +11,7 @@ import { databaseFile } from '../db/connection.js';
 import { fsyncDir, isStoredName, storedSizeMatches } from '../evidence/index.js';
 import { BackupError, copyWithHash, folderState, isInside, keyFingerprint, removeCreated, sha256File } from './files.js';
 import { DATABASE_NAME, FILES_DIR, filePath, MANIFEST_FORMAT, writeManifest, type Manifest, type ManifestFile } from './manifest.js';
+import { eraseSessions, integrityCheck, snapshotContents, tableNames, type SnapshotContents } from './repository.js';
 
 export interface BackupOptions {
   dataDir: string;
@@ -58,7 +59,7 @@ function checkTargets(options: BackupOptions, dir: string): boolean {
 }
 
 /** Copies the live database with the backup API into `file`, then makes the copy a single self-contained file. */
-async function snapshotDatabase(source: string, file: string): Promise<{ storedNames: { name: string; size: number }[]; archives: { name: string; sha256: string }[]; counts: Record<string, number>; migrations: number }> {
+async function snapshotDatabase(source: string, file: string): Promise<SnapshotContents> {
   const live = new Database(source, { fileMustExist: true });
   try {
     live.pragma('busy_timeout = 5000');
@@ -70,22 +71,13 @@ async function snapshotDatabase(source: string, file: string): Promise<{ storedN
   }
   const copy = new Database(file, { fileMustExist: true });
   try {
-    const integrity = copy.pragma('integrity_check', { simple: true }) as string;
+    const integrity = integrityCheck(copy);
     if (integrity !== 'ok') throw new BackupError(1, `The database copy fails its integrity check: ${integrity}`);
-    const tables = new Set((copy.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((r) => r.name));
+    const tables = tableNames(copy);
     // A backup carries no sessions: after a restore everyone signs in again, and a stolen backup holds no live session ids.
-    if (tables.has('sessions')) {
-      copy.pragma('secure_delete = ON');
-      copy.prepare('delete from sessions').run();
-    }
+    if (tables.has('sessions')) eraseSessions(copy);
     copy.pragma('journal_mode = DELETE');
-    const counts: Record<string, number> = {};
-    for (const table of COUNTED) if (tables.has(table)) counts[table] = (copy.prepare(`select count(*) as n from "${table}"`).get() as { n: number }).n;
-    const migrations = tables.has('__drizzle_migrations') ? (copy.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n : 0;
-    const storedNames = tables.has('evidence_files') ? (copy.prepare('select stored_name as name, size from evidence_files order by id').all() as { name: string; size: number }[]) : [];
-    // The audit log's monthly archives (issue 15): without them the restored trail does not verify.
-    const archives = tables.has('audit_archives') ? (copy.prepare('select file_name as name, file_sha256 as sha256 from audit_archives order by id').all() as { name: string; sha256: string }[]) : [];
-    return { storedNames, archives, counts, migrations };
+    return snapshotContents(copy, tables, COUNTED);
   } finally {
     copy.close();
   }

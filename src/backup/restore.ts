@@ -10,6 +10,7 @@ import { decryptFromStore, fsyncDir, storageDirs } from '../evidence/index.js';
 import { deriveKeys, KEY_FILE_NAME } from '../plugins/keys.js';
 import { BackupError, copyWithHash, folderState, isInside, keyFingerprint, removeCreated } from './files.js';
 import { DATABASE_NAME, FILES_DIR, readManifest, type Manifest } from './manifest.js';
+import { closeDatabase, databaseIntegrity, referencedEvidence } from './repository.js';
 
 export interface RestoreOptions {
   from: string;
@@ -52,9 +53,9 @@ async function proveKey(dataDir: string, masterKey: Buffer, manifestNames: Set<s
   const keys = deriveKeys(masterKey);
   const db = openDatabase(databaseFile(dataDir));
   try {
-    const integrity = db.$client.pragma('integrity_check', { simple: true }) as string;
+    const integrity = databaseIntegrity(db);
     if (integrity !== 'ok') throw new BackupError(1, `The restored database fails its integrity check: ${integrity}`);
-    const rows = db.$client.prepare('select stored_name as name, sha256, size from evidence_files order by size, id').all() as { name: string; sha256: string; size: number }[];
+    const rows = referencedEvidence(db);
     const unlisted = rows.filter((r) => !manifestNames.has(r.name));
     if (unlisted.length > 0) throw new BackupError(1, `${unlisted.length} evidence file(s) referenced by the database are not in the backup: ${unlisted.slice(0, 10).map((r) => r.name).join(', ')}`);
     let checkedFile: string | null = null;
@@ -79,7 +80,7 @@ async function proveKey(dataDir: string, masterKey: Buffer, manifestNames: Set<s
     }
     return { auditEntries: chain.checked + chain.archived, checkedFile };
   } finally {
-    db.$client.close();
+    closeDatabase(db);
   }
 }
 

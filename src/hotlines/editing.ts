@@ -1,11 +1,10 @@
 // Staff edit their unit's hotline rows and those of the civil-affairs units below them (issue 6,
 // "Hotlines"). Every change is audited and the public pages change at once.
-import { and, eq, inArray } from 'drizzle-orm';
 import { record } from '../audit/index.js';
 import type { Executor } from '../db/executor.js';
 import type { StaffContext } from '../plugins/auth.js';
 import type { Deps } from '../shared/deps.js';
-import { supervisedUnitIds, units, type Unit } from '../units/index.js';
+import { civilAffairsUnitsAmong, supervisedUnitIds, type Unit } from '../units/index.js';
 import { normalizePhone } from './phone.js';
 import * as repo from './repository.js';
 
@@ -15,7 +14,7 @@ export const EDITING_ROLES = ['lead', 'supervisor', 'system_admin'] as const;
 export async function editableUnits(deps: Pick<Deps, 'db'>, staff: StaffContext): Promise<Unit[]> {
   if (staff.unit.kind !== 'civil_affairs' || !EDITING_ROLES.some((r) => staff.has(r))) return [];
   const ids = await supervisedUnitIds(deps.db, staff.unit.id);
-  return deps.db.select().from(units).where(and(inArray(units.id, ids), eq(units.kind, 'civil_affairs'))).orderBy(units.regionCode).all();
+  return civilAffairsUnitsAmong(deps.db, ids);
 }
 
 export interface HotlineInput {

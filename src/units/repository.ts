@@ -99,3 +99,8 @@ export async function civilAffairsOrTownshipUnits(db: Db, ids: number[], supervi
     .orderBy(units.regionCode)
     .all();
 }
+
+/** The civil-affairs units among `ids`, by region code (those whose hotlines a user edits). */
+export async function civilAffairsUnitsAmong(db: Db, ids: number[]): Promise<Unit[]> {
+  return db.select().from(units).where(and(inArray(units.id, ids), eq(units.kind, 'civil_affairs'))).orderBy(units.regionCode).all();
+}
