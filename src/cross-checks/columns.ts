@@ -2,9 +2,7 @@
 // relatives has the relative columns empty) and how each cell is read. Header text is reduced with
 // the recipient importer's headerKey(), names read with its parseName(), assistance types with its
 // parseType() (src/disclosure/recipient-columns.ts), so both lists accept the same spellings.
-import { storedType, type StoredType } from '../disclosure/posting-rules.js';
-import { headerKey, parseType } from '../disclosure/recipient-columns.js';
-import type { Cell } from '../disclosure/recipient-file.js';
+import { storedType, type StoredType, headerKey, parseType, type Cell } from '../disclosure/index.js';
 import { isPosition, type Position } from '../reports/index.js';
 import { RELATIONS, type Relation } from '../declarations/index.js';
 

@@ -4,8 +4,10 @@
 // (src/declarations/service.ts): ID numbers are validated, hashed at once and dropped. Every change
 // re-runs the cross-checks for that declarant in the same transaction.
 import { record } from '../audit/index.js';
-import { parseName } from '../disclosure/recipient-columns.js';
+import { parseName } from '../disclosure/index.js';
 import {
+  relativesOfDeclarants,
+  declarantsWithHashes,
   addCheckedRelative,
   hashIdNumber,
   insertDeclarant,
@@ -56,8 +58,8 @@ export async function saveDeclarant(deps: Deps, staff: StaffContext, region: Reg
   if (input.idNumber.trim() !== '') {
     const hashed = hashIdNumber(deps, input.idNumber);
     if ('error' in hashed) errors.id_number = hashed.error;
-    else if (repo.declarantsWithHashes(db, [hashed.hash]).some((d) => d.id !== existing?.id)) errors.id_number = 'crossChecks.errors.id_on_file';
-    else if (existing && repo.relativesOfDeclarants(db, [existing.id]).some((r) => r.idHash === hashed.hash)) errors.id_number = 'crossChecks.errors.id_is_relative';
+    else if (declarantsWithHashes(db, [hashed.hash]).some((d) => d.id !== existing?.id)) errors.id_number = 'crossChecks.errors.id_on_file';
+    else if (existing && relativesOfDeclarants(db, [existing.id]).some((r) => r.idHash === hashed.hash)) errors.id_number = 'crossChecks.errors.id_is_relative';
     else idHash = hashed.hash;
   } else if (!existing) errors.id_number = 'declaration.errors.id_required';
   if (Object.keys(errors).length > 0 || 'error' in name || !village || !isPosition(input.position)) return { ok: false, errors };

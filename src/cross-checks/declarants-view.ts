@@ -2,31 +2,26 @@
 // for a non-user declarant the user manages) and the new-declarant form. Declarants who are portal
 // users are shown read-only (they keep their declaration on their profile). No ID number or hash
 // is ever part of these contexts: a registered number shows as "已登记".
-import { and, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { ASSISTANCE_TYPES, RELATIONS, declarants, formContext, type FormState } from '../declarations/index.js';
+import { declarantInScope, declarantsInScope, relativesOfDeclarants, ASSISTANCE_TYPES, RELATIONS, formContext, type FormState } from '../declarations/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { placeOfVillage, placePicker, withoutVillage, type Region } from '../regions/index.js';
 import { POSITION_CODES } from '../reports/index.js';
 import { openFlagCounts } from './flags-view.js';
-import { villageLabels } from './labels.js';
+import { villageLabels } from './pages-repository.js';
 import * as repo from './repository.js';
-import { codeWithin, managedRegion, regionScope, withinRegions } from './scope.js';
+import { codeWithin, managedRegion, regionScope } from './scope.js';
 
 export const PAGE_SIZE = 50;
 
 /** The order fields appear in on the page, for the error summary. */
 const FIELD_ORDER = ['form', 'name', 'position', 'id_number', 'home_village', 'relation', 'rel_village', 'assistance_type'];
 
-async function visibleCondition(db: Db, staff: StaffContext): Promise<SQL> {
-  const scope = await regionScope(db, staff);
-  return or(withinRegions(db, declarants.homeVillageCode, scope.regionCodes), scope.unitIds.length ? inArray(declarants.unitId, scope.unitIds) : sql`0`)!;
-}
-
 /** The declarant if this user may see it, else undefined (404). */
 export async function visibleDeclarant(db: Db, staff: StaffContext, id: number): Promise<repo.Declarant | undefined> {
   if (!Number.isSafeInteger(id) || id <= 0) return undefined;
-  return db.select().from(declarants).where(and(eq(declarants.id, id), await visibleCondition(db, staff))).get();
+  // Those at home in the user's region, or kept by a unit they supervise.
+  return declarantInScope(db, await regionScope(db, staff), id);
 }
 
 /** Whether this user may edit the declarant: a non-user declarant at home in the region they manage. */
@@ -39,14 +34,11 @@ export async function mayEdit(db: Db, staff: StaffContext, declarant: repo.Decla
 export async function listContext(db: Db, staff: StaffContext, query: { q?: string; before?: string }) {
   const q = (query.q ?? '').normalize('NFKC').replace(/[\s%_\\]/gu, '').slice(0, 20);
   const before = /^\d{1,12}$/.test(query.before ?? '') ? Number(query.before) : null;
-  const conditions: SQL[] = [await visibleCondition(db, staff)];
-  if (q) conditions.push(like(declarants.name, `%${q}%`));
-  if (before) conditions.push(lt(declarants.id, before));
-  const rows = db.select().from(declarants).where(and(...conditions)).orderBy(desc(declarants.id)).limit(PAGE_SIZE + 1).all();
+  const rows = declarantsInScope(db, await regionScope(db, staff), { name: q, before, limit: PAGE_SIZE + 1 });
   const page = rows.slice(0, PAGE_SIZE);
   const labels = villageLabels(db, page.map((d) => d.homeVillageCode));
   const relCounts = new Map<number, number>();
-  for (const r of repo.relativesOfDeclarants(db, page.map((d) => d.id))) relCounts.set(r.declarantId, (relCounts.get(r.declarantId) ?? 0) + 1);
+  for (const r of relativesOfDeclarants(db, page.map((d) => d.id))) relCounts.set(r.declarantId, (relCounts.get(r.declarantId) ?? 0) + 1);
   const flagCounts = openFlagCounts(db, page, staff.user.id);
   const region = await managedRegion(db, staff);
   return {
@@ -78,7 +70,7 @@ export async function newContext(db: Db, region: Region, state?: FormState) {
 }
 
 export async function detailContext(db: Db, staff: StaffContext, declarant: repo.Declarant, forms: { declarant?: FormState; relative?: FormState } = {}) {
-  const relatives = repo.relativesOfDeclarants(db, [declarant.id]);
+  const relatives = relativesOfDeclarants(db, [declarant.id]);
   const labels = villageLabels(db, [declarant.homeVillageCode, ...relatives.map((r) => r.villageCode)]);
   const editable = (await mayEdit(db, staff, declarant)) !== null;
   const homePlace = await placeOfVillage(db, declarant.homeVillageCode);

@@ -5,13 +5,9 @@
 // leaves this function.
 import crypto from 'node:crypto';
 import { toCsv } from '../shared/csv.js';
-import { idNumberHash } from '../disclosure/id-number.js';
-import { parseName, readIdCell } from '../disclosure/recipient-columns.js';
-import { findHeader, readRecipientFile, type Cell } from '../disclosure/recipient-file.js';
-import { MAX_PROBLEMS } from '../disclosure/recipient-import.js';
+import { idNumberHash, parseName, readIdCell, findHeader, readRecipientFile, type Cell, MAX_PROBLEMS, type StoredType } from '../disclosure/index.js';
 import type { Relation } from '../declarations/index.js';
 import type { Position } from '../reports/index.js';
-import type { StoredType } from '../disclosure/posting-rules.js';
 import { DECL_FIELDS, DECL_HEADERS, RELATIVE_FIELDS, REQUIRED_FIELDS, matchDeclHeader, parseAssistanceType, parsePosition, parseRelation, type DeclField } from './columns.js';
 import type { VillageResult } from './villages.js';
 

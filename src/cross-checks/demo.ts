@@ -7,13 +7,9 @@
 // Run after the demo rosters (src/disclosure/demo.ts); a village with fewer than four current
 // recipients first gets a few of its own, so the seed also works alone. The clear names and ID
 // numbers of made-up people exist only in memory here; stored are keyed hashes, as everywhere.
-import { isNull, sql } from 'drizzle-orm';
 import { todayInChina } from '../clocks/index.js';
-import { declarants, insertDeclarant, insertRelative } from '../declarations/index.js';
-import { idCheckChar, idNumberHash } from '../disclosure/id-number.js';
-import { maskName } from '../disclosure/masking.js';
-import { surnameOf } from '../disclosure/posting-rules.js';
-import { recipients } from '../disclosure/tables.js';
+import { hasNonUserDeclarant, insertDeclarant, insertRelative } from '../declarations/index.js';
+import { activeRecipientsOfVillages, insertRecipientsIfNew, idCheckChar, idNumberHash, maskName, surnameOf } from '../disclosure/index.js';
 import { placeChain } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
 import { findUnitByKey } from '../units/index.js';
@@ -47,7 +43,7 @@ function makeId(county: string, serial: number): string {
 export async function seedDemoDeclarations(deps: Deps, now: Date | number = Date.now()): Promise<DemoDeclarationSummary | null> {
   const { db } = deps;
   const at = typeof now === 'number' ? now : now.getTime();
-  if (db.select({ id: declarants.id }).from(declarants).where(isNull(declarants.userId)).limit(1).get()) return null;
+  if (hasNonUserDeclarant(db)) return null;
   const hash = (id: string) => idNumberHash(deps.keys['id-hash'], id);
   let serial = 0;
   let giv = 0;
@@ -59,7 +55,7 @@ export async function seedDemoDeclarations(deps: Deps, now: Date | number = Date
     if (!chain.village || !chain.township || !chain.county) continue;
     const county = chain.county.code;
     const unit = await findUnitByKey(db, `ca:${county}`);
-    let roster = repo.activeRecipientsOfVillages(db, [villageCode]).sort((a, b) => a.id - b.id);
+    let roster = activeRecipientsOfVillages(db, [villageCode]).sort((a, b) => a.id - b.id);
     if (roster.length < 4) {
       const today = todayInChina(new Date(at));
       const rows = Array.from({ length: 6 }, (_, i) => {
@@ -70,9 +66,9 @@ export async function seedDemoDeclarations(deps: Deps, now: Date | number = Date
           type: i === 5 ? 'extreme' : 'dibao', status: 'active', sinceOn: today, updatedAt: at,
         };
       });
-      db.insert(recipients).values(rows).onConflictDoNothing().run();
+      insertRecipientsIfNew(db, rows);
       summary.recipientsAdded += rows.length;
-      roster = repo.activeRecipientsOfVillages(db, [villageCode]).sort((a, b) => a.id - b.id);
+      roster = activeRecipientsOfVillages(db, [villageCode]).sort((a, b) => a.id - b.id);
     }
     const [r0, r1, r2] = roster;
     if (!r0 || !r1 || !r2) continue;
@@ -100,6 +96,6 @@ export async function seedDemoDeclarations(deps: Deps, now: Date | number = Date
     });
   }
   runCrossChecks(deps, { villageCodes: [...DEMO_DECLARATION_VILLAGES] }, at);
-  for (const row of db.all<{ kind: repo.FlagKind; n: number }>(sql`select kind, count(*) as n from cross_check_flags group by kind`)) summary.flags[row.kind] = row.n;
+  for (const row of repo.flagCountsByKind(db)) summary.flags[row.kind] = row.n;
   return summary;
 }

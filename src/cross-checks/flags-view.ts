@@ -1,17 +1,15 @@
 // The flags page of a region: which flags a user sees (their region's, by the recipient's village
 // or the declarant's home village; never a flag about themselves), filtered and keyset-paged, with
 // what each row shows. ID hashes never reach the page.
-import { and, eq, exists, inArray, not, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { declarants, declaredRelatives } from '../declarations/index.js';
-import { recipients } from '../disclosure/tables.js';
+import { declarantsByIds, relativesByIds } from '../declarations/index.js';
+import { recipientsByIds } from '../disclosure/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { childrenOf, findRegion } from '../regions/index.js';
-import { users } from '../users/index.js';
-import { villageLabels } from './labels.js';
+import { userNames } from '../users/index.js';
+import { flagFilterCondition, flagWhere, openFlagCountsOf, villageLabels, visibleFlagsCondition } from './pages-repository.js';
 import * as repo from './repository.js';
-import { canResolve, codeWithin, regionScope, withinRegions } from './scope.js';
-import { crossCheckFlags } from './tables.js';
+import { canResolve, codeWithin, regionScope } from './scope.js';
 
 export const PAGE_SIZE = 50;
 
@@ -30,23 +28,11 @@ export function parseFlagFilter(query: Record<string, string | undefined>): Flag
   return { status, kind, region, before };
 }
 
-/** Flags in the user's region, or in `regionCodes` when narrower; minus flags about the user. */
-function visibleCondition(db: Db, staff: StaffContext, regionCodes: readonly string[]): SQL {
-  return and(
-    or(
-      withinRegions(db, crossCheckFlags.villageCode, regionCodes),
-      exists(db.select({ one: sql`1` }).from(declarants).where(and(eq(declarants.id, crossCheckFlags.declarantId), withinRegions(db, declarants.homeVillageCode, regionCodes)))),
-    ),
-    // Recusal (DESIGN.md §4): nobody sees or resolves the flags raised on their own declaration.
-    not(exists(db.select({ one: sql`1` }).from(declarants).where(and(eq(declarants.id, crossCheckFlags.declarantId), eq(declarants.userId, staff.user.id))))),
-  )!;
-}
-
 /** The flag if this user may see it (else the route answers 404). */
 export async function visibleFlag(db: Db, staff: StaffContext, id: number): Promise<repo.Flag | undefined> {
   if (!Number.isSafeInteger(id) || id <= 0) return undefined;
   const scope = await regionScope(db, staff);
-  return db.select().from(crossCheckFlags).where(and(eq(crossCheckFlags.id, id), visibleCondition(db, staff, scope.regionCodes))).get();
+  return flagWhere(db, id, visibleFlagsCondition(db, staff.user.id, scope.regionCodes));
 }
 
 export interface ResolveForm {
@@ -64,10 +50,8 @@ export async function flagPageContext(db: Db, staff: StaffContext, filter: FlagF
     if (!codeWithin(db, filter.region, codes)) return { ok: false };
     codes = [filter.region];
   }
-  const conditions: SQL[] = [visibleCondition(db, staff, codes)];
-  if (filter.status !== 'all') conditions.push(eq(crossCheckFlags.status, filter.status));
-  if (filter.kind) conditions.push(eq(crossCheckFlags.kind, filter.kind));
-  const where = and(...conditions)!;
+  const visible = visibleFlagsCondition(db, staff.user.id, codes);
+  const where = flagFilterCondition(visible, filter.status, filter.kind);
   // A flag being resolved with a mistake stays on the page even when paging moved past it.
   const rows = repo.flagPage(db, where, filter.before, PAGE_SIZE + 1);
   const more = rows.length > PAGE_SIZE;
@@ -77,12 +61,12 @@ export async function flagPageContext(db: Db, staff: StaffContext, filter: FlagF
     if (extra) page.unshift(extra);
   }
 
-  const recipientRows = page.length ? db.select().from(recipients).where(inArray(recipients.id, page.map((f) => f.recipientId))).all() : [];
-  const declarantRows = repo.declarantsByIds(db, page.map((f) => f.declarantId));
+  const recipientRows = recipientsByIds(db, page.map((f) => f.recipientId));
+  const declarantRows = declarantsByIds(db, page.map((f) => f.declarantId));
   const relativeIds = page.map((f) => f.relativeId).filter((id): id is number => id !== null);
-  const relativeRows = relativeIds.length ? db.select().from(declaredRelatives).where(inArray(declaredRelatives.id, relativeIds)).all() : [];
+  const relativeRows = relativesByIds(db, relativeIds);
   const resolverIds = page.map((f) => f.resolvedBy).filter((id): id is number => id !== null);
-  const resolvers = resolverIds.length ? db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, resolverIds)).all() : [];
+  const resolvers = userNames(db, resolverIds);
   const labels = villageLabels(db, [...page.map((f) => f.villageCode), ...declarantRows.map((d) => d.homeVillageCode)]);
   const mayResolve = canResolve(staff);
 
@@ -122,7 +106,7 @@ export async function flagPageContext(db: Db, staff: StaffContext, filter: FlagF
     context: {
       filter,
       flags,
-      openCount: repo.countFlags(db, and(visibleCondition(db, staff, codes), eq(crossCheckFlags.status, 'open'))!),
+      openCount: repo.countFlags(db, flagFilterCondition(visible, 'open', '')),
       regionOptions: options.map((c) => ({ code: c.code, name: c.name, selected: c.code === filter.region })),
       regionName: filter.region ? ((await findRegion(db, filter.region))?.name ?? null) : (own?.name ?? null),
       kinds: repo.FLAG_KINDS,
@@ -134,13 +118,5 @@ export async function flagPageContext(db: Db, staff: StaffContext, filter: FlagF
 
 /** How many open flags a declarant has (none shown to the declarant themselves). */
 export function openFlagCounts(db: Db, declarantsShown: readonly { id: number; userId: number | null }[], selfUserId: number): Map<number, number> {
-  const ids = declarantsShown.filter((d) => d.userId !== selfUserId).map((d) => d.id);
-  if (ids.length === 0) return new Map();
-  const rows = db
-    .select({ id: crossCheckFlags.declarantId, n: sql<number>`count(*)` })
-    .from(crossCheckFlags)
-    .where(and(inArray(crossCheckFlags.declarantId, ids), eq(crossCheckFlags.status, 'open')))
-    .groupBy(crossCheckFlags.declarantId)
-    .all();
-  return new Map(rows.map((r) => [r.id, r.n]));
+  return openFlagCountsOf(db, declarantsShown.filter((d) => d.userId !== selfUserId).map((d) => d.id));
 }

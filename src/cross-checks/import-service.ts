@@ -5,7 +5,7 @@
 // listed declarant's whole declaration; declarants not in the file are left as they are.
 import { record } from '../audit/index.js';
 import type { Executor } from '../db/executor.js';
-import { deleteRelative, insertDeclarant, insertRelative, updateDeclarant, updateRelative } from '../declarations/index.js';
+import { relativesOfDeclarants, declarantsWithHashes, deleteRelative, insertDeclarant, insertRelative, updateDeclarant, updateRelative } from '../declarations/index.js';
 import type { Region } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
 import { parseDeclarationFile, type DeclProblem, type ParsedDeclarant } from './declaration-file.js';
@@ -62,10 +62,10 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
 
 /** Declarants already on file: refused when a portal user (they declare on their profile) or managed elsewhere. */
 function planAgainstFile(db: Executor, region: Region, declarants: readonly ParsedDeclarant[]): { plans: Plan[]; problems: DeclProblem[] } {
-  const onFile = repo.declarantsWithHashes(db, declarants.map((d) => d.idHash));
+  const onFile = declarantsWithHashes(db, declarants.map((d) => d.idHash));
   const byHash = groupBy(onFile, (d) => d.idHash);
   const inRegion = codesWithin(db, onFile.map((d) => d.homeVillageCode), [region.code]);
-  const relativesOf = groupBy(repo.relativesOfDeclarants(db, onFile.map((d) => d.id)), (r) => r.declarantId);
+  const relativesOf = groupBy(relativesOfDeclarants(db, onFile.map((d) => d.id)), (r) => r.declarantId);
   const plans: Plan[] = [];
   const problems: DeclProblem[] = [];
   for (const parsed of declarants) {

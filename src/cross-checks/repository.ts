@@ -2,56 +2,21 @@
 // (the database or a transaction), as every repository here (src/db/executor.ts).
 import { and, asc, desc, eq, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
-// The tables, not the feature's index: declarations runs the cross-checks after every change, so
-// importing its index here would close an import cycle.
-import { declarants, declaredRelatives } from '../declarations/tables.js';
-import { recipients } from '../disclosure/tables.js';
 import { crossCheckFlags, declarationImports } from './tables.js';
 import { chunks } from '../db/chunks.js';
 
 export type Flag = typeof crossCheckFlags.$inferSelect;
 export type NewFlag = typeof crossCheckFlags.$inferInsert;
 export type DeclarationImport = typeof declarationImports.$inferSelect;
-export type Declarant = typeof declarants.$inferSelect;
-export type DeclaredRelative = typeof declaredRelatives.$inferSelect;
-export type Recipient = typeof recipients.$inferSelect;
+// What the cross-checks compare is read through the owners' indexes (declarations, disclosure).
+export type { Declarant, DeclaredRelative } from '../declarations/index.js';
+export type { Recipient } from '../disclosure/index.js';
 
 export const FLAG_KINDS = ['declared', 'declarant_receives', 'possible_relative'] as const;
 export type FlagKind = (typeof FLAG_KINDS)[number];
 
 export function isFlagKind(v: unknown): v is FlagKind {
   return typeof v === 'string' && (FLAG_KINDS as readonly string[]).includes(v);
-}
-
-
-// --- what the cross-checks read ------------------------------------------------------------
-
-export function activeRecipientsOfVillages(db: Executor, villageCodes: readonly string[]): Recipient[] {
-  return chunks(villageCodes).flatMap((codes) => db.select().from(recipients).where(and(inArray(recipients.villageCode, codes), eq(recipients.status, 'active'))).all());
-}
-
-export function activeRecipientsWithHashes(db: Executor, hashes: readonly string[]): Recipient[] {
-  return chunks([...new Set(hashes)]).flatMap((part) => db.select().from(recipients).where(and(inArray(recipients.idHash, part), eq(recipients.status, 'active'))).all());
-}
-
-export function relativesWithHashes(db: Executor, hashes: readonly string[]): DeclaredRelative[] {
-  return chunks([...new Set(hashes)]).flatMap((part) => db.select().from(declaredRelatives).where(inArray(declaredRelatives.idHash, part)).all());
-}
-
-export function declarantsWithHashes(db: Executor, hashes: readonly string[]): Declarant[] {
-  return chunks([...new Set(hashes)]).flatMap((part) => db.select().from(declarants).where(inArray(declarants.idHash, part)).all());
-}
-
-export function declarantsOfVillages(db: Executor, villageCodes: readonly string[]): Declarant[] {
-  return chunks(villageCodes).flatMap((codes) => db.select().from(declarants).where(inArray(declarants.homeVillageCode, codes)).all());
-}
-
-export function declarantsByIds(db: Executor, ids: readonly number[]): Declarant[] {
-  return chunks([...new Set(ids)]).flatMap((part) => db.select().from(declarants).where(inArray(declarants.id, part)).all());
-}
-
-export function relativesOfDeclarants(db: Executor, ids: readonly number[]): DeclaredRelative[] {
-  return chunks([...new Set(ids)]).flatMap((part) => db.select().from(declaredRelatives).where(inArray(declaredRelatives.declarantId, part)).orderBy(asc(declaredRelatives.id)).all());
 }
 
 // --- flags ---------------------------------------------------------------------------------
@@ -123,4 +88,9 @@ export function insertImport(db: Executor, values: typeof declarationImports.$in
 export function recentImports(db: Executor, unitIds: readonly number[], limit = 10): DeclarationImport[] {
   if (unitIds.length === 0) return [];
   return db.select().from(declarationImports).where(inArray(declarationImports.unitId, [...unitIds])).orderBy(desc(declarationImports.id)).limit(limit).all();
+}
+
+/** How many flags of each kind exist (the demo's summary). */
+export function flagCountsByKind(db: Executor): { kind: FlagKind; n: number }[] {
+  return db.all<{ kind: FlagKind; n: number }>(sql`select kind, count(*) as n from cross_check_flags group by kind`);
 }

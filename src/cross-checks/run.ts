@@ -14,7 +14,8 @@
 // a person or note, which the flags page shows as "closed by re-check". Resolved flags never reopen.
 import { record } from '../audit/index.js';
 import type { Executor } from '../db/executor.js';
-import { surnameOf } from '../disclosure/posting-rules.js';
+import { declarantsByIds, declarantsOfVillages, declarantsWithHashes, onDeclarationsChanged, relativesOfDeclarants, relativesWithHashes } from '../declarations/index.js';
+import { activeRecipientsOfVillages, activeRecipientsWithHashes, onRosterChanged, surnameOf } from '../disclosure/index.js';
 import type { Keys } from '../plugins/keys.js';
 import * as repo from './repository.js';
 
@@ -55,23 +56,23 @@ function possibleRelatives(declarant: repo.Declarant, relatives: readonly repo.D
 function candidates(db: Executor, villageCodes: string[], declarantIds: number[]): Candidate[] {
   const out: Candidate[] = [];
   // Recipients of the villages, against every declaration (declared and own ID hashes).
-  const villageRecipients = repo.activeRecipientsOfVillages(db, villageCodes);
+  const villageRecipients = activeRecipientsOfVillages(db, villageCodes);
   const hashes = villageRecipients.map((r) => r.idHash);
   const byHash = new Map<string, repo.Recipient[]>();
   for (const r of villageRecipients) byHash.set(r.idHash, [...(byHash.get(r.idHash) ?? []), r]);
-  for (const rel of repo.relativesWithHashes(db, hashes)) {
+  for (const rel of relativesWithHashes(db, hashes)) {
     for (const recipient of byHash.get(rel.idHash) ?? []) out.push({ recipient, declarantId: rel.declarantId, relativeId: rel.id, kind: 'declared' });
   }
-  for (const d of repo.declarantsWithHashes(db, hashes)) {
+  for (const d of declarantsWithHashes(db, hashes)) {
     for (const recipient of byHash.get(d.idHash) ?? []) out.push({ recipient, declarantId: d.id, relativeId: null, kind: 'declarant_receives' });
   }
 
   // The declarants: those at home in the villages (surname check) and those named.
-  const villageDeclarants = repo.declarantsOfVillages(db, villageCodes);
-  const named = repo.declarantsByIds(db, declarantIds);
+  const villageDeclarants = declarantsOfVillages(db, villageCodes);
+  const named = declarantsByIds(db, declarantIds);
   // By declarant, looked up per declarant (a declaration import names thousands).
   const relativesById = new Map<number, repo.DeclaredRelative[]>();
-  for (const r of repo.relativesOfDeclarants(db, [...villageDeclarants, ...named].map((d) => d.id))) {
+  for (const r of relativesOfDeclarants(db, [...villageDeclarants, ...named].map((d) => d.id))) {
     const list = relativesById.get(r.declarantId);
     if (list) list.push(r);
     else relativesById.set(r.declarantId, [r]);
@@ -80,8 +81,8 @@ function candidates(db: Executor, villageCodes: string[], declarantIds: number[]
   for (const d of villageDeclarants) out.push(...possibleRelatives(d, relativesOf(d.id), villageRecipients));
 
   if (named.length > 0) {
-    const own = repo.activeRecipientsWithHashes(db, [...named.map((d) => d.idHash), ...named.flatMap((d) => relativesOf(d.id).map((r) => r.idHash))]);
-    const homes = repo.activeRecipientsOfVillages(db, [...new Set(named.map((d) => d.homeVillageCode))]);
+    const own = activeRecipientsWithHashes(db, [...named.map((d) => d.idHash), ...named.flatMap((d) => relativesOf(d.id).map((r) => r.idHash))]);
+    const homes = activeRecipientsOfVillages(db, [...new Set(named.map((d) => d.homeVillageCode))]);
     for (const d of named) {
       const rels = relativesOf(d.id);
       for (const recipient of own) {
@@ -143,3 +144,13 @@ export function runCrossChecks(deps: { db: Executor; keys: Pick<Keys, 'audit-mac
     return { created, closed };
   });
 }
+
+// Declarations and rosters announce their changes (an in-process event list each) instead of calling
+// the cross-checks, so the dependency runs one way: cross-checks -> declarations, disclosure. The
+// listeners run inside the changing transaction, as the direct calls did.
+onDeclarationsChanged((ctx, declarantIds, now) => {
+  runCrossChecks(ctx, { declarantIds }, now);
+});
+onRosterChanged((ctx, villageCodes, now) => {
+  runCrossChecks(ctx, { villageCodes }, now);
+});

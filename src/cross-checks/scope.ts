@@ -4,13 +4,16 @@
 // those regions is among the place's ancestors in the region_ancestors closure — never by code
 // prefix (DESIGN.md §2). A county bureau (or a township government, for its own villages) manages
 // non-user declarants; the city and the province above look on.
-import { and, eq, exists, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
 import type { StaffContext } from '../plugins/auth.js';
-import { findRegion, regionAncestors, type Region } from '../regions/index.js';
-import { supervisedUnitIds, units } from '../units/index.js';
+import { findRegion, type Region } from '../regions/index.js';
+import { supervisedUnitIds } from '../units/index.js';
 import type { Role } from '../users/index.js';
+import { codesWithin, scopeRegionCodes } from './pages-repository.js';
+
+// The closure queries live in the repository; these names stay here for the services that use them.
+export { codesWithin, withinRegions } from './pages-repository.js';
 
 /** Roles that enter declarations, import lists and resolve flags. */
 export const MANAGE_ROLES: Role[] = ['intake', 'handler', 'lead'];
@@ -33,47 +36,15 @@ export async function regionScope(db: Db, staff: StaffContext): Promise<RegionSc
   let scope: RegionScope = { unitIds: [], regionCodes: [] };
   if (staff.unit.kind === 'civil_affairs' || staff.unit.kind === 'township_gov') {
     const unitIds = await supervisedUnitIds(db, staff.unit.id);
-    const rows = db
-      .selectDistinct({ code: units.regionCode })
-      .from(units)
-      .where(and(inArray(units.id, unitIds), inArray(units.kind, ['civil_affairs', 'township_gov'])))
-      .all();
-    scope = { unitIds, regionCodes: rows.map((r) => r.code) };
+    scope = { unitIds, regionCodes: scopeRegionCodes(db, unitIds) };
   }
   cache.set(staff, scope);
   return scope;
 }
 
-/** SQL: the region in `column` lies within (or is) one of `regionCodes`. */
-export function withinRegions(db: Executor, column: SQLWrapper, regionCodes: readonly string[]): SQL {
-  if (regionCodes.length === 0) return sql`0`;
-  return exists(
-    db
-      .select({ one: sql`1` })
-      .from(regionAncestors)
-      .where(and(eq(regionAncestors.regionCode, sql`${column}`), inArray(regionAncestors.ancestorCode, [...regionCodes]))),
-  );
-}
-
 /** Whether a region code lies within the scope (one closure lookup). */
 export function codeWithin(db: Executor, code: string, regionCodes: readonly string[]): boolean {
   return codesWithin(db, [code], regionCodes).has(code);
-}
-
-/** Which of `codes` lie within the scope: one closure query per 500 codes, not one per code. */
-export function codesWithin(db: Executor, codes: readonly string[], regionCodes: readonly string[]): Set<string> {
-  const found = new Set<string>();
-  if (regionCodes.length === 0) return found;
-  const unique = [...new Set(codes)];
-  for (let i = 0; i < unique.length; i += 500) {
-    const rows = db
-      .selectDistinct({ code: regionAncestors.regionCode })
-      .from(regionAncestors)
-      .where(and(inArray(regionAncestors.regionCode, unique.slice(i, i + 500)), inArray(regionAncestors.ancestorCode, [...regionCodes])))
-      .all();
-    for (const r of rows) found.add(r.code);
-  }
-  return found;
 }
 
 export function canView(staff: StaffContext): boolean {

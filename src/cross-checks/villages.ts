@@ -2,29 +2,11 @@
 // and some names repeat across townships (农安县 has seven such), so a cell may be: the village
 // name (matched as the recipient importer does, src/disclosure/recipient-columns.ts); the township
 // and the village ("靠山镇靠山村", "靠山镇/靠山村"); or the 12-digit village code.
-import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
-import { makeVillageMatcher, type Village } from '../disclosure/recipient-columns.js';
-import type { Cell } from '../disclosure/recipient-file.js';
-import { regionAncestors, regions } from '../regions/index.js';
+import { makeVillageMatcher, type Village, type Cell } from '../disclosure/index.js';
+import { placesWithin, villageByCode } from './pages-repository.js';
 
 export type VillageResult = Village | 'unknown' | 'ambiguous' | 'outside';
-
-interface Place {
-  code: string;
-  name: string;
-  parentCode: string | null;
-  level: string;
-}
-
-function placesWithin(db: Executor, regionCode: string): Place[] {
-  return db
-    .select({ code: regions.code, name: regions.name, parentCode: regions.parentCode, level: regions.level })
-    .from(regions)
-    .innerJoin(regionAncestors, eq(regionAncestors.regionCode, regions.code))
-    .where(eq(regionAncestors.ancestorCode, regionCode))
-    .all();
-}
 
 /**
  * A reader for the villages within `regionCode`. With `anywhere`, a 12-digit code of a village
@@ -44,7 +26,7 @@ export function villageReader(db: Executor, regionCode: string): (cell: Cell, an
     if (/^\d{12}$/.test(text)) {
       const own = inside.get(text);
       if (own) return { code: own.code, name: own.name };
-      const other = db.select({ code: regions.code, name: regions.name }).from(regions).where(and(eq(regions.code, text), eq(regions.level, 'village'))).get();
+      const other = villageByCode(db, text);
       return other ? (anywhere ? other : 'outside') : 'unknown';
     }
     const direct = matchAll(text);

@@ -1,4 +1,4 @@
-import { idNumberHash, validateIdNumber } from '../disclosure/id-number.js';
+import { idNumberHash, validateIdNumber } from '../disclosure/index.js';
 import type { Deps } from '../shared/deps.js';
 import type { PlaceValues } from '../regions/index.js';
 

@@ -10,6 +10,7 @@ export { addCheckedRelative, removeDeclaredRelative } from './relatives.js';
 export { postedForm, postedRelative, formContext, type FormState } from './form.js';
 export { hashIdNumber } from './id-hash.js';
 export { recordLeftOffice } from './left-office.js';
+export { onDeclarationsChanged, type DeclarationListener, type ChangeContext } from './events.js';
 export {
   declarantOfUser,
   relativesOf,
@@ -21,6 +22,16 @@ export {
   findDeclarant,
   declarantsLeftBefore,
   deleteDeclarant,
+  relativesWithHashes,
+  declarantsWithHashes,
+  declarantsOfVillages,
+  declarantsByIds,
+  relativesOfDeclarants,
+  relativesByIds,
+  declarantInScope,
+  declarantsInScope,
+  hasNonUserDeclarant,
+  type DeclarantScope,
   type Declarant,
   type DeclaredRelative,
 } from './repository.js';

@@ -2,11 +2,10 @@
 // and for a non-user declarant the bureau keeps (src/cross-checks/declarants-service.ts). Each
 // change, in one transaction: the relative checked (relative-validation.ts) and stored or deleted,
 // the declarant's updatedAt moved, the change audited under the caller's action, and the
-// cross-checks re-run for the declarant (issue 7).
+// listeners told (the cross-checks re-run for the declarant, issue 7; see events.ts).
 import { record } from '../audit/index.js';
-// run.js, not cross-checks/index.ts: see the same import in service.ts.
-import { runCrossChecks } from '../cross-checks/run.js';
 import type { Deps } from '../shared/deps.js';
+import { declarationsChanged } from './events.js';
 import type { RelativeInput } from './id-hash.js';
 import { validateRelative, type Outcome, type RelativeRules } from './relative-validation.js';
 import * as repo from './repository.js';
@@ -33,7 +32,7 @@ export async function addCheckedRelative(
     const inserted = repo.insertRelative(tx, { declarantId: declarant.id, ...checked.value });
     repo.updateDeclarant(tx, declarant.id, { updatedAt: now });
     record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: change.actorId }, action: change.action, object: { type: 'declared_relative', id: inserted.id }, detail: { declarant: declarant.id, relation, assistanceType } }, now);
-    runCrossChecks({ db: tx, keys: deps.keys }, { declarantIds: [declarant.id] }, now);
+    declarationsChanged({ db: tx, keys: deps.keys }, [declarant.id], now);
     return inserted;
   });
   return { ok: true, value: { id: row.id } };
@@ -46,7 +45,7 @@ export function removeDeclaredRelative(deps: Pick<Deps, 'db' | 'keys'>, declaran
     if (!repo.deleteRelative(tx, declarantId, relativeId)) return false;
     repo.updateDeclarant(tx, declarantId, { updatedAt: now });
     record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: change.actorId }, action: change.action, object: { type: 'declared_relative', id: relativeId }, detail: { declarant: declarantId } }, now);
-    runCrossChecks({ db: tx, keys: deps.keys }, { declarantIds: [declarantId] }, now);
+    declarationsChanged({ db: tx, keys: deps.keys }, [declarantId], now);
     return true;
   });
 }

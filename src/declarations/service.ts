@@ -3,10 +3,8 @@
 // row's home village follows the declaration's, so recusal by place (src/casework/recusal.ts)
 // and by name + township use the same village. A changed declaration is cross-checked against the
 // recipient rosters at once, in the same transaction (issue 7).
+import { declarationsChanged } from './events.js';
 import { hashIdNumber, type RelativeInput } from './id-hash.js';
-// run.js, not cross-checks/index.ts: the index loads the cross-check routes, which import this
-// feature's index, and that cycle would read RELATIONS before it is initialised.
-import { runCrossChecks } from '../cross-checks/run.js';
 import { record } from '../audit/index.js';
 import { isPosition } from '../reports/index.js';
 import { checkVillage, type PlaceValues } from '../regions/index.js';
@@ -97,7 +95,7 @@ export async function saveDeclaration(deps: Deps, user: User, input: Declaration
       },
       now,
     );
-    runCrossChecks({ db: tx, keys: deps.keys }, { declarantIds: [row.id] }, now);
+    declarationsChanged({ db: tx, keys: deps.keys }, [row.id], now);
     return !existing;
   });
   return { ok: true, value: { declared: true, created } };

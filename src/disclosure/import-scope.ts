@@ -3,7 +3,7 @@
 // it (县民政局, which approves it). Scope follows parent links, never code prefixes (DESIGN.md §2).
 import type { Db } from '../db/connection.js';
 import type { StaffContext } from '../plugins/auth.js';
-import type { Role } from '../users/roles.js';
+import type { Role } from '../users/index.js';
 import { childrenOf, findRegion, type Region } from '../regions/index.js';
 
 export const IMPORT_ROLES: Role[] = ['handler', 'lead', 'intake'];

@@ -8,7 +8,7 @@ import type { Deps } from '../shared/deps.js';
 import { POSTING_DAYS, storedType, surnameOf } from './posting-rules.js';
 import { parseRecipientFile, rowsFingerprint, type ImportProblem, type ParsedRow } from './recipient-import.js';
 import * as repo from './repository.js';
-import { runCrossChecks } from '../cross-checks/run.js';
+import { rosterChanged } from './events.js';
 import { applyPlans, planChanges, type AppliedVillage, type RosterRow } from './roster-update.js';
 
 export type ImportActor = { type: 'staff'; id: number } | { type: 'system' };
@@ -88,8 +88,9 @@ export async function importRecipientList(deps: Deps, actor: ImportActor, townsh
       rowCount: rows.length,
     });
     const applied = applyPlans(tx, plans, { importId: imp.id, townshipCode, countyCode, period, today, now: at });
-    // Each new posting is cross-checked against the near-relative declarations (issue 7).
-    runCrossChecks({ db: tx, keys: deps.keys }, { villageCodes: applied.map((a) => a.villageCode) }, at);
+    // Each new posting is cross-checked against the near-relative declarations (issue 7) by the
+    // cross-checks, which listen for roster changes (events.ts).
+    rosterChanged({ db: tx, keys: deps.keys }, applied.map((a) => a.villageCode), at);
     const sum = (k: 'added' | 'changed' | 'removed') => applied.reduce((n, v) => n + v[k], 0);
     record(tx, deps.keys['audit-mac'], {
       actor: auditActor,

@@ -10,9 +10,18 @@ export { recipientImports, postings, recipients, postingEntries, policyPages } f
 export { maskName } from './masking.js';
 export { villageKey } from './recipient-columns.js';
 export { validateIdNumber, idNumberHash } from './id-number.js';
+// The roster's reading rules, shared with the cross-checks' declaration lists so both files are
+// read the same way (headers, names, ID cells, assistance types, villages).
+export { storedType, surnameOf, type StoredType } from './posting-rules.js';
+export { headerKey, parseType, parseName, readIdCell, makeVillageMatcher, type Village } from './recipient-columns.js';
+export { findHeader, readRecipientFile, type Cell } from './recipient-file.js';
+export { MAX_PROBLEMS } from './recipient-import.js';
+export { idCheckChar } from './id-number.js';
+export { activeRecipientsOfVillages, activeRecipientsWithHashes, recipientsByIds, insertRecipientsIfNew, type Recipient } from './repository.js';
 export { importRecipientList } from './import-service.js';
 export { indexVillageNames } from './village-search.js';
 export { seedDemoDisclosure } from './demo.js';
+export { onRosterChanged, type RosterListener, type RosterChangeContext } from './events.js';
 
 /** Postings and rosters: township imports, public lists by region, objections (issue 6). */
 export async function disclosureRoutes(app: FastifyInstance, opts: { deps: Deps }) {

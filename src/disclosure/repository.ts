@@ -213,3 +213,18 @@ export function entryPosition(db: Executor, postingId: number, entryId: number):
 export function countRecipients(db: Executor): number {
   return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM recipients`)?.n ?? 0;
 }
+
+// --- what the cross-checks read (src/cross-checks/run.ts) ------------------------------------
+
+export function activeRecipientsOfVillages(db: Executor, villageCodes: readonly string[]): Recipient[] {
+  return chunks(villageCodes).flatMap((codes) => db.select().from(recipients).where(and(inArray(recipients.villageCode, codes), eq(recipients.status, 'active'))).all());
+}
+
+export function activeRecipientsWithHashes(db: Executor, hashes: readonly string[]): Recipient[] {
+  return chunks([...new Set(hashes)]).flatMap((part) => db.select().from(recipients).where(and(inArray(recipients.idHash, part), eq(recipients.status, 'active'))).all());
+}
+
+/** Inserts recipients, skipping any that would break a unique index (the demo's fill-up rows). */
+export function insertRecipientsIfNew(db: Executor, rows: readonly NewRecipient[]): void {
+  if (rows.length > 0) db.insert(recipients).values([...rows]).onConflictDoNothing().run();
+}

@@ -16,5 +16,5 @@ export async function userRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(signInRoutes, opts);
   await app.register(profileRoutes, opts);
 }
-export { firstUserOfUnit } from './repository.js';
+export { firstUserOfUnit, userNames } from './repository.js';
 export { newRecoveryCodes, newTotpSecret, recoveryDigest } from './totp.js';

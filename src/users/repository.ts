@@ -84,3 +84,9 @@ export function decideSecondFactorReset(db: Executor, id: number, status: 'appro
 export function firstUserOfUnit(db: Executor, unitId: number): User | undefined {
   return db.select().from(users).where(eq(users.unitId, unitId)).orderBy(asc(users.id)).limit(1).get();
 }
+
+/** Display names of these users (id, name), for lists that show who did something. */
+export function userNames(db: Executor, ids: readonly number[]): { id: number; name: string }[] {
+  if (ids.length === 0) return [];
+  return db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, [...ids])).all();
+}
