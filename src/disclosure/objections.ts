@@ -1,11 +1,10 @@
 // Objections (对此有异议) as staff see them: the reports filed from a roster or posting entry, in
 // the user's scope (src/casework/scope.ts: handling unit and below, assignments, recusal), grouped
 // per village and, inside a village, per roster entry.
-import { and, desc, isNotNull } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { scopeOf } from '../casework/index.js';
-import { reports } from '../reports/index.js';
+import { objectionReports } from '../reports/index.js';
 import { findRegions } from '../regions/index.js';
 import { yuan } from './posting-rules.js';
 import * as repo from './repository.js';
@@ -38,13 +37,7 @@ export interface ObjectionVillage {
 
 export async function objectionGroups(db: Db, staff: StaffContext): Promise<{ villages: ObjectionVillage[]; total: number; capped: boolean }> {
   const scope = await scopeOf(db, staff);
-  const rows = db
-    .select({ id: reports.id, caseNo: reports.caseNo, status: reports.status, receivedAt: reports.receivedAt, entryId: reports.objectionEntryId, placeCode: reports.placeCode })
-    .from(reports)
-    .where(and(scope.condition, isNotNull(reports.objectionEntryId)))
-    .orderBy(desc(reports.id))
-    .limit(MAX_OBJECTIONS + 1)
-    .all();
+  const rows = objectionReports(db, scope.condition, MAX_OBJECTIONS + 1);
   const capped = rows.length > MAX_OBJECTIONS;
   const shown = rows.slice(0, MAX_OBJECTIONS);
   const recipients = new Map(repo.recipientsByIds(db, shown.map((r) => r.entryId!)).map((r) => [r.id, r]));

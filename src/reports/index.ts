@@ -10,6 +10,7 @@ export { findReport, eventsOf, insertEvent, updateReport, reportsPastRetention, 
 export { REVIEW_WINDOW_DAYS } from './tracking.js';
 export * from './catalog.js';
 export type { ReportInput, Identity } from './validate.js';
+export { objectionReports } from './repository.js';
 
 export async function reportRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(filingRoutes, opts);

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { reportEvents, reports } from './tables.js';
 
@@ -97,4 +97,15 @@ export function receivedReportsInCounty(db: Executor, countyCode: string): Repor
 /** How many reports the database holds (an unmarked database with reports is real data). */
 export function reportCount(db: Executor): number {
   return db.get<{ n: number }>(sql`select count(*) as n from reports`)!.n;
+}
+
+/** Reports filed as objections to a roster entry that meet `condition` (a scope), newest first. */
+export function objectionReports(db: Executor, condition: SQL, limit: number) {
+  return db
+    .select({ id: reports.id, caseNo: reports.caseNo, status: reports.status, receivedAt: reports.receivedAt, entryId: reports.objectionEntryId, placeCode: reports.placeCode })
+    .from(reports)
+    .where(and(condition, isNotNull(reports.objectionEntryId)))
+    .orderBy(desc(reports.id))
+    .limit(limit)
+    .all();
 }
