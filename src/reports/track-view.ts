@@ -18,8 +18,11 @@ export async function trackPageContext(deps: Deps, report: repo.Report, _locale:
   const calendar = loadCalendar(deps.db);
   const accepted = events.find((e) => e.type === 'accepted');
   const acceptDue = dueFrom(calendar, 'xinfang.register', report.receivedAt);
-  const answerDue = accepted ? dueFrom(calendar, 'xinfang.handling', accepted.at) : null;
   const answer = [...events].reverse().find((e) => e.type === 'answer' || e.type === 'review_answer');
+  // The running handling deadline (art. 34: pauses and an approved extension included, kept by
+  // every step in report.handlingDue), not acceptance + 60 days; none once the answer is given.
+  const answerDue = accepted && !answer ? report.handlingDue : null;
+  const answerDueUncovered = answerDue !== null && !calendar.covers(Number(answerDue.slice(0, 4)));
   const actions = allowedActions(deps, report);
   const unit = await findUnit(deps.db, report.handlingUnitId);
   return {
@@ -34,8 +37,10 @@ export async function trackPageContext(deps: Deps, report: repo.Report, _locale:
     },
     unitName: unit?.name,
     acceptDue: acceptDue.due,
-    answerDue: answerDue?.due ?? null,
-    calendarWarning: acceptDue.uncoveredYear !== undefined || answerDue?.uncoveredYear !== undefined,
+    answerDue,
+    /** Referred or transferred: the days away do not count, so the date moves on when it comes back. */
+    answerDuePaused: answerDue !== null && (report.status === 'referred' || report.status === 'transferred'),
+    calendarWarning: acceptDue.uncoveredYear !== undefined || answerDueUncovered,
     timeline: events.map((e) => ({
       type: e.type,
       at: e.at,
