@@ -2,9 +2,8 @@
 // that keeps personal data out of a published case (社会救助暂行办法 art. 61; DESIGN.md §5 "never
 // publish ID numbers, phones, addresses"). The case text is published in Chinese whatever the UI
 // language, so the phrases here are Chinese content, not UI strings.
-import { COMPOUND_SURNAMES, HANGUL_COMPOUND_SURNAMES, normalizeName } from '../disclosure/masking.js';
-import { villageKey } from '../disclosure/index.js';
-import type { Category, Position } from '../reports/catalog.js';
+import { COMPOUND_SURNAMES, HANGUL_COMPOUND_SURNAMES, normalizeName, villageKey } from '../disclosure/index.js';
+import type { Category, Position } from '../reports/index.js';
 import type { PlaceChain } from '../regions/index.js';
 
 /**

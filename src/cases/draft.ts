@@ -2,8 +2,7 @@
 // one, its concluded referral (issue 6 "Typical cases"; issue 5 "The reporter", last paragraph).
 import type { Db } from '../db/connection.js';
 import { findRegion, placeChain } from '../regions/index.js';
-import type { Report } from '../reports/repository.js';
-import { isCategory, type Category } from '../reports/catalog.js';
+import { isCategory, type Category, type Report } from '../reports/index.js';
 import { CATEGORY_PHRASES, PLACEHOLDER_OPEN, sanctionSentence, subjectAlias, subjectPhrase, type GuardContext } from './anonymise.js';
 import { currentQuarter } from './quarter.js';
 import type { Referral } from './repository.js';

@@ -2,13 +2,14 @@
 // src/db/executor.ts); takes the database or a transaction.
 import { and, desc, eq, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
-import { referrals } from '../referrals/tables.js';
-import { matchesSearch } from '../search/fts.js';
+// The sign-off scope of inspectors is a subquery on referrals, read through the referrals index.
+import { referrals, type ReferralRow } from '../referrals/index.js';
+import { matchesSearch } from '../search/index.js';
 import { typicalCases } from './tables.js';
 
 export type TypicalCase = typeof typicalCases.$inferSelect;
 export type NewTypicalCase = typeof typicalCases.$inferInsert;
-export type Referral = typeof referrals.$inferSelect;
+export type Referral = ReferralRow;
 
 export const CASE_STATUSES = ['draft', 'awaiting_signoff', 'awaiting_approval', 'published', 'withdrawn'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
@@ -32,20 +33,8 @@ export function openCaseFor(db: Executor, by: { reportId?: number; referralId?: 
   return db.select().from(typicalCases).where(and(which, ne(typicalCases.status, 'withdrawn'))).orderBy(desc(typicalCases.id)).get();
 }
 
-export function findReferral(db: Executor, id: number): Referral | undefined {
-  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
-  return db.select().from(referrals).where(eq(referrals.id, id)).get();
-}
-
-/** The latest concluded referral of a report, if any (its outcome gives the sanction). */
-export function concludedReferralOf(db: Executor, reportId: number): Referral | undefined {
-  return db
-    .select()
-    .from(referrals)
-    .where(and(eq(referrals.reportId, reportId), eq(referrals.status, 'concluded')))
-    .orderBy(desc(referrals.concludedAt), desc(referrals.id))
-    .get();
-}
+// The referral reads are the referrals feature's own (its index); re-exported for this feature's callers.
+export { referralById as findReferral, concludedReferralOf } from '../referrals/index.js';
 
 export interface StaffListFilter {
   /** Cases of these units (a civil-affairs user's own unit and the units below). */

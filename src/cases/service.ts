@@ -10,9 +10,8 @@
 import { record } from '../audit/index.js';
 import { visibleReport } from '../casework/index.js';
 import type { StaffContext } from '../plugins/auth.js';
-import { findReport, type Report } from '../reports/repository.js';
-import { isCategory } from '../reports/catalog.js';
-import { indexDocument, removeDocument } from '../search/fts.js';
+import { findReport, isCategory, type Report } from '../reports/index.js';
+import { indexDocument, removeDocument } from '../search/index.js';
 import type { Deps } from '../shared/deps.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { supervisedUnitIds } from '../units/index.js';

@@ -8,6 +8,7 @@ import { mayImportRecipients } from './import-scope.js';
 
 export { recipientImports, postings, recipients, postingEntries, policyPages } from './tables.js';
 export { maskName } from './masking.js';
+export { COMPOUND_SURNAMES, HANGUL_COMPOUND_SURNAMES, normalizeName } from './masking.js';
 export { villageKey } from './recipient-columns.js';
 export { validateIdNumber, idNumberHash } from './id-number.js';
 // The roster's reading rules, shared with the cross-checks' declaration lists so both files are

@@ -9,3 +9,4 @@ export { bodyLevelFor } from './routing.js';
 export async function referralRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(referralRoutesPlugin, opts);
 }
+export { referralById, concludedReferralOf, type ReferralRow } from './repository.js';

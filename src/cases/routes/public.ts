@@ -2,7 +2,7 @@
 // Atom feed. All cacheable (no session, no token, no cookie); changes invalidate the cache.
 import type { FastifyInstance } from 'fastify';
 import { childrenOf, findRegion, regionsAtLevel } from '../../regions/index.js';
-import { CATEGORIES, isCategory } from '../../reports/catalog.js';
+import { CATEGORIES, isCategory } from '../../reports/index.js';
 import type { Deps } from '../../shared/deps.js';
 import { notFound } from '../../shared/errors.js';
 import { translate } from '../../i18n/translate.js';

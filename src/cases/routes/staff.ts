@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { entriesFor } from '../../audit/index.js';
 import { visibleReport } from '../../casework/index.js';
 import { requireStaff } from '../../plugins/auth.js';
-import { CATEGORIES } from '../../reports/catalog.js';
+import { CATEGORIES } from '../../reports/index.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { findUnit } from '../../units/index.js';
