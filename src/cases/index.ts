@@ -5,7 +5,6 @@ import publicCaseRoutes from './routes/public.js';
 
 export { typicalCases } from './tables.js';
 export { draftCaseFromReferral } from './service.js';
-export { seedDemoCases } from './demo.js';
 export { currentQuarter } from './quarter.js';
 export { publishedCasesAmong } from './repository.js';
 
@@ -14,3 +13,4 @@ export async function caseRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(staffCaseRoutes, opts);
   await app.register(publicCaseRoutes, opts);
 }
+export { insertCase } from './repository.js';

@@ -6,7 +6,6 @@ import importRoutes from './routes/import.js';
 
 export { declarationImports, crossCheckFlags } from './tables.js';
 export { runCrossChecks } from './run.js';
-export { seedDemoDeclarations } from './demo.js';
 
 /** Non-user declarants, declaration imports and recipient cross-checks (issue 7). */
 export async function crossCheckRoutes(app: FastifyInstance, opts: { deps: Deps }) {
@@ -14,3 +13,4 @@ export async function crossCheckRoutes(app: FastifyInstance, opts: { deps: Deps 
   await app.register(declarantRoutes, opts);
   await app.register(importRoutes, opts);
 }
+export { flagCountsByKind, type FlagKind } from './repository.js';

@@ -9,13 +9,13 @@ import { seedDemoStaff, type DemoCredential } from './staff.js';
 import { progressDemoReports } from './progress.js';
 import { seedDemoReferrals } from './referrals.js';
 import { seedDefaultTemplates } from '../templates/index.js';
-import { seedDemoPolicies } from '../policy/demo.js';
-import { seedDemoCases } from '../cases/demo.js';
-import { seedDemoDisclosure } from '../disclosure/demo.js';
-import { seedDemoDeclarations } from '../cross-checks/demo.js';
-import { seedDemoLedger } from '../ledger/index.js';
-import { seedDemoSpotChecks } from '../spot-checks/demo.js';
-import { seedDemoReporting } from '../reporting/demo.js';
+import { seedDemoPolicies } from './policy.js';
+import { seedDemoCases } from './cases.js';
+import { seedDemoDisclosure } from './disclosure.js';
+import { seedDemoDeclarations } from './cross-checks.js';
+import { seedDemoLedger } from './ledger.js';
+import { seedDemoSpotChecks } from './spot-checks.js';
+import { seedDemoReporting } from './reporting.js';
 
 export type { DemoCredential } from './staff.js';
 

@@ -21,7 +21,6 @@ export { idCheckChar } from './id-number.js';
 export { activeRecipientsOfVillages, activeRecipientsWithHashes, recipientsByIds, insertRecipientsIfNew, type Recipient } from './repository.js';
 export { importRecipientList } from './import-service.js';
 export { indexVillageNames } from './village-search.js';
-export { seedDemoDisclosure } from './demo.js';
 export { onRosterChanged, type RosterListener, type RosterChangeContext } from './events.js';
 
 /** Postings and rosters: township imports, public lists by region, objections (issue 6). */
@@ -33,3 +32,5 @@ export async function disclosureRoutes(app: FastifyInstance, opts: { deps: Deps 
   await app.register(importRoutes, opts);
   await app.register(objectionRoutes, opts);
 }
+export { TEMPLATE_HEADERS, RECIPIENT_TYPE_LABELS, type RecipientType } from './recipient-columns.js';
+export { countRecipients } from './repository.js';

@@ -5,10 +5,11 @@ import publicLedgerRoutes from './public-routes.js';
 
 export { findItem } from './repository.js';
 export { insertItem, searchItems, type Item, type NewItem, type ItemHit } from './repository.js';
-export { seedDemoLedger } from './seed.js';
 
 /** The problem list and rectification ledger (问题清单和整改台账): staff progress, sign-off, public view, exports. */
 export async function ledgerRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(staffLedgerRoutes, opts);
   await app.register(publicLedgerRoutes, opts);
 }
+export { countEnteredItems } from './repository.js';
+export type { ItemStatus, Source } from './catalog.js';

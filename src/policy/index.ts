@@ -5,7 +5,7 @@ import publicPolicyRoutes from './routes/public.js';
 import { canEditPolicy } from './service.js';
 
 export { canEditPolicy } from './service.js';
-export { seedDemoPolicies } from './demo.js';
+export { addPublishedPage } from './service.js';
 
 /** Policy explainers (政策宣传) in Markdown, rendered as sanitized HTML. */
 export async function policyRoutes(app: FastifyInstance, opts: { deps: Deps }) {

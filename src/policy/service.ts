@@ -87,3 +87,16 @@ export function savePolicy(deps: Deps, staff: StaffContext, id: number | null, i
   if (page.published || before?.published) deps.publicCache.invalidate();
   return { page, errors: null };
 }
+
+/**
+ * Adds a published page with no editor (the demo's explainers), indexed for search in the same
+ * transaction; returns false without writing when the slug is taken.
+ */
+export function addPublishedPage(db: Deps['db'], page: { slug: string; title: string; body: string }, now = Date.now()): boolean {
+  if (repo.findPageBySlug(db, page.slug)) return false;
+  db.transaction((tx) => {
+    const row = repo.insertPage(tx, { slug: page.slug, title: page.title, bodyMarkdown: page.body.trim(), published: true, updatedBy: null, updatedAt: now });
+    indexDocument(tx, { type: 'policy', id: row.id, text: [row.title, plainText(row.bodyMarkdown)] });
+  });
+  return true;
+}

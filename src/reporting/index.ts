@@ -11,7 +11,6 @@ export { createTasksForYear, figuresFor, stateOf } from './service.js';
 export { rollUp, rate, formatRate, type Statistics, type Counts } from './statistics.js';
 export { liveStatistics } from './statistics-repository.js';
 export { remindLateSubmissions } from './remind.js';
-export { seedDemoReporting } from './demo.js';
 
 /** Reporting up the hierarchy: tasks, submissions, roll-ups, print and Word export (issue 7). */
 export async function reportingRoutes(app: FastifyInstance, opts: { deps: Deps }) {
@@ -20,3 +19,5 @@ export async function reportingRoutes(app: FastifyInstance, opts: { deps: Deps }
   await app.register(exportRoutes, opts);
   await app.register(submissionRoutes, opts);
 }
+export { hasStatistics, type Section } from './catalog.js';
+export { findTaskByKey, submissionOf, insertSubmission } from './repository.js';

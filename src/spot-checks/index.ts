@@ -6,10 +6,11 @@ import checkRoutes from './routes/checks.js';
 export { spotCheckRounds, spotCheckTargets, spotChecks } from './tables.js';
 export { drawPlan, seededUniform, townshipWeight, type Candidate, type Signals } from './sampler.js';
 export { candidatesFor, replayRound } from './service.js';
-export { seedDemoSpotChecks } from './demo.js';
 
 /** 明查暗访: plan rounds, record checks, turn findings into ledger items (issue 7). */
 export async function spotCheckRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(roundRoutes, opts);
   await app.register(checkRoutes, opts);
 }
+export { makeLedgerItem, planRound, recordCheck } from './service.js';
+export { roundsOf, targetsOf } from './repository.js';

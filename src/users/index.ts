@@ -18,3 +18,4 @@ export async function userRoutes(app: FastifyInstance, opts: { deps: Deps }) {
 }
 export { firstUserOfUnit, userNames } from './repository.js';
 export { newRecoveryCodes, newTotpSecret, recoveryDigest } from './totp.js';
+export { firstUser } from './repository.js';

@@ -90,3 +90,8 @@ export function userNames(db: Executor, ids: readonly number[]): { id: number; n
   if (ids.length === 0) return [];
   return db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, [...ids])).all();
 }
+
+/** The account with the lowest id, if any (the demo credits content to it when a unit has none). */
+export function firstUser(db: Executor): User | undefined {
+  return db.select().from(users).orderBy(asc(users.id)).limit(1).get();
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoCases } from '../../src/cases/index.js';
+import { seedDemoCases } from '../../src/demo/cases.js';
 import { findCase, updateCase } from '../../src/cases/repository.js';
 import { searchIds } from '../../src/search/fts.js';
 import { makeApp, type TestApp } from '../helpers/app.js';

@@ -1,7 +1,7 @@
 // The demo declarations raise each kind of flag, on the demo rosters or on their own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoDeclarations } from '../../src/cross-checks/index.js';
-import { seedDemoDisclosure } from '../../src/disclosure/demo.js';
+import { seedDemoDeclarations } from '../../src/demo/cross-checks.js';
+import { seedDemoDisclosure } from '../../src/demo/disclosure.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 
 let withRosters: TestApp, alone: TestApp;

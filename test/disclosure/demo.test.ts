@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { seedDemoDisclosure } from '../../src/disclosure/index.js';
+import { seedDemoDisclosure } from '../../src/demo/disclosure.js';
 import { todayInChina } from '../../src/clocks/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 

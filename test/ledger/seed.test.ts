@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { seedDemoLedger } from '../../src/ledger/index.js';
+import { seedDemoLedger } from '../../src/demo/ledger.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUnitByKey } from '../../src/units/index.js';
-import { seedDemoReporting, stateOf } from '../../src/reporting/index.js';
+import { stateOf } from '../../src/reporting/index.js';
+import { seedDemoReporting } from '../../src/demo/reporting.js';
 import { findTaskByKey, submissionOf, tasksOfYear } from '../../src/reporting/repository.js';
 import { parseStatistics } from '../../src/reporting/statistics.js';
 import { makeApp, type TestApp } from '../helpers/app.js';

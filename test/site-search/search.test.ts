@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
-import { seedDemoCases } from '../../src/cases/demo.js';
-import { seedDemoPolicies } from '../../src/policy/demo.js';
+import { seedDemoCases } from '../../src/demo/cases.js';
+import { seedDemoPolicies } from '../../src/demo/policy.js';
 import { indexDocument } from '../../src/search/fts.js';
 
 let t: TestApp;

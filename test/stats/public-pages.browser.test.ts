@@ -7,7 +7,7 @@ import { testConfig } from '../../src/config.js';
 import { databaseFile } from '../../src/db/connection.js';
 import { seedDemoHotlines } from '../../src/demo/hotlines.js';
 import { seedDemoReports } from '../../src/demo/reports.js';
-import { seedDemoLedger } from '../../src/ledger/index.js';
+import { seedDemoLedger } from '../../src/demo/ledger.js';
 import { closePage, describeBrowser, formatViolations, launchBrowser, newDesktopPage, newPhonePage, runAxe, screenshot, type Browser } from '../helpers/browser.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/app.js';

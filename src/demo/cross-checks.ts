@@ -4,7 +4,7 @@
 //   A (村干部)   surname of an undeclared recipient of the village, one recipient declared → declared + possible_relative
 //   B (村民小组长) is a recipient himself                                                   → declarant_receives
 //   C (乡镇民政助理) a surname nobody on the roster has, a relative not on any roster        → no flag
-// Run after the demo rosters (src/disclosure/demo.ts); a village with fewer than four current
+// Run after the demo rosters (src/demo/disclosure.ts); a village with fewer than four current
 // recipients first gets a few of its own, so the seed also works alone. The clear names and ID
 // numbers of made-up people exist only in memory here; stored are keyed hashes, as everywhere.
 import { todayInChina } from '../clocks/index.js';
@@ -13,8 +13,7 @@ import { activeRecipientsOfVillages, insertRecipientsIfNew, idCheckChar, idNumbe
 import { placeChain } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
 import { findUnitByKey } from '../units/index.js';
-import * as repo from './repository.js';
-import { runCrossChecks } from './run.js';
+import { flagCountsByKind, runCrossChecks, type FlagKind } from '../cross-checks/index.js';
 
 /** 华阳社区, 恒安社区 (南岭街道, 南关区); 靠山村, 后岭村 (靠山镇, 农安县). */
 export const DEMO_DECLARATION_VILLAGES = ['220102001001', '220102001002', '220122103200', '220122103201'] as const;
@@ -28,7 +27,7 @@ export interface DemoDeclarationSummary {
   relatives: number;
   /** Recipients the seed added because a village had too few. */
   recipientsAdded: number;
-  flags: Record<repo.FlagKind, number>;
+  flags: Record<FlagKind, number>;
 }
 
 /** Deterministic made-up ID numbers: county code, a birth date from the serial, a sequence. */
@@ -96,6 +95,6 @@ export async function seedDemoDeclarations(deps: Deps, now: Date | number = Date
     });
   }
   runCrossChecks(deps, { villageCodes: [...DEMO_DECLARATION_VILLAGES] }, at);
-  for (const row of repo.flagCountsByKind(db)) summary.flags[row.kind] = row.n;
+  for (const row of flagCountsByKind(db)) summary.flags[row.kind] = row.n;
   return summary;
 }

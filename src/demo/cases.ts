@@ -1,14 +1,13 @@
 // Demo typical cases: eight published, anonymised cases across the quarters of 2026, in the style
 // of a county's quarterly 通报 (surname + position, place to township, sanction in general words).
-import { eq } from 'drizzle-orm';
 import { record } from '../audit/index.js';
 import { findRegion } from '../regions/index.js';
-import type { Category } from '../reports/catalog.js';
-import { indexDocument } from '../search/fts.js';
+import type { Category } from '../reports/index.js';
+import { indexDocument } from '../search/index.js';
 import type { Deps } from '../shared/deps.js';
 import { findUnitByKey } from '../units/index.js';
-import { users } from '../users/index.js';
-import { insertCase } from './repository.js';
+import { firstUser, firstUserOfUnit } from '../users/index.js';
+import { insertCase } from '../cases/index.js';
 
 interface DemoCase {
   township: string;
@@ -70,13 +69,13 @@ function chinaNoon(date: string): number {
 /** Seeds the demo cases (idempotence is the caller's: call on an empty database). Returns how many. */
 export async function seedDemoCases(deps: Deps, now = Date.now()): Promise<number> {
   const { db } = deps;
-  const anyUser = db.select({ id: users.id }).from(users).orderBy(users.id).get();
+  const anyUser = firstUser(db);
   let count = 0;
   for (const demo of CASES) {
     const township = await findRegion(db, demo.township);
     const unit = township?.parentCode ? await findUnitByKey(db, `ca:${township.parentCode}`) : undefined;
     if (!township || !unit) continue;
-    const author = db.select({ id: users.id }).from(users).where(eq(users.unitId, unit.id)).orderBy(users.id).get() ?? anyUser;
+    const author = firstUserOfUnit(db, unit.id) ?? anyUser;
     const at = Math.min(chinaNoon(demo.on), now);
     db.transaction((tx) => {
       const row = insertCase(tx, {

@@ -6,8 +6,7 @@ import { record } from '../audit/index.js';
 import { addDays, todayInChina } from '../clocks/index.js';
 import { findUnitByKey } from '../units/index.js';
 import { findUserByName } from '../users/index.js';
-import type { ItemStatus, Source } from './catalog.js';
-import * as repo from './repository.js';
+import { countEnteredItems, insertItem, type ItemStatus, type Source } from '../ledger/index.js';
 
 const DAY = 86_400_000;
 
@@ -44,7 +43,7 @@ const ITEMS: DemoItem[] = [
 
 /** Seeds the demo items once (does nothing when items other than a report's exist). Returns how many were added. */
 export async function seedDemoLedger(deps: Deps, now = Date.now()): Promise<number> {
-  if (repo.countEnteredItems(deps.db) > 0) return 0;
+  if (countEnteredItems(deps.db) > 0) return 0;
   const today = todayInChina(new Date(now));
   const city = findUserByName(deps.db, 'cc.dubanyuan');
   const province = findUserByName(deps.db, 'sheng.dubanyuan');
@@ -60,7 +59,7 @@ export async function seedDemoLedger(deps: Deps, now = Date.now()): Promise<numb
       const signedOffAt = item.status === 'signed_off' ? now - Math.max(1, Math.floor(item.createdDaysAgo / 4)) * DAY : null;
       // The city signs off county and township items; the province signs off the city's own.
       const signer = item.unit === 'ca:220100' ? province : city;
-      const row = repo.insertItem(tx, {
+      const row = insertItem(tx, {
         reportId: null,
         source: item.source,
         regionCode,

@@ -7,8 +7,7 @@ import { childrenOf } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
 import { findUnitByKey } from '../units/index.js';
 import { findUserByName, firstUserOfUnit } from '../users/index.js';
-import * as repo from './repository.js';
-import { makeLedgerItem, planRound, recordCheck } from './service.js';
+import { makeLedgerItem, planRound, recordCheck, roundsOf, targetsOf } from '../spot-checks/index.js';
 
 const DAY = 86_400_000;
 /** A fixed seed, so the same demo data gives the same plan on every machine. */
@@ -18,7 +17,7 @@ const DEMO_SEED = crypto.createHash('sha256').update('sunshine demo: 长春市 s
 export async function seedDemoSpotChecks(deps: Deps, now = Date.now()): Promise<number | null> {
   const unit = await findUnitByKey(deps.db, 'ca:220100');
   if (!unit) throw new Error('demo spot checks: no unit ca:220100');
-  if (repo.roundsOf(deps.db, unit.id).length > 0) return null;
+  if (roundsOf(deps.db, unit.id).length > 0) return null;
   const user =
     findUserByName(deps.db, 'cc.dubanyuan') ??
     firstUserOfUnit(deps.db, unit.id);
@@ -26,7 +25,7 @@ export async function seedDemoSpotChecks(deps: Deps, now = Date.now()): Promise<
 
   const plannedAt = now - 12 * DAY;
   const { round } = planRound(deps, { userId: user.id, unit }, { name: '2026年第一轮农村低保明查暗访（四不两直）', count: 5, randomCount: 2, scopeCode: unit.regionCode }, plannedAt, DEMO_SEED);
-  const targets = repo.targetsOf(deps.db, round.id).map((t) => t.target);
+  const targets = targetsOf(deps.db, round.id).map((t) => t.target);
   const [first, second] = targets;
   if (!first || !second) return round.id;
 

@@ -7,9 +7,7 @@ import { record } from '../audit/index.js';
 import { todayInChina } from '../clocks/index.js';
 import { findUnitByKey } from '../units/index.js';
 import { findUserByName } from '../users/index.js';
-import { hasStatistics, type Section } from './catalog.js';
-import * as repo from './repository.js';
-import * as service from './service.js';
+import { createTasksForYear, figuresFor, findTaskByKey, hasStatistics, insertSubmission, submissionOf, type Section } from '../reporting/index.js';
 
 const DAY = 86_400_000;
 
@@ -67,22 +65,22 @@ const SUMMARY_SUBMISSIONS: DemoSubmission[] = [
 export async function seedDemoReporting(deps: Deps, now = Date.now()): Promise<number> {
   const { db } = deps;
   const year = Number(todayInChina(new Date(now)).slice(0, 4));
-  service.createTasksForYear(deps, year, null, now);
+  createTasksForYear(deps, year, null, now);
   const lead = findUserByName(db, 'ng.fuzeren');
   let added = 0;
   for (const demo of [...PLANS, ...SUMMARY_SUBMISSIONS]) {
-    const task = repo.findTaskByKey(db, demo.kind, year, null);
+    const task = findTaskByKey(db, demo.kind, year, null);
     const unit = await findUnitByKey(db, demo.unit);
-    if (!task || !unit || repo.submissionOf(db, task.id, unit.id)) continue;
+    if (!task || !unit || submissionOf(db, task.id, unit.id)) continue;
     const dueAt = Date.parse(`${task.dueOn}T10:00:00+08:00`);
     // Nothing in the future: a submission "after the due date" that has not come yet is submitted now.
     let submittedAt = demo.submittedDaysAfterDue === null ? null : Math.min(now, dueAt + demo.submittedDaysAfterDue * DAY);
     // An annual summary cannot have been submitted before the year's work: before the due date, a draft.
     if (demo.kind === 'county_summary' && submittedAt !== null && now < dueAt - 10 * DAY) submittedAt = null;
     const by = demo.unit === 'ca:220102' ? (lead?.id ?? null) : null;
-    const stats = submittedAt !== null && hasStatistics(demo.kind) ? (await service.figuresFor(db, task, [unit]))?.get(unit.id) : undefined;
+    const stats = submittedAt !== null && hasStatistics(demo.kind) ? (await figuresFor(db, task, [unit]))?.get(unit.id) : undefined;
     const updatedAt = submittedAt ?? now - 2 * DAY;
-    const row = repo.insertSubmission(db, {
+    const row = insertSubmission(db, {
       taskId: task.id,
       unitId: unit.id,
       status: submittedAt !== null ? 'submitted' : 'draft',

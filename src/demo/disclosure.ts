@@ -8,10 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import { addDays, todayInChina } from '../clocks/index.js';
 import { childrenOf } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
-import { idCheckChar } from './id-number.js';
-import { importRecipientList } from './import-service.js';
-import { TEMPLATE_HEADERS, RECIPIENT_TYPE_LABELS, type RecipientType } from './recipient-columns.js';
-import { countRecipients } from './repository.js';
+import { countRecipients, idCheckChar, importRecipientList, RECIPIENT_TYPE_LABELS, TEMPLATE_HEADERS, type RecipientType } from '../disclosure/index.js';
 
 /** 南岭街道, 自强街道 (南关区 220102), 靠山镇 (农安县 220122), 育民乡 (榆树市 220182). */
 export const DEMO_TOWNSHIPS = ['220102001', '220102002', '220122103', '220182200'] as const;

@@ -2,9 +2,7 @@
 // rest on named (社会救助暂行办法 in reference/, the 2021 national 审核确认办法, 信访工作条例 2022,
 // the 2020 Jilin notice). Call on a database that has no policy pages yet.
 import type { Db } from '../db/connection.js';
-import { indexDocument } from '../search/index.js';
-import { plainText } from './markdown.js';
-import { findPageBySlug, insertPage } from './repository.js';
+import { addPublishedPage } from '../policy/index.js';
 
 interface DemoPage {
   slug: string;
@@ -113,13 +111,6 @@ const PAGES: DemoPage[] = [
 /** Seeds the three demo explainers (published); skips any whose slug exists. Returns how many were added. */
 export async function seedDemoPolicies(db: Db, now = Date.now()): Promise<number> {
   let count = 0;
-  for (const demo of PAGES) {
-    if (findPageBySlug(db, demo.slug)) continue;
-    db.transaction((tx) => {
-      const row = insertPage(tx, { slug: demo.slug, title: demo.title, bodyMarkdown: demo.body.trim(), published: true, updatedBy: null, updatedAt: now });
-      indexDocument(tx, { type: 'policy', id: row.id, text: [row.title, plainText(row.bodyMarkdown)] });
-    });
-    count++;
-  }
+  for (const demo of PAGES) if (addPublishedPage(db, demo, now)) count++;
   return count;
 }
