@@ -5,7 +5,7 @@
 import type { Deps } from '../shared/deps.js';
 import { todayInChina } from '../clocks/index.js';
 import { record } from '../audit/index.js';
-import { staffNotice } from '../mail/templates.js';
+import { staffNotice } from '../mail/index.js';
 import type { Unit } from '../units/index.js';
 import * as repo from './repository.js';
 import { submitterLevel, type TaskKind } from './catalog.js';
