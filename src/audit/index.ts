@@ -5,3 +5,4 @@ export { trackStaffTerminals, noteStaffTerminal } from './terminal.js';
 export { ARCHIVE_DIR_NAME, archiveDue, archiveDir, archiveWithCheckpoints, ArchiveRefused, type ArchiveCheckpoint, type ArchiveOptions } from './archive.js';
 export { verifyAuditTrail, type AuditVerification, type ArchiveProblem } from './verify.js';
 export { liveLogStream, archiveFile } from './export.js';
+export { auditEntryCount } from './repository.js';

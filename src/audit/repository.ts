@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, gte, lte, asc, count } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, lte, asc, count, sql } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { auditArchives, auditLog } from './tables.js';
 import { GENESIS_MAC, entryMac, type AuditContent, type StoredEntry } from './chain.js';
@@ -72,4 +72,10 @@ export function commitArchive(tx: Executor, row: NewArchiveRow, youngestAllowed:
 
 export function entryById(db: Executor, id: number): StoredEntry | undefined {
   return db.select().from(auditLog).where(eq(auditLog.id, id)).get();
+}
+
+/** Entries in the audit log, 0 when the database is new and has no tables yet (an operator command asks before migrating). */
+export function auditEntryCount(db: Executor): number {
+  const table = db.get<{ n: number }>(sql`select count(*) as n from sqlite_master where type = 'table' and name = 'audit_log'`)!.n;
+  return table ? db.get<{ n: number }>(sql`select count(*) as n from audit_log`)!.n : 0;
 }

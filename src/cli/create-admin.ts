@@ -12,9 +12,9 @@ import { cliConfig, consoleIo, type CliIo, runIfMain } from './io.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql } from 'drizzle-orm';
-import { databaseFile, openDatabase, type Db } from '../db/connection.js';
+import { databaseFile, openDatabase } from '../db/connection.js';
 import { prepareDatabase } from '../install.js';
+import { auditEntryCount } from '../audit/index.js';
 import { storageDirs } from '../evidence/index.js';
 import { claimInstallMode, installMode } from '../installation/index.js';
 import { deriveKeys, KEY_FILE_NAME, loadMasterKey } from '../plugins/keys.js';
@@ -80,7 +80,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const db = openDatabase(dbFile);
   // A new key beside a database that already holds MACs and sealed data would make them unreadable
   // (a restored backup, where the key is kept apart by design): the key must be restored first.
-  if (!config.masterKey && !fs.existsSync(keyFile) && auditEntries(db) > 0) {
+  if (!config.masterKey && !fs.existsSync(keyFile) && auditEntryCount(db) > 0) {
     db.$client.close();
     io.err(`${dbFile} holds data but ${keyFile} is missing: restore the key file (or set SUNSHINE_MASTER_KEY) first. Nothing changed.`);
     return 1;
@@ -127,12 +127,6 @@ export async function main(argv: string[], env: Record<string, string | undefine
   } finally {
     db.$client.close();
   }
-}
-
-/** Entries in the audit log (0 when the database is new and has no tables yet). */
-function auditEntries(db: Db): number {
-  const table = db.get<{ n: number }>(sql`select count(*) as n from sqlite_master where type = 'table' and name = 'audit_log'`)!.n;
-  return table ? db.get<{ n: number }>(sql`select count(*) as n from audit_log`)!.n : 0;
 }
 
 await runIfMain(import.meta.url, main);
