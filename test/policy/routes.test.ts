@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entriesFor } from '../../src/audit/index.js';
 import { seedDemoPolicies } from '../../src/demo/policy.js';
 import { findPageBySlug } from '../../src/policy/repository.js';
-import { searchIds } from '../../src/search/fts.js';
+import { searchIds } from '../../src/search/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn, type Session } from '../helpers/staff.js';
 
