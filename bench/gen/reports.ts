@@ -6,7 +6,7 @@
 // rectification, rating): one or two events and one audit entry per step. Steps are applied in
 // time order across all reports (a heap), so event ids and the audit chain run in time order as in
 // production. The report row is written once, in the state its last step left it.
-import { dueFrom, ruleFor } from '../../src/casework/clock.js';
+import { dueFrom, ruleFor } from '../../src/clocks/index.js';
 import { loadCalendar } from '../../src/calendar/index.js';
 import type { Db } from '../../src/db/connection.js';
 import type { Category, Position } from '../../src/reports/catalog.js';

@@ -8,7 +8,7 @@ import * as repo from '../reports/repository.js';
 import { findUnit, supervisedUnitIds, units } from '../units/index.js';
 import { users } from '../users/tables.js';
 import type { Deps } from '../shared/deps.js';
-import { clockOf, maxExtensionDays } from './clock.js';
+import { clockOf, maxExtensionDays } from '../clocks/index.js';
 import { possibleDeclarantMatches, isRecused } from './recusal.js';
 import { itemsOf } from './supervision.js';
 import { TOWNSHIP_OR_BELOW } from './scope.js';

@@ -1,7 +1,7 @@
 import type { Deps } from '../shared/deps.js';
 import { hotlinesFor } from '../hotlines/index.js';
 import type { FiledReport } from './filing.js';
-import { dueFrom } from '../casework/clock.js';
+import { dueFrom } from '../clocks/index.js';
 import { loadCalendar } from '../calendar/index.js';
 
 /** What the confirmation page shows once the report is durably committed. */

@@ -12,7 +12,7 @@ import * as repo from './repository.js';
 import { handlingLevel } from './routing.js';
 import type { ReportInput } from './validate.js';
 import { notifyNewReport } from './notify.js';
-import { dueFrom } from '../casework/clock.js';
+import { dueFrom } from '../clocks/index.js';
 import { indexDocument } from '../search/fts.js';
 import { loadCalendar } from '../calendar/index.js';
 

@@ -4,7 +4,7 @@ import type { Locale } from '../config.js';
 import { placeChain, placeLabel } from '../regions/index.js';
 import { findUnit } from '../units/index.js';
 import type { Deps } from '../shared/deps.js';
-import { dueFrom } from '../casework/clock.js';
+import { dueFrom } from '../clocks/index.js';
 import { loadCalendar } from '../calendar/index.js';
 import * as repo from './repository.js';
 import { allowedActions, remainingUpload } from './tracking.js';

@@ -5,7 +5,7 @@ import type { Deps } from '../../shared/deps.js';
 import { toCsv } from '../../shared/csv.js';
 import { CATEGORIES, CHANNELS, STATUSES } from '../../reports/catalog.js';
 import { regionsAtLevel, childrenOf } from '../../regions/index.js';
-import { clockOf } from '../clock.js';
+import { clockOf } from '../../clocks/index.js';
 import { dashboardCounts, listInbox, QUEUES, SORTS, type InboxFilter, type Queue, type Sort } from '../inbox.js';
 import { translate } from '../../i18n/translate.js';
 import { formatDate } from '../../views/helpers/date.js';
