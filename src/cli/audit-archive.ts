@@ -6,30 +6,19 @@
 //
 // Exit codes: 0 done (also when nothing was due); 1 failed or refused (a broken chain is never
 // archived); 2 configuration error, no database or no key in DATA_DIR.
-import fs from 'node:fs';
-import path from 'node:path';
 import { archiveWithCheckpoints } from '../audit/index.js';
-import { databaseFile, openDatabase } from '../db/connection.js';
-import { deriveKeys, KEY_FILE_NAME, loadMasterKey } from '../plugins/keys.js';
-import { cliConfig, commandLine, consoleIo, type CliIo, runIfMain } from './io.js';
+import { openDatabase } from '../db/connection.js';
+import { deriveKeys, loadMasterKey } from '../plugins/keys.js';
+import { existingPortal, commandLine, consoleIo, type CliIo, runIfMain } from './io.js';
 
 const USAGE = 'usage: npm run audit:archive   (archives audit entries older than SUNSHINE_AUDIT_ONLINE_DAYS)';
 
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo, now = Date.now()): Promise<number> {
   const args = commandLine(argv, {}, USAGE, io);
   if (typeof args === 'number') return args;
-  const config = cliConfig(env, io);
-  if (!config) return 2;
-  const dbFile = databaseFile(config.dataDir);
-  if (!fs.existsSync(dbFile)) {
-    io.err(`No database at ${dbFile} (check DATA_DIR).`);
-    return 2;
-  }
-  // Never create a key here: entries MAC'd under a new key would not continue the chain.
-  if (!config.masterKey && !fs.existsSync(path.join(config.dataDir, KEY_FILE_NAME))) {
-    io.err(`No master key: ${path.join(config.dataDir, KEY_FILE_NAME)} is missing and SUNSHINE_MASTER_KEY is not set.`);
-    return 2;
-  }
+  const portal = existingPortal(env, io);
+  if (!portal) return 2;
+  const { config, dbFile } = portal;
   const keys = deriveKeys(loadMasterKey(config));
   const db = openDatabase(dbFile);
   try {

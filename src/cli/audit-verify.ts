@@ -5,12 +5,10 @@
 //
 // Exit codes: 0 the trail is whole; 1 it is broken (or could not be read); 2 configuration error,
 // no database or no key in DATA_DIR.
-import { cliConfig, consoleIo, type CliIo, runIfMain } from './io.js';
-import fs from 'node:fs';
-import path from 'node:path';
+import { existingPortal, consoleIo, type CliIo, runIfMain } from './io.js';
 import { archiveDir, verifyAuditTrail } from '../audit/index.js';
-import { databaseFile, openDatabase } from '../db/connection.js';
-import { deriveKeys, KEY_FILE_NAME, loadMasterKey } from '../plugins/keys.js';
+import { openDatabase } from '../db/connection.js';
+import { deriveKeys, loadMasterKey } from '../plugins/keys.js';
 
 const LIVE_REASONS = {
   mac: 'mac: the entry does not match its MAC',
@@ -46,19 +44,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
     io.err(`unexpected arguments: ${rest.join(' ')}\n${usage}`);
     return 2;
   }
-  const config = cliConfig(env, io);
-  if (!config) return 2;
-  const dbFile = databaseFile(config.dataDir);
-  if (!fs.existsSync(dbFile)) {
-    io.err(`No database at ${dbFile} (check DATA_DIR).`);
-    return 2;
-  }
-  // Never create a key here: a new key would only report every entry as broken.
-  const keyFile = path.join(config.dataDir, KEY_FILE_NAME);
-  if (!config.masterKey && !fs.existsSync(keyFile)) {
-    io.err(`No master key: ${keyFile} is missing and SUNSHINE_MASTER_KEY is not set.`);
-    return 2;
-  }
+  const portal = existingPortal(env, io);
+  if (!portal) return 2;
+  const { config, dbFile } = portal;
   const key = deriveKeys(loadMasterKey(config))['audit-mac'];
   const db = openDatabase(dbFile);
   try {

@@ -1,10 +1,13 @@
 // What every operator command shares: where it writes, reading the configuration with one clear
 // line (exit code 2) when it is invalid, reading the command line, paths as the operator typed
 // them, and telling a refusal (exit 2) from a failure (exit 1).
+import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
+import { databaseFile } from '../db/connection.js';
+import { KEY_FILE_NAME } from '../plugins/keys.js';
 
 export interface CliIo {
   out(line: string): void;
@@ -87,4 +90,25 @@ export async function runIfMain(moduleUrl: string, main: (argv: string[]) => Pro
   if (!isMainModule(moduleUrl)) return;
   process.umask(0o077);
   process.exitCode = await main(process.argv.slice(2));
+}
+
+/**
+ * The configuration of a command that reads an existing portal (audit:verify, audit:archive): the
+ * database must be there, and so must the master key — never created here, since entries under a
+ * new key would neither verify nor continue the chain. Prints why and returns null otherwise.
+ */
+export function existingPortal(env: Record<string, string | undefined>, io: CliIo): { config: Config; dbFile: string } | null {
+  const config = cliConfig(env, io);
+  if (!config) return null;
+  const dbFile = databaseFile(config.dataDir);
+  if (!fs.existsSync(dbFile)) {
+    io.err(`No database at ${dbFile} (check DATA_DIR).`);
+    return null;
+  }
+  const keyFile = path.join(config.dataDir, KEY_FILE_NAME);
+  if (!config.masterKey && !fs.existsSync(keyFile)) {
+    io.err(`No master key: ${keyFile} is missing and SUNSHINE_MASTER_KEY is not set.`);
+    return null;
+  }
+  return { config, dbFile };
 }

@@ -9,7 +9,7 @@ import { main as verify } from '../../src/cli/audit-verify.js';
 import { archiveDue, listArchives, record } from '../../src/audit/index.js';
 import { readManifest } from '../../src/backup/index.js';
 import { makeApp, tempDir, type TestApp } from '../helpers/app.js';
-import { capture } from '../cli/helpers.js';
+import { capture, runCli } from '../cli/helpers.js';
 
 let t: TestApp;
 let work: string;
@@ -32,11 +32,7 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-async function run(cli: typeof backup, argv: string[], environment: Record<string, string | undefined> = env()) {
-  const io = capture();
-  const code = await cli(argv, environment, io);
-  return { code, text: io.text() };
-}
+const run = (cli: typeof backup, argv: string[], environment: Record<string, string | undefined> = env()) => runCli(cli, argv, environment);
 
 describe('backup and restore with audit archives', () => {
   it('copies every archive, restores it and the restored trail verifies', async () => {

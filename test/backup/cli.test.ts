@@ -10,7 +10,7 @@ import { readManifest } from '../../src/backup/index.js';
 import { makeApp, tempDir, type TestApp } from '../helpers/app.js';
 import { multipart, openForm } from '../helpers/forms.js';
 import { reportFields } from '../reports/fixtures.js';
-import { capture } from '../cli/helpers.js';
+import { capture, runCli } from '../cli/helpers.js';
 import { bigJpeg } from '../faults/client.js';
 
 let t: TestApp;
@@ -40,11 +40,7 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-async function run(cli: typeof backup, argv: string[], environment: Record<string, string | undefined> = env()) {
-  const io = capture();
-  const code = await cli(argv, environment, io);
-  return { code, text: io.text() };
-}
+const run = (cli: typeof backup, argv: string[], environment: Record<string, string | undefined> = env()) => runCli(cli, argv, environment);
 
 describe('npm run backup refuses (exit 2) and writes nothing', () => {
   it.each([

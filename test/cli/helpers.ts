@@ -24,3 +24,14 @@ export function dataDir(withTemplate = true): string {
 }
 
 export const envFor = (dir: string): Record<string, string> => ({ DATA_DIR: dir, SUNSHINE_LOG_LEVEL: 'silent', SUNSHINE_DEMO_DATA: 'off' });
+
+/** Runs a command's main in process with captured output: its exit code and everything it printed. */
+export async function runCli(
+  main: (argv: string[], env: Record<string, string | undefined>, io: CliIo) => Promise<number>,
+  argv: string[],
+  env: Record<string, string | undefined>,
+): Promise<{ code: number; text: string }> {
+  const io = capture();
+  const code = await main(argv, env, io);
+  return { code, text: io.text() };
+}
