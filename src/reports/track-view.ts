@@ -9,6 +9,7 @@ import { loadCalendar } from '../calendar/index.js';
 import * as repo from './repository.js';
 import { allowedActions, remainingUpload } from './tracking.js';
 import { hotlinesFor } from '../hotlines/index.js';
+import { evidenceOf, originalName } from '../evidence/index.js';
 
 /** Event types whose body the reporter reads (their own words, staff messages to them, reasons, the answer). */
 const BODY_SHOWN = new Set(['reporter_message', 'staff_message', 'rejected', 'extension', 'answer', 'review_requested', 'review_answer', 'withdrawn', 'returned_reason_public']);
@@ -53,4 +54,43 @@ export async function trackPageContext(deps: Deps, report: repo.Report, _locale:
     room: remainingUpload(deps, report),
     hotlines: await hotlinesFor(deps.db, report.countyCode),
   };
+}
+
+/** The actions whose outcome the tracking page tells after the redirect (`?done=`). */
+const DONE = ['message', 'files', 'rating', 'identity', 'review', 'withdraw'] as const;
+export type DoneAction = (typeof DONE)[number];
+
+export function isDoneAction(value: unknown): value is DoneAction {
+  return typeof value === 'string' && (DONE as readonly string[]).includes(value);
+}
+
+/**
+ * What the notice at the top of the tracking page says after an action (POST-redirect-GET, so it
+ * works without script): read back from the report, not from the address, so a stale or made-up
+ * `?done=` shows nothing that did not happen. Files are named from their sealed names, never
+ * carried in the address or the session.
+ */
+export function doneNotice(deps: Pick<Deps, 'db' | 'keys'>, report: repo.Report, done: unknown): Record<string, unknown> | null {
+  if (!isDoneAction(done)) return null;
+  const events = repo.eventsOf(deps.db, report.id, true);
+  switch (done) {
+    case 'message':
+      return events.some((e) => e.type === 'reporter_message') ? { kind: done } : null;
+    case 'files': {
+      const last = [...events].reverse().find((e) => e.type === 'reporter_files');
+      if (!last) return null;
+      const files = evidenceOf(deps.db, 'report', report.id)
+        .filter((f) => f.uploadedBy === 'reporter' && f.createdAt === last.at)
+        .map((f) => ({ name: originalName(deps.keys.identity, f), cleaned: f.cleaned }));
+      return files.length > 0 ? { kind: done, files } : null;
+    }
+    case 'rating':
+      return report.rating ? { kind: done, rating: report.rating } : null;
+    case 'identity':
+      return report.realName ? { kind: done } : null;
+    case 'review':
+      return report.status === 'under_review' ? { kind: done, level: report.reviewLevel, due: report.dueOn } : null;
+    case 'withdraw':
+      return report.status === 'withdrawn' ? { kind: done } : null;
+  }
 }

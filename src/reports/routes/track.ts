@@ -7,7 +7,7 @@ import { isRating } from '../catalog.js';
 import { normalizeQueryCode } from '../receipt.js';
 import * as repo from '../repository.js';
 import * as tracking from '../tracking.js';
-import { trackPageContext } from '../track-view.js';
+import { doneNotice, trackPageContext } from '../track-view.js';
 import { validateIdentity } from '../validate.js';
 import { abandoned, uploadGate } from './upload-gate.js';
 
@@ -32,8 +32,18 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
     return repo.findReport(deps.db, track.reportId) ?? null;
   }
 
-  async function renderEntry(reply: FastifyReply, error: string | null, status = 200) {
-    return reply.page('reports/track-entry', { titleKey: 'track.title', csrfToken: reply.generateCsrf(), error }, { status });
+  const triesPerWindow = deps.config.trackAttemptsPerWindow * deps.config.rateLimitFactor;
+
+  /**
+   * The code-entry page. After a wrong code the typed code stays in the box (and only there; the
+   * page is no-store, src/plugins/security.ts), so 16 digits are not typed again.
+   */
+  async function renderEntry(reply: FastifyReply, error: string | null, status = 200, typed = '', waitMinutes = 0) {
+    return reply.page(
+      'reports/track-entry',
+      { titleKey: 'track.title', csrfToken: reply.generateCsrf(), error, typed, limit: { tries: triesPerWindow, minutes: WINDOW_MS / 60_000 }, waitMinutes },
+      { status },
+    );
   }
 
   async function renderReport(request: FastifyRequest, reply: FastifyReply, report: repo.Report, notice: Record<string, unknown> = {}, status = 200) {
@@ -48,28 +58,33 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
     return renderEntry(reply, null);
   });
 
-  app.post<{ Body: { code?: string } }>('/track', async (request, reply) => {
+  app.post<{ Body: { code?: unknown } }>('/track', async (request, reply) => {
     const key = request.ip;
+    // What was typed, as long as the box takes: shown back in the box only.
+    const typed = typeof request.body?.code === 'string' ? request.body.code.slice(0, 40) : '';
     if (!guesses.allowed(key)) {
-      reply.header('Retry-After', String(guesses.retryAfterSeconds(key)));
-      return renderEntry(reply, 'track.too_many', 429);
+      const seconds = guesses.retryAfterSeconds(key);
+      reply.header('Retry-After', String(seconds));
+      return renderEntry(reply, 'track.too_many_wait', 429, typed, Math.max(1, Math.ceil(seconds / 60)));
     }
     const code = normalizeQueryCode(request.body?.code);
     const report = code ? tracking.findByQueryCode(deps, code) : null;
     if (!report) {
       guesses.hit(key);
       // One neutral message for a malformed, unknown or mistyped code.
-      return renderEntry(reply, 'track.not_found', 400);
+      return renderEntry(reply, 'track.not_found', 400, typed);
     }
     await request.session.regenerate();
     request.session.track = { reportId: report.id, lastSeen: Date.now() };
     return reply.redirect('/track/report', 303);
   });
 
-  app.get('/track/report', async (request, reply) => {
+  app.get<{ Querystring: { done?: unknown } }>('/track/report', async (request, reply) => {
     const report = await currentReport(request);
     if (!report) return reply.redirect('/track', 303);
-    return renderReport(request, reply, report);
+    // After an action (POST-redirect-GET): say at the top what happened.
+    const done = doneNotice(deps, report, request.query.done);
+    return renderReport(request, reply, report, done ? { done } : {});
   });
 
   app.post('/track/signout', async (request, reply) => {
@@ -86,7 +101,7 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
     // The report form's script sends files one by one and reads the outcome as JSON.
     if (request.headers.accept === 'application/json') return reply.code(problem ? 400 : 200).send({ ok: !problem, ...(problem ?? success?.() ?? {}) });
     if (problem) return renderReport(request, reply, repo.findReport(deps.db, report.id)!, problem, 400);
-    return reply.redirect(`/track/report?done=${action}#${action}`, 303);
+    return reply.redirect(`/track/report?done=${action}#done`, 303);
   }
 
   app.post<{ Body: { body?: string } }>('/track/message', async (request, reply) =>

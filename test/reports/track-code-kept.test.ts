@@ -1,0 +1,64 @@
+// A wrong query code stays in the box (16 digits are not retyped), only there, on a no-store
+// page, and the guessing limit is explained in plain words: issue 20, item 8.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeApp, type TestApp } from '../helpers/app.js';
+import { openForm } from '../helpers/forms.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await makeApp({ trackAttemptsPerWindow: 3 });
+});
+afterAll(() => t.close());
+
+async function tryCode(code: string, ip: string, lang?: string) {
+  const form = await openForm(t.app, '/track', lang ? { lang } : {});
+  return t.app.inject({ method: 'POST', url: '/track', cookies: form.cookies, remoteAddress: ip, payload: { _csrf: form.csrf, code } });
+}
+
+const codeInput = (body: string) => /<input[^>]*id="code"[^>]*>/.exec(body)![0];
+
+describe('query code entry', () => {
+  it('keeps a wrong code in the box and nowhere else, on a page that is not stored', async () => {
+    const typed = '1234 5678 9012 3457';
+    const res = await tryCode(typed, '10.30.0.1');
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(codeInput(res.body)).toContain(`value="${typed}"`);
+    expect(res.body.split(typed).length - 1).toBe(1);
+    expect(res.body.split('1234567890123457').length - 1).toBe(0);
+  });
+
+  it('keeps it escaped and no longer than the box takes', async () => {
+    const res = await tryCode('"><script>alert(1)</script>' + '9'.repeat(60), '10.30.0.2');
+    expect(res.statusCode).toBe(400);
+    expect(res.body).not.toContain('<script>alert(1)');
+    const value = /value="([^"]*)"/.exec(codeInput(res.body))![1]!;
+    expect(value.startsWith('&quot;&gt;&lt;script&gt;')).toBe(true);
+    expect(value).not.toContain('9'.repeat(41));
+  });
+
+  it('keeps the code when too many tries wait, and says how many tries and how long the wait is', async () => {
+    const ip = '10.30.0.3';
+    const first = await tryCode('0000 0000 0000 0001', ip);
+    // The limit is told before it is reached, in plain words with its numbers.
+    expect(first.body).toContain('同一个网络15分钟内最多可以输错3次');
+    await tryCode('0000 0000 0000 0002', ip);
+    await tryCode('0000 0000 0000 0003', ip);
+    const blocked = await tryCode('0000 0000 0000 0004', ip);
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.body).toMatch(/请等\d+分钟后再试/);
+    expect(codeInput(blocked.body)).toContain('value="0000 0000 0000 0004"');
+  });
+
+  it('explains the limit in Korean and English too', async () => {
+    const ko = await tryCode('0000 0000 0000 0009', '10.30.0.4', 'ko');
+    expect(ko.body).toMatch(/15분.*3번/);
+    const en = await tryCode('0000 0000 0000 0009', '10.30.0.5', 'en');
+    expect(en.body).toMatch(/3 wrong codes/);
+  });
+
+  it('starts with an empty box', async () => {
+    const page = await t.app.inject({ url: '/track' });
+    expect(codeInput(page.body)).not.toContain('value=');
+  });
+});
