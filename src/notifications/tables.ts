@@ -15,8 +15,12 @@ export const notifications = sqliteTable(
 );
 
 /**
- * Deadline reminders and escalations already sent, one row per (report, kind, due date): the
- * scheduler inserts before sending, so running it twice (or on two processes) sends once.
+ * Claims of deadline reminders and escalations, one row per (report, kind, due date, recipient):
+ * the sweep claims (claimed_at) before sending, records sent_at after the mail server took the
+ * message, and deletes its claim when the send failed, so the next sweep tries again. A claim
+ * left without sent_at for long (a process died while sending) may be taken again. At least once;
+ * a duplicate only after a crash between sending and recording. recipient_id 0: a row from before
+ * claims were per recipient, sent to everyone.
  */
 export const sentReminders = sqliteTable(
   'sent_reminders',
@@ -25,7 +29,9 @@ export const sentReminders = sqliteTable(
     reportId: integer('report_id').notNull(),
     kind: text('kind').notNull(),
     dueOn: text('due_on').notNull(),
-    sentAt: integer('sent_at').notNull(),
+    recipientId: integer('recipient_id').notNull().default(0),
+    claimedAt: integer('claimed_at').notNull(),
+    sentAt: integer('sent_at'),
   },
-  (t) => [uniqueIndex('sent_reminders_unique').on(t.reportId, t.kind, t.dueOn)],
+  (t) => [uniqueIndex('sent_reminders_unique').on(t.reportId, t.kind, t.dueOn, t.recipientId)],
 );

@@ -1,7 +1,8 @@
 // Late submissions: once a task's due date has passed, each unit that has not submitted is
 // reminded by e-mail at its contact address (units.email, so in the site's default language), once
 // per task. The reminder is claimed (remindedAt) before it is sent, so two runs — or two processes —
-// send it once; a failed send gives the claim back for the next run.
+// send it once; a failed send gives the claim back for the next run (src/shared/claimed-send.ts).
+import { sendClaimed } from '../shared/claimed-send.js';
 import type { Deps } from '../shared/deps.js';
 import { todayInChina } from '../clocks/index.js';
 import { record } from '../audit/index.js';
@@ -33,16 +34,15 @@ export async function remindLateSubmissions(deps: Deps, now = Date.now()): Promi
     );
     for (const unit of repo.civilAffairsUnitsAt(deps.db, submitterLevel(task.kind as TaskKind))) {
       if (submitted.has(unit.id)) continue;
-      if (!repo.claimReminder(deps.db, task.id, unit.id, now)) continue;
-      try {
-        await deps.mailer.send(reminderMail(deps, task, unit));
-      } catch {
-        repo.releaseReminder(deps.db, task.id, unit.id, now);
-        result.failed++;
-        continue;
-      }
-      record(deps.db, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'reporting.reminded', object: { type: 'reporting_task', id: task.id }, detail: { unit: unit.id, dueOn: task.dueOn } }, now);
-      result.reminded++;
+      const sent = await sendClaimed({
+        claim: () => repo.claimReminder(deps.db, task.id, unit.id, now),
+        send: () => deps.mailer.send(reminderMail(deps, task, unit)),
+        record: () => {}, // remindedAt is both the claim and its record: a release clears it
+        audit: () => record(deps.db, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'reporting.reminded', object: { type: 'reporting_task', id: task.id }, detail: { unit: unit.id, dueOn: task.dueOn } }, now),
+        release: () => repo.releaseReminder(deps.db, task.id, unit.id, now),
+      });
+      if (sent.outcome === 'sent') result.reminded++;
+      else if (sent.outcome === 'failed') result.failed++;
     }
   }
   return result;
