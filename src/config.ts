@@ -53,6 +53,11 @@ export interface Config {
    * when unset, and the server refuses to start outside demo mode without it (src/server.ts).
    */
   retention: Retention | null;
+  /**
+   * The operator's changes to the referral routing table (SUNSHINE_REFERRAL_ROUTING, JSON such as
+   * {"village":"county","county_leadership":"prefecture"}): subject level → discipline body level.
+   */
+  referralRouting: Partial<Record<(typeof SUBJECT_LEVELS)[number], (typeof BODY_LEVELS)[number]>> | null;
   /** Footer identification of a Chinese government site (issue 8). */
   site: { sponsor: string; organizer: string; siteCode: string; icp: string; policeFiling: string; contact: string };
 }
@@ -160,6 +165,27 @@ function trustProxy(env: Env): boolean | number | string {
   throw new ConfigError('TRUST_PROXY', `must be true, false, a hop count or a list of addresses, got "${raw}"`);
 }
 
+/** Subject levels and discipline body levels a routing override may name (src/referrals/routing.ts). */
+const SUBJECT_LEVELS = ['village', 'township', 'county_bureau', 'county_leadership', 'city_bureau', 'province', 'other'] as const;
+const BODY_LEVELS = ['county', 'prefecture', 'stationed', 'province'] as const;
+
+function referralRouting(env: Env): Config['referralRouting'] {
+  const raw = env.SUNSHINE_REFERRAL_ROUTING;
+  if (raw === undefined || raw.trim() === '') return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('SUNSHINE_REFERRAL_ROUTING', 'must be a JSON object such as {"village":"county"}');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError('SUNSHINE_REFERRAL_ROUTING', 'must be a JSON object such as {"village":"county"}');
+  for (const [level, body] of Object.entries(parsed)) {
+    if (!(SUBJECT_LEVELS as readonly string[]).includes(level)) throw new ConfigError('SUNSHINE_REFERRAL_ROUTING', `names an unknown subject level "${level}" (one of ${SUBJECT_LEVELS.join(', ')})`);
+    if (!(BODY_LEVELS as readonly unknown[]).includes(body)) throw new ConfigError('SUNSHINE_REFERRAL_ROUTING', `sends "${level}" to an unknown body "${String(body)}" (one of ${BODY_LEVELS.join(', ')})`);
+  }
+  return parsed as Config['referralRouting'];
+}
+
 /** All three retention settings, or none (then null); one alone is a mistake worth stopping for. */
 function retention(env: Env): Retention | null {
   const names = ['SUNSHINE_RETAIN_IDENTITY_DAYS', 'SUNSHINE_RETAIN_EVIDENCE_DAYS', 'SUNSHINE_RETAIN_DECLARATION_YEARS'] as const;
@@ -227,6 +253,7 @@ export function loadConfig(env: Env = process.env): Config {
     passwordMaxAgeDays: integer(env, 'SUNSHINE_PASSWORD_MAX_AGE_DAYS', 90, 0, 3650),
     auditOnlineDays: integer(env, 'SUNSHINE_AUDIT_ONLINE_DAYS', 180, 180, 36_500),
     retention: retention(env),
+    referralRouting: referralRouting(env),
     site: {
       sponsor: text(env, 'SUNSHINE_SITE_SPONSOR', '吉林省民政厅'),
       organizer: text(env, 'SUNSHINE_SITE_ORGANIZER', '吉林省民政厅社会救助处'),

@@ -33,7 +33,7 @@ export type ResultKind = keyof typeof RESULT_KINDS;
 export async function bodyFor(deps: Deps, report: repo.Report) {
   const chain = await ancestorsOf(deps.db, report.countyCode);
   const prefecture = chain.find((r) => r.level === 'prefecture')!;
-  const key = bodyUnitKey(bodyLevelFor(report.subjectPosition as never, report.subjectIsHead), report.countyCode, prefecture.code);
+  const key = bodyUnitKey(bodyLevelFor(report.subjectPosition as never, report.subjectIsHead, deps.config.referralRouting), report.countyCode, prefecture.code);
   const unit = await findUnitByKey(deps.db, key);
   if (!unit) throw new Error(`no discipline body ${key}`);
   return unit;

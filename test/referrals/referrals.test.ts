@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptFromStore, evidenceOf, readAll, type CleanFile } from '../../src/evidence/index.js';
 import { fileReport, findReport } from '../../src/reports/index.js';
 import { bodyLevelFor } from '../../src/referrals/routing.js';
+import { loadConfig } from '../../src/config.js';
 import { referralService as svc } from '../../src/referrals/index.js';
 import { findUnitByKey } from '../../src/units/index.js';
 import { staffContext } from '../../src/plugins/auth.js';
@@ -49,14 +50,27 @@ describe('referral routing', () => {
     ['village_cadre', false, 'county'],
     ['township_assistant', false, 'county'],
     ['county_bureau_staff', false, 'county'],
-    ['county_bureau_head', true, 'prefecture'],
+    // 干部管理权限 (issue 18 item 9): a bureau head is 科级, managed by the county; a 村书记 marked
+    // head of the village stays with the county commission, which has users (not 长春市纪委监委).
+    ['county_bureau_head', true, 'county'],
     ['county_leader', false, 'prefecture'],
     ['city_bureau_staff', false, 'prefecture'],
     ['province_staff', false, 'stationed'],
     ['province_staff', true, 'province'],
-    ['village_cadre', true, 'prefecture'],
+    ['village_cadre', true, 'county'],
+    ['township_assistant', true, 'county'],
   ] as const)('%s (head %s) goes to the %s body', (position, head, level) => {
     expect(bodyLevelFor(position, head)).toBe(level);
+  });
+
+  it('follows the operator table (SUNSHINE_REFERRAL_ROUTING), validated at start', () => {
+    const routing = loadConfig({ SUNSHINE_REFERRAL_ROUTING: '{"village":"prefecture"}' }).referralRouting;
+    expect(bodyLevelFor('village_cadre', false, routing)).toBe('prefecture');
+    expect(bodyLevelFor('county_leader', false, routing)).toBe('prefecture');
+    expect(bodyLevelFor('township_assistant', false, routing)).toBe('county');
+    expect(() => loadConfig({ SUNSHINE_REFERRAL_ROUTING: '{"village":"moon"}' })).toThrow(/unknown body "moon"/);
+    expect(() => loadConfig({ SUNSHINE_REFERRAL_ROUTING: '{"mayor":"county"}' })).toThrow(/unknown subject level "mayor"/);
+    expect(() => loadConfig({ SUNSHINE_REFERRAL_ROUTING: 'county' })).toThrow(/JSON object/);
   });
 });
 
