@@ -71,6 +71,9 @@ export async function refer(deps: Deps, staff: StaffContext, report: repo.Report
   requireRole(staff, 'handler', 'lead', 'intake');
   if (opinion.trim().length < 10) throw new TransitionError('opinion_required');
   const body = await bodyFor(deps, report);
+  // A body without an active inspector on the portal would hold the referral for ever while the
+  // civil-affairs clock stands still: refuse and say how to proceed (issue 19 item 1).
+  if (usersWithRole(deps.db, body.id, 'inspector').length === 0) throw new TransitionError('referral_body_without_users');
   const acceptDue = computeDeadline(rules['discipline.forward'], new Date(now), loadCalendar(deps.db)).due;
   const changed = applyStep(deps, staff, report, { status: 'referred', ...pauseChanges(now) }, [{ type: 'referred', visible: true, data: { body: body.id } }], now, (tx) => {
     tx.insert(referrals).values({ reportId: report.id, bodyUnitId: body.id, referredBy: staff.user.id, referredAt: now, opinion: opinion.trim(), status: 'pending', fromStatus: report.status, acceptDue }).run();
