@@ -7,7 +7,7 @@
 //
 // A case that came from a referral needs the discipline-inspection body's sign-off before the lead
 // may approve it (seed 三(二): 会同驻厅纪检监察组). Every step is audited in the same transaction.
-import { record } from '../audit/index.js';
+import { entriesFor, record } from '../audit/index.js';
 import { visibleReport } from '../casework/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { findReport, isCategory, type Report } from '../reports/index.js';
@@ -43,6 +43,10 @@ export interface CaseRights {
   submit: boolean;
   signOff: boolean;
   approve: boolean;
+  /** An approver who wrote this case: another lead, or the level above, approves it (four eyes). */
+  ownCase: boolean;
+  /** Back to draft: the body before sign-off; an approver (the author too, to take it back) before approval. */
+  sendBack: boolean;
   withdraw: boolean;
   revise: boolean;
 }
@@ -65,12 +69,38 @@ function isDrafter(staff: StaffContext): boolean {
   return staff.unit.kind === 'civil_affairs' && DRAFTING_ROLES.some((r) => staff.has(r));
 }
 
-/** What this user may do with a case now. */
-export function rightsOn(staff: StaffContext, scope: CaseScope, c: repo.TypicalCase, referral: repo.Referral | undefined): CaseRights {
+/** Audit actions by which a user writes a case's text: whoever did any of them is one of its authors. */
+const AUTHORING = ['case.drafted', 'case.edited', 'case.submitted'];
+
+/** Who wrote the case: its creator and everyone who edited or submitted it (from its audit trail). */
+export function authorsOf(deps: Deps, c: repo.TypicalCase): number[] {
+  const ids = entriesFor(deps.db, 'typical_case', String(c.id))
+    .filter((e) => AUTHORING.includes(e.action) && e.actorType === 'staff' && e.actorId !== null)
+    .map((e) => Number(e.actorId));
+  return [...new Set([c.createdBy, ...ids])];
+}
+
+/**
+ * Who may approve a case, authors aside: a lead of the case's unit, or a lead or supervisor of a
+ * civil-affairs unit above it (the level above approves when the unit's only lead wrote it).
+ */
+function approverSide(staff: StaffContext, scope: CaseScope, c: repo.TypicalCase): boolean {
+  const unitLead = staff.has('lead') && staff.unit.id === c.unitId;
+  const above = staff.unit.kind === 'civil_affairs' && staff.unit.id !== c.unitId && scope.unitIds.includes(c.unitId) && (staff.has('lead') || staff.has('supervisor'));
+  return unitLead || above;
+}
+
+/**
+ * What this user may do with a case now. `authors` (authorsOf) decides the four-eyes rule (issue 19
+ * item 9): no one approves a case they wrote; without it no one may approve.
+ */
+export function rightsOn(staff: StaffContext, scope: CaseScope, c: repo.TypicalCase, referral: repo.Referral | undefined, authors?: number[]): CaseRights {
   const ownSide = scope.unitIds.includes(c.unitId);
   const body = !!referral && scope.bodyIds.includes(referral.bodyUnitId);
   const drafter = ownSide && isDrafter(staff);
   const unitLead = staff.has('lead') && staff.unit.id === c.unitId;
+  const awaiting = approverSide(staff, scope, c) && c.status === 'awaiting_approval';
+  const author = !authors || authors.includes(staff.user.id);
   return {
     // The body sees the cases from its referrals in every state (it may have started the draft);
     // its list shows only those waiting for its sign-off.
@@ -78,7 +108,9 @@ export function rightsOn(staff: StaffContext, scope: CaseScope, c: repo.TypicalC
     edit: drafter && c.status === 'draft',
     submit: drafter && c.status === 'draft',
     signOff: body && c.status === 'awaiting_signoff',
-    approve: unitLead && c.status === 'awaiting_approval',
+    approve: awaiting && !author,
+    ownCase: awaiting && !!authors && author,
+    sendBack: (body && c.status === 'awaiting_signoff') || awaiting,
     withdraw: c.status === 'published' && (unitLead || (staff.has('supervisor') && ownSide)),
     revise: drafter && c.status === 'withdrawn',
   };
@@ -251,15 +283,17 @@ export async function sendBack(deps: Deps, staff: StaffContext, c: repo.TypicalC
   requireStatus(c, 'awaiting_signoff', 'awaiting_approval');
   const referral = c.referralId ? repo.findReferral(deps.db, c.referralId) : undefined;
   const rights = rightsOn(staff, await caseScopeOf(deps, staff), c, referral);
-  if (!(rights.signOff || rights.approve)) throw forbidden();
+  if (!rights.sendBack) throw forbidden();
   const why = note(text, true);
   return apply(deps, staff, c, 'sent_back', { status: 'draft', signedOffBy: null, signedOffAt: null }, { note: why }, now);
 }
 
-/** The unit's lead approves, and the case is published under its quarter. */
+/** A lead of the unit (or a lead or supervisor above it) who did not write it approves, and the case is published under its quarter. */
 export async function approve(deps: Deps, staff: StaffContext, c: repo.TypicalCase, now = Date.now()) {
   requireStatus(c, 'awaiting_approval');
-  if (!rightsOn(staff, await caseScopeOf(deps, staff), c, undefined).approve) throw forbidden();
+  const rights = rightsOn(staff, await caseScopeOf(deps, staff), c, undefined, authorsOf(deps, c));
+  if (rights.ownCase) throw new CaseError('own_case', [], 403);
+  if (!rights.approve) throw forbidden();
   if (c.referralId && !c.signedOffBy) throw new CaseError('signoff_missing');
   await requireClean(deps, c);
   return apply(deps, staff, c, 'published', { status: 'published', approvedBy: staff.user.id, publishedAt: now }, {}, now);

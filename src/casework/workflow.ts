@@ -153,33 +153,84 @@ export function decideExtension(deps: Deps, staff: StaffContext, report: repo.Re
 export const FINDINGS = ['substantiated', 'partly', 'unsubstantiated'] as const;
 export type Finding = (typeof FINDINGS)[number];
 
-/** The handler writes the finding and the answer; it reaches the reporter when the lead approves it. */
+/** The handler writes the finding and the answer; it reaches the reporter when a lead approves it. */
 export function draftConclusion(deps: Deps, staff: StaffContext, report: repo.Report, finding: Finding, body: string, now = Date.now()) {
   requireState(report, 'investigating');
   if (report.assigneeId !== staff.user.id && !staff.has('lead')) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
   if (!FINDINGS.includes(finding)) throw new TransitionError('finding_required');
   if (body.trim().length < 20) throw new TransitionError('answer_too_short');
-  const draft = { finding, body: body.trim(), by: staff.user.id, at: now };
-  const changed = applyStep(deps, staff, report, { answerDraft: JSON.stringify(draft) }, [{ type: 'answer_drafted', visible: false, data: { finding } }], now);
-  // A lead who writes the answer approves it in the same step.
-  return staff.has('lead') && staff.unit.id === report.handlingUnitId ? approveConclusion(deps, staff, changed, now) : changed;
+  const draft: AnswerDraft = { finding, body: body.trim(), by: staff.user.id, at: now };
+  // Four eyes (issue 19 item 9): a lead who writes the answer himself does not approve it in the
+  // same step; it waits, like any draft, for another lead of the handling unit.
+  return applyStep(deps, staff, report, { answerDraft: JSON.stringify(draft) }, [{ type: 'answer_drafted', visible: false, data: { finding } }], now);
+}
+
+export interface AnswerDraft {
+  finding: Finding;
+  body: string;
+  /** The user who wrote it: never the one who approves it. */
+  by: number;
+  at: number;
+}
+
+export function draftOf(report: Pick<repo.Report, 'answerDraft'>): AnswerDraft | null {
+  return report.answerDraft ? (JSON.parse(report.answerDraft) as AnswerDraft) : null;
+}
+
+/** A lead approving an answer he wrote himself (four eyes: another lead approves it). */
+export class OwnDraftError extends AppError {
+  constructor() {
+    super(403, 'OWN_DRAFT', 'casework.errors.own_draft');
+  }
 }
 
 export function approveConclusion(deps: Deps, staff: StaffContext, report: repo.Report, now = Date.now()) {
   requireState(report, 'investigating');
   requireRole(staff, 'lead');
-  if (!report.answerDraft) throw new TransitionError('no_draft');
-  const draft = JSON.parse(report.answerDraft) as { finding: Finding; body: string };
+  const draft = draftOf(report);
+  if (!draft) throw new TransitionError('no_draft');
+  if (draft.by === staff.user.id) throw new OwnDraftError();
   return applyStep(deps, staff, report, { status: 'concluded', finding: draft.finding, concludedAt: now, answerDraft: null, answerFirstOpenedAt: null }, [
     { type: 'concluded', visible: true, data: { finding: draft.finding } },
     { type: 'answer', visible: true, body: draft.body, data: { finding: draft.finding } },
   ], now);
 }
 
+/**
+ * The lead sends the draft back with a reason. Its text is kept on the (internal) event, and the
+ * conclusion form opens with it, the reason shown above (issue 19 item 9: nothing is retyped).
+ */
 export function returnDraft(deps: Deps, staff: StaffContext, report: repo.Report, note: string, now = Date.now()) {
+  requireState(report, 'investigating');
   requireRole(staff, 'lead');
-  if (!report.answerDraft) throw new TransitionError('no_draft');
-  return applyStep(deps, staff, report, { answerDraft: null }, [{ type: 'answer_returned', visible: false, body: note.trim() || null }], now);
+  const draft = draftOf(report);
+  if (!draft) throw new TransitionError('no_draft');
+  // The drafter may take his own draft back without a reason; anyone else tells him why.
+  if (draft.by !== staff.user.id && note.trim().length < 2) throw new TransitionError('return_note_required');
+  return applyStep(deps, staff, report, { answerDraft: null }, [
+    { type: 'answer_returned', visible: false, body: note.trim() || null, data: { finding: draft.finding, answer: draft.body, draftedBy: draft.by } },
+  ], now);
+}
+
+export interface ReturnedDraft {
+  finding: Finding;
+  answer: string;
+  note: string | null;
+  by: number | null;
+  at: number;
+}
+
+/** The draft last sent back, while no new draft has been written since and the report is still being investigated. */
+export function returnedDraftOf(deps: Deps, report: repo.Report): ReturnedDraft | null {
+  if (report.status !== 'investigating' || report.answerDraft) return null;
+  const last = repo
+    .eventsOf(deps.db, report.id)
+    .filter((e) => ['answer_drafted', 'answer_returned', 'concluded'].includes(e.type))
+    .pop();
+  if (!last || last.type !== 'answer_returned' || !last.data) return null;
+  const data = JSON.parse(last.data) as { finding?: Finding; answer?: string };
+  if (typeof data.answer !== 'string') return null;
+  return { finding: data.finding as Finding, answer: data.answer, note: last.body, by: last.actorId, at: last.at };
 }
 
 export function close(deps: Deps, staff: StaffContext, report: repo.Report, now = Date.now()) {

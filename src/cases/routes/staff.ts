@@ -83,7 +83,8 @@ export default async function staffCaseRoutes(app: FastifyInstance, opts: { deps
   async function render(request: FastifyRequest, reply: FastifyReply, c: repo.TypicalCase, extra: Record<string, unknown> = {}, status = 200) {
     const referral = c.referralId ? repo.findReferral(db, c.referralId) : undefined;
     const staff = request.staff!;
-    const rights = svc.rightsOn(staff, await svc.caseScopeOf(deps, staff), c, referral);
+    // With its authors, so a lead who wrote the case is not offered its approval (four eyes).
+    const rights = svc.rightsOn(staff, await svc.caseScopeOf(deps, staff), c, referral, svc.authorsOf(deps, c));
     const nameOf = (id: number | null | undefined) => (id ? (findUser(db, id)?.displayName ?? `#${id}`) : null);
     const history = entriesFor(db, 'typical_case', String(c.id)).map((e) => {
       const detail = e.detail ? (JSON.parse(e.detail) as { note?: string }) : {};

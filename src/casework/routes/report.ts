@@ -12,6 +12,8 @@ import { reportPageContext } from '../report-view.js';
 import actionRoutes from './actions.js';
 import { hasMessage } from '../../i18n/translate.js';
 import { templateFor, templatesFor } from '../../templates/index.js';
+import { findUser } from '../../users/index.js';
+import { draftOf, returnedDraftOf } from '../workflow.js';
 
 /** Renders the report page for this user, with extra context (an action's error and the input kept). */
 export type RenderReport = (request: FastifyRequest, reply: FastifyReply, report: repo.Report, extra?: Record<string, unknown>, status?: number) => Promise<unknown>;
@@ -29,7 +31,14 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
   async function render(request: FastifyRequest, reply: FastifyReply, report: repo.Report, extra: Record<string, unknown> = {}, status = 200) {
     // 常用答复 for the conclude form: the user's unit's and the province's, for the report's category.
     const answerTemplates = templatesFor(db, request.staff!.unit.id, report.category).map((t) => ({ id: t.id, title: t.title, province: t.unitId === null }));
-    return reply.page('casework/report', { title: report.caseNo, csrfToken: reply.generateCsrf(), ...(await reportPageContext(deps, request.staff!, report)), answerTemplates, ...extra }, { layout: 'staff', status });
+    // A draft the lead sent back opens the conclusion form again with its text and the lead's reason
+    // (issue 19 item 9); input kept after a refused post (extra.values) wins over it.
+    const returned = returnedDraftOf(deps, report);
+    const returnedDraft = returned ? { ...returned, byName: returned.by ? (findUser(db, returned.by)?.displayName ?? null) : null } : null;
+    // Four eyes: the lead who wrote the waiting draft is not offered its approval.
+    const ownDraft = draftOf(report)?.by === request.staff!.user.id;
+    const prefill = returned ? { values: { finding: returned.finding, answer: returned.answer } } : {};
+    return reply.page('casework/report', { title: report.caseNo, csrfToken: reply.generateCsrf(), ...(await reportPageContext(deps, request.staff!, report)), answerTemplates, returnedDraft, ownDraft, ...prefill, ...extra }, { layout: 'staff', status });
   }
 
   app.get<{ Params: { id: string }; Querystring: { done?: string; error?: string; template?: string } }>('/staff/reports/:id', { preHandler: requireStaff() }, async (request, reply) => {
