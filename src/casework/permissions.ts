@@ -36,7 +36,7 @@ export const REPORT_ACTIONS = [
   'message',
 ] as const;
 export type ReportAction = (typeof REPORT_ACTIONS)[number];
-export type Action = ReportAction | 'refer' | 'transfer' | 'transfer_receive' | 'transfer_outcome' | 'transfer_return' | 'identity_request';
+export type Action = ReportAction | 'refer' | 'transfer' | 'transfer_receive' | 'transfer_outcome' | 'transfer_return' | 'identity_request' | 'referral_forward' | 'referral_recall';
 
 /** Roles that do casework; custodians and inspectors of a civil-affairs unit have other work. */
 const CASEWORK: Role[] = ['intake', 'handler', 'lead', 'supervisor'];
@@ -91,6 +91,10 @@ const RULES: Record<Action, (a: Actor) => boolean> = {
   transfer_return: ({ staff, rel }) => !!rel.transfer && any(staff, DEPARTMENT),
   // DESIGN.md §4: a handler or inspector asks a custodian for a real-name reporter's identity, for
   // the report they work on: the handling or assigned unit, the reviewer, the body with the referral.
+  // 转交有管辖权的机关 (issue 19 item 1): the inspector of the body holding the open referral, not a commission above it.
+  referral_forward: ({ staff, rel }) => !!rel.referral && staff.has('inspector'),
+  // Recalling an unaccepted referral: the handling unit's handler or lead (the referring unit).
+  referral_recall: handlingWith(['handler', 'lead']),
   identity_request: (a) => ((a.rel.handling || a.rel.assignedUnit) && any(a.staff, ['handler', 'lead'])) || (a.rel.reviewer && a.staff.has('lead')) || (!!a.rel.referral && a.staff.has('inspector')),
 };
 

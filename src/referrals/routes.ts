@@ -1,14 +1,19 @@
 // The handler's "refer" action and the inspector's workspace (issue 5).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { and, asc, desc, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import { requireStaff } from '../plugins/auth.js';
 import type { Deps } from '../shared/deps.js';
 import { AppError, notFound } from '../shared/errors.js';
-import { authorize, mayActOnReferral, visibleReport } from '../casework/index.js';
+import { allows, authorize, mayActOnReferral, visibleReport } from '../casework/index.js';
+import { NO_RELATION } from '../casework/relation.js';
+import * as reportRepo from '../reports/repository.js';
+import { isAdminDuty } from '../users/roles.js';
+import { openReferralOf } from './repository.js';
 import { clockState, todayInChina } from '../clocks/index.js';
 import { reports } from '../reports/tables.js';
 import { supervisedUnitIds, units } from '../units/index.js';
 import { record } from '../audit/index.js';
+import { hasMessage } from '../i18n/translate.js';
 import { packetArchive, packetContext } from './packet.js';
 import * as svc from './service.js';
 import { referrals } from './tables.js';
@@ -32,6 +37,31 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
     return reply.redirect(`/staff/reports/${report.id}?done=refer`, 303);
   });
 
+  // The referring unit takes back a referral the body has not accepted (issue 19 item 1).
+  app.post<Params>('/staff/reports/:id/recall', { preHandler: requireStaff() }, async (request, reply) => {
+    const report = await visibleReport(db, request.staff!, Number(request.params.id));
+    if (!report) throw notFound();
+    await authorize(deps, request.staff!, report, 'referral_recall');
+    try {
+      svc.recall(deps, request.staff!, report, request.body?.reason ?? '');
+    } catch (err) {
+      if (err instanceof AppError && err.statusCode === 409) return reply.redirect(`/staff/reports/${report.id}?error=${err.code}#held-by`, 303);
+      throw err;
+    }
+    return reply.redirect(`/staff/reports/${report.id}?done=recall`, 303);
+  });
+
+  // The report page offers the recall form to whom the rule allows it (permissions.ts): the handling
+  // unit's relation, read synchronously here as relation.ts does for a civil-affairs unit.
+  app.addPageContext((request) => {
+    const staff = request.staff;
+    const match = /^\/staff\/reports\/(\d{1,12})(?:[/?#]|$)/.exec(request.url);
+    if (!staff || !match || staff.roles.some(isAdminDuty) || staff.unit.kind === 'discipline' || staff.unit.kind === 'department') return {};
+    const report = reportRepo.findReport(db, Number(match[1]));
+    if (!report || report.status !== 'referred' || openReferralOf(db, report.id)?.status !== 'pending') return {};
+    return allows('referral_recall', staff, { ...NO_RELATION, handling: report.handlingUnitId === staff.unit.id }, report) ? { mayRecallReferral: true } : {};
+  });
+
   app.get('/staff/referrals', { preHandler: requireStaff('inspector') }, async (request, reply) => {
     const ids = await supervisedUnitIds(db, request.staff!.unit.id);
     const rows = db
@@ -39,7 +69,8 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
       .from(referrals)
       .innerJoin(reports, sql`${reports.id} = ${referrals.reportId}`)
       .innerJoin(units, sql`${units.id} = ${referrals.bodyUnitId}`)
-      .where(inArray(referrals.bodyUnitId, ids))
+      // A recalled referral is no longer the body's business (issue 19 item 1).
+      .where(and(inArray(referrals.bodyUnitId, ids), ne(referrals.status, 'recalled')))
       // Real-name reports are handled first (纪检监察机关处理检举控告工作规则).
       .orderBy(sql`case ${referrals.status} when 'pending' then 0 when 'accepted' then 1 else 2 end`, desc(reports.realName), asc(referrals.acceptDue), desc(referrals.id))
       .limit(200)
@@ -58,17 +89,37 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
   }
 
   async function render(request: FastifyRequest<Params>, reply: FastifyReply, referral: svc.Referral, extra: Record<string, unknown> = {}, status = 200) {
-    return reply.page('referrals/detail', { title: `移送 ${referral.id}`, csrfToken: reply.generateCsrf(), ...(await packetContext(deps, referral)), dispositions: svc.DISPOSITIONS, resultKinds: Object.entries(svc.RESULT_KINDS).map(([kind, details]) => ({ kind, details })), ...extra }, { layout: 'staff', status });
+    const forwardTo = mayActOnReferral(request.staff!, referral) && ['pending', 'accepted'].includes(referral.status) ? (await svc.forwardTargets(deps, referral)).map((u) => ({ id: u.id, name: u.name })) : [];
+    return reply.page('referrals/detail', { title: `移送 ${referral.id}`, csrfToken: reply.generateCsrf(), ...(await packetContext(deps, referral)), forwardTo, dispositions: svc.DISPOSITIONS, resultKinds: Object.entries(svc.RESULT_KINDS).map(([kind, details]) => ({ kind, details })), ...extra }, { layout: 'staff', status });
   }
 
   // Reads of a referral show the case: audited, one entry per view (issue 15).
   const audited = (request: FastifyRequest<Params>, action: string, referral: svc.Referral) =>
     record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action, object: { type: 'referral', id: referral.id } });
 
-  app.get<Params>('/staff/referrals/:id', { preHandler: requireStaff('inspector') }, async (request, reply) => {
+  app.get<Params & { Querystring: { error?: string } }>('/staff/referrals/:id', { preHandler: requireStaff('inspector') }, async (request, reply) => {
     const referral = await load(request);
     audited(request, 'referral.view', referral);
-    return render(request, reply, referral);
+    // A refused forward redirects back here with its reason.
+    const error = request.query.error;
+    return render(request, reply, referral, error && /^[a-z_]+$/.test(error) && hasMessage(`casework.errors.${error}`) ? { actionError: `casework.errors.${error}` } : {});
+  });
+
+  // 转交有管辖权的机关 (issue 19 item 1): the holding body's inspector passes the referral on.
+  app.post<Params>('/staff/referrals/:id/forward', { preHandler: requireStaff('inspector') }, async (request, reply) => {
+    const referral = await load(request);
+    const report = reportRepo.findReport(db, referral.reportId);
+    if (!report) throw notFound();
+    const rel = await authorize(deps, request.staff!, report, 'referral_forward');
+    if (rel.referral?.id !== referral.id) throw new AppError(403, 'NOT_YOUR_PART', 'casework.errors.not_your_part');
+    try {
+      await svc.forwardReferral(deps, request.staff!, referral, request.body?.body_id ?? '', request.body?.reason ?? '');
+    } catch (err) {
+      if (err instanceof AppError && err.statusCode === 409) return reply.redirect(`/staff/referrals/${referral.id}?error=${err.code}#forward`, 303);
+      throw err;
+    }
+    // The body no longer holds it: back to the workspace.
+    return reply.redirect('/staff/referrals?done=forward', 303);
   });
 
   const actions: Record<svc.ReferralAction, (request: FastifyRequest<Params>, referral: svc.Referral) => unknown> = {

@@ -77,6 +77,10 @@ export const ROUTE_RULES: Record<string, Rule> = {
   // Seen in issue 16: a county police user referred a report to discipline inspection.
   '/staff/reports/:id/refer': { preset: 'investigating', allowed: handOver, body: () => ({ opinion: '经初步核实，涉嫌优亲厚友，移送处理。' }) },
   '/staff/reports/:id/transfer': { preset: 'investigating', allowed: handOver, body: (fx, f) => ({ department_id: String(f.units.police.id), due: fx.report.handlingDue!, note: '涉嫌违法，请依法处理。' }) },
+  // Issue 19 item 1: the holding body's inspector forwards (转交), not a commission above it; the
+  // referring unit's handler or lead recalls a referral not yet accepted.
+  '/staff/referrals/:id/forward': { preset: 'referred', allowed: is(['dic_open'], ['inspector']), body: (_fx, f) => ({ body_id: String(f.units.dicCity.id), reason: '属市纪委监委管辖，转交处理。' }), target: 'referral' },
+  '/staff/reports/:id/recall': { preset: 'referred', allowed: is(HANDLING, ['handler', 'lead']), body: () => ({ reason: '移送对象有误，撤回重新核查。' }) },
   // DESIGN.md §4: a handler or inspector working on the report asks the custodian for the identity.
   '/staff/reports/:id/identity': {
     preset: 'investigating',
