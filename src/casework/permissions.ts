@@ -61,6 +61,13 @@ const handOver = (a: Actor) => isAssignee(a) || handlingWith(['intake', 'lead'])
 /** Recording a transfer's receipt or outcome: the department itself, or the handling unit on its behalf. */
 const onTransfer = (a: Actor) => (!!a.rel.transfer && any(a.staff, DEPARTMENT)) || handlingWith(['intake', 'handler', 'lead'])(a);
 
+/** The waiting draft was written by someone other than the responsible person: the lead himself. */
+function leadWroteDraft(report: Report): boolean {
+  if (!report.answerDraft) return false;
+  const by = (JSON.parse(report.answerDraft) as { by?: number }).by;
+  return by !== undefined && by !== report.assigneeId;
+}
+
 const RULES: Record<Action, (a: Actor) => boolean> = {
   accept: intakeOfHandling,
   reject: intakeOfHandling,
@@ -73,8 +80,11 @@ const RULES: Record<Action, (a: Actor) => boolean> = {
   // art. 34: the extension is approved by the lead of the unit that handles the report.
   extension_decision: handlingWith(['lead']),
   conclude: assigneeOrLead,
-  // The answer reaches the reporter on this approval: only the handling unit's lead gives it.
-  approve_conclusion: handlingWith(['lead']),
+  // The answer reaches the reporter on this approval: the handling unit's lead gives it — never the
+  // one who wrote it (issue 19 item 9, enforced in workflow.approveConclusion). An answer its lead
+  // wrote himself goes to another lead there, or to a lead of the unit above (a county bureau often
+  // has one lead); a handler's answer never goes to the city (issue 16: the city approved one).
+  approve_conclusion: (a) => handlingWith(['lead'])(a) || (a.rel.supervising && a.staff.has('lead') && leadWroteDraft(a.report)),
   close: handlingWith(['handler', 'lead', 'supervisor']),
   rectify: handlingWith(['handler', 'lead', 'supervisor']),
   review_answer: ({ staff, rel }) => rel.reviewer && any(staff, ['supervisor', 'lead']),

@@ -65,7 +65,7 @@ export function clockOf(report: { dueOn: string | null; clockRule: string | null
 
 /** Events that send a report away (移送, 转办) and that bring it back (DESIGN.md §3). */
 const PAUSE_STARTS = new Set(['referred', 'transferred']);
-const PAUSE_ENDS = new Set(['referral_returned', 'referral_outcome', 'transfer_outcome', 'transfer_returned']);
+const PAUSE_ENDS = new Set(['referral_returned', 'referral_recalled', 'referral_outcome', 'transfer_outcome', 'transfer_returned']);
 
 const byTime = (events: readonly ClockEvent[]) => [...events].sort((a, b) => a.at - b.at);
 const dateOf = (at: number) => toCstDate(new Date(at));

@@ -163,10 +163,8 @@ export function recall(deps: Deps, staff: StaffContext, report: repo.Report, rea
     report,
     resumeChanges(report, referral.fromStatus, now),
     [
+      // Ends the days away for the clock too (src/clocks/report.ts PAUSE_ENDS).
       { type: 'referral_recalled', visible: false, body: reason.trim(), data: { body: referral.bodyUnitId } },
-      // The clock engine ends a pause on referral_returned (src/clocks/report.ts PAUSE_ENDS), which
-      // does not know referral_recalled yet: this marks the end of the days away.
-      { type: 'referral_returned', visible: false, data: { recalled: true } },
     ],
     now,
     (tx) => {

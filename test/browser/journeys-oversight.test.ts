@@ -41,6 +41,12 @@ describeBrowser('journeys of oversight', () => {
     await handler.getByLabel('处理意见（书面答复举报人）').fill('经县纪委监委查处，您反映的村干部优亲厚友问题属实，已给予党内警告处分并追回违规发放的低保金，该户低保已停发。');
     await handler.getByRole('button', { name: '提交核查结论' }).click();
     await handler.waitForURL(/done=conclude/);
+    // The county has one lead, who wrote the answer: the city's lead approves it (four eyes, issue 19 item 9).
+    const city = await site.staffPage('cc.dubanyuan');
+    await city.goto(reportUrl);
+    await city.getByRole('button', { name: '批准并答复举报人' }).click();
+    await city.waitForURL(/done=/);
+    await handler.goto(reportUrl);
     await handler.getByRole('link', { name: '起草典型案例' }).click();
     await handler.getByRole('button', { name: '创建草稿' }).click();
     await handler.waitForURL(/\/staff\/cases\/\d+/);
@@ -54,9 +60,13 @@ describeBrowser('journeys of oversight', () => {
     await inspector.getByRole('button', { name: '会签同意' }).click();
     await expect.poll(() => inspector.getByRole('button', { name: '会签同意' }).count()).toBe(0);
 
+    // Its author does not approve the typical case either: the city's lead does.
     await handler.goto(caseUrl);
-    await handler.getByRole('button', { name: '批准并发布' }).click();
-    await expect.poll(() => handler.getByRole('button', { name: '批准并发布' }).count()).toBe(0);
+    expect(await handler.getByRole('button', { name: '批准并发布' }).count()).toBe(0);
+    await city.goto(caseUrl);
+    await city.getByRole('button', { name: '批准并发布' }).click();
+    await expect.poll(() => city.getByRole('button', { name: '批准并发布' }).count()).toBe(0);
+    await closePage(city);
     await closePage(handler);
     await closePage(inspector);
 

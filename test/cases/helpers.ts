@@ -6,6 +6,7 @@ import { fileReport, findReport } from '../../src/reports/index.js';
 import { referrals } from '../../src/referrals/tables.js';
 import { findUnitByKey } from '../../src/units/index.js';
 import type { Session, TestStaff } from '../helpers/staff.js';
+import { approveBySecondLeadRoute } from '../helpers/four-eyes.js';
 
 export const COUNTY = '220112';
 export const TOWNSHIP = '220112102'; // 鹿乡镇
@@ -30,6 +31,8 @@ export async function concludedReport(app: FastifyInstance, lead: Session, leadS
   await lead.post(`${page}/assign`, { unit_id: String(unit.id), assignee_id: String(leadStaff.user.id), due: findReport(app.db, report.id)!.handlingDue! }, page);
   await lead.post(`${page}/start`, {}, page);
   await lead.post(`${page}/conclude`, { finding: 'substantiated', answer: '经入户核查，您反映的问题属实，已停发该户低保金并追回违规资金，相关人员已移送纪检监察机关。' }, page);
+  // The lead wrote it: another lead approves (four eyes, issue 19 item 9).
+  await approveBySecondLeadRoute(app, page);
   expect(findReport(app.db, report.id)!.status).toBe('concluded');
   return report.id;
 }

@@ -6,6 +6,7 @@ import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn, type Session, type TestStaff } from '../helpers/staff.js';
 import { concludedReport, COUNTY, FACTS } from './helpers.js';
 import { checkXml } from './xml.js';
+import { secondLeadSession } from '../helpers/four-eyes.js';
 
 let t: TestApp;
 let lead: Session, leadStaff: TestStaff;
@@ -119,7 +120,9 @@ describe('the public cache', () => {
     expect(indexed()).toEqual([]); // only published cases are searchable
     // Still cached and unchanged while the case waits for approval.
     expect((await get('/cases')).headers['x-cache']).toBe('hit');
-    expect((await lead.post(`${page}/approve`, {}, page)).statusCode).toBe(303);
+    // The lead drafted it: another lead approves (four eyes, issue 19 item 9).
+    const second = await secondLeadSession(t.app, leadStaff.user.unitId);
+    expect((await second.post(`${page}/approve`, {}, page)).statusCode).toBe(303);
 
     const after = await get('/cases');
     expect(after.headers['x-cache']).toBe('miss');

@@ -94,7 +94,7 @@ describe('four eyes on the answer', () => {
     // His page offers no approval, and says who approves.
     const own = await lead.get(page);
     const form = own.body.slice(own.body.indexOf('/approve_conclusion'));
-    expect(form).toContain('须由本单位另一位领导审批');
+    expect(form).toContain('须由本单位另一位领导或上级民政部门的领导审批');
     expect(form.slice(0, form.indexOf('</form>'))).not.toContain('value="approve"');
 
     // The server refuses him in every language, and nothing changes.
@@ -119,6 +119,21 @@ describe('four eyes on the answer', () => {
     expect(r.finding).toBe('substantiated');
     const concluded = eventsOf(t.app.db, id).find((e) => e.type === 'concluded')!;
     expect(concluded.actorId).toBe(secondLeadStaff.user.id);
+  });
+
+  it("a lead's own answer may go to a lead of the unit above; a handler's answer never does (issue 16)", async () => {
+    const cityLead = await signIn(t.app, await createStaff(t.app, 'ca:220100', ['lead', 'supervisor']));
+    const own = await investigating();
+    const ownPage = `/staff/reports/${own}`;
+    expect((await lead.post(`${ownPage}/conclude`, { finding: 'substantiated', answer: LEAD_ANSWER }, ownPage)).statusCode).toBe(303);
+    expect((await cityLead.post(`${ownPage}/approve_conclusion`, { decision: 'approve' }, ownPage)).statusCode).toBe(303);
+    expect(findReport(t.app.db, own)!.status).toBe('concluded');
+
+    const handlers = await investigating();
+    const page = `/staff/reports/${handlers}`;
+    expect((await handler.post(`${page}/conclude`, { finding: 'partly', answer: ANSWER }, page)).statusCode).toBe(303);
+    expect((await cityLead.post(`${page}/approve_conclusion`, { decision: 'approve' }, page)).statusCode).toBe(403);
+    expect(findReport(t.app.db, handlers)!.status).toBe('investigating');
   });
 
   it('the lead may take his own draft back to change it, without a reason', async () => {

@@ -14,6 +14,7 @@ import { transferService } from '../../src/transfers/index.js';
 import { findUnitByKey } from '../../src/units/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff } from '../helpers/staff.js';
+import { approvedBySecondLead } from '../helpers/four-eyes.js';
 
 let t: TestApp;
 let county: StaffContext, city: StaffContext;
@@ -55,7 +56,8 @@ function transferredAndBack(r: Report, from: string, to: string): Report {
 
 async function concluded(received: string, accepted: string, on: string): Promise<Report> {
   const r = await investigating(received, accepted);
-  return workflow.draftConclusion(t.app.deps, county, r, 'unsubstantiated', '经入户核查，您母亲名下有一套住房出租，家庭收入超过当地低保标准。', at(on));
+  const drafted = workflow.draftConclusion(t.app.deps, county, r, 'unsubstantiated', '经入户核查，您母亲名下有一套住房出租，家庭收入超过当地低保标准。', at(on));
+  return approvedBySecondLead(t.app, drafted, at(on));
 }
 
 describe('art. 34: the handling clock', () => {

@@ -4,6 +4,7 @@ import { requestReview, markAnswerOpened, allowedActions } from '../../src/repor
 import { findUnitByKey } from '../../src/units/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn, type Session, type TestStaff } from '../helpers/staff.js';
+import { approveBySecondLeadRoute } from '../helpers/four-eyes.js';
 
 let t: TestApp;
 let lead: Session, city: Session, province: Session, otherCity: Session;
@@ -32,6 +33,7 @@ async function concludedReport() {
   await lead.post(`${page}/assign`, { unit_id: String(unit.id), assignee_id: String(leadStaff.user.id), due: findReport(t.app.db, report.id)!.handlingDue! }, page);
   await lead.post(`${page}/start`, {}, page);
   await lead.post(`${page}/conclude`, { finding: 'unsubstantiated', answer: '经核查，您父亲名下有两套住房出租，家庭收入超过当地低保标准，不符合条件。' }, page);
+  await approveBySecondLeadRoute(t.app, page);
   await lead.post(`${page}/close`, {}, page);
   expect(findReport(t.app.db, report.id)!.status).toBe('closed');
   return report.id;

@@ -12,6 +12,7 @@ import { insertItem, updateItem } from '../../src/ledger/repository.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { multipart, openForm } from '../helpers/forms.js';
 import { createStaff, signIn, type Session, type TestStaff } from '../helpers/staff.js';
+import { approvedBySecondLead } from '../helpers/four-eyes.js';
 
 const PNG = fs.readFileSync(new URL('../fixtures/media/base.png', import.meta.url));
 
@@ -140,6 +141,7 @@ describe('progress and sign-off (对账销号)', () => {
     r = workflow.assign(t.app.deps, lead, r, { unitId: unit.id, assigneeId: countyLeadStaff.user.id, due: r.handlingDue! });
     r = workflow.start(t.app.deps, lead, r);
     r = workflow.draftConclusion(t.app.deps, lead, r, 'substantiated', '经调查核实，反映问题属实，已停发该户低保金并责令重新评议。');
+    r = await approvedBySecondLead(t.app, r);
     expect(r.status).toBe('concluded');
     supervision.startRectification(t.app.deps, lead, r, [
       { problem: '评议未回避', measures: '重新评议', responsiblePerson: '街道民政助理', deadline: addDays(todayInChina(), 20) },

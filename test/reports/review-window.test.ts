@@ -13,6 +13,7 @@ import { findUnitByKey } from '../../src/units/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { cookiesFrom, openForm } from '../helpers/forms.js';
 import { createStaff } from '../helpers/staff.js';
+import { approvedBySecondLead } from '../helpers/four-eyes.js';
 
 let t: TestApp;
 let county: StaffContext, city: StaffContext, province: StaffContext;
@@ -45,6 +46,7 @@ async function answered(answeredOn: string): Promise<{ report: Report; queryCode
   r = workflow.assign(t.app.deps, county, r, { unitId: county.unit.id, assigneeId: county.user.id, due: r.handlingDue! }, received + 7200_000);
   r = workflow.start(t.app.deps, county, r, received + 10_800_000);
   r = workflow.draftConclusion(t.app.deps, county, r, 'unsubstantiated', '经核查，您父亲名下有两套住房出租，家庭收入超过当地低保标准，不符合条件。', at(answeredOn));
+  r = await approvedBySecondLead(t.app, r, at(answeredOn));
   expect(r.status).toBe('concluded');
   return { report: r, queryCode: filed.queryCode };
 }
