@@ -2,7 +2,8 @@
 // portal sat there for ever with the civil-affairs clock paused. Now it is refused with the way
 // forward and nothing changes; once the body has an inspector it goes through.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileReport, findReport } from '../../src/reports/index.js';
+import { findReport } from '../../src/reports/index.js';
+import { acceptedFeeReport, REFER_OPINION } from './helpers.js';
 import * as svc from '../../src/referrals/service.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn, type Session } from '../helpers/staff.js';
@@ -18,15 +19,9 @@ afterAll(() => t.close());
 
 describe('a discipline body with no users', () => {
   it('is not sent a referral nobody could handle; with an inspector it is', async () => {
-    const { report } = await fileReport(
-      t.app.deps,
-      { category: 'bribery', placeCode: '220102001001', placeOther: null, countyCode: '220102', townshipCode: '220102001', subjectName: '刘会计', subjectPosition: 'village_cadre', subjectIsHead: false, description: '村会计让我们办低保先交五百块钱手续费，不交就不给往上报。', happenedAt: null, identity: null } as never,
-      [],
-      { channel: 'online', nonce: null },
-    );
-    const page = `/staff/reports/${report.id}`;
-    expect((await handler.post(`${page}/accept`, {}, page)).statusCode).toBe(303);
-    const opinion = { opinion: '经初步核实，村会计收取手续费问题基本属实，移送处理。' };
+    const { id, page } = await acceptedFeeReport(t.app, handler);
+    const report = { id };
+    const opinion = REFER_OPINION;
     const refused = await handler.post(`${page}/refer`, opinion, page);
     expect(refused.statusCode).toBe(303);
     expect(refused.headers.location).toContain('error=referral_body_without_users');

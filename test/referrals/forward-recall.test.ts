@@ -13,6 +13,7 @@ import { referralService as svc } from '../../src/referrals/index.js';
 import { findUnitByKey, type Unit } from '../../src/units/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn, type Session, type TestStaff } from '../helpers/staff.js';
+import { acceptedFeeReport, REFER_OPINION } from './helpers.js';
 
 let t: TestApp;
 let handler: Session, inspector: Session, cityInspector: Session, otherInspector: Session;
@@ -20,18 +21,11 @@ let handlerStaff: TestStaff;
 let county: Unit, city: Unit, stationed: Unit;
 
 async function referred() {
-  const { report } = await fileReport(
-    t.app.deps,
-    { category: 'bribery', placeCode: '220102001001', placeOther: null, countyCode: '220102', townshipCode: '220102001', subjectName: '刘会计', subjectPosition: 'village_cadre', subjectIsHead: false, description: '村会计让我们办低保先交五百块钱手续费，不交就不给往上报。', happenedAt: null, identity: null } as never,
-    [],
-    { channel: 'online', nonce: null },
-  );
-  const page = `/staff/reports/${report.id}`;
-  expect((await handler.post(`${page}/accept`, {}, page)).statusCode).toBe(303);
-  expect((await handler.post(`${page}/refer`, { opinion: '经初步核实，村会计收取手续费问题基本属实，移送处理。' }, page)).statusCode).toBe(303);
-  const referral = svc.referralsOf(t.app.deps, report.id)[0]!;
+  const { id, page } = await acceptedFeeReport(t.app, handler);
+  expect((await handler.post(`${page}/refer`, REFER_OPINION, page)).statusCode).toBe(303);
+  const referral = svc.referralsOf(t.app.deps, id)[0]!;
   expect(referral.bodyUnitId).toBe(county.id);
-  return { report: findReport(t.app.db, report.id)!, page, referral, detail: `/staff/referrals/${referral.id}` };
+  return { report: findReport(t.app.db, id)!, page, referral, detail: `/staff/referrals/${referral.id}` };
 }
 
 beforeAll(async () => {
