@@ -7,7 +7,7 @@ import { entriesFor } from '../../src/audit/index.js';
 import { loadCalendar } from '../../src/calendar/index.js';
 import { toCstDate } from '../../src/clocks/index.js';
 import { staffContext } from '../../src/plugins/auth.js';
-import { fileReport, findReport } from '../../src/reports/index.js';
+import { findReport } from '../../src/reports/index.js';
 import { eventsOf } from '../../src/reports/repository.js';
 import { referralService as svc } from '../../src/referrals/index.js';
 import { findUnitByKey, type Unit } from '../../src/units/index.js';
