@@ -5,7 +5,7 @@ import reportRoutes from './routes/report.js';
 import logReportRoutes from './routes/log-report.js';
 
 export { scopeOf, visibleReport, visibleReportByCaseNo } from './scope.js';
-export { relationOf, kindsOf, isOpenReferral, isOpenTransfer, type Relation, type RelationKind } from './relation.js';
+export { relationOf, kindsOf, isOpenReferral, isOpenTransfer, NO_RELATION, type Relation, type RelationKind } from './relation.js';
 export { REPORT_ACTIONS, allows, authorize, mayActOnReferral, type Action as ReportActionName } from './permissions.js';
 export { isRecused, conflictPairs } from './recusal.js';
 export * as workflow from './workflow.js';

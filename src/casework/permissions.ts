@@ -61,11 +61,11 @@ const handOver = (a: Actor) => isAssignee(a) || handlingWith(['intake', 'lead'])
 /** Recording a transfer's receipt or outcome: the department itself, or the handling unit on its behalf. */
 const onTransfer = (a: Actor) => (!!a.rel.transfer && any(a.staff, DEPARTMENT)) || handlingWith(['intake', 'handler', 'lead'])(a);
 
-/** The waiting draft was written by someone other than the responsible person: the lead himself. */
+/** The waiting draft was written by a lead (recorded with the draft; older drafts: not by the responsible person). */
 function leadWroteDraft(report: Report): boolean {
   if (!report.answerDraft) return false;
-  const by = (JSON.parse(report.answerDraft) as { by?: number }).by;
-  return by !== undefined && by !== report.assigneeId;
+  const draft = JSON.parse(report.answerDraft) as { by?: number; byLead?: boolean };
+  return draft.byLead ?? (draft.by !== undefined && draft.by !== report.assigneeId);
 }
 
 const RULES: Record<Action, (a: Actor) => boolean> = {

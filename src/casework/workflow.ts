@@ -159,7 +159,7 @@ export function draftConclusion(deps: Deps, staff: StaffContext, report: repo.Re
   if (report.assigneeId !== staff.user.id && !staff.has('lead')) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
   if (!FINDINGS.includes(finding)) throw new TransitionError('finding_required');
   if (body.trim().length < 20) throw new TransitionError('answer_too_short');
-  const draft: AnswerDraft = { finding, body: body.trim(), by: staff.user.id, at: now };
+  const draft: AnswerDraft = { finding, body: body.trim(), by: staff.user.id, byLead: staff.has('lead'), at: now };
   // Four eyes (issue 19 item 9): a lead who writes the answer himself does not approve it in the
   // same step; it waits, like any draft, for another lead of the handling unit.
   return applyStep(deps, staff, report, { answerDraft: JSON.stringify(draft) }, [{ type: 'answer_drafted', visible: false, data: { finding } }], now);
@@ -170,6 +170,8 @@ export interface AnswerDraft {
   body: string;
   /** The user who wrote it: never the one who approves it. */
   by: number;
+  /** The author is a lead: then a lead of the unit above may approve it too (permissions.ts). */
+  byLead?: boolean;
   at: number;
 }
 

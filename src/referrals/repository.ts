@@ -3,7 +3,7 @@
 import { and, desc, eq, getTableColumns, inArray } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { referrals } from './tables.js';
-import { units } from '../units/tables.js';
+import { units } from '../units/index.js';
 
 export type ReferralRow = typeof referrals.$inferSelect;
 

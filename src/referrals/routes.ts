@@ -4,10 +4,9 @@ import { and, asc, desc, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import { requireStaff } from '../plugins/auth.js';
 import type { Deps } from '../shared/deps.js';
 import { AppError, notFound } from '../shared/errors.js';
-import { allows, authorize, mayActOnReferral, visibleReport } from '../casework/index.js';
-import { NO_RELATION } from '../casework/relation.js';
-import * as reportRepo from '../reports/repository.js';
-import { isAdminDuty } from '../users/roles.js';
+import { allows, authorize, mayActOnReferral, NO_RELATION, visibleReport } from '../casework/index.js';
+import { findReport } from '../reports/index.js';
+import { isAdminDuty } from '../users/index.js';
 import { openReferralOf } from './repository.js';
 import { clockState, todayInChina } from '../clocks/index.js';
 import { reports } from '../reports/tables.js';
@@ -57,7 +56,7 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
     const staff = request.staff;
     const match = /^\/staff\/reports\/(\d{1,12})(?:[/?#]|$)/.exec(request.url);
     if (!staff || !match || staff.roles.some(isAdminDuty) || staff.unit.kind === 'discipline' || staff.unit.kind === 'department') return {};
-    const report = reportRepo.findReport(db, Number(match[1]));
+    const report = findReport(db, Number(match[1]));
     if (!report || report.status !== 'referred' || openReferralOf(db, report.id)?.status !== 'pending') return {};
     return allows('referral_recall', staff, { ...NO_RELATION, handling: report.handlingUnitId === staff.unit.id }, report) ? { mayRecallReferral: true } : {};
   });
@@ -108,7 +107,7 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
   // 转交有管辖权的机关 (issue 19 item 1): the holding body's inspector passes the referral on.
   app.post<Params>('/staff/referrals/:id/forward', { preHandler: requireStaff('inspector') }, async (request, reply) => {
     const referral = await load(request);
-    const report = reportRepo.findReport(db, referral.reportId);
+    const report = findReport(db, referral.reportId);
     if (!report) throw notFound();
     const rel = await authorize(deps, request.staff!, report, 'referral_forward');
     if (rel.referral?.id !== referral.id) throw new AppError(403, 'NOT_YOUR_PART', 'casework.errors.not_your_part');

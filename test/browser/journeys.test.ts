@@ -100,6 +100,13 @@ describeBrowser('journeys of a citizen and the county', () => {
     await handler.getByLabel('处理意见（书面答复举报人）').fill('经入户核查，您反映的问题部分属实：该户有两台农用拖拉机，但小卖部已于2025年关闭。已停发其低保金并重新评议。');
     await handler.getByRole('button', { name: '提交核查结论' }).click();
     await handler.waitForURL(/done=conclude/);
+    // The county's one lead wrote the answer: the city's lead approves it (four eyes, issue 19 item 9).
+    const reportUrl = handler.url().split('?')[0]!;
+    const approver = await site.staffPage('cc.dubanyuan');
+    await approver.goto(reportUrl);
+    await approver.getByRole('button', { name: '批准并答复举报人' }).click();
+    await approver.waitForURL(/done=/);
+    await handler.goto(reportUrl);
     await handler.getByRole('button', { name: '办结' }).click();
     await handler.waitForURL(/done=close/);
     await closePage(handler);
@@ -114,7 +121,8 @@ describeBrowser('journeys of a citizen and the county', () => {
     await screenshot(citizen, 'journey4-review-requested-phone');
     await closePage(citizen);
 
-    const city = await site.staffPage('cc.dubanyuan');
+    // The same city lead, still signed in (a second sign-in within 30 s would replay the TOTP code).
+    const city = approver;
     await city.goto(url('/staff/reports?status=under_review'));
     await expect.poll(() => city.getByRole('link', { name: caseNo }).count()).toBe(1);
     await city.getByRole('link', { name: caseNo }).click();
