@@ -65,6 +65,8 @@ describe('each duty does its own work and nothing else', () => {
     expect(shown.statusCode).toBe(200);
     expect(shown.body).toContain(`action="${page}/roles"`);
     expect(shown.body).not.toContain(`action="${page}/disable"`);
+    expect(shown.body).not.toContain(`action="${page}/handover"`);
+    expect(shown.body).not.toContain('在办举报');
     expect((await security.post(`${page}/roles`, { roles: ['handler', 'lead'] as never }, page)).statusCode).toBe(303);
     expect(roles(target.user.id)).toBe('handler,lead');
     expect((await security.post(`${page}/reset`, {}, page)).statusCode).toBe(200);
