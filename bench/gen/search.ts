@@ -1,8 +1,8 @@
-// Bulk writes to the full-text index through src/search/fts.ts bulkIndexer(): one indexer (two
+// Bulk writes to the full-text index through src/search/repository.ts bulkIndexer(): one indexer (two
 // prepared statements) per document type, each writing its type's own FTS table, with the same
 // key rows and token bodies indexDocument() writes.
 import type Database from 'better-sqlite3';
-import { bulkIndexer, type SearchDocType } from '../../src/search/fts.js';
+import { bulkIndexer, type SearchDocType } from '../../src/search/index.js';
 
 export class SearchWriter {
   private readonly indexers = new Map<SearchDocType, ReturnType<typeof bulkIndexer>>();

@@ -2,7 +2,7 @@
 // such as 低保 match (DESIGN.md §6). A case number typed whole is matched exactly too.
 import { or, eq, sql, type SQL } from 'drizzle-orm';
 import { reports } from '../reports/tables.js';
-import { hasSearchTerms, matchesSearch } from '../search/fts.js';
+import { hasSearchTerms, matchesSearch } from '../search/index.js';
 
 export function reportSearchCondition(q: string): SQL {
   const byText = hasSearchTerms(q) ? matchesSearch(reports.id, { type: 'report', query: q }) : sql`0`;

@@ -3,6 +3,7 @@
 // and re-run for the declarants, inside the caller's transaction so the flags change with the data.
 import type { Executor } from '../db/executor.js';
 import type { Keys } from '../plugins/keys.js';
+import { changeSignal } from '../shared/change-signal.js';
 
 export interface ChangeContext {
   /** The transaction the change was made in. */
@@ -12,14 +13,10 @@ export interface ChangeContext {
 
 export type DeclarationListener = (ctx: ChangeContext, declarantIds: readonly number[], now: number) => void;
 
-const listeners: DeclarationListener[] = [];
+const signal = changeSignal<ChangeContext, number>();
 
-/** Registers a listener once (a second registration of the same function is ignored). */
-export function onDeclarationsChanged(listener: DeclarationListener): void {
-  if (!listeners.includes(listener)) listeners.push(listener);
-}
+/** Registers a listener once. */
+export const onDeclarationsChanged: (listener: DeclarationListener) => void = signal.on;
 
 /** Called by this feature after declarants or their relatives changed, inside the transaction. */
-export function declarationsChanged(ctx: ChangeContext, declarantIds: readonly number[], now: number): void {
-  for (const listener of listeners) listener(ctx, declarantIds, now);
-}
+export const declarationsChanged = signal.emit;

@@ -3,6 +3,7 @@
 // and re-run for the villages, inside the caller's transaction so the flags change with the roster.
 import type { Executor } from '../db/executor.js';
 import type { Keys } from '../plugins/keys.js';
+import { changeSignal } from '../shared/change-signal.js';
 
 export interface RosterChangeContext {
   /** The transaction the roster was changed in. */
@@ -12,14 +13,10 @@ export interface RosterChangeContext {
 
 export type RosterListener = (ctx: RosterChangeContext, villageCodes: readonly string[], now: number) => void;
 
-const listeners: RosterListener[] = [];
+const signal = changeSignal<RosterChangeContext, string>();
 
-/** Registers a listener once (a second registration of the same function is ignored). */
-export function onRosterChanged(listener: RosterListener): void {
-  if (!listeners.includes(listener)) listeners.push(listener);
-}
+/** Registers a listener once. */
+export const onRosterChanged: (listener: RosterListener) => void = signal.on;
 
 /** Called by this feature after villages' rosters changed, inside the transaction. */
-export function rosterChanged(ctx: RosterChangeContext, villageCodes: readonly string[], now: number): void {
-  for (const listener of listeners) listener(ctx, villageCodes, now);
-}
+export const rosterChanged = signal.emit;

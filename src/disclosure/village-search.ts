@@ -1,5 +1,5 @@
 // Finding a village by name: a prefix or any two characters of it (东安 finds 东安村 and 新东安村).
-// Village names go into the CJK full-text index (src/search/fts.ts) as type 'village' (a table of their own), scoped
+// Village names go into the CJK full-text index (src/search/repository.ts) as type 'village' (a table of their own), scoped
 // by county; townships, counties and cities are few enough (≈1,150) to match with LIKE.
 import type { Db } from '../db/connection.js';
 import { countDocuments, queryTerms, searchIds } from '../search/index.js';

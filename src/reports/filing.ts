@@ -13,7 +13,7 @@ import { handlingLevel } from './routing.js';
 import type { ReportInput } from './validate.js';
 import { notifyNewReport } from './notify.js';
 import { dueFrom } from '../clocks/index.js';
-import { indexDocument } from '../search/fts.js';
+import { indexDocument } from '../search/index.js';
 import { loadCalendar } from '../calendar/index.js';
 
 export interface FiledReport {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoCases } from '../../src/demo/cases.js';
 import { findCase, updateCase } from '../../src/cases/repository.js';
-import { searchIds } from '../../src/search/fts.js';
+import { searchIds } from '../../src/search/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn, type Session, type TestStaff } from '../helpers/staff.js';
 import { concludedReport, COUNTY, FACTS } from './helpers.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyMigrations, MIGRATIONS_DIR, openDatabase } from '../../src/db/connection.js';
-import { CREATE_SEARCH_INDEX_SQL, indexDocument, matchesSearch, removeDocument, searchIds, SEARCH_DOC_TYPES } from '../../src/search/fts.js';
+import { CREATE_SEARCH_INDEX_SQL, indexDocument, matchesSearch, removeDocument, searchIds, SEARCH_DOC_TYPES } from '../../src/search/index.js';
 import { indexTokens } from '../../src/search/tokenize.js';
 import { tempDir } from '../helpers/app.js';
 

@@ -16,7 +16,7 @@ import {
   SEARCH_DOC_TYPES,
   type SearchDocType,
   type SearchHit,
-} from '../../src/search/fts.js';
+} from '../../src/search/index.js';
 
 let db: Db;
 beforeEach(() => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { seedDemoCases } from '../../src/demo/cases.js';
 import { seedDemoPolicies } from '../../src/demo/policy.js';
-import { indexDocument } from '../../src/search/fts.js';
+import { indexDocument } from '../../src/search/index.js';
 
 let t: TestApp;
 beforeAll(async () => {
