@@ -14,6 +14,7 @@ import { AppError } from '../shared/errors.js';
 import { isAdminDuty, type Role } from '../users/roles.js';
 import type { Referral } from '../referrals/service.js';
 import { relationOf, type Relation } from './relation.js';
+import { draftOf } from './workflow.js';
 
 /** The actions of POST /staff/reports/:id/:action (refer, transfer, identity and the transfer's steps have routes of their own). */
 export const REPORT_ACTIONS = [
@@ -63,9 +64,8 @@ const onTransfer = (a: Actor) => (!!a.rel.transfer && any(a.staff, DEPARTMENT)) 
 
 /** The waiting draft was written by a lead (recorded with the draft; older drafts: not by the responsible person). */
 function leadWroteDraft(report: Report): boolean {
-  if (!report.answerDraft) return false;
-  const draft = JSON.parse(report.answerDraft) as { by?: number; byLead?: boolean };
-  return draft.byLead ?? (draft.by !== undefined && draft.by !== report.assigneeId);
+  const draft = draftOf(report);
+  return !!draft && (draft.byLead ?? draft.by !== report.assigneeId);
 }
 
 const RULES: Record<Action, (a: Actor) => boolean> = {
