@@ -3,7 +3,7 @@
 // passwords and second factors are the security administrator's (security-service.ts). Each
 // change and its audit entry are written in one transaction.
 import { record, type Actor } from '../audit/index.js';
-import { isRecused } from '../casework/index.js';
+import { isRecused } from '../reports/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import type { Deps } from '../shared/deps.js';
 import { AppError } from '../shared/errors.js';

@@ -3,7 +3,7 @@
 import { and, desc, eq, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 // The sign-off scope of inspectors is a subquery on referrals, read through the referrals index.
-import { referrals, type ReferralRow } from '../referrals/index.js';
+import { referrals, type ReferralRow } from '../reports/index.js';
 import { matchesSearch } from '../search/index.js';
 import { typicalCases } from './tables.js';
 
@@ -34,7 +34,7 @@ export function openCaseFor(db: Executor, by: { reportId?: number; referralId?: 
 }
 
 // The referral reads are the referrals feature's own (its index); re-exported for this feature's callers.
-export { referralById as findReferral, concludedReferralOf } from '../referrals/index.js';
+export { referralById as findReferral, concludedReferralOf } from '../reports/index.js';
 
 export interface StaffListFilter {
   /** Cases of these units (a civil-affairs user's own unit and the units below). */

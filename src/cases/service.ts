@@ -8,7 +8,7 @@
 // A case that came from a referral needs the discipline-inspection body's sign-off before the lead
 // may approve it (seed 三(二): 会同驻厅纪检监察组). Every step is audited in the same transaction.
 import { entriesFor, record } from '../audit/index.js';
-import { visibleReport } from '../casework/index.js';
+import { visibleReport } from '../reports/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { findReport, isCategory, type Report } from '../reports/index.js';
 import { indexDocument, removeDocument } from '../search/index.js';

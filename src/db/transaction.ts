@@ -10,16 +10,28 @@
 // Inside the transaction, repositories get `tx` and run at once; outside, `query` runs at once when
 // no transaction is open (no await in between, so nothing can open one meanwhile) and otherwise
 // waits for it to end. The PostgreSQL engine will give `tx` a client of its own; the calls stay.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Mutex } from 'async-mutex';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type Database from 'better-sqlite3';
 import type { Db } from './connection.js';
+import type { Executor } from './executor.js';
 
 /** A handle valid inside one withTransaction call only. */
 export type Tx = Db & { readonly __transaction: unique symbol };
 
 const mutexes = new WeakMap<Database.Database, Mutex>();
 const open = new WeakSet<object>();
+/** The connection whose transaction the current async context is running, to catch `db` used where `tx` belongs. */
+const holding = new AsyncLocalStorage<Database.Database>();
+
+/**
+ * A statement on `db` (not `tx`) from inside the transaction's own work would wait for the mutex
+ * that work holds: a silent hang. Fail at once with the reason instead.
+ */
+function refuseSelfWait(client: Database.Database, what: string): void {
+  if (holding.getStore() === client) throw new Error(`${what} on the database inside withTransaction: pass the transaction handle (tx) down instead`);
+}
 
 function mutexOf(client: Database.Database): Mutex {
   let mutex = mutexes.get(client);
@@ -38,7 +50,8 @@ function mutexOf(client: Database.Database): Mutex {
 export async function withTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
   if (open.has(db)) throw new Error('withTransaction inside a transaction: pass the transaction down instead');
   const client = db.$client;
-  return mutexOf(client).runExclusive(async () => {
+  refuseSelfWait(client, 'withTransaction');
+  return mutexOf(client).runExclusive(() => holding.run(client, async () => {
     const tx = drizzle(client) as unknown as Tx;
     open.add(tx);
     client.exec('BEGIN IMMEDIATE');
@@ -52,15 +65,18 @@ export async function withTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<
     } finally {
       open.delete(tx);
     }
-  });
+  }));
 }
 
 /**
  * Runs statements of a repository function: at once inside a transaction (`db` is its `tx`) or
  * when none is open; otherwise after the open one ends.
  */
-export async function query<T>(db: Db | Tx, run: (q: Db) => T): Promise<T> {
+export async function query<T>(db: Executor, run: (q: Db) => T): Promise<T> {
+  // A synchronous better-sqlite3 transaction (the old style, while services move over) already runs alone.
+  if (!('$client' in db)) return run(db as unknown as Db);
   if (open.has(db)) return run(db);
+  refuseSelfWait(db.$client, 'A statement');
   const mutex = mutexOf(db.$client);
   if (!mutex.isLocked()) return run(db);
   return mutex.runExclusive(() => run(db));

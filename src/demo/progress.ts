@@ -2,7 +2,7 @@
 // state shows up in the back office and on the tracking page.
 import type { Deps } from '../shared/deps.js';
 import { findReport, receivedReportsInCounty } from '../reports/index.js';
-import { workflow as wf, supervision as sup } from '../casework/index.js';
+import { workflow as wf, supervision as sup } from '../reports/index.js';
 import { demoStaffContext, type DemoCredential } from './staff.js';
 import { addDays, todayInChina } from '../clocks/index.js';
 

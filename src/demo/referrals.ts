@@ -2,11 +2,11 @@
 import type { Deps } from '../shared/deps.js';
 import { fileReport, findReport, type Report } from '../reports/index.js';
 import { findUnitByKey } from '../units/index.js';
-import { referralService } from '../referrals/index.js';
-import { transferService } from '../transfers/index.js';
+import { referralService } from '../reports/index.js';
+import { transferService } from '../reports/index.js';
 import { addDays, todayInChina } from '../clocks/index.js';
 import { demoStaffContext, type DemoCredential } from './staff.js';
-import { workflow } from '../casework/index.js';
+import { workflow } from '../reports/index.js';
 
 const DAY = 86_400_000;
 

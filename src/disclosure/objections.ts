@@ -3,7 +3,7 @@
 // per village and, inside a village, per roster entry.
 import type { Db } from '../db/connection.js';
 import type { StaffContext } from '../plugins/auth.js';
-import { scopeOf } from '../casework/index.js';
+import { scopeOf } from '../reports/index.js';
 import { objectionReports } from '../reports/index.js';
 import { findRegions } from '../regions/index.js';
 import { yuan } from './posting-rules.js';

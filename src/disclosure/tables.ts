@@ -81,14 +81,3 @@ export const postingEntries = sqliteTable(
   },
   (t) => [index('posting_entries_posting_idx').on(t.postingId, t.id), index('posting_entries_recipient_idx').on(t.recipientId)],
 );
-
-/** 政策宣传: policy explainers staff publish in Markdown (rendered as sanitized HTML). */
-export const policyPages = sqliteTable('policy_pages', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  slug: text('slug').notNull().unique(),
-  title: text('title').notNull(),
-  bodyMarkdown: text('body_markdown').notNull(),
-  published: integer('published', { mode: 'boolean' }).notNull().default(false),
-  updatedBy: integer('updated_by'),
-  updatedAt: integer('updated_at').notNull(),
-});

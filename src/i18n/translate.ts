@@ -19,13 +19,19 @@ export function flatten(messages: Messages, prefix = '', out = new Map<string, s
   return out;
 }
 
-/** Strings live beside their feature: src/<feature>/locales/<locale>.json (shared ones in src/i18n). */
+/** Every `locales` folder under src/, in a stable order. */
+export function localeFolders(srcDir = SRC_DIR): string[] {
+  return fs
+    .readdirSync(srcDir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isDirectory() && e.name === 'locales')
+    .map((e) => `${e.parentPath}/locales`)
+    .sort();
+}
+
+/** Strings live beside their feature or sub-domain: src/<feature>[/<part>]/locales/<locale>.json (shared ones in src/i18n). */
 export function loadCatalogs(srcDir = SRC_DIR): Record<Locale, Map<string, string>> {
   const catalogs = {} as Record<Locale, Map<string, string>>;
-  const folders = fs
-    .readdirSync(srcDir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && fs.existsSync(`${srcDir}/${e.name}/locales`))
-    .map((e) => `${srcDir}/${e.name}/locales`);
+  const folders = localeFolders(srcDir);
   for (const locale of LOCALES) {
     const map = new Map<string, string>();
     for (const folder of folders) {

@@ -4,7 +4,7 @@
 // user and that report until revoked. Every request, decision and view is audited, and the audit
 // entries name the report and the request, never the identity.
 import { record } from '../audit/index.js';
-import { isRecused } from '../casework/index.js';
+import { isRecused } from '../reports/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { findReport, type Identity, type Report } from '../reports/index.js';
 import { AppError, notFound } from '../shared/errors.js';

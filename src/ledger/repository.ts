@@ -1,7 +1,7 @@
 // Data access for ledger items. Synchronous (better-sqlite3), taking the database or a transaction.
 import { and, desc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
-import { rectificationItems } from '../reports/tables.js';
+import { rectificationItems } from './tables.js';
 import { reports } from '../reports/index.js';
 import { units } from '../units/index.js';
 import { regions } from '../regions/index.js';

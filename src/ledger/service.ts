@@ -4,7 +4,7 @@
 import { record, entriesFor } from '../audit/index.js';
 import { addDays, toCstDate, todayInChina } from '../clocks/index.js';
 import { encryptUploads, evidenceOf, forgetUploads, linkUploads, type CleanFile } from '../evidence/index.js';
-import { supervision } from '../casework/index.js';
+import { supervision } from '../reports/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { findReport } from '../reports/index.js';
 import type { Deps } from '../shared/deps.js';

@@ -5,7 +5,7 @@ import { requireStaff } from '../plugins/auth.js';
 import type { Deps } from '../shared/deps.js';
 import { AppError, forbidden, notFound } from '../shared/errors.js';
 import { record } from '../audit/index.js';
-import { scopeOf } from '../casework/index.js';
+import { scopeOf } from '../reports/index.js';
 import { decryptFromStore, discardFiles, evidenceOf, findEvidence, originalName, readUploadForm, type FileProblem } from '../evidence/index.js';
 import { findReport } from '../reports/index.js';
 import { placeChain, placeLabel } from '../regions/index.js';

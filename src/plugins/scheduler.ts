@@ -1,7 +1,7 @@
 // Runs the deadline sweep in-process every SUNSHINE_SCHEDULER_SECONDS (0 turns it off: tests call
 // the sweep directly). The sweep is idempotent, so overlapping runs or two processes are harmless.
 import fp from 'fastify-plugin';
-import { runDeadlineSweep } from '../casework/index.js';
+import { runDeadlineSweep } from '../reports/index.js';
 import { archiveWithCheckpoints, latestEntry } from '../audit/index.js';
 import { remindLateSubmissions } from '../reporting/index.js';
 import { runRetentionSweep } from '../retention/index.js';

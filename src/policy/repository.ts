@@ -1,7 +1,7 @@
 // Data access for policy pages (table policy_pages, declared in src/disclosure/tables.ts).
 import { asc, desc, eq, and, inArray } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
-import { policyPages } from '../disclosure/index.js';
+import { policyPages } from './tables.js';
 import { matchesSearch } from '../search/index.js';
 import { users } from '../users/index.js';
 

@@ -17,3 +17,9 @@ export async function reportRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(trackRoutes, opts);
 }
 export { receivedReportsInCounty, reportCount } from './repository.js';
+
+// Casework, referrals and transfers are the handling side of the same domain (issue 17): one
+// feature, one door. Other features import them from here, never from the sub-folders.
+export * from './casework/index.js';
+export * from './referrals/index.js';
+export * from './transfers/index.js';

@@ -110,29 +110,3 @@ export const reportEvents = sqliteTable(
   },
   (t) => [index('report_events_report_idx').on(t.reportId, t.id)],
 );
-
-/** A rectification item (整改事项) of the problem list and rectification ledger (DESIGN.md §2). */
-export const rectificationItems = sqliteTable(
-  'rectification_items',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    reportId: integer('report_id'),
-    /** 专项治理 | 巡视 | 考核 | 举报 | 明查暗访 */
-    source: text('source').notNull(),
-    regionCode: text('region_code').notNull(),
-    problem: text('problem').notNull(),
-    measures: text('measures').notNull(),
-    unitId: integer('unit_id').notNull(),
-    responsiblePerson: text('responsible_person').notNull(),
-    deadline: text('deadline').notNull(),
-    /** not_started | in_progress | awaiting_signoff | signed_off */
-    status: text('status').notNull(),
-    progress: text('progress'),
-    signedOffBy: integer('signed_off_by'),
-    signedOffAt: integer('signed_off_at'),
-    createdBy: integer('created_by'),
-    createdAt: integer('created_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
-  },
-  (t) => [index('rectification_report_idx').on(t.reportId), index('rectification_region_idx').on(t.regionCode, t.status)],
-);

@@ -41,17 +41,22 @@ describe('architecture (DESIGN.md §6)', () => {
       'src/reports/service.ts': "import { ledgerItems } from '../ledger/index.js';\n",
       'src/db/connection.ts': "import * as schema from '../users/tables.js';\n",
       'src/plugins/example.ts': "import { findUser } from '../users/index.js';\n",
-      'src/users/index.ts': "export { findUser } from './repository.js';\n",
+      'src/users/index.ts': "export { findUser } from './repository.js';\nexport { users } from './tables.js';\n",
+      'src/users/repository.ts': "export function findUser(db) { return db.select().from(users).get(); }\nexport async function listUsers(db) { return []; }\n",
+      'src/users/service.ts': "export function save(db) { db.transaction((tx) => {}); }\n",
     };
     const kinds = violations(planted).map(line);
     expect(kinds).toEqual([
       'db-imports-feature src/db/connection.ts -> src/users/tables.ts',
+      'index-exports-tables src/users/index.ts',
       'inner-import src/db/connection.ts -> src/users/tables.ts',
       'inner-import src/ledger/routes.ts -> src/reports/tables.ts',
       'mutual-features ledger <-> reports',
       'plugin-imports-feature src/plugins/example.ts -> src/users/index.ts',
       'sql-outside-repository src/ledger/routes.ts',
       'sql-outside-repository src/ledger/service.ts',
+      'sync-repository src/users/repository.ts findUser',
+      'sync-transaction src/users/service.ts',
     ]);
     // A repository may hold SQL; a feature may import another's index one way.
     expect(violations({ 'src/ledger/repository.ts': planted['src/ledger/repository.ts']!, 'src/ledger/service.ts': "import { findReport } from '../reports/index.js';\n" })).toEqual([]);

@@ -7,7 +7,15 @@ import path from 'node:path';
 /** Folders under src/ that are layers or the app's own wiring, not features. */
 export const NOT_FEATURES = new Set(['db', 'plugins', 'shared', 'i18n', 'views', 'cli', 'demo']);
 
-export type Kind = 'inner-import' | 'db-imports-feature' | 'plugin-imports-feature' | 'sql-outside-repository' | 'mutual-features';
+export type Kind =
+  | 'inner-import'
+  | 'db-imports-feature'
+  | 'plugin-imports-feature'
+  | 'sql-outside-repository'
+  | 'mutual-features'
+  | 'index-exports-tables'
+  | 'sync-repository'
+  | 'sync-transaction';
 
 export interface Violation {
   kind: Kind;
@@ -43,7 +51,7 @@ export function mayHoldSql(file: string): boolean {
 
 /** SQL built or run: drizzle's query helpers imported, raw statements run, or the driver reached. */
 export function hasSql(source: string): boolean {
-  return /from\s+['"]drizzle-orm(\/[^'"]*)?['"]/.test(source) || /\.\$client\b/.test(source) || /\bsql`/.test(source) || /\.(all|run)\(\)/.test(source);
+  return /from\s+['"]drizzle-orm(\/[^'"]*)?['"]/.test(source) || /\.\$client\b/.test(source) || /\bsql`/.test(source) || /\.(all|run|get)\(\)/.test(source);
 }
 
 /** Plugins that must call a feature, each with its reason (DESIGN.md §6 allows it where needed). */
@@ -51,7 +59,7 @@ export const PLUGIN_FEATURE_IMPORTS: Record<string, string> = {
   'src/plugins/auth.ts -> src/users/index.ts': 'who is signed in: the staff account, its roles and password expiry are the users feature’s',
   'src/plugins/auth.ts -> src/units/index.ts': 'a staff context carries the account’s unit, which the units feature owns',
   'src/plugins/auth.ts -> src/audit/index.ts': 'the audit trail records the staff terminal (address, agent) of each signed-in request; the hook is the audit feature’s',
-  'src/plugins/scheduler.ts -> src/casework/index.ts': 'the scheduler runs casework’s deadline sweep (reminders and escalations)',
+  'src/plugins/scheduler.ts -> src/reports/index.ts': 'the scheduler runs casework’s deadline sweep (reminders and escalations)',
   'src/plugins/scheduler.ts -> src/reporting/index.ts': 'the scheduler runs reporting’s late-submission reminders',
   'src/plugins/scheduler.ts -> src/retention/index.ts': 'the scheduler runs the retention sweep',
   'src/plugins/scheduler.ts -> src/audit/index.ts': 'the scheduler archives the audit trail and logs its chain head daily',
@@ -75,6 +83,14 @@ export function violations(files: Record<string, string>): Violation[] {
       }
     }
     if (isFeature(from) && !mayHoldSql(file) && hasSql(source)) found.push({ kind: 'sql-outside-repository', key: file });
+    // A feature's tables are private: its index never hands them out (issue 17).
+    if (isFeature(from) && file === `src/${from}/index.ts` && /from\s+['"][^'"]*tables\.js['"]/.test(source)) found.push({ kind: 'index-exports-tables', key: file });
+    // Repositories are async (DESIGN.md §6): the PostgreSQL engine has no synchronous driver.
+    if (isFeature(from) && mayHoldSql(file) && path.posix.basename(file) !== 'tables.ts') {
+      for (const m of source.matchAll(/^export function (\w+)/gm)) found.push({ kind: 'sync-repository', key: `${file} ${m[1]}` });
+    }
+    // better-sqlite3's synchronous transactions tie the code to one engine; src/db/transaction.ts's withTransaction works for both.
+    if (from !== 'db' && /\.transaction\(/.test(source)) found.push({ kind: 'sync-transaction', key: file });
   }
   for (const [a, targets] of edges) {
     for (const b of targets) if (a < b && edges.get(b)?.has(a)) found.push({ kind: 'mutual-features', key: `${a} <-> ${b}` });

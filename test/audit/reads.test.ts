@@ -8,7 +8,7 @@ import { auditLog, latestEntry, verifyChain } from '../../src/audit/index.js';
 import { evidenceOf, type CleanFile } from '../../src/evidence/index.js';
 import { decideRequest, requestIdentity } from '../../src/identity-access/service.js';
 import { fileReport, findReport, type Identity } from '../../src/reports/index.js';
-import { referralService } from '../../src/referrals/index.js';
+import { referralService } from '../../src/reports/referrals/index.js';
 import { staffContext } from '../../src/plugins/auth.js';
 import { findUnitByKey } from '../../src/units/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';

@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { fileReport, findReport } from '../../src/reports/index.js';
-import { referrals } from '../../src/referrals/tables.js';
+import { referrals } from '../../src/reports/referrals/tables.js';
 import { findUnitByKey } from '../../src/units/index.js';
 import type { Session, TestStaff } from '../helpers/staff.js';
 import { approveBySecondLeadRoute } from '../helpers/four-eyes.js';

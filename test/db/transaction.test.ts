@@ -87,4 +87,15 @@ describe('withTransaction and query', () => {
     await expect(withTransaction(db, async (tx) => withTransaction(tx, async () => 1))).rejects.toThrow(/pass the transaction down/);
     expect(db.$client.inTransaction).toBe(false);
   });
+
+  it('fails at once, instead of hanging, when the work of a transaction uses db where tx belongs', async () => {
+    await expect(withTransaction(db, async (tx) => {
+      await query(tx, (q) => insert(q, 'inside'));
+      return query(db, owners);
+    })).rejects.toThrow(/pass the transaction handle/);
+    await expect(withTransaction(db, async () => withTransaction(db, async () => 1))).rejects.toThrow(/pass the transaction handle/);
+    // The failed transactions rolled back, and the connection is free for the next caller.
+    expect(db.$client.inTransaction).toBe(false);
+    expect(await query(db, owners)).toEqual([]);
+  });
 });

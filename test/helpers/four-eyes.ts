@@ -5,7 +5,7 @@
 //   await lead.post(`${page}/conclude`, …);          await approveBySecondLeadRoute(app, page);
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import { approveConclusion } from '../../src/casework/workflow.js';
+import { approveConclusion } from '../../src/reports/casework/workflow.js';
 import { staffContext, type StaffContext } from '../../src/plugins/auth.js';
 import { findReport, type Report } from '../../src/reports/index.js';
 import { findUnit } from '../../src/units/index.js';

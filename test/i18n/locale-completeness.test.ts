@@ -28,10 +28,11 @@ function placeholders(text: string): string[] {
   return [...new Set(text.match(/\{\{\s*[^{}]+?\s*\}\}|\{\w+\}/g) ?? [])].sort();
 }
 
+// A feature's folder, or a part of one (src/reports/casework), that keeps its own strings.
 const features = fs
-  .readdirSync(SRC, { withFileTypes: true })
-  .filter((e) => e.isDirectory() && fs.existsSync(path.join(SRC, e.name, 'locales', `${FALLBACK_LOCALE}.json`)))
-  .map((e) => e.name)
+  .readdirSync(SRC, { withFileTypes: true, recursive: true })
+  .filter((e) => e.isDirectory() && e.name === 'locales' && fs.existsSync(path.join(e.parentPath, 'locales', `${FALLBACK_LOCALE}.json`)))
+  .map((e) => path.relative(SRC, e.parentPath).split(path.sep).join('/'))
   .sort();
 
 describe('locale completeness', () => {

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { fileReport, findReport } from '../../src/reports/index.js';
 import { findUnitByKey } from '../../src/units/index.js';
-import { workflow, supervision } from '../../src/casework/index.js';
+import { workflow, supervision } from '../../src/reports/casework/index.js';
 import { staffContext } from '../../src/plugins/auth.js';
 import { addDays, todayInChina } from '../../src/clocks/index.js';
 import { findItem } from '../../src/ledger/index.js';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { reports, rectificationItems } from '../../src/reports/tables.js';
-import { referrals } from '../../src/referrals/tables.js';
+import { reports } from '../../src/reports/tables.js';
+import { rectificationItems } from '../../src/ledger/tables.js';
+import { referrals } from '../../src/reports/referrals/tables.js';
 import { typicalCases } from '../../src/cases/tables.js';
 import { recipients } from '../../src/disclosure/tables.js';
 import { findUnitByKey } from '../../src/units/index.js';

@@ -4,7 +4,7 @@
 // day (第二百零三条). Enforced by date, whatever the report's internal status.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCalendar } from '../../src/calendar/index.js';
-import { supervision, workflow } from '../../src/casework/index.js';
+import { supervision, workflow } from '../../src/reports/casework/index.js';
 import { computeDeadline, reviewWindowOf, ruleTable, toCstDate } from '../../src/clocks/index.js';
 import { staffContext, type StaffContext } from '../../src/plugins/auth.js';
 import { fileReport, findReport, type Report } from '../../src/reports/index.js';

@@ -10,8 +10,8 @@ import { createStaff, signIn, type TestStaff } from '../helpers/staff.js';
 import { openForm } from '../helpers/forms.js';
 import { findReport } from '../../src/reports/index.js';
 import { ROLES, updateUser, type Role } from '../../src/users/index.js';
-import { REPORT_ACTIONS } from '../../src/casework/index.js';
-import { REFERRAL_ACTIONS } from '../../src/referrals/service.js';
+import { REPORT_ACTIONS } from '../../src/reports/casework/index.js';
+import { REFERRAL_ACTIONS } from '../../src/reports/referrals/service.js';
 import { Fixtures, RELATIONS, UNIT_KEYS, type Fixture, type RelationName, type UnitName } from './action-matrix/fixtures.js';
 import { REFERRAL_ACTION_RULES, REPORT_ACTION_RULES, ROUTE_RULES, type Rule } from './action-matrix/spec.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileReport } from '../../src/reports/index.js';
 import { updateUser } from '../../src/users/index.js';
-import { workflow } from '../../src/casework/index.js';
+import { workflow } from '../../src/reports/casework/index.js';
 import { staffContext } from '../../src/plugins/auth.js';
 import { findUnitByKey } from '../../src/units/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';

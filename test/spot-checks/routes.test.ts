@@ -5,7 +5,7 @@ import { postings, recipients } from '../../src/disclosure/tables.js';
 import { insertHotlines } from '../../src/hotlines/index.js';
 import { isWithin } from '../../src/regions/index.js';
 import { fileReport, updateReport } from '../../src/reports/index.js';
-import { rectificationItems } from '../../src/reports/tables.js';
+import { rectificationItems } from '../../src/ledger/tables.js';
 import { candidatesFor, drawPlan, replayRound, spotCheckRounds, spotCheckTargets, spotChecks } from '../../src/spot-checks/index.js';
 import { seedDemoSpotChecks } from '../../src/demo/spot-checks.js';
 import { findUnitByKey } from '../../src/units/index.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
 import { reports } from '../../src/reports/index.js';
-import { referrals } from '../../src/referrals/index.js';
+import { referrals } from '../../src/reports/referrals/index.js';
 import { findUnitByKey } from '../../src/units/index.js';
 import { addDays, todayInChina } from '../../src/clocks/index.js';
 import { cutoffOf, quarterStart } from '../../src/stats/periods.js';

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog } from '../../src/audit/index.js';
-import { notifyAssignee } from '../../src/casework/index.js';
+import { notifyAssignee } from '../../src/reports/casework/index.js';
 import { notifyRequester } from '../../src/identity-access/notify.js';
 import type { OutgoingMail } from '../../src/plugins/mail.js';
 import { fileReport } from '../../src/reports/index.js';

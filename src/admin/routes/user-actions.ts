@@ -2,7 +2,7 @@
 // open work. The security administrator's (issue 15): roles, unlock, password reset, and a
 // second-factor reset that waits for a second administrator's approval.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { notifyAssignee } from '../../casework/index.js';
+import { notifyAssignee } from '../../reports/index.js';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError } from '../../shared/errors.js';

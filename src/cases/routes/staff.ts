@@ -2,7 +2,7 @@
 // with its edit form and workflow actions (POST only, CSRF-checked by the security plugin).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { entriesFor } from '../../audit/index.js';
-import { visibleReport } from '../../casework/index.js';
+import { visibleReport } from '../../reports/index.js';
 import { requireStaff } from '../../plugins/auth.js';
 import { CATEGORIES } from '../../reports/index.js';
 import type { Deps } from '../../shared/deps.js';

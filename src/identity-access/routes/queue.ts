@@ -1,7 +1,7 @@
 // /staff/identity-requests — a custodian's queue: requests their unit decides, and recent decisions.
 // It shows who asks, for which case and why; never the identity asked for.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isRecused } from '../../casework/index.js';
+import { isRecused } from '../../reports/index.js';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError } from '../../shared/errors.js';

@@ -1,7 +1,7 @@
 // /staff/reports/:id/identity — a requester's side of the custodian flow: ask with a reason, see
 // the state of the request, and once approved see the reporter's identity (audited, never cached).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authorize, visibleReport } from '../../casework/index.js';
+import { authorize, visibleReport } from '../../reports/index.js';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Report } from '../../reports/index.js';
 import type { Deps } from '../../shared/deps.js';

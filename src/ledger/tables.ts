@@ -1,0 +1,27 @@
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+
+/** An item of the problem list and rectification ledger (问题清单和整改台账): one problem, its measures, responsible person and deadline, closed item by item. */
+export const rectificationItems = sqliteTable(
+  'rectification_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    reportId: integer('report_id'),
+    /** 专项治理 | 巡视 | 考核 | 举报 | 明查暗访 */
+    source: text('source').notNull(),
+    regionCode: text('region_code').notNull(),
+    problem: text('problem').notNull(),
+    measures: text('measures').notNull(),
+    unitId: integer('unit_id').notNull(),
+    responsiblePerson: text('responsible_person').notNull(),
+    deadline: text('deadline').notNull(),
+    /** not_started | in_progress | awaiting_signoff | signed_off */
+    status: text('status').notNull(),
+    progress: text('progress'),
+    signedOffBy: integer('signed_off_by'),
+    signedOffAt: integer('signed_off_at'),
+    createdBy: integer('created_by'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('rectification_report_idx').on(t.reportId), index('rectification_region_idx').on(t.regionCode, t.status)],
+);

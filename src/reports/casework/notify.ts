@@ -1,0 +1,26 @@
+// E-mail and in-app notices to staff: what to do and a link, never content or identities; in the
+// recipient's own e-mail language (users.locale), else the site default.
+import { notifications } from '../../notifications/tables.js';
+import type { OutgoingMail } from '../../plugins/mail.js';
+import type { Report } from '../repository.js';
+import type { Deps } from '../../shared/deps.js';
+import type { Executor } from '../../db/executor.js';
+import { mailLocaleOf, type User } from '../../users/index.js';
+import { staffNotice } from '../../mail/templates.js';
+
+/** The e-mail telling `user` that `report` needs them (`kind`: assigned, due_soon, overdue, …). */
+export function staffNoticeMail(deps: Deps, user: User, report: Report, kind: string): OutgoingMail {
+  const notice = staffNotice(mailLocaleOf(deps.config, user), kind, { caseNo: report.caseNo, link: `${deps.config.baseUrl}/staff/reports/${report.id}` });
+  return { to: user.email, ...notice };
+}
+
+/** The in-app notice (the inbox badge). */
+export function recordInAppNotice(db: Executor, user: User, report: Report, kind: string, now = Date.now()): void {
+  db.insert(notifications).values({ userId: user.id, reportId: report.id, kind, createdAt: now }).run();
+}
+
+/** In-app notice and e-mail at once, the mail not awaited (a lost one is not retried: use the sweep's claims for deadlines). */
+export function notifyAssignee(deps: Deps, user: User, report: Report, kind: string, now = Date.now()): void {
+  recordInAppNotice(deps.db, user, report, kind, now);
+  deps.mailer.sendLater(staffNoticeMail(deps, user, report, kind));
+}

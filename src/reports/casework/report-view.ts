@@ -1,0 +1,101 @@
+// What a staff user sees of one report: facts, evidence, timeline, notes, and the actions open to them.
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../db/connection.js';
+import type { StaffContext } from '../../plugins/auth.js';
+import { evidenceOf } from '../../evidence/index.js';
+import { placeChain, placeLabel } from '../../regions/index.js';
+import * as repo from '../repository.js';
+import { findUnit, supervisedUnitIds, units } from '../../units/index.js';
+import { users } from '../../users/tables.js';
+import type { Deps } from '../../shared/deps.js';
+import { clockOf, maxExtensionDays } from '../../clocks/index.js';
+import { possibleDeclarantMatches, isRecused } from './recusal.js';
+import { itemsOf } from './supervision.js';
+import { TOWNSHIP_OR_BELOW } from './scope.js';
+import { FINDINGS } from './workflow.js';
+import { allows, type Action } from './permissions.js';
+import { relationOf } from './relation.js';
+import { referralsOf } from '../referrals/service.js';
+import { departmentsFor, transfersOf } from '../transfers/service.js';
+
+/** Units a report may be assigned to by this user: their unit and the civil-affairs/township units below it. */
+export async function assignableUnits(db: Db, staff: StaffContext, report: repo.Report) {
+  const ids = await supervisedUnitIds(db, staff.unit.id);
+  const rows = db.select().from(units).where(and(inArray(units.id, ids), inArray(units.kind, ['civil_affairs', 'township_gov']))).all();
+  // Never the township government of the township whose officials are reported (信访工作条例 art. 30).
+  const aboutTownship = report.subjectPosition !== null && (TOWNSHIP_OR_BELOW as string[]).includes(report.subjectPosition);
+  return rows.filter((u) => !(u.kind === 'township_gov' && aboutTownship && u.regionCode === report.townshipCode)).filter((u) => u.kind === 'civil_affairs' || u.regionCode === report.townshipCode);
+}
+
+/** Handlers of those units who are not recused from this report. */
+export function assignableUsers(db: Db, unitIds: number[], report: repo.Report) {
+  if (unitIds.length === 0) return [];
+  return db
+    .select()
+    .from(users)
+    .where(and(inArray(users.unitId, unitIds), eq(users.disabled, false), sql`(',' || ${users.roles} || ',') like '%,handler,%'`))
+    .all()
+    .filter((u) => !isRecused(db, u, report));
+}
+
+export async function reportPageContext(deps: Deps, staff: StaffContext, report: repo.Report) {
+  const db = deps.db;
+  const events = repo.eventsOf(db, report.id);
+  const actorIds = [...new Set(events.map((e) => e.actorId).filter((x): x is number => x !== null))];
+  const actors = new Map(actorIds.length ? db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, actorIds)).all().map((u) => [u.id, u.name]) : []);
+  const handlingUnit = await findUnit(db, report.handlingUnitId);
+  const assignedUnit = report.assignedUnitId ? await findUnit(db, report.assignedUnitId) : undefined;
+  const assignee = report.assigneeId ? db.select().from(users).where(eq(users.id, report.assigneeId)).get() : undefined;
+  const unitsForAssign = await assignableUnits(db, staff, report);
+  // What the page offers is what the server allows (permissions.ts), in the states each action takes.
+  const rel = await relationOf(deps, staff, report);
+  const may = (action: Action) => allows(action, staff, rel, report);
+  const s = report.status;
+  const open = !['closed', 'rejected', 'merged', 'withdrawn'].includes(s);
+  const handOverStates = ['accepted', 'assigned', 'investigating'].includes(s);
+  const can = {
+    accept: s === 'received' && may('accept'),
+    reject: s === 'received' && may('reject'),
+    merge: (s === 'received' || s === 'accepted') && may('merge'),
+    assign: (s === 'accepted' || s === 'assigned') && may('assign'),
+    returnAssignment: s === 'assigned' && may('return'),
+    start: s === 'assigned' && may('start'),
+    requestExtension: (s === 'assigned' || s === 'investigating') && may('extension') && !report.extensionDays && !report.extensionRequest,
+    decideExtension: !!report.extensionRequest && may('extension_decision'),
+    conclude: s === 'investigating' && may('conclude') && !report.answerDraft,
+    approveConclusion: s === 'investigating' && !!report.answerDraft && may('approve_conclusion'),
+    close: s === 'concluded' && may('close'),
+    rectify: s === 'concluded' && may('rectify'),
+    answerReview: s === 'under_review' && may('review_answer'),
+    hasten: open && may('hasten'),
+    takeOver: ['received', 'accepted', 'assigned', 'investigating'].includes(s) && may('take_over'),
+    acknowledge: report.hastenPending && may('acknowledge'),
+    message: !['withdrawn', 'merged'].includes(s) && may('message'),
+    refer: handOverStates && may('refer'),
+    transfer: handOverStates && may('transfer'),
+    transferOutcome: s === 'transferred' && may('transfer_outcome'),
+  };
+  const place = await placeChain(db, report.placeCode);
+  return {
+    report: { ...report, identitySealed: undefined, receiptDigest: undefined, submissionDigest: undefined, receiptForRetry: undefined },
+    place: placeLabel(place) + (report.placeOther ? ` ${report.placeOther}` : ''),
+    handlingUnit: handlingUnit?.name,
+    assignedUnit: assignedUnit?.name,
+    assignee: assignee?.displayName,
+    clock: clockOf(report),
+    draft: report.answerDraft ? JSON.parse(report.answerDraft) : null,
+    extensionRequest: report.extensionRequest ? JSON.parse(report.extensionRequest) : null,
+    events: events.map((e) => ({ ...e, actor: e.actorId ? actors.get(e.actorId) : null, data: e.data ? JSON.parse(e.data) : {} })),
+    files: evidenceOf(db, 'report', report.id).map((f) => ({ id: f.id, mime: f.mime, kind: f.kind, size: f.size, sha256: f.sha256, cleaned: f.cleaned, uploadedBy: f.uploadedBy, createdAt: f.createdAt, erasedAt: f.erasedAt })),
+    items: itemsOf(deps, report.id),
+    assignUnits: unitsForAssign.map((u) => ({ id: u.id, name: u.name })),
+    assignUsers: assignableUsers(db, unitsForAssign.map((u) => u.id), report).map((u) => ({ id: u.id, name: u.displayName, unitId: u.unitId })),
+    possibleConflicts: staff.has('supervisor') ? possibleDeclarantMatches(db, report) : [],
+    referrals: referralsOf(deps, report.id),
+    transfers: transfersOf(deps, report.id),
+    departments: can.transfer ? departmentsFor(deps, report).map((d) => ({ id: d.id, name: d.name })) : [],
+    findings: FINDINGS,
+    maxExtension: maxExtensionDays(),
+    can,
+  };
+}

@@ -1,0 +1,63 @@
+// The referral packet (issue 5): subject, category, facts, the handler's findings and opinion,
+// the timeline, and a manifest of the evidence with the SHA-256 of each file as stored (after
+// metadata removal), so an inspector can verify a downloaded file.
+import type { Readable } from 'node:stream';
+import { decryptFromStore, evidenceOf } from '../../evidence/index.js';
+import { placeChain, placeLabel } from '../../regions/index.js';
+import * as repo from '../repository.js';
+import type { Deps } from '../../shared/deps.js';
+import { findUnit } from '../../units/index.js';
+import { translate } from '../../i18n/translate.js';
+import type { Referral } from './service.js';
+
+export async function packetContext(deps: Deps, referral: Referral) {
+  const report = repo.findReport(deps.db, referral.reportId)!;
+  const files = evidenceOf(deps.db, 'report', report.id);
+  return {
+    referral,
+    report: { caseNo: report.caseNo, category: report.category, subjectName: report.subjectName, subjectPosition: report.subjectPosition, subjectIsHead: report.subjectIsHead, description: report.description, happenedAt: report.happenedAt, receivedAt: report.receivedAt, finding: report.finding, status: report.status },
+    place: placeLabel(await placeChain(deps.db, report.placeCode)) + (report.placeOther ? ` ${report.placeOther}` : ''),
+    body: (await findUnit(deps.db, referral.bodyUnitId))?.name,
+    handlingUnit: (await findUnit(deps.db, report.handlingUnitId))?.name,
+    events: repo.eventsOf(deps.db, report.id).map((e) => ({ type: e.type, at: e.at, body: e.body })),
+    manifest: files.map((f, i) => ({ n: i + 1, id: f.id, name: `evidence-${f.id}.${f.ext}`, mime: f.mime, size: f.size, sha256: f.sha256, cleaned: f.cleaned })),
+  };
+}
+
+/** A plain-text packet summary for the ZIP (the print view is the formal document). */
+function packetText(ctx: Awaited<ReturnType<typeof packetContext>>): string {
+  const t = (key: string) => translate('zh-CN', key);
+  const lines = [
+    `${t('referrals.packet.title')} ${ctx.report.caseNo}`,
+    `${t('referrals.packet.body')}：${ctx.body}`,
+    `${t('casework.inbox.category')}：${t(`report.categories.${ctx.report.category}`)}`,
+    `${t('casework.inbox.place')}：${ctx.place}`,
+    `${t('casework.report.subject')}：${ctx.report.subjectName ?? '—'} ${ctx.report.subjectPosition ? t(`report.positions.${ctx.report.subjectPosition}`) : ''}`,
+    '',
+    `${t('casework.report.description')}：`,
+    ctx.report.description,
+    '',
+    `${t('referrals.packet.opinion')}：`,
+    ctx.referral.opinion,
+    '',
+    `${t('referrals.packet.manifest')}（SHA-256）：`,
+    ...ctx.manifest.map((m) => `${m.n}. ${m.name}  ${m.mime}  ${m.size} B  ${m.sha256}`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** A ZIP of the packet summary, the manifest and the decrypted evidence, streamed. */
+export async function packetArchive(deps: Deps, referral: Referral, printHtml: string): Promise<Readable> {
+  const ctx = await packetContext(deps, referral);
+  // Loaded on first use: only inspectors downloading a packet need it (bench/findings.md).
+  const { default: archiver } = await import('archiver');
+  const zip = archiver('zip', { zlib: { level: 6 } });
+  zip.append(packetText(ctx), { name: 'packet.txt' });
+  zip.append(printHtml, { name: 'packet.html' });
+  zip.append(ctx.manifest.map((m) => `${m.sha256}  evidence/${m.name}`).join('\n') + '\n', { name: 'SHA256SUMS' });
+  const files = evidenceOf(deps.db, 'report', referral.reportId);
+  for (const f of files.filter((x) => !x.erasedAt)) zip.append(decryptFromStore(deps.dirs, deps.keys.files, f.storedName), { name: `evidence/evidence-${f.id}.${f.ext}` });
+  void zip.finalize();
+  return zip;
+}
+

@@ -1,0 +1,241 @@
+// Referral to discipline inspection (issue 5): the handler refers with an opinion; the body accepts
+// or returns it within 5 working days, records its disposition and result; the result goes back to
+// the handler, who concludes the report. The civil-affairs clock pauses meanwhile.
+import { and, desc, eq, inArray, notInArray } from 'drizzle-orm';
+import { loadCalendar } from '../../calendar/index.js';
+import { applyStep, requireRole, requireState, TransitionError } from '../casework/workflow.js';
+import { pauseChanges, resumeChanges } from '../casework/pause.js';
+import { computeDeadline, ruleTable } from '../../clocks/index.js';
+import type { StaffContext } from '../../plugins/auth.js';
+import * as repo from '../repository.js';
+import type { Deps } from '../../shared/deps.js';
+import { AppError } from '../../shared/errors.js';
+import { ancestorsOf } from '../../regions/index.js';
+import { findUnit, findUnitByKey, STATIONED_GROUP_KEY, supervisedUnitIds, type Unit } from '../../units/index.js';
+import { record } from '../../audit/index.js';
+import { moveReferral, openReferralOf, recallReferral, referralsWithBody } from './repository.js';
+import { mailLocaleOf, usersWithRole } from '../../users/index.js';
+import { staffNotice } from '../../mail/templates.js';
+import { bodyLevelFor, bodyUnitKey } from './routing.js';
+import { referrals } from './tables.js';
+
+export type Referral = typeof referrals.$inferSelect;
+const rules = ruleTable();
+
+export const DISPOSITIONS = ['talk', 'preliminary', 'shelved', 'closed', 'investigation'] as const; // 谈话函询 初步核实 暂存待查 予以了结 移送审查调查
+export const RESULT_KINDS = {
+  party: ['warning', 'serious_warning', 'removal_from_post', 'probation', 'expulsion'], // 警告 严重警告 撤销党内职务 留党察看 开除党籍
+  administrative: ['warning', 'demerit', 'major_demerit', 'demotion', 'dismissal_from_post', 'dismissal'], // 警告 记过 记大过 降级 撤职 开除
+  organisational: ['handling'],
+  judicial: ['transfer'],
+  none: ['no_violation'],
+} as const;
+export type ResultKind = keyof typeof RESULT_KINDS;
+
+export async function bodyFor(deps: Deps, report: repo.Report) {
+  const chain = await ancestorsOf(deps.db, report.countyCode);
+  const prefecture = chain.find((r) => r.level === 'prefecture')!;
+  const key = bodyUnitKey(bodyLevelFor(report.subjectPosition as never, report.subjectIsHead, deps.config.referralRouting), report.countyCode, prefecture.code);
+  const unit = await findUnitByKey(deps.db, key);
+  if (!unit) throw new Error(`no discipline body ${key}`);
+  return unit;
+}
+
+/** A report's referrals, newest first, each with the name of the body holding it (the report page shows it). */
+export function referralsOf(deps: Deps, reportId: number): (Referral & { bodyName: string | null })[] {
+  return referralsWithBody(deps.db, reportId);
+}
+
+export function findReferral(deps: Deps, id: number): Referral | undefined {
+  return deps.db.select().from(referrals).where(eq(referrals.id, id)).get();
+}
+
+/** The actions of POST /staff/referrals/:id/:action. */
+export const REFERRAL_ACTIONS = ['accept', 'return', 'disposition', 'result'] as const;
+export type ReferralAction = (typeof REFERRAL_ACTIONS)[number];
+
+export function isReferralAction(name: string): name is ReferralAction {
+  return (REFERRAL_ACTIONS as readonly string[]).includes(name);
+}
+
+/**
+ * The referral if this inspector's body (or a body it supervises) received it and has not returned
+ * it: a returned (or recalled) referral ends the body's part, and with it its view of the case (issue 16). A
+ * concluded one stays visible, with its result, in the body's own workspace.
+ */
+export async function visibleReferral(deps: Deps, staff: StaffContext, id: number): Promise<Referral | undefined> {
+  if (staff.unit.kind !== 'discipline' || !Number.isSafeInteger(id)) return undefined;
+  const ids = await supervisedUnitIds(deps.db, staff.unit.id);
+  return deps.db.select().from(referrals).where(and(eq(referrals.id, id), inArray(referrals.bodyUnitId, ids), notInArray(referrals.status, ['returned', 'recalled']))).get();
+}
+
+export async function refer(deps: Deps, staff: StaffContext, report: repo.Report, opinion: string, now = Date.now()) {
+  requireState(report, 'accepted', 'assigned', 'investigating');
+  requireRole(staff, 'handler', 'lead', 'intake');
+  if (opinion.trim().length < 10) throw new TransitionError('opinion_required');
+  const body = await bodyFor(deps, report);
+  // A body without an active inspector on the portal would hold the referral for ever while the
+  // civil-affairs clock stands still: refuse and say how to proceed (issue 19 item 1).
+  if (!hasInspector(deps, body.id)) throw new TransitionError('referral_body_without_users');
+  const acceptDue = computeDeadline(rules['discipline.forward'], new Date(now), loadCalendar(deps.db)).due;
+  const changed = applyStep(deps, staff, report, { status: 'referred', ...pauseChanges(now) }, [{ type: 'referred', visible: true, data: { body: body.id } }], now, (tx) => {
+    tx.insert(referrals).values({ reportId: report.id, bodyUnitId: body.id, referredBy: staff.user.id, referredAt: now, opinion: opinion.trim(), status: 'pending', fromStatus: report.status, acceptDue }).run();
+  });
+  tellBody(deps, body, report);
+  return changed;
+}
+
+function hasInspector(deps: Deps, unitId: number): boolean {
+  return usersWithRole(deps.db, unitId, 'inspector').length > 0;
+}
+
+/** Each inspector in their own e-mail language; the body's address in the site default. */
+function tellBody(deps: Deps, body: Unit, report: repo.Report) {
+  const vars = { caseNo: report.caseNo, link: `${deps.config.baseUrl}/staff/referrals` };
+  for (const inspector of usersWithRole(deps.db, body.id, 'inspector')) {
+    deps.mailer.sendLater({ to: inspector.email, ...staffNotice(mailLocaleOf(deps.config, inspector), 'referral_received', vars) });
+  }
+  deps.mailer.sendLater({ to: body.email, ...staffNotice(deps.config.defaultLocale, 'referral_received', { ...vars, unitName: body.name }) });
+}
+
+/**
+ * The discipline bodies a referral can be forwarded to (转交有管辖权的机关, 纪检监察机关处理检举控告
+ * 工作规则 arts. 15–16): the holding body's supervising commission, the commissions of the report's
+ * county and prefecture, the group stationed at the provincial department and the provincial
+ * commission; never the body holding it.
+ */
+export async function forwardTargets(deps: Deps, referral: Referral): Promise<Unit[]> {
+  const report = repo.findReport(deps.db, referral.reportId)!;
+  const chain = await ancestorsOf(deps.db, report.countyCode);
+  const prefecture = chain.find((r) => r.level === 'prefecture');
+  const province = chain.find((r) => r.level === 'province');
+  const holder = await findUnit(deps.db, referral.bodyUnitId);
+  const candidates: (Unit | undefined)[] = [
+    holder?.supervisorId ? await findUnit(deps.db, holder.supervisorId) : undefined,
+    await findUnitByKey(deps.db, `dic:${report.countyCode}`),
+    prefecture ? await findUnitByKey(deps.db, `dic:${prefecture.code}`) : undefined,
+    await findUnitByKey(deps.db, STATIONED_GROUP_KEY),
+    province ? await findUnitByKey(deps.db, `dic:${province.code}`) : undefined,
+  ];
+  const seen = new Set<number>([referral.bodyUnitId]);
+  return candidates.filter((u): u is Unit => !!u && u.kind === 'discipline' && !seen.has(u.id) && !!seen.add(u.id));
+}
+
+/**
+ * 转交: the holding body's inspector passes a pending or accepted referral to the competent body.
+ * The referral row moves (the new body accepts it afresh); its 5-working-day due date runs on from
+ * the original referral, not restarted; the move is an internal timeline event and audited. A body
+ * with no active inspector would hold it for ever: refused, as in refer().
+ */
+export async function forwardReferral(deps: Deps, staff: StaffContext, referral: Referral, bodyId: string, reason: string, now = Date.now()) {
+  requireInspector(staff);
+  if (referral.status !== 'pending' && referral.status !== 'accepted') throw new TransitionError('wrong_state');
+  const target = (await forwardTargets(deps, referral)).find((u) => String(u.id) === bodyId.trim());
+  if (!target) throw new TransitionError('forward_body_required');
+  if (reason.trim().length < 5) throw new TransitionError('reason_required');
+  if (!hasInspector(deps, target.id)) throw new TransitionError('forward_body_without_users');
+  const report = repo.findReport(deps.db, referral.reportId)!;
+  const data = { from: referral.bodyUnitId, to: target.id, status: referral.status, acceptDue: referral.acceptDue };
+  const changed = applyStep(deps, staff, report, {}, [{ type: 'referral_forwarded', visible: false, body: reason.trim(), data }], now, (tx) => {
+    moveReferral(tx, referral.id, target.id);
+    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'referral.forward', object: { type: 'referral', id: referral.id }, detail: data }, now);
+  });
+  tellBody(deps, target, report);
+  return changed;
+}
+
+/**
+ * The referring unit takes back a referral the body has not accepted yet (a body with nobody to
+ * accept it, a referral sent by mistake): the report returns to the state it came from, the
+ * civil-affairs clock runs again, and the body no longer sees the case. An accepted referral is the
+ * body's: only it can return it.
+ */
+export function recall(deps: Deps, staff: StaffContext, report: repo.Report, reason: string, now = Date.now()) {
+  requireState(report, 'referred');
+  requireRole(staff, 'handler', 'lead');
+  const referral = openReferralOf(deps.db, report.id);
+  if (!referral) throw new TransitionError('wrong_state');
+  if (referral.status !== 'pending') throw new TransitionError('referral_already_accepted');
+  if (reason.trim().length < 5) throw new TransitionError('reason_required');
+  return applyStep(
+    deps,
+    staff,
+    report,
+    resumeChanges(report, referral.fromStatus, now),
+    [
+      // Ends the days away for the clock too (src/clocks/report.ts PAUSE_ENDS).
+      { type: 'referral_recalled', visible: false, body: reason.trim(), data: { body: referral.bodyUnitId } },
+    ],
+    now,
+    (tx) => {
+      recallReferral(tx, referral.id, reason.trim());
+      record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'referral.recall', object: { type: 'referral', id: referral.id }, detail: { body: referral.bodyUnitId, to: referral.fromStatus } }, now);
+    },
+  );
+}
+
+/** Which body holds the report's open referral, and in what state (the report page says so while referred). */
+export async function holderOf(deps: Deps, reportId: number): Promise<{ referral: Referral; body: Unit | undefined } | null> {
+  const referral = openReferralOf(deps.db, reportId);
+  return referral ? { referral, body: await findUnit(deps.db, referral.bodyUnitId) } : null;
+}
+
+function requireInspector(staff: StaffContext) {
+  if (staff.unit.kind !== 'discipline' || !staff.has('inspector')) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
+}
+
+function update(deps: Deps, staff: StaffContext, referral: Referral, values: Partial<typeof referrals.$inferInsert>, action: string, now: number) {
+  const report = repo.findReport(deps.db, referral.reportId)!;
+  return applyStep(deps, staff, report, {}, [{ type: action, visible: false }], now, (tx) => {
+    tx.update(referrals).set(values).where(eq(referrals.id, referral.id)).run();
+  });
+}
+
+export function acceptReferral(deps: Deps, staff: StaffContext, referral: Referral, now = Date.now()) {
+  requireInspector(staff);
+  if (referral.status !== 'pending') throw new TransitionError('wrong_state');
+  return update(deps, staff, referral, { status: 'accepted', acceptedAt: now, acceptedBy: staff.user.id }, 'referral_accepted', now);
+}
+
+export function returnReferral(deps: Deps, staff: StaffContext, referral: Referral, reason: string, now = Date.now()) {
+  requireInspector(staff);
+  if (referral.status !== 'pending' && referral.status !== 'accepted') throw new TransitionError('wrong_state');
+  if (reason.trim().length < 5) throw new TransitionError('reason_required');
+  const report = repo.findReport(deps.db, referral.reportId)!;
+  return applyStep(deps, staff, report, resumeChanges(report, referral.fromStatus, now), [{ type: 'referral_returned', visible: false, body: reason.trim() }], now, (tx) => {
+    tx.update(referrals).set({ status: 'returned', returnedReason: reason.trim() }).where(eq(referrals.id, referral.id)).run();
+  });
+}
+
+export function recordDisposition(deps: Deps, staff: StaffContext, referral: Referral, disposition: string, now = Date.now()) {
+  requireInspector(staff);
+  if (referral.status !== 'accepted') throw new TransitionError('wrong_state');
+  if (!(DISPOSITIONS as readonly string[]).includes(disposition)) throw new TransitionError('disposition_required');
+  return update(deps, staff, referral, { disposition, dispositionAt: now }, 'referral_disposition', now);
+}
+
+/** The result goes back to the handler: the report returns to investigating, and the clock runs again. */
+export function recordResult(deps: Deps, staff: StaffContext, referral: Referral, kind: string, detail: string, text: string, on: string, now = Date.now()) {
+  requireInspector(staff);
+  if (referral.status !== 'accepted') throw new TransitionError('wrong_state');
+  const details = RESULT_KINDS[kind as ResultKind] as readonly string[] | undefined;
+  if (!details || !details.includes(detail)) throw new TransitionError('result_required');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(on)) throw new TransitionError('date_required');
+  if (text.trim().length < 5) throw new TransitionError('reason_required');
+  const report = repo.findReport(deps.db, referral.reportId)!;
+  return applyStep(
+    deps,
+    staff,
+    report,
+    resumeChanges(report, 'investigating', now),
+    [
+      // The reporter learns only that the body reported back, in general terms (issue 5).
+      { type: 'referral_outcome', visible: true },
+      { type: 'referral_result', visible: false, body: text.trim(), data: { kind, detail, on } },
+    ],
+    now,
+    (tx) => {
+      tx.update(referrals).set({ status: 'concluded', resultKind: kind, resultDetail: detail, resultText: text.trim(), resultOn: on, concludedAt: now }).where(eq(referrals.id, referral.id)).run();
+    },
+  );
+}

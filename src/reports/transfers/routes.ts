@@ -1,0 +1,88 @@
+// Transfers: the handler's action on a report, and the department's list and actions. Who may act
+// on a transfer is decided with every other report action, in casework/permissions.ts.
+import type { FastifyInstance } from 'fastify';
+import { desc, eq, sql } from 'drizzle-orm';
+import { requireStaff } from '../../plugins/auth.js';
+import type { Deps } from '../../shared/deps.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { authorize, isOpenTransfer, visibleReport } from '../casework/index.js';
+import type { StaffContext } from '../../plugins/auth.js';
+import { findReport } from '../repository.js';
+import { reports } from '../tables.js';
+import { supervisedUnitIds } from '../../units/index.js';
+import * as svc from './service.js';
+import { transfers } from './tables.js';
+
+type Params = { Params: { id: string }; Body: Record<string, string | undefined> };
+
+export default async function transferRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  const { deps } = opts;
+  const { db } = deps;
+
+  async function guarded(run: () => unknown, back: string, reply: import('fastify').FastifyReply) {
+    try {
+      await run();
+    } catch (err) {
+      if (err instanceof AppError && err.statusCode === 409) return reply.redirect(`${back}?error=${err.code}`, 303);
+      throw err;
+    }
+    return reply.redirect(`${back}?done=1`, 303);
+  }
+
+  app.post<Params>('/staff/reports/:id/transfer', { preHandler: requireStaff() }, async (request, reply) => {
+    const report = await visibleReport(db, request.staff!, Number(request.params.id));
+    if (!report) throw notFound();
+    await authorize(deps, request.staff!, report, 'transfer');
+    const b = request.body ?? {};
+    return guarded(() => svc.transfer(deps, request.staff!, report, Number(b.department_id), b.due ?? '', b.note ?? ''), `/staff/reports/${report.id}`, reply);
+  });
+
+  app.get('/staff/transfers', { preHandler: requireStaff() }, async (request, reply) => {
+    if (request.staff!.unit.kind !== 'department') throw notFound();
+    const rows = db
+      .select({ transfer: transfers, caseNo: reports.caseNo, category: reports.category })
+      .from(transfers)
+      .innerJoin(reports, sql`${reports.id} = ${transfers.reportId}`)
+      .where(eq(transfers.departmentUnitId, request.staff!.unit.id))
+      .orderBy(desc(transfers.id))
+      .limit(200)
+      .all();
+    return reply.page('transfers/inbox', { titleKey: 'transfers.title', csrfToken: reply.generateCsrf(), rows }, { layout: 'staff' });
+  });
+
+  /**
+   * The transfer and its report, for an action on it: the department sees its own transfer while it
+   * is open (its part ends with the outcome or the return, issue 16); others need to see the report.
+   * Then the action must be the user's part (permissions.ts), else 403 before anything is written.
+   */
+  async function load(request: { staff: StaffContext | null; params: { id: string } }, action: 'transfer_receive' | 'transfer_outcome' | 'transfer_return') {
+    const staff = request.staff!;
+    const t = /^\d{1,12}$/.test(request.params.id) ? svc.findTransfer(deps, Number(request.params.id)) : undefined;
+    if (!t) throw notFound();
+    const report = staff.unit.kind === 'department' ? (t.departmentUnitId === staff.unit.id && isOpenTransfer(t) ? findReport(db, t.reportId) : undefined) : await visibleReport(db, staff, t.reportId);
+    if (!report) throw notFound();
+    await authorize(deps, staff, report, action);
+    return t;
+  }
+
+  app.post<Params>('/staff/transfers/:id/receive', { preHandler: requireStaff() }, async (request, reply) => {
+    const t = await load(request, 'transfer_receive');
+    const scope = await supervisedUnitIds(db, request.staff!.unit.id);
+    return guarded(() => svc.confirmReceipt(deps, request.staff!, t, scope), back(request.staff!.unit.kind, t), reply);
+  });
+
+  app.post<Params>('/staff/transfers/:id/outcome', { preHandler: requireStaff() }, async (request, reply) => {
+    const t = await load(request, 'transfer_outcome');
+    const scope = await supervisedUnitIds(db, request.staff!.unit.id);
+    return guarded(() => svc.recordOutcome(deps, request.staff!, t, request.body?.outcome ?? '', scope), back(request.staff!.unit.kind, t), reply);
+  });
+
+  app.post<Params>('/staff/transfers/:id/return', { preHandler: requireStaff() }, async (request, reply) => {
+    const t = await load(request, 'transfer_return');
+    return guarded(() => svc.returnTransfer(deps, request.staff!, t, request.body?.reason ?? ''), back(request.staff!.unit.kind, t), reply);
+  });
+}
+
+function back(kind: string, t: svc.Transfer): string {
+  return kind === 'department' ? '/staff/transfers' : `/staff/reports/${t.reportId}`;
+}

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { makeApp, type TestApp } from '../../helpers/app.js';
+import { multipart, openForm } from '../../helpers/forms.js';
+import { createStaff, signIn, type Session } from '../../helpers/staff.js';
+import { reportFields } from '../fixtures.js';
+
+let t: TestApp;
+let intake: Session;
+beforeAll(async () => {
+  t = await makeApp();
+  intake = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['intake']));
+});
+afterAll(() => t.close());
+
+describe('logging a phone call', () => {
+  it('files the report with the channel and shows the query code to read out', async () => {
+    const form = await openForm(t.app, '/staff/reports/new', intake.jar);
+    expect(form.html).toContain('name="channel"');
+    const body = await multipart({ ...reportFields({ channel: 'phone' }), submission_id: form.hidden.submission_id! });
+    const res = await t.app.inject({ method: 'POST', url: `/staff/reports/new?_csrf=${encodeURIComponent(form.csrf)}`, cookies: form.cookies, headers: body.headers, payload: body.payload });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/\d{4} \d{4} \d{4} \d{4}/);
+    expect(res.body).toContain('请把查询码读给来电人');
+    const row = t.app.db.get<{ channel: string }>(sql`select channel from reports order by id desc limit 1`)!;
+    expect(row.channel).toBe('phone');
+    const audit = t.app.db.get<{ actor_type: string }>(sql`select actor_type from audit_log where action = 'report.file' order by id desc limit 1`)!;
+    expect(audit.actor_type).toBe('staff');
+  });
+
+  it('shows the code once: posting the same form again files nothing and shows no code (issue 16)', async () => {
+    const form = await openForm(t.app, '/staff/reports/new', intake.jar);
+    const body = await multipart({ ...reportFields({ channel: 'visit' }), submission_id: form.hidden.submission_id! });
+    const post = () => t.app.inject({ method: 'POST', url: `/staff/reports/new?_csrf=${encodeURIComponent(form.csrf)}`, cookies: form.cookies, headers: body.headers, payload: body.payload });
+    const count = () => t.app.db.get<{ n: number }>(sql`select count(*) as n from reports`)!.n;
+    const first = await post();
+    const code = /(\d{4} \d{4} \d{4} \d{4})/.exec(first.body)?.[1];
+    expect(code).toBeDefined();
+    const filed = count();
+    // Nothing kept from which the code could be shown again.
+    expect(t.app.db.get<{ r: unknown }>(sql`select receipt_for_retry as r from reports order by id desc limit 1`)!.r).toBeNull();
+    const again = await post();
+    expect(again.statusCode).toBe(200);
+    expect(count()).toBe(filed);
+    expect(again.body).not.toContain(code!);
+    expect(again.body).not.toMatch(/\d{4} \d{4} \d{4} \d{4}/);
+    expect(again.body).toContain('查询码只在登记时显示一次');
+    expect(again.headers['cache-control']).toContain('no-store');
+  });
+
+  it('refuses an unknown channel with the form kept, and is closed to the public', async () => {
+    const form = await openForm(t.app, '/staff/reports/new', intake.jar);
+    const body = await multipart({ ...reportFields({ channel: 'online' }), submission_id: form.hidden.submission_id! });
+    const res = await t.app.inject({ method: 'POST', url: `/staff/reports/new?_csrf=${encodeURIComponent(form.csrf)}`, cookies: form.cookies, headers: body.headers, payload: body.payload });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('请选择收到方式');
+    expect(res.body).toContain('两台拖拉机');
+    const anonymous = await t.app.inject('/staff/reports/new');
+    expect(anonymous.statusCode).toBe(303);
+    expect(anonymous.headers.location).toContain('/staff/login');
+  });
+});
