@@ -7,6 +7,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/connection.js';
+import type { Executor } from '../db/executor.js';
+import { withTransaction } from '../db/transaction.js';
 import { archiveMac, firstBrokenEntry, GENESIS_MAC, type StoredEntry } from './chain.js';
 import * as repo from './repository.js';
 
@@ -52,9 +54,9 @@ export interface ArchiveCheckpoint {
 export class ArchiveRefused extends Error {}
 
 /** Archives every whole month older than the online period, oldest first. */
-export function archiveDue(opts: ArchiveOptions, now = Date.now()): ArchiveCheckpoint[] {
+export async function archiveDue(opts: ArchiveOptions, now = Date.now()): Promise<ArchiveCheckpoint[]> {
   const done: ArchiveCheckpoint[] = [];
-  for (let c = archiveOneMonth(opts, now); c; c = archiveOneMonth(opts, now)) done.push(c);
+  for (let c = await archiveOneMonth(opts, now); c; c = await archiveOneMonth(opts, now)) done.push(c);
   return done;
 }
 
@@ -63,12 +65,12 @@ export function archiveDue(opts: ArchiveOptions, now = Date.now()): ArchiveCheck
  * The month is that of the oldest live entry, or the one after the last archive when entries were
  * dated back, so archives follow each other and month names stay unique.
  */
-export function archiveOneMonth(opts: ArchiveOptions, now = Date.now()): ArchiveCheckpoint | null {
+export async function archiveOneMonth(opts: ArchiveOptions, now = Date.now()): Promise<ArchiveCheckpoint | null> {
   if (!(opts.onlineDays >= 180)) throw new ArchiveRefused('the online period is at least 180 days');
   const { db, key } = opts;
-  const first = repo.firstLiveEntry(db);
+  const first = await repo.firstLiveEntry(db);
   if (!first) return null;
-  const previous = repo.lastArchive(db);
+  const previous = await repo.lastArchive(db);
   let month = chinaMonth(first.at);
   if (previous && month <= previous.month) month = nextMonth(previous.month);
   const end = monthStart(nextMonth(month));
@@ -81,7 +83,7 @@ export function archiveOneMonth(opts: ArchiveOptions, now = Date.now()): Archive
   const fileName = archiveFileName(month);
   const finalPath = path.join(dir, fileName);
   const tmpPath = `${finalPath}.tmp`;
-  const run = writeRun(db, key, tmpPath, first.id, end, startMac);
+  const run = await writeRun(db, key, tmpPath, first.id, end, startMac);
   if (run.broken) {
     fs.rmSync(tmpPath, { force: true });
     // Never move a broken chain into an archive: that would hide where it was broken.
@@ -92,14 +94,14 @@ export function archiveOneMonth(opts: ArchiveOptions, now = Date.now()): Archive
 
   const fields = { month, firstId: first.id, lastId: run.lastId, entryCount: run.count, startMac, lastMac: run.lastMac, fileName, fileSha256: run.sha256, createdAt: now };
   try {
-    db.transaction((tx) => {
+    await withTransaction(db, async (tx) => {
       // Another archiver (CLI beside the scheduler) may have gone first: then this run is stale.
-      if (repo.lastArchive(tx)?.id !== previous?.id || repo.firstLiveEntry(tx)?.id !== first.id) throw new ArchiveRefused('the audit log changed while archiving');
-      repo.commitArchive(tx, { ...fields, mac: archiveMac(key, fields) }, youngestAllowed);
+      if ((await repo.lastArchive(tx))?.id !== previous?.id || (await repo.firstLiveEntry(tx))?.id !== first.id) throw new ArchiveRefused('the audit log changed while archiving');
+      await repo.commitArchive(tx, { ...fields, mac: archiveMac(key, fields) }, youngestAllowed);
     });
   } catch (err) {
     // Remove the file unless another archiver committed the same month (same bytes) meanwhile.
-    if (!repo.listArchives(db).some((a) => a.fileName === fileName)) fs.rmSync(finalPath, { force: true });
+    if (!(await repo.listArchives(db)).some((a) => a.fileName === fileName)) fs.rmSync(finalPath, { force: true });
     throw err;
   }
   const checkpoint = { month, firstId: first.id, lastId: run.lastId, lastMac: run.lastMac, count: run.count, fileName };
@@ -108,7 +110,7 @@ export function archiveOneMonth(opts: ArchiveOptions, now = Date.now()): Archive
 }
 
 /** Writes the contiguous run of entries from `firstId` dated before `end` (0600, synced), checking its chain. */
-function writeRun(db: Db, key: Buffer, file: string, firstId: number, end: number, startMac: string) {
+async function writeRun(db: Executor, key: Buffer, file: string, firstId: number, end: number, startMac: string) {
   const hash = crypto.createHash('sha256');
   const fd = fs.openSync(file, 'w', 0o600);
   let count = 0;
@@ -116,7 +118,7 @@ function writeRun(db: Db, key: Buffer, file: string, firstId: number, end: numbe
   let lastMac = startMac;
   try {
     for (;;) {
-      const page = repo.entriesAfter(db, lastId, PAGE);
+      const page = await repo.entriesAfter(db, lastId, PAGE);
       const stop = page.findIndex((e) => e.at >= end);
       const run = stop === -1 ? page : page.slice(0, stop);
       if (run.length === 0) break;
@@ -147,11 +149,11 @@ function fsyncDir(dir: string): void {
 }
 
 /** The scheduler's and the CLI's entry point: archives what is due, each checkpoint to the log. */
-export function archiveWithCheckpoints(
+export async function archiveWithCheckpoints(
   deps: { db: Db; keys: { 'audit-mac': Buffer }; config: { dataDir: string; auditOnlineDays: number } },
   log: { info(obj: object, msg: string): void },
   now = Date.now(),
-): ArchiveCheckpoint[] {
+): Promise<ArchiveCheckpoint[]> {
   return archiveDue(
     { db: deps.db, key: deps.keys['audit-mac'], dataDir: deps.config.dataDir, onlineDays: deps.config.auditOnlineDays, log: (c) => log.info({ auditArchive: c }, 'audit archive checkpoint') },
     now,

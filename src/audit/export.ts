@@ -9,13 +9,13 @@ import * as repo from './repository.js';
 const PAGE = 1000;
 
 /** The live entries up to the head at the time of the call, as a stream of JSON lines. */
-export function liveLogStream(db: Db): Readable {
-  const headId = repo.latestEntry(db)?.id ?? 0;
+export async function liveLogStream(db: Db): Promise<Readable> {
+  const headId = (await repo.latestEntry(db))?.id ?? 0;
   let afterId = 0;
   return Readable.from(
-    (function* () {
+    (async function* () {
       for (;;) {
-        const page = repo.entriesAfter(db, afterId, PAGE).filter((e) => e.id <= headId);
+        const page = (await repo.entriesAfter(db, afterId, PAGE)).filter((e) => e.id <= headId);
         if (page.length === 0) return;
         yield page.map((e) => `${entryLine(e)}\n`).join('');
         afterId = page[page.length - 1]!.id;
@@ -25,7 +25,7 @@ export function liveLogStream(db: Db): Readable {
 }
 
 /** An archive row and the path of its file, or undefined for an unknown id. */
-export function archiveFile(db: Db, dataDir: string, id: number): { archive: repo.ArchiveRow; file: string } | undefined {
-  const archive = repo.findArchive(db, id);
+export async function archiveFile(db: Db, dataDir: string, id: number): Promise<{ archive: repo.ArchiveRow; file: string } | undefined> {
+  const archive = await repo.findArchive(db, id);
   return archive ? { archive, file: path.join(archiveDir(dataDir), path.basename(archive.fileName)) } : undefined;
 }

@@ -17,7 +17,7 @@ export interface AuditRecord {
  * Records one step. Never put identities or report text in `detail`: the log is read by administrators.
  * A staff entry made during a staff request carries that request's terminal; no other entry does.
  */
-export function record(db: Executor, key: Buffer, entry: AuditRecord, now = Date.now()): StoredEntry {
+export async function record(db: Executor, key: Buffer, entry: AuditRecord, now = Date.now()): Promise<StoredEntry> {
   const terminal = entry.actor.type === 'staff' ? currentStaffTerminal() : null;
   return repo.appendEntry(db, key, {
     at: now,
@@ -39,12 +39,12 @@ export type LiveChainBreak = { id: number; reason: 'mac' | 'link' | 'start' };
  * continue the last archive (or, with none, the genesis MAC): otherwise the oldest live entries were
  * removed ('start'), which archiving must not make look legitimate.
  */
-export function verifyChain(db: Executor, key: Buffer, pageSize = 5000): { checked: number; broken: LiveChainBreak | null } {
+export async function verifyChain(db: Executor, key: Buffer, pageSize = 5000): Promise<{ checked: number; broken: LiveChainBreak | null }> {
   let checked = 0;
   let afterId = 0;
-  let previousMac = repo.lastArchive(db)?.lastMac ?? GENESIS_MAC;
+  let previousMac = (await repo.lastArchive(db))?.lastMac ?? GENESIS_MAC;
   for (;;) {
-    const page = repo.entriesAfter(db, afterId, pageSize);
+    const page = await repo.entriesAfter(db, afterId, pageSize);
     if (page.length === 0) return { checked, broken: null };
     const broken = firstBrokenEntry(key, page, previousMac);
     if (broken) return { checked, broken: checked === 0 && broken.id === page[0]!.id && broken.reason === 'link' ? { ...broken, reason: 'start' } : broken };

@@ -44,25 +44,25 @@ export interface ExpectedEntry {
  * cannot show that its newest entries were deleted; an `expect`ed entry from the application log
  * can: it must still be in the trail with the same MAC.
  */
-export function verifyAuditTrail(db: Executor, key: Buffer, dir: string, expect?: ExpectedEntry): AuditVerification {
+export async function verifyAuditTrail(db: Executor, key: Buffer, dir: string, expect?: ExpectedEntry): Promise<AuditVerification> {
   const seen = new Map<number, string>();
-  const archives = verifyArchives(db, key, dir, expect ? (e) => e.id === expect.id && seen.set(e.id, e.mac) : undefined);
-  const live = verifyChain(db, key);
-  const last = repo.latestEntry(db);
-  const tail = repo.lastArchive(db);
+  const archives = await verifyArchives(db, key, dir, expect ? (e) => e.id === expect.id && seen.set(e.id, e.mac) : undefined);
+  const live = await verifyChain(db, key);
+  const last = await repo.latestEntry(db);
+  const tail = await repo.lastArchive(db);
   const head = last ? { id: last.id, mac: last.mac } : tail ? { id: tail.lastId, mac: tail.lastMac } : null;
   let expectProblem: AuditVerification['expectProblem'] = null;
   if (expect) {
-    const found = repo.entryById(db, expect.id)?.mac ?? seen.get(expect.id);
+    const found = (await repo.entryById(db, expect.id))?.mac ?? seen.get(expect.id);
     expectProblem = found === undefined ? 'missing' : sameDigest(found, expect.mac) ? null : 'mac';
   }
   return { checked: live.checked, archives: archives.count, archived: archives.entries, broken: live.broken, archiveProblem: archives.problem, head, expectProblem };
 }
 
-export function verifyArchives(db: Executor, key: Buffer, dir: string, visit?: (e: StoredEntry) => unknown): { count: number; entries: number; problem: ArchiveProblem | null } {
+export async function verifyArchives(db: Executor, key: Buffer, dir: string, visit?: (e: StoredEntry) => unknown): Promise<{ count: number; entries: number; problem: ArchiveProblem | null }> {
   let previous = GENESIS_MAC;
   let entries = 0;
-  const rows = repo.listArchives(db);
+  const rows = await repo.listArchives(db);
   for (const a of rows) {
     const problem = (reason: ArchiveProblemReason) => ({ count: rows.length, entries, problem: { month: a.month, reason } });
     if (!sameDigest(a.mac, archiveMac(key, a))) return problem('row');
