@@ -11,6 +11,7 @@ import { deriveKeys, loadMasterKey } from '../src/plugins/keys.js';
 import { installRegions } from '../src/regions/index.js';
 import { installUnits } from '../src/units/index.js';
 import { indexVillageNames } from '../src/disclosure/index.js';
+import { loadCalendar } from '../src/calendar/index.js';
 import { hashPassword } from '../src/users/passwords.js';
 import { isMainModule } from '../src/cli/io.js';
 import { generateStaff } from './gen/staff.js';
@@ -73,7 +74,8 @@ export async function generate(dataDir: string, sizes: Sizes, log: (line: string
   applyMigrations(db);
   await installRegions(db);
   await installUnits(db);
-  indexVillageNames(db);
+  await indexVillageNames(db);
+  const calendar = await loadCalendar(db);
   phase('schema, regions, units, village index (real start-up code)');
 
   const sqlite = db.$client;
@@ -86,12 +88,13 @@ export async function generate(dataDir: string, sizes: Sizes, log: (line: string
 
   const now = Date.now();
   const world = loadWorld(sqlite, keys, now);
+  await world.search.prepare();
   const passwordHash = await hashPassword(BENCH_PASSWORD);
   const staff = generateStaff(world, sizes.staff, passwordHash);
   phase(`${staff.total} staff`);
   const disclosure = withIndexesDeferred(world, ['recipients', 'posting_entries', 'postings'], () => generateDisclosure(world, sizes.recipients, staff));
   phase(`${disclosure.recipients} recipients, ${disclosure.postings} postings, ${disclosure.entries} posting entries`);
-  const { sampleCodes, ...reports } = withIndexesDeferred(world, ['reports', 'report_events', 'audit_log'], () => generateReports(world, db, sizes.reports, staff));
+  const { sampleCodes, ...reports } = withIndexesDeferred(world, ['reports', 'report_events', 'audit_log'], () => generateReports(world, calendar, sizes.reports, staff));
   phase(`${reports.reports} reports, ${reports.events} events`);
   const casesCount = generateCases(world, sizes.cases, staff);
   const ledgerCount = reports.rectificationItems + generateLedger(world, sizes.ledger, staff, reports.rectificationItems);

@@ -6,9 +6,7 @@
 // rectification, rating): one or two events and one audit entry per step. Steps are applied in
 // time order across all reports (a heap), so event ids and the audit chain run in time order as in
 // production. The report row is written once, in the state its last step left it.
-import { dueFrom, ruleFor } from '../../src/clocks/index.js';
-import { loadCalendar } from '../../src/calendar/index.js';
-import type { Db } from '../../src/db/connection.js';
+import { dueFrom, ruleFor, type Calendar } from '../../src/clocks/index.js';
 import type { Category, Position } from '../../src/reports/catalog.js';
 import { groupQueryCode, queryCodeDigest } from '../../src/reports/receipt.js';
 import { handlingLevel } from '../../src/reports/routing.js';
@@ -39,10 +37,10 @@ const POSITION_WEIGHTS: [Position | null, number][] = [
 const HAPPENED = ['今年以来', '2026年3月', '去年冬天', '2026年春天', '上个月', null, null];
 const CHANNELS = ['online', 'online', 'online', 'online', 'online', 'online', 'online', 'phone', 'phone', 'visit', 'letter'] as const;
 
-export function generateReports(w: World, db: Db, total: number, staff: StaffDirectory): ReportsSummary {
+/** `calendar`: the working-day calendar the real services use (loadCalendar), loaded before the bulk load. */
+export function generateReports(w: World, calendar: Calendar, total: number, staff: StaffDirectory): ReportsSummary {
   const r = w.random;
   const s = w.sqlite;
-  const calendar = loadCalendar(db);
   const dueMemo = new Map<string, string>();
   const due = (rule: 'xinfang.register' | 'xinfang.handling', at: number) => {
     const key = `${rule}|${chinaDate(at)}`;

@@ -22,6 +22,6 @@ export async function seedDemoHotlines(db: Db, now: number): Promise<number> {
       updatedAt: now,
     };
   });
-  insertHotlines(db, rows);
+  await insertHotlines(db, rows);
   return rows.length;
 }

@@ -65,13 +65,13 @@ const SUMMARY_SUBMISSIONS: DemoSubmission[] = [
 export async function seedDemoReporting(deps: Deps, now = Date.now()): Promise<number> {
   const { db } = deps;
   const year = Number(todayInChina(new Date(now)).slice(0, 4));
-  createTasksForYear(deps, year, null, now);
-  const lead = findUserByName(db, 'ng.fuzeren');
+  await createTasksForYear(deps, year, null, now);
+  const lead = await findUserByName(db, 'ng.fuzeren');
   let added = 0;
   for (const demo of [...PLANS, ...SUMMARY_SUBMISSIONS]) {
-    const task = findTaskByKey(db, demo.kind, year, null);
+    const task = await findTaskByKey(db, demo.kind, year, null);
     const unit = await findUnitByKey(db, demo.unit);
-    if (!task || !unit || submissionOf(db, task.id, unit.id)) continue;
+    if (!task || !unit || (await submissionOf(db, task.id, unit.id))) continue;
     const dueAt = Date.parse(`${task.dueOn}T10:00:00+08:00`);
     // Nothing in the future: a submission "after the due date" that has not come yet is submitted now.
     let submittedAt = demo.submittedDaysAfterDue === null ? null : Math.min(now, dueAt + demo.submittedDaysAfterDue * DAY);
@@ -80,7 +80,7 @@ export async function seedDemoReporting(deps: Deps, now = Date.now()): Promise<n
     const by = demo.unit === 'ca:220102' ? (lead?.id ?? null) : null;
     const stats = submittedAt !== null && hasStatistics(demo.kind) ? (await figuresFor(db, task, [unit]))?.get(unit.id) : undefined;
     const updatedAt = submittedAt ?? now - 2 * DAY;
-    const row = insertSubmission(db, {
+    const row = await insertSubmission(db, {
       taskId: task.id,
       unitId: unit.id,
       status: submittedAt !== null ? 'submitted' : 'draft',
@@ -93,7 +93,7 @@ export async function seedDemoReporting(deps: Deps, now = Date.now()): Promise<n
     });
     if (!row) continue;
     added++;
-    record(db, deps.keys['audit-mac'], { actor: by ? { type: 'staff', id: by } : { type: 'system' }, action: submittedAt !== null ? 'reporting.submitted' : 'reporting.saved', object: { type: 'reporting_submission', id: row.id }, detail: { task: task.id, unit: unit.id, demo: true } }, updatedAt);
+    await record(db, deps.keys['audit-mac'], { actor: by ? { type: 'staff', id: by } : { type: 'system' }, action: submittedAt !== null ? 'reporting.submitted' : 'reporting.saved', object: { type: 'reporting_submission', id: row.id }, detail: { task: task.id, unit: unit.id, demo: true } }, updatedAt);
   }
   return added;
 }

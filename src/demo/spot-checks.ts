@@ -17,21 +17,19 @@ const DEMO_SEED = crypto.createHash('sha256').update('sunshine demo: 长春市 s
 export async function seedDemoSpotChecks(deps: Deps, now = Date.now()): Promise<number | null> {
   const unit = await findUnitByKey(deps.db, 'ca:220100');
   if (!unit) throw new Error('demo spot checks: no unit ca:220100');
-  if (roundsOf(deps.db, unit.id).length > 0) return null;
-  const user =
-    findUserByName(deps.db, 'cc.dubanyuan') ??
-    firstUserOfUnit(deps.db, unit.id);
+  if ((await roundsOf(deps.db, unit.id)).length > 0) return null;
+  const user = (await findUserByName(deps.db, 'cc.dubanyuan')) ?? (await firstUserOfUnit(deps.db, unit.id));
   if (!user) throw new Error('demo spot checks: no staff user of 长春市民政局 (seed the demo staff first)');
 
   const plannedAt = now - 12 * DAY;
-  const { round } = planRound(deps, { userId: user.id, unit }, { name: '2026年第一轮农村低保明查暗访（四不两直）', count: 5, randomCount: 2, scopeCode: unit.regionCode }, plannedAt, DEMO_SEED);
-  const targets = targetsOf(deps.db, round.id).map((t) => t.target);
+  const { round } = await planRound(deps, { userId: user.id, unit }, { name: '2026年第一轮农村低保明查暗访（四不两直）', count: 5, randomCount: 2, scopeCode: unit.regionCode }, plannedAt, DEMO_SEED);
+  const targets = (await targetsOf(deps.db, round.id)).map((t) => t.target);
   const [first, second] = targets;
   if (!first || !second) return round.id;
 
   const firstVillage = (await childrenOf(deps.db, first.townshipCode)).find((r) => r.level === 'village');
   const checkedOn = todayInChina(new Date(now - 5 * DAY));
-  const withFinding = recordCheck(
+  const withFinding = await recordCheck(
     deps,
     user.id,
     round,
@@ -56,7 +54,7 @@ export async function seedDemoSpotChecks(deps: Deps, now = Date.now()): Promise<
     { measures: '立即更新村务公开栏长期公布名单，退出对象及时撤下；落实投诉举报电话值守和转接制度，县局每月电话抽查并通报。', responsiblePerson: '县民政局社会救助科科长', deadline: addDays(todayInChina(new Date(now)), 30) },
     now - 4 * DAY,
   );
-  recordCheck(
+  await recordCheck(
     deps,
     user.id,
     round,

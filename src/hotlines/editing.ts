@@ -7,6 +7,7 @@ import type { Deps } from '../shared/deps.js';
 import { civilAffairsUnitsAmong, supervisedUnitIds, type Unit } from '../units/index.js';
 import { normalizePhone } from './phone.js';
 import * as repo from './repository.js';
+import { withTransaction } from '../db/transaction.js';
 
 export const EDITING_ROLES = ['lead', 'supervisor', 'system_admin'] as const;
 
@@ -14,7 +15,7 @@ export const EDITING_ROLES = ['lead', 'supervisor', 'system_admin'] as const;
 export async function editableUnits(deps: Pick<Deps, 'db'>, staff: StaffContext): Promise<Unit[]> {
   if (staff.unit.kind !== 'civil_affairs' || !EDITING_ROLES.some((r) => staff.has(r))) return [];
   const ids = await supervisedUnitIds(deps.db, staff.unit.id);
-  return civilAffairsUnitsAmong(deps.db, ids);
+  return await civilAffairsUnitsAmong(deps.db, ids);
 }
 
 export interface HotlineInput {
@@ -37,33 +38,33 @@ export function validateHotline(fields: Record<string, string | undefined>): { i
   return { input: { phone, dutyHours, note: note || null }, errors };
 }
 
-function audit(deps: Deps, tx: Executor, staff: StaffContext, action: string, row: repo.Hotline, now: number) {
+async function audit(deps: Deps, tx: Executor, staff: StaffContext, action: string, row: repo.Hotline, now: number): Promise<void> {
   // Office numbers are public: the detail may name them.
-  record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: `hotline.${action}`, object: { type: 'hotline', id: row.id }, detail: { unit: row.unitId, region: row.regionCode, phone: row.phone } }, now);
+  await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: `hotline.${action}`, object: { type: 'hotline', id: row.id }, detail: { unit: row.unitId, region: row.regionCode, phone: row.phone } }, now);
 }
 
-export function addHotline(deps: Deps, staff: StaffContext, unit: Unit, input: HotlineInput, now = Date.now()): repo.Hotline {
-  const row = deps.db.transaction((tx) => {
-    const inserted = repo.insertHotline(tx, { unitId: unit.id, regionCode: unit.regionCode, phone: input.phone, dutyHours: input.dutyHours, note: input.note, updatedAt: now });
-    audit(deps, tx, staff, 'created', inserted, now);
+export async function addHotline(deps: Deps, staff: StaffContext, unit: Unit, input: HotlineInput, now = Date.now()): Promise<repo.Hotline> {
+  const row = await withTransaction(deps.db, async (tx) => {
+    const inserted = await repo.insertHotline(tx, { unitId: unit.id, regionCode: unit.regionCode, phone: input.phone, dutyHours: input.dutyHours, note: input.note, updatedAt: now });
+    await audit(deps, tx, staff, 'created', inserted, now);
     return inserted;
   });
   deps.publicCache.invalidate();
   return row;
 }
 
-export function editHotline(deps: Deps, staff: StaffContext, row: repo.Hotline, input: HotlineInput, now = Date.now()): void {
-  deps.db.transaction((tx) => {
-    repo.updateHotline(tx, row.id, { phone: input.phone, dutyHours: input.dutyHours, note: input.note, updatedAt: now });
-    audit(deps, tx, staff, 'updated', { ...row, ...input }, now);
+export async function editHotline(deps: Deps, staff: StaffContext, row: repo.Hotline, input: HotlineInput, now = Date.now()): Promise<void> {
+  await withTransaction(deps.db, async (tx) => {
+    await repo.updateHotline(tx, row.id, { phone: input.phone, dutyHours: input.dutyHours, note: input.note, updatedAt: now });
+    await audit(deps, tx, staff, 'updated', { ...row, ...input }, now);
   });
   deps.publicCache.invalidate();
 }
 
-export function removeHotline(deps: Deps, staff: StaffContext, row: repo.Hotline, now = Date.now()): void {
-  deps.db.transaction((tx) => {
-    repo.deleteHotline(tx, row.id);
-    audit(deps, tx, staff, 'deleted', row, now);
+export async function removeHotline(deps: Deps, staff: StaffContext, row: repo.Hotline, now = Date.now()): Promise<void> {
+  await withTransaction(deps.db, async (tx) => {
+    await repo.deleteHotline(tx, row.id);
+    await audit(deps, tx, staff, 'deleted', row, now);
   });
   deps.publicCache.invalidate();
 }

@@ -6,6 +6,6 @@ export { insertHotlines, hotlinesIn, hotlineCount, type Hotline } from './reposi
 
 /** The hotlines a reporter in this county can call: the county's own first, then the city's and the province's. */
 export async function hotlinesFor(db: Db, countyCode: string) {
-  return hotlinesAbove(db, countyCode);
+  return await hotlinesAbove(db, countyCode);
 }
 export { hotlineRoutes } from './routes.js';

@@ -11,7 +11,7 @@ export async function hotlineRoutes(app: FastifyInstance, opts: { deps: Deps }) 
   app.get('/hotlines', { config: { publicCache: true } }, async (_request, reply) => {
     const prefectures = await regionsAtLevel(db, 'prefecture');
     const counties = await regionsAtLevel(db, 'county');
-    const rows = hotlinesIn(db, ['220000', ...prefectures.map((p) => p.code), ...counties.map((c) => c.code)]);
+    const rows = await hotlinesIn(db, ['220000', ...prefectures.map((p) => p.code), ...counties.map((c) => c.code)]);
     const byRegion = new Map<string, typeof rows>();
     for (const row of rows) byRegion.set(row.regionCode, [...(byRegion.get(row.regionCode) ?? []), row]);
     const groups = prefectures.map((p) => ({

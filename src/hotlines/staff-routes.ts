@@ -23,14 +23,14 @@ export default async function staffHotlineRoutes(app: FastifyInstance, opts: { d
   /** A row this user may edit, else 404 (the same answer as a row that does not exist); with the units. */
   async function load(request: FastifyRequest<{ Params: { id: string } }>) {
     const list = await unitsOf(request);
-    const row = findHotline(deps.db, Number(request.params.id));
+    const row = await findHotline(deps.db, Number(request.params.id));
     if (!row || !list.some((u) => u.id === row.unitId)) throw notFound();
     return { row, list };
   }
 
   /** The page for these units (unitsOf, looked up once per request). */
-  function render(reply: FastifyReply, list: Unit[], extra: { formId?: string; errors?: HotlineErrors; values?: Body; done?: string | null } = {}, status = 200) {
-    const rows = hotlinesOfUnits(deps.db, list.map((u) => u.id));
+  async function render(reply: FastifyReply, list: Unit[], extra: { formId?: string; errors?: HotlineErrors; values?: Body; done?: string | null } = {}, status = 200) {
+    const rows = await hotlinesOfUnits(deps.db, list.map((u) => u.id));
     const groups = list.map((u) => ({
       id: u.id,
       name: u.name,
@@ -61,7 +61,7 @@ export default async function staffHotlineRoutes(app: FastifyInstance, opts: { d
     const { input, errors } = validateHotline(body);
     if (!unit) errors.unit_id = 'hotlines.errors.unit';
     if (!input || !unit) return render(reply, list, { formId: 'new', errors, values: body }, 400);
-    addHotline(deps, request.staff!, unit, input);
+    await addHotline(deps, request.staff!, unit, input);
     return reply.redirect('/staff/hotlines?done=created', 303);
   });
 
@@ -70,13 +70,13 @@ export default async function staffHotlineRoutes(app: FastifyInstance, opts: { d
     const body = request.body ?? {};
     const { input, errors } = validateHotline(body);
     if (!input) return render(reply, list, { formId: String(row.id), errors, values: body }, 400);
-    editHotline(deps, request.staff!, row, input);
+    await editHotline(deps, request.staff!, row, input);
     return reply.redirect('/staff/hotlines?done=updated', 303);
   });
 
   app.post<{ Params: { id: string } }>('/staff/hotlines/:id/delete', { preHandler: guard }, async (request, reply) => {
     const { row } = await load(request);
-    removeHotline(deps, request.staff!, row);
+    await removeHotline(deps, request.staff!, row);
     return reply.redirect('/staff/hotlines?done=deleted', 303);
   });
 }

@@ -25,21 +25,18 @@ function reminderMail(deps: Deps, task: repo.Task, unit: Unit) {
 export async function remindLateSubmissions(deps: Deps, now = Date.now()): Promise<ReminderResult> {
   const today = todayInChina(new Date(now));
   const result: ReminderResult = { reminded: 0, failed: 0 };
-  for (const task of repo.tasksDueBefore(deps.db, today)) {
-    const submitted = new Set(
-      repo
-        .submissionsOfTasks(deps.db, [task.id])
-        .filter((s) => s.status === 'submitted' || s.remindedAt !== null)
-        .map((s) => s.unitId),
-    );
-    for (const unit of repo.civilAffairsUnitsAt(deps.db, submitterLevel(task.kind as TaskKind))) {
+  for (const task of await repo.tasksDueBefore(deps.db, today)) {
+    const submitted = new Set((await repo.submissionsOfTasks(deps.db, [task.id])).filter((s) => s.status === 'submitted' || s.remindedAt !== null).map((s) => s.unitId));
+    for (const unit of await repo.civilAffairsUnitsAt(deps.db, submitterLevel(task.kind as TaskKind))) {
       if (submitted.has(unit.id)) continue;
       const sent = await sendClaimed({
-        claim: () => repo.claimReminder(deps.db, task.id, unit.id, now),
+        claim: async () => repo.claimReminder(deps.db, task.id, unit.id, now),
         send: () => deps.mailer.send(reminderMail(deps, task, unit)),
         record: () => {}, // remindedAt is both the claim and its record: a release clears it
-        audit: () => record(deps.db, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'reporting.reminded', object: { type: 'reporting_task', id: task.id }, detail: { unit: unit.id, dueOn: task.dueOn } }, now),
-        release: () => repo.releaseReminder(deps.db, task.id, unit.id, now),
+        audit: async () => {
+          await record(deps.db, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'reporting.reminded', object: { type: 'reporting_task', id: task.id }, detail: { unit: unit.id, dueOn: task.dueOn } }, now);
+        },
+        release: async () => repo.releaseReminder(deps.db, task.id, unit.id, now),
       });
       if (sent.outcome === 'sent') result.reminded++;
       else if (sent.outcome === 'failed') result.failed++;

@@ -5,6 +5,7 @@ import type { Executor } from '../db/executor.js';
 import type { Db } from '../db/connection.js';
 import type { StaffContext } from '../plugins/auth.js';
 import type { Role } from '../users/index.js';
+import { withTransaction } from '../db/transaction.js';
 import { record } from '../audit/index.js';
 import { supervisedUnitIds, type Unit } from '../units/index.js';
 import { todayInChina } from '../clocks/index.js';
@@ -40,33 +41,33 @@ export function stateOf(task: repo.Task, sub: repo.Submission | undefined, today
   return { status: started ? 'draft' : 'not_started', late: false, started };
 }
 
-export function isProvinceUnit(db: Executor, unit: Unit): boolean {
-  return unit.kind === 'civil_affairs' && repo.regionLevelOf(db, unit.regionCode) === 'province';
+export async function isProvinceUnit(db: Executor, unit: Unit): Promise<boolean> {
+  return unit.kind === 'civil_affairs' && (await repo.regionLevelOf(db, unit.regionCode)) === 'province';
 }
 
-export function mayCreateTasks(db: Executor, staff: StaffContext): boolean {
-  return isProvinceUnit(db, staff.unit) && TASK_ADMIN_ROLES.some((r) => staff.has(r));
+export async function mayCreateTasks(db: Executor, staff: StaffContext): Promise<boolean> {
+  return TASK_ADMIN_ROLES.some((r) => staff.has(r)) && (await isProvinceUnit(db, staff.unit));
 }
 
 /** Creates the year's seven tasks with the notice's deadlines (the ones not there yet). */
-export function createTasksForYear(deps: Deps, year: number, actor: StaffContext | null, now = Date.now()): repo.Task[] {
-  return deps.db.transaction((tx) => {
-    const created = repo.insertTasks(tx, tasksForYear(year), actor?.user.id ?? null, now);
+export async function createTasksForYear(deps: Deps, year: number, actor: StaffContext | null, now = Date.now()): Promise<repo.Task[]> {
+  return withTransaction(deps.db, async (tx) => {
+    const created = await repo.insertTasks(tx, tasksForYear(year), actor?.user.id ?? null, now);
     for (const task of created) {
-      record(tx, deps.keys['audit-mac'], { actor: actor ? { type: 'staff', id: actor.user.id } : { type: 'system' }, action: 'reporting.task_created', object: { type: 'reporting_task', id: task.id }, detail: { kind: task.kind, year, quarter: task.quarter, dueOn: task.dueOn } }, now);
+      await record(tx, deps.keys['audit-mac'], { actor: actor ? { type: 'staff', id: actor.user.id } : { type: 'system' }, action: 'reporting.task_created', object: { type: 'reporting_task', id: task.id }, detail: { kind: task.kind, year, quarter: task.quarter, dueOn: task.dueOn } }, now);
     }
     return created;
   });
 }
 
 /** Whether a unit is one that submits this task. */
-export function isSubmitter(db: Executor, task: repo.Task, unit: Unit): boolean {
-  return unit.kind === 'civil_affairs' && repo.regionLevelOf(db, unit.regionCode) === submitterLevel(kindOf(task));
+export async function isSubmitter(db: Executor, task: repo.Task, unit: Unit): Promise<boolean> {
+  return unit.kind === 'civil_affairs' && (await repo.regionLevelOf(db, unit.regionCode)) === submitterLevel(kindOf(task));
 }
 
 /** May this user read the unit's submission for the task? Own unit: anyone of it; units below: ABOVE_VIEW_ROLES. */
 export async function mayView(db: Db, staff: StaffContext, task: repo.Task, unit: Unit): Promise<boolean> {
-  if (!isSubmitter(db, task, unit)) return false;
+  if (!(await isSubmitter(db, task, unit))) return false;
   if (staff.unit.id === unit.id) return true;
   if (!ABOVE_VIEW_ROLES.some((r) => staff.has(r))) return false;
   return (await supervisedUnitIds(db, staff.unit.id)).includes(unit.id);
@@ -86,16 +87,16 @@ function periodWithQuarters(task: { year: number; quarter: number | null }) {
 }
 
 /** County figures for a task: frozen where submitted, live for the others. */
-function countyFigures(db: Executor, task: repo.Task | { year: number; quarter: number | null; id?: undefined }, counties: Unit[]): Map<number, Statistics> {
+async function countyFigures(db: Executor, task: repo.Task | { year: number; quarter: number | null; id?: undefined }, counties: Unit[]): Promise<Map<number, Statistics>> {
   const out = new Map<number, Statistics>();
-  const subs = task.id ? new Map(repo.submissionsOfTasks(db, [task.id]).map((s) => [s.unitId, s])) : new Map<number, repo.Submission>();
+  const subs = task.id ? new Map((await repo.submissionsOfTasks(db, [task.id])).map((s) => [s.unitId, s])) : new Map<number, repo.Submission>();
   const needLive: Unit[] = [];
   for (const c of counties) {
     const frozen = subs.get(c.id)?.status === 'submitted' ? parseFrozen(subs.get(c.id)!) : null;
     if (frozen) out.set(c.id, frozen);
     else needLive.push(c);
   }
-  const live = liveStatistics(
+  const live = await liveStatistics(
     db,
     needLive.map((c) => c.regionCode),
     periodWithQuarters(task),
@@ -117,18 +118,18 @@ export async function figuresFor(db: Db, task: repo.Task, unitList: Unit[]): Pro
   if (!hasStatistics(kindOf(task))) return null;
   if (submitterLevel(kindOf(task)) === 'county') return countyFigures(db, task, unitList);
   const out = new Map<number, Statistics>();
-  const own = new Map(repo.submissionsOfTasks(db, [task.id]).map((s) => [s.unitId, s]));
-  const countyTask = repo.findTaskByKey(db, 'county_summary', task.year, null) ?? { year: task.year, quarter: null };
+  const own = new Map((await repo.submissionsOfTasks(db, [task.id])).map((s) => [s.unitId, s]));
+  const countyTask = (await repo.findTaskByKey(db, 'county_summary', task.year, null)) ?? { year: task.year, quarter: null };
   const rolling: { city: Unit; counties: Unit[] }[] = [];
   for (const city of unitList) {
     const sub = own.get(city.id);
     const frozen = sub?.status === 'submitted' ? parseFrozen(sub) : null;
     if (frozen) out.set(city.id, frozen);
-    else rolling.push({ city, counties: repo.civilAffairsUnitsAt(db, 'county', await supervisedUnitIds(db, city.id)) });
+    else rolling.push({ city, counties: await repo.civilAffairsUnitsAt(db, 'county', await supervisedUnitIds(db, city.id)) });
   }
   if (rolling.length > 0) {
     // The counties of every city rolled up, read once (not one submissions read and live count per city).
-    const counties = countyFigures(db, countyTask, rolling.flatMap((r) => r.counties));
+    const counties = await countyFigures(db, countyTask, rolling.flatMap((r) => r.counties));
     for (const r of rolling) out.set(r.city.id, rollUp(r.counties.map((c) => counties.get(c.id)!), periodOf(task)));
   }
   return out;
@@ -170,15 +171,15 @@ export async function saveSubmission(deps: Deps, staff: StaffContext, task: repo
   const { texts, errors } = validateTexts(body, submit);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const frozen = submit && hasStatistics(kindOf(task)) ? (await figuresFor(deps.db, task, [unit]))?.get(unit.id) : undefined;
-  return deps.db.transaction((tx): SaveOutcome => {
-    const existing = repo.submissionOf(tx, task.id, unit.id);
+  return withTransaction(deps.db, async (tx): Promise<SaveOutcome> => {
+    const existing = await repo.submissionOf(tx, task.id, unit.id);
     if (existing?.status === 'submitted') return { ok: false, errors: { form: 'reporting.errors.already_submitted' } };
     // An empty draft created by a reminder has no editor yet: nobody's work can be lost.
     if (existing && existing.updatedBy !== null && String(existing.updatedAt) !== String(body.version ?? '')) return { ok: false, errors: { form: 'reporting.errors.conflict' } };
-    let saved = repo.saveDraft(tx, task.id, unit.id, texts, staff.user.id, now);
+    let saved = await repo.saveDraft(tx, task.id, unit.id, texts, staff.user.id, now);
     if (!saved) return { ok: false, errors: { form: 'reporting.errors.already_submitted' } };
-    if (submit) saved = repo.markSubmitted(tx, saved.id, frozen ? JSON.stringify(frozen) : null, staff.user.id, now)!;
-    record(tx, deps.keys['audit-mac'], {
+    if (submit) saved = (await repo.markSubmitted(tx, saved.id, frozen ? JSON.stringify(frozen) : null, staff.user.id, now))!;
+    await record(tx, deps.keys['audit-mac'], {
       actor: { type: 'staff', id: staff.user.id },
       action: submit ? 'reporting.submitted' : 'reporting.saved',
       object: { type: 'reporting_submission', id: saved.id },
@@ -192,8 +193,8 @@ export async function saveSubmission(deps: Deps, staff: StaffContext, task: repo
  * The compiled draft: each section's texts of the submitted units, in region order, each headed by
  * the unit's name. A city compiles its counties' annual summaries into its own city summary.
  */
-export function compileTexts(db: Executor, sourceTask: repo.Task, sourceUnits: Unit[]): { texts: Texts; count: number } {
-  const subs = new Map(repo.submissionsOfTasks(db, [sourceTask.id]).map((s) => [s.unitId, s]));
+export async function compileTexts(db: Executor, sourceTask: repo.Task, sourceUnits: Unit[]): Promise<{ texts: Texts; count: number }> {
+  const subs = new Map((await repo.submissionsOfTasks(db, [sourceTask.id])).map((s) => [s.unitId, s]));
   const done = sourceUnits.filter((u) => subs.get(u.id)?.status === 'submitted');
   const texts = {} as Texts;
   for (const s of SECTIONS) {
@@ -209,7 +210,7 @@ export function compileTexts(db: Executor, sourceTask: repo.Task, sourceUnits: U
 /** What a city's summary is compiled from: its counties' annual summaries of the same year. */
 export async function compilationSource(db: Db, task: repo.Task, unit: Unit): Promise<{ task: repo.Task; units: Unit[] } | null> {
   if (kindOf(task) !== 'city_summary') return null;
-  const countyTask = repo.findTaskByKey(db, 'county_summary', task.year, null);
+  const countyTask = await repo.findTaskByKey(db, 'county_summary', task.year, null);
   if (!countyTask) return null;
-  return { task: countyTask, units: repo.civilAffairsUnitsAt(db, 'county', await supervisedUnitIds(db, unit.id)) };
+  return { task: countyTask, units: await repo.civilAffairsUnitsAt(db, 'county', await supervisedUnitIds(db, unit.id)) };
 }

@@ -12,6 +12,7 @@ import { AppError } from '../shared/errors.js';
 import { unitOfKind, type Unit } from '../units/index.js';
 import type { Role } from '../users/index.js';
 import * as repo from './repository.js';
+import { withTransaction } from '../db/transaction.js';
 import { drawPlan, townshipWeight, type Drawn, type Signals } from './sampler.js';
 import type { CheckInput, LedgerInput, RoundInput } from './validate.js';
 
@@ -52,7 +53,7 @@ export async function inspectedRegion(deps: Pick<Deps, 'db'>, staff: StaffContex
 }
 
 /** The regions below the unit's region that a round may be restricted to. */
-export function restrictionChoices(deps: Pick<Deps, 'db'>, region: { code: string; level: string }) {
+export async function restrictionChoices(deps: Pick<Deps, 'db'>, region: { code: string; level: string }) {
   return repo.regionsBelow(deps.db, region.code, RESTRICTION_LEVELS[region.level] ?? []);
 }
 
@@ -68,34 +69,34 @@ export interface Weighted {
 }
 
 /** The weighting signals of the townships below `scopeCode` as of `now` (townships without any are absent). */
-export function signalsAt(deps: Pick<Deps, 'db'>, scopeCode: string, now = Date.now()): Map<string, Signals> {
+export async function signalsAt(deps: Pick<Deps, 'db'>, scopeCode: string, now = Date.now()): Promise<Map<string, Signals>> {
   const today = todayInChina(new Date(now));
   return repo.townshipSignals(deps.db, scopeCode, { today, reportsSince: now - REPORT_WINDOW_DAYS * DAY_MS, postedSince: addDays(today, -STALE_ROSTER_DAYS) });
 }
 
 /** Every township below `scopeCode` with its weight as of `now`. */
-export function candidatesFor(deps: Pick<Deps, 'db'>, scopeCode: string, now = Date.now()): Weighted[] {
-  const signals = signalsAt(deps, scopeCode, now);
-  return repo.townshipsIn(deps.db, scopeCode).map((t) => {
+export async function candidatesFor(deps: Pick<Deps, 'db'>, scopeCode: string, now = Date.now()): Promise<Weighted[]> {
+  const signals = await signalsAt(deps, scopeCode, now);
+  return (await repo.townshipsIn(deps.db, scopeCode)).map((t) => {
     const s = signals.get(t.code) ?? { reports: 0, overdue: 0, substantiated: 0, staleVillages: 0 };
     return { code: t.code, name: t.name, weight: townshipWeight(s), signals: s };
   });
 }
 
 /** Plans a round: a fresh seed (unless given), the draw, the round and its targets in one transaction. */
-export function planRound(deps: Deps, actor: { userId: number; unit: Unit }, input: RoundInput, now = Date.now(), seed = newSeed()) {
-  const candidates = candidatesFor(deps, input.scopeCode, now);
+export async function planRound(deps: Deps, actor: { userId: number; unit: Unit }, input: RoundInput, now = Date.now(), seed = newSeed()) {
+  const candidates = await candidatesFor(deps, input.scopeCode, now);
   if (candidates.length === 0) throw new SpotCheckError('no_townships', 400);
   const plan = drawPlan(candidates, { seed, count: input.count, randomCount: input.randomCount });
   const randomCount = plan.filter((d) => d.drawnBy === 'random').length;
-  const round = deps.db.transaction((tx) => {
-    const row = repo.insertRound(tx, { unitId: actor.unit.id, name: input.name, seed, townshipCount: plan.length, randomCount, createdBy: actor.userId, createdAt: now });
-    repo.insertTargets(
+  const round = await withTransaction(deps.db, async (tx) => {
+    const row = await repo.insertRound(tx, { unitId: actor.unit.id, name: input.name, seed, townshipCount: plan.length, randomCount, createdBy: actor.userId, createdAt: now });
+    await repo.insertTargets(
       tx,
       plan.map((d) => ({ roundId: row.id, townshipCode: d.code, drawnBy: d.drawnBy, weight: d.weight, position: d.position })),
     );
     // Where the round goes stays out of the log: administrators read it, and "四不两直" means no one is told.
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: actor.userId }, action: 'spot_check.round_planned', object: { type: 'spot_check_round', id: row.id }, detail: { unit: actor.unit.id, townships: plan.length, random: randomCount, candidates: candidates.length, restricted: input.scopeCode !== actor.unit.regionCode } }, now);
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: actor.userId }, action: 'spot_check.round_planned', object: { type: 'spot_check_round', id: row.id }, detail: { unit: actor.unit.id, townships: plan.length, random: randomCount, candidates: candidates.length, restricted: input.scopeCode !== actor.unit.regionCode } }, now);
     return row;
   });
   return { round, plan, requested: input.count };
@@ -106,13 +107,13 @@ export function planRound(deps: Deps, actor: { userId: number; unit: Unit }, inp
  * planning time, the same data gives the same targets). `scopeCode` is the region the round was
  * drawn over: the unit's region unless it was restricted (the table does not keep the restriction).
  */
-export function replayRound(deps: Pick<Deps, 'db'>, round: repo.Round, scopeCode: string, now = Date.now()): Drawn[] {
-  return drawPlan(candidatesFor(deps, scopeCode, now), { seed: round.seed, count: round.townshipCount, randomCount: round.randomCount });
+export async function replayRound(deps: Pick<Deps, 'db'>, round: repo.Round, scopeCode: string, now = Date.now()): Promise<Drawn[]> {
+  return drawPlan(await candidatesFor(deps, scopeCode, now), { seed: round.seed, count: round.townshipCount, randomCount: round.randomCount });
 }
 
-export function recordCheck(deps: Deps, staffUserId: number, round: repo.Round, target: repo.Target, input: CheckInput, now = Date.now()): repo.Check {
-  return deps.db.transaction((tx) => {
-    const row = repo.insertCheck(tx, {
+export async function recordCheck(deps: Deps, staffUserId: number, round: repo.Round, target: repo.Target, input: CheckInput, now = Date.now()): Promise<repo.Check> {
+  return withTransaction(deps.db, async (tx) => {
+    const row = await repo.insertCheck(tx, {
       roundId: round.id,
       targetId: target.id,
       townshipCode: target.townshipCode,
@@ -127,7 +128,7 @@ export function recordCheck(deps: Deps, staffUserId: number, round: repo.Round, 
       createdBy: staffUserId,
       createdAt: now,
     });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staffUserId }, action: 'spot_check.recorded', object: { type: 'spot_check', id: row.id }, detail: { round: round.id, target: target.id, finding: input.findings !== null } }, now);
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staffUserId }, action: 'spot_check.recorded', object: { type: 'spot_check', id: row.id }, detail: { round: round.id, target: target.id, finding: input.findings !== null } }, now);
     return row;
   });
 }
@@ -142,8 +143,8 @@ export async function makeLedgerItem(deps: Deps, staffUserId: number, round: rep
   const { county } = await placeChain(deps.db, check.townshipCode);
   const unit = county ? await unitOfKind(deps.db, 'civil_affairs', county.code) : undefined;
   if (!unit) throw new Error(`no civil-affairs unit above township ${check.townshipCode}`);
-  const item = deps.db.transaction((tx) => {
-    const row = insertLedgerItem(tx, {
+  const item = await withTransaction(deps.db, async (tx) => {
+    const row = await insertLedgerItem(tx, {
       reportId: null,
       source: 'spot_check',
       regionCode: check.villageCode ?? check.townshipCode,
@@ -157,11 +158,11 @@ export async function makeLedgerItem(deps: Deps, staffUserId: number, round: rep
       createdAt: now,
       updatedAt: now,
     });
-    if (!repo.linkLedgerItem(tx, check.id, row.id)) throw new SpotCheckError('already_in_ledger');
+    if (!(await repo.linkLedgerItem(tx, check.id, row.id))) throw new SpotCheckError('already_in_ledger');
     const actor = { type: 'staff' as const, id: staffUserId };
-    record(tx, deps.keys['audit-mac'], { actor, action: 'spot_check.ledger_item', object: { type: 'spot_check', id: check.id }, detail: { round: round.id, ledgerItem: row.id } }, now);
+    await record(tx, deps.keys['audit-mac'], { actor, action: 'spot_check.ledger_item', object: { type: 'spot_check', id: check.id }, detail: { round: round.id, ledgerItem: row.id } }, now);
     // The ledger shows an item's history from its own audit entries.
-    record(tx, deps.keys['audit-mac'], { actor, action: 'ledger.created', object: { type: 'ledger_item', id: row.id }, detail: { source: 'spot_check', unit: unit.id, deadline: input.deadline, spotCheck: check.id } }, now);
+    await record(tx, deps.keys['audit-mac'], { actor, action: 'ledger.created', object: { type: 'ledger_item', id: row.id }, detail: { source: 'spot_check', unit: unit.id, deadline: input.deadline, spotCheck: check.id } }, now);
     return row;
   });
   deps.publicCache.invalidate();

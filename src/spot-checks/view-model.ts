@@ -11,9 +11,9 @@ import { townshipWeight, STALE_ROSTER_POINTS, type Signals } from './sampler.js'
 import { hasSpotCheckRole, REPORT_WINDOW_DAYS, STALE_ROSTER_DAYS } from './service.js';
 
 /** The round of the URL, if it is the user's unit's; 404 for everyone else, 403 inside the unit without the role. */
-export function loadRound(deps: Pick<Deps, 'db'>, request: FastifyRequest<{ Params: { id: string } }>): repo.Round {
+export async function loadRound(deps: Pick<Deps, 'db'>, request: FastifyRequest<{ Params: { id: string } }>): Promise<repo.Round> {
   const staff = request.staff!;
-  const round = repo.findRound(deps.db, Number(request.params.id));
+  const round = await repo.findRound(deps.db, Number(request.params.id));
   if (!round || round.unitId !== staff.unit.id) throw notFound();
   if (!hasSpotCheckRole(staff)) throw forbidden();
   return round;
@@ -33,8 +33,8 @@ const yesNoKey = (v: boolean | null) => (v === null ? 'not_checked' : v ? 'yes' 
 
 /** The round page: targets in draw order, each with why it was drawn and the checks recorded there. */
 export async function roundPage(deps: Pick<Deps, 'db'>, round: repo.Round, signals: Map<string, Signals>) {
-  const targets = repo.targetsOf(deps.db, round.id);
-  const checks = repo.checksOf(deps.db, round.id);
+  const targets = await repo.targetsOf(deps.db, round.id);
+  const checks = await repo.checksOf(deps.db, round.id);
   const codes = [...new Set([...targets.map((t) => t.countyCode ?? ''), ...checks.map((c) => c.villageCode ?? '')].filter(Boolean))];
   const names = new Map((await findRegions(deps.db, codes)).map((r) => [r.code, r.name]));
   const checksByTarget = new Map<number, ReturnType<typeof checkView>[]>();
@@ -45,7 +45,7 @@ export async function roundPage(deps: Pick<Deps, 'db'>, round: repo.Round, signa
   }
   return {
     round,
-    createdByName: findUser(deps.db, round.createdBy)?.displayName ?? '',
+    createdByName: (await findUser(deps.db, round.createdBy))?.displayName ?? '',
     weightedCount: round.townshipCount - round.randomCount,
     staleDays: STALE_ROSTER_DAYS,
     windowDays: REPORT_WINDOW_DAYS,

@@ -54,12 +54,12 @@ export interface StatsQuery {
 export function createStats(db: Db) {
   const memo = new Map<string, CubeRow[]>();
 
-  function yearCube(year: number, cutoff: number): CubeRow[] {
-    const stamp = `${cutoff}|${countBefore(db, cutoff)}`;
+  async function yearCube(year: number, cutoff: number): Promise<CubeRow[]> {
+    const stamp = `${cutoff}|${await countBefore(db, cutoff)}`;
     const key = `${year}|${stamp}`;
     const hit = memo.get(key);
     if (hit) return hit;
-    const rows = cube(db, { from: quarterStart(year, 1), to: Math.min(quarterStart(year + 1, 1), cutoff), cutoff }, [quarterStart(year, 2), quarterStart(year, 3), quarterStart(year, 4)]);
+    const rows = await cube(db, { from: quarterStart(year, 1), to: Math.min(quarterStart(year + 1, 1), cutoff), cutoff }, [quarterStart(year, 2), quarterStart(year, 3), quarterStart(year, 4)]);
     // Keep only today's cubes (a few years at most).
     for (const k of [...memo.keys()]) if (!k.endsWith(`|${stamp}`)) memo.delete(k);
     memo.set(key, rows);
@@ -69,7 +69,7 @@ export function createStats(db: Db) {
   async function build(locale: Locale, q: StatsQuery, now = new Date()) {
     const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, key, params);
     const cutoff = cutoffOf(now);
-    const first = firstReceivedAt(db);
+    const first = await firstReceivedAt(db);
     const firstYear = first !== null ? yearOfMs(first) : yearOfMs(cutoff - 1);
     const period = parsePeriod(q.period, cutoff, firstYear);
     const prefectures = await regionsAtLevel(db, 'prefecture');
@@ -81,7 +81,7 @@ export function createStats(db: Db) {
     }
     const prefectureOf = new Map(counties.map((c) => [c.code, c.parentCode ?? '']));
     const regionCounties = region?.level === 'county' ? new Set([region.code]) : region ? new Set(counties.filter((c) => c.parentCode === region.code).map((c) => c.code)) : null;
-    const rows = yearCube(period.year, cutoff).filter((r) => !regionCounties || regionCounties.has(r.county));
+    const rows = (await yearCube(period.year, cutoff)).filter((r) => !regionCounties || regionCounties.has(r.county));
     const inPeriod = rows.filter((r) => period.quarter === null || r.quarter === period.quarter);
     const link = (code: string) => `/stats?${new URLSearchParams({ period: period.code, region: code }).toString()}`;
 
@@ -92,7 +92,7 @@ export function createStats(db: Db) {
     if (region?.level === 'county') {
       suppressed = true;
       const townships = await childrenOf(db, region.code);
-      const found = new Map(byTownship(db, { from: period.from, to: period.to, cutoff }, region.code).map((r) => [r.township, r as Metrics]));
+      const found = new Map((await byTownship(db, { from: period.from, to: period.to, cutoff }, region.code)).map((r) => [r.township, r as Metrics]));
       const list: { name: string; m: Metrics }[] = townships.map((tw) => ({ name: tw.name, m: found.get(tw.code) ?? emptyMetrics() }));
       const known = new Set(townships.map((tw) => tw.code));
       const rest = emptyMetrics();

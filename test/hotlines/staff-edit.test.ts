@@ -19,7 +19,7 @@ beforeAll(async () => {
   township = await signIn(t.app, await createStaff(t.app, 'gov:220102001', ['lead']));
   nanguan = (await findUnitByKey(t.app.db, 'ca:220102'))!.id;
   kuancheng = (await findUnitByKey(t.app.db, 'ca:220103'))!.id;
-  insertHotlines(t.app.db, [
+  await insertHotlines(t.app.db, [
     { unitId: nanguan, regionCode: '220102', phone: '0431-81111111', dutyHours: '工作日 8:30–16:30', note: null, updatedAt: Date.now() },
     { unitId: kuancheng, regionCode: '220103', phone: '0431-82222222', dutyHours: '工作日 8:30–16:30', note: null, updatedAt: Date.now() },
   ]);

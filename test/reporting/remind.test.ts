@@ -15,17 +15,17 @@ beforeAll(async () => {
   ng = (await findUnitByKey(t.app.db, 'ca:220102'))!;
   kc = (await findUnitByKey(t.app.db, 'ca:220103'))!;
   cy = (await findUnitByKey(t.app.db, 'ca:220104'))!;
-  createTasksForYear(t.app.deps, 2025, null, at('2025-01-02T09:00:00'));
+  await createTasksForYear(t.app.deps, 2025, null, at('2025-01-02T09:00:00'));
 });
 afterAll(() => t.close());
 
 describe('late submissions', () => {
   it('e-mails each late unit once per task, and nobody who submitted', async () => {
-    const plan = findTaskByKey(t.app.db, 'plan', 2025, null)!;
-    const q1 = findTaskByKey(t.app.db, 'quarterly_cases', 2025, 1)!;
+    const plan = (await findTaskByKey(t.app.db, 'plan', 2025, null))!;
+    const q1 = (await findTaskByKey(t.app.db, 'quarterly_cases', 2025, 1))!;
     // 南关区 submitted its plan in time; 宽城区 has a draft; 朝阳区 nothing.
-    insertSubmission(t.app.db, { taskId: plan.id, unitId: ng.id, status: 'submitted', basic: '方案', submittedAt: at('2025-04-18T10:00:00'), updatedBy: null, updatedAt: at('2025-04-18T10:00:00') });
-    insertSubmission(t.app.db, { taskId: plan.id, unitId: kc.id, status: 'draft', basic: '草稿', updatedBy: null, updatedAt: at('2025-04-15T10:00:00') });
+    await insertSubmission(t.app.db, { taskId: plan.id, unitId: ng.id, status: 'submitted', basic: '方案', submittedAt: at('2025-04-18T10:00:00'), updatedBy: null, updatedAt: at('2025-04-18T10:00:00') });
+    await insertSubmission(t.app.db, { taskId: plan.id, unitId: kc.id, status: 'draft', basic: '草稿', updatedBy: null, updatedAt: at('2025-04-15T10:00:00') });
     const sent: OutgoingMail[] = [];
     const spy = vi.spyOn(t.app.deps.mailer, 'send').mockImplementation(async (mail) => {
       sent.push(mail);
@@ -46,8 +46,8 @@ describe('late submissions', () => {
       expect(toKc.text).toContain('2025-04-20');
       expect(toKc.text).toContain(`/staff/reporting/${plan.id}/${kc.id}`);
       expect(planMails().filter((m) => m.to === cy.email)).toHaveLength(1);
-      expect(submissionOf(t.app.db, plan.id, cy.id)!.remindedAt).toBe(at('2025-04-21T08:00:00'));
-      expect(submissionOf(t.app.db, plan.id, kc.id)!.basic).toBe('草稿'); // the draft is untouched
+      expect((await submissionOf(t.app.db, plan.id, cy.id))!.remindedAt).toBe(at('2025-04-21T08:00:00'));
+      expect((await submissionOf(t.app.db, plan.id, kc.id))!.basic).toBe('草稿'); // the draft is untouched
 
       // Reminded once: later runs send nothing more.
       const count = sent.length;
@@ -65,7 +65,7 @@ describe('late submissions', () => {
   });
 
   it('tries again next time when the mail could not be sent', async () => {
-    createTasksForYear(t.app.deps, 2024, null, at('2024-01-02T09:00:00'));
+    await createTasksForYear(t.app.deps, 2024, null, at('2024-01-02T09:00:00'));
     const spy = vi.spyOn(t.app.deps.mailer, 'send').mockRejectedValue(new Error('smtp down'));
     try {
       const failed = await remindLateSubmissions(t.app.deps, at('2024-04-12T08:00:00'));
@@ -77,7 +77,7 @@ describe('late submissions', () => {
     const real = await makeApp({ smtpUrl: smtp.url });
     try {
       // A real SMTP server receives the reminder, addressed to the unit's contact address.
-      createTasksForYear(real.app.deps, 2024, null, at('2024-01-02T09:00:00'));
+      await createTasksForYear(real.app.deps, 2024, null, at('2024-01-02T09:00:00'));
       const result = await remindLateSubmissions(real.app.deps, at('2024-04-12T08:00:00'));
       expect(result.reminded).toBe(72);
       await smtp.waitFor(72, 10_000);

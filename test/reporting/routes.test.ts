@@ -20,8 +20,8 @@ const TEXTS = {
   suggestions: '建议市局统一组织经办人员培训，推动部门数据按月共享。',
 };
 
-const task = (kind: 'plan' | 'county_summary' | 'city_summary') => findTaskByKey(t.app.db, kind, year, null)!;
-const page = (kind: 'plan' | 'county_summary' | 'city_summary', unit: Unit) => `/staff/reporting/${task(kind).id}/${unit.id}`;
+const task = async (kind: 'plan' | 'county_summary' | 'city_summary') => (await findTaskByKey(t.app.db, kind, year, null))!;
+const page = async (kind: 'plan' | 'county_summary' | 'city_summary', unit: Unit) => `/staff/reporting/${(await task(kind)).id}/${unit.id}`;
 
 beforeAll(async () => {
   t = await makeApp();
@@ -52,18 +52,18 @@ describe('reporting up the hierarchy', () => {
     expect(res.headers.location).toBe(`/staff/reporting?year=${year}&created=7`);
     const again = await admin.post('/staff/reporting/tasks', { year: String(year) }, '/staff/reporting');
     expect(again.headers.location).toContain('created=0');
-    const tasks = tasksOfYear(t.app.db, year);
+    const tasks = await tasksOfYear(t.app.db, year);
     expect(tasks).toHaveLength(7);
-    expect(task('plan').dueOn).toBe(`${year}-04-20`);
-    expect(task('county_summary').dueOn).toBe(`${year}-11-30`);
-    expect(task('city_summary').dueOn).toBe(`${year}-12-10`);
+    expect((await task('plan')).dueOn).toBe(`${year}-04-20`);
+    expect((await task('county_summary')).dueOn).toBe(`${year}-11-30`);
+    expect((await task('city_summary')).dueOn).toBe(`${year}-12-10`);
   });
 
   it('shows a county its own tasks and a city its counties', async () => {
     const own = await ngLead.get(`/staff/reporting?year=${year}`);
     expect(own.statusCode).toBe(200);
-    expect(own.body).toContain(task('county_summary').title);
-    expect(own.body).not.toContain(task('city_summary').title);
+    expect(own.body).toContain((await task('county_summary')).title);
+    expect(own.body).not.toContain((await task('city_summary')).title);
     const cityList = await cityLead.get(`/staff/reporting?year=${year}`);
     expect(cityList.body).toContain('南关区民政局');
     expect(cityList.body).toContain('榆树市民政局');
@@ -71,18 +71,18 @@ describe('reporting up the hierarchy', () => {
   });
 
   it('keeps the input and says what is missing when a submission is incomplete', async () => {
-    const res = await ngLead.post(page('county_summary', ng), { action: 'submit', version: '', basic: TEXTS.basic, practices: '', problems: TEXTS.problems, suggestions: '' }, page('county_summary', ng));
+    const res = await ngLead.post(await page('county_summary', ng), { action: 'submit', version: '', basic: TEXTS.basic, practices: '', problems: TEXTS.problems, suggestions: '' }, await page('county_summary', ng));
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('报送前请填写此栏目');
     expect(html.unescape(res.body)).toContain(TEXTS.basic);
-    expect(submissionOf(t.app.db, task('county_summary').id, ng.id)).toBeUndefined();
+    expect(await submissionOf(t.app.db, (await task('county_summary')).id, ng.id)).toBeUndefined();
   });
 
   it('lets a handler save the draft and only the lead submit it, freezing the statistics', async () => {
-    const url = page('county_summary', ng);
+    const url = await page('county_summary', ng);
     const saved = await ngHandler.post(url, { action: 'save', version: '', ...TEXTS, practices: '' }, url);
     expect(saved.statusCode).toBe(303);
-    expect(submissionOf(t.app.db, task('county_summary').id, ng.id)!.status).toBe('draft');
+    expect((await submissionOf(t.app.db, (await task('county_summary')).id, ng.id))!.status).toBe('draft');
     expect((await ngHandler.post(url, { action: 'submit', ...TEXTS }, url)).statusCode).toBe(403);
     expect((await ngIntake.post(url, { action: 'save', ...TEXTS }, url)).statusCode).toBe(403);
     expect((await ngIntake.get(url)).statusCode).toBe(200);
@@ -91,7 +91,7 @@ describe('reporting up the hierarchy', () => {
     const version = /name="version" value="(\d+)"/.exec(form.body)![1]!;
     const submitted = await ngLead.post(url, { action: 'submit', version, ...TEXTS }, url);
     expect(submitted.statusCode).toBe(303);
-    const sub = submissionOf(t.app.db, task('county_summary').id, ng.id)!;
+    const sub = (await submissionOf(t.app.db, (await task('county_summary')).id, ng.id))!;
     expect(sub.status).toBe('submitted');
     expect(sub.practices).toBe(TEXTS.practices);
     expect(parseStatistics(sub.statistics)).toMatchObject({ from: `${year}-01-01`, to: `${year}-12-31`, units: 1 });
@@ -101,61 +101,61 @@ describe('reporting up the hierarchy', () => {
   });
 
   it("does not show a county another county's submission, on any route", async () => {
-    const sub = submissionOf(t.app.db, task('county_summary').id, ng.id)!;
-    expect((await kcLead.get(page('county_summary', ng))).statusCode).toBe(404);
-    expect((await kcLead.post(page('county_summary', ng), { action: 'save', ...TEXTS }, page('county_summary', kc))).statusCode).toBe(404);
+    const sub = (await submissionOf(t.app.db, (await task('county_summary')).id, ng.id))!;
+    expect((await kcLead.get(await page('county_summary', ng))).statusCode).toBe(404);
+    expect((await kcLead.post(await page('county_summary', ng), { action: 'save', ...TEXTS }, await page('county_summary', kc))).statusCode).toBe(404);
     expect((await kcLead.get(`/staff/reporting/submissions/${sub.id}.docx`)).statusCode).toBe(404);
     expect((await kcLead.get(`/staff/reporting/submissions/${sub.id}/print`)).statusCode).toBe(404);
-    expect((await kcLead.get(`/staff/reporting/tasks/${task('county_summary').id}`)).statusCode).toBe(404);
-    expect((await otherCity.get(page('county_summary', ng))).statusCode).toBe(404);
+    expect((await kcLead.get(`/staff/reporting/tasks/${(await task('county_summary')).id}`)).statusCode).toBe(404);
+    expect((await otherCity.get(await page('county_summary', ng))).statusCode).toBe(404);
     expect((await otherCity.get(`/staff/reporting/submissions/${sub.id}.docx`)).statusCode).toBe(404);
     // Nor a county the city summary.
-    expect((await ngLead.get(page('city_summary', city))).statusCode).toBe(404);
+    expect((await ngLead.get(await page('city_summary', city))).statusCode).toBe(404);
   });
 
   it("shows the city its counties' submissions, the roll-up and a compiled draft to edit", async () => {
-    const view = await cityLead.get(page('county_summary', ng));
+    const view = await cityLead.get(await page('county_summary', ng));
     expect(view.statusCode).toBe(200);
     expect(html.unescape(view.body)).toContain(TEXTS.practices);
     expect(view.body).not.toContain('name="basic"'); // read only above
 
-    const rollup = await cityLead.get(`/staff/reporting/tasks/${task('county_summary').id}`);
+    const rollup = await cityLead.get(`/staff/reporting/tasks/${(await task('county_summary')).id}`);
     expect(rollup.statusCode).toBe(200);
     expect(rollup.body).toContain('南关区民政局');
     expect(rollup.body).toContain('宽城区民政局');
     expect(rollup.body).not.toContain('船营区民政局');
     expect(html.unescape(rollup.body)).toContain(`【南关区民政局】\n${TEXTS.problems}`);
-    expect(html.unescape(rollup.body)).toContain(`/staff/reporting/${task('city_summary').id}/${city.id}?compile=1`);
+    expect(html.unescape(rollup.body)).toContain(`/staff/reporting/${(await task('city_summary')).id}/${city.id}?compile=1`);
 
-    const draft = await cityLead.get(`${page('city_summary', city)}?compile=1`);
+    const draft = await cityLead.get(`${await page('city_summary', city)}?compile=1`);
     expect(draft.statusCode).toBe(200);
     expect(draft.body).toContain('已按栏目汇集1个县');
     expect(html.unescape(draft.body)).toContain(`<textarea id="f-suggestions" name="suggestions" rows="8" aria-describedby="h-suggestions">【南关区民政局】\n${TEXTS.suggestions}</textarea>`);
     // The city edits the compiled text into its own summary and submits it.
     const edited = { basic: `全市汇总：\n【南关区民政局】\n${TEXTS.basic}`, practices: TEXTS.practices, problems: TEXTS.problems, suggestions: TEXTS.suggestions };
-    expect((await cityLead.post(page('city_summary', city), { action: 'submit', version: '', ...edited }, page('city_summary', city))).statusCode).toBe(303);
-    const citySub = submissionOf(t.app.db, task('city_summary').id, city.id)!;
+    expect((await cityLead.post(await page('city_summary', city), { action: 'submit', version: '', ...edited }, await page('city_summary', city))).statusCode).toBe(303);
+    const citySub = (await submissionOf(t.app.db, (await task('city_summary')).id, city.id))!;
     expect(citySub.basic).toContain('全市汇总');
     expect(parseStatistics(citySub.statistics)!.units).toBe(15); // 长春's fifteen county-level units
   });
 
   it('lets the province see everything, city by city', async () => {
-    expect((await province.get(page('county_summary', ng))).statusCode).toBe(200);
-    expect((await province.get(page('city_summary', city))).statusCode).toBe(200);
-    const rollup = await province.get(`/staff/reporting/tasks/${task('county_summary').id}`);
+    expect((await province.get(await page('county_summary', ng))).statusCode).toBe(200);
+    expect((await province.get(await page('city_summary', city))).statusCode).toBe(200);
+    const rollup = await province.get(`/staff/reporting/tasks/${(await task('county_summary')).id}`);
     expect(rollup.statusCode).toBe(200);
     expect(rollup.body).toContain('长春市民政局');
     expect(rollup.body).toContain('长白山管委会民政局');
     expect(html.unescape(rollup.body)).toContain(`?unit=${city.id}`);
-    const drill = await province.get(`/staff/reporting/tasks/${task('county_summary').id}?unit=${city.id}`);
+    const drill = await province.get(`/staff/reporting/tasks/${(await task('county_summary')).id}?unit=${city.id}`);
     expect(drill.body).toContain('南关区民政局');
-    const cities = await province.get(`/staff/reporting/tasks/${task('city_summary').id}`);
+    const cities = await province.get(`/staff/reporting/tasks/${(await task('city_summary')).id}`);
     expect(cities.body).toContain('长春市民政局');
     expect(cities.body).toContain('延边朝鲜族自治州民政局');
   });
 
   it('exports a submission as a valid Word document and an A4 print page', async () => {
-    const sub = submissionOf(t.app.db, task('county_summary').id, ng.id)!;
+    const sub = (await submissionOf(t.app.db, (await task('county_summary')).id, ng.id))!;
     const res = await cityLead.get(`/staff/reporting/submissions/${sub.id}.docx`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
@@ -164,7 +164,7 @@ describe('reporting up the hierarchy', () => {
     expect(zip.file('[Content_Types].xml')).not.toBeNull();
     const xml = await zip.file('word/document.xml')!.async('string');
     expect(xml).toContain('南关区民政局');
-    expect(xml).toContain(task('county_summary').title);
+    expect(xml).toContain((await task('county_summary')).title);
     for (const text of Object.values(TEXTS)) expect(xml).toContain(text);
     for (const heading of ['一、基本情况', '二、典型做法', '三、存在问题', '四、意见建议', '五、统计数据', '按期办结率']) expect(xml).toContain(heading);
 
@@ -176,15 +176,15 @@ describe('reporting up the hierarchy', () => {
   });
 
   it('keeps a colleague\'s newer draft instead of overwriting it', async () => {
-    const url = page('plan', ng);
+    const url = await page('plan', ng);
     const opened = await ngHandler.get(url);
     expect(opened.statusCode).toBe(200);
     await ngLead.post(url, { action: 'save', version: '', basic: '负责人写的', practices: '', problems: '', suggestions: '' }, url);
-    const version = String(submissionOf(t.app.db, task('plan').id, ng.id)!.updatedAt);
+    const version = String((await submissionOf(t.app.db, (await task('plan')).id, ng.id))!.updatedAt);
     const stale = await ngHandler.post(url, { action: 'save', version: '1', basic: '承办人写的', practices: '', problems: '', suggestions: '' }, url);
     expect(stale.statusCode).toBe(409);
     expect(stale.body).toContain('承办人写的');
-    expect(submissionOf(t.app.db, task('plan').id, ng.id)!.basic).toBe('负责人写的');
+    expect((await submissionOf(t.app.db, (await task('plan')).id, ng.id))!.basic).toBe('负责人写的');
     expect((await ngHandler.post(url, { action: 'save', version, basic: '承办人写的', practices: '', problems: '', suggestions: '' }, url)).statusCode).toBe(303);
   });
 });

@@ -90,8 +90,8 @@ describe('statistics from the database', () => {
   });
   afterAll(() => t.close());
 
-  it('counts a county by its region, through the ancestor closure, for the period only', () => {
-    const live = liveStatistics(t.app.db, ['220102', '220103', '220100'], { ...period, quarters: ['2025Q1', '2025Q2', '2025Q3', '2025Q4'] });
+  it('counts a county by its region, through the ancestor closure, for the period only', async () => {
+    const live = await liveStatistics(t.app.db, ['220102', '220103', '220100'], { ...period, quarters: ['2025Q1', '2025Q2', '2025Q3', '2025Q4'] });
     expect(live.get('220102')!.counts).toEqual({ received: 3, accepted: 2, concluded: 2, substantiated: 1, onTime: 1, referrals: 0, rectificationTotal: 2, rectificationSignedOff: 1, casesPublished: 1, recipients: 2, recipientPersons: 4 });
     // Concluded at 23:30 China time on the due date is on time.
     expect(live.get('220103')!.counts).toMatchObject({ received: 1, accepted: 1, concluded: 1, substantiated: 1, onTime: 1, referrals: 1, rectificationTotal: 1, rectificationSignedOff: 0 });
@@ -100,9 +100,9 @@ describe('statistics from the database', () => {
   });
 
   it("rolls a city's counties up for its summary: frozen figures where submitted, rates from the sums", async () => {
-    createTasksForYear(t.app.deps, 2025, null, at('2025-01-02T09:00:00'));
-    const countyTask = findTaskByKey(t.app.db, 'county_summary', 2025, null)!;
-    const cityTask = findTaskByKey(t.app.db, 'city_summary', 2025, null)!;
+    await createTasksForYear(t.app.deps, 2025, null, at('2025-01-02T09:00:00'));
+    const countyTask = (await findTaskByKey(t.app.db, 'county_summary', 2025, null))!;
+    const cityTask = (await findTaskByKey(t.app.db, 'city_summary', 2025, null))!;
     const lead = await createStaff(t.app, 'ca:220102', ['lead']);
     const unit = (await findUnitByKey(t.app.db, 'ca:220102'))!;
     const texts = { basic: '基本情况', practices: '典型做法', problems: '存在问题', suggestions: '意见建议' };

@@ -58,8 +58,8 @@ beforeAll(async () => {
   // 南岭街道: three reports, one overdue, one substantiated → weight 1 + 3 + 2 + 2 = 8.
   const [a, b] = [await newReport(), await newReport()];
   await newReport();
-  updateReport(t.app.db, a.id, { dueOn: '2020-01-01' });
-  updateReport(t.app.db, b.id, { status: 'closed', finding: 'substantiated' });
+  await updateReport(t.app.db, a.id, { dueOn: '2020-01-01' });
+  await updateReport(t.app.db, b.id, { status: 'closed', finding: 'substantiated' });
   // 自强街道: a village with recipients and no posting for years (stale); another posted last week.
   const now = Date.now();
   const person = (village: string, n: number) => ({ villageCode: village, townshipCode: STALE, countyCode: '220102', idHash: `hash-${village}-${n}`, maskedName: '张*', surname: '张', householdSize: 2, monthlyAmountFen: 60000, type: 'dibao', status: 'active', sinceOn: '2021-03-01', updatedAt: now });
@@ -69,13 +69,13 @@ beforeAll(async () => {
   t.app.db.insert(postings).values({ villageCode: '220102002001', townshipCode: STALE, countyCode: '220102', importId: 1, startsOn: '2021-03-01', endsOn: '2021-03-08', createdAt: now }).run();
 
   const nanguan = (await findUnitByKey(t.app.db, 'ca:220102'))!;
-  insertHotlines(t.app.db, [{ unitId: nanguan.id, regionCode: '220102', phone: '0431-88776655', dutyHours: '工作日 8:30—11:30，13:00—17:00', note: null, updatedAt: now }]);
+  await insertHotlines(t.app.db, [{ unitId: nanguan.id, regionCode: '220102', phone: '0431-88776655', dutyHours: '工作日 8:30—11:30，13:00—17:00', note: null, updatedAt: now }]);
 });
 afterAll(() => t.close());
 
 describe('weights', () => {
-  it('counts reports, overdue cases, substantiated findings and stale rosters per township', () => {
-    const all = candidatesFor(t.app.deps, '220100');
+  it('counts reports, overdue cases, substantiated findings and stale rosters per township', async () => {
+    const all = await candidatesFor(t.app.deps, '220100');
     expect(all).toHaveLength(231);
     const flagged = all.find((c) => c.code === FLAGGED)!;
     expect(flagged.signals).toEqual({ reports: 3, overdue: 1, substantiated: 1, staleVillages: 0 });
@@ -85,7 +85,7 @@ describe('weights', () => {
     expect(stale.weight).toBe(4);
     expect(all.filter((c) => c.weight > 1).map((c) => c.code).sort()).toEqual([FLAGGED, STALE]);
     // A county's round covers its own townships only, by parent links.
-    expect(candidatesFor(t.app.deps, '220102').every((c) => c.code.startsWith('220102'))).toBe(true);
+    expect((await candidatesFor(t.app.deps, '220102')).every((c) => c.code.startsWith('220102'))).toBe(true);
   });
 });
 
@@ -115,9 +115,9 @@ describe('planning a round', () => {
     for (const d of drawn) expect(await isWithin(t.app.db, d.townshipCode, '220100')).toBe(true);
 
     // The same seed over the same data gives the same targets, in the same order.
-    const replay = replayRound(t.app.deps, round, '220100');
+    const replay = await replayRound(t.app.deps, round, '220100');
     expect(replay.map((d) => [d.code, d.drawnBy, d.weight, d.position])).toEqual(drawn.map((d) => [d.townshipCode, d.drawnBy, d.weight, d.position]));
-    const direct = drawPlan(candidatesFor(t.app.deps, '220100'), { seed: round.seed, count: 5, randomCount: 2 });
+    const direct = drawPlan(await candidatesFor(t.app.deps, '220100'), { seed: round.seed, count: 5, randomCount: 2 });
     expect(direct.map((d) => d.code)).toEqual(drawn.map((d) => d.townshipCode));
 
     // A second round gets a different seed.
@@ -134,7 +134,7 @@ describe('planning a round', () => {
     expect(list.body).toContain(`/staff/spot-checks/${round.id}`);
 
     // Logged, but not where: administrators read the log, and nobody is told in advance.
-    const [entry] = entriesFor(t.app.db, 'spot_check_round', String(round.id));
+    const [entry] = await entriesFor(t.app.db, 'spot_check_round', String(round.id));
     expect(entry!.action).toBe('spot_check.round_planned');
     for (const d of drawn) expect(entry!.detail ?? '').not.toContain(d.townshipCode);
     expect(send).not.toHaveBeenCalled();
@@ -151,7 +151,7 @@ describe('planning a round', () => {
 
   it('caps the count at the townships there are', async () => {
     const { round, targets: drawn } = await plan({ count: '50', random_count: '0' }, county);
-    expect(drawn.length).toBe(candidatesFor(t.app.deps, '220102').length);
+    expect(drawn.length).toBe((await candidatesFor(t.app.deps, '220102')).length);
     expect(round.townshipCount).toBe(drawn.length);
     expect(round.unitId).toBe((await findUnitByKey(t.app.db, 'ca:220102'))!.id);
   });
@@ -201,7 +201,7 @@ describe('recording a check and its finding', () => {
     expect(ok.statusCode, ok.body.slice(0, 300)).toBe(303);
     const [check] = t.app.db.select().from(spotChecks).where(eq(spotChecks.roundId, round.id)).all();
     expect(check).toMatchObject({ targetId: target.id, townshipCode: target.townshipCode, villageCode: village, checkedOn: today, postingOk: true, rosterOk: false, hotlineCalledAt: `${today}T10:20`, hotlineAnswered: false, findings, ledgerItemId: null });
-    expect(entriesFor(t.app.db, 'spot_check', String(check!.id)).map((e) => e.action)).toEqual(['spot_check.recorded']);
+    expect((await entriesFor(t.app.db, 'spot_check', String(check!.id))).map((e) => e.action)).toEqual(['spot_check.recorded']);
 
     const roundPage = await city.get(`/staff/spot-checks/${round.id}`);
     expect(roundPage.body).toContain(findings);
@@ -222,8 +222,8 @@ describe('recording a check and its finding', () => {
     const item = t.app.db.select().from(rectificationItems).where(eq(rectificationItems.id, linked.ledgerItemId!)).get()!;
     const nanguan = (await findUnitByKey(t.app.db, 'ca:220102'))!;
     expect(item).toMatchObject({ source: 'spot_check', regionCode: village, problem: findings, measures: '立即更新长期公布名单，落实电话值守。', unitId: nanguan.id, responsiblePerson: '县民政局社会救助科科长', deadline, status: 'not_started', reportId: null });
-    expect(entriesFor(t.app.db, 'spot_check', String(check!.id)).map((e) => e.action)).toEqual(['spot_check.recorded', 'spot_check.ledger_item']);
-    expect(entriesFor(t.app.db, 'ledger_item', String(item.id)).map((e) => e.action)).toEqual(['ledger.created']);
+    expect((await entriesFor(t.app.db, 'spot_check', String(check!.id))).map((e) => e.action)).toEqual(['spot_check.recorded', 'spot_check.ledger_item']);
+    expect((await entriesFor(t.app.db, 'ledger_item', String(item.id))).map((e) => e.action)).toEqual(['ledger.created']);
 
     // Once only: a repeated POST says so and makes nothing more.
     const again = await city.post(ledgerForm, { measures: '立即更新长期公布名单，落实电话值守。', person: '县民政局社会救助科科长', deadline }, `/staff/spot-checks/${round.id}`);

@@ -17,8 +17,8 @@ export default async function exportRoutes(app: FastifyInstance, opts: { deps: D
 
   async function load(request: FastifyRequest<{ Params: { id: string } }>) {
     const id = /^\d{1,12}$/.test(request.params.id) ? Number(request.params.id) : NaN;
-    const sub = repo.findSubmission(db, id);
-    const task = sub ? repo.findTask(db, sub.taskId) : undefined;
+    const sub = await repo.findSubmission(db, id);
+    const task = sub ? await repo.findTask(db, sub.taskId) : undefined;
     const unit = sub ? await findUnit(db, sub.unitId) : undefined;
     if (!sub || !task || !unit || !(await service.mayView(db, request.staff!, task, unit))) throw notFound();
     const stats = hasStatistics(service.kindOf(task)) ? ((await service.figuresFor(db, task, [unit]))?.get(unit.id) ?? null) : null;

@@ -25,8 +25,8 @@ export default async function listRoutes(app: FastifyInstance, opts: { deps: Dep
     const today = todayInChina();
     const thisYear = Number(today.slice(0, 4));
     const year = yearOf(request.query.year, thisYear);
-    const tasks = repo.tasksOfYear(db, year);
-    const subs = repo.submissionsOfTasks(
+    const tasks = await repo.tasksOfYear(db, year);
+    const subs = await repo.submissionsOfTasks(
       db,
       tasks.map((t) => t.id),
     );
@@ -34,21 +34,19 @@ export default async function listRoutes(app: FastifyInstance, opts: { deps: Dep
     const isCivil = staff.unit.kind === 'civil_affairs';
 
     // The unit's own tasks.
-    const own = isCivil
-      ? tasks
-          .filter((t) => service.isSubmitter(db, t, staff.unit))
-          .map((t) => {
-            const sub = subOf(t.id, staff.unit.id);
-            return { task: t, state: service.stateOf(t, sub, today), submittedAt: sub?.submittedAt ?? null, reminded: !!sub?.remindedAt && sub.status !== 'submitted', href: `/staff/reporting/${t.id}/${staff.unit.id}` };
-          })
-      : [];
+    const ownTasks: repo.Task[] = [];
+    if (isCivil) for (const t of tasks) if (await service.isSubmitter(db, t, staff.unit)) ownTasks.push(t);
+    const own = ownTasks.map((t) => {
+      const sub = subOf(t.id, staff.unit.id);
+      return { task: t, state: service.stateOf(t, sub, today), submittedAt: sub?.submittedAt ?? null, reminded: !!sub?.remindedAt && sub.status !== 'submitted', href: `/staff/reporting/${t.id}/${staff.unit.id}` };
+    });
 
     // The units below: per task a count, and a matrix of units × tasks.
     const scopeIds = isCivil ? await supervisedUnitIds(db, staff.unit.id) : [];
     const below: { task: repo.Task; total: number; submitted: number; late: number; overdue: number; href: string }[] = [];
     const rowsByUnit = new Map<number, { unit: Unit; cells: Map<number, service.SubmissionState> }>();
     for (const t of tasks) {
-      const units = (isCivil ? repo.civilAffairsUnitsAt(db, t.kind === 'city_summary' ? 'prefecture' : 'county', scopeIds) : []).filter((u) => u.id !== staff.unit.id);
+      const units = (isCivil ? await repo.civilAffairsUnitsAt(db, t.kind === 'city_summary' ? 'prefecture' : 'county', scopeIds) : []).filter((u) => u.id !== staff.unit.id);
       if (units.length === 0) continue;
       const states = units.map((u) => ({ unit: u, state: service.stateOf(t, subOf(t.id, u.id), today) }));
       below.push({
@@ -70,10 +68,10 @@ export default async function listRoutes(app: FastifyInstance, opts: { deps: Dep
       .sort((a, b) => a.unit.regionCode.localeCompare(b.unit.regionCode))
       .map((r) => ({ unit: r.unit, cells: matrixTasks.map((t) => ({ state: r.cells.get(t.id) ?? null, href: `/staff/reporting/${t.id}/${r.unit.id}` })) }));
 
-    const canCreate = service.mayCreateTasks(db, staff);
+    const canCreate = await service.mayCreateTasks(db, staff);
     const createYears = [thisYear - 1, thisYear, thisYear + 1];
     const createYear = createYears.includes(year) ? year : thisYear;
-    const years = [...new Set([...repo.taskYears(db), thisYear])].sort((a, b) => b - a);
+    const years = [...new Set([...(await repo.taskYears(db)), thisYear])].sort((a, b) => b - a);
     return reply.page(
       'reporting/index',
       {
@@ -105,7 +103,7 @@ export default async function listRoutes(app: FastifyInstance, opts: { deps: Dep
 
   app.post<{ Querystring: Query; Body: Record<string, string | undefined> }>('/staff/reporting/tasks', { preHandler: requireStaff(...service.TASK_ADMIN_ROLES) }, async (request, reply) => {
     const staff = request.staff!;
-    if (!service.mayCreateTasks(db, staff)) throw forbidden();
+    if (!(await service.mayCreateTasks(db, staff))) throw forbidden();
     const thisYear = Number(todayInChina().slice(0, 4));
     const raw = request.body?.year ?? '';
     const year = /^\d{4}$/.test(raw) ? Number(raw) : NaN;
@@ -113,7 +111,7 @@ export default async function listRoutes(app: FastifyInstance, opts: { deps: Dep
       request.query.year = String(thisYear);
       return render(request, reply, { createError: 'reporting.create.bad_year' }, 400);
     }
-    const created = service.createTasksForYear(deps, year, staff);
+    const created = await service.createTasksForYear(deps, year, staff);
     return reply.redirect(`/staff/reporting?year=${year}&created=${created.length}`, 303);
   });
 }

@@ -18,7 +18,7 @@ export default async function rollupRoutes(app: FastifyInstance, opts: { deps: D
 
   app.get<{ Params: { taskId: string }; Querystring: { unit?: string } }>('/staff/reporting/tasks/:taskId', { preHandler: requireStaff() }, async (request, reply) => {
     const staff = request.staff!;
-    const task = /^\d{1,12}$/.test(request.params.taskId) ? repo.findTask(db, Number(request.params.taskId)) : undefined;
+    const task = /^\d{1,12}$/.test(request.params.taskId) ? await repo.findTask(db, Number(request.params.taskId)) : undefined;
     if (!task || staff.unit.kind !== 'civil_affairs' || !service.ABOVE_VIEW_ROLES.some((r) => staff.has(r))) throw notFound();
     const ownScope = await supervisedUnitIds(db, staff.unit.id);
     const asked = request.query.unit && /^\d{1,12}$/.test(request.query.unit) ? Number(request.query.unit) : staff.unit.id;
@@ -27,17 +27,17 @@ export default async function rollupRoutes(app: FastifyInstance, opts: { deps: D
     if (!scope) throw notFound();
     const scopeIds = await supervisedUnitIds(db, scope.id);
     const level = submitterLevel(service.kindOf(task));
-    const submitters = repo.civilAffairsUnitsAt(db, level, scopeIds).filter((u) => u.id !== scope.id);
+    const submitters = (await repo.civilAffairsUnitsAt(db, level, scopeIds)).filter((u) => u.id !== scope.id);
     if (submitters.length === 0) throw notFound();
 
     const today = todayInChina();
-    const subs = new Map(repo.submissionsOfTasks(db, [task.id]).map((s) => [s.unitId, s]));
+    const subs = new Map((await repo.submissionsOfTasks(db, [task.id])).map((s) => [s.unitId, s]));
     const figures = await service.figuresFor(db, task, submitters);
     const period = periodOf(task);
     const stateOf = (u: Unit) => service.stateOf(task, subs.get(u.id), today);
 
     // The province looks at county tasks city by city; everyone else unit by unit.
-    const cities = level === 'county' && service.isProvinceUnit(db, scope) ? repo.civilAffairsUnitsAt(db, 'prefecture', scopeIds) : [];
+    const cities = level === 'county' && (await service.isProvinceUnit(db, scope)) ? await repo.civilAffairsUnitsAt(db, 'prefecture', scopeIds) : [];
     let rows: Record<string, unknown>[];
     if (cities.length > 0) {
       rows = cities
@@ -65,11 +65,11 @@ export default async function rollupRoutes(app: FastifyInstance, opts: { deps: D
     }
     const total = figures ? rollUp(submitters.map((u) => figures.get(u.id)!), period) : null;
     const states = submitters.map(stateOf);
-    const compiled = service.compileTexts(db, task, submitters);
+    const compiled = await service.compileTexts(db, task, submitters);
 
     // A city writes its own summary from its counties' annual summaries.
-    const cityTask = task.kind === 'county_summary' && scope.id === staff.unit.id ? repo.findTaskByKey(db, 'city_summary', task.year, null) : undefined;
-    const toCitySummary = cityTask && service.isSubmitter(db, cityTask, scope) ? `/staff/reporting/${cityTask.id}/${scope.id}?compile=1` : null;
+    const cityTask = task.kind === 'county_summary' && scope.id === staff.unit.id ? await repo.findTaskByKey(db, 'city_summary', task.year, null) : undefined;
+    const toCitySummary = cityTask && (await service.isSubmitter(db, cityTask, scope)) ? `/staff/reporting/${cityTask.id}/${scope.id}?compile=1` : null;
 
     return reply.page(
       'reporting/rollup',

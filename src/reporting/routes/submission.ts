@@ -22,7 +22,7 @@ export default async function submissionRoutes(app: FastifyInstance, opts: { dep
   async function load(request: FastifyRequest<{ Params: Params }>) {
     const { taskId, unitId } = request.params;
     if (!/^\d{1,12}$/.test(taskId) || !/^\d{1,12}$/.test(unitId)) throw notFound();
-    const task = repo.findTask(db, Number(taskId));
+    const task = await repo.findTask(db, Number(taskId));
     const unit = task ? await findUnit(db, Number(unitId)) : undefined;
     if (!task || !unit || !(await service.mayView(db, request.staff!, task, unit))) throw notFound();
     return { task, unit };
@@ -38,7 +38,7 @@ export default async function submissionRoutes(app: FastifyInstance, opts: { dep
 
   async function render(request: FastifyRequest, reply: FastifyReply, task: repo.Task, unit: Unit, state: RenderState = {}) {
     const staff = request.staff!;
-    const sub = repo.submissionOf(db, task.id, unit.id);
+    const sub = await repo.submissionOf(db, task.id, unit.id);
     const canEdit = service.mayEdit(staff, unit, sub);
     let stats: Statistics | undefined;
     if (hasStatistics(service.kindOf(task))) stats = (await service.figuresFor(db, task, [unit]))?.get(unit.id);
@@ -49,12 +49,12 @@ export default async function submissionRoutes(app: FastifyInstance, opts: { dep
     let compiled = source ? (state.compiled ?? null) : null;
     const nothingWritten = SECTIONS.every((s) => saved[s] === '');
     if (source && !state.values && (compiled || nothingWritten)) {
-      const c = service.compileTexts(db, source.task, source.units);
+      const c = await service.compileTexts(db, source.task, source.units);
       if (c.count > 0) values = c.texts;
       compiled = { count: c.count };
     }
     const errors = state.errors ?? {};
-    const countyTask = service.kindOf(task) === 'city_summary' ? repo.findTaskByKey(db, 'county_summary', task.year, null) : undefined;
+    const countyTask = service.kindOf(task) === 'city_summary' ? await repo.findTaskByKey(db, 'county_summary', task.year, null) : undefined;
     return reply.page(
       'reporting/submission',
       {
@@ -92,7 +92,7 @@ export default async function submissionRoutes(app: FastifyInstance, opts: { dep
     const { task, unit } = await load(request);
     const body = request.body ?? {};
     const submit = body.action === 'submit';
-    const sub = repo.submissionOf(db, task.id, unit.id);
+    const sub = await repo.submissionOf(db, task.id, unit.id);
     if (staff.unit.id !== unit.id) throw forbidden();
     if (submit && !staff.has('lead')) throw forbidden();
     const values = service.validateTexts(body, false).texts;

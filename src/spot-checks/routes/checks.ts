@@ -23,9 +23,9 @@ export default async function checkRoutes(app: FastifyInstance, opts: { deps: De
   const { deps } = opts;
   const { db } = deps;
 
-  function loadTarget(request: FastifyRequest<{ Params: TargetParams }>) {
-    const round = loadRound(deps, request);
-    const target = repo.findTarget(db, round.id, Number(request.params.targetId));
+  async function loadTarget(request: FastifyRequest<{ Params: TargetParams }>) {
+    const round = await loadRound(deps, request);
+    const target = await repo.findTarget(db, round.id, Number(request.params.targetId));
     if (!target) throw notFound();
     return { round, target };
   }
@@ -57,24 +57,24 @@ export default async function checkRoutes(app: FastifyInstance, opts: { deps: De
   }
 
   app.get<{ Params: TargetParams }>('/staff/spot-checks/:id/targets/:targetId/check', { preHandler: requireStaff() }, async (request, reply) => {
-    const { round, target } = loadTarget(request);
+    const { round, target } = await loadTarget(request);
     return renderCheck(request, reply, round, target, { checked_on: todayInChina(), posting_ok: '', roster_ok: '' });
   });
 
   app.post<{ Params: TargetParams; Body: Body }>('/staff/spot-checks/:id/targets/:targetId/check', { preHandler: requireStaff() }, async (request, reply) => {
-    const { round, target } = loadTarget(request);
+    const { round, target } = await loadTarget(request);
     const body = request.body ?? {};
     const villages = (await childrenOf(db, target.townshipCode)).filter((r) => r.level === 'village');
     const { input, errors } = validateCheck(body, villages, checkWindow(round));
     const values = Object.fromEntries(CHECK_FIELDS.map((f) => [f, body[f]]));
     if (!input) return renderCheck(request, reply, round, target, values, errors, 400);
-    const check = service.recordCheck(deps, request.staff!.user.id, round, target, input);
+    const check = await service.recordCheck(deps, request.staff!.user.id, round, target, input);
     return reply.redirect(`/staff/spot-checks/${round.id}?done=recorded#check-${check.id}`, 303);
   });
 
-  function loadCheck(request: FastifyRequest<{ Params: CheckParams }>) {
-    const round = loadRound(deps, request);
-    const check = repo.findCheck(db, round.id, Number(request.params.checkId));
+  async function loadCheck(request: FastifyRequest<{ Params: CheckParams }>) {
+    const round = await loadRound(deps, request);
+    const check = await repo.findCheck(db, round.id, Number(request.params.checkId));
     if (!check || !check.findings) throw notFound();
     return { round, check };
   }
@@ -105,13 +105,13 @@ export default async function checkRoutes(app: FastifyInstance, opts: { deps: De
   }
 
   app.get<{ Params: CheckParams }>('/staff/spot-checks/:id/checks/:checkId/ledger', { preHandler: requireStaff() }, async (request, reply) => {
-    const { round, check } = loadCheck(request);
+    const { round, check } = await loadCheck(request);
     if (check.ledgerItemId !== null) return reply.redirect(`/staff/spot-checks/${round.id}#check-${check.id}`, 303);
     return renderLedger(reply, round, check, {});
   });
 
   app.post<{ Params: CheckParams; Body: Body }>('/staff/spot-checks/:id/checks/:checkId/ledger', { preHandler: requireStaff() }, async (request, reply) => {
-    const { round, check } = loadCheck(request);
+    const { round, check } = await loadCheck(request);
     const body = request.body ?? {};
     const values = { measures: body.measures, person: body.person, deadline: body.deadline };
     const { input, errors } = validateLedger(body, todayInChina());
@@ -119,7 +119,7 @@ export default async function checkRoutes(app: FastifyInstance, opts: { deps: De
     try {
       await service.makeLedgerItem(deps, request.staff!.user.id, round, check, input);
     } catch (err) {
-      if (err instanceof service.SpotCheckError) return renderLedger(reply, round, repo.findCheck(db, round.id, check.id)!, values, {}, err.statusCode, err.messageKey ?? null);
+      if (err instanceof service.SpotCheckError) return renderLedger(reply, round, (await repo.findCheck(db, round.id, check.id))!, values, {}, err.statusCode, err.messageKey ?? null);
       throw err;
     }
     return reply.redirect(`/staff/spot-checks/${round.id}?done=ledger#check-${check.id}`, 303);

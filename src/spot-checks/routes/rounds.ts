@@ -24,13 +24,13 @@ export default async function roundRoutes(app: FastifyInstance, opts: { deps: De
   app.get('/staff/spot-checks', { preHandler: inspecting }, async (request, reply) => {
     const staff = request.staff!;
     await regionOf(request);
-    const rounds = repo.roundsOf(db, staff.unit.id).map((r) => ({ ...r.round, checked: r.checked }));
+    const rounds = (await repo.roundsOf(db, staff.unit.id)).map((r) => ({ ...r.round, checked: r.checked }));
     return reply.page('spot-checks/list', { titleKey: 'spot_checks.title', rounds, unitName: staff.unit.name }, { layout: 'staff' });
   });
 
   async function renderNew(request: FastifyRequest, reply: FastifyReply, values: Body, errors: FieldErrors = {}, status = 200) {
     const region = await regionOf(request);
-    const restrictions = service.restrictionChoices(deps, region);
+    const restrictions = await service.restrictionChoices(deps, region);
     return reply.page(
       'spot-checks/new',
       {
@@ -56,10 +56,10 @@ export default async function roundRoutes(app: FastifyInstance, opts: { deps: De
     const region = await regionOf(request);
     const body = request.body ?? {};
     const values = { name: body.name, count: body.count, random_count: body.random_count, region: body.region };
-    const { input, errors } = validateRound(body, region.code, service.restrictionChoices(deps, region));
+    const { input, errors } = validateRound(body, region.code, await service.restrictionChoices(deps, region));
     if (!input) return renderNew(request, reply, values, errors, 400);
     try {
-      const { round } = service.planRound(deps, { userId: staff.user.id, unit: staff.unit }, input);
+      const { round } = await service.planRound(deps, { userId: staff.user.id, unit: staff.unit }, input);
       return reply.redirect(`/staff/spot-checks/${round.id}?done=planned`, 303);
     } catch (err) {
       if (err instanceof service.SpotCheckError) return renderNew(request, reply, values, { region: err.messageKey! }, err.statusCode);
@@ -68,9 +68,9 @@ export default async function roundRoutes(app: FastifyInstance, opts: { deps: De
   });
 
   app.get<{ Params: { id: string }; Querystring: { done?: string } }>('/staff/spot-checks/:id', { preHandler: requireStaff() }, async (request, reply) => {
-    const round = loadRound(deps, request);
+    const round = await loadRound(deps, request);
     const done = request.query.done && /^[a-z_]{1,20}$/.test(request.query.done) ? request.query.done : null;
-    const signals = service.signalsAt(deps, request.staff!.unit.regionCode);
+    const signals = await service.signalsAt(deps, request.staff!.unit.regionCode);
     return reply.page('spot-checks/round', { title: round.name, done, ...(await roundPage(deps, round, signals)) }, { layout: 'staff' });
   });
 }
