@@ -27,7 +27,7 @@ const get = (s: Session, url: string, ip: string) => t.app.inject({ url, cookies
 
 /** The entries `run` added, in order. */
 async function entriesDuring(run: () => Promise<unknown>) {
-  const before = latestEntry(t.app.db)?.id ?? 0;
+  const before = (await latestEntry(t.app.db))?.id ?? 0;
   await run();
   return t.app.db.select().from(auditLog).where(gt(auditLog.id, before)).orderBy(asc(auditLog.id)).all();
 }
@@ -67,7 +67,7 @@ describe('audited staff reads', () => {
   });
 
   it('an evidence download is one evidence.download entry', async () => {
-    const file = evidenceOf(t.app.db, 'report', reportId)[0]!;
+    const file = (await evidenceOf(t.app.db, 'report', reportId))[0]!;
     const entries = await entriesDuring(async () => expect((await get(handler, `/staff/reports/${reportId}/files/${file.id}`, '10.1.2.4')).statusCode).toBe(200));
     expect(entries.map((e) => [e.action, e.objectType, e.objectId])).toEqual([['evidence.download', 'evidence', String(file.id)]]);
     expect(JSON.parse(entries[0]!.terminal!).ip).toBe('10.1.2.4');
@@ -82,8 +82,8 @@ describe('audited staff reads', () => {
 
   it('a reporter identity view is one identity.view entry', async () => {
     const unit = (await findUnitByKey(t.app.db, 'ca:220102'))!;
-    const request = requestIdentity(t.app.deps, staffContext(handlerStaff.user, unit), findReport(t.app.db, reportId)!, '需要电话联系举报人核实低保户家庭财产情况。');
-    decideRequest(t.app.deps, staffContext(custodianStaff.user, (await findUnitByKey(t.app.db, 'ca:220100'))!), request.id, 'approve', '');
+    const request = await requestIdentity(t.app.deps, staffContext(handlerStaff.user, unit), (await findReport(t.app.db, reportId))!, '需要电话联系举报人核实低保户家庭财产情况。');
+    await decideRequest(t.app.deps, staffContext(custodianStaff.user, (await findUnitByKey(t.app.db, 'ca:220100'))!), request.id, 'approve', '');
     const entries = await entriesDuring(async () => {
       const res = await get(handler, `/staff/reports/${reportId}/identity`, '10.1.2.6');
       expect(res.body).toContain(IDENTITY.phone);
@@ -96,7 +96,7 @@ describe('audited staff reads', () => {
   it('referral page, packet page and packet download are one entry each', async () => {
     const page = `/staff/reports/${reportId}`;
     expect((await handler.post(`${page}/refer`, { opinion: '经初步核实，收取手续费问题基本属实，移送处理。' }, page)).statusCode).toBe(303);
-    const referral = referralService.referralsOf(t.app.deps, reportId)[0]!;
+    const referral = (await referralService.referralsOf(t.app.deps, reportId))[0]!;
     const urls = [`/staff/referrals/${referral.id}`, `/staff/referrals/${referral.id}/packet`, `/staff/referrals/${referral.id}/packet.zip`];
     const entries = await entriesDuring(async () => {
       for (const url of urls) expect((await get(inspector, url, '10.1.2.7')).statusCode).toBe(200);
@@ -108,6 +108,6 @@ describe('audited staff reads', () => {
     ]);
     for (const e of entries) expect(JSON.parse(e.terminal!)).toEqual({ ip: '10.1.2.7', ua: UA });
     expectClean(entries);
-    expect(verifyChain(t.app.db, t.app.keys['audit-mac']).broken).toBeNull();
+    expect((await verifyChain(t.app.db, t.app.keys['audit-mac'])).broken).toBeNull();
   });
 });

@@ -40,7 +40,7 @@ describe('terminal information', () => {
       expect(terminal.ip).toBe('10.20.30.40');
       expect(terminal.ua).toBe(longUa.slice(0, 200));
     }
-    expect(verifyChain(t.app.db, t.app.keys['audit-mac']).broken).toBeNull();
+    expect((await verifyChain(t.app.db, t.app.keys['audit-mac'])).broken).toBeNull();
   });
 
   it('a report filed through the public route leaves its address and user agent nowhere', async () => {
@@ -63,13 +63,13 @@ describe('terminal information', () => {
     expect(t.logs()).not.toContain(REPORTER_IP);
   });
 
-  it('system and reporter entries never take a staff terminal, even inside a staff request', () => {
-    const system = record(t.app.db, t.app.keys['audit-mac'], { actor: { type: 'system' }, action: 'test.system', object: { type: 'x', id: 1 } });
+  it('system and reporter entries never take a staff terminal, even inside a staff request', async () => {
+    const system = await record(t.app.db, t.app.keys['audit-mac'], { actor: { type: 'system' }, action: 'test.system', object: { type: 'x', id: 1 } });
     expect(system.terminal).toBeNull();
-    expect(record(t.app.db, t.app.keys['audit-mac'], { actor: { type: 'staff', id: 1 }, action: 'test.outside', object: { type: 'x', id: 1 } }).terminal).toBeNull();
+    expect((await record(t.app.db, t.app.keys['audit-mac'], { actor: { type: 'staff', id: 1 }, action: 'test.outside', object: { type: 'x', id: 1 } })).terminal).toBeNull();
   });
 
-  it('the MAC covers the terminal; entries without one keep the old canonical form', () => {
+  it('the MAC covers the terminal; entries without one keep the old canonical form', async () => {
     const key = t.app.keys['audit-mac'];
     const content = { at: 1, actorType: 'staff', actorId: 7, action: 'a', objectType: 'o', objectId: '1', result: 'ok', detail: null };
     // Exactly the serialisation from before the terminal existed: old chains still verify.
@@ -80,6 +80,6 @@ describe('terminal information', () => {
 
     const staffEntry = entries(sql`terminal is not null`).at(-1)!;
     t.app.db.run(sql`update audit_log set terminal = '{"ip":"10.9.9.9","ua":"forged"}' where id = ${staffEntry.id}`);
-    expect(verifyChain(t.app.db, key).broken).toEqual({ id: staffEntry.id, reason: 'mac' });
+    expect((await verifyChain(t.app.db, key)).broken).toEqual({ id: staffEntry.id, reason: 'mac' });
   });
 });
