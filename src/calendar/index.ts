@@ -6,9 +6,9 @@ export { holidayOverrides, calendarYears } from './tables.js';
 export { allOverrides, coveredYears, upsertOverride };
 
 /** The working-day calendar with the operator's overrides. */
-export function loadCalendar(db: Db): Calendar {
-  const overrides: HolidayOverride[] = allOverrides(db).map((r) => ({ date: r.date, kind: r.kind as HolidayOverride['kind'], note: r.note ?? undefined }));
-  return createCalendar(overrides, coveredYears(db));
+export async function loadCalendar(db: Db): Promise<Calendar> {
+  const overrides: HolidayOverride[] = (await allOverrides(db)).map((r) => ({ date: r.date, kind: r.kind as HolidayOverride['kind'], note: r.note ?? undefined }));
+  return createCalendar(overrides, await coveredYears(db));
 }
 
 /**
@@ -16,8 +16,8 @@ export function loadCalendar(db: Db): Calendar {
  * package has no data and no administrator declared it entered), or null. For the dashboard and
  * the administrators' calendar page.
  */
-export function calendarWarning(db: Db, now: Date = new Date()): { year: number } | null {
-  const calendar = loadCalendar(db);
+export async function calendarWarning(db: Db, now: Date = new Date()): Promise<{ year: number } | null> {
+  const calendar = await loadCalendar(db);
   const year = Number(todayInChina(now).slice(0, 4));
   for (const y of [year, year + 1]) if (!calendar.covers(y)) return { year: y };
   return null;

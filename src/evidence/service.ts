@@ -31,15 +31,15 @@ export async function forgetUploads(dirs: StorageDirs, uploads: EncryptedUpload[
   for (const u of uploads) await removeStored(dirs, u.stored.storedName);
 }
 
-export function linkUploads(
+export async function linkUploads(
   db: Executor,
   identityKey: Buffer,
   uploads: EncryptedUpload[],
   owner: { type: string; id: number },
   uploader: { type: 'reporter' | 'staff'; id?: number | null },
   now: number,
-): void {
-  repo.insertEvidence(
+): Promise<void> {
+  await repo.insertEvidence(
     db,
     uploads.map((u) => ({
       storedName: u.stored.storedName,

@@ -14,7 +14,7 @@ export interface HealthReport {
 export async function checkHealth(app: FastifyInstance, config: Config): Promise<HealthReport> {
   let database: HealthReport['database'] = 'ok';
   try {
-    pingDatabase(app.db);
+    await pingDatabase(app.db);
   } catch {
     database = 'error';
   }

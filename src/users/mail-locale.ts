@@ -3,6 +3,7 @@
 import { record } from '../audit/index.js';
 import { LOCALES, type Config, type Locale } from '../config.js';
 import { isLocale } from '../i18n/translate.js';
+import { withTransaction } from '../db/transaction.js';
 import type { Deps } from '../shared/deps.js';
 import * as repo from './repository.js';
 
@@ -28,12 +29,12 @@ export function mailLanguageChoice(config: Pick<Config, 'defaultLocale'>, locale
  * Saves the user's e-mail language: 'zh-CN', 'ko' or 'en', or '' for the site default. Anything
  * else is refused ('invalid') and nothing changes. The change is audited.
  */
-export function setMailLocale(deps: Deps, user: repo.User, raw: unknown, now = Date.now()): 'invalid' | null {
+export async function setMailLocale(deps: Deps, user: repo.User, raw: unknown, now = Date.now()): Promise<'invalid' | null> {
   const locale = parseMailLocale(raw);
   if (locale === undefined) return 'invalid';
-  deps.db.transaction((tx) => {
-    repo.updateUser(tx, user.id, { locale });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'user.locale_update', object: { type: 'user', id: user.id }, detail: { locale } }, now);
+  await withTransaction(deps.db, async (tx) => {
+    await repo.updateUser(tx, user.id, { locale });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'user.locale_update', object: { type: 'user', id: user.id }, detail: { locale } }, now);
   });
   return null;
 }

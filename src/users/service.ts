@@ -1,5 +1,6 @@
 // Staff accounts: creation, sign-in with lockout, second factor, password changes (issue 4).
 import { record, type Actor } from '../audit/index.js';
+import { withTransaction } from '../db/transaction.js';
 import type { Deps } from '../shared/deps.js';
 import type { Locale } from '../config.js';
 import { seal, unseal } from '../shared/crypto.js';
@@ -36,8 +37,8 @@ export interface NewAccount {
 export async function createUser(deps: Deps, account: NewAccount, actor: Actor, now = Date.now()): Promise<{ user: repo.User; password: string }> {
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
-  const user = deps.db.transaction((tx) => {
-    const row = repo.insertUser(tx, {
+  const user = await withTransaction(deps.db, async (tx) => {
+    const row = await repo.insertUser(tx, {
       username: account.username,
       displayName: account.displayName,
       unitId: account.unitId,
@@ -50,7 +51,7 @@ export async function createUser(deps: Deps, account: NewAccount, actor: Actor, 
       mustChangePassword: true,
       createdAt: now,
     });
-    record(tx, deps.keys['audit-mac'], { actor, action: 'user.create', object: { type: 'user', id: row.id }, detail: { unit: account.unitId, roles: account.roles } }, now);
+    await record(tx, deps.keys['audit-mac'], { actor, action: 'user.create', object: { type: 'user', id: row.id }, detail: { unit: account.unitId, roles: account.roles } }, now);
     return row;
   });
   return { user, password };
@@ -62,7 +63,7 @@ export type SignInResult =
 
 /** Checks user name and password. Unknown names cost the same work and get the same answer as a wrong password. */
 export async function checkPassword(deps: Deps, username: string, password: string, now = Date.now()): Promise<SignInResult> {
-  const user = repo.findUserByName(deps.db, username.trim());
+  const user = await repo.findUserByName(deps.db, username.trim());
   if (!user || user.disabled) {
     await verifyPassword(password, await dummyHash());
     return { ok: false, reason: 'invalid' };
@@ -72,7 +73,7 @@ export async function checkPassword(deps: Deps, username: string, password: stri
     return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil };
   }
   if (!(await verifyPassword(password, user.passwordHash))) {
-    registerFailure(deps, user, 'bad_password', now);
+    await registerFailure(deps, user, 'bad_password', now);
     return { ok: false, reason: 'invalid' };
   }
   return { ok: true, user };
@@ -88,7 +89,7 @@ export async function checkSecondFactor(deps: Deps, user: repo.User, code: strin
   if (user.lockedUntil && user.lockedUntil > now) return false;
   const secret = user.totpEnabled ? totpSecret(deps, user) : null;
   if (!secret) {
-    registerFailure(deps, user, 'bad_second_factor', now);
+    await registerFailure(deps, user, 'bad_second_factor', now);
     return false;
   }
   const step = await checkTotp(secret, code.replace(/\s/g, ''), user.totpLastStep);
@@ -97,25 +98,25 @@ export async function checkSecondFactor(deps: Deps, user: repo.User, code: strin
   if (step === null) {
     const digest = isRecoveryCode(code) ? recoveryDigest(deps.keys['id-hash'], code) : null;
     if (!digest || !recovery.includes(digest)) {
-      registerFailure(deps, user, 'bad_second_factor', now);
+      await registerFailure(deps, user, 'bad_second_factor', now);
       return false;
     }
     recovery = recovery.filter((d) => d !== digest);
     usedRecovery = true;
   }
-  deps.db.transaction((tx) => {
-    repo.updateUser(tx, user.id, { failedLogins: 0, lockedUntil: null, lastLoginAt: now, totpLastStep: step ?? user.totpLastStep, recoveryCodes: JSON.stringify(recovery) });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'user.sign_in', object: { type: 'user', id: user.id }, detail: usedRecovery ? { recoveryCode: true } : undefined }, now);
+  await withTransaction(deps.db, async (tx) => {
+    await repo.updateUser(tx, user.id, { failedLogins: 0, lockedUntil: null, lastLoginAt: now, totpLastStep: step ?? user.totpLastStep, recoveryCodes: JSON.stringify(recovery) });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'user.sign_in', object: { type: 'user', id: user.id }, detail: usedRecovery ? { recoveryCode: true } : undefined }, now);
   });
   return true;
 }
 
-function registerFailure(deps: Deps, user: repo.User, result: string, now: number) {
+async function registerFailure(deps: Deps, user: repo.User, result: string, now: number): Promise<void> {
   const failures = user.failedLogins + 1;
   const delay = throttleDelayMs(failures);
-  deps.db.transaction((tx) => {
-    repo.updateUser(tx, user.id, { failedLogins: failures, lockedUntil: delay > 0 ? now + delay : null });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'user.sign_in', object: { type: 'user', id: user.id }, result, ...(delay > 0 ? { detail: { waitSeconds: delay / 1000 } } : {}) }, now);
+  await withTransaction(deps.db, async (tx) => {
+    await repo.updateUser(tx, user.id, { failedLogins: failures, lockedUntil: delay > 0 ? now + delay : null });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'user.sign_in', object: { type: 'user', id: user.id }, result, ...(delay > 0 ? { detail: { waitSeconds: delay / 1000 } } : {}) }, now);
   });
 }
 
@@ -124,9 +125,9 @@ export function totpSecret(deps: Deps, user: repo.User): string | null {
 }
 
 /** Starts enrolment: a new secret, stored but not yet enabled until a code confirms it. */
-export function beginTotpEnrolment(deps: Deps, user: repo.User): string {
+export async function beginTotpEnrolment(deps: Deps, user: repo.User): Promise<string> {
   const secret = newTotpSecret();
-  repo.updateUser(deps.db, user.id, { totpSealed: seal(deps.keys.identity, secret, `totp:${user.id}`), totpEnabled: false });
+  await repo.updateUser(deps.db, user.id, { totpSealed: seal(deps.keys.identity, secret, `totp:${user.id}`), totpEnabled: false });
   return secret;
 }
 
@@ -136,9 +137,9 @@ export async function confirmTotpEnrolment(deps: Deps, user: repo.User, code: st
   const step = secret ? await checkTotp(secret, code.replace(/\s/g, ''), null) : null;
   if (step === null) return null;
   const codes = newRecoveryCodes();
-  deps.db.transaction((tx) => {
-    repo.updateUser(tx, user.id, { totpEnabled: true, totpLastStep: step, recoveryCodes: JSON.stringify(codes.map((c) => recoveryDigest(deps.keys['id-hash'], c))), failedLogins: 0, lastLoginAt: now });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'user.totp_enrolled', object: { type: 'user', id: user.id } }, now);
+  await withTransaction(deps.db, async (tx) => {
+    await repo.updateUser(tx, user.id, { totpEnabled: true, totpLastStep: step, recoveryCodes: JSON.stringify(codes.map((c) => recoveryDigest(deps.keys['id-hash'], c))), failedLogins: 0, lastLoginAt: now });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'user.totp_enrolled', object: { type: 'user', id: user.id } }, now);
   });
   return codes;
 }
@@ -159,9 +160,9 @@ export async function changePassword(deps: Deps, user: repo.User, current: strin
   const recent = recentHashes(user);
   for (const old of recent) if (await verifyPassword(next, old)) return 'reused';
   const passwordHash = await hashPassword(next);
-  deps.db.transaction((tx) => {
-    repo.updateUser(tx, user.id, { passwordHash, passwordChangedAt: now, mustChangePassword: false, passwordHistory: JSON.stringify(recent.slice(0, PASSWORD_HISTORY - 1)) });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'user.password_changed', object: { type: 'user', id: user.id } }, now);
+  await withTransaction(deps.db, async (tx) => {
+    await repo.updateUser(tx, user.id, { passwordHash, passwordChangedAt: now, mustChangePassword: false, passwordHistory: JSON.stringify(recent.slice(0, PASSWORD_HISTORY - 1)) });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'user.password_changed', object: { type: 'user', id: user.id } }, now);
   });
   return null;
 }

@@ -79,7 +79,7 @@ describe('migrations', () => {
     db.$client.close();
   });
 
-  it('0007 moves the documents of the shared search index into one table per type', () => {
+  it('0007 moves the documents of the shared search index into one table per type', async () => {
     const file = databaseBefore('0007_');
     let db = openDatabase(file);
     // Indexed as the shared-table code did: a key row, the FTS row under the key's id.
@@ -97,26 +97,26 @@ describe('migrations', () => {
 
     db = openDatabase(file);
     applyMigrations(db);
-    const ids = (type: (typeof SEARCH_DOC_TYPES)[number], query: string, scope?: string) => searchIds(db, { type, query, scope, limit: 10 }).map((h) => h.id).sort();
-    expect(ids('report', '低保')).toEqual(['1', '2']);
-    expect(ids('report', '低保', 'ca:220103')).toEqual(['2']);
-    expect(ids('case', '低保')).toEqual(['1']);
-    expect(ids('case', '冒领')).toEqual(['2']);
-    expect(ids('policy', '低保')).toEqual(['5']);
-    expect(ids('village', '东安')).toEqual(['220102001001']);
-    expect(ids('case', '优亲厚友')).toEqual([]); // a report's text is not in the cases' table
+    const ids = async (type: (typeof SEARCH_DOC_TYPES)[number], query: string, scope?: string) => (await searchIds(db, { type, query, scope, limit: 10 })).map((h) => h.id).sort();
+    expect(await ids('report', '低保')).toEqual(['1', '2']);
+    expect(await ids('report', '低保', 'ca:220103')).toEqual(['2']);
+    expect(await ids('case', '低保')).toEqual(['1']);
+    expect(await ids('case', '冒领')).toEqual(['2']);
+    expect(await ids('policy', '低保')).toEqual(['5']);
+    expect(await ids('village', '东安')).toEqual(['220102001001']);
+    expect(await ids('case', '优亲厚友')).toEqual([]); // a report's text is not in the cases' table
     expect(db.$client.prepare("SELECT count(*) AS n FROM search_index_keys WHERE doc_type = 'obsolete'").get()).toEqual({ n: 0 });
     expect(tables(db).filter((t) => DROPPED.has(t))).toEqual([]);
 
     // The keys still drive re-indexing and removal: no second row, no leftover.
-    indexDocument(db, { type: 'case', id: 1, text: '典型案例：挪用临时救助' });
-    expect(ids('case', '低保')).toEqual([]);
-    expect(ids('case', '临时救助')).toEqual(['1']);
+    await indexDocument(db, { type: 'case', id: 1, text: '典型案例：挪用临时救助' });
+    expect(await ids('case', '低保')).toEqual([]);
+    expect(await ids('case', '临时救助')).toEqual(['1']);
     expect(db.$client.prepare('SELECT count(*) AS n FROM search_index_case').get()).toEqual({ n: 2 });
-    expect(removeDocument(db, 'report', 2)).toBe(true);
-    expect(ids('report', '低保')).toEqual(['1']);
-    indexDocument(db, { type: 'report', id: 3, text: '低保' });
-    expect(ids('report', '低保')).toEqual(['1', '3']);
+    expect(await removeDocument(db, 'report', 2)).toBe(true);
+    expect(await ids('report', '低保')).toEqual(['1']);
+    await indexDocument(db, { type: 'report', id: 3, text: '低保' });
+    expect(await ids('report', '低保')).toEqual(['1', '3']);
     expect(db.$client.prepare('SELECT count(*) AS n FROM search_index_keys').get()).toEqual({ n: 6 });
     // Copied ids still compare equal to integer columns.
     db.$client.exec('CREATE TEMP TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1), (2)');

@@ -182,7 +182,7 @@ describe('through the routes', () => {
     const filed = await t.app.inject({ method: 'POST', url: `/report?_csrf=${encodeURIComponent(form.csrf)}`, cookies: form.cookies, headers: body.headers, payload: body.payload, remoteAddress: '203.0.113.78' });
     expect(filed.statusCode).toBe(200);
     const report = t.app.db.get<{ id: number }>(sql`select id from reports order by id desc limit 1`)!;
-    const file = evidenceOf(t.app.db, 'report', report.id)[0]!;
+    const file = (await evidenceOf(t.app.db, 'report', report.id))[0]!;
     const stored = path.join(t.dataDir, 'files', file.storedName);
     expect(fs.statSync(stored).size).toBe(sealedSize(pdf.length));
 

@@ -26,7 +26,7 @@ export async function createStaff(app: FastifyInstance, unitKey: string, roles: 
     { type: 'system' },
   );
   const totpSecret = newTotpSecret();
-  updateUser(app.db, user.id, { totpSealed: seal(app.keys.identity, totpSecret, `totp:${user.id}`), totpEnabled: true, mustChangePassword: false });
+  await updateUser(app.db, user.id, { totpSealed: seal(app.keys.identity, totpSecret, `totp:${user.id}`), totpEnabled: true, mustChangePassword: false });
   return { user: { ...user, totpEnabled: true, mustChangePassword: false }, password, totpSecret };
 }
 
@@ -46,7 +46,7 @@ export async function signIn(app: FastifyInstance, staff: TestStaff, ip = '127.0
   const codePage = await openForm(app, '/staff/login/code', jar);
   jar = codePage.cookies;
   // A code works once (replay protection); tests sign the same user in more than once in 30 s.
-  updateUser(app.db, staff.user.id, { totpLastStep: null });
+  await updateUser(app.db, staff.user.id, { totpLastStep: null });
   const code = await generate({ secret: staff.totpSecret });
   const done = await app.inject({ method: 'POST', url: '/staff/login/code', cookies: jar, remoteAddress: ip, payload: { _csrf: codePage.csrf, code } });
   if (done.statusCode !== 303) throw new Error(`second factor failed: ${done.statusCode} ${done.body.slice(0, 200)}`);

@@ -29,7 +29,7 @@ export async function buildTemplateDb(): Promise<string> {
   applyMigrations(db);
   await installRegions(db);
   await installUnits(db);
-  indexVillageNames(db);
+  await indexVillageNames(db);
   db.$client.pragma('wal_checkpoint(TRUNCATE)');
   db.$client.pragma('journal_mode = DELETE');
   db.$client.close();

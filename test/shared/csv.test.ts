@@ -51,7 +51,7 @@ describe('CSV routes', () => {
   it('/ledger.csv neutralises a problem, measures and progress typed as formulas; /ledger.xlsx stores them as text', async () => {
     const unit = (await findUnitByKey(t.app.db, 'ca:220102'))!;
     const now = Date.now();
-    insertItem(t.app.db, { reportId: null, source: 'spot_check', regionCode: '220102', problem: EVIL[0]!, measures: EVIL[3]!, unitId: unit.id, responsiblePerson: '科长', deadline: addDays(todayInChina(), 10), status: 'not_started', createdBy: null, createdAt: now, updatedAt: now });
+    await insertItem(t.app.db, { reportId: null, source: 'spot_check', regionCode: '220102', problem: EVIL[0]!, measures: EVIL[3]!, unitId: unit.id, responsiblePerson: '科长', deadline: addDays(todayInChina(), 10), status: 'not_started', createdBy: null, createdAt: now, updatedAt: now });
     const csv = await t.app.inject('/ledger.csv?region=220102');
     expect(csv.statusCode).toBe(200);
     expect(formulaCells(csv.body)).toEqual([]);
@@ -85,7 +85,7 @@ describe('CSV routes', () => {
       [],
       { channel: 'online', nonce: null },
     );
-    updateReport(t.app.db, filed.report.id, { assigneeId: evilStaff.user.id });
+    await updateReport(t.app.db, filed.report.id, { assigneeId: evilStaff.user.id });
     const csv = await intake.get('/staff/reports.csv');
     expect(csv.statusCode).toBe(200);
     expect(csv.body).toContain(`'${EVIL[2]}`);

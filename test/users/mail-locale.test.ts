@@ -61,7 +61,7 @@ describe('the e-mail language on the profile page', () => {
     const res = await me.post('/staff/profile/language', { locale: 'ko' }, '/staff/profile');
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/staff/profile?done=language_saved#mail-language');
-    expect(findUser(t.app.db, meStaff.user.id)!.locale).toBe('ko');
+    expect((await findUser(t.app.db, meStaff.user.id))!.locale).toBe('ko');
     const page = await me.get('/staff/profile?done=language_saved');
     expect(page.body).toContain('通知邮件语言已保存。');
     expect(page.body).toContain('<option value="ko" lang="ko" selected>조선어</option>');
@@ -83,33 +83,33 @@ describe('the e-mail language on the profile page', () => {
     expect(body).toContain('南关区民政局');
     expect(body).toContain('action="/staff/profile/declaration"');
     expect(body).toContain('<option value="ko" lang="ko" selected>조선어</option>');
-    expect(findUser(t.app.db, meStaff.user.id)!.locale).toBe('ko');
+    expect((await findUser(t.app.db, meStaff.user.id))!.locale).toBe('ko');
   });
 
   it('refuses a post without a CSRF token', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/staff/profile/language', cookies: me.jar, payload: { locale: 'en' } });
     expect(res.statusCode).toBe(403);
-    expect(findUser(t.app.db, meStaff.user.id)!.locale).toBe('ko');
+    expect((await findUser(t.app.db, meStaff.user.id))!.locale).toBe('ko');
   });
 
   it('goes back to the site default when the empty choice is saved', async () => {
     const res = await me.post('/staff/profile/language', { locale: '' }, '/staff/profile');
     expect(res.statusCode).toBe(303);
-    expect(findUser(t.app.db, meStaff.user.id)!.locale).toBeNull();
-    expect(mailLocaleOf(t.config, findUser(t.app.db, meStaff.user.id)!)).toBe(t.config.defaultLocale);
+    expect((await findUser(t.app.db, meStaff.user.id))!.locale).toBeNull();
+    expect(mailLocaleOf(t.config, (await findUser(t.app.db, meStaff.user.id))!)).toBe(t.config.defaultLocale);
   });
 });
 
 describe('e-mails in the recipient user\'s language', () => {
   it('writes to a Korean-preferring user in Korean and to others in the site default', async () => {
     const korean = await createStaff(t.app, 'ca:220102', ['handler']);
-    updateUser(t.app.db, korean.user.id, { locale: 'ko' });
+    await updateUser(t.app.db, korean.user.id, { locale: 'ko' });
     const chinese = await createStaff(t.app, 'ca:220102', ['handler']);
     const report = await newReport();
     mails.length = 0;
 
-    notifyAssignee(t.app.deps, findUser(t.app.db, korean.user.id)!, report, 'assigned');
-    notifyAssignee(t.app.deps, findUser(t.app.db, chinese.user.id)!, report, 'assigned');
+    await notifyAssignee(t.app.deps, (await findUser(t.app.db, korean.user.id))!, report, 'assigned');
+    await notifyAssignee(t.app.deps, (await findUser(t.app.db, chinese.user.id))!, report, 'assigned');
     const toKorean = mails.find((m) => m.to === korean.user.email)!;
     expect(toKorean.subject).toBe(`【해빛구조감독플랫폼】신고 한건이 배정되였습니다 ${report.caseNo}`);
     expect(toKorean.text).toContain('배정되였습니다');
@@ -122,10 +122,10 @@ describe('e-mails in the recipient user\'s language', () => {
 
   it('writes identity-request results in the requester\'s language, without the case', async () => {
     const requester = await createStaff(t.app, 'ca:220102', ['handler']);
-    updateUser(t.app.db, requester.user.id, { locale: 'en' });
+    await updateUser(t.app.db, requester.user.id, { locale: 'en' });
     const report = await newReport();
     mails.length = 0;
-    notifyRequester(t.app.deps, { requesterId: requester.user.id, reportId: report.id } as never);
+    await notifyRequester(t.app.deps, { requesterId: requester.user.id, reportId: report.id } as never);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toBe("[Sunshine] Your request to see a reporter's identity was decided");
     expect(mails[0]!.text).toContain(`/staff/reports/${report.id}/identity`);
@@ -136,7 +136,7 @@ describe('e-mails in the recipient user\'s language', () => {
     const unit = (await findUnitByKey(t.app.db, 'ca:220102'))!;
     const report = await newReport();
     mails.length = 0;
-    notifyNewReport(t.app.deps, unit, report);
+    await notifyNewReport(t.app.deps, unit, report);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.to).toBe(unit.email);
     expect(mails[0]!.subject).toContain('【阳光救助监督平台】新的举报待受理');

@@ -39,7 +39,7 @@ async function changeTo(s: Session, current: string, next: string, confirm = nex
 
 /** The error shown on a refused form: status 400, the Chinese message, and the password not changed. */
 async function expectRefused(s: Session, staffUser: TestStaff, current: string, next: string, message: string, confirm = next) {
-  const before = findUser(t.app.db, staffUser.user.id)!.passwordHash;
+  const before = (await findUser(t.app.db, staffUser.user.id))!.passwordHash;
   const res = await changeTo(s, current, next, confirm);
   expect(res.statusCode, `${next}: ${message}`).toBe(400);
   expect(res.body).toContain('role="alert"');
@@ -47,7 +47,7 @@ async function expectRefused(s: Session, staffUser: TestStaff, current: string, 
   // Neither the tried password nor the current one is echoed back into the page.
   expect(res.body).not.toContain(next);
   expect(res.body).not.toContain(current);
-  expect(findUser(t.app.db, staffUser.user.id)!.passwordHash).toBe(before);
+  expect((await findUser(t.app.db, staffUser.user.id))!.passwordHash).toBe(before);
 }
 
 /** Files a phone report through the casework form (a POST that needs the password to be in order). */
@@ -78,13 +78,13 @@ describe('choosing a password on /staff/password', () => {
     const res = await changeTo(s, staff.password, 'Changbai-Shan!');
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/staff/password?done=1');
-    const user = findUser(t.app.db, staff.user.id)!;
+    const user = (await findUser(t.app.db, staff.user.id))!;
     expect(await verifyPassword('Changbai-Shan!', user.passwordHash)).toBe(true);
     expect(user.mustChangePassword).toBe(false);
     // Lower, digit and a Chinese character (an "other" kind) is three kinds too.
     expect((await changeTo(s, 'Changbai-Shan!', 'tianchi2024长白山')).statusCode).toBe(303);
     expect((await s.get('/staff/password?done=1')).body).toContain('密码已修改');
-    expect(entriesFor(t.app.db, 'user', String(staff.user.id)).filter((e) => e.action === 'user.password_changed')).toHaveLength(2);
+    expect((await entriesFor(t.app.db, 'user', String(staff.user.id))).filter((e) => e.action === 'user.password_changed')).toHaveLength(2);
   });
 
   it('refuses a confirmation that differs (also a missing one), whatever else is right', async () => {
@@ -95,7 +95,7 @@ describe('choosing a password on /staff/password', () => {
     const bare = await s.post('/staff/password', { current: staff.password, next: 'Jilin-Road-88' }, '/staff/password');
     expect(bare.statusCode).toBe(400);
     expect(bare.body).toContain(ERR.mismatch);
-    expect(await verifyPassword(staff.password, findUser(t.app.db, staff.user.id)!.passwordHash)).toBe(true);
+    expect(await verifyPassword(staff.password, (await findUser(t.app.db, staff.user.id))!.passwordHash)).toBe(true);
     expect((await changeTo(s, staff.password, 'Jilin-Road-88', 'Jilin-Road-88')).statusCode).toBe(303);
   });
 
@@ -113,12 +113,12 @@ describe('choosing a password on /staff/password', () => {
     }
     // The current one (River5) and the four before it are the last five: each refused.
     for (const old of [...chain].reverse()) await expectRefused(s, staff, current, old, ERR.reused);
-    const stored = findUser(t.app.db, staff.user.id)!;
+    const stored = (await findUser(t.app.db, staff.user.id))!;
     expect(JSON.parse(stored.passwordHistory!)).toHaveLength(4);
     // p0 is the sixth-oldest now: allowed again.
     const res = await changeTo(s, current, p0);
     expect(res.statusCode).toBe(303);
-    expect(await verifyPassword(p0, findUser(t.app.db, staff.user.id)!.passwordHash)).toBe(true);
+    expect(await verifyPassword(p0, (await findUser(t.app.db, staff.user.id))!.passwordHash)).toBe(true);
     // And the window moved: River1 is now the sixth-oldest, River2 still one of the last five.
     await expectRefused(s, staff, p0, 'Songhua-River2', ERR.reused);
     expect((await changeTo(s, p0, 'Songhua-River1')).statusCode).toBe(303);
@@ -128,7 +128,7 @@ describe('choosing a password on /staff/password', () => {
 describe('maximum password age', () => {
   it('sends a user with a password past 90 days to /staff/password before any work; POSTs are 403 until it is changed', async () => {
     const staff = await createStaff(t.app, 'ca:220102', ['intake', 'handler']);
-    updateUser(t.app.db, staff.user.id, { passwordChangedAt: Date.now() - 91 * DAY });
+    await updateUser(t.app.db, staff.user.id, { passwordChangedAt: Date.now() - 91 * DAY });
     const s = await signIn(t.app, staff);
     for (const url of ['/staff', '/staff/reports', '/staff/reports/new']) {
       const res = await s.get(url);
@@ -152,7 +152,7 @@ describe('maximum password age', () => {
     const changed = await changeTo(s, staff.password, 'Renewed-Pass-2026');
     expect(changed.statusCode).toBe(303);
     expect(changed.headers.location).toBe('/staff');
-    expect(Date.now() - findUser(t.app.db, staff.user.id)!.passwordChangedAt).toBeLessThan(60_000);
+    expect(Date.now() - (await findUser(t.app.db, staff.user.id))!.passwordChangedAt).toBeLessThan(60_000);
     expect((await s.get('/staff')).statusCode).toBe(200);
     expect((await s.get('/staff/reports')).statusCode).toBe(200);
     const again = await s.get('/staff/password');
@@ -164,7 +164,7 @@ describe('maximum password age', () => {
 
   it('leaves a password of 89 days alone', async () => {
     const staff = await createStaff(t.app, 'ca:220102', ['handler']);
-    updateUser(t.app.db, staff.user.id, { passwordChangedAt: Date.now() - 89 * DAY });
+    await updateUser(t.app.db, staff.user.id, { passwordChangedAt: Date.now() - 89 * DAY });
     const s = await signIn(t.app, staff);
     expect((await s.get('/staff')).statusCode).toBe(200);
     expect((await s.get('/staff/reports')).statusCode).toBe(200);
@@ -175,7 +175,7 @@ describe('maximum password age', () => {
     const off = await makeApp({ passwordMaxAgeDays: 0 });
     try {
       const staff = await createStaff(off.app, 'ca:220102', ['handler']);
-      updateUser(off.app.db, staff.user.id, { passwordChangedAt: Date.now() - 3650 * DAY });
+      await updateUser(off.app.db, staff.user.id, { passwordChangedAt: Date.now() - 3650 * DAY });
       const s = await signIn(off.app, staff);
       expect((await s.get('/staff')).statusCode).toBe(200);
       expect((await s.get('/staff/reports')).statusCode).toBe(200);
@@ -186,7 +186,7 @@ describe('maximum password age', () => {
     const short = await makeApp({ passwordMaxAgeDays: 30 });
     try {
       const staff = await createStaff(short.app, 'ca:220102', ['handler']);
-      updateUser(short.app.db, staff.user.id, { passwordChangedAt: Date.now() - 31 * DAY });
+      await updateUser(short.app.db, staff.user.id, { passwordChangedAt: Date.now() - 31 * DAY });
       const s = await signIn(short.app, staff);
       const res = await s.get('/staff/reports');
       expect(res.statusCode).toBe(303);
@@ -210,7 +210,7 @@ describe("a security administrator's password reset", () => {
     expect(reset.statusCode).toBe(200);
     const generated = /id="generated-password">([^<]+)</.exec(reset.body)?.[1];
     expect(generated).toMatch(/^[A-Za-z0-9]{16}$/);
-    const user = findUser(t.app.db, staff.user.id)!;
+    const user = (await findUser(t.app.db, staff.user.id))!;
     expect(user.mustChangePassword).toBe(true);
     // The session the user had is over.
     expect((await own.get('/staff')).headers.location).toContain('/staff/login');
@@ -227,12 +227,12 @@ describe("a security administrator's password reset", () => {
     await expectRefused(s, staff, generated!, 'Forgotten-Pass-7', ERR.reused);
     await expectRefused(s, staff, generated!, staff.password, ERR.reused);
     await expectRefused(s, staff, generated!, generated!, ERR.reused);
-    expect(findUser(t.app.db, staff.user.id)!.mustChangePassword).toBe(true);
+    expect((await findUser(t.app.db, staff.user.id))!.mustChangePassword).toBe(true);
 
     const done = await changeTo(s, generated!, 'Fresh-Start-2026');
     expect(done.statusCode).toBe(303);
     expect(done.headers.location).toBe('/staff');
-    expect(findUser(t.app.db, staff.user.id)!.mustChangePassword).toBe(false);
+    expect((await findUser(t.app.db, staff.user.id))!.mustChangePassword).toBe(false);
     expect((await s.get('/staff/reports')).statusCode).toBe(200);
   });
 });

@@ -20,8 +20,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** Five failures in a row lock an account (a separate rule): cleared between tries here. */
-function unlock(userId: number) {
-  updateUser(t.app.db, userId, { failedLogins: 0, lockedUntil: null });
+async function unlock(userId: number): Promise<void> {
+  await updateUser(t.app.db, userId, { failedLogins: 0, lockedUntil: null });
 }
 
 /** Password step, then one second-factor try; returns the status of the second step. */
@@ -37,14 +37,14 @@ async function signInWith(username: string, password: string, code: string, ip: 
 }
 
 describe('recovery codes of the demo accounts', () => {
-  it('gives every demo account real random codes, none shared, none the word "unused"', () => {
+  it('gives every demo account real random codes, none shared, none the word "unused"', async () => {
     expect(seed.staff.length).toBeGreaterThanOrEqual(13);
     const all = seed.staff.flatMap((s) => s.recoveryCodes);
     expect(all.length).toBe(seed.staff.length * 2);
     expect(new Set(all).size).toBe(all.length);
     for (const code of all) expect(code).toMatch(/^[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}$/);
     for (const s of seed.staff) {
-      const stored = findUser(t.app.db, s.user.id)!.recoveryCodes!;
+      const stored = (await findUser(t.app.db, s.user.id))!.recoveryCodes!;
       // Stored as keyed digests: neither the codes nor a recognisable word.
       for (const code of s.recoveryCodes) expect(stored).not.toContain(code);
       expect(stored).not.toContain('unused');
@@ -59,15 +59,15 @@ describe('recovery codes of the demo accounts', () => {
       const [first, second] = s.recoveryCodes as [string, string];
       const random = newRecoveryCodes(1)[0]!;
       for (const wrong of ['unused', '', '   ', random, 'UNUSED', `${first}x`]) {
-        unlock(s.user.id);
+        await unlock(s.user.id);
         expect(await signInWith(s.username, s.password, wrong, ip), `${s.username} with "${wrong}"`).toBe(401);
       }
-      unlock(s.user.id);
+      await unlock(s.user.id);
       expect(await signInWith(s.username, s.password, first.toUpperCase(), ip), `${s.username} first code`).toBe(303);
       expect(await signInWith(s.username, s.password, first, ip), `${s.username} first code again`).toBe(401);
       expect(await signInWith(s.username, s.password, second, ip), `${s.username} second code`).toBe(303);
       expect(await signInWith(s.username, s.password, second, ip), `${s.username} second code again`).toBe(401);
-      const signIns = entriesFor(t.app.db, 'user', String(s.user.id)).filter((e) => e.action === 'user.sign_in' && e.result === 'ok');
+      const signIns = (await entriesFor(t.app.db, 'user', String(s.user.id))).filter((e) => e.action === 'user.sign_in' && e.result === 'ok');
       expect(signIns.map((e) => JSON.parse(e.detail ?? '{}').recoveryCode)).toEqual([true, true]);
     }
   }, 240_000);

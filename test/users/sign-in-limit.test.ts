@@ -33,7 +33,7 @@ async function codeStep(jar: Record<string, string>, code: string, ip: string): 
 
 /** A code the user's authenticator shows now, usable again (replay protection is not the subject here). */
 async function currentCode(staff: TestStaff): Promise<string> {
-  updateUser(t.app.db, staff.user.id, { totpLastStep: null });
+  await updateUser(t.app.db, staff.user.id, { totpLastStep: null });
   return generate({ secret: staff.totpSecret });
 }
 
@@ -75,14 +75,14 @@ describe('sign-in limit per address', () => {
       expect(res.statusCode, `password guess ${i + 1}`).toBe(401);
       expect(res.body).toContain('用户名或密码不正确');
       // Five failures lock an account: a separate rule, cleared so the limit per address is what is seen.
-      updateUser(t.app.db, victim.user.id, { failedLogins: 0, lockedUntil: null });
+      await updateUser(t.app.db, victim.user.id, { failedLogins: 0, lockedUntil: null });
     }
     for (let i = 0; i < 10; i++) {
       const { res, jar } = await passwordStep(guessed.user.username, guessed.password, ip);
       expect(res.statusCode, `password step before code guess ${i + 1}`).toBe(303);
       const code = await codeStep(jar, '000000', ip);
       expect(code.statusCode, `code guess ${i + 1}`).toBe(401);
-      updateUser(t.app.db, guessed.user.id, { failedLogins: 0, lockedUntil: null });
+      await updateUser(t.app.db, guessed.user.id, { failedLogins: 0, lockedUntil: null });
     }
 
     // The right password from that address: refused before it is checked, with a Retry-After.
@@ -97,8 +97,8 @@ describe('sign-in limit per address', () => {
     expect(code.statusCode).toBe(429);
     expect(code.body).toContain(TOO_MANY);
     // Refusals are not failures of the account: it is not locked.
-    expect(findUser(t.app.db, victim.user.id)!.failedLogins).toBe(0);
-    expect(findUser(t.app.db, victim.user.id)!.lockedUntil).toBeNull();
+    expect((await findUser(t.app.db, victim.user.id))!.failedLogins).toBe(0);
+    expect((await findUser(t.app.db, victim.user.id))!.lockedUntil).toBeNull();
 
     // From another address the same accounts sign in.
     for (const staff of [victim, colleague, guessed]) {

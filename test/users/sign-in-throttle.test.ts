@@ -33,7 +33,7 @@ describe('the wait after failed sign-ins', () => {
       expect((await checkPassword(t.app.deps, s.user.username, 'wrong-Password-1', now)).ok).toBe(false);
       now += 1000;
     }
-    const waiting = findUser(t.app.db, s.user.id)!;
+    const waiting = (await findUser(t.app.db, s.user.id))!;
     expect(waiting.failedLogins).toBe(5);
     expect(waiting.lockedUntil).toBe(now - 1000 + 30_000);
     // During the wait even the right password is refused, with the same neutral answer; nothing is counted.
@@ -41,11 +41,11 @@ describe('the wait after failed sign-ins', () => {
       const r = await checkPassword(t.app.deps, s.user.username, s.password, now + i * 1000);
       expect(r).toMatchObject({ ok: false });
     }
-    expect(findUser(t.app.db, s.user.id)!.failedLogins).toBe(5);
-    expect(findUser(t.app.db, s.user.id)!.lockedUntil).toBe(waiting.lockedUntil);
+    expect((await findUser(t.app.db, s.user.id))!.failedLogins).toBe(5);
+    expect((await findUser(t.app.db, s.user.id))!.lockedUntil).toBe(waiting.lockedUntil);
     // A second factor posted during the wait is not checked either.
-    expect(await checkSecondFactor(t.app.deps, findUser(t.app.db, s.user.id)!, '000000', now)).toBe(false);
-    expect(findUser(t.app.db, s.user.id)!.failedLogins).toBe(5);
+    expect(await checkSecondFactor(t.app.deps, (await findUser(t.app.db, s.user.id))!, '000000', now)).toBe(false);
+    expect((await findUser(t.app.db, s.user.id))!.failedLogins).toBe(5);
     // After the wait, the right password goes through.
     const after = await checkPassword(t.app.deps, s.user.username, s.password, waiting.lockedUntil! + 1);
     expect(after.ok).toBe(true);
@@ -61,7 +61,7 @@ describe('the wait after failed sign-ins', () => {
       tries += 1;
       now += 120_000;
     }
-    const user = findUser(t.app.db, s.user.id)!;
+    const user = (await findUser(t.app.db, s.user.id))!;
     // Hundreds of posts, but only the ones outside a wait were checked.
     expect(tries).toBe(30);
     expect(user.failedLogins).toBeLessThan(15);

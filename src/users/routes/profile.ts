@@ -25,7 +25,7 @@ export default async function profileRoutes(app: FastifyInstance, opts: { deps: 
     // A password change ends every other session: a copied cookie stops working (issue 9).
     const now = Date.now();
     await request.session.regenerate();
-    request.session.staff = { userId: user.id, lastSeen: now, since: findUser(deps.db, user.id)!.passwordChangedAt };
+    request.session.staff = { userId: user.id, lastSeen: now, since: (await findUser(deps.db, user.id))!.passwordChangedAt };
     await request.session.save();
     app.sessionStore.destroyForUser(user.id, request.session.sessionId);
     return reply.redirect(user.mustChangePassword || request.staff!.passwordExpired ? '/staff' : '/staff/password?done=1', 303);

@@ -22,9 +22,9 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
   const page = (reply: FastifyReply, template: string, data: Record<string, unknown>, status = 200) =>
     reply.page(`users/${template}`, { csrfToken: reply.generateCsrf(), ...data }, { layout: 'staff', status });
 
-  function pending(request: FastifyRequest) {
+  async function pending(request: FastifyRequest) {
     const s = request.session.staff;
-    return s?.mfaPending ? findUser(deps.db, s.userId) : undefined;
+    return s?.mfaPending ? await findUser(deps.db, s.userId) : undefined;
   }
 
   app.get<{ Querystring: { next?: string } }>('/staff/login', async (request, reply) => {
@@ -47,7 +47,7 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
       return page(reply, 'login', { titleKey: 'staff.login.title', next, username, error: 'staff.login.invalid' }, 401);
     }
     // A first sign-in starts TOTP enrolment here, so that the GET of the enrolment page only reads.
-    if (!result.user.totpEnabled && !result.user.totpSealed) accounts.beginTotpEnrolment(deps, result.user);
+    if (!result.user.totpEnabled && !result.user.totpSealed) await accounts.beginTotpEnrolment(deps, result.user);
     await request.session.regenerate();
     request.session.staff = { userId: result.user.id, lastSeen: Date.now(), since: Date.now(), mfaPending: true };
     request.session.set('next' as never, next as never);
@@ -55,7 +55,7 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
   });
 
   app.get('/staff/login/code', async (request, reply) => {
-    if (!pending(request)) return reply.redirect('/staff/login', 303);
+    if (!(await pending(request))) return reply.redirect('/staff/login', 303);
     return page(reply, 'second-factor', { titleKey: 'staff.login.code_title' });
   });
 
@@ -75,7 +75,7 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
   }
 
   app.post<{ Body: { code?: string } }>('/staff/login/code', async (request, reply) => {
-    const user = pending(request);
+    const user = await pending(request);
     if (!user) return reply.redirect('/staff/login', 303);
     if (!attempts.allowed(request.ip)) return page(reply, 'second-factor', { titleKey: 'staff.login.code_title', error: 'staff.login.too_many' }, 429);
     if (user.lockedUntil && user.lockedUntil > Date.now()) {
@@ -90,7 +90,7 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
   });
 
   app.get<{ Querystring: { error?: string } }>('/staff/login/enrol', async (request, reply) => {
-    const user = pending(request);
+    const user = await pending(request);
     if (!user || user.totpEnabled) return reply.redirect('/staff/login', 303);
     const secret = accounts.totpSecret(deps, user);
     if (!secret) return reply.redirect('/staff/login', 303);
@@ -101,7 +101,7 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
   });
 
   app.post<{ Body: { code?: string } }>('/staff/login/enrol', async (request, reply) => {
-    const user = pending(request);
+    const user = await pending(request);
     if (!user || user.totpEnabled) return reply.redirect('/staff/login', 303);
     const codes = await accounts.confirmTotpEnrolment(deps, user, String(request.body?.code ?? ''));
     if (!codes) return reply.redirect('/staff/login/enrol?error=1', 303);
@@ -111,7 +111,7 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
 
   app.post('/staff/logout', async (request, reply) => {
     const userId = request.session.staff?.userId;
-    if (userId) record(deps.db, deps.keys['audit-mac'], { actor: { type: 'staff', id: userId }, action: 'user.sign_out', object: { type: 'user', id: userId } });
+    if (userId) await record(deps.db, deps.keys['audit-mac'], { actor: { type: 'staff', id: userId }, action: 'user.sign_out', object: { type: 'user', id: userId } });
     await request.session.destroy();
     return reply.redirect('/staff/login', 303);
   });
@@ -120,7 +120,7 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
     const userId = request.session.staff?.userId;
     if (userId) {
       app.sessionStore.destroyForUser(userId);
-      record(deps.db, deps.keys['audit-mac'], { actor: { type: 'staff', id: userId }, action: 'user.sign_out_everywhere', object: { type: 'user', id: userId } });
+      await record(deps.db, deps.keys['audit-mac'], { actor: { type: 'staff', id: userId }, action: 'user.sign_out_everywhere', object: { type: 'user', id: userId } });
     }
     await request.session.destroy();
     return reply.redirect('/staff/login', 303);
