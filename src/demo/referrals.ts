@@ -37,32 +37,32 @@ export async function seedDemoReferrals(deps: Deps, staff: DemoCredential[]): Pr
     );
     candidates.push(filed.report);
   }
-  const fresh = (id: number) => findReport(deps.db, id)!;
+  const fresh = async (id: number) => (await findReport(deps.db, id))!;
   for (const [i, r] of candidates.entries()) {
     const t0 = r.receivedAt + 2 * DAY;
-    if (fresh(r.id).status === 'received') workflow.accept(deps, intake, fresh(r.id), t0);
+    if ((await fresh(r.id)).status === 'received') await workflow.accept(deps, intake, await fresh(r.id), t0);
     if (r.category === 'organized_crime' || i === 3) {
       const police = (await findUnitByKey(deps.db, 'dept:220102:police'))!;
-      transferService.transfer(deps, lead, fresh(r.id), police.id, addDays(todayInChina(new Date(t0)), 30), '涉嫌村霸把持低保评议、威胁群众，请公安机关依法处理。', t0 + DAY);
+      await transferService.transfer(deps, lead, await fresh(r.id), police.id, addDays(todayInChina(new Date(t0)), 30), '涉嫌村霸把持低保评议、威胁群众，请公安机关依法处理。', t0 + DAY);
       if (i === 5) {
-        const t = transferService.openTransfer(deps, r.id)!;
-        transferService.confirmReceipt(deps, officer, t, [], t0 + 2 * DAY);
-        transferService.recordOutcome(deps, officer, transferService.openTransfer(deps, r.id)!, '已对涉案人员立案侦查，依法采取强制措施，案件正在办理中。', [], t0 + 6 * DAY);
+        const t = (await transferService.openTransfer(deps, r.id))!;
+        await transferService.confirmReceipt(deps, officer, t, [], t0 + 2 * DAY);
+        await transferService.recordOutcome(deps, officer, (await transferService.openTransfer(deps, r.id))!, '已对涉案人员立案侦查，依法采取强制措施，案件正在办理中。', [], t0 + 6 * DAY);
       }
       continue;
     }
-    await referralService.refer(deps, lead, fresh(r.id), '经初步核实，被反映人涉嫌利用职务便利在低保评审中优亲厚友、收受财物，属公职人员违纪违法问题，依规移送。', t0 + DAY);
-    const referral = referralService.referralsOf(deps, r.id)[0]!;
+    await referralService.refer(deps, lead, await fresh(r.id), '经初步核实，被反映人涉嫌利用职务便利在低保评审中优亲厚友、收受财物，属公职人员违纪违法问题，依规移送。', t0 + DAY);
+    const referral = (await referralService.referralsOf(deps, r.id))[0]!;
     if (i === 0) continue; // pending
-    referralService.acceptReferral(deps, inspector, referral, t0 + 2 * DAY);
+    await referralService.acceptReferral(deps, inspector, referral, t0 + 2 * DAY);
     if (i === 1) {
-      referralService.recordDisposition(deps, inspector, referralService.findReferral(deps, referral.id)!, 'preliminary', t0 + 3 * DAY);
+      await referralService.recordDisposition(deps, inspector, (await referralService.findReferral(deps, referral.id))!, 'preliminary', t0 + 3 * DAY);
       continue;
     }
     if (i === 2) {
-      referralService.recordResult(deps, inspector, referralService.findReferral(deps, referral.id)!, 'party', 'warning', '经查，被反映人违规为亲属办理低保，给予党内警告处分，责令退还违规领取的低保金。', addDays(todayInChina(new Date(t0 + 10 * DAY)), 0), t0 + 10 * DAY);
+      await referralService.recordResult(deps, inspector, (await referralService.findReferral(deps, referral.id))!, 'party', 'warning', '经查，被反映人违规为亲属办理低保，给予党内警告处分，责令退还违规领取的低保金。', addDays(todayInChina(new Date(t0 + 10 * DAY)), 0), t0 + 10 * DAY);
       continue;
     }
-    referralService.returnReferral(deps, inspector, referralService.findReferral(deps, referral.id)!, '被反映人为县直单位干部，不属本委管辖，请移送有管辖权的机关。', t0 + 3 * DAY);
+    await referralService.returnReferral(deps, inspector, (await referralService.findReferral(deps, referral.id))!, '被反映人为县直单位干部，不属本委管辖，请移送有管辖权的机关。', t0 + 3 * DAY);
   }
 }

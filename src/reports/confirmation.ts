@@ -6,7 +6,7 @@ import { loadCalendar } from '../calendar/index.js';
 
 /** What the confirmation page shows once the report is durably committed. */
 export async function confirmationContext(deps: Deps, filed: FiledReport) {
-  const accept = dueFrom(loadCalendar(deps.db), 'xinfang.register', filed.report.receivedAt);
+  const accept = dueFrom(await loadCalendar(deps.db), 'xinfang.register', filed.report.receivedAt);
   return {
     queryCode: filed.queryCode,
     caseNo: filed.report.caseNo,

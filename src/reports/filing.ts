@@ -15,6 +15,7 @@ import { notifyNewReport } from './notify.js';
 import { dueFrom } from '../clocks/index.js';
 import { indexDocument } from '../search/index.js';
 import { loadCalendar } from '../calendar/index.js';
+import { withTransaction } from '../db/transaction.js';
 
 export interface FiledReport {
   report: repo.Report;
@@ -49,7 +50,7 @@ function submissionDigest(deps: Deps, nonce: string): string {
  * staff read the code out once and see it no more (issue 16: the code is for the reporter).
  */
 async function repeatedSubmission(deps: Deps, nonce: string): Promise<FiledReport | null> {
-  const existing = repo.findBySubmissionDigest(deps.db, submissionDigest(deps, nonce));
+  const existing = await repo.findBySubmissionDigest(deps.db, submissionDigest(deps, nonce));
   if (!existing) return null;
   const code = existing.receiptForRetry ? unseal(keyFromSecret(nonce, 'receipt-retry'), existing.receiptForRetry).toString('utf8') : null;
   const unit = (await findUnit(deps.db, existing.handlingUnitId))!;
@@ -75,12 +76,12 @@ export async function fileReport(deps: Deps, input: ReportInput, files: CleanFil
   const uploads = await encryptUploads(deps.dirs, deps.keys.files, files);
   const code = newQueryCode();
   // 信访工作条例 art. 22–23: registered, routed and the reporter told within 15 days of receipt.
-  const registerDue = dueFrom(loadCalendar(deps.db), 'xinfang.register', now).due;
+  const registerDue = dueFrom(await loadCalendar(deps.db), 'xinfang.register', now).due;
   let report: repo.Report;
   try {
-    report = deps.db.transaction((tx) => {
-      const row = repo.insertReport(tx, {
-        caseNo: repo.nextCaseNo(tx, new Date(now + 8 * 3600_000).getUTCFullYear()),
+    report = await withTransaction(deps.db, async (tx) => {
+      const row = await repo.insertReport(tx, {
+        caseNo: await repo.nextCaseNo(tx, new Date(now + 8 * 3600_000).getUTCFullYear()),
         receiptDigest: queryCodeDigest(deps.keys['receipt-lookup'], code),
         submissionDigest: options.nonce ? submissionDigest(deps, options.nonce) : null,
         receiptForRetry: options.nonce && !options.staffId ? seal(keyFromSecret(options.nonce, 'receipt-retry'), code) : null,
@@ -105,11 +106,11 @@ export async function fileReport(deps: Deps, input: ReportInput, files: CleanFil
         objectionEntryId: options.objectionEntryId ?? null,
       });
       if (input.identity) {
-        repo.updateReport(tx, row.id, { identitySealed: sealJson(deps.keys.identity, input.identity, `report:${row.id}`) });
+        await repo.updateReport(tx, row.id, { identitySealed: sealJson(deps.keys.identity, input.identity, `report:${row.id}`) });
       }
-      indexDocument(tx, { type: 'report', id: row.id, text: [row.caseNo, input.subjectName ?? '', input.description, input.placeOther ?? ''] });
-      linkUploads(tx, deps.keys.identity, uploads, { type: 'report', id: row.id }, { type: options.staffId ? 'staff' : 'reporter', id: options.staffId ?? null }, now);
-      repo.insertEvent(tx, {
+      await indexDocument(tx, { type: 'report', id: row.id, text: [row.caseNo, input.subjectName ?? '', input.description, input.placeOther ?? ''] });
+      await linkUploads(tx, deps.keys.identity, uploads, { type: 'report', id: row.id }, { type: options.staffId ? 'staff' : 'reporter', id: options.staffId ?? null }, now);
+      await repo.insertEvent(tx, {
         reportId: row.id,
         at: now,
         type: 'received',
@@ -118,7 +119,7 @@ export async function fileReport(deps: Deps, input: ReportInput, files: CleanFil
         visibleToReporter: true,
         data: JSON.stringify({ channel: options.channel, files: uploads.length }),
       });
-      record(tx, deps.keys['audit-mac'], {
+      await record(tx, deps.keys['audit-mac'], {
         actor: options.staffId ? { type: 'staff', id: options.staffId } : { type: 'reporter' },
         action: 'report.file',
         object: { type: 'report', id: row.id },

@@ -15,8 +15,8 @@ import { evidenceOf, originalName } from '../evidence/index.js';
 const BODY_SHOWN = new Set(['reporter_message', 'staff_message', 'rejected', 'extension', 'answer', 'review_requested', 'review_answer', 'withdrawn', 'returned_reason_public']);
 
 export async function trackPageContext(deps: Deps, report: repo.Report, _locale: Locale) {
-  const events = repo.eventsOf(deps.db, report.id, true);
-  const calendar = loadCalendar(deps.db);
+  const events = await repo.eventsOf(deps.db, report.id, true);
+  const calendar = await loadCalendar(deps.db);
   const accepted = events.find((e) => e.type === 'accepted');
   const acceptDue = dueFrom(calendar, 'xinfang.register', report.receivedAt);
   const answer = [...events].reverse().find((e) => e.type === 'answer' || e.type === 'review_answer');
@@ -24,7 +24,7 @@ export async function trackPageContext(deps: Deps, report: repo.Report, _locale:
   // every step in report.handlingDue), not acceptance + 60 days; none once the answer is given.
   const answerDue = accepted && !answer ? report.handlingDue : null;
   const answerDueUncovered = answerDue !== null && !calendar.covers(Number(answerDue.slice(0, 4)));
-  const actions = allowedActions(deps, report);
+  const actions = await allowedActions(deps, report);
   const unit = await findUnit(deps.db, report.handlingUnitId);
   return {
     report: {
@@ -51,7 +51,7 @@ export async function trackPageContext(deps: Deps, report: repo.Report, _locale:
     })),
     answer: answer ? { at: answer.at, body: answer.body } : null,
     can: Object.fromEntries([...actions].map((a) => [a, true])),
-    room: remainingUpload(deps, report),
+    room: await remainingUpload(deps, report),
     hotlines: await hotlinesFor(deps.db, report.countyCode),
   };
 }
@@ -70,16 +70,16 @@ export function isDoneAction(value: unknown): value is DoneAction {
  * `?done=` shows nothing that did not happen. Files are named from their sealed names, never
  * carried in the address or the session.
  */
-export function doneNotice(deps: Pick<Deps, 'db' | 'keys'>, report: repo.Report, done: unknown): Record<string, unknown> | null {
+export async function doneNotice(deps: Pick<Deps, 'db' | 'keys'>, report: repo.Report, done: unknown): Promise<Record<string, unknown> | null> {
   if (!isDoneAction(done)) return null;
-  const events = repo.eventsOf(deps.db, report.id, true);
+  const events = await repo.eventsOf(deps.db, report.id, true);
   switch (done) {
     case 'message':
       return events.some((e) => e.type === 'reporter_message') ? { kind: done } : null;
     case 'files': {
       const last = [...events].reverse().find((e) => e.type === 'reporter_files');
       if (!last) return null;
-      const files = evidenceOf(deps.db, 'report', report.id)
+      const files = (await evidenceOf(deps.db, 'report', report.id))
         .filter((f) => f.uploadedBy === 'reporter' && f.createdAt === last.at)
         .map((f) => ({ name: originalName(deps.keys.identity, f), cleaned: f.cleaned }));
       return files.length > 0 ? { kind: done, files } : null;

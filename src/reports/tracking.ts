@@ -8,16 +8,17 @@ import { ANSWER_STANDS, END_STATES, type Rating, type Status } from './catalog.j
 import { queryCodeDigest } from './receipt.js';
 import { openReview } from './casework/supervision.js';
 import { notifyAssignee } from './casework/notify.js';
-import { findUser } from '../users/repository.js';
+import { findUser } from '../users/index.js';
 import { answerReceivedOn, dueFrom, reviewWindowOf, type ReviewWindow } from '../clocks/index.js';
 import { loadCalendar } from '../calendar/index.js';
+import { withTransaction } from '../db/transaction.js';
 import * as repo from './repository.js';
 import type { Identity } from './validate.js';
 
 /** Looks a report up by its code. The digest is keyed, so the index lookup leaks nothing useful; the final compare is constant-time. */
-export function findByQueryCode(deps: Pick<Deps, 'db' | 'keys'>, code: string): repo.Report | null {
+export async function findByQueryCode(deps: Pick<Deps, 'db' | 'keys'>, code: string): Promise<repo.Report | null> {
   const digest = queryCodeDigest(deps.keys['receipt-lookup'], code);
-  const report = repo.findByReceiptDigest(deps.db, digest);
+  const report = await repo.findByReceiptDigest(deps.db, digest);
   // Compare even when nothing was found, so both paths do the same work.
   const stored = report?.receiptDigest ?? '0'.repeat(64);
   return sameDigest(stored, digest) && report ? report : null;
@@ -33,8 +34,8 @@ const WITHDRAWABLE: readonly Status[] = ['received', 'accepted', 'assigned', 'in
  */
 export const REVIEW_WINDOW_DAYS = 30;
 
-export function hasWrittenAnswer(deps: Pick<Deps, 'db'>, reportId: number): boolean {
-  return repo.eventsOf(deps.db, reportId).some((e) => e.type === 'answer' || e.type === 'review_answer');
+export async function hasWrittenAnswer(deps: Pick<Deps, 'db'>, reportId: number): Promise<boolean> {
+  return (await repo.eventsOf(deps.db, reportId)).some((e) => e.type === 'answer' || e.type === 'review_answer');
 }
 
 /**
@@ -43,75 +44,75 @@ export function hasWrittenAnswer(deps: Pick<Deps, 'db'>, reportId: number): bool
  * re-review the matter is final. Null while no written answer stands (none yet, or the case was
  * reopened or is being reviewed, so a new answer is coming).
  */
-export function reviewWindow(deps: Pick<Deps, 'db'>, report: repo.Report, now = Date.now()): ReviewWindow | null {
-  const events = repo.eventsOf(deps.db, report.id);
+export async function reviewWindow(deps: Pick<Deps, 'db'>, report: repo.Report, now = Date.now()): Promise<ReviewWindow | null> {
+  const events = await repo.eventsOf(deps.db, report.id);
   if (!events.some((e) => e.type === 'answer' || e.type === 'review_answer')) return null;
   if (report.reviewLevel >= 2 && report.status !== 'under_review') return { kind: 'final' };
   if (!ANSWER_STANDS.includes(report.status as Status)) return null;
-  return reviewWindowOf(report.reviewLevel, answerReceivedOn(report.answerFirstOpenedAt, events), loadCalendar(deps.db), new Date(now));
+  return reviewWindowOf(report.reviewLevel, answerReceivedOn(report.answerFirstOpenedAt, events), await loadCalendar(deps.db), new Date(now));
 }
 
 /** What the reporter may do now. */
-export function allowedActions(deps: Pick<Deps, 'db'>, report: repo.Report, now = Date.now()): Set<ReporterAction> {
+export async function allowedActions(deps: Pick<Deps, 'db'>, report: repo.Report, now = Date.now()): Promise<Set<ReporterAction>> {
   const actions = new Set<ReporterAction>(['message', 'files']);
   const status = report.status as Status;
   if (END_STATES.includes(status) && status !== 'closed') actions.delete('files');
   if (!report.realName) actions.add('identity');
   if (WITHDRAWABLE.includes(status)) actions.add('withdraw');
-  const answered = hasWrittenAnswer(deps, report.id);
+  const answered = await hasWrittenAnswer(deps, report.id);
   if (answered && (status === 'closed' || status === 'concluded' || status === 'rectifying') && !report.rating) actions.add('rating');
   // 第三十五条: within 30日 of receiving the answer, whatever the status (concluded and rectifying too).
-  if (reviewWindow(deps, report, now)?.kind === 'open') actions.add('review');
+  if ((await reviewWindow(deps, report, now))?.kind === 'open') actions.add('review');
   if (['withdrawn', 'merged', 'rejected'].includes(status)) actions.delete('message');
   return actions;
 }
 
-function reporterStep(deps: Deps, reportId: number, type: string, body: string | null, data: Record<string, unknown> | null, action: string, now: number) {
-  deps.db.transaction((tx) => {
-    repo.insertEvent(tx, { reportId, at: now, type, actorType: 'reporter', visibleToReporter: true, body, data: data ? JSON.stringify(data) : null });
-    repo.updateReport(tx, reportId, { updatedAt: now });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action, object: { type: 'report', id: reportId } }, now);
+async function reporterStep(deps: Deps, reportId: number, type: string, body: string | null, data: Record<string, unknown> | null, action: string, now: number): Promise<void> {
+  await withTransaction(deps.db, async (tx) => {
+    await repo.insertEvent(tx, { reportId, at: now, type, actorType: 'reporter', visibleToReporter: true, body, data: data ? JSON.stringify(data) : null });
+    await repo.updateReport(tx, reportId, { updatedAt: now });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action, object: { type: 'report', id: reportId } }, now);
   });
 }
 
-export function addReporterMessage(deps: Deps, report: repo.Report, body: string, now = Date.now()): void {
-  reporterStep(deps, report.id, 'reporter_message', body, null, 'report.reporter_message', now);
-  tellResponsible(deps, report, now);
+export async function addReporterMessage(deps: Deps, report: repo.Report, body: string, now = Date.now()): Promise<void> {
+  await reporterStep(deps, report.id, 'reporter_message', body, null, 'report.reporter_message', now);
+  await tellResponsible(deps, report, now);
 }
 
 /** The responsible person hears (e-mail without content, inbox badge) that the reporter replied or added files. */
-function tellResponsible(deps: Deps, report: repo.Report, now: number): void {
-  const user = report.assigneeId ? findUser(deps.db, report.assigneeId) : undefined;
-  if (user && !user.disabled) notifyAssignee(deps, user, report, 'reporter_replied', now);
+async function tellResponsible(deps: Deps, report: repo.Report, now: number): Promise<void> {
+  const user = report.assigneeId ? await findUser(deps.db, report.assigneeId) : undefined;
+  if (user && !user.disabled) await notifyAssignee(deps, user, report, 'reporter_replied', now);
 }
 
 export async function addReporterFiles(deps: Deps, report: repo.Report, files: CleanFile[], now = Date.now()): Promise<void> {
   const uploads = await encryptUploads(deps.dirs, deps.keys.files, files);
   try {
-    deps.db.transaction((tx) => {
-      linkUploads(tx, deps.keys.identity, uploads, { type: 'report', id: report.id }, { type: 'reporter' }, now);
-      repo.insertEvent(tx, { reportId: report.id, at: now, type: 'reporter_files', actorType: 'reporter', visibleToReporter: true, data: JSON.stringify({ files: uploads.length }) });
-      repo.updateReport(tx, report.id, { updatedAt: now });
-      record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.reporter_files', object: { type: 'report', id: report.id }, detail: { files: uploads.length } }, now);
+    await withTransaction(deps.db, async (tx) => {
+      await linkUploads(tx, deps.keys.identity, uploads, { type: 'report', id: report.id }, { type: 'reporter' }, now);
+      await repo.insertEvent(tx, { reportId: report.id, at: now, type: 'reporter_files', actorType: 'reporter', visibleToReporter: true, data: JSON.stringify({ files: uploads.length }) });
+      await repo.updateReport(tx, report.id, { updatedAt: now });
+      await record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.reporter_files', object: { type: 'report', id: report.id }, detail: { files: uploads.length } }, now);
     });
   } catch (err) {
     await forgetUploads(deps.dirs, uploads);
     throw err;
   }
-  tellResponsible(deps, report, now);
+  await tellResponsible(deps, report, now);
 }
 
 /** How many more files and bytes the report may take from the reporter. */
-export function remainingUpload(deps: Deps, report: repo.Report): { files: number; bytes: number } {
-  const used = evidenceCount(deps.db, 'report', report.id);
+export async function remainingUpload(deps: Deps, report: repo.Report): Promise<{ files: number; bytes: number }> {
+  const used = await evidenceCount(deps.db, 'report', report.id);
   return { files: Math.max(0, deps.config.upload.maxFiles - used.count), bytes: Math.max(0, deps.config.upload.maxReportBytes - used.bytes) };
 }
 
-export function giveIdentity(deps: Deps, report: repo.Report, identity: Identity, now = Date.now()): void {
-  deps.db.transaction((tx) => {
-    repo.updateReport(tx, report.id, { realName: true, identitySealed: sealJson(deps.keys.identity, identity, `report:${report.id}`), updatedAt: now });
-    repo.insertEvent(tx, { reportId: report.id, at: now, type: 'identity_given', actorType: 'reporter', visibleToReporter: true });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.identity_given', object: { type: 'report', id: report.id } }, now);
+export async function giveIdentity(deps: Deps, report: repo.Report, identity: Identity, now = Date.now()): Promise<void> {
+  await withTransaction(deps.db, async (tx) => {
+    await repo.updateReport(tx, report.id, { realName: true, identitySealed: sealJson(deps.keys.identity, identity, `report:${report.id}`), updatedAt: now });
+    await repo.insertEvent(tx, { reportId: report.id, at: now, type: 'identity_given', actorType: 'reporter', visibleToReporter: true });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.identity_given', object: { type: 'report', id: report.id } }, now);
   });
 }
 
@@ -119,36 +120,36 @@ export function giveIdentity(deps: Deps, report: repo.Report, identity: Identity
 export async function requestReview(deps: Deps, report: repo.Report, reason: string, now = Date.now()): Promise<void> {
   const review = await openReview(deps, report, reason, now);
   const rule = review.reviewLevel >= 2 ? 'xinfang.rereview_answer' : 'xinfang.review_answer';
-  const dueOn = dueFrom(loadCalendar(deps.db), rule, now).due;
-  deps.db.transaction((tx) => {
-    repo.updateReport(tx, report.id, { status: 'under_review', reviewLevel: review.reviewLevel, reviewUnitId: review.reviewUnitId, statusBeforeReview: report.status, clockRule: rule, dueOn, updatedAt: now });
-    repo.insertEvent(tx, { reportId: report.id, at: now, type: 'review_requested', actorType: 'reporter', visibleToReporter: true, body: reason, data: JSON.stringify({ level: review.reviewLevel }) });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.review_requested', object: { type: 'report', id: report.id }, detail: { level: review.reviewLevel } }, now);
+  const dueOn = dueFrom(await loadCalendar(deps.db), rule, now).due;
+  await withTransaction(deps.db, async (tx) => {
+    await repo.updateReport(tx, report.id, { status: 'under_review', reviewLevel: review.reviewLevel, reviewUnitId: review.reviewUnitId, statusBeforeReview: report.status, clockRule: rule, dueOn, updatedAt: now });
+    await repo.insertEvent(tx, { reportId: report.id, at: now, type: 'review_requested', actorType: 'reporter', visibleToReporter: true, body: reason, data: JSON.stringify({ level: review.reviewLevel }) });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.review_requested', object: { type: 'report', id: report.id }, detail: { level: review.reviewLevel } }, now);
   });
 }
 
-export function rate(deps: Deps, report: repo.Report, rating: Rating, now = Date.now()): void {
-  deps.db.transaction((tx) => {
-    repo.updateReport(tx, report.id, { rating, ratedAt: now, updatedAt: now });
-    repo.insertEvent(tx, { reportId: report.id, at: now, type: 'rated', actorType: 'reporter', visibleToReporter: true, data: JSON.stringify({ rating }) });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.rated', object: { type: 'report', id: report.id }, detail: { rating } }, now);
+export async function rate(deps: Deps, report: repo.Report, rating: Rating, now = Date.now()): Promise<void> {
+  await withTransaction(deps.db, async (tx) => {
+    await repo.updateReport(tx, report.id, { rating, ratedAt: now, updatedAt: now });
+    await repo.insertEvent(tx, { reportId: report.id, at: now, type: 'rated', actorType: 'reporter', visibleToReporter: true, data: JSON.stringify({ rating }) });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.rated', object: { type: 'report', id: report.id }, detail: { rating } }, now);
   });
 }
 
-export function withdraw(deps: Deps, report: repo.Report, reason: string, now = Date.now()): void {
-  deps.db.transaction((tx) => {
-    repo.updateReport(tx, report.id, { status: 'withdrawn', updatedAt: now });
-    repo.insertEvent(tx, { reportId: report.id, at: now, type: 'withdrawn', actorType: 'reporter', visibleToReporter: true, body: reason || null });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.withdrawn', object: { type: 'report', id: report.id } }, now);
+export async function withdraw(deps: Deps, report: repo.Report, reason: string, now = Date.now()): Promise<void> {
+  await withTransaction(deps.db, async (tx) => {
+    await repo.updateReport(tx, report.id, { status: 'withdrawn', updatedAt: now });
+    await repo.insertEvent(tx, { reportId: report.id, at: now, type: 'withdrawn', actorType: 'reporter', visibleToReporter: true, body: reason || null });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.withdrawn', object: { type: 'report', id: report.id } }, now);
   });
 }
 
 /** Opening the written answer for the first time starts the 30-day review window (DESIGN.md §3). */
-export function markAnswerOpened(deps: Deps, report: repo.Report, now = Date.now()): repo.Report {
-  if (report.answerFirstOpenedAt || !hasWrittenAnswer(deps, report.id)) return report;
-  deps.db.transaction((tx) => {
-    repo.updateReport(tx, report.id, { answerFirstOpenedAt: now });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.answer_opened', object: { type: 'report', id: report.id } }, now);
+export async function markAnswerOpened(deps: Deps, report: repo.Report, now = Date.now()): Promise<repo.Report> {
+  if (report.answerFirstOpenedAt || !(await hasWrittenAnswer(deps, report.id))) return report;
+  await withTransaction(deps.db, async (tx) => {
+    await repo.updateReport(tx, report.id, { answerFirstOpenedAt: now });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.answer_opened', object: { type: 'report', id: report.id } }, now);
   });
   return { ...report, answerFirstOpenedAt: now };
 }

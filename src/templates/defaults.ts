@@ -113,11 +113,11 @@ ${REVIEW}`,
  * Inserts the default province-wide templates that are not there yet (same category and title);
  * returns how many were added. Safe to call on every start or demo seeding.
  */
-export function seedDefaultTemplates(db: Executor, now = Date.now()): number {
+export async function seedDefaultTemplates(db: Executor, now = Date.now()): Promise<number> {
   let added = 0;
   for (const t of DEFAULT_TEMPLATES) {
-    if (repo.provinceTemplateExists(db, t.category, t.title)) continue;
-    repo.insertTemplate(db, { unitId: null, category: t.category, title: t.title, body: t.body, updatedBy: null, updatedAt: now });
+    if (await repo.provinceTemplateExists(db, t.category, t.title)) continue;
+    await repo.insertTemplate(db, { unitId: null, category: t.category, title: t.title, body: t.body, updatedBy: null, updatedAt: now });
     added += 1;
   }
   return added;

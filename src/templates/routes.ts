@@ -26,7 +26,7 @@ export default async function templateRoutes(app: FastifyInstance, opts: { deps:
   app.get<{ Querystring: { category?: string; done?: string } }>('/staff/templates', { preHandler: requireStaff() }, async (request, reply) => {
     const staff = request.staff!;
     const category = isCategory(request.query.category) ? request.query.category : undefined;
-    const items = listVisible(db, staff.unit.id, category).map((t) => ({
+    const items = (await listVisible(db, staff.unit.id, category)).map((t) => ({
       id: t.id,
       title: t.title,
       category: t.category,
@@ -94,21 +94,21 @@ export default async function templateRoutes(app: FastifyInstance, opts: { deps:
 
   app.post<{ Body: Body }>('/staff/templates', { preHandler: managers }, async (request, reply) => {
     const values = input(request.body ?? {});
-    const result = createTemplate(deps, request.staff!, values);
+    const result = await createTemplate(deps, request.staff!, values);
     if (result.id === undefined) return renderForm(request, reply, { values, errors: result.errors }, 400);
     return reply.redirect(`/staff/templates?done=created&category=${encodeURIComponent(values.category)}#template-${result.id}`, 303);
   });
 
   app.get<{ Params: { id: string } }>('/staff/templates/:id/edit', { preHandler: managers }, async (request, reply) => {
-    const template = visibleTemplate(db, request.staff!, parseId(request.params.id));
+    const template = await visibleTemplate(db, request.staff!, parseId(request.params.id));
     if (!canEdit(request.staff!, template)) throw forbidden();
     return renderForm(request, reply, { template, values: { category: template.category, title: template.title, body: template.body } });
   });
 
   app.post<{ Params: { id: string }; Body: Body }>('/staff/templates/:id', { preHandler: managers }, async (request, reply) => {
-    const template = visibleTemplate(db, request.staff!, parseId(request.params.id));
+    const template = await visibleTemplate(db, request.staff!, parseId(request.params.id));
     const values = input(request.body ?? {});
-    const { errors } = editTemplate(deps, request.staff!, template, values);
+    const { errors } = await editTemplate(deps, request.staff!, template, values);
     if (Object.keys(errors).length > 0) return renderForm(request, reply, { template, values, errors }, 400);
     return reply.redirect(`/staff/templates?done=updated&category=${encodeURIComponent(values.category)}#template-${template.id}`, 303);
   });
@@ -116,8 +116,8 @@ export default async function templateRoutes(app: FastifyInstance, opts: { deps:
   app.post<{ Params: { id: string } }>('/staff/templates/:id/delete', { preHandler: managers }, async (request, reply) => {
     const id = parseId(request.params.id);
     if (!id) throw notFound();
-    const template = visibleTemplate(db, request.staff!, id);
-    removeTemplate(deps, request.staff!, template);
+    const template = await visibleTemplate(db, request.staff!, id);
+    await removeTemplate(deps, request.staff!, template);
     return reply.redirect('/staff/templates?done=deleted', 303);
   });
 }

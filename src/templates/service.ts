@@ -3,6 +3,7 @@
 // their unit's; only users of 省民政厅 edit the province-wide ones.
 import { record } from '../audit/index.js';
 import type { Executor } from '../db/executor.js';
+import { withTransaction } from '../db/transaction.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { isCategory } from '../reports/index.js';
 import type { Deps } from '../shared/deps.js';
@@ -39,20 +40,20 @@ export function canEdit(staff: StaffContext, template: repo.AnswerTemplate): boo
 }
 
 /** Templates a unit may use for a report's category: the unit's own first, then the province's. */
-export function templatesFor(db: Executor, unitId: number, category: string): repo.AnswerTemplate[] {
-  return repo.listVisible(db, unitId, category);
+export async function templatesFor(db: Executor, unitId: number, category: string): Promise<repo.AnswerTemplate[]> {
+  return await repo.listVisible(db, unitId, category);
 }
 
 /** One template, if the unit may use it (for prefilling an answer); undefined otherwise. */
-export function templateFor(db: Executor, unitId: number, id: number): repo.AnswerTemplate | undefined {
+export async function templateFor(db: Executor, unitId: number, id: number): Promise<repo.AnswerTemplate | undefined> {
   if (!Number.isSafeInteger(id) || id <= 0) return undefined;
-  const template = repo.findTemplate(db, id);
+  const template = await repo.findTemplate(db, id);
   return template && (template.unitId === null || template.unitId === unitId) ? template : undefined;
 }
 
 /** The template for a staff page: 404 when it is another unit's (as if it did not exist). */
-export function visibleTemplate(db: Executor, staff: StaffContext, id: number): repo.AnswerTemplate {
-  const template = templateFor(db, staff.unit.id, id);
+export async function visibleTemplate(db: Executor, staff: StaffContext, id: number): Promise<repo.AnswerTemplate> {
+  const template = await templateFor(db, staff.unit.id, id);
   if (!template) throw notFound();
   return template;
 }
@@ -76,35 +77,35 @@ function validate(staff: StaffContext, input: TemplateInput, scopeFixed?: Scope)
   return { values: { category: input.category, title, body, scope: scope as Scope }, errors };
 }
 
-export function createTemplate(deps: Deps, staff: StaffContext, input: TemplateInput, now = Date.now()): { id?: number; errors: FieldErrors } {
+export async function createTemplate(deps: Deps, staff: StaffContext, input: TemplateInput, now = Date.now()): Promise<{ id?: number; errors: FieldErrors }> {
   if (!canManage(staff)) throw forbidden();
   const { values, errors } = validate(staff, input);
   if (!values) return { errors };
-  const row = deps.db.transaction((tx) => {
-    const inserted = repo.insertTemplate(tx, { unitId: values.scope === 'province' ? null : staff.unit.id, category: values.category, title: values.title, body: values.body, updatedBy: staff.user.id, updatedAt: now });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'template.create', object: { type: 'answer_template', id: inserted.id }, detail: { category: values.category, scope: values.scope } }, now);
+  const row = await withTransaction(deps.db, async (tx) => {
+    const inserted = await repo.insertTemplate(tx, { unitId: values.scope === 'province' ? null : staff.unit.id, category: values.category, title: values.title, body: values.body, updatedBy: staff.user.id, updatedAt: now });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'template.create', object: { type: 'answer_template', id: inserted.id }, detail: { category: values.category, scope: values.scope } }, now);
     return inserted;
   });
   return { id: row.id, errors };
 }
 
 /** Updates a template; its scope (unit or province-wide) stays what it was. */
-export function editTemplate(deps: Deps, staff: StaffContext, template: repo.AnswerTemplate, input: Omit<TemplateInput, 'scope'>, now = Date.now()): { errors: FieldErrors } {
+export async function editTemplate(deps: Deps, staff: StaffContext, template: repo.AnswerTemplate, input: Omit<TemplateInput, 'scope'>, now = Date.now()): Promise<{ errors: FieldErrors }> {
   if (!canEdit(staff, template)) throw forbidden();
   const scope: Scope = template.unitId === null ? 'province' : 'unit';
   const { values, errors } = validate(staff, { ...input, scope }, scope);
   if (!values) return { errors };
-  deps.db.transaction((tx) => {
-    repo.updateTemplate(tx, template.id, { category: values.category, title: values.title, body: values.body, updatedBy: staff.user.id, updatedAt: now });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'template.update', object: { type: 'answer_template', id: template.id }, detail: { category: values.category, scope } }, now);
+  await withTransaction(deps.db, async (tx) => {
+    await repo.updateTemplate(tx, template.id, { category: values.category, title: values.title, body: values.body, updatedBy: staff.user.id, updatedAt: now });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'template.update', object: { type: 'answer_template', id: template.id }, detail: { category: values.category, scope } }, now);
   });
   return { errors };
 }
 
-export function removeTemplate(deps: Deps, staff: StaffContext, template: repo.AnswerTemplate, now = Date.now()): void {
+export async function removeTemplate(deps: Deps, staff: StaffContext, template: repo.AnswerTemplate, now = Date.now()): Promise<void> {
   if (!canEdit(staff, template)) throw forbidden();
-  deps.db.transaction((tx) => {
-    repo.deleteTemplate(tx, template.id);
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'template.delete', object: { type: 'answer_template', id: template.id }, detail: { category: template.category, scope: template.unitId === null ? 'province' : 'unit' } }, now);
+  await withTransaction(deps.db, async (tx) => {
+    await repo.deleteTemplate(tx, template.id);
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'template.delete', object: { type: 'answer_template', id: template.id }, detail: { category: template.category, scope: template.unitId === null ? 'province' : 'unit' } }, now);
   });
 }

@@ -55,11 +55,11 @@ describe('filing a report', () => {
     expect(reportCount()).toBe(before + 1);
 
     const report = t.app.db.get<{ id: number }>(sql`select id from reports order by id desc limit 1`)!;
-    const row = findReport(t.app.db, report.id)!;
+    const row = (await findReport(t.app.db, report.id))!;
     expect(row.status).toBe('received');
     expect(row.channel).toBe('online');
     expect(JSON.stringify(row)).not.toContain(code!.replace(/ /g, ''));
-    const files = evidenceOf(t.app.db, 'report', report.id);
+    const files = await evidenceOf(t.app.db, 'report', report.id);
     expect(files.map((f) => [f.mime, f.cleaned])).toEqual([['image/jpeg', true], ['application/pdf', false], ['audio/mpeg', true]]);
     for (const f of files) {
       const raw = fs.readFileSync(path.join(t.dataDir, 'files', f.storedName));

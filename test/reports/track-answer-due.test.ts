@@ -28,18 +28,18 @@ describe('the answer date on the tracking page', () => {
     );
     const id = filed.report.id;
     const acceptedAt = Date.UTC(2026, 11, 1, 2);
-    insertEvent(t.app.db, { reportId: id, at: acceptedAt, type: 'accepted', actorType: 'staff', actorId: 1, visibleToReporter: true, body: null });
+    await insertEvent(t.app.db, { reportId: id, at: acceptedAt, type: 'accepted', actorType: 'staff', actorId: 1, visibleToReporter: true, body: null });
     // 20 days away with the discipline commission moved the deadline from 2027-01-30 to 2027-02-19.
-    updateReport(t.app.db, id, { status: 'investigating', acceptedAt, handlingDue: '2027-02-19' });
+    await updateReport(t.app.db, id, { status: 'investigating', acceptedAt, handlingDue: '2027-02-19' });
     let page = await trackPage(filed.queryCode);
     expect(page).toContain('2027-02-19');
     expect(page).not.toContain('2027-01-30');
     expect(page).not.toContain('转回后这个日期会相应顺延');
-    updateReport(t.app.db, id, { status: 'referred' });
+    await updateReport(t.app.db, id, { status: 'referred' });
     page = await trackPage(filed.queryCode);
     expect(page).toContain('转回后这个日期会相应顺延');
-    updateReport(t.app.db, id, { status: 'concluded' });
-    insertEvent(t.app.db, { reportId: id, at: Date.UTC(2027, 0, 10, 2), type: 'answer', actorType: 'staff', actorId: 1, visibleToReporter: true, body: '经核查，情况属实，已责令退还。' });
+    await updateReport(t.app.db, id, { status: 'concluded' });
+    await insertEvent(t.app.db, { reportId: id, at: Date.UTC(2027, 0, 10, 2), type: 'answer', actorType: 'staff', actorId: 1, visibleToReporter: true, body: '经核查，情况属实，已责令退还。' });
     page = await trackPage(filed.queryCode);
     expect(page).not.toContain('依法办结答复期限');
   });

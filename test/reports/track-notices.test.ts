@@ -14,7 +14,7 @@ afterAll(() => t.close());
 
 let ip = 0;
 async function newReport() {
-  return fileReport(
+  return await fileReport(
     t.app.deps,
     {
       category: 'bribery', placeCode: '220102001001', placeOther: null, countyCode: '220102', townshipCode: '220102001',
@@ -30,8 +30,8 @@ async function newReport() {
 async function session(opts: { answered?: boolean; lang?: string } = {}) {
   const filed = await newReport();
   if (opts.answered) {
-    updateReport(t.app.db, filed.report.id, { status: 'closed' });
-    insertEvent(t.app.db, { reportId: filed.report.id, at: Date.now(), type: 'answer', actorType: 'staff', actorId: 1, visibleToReporter: true, body: '经核查，反映的问题部分属实。' });
+    await updateReport(t.app.db, filed.report.id, { status: 'closed' });
+    await insertEvent(t.app.db, { reportId: filed.report.id, at: Date.now(), type: 'answer', actorType: 'staff', actorId: 1, visibleToReporter: true, body: '经核查，反映的问题部分属实。' });
   }
   const start: Record<string, string> = opts.lang ? { lang: opts.lang } : {};
   const form = await openForm(t.app, '/track', start);

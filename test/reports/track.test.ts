@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function newReport(over: Partial<Parameters<typeof fileReport>[1]> = {}) {
-  return fileReport(
+  return await fileReport(
     t.app.deps,
     {
       category: 'bribery', placeCode: '220102001001', placeOther: null, countyCode: '220102', townshipCode: '220102001',
@@ -67,8 +67,8 @@ describe('tracking a report', () => {
 
   it('lets the reporter reply, give their identity and withdraw; staff messages show, internal notes do not', async () => {
     const filed = await newReport();
-    insertEvent(t.app.db, { reportId: filed.report.id, at: Date.now(), type: 'staff_message', actorType: 'staff', actorId: 1, visibleToReporter: true, body: '请问具体是哪一年评上的？' });
-    insertEvent(t.app.db, { reportId: filed.report.id, at: Date.now(), type: 'internal_note', actorType: 'staff', actorId: 1, visibleToReporter: false, body: '内部备注：疑似与12号线索重复' });
+    await insertEvent(t.app.db, { reportId: filed.report.id, at: Date.now(), type: 'staff_message', actorType: 'staff', actorId: 1, visibleToReporter: true, body: '请问具体是哪一年评上的？' });
+    await insertEvent(t.app.db, { reportId: filed.report.id, at: Date.now(), type: 'internal_note', actorType: 'staff', actorId: 1, visibleToReporter: false, body: '内部备注：疑似与12号线索重复' });
     const { jar } = await signIn(filed.queryCode, '10.4.4.4');
     const page = await t.app.inject({ url: '/track/report', cookies: jar });
     expect(page.body).toContain('请问具体是哪一年评上的？');
@@ -86,7 +86,7 @@ describe('tracking a report', () => {
     expect(badIdentity.body).toContain('请填写正确的联系电话');
     const identity = await t.app.inject({ method: 'POST', url: '/track/identity', cookies: jar, payload: { _csrf: csrf, reporter_name: '李秀兰', reporter_phone: '13904310000' } });
     expect(identity.statusCode).toBe(303);
-    const stored = findReport(t.app.db, filed.report.id)!;
+    const stored = (await findReport(t.app.db, filed.report.id))!;
     expect(stored.realName).toBe(true);
     expect(stored.identitySealed!.toString('latin1')).not.toContain('13904310000');
 
@@ -94,30 +94,30 @@ describe('tracking a report', () => {
     expect(noConfirm.statusCode).toBe(400);
     const withdrawn = await t.app.inject({ method: 'POST', url: '/track/withdraw', cookies: jar, payload: { _csrf: csrf, confirm: 'yes' } });
     expect(withdrawn.statusCode).toBe(303);
-    expect(findReport(t.app.db, filed.report.id)!.status).toBe('withdrawn');
+    expect((await findReport(t.app.db, filed.report.id))!.status).toBe('withdrawn');
   });
 
   it('starts the review window when the answer is first opened, and allows review and rating', async () => {
     const filed = await newReport();
-    updateReport(t.app.db, filed.report.id, { status: 'closed' });
-    insertEvent(t.app.db, { reportId: filed.report.id, at: Date.now(), type: 'answer', actorType: 'staff', actorId: 1, visibleToReporter: true, body: '经核查，反映的问题部分属实。' });
-    expect(findReport(t.app.db, filed.report.id)!.answerFirstOpenedAt).toBeNull();
+    await updateReport(t.app.db, filed.report.id, { status: 'closed' });
+    await insertEvent(t.app.db, { reportId: filed.report.id, at: Date.now(), type: 'answer', actorType: 'staff', actorId: 1, visibleToReporter: true, body: '经核查，反映的问题部分属实。' });
+    expect((await findReport(t.app.db, filed.report.id))!.answerFirstOpenedAt).toBeNull();
     const { jar } = await signIn(filed.queryCode, '10.5.5.5');
     const page = await t.app.inject({ url: '/track/report', cookies: jar });
     expect(page.body).toContain('经核查，反映的问题部分属实。');
-    expect(findReport(t.app.db, filed.report.id)!.answerFirstOpenedAt).not.toBeNull();
+    expect((await findReport(t.app.db, filed.report.id))!.answerFirstOpenedAt).not.toBeNull();
     expect(page.body).toContain('action="/track/review"');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
     const beforeRating = Date.now();
     const rated = await t.app.inject({ method: 'POST', url: '/track/rating', cookies: jar, payload: { _csrf: csrf, rating: 'dissatisfied' } });
     expect(rated.statusCode).toBe(303);
     // The time of the rating is kept: the statistics count it in the period it was given.
-    const ratedAt = findReport(t.app.db, filed.report.id)!.ratedAt;
+    const ratedAt = (await findReport(t.app.db, filed.report.id))!.ratedAt;
     expect(ratedAt).toBeGreaterThanOrEqual(beforeRating);
     expect(ratedAt).toBeLessThanOrEqual(Date.now());
     const review = await t.app.inject({ method: 'POST', url: '/track/review', cookies: jar, payload: { _csrf: csrf, reason: '核查没有入户，结论不对。' } });
     expect(review.statusCode).toBe(303);
-    const after = findReport(t.app.db, filed.report.id)!;
+    const after = (await findReport(t.app.db, filed.report.id))!;
     expect(after.status).toBe('under_review');
     expect(after.rating).toBe('dissatisfied');
   });

@@ -10,7 +10,7 @@ beforeAll(async () => { t = await makeApp(); });
 afterAll(() => t.close());
 
 it('prefills the answer from a chosen template', async () => {
-  seedDefaultTemplates(t.app.db);
+  await seedDefaultTemplates(t.app.db);
   const intake = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['intake']));
   const hs = await createStaff(t.app, 'ca:220102', ['handler']);
   const handler = await signIn(t.app, hs);
@@ -19,7 +19,7 @@ it('prefills the answer from a chosen template', async () => {
   const page = `/staff/reports/${filed.report.id}`;
   await intake.post(`${page}/accept`, {}, page);
   const unit = (await findUnitByKey(t.app.db, 'ca:220102'))!;
-  expect((await intake.post(`${page}/assign`, { unit_id: String(unit.id), assignee_id: String(hs.user.id), due: findReport(t.app.db, filed.report.id)!.handlingDue! }, page)).statusCode).toBe(303);
+  expect((await intake.post(`${page}/assign`, { unit_id: String(unit.id), assignee_id: String(hs.user.id), due: (await findReport(t.app.db, filed.report.id))!.handlingDue! }, page)).statusCode).toBe(303);
   await handler.post(`${page}/start`, {}, page);
   const cityTpl = (await cityLead.post('/staff/templates', { scope: 'unit', category: 'favouritism', title: '市局自己的', body: '市局正文内容很长很长。' }, '/staff/templates/new'));
   expect(cityTpl.statusCode).toBe(303);

@@ -25,9 +25,9 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('default templates', () => {
-  it('seeds province-wide templates once, each with the parts of a written answer', () => {
-    expect(seedDefaultTemplates(t.app.db)).toBe(DEFAULT_TEMPLATES.length);
-    expect(seedDefaultTemplates(t.app.db)).toBe(0);
+  it('seeds province-wide templates once, each with the parts of a written answer', async () => {
+    expect(await seedDefaultTemplates(t.app.db)).toBe(DEFAULT_TEMPLATES.length);
+    expect(await seedDefaultTemplates(t.app.db)).toBe(0);
     const rows = t.app.db.select().from(answerTemplates).all();
     expect(rows).toHaveLength(DEFAULT_TEMPLATES.length);
     for (const row of rows) {
@@ -77,13 +77,13 @@ describe('permissions', () => {
     expect((await citySupervisor.post(`/staff/templates/${row.id}/delete`, {}, '/staff/templates')).statusCode).toBe(404);
 
     // The report page's lookups: the unit's own first, then the province's; never another unit's.
-    const forCounty = templatesFor(t.app.db, countyUnitId, 'favouritism');
+    const forCounty = await templatesFor(t.app.db, countyUnitId, 'favouritism');
     expect(forCounty[0]!.title).toBe('南关区优亲厚友属实答复');
     expect(forCounty.slice(1).every((x) => x.unitId === null && x.category === 'favouritism')).toBe(true);
     const cityUnitId = (await findUnitByKey(t.app.db, 'ca:220100'))!.id;
-    expect(templatesFor(t.app.db, cityUnitId, 'favouritism').some((x) => x.id === row.id)).toBe(false);
-    expect(templateFor(t.app.db, countyUnitId, row.id)?.id).toBe(row.id);
-    expect(templateFor(t.app.db, cityUnitId, row.id)).toBeUndefined();
+    expect((await templatesFor(t.app.db, cityUnitId, 'favouritism')).some((x) => x.id === row.id)).toBe(false);
+    expect((await templateFor(t.app.db, countyUnitId, row.id))?.id).toBe(row.id);
+    expect(await templateFor(t.app.db, cityUnitId, row.id)).toBeUndefined();
 
     const edited = await countyLead.post(`/staff/templates/${row.id}`, { category: 'favouritism', title: '南关区优亲厚友属实答复（修订）', body: '修订后的正文。' }, `/staff/templates/${row.id}/edit`);
     expect(edited.statusCode).toBe(303);

@@ -11,15 +11,15 @@ import { translate } from '../../i18n/translate.js';
 import type { Referral } from './service.js';
 
 export async function packetContext(deps: Deps, referral: Referral) {
-  const report = repo.findReport(deps.db, referral.reportId)!;
-  const files = evidenceOf(deps.db, 'report', report.id);
+  const report = (await repo.findReport(deps.db, referral.reportId))!;
+  const files = await evidenceOf(deps.db, 'report', report.id);
   return {
     referral,
     report: { caseNo: report.caseNo, category: report.category, subjectName: report.subjectName, subjectPosition: report.subjectPosition, subjectIsHead: report.subjectIsHead, description: report.description, happenedAt: report.happenedAt, receivedAt: report.receivedAt, finding: report.finding, status: report.status },
     place: placeLabel(await placeChain(deps.db, report.placeCode)) + (report.placeOther ? ` ${report.placeOther}` : ''),
     body: (await findUnit(deps.db, referral.bodyUnitId))?.name,
     handlingUnit: (await findUnit(deps.db, report.handlingUnitId))?.name,
-    events: repo.eventsOf(deps.db, report.id).map((e) => ({ type: e.type, at: e.at, body: e.body })),
+    events: (await repo.eventsOf(deps.db, report.id)).map((e) => ({ type: e.type, at: e.at, body: e.body })),
     manifest: files.map((f, i) => ({ n: i + 1, id: f.id, name: `evidence-${f.id}.${f.ext}`, mime: f.mime, size: f.size, sha256: f.sha256, cleaned: f.cleaned })),
   };
 }
@@ -55,7 +55,7 @@ export async function packetArchive(deps: Deps, referral: Referral, printHtml: s
   zip.append(packetText(ctx), { name: 'packet.txt' });
   zip.append(printHtml, { name: 'packet.html' });
   zip.append(ctx.manifest.map((m) => `${m.sha256}  evidence/${m.name}`).join('\n') + '\n', { name: 'SHA256SUMS' });
-  const files = evidenceOf(deps.db, 'report', referral.reportId);
+  const files = await evidenceOf(deps.db, 'report', referral.reportId);
   for (const f of files.filter((x) => !x.erasedAt)) zip.append(decryptFromStore(deps.dirs, deps.keys.files, f.storedName), { name: `evidence/evidence-${f.id}.${f.ext}` });
   void zip.finalize();
   return zip;

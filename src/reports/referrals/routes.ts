@@ -42,7 +42,7 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
     if (!report) throw notFound();
     await authorize(deps, request.staff!, report, 'referral_recall');
     try {
-      svc.recall(deps, request.staff!, report, request.body?.reason ?? '');
+      await svc.recall(deps, request.staff!, report, request.body?.reason ?? '');
     } catch (err) {
       if (err instanceof AppError && err.statusCode === 409) return reply.redirect(`/staff/reports/${report.id}?error=${err.code}#held-by`, 303);
       throw err;
@@ -63,7 +63,7 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
 
   app.get('/staff/referrals', { preHandler: requireStaff('inspector') }, async (request, reply) => {
     const ids = await supervisedUnitIds(db, request.staff!.unit.id);
-    const rows = db
+    const rows = await db
       .select({ referral: referrals, caseNo: reports.caseNo, category: reports.category, realName: reports.realName, bodyName: units.name })
       .from(referrals)
       .innerJoin(reports, sql`${reports.id} = ${referrals.reportId}`)
@@ -93,12 +93,12 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
   }
 
   // Reads of a referral show the case: audited, one entry per view (issue 15).
-  const audited = (request: FastifyRequest<Params>, action: string, referral: svc.Referral) =>
-    record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action, object: { type: 'referral', id: referral.id } });
+  const audited = async (request: FastifyRequest<Params>, action: string, referral: svc.Referral) =>
+    await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action, object: { type: 'referral', id: referral.id } });
 
   app.get<Params & { Querystring: { error?: string } }>('/staff/referrals/:id', { preHandler: requireStaff('inspector') }, async (request, reply) => {
     const referral = await load(request);
-    audited(request, 'referral.view', referral);
+    await audited(request, 'referral.view', referral);
     // A refused forward redirects back here with its reason.
     const error = request.query.error;
     return render(request, reply, referral, error && /^[a-z_]+$/.test(error) && hasMessage(`casework.errors.${error}`) ? { actionError: `casework.errors.${error}` } : {});
@@ -107,7 +107,7 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
   // 转交有管辖权的机关 (issue 19 item 1): the holding body's inspector passes the referral on.
   app.post<Params>('/staff/referrals/:id/forward', { preHandler: requireStaff('inspector') }, async (request, reply) => {
     const referral = await load(request);
-    const report = findReport(db, referral.reportId);
+    const report = await findReport(db, referral.reportId);
     if (!report) throw notFound();
     const rel = await authorize(deps, request.staff!, report, 'referral_forward');
     if (rel.referral?.id !== referral.id) throw new AppError(403, 'NOT_YOUR_PART', 'casework.errors.not_your_part');
@@ -141,7 +141,7 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
     try {
       await actions[name](request, referral);
     } catch (err) {
-      if (err instanceof AppError && err.statusCode < 500 && err.statusCode !== 404) return render(request, reply, svc.findReferral(deps, referral.id)!, { actionError: err.messageKey, values: request.body }, err.statusCode);
+      if (err instanceof AppError && err.statusCode < 500 && err.statusCode !== 404) return render(request, reply, (await svc.findReferral(deps, referral.id))!, { actionError: err.messageKey, values: request.body }, err.statusCode);
       throw err;
     }
     return reply.redirect(`/staff/referrals/${referral.id}?done=${request.params.action}`, 303);
@@ -149,14 +149,14 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
 
   app.get<Params>('/staff/referrals/:id/packet', { preHandler: requireStaff('inspector') }, async (request, reply) => {
     const referral = await load(request);
-    audited(request, 'referral.packet_view', referral);
+    await audited(request, 'referral.packet_view', referral);
     return reply.page('referrals/packet', { title: `移送材料 ${referral.id}`, ...(await packetContext(deps, referral)) }, { layout: 'print' });
   });
 
   app.get<Params>('/staff/referrals/:id/packet.zip', { preHandler: requireStaff('inspector') }, async (request, reply) => {
     const referral = await load(request);
     const html = await app.view('referrals/packet.hbs', { ...(await packetContext(deps, referral)), title: `移送材料 ${referral.id}`, locale: request.locale, htmlLang: request.locale, siteName: '' }, { layout: 'layouts/print.hbs' });
-    record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'referral.packet_download', object: { type: 'referral', id: referral.id } });
+    await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'referral.packet_download', object: { type: 'referral', id: referral.id } });
     reply.header('Content-Type', 'application/zip');
     reply.header('Content-Disposition', `attachment; filename="referral-${referral.id}.zip"`);
     reply.header('Cache-Control', 'no-store');
@@ -168,7 +168,7 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
     const quarter = /^\d{4}Q[1-4]$/.test(request.query.quarter ?? '') ? request.query.quarter! : currentQuarter();
     const { from, to } = quarterRange(quarter);
     const ids = await supervisedUnitIds(db, request.staff!.unit.id);
-    const rows = db
+    const rows = await db
       .select({
         body: units.name,
         received: sql<number>`count(*)`,

@@ -42,12 +42,12 @@ export async function bodyFor(deps: Deps, report: repo.Report) {
 }
 
 /** A report's referrals, newest first, each with the name of the body holding it (the report page shows it). */
-export function referralsOf(deps: Deps, reportId: number): (Referral & { bodyName: string | null })[] {
-  return referralsWithBody(deps.db, reportId);
+export async function referralsOf(deps: Deps, reportId: number): Promise<(Referral & { bodyName: string | null })[]> {
+  return await referralsWithBody(deps.db, reportId);
 }
 
-export function findReferral(deps: Deps, id: number): Referral | undefined {
-  return deps.db.select().from(referrals).where(eq(referrals.id, id)).get();
+export async function findReferral(deps: Deps, id: number): Promise<Referral | undefined> {
+  return await deps.db.select().from(referrals).where(eq(referrals.id, id)).get();
 }
 
 /** The actions of POST /staff/referrals/:id/:action. */
@@ -66,7 +66,7 @@ export function isReferralAction(name: string): name is ReferralAction {
 export async function visibleReferral(deps: Deps, staff: StaffContext, id: number): Promise<Referral | undefined> {
   if (staff.unit.kind !== 'discipline' || !Number.isSafeInteger(id)) return undefined;
   const ids = await supervisedUnitIds(deps.db, staff.unit.id);
-  return deps.db.select().from(referrals).where(and(eq(referrals.id, id), inArray(referrals.bodyUnitId, ids), notInArray(referrals.status, ['returned', 'recalled']))).get();
+  return await deps.db.select().from(referrals).where(and(eq(referrals.id, id), inArray(referrals.bodyUnitId, ids), notInArray(referrals.status, ['returned', 'recalled']))).get();
 }
 
 export async function refer(deps: Deps, staff: StaffContext, report: repo.Report, opinion: string, now = Date.now()) {
@@ -76,23 +76,23 @@ export async function refer(deps: Deps, staff: StaffContext, report: repo.Report
   const body = await bodyFor(deps, report);
   // A body without an active inspector on the portal would hold the referral for ever while the
   // civil-affairs clock stands still: refuse and say how to proceed (issue 19 item 1).
-  if (!hasInspector(deps, body.id)) throw new TransitionError('referral_body_without_users');
-  const acceptDue = computeDeadline(rules['discipline.forward'], new Date(now), loadCalendar(deps.db)).due;
-  const changed = applyStep(deps, staff, report, { status: 'referred', ...pauseChanges(now) }, [{ type: 'referred', visible: true, data: { body: body.id } }], now, (tx) => {
-    tx.insert(referrals).values({ reportId: report.id, bodyUnitId: body.id, referredBy: staff.user.id, referredAt: now, opinion: opinion.trim(), status: 'pending', fromStatus: report.status, acceptDue }).run();
+  if (!(await hasInspector(deps, body.id))) throw new TransitionError('referral_body_without_users');
+  const acceptDue = computeDeadline(rules['discipline.forward'], new Date(now), await loadCalendar(deps.db)).due;
+  const changed = await applyStep(deps, staff, report, { status: 'referred', ...pauseChanges(now) }, [{ type: 'referred', visible: true, data: { body: body.id } }], now, async (tx) => {
+    await tx.insert(referrals).values({ reportId: report.id, bodyUnitId: body.id, referredBy: staff.user.id, referredAt: now, opinion: opinion.trim(), status: 'pending', fromStatus: report.status, acceptDue }).run();
   });
-  tellBody(deps, body, report);
+  await tellBody(deps, body, report);
   return changed;
 }
 
-function hasInspector(deps: Deps, unitId: number): boolean {
-  return usersWithRole(deps.db, unitId, 'inspector').length > 0;
+async function hasInspector(deps: Deps, unitId: number): Promise<boolean> {
+  return (await usersWithRole(deps.db, unitId, 'inspector')).length > 0;
 }
 
 /** Each inspector in their own e-mail language; the body's address in the site default. */
-function tellBody(deps: Deps, body: Unit, report: repo.Report) {
+async function tellBody(deps: Deps, body: Unit, report: repo.Report): Promise<void> {
   const vars = { caseNo: report.caseNo, link: `${deps.config.baseUrl}/staff/referrals` };
-  for (const inspector of usersWithRole(deps.db, body.id, 'inspector')) {
+  for (const inspector of await usersWithRole(deps.db, body.id, 'inspector')) {
     deps.mailer.sendLater({ to: inspector.email, ...staffNotice(mailLocaleOf(deps.config, inspector), 'referral_received', vars) });
   }
   deps.mailer.sendLater({ to: body.email, ...staffNotice(deps.config.defaultLocale, 'referral_received', { ...vars, unitName: body.name }) });
@@ -105,7 +105,7 @@ function tellBody(deps: Deps, body: Unit, report: repo.Report) {
  * commission; never the body holding it.
  */
 export async function forwardTargets(deps: Deps, referral: Referral): Promise<Unit[]> {
-  const report = repo.findReport(deps.db, referral.reportId)!;
+  const report = (await repo.findReport(deps.db, referral.reportId))!;
   const chain = await ancestorsOf(deps.db, report.countyCode);
   const prefecture = chain.find((r) => r.level === 'prefecture');
   const province = chain.find((r) => r.level === 'province');
@@ -133,14 +133,14 @@ export async function forwardReferral(deps: Deps, staff: StaffContext, referral:
   const target = (await forwardTargets(deps, referral)).find((u) => String(u.id) === bodyId.trim());
   if (!target) throw new TransitionError('forward_body_required');
   if (reason.trim().length < 5) throw new TransitionError('reason_required');
-  if (!hasInspector(deps, target.id)) throw new TransitionError('forward_body_without_users');
-  const report = repo.findReport(deps.db, referral.reportId)!;
+  if (!(await hasInspector(deps, target.id))) throw new TransitionError('forward_body_without_users');
+  const report = (await repo.findReport(deps.db, referral.reportId))!;
   const data = { from: referral.bodyUnitId, to: target.id, status: referral.status, acceptDue: referral.acceptDue };
-  const changed = applyStep(deps, staff, report, {}, [{ type: 'referral_forwarded', visible: false, body: reason.trim(), data }], now, (tx) => {
-    moveReferral(tx, referral.id, target.id);
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'referral.forward', object: { type: 'referral', id: referral.id }, detail: data }, now);
+  const changed = await applyStep(deps, staff, report, {}, [{ type: 'referral_forwarded', visible: false, body: reason.trim(), data }], now, async (tx) => {
+    await moveReferral(tx, referral.id, target.id);
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'referral.forward', object: { type: 'referral', id: referral.id }, detail: data }, now);
   });
-  tellBody(deps, target, report);
+  await tellBody(deps, target, report);
   return changed;
 }
 
@@ -150,14 +150,14 @@ export async function forwardReferral(deps: Deps, staff: StaffContext, referral:
  * civil-affairs clock runs again, and the body no longer sees the case. An accepted referral is the
  * body's: only it can return it.
  */
-export function recall(deps: Deps, staff: StaffContext, report: repo.Report, reason: string, now = Date.now()) {
+export async function recall(deps: Deps, staff: StaffContext, report: repo.Report, reason: string, now = Date.now()) {
   requireState(report, 'referred');
   requireRole(staff, 'handler', 'lead');
-  const referral = openReferralOf(deps.db, report.id);
+  const referral = await openReferralOf(deps.db, report.id);
   if (!referral) throw new TransitionError('wrong_state');
   if (referral.status !== 'pending') throw new TransitionError('referral_already_accepted');
   if (reason.trim().length < 5) throw new TransitionError('reason_required');
-  return applyStep(
+  return await applyStep(
     deps,
     staff,
     report,
@@ -167,16 +167,16 @@ export function recall(deps: Deps, staff: StaffContext, report: repo.Report, rea
       { type: 'referral_recalled', visible: false, body: reason.trim(), data: { body: referral.bodyUnitId } },
     ],
     now,
-    (tx) => {
-      recallReferral(tx, referral.id, reason.trim());
-      record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'referral.recall', object: { type: 'referral', id: referral.id }, detail: { body: referral.bodyUnitId, to: referral.fromStatus } }, now);
+    async (tx) => {
+      await recallReferral(tx, referral.id, reason.trim());
+      await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'referral.recall', object: { type: 'referral', id: referral.id }, detail: { body: referral.bodyUnitId, to: referral.fromStatus } }, now);
     },
   );
 }
 
 /** Which body holds the report's open referral, and in what state (the report page says so while referred). */
 export async function holderOf(deps: Deps, reportId: number): Promise<{ referral: Referral; body: Unit | undefined } | null> {
-  const referral = openReferralOf(deps.db, reportId);
+  const referral = await openReferralOf(deps.db, reportId);
   return referral ? { referral, body: await findUnit(deps.db, referral.bodyUnitId) } : null;
 }
 
@@ -184,46 +184,46 @@ function requireInspector(staff: StaffContext) {
   if (staff.unit.kind !== 'discipline' || !staff.has('inspector')) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
 }
 
-function update(deps: Deps, staff: StaffContext, referral: Referral, values: Partial<typeof referrals.$inferInsert>, action: string, now: number) {
-  const report = repo.findReport(deps.db, referral.reportId)!;
-  return applyStep(deps, staff, report, {}, [{ type: action, visible: false }], now, (tx) => {
-    tx.update(referrals).set(values).where(eq(referrals.id, referral.id)).run();
+async function update(deps: Deps, staff: StaffContext, referral: Referral, values: Partial<typeof referrals.$inferInsert>, action: string, now: number) {
+  const report = (await repo.findReport(deps.db, referral.reportId))!;
+  return await applyStep(deps, staff, report, {}, [{ type: action, visible: false }], now, async (tx) => {
+    await tx.update(referrals).set(values).where(eq(referrals.id, referral.id)).run();
   });
 }
 
-export function acceptReferral(deps: Deps, staff: StaffContext, referral: Referral, now = Date.now()) {
+export async function acceptReferral(deps: Deps, staff: StaffContext, referral: Referral, now = Date.now()) {
   requireInspector(staff);
   if (referral.status !== 'pending') throw new TransitionError('wrong_state');
-  return update(deps, staff, referral, { status: 'accepted', acceptedAt: now, acceptedBy: staff.user.id }, 'referral_accepted', now);
+  return await update(deps, staff, referral, { status: 'accepted', acceptedAt: now, acceptedBy: staff.user.id }, 'referral_accepted', now);
 }
 
-export function returnReferral(deps: Deps, staff: StaffContext, referral: Referral, reason: string, now = Date.now()) {
+export async function returnReferral(deps: Deps, staff: StaffContext, referral: Referral, reason: string, now = Date.now()) {
   requireInspector(staff);
   if (referral.status !== 'pending' && referral.status !== 'accepted') throw new TransitionError('wrong_state');
   if (reason.trim().length < 5) throw new TransitionError('reason_required');
-  const report = repo.findReport(deps.db, referral.reportId)!;
-  return applyStep(deps, staff, report, resumeChanges(report, referral.fromStatus, now), [{ type: 'referral_returned', visible: false, body: reason.trim() }], now, (tx) => {
-    tx.update(referrals).set({ status: 'returned', returnedReason: reason.trim() }).where(eq(referrals.id, referral.id)).run();
+  const report = (await repo.findReport(deps.db, referral.reportId))!;
+  return await applyStep(deps, staff, report, resumeChanges(report, referral.fromStatus, now), [{ type: 'referral_returned', visible: false, body: reason.trim() }], now, async (tx) => {
+    await tx.update(referrals).set({ status: 'returned', returnedReason: reason.trim() }).where(eq(referrals.id, referral.id)).run();
   });
 }
 
-export function recordDisposition(deps: Deps, staff: StaffContext, referral: Referral, disposition: string, now = Date.now()) {
+export async function recordDisposition(deps: Deps, staff: StaffContext, referral: Referral, disposition: string, now = Date.now()) {
   requireInspector(staff);
   if (referral.status !== 'accepted') throw new TransitionError('wrong_state');
   if (!(DISPOSITIONS as readonly string[]).includes(disposition)) throw new TransitionError('disposition_required');
-  return update(deps, staff, referral, { disposition, dispositionAt: now }, 'referral_disposition', now);
+  return await update(deps, staff, referral, { disposition, dispositionAt: now }, 'referral_disposition', now);
 }
 
 /** The result goes back to the handler: the report returns to investigating, and the clock runs again. */
-export function recordResult(deps: Deps, staff: StaffContext, referral: Referral, kind: string, detail: string, text: string, on: string, now = Date.now()) {
+export async function recordResult(deps: Deps, staff: StaffContext, referral: Referral, kind: string, detail: string, text: string, on: string, now = Date.now()) {
   requireInspector(staff);
   if (referral.status !== 'accepted') throw new TransitionError('wrong_state');
   const details = RESULT_KINDS[kind as ResultKind] as readonly string[] | undefined;
   if (!details || !details.includes(detail)) throw new TransitionError('result_required');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(on)) throw new TransitionError('date_required');
   if (text.trim().length < 5) throw new TransitionError('reason_required');
-  const report = repo.findReport(deps.db, referral.reportId)!;
-  return applyStep(
+  const report = (await repo.findReport(deps.db, referral.reportId))!;
+  return await applyStep(
     deps,
     staff,
     report,
@@ -234,8 +234,8 @@ export function recordResult(deps: Deps, staff: StaffContext, referral: Referral
       { type: 'referral_result', visible: false, body: text.trim(), data: { kind, detail, on } },
     ],
     now,
-    (tx) => {
-      tx.update(referrals).set({ status: 'concluded', resultKind: kind, resultDetail: detail, resultText: text.trim(), resultOn: on, concludedAt: now }).where(eq(referrals.id, referral.id)).run();
+    async (tx) => {
+      await tx.update(referrals).set({ status: 'concluded', resultKind: kind, resultDetail: detail, resultText: text.trim(), resultOn: on, concludedAt: now }).where(eq(referrals.id, referral.id)).run();
     },
   );
 }

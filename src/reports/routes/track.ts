@@ -29,7 +29,7 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
       return null;
     }
     if (Date.now() - track.lastSeen > 60_000) request.session.track = { ...track, lastSeen: Date.now() };
-    return repo.findReport(deps.db, track.reportId) ?? null;
+    return (await repo.findReport(deps.db, track.reportId)) ?? null;
   }
 
   const triesPerWindow = deps.config.trackAttemptsPerWindow * deps.config.rateLimitFactor;
@@ -47,9 +47,9 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
   }
 
   async function renderReport(request: FastifyRequest, reply: FastifyReply, report: repo.Report, notice: Record<string, unknown> = {}, status = 200) {
-    const opened = tracking.markAnswerOpened(deps, report);
+    const opened = await tracking.markAnswerOpened(deps, report);
     // 信访工作条例第三十五条、第三十六条: the last day to ask for a review, or that the matter is final.
-    const review = tracking.reviewWindow(deps, opened);
+    const review = await tracking.reviewWindow(deps, opened);
     return reply.page('reports/track', { titleKey: 'track.report_title', csrfToken: reply.generateCsrf(), ...(await trackPageContext(deps, opened, request.locale)), review, ...notice }, { status });
   }
 
@@ -68,7 +68,7 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
       return renderEntry(reply, 'track.too_many_wait', 429, typed, Math.max(1, Math.ceil(seconds / 60)));
     }
     const code = normalizeQueryCode(request.body?.code);
-    const report = code ? tracking.findByQueryCode(deps, code) : null;
+    const report = code ? await tracking.findByQueryCode(deps, code) : null;
     if (!report) {
       guesses.hit(key);
       // One neutral message for a malformed, unknown or mistyped code.
@@ -83,7 +83,7 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
     const report = await currentReport(request);
     if (!report) return reply.redirect('/track', 303);
     // After an action (POST-redirect-GET): say at the top what happened.
-    const done = doneNotice(deps, report, request.query.done);
+    const done = await doneNotice(deps, report, request.query.done);
     return renderReport(request, reply, report, done ? { done } : {});
   });
 
@@ -96,11 +96,11 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
   async function act(request: FastifyRequest, reply: FastifyReply, action: tracking.ReporterAction, run: (report: repo.Report) => Promise<Record<string, unknown> | void>, success?: () => Record<string, unknown>) {
     const report = await currentReport(request);
     if (!report) return reply.redirect('/track', 303);
-    if (!tracking.allowedActions(deps, report).has(action)) return renderReport(request, reply, report, { formError: 'track.not_allowed' }, 409);
+    if (!(await tracking.allowedActions(deps, report)).has(action)) return renderReport(request, reply, report, { formError: 'track.not_allowed' }, 409);
     const problem = await run(report);
     // The report form's script sends files one by one and reads the outcome as JSON.
     if (request.headers.accept === 'application/json') return reply.code(problem ? 400 : 200).send({ ok: !problem, ...(problem ?? success?.() ?? {}) });
-    if (problem) return renderReport(request, reply, repo.findReport(deps.db, report.id)!, problem, 400);
+    if (problem) return renderReport(request, reply, (await repo.findReport(deps.db, report.id))!, problem, 400);
     return reply.redirect(`/track/report?done=${action}#done`, 303);
   }
 
@@ -108,7 +108,7 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
     act(request, reply, 'message', async (report) => {
       const body = (request.body?.body ?? '').trim();
       if (body.length < 2 || body.length > 3000) return { formError: 'track.message_length', values: { body } };
-      tracking.addReporterMessage(deps, report, body);
+      await tracking.addReporterMessage(deps, report, body);
     }),
   );
 
@@ -118,7 +118,7 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
     let received: { name: string; cleaned: boolean }[] = [];
     const upload = () => act(request, reply, 'files', async (report) => {
       if (!request.isMultipart()) return { formError: 'track.files_none' };
-      const room = tracking.remainingUpload(deps, report);
+      const room = await tracking.remainingUpload(deps, report);
       const parsed = await readUploadForm(request, deps.dirs, { maxFileBytes: deps.config.upload.maxFileBytes, maxFiles: room.files, maxTotalBytes: room.bytes, ...gate.limitsFor(request, report.id) });
       if (parsed.problems.length > 0 || parsed.files.length === 0) {
         discardFiles(parsed.files);
@@ -148,7 +148,7 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
     act(request, reply, 'identity', async (report) => {
       const { identity, errors } = validateIdentity(request.body ?? {});
       if (!identity) return { identityErrors: errors, values: request.body };
-      tracking.giveIdentity(deps, report, identity);
+      await tracking.giveIdentity(deps, report, identity);
     }),
   );
 
@@ -163,14 +163,14 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
   app.post<{ Body: { rating?: string } }>('/track/rating', async (request, reply) =>
     act(request, reply, 'rating', async (report) => {
       if (!isRating(request.body?.rating)) return { formError: 'track.rating_required' };
-      tracking.rate(deps, report, request.body.rating);
+      await tracking.rate(deps, report, request.body.rating);
     }),
   );
 
   app.post<{ Body: { reason?: string; confirm?: string } }>('/track/withdraw', async (request, reply) =>
     act(request, reply, 'withdraw', async (report) => {
       if (request.body?.confirm !== 'yes') return { formError: 'track.withdraw_confirm' };
-      tracking.withdraw(deps, report, (request.body.reason ?? '').trim().slice(0, 1000));
+      await tracking.withdraw(deps, report, (request.body.reason ?? '').trim().slice(0, 1000));
     }),
   );
 }

@@ -39,7 +39,7 @@ export default async function transferRoutes(app: FastifyInstance, opts: { deps:
 
   app.get('/staff/transfers', { preHandler: requireStaff() }, async (request, reply) => {
     if (request.staff!.unit.kind !== 'department') throw notFound();
-    const rows = db
+    const rows = await db
       .select({ transfer: transfers, caseNo: reports.caseNo, category: reports.category })
       .from(transfers)
       .innerJoin(reports, sql`${reports.id} = ${transfers.reportId}`)
@@ -57,9 +57,9 @@ export default async function transferRoutes(app: FastifyInstance, opts: { deps:
    */
   async function load(request: { staff: StaffContext | null; params: { id: string } }, action: 'transfer_receive' | 'transfer_outcome' | 'transfer_return') {
     const staff = request.staff!;
-    const t = /^\d{1,12}$/.test(request.params.id) ? svc.findTransfer(deps, Number(request.params.id)) : undefined;
+    const t = /^\d{1,12}$/.test(request.params.id) ? await svc.findTransfer(deps, Number(request.params.id)) : undefined;
     if (!t) throw notFound();
-    const report = staff.unit.kind === 'department' ? (t.departmentUnitId === staff.unit.id && isOpenTransfer(t) ? findReport(db, t.reportId) : undefined) : await visibleReport(db, staff, t.reportId);
+    const report = staff.unit.kind === 'department' ? (t.departmentUnitId === staff.unit.id && isOpenTransfer(t) ? await findReport(db, t.reportId) : undefined) : await visibleReport(db, staff, t.reportId);
     if (!report) throw notFound();
     await authorize(deps, staff, report, action);
     return t;

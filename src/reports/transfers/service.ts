@@ -15,31 +15,31 @@ import { transfers } from './tables.js';
 export type Transfer = typeof transfers.$inferSelect;
 
 /** Departments a report can go to: those of its county (公安, 住建, 卫健 …). */
-export function departmentsFor(deps: Deps, report: repo.Report): Unit[] {
-  return deps.db.select().from(units).where(and(eq(units.kind, 'department'), eq(units.regionCode, report.countyCode))).all();
+export async function departmentsFor(deps: Deps, report: repo.Report): Promise<Unit[]> {
+  return await deps.db.select().from(units).where(and(eq(units.kind, 'department'), eq(units.regionCode, report.countyCode))).all();
 }
 
-export function transfersOf(deps: Deps, reportId: number): Transfer[] {
-  return deps.db.select().from(transfers).where(eq(transfers.reportId, reportId)).orderBy(desc(transfers.id)).all();
+export async function transfersOf(deps: Deps, reportId: number): Promise<Transfer[]> {
+  return await deps.db.select().from(transfers).where(eq(transfers.reportId, reportId)).orderBy(desc(transfers.id)).all();
 }
 
-export function findTransfer(deps: Deps, id: number): Transfer | undefined {
-  return deps.db.select().from(transfers).where(eq(transfers.id, id)).get();
+export async function findTransfer(deps: Deps, id: number): Promise<Transfer | undefined> {
+  return await deps.db.select().from(transfers).where(eq(transfers.id, id)).get();
 }
 
-export function openTransfer(deps: Deps, reportId: number): Transfer | undefined {
-  return transfersOf(deps, reportId).find((t) => t.status === 'sent' || t.status === 'received');
+export async function openTransfer(deps: Deps, reportId: number): Promise<Transfer | undefined> {
+  return (await transfersOf(deps, reportId)).find((t) => t.status === 'sent' || t.status === 'received');
 }
 
-export function transfer(deps: Deps, staff: StaffContext, report: repo.Report, departmentId: number, due: string, note: string, now = Date.now()) {
+export async function transfer(deps: Deps, staff: StaffContext, report: repo.Report, departmentId: number, due: string, note: string, now = Date.now()) {
   requireState(report, 'accepted', 'assigned', 'investigating');
   requireRole(staff, 'handler', 'lead', 'intake');
-  const department = departmentsFor(deps, report).find((d) => d.id === departmentId);
+  const department = (await departmentsFor(deps, report)).find((d) => d.id === departmentId);
   if (!department) throw new TransitionError('department_required');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(due)) throw new TransitionError('due_required');
   if (note.trim().length < 5) throw new TransitionError('reason_required');
-  const changed = applyStep(deps, staff, report, { status: 'transferred', ...pauseChanges(now) }, [{ type: 'transferred', visible: true, data: { department: department.id, due } }], now, (tx) => {
-    tx.insert(transfers).values({ reportId: report.id, departmentUnitId: department.id, transferredBy: staff.user.id, transferredAt: now, note: note.trim(), dueOn: due, fromStatus: report.status, status: 'sent' }).run();
+  const changed = await applyStep(deps, staff, report, { status: 'transferred', ...pauseChanges(now) }, [{ type: 'transferred', visible: true, data: { department: department.id, due } }], now, async (tx) => {
+    await tx.insert(transfers).values({ reportId: report.id, departmentUnitId: department.id, transferredBy: staff.user.id, transferredAt: now, note: note.trim(), dueOn: due, fromStatus: report.status, status: 'sent' }).run();
   });
   // The department's address, so in the site default language.
   deps.mailer.sendLater({ to: department.email, ...staffNotice(deps.config.defaultLocale, 'transfer_received', { caseNo: report.caseNo, due, link: `${deps.config.baseUrl}/staff/transfers`, unitName: department.name }) });
@@ -53,34 +53,34 @@ function requireActor(staff: StaffContext, t: Transfer, report: repo.Report, sco
   if (!ofDepartment && !onBehalf) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
 }
 
-export function confirmReceipt(deps: Deps, staff: StaffContext, t: Transfer, scopeIds: number[], now = Date.now()) {
-  const report = repo.findReport(deps.db, t.reportId)!;
+export async function confirmReceipt(deps: Deps, staff: StaffContext, t: Transfer, scopeIds: number[], now = Date.now()) {
+  const report = (await repo.findReport(deps.db, t.reportId))!;
   requireActor(staff, t, report, scopeIds);
   if (t.status !== 'sent') throw new TransitionError('wrong_state');
-  return applyStep(deps, staff, report, {}, [{ type: 'transfer_received', visible: false }], now, (tx) => {
-    tx.update(transfers).set({ status: 'received', receivedAt: now, receivedBy: staff.user.id }).where(eq(transfers.id, t.id)).run();
+  return await applyStep(deps, staff, report, {}, [{ type: 'transfer_received', visible: false }], now, async (tx) => {
+    await tx.update(transfers).set({ status: 'received', receivedAt: now, receivedBy: staff.user.id }).where(eq(transfers.id, t.id)).run();
   });
 }
 
-export function recordOutcome(deps: Deps, staff: StaffContext, t: Transfer, outcome: string, scopeIds: number[], now = Date.now()) {
-  const report = repo.findReport(deps.db, t.reportId)!;
+export async function recordOutcome(deps: Deps, staff: StaffContext, t: Transfer, outcome: string, scopeIds: number[], now = Date.now()) {
+  const report = (await repo.findReport(deps.db, t.reportId))!;
   requireActor(staff, t, report, scopeIds);
   if (t.status !== 'sent' && t.status !== 'received') throw new TransitionError('wrong_state');
   if (outcome.trim().length < 5) throw new TransitionError('reason_required');
-  return applyStep(deps, staff, report, resumeChanges(report, 'investigating', now), [
+  return await applyStep(deps, staff, report, resumeChanges(report, 'investigating', now), [
     { type: 'transfer_outcome', visible: true },
     { type: 'transfer_result', visible: false, body: outcome.trim() },
-  ], now, (tx) => {
-    tx.update(transfers).set({ status: 'concluded', outcomeText: outcome.trim(), outcomeAt: now, outcomeBy: staff.user.id, receivedAt: t.receivedAt ?? now }).where(eq(transfers.id, t.id)).run();
+  ], now, async (tx) => {
+    await tx.update(transfers).set({ status: 'concluded', outcomeText: outcome.trim(), outcomeAt: now, outcomeBy: staff.user.id, receivedAt: t.receivedAt ?? now }).where(eq(transfers.id, t.id)).run();
   });
 }
 
-export function returnTransfer(deps: Deps, staff: StaffContext, t: Transfer, reason: string, now = Date.now()) {
-  const report = repo.findReport(deps.db, t.reportId)!;
+export async function returnTransfer(deps: Deps, staff: StaffContext, t: Transfer, reason: string, now = Date.now()) {
+  const report = (await repo.findReport(deps.db, t.reportId))!;
   if (staff.unit.id !== t.departmentUnitId) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
   if (t.status !== 'sent' && t.status !== 'received') throw new TransitionError('wrong_state');
   if (reason.trim().length < 5) throw new TransitionError('reason_required');
-  return applyStep(deps, staff, report, resumeChanges(report, t.fromStatus, now), [{ type: 'transfer_returned', visible: false, body: reason.trim() }], now, (tx) => {
-    tx.update(transfers).set({ status: 'returned', returnedReason: reason.trim() }).where(eq(transfers.id, t.id)).run();
+  return await applyStep(deps, staff, report, resumeChanges(report, t.fromStatus, now), [{ type: 'transfer_returned', visible: false, body: reason.trim() }], now, async (tx) => {
+    await tx.update(transfers).set({ status: 'returned', returnedReason: reason.trim() }).where(eq(transfers.id, t.id)).run();
   });
 }

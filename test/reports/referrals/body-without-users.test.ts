@@ -28,13 +28,13 @@ describe('a discipline body with no users', () => {
     const shown = await handler.get(refused.headers.location as string);
     expect(shown.body).toContain('还没有纪检监察人员账号');
     expect(shown.body).toContain('线下方式移送');
-    const after = findReport(t.app.db, report.id)!;
+    const after = (await findReport(t.app.db, report.id))!;
     expect(after.status).toBe('accepted');
     expect(after.pausedSince).toBeNull();
-    expect(svc.referralsOf(t.app.deps, report.id)).toEqual([]);
+    expect(await svc.referralsOf(t.app.deps, report.id)).toEqual([]);
 
     await createStaff(t.app, 'dic:220000:stationed', ['inspector']);
     expect((await handler.post(`${page}/refer`, opinion, page)).statusCode).toBe(303);
-    expect(findReport(t.app.db, report.id)!.status).toBe('referred');
+    expect((await findReport(t.app.db, report.id))!.status).toBe('referred');
   });
 });

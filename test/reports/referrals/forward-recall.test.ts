@@ -23,9 +23,9 @@ let county: Unit, city: Unit, stationed: Unit;
 async function referred() {
   const { id, page } = await acceptedFeeReport(t.app, handler);
   expect((await handler.post(`${page}/refer`, REFER_OPINION, page)).statusCode).toBe(303);
-  const referral = svc.referralsOf(t.app.deps, id)[0]!;
+  const referral = (await svc.referralsOf(t.app.deps, id))[0]!;
   expect(referral.bodyUnitId).toBe(county.id);
-  return { report: findReport(t.app.db, id)!, page, referral, detail: `/staff/referrals/${referral.id}` };
+  return { report: (await findReport(t.app.db, id))!, page, referral, detail: `/staff/referrals/${referral.id}` };
 }
 
 beforeAll(async () => {
@@ -50,17 +50,17 @@ describe('forwarding a referral (转交)', () => {
     expect((await inspector.post(`${detail}/accept`, {}, detail)).statusCode).toBe(303);
     const res = await inspector.post(`${detail}/forward`, { body_id: String(city.id), reason: '涉及县管干部以上，属市纪委监委管辖。' }, detail);
     expect(res.statusCode).toBe(303);
-    const moved = svc.findReferral(t.app.deps, referral.id)!;
+    const moved = (await svc.findReferral(t.app.deps, referral.id))!;
     expect(moved.bodyUnitId).toBe(city.id);
     // The new body accepts it afresh, under the original 5-working-day due date (not restarted).
     expect(moved.status).toBe('pending');
     expect(moved.acceptDue).toBe(referral.acceptDue);
     expect(moved.referredAt).toBe(referral.referredAt);
-    const event = eventsOf(t.app.db, report.id).find((e) => e.type === 'referral_forwarded')!;
+    const event = (await eventsOf(t.app.db, report.id)).find((e) => e.type === 'referral_forwarded')!;
     expect(event.visibleToReporter).toBe(false);
     expect(JSON.parse(event.data!)).toMatchObject({ from: county.id, to: city.id });
-    expect(entriesFor(t.app.db, 'referral', String(referral.id)).map((e) => e.action)).toContain('referral.forward');
-    expect(findReport(t.app.db, report.id)!.status).toBe('referred');
+    expect((await entriesFor(t.app.db, 'referral', String(referral.id))).map((e) => e.action)).toContain('referral.forward');
+    expect((await findReport(t.app.db, report.id))!.status).toBe('referred');
     // The old body's part has ended; the new one sees it and can act.
     expect((await inspector.post(`${detail}/accept`, {}, '/staff/referrals')).statusCode).toBe(404);
     expect((await inspector.get(detail)).statusCode).toBe(404);
@@ -71,21 +71,21 @@ describe('forwarding a referral (转交)', () => {
 
   it('is refused to a body without an inspector, and changes nothing', async () => {
     const { report, referral, detail } = await referred();
-    const before = svc.findReferral(t.app.deps, referral.id);
+    const before = await svc.findReferral(t.app.deps, referral.id);
     const res = await inspector.post(`${detail}/forward`, { body_id: String(stationed.id), reason: '属驻厅纪检监察组管辖。' }, detail);
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toContain('error=forward_body_without_users');
     const shown = await inspector.get((res.headers.location as string).split('#')[0]!);
     expect(shown.body).toContain('还没有纪检监察人员账号');
-    expect(svc.findReferral(t.app.deps, referral.id)).toEqual(before);
-    expect(eventsOf(t.app.db, report.id).some((e) => e.type === 'referral_forwarded')).toBe(false);
+    expect(await svc.findReferral(t.app.deps, referral.id)).toEqual(before);
+    expect((await eventsOf(t.app.db, report.id)).some((e) => e.type === 'referral_forwarded')).toBe(false);
     // Nor to a unit that is not on the list (a civil-affairs unit, the body itself).
     const civil = (await findUnitByKey(t.app.db, 'ca:220100'))!;
     for (const id of [civil.id, county.id]) {
       const again = await inspector.post(`${detail}/forward`, { body_id: String(id), reason: '属其他机关管辖。' }, detail);
       expect(again.headers.location).toContain('error=forward_body_required');
     }
-    expect(svc.findReferral(t.app.deps, referral.id)!.bodyUnitId).toBe(county.id);
+    expect((await svc.findReferral(t.app.deps, referral.id))!.bodyUnitId).toBe(county.id);
   });
 
   it('is not for another body, nor for the commission above, nor for the handler', async () => {
@@ -95,7 +95,7 @@ describe('forwarding a referral (转交)', () => {
     // The city commission sees the county's referral but does not act in its place.
     expect((await cityInspector.post(`${detail}/forward`, body, detail)).statusCode).toBe(403);
     expect([403, 404]).toContain((await handler.post(`${detail}/forward`, body)).statusCode);
-    expect(svc.findReferral(t.app.deps, referral.id)!.bodyUnitId).toBe(county.id);
+    expect((await svc.findReferral(t.app.deps, referral.id))!.bodyUnitId).toBe(county.id);
   });
 });
 
@@ -109,13 +109,13 @@ describe('recalling a referral', () => {
     const res = await handler.post(`${page}/recall`, { reason: '移送对象有误，撤回重新核查。' }, page);
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toContain('done=recall');
-    const back = findReport(t.app.db, report.id)!;
+    const back = (await findReport(t.app.db, report.id))!;
     expect(back.status).toBe('accepted');
     expect(back.pausedSince).toBeNull();
     expect(back.dueOn).not.toBeNull();
-    expect(svc.findReferral(t.app.deps, referral.id)!.status).toBe('recalled');
-    expect(eventsOf(t.app.db, report.id).find((e) => e.type === 'referral_recalled')?.body).toBe('移送对象有误，撤回重新核查。');
-    expect(entriesFor(t.app.db, 'referral', String(referral.id)).map((e) => e.action)).toContain('referral.recall');
+    expect((await svc.findReferral(t.app.deps, referral.id))!.status).toBe('recalled');
+    expect((await eventsOf(t.app.db, report.id)).find((e) => e.type === 'referral_recalled')?.body).toBe('移送对象有误，撤回重新核查。');
+    expect((await entriesFor(t.app.db, 'referral', String(referral.id))).map((e) => e.action)).toContain('referral.recall');
     expect((await inspector.get(detail)).statusCode).toBe(404);
     expect((await inspector.get(page)).statusCode).toBe(404);
     expect((await inspector.get('/staff/referrals')).body).not.toContain(report.caseNo);
@@ -125,10 +125,10 @@ describe('recalling a referral', () => {
     const { report } = await referred();
     const staff = staffContext(handlerStaff.user, (await findUnitByKey(t.app.db, 'ca:220102'))!);
     const t0 = Date.now();
-    const now = findReport(t.app.db, report.id)!;
-    svc.recall(t.app.deps, staff, now, '机关尚无账号，改为线下移送。', t0 + 10 * 86_400_000);
-    const after = findReport(t.app.db, report.id)!;
-    const calendar = loadCalendar(t.app.db);
+    const now = (await findReport(t.app.db, report.id))!;
+    await svc.recall(t.app.deps, staff, now, '机关尚无账号，改为线下移送。', t0 + 10 * 86_400_000);
+    const after = (await findReport(t.app.db, report.id))!;
+    const calendar = await loadCalendar(t.app.db);
     const start = toCstDate(new Date(after.acceptedAt!));
     const away = Math.round((Date.parse(toCstDate(new Date(t0 + 10 * 86_400_000))) - Date.parse(toCstDate(new Date(now.pausedSince!)))) / 86_400_000);
     expect(after.handlingDue).toBe(calendar.nextWorkdayFrom(calendar.addCalendarDays(start, 60 + away)).date);
@@ -142,7 +142,7 @@ describe('recalling a referral', () => {
     expect((await handler.get(page)).body).not.toContain(`action="${page}/recall"`);
     const res = await handler.post(`${page}/recall`, { reason: '移送对象有误，撤回重新核查。' }, page);
     expect(res.headers.location).toContain('error=referral_already_accepted');
-    expect(findReport(t.app.db, report.id)!.status).toBe('referred');
-    expect(svc.findReferral(t.app.deps, referral.id)!.status).toBe('accepted');
+    expect((await findReport(t.app.db, report.id))!.status).toBe('referred');
+    expect((await svc.findReferral(t.app.deps, referral.id))!.status).toBe('accepted');
   });
 });

@@ -31,7 +31,7 @@ async function newReport(files: CleanFile[] = [], over: Record<string, unknown> 
   );
   const page = `/staff/reports/${report.id}`;
   await handler.post(`${page}/accept`, {}, page);
-  return { report: findReport(t.app.db, report.id)!, queryCode, page };
+  return { report: (await findReport(t.app.db, report.id))!, queryCode, page };
 }
 
 beforeAll(async () => {
@@ -79,11 +79,11 @@ describe('a referral end to end', () => {
     const { report, page } = await newReport();
     const res = await handler.post(`${page}/refer`, { opinion: '经初步核实，村会计收取手续费问题基本属实，涉嫌吃拿卡要，移送处理。' }, page);
     expect(res.statusCode).toBe(303);
-    const referred = findReport(t.app.db, report.id)!;
+    const referred = (await findReport(t.app.db, report.id))!;
     expect(referred.status).toBe('referred');
     expect(referred.pausedSince).not.toBeNull();
     expect(referred.dueOn).toBeNull();
-    const [referral] = svc.referralsOf(t.app.deps, report.id);
+    const [referral] = await svc.referralsOf(t.app.deps, report.id);
     expect(referral!.bodyUnitId).toBe((await findUnitByKey(t.app.db, 'dic:220102'))!.id);
     const expected = computeDeadline(ruleTable()['discipline.forward'], new Date(referral!.referredAt), createCalendar());
     expect(referral!.acceptDue).toBe(expected.due);
@@ -101,7 +101,7 @@ describe('a referral end to end', () => {
     expect((await inspector.post(`${detail}/accept`, {}, detail)).statusCode).toBe(303);
     expect((await inspector.post(`${detail}/disposition`, { disposition: 'preliminary' }, detail)).statusCode).toBe(303);
     expect((await inspector.post(`${detail}/result`, { detail_kind: 'party:warning', on: '2026-11-20', text: '给予刘某党内警告处分，责令退还收取的款项。' }, detail)).statusCode).toBe(303);
-    const back = findReport(t.app.db, report.id)!;
+    const back = (await findReport(t.app.db, report.id))!;
     expect(back.status).toBe('investigating');
     expect(back.pausedSince).toBeNull();
     expect(back.dueOn).toBe(back.handlingDue);
@@ -113,16 +113,16 @@ describe('a referral end to end', () => {
     const staff = staffContext(handlerStaff.user, (await findUnitByKey(t.app.db, 'ca:220102'))!);
     const insp = staffContext(inspectorStaff.user, (await findUnitByKey(t.app.db, 'dic:220102'))!);
     const t0 = Date.now();
-    const before = findReport(t.app.db, report.id)!.handlingDue!;
-    await svc.refer(t.app.deps, staff, findReport(t.app.db, report.id)!, '移送处理意见：涉嫌违纪，请依规处理。', t0);
-    const referral = svc.referralsOf(t.app.deps, report.id)[0]!;
-    svc.acceptReferral(t.app.deps, insp, referral, t0 + 86_400_000);
-    svc.returnReferral(t.app.deps, insp, svc.findReferral(t.app.deps, referral.id)!, '不属本机关管辖，请移送其他机关。', t0 + 10 * 86_400_000);
-    const after = findReport(t.app.db, report.id)!;
+    const before = (await findReport(t.app.db, report.id))!.handlingDue!;
+    await svc.refer(t.app.deps, staff, (await findReport(t.app.db, report.id))!, '移送处理意见：涉嫌违纪，请依规处理。', t0);
+    const referral = (await svc.referralsOf(t.app.deps, report.id))[0]!;
+    await svc.acceptReferral(t.app.deps, insp, referral, t0 + 86_400_000);
+    await svc.returnReferral(t.app.deps, insp, (await svc.findReferral(t.app.deps, referral.id))!, '不属本机关管辖，请移送其他机关。', t0 + 10 * 86_400_000);
+    const after = (await findReport(t.app.db, report.id))!;
     expect(after.status).toBe('accepted');
     // 60 日 from acceptance plus the 10 days away, the last day moved off a day off (art. 34 as
     // counted in src/clocks): independent of the day the suite runs.
-    const calendar = loadCalendar(t.app.db);
+    const calendar = await loadCalendar(t.app.db);
     const expected = calendar.nextWorkdayFrom(calendar.addCalendarDays(toCstDate(new Date(after.acceptedAt!)), 60 + 10)).date;
     expect(after.handlingDue).toBe(expected);
     expect(after.handlingDue! > before).toBe(true);
@@ -135,8 +135,8 @@ describe('a referral end to end', () => {
     const file: CleanFile = { originalName: '收据.jpg', path: plain, sniff: { mime: 'image/jpeg', ext: 'jpg', kind: 'image', cleanable: true }, cleaned: true };
     const { report, page } = await newReport([file]);
     await handler.post(`${page}/refer`, { opinion: '证据显示收取手续费，移送处理。' }, page);
-    const referral = svc.referralsOf(t.app.deps, report.id)[0]!;
-    const stored = evidenceOf(t.app.db, 'report', report.id)[0]!;
+    const referral = (await svc.referralsOf(t.app.deps, report.id))[0]!;
+    const stored = (await evidenceOf(t.app.db, 'report', report.id))[0]!;
     const bytes = await readAll(decryptFromStore(t.app.deps.dirs, t.app.keys.files, stored.storedName));
     const sha = crypto.createHash('sha256').update(bytes).digest('hex');
     const print = await inspector.get(`/staff/referrals/${referral.id}/packet`);
@@ -160,7 +160,7 @@ describe('a referral end to end', () => {
     expect(view.body).toContain('已移送纪检监察机关处理');
     expect(view.body).not.toContain('建议立案');
     expect(view.body).not.toContain('纪委监委');
-    expect(findReport(t.app.db, report.id)!.status).toBe('referred');
+    expect((await findReport(t.app.db, report.id))!.status).toBe('referred');
   });
 });
 
@@ -170,7 +170,7 @@ describe('a transfer end to end', () => {
     const police = (await findUnitByKey(t.app.db, 'dept:220102:police'))!;
     const res = await handler.post(`${page}/transfer`, { department_id: String(police.id), due: '2026-12-31', note: '涉嫌村霸把持低保评议，请公安机关依法处理。' }, page);
     expect(res.statusCode).toBe(303);
-    expect(findReport(t.app.db, report.id)!.status).toBe('transferred');
+    expect((await findReport(t.app.db, report.id))!.status).toBe('transferred');
     const officer = await signIn(t.app, await createStaff(t.app, 'dept:220102:police', ['handler']));
     const otherPolice = await signIn(t.app, await createStaff(t.app, 'dept:220103:police', ['handler']));
     const list = await officer.get('/staff/transfers');
@@ -181,6 +181,6 @@ describe('a transfer end to end', () => {
     expect((await otherPolice.post(`/staff/transfers/${transferId}/receive`, {}, '/staff/transfers')).statusCode).toBe(404);
     expect((await officer.post(`/staff/transfers/${transferId}/receive`, {}, '/staff/transfers')).statusCode).toBe(303);
     expect((await officer.post(`/staff/transfers/${transferId}/outcome`, { outcome: '已立案侦查，对两名涉案人员采取强制措施。' }, '/staff/transfers')).statusCode).toBe(303);
-    expect(findReport(t.app.db, report.id)!.status).toBe('investigating');
+    expect((await findReport(t.app.db, report.id))!.status).toBe('investigating');
   });
 });
