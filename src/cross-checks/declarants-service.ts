@@ -23,7 +23,8 @@ import { checkVillage, type PlaceValues, type Region } from '../regions/index.js
 import { isPosition } from '../reports/index.js';
 import type { Deps } from '../shared/deps.js';
 import * as repo from './repository.js';
-import { runCrossChecks } from './run.js';
+import { withTransaction } from '../db/transaction.js';
+import { runCrossChecksIn } from './run.js';
 import { codeWithin } from './scope.js';
 
 export interface DeclarantInput {
@@ -65,22 +66,22 @@ export async function saveDeclarant(deps: Deps, staff: StaffContext, region: Reg
   if (Object.keys(errors).length > 0 || 'error' in name || !village || !isPosition(input.position)) return { ok: false, errors };
 
   const fields = { name: name.name, position: input.position, homeVillageCode: village, updatedAt: now };
-  const id = db.transaction((tx) => {
+  const id = await withTransaction(db, async (tx) => {
     let id: number;
     if (existing) {
       id = existing.id;
-      updateDeclarant(tx, id, { ...fields, ...(idHash ? { idHash } : {}) });
+      await updateDeclarant(tx, id, { ...fields, ...(idHash ? { idHash } : {}) });
     } else {
-      id = insertDeclarant(tx, { ...fields, userId: null, idHash: idHash!, unitId: staff.unit.id }).id;
+      id = (await insertDeclarant(tx, { ...fields, userId: null, idHash: idHash!, unitId: staff.unit.id })).id;
     }
-    record(tx, deps.keys['audit-mac'], {
+    await record(tx, deps.keys['audit-mac'], {
       actor: { type: 'staff', id: staff.user.id },
       action: existing ? 'cross_check.declarant_update' : 'cross_check.declarant_create',
       object: { type: 'declarant', id },
       // Whether things changed, never what they are.
       detail: { idNumber: idHash ? (existing ? (idHash === existing.idHash ? 'same' : 'replaced') : 'set') : 'kept', homeVillageChanged: existing ? existing.homeVillageCode !== village : null },
     }, now);
-    runCrossChecks({ db: tx, keys: deps.keys }, { declarantIds: [id] }, now);
+    await runCrossChecksIn(tx, deps.keys, { declarantIds: [id] }, now);
     return id;
   });
   return { ok: true, value: { id } };
@@ -99,6 +100,6 @@ export async function addDeclarantRelative(deps: Deps, staff: StaffContext, decl
 }
 
 /** Removes a relative of a non-user declarant; false when it is not theirs. */
-export function removeDeclarantRelative(deps: Deps, staff: StaffContext, declarant: repo.Declarant, relativeId: number, now = Date.now()): boolean {
+export async function removeDeclarantRelative(deps: Deps, staff: StaffContext, declarant: repo.Declarant, relativeId: number, now = Date.now()): Promise<boolean> {
   return removeDeclaredRelative(deps, declarant.id, relativeId, { actorId: staff.user.id, action: 'cross_check.relative_remove' }, now);
 }

@@ -10,7 +10,8 @@ import type { Region } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
 import { parseDeclarationFile, type DeclProblem, type ParsedDeclarant } from './declaration-file.js';
 import * as repo from './repository.js';
-import { runCrossChecks } from './run.js';
+import { withTransaction } from '../db/transaction.js';
+import { runCrossChecksIn } from './run.js';
 import { codesWithin } from './scope.js';
 import { villageReader } from './villages.js';
 
@@ -61,11 +62,11 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
 }
 
 /** Declarants already on file: refused when a portal user (they declare on their profile) or managed elsewhere. */
-function planAgainstFile(db: Executor, region: Region, declarants: readonly ParsedDeclarant[]): { plans: Plan[]; problems: DeclProblem[] } {
-  const onFile = declarantsWithHashes(db, declarants.map((d) => d.idHash));
+async function planAgainstFile(db: Executor, region: Region, declarants: readonly ParsedDeclarant[]): Promise<{ plans: Plan[]; problems: DeclProblem[] }> {
+  const onFile = await declarantsWithHashes(db, declarants.map((d) => d.idHash));
   const byHash = groupBy(onFile, (d) => d.idHash);
-  const inRegion = codesWithin(db, onFile.map((d) => d.homeVillageCode), [region.code]);
-  const relativesOf = groupBy(relativesOfDeclarants(db, onFile.map((d) => d.id)), (r) => r.declarantId);
+  const inRegion = await codesWithin(db, onFile.map((d) => d.homeVillageCode), [region.code]);
+  const relativesOf = groupBy(await relativesOfDeclarants(db, onFile.map((d) => d.id)), (r) => r.declarantId);
   const plans: Plan[] = [];
   const problems: DeclProblem[] = [];
   for (const parsed of declarants) {
@@ -97,19 +98,19 @@ function planAgainstFile(db: Executor, region: Region, declarants: readonly Pars
 
 /** Imports a list into the user's managed region (the caller has checked that the user manages it). */
 export async function importDeclarations(deps: Deps, actor: DeclImportActor, region: Region, bytes: Uint8Array, now = new Date()): Promise<DeclImportOutcome> {
-  const parsed = await parseDeclarationFile(bytes, { idHashKey: deps.keys['id-hash'], readVillage: villageReader(deps.db, region.code), now });
+  const parsed = await parseDeclarationFile(bytes, { idHashKey: deps.keys['id-hash'], readVillage: await villageReader(deps.db, region.code), now });
   if (!parsed.ok) return { kind: 'problems', problems: parsed.problems };
   const at = now.getTime();
   const audit = deps.keys['audit-mac'];
   const staff = { type: 'staff', id: actor.userId } as const;
 
-  return deps.db.transaction((tx): DeclImportOutcome => {
-    const { plans, problems } = planAgainstFile(tx, region, parsed.declarants);
+  return withTransaction(deps.db, async (tx): Promise<DeclImportOutcome> => {
+    const { plans, problems } = await planAgainstFile(tx, region, parsed.declarants);
     if (problems.length > 0) return { kind: 'problems', problems: problems.sort((a, b) => a.row - b.row) };
-    const earlier = repo.findEarlierImport(tx, actor.unitId, parsed.fingerprint) ?? null;
+    const earlier = (await repo.findEarlierImport(tx, actor.unitId, parsed.fingerprint)) ?? null;
     const changedPlans = plans.filter((p) => p.changed);
     if (earlier && changedPlans.length === 0) {
-      record(tx, audit, { actor: staff, action: 'cross_check.declaration_import', object: { type: 'declaration_import', id: earlier.id }, result: 'repeat', detail: { rows: parsed.rowCount, declarants: plans.length } }, at);
+      await record(tx, audit, { actor: staff, action: 'cross_check.declaration_import', object: { type: 'declaration_import', id: earlier.id }, result: 'repeat', detail: { rows: parsed.rowCount, declarants: plans.length } }, at);
       return { kind: 'repeat', previous: earlier, rowCount: parsed.rowCount, declarants: plans.length };
     }
 
@@ -124,10 +125,10 @@ export async function importDeclarations(deps: Deps, actor: DeclImportActor, reg
       let id: number;
       if (plan.existing) {
         id = plan.existing.id;
-        updateDeclarant(tx, id, { ...fields, unitId: plan.existing.unitId ?? actor.unitId });
+        await updateDeclarant(tx, id, { ...fields, unitId: plan.existing.unitId ?? actor.unitId });
         updated += 1;
       } else {
-        id = insertDeclarant(tx, { ...fields, userId: null, idHash: d.idHash, unitId: actor.unitId }).id;
+        id = (await insertDeclarant(tx, { ...fields, userId: null, idHash: d.idHash, unitId: actor.unitId })).id;
         created += 1;
       }
       touched.push(id);
@@ -135,17 +136,17 @@ export async function importDeclarations(deps: Deps, actor: DeclImportActor, reg
         const old = plan.existingRelatives.find((e) => e.idHash === rel.idHash);
         const values = { name: rel.name, relation: rel.relation, villageCode: rel.villageCode, assistanceType: rel.assistanceType };
         if (!old) {
-          insertRelative(tx, { declarantId: id, idHash: rel.idHash, ...values });
+          await insertRelative(tx, { declarantId: id, idHash: rel.idHash, ...values });
           relativesAdded += 1;
-        } else if (!sameRelative(old, rel)) updateRelative(tx, old.id, values);
+        } else if (!sameRelative(old, rel)) await updateRelative(tx, old.id, values);
       }
       for (const old of plan.existingRelatives) {
-        if (!d.relatives.some((r) => r.idHash === old.idHash) && deleteRelative(tx, id, old.id)) relativesRemoved += 1;
+        if (!d.relatives.some((r) => r.idHash === old.idHash) && (await deleteRelative(tx, id, old.id))) relativesRemoved += 1;
       }
     }
-    const imp = repo.insertImport(tx, { unitId: actor.unitId, fingerprint: parsed.fingerprint, rowCount: parsed.rowCount, uploadedBy: actor.userId, uploadedAt: at });
-    const checks = runCrossChecks({ db: tx, keys: deps.keys }, { declarantIds: touched }, at);
-    record(
+    const imp = await repo.insertImport(tx, { unitId: actor.unitId, fingerprint: parsed.fingerprint, rowCount: parsed.rowCount, uploadedBy: actor.userId, uploadedAt: at });
+    const checks = await runCrossChecksIn(tx, deps.keys, { declarantIds: touched }, at);
+    await record(
       tx,
       audit,
       {

@@ -14,6 +14,8 @@
 // a person or note, which the flags page shows as "closed by re-check". Resolved flags never reopen.
 import { record } from '../audit/index.js';
 import type { Executor } from '../db/executor.js';
+import { withTransaction } from '../db/transaction.js';
+import type { Db } from '../db/connection.js';
 import { declarantsByIds, declarantsOfVillages, declarantsWithHashes, onDeclarationsChanged, relativesOfDeclarants, relativesWithHashes } from '../declarations/index.js';
 import { activeRecipientsOfVillages, activeRecipientsWithHashes, onRosterChanged, surnameOf } from '../disclosure/index.js';
 import type { Keys } from '../plugins/keys.js';
@@ -53,26 +55,26 @@ function possibleRelatives(declarant: repo.Declarant, relatives: readonly repo.D
 }
 
 /** Every flag that should exist for the target, computed from the current tables. */
-function candidates(db: Executor, villageCodes: string[], declarantIds: number[]): Candidate[] {
+async function candidates(db: Executor, villageCodes: string[], declarantIds: number[]): Promise<Candidate[]> {
   const out: Candidate[] = [];
   // Recipients of the villages, against every declaration (declared and own ID hashes).
-  const villageRecipients = activeRecipientsOfVillages(db, villageCodes);
+  const villageRecipients = await activeRecipientsOfVillages(db, villageCodes);
   const hashes = villageRecipients.map((r) => r.idHash);
   const byHash = new Map<string, repo.Recipient[]>();
   for (const r of villageRecipients) byHash.set(r.idHash, [...(byHash.get(r.idHash) ?? []), r]);
-  for (const rel of relativesWithHashes(db, hashes)) {
+  for (const rel of await relativesWithHashes(db, hashes)) {
     for (const recipient of byHash.get(rel.idHash) ?? []) out.push({ recipient, declarantId: rel.declarantId, relativeId: rel.id, kind: 'declared' });
   }
-  for (const d of declarantsWithHashes(db, hashes)) {
+  for (const d of await declarantsWithHashes(db, hashes)) {
     for (const recipient of byHash.get(d.idHash) ?? []) out.push({ recipient, declarantId: d.id, relativeId: null, kind: 'declarant_receives' });
   }
 
   // The declarants: those at home in the villages (surname check) and those named.
-  const villageDeclarants = declarantsOfVillages(db, villageCodes);
-  const named = declarantsByIds(db, declarantIds);
+  const villageDeclarants = await declarantsOfVillages(db, villageCodes);
+  const named = await declarantsByIds(db, declarantIds);
   // By declarant, looked up per declarant (a declaration import names thousands).
   const relativesById = new Map<number, repo.DeclaredRelative[]>();
-  for (const r of relativesOfDeclarants(db, [...villageDeclarants, ...named].map((d) => d.id))) {
+  for (const r of await relativesOfDeclarants(db, [...villageDeclarants, ...named].map((d) => d.id))) {
     const list = relativesById.get(r.declarantId);
     if (list) list.push(r);
     else relativesById.set(r.declarantId, [r]);
@@ -81,8 +83,8 @@ function candidates(db: Executor, villageCodes: string[], declarantIds: number[]
   for (const d of villageDeclarants) out.push(...possibleRelatives(d, relativesOf(d.id), villageRecipients));
 
   if (named.length > 0) {
-    const own = activeRecipientsWithHashes(db, [...named.map((d) => d.idHash), ...named.flatMap((d) => relativesOf(d.id).map((r) => r.idHash))]);
-    const homes = activeRecipientsOfVillages(db, [...new Set(named.map((d) => d.homeVillageCode))]);
+    const own = await activeRecipientsWithHashes(db, [...named.map((d) => d.idHash), ...named.flatMap((d) => relativesOf(d.id).map((r) => r.idHash))]);
+    const homes = await activeRecipientsOfVillages(db, [...new Set(named.map((d) => d.homeVillageCode))]);
     for (const d of named) {
       const rels = relativesOf(d.id);
       for (const recipient of own) {
@@ -97,60 +99,63 @@ function candidates(db: Executor, villageCodes: string[], declarantIds: number[]
 }
 
 /**
- * (Re)computes the flags for villages and/or declarants. Idempotent; synchronous, so it may run
- * inside the caller's transaction (pass the transaction as `db`). `now` stamps new and closed flags.
+ * (Re)computes the flags for villages and/or declarants inside the caller's transaction (`tx`), so
+ * the flags change with the data. Idempotent. `now` stamps new and closed flags.
  */
-export function runCrossChecks(deps: { db: Executor; keys: Pick<Keys, 'audit-mac'> }, target: CrossCheckTarget, now: number | Date = Date.now()): CrossCheckResult {
+export async function runCrossChecksIn(tx: Executor, keys: Pick<Keys, 'audit-mac'>, target: CrossCheckTarget, now: number | Date = Date.now()): Promise<CrossCheckResult> {
   const at = typeof now === 'number' ? now : now.getTime();
   const villageCodes = [...new Set(target.villageCodes ?? [])];
   const declarantIds = [...new Set(target.declarantIds ?? [])].filter((id) => Number.isSafeInteger(id) && id > 0);
   if (villageCodes.length === 0 && declarantIds.length === 0) return { created: 0, closed: 0 };
 
-  return deps.db.transaction((tx) => {
-    const found = candidates(tx, villageCodes, declarantIds);
-    const wanted = new Set<string>();
-    let created = 0;
-    for (const c of found) {
-      const k = key(c.recipient.id, c.declarantId, c.kind);
-      if (wanted.has(k)) continue;
-      wanted.add(k);
-      const inserted = repo.insertFlagIfNew(tx, {
-        recipientId: c.recipient.id,
-        declarantId: c.declarantId,
-        relativeId: c.relativeId,
-        kind: c.kind,
-        villageCode: c.recipient.villageCode,
-        countyCode: c.recipient.countyCode,
-        status: 'open',
-        createdAt: at,
-      });
-      if (inserted) created += 1;
-      else if (c.relativeId !== null) repo.updateOpenFlagRelative(tx, c.recipient.id, c.declarantId, c.relativeId);
-    }
-    // What the run covered completely: flags of recipients in the villages, flags of the declarants.
-    let closed = 0;
-    for (const f of repo.openFlagsFor(tx, villageCodes, declarantIds)) {
-      if (!wanted.has(key(f.recipientId, f.declarantId, f.kind)) && repo.resolveFlagRow(tx, f.id, { actionNote: null, resolvedBy: null, resolvedAt: at })) closed += 1;
-    }
-    if (created + closed > 0) {
-      record(tx, deps.keys['audit-mac'], {
-        actor: { type: 'system' },
-        action: 'cross_check.run',
-        object: { type: 'cross_check', id: 'run' },
-        // Counts only: no names, villages of persons or hashes.
-        detail: { villages: villageCodes.length, declarants: declarantIds.length, created, closed },
-      }, at);
-    }
-    return { created, closed };
-  });
+  const found = await candidates(tx, villageCodes, declarantIds);
+  const wanted = new Set<string>();
+  let created = 0;
+  for (const c of found) {
+    const k = key(c.recipient.id, c.declarantId, c.kind);
+    if (wanted.has(k)) continue;
+    wanted.add(k);
+    const inserted = await repo.insertFlagIfNew(tx, {
+      recipientId: c.recipient.id,
+      declarantId: c.declarantId,
+      relativeId: c.relativeId,
+      kind: c.kind,
+      villageCode: c.recipient.villageCode,
+      countyCode: c.recipient.countyCode,
+      status: 'open',
+      createdAt: at,
+    });
+    if (inserted) created += 1;
+    else if (c.relativeId !== null) await repo.updateOpenFlagRelative(tx, c.recipient.id, c.declarantId, c.relativeId);
+  }
+  // What the run covered completely: flags of recipients in the villages, flags of the declarants.
+  let closed = 0;
+  for (const f of await repo.openFlagsFor(tx, villageCodes, declarantIds)) {
+    if (!wanted.has(key(f.recipientId, f.declarantId, f.kind)) && (await repo.resolveFlagRow(tx, f.id, { actionNote: null, resolvedBy: null, resolvedAt: at }))) closed += 1;
+  }
+  if (created + closed > 0) {
+    await record(tx, keys['audit-mac'], {
+      actor: { type: 'system' },
+      action: 'cross_check.run',
+      object: { type: 'cross_check', id: 'run' },
+      // Counts only: no names, villages of persons or hashes.
+      detail: { villages: villageCodes.length, declarants: declarantIds.length, created, closed },
+    }, at);
+  }
+  return { created, closed };
+}
+
+/** (Re)computes the flags for villages and/or declarants in a transaction of its own. */
+export async function runCrossChecks(deps: { db: Db; keys: Pick<Keys, 'audit-mac'> }, target: CrossCheckTarget, now: number | Date = Date.now()): Promise<CrossCheckResult> {
+  return withTransaction(deps.db, (tx) => runCrossChecksIn(tx, deps.keys, target, now));
 }
 
 // Declarations and rosters announce their changes (an in-process event list each) instead of calling
 // the cross-checks, so the dependency runs one way: cross-checks -> declarations, disclosure. The
-// listeners run inside the changing transaction, as the direct calls did.
-onDeclarationsChanged((ctx, declarantIds, now) => {
-  runCrossChecks(ctx, { declarantIds }, now);
+// listeners run inside the changing transaction (its tx in the context), awaited by the owner.
+onDeclarationsChanged(async (ctx, declarantIds, now) => {
+  await runCrossChecksIn(ctx.db, ctx.keys, { declarantIds }, now);
 });
-onRosterChanged((ctx, villageCodes, now) => {
-  runCrossChecks(ctx, { villageCodes }, now);
+onRosterChanged(async (ctx, villageCodes, now) => {
+  await runCrossChecksIn(ctx.db, ctx.keys, { villageCodes }, now);
 });

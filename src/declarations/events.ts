@@ -11,12 +11,12 @@ export interface ChangeContext {
   keys: Pick<Keys, 'audit-mac'>;
 }
 
-export type DeclarationListener = (ctx: ChangeContext, declarantIds: readonly number[], now: number) => void;
+export type DeclarationListener = (ctx: ChangeContext, declarantIds: readonly number[], now: number) => void | Promise<void>;
 
 const signal = changeSignal<ChangeContext, number>();
 
 /** Registers a listener once. */
 export const onDeclarationsChanged: (listener: DeclarationListener) => void = signal.on;
 
-/** Called by this feature after declarants or their relatives changed, inside the transaction. */
+/** Awaited by this feature after declarants or their relatives changed, inside the transaction. */
 export const declarationsChanged = signal.emit;

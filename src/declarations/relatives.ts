@@ -4,6 +4,7 @@
 // the declarant's updatedAt moved, the change audited under the caller's action, and the
 // listeners told (the cross-checks re-run for the declarant, issue 7; see events.ts).
 import { record } from '../audit/index.js';
+import { withTransaction } from '../db/transaction.js';
 import type { Deps } from '../shared/deps.js';
 import { declarationsChanged } from './events.js';
 import type { RelativeInput } from './id-hash.js';
@@ -28,24 +29,24 @@ export async function addCheckedRelative(
   const checked = await validateRelative(deps, declarant, input, rules);
   if (!checked.ok) return checked;
   const { relation, assistanceType } = checked.value;
-  const row = deps.db.transaction((tx) => {
-    const inserted = repo.insertRelative(tx, { declarantId: declarant.id, ...checked.value });
-    repo.updateDeclarant(tx, declarant.id, { updatedAt: now });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: change.actorId }, action: change.action, object: { type: 'declared_relative', id: inserted.id }, detail: { declarant: declarant.id, relation, assistanceType } }, now);
-    declarationsChanged({ db: tx, keys: deps.keys }, [declarant.id], now);
+  const row = await withTransaction(deps.db, async (tx) => {
+    const inserted = await repo.insertRelative(tx, { declarantId: declarant.id, ...checked.value });
+    await repo.updateDeclarant(tx, declarant.id, { updatedAt: now });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: change.actorId }, action: change.action, object: { type: 'declared_relative', id: inserted.id }, detail: { declarant: declarant.id, relation, assistanceType } }, now);
+    await declarationsChanged({ db: tx, keys: deps.keys }, [declarant.id], now);
     return inserted;
   });
   return { ok: true, value: { id: row.id } };
 }
 
 /** Removes a relative of the declarant; false when there is no such relative of theirs. */
-export function removeDeclaredRelative(deps: Pick<Deps, 'db' | 'keys'>, declarantId: number, relativeId: number, change: RelativeChange, now: number): boolean {
+export async function removeDeclaredRelative(deps: Pick<Deps, 'db' | 'keys'>, declarantId: number, relativeId: number, change: RelativeChange, now: number): Promise<boolean> {
   if (!Number.isSafeInteger(relativeId) || relativeId <= 0) return false;
-  return deps.db.transaction((tx) => {
-    if (!repo.deleteRelative(tx, declarantId, relativeId)) return false;
-    repo.updateDeclarant(tx, declarantId, { updatedAt: now });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: change.actorId }, action: change.action, object: { type: 'declared_relative', id: relativeId }, detail: { declarant: declarantId } }, now);
-    declarationsChanged({ db: tx, keys: deps.keys }, [declarantId], now);
+  return withTransaction(deps.db, async (tx) => {
+    if (!(await repo.deleteRelative(tx, declarantId, relativeId))) return false;
+    await repo.updateDeclarant(tx, declarantId, { updatedAt: now });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: change.actorId }, action: change.action, object: { type: 'declared_relative', id: relativeId }, detail: { declarant: declarantId } }, now);
+    await declarationsChanged({ db: tx, keys: deps.keys }, [declarantId], now);
     return true;
   });
 }

@@ -3,6 +3,7 @@
 // row's home village follows the declaration's, so recusal by place (src/casework/recusal.ts)
 // and by name + township use the same village. A changed declaration is cross-checked against the
 // recipient rosters at once, in the same transaction (issue 7).
+import { withTransaction } from '../db/transaction.js';
 import { declarationsChanged } from './events.js';
 import { hashIdNumber, type RelativeInput } from './id-hash.js';
 import { record } from '../audit/index.js';
@@ -39,7 +40,7 @@ function cleanName(raw: string): string {
  */
 export async function saveDeclaration(deps: Deps, user: User, input: DeclarationInput, now = Date.now()): Promise<Outcome<{ declared: boolean; created: boolean }>> {
   const { db } = deps;
-  const existing = repo.declarantOfUser(db, user.id);
+  const existing = await repo.declarantOfUser(db, user.id);
   const idRaw = input.idNumber.trim();
   const declaring = existing !== undefined || idRaw !== '' || input.position !== '';
   const errors: FieldErrors = {};
@@ -65,21 +66,25 @@ export async function saveDeclaration(deps: Deps, user: User, input: Declaration
   const auditKey = deps.keys['audit-mac'];
   const actor = { type: 'staff', id: user.id } as const;
   if (!declaring) {
-    db.transaction((tx) => {
-      updateUser(tx, user.id, { homeVillageCode: village });
-      record(tx, auditKey, { actor, action: 'user.home_village_update', object: { type: 'user', id: user.id }, detail: { cleared: village === null } }, now);
+    await withTransaction(db, async (tx) => {
+      await updateUser(tx, user.id, { homeVillageCode: village });
+      await record(tx, auditKey, { actor, action: 'user.home_village_update', object: { type: 'user', id: user.id }, detail: { cleared: village === null } }, now);
     });
     return { ok: true, value: { declared: false, created: false } };
   }
 
   const homeVillageCode = village!;
   const fields = { name: user.displayName, position: input.position, homeVillageCode, unitId: user.unitId, updatedAt: now };
-  const created = db.transaction((tx) => {
-    const row = existing
-      ? (repo.updateDeclarant(tx, existing.id, { ...fields, ...(idHash ? { idHash } : {}) }), existing)
-      : repo.insertDeclarant(tx, { ...fields, userId: user.id, idHash: idHash! });
-    updateUser(tx, user.id, { homeVillageCode });
-    record(
+  const created = await withTransaction(db, async (tx) => {
+    let row: { id: number };
+    if (existing) {
+      await repo.updateDeclarant(tx, existing.id, { ...fields, ...(idHash ? { idHash } : {}) });
+      row = existing;
+    } else {
+      row = await repo.insertDeclarant(tx, { ...fields, userId: user.id, idHash: idHash! });
+    }
+    await updateUser(tx, user.id, { homeVillageCode });
+    await record(
       tx,
       auditKey,
       {
@@ -95,7 +100,7 @@ export async function saveDeclaration(deps: Deps, user: User, input: Declaration
       },
       now,
     );
-    declarationsChanged({ db: tx, keys: deps.keys }, [row.id], now);
+    await declarationsChanged({ db: tx, keys: deps.keys }, [row.id], now);
     return !existing;
   });
   return { ok: true, value: { declared: true, created } };
@@ -113,13 +118,13 @@ const PROFILE_RELATIVE_RULES: RelativeRules = {
 
 /** Adds one close relative to the user's declaration (which must exist). */
 export async function addRelative(deps: Deps, user: User, input: RelativeInput, now = Date.now()): Promise<Outcome<{ id: number }>> {
-  const declarant = repo.declarantOfUser(deps.db, user.id);
+  const declarant = await repo.declarantOfUser(deps.db, user.id);
   if (!declarant) return { ok: false, errors: { form: 'declaration.errors.declare_first' } };
   return addCheckedRelative(deps, declarant, input, PROFILE_RELATIVE_RULES, { actorId: user.id, action: 'declaration.relative_add' }, now);
 }
 
 /** Removes one of the user's own declared relatives; false when it is not theirs (the route answers 404). */
-export function removeRelative(deps: Deps, user: User, relativeId: number, now = Date.now()): boolean {
-  const declarant = repo.declarantOfUser(deps.db, user.id);
-  return !!declarant && removeDeclaredRelative(deps, declarant.id, relativeId, { actorId: user.id, action: 'declaration.relative_remove' }, now);
+export async function removeRelative(deps: Deps, user: User, relativeId: number, now = Date.now()): Promise<boolean> {
+  const declarant = await repo.declarantOfUser(deps.db, user.id);
+  return !!declarant && (await removeDeclaredRelative(deps, declarant.id, relativeId, { actorId: user.id, action: 'declaration.relative_remove' }, now));
 }

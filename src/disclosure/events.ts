@@ -11,12 +11,12 @@ export interface RosterChangeContext {
   keys: Pick<Keys, 'audit-mac'>;
 }
 
-export type RosterListener = (ctx: RosterChangeContext, villageCodes: readonly string[], now: number) => void;
+export type RosterListener = (ctx: RosterChangeContext, villageCodes: readonly string[], now: number) => void | Promise<void>;
 
 const signal = changeSignal<RosterChangeContext, string>();
 
 /** Registers a listener once. */
 export const onRosterChanged: (listener: RosterListener) => void = signal.on;
 
-/** Called by this feature after villages' rosters changed, inside the transaction. */
+/** Awaited by this feature after villages' rosters changed, inside the transaction. */
 export const rosterChanged = signal.emit;

@@ -4,6 +4,7 @@
 import { record, type Actor } from '../audit/index.js';
 import { addDays, todayInChina, type IsoDate } from '../clocks/index.js';
 import { childrenOf, placeChain } from '../regions/index.js';
+import { withTransaction } from '../db/transaction.js';
 import type { Deps } from '../shared/deps.js';
 import { POSTING_DAYS, storedType, surnameOf } from './posting-rules.js';
 import { parseRecipientFile, rowsFingerprint, type ImportProblem, type ParsedRow } from './recipient-import.js';
@@ -71,15 +72,15 @@ export async function importRecipientList(deps: Deps, actor: ImportActor, townsh
   const at = now.getTime();
   const auditActor: Actor = actor.type === 'staff' ? { type: 'staff', id: actor.id } : { type: 'system' };
 
-  const outcome = deps.db.transaction((tx): ImportOutcome => {
-    const earlier = repo.findEarlierImport(tx, townshipCode, parsed.fingerprint, contentFingerprint) ?? null;
-    const plans = planChanges(rows, repo.recipientsOfVillages(tx, [...new Set(rows.map((r) => r.villageCode))]));
+  const outcome = await withTransaction(deps.db, async (tx): Promise<ImportOutcome> => {
+    const earlier = (await repo.findEarlierImport(tx, townshipCode, parsed.fingerprint, contentFingerprint)) ?? null;
+    const plans = planChanges(rows, await repo.recipientsOfVillages(tx, [...new Set(rows.map((r) => r.villageCode))]));
     const changes = plans.reduce((n, p) => n + p.changes.length, 0);
     if (earlier && changes === 0) {
-      record(tx, deps.keys['audit-mac'], { actor: auditActor, action: 'disclosure.import', object: { type: 'recipient_import', id: earlier.id }, result: 'repeat', detail: { township: townshipCode, rows: rows.length } });
+      await record(tx, deps.keys['audit-mac'], { actor: auditActor, action: 'disclosure.import', object: { type: 'recipient_import', id: earlier.id }, result: 'repeat', detail: { township: townshipCode, rows: rows.length } });
       return { kind: 'repeat', previous: earlier, rowCount: rows.length };
     }
-    const imp = repo.insertImport(tx, {
+    const imp = await repo.insertImport(tx, {
       townshipCode,
       uploadedBy: actor.type === 'staff' ? actor.id : 0,
       uploadedAt: at,
@@ -87,12 +88,12 @@ export async function importRecipientList(deps: Deps, actor: ImportActor, townsh
       rowsFingerprint: contentFingerprint,
       rowCount: rows.length,
     });
-    const applied = applyPlans(tx, plans, { importId: imp.id, townshipCode, countyCode, period, today, now: at });
+    const applied = await applyPlans(tx, plans, { importId: imp.id, townshipCode, countyCode, period, today, now: at });
     // Each new posting is cross-checked against the near-relative declarations (issue 7) by the
     // cross-checks, which listen for roster changes (events.ts).
-    rosterChanged({ db: tx, keys: deps.keys }, applied.map((a) => a.villageCode), at);
+    await rosterChanged({ db: tx, keys: deps.keys }, applied.map((a) => a.villageCode), at);
     const sum = (k: 'added' | 'changed' | 'removed') => applied.reduce((n, v) => n + v[k], 0);
-    record(tx, deps.keys['audit-mac'], {
+    await record(tx, deps.keys['audit-mac'], {
       actor: auditActor,
       action: 'disclosure.import',
       object: { type: 'recipient_import', id: imp.id },

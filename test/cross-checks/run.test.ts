@@ -33,7 +33,7 @@ describe('runCrossChecks', () => {
     const b = addDeclarant(t.app, { name: '周德明', id: cadreId, village: V, position: 'group_leader' });
     const none = addDeclarant(t.app, { name: '郝建国', id: makeId('19800101', 22, '220102'), village: V }, [{ name: '郝春梅', id: makeId('19820202', 23, '220102') }]);
 
-    const result = runCrossChecks(t.app.deps, { villageCodes: [V, V2] }, 1_000);
+    const result = await runCrossChecks(t.app.deps, { villageCodes: [V, V2] }, 1_000);
     expect(result.created).toBe(3);
     const fa = flagsOf(a.declarant.id);
     expect(fa.map((f) => [f.kind, f.recipientId]).sort()).toEqual([['declared', declaredRecipient.id], ['possible_relative', sameSurname.id]].sort());
@@ -60,9 +60,9 @@ describe('runCrossChecks', () => {
 
   it('is idempotent: a second run, by village or by declarant, adds nothing', async () => {
     const before = t.app.db.select().from(crossCheckFlags).all();
-    expect(runCrossChecks(t.app.deps, { villageCodes: [V, V2] }, 2_000)).toEqual({ created: 0, closed: 0 });
+    expect(await runCrossChecks(t.app.deps, { villageCodes: [V, V2] }, 2_000)).toEqual({ created: 0, closed: 0 });
     const ids = [...new Set(before.map((f) => f.declarantId))];
-    expect(runCrossChecks(t.app.deps, { declarantIds: ids }, 3_000)).toEqual({ created: 0, closed: 0 });
+    expect(await runCrossChecks(t.app.deps, { declarantIds: ids }, 3_000)).toEqual({ created: 0, closed: 0 });
     expect(t.app.db.select().from(crossCheckFlags).all()).toEqual(before);
   });
 
@@ -70,9 +70,9 @@ describe('runCrossChecks', () => {
     const lateId = makeId('19580808', 31, '220102');
     const recipient = await addRecipient(t.app, V2, '吴淑珍', lateId);
     const d = addDeclarant(t.app, { name: '郑海涛', id: makeId('19720707', 32, '220102'), village: V });
-    expect(runCrossChecks(t.app.deps, { declarantIds: [d.declarant.id] }, 4_000).created).toBe(0);
+    expect((await runCrossChecks(t.app.deps, { declarantIds: [d.declarant.id] }, 4_000)).created).toBe(0);
     insertRelative(t.app.db, { declarantId: d.declarant.id, name: '吴淑珍', relation: 'parent', idHash: hashOf(t.app, lateId), villageCode: V2, assistanceType: 'dibao' });
-    expect(runCrossChecks(t.app.deps, { declarantIds: [d.declarant.id] }, 5_000).created).toBe(1);
+    expect((await runCrossChecks(t.app.deps, { declarantIds: [d.declarant.id] }, 5_000)).created).toBe(1);
     expect(flagsOf(d.declarant.id).map((f) => [f.kind, f.recipientId])).toEqual([['declared', recipient.id]]);
   });
 
@@ -80,19 +80,19 @@ describe('runCrossChecks', () => {
     const id = makeId('19660606', 41, '220102');
     const recipient = await addRecipient(t.app, V, '冯国庆', id);
     const d = addDeclarant(t.app, { name: '冯志强', id: makeId('19680606', 42, '220102'), village: V });
-    runCrossChecks(t.app.deps, { villageCodes: [V] }, 6_000);
+    await runCrossChecks(t.app.deps, { villageCodes: [V] }, 6_000);
     const [flag] = flagsOf(d.declarant.id);
     expect(flag!.kind).toBe('possible_relative');
     t.app.db.update(crossCheckFlags).set({ status: 'resolved', actionNote: '经核实非近亲属', resolvedBy: 1, resolvedAt: 6_500 }).where(eq(crossCheckFlags.id, flag!.id)).run();
-    expect(runCrossChecks(t.app.deps, { villageCodes: [V] }, 7_000).created).toBe(0);
+    expect((await runCrossChecks(t.app.deps, { villageCodes: [V] }, 7_000)).created).toBe(0);
     expect(flagsOf(d.declarant.id)).toEqual([{ ...flag!, status: 'resolved', actionNote: '经核实非近亲属', resolvedBy: 1, resolvedAt: 6_500 }]);
 
     // Declaring the recipient turns the surname match into a declared flag and closes nothing resolved.
     const d2 = addDeclarant(t.app, { name: '冯玉林', id: makeId('19690909', 43, '220102'), village: V });
-    runCrossChecks(t.app.deps, { declarantIds: [d2.declarant.id] }, 8_000);
+    await runCrossChecks(t.app.deps, { declarantIds: [d2.declarant.id] }, 8_000);
     expect(flagsOf(d2.declarant.id).map((f) => f.kind)).toEqual(['possible_relative']);
     insertRelative(t.app.db, { declarantId: d2.declarant.id, name: '冯国庆', relation: 'sibling', idHash: hashOf(t.app, id), villageCode: V, assistanceType: 'dibao' });
-    const rerun = runCrossChecks(t.app.deps, { declarantIds: [d2.declarant.id] }, 9_000);
+    const rerun = await runCrossChecks(t.app.deps, { declarantIds: [d2.declarant.id] }, 9_000);
     expect(rerun).toEqual({ created: 1, closed: 1 });
     const after = flagsOf(d2.declarant.id);
     expect(after.find((f) => f.kind === 'possible_relative')).toMatchObject({ status: 'resolved', resolvedBy: null, actionNote: null, resolvedAt: 9_000 });
@@ -100,7 +100,7 @@ describe('runCrossChecks', () => {
 
     // The recipient leaves the roster: the open declared flag closes on the village's next run.
     t.app.db.update(recipients).set({ status: 'removed', removedOn: '2026-02-01' }).where(eq(recipients.id, recipient.id)).run();
-    expect(runCrossChecks(t.app.deps, { villageCodes: [V] }, 10_000).closed).toBe(1);
+    expect((await runCrossChecks(t.app.deps, { villageCodes: [V] }, 10_000)).closed).toBe(1);
     expect(flagsOf(d2.declarant.id).every((f) => f.status === 'resolved')).toBe(true);
   });
 });

@@ -19,7 +19,7 @@ let userDeclarant: Declarant;
 
 const page = (d: Declarant) => `/staff/cross-checks/declarants/${d.id}`;
 const row = (d: Declarant) => t.app.db.select().from(declarants).where(eq(declarants.id, d.id)).get();
-const audits = (d: Declarant) => entriesFor(t.app.db, 'declarant', String(d.id)).filter((e) => e.action.includes('office'));
+const audits = async (d: Declarant) => (await entriesFor(t.app.db, 'declarant', String(d.id))).filter((e) => e.action.includes('office'));
 
 beforeAll(async () => {
   t = await makeApp({ retention: { identityDays: 30, evidenceDays: 30, declarationYears: 2 } });
@@ -54,14 +54,14 @@ describe('leaving office', () => {
     expect(future.statusCode).toBe(400);
     expect(future.body).toContain('离任日期不能晚于今天');
     expect(row(cadre)!.leftOfficeAt).toBeNull();
-    expect(audits(cadre)).toEqual([]);
+    expect(await audits(cadre)).toEqual([]);
   });
 
   it('records the date as the start of that day in China, audited with the date only', async () => {
     const res = await county.post(`${page(cadre)}/left-office`, { left_on: '2023-03-31' }, page(cadre));
     expect(res.statusCode).toBe(303);
     expect(row(cadre)!.leftOfficeAt).toBe(Date.UTC(2023, 2, 30, 16));
-    const [entry] = audits(cadre);
+    const [entry] = await audits(cadre);
     expect(entry!.action).toBe('declaration.left_office');
     expect(JSON.parse(entry!.detail!)).toEqual({ leftOn: '2023-03-31' });
     expect(entry!.detail).not.toContain('刘长山');
@@ -73,7 +73,7 @@ describe('leaving office', () => {
     const res = await county.post(`${page(cadre)}/left-office`, { left_on: '' }, page(cadre));
     expect(res.statusCode).toBe(303);
     expect(row(cadre)!.leftOfficeAt).toBeNull();
-    expect(audits(cadre).map((e) => e.action)).toEqual(['declaration.left_office', 'declaration.back_in_office']);
+    expect((await audits(cadre)).map((e) => e.action)).toEqual(['declaration.left_office', 'declaration.back_in_office']);
   });
 
   it('is refused to another county and for a declarant who is a portal user', async () => {

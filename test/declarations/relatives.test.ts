@@ -47,10 +47,10 @@ describe('a relative added and removed', () => {
     if (!added.ok) throw new Error(JSON.stringify(added.errors));
     expect(declaredFlags(declarant.id).map((f) => [f.status, f.relativeId])).toEqual([['open', added.value.id]]);
 
-    expect(removeRelative(t.app.deps, staff.user, added.value.id)).toBe(true);
+    expect(await removeRelative(t.app.deps, staff.user, added.value.id)).toBe(true);
     expect(declaredFlags(declarant.id).map((f) => f.status)).toEqual(['resolved']);
     expect(actionsOn(added.value.id)).toEqual(['declaration.relative_add', 'declaration.relative_remove']);
-    expect(removeRelative(t.app.deps, staff.user, added.value.id)).toBe(false);
+    expect(await removeRelative(t.app.deps, staff.user, added.value.id)).toBe(false);
   });
 
   it('for a non-user declarant: the same, audited as cross_check.*', async () => {
@@ -63,9 +63,9 @@ describe('a relative added and removed', () => {
     if (!added.ok) throw new Error(JSON.stringify(added.errors));
     expect(declaredFlags(declarant.id).map((f) => [f.status, f.relativeId])).toEqual([['open', added.value.id]]);
 
-    expect(removeDeclarantRelative(t.app.deps, ctx, declarant, added.value.id)).toBe(true);
+    expect(await removeDeclarantRelative(t.app.deps, ctx, declarant, added.value.id)).toBe(true);
     expect(declaredFlags(declarant.id).map((f) => f.status)).toEqual(['resolved']);
     expect(actionsOn(added.value.id)).toEqual(['cross_check.relative_add', 'cross_check.relative_remove']);
-    expect(removeDeclarantRelative(t.app.deps, ctx, declarant, 0)).toBe(false);
+    expect(await removeDeclarantRelative(t.app.deps, ctx, declarant, 0)).toBe(false);
   });
 });

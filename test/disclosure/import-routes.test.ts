@@ -71,7 +71,7 @@ describe('importing a recipient list', () => {
     expect(stored).not.toContain('明华');
     const entries = db().select().from(postingEntries).all();
     expect(entries.map((e) => e.change)).toEqual(['new', 'new', 'new']);
-    const audit = entriesFor(db(), 'recipient_import', String(db().select().from(recipientImports).get()!.id));
+    const audit = await entriesFor(db(), 'recipient_import', String(db().select().from(recipientImports).get()!.id));
     expect(audit.map((a) => a.action)).toEqual(['disclosure.import']);
   });
 

@@ -117,7 +117,7 @@ export default async function declarantRoutes(app: FastifyInstance, opts: { deps
   app.post<{ Params: { id: string; rid: string } }>(`${base}/:id/relatives/:rid/delete`, viewGuard, async (request, reply) => {
     const { declarant } = await editable(request);
     const rid = idParam(request.params.rid);
-    if (rid === null || !removeDeclarantRelative(deps, request.staff!, declarant, rid)) throw notFound();
+    if (rid === null || !(await removeDeclarantRelative(deps, request.staff!, declarant, rid))) throw notFound();
     return reply.redirect(`${base}/${declarant.id}?done=relative_removed#relatives`, 303);
   });
 }

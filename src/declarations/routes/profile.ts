@@ -34,7 +34,7 @@ export default async function profileRoutes(app: FastifyInstance, opts: { deps: 
   });
 
   app.post<{ Body: Body }>('/staff/profile/language', { preHandler: requireStaff() }, async (request, reply) => {
-    if (setMailLocale(deps, request.staff!.user, request.body?.locale) === 'invalid') {
+    if ((await setMailLocale(deps, request.staff!.user, request.body?.locale)) === 'invalid') {
       return render(request, reply, { language: { error: 'profile.mail_language_invalid' } }, 400);
     }
     return reply.redirect('/staff/profile?done=language_saved#mail-language', 303);
@@ -59,7 +59,7 @@ export default async function profileRoutes(app: FastifyInstance, opts: { deps: 
   });
 
   app.post<{ Params: { id: string } }>('/staff/profile/declaration/relatives/:id/delete', { preHandler: requireStaff() }, async (request, reply) => {
-    if (!/^\d{1,12}$/.test(request.params.id) || !removeRelative(deps, request.staff!.user, Number(request.params.id))) throw notFound();
+    if (!/^\d{1,12}$/.test(request.params.id) || !(await removeRelative(deps, request.staff!.user, Number(request.params.id)))) throw notFound();
     return reply.redirect('/staff/profile?done=relative_removed#relatives', 303);
   });
 }
