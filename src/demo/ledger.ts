@@ -2,6 +2,7 @@
 // from 专项治理, 巡视 and 明查暗访, in every state, a few of them overdue. Responsible persons are
 // positions, not names.
 import type { Deps } from '../shared/deps.js';
+import { withTransaction } from '../db/transaction.js';
 import { record } from '../audit/index.js';
 import { addDays, todayInChina } from '../clocks/index.js';
 import { findUnitByKey } from '../units/index.js';
@@ -43,23 +44,23 @@ const ITEMS: DemoItem[] = [
 
 /** Seeds the demo items once (does nothing when items other than a report's exist). Returns how many were added. */
 export async function seedDemoLedger(deps: Deps, now = Date.now()): Promise<number> {
-  if (countEnteredItems(deps.db) > 0) return 0;
+  if ((await countEnteredItems(deps.db)) > 0) return 0;
   const today = todayInChina(new Date(now));
-  const city = findUserByName(deps.db, 'cc.dubanyuan');
-  const province = findUserByName(deps.db, 'sheng.dubanyuan');
+  const city = await findUserByName(deps.db, 'cc.dubanyuan');
+  const province = await findUserByName(deps.db, 'sheng.dubanyuan');
   const rows: { item: DemoItem; unitId: number; regionCode: string; supervisorUnitId: number | null }[] = [];
   for (const item of ITEMS) {
     const unit = await findUnitByKey(deps.db, item.unit);
     if (!unit) throw new Error(`demo ledger: no unit ${item.unit}`);
     rows.push({ item, unitId: unit.id, regionCode: unit.regionCode, supervisorUnitId: unit.supervisorId });
   }
-  deps.db.transaction((tx) => {
+  await withTransaction(deps.db, async (tx) => {
     for (const { item, unitId, regionCode } of rows) {
       const createdAt = now - item.createdDaysAgo * DAY;
       const signedOffAt = item.status === 'signed_off' ? now - Math.max(1, Math.floor(item.createdDaysAgo / 4)) * DAY : null;
       // The city signs off county and township items; the province signs off the city's own.
       const signer = item.unit === 'ca:220100' ? province : city;
-      const row = insertItem(tx, {
+      const row = await insertItem(tx, {
         reportId: null,
         source: item.source,
         regionCode,
@@ -76,12 +77,12 @@ export async function seedDemoLedger(deps: Deps, now = Date.now()): Promise<numb
         createdAt,
         updatedAt: signedOffAt ?? (item.progress ? createdAt + 5 * DAY : createdAt),
       });
-      record(tx, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'ledger.created', object: { type: 'ledger_item', id: row.id }, detail: { source: item.source, unit: unitId, demo: true } }, createdAt);
+      await record(tx, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'ledger.created', object: { type: 'ledger_item', id: row.id }, detail: { source: item.source, unit: unitId, demo: true } }, createdAt);
       if (item.progress) {
-        record(tx, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'ledger.progress', object: { type: 'ledger_item', id: row.id }, detail: { from: 'not_started', to: item.status === 'signed_off' ? 'awaiting_signoff' : item.status, progress: item.progress, demo: true } }, createdAt + 5 * DAY);
+        await record(tx, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'ledger.progress', object: { type: 'ledger_item', id: row.id }, detail: { from: 'not_started', to: item.status === 'signed_off' ? 'awaiting_signoff' : item.status, progress: item.progress, demo: true } }, createdAt + 5 * DAY);
       }
       if (signedOffAt) {
-        record(tx, deps.keys['audit-mac'], { actor: signer ? { type: 'staff', id: signer.id } : { type: 'system' }, action: 'ledger.signed_off', object: { type: 'ledger_item', id: row.id }, detail: { from: 'awaiting_signoff', to: 'signed_off', demo: true } }, signedOffAt);
+        await record(tx, deps.keys['audit-mac'], { actor: signer ? { type: 'staff', id: signer.id } : { type: 'system' }, action: 'ledger.signed_off', object: { type: 'ledger_item', id: row.id }, detail: { from: 'awaiting_signoff', to: 'signed_off', demo: true } }, signedOffAt);
       }
     }
   });

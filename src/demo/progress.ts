@@ -14,36 +14,36 @@ export async function progressDemoReports(deps: Deps, staff: DemoCredential[]): 
   const handler = await ctx('ng.chengban2');
   const lead = await ctx('ng.fuzeren');
   const city = await ctx('cc.dubanyuan');
-  const nanguan = receivedReportsInCounty(deps.db, '220102');
-  const fresh = (id: number) => findReport(deps.db, id)!;
+  const nanguan = await receivedReportsInCounty(deps.db, '220102');
+  const fresh = async (id: number) => (await findReport(deps.db, id))!;
   for (const [i, r] of nanguan.entries()) {
     const t0 = r.receivedAt + 2 * DAY;
     if (i === 0) {
-      wf.reject(deps, intake, r, '反映的问题已于今年6月经县民政局核查处理并答复，无新的事实和理由。', t0);
+      await wf.reject(deps, intake, r, '反映的问题已于今年6月经县民政局核查处理并答复，无新的事实和理由。', t0);
       continue;
     }
     if (i === 1 || i === nanguan.length - 1) continue; // left waiting: one overdue, one new
-    wf.accept(deps, intake, r, t0);
+    await wf.accept(deps, intake, r, t0);
     if (i === 2) continue;
     const due = addDays(todayInChina(new Date(t0)), 30);
-    wf.assign(deps, intake, fresh(r.id), { unitId: handler.unit.id, assigneeId: handler.user.id, due }, t0 + DAY);
+    await wf.assign(deps, intake, await fresh(r.id), { unitId: handler.unit.id, assigneeId: handler.user.id, due }, t0 + DAY);
     if (i === 3) continue;
-    wf.start(deps, handler, fresh(r.id), t0 + 2 * DAY);
-    wf.staffMessage(deps, handler, fresh(r.id), '您好，请问您反映的情况大约从什么时候开始？是否还有其他村民知情？', false, t0 + 3 * DAY);
+    await wf.start(deps, handler, await fresh(r.id), t0 + 2 * DAY);
+    await wf.staffMessage(deps, handler, await fresh(r.id), '您好，请问您反映的情况大约从什么时候开始？是否还有其他村民知情？', false, t0 + 3 * DAY);
     if (i === 4) {
-      wf.requestExtension(deps, handler, fresh(r.id), 20, '涉及多户家庭收入核对，需要县住建、人社部门协查，申请延期20日。', t0 + 4 * DAY);
+      await wf.requestExtension(deps, handler, await fresh(r.id), 20, '涉及多户家庭收入核对，需要县住建、人社部门协查，申请延期20日。', t0 + 4 * DAY);
       continue;
     }
     if (i === 5) {
-      sup.hasten(deps, city, fresh(r.id), '请抓紧核查，按期答复群众。', [city.unit.id, handler.unit.id], t0 + 5 * DAY);
+      await sup.hasten(deps, city, await fresh(r.id), '请抓紧核查，按期答复群众。', [city.unit.id, handler.unit.id], t0 + 5 * DAY);
       continue;
     }
-    wf.draftConclusion(deps, handler, fresh(r.id), i % 2 === 0 ? 'partly' : 'substantiated', '经入户调查、查阅评审档案和走访邻居，您反映的问题部分属实：该户家庭收入计算有误，已按规定停发低保金并追回多发部分；对村评议小组未按规定回避的问题，已责成街道整改。感谢您的监督。', t0 + 6 * DAY);
-    wf.approveConclusion(deps, lead, fresh(r.id), t0 + 7 * DAY);
+    await wf.draftConclusion(deps, handler, await fresh(r.id), i % 2 === 0 ? 'partly' : 'substantiated', '经入户调查、查阅评审档案和走访邻居，您反映的问题部分属实：该户家庭收入计算有误，已按规定停发低保金并追回多发部分；对村评议小组未按规定回避的问题，已责成街道整改。感谢您的监督。', t0 + 6 * DAY);
+    await wf.approveConclusion(deps, lead, await fresh(r.id), t0 + 7 * DAY);
     if (i === 6) {
-      sup.startRectification(deps, lead, fresh(r.id), [{ problem: '村评议小组成员未按规定回避', measures: '重新组织民主评议，评议成员签署回避承诺', responsiblePerson: '街道民政助理', deadline: addDays(todayInChina(), 20) }], t0 + 8 * DAY);
+      await sup.startRectification(deps, lead, await fresh(r.id), [{ problem: '村评议小组成员未按规定回避', measures: '重新组织民主评议，评议成员签署回避承诺', responsiblePerson: '街道民政助理', deadline: addDays(todayInChina(), 20) }], t0 + 8 * DAY);
       continue;
     }
-    wf.close(deps, lead, fresh(r.id), t0 + 8 * DAY);
+    await wf.close(deps, lead, await fresh(r.id), t0 + 8 * DAY);
   }
 }

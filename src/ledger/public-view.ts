@@ -64,7 +64,7 @@ function tally(t: Tally, item: PublicItem): void {
 export async function loadPublicItems(db: Db, filter: PublicFilter, today = todayInChina()): Promise<PublicItem[]> {
   const names = new Map<string, string>();
   for (const r of [...(await regionsAtLevel(db, 'prefecture')), ...(await regionsAtLevel(db, 'county'))]) names.set(r.code, r.name);
-  return publicItems(db, { ...filter, today }).map((row) => ({
+  return (await publicItems(db, { ...filter, today })).map((row) => ({
     ...row,
     overdue: isOverdue(row, today),
     prefectureName: row.prefectureCode ? (names.get(row.prefectureCode) ?? '') : '',

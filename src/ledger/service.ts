@@ -8,6 +8,7 @@ import { supervision } from '../reports/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { findReport } from '../reports/index.js';
 import type { Deps } from '../shared/deps.js';
+import { withTransaction } from '../db/transaction.js';
 import { AppError, forbidden } from '../shared/errors.js';
 import { civilAffairsOrTownshipUnits, supervisedUnitIds, type Unit } from '../units/index.js';
 import { findUser } from '../users/index.js';
@@ -28,7 +29,7 @@ export const PROGRESS_ROLES = ['handler', 'lead', 'supervisor'] as const;
 export async function assignableUnits(deps: Pick<Deps, 'db'>, staff: StaffContext): Promise<Unit[]> {
   if (staff.unit.kind !== 'civil_affairs') return [];
   const ids = await supervisedUnitIds(deps.db, staff.unit.id);
-  return civilAffairsOrTownshipUnits(deps.db, ids, staff.unit.id);
+  return await civilAffairsOrTownshipUnits(deps.db, ids, staff.unit.id);
 }
 
 /**
@@ -88,11 +89,11 @@ export function validateItem(fields: Record<string, string | undefined>, allowed
   return { input: { source: source as Source, problem, measures, unitId, responsiblePerson: person, deadline }, errors };
 }
 
-export function createItem(deps: Deps, staff: StaffContext, input: ItemInput, unit: Unit, now = Date.now()): repo.Item {
+export async function createItem(deps: Deps, staff: StaffContext, input: ItemInput, unit: Unit, now = Date.now()): Promise<repo.Item> {
   if (!MANAGING_ROLES.some((r) => staff.has(r))) throw forbidden();
-  const item = deps.db.transaction((tx) => {
-    const row = repo.insertItem(tx, { reportId: null, source: input.source, regionCode: unit.regionCode, problem: input.problem, measures: input.measures, unitId: unit.id, responsiblePerson: input.responsiblePerson, deadline: input.deadline, status: 'not_started', createdBy: staff.user.id, createdAt: now, updatedAt: now });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'ledger.created', object: { type: 'ledger_item', id: row.id }, detail: { source: input.source, unit: unit.id, deadline: input.deadline } }, now);
+  const item = await withTransaction(deps.db, async (tx) => {
+    const row = await repo.insertItem(tx, { reportId: null, source: input.source, regionCode: unit.regionCode, problem: input.problem, measures: input.measures, unitId: unit.id, responsiblePerson: input.responsiblePerson, deadline: input.deadline, status: 'not_started', createdBy: staff.user.id, createdAt: now, updatedAt: now });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'ledger.created', object: { type: 'ledger_item', id: row.id }, detail: { source: input.source, unit: unit.id, deadline: input.deadline } }, now);
     return row;
   });
   deps.publicCache.invalidate();
@@ -107,15 +108,15 @@ export async function reportProgress(deps: Deps, staff: StaffContext, item: repo
   if (!mayReportProgress(staff, item, scopeIds)) throw item.status === 'signed_off' ? new LedgerError('signed_off') : forbidden();
   const progress = text.trim();
   if (progress.length < 2 || progress.length > 2000) throw new LedgerError('progress_text', 400);
-  if (complete && files.length === 0 && evidenceOf(deps.db, 'ledger_item', item.id).length === 0) throw new LedgerError('evidence_required', 400);
+  if (complete && files.length === 0 && (await evidenceOf(deps.db, 'ledger_item', item.id)).length === 0) throw new LedgerError('evidence_required', 400);
   const status: ItemStatus = complete ? 'awaiting_signoff' : 'in_progress';
   const uploads = await encryptUploads(deps.dirs, deps.keys.files, files);
   try {
-    deps.db.transaction((tx) => {
-      repo.updateItem(tx, item.id, { status, progress, updatedAt: now });
-      if (uploads.length > 0) linkUploads(tx, deps.keys.identity, uploads, { type: 'ledger_item', id: item.id }, { type: 'staff', id: staff.user.id }, now);
+    await withTransaction(deps.db, async (tx) => {
+      await repo.updateItem(tx, item.id, { status, progress, updatedAt: now });
+      if (uploads.length > 0) await linkUploads(tx, deps.keys.identity, uploads, { type: 'ledger_item', id: item.id }, { type: 'staff', id: staff.user.id }, now);
       // The progress text is published on /ledger anyway; keeping it here gives the item its history.
-      record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'ledger.progress', object: { type: 'ledger_item', id: item.id }, detail: { from: item.status, to: status, files: uploads.length, progress } }, now);
+      await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'ledger.progress', object: { type: 'ledger_item', id: item.id }, detail: { from: item.status, to: status, files: uploads.length, progress } }, now);
     });
   } catch (err) {
     await forgetUploads(deps.dirs, uploads);
@@ -129,21 +130,21 @@ export async function reportProgress(deps: Deps, staff: StaffContext, item: repo
  * 对账销号. A report-linked item of a report in 'rectifying' goes through casework's signOffItem, so
  * the report closes when its last item is signed off (DESIGN.md §3).
  */
-export function signOff(deps: Deps, staff: StaffContext, item: repo.Item, scopeIds: number[], now = Date.now()): { reportClosed: boolean } {
+export async function signOff(deps: Deps, staff: StaffContext, item: repo.Item, scopeIds: number[], now = Date.now()): Promise<{ reportClosed: boolean }> {
   if (!maySignOff(staff, item, scopeIds)) throw forbidden();
   if (item.status !== 'awaiting_signoff') throw new LedgerError(item.status === 'signed_off' ? 'signed_off' : 'not_awaiting');
-  const report = item.reportId ? findReport(deps.db, item.reportId) : undefined;
+  const report = item.reportId ? await findReport(deps.db, item.reportId) : undefined;
   let reportClosed = false;
   const entry = { actor: { type: 'staff' as const, id: staff.user.id }, action: 'ledger.signed_off', object: { type: 'ledger_item', id: item.id }, detail: { from: item.status, to: 'signed_off', report: item.reportId } };
   if (report && report.status === 'rectifying') {
     // Its own transaction writes the item, the report's events and the report's audit entry.
-    const after = supervision.signOffItem(deps, staff, report, item.id, now);
+    const after = await supervision.signOffItem(deps, staff, report, item.id, now);
     reportClosed = after.status === 'closed';
-    record(deps.db, deps.keys['audit-mac'], { ...entry, detail: { ...entry.detail, reportClosed } }, now);
+    await record(deps.db, deps.keys['audit-mac'], { ...entry, detail: { ...entry.detail, reportClosed } }, now);
   } else {
-    deps.db.transaction((tx) => {
-      repo.updateItem(tx, item.id, { status: 'signed_off', signedOffBy: staff.user.id, signedOffAt: now, updatedAt: now });
-      record(tx, deps.keys['audit-mac'], entry, now);
+    await withTransaction(deps.db, async (tx) => {
+      await repo.updateItem(tx, item.id, { status: 'signed_off', signedOffBy: staff.user.id, signedOffAt: now, updatedAt: now });
+      await record(tx, deps.keys['audit-mac'], entry, now);
     });
   }
   deps.publicCache.invalidate();
@@ -151,14 +152,14 @@ export function signOff(deps: Deps, staff: StaffContext, item: repo.Item, scopeI
 }
 
 /** Not accepted for sign-off: back to in_progress with a note for the responsible unit. */
-export function sendBack(deps: Deps, staff: StaffContext, item: repo.Item, note: string, scopeIds: number[], now = Date.now()): void {
+export async function sendBack(deps: Deps, staff: StaffContext, item: repo.Item, note: string, scopeIds: number[], now = Date.now()): Promise<void> {
   if (!maySignOff(staff, item, scopeIds)) throw forbidden();
   if (item.status !== 'awaiting_signoff') throw new LedgerError('not_awaiting');
   const text = note.trim();
   if (text.length < 2 || text.length > 1000) throw new LedgerError('note_required', 400);
-  deps.db.transaction((tx) => {
-    repo.updateItem(tx, item.id, { status: 'in_progress', updatedAt: now });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'ledger.sent_back', object: { type: 'ledger_item', id: item.id }, detail: { from: item.status, to: 'in_progress', note: text } }, now);
+  await withTransaction(deps.db, async (tx) => {
+    await repo.updateItem(tx, item.id, { status: 'in_progress', updatedAt: now });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'ledger.sent_back', object: { type: 'ledger_item', id: item.id }, detail: { from: item.status, to: 'in_progress', note: text } }, now);
   });
   deps.publicCache.invalidate();
 }
@@ -174,17 +175,18 @@ export interface HistoryEntry {
 }
 
 /** The item's history, from its audit entries (append-only, MAC-chained). */
-export function historyOf(deps: Pick<Deps, 'db'>, itemId: number): HistoryEntry[] {
+export async function historyOf(deps: Pick<Deps, 'db'>, itemId: number): Promise<HistoryEntry[]> {
   const names = new Map<number, string>();
-  return entriesFor(deps.db, 'ledger_item', String(itemId)).map((e) => {
+  const history: HistoryEntry[] = [];
+  for (const e of await entriesFor(deps.db, 'ledger_item', String(itemId))) {
     const detail = e.detail ? (JSON.parse(e.detail) as Record<string, unknown>) : {};
     let actor: string | null = null;
     if (e.actorId !== null) {
-      if (!names.has(e.actorId)) names.set(e.actorId, findUser(deps.db, e.actorId)?.displayName ?? '');
+      if (!names.has(e.actorId)) names.set(e.actorId, (await findUser(deps.db, e.actorId))?.displayName ?? '');
       actor = names.get(e.actorId) ?? null;
     }
     const text = typeof detail.note === 'string' ? detail.note : typeof detail.progress === 'string' ? detail.progress : undefined;
-    return {
+    history.push({
       at: e.at,
       action: e.action.replace(/^ledger\./, ''),
       actor,
@@ -192,6 +194,7 @@ export function historyOf(deps: Pick<Deps, 'db'>, itemId: number): HistoryEntry[
       ...(typeof detail.to === 'string' ? { to: detail.to } : {}),
       ...(text !== undefined ? { text } : {}),
       ...(typeof detail.files === 'number' && detail.files > 0 ? { files: detail.files } : {}),
-    };
-  });
+    });
+  }
+  return history;
 }

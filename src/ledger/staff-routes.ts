@@ -25,10 +25,10 @@ export default async function staffLedgerRoutes(app: FastifyInstance, opts: { de
   /** The item if this user may see it: its unit in their scope and, for a report's item, the report visible to them. */
   async function load(request: FastifyRequest<{ Params: { id: string } }>) {
     const staff = request.staff!;
-    const item = repo.findItem(db, Number(request.params.id));
+    const item = await repo.findItem(db, Number(request.params.id));
     const scopeIds = await supervisedUnitIds(db, staff.unit.id);
     if (!item || !scopeIds.includes(item.unitId)) throw notFound();
-    if (item.reportId && !repo.visibleReportIds(db, [item.reportId], (await scopeOf(db, staff)).condition).has(item.reportId)) throw notFound();
+    if (item.reportId && !(await repo.visibleReportIds(db, [item.reportId], (await scopeOf(db, staff)).condition)).has(item.reportId)) throw notFound();
     return { item, scopeIds };
   }
 
@@ -46,10 +46,10 @@ export default async function staffLedgerRoutes(app: FastifyInstance, opts: { de
     const signable = scopeIds.filter((id) => id !== staff.unit.id || staff.unit.supervisorId === null);
     const canSign = service.MANAGING_ROLES.some((r) => staff.has(r));
     const before = q.before && /^\d{1,12}$/.test(q.before) ? Number(q.before) : undefined;
-    const rows = repo.listItems(db, { unitIds: scopeIds, ...filter, signableUnitIds: filter.toSign ? (canSign ? signable : []) : undefined, today, before, limit: PAGE });
+    const rows = await repo.listItems(db, { unitIds: scopeIds, ...filter, signableUnitIds: filter.toSign ? (canSign ? signable : []) : undefined, today, before, limit: PAGE });
     // A report's items follow the report's visibility (recusal included).
     const reportIds = rows.map((r) => r.item.reportId).filter((x): x is number => x !== null);
-    const visible = repo.visibleReportIds(db, reportIds, (await scopeOf(db, staff)).condition);
+    const visible = await repo.visibleReportIds(db, reportIds, (await scopeOf(db, staff)).condition);
     const items = rows
       .filter((r) => r.item.reportId === null || visible.has(r.item.reportId))
       .map((r) => ({ ...r.item, unitName: r.unitName, regionName: r.regionName, overdue: isOverdue(r.item, today) }));
@@ -95,15 +95,15 @@ export default async function staffLedgerRoutes(app: FastifyInstance, opts: { de
     const { input, errors } = service.validateItem(body, allowed);
     const values = { source: body.source, problem: body.problem, measures: body.measures, unit_id: body.unit_id, person: body.person, deadline: body.deadline };
     if (!input) return renderNew(request, reply, values, errors, 400);
-    const item = service.createItem(deps, staff, input, allowed.find((u) => u.id === input.unitId)!);
+    const item = await service.createItem(deps, staff, input, allowed.find((u) => u.id === input.unitId)!);
     return reply.redirect(`/staff/ledger/${item.id}?done=created`, 303);
   });
 
   async function renderItem(request: FastifyRequest, reply: FastifyReply, item: repo.Item, scopeIds: number[], extra: Record<string, unknown> = {}, status = 200) {
     const staff = request.staff!;
     const unit = await findUnit(db, item.unitId);
-    const report = item.reportId ? findReport(db, item.reportId) : undefined;
-    const files = evidenceOf(db, 'ledger_item', item.id).map((f) => ({ id: f.id, name: originalName(deps.keys.identity, f), size: f.size, createdAt: f.createdAt, cleaned: f.cleaned }));
+    const report = item.reportId ? await findReport(db, item.reportId) : undefined;
+    const files = (await evidenceOf(db, 'ledger_item', item.id)).map((f) => ({ id: f.id, name: originalName(deps.keys.identity, f), size: f.size, createdAt: f.createdAt, cleaned: f.cleaned }));
     return reply.page(
       'ledger/staff-item',
       {
@@ -115,7 +115,7 @@ export default async function staffLedgerRoutes(app: FastifyInstance, opts: { de
         report: report ? { id: report.id, caseNo: report.caseNo, status: report.status } : null,
         overdue: isOverdue(item),
         files,
-        history: service.historyOf(deps, item.id),
+        history: await service.historyOf(deps, item.id),
         can: { progress: service.mayReportProgress(staff, item, scopeIds), signOff: service.maySignOff(staff, item, scopeIds) && item.status === 'awaiting_signoff' },
         waitingForAbove: item.status === 'awaiting_signoff' && !service.maySignOff(staff, item, scopeIds),
         ...extra,
@@ -135,10 +135,10 @@ export default async function staffLedgerRoutes(app: FastifyInstance, opts: { de
     const { item, scopeIds } = await load(request);
     try {
       const problem = await run(item, scopeIds);
-      if (problem) return renderItem(request, reply, repo.findItem(db, item.id)!, scopeIds, problem, 400);
+      if (problem) return renderItem(request, reply, (await repo.findItem(db, item.id))!, scopeIds, problem, 400);
     } catch (err) {
       if (err instanceof AppError && err.statusCode < 500 && err.statusCode !== 404 && err.messageKey?.startsWith('ledger.')) {
-        return renderItem(request, reply, repo.findItem(db, item.id)!, scopeIds, { actionError: err.messageKey, failedAction: name, values: request.body }, err.statusCode);
+        return renderItem(request, reply, (await repo.findItem(db, item.id))!, scopeIds, { actionError: err.messageKey, failedAction: name, values: request.body }, err.statusCode);
       }
       throw err;
     }
@@ -166,23 +166,23 @@ export default async function staffLedgerRoutes(app: FastifyInstance, opts: { de
   );
 
   app.post<{ Params: { id: string }; Body: Body }>('/staff/ledger/:id/sign-off', { preHandler: requireStaff(...service.MANAGING_ROLES) }, async (request, reply) =>
-    act(request, reply, 'signed_off', (item, scopeIds) => {
-      service.signOff(deps, request.staff!, item, scopeIds);
+    act(request, reply, 'signed_off', async (item, scopeIds) => {
+      await service.signOff(deps, request.staff!, item, scopeIds);
     }),
   );
 
   app.post<{ Params: { id: string }; Body: Body }>('/staff/ledger/:id/send-back', { preHandler: requireStaff(...service.MANAGING_ROLES) }, async (request, reply) =>
-    act(request, reply, 'sent_back', (item, scopeIds) => {
-      service.sendBack(deps, request.staff!, item, request.body?.note ?? '', scopeIds);
+    act(request, reply, 'sent_back', async (item, scopeIds) => {
+      await service.sendBack(deps, request.staff!, item, request.body?.note ?? '', scopeIds);
     }),
   );
 
   // Evidence: checked for scope, audited, always a download (never rendered inline).
   app.get<{ Params: { id: string; fileId: string } }>('/staff/ledger/:id/files/:fileId', { preHandler: requireStaff() }, async (request, reply) => {
     const { item } = await load(request);
-    const file = findEvidence(db, Number(request.params.fileId));
+    const file = await findEvidence(db, Number(request.params.fileId));
     if (!file || file.ownerType !== 'ledger_item' || file.ownerId !== item.id) throw notFound();
-    record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'evidence.download', object: { type: 'evidence', id: file.id }, detail: { ledgerItem: item.id } });
+    await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'evidence.download', object: { type: 'evidence', id: file.id }, detail: { ledgerItem: item.id } });
     reply.header('Content-Type', 'application/octet-stream');
     reply.header('Content-Disposition', `attachment; filename="ledger-${item.id}-${file.id}.${file.ext}"`);
     reply.header('X-Content-Type-Options', 'nosniff');

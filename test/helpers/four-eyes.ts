@@ -1,7 +1,7 @@
 // A second lead of a unit for tests that need an answer approved (issue 19 item 9: nobody approves
 // the answer they wrote, so a lead's own draft waits for another lead).
 //
-//   r = workflow.draftConclusion(deps, lead, r, …);  r = await approvedBySecondLead(app, r, now);
+//   r = await workflow.draftConclusion(deps, lead, r, …);  r = await approvedBySecondLead(app, r, now);
 //   await lead.post(`${page}/conclude`, …);          await approveBySecondLeadRoute(app, page);
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
@@ -29,8 +29,8 @@ async function secondLeadOf(app: FastifyInstance, unitId: number) {
 export async function approvedBySecondLead(app: FastifyInstance, report: Report, now = Date.now()): Promise<Report> {
   const lead = await secondLeadOf(app, report.handlingUnitId);
   const context: StaffContext = staffContext(lead.staff.user, (await findUnit(app.db, report.handlingUnitId))!);
-  approveConclusion(app.deps, context, findReport(app.db, report.id)!, now);
-  return findReport(app.db, report.id)!;
+  await approveConclusion(app.deps, context, (await findReport(app.db, report.id))!, now);
+  return (await findReport(app.db, report.id))!;
 }
 
 /** A signed-in second lead of the unit, for approving what the first lead wrote (a typical case …). */
@@ -43,6 +43,6 @@ export async function secondLeadSession(app: FastifyInstance, unitId: number): P
 /** Approves the waiting draft on the report page `page` (/staff/reports/:id) through the route. */
 export async function approveBySecondLeadRoute(app: FastifyInstance, page: string): Promise<void> {
   const id = Number(page.split('/').pop());
-  const session = await secondLeadSession(app, findReport(app.db, id)!.handlingUnitId);
+  const session = await secondLeadSession(app, (await findReport(app.db, id))!.handlingUnitId);
   expect((await session.post(`${page}/approve_conclusion`, { decision: 'approve' }, page)).statusCode).toBe(303);
 }

@@ -35,9 +35,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-function newItem(over: Partial<Parameters<typeof insertItem>[1]> = {}) {
+async function newItem(over: Partial<Parameters<typeof insertItem>[1]> = {}) {
   const now = Date.now();
-  return insertItem(t.app.db, { reportId: null, source: 'spot_check', regionCode: '220102', problem: '暗访发现街道低保公示栏未更新。', measures: '按月更新公示栏并拍照存档。', unitId: county, responsiblePerson: '王建华 街道民政助理', deadline: addDays(todayInChina(), 10), status: 'not_started', createdBy: null, createdAt: now, updatedAt: now, ...over });
+  return await insertItem(t.app.db, { reportId: null, source: 'spot_check', regionCode: '220102', problem: '暗访发现街道低保公示栏未更新。', measures: '按月更新公示栏并拍照存档。', unitId: county, responsiblePerson: '王建华 街道民政助理', deadline: addDays(todayInChina(), 10), status: 'not_started', createdBy: null, createdAt: now, updatedAt: now, ...over });
 }
 
 async function postProgress(session: Session, id: number, fields: Record<string, string>, files: { name: string; filename: string; content: Buffer; type?: string }[] = []) {
@@ -60,7 +60,7 @@ describe('entering an item', () => {
     const ok = await countyLead.post('/staff/ledger/new', { source: 'inspection_tour', problem: '村级评议记录缺失严重', measures: '重新组织民主评议并完整记录。', unit_id: String(county), person: '社会救助科科长', deadline: addDays(todayInChina(), 30) }, '/staff/ledger/new');
     expect(ok.statusCode).toBe(303);
     const id = Number(/\/staff\/ledger\/(\d+)/.exec(ok.headers.location as string)![1]);
-    const item = findItem(t.app.db, id)!;
+    const item = (await findItem(t.app.db, id))!;
     expect(item).toMatchObject({ source: 'inspection_tour', unitId: county, regionCode: '220102', status: 'not_started' });
   });
 
@@ -75,29 +75,29 @@ describe('entering an item', () => {
 
 describe('progress and sign-off (对账销号)', () => {
   it('needs evidence to ask for sign-off, then only a lead or supervisor of a unit above signs off', async () => {
-    const item = newItem();
+    const item = await newItem();
     const noFile = await postProgress(handler, item.id, { progress: '已更新公示栏。', complete: '1' });
     expect(noFile.statusCode).toBe(400);
     expect(noFile.body).toContain('申请对账销号须附佐证材料');
     expect(noFile.body).toContain('已更新公示栏。');
     const partial = await postProgress(handler, item.id, { progress: '已更新一半。' });
     expect(partial.statusCode).toBe(303);
-    expect(findItem(t.app.db, item.id)!.status).toBe('in_progress');
+    expect((await findItem(t.app.db, item.id))!.status).toBe('in_progress');
     const done = await postProgress(handler, item.id, { progress: '公示栏已全部更新并拍照存档。', complete: '1' }, [{ name: 'files', filename: 'photo.png', content: PNG, type: 'image/png' }]);
     expect(done.statusCode).toBe(303);
-    expect(findItem(t.app.db, item.id)!.status).toBe('awaiting_signoff');
+    expect((await findItem(t.app.db, item.id))!.status).toBe('awaiting_signoff');
 
     const page = `/staff/ledger/${item.id}`;
     // The level above signs off but does not report the progress it signs off.
     expect((await postProgress(cityLead, item.id, { progress: '市局代为报告。' })).statusCode).toBe(403);
     expect((await handler.post(`${page}/sign-off`, {}, page)).statusCode).toBe(403);
     expect((await countyLead.post(`${page}/sign-off`, {}, page)).statusCode).toBe(403);
-    expect(findItem(t.app.db, item.id)!.status).toBe('awaiting_signoff');
+    expect((await findItem(t.app.db, item.id))!.status).toBe('awaiting_signoff');
     const shown = await cityLead.get(page);
     expect(shown.body).toContain('确认销号');
     expect(shown.body).toContain('photo.png');
     expect((await cityLead.post(`${page}/sign-off`, {}, page)).statusCode).toBe(303);
-    const signed = findItem(t.app.db, item.id)!;
+    const signed = (await findItem(t.app.db, item.id))!;
     expect(signed.status).toBe('signed_off');
     expect(signed.signedOffAt).toBeGreaterThan(0);
     // Signed off: no more progress.
@@ -105,25 +105,25 @@ describe('progress and sign-off (对账销号)', () => {
   });
 
   it('lets the level above send an item back with a note', async () => {
-    const item = newItem({ status: 'awaiting_signoff', progress: '已整改。' });
+    const item = await newItem({ status: 'awaiting_signoff', progress: '已整改。' });
     const page = `/staff/ledger/${item.id}`;
     const empty = await cityLead.post(`${page}/send-back`, { note: '' }, page);
     expect(empty.statusCode).toBe(400);
     expect((await cityLead.post(`${page}/send-back`, { note: '缺少公示栏照片，请补充。' }, page)).statusCode).toBe(303);
-    expect(findItem(t.app.db, item.id)!.status).toBe('in_progress');
+    expect((await findItem(t.app.db, item.id))!.status).toBe('in_progress');
     const view = await handler.get(page);
     expect(view.body).toContain('缺少公示栏照片，请补充。');
     expect(view.body).toContain('退回整改');
   });
 
   it('lets a lead of the top unit sign off its own unit\'s item', async () => {
-    const item = newItem({ unitId: province, regionCode: '220000', status: 'awaiting_signoff' });
+    const item = await newItem({ unitId: province, regionCode: '220000', status: 'awaiting_signoff' });
     const page = `/staff/ledger/${item.id}`;
     expect((await cityLead.get(page)).statusCode).toBe(404);
     expect((await provinceLead.post(`${page}/sign-off`, {}, page)).statusCode).toBe(303);
-    expect(findItem(t.app.db, item.id)!.status).toBe('signed_off');
+    expect((await findItem(t.app.db, item.id))!.status).toBe('signed_off');
     // A city lead cannot sign off the city's own item; the province can.
-    const cityItem = newItem({ unitId: city, regionCode: '220100', status: 'awaiting_signoff' });
+    const cityItem = await newItem({ unitId: city, regionCode: '220100', status: 'awaiting_signoff' });
     expect((await cityLead.post(`/staff/ledger/${cityItem.id}/sign-off`, {}, `/staff/ledger/${cityItem.id}`)).statusCode).toBe(403);
     expect((await provinceLead.post(`/staff/ledger/${cityItem.id}/sign-off`, {}, `/staff/ledger/${cityItem.id}`)).statusCode).toBe(303);
   });
@@ -137,34 +137,34 @@ describe('progress and sign-off (对账销号)', () => {
     );
     const unit = (await findUnitByKey(t.app.db, 'ca:220102'))!;
     const lead = staffContext(countyLeadStaff.user, unit);
-    let r = workflow.accept(t.app.deps, lead, filed.report);
-    r = workflow.assign(t.app.deps, lead, r, { unitId: unit.id, assigneeId: countyLeadStaff.user.id, due: r.handlingDue! });
-    r = workflow.start(t.app.deps, lead, r);
-    r = workflow.draftConclusion(t.app.deps, lead, r, 'substantiated', '经调查核实，反映问题属实，已停发该户低保金并责令重新评议。');
+    let r = await workflow.accept(t.app.deps, lead, filed.report);
+    r = await workflow.assign(t.app.deps, lead, r, { unitId: unit.id, assigneeId: countyLeadStaff.user.id, due: r.handlingDue! });
+    r = await workflow.start(t.app.deps, lead, r);
+    r = await workflow.draftConclusion(t.app.deps, lead, r, 'substantiated', '经调查核实，反映问题属实，已停发该户低保金并责令重新评议。');
     r = await approvedBySecondLead(t.app, r);
     expect(r.status).toBe('concluded');
-    supervision.startRectification(t.app.deps, lead, r, [
+    await supervision.startRectification(t.app.deps, lead, r, [
       { problem: '评议未回避', measures: '重新评议', responsiblePerson: '街道民政助理', deadline: addDays(todayInChina(), 20) },
       { problem: '多发低保金未追回', measures: '追回资金', responsiblePerson: '街道民政助理', deadline: addDays(todayInChina(), 20) },
     ]);
-    const items = supervision.itemsOf(t.app.deps, filed.report.id);
+    const items = await supervision.itemsOf(t.app.deps, filed.report.id);
     expect(items).toHaveLength(2);
-    for (const i of items) updateItem(t.app.db, i.id, { status: 'awaiting_signoff' });
+    for (const i of items) await updateItem(t.app.db, i.id, { status: 'awaiting_signoff' });
     // The items appear on the county's ledger and on the public ledger.
     expect((await countyLead.get('/staff/ledger')).body).toContain('多发低保金未追回');
     expect((await t.app.inject('/ledger')).body).toContain('多发低保金未追回');
 
     const first = `/staff/ledger/${items[0]!.id}`;
     expect((await cityLead.post(`${first}/sign-off`, {}, first)).statusCode).toBe(303);
-    expect(findReport(t.app.db, filed.report.id)!.status).toBe('rectifying');
+    expect((await findReport(t.app.db, filed.report.id))!.status).toBe('rectifying');
     const last = `/staff/ledger/${items[1]!.id}`;
     expect((await cityLead.post(`${last}/sign-off`, {}, last)).statusCode).toBe(303);
-    expect(findReport(t.app.db, filed.report.id)!.status).toBe('closed');
-    expect(findItem(t.app.db, items[1]!.id)!.status).toBe('signed_off');
+    expect((await findReport(t.app.db, filed.report.id))!.status).toBe('closed');
+    expect((await findItem(t.app.db, items[1]!.id))!.status).toBe('signed_off');
   });
 
   it('hides another county\'s items on every route', async () => {
-    const item = newItem({ problem: '南关区独有的问题描述' });
+    const item = await newItem({ problem: '南关区独有的问题描述' });
     const page = `/staff/ledger/${item.id}`;
     expect((await otherCounty.get(page)).statusCode).toBe(404);
     expect((await otherCounty.get(`${page}/files/1`)).statusCode).toBe(404);
@@ -176,8 +176,8 @@ describe('progress and sign-off (对账销号)', () => {
 
 describe('the public ledger', () => {
   it('marks overdue items in colour and words, names no person, and is cached until a change', async () => {
-    const overdue = newItem({ problem: '逾期未整改的公示问题', deadline: addDays(todayInChina(), -3), status: 'in_progress' });
-    const signedLate = newItem({ problem: '逾期但已销号的问题', deadline: addDays(todayInChina(), -3), status: 'signed_off', signedOffAt: Date.now() });
+    const overdue = await newItem({ problem: '逾期未整改的公示问题', deadline: addDays(todayInChina(), -3), status: 'in_progress' });
+    const signedLate = await newItem({ problem: '逾期但已销号的问题', deadline: addDays(todayInChina(), -3), status: 'signed_off', signedOffAt: Date.now() });
     const res = await t.app.inject('/ledger?region=220102');
     expect(res.statusCode).toBe(200);
     expect(res.headers['set-cookie']).toBeUndefined();
@@ -201,7 +201,7 @@ describe('the public ledger', () => {
   });
 
   it('exports the same view as CSV and XLSX that read back', async () => {
-    newItem({ problem: '导出测试问题', deadline: addDays(todayInChina(), -1), status: 'not_started' });
+    await newItem({ problem: '导出测试问题', deadline: addDays(todayInChina(), -1), status: 'not_started' });
     const csv = await t.app.inject('/ledger.csv?region=220100');
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');

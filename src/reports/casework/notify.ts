@@ -15,12 +15,12 @@ export function staffNoticeMail(deps: Deps, user: User, report: Report, kind: st
 }
 
 /** The in-app notice (the inbox badge). */
-export function recordInAppNotice(db: Executor, user: User, report: Report, kind: string, now = Date.now()): void {
+export async function recordInAppNotice(db: Executor, user: User, report: Report, kind: string, now = Date.now()): Promise<void> {
   db.insert(notifications).values({ userId: user.id, reportId: report.id, kind, createdAt: now }).run();
 }
 
 /** In-app notice and e-mail at once, the mail not awaited (a lost one is not retried: use the sweep's claims for deadlines). */
-export function notifyAssignee(deps: Deps, user: User, report: Report, kind: string, now = Date.now()): void {
-  recordInAppNotice(deps.db, user, report, kind, now);
+export async function notifyAssignee(deps: Deps, user: User, report: Report, kind: string, now = Date.now()): Promise<void> {
+  await recordInAppNotice(deps.db, user, report, kind, now);
   deps.mailer.sendLater(staffNoticeMail(deps, user, report, kind));
 }

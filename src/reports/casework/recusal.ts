@@ -12,7 +12,7 @@ export interface ConflictPair {
 }
 
 /** (name, township) pairs of the user and their declared relatives, from their own declaration. */
-export function conflictPairs(db: Db, user: User): ConflictPair[] {
+export async function conflictPairs(db: Db, user: User): Promise<ConflictPair[]> {
   const pairs: ConflictPair[] = [];
   const township = (villageCode: string | null) =>
     villageCode ? db.select({ parent: regions.parentCode }).from(regions).where(eq(regions.code, villageCode)).get()?.parent ?? null : null;
@@ -31,17 +31,17 @@ export function conflictPairs(db: Db, user: User): ConflictPair[] {
 }
 
 /** Whether a user would be recused from a report: used before assigning it to them. */
-export function isRecused(db: Db, user: User, report: { placeCode: string; subjectName: string | null; townshipCode: string | null }): boolean {
+export async function isRecused(db: Db, user: User, report: { placeCode: string; subjectName: string | null; townshipCode: string | null }): Promise<boolean> {
   if (user.homeVillageCode && report.placeCode === user.homeVillageCode) return true;
   if (!report.subjectName || !report.townshipCode) return false;
-  return conflictPairs(db, user).some((p) => p.name === report.subjectName && p.township === report.townshipCode);
+  return (await conflictPairs(db, user)).some((p) => p.name === report.subjectName && p.township === report.townshipCode);
 }
 
 /**
  * Declarants who are not users but whose name and township match the subject: "possible" matches
  * shown to supervisors to confirm (DESIGN.md §4).
  */
-export function possibleDeclarantMatches(db: Db, report: { subjectName: string | null; townshipCode: string | null }) {
+export async function possibleDeclarantMatches(db: Db, report: { subjectName: string | null; townshipCode: string | null }) {
   if (!report.subjectName || !report.townshipCode) return [];
   return db.all<{ id: number; name: string; position: string; userId: number | null }>(sql`
     select d.id, d.name, d.position, d.user_id as userId from declarants d

@@ -48,12 +48,12 @@ export async function relationOf(deps: Deps, staff: StaffContext, report: Report
   if (staff.roles.some(isAdminDuty)) return NO_RELATION;
   const unit = staff.unit;
   if (unit.kind === 'department') {
-    const open = transfersOf(deps, report.id).find((t) => t.departmentUnitId === unit.id && isOpenTransfer(t));
+    const open = (await transfersOf(deps, report.id)).find((t) => t.departmentUnitId === unit.id && isOpenTransfer(t));
     return { ...NO_RELATION, transfer: open ?? null };
   }
   if (unit.kind === 'discipline') {
     // The addressed body only: a commission above sees the referral (scope.ts) but does not act in its place.
-    const open = referralsOf(deps, report.id).find((r) => r.bodyUnitId === unit.id && isOpenReferral(r));
+    const open = (await referralsOf(deps, report.id)).find((r) => r.bodyUnitId === unit.id && isOpenReferral(r));
     return { ...NO_RELATION, referral: open ?? null };
   }
   const tree = unit.kind === 'civil_affairs' ? await supervisedUnitIds(deps.db, unit.id) : [unit.id];

@@ -28,19 +28,21 @@ export async function assignableUnits(db: Db, staff: StaffContext, report: repo.
 }
 
 /** Handlers of those units who are not recused from this report. */
-export function assignableUsers(db: Db, unitIds: number[], report: repo.Report) {
+export async function assignableUsers(db: Db, unitIds: number[], report: repo.Report) {
   if (unitIds.length === 0) return [];
-  return db
+  const handlers = db
     .select()
     .from(users)
     .where(and(inArray(users.unitId, unitIds), eq(users.disabled, false), sql`(',' || ${users.roles} || ',') like '%,handler,%'`))
-    .all()
-    .filter((u) => !isRecused(db, u, report));
+    .all();
+  const free = [];
+  for (const u of handlers) if (!(await isRecused(db, u, report))) free.push(u);
+  return free;
 }
 
 export async function reportPageContext(deps: Deps, staff: StaffContext, report: repo.Report) {
   const db = deps.db;
-  const events = repo.eventsOf(db, report.id);
+  const events = await repo.eventsOf(db, report.id);
   const actorIds = [...new Set(events.map((e) => e.actorId).filter((x): x is number => x !== null))];
   const actors = new Map(actorIds.length ? db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, actorIds)).all().map((u) => [u.id, u.name]) : []);
   const handlingUnit = await findUnit(db, report.handlingUnitId);
@@ -86,14 +88,14 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
     draft: report.answerDraft ? JSON.parse(report.answerDraft) : null,
     extensionRequest: report.extensionRequest ? JSON.parse(report.extensionRequest) : null,
     events: events.map((e) => ({ ...e, actor: e.actorId ? actors.get(e.actorId) : null, data: e.data ? JSON.parse(e.data) : {} })),
-    files: evidenceOf(db, 'report', report.id).map((f) => ({ id: f.id, mime: f.mime, kind: f.kind, size: f.size, sha256: f.sha256, cleaned: f.cleaned, uploadedBy: f.uploadedBy, createdAt: f.createdAt, erasedAt: f.erasedAt })),
-    items: itemsOf(deps, report.id),
+    files: (await evidenceOf(db, 'report', report.id)).map((f) => ({ id: f.id, mime: f.mime, kind: f.kind, size: f.size, sha256: f.sha256, cleaned: f.cleaned, uploadedBy: f.uploadedBy, createdAt: f.createdAt, erasedAt: f.erasedAt })),
+    items: await itemsOf(deps, report.id),
     assignUnits: unitsForAssign.map((u) => ({ id: u.id, name: u.name })),
-    assignUsers: assignableUsers(db, unitsForAssign.map((u) => u.id), report).map((u) => ({ id: u.id, name: u.displayName, unitId: u.unitId })),
-    possibleConflicts: staff.has('supervisor') ? possibleDeclarantMatches(db, report) : [],
-    referrals: referralsOf(deps, report.id),
-    transfers: transfersOf(deps, report.id),
-    departments: can.transfer ? departmentsFor(deps, report).map((d) => ({ id: d.id, name: d.name })) : [],
+    assignUsers: (await assignableUsers(db, unitsForAssign.map((u) => u.id), report)).map((u) => ({ id: u.id, name: u.displayName, unitId: u.unitId })),
+    possibleConflicts: staff.has('supervisor') ? await possibleDeclarantMatches(db, report) : [],
+    referrals: await referralsOf(deps, report.id),
+    transfers: await transfersOf(deps, report.id),
+    departments: can.transfer ? (await departmentsFor(deps, report)).map((d) => ({ id: d.id, name: d.name })) : [],
     findings: FINDINGS,
     maxExtension: maxExtensionDays(),
     can,

@@ -13,6 +13,7 @@ import { reports } from '../tables.js';
 import type { Report } from '../repository.js';
 import { sendClaimed } from '../../shared/claimed-send.js';
 import type { Deps } from '../../shared/deps.js';
+import { withTransaction, type Tx } from '../../db/transaction.js';
 import { findUnit } from '../../units/index.js';
 import { findUser, usersWithRole, type User } from '../../users/index.js';
 import { recordInAppNotice, staffNoticeMail } from './notify.js';
@@ -40,29 +41,29 @@ type Kind = 'due_soon' | 'overdue';
 /** Sends one notice to each recipient not yet told; true when at least one was sent now. */
 async function notifyOnce(deps: Deps, report: Report, kind: Kind, recipients: User[], now: number): Promise<boolean> {
   const dueOn = report.dueOn!;
-  if (sentToEveryone(deps.db, report.id, kind, dueOn)) return false;
+  if (await sentToEveryone(deps.db, report.id, kind, dueOn)) return false;
   let sent = false;
   const seen = new Set<number>();
   for (const user of recipients) {
     if (seen.has(user.id)) continue;
     seen.add(user.id);
     const key: ReminderKey = { reportId: report.id, kind, dueOn, recipientId: user.id };
-    const result = await sendClaimed({
+    const result = await sendClaimed<Tx>({
       claim: () => claimReminder(deps.db, key, now, now - CLAIM_STALE_AFTER_MS),
       send: () => deps.mailer.send(staffNoticeMail(deps, user, report, kind)),
-      record: () => {
-        markReminderSent(deps.db, key, now);
-        recordInAppNotice(deps.db, user, report, kind, now);
+      record: async (tx) => {
+        await markReminderSent(tx, key, now);
+        await recordInAppNotice(tx, user, report, kind, now);
       },
-      audit: () =>
-        record(deps.db, deps.keys['audit-mac'], {
+      audit: (tx) =>
+        record(tx, deps.keys['audit-mac'], {
           actor: { type: 'system' },
           action: kind === 'overdue' ? 'report.escalated' : 'report.reminded',
           object: { type: 'report', id: report.id },
           detail: { kind, dueOn, recipient: user.id },
         }, now),
       release: () => releaseReminder(deps.db, key, now),
-      atomically: (work) => deps.db.transaction(() => work()),
+      atomically: (work) => withTransaction(deps.db, async (tx) => work(tx)),
     });
     if (result.outcome === 'sent') sent = true;
   }
@@ -72,11 +73,11 @@ async function notifyOnce(deps: Deps, report: Report, kind: Kind, recipients: Us
 /** Who answers for the clock now: the assignee, else the intake officers of the handling (or reviewing) unit. */
 async function responsible(deps: Deps, report: Report): Promise<User[]> {
   if (report.assigneeId) {
-    const user = findUser(deps.db, report.assigneeId);
+    const user = await findUser(deps.db, report.assigneeId);
     if (user && !user.disabled) return [user];
   }
   const unitId = report.status === 'under_review' && report.reviewUnitId ? report.reviewUnitId : report.handlingUnitId;
-  const intake = usersWithRole(deps.db, unitId, 'intake');
+  const intake = await usersWithRole(deps.db, unitId, 'intake');
   return intake.length ? intake : usersWithRole(deps.db, unitId, 'lead');
 }
 

@@ -50,7 +50,7 @@ export async function scopeOf(db: Db, staff: StaffContext): Promise<Scope> {
   }
   // Recusal: reports from the user's home village or about them or their declared relatives.
   if (staff.user.homeVillageCode) conditions.push(sql`${reports.placeCode} <> ${staff.user.homeVillageCode}`);
-  for (const pair of conflictPairs(db, staff.user)) {
+  for (const pair of await conflictPairs(db, staff.user)) {
     conditions.push(sql`not (coalesce(${reports.subjectName}, '') = ${pair.name} and coalesce(${reports.townshipCode}, '') = ${pair.township})`);
   }
   const scope = { unitIds, condition: and(...conditions)! };
@@ -65,7 +65,7 @@ export async function scopeOf(db: Db, staff: StaffContext): Promise<Scope> {
 export async function visibleReportByCaseNo(db: Db, staff: StaffContext, caseNo: string): Promise<Report | undefined> {
   const wanted = caseNo.trim();
   if (!wanted) return undefined;
-  const found = findByCaseNo(db, wanted);
+  const found = await findByCaseNo(db, wanted);
   return found ? visibleReport(db, staff, found.id) : undefined;
 }
 

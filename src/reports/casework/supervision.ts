@@ -19,7 +19,7 @@ export async function openReview(deps: Deps, report: repo.Report, reason: string
   return { reviewLevel: level, reviewUnitId, statusBeforeReview: report.status, reason };
 }
 
-export function answerReview(deps: Deps, staff: StaffContext, report: repo.Report, outcome: 'upheld' | 'reopened', body: string, now = Date.now()) {
+export async function answerReview(deps: Deps, staff: StaffContext, report: repo.Report, outcome: 'upheld' | 'reopened', body: string, now = Date.now()) {
   requireState(report, 'under_review');
   requireRole(staff, 'supervisor', 'lead');
   if (report.reviewUnitId !== staff.unit.id) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
@@ -35,21 +35,21 @@ export function answerReview(deps: Deps, staff: StaffContext, report: repo.Repor
 }
 
 /** A supervisor of a unit above the handling unit hastens: a note the handler must acknowledge. */
-export function hasten(deps: Deps, staff: StaffContext, report: repo.Report, note: string, unitIdsInScope: number[], now = Date.now()) {
+export async function hasten(deps: Deps, staff: StaffContext, report: repo.Report, note: string, unitIdsInScope: number[], now = Date.now()) {
   requireRole(staff, 'supervisor');
   if (report.handlingUnitId === staff.unit.id || !unitIdsInScope.includes(report.handlingUnitId)) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
   if (note.trim().length < 2) throw new TransitionError('message_empty');
   return applyStep(deps, staff, report, { hastenPending: true }, [{ type: 'hastened', visible: false, body: note.trim() }], now);
 }
 
-export function acknowledgeHastening(deps: Deps, staff: StaffContext, report: repo.Report, now = Date.now()) {
+export async function acknowledgeHastening(deps: Deps, staff: StaffContext, report: repo.Report, now = Date.now()) {
   if (!report.hastenPending) throw new TransitionError('nothing_to_acknowledge');
   if (report.assigneeId !== staff.user.id && report.handlingUnitId !== staff.unit.id) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
   return applyStep(deps, staff, report, { hastenPending: false }, [{ type: 'hastening_acknowledged', visible: false }], now);
 }
 
 /** 提级: the supervisor's unit becomes the handling unit; the assignment below ends. */
-export function takeOver(deps: Deps, staff: StaffContext, report: repo.Report, unitIdsInScope: number[], now = Date.now()) {
+export async function takeOver(deps: Deps, staff: StaffContext, report: repo.Report, unitIdsInScope: number[], now = Date.now()) {
   requireRole(staff, 'supervisor');
   if (report.handlingUnitId === staff.unit.id || !unitIdsInScope.includes(report.handlingUnitId)) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
   requireState(report, 'received', 'accepted', 'assigned', 'investigating');
@@ -67,7 +67,7 @@ export interface NewItem {
 }
 
 /** Concluded with problems to put right: ledger items are created and the report waits for their sign-off. */
-export function startRectification(deps: Deps, staff: StaffContext, report: repo.Report, items: NewItem[], now = Date.now()) {
+export async function startRectification(deps: Deps, staff: StaffContext, report: repo.Report, items: NewItem[], now = Date.now()) {
   requireState(report, 'concluded');
   requireRole(staff, 'handler', 'lead', 'supervisor');
   if (items.length === 0) throw new TransitionError('items_required');
@@ -79,15 +79,15 @@ export function startRectification(deps: Deps, staff: StaffContext, report: repo
   });
 }
 
-export function itemsOf(deps: Deps, reportId: number) {
+export async function itemsOf(deps: Deps, reportId: number) {
   return deps.db.select().from(rectificationItems).where(eq(rectificationItems.reportId, reportId)).all();
 }
 
 /** 对账销号: a supervisor signs an item off; the report closes when every item is signed off. */
-export function signOffItem(deps: Deps, staff: StaffContext, report: repo.Report, itemId: number, now = Date.now()) {
+export async function signOffItem(deps: Deps, staff: StaffContext, report: repo.Report, itemId: number, now = Date.now()) {
   requireState(report, 'rectifying');
   requireRole(staff, 'supervisor', 'lead');
-  const items = itemsOf(deps, report.id);
+  const items = await itemsOf(deps, report.id);
   const item = items.find((i) => i.id === itemId);
   if (!item) throw new AppError(404, 'NOT_FOUND', 'errors.not_found_body');
   if (item.status === 'signed_off') throw new TransitionError('already_signed_off');

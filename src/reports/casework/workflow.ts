@@ -8,8 +8,10 @@ import * as repo from '../repository.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError } from '../../shared/errors.js';
 import type { Executor } from '../../db/executor.js';
+import type { Db } from '../../db/connection.js';
+import { withTransaction, type Tx } from '../../db/transaction.js';
 import type { Role } from '../../users/roles.js';
-import { assignmentObjectionDue, dueFrom, handlingDueOf, maxExtensionDays, ruleFor, toCstDate, type ClockEvent } from '../../clocks/index.js';
+import { assignmentObjectionDue, dueFrom, handlingDueOf, maxExtensionDays, ruleFor, toCstDate, type Calendar, type ClockEvent } from '../../clocks/index.js';
 import type { Status } from '../catalog.js';
 
 export class TransitionError extends AppError {
@@ -25,35 +27,45 @@ export interface Step {
   data?: Record<string, unknown>;
 }
 
-/** Applies a change with its event(s) and audit entry, and recomputes the running clock. */
-export function applyStep(deps: Deps, staff: StaffContext, report: repo.Report, changes: Partial<repo.NewReport>, steps: Step[], now = Date.now(), extra?: (tx: Executor) => void): repo.Report {
+/**
+ * Applies a change with its event(s) and audit entry, and recomputes the running clock, in one
+ * transaction of its own; `extra` writes what else belongs to the step (a referral row, an item…)
+ * in the same transaction.
+ */
+export async function applyStep(deps: Deps, staff: StaffContext, report: repo.Report, changes: Partial<repo.NewReport>, steps: Step[], now = Date.now(), extra?: (tx: Tx) => Promise<void> | void): Promise<repo.Report> {
+  return withTransaction(deps.db, async (tx) => {
+    const next = await applyStepIn(tx, deps, staff, report, changes, steps, now);
+    await extra?.(tx);
+    return next;
+  });
+}
+
+/** applyStep inside a transaction the caller holds: every statement goes through `db` (its `tx`). */
+export async function applyStepIn(db: Executor, deps: Pick<Deps, 'keys'>, staff: StaffContext, report: repo.Report, changes: Partial<repo.NewReport>, steps: Step[], now = Date.now()): Promise<repo.Report> {
   const merged = { ...report, ...changes } as repo.Report;
-  const timeline = timelineWith(deps, report.id, steps, now);
+  const timeline = await timelineWith(db, report.id, steps, now);
+  const calendar = await loadCalendar(db as Db);
   // The legal handling deadline is always read from the timeline by the clock engine (acceptance,
   // days away, extension, reopening), never shifted by hand (issue 18).
-  const handlingDue = merged.acceptedAt === null ? merged.handlingDue : (handlingDueOf(merged.acceptedAt, timeline, loadCalendar(deps.db), new Date(now))?.due ?? null);
+  const handlingDue = merged.acceptedAt === null ? merged.handlingDue : (handlingDueOf(merged.acceptedAt, timeline, calendar, new Date(now))?.due ?? null);
   const next = { ...merged, handlingDue } as repo.Report;
   const rule = ruleFor(next.status, next.reviewLevel);
-  const clock: Partial<repo.NewReport> = { handlingDue, clockRule: rule, dueOn: rule ? clockDue(deps, next, rule, timeline, now) : null };
-  deps.db.transaction((tx) => {
-    repo.updateReport(tx, report.id, { ...changes, ...clock, updatedAt: now });
-    for (const step of steps) {
-      repo.insertEvent(tx, { reportId: report.id, at: now, type: step.type, actorType: 'staff', actorId: staff.user.id, visibleToReporter: step.visible, body: step.body ?? null, data: step.data ? JSON.stringify(step.data) : null });
-    }
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: `report.${steps[0]!.type}`, object: { type: 'report', id: report.id }, detail: { from: report.status, to: next.status } }, now);
-    extra?.(tx);
-  });
+  const clock: Partial<repo.NewReport> = { handlingDue, clockRule: rule, dueOn: rule ? clockDue(calendar, next, rule, timeline, now) : null };
+  await repo.updateReport(db, report.id, { ...changes, ...clock, updatedAt: now });
+  for (const step of steps) {
+    await repo.insertEvent(db, { reportId: report.id, at: now, type: step.type, actorType: 'staff', actorId: staff.user.id, visibleToReporter: step.visible, body: step.body ?? null, data: step.data ? JSON.stringify(step.data) : null });
+  }
+  await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: `report.${steps[0]!.type}`, object: { type: 'report', id: report.id }, detail: { from: report.status, to: next.status } }, now);
   return { ...next, ...clock } as repo.Report;
 }
 
 /** The report's timeline as the clocks read it, with the steps about to be written at `now`. */
-function timelineWith(deps: Deps, reportId: number, steps: Step[], now: number): ClockEvent[] {
-  const stored: ClockEvent[] = repo.eventsOf(deps.db, reportId).map((e) => ({ type: e.type, at: e.at, data: e.data }));
+async function timelineWith(db: Executor, reportId: number, steps: Step[], now: number): Promise<ClockEvent[]> {
+  const stored: ClockEvent[] = (await repo.eventsOf(db, reportId)).map((e) => ({ type: e.type, at: e.at, data: e.data }));
   return [...stored, ...steps.map((s) => ({ type: s.type, at: now, data: s.data ? JSON.stringify(s.data) : null }))];
 }
 
-function clockDue(deps: Deps, r: repo.Report, rule: NonNullable<ReturnType<typeof ruleFor>>, timeline: ClockEvent[], now: number): string {
-  const calendar = loadCalendar(deps.db);
+function clockDue(calendar: Calendar, r: repo.Report, rule: NonNullable<ReturnType<typeof ruleFor>>, timeline: ClockEvent[], now: number): string {
   if (rule === 'xinfang.handling') return r.handlingDue ?? dueFrom(calendar, rule, r.acceptedAt ?? r.receivedAt).due;
   if (rule === 'xinfang.register') return dueFrom(calendar, rule, r.receivedAt).due;
   // 第三十五条、第三十六条: the review answer is due 30日 from the request.
@@ -69,22 +81,22 @@ export function requireRole(staff: StaffContext, ...roles: Role[]): void {
   if (!roles.some((r) => staff.has(r))) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
 }
 
-export function accept(deps: Deps, staff: StaffContext, report: repo.Report, now = Date.now()) {
+export async function accept(deps: Deps, staff: StaffContext, report: repo.Report, now = Date.now()) {
   requireState(report, 'received');
   requireRole(staff, 'intake', 'lead', 'supervisor');
   // 第三十四条: 60日 from acceptance.
-  const handlingDue = dueFrom(loadCalendar(deps.db), 'xinfang.handling', now).due;
+  const handlingDue = dueFrom(await loadCalendar(deps.db), 'xinfang.handling', now).due;
   return applyStep(deps, staff, report, { status: 'accepted', acceptedAt: now, handlingDue }, [{ type: 'accepted', visible: true, data: { handlingDue } }], now);
 }
 
-export function reject(deps: Deps, staff: StaffContext, report: repo.Report, reason: string, now = Date.now()) {
+export async function reject(deps: Deps, staff: StaffContext, report: repo.Report, reason: string, now = Date.now()) {
   requireState(report, 'received');
   requireRole(staff, 'intake', 'lead', 'supervisor');
   if (reason.trim().length < 5) throw new TransitionError('reason_required');
   return applyStep(deps, staff, report, { status: 'rejected' }, [{ type: 'rejected', visible: true, body: reason.trim() }], now);
 }
 
-export function merge(deps: Deps, staff: StaffContext, report: repo.Report, into: repo.Report, now = Date.now()) {
+export async function merge(deps: Deps, staff: StaffContext, report: repo.Report, into: repo.Report, now = Date.now()) {
   requireState(report, 'received', 'accepted');
   requireRole(staff, 'intake', 'lead', 'supervisor');
   if (into.id === report.id || into.mergedIntoId) throw new TransitionError('merge_target');
@@ -97,7 +109,7 @@ export interface Assignment {
   due: string;
 }
 
-export function assign(deps: Deps, staff: StaffContext, report: repo.Report, a: Assignment, now = Date.now()) {
+export async function assign(deps: Deps, staff: StaffContext, report: repo.Report, a: Assignment, now = Date.now()) {
   requireState(report, 'accepted', 'assigned');
   requireRole(staff, 'intake', 'lead', 'supervisor');
   if (report.handlingDue && a.due > report.handlingDue) throw new TransitionError('due_after_legal');
@@ -107,24 +119,24 @@ export function assign(deps: Deps, staff: StaffContext, report: repo.Report, a: 
 }
 
 /** 信访工作条例 art. 23: an assignee who is not competent returns it within 5 working days. */
-export function returnAssignment(deps: Deps, staff: StaffContext, report: repo.Report, reason: string, now = Date.now()) {
+export async function returnAssignment(deps: Deps, staff: StaffContext, report: repo.Report, reason: string, now = Date.now()) {
   requireState(report, 'assigned');
   if (report.assigneeId !== staff.user.id && report.assignedUnitId !== staff.unit.id) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
   if (reason.trim().length < 5) throw new TransitionError('reason_required');
-  const due = assignmentObjectionDue(loadCalendar(deps.db), report.assignedAt ?? now);
+  const due = assignmentObjectionDue(await loadCalendar(deps.db), report.assignedAt ?? now);
   if (toCstDate(new Date(now)) > due) throw new TransitionError('return_too_late');
   return applyStep(deps, staff, report, { status: 'accepted', assignedUnitId: null, assigneeId: null, assignedAt: null, assignmentDue: null }, [
     { type: 'assignment_returned', visible: false, body: reason.trim() },
   ], now);
 }
 
-export function start(deps: Deps, staff: StaffContext, report: repo.Report, now = Date.now()) {
+export async function start(deps: Deps, staff: StaffContext, report: repo.Report, now = Date.now()) {
   requireState(report, 'assigned');
   if (report.assigneeId !== staff.user.id) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
   return applyStep(deps, staff, report, { status: 'investigating' }, [{ type: 'investigating', visible: true }], now);
 }
 
-export function requestExtension(deps: Deps, staff: StaffContext, report: repo.Report, days: number, reason: string, now = Date.now()) {
+export async function requestExtension(deps: Deps, staff: StaffContext, report: repo.Report, days: number, reason: string, now = Date.now()) {
   requireState(report, 'assigned', 'investigating');
   if (report.assigneeId !== staff.user.id && !staff.has('lead')) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
   if (report.extensionDays) throw new TransitionError('extension_used');
@@ -136,15 +148,15 @@ export function requestExtension(deps: Deps, staff: StaffContext, report: repo.R
 }
 
 /** 信访工作条例 art. 34: one extension of at most 30 days, approved by the unit's lead, reason told to the reporter. */
-export function decideExtension(deps: Deps, staff: StaffContext, report: repo.Report, approve: boolean, now = Date.now()) {
+export async function decideExtension(deps: Deps, staff: StaffContext, report: repo.Report, approve: boolean, now = Date.now()) {
   requireRole(staff, 'lead');
   if (!report.extensionRequest) throw new TransitionError('no_extension_request');
   if (report.handlingUnitId !== staff.unit.id) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
   const request = JSON.parse(report.extensionRequest) as { days: number; reason: string };
   if (!approve) return applyStep(deps, staff, report, { extensionRequest: null }, [{ type: 'extension_denied', visible: false }], now);
   // Counted from the running due date (days away already added back), not from acceptance.
-  const events = [...repo.eventsOf(deps.db, report.id), { type: 'extension', at: now, data: JSON.stringify({ days: request.days }) }];
-  const handlingDue = handlingDueOf(report.acceptedAt ?? now, events, loadCalendar(deps.db), new Date(now))!.due;
+  const events = [...(await repo.eventsOf(deps.db, report.id)), { type: 'extension', at: now, data: JSON.stringify({ days: request.days }) }];
+  const handlingDue = handlingDueOf(report.acceptedAt ?? now, events, await loadCalendar(deps.db), new Date(now))!.due;
   return applyStep(deps, staff, report, { extensionRequest: null, extensionDays: request.days, handlingDue }, [
     { type: 'extension', visible: true, body: request.reason, data: { days: request.days, handlingDue } },
   ], now);
@@ -154,7 +166,7 @@ export const FINDINGS = ['substantiated', 'partly', 'unsubstantiated'] as const;
 export type Finding = (typeof FINDINGS)[number];
 
 /** The handler writes the finding and the answer; it reaches the reporter when a lead approves it. */
-export function draftConclusion(deps: Deps, staff: StaffContext, report: repo.Report, finding: Finding, body: string, now = Date.now()) {
+export async function draftConclusion(deps: Deps, staff: StaffContext, report: repo.Report, finding: Finding, body: string, now = Date.now()) {
   requireState(report, 'investigating');
   if (report.assigneeId !== staff.user.id && !staff.has('lead')) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
   if (!FINDINGS.includes(finding)) throw new TransitionError('finding_required');
@@ -186,7 +198,7 @@ export class OwnDraftError extends AppError {
   }
 }
 
-export function approveConclusion(deps: Deps, staff: StaffContext, report: repo.Report, now = Date.now()) {
+export async function approveConclusion(deps: Deps, staff: StaffContext, report: repo.Report, now = Date.now()) {
   requireState(report, 'investigating');
   requireRole(staff, 'lead');
   const draft = draftOf(report);
@@ -202,7 +214,7 @@ export function approveConclusion(deps: Deps, staff: StaffContext, report: repo.
  * The lead sends the draft back with a reason. Its text is kept on the (internal) event, and the
  * conclusion form opens with it, the reason shown above (issue 19 item 9: nothing is retyped).
  */
-export function returnDraft(deps: Deps, staff: StaffContext, report: repo.Report, note: string, now = Date.now()) {
+export async function returnDraft(deps: Deps, staff: StaffContext, report: repo.Report, note: string, now = Date.now()) {
   requireState(report, 'investigating');
   requireRole(staff, 'lead');
   const draft = draftOf(report);
@@ -223,10 +235,9 @@ export interface ReturnedDraft {
 }
 
 /** The draft last sent back, while no new draft has been written since and the report is still being investigated. */
-export function returnedDraftOf(deps: Deps, report: repo.Report): ReturnedDraft | null {
+export async function returnedDraftOf(deps: Deps, report: repo.Report): Promise<ReturnedDraft | null> {
   if (report.status !== 'investigating' || report.answerDraft) return null;
-  const last = repo
-    .eventsOf(deps.db, report.id)
+  const last = (await repo.eventsOf(deps.db, report.id))
     .filter((e) => ['answer_drafted', 'answer_returned', 'concluded'].includes(e.type))
     .pop();
   if (!last || last.type !== 'answer_returned' || !last.data) return null;
@@ -235,13 +246,13 @@ export function returnedDraftOf(deps: Deps, report: repo.Report): ReturnedDraft 
   return { finding: data.finding as Finding, answer: data.answer, note: last.body, by: last.actorId, at: last.at };
 }
 
-export function close(deps: Deps, staff: StaffContext, report: repo.Report, now = Date.now()) {
+export async function close(deps: Deps, staff: StaffContext, report: repo.Report, now = Date.now()) {
   requireState(report, 'concluded');
   requireRole(staff, 'handler', 'lead', 'supervisor');
   return applyStep(deps, staff, report, { status: 'closed' }, [{ type: 'closed', visible: true }], now);
 }
 
-export function staffMessage(deps: Deps, staff: StaffContext, report: repo.Report, body: string, internal: boolean, now = Date.now()) {
+export async function staffMessage(deps: Deps, staff: StaffContext, report: repo.Report, body: string, internal: boolean, now = Date.now()) {
   if (body.trim().length < 2) throw new TransitionError('message_empty');
   return applyStep(deps, staff, report, {}, [{ type: internal ? 'internal_note' : 'staff_message', visible: !internal, body: body.trim() }], now);
 }

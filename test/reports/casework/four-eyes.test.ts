@@ -24,7 +24,7 @@ async function investigating(): Promise<number> {
   const page = `/staff/reports/${report.id}`;
   const unit = (await findUnitByKey(t.app.db, 'ca:220102'))!;
   expect((await intake.post(`${page}/accept`, {}, page)).statusCode).toBe(303);
-  const due = findReport(t.app.db, report.id)!.handlingDue!;
+  const due = (await findReport(t.app.db, report.id))!.handlingDue!;
   expect((await intake.post(`${page}/assign`, { unit_id: String(unit.id), assignee_id: String(handlerStaff.user.id), due }, page)).statusCode).toBe(303);
   expect((await handler.post(`${page}/start`, {}, page)).statusCode).toBe(303);
   return report.id;
@@ -52,14 +52,14 @@ describe('a returned draft answer', () => {
     const silent = await lead.post(`${page}/approve_conclusion`, { decision: 'return', note: '' }, page);
     expect(silent.statusCode).toBe(409);
     expect(silent.body).toContain('请写明退回意见');
-    expect(findReport(t.app.db, id)!.answerDraft).not.toBeNull();
+    expect((await findReport(t.app.db, id))!.answerDraft).not.toBeNull();
 
     const reason = '请补充入户核查的时间和追回金额。';
     expect((await lead.post(`${page}/approve_conclusion`, { decision: 'return', note: reason }, page)).statusCode).toBe(303);
-    const r = findReport(t.app.db, id)!;
+    const r = (await findReport(t.app.db, id))!;
     expect(r.status).toBe('investigating');
     expect(r.answerDraft).toBeNull();
-    const returned = eventsOf(t.app.db, id).filter((e) => e.type === 'answer_returned').pop()!;
+    const returned = (await eventsOf(t.app.db, id)).filter((e) => e.type === 'answer_returned').pop()!;
     expect(returned.visibleToReporter).toBe(false);
     expect(returned.body).toBe(reason);
 
@@ -76,8 +76,8 @@ describe('a returned draft answer', () => {
     const changed = ANSWER.replace('。', '，2026年3月5日入户核查，追回1200元。');
     expect((await handler.post(`${page}/conclude`, { finding: 'partly', answer: changed }, page)).statusCode).toBe(303);
     expect((await lead.post(`${page}/approve_conclusion`, { decision: 'approve' }, page)).statusCode).toBe(303);
-    expect(findReport(t.app.db, id)!.status).toBe('concluded');
-    expect(eventsOf(t.app.db, id).filter((e) => e.type === 'answer').pop()!.body).toBe(changed);
+    expect((await findReport(t.app.db, id))!.status).toBe('concluded');
+    expect((await eventsOf(t.app.db, id)).filter((e) => e.type === 'answer').pop()!.body).toBe(changed);
   });
 });
 
@@ -87,7 +87,7 @@ describe('four eyes on the answer', () => {
     const page = `/staff/reports/${id}`;
     expect((await lead.post(`${page}/conclude`, { finding: 'substantiated', answer: LEAD_ANSWER }, page)).statusCode).toBe(303);
     // Written, not approved in the same step.
-    let r = findReport(t.app.db, id)!;
+    let r = (await findReport(t.app.db, id))!;
     expect(r.status).toBe('investigating');
     expect(JSON.parse(r.answerDraft!).by).toBe(leadStaff.user.id);
 
@@ -105,19 +105,19 @@ describe('four eyes on the answer', () => {
       expect(refused.body).toContain(text);
     }
     delete lead.jar.lang;
-    r = findReport(t.app.db, id)!;
+    r = (await findReport(t.app.db, id))!;
     expect(r.status).toBe('investigating');
     expect(r.answerDraft).not.toBeNull();
-    expect(eventsOf(t.app.db, id).some((e) => e.type === 'answer')).toBe(false);
+    expect((await eventsOf(t.app.db, id)).some((e) => e.type === 'answer')).toBe(false);
 
     // Another lead of the unit sees the approval and gives it.
     const other = await secondLead.get(page);
     expect(other.body.slice(other.body.indexOf('/approve_conclusion'))).toContain('value="approve"');
     expect((await secondLead.post(`${page}/approve_conclusion`, { decision: 'approve' }, page)).statusCode).toBe(303);
-    r = findReport(t.app.db, id)!;
+    r = (await findReport(t.app.db, id))!;
     expect(r.status).toBe('concluded');
     expect(r.finding).toBe('substantiated');
-    const concluded = eventsOf(t.app.db, id).find((e) => e.type === 'concluded')!;
+    const concluded = (await eventsOf(t.app.db, id)).find((e) => e.type === 'concluded')!;
     expect(concluded.actorId).toBe(secondLeadStaff.user.id);
   });
 
@@ -127,13 +127,13 @@ describe('four eyes on the answer', () => {
     const ownPage = `/staff/reports/${own}`;
     expect((await lead.post(`${ownPage}/conclude`, { finding: 'substantiated', answer: LEAD_ANSWER }, ownPage)).statusCode).toBe(303);
     expect((await cityLead.post(`${ownPage}/approve_conclusion`, { decision: 'approve' }, ownPage)).statusCode).toBe(303);
-    expect(findReport(t.app.db, own)!.status).toBe('concluded');
+    expect((await findReport(t.app.db, own))!.status).toBe('concluded');
 
     const handlers = await investigating();
     const page = `/staff/reports/${handlers}`;
     expect((await handler.post(`${page}/conclude`, { finding: 'partly', answer: ANSWER }, page)).statusCode).toBe(303);
     expect((await cityLead.post(`${page}/approve_conclusion`, { decision: 'approve' }, page)).statusCode).toBe(403);
-    expect(findReport(t.app.db, handlers)!.status).toBe('investigating');
+    expect((await findReport(t.app.db, handlers))!.status).toBe('investigating');
   });
 
   it('the lead may take his own draft back to change it, without a reason', async () => {
@@ -141,7 +141,7 @@ describe('four eyes on the answer', () => {
     const page = `/staff/reports/${id}`;
     expect((await lead.post(`${page}/conclude`, { finding: 'unsubstantiated', answer: LEAD_ANSWER }, page)).statusCode).toBe(303);
     expect((await lead.post(`${page}/approve_conclusion`, { decision: 'return', note: '' }, page)).statusCode).toBe(303);
-    expect(findReport(t.app.db, id)!.answerDraft).toBeNull();
+    expect((await findReport(t.app.db, id))!.answerDraft).toBeNull();
     const form = await lead.get(page);
     expect(form.body.slice(form.body.indexOf('id="conclude"'))).toContain(`>${LEAD_ANSWER}</textarea>`);
   });

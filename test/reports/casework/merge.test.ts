@@ -63,10 +63,10 @@ describe('merging by case number', () => {
     const page = `/staff/reports/${duplicate.id}`;
     const res = await intake.post(`${page}/merge`, { into: ` ${first.caseNo} ` }, page);
     expect(res.statusCode).toBe(303);
-    const merged = findReport(t.app.db, duplicate.id)!;
+    const merged = (await findReport(t.app.db, duplicate.id))!;
     expect(merged.status).toBe('merged');
     expect(merged.mergedIntoId).toBe(first.id);
-    expect(eventsOf(t.app.db, duplicate.id).some((e) => e.type === 'merged' && e.body === first.caseNo)).toBe(true);
+    expect((await eventsOf(t.app.db, duplicate.id)).some((e) => e.type === 'merged' && e.body === first.caseNo)).toBe(true);
   });
 
   it('refuses an unknown case number and one out of the user\'s scope with the same clear message, changing nothing', async () => {
@@ -78,16 +78,16 @@ describe('merging by case number', () => {
       const res = await intake.post(`${page}/merge`, { into }, page);
       expect(res.statusCode, into).toBe(409);
       expect(res.body).toContain('找不到要合并到的举报编号，或无权查看。');
-      expect(findReport(t.app.db, duplicate.id)!.status).toBe('received');
+      expect((await findReport(t.app.db, duplicate.id))!.status).toBe('received');
     }
-    expect(eventsOf(t.app.db, duplicate.id).map((e) => e.type)).toEqual(['received']);
+    expect((await eventsOf(t.app.db, duplicate.id)).map((e) => e.type)).toEqual(['received']);
   });
 
   it('refuses merging a report into itself', async () => {
     const report = await newReport();
     const page = `/staff/reports/${report.id}`;
     expect((await intake.post(`${page}/merge`, { into: report.caseNo }, page)).statusCode).toBe(409);
-    expect(findReport(t.app.db, report.id)!.status).toBe('received');
+    expect((await findReport(t.app.db, report.id))!.status).toBe('received');
   });
 
   it('finds the case number through its index instead of reading every report', async () => {

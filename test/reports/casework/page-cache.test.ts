@@ -92,9 +92,9 @@ describe('staff page cache', () => {
     countyView = await signIn(t.app, county);
     const other = await createStaff(t.app, 'ca:220103', ['handler']); // a new account counts for people
     await twice(countyView, url);
-    updateUser(t.app.db, other.user.id, { lastLoginAt: Date.now(), failedLogins: 2 });
+    await updateUser(t.app.db, other.user.id, { lastLoginAt: Date.now(), failedLogins: 2 });
     expect((await countyView.get(url)).headers['x-cache']).toBe('hit');
-    updateUser(t.app.db, county.user.id, { displayName: '南关区甲改' });
+    await updateUser(t.app.db, county.user.id, { displayName: '南关区甲改' });
     const renamed = await countyView.get(url);
     expect(renamed.headers['x-cache']).toBe('miss');
     expect(renamed.body).toContain('南关区甲改');
@@ -138,7 +138,7 @@ describe('staff page cache', () => {
     const { first, second } = await twice(view, url);
     expect(first.body).toContain(String(t.app.db.$client.prepare('SELECT case_no FROM reports WHERE id = ?').pluck().get(report)));
     expect(second.headers['x-cache']).toBe('hit');
-    updateUser(t.app.db, mover.user.id, { unitId: idOf(y) }); // people + 1, tree x − 1 from this user's point of view
+    await updateUser(t.app.db, mover.user.id, { unitId: idOf(y) }); // people + 1, tree x − 1 from this user's point of view
     const moved = await view.get(url);
     expect(moved.headers['x-cache']).toBe('miss');
     expect(moved.body).not.toContain(String(t.app.db.$client.prepare('SELECT case_no FROM reports WHERE id = ?').pluck().get(report)));

@@ -52,16 +52,16 @@ describe('what issue 16 saw, now refused', () => {
     const dept = (await findUnitByKey(t.app.db, 'dept:220102:police'))!;
     expect((await county.post(`${page}/transfer`, { department_id: String(dept.id), due: '2099-12-31', note: '涉嫌违法，请依法处理。' }, page)).statusCode).toBe(303);
     expect((await police.get(page)).statusCode).toBe(200);
-    const events = eventsOf(t.app.db, id).length;
+    const events = (await eventsOf(t.app.db, id)).length;
     mails = [];
     const message = await police.post(`${page}/message`, { body: '我们是县公安局，请你来一趟。' }, page);
     expect(message.statusCode).toBe(403);
     expect(message.body).toContain('这项操作不属于您（或您的单位）在这件举报中的职责。');
     const refer = await police.post(`${page}/refer`, { opinion: '经初步核实，涉嫌优亲厚友，移送处理。' }, page);
     expect(refer.statusCode).toBe(403);
-    expect(referralService.referralsOf(t.app.deps, id)).toEqual([]);
-    expect(findReport(t.app.db, id)!.status).toBe('transferred');
-    expect(eventsOf(t.app.db, id).length).toBe(events);
+    expect(await referralService.referralsOf(t.app.deps, id)).toEqual([]);
+    expect((await findReport(t.app.db, id))!.status).toBe('transferred');
+    expect((await eventsOf(t.app.db, id)).length).toBe(events);
     expect(mails).toEqual([]);
     // Its own part it still does, from its own list.
     expect((await police.get(page)).body).toContain('/outcome');
@@ -72,32 +72,32 @@ describe('what issue 16 saw, now refused', () => {
     const { id, page } = await accepted();
     expect((await county.post(`${page}/refer`, { opinion: '经初步核实，涉嫌优亲厚友，移送处理。' }, page)).statusCode).toBe(303);
     expect((await inspector.get(page)).statusCode).toBe(200);
-    const before = eventsOf(t.app.db, id).length;
+    const before = (await eventsOf(t.app.db, id)).length;
     expect((await inspector.post(`${page}/message`, { body: '请举报人到纪委说明情况。' }, page)).statusCode).toBe(403);
-    expect(eventsOf(t.app.db, id).length).toBe(before);
+    expect((await eventsOf(t.app.db, id)).length).toBe(before);
   });
 
   it('a city lead cannot approve a county handler\'s answer; the county lead can', async () => {
     const { id, page } = await accepted();
     const unit = (await findUnitByKey(t.app.db, 'gov:220102001'))!;
-    const due = findReport(t.app.db, id)!.handlingDue!;
+    const due = (await findReport(t.app.db, id))!.handlingDue!;
     expect((await county.post(`${page}/assign`, { unit_id: String(unit.id), assignee_id: String(townshipStaff.user.id), due }, page)).statusCode).toBe(303);
     expect((await township.post(`${page}/start`, {}, page)).statusCode).toBe(303);
     expect((await township.post(`${page}/conclude`, { finding: 'partly', answer: ANSWER }, page)).statusCode).toBe(303);
     const approve = await cityLead.post(`${page}/approve_conclusion`, { decision: 'approve' }, page);
     expect(approve.statusCode).toBe(403);
-    expect(findReport(t.app.db, id)!.status).toBe('investigating');
-    expect(eventsOf(t.app.db, id).some((e) => e.type === 'answer')).toBe(false);
+    expect((await findReport(t.app.db, id))!.status).toBe('investigating');
+    expect((await eventsOf(t.app.db, id)).some((e) => e.type === 'answer')).toBe(false);
     expect((await cityLead.get(page)).body).not.toContain(`${page}/approve_conclusion`);
     expect((await county.post(`${page}/approve_conclusion`, { decision: 'approve' }, page)).statusCode).toBe(303);
-    expect(findReport(t.app.db, id)!.status).toBe('concluded');
+    expect((await findReport(t.app.db, id))!.status).toBe('concluded');
   });
 
   it('shows a township the report assigned to it when the report names no subject', async () => {
     const { id, page } = await accepted({ subjectPosition: null });
     const unit = (await findUnitByKey(t.app.db, 'gov:220102001'))!;
-    await county.post(`${page}/assign`, { unit_id: String(unit.id), assignee_id: String(townshipStaff.user.id), due: findReport(t.app.db, id)!.handlingDue! }, page);
-    expect(findReport(t.app.db, id)!.assigneeId).toBe(townshipStaff.user.id);
+    await county.post(`${page}/assign`, { unit_id: String(unit.id), assignee_id: String(townshipStaff.user.id), due: (await findReport(t.app.db, id))!.handlingDue! }, page);
+    expect((await findReport(t.app.db, id))!.assigneeId).toBe(townshipStaff.user.id);
     expect((await township.get(page)).statusCode).toBe(200);
     expect((await township.get('/staff/reports')).body).toContain(`/staff/reports/${id}"`);
   });
@@ -108,10 +108,10 @@ describe('a department and a discipline body see a report only while their part 
     const { id, caseNo, page } = await accepted();
     const dept = (await findUnitByKey(t.app.db, 'dept:220102:police'))!;
     await county.post(`${page}/transfer`, { department_id: String(dept.id), due: '2099-12-31', note: '涉嫌违法，请依法处理。' }, page);
-    const transfer = transferService.transfersOf(t.app.deps, id)[0]!;
+    const transfer = (await transferService.transfersOf(t.app.deps, id))[0]!;
     expect((await police.get('/staff/reports')).body).toContain(caseNo);
     expect((await police.post(`/staff/transfers/${transfer.id}/outcome`, { outcome: '已立案侦查，对涉案人员采取强制措施。' }, '/staff/transfers')).statusCode).toBe(303);
-    expect(findReport(t.app.db, id)!.status).toBe('investigating');
+    expect((await findReport(t.app.db, id))!.status).toBe('investigating');
     expect((await police.get(page)).statusCode).toBe(404);
     expect((await police.get('/staff/reports')).body).not.toContain(caseNo);
     const list = await police.get('/staff/transfers');
@@ -123,13 +123,13 @@ describe('a department and a discipline body see a report only while their part 
   it('the body loses the report when it returns the referral, and the commission above only looks on', async () => {
     const { id, caseNo, page } = await accepted();
     await county.post(`${page}/refer`, { opinion: '经初步核实，涉嫌优亲厚友，移送处理。' }, page);
-    const referral = referralService.referralsOf(t.app.deps, id)[0]!;
+    const referral = (await referralService.referralsOf(t.app.deps, id))[0]!;
     const detail = `/staff/referrals/${referral.id}`;
     expect((await cityInspector.get(detail)).statusCode).toBe(200);
     expect((await cityInspector.post(`${detail}/accept`, {}, detail)).statusCode).toBe(403);
-    expect(referralService.findReferral(t.app.deps, referral.id)!.status).toBe('pending');
+    expect((await referralService.findReferral(t.app.deps, referral.id))!.status).toBe('pending');
     expect((await inspector.post(`${detail}/return`, { reason: '不属本机关管辖，请移送。' }, detail)).statusCode).toBe(303);
-    expect(findReport(t.app.db, id)!.status).toBe('accepted');
+    expect((await findReport(t.app.db, id))!.status).toBe('accepted');
     for (const session of [inspector, cityInspector]) {
       expect((await session.get(page)).statusCode).toBe(404);
       expect((await session.get(detail)).statusCode).toBe(404);
@@ -144,7 +144,7 @@ describe('a department and a discipline body see a report only while their part 
   it('a concluded referral stays in the body\'s workspace but the report page closes to it', async () => {
     const { id, page } = await accepted();
     await county.post(`${page}/refer`, { opinion: '经初步核实，涉嫌优亲厚友，移送处理。' }, page);
-    const referral = referralService.referralsOf(t.app.deps, id)[0]!;
+    const referral = (await referralService.referralsOf(t.app.deps, id))[0]!;
     const detail = `/staff/referrals/${referral.id}`;
     await inspector.post(`${detail}/accept`, {}, detail);
     expect((await inspector.post(`${detail}/result`, { detail_kind: 'party:warning', on: '2026-11-20', text: '给予党内警告处分，责令退还。' }, detail)).statusCode).toBe(303);

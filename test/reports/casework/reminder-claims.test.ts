@@ -82,7 +82,7 @@ async function reportReceived(at: number, description: string): Promise<Report> 
 /** The sweep's mails about a report (not the new-report notice filing sends, not awaited). */
 const mailsAbout = (r: Report, words: '已超期' | '即将到期' = '已超期') => smtp.inbox.filter((m) => m.text.includes(r.caseNo) && m.text.includes(words));
 const waitForMails = (r: Report, n: number) => vi.waitFor(() => expect(mailsAbout(r).length).toBeGreaterThanOrEqual(n), { timeout: 5000 });
-const audited = (r: Report) => entriesFor(t.app.db, 'report', String(r.id)).filter((e) => e.action === 'report.escalated' || e.action === 'report.reminded');
+const audited = async (r: Report) => (await entriesFor(t.app.db, 'report', String(r.id))).filter((e) => e.action === 'report.escalated' || e.action === 'report.reminded');
 const settle = () => new Promise((r) => setTimeout(r, 200));
 
 beforeAll(async () => {
@@ -114,13 +114,13 @@ describe('deadline reminders through a mail server that is down, then up', () =>
     expect(down).toEqual({ reminded: 0, escalated: 0 });
     await settle();
     expect(smtp.inbox).toEqual([]);
-    expect(reminderClaimsOf(t.app.db, overdue.id)).toEqual([]);
-    expect(reminderClaimsOf(t.app.db, soon.id)).toEqual([]);
-    expect(audited(overdue)).toEqual([]);
+    expect(await reminderClaimsOf(t.app.db, overdue.id)).toEqual([]);
+    expect(await reminderClaimsOf(t.app.db, soon.id)).toEqual([]);
+    expect(await audited(overdue)).toEqual([]);
 
     // Still down at the next sweep: still kept.
     expect(await runDeadlineSweep(t.app.deps, now + 5 * MINUTE)).toEqual({ reminded: 0, escalated: 0 });
-    expect(reminderClaimsOf(t.app.db, overdue.id)).toEqual([]);
+    expect(await reminderClaimsOf(t.app.db, overdue.id)).toEqual([]);
 
     // Up again: the next sweep sends each notice once.
     await relay.up();
@@ -132,7 +132,7 @@ describe('deadline reminders through a mail server that is down, then up', () =>
     expect(mailsAbout(soon, '即将到期').map((m) => m.to)).toEqual([[intake.user.email]]);
 
     // Each claim carries when it was claimed and when it was sent.
-    const claims = reminderClaimsOf(t.app.db, overdue.id);
+    const claims = await reminderClaimsOf(t.app.db, overdue.id);
     expect(claims.map((c) => [c.recipientId, c.kind, c.dueOn, c.claimedAt, c.sentAt]).sort()).toEqual(
       [
         [intake.user.id, 'overdue', overdue.dueOn, later, later],
@@ -140,13 +140,13 @@ describe('deadline reminders through a mail server that is down, then up', () =>
       ].sort(),
     );
     // Each sent reminder has its audit entry, naming the recipient, and only sent ones have one.
-    expect(audited(overdue).map((e) => [e.action, e.actorType, JSON.parse(e.detail!).recipient]).sort()).toEqual(
+    expect((await audited(overdue)).map((e) => [e.action, e.actorType, JSON.parse(e.detail!).recipient]).sort()).toEqual(
       [
         ['report.escalated', 'system', intake.user.id],
         ['report.escalated', 'system', supervisor.user.id],
       ].sort(),
     );
-    expect(audited(soon).map((e) => [e.action, JSON.parse(e.detail!).recipient])).toEqual([['report.reminded', intake.user.id]]);
+    expect((await audited(soon)).map((e) => [e.action, JSON.parse(e.detail!).recipient])).toEqual([['report.reminded', intake.user.id]]);
 
     // Exactly once: later sweeps, even long after, send nothing more.
     const count = smtp.inbox.length;
@@ -154,7 +154,7 @@ describe('deadline reminders through a mail server that is down, then up', () =>
     expect(await runDeadlineSweep(t.app.deps, later + 2 * CLAIM_STALE_AFTER_MS)).toEqual({ reminded: 0, escalated: 0 });
     await settle();
     expect(smtp.inbox.length).toBe(count);
-    expect(audited(overdue)).toHaveLength(2);
+    expect(await audited(overdue)).toHaveLength(2);
   });
 
   it('takes again a claim left by a process killed between claim and send, once it is stale', async () => {
@@ -163,10 +163,10 @@ describe('deadline reminders through a mail server that is down, then up', () =>
 
     // A process claims the first notice and dies while sending it: its send never completes.
     const send = vi.spyOn(t.app.deps.mailer, 'send').mockImplementation(() => new Promise<void>(() => {}));
-    void runDeadlineSweep(t.app.deps, now);
+    void await runDeadlineSweep(t.app.deps, now);
     await vi.waitFor(() => expect(send).toHaveBeenCalledTimes(1));
     send.mockRestore();
-    const [left] = reminderClaimsOf(t.app.db, overdue.id);
+    const [left] = await reminderClaimsOf(t.app.db, overdue.id);
     expect(left).toMatchObject({ claimedAt: now, sentAt: null });
     const stuck = left!.recipientId;
     const other = stuck === supervisor.user.id ? intake : supervisor;
@@ -175,7 +175,7 @@ describe('deadline reminders through a mail server that is down, then up', () =>
     expect(await runDeadlineSweep(t.app.deps, now + MINUTE)).toEqual({ reminded: 0, escalated: 1 });
     await waitForMails(overdue, 1);
     expect(mailsAbout(overdue).map((m) => m.to)).toEqual([[other.user.email]]);
-    expect(reminderClaimsOf(t.app.db, overdue.id).find((c) => c.recipientId === stuck)).toMatchObject({ claimedAt: now, sentAt: null });
+    expect((await reminderClaimsOf(t.app.db, overdue.id)).find((c) => c.recipientId === stuck)).toMatchObject({ claimedAt: now, sentAt: null });
 
     // Once stale, the claim is taken again and the notice sent, recorded and audited.
     const retaken = now + CLAIM_STALE_AFTER_MS + MINUTE;
@@ -184,8 +184,8 @@ describe('deadline reminders through a mail server that is down, then up', () =>
     const stuckUser = stuck === supervisor.user.id ? supervisor : intake;
     expect(mailsAbout(overdue).map((m) => m.to).sort()).toEqual([[intake.user.email], [supervisor.user.email]].sort());
     expect(mailsAbout(overdue).filter((m) => m.to.includes(stuckUser.user.email))).toHaveLength(1);
-    expect(reminderClaimsOf(t.app.db, overdue.id).find((c) => c.recipientId === stuck)).toMatchObject({ claimedAt: retaken, sentAt: retaken });
-    expect(audited(overdue).map((e) => JSON.parse(e.detail!).recipient).sort()).toEqual([intake.user.id, supervisor.user.id].sort());
+    expect((await reminderClaimsOf(t.app.db, overdue.id)).find((c) => c.recipientId === stuck)).toMatchObject({ claimedAt: retaken, sentAt: retaken });
+    expect((await audited(overdue)).map((e) => JSON.parse(e.detail!).recipient).sort()).toEqual([intake.user.id, supervisor.user.id].sort());
 
     // And never again.
     expect(await runDeadlineSweep(t.app.deps, retaken + 2 * CLAIM_STALE_AFTER_MS)).toEqual({ reminded: 0, escalated: 0 });
@@ -200,6 +200,6 @@ describe('deadline reminders through a mail server that is down, then up', () =>
     expect(await runDeadlineSweep(t.app.deps, now)).toEqual({ reminded: 0, escalated: 0 });
     await settle();
     expect(mailsAbout(overdue)).toEqual([]);
-    expect(audited(overdue)).toEqual([]);
+    expect(await audited(overdue)).toEqual([]);
   });
 });

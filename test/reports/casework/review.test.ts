@@ -30,23 +30,23 @@ async function concludedReport() {
   const page = `/staff/reports/${report.id}`;
   const unit = (await findUnitByKey(t.app.db, 'ca:220102'))!;
   await lead.post(`${page}/accept`, {}, page);
-  await lead.post(`${page}/assign`, { unit_id: String(unit.id), assignee_id: String(leadStaff.user.id), due: findReport(t.app.db, report.id)!.handlingDue! }, page);
+  await lead.post(`${page}/assign`, { unit_id: String(unit.id), assignee_id: String(leadStaff.user.id), due: (await findReport(t.app.db, report.id))!.handlingDue! }, page);
   await lead.post(`${page}/start`, {}, page);
   await lead.post(`${page}/conclude`, { finding: 'unsubstantiated', answer: '经核查，您父亲名下有两套住房出租，家庭收入超过当地低保标准，不符合条件。' }, page);
   await approveBySecondLeadRoute(t.app, page);
   await lead.post(`${page}/close`, {}, page);
-  expect(findReport(t.app.db, report.id)!.status).toBe('closed');
+  expect((await findReport(t.app.db, report.id))!.status).toBe('closed');
   return report.id;
 }
 
 describe('review and re-review', () => {
   it('goes to the city, then the province, and is then final', async () => {
     const id = await concludedReport();
-    expect(allowedActions(t.app.deps, findReport(t.app.db, id)!).has('review')).toBe(false); // answer not yet opened
-    markAnswerOpened(t.app.deps, findReport(t.app.db, id)!);
-    expect(allowedActions(t.app.deps, findReport(t.app.db, id)!).has('review')).toBe(true);
-    await requestReview(t.app.deps, findReport(t.app.db, id)!, '核查时没有入户，房子早就卖了。');
-    const under = findReport(t.app.db, id)!;
+    expect((await allowedActions(t.app.deps, (await findReport(t.app.db, id))!)).has('review')).toBe(false); // answer not yet opened
+    await markAnswerOpened(t.app.deps, (await findReport(t.app.db, id))!);
+    expect((await allowedActions(t.app.deps, (await findReport(t.app.db, id))!)).has('review')).toBe(true);
+    await requestReview(t.app.deps, (await findReport(t.app.db, id))!, '核查时没有入户，房子早就卖了。');
+    const under = (await findReport(t.app.db, id))!;
     expect(under.status).toBe('under_review');
     expect(under.reviewUnitId).toBe((await findUnitByKey(t.app.db, 'ca:220100'))!.id);
     expect(under.dueOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -55,16 +55,16 @@ describe('review and re-review', () => {
     expect((await otherCity.get(page)).statusCode).toBe(404);
     expect((await lead.post(`${page}/review_answer`, { outcome: 'upheld', answer: '维持原处理意见，理由如下：经复查……' }, page)).statusCode).toBe(403);
     expect((await city.post(`${page}/review_answer`, { outcome: 'upheld', answer: '经复查，县民政局认定事实清楚，维持原处理意见。' }, page)).statusCode).toBe(303);
-    expect(findReport(t.app.db, id)!.status).toBe('closed');
+    expect((await findReport(t.app.db, id))!.status).toBe('closed');
 
-    markAnswerOpened(t.app.deps, findReport(t.app.db, id)!);
-    await requestReview(t.app.deps, findReport(t.app.db, id)!, '复查也没有入户，请省厅复核。');
-    const rereview = findReport(t.app.db, id)!;
+    await markAnswerOpened(t.app.deps, (await findReport(t.app.db, id))!);
+    await requestReview(t.app.deps, (await findReport(t.app.db, id))!, '复查也没有入户，请省厅复核。');
+    const rereview = (await findReport(t.app.db, id))!;
     expect(rereview.reviewLevel).toBe(2);
     expect(rereview.reviewUnitId).toBe((await findUnitByKey(t.app.db, 'ca:220000'))!.id);
     expect((await province.post(`${page}/review_answer`, { outcome: 'reopened', answer: '经复核，原核查未入户，责成县民政局重新核查并答复。' }, page)).statusCode).toBe(303);
-    const reopened = findReport(t.app.db, id)!;
+    const reopened = (await findReport(t.app.db, id))!;
     expect(reopened.status).toBe('investigating');
-    expect(allowedActions(t.app.deps, reopened).has('review')).toBe(false);
+    expect((await allowedActions(t.app.deps, reopened)).has('review')).toBe(false);
   });
 });

@@ -37,11 +37,11 @@ describe('a report through the back office', () => {
     expect((await intake.get(page)).statusCode).toBe(200);
     expect((await handler.post(`${page}/accept`, {}, page)).statusCode).toBe(403);
     expect((await intake.post(`${page}/accept`, {}, page)).statusCode).toBe(303);
-    expect(findReport(t.app.db, report.id)!.status).toBe('accepted');
-    expect(findReport(t.app.db, report.id)!.handlingDue).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect((await findReport(t.app.db, report.id))!.status).toBe('accepted');
+    expect((await findReport(t.app.db, report.id))!.handlingDue).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 
     const unit = (await findUnitByKey(t.app.db, 'ca:220102'))!;
-    const due = findReport(t.app.db, report.id)!.handlingDue!;
+    const due = (await findReport(t.app.db, report.id))!.handlingDue!;
     const assigned = await intake.post(`${page}/assign`, { unit_id: String(unit.id), assignee_id: String(handlerStaff.user.id), due }, page);
     expect(assigned.statusCode).toBe(303);
     expect((await handler.post(`${page}/start`, {}, page)).statusCode).toBe(303);
@@ -51,14 +51,14 @@ describe('a report through the back office', () => {
     expect(short.body).toContain('太短');
     const answer = '经入户核查，您反映的问题部分属实，已停发该户低保金并追回多发部分，责成村委会重新评议。';
     expect((await handler.post(`${page}/conclude`, { finding: 'partly', answer }, page)).statusCode).toBe(303);
-    expect(findReport(t.app.db, report.id)!.status).toBe('investigating');
+    expect((await findReport(t.app.db, report.id))!.status).toBe('investigating');
     expect((await lead.post(`${page}/approve_conclusion`, { decision: 'approve' }, page)).statusCode).toBe(303);
-    expect(findReport(t.app.db, report.id)!.status).toBe('concluded');
+    expect((await findReport(t.app.db, report.id))!.status).toBe('concluded');
     expect((await lead.post(`${page}/close`, {}, page)).statusCode).toBe(303);
-    const final = findReport(t.app.db, report.id)!;
+    const final = (await findReport(t.app.db, report.id))!;
     expect(final.status).toBe('closed');
     expect(final.finding).toBe('partly');
-    const visible = eventsOf(t.app.db, report.id).filter((e) => e.visibleToReporter).map((e) => e.type);
+    const visible = (await eventsOf(t.app.db, report.id)).filter((e) => e.visibleToReporter).map((e) => e.type);
     expect(visible).toEqual(['received', 'accepted', 'assigned', 'investigating', 'concluded', 'answer', 'closed']);
     const print = await lead.get(`${page}/answer`);
     expect(print.statusCode).toBe(200);
@@ -74,7 +74,7 @@ describe('a report through the back office', () => {
     expect(early.statusCode).toBe(409);
     expect(early.body).toContain('当前状态下不能进行此操作');
     await intake.post(`${page}/reject`, { reason: '重复反映，已答复。' }, page);
-    expect(findReport(t.app.db, report.id)!.status).toBe('rejected');
+    expect((await findReport(t.app.db, report.id))!.status).toBe('rejected');
     expect((await intake.post(`${page}/accept`, {}, page)).statusCode).toBe(409);
   });
 
@@ -111,10 +111,10 @@ describe('a report through the back office', () => {
     const report = await newReport();
     const page = `/staff/reports/${report.id}`;
     expect((await cityLead.post(`${page}/hasten`, { note: '请加快办理' }, page)).statusCode).toBe(303);
-    expect(findReport(t.app.db, report.id)!.hastenPending).toBe(true);
+    expect((await findReport(t.app.db, report.id))!.hastenPending).toBe(true);
     expect((await intake.get(page)).body).toContain('上级已督办此件');
     expect((await intake.post(`${page}/acknowledge`, {}, page)).statusCode).toBe(303);
-    expect(findReport(t.app.db, report.id)!.hastenPending).toBe(false);
+    expect((await findReport(t.app.db, report.id))!.hastenPending).toBe(false);
     expect((await intake.post(`${page}/hasten`, { note: 'x' }, page)).statusCode).toBe(403);
   });
 

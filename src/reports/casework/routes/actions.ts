@@ -38,11 +38,11 @@ export default async function actionRoutes(app: FastifyInstance, opts: { deps: D
     assign: async ({ request, report, body }) => {
       const unitsOk = await assignableUnits(db, request.staff!, report);
       const unitId = Number(body.unit_id);
-      const assignee = assignableUsers(db, [unitId], report).find((u) => u.id === Number(body.assignee_id));
+      const assignee = (await assignableUsers(db, [unitId], report)).find((u) => u.id === Number(body.assignee_id));
       if (!unitsOk.some((u) => u.id === unitId) || !assignee) throw new wf.TransitionError('assignee_invalid');
       if (!/^\d{4}-\d{2}-\d{2}$/.test(body.due ?? '')) throw new wf.TransitionError('due_required');
-      const changed = wf.assign(deps, request.staff!, report, { unitId, assigneeId: assignee.id, due: body.due! });
-      notifyAssignee(deps, assignee, changed, 'assigned');
+      const changed = await wf.assign(deps, request.staff!, report, { unitId, assigneeId: assignee.id, due: body.due! });
+      await notifyAssignee(deps, assignee, changed, 'assigned');
       return changed;
     },
     return: ({ request, report, body }) => wf.returnAssignment(deps, request.staff!, report, body.reason ?? ''),
@@ -76,7 +76,7 @@ export default async function actionRoutes(app: FastifyInstance, opts: { deps: D
       await actions[name]({ request, report, body: request.body ?? {}, scopeIds });
     } catch (err) {
       if (err instanceof AppError && err.statusCode < 500 && err.statusCode !== 404) {
-        return render(request, reply, repo.findReport(db, report.id)!, { actionError: err.messageKey, values: request.body, failedAction: name }, err.statusCode);
+        return render(request, reply, (await repo.findReport(db, report.id))!, { actionError: err.messageKey, values: request.body, failedAction: name }, err.statusCode);
       }
       throw err;
     }

@@ -44,7 +44,7 @@ export default async function inboxRoutes(app: FastifyInstance, opts: { deps: De
     const mine = await listInbox(db, request.staff!, { queue: 'mine', sort: 'due', limit: 10 });
     // Administrators are warned when deadlines now running (up to 60 + 30 days) reach a year the
     // holiday calendar does not cover: those count weekends only until it is entered (DESIGN.md §3).
-    const uncovered = request.staff!.has('system_admin') ? calendarWarning(db) : null;
+    const uncovered = request.staff!.has('system_admin') ? await calendarWarning(db) : null;
     const horizon = todayInChina(new Date(Date.now() + 120 * 86_400_000));
     const calendarYear = uncovered && horizon >= `${uncovered.year}-01-01` ? uncovered.year : null;
     return reply.page('casework/dashboard', { titleKey: 'casework.dashboard.title', counts, mine: decorate(mine.rows), calendarYear }, { layout: 'staff' });
@@ -96,7 +96,7 @@ export default async function inboxRoutes(app: FastifyInstance, opts: { deps: De
       after = page.next;
     }
     // Audited like every staff read of case content: how many rows, not which (issue 15).
-    record(db, opts.deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'export.csv', object: { type: 'report_list', id: request.staff!.unit.id }, detail: { rows: lines.length - 1 } });
+    await record(db, opts.deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'export.csv', object: { type: 'report_list', id: request.staff!.unit.id }, detail: { rows: lines.length - 1 } });
     reply.header('Content-Type', 'text/csv; charset=utf-8');
     reply.header('Content-Disposition', `attachment; filename="reports-${formatDate(Date.now())}.csv"`);
     // With a BOM (Excel on Chinese Windows reads UTF-8 then) and formula-like cells neutralised.

@@ -30,11 +30,11 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
 
   async function render(request: FastifyRequest, reply: FastifyReply, report: repo.Report, extra: Record<string, unknown> = {}, status = 200) {
     // 常用答复 for the conclude form: the user's unit's and the province's, for the report's category.
-    const answerTemplates = templatesFor(db, request.staff!.unit.id, report.category).map((t) => ({ id: t.id, title: t.title, province: t.unitId === null }));
+    const answerTemplates = (await templatesFor(db, request.staff!.unit.id, report.category)).map((t) => ({ id: t.id, title: t.title, province: t.unitId === null }));
     // A draft the lead sent back opens the conclusion form again with its text and the lead's reason
     // (issue 19 item 9); input kept after a refused post (extra.values) wins over it.
-    const returned = returnedDraftOf(deps, report);
-    const returnedDraft = returned ? { ...returned, byName: returned.by ? (findUser(db, returned.by)?.displayName ?? null) : null } : null;
+    const returned = await returnedDraftOf(deps, report);
+    const returnedDraft = returned ? { ...returned, byName: returned.by ? ((await findUser(db, returned.by))?.displayName ?? null) : null } : null;
     // Four eyes: the lead who wrote the waiting draft is not offered its approval.
     const ownDraft = draftOf(report)?.by === request.staff!.user.id;
     const prefill = returned ? { values: { finding: returned.finding, answer: returned.answer } } : {};
@@ -44,10 +44,10 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
   app.get<{ Params: { id: string }; Querystring: { done?: string; error?: string; template?: string } }>('/staff/reports/:id', { preHandler: requireStaff() }, async (request, reply) => {
     const report = await load(request);
     // Every staff read of case content is audited (issue 15), one entry per page view.
-    record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'report.view', object: { type: 'report', id: report.id } });
+    await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'report.view', object: { type: 'report', id: report.id } });
     const { done, error, template } = request.query;
     // A chosen answer template (GET link ?template=ID#conclude) prefills the answer without JavaScript.
-    const chosen = template && /^\d{1,12}$/.test(template) ? templateFor(db, request.staff!.unit.id, Number(template)) : undefined;
+    const chosen = template && /^\d{1,12}$/.test(template) ? await templateFor(db, request.staff!.unit.id, Number(template)) : undefined;
     // Actions handled by other features (refer, transfer) redirect back here with their outcome.
     const actionError = error && /^[a-z_]+$/.test(error) && hasMessage(`casework.errors.${error}`) ? `casework.errors.${error}` : null;
     return render(request, reply, report, { done: done && /^[a-z_0-9]+$/.test(done) ? done : null, actionError, ...(chosen ? { values: { answer: chosen.body }, chosenTemplate: chosen.id } : {}) });
@@ -58,10 +58,10 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
   // Evidence: checked for scope, audited, always a download (never rendered inline).
   app.get<{ Params: { id: string; fileId: string } }>('/staff/reports/:id/files/:fileId', { preHandler: requireStaff() }, async (request, reply) => {
     const report = await load(request);
-    const file = findEvidence(db, Number(request.params.fileId));
+    const file = await findEvidence(db, Number(request.params.fileId));
     // An erased file (retention schedule) has a row but no content left to send.
     if (!file || file.erasedAt || file.ownerType !== 'report' || file.ownerId !== report.id) throw notFound();
-    record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'evidence.download', object: { type: 'evidence', id: file.id }, detail: { report: report.id } });
+    await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'evidence.download', object: { type: 'evidence', id: file.id }, detail: { report: report.id } });
     reply.header('Content-Type', 'application/octet-stream');
     reply.header('Content-Disposition', `attachment; filename="${report.caseNo}-${file.id}.${file.ext}"`);
     reply.header('X-Content-Type-Options', 'nosniff');
@@ -72,9 +72,9 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
   // 处理意见书 (信访工作条例 art. 32): request, facts and reasons, opinion, legal basis; printable A4.
   app.get<{ Params: { id: string } }>('/staff/reports/:id/answer', { preHandler: requireStaff() }, async (request, reply) => {
     const report = await load(request);
-    const answer = repo.eventsOf(db, report.id).filter((e) => e.type === 'answer' || e.type === 'review_answer').pop();
+    const answer = (await repo.eventsOf(db, report.id)).filter((e) => e.type === 'answer' || e.type === 'review_answer').pop();
     if (!answer) throw notFound();
-    record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'report.answer_view', object: { type: 'report', id: report.id } });
+    await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'report.answer_view', object: { type: 'report', id: report.id } });
     const context = await reportPageContext(deps, request.staff!, report);
     return reply.page('casework/answer-print', { title: `${report.caseNo} 处理意见书`, ...context, answer }, { layout: 'print' });
   });
