@@ -3,6 +3,7 @@
 // actor is a user of their scope (system and reporter entries say nothing about their users).
 import { archiveDir, listArchives, verifyAuditTrail, type AuditVerification } from '../audit/index.js';
 import type { Db } from '../db/connection.js';
+import { withTransaction } from '../db/transaction.js';
 import type { Keys } from '../plugins/keys.js';
 import { addDays } from '../clocks/index.js';
 import * as repo from './repository.js';
@@ -39,9 +40,9 @@ export function readAuditQuery(q: Record<string, string | undefined>): AuditQuer
 /** The start of a China calendar date as epoch milliseconds. */
 const cstStart = (date: string) => Date.parse(`${date}T00:00:00+08:00`);
 
-export function browseAudit(db: Db, scope: AdminScope, q: AuditQuery, beforeId?: number) {
+export async function browseAudit(db: Db, scope: AdminScope, q: AuditQuery, beforeId?: number) {
   let actorIds: number[] | undefined;
-  if (q.actor) actorIds = /^\d+$/.test(q.actor) ? [Number(q.actor)] : repo.userIdsMatching(db, q.actor);
+  if (q.actor) actorIds = /^\d+$/.test(q.actor) ? [Number(q.actor)] : await repo.userIdsMatching(db, q.actor);
   const fromMs = q.from && !Number.isNaN(cstStart(q.from)) ? cstStart(q.from) : undefined;
   let toMs: number | undefined;
   try {
@@ -49,7 +50,7 @@ export function browseAudit(db: Db, scope: AdminScope, q: AuditQuery, beforeId?:
   } catch {
     toMs = undefined;
   }
-  const page = repo.listAudit(db, {
+  const page = await repo.listAudit(db, {
     actorUnitIds: scope.top ? null : scope.unitIds,
     actorIds,
     actorType: (q.actorType || undefined) as repo.AuditFilter['actorType'],
@@ -61,7 +62,7 @@ export function browseAudit(db: Db, scope: AdminScope, q: AuditQuery, beforeId?:
     beforeId,
     limit: AUDIT_PAGE_SIZE,
   });
-  const names = new Map(repo.usersByIds(db, [...new Set(page.rows.map((r) => r.actorId).filter((id): id is number => id !== null))]).map((u) => [u.id, u]));
+  const names = new Map((await repo.usersByIds(db, [...new Set(page.rows.map((r) => r.actorId).filter((id): id is number => id !== null))])).map((u) => [u.id, u]));
   const rows = page.rows.map((r) => {
     const user = r.actorType === 'staff' && r.actorId !== null ? names.get(r.actorId) : undefined;
     return {
@@ -112,14 +113,14 @@ function readTerminal(raw: string | null | undefined): { ip: string; ua: string 
 export type VerifyOutcome = AuditVerification;
 
 /** Verifies the archives and the live chain (src/audit verifyAuditTrail), for the page. */
-export function verifyAudit(deps: { db: Db; keys: Keys; config: { dataDir: string } }): VerifyOutcome {
-  // One read transaction: the head read is the last entry the walk saw, even while others append.
-  return deps.db.transaction((tx) => verifyAuditTrail(tx, deps.keys['audit-mac'], archiveDir(deps.config.dataDir)));
+export async function verifyAudit(deps: { db: Db; keys: Keys; config: { dataDir: string } }): Promise<VerifyOutcome> {
+  // One transaction: the head read is the last entry the walk saw, even while others append.
+  return withTransaction(deps.db, (tx) => verifyAuditTrail(tx, deps.keys['audit-mac'], archiveDir(deps.config.dataDir)));
 }
 
 /** The archives, newest first, for the page's list. */
-export function archiveList(db: Db) {
-  return listArchives(db)
+export async function archiveList(db: Db) {
+  return (await listArchives(db))
     .reverse()
     .map((a) => ({ id: a.id, month: a.month, firstId: a.firstId, lastId: a.lastId, entryCount: a.entryCount, lastMac: a.lastMac, fileSha256: a.fileSha256, createdAt: a.createdAt }));
 }

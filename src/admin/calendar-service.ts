@@ -6,6 +6,7 @@ import { record } from '../audit/index.js';
 import { allOverrides, calendarWarning, upsertOverride } from '../calendar/index.js';
 import { packageYears, toCstDate, todayInChina } from '../clocks/index.js';
 import type { Db } from '../db/connection.js';
+import { withTransaction } from '../db/transaction.js';
 import type { StaffContext } from '../plugins/auth.js';
 import type { Deps } from '../shared/deps.js';
 import * as repo from './repository.js';
@@ -23,14 +24,14 @@ export function yearRanges(years: readonly number[]): string {
   return parts.join('、');
 }
 
-export function calendarOverview(db: Db, now: Date = new Date()) {
+export async function calendarOverview(db: Db, now: Date = new Date()) {
   const pkg = packageYears();
-  const declared = repo.declaredYears(db);
+  const declared = await repo.declaredYears(db);
   return {
-    overrides: allOverrides(db),
+    overrides: await allOverrides(db),
     packageYears: pkg,
-    declaredYears: declared.map((d) => ({ ...d, overrideCount: repo.overridesInYear(db, d.year) })),
-    warning: calendarWarning(db, now),
+    declaredYears: await Promise.all(declared.map(async (d) => ({ ...d, overrideCount: await repo.overridesInYear(db, d.year) }))),
+    warning: await calendarWarning(db, now),
     thisYear: Number(todayInChina(now).slice(0, 4)),
   };
 }
@@ -61,20 +62,20 @@ export function validateOverride(v: OverrideValues): OverrideErrors {
 }
 
 /** Adds or replaces the override for a date. */
-export function setOverride(deps: Deps, staff: StaffContext, v: OverrideValues, now = Date.now()): void {
-  const previous = repo.findOverride(deps.db, v.date);
-  deps.db.transaction((tx) => {
-    upsertOverride(tx, { date: v.date, kind: v.kind, note: v.note || null, updatedBy: staff.user.id, updatedAt: now });
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'calendar.override_set', object: { type: 'calendar_day', id: v.date }, detail: { kind: v.kind, ...(previous ? { was: previous.kind } : {}) } }, now);
+export async function setOverride(deps: Deps, staff: StaffContext, v: OverrideValues, now = Date.now()): Promise<void> {
+  const previous = await repo.findOverride(deps.db, v.date);
+  await withTransaction(deps.db, async (tx) => {
+    await upsertOverride(tx, { date: v.date, kind: v.kind, note: v.note || null, updatedBy: staff.user.id, updatedAt: now });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'calendar.override_set', object: { type: 'calendar_day', id: v.date }, detail: { kind: v.kind, ...(previous ? { was: previous.kind } : {}) } }, now);
   });
 }
 
-export function removeOverride(deps: Deps, staff: StaffContext, date: string, now = Date.now()): void {
-  const previous = repo.findOverride(deps.db, date);
+export async function removeOverride(deps: Deps, staff: StaffContext, date: string, now = Date.now()): Promise<void> {
+  const previous = await repo.findOverride(deps.db, date);
   if (!previous) throw new AdminActionError('calendar_no_override');
-  deps.db.transaction((tx) => {
-    repo.deleteOverride(tx, date);
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'calendar.override_removed', object: { type: 'calendar_day', id: date }, detail: { was: previous.kind } }, now);
+  await withTransaction(deps.db, async (tx) => {
+    await repo.deleteOverride(tx, date);
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'calendar.override_removed', object: { type: 'calendar_day', id: date }, detail: { was: previous.kind } }, now);
   });
 }
 
@@ -89,20 +90,20 @@ export function parseYear(value: string | undefined): number | null {
  * complete (every year has 元旦 and 春节), so that is refused: a stray click would silently make
  * weekend-only deadlines look trustworthy.
  */
-export function declareYear(deps: Deps, staff: StaffContext, year: number, now = Date.now()): void {
+export async function declareYear(deps: Deps, staff: StaffContext, year: number, now = Date.now()): Promise<void> {
   if (packageYears().includes(year)) throw new AdminActionError('calendar_package_year');
-  if (repo.overridesInYear(deps.db, year) === 0) throw new AdminActionError('calendar_year_empty');
-  deps.db.transaction((tx) => {
-    if (repo.insertYear(tx, year, staff.user.id, now)) {
-      record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'calendar.year_declared', object: { type: 'calendar_year', id: year } }, now);
+  if ((await repo.overridesInYear(deps.db, year)) === 0) throw new AdminActionError('calendar_year_empty');
+  await withTransaction(deps.db, async (tx) => {
+    if (await repo.insertYear(tx, year, staff.user.id, now)) {
+      await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'calendar.year_declared', object: { type: 'calendar_year', id: year } }, now);
     }
   });
 }
 
-export function undeclareYear(deps: Deps, staff: StaffContext, year: number, now = Date.now()): void {
-  deps.db.transaction((tx) => {
-    if (repo.deleteYear(tx, year)) {
-      record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'calendar.year_withdrawn', object: { type: 'calendar_year', id: year } }, now);
+export async function undeclareYear(deps: Deps, staff: StaffContext, year: number, now = Date.now()): Promise<void> {
+  await withTransaction(deps.db, async (tx) => {
+    if (await repo.deleteYear(tx, year)) {
+      await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'calendar.year_withdrawn', object: { type: 'calendar_year', id: year } }, now);
     }
   });
 }

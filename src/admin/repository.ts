@@ -2,6 +2,7 @@
 // log with filters, and the operator's holiday table.
 import { and, asc, desc, eq, gt, gte, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
+import { query } from '../db/transaction.js';
 import { auditLog } from '../audit/index.js';
 import { calendarYears, holidayOverrides } from '../calendar/index.js';
 import { reports } from '../reports/index.js';
@@ -18,7 +19,7 @@ export interface UserFilter {
 }
 
 /** Users of the given units, by id (keyset), one page and whether there is more. */
-export function listUsers(db: Executor, f: UserFilter): { rows: UserRow[]; more: boolean } {
+export async function listUsers(db: Executor, f: UserFilter): Promise<{ rows: UserRow[]; more: boolean }> {
   if (f.unitIds.length === 0) return { rows: [], more: false };
   const conditions: (SQL | undefined)[] = [inArray(users.unitId, f.unitIds)];
   if (f.q) {
@@ -27,53 +28,61 @@ export function listUsers(db: Executor, f: UserFilter): { rows: UserRow[]; more:
   }
   if (f.status) conditions.push(eq(users.disabled, f.status === 'disabled'));
   if (f.afterId) conditions.push(gt(users.id, f.afterId));
-  const rows = db.select().from(users).where(and(...conditions)).orderBy(asc(users.id)).limit(f.limit + 1).all();
+  const rows = await query(db, (q) => q.select().from(users).where(and(...conditions)).orderBy(asc(users.id)).limit(f.limit + 1).all());
   return { rows: rows.slice(0, f.limit), more: rows.length > f.limit };
 }
 
-export function usersByIds(db: Executor, ids: number[]): UserRow[] {
+export async function usersByIds(db: Executor, ids: number[]): Promise<UserRow[]> {
   if (ids.length === 0) return [];
-  return db.select().from(users).where(inArray(users.id, ids)).all();
+  return query(db, (q) => q.select().from(users).where(inArray(users.id, ids)).all());
 }
 
 /** User ids whose user name is `text` or whose display name contains it. */
-export function userIdsMatching(db: Executor, text: string): number[] {
+export async function userIdsMatching(db: Executor, text: string): Promise<number[]> {
   const pattern = `%${escapeLike(text)}%`;
-  return db
-    .select({ id: users.id })
-    .from(users)
-    .where(or(eq(users.username, text), sql`${users.displayName} like ${pattern} escape '\\'`))
-    .all()
-    .map((r) => r.id);
+  const rows = await query(db, (q) =>
+    q
+      .select({ id: users.id })
+      .from(users)
+      .where(or(eq(users.username, text), sql`${users.displayName} like ${pattern} escape '\\'`))
+      .all(),
+  );
+  return rows.map((r) => r.id);
 }
 
 /** Active handlers of a unit: the people open work can be handed to. */
-export function activeHandlers(db: Executor, unitId: number): UserRow[] {
-  return db
-    .select()
-    .from(users)
-    .where(and(eq(users.unitId, unitId), eq(users.disabled, false), sql`(',' || ${users.roles} || ',') like '%,handler,%'`))
-    .orderBy(asc(users.id))
-    .all();
+export async function activeHandlers(db: Executor, unitId: number): Promise<UserRow[]> {
+  return query(db, (q) =>
+    q
+      .select()
+      .from(users)
+      .where(and(eq(users.unitId, unitId), eq(users.disabled, false), sql`(',' || ${users.roles} || ',') like '%,handler,%'`))
+      .orderBy(asc(users.id))
+      .all(),
+  );
 }
 
 export type ReportRow = typeof reports.$inferSelect;
 
-export function openWorkOf(db: Executor, userId: number, statuses: readonly string[]): ReportRow[] {
-  return db
-    .select()
-    .from(reports)
-    .where(and(eq(reports.assigneeId, userId), inArray(reports.status, [...statuses])))
-    .orderBy(asc(reports.id))
-    .all();
+export async function openWorkOf(db: Executor, userId: number, statuses: readonly string[]): Promise<ReportRow[]> {
+  return query(db, (q) =>
+    q
+      .select()
+      .from(reports)
+      .where(and(eq(reports.assigneeId, userId), inArray(reports.status, [...statuses])))
+      .orderBy(asc(reports.id))
+      .all(),
+  );
 }
 
-export function reassign(db: Executor, reportId: number, fromUserId: number, toUserId: number, now: number): boolean {
-  const result = db
-    .update(reports)
-    .set({ assigneeId: toUserId, updatedAt: now })
-    .where(and(eq(reports.id, reportId), eq(reports.assigneeId, fromUserId)))
-    .run();
+export async function reassign(db: Executor, reportId: number, fromUserId: number, toUserId: number, now: number): Promise<boolean> {
+  const result = await query(db, (q) =>
+    q
+      .update(reports)
+      .set({ assigneeId: toUserId, updatedAt: now })
+      .where(and(eq(reports.id, reportId), eq(reports.assigneeId, fromUserId)))
+      .run(),
+  );
   return result.changes === 1;
 }
 
@@ -96,7 +105,7 @@ export interface AuditFilter {
 }
 
 /** Newest first, keyset paging on id (id < beforeId). */
-export function listAudit(db: Executor, f: AuditFilter): { rows: AuditRow[]; more: boolean } {
+export async function listAudit(db: Executor, f: AuditFilter): Promise<{ rows: AuditRow[]; more: boolean }> {
   const conditions: (SQL | undefined)[] = [];
   if (f.actorUnitIds) {
     if (f.actorUnitIds.length === 0) return { rows: [], more: false };
@@ -114,40 +123,46 @@ export function listAudit(db: Executor, f: AuditFilter): { rows: AuditRow[]; mor
   if (f.fromMs !== undefined) conditions.push(gte(auditLog.at, f.fromMs));
   if (f.toMs !== undefined) conditions.push(lt(auditLog.at, f.toMs));
   if (f.beforeId) conditions.push(lt(auditLog.id, f.beforeId));
-  const rows = db
-    .select()
-    .from(auditLog)
-    .where(and(...conditions))
-    .orderBy(desc(auditLog.id))
-    .limit(f.limit + 1)
-    .all();
+  const rows = await query(db, (q) =>
+    q
+      .select()
+      .from(auditLog)
+      .where(and(...conditions))
+      .orderBy(desc(auditLog.id))
+      .limit(f.limit + 1)
+      .all(),
+  );
   return { rows: rows.slice(0, f.limit), more: rows.length > f.limit };
 }
 
 // --- the operator's holiday table (src/calendar owns the tables; these are the writes it lacks) ---
 
-export function deleteOverride(db: Executor, date: string): boolean {
-  return db.delete(holidayOverrides).where(eq(holidayOverrides.date, date)).run().changes === 1;
+export async function deleteOverride(db: Executor, date: string): Promise<boolean> {
+  return query(db, (q) => q.delete(holidayOverrides).where(eq(holidayOverrides.date, date)).run().changes === 1);
 }
 
-export function findOverride(db: Executor, date: string) {
-  return db.select().from(holidayOverrides).where(eq(holidayOverrides.date, date)).get();
+export type OverrideRow = typeof holidayOverrides.$inferSelect;
+
+export async function findOverride(db: Executor, date: string): Promise<OverrideRow | undefined> {
+  return query(db, (q) => q.select().from(holidayOverrides).where(eq(holidayOverrides.date, date)).get());
 }
 
-export function overridesInYear(db: Executor, year: number): number {
-  return db.select({ n: sql<number>`count(*)` }).from(holidayOverrides).where(like(holidayOverrides.date, `${year}-%`)).get()!.n;
+export async function overridesInYear(db: Executor, year: number): Promise<number> {
+  return query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(holidayOverrides).where(like(holidayOverrides.date, `${year}-%`)).get()!.n);
 }
 
-export function declaredYears(db: Executor) {
-  return db.select().from(calendarYears).orderBy(asc(calendarYears.year)).all();
+export type CalendarYearRow = typeof calendarYears.$inferSelect;
+
+export async function declaredYears(db: Executor): Promise<CalendarYearRow[]> {
+  return query(db, (q) => q.select().from(calendarYears).orderBy(asc(calendarYears.year)).all());
 }
 
-export function insertYear(db: Executor, year: number, userId: number, now: number): boolean {
-  return db.insert(calendarYears).values({ year, updatedBy: userId, updatedAt: now }).onConflictDoNothing().run().changes === 1;
+export async function insertYear(db: Executor, year: number, userId: number, now: number): Promise<boolean> {
+  return query(db, (q) => q.insert(calendarYears).values({ year, updatedBy: userId, updatedAt: now }).onConflictDoNothing().run().changes === 1);
 }
 
-export function deleteYear(db: Executor, year: number): boolean {
-  return db.delete(calendarYears).where(eq(calendarYears.year, year)).run().changes === 1;
+export async function deleteYear(db: Executor, year: number): Promise<boolean> {
+  return query(db, (q) => q.delete(calendarYears).where(eq(calendarYears.year, year)).run().changes === 1);
 }
 
 function escapeLike(text: string): string {

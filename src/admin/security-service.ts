@@ -5,6 +5,7 @@
 import { record, type Actor } from '../audit/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import type { Deps } from '../shared/deps.js';
+import { withTransaction } from '../db/transaction.js';
 import {
   activeUsersWithRole,
   decideSecondFactorReset,
@@ -31,16 +32,16 @@ function notSelf(staff: StaffContext, user: User, code: string): void {
 }
 
 /** Sets a user's roles; returns whether anything changed. */
-export function setRoles(deps: Deps, staff: StaffContext, user: User, roles: Role[], now = Date.now()): boolean {
+export async function setRoles(deps: Deps, staff: StaffContext, user: User, roles: Role[], now = Date.now()): Promise<boolean> {
   notSelf(staff, user, 'self_roles');
   const combination = roleCombinationProblem(roles);
   if (combination) throw new AdminActionError(combination);
   const before = parseRoles(user.roles);
   if (before.join(',') === roles.join(',')) return false;
-  assertNotLastHolder(deps, user, roles);
-  deps.db.transaction((tx) => {
-    updateUser(tx, user.id, { roles: roles.join(',') });
-    record(tx, deps.keys['audit-mac'], { actor: actorOf(staff), action: 'user.roles', object: { type: 'user', id: user.id }, detail: { from: before, to: roles } }, now);
+  await assertNotLastHolder(deps, user, roles);
+  await withTransaction(deps.db, async (tx) => {
+    await updateUser(tx, user.id, { roles: roles.join(',') });
+    await record(tx, deps.keys['audit-mac'], { actor: actorOf(staff), action: 'user.roles', object: { type: 'user', id: user.id }, detail: { from: before, to: roles } }, now);
   });
   return true;
 }
@@ -55,30 +56,30 @@ export async function resetPassword(deps: Deps, staff: StaffContext, user: User,
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
   const history = [user.passwordHash, ...(user.passwordHistory ? (JSON.parse(user.passwordHistory) as string[]) : [])].slice(0, PASSWORD_HISTORY - 1);
-  deps.db.transaction((tx) => {
-    updateUser(tx, user.id, { passwordHash, passwordHistory: JSON.stringify(history), passwordChangedAt: now, mustChangePassword: true, failedLogins: 0, lockedUntil: null });
-    record(tx, deps.keys['audit-mac'], { actor: actorOf(staff), action: 'user.reset', object: { type: 'user', id: user.id } }, now);
+  await withTransaction(deps.db, async (tx) => {
+    await updateUser(tx, user.id, { passwordHash, passwordHistory: JSON.stringify(history), passwordChangedAt: now, mustChangePassword: true, failedLogins: 0, lockedUntil: null });
+    await record(tx, deps.keys['audit-mac'], { actor: actorOf(staff), action: 'user.reset', object: { type: 'user', id: user.id } }, now);
   });
-  endSessions(user.id);
+  await endSessions(user.id);
   return password;
 }
 
 /** Clears a lockout after failed sign-ins. */
-export function unlock(deps: Deps, staff: StaffContext, user: User, now = Date.now()): void {
+export async function unlock(deps: Deps, staff: StaffContext, user: User, now = Date.now()): Promise<void> {
   notSelf(staff, user, 'self_unlock');
-  deps.db.transaction((tx) => {
-    updateUser(tx, user.id, { failedLogins: 0, lockedUntil: null });
-    record(tx, deps.keys['audit-mac'], { actor: actorOf(staff), action: 'user.unlock', object: { type: 'user', id: user.id } }, now);
+  await withTransaction(deps.db, async (tx) => {
+    await updateUser(tx, user.id, { failedLogins: 0, lockedUntil: null });
+    await record(tx, deps.keys['audit-mac'], { actor: actorOf(staff), action: 'user.unlock', object: { type: 'user', id: user.id } }, now);
   });
 }
 
-export function requestSecondFactorReset(deps: Deps, staff: StaffContext, user: User, reason: string, now = Date.now()): SecondFactorReset {
+export async function requestSecondFactorReset(deps: Deps, staff: StaffContext, user: User, reason: string, now = Date.now()): Promise<SecondFactorReset> {
   notSelf(staff, user, 'self_second_factor');
   if (!user.totpEnabled && !user.totpSealed) throw new AdminActionError('second_factor_none');
-  if (pendingSecondFactorReset(deps.db, user.id)) throw new AdminActionError('second_factor_pending');
-  return deps.db.transaction((tx) => {
-    const row = insertSecondFactorReset(tx, { userId: user.id, requestedBy: staff.user.id, requestedAt: now, reason, status: 'pending' });
-    record(tx, deps.keys['audit-mac'], { actor: actorOf(staff), action: 'user.second_factor_reset_requested', object: { type: 'user', id: user.id }, detail: { request: row.id } }, now);
+  if (await pendingSecondFactorReset(deps.db, user.id)) throw new AdminActionError('second_factor_pending');
+  return withTransaction(deps.db, async (tx) => {
+    const row = await insertSecondFactorReset(tx, { userId: user.id, requestedBy: staff.user.id, requestedAt: now, reason, status: 'pending' });
+    await record(tx, deps.keys['audit-mac'], { actor: actorOf(staff), action: 'user.second_factor_reset_requested', object: { type: 'user', id: user.id }, detail: { request: row.id } }, now);
     return row;
   });
 }
@@ -87,26 +88,26 @@ export function requestSecondFactorReset(deps: Deps, staff: StaffContext, user: 
  * Who may decide a pending request: another active security administrator — neither the requester
  * nor the account concerned — or, where the requester is the only one, a system administrator.
  */
-export function mayDecide(deps: Deps, staff: StaffContext, request: SecondFactorReset): boolean {
+export async function mayDecide(deps: Deps, staff: StaffContext, request: SecondFactorReset): Promise<boolean> {
   if (request.status !== 'pending' || staff.user.id === request.requestedBy || staff.user.id === request.userId) return false;
   if (staff.has('security_admin')) return true;
   if (!staff.has('system_admin')) return false;
-  const others = activeUsersWithRole(deps.db, 'security_admin').filter((u) => u.id !== request.requestedBy && u.id !== request.userId);
+  const others = (await activeUsersWithRole(deps.db, 'security_admin')).filter((u) => u.id !== request.requestedBy && u.id !== request.userId);
   return others.length === 0;
 }
 
 /** Approves (the second factor is cleared, the user enrols again at the next sign-in) or refuses. */
-export function decideSecondFactor(deps: Deps, staff: StaffContext, requestId: number, approve: boolean, endSessions: EndSessions, now = Date.now()): SecondFactorReset {
-  const request = findSecondFactorReset(deps.db, requestId);
+export async function decideSecondFactor(deps: Deps, staff: StaffContext, requestId: number, approve: boolean, endSessions: EndSessions, now = Date.now()): Promise<SecondFactorReset> {
+  const request = await findSecondFactorReset(deps.db, requestId);
   if (!request || request.status !== 'pending') throw new AdminActionError('second_factor_gone');
-  if (!mayDecide(deps, staff, request)) throw new AdminActionError('second_factor_not_yours');
-  const user = findUser(deps.db, request.userId);
+  if (!(await mayDecide(deps, staff, request))) throw new AdminActionError('second_factor_not_yours');
+  const user = await findUser(deps.db, request.userId);
   if (!user) throw new AdminActionError('second_factor_gone');
-  deps.db.transaction((tx) => {
-    if (!decideSecondFactorReset(tx, request.id, approve ? 'approved' : 'refused', staff.user.id, now)) throw new AdminActionError('second_factor_gone');
-    if (approve) updateUser(tx, user.id, { totpSealed: null, totpEnabled: false, totpLastStep: null, recoveryCodes: null });
-    record(tx, deps.keys['audit-mac'], { actor: actorOf(staff), action: approve ? 'user.second_factor_reset' : 'user.second_factor_reset_refused', object: { type: 'user', id: user.id }, detail: { request: request.id, requestedBy: request.requestedBy } }, now);
+  await withTransaction(deps.db, async (tx) => {
+    if (!(await decideSecondFactorReset(tx, request.id, approve ? 'approved' : 'refused', staff.user.id, now))) throw new AdminActionError('second_factor_gone');
+    if (approve) await updateUser(tx, user.id, { totpSealed: null, totpEnabled: false, totpLastStep: null, recoveryCodes: null });
+    await record(tx, deps.keys['audit-mac'], { actor: actorOf(staff), action: approve ? 'user.second_factor_reset' : 'user.second_factor_reset_refused', object: { type: 'user', id: user.id }, detail: { request: request.id, requestedBy: request.requestedBy } }, now);
   });
-  if (approve) endSessions(user.id);
+  if (approve) await endSessions(user.id);
   return { ...request, status: approve ? 'approved' : 'refused', decidedBy: staff.user.id, decidedAt: now };
 }

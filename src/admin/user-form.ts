@@ -61,7 +61,7 @@ export async function validateAccount(db: Db, v: AccountValues, scopeUnitIds: nu
   const errors: FieldErrors = {};
   if (creating) {
     if (!USERNAME.test(v.username)) errors.username = 'admin.errors.username';
-    else if (findUserByName(db, v.username)) errors.username = 'admin.errors.username_taken';
+    else if (await findUserByName(db, v.username)) errors.username = 'admin.errors.username_taken';
   }
   if (!v.displayName || v.displayName.length > 50) errors.displayName = 'admin.errors.display_name';
   const unitId = Number(v.unitId);

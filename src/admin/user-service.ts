@@ -6,6 +6,7 @@ import { record, type Actor } from '../audit/index.js';
 import { isRecused } from '../reports/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import type { Deps } from '../shared/deps.js';
+import { withTransaction } from '../db/transaction.js';
 import { AppError } from '../shared/errors.js';
 import { insertEvent } from '../reports/index.js';
 import { activeUsersWithRole, createUser, findUser, isAdminDuty, parseRoles, updateUser, type Role, type User } from '../users/index.js';
@@ -27,7 +28,7 @@ export class AdminActionError extends AppError {
 export const OPEN_WORK_STATUSES = ['received', 'accepted', 'assigned', 'investigating', 'referred', 'transferred', 'concluded', 'rectifying', 'under_review'] as const;
 
 /** Ends every session of a user; the routes pass the session store's method. */
-export type EndSessions = (userId: number) => void;
+export type EndSessions = (userId: number) => Promise<void>;
 
 const actorOf = (staff: StaffContext): Actor => ({ type: 'staff', id: staff.user.id });
 
@@ -40,29 +41,29 @@ export async function createAccount(deps: Deps, staff: StaffContext, account: Om
  * Refuses a change that would leave a duty (system, security, audit administrator) with no active
  * holder: the province would be locked out of that duty until someone edits the database.
  */
-export function assertNotLastHolder(deps: Deps, user: User, remaining: readonly Role[]): void {
+export async function assertNotLastHolder(deps: Deps, user: User, remaining: readonly Role[]): Promise<void> {
   if (user.disabled) return;
   for (const duty of parseRoles(user.roles).filter(isAdminDuty)) {
     if (remaining.includes(duty)) continue;
-    if (activeUsersWithRole(deps.db, duty).every((u) => u.id === user.id)) throw new AdminActionError('last_holder');
+    if ((await activeUsersWithRole(deps.db, duty)).every((u) => u.id === user.id)) throw new AdminActionError('last_holder');
   }
 }
 
-export function setDisabled(deps: Deps, staff: StaffContext, user: User, disabled: boolean, endSessions: EndSessions, now = Date.now()): void {
+export async function setDisabled(deps: Deps, staff: StaffContext, user: User, disabled: boolean, endSessions: EndSessions, now = Date.now()): Promise<void> {
   if (disabled && user.id === staff.user.id) throw new AdminActionError('self_disable');
   if (user.disabled === disabled) return;
-  if (disabled) assertNotLastHolder(deps, user, []);
-  deps.db.transaction((tx) => {
-    updateUser(tx, user.id, disabled ? { disabled: true } : { disabled: false, failedLogins: 0, lockedUntil: null });
-    record(tx, deps.keys['audit-mac'], { actor: actorOf(staff), action: disabled ? 'user.disable' : 'user.enable', object: { type: 'user', id: user.id } }, now);
+  if (disabled) await assertNotLastHolder(deps, user, []);
+  await withTransaction(deps.db, async (tx) => {
+    await updateUser(tx, user.id, disabled ? { disabled: true } : { disabled: false, failedLogins: 0, lockedUntil: null });
+    await record(tx, deps.keys['audit-mac'], { actor: actorOf(staff), action: disabled ? 'user.disable' : 'user.enable', object: { type: 'user', id: user.id } }, now);
   });
-  if (disabled) endSessions(user.id);
+  if (disabled) await endSessions(user.id);
 }
 
 export type AccountChanges = Omit<ValidAccount, 'username' | 'roles'>;
 
 /** Unit and details (not roles). Returns which audit actions were written (none when nothing changed). */
-export function updateAccount(deps: Deps, staff: StaffContext, user: User, next: AccountChanges, now = Date.now()): string[] {
+export async function updateAccount(deps: Deps, staff: StaffContext, user: User, next: AccountChanges, now = Date.now()): Promise<string[]> {
   const unitChanged = user.unitId !== next.unitId;
   const changedFields = [
     user.displayName !== next.displayName && 'displayName',
@@ -72,19 +73,19 @@ export function updateAccount(deps: Deps, staff: StaffContext, user: User, next:
   ].filter(Boolean);
   if (user.id === staff.user.id && unitChanged) throw new AdminActionError('self_unit');
   // Reports assigned to the user belong to their unit: hand them over before a move.
-  if (unitChanged && repo.openWorkOf(deps.db, user.id, OPEN_WORK_STATUSES).length > 0) throw new AdminActionError('open_work');
+  if (unitChanged && (await repo.openWorkOf(deps.db, user.id, OPEN_WORK_STATUSES)).length > 0) throw new AdminActionError('open_work');
   const actions: string[] = [];
-  deps.db.transaction((tx) => {
+  await withTransaction(deps.db, async (tx) => {
     const key = deps.keys['audit-mac'];
     const object = { type: 'user', id: user.id };
-    updateUser(tx, user.id, { unitId: next.unitId, displayName: next.displayName, email: next.email, homeVillageCode: next.homeVillageCode, locale: next.locale });
+    await updateUser(tx, user.id, { unitId: next.unitId, displayName: next.displayName, email: next.email, homeVillageCode: next.homeVillageCode, locale: next.locale });
     if (unitChanged) {
-      record(tx, key, { actor: actorOf(staff), action: 'user.unit', object, detail: { from: user.unitId, to: next.unitId } }, now);
+      await record(tx, key, { actor: actorOf(staff), action: 'user.unit', object, detail: { from: user.unitId, to: next.unitId } }, now);
       actions.push('user.unit');
     }
     if (changedFields.length > 0) {
       // Which fields changed, not their values: the home village says where a staff member lives.
-      record(tx, key, { actor: actorOf(staff), action: 'user.update', object, detail: { fields: changedFields } }, now);
+      await record(tx, key, { actor: actorOf(staff), action: 'user.update', object, detail: { fields: changedFields } }, now);
       actions.push('user.update');
     }
   });
@@ -99,34 +100,35 @@ export interface HandOverResult {
 }
 
 /** Candidates for a hand-over: the active handlers of the leaving user's unit, except the user. */
-export function handOverTargets(deps: Deps, from: User): User[] {
-  return repo.activeHandlers(deps.db, from.unitId).filter((u) => u.id !== from.id);
+export async function handOverTargets(deps: Deps, from: User): Promise<User[]> {
+  return (await repo.activeHandlers(deps.db, from.unitId)).filter((u) => u.id !== from.id);
 }
 
 /**
  * Moves every open report assigned to `from` to `toUserId`, an active handler of the same unit:
  * per report a timeline event (internal) and an audit entry, all in one transaction.
  */
-export function handOver(deps: Deps, staff: StaffContext, from: User, toUserId: number, now = Date.now()): HandOverResult {
-  const to = handOverTargets(deps, from).find((u) => u.id === toUserId);
+export async function handOver(deps: Deps, staff: StaffContext, from: User, toUserId: number, now = Date.now()): Promise<HandOverResult> {
+  const to = (await handOverTargets(deps, from)).find((u) => u.id === toUserId);
   if (!to) throw new AdminActionError('handover_target');
-  const open = repo.openWorkOf(deps.db, from.id, OPEN_WORK_STATUSES);
-  const kept = open.filter((r) => isRecused(deps.db, to, r));
+  const open = await repo.openWorkOf(deps.db, from.id, OPEN_WORK_STATUSES);
+  const kept: repo.ReportRow[] = [];
+  for (const r of open) if (await isRecused(deps.db, to, r)) kept.push(r);
   const movable = open.filter((r) => !kept.includes(r));
   const moved: repo.ReportRow[] = [];
-  deps.db.transaction((tx) => {
+  await withTransaction(deps.db, async (tx) => {
     const key = deps.keys['audit-mac'];
     for (const report of movable) {
-      if (!repo.reassign(tx, report.id, from.id, to.id, now)) continue;
-      insertEvent(tx, { reportId: report.id, at: now, type: 'handed_over', actorType: 'staff', actorId: staff.user.id, visibleToReporter: false, body: null, data: JSON.stringify({ from: from.id, to: to.id }) });
-      record(tx, key, { actor: actorOf(staff), action: 'report.handed_over', object: { type: 'report', id: report.id }, detail: { from: from.id, to: to.id } }, now);
+      if (!(await repo.reassign(tx, report.id, from.id, to.id, now))) continue;
+      await insertEvent(tx, { reportId: report.id, at: now, type: 'handed_over', actorType: 'staff', actorId: staff.user.id, visibleToReporter: false, body: null, data: JSON.stringify({ from: from.id, to: to.id }) });
+      await record(tx, key, { actor: actorOf(staff), action: 'report.handed_over', object: { type: 'report', id: report.id }, detail: { from: from.id, to: to.id } }, now);
       moved.push(report);
     }
-    record(tx, key, { actor: actorOf(staff), action: 'user.handover', object: { type: 'user', id: from.id }, detail: { to: to.id, moved: moved.length, kept: kept.length } }, now);
+    await record(tx, key, { actor: actorOf(staff), action: 'user.handover', object: { type: 'user', id: from.id }, detail: { to: to.id, moved: moved.length, kept: kept.length } }, now);
   });
   return { moved, kept, to };
 }
 
-export function reload(deps: Deps, id: number): User {
-  return findUser(deps.db, id)!;
+export async function reload(deps: Deps, id: number): Promise<User> {
+  return (await findUser(deps.db, id))!;
 }

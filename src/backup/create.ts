@@ -71,13 +71,13 @@ async function snapshotDatabase(source: string, file: string): Promise<SnapshotC
   }
   const copy = new Database(file, { fileMustExist: true });
   try {
-    const integrity = integrityCheck(copy);
+    const integrity = await integrityCheck(copy);
     if (integrity !== 'ok') throw new BackupError(1, `The database copy fails its integrity check: ${integrity}`);
-    const tables = tableNames(copy);
+    const tables = await tableNames(copy);
     // A backup carries no sessions: after a restore everyone signs in again, and a stolen backup holds no live session ids.
-    if (tables.has('sessions')) eraseSessions(copy);
+    if (tables.has('sessions')) await eraseSessions(copy);
     copy.pragma('journal_mode = DELETE');
-    return snapshotContents(copy, tables, COUNTED);
+    return await snapshotContents(copy, tables, COUNTED);
   } finally {
     copy.close();
   }

@@ -1,20 +1,24 @@
 // The backup's SQL (issue 17: only a repository holds SQL). A backup works on a whole database
 // file — a copy being prepared, or a restored one being proved — below the features, so these
 // statements name tables by their SQL names and tolerate an older schema lacking some of them.
+// A copy being prepared is a plain better-sqlite3 connection no server uses, so its functions run
+// on the connection itself; a restored database opened as a Db goes through `query` like any other.
 import type Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
+import { query } from '../db/transaction.js';
 
 /** SQLite's own integrity check: 'ok', or the first problems it found. */
-export function integrityCheck(client: Database.Database): string {
+export async function integrityCheck(client: Database.Database): Promise<string> {
   return client.pragma('integrity_check', { simple: true }) as string;
 }
 
-export function tableNames(client: Database.Database): Set<string> {
+export async function tableNames(client: Database.Database): Promise<Set<string>> {
   return new Set((client.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((r) => r.name));
 }
 
 /** Deletes every session, overwriting the freed pages, so the copy holds no session id. */
-export function eraseSessions(client: Database.Database): void {
+export async function eraseSessions(client: Database.Database): Promise<void> {
   client.pragma('secure_delete = ON');
   client.prepare('delete from sessions').run();
 }
@@ -27,7 +31,7 @@ export interface SnapshotContents {
 }
 
 /** What the manifest lists of a database copy: row counts of `counted`, migrations, evidence files and audit archives. */
-export function snapshotContents(client: Database.Database, tables: Set<string>, counted: readonly string[]): SnapshotContents {
+export async function snapshotContents(client: Database.Database, tables: Set<string>, counted: readonly string[]): Promise<SnapshotContents> {
   const counts: Record<string, number> = {};
   for (const table of counted) if (tables.has(table)) counts[table] = (client.prepare(`select count(*) as n from "${table}"`).get() as { n: number }).n;
   const migrations = tables.has('__drizzle_migrations') ? (client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n : 0;
@@ -38,16 +42,16 @@ export function snapshotContents(client: Database.Database, tables: Set<string>,
 }
 
 /** The evidence files a restored database refers to, smallest first (the smallest is decrypted as proof of the key). */
-export function referencedEvidence(db: Db): { name: string; sha256: string; size: number }[] {
-  return db.$client.prepare('select stored_name as name, sha256, size from evidence_files order by size, id').all() as { name: string; sha256: string; size: number }[];
+export async function referencedEvidence(db: Db): Promise<{ name: string; sha256: string; size: number }[]> {
+  return query(db, (q) => q.all<{ name: string; sha256: string; size: number }>(sql`select stored_name as name, sha256, size from evidence_files order by size, id`));
 }
 
 /** The restored database's integrity check. */
-export function databaseIntegrity(db: Db): string {
-  return integrityCheck(db.$client);
+export async function databaseIntegrity(db: Db): Promise<string> {
+  return query(db, (q) => q.$client.pragma('integrity_check', { simple: true }) as string);
 }
 
 /** Closes the restored database opened to prove the key. */
-export function closeDatabase(db: Db): void {
+export async function closeDatabase(db: Db): Promise<void> {
   db.$client.close();
 }

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ARCHIVE_DIR_NAME, archiveDir, verifyAuditTrail } from '../audit/index.js';
 import { databaseFile, openDatabase } from '../db/connection.js';
+import { withTransaction } from '../db/transaction.js';
 import { decryptFromStore, fsyncDir, storageDirs } from '../evidence/index.js';
 import { deriveKeys, KEY_FILE_NAME } from '../plugins/keys.js';
 import { BackupError, copyWithHash, folderState, isInside, keyFingerprint, removeCreated } from './files.js';
@@ -53,9 +54,9 @@ async function proveKey(dataDir: string, masterKey: Buffer, manifestNames: Set<s
   const keys = deriveKeys(masterKey);
   const db = openDatabase(databaseFile(dataDir));
   try {
-    const integrity = databaseIntegrity(db);
+    const integrity = await databaseIntegrity(db);
     if (integrity !== 'ok') throw new BackupError(1, `The restored database fails its integrity check: ${integrity}`);
-    const rows = referencedEvidence(db);
+    const rows = await referencedEvidence(db);
     const unlisted = rows.filter((r) => !manifestNames.has(r.name));
     if (unlisted.length > 0) throw new BackupError(1, `${unlisted.length} evidence file(s) referenced by the database are not in the backup: ${unlisted.slice(0, 10).map((r) => r.name).join(', ')}`);
     let checkedFile: string | null = null;
@@ -71,7 +72,7 @@ async function proveKey(dataDir: string, masterKey: Buffer, manifestNames: Set<s
       checkedFile = smallest.name;
     }
     // The whole trail: the monthly archives and the live chain that continues them.
-    const chain = db.transaction((tx) => verifyAuditTrail(tx, keys['audit-mac'], archiveDir(dataDir)));
+    const chain = await withTransaction(db, (tx) => verifyAuditTrail(tx, keys['audit-mac'], archiveDir(dataDir)));
     if (chain.archiveProblem) {
       throw new BackupError(1, `The audit archive ${chain.archiveProblem.month} does not verify with this key (${chain.archiveProblem.reason}): wrong key, or the archive was changed.`);
     }
@@ -80,7 +81,7 @@ async function proveKey(dataDir: string, masterKey: Buffer, manifestNames: Set<s
     }
     return { auditEntries: chain.checked + chain.archived, checkedFile };
   } finally {
-    closeDatabase(db);
+    await closeDatabase(db);
   }
 }
 

@@ -6,9 +6,9 @@ import { findUser, mailLocaleOf, usersWithRole } from '../users/index.js';
 import type { IdentityRequest } from './repository.js';
 
 /** Tells the deciding unit's custodians (except the requester) that a request waits. */
-export function notifyCustodians(deps: Deps, request: IdentityRequest): number {
+export async function notifyCustodians(deps: Deps, request: IdentityRequest): Promise<number> {
   const link = `${deps.config.baseUrl}/staff/identity-requests`;
-  const custodians = usersWithRole(deps.db, request.deciderUnitId, 'custodian').filter((u) => u.id !== request.requesterId);
+  const custodians = (await usersWithRole(deps.db, request.deciderUnitId, 'custodian')).filter((u) => u.id !== request.requesterId);
   for (const user of custodians) {
     deps.mailer.sendLater({ to: user.email, ...staffNotice(mailLocaleOf(deps.config, user), 'identity_request', { link }) });
   }
@@ -16,8 +16,8 @@ export function notifyCustodians(deps: Deps, request: IdentityRequest): number {
 }
 
 /** Tells the requester that their request was decided (the result is on the page, not in the mail). */
-export function notifyRequester(deps: Deps, request: IdentityRequest): void {
-  const user = findUser(deps.db, request.requesterId);
+export async function notifyRequester(deps: Deps, request: IdentityRequest): Promise<void> {
+  const user = await findUser(deps.db, request.requesterId);
   if (!user || user.disabled) return;
   const link = `${deps.config.baseUrl}/staff/reports/${request.reportId}/identity`;
   deps.mailer.sendLater({ to: user.email, ...staffNotice(mailLocaleOf(deps.config, user), 'identity_decided', { link }) });

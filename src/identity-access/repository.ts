@@ -1,7 +1,9 @@
-// Identity-access requests: data access only (DESIGN.md §6). Synchronous, taking `db` or a transaction.
+// Identity-access requests: data access only (DESIGN.md §6). Async, taking `db` or a transaction.
 import { and, desc, eq, ne } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
+import type { Db } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
+import { query } from '../db/transaction.js';
 import { reports } from '../reports/index.js';
 import { units } from '../units/index.js';
 import { users } from '../users/index.js';
@@ -11,45 +13,51 @@ export type IdentityRequest = typeof identityRequests.$inferSelect;
 export type NewIdentityRequest = typeof identityRequests.$inferInsert;
 export type RequestStatus = 'pending' | 'approved' | 'denied' | 'revoked';
 
-export function insertRequest(db: Executor, row: NewIdentityRequest): IdentityRequest {
-  return db.insert(identityRequests).values(row).returning().get();
+export async function insertRequest(db: Executor, row: NewIdentityRequest): Promise<IdentityRequest> {
+  return query(db, (q) => q.insert(identityRequests).values(row).returning().get());
 }
 
-export function findRequest(db: Executor, id: number): IdentityRequest | undefined {
-  return db.select().from(identityRequests).where(eq(identityRequests.id, id)).get();
+export async function findRequest(db: Executor, id: number): Promise<IdentityRequest | undefined> {
+  return query(db, (q) => q.select().from(identityRequests).where(eq(identityRequests.id, id)).get());
 }
 
 /** The user's most recent request for a report (the one that decides what they may see). */
-export function latestRequest(db: Executor, reportId: number, requesterId: number): IdentityRequest | undefined {
-  return db
-    .select()
-    .from(identityRequests)
-    .where(and(eq(identityRequests.reportId, reportId), eq(identityRequests.requesterId, requesterId)))
-    .orderBy(desc(identityRequests.id))
-    .limit(1)
-    .get();
+export async function latestRequest(db: Executor, reportId: number, requesterId: number): Promise<IdentityRequest | undefined> {
+  return query(db, (q) =>
+    q
+      .select()
+      .from(identityRequests)
+      .where(and(eq(identityRequests.reportId, reportId), eq(identityRequests.requesterId, requesterId)))
+      .orderBy(desc(identityRequests.id))
+      .limit(1)
+      .get(),
+  );
 }
 
 /** A request of the user for the report in one of the given states (pending or approved block a new one). */
-export function openRequest(db: Executor, reportId: number, requesterId: number): IdentityRequest | undefined {
-  return db
-    .select()
-    .from(identityRequests)
-    .where(and(eq(identityRequests.reportId, reportId), eq(identityRequests.requesterId, requesterId)))
-    .all()
-    .find((r) => r.status === 'pending' || r.status === 'approved');
+export async function openRequest(db: Executor, reportId: number, requesterId: number): Promise<IdentityRequest | undefined> {
+  const rows = await query(db, (q) =>
+    q
+      .select()
+      .from(identityRequests)
+      .where(and(eq(identityRequests.reportId, reportId), eq(identityRequests.requesterId, requesterId)))
+      .all(),
+  );
+  return rows.find((r) => r.status === 'pending' || r.status === 'approved');
 }
 
 /**
  * Moves a request from one state to another, only if it is still in `from` (a second custodian
  * deciding at the same moment changes nothing). Returns whether the row changed.
  */
-export function transition(db: Executor, id: number, from: RequestStatus, values: Partial<NewIdentityRequest> & { status: RequestStatus }): boolean {
-  const result = db
-    .update(identityRequests)
-    .set(values)
-    .where(and(eq(identityRequests.id, id), eq(identityRequests.status, from)))
-    .run();
+export async function transition(db: Executor, id: number, from: RequestStatus, values: Partial<NewIdentityRequest> & { status: RequestStatus }): Promise<boolean> {
+  const result = await query(db, (q) =>
+    q
+      .update(identityRequests)
+      .set(values)
+      .where(and(eq(identityRequests.id, id), eq(identityRequests.status, from)))
+      .run(),
+  );
   return result.changes === 1;
 }
 
@@ -74,8 +82,8 @@ export interface QueueRow {
 
 const decider = alias(users, 'decider');
 
-function queueSelect(db: Executor) {
-  return db
+function queueSelect(q: Db) {
+  return q
     .select({
       id: identityRequests.id,
       reportId: identityRequests.reportId,
@@ -101,20 +109,22 @@ function queueSelect(db: Executor) {
 }
 
 /** Requests waiting for a decision by this unit's custodians, oldest first. */
-export function pendingForUnit(db: Executor, unitId: number): QueueRow[] {
-  const rows: QueueRow[] = queueSelect(db)
-    .where(and(eq(identityRequests.deciderUnitId, unitId), eq(identityRequests.status, 'pending')))
-    .orderBy(identityRequests.createdAt, identityRequests.id)
-    .all();
-  return rows;
+export async function pendingForUnit(db: Executor, unitId: number): Promise<QueueRow[]> {
+  return query(db, (q): QueueRow[] =>
+    queueSelect(q)
+      .where(and(eq(identityRequests.deciderUnitId, unitId), eq(identityRequests.status, 'pending')))
+      .orderBy(identityRequests.createdAt, identityRequests.id)
+      .all(),
+  );
 }
 
 /** This unit's decided requests, most recent decision first. */
-export function decidedForUnit(db: Executor, unitId: number, limit = 50): QueueRow[] {
-  const rows: QueueRow[] = queueSelect(db)
-    .where(and(eq(identityRequests.deciderUnitId, unitId), ne(identityRequests.status, 'pending')))
-    .orderBy(desc(identityRequests.decidedAt), desc(identityRequests.id))
-    .limit(limit)
-    .all();
-  return rows;
+export async function decidedForUnit(db: Executor, unitId: number, limit = 50): Promise<QueueRow[]> {
+  return query(db, (q): QueueRow[] =>
+    queueSelect(q)
+      .where(and(eq(identityRequests.deciderUnitId, unitId), ne(identityRequests.status, 'pending')))
+      .orderBy(desc(identityRequests.decidedAt), desc(identityRequests.id))
+      .limit(limit)
+      .all(),
+  );
 }

@@ -10,6 +10,8 @@ import { findReport, type Identity, type Report } from '../reports/index.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { unsealJson } from '../shared/crypto.js';
 import type { Deps } from '../shared/deps.js';
+import type { Executor } from '../db/executor.js';
+import { withTransaction } from '../db/transaction.js';
 import { usersWithRole, type Role } from '../users/index.js';
 import * as repo from './repository.js';
 
@@ -35,8 +37,8 @@ export function deciderUnitIdFor(staff: StaffContext): number {
   return staff.unit.supervisorId ?? staff.unit.id;
 }
 
-function audit(deps: Deps, tx: Parameters<typeof record>[0], staff: StaffContext, action: string, request: { id: number; reportId: number }, now: number, result = 'ok'): void {
-  record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action, object: { type: 'report', id: request.reportId }, result, detail: { report: request.reportId, request: request.id } }, now);
+async function audit(deps: Deps, tx: Executor, staff: StaffContext, action: string, request: { id: number; reportId: number }, now: number, result = 'ok'): Promise<void> {
+  await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action, object: { type: 'report', id: request.reportId }, result, detail: { report: request.reportId, request: request.id } }, now);
 }
 
 /** Normalises and checks a reason; returns the error key or null. */
@@ -51,22 +53,22 @@ export function checkReason(reason: string): string | null {
  * Files a request for a report the caller has already checked is visible to `staff`. One open
  * request (pending or approved) per user and report: checked and inserted in one transaction.
  */
-export function requestIdentity(deps: Deps, staff: StaffContext, report: Report, reasonInput: string, now = Date.now()): repo.IdentityRequest {
+export async function requestIdentity(deps: Deps, staff: StaffContext, report: Report, reasonInput: string, now = Date.now()): Promise<repo.IdentityRequest> {
   if (!mayRequest(staff)) throw new IdentityAccessError(403, 'role');
   if (!report.realName) throw new IdentityAccessError(409, 'anonymous');
   // Deleted under the retention schedule (issue 15): there is nothing left to show.
   if (report.identityErasedAt || !report.identitySealed) throw new IdentityAccessError(409, 'erased');
   // A request to a unit with no custodian would wait for ever while the page says someone was told
   // (issue 19 item 5): refuse it and say so.
-  if (!usersWithRole(deps.db, deciderUnitIdFor(staff), 'custodian').some((u) => u.id !== staff.user.id)) throw new IdentityAccessError(409, 'no_custodian');
+  if (!(await usersWithRole(deps.db, deciderUnitIdFor(staff), 'custodian')).some((u) => u.id !== staff.user.id)) throw new IdentityAccessError(409, 'no_custodian');
   const reason = reasonInput.trim();
   const invalid = checkReason(reason);
   if (invalid) throw new AppError(400, 'IDENTITY_REASON', invalid);
-  return deps.db.transaction((tx) => {
-    const open = repo.openRequest(tx, report.id, staff.user.id);
+  return withTransaction(deps.db, async (tx) => {
+    const open = await repo.openRequest(tx, report.id, staff.user.id);
     if (open) throw new IdentityAccessError(409, open.status === 'approved' ? 'already_approved' : 'already_pending');
-    const row = repo.insertRequest(tx, { reportId: report.id, requesterId: staff.user.id, reason, deciderUnitId: deciderUnitIdFor(staff), status: 'pending', createdAt: now });
-    audit(deps, tx, staff, 'identity.request', row, now);
+    const row = await repo.insertRequest(tx, { reportId: report.id, requesterId: staff.user.id, reason, deciderUnitId: deciderUnitIdFor(staff), status: 'pending', createdAt: now });
+    await audit(deps, tx, staff, 'identity.request', row, now);
     return row;
   });
 }
@@ -76,13 +78,13 @@ export function requestIdentity(deps: Deps, staff: StaffContext, report: Report,
  * is not theirs to know about). Recusal applies: a custodian who could not see the report (it is
  * about them or their relatives, or placed in their home village) does not decide on it either.
  */
-function decidable(deps: Deps, staff: StaffContext, requestId: number): { request: repo.IdentityRequest; report: Report } {
+async function decidable(deps: Deps, staff: StaffContext, requestId: number): Promise<{ request: repo.IdentityRequest; report: Report }> {
   if (!staff.has('custodian') || !Number.isSafeInteger(requestId) || requestId <= 0) throw notFound();
-  const request = repo.findRequest(deps.db, requestId);
+  const request = await repo.findRequest(deps.db, requestId);
   if (!request || request.deciderUnitId !== staff.unit.id) throw notFound();
-  const subject = findReport(deps.db, request.reportId);
+  const subject = await findReport(deps.db, request.reportId);
   if (!subject) throw notFound();
-  if (isRecused(deps.db, staff.user, subject)) throw new IdentityAccessError(403, 'recused');
+  if (await isRecused(deps.db, staff.user, subject)) throw new IdentityAccessError(403, 'recused');
   return { request, report: subject };
 }
 
@@ -92,22 +94,22 @@ export function isDecision(value: unknown): value is Decision {
   return value === 'approve' || value === 'deny';
 }
 
-export function decideRequest(deps: Deps, staff: StaffContext, requestId: number, decision: string, noteInput: string, now = Date.now()): repo.IdentityRequest {
-  const { request } = decidable(deps, staff, requestId);
+export async function decideRequest(deps: Deps, staff: StaffContext, requestId: number, decision: string, noteInput: string, now = Date.now()): Promise<repo.IdentityRequest> {
+  const { request } = await decidable(deps, staff, requestId);
   if (!isDecision(decision)) throw new AppError(400, 'IDENTITY_DECISION', 'identity_access.errors.decision');
   if (request.requesterId === staff.user.id) {
     // At the top a requester may be a custodian of the deciding unit too: never of their own request.
-    deps.db.transaction((tx) => audit(deps, tx, staff, decision === 'approve' ? 'identity.approve' : 'identity.deny', request, now, 'refused_own_request'));
+    await withTransaction(deps.db, (tx) => audit(deps, tx, staff, decision === 'approve' ? 'identity.approve' : 'identity.deny', request, now, 'refused_own_request'));
     throw new IdentityAccessError(403, 'own_request');
   }
   const note = noteInput.trim();
   if ([...note].length > NOTE_MAX) throw new AppError(400, 'IDENTITY_NOTE', 'identity_access.errors.note_long');
   const status = decision === 'approve' ? 'approved' : 'denied';
-  return deps.db.transaction((tx) => {
-    const changed = repo.transition(tx, request.id, 'pending', { status, decidedBy: staff.user.id, decidedAt: now, decisionNote: note || null });
+  return withTransaction(deps.db, async (tx) => {
+    const changed = await repo.transition(tx, request.id, 'pending', { status, decidedBy: staff.user.id, decidedAt: now, decisionNote: note || null });
     if (!changed) throw new IdentityAccessError(409, 'not_pending');
-    audit(deps, tx, staff, decision === 'approve' ? 'identity.approve' : 'identity.deny', request, now);
-    return repo.findRequest(tx, request.id)!;
+    await audit(deps, tx, staff, decision === 'approve' ? 'identity.approve' : 'identity.deny', request, now);
+    return (await repo.findRequest(tx, request.id))!;
   });
 }
 
@@ -115,13 +117,13 @@ export function decideRequest(deps: Deps, staff: StaffContext, requestId: number
  * Ends an approval. The approver and the approval time stay on the row (the audit log holds the
  * revocation: who and when).
  */
-export function revokeRequest(deps: Deps, staff: StaffContext, requestId: number, now = Date.now()): repo.IdentityRequest {
-  const { request } = decidable(deps, staff, requestId);
-  return deps.db.transaction((tx) => {
-    const changed = repo.transition(tx, request.id, 'approved', { status: 'revoked' });
+export async function revokeRequest(deps: Deps, staff: StaffContext, requestId: number, now = Date.now()): Promise<repo.IdentityRequest> {
+  const { request } = await decidable(deps, staff, requestId);
+  return withTransaction(deps.db, async (tx) => {
+    const changed = await repo.transition(tx, request.id, 'approved', { status: 'revoked' });
     if (!changed) throw new IdentityAccessError(409, 'not_approved');
-    audit(deps, tx, staff, 'identity.revoke', request, now);
-    return repo.findRequest(tx, request.id)!;
+    await audit(deps, tx, staff, 'identity.revoke', request, now);
+    return (await repo.findRequest(tx, request.id))!;
   });
 }
 
@@ -129,11 +131,11 @@ export function revokeRequest(deps: Deps, staff: StaffContext, requestId: number
  * The reporter's identity for the holder of an approved request, audited as a view. The caller has
  * checked that the report is visible to `staff`. Undefined when no approval covers this user.
  */
-export function viewIdentity(deps: Deps, staff: StaffContext, report: Report, request: repo.IdentityRequest | undefined, now = Date.now()): Identity | undefined {
+export async function viewIdentity(deps: Deps, staff: StaffContext, report: Report, request: repo.IdentityRequest | undefined, now = Date.now()): Promise<Identity | undefined> {
   if (!request || request.status !== 'approved' || request.requesterId !== staff.user.id || request.reportId !== report.id) return undefined;
   // An approval covers a user in a requesting role; one who lost the role sees nothing.
   if (!mayRequest(staff) || !report.realName || !report.identitySealed) return undefined;
   const identity = unsealJson<Identity>(deps.keys.identity, report.identitySealed, `report:${report.id}`);
-  deps.db.transaction((tx) => audit(deps, tx, staff, 'identity.view', request, now));
+  await withTransaction(deps.db, (tx) => audit(deps, tx, staff, 'identity.view', request, now));
   return identity;
 }

@@ -29,6 +29,7 @@ import { record } from '../audit/index.js';
 import { DEMO_RETENTION, type Config, type Retention } from '../config.js';
 import type { Db } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
+import { withTransaction } from '../db/transaction.js';
 import { declarantsLeftBefore, deleteDeclarant, findDeclarant } from '../declarations/index.js';
 import { eraseStored, liveEvidenceOf, markEvidenceErased, ownersWithLiveFiles, type StorageDirs } from '../evidence/index.js';
 import { installMode } from '../installation/index.js';
@@ -47,7 +48,7 @@ export interface RetentionDeps {
 
 /** The session store's sweep (src/sessions/store.ts), passed in: the scheduler holds the store. */
 export interface SessionSweeper {
-  sweep(now: number, audit: (tx: Executor, count: number) => void): number;
+  sweep(now: number, audit: (tx: Executor, count: number) => Promise<void>): Promise<number>;
 }
 
 export interface SweepResult {
@@ -86,37 +87,37 @@ export async function runRetentionSweep(deps: RetentionDeps, sessions: SessionSw
   const past = (days: number) => ({ endStates: END_STATES, endedBefore: Math.min(now - days * DAY_MS, openedBefore), openedBefore });
 
   if (schedule) {
-    for (const id of reportsPastRetention(db, { ...past(schedule.identityDays), withIdentity: true })) {
-      db.transaction((tx) => {
-        if (!eraseIdentity(tx, id, now)) return;
-        record(tx, key, { actor: system, action: 'retention.identity_erased', object: { type: 'report', id } }, now);
+    for (const id of await reportsPastRetention(db, { ...past(schedule.identityDays), withIdentity: true })) {
+      await withTransaction(db, async (tx) => {
+        if (!(await eraseIdentity(tx, id, now))) return;
+        await record(tx, key, { actor: system, action: 'retention.identity_erased', object: { type: 'report', id } }, now);
         result.identities++;
       });
     }
 
-    const withFiles = ownersWithLiveFiles(db, 'report');
-    for (const reportId of reportsPastRetention(db, { ...past(schedule.evidenceDays), ids: withFiles })) {
-      const files = liveEvidenceOf(db, 'report', reportId);
+    const withFiles = await ownersWithLiveFiles(db, 'report');
+    for (const reportId of await reportsPastRetention(db, { ...past(schedule.evidenceDays), ids: withFiles })) {
+      const files = await liveEvidenceOf(db, 'report', reportId);
       // Shredded before the rows say so: a crash in between leaves a row the next sweep finishes
       // (shredding a missing file is a no-op), never a "deleted" row whose file is still there.
       for (const f of files) await eraseStored(deps.dirs, f.storedName);
       const shredded = new Set(files.map((f) => f.id));
-      result.files += db.transaction((tx) => {
+      result.files += await withTransaction(db, async (tx) => {
         // Read again inside the transaction: a second process sweeping at once marks and audits each file once.
-        const still = liveEvidenceOf(tx, 'report', reportId).filter((f) => shredded.has(f.id));
+        const still = (await liveEvidenceOf(tx, 'report', reportId)).filter((f) => shredded.has(f.id));
         for (const f of still) {
-          markEvidenceErased(tx, f.id, now);
-          record(tx, key, { actor: system, action: 'retention.evidence_erased', object: { type: 'evidence', id: f.id }, detail: { report: reportId } }, now);
+          await markEvidenceErased(tx, f.id, now);
+          await record(tx, key, { actor: system, action: 'retention.evidence_erased', object: { type: 'evidence', id: f.id }, detail: { report: reportId } }, now);
         }
         return still.length;
       });
     }
 
-    for (const declarant of declarantsLeftBefore(db, yearsBefore(now, schedule.declarationYears))) {
-      db.transaction((tx) => {
-        if (!findDeclarant(tx, declarant.id)) return;
-        deleteDeclarant(tx, declarant.id);
-        record(tx, key, { actor: system, action: 'retention.declaration_erased', object: { type: 'declarant', id: declarant.id } }, now);
+    for (const declarant of await declarantsLeftBefore(db, yearsBefore(now, schedule.declarationYears))) {
+      await withTransaction(db, async (tx) => {
+        if (!(await findDeclarant(tx, declarant.id))) return;
+        await deleteDeclarant(tx, declarant.id);
+        await record(tx, key, { actor: system, action: 'retention.declaration_erased', object: { type: 'declarant', id: declarant.id } }, now);
         result.declarations++;
       });
     }
@@ -124,17 +125,17 @@ export async function runRetentionSweep(deps: RetentionDeps, sessions: SessionSw
 
   // Not part of the configured schedule: a technical copy with a fixed life of one day.
   const before = now - RETRY_RECEIPT_MS;
-  result.receipts = db.transaction((tx) => {
-    const ids = retryReceiptsBefore(tx, before);
+  result.receipts = await withTransaction(db, async (tx) => {
+    const ids = await retryReceiptsBefore(tx, before);
     if (ids.length === 0) return 0;
-    forgetRetryReceipts(tx, before);
-    for (const id of ids) record(tx, key, { actor: system, action: 'retention.retry_receipt_forgotten', object: { type: 'report', id } }, now);
+    await forgetRetryReceipts(tx, before);
+    for (const id of ids) await record(tx, key, { actor: system, action: 'retention.retry_receipt_forgotten', object: { type: 'report', id } }, now);
     return ids.length;
   });
 
   if (sessions) {
-    result.sessions = sessions.sweep(now, (tx, count) => {
-      record(tx, key, { actor: system, action: 'retention.sessions_expired', object: { type: 'session', id: 'expired' }, detail: { count } }, now);
+    result.sessions = await sessions.sweep(now, async (tx, count) => {
+      await record(tx, key, { actor: system, action: 'retention.sessions_expired', object: { type: 'session', id: 'expired' }, detail: { count } }, now);
     });
   }
 

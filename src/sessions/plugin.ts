@@ -24,7 +24,7 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     const store = new SqliteSessionStore(app.db);
-    store.sweep();
+    await store.sweep();
     app.decorate('sessionStore', store);
     await app.register(session, {
       secret: app.keys.session.toString('base64'),

@@ -3,6 +3,8 @@
 import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
+import { connectionOf } from '../db/per-database.js';
+import { query } from '../db/transaction.js';
 import { sessions } from './tables.js';
 
 export interface SessionRow {
@@ -12,35 +14,46 @@ export interface SessionRow {
   data: string;
 }
 
-/** A prepared lookup by id: read on every staff and tracking request, so built once. */
-export function sessionReader(db: Db): (sid: string) => SessionRow | undefined {
-  const bySid = db.select().from(sessions).where(eq(sessions.sid, sql.placeholder('sid'))).prepare();
-  return (sid) => bySid.get({ sid });
+/** Lookups by id, prepared once per connection: read on every staff and tracking request. */
+const readers = new WeakMap<object, (sid: string) => SessionRow | undefined>();
+
+function readerOf(q: Db): (sid: string) => SessionRow | undefined {
+  const connection = connectionOf(q);
+  let read = readers.get(connection);
+  if (!read) {
+    const bySid = q.select().from(sessions).where(eq(sessions.sid, sql.placeholder('sid'))).prepare();
+    read = (sid) => bySid.get({ sid });
+    readers.set(connection, read);
+  }
+  return read;
 }
 
-export function upsertSession(db: Db, row: SessionRow): void {
-  db.insert(sessions).values(row).onConflictDoUpdate({ target: sessions.sid, set: row }).run();
+export async function findSession(db: Executor, sid: string): Promise<SessionRow | undefined> {
+  return query(db, (q) => readerOf(q)(sid));
 }
 
-export function deleteSession(db: Db, sid: string): void {
-  db.delete(sessions).where(eq(sessions.sid, sid)).run();
+export async function upsertSession(db: Executor, row: SessionRow): Promise<void> {
+  await query(db, (q) => q.insert(sessions).values(row).onConflictDoUpdate({ target: sessions.sid, set: row }).run());
+}
+
+export async function deleteSession(db: Executor, sid: string): Promise<void> {
+  await query(db, (q) => q.delete(sessions).where(eq(sessions.sid, sid)).run());
 }
 
 /** Deletes every session of a staff user except `keepSid`; returns the ids deleted. */
-export function deleteSessionsOfUser(db: Db, userId: number, keepSid?: string): string[] {
-  return db
-    .delete(sessions)
-    .where(keepSid ? and(eq(sessions.userId, userId), ne(sessions.sid, keepSid)) : eq(sessions.userId, userId))
-    .returning({ sid: sessions.sid })
-    .all()
-    .map((r) => r.sid);
+export async function deleteSessionsOfUser(db: Executor, userId: number, keepSid?: string): Promise<string[]> {
+  const rows = await query(db, (q) =>
+    q
+      .delete(sessions)
+      .where(keepSid ? and(eq(sessions.userId, userId), ne(sessions.sid, keepSid)) : eq(sessions.userId, userId))
+      .returning({ sid: sessions.sid })
+      .all(),
+  );
+  return rows.map((r) => r.sid);
 }
 
-/** Deletes the sessions expired before `now`; `audit` runs in the same transaction with the count. */
-export function deleteExpiredSessions(db: Db, now: number, audit?: (tx: Executor, count: number) => void): string[] {
-  return db.transaction((tx) => {
-    const rows = tx.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ sid: sessions.sid }).all();
-    if (rows.length > 0) audit?.(tx, rows.length);
-    return rows.map((r) => r.sid);
-  });
+/** Deletes the sessions expired before `now` (in the caller's transaction); returns the ids deleted. */
+export async function deleteExpiredSessions(db: Executor, now: number): Promise<string[]> {
+  const rows = await query(db, (q) => q.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ sid: sessions.sid }).all());
+  return rows.map((r) => r.sid);
 }

@@ -1,7 +1,11 @@
 // A SQLite session store for @fastify/session (its default memory store is not for production).
+// @fastify/session calls get/set/destroy with a callback; the repository is async, so each of them
+// runs its promise and hands the outcome to the callback once, on a later tick (a callback that
+// throws is then an ordinary uncaught error, never a second call of the callback with it).
 import type { Db } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
-import { deleteExpiredSessions, deleteSession, deleteSessionsOfUser, sessionReader, upsertSession } from './repository.js';
+import { withTransaction } from '../db/transaction.js';
+import { deleteExpiredSessions, deleteSession, deleteSessionsOfUser, findSession, upsertSession } from './repository.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the store API hands sessions back untyped
 type Callback = (err?: any, value?: any) => void;
@@ -14,36 +18,35 @@ interface StoredSession {
 /** Sessions without a cookie expiry live this long in the store at most. */
 const DEFAULT_TTL_MS = 12 * 3600_000;
 
+/** Settles `work` into a node-style callback, exactly once. */
+function settle<T>(work: () => Promise<T>, callback: Callback): void {
+  work().then(
+    (value) => process.nextTick(callback, null, value),
+    (err: unknown) => process.nextTick(callback, err),
+  );
+}
+
 export class SqliteSessionStore {
-  /** Read on every staff and tracking request: built once. */
-  private readonly bySid;
   /** Told the ids of sessions that ended, so what is kept per session (staff pages) goes with them. */
   private readonly endedListeners: ((sids: string[]) => void)[] = [];
 
-  constructor(private readonly db: Db) {
-    this.bySid = sessionReader(db);
-  }
+  constructor(private readonly db: Db) {}
 
   get(sid: string, callback: Callback): void {
-    try {
-      const row = this.bySid(sid);
-      if (!row || row.expiresAt < Date.now()) return callback(null, null);
-      callback(null, JSON.parse(row.data));
-    } catch (err) {
-      callback(err);
-    }
+    settle(async () => {
+      const row = await findSession(this.db, sid);
+      if (!row || row.expiresAt < Date.now()) return null;
+      return JSON.parse(row.data) as unknown;
+    }, callback);
   }
 
   set(sid: string, value: object, callback: Callback): void {
     const session = value as StoredSession;
-    try {
+    settle(async () => {
       const expires = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : Date.now() + DEFAULT_TTL_MS;
       const row = { sid, expiresAt: expires, userId: session.staff?.userId ?? null, data: JSON.stringify(session) };
-      upsertSession(this.db, row);
-      callback();
-    } catch (err) {
-      callback(err);
-    }
+      await upsertSession(this.db, row);
+    }, callback);
   }
 
   /** `listener` hears the ids of the sessions ended by destroy or destroyForUser. */
@@ -56,18 +59,15 @@ export class SqliteSessionStore {
   }
 
   destroy(sid: string, callback: Callback): void {
-    try {
-      deleteSession(this.db, sid);
+    settle(async () => {
+      await deleteSession(this.db, sid);
       this.ended([sid]);
-      callback();
-    } catch (err) {
-      callback(err);
-    }
+    }, callback);
   }
 
   /** Ends every session of a staff user, except `keepSid` (the one asking, for "other sessions"). */
-  destroyForUser(userId: number, keepSid?: string): void {
-    this.ended(deleteSessionsOfUser(this.db, userId, keepSid));
+  async destroyForUser(userId: number, keepSid?: string): Promise<void> {
+    this.ended(await deleteSessionsOfUser(this.db, userId, keepSid));
   }
 
   /**
@@ -75,8 +75,12 @@ export class SqliteSessionStore {
    * sweep, not only at start) and tells the listeners, so what was kept per session goes too.
    * `audit` runs in the same transaction with the count (never the ids: they were bearer secrets).
    */
-  sweep(now = Date.now(), audit?: (tx: Executor, count: number) => void): number {
-    const ended = deleteExpiredSessions(this.db, now, audit);
+  async sweep(now = Date.now(), audit?: (tx: Executor, count: number) => Promise<void>): Promise<number> {
+    const ended = await withTransaction(this.db, async (tx) => {
+      const sids = await deleteExpiredSessions(tx, now);
+      if (sids.length > 0) await audit?.(tx, sids.length);
+      return sids;
+    });
     this.ended(ended);
     return ended.length;
   }

@@ -20,7 +20,7 @@ export default async function auditAdminRoutes(app: FastifyInstance, opts: { dep
     const scope = await adminScope(deps.db, request.staff!);
     const query = readAuditQuery(request.query ?? {});
     const before = request.query?.before && /^\d{1,12}$/.test(request.query.before) ? Number(request.query.before) : undefined;
-    const page = browseAudit(deps.db, scope, query, before);
+    const page = await browseAudit(deps.db, scope, query, before);
     const qs = auditQueryString(query);
     return reply.page(
       'admin/audit',
@@ -34,7 +34,7 @@ export default async function auditAdminRoutes(app: FastifyInstance, opts: { dep
         verification,
         verificationReason: verification?.broken ? `admin.audit.reason_${verification.broken.reason}` : null,
         archiveReason: verification?.archiveProblem ? `admin.audit.archive_reasons.${verification.archiveProblem.reason}` : null,
-        archives: scope.top ? archiveList(deps.db) : null,
+        archives: scope.top ? await archiveList(deps.db) : null,
         onlineDays: deps.config.auditOnlineDays,
       },
       { layout: 'staff' },
@@ -50,9 +50,9 @@ export default async function auditAdminRoutes(app: FastifyInstance, opts: { dep
 
   // POST: it is an action (and audited), though it changes nothing but the log itself.
   app.post<{ Querystring: Record<string, string | undefined> }>('/staff/admin/audit/verify', admin, async (request, reply) => {
-    const outcome = verifyAudit(deps);
+    const outcome = await verifyAudit(deps);
     const failed = outcome.broken !== null || outcome.archiveProblem !== null;
-    audit(
+    await audit(
       request,
       'audit.verify',
       { type: 'audit_log', id: outcome.head?.id ?? 0 },
@@ -72,25 +72,25 @@ export default async function auditAdminRoutes(app: FastifyInstance, opts: { dep
   // The live log as JSON lines (the archive files' format), streamed page by page.
   app.get('/staff/admin/audit/export.jsonl', admin, async (request, reply) => {
     await requireTop(request);
-    const head = latestEntry(deps.db);
-    audit(request, 'audit.export', { type: 'audit_log', id: head?.id ?? 0 }, { what: 'live' });
+    const head = await latestEntry(deps.db);
+    await audit(request, 'audit.export', { type: 'audit_log', id: head?.id ?? 0 }, { what: 'live' });
     const stamp = new Date().toISOString().slice(0, 10);
     reply.header('Content-Type', 'application/x-ndjson; charset=utf-8');
     reply.header('Content-Disposition', `attachment; filename="audit-live-${stamp}.jsonl"`);
     reply.header('Cache-Control', 'no-store');
-    return reply.send(liveLogStream(deps.db));
+    return reply.send(await liveLogStream(deps.db));
   });
 
   // One archive file as written (its SHA-256 and last MAC are on the page to check the copy).
   app.get<{ Params: { id: string } }>('/staff/admin/audit/archives/:id', admin, async (request, reply) => {
     await requireTop(request);
-    const found = /^\d{1,12}$/.test(request.params.id) ? archiveFile(deps.db, deps.config.dataDir, Number(request.params.id)) : undefined;
+    const found = /^\d{1,12}$/.test(request.params.id) ? await archiveFile(deps.db, deps.config.dataDir, Number(request.params.id)) : undefined;
     if (!found) throw notFound();
     if (!fs.existsSync(found.file)) {
-      audit(request, 'audit.export', { type: 'audit_archive', id: found.archive.id }, { what: 'archive', month: found.archive.month }, 'missing');
+      await audit(request, 'audit.export', { type: 'audit_archive', id: found.archive.id }, { what: 'archive', month: found.archive.month }, 'missing');
       throw notFound();
     }
-    audit(request, 'audit.export', { type: 'audit_archive', id: found.archive.id }, { what: 'archive', month: found.archive.month });
+    await audit(request, 'audit.export', { type: 'audit_archive', id: found.archive.id }, { what: 'archive', month: found.archive.month });
     reply.header('Content-Type', 'application/x-ndjson; charset=utf-8');
     reply.header('Content-Disposition', `attachment; filename="${found.archive.fileName}"`);
     reply.header('Cache-Control', 'no-store');

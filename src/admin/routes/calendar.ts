@@ -24,8 +24,8 @@ export default async function calendarAdminRoutes(app: FastifyInstance, opts: { 
     done?: string | null;
   }
 
-  function render(request: FastifyRequest, reply: FastifyReply, extra: Extra = {}, status = 200) {
-    const overview = calendarOverview(deps.db);
+  async function render(request: FastifyRequest, reply: FastifyReply, extra: Extra = {}, status = 200) {
+    const overview = await calendarOverview(deps.db);
     const errors = extra.errors ?? {};
     return reply.page(
       'admin/calendar',
@@ -48,7 +48,7 @@ export default async function calendarAdminRoutes(app: FastifyInstance, opts: { 
   }
 
   /** Edits: administrators of 省民政厅 only; a refused action re-renders the page with its message. */
-  async function edit(request: FastifyRequest, reply: FastifyReply, run: () => unknown, keep: Extra = {}) {
+  async function edit(request: FastifyRequest, reply: FastifyReply, run: () => Promise<unknown>, keep: Extra = {}) {
     if (!isTopUnit(request.staff!.unit)) throw new AppError(403, 'FORBIDDEN', 'admin.errors.calendar_forbidden');
     try {
       return await run();
@@ -64,17 +64,17 @@ export default async function calendarAdminRoutes(app: FastifyInstance, opts: { 
 
   app.post<{ Body: Body }>('/staff/admin/calendar/overrides', admin, async (request, reply) => {
     const values: OverrideValues = { date: (request.body?.date ?? '').trim(), kind: (request.body?.kind ?? '').trim(), note: (request.body?.note ?? '').trim() };
-    return edit(request, reply, () => {
+    return edit(request, reply, async () => {
       const errors = validateOverride(values);
       if (Object.keys(errors).length) return render(request, reply, { values, errors }, 400);
-      setOverride(deps, request.staff!, values);
+      await setOverride(deps, request.staff!, values);
       return reply.redirect('/staff/admin/calendar?done=added', 303);
     });
   });
 
   app.post<{ Params: { date: string } }>('/staff/admin/calendar/overrides/:date/delete', admin, async (request, reply) =>
-    edit(request, reply, () => {
-      removeOverride(deps, request.staff!, request.params.date);
+    edit(request, reply, async () => {
+      await removeOverride(deps, request.staff!, request.params.date);
       return reply.redirect('/staff/admin/calendar?done=removed', 303);
     }),
   );
@@ -84,10 +84,10 @@ export default async function calendarAdminRoutes(app: FastifyInstance, opts: { 
     return edit(
       request,
       reply,
-      () => {
+      async () => {
         const year = parseYear(raw);
         if (year === null) return render(request, reply, { year: raw, yearError: 'admin.calendar.errors.year' }, 400);
-        declareYear(deps, request.staff!, year);
+        await declareYear(deps, request.staff!, year);
         return reply.redirect('/staff/admin/calendar?done=declared', 303);
       },
       { year: raw },
@@ -95,9 +95,9 @@ export default async function calendarAdminRoutes(app: FastifyInstance, opts: { 
   });
 
   app.post<{ Params: { year: string } }>('/staff/admin/calendar/years/:year/delete', admin, async (request, reply) =>
-    edit(request, reply, () => {
+    edit(request, reply, async () => {
       const year = parseYear(request.params.year);
-      if (year !== null) undeclareYear(deps, request.staff!, year);
+      if (year !== null) await undeclareYear(deps, request.staff!, year);
       return reply.redirect('/staff/admin/calendar?done=withdrawn', 303);
     }),
   );

@@ -43,14 +43,14 @@ export default async function userActionRoutes(app: FastifyInstance, opts: { dep
 
   app.post<Route>('/staff/admin/users/:id/disable', system, async (request, reply) =>
     act(request, reply, async (user) => {
-      setDisabled(deps, request.staff!, user, true, endSessions);
+      await setDisabled(deps, request.staff!, user, true, endSessions);
       return done(reply, user, 'disabled');
     }),
   );
 
   app.post<Route>('/staff/admin/users/:id/enable', system, async (request, reply) =>
     act(request, reply, async (user) => {
-      setDisabled(deps, request.staff!, user, false, endSessions);
+      await setDisabled(deps, request.staff!, user, false, endSessions);
       return done(reply, user, 'enabled');
     }),
   );
@@ -58,8 +58,8 @@ export default async function userActionRoutes(app: FastifyInstance, opts: { dep
   app.post<Route>('/staff/admin/users/:id/handover', system, async (request, reply) =>
     act(request, reply, async (user) => {
       const to = /^\d{1,10}$/.test(one(request.body?.to)) ? Number(one(request.body?.to)) : -1;
-      const result = handOver(deps, request.staff!, user, to);
-      notifyNewAssignee(deps, result);
+      const result = await handOver(deps, request.staff!, user, to);
+      await notifyNewAssignee(deps, result);
       return reply.redirect(`/staff/admin/users/${user.id}?done=handover&moved=${result.moved.length}&kept=${result.kept.length}`, 303);
     }),
   );
@@ -68,14 +68,14 @@ export default async function userActionRoutes(app: FastifyInstance, opts: { dep
     act(request, reply, async (user) => {
       const roles = readRoles(request.body ?? {});
       if (!roles) throw new AdminActionError('roles');
-      const changed = setRoles(deps, request.staff!, user, roles);
+      const changed = await setRoles(deps, request.staff!, user, roles);
       return done(reply, user, changed ? 'roles' : 'unchanged');
     }),
   );
 
   app.post<Route>('/staff/admin/users/:id/unlock', security, async (request, reply) =>
     act(request, reply, async (user) => {
-      unlock(deps, request.staff!, user);
+      await unlock(deps, request.staff!, user);
       return done(reply, user, 'unlocked');
     }),
   );
@@ -91,7 +91,7 @@ export default async function userActionRoutes(app: FastifyInstance, opts: { dep
     act(request, reply, async (user) => {
       const reason = one(request.body?.reason);
       if (reason.length < 2 || reason.length > 200) throw new AdminActionError('second_factor_reason');
-      requestSecondFactorReset(deps, request.staff!, user, reason);
+      await requestSecondFactorReset(deps, request.staff!, user, reason);
       return done(reply, user, 'second_factor_requested');
     }),
   );
@@ -101,16 +101,16 @@ export default async function userActionRoutes(app: FastifyInstance, opts: { dep
   app.post<Route>('/staff/admin/users/:id/second-factor/decide', eitherDuty, async (request, reply) =>
     act(request, reply, async (user) => {
       const id = /^\d{1,10}$/.test(one(request.body?.request)) ? Number(one(request.body?.request)) : -1;
-      const pending = findSecondFactorReset(deps.db, id);
+      const pending = await findSecondFactorReset(deps.db, id);
       if (!pending || pending.userId !== user.id) throw new AdminActionError('second_factor_gone');
       const approve = one(request.body?.decision) === 'approve';
-      decideSecondFactor(deps, request.staff!, id, approve, endSessions);
+      await decideSecondFactor(deps, request.staff!, id, approve, endSessions);
       return done(reply, user, approve ? 'second_factor_reset' : 'second_factor_refused');
     }),
   );
 }
 
 /** The new handler is told as for an assignment: an in-app notice and an e-mail per report, no content. */
-function notifyNewAssignee(deps: Deps, result: HandOverResult): void {
-  for (const report of result.moved) notifyAssignee(deps, result.to, { ...report, assigneeId: result.to.id }, 'assigned');
+async function notifyNewAssignee(deps: Deps, result: HandOverResult): Promise<void> {
+  for (const report of result.moved) await notifyAssignee(deps, result.to, { ...report, assigneeId: result.to.id }, 'assigned');
 }

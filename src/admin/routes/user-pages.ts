@@ -42,7 +42,7 @@ export function statusOf(user: User, now = Date.now()) {
 export async function managedUser(deps: Deps, request: FastifyRequest<{ Params: { id: string } }>): Promise<{ user: User; scope: AdminScope }> {
   const scope = await adminScope(deps.db, request.staff!);
   const id = /^\d{1,10}$/.test(request.params.id) ? Number(request.params.id) : NaN;
-  const user = Number.isNaN(id) ? undefined : findUser(deps.db, id);
+  const user = Number.isNaN(id) ? undefined : await findUser(deps.db, id);
   if (!user || !userInScope(scope, user)) throw notFound();
   return { user, scope };
 }
@@ -66,20 +66,24 @@ export interface DetailExtras {
 /** Pending second-factor resets in scope that this administrator may decide (on the users list). */
 export async function pendingResetRows(deps: Deps, staff: StaffContext, scope: AdminScope) {
   if (!staff.has('security_admin') && !staff.has('system_admin')) return [];
-  return pendingSecondFactorResets(deps.db)
-    .filter((r) => mayDecide(deps, staff, r))
-    .map((r) => ({ request: r, user: findUser(deps.db, r.userId) }))
-    .filter((r): r is { request: typeof r.request; user: User } => !!r.user && userInScope(scope, r.user))
-    .map(({ request, user }) => ({ id: user.id, username: user.username, displayName: user.displayName, requestedAt: request.requestedAt, requestedBy: findUser(deps.db, request.requestedBy)?.displayName ?? '' }));
+  const rows = [];
+  for (const request of await pendingSecondFactorResets(deps.db)) {
+    if (!(await mayDecide(deps, staff, request))) continue;
+    const user = await findUser(deps.db, request.userId);
+    if (!user || !userInScope(scope, user)) continue;
+    const requestedBy = (await findUser(deps.db, request.requestedBy))?.displayName ?? '';
+    rows.push({ id: user.id, username: user.username, displayName: user.displayName, requestedAt: request.requestedAt, requestedBy });
+  }
+  return rows;
 }
 
 export async function renderUser(deps: Deps, request: FastifyRequest, reply: FastifyReply, user: User, scope: AdminScope, extra: DetailExtras = {}, status = 200) {
   const values = extra.values ?? valuesOf(user);
   const unit = await findUnit(deps.db, user.unitId);
-  const openWork = repo.openWorkOf(deps.db, user.id, OPEN_WORK_STATUSES).map((r) => ({ id: r.id, caseNo: r.caseNo, status: r.status }));
+  const openWork = (await repo.openWorkOf(deps.db, user.id, OPEN_WORK_STATUSES)).map((r) => ({ id: r.id, caseNo: r.caseNo, status: r.status }));
   const staff = request.staff!;
-  const pending = pendingSecondFactorReset(deps.db, user.id);
-  const targets = openWork.length ? handOverTargets(deps, user).map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, selected: u.id === extra.handoverTo })) : [];
+  const pending = await pendingSecondFactorReset(deps.db, user.id);
+  const targets = openWork.length ? (await handOverTargets(deps, user)).map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, selected: u.id === extra.handoverTo })) : [];
   return reply.page(
     'admin/user',
     {
@@ -99,7 +103,7 @@ export async function renderUser(deps: Deps, request: FastifyRequest, reply: Fas
       security: staff.has('security_admin') && user.id !== staff.user.id,
       roleOptions: roleOptions(extra.roles ?? parseRoles(user.roles)),
       pendingReset: pending
-        ? { id: pending.id, requestedAt: pending.requestedAt, reason: pending.reason, requestedBy: findUser(deps.db, pending.requestedBy)?.displayName ?? '', mayDecide: mayDecide(deps, staff, pending) }
+        ? { id: pending.id, requestedAt: pending.requestedAt, reason: pending.reason, requestedBy: (await findUser(deps.db, pending.requestedBy))?.displayName ?? '', mayDecide: await mayDecide(deps, staff, pending) }
         : null,
       openWork,
       handoverTargets: targets,

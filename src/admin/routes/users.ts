@@ -29,7 +29,7 @@ export default async function userAdminRoutes(app: FastifyInstance, opts: { deps
     const unit = request.query.unit && scope.unitIds.includes(Number(request.query.unit)) ? Number(request.query.unit) : null;
     const status = request.query.status === 'active' || request.query.status === 'disabled' ? request.query.status : undefined;
     const after = request.query.after && /^\d{1,10}$/.test(request.query.after) ? Number(request.query.after) : undefined;
-    const page = repo.listUsers(db, { unitIds: unit ? [unit] : scope.unitIds, q: q || undefined, status, afterId: after, limit: PAGE_SIZE });
+    const page = await repo.listUsers(db, { unitIds: unit ? [unit] : scope.unitIds, q: q || undefined, status, afterId: after, limit: PAGE_SIZE });
     const unitNames = new Map((await listUnits(db)).map((u) => [u.id, u.name]));
     const rows = page.rows.map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, lastLoginAt: u.lastLoginAt, ...statusOf(u), unitName: unitNames.get(u.unitId) ?? '', roles: parseRoles(u.roles) }));
     const last = page.rows[page.rows.length - 1];
@@ -106,7 +106,7 @@ export default async function userAdminRoutes(app: FastifyInstance, opts: { deps
     try {
       const { username: _username, ...changes } = checked.account;
       // The roles shown on the form are the security administrator's: never read from this post.
-      const actions = updateAccount(deps, request.staff!, user, changes);
+      const actions = await updateAccount(deps, request.staff!, user, changes);
       return reply.redirect(`/staff/admin/users/${user.id}?done=${actions.length ? 'updated' : 'unchanged'}`, 303);
     } catch (err) {
       if (err instanceof AppError && err.statusCode === 409) return renderUser(deps, request, reply, user, scope, { values, actionError: err.messageKey }, 409);

@@ -25,12 +25,13 @@ export default async function queueRoutes(app: FastifyInstance, opts: { deps: De
   const { deps } = opts;
   const { db } = deps;
 
-  function rows(request: FastifyRequest, list: repo.QueueRow[]) {
+  async function rows(request: FastifyRequest, list: repo.QueueRow[]) {
     const staff = request.staff!;
-    return list.map((r) => {
+    const out = [];
+    for (const r of list) {
       // A custodian recused from the report sees that a request exists, not which case or why.
-      const recused = isRecused(db, staff.user, r);
-      return {
+      const recused = await isRecused(db, staff.user, r);
+      out.push({
         id: r.id,
         recused,
         own: r.requesterId === staff.user.id,
@@ -43,16 +44,19 @@ export default async function queueRoutes(app: FastifyInstance, opts: { deps: De
         decidedAt: r.decidedAt,
         deciderName: r.deciderName,
         decisionNote: recused ? null : r.decisionNote,
-      };
-    });
+      });
+    }
+    return out;
   }
 
-  function render(request: FastifyRequest, reply: FastifyReply, extra: Extra = {}, status = 200) {
+  async function render(request: FastifyRequest, reply: FastifyReply, extra: Extra = {}, status = 200) {
     const unitId = request.staff!.unit.id;
+    const pending = await rows(request, await repo.pendingForUnit(db, unitId));
+    const decided = await rows(request, await repo.decidedForUnit(db, unitId));
     reply.header('Cache-Control', 'no-store');
     return reply.page(
       'identity-access/queue',
-      { titleKey: 'identity_access.queue.title', csrfToken: reply.generateCsrf(), noteMax: NOTE_MAX, pending: rows(request, repo.pendingForUnit(db, unitId)), decided: rows(request, repo.decidedForUnit(db, unitId)), ...extra },
+      { titleKey: 'identity_access.queue.title', csrfToken: reply.generateCsrf(), noteMax: NOTE_MAX, pending, decided, ...extra },
       { layout: 'staff', status },
     );
   }
@@ -63,18 +67,18 @@ export default async function queueRoutes(app: FastifyInstance, opts: { deps: De
   });
 
   /** Runs a decision; a refusal the custodian can act on re-renders the queue with the note kept. */
-  async function act(request: FastifyRequest<Params & Body>, reply: FastifyReply, run: (id: number) => repo.IdentityRequest, done: string) {
+  async function act(request: FastifyRequest<Params & Body>, reply: FastifyReply, run: (id: number) => Promise<repo.IdentityRequest>, done: string) {
     const id = Number(request.params.id);
     let changed: repo.IdentityRequest;
     try {
-      changed = run(id);
+      changed = await run(id);
     } catch (err) {
       if (err instanceof AppError && err.statusCode < 500 && err.statusCode !== 404) {
         return render(request, reply, { actionError: err.messageKey, failedId: id, values: { note: request.body?.note ?? '' } }, err.statusCode);
       }
       throw err;
     }
-    notifyRequester(deps, changed);
+    await notifyRequester(deps, changed);
     return reply.redirect(`/staff/identity-requests?done=${done}`, 303);
   }
 

@@ -37,11 +37,11 @@ export default async function requestRoutes(app: FastifyInstance, opts: { deps: 
     const base = { titleKey: 'identity_access.page.title', report: { id: report.id, caseNo: report.caseNo }, csrfToken: reply.generateCsrf(), reasonMin: REASON_MIN, reasonMax: REASON_MAX, ...extra };
     if (!report.realName) return reply.page('identity-access/request', { ...base, state: 'anonymous' }, { layout: 'staff', status });
     if (!mayRequest(staff)) return reply.page('identity-access/request', { ...base, state: 'role' }, { layout: 'staff', status: status === 200 ? 403 : status });
-    const latest = repo.latestRequest(db, report.id, staff.user.id);
+    const latest = await repo.latestRequest(db, report.id, staff.user.id);
     const state = latest?.status ?? 'none';
     const decider = await findUnit(db, latest?.deciderUnitId ?? deciderUnitIdFor(staff));
     let identity;
-    if (latest?.status === 'approved') identity = viewIdentity(deps, staff, report, latest);
+    if (latest?.status === 'approved') identity = await viewIdentity(deps, staff, report, latest);
     return reply.page(
       'identity-access/request',
       {
@@ -69,7 +69,7 @@ export default async function requestRoutes(app: FastifyInstance, opts: { deps: 
     try {
       // Only for a report the user works on (casework/permissions.ts, issue 16).
       await authorize(deps, request.staff!, report, 'identity_request');
-      created = requestIdentity(deps, request.staff!, report, reason);
+      created = await requestIdentity(deps, request.staff!, report, reason);
     } catch (err) {
       if (err instanceof AppError && err.statusCode < 500 && err.statusCode !== 404) {
         const field = err.code === 'IDENTITY_REASON';
@@ -77,7 +77,7 @@ export default async function requestRoutes(app: FastifyInstance, opts: { deps: 
       }
       throw err;
     }
-    if (notifyCustodians(deps, created) === 0) request.log.warn({ request: created.id, unit: created.deciderUnitId }, 'identity request: the deciding unit has no custodian to tell');
+    if ((await notifyCustodians(deps, created)) === 0) request.log.warn({ request: created.id, unit: created.deciderUnitId }, 'identity request: the deciding unit has no custodian to tell');
     return reply.redirect(`/staff/reports/${report.id}/identity?done=requested`, 303);
   });
 }
