@@ -116,7 +116,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Nothing is in flight at start: leftover temporary files and unreferenced stored files are
   // remains of submissions that died before their commit.
   const dirs = storageDirs(config.dataDir);
-  const storedNames = allStoredNames(app.db);
+  const storedNames = await allStoredNames(app.db);
   const swept = sweepStorage(dirs, (name) => storedNames.has(name));
   if (swept.temp + swept.orphans > 0) app.log.warn(swept, 'removed leftover upload files');
   const deps: Deps = { db: app.db, keys: app.keys, dirs, mailer: app.mailer, config, publicCache: app.publicCache };

@@ -10,5 +10,5 @@ export async function prepareDatabase(db: Db): Promise<void> {
   applyMigrations(db);
   await installRegions(db);
   const newUnits = await installUnits(db);
-  if (newUnits > 0) seedDefaultTemplates(db);
+  if (newUnits > 0) await seedDefaultTemplates(db);
 }

@@ -26,7 +26,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       const c = obj.auditArchive!;
       io.out(`audit archive checkpoint: month ${c.month} last entry ${c.lastId} mac ${c.lastMac} count ${c.count}`);
     } };
-    const done = archiveWithCheckpoints({ db, keys, config }, log, now);
+    const done = await archiveWithCheckpoints({ db, keys, config }, log, now);
     io.out(done.length === 0 ? `nothing to archive (entries stay online ${config.auditOnlineDays} days)` : `archived ${done.length} month(s)`);
     return 0;
   } catch (err) {

@@ -8,6 +8,7 @@
 import { existingPortal, consoleIo, type CliIo, runIfMain } from './io.js';
 import { archiveDir, verifyAuditTrail } from '../audit/index.js';
 import { openDatabase } from '../db/connection.js';
+import { withTransaction } from '../db/transaction.js';
 import { deriveKeys, loadMasterKey } from '../plugins/keys.js';
 
 const LIVE_REASONS = {
@@ -50,7 +51,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const key = deriveKeys(loadMasterKey(config))['audit-mac'];
   const db = openDatabase(dbFile);
   try {
-    const result = db.transaction((tx) => verifyAuditTrail(tx, key, archiveDir(config.dataDir), expect));
+    const result = await withTransaction(db, (tx) => verifyAuditTrail(tx, key, archiveDir(config.dataDir), expect));
     if (result.archiveProblem) io.out(`audit archive ${result.archiveProblem.month} BROKEN (${ARCHIVE_REASONS[result.archiveProblem.reason]})`);
     else if (result.archives > 0) io.out(`audit archives ok: ${result.archives} files, ${result.archived} entries`);
     if (result.broken) io.out(`audit chain BROKEN at entry ${result.broken.id} (${LIVE_REASONS[result.broken.reason]})`);

@@ -80,7 +80,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const db = openDatabase(dbFile);
   // A new key beside a database that already holds MACs and sealed data would make them unreadable
   // (a restored backup, where the key is kept apart by design): the key must be restored first.
-  if (!config.masterKey && !fs.existsSync(keyFile) && auditEntryCount(db) > 0) {
+  if (!config.masterKey && !fs.existsSync(keyFile) && (await auditEntryCount(db)) > 0) {
     db.$client.close();
     io.err(`${dbFile} holds data but ${keyFile} is missing: restore the key file (or set SUNSHINE_MASTER_KEY) first. Nothing changed.`);
     return 1;
@@ -97,12 +97,14 @@ export async function main(argv: string[], env: Record<string, string | undefine
       io.err(`No unit "${unitKey}". Unit keys look like ca:220000 (省民政厅), ca:<county code>, gov:<township code>, dic:<code>. Nothing changed.`);
       return 1;
     }
-    const missing = wanted.filter((w) => activeUsersWithRole(db, w.duty).length === 0);
+    const missing: typeof wanted = [];
+    for (const w of wanted) if ((await activeUsersWithRole(db, w.duty)).length === 0) missing.push(w);
     if (missing.length === 0) {
       io.err('Every administrator duty already has an active holder. Nothing changed. (The system administrator creates further accounts under /staff/admin/users; the security administrator grants their roles.)');
       return 1;
     }
-    const taken = missing.filter((w) => findUserByName(db, w.username));
+    const taken: typeof wanted = [];
+    for (const w of missing) if (await findUserByName(db, w.username)) taken.push(w);
     if (taken.length) {
       io.err(`${taken.map((w) => `The user name "${w.username}" is already taken (--${w.option}).`).join('\n')} Nothing changed.`);
       return 1;

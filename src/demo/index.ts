@@ -37,7 +37,7 @@ export async function seedDemoIfEmpty(app: FastifyInstance): Promise<DemoSeed | 
   const mode = await installMode(deps.db);
   if (mode === 'demo') return null;
   if (mode === null) {
-    if (reportCount(deps.db) > 0 || hotlineCount(deps.db) > 0 || userCount(deps.db) > 0) return null;
+    if ((await reportCount(deps.db)) > 0 || (await hotlineCount(deps.db)) > 0 || (await userCount(deps.db)) > 0) return null;
   }
   // Marked first: a second process starting on the same empty database finds it taken.
   await claimInstallMode(deps.db, 'demo');
@@ -47,7 +47,7 @@ export async function seedDemoIfEmpty(app: FastifyInstance): Promise<DemoSeed | 
   const staff = await seedDemoStaff(deps);
   await progressDemoReports(deps, staff);
   await seedDemoReferrals(deps, staff);
-  seedDefaultTemplates(deps.db, now);
+  await seedDefaultTemplates(deps.db, now);
   await seedDemoPolicies(deps.db, now);
   await seedDemoCases(deps, now);
   await seedDemoDisclosure(deps);

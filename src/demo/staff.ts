@@ -54,7 +54,7 @@ export async function seedDemoStaff(deps: Deps): Promise<DemoCredential[]> {
     const { user, password } = await createUser(deps, { username: a.username, displayName: a.displayName, unitId: unit.id, roles: a.roles, email: `${a.username}@staff.sunshine.invalid`, homeVillageCode: a.homeVillageCode ?? null }, { type: 'system' });
     const totpSecret = newTotpSecret();
     const recoveryCodes = newRecoveryCodes(DEMO_RECOVERY_CODES);
-    updateUser(deps.db, user.id, { totpSealed: seal(deps.keys.identity, totpSecret, `totp:${user.id}`), totpEnabled: true, mustChangePassword: false, recoveryCodes: JSON.stringify(recoveryCodes.map((c) => recoveryDigest(deps.keys['id-hash'], c))) });
+    await updateUser(deps.db, user.id, { totpSealed: seal(deps.keys.identity, totpSecret, `totp:${user.id}`), totpEnabled: true, mustChangePassword: false, recoveryCodes: JSON.stringify(recoveryCodes.map((c) => recoveryDigest(deps.keys['id-hash'], c))) });
     out.push({ username: a.username, displayName: a.displayName, unit: unit.name, password, totpSecret, recoveryCodes, user: { ...user, totpEnabled: true, mustChangePassword: false } });
   }
   return out;

@@ -38,7 +38,7 @@ export default fp(
       const s = request.session?.staff;
       if (!s || s.mfaPending) return;
       const now = Date.now();
-      const user = findUser(app.db, s.userId);
+      const user = await findUser(app.db, s.userId);
       const stale = now - s.lastSeen > idleMs;
       const revoked = !user || user.disabled || user.passwordChangedAt > s.since;
       if (stale || revoked || !user) {

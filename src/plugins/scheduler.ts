@@ -38,10 +38,10 @@ export default fp(
         });
         // DESIGN.md §4: the audit chain head goes to the application log daily, outside the database
         // (`npm run audit:verify -- --expect-head ID:MAC` checks it is still in the trail).
-        await job('audit chain head', () => {
+        await job('audit chain head', async () => {
           const day = new Date().toISOString().slice(0, 10);
           if (day === lastChainHeadDay) return;
-          const head = latestEntry(app.db);
+          const head = await latestEntry(app.db);
           app.log.info({ auditHead: head ? { id: head.id, mac: head.mac } : null }, 'audit chain head');
           lastChainHeadDay = day;
         });

@@ -14,7 +14,7 @@ import { missingStampTriggers } from '../db/change-stamps.js';
 import { csrfCookieName } from './security.js';
 
 /** The stamp a page is valid under, or null when this request's page is not to be cached. */
-export type StampOf = (request: FastifyRequest) => string | null;
+export type StampOf = (request: FastifyRequest) => string | null | Promise<string | null>;
 
 export interface StaffPageCache {
   handler(stampOf: StampOf): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -67,8 +67,9 @@ export default fp(
         return async (request: FastifyRequest, reply: FastifyReply) => {
           if (request.method !== 'GET' || maxBytes <= 0) return;
           const key = keyOf(request);
-          const stamp = key && stampOf(request);
-          if (!key || !stamp) return;
+          if (!key) return;
+          const stamp = await stampOf(request);
+          if (!stamp) return;
           const hit = entries.get(key);
           if (hit && hit.stamp === stamp) {
             return reply.header('Content-Type', hit.type).header('Content-Language', hit.language).header('X-Cache', 'hit').send(hit.body);
