@@ -17,6 +17,7 @@ export async function reportRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(trackRoutes, opts);
 }
 export { receivedReportsInCounty, reportCount } from './repository.js';
+export { provideAnswerTemplates, answerTemplateChoices, answerTemplateText, type AnswerTemplateChoice, type AnswerTemplateSource } from './answer-templates.js';
 
 // Casework, referrals and transfers are the handling side of the same domain (issue 17): one
 // feature, one door. Other features import them from here, never from the sub-folders.

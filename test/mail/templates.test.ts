@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { staffNotice } from '../../src/mail/templates.js';
+import { staffNotice } from '../../src/mail/index.js';
 
 describe('staff e-mail templates', () => {
   it('exist per locale as text and HTML, with the link and nothing else about the report', () => {

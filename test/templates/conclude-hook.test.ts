@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fileReport, findReport } from '../../src/reports/index.js';
 import { findUnitByKey } from '../../src/units/index.js';
-import { answerTemplates, seedDefaultTemplates } from '../../src/templates/index.js';
+import { seedDefaultTemplates } from '../../src/templates/index.js';
+import { answerTemplates } from '../../src/templates/tables.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn } from '../helpers/staff.js';
 

@@ -2,7 +2,8 @@
 // report page uses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUnitByKey } from '../../src/units/index.js';
-import { answerTemplates, seedDefaultTemplates, templateFor, templatesFor, DEFAULT_TEMPLATES } from '../../src/templates/index.js';
+import { seedDefaultTemplates, templateFor, templatesFor, DEFAULT_TEMPLATES } from '../../src/templates/index.js';
+import { answerTemplates } from '../../src/templates/tables.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn, type Session } from '../helpers/staff.js';
 

@@ -1,54 +1,141 @@
-// Data access for referrals that other features need (typical cases read a report's referral).
-// Synchronous like every repository on better-sqlite3, taking the database or a transaction.
-import { and, desc, eq, getTableColumns, inArray } from 'drizzle-orm';
+// Data access for referrals: the service's writes, the inspectors' workspace and feedback, and the
+// reads other parts of the reports domain need (typical cases read a report's referral). Async,
+// taking the database or a transaction (src/db/transaction.ts).
+import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, ne, notInArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/executor.js';
+import { query } from '../../db/transaction.js';
+import { reports } from '../tables.js';
 import { referrals } from './tables.js';
 import { units } from '../../units/index.js';
 
 export type ReferralRow = typeof referrals.$inferSelect;
+export type NewReferral = typeof referrals.$inferInsert;
 
-export function referralById(db: Executor, id: number): ReferralRow | undefined {
+export async function referralById(db: Executor, id: number): Promise<ReferralRow | undefined> {
   if (!Number.isSafeInteger(id) || id <= 0) return undefined;
-  return db.select().from(referrals).where(eq(referrals.id, id)).get();
+  return query(db, (q) => q.select().from(referrals).where(eq(referrals.id, id)).get());
+}
+
+/** A referral received by one of `bodyUnitIds` whose part has not ended by a return or a recall. */
+export async function referralHeldBy(db: Executor, id: number, bodyUnitIds: number[]): Promise<ReferralRow | undefined> {
+  return query(db, (q) => q.select().from(referrals).where(and(eq(referrals.id, id), inArray(referrals.bodyUnitId, bodyUnitIds), notInArray(referrals.status, ['returned', 'recalled']))).get());
 }
 
 /** The latest concluded referral of a report, if any (its outcome gives the sanction). */
-export function concludedReferralOf(db: Executor, reportId: number): ReferralRow | undefined {
-  return db
-    .select()
-    .from(referrals)
-    .where(and(eq(referrals.reportId, reportId), eq(referrals.status, 'concluded')))
-    .orderBy(desc(referrals.concludedAt), desc(referrals.id))
-    .get();
+export async function concludedReferralOf(db: Executor, reportId: number): Promise<ReferralRow | undefined> {
+  return query(db, (q) =>
+    q
+      .select()
+      .from(referrals)
+      .where(and(eq(referrals.reportId, reportId), eq(referrals.status, 'concluded')))
+      .orderBy(desc(referrals.concludedAt), desc(referrals.id))
+      .get(),
+  );
 }
 
 /** The open referral (pending or accepted) of a report, if any: at most one at a time. */
-export function openReferralOf(db: Executor, reportId: number): ReferralRow | undefined {
-  return db
-    .select()
-    .from(referrals)
-    .where(and(eq(referrals.reportId, reportId), inArray(referrals.status, ['pending', 'accepted'])))
-    .orderBy(desc(referrals.id))
-    .get();
+export async function openReferralOf(db: Executor, reportId: number): Promise<ReferralRow | undefined> {
+  return query(db, (q) =>
+    q
+      .select()
+      .from(referrals)
+      .where(and(eq(referrals.reportId, reportId), inArray(referrals.status, ['pending', 'accepted'])))
+      .orderBy(desc(referrals.id))
+      .get(),
+  );
+}
+
+export async function insertReferral(db: Executor, row: NewReferral): Promise<void> {
+  await query(db, (q) => q.insert(referrals).values(row).run());
+}
+
+export async function updateReferral(db: Executor, id: number, values: Partial<NewReferral>): Promise<void> {
+  await query(db, (q) => q.update(referrals).set(values).where(eq(referrals.id, id)).run());
 }
 
 /** Moves a referral to another body (转交): it waits for that body's acceptance again, under the same due date. */
-export function moveReferral(db: Executor, id: number, bodyUnitId: number): void {
-  db.update(referrals).set({ bodyUnitId, status: 'pending', acceptedAt: null, acceptedBy: null, disposition: null, dispositionAt: null }).where(eq(referrals.id, id)).run();
+export async function moveReferral(db: Executor, id: number, bodyUnitId: number): Promise<void> {
+  await query(db, (q) => q.update(referrals).set({ bodyUnitId, status: 'pending', acceptedAt: null, acceptedBy: null, disposition: null, dispositionAt: null }).where(eq(referrals.id, id)).run());
 }
 
 /** The referring unit takes back a referral the body has not accepted. */
-export function recallReferral(db: Executor, id: number, reason: string): void {
-  db.update(referrals).set({ status: 'recalled', returnedReason: reason }).where(and(eq(referrals.id, id), eq(referrals.status, 'pending'))).run();
+export async function recallReferral(db: Executor, id: number, reason: string): Promise<void> {
+  await query(db, (q) => q.update(referrals).set({ status: 'recalled', returnedReason: reason }).where(and(eq(referrals.id, id), eq(referrals.status, 'pending'))).run());
 }
 
 /** A report's referrals, newest first, with the name of the body each is addressed to. */
-export function referralsWithBody(db: Executor, reportId: number): (ReferralRow & { bodyName: string | null })[] {
-  return db
-    .select({ ...getTableColumns(referrals), bodyName: units.name })
-    .from(referrals)
-    .leftJoin(units, eq(units.id, referrals.bodyUnitId))
-    .where(eq(referrals.reportId, reportId))
-    .orderBy(desc(referrals.id))
-    .all();
+export async function referralsWithBody(db: Executor, reportId: number): Promise<(ReferralRow & { bodyName: string | null })[]> {
+  return query(db, (q) =>
+    q
+      .select({ ...getTableColumns(referrals), bodyName: units.name })
+      .from(referrals)
+      .leftJoin(units, eq(units.id, referrals.bodyUnitId))
+      .where(eq(referrals.reportId, reportId))
+      .orderBy(desc(referrals.id))
+      .all(),
+  );
+}
+
+export interface ReferralInboxRow {
+  referral: ReferralRow;
+  caseNo: string;
+  category: string;
+  realName: boolean;
+  bodyName: string;
+}
+
+/**
+ * The inspectors' workspace: referrals received by `bodyUnitIds`, open ones first, real-name
+ * reports before anonymous ones (纪检监察机关处理检举控告工作规则), then by due date.
+ */
+export async function referralInbox(db: Executor, bodyUnitIds: number[], limit: number): Promise<ReferralInboxRow[]> {
+  return query(db, (q) =>
+    q
+      .select({ referral: referrals, caseNo: reports.caseNo, category: reports.category, realName: reports.realName, bodyName: units.name })
+      .from(referrals)
+      .innerJoin(reports, sql`${reports.id} = ${referrals.reportId}`)
+      .innerJoin(units, sql`${units.id} = ${referrals.bodyUnitId}`)
+      // A recalled referral is no longer the body's business (issue 19 item 1).
+      .where(and(inArray(referrals.bodyUnitId, bodyUnitIds), ne(referrals.status, 'recalled')))
+      .orderBy(sql`case ${referrals.status} when 'pending' then 0 when 'accepted' then 1 else 2 end`, desc(reports.realName), asc(referrals.acceptDue), desc(referrals.id))
+      .limit(limit)
+      .all(),
+  );
+}
+
+export interface ReferralFeedbackRow {
+  body: string;
+  received: number;
+  accepted: number;
+  returned: number;
+  concluded: number;
+  party: number;
+  administrative: number;
+  organisational: number;
+  judicial: number;
+  none: number;
+}
+
+/** Per body among `bodyUnitIds`: what it received in [from, to), accepted, returned, concluded, and the outcomes. */
+export async function referralFeedback(db: Executor, bodyUnitIds: number[], from: number, to: number): Promise<ReferralFeedbackRow[]> {
+  return query(db, (q) =>
+    q
+      .select({
+        body: units.name,
+        received: sql<number>`count(*)`,
+        accepted: sql<number>`sum(case when ${referrals.acceptedAt} is not null then 1 else 0 end)`,
+        returned: sql<number>`sum(case when ${referrals.status} = 'returned' then 1 else 0 end)`,
+        concluded: sql<number>`sum(case when ${referrals.status} = 'concluded' then 1 else 0 end)`,
+        party: sql<number>`sum(case when ${referrals.resultKind} = 'party' then 1 else 0 end)`,
+        administrative: sql<number>`sum(case when ${referrals.resultKind} = 'administrative' then 1 else 0 end)`,
+        organisational: sql<number>`sum(case when ${referrals.resultKind} = 'organisational' then 1 else 0 end)`,
+        judicial: sql<number>`sum(case when ${referrals.resultKind} = 'judicial' then 1 else 0 end)`,
+        none: sql<number>`sum(case when ${referrals.resultKind} = 'none' then 1 else 0 end)`,
+      })
+      .from(referrals)
+      .innerJoin(units, sql`${units.id} = ${referrals.bodyUnitId}`)
+      .where(and(inArray(referrals.bodyUnitId, bodyUnitIds.length ? bodyUnitIds : [-1]), gte(referrals.referredAt, from), lt(referrals.referredAt, to)))
+      .groupBy(units.name)
+      .all(),
+  );
 }

@@ -1,21 +1,17 @@
 // The handler's "refer" action and the inspector's workspace (issue 5).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { and, asc, desc, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError, notFound } from '../../shared/errors.js';
-import { allows, authorize, mayActOnReferral, NO_RELATION, visibleReport } from '../casework/index.js';
-import { findReport } from '../index.js';
-import { isAdminDuty } from '../../users/index.js';
-import { openReferralOf } from './repository.js';
+import { authorize, mayActOnReferral, visibleReport } from '../casework/index.js';
+import { findReport } from '../repository.js';
+import { referralFeedback, referralInbox } from './repository.js';
 import { clockState, todayInChina } from '../../clocks/index.js';
-import { reports } from '../tables.js';
-import { supervisedUnitIds, units } from '../../units/index.js';
+import { supervisedUnitIds } from '../../units/index.js';
 import { record } from '../../audit/index.js';
 import { hasMessage } from '../../i18n/translate.js';
 import { packetArchive, packetContext } from './packet.js';
 import * as svc from './service.js';
-import { referrals } from './tables.js';
 
 type Params = { Params: { id: string }; Body: Record<string, string | undefined> };
 
@@ -50,30 +46,9 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
     return reply.redirect(`/staff/reports/${report.id}?done=recall`, 303);
   });
 
-  // The report page offers the recall form to whom the rule allows it (permissions.ts): the handling
-  // unit's relation, read synchronously here as relation.ts does for a civil-affairs unit.
-  app.addPageContext((request) => {
-    const staff = request.staff;
-    const match = /^\/staff\/reports\/(\d{1,12})(?:[/?#]|$)/.exec(request.url);
-    if (!staff || !match || staff.roles.some(isAdminDuty) || staff.unit.kind === 'discipline' || staff.unit.kind === 'department') return {};
-    const report = findReport(db, Number(match[1]));
-    if (!report || report.status !== 'referred' || openReferralOf(db, report.id)?.status !== 'pending') return {};
-    return allows('referral_recall', staff, { ...NO_RELATION, handling: report.handlingUnitId === staff.unit.id }, report) ? { mayRecallReferral: true } : {};
-  });
-
   app.get('/staff/referrals', { preHandler: requireStaff('inspector') }, async (request, reply) => {
     const ids = await supervisedUnitIds(db, request.staff!.unit.id);
-    const rows = await db
-      .select({ referral: referrals, caseNo: reports.caseNo, category: reports.category, realName: reports.realName, bodyName: units.name })
-      .from(referrals)
-      .innerJoin(reports, sql`${reports.id} = ${referrals.reportId}`)
-      .innerJoin(units, sql`${units.id} = ${referrals.bodyUnitId}`)
-      // A recalled referral is no longer the body's business (issue 19 item 1).
-      .where(and(inArray(referrals.bodyUnitId, ids), ne(referrals.status, 'recalled')))
-      // Real-name reports are handled first (纪检监察机关处理检举控告工作规则).
-      .orderBy(sql`case ${referrals.status} when 'pending' then 0 when 'accepted' then 1 else 2 end`, desc(reports.realName), asc(referrals.acceptDue), desc(referrals.id))
-      .limit(200)
-      .all();
+    const rows = await referralInbox(db, ids, 200);
     const today = todayInChina();
     return reply.page('referrals/inbox', {
       titleKey: 'referrals.inbox.title',
@@ -168,24 +143,7 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
     const quarter = /^\d{4}Q[1-4]$/.test(request.query.quarter ?? '') ? request.query.quarter! : currentQuarter();
     const { from, to } = quarterRange(quarter);
     const ids = await supervisedUnitIds(db, request.staff!.unit.id);
-    const rows = await db
-      .select({
-        body: units.name,
-        received: sql<number>`count(*)`,
-        accepted: sql<number>`sum(case when ${referrals.acceptedAt} is not null then 1 else 0 end)`,
-        returned: sql<number>`sum(case when ${referrals.status} = 'returned' then 1 else 0 end)`,
-        concluded: sql<number>`sum(case when ${referrals.status} = 'concluded' then 1 else 0 end)`,
-        party: sql<number>`sum(case when ${referrals.resultKind} = 'party' then 1 else 0 end)`,
-        administrative: sql<number>`sum(case when ${referrals.resultKind} = 'administrative' then 1 else 0 end)`,
-        organisational: sql<number>`sum(case when ${referrals.resultKind} = 'organisational' then 1 else 0 end)`,
-        judicial: sql<number>`sum(case when ${referrals.resultKind} = 'judicial' then 1 else 0 end)`,
-        none: sql<number>`sum(case when ${referrals.resultKind} = 'none' then 1 else 0 end)`,
-      })
-      .from(referrals)
-      .innerJoin(units, sql`${units.id} = ${referrals.bodyUnitId}`)
-      .where(and(inArray(referrals.bodyUnitId, ids.length ? ids : [-1]), gte(referrals.referredAt, from), lt(referrals.referredAt, to)))
-      .groupBy(units.name)
-      .all();
+    const rows = await referralFeedback(db, ids, from, to);
     return reply.page('referrals/feedback', { titleKey: 'referrals.feedback.title', quarter, rows }, { layout: 'staff' });
   });
 }

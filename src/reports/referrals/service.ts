@@ -1,7 +1,6 @@
 // Referral to discipline inspection (issue 5): the handler refers with an opinion; the body accepts
 // or returns it within 5 working days, records its disposition and result; the result goes back to
 // the handler, who concludes the report. The civil-affairs clock pauses meanwhile.
-import { and, desc, eq, inArray, notInArray } from 'drizzle-orm';
 import { loadCalendar } from '../../calendar/index.js';
 import { applyStep, requireRole, requireState, TransitionError } from '../casework/workflow.js';
 import { pauseChanges, resumeChanges } from '../casework/pause.js';
@@ -13,13 +12,14 @@ import { AppError } from '../../shared/errors.js';
 import { ancestorsOf } from '../../regions/index.js';
 import { findUnit, findUnitByKey, STATIONED_GROUP_KEY, supervisedUnitIds, type Unit } from '../../units/index.js';
 import { record } from '../../audit/index.js';
-import { moveReferral, openReferralOf, recallReferral, referralsWithBody } from './repository.js';
-import { mailLocaleOf, usersWithRole } from '../../users/index.js';
-import { staffNotice } from '../../mail/templates.js';
+import { insertReferral, moveReferral, openReferralOf, recallReferral, referralById, referralHeldBy, referralsWithBody, updateReferral, type NewReferral, type ReferralRow } from './repository.js';
+import { isAdminDuty, mailLocaleOf, usersWithRole } from '../../users/index.js';
+import { allows } from '../casework/permissions.js';
+import { NO_RELATION } from '../casework/relation.js';
+import { staffNotice } from '../../mail/index.js';
 import { bodyLevelFor, bodyUnitKey } from './routing.js';
-import { referrals } from './tables.js';
 
-export type Referral = typeof referrals.$inferSelect;
+export type Referral = ReferralRow;
 const rules = ruleTable();
 
 export const DISPOSITIONS = ['talk', 'preliminary', 'shelved', 'closed', 'investigation'] as const; // 谈话函询 初步核实 暂存待查 予以了结 移送审查调查
@@ -47,7 +47,7 @@ export async function referralsOf(deps: Deps, reportId: number): Promise<(Referr
 }
 
 export async function findReferral(deps: Deps, id: number): Promise<Referral | undefined> {
-  return await deps.db.select().from(referrals).where(eq(referrals.id, id)).get();
+  return await referralById(deps.db, id);
 }
 
 /** The actions of POST /staff/referrals/:id/:action. */
@@ -66,7 +66,7 @@ export function isReferralAction(name: string): name is ReferralAction {
 export async function visibleReferral(deps: Deps, staff: StaffContext, id: number): Promise<Referral | undefined> {
   if (staff.unit.kind !== 'discipline' || !Number.isSafeInteger(id)) return undefined;
   const ids = await supervisedUnitIds(deps.db, staff.unit.id);
-  return await deps.db.select().from(referrals).where(and(eq(referrals.id, id), inArray(referrals.bodyUnitId, ids), notInArray(referrals.status, ['returned', 'recalled']))).get();
+  return await referralHeldBy(deps.db, id, ids);
 }
 
 export async function refer(deps: Deps, staff: StaffContext, report: repo.Report, opinion: string, now = Date.now()) {
@@ -79,7 +79,7 @@ export async function refer(deps: Deps, staff: StaffContext, report: repo.Report
   if (!(await hasInspector(deps, body.id))) throw new TransitionError('referral_body_without_users');
   const acceptDue = computeDeadline(rules['discipline.forward'], new Date(now), await loadCalendar(deps.db)).due;
   const changed = await applyStep(deps, staff, report, { status: 'referred', ...pauseChanges(now) }, [{ type: 'referred', visible: true, data: { body: body.id } }], now, async (tx) => {
-    await tx.insert(referrals).values({ reportId: report.id, bodyUnitId: body.id, referredBy: staff.user.id, referredAt: now, opinion: opinion.trim(), status: 'pending', fromStatus: report.status, acceptDue }).run();
+    await insertReferral(tx, { reportId: report.id, bodyUnitId: body.id, referredBy: staff.user.id, referredAt: now, opinion: opinion.trim(), status: 'pending', fromStatus: report.status, acceptDue });
   });
   await tellBody(deps, body, report);
   return changed;
@@ -174,6 +174,17 @@ export async function recall(deps: Deps, staff: StaffContext, report: repo.Repor
   );
 }
 
+/**
+ * Whether the report page offers `staff` the recall form: the report's referral waits for the body's
+ * acceptance, and the rule (casework/permissions.ts) allows the recall to the handling unit's
+ * relation. Administrators, discipline bodies and departments are never offered it.
+ */
+export async function mayRecall(deps: Pick<Deps, 'db'>, staff: StaffContext, report: repo.Report): Promise<boolean> {
+  if (staff.roles.some(isAdminDuty) || staff.unit.kind === 'discipline' || staff.unit.kind === 'department') return false;
+  if (report.status !== 'referred' || (await openReferralOf(deps.db, report.id))?.status !== 'pending') return false;
+  return allows('referral_recall', staff, { ...NO_RELATION, handling: report.handlingUnitId === staff.unit.id }, report);
+}
+
 /** Which body holds the report's open referral, and in what state (the report page says so while referred). */
 export async function holderOf(deps: Deps, reportId: number): Promise<{ referral: Referral; body: Unit | undefined } | null> {
   const referral = await openReferralOf(deps.db, reportId);
@@ -184,10 +195,10 @@ function requireInspector(staff: StaffContext) {
   if (staff.unit.kind !== 'discipline' || !staff.has('inspector')) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
 }
 
-async function update(deps: Deps, staff: StaffContext, referral: Referral, values: Partial<typeof referrals.$inferInsert>, action: string, now: number) {
+async function update(deps: Deps, staff: StaffContext, referral: Referral, values: Partial<NewReferral>, action: string, now: number) {
   const report = (await repo.findReport(deps.db, referral.reportId))!;
   return await applyStep(deps, staff, report, {}, [{ type: action, visible: false }], now, async (tx) => {
-    await tx.update(referrals).set(values).where(eq(referrals.id, referral.id)).run();
+    await updateReferral(tx, referral.id, values);
   });
 }
 
@@ -203,7 +214,7 @@ export async function returnReferral(deps: Deps, staff: StaffContext, referral: 
   if (reason.trim().length < 5) throw new TransitionError('reason_required');
   const report = (await repo.findReport(deps.db, referral.reportId))!;
   return await applyStep(deps, staff, report, resumeChanges(report, referral.fromStatus, now), [{ type: 'referral_returned', visible: false, body: reason.trim() }], now, async (tx) => {
-    await tx.update(referrals).set({ status: 'returned', returnedReason: reason.trim() }).where(eq(referrals.id, referral.id)).run();
+    await updateReferral(tx, referral.id, { status: 'returned', returnedReason: reason.trim() });
   });
 }
 
@@ -235,7 +246,7 @@ export async function recordResult(deps: Deps, staff: StaffContext, referral: Re
     ],
     now,
     async (tx) => {
-      await tx.update(referrals).set({ status: 'concluded', resultKind: kind, resultDetail: detail, resultText: text.trim(), resultOn: on, concludedAt: now }).where(eq(referrals.id, referral.id)).run();
+      await updateReferral(tx, referral.id, { status: 'concluded', resultKind: kind, resultDetail: detail, resultText: text.trim(), resultOn: on, concludedAt: now });
     },
   );
 }

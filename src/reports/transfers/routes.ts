@@ -1,17 +1,15 @@
 // Transfers: the handler's action on a report, and the department's list and actions. Who may act
 // on a transfer is decided with every other report action, in casework/permissions.ts.
 import type { FastifyInstance } from 'fastify';
-import { desc, eq, sql } from 'drizzle-orm';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { authorize, isOpenTransfer, visibleReport } from '../casework/index.js';
 import type { StaffContext } from '../../plugins/auth.js';
 import { findReport } from '../repository.js';
-import { reports } from '../tables.js';
 import { supervisedUnitIds } from '../../units/index.js';
 import * as svc from './service.js';
-import { transfers } from './tables.js';
+import { transferInbox } from './repository.js';
 
 type Params = { Params: { id: string }; Body: Record<string, string | undefined> };
 
@@ -39,14 +37,7 @@ export default async function transferRoutes(app: FastifyInstance, opts: { deps:
 
   app.get('/staff/transfers', { preHandler: requireStaff() }, async (request, reply) => {
     if (request.staff!.unit.kind !== 'department') throw notFound();
-    const rows = await db
-      .select({ transfer: transfers, caseNo: reports.caseNo, category: reports.category })
-      .from(transfers)
-      .innerJoin(reports, sql`${reports.id} = ${transfers.reportId}`)
-      .where(eq(transfers.departmentUnitId, request.staff!.unit.id))
-      .orderBy(desc(transfers.id))
-      .limit(200)
-      .all();
+    const rows = await transferInbox(db, request.staff!.unit.id, 200);
     return reply.page('transfers/inbox', { titleKey: 'transfers.title', csrfToken: reply.generateCsrf(), rows }, { layout: 'staff' });
   });
 

@@ -1,30 +1,29 @@
 // Transfer to another department (转办, issue 5): target, due date, confirmation of receipt and the
 // outcome recorded by the department's users or by civil-affairs staff on its behalf; the
 // civil-affairs clock pauses while the department has it, and the transfer's own due date runs.
-import { and, desc, eq } from 'drizzle-orm';
 import { applyStep, requireRole, requireState, TransitionError } from '../casework/workflow.js';
 import { pauseChanges, resumeChanges } from '../casework/pause.js';
-import { staffNotice } from '../../mail/templates.js';
+import { staffNotice } from '../../mail/index.js';
 import type { StaffContext } from '../../plugins/auth.js';
 import * as repo from '../repository.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError } from '../../shared/errors.js';
-import { units, type Unit } from '../../units/index.js';
-import { transfers } from './tables.js';
+import type { Unit } from '../../units/index.js';
+import { departmentsIn, insertTransfer, transferById, transfersOfReport, updateTransfer, type Transfer } from './repository.js';
 
-export type Transfer = typeof transfers.$inferSelect;
+export type { Transfer };
 
 /** Departments a report can go to: those of its county (公安, 住建, 卫健 …). */
 export async function departmentsFor(deps: Deps, report: repo.Report): Promise<Unit[]> {
-  return await deps.db.select().from(units).where(and(eq(units.kind, 'department'), eq(units.regionCode, report.countyCode))).all();
+  return await departmentsIn(deps.db, report.countyCode);
 }
 
 export async function transfersOf(deps: Deps, reportId: number): Promise<Transfer[]> {
-  return await deps.db.select().from(transfers).where(eq(transfers.reportId, reportId)).orderBy(desc(transfers.id)).all();
+  return await transfersOfReport(deps.db, reportId);
 }
 
 export async function findTransfer(deps: Deps, id: number): Promise<Transfer | undefined> {
-  return await deps.db.select().from(transfers).where(eq(transfers.id, id)).get();
+  return await transferById(deps.db, id);
 }
 
 export async function openTransfer(deps: Deps, reportId: number): Promise<Transfer | undefined> {
@@ -39,7 +38,7 @@ export async function transfer(deps: Deps, staff: StaffContext, report: repo.Rep
   if (!/^\d{4}-\d{2}-\d{2}$/.test(due)) throw new TransitionError('due_required');
   if (note.trim().length < 5) throw new TransitionError('reason_required');
   const changed = await applyStep(deps, staff, report, { status: 'transferred', ...pauseChanges(now) }, [{ type: 'transferred', visible: true, data: { department: department.id, due } }], now, async (tx) => {
-    await tx.insert(transfers).values({ reportId: report.id, departmentUnitId: department.id, transferredBy: staff.user.id, transferredAt: now, note: note.trim(), dueOn: due, fromStatus: report.status, status: 'sent' }).run();
+    await insertTransfer(tx, { reportId: report.id, departmentUnitId: department.id, transferredBy: staff.user.id, transferredAt: now, note: note.trim(), dueOn: due, fromStatus: report.status, status: 'sent' });
   });
   // The department's address, so in the site default language.
   deps.mailer.sendLater({ to: department.email, ...staffNotice(deps.config.defaultLocale, 'transfer_received', { caseNo: report.caseNo, due, link: `${deps.config.baseUrl}/staff/transfers`, unitName: department.name }) });
@@ -58,7 +57,7 @@ export async function confirmReceipt(deps: Deps, staff: StaffContext, t: Transfe
   requireActor(staff, t, report, scopeIds);
   if (t.status !== 'sent') throw new TransitionError('wrong_state');
   return await applyStep(deps, staff, report, {}, [{ type: 'transfer_received', visible: false }], now, async (tx) => {
-    await tx.update(transfers).set({ status: 'received', receivedAt: now, receivedBy: staff.user.id }).where(eq(transfers.id, t.id)).run();
+    await updateTransfer(tx, t.id, { status: 'received', receivedAt: now, receivedBy: staff.user.id });
   });
 }
 
@@ -71,7 +70,7 @@ export async function recordOutcome(deps: Deps, staff: StaffContext, t: Transfer
     { type: 'transfer_outcome', visible: true },
     { type: 'transfer_result', visible: false, body: outcome.trim() },
   ], now, async (tx) => {
-    await tx.update(transfers).set({ status: 'concluded', outcomeText: outcome.trim(), outcomeAt: now, outcomeBy: staff.user.id, receivedAt: t.receivedAt ?? now }).where(eq(transfers.id, t.id)).run();
+    await updateTransfer(tx, t.id, { status: 'concluded', outcomeText: outcome.trim(), outcomeAt: now, outcomeBy: staff.user.id, receivedAt: t.receivedAt ?? now });
   });
 }
 
@@ -81,6 +80,6 @@ export async function returnTransfer(deps: Deps, staff: StaffContext, t: Transfe
   if (t.status !== 'sent' && t.status !== 'received') throw new TransitionError('wrong_state');
   if (reason.trim().length < 5) throw new TransitionError('reason_required');
   return await applyStep(deps, staff, report, resumeChanges(report, t.fromStatus, now), [{ type: 'transfer_returned', visible: false, body: reason.trim() }], now, async (tx) => {
-    await tx.update(transfers).set({ status: 'returned', returnedReason: reason.trim() }).where(eq(transfers.id, t.id)).run();
+    await updateTransfer(tx, t.id, { status: 'returned', returnedReason: reason.trim() });
   });
 }

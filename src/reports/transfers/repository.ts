@@ -1,0 +1,47 @@
+// Data access for transfers (转办): the service's writes, the department's list, and the reads the
+// rest of the reports domain needs. Async, taking the database or a transaction (src/db/transaction.ts).
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/executor.js';
+import { query } from '../../db/transaction.js';
+import { units, type Unit } from '../../units/index.js';
+import { reports } from '../tables.js';
+import { transfers } from './tables.js';
+
+export type Transfer = typeof transfers.$inferSelect;
+export type NewTransfer = typeof transfers.$inferInsert;
+
+/** The departments (公安, 住建, 卫健 …) of a county. */
+export async function departmentsIn(db: Executor, countyCode: string): Promise<Unit[]> {
+  return query(db, (q) => q.select().from(units).where(and(eq(units.kind, 'department'), eq(units.regionCode, countyCode))).all());
+}
+
+/** A report's transfers, newest first. */
+export async function transfersOfReport(db: Executor, reportId: number): Promise<Transfer[]> {
+  return query(db, (q) => q.select().from(transfers).where(eq(transfers.reportId, reportId)).orderBy(desc(transfers.id)).all());
+}
+
+export async function transferById(db: Executor, id: number): Promise<Transfer | undefined> {
+  return query(db, (q) => q.select().from(transfers).where(eq(transfers.id, id)).get());
+}
+
+export async function insertTransfer(db: Executor, row: NewTransfer): Promise<void> {
+  await query(db, (q) => q.insert(transfers).values(row).run());
+}
+
+export async function updateTransfer(db: Executor, id: number, values: Partial<NewTransfer>): Promise<void> {
+  await query(db, (q) => q.update(transfers).set(values).where(eq(transfers.id, id)).run());
+}
+
+/** A department's transfers with their case numbers and categories, newest first. */
+export async function transferInbox(db: Executor, departmentUnitId: number, limit: number): Promise<{ transfer: Transfer; caseNo: string; category: string }[]> {
+  return query(db, (q) =>
+    q
+      .select({ transfer: transfers, caseNo: reports.caseNo, category: reports.category })
+      .from(transfers)
+      .innerJoin(reports, sql`${reports.id} = ${transfers.reportId}`)
+      .where(eq(transfers.departmentUnitId, departmentUnitId))
+      .orderBy(desc(transfers.id))
+      .limit(limit)
+      .all(),
+  );
+}
