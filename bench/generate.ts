@@ -88,7 +88,6 @@ export async function generate(dataDir: string, sizes: Sizes, log: (line: string
 
   const now = Date.now();
   const world = loadWorld(sqlite, keys, now);
-  await world.search.prepare();
   const passwordHash = await hashPassword(BENCH_PASSWORD);
   const staff = generateStaff(world, sizes.staff, passwordHash);
   phase(`${staff.total} staff`);
@@ -99,6 +98,9 @@ export async function generate(dataDir: string, sizes: Sizes, log: (line: string
   const casesCount = generateCases(world, sizes.cases, staff);
   const ledgerCount = reports.rectificationItems + generateLedger(world, sizes.ledger, staff, reports.rectificationItems);
   phase(`${casesCount} typical cases, ${ledgerCount} ledger items`);
+  // Collected while generating (the generator's transactions are synchronous, the search writer async).
+  const indexed = await world.search.flush(db);
+  phase(`${indexed} documents in the search index`);
 
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');

@@ -1,31 +1,30 @@
-// Bulk writes to the full-text index through src/search/repository.ts bulkIndexer(): one indexer (two
-// prepared statements) per document type, each writing its type's own FTS table, with the same
-// key rows and token bodies indexDocument() writes. The indexers are made before the bulk load
-// (`await writer.prepare()`), so indexing a document stays a synchronous call inside the
-// generator's large transactions.
-import type Database from 'better-sqlite3';
-import { bulkIndexer, type SearchDocType } from '../../src/search/index.js';
-
-type Indexer = Awaited<ReturnType<typeof bulkIndexer>>;
-
-/** The document types the generator indexes. */
-const TYPES: readonly SearchDocType[] = ['report', 'case'];
+// Writes to the full-text index through src/search's indexNewDocuments(): the same key rows and
+// token bodies indexDocument() writes, one bulk insert per document type. The generator's own
+// large transactions are synchronous (better-sqlite3) and the search feature's writer is async, so
+// documents are collected while the rows are generated and written afterwards (`await flush(db)`),
+// each type in one transaction.
+import type { Db } from '../../src/db/connection.js';
+import { withTransaction } from '../../src/db/transaction.js';
+import { indexNewDocuments, type SearchDocType, type SearchDocument } from '../../src/search/index.js';
 
 export class SearchWriter {
-  private readonly indexers = new Map<SearchDocType, Indexer>();
+  private readonly pending = new Map<SearchDocType, Omit<SearchDocument, 'type'>[]>();
   count = 0;
 
-  constructor(private readonly sqlite: Database.Database) {}
-
-  /** Makes the indexers of the types the generator writes; call once before indexing. */
-  async prepare(types: readonly SearchDocType[] = TYPES): Promise<void> {
-    for (const type of types) if (!this.indexers.has(type)) this.indexers.set(type, await bulkIndexer(this.sqlite, type));
+  index(type: SearchDocType, id: number | string, fields: readonly string[], scope: string | null = null): void {
+    let list = this.pending.get(type);
+    if (!list) this.pending.set(type, (list = []));
+    list.push({ id, scope, text: fields });
+    this.count++;
   }
 
-  index(type: SearchDocType, id: number | string, fields: readonly string[], scope: string | null = null): void {
-    const add = this.indexers.get(type);
-    if (!add) throw new Error(`search writer: no indexer for ${type} (call prepare() first)`);
-    add({ id, scope, text: fields });
-    this.count++;
+  /** Writes the collected documents into the index; returns how many were written. */
+  async flush(db: Db): Promise<number> {
+    let written = 0;
+    for (const [type, docs] of this.pending) {
+      written += await withTransaction(db, (tx) => indexNewDocuments(tx, type, docs));
+      this.pending.delete(type);
+    }
+    return written;
   }
 }

@@ -57,7 +57,7 @@ export function loadWorld(sqlite: Database.Database, keys: Keys, now: number, se
     sqlite,
     keys,
     audit: new AuditWriter(sqlite, keys['audit-mac']),
-    search: new SearchWriter(sqlite),
+    search: new SearchWriter(),
     now,
     random: prng(seed),
     villages,

@@ -1,7 +1,6 @@
 import type { Db } from '../db/connection.js';
 import { hotlinesAbove } from './repository.js';
 
-export { hotlines } from './tables.js';
 export { insertHotlines, hotlinesIn, hotlineCount, type Hotline } from './repository.js';
 
 /** The hotlines a reporter in this county can call: the county's own first, then the city's and the province's. */

@@ -5,7 +5,6 @@ import submissionRoutes from './routes/submission.js';
 import rollupRoutes from './routes/rollup.js';
 import exportRoutes from './routes/export.js';
 
-export { reportingTasks, reportingSubmissions } from './tables.js';
 export { tasksForYear, periodOf, submitterLevel } from './catalog.js';
 export { createTasksForYear, figuresFor, stateOf } from './service.js';
 export { rollUp, rate, formatRate, type Statistics, type Counts } from './statistics.js';

@@ -30,13 +30,13 @@ export async function remindLateSubmissions(deps: Deps, now = Date.now()): Promi
     for (const unit of await repo.civilAffairsUnitsAt(deps.db, submitterLevel(task.kind as TaskKind))) {
       if (submitted.has(unit.id)) continue;
       const sent = await sendClaimed({
-        claim: async () => repo.claimReminder(deps.db, task.id, unit.id, now),
+        claim: () => repo.claimReminder(deps.db, task.id, unit.id, now),
         send: () => deps.mailer.send(reminderMail(deps, task, unit)),
         record: () => {}, // remindedAt is both the claim and its record: a release clears it
         audit: async () => {
           await record(deps.db, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'reporting.reminded', object: { type: 'reporting_task', id: task.id }, detail: { unit: unit.id, dueOn: task.dueOn } }, now);
         },
-        release: async () => repo.releaseReminder(deps.db, task.id, unit.id, now),
+        release: () => repo.releaseReminder(deps.db, task.id, unit.id, now),
       });
       if (sent.outcome === 'sent') result.reminded++;
       else if (sent.outcome === 'failed') result.failed++;

@@ -2,6 +2,7 @@
 // the region_ancestors closure (DESIGN.md §2), never code prefixes.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
+import { query } from '../db/transaction.js';
 import { addDays } from '../clocks/index.js';
 import { COUNT_KEYS, emptyCounts, type CountKey, type Statistics } from './statistics.js';
 
@@ -31,7 +32,7 @@ interface Period {
  * - typical cases published with a quarter in the period;
  * - recipients (households and persons) on the rosters of the region's villages at the period's end.
  */
-export function liveStatistics(db: Executor, regionCodes: string[], period: Period): Map<string, Statistics> {
+export async function liveStatistics(db: Executor, regionCodes: string[], period: Period): Promise<Map<string, Statistics>> {
   const out = new Map<string, Statistics>();
   for (const code of regionCodes) out.set(code, { version: 1, from: period.from, to: period.to, counts: emptyCounts(), units: 1 });
   if (regionCodes.length === 0) return out;
@@ -42,14 +43,11 @@ export function liveStatistics(db: Executor, regionCodes: string[], period: Peri
     sql`, `,
   )})`;
 
-  /** Runs a query grouped by region (`code`) whose other columns are named after counts. */
-  const add = (query: SQL) => {
-    for (const row of db.all<{ code: string } & Partial<Record<CountKey, number | null>>>(query)) {
-      const s = out.get(row.code);
-      if (!s) continue;
-      for (const key of COUNT_KEYS) if (key in row) s.counts[key] = row[key] ?? 0;
-    }
-  };
+  // Phase 2: these read other features' tables (reports, referrals, rectification_items, typical_cases,
+  // recipients, region_ancestors); the counts belong together, so they run in one `query`.
+  const statements: SQL[] = [];
+  /** Queues a query grouped by region (`code`) whose other columns are named after counts. */
+  const add = (statement: SQL) => statements.push(statement);
   const reportsIn = sql`from reports r join region_ancestors ra on ra.region_code = r.place_code where ${within}`;
   add(sql`select ra.ancestor_code as code, count(*) as received, sum(r.accepted_at is not null) as accepted
       ${reportsIn} and r.received_at >= ${start} and r.received_at < ${end} group by ra.ancestor_code`);
@@ -74,5 +72,13 @@ export function liveStatistics(db: Executor, regionCodes: string[], period: Peri
       from recipients p join region_ancestors ra on ra.region_code = p.village_code
       where ${within} and p.since_on <= ${period.to} and (p.removed_on is null or p.removed_on > ${period.to}) and not (p.status = 'removed' and p.removed_on is null)
       group by ra.ancestor_code`);
+  const results = await query(db, (q) => statements.map((statement) => q.all<{ code: string } & Partial<Record<CountKey, number | null>>>(statement)));
+  for (const rows of results) {
+    for (const row of rows) {
+      const s = out.get(row.code);
+      if (!s) continue;
+      for (const key of COUNT_KEYS) if (key in row) s.counts[key] = row[key] ?? 0;
+    }
+  }
   return out;
 }

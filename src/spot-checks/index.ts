@@ -3,7 +3,6 @@ import type { Deps } from '../shared/deps.js';
 import roundRoutes from './routes/rounds.js';
 import checkRoutes from './routes/checks.js';
 
-export { spotCheckRounds, spotCheckTargets, spotChecks } from './tables.js';
 export { drawPlan, seededUniform, townshipWeight, type Candidate, type Signals } from './sampler.js';
 export { candidatesFor, replayRound } from './service.js';
 

@@ -2,37 +2,14 @@
 // bounded by the received_at index (through the window's id span) and, for one county, by the
 // county index; ratings are counted by when they were given, through the rated_at index.
 import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
+import { query } from '../db/transaction.js';
+import { emptyMetrics, type CubeRow, type IdSpan, type Metrics, type Rated, type TownshipRow, type Window } from './metrics.js';
 
-export interface Metrics {
-  received: number;
-  accepted: number;
-  concluded: number;
-  /** Concluded by the legal handling deadline (handling_due, extensions included). */
-  onTime: number;
-  /** Finding substantiated or partly substantiated. */
-  substantiated: number;
-  referrals: number;
-  rated: number;
-  /** Rated satisfied or basically satisfied. */
-  satisfied: number;
-}
+export type { CubeRow, IdSpan, TownshipRow, Window } from './metrics.js';
 
-export const METRIC_KEYS: (keyof Metrics)[] = ['received', 'accepted', 'concluded', 'onTime', 'substantiated', 'referrals', 'rated', 'satisfied'];
-
-export const emptyMetrics = (): Metrics => ({ received: 0, accepted: 0, concluded: 0, onTime: 0, substantiated: 0, referrals: 0, rated: 0, satisfied: 0 });
-
-export function addMetrics(into: Metrics, m: Metrics): Metrics {
-  for (const k of METRIC_KEYS) into[k] += m[k];
-  return into;
-}
-
-export interface Window {
-  from: number;
-  to: number;
-  /** State as of this instant: acceptance, conclusion and referral after it do not count yet. */
-  cutoff: number;
-}
+// Phase 2: every query here reads the reports feature's tables (reports, referrals).
 
 /** The metric columns over `reports r`, as of the cutoff. Referrals and ratings are counted by their own queries. */
 function metricColumns(cutoff: number): SQL {
@@ -67,17 +44,13 @@ function ratedIn(w: Window): SQL {
   return sql`r.rated_at >= ${w.from} and r.rated_at < ${w.to} and r.rated_at < ${w.cutoff} and r.rating is not null`;
 }
 
-export type CubeRow = Metrics & { county: string; quarter: number; category: string };
-export type TownshipRow = Metrics & { township: string | null };
-
 /** The first and last report id received in the window (an index-only scan of reports_received_idx). */
-export interface IdSpan {
-  lo: number;
-  hi: number;
+function spanQuery(w: Window): SQL {
+  return sql`select min(id) as lo, max(id) as hi from reports where received_at >= ${w.from} and received_at < ${w.to}`;
 }
 
-export function idSpan(db: Executor, w: Window): IdSpan | null {
-  const row = db.get<{ lo: number | null; hi: number | null }>(sql`select min(id) as lo, max(id) as hi from reports where received_at >= ${w.from} and received_at < ${w.to}`);
+function idSpan(q: Db, w: Window): IdSpan | null {
+  const row = q.get<{ lo: number | null; hi: number | null }>(spanQuery(w));
   return row && row.lo !== null && row.hi !== null ? { lo: row.lo, hi: row.hi } : null;
 }
 
@@ -92,7 +65,7 @@ export function idSpan(db: Executor, w: Window): IdSpan | null {
  * (it still uses the integer primary key); the received_at test stays, so a report filed out of
  * order inside the stretch is still counted in the right period.
  */
-export function cubeQuery(w: Window, quarterStarts: [number, number, number], span: IdSpan): SQL {
+function cubeQuery(w: Window, quarterStarts: [number, number, number], span: IdSpan): SQL {
   return sql`
     select r.county_code as county, ${quarterOfRow(quarterStarts)} as quarter, r.category as category, ${metricColumns(w.cutoff)}
     from reports r not indexed
@@ -101,7 +74,7 @@ export function cubeQuery(w: Window, quarterStarts: [number, number, number], sp
 }
 
 /** Referrals made before the cutoff, of the window's reports, by the same keys (driven by the small referrals table). */
-export function referralCubeQuery(w: Window, quarterStarts: [number, number, number], span: IdSpan): SQL {
+function referralCubeQuery(w: Window, quarterStarts: [number, number, number], span: IdSpan): SQL {
   return sql`
     select r.county_code as county, ${quarterOfRow(quarterStarts)} as quarter, r.category as category, count(*) as referrals
     from referrals x cross join reports r on r.id = x.report_id
@@ -110,7 +83,7 @@ export function referralCubeQuery(w: Window, quarterStarts: [number, number, num
 }
 
 /** One county's figures by township: the county index (county_code, id) narrowed to the window's ids. */
-export function townshipQuery(w: Window, county: string, span: IdSpan): SQL {
+function townshipQuery(w: Window, county: string, span: IdSpan): SQL {
   return sql`
     select r.township_code as township, ${metricColumns(w.cutoff)}
     from reports r indexed by reports_county_idx
@@ -118,7 +91,7 @@ export function townshipQuery(w: Window, county: string, span: IdSpan): SQL {
     group by township`;
 }
 
-export function townshipReferralQuery(w: Window, county: string, span: IdSpan): SQL {
+function townshipReferralQuery(w: Window, county: string, span: IdSpan): SQL {
   return sql`
     select r.township_code as township, count(*) as referrals
     from referrals x cross join reports r on r.id = x.report_id
@@ -127,7 +100,7 @@ export function townshipReferralQuery(w: Window, county: string, span: IdSpan): 
 }
 
 /** Ratings given in the window, by county, quarter (of the rating) and category. */
-export function ratingCubeQuery(w: Window, quarterStarts: [number, number, number]): SQL {
+function ratingCubeQuery(w: Window, quarterStarts: [number, number, number]): SQL {
   return sql`
     select r.county_code as county, ${quarterOfRow(quarterStarts, sql`r.rated_at`)} as quarter, r.category as category, ${ratingColumns()}
     from reports r indexed by reports_rated_idx
@@ -136,7 +109,7 @@ export function ratingCubeQuery(w: Window, quarterStarts: [number, number, numbe
 }
 
 /** Ratings given in the window in one county, by township. */
-export function townshipRatingQuery(w: Window, county: string): SQL {
+function townshipRatingQuery(w: Window, county: string): SQL {
   return sql`
     select r.township_code as township, ${ratingColumns()}
     from reports r indexed by reports_rated_idx
@@ -144,7 +117,6 @@ export function townshipRatingQuery(w: Window, county: string): SQL {
     group by township`;
 }
 
-type Rated = { rated: number; satisfied: number };
 type CubeKey = { county: string; quarter: number; category: string };
 type TownshipKey = { township: string | null };
 
@@ -172,37 +144,64 @@ function withReferralsAndRatings<K extends object>(rows: (Metrics & K)[], referr
   return rows;
 }
 
-export function cube(db: Executor, w: Window, quarterStarts: [number, number, number]): CubeRow[] {
-  const span = idSpan(db, w);
-  return withReferralsAndRatings<CubeKey>(
-    span ? db.all<CubeRow>(cubeQuery(w, quarterStarts, span)) : [],
-    span ? db.all<CubeKey & { referrals: number }>(referralCubeQuery(w, quarterStarts, span)) : [],
-    db.all<CubeKey & Rated>(ratingCubeQuery(w, quarterStarts)),
-    (r) => `${r.county}|${r.quarter}|${r.category}`,
-  );
+export async function cube(db: Executor, w: Window, quarterStarts: [number, number, number]): Promise<CubeRow[]> {
+  // The span and the three counts in one go: nothing lands between them.
+  const [rows, referrals, ratings] = await query(db, (q) => {
+    const span = idSpan(q, w);
+    return [
+      span ? q.all<CubeRow>(cubeQuery(w, quarterStarts, span)) : [],
+      span ? q.all<CubeKey & { referrals: number }>(referralCubeQuery(w, quarterStarts, span)) : [],
+      q.all<CubeKey & Rated>(ratingCubeQuery(w, quarterStarts)),
+    ] as const;
+  });
+  return withReferralsAndRatings<CubeKey>(rows, referrals, ratings, (r) => `${r.county}|${r.quarter}|${r.category}`);
 }
 
-export function byTownship(db: Executor, w: Window, county: string): TownshipRow[] {
-  const span = idSpan(db, w);
-  return withReferralsAndRatings<TownshipKey>(
-    span ? db.all<TownshipRow>(townshipQuery(w, county, span)) : [],
-    span ? db.all<TownshipKey & { referrals: number }>(townshipReferralQuery(w, county, span)) : [],
-    db.all<TownshipKey & Rated>(townshipRatingQuery(w, county)),
-    (r) => String(r.township),
-  );
+export async function byTownship(db: Executor, w: Window, county: string): Promise<TownshipRow[]> {
+  const [rows, referrals, ratings] = await query(db, (q) => {
+    const span = idSpan(q, w);
+    return [
+      span ? q.all<TownshipRow>(townshipQuery(w, county, span)) : [],
+      span ? q.all<TownshipKey & { referrals: number }>(townshipReferralQuery(w, county, span)) : [],
+      q.all<TownshipKey & Rated>(townshipRatingQuery(w, county)),
+    ] as const;
+  });
+  return withReferralsAndRatings<TownshipKey>(rows, referrals, ratings, (r) => String(r.township));
 }
 
 /** Reports received before the cutoff (an index-only count): the memo of a day's cube is keyed on it. */
-export function countBefore(db: Executor, cutoff: number): number {
-  return db.get<{ n: number }>(sql`select count(*) as n from reports where received_at < ${cutoff}`)!.n;
+export async function countBefore(db: Executor, cutoff: number): Promise<number> {
+  return query(db, (q) => q.get<{ n: number }>(sql`select count(*) as n from reports where received_at < ${cutoff}`)!.n);
 }
 
 /** The year of the first report (the received_at index answers it at once). */
-export function firstReceivedAt(db: Executor): number | null {
-  return db.get<{ m: number | null }>(sql`select min(received_at) as m from reports`)?.m ?? null;
+export async function firstReceivedAt(db: Executor): Promise<number | null> {
+  return query(db, (q) => q.get<{ m: number | null }>(sql`select min(received_at) as m from reports`)?.m ?? null);
 }
 
-/** EXPLAIN QUERY PLAN of a query, for the index test. */
-export function planOf(db: Executor, query: SQL): string[] {
-  return db.all<{ detail: string }>(sql`explain query plan ${query}`).map((r) => r.detail);
+export interface QueryPlans {
+  /** The window's id span (null when no report was received in it). */
+  span: IdSpan | null;
+  /** EXPLAIN QUERY PLAN lines of each statement the statistics run. */
+  spanPlan: string[];
+  cube: string[];
+  township: string[];
+  ratingCube: string[];
+}
+
+/** The query plans of the span, cube, county-by-township and rating statements for a window: for the index test. */
+export async function queryPlans(db: Executor, w: Window, quarterStarts: [number, number, number], county: string): Promise<QueryPlans> {
+  return query(db, (q) => {
+    const planOf = (statement: SQL) => q.all<{ detail: string }>(sql`explain query plan ${statement}`).map((r) => r.detail);
+    const span = idSpan(q, w);
+    // The plan does not depend on the bounds' values: an empty window is planned over an empty span.
+    const bounds = span ?? { lo: 0, hi: 0 };
+    return {
+      span,
+      spanPlan: planOf(spanQuery(w)),
+      cube: planOf(cubeQuery(w, quarterStarts, bounds)),
+      township: planOf(townshipQuery(w, county, bounds)),
+      ratingCube: planOf(ratingCubeQuery(w, quarterStarts)),
+    };
+  });
 }

@@ -8,7 +8,8 @@ import { CATEGORIES } from '../reports/index.js';
 import { childrenOf, findRegion, regionsAtLevel, type Region } from '../regions/index.js';
 import { barChart, type Bar } from './chart.js';
 import { cutoffOf, dataDate, parsePeriod, periodOptions, quarterStart, quartersOf, yearOfMs, type Period } from './periods.js';
-import { addMetrics, byTownship, countBefore, cube, emptyMetrics, firstReceivedAt, type CubeRow, type Metrics } from './repository.js';
+import { byTownship, countBefore, cube, firstReceivedAt } from './repository.js';
+import { addMetrics, emptyMetrics, type CubeRow, type Metrics } from './metrics.js';
 import { HIDDEN_TEXT, SMALL_TEXT, rateShown, suppressColumn, type Hidden } from './suppression.js';
 
 export const COLUMNS = ['received', 'accepted', 'concluded', 'on_time_rate', 'substantiated_rate', 'referrals', 'rated', 'satisfaction_rate'] as const;
