@@ -1,8 +1,8 @@
-// Data access for ledger items. Synchronous (better-sqlite3), taking the database or a transaction.
+// Data access for ledger items: async, taking the database or a transaction (src/db/transaction.ts).
 import { and, desc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
+import { query } from '../db/transaction.js';
 import { rectificationItems } from './tables.js';
-import { reports } from '../reports/index.js';
 import { units } from '../units/index.js';
 import { regions } from '../regions/index.js';
 import type { ItemStatus, Source } from './catalog.js';
@@ -10,17 +10,22 @@ import type { ItemStatus, Source } from './catalog.js';
 export type Item = typeof rectificationItems.$inferSelect;
 export type NewItem = typeof rectificationItems.$inferInsert;
 
-export function insertItem(db: Executor, row: NewItem): Item {
-  return db.insert(rectificationItems).values(row).returning().get();
+export async function insertItem(db: Executor, row: NewItem): Promise<Item> {
+  return query(db, (q) => q.insert(rectificationItems).values(row).returning().get());
 }
 
-export function updateItem(db: Executor, id: number, values: Partial<NewItem>): void {
-  db.update(rectificationItems).set(values).where(eq(rectificationItems.id, id)).run();
+export async function updateItem(db: Executor, id: number, values: Partial<NewItem>): Promise<void> {
+  await query(db, (q) => q.update(rectificationItems).set(values).where(eq(rectificationItems.id, id)).run());
 }
 
-export function findItem(db: Executor, id: number): Item | undefined {
+export async function findItem(db: Executor, id: number): Promise<Item | undefined> {
   if (!Number.isSafeInteger(id) || id <= 0) return undefined;
-  return db.select().from(rectificationItems).where(eq(rectificationItems.id, id)).get();
+  return query(db, (q) => q.select().from(rectificationItems).where(eq(rectificationItems.id, id)).get());
+}
+
+/** The items opened for a report (casework's rectification), oldest first. */
+export async function itemsOfReport(db: Executor, reportId: number): Promise<Item[]> {
+  return query(db, (q) => q.select().from(rectificationItems).where(eq(rectificationItems.reportId, reportId)).all());
 }
 
 export interface ListFilter {
@@ -37,7 +42,7 @@ export interface ListFilter {
   limit: number;
 }
 
-export function listItems(db: Executor, f: ListFilter) {
+export async function listItems(db: Executor, f: ListFilter) {
   if (f.unitIds.length === 0) return [];
   const where: SQL[] = [inArray(rectificationItems.unitId, f.unitIds)];
   if (f.status) where.push(eq(rectificationItems.status, f.status));
@@ -45,21 +50,17 @@ export function listItems(db: Executor, f: ListFilter) {
   if (f.overdue) where.push(lt(rectificationItems.deadline, f.today), ne(rectificationItems.status, 'signed_off'));
   if (f.signableUnitIds) where.push(eq(rectificationItems.status, 'awaiting_signoff'), f.signableUnitIds.length ? inArray(rectificationItems.unitId, f.signableUnitIds) : sql`0`);
   if (f.before) where.push(lt(rectificationItems.id, f.before));
-  return db
-    .select({ item: rectificationItems, unitName: units.name, regionName: regions.name })
-    .from(rectificationItems)
-    .innerJoin(units, eq(units.id, rectificationItems.unitId))
-    .leftJoin(regions, eq(regions.code, rectificationItems.regionCode))
-    .where(and(...where))
-    .orderBy(desc(rectificationItems.id))
-    .limit(f.limit)
-    .all();
-}
-
-/** Of these report ids, those the given scope condition lets the user see. */
-export function visibleReportIds(db: Executor, ids: number[], scope: SQL): Set<number> {
-  if (ids.length === 0) return new Set();
-  return new Set(db.select({ id: reports.id }).from(reports).where(and(inArray(reports.id, ids), scope)).all().map((r) => r.id));
+  return query(db, (q) =>
+    q
+      .select({ item: rectificationItems, unitName: units.name, regionName: regions.name })
+      .from(rectificationItems)
+      .innerJoin(units, eq(units.id, rectificationItems.unitId))
+      .leftJoin(regions, eq(regions.code, rectificationItems.regionCode))
+      .where(and(...where))
+      .orderBy(desc(rectificationItems.id))
+      .limit(f.limit)
+      .all(),
+  );
 }
 
 export interface PublicRow {
@@ -81,12 +82,12 @@ export interface PublicRow {
  * Items for the public view, each with the prefecture and county its region lies in (by the
  * ancestor closure, never by code prefixes). Place below the county is not returned at all.
  */
-export function publicItems(db: Executor, f: { region?: string; status?: ItemStatus; overdue?: boolean; today: string }): PublicRow[] {
+export async function publicItems(db: Executor, f: { region?: string; status?: ItemStatus; overdue?: boolean; today: string }): Promise<PublicRow[]> {
   const where: SQL[] = [sql`1`];
   if (f.region) where.push(sql`i.region_code in (select region_code from region_ancestors where ancestor_code = ${f.region})`);
   if (f.status) where.push(sql`i.status = ${f.status}`);
   if (f.overdue) where.push(sql`i.deadline < ${f.today} and i.status <> 'signed_off'`);
-  return db.all<PublicRow>(sql`
+  return query(db, (q) => q.all<PublicRow>(sql`
     select i.id, i.source, i.problem, i.measures, u.name as unitName, i.deadline, i.status, i.progress,
            i.signed_off_at as signedOffAt, i.updated_at as updatedAt,
            (select a.ancestor_code from region_ancestors a join regions r on r.code = a.ancestor_code
@@ -95,12 +96,12 @@ export function publicItems(db: Executor, f: { region?: string; status?: ItemSta
              where a.region_code = i.region_code and r.level = 'county') as countyCode
     from rectification_items i join units u on u.id = i.unit_id
     where ${sql.join(where, sql` and `)}
-    order by prefectureCode, countyCode, i.deadline, i.id`);
+    order by prefectureCode, countyCode, i.deadline, i.id`));
 }
 
 /** Items entered on the ledger itself (not created from a report's conclusion). */
-export function countEnteredItems(db: Executor): number {
-  return db.select({ n: sql<number>`count(*)` }).from(rectificationItems).where(ne(rectificationItems.source, 'report')).get()!.n;
+export async function countEnteredItems(db: Executor): Promise<number> {
+  return query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(rectificationItems).where(ne(rectificationItems.source, 'report')).get()!.n);
 }
 
 export interface ItemHit {
@@ -114,12 +115,14 @@ export interface ItemHit {
  * Items whose problem or measures contain the text, for the site search. The ledger is short and its
  * text is not indexed, so a bounded LIKE is enough.
  */
-export function searchItems(db: Executor, text: string, limit: number): ItemHit[] {
+export async function searchItems(db: Executor, text: string, limit: number): Promise<ItemHit[]> {
   const term = `%${text.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-  return db
-    .select({ id: rectificationItems.id, problem: rectificationItems.problem, deadline: rectificationItems.deadline, status: rectificationItems.status })
-    .from(rectificationItems)
-    .where(sql`${rectificationItems.problem} like ${term} escape '\\' or ${rectificationItems.measures} like ${term} escape '\\'`)
-    .limit(limit)
-    .all();
+  return query(db, (q) =>
+    q
+      .select({ id: rectificationItems.id, problem: rectificationItems.problem, deadline: rectificationItems.deadline, status: rectificationItems.status })
+      .from(rectificationItems)
+      .where(sql`${rectificationItems.problem} like ${term} escape '\\' or ${rectificationItems.measures} like ${term} escape '\\'`)
+      .limit(limit)
+      .all(),
+  );
 }

@@ -127,26 +127,32 @@ export async function reportProgress(deps: Deps, staff: StaffContext, item: repo
 }
 
 /**
- * 对账销号. A report-linked item of a report in 'rectifying' goes through casework's signOffItem, so
- * the report closes when its last item is signed off (DESIGN.md §3).
+ * 对账销号. The item of a report in 'rectifying' is recorded on the report too (casework's
+ * itemSignedOff, in the same transaction), and the report closes when its last item is signed off
+ * (DESIGN.md §3).
  */
 export async function signOff(deps: Deps, staff: StaffContext, item: repo.Item, scopeIds: number[], now = Date.now()): Promise<{ reportClosed: boolean }> {
   if (!maySignOff(staff, item, scopeIds)) throw forbidden();
   if (item.status !== 'awaiting_signoff') throw new LedgerError(item.status === 'signed_off' ? 'signed_off' : 'not_awaiting');
   const report = item.reportId ? await findReport(deps.db, item.reportId) : undefined;
-  let reportClosed = false;
   const entry = { actor: { type: 'staff' as const, id: staff.user.id }, action: 'ledger.signed_off', object: { type: 'ledger_item', id: item.id }, detail: { from: item.status, to: 'signed_off', report: item.reportId } };
-  if (report && report.status === 'rectifying') {
-    // Its own transaction writes the item, the report's events and the report's audit entry.
-    const after = await supervision.signOffItem(deps, staff, report, item.id, now);
-    reportClosed = after.status === 'closed';
-    await record(deps.db, deps.keys['audit-mac'], { ...entry, detail: { ...entry.detail, reportClosed } }, now);
-  } else {
-    await withTransaction(deps.db, async (tx) => {
-      await repo.updateItem(tx, item.id, { status: 'signed_off', signedOffBy: staff.user.id, signedOffAt: now, updatedAt: now });
+  const signed = { status: 'signed_off', signedOffBy: staff.user.id, signedOffAt: now, updatedAt: now };
+  const reportClosed = await withTransaction(deps.db, async (tx) => {
+    if (!report || report.status !== 'rectifying') {
+      await repo.updateItem(tx, item.id, signed);
       await record(tx, deps.keys['audit-mac'], entry, now);
-    });
-  }
+      return false;
+    }
+    const items = await repo.itemsOfReport(tx, report.id);
+    if (items.find((i) => i.id === item.id)?.status === 'signed_off') throw new LedgerError('signed_off');
+    const last = items.every((i) => i.id === item.id || i.status === 'signed_off');
+    // The report's events and audit entry first, then the item, then the ledger's own entry.
+    const after = await supervision.itemSignedOff(tx, deps, staff, report, item.id, last, now);
+    await repo.updateItem(tx, item.id, signed);
+    const closed = after.status === 'closed';
+    await record(tx, deps.keys['audit-mac'], { ...entry, detail: { ...entry.detail, reportClosed: closed } }, now);
+    return closed;
+  });
   deps.publicCache.invalidate();
   return { reportClosed };
 }

@@ -5,9 +5,8 @@ import { requireStaff } from '../plugins/auth.js';
 import type { Deps } from '../shared/deps.js';
 import { AppError, forbidden, notFound } from '../shared/errors.js';
 import { record } from '../audit/index.js';
-import { scopeOf } from '../reports/index.js';
 import { decryptFromStore, discardFiles, evidenceOf, findEvidence, originalName, readUploadForm, type FileProblem } from '../evidence/index.js';
-import { findReport } from '../reports/index.js';
+import { findReport, visibleReportIds } from '../reports/index.js';
 import { placeChain, placeLabel } from '../regions/index.js';
 import { findUnit, supervisedUnitIds } from '../units/index.js';
 import { todayInChina } from '../clocks/index.js';
@@ -28,7 +27,7 @@ export default async function staffLedgerRoutes(app: FastifyInstance, opts: { de
     const item = await repo.findItem(db, Number(request.params.id));
     const scopeIds = await supervisedUnitIds(db, staff.unit.id);
     if (!item || !scopeIds.includes(item.unitId)) throw notFound();
-    if (item.reportId && !(await repo.visibleReportIds(db, [item.reportId], (await scopeOf(db, staff)).condition)).has(item.reportId)) throw notFound();
+    if (item.reportId && !(await visibleReportIds(db, staff, [item.reportId])).has(item.reportId)) throw notFound();
     return { item, scopeIds };
   }
 
@@ -49,7 +48,7 @@ export default async function staffLedgerRoutes(app: FastifyInstance, opts: { de
     const rows = await repo.listItems(db, { unitIds: scopeIds, ...filter, signableUnitIds: filter.toSign ? (canSign ? signable : []) : undefined, today, before, limit: PAGE });
     // A report's items follow the report's visibility (recusal included).
     const reportIds = rows.map((r) => r.item.reportId).filter((x): x is number => x !== null);
-    const visible = await repo.visibleReportIds(db, reportIds, (await scopeOf(db, staff)).condition);
+    const visible = await visibleReportIds(db, staff, reportIds);
     const items = rows
       .filter((r) => r.item.reportId === null || visible.has(r.item.reportId))
       .map((r) => ({ ...r.item, unitName: r.unitName, regionName: r.regionName, overdue: isOverdue(r.item, today) }));

@@ -7,7 +7,7 @@ import { findUnitByKey } from '../../src/units/index.js';
 import { workflow, supervision } from '../../src/reports/casework/index.js';
 import { staffContext } from '../../src/plugins/auth.js';
 import { addDays, todayInChina } from '../../src/clocks/index.js';
-import { findItem } from '../../src/ledger/index.js';
+import { findItem, itemsOfReport } from '../../src/ledger/index.js';
 import { insertItem, updateItem } from '../../src/ledger/repository.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { multipart, openForm } from '../helpers/forms.js';
@@ -147,7 +147,7 @@ describe('progress and sign-off (对账销号)', () => {
       { problem: '评议未回避', measures: '重新评议', responsiblePerson: '街道民政助理', deadline: addDays(todayInChina(), 20) },
       { problem: '多发低保金未追回', measures: '追回资金', responsiblePerson: '街道民政助理', deadline: addDays(todayInChina(), 20) },
     ]);
-    const items = await supervision.itemsOf(t.app.deps, filed.report.id);
+    const items = await itemsOfReport(t.app.db, filed.report.id);
     expect(items).toHaveLength(2);
     for (const i of items) await updateItem(t.app.db, i.id, { status: 'awaiting_signoff' });
     // The items appear on the county's ledger and on the public ledger.

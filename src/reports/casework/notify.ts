@@ -1,6 +1,6 @@
 // E-mail and in-app notices to staff: what to do and a link, never content or identities; in the
 // recipient's own e-mail language (users.locale), else the site default.
-import { notifications } from '../../notifications/tables.js';
+import { recordNotice } from '../../notifications/index.js';
 import type { OutgoingMail } from '../../plugins/mail.js';
 import type { Report } from '../repository.js';
 import type { Deps } from '../../shared/deps.js';
@@ -16,7 +16,7 @@ export function staffNoticeMail(deps: Deps, user: User, report: Report, kind: st
 
 /** The in-app notice (the inbox badge). */
 export async function recordInAppNotice(db: Executor, user: User, report: Report, kind: string, now = Date.now()): Promise<void> {
-  db.insert(notifications).values({ userId: user.id, reportId: report.id, kind, createdAt: now }).run();
+  await recordNotice(db, { userId: user.id, reportId: report.id, kind, createdAt: now });
 }
 
 /** In-app notice and e-mail at once, the mail not awaited (a lost one is not retried: use the sweep's claims for deadlines). */

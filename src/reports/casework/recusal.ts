@@ -1,10 +1,8 @@
 // Conflicts of interest (DESIGN.md §4): a user does not see or handle a report about themselves or
 // their declared close relatives (name + township), nor one placed in their home village.
-import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/connection.js';
-import { declarants, declaredRelatives } from '../../declarations/tables.js';
-import { regions } from '../../regions/tables.js';
-import type { User } from '../../users/repository.js';
+import type { Executor } from '../../db/executor.js';
+import type { User } from '../../users/index.js';
+import { declarantsNamedIn, declaredPeopleOf } from './repository/people.js';
 
 export interface ConflictPair {
   name: string;
@@ -12,26 +10,20 @@ export interface ConflictPair {
 }
 
 /** (name, township) pairs of the user and their declared relatives, from their own declaration. */
-export async function conflictPairs(db: Db, user: User): Promise<ConflictPair[]> {
+export async function conflictPairs(db: Executor, user: User): Promise<ConflictPair[]> {
+  const people = await declaredPeopleOf(db, user.id, user.homeVillageCode);
   const pairs: ConflictPair[] = [];
-  const township = (villageCode: string | null) =>
-    villageCode ? db.select({ parent: regions.parentCode }).from(regions).where(eq(regions.code, villageCode)).get()?.parent ?? null : null;
-  const own = township(user.homeVillageCode);
-  if (own) pairs.push({ name: user.displayName, township: own });
-  const declarant = db.select().from(declarants).where(eq(declarants.userId, user.id)).get();
+  if (people.ownTownship) pairs.push({ name: user.displayName, township: people.ownTownship });
+  const declarant = people.declarant;
   if (declarant) {
-    const home = township(declarant.homeVillageCode);
-    if (home && declarant.name !== user.displayName) pairs.push({ name: declarant.name, township: home });
-    for (const r of db.select().from(declaredRelatives).where(eq(declaredRelatives.declarantId, declarant.id)).all()) {
-      const t = township(r.villageCode);
-      if (t) pairs.push({ name: r.name, township: t });
-    }
+    if (declarant.township && declarant.name !== user.displayName) pairs.push({ name: declarant.name, township: declarant.township });
+    for (const r of people.relatives) if (r.township) pairs.push({ name: r.name, township: r.township });
   }
   return pairs;
 }
 
 /** Whether a user would be recused from a report: used before assigning it to them. */
-export async function isRecused(db: Db, user: User, report: { placeCode: string; subjectName: string | null; townshipCode: string | null }): Promise<boolean> {
+export async function isRecused(db: Executor, user: User, report: { placeCode: string; subjectName: string | null; townshipCode: string | null }): Promise<boolean> {
   if (user.homeVillageCode && report.placeCode === user.homeVillageCode) return true;
   if (!report.subjectName || !report.townshipCode) return false;
   return (await conflictPairs(db, user)).some((p) => p.name === report.subjectName && p.township === report.townshipCode);
@@ -41,10 +33,7 @@ export async function isRecused(db: Db, user: User, report: { placeCode: string;
  * Declarants who are not users but whose name and township match the subject: "possible" matches
  * shown to supervisors to confirm (DESIGN.md §4).
  */
-export async function possibleDeclarantMatches(db: Db, report: { subjectName: string | null; townshipCode: string | null }) {
+export async function possibleDeclarantMatches(db: Executor, report: { subjectName: string | null; townshipCode: string | null }) {
   if (!report.subjectName || !report.townshipCode) return [];
-  return db.all<{ id: number; name: string; position: string; userId: number | null }>(sql`
-    select d.id, d.name, d.position, d.user_id as userId from declarants d
-    join regions v on v.code = d.home_village_code
-    where d.name = ${report.subjectName} and v.parent_code = ${report.townshipCode}`);
+  return declarantsNamedIn(db, report.subjectName, report.townshipCode);
 }

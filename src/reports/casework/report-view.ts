@@ -1,17 +1,17 @@
 // What a staff user sees of one report: facts, evidence, timeline, notes, and the actions open to them.
-import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
 import type { StaffContext } from '../../plugins/auth.js';
 import { evidenceOf } from '../../evidence/index.js';
 import { placeChain, placeLabel } from '../../regions/index.js';
 import * as repo from '../repository.js';
-import { findUnit, supervisedUnitIds, units } from '../../units/index.js';
-import { users } from '../../users/tables.js';
+import { findUnit, supervisedUnitIds } from '../../units/index.js';
+import { findUser, userNames } from '../../users/index.js';
 import type { Deps } from '../../shared/deps.js';
 import { clockOf, maxExtensionDays } from '../../clocks/index.js';
 import { possibleDeclarantMatches, isRecused } from './recusal.js';
-import { itemsOf } from './supervision.js';
+import { rectificationItemsOf } from './rectification.js';
 import { TOWNSHIP_OR_BELOW } from './scope.js';
+import { activeHandlersOf, civilAffairsAndTownshipUnitsAmong } from './repository/people.js';
 import { FINDINGS } from './workflow.js';
 import { allows, type Action } from './permissions.js';
 import { relationOf } from './relation.js';
@@ -21,7 +21,7 @@ import { departmentsFor, transfersOf } from '../transfers/service.js';
 /** Units a report may be assigned to by this user: their unit and the civil-affairs/township units below it. */
 export async function assignableUnits(db: Db, staff: StaffContext, report: repo.Report) {
   const ids = await supervisedUnitIds(db, staff.unit.id);
-  const rows = db.select().from(units).where(and(inArray(units.id, ids), inArray(units.kind, ['civil_affairs', 'township_gov']))).all();
+  const rows = await civilAffairsAndTownshipUnitsAmong(db, ids);
   // Never the township government of the township whose officials are reported (信访工作条例 art. 30).
   const aboutTownship = report.subjectPosition !== null && (TOWNSHIP_OR_BELOW as string[]).includes(report.subjectPosition);
   return rows.filter((u) => !(u.kind === 'township_gov' && aboutTownship && u.regionCode === report.townshipCode)).filter((u) => u.kind === 'civil_affairs' || u.regionCode === report.townshipCode);
@@ -29,12 +29,7 @@ export async function assignableUnits(db: Db, staff: StaffContext, report: repo.
 
 /** Handlers of those units who are not recused from this report. */
 export async function assignableUsers(db: Db, unitIds: number[], report: repo.Report) {
-  if (unitIds.length === 0) return [];
-  const handlers = db
-    .select()
-    .from(users)
-    .where(and(inArray(users.unitId, unitIds), eq(users.disabled, false), sql`(',' || ${users.roles} || ',') like '%,handler,%'`))
-    .all();
+  const handlers = await activeHandlersOf(db, unitIds);
   const free = [];
   for (const u of handlers) if (!(await isRecused(db, u, report))) free.push(u);
   return free;
@@ -44,10 +39,10 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
   const db = deps.db;
   const events = await repo.eventsOf(db, report.id);
   const actorIds = [...new Set(events.map((e) => e.actorId).filter((x): x is number => x !== null))];
-  const actors = new Map(actorIds.length ? db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, actorIds)).all().map((u) => [u.id, u.name]) : []);
+  const actors = new Map((await userNames(db, actorIds)).map((u) => [u.id, u.name]));
   const handlingUnit = await findUnit(db, report.handlingUnitId);
   const assignedUnit = report.assignedUnitId ? await findUnit(db, report.assignedUnitId) : undefined;
-  const assignee = report.assigneeId ? db.select().from(users).where(eq(users.id, report.assigneeId)).get() : undefined;
+  const assignee = report.assigneeId ? await findUser(db, report.assigneeId) : undefined;
   const unitsForAssign = await assignableUnits(db, staff, report);
   // What the page offers is what the server allows (permissions.ts), in the states each action takes.
   const rel = await relationOf(deps, staff, report);
@@ -89,7 +84,7 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
     extensionRequest: report.extensionRequest ? JSON.parse(report.extensionRequest) : null,
     events: events.map((e) => ({ ...e, actor: e.actorId ? actors.get(e.actorId) : null, data: e.data ? JSON.parse(e.data) : {} })),
     files: (await evidenceOf(db, 'report', report.id)).map((f) => ({ id: f.id, mime: f.mime, kind: f.kind, size: f.size, sha256: f.sha256, cleaned: f.cleaned, uploadedBy: f.uploadedBy, createdAt: f.createdAt, erasedAt: f.erasedAt })),
-    items: await itemsOf(deps, report.id),
+    items: await rectificationItemsOf(db, report.id),
     assignUnits: unitsForAssign.map((u) => ({ id: u.id, name: u.name })),
     assignUsers: (await assignableUsers(db, unitsForAssign.map((u) => u.id), report)).map((u) => ({ id: u.id, name: u.displayName, unitId: u.unitId })),
     possibleConflicts: staff.has('supervisor') ? await possibleDeclarantMatches(db, report) : [],

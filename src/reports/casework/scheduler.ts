@@ -5,11 +5,10 @@
 // tries again; a claim left unsent for CLAIM_STALE_AFTER_MS (its process died) is taken again.
 // Running the sweep twice, on two processes or after a restart sends each notice once — at least
 // once, a duplicate only after a crash between the send and its record.
-import { and, inArray, isNotNull, lte } from 'drizzle-orm';
 import { addDays, todayInChina } from '../../clocks/index.js';
 import { record } from '../../audit/index.js';
 import { claimReminder, markReminderSent, releaseReminder, sentToEveryone, type ReminderKey } from '../../notifications/index.js';
-import { reports } from '../tables.js';
+import { reportsDueBy } from './repository/deadlines.js';
 import type { Report } from '../repository.js';
 import { sendClaimed } from '../../shared/claimed-send.js';
 import type { Deps } from '../../shared/deps.js';
@@ -91,11 +90,7 @@ async function supervisorsAbove(deps: Deps, report: Report): Promise<User[]> {
 export async function runDeadlineSweep(deps: Deps, now = Date.now()): Promise<SweepResult> {
   const today = todayInChina(new Date(now));
   const horizon = addDays(today, REMIND_DAYS_BEFORE);
-  const due = deps.db
-    .select()
-    .from(reports)
-    .where(and(inArray(reports.status, OPEN), isNotNull(reports.dueOn), lte(reports.dueOn, horizon)))
-    .all();
+  const due = await reportsDueBy(deps.db, OPEN, horizon);
   let reminded = 0;
   let escalated = 0;
   for (const report of due) {

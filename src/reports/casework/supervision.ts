@@ -1,13 +1,13 @@
 // Acting on the units below (DESIGN.md §3–4): answering reviews, hastening (督办), taking over
-// (提级), and closing a report once its rectification items are signed off.
+// (提级), rectification, and closing a report once its rectification items are signed off.
 import { AppError } from '../../shared/errors.js';
 import type { StaffContext } from '../../plugins/auth.js';
 import * as repo from '../repository.js';
 import type { Deps } from '../../shared/deps.js';
 import { findUnit } from '../../units/index.js';
-import { applyStep, requireRole, requireState, TransitionError } from './workflow.js';
-import { rectificationItems } from '../../ledger/tables.js';
-import { eq } from 'drizzle-orm';
+import type { Executor } from '../../db/executor.js';
+import { applyStep, applyStepIn, requireRole, requireState, TransitionError } from './workflow.js';
+import { rectificationStarted, requireItemKeeper } from './rectification.js';
 
 /** 信访工作条例 art. 35–36: the review goes to the supervising unit; a re-review one level higher; then final. */
 export async function openReview(deps: Deps, report: repo.Report, reason: string, now = Date.now()) {
@@ -66,34 +66,26 @@ export interface NewItem {
   deadline: string;
 }
 
-/** Concluded with problems to put right: ledger items are created and the report waits for their sign-off. */
+/** Concluded with problems to put right: ledger items are opened (by the ledger) and the report waits for their sign-off. */
 export async function startRectification(deps: Deps, staff: StaffContext, report: repo.Report, items: NewItem[], now = Date.now()) {
   requireState(report, 'concluded');
   requireRole(staff, 'handler', 'lead', 'supervisor');
   if (items.length === 0) throw new TransitionError('items_required');
-  deps.publicCache.invalidate(); // the public ledger shows the new items
-  return applyStep(deps, staff, report, { status: 'rectifying' }, [{ type: 'rectifying', visible: true, data: { items: items.length } }], now, (tx) => {
-    for (const item of items) {
-      tx.insert(rectificationItems).values({ reportId: report.id, source: 'report', regionCode: report.placeCode, problem: item.problem, measures: item.measures, unitId: report.handlingUnitId, responsiblePerson: item.responsiblePerson, deadline: item.deadline, status: 'not_started', createdBy: staff.user.id, createdAt: now, updatedAt: now }).run();
-    }
+  requireItemKeeper();
+  const opened = items.map((item) => ({ reportId: report.id, regionCode: report.placeCode, unitId: report.handlingUnitId, problem: item.problem, measures: item.measures, responsiblePerson: item.responsiblePerson, deadline: item.deadline, createdBy: staff.user.id }));
+  const changed = await applyStep(deps, staff, report, { status: 'rectifying' }, [{ type: 'rectifying', visible: true, data: { items: items.length } }], now, async (tx) => {
+    await rectificationStarted({ db: tx }, opened, now);
   });
+  deps.publicCache.invalidate(); // the public ledger shows the new items
+  return changed;
 }
 
-export async function itemsOf(deps: Deps, reportId: number) {
-  return deps.db.select().from(rectificationItems).where(eq(rectificationItems.reportId, reportId)).all();
-}
-
-/** 对账销号: a supervisor signs an item off; the report closes when every item is signed off. */
-export async function signOffItem(deps: Deps, staff: StaffContext, report: repo.Report, itemId: number, now = Date.now()) {
+/**
+ * 对账销号 of one item of a rectifying report, inside the ledger's transaction (`db`, its tx): the
+ * report's timeline and audit record it, and the report closes when this was the last item open.
+ */
+export async function itemSignedOff(db: Executor, deps: Pick<Deps, 'keys'>, staff: StaffContext, report: repo.Report, itemId: number, last: boolean, now = Date.now()) {
   requireState(report, 'rectifying');
   requireRole(staff, 'supervisor', 'lead');
-  const items = await itemsOf(deps, report.id);
-  const item = items.find((i) => i.id === itemId);
-  if (!item) throw new AppError(404, 'NOT_FOUND', 'errors.not_found_body');
-  if (item.status === 'signed_off') throw new TransitionError('already_signed_off');
-  const allDone = items.every((i) => i.id === itemId || i.status === 'signed_off');
-  deps.publicCache.invalidate();
-  return applyStep(deps, staff, report, allDone ? { status: 'closed' } : {}, [{ type: 'item_signed_off', visible: false, data: { item: itemId } }, ...(allDone ? [{ type: 'closed', visible: true }] : [])], now, (tx) => {
-    tx.update(rectificationItems).set({ status: 'signed_off', signedOffBy: staff.user.id, signedOffAt: now, updatedAt: now }).where(eq(rectificationItems.id, itemId)).run();
-  });
+  return applyStepIn(db, deps, staff, report, last ? { status: 'closed' } : {}, [{ type: 'item_signed_off', visible: false, data: { item: itemId } }, ...(last ? [{ type: 'closed', visible: true }] : [])], now);
 }

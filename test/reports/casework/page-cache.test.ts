@@ -156,7 +156,7 @@ describe('staff page cache', () => {
     const two = await signIn(t.app, user);
     await two.get('/staff/reports?sort=oldest');
     const withTwo = cached();
-    t.app.sessionStore.destroyForUser(user.user.id); // as disabling the account or "sign out everywhere" does
+    await t.app.sessionStore.destroyForUser(user.user.id); // as disabling the account or "sign out everywhere" does
     expect(cached()).toBe(withTwo - 1);
   });
 

@@ -163,7 +163,7 @@ describe('deadline reminders through a mail server that is down, then up', () =>
 
     // A process claims the first notice and dies while sending it: its send never completes.
     const send = vi.spyOn(t.app.deps.mailer, 'send').mockImplementation(() => new Promise<void>(() => {}));
-    void await runDeadlineSweep(t.app.deps, now);
+    void runDeadlineSweep(t.app.deps, now);
     await vi.waitFor(() => expect(send).toHaveBeenCalledTimes(1));
     send.mockRestore();
     const [left] = await reminderClaimsOf(t.app.db, overdue.id);

@@ -1,0 +1,67 @@
+// Which reports a staff user sees, as SQL (DESIGN.md §4): the condition scope.ts caches per request
+// and other repositories of the reports domain (and other features' repositories, through
+// scopeOf(…).condition) add to their own statements.
+import { and, eq, inArray, not, sql, type SQL } from 'drizzle-orm';
+import { query } from '../../../db/transaction.js';
+import type { Executor } from '../../../db/executor.js';
+import { reports } from '../../tables.js';
+import type { Report } from '../../repository.js';
+import { referrals } from '../../referrals/tables.js';
+import { transfers } from '../../transfers/tables.js';
+
+/** A condition on the reports table (a drizzle SQL fragment). */
+export type ReportCondition = SQL;
+
+export interface ScopeFacts {
+  unit: { id: number; kind: string; regionCode: string };
+  /** The user's unit and every unit below it. */
+  unitIds: number[];
+  homeVillageCode: string | null;
+  /** (name, township) pairs the user is recused from (recusal.ts conflictPairs). */
+  conflicts: { name: string; township: string }[];
+  /** Subject positions at township level or below. */
+  townshipOrBelow: readonly string[];
+}
+
+/** The condition for the reports a user with these facts sees. Builds SQL only; runs nothing. */
+export async function scopeCondition(db: Executor, s: ScopeFacts): Promise<ReportCondition> {
+  const conditions: SQL[] = [];
+  if (s.unit.kind === 'civil_affairs') {
+    // The unit tree as one JSON parameter rather than three inline lists of ~250 ids each: the
+    // statement stays small and each branch can still be read through its own index.
+    const tree = sql`(select value from json_each(${JSON.stringify(s.unitIds)}))`;
+    conditions.push(sql`(${reports.handlingUnitId} in ${tree} or ${reports.assignedUnitId} in ${tree} or ${reports.reviewUnitId} in ${tree})`);
+  } else if (s.unit.kind === 'township_gov') {
+    // Only what is assigned to the township, and never a report about its own officials.
+    conditions.push(eq(reports.assignedUnitId, s.unit.id));
+    // coalesce: a report without a subject position is not about the township's officials (a bare
+    // NULL would make the whole condition unknown and hide every such report from the township).
+    conditions.push(not(and(eq(reports.townshipCode, s.unit.regionCode), inArray(sql`coalesce(${reports.subjectPosition}, '')`, [...s.townshipOrBelow]))!));
+  } else if (s.unit.kind === 'discipline') {
+    // A body sees the referrals addressed to it and to the bodies it supervises, nothing else, and
+    // only while the referral is open: a returned referral is no longer its business (issue 16), a
+    // concluded one it keeps in its own workspace (/staff/referrals).
+    conditions.push(inArray(reports.id, db.select({ id: referrals.reportId }).from(referrals).where(and(inArray(referrals.bodyUnitId, s.unitIds), inArray(referrals.status, ['pending', 'accepted'])))));
+  } else {
+    // A department sees the reports transferred to it while the transfer is open; once it reported
+    // its outcome or returned the transfer its part has ended (issue 16).
+    conditions.push(inArray(reports.id, db.select({ id: transfers.reportId }).from(transfers).where(and(eq(transfers.departmentUnitId, s.unit.id), inArray(transfers.status, ['sent', 'received'])))));
+  }
+  // Recusal: reports from the user's home village or about them or their declared relatives.
+  if (s.homeVillageCode) conditions.push(sql`${reports.placeCode} <> ${s.homeVillageCode}`);
+  for (const pair of s.conflicts) {
+    conditions.push(sql`not (coalesce(${reports.subjectName}, '') = ${pair.name} and coalesce(${reports.townshipCode}, '') = ${pair.township})`);
+  }
+  return and(...conditions)!;
+}
+
+/** The report with this id if it meets the condition. */
+export async function findReportWhere(db: Executor, id: number, condition: ReportCondition): Promise<Report | undefined> {
+  return query(db, (q) => q.select().from(reports).where(and(eq(reports.id, id), condition)).get());
+}
+
+/** Of these report ids, those that meet the condition. */
+export async function reportIdsWhere(db: Executor, ids: readonly number[], condition: ReportCondition): Promise<number[]> {
+  if (ids.length === 0) return [];
+  return query(db, (q) => q.select({ id: reports.id }).from(reports).where(and(inArray(reports.id, [...ids]), condition)).all().map((r) => r.id));
+}
