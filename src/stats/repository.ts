@@ -7,8 +7,6 @@ import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
 import { emptyMetrics, type CubeRow, type IdSpan, type Metrics, type Rated, type TownshipRow, type Window } from './metrics.js';
 
-export type { CubeRow, IdSpan, TownshipRow, Window } from './metrics.js';
-
 // Phase 2: every query here reads the reports feature's tables (reports, referrals).
 
 /** The metric columns over `reports r`, as of the cutoff. Referrals and ratings are counted by their own queries. */
