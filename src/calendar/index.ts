@@ -1,12 +1,12 @@
 import { createCalendar, todayInChina, type Calendar, type HolidayOverride } from '../clocks/index.js';
-import type { Db } from '../db/connection.js';
+import type { Executor } from '../db/executor.js';
 import { allOverrides, coveredYears, upsertOverride } from './repository.js';
 
 export { holidayOverrides, calendarYears } from './tables.js';
 export { allOverrides, coveredYears, upsertOverride };
 
 /** The working-day calendar with the operator's overrides. */
-export async function loadCalendar(db: Db): Promise<Calendar> {
+export async function loadCalendar(db: Executor): Promise<Calendar> {
   const overrides: HolidayOverride[] = (await allOverrides(db)).map((r) => ({ date: r.date, kind: r.kind as HolidayOverride['kind'], note: r.note ?? undefined }));
   return createCalendar(overrides, await coveredYears(db));
 }
@@ -16,7 +16,7 @@ export async function loadCalendar(db: Db): Promise<Calendar> {
  * package has no data and no administrator declared it entered), or null. For the dashboard and
  * the administrators' calendar page.
  */
-export async function calendarWarning(db: Db, now: Date = new Date()): Promise<{ year: number } | null> {
+export async function calendarWarning(db: Executor, now: Date = new Date()): Promise<{ year: number } | null> {
   const calendar = await loadCalendar(db);
   const year = Number(todayInChina(now).slice(0, 4));
   for (const y of [year, year + 1]) if (!calendar.covers(y)) return { year: y };

@@ -5,3 +5,4 @@ export { readUploadForm, discardFiles, watchUploadPace, type CleanFile, type Fil
 export { encryptUploads, forgetUploads, linkUploads, originalName, type EncryptedUpload } from './service.js';
 export { evidenceOf, findEvidence, allStoredNames, evidenceCount, ownersWithLiveFiles, liveEvidenceOf, markEvidenceErased, type EvidenceFile } from './repository.js';
 export { evidenceFiles } from './tables.js';
+export { ACCEPT_ATTRIBUTE, NOT_CLEANABLE_LABELS } from './media/formats.js';

@@ -1,8 +1,9 @@
 // The health check's one query, kept here so the route holds no SQL (DESIGN.md §6).
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
+import type { Executor } from '../db/executor.js';
+import { query } from '../db/transaction.js';
 
 /** Throws when the database does not answer a trivial query. */
-export function pingDatabase(db: Db): void {
-  db.get(sql`select 1`);
+export async function pingDatabase(db: Executor): Promise<void> {
+  await query(db, (q) => q.get(sql`select 1`));
 }

@@ -4,7 +4,7 @@
 // declarants, whose markup is views/regions/partials/place.hbs (`{{> regions/place picker=…
 // legendKey=… hintKey=…}}`), and by the report forms (public and staff-logged), which keep their own
 // markup with an "other place" choice (src/reports/form-view.ts, views/reports/form.hbs).
-import type { Db } from '../db/connection.js';
+import type { Executor } from '../db/executor.js';
 import { ancestorsOf, childrenOf, findRegion, regionsAtLevel, type Region } from './repository.js';
 
 export const PLACE_LEVELS = ['prefecture', 'county', 'township', 'village'] as const;
@@ -32,7 +32,7 @@ export function isPlaceRefresh(body: Record<string, unknown>): boolean {
 }
 
 /** The select values that show a stored village (its chain of ancestors). */
-export async function placeOfVillage(db: Db, villageCode: string | null | undefined): Promise<PlaceValues> {
+export async function placeOfVillage(db: Executor, villageCode: string | null | undefined): Promise<PlaceValues> {
   if (!villageCode) return {};
   const values: PlaceValues = {};
   for (const region of await ancestorsOf(db, villageCode)) {
@@ -52,7 +52,7 @@ function options(rows: Region[], selected: string | undefined) {
 }
 
 /** What views/regions/partials/place.hbs needs: each level's options, filled as far as chosen. */
-export async function placePicker(db: Db, prefix: string, values: PlaceValues, error?: string) {
+export async function placePicker(db: Executor, prefix: string, values: PlaceValues, error?: string) {
   const prefectures = await regionsAtLevel(db, 'prefecture');
   const counties = values.prefecture && prefectures.some((p) => p.code === values.prefecture) ? await childrenOf(db, values.prefecture) : [];
   const townships = values.county && counties.some((c) => c.code === values.county) ? await childrenOf(db, values.county) : [];
@@ -76,7 +76,7 @@ export type VillageCheck = { ok: true; code: string } | { ok: false; reason: 're
  * county and township posted with it (a village left over from an earlier township is refused, so
  * a changed upper select without a refresh cannot record the wrong place).
  */
-export async function checkVillage(db: Db, values: PlaceValues): Promise<VillageCheck> {
+export async function checkVillage(db: Executor, values: PlaceValues): Promise<VillageCheck> {
   if (!values.village) return { ok: false, reason: 'required' };
   const village = await findRegion(db, values.village);
   if (!village || village.level !== 'village') return { ok: false, reason: 'invalid' };

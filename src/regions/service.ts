@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.js';
+import type { Executor } from '../db/executor.js';
 import { ancestorPairs, readRegionRows } from './load.js';
 import * as repo from './repository.js';
 
@@ -18,7 +19,7 @@ export interface PlaceChain {
 }
 
 /** The named levels above (and including) a region, for display and routing. */
-export async function placeChain(db: Db, code: string): Promise<PlaceChain> {
+export async function placeChain(db: Executor, code: string): Promise<PlaceChain> {
   const chain: PlaceChain = {};
   for (const region of await repo.ancestorsOf(db, code)) {
     if (region.level !== 'province') chain[region.level as keyof PlaceChain] = region;

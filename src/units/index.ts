@@ -3,4 +3,4 @@ export { findUnit, findUnitByKey, unitOfKind, supervisedUnitIds, supervisorChain
 export { STATIONED_GROUP_KEY, type UnitKind, type Department } from './seed.js';
 export { units } from './tables.js';
 export { civilAffairsOrTownshipUnits } from './repository.js';
-export { civilAffairsUnitsAmong } from './repository.js';
+export { civilAffairsUnitsAmong, unitsOfKind } from './repository.js';

@@ -1,5 +1,7 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
+import type { Executor } from '../db/executor.js';
+import { query, withTransaction } from '../db/transaction.js';
 import { unitAncestors, units } from './tables.js';
 import type { UnitSeed } from './seed.js';
 import { perDatabase } from '../db/per-database.js';
@@ -14,20 +16,20 @@ export type Unit = typeof units.$inferSelect;
 const supervisedTrees = perDatabase<number, number[]>();
 const unitsById = perDatabase<number, Unit>();
 
-export async function countUnits(db: Db): Promise<number> {
-  return db.select({ n: sql<number>`count(*)` }).from(units).get()!.n;
+export async function countUnits(db: Executor): Promise<number> {
+  return query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(units).get()!.n);
 }
 
 /** Inserts seeds in order, resolving each supervisor key to the id inserted before it. */
 export async function insertUnitSeeds(db: Db, seeds: UnitSeed[]): Promise<void> {
   supervisedTrees.clear(db);
   unitsById.clear(db);
-  db.transaction((tx) => {
+  await withTransaction(db, (tx) => query(tx, (q) => {
     const ids = new Map<string, number>();
     for (const s of seeds) {
       const supervisorId = s.supervisorKey ? ids.get(s.supervisorKey) : null;
       if (s.supervisorKey && supervisorId === undefined) throw new Error(`unit ${s.key}: supervisor ${s.supervisorKey} not seeded before it`);
-      const row = tx
+      const row = q
         .insert(units)
         .values({ key: s.key, kind: s.kind, department: s.department, regionCode: s.regionCode, name: s.name, supervisorId, email: s.email })
         .returning({ id: units.id })
@@ -36,27 +38,27 @@ export async function insertUnitSeeds(db: Db, seeds: UnitSeed[]): Promise<void> 
     }
     // Each unit with itself and every unit above it: supervision trees (supervisedUnitIds) and the
     // change-stamp triggers (migration 0009) read them.
-    tx.delete(unitAncestors).run();
-    tx.run(sql`
+    q.delete(unitAncestors).run();
+    q.run(sql`
       INSERT INTO unit_ancestors (unit_id, ancestor_id)
       WITH RECURSIVE up(unit_id, ancestor_id) AS (
         SELECT id, id FROM units
         UNION SELECT up.unit_id, u.supervisor_id FROM up JOIN units u ON u.id = up.ancestor_id WHERE u.supervisor_id IS NOT NULL
       ) SELECT unit_id, ancestor_id FROM up`);
-  });
+  }));
 }
 
-export async function findUnit(db: Db, id: number): Promise<Unit | undefined> {
-  const unit = unitsById.get(db, id, () => db.select().from(units).where(eq(units.id, id)).get());
+export async function findUnit(db: Executor, id: number): Promise<Unit | undefined> {
+  const unit = await unitsById.get(db, id, () => query(db, (q) => q.select().from(units).where(eq(units.id, id)).get()));
   return unit ? { ...unit } : undefined;
 }
 
-export async function findUnitByKey(db: Db, key: string): Promise<Unit | undefined> {
-  return db.select().from(units).where(eq(units.key, key)).get();
+export async function findUnitByKey(db: Executor, key: string): Promise<Unit | undefined> {
+  return query(db, (q) => q.select().from(units).where(eq(units.key, key)).get());
 }
 
-export async function unitOfKind(db: Db, kind: string, regionCode: string): Promise<Unit | undefined> {
-  return db.select().from(units).where(and(eq(units.kind, kind), eq(units.regionCode, regionCode))).get();
+export async function unitOfKind(db: Executor, kind: string, regionCode: string): Promise<Unit | undefined> {
+  return query(db, (q) => q.select().from(units).where(and(eq(units.kind, kind), eq(units.regionCode, regionCode))).get());
 }
 
 /**
@@ -64,15 +66,15 @@ export async function unitOfKind(db: Db, kind: string, regionCode: string): Prom
  * their ancestors (unit_ancestors, built from the supervisor links with the units). Ids ascend, so the
  * unit comes first (units are inserted after their supervisors).
  */
-export async function supervisedUnitIds(db: Db, unitId: number): Promise<number[]> {
-  const ids = supervisedTrees.get(db, unitId, () =>
-    db.select({ id: unitAncestors.unitId }).from(unitAncestors).where(eq(unitAncestors.ancestorId, unitId)).orderBy(unitAncestors.unitId).all().map((r) => r.id),
-  )!;
+export async function supervisedUnitIds(db: Executor, unitId: number): Promise<number[]> {
+  const ids = (await supervisedTrees.get(db, unitId, () =>
+    query(db, (q) => q.select({ id: unitAncestors.unitId }).from(unitAncestors).where(eq(unitAncestors.ancestorId, unitId)).orderBy(unitAncestors.unitId).all().map((r) => r.id)),
+  ))!;
   return [...ids];
 }
 
 /** The chain of supervising units above a unit, nearest first. */
-export async function supervisorChain(db: Db, unitId: number): Promise<Unit[]> {
+export async function supervisorChain(db: Executor, unitId: number): Promise<Unit[]> {
   const chain: Unit[] = [];
   let current = await findUnit(db, unitId);
   while (current?.supervisorId) {
@@ -82,25 +84,34 @@ export async function supervisorChain(db: Db, unitId: number): Promise<Unit[]> {
   return chain;
 }
 
-export async function listUnits(db: Db, kind?: string): Promise<Unit[]> {
-  const q = db.select().from(units);
-  return (kind ? q.where(eq(units.kind, kind)) : q).orderBy(units.id).all();
+export async function listUnits(db: Executor, kind?: string): Promise<Unit[]> {
+  return query(db, (q) => {
+    const all = q.select().from(units);
+    return (kind ? all.where(eq(units.kind, kind)) : all).orderBy(units.id).all();
+  });
 }
 
 /**
  * Of these units, the civil-affairs ones and the township governments directly under `supervisorId`,
  * by region code: the units a ledger item may name as responsible (the ledger's rule, its query here).
  */
-export async function civilAffairsOrTownshipUnits(db: Db, ids: number[], supervisorId: number): Promise<Unit[]> {
-  return db
-    .select()
-    .from(units)
-    .where(and(inArray(units.id, ids), or(eq(units.kind, 'civil_affairs'), and(eq(units.kind, 'township_gov'), eq(units.supervisorId, supervisorId)))))
-    .orderBy(units.regionCode)
-    .all();
+export async function civilAffairsOrTownshipUnits(db: Executor, ids: number[], supervisorId: number): Promise<Unit[]> {
+  return query(db, (q) =>
+    q
+      .select()
+      .from(units)
+      .where(and(inArray(units.id, ids), or(eq(units.kind, 'civil_affairs'), and(eq(units.kind, 'township_gov'), eq(units.supervisorId, supervisorId)))))
+      .orderBy(units.regionCode)
+      .all(),
+  );
 }
 
 /** The civil-affairs units among `ids`, by region code (those whose hotlines a user edits). */
-export async function civilAffairsUnitsAmong(db: Db, ids: number[]): Promise<Unit[]> {
-  return db.select().from(units).where(and(inArray(units.id, ids), eq(units.kind, 'civil_affairs'))).orderBy(units.regionCode).all();
+export async function civilAffairsUnitsAmong(db: Executor, ids: number[]): Promise<Unit[]> {
+  return query(db, (q) => q.select().from(units).where(and(inArray(units.id, ids), eq(units.kind, 'civil_affairs'))).orderBy(units.regionCode).all());
+}
+
+/** The units of a kind in one region, by id (e.g. a county's departments, which a report may be transferred to). */
+export async function unitsOfKind(db: Executor, kind: string, regionCode: string): Promise<Unit[]> {
+  return query(db, (q) => q.select().from(units).where(and(eq(units.kind, kind), eq(units.regionCode, regionCode))).orderBy(units.id).all());
 }

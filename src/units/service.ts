@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.js';
+import type { Executor } from '../db/executor.js';
 import { regionsAtLevel } from '../regions/index.js';
 import * as repo from './repository.js';
 import { unitSeeds } from './seed.js';
@@ -14,6 +15,6 @@ export async function installUnits(db: Db): Promise<number> {
 }
 
 /** The civil-affairs unit of a county-level region: the handling unit of reports placed there (DESIGN.md §3). */
-export async function civilAffairsUnitOf(db: Db, regionCode: string) {
+export async function civilAffairsUnitOf(db: Executor, regionCode: string) {
   return repo.unitOfKind(db, 'civil_affairs', regionCode);
 }

@@ -1,6 +1,8 @@
 // The triggers of migration 0009: which writes raise which change stamp (src/db/change-stamps.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { missingStampTriggers, stampTotal } from '../../src/db/change-stamps.js';
+import { missingStampTriggers, readStampTotal, stampTotal } from '../../src/db/change-stamps.js';
+import { sql } from 'drizzle-orm';
+import { query, withTransaction } from '../../src/db/transaction.js';
 import { supervisedUnitIds } from '../../src/units/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff } from '../helpers/staff.js';
@@ -68,5 +70,26 @@ describe('change stamps', () => {
     run(`INSERT INTO holiday_overrides (date, kind, note, updated_by, updated_at) VALUES ('2031-01-01', 'holiday', '', NULL, 0)`);
     expect(stamp('calendar')).toBe(calendar + 1);
     expect(stamp('absent-key')).toBe(0);
+  });
+
+  it('reads the same total through query, after an open transaction ends', async () => {
+    const keys = JSON.stringify(['people', 'calendar']);
+    expect(await readStampTotal(t.app.db, keys)).toBe(stampTotal(t.app.db, keys));
+    let release!: () => void;
+    let written!: () => void;
+    const inside = new Promise<void>((r) => (written = r));
+    const open = withTransaction(t.app.db, async (tx) => {
+      await query(tx, (q) => q.run(sql`INSERT INTO holiday_overrides (date, kind, note, updated_by, updated_at) VALUES ('2032-01-01', 'holiday', '', NULL, 0)`));
+      const gate = new Promise<void>((r) => (release = r));
+      written();
+      await gate;
+      throw new Error('rolled back');
+    });
+    await inside;
+    const before = stampTotal(t.app.db, keys) - 1; // the synchronous read sees the uncommitted write
+    const read = readStampTotal(t.app.db, keys);
+    release();
+    await expect(open).rejects.toThrow('rolled back');
+    expect(await read).toBe(before);
   });
 });

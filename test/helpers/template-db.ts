@@ -26,12 +26,19 @@ export async function buildTemplateDb(): Promise<string> {
   if (fs.existsSync(file)) return file;
   const building = `${file}.${process.pid}.building`;
   const db = openDatabase(building);
-  applyMigrations(db);
-  await installRegions(db);
-  await installUnits(db);
-  await indexVillageNames(db);
-  db.$client.pragma('wal_checkpoint(TRUNCATE)');
-  db.$client.pragma('journal_mode = DELETE');
+  try {
+    applyMigrations(db);
+    await installRegions(db);
+    await installUnits(db);
+    await indexVillageNames(db);
+    db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    db.$client.pragma('journal_mode = DELETE');
+  } catch (err) {
+    // A failed build leaves no half-built file (and its WAL) behind in the temporary directory.
+    db.$client.close();
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${building}${suffix}`, { force: true });
+    throw err;
+  }
   db.$client.close();
   fs.renameSync(building, file);
   return file;

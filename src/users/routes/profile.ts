@@ -27,7 +27,7 @@ export default async function profileRoutes(app: FastifyInstance, opts: { deps: 
     await request.session.regenerate();
     request.session.staff = { userId: user.id, lastSeen: now, since: (await findUser(deps.db, user.id))!.passwordChangedAt };
     await request.session.save();
-    app.sessionStore.destroyForUser(user.id, request.session.sessionId);
+    await app.sessionStore.destroyForUser(user.id, request.session.sessionId);
     return reply.redirect(user.mustChangePassword || request.staff!.passwordExpired ? '/staff' : '/staff/password?done=1', 303);
   });
 }

@@ -70,7 +70,7 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
     const now = Date.now();
     request.session.staff = { userId, lastSeen: now, since: now };
     await request.session.save();
-    if (deps.config.singleStaffSession) app.sessionStore.destroyForUser(userId, request.session.sessionId);
+    if (deps.config.singleStaffSession) await app.sessionStore.destroyForUser(userId, request.session.sessionId);
     return next;
   }
 
@@ -119,7 +119,7 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
   app.post('/staff/logout-everywhere', async (request, reply) => {
     const userId = request.session.staff?.userId;
     if (userId) {
-      app.sessionStore.destroyForUser(userId);
+      await app.sessionStore.destroyForUser(userId);
       await record(deps.db, deps.keys['audit-mac'], { actor: { type: 'staff', id: userId }, action: 'user.sign_out_everywhere', object: { type: 'user', id: userId } });
     }
     await request.session.destroy();
