@@ -22,15 +22,20 @@ export type Tx = Db & { readonly __transaction: unique symbol };
 
 const mutexes = new WeakMap<Database.Database, Mutex>();
 const open = new WeakSet<object>();
-/** The connection whose transaction the current async context is running, to catch `db` used where `tx` belongs. */
-const holding = new AsyncLocalStorage<Database.Database>();
+/**
+ * The transaction the current async context belongs to, to catch `db` used where `tx` belongs.
+ * Work started inside a transaction and still running after it ended (a timer, a listener, a
+ * fire-and-forget send) keeps this context: `open` tells it the transaction is over.
+ */
+const holding = new AsyncLocalStorage<{ client: Database.Database; open: boolean }>();
 
 /**
  * A statement on `db` (not `tx`) from inside the transaction's own work would wait for the mutex
  * that work holds: a silent hang. Fail at once with the reason instead.
  */
 function refuseSelfWait(client: Database.Database, what: string): void {
-  if (holding.getStore() === client) throw new Error(`${what} on the database inside withTransaction: pass the transaction handle (tx) down instead`);
+  const held = holding.getStore();
+  if (held?.open && held.client === client) throw new Error(`${what} on the database inside withTransaction: pass the transaction handle (tx) down instead`);
 }
 
 function mutexOf(client: Database.Database): Mutex {
@@ -51,11 +56,12 @@ export async function withTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<
   if (open.has(db)) throw new Error('withTransaction inside a transaction: pass the transaction down instead');
   const client = db.$client;
   refuseSelfWait(client, 'withTransaction');
-  return mutexOf(client).runExclusive(() => holding.run(client, async () => {
+  const held = { client, open: true };
+  return mutexOf(client).runExclusive(() => holding.run(held, async () => {
     const tx = drizzle(client) as unknown as Tx;
     open.add(tx);
-    client.exec('BEGIN IMMEDIATE');
     try {
+      client.exec('BEGIN IMMEDIATE');
       const result = await work(tx);
       client.exec('COMMIT');
       return result;
@@ -64,6 +70,7 @@ export async function withTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<
       throw err;
     } finally {
       open.delete(tx);
+      held.open = false;
     }
   }));
 }

@@ -98,4 +98,18 @@ describe('withTransaction and query', () => {
     expect(db.$client.inTransaction).toBe(false);
     expect(await query(db, owners)).toEqual([]);
   });
+
+  it('lets work started inside a transaction use db once the transaction has ended', async () => {
+    let later!: Promise<string[]>;
+    await withTransaction(db, async (tx) => {
+      await query(tx, (q) => insert(q, 'committed'));
+      // A fire-and-forget step (a mail, a listener) that runs after the commit, in the same async context.
+      later = tick().then(() => query(db, owners));
+    });
+    expect(await later).toEqual(['committed']);
+    await withTransaction(db, async () => {
+      later = tick().then(() => withTransaction(db, async (tx) => query(tx, owners)));
+    });
+    expect(await later).toEqual(['committed']);
+  });
 });
