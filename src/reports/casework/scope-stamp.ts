@@ -17,9 +17,9 @@ import { todayInChina } from '../../clocks/index.js';
  * request read them: a user moved to another unit sums other counters, and a total alone could come
  * out equal by chance (a township with one write moved to one with none while `people` rose by one).
  */
-export function scopeStamp(db: Db, staff: StaffContext): string | null {
+export async function scopeStamp(db: Db, staff: StaffContext): Promise<string | null> {
   const { unit, user } = staff;
   if (unit.kind !== 'civil_affairs' && unit.kind !== 'township_gov') return null;
-  const total = stampTotal(db, `["people","calendar","tree:${unit.id}"]`);
+  const total = await stampTotal(db, `["people","calendar","tree:${unit.id}"]`);
   return JSON.stringify([todayInChina(), unit.id, user.id, user.roles, user.displayName, user.homeVillageCode, total]);
 }

@@ -24,7 +24,7 @@ const cache = new WeakMap<StaffContext, Scope>();
 export async function scopeOf(db: Executor, staff: StaffContext): Promise<Scope> {
   const cached = cache.get(staff);
   if (cached) return cached;
-  const unitIds = await supervisedUnitIds(db as Db, staff.unit.id);
+  const unitIds = await supervisedUnitIds(db, staff.unit.id);
   const conflicts = await conflictPairs(db, staff.user);
   const condition = await scopeCondition(db, { unit: staff.unit, unitIds, homeVillageCode: staff.user.homeVillageCode, conflicts, townshipOrBelow: TOWNSHIP_OR_BELOW });
   const scope = { unitIds, condition };

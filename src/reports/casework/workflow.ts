@@ -8,7 +8,6 @@ import * as repo from '../repository.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError } from '../../shared/errors.js';
 import type { Executor } from '../../db/executor.js';
-import type { Db } from '../../db/connection.js';
 import { withTransaction, type Tx } from '../../db/transaction.js';
 import type { Role } from '../../users/roles.js';
 import { assignmentObjectionDue, dueFrom, handlingDueOf, maxExtensionDays, ruleFor, toCstDate, type Calendar, type ClockEvent } from '../../clocks/index.js';
@@ -44,7 +43,7 @@ export async function applyStep(deps: Deps, staff: StaffContext, report: repo.Re
 export async function applyStepIn(db: Executor, deps: Pick<Deps, 'keys'>, staff: StaffContext, report: repo.Report, changes: Partial<repo.NewReport>, steps: Step[], now = Date.now()): Promise<repo.Report> {
   const merged = { ...report, ...changes } as repo.Report;
   const timeline = await timelineWith(db, report.id, steps, now);
-  const calendar = await loadCalendar(db as Db);
+  const calendar = await loadCalendar(db);
   // The legal handling deadline is always read from the timeline by the clock engine (acceptance,
   // days away, extension, reopening), never shifted by hand (issue 18).
   const handlingDue = merged.acceptedAt === null ? merged.handlingDue : (handlingDueOf(merged.acceptedAt, timeline, calendar, new Date(now))?.due ?? null);
