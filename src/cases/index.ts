@@ -6,7 +6,7 @@ import publicCaseRoutes from './routes/public.js';
 export { typicalCases } from './tables.js';
 export { draftCaseFromReferral } from './service.js';
 export { currentQuarter } from './quarter.js';
-export { publishedCasesAmong } from './repository.js';
+export { searchPublishedCases } from './site-search.js';
 
 /** Typical cases (典型案例通报): drafting, sign-off, approval, quarterly publication, public list and feed. */
 export async function caseRoutes(app: FastifyInstance, opts: { deps: Deps }) {

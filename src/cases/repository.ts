@@ -1,7 +1,8 @@
-// Data access for typical cases. Synchronous like every repository on better-sqlite3 (see
-// src/db/executor.ts); takes the database or a transaction.
+// Data access for typical cases. Async, taking the database or a transaction's tx
+// (src/db/transaction.ts).
 import { and, desc, eq, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
+import { query } from '../db/transaction.js';
 // The sign-off scope of inspectors is a subquery on referrals, read through the referrals index.
 import { referrals, type ReferralRow } from '../reports/index.js';
 import { matchesSearch } from '../search/index.js';
@@ -14,23 +15,29 @@ export type Referral = ReferralRow;
 export const CASE_STATUSES = ['draft', 'awaiting_signoff', 'awaiting_approval', 'published', 'withdrawn'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-export function insertCase(db: Executor, row: NewTypicalCase): TypicalCase {
-  return db.insert(typicalCases).values(row).returning().get();
+export async function insertCase(db: Executor, row: NewTypicalCase): Promise<TypicalCase> {
+  return query(db, (q) => q.insert(typicalCases).values(row).returning().get());
 }
 
-export function updateCase(db: Executor, id: number, values: Partial<NewTypicalCase>): void {
-  db.update(typicalCases).set(values).where(eq(typicalCases.id, id)).run();
+export async function updateCase(db: Executor, id: number, values: Partial<NewTypicalCase>): Promise<void> {
+  return query(db, (q) => {
+    q.update(typicalCases).set(values).where(eq(typicalCases.id, id)).run();
+  });
 }
 
-export function findCase(db: Executor, id: number): TypicalCase | undefined {
-  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
-  return db.select().from(typicalCases).where(eq(typicalCases.id, id)).get();
+export async function findCase(db: Executor, id: number): Promise<TypicalCase | undefined> {
+  return query(db, (q) => {
+    if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+    return q.select().from(typicalCases).where(eq(typicalCases.id, id)).get();
+  });
 }
 
 /** A case still in the works or published for a report or referral (a withdrawn one does not count). */
-export function openCaseFor(db: Executor, by: { reportId?: number; referralId?: number }): TypicalCase | undefined {
-  const which = by.referralId !== undefined ? eq(typicalCases.referralId, by.referralId) : eq(typicalCases.reportId, by.reportId ?? -1);
-  return db.select().from(typicalCases).where(and(which, ne(typicalCases.status, 'withdrawn'))).orderBy(desc(typicalCases.id)).get();
+export async function openCaseFor(db: Executor, by: { reportId?: number; referralId?: number }): Promise<TypicalCase | undefined> {
+  return query(db, (q) => {
+    const which = by.referralId !== undefined ? eq(typicalCases.referralId, by.referralId) : eq(typicalCases.reportId, by.reportId ?? -1);
+    return q.select().from(typicalCases).where(and(which, ne(typicalCases.status, 'withdrawn'))).orderBy(desc(typicalCases.id)).get();
+  });
 }
 
 // The referral reads are the referrals feature's own (its index); re-exported for this feature's callers.
@@ -47,22 +54,24 @@ export interface StaffListFilter {
   limit: number;
 }
 
-export function listForStaff(db: Executor, f: StaffListFilter): TypicalCase[] {
-  const scopes: SQL[] = [];
-  if (f.unitIds.length > 0) scopes.push(inArray(typicalCases.unitId, f.unitIds));
-  if (f.bodyIds.length > 0) {
-    scopes.push(
-      and(
-        eq(typicalCases.status, 'awaiting_signoff'),
-        sql`${typicalCases.referralId} IN (SELECT ${referrals.id} FROM ${referrals} WHERE ${inArray(referrals.bodyUnitId, f.bodyIds)})`,
-      )!,
-    );
-  }
-  if (scopes.length === 0) return [];
-  const where: SQL[] = [or(...scopes)!];
-  if (f.status) where.push(eq(typicalCases.status, f.status));
-  if (f.beforeId) where.push(lt(typicalCases.id, f.beforeId));
-  return db.select().from(typicalCases).where(and(...where)).orderBy(desc(typicalCases.id)).limit(f.limit).all();
+export async function listForStaff(db: Executor, f: StaffListFilter): Promise<TypicalCase[]> {
+  return query(db, (q) => {
+    const scopes: SQL[] = [];
+    if (f.unitIds.length > 0) scopes.push(inArray(typicalCases.unitId, f.unitIds));
+    if (f.bodyIds.length > 0) {
+      scopes.push(
+        and(
+          eq(typicalCases.status, 'awaiting_signoff'),
+          sql`${typicalCases.referralId} IN (SELECT ${referrals.id} FROM ${referrals} WHERE ${inArray(referrals.bodyUnitId, f.bodyIds)})`,
+        )!,
+      );
+    }
+    if (scopes.length === 0) return [];
+    const where: SQL[] = [or(...scopes)!];
+    if (f.status) where.push(eq(typicalCases.status, f.status));
+    if (f.beforeId) where.push(lt(typicalCases.id, f.beforeId));
+    return q.select().from(typicalCases).where(and(...where)).orderBy(desc(typicalCases.id)).limit(f.limit).all();
+  });
 }
 
 export interface PublicFilter {
@@ -76,46 +85,54 @@ export interface PublicFilter {
 }
 
 /** Published cases, newest quarter first, then newest first; keyset paging on (quarter, id). */
-export function listPublished(db: Executor, f: PublicFilter): TypicalCase[] {
-  const where: SQL[] = [eq(typicalCases.status, 'published')];
-  if (f.quarter) where.push(eq(typicalCases.quarter, f.quarter));
-  if (f.category) where.push(eq(typicalCases.category, f.category));
-  if (f.regionCode) where.push(sql`${typicalCases.regionCode} IN (SELECT region_code FROM region_ancestors WHERE ancestor_code = ${f.regionCode})`);
-  if (f.q) where.push(matchesSearch(typicalCases.id, { type: 'case', query: f.q }));
-  if (f.after) where.push(or(lt(typicalCases.quarter, f.after.quarter), and(eq(typicalCases.quarter, f.after.quarter), lt(typicalCases.id, f.after.id)))!);
-  return db
-    .select()
-    .from(typicalCases)
-    .where(and(...where))
-    .orderBy(desc(typicalCases.quarter), desc(typicalCases.id))
-    .limit(f.limit)
-    .all();
+export async function listPublished(db: Executor, f: PublicFilter): Promise<TypicalCase[]> {
+  return query(db, (q) => {
+    const where: SQL[] = [eq(typicalCases.status, 'published')];
+    if (f.quarter) where.push(eq(typicalCases.quarter, f.quarter));
+    if (f.category) where.push(eq(typicalCases.category, f.category));
+    if (f.regionCode) where.push(sql`${typicalCases.regionCode} IN (SELECT region_code FROM region_ancestors WHERE ancestor_code = ${f.regionCode})`);
+    if (f.q) where.push(matchesSearch(typicalCases.id, { type: 'case', query: f.q }));
+    if (f.after) where.push(or(lt(typicalCases.quarter, f.after.quarter), and(eq(typicalCases.quarter, f.after.quarter), lt(typicalCases.id, f.after.id)))!);
+    return q
+      .select()
+      .from(typicalCases)
+      .where(and(...where))
+      .orderBy(desc(typicalCases.quarter), desc(typicalCases.id))
+      .limit(f.limit)
+      .all();
+  });
 }
 
 /** Quarters that have published cases, newest first (the public filter's choices). */
-export function publishedQuarters(db: Executor): string[] {
-  return db
-    .selectDistinct({ quarter: typicalCases.quarter })
-    .from(typicalCases)
-    .where(eq(typicalCases.status, 'published'))
-    .orderBy(desc(typicalCases.quarter))
-    .all()
-    .map((r) => r.quarter);
+export async function publishedQuarters(db: Executor): Promise<string[]> {
+  return query(db, (q) =>
+    q
+      .selectDistinct({ quarter: typicalCases.quarter })
+      .from(typicalCases)
+      .where(eq(typicalCases.status, 'published'))
+      .orderBy(desc(typicalCases.quarter))
+      .all()
+      .map((r) => r.quarter),
+  );
 }
 
 /** The latest published cases by publication time, for the feed. */
-export function latestPublished(db: Executor, limit: number): TypicalCase[] {
-  return db
-    .select()
-    .from(typicalCases)
-    .where(eq(typicalCases.status, 'published'))
-    .orderBy(desc(typicalCases.publishedAt), desc(typicalCases.id))
-    .limit(limit)
-    .all();
+export async function latestPublished(db: Executor, limit: number): Promise<TypicalCase[]> {
+  return query(db, (q) =>
+    q
+      .select()
+      .from(typicalCases)
+      .where(eq(typicalCases.status, 'published'))
+      .orderBy(desc(typicalCases.publishedAt), desc(typicalCases.id))
+      .limit(limit)
+      .all(),
+  );
 }
 
 /** Of these case ids, the published ones (id, title, quarter): the site search's case hits. */
-export function publishedCasesAmong(db: Executor, ids: number[]): Pick<TypicalCase, 'id' | 'title' | 'quarter'>[] {
-  if (ids.length === 0) return [];
-  return db.select({ id: typicalCases.id, title: typicalCases.title, quarter: typicalCases.quarter }).from(typicalCases).where(and(inArray(typicalCases.id, ids), eq(typicalCases.status, 'published'))).all();
+export async function publishedCasesAmong(db: Executor, ids: number[]): Promise<Pick<TypicalCase, 'id' | 'title' | 'quarter'>[]> {
+  return query(db, (q) => {
+    if (ids.length === 0) return [];
+    return q.select({ id: typicalCases.id, title: typicalCases.title, quarter: typicalCases.quarter }).from(typicalCases).where(and(inArray(typicalCases.id, ids), eq(typicalCases.status, 'published'))).all();
+  });
 }

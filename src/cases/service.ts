@@ -16,6 +16,7 @@ import type { Deps } from '../shared/deps.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { supervisedUnitIds } from '../units/index.js';
 import type { Executor } from '../db/executor.js';
+import { withTransaction } from '../db/transaction.js';
 import { hasSanction, personalDataIn, type PersonalDataProblem } from './anonymise.js';
 import { guardContextOf, prefillFromReport } from './draft.js';
 import { isQuarter } from './quarter.js';
@@ -73,8 +74,8 @@ function isDrafter(staff: StaffContext): boolean {
 const AUTHORING = ['case.drafted', 'case.edited', 'case.submitted'];
 
 /** Who wrote the case: its creator and everyone who edited or submitted it (from its audit trail). */
-export function authorsOf(deps: Deps, c: repo.TypicalCase): number[] {
-  const ids = entriesFor(deps.db, 'typical_case', String(c.id))
+export async function authorsOf(deps: Deps, c: repo.TypicalCase): Promise<number[]> {
+  const ids = (await entriesFor(deps.db, 'typical_case', String(c.id)))
     .filter((e) => AUTHORING.includes(e.action) && e.actorType === 'staff' && e.actorId !== null)
     .map((e) => Number(e.actorId));
   return [...new Set([c.createdBy, ...ids])];
@@ -116,20 +117,20 @@ export function rightsOn(staff: StaffContext, scope: CaseScope, c: repo.TypicalC
   };
 }
 
-function audit(tx: Executor, deps: Deps, staff: StaffContext, action: string, c: repo.TypicalCase, detail: Record<string, unknown>, now: number) {
-  record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: `case.${action}`, object: { type: 'typical_case', id: c.id }, detail }, now);
+async function audit(tx: Executor, deps: Deps, staff: StaffContext, action: string, c: repo.TypicalCase, detail: Record<string, unknown>, now: number): Promise<void> {
+  await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: `case.${action}`, object: { type: 'typical_case', id: c.id }, detail }, now);
 }
 
 /** Applies a change and its audit entry in one transaction; re-indexes the text; tells the public cache. */
-function apply(deps: Deps, staff: StaffContext, c: repo.TypicalCase, action: string, changes: Partial<repo.NewTypicalCase>, detail: Record<string, unknown>, now: number): repo.TypicalCase {
+async function apply(deps: Deps, staff: StaffContext, c: repo.TypicalCase, action: string, changes: Partial<repo.NewTypicalCase>, detail: Record<string, unknown>, now: number): Promise<repo.TypicalCase> {
   const next = { ...c, ...changes, updatedAt: now };
-  deps.db.transaction((tx) => {
-    repo.updateCase(tx, c.id, { ...changes, updatedAt: now });
+  await withTransaction(deps.db, async (tx) => {
+    await repo.updateCase(tx, c.id, { ...changes, updatedAt: now });
     // Only published cases are in the search index: the public search and the site search read it,
     // and a draft may still hold personal data.
-    if (next.status === 'published') indexDocument(tx, { type: 'case', id: c.id, text: [next.title, next.body] });
-    else if (c.status === 'published') removeDocument(tx, 'case', c.id);
-    audit(tx, deps, staff, action, c, { from: c.status, to: next.status, ...detail }, now);
+    if (next.status === 'published') await indexDocument(tx, { type: 'case', id: c.id, text: [next.title, next.body] });
+    else if (c.status === 'published') await removeDocument(tx, 'case', c.id);
+    await audit(tx, deps, staff, action, c, { from: c.status, to: next.status, ...detail }, now);
   });
   // Publishing, withdrawing, or anything touching a published case changes what the public sees.
   if (c.status === 'published' || next.status === 'published') deps.publicCache.invalidate();
@@ -137,7 +138,7 @@ function apply(deps: Deps, staff: StaffContext, c: repo.TypicalCase, action: str
 }
 
 async function guard(deps: Deps, c: Pick<repo.TypicalCase, 'title' | 'body' | 'reportId'>): Promise<PersonalDataProblem[]> {
-  const report = c.reportId ? findReport(deps.db, c.reportId) : undefined;
+  const report = c.reportId ? await findReport(deps.db, c.reportId) : undefined;
   return personalDataIn(`${c.title}\n${c.body}`, await guardContextOf(deps.db, report));
 }
 
@@ -164,11 +165,11 @@ export interface Drafted {
 
 /** `unitId`: the civil-affairs unit whose lead will approve the case. */
 async function createDraft(deps: Deps, staff: StaffContext, report: Report, referral: repo.Referral | undefined, unitId: number, now: number): Promise<Drafted> {
-  const open = referral ? repo.openCaseFor(deps.db, { referralId: referral.id }) : repo.openCaseFor(deps.db, { reportId: report.id });
+  const open = referral ? await repo.openCaseFor(deps.db, { referralId: referral.id }) : await repo.openCaseFor(deps.db, { reportId: report.id });
   if (open) return { case: open, existing: true };
   const draft = await prefillFromReport(deps.db, report, referral, now);
-  const row = deps.db.transaction((tx) => {
-    const created = repo.insertCase(tx, {
+  const row = await withTransaction(deps.db, async (tx) => {
+    const created = await repo.insertCase(tx, {
       reportId: report.id,
       referralId: referral?.id ?? null,
       unitId,
@@ -178,7 +179,7 @@ async function createDraft(deps: Deps, staff: StaffContext, report: Report, refe
       createdAt: now,
       updatedAt: now,
     });
-    audit(tx, deps, staff, 'drafted', created, { to: 'draft', report: report.id, referral: referral?.id ?? null }, now);
+    await audit(tx, deps, staff, 'drafted', created, { to: 'draft', report: report.id, referral: referral?.id ?? null }, now);
     return created;
   });
   return { case: row, existing: false };
@@ -198,7 +199,7 @@ export async function draftFromReport(deps: Deps, staff: StaffContext, reportId:
   if (!report) throw notFound();
   if (!isDrafter(staff)) throw forbidden();
   if (!reportCanGiveCase(report)) throw new CaseError('report_not_concluded');
-  return createDraft(deps, staff, report, repo.concludedReferralOf(deps.db, report.id), staff.unit.id, now);
+  return createDraft(deps, staff, report, await repo.concludedReferralOf(deps.db, report.id), staff.unit.id, now);
 }
 
 /**
@@ -211,13 +212,13 @@ export async function draftFromReport(deps: Deps, staff: StaffContext, reportId:
  * Anyone else gets a 404. An open case for the referral is returned as it is, not drafted twice.
  */
 export async function draftCaseFromReferral(deps: Deps, staff: StaffContext, referralId: number, now = Date.now()): Promise<Drafted> {
-  const referral = repo.findReferral(deps.db, referralId);
+  const referral = await repo.findReferral(deps.db, referralId);
   if (!referral) throw notFound();
   const scope = await caseScopeOf(deps, staff);
   let report: Report | undefined;
   let unitId: number;
   if (scope.bodyIds.includes(referral.bodyUnitId)) {
-    report = findReport(deps.db, referral.reportId);
+    report = await findReport(deps.db, referral.reportId);
     unitId = report?.handlingUnitId ?? 0;
   } else {
     report = await visibleReport(deps.db, staff, referral.reportId);
@@ -257,7 +258,7 @@ export async function updateDraft(deps: Deps, staff: StaffContext, c: repo.Typic
   const errors = validateDraft(input);
   if (Object.keys(errors).length > 0) return { case: c, errors, problems: [] as PersonalDataProblem[] };
   const changes = { title: input.title.trim(), body: input.body.trim().replace(/\r\n?/g, '\n'), quarter: input.quarter, category: input.category };
-  const next = apply(deps, staff, c, 'edited', changes, {}, now);
+  const next = await apply(deps, staff, c, 'edited', changes, {}, now);
   return { case: next, errors, problems: await guard(deps, next) };
 }
 
@@ -273,7 +274,7 @@ export async function submit(deps: Deps, staff: StaffContext, c: repo.TypicalCas
 /** The discipline-inspection body (or the commission above it) signs the case off. */
 export async function signOff(deps: Deps, staff: StaffContext, c: repo.TypicalCase, now = Date.now()) {
   requireStatus(c, 'awaiting_signoff');
-  const referral = c.referralId ? repo.findReferral(deps.db, c.referralId) : undefined;
+  const referral = c.referralId ? await repo.findReferral(deps.db, c.referralId) : undefined;
   if (!rightsOn(staff, await caseScopeOf(deps, staff), c, referral).signOff) throw forbidden();
   return apply(deps, staff, c, 'signed_off', { status: 'awaiting_approval', signedOffBy: staff.user.id, signedOffAt: now }, { body: referral!.bodyUnitId }, now);
 }
@@ -281,7 +282,7 @@ export async function signOff(deps: Deps, staff: StaffContext, c: repo.TypicalCa
 /** Back to the drafter with a note, by the body (before sign-off) or the unit's lead (before approval). */
 export async function sendBack(deps: Deps, staff: StaffContext, c: repo.TypicalCase, text: string | undefined, now = Date.now()) {
   requireStatus(c, 'awaiting_signoff', 'awaiting_approval');
-  const referral = c.referralId ? repo.findReferral(deps.db, c.referralId) : undefined;
+  const referral = c.referralId ? await repo.findReferral(deps.db, c.referralId) : undefined;
   const rights = rightsOn(staff, await caseScopeOf(deps, staff), c, referral);
   if (!rights.sendBack) throw forbidden();
   const why = note(text, true);
@@ -291,7 +292,7 @@ export async function sendBack(deps: Deps, staff: StaffContext, c: repo.TypicalC
 /** A lead of the unit (or a lead or supervisor above it) who did not write it approves, and the case is published under its quarter. */
 export async function approve(deps: Deps, staff: StaffContext, c: repo.TypicalCase, now = Date.now()) {
   requireStatus(c, 'awaiting_approval');
-  const rights = rightsOn(staff, await caseScopeOf(deps, staff), c, undefined, authorsOf(deps, c));
+  const rights = rightsOn(staff, await caseScopeOf(deps, staff), c, undefined, await authorsOf(deps, c));
   if (rights.ownCase) throw new CaseError('own_case', [], 403);
   if (!rights.approve) throw forbidden();
   if (c.referralId && !c.signedOffBy) throw new CaseError('signoff_missing');

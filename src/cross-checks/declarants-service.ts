@@ -53,14 +53,14 @@ export async function saveDeclarant(deps: Deps, staff: StaffContext, region: Reg
   const place = await checkVillage(db, input.place);
   let village: string | null = null;
   if (!place.ok) errors.home_village = place.reason === 'required' ? 'declaration.errors.village_required' : 'declaration.errors.village_invalid';
-  else if (!codeWithin(db, place.code, [region.code])) errors.home_village = 'crossChecks.errors.village_outside';
+  else if (!(await codeWithin(db, place.code, [region.code]))) errors.home_village = 'crossChecks.errors.village_outside';
   else village = place.code;
   let idHash: string | null = null;
   if (input.idNumber.trim() !== '') {
     const hashed = hashIdNumber(deps, input.idNumber);
     if ('error' in hashed) errors.id_number = hashed.error;
-    else if (declarantsWithHashes(db, [hashed.hash]).some((d) => d.id !== existing?.id)) errors.id_number = 'crossChecks.errors.id_on_file';
-    else if (existing && relativesOfDeclarants(db, [existing.id]).some((r) => r.idHash === hashed.hash)) errors.id_number = 'crossChecks.errors.id_is_relative';
+    else if ((await declarantsWithHashes(db, [hashed.hash])).some((d) => d.id !== existing?.id)) errors.id_number = 'crossChecks.errors.id_on_file';
+    else if (existing && (await relativesOfDeclarants(db, [existing.id])).some((r) => r.idHash === hashed.hash)) errors.id_number = 'crossChecks.errors.id_is_relative';
     else idHash = hashed.hash;
   } else if (!existing) errors.id_number = 'declaration.errors.id_required';
   if (Object.keys(errors).length > 0 || 'error' in name || !village || !isPosition(input.position)) return { ok: false, errors };

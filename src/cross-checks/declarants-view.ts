@@ -28,18 +28,18 @@ export async function visibleDeclarant(db: Db, staff: StaffContext, id: number):
 export async function mayEdit(db: Db, staff: StaffContext, declarant: repo.Declarant): Promise<Region | null> {
   if (declarant.userId !== null) return null;
   const region = await managedRegion(db, staff);
-  return region && codeWithin(db, declarant.homeVillageCode, [region.code]) ? region : null;
+  return region && (await codeWithin(db, declarant.homeVillageCode, [region.code])) ? region : null;
 }
 
 export async function listContext(db: Db, staff: StaffContext, query: { q?: string; before?: string }) {
   const q = (query.q ?? '').normalize('NFKC').replace(/[\s%_\\]/gu, '').slice(0, 20);
   const before = /^\d{1,12}$/.test(query.before ?? '') ? Number(query.before) : null;
-  const rows = declarantsInScope(db, await regionScope(db, staff), { name: q, before, limit: PAGE_SIZE + 1 });
+  const rows = await declarantsInScope(db, await regionScope(db, staff), { name: q, before, limit: PAGE_SIZE + 1 });
   const page = rows.slice(0, PAGE_SIZE);
-  const labels = villageLabels(db, page.map((d) => d.homeVillageCode));
+  const labels = await villageLabels(db, page.map((d) => d.homeVillageCode));
   const relCounts = new Map<number, number>();
-  for (const r of relativesOfDeclarants(db, page.map((d) => d.id))) relCounts.set(r.declarantId, (relCounts.get(r.declarantId) ?? 0) + 1);
-  const flagCounts = openFlagCounts(db, page, staff.user.id);
+  for (const r of await relativesOfDeclarants(db, page.map((d) => d.id))) relCounts.set(r.declarantId, (relCounts.get(r.declarantId) ?? 0) + 1);
+  const flagCounts = await openFlagCounts(db, page, staff.user.id);
   const region = await managedRegion(db, staff);
   return {
     q,
@@ -70,8 +70,8 @@ export async function newContext(db: Db, region: Region, state?: FormState) {
 }
 
 export async function detailContext(db: Db, staff: StaffContext, declarant: repo.Declarant, forms: { declarant?: FormState; relative?: FormState } = {}) {
-  const relatives = relativesOfDeclarants(db, [declarant.id]);
-  const labels = villageLabels(db, [declarant.homeVillageCode, ...relatives.map((r) => r.villageCode)]);
+  const relatives = await relativesOfDeclarants(db, [declarant.id]);
+  const labels = await villageLabels(db, [declarant.homeVillageCode, ...relatives.map((r) => r.villageCode)]);
   const editable = (await mayEdit(db, staff, declarant)) !== null;
   const homePlace = await placeOfVillage(db, declarant.homeVillageCode);
   const declState: FormState = forms.declarant ?? { values: { name: declarant.name, position: declarant.position }, place: homePlace, errors: {}, retypeId: false };
@@ -85,7 +85,7 @@ export async function detailContext(db: Db, staff: StaffContext, declarant: repo
       village: labels.get(declarant.homeVillageCode) ?? declarant.homeVillageCode,
       updatedAt: declarant.updatedAt,
     },
-    openFlags: openFlagCounts(db, [declarant], staff.user.id).get(declarant.id) ?? 0,
+    openFlags: (await openFlagCounts(db, [declarant], staff.user.id)).get(declarant.id) ?? 0,
     self: declarant.userId === staff.user.id,
     relatives: relatives.map((r) => ({ id: r.id, name: r.name, relation: r.relation, assistanceType: r.assistanceType, village: labels.get(r.villageCode) ?? r.villageCode })),
     editable,

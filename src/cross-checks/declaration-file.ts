@@ -45,7 +45,7 @@ export type DeclParseResult =
 
 export interface DeclParseOptions {
   idHashKey: Buffer;
-  readVillage: (cell: Cell, anywhere?: boolean) => VillageResult;
+  readVillage: (cell: Cell, anywhere?: boolean) => Promise<VillageResult>;
   maxRows?: number;
   now?: Date;
 }
@@ -115,8 +115,8 @@ export async function parseDeclarationFile(bytes: Uint8Array, options: DeclParse
       }
       return idNumberHash(options.idHashKey, id.normalized);
     };
-    const villageOf = (f: DeclField, anywhere: boolean): string | undefined => {
-      const found = options.readVillage(cell(f), anywhere);
+    const villageOf = async (f: DeclField, anywhere: boolean): Promise<string | undefined> => {
+      const found = await options.readVillage(cell(f), anywhere);
       if (typeof found === 'object') return found.code;
       report(f, VILLAGE_MESSAGES[found]);
       return undefined;
@@ -128,7 +128,7 @@ export async function parseDeclarationFile(bytes: Uint8Array, options: DeclParse
     const idHash = hashOf('declarantId');
     const position = required('position') ? parsePosition(cell('position')) : undefined;
     if (position === null) report('position', 'crossChecks.import.bad_position');
-    const village = required('village') ? villageOf('village', false) : undefined;
+    const village = required('village') ? await villageOf('village', false) : undefined;
 
     let declarant: ParsedDeclarant | undefined;
     if (name && idHash && position && village) {
@@ -146,7 +146,7 @@ export async function parseDeclarationFile(bytes: Uint8Array, options: DeclParse
     if (relation === null) report('relation', 'crossChecks.import.bad_relation');
     const relHash = hashOf('relativeId');
     if (relHash && idHash && relHash === idHash) report('relativeId', 'crossChecks.import.relative_is_declarant');
-    const relVillage = cell('relativeVillage') === null ? village : villageOf('relativeVillage', true);
+    const relVillage = cell('relativeVillage') === null ? village : await villageOf('relativeVillage', true);
     const type = required('assistanceType') ? parseAssistanceType(cell('assistanceType')) : undefined;
     if (type === null) report('assistanceType', 'disclosure.import.bad_type');
     if (relHash && idHash) {

@@ -4,6 +4,7 @@
 import { record } from '../audit/index.js';
 import { translate } from '../i18n/translate.js';
 import type { StaffContext } from '../plugins/auth.js';
+import { withTransaction } from '../db/transaction.js';
 import type { Deps } from '../shared/deps.js';
 import * as repo from './repository.js';
 
@@ -17,7 +18,7 @@ export function isOutcome(v: unknown): v is Outcome {
 
 export type ResolveResult = { ok: true } | { ok: false; errors: Record<string, string> } | { ok: false; conflict: true };
 
-export function resolveFlag(deps: Deps, staff: StaffContext, flag: repo.Flag, input: { outcome: string; note: string }, now = Date.now()): ResolveResult {
+export async function resolveFlag(deps: Deps, staff: StaffContext, flag: repo.Flag, input: { outcome: string; note: string }, now = Date.now()): Promise<ResolveResult> {
   const errors: Record<string, string> = {};
   const note = input.note.normalize('NFC').replace(/\p{Cc}/gu, ' ').replace(/\s+/gu, ' ').trim();
   if (!isOutcome(input.outcome)) errors.outcome = 'crossChecks.errors.outcome_required';
@@ -29,9 +30,9 @@ export function resolveFlag(deps: Deps, staff: StaffContext, flag: repo.Flag, in
   const label = translate('zh-CN', `crossChecks.outcomes.${input.outcome}`);
   const actionNote = input.outcome === 'other' ? note : note ? `${label}；${note}` : label;
   const outcome = input.outcome;
-  const done = deps.db.transaction((tx) => {
-    if (!repo.resolveFlagRow(tx, flag.id, { actionNote, resolvedBy: staff.user.id, resolvedAt: now })) return false;
-    record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'cross_check.flag_resolve', object: { type: 'cross_check_flag', id: flag.id }, detail: { kind: flag.kind, outcome } }, now);
+  const done = await withTransaction(deps.db, async (tx) => {
+    if (!(await repo.resolveFlagRow(tx, flag.id, { actionNote, resolvedBy: staff.user.id, resolvedAt: now }))) return false;
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'cross_check.flag_resolve', object: { type: 'cross_check_flag', id: flag.id }, detail: { kind: flag.kind, outcome } }, now);
     return true;
   });
   return done ? { ok: true } : { ok: false, conflict: true };

@@ -7,7 +7,7 @@ import { recipientsByIds } from '../disclosure/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { childrenOf, findRegion } from '../regions/index.js';
 import { userNames } from '../users/index.js';
-import { flagFilterCondition, flagWhere, openFlagCountsOf, villageLabels, visibleFlagsCondition } from './pages-repository.js';
+import { countFlags, flagPage, openFlagCountsOf, villageLabels, visibleFlagById } from './pages-repository.js';
 import * as repo from './repository.js';
 import { canResolve, codeWithin, regionScope } from './scope.js';
 
@@ -32,7 +32,7 @@ export function parseFlagFilter(query: Record<string, string | undefined>): Flag
 export async function visibleFlag(db: Db, staff: StaffContext, id: number): Promise<repo.Flag | undefined> {
   if (!Number.isSafeInteger(id) || id <= 0) return undefined;
   const scope = await regionScope(db, staff);
-  return flagWhere(db, id, visibleFlagsCondition(db, staff.user.id, scope.regionCodes));
+  return visibleFlagById(db, id, { userId: staff.user.id, regionCodes: scope.regionCodes });
 }
 
 export interface ResolveForm {
@@ -47,27 +47,26 @@ export async function flagPageContext(db: Db, staff: StaffContext, filter: FlagF
   const scope = await regionScope(db, staff);
   let codes = scope.regionCodes;
   if (filter.region) {
-    if (!codeWithin(db, filter.region, codes)) return { ok: false };
+    if (!(await codeWithin(db, filter.region, codes))) return { ok: false };
     codes = [filter.region];
   }
-  const visible = visibleFlagsCondition(db, staff.user.id, codes);
-  const where = flagFilterCondition(visible, filter.status, filter.kind);
+  const visible = { userId: staff.user.id, regionCodes: codes };
   // A flag being resolved with a mistake stays on the page even when paging moved past it.
-  const rows = repo.flagPage(db, where, filter.before, PAGE_SIZE + 1);
+  const rows = await flagPage(db, visible, filter, filter.before, PAGE_SIZE + 1);
   const more = rows.length > PAGE_SIZE;
   const page = rows.slice(0, PAGE_SIZE);
   if (form && !page.some((f) => f.id === form.flagId)) {
-    const extra = repo.findFlag(db, form.flagId);
+    const extra = await repo.findFlag(db, form.flagId);
     if (extra) page.unshift(extra);
   }
 
-  const recipientRows = recipientsByIds(db, page.map((f) => f.recipientId));
-  const declarantRows = declarantsByIds(db, page.map((f) => f.declarantId));
+  const recipientRows = await recipientsByIds(db, page.map((f) => f.recipientId));
+  const declarantRows = await declarantsByIds(db, page.map((f) => f.declarantId));
   const relativeIds = page.map((f) => f.relativeId).filter((id): id is number => id !== null);
-  const relativeRows = relativesByIds(db, relativeIds);
+  const relativeRows = await relativesByIds(db, relativeIds);
   const resolverIds = page.map((f) => f.resolvedBy).filter((id): id is number => id !== null);
-  const resolvers = userNames(db, resolverIds);
-  const labels = villageLabels(db, [...page.map((f) => f.villageCode), ...declarantRows.map((d) => d.homeVillageCode)]);
+  const resolvers = await userNames(db, resolverIds);
+  const labels = await villageLabels(db, [...page.map((f) => f.villageCode), ...declarantRows.map((d) => d.homeVillageCode)]);
   const mayResolve = canResolve(staff);
 
   const flags = page.map((f) => {
@@ -106,7 +105,7 @@ export async function flagPageContext(db: Db, staff: StaffContext, filter: FlagF
     context: {
       filter,
       flags,
-      openCount: repo.countFlags(db, flagFilterCondition(visible, 'open', '')),
+      openCount: await countFlags(db, visible, { status: 'open', kind: '' }),
       regionOptions: options.map((c) => ({ code: c.code, name: c.name, selected: c.code === filter.region })),
       regionName: filter.region ? ((await findRegion(db, filter.region))?.name ?? null) : (own?.name ?? null),
       kinds: repo.FLAG_KINDS,
@@ -117,6 +116,6 @@ export async function flagPageContext(db: Db, staff: StaffContext, filter: FlagF
 }
 
 /** How many open flags a declarant has (none shown to the declarant themselves). */
-export function openFlagCounts(db: Db, declarantsShown: readonly { id: number; userId: number | null }[], selfUserId: number): Map<number, number> {
+export async function openFlagCounts(db: Db, declarantsShown: readonly { id: number; userId: number | null }[], selfUserId: number): Promise<Map<number, number>> {
   return openFlagCountsOf(db, declarantsShown.filter((d) => d.userId !== selfUserId).map((d) => d.id));
 }

@@ -13,7 +13,7 @@ import type { Role } from '../users/index.js';
 import { codesWithin, scopeRegionCodes } from './pages-repository.js';
 
 // The closure queries live in the repository; these names stay here for the services that use them.
-export { codesWithin, withinRegions } from './pages-repository.js';
+export { codesWithin } from './pages-repository.js';
 
 /** Roles that enter declarations, import lists and resolve flags. */
 export const MANAGE_ROLES: Role[] = ['intake', 'handler', 'lead'];
@@ -36,15 +36,15 @@ export async function regionScope(db: Db, staff: StaffContext): Promise<RegionSc
   let scope: RegionScope = { unitIds: [], regionCodes: [] };
   if (staff.unit.kind === 'civil_affairs' || staff.unit.kind === 'township_gov') {
     const unitIds = await supervisedUnitIds(db, staff.unit.id);
-    scope = { unitIds, regionCodes: scopeRegionCodes(db, unitIds) };
+    scope = { unitIds, regionCodes: await scopeRegionCodes(db, unitIds) };
   }
   cache.set(staff, scope);
   return scope;
 }
 
 /** Whether a region code lies within the scope (one closure lookup). */
-export function codeWithin(db: Executor, code: string, regionCodes: readonly string[]): boolean {
-  return codesWithin(db, [code], regionCodes).has(code);
+export async function codeWithin(db: Executor, code: string, regionCodes: readonly string[]): Promise<boolean> {
+  return (await codesWithin(db, [code], regionCodes)).has(code);
 }
 
 export function canView(staff: StaffContext): boolean {

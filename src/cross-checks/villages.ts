@@ -12,21 +12,21 @@ export type VillageResult = Village | 'unknown' | 'ambiguous' | 'outside';
  * A reader for the villages within `regionCode`. With `anywhere`, a 12-digit code of a village
  * outside the region is accepted too (a relative may live in another county).
  */
-export function villageReader(db: Executor, regionCode: string): (cell: Cell, anywhere?: boolean) => VillageResult {
-  const places = placesWithin(db, regionCode);
+export async function villageReader(db: Executor, regionCode: string): Promise<(cell: Cell, anywhere?: boolean) => Promise<VillageResult>> {
+  const places = await placesWithin(db, regionCode);
   const villages = places.filter((p) => p.level === 'village');
   const inside = new Map(villages.map((v) => [v.code, v]));
   const matchAll = makeVillageMatcher(villages);
   const townships = places.filter((p) => p.level === 'township').sort((a, b) => b.name.length - a.name.length);
   const byTownship = new Map(townships.map((t) => [t.code, makeVillageMatcher(villages.filter((v) => v.parentCode === t.code))]));
 
-  return (cell, anywhere = false) => {
+  return async (cell, anywhere = false) => {
     if (cell === null) return 'unknown';
     const text = String(cell).normalize('NFKC').replace(/\s/gu, '');
     if (/^\d{12}$/.test(text)) {
       const own = inside.get(text);
       if (own) return { code: own.code, name: own.name };
-      const other = villageByCode(db, text);
+      const other = await villageByCode(db, text);
       return other ? (anywhere ? other : 'outside') : 'unknown';
     }
     const direct = matchAll(text);

@@ -4,6 +4,7 @@
 // empty date puts a declarant recorded by mistake back in office. Audited with the date only.
 import { record } from '../audit/index.js';
 import { todayInChina } from '../clocks/index.js';
+import { withTransaction } from '../db/transaction.js';
 import type { Deps } from '../shared/deps.js';
 import type { Outcome } from './relative-validation.js';
 import * as repo from './repository.js';
@@ -21,7 +22,7 @@ export function startOfChinaDay(text: string): number | null {
   return utc - CST_OFFSET_MS;
 }
 
-export function recordLeftOffice(deps: Pick<Deps, 'db' | 'keys'>, declarant: repo.Declarant, leftOn: string, actorId: number, now = Date.now()): Outcome<{ leftOfficeAt: number | null }> {
+export async function recordLeftOffice(deps: Pick<Deps, 'db' | 'keys'>, declarant: repo.Declarant, leftOn: string, actorId: number, now = Date.now()): Promise<Outcome<{ leftOfficeAt: number | null }>> {
   const text = leftOn.trim();
   let leftOfficeAt: number | null = null;
   if (text !== '') {
@@ -32,9 +33,9 @@ export function recordLeftOffice(deps: Pick<Deps, 'db' | 'keys'>, declarant: rep
   } else if (declarant.leftOfficeAt === null) {
     return { ok: false, errors: { left_on: 'retention.left_office.date_required' } };
   }
-  deps.db.transaction((tx) => {
-    repo.updateDeclarant(tx, declarant.id, { leftOfficeAt });
-    record(
+  await withTransaction(deps.db, async (tx) => {
+    await repo.updateDeclarant(tx, declarant.id, { leftOfficeAt });
+    await record(
       tx,
       deps.keys['audit-mac'],
       { actor: { type: 'staff', id: actorId }, action: leftOfficeAt === null ? 'declaration.back_in_office' : 'declaration.left_office', object: { type: 'declarant', id: declarant.id }, detail: leftOfficeAt === null ? {} : { leftOn: text } },

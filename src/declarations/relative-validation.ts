@@ -58,7 +58,7 @@ export async function validateRelative(
     const hashed = hashIdNumber(deps, input.idNumber);
     if ('error' in hashed) errors.id_number = hashed.error;
     else if (hashed.hash === declarant.idHash) errors.id_number = rules.ownId;
-    else if (repo.relativesOf(db, declarant.id).some((r) => r.idHash === hashed.hash)) errors.id_number = 'declaration.errors.id_duplicate';
+    else if ((await repo.relativesOf(db, declarant.id)).some((r) => r.idHash === hashed.hash)) errors.id_number = 'declaration.errors.id_duplicate';
     else idHash = hashed.hash;
   }
   if (Object.keys(errors).length > 0 || name === null || !place.ok || idHash === null || !isRelation(input.relation) || !isAssistanceType(input.assistanceType)) {

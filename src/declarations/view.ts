@@ -25,8 +25,8 @@ export interface LanguageForm {
 export async function profileContext(deps: Deps, staff: StaffContext, forms: { declaration?: FormState; relative?: FormState; language?: LanguageForm } = {}) {
   const { db } = deps;
   const user = staff.user;
-  const declarant = repo.declarantOfUser(db, user.id);
-  const relatives = declarant ? repo.relativesOf(db, declarant.id) : [];
+  const declarant = await repo.declarantOfUser(db, user.id);
+  const relatives = declarant ? await repo.relativesOf(db, declarant.id) : [];
   const homeCode = declarant?.homeVillageCode ?? user.homeVillageCode;
   const homePlace = await placeOfVillage(db, homeCode);
 

@@ -4,6 +4,7 @@ import { record } from '../audit/index.js';
 import { findRegion } from '../regions/index.js';
 import type { Category } from '../reports/index.js';
 import { indexDocument } from '../search/index.js';
+import { withTransaction } from '../db/transaction.js';
 import type { Deps } from '../shared/deps.js';
 import { findUnitByKey } from '../units/index.js';
 import { firstUser, firstUserOfUnit } from '../users/index.js';
@@ -69,16 +70,16 @@ function chinaNoon(date: string): number {
 /** Seeds the demo cases (idempotence is the caller's: call on an empty database). Returns how many. */
 export async function seedDemoCases(deps: Deps, now = Date.now()): Promise<number> {
   const { db } = deps;
-  const anyUser = firstUser(db);
+  const anyUser = await firstUser(db);
   let count = 0;
   for (const demo of CASES) {
     const township = await findRegion(db, demo.township);
     const unit = township?.parentCode ? await findUnitByKey(db, `ca:${township.parentCode}`) : undefined;
     if (!township || !unit) continue;
-    const author = firstUserOfUnit(db, unit.id) ?? anyUser;
+    const author = (await firstUserOfUnit(db, unit.id)) ?? anyUser;
     const at = Math.min(chinaNoon(demo.on), now);
-    db.transaction((tx) => {
-      const row = insertCase(tx, {
+    await withTransaction(db, async (tx) => {
+      const row = await insertCase(tx, {
         reportId: null,
         referralId: null,
         unitId: unit.id,
@@ -94,8 +95,8 @@ export async function seedDemoCases(deps: Deps, now = Date.now()): Promise<numbe
         createdAt: at - 3 * 86_400_000,
         updatedAt: at,
       });
-      indexDocument(tx, { type: 'case', id: row.id, text: [row.title, row.body] });
-      record(tx, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'case.seeded', object: { type: 'typical_case', id: row.id }, detail: { to: 'published' } }, now);
+      await indexDocument(tx, { type: 'case', id: row.id, text: [row.title, row.body] });
+      await record(tx, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'case.seeded', object: { type: 'typical_case', id: row.id }, detail: { to: 'published' } }, now);
     });
     count++;
   }

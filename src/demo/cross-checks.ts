@@ -11,6 +11,7 @@ import { todayInChina } from '../clocks/index.js';
 import { hasNonUserDeclarant, insertDeclarant, insertRelative } from '../declarations/index.js';
 import { activeRecipientsOfVillages, insertRecipientsIfNew, idCheckChar, idNumberHash, maskName, surnameOf } from '../disclosure/index.js';
 import { placeChain } from '../regions/index.js';
+import { withTransaction } from '../db/transaction.js';
 import type { Deps } from '../shared/deps.js';
 import { findUnitByKey } from '../units/index.js';
 import { flagCountsByKind, runCrossChecks, type FlagKind } from '../cross-checks/index.js';
@@ -42,7 +43,7 @@ function makeId(county: string, serial: number): string {
 export async function seedDemoDeclarations(deps: Deps, now: Date | number = Date.now()): Promise<DemoDeclarationSummary | null> {
   const { db } = deps;
   const at = typeof now === 'number' ? now : now.getTime();
-  if (hasNonUserDeclarant(db)) return null;
+  if (await hasNonUserDeclarant(db)) return null;
   const hash = (id: string) => idNumberHash(deps.keys['id-hash'], id);
   let serial = 0;
   let giv = 0;
@@ -54,7 +55,7 @@ export async function seedDemoDeclarations(deps: Deps, now: Date | number = Date
     if (!chain.village || !chain.township || !chain.county) continue;
     const county = chain.county.code;
     const unit = await findUnitByKey(db, `ca:${county}`);
-    let roster = activeRecipientsOfVillages(db, [villageCode]).sort((a, b) => a.id - b.id);
+    let roster = (await activeRecipientsOfVillages(db, [villageCode])).sort((a, b) => a.id - b.id);
     if (roster.length < 4) {
       const today = todayInChina(new Date(at));
       const rows = Array.from({ length: 6 }, (_, i) => {
@@ -65,9 +66,9 @@ export async function seedDemoDeclarations(deps: Deps, now: Date | number = Date
           type: i === 5 ? 'extreme' : 'dibao', status: 'active', sinceOn: today, updatedAt: at,
         };
       });
-      insertRecipientsIfNew(db, rows);
+      await insertRecipientsIfNew(db, rows);
       summary.recipientsAdded += rows.length;
-      roster = activeRecipientsOfVillages(db, [villageCode]).sort((a, b) => a.id - b.id);
+      roster = (await activeRecipientsOfVillages(db, [villageCode])).sort((a, b) => a.id - b.id);
     }
     const [r0, r1, r2] = roster;
     if (!r0 || !r1 || !r2) continue;
@@ -85,16 +86,16 @@ export async function seedDemoDeclarations(deps: Deps, now: Date | number = Date
         { name: rare + given(1), relation: 'parent', idHash: hash(makeId(county, 500 + ++serial)), assistanceType: 'dibao' },
       ] },
     ];
-    db.transaction((tx) => {
+    await withTransaction(db, async (tx) => {
       for (const p of people) {
-        const d = insertDeclarant(tx, { userId: null, name: p.name, position: p.position, idHash: p.idHash, homeVillageCode: villageCode, unitId: unit?.id ?? null, updatedAt: at });
-        for (const r of p.relatives) insertRelative(tx, { declarantId: d.id, name: r.name, relation: r.relation, idHash: r.idHash, villageCode, assistanceType: r.assistanceType });
+        const d = await insertDeclarant(tx, { userId: null, name: p.name, position: p.position, idHash: p.idHash, homeVillageCode: villageCode, unitId: unit?.id ?? null, updatedAt: at });
+        for (const r of p.relatives) await insertRelative(tx, { declarantId: d.id, name: r.name, relation: r.relation, idHash: r.idHash, villageCode, assistanceType: r.assistanceType });
         summary.declarants += 1;
         summary.relatives += p.relatives.length;
       }
     });
   }
-  runCrossChecks(deps, { villageCodes: [...DEMO_DECLARATION_VILLAGES] }, at);
-  for (const row of flagCountsByKind(db)) summary.flags[row.kind] = row.n;
+  await runCrossChecks(deps, { villageCodes: [...DEMO_DECLARATION_VILLAGES] }, at);
+  for (const row of await flagCountsByKind(db)) summary.flags[row.kind] = row.n;
   return summary;
 }

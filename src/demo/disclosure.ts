@@ -61,7 +61,7 @@ export interface DemoDisclosureSummary {
 
 /** Seeds the demo rosters once; null when the roster already has data. */
 export async function seedDemoDisclosure(deps: Deps, now = new Date()): Promise<DemoDisclosureSummary | null> {
-  if (countRecipients(deps.db) > 0) return null;
+  if ((await countRecipients(deps.db)) > 0) return null;
   const rand = random(20260301);
   const serial = { n: 100 };
   const today = todayInChina(now);

@@ -111,6 +111,6 @@ const PAGES: DemoPage[] = [
 /** Seeds the three demo explainers (published); skips any whose slug exists. Returns how many were added. */
 export async function seedDemoPolicies(db: Db, now = Date.now()): Promise<number> {
   let count = 0;
-  for (const demo of PAGES) if (addPublishedPage(db, demo, now)) count++;
+  for (const demo of PAGES) if (await addPublishedPage(db, demo, now)) count++;
   return count;
 }

@@ -20,13 +20,13 @@ export { MAX_PROBLEMS } from './recipient-import.js';
 export { idCheckChar } from './id-number.js';
 export { activeRecipientsOfVillages, activeRecipientsWithHashes, recipientsByIds, insertRecipientsIfNew, type Recipient } from './repository.js';
 export { importRecipientList } from './import-service.js';
-export { indexVillageNames } from './village-search.js';
+export { indexVillageNames, searchVillagesWithTownship } from './village-search.js';
 export { onRosterChanged, type RosterListener, type RosterChangeContext } from './events.js';
 
 /** Postings and rosters: township imports, public lists by region, objections (issue 6). */
 export async function disclosureRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   app.addPageContext((request) => (request.staff && mayImportRecipients(request.staff) ? { mayImportRecipients: true } : {}));
-  const indexed = indexVillageNames(opts.deps.db);
+  const indexed = await indexVillageNames(opts.deps.db);
   if (indexed > 0) app.log.info({ villages: indexed }, 'indexed village names for search');
   await app.register(publicDisclosureRoutes, opts);
   await app.register(importRoutes, opts);

@@ -37,10 +37,10 @@ export interface ObjectionVillage {
 
 export async function objectionGroups(db: Db, staff: StaffContext): Promise<{ villages: ObjectionVillage[]; total: number; capped: boolean }> {
   const scope = await scopeOf(db, staff);
-  const rows = objectionReports(db, scope.condition, MAX_OBJECTIONS + 1);
+  const rows = await objectionReports(db, scope.condition, MAX_OBJECTIONS + 1);
   const capped = rows.length > MAX_OBJECTIONS;
   const shown = rows.slice(0, MAX_OBJECTIONS);
-  const recipients = new Map(repo.recipientsByIds(db, shown.map((r) => r.entryId!)).map((r) => [r.id, r]));
+  const recipients = new Map((await repo.recipientsByIds(db, shown.map((r) => r.entryId!))).map((r) => [r.id, r]));
 
   const villages = new Map<string, Map<number, ObjectionEntry>>();
   for (const r of shown) {

@@ -106,8 +106,8 @@ function entryLine(e: repo.PostingEntry, place: PlaceCodes): EntryLine {
   return { id: e.id, change: e.change, maskedName: e.maskedName, householdSize: e.householdSize, amount: yuan(e.monthlyAmountFen), type: e.type, objectionHref: objectionHref(place, e.recipientId, category) };
 }
 
-export function postingSummaries(db: Db, list: readonly repo.Posting[], villageCode: string, today: string): PostingSummary[] {
-  const counts = repo.entryCounts(db, list.map((p) => p.id));
+export async function postingSummaries(db: Db, list: readonly repo.Posting[], villageCode: string, today: string): Promise<PostingSummary[]> {
+  const counts = await repo.entryCounts(db, list.map((p) => p.id));
   return list.map((p) => {
     const c = counts.get(p.id) ?? { new: 0, changed: 0, removed: 0 };
     return { id: p.id, startsOn: p.startsOn, endsOn: p.endsOn, open: isOpen(p, today), counts: c, total: c.new + c.changed + c.removed, href: postingHref(villageCode, p.id) };
@@ -115,9 +115,9 @@ export function postingSummaries(db: Db, list: readonly repo.Posting[], villageC
 }
 
 /** Postings with their entries, except those with more than INLINE_ENTRIES_MAX (only counted and linked). */
-export function postingViews(db: Db, list: readonly repo.Posting[], place: PlaceCodes, today: string): PostingView[] {
-  const summaries = postingSummaries(db, list, place.village, today);
-  const entries = repo.entriesOf(db, summaries.filter((s) => s.total <= INLINE_ENTRIES_MAX).map((s) => s.id));
+export async function postingViews(db: Db, list: readonly repo.Posting[], place: PlaceCodes, today: string): Promise<PostingView[]> {
+  const summaries = await postingSummaries(db, list, place.village, today);
+  const entries = await repo.entriesOf(db, summaries.filter((s) => s.total <= INLINE_ENTRIES_MAX).map((s) => s.id));
   return summaries.map((s) => {
     const rows = entries.get(s.id);
     return { ...s, entries: rows ? rows.map((e) => entryLine(e, place)) : null };
@@ -161,11 +161,11 @@ export async function villagePage(db: Db, village: Region, after: number | null,
   const place = placeCodesOf(chain);
   if (!place) return null;
   const today = todayInChina(now);
-  const rows = repo.villageRoster(db, village.code, after ?? 0, ROSTER_PAGE_SIZE + 1);
+  const rows = await repo.villageRoster(db, village.code, after ?? 0, ROSTER_PAGE_SIZE + 1);
   const page = rows.slice(0, ROSTER_PAGE_SIZE);
   const last = page[page.length - 1];
   const firstPage = after === null;
-  const past = firstPage ? repo.pastPostings(db, village.code, today, Number.MAX_SAFE_INTEGER, PAST_POSTINGS_PER_PAGE + 1) : [];
+  const past = firstPage ? await repo.pastPostings(db, village.code, today, Number.MAX_SAFE_INTEGER, PAST_POSTINGS_PER_PAGE + 1) : [];
   const pastShown = past.slice(0, PAST_POSTINGS_PER_PAGE);
   return {
     village,
@@ -174,10 +174,10 @@ export async function villagePage(db: Db, village: Region, after: number | null,
     roster: page.map((r) => rosterLine(r, place)),
     nextHref: rows.length > ROSTER_PAGE_SIZE && last ? `/disclosure/villages/${village.code}?after=${last.id}` : null,
     firstPage,
-    open: firstPage ? postingViews(db, repo.openPostings(db, village.code, today), place, today) : [],
-    past: postingSummaries(db, pastShown, village.code, today),
+    open: firstPage ? await postingViews(db, await repo.openPostings(db, village.code, today), place, today) : [],
+    past: await postingSummaries(db, pastShown, village.code, today),
     morePastHref: past.length > PAST_POSTINGS_PER_PAGE ? `/disclosure/villages/${village.code}/postings?before=${pastShown[pastShown.length - 1]!.id}` : null,
-    total: repo.activeCounts(db, [village.code]).get(village.code) ?? 0,
+    total: (await repo.activeCounts(db, [village.code])).get(village.code) ?? 0,
   };
 }
 
@@ -192,11 +192,11 @@ export async function historyPage(db: Db, village: Region, before: number | null
   const chain = await placeChain(db, village.code);
   if (!placeCodesOf(chain)) return null;
   const today = todayInChina(now);
-  const list = repo.pastPostings(db, village.code, today, before ?? Number.MAX_SAFE_INTEGER, HISTORY_PAGE_SIZE + 1);
+  const list = await repo.pastPostings(db, village.code, today, before ?? Number.MAX_SAFE_INTEGER, HISTORY_PAGE_SIZE + 1);
   const shown = list.slice(0, HISTORY_PAGE_SIZE);
   return {
     chain,
-    past: postingSummaries(db, shown, village.code, today),
+    past: await postingSummaries(db, shown, village.code, today),
     moreHref: list.length > HISTORY_PAGE_SIZE ? `/disclosure/villages/${village.code}/postings?before=${shown[shown.length - 1]!.id}` : null,
   };
 }
@@ -218,17 +218,17 @@ export interface PostingPage {
  */
 export async function postingPage(db: Db, village: Region, postingId: number, after: number | null, now = new Date()): Promise<PostingPage | null> {
   const today = todayInChina(now);
-  const posting = repo.postingById(db, postingId);
+  const posting = await repo.postingById(db, postingId);
   if (!posting || posting.villageCode !== village.code || posting.startsOn > today) return null;
   const chain = await placeChain(db, village.code);
   const place = placeCodesOf(chain);
   if (!place) return null;
-  const summary = postingSummaries(db, [posting], village.code, today)[0]!;
-  const rows = repo.postingEntriesPage(db, posting.id, after ?? 0, POSTING_PAGE_SIZE + 1);
+  const summary = (await postingSummaries(db, [posting], village.code, today))[0]!;
+  const rows = await repo.postingEntriesPage(db, posting.id, after ?? 0, POSTING_PAGE_SIZE + 1);
   const page = rows.slice(0, POSTING_PAGE_SIZE);
   const first = page[0];
   const last = page[page.length - 1];
-  const from = !first ? 0 : after === null ? 1 : repo.entryPosition(db, posting.id, first.id);
+  const from = !first ? 0 : after === null ? 1 : await repo.entryPosition(db, posting.id, first.id);
   return {
     chain,
     posting: summary,

@@ -88,11 +88,11 @@ export interface AppliedVillage {
 }
 
 /** Writes one posting per village with changes, the roster rows and the posting entries. */
-export function applyPlans(tx: Executor, plans: readonly VillagePlan[], ctx: ApplyContext): AppliedVillage[] {
+export async function applyPlans(tx: Executor, plans: readonly VillagePlan[], ctx: ApplyContext): Promise<AppliedVillage[]> {
   const out: AppliedVillage[] = [];
   for (const plan of plans) {
     if (plan.changes.length === 0) continue;
-    const posting = repo.insertPosting(tx, {
+    const posting = await repo.insertPosting(tx, {
       villageCode: plan.villageCode,
       townshipCode: ctx.townshipCode,
       countyCode: ctx.countyCode,
@@ -103,7 +103,7 @@ export function applyPlans(tx: Executor, plans: readonly VillagePlan[], ctx: App
     });
     const published = (r: RosterRow) => ({ maskedName: r.maskedName, householdSize: r.householdSize, monthlyAmountFen: r.monthlyAmountFen, type: r.type });
     const fresh = plan.changes.filter((c) => c.change === 'new' && !c.existing);
-    const inserted = repo.insertRecipients(
+    const inserted = await repo.insertRecipients(
       tx,
       fresh.map((c) => ({
         ...published(c.row),
@@ -126,18 +126,18 @@ export function applyPlans(tx: Executor, plans: readonly VillagePlan[], ctx: App
       if (c.existing) {
         recipientId = c.existing.id;
         if (c.change === 'removed') {
-          repo.updateRecipient(tx, recipientId, { status: 'removed', removedOn: ctx.today, lastPostingId: posting.id, updatedAt: ctx.now });
+          await repo.updateRecipient(tx, recipientId, { status: 'removed', removedOn: ctx.today, lastPostingId: posting.id, updatedAt: ctx.now });
         } else {
           // Changed, or a removed person listed again: back on the roster from today.
           const back = c.change === 'new' ? { status: 'active', sinceOn: ctx.today, removedOn: null } : {};
-          repo.updateRecipient(tx, recipientId, { ...published(c.row), surname: c.row.surname, ...back, lastPostingId: posting.id, updatedAt: ctx.now });
+          await repo.updateRecipient(tx, recipientId, { ...published(c.row), surname: c.row.surname, ...back, lastPostingId: posting.id, updatedAt: ctx.now });
         }
       } else {
         recipientId = idOf.get(c.row.idHash)!;
       }
       entries.push({ postingId: posting.id, recipientId, change: c.change, ...published(c.row) });
     }
-    repo.insertEntries(tx, entries);
+    await repo.insertEntries(tx, entries);
     const count = (k: Change) => plan.changes.filter((c) => c.change === k).length;
     out.push({ villageCode: plan.villageCode, postingId: posting.id, added: count('new'), changed: count('changed'), removed: count('removed') });
   }

@@ -5,7 +5,7 @@ import publicPolicyRoutes from './routes/public.js';
 import { canEditPolicy } from './service.js';
 
 export { canEditPolicy } from './service.js';
-export { addPublishedPage } from './service.js';
+export { addPublishedPage, searchPublishedPages } from './service.js';
 
 /** Policy explainers (政策宣传) in Markdown, rendered as sanitized HTML. */
 export async function policyRoutes(app: FastifyInstance, opts: { deps: Deps }) {
@@ -14,4 +14,3 @@ export async function policyRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(staffPolicyRoutes, opts);
   await app.register(publicPolicyRoutes, opts);
 }
-export { publishedPagesAmong } from './repository.js';

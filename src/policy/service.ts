@@ -7,7 +7,8 @@
 // whole province reads. Local explainers need an owner column first (see the report of this work).
 import { record } from '../audit/index.js';
 import type { StaffContext } from '../plugins/auth.js';
-import { indexDocument, removeDocument } from '../search/index.js';
+import { withTransaction } from '../db/transaction.js';
+import { indexDocument, removeDocument, searchIds } from '../search/index.js';
 import type { Deps } from '../shared/deps.js';
 import { forbidden, notFound } from '../shared/errors.js';
 import { plainText } from './markdown.js';
@@ -42,11 +43,11 @@ export function normalizeInput(body: Record<string, string | undefined>): Policy
   };
 }
 
-export function validatePolicy(db: Deps['db'], input: PolicyInput, id: number | null): PolicyErrors {
+export async function validatePolicy(db: Deps['db'], input: PolicyInput, id: number | null): Promise<PolicyErrors> {
   const errors: PolicyErrors = {};
   if (!SLUG.test(input.slug) || input.slug.length > 64) errors.slug = 'policy.errors.slug';
   else {
-    const other = repo.findPageBySlug(db, input.slug);
+    const other = await repo.findPageBySlug(db, input.slug);
     if (other && other.id !== id) errors.slug = 'policy.errors.slug_taken';
   }
   const title = Array.from(input.title).length;
@@ -58,25 +59,25 @@ export function validatePolicy(db: Deps['db'], input: PolicyInput, id: number | 
 export type SaveResult = { page: repo.PolicyPage; errors: null } | { page: null; errors: PolicyErrors };
 
 /** Creates (id null) or updates a page. */
-export function savePolicy(deps: Deps, staff: StaffContext, id: number | null, input: PolicyInput, now = Date.now()): SaveResult {
+export async function savePolicy(deps: Deps, staff: StaffContext, id: number | null, input: PolicyInput, now = Date.now()): Promise<SaveResult> {
   requirePolicyEditor(staff);
-  const before = id === null ? undefined : repo.findPage(deps.db, id);
+  const before = id === null ? undefined : await repo.findPage(deps.db, id);
   if (id !== null && !before) throw notFound();
-  const errors = validatePolicy(deps.db, input, id);
+  const errors = await validatePolicy(deps.db, input, id);
   if (Object.keys(errors).length > 0) return { page: null, errors };
-  const page = deps.db.transaction((tx) => {
+  const page = await withTransaction(deps.db, async (tx) => {
     const values = { ...input, updatedBy: staff.user.id, updatedAt: now };
     let row: repo.PolicyPage;
     if (before) {
-      repo.updatePage(tx, before.id, values);
+      await repo.updatePage(tx, before.id, values);
       row = { ...before, ...values };
     } else {
-      row = repo.insertPage(tx, values);
+      row = await repo.insertPage(tx, values);
     }
     // Only published pages are searchable (the public and the site search read the index).
-    if (row.published) indexDocument(tx, { type: 'policy', id: row.id, text: [row.title, plainText(row.bodyMarkdown)] });
-    else removeDocument(tx, 'policy', row.id);
-    record(tx, deps.keys['audit-mac'], {
+    if (row.published) await indexDocument(tx, { type: 'policy', id: row.id, text: [row.title, plainText(row.bodyMarkdown)] });
+    else await removeDocument(tx, 'policy', row.id);
+    await record(tx, deps.keys['audit-mac'], {
       actor: { type: 'staff', id: staff.user.id },
       action: before ? 'policy.updated' : 'policy.created',
       object: { type: 'policy_page', id: row.id },
@@ -92,11 +93,17 @@ export function savePolicy(deps: Deps, staff: StaffContext, id: number | null, i
  * Adds a published page with no editor (the demo's explainers), indexed for search in the same
  * transaction; returns false without writing when the slug is taken.
  */
-export function addPublishedPage(db: Deps['db'], page: { slug: string; title: string; body: string }, now = Date.now()): boolean {
-  if (repo.findPageBySlug(db, page.slug)) return false;
-  db.transaction((tx) => {
-    const row = repo.insertPage(tx, { slug: page.slug, title: page.title, bodyMarkdown: page.body.trim(), published: true, updatedBy: null, updatedAt: now });
-    indexDocument(tx, { type: 'policy', id: row.id, text: [row.title, plainText(row.bodyMarkdown)] });
+export async function addPublishedPage(db: Deps['db'], page: { slug: string; title: string; body: string }, now = Date.now()): Promise<boolean> {
+  if (await repo.findPageBySlug(db, page.slug)) return false;
+  await withTransaction(db, async (tx) => {
+    const row = await repo.insertPage(tx, { slug: page.slug, title: page.title, bodyMarkdown: page.body.trim(), published: true, updatedBy: null, updatedAt: now });
+    await indexDocument(tx, { type: 'policy', id: row.id, text: [row.title, plainText(row.bodyMarkdown)] });
   });
   return true;
+}
+
+/** The site search's policy part: published pages among the best `limit` matches of the query. */
+export async function searchPublishedPages(db: Deps['db'], query: string, limit: number): Promise<Pick<repo.PolicyPage, 'slug' | 'title'>[]> {
+  const ids = (await searchIds(db, { type: 'policy', query, limit })).map((h) => Number(h.id)).filter(Number.isSafeInteger);
+  return repo.publishedPagesAmong(db, ids);
 }

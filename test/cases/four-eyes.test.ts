@@ -24,11 +24,11 @@ async function concluded(): Promise<number> {
   const page = `/staff/reports/${report.id}`;
   const unit = (await findUnitByKey(t.app.db, `ca:${COUNTY}`))!;
   expect((await lead.post(`${page}/accept`, {}, page)).statusCode).toBe(303);
-  await lead.post(`${page}/assign`, { unit_id: String(unit.id), assignee_id: String(handlerStaff.user.id), due: findReport(t.app.db, report.id)!.handlingDue! }, page);
+  await lead.post(`${page}/assign`, { unit_id: String(unit.id), assignee_id: String(handlerStaff.user.id), due: (await findReport(t.app.db, report.id))!.handlingDue! }, page);
   await handler.post(`${page}/start`, {}, page);
   await handler.post(`${page}/conclude`, { finding: 'substantiated', answer: '经入户核查，您反映的问题属实，已停发该户低保金并追回违规资金，相关人员已移送纪检监察机关。' }, page);
   expect((await secondLead.post(`${page}/approve_conclusion`, { decision: 'approve' }, page)).statusCode).toBe(303);
-  expect(findReport(t.app.db, report.id)!.status).toBe('concluded');
+  expect((await findReport(t.app.db, report.id))!.status).toBe('concluded');
   return report.id;
 }
 
@@ -39,11 +39,11 @@ async function awaitingApproval(drafter: Session, editor: Session): Promise<numb
   expect(res.statusCode).toBe(303);
   const id = Number(/\/staff\/cases\/(\d+)/.exec(res.headers.location as string)![1]);
   const page = `${LIST}/${id}`;
-  const c = findCase(t.app.db, id)!;
+  const c = (await findCase(t.app.db, id))!;
   const body = c.body.replace(/经查，【[^】]*】。/, FACTS);
   expect((await editor.post(`${page}/save`, { title: c.title, body, quarter: c.quarter, category: c.category }, page)).statusCode).toBe(303);
   expect((await editor.post(`${page}/submit`, {}, page)).statusCode).toBe(303);
-  expect(findCase(t.app.db, id)!.status).toBe('awaiting_approval');
+  expect((await findCase(t.app.db, id))!.status).toBe('awaiting_approval');
   return id;
 }
 
@@ -77,19 +77,19 @@ describe('four eyes on a typical case', () => {
       expect(refused.body).toContain(text);
     }
     delete lead.jar.lang;
-    expect(findCase(t.app.db, id)).toMatchObject({ status: 'awaiting_approval', approvedBy: null, publishedAt: null });
+    expect(await findCase(t.app.db, id)).toMatchObject({ status: 'awaiting_approval', approvedBy: null, publishedAt: null });
 
     const other = await secondLead.get(page);
     expect(other.body).toContain(`action="/staff/cases/${id}/approve"`);
     expect((await secondLead.post(`${page}/approve`, {}, page)).statusCode).toBe(303);
-    expect(findCase(t.app.db, id)).toMatchObject({ status: 'published', approvedBy: secondLeadStaff.user.id });
+    expect(await findCase(t.app.db, id)).toMatchObject({ status: 'published', approvedBy: secondLeadStaff.user.id });
   });
 
   it('a lead who only edited a handler’s draft is one of its authors too; the level above approves it', async () => {
     const id = await awaitingApproval(handler, lead);
     const page = `${LIST}/${id}`;
     expect((await lead.post(`${page}/approve`, {}, page)).statusCode).toBe(403);
-    expect(findCase(t.app.db, id)!.status).toBe('awaiting_approval');
+    expect((await findCase(t.app.db, id))!.status).toBe('awaiting_approval');
     // A handler never approves.
     expect((await handler.post(`${page}/approve`, {}, page)).statusCode).toBe(403);
 
@@ -97,13 +97,13 @@ describe('four eyes on a typical case', () => {
     expect(city.statusCode).toBe(200);
     expect(city.body).toContain(`action="/staff/cases/${id}/approve"`);
     expect((await cityLead.post(`${page}/approve`, {}, page)).statusCode).toBe(303);
-    expect(findCase(t.app.db, id)).toMatchObject({ status: 'published', approvedBy: cityLeadStaff.user.id });
+    expect(await findCase(t.app.db, id)).toMatchObject({ status: 'published', approvedBy: cityLeadStaff.user.id });
   });
 
   it('the drafting lead may still send it back to change it', async () => {
     const id = await awaitingApproval(lead, lead);
     const page = `${LIST}/${id}`;
     expect((await lead.post(`${page}/send_back`, { note: '补充整改情况' }, page)).statusCode).toBe(303);
-    expect(findCase(t.app.db, id)!.status).toBe('draft');
+    expect((await findCase(t.app.db, id))!.status).toBe('draft');
   });
 });

@@ -28,12 +28,12 @@ export async function concludedReport(app: FastifyInstance, lead: Session, leadS
   const page = `/staff/reports/${report.id}`;
   const unit = (await findUnitByKey(app.db, `ca:${COUNTY}`))!;
   expect((await lead.post(`${page}/accept`, {}, page)).statusCode).toBe(303);
-  await lead.post(`${page}/assign`, { unit_id: String(unit.id), assignee_id: String(leadStaff.user.id), due: findReport(app.db, report.id)!.handlingDue! }, page);
+  await lead.post(`${page}/assign`, { unit_id: String(unit.id), assignee_id: String(leadStaff.user.id), due: (await findReport(app.db, report.id))!.handlingDue! }, page);
   await lead.post(`${page}/start`, {}, page);
   await lead.post(`${page}/conclude`, { finding: 'substantiated', answer: '经入户核查，您反映的问题属实，已停发该户低保金并追回违规资金，相关人员已移送纪检监察机关。' }, page);
   // The lead wrote it: another lead approves (four eyes, issue 19 item 9).
   await approveBySecondLeadRoute(app, page);
-  expect(findReport(app.db, report.id)!.status).toBe('concluded');
+  expect((await findReport(app.db, report.id))!.status).toBe('concluded');
   return report.id;
 }
 

@@ -61,7 +61,7 @@ describe('the public list', () => {
   it('pages by keyset', async () => {
     const all = (await get('/cases')).body;
     const ids = [...all.matchAll(/<h2 lang="zh-CN"><a href="\/cases\/(\d+)">/g)].map((m) => Number(m[1]));
-    const third = findCase(t.app.db, ids[2]!)!;
+    const third = (await findCase(t.app.db, ids[2]!))!;
     const rest = titles((await get(`/cases?after=${third.quarter}-${third.id}`)).body);
     expect(rest).toEqual(titles(all).slice(3));
   });
@@ -113,11 +113,11 @@ describe('the public cache', () => {
     const made = await lead.post(`/staff/reports/${reportId}/case/new`, {}, '/staff/cases');
     const id = Number(/\/staff\/cases\/(\d+)/.exec(made.headers.location as string)![1]);
     const title = '长春市双阳区鹿乡镇某村村干部王某优亲厚友问题（缓存测试）';
-    updateCase(t.app.db, id, { title, body: `${FACTS}王某受到党内警告处分。` });
-    const indexed = () => searchIds(t.app.db, { type: 'case', query: '缓存', limit: 10 }).map((h) => Number(h.id));
+    await updateCase(t.app.db, id, { title, body: `${FACTS}王某受到党内警告处分。` });
+    const indexed = async () => (await searchIds(t.app.db, { type: 'case', query: '缓存', limit: 10 })).map((h) => Number(h.id));
     const page = `/staff/cases/${id}`;
     expect((await lead.post(`${page}/submit`, {}, page)).statusCode).toBe(303);
-    expect(indexed()).toEqual([]); // only published cases are searchable
+    expect(await indexed()).toEqual([]); // only published cases are searchable
     // Still cached and unchanged while the case waits for approval.
     expect((await get('/cases')).headers['x-cache']).toBe('hit');
     // The lead drafted it: another lead approves (four eyes, issue 19 item 9).
@@ -133,6 +133,6 @@ describe('the public cache', () => {
     expect((await lead.post(`${page}/withdraw`, { note: '误发' }, page)).statusCode).toBe(303);
     expect((await get('/cases')).body).not.toContain(title);
     expect((await get('/cases.atom')).body).not.toContain(title);
-    expect(indexed()).toEqual([]);
+    expect(await indexed()).toEqual([]);
   });
 });

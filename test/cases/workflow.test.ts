@@ -39,8 +39,8 @@ async function draftViaRoute(reportId: number): Promise<number> {
   return id;
 }
 
-const save = (s: Session, id: number, body: string, extra: Record<string, string> = {}) => {
-  const c = findCase(t.app.db, id)!;
+const save = async (s: Session, id: number, body: string, extra: Record<string, string> = {}) => {
+  const c = (await findCase(t.app.db, id))!;
   return s.post(`${LIST}/${id}/save`, { title: c.title, body, quarter: c.quarter, category: c.category, ...extra }, `${LIST}/${id}`);
 };
 
@@ -53,7 +53,7 @@ describe('a draft from a concluded report', () => {
     expect(preview.body).not.toContain('王德福');
 
     const id = await draftViaRoute(reportId);
-    const c = findCase(t.app.db, id)!;
+    const c = (await findCase(t.app.db, id))!;
     expect(c).toMatchObject({ status: 'draft', reportId, referralId: null, regionCode: TOWNSHIP, category: 'favouritism', quarter: currentQuarter() });
     expect(c.title).toBe('长春市双阳区鹿乡镇某村村干部王某优亲厚友问题');
     expect(c.body).toContain('群众反映的问题经核查属实。');
@@ -86,7 +86,7 @@ describe('approval and the personal-data guard', () => {
     expect(early.body).toContain('未填写的提示文字');
 
     // A phone number typed into the facts: saved (a draft may hold it), but refused on submission.
-    const withPhone = findCase(t.app.db, id)!.body.replace(/经查，【[^】]*】。/, `${FACTS}举报人电话139 1234 5678。`);
+    const withPhone = (await findCase(t.app.db, id))!.body.replace(/经查，【[^】]*】。/, `${FACTS}举报人电话139 1234 5678。`);
     expect((await save(handler, id, withPhone)).statusCode).toBe(303);
     const shown = await handler.get(page);
     expect(shown.body).toContain('手机号码');
@@ -94,7 +94,7 @@ describe('approval and the personal-data guard', () => {
     expect(refused.statusCode).toBe(422);
     expect(refused.body).toContain('案例中含有个人信息');
     expect(refused.body).toContain('手机号码');
-    expect(findCase(t.app.db, id)!.status).toBe('draft');
+    expect((await findCase(t.app.db, id))!.status).toBe('draft');
 
     // Form validation keeps the input.
     const bad = await save(handler, id, '太短', { quarter: 'soon' });
@@ -105,25 +105,25 @@ describe('approval and the personal-data guard', () => {
     const clean = withPhone.replace('举报人电话139 1234 5678。', '');
     expect((await save(handler, id, clean)).statusCode).toBe(303);
     expect((await handler.post(`${page}/submit`, {}, page)).statusCode).toBe(303);
-    expect(findCase(t.app.db, id)!.status).toBe('awaiting_approval');
+    expect((await findCase(t.app.db, id))!.status).toBe('awaiting_approval');
 
     expect((await handler.post(`${page}/approve`, {}, page)).statusCode).toBe(403);
     expect((await otherLead.get(page)).statusCode).toBe(404);
     expect((await otherLead.post(`${page}/approve`, {}, LIST)).statusCode).toBe(404);
     expect((await lead.post(`${page}/approve`, {}, page)).statusCode).toBe(303);
-    const published = findCase(t.app.db, id)!;
+    const published = (await findCase(t.app.db, id))!;
     expect(published.status).toBe('published');
     expect(published.approvedBy).toBe(leadStaff.user.id);
     expect(published.publishedAt).toBeGreaterThan(0);
     expect((await t.app.inject({ url: `/cases/${id}` })).statusCode).toBe(200);
 
-    const actions = entriesFor(t.app.db, 'typical_case', String(id)).map((e) => e.action);
+    const actions = (await entriesFor(t.app.db, 'typical_case', String(id))).map((e) => e.action);
     expect(actions).toEqual(['case.drafted', 'case.edited', 'case.edited', 'case.submitted', 'case.published']);
 
     // Withdraw needs a reason; then it leaves the public site.
     expect((await lead.post(`${page}/withdraw`, { note: '' }, page)).statusCode).toBe(400);
     expect((await lead.post(`${page}/withdraw`, { note: '事实表述需更正' }, page)).statusCode).toBe(303);
-    expect(findCase(t.app.db, id)!.status).toBe('withdrawn');
+    expect((await findCase(t.app.db, id))!.status).toBe('withdrawn');
     expect((await t.app.inject({ url: `/cases/${id}` })).statusCode).toBe(404);
     expect((await handler.get(page)).body).toContain('事实表述需更正');
   });
@@ -131,15 +131,15 @@ describe('approval and the personal-data guard', () => {
   it('refuses publication of an ID number or the full name even if the text changed after submission', async () => {
     const id = await draftViaRoute(await concludedReport(t.app, lead, leadStaff));
     const page = `${LIST}/${id}`;
-    updateCase(t.app.db, id, { status: 'awaiting_approval', body: `${FACTS}王德福，身份证号220112198001011234。` });
+    await updateCase(t.app.db, id, { status: 'awaiting_approval', body: `${FACTS}王德福，身份证号220112198001011234。` });
     const res = await lead.post(`${page}/approve`, {}, page);
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('身份证号码、银行卡号等长串数字');
     expect(res.body).toContain('被反映人的全名');
-    expect(findCase(t.app.db, id)!.status).toBe('awaiting_approval');
+    expect((await findCase(t.app.db, id))!.status).toBe('awaiting_approval');
     // Sent back to the drafter with a note.
     expect((await lead.post(`${page}/send_back`, { note: '请删除身份证号和全名' }, page)).statusCode).toBe(303);
-    expect(findCase(t.app.db, id)!.status).toBe('draft');
+    expect((await findCase(t.app.db, id))!.status).toBe('draft');
   });
 });
 
@@ -156,31 +156,31 @@ describe('a case from a referral', () => {
 
     expect((await save(handler, id, drafted.body.replace(/经查，【[^】]*】。/, FACTS))).statusCode).toBe(303);
     expect((await handler.post(`${page}/submit`, {}, page)).statusCode).toBe(303);
-    expect(findCase(t.app.db, id)!.status).toBe('awaiting_signoff');
+    expect((await findCase(t.app.db, id))!.status).toBe('awaiting_signoff');
 
     // The lead cannot approve before the sign-off.
     expect((await lead.post(`${page}/approve`, {}, page)).statusCode).toBe(409);
-    expect(findCase(t.app.db, id)!.status).toBe('awaiting_signoff');
+    expect((await findCase(t.app.db, id))!.status).toBe('awaiting_signoff');
 
     // Another county's commission neither sees nor signs it off.
     expect((await otherInspector.get(page)).statusCode).toBe(404);
     expect((await otherInspector.post(`${page}/sign_off`, {}, LIST)).statusCode).toBe(404);
     expect((await otherInspector.get(LIST)).body).not.toContain(drafted.title);
-    expect(findCase(t.app.db, id)!.status).toBe('awaiting_signoff');
+    expect((await findCase(t.app.db, id))!.status).toBe('awaiting_signoff');
     // A civil-affairs handler cannot sign off either.
     expect((await handler.post(`${page}/sign_off`, {}, page)).statusCode).toBe(403);
 
     // The body's inspector sees it in the list and signs it off.
     expect((await inspector.get(LIST)).body).toContain(drafted.title);
     expect((await inspector.post(`${page}/sign_off`, {}, LIST)).statusCode).toBe(303);
-    const signed = findCase(t.app.db, id)!;
+    const signed = (await findCase(t.app.db, id))!;
     expect(signed.status).toBe('awaiting_approval');
     expect(signed.signedOffBy).toBe(inspectorStaff.user.id);
     expect((await inspector.post(`${page}/approve`, {}, LIST)).statusCode).toBe(403);
 
     expect((await lead.post(`${page}/approve`, {}, page)).statusCode).toBe(303);
-    expect(findCase(t.app.db, id)!.status).toBe('published');
-    const actions = entriesFor(t.app.db, 'typical_case', String(id)).map((e) => e.action);
+    expect((await findCase(t.app.db, id))!.status).toBe('published');
+    const actions = (await entriesFor(t.app.db, 'typical_case', String(id))).map((e) => e.action);
     expect(actions).toEqual(['case.drafted', 'case.edited', 'case.submitted', 'case.signed_off', 'case.published']);
   });
 
@@ -189,7 +189,7 @@ describe('a case from a referral', () => {
     await concludedReferral(t.app, reportId, `dic:${COUNTY}`, { kind: 'administrative', detail: 'demerit' });
     // Drafting from the report picks up its concluded referral.
     const id = await draftViaRoute(reportId);
-    const c = findCase(t.app.db, id)!;
+    const c = (await findCase(t.app.db, id))!;
     expect(c.referralId).not.toBeNull();
     expect(c.body).toContain('王某受到政务记过处分。');
     const page = `${LIST}/${id}`;
@@ -199,12 +199,12 @@ describe('a case from a referral', () => {
     const back = await cityInspector.post(`${page}/send_back`, { note: '处分表述请与处分决定一致' }, LIST);
     expect(back.statusCode).toBe(303);
     expect(back.headers.location).toBe(`/staff/cases/${id}?done=send_back`);
-    expect(findCase(t.app.db, id)!.status).toBe('draft');
+    expect((await findCase(t.app.db, id))!.status).toBe('draft');
     expect((await handler.get(page)).body).toContain('处分表述请与处分决定一致');
 
     await handler.post(`${page}/submit`, {}, page);
     expect((await cityInspector.post(`${page}/sign_off`, {}, LIST)).statusCode).toBe(303);
-    expect(findCase(t.app.db, id)!.status).toBe('awaiting_approval');
+    expect((await findCase(t.app.db, id))!.status).toBe('awaiting_approval');
   });
 
   it('can be started by the body’s inspector from the referral; it then belongs to the handling unit', async () => {
@@ -215,7 +215,7 @@ describe('a case from a referral', () => {
     const made = await inspector.post(`/staff/cases/from-referral/${referralId}`, {}, LIST);
     expect(made.statusCode).toBe(303);
     const id = Number(/\/staff\/cases\/(\d+)\?done=drafted/.exec(made.headers.location as string)![1]);
-    const c = findCase(t.app.db, id)!;
+    const c = (await findCase(t.app.db, id))!;
     expect(c).toMatchObject({ status: 'draft', referralId, reportId, unitId: (await findUnitByKey(t.app.db, `ca:${COUNTY}`))!.id, createdBy: inspectorStaff.user.id });
     expect(c.body).toContain('王某受到党内严重警告处分。');
     expect((await inspector.get(`${LIST}/${id}`)).statusCode).toBe(200);

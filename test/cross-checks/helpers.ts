@@ -25,9 +25,10 @@ export async function addRecipient(app: FastifyInstance, villageCode: string, na
     .get();
 }
 
-export function addDeclarant(app: FastifyInstance, d: { name: string; id: string; village: string; position?: string; userId?: number | null }, relatives: { name: string; id: string; village?: string; relation?: string }[] = []) {
-  const row = insertDeclarant(app.db, { userId: d.userId ?? null, name: d.name, position: d.position ?? 'village_cadre', idHash: hashOf(app, d.id), homeVillageCode: d.village, unitId: null, updatedAt: Date.now() });
-  const rels = relatives.map((r) => insertRelative(app.db, { declarantId: row.id, name: r.name, relation: r.relation ?? 'sibling', idHash: hashOf(app, r.id), villageCode: r.village ?? d.village, assistanceType: 'dibao' }));
+export async function addDeclarant(app: FastifyInstance, d: { name: string; id: string; village: string; position?: string; userId?: number | null }, relatives: { name: string; id: string; village?: string; relation?: string }[] = []) {
+  const row = await insertDeclarant(app.db, { userId: d.userId ?? null, name: d.name, position: d.position ?? 'village_cadre', idHash: hashOf(app, d.id), homeVillageCode: d.village, unitId: null, updatedAt: Date.now() });
+  const rels = [];
+  for (const r of relatives) rels.push(await insertRelative(app.db, { declarantId: row.id, name: r.name, relation: r.relation ?? 'sibling', idHash: hashOf(app, r.id), villageCode: r.village ?? d.village, assistanceType: 'dibao' }));
   return { declarant: row, relatives: rels };
 }
 

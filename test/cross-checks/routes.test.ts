@@ -84,8 +84,8 @@ describe('the flags page', () => {
   let flagId: number;
   beforeAll(async () => {
     await addRecipient(t.app, V, '赵玉林', makeId('19480808', 61, '220102'));
-    const d = addDeclarant(t.app, { name: '赵铁柱', id: makeId('19660606', 62, '220102'), village: V });
-    runCrossChecks(t.app.deps, { declarantIds: [d.declarant.id] });
+    const d = await addDeclarant(t.app, { name: '赵铁柱', id: makeId('19660606', 62, '220102'), village: V });
+    await runCrossChecks(t.app.deps, { declarantIds: [d.declarant.id] });
     flagId = t.app.db.select().from(crossCheckFlags).where(eq(crossCheckFlags.declarantId, d.declarant.id)).get()!.id;
   });
 
@@ -141,7 +141,7 @@ describe('the flags page', () => {
     expect(again.statusCode).toBe(409);
     expect(again.body).toContain('这条提示已经处理过了');
     // A re-run leaves it resolved.
-    runCrossChecks(t.app.deps, { villageCodes: [V] });
+    await runCrossChecks(t.app.deps, { villageCodes: [V] });
     expect(t.app.db.select().from(crossCheckFlags).where(eq(crossCheckFlags.id, flagId)).get()!.status).toBe('resolved');
   });
 
@@ -149,8 +149,8 @@ describe('the flags page', () => {
     const me = await createStaff(t.app, 'ca:220102', ['handler'], { displayName: '赵春生' });
     const session = await signIn(t.app, me);
     await addRecipient(t.app, V, '赵秀芝', makeId('19500202', 71, '220102'));
-    const d = addDeclarant(t.app, { name: '赵春生', id: makeId('19760303', 72, '220102'), village: V, position: 'county_bureau_staff', userId: me.user.id });
-    runCrossChecks(t.app.deps, { declarantIds: [d.declarant.id] });
+    const d = await addDeclarant(t.app, { name: '赵春生', id: makeId('19760303', 72, '220102'), village: V, position: 'county_bureau_staff', userId: me.user.id });
+    await runCrossChecks(t.app.deps, { declarantIds: [d.declarant.id] });
     const own = t.app.db.select().from(crossCheckFlags).where(eq(crossCheckFlags.declarantId, d.declarant.id)).all();
     expect(own.length).toBeGreaterThan(0);
     const mine = await session.get('/staff/cross-checks?status=all');

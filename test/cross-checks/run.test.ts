@@ -29,9 +29,9 @@ describe('runCrossChecks', () => {
     const otherSurname = await addRecipient(t.app, V, '钱广福', makeId('19500404', 14, '220102'));
     const elsewhere = await addRecipient(t.app, V2, '赵玉芳', makeId('19520505', 15, '220102'));
 
-    const a = addDeclarant(t.app, { name: '赵德胜', id: makeId('19750101', 21, '220102'), village: V }, [{ name: '孙桂兰', id: relId, village: V2, relation: 'spouse' }]);
-    const b = addDeclarant(t.app, { name: '周德明', id: cadreId, village: V, position: 'group_leader' });
-    const none = addDeclarant(t.app, { name: '郝建国', id: makeId('19800101', 22, '220102'), village: V }, [{ name: '郝春梅', id: makeId('19820202', 23, '220102') }]);
+    const a = await addDeclarant(t.app, { name: '赵德胜', id: makeId('19750101', 21, '220102'), village: V }, [{ name: '孙桂兰', id: relId, village: V2, relation: 'spouse' }]);
+    const b = await addDeclarant(t.app, { name: '周德明', id: cadreId, village: V, position: 'group_leader' });
+    const none = await addDeclarant(t.app, { name: '郝建国', id: makeId('19800101', 22, '220102'), village: V }, [{ name: '郝春梅', id: makeId('19820202', 23, '220102') }]);
 
     const result = await runCrossChecks(t.app.deps, { villageCodes: [V, V2] }, 1_000);
     expect(result.created).toBe(3);
@@ -69,9 +69,9 @@ describe('runCrossChecks', () => {
   it('finds by declarant what a village run would (a relative declared later)', async () => {
     const lateId = makeId('19580808', 31, '220102');
     const recipient = await addRecipient(t.app, V2, '吴淑珍', lateId);
-    const d = addDeclarant(t.app, { name: '郑海涛', id: makeId('19720707', 32, '220102'), village: V });
+    const d = await addDeclarant(t.app, { name: '郑海涛', id: makeId('19720707', 32, '220102'), village: V });
     expect((await runCrossChecks(t.app.deps, { declarantIds: [d.declarant.id] }, 4_000)).created).toBe(0);
-    insertRelative(t.app.db, { declarantId: d.declarant.id, name: '吴淑珍', relation: 'parent', idHash: hashOf(t.app, lateId), villageCode: V2, assistanceType: 'dibao' });
+    await insertRelative(t.app.db, { declarantId: d.declarant.id, name: '吴淑珍', relation: 'parent', idHash: hashOf(t.app, lateId), villageCode: V2, assistanceType: 'dibao' });
     expect((await runCrossChecks(t.app.deps, { declarantIds: [d.declarant.id] }, 5_000)).created).toBe(1);
     expect(flagsOf(d.declarant.id).map((f) => [f.kind, f.recipientId])).toEqual([['declared', recipient.id]]);
   });
@@ -79,7 +79,7 @@ describe('runCrossChecks', () => {
   it('never reopens a resolved flag, and closes an open one that no longer holds', async () => {
     const id = makeId('19660606', 41, '220102');
     const recipient = await addRecipient(t.app, V, '冯国庆', id);
-    const d = addDeclarant(t.app, { name: '冯志强', id: makeId('19680606', 42, '220102'), village: V });
+    const d = await addDeclarant(t.app, { name: '冯志强', id: makeId('19680606', 42, '220102'), village: V });
     await runCrossChecks(t.app.deps, { villageCodes: [V] }, 6_000);
     const [flag] = flagsOf(d.declarant.id);
     expect(flag!.kind).toBe('possible_relative');
@@ -88,10 +88,10 @@ describe('runCrossChecks', () => {
     expect(flagsOf(d.declarant.id)).toEqual([{ ...flag!, status: 'resolved', actionNote: '经核实非近亲属', resolvedBy: 1, resolvedAt: 6_500 }]);
 
     // Declaring the recipient turns the surname match into a declared flag and closes nothing resolved.
-    const d2 = addDeclarant(t.app, { name: '冯玉林', id: makeId('19690909', 43, '220102'), village: V });
+    const d2 = await addDeclarant(t.app, { name: '冯玉林', id: makeId('19690909', 43, '220102'), village: V });
     await runCrossChecks(t.app.deps, { declarantIds: [d2.declarant.id] }, 8_000);
     expect(flagsOf(d2.declarant.id).map((f) => f.kind)).toEqual(['possible_relative']);
-    insertRelative(t.app.db, { declarantId: d2.declarant.id, name: '冯国庆', relation: 'sibling', idHash: hashOf(t.app, id), villageCode: V, assistanceType: 'dibao' });
+    await insertRelative(t.app.db, { declarantId: d2.declarant.id, name: '冯国庆', relation: 'sibling', idHash: hashOf(t.app, id), villageCode: V, assistanceType: 'dibao' });
     const rerun = await runCrossChecks(t.app.deps, { declarantIds: [d2.declarant.id] }, 9_000);
     expect(rerun).toEqual({ created: 1, closed: 1 });
     const after = flagsOf(d2.declarant.id);

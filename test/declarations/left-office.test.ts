@@ -26,9 +26,9 @@ beforeAll(async () => {
   const countyStaff = await createStaff(t.app, 'ca:220102', ['handler', 'intake']);
   county = await signIn(t.app, countyStaff);
   otherCounty = await signIn(t.app, await createStaff(t.app, 'ca:220103', ['handler', 'intake']));
-  cadre = insertDeclarant(t.app.db, { name: '刘长山', position: 'village_cadre', idHash: 'h-cadre', homeVillageCode: '220102001001', unitId: countyStaff.user.unitId, updatedAt: Date.now(), userId: null });
+  cadre = await insertDeclarant(t.app.db, { name: '刘长山', position: 'village_cadre', idHash: 'h-cadre', homeVillageCode: '220102001001', unitId: countyStaff.user.unitId, updatedAt: Date.now(), userId: null });
   const someone = await createStaff(t.app, 'ca:220102', ['handler']);
-  userDeclarant = insertDeclarant(t.app.db, { name: '用户备案人', position: 'township_assistant', idHash: 'h-user', homeVillageCode: '220102001001', unitId: countyStaff.user.unitId, updatedAt: Date.now(), userId: someone.user.id });
+  userDeclarant = await insertDeclarant(t.app.db, { name: '用户备案人', position: 'township_assistant', idHash: 'h-user', homeVillageCode: '220102001001', unitId: countyStaff.user.unitId, updatedAt: Date.now(), userId: someone.user.id });
 });
 afterAll(() => t.close());
 

@@ -64,7 +64,7 @@ describe('the profile page', () => {
     expect(res.body).toMatch(/<option value="county_bureau_staff" selected>/);
     expect(res.body).not.toContain(OWN_ID);
     expect(res.body).toContain('请重新输入');
-    expect(declarantOfUser(t.app.db, meStaff.user.id)).toBeUndefined();
+    expect(await declarantOfUser(t.app.db, meStaff.user.id)).toBeUndefined();
   });
 });
 
@@ -91,7 +91,7 @@ describe('declaring', () => {
 
     const short = await me.post('/staff/profile/declaration', { ...HOME, position: 'county_bureau_staff', id_number: '2201021980' }, '/staff/profile');
     expect(short.body).toContain('应为18位');
-    expect(declarantOfUser(t.app.db, meStaff.user.id)).toBeUndefined();
+    expect(await declarantOfUser(t.app.db, meStaff.user.id)).toBeUndefined();
   });
 
   it('refuses a village that does not belong to the township posted with it', async () => {
@@ -103,11 +103,11 @@ describe('declaring', () => {
   it('stores the own declaration with a hash, keeps the users row in step and never shows the number', async () => {
     const res = await me.post('/staff/profile/declaration', { ...HOME, position: 'county_bureau_staff', id_number: ` ${OWN_ID.slice(0, 6)} ${OWN_ID.slice(6)} ` }, '/staff/profile');
     expect(res.statusCode).toBe(303);
-    const declarant = declarantOfUser(t.app.db, meStaff.user.id)!;
+    const declarant = (await declarantOfUser(t.app.db, meStaff.user.id))!;
     expect(declarant.name).toBe('李春梅');
     expect(declarant.homeVillageCode).toBe('220102002001');
     expect(declarant.idHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(findUser(t.app.db, meStaff.user.id)!.homeVillageCode).toBe('220102002001');
+    expect((await findUser(t.app.db, meStaff.user.id))!.homeVillageCode).toBe('220102002001');
     const page = await me.get('/staff/profile');
     expect(page.body).toContain('已登记');
     expect(page.body).toContain('已备案');
@@ -116,7 +116,7 @@ describe('declaring', () => {
     // An empty ID number keeps the registered one.
     const before = declarant.idHash;
     expect((await me.post('/staff/profile/declaration', { ...HOME, position: 'township_assistant', id_number: '' }, '/staff/profile')).statusCode).toBe(303);
-    const after = declarantOfUser(t.app.db, meStaff.user.id)!;
+    const after = (await declarantOfUser(t.app.db, meStaff.user.id))!;
     expect(after.idHash).toBe(before);
     expect(after.position).toBe('township_assistant');
   });
@@ -170,8 +170,8 @@ describe('declaring', () => {
 
 describe('recusal from a declared relative', () => {
   it('hides a report about the relative from the declarant, not from a colleague, and shows it again once removed', async () => {
-    const declarant = declarantOfUser(t.app.db, meStaff.user.id)!;
-    for (const r of relativesOf(t.app.db, declarant.id)) expect((await me.post(`/staff/profile/declaration/relatives/${r.id}/delete`, {}, '/staff/profile')).statusCode).toBe(303);
+    const declarant = (await declarantOfUser(t.app.db, meStaff.user.id))!;
+    for (const r of await relativesOf(t.app.db, declarant.id)) expect((await me.post(`/staff/profile/declaration/relatives/${r.id}/delete`, {}, '/staff/profile')).statusCode).toBe(303);
     const report = await newReport();
     const page = `/staff/reports/${report.id}`;
     // Not recused yet: nothing declared about 王德福.
@@ -185,12 +185,12 @@ describe('recusal from a declared relative', () => {
     expect((await colleague.get('/staff/reports')).body).toContain(report.caseNo);
 
     // Someone else cannot remove the declaration's rows.
-    const relative = relativesOf(t.app.db, declarant.id)[0]!;
+    const relative = (await relativesOf(t.app.db, declarant.id))[0]!;
     expect((await other.post(`/staff/profile/declaration/relatives/${relative.id}/delete`, {}, '/staff/profile')).statusCode).toBe(404);
-    expect(relativesOf(t.app.db, declarant.id)).toHaveLength(1);
+    expect(await relativesOf(t.app.db, declarant.id)).toHaveLength(1);
 
     expect((await me.post(`/staff/profile/declaration/relatives/${relative.id}/delete`, {}, '/staff/profile')).statusCode).toBe(303);
-    expect(relativesOf(t.app.db, declarant.id)).toHaveLength(0);
+    expect(await relativesOf(t.app.db, declarant.id)).toHaveLength(0);
     expect((await me.get(page)).statusCode).toBe(200);
     const audit = t.app.db.$client.prepare("SELECT action, detail FROM audit_log WHERE action = 'declaration.relative_remove'").all() as { detail: string }[];
     expect(audit.length).toBeGreaterThan(0);
@@ -209,14 +209,14 @@ describe('home village without a declaration', () => {
     const res = await other.post('/staff/profile/declaration', { ...HOME, position: '', id_number: '' }, '/staff/profile');
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toContain('home_saved');
-    expect(findUser(t.app.db, otherStaff.user.id)!.homeVillageCode).toBe('220102002001');
-    expect(declarantOfUser(t.app.db, otherStaff.user.id)).toBeUndefined();
+    expect((await findUser(t.app.db, otherStaff.user.id))!.homeVillageCode).toBe('220102002001');
+    expect(await declarantOfUser(t.app.db, otherStaff.user.id)).toBeUndefined();
     expect((await other.post('/staff/profile/declaration', { position: '', id_number: '' }, '/staff/profile')).statusCode).toBe(303);
-    expect(findUser(t.app.db, otherStaff.user.id)!.homeVillageCode).toBeNull();
+    expect((await findUser(t.app.db, otherStaff.user.id))!.homeVillageCode).toBeNull();
 
     const cleared = await me.post('/staff/profile/declaration', { position: 'township_assistant', id_number: '' }, '/staff/profile');
     expect(cleared.statusCode).toBe(400);
     expect(cleared.body).toContain('请逐级选择到村');
-    expect(findUser(t.app.db, meStaff.user.id)!.homeVillageCode).toBe('220102002001');
+    expect((await findUser(t.app.db, meStaff.user.id))!.homeVillageCode).toBe('220102002001');
   });
 });

@@ -30,14 +30,14 @@ afterAll(() => t.close());
 
 describe('validateRelative', () => {
   it('returns the relative to store: the name as the rule reads it, the village, the hash and never the number', async () => {
-    const { declarant } = addDeclarant(t.app, { name: '赵大明', id: OWN_ID, village: HOME });
+    const { declarant } = await addDeclarant(t.app, { name: '赵大明', id: OWN_ID, village: HOME });
     const checked = await validateRelative(t.app.deps, declarant, input({ name: ' 王德福 ', idNumber: REL_ID.toLowerCase() }), RULES);
     expect(checked).toEqual({ ok: true, value: { name: '王德福', relation: 'parent', assistanceType: 'dibao', villageCode: '220102001001', idHash: hashOf(t.app, REL_ID) } });
     expect(JSON.stringify(checked)).not.toContain(REL_ID.slice(0, 17));
   });
 
   it('reports every missing field at once, with the shared keys', async () => {
-    const { declarant } = addDeclarant(t.app, { name: '赵二明', id: makeId('19800312', 43, '220102'), village: HOME });
+    const { declarant } = await addDeclarant(t.app, { name: '赵二明', id: makeId('19800312', 43, '220102'), village: HOME });
     const checked = await validateRelative(t.app.deps, declarant, { name: '  ', relation: '', idNumber: ' ', place: {}, assistanceType: 'cash' }, RULES);
     expect(checked).toEqual({
       ok: false,
@@ -53,7 +53,7 @@ describe('validateRelative', () => {
 
   it('uses the rule for the name and the own-ID message, and refuses a bad number, a wrong village and a relative declared already', async () => {
     const other = makeId('19520101', 44, '220102');
-    const { declarant } = addDeclarant(t.app, { name: '赵三明', id: makeId('19800312', 45, '220102'), village: HOME }, [{ name: '钱秀英', id: other }]);
+    const { declarant } = await addDeclarant(t.app, { name: '赵三明', id: makeId('19800312', 45, '220102'), village: HOME }, [{ name: '钱秀英', id: other }]);
     const errorsOf = async (over: Partial<RelativeInput>) => {
       const checked = await validateRelative(t.app.deps, declarant, input(over), RULES);
       return checked.ok ? null : checked.errors;
@@ -69,23 +69,23 @@ describe('validateRelative', () => {
 describe('both callers', () => {
   it('the profile: its own name rule (40 characters, white space folded) and "this is your own number"', async () => {
     const user = staff.user;
-    addDeclarant(t.app, { name: '李春梅', id: makeId('19800312', 46, '220102'), village: HOME, userId: user.id });
+    await addDeclarant(t.app, { name: '李春梅', id: makeId('19800312', 46, '220102'), village: HOME, userId: user.id });
     expect(await addRelative(t.app.deps, user, input({ name: '王'.repeat(41) }))).toEqual({ ok: false, errors: { name: 'declaration.errors.name_invalid' } });
     expect(await addRelative(t.app.deps, user, input({ idNumber: makeId('19800312', 46, '220102') }))).toEqual({ ok: false, errors: { id_number: 'declaration.errors.id_own' } });
     const added = await addRelative(t.app.deps, user, input({ name: '王  德福2' }));
     expect(added.ok).toBe(true);
-    expect(relativesOf(t.app.db, declarantOfUser(t.app.db, user.id)!.id).map((r) => r.name)).toEqual(['王 德福2']);
+    expect((await relativesOf(t.app.db, (await declarantOfUser(t.app.db, user.id))!.id)).map((r) => r.name)).toEqual(['王 德福2']);
     expect(await addRelative(t.app.deps, user, input())).toEqual({ ok: false, errors: { id_number: 'declaration.errors.id_duplicate' } });
   });
 
   it('a non-user declarant: the recipient lists\' name rule (Han spaces dropped) and "this is the declarant\'s own number"', async () => {
     const ctx = { user: staff.user } as unknown as StaffContext;
     const ownId = makeId('19800312', 47, '220102');
-    const { declarant } = addDeclarant(t.app, { name: '孙四明', id: ownId, village: HOME });
+    const { declarant } = await addDeclarant(t.app, { name: '孙四明', id: ownId, village: HOME });
     expect(await addDeclarantRelative(t.app.deps, ctx, declarant, input({ name: '王德福2' }))).toEqual({ ok: false, errors: { name: 'crossChecks.errors.name_invalid' } });
     expect(await addDeclarantRelative(t.app.deps, ctx, declarant, input({ idNumber: ownId }))).toEqual({ ok: false, errors: { id_number: 'crossChecks.errors.relative_is_declarant' } });
     expect((await addDeclarantRelative(t.app.deps, ctx, declarant, input({ name: '王  德福' }))).ok).toBe(true);
-    expect(relativesOf(t.app.db, declarant.id).map((r) => r.name)).toEqual(['王德福']);
+    expect((await relativesOf(t.app.db, declarant.id)).map((r) => r.name)).toEqual(['王德福']);
     expect(await addDeclarantRelative(t.app.deps, ctx, declarant, input())).toEqual({ ok: false, errors: { id_number: 'declaration.errors.id_duplicate' } });
     expect(dumpTable(t.app, 'declared_relatives')).not.toContain(REL_ID.slice(0, 17));
   });

@@ -41,7 +41,7 @@ describe('a relative added and removed', () => {
   it('on the profile: flagged at once when on a roster, the flag closed on removal, audited as declaration.*', async () => {
     const relId = makeId('19500101', 61, '220102');
     await addRecipient(t.app, ROSTER_VILLAGE, '吴德厚', relId);
-    const { declarant } = addDeclarant(t.app, { name: '吴海燕', id: makeId('19800312', 62, '220102'), village: HOME, userId: staff.user.id });
+    const { declarant } = await addDeclarant(t.app, { name: '吴海燕', id: makeId('19800312', 62, '220102'), village: HOME, userId: staff.user.id });
 
     const added = await addRelative(t.app.deps, staff.user, input('吴德厚', relId));
     if (!added.ok) throw new Error(JSON.stringify(added.errors));
@@ -56,7 +56,7 @@ describe('a relative added and removed', () => {
   it('for a non-user declarant: the same, audited as cross_check.*', async () => {
     const relId = makeId('19500101', 63, '220102');
     await addRecipient(t.app, ROSTER_VILLAGE, '郑德厚', relId);
-    const { declarant } = addDeclarant(t.app, { name: '郑海燕', id: makeId('19800312', 64, '220102'), village: HOME });
+    const { declarant } = await addDeclarant(t.app, { name: '郑海燕', id: makeId('19800312', 64, '220102'), village: HOME });
     const ctx = { user: staff.user } as unknown as StaffContext;
 
     const added = await addDeclarantRelative(t.app.deps, ctx, declarant, input('郑德厚', relId));

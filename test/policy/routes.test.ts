@@ -77,7 +77,7 @@ describe('staff editing', () => {
     const body = '## 临时救助\n\n<script>alert("x")</script>\n\n<img src=x onerror="alert(1)">\n\n[危险链接](javascript:alert(2)) [正常链接](https://www.mca.gov.cn/)\n\n遇到急难情形可以申请临时救助。';
     const created = await editor.post('/staff/policy/new', { slug: 'temporary-assistance', title: '临时救助怎么申请', body }, '/staff/policy/new');
     expect(created.statusCode).toBe(303);
-    const page = findPageBySlug(t.app.db, 'temporary-assistance')!;
+    const page = (await findPageBySlug(t.app.db, 'temporary-assistance'))!;
     expect(page.published).toBe(false);
     expect((await get('/policy/temporary-assistance')).statusCode).toBe(404);
     await get('/policy');
@@ -98,13 +98,13 @@ describe('staff editing', () => {
     const article = /<article class="policy-page">([\s\S]*)<\/article>/.exec(shown.body)![1]!;
     expect(article).not.toMatch(/<script|onerror|javascript:|alert/i);
     expect(links((await get(`/policy?q=${encodeURIComponent('急难')}`)).body)).toEqual(['temporary-assistance']);
-    expect(entriesFor(t.app.db, 'policy_page', String(page.id)).map((e) => e.action)).toEqual(['policy.created', 'policy.updated']);
+    expect((await entriesFor(t.app.db, 'policy_page', String(page.id))).map((e) => e.action)).toEqual(['policy.created', 'policy.updated']);
 
     // Unpublishing takes it off at once.
     expect((await editor.post(edit, { slug: 'temporary-assistance', title: '临时救助怎么申请', body }, edit)).statusCode).toBe(303);
     expect((await get('/policy/temporary-assistance')).statusCode).toBe(404);
     expect(links((await get('/policy')).body)).not.toContain('temporary-assistance');
-    expect(searchIds(t.app.db, { type: 'policy', query: '急难', limit: 10 })).toEqual([]);
+    expect(await searchIds(t.app.db, { type: 'policy', query: '急难', limit: 10 })).toEqual([]);
   });
 
   it('lists every page with who changed it last', async () => {

@@ -4,6 +4,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/connection.js';
+import { withTransaction } from '../../src/db/transaction.js';
 import {
   CREATE_SEARCH_INDEX_SQL,
   indexDocument,
@@ -26,138 +27,138 @@ beforeEach(() => {
 });
 afterEach(() => db.$client.close());
 
-const ids = (query: string, extra: { type?: SearchDocType; scope?: string | string[]; limit?: number } = {}) =>
-  searchIds(db, { type: extra.type ?? 'report', query, scope: extra.scope, limit: extra.limit ?? 100 })
+const ids = async (query: string, extra: { type?: SearchDocType; scope?: string | string[]; limit?: number } = {}) =>
+  (await searchIds(db, { type: extra.type ?? 'report', query, scope: extra.scope, limit: extra.limit ?? 100 }))
     .map((h) => h.id)
     .sort();
 
-function put(id: number, text: string, scope: string | null = null, type: SearchDocType = 'report') {
-  indexDocument(db, { type, id, scope, text });
+async function put(id: number, text: string, scope: string | null = null, type: SearchDocType = 'report') {
+  await indexDocument(db, { type, id, scope, text });
 }
 
 describe('searchIds', () => {
-  it('finds a two-character word inside a sentence', () => {
-    put(1, '申请低保两次都没批');
-    put(2, '村干部优亲厚友');
-    expect(ids('低保')).toEqual(['1']);
-    expect(ids('没批')).toEqual(['1']);
-    expect(ids('低保两次')).toEqual(['1']);
+  it('finds a two-character word inside a sentence', async () => {
+    await put(1, '申请低保两次都没批');
+    await put(2, '村干部优亲厚友');
+    expect(await ids('低保')).toEqual(['1']);
+    expect(await ids('没批')).toEqual(['1']);
+    expect(await ids('低保两次')).toEqual(['1']);
   });
 
-  it('matches a longer word as a phrase, not its pieces far apart', () => {
-    put(1, '他家是低保户，却有两套房');
-    put(2, '低保被取消了，全户没有收入');
-    put(3, '低保 户口');
-    expect(ids('低保户')).toEqual(['1']);
-    expect(ids('低保')).toEqual(['1', '2', '3']);
+  it('matches a longer word as a phrase, not its pieces far apart', async () => {
+    await put(1, '他家是低保户，却有两套房');
+    await put(2, '低保被取消了，全户没有收入');
+    await put(3, '低保 户口');
+    expect(await ids('低保户')).toEqual(['1']);
+    expect(await ids('低保')).toEqual(['1', '2', '3']);
     // A bigram of two runs split by punctuation or a space is not adjacent text.
-    put(4, '保，户');
-    put(5, '低保，保户');
-    expect(ids('保户')).toEqual(['1', '5']);
-    expect(ids('低保户')).toEqual(['1']);
+    await put(4, '保，户');
+    await put(5, '低保，保户');
+    expect(await ids('保户')).toEqual(['1', '5']);
+    expect(await ids('低保户')).toEqual(['1']);
   });
 
-  it('finds a single character, and ANDs the terms of a query', () => {
-    put(1, '申请低保两次都没批');
-    put(2, '危房改造补贴被冒领');
-    put(3, '低收入');
-    expect(ids('低')).toEqual(['1', '3']);
-    expect(ids('补')).toEqual(['2']);
-    expect(ids('低 批')).toEqual(['1']);
-    expect(ids('低保 冒领')).toEqual([]);
+  it('finds a single character, and ANDs the terms of a query', async () => {
+    await put(1, '申请低保两次都没批');
+    await put(2, '危房改造补贴被冒领');
+    await put(3, '低收入');
+    expect(await ids('低')).toEqual(['1', '3']);
+    expect(await ids('补')).toEqual(['2']);
+    expect(await ids('低 批')).toEqual(['1']);
+    expect(await ids('低保 冒领')).toEqual([]);
   });
 
-  it('matches Latin words case-insensitively and by prefix, mixed with Chinese', () => {
-    put(1, '村会计在 WeChat 群里说 Subsidy list 已公示');
-    put(2, 'web 端无法提交');
-    expect(ids('wechat')).toEqual(['1']);
-    expect(ids('WECH')).toEqual(['1']);
-    expect(ids('we')).toEqual(['1', '2']);
-    expect(ids('subsidy 公示')).toEqual(['1']);
-    expect(ids('Subsidy公示')).toEqual(['1']);
-    expect(ids('chat')).toEqual([]); // prefix, not infix
+  it('matches Latin words case-insensitively and by prefix, mixed with Chinese', async () => {
+    await put(1, '村会计在 WeChat 群里说 Subsidy list 已公示');
+    await put(2, 'web 端无法提交');
+    expect(await ids('wechat')).toEqual(['1']);
+    expect(await ids('WECH')).toEqual(['1']);
+    expect(await ids('we')).toEqual(['1', '2']);
+    expect(await ids('subsidy 公示')).toEqual(['1']);
+    expect(await ids('Subsidy公示')).toEqual(['1']);
+    expect(await ids('chat')).toEqual([]); // prefix, not infix
   });
 
-  it('treats full-width letters and digits as their ASCII forms', () => {
-    put(1, '2024年3月发放的１２００元没有到账，ＪＬ２０２６-000123');
-    put(2, '去年发放的钱');
-    expect(ids('1200')).toEqual(['1']);
-    expect(ids('１２００元')).toEqual(['1']);
-    expect(ids('２０２４年')).toEqual(['1']);
-    expect(ids('jl2026-000123')).toEqual(['1']);
-    expect(ids('ｊｌ')).toEqual(['1']);
+  it('treats full-width letters and digits as their ASCII forms', async () => {
+    await put(1, '2024年3月发放的１２００元没有到账，ＪＬ２０２６-000123');
+    await put(2, '去年发放的钱');
+    expect(await ids('1200')).toEqual(['1']);
+    expect(await ids('１２００元')).toEqual(['1']);
+    expect(await ids('２０２４年')).toEqual(['1']);
+    expect(await ids('jl2026-000123')).toEqual(['1']);
+    expect(await ids('ｊｌ')).toEqual(['1']);
   });
 
-  it('finds Korean and Japanese text', () => {
-    put(1, '서울특별시 보조금');
-    put(2, 'ひらがなとカタカナ');
-    expect(ids('보조금')).toEqual(['1']);
-    expect(ids('特別')).toEqual([]);
-    expect(ids('カタカナ')).toEqual(['2']);
-    expect(ids('ｶﾀｶﾅ')).toEqual(['2']);
+  it('finds Korean and Japanese text', async () => {
+    await put(1, '서울특별시 보조금');
+    await put(2, 'ひらがなとカタカナ');
+    expect(await ids('보조금')).toEqual(['1']);
+    expect(await ids('特別')).toEqual([]);
+    expect(await ids('カタカナ')).toEqual(['2']);
+    expect(await ids('ｶﾀｶﾅ')).toEqual(['2']);
   });
 
-  it('replaces a document when it is indexed again, and removes it', () => {
-    put(1, '低保');
-    put(1, '危房');
-    expect(ids('低保')).toEqual([]);
-    expect(ids('危房')).toEqual(['1']);
+  it('replaces a document when it is indexed again, and removes it', async () => {
+    await put(1, '低保');
+    await put(1, '危房');
+    expect(await ids('低保')).toEqual([]);
+    expect(await ids('危房')).toEqual(['1']);
     expect(db.$client.prepare('select count(*) as n from search_index_report').get()).toEqual({ n: 1 });
-    expect(removeDocument(db, 'report', 1)).toBe(true);
-    expect(removeDocument(db, 'report', 1)).toBe(false);
-    expect(ids('危房')).toEqual([]);
+    expect(await removeDocument(db, 'report', 1)).toBe(true);
+    expect(await removeDocument(db, 'report', 1)).toBe(false);
+    expect(await ids('危房')).toEqual([]);
     expect(db.$client.prepare('select count(*) as n from search_index_report').get()).toEqual({ n: 0 });
   });
 
-  it('keeps document types apart', () => {
-    put(1, '低保政策', null, 'report');
-    put(1, '低保政策解读', null, 'policy');
-    put(2, '低保', null, 'policy');
-    expect(ids('低保', { type: 'report' })).toEqual(['1']);
-    expect(ids('低保', { type: 'policy' })).toEqual(['1', '2']);
-    removeDocument(db, 'policy', 1);
-    expect(ids('低保', { type: 'report' })).toEqual(['1']);
-    removeAllDocuments(db, 'policy');
-    expect(ids('低保', { type: 'policy' })).toEqual([]);
-    expect(ids('低保', { type: 'report' })).toEqual(['1']);
+  it('keeps document types apart', async () => {
+    await put(1, '低保政策', null, 'report');
+    await put(1, '低保政策解读', null, 'policy');
+    await put(2, '低保', null, 'policy');
+    expect(await ids('低保', { type: 'report' })).toEqual(['1']);
+    expect(await ids('低保', { type: 'policy' })).toEqual(['1', '2']);
+    await removeDocument(db, 'policy', 1);
+    expect(await ids('低保', { type: 'report' })).toEqual(['1']);
+    await removeAllDocuments(db, 'policy');
+    expect(await ids('低保', { type: 'policy' })).toEqual([]);
+    expect(await ids('低保', { type: 'report' })).toEqual(['1']);
   });
 
-  it('keeps each type in its own table', () => {
-    put(1, '低保', null, 'report');
-    put(1, '低保', null, 'case');
-    put(2, '低保', null, 'village');
+  it('keeps each type in its own table', async () => {
+    await put(1, '低保', null, 'report');
+    await put(1, '低保', null, 'case');
+    await put(2, '低保', null, 'village');
     const count = (type: SearchDocType) => (db.$client.prepare(`select count(*) as n from ${searchTable(type)}`).get() as { n: number }).n;
     expect(SEARCH_DOC_TYPES.map(count)).toEqual(SEARCH_DOC_TYPES.map((t) => (t === 'policy' ? 0 : 1)));
     expect(searchTable('case')).toBe('search_index_case');
   });
 
-  it('refuses a document type outside the fixed list', () => {
+  it('refuses a document type outside the fixed list', async () => {
     for (const type of ['', 'ledger', 'report; drop table x', 'keys', 'constructor', '__proto__', 'toString'] as unknown as SearchDocType[]) {
       expect(() => searchTable(type), String(type)).toThrow(RangeError);
-      expect(() => searchIds(db, { type, query: '低保', limit: 10 }), String(type)).toThrow(RangeError);
+      await expect(searchIds(db, { type, query: '低保', limit: 10 }), String(type)).rejects.toThrow(RangeError);
       expect(() => matchesSearch(notes.id, { type, query: '低保' }), String(type)).toThrow(RangeError);
-      expect(() => indexDocument(db, { type, id: 1, text: '低保' }), String(type)).toThrow(RangeError);
-      expect(() => removeDocument(db, type, 1), String(type)).toThrow(RangeError);
+      await expect(indexDocument(db, { type, id: 1, text: '低保' }), String(type)).rejects.toThrow(RangeError);
+      await expect(removeDocument(db, type, 1), String(type)).rejects.toThrow(RangeError);
     }
     expect(db.$client.prepare('select count(*) as n from search_index_keys').get()).toEqual({ n: 0 });
   });
 
-  it('filters by scope', () => {
-    put(1, '低保', '220102');
-    put(2, '低保', '220103');
-    put(3, '低保', null);
-    expect(ids('低保', { scope: '220102' })).toEqual(['1']);
-    expect(ids('低保', { scope: ['220102', '220103'] })).toEqual(['1', '2']);
-    expect(ids('低保', { scope: [] })).toEqual([]);
-    expect(ids('低保')).toEqual(['1', '2', '3']);
+  it('filters by scope', async () => {
+    await put(1, '低保', '220102');
+    await put(2, '低保', '220103');
+    await put(3, '低保', null);
+    expect(await ids('低保', { scope: '220102' })).toEqual(['1']);
+    expect(await ids('低保', { scope: ['220102', '220103'] })).toEqual(['1', '2']);
+    expect(await ids('低保', { scope: [] })).toEqual([]);
+    expect(await ids('低保')).toEqual(['1', '2', '3']);
   });
 
-  it('pages by (rank, id) without losing ties', () => {
-    for (let i = 1; i <= 25; i++) put(i, i % 2 ? '低保' : '低保 低保 低保 其他内容');
+  it('pages by (rank, id) without losing ties', async () => {
+    for (let i = 1; i <= 25; i++) await put(i, i % 2 ? '低保' : '低保 低保 低保 其他内容');
     const seen: string[] = [];
     let after: SearchHit | undefined;
     for (;;) {
-      const page = searchIds(db, { type: 'report', query: '低保', limit: 10, after });
+      const page = await searchIds(db, { type: 'report', query: '低保', limit: 10, after });
       if (page.length === 0) break;
       seen.push(...page.map((h) => h.id));
       after = page.at(-1);
@@ -166,11 +167,11 @@ describe('searchIds', () => {
     expect(new Set(seen).size).toBe(25);
   });
 
-  it('finds nothing for an empty query and a zero limit', () => {
-    put(1, '低保');
-    expect(ids('')).toEqual([]);
-    expect(ids('   ，。')).toEqual([]);
-    expect(ids('低保', { limit: 0 })).toEqual([]);
+  it('finds nothing for an empty query and a zero limit', async () => {
+    await put(1, '低保');
+    expect(await ids('')).toEqual([]);
+    expect(await ids('   ，。')).toEqual([]);
+    expect(await ids('低保', { limit: 0 })).toEqual([]);
   });
 });
 
@@ -181,20 +182,20 @@ describe('hostile queries', () => {
     '\u0000', '\uD800', '*'.repeat(10_000), '低保'.repeat(50_000), 'a '.repeat(50_000), '"'.repeat(100_000),
   ];
 
-  it('never throw and never match everything', () => {
-    put(1, '申请低保两次都没批');
-    put(2, '危房改造 near or not and');
-    put(3, 'x');
+  it('never throw and never match everything', async () => {
+    await put(1, '申请低保两次都没批');
+    await put(2, '危房改造 near or not and');
+    await put(3, 'x');
     for (const q of hostile) {
       const expr = matchExpression(q);
       expect(expr === null || /^"[^"]+"\*?( AND "[^"]+"\*?)*$/u.test(expr), q.slice(0, 20)).toBe(true);
-      const found = ids(q);
+      const found = await ids(q);
       expect(found.length, q.slice(0, 20)).toBeLessThan(3);
       expect(() => db.select().from(notes).where(matchesSearch(notes.id, { type: 'report', query: q })).all()).not.toThrow();
     }
-    expect(ids('-低保')).toEqual(['1']); // the minus is not NOT
-    expect(ids('低保 OR 危房')).toEqual([]); // OR is a word to find, not an operator
-    expect(ids('NEAR(')).toEqual(['2']);
+    expect(await ids('-低保')).toEqual(['1']); // the minus is not NOT
+    expect(await ids('低保 OR 危房')).toEqual([]); // OR is a word to find, not an operator
+    expect(await ids('NEAR(')).toEqual(['2']);
   });
 });
 
@@ -205,15 +206,15 @@ const notes = sqliteTable('notes', {
 });
 
 describe('matchesSearch', () => {
-  beforeEach(() => {
+  beforeEach(async () => {
     db.insert(notes).values([{ id: 1, code: 'v1', county: 'a' }, { id: 2, code: 'v2', county: 'b' }, { id: 3, code: 'v3', county: 'a' }]).run();
-    put(1, '低保户');
-    put(2, '低保');
-    put(3, '危房');
-    for (const n of [1, 2, 3]) indexDocument(db, { type: 'village', id: `v${n}`, text: n === 3 ? '低保' : '村' });
+    await put(1, '低保户');
+    await put(2, '低保');
+    await put(3, '危房');
+    for (const n of [1, 2, 3]) await indexDocument(db, { type: 'village', id: `v${n}`, text: n === 3 ? '低保' : '村' });
   });
 
-  it('works as a condition on integer and text ids inside a drizzle query', () => {
+  it('works as a condition on integer and text ids inside a drizzle query', async () => {
     const rows = db.select({ id: notes.id }).from(notes)
       .where(and(eq(notes.county, 'a'), matchesSearch(notes.id, { type: 'report', query: '低保' }))).all();
     expect(rows).toEqual([{ id: 1 }]);
@@ -223,7 +224,7 @@ describe('matchesSearch', () => {
     expect(db.select().from(notes).where(matchesSearch(notes.id, { type: 'report', query: '。' })).all()).toEqual([]);
   });
 
-  it('looks rows up by primary key from the FTS hits', () => {
+  it('looks rows up by primary key from the FTS hits', async () => {
     const q = db.select().from(notes).where(matchesSearch(notes.id, { type: 'report', query: '低保' })).toSQL();
     const plan = db.$client.prepare(`explain query plan ${q.sql}`).all(...q.params).map((r) => (r as { detail: string }).detail);
     expect(plan.join('\n')).toMatch(/SEARCH notes USING INTEGER PRIMARY KEY/);
@@ -232,21 +233,21 @@ describe('matchesSearch', () => {
 });
 
 describe('at scale', () => {
-  it('searches 10,000 documents through the full-text index', () => {
+  it('searches 10,000 documents through the full-text index', async () => {
     const words = ['低保', '危房改造', '医疗救助', '特困供养', '临时救助', '残疾人补贴', '村干部', '优亲厚友', '冒领', '克扣'];
     const villages = ['东风村', '向阳村', '红旗村', '胜利村', '新民村'];
     const t0 = performance.now();
-    db.transaction((tx) => {
+    await withTransaction(db, async (tx) => {
       for (let i = 1; i <= 10_000; i++) {
         const text = `${villages[i % 5]}${words[i % 10]}问题，反映人编号 A${i}，${words[(i * 7) % 10]}多年未解决。`;
-        indexDocument(tx, { type: 'report', id: i, scope: `c${i % 20}`, text });
+        await indexDocument(tx, { type: 'report', id: i, scope: `c${i % 20}`, text });
       }
     });
     const t1 = performance.now();
-    const hits = searchIds(db, { type: 'report', query: '危房改造', limit: 1000 });
-    const scoped = searchIds(db, { type: 'report', query: '胜利村 冒领', scope: 'c8', limit: 50 });
-    const none = searchIds(db, { type: 'report', query: '向阳村 冒领', limit: 50 });
-    const prefix = searchIds(db, { type: 'report', query: 'a999', limit: 50 });
+    const hits = await searchIds(db, { type: 'report', query: '危房改造', limit: 1000 });
+    const scoped = await searchIds(db, { type: 'report', query: '胜利村 冒领', scope: 'c8', limit: 50 });
+    const none = await searchIds(db, { type: 'report', query: '向阳村 冒领', limit: 50 });
+    const prefix = await searchIds(db, { type: 'report', query: 'a999', limit: 50 });
     const t2 = performance.now();
     console.log(`search: indexed 10,000 documents in ${(t1 - t0).toFixed(0)} ms; 3 searches in ${(t2 - t1).toFixed(1)} ms`);
     expect(hits.length).toBe(1000);
@@ -260,12 +261,12 @@ describe('at scale', () => {
 });
 
 describe('a public search next to many reports', () => {
-  beforeEach(() => {
-    db.transaction((tx) => {
-      for (let i = 1; i <= 3000; i++) indexDocument(tx, { type: 'report', id: i, scope: 'ca:220102', text: `申请低保两次都没批，举报线索${i}` });
-      indexDocument(tx, { type: 'case', id: 1, text: '典型案例：村干部违规办理低保' });
-      indexDocument(tx, { type: 'case', id: 2, text: '危房改造补贴被冒领' });
-      indexDocument(tx, { type: 'policy', id: 1, text: '农村低保申请条件' });
+  beforeEach(async () => {
+    await withTransaction(db, async (tx) => {
+      for (let i = 1; i <= 3000; i++) await indexDocument(tx, { type: 'report', id: i, scope: 'ca:220102', text: `申请低保两次都没批，举报线索${i}` });
+      await indexDocument(tx, { type: 'case', id: 1, text: '典型案例：村干部违规办理低保' });
+      await indexDocument(tx, { type: 'case', id: 2, text: '危房改造补贴被冒领' });
+      await indexDocument(tx, { type: 'policy', id: 1, text: '农村低保申请条件' });
     });
     db.insert(notes).values([{ id: 1, code: 'c1', county: 'a' }, { id: 2, code: 'c2', county: 'a' }, { id: 3, code: 'c3', county: 'a' }]).run();
   });
@@ -276,10 +277,10 @@ describe('a public search next to many reports', () => {
     return [...new Set(plan.flatMap((r) => [...r.detail.matchAll(/\b(?:SCAN|SEARCH) (\w+)/g)].map((m) => m[1]!)))].sort();
   }
 
-  it('finds only cases, through the cases\' table alone', () => {
-    expect(ids('低保', { type: 'case' })).toEqual(['1']);
-    expect(ids('举报线索', { type: 'case' })).toEqual([]);
-    expect(ids('举报线索', { type: 'report', limit: 1000 })).toHaveLength(1000);
+  it('finds only cases, through the cases\' table alone', async () => {
+    expect(await ids('低保', { type: 'case' })).toEqual(['1']);
+    expect(await ids('举报线索', { type: 'case' })).toEqual([]);
+    expect(await ids('举报线索', { type: 'report', limit: 1000 })).toHaveLength(1000);
     const inQuery = db.select({ id: notes.id }).from(notes).where(matchesSearch(notes.id, { type: 'case', query: '低保' }));
     expect(inQuery.all()).toEqual([{ id: 1 }]);
     // The key table is read by rowid for the matches' ids; the reports' index never.
@@ -288,24 +289,24 @@ describe('a public search next to many reports', () => {
     expect(tablesRead({ sql: direct.source, params: [matchExpression('低保')] })).toEqual(['search_index_case']);
   });
 
-  it('does not depend on the reports\' rows at all', () => {
+  it('does not depend on the reports\' rows at all', async () => {
     // With one shared table the case search read every report matching 低保 to test its type.
     // Now the reports' index can be taken away and the public searches give the same answers.
-    const before = { cases: ids('低保', { type: 'case' }), policies: ids('低保', { type: 'policy' }) };
+    const before = { cases: await ids('低保', { type: 'case' }), policies: await ids('低保', { type: 'policy' }) };
     db.$client.exec(`drop table ${searchTable('report')}`);
-    expect(() => ids('低保')).toThrow(/no such table/);
-    expect({ cases: ids('低保', { type: 'case' }), policies: ids('低保', { type: 'policy' }) }).toEqual(before);
+    await expect(ids('低保')).rejects.toThrow(/no such table/);
+    expect({ cases: await ids('低保', { type: 'case' }), policies: await ids('低保', { type: 'policy' }) }).toEqual(before);
     expect(db.select({ id: notes.id }).from(notes).where(matchesSearch(notes.id, { type: 'case', query: '低保' })).all()).toEqual([{ id: 1 }]);
     expect(before).toEqual({ cases: ['1'], policies: ['1'] });
   });
 });
 
 describe('CREATE_SEARCH_INDEX_SQL', () => {
-  it('runs on a plain better-sqlite3 database wrapped by drizzle', () => {
+  it('runs on a plain better-sqlite3 database wrapped by drizzle', async () => {
     const plain = drizzle(new Database(':memory:'));
     plain.$client.exec(CREATE_SEARCH_INDEX_SQL);
-    indexDocument(plain as unknown as Db, { type: 'report', id: 7, text: '申请低保两次都没批' });
-    expect(searchIds(plain as unknown as Db, { type: 'report', query: '低保', limit: 10 }).map((h) => h.id)).toEqual(['7']);
+    await indexDocument(plain as unknown as Db, { type: 'report', id: 7, text: '申请低保两次都没批' });
+    expect((await searchIds(plain as unknown as Db, { type: 'report', query: '低保', limit: 10 })).map((h) => h.id)).toEqual(['7']);
     plain.$client.close();
   });
 });

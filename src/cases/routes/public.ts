@@ -33,7 +33,7 @@ export default async function publicCaseRoutes(app: FastifyInstance, opts: { dep
     const m = /^(20\d{2}Q[1-4])-(\d{1,12})$/.exec(q.after ?? '');
     const after = m ? { quarter: m[1]!, id: Number(m[2]) } : undefined;
 
-    const rows = repo.listPublished(db, { quarter, category, regionCode, q: search, after, limit: PAGE });
+    const rows = await repo.listPublished(db, { quarter, category, regionCode, q: search, after, limit: PAGE });
     const places = await placeLabels(db, rows.map((r) => r.regionCode));
     const kept = new URLSearchParams();
     for (const [k, v] of Object.entries({ quarter, prefecture: validPrefecture?.code ?? validCounty?.parentCode ?? undefined, county: validCounty?.code, category, q: search })) if (v) kept.set(k, v);
@@ -45,7 +45,7 @@ export default async function publicCaseRoutes(app: FastifyInstance, opts: { dep
       descriptionKey: 'cases.public.description',
       filter: { quarter, category, q: search, prefecture: chosenPrefecture, county: validCounty?.code },
       filtered: !!(quarter || category || search || regionCode || after),
-      quarters: repo.publishedQuarters(db).map((code) => ({ code, label: quarterLabel(request.locale, code) })),
+      quarters: (await repo.publishedQuarters(db)).map((code) => ({ code, label: quarterLabel(request.locale, code) })),
       categories: CATEGORIES,
       prefectures: (await regionsAtLevel(db, 'prefecture')).map((r) => ({ code: r.code, name: r.name })),
       counties: chosenPrefecture ? (await childrenOf(db, chosenPrefecture)).map((r) => ({ code: r.code, name: r.name })) : [],
@@ -55,7 +55,7 @@ export default async function publicCaseRoutes(app: FastifyInstance, opts: { dep
   });
 
   app.get<{ Params: { id: string } }>('/cases/:id', { config: { publicCache: true } }, async (request, reply) => {
-    const c = /^\d{1,12}$/.test(request.params.id) ? repo.findCase(db, Number(request.params.id)) : undefined;
+    const c = /^\d{1,12}$/.test(request.params.id) ? await repo.findCase(db, Number(request.params.id)) : undefined;
     if (!c || c.status !== 'published') throw notFound();
     const places = await placeLabels(db, [c.regionCode]);
     return reply.page('cases/detail', {
@@ -69,7 +69,7 @@ export default async function publicCaseRoutes(app: FastifyInstance, opts: { dep
   });
 
   app.get('/cases.atom', { config: { publicCache: true } }, async (_request, reply) => {
-    const rows = repo.latestPublished(db, FEED_ENTRIES);
+    const rows = await repo.latestPublished(db, FEED_ENTRIES);
     const places = await placeLabels(db, rows.map((r) => r.regionCode));
     const zh = (key: string) => translate('zh-CN', key);
     const xml = buildAtom({

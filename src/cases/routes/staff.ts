@@ -27,7 +27,7 @@ export default async function staffCaseRoutes(app: FastifyInstance, opts: { deps
     const scope = await svc.caseScopeOf(deps, staff);
     const status = (repo.CASE_STATUSES as readonly string[]).includes(request.query.status ?? '') ? (request.query.status as repo.CaseStatus) : undefined;
     const beforeId = /^\d{1,12}$/.test(request.query.before ?? '') ? Number(request.query.before) : undefined;
-    const rows = repo.listForStaff(db, { ...scope, status, beforeId, limit: PAGE });
+    const rows = await repo.listForStaff(db, { ...scope, status, beforeId, limit: PAGE });
     const places = await placeLabels(db, rows.map((r) => r.regionCode));
     const next = rows.length === PAGE ? `/staff/cases?${status ? `status=${status}&` : ''}before=${rows[rows.length - 1]!.id}` : null;
     return reply.page(
@@ -48,9 +48,9 @@ export default async function staffCaseRoutes(app: FastifyInstance, opts: { deps
   app.get<{ Params: { id: string } }>('/staff/reports/:id/case/new', { preHandler: requireStaff() }, async (request, reply) => {
     const report = await visibleReport(db, request.staff!, Number(request.params.id));
     if (!report) throw notFound();
-    const open = repo.openCaseFor(db, { reportId: report.id });
+    const open = await repo.openCaseFor(db, { reportId: report.id });
     if (open) return reply.redirect(`/staff/cases/${open.id}`, 303);
-    const referral = repo.concludedReferralOf(db, report.id);
+    const referral = await repo.concludedReferralOf(db, report.id);
     const draft = await prefillFromReport(db, report, referral);
     return reply.page(
       'cases/staff-new',
@@ -72,21 +72,27 @@ export default async function staffCaseRoutes(app: FastifyInstance, opts: { deps
   });
 
   async function load(request: FastifyRequest<{ Params: { id: string } }>) {
-    const c = /^\d{1,12}$/.test(request.params.id) ? repo.findCase(db, Number(request.params.id)) : undefined;
+    const c = /^\d{1,12}$/.test(request.params.id) ? await repo.findCase(db, Number(request.params.id)) : undefined;
     if (!c) throw notFound();
-    const referral = c.referralId ? repo.findReferral(db, c.referralId) : undefined;
+    const referral = c.referralId ? await repo.findReferral(db, c.referralId) : undefined;
     const rights = svc.rightsOn(request.staff!, await svc.caseScopeOf(deps, request.staff!), c, referral);
     if (!rights.view) throw notFound();
     return { c, referral, rights };
   }
 
   async function render(request: FastifyRequest, reply: FastifyReply, c: repo.TypicalCase, extra: Record<string, unknown> = {}, status = 200) {
-    const referral = c.referralId ? repo.findReferral(db, c.referralId) : undefined;
+    const referral = c.referralId ? await repo.findReferral(db, c.referralId) : undefined;
     const staff = request.staff!;
     // With its authors, so a lead who wrote the case is not offered its approval (four eyes).
-    const rights = svc.rightsOn(staff, await svc.caseScopeOf(deps, staff), c, referral, svc.authorsOf(deps, c));
-    const nameOf = (id: number | null | undefined) => (id ? (findUser(db, id)?.displayName ?? `#${id}`) : null);
-    const history = entriesFor(db, 'typical_case', String(c.id)).map((e) => {
+    const rights = svc.rightsOn(staff, await svc.caseScopeOf(deps, staff), c, referral, await svc.authorsOf(deps, c));
+    const entries = await entriesFor(db, 'typical_case', String(c.id));
+    // The names of everyone the page mentions, read before rendering.
+    const names = new Map<number, string>();
+    for (const id of new Set([...entries.map((e) => e.actorId), c.signedOffBy, c.approvedBy])) {
+      if (id) names.set(Number(id), (await findUser(db, Number(id)))?.displayName ?? `#${id}`);
+    }
+    const nameOf = (id: number | null | undefined) => (id ? (names.get(Number(id)) ?? `#${id}`) : null);
+    const history = entries.map((e) => {
       const detail = e.detail ? (JSON.parse(e.detail) as { note?: string }) : {};
       return { at: e.at, action: e.action.replace(/^case\./, ''), actor: nameOf(e.actorId), note: detail.note ?? null };
     });
@@ -151,13 +157,13 @@ export default async function staffCaseRoutes(app: FastifyInstance, opts: { deps
     } catch (err) {
       if (err instanceof AppError && err.statusCode < 500 && err.statusCode !== 404) {
         const problems = err instanceof svc.CaseError ? err.problems : [];
-        return render(request, reply, repo.findCase(db, c.id)!, { actionError: err.messageKey, actionProblems: problems, failedAction: name, noteValue: body.note }, err.statusCode);
+        return render(request, reply, (await repo.findCase(db, c.id))!, { actionError: err.messageKey, actionProblems: problems, failedAction: name, noteValue: body.note }, err.statusCode);
       }
       throw err;
     }
     // An inspector who sends a case back no longer sees it (it is a draft again): back to the list.
-    const changed = repo.findCase(db, c.id)!;
-    const stillVisible = svc.rightsOn(request.staff!, await svc.caseScopeOf(deps, request.staff!), changed, changed.referralId ? repo.findReferral(db, changed.referralId) : undefined).view;
+    const changed = (await repo.findCase(db, c.id))!;
+    const stillVisible = svc.rightsOn(request.staff!, await svc.caseScopeOf(deps, request.staff!), changed, changed.referralId ? await repo.findReferral(db, changed.referralId) : undefined).view;
     return reply.redirect(`${stillVisible ? `/staff/cases/${c.id}` : '/staff/cases'}?done=${name}`, 303);
   });
 }

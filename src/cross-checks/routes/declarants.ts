@@ -109,7 +109,7 @@ export default async function declarantRoutes(app: FastifyInstance, opts: { deps
   app.post<{ Params: { id: string }; Body: Body }>(`${base}/:id/left-office`, viewGuard, async (request, reply) => {
     const { declarant } = await editable(request);
     const value = typeof request.body?.left_on === 'string' ? request.body.left_on.slice(0, 20) : '';
-    const saved = recordLeftOffice(deps, declarant, value, request.staff!.user.id);
+    const saved = await recordLeftOffice(deps, declarant, value, request.staff!.user.id);
     if (!saved.ok) return renderDetail(request, reply, declarant, {}, 400, null, { value, error: saved.errors.left_on! });
     return reply.redirect(`${base}/${declarant.id}#left-office`, 303);
   });

@@ -37,7 +37,7 @@ export default async function flagRoutes(app: FastifyInstance, opts: { deps: Dep
     const values = { outcome: field(body, 'outcome', 40), note: field(body, 'note', 2000) };
     // The list the form came from (its filters travel in hidden fields).
     const filter = parseFlagFilter({ status: field(body, 'status', 10), kind: field(body, 'kind', 40), region: field(body, 'region', 12) });
-    const result = resolveFlag(deps, request.staff!, flag, values);
+    const result = await resolveFlag(deps, request.staff!, flag, values);
     if (result.ok) {
       const back = new URLSearchParams({ done: 'resolved', ...(filter.status !== 'open' ? { status: filter.status } : {}), ...(filter.kind ? { kind: filter.kind } : {}), ...(filter.region ? { region: filter.region } : {}) });
       return reply.redirect(`/staff/cross-checks?${back.toString()}#flag-${flag.id}`, 303);

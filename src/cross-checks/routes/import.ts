@@ -23,7 +23,7 @@ export default async function importRoutes(app: FastifyInstance, opts: { deps: D
     return region;
   }
 
-  function renderForm(request: FastifyRequest, reply: FastifyReply, region: Region, extra: { error?: UploadError; problems?: DeclProblem[] } = {}, status = 200) {
+  async function renderForm(request: FastifyRequest, reply: FastifyReply, region: Region, extra: { error?: UploadError; problems?: DeclProblem[] } = {}, status = 200) {
     const locale = request.locale;
     const problems = (extra.problems ?? []).map((p) => ({
       row: p.row > 0 ? p.row : null,
@@ -39,7 +39,7 @@ export default async function importRoutes(app: FastifyInstance, opts: { deps: D
         regionName: region.name,
         maxMb: MAX_IMPORT_BYTES / 1048576,
         headers: Object.values(DECL_HEADERS),
-        recent: repo.recentImports(db, [request.staff!.unit.id], 10),
+        recent: await repo.recentImports(db, [request.staff!.unit.id], 10),
         error: extra.error ?? null,
         problems,
         problemCount: problems.length,

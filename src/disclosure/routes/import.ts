@@ -36,7 +36,7 @@ export default async function importRoutes(app: FastifyInstance, opts: { deps: D
   async function renderForm(request: FastifyRequest, reply: FastifyReply, townships: Region[], extra: { error?: FormError; problems?: ImportProblem[]; township?: string } = {}, status = 200) {
     const locale = request.locale;
     const names = new Map(townships.map((t) => [t.code, t.name]));
-    const recent = repo.recentImports(db, townships.map((t) => t.code), 10).map((i) => ({ ...i, townshipName: names.get(i.townshipCode) ?? i.townshipCode }));
+    const recent = (await repo.recentImports(db, townships.map((t) => t.code), 10)).map((i) => ({ ...i, townshipName: names.get(i.townshipCode) ?? i.townshipCode }));
     const problems = (extra.problems ?? []).map((p) => ({
       row: p.row > 0 ? p.row : null,
       column: p.column === 'file' ? null : TEMPLATE_HEADERS[p.column],

@@ -35,7 +35,7 @@ export default async function publicDisclosureRoutes(app: FastifyInstance, opts:
 
   app.get<{ Querystring: { q?: string } }>('/disclosure/search', cached, async (request, reply) => {
     const q = typeof request.query.q === 'string' ? request.query.q.trim().slice(0, 40) : '';
-    const hits = q ? searchVillages(db, q).map((h) => ({ ...h, href: hrefOf(h) })) : [];
+    const hits = q ? (await searchVillages(db, q)).map((h) => ({ ...h, href: hrefOf(h) })) : [];
     return reply.page('disclosure/search', { titleKey: 'disclosure.public.search_title', q, hits, searched: q !== '' });
   });
 
@@ -49,13 +49,13 @@ export default async function publicDisclosureRoutes(app: FastifyInstance, opts:
     let villages = null;
     if (region.level === 'township') {
       const codes = children.map((c) => c.code);
-      const counts = repo.activeCounts(db, codes);
-      const open = repo.villagesWithOpenPosting(db, codes, today);
+      const counts = await repo.activeCounts(db, codes);
+      const open = await repo.villagesWithOpenPosting(db, codes, today);
       villages = children.map((c) => ({ name: c.name, href: hrefOf(c), count: counts.get(c.code) ?? 0, open: open.has(c.code) }));
     }
     let openPostings = null;
     if (region.level === 'county') {
-      const postings = repo.openPostingsInCounty(db, region.code, today, 100);
+      const postings = await repo.openPostingsInCounty(db, region.code, today, 100);
       const names = await villageNames(db, postings.map((p) => p.villageCode));
       openPostings = postings.map((p) => ({ name: names.get(p.villageCode)?.name ?? p.villageCode, href: `/disclosure/villages/${p.villageCode}`, startsOn: p.startsOn, endsOn: p.endsOn }));
     }
@@ -122,7 +122,7 @@ export default async function publicDisclosureRoutes(app: FastifyInstance, opts:
     const chain = await placeChain(db, county.code);
     if (!chain.prefecture) throw notFound();
     const after = cursor(request.query.after);
-    const rows = repo.countyRoster(db, county.code, after ?? 0, ROSTER_PAGE_SIZE + 1);
+    const rows = await repo.countyRoster(db, county.code, after ?? 0, ROSTER_PAGE_SIZE + 1);
     const page = rows.slice(0, ROSTER_PAGE_SIZE);
     const names = await villageNames(db, page.flatMap((r) => [r.villageCode, r.townshipCode]));
     const prefecture = chain.prefecture.code;
@@ -135,7 +135,7 @@ export default async function publicDisclosureRoutes(app: FastifyInstance, opts:
         ...rosterLine(r, { prefecture, county: county.code, township: r.townshipCode, village: r.villageCode }, names.get(r.villageCode)?.name ?? r.villageCode),
         townshipName: names.get(r.townshipCode)?.name ?? '',
       })),
-      total: after === null ? repo.activeCountInCounty(db, county.code) : null,
+      total: after === null ? await repo.activeCountInCounty(db, county.code) : null,
       nextHref: rows.length > ROSTER_PAGE_SIZE && last ? `/disclosure/counties/${county.code}?after=${last.id}` : null,
       firstHref: after === null ? null : `/disclosure/counties/${county.code}`,
     });

@@ -17,13 +17,13 @@ export default async function publicPolicyRoutes(app: FastifyInstance, opts: { d
 
   app.get<{ Querystring: { q?: string } }>('/policy', { config: { publicCache: true } }, async (request, reply) => {
     const q = (request.query.q ?? '').trim().slice(0, 100) || undefined;
-    const pages = repo.publishedPages(db, q).map((p) => ({ slug: p.slug, title: p.title, updatedAt: p.updatedAt, excerpt: excerpt(plainText(p.bodyMarkdown)) }));
+    const pages = (await repo.publishedPages(db, q)).map((p) => ({ slug: p.slug, title: p.title, updatedAt: p.updatedAt, excerpt: excerpt(plainText(p.bodyMarkdown)) }));
     return reply.page('policy/index', { titleKey: 'policy.public.title', descriptionKey: 'policy.public.description', q, pages });
   });
 
   app.get<{ Params: { slug: string } }>('/policy/:slug', { config: { publicCache: true } }, async (request, reply) => {
     const slug = request.params.slug;
-    const page = SLUG.test(slug) && slug.length <= 64 ? repo.findPageBySlug(db, slug) : undefined;
+    const page = SLUG.test(slug) && slug.length <= 64 ? await repo.findPageBySlug(db, slug) : undefined;
     if (!page || !page.published) throw notFound();
     // Rendered once: the description is taken from the same HTML.
     const html = renderMarkdown(page.bodyMarkdown);

@@ -15,7 +15,7 @@ export default async function staffPolicyRoutes(app: FastifyInstance, opts: { de
   const editor = [requireStaff('lead', 'supervisor', 'system_admin'), async (request: FastifyRequest) => requirePolicyEditor(request.staff!)];
 
   app.get('/staff/policy', { preHandler: editor }, async (_request, reply) => {
-    return reply.page('policy/staff-list', { titleKey: 'policy.staff.title', pages: repo.allPages(db) }, { layout: 'staff' });
+    return reply.page('policy/staff-list', { titleKey: 'policy.staff.title', pages: await repo.allPages(db) }, { layout: 'staff' });
   });
 
   function form(reply: FastifyReply, page: repo.PolicyPage | null, values: PolicyInput, extra: { errors?: PolicyErrors; done?: string | null } = {}, status = 200) {
@@ -35,8 +35,8 @@ export default async function staffPolicyRoutes(app: FastifyInstance, opts: { de
     );
   }
 
-  const load = (id: string) => {
-    const page = /^\d{1,12}$/.test(id) ? repo.findPage(db, Number(id)) : undefined;
+  const load = async (id: string) => {
+    const page = /^\d{1,12}$/.test(id) ? await repo.findPage(db, Number(id)) : undefined;
     if (!page) throw notFound();
     return page;
   };
@@ -45,20 +45,20 @@ export default async function staffPolicyRoutes(app: FastifyInstance, opts: { de
 
   app.post<{ Body: Body }>('/staff/policy/new', { preHandler: editor }, async (request, reply) => {
     const input = normalizeInput(request.body ?? {});
-    const saved = savePolicy(deps, request.staff!, null, input);
+    const saved = await savePolicy(deps, request.staff!, null, input);
     if (saved.errors) return form(reply, null, input, { errors: saved.errors }, 400);
     return reply.redirect(`/staff/policy/${saved.page.id}?done=saved`, 303);
   });
 
   app.get<{ Params: { id: string }; Querystring: { done?: string } }>('/staff/policy/:id', { preHandler: editor }, async (request, reply) => {
-    const page = load(request.params.id);
+    const page = await load(request.params.id);
     return form(reply, page, { slug: page.slug, title: page.title, bodyMarkdown: page.bodyMarkdown, published: page.published }, { done: request.query.done === 'saved' ? 'saved' : null });
   });
 
   app.post<{ Params: { id: string }; Body: Body }>('/staff/policy/:id', { preHandler: editor }, async (request, reply) => {
-    const page = load(request.params.id);
+    const page = await load(request.params.id);
     const input = normalizeInput(request.body ?? {});
-    const saved = savePolicy(deps, request.staff!, page.id, input);
+    const saved = await savePolicy(deps, request.staff!, page.id, input);
     if (saved.errors) return form(reply, page, input, { errors: saved.errors }, 400);
     return reply.redirect(`/staff/policy/${page.id}?done=saved`, 303);
   });

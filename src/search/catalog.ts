@@ -1,0 +1,121 @@
+// What the full-text index is made of, without touching the database: the kinds of document and
+// their FTS5 tables, the statements that create them, the documents and hits, and the MATCH
+// expression of a query (src/search/repository.ts runs the statements).
+import { indexTokens, queryTerms } from './tokenize.js';
+
+/**
+ * One FTS5 table per kind of document (reports, typical cases, policy pages, villages), so a search
+ * reads only its own kind's index: with one shared table a public query for 低保 matched ≈150,000
+ * staff-only reports and SQLite read each matched row to test its type (bench/findings.md). The
+ * table names come from the fixed list below, never from input. `body` holds the pre-tokenized
+ * text (see tokenize.ts); `unicode61` then only splits it on the spaces (remove_diacritics 0: the
+ * tokens are already normalized, and ü must not become u).
+ *
+ * `search_index_keys` (shared by all kinds) maps (doc_type, doc_id) to the FTS rowid, so
+ * re-indexing or removing a document is a key lookup: FTS5 cannot look up its UNINDEXED columns
+ * without reading every row. A key's id is the rowid of the document in its kind's table.
+ *
+ * The statements are separated by drizzle's breakpoint marker (an SQL comment), so the constant
+ * can be pasted into a custom migration as it is, or run with `exec`. Adding a kind takes a
+ * migration creating its table (as migrations/0007_search_per_type.sql did).
+ */
+export const SEARCH_DOC_TYPES = ['report', 'case', 'policy', 'village'] as const;
+
+/** What kind of document: each has its own FTS5 table. */
+export type SearchDocType = (typeof SEARCH_DOC_TYPES)[number];
+
+const TABLES: Readonly<Record<SearchDocType, string>> = {
+  report: 'search_index_report',
+  case: 'search_index_case',
+  policy: 'search_index_policy',
+  village: 'search_index_village',
+};
+
+/** The FTS5 table of a document type; throws for any other value (table names never come from input). */
+export function searchTable(type: SearchDocType): string {
+  if (typeof type !== 'string' || !Object.hasOwn(TABLES, type)) throw new RangeError(`search: unknown document type ${String(type).slice(0, 40)}`);
+  return TABLES[type];
+}
+
+export const CREATE_SEARCH_INDEX_STATEMENTS: readonly string[] = [
+  ...SEARCH_DOC_TYPES.map(
+    (type) => `CREATE VIRTUAL TABLE ${TABLES[type]} USING fts5(
+  doc_id UNINDEXED,
+  scope UNINDEXED,
+  body,
+  tokenize = 'unicode61 remove_diacritics 0'
+);`,
+  ),
+  `CREATE TABLE search_index_keys (
+  id INTEGER PRIMARY KEY,
+  doc_type TEXT NOT NULL,
+  doc_id TEXT NOT NULL,
+  UNIQUE (doc_type, doc_id)
+);`,
+];
+
+export const CREATE_SEARCH_INDEX_SQL = CREATE_SEARCH_INDEX_STATEMENTS.join('\n--> statement-breakpoint\n');
+
+/** At most this many hits per call to searchIds. */
+export const MAX_SEARCH_LIMIT = 1000;
+
+export type DocId = string | number;
+
+export interface SearchDocument {
+  /** What kind of document: 'report', 'case', 'policy' or 'village'. */
+  type: SearchDocType;
+  /** Stored as text; numeric ids compare equal to integer columns in `matchesSearch`. */
+  id: DocId;
+  /** What a search may be restricted to (a unit, a county code…); null when none. */
+  scope?: string | null;
+  /** The text, or several fields (indexed as separate lines, so no CJK bigram spans two). */
+  text: string | readonly string[];
+}
+
+export interface SearchHit {
+  id: string;
+  /** FTS5 bm25 rank: lower is better. */
+  rank: number;
+}
+
+export interface SearchFilter {
+  type: SearchDocType;
+  /** The user's input, as typed. */
+  query: string;
+  /** Only documents indexed with this scope (or one of these). */
+  scope?: string | readonly string[];
+}
+
+export interface SearchOptions extends SearchFilter {
+  limit: number;
+  /** The last hit of the previous page: hits are ordered by (rank, id), and the next page follows it. */
+  after?: SearchHit;
+}
+
+/**
+ * The FTS5 MATCH expression for a user's query, or null when it has nothing to search for.
+ * Every term is a double-quoted string (an FTS5 string cannot contain operators, and the tokens
+ * hold only letters and digits anyway); the terms are joined with AND. A CJK term is a phrase of
+ * its bigrams, a Latin word or number a prefix query: 申请低保户 abc → "申请 请低 低保 保户" AND "abc"*
+ */
+export function matchExpression(query: string): string | null {
+  const terms = queryTerms(query);
+  if (terms.length === 0) return null;
+  return terms.map((t) => `"${t.tokens.join(' ').replaceAll('"', '""')}"${t.prefix ? '*' : ''}`).join(' AND ');
+}
+
+/** Whether a query has anything to search for (letters or digits). */
+export function hasSearchTerms(query: string): boolean {
+  return matchExpression(query) !== null;
+}
+
+/** A document id as stored (text); throws for a number that is no safe integer. */
+export function docId(id: DocId): string {
+  if (typeof id === 'number' && !Number.isSafeInteger(id)) throw new RangeError(`search: bad document id ${id}`);
+  return String(id);
+}
+
+/** The pre-tokenized body of a document's text (fields on lines of their own). */
+export function tokenBody(text: string | readonly string[]): string {
+  return indexTokens(typeof text === 'string' ? text : text.join('\n'));
+}
