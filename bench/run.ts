@@ -46,6 +46,11 @@ function serverEnv(dataDir: string): Record<string, string> {
     SUNSHINE_DEMO_DATA: 'off',
     SUNSHINE_SCHEDULER_SECONDS: '0',
     SUNSHINE_RATE_LIMIT_FACTOR: RATE_LIMIT_FACTOR,
+    // A production start refuses to run without a retention schedule (src/startup.ts). Long enough
+    // that nothing of the generated year is due (and the scheduler, which would sweep, is off).
+    SUNSHINE_RETAIN_IDENTITY_DAYS: '3650',
+    SUNSHINE_RETAIN_EVIDENCE_DAYS: '3650',
+    SUNSHINE_RETAIN_DECLARATION_YEARS: '10',
   };
 }
 

@@ -57,7 +57,9 @@ export function generateStaff(w: World, total: number, passwordHash: string): St
         const at = created + int(r, 0, 30) * DAY;
         // Most have a handler role besides their main one only where the unit is small.
         const roles: Role[] = unit.roles.length <= 3 && role !== 'handler' ? [role, 'handler'] : [role];
-        insert.run(id, username, personName(r), unit.unitId, roles.join(','), `${username}@staff.sunshine.invalid`, passwordHash, at, seal(w.keys.identity, secret, `totp:${id}`), at, w.now - int(r, 1, 30) * DAY);
+        // Passwords are changed within the maximum age (SUNSHINE_PASSWORD_MAX_AGE_DAYS, 90 by default): the last change in the past 60 days.
+        const passwordChangedAt = w.now - ((id % 60) + 1) * DAY; // (not from the random stream, which the rest of the data follows)
+        insert.run(id, username, personName(r), unit.unitId, roles.join(','), `${username}@staff.sunshine.invalid`, passwordHash, passwordChangedAt, seal(w.keys.identity, secret, `totp:${id}`), at, w.now - int(r, 1, 30) * DAY);
         w.audit.append(at, { type: 'system' }, 'user.create', { type: 'user', id }, { unit: unit.unitId, roles });
         const list = byUnit.get(unit.unitId) ?? {};
         for (const role2 of roles) (list[role2] ??= []).push(id);
