@@ -29,23 +29,12 @@ export function missingStampTriggers(db: Db): string[] {
   return STAMP_TRIGGERS.filter((name) => !present.has(name));
 }
 
-const TOTAL_SQL = 'SELECT total(n) AS n FROM change_stamps WHERE key IN (SELECT value FROM json_each(?))';
-
 /**
  * The total of the counters under `keys` (a JSON array of keys, absent keys count 0). Counters only
- * grow, so the total changes whenever any of them does. Read through `query`: not inside another
- * request's open transaction (issue 17).
+ * grow, so the total changes whenever any of them does. Read through `query`: never inside another
+ * request's open transaction, whose uncommitted writes a direct read would count (issue 17).
  */
-export async function readStampTotal(db: Executor, keys: string): Promise<number> {
+export async function stampTotal(db: Executor, keys: string): Promise<number> {
   // The connection keeps compiled statements by their text (db/statement-cache.ts).
   return query(db, (q) => q.get<{ n: number }>(sql`SELECT total(n) AS n FROM change_stamps WHERE key IN (SELECT value FROM json_each(${keys}))`)!.n);
-}
-
-/**
- * The same, synchronous, read at once even while a transaction is open on the connection (it may
- * then count that transaction's uncommitted changes). Kept until src/reports/casework/scope-stamp.ts
- * moves to readStampTotal.
- */
-export function stampTotal(db: Db, keys: string): number {
-  return db.$client.prepare(TOTAL_SQL).pluck().get(keys) as number;
 }
