@@ -56,7 +56,7 @@ describe('install mode at start', () => {
     expect(await installMode(t.app.db)).toBe('production');
     const lines = await prepareStart(t.app, { ...t.config, retention: { identityDays: 1800, evidenceDays: 1800, declarationYears: 5 } });
     expect(lines.join('\n')).not.toContain('DEMO');
-    expect(userCount(t.app.db)).toBe(0);
+    expect(await userCount(t.app.db)).toBe(0);
     const page = await t.app.inject({ url: '/' });
     expect(page.body).not.toContain('demo-ribbon');
   });
@@ -66,7 +66,7 @@ describe('install mode at start', () => {
     await claimInstallMode(prod.app.db, 'production');
     await expect(seedDemoIfEmpty(prod.app)).rejects.toThrow(InstallModeError);
     expect(await prepareStart(prod.app, prod.config)).toEqual([]);
-    expect(userCount(prod.app.db)).toBe(0);
+    expect(await userCount(prod.app.db)).toBe(0);
 
     const real = await app({ demoData: 'auto', retention: DEMO_RETENTION });
     await fileReport(
@@ -77,7 +77,7 @@ describe('install mode at start', () => {
     );
     expect(await seedDemoIfEmpty(real.app)).toBeNull();
     await prepareStart(real.app, real.config);
-    expect(userCount(real.app.db)).toBe(0);
+    expect(await userCount(real.app.db)).toBe(0);
     expect(await installMode(real.app.db)).toBe('production');
   });
 

@@ -11,8 +11,8 @@ let province: Session, county: Session;
 let countyUser: TestStaff, otherCountyUser: TestStaff;
 const AUDIT = '/staff/admin/audit';
 
-function log(actorId: number, action: string, object: { type: string; id: string | number }, at = Date.now()) {
-  return record(t.app.db, t.app.keys['audit-mac'], { actor: { type: 'staff', id: actorId }, action, object }, at);
+async function log(actorId: number, action: string, object: { type: string; id: string | number }, at = Date.now()) {
+  return await record(t.app.db, t.app.keys['audit-mac'], { actor: { type: 'staff', id: actorId }, action, object }, at);
 }
 
 /** Entry ids shown on an audit page, in order. */
@@ -31,9 +31,9 @@ afterAll(() => t.close());
 
 describe('audit browsing', () => {
   it('filters by action prefix, actor, object and date, newest first', async () => {
-    const a = log(countyUser.user.id, 'test.alpha.one', { type: 'report', id: 41 });
-    const b = log(countyUser.user.id, 'test.alpha.two', { type: 'report', id: 42 });
-    const c = log(countyUser.user.id, 'test.beta', { type: 'user', id: 41 });
+    const a = await log(countyUser.user.id, 'test.alpha.one', { type: 'report', id: 41 });
+    const b = await log(countyUser.user.id, 'test.alpha.two', { type: 'report', id: 42 });
+    const c = await log(countyUser.user.id, 'test.beta', { type: 'user', id: 41 });
     const byPrefix = await county.get(`${AUDIT}?action=test.alpha`);
     expect(byPrefix.statusCode).toBe(200);
     expect(ids(byPrefix.body)).toEqual([b.id, a.id]);
@@ -46,7 +46,7 @@ describe('audit browsing', () => {
     expect(ids((await county.get(`${AUDIT}?action=test.&actor=${encodeURIComponent('没有这个人')}`)).body)).toEqual([]);
 
     // Dates are China calendar dates: 23:30 in Beijing on 10 March is still 10 March.
-    const late = log(countyUser.user.id, 'test.dated', { type: 'report', id: 1 }, Date.parse('2025-03-10T23:30:00+08:00'));
+    const late = await log(countyUser.user.id, 'test.dated', { type: 'report', id: 1 }, Date.parse('2025-03-10T23:30:00+08:00'));
     expect(ids((await county.get(`${AUDIT}?action=test.dated&from=2025-03-10&to=2025-03-10`)).body)).toEqual([late.id]);
     expect(ids((await county.get(`${AUDIT}?action=test.dated&from=2025-03-11`)).body)).toEqual([]);
     expect(ids((await county.get(`${AUDIT}?action=test.dated&to=2025-03-09`)).body)).toEqual([]);
@@ -56,9 +56,9 @@ describe('audit browsing', () => {
   });
 
   it('shows a county administrator only entries by users of its scope; the province sees all', async () => {
-    const mine = log(countyUser.user.id, 'test.scope', { type: 'report', id: 1 });
-    const other = log(otherCountyUser.user.id, 'test.scope', { type: 'report', id: 2 });
-    const system = record(t.app.db, t.app.keys['audit-mac'], { actor: { type: 'system' }, action: 'test.scope', object: { type: 'report', id: 3 } });
+    const mine = await log(countyUser.user.id, 'test.scope', { type: 'report', id: 1 });
+    const other = await log(otherCountyUser.user.id, 'test.scope', { type: 'report', id: 2 });
+    const system = await record(t.app.db, t.app.keys['audit-mac'], { actor: { type: 'system' }, action: 'test.scope', object: { type: 'report', id: 3 } });
     expect(ids((await county.get(`${AUDIT}?action=test.scope`)).body)).toEqual([mine.id]);
     expect(ids((await county.get(`${AUDIT}?action=test.scope&actor=${otherCountyUser.user.id}`)).body)).toEqual([]);
     expect(ids((await province.get(`${AUDIT}?action=test.scope`)).body)).toEqual([system.id, other.id, mine.id]);
@@ -67,7 +67,7 @@ describe('audit browsing', () => {
 
   it('pages 100 at a time by id, without gaps or repeats', async () => {
     const written: number[] = [];
-    for (let i = 0; i < 150; i++) written.push(log(countyUser.user.id, 'test.page', { type: 'report', id: i }).id);
+    for (let i = 0; i < 150; i++) written.push((await log(countyUser.user.id, 'test.page', { type: 'report', id: i })).id);
     const first = await county.get(`${AUDIT}?action=test.page`);
     const page1 = ids(first.body);
     expect(page1).toHaveLength(100);
@@ -87,7 +87,7 @@ describe('audit browsing', () => {
     expect(ok.body).toMatch(/日志链完整：共校验 \d+ 条记录/);
     expect(ok.body).toContain('链头：第');
 
-    const target = log(countyUser.user.id, 'test.tamper', { type: 'report', id: 7 });
+    const target = await log(countyUser.user.id, 'test.tamper', { type: 'report', id: 7 });
     t.app.db.run(sql`update audit_log set object_id = '8' where id = ${target.id}`);
     const broken = await province.post(`${AUDIT}/verify`, {}, AUDIT);
     expect(broken.statusCode).toBe(200);
@@ -102,11 +102,11 @@ describe('audit archives and exports', () => {
   it('lists archives; the top audit administrator downloads one and exports the live log, both audited', async () => {
     // A fresh chain (the test above broke the old one on purpose) whose first two entries are old.
     t.app.db.run(sql`delete from audit_log`);
-    for (const id of [1, 2]) log(countyUser.user.id, 'test.old', { type: 'report', id }, Date.parse('2024-01-15T12:00:00+08:00'));
-    log(countyUser.user.id, 'test.recent', { type: 'report', id: 3 });
-    const [checkpoint] = archiveDue({ db: t.app.db, key: t.app.keys['audit-mac'], dataDir: t.dataDir, onlineDays: 180 }, Date.parse('2024-09-01T00:00:00+08:00'));
+    for (const id of [1, 2]) await log(countyUser.user.id, 'test.old', { type: 'report', id }, Date.parse('2024-01-15T12:00:00+08:00'));
+    await log(countyUser.user.id, 'test.recent', { type: 'report', id: 3 });
+    const [checkpoint] = await archiveDue({ db: t.app.db, key: t.app.keys['audit-mac'], dataDir: t.dataDir, onlineDays: 180 }, Date.parse('2024-09-01T00:00:00+08:00'));
     expect(checkpoint).toMatchObject({ month: '2024-01', count: 2 });
-    const archive = listArchives(t.app.db)[0]!;
+    const archive = (await listArchives(t.app.db))[0]!;
 
     const page = await province.get(AUDIT);
     expect(page.body).toContain('2024-01');
@@ -138,7 +138,7 @@ describe('audit archives and exports', () => {
   });
 
   it('verification reports a deleted newest archive and staff entries show their terminal', async () => {
-    const archive = listArchives(t.app.db).at(-1)!;
+    const archive = (await listArchives(t.app.db)).at(-1)!;
     fs.rmSync(path.join(t.dataDir, 'audit-archive', archive.fileName));
     const missing = await province.post(`${AUDIT}/verify`, {}, AUDIT);
     expect(missing.body).toContain('2024-01 的存档校验失败（存档文件缺失或无法读取）');

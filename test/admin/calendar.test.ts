@@ -22,10 +22,10 @@ afterAll(() => t.close());
 
 describe('holiday overrides', () => {
   it('change a computed deadline, and declaring the year removes the warning', async () => {
-    const before = computeDeadline(THREE_WORKING_DAYS, START, loadCalendar(t.app.db));
+    const before = computeDeadline(THREE_WORKING_DAYS, START, await loadCalendar(t.app.db));
     // Weekends only: Thu 30 Sep, Fri 1 Oct, Mon 4 Oct.
     expect(before).toEqual({ due: '2027-10-04', uncoveredYear: 2027 });
-    expect(calendarWarning(t.app.db, new Date('2026-06-01T12:00:00+08:00'))).toEqual({ year: 2027 });
+    expect(await calendarWarning(t.app.db, new Date('2026-06-01T12:00:00+08:00'))).toEqual({ year: 2027 });
     const page = await province.get(CAL);
     expect(page.body).toContain('2027年的放假安排尚未录入');
 
@@ -34,26 +34,26 @@ describe('holiday overrides', () => {
       expect(res.statusCode).toBe(303);
     }
     expect((await province.post(`${CAL}/overrides`, { date: '2027-10-09', kind: 'workday', note: '国庆节调休' }, CAL)).statusCode).toBe(303);
-    const after = computeDeadline(THREE_WORKING_DAYS, START, loadCalendar(t.app.db));
+    const after = computeDeadline(THREE_WORKING_DAYS, START, await loadCalendar(t.app.db));
     // Thu 30 Sep, Fri 8 Oct, Sat 9 Oct (a make-up workday).
     expect(after).toEqual({ due: '2027-10-09', uncoveredYear: 2027 });
-    expect(entriesFor(t.app.db, 'calendar_day', '2027-10-09').map((e) => e.action)).toEqual(['calendar.override_set']);
+    expect((await entriesFor(t.app.db, 'calendar_day', '2027-10-09')).map((e) => e.action)).toEqual(['calendar.override_set']);
 
     expect((await province.post(`${CAL}/years`, { year: '2027' }, CAL)).statusCode).toBe(303);
-    expect(coveredYears(t.app.db)).toContain(2027);
-    expect(computeDeadline(THREE_WORKING_DAYS, START, loadCalendar(t.app.db))).toEqual({ due: '2027-10-09' });
-    expect(calendarWarning(t.app.db, new Date('2026-06-01T12:00:00+08:00'))).toBeNull();
-    expect(calendarWarning(t.app.db, new Date('2027-06-01T12:00:00+08:00'))).toEqual({ year: 2028 });
+    expect(await coveredYears(t.app.db)).toContain(2027);
+    expect(computeDeadline(THREE_WORKING_DAYS, START, await loadCalendar(t.app.db))).toEqual({ due: '2027-10-09' });
+    expect(await calendarWarning(t.app.db, new Date('2026-06-01T12:00:00+08:00'))).toBeNull();
+    expect(await calendarWarning(t.app.db, new Date('2027-06-01T12:00:00+08:00'))).toEqual({ year: 2028 });
     const listed = await province.get(CAL);
     expect(listed.body).toContain('国庆节调休');
     expect(listed.body).not.toContain('2027年的放假安排尚未录入');
 
     // Removing an override puts the day back to the weekday rule.
     expect((await province.post(`${CAL}/overrides/2027-10-09/delete`, {}, CAL)).statusCode).toBe(303);
-    expect(computeDeadline(THREE_WORKING_DAYS, START, loadCalendar(t.app.db)).due).toBe('2027-10-11');
-    expect(allOverrides(t.app.db).some((o) => o.date === '2027-10-09')).toBe(false);
+    expect(computeDeadline(THREE_WORKING_DAYS, START, await loadCalendar(t.app.db)).due).toBe('2027-10-11');
+    expect((await allOverrides(t.app.db)).some((o) => o.date === '2027-10-09')).toBe(false);
     expect((await province.post(`${CAL}/years/2027/delete`, {}, CAL)).statusCode).toBe(303);
-    expect(coveredYears(t.app.db)).not.toContain(2027);
+    expect(await coveredYears(t.app.db)).not.toContain(2027);
   });
 
   it('re-renders bad input with messages and refuses an empty year', async () => {
@@ -70,7 +70,7 @@ describe('holiday overrides', () => {
     const nonsense = await province.post(`${CAL}/years`, { year: '20x7' }, CAL);
     expect(nonsense.statusCode).toBe(400);
     expect(nonsense.body).toContain('value="20x7"');
-    expect(coveredYears(t.app.db)).not.toContain(2031);
+    expect(await coveredYears(t.app.db)).not.toContain(2031);
   });
 
   it('lets other administrators see the calendar and its warning, not change it', async () => {
@@ -80,6 +80,6 @@ describe('holiday overrides', () => {
     expect(page.body).not.toContain(`action="${CAL}/overrides"`);
     const res = await county.post(`${CAL}/overrides`, { date: '2027-01-01', kind: 'holiday', note: '元旦' }, CAL);
     expect(res.statusCode).toBe(403);
-    expect(allOverrides(t.app.db).some((o) => o.date === '2027-01-01')).toBe(false);
+    expect((await allOverrides(t.app.db)).some((o) => o.date === '2027-01-01')).toBe(false);
   });
 });

@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const unitId = async (key: string) => String((await findUnitByKey(t.app.db, key))!.id);
-const roles = (id: number) => findUser(t.app.db, id)!.roles;
+const roles = async (id: number) => (await findUser(t.app.db, id))!.roles;
 
 describe('each duty does its own work and nothing else', () => {
   it('lets the system administrator keep accounts, units and settings, and nothing of roles, credentials, audit or cases', async () => {
@@ -38,7 +38,7 @@ describe('each duty does its own work and nothing else', () => {
     expect((await system.get('/staff/admin/calendar')).statusCode).toBe(200);
     const created = await system.post(LIST, { username: 'sys.made', display_name: '新建甲', unit_id: await unitId('ca:220102'), email: 'a@test.invalid' }, `${LIST}/new`);
     expect(created.statusCode).toBe(200);
-    expect(findUserByName(t.app.db, 'sys.made')!.roles).toBe('');
+    expect((await findUserByName(t.app.db, 'sys.made'))!.roles).toBe('');
     expect((await system.post(page, { display_name: '改了名', unit_id: await unitId('ca:220102'), email: target.user.email }, page)).statusCode).toBe(303);
     expect((await system.post(`${page}/disable`, {}, page)).statusCode).toBe(303);
     expect((await system.post(`${page}/enable`, {}, page)).statusCode).toBe(303);
@@ -52,7 +52,7 @@ describe('each duty does its own work and nothing else', () => {
     const home = await system.get('/staff');
     expect(home.statusCode).toBe(303);
     expect(home.headers.location).toBe(LIST);
-    expect(roles(target.user.id)).toBe('handler');
+    expect(await roles(target.user.id)).toBe('handler');
     // The user page offers the system administrator no roles form.
     expect((await system.get(page)).body).not.toContain(`action="${page}/roles"`);
   });
@@ -68,24 +68,24 @@ describe('each duty does its own work and nothing else', () => {
     expect(shown.body).not.toContain(`action="${page}/handover"`);
     expect(shown.body).not.toContain('在办举报');
     expect((await security.post(`${page}/roles`, { roles: ['handler', 'lead'] as never }, page)).statusCode).toBe(303);
-    expect(roles(target.user.id)).toBe('handler,lead');
+    expect(await roles(target.user.id)).toBe('handler,lead');
     expect((await security.post(`${page}/reset`, {}, page)).statusCode).toBe(200);
-    expect(findUser(t.app.db, target.user.id)!.mustChangePassword).toBe(true);
+    expect((await findUser(t.app.db, target.user.id))!.mustChangePassword).toBe(true);
     expect((await security.post(`${page}/unlock`, {}, page)).statusCode).toBe(303);
     // A discipline commission's inspector account: the security administrator grants its role too.
     const inspector = await createStaff(t.app, 'dic:220102', []);
     expect((await security.post(`${LIST}/${inspector.user.id}/roles`, { roles: 'inspector' }, LIST)).statusCode).toBe(303);
-    expect(roles(inspector.user.id)).toBe('inspector');
+    expect(await roles(inspector.user.id)).toBe('inspector');
     // Refused: accounts, settings, the audit log, casework.
     expect((await security.get(`${LIST}/new`)).statusCode).toBe(403);
     expect((await security.post(LIST, { username: 'sec.made', display_name: '某', unit_id: await unitId('ca:220102'), email: 'a@test.invalid' }, LIST)).statusCode).toBe(403);
-    expect(findUserByName(t.app.db, 'sec.made')).toBeUndefined();
+    expect(await findUserByName(t.app.db, 'sec.made')).toBeUndefined();
     expect((await security.post(page, { display_name: '不该改', unit_id: await unitId('ca:220102'), email: target.user.email }, page)).statusCode).toBe(403);
     expect((await security.post(`${page}/disable`, {}, page)).statusCode).toBe(403);
     expect((await security.get('/staff/admin/calendar')).statusCode).toBe(403);
     expect((await security.get('/staff/admin/audit')).statusCode).toBe(403);
     expect((await security.get('/staff/reports')).statusCode).toBe(403);
-    expect(findUser(t.app.db, target.user.id)!.displayName).not.toBe('不该改');
+    expect((await findUser(t.app.db, target.user.id))!.displayName).not.toBe('不该改');
   });
 
   it('lets the audit administrator read the audit log and nothing else', async () => {
@@ -98,7 +98,7 @@ describe('each duty does its own work and nothing else', () => {
     for (const action of ['', '/roles', '/reset', '/unlock', '/disable', '/second-factor']) {
       expect((await audit.post(`${page}${action}`, { roles: 'lead', reason: '手机丢失', display_name: 'x', unit_id: '1', email: 'a@b.cn' }, '/staff/profile')).statusCode, action).toBe(403);
     }
-    expect(roles(target.user.id)).toBe('handler');
+    expect(await roles(target.user.id)).toBe('handler');
   });
 });
 
@@ -108,7 +108,7 @@ describe('rules of the duties', () => {
     const selfGrant = await security.post(`${self}/roles`, { roles: ['security_admin', 'custodian'] as never }, LIST);
     expect(selfGrant.statusCode).toBe(409);
     expect(selfGrant.body).toContain('不能修改自己的角色');
-    expect(roles(securityStaff.user.id)).toBe('security_admin');
+    expect(await roles(securityStaff.user.id)).toBe('security_admin');
     const target = await createStaff(t.app, 'ca:220000', []);
     const page = `${LIST}/${target.user.id}`;
     const two = await security.post(`${page}/roles`, { roles: ['system_admin', 'audit_admin'] as never }, page);
@@ -119,10 +119,10 @@ describe('rules of the duties', () => {
     expect(mixed.body).toContain('不能同时担任业务角色');
     // The ticked boxes come back as they were posted.
     expect(mixed.body).toMatch(/value="custodian"[^>]*checked/);
-    expect(roles(target.user.id)).toBe('');
+    expect(await roles(target.user.id)).toBe('');
     const unknown = await security.post(`${page}/roles`, { roles: 'administrator' }, page);
     expect(unknown.statusCode).toBe(409);
-    expect(entriesFor(t.app.db, 'user', String(target.user.id)).filter((e) => e.action === 'user.roles')).toEqual([]);
+    expect((await entriesFor(t.app.db, 'user', String(target.user.id))).filter((e) => e.action === 'user.roles')).toEqual([]);
   });
 
   it('keeps the last active holder of each duty: no removal, no disabling, until another holds it', async () => {
@@ -132,7 +132,7 @@ describe('rules of the duties', () => {
     expect(remove.body).toContain('最后一名在职人员');
     const disable = await system.post(`${page}/disable`, {}, page);
     expect(disable.statusCode).toBe(409);
-    expect(findUser(t.app.db, auditStaff.user.id)!.disabled).toBe(false);
+    expect((await findUser(t.app.db, auditStaff.user.id))!.disabled).toBe(false);
     // A second audit administrator: now the first may go.
     const second = await createStaff(t.app, 'ca:220000', []);
     expect((await security.post(`${LIST}/${second.user.id}/roles`, { roles: 'audit_admin' }, LIST)).statusCode).toBe(303);
@@ -151,7 +151,7 @@ describe('second-factor reset', () => {
     expect((await security.post(`${page}/second-factor`, { reason: '' }, page)).statusCode).toBe(409);
     expect((await security.post(`${page}/second-factor`, { reason: '手机丢失，本人电话申请' }, page)).statusCode).toBe(303);
     // Nothing changed yet; the user still signs in with the old authenticator.
-    expect(findUser(t.app.db, target.user.id)!.totpEnabled).toBe(true);
+    expect((await findUser(t.app.db, target.user.id))!.totpEnabled).toBe(true);
     expect((await targetSession.get('/staff')).statusCode).toBe(200);
     const requestId = /name="request" value="(\d+)"/.exec((await otherSession.get(page)).body)?.[1];
     expect(requestId).toBeDefined();
@@ -160,17 +160,17 @@ describe('second-factor reset', () => {
       const res = await session.post(`${page}/second-factor/decide`, { request: requestId!, decision: 'approve' }, LIST);
       expect(res.statusCode).toBe(409);
     }
-    expect(findUser(t.app.db, target.user.id)!.totpEnabled).toBe(true);
+    expect((await findUser(t.app.db, target.user.id))!.totpEnabled).toBe(true);
     // The other security administrator sees it waiting and approves.
     expect((await otherSession.get(LIST)).body).toContain(`href="${page}"`);
     const approve = await otherSession.post(`${page}/second-factor/decide`, { request: requestId!, decision: 'approve' }, page);
     expect(approve.statusCode).toBe(303);
-    const after = findUser(t.app.db, target.user.id)!;
+    const after = (await findUser(t.app.db, target.user.id))!;
     expect(after.totpEnabled).toBe(false);
     expect(after.totpSealed).toBeNull();
     expect(after.recoveryCodes).toBeNull();
     expect((await targetSession.get('/staff')).statusCode).toBe(303);
-    const actions = entriesFor(t.app.db, 'user', String(target.user.id)).map((e) => [e.action, e.actorId]);
+    const actions = (await entriesFor(t.app.db, 'user', String(target.user.id))).map((e) => [e.action, e.actorId]);
     expect(actions).toContainEqual(['user.second_factor_reset_requested', securityStaff.user.id]);
     expect(actions).toContainEqual(['user.second_factor_reset', other.user.id]);
     // Decided once: a second decision finds nothing pending.
@@ -194,10 +194,10 @@ describe('second-factor reset with a single security administrator', () => {
     expect((await sec.post(`${page}/second-factor`, { reason: '更换手机' }, page)).statusCode).toBe(303);
     let requestId = /name="request" value="(\d+)"/.exec((await sys.get(page)).body)?.[1];
     expect((await sys.post(`${page}/second-factor/decide`, { request: requestId!, decision: 'refuse' }, page)).statusCode).toBe(303);
-    expect(findUser(u.app.db, target.user.id)!.totpEnabled).toBe(true);
+    expect((await findUser(u.app.db, target.user.id))!.totpEnabled).toBe(true);
     expect((await sec.post(`${page}/second-factor`, { reason: '更换手机，再次申请' }, page)).statusCode).toBe(303);
     requestId = /name="request" value="(\d+)"/.exec((await sys.get(page)).body)?.[1];
     expect((await sys.post(`${page}/second-factor/decide`, { request: requestId!, decision: 'approve' }, page)).statusCode).toBe(303);
-    expect(findUser(u.app.db, target.user.id)!.totpEnabled).toBe(false);
+    expect((await findUser(u.app.db, target.user.id))!.totpEnabled).toBe(false);
   });
 });

@@ -31,8 +31,8 @@ async function reportFor(assigneeId: number, status: string, unitKey = 'ca:22010
     [],
     { channel: 'online', nonce: null },
   );
-  updateReport(t.app.db, filed.report.id, { status, assigneeId, assignedUnitId: await unitId(unitKey), assignedAt: Date.now(), acceptedAt: Date.now() });
-  return findReport(t.app.db, filed.report.id)!;
+  await updateReport(t.app.db, filed.report.id, { status, assigneeId, assignedUnitId: await unitId(unitKey), assignedAt: Date.now(), acceptedAt: Date.now() });
+  return (await findReport(t.app.db, filed.report.id))!;
 }
 
 beforeAll(async () => {
@@ -52,7 +52,7 @@ describe('user management', () => {
     expect((await handlerSession.get('/staff/admin/calendar')).statusCode).toBe(403);
     const post = await handlerSession.post(LIST, { username: 'sneaky', display_name: '某', unit_id: String(await unitId('ca:220102')), roles: 'system_admin', email: 'x@y.cn' });
     expect(post.statusCode).toBe(403);
-    expect(findUserByName(t.app.db, 'sneaky')).toBeUndefined();
+    expect(await findUserByName(t.app.db, 'sneaky')).toBeUndefined();
     const anonymous = await t.app.inject({ url: LIST });
     expect(anonymous.statusCode).toBe(303);
     expect(anonymous.headers.location).toContain('/staff/login');
@@ -66,16 +66,16 @@ describe('user management', () => {
     expect(res.headers['cache-control']).toContain('no-store');
     const password = /id="generated-password">([^<]+)</.exec(res.body)?.[1];
     expect(password).toMatch(/^[A-Za-z0-9]{16}$/);
-    const user = findUserByName(t.app.db, 'ng.new.handler')!;
+    const user = (await findUserByName(t.app.db, 'ng.new.handler'))!;
     // Roles posted to the system administrator's form are not read (三权分立, issue 15).
     expect(user.roles).toBe('');
     expect(res.body).not.toContain('name="roles"');
     const grant = await countySecurity.post(`${LIST}/${user.id}/roles`, { roles: ['handler', 'lead'] as never }, `${LIST}/${user.id}`);
     expect(grant.statusCode).toBe(303);
-    expect(findUser(t.app.db, user.id)!.roles).toBe('handler,lead');
+    expect((await findUser(t.app.db, user.id))!.roles).toBe('handler,lead');
     expect(user.mustChangePassword).toBe(true);
     expect(user.homeVillageCode).toBe('220102001001');
-    const audit = entriesFor(t.app.db, 'user', String(user.id));
+    const audit = await entriesFor(t.app.db, 'user', String(user.id));
     expect(audit.map((e) => e.action)).toEqual(['user.create', 'user.roles']);
     expect(audit[0]!.actorId).toBe(countyAdminStaff.user.id);
     // Not shown again anywhere.
@@ -118,7 +118,7 @@ describe('user management', () => {
       expect((await countySecurity.post(`${LIST}/${otherCounty.user.id}/${action}`, { roles: 'handler', reason: '手机丢失' }, LIST)).statusCode).toBe(404);
     }
     expect((await countyAdmin.post(`${LIST}/${otherCounty.user.id}`, { display_name: 'x', unit_id: '1', roles: 'handler', email: 'a@b.cn' }, LIST)).statusCode).toBe(404);
-    expect(findUser(t.app.db, otherCounty.user.id)!.disabled).toBe(false);
+    expect((await findUser(t.app.db, otherCounty.user.id))!.disabled).toBe(false);
     // The province department's administrator manages both.
     expect((await provinceAdmin.get(`${LIST}/${otherCounty.user.id}`)).statusCode).toBe(200);
     expect((await provinceAdmin.get(`${LIST}/${township.user.id}`)).statusCode).toBe(200);
@@ -134,18 +134,18 @@ describe('user management', () => {
     expect(sessionsOf(staff.user.id).length).toBeGreaterThan(0);
     const res = await countyAdmin.post(`${LIST}/${staff.user.id}/disable`, {}, `${LIST}/${staff.user.id}`);
     expect(res.statusCode).toBe(303);
-    expect(findUser(t.app.db, staff.user.id)!.disabled).toBe(true);
+    expect((await findUser(t.app.db, staff.user.id))!.disabled).toBe(true);
     expect(sessionsOf(staff.user.id)).toEqual([]);
     const after = await session.get('/staff');
     expect(after.statusCode).toBe(303);
     expect(after.headers.location).toContain('/staff/login');
     await expect(signIn(t.app, staff)).rejects.toThrow(/password step failed: 401/);
-    expect(entriesFor(t.app.db, 'user', String(staff.user.id)).map((e) => e.action)).toContain('user.disable');
+    expect((await entriesFor(t.app.db, 'user', String(staff.user.id))).map((e) => e.action)).toContain('user.disable');
 
     expect((await countyAdmin.post(`${LIST}/${staff.user.id}/enable`, {}, `${LIST}/${staff.user.id}`)).statusCode).toBe(303);
     const again = await signIn(t.app, staff);
     expect((await again.get('/staff')).statusCode).toBe(200);
-    expect(entriesFor(t.app.db, 'user', String(staff.user.id)).map((e) => e.action)).toContain('user.enable');
+    expect((await entriesFor(t.app.db, 'user', String(staff.user.id))).map((e) => e.action)).toContain('user.enable');
   });
 
   it('resets a password (security administrator): shown once, must be changed, second factor kept, sessions ended', async () => {
@@ -157,7 +157,7 @@ describe('user management', () => {
     expect(res.statusCode).toBe(200);
     const password = /id="generated-password">([^<]+)</.exec(res.body)?.[1];
     expect(password).toMatch(/^[A-Za-z0-9]{16}$/);
-    const user = findUser(t.app.db, staff.user.id)!;
+    const user = (await findUser(t.app.db, staff.user.id))!;
     expect(user.mustChangePassword).toBe(true);
     // The second factor stays: clearing it needs a second administrator's approval.
     expect(user.totpEnabled).toBe(true);
@@ -170,7 +170,7 @@ describe('user management', () => {
     const step = await t.app.inject({ method: 'POST', url: '/staff/login', cookies: login.cookies, payload: { _csrf: login.csrf, username: staff.user.username, password: password! } });
     expect(step.statusCode).toBe(303);
     expect(step.headers.location).toBe('/staff/login/code');
-    expect(entriesFor(t.app.db, 'user', String(staff.user.id)).map((e) => e.action)).toContain('user.reset');
+    expect((await entriesFor(t.app.db, 'user', String(staff.user.id))).map((e) => e.action)).toContain('user.reset');
   });
 
   it('sets the e-mail language of a new or existing user, audited, and refuses an unknown one', async () => {
@@ -178,7 +178,7 @@ describe('user management', () => {
     expect(form.body).toContain('<select id="mailLocale" name="mail_locale"');
     const fields = { display_name: '朴英姬', unit_id: String(await unitId('ca:220102')), roles: 'handler', email: 'piao@test.invalid' };
     expect((await countyAdmin.post(LIST, { username: 'ng.piao', ...fields, mail_locale: 'ko' }, `${LIST}/new`)).statusCode).toBe(200);
-    const user = findUserByName(t.app.db, 'ng.piao')!;
+    const user = (await findUserByName(t.app.db, 'ng.piao'))!;
     expect(user.locale).toBe('ko');
     const page = `${LIST}/${user.id}`;
     expect((await countyAdmin.get(page)).body).toMatch(/<option value="ko" lang="ko" selected>/);
@@ -188,13 +188,13 @@ describe('user management', () => {
     expect(bad.body).toContain('href="#field-mailLocale"');
     expect(bad.body).toContain('id="field-mailLocale"');
     expect(bad.body).toContain('value="朴英姬改"');
-    expect(findUser(t.app.db, user.id)!.locale).toBe('ko');
+    expect((await findUser(t.app.db, user.id))!.locale).toBe('ko');
     // A post without the field (a form opened before it existed) keeps the choice.
     expect((await countyAdmin.post(page, fields, page)).statusCode).toBe(303);
-    expect(findUser(t.app.db, user.id)!.locale).toBe('ko');
+    expect((await findUser(t.app.db, user.id))!.locale).toBe('ko');
     expect((await countyAdmin.post(page, { ...fields, mail_locale: '' }, page)).statusCode).toBe(303);
-    expect(findUser(t.app.db, user.id)!.locale).toBeNull();
-    const update = entriesFor(t.app.db, 'user', String(user.id)).find((e) => e.action === 'user.update');
+    expect((await findUser(t.app.db, user.id))!.locale).toBeNull();
+    const update = (await entriesFor(t.app.db, 'user', String(user.id))).find((e) => e.action === 'user.update');
     expect(JSON.parse(update!.detail!)).toEqual({ fields: ['mailLocale'] });
   });
 
@@ -204,13 +204,13 @@ describe('user management', () => {
     const township = await unitId('gov:220102001');
     const res = await countyAdmin.post(page, { display_name: staff.user.displayName, unit_id: String(township), roles: ['handler', 'custodian'] as never, email: staff.user.email }, page);
     expect(res.statusCode).toBe(303);
-    expect(findUser(t.app.db, staff.user.id)!.roles).toBe('intake');
+    expect((await findUser(t.app.db, staff.user.id))!.roles).toBe('intake');
     expect((await countyAdmin.post(`${page}/roles`, { roles: ['handler', 'custodian'] as never }, page)).statusCode).toBe(403);
     expect((await countySecurity.post(`${page}/roles`, { roles: ['handler', 'custodian'] as never }, page)).statusCode).toBe(303);
-    const user = findUser(t.app.db, staff.user.id)!;
+    const user = (await findUser(t.app.db, staff.user.id))!;
     expect(user.roles).toBe('handler,custodian');
     expect(user.unitId).toBe(township);
-    const actions = entriesFor(t.app.db, 'user', String(staff.user.id)).map((e) => e.action);
+    const actions = (await entriesFor(t.app.db, 'user', String(staff.user.id))).map((e) => e.action);
     expect(actions).toContain('user.roles');
     expect(actions).toContain('user.unit');
     // Out-of-scope unit: form error, input kept.
@@ -225,7 +225,7 @@ describe('user management', () => {
     expect(moveSelf.body).toContain('不能把自己调到其他单位');
     const disableSelf = await countyAdmin.post(`${self}/disable`, {}, self);
     expect(disableSelf.statusCode).toBe(409);
-    expect(findUser(t.app.db, countyAdminStaff.user.id)!.disabled).toBe(false);
+    expect((await findUser(t.app.db, countyAdminStaff.user.id))!.disabled).toBe(false);
   });
 
   it('hands a leaving user’s open work to another handler of the unit, with events and audit entries', async () => {
@@ -253,15 +253,15 @@ describe('user management', () => {
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toContain('moved=3');
     for (const r of open) {
-      expect(findReport(t.app.db, r.id)!.assigneeId).toBe(taker.user.id);
-      const event = eventsOf(t.app.db, r.id).find((e) => e.type === 'handed_over')!;
+      expect((await findReport(t.app.db, r.id))!.assigneeId).toBe(taker.user.id);
+      const event = (await eventsOf(t.app.db, r.id)).find((e) => e.type === 'handed_over')!;
       expect(event.visibleToReporter).toBe(false);
       expect(event.actorId).toBe(countyAdminStaff.user.id);
       expect(JSON.parse(event.data!)).toEqual({ from: leaving.user.id, to: taker.user.id });
-      expect(entriesFor(t.app.db, 'report', String(r.id)).map((e) => e.action)).toContain('report.handed_over');
+      expect((await entriesFor(t.app.db, 'report', String(r.id))).map((e) => e.action)).toContain('report.handed_over');
     }
-    expect(findReport(t.app.db, closed.id)!.assigneeId).toBe(leaving.user.id);
-    expect(entriesFor(t.app.db, 'user', String(leaving.user.id)).map((e) => e.action)).toContain('user.handover');
+    expect((await findReport(t.app.db, closed.id))!.assigneeId).toBe(leaving.user.id);
+    expect((await entriesFor(t.app.db, 'user', String(leaving.user.id))).map((e) => e.action)).toContain('user.handover');
     const shown = await countyAdmin.get(res.headers.location as string);
     expect(shown.body).toContain('已移交 3 件');
     // The new handler finds them in their own queue.
@@ -274,7 +274,7 @@ describe('user management', () => {
     const takerPage = `${LIST}/${taker.user.id}`;
     const kept = await countyAdmin.post(`${takerPage}/handover`, { to: String(recused.user.id) }, takerPage);
     expect(kept.headers.location).toContain('kept=4');
-    expect(findReport(t.app.db, another.id)!.assigneeId).toBe(taker.user.id);
+    expect((await findReport(t.app.db, another.id))!.assigneeId).toBe(taker.user.id);
   });
 
   it('refuses to move a user with open work to another unit until it is handed over', async () => {
@@ -284,6 +284,6 @@ describe('user management', () => {
     const res = await countyAdmin.post(page, { display_name: staff.user.displayName, unit_id: String(await unitId('gov:220102001')), roles: 'handler', email: staff.user.email }, page);
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('请先移交再调整单位');
-    expect(findUser(t.app.db, staff.user.id)!.unitId).toBe(await unitId('ca:220102'));
+    expect((await findUser(t.app.db, staff.user.id))!.unitId).toBe(await unitId('ca:220102'));
   });
 });

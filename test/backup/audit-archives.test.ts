@@ -22,9 +22,9 @@ beforeAll(async () => {
   const key = t.app.keys['audit-mac'];
   // Two old months of entries, then today's.
   const now = Date.now();
-  for (const daysAgo of [400, 399, 370, 369]) record(t.app.db, key, { actor: { type: 'system' }, action: 'test.old', object: { type: 'test', id: daysAgo } }, now - daysAgo * DAY);
-  record(t.app.db, key, { actor: { type: 'system' }, action: 'test.new', object: { type: 'test', id: 0 } }, now);
-  const written = archiveDue({ db: t.app.db, key, dataDir: t.dataDir, onlineDays: 180 }, now);
+  for (const daysAgo of [400, 399, 370, 369]) await record(t.app.db, key, { actor: { type: 'system' }, action: 'test.old', object: { type: 'test', id: daysAgo } }, now - daysAgo * DAY);
+  await record(t.app.db, key, { actor: { type: 'system' }, action: 'test.new', object: { type: 'test', id: 0 } }, now);
+  const written = await archiveDue({ db: t.app.db, key, dataDir: t.dataDir, onlineDays: 180 }, now);
   expect(written.length).toBeGreaterThanOrEqual(2);
 });
 afterAll(async () => {
@@ -40,7 +40,7 @@ describe('backup and restore with audit archives', () => {
     const keyFile = path.join(work, 'key.b64');
     const made = await run(backup, ['--to', dir, '--export-key', keyFile]);
     expect(made.code, made.text).toBe(0);
-    const archives = listArchives(t.app.db);
+    const archives = await listArchives(t.app.db);
     const listed = readManifest(dir).files.filter((f) => f.path.startsWith('audit-archive/'));
     expect(listed.map((f) => f.path)).toEqual(archives.map((a) => `audit-archive/${a.fileName}`));
     const into = path.join(work, 'restored');
@@ -53,7 +53,7 @@ describe('backup and restore with audit archives', () => {
   });
 
   it('refuses to back up an archive that was changed, and leaves no partial backup', async () => {
-    const a = listArchives(t.app.db)[0]!;
+    const a = (await listArchives(t.app.db))[0]!;
     const file = path.join(t.dataDir, 'audit-archive', a.fileName);
     const original = fs.readFileSync(file);
     fs.writeFileSync(file, Buffer.concat([original, Buffer.from('\n')]));

@@ -23,9 +23,9 @@ describe('npm run audit:archive and audit:verify', () => {
     const db = openDatabase(databaseFile(dir));
     db.run(sql`delete from audit_log`);
     for (const when of ['2024-01-05T10:00:00+08:00', '2024-01-20T10:00:00+08:00', '2024-02-03T10:00:00+08:00']) {
-      record(db, key, { actor: { type: 'system' }, action: 'test.cli', object: { type: 'x', id: 1 } }, Date.parse(when));
+      await record(db, key, { actor: { type: 'system' }, action: 'test.cli', object: { type: 'x', id: 1 } }, Date.parse(when));
     }
-    record(db, key, { actor: { type: 'system' }, action: 'test.cli', object: { type: 'x', id: 2 } });
+    await record(db, key, { actor: { type: 'system' }, action: 'test.cli', object: { type: 'x', id: 2 } });
 
     const out = capture();
     expect(await archive([], envFor(dir), out, Date.parse('2024-09-01T00:00:00+08:00'))).toBe(0);

@@ -26,11 +26,11 @@ describe('npm run audit:verify', () => {
     const key = deriveKeys(loadMasterKey({ dataDir: dir, masterKey: null } as never))['audit-mac'];
     const db = openDatabase(databaseFile(dir));
     db.run(sql`delete from audit_log`);
-    for (const id of [1, 2, 3]) record(db, key, { actor: { type: 'system' }, action: 'user.create', object: { type: 'user', id } });
+    for (const id of [1, 2, 3]) await record(db, key, { actor: { type: 'system' }, action: 'user.create', object: { type: 'user', id } });
 
     const ok = capture();
     expect(await verify([], envFor(dir), ok)).toBe(0);
-    const head = latestEntry(db)!;
+    const head = (await latestEntry(db))!;
     expect(ok.stdout).toEqual(['audit chain ok: 3 entries', `chain head: entry 3 mac ${head.mac}`]);
 
     db.run(sql`update audit_log set detail = '{"unit":1,"roles":["lead"]}' where id = 2`);
@@ -53,8 +53,8 @@ describe('npm run audit:verify', () => {
     const key = deriveKeys(loadMasterKey({ dataDir: dir, masterKey: null } as never))['audit-mac'];
     const db = openDatabase(databaseFile(dir));
     db.run(sql`delete from audit_log`);
-    for (const id of [1, 2, 3, 4]) record(db, key, { actor: { type: 'system' }, action: 'user.create', object: { type: 'user', id } });
-    const logged = latestEntry(db)!;
+    for (const id of [1, 2, 3, 4]) await record(db, key, { actor: { type: 'system' }, action: 'user.create', object: { type: 'user', id } });
+    const logged = (await latestEntry(db))!;
     const expectHead = ['--expect-head', `${logged.id}:${logged.mac}`];
     const ok = capture();
     expect(await verify(expectHead, envFor(dir), ok)).toBe(0);

@@ -164,14 +164,14 @@ describe('npm run admin:create', () => {
     await withDbAsync(dir, async (db) => {
       expect(await installMode(db)).toBe('production');
       for (const [duty, [username, password]] of Object.entries(accounts)) {
-        const user = findUserByName(db, username)!;
+        const user = (await findUserByName(db, username))!;
         expect(user.roles).toBe(duty);
         expect(user.email).toBe(`${username}@mz.jl.gov.cn`);
         expect(user.mustChangePassword).toBe(true);
         expect(user.totpEnabled).toBe(false);
         expect(user.passwordHash).not.toContain(password);
         expect((await findUnit(db, user.unitId))!.key).toBe('ca:220100');
-        expect(entriesFor(db, 'user', String(user.id)).map((e) => [e.action, e.actorType])).toEqual([['user.create', 'system']]);
+        expect((await entriesFor(db, 'user', String(user.id))).map((e) => [e.action, e.actorType])).toEqual([['user.create', 'system']]);
       }
       expect(db.select().from(users).all()).toHaveLength(3);
     });
@@ -184,12 +184,12 @@ describe('npm run admin:create', () => {
     expect(userCount(dir)).toBe(3);
 
     // A duty whose only holder is disabled has no active holder: only that one is created.
-    withDb(dir, (db) => updateUser(db, findUserByName(db, 'auditadmin')!.id, { disabled: true }));
+    await withDbAsync(dir, async (db) => await updateUser(db, (await findUserByName(db, 'auditadmin'))!.id, { disabled: true }));
     const refill = capture();
     expect(await main(['--audit', 'audit.two', '--email-domain', 'mz.jl.gov.cn'], envFor(dir), refill), refill.text()).toBe(0);
     expect(Object.keys(printed(refill.stdout))).toEqual(['audit_admin']);
     expect(refill.stdout.join('\n')).toContain('Already held, not created: system_admin, security_admin');
-    withDb(dir, (db) => expect(findUserByName(db, 'audit.two')!.roles).toBe('audit_admin'));
+    await withDbAsync(dir, async (db) => expect((await findUserByName(db, 'audit.two'))!.roles).toBe('audit_admin'));
     expect(userCount(dir)).toBe(4);
   });
 
@@ -209,8 +209,8 @@ describe('npm run admin:create', () => {
     const dir = newDir();
     // Another install's history: a user called "secadmin" that holds no duty.
     expect(await main(['--system', 'first.sys', '--security', 'secadmin', '--audit', 'first.audit'], envFor(dir), capture())).toBe(0);
-    withDb(dir, (db) => {
-      for (const name of ['first.sys', 'secadmin', 'first.audit']) updateUser(db, findUserByName(db, name)!.id, { roles: '' });
+    await withDbAsync(dir, async (db) => {
+      for (const name of ['first.sys', 'secadmin', 'first.audit']) await updateUser(db, (await findUserByName(db, name))!.id, { roles: '' });
     });
     const io = capture();
     expect(await main([], envFor(dir), io)).toBe(1);
@@ -218,10 +218,10 @@ describe('npm run admin:create', () => {
     expect(io.stderr.join('\n')).toContain('Nothing changed');
     expect(io.stdout.join('\n')).not.toMatch(/password \S+/);
     expect(userCount(dir)).toBe(3);
-    withDb(dir, (db) => {
-      expect(findUserByName(db, 'sysadmin')).toBeUndefined();
-      expect(findUserByName(db, 'auditadmin')).toBeUndefined();
-      expect(findUserByName(db, 'secadmin')!.roles).toBe('');
+    await withDbAsync(dir, async (db) => {
+      expect(await findUserByName(db, 'sysadmin')).toBeUndefined();
+      expect(await findUserByName(db, 'auditadmin')).toBeUndefined();
+      expect((await findUserByName(db, 'secadmin'))!.roles).toBe('');
     });
     // With a free name it goes through.
     const ok = capture();
@@ -234,13 +234,13 @@ describe('npm run admin:create', () => {
     expect(await main([], envFor(dir), capture())).toBe(0);
     fs.rmSync(path.join(dir, 'master.key'));
     // A duty without a holder, so that only the missing key stops the run.
-    withDb(dir, (db) => updateUser(db, findUserByName(db, 'auditadmin')!.id, { disabled: true }));
+    await withDbAsync(dir, async (db) => await updateUser(db, (await findUserByName(db, 'auditadmin'))!.id, { disabled: true }));
     const refused = capture();
     expect(await main(['--audit', 'audit.two'], envFor(dir), refused)).toBe(1);
     expect(refused.text()).toContain('master.key');
     expect(refused.text()).toContain('Nothing changed');
     expect(fs.existsSync(path.join(dir, 'master.key'))).toBe(false);
-    withDb(dir, (db) => expect(findUserByName(db, 'audit.two')).toBeUndefined());
+    await withDbAsync(dir, async (db) => expect(await findUserByName(db, 'audit.two')).toBeUndefined());
   });
 
   it('starts from admin:create alone and reaches a working user with a role', async () => {
@@ -268,12 +268,12 @@ describe('npm run admin:create', () => {
       expect(created.statusCode).toBe(200);
       const generated = /id="generated-password">([^<]+)</.exec(created.body)?.[1];
       expect(generated).toMatch(/^[A-Za-z0-9]{16}$/);
-      const newUser = findUserByName(app.db, 'ng.intake')!;
+      const newUser = (await findUserByName(app.db, 'ng.intake'))!;
       expect(newUser.roles).toBe('');
       expect(newUser.unitId).toBe(county.id);
       // The system administrator grants no roles.
       expect((await sys.post(`/staff/admin/users/${newUser.id}/roles`, { roles: ['intake'] }, `/staff/admin/users/${newUser.id}`)).statusCode).toBe(403);
-      expect(findUserByName(app.db, 'ng.intake')!.roles).toBe('');
+      expect((await findUserByName(app.db, 'ng.intake'))!.roles).toBe('');
 
       // The new user, without a role yet, can sign in but do no casework.
       const worker = await firstSignIn(app, 'ng.intake', generated!, 'Shouli-Zhao-2026');
@@ -285,11 +285,11 @@ describe('npm run admin:create', () => {
       const sec = await firstSignIn(app, secName, secPassword, 'Anquan-Guanli-2026');
       const granted = await sec.post(`/staff/admin/users/${newUser.id}/roles`, { roles: ['intake'] }, `/staff/admin/users/${newUser.id}`);
       expect(granted.statusCode).toBe(303);
-      expect(findUserByName(app.db, 'ng.intake')!.roles).toBe('intake');
-      const duties = entriesFor(app.db, 'user', String(newUser.id)).filter((e) => e.action === 'user.create' || e.action === 'user.roles');
+      expect((await findUserByName(app.db, 'ng.intake'))!.roles).toBe('intake');
+      const duties = (await entriesFor(app.db, 'user', String(newUser.id))).filter((e) => e.action === 'user.create' || e.action === 'user.roles');
       expect(duties.map((e) => [e.action, e.actorId])).toEqual([
-        ['user.create', findUserByName(app.db, sysName)!.id],
-        ['user.roles', findUserByName(app.db, secName)!.id],
+        ['user.create', (await findUserByName(app.db, sysName))!.id],
+        ['user.roles', (await findUserByName(app.db, secName))!.id],
       ]);
 
       // The user with a role works; the role is read at each request, no new sign-in needed.
@@ -321,7 +321,7 @@ describe('npm run admin:create', () => {
         expect((await audit.get(url)).statusCode, url).toBe(403);
       }
       expect((await audit.post(`/staff/admin/users/${newUser.id}/roles`, { roles: ['lead'] }, '/staff/admin/audit')).statusCode).toBe(403);
-      expect(findUserByName(app.db, 'ng.intake')!.roles).toBe('intake');
+      expect((await findUserByName(app.db, 'ng.intake'))!.roles).toBe('intake');
     } finally {
       await t.close();
     }

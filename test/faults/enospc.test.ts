@@ -104,16 +104,17 @@ describe('no space left on device during a submission', () => {
   });
 
   it('when the database is full at the commit: the encrypted files are removed again', async () => {
-    // SQLITE_FULL raised after every statement of the filing transaction ran, so it rolls back whole.
-    const db = t.app.db;
-    const real = db.transaction.bind(db);
-    const spy = vi.spyOn(db, 'transaction').mockImplementationOnce(((run: Parameters<typeof db.transaction>[0]) =>
-      real((tx) => {
-        run(tx);
-        throw new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
-      })) as typeof db.transaction);
+    // SQLITE_FULL raised at the COMMIT, after every statement of the filing transaction ran
+    // (src/db/transaction.ts withTransaction), so it rolls back whole.
+    const client = t.app.db.$client;
+    const real = client.exec.bind(client);
+    let full = 0;
+    const spy = vi.spyOn(client, 'exec').mockImplementation((source: string) => {
+      if (source === 'COMMIT' && full++ === 0) throw new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
+      return real(source);
+    });
     await expectRefused([photo('现场照片.jpg')]);
-    expect(spy).toHaveBeenCalled();
+    expect(full).toBe(1);
     spy.mockRestore();
     // And the same form goes through once there is room.
     const res = await submit(t, [photo('现场照片.jpg')]);

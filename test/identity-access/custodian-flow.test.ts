@@ -202,7 +202,7 @@ describe('deciding on a request', () => {
     // The province asks only for a report it handles (issue 16): here one it took over (提级).
     // At the top, the deciding unit is the province itself.
     const province = (await findUnitByKey(t.app.db, 'ca:220000'))!;
-    updateReport(t.app.db, report.id, { handlingUnitId: province.id });
+    await updateReport(t.app.db, report.id, { handlingUnitId: province.id });
     expect((await provinceLeadCustodian.post(page, { reason: REASON }, page)).statusCode).toBe(303);
     const [request] = requestsOf(report.id, provinceLeadCustodianStaff.user.id);
     expect(request!.deciderUnitId).toBe(province.id);

@@ -25,7 +25,7 @@ async function realNameReport() {
     [],
     { channel: 'online', nonce: null },
   );
-  return findReport(t.app.db, filed.report.id)!;
+  return (await findReport(t.app.db, filed.report.id))!;
 }
 
 async function contextOf(unitKey: string, roles: Parameters<typeof createStaff>[2]) {
@@ -38,21 +38,21 @@ describe('identity requests that could not be answered', () => {
     const report = await realNameReport();
     // 南关区's requests are decided by 长春市民政局, which has no custodian yet in this database.
     const handler = await contextOf('ca:220102', ['handler']);
-    expect(() => requestIdentity(t.app.deps, handler, report, REASON)).toThrow(expect.objectContaining({ messageKey: 'identity_access.errors.no_custodian', statusCode: 409 }));
+    await expect(requestIdentity(t.app.deps, handler, report, REASON)).rejects.toThrow(expect.objectContaining({ messageKey: 'identity_access.errors.no_custodian', statusCode: 409 }));
     await createStaff(t.app, 'ca:220100', ['custodian']);
-    expect(requestIdentity(t.app.deps, handler, report, REASON).status).toBe('pending');
+    expect((await requestIdentity(t.app.deps, handler, report, REASON)).status).toBe('pending');
   });
 
   it('at the top, the requester does not count as the custodian', async () => {
     const report = await realNameReport();
     const leadCustodian = await contextOf('ca:220000', ['lead', 'custodian']);
-    expect(() => requestIdentity(t.app.deps, leadCustodian, report, REASON)).toThrow(expect.objectContaining({ messageKey: 'identity_access.errors.no_custodian' }));
+    await expect(requestIdentity(t.app.deps, leadCustodian, report, REASON)).rejects.toThrow(expect.objectContaining({ messageKey: 'identity_access.errors.no_custodian' }));
   });
 
   it('are refused for an identity deleted under the retention schedule', async () => {
     const report = await realNameReport();
-    updateReport(t.app.db, report.id, { identitySealed: null, identityErasedAt: Date.now() });
+    await updateReport(t.app.db, report.id, { identitySealed: null, identityErasedAt: Date.now() });
     const handler = await contextOf('ca:220102', ['handler']);
-    expect(() => requestIdentity(t.app.deps, handler, { ...report, identitySealed: null, identityErasedAt: Date.now() }, REASON)).toThrow(expect.objectContaining({ messageKey: 'identity_access.errors.erased' }));
+    await expect(requestIdentity(t.app.deps, handler, { ...report, identitySealed: null, identityErasedAt: Date.now() }, REASON)).rejects.toThrow(expect.objectContaining({ messageKey: 'identity_access.errors.erased' }));
   });
 });

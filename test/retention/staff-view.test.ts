@@ -57,8 +57,8 @@ describe('staff report page after the retention sweep', () => {
   });
 
   it('the download of an erased file is 404, of a kept one the file', async () => {
-    const [gone] = evidenceOf(t.app.db, 'report', erased);
-    const [there] = evidenceOf(t.app.db, 'report', kept);
+    const [gone] = await evidenceOf(t.app.db, 'report', erased);
+    const [there] = await evidenceOf(t.app.db, 'report', kept);
     expect((await staff.get(`/staff/reports/${erased}/files/${gone!.id}`)).statusCode).toBe(404);
     const ok = await staff.get(`/staff/reports/${kept}/files/${there!.id}`);
     expect(ok.statusCode).toBe(200);

@@ -51,7 +51,7 @@ async function dated(name: string, status: string, endedDaysAgo: number, over: {
 const row = (name: string) => t.app.db.select().from(reports).where(eq(reports.id, ids[name]!)).get()!;
 const files = (name: string) => evidenceOf(t.app.db, 'report', ids[name]!);
 const onDisk = (storedName: string) => fs.existsSync(path.join(t.app.deps.dirs.files, storedName));
-const actions = (type: string, id: number | string) => entriesFor(t.app.db, type, String(id)).map((e) => e.action).filter((a) => a.startsWith('retention.'));
+const actions = async (type: string, id: number | string) => (await entriesFor(t.app.db, type, String(id))).map((e) => e.action).filter((a) => a.startsWith('retention.'));
 
 beforeAll(async () => {
   t = await makeApp({ retention: SCHEDULE });
@@ -81,8 +81,8 @@ beforeAll(async () => {
 
   // Declarations: left office two years and a day ago, two years less a day ago, still in office.
   for (const [name, left] of [['declPast', yearsBefore(now, 2) - DAY], ['declInside', yearsBefore(now, 2) + DAY], ['declInOffice', null]] as const) {
-    const d = insertDeclarant(t.app.db, { name: `村干部${name}`, position: 'village_cadre', idHash: `hash-${name}`, homeVillageCode: await aVillageOf(t.app, COUNTY), updatedAt: now - 900 * DAY, leftOfficeAt: left });
-    insertRelative(t.app.db, { declarantId: d.id, name: '亲属', relation: 'spouse', idHash: `rel-${name}`, villageCode: d.homeVillageCode, assistanceType: 'dibao' });
+    const d = await insertDeclarant(t.app.db, { name: `村干部${name}`, position: 'village_cadre', idHash: `hash-${name}`, homeVillageCode: await aVillageOf(t.app, COUNTY), updatedAt: now - 900 * DAY, leftOfficeAt: left });
+    await insertRelative(t.app.db, { declarantId: d.id, name: '亲属', relation: 'spouse', idHash: `rel-${name}`, villageCode: d.homeVillageCode, assistanceType: 'dibao' });
     declIds[name] = d.id;
   }
 
@@ -99,72 +99,72 @@ afterAll(async () => {
 });
 
 describe('retention sweep on dated fixtures', () => {
-  it('erases the identity of exactly the real-name reports past identityDays with no review window open', () => {
+  it('erases the identity of exactly the real-name reports past identityDays with no review window open', async () => {
     const erased = ['identityPast', 'evidencePast', 'evidenceInside', 'reviewOver'];
     const kept = ['identityInside', 'investigating', 'underReview', 'reviewOpen'];
     for (const name of erased) {
       expect(row(name).identitySealed, name).toBeNull();
       expect(row(name).identityErasedAt, name).toBe(now);
-      expect(actions('report', ids[name]!), name).toEqual(['retention.identity_erased']);
+      expect(await actions('report', ids[name]!), name).toEqual(['retention.identity_erased']);
     }
     for (const name of kept) {
       expect(row(name).identitySealed, name).not.toBeNull();
       expect(row(name).identityErasedAt, name).toBeNull();
-      expect(actions('report', ids[name]!), name).toEqual([]);
+      expect(await actions('report', ids[name]!), name).toEqual([]);
     }
     // The end time the schedule counts from is not moved by the erasure.
     expect(row('identityPast').updatedAt).toBe(now - 101 * DAY);
     expect(result.identities).toBe(erased.length);
   });
 
-  it('shreds exactly the files of reports past evidenceDays, keeping each row and its hash', () => {
+  it('shreds exactly the files of reports past evidenceDays, keeping each row and its hash', async () => {
     const erased = ['evidencePast', 'anonymousPast', 'reviewOver'];
     const kept = ['identityPast', 'identityInside', 'evidenceInside', 'investigating', 'underReview', 'reviewOpen'];
     for (const name of erased) {
-      const [f] = files(name);
+      const [f] = await files(name);
       expect(f!.erasedAt, name).toBe(now);
       expect(f!.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(onDisk(f!.storedName), name).toBe(false);
-      expect(entriesFor(t.app.db, 'evidence', String(f!.id)).map((e) => e.action), name).toEqual(['retention.evidence_erased']);
+      expect((await entriesFor(t.app.db, 'evidence', String(f!.id))).map((e) => e.action), name).toEqual(['retention.evidence_erased']);
     }
     for (const name of kept) {
-      const [f] = files(name);
+      const [f] = await files(name);
       expect(f!.erasedAt, name).toBeNull();
       expect(onDisk(f!.storedName), name).toBe(true);
-      expect(entriesFor(t.app.db, 'evidence', String(f!.id)).map((e) => e.action), name).toEqual([]);
+      expect((await entriesFor(t.app.db, 'evidence', String(f!.id))).map((e) => e.action), name).toEqual([]);
     }
     expect(result.files).toBe(erased.length);
     // No identity to erase on the anonymous report: no entry says otherwise.
-    expect(actions('report', ids.anonymousPast!)).toEqual([]);
+    expect(await actions('report', ids.anonymousPast!)).toEqual([]);
   });
 
-  it('deletes a declaration and its relatives declarationYears after the declarant left office', () => {
+  it('deletes a declaration and its relatives declarationYears after the declarant left office', async () => {
     const declarant = (name: string) => t.app.db.select().from(declarants).where(eq(declarants.id, declIds[name]!)).get();
     const relatives = (name: string) => t.app.db.select().from(declaredRelatives).where(eq(declaredRelatives.declarantId, declIds[name]!)).all();
     expect(declarant('declPast')).toBeUndefined();
     expect(relatives('declPast')).toEqual([]);
-    expect(actions('declarant', declIds.declPast!)).toEqual(['retention.declaration_erased']);
+    expect(await actions('declarant', declIds.declPast!)).toEqual(['retention.declaration_erased']);
     for (const name of ['declInside', 'declInOffice']) {
       expect(declarant(name), name).toBeDefined();
       expect(relatives(name), name).toHaveLength(1);
-      expect(actions('declarant', declIds[name]!), name).toEqual([]);
+      expect(await actions('declarant', declIds[name]!), name).toEqual([]);
     }
     expect(result.declarations).toBe(1);
   });
 
-  it('forgets query-code retry copies older than a day', () => {
+  it('forgets query-code retry copies older than a day', async () => {
     expect(row('receiptPast').receiptForRetry).toBeNull();
-    expect(actions('report', ids.receiptPast!)).toEqual(['retention.retry_receipt_forgotten']);
+    expect(await actions('report', ids.receiptPast!)).toEqual(['retention.retry_receipt_forgotten']);
     expect(row('receiptInside').receiptForRetry).not.toBeNull();
-    expect(actions('report', ids.receiptInside!)).toEqual([]);
+    expect(await actions('report', ids.receiptInside!)).toEqual([]);
     expect(result.receipts).toBe(1);
   });
 
-  it('deletes expired sessions and records their number, never their ids', () => {
+  it('deletes expired sessions and records their number, never their ids', async () => {
     const sids = t.app.db.select({ sid: sessions.sid }).from(sessions).all().map((s) => s.sid);
     expect(sids).toContain('still-valid');
     expect(sids).not.toContain('expired-a-second-ago');
-    const [entry, ...more] = entriesFor(t.app.db, 'session', 'expired');
+    const [entry, ...more] = await entriesFor(t.app.db, 'session', 'expired');
     expect(more).toEqual([]);
     expect(entry!.action).toBe('retention.sessions_expired');
     expect(JSON.parse(entry!.detail!)).toEqual({ count: 1 });

@@ -27,9 +27,9 @@ interface Actor {
 }
 const actors = new Map<Role, Actor>();
 /** The user with `role`, now a member of `unit`. */
-function actorOf(unit: UnitName, role: Role): Actor {
+async function actorOf(unit: UnitName, role: Role): Promise<Actor> {
   const actor = actors.get(role)!;
-  updateUser(t.app.db, actor.staff.user.id, { unitId: f.units[unit].id });
+  await updateUser(t.app.db, actor.staff.user.id, { unitId: f.units[unit].id });
   return actor;
 }
 
@@ -65,10 +65,10 @@ function cases(): Case[] {
 
 let newestRows: () => unknown;
 /** The newest row of every table, and the rows of this fixture: what a refused attempt must leave as it was. */
-function snapshot(fx: Fixture): string {
+async function snapshot(fx: Fixture): Promise<string> {
   const newest = newestRows();
   const rows = [
-    findReport(t.app.db, fx.report.id),
+    await findReport(t.app.db, fx.report.id),
     t.app.db.all(sql`select * from referrals where report_id = ${fx.report.id} order by id`),
     t.app.db.all(sql`select * from transfers where report_id = ${fx.report.id} order by id`),
   ];
@@ -138,12 +138,12 @@ describe('the actor × action × relation matrix', () => {
     for (const relation of Object.keys(RELATIONS) as RelationName[]) {
       let fx: Fixture | null = null;
       for (const role of ROLES) {
-        const actor = actorOf(RELATIONS[relation], role);
+        const actor = await actorOf(RELATIONS[relation], role);
         // The assignee relation belongs to one user: each actor gets their own assignment.
         if (!fx || relation === 'assignee') fx = await f.build(rule.preset, relation, actor.staff.user);
-        const before = snapshot(fx);
+        const before = await snapshot(fx);
         const res = await attempt(actor, c!, fx);
-        const after = snapshot(fx);
+        const after = await snapshot(fx);
         const allowed = rule.allowed(relation, role);
         const refused = res.statusCode === 403 || res.statusCode === 404;
         if (allowed === refused) wrong.push(`${relation} ${role}: ${allowed ? 'allowed' : 'refused'} by the rules, got ${res.statusCode}`);

@@ -37,7 +37,7 @@ const codeOf = (html: string) => /class="query-code"[^>]*>(\d{4} \d{4} \d{4} \d{
 
 async function storedDigests(t: TestApp, reportId: number): Promise<string[]> {
   const out: string[] = [];
-  for (const f of evidenceOf(t.app.db, 'report', reportId)) {
+  for (const f of await evidenceOf(t.app.db, 'report', reportId)) {
     const plain = await readAll(decryptFromStore(t.app.deps.dirs, t.app.keys.files, f.storedName));
     out.push(crypto.createHash('sha256').update(plain).digest('hex'));
   }
@@ -56,7 +56,7 @@ describe('a flood of 200 anonymous filings with files from one address', () => {
     const earlier = await file('198.51.100.7', [photo('早先的照片.jpg')]);
     expect(earlier.statusCode).toBe(200);
     const earlierId = lastReportId(t);
-    const earlierRow = JSON.stringify(findReport(t.app.db, earlierId));
+    const earlierRow = JSON.stringify(await findReport(t.app.db, earlierId));
     const earlierFiles = await storedDigests(t, earlierId);
     expect(earlierFiles).toHaveLength(1);
     const before = reportCount(t);
@@ -84,7 +84,7 @@ describe('a flood of 200 anonymous filings with files from one address', () => {
     expect(fs.readdirSync(path.join(t.dataDir, 'tmp'))).toEqual([]);
 
     // Nothing stored is harmed: the earlier report and its file read back unchanged.
-    expect(JSON.stringify(findReport(t.app.db, earlierId))).toBe(earlierRow);
+    expect(JSON.stringify(await findReport(t.app.db, earlierId))).toBe(earlierRow);
     expect(await storedDigests(t, earlierId)).toEqual(earlierFiles);
     expect(t.app.db.get<{ ok: string }>(sql`pragma integrity_check`)!.ok ?? 'ok').toBe('ok');
 
@@ -93,7 +93,7 @@ describe('a flood of 200 anonymous filings with files from one address', () => {
     expect(villager.statusCode).toBe(200);
     expect(codeOf(villager.body)).toBeDefined();
     expect(villager.body).toContain('村里的照片.jpg — 已删除位置和设备信息');
-    expect(evidenceOf(t.app.db, 'report', lastReportId(t))).toHaveLength(1);
+    expect(await evidenceOf(t.app.db, 'report', lastReportId(t))).toHaveLength(1);
 
     // A text-only filing from the flooding address is still accepted.
     const text = await file(FLOODER);
@@ -149,7 +149,7 @@ describe('the per-address factor and follow-up files', () => {
       return t.app.inject({ method: 'POST', url: `/track/files?_csrf=${encodeURIComponent(form.csrf)}`, cookies: jar, headers: { ...b.headers, accept: 'application/json' }, payload: b.payload, remoteAddress: ip });
     };
     for (let i = 0; i < 4; i++) expect((await upload()).statusCode).toBe(200);
-    expect(evidenceOf(t.app.db, 'report', lastReportId(t))).toHaveLength(4);
+    expect(await evidenceOf(t.app.db, 'report', lastReportId(t))).toHaveLength(4);
     // Budget: 1 × factor 3. This report took one; two more reports may bring files, the next may not.
     const file = filer(t);
     expect((await file(ip, [photo()])).statusCode).toBe(200);
@@ -172,14 +172,14 @@ describe('the evidence budget shared by everyone', () => {
     const file = filer(t);
     const first = await file('198.51.100.30', [bigPdf('名单一.pdf'), bigPdf('名单二.pdf')]);
     expect(first.statusCode).toBe(200);
-    expect(evidenceOf(t.app.db, 'report', lastReportId(t))).toHaveLength(2);
+    expect(await evidenceOf(t.app.db, 'report', lastReportId(t))).toHaveLength(2);
 
     const before = reportCount(t);
     const res = await file('198.51.100.31', [photo('低保公示照片.jpg'), photo('门口照片.jpg')]);
     expect(res.statusCode).toBe(200);
     expect(reportCount(t)).toBe(before + 1);
     expect(codeOf(res.body)).toBeDefined();
-    expect(evidenceOf(t.app.db, 'report', lastReportId(t))).toHaveLength(0);
+    expect(await evidenceOf(t.app.db, 'report', lastReportId(t))).toHaveLength(0);
     expect(res.body).toContain('这些文件没有收到');
     expect(res.body).toMatch(/<strong>低保公示照片\.jpg<\/strong> — 这会儿大家传的文件太多/);
     expect(res.body).toContain('<strong>门口照片.jpg</strong>');

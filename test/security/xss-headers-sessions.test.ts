@@ -32,8 +32,8 @@ describe('stored XSS', () => {
       { channel: 'online', nonce: null },
     );
     const staff = staffContext(handler.user, (await findUnitByKey(t.app.db, 'ca:220102'))!);
-    workflow.staffMessage(t.app.deps, staff, filed.report, `请补充：${text}`, false);
-    workflow.reject(t.app.deps, staff, filed.report, `理由：${text}`);
+    await workflow.staffMessage(t.app.deps, staff, filed.report, `请补充：${text}`, false);
+    await workflow.reject(t.app.deps, staff, filed.report, `理由：${text}`);
     const session = await signIn(t.app, handler);
     const track = await openForm(t.app, '/track');
     const opened = await t.app.inject({ method: 'POST', url: '/track', cookies: track.cookies, payload: { _csrf: track.csrf, code: filed.queryCode } });
@@ -116,12 +116,12 @@ describe('staff sessions', () => {
 
     const other = await createStaff(t.app, 'ca:220102', ['handler']);
     const victim = await signIn(t.app, other);
-    updateUser(t.app.db, other.user.id, { passwordChangedAt: Date.now() + 1000 });
+    await updateUser(t.app.db, other.user.id, { passwordChangedAt: Date.now() + 1000 });
     expect((await victim.get('/staff')).statusCode).toBe(303);
 
     const third = await createStaff(t.app, 'ca:220102', ['handler']);
     const active = await signIn(t.app, third);
-    updateUser(t.app.db, third.user.id, { disabled: true });
+    await updateUser(t.app.db, third.user.id, { disabled: true });
     expect((await active.get('/staff')).statusCode).toBe(303);
   });
 

@@ -176,7 +176,7 @@ export class Fixtures {
       default:
         break;
     }
-    if (Object.keys(changes).length > 0) updateReport(this.app.db, report.id, changes);
-    return { report: findReport(this.app.db, report.id)!, referralId, transferId };
+    if (Object.keys(changes).length > 0) await updateReport(this.app.db, report.id, changes);
+    return { report: (await findReport(this.app.db, report.id))!, referralId, transferId };
   }
 }
