@@ -3,7 +3,6 @@ import type { Deps } from '../shared/deps.js';
 import requestRoutes from './routes/request.js';
 import queueRoutes from './routes/queue.js';
 
-export { identityRequests } from './tables.js';
 export { deciderUnitIdFor } from './service.js';
 
 /** Routes of the custodian flow (DESIGN.md §4): request, decide, view. */

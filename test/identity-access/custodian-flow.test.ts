@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { and, asc, eq } from 'drizzle-orm';
 import { auditLog } from '../../src/audit/index.js';
-import { identityRequests } from '../../src/identity-access/index.js';
+import { identityRequests } from '../../src/identity-access/tables.js';
 import { fileReport, type Identity } from '../../src/reports/index.js';
 import { updateReport } from '../../src/reports/repository.js';
 import { findUnitByKey } from '../../src/units/index.js';
