@@ -84,7 +84,7 @@ describe('public disclosure pages', () => {
   });
 
   it('finds a village, a community or a township by two characters of its name', async () => {
-    expect(indexVillageNames(t.app.db)).toBe(0); // already indexed at start
+    expect(await indexVillageNames(t.app.db)).toBe(0); // already indexed at start
     const res = await get(`/disclosure/search?q=${encodeURIComponent('南岭')}`);
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain(`href="/disclosure/regions/${NANLING}"`); // 南岭街道
@@ -140,7 +140,7 @@ describe('public disclosure pages', () => {
       sinceOn: '2025-01-01',
       updatedAt: now,
     }));
-    insertRecipients(t.app.db, bulk);
+    await insertRecipients(t.app.db, bulk);
     const active = t.app.db.all<{ id: number }>(sql`SELECT id FROM recipients WHERE county_code = '220102' AND status = 'active' ORDER BY id`);
     const deep = active[active.length - 60]!.id;
     const page = await get(`/disclosure/counties/220102?after=${deep}`);

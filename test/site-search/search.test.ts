@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { seedDemoCases } from '../../src/demo/cases.js';
 import { seedDemoPolicies } from '../../src/demo/policy.js';
+import { withTransaction } from '../../src/db/transaction.js';
 import { indexDocument } from '../../src/search/index.js';
 
 let t: TestApp;
@@ -37,8 +38,8 @@ describe('site search', () => {
 
   it('never finds a report: the staff-only reports have an index of their own', async () => {
     // Report ids that collide with case and policy ids, and words no public page has.
-    t.app.db.transaction((tx) => {
-      for (let id = 1; id <= 200; id++) indexDocument(tx, { type: 'report', id, text: `申请低保两次都没批，举报人秘密线索甲乙${id}` });
+    await withTransaction(t.app.db, async (tx) => {
+      for (let id = 1; id <= 200; id++) await indexDocument(tx, { type: 'report', id, text: `申请低保两次都没批，举报人秘密线索甲乙${id}` });
     });
     t.app.publicCache.invalidate();
     for (const q of ['秘密线索', '线索甲乙 低保']) {
