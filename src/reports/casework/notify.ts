@@ -6,7 +6,7 @@ import type { Report } from '../repository.js';
 import type { Deps } from '../../shared/deps.js';
 import type { Executor } from '../../db/executor.js';
 import { mailLocaleOf, type User } from '../../users/index.js';
-import { staffNotice } from '../../mail/templates.js';
+import { staffNotice } from '../../mail/index.js';
 
 /** The e-mail telling `user` that `report` needs them (`kind`: assigned, due_soon, overdue, …). */
 export function staffNoticeMail(deps: Deps, user: User, report: Report, kind: string): OutgoingMail {

@@ -11,7 +11,7 @@ import type { StaffContext } from '../../plugins/auth.js';
 import type { Report } from '../repository.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError } from '../../shared/errors.js';
-import { isAdminDuty, type Role } from '../../users/roles.js';
+import { isAdminDuty, type Role } from '../../users/index.js';
 import type { Referral } from '../referrals/service.js';
 import { relationOf, type Relation } from './relation.js';
 import { draftOf } from './workflow.js';

@@ -7,7 +7,7 @@ import type { StaffContext } from '../../plugins/auth.js';
 import type { Report } from '../repository.js';
 import type { Deps } from '../../shared/deps.js';
 import { supervisedUnitIds } from '../../units/index.js';
-import { isAdminDuty } from '../../users/roles.js';
+import { isAdminDuty } from '../../users/index.js';
 import { referralsOf, type Referral } from '../referrals/service.js';
 import { transfersOf, type Transfer } from '../transfers/service.js';
 

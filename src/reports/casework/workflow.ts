@@ -9,7 +9,7 @@ import type { Deps } from '../../shared/deps.js';
 import { AppError } from '../../shared/errors.js';
 import type { Executor } from '../../db/executor.js';
 import { withTransaction, type Tx } from '../../db/transaction.js';
-import type { Role } from '../../users/roles.js';
+import type { Role } from '../../users/index.js';
 import { assignmentObjectionDue, dueFrom, handlingDueOf, maxExtensionDays, ruleFor, toCstDate, type Calendar, type ClockEvent } from '../../clocks/index.js';
 import type { Status } from '../catalog.js';
 
