@@ -3,7 +3,6 @@ import type { Deps } from '../shared/deps.js';
 import staffCaseRoutes from './routes/staff.js';
 import publicCaseRoutes from './routes/public.js';
 
-export { typicalCases } from './tables.js';
 export { draftCaseFromReferral } from './service.js';
 export { currentQuarter } from './quarter.js';
 export { searchPublishedCases } from './site-search.js';

@@ -4,7 +4,6 @@ import flagRoutes from './routes/flags.js';
 import declarantRoutes from './routes/declarants.js';
 import importRoutes from './routes/import.js';
 
-export { declarationImports, crossCheckFlags } from './tables.js';
 export { runCrossChecks } from './run.js';
 
 /** Non-user declarants, declaration imports and recipient cross-checks (issue 7). */

@@ -6,7 +6,6 @@ import objectionRoutes from './routes/objections.js';
 import { indexVillageNames } from './village-search.js';
 import { mayImportRecipients } from './import-scope.js';
 
-export { recipientImports, postings, recipients, postingEntries } from './tables.js';
 export { maskName } from './masking.js';
 export { COMPOUND_SURNAMES, HANGUL_COMPOUND_SURNAMES, normalizeName } from './masking.js';
 export { villageKey } from './recipient-columns.js';

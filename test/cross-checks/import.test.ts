@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crossCheckFlags } from '../../src/cross-checks/index.js';
+import { crossCheckFlags } from '../../src/cross-checks/tables.js';
 import { declarants, declaredRelatives } from '../../src/declarations/tables.js';
 import { fileReport } from '../../src/reports/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';

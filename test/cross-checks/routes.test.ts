@@ -1,7 +1,8 @@
 // The flags page, resolving a flag, non-user declarants by form, and the region scope.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crossCheckFlags, runCrossChecks } from '../../src/cross-checks/index.js';
+import { runCrossChecks } from '../../src/cross-checks/index.js';
+import { crossCheckFlags } from '../../src/cross-checks/tables.js';
 import { declarants } from '../../src/declarations/tables.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn, type Session, type TestStaff } from '../helpers/staff.js';

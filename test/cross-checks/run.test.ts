@@ -2,7 +2,8 @@
 // nothing, resolved flags stay resolved, flags that no longer hold are closed by the next run.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crossCheckFlags, runCrossChecks } from '../../src/cross-checks/index.js';
+import { runCrossChecks } from '../../src/cross-checks/index.js';
+import { crossCheckFlags } from '../../src/cross-checks/tables.js';
 import { recipients } from '../../src/disclosure/tables.js';
 import { insertRelative } from '../../src/declarations/repository.js';
 import { makeApp, type TestApp } from '../helpers/app.js';

@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../src/audit/index.js';
 import { removeDeclarantRelative, addDeclarantRelative } from '../../src/cross-checks/declarants-service.js';
-import { crossCheckFlags } from '../../src/cross-checks/index.js';
+import { crossCheckFlags } from '../../src/cross-checks/tables.js';
 import { addRelative, removeRelative, type RelativeInput } from '../../src/declarations/index.js';
 import type { StaffContext } from '../../src/plugins/auth.js';
 import { makeApp, type TestApp } from '../helpers/app.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { postingEntries, postings, recipientImports, recipients } from '../../src/disclosure/index.js';
+import { postingEntries, postings, recipientImports, recipients } from '../../src/disclosure/tables.js';
 import { entriesFor } from '../../src/audit/index.js';
 import { addDays, todayInChina } from '../../src/clocks/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';

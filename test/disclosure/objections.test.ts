@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { recipients } from '../../src/disclosure/index.js';
+import { recipients } from '../../src/disclosure/tables.js';
 import { fileReport, type ReportInput } from '../../src/reports/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn, type Session } from '../helpers/staff.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { recipients } from '../../src/disclosure/index.js';
+import { recipients } from '../../src/disclosure/tables.js';
 import { indexVillageNames } from '../../src/disclosure/village-search.js';
 import { insertRecipients } from '../../src/disclosure/repository.js';
 import { todayInChina } from '../../src/clocks/index.js';

@@ -2,7 +2,7 @@
 // limit was passed (and the row, for rows) in the user's language, and the roster or the
 // declarations already saved are left exactly as they were.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recipientImports, recipients } from '../../src/disclosure/index.js';
+import { recipientImports, recipients } from '../../src/disclosure/tables.js';
 import { declarants } from '../../src/declarations/tables.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { multipart, openForm } from '../helpers/forms.js';
