@@ -42,7 +42,7 @@ describe('architecture (DESIGN.md §6)', () => {
       'src/db/connection.ts': "import * as schema from '../users/tables.js';\n",
       'src/plugins/example.ts': "import { findUser } from '../users/index.js';\n",
       'src/users/index.ts': "export { findUser } from './repository.js';\nexport { users } from './tables.js';\n",
-      'src/users/repository.ts': "export function findUser(db) { return db.select().from(users).get(); }\nexport async function listUsers(db) { return []; }\n",
+      'src/users/repository.ts': "export function findUser(db) { return db.select().from(users).get(); }\nexport async function listUsers(db) { return []; }\nexport function userNameOf(column: Column): SQL {\n  return sql`(select 1)`;\n}\n",
       'src/users/service.ts': "export function save(db) { db.transaction((tx) => {}); }\n",
     };
     const kinds = violations(planted).map(line);
