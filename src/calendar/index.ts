@@ -4,6 +4,7 @@ import { allOverrides, coveredYears, upsertOverride } from './repository.js';
 
 export { holidayOverrides, calendarYears } from './tables.js';
 export { allOverrides, coveredYears, upsertOverride };
+export { deleteOverride, findOverride, overridesInYear, declaredYears, insertYear, deleteYear, type HolidayOverrideRow, type CalendarYearRow } from './repository.js';
 
 /** The working-day calendar with the operator's overrides. */
 export async function loadCalendar(db: Executor): Promise<Calendar> {

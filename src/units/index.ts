@@ -4,3 +4,4 @@ export { STATIONED_GROUP_KEY, type UnitKind, type Department } from './seed.js';
 export { units } from './tables.js';
 export { civilAffairsOrTownshipUnits } from './repository.js';
 export { civilAffairsUnitsAmong, unitsOfKind } from './repository.js';
+export { unitsOfKindsAmong, regionCodesOfUnits, civilAffairsUnitsAtLevel, unitNameOf, unitKindOf, unitRegionOf, unitOfKinds } from './repository.js';

@@ -1,10 +1,12 @@
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { regionLevelOf } from '../regions/index.js';
 import type { Db } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
 import { query, withTransaction } from '../db/transaction.js';
 import { unitAncestors, units } from './tables.js';
 import type { UnitSeed } from './seed.js';
 import { perDatabase } from '../db/per-database.js';
+import { qualified } from '../db/qualified.js';
 
 export type Unit = typeof units.$inferSelect;
 
@@ -114,4 +116,67 @@ export async function civilAffairsUnitsAmong(db: Executor, ids: number[]): Promi
 /** The units of a kind in one region, by id (e.g. a county's departments, which a report may be transferred to). */
 export async function unitsOfKind(db: Executor, kind: string, regionCode: string): Promise<Unit[]> {
   return query(db, (q) => q.select().from(units).where(and(eq(units.kind, kind), eq(units.regionCode, regionCode))).orderBy(units.id).all());
+}
+
+/** The units among `ids` of one of `kinds`, by region code (e.g. the civil-affairs bureaus and township governments). */
+export async function unitsOfKindsAmong(db: Executor, ids: readonly number[], kinds: readonly string[]): Promise<Unit[]> {
+  if (ids.length === 0 || kinds.length === 0) return [];
+  return query(db, (q) => q.select().from(units).where(and(inArray(units.id, [...ids]), inArray(units.kind, [...kinds]))).orderBy(units.regionCode, units.id).all());
+}
+
+/** The distinct region codes of those units among `ids` that are of one of `kinds`. */
+export async function regionCodesOfUnits(db: Executor, ids: readonly number[], kinds: readonly string[]): Promise<string[]> {
+  if (ids.length === 0 || kinds.length === 0) return [];
+  return query(db, (q) =>
+    q
+      .selectDistinct({ code: units.regionCode })
+      .from(units)
+      .where(and(inArray(units.id, [...ids]), inArray(units.kind, [...kinds])))
+      .all()
+      .map((r) => r.code),
+  );
+}
+
+/** The civil-affairs units whose region is at `level` (optionally only those among `ids`), by region code. */
+export async function civilAffairsUnitsAtLevel(db: Executor, level: string, ids?: readonly number[]): Promise<Unit[]> {
+  if (ids && ids.length === 0) return [];
+  return query(db, (q) =>
+    q
+      .select()
+      .from(units)
+      .where(and(eq(units.kind, 'civil_affairs'), eq(regionLevelOf(units.regionCode), level), ids ? inArray(units.id, [...ids]) : undefined))
+      .orderBy(units.regionCode)
+      .all(),
+  );
+}
+
+// --- Values and conditions for other features' repositories ----------------------------------
+// The units table is private (issue 17): another feature's repository that shows a unit's name next
+// to its rows keeps its one statement and puts one of these fragments in it, over a column of its
+// own table holding a unit id (a drizzle column, or sql`alias.column` in a raw statement). Built, not
+// run, so not async. The inner table is aliased so that no caller's table shadows it. NULL or an
+// unknown id gives NULL.
+
+/** Value: the name of the unit in `column`. `select({ hotline: hotlines, unitName: unitNameOf(hotlines.unitId) })`. */
+export function unitNameOf(column: SQLWrapper): SQL<string | null> {
+  return sql<string | null>`(select unit_of.name from units unit_of where unit_of.id = ${qualified(column)})`;
+}
+
+/** Value: the kind (civil_affairs | township_gov | discipline | department) of the unit in `column`. */
+export function unitKindOf(column: SQLWrapper): SQL<string | null> {
+  return sql<string | null>`(select unit_of.kind from units unit_of where unit_of.id = ${qualified(column)})`;
+}
+
+/** Value: the region code of the unit in `column`. Combine with the regions' fragments: `regionNameOf(unitRegionOf(items.unitId))`. */
+export function unitRegionOf(column: SQLWrapper): SQL<string | null> {
+  return sql<string | null>`(select unit_of.region_code from units unit_of where unit_of.id = ${qualified(column)})`;
+}
+
+/** Condition: the unit in `column` is of one of `kinds` (no kinds: false). `where(unitOfKinds(items.unitId, ['civil_affairs']))`. */
+export function unitOfKinds(column: SQLWrapper, kinds: readonly string[]): SQL {
+  if (kinds.length === 0) return sql`0`;
+  return sql`${qualified(column)} in (select unit_of.id from units unit_of where unit_of.kind in (${sql.join(
+    kinds.map((k) => sql`${k}`),
+    sql`, `,
+  )}))`;
 }

@@ -19,3 +19,5 @@ export async function userRoutes(app: FastifyInstance, opts: { deps: Deps }) {
 export { firstUserOfUnit, userNames } from './repository.js';
 export { newRecoveryCodes, newTotpSecret, recoveryDigest } from './totp.js';
 export { firstUser } from './repository.js';
+export { findUsers, usersPage, userIdsMatching, activeHandlersOf, type UserPageFilter } from './repository.js';
+export { userDisplayNameOf, userUnitIdOf, userInUnits } from './repository.js';

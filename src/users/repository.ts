@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, like, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { secondFactorResets, users } from './tables.js';
 import { perDatabase } from '../db/per-database.js';
+import { qualified } from '../db/qualified.js';
 import { query } from '../db/transaction.js';
 
 export type User = typeof users.$inferSelect;
@@ -98,4 +99,93 @@ export async function userNames(db: Executor, ids: readonly number[]): Promise<{
 /** The account with the lowest id, if any (the demo credits content to it when a unit has none). */
 export async function firstUser(db: Executor): Promise<User | undefined> {
   return query(db, (q) => q.select().from(users).orderBy(asc(users.id)).limit(1).get());
+}
+
+/** The users among `ids` (any order). */
+export async function findUsers(db: Executor, ids: readonly number[]): Promise<User[]> {
+  if (ids.length === 0) return [];
+  return query(db, (q) => q.select().from(users).where(inArray(users.id, [...ids])).all());
+}
+
+export interface UserPageFilter {
+  unitIds: readonly number[];
+  /** Part of the user name or the display name. */
+  q?: string;
+  status?: 'active' | 'disabled';
+  /** Keyset: only ids above this one. */
+  afterId?: number;
+  limit: number;
+}
+
+/** Users of the given units, by id (keyset), one page and whether there is more (the administrators' list). */
+export async function usersPage(db: Executor, f: UserPageFilter): Promise<{ rows: User[]; more: boolean }> {
+  if (f.unitIds.length === 0) return { rows: [], more: false };
+  const conditions: (SQL | undefined)[] = [inArray(users.unitId, [...f.unitIds])];
+  if (f.q) {
+    const pattern = `%${escapeLike(f.q)}%`;
+    conditions.push(or(sql`${users.username} like ${pattern} escape '\\'`, sql`${users.displayName} like ${pattern} escape '\\'`));
+  }
+  if (f.status) conditions.push(eq(users.disabled, f.status === 'disabled'));
+  if (f.afterId) conditions.push(gt(users.id, f.afterId));
+  const rows = await query(db, (q) => q.select().from(users).where(and(...conditions)).orderBy(asc(users.id)).limit(f.limit + 1).all());
+  return { rows: rows.slice(0, f.limit), more: rows.length > f.limit };
+}
+
+/** User ids whose user name is `text` or whose display name contains it. */
+export async function userIdsMatching(db: Executor, text: string): Promise<number[]> {
+  const pattern = `%${escapeLike(text)}%`;
+  const rows = await query(db, (q) =>
+    q
+      .select({ id: users.id })
+      .from(users)
+      .where(or(eq(users.username, text), sql`${users.displayName} like ${pattern} escape '\\'`))
+      .all(),
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The active (not disabled) handlers of these units, by id: the people a report or open work can be handed to. */
+export async function activeHandlersOf(db: Executor, unitIds: readonly number[]): Promise<User[]> {
+  if (unitIds.length === 0) return [];
+  return query(db, (q) =>
+    q
+      .select()
+      .from(users)
+      .where(and(inArray(users.unitId, [...unitIds]), eq(users.disabled, false), sql`(',' || ${users.roles} || ',') like '%,handler,%'`))
+      .orderBy(asc(users.id))
+      .all(),
+  );
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+// --- Values and conditions for other features' repositories ----------------------------------
+// The users table is private (issue 17): another feature's repository that shows who did something
+// keeps its one statement and puts one of these fragments in it, over a column of its own table
+// holding a user id (a drizzle column, or sql`alias.column` in a raw statement). Built, not run, so
+// not async. The inner table is aliased so that no caller's table shadows it. NULL or an unknown id
+// gives NULL.
+
+/** Value: the display name of the user in `column`. `select({ page: policyPages, editor: userDisplayNameOf(policyPages.updatedBy) })`. */
+export function userDisplayNameOf(column: SQLWrapper): SQL<string | null> {
+  return sql<string | null>`(select user_of.display_name from users user_of where user_of.id = ${qualified(column)})`;
+}
+
+/** Value: the unit id of the user in `column`. With the units' fragment: `unitNameOf(userUnitIdOf(identityRequests.requesterId))`. */
+export function userUnitIdOf(column: SQLWrapper): SQL<number | null> {
+  return sql<number | null>`(select user_of.unit_id from users user_of where user_of.id = ${qualified(column)})`;
+}
+
+/**
+ * Condition: the user in `column` belongs to one of `unitIds` (no units: false).
+ * Audit entries by staff of these units: `where(userInUnits(auditLog.actorId, unitIds))`. NULL: no match.
+ */
+export function userInUnits(column: SQLWrapper, unitIds: readonly number[]): SQL {
+  if (unitIds.length === 0) return sql`0`;
+  return sql`${qualified(column)} in (select user_of.id from users user_of where user_of.unit_id in (${sql.join(
+    unitIds.map((id) => sql`${id}`),
+    sql`, `,
+  )}))`;
 }
