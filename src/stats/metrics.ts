@@ -1,44 +1,18 @@
-// The figures the public statistics count, and the shapes the repository returns them in.
+// The figures the public statistics count. The reports domain counts them (its
+// statistics-repository.ts) and hands them out in these shapes.
+import { emptyReportMetrics, type ReportMetrics, type StatsCubeRow, type StatsTownshipRow, type StatsWindow } from '../reports/index.js';
 
-export interface Metrics {
-  received: number;
-  accepted: number;
-  concluded: number;
-  /** Concluded by the legal handling deadline (handling_due, extensions included). */
-  onTime: number;
-  /** Finding substantiated or partly substantiated. */
-  substantiated: number;
-  referrals: number;
-  rated: number;
-  /** Rated satisfied or basically satisfied. */
-  satisfied: number;
-}
+export type Metrics = ReportMetrics;
+export type Window = StatsWindow;
+export type CubeRow = StatsCubeRow;
+export type TownshipRow = StatsTownshipRow;
 
 export const METRIC_KEYS: (keyof Metrics)[] = ['received', 'accepted', 'concluded', 'onTime', 'substantiated', 'referrals', 'rated', 'satisfied'];
 
-export const emptyMetrics = (): Metrics => ({ received: 0, accepted: 0, concluded: 0, onTime: 0, substantiated: 0, referrals: 0, rated: 0, satisfied: 0 });
+export const emptyMetrics = (): Metrics => emptyReportMetrics();
 
 /** Adds `m` into `into`, key by key; returns `into`. */
 export function addMetrics(into: Metrics, m: Metrics): Metrics {
   for (const k of METRIC_KEYS) into[k] += m[k];
   return into;
 }
-
-export interface Window {
-  from: number;
-  to: number;
-  /** State as of this instant: acceptance, conclusion and referral after it do not count yet. */
-  cutoff: number;
-}
-
-export type CubeRow = Metrics & { county: string; quarter: number; category: string };
-export type TownshipRow = Metrics & { township: string | null };
-
-/** The first and last report id received in the window (an index-only scan of reports_received_idx). */
-export interface IdSpan {
-  lo: number;
-  hi: number;
-}
-
-/** Rows of a key with their referrals or ratings counted by their own queries. */
-export type Rated = { rated: number; satisfied: number };

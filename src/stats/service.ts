@@ -4,11 +4,10 @@
 import type { Db } from '../db/connection.js';
 import type { Locale } from '../config.js';
 import { translate } from '../i18n/translate.js';
-import { CATEGORIES } from '../reports/index.js';
+import { CATEGORIES, firstReportReceivedAt, reportsReceivedBefore, statsByTownship, statsCube } from '../reports/index.js';
 import { childrenOf, findRegion, regionsAtLevel, type Region } from '../regions/index.js';
 import { barChart, type Bar } from './chart.js';
 import { cutoffOf, dataDate, parsePeriod, periodOptions, quarterStart, quartersOf, yearOfMs, type Period } from './periods.js';
-import { byTownship, countBefore, cube, firstReceivedAt } from './repository.js';
 import { addMetrics, emptyMetrics, type CubeRow, type Metrics } from './metrics.js';
 import { HIDDEN_TEXT, SMALL_TEXT, rateShown, suppressColumn, type Hidden } from './suppression.js';
 
@@ -56,11 +55,11 @@ export function createStats(db: Db) {
   const memo = new Map<string, CubeRow[]>();
 
   async function yearCube(year: number, cutoff: number): Promise<CubeRow[]> {
-    const stamp = `${cutoff}|${await countBefore(db, cutoff)}`;
+    const stamp = `${cutoff}|${await reportsReceivedBefore(db, cutoff)}`;
     const key = `${year}|${stamp}`;
     const hit = memo.get(key);
     if (hit) return hit;
-    const rows = await cube(db, { from: quarterStart(year, 1), to: Math.min(quarterStart(year + 1, 1), cutoff), cutoff }, [quarterStart(year, 2), quarterStart(year, 3), quarterStart(year, 4)]);
+    const rows = await statsCube(db, { from: quarterStart(year, 1), to: Math.min(quarterStart(year + 1, 1), cutoff), cutoff }, [quarterStart(year, 2), quarterStart(year, 3), quarterStart(year, 4)]);
     // Keep only today's cubes (a few years at most).
     for (const k of [...memo.keys()]) if (!k.endsWith(`|${stamp}`)) memo.delete(k);
     memo.set(key, rows);
@@ -70,7 +69,7 @@ export function createStats(db: Db) {
   async function build(locale: Locale, q: StatsQuery, now = new Date()) {
     const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, key, params);
     const cutoff = cutoffOf(now);
-    const first = await firstReceivedAt(db);
+    const first = await firstReportReceivedAt(db);
     const firstYear = first !== null ? yearOfMs(first) : yearOfMs(cutoff - 1);
     const period = parsePeriod(q.period, cutoff, firstYear);
     const prefectures = await regionsAtLevel(db, 'prefecture');
@@ -93,7 +92,7 @@ export function createStats(db: Db) {
     if (region?.level === 'county') {
       suppressed = true;
       const townships = await childrenOf(db, region.code);
-      const found = new Map((await byTownship(db, { from: period.from, to: period.to, cutoff }, region.code)).map((r) => [r.township, r as Metrics]));
+      const found = new Map((await statsByTownship(db, { from: period.from, to: period.to, cutoff }, region.code)).map((r) => [r.township, r as Metrics]));
       const list: { name: string; m: Metrics }[] = townships.map((tw) => ({ name: tw.name, m: found.get(tw.code) ?? emptyMetrics() }));
       const known = new Set(townships.map((tw) => tw.code));
       const rest = emptyMetrics();

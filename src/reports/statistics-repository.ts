@@ -1,13 +1,15 @@
-// Aggregates for the public statistics, always with GROUP BY in SQL. Every query of reports is
-// bounded by the received_at index (through the window's id span) and, for one county, by the
-// county index; ratings are counted by when they were given, through the rated_at index.
+// Aggregates of reports and referrals for the public statistics (src/stats), always with GROUP BY in
+// SQL. Every query of reports is bounded by the received_at index (through the window's id span)
+// and, for one county, by the county index; ratings are counted by when they were given, through
+// the rated_at index.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
-import { emptyMetrics, type CubeRow, type IdSpan, type Metrics, type Rated, type TownshipRow, type Window } from './metrics.js';
+import { emptyReportMetrics, type ReportIdSpan, type ReportMetrics, type StatsCubeRow, type StatsQueryPlans, type StatsTownshipRow, type StatsWindow } from './statistics.js';
 
-// Phase 2: every query here reads the reports feature's tables (reports, referrals).
+/** Rows of a key with their ratings counted by their own query. */
+type Rated = { rated: number; satisfied: number };
 
 /** The metric columns over `reports r`, as of the cutoff. Referrals and ratings are counted by their own queries. */
 function metricColumns(cutoff: number): SQL {
@@ -38,16 +40,16 @@ function ratingColumns(): SQL {
   return sql`count(*) as rated, sum(r.rating in ('satisfied', 'basically_satisfied')) as satisfied`;
 }
 
-function ratedIn(w: Window): SQL {
+function ratedIn(w: StatsWindow): SQL {
   return sql`r.rated_at >= ${w.from} and r.rated_at < ${w.to} and r.rated_at < ${w.cutoff} and r.rating is not null`;
 }
 
 /** The first and last report id received in the window (an index-only scan of reports_received_idx). */
-function spanQuery(w: Window): SQL {
+function spanQuery(w: StatsWindow): SQL {
   return sql`select min(id) as lo, max(id) as hi from reports where received_at >= ${w.from} and received_at < ${w.to}`;
 }
 
-function idSpan(q: Db, w: Window): IdSpan | null {
+function idSpan(q: Db, w: StatsWindow): ReportIdSpan | null {
   const row = q.get<{ lo: number | null; hi: number | null }>(spanQuery(w));
   return row && row.lo !== null && row.hi !== null ? { lo: row.lo, hi: row.hi } : null;
 }
@@ -63,7 +65,7 @@ function idSpan(q: Db, w: Window): IdSpan | null {
  * (it still uses the integer primary key); the received_at test stays, so a report filed out of
  * order inside the stretch is still counted in the right period.
  */
-function cubeQuery(w: Window, quarterStarts: [number, number, number], span: IdSpan): SQL {
+function cubeQuery(w: StatsWindow, quarterStarts: [number, number, number], span: ReportIdSpan): SQL {
   return sql`
     select r.county_code as county, ${quarterOfRow(quarterStarts)} as quarter, r.category as category, ${metricColumns(w.cutoff)}
     from reports r not indexed
@@ -72,7 +74,7 @@ function cubeQuery(w: Window, quarterStarts: [number, number, number], span: IdS
 }
 
 /** Referrals made before the cutoff, of the window's reports, by the same keys (driven by the small referrals table). */
-function referralCubeQuery(w: Window, quarterStarts: [number, number, number], span: IdSpan): SQL {
+function referralCubeQuery(w: StatsWindow, quarterStarts: [number, number, number], span: ReportIdSpan): SQL {
   return sql`
     select r.county_code as county, ${quarterOfRow(quarterStarts)} as quarter, r.category as category, count(*) as referrals
     from referrals x cross join reports r on r.id = x.report_id
@@ -81,7 +83,7 @@ function referralCubeQuery(w: Window, quarterStarts: [number, number, number], s
 }
 
 /** One county's figures by township: the county index (county_code, id) narrowed to the window's ids. */
-function townshipQuery(w: Window, county: string, span: IdSpan): SQL {
+function townshipQuery(w: StatsWindow, county: string, span: ReportIdSpan): SQL {
   return sql`
     select r.township_code as township, ${metricColumns(w.cutoff)}
     from reports r indexed by reports_county_idx
@@ -89,7 +91,7 @@ function townshipQuery(w: Window, county: string, span: IdSpan): SQL {
     group by township`;
 }
 
-function townshipReferralQuery(w: Window, county: string, span: IdSpan): SQL {
+function townshipReferralQuery(w: StatsWindow, county: string, span: ReportIdSpan): SQL {
   return sql`
     select r.township_code as township, count(*) as referrals
     from referrals x cross join reports r on r.id = x.report_id
@@ -98,7 +100,7 @@ function townshipReferralQuery(w: Window, county: string, span: IdSpan): SQL {
 }
 
 /** Ratings given in the window, by county, quarter (of the rating) and category. */
-function ratingCubeQuery(w: Window, quarterStarts: [number, number, number]): SQL {
+function ratingCubeQuery(w: StatsWindow, quarterStarts: [number, number, number]): SQL {
   return sql`
     select r.county_code as county, ${quarterOfRow(quarterStarts, sql`r.rated_at`)} as quarter, r.category as category, ${ratingColumns()}
     from reports r indexed by reports_rated_idx
@@ -107,7 +109,7 @@ function ratingCubeQuery(w: Window, quarterStarts: [number, number, number]): SQ
 }
 
 /** Ratings given in the window in one county, by township. */
-function townshipRatingQuery(w: Window, county: string): SQL {
+function townshipRatingQuery(w: StatsWindow, county: string): SQL {
   return sql`
     select r.township_code as township, ${ratingColumns()}
     from reports r indexed by reports_rated_idx
@@ -122,7 +124,7 @@ type TownshipKey = { township: string | null };
  * Completes the report rows with the referrals and ratings counted by the same key. A rating may
  * fall in a quarter, year or township in which no report was received: it gets a row of its own.
  */
-function withReferralsAndRatings<K extends object>(rows: (Metrics & K)[], referrals: (K & { referrals: number })[], ratings: (K & Rated)[], keyOf: (r: K) => string): (Metrics & K)[] {
+function withReferralsAndRatings<K extends object>(rows: (ReportMetrics & K)[], referrals: (K & { referrals: number })[], ratings: (K & Rated)[], keyOf: (r: K) => string): (ReportMetrics & K)[] {
   const byKey = new Map(rows.map((r) => [keyOf(r), r]));
   for (const ref of referrals) {
     const row = byKey.get(keyOf(ref));
@@ -134,7 +136,7 @@ function withReferralsAndRatings<K extends object>(rows: (Metrics & K)[], referr
       row.rated = r.rated;
       row.satisfied = r.satisfied;
     } else {
-      const added = { ...emptyMetrics(), ...r };
+      const added = { ...emptyReportMetrics(), ...r };
       rows.push(added);
       byKey.set(keyOf(r), added);
     }
@@ -142,12 +144,12 @@ function withReferralsAndRatings<K extends object>(rows: (Metrics & K)[], referr
   return rows;
 }
 
-export async function cube(db: Executor, w: Window, quarterStarts: [number, number, number]): Promise<CubeRow[]> {
+export async function statsCube(db: Executor, w: StatsWindow, quarterStarts: [number, number, number]): Promise<StatsCubeRow[]> {
   // The span and the three counts in one go: nothing lands between them.
   const [rows, referrals, ratings] = await query(db, (q) => {
     const span = idSpan(q, w);
     return [
-      span ? q.all<CubeRow>(cubeQuery(w, quarterStarts, span)) : [],
+      span ? q.all<StatsCubeRow>(cubeQuery(w, quarterStarts, span)) : [],
       span ? q.all<CubeKey & { referrals: number }>(referralCubeQuery(w, quarterStarts, span)) : [],
       q.all<CubeKey & Rated>(ratingCubeQuery(w, quarterStarts)),
     ] as const;
@@ -155,11 +157,11 @@ export async function cube(db: Executor, w: Window, quarterStarts: [number, numb
   return withReferralsAndRatings<CubeKey>(rows, referrals, ratings, (r) => `${r.county}|${r.quarter}|${r.category}`);
 }
 
-export async function byTownship(db: Executor, w: Window, county: string): Promise<TownshipRow[]> {
+export async function statsByTownship(db: Executor, w: StatsWindow, county: string): Promise<StatsTownshipRow[]> {
   const [rows, referrals, ratings] = await query(db, (q) => {
     const span = idSpan(q, w);
     return [
-      span ? q.all<TownshipRow>(townshipQuery(w, county, span)) : [],
+      span ? q.all<StatsTownshipRow>(townshipQuery(w, county, span)) : [],
       span ? q.all<TownshipKey & { referrals: number }>(townshipReferralQuery(w, county, span)) : [],
       q.all<TownshipKey & Rated>(townshipRatingQuery(w, county)),
     ] as const;
@@ -168,27 +170,17 @@ export async function byTownship(db: Executor, w: Window, county: string): Promi
 }
 
 /** Reports received before the cutoff (an index-only count): the memo of a day's cube is keyed on it. */
-export async function countBefore(db: Executor, cutoff: number): Promise<number> {
+export async function reportsReceivedBefore(db: Executor, cutoff: number): Promise<number> {
   return query(db, (q) => q.get<{ n: number }>(sql`select count(*) as n from reports where received_at < ${cutoff}`)!.n);
 }
 
 /** The year of the first report (the received_at index answers it at once). */
-export async function firstReceivedAt(db: Executor): Promise<number | null> {
+export async function firstReportReceivedAt(db: Executor): Promise<number | null> {
   return query(db, (q) => q.get<{ m: number | null }>(sql`select min(received_at) as m from reports`)?.m ?? null);
 }
 
-export interface QueryPlans {
-  /** The window's id span (null when no report was received in it). */
-  span: IdSpan | null;
-  /** EXPLAIN QUERY PLAN lines of each statement the statistics run. */
-  spanPlan: string[];
-  cube: string[];
-  township: string[];
-  ratingCube: string[];
-}
-
 /** The query plans of the span, cube, county-by-township and rating statements for a window: for the index test. */
-export async function queryPlans(db: Executor, w: Window, quarterStarts: [number, number, number], county: string): Promise<QueryPlans> {
+export async function statsQueryPlans(db: Executor, w: StatsWindow, quarterStarts: [number, number, number], county: string): Promise<StatsQueryPlans> {
   return query(db, (q) => {
     const planOf = (statement: SQL) => q.all<{ detail: string }>(sql`explain query plan ${statement}`).map((r) => r.detail);
     const span = idSpan(q, w);
