@@ -15,7 +15,7 @@ import { activeHandlersOf, civilAffairsAndTownshipUnitsAmong } from './repositor
 import { FINDINGS } from './workflow.js';
 import { allows, type Action } from './permissions.js';
 import { relationOf } from './relation.js';
-import { referralsOf } from '../referrals/service.js';
+import { mayRecall, referralsOf } from '../referrals/service.js';
 import { departmentsFor, transfersOf } from '../transfers/service.js';
 
 /** Units a report may be assigned to by this user: their unit and the civil-affairs/township units below it. */
@@ -89,6 +89,8 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
     assignUsers: (await assignableUsers(db, unitsForAssign.map((u) => u.id), report)).map((u) => ({ id: u.id, name: u.displayName, unitId: u.unitId })),
     possibleConflicts: staff.has('supervisor') ? await possibleDeclarantMatches(db, report) : [],
     referrals: await referralsOf(deps, report.id),
+    // The referring unit may take back a referral the body has not accepted yet (views/referrals/partials/held-by.hbs).
+    mayRecallReferral: await mayRecall(deps, staff, report),
     transfers: await transfersOf(deps, report.id),
     departments: can.transfer ? (await departmentsFor(deps, report)).map((d) => ({ id: d.id, name: d.name })) : [],
     findings: FINDINGS,

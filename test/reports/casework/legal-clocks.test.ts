@@ -2,11 +2,10 @@
 // 3–5). The day of the event is not counted (民法典第二百零一条); a last day off moves to the next
 // working day (第二百零三条). 2027 is not in chinese-days: the override rows below stand in for the
 // operator's table (the State Council's arrangement was not published when this was written).
-import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertOverride } from '../../../src/calendar/index.js';
 import { runDeadlineSweep, supervision, workflow } from '../../../src/reports/casework/index.js';
-import { sentReminders } from '../../../src/notifications/tables.js';
+import { reminderClaimsOf } from '../../../src/notifications/index.js';
 import { staffContext, type StaffContext } from '../../../src/plugins/auth.js';
 import { fileReport, findReport, type Report } from '../../../src/reports/index.js';
 import { requestReview, markAnswerOpened } from '../../../src/reports/tracking.js';
@@ -93,7 +92,7 @@ describe('art. 34: the handling clock', () => {
     expect(r.clockRule).toBeNull();
     expect(r.dueOn).toBeNull();
     await runDeadlineSweep(t.app.deps, at('2026-12-01T10:00:00'));
-    const claims = t.app.db.select().from(sentReminders).where(and(eq(sentReminders.reportId, r.id))).all();
+    const claims = await reminderClaimsOf(t.app.db, r.id);
     expect(claims).toEqual([]);
   });
 });

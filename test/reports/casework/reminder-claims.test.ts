@@ -8,8 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { entriesFor } from '../../../src/audit/index.js';
 import { CLAIM_STALE_AFTER_MS, runDeadlineSweep } from '../../../src/reports/casework/scheduler.js';
-import { reminderClaimsOf } from '../../../src/notifications/index.js';
-import { sentReminders } from '../../../src/notifications/tables.js';
+import { claimReminder, markReminderSent, reminderClaimsOf } from '../../../src/notifications/index.js';
 import { fileReport, type Report } from '../../../src/reports/index.js';
 import { makeApp, type TestApp } from '../../helpers/app.js';
 import { startSmtp, type TestSmtp } from '../../helpers/smtp.js';
@@ -196,7 +195,9 @@ describe('deadline reminders through a mail server that is down, then up', () =>
   it('does not send again what was sent before claims were per recipient (migration 0012: recipient 0)', async () => {
     const now = Date.now() + 2 * DAY;
     const overdue = await reportReceived(now - 20 * DAY, '村干部的亲戚都吃上了低保。');
-    t.app.db.insert(sentReminders).values({ reportId: overdue.id, kind: 'overdue', dueOn: overdue.dueOn!, recipientId: 0, claimedAt: now - DAY, sentAt: now - DAY }).run();
+    const everyone = { reportId: overdue.id, kind: 'overdue', dueOn: overdue.dueOn!, recipientId: 0 };
+    await claimReminder(t.app.db, everyone, now - DAY, 0);
+    await markReminderSent(t.app.db, everyone, now - DAY);
     expect(await runDeadlineSweep(t.app.deps, now)).toEqual({ reminded: 0, escalated: 0 });
     await settle();
     expect(mailsAbout(overdue)).toEqual([]);

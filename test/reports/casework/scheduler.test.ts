@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { noticeCount } from '../../../src/notifications/index.js';
 import { runDeadlineSweep } from '../../../src/reports/casework/scheduler.js';
 import { fileReport } from '../../../src/reports/index.js';
 import { makeApp, type TestApp } from '../../helpers/app.js';
@@ -62,7 +62,7 @@ describe('deadline sweep', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(smtp.inbox.length).toBe(count);
 
-    const badge = t.app.db.get<{ n: number }>(sql`select count(*) as n from notifications where user_id = ${citySupervisor.user.id} and kind = 'overdue'`)!.n;
+    const badge = await noticeCount(t.app.db, citySupervisor.user.id, { kind: 'overdue' });
     expect(badge).toBeGreaterThanOrEqual(1);
   });
 });

@@ -11,7 +11,7 @@ import { visibleReport } from '../scope.js';
 import { reportPageContext } from '../report-view.js';
 import actionRoutes from './actions.js';
 import { hasMessage } from '../../../i18n/translate.js';
-import { templateFor, templatesFor } from '../../../templates/index.js';
+import { answerTemplateChoices, answerTemplateText } from '../../answer-templates.js';
 import { findUser } from '../../../users/index.js';
 import { draftOf, returnedDraftOf } from '../workflow.js';
 
@@ -30,7 +30,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
 
   async function render(request: FastifyRequest, reply: FastifyReply, report: repo.Report, extra: Record<string, unknown> = {}, status = 200) {
     // 常用答复 for the conclude form: the user's unit's and the province's, for the report's category.
-    const answerTemplates = (await templatesFor(db, request.staff!.unit.id, report.category)).map((t) => ({ id: t.id, title: t.title, province: t.unitId === null }));
+    const answerTemplates = await answerTemplateChoices(db, request.staff!.unit.id, report.category);
     // A draft the lead sent back opens the conclusion form again with its text and the lead's reason
     // (issue 19 item 9); input kept after a refused post (extra.values) wins over it.
     const returned = await returnedDraftOf(deps, report);
@@ -47,7 +47,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
     await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'report.view', object: { type: 'report', id: report.id } });
     const { done, error, template } = request.query;
     // A chosen answer template (GET link ?template=ID#conclude) prefills the answer without JavaScript.
-    const chosen = template && /^\d{1,12}$/.test(template) ? await templateFor(db, request.staff!.unit.id, Number(template)) : undefined;
+    const chosen = template && /^\d{1,12}$/.test(template) ? await answerTemplateText(db, request.staff!.unit.id, Number(template)) : undefined;
     // Actions handled by other features (refer, transfer) redirect back here with their outcome.
     const actionError = error && /^[a-z_]+$/.test(error) && hasMessage(`casework.errors.${error}`) ? `casework.errors.${error}` : null;
     return render(request, reply, report, { done: done && /^[a-z_0-9]+$/.test(done) ? done : null, actionError, ...(chosen ? { values: { answer: chosen.body }, chosenTemplate: chosen.id } : {}) });
