@@ -2,7 +2,6 @@ import { createCalendar, todayInChina, type Calendar, type HolidayOverride } fro
 import type { Executor } from '../db/executor.js';
 import { allOverrides, coveredYears, upsertOverride } from './repository.js';
 
-export { holidayOverrides, calendarYears } from './tables.js';
 export { allOverrides, coveredYears, upsertOverride };
 export { deleteOverride, findOverride, overridesInYear, declaredYears, insertYear, deleteYear, type HolidayOverrideRow, type CalendarYearRow } from './repository.js';
 

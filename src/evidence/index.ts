@@ -4,5 +4,4 @@ export { isDiskFull, hasFreeSpace } from './disk.js';
 export { readUploadForm, discardFiles, watchUploadPace, type CleanFile, type FileProblem, type DropReason, type ParsedForm, type UploadLimits, type UploadPace } from './upload.js';
 export { encryptUploads, forgetUploads, linkUploads, originalName, type EncryptedUpload } from './service.js';
 export { evidenceOf, findEvidence, allStoredNames, evidenceCount, ownersWithLiveFiles, liveEvidenceOf, markEvidenceErased, type EvidenceFile } from './repository.js';
-export { evidenceFiles } from './tables.js';
 export { ACCEPT_ATTRIBUTE, NOT_CLEANABLE_LABELS } from './media/formats.js';
