@@ -1,12 +1,12 @@
 // Browsing the audit log (DESIGN.md §4): filters from the query string, newest first, keyset pages
 // of 100. Administrators of 省民政厅 see every entry; other administrators see the entries whose
 // actor is a user of their scope (system and reporter entries say nothing about their users).
-import { archiveDir, listArchives, verifyAuditTrail, type AuditVerification } from '../audit/index.js';
+import { archiveDir, auditPage, listArchives, verifyAuditTrail, type AuditFilter, type AuditVerification } from '../audit/index.js';
 import type { Db } from '../db/connection.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Keys } from '../plugins/keys.js';
 import { addDays } from '../clocks/index.js';
-import * as repo from './repository.js';
+import { findUsers, userIdsMatching, userInUnits } from '../users/index.js';
 import type { AdminScope } from './scope.js';
 
 export const AUDIT_PAGE_SIZE = 100;
@@ -42,7 +42,7 @@ const cstStart = (date: string) => Date.parse(`${date}T00:00:00+08:00`);
 
 export async function browseAudit(db: Db, scope: AdminScope, q: AuditQuery, beforeId?: number) {
   let actorIds: number[] | undefined;
-  if (q.actor) actorIds = /^\d+$/.test(q.actor) ? [Number(q.actor)] : await repo.userIdsMatching(db, q.actor);
+  if (q.actor) actorIds = /^\d+$/.test(q.actor) ? [Number(q.actor)] : await userIdsMatching(db, q.actor);
   const fromMs = q.from && !Number.isNaN(cstStart(q.from)) ? cstStart(q.from) : undefined;
   let toMs: number | undefined;
   try {
@@ -50,10 +50,11 @@ export async function browseAudit(db: Db, scope: AdminScope, q: AuditQuery, befo
   } catch {
     toMs = undefined;
   }
-  const page = await repo.listAudit(db, {
-    actorUnitIds: scope.top ? null : scope.unitIds,
+  const unitIds = scope.unitIds;
+  const page = await auditPage(db, {
+    staffActorWhere: scope.top ? null : (actorId) => userInUnits(actorId, unitIds),
     actorIds,
-    actorType: (q.actorType || undefined) as repo.AuditFilter['actorType'],
+    actorType: (q.actorType || undefined) as AuditFilter['actorType'],
     actionPrefix: q.action || undefined,
     objectType: q.objectType || undefined,
     objectId: q.objectId || undefined,
@@ -62,7 +63,7 @@ export async function browseAudit(db: Db, scope: AdminScope, q: AuditQuery, befo
     beforeId,
     limit: AUDIT_PAGE_SIZE,
   });
-  const names = new Map((await repo.usersByIds(db, [...new Set(page.rows.map((r) => r.actorId).filter((id): id is number => id !== null))])).map((u) => [u.id, u]));
+  const names = new Map((await findUsers(db, [...new Set(page.rows.map((r) => r.actorId).filter((id): id is number => id !== null))])).map((u) => [u.id, u]));
   const rows = page.rows.map((r) => {
     const user = r.actorType === 'staff' && r.actorId !== null ? names.get(r.actorId) : undefined;
     return {

@@ -3,13 +3,12 @@
 // holidays and make-up workdays here and then declare the year complete. Until then a deadline in
 // that year counts weekends only, and administrators are warned.
 import { record } from '../audit/index.js';
-import { allOverrides, calendarWarning, upsertOverride } from '../calendar/index.js';
+import { allOverrides, calendarWarning, declaredYears, deleteOverride, deleteYear, findOverride, insertYear, overridesInYear, upsertOverride } from '../calendar/index.js';
 import { packageYears, toCstDate, todayInChina } from '../clocks/index.js';
 import type { Db } from '../db/connection.js';
 import { withTransaction } from '../db/transaction.js';
 import type { StaffContext } from '../plugins/auth.js';
 import type { Deps } from '../shared/deps.js';
-import * as repo from './repository.js';
 import { AdminActionError } from './user-service.js';
 
 /** Years as ranges: [2004, 2005, 2006, 2009] → "2004–2006、2009". */
@@ -26,11 +25,11 @@ export function yearRanges(years: readonly number[]): string {
 
 export async function calendarOverview(db: Db, now: Date = new Date()) {
   const pkg = packageYears();
-  const declared = await repo.declaredYears(db);
+  const declared = await declaredYears(db);
   return {
     overrides: await allOverrides(db),
     packageYears: pkg,
-    declaredYears: await Promise.all(declared.map(async (d) => ({ ...d, overrideCount: await repo.overridesInYear(db, d.year) }))),
+    declaredYears: await Promise.all(declared.map(async (d) => ({ ...d, overrideCount: await overridesInYear(db, d.year) }))),
     warning: await calendarWarning(db, now),
     thisYear: Number(todayInChina(now).slice(0, 4)),
   };
@@ -63,7 +62,7 @@ export function validateOverride(v: OverrideValues): OverrideErrors {
 
 /** Adds or replaces the override for a date. */
 export async function setOverride(deps: Deps, staff: StaffContext, v: OverrideValues, now = Date.now()): Promise<void> {
-  const previous = await repo.findOverride(deps.db, v.date);
+  const previous = await findOverride(deps.db, v.date);
   await withTransaction(deps.db, async (tx) => {
     await upsertOverride(tx, { date: v.date, kind: v.kind, note: v.note || null, updatedBy: staff.user.id, updatedAt: now });
     await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'calendar.override_set', object: { type: 'calendar_day', id: v.date }, detail: { kind: v.kind, ...(previous ? { was: previous.kind } : {}) } }, now);
@@ -71,10 +70,10 @@ export async function setOverride(deps: Deps, staff: StaffContext, v: OverrideVa
 }
 
 export async function removeOverride(deps: Deps, staff: StaffContext, date: string, now = Date.now()): Promise<void> {
-  const previous = await repo.findOverride(deps.db, date);
+  const previous = await findOverride(deps.db, date);
   if (!previous) throw new AdminActionError('calendar_no_override');
   await withTransaction(deps.db, async (tx) => {
-    await repo.deleteOverride(tx, date);
+    await deleteOverride(tx, date);
     await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'calendar.override_removed', object: { type: 'calendar_day', id: date }, detail: { was: previous.kind } }, now);
   });
 }
@@ -92,9 +91,9 @@ export function parseYear(value: string | undefined): number | null {
  */
 export async function declareYear(deps: Deps, staff: StaffContext, year: number, now = Date.now()): Promise<void> {
   if (packageYears().includes(year)) throw new AdminActionError('calendar_package_year');
-  if ((await repo.overridesInYear(deps.db, year)) === 0) throw new AdminActionError('calendar_year_empty');
+  if ((await overridesInYear(deps.db, year)) === 0) throw new AdminActionError('calendar_year_empty');
   await withTransaction(deps.db, async (tx) => {
-    if (await repo.insertYear(tx, year, staff.user.id, now)) {
+    if (await insertYear(tx, year, staff.user.id, now)) {
       await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'calendar.year_declared', object: { type: 'calendar_year', id: year } }, now);
     }
   });
@@ -102,7 +101,7 @@ export async function declareYear(deps: Deps, staff: StaffContext, year: number,
 
 export async function undeclareYear(deps: Deps, staff: StaffContext, year: number, now = Date.now()): Promise<void> {
   await withTransaction(deps.db, async (tx) => {
-    if (await repo.deleteYear(tx, year)) {
+    if (await deleteYear(tx, year)) {
       await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'calendar.year_withdrawn', object: { type: 'calendar_year', id: year } }, now);
     }
   });

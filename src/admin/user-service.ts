@@ -9,7 +9,7 @@ import type { Deps } from '../shared/deps.js';
 import { withTransaction } from '../db/transaction.js';
 import { AppError } from '../shared/errors.js';
 import { insertEvent } from '../reports/index.js';
-import { activeUsersWithRole, createUser, findUser, isAdminDuty, parseRoles, updateUser, type Role, type User } from '../users/index.js';
+import { activeHandlersOf, activeUsersWithRole, createUser, findUser, isAdminDuty, parseRoles, updateUser, type Role, type User } from '../users/index.js';
 import type { ValidAccount } from './user-form.js';
 import * as repo from './repository.js';
 
@@ -101,7 +101,7 @@ export interface HandOverResult {
 
 /** Candidates for a hand-over: the active handlers of the leaving user's unit, except the user. */
 export async function handOverTargets(deps: Deps, from: User): Promise<User[]> {
-  return (await repo.activeHandlers(deps.db, from.unitId)).filter((u) => u.id !== from.id);
+  return (await activeHandlersOf(deps.db, [from.unitId])).filter((u) => u.id !== from.id);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, gte, lte, asc, count, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, lt, lte, asc, count, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { query } from '../db/transaction.js';
 import type { Executor } from '../db/executor.js';
@@ -83,6 +83,54 @@ export async function commitArchive(tx: Executor, row: NewArchiveRow, youngestAl
 
 export async function entryById(db: Executor, id: number): Promise<StoredEntry | undefined> {
   return query(db, (q) => q.select().from(auditLog).where(eq(auditLog.id, id)).get());
+}
+
+export interface AuditFilter {
+  /**
+   * Only staff entries whose actor the condition accepts, given the actor id column (null: every
+   * entry). The users feature builds it (users' userInUnits), so this file needs no users table.
+   */
+  staffActorWhere: ((actorId: SQLWrapper) => SQL) | null;
+  actorIds?: number[];
+  actorType?: 'staff' | 'system' | 'reporter';
+  actionPrefix?: string;
+  objectType?: string;
+  objectId?: string;
+  fromMs?: number;
+  toMs?: number;
+  beforeId?: number;
+  limit: number;
+}
+
+/** The administrators' view of the log: newest first, keyset paging on id (id < beforeId). */
+export async function auditPage(db: Executor, f: AuditFilter): Promise<{ rows: StoredEntry[]; more: boolean }> {
+  const conditions: (SQL | undefined)[] = [];
+  if (f.staffActorWhere) conditions.push(eq(auditLog.actorType, 'staff'), f.staffActorWhere(auditLog.actorId));
+  if (f.actorIds) {
+    if (f.actorIds.length === 0) return { rows: [], more: false };
+    conditions.push(eq(auditLog.actorType, 'staff'), inArray(auditLog.actorId, f.actorIds));
+  }
+  if (f.actorType) conditions.push(eq(auditLog.actorType, f.actorType));
+  if (f.actionPrefix) conditions.push(sql`${auditLog.action} like ${`${escapeLike(f.actionPrefix)}%`} escape '\\'`);
+  if (f.objectType) conditions.push(eq(auditLog.objectType, f.objectType));
+  if (f.objectId) conditions.push(eq(auditLog.objectId, f.objectId));
+  if (f.fromMs !== undefined) conditions.push(gte(auditLog.at, f.fromMs));
+  if (f.toMs !== undefined) conditions.push(lt(auditLog.at, f.toMs));
+  if (f.beforeId) conditions.push(lt(auditLog.id, f.beforeId));
+  const rows = await query(db, (q) =>
+    q
+      .select()
+      .from(auditLog)
+      .where(and(...conditions))
+      .orderBy(desc(auditLog.id))
+      .limit(f.limit + 1)
+      .all(),
+  );
+  return { rows: rows.slice(0, f.limit), more: rows.length > f.limit };
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** Entries in the audit log, 0 when the database is new and has no tables yet (an operator command asks before migrating). */

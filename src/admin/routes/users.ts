@@ -6,8 +6,7 @@ import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError } from '../../shared/errors.js';
 import { listUnits } from '../../units/index.js';
-import { parseRoles } from '../../users/index.js';
-import * as repo from '../repository.js';
+import { parseRoles, usersPage } from '../../users/index.js';
 import { adminScope } from '../scope.js';
 import { errorList, readAccount, validateAccount, type AccountValues, type Body, type FieldErrors } from '../user-form.js';
 import { createAccount, updateAccount } from '../user-service.js';
@@ -29,7 +28,7 @@ export default async function userAdminRoutes(app: FastifyInstance, opts: { deps
     const unit = request.query.unit && scope.unitIds.includes(Number(request.query.unit)) ? Number(request.query.unit) : null;
     const status = request.query.status === 'active' || request.query.status === 'disabled' ? request.query.status : undefined;
     const after = request.query.after && /^\d{1,10}$/.test(request.query.after) ? Number(request.query.after) : undefined;
-    const page = await repo.listUsers(db, { unitIds: unit ? [unit] : scope.unitIds, q: q || undefined, status, afterId: after, limit: PAGE_SIZE });
+    const page = await usersPage(db, { unitIds: unit ? [unit] : scope.unitIds, q: q || undefined, status, afterId: after, limit: PAGE_SIZE });
     const unitNames = new Map((await listUnits(db)).map((u) => [u.id, u.name]));
     const rows = page.rows.map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, lastLoginAt: u.lastLoginAt, ...statusOf(u), unitName: unitNames.get(u.unitId) ?? '', roles: parseRoles(u.roles) }));
     const last = page.rows[page.rows.length - 1];
