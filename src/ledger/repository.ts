@@ -1,10 +1,10 @@
 // Data access for ledger items: async, taking the database or a transaction (src/db/transaction.ts).
-import { and, desc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, lt, ne, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
 import { rectificationItems } from './tables.js';
-import { units } from '../units/index.js';
-import { regions } from '../regions/index.js';
+import { unitNameOf } from '../units/index.js';
+import { regionAncestorAtLevel, regionNameOf, regionWithin } from '../regions/index.js';
 import type { ItemStatus, Source } from './catalog.js';
 
 export type Item = typeof rectificationItems.$inferSelect;
@@ -44,7 +44,8 @@ export interface ListFilter {
 
 export async function listItems(db: Executor, f: ListFilter) {
   if (f.unitIds.length === 0) return [];
-  const where: SQL[] = [inArray(rectificationItems.unitId, f.unitIds)];
+  // Items of a known unit (its name is never null), as the join on units had it.
+  const where: SQL[] = [inArray(rectificationItems.unitId, f.unitIds), isNotNull(unitNameOf(rectificationItems.unitId))];
   if (f.status) where.push(eq(rectificationItems.status, f.status));
   if (f.source) where.push(eq(rectificationItems.source, f.source));
   if (f.overdue) where.push(lt(rectificationItems.deadline, f.today), ne(rectificationItems.status, 'signed_off'));
@@ -52,10 +53,8 @@ export async function listItems(db: Executor, f: ListFilter) {
   if (f.before) where.push(lt(rectificationItems.id, f.before));
   return query(db, (q) =>
     q
-      .select({ item: rectificationItems, unitName: units.name, regionName: regions.name })
+      .select({ item: rectificationItems, unitName: sql<string>`${unitNameOf(rectificationItems.unitId)}`, regionName: regionNameOf(rectificationItems.regionCode) })
       .from(rectificationItems)
-      .innerJoin(units, eq(units.id, rectificationItems.unitId))
-      .leftJoin(regions, eq(regions.code, rectificationItems.regionCode))
       .where(and(...where))
       .orderBy(desc(rectificationItems.id))
       .limit(f.limit)
@@ -83,18 +82,17 @@ export interface PublicRow {
  * ancestor closure, never by code prefixes). Place below the county is not returned at all.
  */
 export async function publicItems(db: Executor, f: { region?: string; status?: ItemStatus; overdue?: boolean; today: string }): Promise<PublicRow[]> {
-  const where: SQL[] = [sql`1`];
-  if (f.region) where.push(sql`i.region_code in (select region_code from region_ancestors where ancestor_code = ${f.region})`);
+  // Items of a known unit (its name is never null), as the join on units had it.
+  const where: SQL[] = [sql`${unitNameOf(sql`i.unit_id`)} is not null`];
+  if (f.region) where.push(regionWithin(sql`i.region_code`, f.region));
   if (f.status) where.push(sql`i.status = ${f.status}`);
   if (f.overdue) where.push(sql`i.deadline < ${f.today} and i.status <> 'signed_off'`);
   return query(db, (q) => q.all<PublicRow>(sql`
-    select i.id, i.source, i.problem, i.measures, u.name as unitName, i.deadline, i.status, i.progress,
+    select i.id, i.source, i.problem, i.measures, ${unitNameOf(sql`i.unit_id`)} as unitName, i.deadline, i.status, i.progress,
            i.signed_off_at as signedOffAt, i.updated_at as updatedAt,
-           (select a.ancestor_code from region_ancestors a join regions r on r.code = a.ancestor_code
-             where a.region_code = i.region_code and r.level = 'prefecture') as prefectureCode,
-           (select a.ancestor_code from region_ancestors a join regions r on r.code = a.ancestor_code
-             where a.region_code = i.region_code and r.level = 'county') as countyCode
-    from rectification_items i join units u on u.id = i.unit_id
+           ${regionAncestorAtLevel(sql`i.region_code`, 'prefecture')} as prefectureCode,
+           ${regionAncestorAtLevel(sql`i.region_code`, 'county')} as countyCode
+    from rectification_items i
     where ${sql.join(where, sql` and `)}
     order by prefectureCode, countyCode, i.deadline, i.id`));
 }

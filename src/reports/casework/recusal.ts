@@ -1,8 +1,9 @@
 // Conflicts of interest (DESIGN.md §4): a user does not see or handle a report about themselves or
 // their declared close relatives (name + township), nor one placed in their home village.
 import type { Executor } from '../../db/executor.js';
+import { declarantsNamedInTownship, declaredPeopleOfUser } from '../../declarations/index.js';
+import { findRegion } from '../../regions/index.js';
 import type { User } from '../../users/index.js';
-import { declarantsNamedIn, declaredPeopleOf } from './repository/people.js';
 
 export interface ConflictPair {
   name: string;
@@ -11,11 +12,13 @@ export interface ConflictPair {
 
 /** (name, township) pairs of the user and their declared relatives, from their own declaration. */
 export async function conflictPairs(db: Executor, user: User): Promise<ConflictPair[]> {
-  const people = await declaredPeopleOf(db, user.id, user.homeVillageCode);
+  // The township of the user's own home village (a village's parent).
+  const ownTownship = user.homeVillageCode ? ((await findRegion(db, user.homeVillageCode))?.parentCode ?? null) : null;
+  const people = await declaredPeopleOfUser(db, user.id);
   const pairs: ConflictPair[] = [];
-  if (people.ownTownship) pairs.push({ name: user.displayName, township: people.ownTownship });
-  const declarant = people.declarant;
-  if (declarant) {
+  if (ownTownship) pairs.push({ name: user.displayName, township: ownTownship });
+  if (people) {
+    const declarant = people.declarant;
     if (declarant.township && declarant.name !== user.displayName) pairs.push({ name: declarant.name, township: declarant.township });
     for (const r of people.relatives) if (r.township) pairs.push({ name: r.name, township: r.township });
   }
@@ -35,5 +38,5 @@ export async function isRecused(db: Executor, user: User, report: { placeCode: s
  */
 export async function possibleDeclarantMatches(db: Executor, report: { subjectName: string | null; townshipCode: string | null }) {
   if (!report.subjectName || !report.townshipCode) return [];
-  return declarantsNamedIn(db, report.subjectName, report.townshipCode);
+  return declarantsNamedInTownship(db, report.subjectName, report.townshipCode);
 }

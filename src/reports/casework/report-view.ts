@@ -4,14 +4,13 @@ import type { StaffContext } from '../../plugins/auth.js';
 import { evidenceOf } from '../../evidence/index.js';
 import { placeChain, placeLabel } from '../../regions/index.js';
 import * as repo from '../repository.js';
-import { findUnit, supervisedUnitIds } from '../../units/index.js';
-import { findUser, userNames } from '../../users/index.js';
+import { findUnit, supervisedUnitIds, unitsOfKindsAmong } from '../../units/index.js';
+import { activeHandlersOf, findUser, userNames } from '../../users/index.js';
 import type { Deps } from '../../shared/deps.js';
 import { clockOf, maxExtensionDays } from '../../clocks/index.js';
 import { possibleDeclarantMatches, isRecused } from './recusal.js';
 import { rectificationItemsOf } from './rectification.js';
 import { TOWNSHIP_OR_BELOW } from './scope.js';
-import { activeHandlersOf, civilAffairsAndTownshipUnitsAmong } from './repository/people.js';
 import { FINDINGS } from './workflow.js';
 import { allows, type Action } from './permissions.js';
 import { relationOf } from './relation.js';
@@ -21,7 +20,8 @@ import { departmentsFor, transfersOf } from '../transfers/service.js';
 /** Units a report may be assigned to by this user: their unit and the civil-affairs/township units below it. */
 export async function assignableUnits(db: Db, staff: StaffContext, report: repo.Report) {
   const ids = await supervisedUnitIds(db, staff.unit.id);
-  const rows = await civilAffairsAndTownshipUnitsAmong(db, ids);
+  // In id order (supervisors before the units they supervise), as the assign form has always listed them.
+  const rows = (await unitsOfKindsAmong(db, ids, ['civil_affairs', 'township_gov'])).sort((a, b) => a.id - b.id);
   // Never the township government of the township whose officials are reported (信访工作条例 art. 30).
   const aboutTownship = report.subjectPosition !== null && (TOWNSHIP_OR_BELOW as string[]).includes(report.subjectPosition);
   return rows.filter((u) => !(u.kind === 'township_gov' && aboutTownship && u.regionCode === report.townshipCode)).filter((u) => u.kind === 'civil_affairs' || u.regionCode === report.townshipCode);

@@ -1,12 +1,12 @@
 // Data access for referrals: the service's writes, the inspectors' workspace and feedback, and the
 // reads other parts of the reports domain need (typical cases read a report's referral). Async,
 // taking the database or a transaction (src/db/transaction.ts).
-import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, ne, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, ne, notInArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/executor.js';
 import { query } from '../../db/transaction.js';
 import { reports } from '../tables.js';
 import { referrals } from './tables.js';
-import { units } from '../../units/index.js';
+import { unitNameOf } from '../../units/index.js';
 
 export type ReferralRow = typeof referrals.$inferSelect;
 export type NewReferral = typeof referrals.$inferInsert;
@@ -67,9 +67,8 @@ export async function recallReferral(db: Executor, id: number, reason: string): 
 export async function referralsWithBody(db: Executor, reportId: number): Promise<(ReferralRow & { bodyName: string | null })[]> {
   return query(db, (q) =>
     q
-      .select({ ...getTableColumns(referrals), bodyName: units.name })
+      .select({ ...getTableColumns(referrals), bodyName: unitNameOf(referrals.bodyUnitId) })
       .from(referrals)
-      .leftJoin(units, eq(units.id, referrals.bodyUnitId))
       .where(eq(referrals.reportId, reportId))
       .orderBy(desc(referrals.id))
       .all(),
@@ -91,12 +90,12 @@ export interface ReferralInboxRow {
 export async function referralInbox(db: Executor, bodyUnitIds: number[], limit: number): Promise<ReferralInboxRow[]> {
   return query(db, (q) =>
     q
-      .select({ referral: referrals, caseNo: reports.caseNo, category: reports.category, realName: reports.realName, bodyName: units.name })
+      .select({ referral: referrals, caseNo: reports.caseNo, category: reports.category, realName: reports.realName, bodyName: sql<string>`${unitNameOf(referrals.bodyUnitId)}` })
       .from(referrals)
       .innerJoin(reports, sql`${reports.id} = ${referrals.reportId}`)
-      .innerJoin(units, sql`${units.id} = ${referrals.bodyUnitId}`)
-      // A recalled referral is no longer the body's business (issue 19 item 1).
-      .where(and(inArray(referrals.bodyUnitId, bodyUnitIds), ne(referrals.status, 'recalled')))
+      // A recalled referral is no longer the body's business (issue 19 item 1). Only referrals to a
+      // known unit (its name is never null), as the join on units had it.
+      .where(and(inArray(referrals.bodyUnitId, bodyUnitIds), ne(referrals.status, 'recalled'), isNotNull(unitNameOf(referrals.bodyUnitId))))
       .orderBy(sql`case ${referrals.status} when 'pending' then 0 when 'accepted' then 1 else 2 end`, desc(reports.realName), asc(referrals.acceptDue), desc(referrals.id))
       .limit(limit)
       .all(),
@@ -121,7 +120,7 @@ export async function referralFeedback(db: Executor, bodyUnitIds: number[], from
   return query(db, (q) =>
     q
       .select({
-        body: units.name,
+        body: sql<string>`${unitNameOf(referrals.bodyUnitId)}`,
         received: sql<number>`count(*)`,
         accepted: sql<number>`sum(case when ${referrals.acceptedAt} is not null then 1 else 0 end)`,
         returned: sql<number>`sum(case when ${referrals.status} = 'returned' then 1 else 0 end)`,
@@ -133,9 +132,9 @@ export async function referralFeedback(db: Executor, bodyUnitIds: number[], from
         none: sql<number>`sum(case when ${referrals.resultKind} = 'none' then 1 else 0 end)`,
       })
       .from(referrals)
-      .innerJoin(units, sql`${units.id} = ${referrals.bodyUnitId}`)
-      .where(and(inArray(referrals.bodyUnitId, bodyUnitIds.length ? bodyUnitIds : [-1]), gte(referrals.referredAt, from), lt(referrals.referredAt, to)))
-      .groupBy(units.name)
+      // Per body name, over referrals to known units, as the join on units had it.
+      .where(and(inArray(referrals.bodyUnitId, bodyUnitIds.length ? bodyUnitIds : [-1]), gte(referrals.referredAt, from), lt(referrals.referredAt, to), isNotNull(unitNameOf(referrals.bodyUnitId))))
+      .groupBy(unitNameOf(referrals.bodyUnitId))
       .all(),
   );
 }

@@ -1,19 +1,13 @@
 // Data access for transfers (转办): the service's writes, the department's list, and the reads the
 // rest of the reports domain needs. Async, taking the database or a transaction (src/db/transaction.ts).
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/executor.js';
 import { query } from '../../db/transaction.js';
-import { units, type Unit } from '../../units/index.js';
 import { reports } from '../tables.js';
 import { transfers } from './tables.js';
 
 export type Transfer = typeof transfers.$inferSelect;
 export type NewTransfer = typeof transfers.$inferInsert;
-
-/** The departments (公安, 住建, 卫健 …) of a county. */
-export async function departmentsIn(db: Executor, countyCode: string): Promise<Unit[]> {
-  return query(db, (q) => q.select().from(units).where(and(eq(units.kind, 'department'), eq(units.regionCode, countyCode))).all());
-}
 
 /** A report's transfers, newest first. */
 export async function transfersOfReport(db: Executor, reportId: number): Promise<Transfer[]> {

@@ -8,14 +8,14 @@ import type { StaffContext } from '../../plugins/auth.js';
 import * as repo from '../repository.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError } from '../../shared/errors.js';
-import type { Unit } from '../../units/index.js';
-import { departmentsIn, insertTransfer, transferById, transfersOfReport, updateTransfer, type Transfer } from './repository.js';
+import { unitsOfKind, type Unit } from '../../units/index.js';
+import { insertTransfer, transferById, transfersOfReport, updateTransfer, type Transfer } from './repository.js';
 
 export type { Transfer };
 
 /** Departments a report can go to: those of its county (公安, 住建, 卫健 …). */
 export async function departmentsFor(deps: Deps, report: repo.Report): Promise<Unit[]> {
-  return await departmentsIn(deps.db, report.countyCode);
+  return await unitsOfKind(deps.db, 'department', report.countyCode);
 }
 
 export async function transfersOf(deps: Deps, reportId: number): Promise<Transfer[]> {

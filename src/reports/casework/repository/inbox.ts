@@ -5,8 +5,8 @@ import { addDays } from '../../../clocks/index.js';
 import { query } from '../../../db/transaction.js';
 import type { Executor } from '../../../db/executor.js';
 import { reports } from '../../tables.js';
-import { regions, regionAncestors } from '../../../regions/index.js';
-import { users } from '../../../users/tables.js';
+import { regionNameOf, regionWithin } from '../../../regions/index.js';
+import { userDisplayNameOf } from '../../../users/index.js';
 import { hasSearchTerms, matchesSearch } from '../../../search/index.js';
 import type { InboxFilter, Sort } from '../inbox.js';
 import type { ReportCondition } from './scope.js';
@@ -52,13 +52,13 @@ function afterCondition(sort: Sort, after: string | undefined): SQL | undefined 
 /**
  * A region filter the planner can drive from an index: a report stores the county and township of
  * its place at filing, so those levels compare that column (reports_county_status_received_idx);
- * a prefecture or the province goes through the ancestor table.
+ * a prefecture or the province goes through the regions' ancestor closure (regionWithin).
  */
 function regionCondition(code: string, level: string | undefined): SQL {
   if (level === 'county') return eq(reports.countyCode, code);
   if (level === 'township') return eq(reports.townshipCode, code);
   if (level === 'village') return eq(reports.placeCode, code);
-  return sql`exists (select 1 from ${regionAncestors} where ${regionAncestors.regionCode} = ${reports.placeCode} and ${regionAncestors.ancestorCode} = ${code})`;
+  return regionWithin(reports.placeCode, code);
 }
 
 /** Free text through the Chinese FTS index (src/search): 低保 matches; a whole case number matches exactly too. */
@@ -137,13 +137,11 @@ export async function inboxPage(db: Executor, x: InboxQuery): Promise<{ rows: In
         receivedAt: reports.receivedAt,
         dueOn: reports.dueOn,
         hastenPending: reports.hastenPending,
-        placeName: regions.name,
-        assignee: users.displayName,
+        placeName: regionNameOf(reports.placeCode),
+        assignee: userDisplayNameOf(reports.assigneeId),
         sortValues: sql<string>`json_array(${sql.join(cols.map((c) => c.column), sql`, `)}, ${reports.id})`,
       })
       .from(reports)
-      .leftJoin(regions, eq(regions.code, reports.placeCode))
-      .leftJoin(users, eq(users.id, reports.assigneeId))
       .where(and(...conditions.filter(Boolean)))
       .orderBy(...order)
       .limit(f.limit + 1)
