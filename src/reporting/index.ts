@@ -8,7 +8,7 @@ import exportRoutes from './routes/export.js';
 export { tasksForYear, periodOf, submitterLevel } from './catalog.js';
 export { createTasksForYear, figuresFor, stateOf } from './service.js';
 export { rollUp, rate, formatRate, type Statistics, type Counts } from './statistics.js';
-export { liveStatistics } from './statistics-repository.js';
+export { liveStatistics } from './live-statistics.js';
 export { remindLateSubmissions } from './remind.js';
 
 /** Reporting up the hierarchy: tasks, submissions, roll-ups, print and Word export (issue 7). */

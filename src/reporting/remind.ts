@@ -7,7 +7,7 @@ import type { Deps } from '../shared/deps.js';
 import { todayInChina } from '../clocks/index.js';
 import { record } from '../audit/index.js';
 import { staffNotice } from '../mail/index.js';
-import type { Unit } from '../units/index.js';
+import { civilAffairsUnitsAtLevel, type Unit } from '../units/index.js';
 import * as repo from './repository.js';
 import { submitterLevel, type TaskKind } from './catalog.js';
 
@@ -27,7 +27,7 @@ export async function remindLateSubmissions(deps: Deps, now = Date.now()): Promi
   const result: ReminderResult = { reminded: 0, failed: 0 };
   for (const task of await repo.tasksDueBefore(deps.db, today)) {
     const submitted = new Set((await repo.submissionsOfTasks(deps.db, [task.id])).filter((s) => s.status === 'submitted' || s.remindedAt !== null).map((s) => s.unitId));
-    for (const unit of await repo.civilAffairsUnitsAt(deps.db, submitterLevel(task.kind as TaskKind))) {
+    for (const unit of await civilAffairsUnitsAtLevel(deps.db, submitterLevel(task.kind as TaskKind))) {
       if (submitted.has(unit.id)) continue;
       const sent = await sendClaimed({
         claim: () => repo.claimReminder(deps.db, task.id, unit.id, now),

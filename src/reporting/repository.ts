@@ -4,14 +4,11 @@ import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
 import type { Db } from '../db/connection.js';
-import { units } from '../units/index.js';
-import { regions } from '../regions/index.js';
 import { reportingSubmissions, reportingTasks } from './tables.js';
 import type { TaskKind, TaskSpec } from './catalog.js';
 
 export type Task = typeof reportingTasks.$inferSelect;
 export type Submission = typeof reportingSubmissions.$inferSelect;
-export type SubmitterUnit = typeof units.$inferSelect;
 
 function taskByKey(q: Db, kind: TaskKind, year: number, quarter: number | null): Task | undefined {
   return q
@@ -64,28 +61,6 @@ export async function taskYears(db: Executor): Promise<number[]> {
 /** Tasks whose due date has passed (strictly before `today`). */
 export async function tasksDueBefore(db: Executor, today: string): Promise<Task[]> {
   return query(db, (q) => q.select().from(reportingTasks).where(sql`${reportingTasks.dueOn} < ${today}`).orderBy(asc(reportingTasks.dueOn)).all());
-}
-
-/** Civil-affairs units at a region level, optionally only those among `ids`, in region-code order. */
-export async function civilAffairsUnitsAt(db: Executor, level: 'county' | 'prefecture', ids?: number[]): Promise<SubmitterUnit[]> {
-  if (ids && ids.length === 0) return [];
-  // Phase 2: units and regions are other features' tables (joined here for one query).
-  const rows = await query(db, (q) =>
-    q
-      .select({ unit: units })
-      .from(units)
-      .innerJoin(regions, eq(regions.code, units.regionCode))
-      .where(and(eq(units.kind, 'civil_affairs'), eq(regions.level, level), ids ? inArray(units.id, ids) : undefined))
-      .orderBy(asc(units.regionCode))
-      .all(),
-  );
-  return rows.map((r) => r.unit);
-}
-
-export async function regionLevelOf(db: Executor, code: string): Promise<string | undefined> {
-  // Phase 2: the regions feature's table.
-  const row = await query(db, (q) => q.select({ level: regions.level }).from(regions).where(eq(regions.code, code)).get());
-  return row?.level;
 }
 
 export async function findSubmission(db: Executor, id: number): Promise<Submission | undefined> {

@@ -7,12 +7,13 @@ import type { StaffContext } from '../plugins/auth.js';
 import type { Role } from '../users/index.js';
 import { withTransaction } from '../db/transaction.js';
 import { record } from '../audit/index.js';
-import { supervisedUnitIds, type Unit } from '../units/index.js';
+import { civilAffairsUnitsAtLevel, supervisedUnitIds, type Unit } from '../units/index.js';
+import { findRegion } from '../regions/index.js';
 import { todayInChina } from '../clocks/index.js';
 import { formatDate } from '../views/helpers/date.js';
 import { SECTIONS, SECTION_MAX, caseQuartersOf, hasStatistics, periodOf, submitterLevel, tasksForYear, type Section, type TaskKind } from './catalog.js';
 import { parseStatistics, rollUp, type Statistics } from './statistics.js';
-import { liveStatistics } from './statistics-repository.js';
+import { liveStatistics } from './live-statistics.js';
 import * as repo from './repository.js';
 
 export const EDIT_ROLES: Role[] = ['lead', 'supervisor', 'handler'];
@@ -42,7 +43,7 @@ export function stateOf(task: repo.Task, sub: repo.Submission | undefined, today
 }
 
 export async function isProvinceUnit(db: Executor, unit: Unit): Promise<boolean> {
-  return unit.kind === 'civil_affairs' && (await repo.regionLevelOf(db, unit.regionCode)) === 'province';
+  return unit.kind === 'civil_affairs' && (await findRegion(db, unit.regionCode))?.level === 'province';
 }
 
 export async function mayCreateTasks(db: Executor, staff: StaffContext): Promise<boolean> {
@@ -62,7 +63,7 @@ export async function createTasksForYear(deps: Deps, year: number, actor: StaffC
 
 /** Whether a unit is one that submits this task. */
 export async function isSubmitter(db: Executor, task: repo.Task, unit: Unit): Promise<boolean> {
-  return unit.kind === 'civil_affairs' && (await repo.regionLevelOf(db, unit.regionCode)) === submitterLevel(kindOf(task));
+  return unit.kind === 'civil_affairs' && (await findRegion(db, unit.regionCode))?.level === submitterLevel(kindOf(task));
 }
 
 /** May this user read the unit's submission for the task? Own unit: anyone of it; units below: ABOVE_VIEW_ROLES. */
@@ -125,7 +126,7 @@ export async function figuresFor(db: Db, task: repo.Task, unitList: Unit[]): Pro
     const sub = own.get(city.id);
     const frozen = sub?.status === 'submitted' ? parseFrozen(sub) : null;
     if (frozen) out.set(city.id, frozen);
-    else rolling.push({ city, counties: await repo.civilAffairsUnitsAt(db, 'county', await supervisedUnitIds(db, city.id)) });
+    else rolling.push({ city, counties: await civilAffairsUnitsAtLevel(db, 'county', await supervisedUnitIds(db, city.id)) });
   }
   if (rolling.length > 0) {
     // The counties of every city rolled up, read once (not one submissions read and live count per city).
@@ -212,5 +213,5 @@ export async function compilationSource(db: Db, task: repo.Task, unit: Unit): Pr
   if (kindOf(task) !== 'city_summary') return null;
   const countyTask = await repo.findTaskByKey(db, 'county_summary', task.year, null);
   if (!countyTask) return null;
-  return { task: countyTask, units: await repo.civilAffairsUnitsAt(db, 'county', await supervisedUnitIds(db, unit.id)) };
+  return { task: countyTask, units: await civilAffairsUnitsAtLevel(db, 'county', await supervisedUnitIds(db, unit.id)) };
 }

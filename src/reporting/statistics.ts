@@ -1,4 +1,4 @@
-// The statistics a submission carries (counted by statistics-repository.ts for a unit's region and
+// The statistics a submission carries (counted by live-statistics.ts for a unit's region and
 // a task's period). Roll-ups add counts; rates are always recomputed from the summed counts, never
 // averaged.
 import { translate } from '../i18n/translate.js';

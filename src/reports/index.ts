@@ -18,7 +18,8 @@ export async function reportRoutes(app: FastifyInstance, opts: { deps: Deps }) {
 }
 export { receivedReportsInCounty, reportCount } from './repository.js';
 // The statistics of reports and referrals: the public statistics (src/stats) and reporting's live counts.
-export { statsCube, statsByTownship, reportsReceivedBefore, firstReportReceivedAt, statsQueryPlans } from './statistics-repository.js';
+export { statsCube, statsByTownship, reportsReceivedBefore, firstReportReceivedAt, statsQueryPlans, reportCountsByRegion, townshipReportSignals, type TownshipReportSignals } from './statistics-repository.js';
+export { referralCountsByRegion } from './referrals/statistics-repository.js';
 export { emptyReportMetrics, type ReportMetrics, type StatsWindow, type StatsCubeRow, type StatsTownshipRow, type ReportIdSpan, type StatsQueryPlans, type InstantRange, type ReportRegionCounts } from './statistics.js';
 export { provideAnswerTemplates, answerTemplateChoices, answerTemplateText, type AnswerTemplateChoice, type AnswerTemplateSource } from './answer-templates.js';
 

@@ -1,12 +1,19 @@
-// Aggregates of reports and referrals for the public statistics (src/stats), always with GROUP BY in
-// SQL. Every query of reports is bounded by the received_at index (through the window's id span)
-// and, for one county, by the county index; ratings are counted by when they were given, through
-// the rated_at index.
+// Aggregates of reports and referrals, always with GROUP BY in SQL: the public statistics
+// (src/stats), a region's live counts (reporting's submissions) and a township's report signals
+// (spot checks). Regions are grouped and scoped through the regions' fragments (the closure), never
+// code prefixes.
+//
+// The public statistics: every query of reports is bounded by the received_at index (through the
+// window's id span) and, for one county, by the county index; ratings are counted by when they were
+// given, through the rated_at index. Their referral counts run in the same callback as the span
+// (nothing lands between them), so they stay here rather than in referrals/.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
-import { emptyReportMetrics, type ReportIdSpan, type ReportMetrics, type StatsCubeRow, type StatsQueryPlans, type StatsTownshipRow, type StatsWindow } from './statistics.js';
+import { regionAncestry, regionWithin } from '../regions/index.js';
+import { END_STATES } from './catalog.js';
+import { emptyReportMetrics, type InstantRange, type ReportIdSpan, type ReportMetrics, type ReportRegionCounts, type StatsCubeRow, type StatsQueryPlans, type StatsTownshipRow, type StatsWindow } from './statistics.js';
 
 /** Rows of a key with their ratings counted by their own query. */
 type Rated = { rated: number; satisfied: number };
@@ -194,4 +201,62 @@ export async function statsQueryPlans(db: Executor, w: StatsWindow, quarterStart
       ratingCube: planOf(ratingCubeQuery(w, quarterStarts)),
     };
   });
+}
+
+// --- A region's live counts (reporting's submissions) and a township's signals (spot checks) ---
+
+/**
+ * Reports placed in each of `regionCodes` (anywhere within it), by that region: received and, of
+ * those, accepted, among the reports received in `range`; concluded, and of those substantiated
+ * (属实 or 部分属实) and concluded on time (the China day of the conclusion on or before the legal
+ * handling deadline, handling_due), among the reports concluded in `range`. A region with none has no entry.
+ */
+export async function reportCountsByRegion(db: Executor, regionCodes: readonly string[], range: InstantRange): Promise<Map<string, ReportRegionCounts>> {
+  const out = new Map<string, ReportRegionCounts>();
+  if (regionCodes.length === 0) return out;
+  const reportsIn = sql`from reports r join ${regionAncestry(regionCodes)} ra on ra.region_code = r.place_code`;
+  // Both counts in one go: the receipts and the conclusions of the same moment.
+  const [received, concluded] = await query(db, (q) => [
+    q.all<{ code: string; received: number; accepted: number | null }>(sql`
+      select ra.ancestor_code as code, count(*) as received, sum(r.accepted_at is not null) as accepted
+      ${reportsIn} where r.received_at >= ${range.start} and r.received_at < ${range.end} group by ra.ancestor_code`),
+    q.all<{ code: string; concluded: number; substantiated: number | null; onTime: number | null }>(sql`
+      select ra.ancestor_code as code, count(*) as concluded,
+        sum(r.finding in ('substantiated', 'partly')) as substantiated,
+        sum(r.handling_due is not null and date(r.concluded_at / 1000 + 28800, 'unixepoch') <= r.handling_due) as onTime
+      ${reportsIn} where r.concluded_at >= ${range.start} and r.concluded_at < ${range.end} group by ra.ancestor_code`),
+  ] as const);
+  const entry = (code: string) => out.get(code) ?? out.set(code, { received: 0, accepted: 0, concluded: 0, substantiated: 0, onTime: 0 }).get(code)!;
+  for (const r of received) Object.assign(entry(r.code), { received: r.received, accepted: r.accepted ?? 0 });
+  for (const r of concluded) Object.assign(entry(r.code), { concluded: r.concluded, substantiated: r.substantiated ?? 0, onTime: r.onTime ?? 0 });
+  return out;
+}
+
+/** A township's report signals for the spot-check draw (see townshipReportSignals). */
+export interface TownshipReportSignals {
+  /** Reports received since the window's start, merged ones left out. */
+  reports: number;
+  /** Reports whose running clock is past due (due_on before today) and that have not ended. */
+  overdue: number;
+  /** Of `reports`, those found substantiated or partly substantiated. */
+  substantiated: number;
+}
+
+/** The report signals of every township within `scopeCode` that has reports, by township code. */
+export async function townshipReportSignals(db: Executor, scopeCode: string, w: { today: string; reportsSince: number }): Promise<Map<string, TownshipReportSignals>> {
+  const ended = sql.join(
+    END_STATES.map((s) => sql`${s}`),
+    sql`, `,
+  );
+  const rows = await query(db, (q) =>
+    q.all<{ code: string } & TownshipReportSignals>(sql`
+    select rp.township_code as code,
+      sum(case when rp.received_at >= ${w.reportsSince} and rp.status <> 'merged' then 1 else 0 end) as reports,
+      sum(case when rp.due_on is not null and rp.due_on < ${w.today} and rp.status not in (${ended}) then 1 else 0 end) as overdue,
+      sum(case when rp.received_at >= ${w.reportsSince} and rp.status <> 'merged' and rp.finding in ('substantiated', 'partly') then 1 else 0 end) as substantiated
+    from reports rp
+    where ${regionWithin(sql`rp.township_code`, scopeCode)}
+    group by rp.township_code`),
+  );
+  return new Map(rows.map(({ code, ...signals }) => [code, signals]));
 }

@@ -7,7 +7,7 @@ import { typicalCases } from '../../src/cases/tables.js';
 import { recipients } from '../../src/disclosure/tables.js';
 import { findUnitByKey } from '../../src/units/index.js';
 import { emptyCounts, formatRate, rate, rollUp, type Statistics } from '../../src/reporting/statistics.js';
-import { liveStatistics } from '../../src/reporting/statistics-repository.js';
+import { liveStatistics } from '../../src/reporting/live-statistics.js';
 import { createTasksForYear, figuresFor, saveSubmission } from '../../src/reporting/service.js';
 import { findTaskByKey } from '../../src/reporting/repository.js';
 import { staffContext } from '../../src/plugins/auth.js';

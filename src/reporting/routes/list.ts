@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
 import { forbidden } from '../../shared/errors.js';
-import { supervisedUnitIds, type Unit } from '../../units/index.js';
+import { civilAffairsUnitsAtLevel, supervisedUnitIds, type Unit } from '../../units/index.js';
 import { todayInChina } from '../../clocks/index.js';
 import { tasksForYear } from '../catalog.js';
 import * as repo from '../repository.js';
@@ -46,7 +46,7 @@ export default async function listRoutes(app: FastifyInstance, opts: { deps: Dep
     const below: { task: repo.Task; total: number; submitted: number; late: number; overdue: number; href: string }[] = [];
     const rowsByUnit = new Map<number, { unit: Unit; cells: Map<number, service.SubmissionState> }>();
     for (const t of tasks) {
-      const units = (isCivil ? await repo.civilAffairsUnitsAt(db, t.kind === 'city_summary' ? 'prefecture' : 'county', scopeIds) : []).filter((u) => u.id !== staff.unit.id);
+      const units = (isCivil ? await civilAffairsUnitsAtLevel(db, t.kind === 'city_summary' ? 'prefecture' : 'county', scopeIds) : []).filter((u) => u.id !== staff.unit.id);
       if (units.length === 0) continue;
       const states = units.map((u) => ({ unit: u, state: service.stateOf(t, subOf(t.id, u.id), today) }));
       below.push({

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
 import { notFound } from '../../shared/errors.js';
-import { findUnit, supervisedUnitIds, type Unit } from '../../units/index.js';
+import { civilAffairsUnitsAtLevel, findUnit, supervisedUnitIds, type Unit } from '../../units/index.js';
 import { todayInChina } from '../../clocks/index.js';
 import { SECTIONS, periodOf, submitterLevel } from '../catalog.js';
 import { ROLLUP_COLUMNS, RATES, rollUp, rollupCells, type Statistics } from '../statistics.js';
@@ -27,7 +27,7 @@ export default async function rollupRoutes(app: FastifyInstance, opts: { deps: D
     if (!scope) throw notFound();
     const scopeIds = await supervisedUnitIds(db, scope.id);
     const level = submitterLevel(service.kindOf(task));
-    const submitters = (await repo.civilAffairsUnitsAt(db, level, scopeIds)).filter((u) => u.id !== scope.id);
+    const submitters = (await civilAffairsUnitsAtLevel(db, level, scopeIds)).filter((u) => u.id !== scope.id);
     if (submitters.length === 0) throw notFound();
 
     const today = todayInChina();
@@ -37,7 +37,7 @@ export default async function rollupRoutes(app: FastifyInstance, opts: { deps: D
     const stateOf = (u: Unit) => service.stateOf(task, subs.get(u.id), today);
 
     // The province looks at county tasks city by city; everyone else unit by unit.
-    const cities = level === 'county' && (await service.isProvinceUnit(db, scope)) ? await repo.civilAffairsUnitsAt(db, 'prefecture', scopeIds) : [];
+    const cities = level === 'county' && (await service.isProvinceUnit(db, scope)) ? await civilAffairsUnitsAtLevel(db, 'prefecture', scopeIds) : [];
     let rows: Record<string, unknown>[];
     if (cities.length > 0) {
       rows = cities
