@@ -4,7 +4,7 @@
 // the same plan, so a stored seed lets anyone re-check a round. No Math.random anywhere.
 import crypto from 'node:crypto';
 
-/** What the weighting looks at, per township (see repository.townshipSignals for how each is counted). */
+/** What the weighting looks at, per township (see service.signalsAt for where each is counted). */
 export interface Signals {
   /** Reports placed in the township within the look-back window (merged duplicates not counted). */
   reports: number;

@@ -6,7 +6,10 @@ import { record } from '../audit/index.js';
 import { addDays, todayInChina } from '../clocks/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { insertItem as insertLedgerItem } from '../ledger/index.js';
-import { findRegion, placeChain } from '../regions/index.js';
+import { findRegion, placeChain, regionsWithin } from '../regions/index.js';
+import { townshipReportSignals } from '../reports/index.js';
+// Phase 2 (issue 17): through disclosure's index once it exports it (/tmp/needs/E2.md).
+import { staleVillagesByTownship } from '../disclosure/statistics-repository.js';
 import type { Deps } from '../shared/deps.js';
 import { AppError } from '../shared/errors.js';
 import { unitOfKind, type Unit } from '../units/index.js';
@@ -54,7 +57,7 @@ export async function inspectedRegion(deps: Pick<Deps, 'db'>, staff: StaffContex
 
 /** The regions below the unit's region that a round may be restricted to. */
 export async function restrictionChoices(deps: Pick<Deps, 'db'>, region: { code: string; level: string }) {
-  return repo.regionsBelow(deps.db, region.code, RESTRICTION_LEVELS[region.level] ?? []);
+  return (await regionsWithin(deps.db, region.code, { levels: RESTRICTION_LEVELS[region.level] ?? [], strict: true })).map((r) => ({ code: r.code, name: r.name, level: r.level }));
 }
 
 export function newSeed(): string {
@@ -71,13 +74,21 @@ export interface Weighted {
 /** The weighting signals of the townships below `scopeCode` as of `now` (townships without any are absent). */
 export async function signalsAt(deps: Pick<Deps, 'db'>, scopeCode: string, now = Date.now()): Promise<Map<string, Signals>> {
   const today = todayInChina(new Date(now));
-  return repo.townshipSignals(deps.db, scopeCode, { today, reportsSince: now - REPORT_WINDOW_DAYS * DAY_MS, postedSince: addDays(today, -STALE_ROSTER_DAYS) });
+  // Reports (received, overdue, substantiated) from the reports domain; stale rosters from disclosure.
+  const [reports, stale] = await Promise.all([
+    townshipReportSignals(deps.db, scopeCode, { today, reportsSince: now - REPORT_WINDOW_DAYS * DAY_MS }),
+    staleVillagesByTownship(deps.db, scopeCode, addDays(today, -STALE_ROSTER_DAYS)),
+  ]);
+  const out = new Map<string, Signals>();
+  for (const [code, r] of reports) out.set(code, { ...r, staleVillages: 0 });
+  for (const [code, villages] of stale) out.set(code, { ...(out.get(code) ?? { reports: 0, overdue: 0, substantiated: 0 }), staleVillages: villages });
+  return out;
 }
 
 /** Every township below `scopeCode` with its weight as of `now`. */
 export async function candidatesFor(deps: Pick<Deps, 'db'>, scopeCode: string, now = Date.now()): Promise<Weighted[]> {
   const signals = await signalsAt(deps, scopeCode, now);
-  return (await repo.townshipsIn(deps.db, scopeCode)).map((t) => {
+  return (await regionsWithin(deps.db, scopeCode, { levels: ['township'] })).map((t) => {
     const s = signals.get(t.code) ?? { reports: 0, overdue: 0, substantiated: 0, staleVillages: 0 };
     return { code: t.code, name: t.name, weight: townshipWeight(s), signals: s };
   });
