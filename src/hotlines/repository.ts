@@ -3,8 +3,8 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
-import { regionAncestors } from '../regions/index.js';
-import { units } from '../units/index.js';
+import { regionDepthAbove, regionEncloses } from '../regions/index.js';
+import { unitNameOf } from '../units/index.js';
 import { hotlines } from './tables.js';
 
 export type Hotline = typeof hotlines.$inferSelect;
@@ -17,31 +17,28 @@ export async function insertHotlines(db: Executor, rows: (typeof hotlines.$infer
 
 /** Hotlines of a region and of every region above it, nearest first (county, city, province). */
 export async function hotlinesAbove(db: Executor, regionCode: string) {
-  // Phase 2: region_ancestors (regions) and the unit's name (units) are other features' tables.
-  return query(db, (q) =>
+  const rows = await query(db, (q) =>
     q
-      .select({ phone: hotlines.phone, dutyHours: hotlines.dutyHours, note: hotlines.note, unitName: units.name, depth: regionAncestors.depth })
-      .from(regionAncestors)
-      .innerJoin(hotlines, eq(hotlines.regionCode, regionAncestors.ancestorCode))
-      .innerJoin(units, eq(units.id, hotlines.unitId))
-      .where(eq(regionAncestors.regionCode, regionCode))
-      .orderBy(asc(regionAncestors.depth))
+      .select({ phone: hotlines.phone, dutyHours: hotlines.dutyHours, note: hotlines.note, unitName: unitNameOf(hotlines.unitId), depth: regionDepthAbove(hotlines.regionCode, regionCode) })
+      .from(hotlines)
+      .where(regionEncloses(hotlines.regionCode, regionCode))
+      .orderBy(asc(regionDepthAbove(hotlines.regionCode, regionCode)), asc(hotlines.id))
       .all(),
   );
+  return withUnitName(rows).map((r) => ({ ...r, depth: r.depth! }));
 }
 
 export async function hotlinesIn(db: Executor, regionCodes: string[]) {
   if (regionCodes.length === 0) return [];
-  // Phase 2: the unit's name comes from the units feature's table.
-  return query(db, (q) =>
+  const rows = await query(db, (q) =>
     q
-      .select({ id: hotlines.id, regionCode: hotlines.regionCode, phone: hotlines.phone, dutyHours: hotlines.dutyHours, note: hotlines.note, unitName: units.name })
+      .select({ id: hotlines.id, regionCode: hotlines.regionCode, phone: hotlines.phone, dutyHours: hotlines.dutyHours, note: hotlines.note, unitName: unitNameOf(hotlines.unitId) })
       .from(hotlines)
-      .innerJoin(units, eq(units.id, hotlines.unitId))
       .where(inArray(hotlines.regionCode, regionCodes))
-      .orderBy(asc(hotlines.regionCode))
+      .orderBy(asc(hotlines.regionCode), asc(hotlines.id))
       .all(),
   );
+  return withUnitName(rows);
 }
 
 export async function hotlineCount(db: Executor): Promise<number> {
@@ -68,14 +65,18 @@ export async function deleteHotline(db: Executor, id: number): Promise<void> {
 /** The hotlines of these units, with the unit's name, by region then id. */
 export async function hotlinesOfUnits(db: Executor, unitIds: number[]) {
   if (unitIds.length === 0) return [];
-  // Phase 2: the unit's name comes from the units feature's table.
-  return query(db, (q) =>
+  const rows = await query(db, (q) =>
     q
-      .select({ hotline: hotlines, unitName: units.name })
+      .select({ hotline: hotlines, unitName: unitNameOf(hotlines.unitId) })
       .from(hotlines)
-      .innerJoin(units, eq(units.id, hotlines.unitId))
       .where(inArray(hotlines.unitId, unitIds))
       .orderBy(asc(hotlines.regionCode), asc(hotlines.id))
       .all(),
   );
+  return withUnitName(rows);
+}
+
+/** Leaves out a hotline whose unit is gone (as the former join with units did); the name is then a string. */
+function withUnitName<T extends { unitName: string | null }>(rows: T[]): (T & { unitName: string })[] {
+  return rows.filter((r): r is T & { unitName: string } => r.unitName !== null);
 }
