@@ -4,8 +4,7 @@ import type { Db } from '../db/connection.js';
 import { placePicker } from '../regions/index.js';
 import { CATEGORIES, POSITION_CODES } from './catalog.js';
 import type { FieldErrors } from './validate.js';
-import type { FileProblem } from '../evidence/index.js';
-import { NOT_CLEANABLE_LABELS, ACCEPT_ATTRIBUTE } from '../evidence/media/formats.js';
+import { NOT_CLEANABLE_LABELS, ACCEPT_ATTRIBUTE, type FileProblem } from '../evidence/index.js';
 
 export interface FormState {
   values: Record<string, string>;
