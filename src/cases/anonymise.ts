@@ -3,7 +3,8 @@
 // publish ID numbers, phones, addresses"). The case text is published in Chinese whatever the UI
 // language, so the phrases here are Chinese content, not UI strings.
 import { COMPOUND_SURNAMES, HANGUL_COMPOUND_SURNAMES, normalizeName, villageKey } from '../disclosure/index.js';
-import type { Category, Position } from '../reports/index.js';
+import type { Category } from '../reports/index.js';
+import type { Position } from '../declarations/index.js';
 import type { PlaceChain } from '../regions/index.js';
 
 /**

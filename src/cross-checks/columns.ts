@@ -3,7 +3,7 @@
 // the recipient importer's headerKey(), names read with its parseName(), assistance types with its
 // parseType() (src/disclosure/recipient-columns.ts), so both lists accept the same spellings.
 import { storedType, type StoredType, headerKey, parseType, type Cell } from '../disclosure/index.js';
-import { isPosition, type Position } from '../reports/index.js';
+import { isPosition, type Position } from '../declarations/index.js';
 import { RELATIONS, type Relation } from '../declarations/index.js';
 
 export const DECL_FIELDS = ['declarantName', 'declarantId', 'position', 'village', 'relativeName', 'relation', 'relativeId', 'relativeVillage', 'assistanceType'] as const;

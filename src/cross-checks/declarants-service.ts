@@ -11,6 +11,7 @@ import {
   addCheckedRelative,
   hashIdNumber,
   insertDeclarant,
+  isPosition,
   removeDeclaredRelative,
   updateDeclarant,
   type FieldErrors,
@@ -20,7 +21,6 @@ import {
 } from '../declarations/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { checkVillage, type PlaceValues, type Region } from '../regions/index.js';
-import { isPosition } from '../reports/index.js';
 import type { Deps } from '../shared/deps.js';
 import * as repo from './repository.js';
 import { withTransaction } from '../db/transaction.js';

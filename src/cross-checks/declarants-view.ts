@@ -3,12 +3,11 @@
 // users are shown read-only (they keep their declaration on their profile). No ID number or hash
 // is ever part of these contexts: a registered number shows as "已登记".
 import type { Db } from '../db/connection.js';
-import { declarantInScope, declarantsInScope, relativesOfDeclarants, ASSISTANCE_TYPES, RELATIONS, formContext, type FormState } from '../declarations/index.js';
+import { declarantInScope, declarantsInScope, relativesOfDeclarants, ASSISTANCE_TYPES, POSITION_CODES, RELATIONS, formContext, type FormState } from '../declarations/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { placeOfVillage, placePicker, withoutVillage, type Region } from '../regions/index.js';
-import { POSITION_CODES } from '../reports/index.js';
 import { openFlagCounts } from './flags-view.js';
-import { villageLabels } from './pages-repository.js';
+import { villageLabels } from './labels.js';
 import * as repo from './repository.js';
 import { codeWithin, managedRegion, regionScope } from './scope.js';
 

@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import { toCsv } from '../shared/csv.js';
 import { idNumberHash, parseName, readIdCell, findHeader, readRecipientFile, type Cell, MAX_PROBLEMS, type StoredType } from '../disclosure/index.js';
 import type { Relation } from '../declarations/index.js';
-import type { Position } from '../reports/index.js';
+import type { Position } from '../declarations/index.js';
 import { DECL_FIELDS, DECL_HEADERS, RELATIVE_FIELDS, REQUIRED_FIELDS, matchDeclHeader, parseAssistanceType, parsePosition, parseRelation, type DeclField } from './columns.js';
 import type { VillageResult } from './villages.js';
 

@@ -7,7 +7,8 @@ import { recipientsByIds } from '../disclosure/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { childrenOf, findRegion } from '../regions/index.js';
 import { userNames } from '../users/index.js';
-import { countFlags, flagPage, openFlagCountsOf, villageLabels, visibleFlagById } from './pages-repository.js';
+import { countFlags, flagPage, openFlagCountsOf, visibleFlagById } from './pages-repository.js';
+import { villageLabels } from './labels.js';
 import * as repo from './repository.js';
 import { canResolve, codeWithin, regionScope } from './scope.js';
 

@@ -7,13 +7,14 @@
 import type { Db } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
 import type { StaffContext } from '../plugins/auth.js';
-import { findRegion, type Region } from '../regions/index.js';
-import { supervisedUnitIds } from '../units/index.js';
+import { codesWithinAny, findRegion, type Region } from '../regions/index.js';
+import { regionCodesOfUnits, supervisedUnitIds } from '../units/index.js';
 import type { Role } from '../users/index.js';
-import { codesWithin, scopeRegionCodes } from './pages-repository.js';
 
-// The closure queries live in the repository; these names stay here for the services that use them.
-export { codesWithin } from './pages-repository.js';
+/** Which of `codes` lie within (or are) one of the scope's `regionCodes`. */
+export async function codesWithin(db: Executor, codes: readonly string[], regionCodes: readonly string[]): Promise<Set<string>> {
+  return codesWithinAny(db, codes, regionCodes);
+}
 
 /** Roles that enter declarations, import lists and resolve flags. */
 export const MANAGE_ROLES: Role[] = ['intake', 'handler', 'lead'];
@@ -36,7 +37,7 @@ export async function regionScope(db: Db, staff: StaffContext): Promise<RegionSc
   let scope: RegionScope = { unitIds: [], regionCodes: [] };
   if (staff.unit.kind === 'civil_affairs' || staff.unit.kind === 'township_gov') {
     const unitIds = await supervisedUnitIds(db, staff.unit.id);
-    scope = { unitIds, regionCodes: await scopeRegionCodes(db, unitIds) };
+    scope = { unitIds, regionCodes: await regionCodesOfUnits(db, unitIds, ['civil_affairs', 'township_gov']) };
   }
   cache.set(staff, scope);
   return scope;

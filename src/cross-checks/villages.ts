@@ -4,7 +4,7 @@
 // and the village ("靠山镇靠山村", "靠山镇/靠山村"); or the 12-digit village code.
 import type { Executor } from '../db/executor.js';
 import { makeVillageMatcher, type Village, type Cell } from '../disclosure/index.js';
-import { placesWithin, villageByCode } from './pages-repository.js';
+import { findRegion, regionsWithin } from '../regions/index.js';
 
 export type VillageResult = Village | 'unknown' | 'ambiguous' | 'outside';
 
@@ -13,7 +13,7 @@ export type VillageResult = Village | 'unknown' | 'ambiguous' | 'outside';
  * outside the region is accepted too (a relative may live in another county).
  */
 export async function villageReader(db: Executor, regionCode: string): Promise<(cell: Cell, anywhere?: boolean) => Promise<VillageResult>> {
-  const places = await placesWithin(db, regionCode);
+  const places = await regionsWithin(db, regionCode);
   const villages = places.filter((p) => p.level === 'village');
   const inside = new Map(villages.map((v) => [v.code, v]));
   const matchAll = makeVillageMatcher(villages);
@@ -26,8 +26,8 @@ export async function villageReader(db: Executor, regionCode: string): Promise<(
     if (/^\d{12}$/.test(text)) {
       const own = inside.get(text);
       if (own) return { code: own.code, name: own.name };
-      const other = await villageByCode(db, text);
-      return other ? (anywhere ? other : 'outside') : 'unknown';
+      const other = await findRegion(db, text);
+      return other?.level === 'village' ? (anywhere ? { code: other.code, name: other.name } : 'outside') : 'unknown';
     }
     const direct = matchAll(text);
     if (typeof direct === 'object') return direct;

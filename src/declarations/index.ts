@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
 import profileRoutes from './routes/profile.js';
 
-export { declarants, declaredRelatives } from './tables.js';
-export { RELATIONS, ASSISTANCE_TYPES, type Relation } from './vocab.js';
+export { RELATIONS, ASSISTANCE_TYPES, POSITION_CODES, isPosition, type Relation, type Position } from './vocab.js';
 export { addRelative, removeRelative, type RelativeInput } from './service.js';
 export { validateRelative, type RelativeRules, type FieldErrors, type Outcome } from './relative-validation.js';
 export { addCheckedRelative, removeDeclaredRelative } from './relatives.js';
@@ -31,6 +30,11 @@ export {
   declarantInScope,
   declarantsInScope,
   hasNonUserDeclarant,
+  declaredPeopleOfUser,
+  declarantsNamedInTownship,
+  declarantHomeWithinAny,
+  declarantIsUser,
+  type DeclaredPerson,
   type DeclarantScope,
   type Declarant,
   type DeclaredRelative,

@@ -1,11 +1,12 @@
 // Data access for declarations. Async, taking the database or a transaction's tx
 // (src/db/transaction.ts), so a declaration change, the users row and its audit entry commit in one
 // transaction.
-import { and, asc, desc, eq, exists, inArray, isNotNull, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, like, lt, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { chunks } from '../db/chunks.js';
 import type { Executor } from '../db/executor.js';
+import { qualified } from '../db/qualified.js';
 import { query } from '../db/transaction.js';
-import { regionAncestors } from '../regions/index.js';
+import { regionParentOf, regionWithinAny } from '../regions/index.js';
 import { declarants, declaredRelatives } from './tables.js';
 
 export type Declarant = typeof declarants.$inferSelect;
@@ -103,22 +104,19 @@ export interface DeclarantScope {
   unitIds: readonly number[];
 }
 
-function inScope(db: Executor, scope: DeclarantScope): SQL {
-  const home = scope.regionCodes.length
-    ? exists(db.select({ one: sql`1` }).from(regionAncestors).where(and(eq(regionAncestors.regionCode, declarants.homeVillageCode), inArray(regionAncestors.ancestorCode, [...scope.regionCodes]))))
-    : sql`0`;
-  return or(home, scope.unitIds.length ? inArray(declarants.unitId, [...scope.unitIds]) : sql`0`)!;
+function inScope(scope: DeclarantScope): SQL {
+  return or(regionWithinAny(declarants.homeVillageCode, scope.regionCodes), scope.unitIds.length ? inArray(declarants.unitId, [...scope.unitIds]) : sql`0`)!;
 }
 
 /** The declarant if it is in the scope. */
 export async function declarantInScope(db: Executor, scope: DeclarantScope, id: number): Promise<Declarant | undefined> {
-  return query(db, (q) => q.select().from(declarants).where(and(eq(declarants.id, id), inScope(q, scope))).get());
+  return query(db, (q) => q.select().from(declarants).where(and(eq(declarants.id, id), inScope(scope))).get());
 }
 
 /** A page of the scope's declarants, newest first: optionally those whose name contains `name` (no wildcards) and below id `before`. */
 export async function declarantsInScope(db: Executor, scope: DeclarantScope, f: { name?: string; before?: number | null; limit: number }): Promise<Declarant[]> {
   return query(db, (q) => {
-    const conditions: SQL[] = [inScope(q, scope)];
+    const conditions: SQL[] = [inScope(scope)];
     if (f.name) conditions.push(like(declarants.name, `%${f.name}%`));
     if (f.before) conditions.push(lt(declarants.id, f.before));
     return q.select().from(declarants).where(and(...conditions)).orderBy(desc(declarants.id)).limit(f.limit).all();
@@ -128,4 +126,57 @@ export async function declarantsInScope(db: Executor, scope: DeclarantScope, f: 
 /** Whether any declarant is not a portal user (the bureau's own list has been started). */
 export async function hasNonUserDeclarant(db: Executor): Promise<boolean> {
   return query(db, (q) => q.select({ id: declarants.id }).from(declarants).where(isNull(declarants.userId)).limit(1).get() !== undefined);
+}
+
+// --- for other features --------------------------------------------------------------------------
+// The declarations' tables are private (issue 17). Casework's recusal (src/reports/casework) reads
+// the rows below; cross-checks' flag lists put the conditions into their own statement (a flag is
+// about a declarant by id: `crossCheckFlags.declarantId`, or sql`f.declarant_id` in a raw statement).
+
+/** A declared person (the declarant or a relative) by name and the township of their village (null if unknown). */
+export interface DeclaredPerson {
+  name: string;
+  township: string | null;
+}
+
+/** The user's own declaration (the declarant and the relatives declared on it), each with their township; null without one. */
+export async function declaredPeopleOfUser(db: Executor, userId: number): Promise<{ declarant: DeclaredPerson; relatives: DeclaredPerson[] } | null> {
+  return query(db, (q) => {
+    const declarant = q
+      .select({ id: declarants.id, name: declarants.name, township: regionParentOf(declarants.homeVillageCode) })
+      .from(declarants)
+      .where(eq(declarants.userId, userId))
+      .get();
+    if (!declarant) return null;
+    const relatives = q
+      .select({ name: declaredRelatives.name, township: regionParentOf(declaredRelatives.villageCode) })
+      .from(declaredRelatives)
+      .where(eq(declaredRelatives.declarantId, declarant.id))
+      .orderBy(asc(declaredRelatives.id))
+      .all();
+    return { declarant: { name: declarant.name, township: declarant.township }, relatives };
+  });
+}
+
+/** Declarants (portal users or not) of this name whose home village lies in this township, by id. */
+export async function declarantsNamedInTownship(db: Executor, name: string, townshipCode: string): Promise<{ id: number; name: string; position: string; userId: number | null }[]> {
+  return query(db, (q) =>
+    q
+      .select({ id: declarants.id, name: declarants.name, position: declarants.position, userId: declarants.userId })
+      .from(declarants)
+      .where(and(eq(declarants.name, name), eq(regionParentOf(declarants.homeVillageCode), townshipCode)))
+      .orderBy(asc(declarants.id))
+      .all(),
+  );
+}
+
+/** Condition: the declarant whose id is in `column` lives within (or in) one of `regionCodes` (none, or no declarant: false). */
+export function declarantHomeWithinAny(column: SQLWrapper, regionCodes: readonly string[]): SQL {
+  if (regionCodes.length === 0) return sql`0`;
+  return sql`exists (select 1 from declarants declarant_ where declarant_.id = ${qualified(column)} and ${regionWithinAny(sql`declarant_.home_village_code`, regionCodes)})`;
+}
+
+/** Condition: the declarant whose id is in `column` is this portal user's own declaration (no declarant: false). */
+export function declarantIsUser(column: SQLWrapper, userId: number): SQL {
+  return sql`exists (select 1 from declarants declarant_ where declarant_.id = ${qualified(column)} and declarant_.user_id = ${userId})`;
 }

@@ -7,7 +7,7 @@ import { withTransaction } from '../db/transaction.js';
 import { declarationsChanged } from './events.js';
 import { hashIdNumber, type RelativeInput } from './id-hash.js';
 import { record } from '../audit/index.js';
-import { isPosition } from '../reports/index.js';
+import { isPosition } from './vocab.js';
 import { checkVillage, type PlaceValues } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
 import { updateUser, type User } from '../users/index.js';

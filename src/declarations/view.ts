@@ -4,7 +4,7 @@
 import { mailLanguageChoice } from '../users/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { placeChain, placeLabel, placeOfVillage, placePicker, withoutVillage } from '../regions/index.js';
-import { POSITION_CODES } from '../reports/index.js';
+import { POSITION_CODES } from './vocab.js';
 import type { Deps } from '../shared/deps.js';
 import { formContext, type FormState } from './form.js';
 import * as repo from './repository.js';

@@ -3,9 +3,8 @@
 // by county; townships, counties and cities are few enough (≈1,150) to match with LIKE.
 import type { Db } from '../db/connection.js';
 import { withTransaction } from '../db/transaction.js';
-import { findRegions } from '../regions/index.js';
+import { ancestorsOfMany, countRegionsAtLevel, findRegions, regionsAtLevels, villagesWithCounty } from '../regions/index.js';
 import { countDocuments, indexNewDocuments, queryTerms, searchIds } from '../search/index.js';
-import { ancestorNames, areaNames as readAreaNames, countVillages, regionsByCodes, villagesWithCounty } from './village-repository.js';
 
 export const VILLAGE_DOC = 'village' as const;
 const MAX_HITS = 200;
@@ -16,7 +15,7 @@ export const SEARCH_RESULTS = 50;
  * Idempotent: when as many villages are indexed as exist, it does nothing and returns 0.
  */
 export async function indexVillageNames(db: Db): Promise<number> {
-  const total = await countVillages(db);
+  const total = await countRegionsAtLevel(db, 'village');
   const indexed = await countDocuments(db, VILLAGE_DOC);
   if (indexed >= total) return 0;
   const rows = await villagesWithCounty(db);
@@ -52,7 +51,7 @@ export async function searchVillages(db: Db, input: string): Promise<PlaceHit[]>
     hits = await searchIds(db, { type: VILLAGE_DOC, query: Array.from(query).join(' '), limit: MAX_HITS });
   }
   const codes = hits.map((h) => h.id);
-  const villages = await regionsByCodes(db, codes);
+  const villages = await findRegions(db, codes);
   villages.sort((a, b) => rank(a.name, query) - rank(b.name, query) || Array.from(a.name).length - Array.from(b.name).length || a.code.localeCompare(b.code));
   const places = await searchAreas(db, query);
   const top = villages.slice(0, SEARCH_RESULTS);
@@ -63,7 +62,7 @@ export async function searchVillages(db: Db, input: string): Promise<PlaceHit[]>
 async function searchAreas(db: Db, query: string): Promise<PlaceHit[]> {
   let names = areaNames.get(db);
   if (!names) {
-    names = await readAreaNames(db);
+    names = (await regionsAtLevels(db, ['prefecture', 'county', 'township'])).map((r) => ({ code: r.code, name: r.name, level: r.level }));
     areaNames.set(db, names);
   }
   const rows = names.filter((r) => r.name.normalize('NFKC').includes(query));
@@ -74,7 +73,8 @@ const areaNames = new WeakMap<Db, { code: string; name: string; level: string }[
 
 async function withChains(db: Db, rows: { code: string; name: string; level: string }[]): Promise<PlaceHit[]> {
   if (rows.length === 0) return [];
-  const pairs = await ancestorNames(db, rows.map((r) => r.code));
+  // Each place's ancestors below the province, farthest first.
+  const pairs = (await ancestorsOfMany(db, rows.map((r) => r.code))).filter((p) => p.depth > 0 && p.level !== 'province');
   const within = new Map<string, string[]>();
   for (const p of pairs) within.set(p.code, [...(within.get(p.code) ?? []), p.name]);
   return rows.map((r) => ({ ...r, within: (within.get(r.code) ?? []).join(' ') }));

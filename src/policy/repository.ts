@@ -5,7 +5,7 @@ import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
 import { policyPages } from './tables.js';
 import { matchesSearch } from '../search/index.js';
-import { users } from '../users/index.js';
+import { userDisplayNameOf } from '../users/index.js';
 
 export type PolicyPage = typeof policyPages.$inferSelect;
 export type NewPolicyPage = typeof policyPages.$inferInsert;
@@ -35,9 +35,8 @@ export async function findPageBySlug(db: Executor, slug: string): Promise<Policy
 export async function allPages(db: Executor): Promise<(PolicyPage & { editor: string | null })[]> {
   return query(db, (q) =>
     q
-      .select({ page: policyPages, editor: users.displayName })
+      .select({ page: policyPages, editor: userDisplayNameOf(policyPages.updatedBy) })
       .from(policyPages)
-      .leftJoin(users, eq(users.id, policyPages.updatedBy))
       .orderBy(desc(policyPages.updatedAt), desc(policyPages.id))
       .all()
       .map((r) => ({ ...r.page, editor: r.editor })),
