@@ -50,7 +50,7 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
     const ids = await supervisedUnitIds(db, request.staff!.unit.id);
     const rows = await referralInbox(db, ids, 200);
     const today = todayInChina();
-    return reply.page('referrals/inbox', {
+    return reply.page('reports/referrals/inbox', {
       titleKey: 'referrals.inbox.title',
       rows: rows.map((r) => ({ ...r, clock: r.referral.status === 'pending' ? clockState(r.referral.acceptDue, today) : null })),
     }, { layout: 'staff' });
@@ -64,7 +64,7 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
 
   async function render(request: FastifyRequest<Params>, reply: FastifyReply, referral: svc.Referral, extra: Record<string, unknown> = {}, status = 200) {
     const forwardTo = mayActOnReferral(request.staff!, referral) && ['pending', 'accepted'].includes(referral.status) ? (await svc.forwardTargets(deps, referral)).map((u) => ({ id: u.id, name: u.name })) : [];
-    return reply.page('referrals/detail', { title: `移送 ${referral.id}`, csrfToken: reply.generateCsrf(), ...(await packetContext(deps, referral)), forwardTo, dispositions: svc.DISPOSITIONS, resultKinds: Object.entries(svc.RESULT_KINDS).map(([kind, details]) => ({ kind, details })), ...extra }, { layout: 'staff', status });
+    return reply.page('reports/referrals/detail', { title: `移送 ${referral.id}`, csrfToken: reply.generateCsrf(), ...(await packetContext(deps, referral)), forwardTo, dispositions: svc.DISPOSITIONS, resultKinds: Object.entries(svc.RESULT_KINDS).map(([kind, details]) => ({ kind, details })), ...extra }, { layout: 'staff', status });
   }
 
   // Reads of a referral show the case: audited, one entry per view (issue 15).
@@ -125,12 +125,12 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
   app.get<Params>('/staff/referrals/:id/packet', { preHandler: requireStaff('inspector') }, async (request, reply) => {
     const referral = await load(request);
     await audited(request, 'referral.packet_view', referral);
-    return reply.page('referrals/packet', { title: `移送材料 ${referral.id}`, ...(await packetContext(deps, referral)) }, { layout: 'print' });
+    return reply.page('reports/referrals/packet', { title: `移送材料 ${referral.id}`, ...(await packetContext(deps, referral)) }, { layout: 'print' });
   });
 
   app.get<Params>('/staff/referrals/:id/packet.zip', { preHandler: requireStaff('inspector') }, async (request, reply) => {
     const referral = await load(request);
-    const html = await app.view('referrals/packet.hbs', { ...(await packetContext(deps, referral)), title: `移送材料 ${referral.id}`, locale: request.locale, htmlLang: request.locale, siteName: '' }, { layout: 'layouts/print.hbs' });
+    const html = await app.view('reports/referrals/packet.hbs', { ...(await packetContext(deps, referral)), title: `移送材料 ${referral.id}`, locale: request.locale, htmlLang: request.locale, siteName: '' }, { layout: 'layouts/print.hbs' });
     await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'referral.packet_download', object: { type: 'referral', id: referral.id } });
     reply.header('Content-Type', 'application/zip');
     reply.header('Content-Disposition', `attachment; filename="referral-${referral.id}.zip"`);
@@ -144,7 +144,7 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
     const { from, to } = quarterRange(quarter);
     const ids = await supervisedUnitIds(db, request.staff!.unit.id);
     const rows = await referralFeedback(db, ids, from, to);
-    return reply.page('referrals/feedback', { titleKey: 'referrals.feedback.title', quarter, rows }, { layout: 'staff' });
+    return reply.page('reports/referrals/feedback', { titleKey: 'referrals.feedback.title', quarter, rows }, { layout: 'staff' });
   });
 }
 

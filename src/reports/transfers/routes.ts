@@ -38,7 +38,7 @@ export default async function transferRoutes(app: FastifyInstance, opts: { deps:
   app.get('/staff/transfers', { preHandler: requireStaff() }, async (request, reply) => {
     if (request.staff!.unit.kind !== 'department') throw notFound();
     const rows = await transferInbox(db, request.staff!.unit.id, 200);
-    return reply.page('transfers/inbox', { titleKey: 'transfers.title', csrfToken: reply.generateCsrf(), rows }, { layout: 'staff' });
+    return reply.page('reports/transfers/inbox', { titleKey: 'transfers.title', csrfToken: reply.generateCsrf(), rows }, { layout: 'staff' });
   });
 
   /**

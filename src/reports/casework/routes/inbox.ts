@@ -47,7 +47,7 @@ export default async function inboxRoutes(app: FastifyInstance, opts: { deps: De
     const uncovered = request.staff!.has('system_admin') ? await calendarWarning(db) : null;
     const horizon = todayInChina(new Date(Date.now() + 120 * 86_400_000));
     const calendarYear = uncovered && horizon >= `${uncovered.year}-01-01` ? uncovered.year : null;
-    return reply.page('casework/dashboard', { titleKey: 'casework.dashboard.title', counts, mine: decorate(mine.rows), calendarYear }, { layout: 'staff' });
+    return reply.page('reports/casework/dashboard', { titleKey: 'casework.dashboard.title', counts, mine: decorate(mine.rows), calendarYear }, { layout: 'staff' });
   });
 
   async function regionOptions(request: FastifyRequest) {
@@ -63,7 +63,7 @@ export default async function inboxRoutes(app: FastifyInstance, opts: { deps: De
     const query = new URLSearchParams(Object.entries(request.query).filter(([k, v]) => k !== 'after' && v) as [string, string][]);
     const nextQuery = page.next ? `${query.toString()}${query.size ? '&' : ''}after=${page.next}` : null;
     return reply.page(
-      'casework/inbox',
+      'reports/casework/inbox',
       {
         titleKey: 'casework.inbox.title',
         filter,

@@ -38,7 +38,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
     // Four eyes: the lead who wrote the waiting draft is not offered its approval.
     const ownDraft = draftOf(report)?.by === request.staff!.user.id;
     const prefill = returned ? { values: { finding: returned.finding, answer: returned.answer } } : {};
-    return reply.page('casework/report', { title: report.caseNo, csrfToken: reply.generateCsrf(), ...(await reportPageContext(deps, request.staff!, report)), answerTemplates, returnedDraft, ownDraft, ...prefill, ...extra }, { layout: 'staff', status });
+    return reply.page('reports/casework/report', { title: report.caseNo, csrfToken: reply.generateCsrf(), ...(await reportPageContext(deps, request.staff!, report)), answerTemplates, returnedDraft, ownDraft, ...prefill, ...extra }, { layout: 'staff', status });
   }
 
   app.get<{ Params: { id: string }; Querystring: { done?: string; error?: string; template?: string } }>('/staff/reports/:id', { preHandler: requireStaff() }, async (request, reply) => {
@@ -76,7 +76,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
     if (!answer) throw notFound();
     await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'report.answer_view', object: { type: 'report', id: report.id } });
     const context = await reportPageContext(deps, request.staff!, report);
-    return reply.page('casework/answer-print', { title: `${report.caseNo} 处理意见书`, ...context, answer }, { layout: 'print' });
+    return reply.page('reports/casework/answer-print', { title: `${report.caseNo} 处理意见书`, ...context, answer }, { layout: 'print' });
   });
 }
 
