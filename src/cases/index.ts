@@ -13,3 +13,5 @@ export async function caseRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(publicCaseRoutes, opts);
 }
 export { insertCase } from './repository.js';
+// Reporting's live statistics count the published cases per region.
+export { publishedCaseCountsByRegion } from './statistics-repository.js';
