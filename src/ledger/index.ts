@@ -14,6 +14,7 @@ export async function ledgerRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(publicLedgerRoutes, opts);
 }
 export { countEnteredItems } from './repository.js';
+export { rectificationCountsByRegion, type RectificationCounts } from './statistics-repository.js';
 export type { ItemStatus, Source } from './catalog.js';
 
 // A report concluded with problems to put right opens its items here, in the step's transaction;
