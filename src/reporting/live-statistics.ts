@@ -4,11 +4,9 @@
 import type { Executor } from '../db/executor.js';
 import { addDays } from '../clocks/index.js';
 import { referralCountsByRegion, reportCountsByRegion } from '../reports/index.js';
-// Phase 2 (issue 17): these three come through their feature's index once it exports them
-// (/tmp/needs/E2.md); until then the file is imported directly.
-import { rectificationCountsByRegion } from '../ledger/statistics-repository.js';
-import { publishedCaseCountsByRegion } from '../cases/statistics-repository.js';
-import { recipientCountsByRegion } from '../disclosure/statistics-repository.js';
+import { rectificationCountsByRegion } from '../ledger/index.js';
+import { publishedCaseCountsByRegion } from '../cases/index.js';
+import { recipientCountsByRegion } from '../disclosure/index.js';
 import { emptyCounts, type Statistics } from './statistics.js';
 
 const CST_OFFSET_MS = 8 * 3600_000;

@@ -8,8 +8,7 @@ import type { StaffContext } from '../plugins/auth.js';
 import { insertItem as insertLedgerItem } from '../ledger/index.js';
 import { findRegion, placeChain, regionsWithin } from '../regions/index.js';
 import { townshipReportSignals } from '../reports/index.js';
-// Phase 2 (issue 17): through disclosure's index once it exports it (/tmp/needs/E2.md).
-import { staleVillagesByTownship } from '../disclosure/statistics-repository.js';
+import { staleVillagesByTownship } from '../disclosure/index.js';
 import type { Deps } from '../shared/deps.js';
 import { AppError } from '../shared/errors.js';
 import { unitOfKind, type Unit } from '../units/index.js';
