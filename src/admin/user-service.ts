@@ -11,7 +11,7 @@ import { AppError } from '../shared/errors.js';
 import { insertEvent } from '../reports/index.js';
 import { activeHandlersOf, activeUsersWithRole, createUser, findUser, isAdminDuty, parseRoles, updateUser, type Role, type User } from '../users/index.js';
 import type { ValidAccount } from './user-form.js';
-import * as repo from './repository.js';
+import { reassignReport, reportsAssignedTo, type Report } from '../reports/index.js';
 
 /** A refused action, shown on the page it came from. */
 export class AdminActionError extends AppError {
@@ -73,7 +73,7 @@ export async function updateAccount(deps: Deps, staff: StaffContext, user: User,
   ].filter(Boolean);
   if (user.id === staff.user.id && unitChanged) throw new AdminActionError('self_unit');
   // Reports assigned to the user belong to their unit: hand them over before a move.
-  if (unitChanged && (await repo.openWorkOf(deps.db, user.id, OPEN_WORK_STATUSES)).length > 0) throw new AdminActionError('open_work');
+  if (unitChanged && (await reportsAssignedTo(deps.db, user.id, OPEN_WORK_STATUSES)).length > 0) throw new AdminActionError('open_work');
   const actions: string[] = [];
   await withTransaction(deps.db, async (tx) => {
     const key = deps.keys['audit-mac'];
@@ -93,9 +93,9 @@ export async function updateAccount(deps: Deps, staff: StaffContext, user: User,
 }
 
 export interface HandOverResult {
-  moved: repo.ReportRow[];
+  moved: Report[];
   /** Reports the chosen handler is recused from (DESIGN.md §4): they stay; choose someone else for them. */
-  kept: repo.ReportRow[];
+  kept: Report[];
   to: User;
 }
 
@@ -111,15 +111,15 @@ export async function handOverTargets(deps: Deps, from: User): Promise<User[]> {
 export async function handOver(deps: Deps, staff: StaffContext, from: User, toUserId: number, now = Date.now()): Promise<HandOverResult> {
   const to = (await handOverTargets(deps, from)).find((u) => u.id === toUserId);
   if (!to) throw new AdminActionError('handover_target');
-  const open = await repo.openWorkOf(deps.db, from.id, OPEN_WORK_STATUSES);
-  const kept: repo.ReportRow[] = [];
+  const open = await reportsAssignedTo(deps.db, from.id, OPEN_WORK_STATUSES);
+  const kept: Report[] = [];
   for (const r of open) if (await isRecused(deps.db, to, r)) kept.push(r);
   const movable = open.filter((r) => !kept.includes(r));
-  const moved: repo.ReportRow[] = [];
+  const moved: Report[] = [];
   await withTransaction(deps.db, async (tx) => {
     const key = deps.keys['audit-mac'];
     for (const report of movable) {
-      if (!(await repo.reassign(tx, report.id, from.id, to.id, now))) continue;
+      if (!(await reassignReport(tx, report.id, from.id, to.id, now))) continue;
       await insertEvent(tx, { reportId: report.id, at: now, type: 'handed_over', actorType: 'staff', actorId: staff.user.id, visibleToReporter: false, body: null, data: JSON.stringify({ from: from.id, to: to.id }) });
       await record(tx, key, { actor: actorOf(staff), action: 'report.handed_over', object: { type: 'report', id: report.id }, detail: { from: from.id, to: to.id } }, now);
       moved.push(report);

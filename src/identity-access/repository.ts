@@ -1,12 +1,11 @@
 // Identity-access requests: data access only (DESIGN.md §6). Async, taking `db` or a transaction.
-import { and, desc, eq, ne } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { and, asc, desc, eq, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
-import { reports } from '../reports/index.js';
-import { units } from '../units/index.js';
-import { users } from '../users/index.js';
+import { findReports } from '../reports/index.js';
+import { unitNameOf } from '../units/index.js';
+import { userDisplayNameOf, userUnitIdOf } from '../users/index.js';
 import { identityRequests } from './tables.js';
 
 export type IdentityRequest = typeof identityRequests.$inferSelect;
@@ -80,51 +79,52 @@ export interface QueueRow {
   decisionNote: string | null;
 }
 
-const decider = alias(users, 'decider');
-
-function queueSelect(q: Db) {
-  return q
+/**
+ * The queue's rows: the request with the names of requester, unit and decider from the users' and
+ * units' indexes (a missing account gives an empty name rather than hiding the request), then the
+ * report's case number and place from the reports domain, both read in the same query callback.
+ */
+function queueRows(q: Db, where: SQL, order: SQL[], limit?: number): QueueBase[] {
+  const base = q
     .select({
       id: identityRequests.id,
       reportId: identityRequests.reportId,
-      caseNo: reports.caseNo,
-      placeCode: reports.placeCode,
-      subjectName: reports.subjectName,
-      townshipCode: reports.townshipCode,
       requesterId: identityRequests.requesterId,
-      requesterName: users.displayName,
-      requesterUnit: units.name,
+      requesterName: sql<string>`coalesce(${userDisplayNameOf(identityRequests.requesterId)}, '')`,
+      requesterUnit: sql<string>`coalesce(${unitNameOf(userUnitIdOf(identityRequests.requesterId))}, '')`,
       reason: identityRequests.reason,
       status: identityRequests.status,
       createdAt: identityRequests.createdAt,
       decidedAt: identityRequests.decidedAt,
-      deciderName: decider.displayName,
+      deciderName: userDisplayNameOf(identityRequests.decidedBy).mapWith(String),
       decisionNote: identityRequests.decisionNote,
     })
     .from(identityRequests)
-    .innerJoin(reports, eq(reports.id, identityRequests.reportId))
-    .innerJoin(users, eq(users.id, identityRequests.requesterId))
-    .innerJoin(units, eq(units.id, users.unitId))
-    .leftJoin(decider, eq(decider.id, identityRequests.decidedBy));
+    .where(where)
+    .orderBy(...order);
+  const rows = limit === undefined ? base.all() : base.limit(limit).all();
+  return rows.map((r) => ({ ...r, deciderName: r.deciderName ?? null }));
+}
+
+type QueueBase = Omit<QueueRow, 'caseNo' | 'placeCode' | 'subjectName' | 'townshipCode'>;
+
+/** Adds each request's report fields; a request whose report is gone (erased) is left out, as the old join did. */
+async function withReports(db: Executor, rows: QueueBase[]): Promise<QueueRow[]> {
+  const byId = new Map((await findReports(db, rows.map((r) => r.reportId))).map((r) => [r.id, r]));
+  return rows.flatMap((r) => {
+    const report = byId.get(r.reportId);
+    return report ? [{ ...r, caseNo: report.caseNo, placeCode: report.placeCode, subjectName: report.subjectName, townshipCode: report.townshipCode }] : [];
+  });
 }
 
 /** Requests waiting for a decision by this unit's custodians, oldest first. */
 export async function pendingForUnit(db: Executor, unitId: number): Promise<QueueRow[]> {
-  return query(db, (q): QueueRow[] =>
-    queueSelect(q)
-      .where(and(eq(identityRequests.deciderUnitId, unitId), eq(identityRequests.status, 'pending')))
-      .orderBy(identityRequests.createdAt, identityRequests.id)
-      .all(),
-  );
+  const rows = await query(db, (q) => queueRows(q, and(eq(identityRequests.deciderUnitId, unitId), eq(identityRequests.status, 'pending'))!, [asc(identityRequests.createdAt), asc(identityRequests.id)]));
+  return withReports(db, rows);
 }
 
 /** This unit's decided requests, most recent decision first. */
 export async function decidedForUnit(db: Executor, unitId: number, limit = 50): Promise<QueueRow[]> {
-  return query(db, (q): QueueRow[] =>
-    queueSelect(q)
-      .where(and(eq(identityRequests.deciderUnitId, unitId), ne(identityRequests.status, 'pending')))
-      .orderBy(desc(identityRequests.decidedAt), desc(identityRequests.id))
-      .limit(limit)
-      .all(),
-  );
+  const rows = await query(db, (q) => queueRows(q, and(eq(identityRequests.deciderUnitId, unitId), ne(identityRequests.status, 'pending'))!, [desc(identityRequests.decidedAt), desc(identityRequests.id)], limit));
+  return withReports(db, rows);
 }

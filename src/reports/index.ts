@@ -3,7 +3,6 @@ import type { Deps } from '../shared/deps.js';
 import filingRoutes from './routes/filing.js';
 import trackRoutes from './routes/track.js';
 
-export { reports, reportEvents } from './tables.js';
 export { fileReport, handlingUnitFor, type FiledReport } from './filing.js';
 export { findByQueryCode } from './tracking.js';
 export { findReport, eventsOf, insertEvent, updateReport, reportsPastRetention, eraseIdentity, retryReceiptsBefore, forgetRetryReceipts, type Report, type ReportEvent } from './repository.js';
@@ -16,7 +15,7 @@ export async function reportRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(filingRoutes, opts);
   await app.register(trackRoutes, opts);
 }
-export { receivedReportsInCounty, reportCount } from './repository.js';
+export { receivedReportsInCounty, reportCount, reportsAssignedTo, reassignReport, findReports } from './repository.js';
 // The statistics of reports and referrals: the public statistics (src/stats) and reporting's live counts.
 export { statsCube, statsByTownship, reportsReceivedBefore, firstReportReceivedAt, statsQueryPlans, reportCountsByRegion, townshipReportSignals, type TownshipReportSignals } from './statistics-repository.js';
 export { referralCountsByRegion } from './referrals/statistics-repository.js';

@@ -114,3 +114,33 @@ export async function objectionReports(db: Executor, condition: SQL, limit: numb
       .all(),
   );
 }
+
+/** Reports assigned to a user in the given states, oldest first (an administrator's view of a user's open work). */
+export async function reportsAssignedTo(db: Executor, userId: number, statuses: readonly string[]): Promise<Report[]> {
+  return query(db, (q) =>
+    q
+      .select()
+      .from(reports)
+      .where(and(eq(reports.assigneeId, userId), inArray(reports.status, [...statuses])))
+      .orderBy(asc(reports.id))
+      .all(),
+  );
+}
+
+/** Moves a report from one assignee to another; false when it is no longer the first one's (someone acted meanwhile). */
+export async function reassignReport(db: Executor, reportId: number, fromUserId: number, toUserId: number, now: number): Promise<boolean> {
+  const result = await query(db, (q) =>
+    q
+      .update(reports)
+      .set({ assigneeId: toUserId, updatedAt: now })
+      .where(and(eq(reports.id, reportId), eq(reports.assigneeId, fromUserId)))
+      .run(),
+  );
+  return result.changes === 1;
+}
+
+/** Reports by id (absent ids are left out). */
+export async function findReports(db: Executor, ids: readonly number[]): Promise<Report[]> {
+  if (ids.length === 0) return [];
+  return query(db, (q) => q.select().from(reports).where(inArray(reports.id, [...new Set(ids)])).all());
+}

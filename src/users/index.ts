@@ -3,7 +3,6 @@ import type { Deps } from '../shared/deps.js';
 import signInRoutes from './routes/sign-in.js';
 import profileRoutes from './routes/profile.js';
 
-export { users } from './tables.js';
 export { passwordExpired, PASSWORD_HISTORY } from './service.js';
 export { createUser, checkPassword, checkSecondFactor, beginTotpEnrolment, confirmTotpEnrolment, totpSecret, type NewAccount } from './service.js';
 export { findUser, findUserByName, usersWithRole, userCount, updateUser, activeUsersWithRole, type User } from './repository.js';

@@ -4,7 +4,7 @@
 // on removing.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog } from '../../src/audit/index.js';
+import { auditLog } from '../../src/audit/tables.js';
 import { removeDeclarantRelative, addDeclarantRelative } from '../../src/cross-checks/declarants-service.js';
 import { crossCheckFlags } from '../../src/cross-checks/tables.js';
 import { addRelative, removeRelative, type RelativeInput } from '../../src/declarations/index.js';

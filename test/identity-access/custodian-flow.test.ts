@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { and, asc, eq } from 'drizzle-orm';
-import { auditLog } from '../../src/audit/index.js';
+import { auditLog } from '../../src/audit/tables.js';
 import { identityRequests } from '../../src/identity-access/tables.js';
 import { fileReport, type Identity } from '../../src/reports/index.js';
 import { updateReport } from '../../src/reports/repository.js';

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { fileReportIn } from '../helpers/reports.js';
-import { reports } from '../../src/reports/index.js';
+import { reports } from '../../src/reports/tables.js';
 import { claimInstallMode } from '../../src/installation/index.js';
 import { sessions } from '../../src/sessions/tables.js';
 import { DEMO_RETENTION } from '../../src/config.js';

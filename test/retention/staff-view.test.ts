@@ -7,7 +7,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn, type Session } from '../helpers/staff.js';
-import { fileReport, reports } from '../../src/reports/index.js';
+import { fileReport } from '../../src/reports/index.js';
+import { reports } from '../../src/reports/tables.js';
 import { evidenceOf, type CleanFile } from '../../src/evidence/index.js';
 import { runRetentionSweep } from '../../src/retention/index.js';
 

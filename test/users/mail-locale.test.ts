@@ -2,7 +2,7 @@
 // and used for every e-mail to that user; e-mails to a unit's address stay in the site default.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { auditLog } from '../../src/audit/index.js';
+import { auditLog } from '../../src/audit/tables.js';
 import { notifyAssignee } from '../../src/reports/casework/index.js';
 import { notifyRequester } from '../../src/identity-access/notify.js';
 import type { OutgoingMail } from '../../src/plugins/mail.js';

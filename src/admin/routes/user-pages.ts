@@ -6,10 +6,10 @@ import { findUser, mailLanguageChoice, parseRoles, pendingSecondFactorReset, pen
 import type { StaffContext } from '../../plugins/auth.js';
 import { mayDecide } from '../security-service.js';
 import { findUnit } from '../../units/index.js';
-import * as repo from '../repository.js';
 import { adminScope, unitOptions, userInScope, type AdminScope } from '../scope.js';
 import { errorList, type AccountValues, type FieldErrors } from '../user-form.js';
 import { handOverTargets, OPEN_WORK_STATUSES } from '../user-service.js';
+import { reportsAssignedTo } from '../../reports/index.js';
 
 function roleOptions(selected: readonly string[]) {
   return ROLES.map((value) => ({ value, checked: selected.includes(value) }));
@@ -80,7 +80,7 @@ export async function pendingResetRows(deps: Deps, staff: StaffContext, scope: A
 export async function renderUser(deps: Deps, request: FastifyRequest, reply: FastifyReply, user: User, scope: AdminScope, extra: DetailExtras = {}, status = 200) {
   const values = extra.values ?? valuesOf(user);
   const unit = await findUnit(deps.db, user.unitId);
-  const openWork = (await repo.openWorkOf(deps.db, user.id, OPEN_WORK_STATUSES)).map((r) => ({ id: r.id, caseNo: r.caseNo, status: r.status }));
+  const openWork = (await reportsAssignedTo(deps.db, user.id, OPEN_WORK_STATUSES)).map((r) => ({ id: r.id, caseNo: r.caseNo, status: r.status }));
   const staff = request.staff!;
   const pending = await pendingSecondFactorReset(deps.db, user.id);
   const targets = openWork.length ? (await handOverTargets(deps, user)).map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, selected: u.id === extra.handoverTo })) : [];

@@ -2,7 +2,8 @@
 // sort, including rows that tie on the sort keys (the cursor must neither skip nor repeat them).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
-import { fileReport, reports } from '../../../src/reports/index.js';
+import { fileReport } from '../../../src/reports/index.js';
+import { reports } from '../../../src/reports/tables.js';
 import { childrenOf } from '../../../src/regions/index.js';
 import { listInbox, dashboardCounts, SORTS, type InboxFilter } from '../../../src/reports/casework/inbox.js';
 import { staffContext } from '../../../src/plugins/auth.js';
