@@ -1,4 +1,9 @@
 // The fixed vocabularies of a report (DESIGN.md §2). Labels live in src/reports/locales.
+import { POSITION_CODES, isPosition, type Position } from '../declarations/index.js';
+
+// The positions of staff and cadres are declarations' words (the near-relative declarations name
+// them too); reports adds the management level each one is routed by.
+export { POSITION_CODES, isPosition, type Position };
 
 export const CATEGORIES = [
   'favouritism', // 优亲厚友
@@ -40,9 +45,7 @@ export const POSITIONS = {
   province_staff: 'province', // 民政厅工作人员
   other_official: 'other', // 其他公职人员
   other: 'other', // 其他
-} as const satisfies Record<string, SubjectLevel>;
-export type Position = keyof typeof POSITIONS;
-export const POSITION_CODES = Object.keys(POSITIONS) as Position[];
+} as const satisfies Record<Position, SubjectLevel>;
 
 export const CHANNELS = ['online', 'phone', 'visit', 'letter'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -76,9 +79,6 @@ export type Rating = (typeof RATINGS)[number];
 
 export function isCategory(v: unknown): v is Category {
   return typeof v === 'string' && (CATEGORIES as readonly string[]).includes(v);
-}
-export function isPosition(v: unknown): v is Position {
-  return typeof v === 'string' && v in POSITIONS;
 }
 export function isRating(v: unknown): v is Rating {
   return typeof v === 'string' && (RATINGS as readonly string[]).includes(v);

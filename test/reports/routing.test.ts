@@ -39,3 +39,15 @@ describe('handling unit', () => {
     expect((await handlingUnitFor({ db: t.app.db }, '229901', { subjectPosition: 'county_bureau_staff', subjectIsHead: false })).name).toBe('长白山管委会民政局');
   });
 });
+
+describe('positions', () => {
+  it('are one list shared with declarations, each with a routing level, and nothing else is a position', async () => {
+    const { POSITION_CODES, POSITIONS, isPosition } = await import('../../src/reports/catalog.js');
+    const declarations = await import('../../src/declarations/index.js');
+    expect(POSITION_CODES).toBe(declarations.POSITION_CODES);
+    expect(Object.keys(POSITIONS).sort()).toEqual([...POSITION_CODES].sort());
+    // `v in POSITIONS` used to accept the names every object inherits.
+    for (const inherited of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) expect(isPosition(inherited)).toBe(false);
+    expect(isPosition('village_cadre')).toBe(true);
+  });
+});
