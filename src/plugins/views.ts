@@ -30,18 +30,18 @@ declare module 'fastify' {
   }
 }
 
-/** Partials live in views/partials and views/<feature>/partials; named `feature/name` or `name`. */
+/**
+ * Partials live in views/partials and in a `partials` folder beside a feature's or a feature part's
+ * pages (views/<feature>[/<part>]/partials); named `name`, `feature/name` or `feature/part/name`.
+ */
 function findPartials(root: string): Record<string, string> {
   const partials: Record<string, string> = {};
-  const add = (dir: string, prefix: string) => {
-    if (!fs.existsSync(dir)) return;
-    for (const file of fs.readdirSync(dir)) {
-      if (file.endsWith('.hbs')) partials[prefix + file.slice(0, -4)] = path.relative(root, path.join(dir, file));
-    }
-  };
-  add(path.join(root, 'partials'), '');
-  for (const entry of fs.readdirSync(root, { withFileTypes: true })) {
-    if (entry.isDirectory() && entry.name !== 'partials') add(path.join(root, entry.name, 'partials'), `${entry.name}/`);
+  for (const entry of fs.readdirSync(root, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.hbs')) continue;
+    const folder = path.relative(root, entry.parentPath).split(path.sep);
+    if (folder.at(-1) !== 'partials') continue;
+    const prefix = folder.slice(0, -1).map((part) => `${part}/`).join('');
+    partials[prefix + entry.name.slice(0, -4)] = path.relative(root, path.join(entry.parentPath, entry.name));
   }
   return partials;
 }
