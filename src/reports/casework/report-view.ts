@@ -89,7 +89,7 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
     assignUsers: (await assignableUsers(db, unitsForAssign.map((u) => u.id), report)).map((u) => ({ id: u.id, name: u.displayName, unitId: u.unitId })),
     possibleConflicts: staff.has('supervisor') ? await possibleDeclarantMatches(db, report) : [],
     referrals: await referralsOf(deps, report.id),
-    // The referring unit may take back a referral the body has not accepted yet (views/referrals/partials/held-by.hbs).
+    // The referring unit may take back a referral the body has not accepted yet (views/reports/referrals/partials/held-by.hbs).
     mayRecallReferral: await mayRecall(deps, staff, report),
     transfers: await transfersOf(deps, report.id),
     departments: can.transfer ? (await departmentsFor(deps, report)).map((d) => ({ id: d.id, name: d.name })) : [],
