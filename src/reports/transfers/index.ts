@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../shared/deps.js';
 import transferRoutesPlugin from './routes.js';
 
-export { transfers } from './tables.js';
 export * as transferService from './service.js';
 
 export async function transferRoutes(app: FastifyInstance, opts: { deps: Deps }) {
