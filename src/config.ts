@@ -165,7 +165,7 @@ function trustProxy(env: Env): boolean | number | string {
   throw new ConfigError('TRUST_PROXY', `must be true, false, a hop count or a list of addresses, got "${raw}"`);
 }
 
-/** Subject levels and discipline body levels a routing override may name (src/referrals/routing.ts). */
+/** Subject levels and discipline body levels a routing override may name (src/reports/referrals/routing.ts). */
 const SUBJECT_LEVELS = ['village', 'township', 'county_bureau', 'county_leadership', 'city_bureau', 'province', 'other'] as const;
 const BODY_LEVELS = ['county', 'prefecture', 'stationed', 'province'] as const;
 

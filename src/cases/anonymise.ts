@@ -81,7 +81,7 @@ export function subjectPhrase(chain: PlaceChain, position: string | null | undef
 // Sanctions (纪检监察: 党纪处分 of the 中国共产党纪律处分条例 art. 8; 政务处分 of the 公职人员政务处分法
 // art. 7), said in general words. Details that are not a short Chinese phrase are left out: the
 // published sentence must never carry the inspector's free text.
-// The codes the referral workflow records (src/referrals/service.ts RESULT_KINDS), by kind.
+// The codes the referral workflow records (src/reports/referrals/service.ts RESULT_KINDS), by kind.
 const DETAIL_CODES: Record<string, Record<string, string>> = {
   party: { warning: '警告', serious_warning: '严重警告', removal_from_post: '撤销党内职务', probation: '留党察看', expulsion: '开除党籍' },
   administrative: { warning: '警告', demerit: '记过', major_demerit: '记大过', demotion: '降级', dismissal_from_post: '撤职', dismissal: '开除' },

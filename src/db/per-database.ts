@@ -13,13 +13,11 @@ export interface PerDatabase<K, V> {
 
 /**
  * The better-sqlite3 connection behind a handle: `$client` of a database or a withTransaction
- * handle; a synchronous better-sqlite3 transaction has none, but its session holds the client.
- * Anything else (a test's plain object) is its own key.
+ * handle (a new drizzle object on the same connection, which so shares the cache). Anything else
+ * (a test's plain object) is its own key.
  */
 export function connectionOf(db: object): object {
   if ('$client' in db && typeof db.$client === 'object' && db.$client) return db.$client;
-  const session = (db as { session?: { client?: unknown } }).session;
-  if (session && typeof session.client === 'object' && session.client) return session.client;
   return db;
 }
 

@@ -80,8 +80,6 @@ export async function withTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<
  * when none is open; otherwise after the open one ends.
  */
 export async function query<T>(db: Executor, run: (q: Db) => T): Promise<T> {
-  // A synchronous better-sqlite3 transaction (the old style, while services move over) already runs alone.
-  if (!('$client' in db)) return run(db as unknown as Db);
   if (open.has(db)) return run(db);
   refuseSelfWait(db.$client, 'A statement');
   const mutex = mutexOf(db.$client);

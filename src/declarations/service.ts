@@ -1,6 +1,6 @@
 // Near-relative declarations (近亲属备案) on a user's own profile. ID numbers are validated, turned
 // into the keyed hash at once and dropped: never stored, logged, audited or shown back. The users
-// row's home village follows the declaration's, so recusal by place (src/casework/recusal.ts)
+// row's home village follows the declaration's, so recusal by place (src/reports/casework/recusal.ts)
 // and by name + township use the same village. A changed declaration is cross-checked against the
 // recipient rosters at once, in the same transaction (issue 7).
 import { withTransaction } from '../db/transaction.js';

@@ -1,5 +1,5 @@
 // Objections (对此有异议) as staff see them: the reports filed from a roster or posting entry, in
-// the user's scope (src/casework/scope.ts: handling unit and below, assignments, recusal), grouped
+// the user's scope (src/reports/casework/scope.ts: handling unit and below, assignments, recusal), grouped
 // per village and, inside a village, per roster entry.
 import type { Db } from '../db/connection.js';
 import type { StaffContext } from '../plugins/auth.js';

@@ -1,7 +1,7 @@
 // The house rules of DESIGN.md §6 and issue 17 as a checker over source texts, so the architecture
 // test can run it on src/ and on planted violations alike.
 //
-//   const found = violations(files);   // files: { 'src/casework/scope.ts': '…source…', … }
+//   const found = violations(files);   // files: { 'src/reports/casework/scope.ts': '…source…', … }
 import path from 'node:path';
 
 /** Folders under src/ that are layers or the app's own wiring, not features. */

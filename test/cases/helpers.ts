@@ -37,7 +37,7 @@ export async function concludedReport(app: FastifyInstance, lead: Session, leadS
   return report.id;
 }
 
-/** A concluded referral as src/referrals/service.ts recordResult leaves it (codes of its RESULT_KINDS). */
+/** A concluded referral as src/reports/referrals/service.ts recordResult leaves it (codes of its RESULT_KINDS). */
 export async function concludedReferral(app: FastifyInstance, reportId: number, bodyKey = `dic:${COUNTY}`, result: { kind: string; detail: string | null } = { kind: 'party', detail: 'warning' }): Promise<number> {
   const body = (await findUnitByKey(app.db, bodyKey))!;
   const now = Date.now();

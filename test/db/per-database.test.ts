@@ -20,7 +20,7 @@ describe('perDatabase', () => {
     expect(loads).toBe(5);
   });
 
-  it('keys by the connection: a transaction handle (of withTransaction or of better-sqlite3) shares what the database keeps', async () => {
+  it('keys by the connection: a withTransaction handle shares what the database keeps', async () => {
     const db = openDatabase(':memory:');
     try {
       const kept = perDatabase<string, number>();
@@ -28,8 +28,9 @@ describe('perDatabase', () => {
       await withTransaction(db, async (tx) => {
         expect(await kept.get(tx, 'x', () => 2)).toBe(1);
       });
-      // better-sqlite3's own (synchronous) transaction has no $client: its session's client is the key.
-      expect(db.transaction((tx) => connectionOf(tx))).toBe(db.$client);
+      await withTransaction(db, async (tx) => {
+        expect(connectionOf(tx)).toBe(db.$client);
+      });
       kept.clear(db);
       expect(await kept.get(db, 'x', () => 4)).toBe(4);
       expect(await kept.get(openDatabase(':memory:'), 'x', () => 5)).toBe(5);

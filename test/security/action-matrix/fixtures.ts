@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { fileReport, findReport } from '../../../src/reports/index.js';
 import { updateReport, type NewReport, type Report } from '../../../src/reports/repository.js';
-import { referrals } from '../../../src/reports/referrals/index.js';
+import { referrals } from '../../../src/reports/referrals/tables.js';
 import { transfers } from '../../../src/reports/transfers/tables.js';
 import { findUnitByKey, type Unit } from '../../../src/units/index.js';
 import { todayInChina, addDays } from '../../../src/clocks/index.js';

@@ -1,5 +1,5 @@
 // What each state-changing staff route on a report allows, written out from DESIGN.md §3–4 and
-// issue 16 independently of the code's own table (src/casework/permissions.ts), so the matrix
+// issue 16 independently of the code's own table (src/reports/casework/permissions.ts), so the matrix
 // checks the code against the rules rather than against itself.
 //
 // Every route on /staff/reports/:id/…, /staff/referrals/:id/… and /staff/transfers/:id/… that
