@@ -10,8 +10,7 @@
 // Inside the transaction, repositories get `tx` and run at once; outside, `query` runs at once when
 // no transaction is open (no await in between, so nothing can open one meanwhile) and otherwise
 // waits for it to end. The PostgreSQL engine will give `tx` a client of its own; the calls stay.
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { Mutex } from 'async-mutex';
+import { Mutex, withTimeout, E_TIMEOUT } from 'async-mutex';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type Database from 'better-sqlite3';
 import type { Db } from './connection.js';
@@ -22,20 +21,21 @@ export type Tx = Db & { readonly __transaction: unique symbol };
 
 const mutexes = new WeakMap<Database.Database, Mutex>();
 const open = new WeakSet<object>();
-/**
- * The transaction the current async context belongs to, to catch `db` used where `tx` belongs.
- * Work started inside a transaction and still running after it ended (a timer, a listener, a
- * fire-and-forget send) keeps this context: `open` tells it the transaction is over.
- */
-const holding = new AsyncLocalStorage<{ client: Database.Database; open: boolean }>();
 
 /**
- * A statement on `db` (not `tx`) from inside the transaction's own work would wait for the mutex
- * that work holds: a silent hang. Fail at once with the reason instead.
+ * How long a statement or transaction waits for the open transaction to end before it gives up,
+ * like SQLite's own busy_timeout. Transactions here last milliseconds, so a long wait almost always
+ * means the work of a transaction used `db` where its `tx` belongs and is now waiting for itself;
+ * the error says so instead of hanging the request. (An AsyncLocalStorage check caught that at once,
+ * but cost every statement about 10 % on the staff pages; see bench/results-issue17.md.)
  */
-function refuseSelfWait(client: Database.Database, what: string): void {
-  const held = holding.getStore();
-  if (held?.open && held.client === client) throw new Error(`${what} on the database inside withTransaction: pass the transaction handle (tx) down instead`);
+let waitLimitMs = Number(process.env.SUNSHINE_TRANSACTION_WAIT_MS) || 15_000;
+
+/** For tests: a short limit, so a self-wait fails in milliseconds. Returns the previous limit. */
+export function setTransactionWaitLimit(ms: number): number {
+  const previous = waitLimitMs;
+  waitLimitMs = ms;
+  return previous;
 }
 
 function mutexOf(client: Database.Database): Mutex {
@@ -47,6 +47,17 @@ function mutexOf(client: Database.Database): Mutex {
   return mutex;
 }
 
+/** Runs `fn` holding the connection's mutex, waiting at most the limit for it. */
+async function exclusive<T>(client: Database.Database, what: string, fn: () => T | Promise<T>): Promise<T> {
+  const limit = waitLimitMs;
+  try {
+    return await withTimeout(mutexOf(client), limit).runExclusive(fn);
+  } catch (err) {
+    if (err !== E_TIMEOUT) throw err;
+    throw new Error(`${what} waited ${limit} ms for the open transaction to end. If it runs inside withTransaction on db, pass the transaction handle (tx) down instead; otherwise a transaction is stuck.`);
+  }
+}
+
 /**
  * Runs `work` in one transaction: committed when it resolves, rolled back when it throws. Nothing
  * else runs on the connection in between (statements outside wait in `query`). Do not nest: pass
@@ -55,9 +66,7 @@ function mutexOf(client: Database.Database): Mutex {
 export async function withTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
   if (open.has(db)) throw new Error('withTransaction inside a transaction: pass the transaction down instead');
   const client = db.$client;
-  refuseSelfWait(client, 'withTransaction');
-  const held = { client, open: true };
-  return mutexOf(client).runExclusive(() => holding.run(held, async () => {
+  return exclusive(client, 'withTransaction', async () => {
     const tx = drizzle(client) as unknown as Tx;
     open.add(tx);
     try {
@@ -70,9 +79,8 @@ export async function withTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<
       throw err;
     } finally {
       open.delete(tx);
-      held.open = false;
     }
-  }));
+  });
 }
 
 /**
@@ -81,8 +89,6 @@ export async function withTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<
  */
 export async function query<T>(db: Executor, run: (q: Db) => T): Promise<T> {
   if (open.has(db)) return run(db);
-  refuseSelfWait(db.$client, 'A statement');
-  const mutex = mutexOf(db.$client);
-  if (!mutex.isLocked()) return run(db);
-  return mutex.runExclusive(() => run(db));
+  if (!mutexOf(db.$client).isLocked()) return run(db);
+  return exclusive(db.$client, 'A statement', () => run(db));
 }

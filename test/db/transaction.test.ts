@@ -5,9 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/connection.js';
-import { query, withTransaction } from '../../src/db/transaction.js';
+import { query, setTransactionWaitLimit, withTransaction } from '../../src/db/transaction.js';
 
 let dir: string;
 let db: Db;
@@ -88,12 +88,14 @@ describe('withTransaction and query', () => {
     expect(db.$client.inTransaction).toBe(false);
   });
 
-  it('fails at once, instead of hanging, when the work of a transaction uses db where tx belongs', async () => {
+  it('fails after the wait limit, instead of hanging, when the work of a transaction uses db where tx belongs', async () => {
+    const previous = setTransactionWaitLimit(100);
+    onTestFinished(() => { setTransactionWaitLimit(previous); });
     await expect(withTransaction(db, async (tx) => {
       await query(tx, (q) => insert(q, 'inside'));
       return query(db, owners);
-    })).rejects.toThrow(/pass the transaction handle/);
-    await expect(withTransaction(db, async () => withTransaction(db, async () => 1))).rejects.toThrow(/pass the transaction handle/);
+    })).rejects.toThrow(/waited 100 ms .*pass the transaction handle/);
+    await expect(withTransaction(db, async () => withTransaction(db, async () => 1))).rejects.toThrow(/withTransaction waited 100 ms .*pass the transaction handle/);
     // The failed transactions rolled back, and the connection is free for the next caller.
     expect(db.$client.inTransaction).toBe(false);
     expect(await query(db, owners)).toEqual([]);
