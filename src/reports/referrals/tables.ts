@@ -30,6 +30,15 @@ export const referrals = sqliteTable(
     resultText: text('result_text'),
     resultOn: text('result_on'),
     concludedAt: integer('concluded_at'),
+    /**
+     * When the body told a real-name reporter that it accepted the matter (受理告知, within 15
+     * working days of receipt) and of its result (结果告知, within 15 working days of concluding):
+     * the body's own acts, recorded by its inspector (纪检监察机关处理检举控告工作规则 第四章).
+     */
+    acceptanceNoticeAt: integer('acceptance_notice_at'),
+    resultNoticeAt: integer('result_notice_at'),
+    /** The words the body chose to tell the reporter, shown on the tracking page only. */
+    resultNoticeText: text('result_notice_text'),
   },
   (t) => [index('referrals_body_idx').on(t.bodyUnitId, t.status, t.id), index('referrals_report_idx').on(t.reportId)],
 );
