@@ -19,6 +19,15 @@ export const rectificationItems = sqliteTable(
     progress: text('progress'),
     signedOffBy: integer('signed_off_by'),
     signedOffAt: integer('signed_off_at'),
+    /**
+     * The last reopening (a sign-off found wrong, e.g. 虚假整改 at a spot check): when, by whom, why.
+     * A reopening clears signed_off_by/at; these and the audit log keep the history. Null until reopened.
+     */
+    reopenedAt: integer('reopened_at'),
+    reopenedBy: integer('reopened_by'),
+    reopenReason: text('reopen_reason'),
+    /** How many times the item was reopened after a sign-off (shown on the public ledger). */
+    reopenCount: integer('reopen_count').notNull().default(0),
     createdBy: integer('created_by'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
