@@ -1,7 +1,7 @@
 // Runs the deadline sweep in-process every SUNSHINE_SCHEDULER_SECONDS (0 turns it off: tests call
 // the sweep directly). The sweep is idempotent, so overlapping runs or two processes are harmless.
 import fp from 'fastify-plugin';
-import { runDeadlineSweep } from '../reports/index.js';
+import { runDeadlineSweep, runReferralSweep } from '../reports/index.js';
 import { archiveWithCheckpoints, latestEntry } from '../audit/index.js';
 import { remindLateSubmissions } from '../reporting/index.js';
 import { runRetentionSweep } from '../retention/index.js';
@@ -27,6 +27,10 @@ export default fp(
         await job('deadline sweep', async () => {
           const result = await runDeadlineSweep(app.deps);
           if (result.reminded + result.escalated > 0) app.log.info(result, 'deadline sweep');
+        });
+        await job('referral sweep', async () => {
+          const result = await runReferralSweep(app.deps);
+          if (result.reminded + result.escalated + result.reporterMails > 0) app.log.info(result, 'referral sweep');
         });
         await job('late reporting reminders', async () => {
           const late = await remindLateSubmissions(app.deps, Date.now());

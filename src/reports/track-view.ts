@@ -12,7 +12,8 @@ import { hotlinesFor } from '../hotlines/index.js';
 import { evidenceOf, originalName } from '../evidence/index.js';
 
 /** Event types whose body the reporter reads (their own words, staff messages to them, reasons, the answer). */
-const BODY_SHOWN = new Set(['reporter_message', 'staff_message', 'rejected', 'extension', 'answer', 'review_requested', 'review_answer', 'withdrawn', 'returned_reason_public']);
+// discipline_result_notice: the words the discipline body chose to tell a real-name reporter (issue 18 item 6).
+const BODY_SHOWN = new Set(['reporter_message', 'staff_message', 'rejected', 'extension', 'answer', 'review_requested', 'review_answer', 'withdrawn', 'returned_reason_public', 'discipline_result_notice']);
 
 export async function trackPageContext(deps: Deps, report: repo.Report, _locale: Locale) {
   const events = await repo.eventsOf(deps.db, report.id, true);

@@ -1,7 +1,7 @@
 // Data access for referrals: the service's writes, the inspectors' workspace and feedback, and the
 // reads other parts of the reports domain need (typical cases read a report's referral). Async,
 // taking the database or a transaction (src/db/transaction.ts).
-import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, ne, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/executor.js';
 import { query } from '../../db/transaction.js';
 import { reports } from '../tables.js';
@@ -135,6 +135,42 @@ export async function referralFeedback(db: Executor, bodyUnitIds: number[], from
       // Per body name, over referrals to known units, as the join on units had it.
       .where(and(inArray(referrals.bodyUnitId, bodyUnitIds.length ? bodyUnitIds : [-1]), gte(referrals.referredAt, from), lt(referrals.referredAt, to), isNotNull(unitNameOf(referrals.bodyUnitId))))
       .groupBy(unitNameOf(referrals.bodyUnitId))
+      .all(),
+  );
+}
+
+export interface ReferralToChase {
+  referral: ReferralRow;
+  report: typeof reports.$inferSelect;
+}
+
+/**
+ * The referrals the referral sweep looks at (issue 18 item 6): those awaiting the body's acceptance
+ * (discipline.forward), and those of a real-name report whose acceptance or result notice is owed,
+ * or was recorded after `noticesSince` (its mail to the reporter may still be unsent).
+ */
+export async function referralsToChase(db: Executor, noticesSince: number): Promise<ReferralToChase[]> {
+  return query(db, (q) =>
+    q
+      .select({ referral: referrals, report: reports })
+      .from(referrals)
+      .innerJoin(reports, eq(reports.id, referrals.reportId))
+      .where(
+        or(
+          eq(referrals.status, 'pending'),
+          and(
+            inArray(referrals.status, ['accepted', 'concluded']),
+            eq(reports.realName, true),
+            or(
+              isNull(referrals.acceptanceNoticeAt),
+              and(eq(referrals.status, 'concluded'), isNull(referrals.resultNoticeAt)),
+              gte(referrals.acceptanceNoticeAt, noticesSince),
+              gte(referrals.resultNoticeAt, noticesSince),
+            ),
+          ),
+        ),
+      )
+      .orderBy(asc(referrals.id))
       .all(),
   );
 }

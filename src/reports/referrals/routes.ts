@@ -6,12 +6,13 @@ import { AppError, notFound } from '../../shared/errors.js';
 import { authorize, mayActOnReferral, visibleReport } from '../casework/index.js';
 import { findReport } from '../repository.js';
 import { referralFeedback, referralInbox } from './repository.js';
-import { clockState, todayInChina } from '../../clocks/index.js';
+import { clockState, ruleTable, todayInChina } from '../../clocks/index.js';
 import { supervisedUnitIds } from '../../units/index.js';
 import { record } from '../../audit/index.js';
 import { hasMessage } from '../../i18n/translate.js';
 import { packetArchive, packetContext } from './packet.js';
 import * as svc from './service.js';
+import * as notices from './notices.js';
 
 type Params = { Params: { id: string }; Body: Record<string, string | undefined> };
 
@@ -64,7 +65,11 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
 
   async function render(request: FastifyRequest<Params>, reply: FastifyReply, referral: svc.Referral, extra: Record<string, unknown> = {}, status = 200) {
     const forwardTo = mayActOnReferral(request.staff!, referral) && ['pending', 'accepted'].includes(referral.status) ? (await svc.forwardTargets(deps, referral)).map((u) => ({ id: u.id, name: u.name })) : [];
-    return reply.page('reports/referrals/detail', { title: `移送 ${referral.id}`, csrfToken: reply.generateCsrf(), ...(await packetContext(deps, referral)), forwardTo, dispositions: svc.DISPOSITIONS, resultKinds: Object.entries(svc.RESULT_KINDS).map(([kind, details]) => ({ kind, details })), ...extra }, { layout: 'staff', status });
+    const report = await findReport(db, referral.reportId);
+    const today = todayInChina();
+    // The notices owed to a real-name reporter, with their dates and article (issue 18 item 6).
+    const owed = report ? (await notices.noticeDues(deps, referral, report)).map((d) => ({ ...d, clock: d.doneAt === null ? clockState(d.deadline.due, today) : null })) : [];
+    return reply.page('reports/referrals/detail', { title: `移送 ${referral.id}`, csrfToken: reply.generateCsrf(), ...(await packetContext(deps, referral)), forwardTo, notices: owed, anonymousReporter: report ? !notices.owedNotices(report) : false, forwardBasis: ruleTable()['discipline.forward'].basis, noticeBasis: ruleTable()['discipline.acceptance_notice'].basis, dispositions: svc.DISPOSITIONS, resultKinds: Object.entries(svc.RESULT_KINDS).map(([kind, details]) => ({ kind, details })), ...extra }, { layout: 'staff', status });
   }
 
   // Reads of a referral show the case: audited, one entry per view (issue 15).
@@ -105,6 +110,8 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
       const [kind = '', detail = ''] = (r.body?.detail_kind ?? '').split(':');
       return svc.recordResult(deps, r.staff!, ref, kind, detail, r.body?.text ?? '', r.body?.on ?? '');
     },
+    acceptance_notice: (r, ref) => notices.recordAcceptanceNotice(deps, r.staff!, ref),
+    result_notice: (r, ref) => notices.recordResultNotice(deps, r.staff!, ref, r.body?.notice_text ?? ''),
   };
 
   app.post<Params & { Params: { action: string } }>('/staff/referrals/:id/:action', { preHandler: requireStaff('inspector') }, async (request, reply) => {

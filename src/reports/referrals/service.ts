@@ -51,7 +51,7 @@ export async function findReferral(deps: Deps, id: number): Promise<Referral | u
 }
 
 /** The actions of POST /staff/referrals/:id/:action. */
-export const REFERRAL_ACTIONS = ['accept', 'return', 'disposition', 'result'] as const;
+export const REFERRAL_ACTIONS = ['accept', 'return', 'disposition', 'result', 'acceptance_notice', 'result_notice'] as const;
 export type ReferralAction = (typeof REFERRAL_ACTIONS)[number];
 
 export function isReferralAction(name: string): name is ReferralAction {

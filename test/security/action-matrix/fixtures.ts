@@ -41,7 +41,7 @@ export const RELATIONS = {
 } as const satisfies Record<string, UnitName>;
 export type RelationName = keyof typeof RELATIONS;
 
-export const PRESETS = ['received', 'accepted', 'assigned', 'investigating', 'drafted', 'extension_requested', 'concluded', 'under_review', 'hastened', 'transferred', 'referred', 'referral_accepted'] as const;
+export const PRESETS = ['received', 'accepted', 'assigned', 'investigating', 'drafted', 'extension_requested', 'concluded', 'under_review', 'hastened', 'transferred', 'referred', 'referral_accepted', 'referral_concluded'] as const;
 export type Preset = (typeof PRESETS)[number];
 
 export interface Fixture {
@@ -110,13 +110,16 @@ export class Fixtures {
       case 'referred':
       case 'referral_accepted':
         return { ...investigating, status: 'referred', pausedSince: now };
+      case 'referral_concluded':
+        // The body reported its result: the report is back with the handler, the clock running.
+        return investigating;
     }
   }
 
   private addReferral(reportId: number, status: string, now: number): number {
     const row = this.app.db
       .insert(referrals)
-      .values({ reportId, bodyUnitId: this.units.dic.id, referredBy: this.clerk.id, referredAt: now, opinion: '经初步核实，涉嫌优亲厚友，移送处理。', status, fromStatus: 'investigating', acceptDue: this.handlingDue, ...(status === 'accepted' ? { acceptedAt: now, acceptedBy: this.clerk.id } : {}), ...(status === 'returned' ? { returnedReason: '不属本机关管辖。' } : {}) })
+      .values({ reportId, bodyUnitId: this.units.dic.id, referredBy: this.clerk.id, referredAt: now, opinion: '经初步核实，涉嫌优亲厚友，移送处理。', status, fromStatus: 'investigating', acceptDue: this.handlingDue, ...(status === 'accepted' ? { acceptedAt: now, acceptedBy: this.clerk.id } : {}), ...(status === 'returned' ? { returnedReason: '不属本机关管辖。' } : {}), ...(status === 'concluded' ? { acceptedAt: now, acceptedBy: this.clerk.id, resultKind: 'party', resultDetail: 'warning', resultText: '给予党内警告处分。', resultOn: this.handlingDue, concludedAt: now } : {}) })
       .returning()
       .get();
     return row.id;
@@ -138,7 +141,7 @@ export class Fixtures {
     const changes: Partial<NewReport> = this.stateOf(preset, now);
     let referralId: number | null = null;
     let transferId: number | null = null;
-    if (preset === 'referred' || preset === 'referral_accepted') referralId = this.addReferral(report.id, preset === 'referred' ? 'pending' : 'accepted', now);
+    if (preset === 'referred' || preset === 'referral_accepted' || preset === 'referral_concluded') referralId = this.addReferral(report.id, { referred: 'pending', referral_accepted: 'accepted', referral_concluded: 'concluded' }[preset], now);
     if (preset === 'transferred') transferId = this.addTransfer(report.id, 'sent', now);
     // A city that is only supervising must not also be the reviewer, nor one that took the report over.
     const notCityReview = changes.reviewUnitId === this.units.city.id ? { reviewUnitId: this.units.province.id } : {};

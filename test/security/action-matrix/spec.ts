@@ -70,6 +70,9 @@ export const REFERRAL_ACTION_RULES: Record<string, Rule> = {
   return: { preset: 'referred', allowed: is(['dic_open'], ['inspector']), body: () => ({ reason: '不属本机关管辖，请移送。' }), target: 'referral' },
   disposition: { preset: 'referral_accepted', allowed: is(['dic_open'], ['inspector']), body: () => ({ disposition: 'preliminary' }), target: 'referral' },
   result: { preset: 'referral_accepted', allowed: is(['dic_open'], ['inspector']), body: (fx) => ({ detail_kind: 'party:warning', on: fx.report.handlingDue!, text: '给予党内警告处分。' }), target: 'referral' },
+  // Issue 18 item 6: the body's notices to the (real-name) reporter of the fixture report.
+  acceptance_notice: { preset: 'referral_accepted', allowed: is(['dic_open'], ['inspector']), body: none, target: 'referral' },
+  result_notice: { preset: 'referral_concluded', allowed: is(['dic_open'], ['inspector']), body: () => ({ notice_text: '经查属实，已给予其党内警告处分。' }), target: 'referral' },
 };
 
 /** The other routes, by URL. */
