@@ -5,8 +5,8 @@ import { toCsv } from '../shared/csv.js';
 import { formatDate } from '../views/helpers/date.js';
 import type { PublicItem } from './public-view.js';
 
-const COLUMNS = ['prefecture', 'county', 'source', 'problem', 'measures', 'unit', 'deadline', 'status', 'overdue', 'progress', 'signed_off_on'] as const;
-const WIDTHS = [12, 14, 10, 40, 40, 24, 12, 12, 8, 40, 12];
+const COLUMNS = ['prefecture', 'county', 'source', 'problem', 'measures', 'unit', 'deadline', 'status', 'overdue', 'progress', 'signed_off_on', 'reopen_count', 'reopen_reason'] as const;
+const WIDTHS = [12, 14, 10, 40, 40, 24, 12, 12, 8, 40, 12, 8, 40];
 
 function cells(locale: Locale, i: PublicItem): string[] {
   return [
@@ -21,6 +21,9 @@ function cells(locale: Locale, i: PublicItem): string[] {
     i.overdue ? translate(locale, 'ledger.export.yes') : translate(locale, 'ledger.export.no'),
     i.progress ?? '',
     i.signedOffAt ? formatDate(i.signedOffAt) : '',
+    // 重新整改: how often a sign-off was taken back, and the last reason (empty when never).
+    String(i.reopenCount ?? 0),
+    i.reopenCount > 0 ? (i.reopenReason ?? '') : '',
   ];
 }
 

@@ -1,5 +1,5 @@
 // Data access for ledger items: async, taking the database or a transaction (src/db/transaction.ts).
-import { and, desc, eq, inArray, isNotNull, lt, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
 import { rectificationItems } from './tables.js';
@@ -21,6 +21,44 @@ export async function updateItem(db: Executor, id: number, values: Partial<NewIt
 export async function findItem(db: Executor, id: number): Promise<Item | undefined> {
   if (!Number.isSafeInteger(id) || id <= 0) return undefined;
   return query(db, (q) => q.select().from(rectificationItems).where(eq(rectificationItems.id, id)).get());
+}
+
+/**
+ * Reopens a signed-off item (its sign-off found wrong): back to in_progress, the sign-off cleared,
+ * the reopening recorded and counted. Only while it is still signed off, so a repeated POST or two
+ * users at once reopen it once; false when it was not signed off any more.
+ */
+export async function reopenSignedOff(db: Executor, id: number, values: { by: number; reason: string; deadline?: string; at: number }): Promise<boolean> {
+  const result = await query(db, (q) =>
+    q
+      .update(rectificationItems)
+      .set({
+        status: 'in_progress',
+        signedOffBy: null,
+        signedOffAt: null,
+        reopenedAt: values.at,
+        reopenedBy: values.by,
+        reopenReason: values.reason,
+        reopenCount: sql`${rectificationItems.reopenCount} + 1`,
+        ...(values.deadline ? { deadline: values.deadline } : {}),
+        updatedAt: values.at,
+      })
+      .where(and(eq(rectificationItems.id, id), eq(rectificationItems.status, 'signed_off')))
+      .run(),
+  );
+  return result.changes === 1;
+}
+
+/** Items not signed off whose deadline is on or before `horizon` (the deadline sweep), oldest first. */
+export async function itemsDueBy(db: Executor, horizon: string): Promise<Item[]> {
+  return query(db, (q) =>
+    q
+      .select()
+      .from(rectificationItems)
+      .where(and(ne(rectificationItems.status, 'signed_off'), lte(rectificationItems.deadline, horizon)))
+      .orderBy(asc(rectificationItems.id))
+      .all(),
+  );
 }
 
 /** The items opened for a report (casework's rectification), oldest first. */
@@ -73,6 +111,9 @@ export interface PublicRow {
   progress: string | null;
   signedOffAt: number | null;
   updatedAt: number;
+  /** 0 unless the item was reopened after a sign-off; then the last reason (never null when the count is above 0). */
+  reopenCount: number;
+  reopenReason: string | null;
   prefectureCode: string | null;
   countyCode: string | null;
 }
@@ -89,7 +130,7 @@ export async function publicItems(db: Executor, f: { region?: string; status?: I
   if (f.overdue) where.push(sql`i.deadline < ${f.today} and i.status <> 'signed_off'`);
   return query(db, (q) => q.all<PublicRow>(sql`
     select i.id, i.source, i.problem, i.measures, ${unitNameOf(sql`i.unit_id`)} as unitName, i.deadline, i.status, i.progress,
-           i.signed_off_at as signedOffAt, i.updated_at as updatedAt,
+           i.signed_off_at as signedOffAt, i.updated_at as updatedAt, i.reopen_count as reopenCount, i.reopen_reason as reopenReason,
            ${regionAncestorAtLevel(sql`i.region_code`, 'prefecture')} as prefectureCode,
            ${regionAncestorAtLevel(sql`i.region_code`, 'county')} as countyCode
     from rectification_items i

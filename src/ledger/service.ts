@@ -178,6 +178,10 @@ export interface HistoryEntry {
   to?: string;
   text?: string;
   files?: number;
+  /** A reopening found by a spot check. */
+  spotCheck?: true;
+  /** A reopening's new deadline. */
+  deadline?: string;
 }
 
 /** The item's history, from its audit entries (append-only, MAC-chained). */
@@ -185,13 +189,17 @@ export async function historyOf(deps: Pick<Deps, 'db'>, itemId: number): Promise
   const names = new Map<number, string>();
   const history: HistoryEntry[] = [];
   for (const e of await entriesFor(deps.db, 'ledger_item', String(itemId))) {
+    // The sweep audits each recipient of a reminder or escalation; the history shows one line per sweep.
+    const previous = history[history.length - 1];
+    if ((e.action === 'ledger.reminded' || e.action === 'ledger.escalated') && previous && previous.at === e.at && `ledger.${previous.action}` === e.action) continue;
     const detail = e.detail ? (JSON.parse(e.detail) as Record<string, unknown>) : {};
     let actor: string | null = null;
     if (e.actorId !== null) {
       if (!names.has(e.actorId)) names.set(e.actorId, (await findUser(deps.db, e.actorId))?.displayName ?? '');
       actor = names.get(e.actorId) ?? null;
     }
-    const text = typeof detail.note === 'string' ? detail.note : typeof detail.progress === 'string' ? detail.progress : undefined;
+    const text = typeof detail.note === 'string' ? detail.note : typeof detail.progress === 'string' ? detail.progress : typeof detail.reason === 'string' ? detail.reason : undefined;
+    const newDeadline = (detail.deadline as { to?: unknown } | null | undefined)?.to;
     history.push({
       at: e.at,
       action: e.action.replace(/^ledger\./, ''),
@@ -200,6 +208,8 @@ export async function historyOf(deps: Pick<Deps, 'db'>, itemId: number): Promise
       ...(typeof detail.to === 'string' ? { to: detail.to } : {}),
       ...(text !== undefined ? { text } : {}),
       ...(typeof detail.files === 'number' && detail.files > 0 ? { files: detail.files } : {}),
+      ...(detail.finding === 'spot_check' ? { spotCheck: true as const } : {}),
+      ...(typeof newDeadline === 'string' ? { deadline: newDeadline } : {}),
     });
   }
   return history;

@@ -13,6 +13,7 @@ import { todayInChina } from '../clocks/index.js';
 import { ENTERABLE_SOURCES, ITEM_STATUSES, SOURCES, isItemStatus, isOverdue, isSource } from './catalog.js';
 import * as repo from './repository.js';
 import * as service from './service.js';
+import { mayOfferReopen, mayReopen, reopenItem, SPOT_CHECK_REOPEN_ROLE, validateReopen } from './reopen.js';
 
 type Body = Record<string, string | undefined>;
 const PAGE = 50;
@@ -115,7 +116,14 @@ export default async function staffLedgerRoutes(app: FastifyInstance, opts: { de
         overdue: isOverdue(item),
         files,
         history: await service.historyOf(deps, item.id),
-        can: { progress: service.mayReportProgress(staff, item, scopeIds), signOff: service.maySignOff(staff, item, scopeIds) && item.status === 'awaiting_signoff' },
+        can: {
+          progress: service.mayReportProgress(staff, item, scopeIds),
+          signOff: service.maySignOff(staff, item, scopeIds) && item.status === 'awaiting_signoff',
+          reopen: mayOfferReopen(staff, item, scopeIds),
+          // An inspector reopens only as a spot-check finding: the form says so instead of offering the choice.
+          reopenOnlyAsSpotCheck: mayOfferReopen(staff, item, scopeIds) && !mayReopen(staff, item, scopeIds, false),
+        },
+        minDeadline: todayInChina(),
         waitingForAbove: item.status === 'awaiting_signoff' && !service.maySignOff(staff, item, scopeIds),
         ...extra,
       },
@@ -173,6 +181,19 @@ export default async function staffLedgerRoutes(app: FastifyInstance, opts: { de
   app.post<{ Params: { id: string }; Body: Body }>('/staff/ledger/:id/send-back', { preHandler: requireStaff(...service.MANAGING_ROLES) }, async (request, reply) =>
     act(request, reply, 'sent_back', async (item, scopeIds) => {
       await service.sendBack(deps, request.staff!, item, request.body?.note ?? '', scopeIds);
+    }),
+  );
+
+  // 重新整改: a sign-off taken back (e.g. a spot check found the rectification was only on paper).
+  app.post<{ Params: { id: string }; Body: Body }>('/staff/ledger/:id/reopen', { preHandler: requireStaff(...service.MANAGING_ROLES, SPOT_CHECK_REOPEN_ROLE) }, async (request, reply) =>
+    act(request, reply, 'reopened', async (item, scopeIds) => {
+      const body = request.body ?? {};
+      const values = { reason: body.reason ?? '', deadline: body.deadline ?? '', spot_check: body.spot_check ?? '' };
+      const { input, errors } = validateReopen(body);
+      // Refused before the form is judged: a user who may not reopen learns nothing from field errors.
+      if (item.status === 'signed_off' && !mayReopen(request.staff!, item, scopeIds, values.spot_check === '1')) throw forbidden();
+      if (!input) return { reopenErrors: errors, failedAction: 'reopened', values };
+      await reopenItem(deps, request.staff!, item, input, scopeIds);
     }),
   );
 
