@@ -16,6 +16,8 @@ export async function ledgerRoutes(app: FastifyInstance, opts: { deps: Deps }) {
 export { countEnteredItems } from './repository.js';
 export { rectificationCountsByRegion, type RectificationCounts } from './statistics-repository.js';
 export type { ItemStatus, Source } from './catalog.js';
+// The deadline sweep: reminds and escalates items not signed off (the scheduler plugin runs it).
+export { runLedgerSweep, type LedgerSweepResult } from './sweep.js';
 
 // A report concluded with problems to put right opens its items here, in the step's transaction;
 // its page lists them from here (the ledger depends on the reports domain, not the other way round).
