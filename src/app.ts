@@ -36,6 +36,7 @@ import { reportingRoutes } from './reporting/index.js';
 import { crossCheckRoutes } from './cross-checks/index.js';
 import { siteSearchRoutes } from './site-search/index.js';
 import { allStoredNames, storageDirs, sweepStorage } from './evidence/index.js';
+import { useRules } from './clocks/index.js';
 import { reportRoutes } from './reports/index.js';
 import { privacyRoutes } from './privacy/index.js';
 import { registerDemoRibbon } from './installation/index.js';
@@ -80,6 +81,8 @@ export interface BuildOptions {
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  // The province's stricter periods, if any, for every deadline computed from here on.
+  useRules(config.clockRules);
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
     // A hop count becomes a function: Fastify alone trusts no hop for a number (src/shared/trust-proxy.ts).

@@ -1,5 +1,6 @@
 // The one place that reads the environment (DESIGN.md §6). Everything else receives a Config.
 import path from 'node:path';
+import { overrideProblems, parseRuleOverrides, type RuleOverrides } from './clocks/index.js';
 
 export const LOCALES = ['zh-CN', 'ko', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -58,6 +59,12 @@ export interface Config {
    * {"village":"county","county_leadership":"prefecture"}): subject level → discipline body level.
    */
   referralRouting: Partial<Record<(typeof SUBJECT_LEVELS)[number], (typeof BODY_LEVELS)[number]>> | null;
+  /**
+   * The province's stricter periods (SUNSHINE_CLOCK_RULES, e.g. "xinfang.register=10d,discipline.forward=3wd";
+   * src/clocks/rules.ts): an office's period may be shortened in the law's unit, never lengthened;
+   * the reporter's own review windows cannot be changed. Checked at start.
+   */
+  clockRules: RuleOverrides;
   /** Footer identification of a Chinese government site (issue 8). */
   site: { sponsor: string; organizer: string; siteCode: string; icp: string; policeFiling: string; contact: string };
 }
@@ -186,6 +193,20 @@ function referralRouting(env: Env): Config['referralRouting'] {
   return parsed as Config['referralRouting'];
 }
 
+function clockRules(env: Env): RuleOverrides {
+  const raw = env.SUNSHINE_CLOCK_RULES;
+  if (raw === undefined || raw.trim() === '') return {};
+  let overrides: RuleOverrides;
+  try {
+    overrides = parseRuleOverrides(raw);
+  } catch (err) {
+    throw new ConfigError('SUNSHINE_CLOCK_RULES', `${(err as Error).message} (form: id=amount[d|wd], …, e.g. xinfang.register=10d)`);
+  }
+  const problems = overrideProblems(overrides);
+  if (problems.length) throw new ConfigError('SUNSHINE_CLOCK_RULES', problems.join('; '));
+  return overrides;
+}
+
 /** All three retention settings, or none (then null); one alone is a mistake worth stopping for. */
 function retention(env: Env): Retention | null {
   const names = ['SUNSHINE_RETAIN_IDENTITY_DAYS', 'SUNSHINE_RETAIN_EVIDENCE_DAYS', 'SUNSHINE_RETAIN_DECLARATION_YEARS'] as const;
@@ -254,6 +275,7 @@ export function loadConfig(env: Env = process.env): Config {
     auditOnlineDays: integer(env, 'SUNSHINE_AUDIT_ONLINE_DAYS', 180, 180, 36_500),
     retention: retention(env),
     referralRouting: referralRouting(env),
+    clockRules: clockRules(env),
     site: {
       sponsor: text(env, 'SUNSHINE_SITE_SPONSOR', '吉林省民政厅'),
       organizer: text(env, 'SUNSHINE_SITE_ORGANIZER', '吉林省民政厅社会救助处'),

@@ -1,14 +1,19 @@
 // Legal clocks: the working-day calendar, the deadlines of the law, and where a clock stands.
-// Pure: no database, no environment; the caller passes the override table and the rule overrides.
+// No database, no environment: the caller passes the holiday overrides, and buildApp sets the
+// deployment's stricter periods once (useRules, SUNSHINE_CLOCK_RULES).
 export { createCalendar, type Calendar, type DayInfo, type Flagged, type HolidayOverride } from './calendar.js';
 export { addDays, daysBetween, toCstDate, todayInChina, type DateInput, type IsoDate } from './dates.js';
 export { packageYears } from './holiday-data.js';
 export {
+  activeRules,
   computeDeadline,
   DEFAULT_RULES,
+  overrideProblems,
   parseRuleOverrides,
+  PUBLIC_WINDOWS,
   RULE_IDS,
   ruleTable,
+  useRules,
   type ClockRule,
   type Deadline,
   type PeriodUnit,

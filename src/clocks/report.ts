@@ -3,10 +3,9 @@
 // the events, the calendar and `now`.
 import type { Calendar } from './calendar.js';
 import { toCstDate, todayInChina, type DateInput, type IsoDate } from './dates.js';
-import { computeDeadline, ruleTable, type Deadline, type RuleId } from './rules.js';
+import { activeRules, computeDeadline, type Deadline, type RuleId } from './rules.js';
 import { clockDue, clockState, type Clock, type ClockState, type Pause } from './state.js';
 
-const rules = ruleTable();
 
 /** A timeline entry as the clocks read it (report_events: type, instant, JSON data). */
 export interface ClockEvent {
@@ -43,7 +42,7 @@ export function ruleFor(status: string, reviewLevel: number): RuleId | null {
 
 /** The due date of `rule` for a period that starts at `start` (an instant or a China date). */
 export function dueFrom(calendar: Calendar, rule: RuleId, start: number | DateInput): Deadline {
-  return computeDeadline(rules[rule], typeof start === 'number' ? new Date(start) : start, calendar);
+  return computeDeadline(activeRules()[rule], typeof start === 'number' ? new Date(start) : start, calendar);
 }
 
 /** 第二十三条第三款: an assignee that is not competent objects within 5个工作日. */
@@ -53,7 +52,7 @@ export function assignmentObjectionDue(calendar: Calendar, assignedAt: number): 
 
 /** 第三十四条: the longest extension a lead may approve. */
 export function maxExtensionDays(): number {
-  return rules['xinfang.handling_extension'].amount;
+  return activeRules()['xinfang.handling_extension'].amount;
 }
 
 export type ClockView = { state: ClockState; due: string; rule: RuleId } | null;
@@ -98,7 +97,7 @@ export function handlingClockOf(acceptedAt: number | null, events: readonly Cloc
   const start = reopened ? reopened.at : acceptedAt;
   const since = sorted.filter((e) => e.at >= start);
   const extensions = since.filter((e) => e.type === 'extension').map((e) => Number(dataOf(e).days)).filter((d) => Number.isInteger(d) && d > 0);
-  return { startedOn: dateOf(start), rule: rules['xinfang.handling'], pauses: pausesOf(since), extensions };
+  return { startedOn: dateOf(start), rule: activeRules()['xinfang.handling'], pauses: pausesOf(since), extensions };
 }
 
 /** The handling due date (see handlingClockOf), or null before acceptance. */
@@ -145,7 +144,7 @@ export function reviewWindowOf(reviewLevel: number, receivedOn: IsoDate | null, 
   if (reviewLevel >= 2) return { kind: 'final' };
   if (receivedOn === null) return { kind: 'not_received' };
   const level = reviewLevel === 0 ? 1 : 2;
-  const { due, uncoveredYear } = computeDeadline(rules[level === 1 ? 'xinfang.review_request' : 'xinfang.rereview_request'], receivedOn, calendar);
+  const { due, uncoveredYear } = computeDeadline(activeRules()[level === 1 ? 'xinfang.review_request' : 'xinfang.rereview_request'], receivedOn, calendar);
   const kind = toCstDate(now) <= due ? 'open' : 'closed';
   return { kind, level, receivedOn, due, ...(uncoveredYear === undefined ? {} : { uncoveredYear }) };
 }

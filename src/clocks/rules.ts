@@ -87,6 +87,45 @@ export function parseRuleOverrides(spec: string): RuleOverrides {
   return overrides;
 }
 
+/**
+ * The periods that are the public's own windows (the reporter asks for a review or re-review
+ * within 30日): a deployment may not change them, because a shorter window would take away a right
+ * the law gives. Every other period binds an office, which a province may hold to a stricter
+ * (shorter) period, never a longer one, and in the law's unit.
+ */
+export const PUBLIC_WINDOWS: readonly RuleId[] = ['xinfang.review_request', 'xinfang.rereview_request'];
+
+/** What is wrong with a deployment's overrides (SUNSHINE_CLOCK_RULES), in words for its operator; empty when none. */
+export function overrideProblems(overrides: RuleOverrides): string[] {
+  const problems: string[] = [];
+  for (const [id, change] of Object.entries(overrides) as [RuleId, { amount?: number; unit?: PeriodUnit }][]) {
+    const law = DEFAULT_RULES[id];
+    if (PUBLIC_WINDOWS.includes(id)) {
+      problems.push(`${id} is the reporter's own window (${law.basis}) and cannot be changed`);
+      continue;
+    }
+    if (change.unit !== undefined && change.unit !== law.unit) problems.push(`${id} is counted in ${law.unit === 'working' ? 'working days (wd)' : 'calendar days (d)'} by ${law.basis}; keep its unit`);
+    if (change.amount !== undefined && change.amount > law.amount) problems.push(`${id} may be shortened, not lengthened: ${law.basis} allows at most ${law.amount}`);
+  }
+  return problems;
+}
+
+let active: RuleTable = ruleTable();
+
+/**
+ * Sets the deployment's rule table (SUNSHINE_CLOCK_RULES, checked by overrideProblems at start).
+ * Process-wide on purpose: the periods are one province's policy, the same for every request.
+ */
+export function useRules(overrides: RuleOverrides = {}): RuleTable {
+  active = ruleTable(overrides);
+  return active;
+}
+
+/** The rule table in force: the defaults, or the deployment's stricter periods. */
+export function activeRules(): RuleTable {
+  return active;
+}
+
 export interface Deadline {
   /** The last day on which the act is in time (until 24:00 China time, 民法典第二百零三条第二款). */
   due: IsoDate;

@@ -118,3 +118,31 @@ describe('counting a period (民法典第二百零一条、第二百零三条)',
     expect(computeDeadline(days(15), '2026-12-17', declared)).toEqual({ due: '2027-01-04' });
   });
 });
+
+describe('the province’s stricter periods (SUNSHINE_CLOCK_RULES, issue 18)', () => {
+  it('shortens an office’s period for every deadline computed after start, and the defaults come back', async () => {
+    const { loadConfig } = await import('../../src/config.js');
+    const { useRules, activeRules, dueFrom, createCalendar } = await import('../../src/clocks/index.js');
+    const config = loadConfig({ SUNSHINE_CLOCK_RULES: 'xinfang.register=10d, discipline.forward=3wd' });
+    expect(config.clockRules).toEqual({ 'xinfang.register': { amount: 10, unit: 'calendar' }, 'discipline.forward': { amount: 3, unit: 'working' } });
+    try {
+      useRules(config.clockRules);
+      // 10日 from Monday 2026-03-02: 2026-03-12 (a Thursday); 3 working days: Thursday 2026-03-05.
+      expect(dueFrom(createCalendar(), 'xinfang.register', '2026-03-02').due).toBe('2026-03-12');
+      expect(dueFrom(createCalendar(), 'discipline.forward', '2026-03-02').due).toBe('2026-03-05');
+      expect(activeRules()['xinfang.handling'].amount).toBe(60);
+    } finally {
+      useRules();
+    }
+    expect(dueFrom(createCalendar(), 'xinfang.register', '2026-03-02').due).toBe('2026-03-17');
+  });
+
+  it('refuses at start a longer period, another unit, or a change to the reporter’s own review window, saying why', async () => {
+    const { loadConfig } = await import('../../src/config.js');
+    expect(() => loadConfig({ SUNSHINE_CLOCK_RULES: 'xinfang.handling=90d' })).toThrow(/xinfang.handling may be shortened, not lengthened: .*第三十四条.* at most 60/);
+    expect(() => loadConfig({ SUNSHINE_CLOCK_RULES: 'discipline.forward=5d' })).toThrow(/discipline.forward is counted in working days \(wd\)/);
+    expect(() => loadConfig({ SUNSHINE_CLOCK_RULES: 'xinfang.review_request=15d' })).toThrow(/reporter's own window .*第三十五条.* cannot be changed/);
+    expect(() => loadConfig({ SUNSHINE_CLOCK_RULES: 'xinfang.handling=sixty' })).toThrow(/SUNSHINE_CLOCK_RULES .*not id=amount\[d\|wd\]/);
+    expect(loadConfig({}).clockRules).toEqual({});
+  });
+});

@@ -6,7 +6,7 @@ import { AppError, notFound } from '../../shared/errors.js';
 import { authorize, mayActOnReferral, visibleReport } from '../casework/index.js';
 import { findReport } from '../repository.js';
 import { referralFeedback, referralInbox } from './repository.js';
-import { clockState, ruleTable, todayInChina } from '../../clocks/index.js';
+import { activeRules, clockState, todayInChina } from '../../clocks/index.js';
 import { supervisedUnitIds } from '../../units/index.js';
 import { record } from '../../audit/index.js';
 import { hasMessage } from '../../i18n/translate.js';
@@ -69,7 +69,7 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
     const today = todayInChina();
     // The notices owed to a real-name reporter, with their dates and article (issue 18 item 6).
     const owed = report ? (await notices.noticeDues(deps, referral, report)).map((d) => ({ ...d, clock: d.doneAt === null ? clockState(d.deadline.due, today) : null })) : [];
-    return reply.page('reports/referrals/detail', { title: `移送 ${referral.id}`, csrfToken: reply.generateCsrf(), ...(await packetContext(deps, referral)), forwardTo, notices: owed, anonymousReporter: report ? !notices.owedNotices(report) : false, forwardBasis: ruleTable()['discipline.forward'].basis, noticeBasis: ruleTable()['discipline.acceptance_notice'].basis, dispositions: svc.DISPOSITIONS, resultKinds: Object.entries(svc.RESULT_KINDS).map(([kind, details]) => ({ kind, details })), ...extra }, { layout: 'staff', status });
+    return reply.page('reports/referrals/detail', { title: `移送 ${referral.id}`, csrfToken: reply.generateCsrf(), ...(await packetContext(deps, referral)), forwardTo, notices: owed, anonymousReporter: report ? !notices.owedNotices(report) : false, forwardBasis: activeRules()['discipline.forward'].basis, noticeBasis: activeRules()['discipline.acceptance_notice'].basis, dispositions: svc.DISPOSITIONS, resultKinds: Object.entries(svc.RESULT_KINDS).map(([kind, details]) => ({ kind, details })), ...extra }, { layout: 'staff', status });
   }
 
   // Reads of a referral show the case: audited, one entry per view (issue 15).

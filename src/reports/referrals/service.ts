@@ -4,7 +4,7 @@
 import { loadCalendar } from '../../calendar/index.js';
 import { applyStep, requireRole, requireState, TransitionError } from '../casework/workflow.js';
 import { pauseChanges, resumeChanges } from '../casework/pause.js';
-import { computeDeadline, ruleTable } from '../../clocks/index.js';
+import { dueFrom } from '../../clocks/index.js';
 import type { StaffContext } from '../../plugins/auth.js';
 import * as repo from '../repository.js';
 import type { Deps } from '../../shared/deps.js';
@@ -20,7 +20,6 @@ import { staffNotice } from '../../mail/index.js';
 import { bodyLevelFor, bodyUnitKey } from './routing.js';
 
 export type Referral = ReferralRow;
-const rules = ruleTable();
 
 export const DISPOSITIONS = ['talk', 'preliminary', 'shelved', 'closed', 'investigation'] as const; // 谈话函询 初步核实 暂存待查 予以了结 移送审查调查
 export const RESULT_KINDS = {
@@ -77,7 +76,7 @@ export async function refer(deps: Deps, staff: StaffContext, report: repo.Report
   // A body without an active inspector on the portal would hold the referral for ever while the
   // civil-affairs clock stands still: refuse and say how to proceed (issue 19 item 1).
   if (!(await hasInspector(deps, body.id))) throw new TransitionError('referral_body_without_users');
-  const acceptDue = computeDeadline(rules['discipline.forward'], new Date(now), await loadCalendar(deps.db)).due;
+  const acceptDue = dueFrom(await loadCalendar(deps.db), 'discipline.forward', now).due;
   const changed = await applyStep(deps, staff, report, { status: 'referred', ...pauseChanges(now) }, [{ type: 'referred', visible: true, data: { body: body.id } }], now, async (tx) => {
     await insertReferral(tx, { reportId: report.id, bodyUnitId: body.id, referredBy: staff.user.id, referredAt: now, opinion: opinion.trim(), status: 'pending', fromStatus: report.status, acceptDue });
   });
