@@ -12,7 +12,9 @@ const CASE_TITLES: Record<string, string> = {
   wrong_grant: '审核把关不严致错保',
   bribery: '在低保审核中吃拿卡要',
   embezzlement: '截留挪用救助资金',
-  false_claims: '虚报冒领低保金',
+  false_claims: '代领截留、虚报套取低保金',
+  impersonation: '冒领低保金',
+  bankbook_custody: '违规扣押代管群众存折、社保卡',
   undeclared_relatives: '近亲属享受低保未备案',
 };
 const SANCTIONS = ['受到党内严重警告处分', '受到政务记过处分', '被免去村党支部书记职务', '受到诫勉谈话', '受到撤销党内职务处分'];

@@ -27,7 +27,9 @@ export interface ReportsSummary {
 }
 
 const CATEGORY_WEIGHTS: [Category, number][] = [
-  ['favouritism', 14], ['connections', 12], ['wrong_grant', 16], ['left_out', 12], ['bribery', 6], ['embezzlement', 5], ['false_claims', 6], ['undeclared_relatives', 3],
+  ['favouritism', 14], ['connections', 12], ['wrong_grant', 16], ['left_out', 12], ['bribery', 6], ['embezzlement', 5],
+  // 冒领 and 证折发放 (issue 18 item 10) share the weight false_claims had: the other categories and the random stream stay as before.
+  ['false_claims', 2], ['impersonation', 3], ['bankbook_custody', 1], ['undeclared_relatives', 3],
   ['blanket_removal', 4], ['posting_irregular', 4], ['temporary_assistance', 5], ['extreme_poverty', 4], ['epidemic_poverty', 2], ['work_style', 5], ['organized_crime', 1], ['other', 3],
 ];
 const POSITION_WEIGHTS: [Position | null, number][] = [

@@ -26,7 +26,7 @@ export async function seedDemoReferrals(deps: Deps, staff: DemoCredential[]): Pr
     '村主任的两个亲戚都在吃低保，评议的时候他本人没有回避，也没有备案。',
     '村霸家族把持低保评议，谁提意见就上门威胁，去年还打伤了人。',
   ];
-  const categories = ['favouritism', 'bribery', 'embezzlement', 'false_claims', 'undeclared_relatives', 'organized_crime'] as const;
+  const categories = ['favouritism', 'bribery', 'embezzlement', 'impersonation', 'undeclared_relatives', 'organized_crime'] as const;
   const candidates: Report[] = [];
   for (const [i, description] of texts.entries()) {
     const filed = await fileReport(

@@ -18,7 +18,7 @@ const TEMPLATES: Template[] = [
   { category: 'left_out', position: 'township_assistant', subject: null, text: '我父亲今年七十六岁，一个人生活，去年做了手术，没有收入。申请低保两次，乡里民政助理说材料不全，一直拖着不给办。' },
   { category: 'bribery', position: 'village_cadre', subject: '刘会计', text: '村会计让我们办低保先交五百块钱“手续费”，不交就不给往上报。我家交了，邻居家也交了，都没有收据。' },
   { category: 'embezzlement', position: 'village_cadre', subject: null, text: '我们村五保户的取暖补贴，去年冬天一直没发到手里。问村里，说是统一买煤了，可是煤也没见到。' },
-  { category: 'false_claims', position: 'group_leader', subject: null, text: '我们组有个老人去年三月就去世了，可是他的低保金到现在还有人在领，存折在小组长手里。' },
+  { category: 'impersonation', position: 'group_leader', subject: null, text: '我们组有个老人去年三月就去世了，可是他的低保金到现在还有人在领，存折在小组长手里。' },
   { category: 'undeclared_relatives', position: 'village_cadre', subject: '张**', text: '村妇女主任的亲姐姐一家享受低保，没有按规定备案，评议的时候她本人也在场没有回避。' },
   { category: 'blanket_removal', position: 'township_official', subject: null, text: '镇里说上面要求低保户减少三分之一，村里没入户核查就把我们十几户的低保停了，我家两个病人，实在没法过。' },
   { category: 'posting_irregular', position: null, subject: null, text: '村里公示低保名单只贴了两天就撕了，上面还写着身份证号和家里人的病情，很多人都看到了。' },
@@ -28,6 +28,8 @@ const TEMPLATES: Template[] = [
   { category: 'work_style', position: 'township_assistant', subject: null, text: '到乡政府问低保的事，民政办的人说不归他管，让去县里问；去了县里又让回乡里。来回跑了四趟，没人给个准话。' },
   { category: 'organized_crime', position: 'village_cadre', subject: null, text: '村里有人仗着家族势力大，把持低保评议，谁提意见就上门威胁，还打过人。老百姓敢怒不敢言。' },
   { category: 'wrong_grant', position: 'village_cadre', subject: '赵**', text: '村里一个在县里上班、有工资的人也在吃低保，是村支书的女婿，评议的时候村民都不知道。' },
+  { category: 'bankbook_custody', position: 'village_cadre', subject: null, text: '村会计把我们十几户低保户的存折、社保卡都收走了，说是统一保管。要用钱得去找他，卡里有多少钱我们自己都不知道。' },
+  { category: 'false_claims', position: 'village_cadre', subject: null, text: '我娘的低保金一直是村里代领，说是帮着领，可老人一年多一分钱也没拿到手。' },
 ];
 
 /** A small deterministic generator, so the demo is the same on every machine. */

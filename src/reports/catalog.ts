@@ -12,7 +12,9 @@ export const CATEGORIES = [
   'left_out', // 漏保/应保未保
   'bribery', // 吃拿卡要
   'embezzlement', // 截留挪用/贪污侵占
-  'false_claims', // 冒领/代领/虚报
+  'false_claims', // 代领/虚报 — and 冒领 until issue 18 item 10 gave it a category: older reports here may be 冒领
+  'impersonation', // 冒领 (in another's name, also after the recipient's death), seed 二(二) 补助金代领 risk
+  'bankbook_custody', // 证折发放: 存折、社保卡 held or kept back by cadres, seed 二(二)
   'undeclared_relatives', // 近亲属未备案
   'blanket_removal', // 一刀切退保
   'posting_irregular', // 公示不规范
@@ -25,9 +27,20 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-/** Categories that involve officials: candidates for referral to discipline inspection. */
-export const REFERRAL_CATEGORIES: readonly Category[] = ['favouritism', 'connections', 'bribery', 'embezzlement', 'false_claims', 'undeclared_relatives'];
-/** 涉黑涉恶 goes to the police (transfer). */
+/**
+ * Categories that involve officials: candidates for referral to discipline inspection (信访工作条例
+ * 第三十条; seed 三(三) 涉嫌违法违纪的公职人员依法移送纪检监察部门查处). The staff report page offers
+ * the referral first for these (casework/report-view.ts).
+ * - bankbook_custody: a cadre holding villagers' 存折/社保卡 is an official's misconduct in itself,
+ *   whether or not money is gone.
+ * - impersonation (冒领): listed here, not with the police. When a cadre collects in another's name it
+ *   is misconduct; when a relative goes on collecting after a death, the civil-affairs unit itself
+ *   stops the payment and recovers the money (社会救助暂行办法 第六十八条), and only where that amounts
+ *   to a public-order or criminal matter does it go on to the police — the handler's judgement, with
+ *   the transfer form beside the prompt. DESIGN.md §2 names 冒领 among the referral candidates.
+ */
+export const REFERRAL_CATEGORIES: readonly Category[] = ['favouritism', 'connections', 'bribery', 'embezzlement', 'false_claims', 'impersonation', 'bankbook_custody', 'undeclared_relatives'];
+/** 涉黑涉恶 goes to the police (transfer; seed 三(三) 涉黑涉恶问题线索，及时移送有关部门和机构). */
 export const POLICE_CATEGORIES: readonly Category[] = ['organized_crime'];
 
 /** Management level of a subject's position: routes the report and, later, a referral. */
