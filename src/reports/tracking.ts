@@ -7,7 +7,7 @@ import type { Deps } from '../shared/deps.js';
 import { ANSWER_STANDS, END_STATES, type Rating, type Status } from './catalog.js';
 import { queryCodeDigest } from './receipt.js';
 import { openReview } from './casework/supervision.js';
-import { notifyAssignee } from './casework/notify.js';
+import { notifyAssignee, notifyResponsible } from './casework/notify.js';
 import { findUser } from '../users/index.js';
 import { answerReceivedOn, dueFrom, reviewWindowOf, type ReviewWindow } from '../clocks/index.js';
 import { loadCalendar } from '../calendar/index.js';
@@ -77,7 +77,9 @@ async function reporterStep(deps: Deps, reportId: number, type: string, body: st
 
 export async function addReporterMessage(deps: Deps, report: repo.Report, body: string, now = Date.now()): Promise<void> {
   await reporterStep(deps, report.id, 'reporter_message', body, null, 'report.reporter_message', now);
-  await tellResponsible(deps, report, now);
+  // The assignee, or with none (or a disabled one) the intake officers of the handling unit, else
+  // its leads: the deadline sweep's choice (casework/notify.ts), so no reply goes unheard.
+  await notifyResponsible(deps, report, 'reporter_replied', now);
 }
 
 /** The responsible person hears (e-mail without content, inbox badge) that the reporter replied or added files. */

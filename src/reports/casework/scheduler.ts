@@ -14,8 +14,9 @@ import { sendClaimed } from '../../shared/claimed-send.js';
 import type { Deps } from '../../shared/deps.js';
 import { withTransaction, type Tx } from '../../db/transaction.js';
 import { findUnit } from '../../units/index.js';
-import { findUser, usersWithRole, type User } from '../../users/index.js';
-import { recordInAppNotice, staffNoticeMail } from './notify.js';
+import { usersWithRole, type User } from '../../users/index.js';
+// Who answers for the clock now: one choice with the reporter's reply (notify.ts responsibleFor).
+import { recordInAppNotice, responsibleFor as responsible, staffNoticeMail } from './notify.js';
 
 // The states whose duty has a legal clock (src/clocks/report.ts ruleFor). Not `concluded`: once
 // the written answer is sent the 60日 handling duty of 信访工作条例第三十四条 is done (issue 18).
@@ -67,17 +68,6 @@ async function notifyOnce(deps: Deps, report: Report, kind: Kind, recipients: Us
     if (result.outcome === 'sent') sent = true;
   }
   return sent;
-}
-
-/** Who answers for the clock now: the assignee, else the intake officers of the handling (or reviewing) unit. */
-async function responsible(deps: Deps, report: Report): Promise<User[]> {
-  if (report.assigneeId) {
-    const user = await findUser(deps.db, report.assigneeId);
-    if (user && !user.disabled) return [user];
-  }
-  const unitId = report.status === 'under_review' && report.reviewUnitId ? report.reviewUnitId : report.handlingUnitId;
-  const intake = await usersWithRole(deps.db, unitId, 'intake');
-  return intake.length ? intake : usersWithRole(deps.db, unitId, 'lead');
 }
 
 async function supervisorsAbove(deps: Deps, report: Report): Promise<User[]> {
