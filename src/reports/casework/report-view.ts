@@ -16,6 +16,21 @@ import { allows, type Action } from './permissions.js';
 import { relationOf } from './relation.js';
 import { mayRecall, referralsOf } from '../referrals/service.js';
 import { departmentsFor, transfersOf } from '../transfers/service.js';
+import { POLICE_CATEGORIES, REFERRAL_CATEGORIES } from '../catalog.js';
+
+export type CategoryPrompt = 'police' | 'referral';
+
+/**
+ * The prompt at the top of the action area (issue 18 item 9): a police category (涉黑涉恶) offers
+ * the transfer to the police first, an official's-misconduct category the referral to discipline
+ * inspection. Only where the page already offers that action (`can`, the permission table and the
+ * action's states): the prompt points to the form, it never acts itself.
+ */
+export function categoryPrompt(category: string, can: { refer: boolean; transfer: boolean }): CategoryPrompt | null {
+  if (can.transfer && (POLICE_CATEGORIES as readonly string[]).includes(category)) return 'police';
+  if (can.refer && (REFERRAL_CATEGORIES as readonly string[]).includes(category)) return 'referral';
+  return null;
+}
 
 /** Units a report may be assigned to by this user: their unit and the civil-affairs/township units below it. */
 export async function assignableUnits(db: Db, staff: StaffContext, report: repo.Report) {
@@ -73,6 +88,7 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
     transferOutcome: s === 'transferred' && may('transfer_outcome'),
   };
   const place = await placeChain(db, report.placeCode);
+  const prompt = categoryPrompt(report.category, can);
   return {
     report: { ...report, identitySealed: undefined, receiptDigest: undefined, submissionDigest: undefined, receiptForRetry: undefined },
     place: placeLabel(place) + (report.placeOther ? ` ${report.placeOther}` : ''),
@@ -92,7 +108,9 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
     // The referring unit may take back a referral the body has not accepted yet (views/reports/referrals/partials/held-by.hbs).
     mayRecallReferral: await mayRecall(deps, staff, report),
     transfers: await transfersOf(deps, report.id),
-    departments: can.transfer ? (await departmentsFor(deps, report)).map((d) => ({ id: d.id, name: d.name })) : [],
+    // Under the police prompt the county's public security bureau comes preselected.
+    departments: can.transfer ? (await departmentsFor(deps, report)).map((d) => ({ id: d.id, name: d.name, selected: prompt === 'police' && d.department === 'police' })) : [],
+    categoryPrompt: prompt,
     findings: FINDINGS,
     maxExtension: maxExtensionDays(),
     can,
