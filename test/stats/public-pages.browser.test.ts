@@ -49,13 +49,21 @@ describeBrowser('ledger, statistics and hotlines in a browser', () => {
           await screenshot(page, `disclosure-${device.name}-${p.replace(/[/?=]+/g, '-')}`);
           expect(violations, `${p}\n${formatViolations(violations)}`).toEqual([]);
           expect(await page.locator('main script').count()).toBe(0);
-          for (const svg of await page.locator('svg[role="img"]').all()) {
-            const name = await svg.evaluate((el) => {
-              const ids = (el.getAttribute('aria-labelledby') ?? '').split(/\s+/);
-              return ids.map((id) => document.getElementById(id)?.textContent ?? '').join(' ').trim();
-            });
+          for (const figure of await page.locator('figure.bar-chart').all()) {
+            const name = await figure.evaluate((el) => document.getElementById(el.getAttribute('aria-labelledby') ?? '')?.textContent?.trim() ?? '');
             expect(name.length, `${p}: chart without a name`).toBeGreaterThan(5);
           }
+          // Issue 20 item 6: chart labels and values are at least the page's small text size, also on a phone.
+          const sizes = await page.locator('.bar-chart .bar-label, .bar-chart .bar-value').evaluateAll((els) => els.map((el) => parseFloat(getComputedStyle(el).fontSize)));
+          if (p.startsWith('/stats')) expect(sizes.length, p).toBeGreaterThan(0);
+          for (const size of sizes) expect(size, `${p}: chart text`).toBeGreaterThanOrEqual(14);
+          // A table wider than the phone scrolls, and a keyboard can reach it; its headers are not one character per line.
+          for (const wrap of await page.locator('.table-wrap').all()) {
+            const { scrolls, focusable } = await wrap.evaluate((el) => ({ scrolls: el.scrollWidth > el.clientWidth, focusable: el.tabIndex >= 0 }));
+            if (scrolls) expect(focusable, `${p}: a scrolling table the keyboard cannot reach`).toBe(true);
+          }
+          const tallest = await page.locator('.table-wrap thead th').evaluateAll((els) => Math.max(0, ...els.map((el) => el.getBoundingClientRect().height)));
+          expect(tallest, `${p}: a table header broken onto several lines`).toBeLessThan(60);
         }
       } finally {
         await closePage(page);
