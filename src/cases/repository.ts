@@ -3,7 +3,7 @@
 import { and, desc, eq, inArray, isNotNull, lt, ne, or, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
-import { referralById, type ReferralRow } from '../reports/index.js';
+import { referralHeldByAnyOf, type ReferralRow } from '../reports/index.js';
 import { regionWithin } from '../regions/index.js';
 import { matchesSearch } from '../search/index.js';
 import { typicalCases } from './tables.js';
@@ -54,30 +54,12 @@ export interface StaffListFilter {
   limit: number;
 }
 
-/**
- * Of the referrals behind the cases waiting for a sign-off, those now held by one of `bodyIds`.
- * The referrals are the reports feature's: asked one by one through its index (few cases wait for
- * a sign-off at a time).
- */
-async function signoffReferralIdsHeldBy(db: Executor, bodyIds: readonly number[]): Promise<number[]> {
-  const ids = await query(db, (q) =>
-    q
-      .selectDistinct({ id: typicalCases.referralId })
-      .from(typicalCases)
-      .where(and(eq(typicalCases.status, 'awaiting_signoff'), isNotNull(typicalCases.referralId)))
-      .all()
-      .map((r) => r.id!),
-  );
-  const referrals = await Promise.all(ids.map((id) => referralById(db, id)));
-  return referrals.filter((r) => r !== undefined && bodyIds.includes(r.bodyUnitId)).map((r) => r!.id);
-}
-
 export async function listForStaff(db: Executor, f: StaffListFilter): Promise<TypicalCase[]> {
-  const signoffReferralIds = f.bodyIds.length > 0 ? await signoffReferralIdsHeldBy(db, f.bodyIds) : [];
   return query(db, (q) => {
     const scopes: SQL[] = [];
     if (f.unitIds.length > 0) scopes.push(inArray(typicalCases.unitId, f.unitIds));
-    if (signoffReferralIds.length > 0) scopes.push(and(eq(typicalCases.status, 'awaiting_signoff'), inArray(typicalCases.referralId, signoffReferralIds))!);
+    // A discipline body signs off the cases drafted from its referrals (one query, not a read per referral).
+    if (f.bodyIds.length > 0) scopes.push(and(eq(typicalCases.status, 'awaiting_signoff'), referralHeldByAnyOf(typicalCases.referralId, f.bodyIds))!);
     if (scopes.length === 0) return [];
     const where: SQL[] = [or(...scopes)!];
     if (f.status) where.push(eq(typicalCases.status, f.status));

@@ -9,4 +9,4 @@ export { runReferralSweep, type ReferralSweepResult } from './sweep.js';
 export async function referralRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(referralRoutesPlugin, opts);
 }
-export { referralById, concludedReferralOf, type ReferralRow } from './repository.js';
+export { referralById, concludedReferralOf, referralHeldByAnyOf, type ReferralRow } from './repository.js';

@@ -1,12 +1,13 @@
 // Data access for referrals: the service's writes, the inspectors' workspace and feedback, and the
 // reads other parts of the reports domain need (typical cases read a report's referral). Async,
 // taking the database or a transaction (src/db/transaction.ts).
-import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, ne, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, ne, notInArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Executor } from '../../db/executor.js';
 import { query } from '../../db/transaction.js';
 import { reports } from '../tables.js';
 import { referrals } from './tables.js';
 import { unitNameOf } from '../../units/index.js';
+import { qualified } from '../../db/qualified.js';
 
 export type ReferralRow = typeof referrals.$inferSelect;
 export type NewReferral = typeof referrals.$inferInsert;
@@ -173,4 +174,14 @@ export async function referralsToChase(db: Executor, noticesSince: number): Prom
       .orderBy(asc(referrals.id))
       .all(),
   );
+}
+
+/**
+ * Condition: the referral whose id is in `column` is held by one of `bodyUnitIds` — a fragment for
+ * another feature's query (typical cases awaiting a body's sign-off), so it reads no referral rows
+ * one by one. No body: false.
+ */
+export function referralHeldByAnyOf(column: SQLWrapper, bodyUnitIds: readonly number[]): SQL {
+  if (bodyUnitIds.length === 0) return sql`0`;
+  return sql`exists (select 1 from referrals held where held.id = ${qualified(column)} and held.body_unit_id in (${sql.join(bodyUnitIds.map((id) => sql`${id}`), sql`, `)}))`;
 }
