@@ -5,6 +5,7 @@ import { runDeadlineSweep, runReferralSweep } from '../reports/index.js';
 import { archiveWithCheckpoints, latestEntry } from '../audit/index.js';
 import { remindLateSubmissions } from '../reporting/index.js';
 import { runRetentionSweep } from '../retention/index.js';
+import { runLedgerSweep } from '../ledger/index.js';
 
 export default fp(
   async (app) => {
@@ -31,6 +32,10 @@ export default fp(
         await job('referral sweep', async () => {
           const result = await runReferralSweep(app.deps);
           if (result.reminded + result.escalated + result.reporterMails > 0) app.log.info(result, 'referral sweep');
+        });
+        await job('ledger sweep', async () => {
+          const result = await runLedgerSweep(app.deps);
+          if (result.reminded + result.escalated > 0) app.log.info(result, 'ledger sweep');
         });
         await job('late reporting reminders', async () => {
           const late = await remindLateSubmissions(app.deps, Date.now());
