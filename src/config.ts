@@ -65,6 +65,8 @@ export interface Config {
    * the reporter's own review windows cannot be changed. Checked at start.
    */
   clockRules: RuleOverrides;
+  /** 公示期 in days, the day of posting counted as the first (SUNSHINE_POSTING_DAYS, default 7; src/disclosure/posting-rules.ts). */
+  postingDays: number;
   /** Footer identification of a Chinese government site (issue 8). */
   site: { sponsor: string; organizer: string; siteCode: string; icp: string; policeFiling: string; contact: string };
 }
@@ -276,6 +278,7 @@ export function loadConfig(env: Env = process.env): Config {
     retention: retention(env),
     referralRouting: referralRouting(env),
     clockRules: clockRules(env),
+    postingDays: integer(env, 'SUNSHINE_POSTING_DAYS', 7, 1, 60),
     site: {
       sponsor: text(env, 'SUNSHINE_SITE_SPONSOR', '吉林省民政厅'),
       organizer: text(env, 'SUNSHINE_SITE_ORGANIZER', '吉林省民政厅社会救助处'),

@@ -2,11 +2,11 @@
 // imported unless every row is valid), compare with the roster of each village in the file, then
 // in one transaction open a posting per changed village, update the roster and audit the import.
 import { record, type Actor } from '../audit/index.js';
-import { addDays, todayInChina, type IsoDate } from '../clocks/index.js';
+import { todayInChina, type IsoDate } from '../clocks/index.js';
 import { childrenOf, placeChain } from '../regions/index.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Deps } from '../shared/deps.js';
-import { POSTING_DAYS, storedType, surnameOf } from './posting-rules.js';
+import { postingPeriod, storedType, surnameOf } from './posting-rules.js';
 import { parseRecipientFile, rowsFingerprint, type ImportProblem, type ParsedRow } from './recipient-import.js';
 import * as repo from './repository.js';
 import { rosterChanged } from './events.js';
@@ -68,7 +68,7 @@ export async function importRecipientList(deps: Deps, actor: ImportActor, townsh
   const rows = parsed.rows.map(toRosterRow);
   const contentFingerprint = rowsFingerprint(parsed.rows);
   const today = options.today ?? todayInChina(now);
-  const period = { startsOn: today, endsOn: addDays(today, options.postingDays ?? POSTING_DAYS) };
+  const period = postingPeriod(today, options.postingDays ?? deps.config.postingDays);
   const at = now.getTime();
   const auditActor: Actor = actor.type === 'staff' ? { type: 'staff', id: actor.id } : { type: 'system' };
 

@@ -7,7 +7,7 @@ import type { RecipientType } from './recipient-columns.js';
  * 公示期: how many days a posting of new, changed or removed recipients stays open to objections.
  * 社会救助暂行办法 art. 11 requires the posting in the village but sets no period; the 7 days come
  * from the 2021 national rule 最低生活保障审核确认办法 as applied by local governments (DESIGN.md §5).
- * A constant for now; it can become a config field (SUNSHINE_POSTING_DAYS) when a county differs.
+ * The default of SUNSHINE_POSTING_DAYS (config.postingDays), for a province that differs.
  */
 export const POSTING_DAYS = 7;
 
@@ -28,10 +28,14 @@ export interface PostingPeriod {
   endsOn: IsoDate;
 }
 
-/** A posting opened today runs POSTING_DAYS days from today (both dates shown to the public). */
-export function postingPeriod(now: Date = new Date(), days = POSTING_DAYS): PostingPeriod {
-  const startsOn = todayInChina(now);
-  return { startsOn, endsOn: addDays(startsOn, days) };
+/**
+ * A posting put up on `startsOn` for `days` days, as a 公示 notice reads "公示期7天": the day it is
+ * put up is the first of them, so it ends on the 7th day, not the 8th (issue 19 item 15). Both dates
+ * are shown to the public; objections are taken through the end of `endsOn`, China time.
+ */
+export function postingPeriod(startsOn: IsoDate = todayInChina(), days = POSTING_DAYS): PostingPeriod {
+  if (!Number.isInteger(days) || days < 1) throw new RangeError(`a posting lasts a whole number of days ≥ 1, got ${days}`);
+  return { startsOn, endsOn: addDays(startsOn, days - 1) };
 }
 
 /** Open (公示中) on `today` when today is within [startsOn, endsOn]. */

@@ -57,8 +57,9 @@ describe('importing a recipient list', () => {
     const today = todayInChina();
     const list = db().select().from(postings).all();
     expect(list.map((p) => [p.villageCode, p.townshipCode, p.countyCode, p.startsOn, p.endsOn]).sort()).toEqual([
-      [HUAYANG, NANLING, '220102', today, addDays(today, 7)],
-      [HENGAN, NANLING, '220102', today, addDays(today, 7)],
+      // 公示期7天: the day of posting is the first of the seven (issue 19 item 15: it ran eight).
+      [HUAYANG, NANLING, '220102', today, addDays(today, 6)],
+      [HENGAN, NANLING, '220102', today, addDays(today, 6)],
     ]);
     const roster = activeIn(HUAYANG);
     expect(roster.map((r) => [r.maskedName, r.surname, r.householdSize, r.monthlyAmountFen, r.type, r.sinceOn])).toEqual([

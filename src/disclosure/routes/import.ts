@@ -10,7 +10,6 @@ import { translate } from '../../i18n/translate.js';
 import { findRegions, type Region } from '../../regions/index.js';
 import { importableTownships, IMPORT_ROLES } from '../import-scope.js';
 import { importRecipientList, type ImportOutcome } from '../import-service.js';
-import { POSTING_DAYS } from '../posting-rules.js';
 import { recipientTemplateCsv, TEMPLATE_HEADERS, type ImportProblem } from '../recipient-import.js';
 import * as repo from '../repository.js';
 
@@ -50,7 +49,7 @@ export default async function importRoutes(app: FastifyInstance, opts: { deps: D
         csrfToken: reply.generateCsrf(),
         townships: townships.map((t) => ({ code: t.code, name: t.name, selected: t.code === extra.township })),
         chooseTownship: townships.length > 1,
-        postingDays: POSTING_DAYS,
+        postingDays: deps.config.postingDays,
         maxMb: MAX_IMPORT_BYTES / 1048576,
         recent,
         error: extra.error ?? null,

@@ -7,7 +7,7 @@ import { notFound } from '../../shared/errors.js';
 import { translate } from '../../i18n/translate.js';
 import { todayInChina } from '../../clocks/index.js';
 import { childrenOf, findRegion, placeChain, regionsAtLevel, type Region } from '../../regions/index.js';
-import { POSTING_DAYS, ROSTER_PAGE_SIZE } from '../posting-rules.js';
+import { ROSTER_PAGE_SIZE } from '../posting-rules.js';
 import * as repo from '../repository.js';
 import { breadcrumbs, cursor, historyPage, postingPage, rosterLine, villageNames, villagePage } from '../public-view.js';
 import { searchVillages } from '../village-search.js';
@@ -30,7 +30,7 @@ export default async function publicDisclosureRoutes(app: FastifyInstance, opts:
 
   app.get('/disclosure', cached, async (_request, reply) => {
     const prefectures = (await regionsAtLevel(db, 'prefecture')).map((r) => ({ name: r.name, href: hrefOf(r) }));
-    return reply.page('disclosure/index', { titleKey: 'disclosure.public.title', descriptionKey: 'disclosure.public.description', prefectures, postingDays: POSTING_DAYS });
+    return reply.page('disclosure/index', { titleKey: 'disclosure.public.title', descriptionKey: 'disclosure.public.description', prefectures, postingDays: opts.deps.config.postingDays });
   });
 
   app.get<{ Querystring: { q?: string } }>('/disclosure/search', cached, async (request, reply) => {
