@@ -12,6 +12,14 @@ export const spotCheckRounds = sqliteTable('spot_check_rounds', {
   randomCount: integer('random_count').notNull(),
   createdBy: integer('created_by').notNull(),
   createdAt: integer('created_at').notNull(),
+  /**
+   * The draw's inputs as compact JSON (sampler.ts DrawInputs: algorithm, scope, seed, counts, the
+   * candidates with their weights in the order the draw considered them), so the round can be
+   * replayed from its seed. NULL for a round drawn before they were kept (migration 0016).
+   */
+  drawInputs: text('draw_inputs'),
+  /** SHA-256 (hex) of draw_inputs as stored at draw time; also in the round_planned audit entry. */
+  drawInputsHash: text('draw_inputs_hash'),
 });
 
 export const spotCheckTargets = sqliteTable(
@@ -42,6 +50,10 @@ export const spotChecks = sqliteTable(
     rosterOk: integer('roster_ok', { mode: 'boolean' }),
     hotlineCalledAt: text('hotline_called_at'),
     hotlineAnswered: integer('hotline_answered', { mode: 'boolean' }),
+    /** The number called, as listed when the check was recorded; NULL: not a listed number, or recorded before 0016. */
+    hotlinePhone: text('hotline_phone'),
+    /** That number's listed duty hours (free text) when the check was recorded, which the call is judged against. */
+    hotlineDutyHours: text('hotline_duty_hours'),
     casesChecked: text('cases_checked'),
     findings: text('findings'),
     ledgerItemId: integer('ledger_item_id'),
