@@ -17,10 +17,11 @@ import mailPlugin from './plugins/mail.js';
 import authPlugin from './plugins/auth.js';
 import schedulerPlugin from './plugins/scheduler.js';
 import { userRoutes } from './users/index.js';
-import { caseworkRoutes } from './reports/index.js';
+import { caseNumbersOf, caseworkRoutes } from './reports/index.js';
 import { identityAccessRoutes } from './identity-access/index.js';
 import { declarationRoutes } from './declarations/index.js';
 import { templateRoutes } from './templates/index.js';
+import { noticeRoutes } from './notifications/index.js';
 import { adminRoutes } from './admin/index.js';
 import publicCachePlugin from './plugins/public-cache.js';
 import staffPageCachePlugin from './plugins/staff-page-cache.js';
@@ -31,6 +32,7 @@ import { statsRoutes } from './stats/index.js';
 import { policyRoutes } from './policy/index.js';
 import { referralRoutes } from './reports/index.js';
 import { transferRoutes } from './reports/index.js';
+import { documentRoutes } from './reports/index.js';
 import { spotCheckRoutes } from './spot-checks/index.js';
 import { reportingRoutes } from './reporting/index.js';
 import { crossCheckRoutes } from './cross-checks/index.js';
@@ -136,6 +138,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(identityAccessRoutes, { deps });
   await app.register(declarationRoutes, { deps });
   await app.register(templateRoutes, { deps });
+  // Reports write the notices; their case numbers come back through this resolver (no import cycle).
+  await app.register(noticeRoutes, { deps, caseNumbers: caseNumbersOf });
   await app.register(adminRoutes, { deps });
   await app.register(disclosureRoutes, { deps });
   await app.register(caseRoutes, { deps });
@@ -144,6 +148,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(policyRoutes, { deps });
   await app.register(referralRoutes, { deps });
   await app.register(transferRoutes, { deps });
+  await app.register(documentRoutes, { deps });
   await app.register(spotCheckRoutes, { deps });
   await app.register(reportingRoutes, { deps });
   await app.register(crossCheckRoutes, { deps });

@@ -9,7 +9,7 @@ export { findReport, eventsOf, insertEvent, updateReport, reportsPastRetention, 
 export { REVIEW_WINDOW_DAYS } from './tracking.js';
 export * from './catalog.js';
 export type { ReportInput, Identity } from './validate.js';
-export { objectionReports } from './repository.js';
+export { objectionReports, caseNumbersOf } from './repository.js';
 
 export async function reportRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(filingRoutes, opts);
@@ -27,3 +27,4 @@ export { provideAnswerTemplates, answerTemplateChoices, answerTemplateText, type
 export * from './casework/index.js';
 export * from './referrals/index.js';
 export * from './transfers/index.js';
+export * from './documents/index.js';

@@ -10,6 +10,7 @@ import * as repo from './repository.js';
 import { allowedActions, remainingUpload } from './tracking.js';
 import { hotlinesFor } from '../hotlines/index.js';
 import { evidenceOf, originalName } from '../evidence/index.js';
+import { reporterDocumentLinks } from './documents/index.js';
 
 /** Event types whose body the reporter reads (their own words, staff messages to them, reasons, the answer). */
 // discipline_result_notice: the words the discipline body chose to tell a real-name reporter (issue 18 item 6).
@@ -54,6 +55,8 @@ export async function trackPageContext(deps: Deps, report: repo.Report, _locale:
     can: Object.fromEntries([...actions].map((a) => [a, true])),
     room: await remainingUpload(deps, report),
     hotlines: await hotlinesFor(deps.db, report.countyCode),
+    /** 书面告知: the written notices meant for the reporter (an art. 23 notice only to a known name and address). */
+    documents: await reporterDocumentLinks(deps, report),
   };
 }
 

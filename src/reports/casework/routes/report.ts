@@ -14,6 +14,7 @@ import { hasMessage } from '../../../i18n/translate.js';
 import { answerTemplateChoices, answerTemplateText } from '../../answer-templates.js';
 import { findUser } from '../../../users/index.js';
 import { draftOf, returnedDraftOf } from '../workflow.js';
+import { latestAnswerKind, staffDocumentPage } from '../../documents/index.js';
 
 /** Renders the report page for this user, with extra context (an action's error and the input kept). */
 export type RenderReport = (request: FastifyRequest, reply: FastifyReply, report: repo.Report, extra?: Record<string, unknown>, status?: number) => Promise<unknown>;
@@ -69,14 +70,13 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
     return reply.send(decryptFromStore(deps.dirs, deps.keys.files, file.storedName));
   });
 
-  // 处理意见书 (信访工作条例 art. 32): request, facts and reasons, opinion, legal basis; printable A4.
+  // 处理意见书 (信访工作条例 art. 32), or the review answer after it: the document of the written
+  // answer, numbered and laid out by reports/documents (also at /staff/reports/:id/documents/:kind).
   app.get<{ Params: { id: string } }>('/staff/reports/:id/answer', { preHandler: requireStaff() }, async (request, reply) => {
     const report = await load(request);
-    const answer = (await repo.eventsOf(db, report.id)).filter((e) => e.type === 'answer' || e.type === 'review_answer').pop();
-    if (!answer) throw notFound();
-    await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'report.answer_view', object: { type: 'report', id: report.id } });
-    const context = await reportPageContext(deps, request.staff!, report);
-    return reply.page('reports/casework/answer-print', { title: `${report.caseNo} 处理意见书`, ...context, answer }, { layout: 'print' });
+    const kind = await latestAnswerKind(deps, report);
+    if (!kind) throw notFound();
+    return staffDocumentPage(deps, request, reply, report, kind);
   });
 }
 
