@@ -1,10 +1,16 @@
 // The written notices as documents (issue 18): content per kind for a real-name and an anonymous
 // report, the Word file, the print page, and who may open which (staff scope, discipline bodies,
 // the reporter behind the tracking session).
+import fs from 'node:fs';
+import Handlebars from 'handlebars';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entriesFor } from '../../../src/audit/index.js';
-import { fileReport, findReport, insertEvent, updateReport } from '../../../src/reports/index.js';
+import { fileReport, findReport, insertEvent, staffDocumentLinks, updateReport } from '../../../src/reports/index.js';
+import { staffContext } from '../../../src/plugins/auth.js';
+import { translate } from '../../../src/i18n/translate.js';
+import { findUnit } from '../../../src/units/index.js';
+import { findUser } from '../../../src/users/index.js';
 import { findUnitByKey } from '../../../src/units/index.js';
 import { makeApp, type TestApp } from '../../helpers/app.js';
 import { cookiesFrom, openForm } from '../../helpers/forms.js';
@@ -12,7 +18,7 @@ import { createStaff, signIn, type Session, type TestStaff } from '../../helpers
 
 let t: TestApp;
 let lead: Session, otherCounty: Session, inspector: Session, otherInspector: Session;
-let leadStaff: TestStaff, cityStaff: TestStaff, provinceStaff: TestStaff;
+let leadStaff: TestStaff, cityStaff: TestStaff, provinceStaff: TestStaff, inspectorStaff: TestStaff;
 const NAME = '李秀兰';
 const PHONE = '13900001234';
 
@@ -21,7 +27,8 @@ beforeAll(async () => {
   leadStaff = await createStaff(t.app, 'ca:220102', ['intake', 'handler', 'lead'], { displayName: '赵承办' });
   lead = await signIn(t.app, leadStaff);
   otherCounty = await signIn(t.app, await createStaff(t.app, 'ca:220103', ['intake', 'handler', 'lead', 'supervisor']));
-  inspector = await signIn(t.app, await createStaff(t.app, 'dic:220102', ['inspector']));
+  inspectorStaff = await createStaff(t.app, 'dic:220102', ['inspector']);
+  inspector = await signIn(t.app, inspectorStaff);
   otherInspector = await signIn(t.app, await createStaff(t.app, 'dic:220103', ['inspector']));
   cityStaff = await createStaff(t.app, 'ca:220100', ['supervisor', 'lead'], { displayName: '钱复查' });
   provinceStaff = await createStaff(t.app, 'ca:220000', ['supervisor', 'lead'], { displayName: '孙复核' });
@@ -297,5 +304,30 @@ describe('the Word file and the print page', () => {
     expect(css.headers['content-type']).toContain('text/css');
     expect(css.body).toContain('font-size: 16pt; line-height: 28pt');
     expect(css.body).toContain('margin: 37mm 26mm 35mm 28mm');
+  });
+});
+
+describe('the staff links (partial reports/documents/staff-links)', () => {
+  it('lists what the report has and this user may print, marking those meant for the reporter', async () => {
+    const r = await accepted(true);
+    expect((await lead.post(`${r.page}/refer`, { opinion: '经初步核实，村会计收取手续费问题基本属实，移送处理。' }, r.page)).statusCode).toBe(303);
+    const report = (await findReport(t.app.db, r.id))!;
+    const as = async (s: TestStaff) => {
+      const user = (await findUser(t.app.db, s.user.id))!;
+      return staffContext(user, (await findUnit(t.app.db, user.unitId))!);
+    };
+    const mine = await staffDocumentLinks(t.app.deps, await as(leadStaff), report);
+    expect(mine.documents.map((d) => [d.kind, d.forReporter])).toEqual([['acceptance', true], ['referral', false]]);
+    expect(mine.documents[0]!.href).toBe(`${r.page}/documents/acceptance`);
+    expect((await staffDocumentLinks(t.app.deps, await as(inspectorStaff), report)).documents.map((d) => d.kind)).toEqual(['referral']);
+
+    const hbs = Handlebars.create();
+    hbs.registerHelper('t', (key: string) => translate('zh-CN', key));
+    hbs.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).join(''));
+    const html = hbs.compile(fs.readFileSync('views/reports/documents/partials/staff-links.hbs', 'utf8'))(mine);
+    expect(html).toContain(`<a href="${r.page}/documents/referral.docx">`);
+    expect(html).toContain('<strong>问题线索移送函</strong>');
+    expect(html).toContain('举报人在查询页面也能看到');
+    expect(hbs.compile(fs.readFileSync('views/reports/documents/partials/staff-links.hbs', 'utf8'))({ documents: [] }).trim()).toBe('');
   });
 });
