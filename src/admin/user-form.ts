@@ -66,7 +66,8 @@ export async function validateAccount(db: Db, v: AccountValues, scopeUnitIds: nu
   if (!v.displayName || v.displayName.length > 50) errors.displayName = 'admin.errors.display_name';
   const unitId = Number(v.unitId);
   if (!/^\d+$/.test(v.unitId) || !scopeUnitIds.includes(unitId)) errors.unitId = 'admin.errors.unit';
-  if (!EMAIL.test(v.email) || v.email.length > 200) errors.email = 'admin.errors.email';
+  // Optional (issue 19 item 15): a township official without an address gets in-app notices only.
+  if (v.email !== '' && (!EMAIL.test(v.email) || v.email.length > 200)) errors.email = 'admin.errors.email';
   if (v.homeVillageCode) {
     const region = VILLAGE.test(v.homeVillageCode) ? await findRegion(db, v.homeVillageCode) : undefined;
     if (!region || region.level !== 'village') errors.homeVillageCode = 'admin.errors.home_village';

@@ -1,7 +1,7 @@
 // In-app notices (notifications) and the claims of deadline reminders (sent_reminders): claims are
 // taken before a send, marked sent after it, given back when it failed. See tables.ts for the
 // guarantee. Async, taking the database or a transaction (src/db/transaction.ts).
-import { and, count, eq, isNotNull, isNull, lte } from 'drizzle-orm';
+import { and, count, desc, eq, isNotNull, isNull, lt, lte } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
 import { notifications, sentReminders } from './tables.js';
@@ -80,4 +80,15 @@ export async function noticeCount(db: Executor, userId: number, options: { kind?
 /** A report's in-app notices, oldest first. */
 export async function noticesOfReport(db: Executor, reportId: number): Promise<InAppNotice[]> {
   return query(db, (q) => q.select().from(notifications).where(eq(notifications.reportId, reportId)).orderBy(notifications.id).all());
+}
+
+/** One page of a user's in-app notices, newest first; keyset on id (`beforeId`). */
+export async function noticesFor(db: Executor, userId: number, options: { limit: number; beforeId?: number }): Promise<InAppNotice[]> {
+  const conditions = [eq(notifications.userId, userId), ...(options.beforeId ? [lt(notifications.id, options.beforeId)] : [])];
+  return query(db, (q) => q.select().from(notifications).where(and(...conditions)).orderBy(desc(notifications.id)).limit(options.limit).all());
+}
+
+/** Marks a user's notices up to `upToId` as read (only theirs, only unread ones); returns how many. */
+export async function markNoticesRead(db: Executor, userId: number, upToId: number, now: number): Promise<number> {
+  return query(db, (q) => q.update(notifications).set({ readAt: now }).where(and(eq(notifications.userId, userId), lte(notifications.id, upToId), isNull(notifications.readAt))).run().changes);
 }

@@ -35,6 +35,9 @@ export default fp(
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
 
     const send = async (mail: OutgoingMail) => {
+      // A staff member or unit without an address (optional since issue 19 item 15) is told in the
+      // portal only: nothing to send, and nothing failed (a reminder's claim is then recorded).
+      if (mail.to.trim() === '') return;
       const info = await transport.sendMail({ from: config.mailFrom, ...mail });
       if (!config.smtpUrl) {
         fs.mkdirSync(outbox, { recursive: true });

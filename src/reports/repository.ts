@@ -25,6 +25,13 @@ export async function findReport(db: Executor, id: number): Promise<Report | und
   return query(db, (q) => q.select().from(reports).where(eq(reports.id, id)).get());
 }
 
+/** The case numbers of `ids` (unknown ids left out), for lists kept by other features (in-app notices). */
+export async function caseNumbersOf(db: Executor, ids: readonly number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await query(db, (q) => q.select({ id: reports.id, caseNo: reports.caseNo }).from(reports).where(inArray(reports.id, [...ids])).all());
+  return new Map(rows.map((r) => [r.id, r.caseNo]));
+}
+
 /** A report by its case number, through the column's unique index. */
 export async function findByCaseNo(db: Executor, caseNo: string): Promise<Report | undefined> {
   return query(db, (q) => q.select().from(reports).where(eq(reports.caseNo, caseNo)).get());

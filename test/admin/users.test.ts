@@ -89,6 +89,15 @@ describe('user management', () => {
     expect(step.headers.location).toBe('/staff/login/enrol');
   });
 
+  it('creates a user without an e-mail address (issue 19 item 15: a township official may have none)', async () => {
+    const form = await countyAdmin.get(`${LIST}/new`);
+    expect(form.body).toContain('可不填');
+    expect(form.body).not.toMatch(/<input type="email" id="email"[^>]* required/);
+    const res = await countyAdmin.post(LIST, { username: 'ng.no.mail', display_name: '赵无邮', unit_id: String(await unitId('ca:220102')), email: '' }, `${LIST}/new`);
+    expect(res.statusCode).toBe(200);
+    expect((await findUserByName(t.app.db, 'ng.no.mail'))!.email).toBe('');
+  });
+
   it('re-renders the form with messages and the input kept', async () => {
     const res = await countyAdmin.post(LIST, { username: 'Bad Name!', display_name: '孙某某', unit_id: String(await unitId('ca:220103')), email: 'not-an-address', home_village: '220102001' }, `${LIST}/new`);
     expect(res.statusCode).toBe(400);
