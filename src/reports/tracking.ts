@@ -7,8 +7,7 @@ import type { Deps } from '../shared/deps.js';
 import { ANSWER_STANDS, END_STATES, type Rating, type Status } from './catalog.js';
 import { queryCodeDigest } from './receipt.js';
 import { openReview } from './casework/supervision.js';
-import { notifyAssignee, notifyResponsible } from './casework/notify.js';
-import { findUser } from '../users/index.js';
+import { notifyResponsible } from './casework/notify.js';
 import { answerReceivedOn, dueFrom, reviewWindowOf, type ReviewWindow } from '../clocks/index.js';
 import { loadCalendar } from '../calendar/index.js';
 import { withTransaction } from '../db/transaction.js';
@@ -82,12 +81,6 @@ export async function addReporterMessage(deps: Deps, report: repo.Report, body: 
   await notifyResponsible(deps, report, 'reporter_replied', now);
 }
 
-/** The responsible person hears (e-mail without content, inbox badge) that the reporter replied or added files. */
-async function tellResponsible(deps: Deps, report: repo.Report, now: number): Promise<void> {
-  const user = report.assigneeId ? await findUser(deps.db, report.assigneeId) : undefined;
-  if (user && !user.disabled) await notifyAssignee(deps, user, report, 'reporter_replied', now);
-}
-
 export async function addReporterFiles(deps: Deps, report: repo.Report, files: CleanFile[], now = Date.now()): Promise<void> {
   const uploads = await encryptUploads(deps.dirs, deps.keys.files, files);
   try {
@@ -101,7 +94,8 @@ export async function addReporterFiles(deps: Deps, report: repo.Report, files: C
     await forgetUploads(deps.dirs, uploads);
     throw err;
   }
-  await tellResponsible(deps, report, now);
+  // As with a message: on an unassigned report, the handling unit's intake officers hear of it.
+  await notifyResponsible(deps, report, 'reporter_replied', now);
 }
 
 /** How many more files and bytes the report may take from the reporter. */

@@ -7,7 +7,8 @@ import { fileReport, updateReport } from '../../src/reports/index.js';
 import { noticeCount } from '../../src/notifications/index.js';
 import { updateUser } from '../../src/users/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
-import { cookiesFrom, openForm } from '../helpers/forms.js';
+import { cookiesFrom, multipart, openForm } from '../helpers/forms.js';
+import { pdfFile } from '../evidence/media/builders.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { createStaff, type TestStaff } from '../helpers/staff.js';
 import { aVillageOf } from '../helpers/reports.js';
@@ -96,5 +97,23 @@ describe("a reporter's reply on an unassigned report", () => {
     for (let waited = 0; repliedMails(lead).length < 2 && waited < 3000; waited += 25) await new Promise((r) => setTimeout(r, 25));
     expect(repliedMails(lead)).toHaveLength(2);
     expect(repliedMails(handler)).toHaveLength(0);
+  });
+
+  it('files added on an unassigned report reach the intake officers too', async () => {
+    const intake = await createStaff(t.app, 'ca:220103', ['intake']);
+    const village = await aVillageOf(t.app, '220103');
+    const filed = await newReport('220103', village.slice(0, 9), village);
+    ip += 1;
+    const form = await openForm(t.app, '/track');
+    const signIn = await t.app.inject({ method: 'POST', url: '/track', cookies: form.cookies, remoteAddress: `10.18.9.${ip}`, payload: { _csrf: form.csrf, code: filed.queryCode } });
+    const jar = cookiesFrom(signIn, form.cookies);
+    const page = await t.app.inject({ url: '/track/report', cookies: jar });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const body = await multipart({}, [{ name: 'evidence', filename: '公示名单.pdf', content: pdfFile(), type: 'application/pdf' }]);
+    const res = await t.app.inject({ method: 'POST', url: `/track/files?_csrf=${encodeURIComponent(csrf)}`, cookies: jar, headers: body.headers, payload: body.payload });
+    expect(res.statusCode).toBe(303);
+    for (let waited = 0; repliedMails(intake).length === 0 && waited < 3000; waited += 25) await new Promise((r) => setTimeout(r, 25));
+    expect(repliedMails(intake)).toHaveLength(1);
+    expect(await noticeCount(t.app.db, intake.user.id, { kind: 'reporter_replied' })).toBe(1);
   });
 });
