@@ -55,6 +55,11 @@ export async function targetsOf(db: Executor, roundId: number) {
   return rows.filter((r): r is typeof r & { name: string } => r.name !== null);
 }
 
+/** A round's targets as stored, in draw order (all of them, whether or not the township is among the regions). */
+export async function targetRowsOf(db: Executor, roundId: number): Promise<Target[]> {
+  return query(db, (q) => q.select().from(spotCheckTargets).where(eq(spotCheckTargets.roundId, roundId)).orderBy(asc(spotCheckTargets.position)).all());
+}
+
 export async function findTarget(db: Executor, roundId: number, id: number): Promise<Target | undefined> {
   if (!Number.isSafeInteger(id) || id <= 0) return undefined;
   return query(db, (q) =>

@@ -6,6 +6,7 @@ import { record } from '../audit/index.js';
 import { addDays, todayInChina } from '../clocks/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { insertItem as insertLedgerItem } from '../ledger/index.js';
+import { hotlinesFor } from '../hotlines/index.js';
 import { findRegion, placeChain, regionsWithin } from '../regions/index.js';
 import { townshipReportSignals } from '../reports/index.js';
 import { staleVillagesByTownship } from '../disclosure/index.js';
@@ -16,6 +17,7 @@ import type { Role } from '../users/index.js';
 import * as repo from './repository.js';
 import { withTransaction } from '../db/transaction.js';
 import { drawPlan, townshipWeight, type Drawn, type Signals } from './sampler.js';
+import { drawInputs, hashInputs, redraw, serializeInputs } from './draw-inputs.js';
 import type { CheckInput, LedgerInput, RoundInput } from './validate.js';
 
 /** Roles of a civil-affairs unit that plan rounds, record checks and turn findings into ledger items. */
@@ -93,20 +95,29 @@ export async function candidatesFor(deps: Pick<Deps, 'db'>, scopeCode: string, n
   });
 }
 
-/** Plans a round: a fresh seed (unless given), the draw, the round and its targets in one transaction. */
+/**
+ * Plans a round: a fresh seed (unless given), the draw, the round and its targets in one transaction.
+ * The draw's inputs (scope, candidates and weights in the order considered, seed, counts, algorithm)
+ * are stored with the round, and their hash with it and in the audit entry, so the round can be
+ * replayed from its seed and a change to the stored inputs shows (verifyDraw).
+ */
 export async function planRound(deps: Deps, actor: { userId: number; unit: Unit }, input: RoundInput, now = Date.now(), seed = newSeed()) {
   const candidates = await candidatesFor(deps, input.scopeCode, now);
   if (candidates.length === 0) throw new SpotCheckError('no_townships', 400);
-  const plan = drawPlan(candidates, { seed, count: input.count, randomCount: input.randomCount });
+  const inputs = drawInputs(input.scopeCode, seed, input.count, input.randomCount, candidates);
+  const plan = redraw(inputs);
+  const stored = serializeInputs(inputs);
+  const inputsHash = hashInputs(stored);
   const randomCount = plan.filter((d) => d.drawnBy === 'random').length;
   const round = await withTransaction(deps.db, async (tx) => {
-    const row = await repo.insertRound(tx, { unitId: actor.unit.id, name: input.name, seed, townshipCount: plan.length, randomCount, createdBy: actor.userId, createdAt: now });
+    const row = await repo.insertRound(tx, { unitId: actor.unit.id, name: input.name, seed, townshipCount: plan.length, randomCount, createdBy: actor.userId, createdAt: now, drawInputs: stored, drawInputsHash: inputsHash });
     await repo.insertTargets(
       tx,
       plan.map((d) => ({ roundId: row.id, townshipCode: d.code, drawnBy: d.drawnBy, weight: d.weight, position: d.position })),
     );
     // Where the round goes stays out of the log: administrators read it, and "四不两直" means no one is told.
-    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: actor.userId }, action: 'spot_check.round_planned', object: { type: 'spot_check_round', id: row.id }, detail: { unit: actor.unit.id, townships: plan.length, random: randomCount, candidates: candidates.length, restricted: input.scopeCode !== actor.unit.regionCode } }, now);
+    // The inputs' hash names no place, and lets a replay tell whether the stored inputs were changed.
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: actor.userId }, action: 'spot_check.round_planned', object: { type: 'spot_check_round', id: row.id }, detail: { unit: actor.unit.id, townships: plan.length, random: randomCount, candidates: candidates.length, restricted: input.scopeCode !== actor.unit.regionCode, inputsHash } }, now);
     return row;
   });
   return { round, plan, requested: input.count };
@@ -115,13 +126,31 @@ export async function planRound(deps: Deps, actor: { userId: number; unit: Unit 
 /**
  * Draws a round again from its stored seed against the data as it stands at `now` (as of the
  * planning time, the same data gives the same targets). `scopeCode` is the region the round was
- * drawn over: the unit's region unless it was restricted (the table does not keep the restriction).
+ * drawn over. For a replay of the draw as it was made, use verifyDraw, which reads the stored inputs.
  */
 export async function replayRound(deps: Pick<Deps, 'db'>, round: repo.Round, scopeCode: string, now = Date.now()): Promise<Drawn[]> {
   return drawPlan(await candidatesFor(deps, scopeCode, now), { seed: round.seed, count: round.townshipCount, randomCount: round.randomCount });
 }
 
+/**
+ * The number a test call went to and its listed duty hours as they stand now, kept with the check so
+ * the call is judged against the hours that were listed (duty-hours.ts). `phone` undefined: the form
+ * did not say, and the county's only listed number is meant; null: a number not on the list.
+ */
+export async function calledLine(deps: Pick<Deps, 'db'>, townshipCode: string, phone: string | null | undefined): Promise<{ phone: string; dutyHours: string } | null> {
+  if (phone === null) return null;
+  const { county } = await placeChain(deps.db, townshipCode);
+  const lines = county ? await hotlinesFor(deps.db, county.code) : [];
+  if (phone === undefined) {
+    const own = lines.filter((l) => l.depth === 0);
+    return own.length === 1 ? { phone: own[0]!.phone, dutyHours: own[0]!.dutyHours } : null;
+  }
+  const line = lines.find((l) => l.phone === phone);
+  return line ? { phone: line.phone, dutyHours: line.dutyHours } : null;
+}
+
 export async function recordCheck(deps: Deps, staffUserId: number, round: repo.Round, target: repo.Target, input: CheckInput, now = Date.now()): Promise<repo.Check> {
+  const line = input.hotlineCalledAt ? await calledLine(deps, target.townshipCode, input.hotlinePhone) : null;
   return withTransaction(deps.db, async (tx) => {
     const row = await repo.insertCheck(tx, {
       roundId: round.id,
@@ -133,6 +162,8 @@ export async function recordCheck(deps: Deps, staffUserId: number, round: repo.R
       rosterOk: input.rosterOk,
       hotlineCalledAt: input.hotlineCalledAt,
       hotlineAnswered: input.hotlineAnswered,
+      hotlinePhone: line?.phone ?? null,
+      hotlineDutyHours: line?.dutyHours ?? null,
       casesChecked: input.casesChecked,
       findings: input.findings,
       createdBy: staffUserId,

@@ -54,6 +54,11 @@ export interface CheckInput {
   /** China local time as entered, 'YYYY-MM-DDTHH:MM'. */
   hotlineCalledAt: string | null;
   hotlineAnswered: boolean | null;
+  /**
+   * The listed number called: a phone of the county's list, null for a number not on it; left out
+   * (undefined) when the form did not say, which means the county's only listed number.
+   */
+  hotlinePhone?: string | null;
   casesChecked: string | null;
   findings: string | null;
 }
@@ -65,8 +70,11 @@ function yesNo(v: string | undefined): boolean | null | undefined {
   return undefined;
 }
 
+/** The form's choice for a number that is not on the list. */
+export const OTHER_LINE = 'other';
+
 /** A check on site: a date from the round's planning day to today; at least one thing observed. */
-export function validateCheck(fields: Fields, villages: { code: string }[], window: { from: string; today: string }): { input?: CheckInput; errors: FieldErrors } {
+export function validateCheck(fields: Fields, villages: { code: string }[], window: { from: string; today: string }, lines: { phone: string }[] = []): { input?: CheckInput; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const village = (fields.village ?? '').trim();
   const checkedOn = (fields.checked_on ?? '').trim();
@@ -74,6 +82,7 @@ export function validateCheck(fields: Fields, villages: { code: string }[], wind
   const rosterOk = yesNo(fields.roster_ok);
   const calledAt = (fields.hotline_called_at ?? '').trim();
   const answered = yesNo(fields.hotline_answered);
+  const line = fields.hotline_phone === undefined ? undefined : fields.hotline_phone.trim();
   const cases = (fields.cases_checked ?? '').trim();
   const findings = (fields.findings ?? '').trim();
   if (village !== '' && !villages.some((v) => v.code === village)) errors.village = E('village');
@@ -84,6 +93,7 @@ export function validateCheck(fields: Fields, villages: { code: string }[], wind
     const m = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d$/.exec(calledAt);
     if (!m || !validDate(m[1]!) || m[1]! < window.from || m[1]! > window.today) errors.hotline_called_at = E('called_at');
     if (answered === null || answered === undefined) errors.hotline_answered = E('answered');
+    if (line !== undefined && line !== OTHER_LINE && line !== '' && !lines.some((l) => l.phone === line)) errors.hotline_phone = E('hotline_phone');
   } else if (answered !== null) errors.hotline_called_at = E('called_at_missing');
   if (cases.length > 2000) errors.cases_checked = E('cases');
   if (findings !== '' && (findings.length < 5 || findings.length > 1000)) errors.findings = E('findings');
@@ -98,6 +108,8 @@ export function validateCheck(fields: Fields, villages: { code: string }[], wind
       rosterOk: rosterOk ?? null,
       hotlineCalledAt: calledAt || null,
       hotlineAnswered: calledAt ? (answered ?? null) : null,
+      // '' (nothing chosen) is left to the default: the county's only listed number.
+      ...(calledAt && line !== undefined && line !== '' ? { hotlinePhone: line === OTHER_LINE ? null : line } : {}),
       casesChecked: cases || null,
       findings: findings || null,
     },

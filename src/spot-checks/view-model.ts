@@ -6,7 +6,9 @@ import type { Deps } from '../shared/deps.js';
 import { forbidden, notFound } from '../shared/errors.js';
 import { findRegions } from '../regions/index.js';
 import { findUser } from '../users/index.js';
+import { loadCalendar } from '../calendar/index.js';
 import * as repo from './repository.js';
+import { judgeCall, type CallResult } from './duty-hours.js';
 import { townshipWeight, STALE_ROSTER_POINTS, type Signals } from './sampler.js';
 import { hasSpotCheckRole, REPORT_WINDOW_DAYS, STALE_ROSTER_DAYS } from './service.js';
 
@@ -35,12 +37,14 @@ const yesNoKey = (v: boolean | null) => (v === null ? 'not_checked' : v ? 'yes' 
 export async function roundPage(deps: Pick<Deps, 'db'>, round: repo.Round, signals: Map<string, Signals>) {
   const targets = await repo.targetsOf(deps.db, round.id);
   const checks = await repo.checksOf(deps.db, round.id);
+  const calendar = await loadCalendar(deps.db);
+  const isWorkday = (date: string) => calendar.isWorkday(date);
   const codes = [...new Set([...targets.map((t) => t.countyCode ?? ''), ...checks.map((c) => c.villageCode ?? '')].filter(Boolean))];
   const names = new Map((await findRegions(deps.db, codes)).map((r) => [r.code, r.name]));
   const checksByTarget = new Map<number, ReturnType<typeof checkView>[]>();
   for (const c of checks) {
     const list = checksByTarget.get(c.targetId ?? 0) ?? [];
-    list.push(checkView(round, c, names));
+    list.push(checkView(round, c, names, isWorkday));
     checksByTarget.set(c.targetId ?? 0, list);
   }
   return {
@@ -58,10 +62,20 @@ export async function roundPage(deps: Pick<Deps, 'db'>, round: repo.Round, signa
       checks: checksByTarget.get(target.id) ?? [],
     })),
     checkedCount: targets.filter((t) => checksByTarget.has(t.target.id)).length,
+    calls: callStatistics([...checksByTarget.values()].flat()),
+    canVerify: round.drawInputs !== null,
   };
 }
 
-function checkView(round: repo.Round, c: repo.Check, names: Map<string, string>) {
+/** The round's test calls by result; only `unanswered` counts as a failure (no one answered in duty hours). */
+export function callStatistics(checks: { callResult: CallResult | null }[]) {
+  const n = (r: CallResult) => checks.filter((c) => c.callResult === r).length;
+  const stats = { answered: n('answered'), unanswered: n('unanswered'), offDuty: n('off_duty'), unknown: n('hours_unknown') };
+  return { ...stats, total: stats.answered + stats.unanswered + stats.offDuty + stats.unknown, failures: stats.unanswered };
+}
+
+function checkView(round: repo.Round, c: repo.Check, names: Map<string, string>, isWorkday: (date: string) => boolean) {
+  const callResult = c.hotlineCalledAt && c.hotlineAnswered !== null ? judgeCall(c.hotlineCalledAt, c.hotlineAnswered, c.hotlineDutyHours, isWorkday) : null;
   return {
     ...c,
     villageName: c.villageCode ? (names.get(c.villageCode) ?? c.villageCode) : null,
@@ -69,6 +83,10 @@ function checkView(round: repo.Round, c: repo.Check, names: Map<string, string>)
     roster: yesNoKey(c.rosterOk),
     calledAt: c.hotlineCalledAt ? c.hotlineCalledAt.replace('T', ' ') : null,
     answered: yesNoKey(c.hotlineAnswered),
+    callResult,
+    // Why a call was not judged: no listed hours kept with the check (an unlisted number, or recorded
+    // before they were kept), or hours in a form that is not read.
+    hoursUnknownWhy: callResult === 'hours_unknown' ? (c.hotlineDutyHours === null ? 'not_recorded' : 'unreadable') : null,
     ledgerHref: c.ledgerItemId ? `/staff/ledger/${c.ledgerItemId}` : null,
     makeLedgerHref: c.findings && !c.ledgerItemId ? `/staff/spot-checks/${round.id}/checks/${c.id}/ledger` : null,
   };

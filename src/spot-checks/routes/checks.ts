@@ -9,14 +9,15 @@ import { notFound } from '../../shared/errors.js';
 import { unitOfKind } from '../../units/index.js';
 import * as repo from '../repository.js';
 import * as service from '../service.js';
-import { validateCheck, validateLedger, type FieldErrors } from '../validate.js';
+import { parseDutyHours } from '../duty-hours.js';
+import { OTHER_LINE, validateCheck, validateLedger, type FieldErrors } from '../validate.js';
 import { checkWindow, loadRound } from '../view-model.js';
 
 type Body = Record<string, string | undefined>;
 type TargetParams = { id: string; targetId: string };
 type CheckParams = { id: string; checkId: string };
 
-const CHECK_FIELDS = ['village', 'checked_on', 'posting_ok', 'roster_ok', 'hotline_called_at', 'hotline_answered', 'cases_checked', 'findings'] as const;
+const CHECK_FIELDS = ['village', 'checked_on', 'posting_ok', 'roster_ok', 'hotline_called_at', 'hotline_phone', 'hotline_answered', 'cases_checked', 'findings'] as const;
 const errorList = (errors: FieldErrors) => Object.entries(errors).map(([field, key]) => ({ field, key }));
 
 export default async function checkRoutes(app: FastifyInstance, opts: { deps: Deps }) {
@@ -47,6 +48,9 @@ export default async function checkRoutes(app: FastifyInstance, opts: { deps: De
         villages,
         countyHotlines: lines.filter((l) => l.depth === 0),
         otherHotlines: lines.filter((l) => l.depth > 0),
+        // The numbers a test call may go to, each marked when its listed hours are not in a form that is read.
+        lineChoices: lines.map((l) => ({ phone: l.phone, dutyHours: l.dutyHours, unitName: l.unitName, unreadable: parseDutyHours(l.dutyHours) === null })),
+        otherLine: OTHER_LINE,
         window,
         values,
         errors,
@@ -58,14 +62,18 @@ export default async function checkRoutes(app: FastifyInstance, opts: { deps: De
 
   app.get<{ Params: TargetParams }>('/staff/spot-checks/:id/targets/:targetId/check', { preHandler: requireStaff() }, async (request, reply) => {
     const { round, target } = await loadTarget(request);
-    return renderCheck(request, reply, round, target, { checked_on: todayInChina(), posting_ok: '', roster_ok: '' });
+    const { county } = await placeChain(db, target.townshipCode);
+    const own = county ? (await hotlinesFor(db, county.code)).filter((l) => l.depth === 0) : [];
+    return renderCheck(request, reply, round, target, { checked_on: todayInChina(), posting_ok: '', roster_ok: '', hotline_phone: own[0]?.phone ?? '' });
   });
 
   app.post<{ Params: TargetParams; Body: Body }>('/staff/spot-checks/:id/targets/:targetId/check', { preHandler: requireStaff() }, async (request, reply) => {
     const { round, target } = await loadTarget(request);
     const body = request.body ?? {};
     const villages = (await childrenOf(db, target.townshipCode)).filter((r) => r.level === 'village');
-    const { input, errors } = validateCheck(body, villages, checkWindow(round));
+    const { county } = await placeChain(db, target.townshipCode);
+    const lines = county ? await hotlinesFor(db, county.code) : [];
+    const { input, errors } = validateCheck(body, villages, checkWindow(round), lines);
     const values = Object.fromEntries(CHECK_FIELDS.map((f) => [f, body[f]]));
     if (!input) return renderCheck(request, reply, round, target, values, errors, 400);
     const check = await service.recordCheck(deps, request.staff!.user.id, round, target, input);
