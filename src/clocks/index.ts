@@ -30,6 +30,8 @@ export {
   dueFrom,
   handlingClockOf,
   handlingDueOf,
+  hearingOpen,
+  reviewAnswerClockOf,
   maxExtensionDays,
   pausesOf,
   reviewWindowOf,

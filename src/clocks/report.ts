@@ -72,17 +72,7 @@ const dataOf = (e: ClockEvent): Record<string, unknown> => (e.data ? (JSON.parse
 
 /** The stretches the report was away, as China dates; the last is open while it still is. */
 export function pausesOf(events: readonly ClockEvent[]): Pause[] {
-  const pauses: Pause[] = [];
-  let open: IsoDate | null = null;
-  for (const e of byTime(events)) {
-    if (PAUSE_STARTS.has(e.type) && open === null) open = dateOf(e.at);
-    else if (PAUSE_ENDS.has(e.type) && open !== null) {
-      pauses.push({ from: open, to: dateOf(e.at) });
-      open = null;
-    }
-  }
-  if (open !== null) pauses.push({ from: open, to: null });
-  return pauses;
+  return stretchesOf(events, PAUSE_STARTS, PAUSE_ENDS);
 }
 
 /**
@@ -106,6 +96,47 @@ export function handlingDueOf(acceptedAt: number | null, events: readonly ClockE
   if (!clock) return null;
   const { due, uncoveredYear } = clockDue(clock, calendar, now);
   return uncoveredYear === undefined ? { due } : { due, uncoveredYear };
+}
+
+/** 第三十六条第二款: a re-review hearing (听证); its days are not counted in the re-review's 30日. */
+const HEARING_STARTS = new Set(['hearing_started']);
+const HEARING_ENDS = new Set(['hearing_ended']);
+
+function stretchesOf(events: readonly ClockEvent[], starts: ReadonlySet<string>, ends: ReadonlySet<string>): Pause[] {
+  const pauses: Pause[] = [];
+  let open: IsoDate | null = null;
+  for (const e of byTime(events)) {
+    if (starts.has(e.type) && open === null) open = dateOf(e.at);
+    else if (ends.has(e.type) && open !== null) {
+      pauses.push({ from: open, to: dateOf(e.at) });
+      open = null;
+    }
+  }
+  if (open !== null) pauses.push({ from: open, to: null });
+  return pauses;
+}
+
+/**
+ * The review answer's clock (第三十五条第一款: 30日 from receiving the request; 第三十六条: the same
+ * for the re-review one level up), from the latest request. A re-review hearing stops it (第三十六条
+ * 第二款, "听证所需时间不计算在前款规定的期限内"), counted back in the rule's own unit like any pause.
+ * Null without a request.
+ */
+export function reviewAnswerClockOf(level: 1 | 2, events: readonly ClockEvent[]): Clock | null {
+  const request = byTime(events).filter((e) => e.type === 'review_requested').pop();
+  if (!request) return null;
+  const since = byTime(events).filter((e) => e.at >= request.at);
+  return {
+    startedOn: dateOf(request.at),
+    rule: activeRules()[level === 1 ? 'xinfang.review_answer' : 'xinfang.rereview_answer'],
+    pauses: level === 2 ? stretchesOf(since, HEARING_STARTS, HEARING_ENDS) : [],
+  };
+}
+
+/** Whether a re-review hearing is under way (started and not ended since the latest request). */
+export function hearingOpen(events: readonly ClockEvent[]): boolean {
+  const clock = reviewAnswerClockOf(2, events);
+  return !!clock && clock.pauses.some((p) => p.to === null);
 }
 
 /**

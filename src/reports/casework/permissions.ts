@@ -31,6 +31,7 @@ export const REPORT_ACTIONS = [
   'close',
   'rectify',
   'review_answer',
+  'hearing',
   'hasten',
   'acknowledge',
   'take_over',
@@ -88,6 +89,8 @@ const RULES: Record<Action, (a: Actor) => boolean> = {
   close: handlingWith(['handler', 'lead', 'supervisor']),
   rectify: handlingWith(['handler', 'lead', 'supervisor']),
   review_answer: ({ staff, rel }) => rel.reviewer && any(staff, ['supervisor', 'lead']),
+  // 第三十六条第二款: the re-review unit holds the hearing (supervision.hearing checks the level).
+  hearing: ({ staff, rel }) => rel.reviewer && any(staff, ['supervisor', 'lead']),
   hasten: ({ staff, rel }) => rel.supervising && staff.has('supervisor'),
   take_over: ({ staff, rel }) => rel.supervising && staff.has('supervisor'),
   acknowledge: (a) => isAssignee(a) || handlingWith(CASEWORK)(a),

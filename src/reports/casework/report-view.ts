@@ -7,7 +7,7 @@ import * as repo from '../repository.js';
 import { findUnit, supervisedUnitIds, unitsOfKindsAmong } from '../../units/index.js';
 import { activeHandlersOf, findUser, userNames } from '../../users/index.js';
 import type { Deps } from '../../shared/deps.js';
-import { clockOf, maxExtensionDays } from '../../clocks/index.js';
+import { activeRules, clockOf, hearingOpen, maxExtensionDays } from '../../clocks/index.js';
 import { possibleDeclarantMatches, isRecused } from './recusal.js';
 import { rectificationItemsOf } from './rectification.js';
 import { TOWNSHIP_OR_BELOW } from './scope.js';
@@ -79,6 +79,7 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
     close: s === 'concluded' && may('close'),
     rectify: s === 'concluded' && may('rectify'),
     answerReview: s === 'under_review' && may('review_answer'),
+    hearing: s === 'under_review' && report.reviewLevel === 2 && may('hearing'),
     hasten: open && may('hasten'),
     takeOver: ['received', 'accepted', 'assigned', 'investigating'].includes(s) && may('take_over'),
     acknowledge: report.hastenPending && may('acknowledge'),
@@ -95,7 +96,8 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
     handlingUnit: handlingUnit?.name,
     assignedUnit: assignedUnit?.name,
     assignee: assignee?.displayName,
-    clock: clockOf(report),
+    clock: withBasis(clockOf(report)),
+    hearingOpen: report.status === 'under_review' && hearingOpen(events.map((e) => ({ type: e.type, at: e.at, data: e.data }))),
     draft: report.answerDraft ? JSON.parse(report.answerDraft) : null,
     extensionRequest: report.extensionRequest ? JSON.parse(report.extensionRequest) : null,
     events: events.map((e) => ({ ...e, actor: e.actorId ? actors.get(e.actorId) : null, data: e.data ? JSON.parse(e.data) : {} })),
@@ -115,4 +117,9 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
     maxExtension: maxExtensionDays(),
     can,
   };
+}
+
+/** The clock with the article it comes from, shown to staff next to the deadline (issue 18). */
+function withBasis(clock: ReturnType<typeof clockOf>) {
+  return clock ? { ...clock, basis: activeRules()[clock.rule].basis } : null;
 }

@@ -5,6 +5,7 @@ import type { StaffContext } from '../../plugins/auth.js';
 import * as repo from '../repository.js';
 import type { Deps } from '../../shared/deps.js';
 import { findUnit } from '../../units/index.js';
+import { hearingOpen } from '../../clocks/index.js';
 import type { Executor } from '../../db/executor.js';
 import { applyStep, applyStepIn, requireRole, requireState, TransitionError } from './workflow.js';
 import { rectificationStarted, requireItemKeeper } from './rectification.js';
@@ -32,6 +33,26 @@ export async function answerReview(deps: Deps, staff: StaffContext, report: repo
     { type: 'review_answer', visible: true, body: body.trim(), data: { outcome, level: report.reviewLevel } },
     { type: outcome, visible: true },
   ], now);
+}
+
+/**
+ * 第三十六条第二款: the re-review unit may hold a hearing (听证, under 第三十一条第六项), and the days
+ * it takes are not counted in the re-review's 30日. The reviewer records its start (with what it is
+ * about) and its end; the clock stands still in between (casework/workflow.ts clockDue).
+ */
+export async function hearing(deps: Deps, staff: StaffContext, report: repo.Report, step: 'start' | 'end', note: string, now = Date.now()) {
+  requireState(report, 'under_review');
+  if (report.reviewLevel !== 2) throw new TransitionError('hearing_rereview_only');
+  requireRole(staff, 'supervisor', 'lead');
+  if (report.reviewUnitId !== staff.unit.id) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
+  const open = hearingOpen((await repo.eventsOf(deps.db, report.id)).map((e) => ({ type: e.type, at: e.at, data: e.data })));
+  if (step === 'start') {
+    if (open) throw new TransitionError('hearing_already_open');
+    if (note.trim().length < 5) throw new TransitionError('hearing_note_required');
+    return applyStep(deps, staff, report, {}, [{ type: 'hearing_started', visible: true, body: note.trim() }], now);
+  }
+  if (!open) throw new TransitionError('hearing_not_open');
+  return applyStep(deps, staff, report, {}, [{ type: 'hearing_ended', visible: true, ...(note.trim() ? { body: note.trim() } : {}) }], now);
 }
 
 /** A supervisor of a unit above the handling unit hastens: a note the handler must acknowledge. */

@@ -10,7 +10,7 @@ import { AppError } from '../../shared/errors.js';
 import type { Executor } from '../../db/executor.js';
 import { withTransaction, type Tx } from '../../db/transaction.js';
 import type { Role } from '../../users/index.js';
-import { assignmentObjectionDue, dueFrom, handlingDueOf, maxExtensionDays, ruleFor, toCstDate, type Calendar, type ClockEvent } from '../../clocks/index.js';
+import { assignmentObjectionDue, clockDue as clockAt, dueFrom, handlingDueOf, maxExtensionDays, reviewAnswerClockOf, ruleFor, toCstDate, type Calendar, type ClockEvent } from '../../clocks/index.js';
 import type { Status } from '../catalog.js';
 
 export class TransitionError extends AppError {
@@ -64,12 +64,16 @@ async function timelineWith(db: Executor, reportId: number, steps: Step[], now: 
   return [...stored, ...steps.map((s) => ({ type: s.type, at: now, data: s.data ? JSON.stringify(s.data) : null }))];
 }
 
-function clockDue(calendar: Calendar, r: repo.Report, rule: NonNullable<ReturnType<typeof ruleFor>>, timeline: ClockEvent[], now: number): string {
+function clockDue(calendar: Calendar, r: repo.Report, rule: NonNullable<ReturnType<typeof ruleFor>>, timeline: ClockEvent[], now: number): string | null {
   if (rule === 'xinfang.handling') return r.handlingDue ?? dueFrom(calendar, rule, r.acceptedAt ?? r.receivedAt).due;
   if (rule === 'xinfang.register') return dueFrom(calendar, rule, r.receivedAt).due;
-  // 第三十五条、第三十六条: the review answer is due 30日 from the request.
-  const lastRequest = timeline.filter((e) => e.type === 'review_requested').pop();
-  return dueFrom(calendar, rule, lastRequest?.at ?? now).due;
+  // 第三十五条、第三十六条: the review answer is due 30日 from the request; a re-review hearing's days
+  // are not counted (第三十六条第二款). While the hearing lasts the clock stands still: no due date,
+  // so nothing is escalated; it is set again, the hearing's days added back, when the hearing ends.
+  const clock = reviewAnswerClockOf(rule === 'xinfang.rereview_answer' ? 2 : 1, timeline);
+  if (!clock) return dueFrom(calendar, rule, now).due;
+  const due = clockAt(clock, calendar, new Date(now));
+  return due.paused ? null : due.due;
 }
 
 export function requireState(report: repo.Report, ...states: Status[]): void {

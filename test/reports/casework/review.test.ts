@@ -67,4 +67,36 @@ describe('review and re-review', () => {
     expect(reopened.status).toBe('investigating');
     expect((await allowedActions(t.app.deps, reopened)).has('review')).toBe(false);
   });
+
+  it('art. 36(2): the re-review office records a hearing; its days do not count, and nothing is escalated meanwhile', async () => {
+    const id = await concludedReport();
+    const page = `/staff/reports/${id}`;
+    await markAnswerOpened(t.app.deps, (await findReport(t.app.db, id))!);
+    await requestReview(t.app.deps, (await findReport(t.app.db, id))!, '核查时没有入户，房子早就卖了。');
+    // A review (level 1) cannot pause its clock with a hearing: the form is not offered, a post is refused.
+    expect((await city.get(page)).body).not.toContain(`action="${page}/hearing"`);
+    const refused = await city.post(`${page}/hearing`, { step: 'start', note: '定于下周三举行听证。' }, page);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain('只有复核');
+    await city.post(`${page}/review_answer`, { outcome: 'upheld', answer: '经复查，县民政局认定事实清楚，维持原处理意见。' }, page);
+    await markAnswerOpened(t.app.deps, (await findReport(t.app.db, id))!);
+    await requestReview(t.app.deps, (await findReport(t.app.db, id))!, '复查也没有入户，请省厅复核。');
+    const before = (await findReport(t.app.db, id))!;
+    expect(before.clockRule).toBe('xinfang.rereview_answer');
+    const due = before.dueOn!;
+    const form = await province.get(page);
+    expect(form.body).toContain('第三十六条第二款');
+    expect(form.body).toContain('信访工作条例（2022）第三十六条');
+
+    expect((await province.post(`${page}/hearing`, { step: 'start', note: '定于下周三在省民政厅会议室举行听证。' }, page)).statusCode).toBe(303);
+    const during = (await findReport(t.app.db, id))!;
+    expect(during.dueOn).toBeNull();
+    expect((await province.get(page)).body).toContain('听证中，复核期限暂停');
+    expect((await province.post(`${page}/hearing`, { step: 'start', note: '再开一次听证会。' }, page)).statusCode).toBe(409);
+
+    // Ended the same day: no day was lost, the due date is what it was.
+    expect((await province.post(`${page}/hearing`, { step: 'end', note: '' }, page)).statusCode).toBe(303);
+    expect((await findReport(t.app.db, id))!.dueOn).toBe(due);
+    expect((await province.post(`${page}/hearing`, { step: 'end', note: '' }, page)).statusCode).toBe(409);
+  });
 });

@@ -41,7 +41,7 @@ export const RELATIONS = {
 } as const satisfies Record<string, UnitName>;
 export type RelationName = keyof typeof RELATIONS;
 
-export const PRESETS = ['received', 'accepted', 'assigned', 'investigating', 'drafted', 'extension_requested', 'concluded', 'under_review', 'hastened', 'transferred', 'referred', 'referral_accepted', 'referral_concluded'] as const;
+export const PRESETS = ['received', 'accepted', 'assigned', 'investigating', 'drafted', 'extension_requested', 'concluded', 'under_review', 'hastened', 'transferred', 'referred', 'referral_accepted', 'referral_concluded', 'under_rereview'] as const;
 export type Preset = (typeof PRESETS)[number];
 
 export interface Fixture {
@@ -103,6 +103,8 @@ export class Fixtures {
         return concluded;
       case 'under_review':
         return { ...concluded, status: 'under_review', reviewLevel: 1, reviewUnitId: this.units.city.id, statusBeforeReview: 'closed' };
+      case 'under_rereview':
+        return { ...concluded, status: 'under_review', reviewLevel: 2, reviewUnitId: this.units.city.id, statusBeforeReview: 'closed' };
       case 'hastened':
         return { ...investigating, hastenPending: true };
       case 'transferred':
@@ -159,7 +161,8 @@ export class Fixtures {
         Object.assign(changes, { handlingUnitId: this.units.city.id }, notCityReview);
         break;
       case 'reviewer':
-        Object.assign(changes, { status: 'under_review', finding: 'partly', concludedAt: now, reviewLevel: 1, reviewUnitId: this.units.city.id, statusBeforeReview: 'closed' });
+        // The city reviews (or, for a re-review preset, re-reviews: the level is the preset's).
+        Object.assign(changes, { status: 'under_review', finding: 'partly', concludedAt: now, reviewLevel: changes.reviewLevel === 2 ? 2 : 1, reviewUnitId: this.units.city.id, statusBeforeReview: 'closed' });
         break;
       case 'dept_open':
         transferId ??= this.addTransfer(report.id, 'sent', now);

@@ -56,6 +56,8 @@ export const REPORT_ACTION_RULES: Record<string, Rule> = {
   close: { preset: 'concluded', allowed: is(HANDLING, ['handler', 'lead', 'supervisor']), body: none },
   rectify: { preset: 'concluded', allowed: is(HANDLING, ['handler', 'lead', 'supervisor']), body: (fx) => ({ problem_0: '评议程序不规范', measures_0: '重新评议并公示', person_0: '王某', deadline_0: fx.report.handlingDue! }) },
   review_answer: { preset: 'under_review', allowed: is(['reviewer'], ['supervisor', 'lead']), body: () => ({ outcome: 'upheld', answer: ANSWER }) },
+  // 第三十六条第二款: the re-review unit records a hearing (its days not counted).
+  hearing: { preset: 'under_rereview', allowed: is(['reviewer'], ['supervisor', 'lead']), body: () => ({ step: 'start', note: '定于本月20日在县民政局会议室举行听证。' }) },
   // The city reviewing a county's report is also the unit above it.
   hasten: { preset: 'investigating', allowed: is(['supervising', 'reviewer'], ['supervisor']), body: () => ({ note: '请加快办理。' }) },
   take_over: { preset: 'investigating', allowed: is(['supervising', 'reviewer'], ['supervisor']), body: none },

@@ -60,6 +60,7 @@ export default async function actionRoutes(app: FastifyInstance, opts: { deps: D
       return sup.startRectification(deps, request.staff!, report, items);
     },
     review_answer: ({ request, report, body }) => sup.answerReview(deps, request.staff!, report, body.outcome === 'reopened' ? 'reopened' : 'upheld', body.answer ?? ''),
+    hearing: ({ request, report, body }) => sup.hearing(deps, request.staff!, report, body.step === 'end' ? 'end' : 'start', body.note ?? ''),
     hasten: ({ request, report, body, scopeIds }) => sup.hasten(deps, request.staff!, report, body.note ?? '', scopeIds),
     acknowledge: ({ request, report }) => sup.acknowledgeHastening(deps, request.staff!, report),
     take_over: ({ request, report, scopeIds }) => sup.takeOver(deps, request.staff!, report, scopeIds),
