@@ -12,6 +12,12 @@ describe('staff e-mail templates', () => {
     }
   });
 
+  it('cites 第二十三条 for a new report: a civil-affairs office is not a 信访部门 and acts under art. 23, not art. 22 (issue 18)', () => {
+    expect(staffNotice('zh-CN', 'new_report', { caseNo: 'JL2026-000002', link: 'https://x.example/' }).text).toContain('第二十三条');
+    expect(staffNotice('ko', 'new_report', { caseNo: 'JL2026-000002', link: 'https://x.example/' }).text).toContain('제23조');
+    expect(staffNotice('en', 'new_report', { caseNo: 'JL2026-000002', link: 'https://x.example/' }).text).toContain('art. 23');
+  });
+
   it('escapes a unit name in the HTML part', () => {
     const notice = staffNotice('zh-CN', 'new_report', { caseNo: 'JL2026-000002', link: 'https://x.example/', unitName: '<b>县</b>民政局' });
     expect(notice.html).toContain('&lt;b&gt;县&lt;/b&gt;民政局');
