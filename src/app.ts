@@ -112,6 +112,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(viewsPlugin, { config });
   await app.register(errorsPlugin);
   app.addPageContext(() => ({ site: config.site }));
+  // The upload limits, named in every message about a refused file (views/partials/file-problem.hbs).
+  const mb = (bytes: number) => Math.round(bytes / 1048576);
+  const uploadLimits = { maxFiles: config.upload.maxFiles, maxFileMb: mb(config.upload.maxFileBytes), maxTotalMb: mb(config.upload.maxReportBytes), maxFileBytes: config.upload.maxFileBytes };
+  app.addPageContext(() => ({ uploadLimits }));
   registerDemoRibbon(app, app.db);
   await app.register(authPlugin, { config });
   await app.register(publicCachePlugin, { maxBytes: config.publicCacheMb * 1024 * 1024 });

@@ -81,6 +81,34 @@
     return main;
   }
 
+  function problemText(problem) { return (text('problem-' + problem) || '').trim() || text('failed'); }
+  function notSent(problem) { return text('not-sent').replace('{reason}', problemText(problem)); }
+
+  // What the server will refuse anyway, known before a byte is sent (issue 20 item 1): an 11th file,
+  // one over the size limit, an empty one, or one whose name and type are outside the accept list.
+  // The server still judges every file by its content.
+  var acceptList = (input.getAttribute('accept') || '').split(',').map(function (a) { return a.trim().toLowerCase(); }).filter(Boolean);
+  function accepted(file) {
+    if (acceptList.length === 0) return true;
+    var name = file.name.toLowerCase();
+    var type = (file.type || '').toLowerCase();
+    return acceptList.some(function (a) {
+      if (a.charAt(0) === '.') return name.slice(-a.length) === a;
+      if (a.slice(-2) === '/*') return type.indexOf(a.slice(0, -1)) === 0;
+      return type === a;
+    });
+  }
+  function refusedBeforeSending(file, index) {
+    var maxFiles = Number(text('max-files')) || 0;
+    var maxBytes = Number(text('max-file-bytes')) || 0;
+    if (maxFiles && index >= maxFiles) return 'too_many';
+    if (maxBytes && file.size > maxBytes) return 'too_large';
+    if (file.size === 0) return 'empty';
+    if (!accepted(file)) return 'type';
+    return null;
+  }
+
+  /** Sends one file; resolves true when the server kept it. A refusal shows the server's reason. */
   function upload(file, csrf, row) {
     return new Promise(function (resolve) {
       var data = new FormData();
@@ -94,9 +122,10 @@
         var result = null;
         try { result = JSON.parse(xhr.responseText); } catch (e) { result = null; }
         var ok = xhr.status === 200 && result && result.ok && result.files && result.files.length;
-        row.querySelector('.status').textContent = ok ? (result.files[0].cleaned ? text('cleaned') : text('not-cleaned')) : text('failed');
+        var problem = !ok && result && result.fileProblems && result.fileProblems[0] ? result.fileProblems[0].problem : null;
+        row.querySelector('.status').textContent = ok ? (result.files[0].cleaned ? text('cleaned') : text('not-cleaned')) : problem ? notSent(problem) : text('failed');
         bar.hidden = true;
-        resolve(ok);
+        resolve(!!ok);
       };
       xhr.onerror = function () { row.querySelector('.status').textContent = text('failed'); bar.hidden = true; resolve(false); };
       xhr.send(data);
@@ -129,18 +158,32 @@
         var status = section.querySelector('p');
         status.textContent = labels.wait;
         var list = section.querySelector('ul');
-        var code = document.getElementById('query-code').closest('p');
-        code.parentNode.insertBefore(section, code.nextSibling);
-        var chain = Promise.resolve(true);
-        files.forEach(function (file) {
+        // Below the query code's "write it down" warning, not between the two (issue 20 item 11).
+        var anchor = document.getElementById('query-code-keep') || document.getElementById('query-code').closest('p');
+        anchor.parentNode.insertBefore(section, anchor.nextSibling);
+        var chain = Promise.resolve();
+        var failed = 0;
+        files.forEach(function (file, index) {
           var row = document.createElement('li');
           row.innerHTML = '<span class="name"></span> — <span class="status"></span> <progress value="0" max="1"></progress>';
           row.querySelector('.name').textContent = file.name;
-          row.querySelector('.status').textContent = labels.uploading;
           list.appendChild(row);
-          chain = chain.then(function () { return upload(file, csrf, row); });
+          var refused = refusedBeforeSending(file, index);
+          if (refused) {
+            row.querySelector('.status').textContent = notSent(refused);
+            row.querySelector('progress').hidden = true;
+            failed++;
+            return;
+          }
+          row.querySelector('.status').textContent = labels.uploading;
+          chain = chain.then(function () { return upload(file, csrf, row); }).then(function (ok) { if (!ok) failed++; });
         });
-        chain.then(function () { status.textContent = labels.done; status.className = 'notice ok'; });
+        // Honest at the end: "all uploaded" only when every file was kept (issue 20 item 1).
+        chain.then(function () {
+          if (failed === 0) { status.textContent = labels.done; status.className = 'notice ok'; return; }
+          status.textContent = text('some-failed').replace('{count}', String(failed));
+          status.className = 'notice warn';
+        });
       })
       .catch(function () { form.submit(); });
   });

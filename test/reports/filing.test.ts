@@ -112,17 +112,32 @@ describe('filing a report', () => {
     expect(codeOf(res.body)).toBeDefined();
   });
 
+  // Issue 20 item 1: one bad file no longer sends the whole report back (the good files had to be
+  // picked again): the report is filed with the others, and the receipt names each refused file,
+  // why, with the limit, and how to send another from the tracking page.
   it.each([
-    ['a page whose name says .jpg', [{ name: 'evidence', filename: 'photo.jpg', content: Buffer.from('<!doctype html><script>alert(1)</script>'), type: 'image/jpeg' }], '文件类型不支持'],
-    ['a file over the size limit', [{ name: 'evidence', filename: 'big.jpg', content: Buffer.concat([jpegWith(), Buffer.alloc(2 * 1024 * 1024 + 10)]) }], '文件太大'],
-    ['too many files', [photo(), photo(), photo(), photo()], '文件太多'],
-  ])('refuses %s with a clear message', async (_label, files, message) => {
+    ['a page whose name says .jpg', [photo(), { name: 'evidence', filename: 'photo.jpg', content: Buffer.from('<!doctype html><script>alert(1)</script>'), type: 'image/jpeg' }], 'photo.jpg</strong> — 不能用这种文件。请传照片、PDF、录音或MP4视频。', 1],
+    ['a file over the size limit', [photo(), { name: 'evidence', filename: 'big.jpg', content: Buffer.concat([jpegWith(), Buffer.alloc(2 * 1024 * 1024 + 10)]) }], 'big.jpg</strong> — 文件太大：每个文件不能超过 2 MB。', 1],
+    ['too many files', [photo(), photo(), photo(), { ...photo(), filename: '第四张.jpg' }], '第四张.jpg</strong> — 文件太多：一件举报最多 3 个文件。', 3],
+  ])('files the report without %s and names it on the receipt with the limit', async (_label, files, message, kept) => {
     const before = reportCount();
     const { res } = await submit(reportFields(), files as FileField[]);
-    expect(res.statusCode).toBe(400);
+    expect(res.statusCode).toBe(200);
+    expect(codeOf(res.body)).toBeDefined();
+    expect(reportCount()).toBe(before + 1);
+    expect(res.body).toContain('这些文件没有收到');
     expect(res.body).toContain(message);
-    expect(reportCount()).toBe(before);
+    expect(res.body).toContain('在“补充证据材料”里传上去');
+    expect((res.body.match(/已删除位置和设备信息/g) ?? []).length).toBe(kept);
     expect(tmpFiles()).toEqual([]);
+  });
+
+  it('still brings the form back, files and all, when the text itself is wrong', async () => {
+    const before = reportCount();
+    const { res } = await submit(reportFields({ description: '太短' }), [{ name: 'evidence', filename: 'photo.jpg', content: Buffer.from('<html>'), type: 'image/jpeg' }]);
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('不能用这种文件');
+    expect(reportCount()).toBe(before);
   });
 
   it('does not file twice when the same form is posted again', async () => {

@@ -97,7 +97,11 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
       state.droppedFiles = [...allNames(), ...diskFull.map((p) => p.name)];
       return renderForm(request, reply, state, DISK_FULL_STATUS);
     }
-    if (!input || parsed.problems.length > 0 || !NONCE.test(f.submission_id ?? '')) {
+    // Only some files could not be taken (type, size, count, damaged): the report is filed with the
+    // good ones and the confirmation names each refused file, why and the limits (issue 20 item 1).
+    // Refusing the whole report made a villager pick ten good files again for one bad one.
+    const onlyFileProblems = parsed.problems.every((p) => p.problem !== 'disk_full');
+    if (!input || !onlyFileProblems || !NONCE.test(f.submission_id ?? '')) {
       discardFiles(parsed.files);
       state.droppedFiles = allNames();
       return renderForm(request, reply, state, 400);
@@ -129,10 +133,13 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
       request.session.track = { reportId: filed.report.id, lastSeen: Date.now() };
     }
     reply.header('Cache-Control', 'no-store');
-    // Files dropped unopened because everyone's evidence budget was spent: the report is filed
-    // without them and the receipt names each one, why, and how to add it from the tracking page.
-    const notReceived = filed.repeated ? [] : parsed.dropped;
-    return reply.page('reports/confirmation', { titleKey: 'report.confirm_title', scripts: ['/static/js/report-form.js'], ...(await confirmationContext(deps, filed)), notReceived });
+    // Files dropped unopened because everyone's evidence budget was spent, or refused for their
+    // type or size: the report is filed without them and the receipt names each one, why, and how to
+    // add it (or another) from the tracking page.
+    const notReceived = filed.repeated ? [] : [...parsed.problems, ...parsed.dropped];
+    // Dropped for load ("try again in an hour") or refused for what the file is ("send another").
+    const notReceivedHow = notReceived.some((p) => p.problem === 'busy' || p.problem === 'limited') ? 'report.dropped.how' : 'report.dropped.how_fix';
+    return reply.page('reports/confirmation', { titleKey: 'report.confirm_title', scripts: ['/static/js/report-form.js'], ...(await confirmationContext(deps, filed)), notReceived, notReceivedHow });
   });
 
   // For the form's script: the children of a region, as JSON (public data).
