@@ -14,7 +14,7 @@ import { hasMessage } from '../../../i18n/translate.js';
 import { answerTemplateChoices, answerTemplateText } from '../../answer-templates.js';
 import { findUser } from '../../../users/index.js';
 import { draftOf, returnedDraftOf } from '../workflow.js';
-import { latestAnswerKind, staffDocumentPage } from '../../documents/index.js';
+import { latestAnswerKind, staffDocumentLinks, staffDocumentPage } from '../../documents/index.js';
 
 /** Renders the report page for this user, with extra context (an action's error and the input kept). */
 export type RenderReport = (request: FastifyRequest, reply: FastifyReply, report: repo.Report, extra?: Record<string, unknown>, status?: number) => Promise<unknown>;
@@ -39,7 +39,9 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
     // Four eyes: the lead who wrote the waiting draft is not offered its approval.
     const ownDraft = draftOf(report)?.by === request.staff!.user.id;
     const prefill = returned ? { values: { finding: returned.finding, answer: returned.answer } } : {};
-    return reply.page('reports/casework/report', { title: report.caseNo, csrfToken: reply.generateCsrf(), ...(await reportPageContext(deps, request.staff!, report)), answerTemplates, returnedDraft, ownDraft, ...prefill, ...extra }, { layout: 'staff', status });
+    // The written notices (告知书, 意见书, 移送函) this user may print for letters and visits.
+    const documentLinks = await staffDocumentLinks(deps, request.staff!, report);
+    return reply.page('reports/casework/report', { title: report.caseNo, csrfToken: reply.generateCsrf(), ...(await reportPageContext(deps, request.staff!, report)), answerTemplates, returnedDraft, ownDraft, documentLinks, ...prefill, ...extra }, { layout: 'staff', status });
   }
 
   app.get<{ Params: { id: string }; Querystring: { done?: string; error?: string; template?: string } }>('/staff/reports/:id', { preHandler: requireStaff() }, async (request, reply) => {
