@@ -188,3 +188,15 @@ describe('纪检监察机关处理检举控告工作规则第四章: notices to 
     expect(audit).toHaveLength(1);
   });
 });
+
+describe('the articles behind the deadlines staff see (issue 18)', () => {
+  it('the civil-affairs inbox and the inspectors’ workspace cite them', async () => {
+    const inbox = (await handler.get('/staff/reports')).body;
+    expect(inbox).toContain('第二十三条，民政部门适用此条而非第二十二条');
+    expect(inbox).toContain('第三十四条');
+    expect(inbox).toContain('复核听证时间不计入');
+    const workspace = (await inspector.get('/staff/referrals')).body;
+    expect(workspace).toContain('第十五条、第十六条');
+    expect(workspace).toContain('第四章');
+  });
+});
