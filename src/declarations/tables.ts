@@ -1,4 +1,5 @@
-import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** A near-relative declaration (近亲属备案): a staff member or village cadre, user or not (DESIGN.md §2). */
 export const declarants = sqliteTable(
@@ -35,4 +36,38 @@ export const declaredRelatives = sqliteTable(
     assistanceType: text('assistance_type').notNull(),
   },
   (t) => [index('declared_relatives_declarant_idx').on(t.declarantId), index('declared_relatives_id_hash_idx').on(t.idHash)],
+);
+
+/**
+ * A declarant's request to remove one of her declared relatives (issue 19 item 4). Removing lifts
+ * recusal and closes the cross-check flag, so it waits for a lead or supervisor of the unit that
+ * supervises the declarant's unit (`reviewUnitId`, fixed when asked); until confirmed the relative
+ * stays declared. Kept after the decision as the record of who asked, who decided and why.
+ */
+export const relativeRemovalRequests = sqliteTable(
+  'relative_removal_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    declarantId: integer('declarant_id').notNull(),
+    /** No foreign key: the relative's row goes on confirmation, the request stays. */
+    relativeId: integer('relative_id').notNull(),
+    /** The relation, kept for the record once the relative's row is gone (never the name or ID). */
+    relation: text('relation').notNull(),
+    requestedBy: integer('requested_by').notNull(),
+    requestedAt: integer('requested_at').notNull(),
+    reason: text('reason').notNull(),
+    reviewUnitId: integer('review_unit_id').notNull(),
+    /** pending | confirmed | refused */
+    status: text('status').notNull(),
+    decidedBy: integer('decided_by'),
+    decidedAt: integer('decided_at'),
+    /** Why it was refused (required then); optional on confirmation. */
+    decisionNote: text('decision_note'),
+  },
+  (t) => [
+    index('relative_removal_requests_review_idx').on(t.reviewUnitId, t.status, t.id),
+    index('relative_removal_requests_declarant_idx').on(t.declarantId, t.id),
+    // One open request per relative: a second click or a race asks nothing twice.
+    uniqueIndex('relative_removal_requests_pending_idx').on(t.relativeId).where(sql`status = 'pending'`),
+  ],
 );

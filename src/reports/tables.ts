@@ -36,6 +36,11 @@ export const reports = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     /** The disclosure entry a reporter objected to (对此有异议), when filed from a public list. */
     objectionEntryId: integer('objection_entry_id'),
+    /**
+     * The keyed ID hash (id-hash key) of the person the report is about, when known: the recipient
+     * of an objection. Recusal compares it with declared relatives' hashes (DESIGN.md §4); never a name or number.
+     */
+    subjectIdHash: text('subject_id_hash'),
     rating: text('rating'),
     /** When the reporter rated the handling: the statistics count a rating in the period it was given. */
     ratedAt: integer('rated_at'),
