@@ -57,7 +57,11 @@ export interface OfficialDocument {
   addressee: string;
   blocks: Block[];
   unitName: string;
-  /** 二〇二六年十二月七日 (the signature date, in Chinese numerals). */
+  /**
+   * 2026年12月7日: the signature date (成文日期) in Arabic numerals, the year in full, month and day
+   * without a leading zero, as GB/T 9704-2012 §7.3.5.3 prescribes (the 1999 edition's Chinese numerals
+   * are out of date).
+   */
   date: string;
   caseNo: string;
 }
@@ -74,22 +78,7 @@ export const TITLES: Record<DocumentKind, string> = {
 };
 
 const CHANNELS: Record<string, string> = { online: '通过本平台', phone: '通过电话', visit: '来访', letter: '来信' };
-const DIGITS = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
-
-function chineseNumber(n: number): string {
-  if (n < 10) return DIGITS[n]!;
-  const tens = Math.floor(n / 10);
-  const ones = n % 10;
-  return `${tens === 1 ? '' : DIGITS[tens]}十${ones === 0 ? '' : DIGITS[ones]}`;
-}
-
-/** 2026-12-07 → 二〇二六年十二月七日 (the signature date, as the offices write it). */
-export function chineseDate(date: IsoDate): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return `${String(y).split('').map((c) => DIGITS[Number(c)]).join('')}年${chineseNumber(m)}月${chineseNumber(d)}日`;
-}
-
-/** 2026-03-05 → 2026年3月5日 (dates in the body text). */
+/** 2026-03-05 → 2026年3月5日 (dates in the body text and the signature date, GB/T 9704-2012). */
 export function bodyDate(date: IsoDate): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return `${y}年${m}月${d}日`;
@@ -201,7 +190,7 @@ export function buildNotice(f: NoticeFacts): OfficialDocument {
     rereview: (x: NoticeFacts) => review(x, 2),
     referral,
   }[f.kind](f);
-  return { kind: f.kind, title: TITLES[f.kind], number: f.number, addressee: f.addressee, blocks, unitName: f.unitName, date: chineseDate(f.date), caseNo: f.caseNo };
+  return { kind: f.kind, title: TITLES[f.kind], number: f.number, addressee: f.addressee, blocks, unitName: f.unitName, date: bodyDate(f.date), caseNo: f.caseNo };
 }
 
 const BODY_FONT = { ascii: 'FangSong', hAnsi: 'FangSong', eastAsia: 'FangSong' };
