@@ -52,6 +52,12 @@ export const reports = sqliteTable(
     assignedAt: integer('assigned_at'),
     /** The due date the assigner set for the assignee (within the legal handling period). */
     assignmentDue: text('assignment_due'),
+    /**
+     * The responsible person's request for a later 交办期限, waiting for the assigning (handling)
+     * unit's intake or lead: JSON { due, reason, by, at } (issue 19 item 2). Cleared with the decision
+     * and whenever the assignment itself changes.
+     */
+    assignmentExtensionRequest: text('assignment_extension_request'),
     /** The legal handling deadline (60 日 from acceptance, plus an approved extension). */
     handlingDue: text('handling_due'),
     extensionDays: integer('extension_days'),

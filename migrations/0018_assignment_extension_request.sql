@@ -1,0 +1,1 @@
+ALTER TABLE `reports` ADD `assignment_extension_request` text;
