@@ -23,7 +23,13 @@ export const referrals = sqliteTable(
     /** 谈话函询 | 初步核实 | 暂存待查 | 予以了结 | 移送审查调查 */
     disposition: text('disposition'),
     dispositionAt: integer('disposition_at'),
-    /** party | administrative | organisational | judicial | none */
+    /**
+     * The result columns of a referral concluded before results became rows of their own (issue 19
+     * item 11): the migration copied each into referral_results. Since then they hold, on 办结, the
+     * leading result (the first kind in RESULT_KINDS order) for readers that take one sanction (a
+     * typical case's prefill); every result is in referral_results.
+     * party | administrative | organisational | judicial | none
+     */
     resultKind: text('result_kind'),
     /** The sanction within the kind, e.g. 警告, 记过. */
     resultDetail: text('result_detail'),
@@ -41,4 +47,28 @@ export const referrals = sqliteTable(
     resultNoticeText: text('result_notice_text'),
   },
   (t) => [index('referrals_body_idx').on(t.bodyUnitId, t.status, t.id), index('referrals_report_idx').on(t.reportId)],
+);
+
+/**
+ * 处理结果: what the body decided about the people concerned, one row each (issue 19 item 11). One
+ * referral may end in several — a party sanction and an administrative sanction (党纪 and 政务处分
+ * for the same person), an organisational handling, a transfer to the judiciary — so they are rows,
+ * owned by the referral, and the referral concludes (办结) by a step of its own after at least one.
+ */
+export const referralResults = sqliteTable(
+  'referral_results',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    referralId: integer('referral_id').notNull(),
+    /** party | administrative | organisational | judicial | none (RESULT_KINDS in service.ts) */
+    kind: text('kind').notNull(),
+    /** The sanction within the kind, e.g. warning, demerit. */
+    detail: text('detail').notNull(),
+    text: text('text').notNull(),
+    /** The date of the decision (YYYY-MM-DD, China time): not before the body accepted the referral, not after the day it was recorded. */
+    decidedOn: text('decided_on').notNull(),
+    recordedBy: integer('recorded_by').notNull(),
+    recordedAt: integer('recorded_at').notNull(),
+  },
+  (t) => [index('referral_results_referral_idx').on(t.referralId, t.id)],
 );

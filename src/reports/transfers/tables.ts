@@ -16,6 +16,7 @@ export const transfers = sqliteTable(
     status: text('status').notNull(),
     receivedAt: integer('received_at'),
     receivedBy: integer('received_by'),
+    /** The final outcome (办理结果): it ends the department's part; interim feedback is in transfer_progress. */
     outcomeText: text('outcome_text'),
     outcomeAt: integer('outcome_at'),
     /** Who recorded the outcome: a user of the department, or civil-affairs staff on its behalf. */
@@ -23,4 +24,21 @@ export const transfers = sqliteTable(
     returnedReason: text('returned_reason'),
   },
   (t) => [index('transfers_department_idx').on(t.departmentUnitId, t.status, t.id), index('transfers_report_idx').on(t.reportId)],
+);
+
+/**
+ * 进展反馈: a department's interim feedback on a transfer it still holds, several before the final
+ * outcome (issue 19 item 11). Shown to the handling unit; the department keeps reading its own.
+ */
+export const transferProgress = sqliteTable(
+  'transfer_progress',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    transferId: integer('transfer_id').notNull(),
+    text: text('text').notNull(),
+    /** A user of the department, or civil-affairs staff recording it on the department's behalf. */
+    recordedBy: integer('recorded_by').notNull(),
+    recordedAt: integer('recorded_at').notNull(),
+  },
+  (t) => [index('transfer_progress_transfer_idx').on(t.transferId, t.id)],
 );
