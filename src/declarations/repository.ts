@@ -7,7 +7,7 @@ import type { Executor } from '../db/executor.js';
 import { qualified } from '../db/qualified.js';
 import { query } from '../db/transaction.js';
 import { regionParentOf, regionWithinAny } from '../regions/index.js';
-import { declarants, declaredRelatives } from './tables.js';
+import { declarants, declaredRelatives, relativeRemovalRequests } from './tables.js';
 
 export type Declarant = typeof declarants.$inferSelect;
 export type NewDeclarant = typeof declarants.$inferInsert;
@@ -61,9 +61,10 @@ export async function declarantsLeftBefore(db: Executor, before: number): Promis
   return query(db, (q) => q.select().from(declarants).where(and(isNotNull(declarants.leftOfficeAt), lt(declarants.leftOfficeAt, before))).orderBy(asc(declarants.id)).all());
 }
 
-/** Deletes a declarant and their relatives (explicitly, not trusting the cascade to be switched on). */
+/** Deletes a declarant, their relatives and their removal requests (explicitly, not trusting the cascade to be switched on). */
 export async function deleteDeclarant(db: Executor, id: number): Promise<void> {
   return query(db, (q) => {
+    q.delete(relativeRemovalRequests).where(eq(relativeRemovalRequests.declarantId, id)).run();
     q.delete(declaredRelatives).where(eq(declaredRelatives.declarantId, id)).run();
     q.delete(declarants).where(eq(declarants.id, id)).run();
   });
@@ -133,28 +134,36 @@ export async function hasNonUserDeclarant(db: Executor): Promise<boolean> {
 // the rows below; cross-checks' flag lists put the conditions into their own statement (a flag is
 // about a declarant by id: `crossCheckFlags.declarantId`, or sql`f.declarant_id` in a raw statement).
 
-/** A declared person (the declarant or a relative) by name and the township of their village (null if unknown). */
+/**
+ * A declared person (the declarant or a relative) by name and the township of their village (null if
+ * unknown), and the keyed hash of their ID number (id-hash key, as the rosters keep it).
+ */
 export interface DeclaredPerson {
   name: string;
   township: string | null;
+  idHash: string;
 }
 
-/** The user's own declaration (the declarant and the relatives declared on it), each with their township; null without one. */
+/**
+ * The user's own declaration (the declarant and the relatives declared on it), each with their
+ * township and ID hash; null without one. A relative whose removal waits for confirmation is still
+ * declared here: recusal holds until the supervising unit confirms (issue 19 item 4).
+ */
 export async function declaredPeopleOfUser(db: Executor, userId: number): Promise<{ declarant: DeclaredPerson; relatives: DeclaredPerson[] } | null> {
   return query(db, (q) => {
     const declarant = q
-      .select({ id: declarants.id, name: declarants.name, township: regionParentOf(declarants.homeVillageCode) })
+      .select({ id: declarants.id, name: declarants.name, township: regionParentOf(declarants.homeVillageCode), idHash: declarants.idHash })
       .from(declarants)
       .where(eq(declarants.userId, userId))
       .get();
     if (!declarant) return null;
     const relatives = q
-      .select({ name: declaredRelatives.name, township: regionParentOf(declaredRelatives.villageCode) })
+      .select({ name: declaredRelatives.name, township: regionParentOf(declaredRelatives.villageCode), idHash: declaredRelatives.idHash })
       .from(declaredRelatives)
       .where(eq(declaredRelatives.declarantId, declarant.id))
       .orderBy(asc(declaredRelatives.id))
       .all();
-    return { declarant: { name: declarant.name, township: declarant.township }, relatives };
+    return { declarant: { name: declarant.name, township: declarant.township, idHash: declarant.idHash }, relatives };
   });
 }
 

@@ -5,6 +5,8 @@ import importRoutes from './routes/import.js';
 import objectionRoutes from './routes/objections.js';
 import { indexVillageNames } from './village-search.js';
 import { mayImportRecipients } from './import-scope.js';
+import { provideObjectionSubjects } from '../reports/index.js';
+import { recipientIdHash } from './repository.js';
 
 export { maskName } from './masking.js';
 export { COMPOUND_SURNAMES, HANGUL_COMPOUND_SURNAMES, normalizeName } from './masking.js';
@@ -24,6 +26,11 @@ export { onRosterChanged, type RosterListener, type RosterChangeContext } from '
 
 /** Postings and rosters: township imports, public lists by region, objections (issue 6). */
 export async function disclosureRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  // An objection's report carries its recipient's keyed ID hash, so recusal reaches the declarant of
+  // that person (issue 19 item 4). Reports files objections but does not import disclosure (which
+  // imports reports), so the lookup is handed over here, as templates hand over theirs; not at
+  // module load, where the reports ↔ declarations ↔ disclosure import cycle leaves it undefined.
+  provideObjectionSubjects(recipientIdHash);
   app.addPageContext((request) => (request.staff && mayImportRecipients(request.staff) ? { mayImportRecipients: true } : {}));
   const indexed = await indexVillageNames(opts.deps.db);
   if (indexed > 0) app.log.info({ villages: indexed }, 'indexed village names for search');

@@ -61,6 +61,11 @@ export async function recipientsByIds(db: Executor, ids: readonly number[]): Pro
   return query(db, (q) => chunks([...new Set(ids)]).flatMap((part) => q.select().from(recipients).where(inArray(recipients.id, part)).all()));
 }
 
+/** The keyed ID hash of a recipient (an objection's subject, for recusal), or null when there is no such recipient. */
+export async function recipientIdHash(db: Executor, id: number): Promise<string | null> {
+  return query(db, (q) => q.select({ idHash: recipients.idHash }).from(recipients).where(eq(recipients.id, id)).get()?.idHash ?? null);
+}
+
 /** A village's current recipients after `afterId`, in id order (recipients_village_idx). */
 export async function villageRoster(db: Executor, villageCode: string, afterId: number, limit: number): Promise<Recipient[]> {
   return query(db, (q) =>

@@ -16,6 +16,7 @@ import { dueFrom } from '../clocks/index.js';
 import { indexDocument } from '../search/index.js';
 import { loadCalendar } from '../calendar/index.js';
 import { withTransaction } from '../db/transaction.js';
+import { objectionSubjectIdHash } from './objection-subject.js';
 
 export interface FiledReport {
   report: repo.Report;
@@ -77,6 +78,8 @@ export async function fileReport(deps: Deps, input: ReportInput, files: CleanFil
   const code = newQueryCode();
   // 信访工作条例 art. 22–23: registered, routed and the reporter told within 15 days of receipt.
   const registerDue = dueFrom(await loadCalendar(deps.db), 'xinfang.register', now).due;
+  // Recusal by ID hash (issue 19 item 4): who the objection is about, as a keyed hash only.
+  const subjectIdHash = await objectionSubjectIdHash(deps.db, options.objectionEntryId);
   let report: repo.Report;
   try {
     report = await withTransaction(deps.db, async (tx) => {
@@ -104,6 +107,7 @@ export async function fileReport(deps: Deps, input: ReportInput, files: CleanFil
         receivedAt: now,
         updatedAt: now,
         objectionEntryId: options.objectionEntryId ?? null,
+        subjectIdHash,
       });
       if (input.identity) {
         await repo.updateReport(tx, row.id, { identitySealed: sealJson(deps.keys.identity, input.identity, `report:${row.id}`) });

@@ -20,6 +20,7 @@ export { receivedReportsInCounty, reportCount, reportsAssignedTo, reassignReport
 export { statsCube, statsByTownship, reportsReceivedBefore, firstReportReceivedAt, statsQueryPlans, reportCountsByRegion, townshipReportSignals, type TownshipReportSignals } from './statistics-repository.js';
 export { referralCountsByRegion } from './referrals/statistics-repository.js';
 export { emptyReportMetrics, type ReportMetrics, type StatsWindow, type StatsCubeRow, type StatsTownshipRow, type ReportIdSpan, type StatsQueryPlans, type InstantRange, type ReportRegionCounts } from './statistics.js';
+export { provideObjectionSubjects, type ObjectionSubjectLookup } from './objection-subject.js';
 export { provideAnswerTemplates, answerTemplateChoices, answerTemplateText, type AnswerTemplateChoice, type AnswerTemplateSource } from './answer-templates.js';
 
 // Casework, referrals and transfers are the handling side of the same domain (issue 17): one

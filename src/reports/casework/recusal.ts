@@ -1,35 +1,55 @@
 // Conflicts of interest (DESIGN.md §4): a user does not see or handle a report about themselves or
-// their declared close relatives (name + township), nor one placed in their home village.
+// their declared close relatives — by name + township, or by the keyed ID hash a report carries when
+// it is about a listed recipient (an objection, issue 19 item 4) — nor one placed in their home village.
 import type { Executor } from '../../db/executor.js';
 import { declarantsNamedInTownship, declaredPeopleOfUser } from '../../declarations/index.js';
 import { findRegion } from '../../regions/index.js';
 import type { User } from '../../users/index.js';
 
+/**
+ * A person the user is recused from. The name counts only with a known township (a bare name would
+ * hide every namesake in the province); the ID hash only when there is one. Either may be null: an
+ * undeclared user has a township but no hash.
+ */
 export interface ConflictPair {
   name: string;
-  township: string;
+  township: string | null;
+  idHash: string | null;
 }
 
-/** (name, township) pairs of the user and their declared relatives, from their own declaration. */
+/** The user and their declared relatives, from their own declaration. */
 export async function conflictPairs(db: Executor, user: User): Promise<ConflictPair[]> {
   // The township of the user's own home village (a village's parent).
   const ownTownship = user.homeVillageCode ? ((await findRegion(db, user.homeVillageCode))?.parentCode ?? null) : null;
   const people = await declaredPeopleOfUser(db, user.id);
   const pairs: ConflictPair[] = [];
-  if (ownTownship) pairs.push({ name: user.displayName, township: ownTownship });
-  if (people) {
-    const declarant = people.declarant;
-    if (declarant.township && declarant.name !== user.displayName) pairs.push({ name: declarant.name, township: declarant.township });
-    for (const r of people.relatives) if (r.township) pairs.push({ name: r.name, township: r.township });
-  }
-  return pairs;
+  const declarant = people?.declarant;
+  // The user as declared: their own hash goes with their own name (a report about a recipient who is
+  // the user herself is a report about her).
+  pairs.push({ name: user.displayName, township: ownTownship, idHash: declarant?.idHash || null });
+  if (declarant && declarant.name !== user.displayName) pairs.push({ name: declarant.name, township: declarant.township, idHash: declarant.idHash || null });
+  for (const r of people?.relatives ?? []) pairs.push({ name: r.name, township: r.township, idHash: r.idHash || null });
+  return pairs.filter((p) => p.township || p.idHash);
+}
+
+/** Whether a report about this subject concerns one of the pairs (an unknown value on either side matches nothing). */
+export function concernsAny(pairs: readonly ConflictPair[], report: { subjectName: string | null; townshipCode: string | null; subjectIdHash?: string | null }): boolean {
+  return pairs.some(
+    (p) =>
+      (!!report.subjectIdHash && p.idHash === report.subjectIdHash) ||
+      (!!report.subjectName && !!report.townshipCode && !!p.township && p.name === report.subjectName && p.township === report.townshipCode),
+  );
 }
 
 /** Whether a user would be recused from a report: used before assigning it to them. */
-export async function isRecused(db: Executor, user: User, report: { placeCode: string; subjectName: string | null; townshipCode: string | null }): Promise<boolean> {
+export async function isRecused(
+  db: Executor,
+  user: User,
+  report: { placeCode: string; subjectName: string | null; townshipCode: string | null; subjectIdHash?: string | null },
+): Promise<boolean> {
   if (user.homeVillageCode && report.placeCode === user.homeVillageCode) return true;
-  if (!report.subjectName || !report.townshipCode) return false;
-  return (await conflictPairs(db, user)).some((p) => p.name === report.subjectName && p.township === report.townshipCode);
+  if (!report.subjectIdHash && (!report.subjectName || !report.townshipCode)) return false;
+  return concernsAny(await conflictPairs(db, user), report);
 }
 
 /**

@@ -17,8 +17,8 @@ export interface ScopeFacts {
   /** The user's unit and every unit below it. */
   unitIds: number[];
   homeVillageCode: string | null;
-  /** (name, township) pairs the user is recused from (recusal.ts conflictPairs). */
-  conflicts: { name: string; township: string }[];
+  /** People the user is recused from (recusal.ts conflictPairs): by name + township and by keyed ID hash, each when known. */
+  conflicts: { name: string; township: string | null; idHash?: string | null }[];
   /** Subject positions at township level or below. */
   townshipOrBelow: readonly string[];
 }
@@ -50,8 +50,14 @@ export async function scopeCondition(db: Executor, s: ScopeFacts): Promise<Repor
   // Recusal: reports from the user's home village or about them or their declared relatives.
   if (s.homeVillageCode) conditions.push(sql`${reports.placeCode} <> ${s.homeVillageCode}`);
   for (const pair of s.conflicts) {
+    if (!pair.township) continue;
     conditions.push(sql`not (coalesce(${reports.subjectName}, '') = ${pair.name} and coalesce(${reports.townshipCode}, '') = ${pair.township})`);
   }
+  // By keyed ID hash (an objection's recipient, issue 19 item 4). coalesce: a report without a hash
+  // is about nobody known, so it stays visible (a bare NULL `not in` would hide it from every
+  // declarant); empty hashes are left out so '' never matches.
+  const hashes = [...new Set(s.conflicts.map((p) => p.idHash).filter((h): h is string => !!h))];
+  if (hashes.length > 0) conditions.push(not(inArray(sql`coalesce(${reports.subjectIdHash}, '')`, hashes)));
   return and(...conditions)!;
 }
 
