@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
 import profileRoutes from './routes/profile.js';
+import removalRoutes from './routes/removals.js';
 
 export { RELATIONS, ASSISTANCE_TYPES, POSITION_CODES, isPosition, type Relation, type Position } from './vocab.js';
-export { addRelative, removeRelative, type RelativeInput } from './service.js';
+export { addRelative, type RelativeInput } from './service.js';
+export { requestRelativeRemoval, confirmRelativeRemoval, refuseRelativeRemoval, decidesRemovals } from './removals.js';
 export { validateRelative, type RelativeRules, type FieldErrors, type Outcome } from './relative-validation.js';
 export { addCheckedRelative, removeDeclaredRelative } from './relatives.js';
 export { postedForm, postedRelative, formContext, type FormState } from './form.js';
@@ -40,7 +42,8 @@ export {
   type DeclaredRelative,
 } from './repository.js';
 
-/** Near-relative declarations on a user's own profile (issue 4), extended by supervision (issue 7). */
+/** Near-relative declarations on a user's own profile (issue 4), extended by supervision (issue 7); removals confirmed by the supervising unit (issue 19). */
 export async function declarationRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   await app.register(profileRoutes, opts);
+  await app.register(removalRoutes, opts);
 }

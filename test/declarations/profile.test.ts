@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileReport } from '../../src/reports/index.js';
 import { findUser } from '../../src/users/index.js';
-import { declarantOfUser, relativesOf } from '../../src/declarations/index.js';
+import { declarantOfUser, deleteRelative, relativesOf } from '../../src/declarations/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn, type Session, type TestStaff } from '../helpers/staff.js';
 import { breakCheck, makeId } from '../disclosure/ids.js';
@@ -169,9 +169,9 @@ describe('declaring', () => {
 });
 
 describe('recusal from a declared relative', () => {
-  it('hides a report about the relative from the declarant, not from a colleague, and shows it again once removed', async () => {
+  it('hides a report about the relative from the declarant, not from a colleague, and keeps hiding it while a removal waits', async () => {
     const declarant = (await declarantOfUser(t.app.db, meStaff.user.id))!;
-    for (const r of await relativesOf(t.app.db, declarant.id)) expect((await me.post(`/staff/profile/declaration/relatives/${r.id}/delete`, {}, '/staff/profile')).statusCode).toBe(303);
+    for (const r of await relativesOf(t.app.db, declarant.id)) await deleteRelative(t.app.db, declarant.id, r.id);
     const report = await newReport();
     const page = `/staff/reports/${report.id}`;
     // Not recused yet: nothing declared about 王德福.
@@ -184,17 +184,21 @@ describe('recusal from a declared relative', () => {
     expect((await colleague.get(page)).statusCode).toBe(200);
     expect((await colleague.get('/staff/reports')).body).toContain(report.caseNo);
 
-    // Someone else cannot remove the declaration's rows.
+    // Someone else cannot ask to remove the declaration's rows.
     const relative = (await relativesOf(t.app.db, declarant.id))[0]!;
-    expect((await other.post(`/staff/profile/declaration/relatives/${relative.id}/delete`, {}, '/staff/profile')).statusCode).toBe(404);
+    const removal = `/staff/profile/declaration/relatives/${relative.id}/removal`;
+    expect((await other.post(removal, { reason: '登记错误' }, '/staff/profile')).statusCode).toBe(404);
     expect(await relativesOf(t.app.db, declarant.id)).toHaveLength(1);
 
-    expect((await me.post(`/staff/profile/declaration/relatives/${relative.id}/delete`, {}, '/staff/profile')).statusCode).toBe(303);
-    expect(await relativesOf(t.app.db, declarant.id)).toHaveLength(0);
-    expect((await me.get(page)).statusCode).toBe(200);
-    const audit = t.app.db.$client.prepare("SELECT action, detail FROM audit_log WHERE action = 'declaration.relative_remove'").all() as { detail: string }[];
+    // The declarant's own removal is a request: recusal holds until the supervising unit confirms
+    // (the whole flow: test/declarations/removal-requests.test.ts).
+    expect((await me.post(removal, { reason: '登记错误' }, '/staff/profile')).statusCode).toBe(303);
+    expect(await relativesOf(t.app.db, declarant.id)).toHaveLength(1);
+    expect((await me.get(page)).statusCode).toBe(404);
+    const audit = t.app.db.$client.prepare("SELECT action, detail FROM audit_log WHERE action = 'declaration.relative_removal_request'").all() as { detail: string }[];
     expect(audit.length).toBeGreaterThan(0);
     expect(JSON.stringify(audit)).not.toContain('王德福');
+    expect(JSON.stringify(audit)).not.toContain('登记错误');
   });
 
   it('hides a report placed in the home village', async () => {

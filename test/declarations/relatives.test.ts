@@ -1,5 +1,6 @@
 // Adding and removing a declared relative, shared by the profile and the bureau's non-user
 // declarants: each change is audited under the feature's own action and re-runs the cross-checks
+// (on the profile a removal is a request the supervising unit confirms, issue 19 item 4)
 // for the declarant at once, so a relative on a roster is flagged on adding and the flag is closed
 // on removing.
 import { and, eq } from 'drizzle-orm';
@@ -7,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../src/audit/tables.js';
 import { removeDeclarantRelative, addDeclarantRelative } from '../../src/cross-checks/declarants-service.js';
 import { crossCheckFlags } from '../../src/cross-checks/tables.js';
-import { addRelative, removeRelative, type RelativeInput } from '../../src/declarations/index.js';
-import type { StaffContext } from '../../src/plugins/auth.js';
+import { addRelative, confirmRelativeRemoval, requestRelativeRemoval, type RelativeInput } from '../../src/declarations/index.js';
+import { staffContext, type StaffContext } from '../../src/plugins/auth.js';
+import { findUnit } from '../../src/units/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, type TestStaff } from '../helpers/staff.js';
 import { addDeclarant, addRecipient } from '../cross-checks/helpers.js';
@@ -47,10 +49,17 @@ describe('a relative added and removed', () => {
     if (!added.ok) throw new Error(JSON.stringify(added.errors));
     expect(declaredFlags(declarant.id).map((f) => [f.status, f.relativeId])).toEqual([['open', added.value.id]]);
 
-    expect(await removeRelative(t.app.deps, staff.user, added.value.id)).toBe(true);
+    // Removal is asked for and confirmed by the supervising unit (issue 19 item 4, test/declarations/removal-requests.test.ts).
+    const own = staffContext(staff.user, (await findUnit(t.app.db, staff.user.unitId))!);
+    const asked = await requestRelativeRemoval(t.app.deps, own, added.value.id, '登记错误');
+    if (asked === 'not_found' || !asked.ok) throw new Error('not asked');
+    expect(declaredFlags(declarant.id).map((f) => f.status)).toEqual(['open']);
+    const city = await createStaff(t.app, 'ca:220100', ['lead']);
+    const lead = staffContext(city.user, (await findUnit(t.app.db, city.user.unitId))!);
+    expect(await confirmRelativeRemoval(t.app.deps, lead, asked.value.id, '')).toEqual({ ok: true });
     expect(declaredFlags(declarant.id).map((f) => f.status)).toEqual(['resolved']);
-    expect(actionsOn(added.value.id)).toEqual(['declaration.relative_add', 'declaration.relative_remove']);
-    expect(await removeRelative(t.app.deps, staff.user, added.value.id)).toBe(false);
+    expect(actionsOn(added.value.id)).toEqual(['declaration.relative_add', 'declaration.relative_removal_request', 'declaration.relative_removal_confirm']);
+    expect(await requestRelativeRemoval(t.app.deps, own, added.value.id, '登记错误')).toBe('not_found');
   });
 
   it('for a non-user declarant: the same, audited as cross_check.*', async () => {
