@@ -61,6 +61,8 @@ export async function seedDemoReferrals(deps: Deps, staff: DemoCredential[]): Pr
     }
     if (i === 2) {
       await referralService.recordResult(deps, inspector, (await referralService.findReferral(deps, referral.id))!, 'party', 'warning', '经查，被反映人违规为亲属办理低保，给予党内警告处分，责令退还违规领取的低保金。', addDays(todayInChina(new Date(t0 + 10 * DAY)), 0), t0 + 10 * DAY);
+      // Several results may be recorded; the body then concludes (办结, issue 19 item 11).
+      await referralService.concludeReferral(deps, inspector, (await referralService.findReferral(deps, referral.id))!, t0 + 10 * DAY);
       continue;
     }
     await referralService.returnReferral(deps, inspector, (await referralService.findReferral(deps, referral.id))!, '被反映人为县直单位干部，不属本委管辖，请移送有管辖权的机关。', t0 + 3 * DAY);

@@ -10,16 +10,31 @@ import { findUnit } from '../../units/index.js';
 import { translate } from '../../i18n/translate.js';
 import type { Referral } from './service.js';
 
+/**
+ * What the body may still read of the case: everything while it holds the referral; once it concluded,
+ * the case as it stood then (issue 19 item 11) — the handler's later work, the reporter's later files
+ * and the answer are no longer its business, as the report page is not.
+ */
+function asOfConclusion<T>(referral: Referral, rows: T[], at: (row: T) => number): T[] {
+  return referral.status === 'concluded' && referral.concludedAt !== null ? rows.filter((r) => at(r) <= referral.concludedAt!) : rows;
+}
+
+async function filesOf(deps: Deps, referral: Referral) {
+  return asOfConclusion(referral, await evidenceOf(deps.db, 'report', referral.reportId), (f) => f.createdAt);
+}
+
 export async function packetContext(deps: Deps, referral: Referral) {
   const report = (await repo.findReport(deps.db, referral.reportId))!;
-  const files = await evidenceOf(deps.db, 'report', report.id);
+  const files = await filesOf(deps, referral);
   return {
     referral,
     report: { caseNo: report.caseNo, category: report.category, subjectName: report.subjectName, subjectPosition: report.subjectPosition, subjectIsHead: report.subjectIsHead, description: report.description, happenedAt: report.happenedAt, receivedAt: report.receivedAt, finding: report.finding, status: report.status },
     place: placeLabel(await placeChain(deps.db, report.placeCode)) + (report.placeOther ? ` ${report.placeOther}` : ''),
     body: (await findUnit(deps.db, referral.bodyUnitId))?.name,
     handlingUnit: (await findUnit(deps.db, report.handlingUnitId))?.name,
-    events: (await repo.eventsOf(deps.db, report.id)).map((e) => ({ type: e.type, at: e.at, body: e.body })),
+    events: asOfConclusion(referral, await repo.eventsOf(deps.db, report.id), (e) => e.at).map((e) => ({ type: e.type, at: e.at, body: e.body })),
+    /** The links into the report itself (identity request) open only while the body holds the referral. */
+    open: referral.status === 'pending' || referral.status === 'accepted',
     manifest: files.map((f, i) => ({ n: i + 1, id: f.id, name: `evidence-${f.id}.${f.ext}`, mime: f.mime, size: f.size, sha256: f.sha256, cleaned: f.cleaned })),
   };
 }
@@ -55,7 +70,7 @@ export async function packetArchive(deps: Deps, referral: Referral, printHtml: s
   zip.append(packetText(ctx), { name: 'packet.txt' });
   zip.append(printHtml, { name: 'packet.html' });
   zip.append(ctx.manifest.map((m) => `${m.sha256}  evidence/${m.name}`).join('\n') + '\n', { name: 'SHA256SUMS' });
-  const files = await evidenceOf(deps.db, 'report', referral.reportId);
+  const files = await filesOf(deps, referral);
   for (const f of files.filter((x) => !x.erasedAt)) zip.append(decryptFromStore(deps.dirs, deps.keys.files, f.storedName), { name: `evidence/evidence-${f.id}.${f.ext}` });
   void zip.finalize();
   return zip;

@@ -5,12 +5,32 @@ import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, l
 import type { Executor } from '../../db/executor.js';
 import { query } from '../../db/transaction.js';
 import { reports } from '../tables.js';
-import { referrals } from './tables.js';
+import { referralResults, referrals } from './tables.js';
 import { unitNameOf } from '../../units/index.js';
 import { qualified } from '../../db/qualified.js';
 
 export type ReferralRow = typeof referrals.$inferSelect;
 export type NewReferral = typeof referrals.$inferInsert;
+export type ReferralResultRow = typeof referralResults.$inferSelect;
+export type NewReferralResult = typeof referralResults.$inferInsert;
+
+/** A referral's results in the order they were recorded. */
+export async function resultsOfReferral(db: Executor, referralId: number): Promise<ReferralResultRow[]> {
+  return query(db, (q) => q.select().from(referralResults).where(eq(referralResults.referralId, referralId)).orderBy(asc(referralResults.id)).all());
+}
+
+/** The results of several referrals (a report's), by referral id, each list in recorded order. */
+export async function resultsOfReferrals(db: Executor, referralIds: readonly number[]): Promise<Map<number, ReferralResultRow[]>> {
+  const out = new Map<number, ReferralResultRow[]>();
+  if (referralIds.length === 0) return out;
+  const rows = await query(db, (q) => q.select().from(referralResults).where(inArray(referralResults.referralId, [...referralIds])).orderBy(asc(referralResults.id)).all());
+  for (const row of rows) out.set(row.referralId, [...(out.get(row.referralId) ?? []), row]);
+  return out;
+}
+
+export async function insertReferralResult(db: Executor, row: NewReferralResult): Promise<void> {
+  await query(db, (q) => q.insert(referralResults).values(row).run());
+}
 
 export async function referralById(db: Executor, id: number): Promise<ReferralRow | undefined> {
   if (!Number.isSafeInteger(id) || id <= 0) return undefined;
@@ -116,28 +136,52 @@ export interface ReferralFeedbackRow {
   none: number;
 }
 
-/** Per body among `bodyUnitIds`: what it received in [from, to), accepted, returned, concluded, and the outcomes. */
+const RESULT_COLUMNS = ['party', 'administrative', 'organisational', 'judicial', 'none'] as const;
+
+/**
+ * Per body among `bodyUnitIds`: what it received in [from, to), accepted, returned, concluded, and
+ * the results — each result counted (issue 19 item 11: a party and an administrative sanction on one
+ * referral are two), from referral_results, and for a referral with no result rows (written before
+ * them and not migrated) its one result column.
+ */
 export async function referralFeedback(db: Executor, bodyUnitIds: number[], from: number, to: number): Promise<ReferralFeedbackRow[]> {
-  return query(db, (q) =>
-    q
+  const bodies = bodyUnitIds.length ? bodyUnitIds : [-1];
+  // Per body name, over referrals to known units, as the join on units had it.
+  const inQuarter = and(inArray(referrals.bodyUnitId, bodies), gte(referrals.referredAt, from), lt(referrals.referredAt, to), isNotNull(unitNameOf(referrals.bodyUnitId)));
+  return query(db, (q) => {
+    const counts = q
       .select({
         body: sql<string>`${unitNameOf(referrals.bodyUnitId)}`,
         received: sql<number>`count(*)`,
         accepted: sql<number>`sum(case when ${referrals.acceptedAt} is not null then 1 else 0 end)`,
         returned: sql<number>`sum(case when ${referrals.status} = 'returned' then 1 else 0 end)`,
         concluded: sql<number>`sum(case when ${referrals.status} = 'concluded' then 1 else 0 end)`,
-        party: sql<number>`sum(case when ${referrals.resultKind} = 'party' then 1 else 0 end)`,
-        administrative: sql<number>`sum(case when ${referrals.resultKind} = 'administrative' then 1 else 0 end)`,
-        organisational: sql<number>`sum(case when ${referrals.resultKind} = 'organisational' then 1 else 0 end)`,
-        judicial: sql<number>`sum(case when ${referrals.resultKind} = 'judicial' then 1 else 0 end)`,
-        none: sql<number>`sum(case when ${referrals.resultKind} = 'none' then 1 else 0 end)`,
       })
       .from(referrals)
-      // Per body name, over referrals to known units, as the join on units had it.
-      .where(and(inArray(referrals.bodyUnitId, bodyUnitIds.length ? bodyUnitIds : [-1]), gte(referrals.referredAt, from), lt(referrals.referredAt, to), isNotNull(unitNameOf(referrals.bodyUnitId))))
+      .where(inQuarter)
       .groupBy(unitNameOf(referrals.bodyUnitId))
-      .all(),
-  );
+      .all();
+    const results = q
+      .select({ body: sql<string>`${unitNameOf(referrals.bodyUnitId)}`, kind: referralResults.kind, n: sql<number>`count(*)` })
+      .from(referralResults)
+      .innerJoin(referrals, eq(referrals.id, referralResults.referralId))
+      .where(inQuarter)
+      .groupBy(unitNameOf(referrals.bodyUnitId), referralResults.kind)
+      .all();
+    const legacy = q
+      .select({ body: sql<string>`${unitNameOf(referrals.bodyUnitId)}`, kind: sql<string>`${referrals.resultKind}`, n: sql<number>`count(*)` })
+      .from(referrals)
+      .where(and(inQuarter, isNotNull(referrals.resultKind), sql`not exists (select 1 from referral_results rr where rr.referral_id = ${referrals.id})`))
+      .groupBy(unitNameOf(referrals.bodyUnitId), referrals.resultKind)
+      .all();
+    return counts.map((c) => {
+      const row: ReferralFeedbackRow = { ...c, party: 0, administrative: 0, organisational: 0, judicial: 0, none: 0 };
+      for (const r of [...results, ...legacy]) {
+        if (r.body === c.body && (RESULT_COLUMNS as readonly string[]).includes(r.kind)) row[r.kind as (typeof RESULT_COLUMNS)[number]] += r.n;
+      }
+      return row;
+    });
+  });
 }
 
 export interface ReferralToChase {

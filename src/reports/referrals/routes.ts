@@ -69,7 +69,30 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
     const today = todayInChina();
     // The notices owed to a real-name reporter, with their dates and article (issue 18 item 6).
     const owed = report ? (await notices.noticeDues(deps, referral, report)).map((d) => ({ ...d, clock: d.doneAt === null ? clockState(d.deadline.due, today) : null })) : [];
-    return reply.page('reports/referrals/detail', { title: `移送 ${referral.id}`, csrfToken: reply.generateCsrf(), ...(await packetContext(deps, referral)), forwardTo, notices: owed, anonymousReporter: report ? !notices.owedNotices(report) : false, forwardBasis: activeRules()['discipline.forward'].basis, noticeBasis: activeRules()['discipline.acceptance_notice'].basis, dispositions: svc.DISPOSITIONS, resultKinds: Object.entries(svc.RESULT_KINDS).map(([kind, details]) => ({ kind, details })), ...extra }, { layout: 'staff', status });
+    // Results so far (several may be recorded before 办结, issue 19 item 11), and the dates a new one's
+    // decision must lie between: the body's acceptance and today, China time.
+    const results = await svc.resultsOf(deps, referral);
+    const acceptedOn = referral.acceptedAt ? todayInChina(new Date(referral.acceptedAt)) : null;
+    return reply.page(
+      'reports/referrals/detail',
+      {
+        title: `移送 ${referral.id}`,
+        csrfToken: reply.generateCsrf(),
+        ...(await packetContext(deps, referral)),
+        forwardTo,
+        notices: owed,
+        anonymousReporter: report ? !notices.owedNotices(report) : false,
+        forwardBasis: activeRules()['discipline.forward'].basis,
+        noticeBasis: activeRules()['discipline.acceptance_notice'].basis,
+        dispositions: svc.DISPOSITIONS,
+        resultKinds: Object.entries(svc.RESULT_KINDS).map(([kind, details]) => ({ kind, details })),
+        results,
+        acceptedOn,
+        today,
+        ...extra,
+      },
+      { layout: 'staff', status },
+    );
   }
 
   // Reads of a referral show the case: audited, one entry per view (issue 15).
@@ -110,6 +133,7 @@ export default async function referralRoutes(app: FastifyInstance, opts: { deps:
       const [kind = '', detail = ''] = (r.body?.detail_kind ?? '').split(':');
       return svc.recordResult(deps, r.staff!, ref, kind, detail, r.body?.text ?? '', r.body?.on ?? '');
     },
+    conclude: (r, ref) => svc.concludeReferral(deps, r.staff!, ref),
     acceptance_notice: (r, ref) => notices.recordAcceptanceNotice(deps, r.staff!, ref),
     result_notice: (r, ref) => notices.recordResultNotice(deps, r.staff!, ref, r.body?.notice_text ?? ''),
   };

@@ -4,7 +4,7 @@
 import { loadCalendar } from '../../calendar/index.js';
 import { applyStep, requireRole, requireState, TransitionError } from '../casework/workflow.js';
 import { pauseChanges, resumeChanges } from '../casework/pause.js';
-import { dueFrom } from '../../clocks/index.js';
+import { dueFrom, todayInChina } from '../../clocks/index.js';
 import type { StaffContext } from '../../plugins/auth.js';
 import * as repo from '../repository.js';
 import type { Deps } from '../../shared/deps.js';
@@ -12,7 +12,7 @@ import { AppError } from '../../shared/errors.js';
 import { ancestorsOf } from '../../regions/index.js';
 import { findUnit, findUnitByKey, STATIONED_GROUP_KEY, supervisedUnitIds, type Unit } from '../../units/index.js';
 import { record } from '../../audit/index.js';
-import { insertReferral, moveReferral, openReferralOf, recallReferral, referralById, referralHeldBy, referralsWithBody, updateReferral, type NewReferral, type ReferralRow } from './repository.js';
+import { insertReferral, insertReferralResult, moveReferral, openReferralOf, recallReferral, referralById, referralHeldBy, referralsWithBody, resultsOfReferral, resultsOfReferrals, updateReferral, type NewReferral, type ReferralResultRow, type ReferralRow } from './repository.js';
 import { isAdminDuty, mailLocaleOf, usersWithRole } from '../../users/index.js';
 import { allows } from '../casework/permissions.js';
 import { NO_RELATION } from '../casework/relation.js';
@@ -20,6 +20,8 @@ import { staffNotice } from '../../mail/index.js';
 import { bodyLevelFor, bodyUnitKey } from './routing.js';
 
 export type Referral = ReferralRow;
+/** One result of a referral as pages show it (a row of referral_results, or the old columns of a referral without rows). */
+export type ReferralResult = Pick<ReferralResultRow, 'kind' | 'detail' | 'text' | 'decidedOn'>;
 
 export const DISPOSITIONS = ['talk', 'preliminary', 'shelved', 'closed', 'investigation'] as const; // 谈话函询 初步核实 暂存待查 予以了结 移送审查调查
 export const RESULT_KINDS = {
@@ -40,9 +42,25 @@ export async function bodyFor(deps: Deps, report: repo.Report) {
   return unit;
 }
 
-/** A report's referrals, newest first, each with the name of the body holding it (the report page shows it). */
-export async function referralsOf(deps: Deps, reportId: number): Promise<(Referral & { bodyName: string | null })[]> {
-  return await referralsWithBody(deps.db, reportId);
+/**
+ * A report's referrals, newest first, each with the name of the body holding it and its results (the
+ * report page shows them: the handler writes the answer from every result, issue 19 item 11).
+ */
+export async function referralsOf(deps: Deps, reportId: number): Promise<(Referral & { bodyName: string | null; results: ReferralResult[] })[]> {
+  const rows = await referralsWithBody(deps.db, reportId);
+  const results = await resultsOfReferrals(deps.db, rows.map((r) => r.id));
+  return rows.map((r) => ({ ...r, results: withLegacy(r, results.get(r.id) ?? []) }));
+}
+
+/** The rows, or for a referral concluded before results were rows (and not migrated) its one result column. */
+function withLegacy(referral: Referral, rows: ReferralResultRow[]): ReferralResult[] {
+  if (rows.length > 0 || !referral.resultKind) return rows;
+  return [{ kind: referral.resultKind, detail: referral.resultDetail ?? '', text: referral.resultText ?? '', decidedOn: referral.resultOn ?? '' }];
+}
+
+/** A referral's results in the order they were recorded. */
+export async function resultsOf(deps: Pick<Deps, 'db'>, referral: Referral): Promise<ReferralResult[]> {
+  return withLegacy(referral, await resultsOfReferral(deps.db, referral.id));
 }
 
 export async function findReferral(deps: Deps, id: number): Promise<Referral | undefined> {
@@ -50,7 +68,7 @@ export async function findReferral(deps: Deps, id: number): Promise<Referral | u
 }
 
 /** The actions of POST /staff/referrals/:id/:action. */
-export const REFERRAL_ACTIONS = ['accept', 'return', 'disposition', 'result', 'acceptance_notice', 'result_notice'] as const;
+export const REFERRAL_ACTIONS = ['accept', 'return', 'disposition', 'result', 'conclude', 'acceptance_notice', 'result_notice'] as const;
 export type ReferralAction = (typeof REFERRAL_ACTIONS)[number];
 
 export function isReferralAction(name: string): name is ReferralAction {
@@ -224,28 +242,62 @@ export async function recordDisposition(deps: Deps, staff: StaffContext, referra
   return await update(deps, staff, referral, { disposition, dispositionAt: now }, 'referral_disposition', now);
 }
 
-/** The result goes back to the handler: the report returns to investigating, and the clock runs again. */
+/** Whether `on` is a real calendar day written YYYY-MM-DD (2026-02-30 is not). */
+function isCalendarDay(on: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(on)) return false;
+  const d = new Date(`${on}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === on;
+}
+
+/**
+ * Records one result (处理结果) of an accepted referral (issue 19 item 11): several may be recorded —
+ * a 党纪 and a 政务 sanction for the same person, an organisational handling, a transfer to the
+ * judiciary — each an internal timeline event, audited. "No violation found" stands alone. The
+ * decision cannot predate the body's acceptance nor lie after today (China time). The report stays
+ * with the body, its civil-affairs clock paused, until the inspector concludes (concludeReferral).
+ */
 export async function recordResult(deps: Deps, staff: StaffContext, referral: Referral, kind: string, detail: string, text: string, on: string, now = Date.now()) {
   requireInspector(staff);
   if (referral.status !== 'accepted') throw new TransitionError('wrong_state');
   const details = RESULT_KINDS[kind as ResultKind] as readonly string[] | undefined;
   if (!details || !details.includes(detail)) throw new TransitionError('result_required');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(on)) throw new TransitionError('date_required');
+  const day = on.trim();
+  if (!isCalendarDay(day)) throw new TransitionError('date_required');
+  const acceptedOn = todayInChina(new Date(referral.acceptedAt ?? referral.referredAt));
+  if (day < acceptedOn) throw new TransitionError('result_before_acceptance');
+  if (day > todayInChina(new Date(now))) throw new TransitionError('result_in_future');
   if (text.trim().length < 5) throw new TransitionError('reason_required');
+  const earlier = await resultsOf(deps, referral);
+  if (earlier.length > 0 && (kind === 'none' || earlier.some((r) => r.kind === 'none'))) throw new TransitionError('result_none_alone');
+  const report = (await repo.findReport(deps.db, referral.reportId))!;
+  return await applyStep(deps, staff, report, {}, [{ type: 'referral_result', visible: false, body: text.trim(), data: { kind, detail, on: day } }], now, async (tx) => {
+    await insertReferralResult(tx, { referralId: referral.id, kind, detail, text: text.trim(), decidedOn: day, recordedBy: staff.user.id, recordedAt: now });
+  });
+}
+
+/**
+ * 办结: the inspector says the body has finished, after at least one result. The report goes back to
+ * the handler (investigating) and the civil-affairs clock runs again; the reporter learns only that
+ * the body reported back (issue 5). The old result columns get the leading result (first kind in
+ * RESULT_KINDS order) for readers that take one sanction, such as a typical case's prefill.
+ */
+export async function concludeReferral(deps: Deps, staff: StaffContext, referral: Referral, now = Date.now()) {
+  requireInspector(staff);
+  if (referral.status !== 'accepted') throw new TransitionError('wrong_state');
+  const results = await resultsOf(deps, referral);
+  if (results.length === 0) throw new TransitionError('results_required');
+  const order = Object.keys(RESULT_KINDS);
+  const lead = [...results].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind))[0]!;
   const report = (await repo.findReport(deps.db, referral.reportId))!;
   return await applyStep(
     deps,
     staff,
     report,
     resumeChanges(report, 'investigating', now),
-    [
-      // The reporter learns only that the body reported back, in general terms (issue 5).
-      { type: 'referral_outcome', visible: true },
-      { type: 'referral_result', visible: false, body: text.trim(), data: { kind, detail, on } },
-    ],
+    [{ type: 'referral_outcome', visible: true }],
     now,
     async (tx) => {
-      await updateReferral(tx, referral.id, { status: 'concluded', resultKind: kind, resultDetail: detail, resultText: text.trim(), resultOn: on, concludedAt: now });
+      await updateReferral(tx, referral.id, { status: 'concluded', resultKind: lead.kind, resultDetail: lead.detail, resultText: lead.text, resultOn: lead.decidedOn, concludedAt: now });
     },
   );
 }

@@ -2,6 +2,7 @@
 // end of a department's and a discipline body's view when their part ends. The full actor × action
 // × relation matrix is test/security/action-matrix.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { todayInChina } from '../../../src/clocks/index.js';
 import { eventsOf, fileReport, findReport } from '../../../src/reports/index.js';
 import { referralService } from '../../../src/reports/referrals/index.js';
 import { transferService } from '../../../src/reports/transfers/index.js';
@@ -147,7 +148,8 @@ describe('a department and a discipline body see a report only while their part 
     const referral = (await referralService.referralsOf(t.app.deps, id))[0]!;
     const detail = `/staff/referrals/${referral.id}`;
     await inspector.post(`${detail}/accept`, {}, detail);
-    expect((await inspector.post(`${detail}/result`, { detail_kind: 'party:warning', on: '2026-11-20', text: '给予党内警告处分，责令退还。' }, detail)).statusCode).toBe(303);
+    expect((await inspector.post(`${detail}/result`, { detail_kind: 'party:warning', on: todayInChina(), text: '给予党内警告处分，责令退还。' }, detail)).statusCode).toBe(303);
+    expect((await inspector.post(`${detail}/conclude`, {}, detail)).statusCode).toBe(303);
     expect((await inspector.get(detail)).statusCode).toBe(200);
     expect((await inspector.get(page)).statusCode).toBe(404);
   });

@@ -134,6 +134,7 @@ describe('纪检监察机关处理检举控告工作规则第四章: notices to 
     expect((await inspector.post(`${page}/acceptance_notice`, {}, page)).statusCode).toBe(303);
     const today = todayInChina();
     expect((await inspector.post(`${page}/result`, { detail_kind: 'party:warning', on: today, text: '给予党内警告处分。' }, page)).statusCode).toBe(303);
+    expect((await inspector.post(`${page}/conclude`, {}, page)).statusCode).toBe(303);
     const concluded = (await referralsOf(t.app.deps, report.id))[0]!;
     const due = dueFrom(await loadCalendar(t.app.db), 'discipline.result_notice', concluded.concludedAt!).due;
     expect((await inspector.get(page)).body).toContain('结果告知（办结后15个工作日内）');

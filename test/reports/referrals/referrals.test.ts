@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { loadCalendar } from '../../../src/calendar/index.js';
-import { toCstDate } from '../../../src/clocks/index.js';
+import { toCstDate, todayInChina } from '../../../src/clocks/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptFromStore, evidenceOf, readAll, type CleanFile } from '../../../src/evidence/index.js';
 import { fileReport, findReport } from '../../../src/reports/index.js';
@@ -97,10 +97,14 @@ describe('a referral end to end', () => {
     expect((await handler.post(`/staff/referrals/${referral!.id}/accept`, {})).statusCode).toBe(403);
 
     const detail = `/staff/referrals/${referral!.id}`;
-    expect((await inspector.post(`${detail}/result`, { detail_kind: 'party:warning', on: '2026-11-20', text: '给予党内警告处分' }, detail)).statusCode).toBe(409);
+    const today = todayInChina();
+    expect((await inspector.post(`${detail}/result`, { detail_kind: 'party:warning', on: today, text: '给予党内警告处分' }, detail)).statusCode).toBe(409);
     expect((await inspector.post(`${detail}/accept`, {}, detail)).statusCode).toBe(303);
     expect((await inspector.post(`${detail}/disposition`, { disposition: 'preliminary' }, detail)).statusCode).toBe(303);
-    expect((await inspector.post(`${detail}/result`, { detail_kind: 'party:warning', on: '2026-11-20', text: '给予刘某党内警告处分，责令退还收取的款项。' }, detail)).statusCode).toBe(303);
+    expect((await inspector.post(`${detail}/result`, { detail_kind: 'party:warning', on: today, text: '给予刘某党内警告处分，责令退还收取的款项。' }, detail)).statusCode).toBe(303);
+    // A result is not the end: the body concludes (办结) when it says so (issue 19 item 11).
+    expect((await findReport(t.app.db, report.id))!.status).toBe('referred');
+    expect((await inspector.post(`${detail}/conclude`, {}, detail)).statusCode).toBe(303);
     const back = (await findReport(t.app.db, report.id))!;
     expect(back.status).toBe('investigating');
     expect(back.pausedSince).toBeNull();
