@@ -1,13 +1,27 @@
 // Data access for transfers (转办): the service's writes, the department's list, and the reads the
 // rest of the reports domain needs. Async, taking the database or a transaction (src/db/transaction.ts).
-import { desc, eq, sql } from 'drizzle-orm';
+import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/executor.js';
 import { query } from '../../db/transaction.js';
 import { reports } from '../tables.js';
-import { transfers } from './tables.js';
+import { transferProgress, transfers } from './tables.js';
 
 export type Transfer = typeof transfers.$inferSelect;
 export type NewTransfer = typeof transfers.$inferInsert;
+export type TransferProgress = typeof transferProgress.$inferSelect;
+
+export async function insertProgress(db: Executor, row: typeof transferProgress.$inferInsert): Promise<void> {
+  await query(db, (q) => q.insert(transferProgress).values(row).run());
+}
+
+/** The interim feedback of these transfers, by transfer id, each list oldest first. */
+export async function progressOfTransfers(db: Executor, transferIds: readonly number[]): Promise<Map<number, TransferProgress[]>> {
+  const out = new Map<number, TransferProgress[]>();
+  if (transferIds.length === 0) return out;
+  const rows = await query(db, (q) => q.select().from(transferProgress).where(inArray(transferProgress.transferId, [...transferIds])).orderBy(asc(transferProgress.id)).all());
+  for (const row of rows) out.set(row.transferId, [...(out.get(row.transferId) ?? []), row]);
+  return out;
+}
 
 /** A report's transfers, newest first. */
 export async function transfersOfReport(db: Executor, reportId: number): Promise<Transfer[]> {

@@ -1,6 +1,6 @@
 // Transfers: the handler's action on a report, and the department's list and actions. Who may act
 // on a transfer is decided with every other report action, in casework/permissions.ts.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError, notFound } from '../../shared/errors.js';
@@ -9,7 +9,6 @@ import type { StaffContext } from '../../plugins/auth.js';
 import { findReport } from '../repository.js';
 import { supervisedUnitIds } from '../../units/index.js';
 import * as svc from './service.js';
-import { transferInbox } from './repository.js';
 
 type Params = { Params: { id: string }; Body: Record<string, string | undefined> };
 
@@ -17,7 +16,7 @@ export default async function transferRoutes(app: FastifyInstance, opts: { deps:
   const { deps } = opts;
   const { db } = deps;
 
-  async function guarded(run: () => unknown, back: string, reply: import('fastify').FastifyReply) {
+  async function guarded(run: () => unknown, back: string, reply: FastifyReply) {
     try {
       await run();
     } catch (err) {
@@ -35,11 +34,28 @@ export default async function transferRoutes(app: FastifyInstance, opts: { deps:
     return guarded(() => svc.transfer(deps, request.staff!, report, Number(b.department_id), b.due ?? '', b.note ?? ''), `/staff/reports/${report.id}`, reply);
   });
 
+  /** The department's list; after a refused post, the message and the words typed stay with their transfer. */
+  async function renderList(request: FastifyRequest, reply: FastifyReply, failed?: { transferId: number; field: string; messageKey: string; values: Record<string, string | undefined> }, status = 200) {
+    const rows = (await svc.departmentList(deps, request.staff!.unit.id)).map((r) => (failed && r.transfer.id === failed.transferId ? { ...r, error: failed } : r));
+    return reply.page('reports/transfers/inbox', { titleKey: 'transfers.title', csrfToken: reply.generateCsrf(), rows }, { layout: 'staff', status });
+  }
+
   app.get('/staff/transfers', { preHandler: requireStaff() }, async (request, reply) => {
     if (request.staff!.unit.kind !== 'department') throw notFound();
-    const rows = await transferInbox(db, request.staff!.unit.id, 200);
-    return reply.page('reports/transfers/inbox', { titleKey: 'transfers.title', csrfToken: reply.generateCsrf(), rows }, { layout: 'staff' });
+    return renderList(request, reply);
   });
+
+  /** A step typed on the department's list: a refusal renders the list again with the input kept. */
+  async function fromList(request: FastifyRequest<Params>, reply: FastifyReply, t: svc.Transfer, field: string, run: () => unknown) {
+    if (request.staff!.unit.kind !== 'department') return guarded(run, back(request.staff!.unit.kind, t), reply);
+    try {
+      await run();
+    } catch (err) {
+      if (err instanceof AppError && err.statusCode === 409) return renderList(request, reply, { transferId: t.id, field, messageKey: err.messageKey ?? 'casework.errors.wrong_state', values: request.body ?? {} }, 409);
+      throw err;
+    }
+    return reply.redirect(`/staff/transfers?done=${field}#transfer-${t.id}`, 303);
+  }
 
   /**
    * The transfer and its report, for an action on it: the department sees its own transfer while it
@@ -62,15 +78,23 @@ export default async function transferRoutes(app: FastifyInstance, opts: { deps:
     return guarded(() => svc.confirmReceipt(deps, request.staff!, t, scope), back(request.staff!.unit.kind, t), reply);
   });
 
+  // 进展反馈 (issue 19 item 11): interim feedback is part of reporting on the transfer, so it is
+  // allowed to whoever may record the outcome (the department, or the handling unit on its behalf).
+  app.post<Params>('/staff/transfers/:id/progress', { preHandler: requireStaff() }, async (request, reply) => {
+    const t = await load(request, 'transfer_outcome');
+    const scope = await supervisedUnitIds(db, request.staff!.unit.id);
+    return fromList(request, reply, t, 'progress', () => svc.recordProgress(deps, request.staff!, t, request.body?.progress ?? '', scope));
+  });
+
   app.post<Params>('/staff/transfers/:id/outcome', { preHandler: requireStaff() }, async (request, reply) => {
     const t = await load(request, 'transfer_outcome');
     const scope = await supervisedUnitIds(db, request.staff!.unit.id);
-    return guarded(() => svc.recordOutcome(deps, request.staff!, t, request.body?.outcome ?? '', scope), back(request.staff!.unit.kind, t), reply);
+    return fromList(request, reply, t, 'outcome', () => svc.recordOutcome(deps, request.staff!, t, request.body?.outcome ?? '', scope));
   });
 
   app.post<Params>('/staff/transfers/:id/return', { preHandler: requireStaff() }, async (request, reply) => {
     const t = await load(request, 'transfer_return');
-    return guarded(() => svc.returnTransfer(deps, request.staff!, t, request.body?.reason ?? ''), back(request.staff!.unit.kind, t), reply);
+    return fromList(request, reply, t, 'reason', () => svc.returnTransfer(deps, request.staff!, t, request.body?.reason ?? ''));
   });
 }
 

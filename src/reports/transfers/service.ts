@@ -9,17 +9,37 @@ import * as repo from '../repository.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError } from '../../shared/errors.js';
 import { unitsOfKind, type Unit } from '../../units/index.js';
-import { insertTransfer, transferById, transfersOfReport, updateTransfer, type Transfer } from './repository.js';
+import { insertProgress, insertTransfer, progressOfTransfers, transferById, transferInbox, transfersOfReport, updateTransfer, type Transfer, type TransferProgress } from './repository.js';
 
-export type { Transfer };
+export type { Transfer, TransferProgress };
 
 /** Departments a report can go to: those of its county (公安, 住建, 卫健 …). */
 export async function departmentsFor(deps: Deps, report: repo.Report): Promise<Unit[]> {
   return await unitsOfKind(deps.db, 'department', report.countyCode);
 }
 
-export async function transfersOf(deps: Deps, reportId: number): Promise<Transfer[]> {
-  return await transfersOfReport(deps.db, reportId);
+/** A report's transfers, newest first, each with the department's interim feedback (the report page shows it). */
+export async function transfersOf(deps: Deps, reportId: number): Promise<(Transfer & { progress: TransferProgress[] })[]> {
+  const rows = await transfersOfReport(deps.db, reportId);
+  const progress = await progressOfTransfers(deps.db, rows.map((t) => t.id));
+  return rows.map((t) => ({ ...t, progress: progress.get(t.id) ?? [] }));
+}
+
+export const PROGRESS_MIN = 5;
+export const PROGRESS_MAX = 2000;
+
+/**
+ * The department's list: its transfers newest first, with its own feedback. Once its part ended
+ * (final outcome or return) it keeps only its own record — what it sent back — not the handler's
+ * note about the case (issue 19 item 11, as a returned referral).
+ */
+export async function departmentList(deps: Deps, departmentUnitId: number, limit = 200) {
+  const rows = await transferInbox(deps.db, departmentUnitId, limit);
+  const progress = await progressOfTransfers(deps.db, rows.map((r) => r.transfer.id));
+  return rows.map((r) => {
+    const open = r.transfer.status === 'sent' || r.transfer.status === 'received';
+    return { ...r, open, note: open ? r.transfer.note : null, category: open ? r.category : null, progress: progress.get(r.transfer.id) ?? [] };
+  });
 }
 
 export async function findTransfer(deps: Deps, id: number): Promise<Transfer | undefined> {
@@ -61,11 +81,30 @@ export async function confirmReceipt(deps: Deps, staff: StaffContext, t: Transfe
   });
 }
 
+/**
+ * 进展反馈: interim feedback while the department holds the transfer, as often as it has news
+ * (issue 19 item 11). Each is an internal timeline event the handling unit reads on the report page,
+ * audited; the report stays transferred and its clock paused. A first feedback confirms receipt.
+ */
+export async function recordProgress(deps: Deps, staff: StaffContext, t: Transfer, text: string, scopeIds: number[], now = Date.now()) {
+  const report = (await repo.findReport(deps.db, t.reportId))!;
+  requireActor(staff, t, report, scopeIds);
+  if (t.status !== 'sent' && t.status !== 'received') throw new TransitionError('wrong_state');
+  const words = text.trim();
+  if (words.length < PROGRESS_MIN) throw new TransitionError('progress_required');
+  if (words.length > PROGRESS_MAX) throw new TransitionError('progress_too_long');
+  return await applyStep(deps, staff, report, {}, [{ type: 'transfer_progress', visible: false, body: words, data: { transfer: t.id } }], now, async (tx) => {
+    await insertProgress(tx, { transferId: t.id, text: words, recordedBy: staff.user.id, recordedAt: now });
+    if (t.status === 'sent') await updateTransfer(tx, t.id, { status: 'received', receivedAt: now, receivedBy: staff.user.id });
+  });
+}
+
+/** 最终办理结果: ends the department's part; the report goes back to the handler (investigating). */
 export async function recordOutcome(deps: Deps, staff: StaffContext, t: Transfer, outcome: string, scopeIds: number[], now = Date.now()) {
   const report = (await repo.findReport(deps.db, t.reportId))!;
   requireActor(staff, t, report, scopeIds);
   if (t.status !== 'sent' && t.status !== 'received') throw new TransitionError('wrong_state');
-  if (outcome.trim().length < 5) throw new TransitionError('reason_required');
+  if (outcome.trim().length < 5) throw new TransitionError('outcome_required');
   return await applyStep(deps, staff, report, resumeChanges(report, 'investigating', now), [
     { type: 'transfer_outcome', visible: true },
     { type: 'transfer_result', visible: false, body: outcome.trim() },
