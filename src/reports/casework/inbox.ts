@@ -6,7 +6,7 @@ import type { StaffContext } from '../../plugins/auth.js';
 import { STATUSES } from '../catalog.js';
 import { findRegion } from '../../regions/index.js';
 import { scopeOf } from './scope.js';
-import { dashboardTallies, inboxPage } from './repository/inbox.js';
+import { dashboardTallies, inboxCount, inboxPage, ledgerBatch, type InboxQuery, type LedgerRow } from './repository/inbox.js';
 
 export const QUEUES = ['mine', 'unit', 'unassigned', 'overdue', 'all'] as const;
 export type Queue = (typeof QUEUES)[number];
@@ -24,15 +24,45 @@ export interface InboxFilter {
   to?: string;
   q?: string;
   sort: Sort;
+  /** Keyset cursors (repository/inbox.ts): the page after, or before, the row they name. */
   after?: string;
+  before?: string;
   limit: number;
 }
 
-export async function listInbox(db: Db, staff: StaffContext, f: InboxFilter) {
+/** The inbox counts exactly up to this many reports and shows "1,000+" beyond (the export has the exact number). */
+export const COUNT_CAP = 1000;
+
+async function inboxQuery(db: Db, staff: StaffContext, f: InboxFilter): Promise<InboxQuery> {
   const scope = await scopeOf(db, staff);
   const today = todayInChina();
   const regionLevel = f.region ? (await findRegion(db, f.region))?.level : undefined;
-  return inboxPage(db, { scope: scope.condition, userId: staff.user.id, unitId: staff.unit.id, today, soon: addDays(today, 3), regionLevel, filter: f });
+  return { scope: scope.condition, userId: staff.user.id, unitId: staff.unit.id, today, soon: addDays(today, 3), regionLevel, filter: f };
+}
+
+export async function listInbox(db: Db, staff: StaffContext, f: InboxFilter) {
+  return inboxPage(db, await inboxQuery(db, staff, f));
+}
+
+/**
+ * How many reports in the user's scope match the filter (cursors ignored), counted up to `cap` + 1:
+ * `{ n, more }` with `more` true when there are over `cap` (then n = cap).
+ */
+export async function countInbox(db: Db, staff: StaffContext, f: InboxFilter, cap = COUNT_CAP): Promise<{ n: number; more: boolean }> {
+  const n = await inboxCount(db, await inboxQuery(db, staff, { ...f, after: undefined, before: undefined }), cap);
+  return n > cap ? { n: cap, more: true } : { n, more: false };
+}
+
+/** The reports of the filter for the 台账 export, in batches (keyset, so memory stays flat however many). */
+export async function* ledgerRows(db: Db, staff: StaffContext, f: InboxFilter, batch = 1000): AsyncGenerator<LedgerRow[]> {
+  const x = await inboxQuery(db, staff, { ...f, after: undefined, before: undefined });
+  let after: string | undefined;
+  for (;;) {
+    const page = await ledgerBatch(db, x, after, batch);
+    if (page.rows.length > 0) yield page.rows;
+    if (!page.next) return;
+    after = page.next;
+  }
 }
 
 /** Counts by status and by clock state for the dashboard, over the user's scope. */

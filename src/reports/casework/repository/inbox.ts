@@ -7,6 +7,7 @@ import type { Executor } from '../../../db/executor.js';
 import { reports } from '../../tables.js';
 import { regionNameOf, regionWithin } from '../../../regions/index.js';
 import { userDisplayNameOf } from '../../../users/index.js';
+import { unitNameOf } from '../../../units/index.js';
 import { hasSearchTerms, matchesSearch } from '../../../search/index.js';
 import type { InboxFilter, Sort } from '../inbox.js';
 import type { ReportCondition } from './scope.js';
@@ -30,23 +31,31 @@ function sortColumns(sort: Sort): { column: SQL; dir: 'asc' | 'desc' }[] {
   }
 }
 
-/** The cursor is the sort values and id of the last row shown, base64url JSON. */
-function afterCondition(sort: Sort, after: string | undefined): SQL | undefined {
-  if (!after) return undefined;
-  let values: unknown[];
+/** The cursor is the sort values and id of a row, base64url JSON; undefined when unreadable. */
+function cursorValues(sort: Sort, cursor: string | undefined): (string | number)[] | undefined {
+  if (!cursor) return undefined;
+  let values: unknown;
   try {
-    values = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as unknown[];
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     return undefined;
   }
-  const cols = sortColumns(sort);
-  if (!Array.isArray(values) || values.length !== cols.length + 1) return undefined;
+  if (!Array.isArray(values) || values.length !== sortColumns(sort).length + 1) return undefined;
   if (!values.every((v) => typeof v === 'string' || typeof v === 'number')) return undefined;
-  // Every sort runs all its keys in one direction, so "after" is one row-value comparison, which
-  // SQLite turns into a range on an index with these columns instead of a scan from the top.
+  return values as (string | number)[];
+}
+
+/**
+ * Rows after (or before) the cursor's row in the sort's order. Every sort runs all its keys in one
+ * direction, so this is one row-value comparison, which SQLite turns into a range on an index with
+ * these columns instead of a scan from the top.
+ */
+function cursorCondition(sort: Sort, values: (string | number)[], side: 'after' | 'before'): SQL {
+  const cols = sortColumns(sort);
   const row = sql.join([...cols.map((c) => c.column), sql`${reports.id}`], sql`, `);
   const cursor = sql.join(values.map((v) => sql`${v}`), sql`, `);
-  return cols[0]!.dir === 'asc' ? sql`(${row}) > (${cursor})` : sql`(${row}) < (${cursor})`;
+  const ascending = cols[0]!.dir === 'asc';
+  return ascending === (side === 'after') ? sql`(${row}) > (${cursor})` : sql`(${row}) < (${cursor})`;
 }
 
 /**
@@ -87,14 +96,33 @@ export interface InboxRow {
   channel: string;
   realName: boolean;
   receivedAt: number;
+  /** The due date of the clock running now (legal: register, handle, answer a review). */
   dueOn: string | null;
   hastenPending: boolean;
   placeName: string | null;
   assignee: string | null;
+  /** 被反映人 as stored: the name the reporter gave (may be empty) and the position code. */
+  subjectName: string | null;
+  subjectPosition: string | null;
+  handlingUnit: string | null;
+  /** The unit the report is assigned to (a township, or the handling unit itself). */
+  assignedUnit: string | null;
+  /** 交办期限: the due date the assigner set. */
+  assignmentDue: string | null;
 }
 
-/** One page of the inbox and the cursor of the next, if any. */
-export async function inboxPage(db: Executor, x: InboxQuery): Promise<{ rows: InboxRow[]; next: string | null }> {
+/** What the 台账 export adds to a row: the full place, the legal handling date, the outcome. */
+export interface LedgerRow extends InboxRow {
+  countyName: string | null;
+  townshipName: string | null;
+  placeOther: string | null;
+  handlingDue: string | null;
+  finding: string | null;
+  concludedAt: number | null;
+}
+
+/** The filter's conditions (queue, fields, dates, search) within the scope; no cursor. */
+function filterConditions(x: InboxQuery): SQL[] {
   const f = x.filter;
   const conditions: (SQL | undefined)[] = [x.scope];
   switch (f.queue) {
@@ -121,39 +149,114 @@ export async function inboxPage(db: Executor, x: InboxQuery): Promise<{ rows: In
   if (f.from) conditions.push(gte(reports.receivedAt, cstStart(f.from)));
   if (f.to) conditions.push(lt(reports.receivedAt, cstStart(addDays(f.to, 1))));
   if (f.q) conditions.push(searchCondition(f.q));
-  conditions.push(afterCondition(f.sort, f.after));
+  return conditions.filter((c): c is SQL => c !== undefined);
+}
 
+// Names come through the owning features' fragments (one indexed look-up per row shown), never a
+// join on their tables.
+const pageColumns = {
+  id: reports.id,
+  caseNo: reports.caseNo,
+  status: reports.status,
+  category: reports.category,
+  channel: reports.channel,
+  realName: reports.realName,
+  receivedAt: reports.receivedAt,
+  dueOn: reports.dueOn,
+  hastenPending: reports.hastenPending,
+  placeName: regionNameOf(reports.placeCode),
+  assignee: userDisplayNameOf(reports.assigneeId),
+  subjectName: reports.subjectName,
+  subjectPosition: reports.subjectPosition,
+  handlingUnit: unitNameOf(reports.handlingUnitId),
+  assignedUnit: unitNameOf(reports.assignedUnitId),
+  assignmentDue: reports.assignmentDue,
+};
+const ledgerColumns = {
+  ...pageColumns,
+  countyName: regionNameOf(reports.countyCode),
+  townshipName: regionNameOf(reports.townshipCode),
+  placeOther: reports.placeOther,
+  handlingDue: reports.handlingDue,
+  finding: reports.finding,
+  concludedAt: reports.concludedAt,
+};
+
+type Side = 'first' | 'after' | 'before';
+
+/** Up to `limit` rows next to the cursor on one side (or the first ones), in the sort's order. */
+async function rowsFrom<C extends typeof pageColumns>(db: Executor, x: InboxQuery, columns: C, side: Side, cursor: (string | number)[] | undefined, limit: number) {
+  const f = x.filter;
   const cols = sortColumns(f.sort);
-  const order = [...cols.map((c) => (c.dir === 'asc' ? asc(c.column) : desc(c.column))), cols[cols.length - 1]!.dir === 'asc' ? asc(reports.id) : desc(reports.id)];
+  const conditions = filterConditions(x);
+  if (side !== 'first' && cursor) conditions.push(cursorCondition(f.sort, cursor, side));
+  // Backwards, the same index range is read from the other end and the rows turned round after.
+  const ascending = (dir: 'asc' | 'desc') => (dir === 'asc') !== (side === 'before');
+  const order = [...cols.map((c) => (ascending(c.dir) ? asc(c.column) : desc(c.column))), ascending(cols[cols.length - 1]!.dir) ? asc(reports.id) : desc(reports.id)];
   const rows = await query(db, (q) =>
     q
-      .select({
-        id: reports.id,
-        caseNo: reports.caseNo,
-        status: reports.status,
-        category: reports.category,
-        channel: reports.channel,
-        realName: reports.realName,
-        receivedAt: reports.receivedAt,
-        dueOn: reports.dueOn,
-        hastenPending: reports.hastenPending,
-        placeName: regionNameOf(reports.placeCode),
-        assignee: userDisplayNameOf(reports.assigneeId),
-        sortValues: sql<string>`json_array(${sql.join(cols.map((c) => c.column), sql`, `)}, ${reports.id})`,
-      })
+      .select({ ...columns, sortValues: sql<string>`json_array(${sql.join(cols.map((c) => c.column), sql`, `)}, ${reports.id})` })
       .from(reports)
-      .where(and(...conditions.filter(Boolean)))
+      .where(and(...conditions))
       .orderBy(...order)
-      .limit(f.limit + 1)
+      .limit(limit)
       .all(),
   );
-  const more = rows.length > f.limit;
+  return side === 'before' ? rows.reverse() : rows;
+}
+
+const cursorOf = (row: { sortValues: string } | undefined) => (row ? Buffer.from(row.sortValues).toString('base64url') : null);
+const strip = <R extends { sortValues: string }>(rows: R[]) => rows.map(({ sortValues: _s, ...r }) => r);
+
+/**
+ * One page of the inbox with the cursors of the pages after and before it (null where there is
+ * none). `filter.after` gives the page after a row, `filter.before` the page before one; one extra
+ * row read on the far side tells whether another page lies beyond. A page before that would come
+ * out short (rows were added or left the filter meanwhile) is the first page instead.
+ */
+export async function inboxPage(db: Executor, x: InboxQuery): Promise<{ rows: InboxRow[]; next: string | null; prev: string | null }> {
+  const f = x.filter;
+  const before = cursorValues(f.sort, f.before);
+  if (before) {
+    const rows = await rowsFrom(db, x, pageColumns, 'before', before, f.limit + 1);
+    if (rows.length >= f.limit) {
+      const page = rows.slice(rows.length - f.limit);
+      // The row the cursor names follows this page, so there is always a next one.
+      return { rows: strip(page), next: cursorOf(page[page.length - 1]), prev: rows.length > f.limit ? cursorOf(page[0]) : null };
+    }
+    return inboxPage(db, { ...x, filter: { ...f, before: undefined, after: undefined } });
+  }
+  const after = cursorValues(f.sort, f.after);
+  const rows = await rowsFrom(db, x, pageColumns, after ? 'after' : 'first', after, f.limit + 1);
   const page = rows.slice(0, f.limit);
-  const last = page[page.length - 1];
-  return {
-    rows: page.map(({ sortValues: _s, ...r }) => r),
-    next: more && last ? Buffer.from(last.sortValues).toString('base64url') : null,
-  };
+  // After a cursor there is a page before (the cursor's row was on the page that linked here): no
+  // extra query to prove it, so a deep page costs what the first does. An empty page (its rows
+  // left the filter meanwhile) links back to the rows before the cursor's.
+  const prev = after ? (page.length > 0 ? cursorOf(page[0]) : f.after!) : null;
+  return { rows: strip(page), next: rows.length > f.limit ? cursorOf(page[page.length - 1]) : null, prev };
+}
+
+/**
+ * How many reports match the filter, counting at most `cap` + 1: the page shows the exact number up
+ * to the cap and "cap+" beyond it, so a view never counts every report of a province.
+ */
+export async function inboxCount(db: Executor, x: InboxQuery, cap: number): Promise<number> {
+  return query(db, (q) => {
+    const matching = q
+      .select({ one: sql<number>`1`.as('one') })
+      .from(reports)
+      .where(and(...filterConditions(x)))
+      .limit(cap + 1)
+      .as('matching');
+    return q.select({ n: sql<number>`count(*)` }).from(matching).get()?.n ?? 0;
+  });
+}
+
+/** One batch of the 台账 export after the cursor, in the filter's sort, and the next cursor. */
+export async function ledgerBatch(db: Executor, x: InboxQuery, after: string | undefined, limit: number): Promise<{ rows: LedgerRow[]; next: string | null }> {
+  const cursor = cursorValues(x.filter.sort, after);
+  const rows = await rowsFrom(db, x, ledgerColumns, cursor ? 'after' : 'first', cursor, limit);
+  return { rows: strip(rows), next: rows.length === limit ? cursorOf(rows[rows.length - 1]) : null };
 }
 
 /** Reports in scope by status, and the open ones by clock state, for the dashboard. */

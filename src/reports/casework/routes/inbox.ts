@@ -1,12 +1,14 @@
-// /staff (dashboard) and /staff/reports (the inbox with filters, paging and CSV export).
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// /staff (dashboard) and /staff/reports (the inbox with filters, count, paging both ways, and the
+// 台账 export as XLSX and CSV).
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../../plugins/auth.js';
 import type { Deps } from '../../../shared/deps.js';
-import { toCsv } from '../../../shared/csv.js';
 import { CATEGORIES, CHANNELS, STATUSES } from '../../catalog.js';
 import { regionsAtLevel, childrenOf } from '../../../regions/index.js';
 import { clockOf } from '../../../clocks/index.js';
-import { dashboardCounts, listInbox, QUEUES, SORTS, type InboxFilter, type Queue, type Sort } from '../inbox.js';
+import { countInbox, dashboardCounts, ledgerRows, listInbox, QUEUES, SORTS, type InboxFilter, type Queue, type Sort } from '../inbox.js';
+import { EXPORT_MAX_ROWS, ledgerCsv, writeLedgerXlsx } from '../export.js';
 import { translate } from '../../../i18n/translate.js';
 import { formatDate } from '../../../views/helpers/date.js';
 import { calendarWarning } from '../../../calendar/index.js';
@@ -15,6 +17,7 @@ import { scopeStamp } from '../scope-stamp.js';
 import { record } from '../../../audit/index.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const CURSOR = /^[A-Za-z0-9_-]{1,400}$/;
 
 function parseFilter(q: Record<string, string | undefined>, limit = 50): InboxFilter {
   const pick = <T extends string>(v: string | undefined, allowed: readonly T[]) => (v && (allowed as readonly string[]).includes(v) ? (v as T) : undefined);
@@ -29,7 +32,9 @@ function parseFilter(q: Record<string, string | undefined>, limit = 50): InboxFi
     to: q.to && DATE.test(q.to) ? q.to : undefined,
     q: q.q && q.q.trim() ? q.q.trim().slice(0, 100) : undefined,
     sort: pick<Sort>(q.sort, SORTS) ?? 'newest',
-    after: q.after && /^[A-Za-z0-9_-]{1,400}$/.test(q.after) ? q.after : undefined,
+    after: q.after && CURSOR.test(q.after) ? q.after : undefined,
+    // Both cursors given (a hand-made link): the page after wins.
+    before: q.before && CURSOR.test(q.before) && !(q.after && CURSOR.test(q.after)) ? q.before : undefined,
     limit,
   };
 }
@@ -57,19 +62,29 @@ export default async function inboxRoutes(app: FastifyInstance, opts: { deps: De
     return list.map((r) => ({ code: r.code, name: r.name }));
   }
 
-  app.get<{ Querystring: Record<string, string> }>('/staff/reports', { preHandler: [requireStaff(), cached] }, async (request, reply) => {
+  /** The inbox page for a filter; `extra` adds a notice (an export refused as too large). */
+  async function inboxPage(request: FastifyRequest<{ Querystring: Record<string, string> }>, reply: FastifyReply, extra: { exportTooMany?: string; status?: number } = {}) {
     const filter = parseFilter(request.query);
-    const page = await listInbox(db, request.staff!, filter);
-    const query = new URLSearchParams(Object.entries(request.query).filter(([k, v]) => k !== 'after' && v) as [string, string][]);
-    const nextQuery = page.next ? `${query.toString()}${query.size ? '&' : ''}after=${page.next}` : null;
+    const staff = request.staff!;
+    const page = await listInbox(db, staff, filter);
+    // The first page with no page after it holds every match: no count query needed.
+    const total = !filter.after && !filter.before && !page.next ? { n: page.rows.length, more: false } : await countInbox(db, staff, filter);
+    const number = new Intl.NumberFormat(request.locale).format(total.n);
+    const query = filterQuery(request.query);
+    const href = (cursor: string | null, side: 'after' | 'before') => (cursor ? `/staff/reports?${query}${query ? '&' : ''}${side}=${cursor}` : null);
     return reply.page(
       'reports/casework/inbox',
       {
         titleKey: 'casework.inbox.title',
         filter,
         rows: decorate(page.rows),
-        nextHref: nextQuery ? `/staff/reports?${nextQuery}` : null,
-        exportHref: `/staff/reports.csv?${query.toString()}`,
+        total: translate(request.locale, total.more ? 'casework.inbox.total_more' : 'casework.inbox.total', { n: number }),
+        nextHref: href(page.next, 'after'),
+        prevHref: href(page.prev, 'before'),
+        paged: !!(page.next || page.prev),
+        exportHref: `/staff/reports.csv?${query}`,
+        xlsxHref: `/staff/reports.xlsx?${query}`,
+        exportTooMany: extra.exportTooMany,
         queues: QUEUES,
         sorts: SORTS,
         statuses: STATUSES,
@@ -77,33 +92,72 @@ export default async function inboxRoutes(app: FastifyInstance, opts: { deps: De
         channels: CHANNELS,
         regionOptions: await regionOptions(request),
       },
-      { layout: 'staff' },
+      { layout: 'staff', status: extra.status },
     );
-  });
+  }
 
-  // CSV of the filtered list, without identities or report text (issue 4).
-  app.get<{ Querystring: Record<string, string> }>('/staff/reports.csv', { preHandler: requireStaff() }, async (request, reply) => {
-    const locale = request.locale;
-    const header = ['case_no', 'status', 'category', 'channel', 'place', 'received', 'due', 'real_name', 'assignee'].map((k) => translate(locale, `casework.csv.${k}`));
-    const lines: string[][] = [header];
-    let after: string | undefined;
-    for (let pages = 0; pages < 200; pages++) {
-      const page = await listInbox(db, request.staff!, { ...parseFilter(request.query, 1000), after });
-      for (const r of page.rows) {
-        lines.push([r.caseNo, translate(locale, `track.status.${r.status}`), translate(locale, `report.categories.${r.category}`), translate(locale, `casework.channels.${r.channel}`), r.placeName ?? '', formatDate(r.receivedAt), r.dueOn ?? '', r.realName ? '1' : '0', r.assignee ?? '']);
-      }
-      if (!page.next) break;
-      after = page.next;
+  app.get<{ Querystring: Record<string, string> }>('/staff/reports', { preHandler: [requireStaff(), cached] }, async (request, reply) => inboxPage(request, reply));
+
+  /**
+   * The 台账 export of the filtered list (XLSX, and CSV with the same columns), without identities
+   * or report text: exactly the reports the inbox shows this user, streamed. Over EXPORT_MAX_ROWS
+   * the inbox comes back with a message instead. Audited before the first row leaves: who, the
+   * filters and the row count, no content (issue 15).
+   */
+  async function ledgerExport(request: FastifyRequest<{ Querystring: Record<string, string> }>, reply: FastifyReply, format: 'xlsx' | 'csv') {
+    const staff = request.staff!;
+    const filter = parseFilter(request.query, 1000);
+    const count = await countInbox(db, staff, filter, EXPORT_MAX_ROWS);
+    if (count.more) {
+      const max = new Intl.NumberFormat(request.locale).format(EXPORT_MAX_ROWS);
+      return inboxPage(request, reply, { exportTooMany: translate(request.locale, 'casework.export.too_many', { max }), status: 422 });
     }
-    // Audited like every staff read of case content: how many rows, not which (issue 15).
-    await record(db, opts.deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'export.csv', object: { type: 'report_list', id: request.staff!.unit.id }, detail: { rows: lines.length - 1 } });
-    reply.header('Content-Type', 'text/csv; charset=utf-8');
-    reply.header('Content-Disposition', `attachment; filename="reports-${formatDate(Date.now())}.csv"`);
-    // With a BOM (Excel on Chinese Windows reads UTF-8 then) and formula-like cells neutralised.
-    return toCsv(lines);
-  });
+    await record(db, opts.deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: `export.${format}`, object: { type: 'report_list', id: staff.unit.id }, detail: { rows: count.n, filters: auditedFilters(filter) } });
+    const day = formatDate(Date.now());
+    const name = `${translate('zh-CN', 'casework.export.file_name')}-${day}.${format}`;
+    reply.header('Content-Disposition', `attachment; filename="reports-${day}.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    reply.header('Cache-Control', 'no-store');
+    if (format === 'csv') {
+      reply.header('Content-Type', 'text/csv; charset=utf-8');
+      return reply.send(ledgerCsv(ledgerRows(db, staff, filter)));
+    }
+    reply.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const out = new PassThrough();
+    // Written while it is sent; a failure half-way ends the download broken rather than silently short.
+    void writeLedgerXlsx(out, ledgerRows(db, staff, filter)).catch((err: unknown) => {
+      request.log.error({ err }, 'xlsx export failed');
+      out.destroy(err as Error);
+    });
+    return reply.send(out);
+  }
+
+  app.get<{ Querystring: Record<string, string> }>('/staff/reports.xlsx', { preHandler: requireStaff() }, async (request, reply) => ledgerExport(request, reply, 'xlsx'));
+  app.get<{ Querystring: Record<string, string> }>('/staff/reports.csv', { preHandler: requireStaff() }, async (request, reply) => ledgerExport(request, reply, 'csv'));
 }
 
-function decorate<T extends { dueOn: string | null; status: string }>(rows: T[]) {
-  return rows.map((r) => ({ ...r, clock: clockOf({ dueOn: r.dueOn, clockRule: r.dueOn ? 'x' : null }) }));
+/** The request's filter as a query string, without the paging cursors. */
+function filterQuery(q: Record<string, string | undefined>): string {
+  return new URLSearchParams(Object.entries(q).filter(([k, v]) => k !== 'after' && k !== 'before' && v) as [string, string][]).toString();
 }
+
+/** The filters of an export for its audit entry: codes and dates; a free-text search only as "used" (it may name a person). */
+function auditedFilters(f: InboxFilter): Record<string, string | boolean> {
+  const { queue, status, category, channel, region, clock, from, to, sort } = f;
+  const codes = Object.entries({ queue, status, category, channel, region, clock, from, to, sort }).filter(([, v]) => v !== undefined) as [string, string][];
+  return { ...Object.fromEntries(codes), ...(f.q ? { search: true } : {}) };
+}
+
+function decorate<T extends { dueOn: string | null; status: string; assignmentDue: string | null; assignee: string | null; assignedUnit: string | null; handlingUnit: string | null }>(rows: T[]) {
+  const today = todayInChina();
+  return rows.map((r) => ({
+    ...r,
+    clock: clockOf({ dueOn: r.dueOn, clockRule: r.dueOn ? 'x' : null }),
+    // 交办期限 passed while the assignee still has the report.
+    assignmentLate: !!r.assignmentDue && r.assignmentDue < today && ASSIGNEE_HOLDS.includes(r.status),
+    // A township (or other unit) the report was given to, shown under the person.
+    assignedElsewhere: r.assignedUnit && r.assignedUnit !== r.handlingUnit ? r.assignedUnit : null,
+  }));
+}
+
+/** The states in which the assignee is working on the report (DESIGN.md §3). */
+const ASSIGNEE_HOLDS = ['assigned', 'investigating'];
