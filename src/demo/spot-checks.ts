@@ -2,7 +2,8 @@
 // planned twelve days ago, with two checks recorded, one of whose findings is on the ledger.
 // Run after the demo staff and reports exist, so that the weighting has something to weigh.
 import crypto from 'node:crypto';
-import { addDays, todayInChina } from '../clocks/index.js';
+import { addDays, todayInChina, type IsoDate } from '../clocks/index.js';
+import { loadCalendar } from '../calendar/index.js';
 import { childrenOf } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
 import { findUnitByKey } from '../units/index.js';
@@ -28,6 +29,10 @@ export async function seedDemoSpotChecks(deps: Deps, now = Date.now()): Promise<
   if (!first || !second) return round.id;
 
   const firstVillage = (await childrenOf(deps.db, first.townshipCode)).find((r) => r.level === 'village');
+  // The unanswered call was made in working hours on a working day (the check judges calls against
+  // the hotline's listed duty hours, issue 19 item 14): the last working day six days ago or before.
+  const calendar = await loadCalendar(deps.db);
+  const workdayOnOrBefore = (day: IsoDate): IsoDate => (calendar.isWorkday(day) ? day : workdayOnOrBefore(addDays(day, -1)));
   const checkedOn = todayInChina(new Date(now - 5 * DAY));
   const withFinding = await recordCheck(
     deps,
@@ -39,7 +44,7 @@ export async function seedDemoSpotChecks(deps: Deps, now = Date.now()): Promise<
       checkedOn,
       postingOk: true,
       rosterOk: false,
-      hotlineCalledAt: `${todayInChina(new Date(now - 6 * DAY))}T10:20`,
+      hotlineCalledAt: `${workdayOnOrBefore(todayInChina(new Date(now - 6 * DAY)))}T10:20`,
       hotlineAnswered: false,
       casesChecked: '随机入户走访低保户5户、特困供养人员2人，核对家庭收入和财产情况，查阅村级评议记录。',
       findings: '村务公开栏长期公布名单半年以上未更新，2户已退出对象仍在名单上；县民政局投诉举报电话工作时间两次拨打无人接听。',
@@ -64,7 +69,7 @@ export async function seedDemoSpotChecks(deps: Deps, now = Date.now()): Promise<
       checkedOn: todayInChina(new Date(now - 3 * DAY)),
       postingOk: true,
       rosterOk: true,
-      hotlineCalledAt: `${todayInChina(new Date(now - 3 * DAY))}T14:05`,
+      hotlineCalledAt: `${workdayOnOrBefore(todayInChina(new Date(now - 3 * DAY)))}T14:05`,
       hotlineAnswered: true,
       casesChecked: '抽查乡镇低保档案10卷，“一户一档”齐全；现场查看2个村公示栏，公示规范。',
       findings: null,

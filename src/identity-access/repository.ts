@@ -68,6 +68,8 @@ export interface QueueRow {
   placeCode: string;
   subjectName: string | null;
   townshipCode: string | null;
+  /** The objected recipient's keyed ID hash (issue 19 item 4): recusal compares it with declared relatives. */
+  subjectIdHash: string | null;
   requesterId: number;
   requesterName: string;
   requesterUnit: string;
@@ -113,7 +115,7 @@ async function withReports(db: Executor, rows: QueueBase[]): Promise<QueueRow[]>
   const byId = new Map((await findReports(db, rows.map((r) => r.reportId))).map((r) => [r.id, r]));
   return rows.flatMap((r) => {
     const report = byId.get(r.reportId);
-    return report ? [{ ...r, caseNo: report.caseNo, placeCode: report.placeCode, subjectName: report.subjectName, townshipCode: report.townshipCode }] : [];
+    return report ? [{ ...r, caseNo: report.caseNo, placeCode: report.placeCode, subjectName: report.subjectName, townshipCode: report.townshipCode, subjectIdHash: report.subjectIdHash }] : [];
   });
 }
 

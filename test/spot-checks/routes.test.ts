@@ -9,6 +9,9 @@ import { rectificationItems } from '../../src/ledger/tables.js';
 import { candidatesFor, drawPlan, replayRound } from '../../src/spot-checks/index.js';
 import { spotCheckRounds, spotCheckTargets, spotChecks } from '../../src/spot-checks/tables.js';
 import { seedDemoSpotChecks } from '../../src/demo/spot-checks.js';
+import { seedDemoHotlines } from '../../src/demo/hotlines.js';
+import { judgeCall } from '../../src/spot-checks/duty-hours.js';
+import { loadCalendar } from '../../src/calendar/index.js';
 import { findUnitByKey } from '../../src/units/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn, type Session } from '../helpers/staff.js';
@@ -252,7 +255,9 @@ describe('demo data', () => {
     const demo = await makeApp();
     try {
       await createStaff(demo.app, 'ca:220100', ['supervisor']);
-      const id = await seedDemoSpotChecks(demo.app.deps);
+      // Seeded on Friday 11 December 2026 (six days before is a Saturday), after the demo hotlines as the demo does.
+      await seedDemoHotlines(demo.app.db, Date.parse('2026-12-11T04:00:00Z'));
+      const id = await seedDemoSpotChecks(demo.app.deps, Date.parse('2026-12-11T04:00:00Z'));
       expect(id).not.toBeNull();
       const round = demo.app.db.select().from(spotCheckRounds).where(eq(spotCheckRounds.id, id!)).get()!;
       expect(round.unitId).toBe((await findUnitByKey(demo.app.db, 'ca:220100'))!.id);
@@ -263,7 +268,12 @@ describe('demo data', () => {
       expect(withItem).toHaveLength(1);
       const item = demo.app.db.select().from(rectificationItems).where(eq(rectificationItems.id, withItem[0]!.ledgerItemId!)).get()!;
       expect(item.source).toBe('spot_check');
-      expect(await seedDemoSpotChecks(demo.app.deps)).toBeNull();
+      // The finding says the hotline went unanswered in working hours: the call is judged so, on any
+      // day the demo is seeded (it was once placed on whatever day six days ago was, a weekend too).
+      const calendar = await loadCalendar(demo.app.db);
+      const call = withItem[0]!;
+      expect(judgeCall(call.hotlineCalledAt!, call.hotlineAnswered!, call.hotlineDutyHours, (d) => calendar.isWorkday(d))).toBe('unanswered');
+      expect(await seedDemoSpotChecks(demo.app.deps, Date.parse('2026-12-11T04:00:00Z'))).toBeNull();
     } finally {
       await demo.close();
     }
