@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { fileReport, findReport } from '../../../src/reports/index.js';
 import { updateReport, type NewReport, type Report } from '../../../src/reports/repository.js';
-import { referrals } from '../../../src/reports/referrals/tables.js';
+import { referralResults, referrals } from '../../../src/reports/referrals/tables.js';
 import { transfers } from '../../../src/reports/transfers/tables.js';
 import { findUnitByKey, type Unit } from '../../../src/units/index.js';
 import { todayInChina, addDays } from '../../../src/clocks/index.js';
@@ -41,7 +41,7 @@ export const RELATIONS = {
 } as const satisfies Record<string, UnitName>;
 export type RelationName = keyof typeof RELATIONS;
 
-export const PRESETS = ['received', 'accepted', 'assigned', 'investigating', 'drafted', 'extension_requested', 'concluded', 'under_review', 'hastened', 'transferred', 'referred', 'referral_accepted', 'referral_concluded', 'under_rereview'] as const;
+export const PRESETS = ['received', 'accepted', 'assigned', 'investigating', 'drafted', 'extension_requested', 'concluded', 'under_review', 'hastened', 'transferred', 'referred', 'referral_accepted', 'referral_resulted', 'referral_concluded', 'under_rereview'] as const;
 export type Preset = (typeof PRESETS)[number];
 
 export interface Fixture {
@@ -111,6 +111,7 @@ export class Fixtures {
         return { ...investigating, status: 'transferred', pausedSince: now };
       case 'referred':
       case 'referral_accepted':
+      case 'referral_resulted':
         return { ...investigating, status: 'referred', pausedSince: now };
       case 'referral_concluded':
         // The body reported its result: the report is back with the handler, the clock running.
@@ -143,7 +144,9 @@ export class Fixtures {
     const changes: Partial<NewReport> = this.stateOf(preset, now);
     let referralId: number | null = null;
     let transferId: number | null = null;
-    if (preset === 'referred' || preset === 'referral_accepted' || preset === 'referral_concluded') referralId = this.addReferral(report.id, { referred: 'pending', referral_accepted: 'accepted', referral_concluded: 'concluded' }[preset], now);
+    if (preset === 'referred' || preset === 'referral_accepted' || preset === 'referral_resulted' || preset === 'referral_concluded') referralId = this.addReferral(report.id, { referred: 'pending', referral_accepted: 'accepted', referral_resulted: 'accepted', referral_concluded: 'concluded' }[preset], now);
+    // Accepted with one result recorded: ready for 办结 (issue 19 item 11).
+    if (preset === 'referral_resulted') this.app.db.insert(referralResults).values({ referralId: referralId!, kind: 'party', detail: 'warning', text: '给予党内警告处分。', decidedOn: todayInChina(), recordedBy: this.clerk.id, recordedAt: now }).run();
     if (preset === 'transferred') transferId = this.addTransfer(report.id, 'sent', now);
     // A city that is only supervising must not also be the reviewer, nor one that took the report over.
     const notCityReview = changes.reviewUnitId === this.units.city.id ? { reviewUnitId: this.units.province.id } : {};

@@ -6,6 +6,7 @@
 // changes state needs an entry here: the matrix enumerates the route table and fails on a route
 // (or an action of a /:action route) without one.
 import type { Role } from '../../../src/users/index.js';
+import { todayInChina } from '../../../src/clocks/index.js';
 import { ANSWER, type Fixture, type Fixtures, type Preset, type RelationName } from './fixtures.js';
 
 type Allowed = (relation: RelationName, role: Role) => boolean;
@@ -71,7 +72,10 @@ export const REFERRAL_ACTION_RULES: Record<string, Rule> = {
   accept: { preset: 'referred', allowed: is(['dic_open'], ['inspector']), body: none, target: 'referral' },
   return: { preset: 'referred', allowed: is(['dic_open'], ['inspector']), body: () => ({ reason: '不属本机关管辖，请移送。' }), target: 'referral' },
   disposition: { preset: 'referral_accepted', allowed: is(['dic_open'], ['inspector']), body: () => ({ disposition: 'preliminary' }), target: 'referral' },
-  result: { preset: 'referral_accepted', allowed: is(['dic_open'], ['inspector']), body: (fx) => ({ detail_kind: 'party:warning', on: fx.report.handlingDue!, text: '给予党内警告处分。' }), target: 'referral' },
+  // Issue 19 item 11: the decision date lies between the body's acceptance and today; several
+  // results may be recorded, and the body concludes (办结) by its own step after at least one.
+  result: { preset: 'referral_accepted', allowed: is(['dic_open'], ['inspector']), body: () => ({ detail_kind: 'party:warning', on: todayInChina(), text: '给予党内警告处分。' }), target: 'referral' },
+  conclude: { preset: 'referral_resulted', allowed: is(['dic_open'], ['inspector']), body: none, target: 'referral' },
   // Issue 18 item 6: the body's notices to the (real-name) reporter of the fixture report.
   acceptance_notice: { preset: 'referral_accepted', allowed: is(['dic_open'], ['inspector']), body: none, target: 'referral' },
   result_notice: { preset: 'referral_concluded', allowed: is(['dic_open'], ['inspector']), body: () => ({ notice_text: '经查属实，已给予其党内警告处分。' }), target: 'referral' },
@@ -98,5 +102,7 @@ export const ROUTE_RULES: Record<string, Rule> = {
   // The department's part, or the handling unit recording it on the department's behalf.
   '/staff/transfers/:id/receive': { preset: 'transferred', allowed: or(is(['dept_open'], CASEWORK), is(HANDLING, ['intake', 'handler', 'lead'])), body: none, target: 'transfer' },
   '/staff/transfers/:id/outcome': { preset: 'transferred', allowed: or(is(['dept_open'], CASEWORK), is(HANDLING, ['intake', 'handler', 'lead'])), body: () => ({ outcome: '已立案侦查，对涉案人员采取强制措施。' }), target: 'transfer' },
+  // Issue 19 item 11: interim feedback (进展反馈) — whoever may record the outcome.
+  '/staff/transfers/:id/progress': { preset: 'transferred', allowed: or(is(['dept_open'], CASEWORK), is(HANDLING, ['intake', 'handler', 'lead'])), body: () => ({ progress: '已受案，正在调取评议记录。' }), target: 'transfer' },
   '/staff/transfers/:id/return': { preset: 'transferred', allowed: is(['dept_open'], CASEWORK), body: () => ({ reason: '不属本部门职责范围。' }), target: 'transfer' },
 };
