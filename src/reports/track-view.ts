@@ -4,7 +4,7 @@ import type { Locale } from '../config.js';
 import { placeChain, placeLabel } from '../regions/index.js';
 import { findUnit } from '../units/index.js';
 import type { Deps } from '../shared/deps.js';
-import { dueFrom } from '../clocks/index.js';
+import { dueFrom, todayInChina } from '../clocks/index.js';
 import { loadCalendar } from '../calendar/index.js';
 import * as repo from './repository.js';
 import { allowedActions, remainingUpload } from './tracking.js';
@@ -44,13 +44,8 @@ export async function trackPageContext(deps: Deps, report: repo.Report, _locale:
     /** Referred or transferred: the days away do not count, so the date moves on when it comes back. */
     answerDuePaused: answerDue !== null && (report.status === 'referred' || report.status === 'transferred'),
     calendarWarning: acceptDue.uncoveredYear !== undefined || answerDueUncovered,
-    timeline: events.map((e) => ({
-      type: e.type,
-      at: e.at,
-      fromReporter: e.actorType === 'reporter',
-      body: BODY_SHOWN.has(e.type) ? e.body : null,
-      data: e.data ? (JSON.parse(e.data) as Record<string, unknown>) : {},
-    })),
+    timeline: timelineOf(events, answer?.id ?? null),
+    overdue: await overdueNotice(deps, report, unit?.supervisorId ?? null, acceptDue.due, answerDue, !!answer),
     answer: answer ? { at: answer.at, body: answer.body } : null,
     can: Object.fromEntries([...actions].map((a) => [a, true])),
     room: await remainingUpload(deps, report),
@@ -58,6 +53,61 @@ export async function trackPageContext(deps: Deps, report: repo.Report, _locale:
     /** 书面告知: the written notices meant for the reporter (an art. 23 notice only to a known name and address). */
     documents: await reporterDocumentLinks(deps, report),
   };
+}
+
+export interface TimelineEntry {
+  type: string;
+  at: number;
+  fromReporter: boolean;
+  body: string | null;
+  data: Record<string, unknown>;
+  /** The written answer shown in full in its own section above: the timeline points there (issue 20 item 9). */
+  seeAnswer?: boolean;
+  /** Files added in one go (each staged upload is its own event): counted as one step. */
+  files?: number;
+}
+
+/**
+ * The reporter's timeline: public steps in order, with two merges a villager expects (issue 20
+ * item 9) — the answer shown above is not repeated here, and files sent one after another (the
+ * form sends them one by one) are one step with their number, not one "您补充了材料" per file.
+ */
+function timelineOf(events: repo.ReportEvent[], shownAnswerId: number | null): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  for (const e of events) {
+    const data = e.data ? (JSON.parse(e.data) as Record<string, unknown>) : {};
+    const previous = entries[entries.length - 1];
+    if (e.type === 'reporter_files') {
+      const count = Number(data.files) || 1;
+      if (previous?.type === 'reporter_files') {
+        previous.files = (previous.files ?? 0) + count;
+        continue;
+      }
+      entries.push({ type: e.type, at: e.at, fromReporter: true, body: null, data, files: count });
+      continue;
+    }
+    const seeAnswer = e.id === shownAnswerId;
+    entries.push({ type: e.type, at: e.at, fromReporter: e.actorType === 'reporter', body: BODY_SHOWN.has(e.type) && !seeAnswer ? e.body : null, data, ...(seeAnswer ? { seeAnswer } : {}) });
+  }
+  return entries;
+}
+
+/**
+ * A legal date that passed with nothing done (issue 20 item 10): the page says so and where the
+ * reporter can turn — the unit above the handling unit, the 信访部门 (which 督办 under 信访工作条例
+ * 第四十条 a unit that delays), the hotlines listed on the page, and 12345. Null while in time or
+ * once answered.
+ */
+async function overdueNotice(deps: Deps, report: repo.Report, supervisorId: number | null, acceptDue: string, answerDue: string | null, answered: boolean) {
+  const today = todayInChina();
+  const paused = report.status === 'referred' || report.status === 'transferred';
+  let kind: 'accept' | 'answer' | null = null;
+  let due: string | null = null;
+  if (report.status === 'received' && acceptDue < today) [kind, due] = ['accept', acceptDue];
+  else if (!answered && !paused && answerDue !== null && answerDue < today) [kind, due] = ['answer', answerDue];
+  if (!kind) return null;
+  const above = supervisorId === null ? undefined : await findUnit(deps.db, supervisorId);
+  return { kind, due, supervisorName: above?.name ?? null };
 }
 
 /** The actions whose outcome the tracking page tells after the redirect (`?done=`). */

@@ -59,9 +59,12 @@ export async function allowedActions(deps: Pick<Deps, 'db'>, report: repo.Report
   if (!report.realName) actions.add('identity');
   if (WITHDRAWABLE.includes(status)) actions.add('withdraw');
   const answered = await hasWrittenAnswer(deps, report.id);
-  if (answered && (status === 'closed' || status === 'concluded' || status === 'rectifying') && !report.rating) actions.add('rating');
   // 第三十五条: within 30日 of receiving the answer, whatever the status (concluded and rectifying too).
-  if ((await reviewWindow(deps, report, now))?.kind === 'open') actions.add('review');
+  const reviewOpen = (await reviewWindow(deps, report, now))?.kind === 'open';
+  if (reviewOpen) actions.add('review');
+  // A rating may be changed while the review window is open (issue 20 item 9): a reporter who rated
+  // "满意" and then saw nothing change can say so; after that the rating stands.
+  if (answered && (status === 'closed' || status === 'concluded' || status === 'rectifying') && (!report.rating || reviewOpen)) actions.add('rating');
   if (['withdrawn', 'merged', 'rejected'].includes(status)) actions.delete('message');
   return actions;
 }

@@ -1,0 +1,86 @@
+// What the villager reads on the tracking page after the case moves (issue 20 items 9 and 10):
+// the written answer once (not again in the timeline), files sent one by one as one step with their
+// number, the rating chosen shown and changeable while a review may still be asked, and a legal date
+// that passed without an answer said in words, with where to turn.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileReport, findReport, insertEvent, updateReport } from '../../src/reports/index.js';
+import { makeApp, type TestApp } from '../helpers/app.js';
+import { cookiesFrom, html, multipart, openForm } from '../helpers/forms.js';
+import { jpegWith, pdfFile } from '../evidence/media/builders.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await makeApp();
+});
+afterAll(() => t.close());
+
+const DAY = 86_400_000;
+let ip = 0;
+
+async function filed(receivedAt = Date.now()) {
+  return await fileReport(
+    t.app.deps,
+    { category: 'bribery', placeCode: '220102001001', placeOther: null, countyCode: '220102', townshipCode: '220102001', subjectName: null, subjectPosition: 'village_cadre', subjectIsHead: false, description: '村会计让我们办低保先交五百块钱手续费，不交就不给往上报。', happenedAt: null, identity: null },
+    [],
+    { channel: 'online', nonce: null, now: receivedAt },
+  );
+}
+
+async function open(code: string) {
+  const form = await openForm(t.app, '/track');
+  const res = await t.app.inject({ method: 'POST', url: '/track', cookies: form.cookies, remoteAddress: `10.21.0.${++ip}`, payload: { _csrf: form.csrf, code } });
+  expect(res.statusCode).toBe(303);
+  const jar = cookiesFrom(res, form.cookies);
+  const get = async () => (await t.app.inject({ url: '/track/report', cookies: jar })).body;
+  const csrf = async () => html.unescape(/name="_csrf" value="([^"]+)"/.exec(await get())![1]!);
+  return { jar, get, csrf };
+}
+
+describe('the tracking page after the case moves', () => {
+  it('says when the date to be told of acceptance has passed, and where to turn', async () => {
+    const { queryCode } = await filed(Date.now() - 20 * DAY);
+    const page = await (await open(queryCode)).get();
+    expect(page).toContain('已经超过了应当告诉您是否受理的日期');
+    expect(page).toContain('长春市民政局');
+    expect(page).toContain('12345');
+    // In time: no such note.
+    const fresh = await filed();
+    expect(await (await open(fresh.queryCode)).get()).not.toContain('id="overdue"');
+  });
+
+  it('counts files sent one after another as one step, with their number', async () => {
+    const { queryCode } = await filed();
+    const s = await open(queryCode);
+    for (const file of [{ name: 'evidence', filename: '照片.jpg', content: jpegWith(), type: 'image/jpeg' }, { name: 'evidence', filename: '名单.pdf', content: pdfFile(), type: 'application/pdf' }]) {
+      const body = await multipart({}, [file]);
+      const res = await t.app.inject({ method: 'POST', url: `/track/files?_csrf=${encodeURIComponent(await s.csrf())}`, cookies: s.jar, headers: { ...body.headers, accept: 'application/json' }, payload: body.payload });
+      expect(res.statusCode).toBe(200);
+    }
+    const timeline = /<section id="timeline">([\s\S]*?)<\/section>/.exec(await s.get())![1]!;
+    expect((timeline.match(/class="event-reporter_files/g) ?? []).length).toBe(1);
+    expect(timeline).toContain('（2个文件）');
+  });
+
+  it('shows the answer once, and lets the rating be changed while a review may be asked', async () => {
+    const { report, queryCode } = await filed();
+    const answer = '经核查，村会计收取手续费问题属实，已责令退还并给予处分。';
+    await updateReport(t.app.db, report.id, { status: 'closed' });
+    await insertEvent(t.app.db, { reportId: report.id, at: Date.now(), type: 'answer', actorType: 'staff', actorId: 1, visibleToReporter: true, body: answer });
+    const s = await open(queryCode);
+    const page = await s.get();
+    expect(page.split(answer).length - 1).toBe(1);
+    expect(page).toContain('答复全文见上方');
+
+    const rate = async (rating: string) => t.app.inject({ method: 'POST', url: '/track/rating', cookies: s.jar, payload: { _csrf: await s.csrf(), rating } });
+    expect((await rate('satisfied')).statusCode).toBe(303);
+    const rated = await s.get();
+    expect(rated).toContain('您的评价：满意');
+    expect(rated).toMatch(/value="satisfied" checked/);
+    expect(rated).toContain('修改评价');
+    expect((await rate('dissatisfied')).statusCode).toBe(303);
+    expect((await findReport(t.app.db, report.id))!.rating).toBe('dissatisfied');
+    const timeline = /<section id="timeline">([\s\S]*?)<\/section>/.exec(await s.get())![1]!;
+    expect(timeline).toContain('— 满意');
+    expect(timeline).toContain('— 不满意');
+  });
+});
