@@ -108,7 +108,7 @@ function queueRows(q: Db, where: SQL, order: SQL[], limit?: number): QueueBase[]
   return rows.map((r) => ({ ...r, deciderName: r.deciderName ?? null }));
 }
 
-type QueueBase = Omit<QueueRow, 'caseNo' | 'placeCode' | 'subjectName' | 'townshipCode'>;
+type QueueBase = Omit<QueueRow, 'caseNo' | 'placeCode' | 'subjectName' | 'townshipCode' | 'subjectIdHash'>;
 
 /** Adds each request's report fields; a request whose report is gone (erased) is left out, as the old join did. */
 async function withReports(db: Executor, rows: QueueBase[]): Promise<QueueRow[]> {
