@@ -36,6 +36,28 @@ describe('install mode at start', () => {
     }
     const ko = await t.app.inject({ url: '/', cookies: { lang: 'ko' } });
     expect(ko.body).toContain('시연 자료');
+    // Issue 20 item 12: one printed query code per stage a villager can reach, each opening a
+    // tracking page in that stage (not four reports waiting past their deadline).
+    const printed = [...text.matchAll(/^ {2}(\d{4} \d{4} \d{4} \d{4}) {2}(.+)$/gm)].map((m) => ({ code: m[1]!, stage: m[2]! }));
+    expect(printed.map((p) => p.stage)).toEqual([
+      'answered in writing: rate it, or ask for a review',
+      'under review by the city (复查)',
+      'answered, problems being rectified (整改)',
+      'referred to discipline inspection (移送纪检监察机关)',
+      'being investigated, with a question from the handler',
+      'new, waiting for acceptance',
+    ]);
+    const expected = ['已办结', '复查中', '正在整改', '已移送纪检监察机关处理', '正在核查', '已收到，等待受理'];
+    for (const [i, p] of printed.entries()) {
+      const form = await t.app.inject({ url: '/track' });
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
+      const cookies = Object.fromEntries((form.cookies as { name: string; value: string }[]).map((c) => [c.name, c.value]));
+      const res = await t.app.inject({ method: 'POST', url: '/track', cookies, remoteAddress: `10.30.0.${i + 1}`, payload: { _csrf: csrf, code: p.code } });
+      expect(res.statusCode, p.stage).toBe(303);
+      for (const c of res.cookies as { name: string; value: string }[]) cookies[c.name] = c.value;
+      const page = await t.app.inject({ url: '/track/report', cookies });
+      expect(page.body, p.stage).toContain(expected[i]!);
+    }
     // A second start neither seeds again nor prints passwords, and still warns.
     const again = await prepareStart(t.app, t.config);
     expect(again.join('\n')).not.toMatch(/password [A-Za-z0-9]{16}/);

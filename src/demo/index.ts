@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { hotlineCount } from '../hotlines/index.js';
 import { claimInstallMode, installMode } from '../installation/index.js';
 import { userCount } from '../users/index.js';
-import { reportCount } from '../reports/index.js';
+import { findReport, reportCount, type Report } from '../reports/index.js';
+import type { Deps } from '../shared/deps.js';
 import { seedDemoHotlines } from './hotlines.js';
-import { seedDemoReports } from './reports.js';
+import { seedDemoReports, type DemoCode } from './reports.js';
 import { seedDemoStaff, type DemoCredential } from './staff.js';
 import { progressDemoReports } from './progress.js';
 import { seedDemoReferrals } from './referrals.js';
@@ -21,8 +22,8 @@ export type { DemoCredential } from './staff.js';
 
 export interface DemoSeed {
   staff: DemoCredential[];
-  /** Query codes of demo reports (shown once; only their HMACs are stored). */
-  codes: string[];
+  /** Query codes of demo reports, one per stage a villager can reach (shown once; only their HMACs are stored). */
+  codes: { stage: string; code: string }[];
 }
 
 /**
@@ -56,7 +57,7 @@ export async function seedDemoIfEmpty(app: FastifyInstance): Promise<DemoSeed | 
   await seedDemoSpotChecks(deps, now);
   await seedDemoReporting(deps, now);
   deps.publicCache.invalidate();
-  return { staff, codes };
+  return { staff, codes: await codesByStage(deps, codes) };
 }
 
 /** What the console shows once after seeding: every account's password, TOTP secret and recovery codes. */
@@ -67,7 +68,28 @@ export function demoSeedText(seed: DemoSeed, baseUrl: string): string {
     `Staff sign-in: ${baseUrl}/staff/login  — add the TOTP secret to an authenticator app, or print a code with: npm run totp -- <secret>`,
     ...seed.staff.map((s) => `  ${s.username.padEnd(16)} password ${s.password}  TOTP ${s.totpSecret}  recovery ${s.recoveryCodes.join(' ')}  (${s.displayName}, ${s.unit})`),
     `Demo query codes (try them at ${baseUrl}/track):`,
-    ...seed.codes.slice(0, 4).map((c) => `  ${c}`),
+    ...seed.codes.map((c) => `  ${c.code}  ${c.stage}`),
     '',
   ].join('\n');
+}
+
+/**
+ * One printed query code per stage a villager can reach (issue 20 item 12: the four printed codes
+ * were three reports waiting weeks past their deadline and a rejected one), read from the reports'
+ * state after the demo moved them along.
+ */
+async function codesByStage(deps: Deps, codes: DemoCode[]): Promise<{ stage: string; code: string }[]> {
+  const stages: [string, (r: Report) => boolean][] = [
+    ['answered in writing: rate it, or ask for a review', (r) => r.status === 'closed' && r.reviewLevel === 0 && !r.rating],
+    ['under review by the city (复查)', (r) => r.status === 'under_review'],
+    ['answered, problems being rectified (整改)', (r) => r.status === 'rectifying'],
+    ['referred to discipline inspection (移送纪检监察机关)', (r) => r.status === 'referred'],
+    ['being investigated, with a question from the handler', (r) => r.status === 'investigating'],
+    ['new, waiting for acceptance', (r) => r.status === 'received'],
+  ];
+  const reports = await Promise.all(codes.map(async (c) => ({ ...c, report: await findReport(deps.db, c.reportId) })));
+  return stages.flatMap(([stage, is]) => {
+    const found = reports.find((c) => c.report && is(c.report));
+    return found ? [{ stage, code: found.code }] : [];
+  });
 }

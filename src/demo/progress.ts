@@ -2,7 +2,7 @@
 // state shows up in the back office and on the tracking page.
 import type { Deps } from '../shared/deps.js';
 import { findReport, receivedReportsInCounty } from '../reports/index.js';
-import { workflow as wf, supervision as sup } from '../reports/index.js';
+import { workflow as wf, supervision as sup, referralService, markAnswerOpened, requestReview, rate } from '../reports/index.js';
 import { demoStaffContext, type DemoCredential } from './staff.js';
 import { addDays, todayInChina } from '../clocks/index.js';
 
@@ -38,6 +38,11 @@ export async function progressDemoReports(deps: Deps, staff: DemoCredential[]): 
       await sup.hasten(deps, city, await fresh(r.id), '请抓紧核查，按期答复群众。', [city.unit.id, handler.unit.id], t0 + 5 * DAY);
       continue;
     }
+    if (i === 7) {
+      // A village cadre's misconduct goes to the county commission (the demo has its inspector).
+      await referralService.refer(deps, handler, await fresh(r.id), '经初步核实，被反映的村干部涉嫌在低保评审中收受财物，属公职人员违纪违法问题，依规移送。', t0 + 4 * DAY);
+      continue;
+    }
     await wf.draftConclusion(deps, handler, await fresh(r.id), i % 2 === 0 ? 'partly' : 'substantiated', '经入户调查、查阅评审档案和走访邻居，您反映的问题部分属实：该户家庭收入计算有误，已按规定停发低保金并追回多发部分；对村评议小组未按规定回避的问题，已责成街道整改。感谢您的监督。', t0 + 6 * DAY);
     await wf.approveConclusion(deps, lead, await fresh(r.id), t0 + 7 * DAY);
     if (i === 6) {
@@ -45,5 +50,11 @@ export async function progressDemoReports(deps: Deps, staff: DemoCredential[]): 
       continue;
     }
     await wf.close(deps, lead, await fresh(r.id), t0 + 8 * DAY);
+    // The reporter read the answer: one asked the city for a review (第三十五条), one rated it.
+    if (i === 8) {
+      const opened = await markAnswerOpened(deps, await fresh(r.id), t0 + 9 * DAY);
+      await requestReview(deps, opened, '我家的情况村里都知道，核查时没有入户，请上级复查。', t0 + 10 * DAY);
+    }
+    if (i === 9) await rate(deps, await markAnswerOpened(deps, await fresh(r.id), t0 + 9 * DAY), 'basically_satisfied', t0 + 9 * DAY);
   }
 }

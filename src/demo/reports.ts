@@ -41,13 +41,19 @@ function prng(seed: number) {
   };
 }
 
-export async function seedDemoReports(deps: Deps, count: number, now: number): Promise<string[]> {
+/** A demo report's id and its query code (shown once; only its HMAC is stored). */
+export interface DemoCode {
+  reportId: number;
+  code: string;
+}
+
+export async function seedDemoReports(deps: Deps, count: number, now: number): Promise<DemoCode[]> {
   const random = prng(20261129);
   const places = await villagePlaces(deps.db);
   // Rural villages province-wide; the urban 南关区 has mostly communities, which take dibao reports too.
   const villages = places.filter((p) => p.kind === 'village');
   const nanguan = places.filter((p) => p.county === '220102');
-  const codes: string[] = [];
+  const codes: DemoCode[] = [];
   for (let i = 0; i < count; i++) {
     const t = TEMPLATES[i % TEMPLATES.length]!;
     // A third sits in 南关区, whose demo staff can work on them; a third elsewhere in 长春; the rest province-wide.
@@ -71,7 +77,7 @@ export async function seedDemoReports(deps: Deps, count: number, now: number): P
       [],
       { channel: i % 7 === 3 ? 'phone' : 'online', nonce: null, now: now - Math.floor(random() * 40) * 86_400_000 - i * 3_600_000 },
     );
-    codes.push(filed.queryCode);
+    codes.push({ reportId: filed.report.id, code: filed.queryCode });
   }
   return codes;
 }

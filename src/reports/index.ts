@@ -29,3 +29,6 @@ export * from './casework/index.js';
 export * from './referrals/index.js';
 export * from './transfers/index.js';
 export * from './documents/index.js';
+
+// The reporter's acts, for the demo's life cycle (src/demo/progress.ts).
+export { markAnswerOpened, requestReview, rate } from './tracking.js';
