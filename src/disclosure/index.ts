@@ -5,6 +5,8 @@ import importRoutes from './routes/import.js';
 import objectionRoutes from './routes/objections.js';
 import { indexVillageNames } from './village-search.js';
 import { mayImportRecipients } from './import-scope.js';
+import type { StaffContext } from '../plugins/auth.js';
+import { civilAffairsUnitsAtLevel } from '../units/index.js';
 import { provideObjectionSubjects } from '../reports/index.js';
 import { recipientIdHash } from './repository.js';
 
@@ -31,7 +33,13 @@ export async function disclosureRoutes(app: FastifyInstance, opts: { deps: Deps 
   // imports reports), so the lookup is handed over here, as templates hand over theirs; not at
   // module load, where the reports ↔ declarations ↔ disclosure import cycle leaves it undefined.
   provideObjectionSubjects(recipientIdHash);
-  app.addPageContext((request) => (request.staff && mayImportRecipients(request.staff) ? { mayImportRecipients: true } : {}));
+  // The menu links the import only where it opens: a township government, or a county civil-affairs
+  // bureau (a city or the province imports nothing, importableTownships). Units are written only at
+  // start-up, so the county bureaus are read once here; the page context stays synchronous.
+  const countyBureaus = new Set((await civilAffairsUnitsAtLevel(opts.deps.db, 'county')).map((u) => u.id));
+  const mayImport = (staff: StaffContext) =>
+    mayImportRecipients(staff) && (staff.unit.kind === 'township_gov' || countyBureaus.has(staff.unit.id));
+  app.addPageContext((request) => (request.staff && mayImport(request.staff) ? { mayImportRecipients: true } : {}));
   const indexed = await indexVillageNames(opts.deps.db);
   if (indexed > 0) app.log.info({ villages: indexed }, 'indexed village names for search');
   await app.register(publicDisclosureRoutes, opts);

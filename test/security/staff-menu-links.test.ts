@@ -19,15 +19,10 @@ function menuLinks(html: string): string[] {
 }
 
 /**
- * Links that still fail for a reason outside the menu, by user: the recipient-import link follows
- * disclosure's own flag (mayImportRecipients, src/disclosure/import-scope.ts), which ignores the
- * unit's level, so a city or provincial lead sees it and the route answers 403 (only a county or a
- * township imports). Left to disclosure's owner; once fixed, this expectation fails: empty it.
+ * Links that still fail for a reason outside the menu, by user. (The recipient import was one: the
+ * menu now links it only for a township government or a county bureau, which can import.)
  */
-const KNOWN_ELSEWHERE: Record<string, string[]> = {
-  'a provincial lead and supervisor': ['/staff/disclosure/import → 403'],
-  'a city lead': ['/staff/disclosure/import → 403'],
-};
+const KNOWN_ELSEWHERE: Record<string, string[]> = {};
 
 const USERS: [string, string, Role[]][] = [
   ['a county inspector', 'dic:220102', ['inspector']],
