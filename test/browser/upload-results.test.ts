@@ -6,6 +6,7 @@ import { expect, it, vi } from 'vitest';
 import { closePage, describeBrowser, newPhonePage } from '../helpers/browser.js';
 import { jpegWith } from '../evidence/media/builders.js';
 import { useDemoSite } from './demo-accounts.js';
+import { fillReportForm } from './report-form.js';
 
 describeBrowser('upload results on the confirmation page', () => {
   const site = useDemoSite();
@@ -18,15 +19,7 @@ describeBrowser('upload results on the confirmation page', () => {
       if (r.url().includes('/track/files')) uploads++;
     });
     await page.goto(site.url('/report'));
-    await page.getByLabel(/优亲厚友/).check();
-    await page.getByLabel('市（州）').selectOption('220100');
-    await expect.poll(() => page.locator('#county option[value="220102"]').count()).toBe(1);
-    await page.getByLabel('县（市、区）').selectOption('220102');
-    await expect.poll(() => page.locator('#township option[value="220102001"]').count()).toBe(1);
-    await page.getByLabel('乡镇（街道）').selectOption('220102001');
-    await expect.poll(() => page.locator('#village option').count()).toBeGreaterThan(2);
-    await page.getByLabel('村（社区）').selectOption({ index: 1 });
-    await page.getByLabel('具体情况').fill('村主任把他弟弟一家评成了低保户，他弟弟家有两台拖拉机，还开着小卖部。');
+    await fillReportForm(page, '村主任把他弟弟一家评成了低保户，他弟弟家有两台拖拉机，还开着小卖部。');
     await page.locator('#evidence').setInputFiles([
       { name: '照片.jpg', mimeType: 'image/jpeg', buffer: jpegWith() },
       { name: '假照片.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('<!doctype html><title>x</title><p>not a photo</p>') },
