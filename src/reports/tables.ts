@@ -14,6 +14,14 @@ export const reports = sqliteTable(
     /** The query code encrypted under a key derived from that nonce, kept one day for retries. */
     receiptForRetry: blob('receipt_for_retry', { mode: 'buffer' }),
     channel: text('channel').notNull(),
+    /**
+     * Who sent a report staff logged (issue 19 item 12): call, visit, letter straight to the office,
+     * or forwarded by 12345, the 信访局 or a higher office (`casework/intake.ts` SOURCES); null for
+     * online reports and those logged before it was asked.
+     */
+    source: text('source'),
+    /** The forwarding body's document number (来文号, 工单号) as written on it, up to 50 characters. */
+    sourceRef: text('source_ref'),
     category: text('category').notNull(),
     /** The deepest region chosen (village, or township when the village is not listed). */
     placeCode: text('place_code').notNull(),

@@ -1,0 +1,2 @@
+ALTER TABLE `reports` ADD `source` text;--> statement-breakpoint
+ALTER TABLE `reports` ADD `source_ref` text;
