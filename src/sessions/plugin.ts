@@ -6,6 +6,13 @@ declare module '@fastify/session' {
   interface FastifySessionObject {
     /** A reporter following one report (reports/track). */
     track?: { reportId: number; lastSeen: number };
+    /**
+     * What a reporter typed when the tracking session had gone idle (reports/routes/track.ts): sealed,
+     * tied to that report, given back only after that report's code is entered again.
+     */
+    keptDraft?: { reportId: number; sealed: string; at: number };
+    /** The kept draft, after the same report's code was entered: shown once on its page. */
+    restoreDraft?: { reportId: number; sealed: string; at: number };
     /** A signed-in staff user. */
     staff?: { userId: number; lastSeen: number; since: number; mfaPending?: boolean; enrolling?: boolean };
   }

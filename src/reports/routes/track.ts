@@ -9,6 +9,7 @@ import * as repo from '../repository.js';
 import * as tracking from '../tracking.js';
 import { doneNotice, trackPageContext } from '../track-view.js';
 import { validateIdentity } from '../validate.js';
+import { sealJson, unsealJson } from '../../shared/crypto.js';
 import { abandoned, uploadGate } from './upload-gate.js';
 
 const WINDOW_MS = 15 * 60_000;
@@ -19,6 +20,32 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
   const idleMs = deps.config.trackIdleMinutes * 60_000;
   const gate = uploadGate(app, deps);
 
+
+  /**
+   * A reply or review reason typed before the session went idle (15 minutes) is not lost (issue 20
+   * item 4): it is kept in the session, sealed and tied to that report, for KEEP_MS, and given back
+   * in its box only after the same report's code is entered again — never to another code typed on a
+   * shared phone. The entry page says why the reporter was signed out.
+   */
+  const KEEP_MS = 3 * 3600_000;
+  const KEEP_FIELDS: Partial<Record<tracking.ReporterAction, 'body' | 'reason'>> = { message: 'body', review: 'reason' };
+  const keptContext = (reportId: number) => `track-draft:${reportId}`;
+
+  function keepDraft(request: FastifyRequest, reportId: number, action: tracking.ReporterAction): boolean {
+    const field = KEEP_FIELDS[action];
+    const text = field ? String((request.body as Record<string, unknown> | undefined)?.[field] ?? '').trim().slice(0, 3000) : '';
+    if (!field || !text) return false;
+    request.session.keptDraft = { reportId, sealed: sealJson(deps.keys.session, { action, field, text }, keptContext(reportId)).toString('base64'), at: Date.now() };
+    return true;
+  }
+
+  /** The kept draft of `reportId`, unsealed, if it is still fresh; the session forgets it either way. */
+  function takeDraft(request: FastifyRequest, reportId: number): { action: string; field: string; text: string } | null {
+    const kept = request.session.restoreDraft;
+    delete request.session.restoreDraft;
+    if (!kept || kept.reportId !== reportId || Date.now() - kept.at > KEEP_MS) return null;
+    return unsealJson(deps.keys.session, Buffer.from(kept.sealed, 'base64'), keptContext(reportId));
+  }
 
   /** The report of this tracking session, or null when there is none or it went idle. */
   async function currentReport(request: FastifyRequest): Promise<repo.Report | null> {
@@ -38,15 +65,17 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
    * The code-entry page. After a wrong code the typed code stays in the box (and only there; the
    * page is no-store, src/plugins/security.ts), so 16 digits are not typed again.
    */
-  async function renderEntry(reply: FastifyReply, error: string | null, status = 200, typed = '', waitMinutes = 0) {
+  async function renderEntry(reply: FastifyReply, error: string | null, status = 200, typed = '', waitMinutes = 0, draftKept = false) {
     return reply.page(
       'reports/track-entry',
-      { titleKey: 'track.title', csrfToken: reply.generateCsrf(), error, typed, limit: { tries: triesPerWindow, minutes: WINDOW_MS / 60_000 }, waitMinutes },
+      { titleKey: 'track.title', csrfToken: reply.generateCsrf(), error, typed, limit: { tries: triesPerWindow, minutes: WINDOW_MS / 60_000 }, waitMinutes, draftKept, idleMinutes: deps.config.trackIdleMinutes },
       { status },
     );
   }
 
   async function renderReport(request: FastifyRequest, reply: FastifyReply, report: repo.Report, notice: Record<string, unknown> = {}, status = 200) {
+    const draft = takeDraft(request, report.id);
+    if (draft) notice = { ...notice, restored: draft.action, values: { [draft.field]: draft.text } };
     const opened = await tracking.markAnswerOpened(deps, report);
     // 信访工作条例第三十五条、第三十六条: the last day to ask for a review, or that the matter is final.
     const review = await tracking.reviewWindow(deps, opened);
@@ -55,7 +84,8 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
 
   app.get('/track', async (request, reply) => {
     if (await currentReport(request)) return reply.redirect('/track/report', 303);
-    return renderEntry(reply, null);
+    const kept = request.session.keptDraft;
+    return renderEntry(reply, null, 200, '', 0, !!kept && Date.now() - kept.at <= KEEP_MS);
   });
 
   app.post<{ Body: { code?: unknown } }>('/track', async (request, reply) => {
@@ -74,8 +104,11 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
       // One neutral message for a malformed, unknown or mistyped code.
       return renderEntry(reply, 'track.not_found', 400, typed);
     }
+    // A fresh session; a draft kept for this very report goes along, any other is dropped.
+    const kept = request.session.keptDraft;
     await request.session.regenerate();
     request.session.track = { reportId: report.id, lastSeen: Date.now() };
+    if (kept && kept.reportId === report.id) request.session.restoreDraft = kept;
     return reply.redirect('/track/report', 303);
   });
 
@@ -94,8 +127,13 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
 
   /** Runs a reporter action when the session holds a report that allows it. */
   async function act(request: FastifyRequest, reply: FastifyReply, action: tracking.ReporterAction, run: (report: repo.Report) => Promise<Record<string, unknown> | void>, success?: () => Record<string, unknown>) {
+    const idle = request.session.track;
     const report = await currentReport(request);
-    if (!report) return reply.redirect('/track', 303);
+    if (!report) {
+      // Signed out by the idle limit while typing: keep what was typed for this report.
+      if (idle) keepDraft(request, idle.reportId, action);
+      return reply.redirect('/track', 303);
+    }
     if (!(await tracking.allowedActions(deps, report)).has(action)) return renderReport(request, reply, report, { formError: 'track.not_allowed' }, 409);
     const problem = await run(report);
     // The report form's script sends files one by one and reads the outcome as JSON.
