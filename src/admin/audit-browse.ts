@@ -8,9 +8,9 @@ import type { Keys } from '../plugins/keys.js';
 import { addDays } from '../clocks/index.js';
 import { findUsers, userIdsMatching, userInUnits } from '../users/index.js';
 import type { AdminScope } from './scope.js';
+import { parseDateInput } from '../shared/date-input.js';
 
 export const AUDIT_PAGE_SIZE = 100;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ACTOR_TYPES = ['staff', 'system', 'reporter'] as const;
 
 export interface AuditQuery {
@@ -32,8 +32,8 @@ export function readAuditQuery(q: Record<string, string | undefined>): AuditQuer
     action: /^[a-z0-9._-]{1,60}$/.test(clean(q.action)) ? clean(q.action) : '',
     objectType: /^[a-z0-9_-]{1,40}$/.test(clean(q.object_type)) ? clean(q.object_type) : '',
     objectId: /^[A-Za-z0-9._:-]{1,60}$/.test(clean(q.object_id)) ? clean(q.object_id) : '',
-    from: DATE.test(clean(q.from)) ? clean(q.from) : '',
-    to: DATE.test(clean(q.to)) ? clean(q.to) : '',
+    from: parseDateInput(clean(q.from)) ?? '',
+    to: parseDateInput(clean(q.to)) ?? '',
   };
 }
 

@@ -4,10 +4,11 @@
 // that year counts weekends only, and administrators are warned.
 import { record } from '../audit/index.js';
 import { allOverrides, calendarWarning, declaredYears, deleteOverride, deleteYear, findOverride, insertYear, overridesInYear, upsertOverride } from '../calendar/index.js';
-import { packageYears, toCstDate, todayInChina } from '../clocks/index.js';
+import { packageYears, todayInChina } from '../clocks/index.js';
 import type { Db } from '../db/connection.js';
 import { withTransaction } from '../db/transaction.js';
 import type { StaffContext } from '../plugins/auth.js';
+import { parseDateInput } from '../shared/date-input.js';
 import type { Deps } from '../shared/deps.js';
 import { AdminActionError } from './user-service.js';
 
@@ -45,14 +46,8 @@ export type OverrideErrors = Partial<Record<keyof OverrideValues, string>>;
 
 export function validateOverride(v: OverrideValues): OverrideErrors {
   const errors: OverrideErrors = {};
-  let valid = /^\d{4}-\d{2}-\d{2}$/.test(v.date);
-  if (valid) {
-    try {
-      toCstDate(v.date);
-    } catch {
-      valid = false;
-    }
-  }
+  // The route has already turned 2026/12/7 and 2026年12月7日 into 2026-12-07 (dateFieldValue).
+  const valid = parseDateInput(v.date) === v.date;
   const year = Number(v.date.slice(0, 4));
   if (!valid || year < 2000 || year > 2100) errors.date = 'admin.calendar.errors.date';
   if (v.kind !== 'holiday' && v.kind !== 'workday') errors.kind = 'admin.calendar.errors.kind';

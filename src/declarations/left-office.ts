@@ -5,6 +5,7 @@
 import { record } from '../audit/index.js';
 import { todayInChina } from '../clocks/index.js';
 import { withTransaction } from '../db/transaction.js';
+import { dateFieldValue } from '../shared/date-input.js';
 import type { Deps } from '../shared/deps.js';
 import type { Outcome } from './relative-validation.js';
 import * as repo from './repository.js';
@@ -23,7 +24,8 @@ export function startOfChinaDay(text: string): number | null {
 }
 
 export async function recordLeftOffice(deps: Pick<Deps, 'db' | 'keys'>, declarant: repo.Declarant, leftOn: string, actorId: number, now = Date.now()): Promise<Outcome<{ leftOfficeAt: number | null }>> {
-  const text = leftOn.trim();
+  // 2026/12/7 or 2026年12月7日 typed where the browser has no date picker reads as 2026-12-07.
+  const text = dateFieldValue(leftOn);
   let leftOfficeAt: number | null = null;
   if (text !== '') {
     leftOfficeAt = startOfChinaDay(text);

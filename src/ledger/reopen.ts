@@ -3,8 +3,9 @@
 // take a sign-off back. The item returns to in_progress with the reason, which the public ledger
 // shows as 重新整改 with the count; the sign-off is cleared on the row and kept in the audit log.
 import { record } from '../audit/index.js';
-import { addDays, toCstDate, todayInChina } from '../clocks/index.js';
+import { addDays, todayInChina } from '../clocks/index.js';
 import type { StaffContext } from '../plugins/auth.js';
+import { dateFieldValue, parseDateInput } from '../shared/date-input.js';
 import type { Deps } from '../shared/deps.js';
 import { withTransaction } from '../db/transaction.js';
 import { forbidden } from '../shared/errors.js';
@@ -41,21 +42,16 @@ export function mayOfferReopen(staff: StaffContext, item: repo.Item, scopeIds: n
   return mayReopen(staff, item, scopeIds, true);
 }
 
+/** A real day in YYYY-MM-DD (the form's value has been through dateFieldValue). */
 function isIsoDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  try {
-    toCstDate(s);
-    return true;
-  } catch {
-    return false;
-  }
+  return parseDateInput(s) === s;
 }
 
 /** The reopen form: a reason of 5 to 1,000 characters; a new deadline, if any, from today (China time) to five years ahead. */
 export function validateReopen(fields: Record<string, string | undefined>, today = todayInChina()): { input?: ReopenInput; errors: ReopenErrors } {
   const errors: ReopenErrors = {};
   const reason = (fields.reason ?? '').trim();
-  const deadline = (fields.deadline ?? '').trim();
+  const deadline = dateFieldValue(fields.deadline);
   if (reason.length < 5 || reason.length > 1000) errors.reason = 'ledger.errors.reopen_reason';
   if (deadline !== '' && (!isIsoDate(deadline) || deadline < today || deadline > addDays(today, 5 * 366))) errors.deadline = 'ledger.errors.reopen_deadline';
   if (Object.keys(errors).length > 0) return { errors };

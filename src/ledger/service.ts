@@ -2,11 +2,12 @@
 // sign-off (对账销号) by the level above, sending back. Every change is audited and refreshes the
 // public pages at once.
 import { record, entriesFor } from '../audit/index.js';
-import { addDays, toCstDate, todayInChina } from '../clocks/index.js';
+import { addDays, todayInChina } from '../clocks/index.js';
 import { encryptUploads, evidenceOf, forgetUploads, linkUploads, type CleanFile } from '../evidence/index.js';
 import { supervision } from '../reports/index.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { findReport } from '../reports/index.js';
+import { dateFieldValue, parseDateInput } from '../shared/date-input.js';
 import type { Deps } from '../shared/deps.js';
 import { withTransaction } from '../db/transaction.js';
 import { AppError, forbidden } from '../shared/errors.js';
@@ -61,13 +62,9 @@ export interface ItemInput {
 
 export type FieldErrors = Partial<Record<'source' | 'problem' | 'measures' | 'unit_id' | 'person' | 'deadline', string>>;
 
+/** A real day in YYYY-MM-DD (the form's value has been through dateFieldValue). */
 function validDate(s: string): boolean {
-  try {
-    toCstDate(s);
-    return /^\d{4}-\d{2}-\d{2}$/.test(s);
-  } catch {
-    return false;
-  }
+  return parseDateInput(s) === s;
 }
 
 /** Checks the new-item form; the unit must be one of `allowed`. Deadlines from today to five years ahead. */
@@ -77,7 +74,7 @@ export function validateItem(fields: Record<string, string | undefined>, allowed
   const problem = (fields.problem ?? '').trim();
   const measures = (fields.measures ?? '').trim();
   const person = (fields.person ?? '').trim();
-  const deadline = (fields.deadline ?? '').trim();
+  const deadline = dateFieldValue(fields.deadline);
   const unitId = Number(fields.unit_id);
   if (!(ENTERABLE_SOURCES as readonly string[]).includes(source)) errors.source = 'ledger.errors.source';
   if (problem.length < 5 || problem.length > 1000) errors.problem = 'ledger.errors.problem';

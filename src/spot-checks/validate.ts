@@ -1,6 +1,7 @@
 // The forms of spot checks, checked at the boundary. Each returns the clean input or field errors
 // (message keys), so that a route re-renders the form with the user's input kept.
-import { addDays, toCstDate } from '../clocks/index.js';
+import { addDays } from '../clocks/index.js';
+import { dateFieldValue, parseDateInput } from '../shared/date-input.js';
 
 type Fields = Record<string, string | undefined>;
 export type FieldErrors = Record<string, string>;
@@ -9,14 +10,9 @@ export type FieldErrors = Record<string, string>;
 export const MAX_TOWNSHIPS = 50;
 const E = (key: string) => `spot_checks.errors.${key}`;
 
+/** A real day in YYYY-MM-DD (2026-02-30 is not); date fields have been through dateFieldValue. */
 function validDate(s: string): boolean {
-  try {
-    // toCstDate validates a YYYY-MM-DD string (2026-02-30 too) and throws on anything else.
-    toCstDate(s);
-    return true;
-  } catch {
-    return false;
-  }
+  return parseDateInput(s) === s;
 }
 
 function wholeNumber(s: string | undefined): number | null {
@@ -77,7 +73,7 @@ export const OTHER_LINE = 'other';
 export function validateCheck(fields: Fields, villages: { code: string }[], window: { from: string; today: string }, lines: { phone: string }[] = []): { input?: CheckInput; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const village = (fields.village ?? '').trim();
-  const checkedOn = (fields.checked_on ?? '').trim();
+  const checkedOn = dateFieldValue(fields.checked_on);
   const postingOk = yesNo(fields.posting_ok);
   const rosterOk = yesNo(fields.roster_ok);
   const calledAt = (fields.hotline_called_at ?? '').trim();
@@ -128,7 +124,7 @@ export function validateLedger(fields: Fields, today: string): { input?: LedgerI
   const errors: FieldErrors = {};
   const measures = (fields.measures ?? '').trim();
   const person = (fields.person ?? '').trim();
-  const deadline = (fields.deadline ?? '').trim();
+  const deadline = dateFieldValue(fields.deadline);
   if (measures.length < 5 || measures.length > 2000) errors.measures = E('measures');
   if (person.length < 2 || person.length > 60) errors.person = E('person');
   if (!validDate(deadline) || deadline < today || deadline > addDays(today, 5 * 366)) errors.deadline = E('deadline');

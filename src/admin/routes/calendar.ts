@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError } from '../../shared/errors.js';
+import { dateFieldValue } from '../../shared/date-input.js';
 import { calendarOverview, declareYear, parseYear, removeOverride, setOverride, undeclareYear, validateOverride, yearRanges, type OverrideErrors, type OverrideValues } from '../calendar-service.js';
 import { isTopUnit } from '../scope.js';
 
@@ -63,7 +64,7 @@ export default async function calendarAdminRoutes(app: FastifyInstance, opts: { 
   );
 
   app.post<{ Body: Body }>('/staff/admin/calendar/overrides', admin, async (request, reply) => {
-    const values: OverrideValues = { date: (request.body?.date ?? '').trim(), kind: (request.body?.kind ?? '').trim(), note: (request.body?.note ?? '').trim() };
+    const values: OverrideValues = { date: dateFieldValue(request.body?.date ?? ''), kind: (request.body?.kind ?? '').trim(), note: (request.body?.note ?? '').trim() };
     return edit(request, reply, async () => {
       const errors = validateOverride(values);
       if (Object.keys(errors).length) return render(request, reply, { values, errors }, 400);

@@ -7,6 +7,7 @@ import { pauseChanges, resumeChanges } from '../casework/pause.js';
 import { dueFrom, todayInChina } from '../../clocks/index.js';
 import type { StaffContext } from '../../plugins/auth.js';
 import * as repo from '../repository.js';
+import { dateFieldValue, parseDateInput } from '../../shared/date-input.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError } from '../../shared/errors.js';
 import { ancestorsOf } from '../../regions/index.js';
@@ -244,9 +245,7 @@ export async function recordDisposition(deps: Deps, staff: StaffContext, referra
 
 /** Whether `on` is a real calendar day written YYYY-MM-DD (2026-02-30 is not). */
 function isCalendarDay(on: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(on)) return false;
-  const d = new Date(`${on}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === on;
+  return parseDateInput(on) === on;
 }
 
 /**
@@ -261,7 +260,8 @@ export async function recordResult(deps: Deps, staff: StaffContext, referral: Re
   if (referral.status !== 'accepted') throw new TransitionError('wrong_state');
   const details = RESULT_KINDS[kind as ResultKind] as readonly string[] | undefined;
   if (!details || !details.includes(detail)) throw new TransitionError('result_required');
-  const day = on.trim();
+  // 2026/12/7 or 2026年12月7日 typed where the browser has no date picker reads as 2026-12-07.
+  const day = dateFieldValue(on);
   if (!isCalendarDay(day)) throw new TransitionError('date_required');
   const acceptedOn = todayInChina(new Date(referral.acceptedAt ?? referral.referredAt));
   if (day < acceptedOn) throw new TransitionError('result_before_acceptance');

@@ -6,6 +6,7 @@ import { pauseChanges, resumeChanges } from '../casework/pause.js';
 import { staffNotice } from '../../mail/index.js';
 import type { StaffContext } from '../../plugins/auth.js';
 import * as repo from '../repository.js';
+import { parseDateInput } from '../../shared/date-input.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError } from '../../shared/errors.js';
 import { unitsOfKind, type Unit } from '../../units/index.js';
@@ -55,7 +56,10 @@ export async function transfer(deps: Deps, staff: StaffContext, report: repo.Rep
   requireRole(staff, 'handler', 'lead', 'intake');
   const department = (await departmentsFor(deps, report)).find((d) => d.id === departmentId);
   if (!department) throw new TransitionError('department_required');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(due)) throw new TransitionError('due_required');
+  // A typed 2026/12/7 or 2026年12月7日 (no date picker) is kept as 2026-12-07.
+  const dueOn = parseDateInput(due);
+  if (dueOn === null) throw new TransitionError('due_required');
+  due = dueOn;
   if (note.trim().length < 5) throw new TransitionError('reason_required');
   const changed = await applyStep(deps, staff, report, { status: 'transferred', ...pauseChanges(now) }, [{ type: 'transferred', visible: true, data: { department: department.id, due } }], now, async (tx) => {
     await insertTransfer(tx, { reportId: report.id, departmentUnitId: department.id, transferredBy: staff.user.id, transferredAt: now, note: note.trim(), dueOn: due, fromStatus: report.status, status: 'sent' });
