@@ -17,6 +17,17 @@ function getToken(request: FastifyRequest): string | undefined {
 }
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * A same-origin post whose CSRF token had expired, on a route that keeps its form
+     * (`config.keepFormOnExpiredToken`): the handler shows the form again with what was typed and a
+     * fresh token, and does nothing else (issue 20 item 4).
+     */
+    csrfExpired: boolean;
+  }
+  interface FastifyContextConfig {
+    keepFormOnExpiredToken?: boolean;
+  }
   interface FastifyInstance {
     /** Every route as registered: the security tests walk it so a new route is covered automatically. */
     routeList: { method: string; url: string }[];
@@ -68,12 +79,38 @@ export default fp(
     // Every state-changing route checks the token, so a route added later cannot forget it.
     // preValidation, not preHandler: a missing token is then a 403, not a 400 (STACK-NOTES).
     app.decorate('routeList', [] as { method: string; url: string }[]);
+    app.decorateRequest('csrfExpired', false);
+    const ownOrigin = new URL(app.config.baseUrl).origin;
+    /**
+     * A post from one of our own pages (the browser says so: Sec-Fetch-Site, or Origin): an expired
+     * token there is a page left open too long, not a forgery. A cross-site post, or one the browser
+     * does not vouch for, is refused as before, so no other site can pre-fill a victim's form.
+     */
+    const sameOrigin = (request: FastifyRequest) => request.headers['sec-fetch-site'] === 'same-origin' || request.headers.origin === ownOrigin;
+    const keepForm = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+      // @fastify/csrf-protection answers a bad token itself (reply.send(error)) rather than passing
+      // it on: it is given a stand-in reply that keeps the error, so a same-origin post can go on
+      // to show its form again, and any other is refused exactly as on every other route.
+      let refused: Error | undefined;
+      const probe = Object.create(reply) as FastifyReply;
+      probe.send = ((payload: unknown) => {
+        refused = payload instanceof Error ? payload : new Error('CSRF');
+        return probe;
+      }) as FastifyReply['send'];
+      app.csrfProtection(request, probe, () => done());
+      if (!refused) return;
+      if (sameOrigin(request)) {
+        request.csrfExpired = true;
+        return done();
+      }
+      done(refused);
+    };
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const method of methods) app.routeList.push({ method, url: route.url });
       if (methods.every((m) => m === 'GET' || m === 'HEAD' || m === 'OPTIONS')) return;
       const existing = route.preValidation ? (Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation]) : [];
-      route.preValidation = [app.csrfProtection, ...existing];
+      route.preValidation = [route.config?.keepFormOnExpiredToken ? keepForm : app.csrfProtection, ...existing];
     });
   },
   { name: 'security', dependencies: ['keys'] },

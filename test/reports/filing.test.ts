@@ -159,6 +159,28 @@ describe('filing a report', () => {
     expect(stored.length).toBe(referenced);
   });
 
+  it('keeps what was typed when a page of ours posts with an expired token, and files nothing (issue 20 item 4)', async () => {
+    const form = await openForm(t.app, '/report');
+    const fields = { ...reportFields({ subject_name: '王德福' }), submission_id: form.hidden.submission_id! };
+    const body = await multipart({ ...fields, _csrf: 'expired-token' }, [photo()]);
+    const before = reportCount();
+    const res = await t.app.inject({ method: 'POST', url: '/report?_csrf=expired-token', cookies: form.cookies, headers: { ...body.headers, 'sec-fetch-site': 'same-origin' }, payload: body.payload });
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain('为了安全已经过期，举报还没有提交');
+    expect(res.body).toContain('value="王德福"');
+    expect(res.body).toContain(fields.description!.slice(0, 10));
+    expect(res.body).toContain('现场照片.jpg');
+    expect(res.body).toMatch(/action="\/report\?_csrf=[^"&]+"/);
+    expect(reportCount()).toBe(before);
+    expect(tmpFiles()).toEqual([]);
+    // From another site (or a browser that does not say), nothing is pre-filled: the plain refusal.
+    const cross = await multipart({ ...fields, _csrf: 'expired-token' });
+    const forged = await t.app.inject({ method: 'POST', url: '/report?_csrf=expired-token', cookies: form.cookies, headers: { ...cross.headers, 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' }, payload: cross.payload });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.body).not.toContain('王德福');
+    expect(forged.body).toContain('页面已过期');
+  });
+
   it('refuses a submission without the CSRF token', async () => {
     const form = await openForm(t.app, '/report');
     const body = await multipart({ ...reportFields(), submission_id: form.hidden.submission_id! });

@@ -45,6 +45,19 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     return renderForm(request, reply, emptyForm(values));
   });
 
+  /**
+   * The form came back from one of our pages with an expired token (left open too long): show it
+   * again with what was typed and a fresh token, file nothing (issue 20 item 4). Files are drained
+   * unread (no file is kept from a post without a valid token): they are named to be picked again.
+   */
+  async function keepExpiredForm(request: FastifyRequest, reply: FastifyReply) {
+    const parsed = await readUploadForm(request, deps.dirs, { maxFileBytes: 1, maxFiles: 0, maxTotalBytes: 0 });
+    discardFiles(parsed.files);
+    const { _csrf: _token, ...values } = parsed.fields;
+    const state: FormState = { values, errors: { submit: 'report.errors.page_expired' }, fileProblems: [], droppedFiles: [...parsed.problems, ...parsed.dropped].map((p) => p.name) };
+    return renderForm(request, reply, state, 403);
+  }
+
   /** Before the body is read: a client that filed too much just now, or too many uploads at once. */
   async function admit(request: FastifyRequest, reply: FastifyReply) {
     if (!isMultipartPost(request)) return;
@@ -53,8 +66,9 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     return gate.admitUpload(request, reply);
   }
 
-  app.post('/report', { onRequest: admit }, async (request, reply) => {
+  app.post('/report', { onRequest: admit, config: { keepFormOnExpiredToken: true } }, async (request, reply) => {
     if (!request.isMultipart()) return renderForm(request, reply, emptyForm(), 400);
+    if (request.csrfExpired) return keepExpiredForm(request, reply);
     let parsed: ParsedForm;
     try {
       parsed = await readUploadForm(request, deps.dirs, { maxFileBytes: deps.config.upload.maxFileBytes, maxFiles: deps.config.upload.maxFiles, maxTotalBytes: deps.config.upload.maxReportBytes, ...gate.limitsFor(request) });
