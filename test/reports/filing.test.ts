@@ -168,7 +168,7 @@ describe('filing a report', () => {
     expect(res.statusCode).toBe(403);
     expect(res.body).toContain('为了安全已经过期，举报还没有提交');
     expect(res.body).toContain('value="王德福"');
-    expect(res.body).toContain(fields.description!.slice(0, 10));
+    expect(res.body).toContain((fields as Record<string, string>).description!.slice(0, 10));
     expect(res.body).toContain('现场照片.jpg');
     expect(res.body).toMatch(/action="\/report\?_csrf=[^"&]+"/);
     expect(reportCount()).toBe(before);
