@@ -11,6 +11,7 @@ import { provideObjectionSubjects } from '../reports/index.js';
 import { recipientIdHash } from './repository.js';
 
 export { maskName } from './masking.js';
+export { assistanceTypeKey } from './assistance-labels.js';
 export { COMPOUND_SURNAMES, HANGUL_COMPOUND_SURNAMES, normalizeName } from './masking.js';
 export { villageKey } from './recipient-columns.js';
 export { validateIdNumber, idNumberHash } from './id-number.js';

@@ -6,6 +6,7 @@ import type { StaffContext } from '../plugins/auth.js';
 import { scopeOf } from '../reports/index.js';
 import { objectionReports } from '../reports/index.js';
 import { findRegions } from '../regions/index.js';
+import { assistanceTypeKey } from './assistance-labels.js';
 import { yuan } from './posting-rules.js';
 import * as repo from './repository.js';
 
@@ -22,7 +23,7 @@ export interface ObjectionReport {
 export interface ObjectionEntry {
   recipientId: number;
   /** Null when the id does not name a roster entry (a hand-edited link). */
-  recipient: { maskedName: string; householdSize: number; amount: string; type: string; status: string; sinceOn: string; removedOn: string | null } | null;
+  recipient: { maskedName: string; householdSize: number; amount: string; type: string; typeKey: string; status: string; sinceOn: string; removedOn: string | null } | null;
   reports: ObjectionReport[];
 }
 
@@ -54,7 +55,7 @@ export async function objectionGroups(db: Db, staff: StaffContext): Promise<{ vi
       entry = {
         recipientId: r.entryId!,
         recipient: recipient
-          ? { maskedName: recipient.maskedName, householdSize: recipient.householdSize, amount: yuan(recipient.monthlyAmountFen), type: recipient.type, status: recipient.status, sinceOn: recipient.sinceOn, removedOn: recipient.removedOn }
+          ? { maskedName: recipient.maskedName, householdSize: recipient.householdSize, amount: yuan(recipient.monthlyAmountFen), type: recipient.type, typeKey: '', status: recipient.status, sinceOn: recipient.sinceOn, removedOn: recipient.removedOn }
           : null,
         reports: [],
       };
@@ -68,6 +69,8 @@ export async function objectionGroups(db: Db, staff: StaffContext): Promise<{ vi
   const out: ObjectionVillage[] = [...villages.entries()].map(([code, entries]) => {
     const region = regions.get(code);
     const list = [...entries.values()].sort((a, b) => b.reports.length - a.reports.length || a.recipientId - b.recipientId);
+    // An entry with a recipient is grouped under the recipient's own village: its kind names the 低保.
+    for (const e of list) if (e.recipient) e.recipient.typeKey = assistanceTypeKey(e.recipient.type, region?.kind);
     return {
       code,
       name: region?.name ?? code,

@@ -4,6 +4,7 @@
 import type { Db } from '../db/connection.js';
 import { todayInChina } from '../clocks/index.js';
 import { findRegions, placeChain, type PlaceChain, type Region } from '../regions/index.js';
+import { assistanceTypeKey } from './assistance-labels.js';
 import { isOpen, ROSTER_PAGE_SIZE, yuan } from './posting-rules.js';
 import * as repo from './repository.js';
 
@@ -37,19 +38,23 @@ export interface RosterLine {
   householdSize: number;
   amount: string;
   type: string;
+  /** The label's message key: 农村低保 in a village, 城市低保 in a community (assistance-labels.ts). */
+  typeKey: string;
   sinceOn: string;
   villageName?: string;
   villageCode: string;
   objectionHref: string;
 }
 
-export function rosterLine(r: repo.Recipient, place: PlaceCodes, villageName?: string): RosterLine {
+/** `villageKind` is the regions' kind of the recipient's village (village | community), for the type's label. */
+export function rosterLine(r: repo.Recipient, place: PlaceCodes, villageKind: string | undefined, villageName?: string): RosterLine {
   return {
     id: r.id,
     maskedName: r.maskedName,
     householdSize: r.householdSize,
     amount: yuan(r.monthlyAmountFen),
     type: r.type,
+    typeKey: assistanceTypeKey(r.type, villageKind),
     sinceOn: r.sinceOn,
     villageCode: r.villageCode,
     ...(villageName ? { villageName } : {}),
@@ -92,6 +97,7 @@ export interface EntryLine {
   householdSize: number;
   amount: string;
   type: string;
+  typeKey: string;
   objectionHref: string;
 }
 
@@ -101,9 +107,9 @@ export interface PostingView extends PostingSummary {
 }
 
 /** An objection to a posted removal is filed as 一刀切退保, to a new or changed entry as 错保. */
-function entryLine(e: repo.PostingEntry, place: PlaceCodes): EntryLine {
+function entryLine(e: repo.PostingEntry, place: PlaceCodes, villageKind: string | undefined): EntryLine {
   const category = e.change === 'removed' ? REMOVAL_OBJECTION_CATEGORY : OBJECTION_CATEGORY;
-  return { id: e.id, change: e.change, maskedName: e.maskedName, householdSize: e.householdSize, amount: yuan(e.monthlyAmountFen), type: e.type, objectionHref: objectionHref(place, e.recipientId, category) };
+  return { id: e.id, change: e.change, maskedName: e.maskedName, householdSize: e.householdSize, amount: yuan(e.monthlyAmountFen), type: e.type, typeKey: assistanceTypeKey(e.type, villageKind), objectionHref: objectionHref(place, e.recipientId, category) };
 }
 
 export async function postingSummaries(db: Db, list: readonly repo.Posting[], villageCode: string, today: string): Promise<PostingSummary[]> {
@@ -115,12 +121,12 @@ export async function postingSummaries(db: Db, list: readonly repo.Posting[], vi
 }
 
 /** Postings with their entries, except those with more than INLINE_ENTRIES_MAX (only counted and linked). */
-export async function postingViews(db: Db, list: readonly repo.Posting[], place: PlaceCodes, today: string): Promise<PostingView[]> {
+export async function postingViews(db: Db, list: readonly repo.Posting[], place: PlaceCodes, today: string, villageKind?: string): Promise<PostingView[]> {
   const summaries = await postingSummaries(db, list, place.village, today);
   const entries = await repo.entriesOf(db, summaries.filter((s) => s.total <= INLINE_ENTRIES_MAX).map((s) => s.id));
   return summaries.map((s) => {
     const rows = entries.get(s.id);
-    return { ...s, entries: rows ? rows.map((e) => entryLine(e, place)) : null };
+    return { ...s, entries: rows ? rows.map((e) => entryLine(e, place, villageKind)) : null };
   });
 }
 
@@ -171,10 +177,10 @@ export async function villagePage(db: Db, village: Region, after: number | null,
     village,
     chain,
     place,
-    roster: page.map((r) => rosterLine(r, place)),
+    roster: page.map((r) => rosterLine(r, place, village.kind)),
     nextHref: rows.length > ROSTER_PAGE_SIZE && last ? `/disclosure/villages/${village.code}?after=${last.id}` : null,
     firstPage,
-    open: firstPage ? await postingViews(db, await repo.openPostings(db, village.code, today), place, today) : [],
+    open: firstPage ? await postingViews(db, await repo.openPostings(db, village.code, today), place, today, village.kind) : [],
     past: await postingSummaries(db, pastShown, village.code, today),
     morePastHref: past.length > PAST_POSTINGS_PER_PAGE ? `/disclosure/villages/${village.code}/postings?before=${pastShown[pastShown.length - 1]!.id}` : null,
     total: (await repo.activeCounts(db, [village.code])).get(village.code) ?? 0,
@@ -232,7 +238,7 @@ export async function postingPage(db: Db, village: Region, postingId: number, af
   return {
     chain,
     posting: summary,
-    entries: page.map((e) => entryLine(e, place)),
+    entries: page.map((e) => entryLine(e, place, village.kind)),
     from,
     to: first ? from + page.length - 1 : 0,
     nextHref: rows.length > POSTING_PAGE_SIZE && last ? `${summary.href}?after=${last.id}` : null,

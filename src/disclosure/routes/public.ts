@@ -132,7 +132,7 @@ export default async function publicDisclosureRoutes(app: FastifyInstance, opts:
       county,
       breadcrumbs: [...breadcrumbs(chain).slice(0, -1), { name: county.name, href: `/disclosure/regions/${county.code}` }],
       roster: page.map((r) => ({
-        ...rosterLine(r, { prefecture, county: county.code, township: r.townshipCode, village: r.villageCode }, names.get(r.villageCode)?.name ?? r.villageCode),
+        ...rosterLine(r, { prefecture, county: county.code, township: r.townshipCode, village: r.villageCode }, names.get(r.villageCode)?.kind, names.get(r.villageCode)?.name ?? r.villageCode),
         townshipName: names.get(r.townshipCode)?.name ?? '',
       })),
       total: after === null ? await repo.activeCountInCounty(db, county.code) : null,
