@@ -1,4 +1,4 @@
-// The tracking page's "依法办结答复期限" is the running handling deadline (art. 34: the days a report
+// The tracking page's "最晚这一天前办完并书面答复您" is the running handling deadline (art. 34: the days a report
 // spends with another body do not count, an approved extension adds to it), not acceptance + 60
 // days; it says so while the report is away, and it goes once the written answer is given.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,7 @@ describe('the answer date on the tracking page', () => {
     await updateReport(t.app.db, id, { status: 'investigating', acceptedAt, handlingDue: '2027-02-19' });
     let page = await trackPage(filed.queryCode);
     expect(page).toContain('2027-02-19');
+    expect(page).toContain('最晚这一天前办完并书面答复您');
     expect(page).not.toContain('2027-01-30');
     expect(page).not.toContain('转回后这个日期会相应顺延');
     await updateReport(t.app.db, id, { status: 'referred' });
@@ -41,6 +42,6 @@ describe('the answer date on the tracking page', () => {
     await updateReport(t.app.db, id, { status: 'concluded' });
     await insertEvent(t.app.db, { reportId: id, at: Date.UTC(2027, 0, 10, 2), type: 'answer', actorType: 'staff', actorId: 1, visibleToReporter: true, body: '经核查，情况属实，已责令退还。' });
     page = await trackPage(filed.queryCode);
-    expect(page).not.toContain('依法办结答复期限');
+    expect(page).not.toContain('最晚这一天前办完并书面答复您');
   });
 });

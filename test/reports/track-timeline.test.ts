@@ -84,3 +84,16 @@ describe('the tracking page after the case moves', () => {
     expect(timeline).toContain('— 不满意');
   });
 });
+
+describe('words a villager reads (issue 20 item 7)', () => {
+  it('error pages say what happened without an English code; dates say plainly what is owed', async () => {
+    const missing = await t.app.inject({ url: '/no-such-page' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).not.toContain('错误代码');
+    expect(missing.body).not.toContain('NOT_FOUND');
+    const { queryCode } = await filed();
+    const page = await (await open(queryCode)).get();
+    expect(page).toContain('最晚这一天前告诉您受不受理');
+    expect(page).not.toContain('依法告知受理期限');
+  });
+});
