@@ -70,7 +70,8 @@ describe('the route table', () => {
       }
     }
     expect(snapshot()).toBe(before);
-  });
+    // It walks every GET route twice (exports and documents included): its time grows with the route table.
+  }, 120_000);
 });
 
 describe('every staff route against a user of another region', () => {
@@ -86,5 +87,6 @@ describe('every staff route against a user of another region', () => {
       const list = await outsider.get('/staff/reports');
       expect(list.body).not.toContain(caseNo);
     }
-  });
+    // Every report route for every role: its time grows with the route table.
+  }, 120_000);
 });
