@@ -65,10 +65,20 @@ export interface FileOptions {
   staffId?: number;
   objectionEntryId?: number | null;
   now?: number;
+  /**
+   * When the office actually received it, if before it was logged (a letter opened days ago, a
+   * 12345 work order): 信访工作条例 art. 22's 15 日 run from the office's receipt, not from entry.
+   * The caller checks it (casework/intake.ts); defaults to now.
+   */
+  receivedAt?: number;
+  /** Who sent a staff-logged report, and the forwarding body's document number (issue 19 item 12). */
+  source?: string | null;
+  sourceRef?: string | null;
 }
 
 export async function fileReport(deps: Deps, input: ReportInput, files: CleanFile[], options: FileOptions): Promise<FiledReport> {
   const now = options.now ?? Date.now();
+  const receivedAt = Math.min(options.receivedAt ?? now, now);
   if (options.nonce) {
     const again = await repeatedSubmission(deps, options.nonce);
     if (again) return again;
@@ -77,18 +87,21 @@ export async function fileReport(deps: Deps, input: ReportInput, files: CleanFil
   const uploads = await encryptUploads(deps.dirs, deps.keys.files, files);
   const code = newQueryCode();
   // 信访工作条例 art. 22–23: registered, routed and the reporter told within 15 days of receipt.
-  const registerDue = dueFrom(await loadCalendar(deps.db), 'xinfang.register', now).due;
+  const registerDue = dueFrom(await loadCalendar(deps.db), 'xinfang.register', receivedAt).due;
   // Recusal by ID hash (issue 19 item 4): who the objection is about, as a keyed hash only.
   const subjectIdHash = await objectionSubjectIdHash(deps.db, options.objectionEntryId);
   let report: repo.Report;
   try {
     report = await withTransaction(deps.db, async (tx) => {
       const row = await repo.insertReport(tx, {
-        caseNo: await repo.nextCaseNo(tx, new Date(now + 8 * 3600_000).getUTCFullYear()),
+        // The year of receipt (China time); the number after it is unique on its own (max id + 1).
+        caseNo: await repo.nextCaseNo(tx, new Date(receivedAt + 8 * 3600_000).getUTCFullYear()),
         receiptDigest: queryCodeDigest(deps.keys['receipt-lookup'], code),
         submissionDigest: options.nonce ? submissionDigest(deps, options.nonce) : null,
         receiptForRetry: options.nonce && !options.staffId ? seal(keyFromSecret(options.nonce, 'receipt-retry'), code) : null,
         channel: options.channel,
+        source: options.source ?? null,
+        sourceRef: options.sourceRef ?? null,
         category: input.category,
         placeCode: input.placeCode,
         placeOther: input.placeOther,
@@ -104,7 +117,7 @@ export async function fileReport(deps: Deps, input: ReportInput, files: CleanFil
         status: 'received',
         clockRule: 'xinfang.register',
         dueOn: registerDue,
-        receivedAt: now,
+        receivedAt,
         updatedAt: now,
         objectionEntryId: options.objectionEntryId ?? null,
         subjectIdHash,
@@ -116,18 +129,18 @@ export async function fileReport(deps: Deps, input: ReportInput, files: CleanFil
       await linkUploads(tx, deps.keys.identity, uploads, { type: 'report', id: row.id }, { type: options.staffId ? 'staff' : 'reporter', id: options.staffId ?? null }, now);
       await repo.insertEvent(tx, {
         reportId: row.id,
-        at: now,
+        at: receivedAt,
         type: 'received',
         actorType: options.staffId ? 'staff' : 'reporter',
         actorId: options.staffId ?? null,
         visibleToReporter: true,
-        data: JSON.stringify({ channel: options.channel, files: uploads.length }),
+        data: JSON.stringify({ channel: options.channel, files: uploads.length, ...(options.source ? { source: options.source } : {}), ...(receivedAt !== now ? { loggedAt: now } : {}) }),
       });
       await record(tx, deps.keys['audit-mac'], {
         actor: options.staffId ? { type: 'staff', id: options.staffId } : { type: 'reporter' },
         action: 'report.file',
         object: { type: 'report', id: row.id },
-        detail: { channel: options.channel, unit: unit.id, files: uploads.length, realName: input.identity !== null },
+        detail: { channel: options.channel, unit: unit.id, files: uploads.length, realName: input.identity !== null, ...(options.source ? { source: options.source } : {}), ...(receivedAt !== now ? { receivedAt } : {}) },
       }, now);
       return row;
     });

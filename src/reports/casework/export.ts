@@ -14,7 +14,7 @@ import type { LedgerRow } from './repository/inbox.js';
 export const EXPORT_MAX_ROWS = 50_000;
 
 const COLUMNS = ['case_no', 'channel', 'received', 'category', 'place', 'subject', 'handling_unit', 'assignee', 'assignment_due', 'legal_due', 'status', 'finding', 'concluded', 'on_time'] as const;
-const WIDTHS = [15, 10, 12, 16, 30, 20, 22, 22, 12, 12, 10, 10, 12, 10];
+const WIDTHS = [15, 24, 12, 16, 30, 20, 22, 22, 12, 12, 10, 10, 12, 10];
 /** Columns holding China calendar dates (YYYY-MM-DD), written as dates, not text. */
 const DATE_COLUMNS = new Set<(typeof COLUMNS)[number]>(['received', 'assignment_due', 'legal_due', 'concluded']);
 
@@ -54,12 +54,22 @@ function onTime(r: LedgerRow, concluded: string): string {
   return zh(concluded <= r.handlingDue ? 'casework.export.yes' : 'casework.export.no');
 }
 
+/**
+ * 来源: where a staff-logged report came from, with the forwarding body's 来文号 (issue 19 item 12);
+ * an online report, or one logged before the source was asked, by its channel.
+ */
+function source(r: LedgerRow): string {
+  if (!r.source) return label('casework.channels', r.channel);
+  const name = label('casework.sources', r.source);
+  return r.sourceRef ? `${name}（${r.sourceRef}）` : name;
+}
+
 /** One row's cells in column order: text, or a YYYY-MM-DD date for the date columns. */
 export function ledgerCells(r: LedgerRow): string[] {
   const concluded = formatDate(r.concludedAt);
   return [
     r.caseNo,
-    label('casework.channels', r.channel),
+    source(r),
     formatDate(r.receivedAt),
     label('report.categories', r.category),
     place(r),

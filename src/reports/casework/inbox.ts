@@ -37,7 +37,7 @@ async function inboxQuery(db: Db, staff: StaffContext, f: InboxFilter): Promise<
   const scope = await scopeOf(db, staff);
   const today = todayInChina();
   const regionLevel = f.region ? (await findRegion(db, f.region))?.level : undefined;
-  return { scope: scope.condition, userId: staff.user.id, unitId: staff.unit.id, today, soon: addDays(today, 3), regionLevel, filter: f };
+  return { scope: scope.condition, userId: staff.user.id, unitId: staff.unit.id, roles: staff.roles, today, soon: addDays(today, 3), regionLevel, filter: f };
 }
 
 export async function listInbox(db: Db, staff: StaffContext, f: InboxFilter) {
@@ -69,7 +69,7 @@ export async function* ledgerRows(db: Db, staff: StaffContext, f: InboxFilter, b
 export async function dashboardCounts(db: Db, staff: StaffContext) {
   const scope = await scopeOf(db, staff);
   const today = todayInChina();
-  const { byStatus, clock } = await dashboardTallies(db, scope.condition, staff.user.id, today, addDays(today, 3));
+  const { byStatus, clock } = await dashboardTallies(db, scope.condition, { userId: staff.user.id, unitId: staff.unit.id, roles: staff.roles }, today, addDays(today, 3));
   // In the order a report moves through (DESIGN.md §3), not the database's.
   byStatus.sort((a, b) => STATUSES.indexOf(a.status as (typeof STATUSES)[number]) - STATUSES.indexOf(b.status as (typeof STATUSES)[number]));
   return { byStatus, clock: { overdue: clock?.overdue ?? 0, dueSoon: clock?.dueSoon ?? 0, onTime: clock?.onTime ?? 0, mine: clock?.mine ?? 0, hastened: clock?.hastened ?? 0 } };

@@ -16,7 +16,7 @@ afterAll(() => t.close());
 describe('logging a phone call', () => {
   it('files the report with the channel and shows the query code to read out', async () => {
     const form = await openForm(t.app, '/staff/reports/new', intake.jar);
-    expect(form.html).toContain('name="channel"');
+    expect(form.html).toContain('name="source"');
     const body = await multipart({ ...reportFields({ channel: 'phone' }), submission_id: form.hidden.submission_id! });
     const res = await t.app.inject({ method: 'POST', url: `/staff/reports/new?_csrf=${encodeURIComponent(form.csrf)}`, cookies: form.cookies, headers: body.headers, payload: body.payload });
     expect(res.statusCode).toBe(200);

@@ -1,6 +1,6 @@
 // The staff inbox and dashboard as SQL: queues, filters, sorting and keyset paging over the reports
 // in scope (issue 4 "Triage and handling"). Keyset, not OFFSET, so a deep page costs what the first does.
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { addDays } from '../../../clocks/index.js';
 import { query } from '../../../db/transaction.js';
 import type { Executor } from '../../../db/executor.js';
@@ -80,6 +80,8 @@ export interface InboxQuery {
   scope: ReportCondition;
   userId: number;
   unitId: number;
+  /** The user's roles: 我的待办 holds what each of them must do next (mineCondition). */
+  roles: readonly string[];
   /** Today and three days on (China dates), for the clock filters and the overdue queue. */
   today: string;
   soon: string;
@@ -94,6 +96,9 @@ export interface InboxRow {
   status: string;
   category: string;
   channel: string;
+  /** Where a staff-logged report came from, and the forwarding body's 来文号 (issue 19 item 12). */
+  source?: string | null;
+  sourceRef?: string | null;
   realName: boolean;
   receivedAt: number;
   /** The due date of the clock running now (legal: register, handle, answer a review). */
@@ -121,13 +126,35 @@ export interface LedgerRow extends InboxRow {
   concludedAt: number | null;
 }
 
+/**
+ * 我的待办 (issue 19 item 8): what this user must do next, for each role they hold. Everyone: the
+ * reports assigned to them. Intake: its unit's reports waiting for acceptance, accepted ones waiting
+ * for assignment (a returned assignment comes back this way, 信访工作条例 art. 23) and requests for a
+ * later 交办期限. Lead: its unit's answers and extensions waiting for approval (art. 34) and those
+ * 交办期限 requests. Supervisor or lead: the reviews its unit answers (arts. 35–36). The scope still
+ * applies on top (recusal included).
+ */
+export function mineCondition(x: Pick<InboxQuery, 'userId' | 'unitId' | 'roles'>): SQL {
+  const has = (role: string) => x.roles.includes(role);
+  const ofUnit = eq(reports.handlingUnitId, x.unitId);
+  const parts: SQL[] = [eq(reports.assigneeId, x.userId)];
+  if (has('intake')) {
+    parts.push(and(ofUnit, or(eq(reports.status, 'received'), and(eq(reports.status, 'accepted'), isNull(reports.assigneeId)), isNotNull(reports.assignmentExtensionRequest)))!);
+  }
+  // Not a draft the lead wrote: another lead approves it (four-eyes, issue 19 item 9).
+  const othersDraft = and(isNotNull(reports.answerDraft), sql`coalesce(json_extract(${reports.answerDraft}, '$.by'), 0) <> ${x.userId}`);
+  if (has('lead')) parts.push(and(ofUnit, or(othersDraft, isNotNull(reports.extensionRequest), isNotNull(reports.assignmentExtensionRequest)))!);
+  if (has('supervisor') || has('lead')) parts.push(and(eq(reports.status, 'under_review'), eq(reports.reviewUnitId, x.unitId))!);
+  return or(...parts)!;
+}
+
 /** The filter's conditions (queue, fields, dates, search) within the scope; no cursor. */
 function filterConditions(x: InboxQuery): SQL[] {
   const f = x.filter;
   const conditions: (SQL | undefined)[] = [x.scope];
   switch (f.queue) {
     case 'mine':
-      conditions.push(eq(reports.assigneeId, x.userId), inArray(reports.status, OPEN));
+      conditions.push(mineCondition(x), inArray(reports.status, OPEN));
       break;
     case 'unit':
       conditions.push(or(eq(reports.handlingUnitId, x.unitId), eq(reports.assignedUnitId, x.unitId)), inArray(reports.status, OPEN));
@@ -160,6 +187,8 @@ const pageColumns = {
   status: reports.status,
   category: reports.category,
   channel: reports.channel,
+  source: reports.source,
+  sourceRef: reports.sourceRef,
   realName: reports.realName,
   receivedAt: reports.receivedAt,
   dueOn: reports.dueOn,
@@ -260,7 +289,7 @@ export async function ledgerBatch(db: Executor, x: InboxQuery, after: string | u
 }
 
 /** Reports in scope by status, and the open ones by clock state, for the dashboard. */
-export async function dashboardTallies(db: Executor, scope: ReportCondition, userId: number, today: string, soon: string) {
+export async function dashboardTallies(db: Executor, scope: ReportCondition, who: Pick<InboxQuery, 'userId' | 'unitId' | 'roles'>, today: string, soon: string) {
   return query(db, (q) => {
     const byStatus = q
       .select({ status: reports.status, n: sql<number>`count(*)` })
@@ -273,7 +302,8 @@ export async function dashboardTallies(db: Executor, scope: ReportCondition, use
         overdue: sql<number>`sum(case when ${reports.dueOn} < ${today} then 1 else 0 end)`,
         dueSoon: sql<number>`sum(case when ${reports.dueOn} >= ${today} and ${reports.dueOn} <= ${soon} then 1 else 0 end)`,
         onTime: sql<number>`sum(case when ${reports.dueOn} > ${soon} then 1 else 0 end)`,
-        mine: sql<number>`sum(case when ${reports.assigneeId} = ${userId} then 1 else 0 end)`,
+        // The same reports as the 我的待办 queue.
+        mine: sql<number>`sum(case when ${mineCondition(who)} then 1 else 0 end)`,
         hastened: sql<number>`sum(case when ${reports.hastenPending} = 1 then 1 else 0 end)`,
       })
       .from(reports)

@@ -1,5 +1,8 @@
-// Staff log reports that arrive by phone, visit or letter (来电/来访/来信): the same form and rules
-// as online filing, with the channel recorded; the caller gets the query code read out or printed.
+// Staff log reports that arrive by phone, visit or letter (来电/来访/来信), or forwarded by 12345, the
+// 信访局 or a higher office (issue 19 item 12): the same form and rules as online filing, with the
+// source, the forwarding body's 来文号 and the day the office actually received it (the legal clocks
+// run from that day). The caller gets the query code read out or printed; the confirmation lists
+// earlier reports that may be the same complaint, for the clerk to merge if they are.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../../plugins/auth.js';
 import type { Deps } from '../../../shared/deps.js';
@@ -10,9 +13,8 @@ import { fileReport } from '../../filing.js';
 import { validateReport } from '../../validate.js';
 import { confirmationContext } from '../../confirmation.js';
 import { isPlaceRefresh } from '../../../regions/index.js';
-
-const STAFF_CHANNELS = ['phone', 'visit', 'letter'] as const;
-type StaffChannel = (typeof STAFF_CHANNELS)[number];
+import { todayInChina } from '../../../clocks/index.js';
+import { intakeFormContext, readIntake, repeatHints } from '../intake.js';
 
 export default async function logReportRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
@@ -21,10 +23,11 @@ export default async function logReportRoutes(app: FastifyInstance, opts: { deps
 
   async function render(request: FastifyRequest, reply: FastifyReply, state: FormState, status = 200) {
     state.values.submission_id ??= randomToken(24);
-    state.values.channel ??= 'phone';
+    state.values.source ??= 'call';
+    state.values.received_on ??= todayInChina();
     return reply.page(
       'reports/form',
-      { titleKey: 'casework.log.title', csrfToken: reply.generateCsrf(), formAction: '/staff/reports/new', staffLogging: true, staffChannels: STAFF_CHANNELS, ...(await reportFormContext(deps.db, state, limits)) },
+      { titleKey: 'casework.log.title', csrfToken: reply.generateCsrf(), formAction: '/staff/reports/new', staffLogging: true, intake: intakeFormContext(), ...(await reportFormContext(deps.db, state, limits)) },
       { layout: 'staff', status },
     );
   }
@@ -45,13 +48,19 @@ export default async function logReportRoutes(app: FastifyInstance, opts: { deps
       return render(request, reply, { ...state, fileProblems: [], droppedFiles: parsed.files.map((x) => x.originalName) });
     }
     const { input, errors } = await validateReport(deps.db, f, parsed.files.some((x) => x.sniff.kind === 'audio'));
-    if (!(STAFF_CHANNELS as readonly string[]).includes(f.channel ?? '')) errors.channel = 'casework.log.channel_required';
-    state.errors = errors;
-    if (!input || Object.keys(errors).length > 0 || parsed.problems.length > 0) {
+    const intake = readIntake(f);
+    state.errors = { ...errors, ...intake.errors };
+    if (!input || !intake.value || Object.keys(state.errors).length > 0 || parsed.problems.length > 0) {
       discardFiles(parsed.files);
       return render(request, reply, { ...state, droppedFiles: parsed.files.map((x) => x.originalName) }, 400);
     }
-    const filed = await fileReport(deps, input, parsed.files, { channel: f.channel as StaffChannel, nonce: /^[A-Za-z0-9_-]{32}$/.test(f.submission_id ?? '') ? f.submission_id! : null, staffId: request.staff!.user.id });
-    return reply.page('reports/confirmation', { titleKey: 'report.confirm_title', staffLogged: true, reportId: filed.report.id, scripts: ['/static/js/report-form.js'], ...(await confirmationContext(deps, filed)) }, { layout: 'staff' });
+    const { source, channel, sourceRef, receivedAt } = intake.value;
+    const filed = await fileReport(deps, input, parsed.files, { channel, source, sourceRef, receivedAt, nonce: /^[A-Za-z0-9_-]{32}$/.test(f.submission_id ?? '') ? f.submission_id! : null, staffId: request.staff!.user.id });
+    const hints = await repeatHints(deps.db, request.staff!, filed.report);
+    return reply.page(
+      'reports/confirmation',
+      { titleKey: 'report.confirm_title', staffLogged: true, reportId: filed.report.id, repeatHints: hints, scripts: ['/static/js/report-form.js'], ...(await confirmationContext(deps, filed)) },
+      { layout: 'staff' },
+    );
   });
 }
