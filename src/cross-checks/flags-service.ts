@@ -37,3 +37,17 @@ export async function resolveFlag(deps: Deps, staff: StaffContext, flag: repo.Fl
   });
   return done ? { ok: true } : { ok: false, conflict: true };
 }
+
+/**
+ * Each flag whose names a verifying unit's user was shown in full (issue 19 item 15, DESIGN.md §4:
+ * every view of clear names is audited): one entry per flag, naming the user and the flag — never
+ * the names, which the flag's id leads an auditor to.
+ */
+export async function auditNamesShown(deps: Pick<Deps, 'db' | 'keys'>, staff: StaffContext, flagIds: readonly number[], now = Date.now()): Promise<void> {
+  if (flagIds.length === 0) return;
+  await withTransaction(deps.db, async (tx) => {
+    for (const id of flagIds) {
+      await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'cross_check.names_viewed', object: { type: 'cross_check_flag', id } }, now);
+    }
+  });
+}

@@ -1,16 +1,18 @@
 // The flags page of a region: which flags a user sees (their region's, by the recipient's village
-// or the declarant's home village; never a flag about themselves), filtered and keyset-paged, with
-// what each row shows. ID hashes never reach the page.
+// or the declarant's home village; never a flag about themselves or their declared relatives),
+// filtered and keyset-paged, with what each row shows. ID hashes never reach the page. Names are in
+// full only for the units that verify a flag (scope.ts verifiesFlag), masked as on the public lists
+// for everyone else; the route audits each flag shown with full names (issue 19 item 15).
 import type { Db } from '../db/connection.js';
 import { declarantsByIds, relativesByIds } from '../declarations/index.js';
-import { recipientsByIds } from '../disclosure/index.js';
+import { assistanceTypeKey, maskName, recipientsByIds } from '../disclosure/index.js';
 import type { StaffContext } from '../plugins/auth.js';
-import { childrenOf, findRegion } from '../regions/index.js';
+import { childrenOf, findRegion, findRegions } from '../regions/index.js';
 import { userNames } from '../users/index.js';
 import { countFlags, flagPage, openFlagCountsOf, visibleFlagById } from './pages-repository.js';
 import { villageLabels } from './labels.js';
 import * as repo from './repository.js';
-import { canResolve, codeWithin, regionScope } from './scope.js';
+import { canResolve, codeWithin, flagRecusal, regionScope, verifiesFlag, type FlagRecusal } from './scope.js';
 
 export const PAGE_SIZE = 50;
 
@@ -33,7 +35,11 @@ export function parseFlagFilter(query: Record<string, string | undefined>): Flag
 export async function visibleFlag(db: Db, staff: StaffContext, id: number): Promise<repo.Flag | undefined> {
   if (!Number.isSafeInteger(id) || id <= 0) return undefined;
   const scope = await regionScope(db, staff);
-  return visibleFlagById(db, id, { userId: staff.user.id, regionCodes: scope.regionCodes });
+  return visibleFlagById(db, id, visibility(staff, scope.regionCodes, await flagRecusal(db, staff.user.id)));
+}
+
+function visibility(staff: StaffContext, regionCodes: readonly string[], recusal: FlagRecusal) {
+  return { userId: staff.user.id, regionCodes, hiddenRecipientIds: recusal.recipientIds, hiddenDeclarantIds: recusal.declarantIds };
 }
 
 export interface ResolveForm {
@@ -42,7 +48,8 @@ export interface ResolveForm {
   errors: Record<string, string>;
 }
 
-export type FlagPageResult = { ok: true; context: Record<string, unknown> } | { ok: false };
+/** `namesShown`: the flags whose names the page shows in full, for the route to audit. */
+export type FlagPageResult = { ok: true; context: Record<string, unknown>; namesShown: number[] } | { ok: false };
 
 export async function flagPageContext(db: Db, staff: StaffContext, filter: FlagFilter, form: ResolveForm | null = null): Promise<FlagPageResult> {
   const scope = await regionScope(db, staff);
@@ -51,13 +58,13 @@ export async function flagPageContext(db: Db, staff: StaffContext, filter: FlagF
     if (!(await codeWithin(db, filter.region, codes))) return { ok: false };
     codes = [filter.region];
   }
-  const visible = { userId: staff.user.id, regionCodes: codes };
+  const visible = visibility(staff, codes, await flagRecusal(db, staff.user.id));
   // A flag being resolved with a mistake stays on the page even when paging moved past it.
   const rows = await flagPage(db, visible, filter, filter.before, PAGE_SIZE + 1);
   const more = rows.length > PAGE_SIZE;
   const page = rows.slice(0, PAGE_SIZE);
   if (form && !page.some((f) => f.id === form.flagId)) {
-    const extra = await repo.findFlag(db, form.flagId);
+    const extra = await visibleFlagById(db, form.flagId, visible);
     if (extra) page.unshift(extra);
   }
 
@@ -69,21 +76,31 @@ export async function flagPageContext(db: Db, staff: StaffContext, filter: FlagF
   const resolvers = await userNames(db, resolverIds);
   const labels = await villageLabels(db, [...page.map((f) => f.villageCode), ...declarantRows.map((d) => d.homeVillageCode)]);
   const mayResolve = canResolve(staff);
+  const villages = new Map((await findRegions(db, page.map((f) => f.villageCode))).map((r) => [r.code, r]));
+  const namesShown: number[] = [];
 
   const flags = page.map((f) => {
     const r = recipientRows.find((x) => x.id === f.recipientId);
     const d = declarantRows.find((x) => x.id === f.declarantId);
     const rel = f.relativeId ? relativeRows.find((x) => x.id === f.relativeId) : undefined;
     const mine = form?.flagId === f.id ? form : null;
+    const village = villages.get(f.villageCode);
+    const full = verifiesFlag(staff, f, village?.parentCode ?? null);
+    if (full) namesShown.push(f.id);
+    const shown = (name: string) => (full ? name : maskName(name));
+    // The roster keeps only the masked name; the full one is known where the recipient is the
+    // declared relative (declared) or the declarant (declarant_receives), never for a possible relative.
+    const recipientName = r ? (full && f.kind === 'declared' && rel ? rel.name : full && f.kind === 'declarant_receives' && d ? d.name : r.maskedName) : '';
     return {
       id: f.id,
       kind: f.kind,
       open: f.status === 'open',
       createdAt: f.createdAt,
       village: labels.get(f.villageCode) ?? f.villageCode,
-      recipient: r ? { maskedName: r.maskedName, type: r.type, active: r.status === 'active' } : null,
-      declarant: d ? { id: d.id, name: d.name, position: d.position, isUser: d.userId !== null, village: labels.get(d.homeVillageCode) ?? d.homeVillageCode } : null,
-      relative: rel ? { name: rel.name, relation: rel.relation } : null,
+      fullNames: full,
+      recipient: r ? { name: recipientName, typeKey: assistanceTypeKey(r.type, village?.kind), active: r.status === 'active' } : null,
+      declarant: d ? { id: d.id, name: shown(d.name), position: d.position, isUser: d.userId !== null, village: labels.get(d.homeVillageCode) ?? d.homeVillageCode } : null,
+      relative: rel ? { name: shown(rel.name), relation: rel.relation } : null,
       resolvedAt: f.resolvedAt,
       actionNote: f.actionNote,
       resolvedBy: f.resolvedBy ? (resolvers.find((u) => u.id === f.resolvedBy)?.name ?? '') : null,
@@ -113,6 +130,7 @@ export async function flagPageContext(db: Db, staff: StaffContext, filter: FlagF
       nextHref: more ? query({ before: String(page[page.length - 1]!.id) }) : null,
       canResolve: mayResolve,
     },
+    namesShown,
   };
 }
 

@@ -4,7 +4,7 @@
 //
 // The flags' visibility is one statement over the flags with the regions' and the declarations'
 // conditions in it (a flag is seen by the declarant's home village too, and never by the declarant).
-import { and, desc, eq, inArray, lt, not, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, not, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
 import { declarantHomeWithinAny, declarantIsUser } from '../declarations/index.js';
@@ -19,6 +19,9 @@ import { crossCheckFlags } from './tables.js';
 export interface FlagVisibility {
   userId: number;
   regionCodes: readonly string[];
+  /** Recusal beyond her own declaration: flags about her or her relatives, by roster entry and declarant (scope.ts flagRecusal). */
+  hiddenRecipientIds?: readonly number[];
+  hiddenDeclarantIds?: readonly number[];
 }
 
 /** A list's narrowing of the visible flags: a status ('all' for any) and a kind ('' for any). */
@@ -28,10 +31,15 @@ export interface FlagFilterValues {
 }
 
 function visibleFlagsCondition(v: FlagVisibility): SQL {
+  const hidden: SQL[] = [];
+  // A declarant never sees a flag naming herself or a declared relative (issue 19 item 15).
+  if (v.hiddenRecipientIds?.length) hidden.push(notInArray(crossCheckFlags.recipientId, [...v.hiddenRecipientIds]));
+  if (v.hiddenDeclarantIds?.length) hidden.push(notInArray(crossCheckFlags.declarantId, [...v.hiddenDeclarantIds]));
   return and(
     or(regionWithinAny(crossCheckFlags.villageCode, v.regionCodes), declarantHomeWithinAny(crossCheckFlags.declarantId, v.regionCodes)),
     // Recusal (DESIGN.md §4): nobody sees or resolves the flags raised on their own declaration.
     not(declarantIsUser(crossCheckFlags.declarantId, v.userId)),
+    ...hidden,
   )!;
 }
 

@@ -5,6 +5,8 @@
 // prefix (DESIGN.md §2). A county bureau (or a township government, for its own villages) manages
 // non-user declarants; the city and the province above look on.
 import type { Db } from '../db/connection.js';
+import { declarantsWithHashes, declaredPeopleOfUser } from '../declarations/index.js';
+import { recipientIdsWithHashes } from '../disclosure/index.js';
 import type { Executor } from '../db/executor.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { codesWithinAny, findRegion, type Region } from '../regions/index.js';
@@ -69,4 +71,33 @@ export async function managedRegion(db: Db, staff: StaffContext): Promise<Region
 /** Whether the user may resolve flags at all (a managing role in a unit with a region). */
 export function canResolve(staff: StaffContext): boolean {
   return canView(staff) && MANAGE_ROLES.some((r) => staff.has(r));
+}
+
+/**
+ * What a user's own declaration hides from her (issue 19 item 15, DESIGN.md §4 recusal): every flag
+ * whose recipient or declarant is herself or one of her declared relatives, matched by keyed ID hash
+ * — not only the flags raised on her own declaration. Empty for a user with no declaration.
+ */
+export interface FlagRecusal {
+  recipientIds: number[];
+  declarantIds: number[];
+}
+
+export async function flagRecusal(db: Db, userId: number): Promise<FlagRecusal> {
+  const people = await declaredPeopleOfUser(db, userId);
+  if (!people) return { recipientIds: [], declarantIds: [] };
+  const hashes = [people.declarant.idHash, ...people.relatives.map((r) => r.idHash)];
+  return { recipientIds: await recipientIdsWithHashes(db, hashes), declarantIds: (await declarantsWithHashes(db, hashes)).map((d) => d.id) };
+}
+
+/**
+ * Whether the user's unit is one that must verify a flag (issue 19 item 15): the county civil-affairs
+ * bureau of the recipient's county, which resolves it, or the township government of the recipient's
+ * township, which visits the household. Their staff see the names in full (audited); the city and
+ * province above, and the county of a declarant's home elsewhere, see them masked.
+ */
+export function verifiesFlag(staff: StaffContext, flag: { countyCode: string }, townshipCode: string | null): boolean {
+  if (staff.unit.kind === 'civil_affairs') return staff.unit.regionCode === flag.countyCode;
+  if (staff.unit.kind === 'township_gov') return townshipCode !== null && staff.unit.regionCode === townshipCode;
+  return false;
 }

@@ -22,7 +22,7 @@ export { headerKey, parseType, parseName, readIdCell, makeVillageMatcher, type V
 export { findHeader, readRecipientFile, type Cell } from './recipient-file.js';
 export { MAX_PROBLEMS } from './recipient-import.js';
 export { idCheckChar } from './id-number.js';
-export { activeRecipientsOfVillages, activeRecipientsWithHashes, recipientsByIds, insertRecipientsIfNew, type Recipient } from './repository.js';
+export { activeRecipientsOfVillages, activeRecipientsWithHashes, recipientIdsWithHashes, recipientsByIds, insertRecipientsIfNew, type Recipient } from './repository.js';
 export { importRecipientList } from './import-service.js';
 export { indexVillageNames, searchVillagesWithTownship } from './village-search.js';
 export { onRosterChanged, type RosterListener, type RosterChangeContext } from './events.js';

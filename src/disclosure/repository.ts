@@ -258,6 +258,11 @@ export async function activeRecipientsWithHashes(db: Executor, hashes: readonly 
   return query(db, (q) => chunks([...new Set(hashes)]).flatMap((part) => q.select().from(recipients).where(and(inArray(recipients.idHash, part), eq(recipients.status, 'active'))).all()));
 }
 
+/** Ids of the roster entries, current or removed, of the people with these ID hashes (the cross-checks' recusal). */
+export async function recipientIdsWithHashes(db: Executor, hashes: readonly string[]): Promise<number[]> {
+  return query(db, (q) => chunks([...new Set(hashes)]).flatMap((part) => q.select({ id: recipients.id }).from(recipients).where(inArray(recipients.idHash, part)).all().map((r) => r.id)));
+}
+
 /** Inserts recipients, skipping any that would break a unique index (the demo's fill-up rows). */
 export async function insertRecipientsIfNew(db: Executor, rows: readonly NewRecipient[]): Promise<void> {
   return query(db, (q) => {

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../shared/deps.js';
 import { forbidden, notFound } from '../../shared/errors.js';
-import { OUTCOMES, resolveFlag } from '../flags-service.js';
+import { auditNamesShown, OUTCOMES, resolveFlag } from '../flags-service.js';
 import { flagPageContext, parseFlagFilter, visibleFlag, type FlagFilter, type ResolveForm } from '../flags-view.js';
 import { canResolve } from '../scope.js';
 import { field, idParam, viewGuard, type Body } from './guard.js';
@@ -15,6 +15,7 @@ export default async function flagRoutes(app: FastifyInstance, opts: { deps: Dep
   async function render(request: FastifyRequest, reply: FastifyReply, filter: FlagFilter, extra: { form?: ResolveForm; done?: string | null; conflict?: boolean } = {}, status = 200) {
     const page = await flagPageContext(db, request.staff!, filter, extra.form ?? null);
     if (!page.ok) throw notFound();
+    await auditNamesShown(deps, request.staff!, page.namesShown);
     reply.header('Cache-Control', 'no-store');
     return reply.page(
       'cross-checks/flags',
