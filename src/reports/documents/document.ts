@@ -25,6 +25,8 @@ export interface NoticeFacts {
   caseNo: string;
   receivedOn: IsoDate;
   channel: string;
+  /** 来源 of a logged report (casework/intake.ts): a forwarded one is worded as forwarded, not as the channel. */
+  source?: string | null;
   category: string;
   place: string;
   acceptedOn?: IsoDate | null;
@@ -78,6 +80,8 @@ export const TITLES: Record<DocumentKind, string> = {
 };
 
 const CHANNELS: Record<string, string> = { online: '通过本平台', phone: '通过电话', visit: '来访', letter: '来信' };
+/** How a forwarded matter reached the office (issue 19 item 12): 12345 and the 信访局 are not 来信. */
+const FORWARDED_HOW: Record<string, string> = { hotline_12345: '通过12345政务服务便民热线', xinfang_bureau: '经信访部门转送', superior: '经上级机关交办' };
 /** 2026-03-05 → 2026年3月5日 (dates in the body text and the signature date, GB/T 9704-2012). */
 export function bodyDate(date: IsoDate): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
@@ -95,7 +99,8 @@ const paragraphs = (text: string): Block[] =>
 
 /** 您于2026年3月5日通过本平台反映的优亲厚友问题（编号JL2026-000123） */
 function yourMatter(f: NoticeFacts): string {
-  return `您于${bodyDate(f.receivedOn)}${CHANNELS[f.channel] ?? ''}反映的${f.place ? `发生在${f.place}的` : ''}${category(f)}问题（编号：${f.caseNo}）`;
+  const how = (f.source ? FORWARDED_HOW[f.source] : undefined) ?? CHANNELS[f.channel] ?? '';
+  return `您于${bodyDate(f.receivedOn)}${how}反映的${f.place ? `发生在${f.place}的` : ''}${category(f)}问题（编号：${f.caseNo}）`;
 }
 
 function acceptance(f: NoticeFacts): Block[] {

@@ -183,6 +183,7 @@ async function factsOf(deps: Deps, report: Report, source: Source, events: Repor
     caseNo: report.caseNo,
     receivedOn: toCstDate(new Date(report.receivedAt)),
     channel: report.channel,
+    source: report.source,
     category: report.category,
     place,
     acceptedOn: accepted ? toCstDate(new Date(accepted.at)) : null,

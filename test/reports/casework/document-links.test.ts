@@ -29,3 +29,17 @@ it('shows no document before acceptance, and the 受理告知书 with its print 
   expect(body).toContain(`href="${page}/documents/acceptance.docx"`);
   expect((await lead.get(`${page}/documents/acceptance`)).statusCode).toBe(200);
 });
+
+it('words a matter the 信访局 forwarded as forwarded, not as a letter (issue 19 item 12)', async () => {
+  const { report } = await fileReport(
+    t.app.deps,
+    { category: 'left_out', placeCode: '220102001001', placeOther: null, countyCode: '220102', townshipCode: '220102001', subjectName: null, subjectPosition: null, subjectIsHead: false, description: '我父亲七十六岁一个人生活，申请低保两次都说材料不全。', happenedAt: null, identity: null },
+    [],
+    { channel: 'letter', nonce: null, source: 'xinfang_bureau', sourceRef: '南信转〔2026〕7号' },
+  );
+  const page = `/staff/reports/${report.id}`;
+  expect((await lead.post(`${page}/accept`, {}, page)).statusCode).toBe(303);
+  const doc = (await lead.get(`${page}/documents/acceptance`)).body;
+  expect(doc).toContain('经信访部门转送反映的');
+  expect(doc).not.toContain('来信反映的');
+});
