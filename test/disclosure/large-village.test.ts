@@ -83,8 +83,9 @@ describe('the largest village page', () => {
     expect(lines.map((m) => m[1])).toEqual(past.map((id) => postingUrl(HUAYANG, id)));
     expect(lines.map((m) => m[4])).toEqual([3, 2, 1, 0].map((r) => summary(expected[r]!.counts)));
     const today = todayInChina();
+    // 公示期7天 counts the day of posting: each period ends six days after it starts (issue 19 item 15).
     expect(lines.map((m) => m[2])).toEqual([-60, -90, -120, -150].map((d) => addDays(today, d)));
-    expect(lines.map((m) => m[3])).toEqual([-53, -83, -113, -143].map((d) => addDays(today, d)));
+    expect(lines.map((m) => m[3])).toEqual([-54, -84, -114, -144].map((d) => addDays(today, d)));
 
     // The history page lists the same lines.
     const history = decode((await get(`/disclosure/villages/${HUAYANG}/postings`)).body);
@@ -141,7 +142,7 @@ describe('a posting\'s own page', () => {
       if (pages === 0) {
         expect(body).toContain(summary([BIG, 0, 0]));
         expect(body).toContain('公示期已结束');
-        expect(body).toContain(`<caption>${addDays(todayInChina(), -150)} 至 ${addDays(todayInChina(), -143)} 公示的对象</caption>`);
+        expect(body).toContain(`<caption>${addDays(todayInChina(), -150)} 至 ${addDays(todayInChina(), -144)} 公示的对象</caption>`);
         expect(body).toContain(`aria-label="对此有异议：${masked(0)}"`);
         expect(body).toContain(`<a href="/disclosure/villages/${HUAYANG}">华阳社区</a> › <span aria-current="page">公示期：`);
       }
