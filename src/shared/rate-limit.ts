@@ -40,6 +40,54 @@ export class RateLimiter {
 }
 
 /**
+ * Free tries per window, then a wait before each next try that doubles with every further failure
+ * (1 s, 2 s, 4 s … up to `maxDelayMs`) instead of a lock for the rest of the window (issue 20 item
+ * 8). Villagers behind one carrier address who mistyped a few codes wait seconds, not a quarter of
+ * an hour; a guesser's rate falls to a few tries an hour. Memory only, like every key here.
+ */
+export class GrowingDelay {
+  private readonly entries = new Map<string, { fails: number; resetAt: number; nextAt: number }>();
+
+  constructor(
+    private readonly free: number,
+    private readonly windowMs: number,
+    private readonly maxDelayMs: number,
+  ) {}
+
+  /** How long `key` must wait before its next try (0: it may try now). */
+  waitMs(key: string, now = Date.now()): number {
+    const entry = this.entries.get(key);
+    if (!entry || entry.resetAt <= now) return 0;
+    return Math.max(0, entry.nextAt - now);
+  }
+
+  /** Counts one failed try; returns the wait it sets before the next (0 while free tries remain). */
+  fail(key: string, now = Date.now()): number {
+    this.sweep(now);
+    let entry = this.entries.get(key);
+    if (!entry || entry.resetAt <= now) {
+      entry = { fails: 0, resetAt: now + this.windowMs, nextAt: 0 };
+      this.entries.set(key, entry);
+    }
+    entry.fails += 1;
+    const over = entry.fails - this.free;
+    if (over <= 0) return 0;
+    const delay = Math.min(this.maxDelayMs, 1000 * 2 ** (over - 1));
+    entry.nextAt = now + delay;
+    // The window lasts at least until the wait is over, so waiting it out does not reset the count.
+    entry.resetAt = Math.max(entry.resetAt, entry.nextAt + this.windowMs);
+    return delay;
+  }
+
+  private lastSweep = 0;
+  private sweep(now: number): void {
+    if (now - this.lastSweep < this.windowMs) return;
+    this.lastSweep = now;
+    for (const [key, entry] of this.entries) if (entry.resetAt <= now) this.entries.delete(key);
+  }
+}
+
+/**
  * The key a client address is counted under: an IPv4 address as is, an IPv6 address by its /64
  * prefix (one subscriber gets a whole /64, so single IPv6 addresses would be free to rotate).
  * Memory only, like every key here.

@@ -41,20 +41,22 @@ describe('query code entry', () => {
     const ip = '10.30.0.3';
     const first = await tryCode('0000 0000 0000 0001', ip);
     // The limit is told before it is reached, in plain words with its numbers.
-    expect(first.body).toContain('同一个网络15分钟内最多可以输错3次');
+    expect(first.body).toContain('同一个网络15分钟内输错3次以后，每次再查都要先等一会儿');
     await tryCode('0000 0000 0000 0002', ip);
     await tryCode('0000 0000 0000 0003', ip);
-    const blocked = await tryCode('0000 0000 0000 0004', ip);
+    // A fourth wrong code sets the first wait: one second, not the rest of the window.
+    expect((await tryCode('0000 0000 0000 0004', ip)).statusCode).toBe(400);
+    const blocked = await tryCode('0000 0000 0000 0005', ip);
     expect(blocked.statusCode).toBe(429);
-    expect(blocked.body).toMatch(/请等\d+分钟后再试/);
-    expect(codeInput(blocked.body)).toContain('value="0000 0000 0000 0004"');
+    expect(blocked.body).toMatch(/请等1秒后再点“查询”/);
+    expect(codeInput(blocked.body)).toContain('value="0000 0000 0000 0005"');
   });
 
   it('explains the limit in Korean and English too', async () => {
     const ko = await tryCode('0000 0000 0000 0009', '10.30.0.4', 'ko');
-    expect(ko.body).toMatch(/15분.*3번/);
+    expect(ko.body).toMatch(/15분 동안 3번/);
     const en = await tryCode('0000 0000 0000 0009', '10.30.0.5', 'en');
-    expect(en.body).toMatch(/3 wrong codes/);
+    expect(en.body).toMatch(/after 3 wrong codes/);
   });
 
   it('starts with an empty box', async () => {

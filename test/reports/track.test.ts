@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fileReport, findReport, insertEvent, updateReport } from '../../src/reports/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { cookiesFrom, openForm } from '../helpers/forms.js';
@@ -54,15 +54,31 @@ describe('tracking a report', () => {
     expect(malformed.res.body).toContain('没有找到对应的举报');
   });
 
-  it('limits guessing per client address, in memory', async () => {
-    const ip = '10.3.3.3';
-    for (let i = 0; i < 5; i++) expect((await signIn(`11112222333344${String(i).padStart(2, '0')}`, ip)).res.statusCode).toBe(400);
-    const filed = await newReport();
-    const blocked = await signIn(filed.queryCode, ip);
-    expect(blocked.res.statusCode).toBe(429);
-    expect(blocked.res.headers['retry-after']).toBeDefined();
-    // Another address is not affected.
-    expect((await signIn(filed.queryCode, '10.3.3.4')).res.statusCode).toBe(303);
+  it('slows guessing per client address with a doubling wait, in memory — a villager waits seconds, not the window (issue 20 item 8)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const ip = '10.3.3.3';
+      // Five free wrong codes, then the sixth sets a wait of 1 s.
+      for (let i = 0; i < 6; i++) expect((await signIn(`11112222333344${String(i).padStart(2, '0')}`, ip)).res.statusCode).toBe(400);
+      const filed = await newReport();
+      const blocked = await signIn(filed.queryCode, ip);
+      expect(blocked.res.statusCode).toBe(429);
+      expect(blocked.res.headers['retry-after']).toBe('1');
+      // Another address is not affected.
+      expect((await signIn(filed.queryCode, '10.3.3.4')).res.statusCode).toBe(303);
+      // After the wait the right code works; a guesser's waits double: 2 s, 4 s, 8 s …
+      vi.setSystemTime(Date.now() + 1100);
+      expect((await signIn(filed.queryCode, ip)).res.statusCode).toBe(303);
+      expect((await signIn('1111222233334499', ip)).res.statusCode).toBe(400);
+      vi.setSystemTime(Date.now() + 1100);
+      const second = await signIn(filed.queryCode, ip);
+      expect(second.res.statusCode).toBe(429);
+      expect(second.res.headers['retry-after']).toBe('1');
+      vi.setSystemTime(Date.now() + 1000);
+      expect((await signIn(filed.queryCode, ip)).res.statusCode).toBe(303);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('lets the reporter reply, give their identity and withdraw; staff messages show, internal notes do not', async () => {

@@ -2,7 +2,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readUploadForm, discardFiles, isDiskFull } from '../../evidence/index.js';
 import type { Deps } from '../../shared/deps.js';
-import { RateLimiter } from '../../shared/rate-limit.js';
+import { addressKey, GrowingDelay } from '../../shared/rate-limit.js';
+import { translate } from '../../i18n/translate.js';
 import { isRating } from '../catalog.js';
 import { normalizeQueryCode } from '../receipt.js';
 import * as repo from '../repository.js';
@@ -16,7 +17,8 @@ const WINDOW_MS = 15 * 60_000;
 
 export default async function trackRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
-  const guesses = new RateLimiter(deps.config.trackAttemptsPerWindow * deps.config.rateLimitFactor, WINDOW_MS);
+  // Free wrong codes per address and window, then a doubling wait (issue 20 item 8), at most the window.
+  const guesses = new GrowingDelay(deps.config.trackAttemptsPerWindow * deps.config.rateLimitFactor, WINDOW_MS, WINDOW_MS);
   const idleMs = deps.config.trackIdleMinutes * 60_000;
   const gate = uploadGate(app, deps);
 
@@ -65,10 +67,10 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
    * The code-entry page. After a wrong code the typed code stays in the box (and only there; the
    * page is no-store, src/plugins/security.ts), so 16 digits are not typed again.
    */
-  async function renderEntry(reply: FastifyReply, error: string | null, status = 200, typed = '', waitMinutes = 0, draftKept = false) {
+  async function renderEntry(reply: FastifyReply, error: string | null, status = 200, typed = '', wait = '', draftKept = false) {
     return reply.page(
       'reports/track-entry',
-      { titleKey: 'track.title', csrfToken: reply.generateCsrf(), error, typed, limit: { tries: triesPerWindow, minutes: WINDOW_MS / 60_000 }, waitMinutes, draftKept, idleMinutes: deps.config.trackIdleMinutes },
+      { titleKey: 'track.title', csrfToken: reply.generateCsrf(), error, typed, limit: { tries: triesPerWindow, minutes: WINDOW_MS / 60_000 }, wait, draftKept, idleMinutes: deps.config.trackIdleMinutes },
       { status },
     );
   }
@@ -85,22 +87,25 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
   app.get('/track', async (request, reply) => {
     if (await currentReport(request)) return reply.redirect('/track/report', 303);
     const kept = request.session.keptDraft;
-    return renderEntry(reply, null, 200, '', 0, !!kept && Date.now() - kept.at <= KEEP_MS);
+    return renderEntry(reply, null, 200, '', '', !!kept && Date.now() - kept.at <= KEEP_MS);
   });
 
   app.post<{ Body: { code?: unknown } }>('/track', async (request, reply) => {
-    const key = request.ip;
+    // An IPv6 client is counted by its /64, which one subscriber holds whole.
+    const key = addressKey(request.ip);
     // What was typed, as long as the box takes: shown back in the box only.
     const typed = typeof request.body?.code === 'string' ? request.body.code.slice(0, 40) : '';
-    if (!guesses.allowed(key)) {
-      const seconds = guesses.retryAfterSeconds(key);
+    const waitMs = guesses.waitMs(key);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
       reply.header('Retry-After', String(seconds));
-      return renderEntry(reply, 'track.too_many_wait', 429, typed, Math.max(1, Math.ceil(seconds / 60)));
+      const wait = seconds < 60 ? translate(request.locale, 'track.wait_seconds', { n: seconds }) : translate(request.locale, 'track.wait_minutes', { n: Math.ceil(seconds / 60) });
+      return renderEntry(reply, 'track.too_many_wait', 429, typed, wait);
     }
     const code = normalizeQueryCode(request.body?.code);
     const report = code ? await tracking.findByQueryCode(deps, code) : null;
     if (!report) {
-      guesses.hit(key);
+      guesses.fail(key);
       // One neutral message for a malformed, unknown or mistyped code.
       return renderEntry(reply, 'track.not_found', 400, typed);
     }
