@@ -85,26 +85,15 @@
   function notSent(problem) { return text('not-sent').replace('{reason}', problemText(problem)); }
 
   // What the server will refuse anyway, known before a byte is sent (issue 20 item 1): an 11th file,
-  // one over the size limit, an empty one, or one whose name and type are outside the accept list.
-  // The server still judges every file by its content.
-  var acceptList = (input.getAttribute('accept') || '').split(',').map(function (a) { return a.trim().toLowerCase(); }).filter(Boolean);
-  function accepted(file) {
-    if (acceptList.length === 0) return true;
-    var name = file.name.toLowerCase();
-    var type = (file.type || '').toLowerCase();
-    return acceptList.some(function (a) {
-      if (a.charAt(0) === '.') return name.slice(-a.length) === a;
-      if (a.slice(-2) === '/*') return type.indexOf(a.slice(0, -1)) === 0;
-      return type === a;
-    });
-  }
+  // one over the size limit, an empty one. The type is left to the server, which judges every file
+  // by its content (a HEIC photo chosen through "all files" is outside `accept` on purpose, and is
+  // still taken: src/evidence/media/formats.ts).
   function refusedBeforeSending(file, index) {
     var maxFiles = Number(text('max-files')) || 0;
     var maxBytes = Number(text('max-file-bytes')) || 0;
     if (maxFiles && index >= maxFiles) return 'too_many';
     if (maxBytes && file.size > maxBytes) return 'too_large';
     if (file.size === 0) return 'empty';
-    if (!accepted(file)) return 'type';
     return null;
   }
 
