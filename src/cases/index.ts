@@ -5,6 +5,7 @@ import publicCaseRoutes from './routes/public.js';
 
 export { draftCaseFromReferral } from './service.js';
 export { currentQuarter } from './quarter.js';
+export { quarterLabel } from './view-model.js';
 export { searchPublishedCases } from './site-search.js';
 
 /** Typical cases (典型案例通报): drafting, sign-off, approval, quarterly publication, public list and feed. */

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
 import { hasSearchTerms } from '../search/index.js';
-import { searchPublishedCases } from '../cases/index.js';
+import { quarterLabel, searchPublishedCases } from '../cases/index.js';
 import { searchPublishedPages } from '../policy/index.js';
 import { searchVillagesWithTownship } from '../disclosure/index.js';
 import { searchItems } from '../ledger/index.js';
@@ -25,6 +25,8 @@ export default async function siteSearchRoutes(app: FastifyInstance, opts: { dep
       searchItems(db, q, LIMIT),
     ]);
     const total = cases.length + policies.length + villages.length + ledger.length;
-    return reply.page('site-search/index', { titleKey: 'search.title', q, searched: true, cases, policies, villages, ledger, total });
+    // A quarter as the reader says it (2026年第一季度), not 2026Q1 (issue 20 item 7).
+    const named = cases.map((c) => ({ ...c, quarterText: quarterLabel(request.locale, c.quarter) }));
+    return reply.page('site-search/index', { titleKey: 'search.title', q, searched: true, cases: named, policies, villages, ledger, total });
   });
 }

@@ -21,6 +21,9 @@ describe('site search', () => {
     expect(res.body).toMatch(/href="\/cases\/\d+"/);
     expect(res.body).toMatch(/href="\/policy\/[a-z0-9-]+"/);
     expect(res.headers['set-cookie']).toBeUndefined();
+    // A case's quarter as a villager says it (issue 20 item 7), never 2026Q1.
+    expect(res.body).toMatch(/<span class="muted">\d{4}年第[一二三四]季度<\/span>/);
+    expect(res.body).not.toMatch(/\d{4}Q[1-4]/);
   });
 
   it('finds a village of the public lists by two characters of its name', async () => {
