@@ -177,3 +177,13 @@
       .catch(function () { form.submit(); });
   });
 })();
+
+// After the form was posted, the address bar shows /report?_csrf=… (a multipart form carries its
+// token in the query): the confirmation replaces it with /report, so the token is not left in the
+// history or shown to someone looking over a shoulder, and a reload opens a new form instead of
+// asking to post again (issue 20 item 11). Without script the address stays; the token is spent.
+(function () {
+  'use strict';
+  if (!window.history || !history.replaceState || !document.getElementById('query-code')) return;
+  if (/[?&]_csrf=/.test(location.search)) history.replaceState(null, '', location.pathname);
+})();

@@ -39,4 +39,15 @@ describeBrowser('upload results on the confirmation page', () => {
     expect(await page.locator('#query-code-keep + .staged-uploads').count()).toBe(1);
     await closePage(page);
   });
+
+  it('leaves no form token in the address bar after a plain post (issue 20 item 11)', async () => {
+    const page = await newPhonePage(site.browser);
+    await page.goto(site.url('/report'));
+    await fillReportForm(page, '村主任把他弟弟一家评成了低保户，他弟弟家有两台拖拉机，还开着小卖部。');
+    await page.getByRole('button', { name: '提交举报' }).click();
+    await page.waitForSelector('#query-code');
+    await expect.poll(() => new URL(page.url()).search).toBe('');
+    expect(new URL(page.url()).pathname).toBe('/report');
+    await closePage(page);
+  });
 });

@@ -36,6 +36,12 @@ describe('public policy pages', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<h1>农村低保申请条件和流程</h1>');
     expect(page.body).toContain('<table>');
+    // Written in Chinese only: a Korean page says so and marks the text zh-CN for read-aloud (issue 20 item 11).
+    expect(page.body).toContain('<article class="policy-page" lang="zh-CN">');
+    expect(page.body).not.toContain('本页只有中文');
+    const ko = await t.app.inject({ url: '/policy/rural-dibao-application', cookies: { lang: 'ko' } });
+    expect(ko.body).toContain('이 페이지는 중국어로만 되여 있습니다.');
+    expect(ko.body).toContain('<article class="policy-page" lang="zh-CN">');
     expect((await get('/policy/no-such-page')).statusCode).toBe(404);
     expect((await get('/policy/Bad_Slug')).statusCode).toBe(404);
   });
@@ -95,7 +101,7 @@ describe('staff editing', () => {
     expect(shown.statusCode).toBe(200);
     expect(shown.body).toContain('<h2>临时救助</h2>');
     expect(shown.body).toContain('<a href="https://www.mca.gov.cn/" rel="noopener noreferrer nofollow">正常链接</a>');
-    const article = /<article class="policy-page">([\s\S]*)<\/article>/.exec(shown.body)![1]!;
+    const article = /<article class="policy-page" lang="zh-CN">([\s\S]*)<\/article>/.exec(shown.body)![1]!;
     expect(article).not.toMatch(/<script|onerror|javascript:|alert/i);
     expect(links((await get(`/policy?q=${encodeURIComponent('急难')}`)).body)).toEqual(['temporary-assistance']);
     expect((await entriesFor(t.app.db, 'policy_page', String(page.id))).map((e) => e.action)).toEqual(['policy.created', 'policy.updated']);
