@@ -15,6 +15,7 @@ export async function hotlineRoutes(app: FastifyInstance, opts: { deps: Deps }) 
     const byRegion = new Map<string, typeof rows>();
     for (const row of rows) byRegion.set(row.regionCode, [...(byRegion.get(row.regionCode) ?? []), row]);
     const groups = prefectures.map((p) => ({
+      code: p.code,
       name: p.name,
       own: byRegion.get(p.code) ?? [],
       counties: counties.filter((c) => c.parentCode === p.code).map((c) => ({ name: c.name, lines: byRegion.get(c.code) ?? [] })),

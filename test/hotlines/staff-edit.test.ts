@@ -62,6 +62,11 @@ describe('editing hotlines', () => {
     expect(pub.body).toContain('工作日 8:00–17:00');
     expect(pub.body).toContain('节假日转值班室');
     expect(pub.body).not.toContain('0431-81111111');
+    // Every city can be jumped to from the top (issue 20 item 11), and the hours, typed in Chinese,
+    // are marked as Chinese for read-aloud on any page language.
+    expect(pub.body).toContain('<a href="#city-220100">长春市</a>');
+    expect(pub.body).toContain('<section id="city-220100">');
+    expect(pub.body).toMatch(/<td lang="zh-CN">工作日 8:00–17:00/);
     const audit = t.app.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'hotline.updated' and object_id = ${String(id)}`)!;
     expect(audit.n).toBe(1);
   });
