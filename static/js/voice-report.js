@@ -20,14 +20,41 @@
   var chunks = [];
   var type = ['audio/webm;codecs=opus', 'audio/mp4', 'audio/webm'].filter(function (t) { return MediaRecorder.isTypeSupported(t); })[0] || '';
 
+  var list = panel.querySelector('.js-record-list');
+
+  function setFiles(files) {
+    var transfer = new DataTransfer();
+    files.forEach(function (f) { transfer.items.add(f); });
+    input.files = transfer.files;
+  }
+
+  // Each recording can be listened to and deleted before the report is sent (issue 20 item 11).
   function attach(blob) {
     var ext = blob.type.indexOf('mp4') >= 0 ? 'm4a' : 'webm';
     var file = new File([blob], 'voice-' + new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-') + '.' + ext, { type: blob.type });
-    var transfer = new DataTransfer();
-    Array.prototype.forEach.call(input.files, function (f) { transfer.items.add(f); });
-    transfer.items.add(file);
-    input.files = transfer.files;
+    setFiles(Array.prototype.slice.call(input.files).concat([file]));
     status.textContent = status.getAttribute('data-done');
+    if (!list) return;
+    var url = URL.createObjectURL(blob);
+    var item = document.createElement('li');
+    var audio = document.createElement('audio');
+    audio.controls = true;
+    audio.src = url;
+    var remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'secondary';
+    remove.textContent = list.getAttribute('data-delete');
+    remove.addEventListener('click', function () {
+      setFiles(Array.prototype.filter.call(input.files, function (f) { return f !== file; }));
+      URL.revokeObjectURL(url);
+      item.parentNode.removeChild(item);
+      status.textContent = list.getAttribute('data-deleted');
+      start.focus();
+    });
+    item.appendChild(audio);
+    item.appendChild(remove);
+    list.appendChild(item);
+    list.hidden = false;
   }
 
   start.addEventListener('click', function () {

@@ -1,0 +1,49 @@
+// 说一说 in real Chromium with a fake microphone (issue 20 item 11): a recording made in the page can
+// be listened to and deleted before the report is sent; a deleted one is not in the form.
+import fs from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { databaseFile } from '../../src/db/connection.js';
+import { closePage, describeBrowser, launchBrowser, newPhonePage, type Browser } from '../helpers/browser.js';
+import { startServer, type RunningServer } from '../helpers/server.js';
+import { tempDir } from '../helpers/app.js';
+
+describeBrowser('a voice recording on the report form', () => {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    const dataDir = tempDir('sunshine-voice-');
+    fs.copyFileSync(process.env.SUNSHINE_TEMPLATE_DB!, databaseFile(dataDir));
+    [server, browser] = await Promise.all([
+      startServer({ dataDir, env: { SUNSHINE_DEMO_DATA: 'off' } }),
+      launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']),
+    ]);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('can be played back and deleted before sending', async () => {
+    const page = await newPhonePage(browser!, { permissions: ['microphone'] });
+    try {
+      await page.goto(`${server!.url}/report`);
+      const start = page.locator('.js-record-start');
+      await expect.poll(() => start.isVisible()).toBe(true);
+      await start.click();
+      await expect.poll(() => page.locator('.js-record-stop').isVisible()).toBe(true);
+      await page.waitForTimeout(700);
+      await page.locator('.js-record-stop').click();
+      const recordings = page.locator('.js-record-list li');
+      await expect.poll(() => recordings.count()).toBe(1);
+      expect(await recordings.locator('audio[controls]').count()).toBe(1);
+      expect(await page.locator('#evidence').evaluate((el) => (el as HTMLInputElement).files!.length)).toBe(1);
+      await recordings.getByRole('button', { name: '删除这段录音' }).click();
+      await expect.poll(() => recordings.count()).toBe(0);
+      expect(await page.locator('#evidence').evaluate((el) => (el as HTMLInputElement).files!.length)).toBe(0);
+      expect(await page.locator('.js-record-status').textContent()).toContain('录音已删除');
+    } finally {
+      await closePage(page);
+    }
+  }, 60_000);
+});
