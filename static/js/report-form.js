@@ -112,7 +112,10 @@
         try { result = JSON.parse(xhr.responseText); } catch (e) { result = null; }
         var ok = xhr.status === 200 && result && result.ok && result.files && result.files.length;
         var problem = !ok && result && result.fileProblems && result.fileProblems[0] ? result.fileProblems[0].problem : null;
-        row.querySelector('.status').textContent = ok ? (result.files[0].cleaned ? text('cleaned') : text('not-cleaned')) : problem ? notSent(problem) : text('failed');
+        // A recording made in this page carries no place or device details to remove: say so
+        // instead of the warning meant for photos and phone recordings (issue 20 item 11).
+        var recordedHere = /^voice-\d{4}-/.test(file.name);
+        row.querySelector('.status').textContent = ok ? (result.files[0].cleaned ? text('cleaned') : recordedHere ? text('recorded-here') : text('not-cleaned')) : problem ? notSent(problem) : text('failed');
         bar.hidden = true;
         resolve(!!ok);
       };
