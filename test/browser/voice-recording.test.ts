@@ -6,6 +6,7 @@ import { databaseFile } from '../../src/db/connection.js';
 import { closePage, describeBrowser, launchBrowser, newPhonePage, type Browser } from '../helpers/browser.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/app.js';
+import { fillReportForm } from './report-form.js';
 
 describeBrowser('a voice recording on the report form', () => {
   let server: RunningServer | undefined;
@@ -42,6 +43,26 @@ describeBrowser('a voice recording on the report form', () => {
       await expect.poll(() => recordings.count()).toBe(0);
       expect(await page.locator('#evidence').evaluate((el) => (el as HTMLInputElement).files!.length)).toBe(0);
       expect(await page.locator('.js-record-status').textContent()).toContain('录音已删除');
+    } finally {
+      await closePage(page);
+    }
+  }, 60_000);
+
+  it('is received as a recording made here, without the warning meant for phone files', async () => {
+    const page = await newPhonePage(browser!, { permissions: ['microphone'] });
+    try {
+      await page.goto(`${server!.url}/report`);
+      await fillReportForm(page, '村主任把他弟弟一家评成了低保户，录音里说得更清楚。');
+      await page.locator('.js-record-start').click();
+      await expect.poll(() => page.locator('.js-record-stop').isVisible()).toBe(true);
+      await page.waitForTimeout(700);
+      await page.locator('.js-record-stop').click();
+      await expect.poll(() => page.locator('.js-record-list li').count()).toBe(1);
+      await page.getByRole('button', { name: '提交举报' }).click();
+      await page.waitForSelector('#query-code');
+      const row = page.locator('.staged-uploads li').filter({ hasText: 'voice-' });
+      await expect.poll(() => row.textContent(), { timeout: 20_000 }).toMatch(/已收到（在本页录的音|已删除位置和设备信息/);
+      expect(await row.textContent()).not.toContain('无法自动删除');
     } finally {
       await closePage(page);
     }
