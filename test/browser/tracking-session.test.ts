@@ -1,0 +1,71 @@
+// The tracking page in real Chromium on a phone (issue 20 items 3, 4 and 8): a wrong code stays in
+// the box; an action says at the top what happened; a reply typed before the idle time-out (one
+// minute here) is not lost — the code page says why, and after the code the text is back, unsent.
+import fs from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { databaseFile } from '../../src/db/connection.js';
+import { closePage, describeBrowser, launchBrowser, newPhonePage, type Browser, type Page } from '../helpers/browser.js';
+import { startServer, type RunningServer } from '../helpers/server.js';
+import { tempDir } from '../helpers/app.js';
+import { fillReportForm } from './report-form.js';
+
+describeBrowser('the tracking session on a phone', () => {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    const dataDir = tempDir('sunshine-tracking-');
+    fs.copyFileSync(process.env.SUNSHINE_TEMPLATE_DB!, databaseFile(dataDir));
+    [server, browser] = await Promise.all([startServer({ dataDir, env: { SUNSHINE_DEMO_DATA: 'off', SUNSHINE_TRACK_IDLE_MINUTES: '1' } }), launchBrowser()]);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function enterCode(page: Page, code: string) {
+    await page.goto(`${server!.url}/track`);
+    await page.getByLabel('查询码').fill(code);
+    await page.getByRole('button', { name: '查询' }).click();
+  }
+
+  it('keeps a wrong code, tells what an action did, and keeps a reply typed before the idle time-out', async () => {
+    const page = await newPhonePage(browser!);
+    try {
+      await page.goto(`${server!.url}/report`);
+      await fillReportForm(page, '村主任把他弟弟一家评成了低保户，他弟弟家有两台拖拉机，还开着小卖部。');
+      await page.getByRole('button', { name: '提交举报' }).click();
+      await page.waitForSelector('#query-code');
+      const code = (await page.locator('#query-code').textContent())!.trim();
+
+      // Item 8: one digit wrong — the 16 digits stay in the box.
+      const wrong = code.slice(0, -1) + (code.endsWith('0') ? '1' : '0');
+      await enterCode(page, wrong);
+      await expect.poll(() => page.locator('#code-error').count()).toBe(1);
+      expect(await page.getByLabel('查询码').inputValue()).toBe(wrong);
+
+      // Item 3: a message says at the top that it was sent.
+      await enterCode(page, code);
+      await page.waitForURL(/\/track\/report/);
+      await page.getByLabel('写给办理人员的话').fill('评议会是9月15号开的，很多人都在场。');
+      await page.getByRole('button', { name: '发送' }).click();
+      await page.waitForURL(/done=message/);
+      expect(await page.locator('#done').textContent()).toContain('您的留言已经发给办理人员');
+
+      // Item 4: typed, then more than the idle minute before 发送.
+      const reply = '还有，村主任的弟弟家去年刚盖了新房子。';
+      await page.getByLabel('写给办理人员的话').fill(reply);
+      await page.waitForTimeout(62_000);
+      await page.getByRole('button', { name: '发送' }).click();
+      await page.waitForURL(/\/track$/);
+      expect(await page.locator('#draft-kept').textContent()).toContain('您刚才写的内容已经保存好了');
+      await page.getByLabel('查询码').fill(code);
+      await page.getByRole('button', { name: '查询' }).click();
+      await page.waitForURL(/\/track\/report/);
+      expect(await page.locator('#restored').textContent()).toContain('您退出前写的内容已经放回去了');
+      expect(await page.getByLabel('写给办理人员的话').inputValue()).toBe(reply);
+    } finally {
+      await closePage(page);
+    }
+  }, 150_000);
+});
