@@ -26,6 +26,8 @@ export const REPORT_ACTIONS = [
   'start',
   'extension',
   'extension_decision',
+  'assignment_extension',
+  'assignment_extension_decision',
   'conclude',
   'approve_conclusion',
   'close',
@@ -80,6 +82,10 @@ const RULES: Record<Action, (a: Actor) => boolean> = {
   extension: assigneeOrLead,
   // art. 34: the extension is approved by the lead of the unit that handles the report.
   extension_decision: handlingWith(['lead']),
+  // Issue 19 item 2: the responsible person asks the assigning unit for a later 交办期限; that unit's
+  // intake or lead decides (never on their own request: assignment.decideAssignmentExtension).
+  assignment_extension: isAssignee,
+  assignment_extension_decision: handlingWith(['intake', 'lead']),
   conclude: assigneeOrLead,
   // The answer reaches the reporter on this approval: the handling unit's lead gives it — never the
   // one who wrote it (issue 19 item 9, enforced in workflow.approveConclusion). An answer its lead

@@ -7,12 +7,13 @@ import * as repo from '../repository.js';
 import { findUnit, supervisedUnitIds, unitsOfKindsAmong } from '../../units/index.js';
 import { activeHandlersOf, findUser, userNames } from '../../users/index.js';
 import type { Deps } from '../../shared/deps.js';
-import { activeRules, clockOf, hearingOpen, maxExtensionDays } from '../../clocks/index.js';
+import { activeRules, clockOf, hearingOpen, maxExtensionDays, todayInChina } from '../../clocks/index.js';
 import { possibleDeclarantMatches, isRecused } from './recusal.js';
 import { rectificationItemsOf } from './rectification.js';
 import { TOWNSHIP_OR_BELOW } from './scope.js';
 import { FINDINGS } from './workflow.js';
 import { allows, type Action } from './permissions.js';
+import { assignmentExtensionOf, assignmentRunning, deadlinesOf } from './assignment.js';
 import { relationOf } from './relation.js';
 import { mayRecall, referralsOf } from '../referrals/service.js';
 import { departmentsFor, transfersOf } from '../transfers/service.js';
@@ -65,6 +66,8 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
   const s = report.status;
   const open = !['closed', 'rejected', 'merged', 'withdrawn'].includes(s);
   const handOverStates = ['accepted', 'assigned', 'investigating'].includes(s);
+  // A request for a later 交办期限 waiting for the assigning unit (issue 19 item 2).
+  const assignmentExtension = assignmentExtensionOf(report);
   const can = {
     accept: s === 'received' && may('accept'),
     reject: s === 'received' && may('reject'),
@@ -74,6 +77,9 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
     start: s === 'assigned' && may('start'),
     requestExtension: (s === 'assigned' || s === 'investigating') && may('extension') && !report.extensionDays && !report.extensionRequest,
     decideExtension: !!report.extensionRequest && may('extension_decision'),
+    requestAssignmentExtension: assignmentRunning(report) && !assignmentExtension && may('assignment_extension'),
+    // Asking and granting are two people: one's own request is shown, not offered for decision.
+    decideAssignmentExtension: assignmentRunning(report) && !!assignmentExtension && assignmentExtension.by !== staff.user.id && may('assignment_extension_decision'),
     conclude: s === 'investigating' && may('conclude') && !report.answerDraft,
     approveConclusion: s === 'investigating' && !!report.answerDraft && may('approve_conclusion'),
     close: s === 'concluded' && may('close'),
@@ -97,6 +103,11 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
     assignedUnit: assignedUnit?.name,
     assignee: assignee?.displayName,
     clock: withBasis(clockOf(report)),
+    // 交办期限 and 法定期限 side by side, each with its state (issue 19 item 2).
+    deadlines: deadlinesOf(report),
+    /** The earliest 交办期限 the assign form accepts (China date). */
+    today: todayInChina(),
+    assignmentExtension: assignmentExtension ? { ...assignmentExtension, byName: (await findUser(db, assignmentExtension.by))?.displayName ?? null, mine: assignmentExtension.by === staff.user.id } : null,
     hearingOpen: report.status === 'under_review' && hearingOpen(events.map((e) => ({ type: e.type, at: e.at, data: e.data }))),
     draft: report.answerDraft ? JSON.parse(report.answerDraft) : null,
     extensionRequest: report.extensionRequest ? JSON.parse(report.extensionRequest) : null,

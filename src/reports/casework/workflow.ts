@@ -10,7 +10,7 @@ import { AppError } from '../../shared/errors.js';
 import type { Executor } from '../../db/executor.js';
 import { withTransaction, type Tx } from '../../db/transaction.js';
 import type { Role } from '../../users/index.js';
-import { assignmentObjectionDue, clockDue as clockAt, dueFrom, handlingDueOf, maxExtensionDays, reviewAnswerClockOf, ruleFor, toCstDate, type Calendar, type ClockEvent } from '../../clocks/index.js';
+import { assignmentObjectionDue, clockDue as clockAt, dueFrom, handlingDueOf, maxExtensionDays, reviewAnswerClockOf, ruleFor, toCstDate, todayInChina, type Calendar, type ClockEvent } from '../../clocks/index.js';
 import type { Status } from '../catalog.js';
 
 export class TransitionError extends AppError {
@@ -41,6 +41,10 @@ export async function applyStep(deps: Deps, staff: StaffContext, report: repo.Re
 
 /** applyStep inside a transaction the caller holds: every statement goes through `db` (its `tx`). */
 export async function applyStepIn(db: Executor, deps: Pick<Deps, 'keys'>, staff: StaffContext, report: repo.Report, changes: Partial<repo.NewReport>, steps: Step[], now = Date.now()): Promise<repo.Report> {
+  // A request for a later 交办期限 belongs to the assignment it was made under: any step that ends or
+  // changes the assignment (a new assignment, its return, a take-over) drops it (issue 19 item 2).
+  const assignmentChanged = ('assigneeId' in changes && changes.assigneeId !== report.assigneeId) || ('assignmentDue' in changes && changes.assignmentDue !== report.assignmentDue);
+  if (assignmentChanged && !('assignmentExtensionRequest' in changes) && report.assignmentExtensionRequest) changes = { ...changes, assignmentExtensionRequest: null };
   const merged = { ...report, ...changes } as repo.Report;
   const timeline = await timelineWith(db, report.id, steps, now);
   const calendar = await loadCalendar(db);
@@ -112,12 +116,37 @@ export interface Assignment {
   due: string;
 }
 
+/**
+ * A 交办期限 the assigning unit may set or grant (issue 19 item 2): a real calendar date, not before
+ * today in China, and not after the legal handling due date (信访工作条例第三十四条) — an assignment
+ * cannot promise the handling unit more time than the law gives it. Returns the date, trimmed.
+ */
+export function checkAssignmentDue(due: string | undefined, report: Pick<repo.Report, 'handlingDue'>, now: number): string {
+  const value = (due ?? '').trim();
+  if (!value) throw new TransitionError('assignment_due_required');
+  if (!isCalendarDate(value)) throw new TransitionError('assignment_due_invalid');
+  if (value < todayInChina(new Date(now))) throw new TransitionError('assignment_due_past');
+  if (report.handlingDue && value > report.handlingDue) throw new TransitionError('assignment_due_after_legal');
+  return value;
+}
+
+/** YYYY-MM-DD naming a day that exists (not 2026-02-30). */
+function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  try {
+    toCstDate(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function assign(deps: Deps, staff: StaffContext, report: repo.Report, a: Assignment, now = Date.now()) {
   requireState(report, 'accepted', 'assigned');
   requireRole(staff, 'intake', 'lead', 'supervisor');
-  if (report.handlingDue && a.due > report.handlingDue) throw new TransitionError('due_after_legal');
-  return applyStep(deps, staff, report, { status: 'assigned', assignedUnitId: a.unitId, assigneeId: a.assigneeId, assignedAt: now, assignmentDue: a.due }, [
-    { type: 'assigned', visible: true, data: { unit: a.unitId, due: a.due } },
+  const due = checkAssignmentDue(a.due, report, now);
+  return applyStep(deps, staff, report, { status: 'assigned', assignedUnitId: a.unitId, assigneeId: a.assigneeId, assignedAt: now, assignmentDue: due }, [
+    { type: 'assigned', visible: true, data: { unit: a.unitId, due } },
   ], now);
 }
 

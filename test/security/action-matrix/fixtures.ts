@@ -41,7 +41,7 @@ export const RELATIONS = {
 } as const satisfies Record<string, UnitName>;
 export type RelationName = keyof typeof RELATIONS;
 
-export const PRESETS = ['received', 'accepted', 'assigned', 'investigating', 'drafted', 'extension_requested', 'concluded', 'under_review', 'hastened', 'transferred', 'referred', 'referral_accepted', 'referral_resulted', 'referral_concluded', 'under_rereview'] as const;
+export const PRESETS = ['received', 'accepted', 'assigned', 'investigating', 'drafted', 'extension_requested', 'assignment_extension_requested', 'concluded', 'under_review', 'hastened', 'transferred', 'referred', 'referral_accepted', 'referral_resulted', 'referral_concluded', 'under_rereview'] as const;
 export type Preset = (typeof PRESETS)[number];
 
 export interface Fixture {
@@ -55,6 +55,8 @@ export const ANSWER = '经入户核查，您反映的问题部分属实，已停
 export class Fixtures {
   units = {} as Record<UnitName, Unit>;
   handlingDue = addDays(todayInChina(), 60);
+  /** The 交办期限: well before the legal date, so the responsible person can ask for more time (issue 19 item 2). */
+  assignmentDue = addDays(todayInChina(), 30);
   /** A received report of the county that merges go into. */
   mergeTarget: Report | null = null;
 
@@ -83,7 +85,7 @@ export class Fixtures {
 
   private stateOf(preset: Preset, now: number): Partial<NewReport> {
     const accepted = { status: 'accepted', acceptedAt: now, handlingDue: this.handlingDue };
-    const assignment = { assignedUnitId: this.units.township.id, assigneeId: this.someone.id, assignedAt: now, assignmentDue: this.handlingDue };
+    const assignment = { assignedUnitId: this.units.township.id, assigneeId: this.someone.id, assignedAt: now, assignmentDue: this.assignmentDue };
     const investigating = { ...accepted, ...assignment, status: 'investigating' };
     const concluded = { ...investigating, status: 'concluded', finding: 'partly', concludedAt: now };
     switch (preset) {
@@ -99,6 +101,9 @@ export class Fixtures {
         return { ...investigating, answerDraft: JSON.stringify({ finding: 'partly', body: ANSWER, by: this.someone.id, at: now }) };
       case 'extension_requested':
         return { ...investigating, extensionRequest: JSON.stringify({ days: 10, reason: '需要入户核查的家庭较多。', by: this.someone.id }) };
+      case 'assignment_extension_requested':
+        // The township's responsible person asked the county for a later 交办期限.
+        return { ...investigating, assignmentExtensionRequest: JSON.stringify({ due: addDays(this.assignmentDue, 15), reason: '需要入户核查的家庭较多。', by: this.someone.id, at: now }) };
       case 'concluded':
         return concluded;
       case 'under_review':
@@ -152,10 +157,10 @@ export class Fixtures {
     const notCityReview = changes.reviewUnitId === this.units.city.id ? { reviewUnitId: this.units.province.id } : {};
     switch (relation) {
       case 'assignee':
-        Object.assign(changes, { assignedUnitId: this.units.township.id, assigneeId: actor.id, assignedAt: now, assignmentDue: this.handlingDue });
+        Object.assign(changes, { assignedUnitId: this.units.township.id, assigneeId: actor.id, assignedAt: now, assignmentDue: this.assignmentDue });
         break;
       case 'assigned_unit':
-        Object.assign(changes, { assignedUnitId: this.units.township.id, assigneeId: this.someone.id, assignedAt: now, assignmentDue: this.handlingDue });
+        Object.assign(changes, { assignedUnitId: this.units.township.id, assigneeId: this.someone.id, assignedAt: now, assignmentDue: this.assignmentDue });
         break;
       case 'supervising':
         Object.assign(changes, notCityReview);

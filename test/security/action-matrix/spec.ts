@@ -7,6 +7,7 @@
 // (or an action of a /:action route) without one.
 import type { Role } from '../../../src/users/index.js';
 import { todayInChina } from '../../../src/clocks/index.js';
+import { addDays } from '../../../src/clocks/index.js';
 import { ANSWER, type Fixture, type Fixtures, type Preset, type RelationName } from './fixtures.js';
 
 type Allowed = (relation: RelationName, role: Role) => boolean;
@@ -51,6 +52,10 @@ export const REPORT_ACTION_RULES: Record<string, Rule> = {
   start: { preset: 'assigned', allowed: ASSIGNEE, body: none },
   extension: { preset: 'investigating', allowed: assigneeOrLead, body: () => ({ days: '10', reason: '需要入户核查的家庭较多。' }) },
   extension_decision: { preset: 'extension_requested', allowed: is(HANDLING, ['lead']), body: () => ({ decision: 'approve' }) },
+  // Issue 19 item 2: the responsible person asks the assigning (handling) unit for a later 交办期限;
+  // that unit's intake or lead decides — not a supervisor, not the township, not the city above.
+  assignment_extension: { preset: 'investigating', allowed: ASSIGNEE, body: (_fx, f) => ({ assignment_due: addDays(f.assignmentDue, 10), assignment_reason: '需要再走访三户低保家庭。' }) },
+  assignment_extension_decision: { preset: 'assignment_extension_requested', allowed: is(HANDLING, ['intake', 'lead']), body: () => ({ decision: 'approve' }) },
   conclude: { preset: 'investigating', allowed: assigneeOrLead, body: () => ({ finding: 'partly', answer: ANSWER }) },
   // Seen in issue 16: a city lead approved a county handler's answer, which went to the reporter.
   approve_conclusion: { preset: 'drafted', allowed: is(HANDLING, ['lead']), body: () => ({ decision: 'approve' }) },

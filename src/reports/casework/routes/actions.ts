@@ -15,6 +15,8 @@ import { relationOf } from '../relation.js';
 import * as wf from '../workflow.js';
 import * as sup from '../supervision.js';
 import { notifyAssignee } from '../notify.js';
+import { assigningOfficers, assignmentExtensionOf, decideAssignmentExtension, requestAssignmentExtension } from '../assignment.js';
+import { findUser } from '../../../users/index.js';
 import type { RenderReport } from './report.js';
 
 type Body = Record<string, string | undefined>;
@@ -40,8 +42,8 @@ export default async function actionRoutes(app: FastifyInstance, opts: { deps: D
       const unitId = Number(body.unit_id);
       const assignee = (await assignableUsers(db, [unitId], report)).find((u) => u.id === Number(body.assignee_id));
       if (!unitsOk.some((u) => u.id === unitId) || !assignee) throw new wf.TransitionError('assignee_invalid');
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(body.due ?? '')) throw new wf.TransitionError('due_required');
-      const changed = await wf.assign(deps, request.staff!, report, { unitId, assigneeId: assignee.id, due: body.due! });
+      // The 交办期限 is checked by the workflow (a real date, not past, not after the legal one).
+      const changed = await wf.assign(deps, request.staff!, report, { unitId, assigneeId: assignee.id, due: body.due ?? '' });
       await notifyAssignee(deps, assignee, changed, 'assigned');
       return changed;
     },
@@ -49,6 +51,19 @@ export default async function actionRoutes(app: FastifyInstance, opts: { deps: D
     start: ({ request, report }) => wf.start(deps, request.staff!, report),
     extension: ({ request, report, body }) => wf.requestExtension(deps, request.staff!, report, Number(body.days), body.reason ?? ''),
     extension_decision: ({ request, report, body }) => wf.decideExtension(deps, request.staff!, report, body.decision === 'approve'),
+    // Issue 19 item 2: more time for the assignment; the assigning unit is told in-app and by mail.
+    assignment_extension: async ({ request, report, body }) => {
+      const changed = await requestAssignmentExtension(deps, request.staff!, report, body.assignment_due, body.assignment_reason ?? '');
+      for (const officer of await assigningOfficers(deps, changed)) if (officer.id !== request.staff!.user.id) await notifyAssignee(deps, officer, changed, 'assignment_extension_requested');
+      return changed;
+    },
+    assignment_extension_decision: async ({ request, report, body }) => {
+      const asked = assignmentExtensionOf(report);
+      const changed = await decideAssignmentExtension(deps, request.staff!, report, body.decision === 'approve', body.decision_reason ?? '');
+      const requester = asked ? await findUser(db, asked.by) : undefined;
+      if (requester && !requester.disabled) await notifyAssignee(deps, requester, changed, 'assignment_extension_decided');
+      return changed;
+    },
     conclude: ({ request, report, body }) => wf.draftConclusion(deps, request.staff!, report, body.finding as wf.Finding, body.answer ?? ''),
     approve_conclusion: ({ request, report, body }) => (body.decision === 'return' ? wf.returnDraft(deps, request.staff!, report, body.note ?? '') : wf.approveConclusion(deps, request.staff!, report)),
     close: ({ request, report }) => wf.close(deps, request.staff!, report),
