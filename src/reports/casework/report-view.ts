@@ -15,6 +15,7 @@ import { FINDINGS } from './workflow.js';
 import { allows, type Action } from './permissions.js';
 import { assignmentExtensionOf, assignmentRunning, deadlinesOf } from './assignment.js';
 import { relationOf } from './relation.js';
+import { intakeFactsOf } from './intake.js';
 import { mayRecall, referralsOf } from '../referrals/service.js';
 import { departmentsFor, transfersOf } from '../transfers/service.js';
 import { POLICE_CATEGORIES, REFERRAL_CATEGORIES } from '../catalog.js';
@@ -97,6 +98,8 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
   const place = await placeChain(db, report.placeCode);
   const prompt = categoryPrompt(report.category, can);
   return {
+    // Where a logged report came from and, for intake, earlier reports it may repeat (issue 19 item 12).
+    intakeFacts: await intakeFactsOf(db, staff, report),
     report: { ...report, identitySealed: undefined, receiptDigest: undefined, submissionDigest: undefined, receiptForRetry: undefined },
     place: placeLabel(place) + (report.placeOther ? ` ${report.placeOther}` : ''),
     handlingUnit: handlingUnit?.name,

@@ -38,6 +38,8 @@ it('words a matter the 信访局 forwarded as forwarded, not as a letter (issue 
     { channel: 'letter', nonce: null, source: 'xinfang_bureau', sourceRef: '南信转〔2026〕7号' },
   );
   const page = `/staff/reports/${report.id}`;
+  // The report page names where it came from (issue 19 item 12).
+  expect((await lead.get(page)).body).toContain('信访局转送/交办（来文号：南信转〔2026〕7号）');
   expect((await lead.post(`${page}/accept`, {}, page)).statusCode).toBe(303);
   const doc = (await lead.get(`${page}/documents/acceptance`)).body;
   expect(doc).toContain('经信访部门转送反映的');
