@@ -1,8 +1,9 @@
 import { sqliteTable, text, integer, blob, index } from 'drizzle-orm/sqlite-core';
 
 /**
- * Evidence files, encrypted at rest under random names in DATA_DIR/files. Owned by a report (and
- * later by ledger items or spot checks); a file on disk with no row here is an orphan, swept at start.
+ * Evidence files, encrypted at rest under random names in DATA_DIR/files. Owned by a report (the
+ * reporter's files), a report's staff side (`report_staff`: investigation material, issue 19 item 3)
+ * or a ledger item; a file on disk with no row here is an orphan, swept at start.
  */
 export const evidenceFiles = sqliteTable(
   'evidence_files',
@@ -24,6 +25,13 @@ export const evidenceFiles = sqliteTable(
     /** The original file name, encrypted (a name can identify the reporter). */
     nameSealed: blob('name_sealed', { mode: 'buffer' }).notNull(),
     createdAt: integer('created_at').notNull(),
+    /** A short description the uploader gave (staff material: 核查笔录, 入户照片 …), encrypted: it may name third parties. */
+    noteSealed: blob('note_sealed', { mode: 'buffer' }),
+    /**
+     * Staff material a handler released for the referral packet (可移送). Off by default: the
+     * material names third parties and goes to a discipline body only by someone's decision.
+     */
+    forReferral: integer('for_referral', { mode: 'boolean' }).notNull().default(false),
     /** When the retention schedule deleted the file (the row stays: its hash is part of the record). */
     erasedAt: integer('erased_at'),
   },
