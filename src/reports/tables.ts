@@ -106,6 +106,8 @@ export const reports = sqliteTable(
     index('reports_township_status_received_idx').on(t.townshipCode, t.status, t.receivedAt, t.id),
     // The dashboard counts the review branch of a civil-affairs scope through this one.
     index('reports_review_unit_idx').on(t.reviewUnitId, t.status, t.id),
+    // A master's staff page lists the reports merged into it (合并办理, issue 19 item 7) on every view.
+    index('reports_merged_into_idx').on(t.mergedIntoId, t.id),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX `reports_merged_into_idx` ON `reports` (`merged_into_id`,`id`);
