@@ -48,3 +48,8 @@ export async function liveEvidenceOf(db: Executor, ownerType: string, ownerId: n
 export async function markEvidenceErased(db: Executor, id: number, now: number): Promise<void> {
   await query(db, (q) => q.update(evidenceFiles).set({ erasedAt: now }).where(and(eq(evidenceFiles.id, id), isNull(evidenceFiles.erasedAt))).run());
 }
+
+/** Staff material released for (or withdrawn from) the referral packet (可移送); false when the file is erased or missing. */
+export async function setForReferral(db: Executor, id: number, on: boolean): Promise<boolean> {
+  return query(db, (q) => q.update(evidenceFiles).set({ forReferral: on }).where(and(eq(evidenceFiles.id, id), isNull(evidenceFiles.erasedAt))).run().changes > 0);
+}

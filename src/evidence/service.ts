@@ -38,6 +38,8 @@ export async function linkUploads(
   owner: { type: string; id: number },
   uploader: { type: 'reporter' | 'staff'; id?: number | null },
   now: number,
+  /** A short description shared by these files (staff material), sealed like the names: it may name third parties. */
+  note?: string,
 ): Promise<void> {
   await repo.insertEvidence(
     db,
@@ -54,6 +56,7 @@ export async function linkUploads(
       sha256: u.stored.sha256,
       cleaned: u.file.cleaned,
       nameSealed: seal(identityKey, u.file.originalName, `file:${u.stored.storedName}`),
+      noteSealed: note ? seal(identityKey, note, `file-note:${u.stored.storedName}`) : null,
       createdAt: now,
     })),
   );
@@ -61,4 +64,9 @@ export async function linkUploads(
 
 export function originalName(identityKey: Buffer, file: repo.EvidenceFile): string {
   return unseal(identityKey, file.nameSealed, `file:${file.storedName}`).toString('utf8');
+}
+
+/** The uploader's description of a file, or null when none was given. */
+export function fileNote(identityKey: Buffer, file: repo.EvidenceFile): string | null {
+  return file.noteSealed ? unseal(identityKey, file.noteSealed, `file-note:${file.storedName}`).toString('utf8') : null;
 }

@@ -6,6 +6,7 @@
 // |---------------------------------------|------------------------------------------------------------------|
 // | a real-name reporter's identity       | the report has been in an end state for `identityDays`           |
 // | a report's evidence files             | the report has been in an end state for `evidenceDays`           |
+// | its staff investigation material      | the same, with the reporter's files                              |
 // | a declaration and its relatives       | `declarationYears` after the declarant left office               |
 // | the one-day retry copy of a query code| one day after the report was filed                               |
 // | a session                             | at its expiry                                                    |
@@ -18,8 +19,12 @@
 // within 30 days of the end, whatever the schedule says; a final re-review answer is held the same
 // way, erring on keeping). Reports still under investigation or review are never in an end
 // state, so never touched. The report itself, its timeline and each file's row and SHA-256 stay:
-// they are the state's record of the case. Only a report's own files are covered here; files of
-// ledger items (整改台账) are staff records kept with the ledger.
+// they are the state's record of the case. A report's own files and its staff investigation
+// material (核查笔录, 入户照片, 谈话记录; owner `report_staff`, src/reports/casework/staff-files.ts) go
+// together after `evidenceDays`: the material holds the same kind of personal information about
+// villagers and third parties, and is needed for the same purpose — the case and any review of it —
+// so it has no longer period of its own. Files of ledger items (整改台账) are staff records kept
+// with the ledger.
 //
 // The schedule is configuration (SUNSHINE_RETAIN_*); a demo database without one uses
 // DEMO_RETENTION. A production database without one keeps everything (the server refuses to start
@@ -77,6 +82,9 @@ export function yearsBefore(now: number, years: number): number {
 
 const system = { type: 'system' } as const;
 
+/** Evidence owners whose id is a report's and whose files go `evidenceDays` after its end: the reporter's files, the staff's material. */
+const REPORT_FILE_OWNERS = ['report', 'report_staff'] as const;
+
 export async function runRetentionSweep(deps: RetentionDeps, sessions: SessionSweeper | null, now = Date.now()): Promise<SweepResult> {
   const { db } = deps;
   const key = deps.keys['audit-mac'];
@@ -95,22 +103,24 @@ export async function runRetentionSweep(deps: RetentionDeps, sessions: SessionSw
       });
     }
 
-    const withFiles = await ownersWithLiveFiles(db, 'report');
-    for (const reportId of await reportsPastRetention(db, { ...past(schedule.evidenceDays), ids: withFiles })) {
-      const files = await liveEvidenceOf(db, 'report', reportId);
-      // Shredded before the rows say so: a crash in between leaves a row the next sweep finishes
-      // (shredding a missing file is a no-op), never a "deleted" row whose file is still there.
-      for (const f of files) await eraseStored(deps.dirs, f.storedName);
-      const shredded = new Set(files.map((f) => f.id));
-      result.files += await withTransaction(db, async (tx) => {
-        // Read again inside the transaction: a second process sweeping at once marks and audits each file once.
-        const still = (await liveEvidenceOf(tx, 'report', reportId)).filter((f) => shredded.has(f.id));
-        for (const f of still) {
-          await markEvidenceErased(tx, f.id, now);
-          await record(tx, key, { actor: system, action: 'retention.evidence_erased', object: { type: 'evidence', id: f.id }, detail: { report: reportId } }, now);
-        }
-        return still.length;
-      });
+    for (const ownerType of REPORT_FILE_OWNERS) {
+      const withFiles = await ownersWithLiveFiles(db, ownerType);
+      for (const reportId of await reportsPastRetention(db, { ...past(schedule.evidenceDays), ids: withFiles })) {
+        const files = await liveEvidenceOf(db, ownerType, reportId);
+        // Shredded before the rows say so: a crash in between leaves a row the next sweep finishes
+        // (shredding a missing file is a no-op), never a "deleted" row whose file is still there.
+        for (const f of files) await eraseStored(deps.dirs, f.storedName);
+        const shredded = new Set(files.map((f) => f.id));
+        result.files += await withTransaction(db, async (tx) => {
+          // Read again inside the transaction: a second process sweeping at once marks and audits each file once.
+          const still = (await liveEvidenceOf(tx, ownerType, reportId)).filter((f) => shredded.has(f.id));
+          for (const f of still) {
+            await markEvidenceErased(tx, f.id, now);
+            await record(tx, key, { actor: system, action: 'retention.evidence_erased', object: { type: 'evidence', id: f.id }, detail: { report: reportId, ...(ownerType === 'report' ? {} : { owner: ownerType }) } }, now);
+          }
+          return still.length;
+        });
+      }
     }
 
     for (const declarant of await declarantsLeftBefore(db, yearsBefore(now, schedule.declarationYears))) {

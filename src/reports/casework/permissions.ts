@@ -40,7 +40,9 @@ export const REPORT_ACTIONS = [
   'message',
 ] as const;
 export type ReportAction = (typeof REPORT_ACTIONS)[number];
-export type Action = ReportAction | 'refer' | 'transfer' | 'transfer_receive' | 'transfer_outcome' | 'transfer_return' | 'identity_request' | 'referral_forward' | 'referral_recall';
+export type Action = ReportAction | 'refer' | 'transfer' | 'transfer_receive' | 'transfer_outcome' | 'transfer_return' | 'identity_request' | 'referral_forward' | 'referral_recall' | StaffFilesAction;
+/** Staff investigation material (issue 19 item 3, staff-files.ts): upload, read (list and download), release for the referral packet. */
+export type StaffFilesAction = 'staff_files' | 'staff_files_read' | 'staff_files_release';
 
 /** Roles that do casework; custodians and inspectors of a civil-affairs unit have other work. */
 const CASEWORK: Role[] = ['intake', 'handler', 'lead', 'supervisor'];
@@ -114,6 +116,16 @@ const RULES: Record<Action, (a: Actor) => boolean> = {
   referral_forward: ({ staff, rel }) => !!rel.referral && staff.has('inspector'),
   // Recalling an unaccepted referral: the handling unit's handler or lead (the referring unit).
   referral_recall: handlingWith(['handler', 'lead']),
+  // Staff investigation material (核查笔录, 入户照片, 谈话记录; issue 19 item 3) names third parties:
+  // those who investigate add it — the responsible person and the handling unit's handlers, leads
+  // and supervisors (not intake, which only routes; not the township's other users) — and the
+  // reviewing unit reads it to answer the review. A supervising unit that has not taken the report
+  // over, a department and a discipline body never see it (the body gets what is released 可移送).
+  staff_files: (a) => isAssignee(a) || handlingWith(['handler', 'lead', 'supervisor'])(a),
+  staff_files_read: (a) => isAssignee(a) || handlingWith(['handler', 'lead', 'supervisor'])(a) || (a.rel.reviewer && any(a.staff, ['supervisor', 'lead'])),
+  // 可移送 is the referring side's decision: the handling unit's handler or lead, or the responsible
+  // person, who may refer herself (handOver).
+  staff_files_release: (a) => isAssignee(a) || handlingWith(['handler', 'lead'])(a),
   identity_request: (a) => ((a.rel.handling || a.rel.assignedUnit) && any(a.staff, ['handler', 'lead'])) || (a.rel.reviewer && a.staff.has('lead')) || (!!a.rel.referral && a.staff.has('inspector')),
 };
 

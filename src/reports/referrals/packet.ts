@@ -1,6 +1,8 @@
 // The referral packet (issue 5): subject, category, facts, the handler's findings and opinion,
 // the timeline, and a manifest of the evidence with the SHA-256 of each file as stored (after
-// metadata removal), so an inspector can verify a downloaded file.
+// metadata removal), so an inspector can verify a downloaded file. Staff investigation material
+// (issue 19 item 3) names third parties: only the files a handler marked 可移送 go in, named
+// `staff-<id>` beside the reporter's `evidence-<id>`.
 import type { Readable } from 'node:stream';
 import { decryptFromStore, evidenceOf } from '../../evidence/index.js';
 import { placeChain, placeLabel } from '../../regions/index.js';
@@ -9,6 +11,7 @@ import type { Deps } from '../../shared/deps.js';
 import { findUnit } from '../../units/index.js';
 import { translate } from '../../i18n/translate.js';
 import type { Referral } from './service.js';
+import { releasedStaffFiles } from '../casework/staff-files.js';
 
 /**
  * What the body may still read of the case: everything while it holds the referral; once it concluded,
@@ -20,7 +23,9 @@ function asOfConclusion<T>(referral: Referral, rows: T[], at: (row: T) => number
 }
 
 async function filesOf(deps: Deps, referral: Referral) {
-  return asOfConclusion(referral, await evidenceOf(deps.db, 'report', referral.reportId), (f) => f.createdAt);
+  const own = (await evidenceOf(deps.db, 'report', referral.reportId)).map((f) => ({ ...f, prefix: 'evidence' }));
+  const staff = (await releasedStaffFiles(deps, referral.reportId)).map((f) => ({ ...f, prefix: 'staff' }));
+  return asOfConclusion(referral, [...own, ...staff], (f) => f.createdAt);
 }
 
 export async function packetContext(deps: Deps, referral: Referral) {
@@ -35,7 +40,7 @@ export async function packetContext(deps: Deps, referral: Referral) {
     events: asOfConclusion(referral, await repo.eventsOf(deps.db, report.id), (e) => e.at).map((e) => ({ type: e.type, at: e.at, body: e.body })),
     /** The links into the report itself (identity request) open only while the body holds the referral. */
     open: referral.status === 'pending' || referral.status === 'accepted',
-    manifest: files.map((f, i) => ({ n: i + 1, id: f.id, name: `evidence-${f.id}.${f.ext}`, mime: f.mime, size: f.size, sha256: f.sha256, cleaned: f.cleaned })),
+    manifest: files.map((f, i) => ({ n: i + 1, id: f.id, name: `${f.prefix}-${f.id}.${f.ext}`, mime: f.mime, size: f.size, sha256: f.sha256, cleaned: f.cleaned })),
   };
 }
 
@@ -71,7 +76,7 @@ export async function packetArchive(deps: Deps, referral: Referral, printHtml: s
   zip.append(printHtml, { name: 'packet.html' });
   zip.append(ctx.manifest.map((m) => `${m.sha256}  evidence/${m.name}`).join('\n') + '\n', { name: 'SHA256SUMS' });
   const files = await filesOf(deps, referral);
-  for (const f of files.filter((x) => !x.erasedAt)) zip.append(decryptFromStore(deps.dirs, deps.keys.files, f.storedName), { name: `evidence/evidence-${f.id}.${f.ext}` });
+  for (const f of files.filter((x) => !x.erasedAt)) zip.append(decryptFromStore(deps.dirs, deps.keys.files, f.storedName), { name: `evidence/${f.prefix}-${f.id}.${f.ext}` });
   void zip.finalize();
   return zip;
 }

@@ -1,10 +1,11 @@
-// One report for staff: the page, evidence downloads and the printable answer; its actions (POST
-// only) are in actions.ts.
+// One report for staff: the page, evidence downloads, staff investigation material (upload, 可移送,
+// download; issue 19 item 3, staff-files.ts) and the printable answer; its actions (POST only) are
+// in actions.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../../plugins/auth.js';
 import type { Deps } from '../../../shared/deps.js';
 import { AppError, notFound } from '../../../shared/errors.js';
-import { decryptFromStore, findEvidence } from '../../../evidence/index.js';
+import { decryptFromStore, discardFiles, findEvidence, readUploadForm } from '../../../evidence/index.js';
 import { record } from '../../../audit/index.js';
 import * as repo from '../../repository.js';
 import { visibleReport } from '../scope.js';
@@ -15,6 +16,8 @@ import { answerTemplateChoices, answerTemplateText } from '../../answer-template
 import { findUser } from '../../../users/index.js';
 import { draftOf, returnedDraftOf } from '../workflow.js';
 import { latestAnswerKind, staffDocumentLinks, staffDocumentPage } from '../../documents/index.js';
+import { authorize } from '../permissions.js';
+import { addStaffFiles, markForReferral, mayUploadNow, staffFileOf, staffFilesContext, staffUploadLimits, StaffFilesError, type StaffFilesForm } from '../staff-files.js';
 
 /** Renders the report page for this user, with extra context (an action's error and the input kept). */
 export type RenderReport = (request: FastifyRequest, reply: FastifyReply, report: repo.Report, extra?: Record<string, unknown>, status?: number) => Promise<unknown>;
@@ -41,7 +44,13 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
     const prefill = returned ? { values: { finding: returned.finding, answer: returned.answer } } : {};
     // The written notices (告知书, 意见书, 移送函) this user may print for letters and visits.
     const documentLinks = await staffDocumentLinks(deps, request.staff!, report);
-    return reply.page('reports/casework/report', { title: report.caseNo, csrfToken: reply.generateCsrf(), ...(await reportPageContext(deps, request.staff!, report)), answerTemplates, returnedDraft, ownDraft, documentLinks, ...prefill, ...extra }, { layout: 'staff', status });
+    // Staff investigation material, for those who may read it (null: the page says nothing of it).
+    // Its list is a view of third parties' material: audited by file id, whichever render shows it.
+    const staffFiles = await staffFilesContext(deps, request.staff!, report, extra.staffFilesForm as StaffFilesForm | undefined);
+    if (staffFiles && staffFiles.ids.length > 0) {
+      await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'report.staff_files_view', object: { type: 'report', id: report.id }, detail: { files: staffFiles.ids } });
+    }
+    return reply.page('reports/casework/report', { title: report.caseNo, csrfToken: reply.generateCsrf(), ...(await reportPageContext(deps, request.staff!, report)), answerTemplates, returnedDraft, ownDraft, documentLinks, ...prefill, ...extra, staffFiles }, { layout: 'staff', status });
   }
 
   app.get<{ Params: { id: string }; Querystring: { done?: string; error?: string; template?: string } }>('/staff/reports/:id', { preHandler: requireStaff() }, async (request, reply) => {
@@ -67,6 +76,62 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
     await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'evidence.download', object: { type: 'evidence', id: file.id }, detail: { report: report.id } });
     reply.header('Content-Type', 'application/octet-stream');
     reply.header('Content-Disposition', `attachment; filename="${report.caseNo}-${file.id}.${file.ext}"`);
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Cache-Control', 'no-store');
+    return reply.send(decryptFromStore(deps.dirs, deps.keys.files, file.storedName));
+  });
+
+  // Staff investigation material (issue 19 item 3): the upload, through the citizen evidence
+  // pipeline (sniffed, cleaned, limited, encrypted). Who may add it is asked before a byte is read; a
+  // refused form comes back with the reason and the description typed, and leaves no file behind.
+  app.post<{ Params: { id: string } }>('/staff/reports/:id/staff-files', { preHandler: requireStaff() }, async (request, reply) => {
+    const report = await load(request);
+    await authorize(deps, request.staff!, report, 'staff_files');
+    const refuse = (form: StaffFilesForm, status: number) => render(request, reply, report, { staffFilesForm: form }, status);
+    if (!mayUploadNow(report)) return refuse({ error: 'casework.staff_files.errors.state' }, 409);
+    if (!request.isMultipart()) return refuse({ error: 'casework.staff_files.errors.no_file', description: (request.body as Record<string, string> | undefined)?.description }, 400);
+    const parsed = await readUploadForm(request, deps.dirs, await staffUploadLimits(deps, report));
+    const description = parsed.fields.description ?? '';
+    // One bad file refuses the upload whole (as the ledger does): the office re-sends a complete set.
+    if (parsed.problems.length > 0 || parsed.dropped.length > 0) {
+      discardFiles(parsed.files);
+      return refuse({ problems: [...parsed.problems, ...parsed.dropped], dropped: parsed.files.map((f) => f.originalName), description }, 400);
+    }
+    try {
+      await addStaffFiles(deps, request.staff!, report, parsed.files, description);
+    } catch (err) {
+      discardFiles(parsed.files);
+      if (err instanceof StaffFilesError) return refuse({ error: err.messageKey, description }, err.statusCode);
+      throw err;
+    }
+    return reply.redirect(`/staff/reports/${report.id}?done=staff_files#staff-files`, 303);
+  });
+
+  // 可移送: a staff file released for the referral packet, or taken back (audited in markForReferral).
+  app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/staff/reports/:id/staff-files/referral', { preHandler: requireStaff() }, async (request, reply) => {
+    const report = await load(request);
+    await authorize(deps, request.staff!, report, 'staff_files_release');
+    const body = request.body ?? {};
+    const fileId = /^\d{1,12}$/.test(body.file ?? '') ? Number(body.file) : NaN;
+    try {
+      await markForReferral(deps, request.staff!, report, fileId, body.referral === '1');
+    } catch (err) {
+      if (err instanceof StaffFilesError) return render(request, reply, report, { staffFilesForm: { error: err.messageKey } }, err.statusCode);
+      throw err;
+    }
+    return reply.redirect(`/staff/reports/${report.id}?done=staff_files_referral#staff-file-${fileId}`, 303);
+  });
+
+  // A staff file: for those who may read staff material only (403 before any file is looked up),
+  // audited by file id, always a download; an erased file (retention) is gone.
+  app.get<{ Params: { id: string; fileId: string } }>('/staff/reports/:id/staff-files/:fileId', { preHandler: requireStaff() }, async (request, reply) => {
+    const report = await load(request);
+    await authorize(deps, request.staff!, report, 'staff_files_read');
+    const file = /^\d{1,12}$/.test(request.params.fileId) ? await staffFileOf(deps, report, Number(request.params.fileId)) : undefined;
+    if (!file || file.erasedAt) throw notFound();
+    await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'report.staff_file_download', object: { type: 'evidence', id: file.id }, detail: { report: report.id } });
+    reply.header('Content-Type', 'application/octet-stream');
+    reply.header('Content-Disposition', `attachment; filename="${report.caseNo}-staff-${file.id}.${file.ext}"`);
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Cache-Control', 'no-store');
     return reply.send(decryptFromStore(deps.dirs, deps.keys.files, file.storedName));
