@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn, type TestStaff } from '../helpers/staff.js';
-import { openForm } from '../helpers/forms.js';
+import { multipart, openForm } from '../helpers/forms.js';
 import { findReport } from '../../src/reports/index.js';
 import { ROLES, updateUser, type Role } from '../../src/users/index.js';
 import { REPORT_ACTIONS } from '../../src/reports/casework/index.js';
@@ -77,7 +77,12 @@ async function snapshot(fx: Fixture): Promise<string> {
 
 async function attempt(actor: Actor, c: Case, fx: Fixture) {
   const id = c.rule.target === 'referral' ? fx.referralId : c.rule.target === 'transfer' ? fx.transferId : fx.report.id;
-  return t.app.inject({ method: 'POST', url: c.url.replace(':id', String(id ?? 0)), cookies: actor.jar, payload: { _csrf: actor.csrf, ...c.rule.body(fx, f) } });
+  const url = c.url.replace(':id', String(id ?? 0));
+  if (c.rule.files) {
+    const form = await multipart(c.rule.body(fx, f), c.rule.files());
+    return t.app.inject({ method: 'POST', url: `${url}?_csrf=${encodeURIComponent(actor.csrf)}`, cookies: actor.jar, headers: form.headers, payload: form.payload });
+  }
+  return t.app.inject({ method: 'POST', url, cookies: actor.jar, payload: { _csrf: actor.csrf, ...c.rule.body(fx, f) } });
 }
 
 beforeAll(async () => {

@@ -2,6 +2,8 @@
 // relation matrix (issue 16 defect 6). The state comes from the action under test (so a permitted
 // user's attempt can succeed); the relation is then laid over it: who handles, who is assigned,
 // who reviews, and which transfer or referral is open or ended.
+import fs from 'node:fs';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { fileReport, findReport } from '../../../src/reports/index.js';
@@ -11,6 +13,7 @@ import { transfers } from '../../../src/reports/transfers/tables.js';
 import { findUnitByKey, type Unit } from '../../../src/units/index.js';
 import { todayInChina, addDays } from '../../../src/clocks/index.js';
 import type { User } from '../../../src/users/index.js';
+import { encryptUploads, linkUploads } from '../../../src/evidence/index.js';
 
 export const UNIT_KEYS = {
   county: 'ca:220102',
@@ -41,13 +44,15 @@ export const RELATIONS = {
 } as const satisfies Record<string, UnitName>;
 export type RelationName = keyof typeof RELATIONS;
 
-export const PRESETS = ['received', 'accepted', 'assigned', 'investigating', 'drafted', 'extension_requested', 'assignment_extension_requested', 'concluded', 'under_review', 'hastened', 'transferred', 'referred', 'referral_accepted', 'referral_resulted', 'referral_concluded', 'under_rereview'] as const;
+export const PRESETS = ['received', 'accepted', 'assigned', 'investigating', 'drafted', 'extension_requested', 'assignment_extension_requested', 'concluded', 'under_review', 'hastened', 'transferred', 'referred', 'referral_accepted', 'referral_resulted', 'referral_concluded', 'under_rereview', 'staff_file'] as const;
 export type Preset = (typeof PRESETS)[number];
 
 export interface Fixture {
   report: Report;
   referralId: number | null;
   transferId: number | null;
+  /** The staff investigation file of the 'staff_file' preset (issue 19 item 3). */
+  staffFileId: number | null;
 }
 
 export const ANSWER = '经入户核查，您反映的问题部分属实，已停发该户低保金并追回多发部分，责成村委会重新评议。';
@@ -121,6 +126,9 @@ export class Fixtures {
       case 'referral_concluded':
         // The body reported its result: the report is back with the handler, the clock running.
         return investigating;
+      case 'staff_file':
+        // Under investigation, with one file of staff material (the file is added in build).
+        return investigating;
     }
   }
 
@@ -191,6 +199,17 @@ export class Fixtures {
         break;
     }
     if (Object.keys(changes).length > 0) await updateReport(this.app.db, report.id, changes);
-    return { report: (await findReport(this.app.db, report.id))!, referralId, transferId };
+    const staffFileId = preset === 'staff_file' ? await this.addStaffFile(report.id, now) : null;
+    return { report: (await findReport(this.app.db, report.id))!, referralId, transferId, staffFileId };
+  }
+
+  /** One file of staff material on the report, stored as an upload would be (the evidence door). */
+  private async addStaffFile(reportId: number, now: number): Promise<number> {
+    const deps = this.app.deps;
+    const plain = path.join(deps.dirs.tmp, `matrix-${reportId}.pdf`);
+    fs.writeFileSync(plain, '%PDF-1.4\n% matrix\n%%EOF\n');
+    const uploads = await encryptUploads(deps.dirs, deps.keys.files, [{ originalName: '核查笔录.pdf', path: plain, sniff: { mime: 'application/pdf', ext: 'pdf', kind: 'document', cleanable: false }, cleaned: false } as never]);
+    await linkUploads(this.app.db, deps.keys.identity, uploads, { type: 'report_staff', id: reportId }, { type: 'staff', id: this.clerk.id }, now, '核查笔录');
+    return this.app.db.get<{ id: number }>(sql`select max(id) as id from evidence_files`)!.id;
   }
 }

@@ -9,6 +9,8 @@ import type { Role } from '../../../src/users/index.js';
 import { todayInChina } from '../../../src/clocks/index.js';
 import { addDays } from '../../../src/clocks/index.js';
 import { ANSWER, type Fixture, type Fixtures, type Preset, type RelationName } from './fixtures.js';
+import type { FileField } from '../../helpers/forms.js';
+import { pdfFile } from '../../evidence/media/builders.js';
 
 type Allowed = (relation: RelationName, role: Role) => boolean;
 
@@ -18,6 +20,8 @@ export interface Rule {
   body: (fx: Fixture, f: Fixtures) => Record<string, string>;
   /** The id that fills :id: the report's, its referral's or its transfer's. */
   target?: 'report' | 'referral' | 'transfer';
+  /** A multipart form with these files (the CSRF token then in the query string, as the page sends it). */
+  files?: () => FileField[];
 }
 
 const is =
@@ -104,6 +108,17 @@ export const ROUTE_RULES: Record<string, Rule> = {
   // A typical case from a concluded report (src/cases): drafted by a civil-affairs unit that sees
   // the report, its own or one below it; it changes nothing on the report itself.
   '/staff/reports/:id/case/new': { preset: 'concluded', allowed: is(['own', 'takeover', 'supervising', 'reviewer'], ['handler', 'lead', 'supervisor']), body: none },
+  // Issue 19 item 3: staff investigation material is added by those who investigate — the
+  // responsible person and the handling unit's handlers, leads and supervisors; never intake, the
+  // township's other users, the city above, the reviewing unit (it reads only), a department or a body.
+  '/staff/reports/:id/staff-files': {
+    preset: 'investigating',
+    allowed: or(ASSIGNEE, is(HANDLING, ['handler', 'lead', 'supervisor'])),
+    body: () => ({ description: '核查笔录（村主任）' }),
+    files: () => [{ name: 'files', filename: '核查笔录.pdf', content: pdfFile(), type: 'application/pdf' }],
+  },
+  // 可移送 (released into the referral packet): the referring side — the responsible person, or the handling unit's handler or lead.
+  '/staff/reports/:id/staff-files/referral': { preset: 'staff_file', allowed: or(ASSIGNEE, is(HANDLING, ['handler', 'lead'])), body: (fx) => ({ file: String(fx.staffFileId), referral: '1' }) },
   // The department's part, or the handling unit recording it on the department's behalf.
   '/staff/transfers/:id/receive': { preset: 'transferred', allowed: or(is(['dept_open'], CASEWORK), is(HANDLING, ['intake', 'handler', 'lead'])), body: none, target: 'transfer' },
   '/staff/transfers/:id/outcome': { preset: 'transferred', allowed: or(is(['dept_open'], CASEWORK), is(HANDLING, ['intake', 'handler', 'lead'])), body: () => ({ outcome: '已立案侦查，对涉案人员采取强制措施。' }), target: 'transfer' },
