@@ -18,16 +18,35 @@ import { emptyReportMetrics, type InstantRange, type ReportIdSpan, type ReportMe
 /** Rows of a key with their ratings counted by their own query. */
 type Rated = { rated: number; satisfied: number };
 
+/**
+ * The states of a case being handled (again): a report in one of them is not 办结, whatever its
+ * concluded_at says. A review that reopens a case (复查/复核, issue 19 item 10) sends it back to
+ * 'accepted' and clears concluded_at and finding (casework/supervision.ts); this guard also keeps
+ * honest the rows reopened before that, which still carry their first conclusion. Concluded again,
+ * the case has one concluded_at, the new one, and is counted once, 按期 against the new handling
+ * due date (handling_due, restarted at the reopening by the clock engine).
+ */
+const HANDLING_STATES = ['accepted', 'assigned', 'investigating', 'referred', 'transferred'] as const;
+
+/** A report concluded (办结) as it stands: a conclusion on record and not being handled again. */
+function concludedRow(): SQL {
+  return sql`r.concluded_at is not null and r.status not in (${sql.join(
+    HANDLING_STATES.map((s) => sql`${s}`),
+    sql`, `,
+  )})`;
+}
+
 /** The metric columns over `reports r`, as of the cutoff. Referrals and ratings are counted by their own queries. */
 function metricColumns(cutoff: number): SQL {
   // A conclusion's China date, compared with the handling deadline (a China date).
   const concludedOn = sql`strftime('%Y-%m-%d', r.concluded_at / 1000 + 28800, 'unixepoch')`;
+  const concluded = sql`${concludedRow()} and r.concluded_at < ${cutoff}`;
   return sql`
     count(*) as received,
     sum(r.accepted_at is not null and r.accepted_at < ${cutoff}) as accepted,
-    sum(r.concluded_at is not null and r.concluded_at < ${cutoff}) as concluded,
-    sum(r.concluded_at is not null and r.concluded_at < ${cutoff} and r.handling_due is not null and ${concludedOn} <= r.handling_due) as onTime,
-    sum(r.concluded_at is not null and r.concluded_at < ${cutoff} and r.finding in ('substantiated', 'partly')) as substantiated,
+    sum(${concluded}) as concluded,
+    sum(${concluded} and r.handling_due is not null and ${concludedOn} <= r.handling_due) as onTime,
+    sum(${concluded} and r.finding in ('substantiated', 'partly')) as substantiated,
     0 as referrals,
     0 as rated,
     0 as satisfied`;
@@ -209,7 +228,8 @@ export async function statsQueryPlans(db: Executor, w: StatsWindow, quarterStart
  * Reports placed in each of `regionCodes` (anywhere within it), by that region: received and, of
  * those, accepted, among the reports received in `range`; concluded, and of those substantiated
  * (属实 or 部分属实) and concluded on time (the China day of the conclusion on or before the legal
- * handling deadline, handling_due), among the reports concluded in `range`. A region with none has no entry.
+ * handling deadline, handling_due), among the reports concluded in `range` and not reopened since
+ * (concludedRow). A region with none has no entry.
  */
 export async function reportCountsByRegion(db: Executor, regionCodes: readonly string[], range: InstantRange): Promise<Map<string, ReportRegionCounts>> {
   const out = new Map<string, ReportRegionCounts>();
@@ -224,7 +244,7 @@ export async function reportCountsByRegion(db: Executor, regionCodes: readonly s
       select ra.ancestor_code as code, count(*) as concluded,
         sum(r.finding in ('substantiated', 'partly')) as substantiated,
         sum(r.handling_due is not null and date(r.concluded_at / 1000 + 28800, 'unixepoch') <= r.handling_due) as onTime
-      ${reportsIn} where r.concluded_at >= ${range.start} and r.concluded_at < ${range.end} group by ra.ancestor_code`),
+      ${reportsIn} where r.concluded_at >= ${range.start} and r.concluded_at < ${range.end} and ${concludedRow()} group by ra.ancestor_code`),
   ] as const);
   const entry = (code: string) => out.get(code) ?? out.set(code, { received: 0, accepted: 0, concluded: 0, substantiated: 0, onTime: 0 }).get(code)!;
   for (const r of received) Object.assign(entry(r.code), { received: r.received, accepted: r.accepted ?? 0 });

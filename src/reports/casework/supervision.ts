@@ -20,15 +20,40 @@ export async function openReview(deps: Deps, report: repo.Report, reason: string
   return { reviewLevel: level, reviewUnitId, statusBeforeReview: report.status, reason };
 }
 
+/**
+ * What a reopened case leaves behind (issue 19 item 10): the duty it starts is new, so nothing of the
+ * old one stays in the current state — the old assignment (unit, person, 交办期限 and a pending
+ * request for a later one: those dates were set against the old legal date), the old finding, its
+ * conclusion date and any draft, and the art. 34 extension. The timeline keeps all of them.
+ * The case goes back to 'accepted' rather than 'investigating' (DESIGN.md §3 says investigating):
+ * with the assignment ended nobody would be investigating, and only from 'accepted' can the handling
+ * unit assign it again, to the same person or another, with a 交办期限 inside the new 60日 — the
+ * same state a returned assignment or a take-over leaves. The statistics count it open again
+ * (statistics-repository.ts) until it is concluded anew.
+ */
+const REOPENED_CLEAN = {
+  assignedUnitId: null,
+  assigneeId: null,
+  assignedAt: null,
+  assignmentDue: null,
+  assignmentExtensionRequest: null,
+  finding: null,
+  concludedAt: null,
+  answerDraft: null,
+  extensionDays: null,
+  extensionRequest: null,
+} as const;
+
 export async function answerReview(deps: Deps, staff: StaffContext, report: repo.Report, outcome: 'upheld' | 'reopened', body: string, now = Date.now()) {
   requireState(report, 'under_review');
   requireRole(staff, 'supervisor', 'lead');
   if (report.reviewUnitId !== staff.unit.id) throw new AppError(403, 'FORBIDDEN', 'errors.forbidden_body');
   if (body.trim().length < 20) throw new TransitionError('answer_too_short');
-  const status = outcome === 'upheld' ? (report.statusBeforeReview ?? 'closed') : 'investigating';
+  const status = outcome === 'upheld' ? (report.statusBeforeReview ?? 'closed') : 'accepted';
   // The review is decided, so its clock stops (applyStep: no rule runs in the end state). Reopened,
-  // the case starts a new handling duty: 60日 from this decision (第三十四条), with its own extension.
-  const reopened = outcome === 'reopened' ? { extensionDays: null, extensionRequest: null } : {};
+  // the case starts a new handling duty: 60日 from this decision (第三十四条; clocks' handlingClockOf
+  // restarts at the 'reopened' step), with its own extension.
+  const reopened = outcome === 'reopened' ? REOPENED_CLEAN : {};
   return applyStep(deps, staff, report, { status, statusBeforeReview: null, answerFirstOpenedAt: null, ...reopened }, [
     { type: 'review_answer', visible: true, body: body.trim(), data: { outcome, level: report.reviewLevel } },
     { type: outcome, visible: true },

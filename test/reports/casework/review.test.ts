@@ -64,7 +64,8 @@ describe('review and re-review', () => {
     expect(rereview.reviewUnitId).toBe((await findUnitByKey(t.app.db, 'ca:220000'))!.id);
     expect((await province.post(`${page}/review_answer`, { outcome: 'reopened', answer: '经复核，原核查未入户，责成县民政局重新核查并答复。' }, page)).statusCode).toBe(303);
     const reopened = (await findReport(t.app.db, id))!;
-    expect(reopened.status).toBe('investigating');
+    // Reopened, the old assignment ends: back with the handling unit to assign again (issue 19 item 10).
+    expect(reopened.status).toBe('accepted');
     expect((await allowedActions(t.app.deps, reopened)).has('review')).toBe(false);
   });
 
