@@ -7,7 +7,7 @@ import type { Deps } from '../shared/deps.js';
 import { dueFrom, todayInChina } from '../clocks/index.js';
 import { loadCalendar } from '../calendar/index.js';
 import * as repo from './repository.js';
-import { allowedActions, remainingUpload } from './tracking.js';
+import { allowedActions, masterOf, remainingUpload } from './tracking.js';
 import { hotlinesFor } from '../hotlines/index.js';
 import { evidenceOf, originalName } from '../evidence/index.js';
 import { reporterDocumentLinks } from './documents/index.js';
@@ -16,18 +16,51 @@ import { reporterDocumentLinks } from './documents/index.js';
 // discipline_result_notice: the words the discipline body chose to tell a real-name reporter (issue 18 item 6).
 const BODY_SHOWN = new Set(['reporter_message', 'staff_message', 'rejected', 'extension', 'answer', 'review_requested', 'review_answer', 'withdrawn', 'returned_reason_public', 'discipline_result_notice']);
 
-export async function trackPageContext(deps: Deps, report: repo.Report, _locale: Locale) {
-  const events = await repo.eventsOf(deps.db, report.id, true);
+/**
+ * The events of a master (合并办理, issue 19 item 7) that a merged reporter reads: the public steps
+ * staff took, never anything the master's reporter wrote (their messages, files, identity, rating,
+ * review reason), nor what staff wrote to that reporter alone (their messages, the discipline
+ * body's notice to a real-name reporter).
+ */
+const NOT_FOR_MERGED = new Set(['staff_message', 'discipline_result_notice']);
+
+function masterStepsOf(events: repo.ReportEvent[]): repo.ReportEvent[] {
+  return events.filter((e) => e.visibleToReporter && e.actorType !== 'reporter' && !NOT_FOR_MERGED.has(e.type));
+}
+
+/** The latest written answer of these events, unless a later reopening means a new one is coming. */
+function latestAnswer(events: repo.ReportEvent[]) {
+  const answer = [...events].reverse().find((e) => e.type === 'answer' || e.type === 'review_answer');
+  const reopened = [...events].reverse().find((e) => e.type === 'reopened');
+  // A review that reopens the case (issue 19 item 10) is itself a written answer, shown; but the case
+  // is handled anew, so the new handling deadline is shown with it.
+  return { answer, answered: !!answer && !(reopened && reopened.id > answer.id) };
+}
+
+/** What the tracking page says of the master's handling: status, legal dates, public steps. */
+async function progressOf(deps: Deps, report: repo.Report, events: repo.ReportEvent[]) {
   const calendar = await loadCalendar(deps.db);
   const accepted = events.find((e) => e.type === 'accepted');
   const acceptDue = dueFrom(calendar, 'xinfang.register', report.receivedAt);
-  const answer = [...events].reverse().find((e) => e.type === 'answer' || e.type === 'review_answer');
+  const { answer, answered } = latestAnswer(events);
   // The running handling deadline (art. 34: pauses and an approved extension included, kept by
   // every step in report.handlingDue), not acceptance + 60 days; none once the answer is given.
-  const answerDue = accepted && !answer ? report.handlingDue : null;
+  const answerDue = accepted && !answered ? report.handlingDue : null;
   const answerDueUncovered = answerDue !== null && !calendar.covers(Number(answerDue.slice(0, 4)));
-  const actions = await allowedActions(deps, report);
   const unit = await findUnit(deps.db, report.handlingUnitId);
+  return { acceptDue, answer, answered, answerDue, answerDueUncovered, unit };
+}
+
+export async function trackPageContext(deps: Deps, report: repo.Report, _locale: Locale) {
+  const events = await repo.eventsOf(deps.db, report.id, true);
+  // 合并办理 (issue 19 item 7): a merged reporter follows the master's progress and gets its answer;
+  // their own case number, facts, steps, messages and files stay on their own report.
+  const master = await masterOf(deps, report);
+  const masterEvents = master ? masterStepsOf(await repo.eventsOf(deps.db, master.id, true)) : [];
+  const own = await progressOf(deps, report, events);
+  const handled = master ? await progressOf(deps, master, masterEvents) : own;
+  const { acceptDue, answer, answerDue, answerDueUncovered, unit } = handled;
+  const actions = await allowedActions(deps, report);
   return {
     report: {
       caseNo: report.caseNo,
@@ -39,20 +72,41 @@ export async function trackPageContext(deps: Deps, report: repo.Report, _locale:
       rating: report.rating,
     },
     unitName: unit?.name,
-    acceptDue: acceptDue.due,
+    // The reporter's own registration date (a merged report was registered when it was merged).
+    acceptDue: own.acceptDue.due,
     answerDue,
     /** Referred or transferred: the days away do not count, so the date moves on when it comes back. */
-    answerDuePaused: answerDue !== null && (report.status === 'referred' || report.status === 'transferred'),
-    calendarWarning: acceptDue.uncoveredYear !== undefined || answerDueUncovered,
-    timeline: timelineOf(events, answer?.id ?? null),
-    overdue: await overdueNotice(deps, report, unit?.supervisorId ?? null, acceptDue.due, answerDue, !!answer),
+    answerDuePaused: answerDue !== null && ['referred', 'transferred'].includes((master ?? report).status),
+    calendarWarning: own.acceptDue.uncoveredYear !== undefined || acceptDue.uncoveredYear !== undefined || answerDueUncovered,
+    timeline: timelineOf(events, master ? null : (answer?.id ?? null)),
+    merged: master ? { caseNo: master.caseNo, status: master.status, timeline: timelineOf(masterEvents, answer?.id ?? null), review: await mergedReviewUnit(deps, master) } : null,
+    overdue: await overdueNotice(deps, master ?? report, unit?.supervisorId ?? null, acceptDue.due, answerDue, handled.answered),
     answer: answer ? { at: answer.at, body: answer.body } : null,
     can: Object.fromEntries([...actions].map((a) => [a, true])),
     room: await remainingUpload(deps, report),
     hotlines: await hotlinesFor(deps.db, report.countyCode),
-    /** 书面告知: the written notices meant for the reporter (an art. 23 notice only to a known name and address). */
+    /**
+     * 书面告知: the written notices meant for the reporter (an art. 23 notice only to a known name and
+     * address), of their own report. A merged reporter is not linked the master's: the /track/documents
+     * routes print the session's own report, and the master's 处理意见书 and 复查意见书 quote the
+     * master's reporter's request; the answer itself is shown in full above.
+     */
     documents: await reporterDocumentLinks(deps, report),
   };
+}
+
+/**
+ * Where a merged reporter asks for a review (第三十五条: the unit above the one that answered;
+ * 第三十六条: above the reviewing unit for a re-review), as the master's review would go: the page
+ * names it, since the review is not taken online for a merged report (tracking.allowedActions).
+ */
+async function mergedReviewUnit(deps: Deps, master: repo.Report): Promise<{ unitName: string | null } | null> {
+  if (master.reviewLevel >= 2) return null;
+  const base = master.reviewLevel === 0 ? master.handlingUnitId : (master.reviewUnitId ?? master.handlingUnitId);
+  const answering = await findUnit(deps.db, base);
+  const above = answering?.supervisorId ? await findUnit(deps.db, answering.supervisorId) : undefined;
+  // At the top (no unit above), the review goes to the answering unit itself, as openReview sends it.
+  return { unitName: above?.name ?? answering?.name ?? null };
 }
 
 export interface TimelineEntry {

@@ -7,8 +7,9 @@ import type { Deps } from '../shared/deps.js';
 import { ANSWER_STANDS, END_STATES, type Rating, type Status } from './catalog.js';
 import { queryCodeDigest } from './receipt.js';
 import { openReview } from './casework/supervision.js';
+import { TransitionError } from './casework/workflow.js';
 import { notifyResponsible } from './casework/notify.js';
-import { answerReceivedOn, dueFrom, reviewWindowOf, type ReviewWindow } from '../clocks/index.js';
+import { answerReceivedOn, dueFrom, reviewWindowOf, type ClockEvent, type ReviewWindow } from '../clocks/index.js';
 import { loadCalendar } from '../calendar/index.js';
 import { withTransaction } from '../db/transaction.js';
 import * as repo from './repository.js';
@@ -33,6 +34,29 @@ const WITHDRAWABLE: readonly Status[] = ['received', 'accepted', 'assigned', 'in
  */
 export const REVIEW_WINDOW_DAYS = 30;
 
+/** How many merges a master may itself have been merged on through (a master merged later still received). */
+const MERGE_HOPS = 5;
+
+/**
+ * 合并办理 (issue 19 item 7): the report a merged report is handled as — its master, followed through
+ * a master that was itself merged later — or null for a report that was not merged. Its reporter
+ * follows the master's public progress and receives its written answer (track-view.ts).
+ */
+export async function masterOf(deps: Pick<Deps, 'db'>, report: repo.Report): Promise<repo.Report | null> {
+  let current = report;
+  for (let hop = 0; hop < MERGE_HOPS && current.status === 'merged' && current.mergedIntoId !== null; hop++) {
+    const next = await repo.findReport(deps.db, current.mergedIntoId);
+    if (!next) break;
+    current = next;
+  }
+  return current.id === report.id ? null : current;
+}
+
+/** The master's written answers (处理意见书, 复查/复核意见书), as the clocks read them. */
+function answerEvents(events: repo.ReportEvent[]): ClockEvent[] {
+  return events.filter((e) => e.type === 'answer' || e.type === 'review_answer').map((e) => ({ type: e.type, at: e.at, data: e.data }));
+}
+
 export async function hasWrittenAnswer(deps: Pick<Deps, 'db'>, reportId: number): Promise<boolean> {
   return (await repo.eventsOf(deps.db, reportId)).some((e) => e.type === 'answer' || e.type === 'review_answer');
 }
@@ -44,11 +68,27 @@ export async function hasWrittenAnswer(deps: Pick<Deps, 'db'>, reportId: number)
  * reopened or is being reviewed, so a new answer is coming).
  */
 export async function reviewWindow(deps: Pick<Deps, 'db'>, report: repo.Report, now = Date.now()): Promise<ReviewWindow | null> {
+  const master = await masterOf(deps, report);
+  if (master) return mergedReviewWindow(deps, report, master, now);
   const events = await repo.eventsOf(deps.db, report.id);
   if (!events.some((e) => e.type === 'answer' || e.type === 'review_answer')) return null;
   if (report.reviewLevel >= 2 && report.status !== 'under_review') return { kind: 'final' };
   if (!ANSWER_STANDS.includes(report.status as Status)) return null;
   return reviewWindowOf(report.reviewLevel, answerReceivedOn(report.answerFirstOpenedAt, events), await loadCalendar(deps.db), new Date(now));
+}
+
+/**
+ * A merged reporter's window (issue 19 item 7): the master's answer and review level, but counted
+ * from the day this reporter's own page first showed that answer (DESIGN.md §3: "receiving" for a
+ * reporter is the first opening, recorded on their report by markAnswerOpened). A delivery the
+ * master's staff recorded (answer_delivered) reached the master's reporter, not this one: not read.
+ */
+async function mergedReviewWindow(deps: Pick<Deps, 'db'>, report: repo.Report, master: repo.Report, now: number): Promise<ReviewWindow | null> {
+  const answers = answerEvents(await repo.eventsOf(deps.db, master.id, true));
+  if (answers.length === 0) return null;
+  if (master.reviewLevel >= 2 && master.status !== 'under_review') return { kind: 'final' };
+  if (!ANSWER_STANDS.includes(master.status as Status)) return null;
+  return reviewWindowOf(master.reviewLevel, answerReceivedOn(report.answerFirstOpenedAt, answers), await loadCalendar(deps.db), new Date(now));
 }
 
 /** What the reporter may do now. */
@@ -61,7 +101,13 @@ export async function allowedActions(deps: Pick<Deps, 'db'>, report: repo.Report
   const answered = await hasWrittenAnswer(deps, report.id);
   // 第三十五条: within 30日 of receiving the answer, whatever the status (concluded and rectifying too).
   const reviewOpen = (await reviewWindow(deps, report, now))?.kind === 'open';
-  if (reviewOpen) actions.add('review');
+  // A merged reporter's review is not taken here (issue 19 item 7): a review taken online would be
+  // the master's review, recorded on the master's case, whose 复查意见书 (reports/documents) quotes
+  // the request and is addressed to the master's reporter — one reporter's words would reach the
+  // other, and the master's reporter would get an answer to a request they never made. The page
+  // instead tells them, with their own last day, to ask the unit above in writing or in person
+  // (第三十五条 does not require the website), and gives the hotline (track.hbs #review-merged).
+  if (reviewOpen && status !== 'merged') actions.add('review');
   // A rating may be changed while the review window is open (issue 20 item 9): a reporter who rated
   // "满意" and then saw nothing change can say so; after that the rating stands.
   if (answered && (status === 'closed' || status === 'concluded' || status === 'rectifying') && (!report.rating || reviewOpen)) actions.add('rating');
@@ -117,6 +163,8 @@ export async function giveIdentity(deps: Deps, report: repo.Report, identity: Id
 
 /** 信访工作条例 art. 35–36: to the supervising unit, then one level higher; after that the answer is final. */
 export async function requestReview(deps: Deps, report: repo.Report, reason: string, now = Date.now()): Promise<void> {
+  // Never on a merged report (allowedActions does not offer it; see there why).
+  if (report.status === 'merged') throw new TransitionError('review_merged');
   const review = await openReview(deps, report, reason, now);
   const rule = review.reviewLevel >= 2 ? 'xinfang.rereview_answer' : 'xinfang.review_answer';
   const dueOn = dueFrom(await loadCalendar(deps.db), rule, now).due;
@@ -143,8 +191,23 @@ export async function withdraw(deps: Deps, report: repo.Report, reason: string, 
   });
 }
 
-/** Opening the written answer for the first time starts the 30-day review window (DESIGN.md §3). */
+/**
+ * Opening the written answer for the first time starts the 30-day review window (DESIGN.md §3).
+ * A merged reporter receives the master's answer (issue 19 item 7): the day their page first shows
+ * it is recorded on their own report, and again for each newer answer of the master (nothing clears
+ * it there, as the staff steps do on a report's own new answer).
+ */
 export async function markAnswerOpened(deps: Deps, report: repo.Report, now = Date.now()): Promise<repo.Report> {
+  const master = await masterOf(deps, report);
+  if (master) {
+    const latest = answerEvents(await repo.eventsOf(deps.db, master.id, true)).pop();
+    if (!latest || (report.answerFirstOpenedAt !== null && report.answerFirstOpenedAt >= latest.at)) return report;
+    await withTransaction(deps.db, async (tx) => {
+      await repo.updateReport(tx, report.id, { answerFirstOpenedAt: now });
+      await record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.answer_opened', object: { type: 'report', id: report.id }, detail: { master: master.id } }, now);
+    });
+    return { ...report, answerFirstOpenedAt: now };
+  }
   if (report.answerFirstOpenedAt || !(await hasWrittenAnswer(deps, report.id))) return report;
   await withTransaction(deps.db, async (tx) => {
     await repo.updateReport(tx, report.id, { answerFirstOpenedAt: now });

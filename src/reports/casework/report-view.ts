@@ -15,6 +15,8 @@ import { FINDINGS } from './workflow.js';
 import { allows, type Action } from './permissions.js';
 import { assignmentExtensionOf, assignmentRunning, deadlinesOf } from './assignment.js';
 import { relationOf } from './relation.js';
+import { visibleReportIds } from './scope.js';
+import { reportsMergedInto } from './repository/merged.js';
 import { intakeFactsOf } from './intake.js';
 import { mayRecall, referralsOf } from '../referrals/service.js';
 import { departmentsFor, transfersOf } from '../transfers/service.js';
@@ -98,6 +100,8 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
   const place = await placeChain(db, report.placeCode);
   const prompt = categoryPrompt(report.category, can);
   return {
+    // 合并办理 (issue 19 item 7): the master and the reports merged into it link each other.
+    ...(await mergeLinksOf(db, staff, report)),
     // Where a logged report came from and, for intake, earlier reports it may repeat (issue 19 item 12).
     intakeFacts: await intakeFactsOf(db, staff, report),
     report: { ...report, identitySealed: undefined, receiptDigest: undefined, submissionDigest: undefined, receiptForRetry: undefined },
@@ -136,4 +140,19 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
 /** The clock with the article it comes from, shown to staff next to the deadline (issue 18). */
 function withBasis(clock: ReturnType<typeof clockOf>) {
   return clock ? { ...clock, basis: activeRules()[clock.rule].basis } : null;
+}
+
+/**
+ * 合并办理 (issue 19 item 7): a master lists the reports merged into it (case number, link, receipt);
+ * a merged report links its master. Only reports this user may open are named: scope and recusal are
+ * checked here as on the page itself, so a link never leads to a 404 nor names a hidden report.
+ */
+async function mergeLinksOf(db: Db, staff: StaffContext, report: repo.Report) {
+  const merged = await reportsMergedInto(db, report.id);
+  const master = report.mergedIntoId ? await repo.findReport(db, report.mergedIntoId) : undefined;
+  const visible = await visibleReportIds(db, staff, [...merged.map((m) => m.id), ...(master ? [master.id] : [])]);
+  return {
+    mergedReports: merged.filter((m) => visible.has(m.id)),
+    mergedInto: master && visible.has(master.id) ? { id: master.id, caseNo: master.caseNo } : null,
+  };
 }
