@@ -5,6 +5,7 @@
 import { expect, it, vi } from 'vitest';
 import { closePage, describeBrowser, expectAccessible, newPhonePage } from '../helpers/browser.js';
 import { useDemoSite } from './demo-accounts.js';
+import { todayInChina } from '../../src/clocks/index.js';
 
 describeBrowser('journeys of oversight', () => {
   const site = useDemoSite();
@@ -31,10 +32,14 @@ describeBrowser('journeys of oversight', () => {
     await inspector.getByRole('button', { name: '受理' }).click();
     await inspector.waitForURL(/done=accept/);
     await inspector.getByLabel('处理结果').selectOption('party:warning');
-    await inspector.getByLabel('作出日期').fill('2026-11-20');
+    // A decision cannot predate the acceptance (issue 19 item 11): it is dated today.
+    await inspector.getByLabel('作出日期').fill(todayInChina());
     await inspector.getByLabel('简要说明').fill('经查属实，给予该村干部党内警告处分，责令退还违规领取的低保金。');
     await inspector.getByRole('button', { name: '记录处理结果' }).click();
     await inspector.waitForURL(/done=result/);
+    // Results may be several; the body then concludes (办结) and the case goes back to the handler.
+    await inspector.getByRole('button', { name: '办结' }).click();
+    await inspector.waitForURL(/done=conclude/);
 
     await handler.goto(reportUrl);
     await handler.getByLabel('属实', { exact: true }).check();
