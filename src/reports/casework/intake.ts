@@ -1,9 +1,10 @@
 // Intake as 信访 and 12345 work (issue 19 item 12): where a report staff log came from (来源, with the
 // forwarding body's 来文号), the day the office actually received it (the legal clocks run from it),
 // and the repeat-complaint hint shown to intake. The hint only lists; merging stays the clerk's step.
+import { parseDateInput } from '../../shared/date-input.js';
 import type { Db } from '../../db/connection.js';
 import type { StaffContext } from '../../plugins/auth.js';
-import { addDays, toCstDate, todayInChina } from '../../clocks/index.js';
+import { addDays, todayInChina } from '../../clocks/index.js';
 import type { Channel } from '../catalog.js';
 import type { Report } from '../repository.js';
 import { scopeOf } from './scope.js';
@@ -65,25 +66,16 @@ export function readIntake(f: Record<string, string | undefined>, now = Date.now
   const today = todayInChina(new Date(now));
   let receivedAt = now;
   if (f.received_on !== undefined) {
-    const day = f.received_on.trim();
-    if (!day) errors.received_on = 'casework.log.received_on_required';
-    else if (!isCalendarDate(day)) errors.received_on = 'casework.log.received_on_invalid';
+    // 2026-12-07, 2026/12/7, 2026年12月7日 … as one parser reads them everywhere (issue 19 item 15).
+    const day = parseDateInput(f.received_on) ?? '';
+    if (!f.received_on.trim()) errors.received_on = 'casework.log.received_on_required';
+    else if (!day) errors.received_on = 'casework.log.received_on_invalid';
     else if (day > today) errors.received_on = 'casework.log.received_on_future';
     else if (day < addDays(today, -RECEIPT_MAX_AGE_DAYS)) errors.received_on = 'casework.log.received_on_too_old';
     else if (day < today) receivedAt = Date.parse(`${day}T00:00:00+08:00`);
   }
   if (!source || Object.keys(errors).length > 0) return { value: null, errors };
   return { value: { source, channel: CHANNEL_OF[source], sourceRef, receivedAt }, errors };
-}
-
-function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  try {
-    toCstDate(value);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** What the logging form's intake fields need: the choices, and the date limits for the picker. */
