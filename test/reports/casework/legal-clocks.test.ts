@@ -118,7 +118,8 @@ describe('art. 35: the review clock', () => {
     const province = staffContext((await createStaff(t.app, 'ca:220000', ['supervisor'])).user, (await findUnitByKey(t.app.db, 'ca:220000'))!);
     const reopened = await supervision.answerReview(t.app.deps, province, await reload(r), 'reopened', '经复核，原核查未入户，责成县民政局重新核查并答复。', at('2026-10-09T10:00:00'));
     // A new handling duty: 9 Oct + 60 = Tue 8 Dec.
-    expect(reopened.status).toBe('investigating');
+    // The old assignment ends with the old duty: back to the handling unit to assign (issue 19 item 10).
+    expect(reopened.status).toBe('accepted');
     expect((await reload(r)).handlingDue).toBe('2026-12-08');
     expect((await reload(r)).dueOn).toBe('2026-12-08');
   });
