@@ -5,3 +5,4 @@ export { readUploadForm, discardFiles, watchUploadPace, type CleanFile, type Fil
 export { encryptUploads, forgetUploads, linkUploads, originalName, fileNote, type EncryptedUpload } from './service.js';
 export { evidenceOf, findEvidence, allStoredNames, evidenceCount, ownersWithLiveFiles, liveEvidenceOf, markEvidenceErased, setForReferral, type EvidenceFile } from './repository.js';
 export { ACCEPT_ATTRIBUTE, NOT_CLEANABLE_LABELS } from './media/formats.js';
+export { sendDownload, type DownloadableFile } from './download.js';

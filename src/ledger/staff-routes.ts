@@ -5,7 +5,7 @@ import { requireStaff } from '../plugins/auth.js';
 import type { Deps } from '../shared/deps.js';
 import { AppError, forbidden, notFound } from '../shared/errors.js';
 import { record } from '../audit/index.js';
-import { decryptFromStore, discardFiles, evidenceOf, findEvidence, originalName, readUploadForm, type FileProblem } from '../evidence/index.js';
+import { discardFiles, evidenceOf, findEvidence, originalName, readUploadForm, sendDownload, type FileProblem } from '../evidence/index.js';
 import { findReport, visibleReportIds } from '../reports/index.js';
 import { placeChain, placeLabel } from '../regions/index.js';
 import { findUnit, supervisedUnitIds } from '../units/index.js';
@@ -203,10 +203,6 @@ export default async function staffLedgerRoutes(app: FastifyInstance, opts: { de
     const file = await findEvidence(db, Number(request.params.fileId));
     if (!file || file.ownerType !== 'ledger_item' || file.ownerId !== item.id) throw notFound();
     await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'evidence.download', object: { type: 'evidence', id: file.id }, detail: { ledgerItem: item.id } });
-    reply.header('Content-Type', 'application/octet-stream');
-    reply.header('Content-Disposition', `attachment; filename="ledger-${item.id}-${file.id}.${file.ext}"`);
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Cache-Control', 'no-store');
-    return reply.send(decryptFromStore(deps.dirs, deps.keys.files, file.storedName));
+    return sendDownload(reply, { dirs: deps.dirs, key: deps.keys.files }, file, `ledger-${item.id}-${file.id}.${file.ext}`);
   });
 }

@@ -8,6 +8,7 @@ import { workflow, supervision } from '../../src/reports/casework/index.js';
 import { staffContext } from '../../src/plugins/auth.js';
 import { addDays, todayInChina } from '../../src/clocks/index.js';
 import { findItem, itemsOfReport } from '../../src/ledger/index.js';
+import { evidenceOf, markEvidenceErased } from '../../src/evidence/index.js';
 import { insertItem, updateItem } from '../../src/ledger/repository.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { multipart, openForm } from '../helpers/forms.js';
@@ -88,6 +89,14 @@ describe('progress and sign-off (对账销号)', () => {
     expect((await findItem(t.app.db, item.id))!.status).toBe('awaiting_signoff');
 
     const page = `/staff/ledger/${item.id}`;
+    // The photo downloads (never inline); once erased it is gone, as report evidence is (one sendDownload).
+    const photo = (await evidenceOf(t.app.db, 'ledger_item', item.id))[0]!;
+    const download = await handler.get(`${page}/files/${photo.id}`);
+    expect(download.statusCode).toBe(200);
+    expect(download.headers['content-disposition']).toMatch(/^attachment; filename="ledger-\d+-\d+\.png"$/);
+    expect(download.headers['cache-control']).toBe('no-store');
+    await markEvidenceErased(t.app.db, photo.id, Date.now());
+    expect((await handler.get(`${page}/files/${photo.id}`)).statusCode).toBe(404);
     // The level above signs off but does not report the progress it signs off.
     expect((await postProgress(cityLead, item.id, { progress: '市局代为报告。' })).statusCode).toBe(403);
     expect((await handler.post(`${page}/sign-off`, {}, page)).statusCode).toBe(403);

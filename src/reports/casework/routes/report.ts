@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../../plugins/auth.js';
 import type { Deps } from '../../../shared/deps.js';
 import { AppError, notFound } from '../../../shared/errors.js';
-import { decryptFromStore, discardFiles, findEvidence, readUploadForm } from '../../../evidence/index.js';
+import { discardFiles, findEvidence, readUploadForm, sendDownload } from '../../../evidence/index.js';
 import { record } from '../../../audit/index.js';
 import * as repo from '../../repository.js';
 import { visibleReport } from '../scope.js';
@@ -74,11 +74,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
     // An erased file (retention schedule) has a row but no content left to send.
     if (!file || file.erasedAt || file.ownerType !== 'report' || file.ownerId !== report.id) throw notFound();
     await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'evidence.download', object: { type: 'evidence', id: file.id }, detail: { report: report.id } });
-    reply.header('Content-Type', 'application/octet-stream');
-    reply.header('Content-Disposition', `attachment; filename="${report.caseNo}-${file.id}.${file.ext}"`);
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Cache-Control', 'no-store');
-    return reply.send(decryptFromStore(deps.dirs, deps.keys.files, file.storedName));
+    return sendDownload(reply, { dirs: deps.dirs, key: deps.keys.files }, file, `${report.caseNo}-${file.id}.${file.ext}`);
   });
 
   // Staff investigation material (issue 19 item 3): the upload, through the citizen evidence
@@ -130,11 +126,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
     const file = /^\d{1,12}$/.test(request.params.fileId) ? await staffFileOf(deps, report, Number(request.params.fileId)) : undefined;
     if (!file || file.erasedAt) throw notFound();
     await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'report.staff_file_download', object: { type: 'evidence', id: file.id }, detail: { report: report.id } });
-    reply.header('Content-Type', 'application/octet-stream');
-    reply.header('Content-Disposition', `attachment; filename="${report.caseNo}-staff-${file.id}.${file.ext}"`);
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Cache-Control', 'no-store');
-    return reply.send(decryptFromStore(deps.dirs, deps.keys.files, file.storedName));
+    return sendDownload(reply, { dirs: deps.dirs, key: deps.keys.files }, file, `${report.caseNo}-staff-${file.id}.${file.ext}`);
   });
 
   // 处理意见书 (信访工作条例 art. 32), or the review answer after it: the document of the written
