@@ -1,6 +1,7 @@
 // The staff side of a report's life (DESIGN.md §3). Each action checks the state and the actor's
 // role (who may act on this report at all is decided before, in permissions.ts), then writes the
 // change, its timeline event and its audit entry in one transaction.
+import { parseDateInput } from '../../shared/date-input.js';
 import { record } from '../../audit/index.js';
 import { loadCalendar } from '../../calendar/index.js';
 import type { StaffContext } from '../../plugins/auth.js';
@@ -119,26 +120,16 @@ export interface Assignment {
 /**
  * A 交办期限 the assigning unit may set or grant (issue 19 item 2): a real calendar date, not before
  * today in China, and not after the legal handling due date (信访工作条例第三十四条) — an assignment
- * cannot promise the handling unit more time than the law gives it. Returns the date, trimmed.
+ * cannot promise the handling unit more time than the law gives it. Returns the date as YYYY-MM-DD.
  */
 export function checkAssignmentDue(due: string | undefined, report: Pick<repo.Report, 'handlingDue'>, now: number): string {
-  const value = (due ?? '').trim();
-  if (!value) throw new TransitionError('assignment_due_required');
-  if (!isCalendarDate(value)) throw new TransitionError('assignment_due_invalid');
+  if (!(due ?? '').trim()) throw new TransitionError('assignment_due_required');
+  // 2026-12-07, 2026/12/7, 2026年12月7日 … read as everywhere else (src/shared/date-input.ts).
+  const value = parseDateInput(due);
+  if (!value) throw new TransitionError('assignment_due_invalid');
   if (value < todayInChina(new Date(now))) throw new TransitionError('assignment_due_past');
   if (report.handlingDue && value > report.handlingDue) throw new TransitionError('assignment_due_after_legal');
   return value;
-}
-
-/** YYYY-MM-DD naming a day that exists (not 2026-02-30). */
-function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  try {
-    toCstDate(value);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function assign(deps: Deps, staff: StaffContext, report: repo.Report, a: Assignment, now = Date.now()) {
