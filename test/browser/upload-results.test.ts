@@ -3,7 +3,7 @@
 // size limit is refused before a byte is sent, and the page says how many did not arrive — never
 // "全部文件已上传" when some did not. The upload list sits below the query code's warning.
 import { expect, it, vi } from 'vitest';
-import { closePage, describeBrowser, newPhonePage } from '../helpers/browser.js';
+import { closePage, describeBrowser, newDesktopPage, newPhonePage } from '../helpers/browser.js';
 import { jpegWith } from '../evidence/media/builders.js';
 import { useDemoSite } from './demo-accounts.js';
 import { fillReportForm } from './report-form.js';
@@ -12,33 +12,38 @@ describeBrowser('upload results on the confirmation page', () => {
   const site = useDemoSite();
   vi.setConfig({ testTimeout: 90_000 });
 
-  it('names each refused file with its reason and does not claim they all arrived', async () => {
-    const page = await newPhonePage(site.browser);
-    let uploads = 0;
-    page.on('request', (r) => {
-      if (r.url().includes('/track/files')) uploads++;
-    });
-    await page.goto(site.url('/report'));
-    await fillReportForm(page, '村主任把他弟弟一家评成了低保户，他弟弟家有两台拖拉机，还开着小卖部。');
-    await page.locator('#evidence').setInputFiles([
-      { name: '照片.jpg', mimeType: 'image/jpeg', buffer: jpegWith() },
-      { name: '假照片.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('<!doctype html><title>x</title><p>not a photo</p>') },
-      { name: '很大的视频.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(21 * 1024 * 1024, 1) },
-    ]);
-    await page.getByRole('button', { name: '提交举报' }).click();
-    await page.waitForSelector('#query-code');
-    const rows = page.locator('.staged-uploads li');
-    await expect.poll(() => rows.filter({ hasText: '照片.jpg' }).filter({ hasText: '已删除位置和设备信息' }).count(), { timeout: 20_000 }).toBe(1);
-    await expect.poll(() => rows.filter({ hasText: '假照片.jpg' }).filter({ hasText: '不能用这种文件' }).count(), { timeout: 20_000 }).toBe(1);
-    expect(await rows.filter({ hasText: '很大的视频.mp4' }).filter({ hasText: '每个文件不能超过 20 MB' }).count()).toBe(1);
-    await expect.poll(() => page.getByText('有 2 个文件没有传上去').count()).toBe(1);
-    expect(await page.getByText('全部文件已上传').count()).toBe(0);
-    // The oversize file was never sent: two uploads, not three.
-    expect(uploads).toBe(2);
-    // Below the "write the code down" warning, not between the code and it.
-    expect(await page.locator('#query-code-keep + .staged-uploads').count()).toBe(1);
-    await closePage(page);
-  });
+  for (const [device, open] of [['phone', newPhonePage], ['desktop', newDesktopPage]] as const) {
+    for (const care of [false, true]) {
+      it(`names each refused file with its reason and does not claim they all arrived (${device}, ${care ? 'care' : 'normal'} mode)`, async () => {
+        const page = await open(site.browser);
+        if (care) await page.goto(site.url('/care/on?next=/'));
+        let uploads = 0;
+        page.on('request', (r) => {
+          if (r.url().includes('/track/files')) uploads++;
+        });
+        await page.goto(site.url('/report'));
+        await fillReportForm(page, '村主任把他弟弟一家评成了低保户，他弟弟家有两台拖拉机，还开着小卖部。');
+        await page.locator('#evidence').setInputFiles([
+          { name: '照片.jpg', mimeType: 'image/jpeg', buffer: jpegWith() },
+          { name: '假照片.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('<!doctype html><title>x</title><p>not a photo</p>') },
+          { name: '很大的视频.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(21 * 1024 * 1024, 1) },
+        ]);
+        await page.getByRole('button', { name: '提交举报' }).click();
+        await page.waitForSelector('#query-code');
+        const rows = page.locator('.staged-uploads li');
+        await expect.poll(() => rows.filter({ hasText: '照片.jpg' }).filter({ hasText: '已删除位置和设备信息' }).count(), { timeout: 20_000 }).toBe(1);
+        await expect.poll(() => rows.filter({ hasText: '假照片.jpg' }).filter({ hasText: '不能用这种文件' }).count(), { timeout: 20_000 }).toBe(1);
+        expect(await rows.filter({ hasText: '很大的视频.mp4' }).filter({ hasText: '每个文件不能超过 20 MB' }).count()).toBe(1);
+        await expect.poll(() => page.getByText('有 2 个文件没有传上去').count()).toBe(1);
+        expect(await page.getByText('全部文件已上传').count()).toBe(0);
+        // The oversize file was never sent: two uploads, not three.
+        expect(uploads).toBe(2);
+        // Below the "write the code down" warning, not between the code and it.
+        expect(await page.locator('#query-code-keep + .staged-uploads').count()).toBe(1);
+        await closePage(page);
+      });
+    }
+  }
 
   it('leaves no form token in the address bar after a plain post (issue 20 item 11)', async () => {
     const page = await newPhonePage(site.browser);
