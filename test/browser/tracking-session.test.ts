@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { databaseFile } from '../../src/db/connection.js';
-import { closePage, describeBrowser, launchBrowser, newPhonePage, type Browser, type Page } from '../helpers/browser.js';
+import { closePage, describeBrowser, launchBrowser, newDesktopPage, newPhonePage, type Browser, type Page } from '../helpers/browser.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/app.js';
 import { fillReportForm } from './report-form.js';
@@ -68,4 +68,34 @@ describeBrowser('the tracking session on a phone', () => {
       await closePage(page);
     }
   }, 150_000);
+
+  // Items 3 and 8 on a phone and a desktop, in normal and care mode (the idle time-out above is slow,
+  // so it runs once).
+  for (const [device, open] of [['phone', newPhonePage], ['desktop', newDesktopPage]] as const) {
+    for (const care of [false, true]) {
+      it(`keeps a wrong code and tells what a message did (${device}, ${care ? 'care' : 'normal'} mode)`, async () => {
+        const page = await open(browser!);
+        try {
+          if (care) await page.goto(`${server!.url}/care/on?next=/`);
+          await page.goto(`${server!.url}/report`);
+          await fillReportForm(page, '村会计让我们办低保先交五百块钱手续费，不交就不给往上报。');
+          await page.getByRole('button', { name: '提交举报' }).click();
+          await page.waitForSelector('#query-code');
+          const code = (await page.locator('#query-code').textContent())!.trim();
+          const wrong = code.slice(0, -1) + (code.endsWith('0') ? '1' : '0');
+          await enterCode(page, wrong);
+          await expect.poll(() => page.locator('#code-error').count()).toBe(1);
+          expect(await page.getByLabel('查询码').inputValue()).toBe(wrong);
+          await enterCode(page, code);
+          await page.waitForURL(/\/track\/report/);
+          await page.getByLabel('写给办理人员的话').fill('会计收钱的时候村里好几个人都在场。');
+          await page.getByRole('button', { name: '发送' }).click();
+          await page.waitForURL(/done=message/);
+          expect(await page.locator('#done').textContent()).toContain('您的留言已经发给办理人员');
+        } finally {
+          await closePage(page);
+        }
+      }, 60_000);
+    }
+  }
 });
