@@ -18,16 +18,10 @@ import type { Deps } from '../shared/deps.js';
 import { findUnit } from '../units/index.js';
 import { mailLocaleOf, usersWithRole, type User } from '../users/index.js';
 import { itemsDueBy, type Item } from './repository.js';
+import { CLAIM_STALE_AFTER_MS, REMIND_DAYS_BEFORE } from '../reports/index.js';
 
-/** Reminded this many days before the deadline, as reports are (casework's REMIND_DAYS_BEFORE). */
-export const REMIND_DAYS_BEFORE = 3;
-
-/**
- * How long an unsent claim holds before another sweep may take it: the value of casework's
- * CLAIM_STALE_AFTER_MS (longer than nodemailer's 10-minute socket timeout), which the reports
- * domain does not export; both sweeps share the sent_reminders table, so keep them equal.
- */
-export const CLAIM_STALE_AFTER_MS = 30 * 60_000;
+// The reminder horizon and the stale-claim age are the reports sweeps' own (src/reports/reminders.ts):
+// both sweeps share the sent_reminders table, so one value each, not a copy kept equal by a comment.
 
 /** How much of the problem a mail quotes: enough to recognise the item (as the staff page's title), not the whole text. */
 const PROBLEM_CHARS = 30;

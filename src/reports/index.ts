@@ -32,3 +32,5 @@ export * from './documents/index.js';
 
 // The reporter's acts, for the demo's life cycle (src/demo/progress.ts).
 export { markAnswerOpened, requestReview, rate } from './tracking.js';
+// The reminder horizon and stale-claim age, shared with the ledger's sweep (same sent_reminders claims).
+export { CLAIM_STALE_AFTER_MS, REMIND_DAYS_BEFORE } from './reminders.js';
