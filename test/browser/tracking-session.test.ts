@@ -23,6 +23,18 @@ describeBrowser('the tracking session on a phone', () => {
     await server?.stop();
   });
 
+  /** Files a report through the form, as a villager does, and returns its query code. */
+  async function fileAndGetCode(page: Page, description: string): Promise<string> {
+    await page.goto(`${server!.url}/report`);
+    await fillReportForm(page, description);
+    await page.getByRole('button', { name: '提交举报' }).click();
+    await page.waitForSelector('#query-code');
+    return (await page.locator('#query-code').textContent())!.trim();
+  }
+
+  /** One digit changed: a code that does not exist. */
+  const mistyped = (code: string) => code.slice(0, -1) + (code.endsWith('0') ? '1' : '0');
+
   async function enterCode(page: Page, code: string) {
     await page.goto(`${server!.url}/track`);
     await page.getByLabel('查询码').fill(code);
@@ -32,14 +44,10 @@ describeBrowser('the tracking session on a phone', () => {
   it('keeps a wrong code, tells what an action did, and keeps a reply typed before the idle time-out', async () => {
     const page = await newPhonePage(browser!);
     try {
-      await page.goto(`${server!.url}/report`);
-      await fillReportForm(page, '村主任把他弟弟一家评成了低保户，他弟弟家有两台拖拉机，还开着小卖部。');
-      await page.getByRole('button', { name: '提交举报' }).click();
-      await page.waitForSelector('#query-code');
-      const code = (await page.locator('#query-code').textContent())!.trim();
+      const code = await fileAndGetCode(page, '村主任把他弟弟一家评成了低保户，他弟弟家有两台拖拉机，还开着小卖部。');
 
       // Item 8: one digit wrong — the 16 digits stay in the box.
-      const wrong = code.slice(0, -1) + (code.endsWith('0') ? '1' : '0');
+      const wrong = mistyped(code);
       await enterCode(page, wrong);
       await expect.poll(() => page.locator('#code-error').count()).toBe(1);
       expect(await page.getByLabel('查询码').inputValue()).toBe(wrong);
@@ -77,12 +85,8 @@ describeBrowser('the tracking session on a phone', () => {
         const page = await open(browser!);
         try {
           if (care) await page.goto(`${server!.url}/care/on?next=/`);
-          await page.goto(`${server!.url}/report`);
-          await fillReportForm(page, '村会计让我们办低保先交五百块钱手续费，不交就不给往上报。');
-          await page.getByRole('button', { name: '提交举报' }).click();
-          await page.waitForSelector('#query-code');
-          const code = (await page.locator('#query-code').textContent())!.trim();
-          const wrong = code.slice(0, -1) + (code.endsWith('0') ? '1' : '0');
+          const code = await fileAndGetCode(page, '村会计让我们办低保先交五百块钱手续费，不交就不给往上报。');
+          const wrong = mistyped(code);
           await enterCode(page, wrong);
           await expect.poll(() => page.locator('#code-error').count()).toBe(1);
           expect(await page.getByLabel('查询码').inputValue()).toBe(wrong);
