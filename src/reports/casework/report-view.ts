@@ -18,6 +18,7 @@ import { relationOf } from './relation.js';
 import { visibleReportIds } from './scope.js';
 import { reportsMergedInto } from './repository/merged.js';
 import { intakeFactsOf } from './intake.js';
+import { staffDocumentLinks } from '../documents/index.js';
 import { mayRecall, referralsOf } from '../referrals/service.js';
 import { departmentsFor, transfersOf } from '../transfers/service.js';
 import { POLICE_CATEGORIES, REFERRAL_CATEGORIES } from '../catalog.js';
@@ -102,6 +103,8 @@ export async function reportPageContext(deps: Deps, staff: StaffContext, report:
   return {
     // 合并办理 (issue 19 item 7): the master and the reports merged into it link each other.
     ...(await mergeLinksOf(db, staff, report)),
+    // The written notices this user may print (告知书, 意见书, 移送函), from the timeline read above.
+    documentLinks: await staffDocumentLinks(deps, staff, report, events),
     // Where a logged report came from and, for intake, earlier reports it may repeat (issue 19 item 12).
     intakeFacts: await intakeFactsOf(db, staff, report),
     report: { ...report, identitySealed: undefined, receiptDigest: undefined, submissionDigest: undefined, receiptForRetry: undefined },

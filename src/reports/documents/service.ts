@@ -253,9 +253,10 @@ export async function reporterDocumentLinks(deps: Deps, report: Report): Promise
 /**
  * The context of the staff partial `reports/documents/staff-links` for one report this user sees:
  * the documents the report has and this user may print (the lead includes it in the report page).
+ * The page has read the report's timeline already: it passes it, so the timeline is read once.
  */
-export async function staffDocumentLinks(deps: Deps, staff: StaffContext, report: Report): Promise<{ documents: DocumentLink[] }> {
-  const events = await reports.eventsOf(deps.db, report.id);
+export async function staffDocumentLinks(deps: Deps, staff: StaffContext, report: Report, timeline?: ReportEvent[]): Promise<{ documents: DocumentLink[] }> {
+  const events = timeline ?? (await reports.eventsOf(deps.db, report.id));
   const documents: DocumentLink[] = [];
   for (const kind of DOCUMENT_KINDS) {
     if (!staffMayPrint(staff, kind) || !(await sourceOf(deps, report, kind, events, staff))) continue;

@@ -15,7 +15,7 @@ import { hasMessage } from '../../../i18n/translate.js';
 import { answerTemplateChoices, answerTemplateText } from '../../answer-templates.js';
 import { findUser } from '../../../users/index.js';
 import { draftOf, returnedDraftOf } from '../workflow.js';
-import { latestAnswerKind, staffDocumentLinks, staffDocumentPage } from '../../documents/index.js';
+import { latestAnswerKind, staffDocumentPage } from '../../documents/index.js';
 import { authorize } from '../permissions.js';
 import { addStaffFiles, markForReferral, mayUploadNow, staffFileOf, staffFilesContext, staffUploadLimits, StaffFilesError, type StaffFilesForm } from '../staff-files.js';
 
@@ -42,15 +42,13 @@ export default async function reportRoutes(app: FastifyInstance, opts: { deps: D
     // Four eyes: the lead who wrote the waiting draft is not offered its approval.
     const ownDraft = draftOf(report)?.by === request.staff!.user.id;
     const prefill = returned ? { values: { finding: returned.finding, answer: returned.answer } } : {};
-    // The written notices (告知书, 意见书, 移送函) this user may print for letters and visits.
-    const documentLinks = await staffDocumentLinks(deps, request.staff!, report);
     // Staff investigation material, for those who may read it (null: the page says nothing of it).
     // Its list is a view of third parties' material: audited by file id, whichever render shows it.
     const staffFiles = await staffFilesContext(deps, request.staff!, report, extra.staffFilesForm as StaffFilesForm | undefined);
     if (staffFiles && staffFiles.ids.length > 0) {
       await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'report.staff_files_view', object: { type: 'report', id: report.id }, detail: { files: staffFiles.ids } });
     }
-    return reply.page('reports/casework/report', { title: report.caseNo, csrfToken: reply.generateCsrf(), ...(await reportPageContext(deps, request.staff!, report)), answerTemplates, returnedDraft, ownDraft, documentLinks, ...prefill, ...extra, staffFiles }, { layout: 'staff', status });
+    return reply.page('reports/casework/report', { title: report.caseNo, csrfToken: reply.generateCsrf(), ...(await reportPageContext(deps, request.staff!, report)), answerTemplates, returnedDraft, ownDraft, ...prefill, ...extra, staffFiles }, { layout: 'staff', status });
   }
 
   app.get<{ Params: { id: string }; Querystring: { done?: string; error?: string; template?: string } }>('/staff/reports/:id', { preHandler: requireStaff() }, async (request, reply) => {
