@@ -88,12 +88,12 @@ describe('audit browsing', () => {
     expect(ok.body).toContain('链头：第');
 
     const target = await log(countyUser.user.id, 'test.tamper', { type: 'report', id: 7 });
-    t.app.db.run(sql`update audit_log set object_id = '8' where id = ${target.id}`);
+    await t.app.db.run(sql`update audit_log set object_id = '8' where id = ${target.id}`);
     const broken = await province.post(`${AUDIT}/verify`, {}, AUDIT);
     expect(broken.statusCode).toBe(200);
     expect(broken.body).toContain(`日志链在第 ${target.id} 条记录处断开（记录内容与校验码不符）`);
     // The verification itself is audited, with its result.
-    const entry = t.app.db.get<{ result: string }>(sql`select result from audit_log where action = 'audit.verify' order by id desc limit 1`);
+    const entry = await t.app.db.get<{ result: string }>(sql`select result from audit_log where action = 'audit.verify' order by id desc limit 1`);
     expect(entry?.result).toBe('broken');
   });
 });
@@ -101,7 +101,7 @@ describe('audit browsing', () => {
 describe('audit archives and exports', () => {
   it('lists archives; the top audit administrator downloads one and exports the live log, both audited', async () => {
     // A fresh chain (the test above broke the old one on purpose) whose first two entries are old.
-    t.app.db.run(sql`delete from audit_log`);
+    await t.app.db.run(sql`delete from audit_log`);
     for (const id of [1, 2]) await log(countyUser.user.id, 'test.old', { type: 'report', id }, Date.parse('2024-01-15T12:00:00+08:00'));
     await log(countyUser.user.id, 'test.recent', { type: 'report', id: 3 });
     const [checkpoint] = await archiveDue({ db: t.app.db, key: t.app.keys['audit-mac'], dataDir: t.dataDir, onlineDays: 180 }, Date.parse('2024-09-01T00:00:00+08:00'));
@@ -118,7 +118,7 @@ describe('audit archives and exports', () => {
     expect(file.statusCode).toBe(200);
     expect(file.headers['content-disposition']).toContain(archive.fileName);
     expect(file.body).toBe(fs.readFileSync(path.join(t.dataDir, 'audit-archive', archive.fileName), 'utf8'));
-    const exported = t.app.db.get<{ action: string; object_type: string; detail: string }>(sql`select action, object_type, detail from audit_log order by id desc limit 1`)!;
+    const exported = (await t.app.db.get<{ action: string; object_type: string; detail: string }>(sql`select action, object_type, detail from audit_log order by id desc limit 1`))!;
     expect(exported).toEqual({ action: 'audit.export', object_type: 'audit_archive', detail: JSON.stringify({ what: 'archive', month: '2024-01' }) });
 
     const live = await province.get(`${AUDIT}/export.jsonl`);
@@ -142,10 +142,10 @@ describe('audit archives and exports', () => {
     fs.rmSync(path.join(t.dataDir, 'audit-archive', archive.fileName));
     const missing = await province.post(`${AUDIT}/verify`, {}, AUDIT);
     expect(missing.body).toContain('2024-01 的存档校验失败（存档文件缺失或无法读取）');
-    t.app.db.run(sql`delete from audit_archives where id = ${archive.id}`);
+    await t.app.db.run(sql`delete from audit_archives where id = ${archive.id}`);
     const start = await province.post(`${AUDIT}/verify`, {}, AUDIT);
     expect(start.body).toContain('最早的在线记录没有接续最后一个存档');
-    expect(t.app.db.get<{ result: string }>(sql`select result from audit_log where action = 'audit.verify' order by id desc limit 1`)?.result).toBe('broken');
+    expect((await t.app.db.get<{ result: string }>(sql`select result from audit_log where action = 'audit.verify' order by id desc limit 1`))?.result).toBe('broken');
     // The verify entries were made by the audit administrator's request: its terminal is shown.
     expect((await province.get(`${AUDIT}?action=audit.verify`)).body).toMatch(/<td>127\.0\.0\.1<br><small>[^<]*<\/small><\/td>/);
   });

@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const stored = () => t.app.db.select().from(holidayOverrides).all().map((o) => [o.date, o.kind]);
+const stored = async () => (await t.app.db.select().from(holidayOverrides).all()).map((o) => [o.date, o.kind]);
 
 describe('the holiday-override date field', () => {
   it('shows the format beside the box, tied to it, in the page language', async () => {
@@ -33,15 +33,15 @@ describe('the holiday-override date field', () => {
     expect(one.statusCode).toBe(303);
     const two = await admin.post('/staff/admin/calendar/overrides', { date: '2026/12/8', kind: 'workday', note: '' }, '/staff/admin/calendar');
     expect(two.statusCode).toBe(303);
-    expect(stored()).toEqual(expect.arrayContaining([['2026-12-07', 'holiday'], ['2026-12-08', 'workday']]));
+    expect(await stored()).toEqual(expect.arrayContaining([['2026-12-07', 'holiday'], ['2026-12-08', 'workday']]));
   });
 
   it('refuses 12/09/2026 with the message and the typed text kept, nothing stored', async () => {
-    const before = stored();
+    const before = await stored();
     const res = await admin.post('/staff/admin/calendar/overrides', { date: '12/09/2026', kind: 'holiday', note: '调休' }, '/staff/admin/calendar');
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('value="12/09/2026"');
     expect(res.body).toContain('aria-describedby="date-format date-error"');
-    expect(stored()).toEqual(before);
+    expect(await stored()).toEqual(before);
   });
 });

@@ -15,7 +15,7 @@ let countyAdminStaff: TestStaff;
 const LIST = '/staff/admin/users';
 
 /** Stored sessions of a user (the store, not just the revocation check at each request). */
-function sessionsOf(userId: number) {
+async function sessionsOf(userId: number) {
   return t.app.db.select().from(sessions).where(eq(sessions.userId, userId)).all();
 }
 
@@ -140,11 +140,11 @@ describe('user management', () => {
     const staff = await createStaff(t.app, 'ca:220102', ['handler']);
     const session = await signIn(t.app, staff);
     expect((await session.get('/staff')).statusCode).toBe(200);
-    expect(sessionsOf(staff.user.id).length).toBeGreaterThan(0);
+    expect((await sessionsOf(staff.user.id)).length).toBeGreaterThan(0);
     const res = await countyAdmin.post(`${LIST}/${staff.user.id}/disable`, {}, `${LIST}/${staff.user.id}`);
     expect(res.statusCode).toBe(303);
     expect((await findUser(t.app.db, staff.user.id))!.disabled).toBe(true);
-    expect(sessionsOf(staff.user.id)).toEqual([]);
+    expect(await sessionsOf(staff.user.id)).toEqual([]);
     const after = await session.get('/staff');
     expect(after.statusCode).toBe(303);
     expect(after.headers.location).toContain('/staff/login');
@@ -171,7 +171,7 @@ describe('user management', () => {
     // The second factor stays: clearing it needs a second administrator's approval.
     expect(user.totpEnabled).toBe(true);
     expect(user.totpSealed).not.toBeNull();
-    expect(sessionsOf(staff.user.id)).toEqual([]);
+    expect(await sessionsOf(staff.user.id)).toEqual([]);
     expect((await session.get('/staff')).statusCode).toBe(303);
     const login = await openForm(t.app, '/staff/login');
     const oldPassword = await t.app.inject({ method: 'POST', url: '/staff/login', cookies: login.cookies, payload: { _csrf: login.csrf, username: staff.user.username, password: staff.password } });

@@ -19,12 +19,12 @@ const log = async (when: number, n = 1) => {
 };
 const opts = (onlineDays = 180) => ({ db: t.app.db, key: key(), dataDir: t.dataDir, onlineDays });
 const verify = () => verifyAuditTrail(t.app.db, key(), archiveDir(t.dataDir));
-const liveCount = () => t.app.db.get<{ n: number }>(sql`select count(*) as n from audit_log`)!.n;
+const liveCount = async () => (await t.app.db.get<{ n: number }>(sql`select count(*) as n from audit_log`))!.n;
 
 beforeEach(async () => {
   t = await makeApp();
   // Start from an empty log, so the dated fixtures below are the oldest entries.
-  t.app.db.run(sql`delete from audit_log`);
+  await t.app.db.run(sql`delete from audit_log`);
   await log(at('2024-01-10T12:00:00+08:00'), 4);
   await log(at('2024-01-31T23:30:00+08:00')); // still January in China (15:30 UTC)
   await log(at('2024-01-31T20:00:00Z'), 2); // 1 February 04:00 in China
@@ -49,7 +49,7 @@ describe('audit archives', () => {
     const file = path.join(archiveDir(t.dataDir), rows[1]!.fileName);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).id)).toEqual([6, 7, 8]);
-    expect(liveCount()).toBe(5);
+    expect(await liveCount()).toBe(5);
     expect((await firstLiveEntry(t.app.db))!.prevMac).toBe(rows[1]!.lastMac);
 
     expect(await verify()).toMatchObject({ checked: 5, archives: 2, archived: 8, broken: null, archiveProblem: null });
@@ -60,9 +60,9 @@ describe('audit archives', () => {
   });
 
   it('continues the chain from the last archive when every live entry was archived', async () => {
-    t.app.db.run(sql`delete from audit_log where at > ${at('2025-01-01T00:00:00Z')}`);
+    await t.app.db.run(sql`delete from audit_log where at > ${at('2025-01-01T00:00:00Z')}`);
     await archiveDue(opts(), at('2025-06-30T00:00:00Z'));
-    expect(liveCount()).toBe(0);
+    expect(await liveCount()).toBe(0);
     const next = await record(t.app.db, key(), { actor: { type: 'system' }, action: 'test.after', object: { type: 'x', id: 1 } });
     expect(next.id).toBe(12);
     expect(next.prevMac).toBe((await lastArchive(t.app.db))!.lastMac);
@@ -73,15 +73,15 @@ describe('audit archives', () => {
     // At 2024-07-15, 180 days back is mid-January: no whole month is old enough.
     expect(await archiveDue(opts(), at('2024-07-15T00:00:00+08:00'))).toEqual([]);
     await expect(archiveDue(opts(90), at('2030-01-01T00:00:00Z'))).rejects.toThrow(ArchiveRefused);
-    expect(liveCount()).toBe(13);
+    expect(await liveCount()).toBe(13);
     // The repository itself refuses to delete a young entry, whatever row it is given.
-    const young = t.app.db.get<{ id: number }>(sql`select max(id) as id from audit_log`)!.id;
+    const young = (await t.app.db.get<{ id: number }>(sql`select max(id) as id from audit_log`))!.id;
     const row = { month: '2099-01', firstId: 1, lastId: young, entryCount: 13, startMac: GENESIS_MAC, lastMac: 'x', fileName: 'f', fileSha256: 'x', createdAt: 0, mac: 'x' };
     await expect(withTransaction(t.app.db, (tx) => commitArchive(tx, row, Date.now() - 180 * DAY))).rejects.toThrow(/younger than the online period/);
-    expect(liveCount()).toBe(13);
+    expect(await liveCount()).toBe(13);
     expect(await listArchives(t.app.db)).toEqual([]);
     // A tampered old entry is never moved out of sight into an archive.
-    t.app.db.run(sql`update audit_log set result = 'denied' where id = 3`);
+    await t.app.db.run(sql`update audit_log set result = 'denied' where id = 3`);
     await expect(archiveDue(opts(), at('2024-09-10T00:00:00+08:00'))).rejects.toThrow(/broken at entry 3/);
     expect(await listArchives(t.app.db)).toEqual([]);
     expect(fs.existsSync(archiveDir(t.dataDir)) ? fs.readdirSync(archiveDir(t.dataDir)) : []).toEqual([]);
@@ -93,11 +93,11 @@ describe('audit archives', () => {
     const dir = archiveDir(t.dataDir);
 
     // The newest archive, row and file, gone: the live chain no longer continues the last archive.
-    t.app.db.run(sql`delete from audit_archives where id = ${mar!.id}`);
+    await t.app.db.run(sql`delete from audit_archives where id = ${mar!.id}`);
     fs.renameSync(path.join(dir, mar!.fileName), path.join(dir, 'aside'));
     expect(await verify()).toMatchObject({ broken: { id: mar!.lastId + 1, reason: 'start' }, archiveProblem: null });
     expect((await verifyChain(t.app.db, key())).broken?.reason).toBe('start');
-    t.app.db.run(sql`insert into audit_archives (id, month, first_id, last_id, entry_count, start_mac, last_mac, file_name, file_sha256, created_at, mac) values (${mar!.id}, ${mar!.month}, ${mar!.firstId}, ${mar!.lastId}, ${mar!.entryCount}, ${mar!.startMac}, ${mar!.lastMac}, ${mar!.fileName}, ${mar!.fileSha256}, ${mar!.createdAt}, ${mar!.mac})`);
+    await t.app.db.run(sql`insert into audit_archives (id, month, first_id, last_id, entry_count, start_mac, last_mac, file_name, file_sha256, created_at, mac) values (${mar!.id}, ${mar!.month}, ${mar!.firstId}, ${mar!.lastId}, ${mar!.entryCount}, ${mar!.startMac}, ${mar!.lastMac}, ${mar!.fileName}, ${mar!.fileSha256}, ${mar!.createdAt}, ${mar!.mac})`);
     // Row back, file still missing.
     expect((await verify()).archiveProblem).toEqual({ month: '2024-03', reason: 'file' });
     fs.renameSync(path.join(dir, 'aside'), path.join(dir, mar!.fileName));
@@ -109,21 +109,21 @@ describe('audit archives', () => {
     fs.writeFileSync(febFile, original.toString().replace('test.old', 'test.new'));
     expect((await verify()).archiveProblem).toEqual({ month: '2024-02', reason: 'sha256' });
     fs.writeFileSync(febFile, original);
-    t.app.db.run(sql`delete from audit_archives where id = ${feb!.id}`);
+    await t.app.db.run(sql`delete from audit_archives where id = ${feb!.id}`);
     expect((await verify()).archiveProblem).toEqual({ month: '2024-03', reason: 'link' });
     expect(jan!.month).toBe('2024-01');
   });
 
   it('finds truncated live entries, with archives and without', async () => {
     const first = (await firstLiveEntry(t.app.db))!;
-    t.app.db.run(sql`delete from audit_log where id = ${first.id}`);
+    await t.app.db.run(sql`delete from audit_log where id = ${first.id}`);
     expect((await verify()).broken).toEqual({ id: first.id + 1, reason: 'start' });
-    t.app.db.run(sql`delete from audit_log`);
+    await t.app.db.run(sql`delete from audit_log`);
     for (let i = 0; i < 3; i++) await log(at('2024-01-10T12:00:00+08:00'));
     await archiveDue(opts(), at('2024-09-10T00:00:00+08:00'));
     await log(Date.now(), 2);
     const live = (await firstLiveEntry(t.app.db))!;
-    t.app.db.run(sql`delete from audit_log where id = ${live.id}`);
+    await t.app.db.run(sql`delete from audit_log where id = ${live.id}`);
     expect(await verify()).toMatchObject({ broken: { id: live.id + 1, reason: 'start' }, archives: 1, archiveProblem: null });
   });
 });

@@ -41,7 +41,7 @@ export async function concludedReport(app: FastifyInstance, lead: Session, leadS
 export async function concludedReferral(app: FastifyInstance, reportId: number, bodyKey = `dic:${COUNTY}`, result: { kind: string; detail: string | null } = { kind: 'party', detail: 'warning' }): Promise<number> {
   const body = (await findUnitByKey(app.db, bodyKey))!;
   const now = Date.now();
-  const row = app.db
+  const row = await app.db
     .insert(referrals)
     .values({
       reportId, bodyUnitId: body.id, referredBy: 1, referredAt: now - 86_400_000, opinion: '村干部优亲厚友，建议依纪处理。', status: 'concluded', fromStatus: 'investigating',
