@@ -34,9 +34,12 @@ export interface DemoSite extends BrowserSuite {
   staffPage(username: string): Promise<Page>;
 }
 
-/** useServerAndBrowser on a server that seeds the demo data (a slow start: up to two minutes). */
-export function useDemoSite(): DemoSite {
-  const suite = useServerAndBrowser({ env: { SUNSHINE_DEMO_DATA: 'auto', SUNSHINE_LOG_LEVEL: 'warn' }, readyTimeoutMs: 120_000 }, 150_000);
+/**
+ * useServerAndBrowser on a server that seeds the demo data (a slow start: up to two minutes);
+ * `env` adds to its environment (a journey that needs the deadline sweep sets SUNSHINE_SCHEDULER_SECONDS).
+ */
+export function useDemoSite(env: Record<string, string | undefined> = {}): DemoSite {
+  const suite = useServerAndBrowser({ env: { SUNSHINE_DEMO_DATA: 'auto', SUNSHINE_LOG_LEVEL: 'warn', ...env }, readyTimeoutMs: 120_000 }, 150_000);
   let accounts: Map<string, DemoAccount> | undefined;
   const account = (username: string) => {
     accounts ??= demoAccounts(suite.server.stdout());
