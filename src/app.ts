@@ -37,7 +37,7 @@ import { spotCheckRoutes } from './spot-checks/index.js';
 import { reportingRoutes } from './reporting/index.js';
 import { crossCheckRoutes } from './cross-checks/index.js';
 import { siteSearchRoutes } from './site-search/index.js';
-import { allStoredNames, storageDirs, sweepStorage } from './evidence/index.js';
+import { allStoredNames, orphanGraceMs, storageDirs, sweepStorage } from './evidence/index.js';
 import { useRules } from './clocks/index.js';
 import { reportRoutes } from './reports/index.js';
 import { privacyRoutes } from './privacy/index.js';
@@ -122,12 +122,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(staffPageCachePlugin, { maxBytes: config.staffCacheMb * 1024 * 1024 });
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', maxAge: config.production ? '1d' : 0 });
 
-  // Nothing is in flight at start: leftover temporary files and unreferenced stored files are
-  // remains of submissions that died before their commit.
-  const dirs = storageDirs(config.dataDir);
+  // Nothing of this node is in flight at start: its temporary files and the stored files its journal
+  // names without a row are remains of submissions that died before their commit. Other nodes may be
+  // uploading into a shared store meanwhile: their files without a row are left alone until older
+  // than the grace (src/evidence/storage.ts).
+  const dirs = storageDirs(config.dataDir, config.evidenceDir);
+  const namesReadAt = Date.now();
   const storedNames = await allStoredNames(app.db);
-  const swept = sweepStorage(dirs, (name) => storedNames.has(name));
-  if (swept.temp + swept.orphans > 0) app.log.warn(swept, 'removed leftover upload files');
+  const swept = sweepStorage(dirs, (name) => storedNames.has(name), { graceMs: orphanGraceMs(config.abuse.requestTimeoutSeconds), namesReadAt });
+  if (swept.temp + swept.own + swept.orphans > 0) app.log.warn(swept, 'removed leftover upload files');
+  else if (swept.young > 0) app.log.info(swept, 'left recent stored files without a row for a later start: perhaps uploads in flight on another node');
   const deps: Deps = { db: app.db, keys: app.keys, dirs, mailer: app.mailer, config, publicCache: app.publicCache };
   app.decorate('deps', deps);
 

@@ -9,6 +9,12 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /**
+   * Where the encrypted evidence files are stored (SUNSHINE_EVIDENCE_DIR, issue 21): an absolute
+   * path to a folder every node reaches; null keeps them in DATA_DIR/files. Each node's temporary
+   * plaintext stays in its own DATA_DIR/tmp either way.
+   */
+  evidenceDir: string | null;
   baseUrl: string;
   /** SMTP connection URL; when empty, mail is written as .eml files to DATA_DIR/outbox. */
   smtpUrl: string | null;
@@ -223,6 +229,17 @@ function retention(env: Env): Retention | null {
   };
 }
 
+/** SUNSHINE_EVIDENCE_DIR: absolute, and not inside DATA_DIR/tmp, which every start empties. */
+function evidenceDir(env: Env, dataDir: string): string | null {
+  const raw = env.SUNSHINE_EVIDENCE_DIR?.trim();
+  if (!raw) return null;
+  if (!path.isAbsolute(raw)) throw new ConfigError('SUNSHINE_EVIDENCE_DIR', `must be an absolute path, got "${raw}"`);
+  const dir = path.resolve(raw);
+  const tmp = path.join(dataDir, 'tmp');
+  if (dir === tmp || dir.startsWith(tmp + path.sep)) throw new ConfigError('SUNSHINE_EVIDENCE_DIR', `must not lie inside ${tmp} (temporary files, emptied at every start)`);
+  return dir;
+}
+
 function masterKey(env: Env): Buffer | null {
   const raw = env.SUNSHINE_MASTER_KEY;
   if (raw === undefined || raw === '') return null;
@@ -236,10 +253,12 @@ export function loadConfig(env: Env = process.env): Config {
   const host = env.HOST && env.HOST.trim() !== '' ? env.HOST.trim() : '127.0.0.1';
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   const mb = 1024 * 1024;
+  const dataDir = path.resolve(env.DATA_DIR && env.DATA_DIR !== '' ? env.DATA_DIR : 'data');
   return {
     port,
     host,
-    dataDir: path.resolve(env.DATA_DIR && env.DATA_DIR !== '' ? env.DATA_DIR : 'data'),
+    dataDir,
+    evidenceDir: evidenceDir(env, dataDir),
     baseUrl: url(env, 'BASE_URL', `http://${shownHost}:${port}`, ['http:', 'https:'])!,
     smtpUrl: url(env, 'SMTP_URL', null, ['smtp:', 'smtps:']),
     mailFrom: env.SUNSHINE_MAIL_FROM && env.SUNSHINE_MAIL_FROM !== '' ? env.SUNSHINE_MAIL_FROM : 'Sunshine <no-reply@sunshine.invalid>',

@@ -110,7 +110,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       return 1;
     }
     await claimInstallMode(db, 'production');
-    const deps: Deps = { db, keys, dirs: storageDirs(config.dataDir), mailer: { send: async () => {}, sendLater() {} }, config, publicCache: { invalidate() {}, size: 0, bytes: 0 } };
+    const deps: Deps = { db, keys, dirs: storageDirs(config.dataDir, config.evidenceDir), mailer: { send: async () => {}, sendLater() {} }, config, publicCache: { invalidate() {}, size: 0, bytes: 0 } };
     io.out(`Administrators of ${unit.name} [${unit.key}]:`);
     for (const w of missing) {
       const { user, password } = await createUser(deps, { username: w.username, displayName: w.name, unitId: unit.id, roles: [w.duty], email: `${w.username}@${domain}`, homeVillageCode: null }, { type: 'system' });

@@ -1,5 +1,5 @@
 export { logFfmpegChoice } from './media/ffmpeg.js';
-export { storageDirs, decryptFromStore, eraseStored, sweepStorage, readAll, fsyncDir, isStoredName, storedSizeMatches, type StorageDirs } from './storage.js';
+export { storageDirs, decryptFromStore, eraseStored, sweepStorage, orphanGraceMs, readAll, fsyncDir, isStoredName, storedSizeMatches, type StorageDirs, type SweepResult } from './storage.js';
 export { isDiskFull, hasFreeSpace } from './disk.js';
 export { readUploadForm, discardFiles, watchUploadPace, type CleanFile, type FileProblem, type DropReason, type ParsedForm, type UploadLimits, type UploadPace } from './upload.js';
 export { encryptUploads, forgetUploads, linkUploads, originalName, fileNote, type EncryptedUpload } from './service.js';

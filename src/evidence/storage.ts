@@ -1,5 +1,14 @@
-// Encrypted file storage: DATA_DIR/files holds ciphertext under random names; DATA_DIR/tmp holds
-// transient plaintext (uploads being checked and cleaned), emptied at every start.
+// Encrypted file storage: the store (DATA_DIR/files, or SUNSHINE_EVIDENCE_DIR shared by every node,
+// issue 21) holds ciphertext under random names; DATA_DIR/tmp holds this node's transient plaintext
+// (uploads being checked and cleaned), emptied at every start and never shared.
+//
+// Several nodes may write to one shared store, so a start-up sweep cannot take every file without a
+// row for a leftover: it may be another node's upload between its file write and its commit. The
+// order on the upload path makes that safe to tell apart (encryptIntoStore, then the caller's
+// transaction): a file is fully written, fsynced and renamed into the store before the transaction
+// that adds its row begins, and that transaction ends within a grace period of the file's last
+// write (orphanGraceMs). So the sweep removes a file without a row only when it is older than the
+// grace; and a node's own uploads, which died with it, it knows from its journal and removes at once.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,15 +50,86 @@ export function fsyncDir(dir: string): void {
 }
 
 export interface StorageDirs {
+  /** The store of ciphertext: DATA_DIR/files, or SUNSHINE_EVIDENCE_DIR when the nodes share one. */
   files: string;
+  /** This node's transient plaintext, always in its own DATA_DIR: no other node's start sweeps it. */
   tmp: string;
+  /**
+   * This node's journal (in its own DATA_DIR) of the stored names it began to write: at its next
+   * start, those without a row are its own dead uploads. Absent where files are only read.
+   */
+  journal?: string;
 }
 
-export function storageDirs(dataDir: string): StorageDirs {
-  const dirs = { files: path.join(dataDir, 'files'), tmp: path.join(dataDir, 'tmp') };
-  fs.mkdirSync(dirs.files, { recursive: true });
+/** The journal's file in DATA_DIR; the previous generation is `${JOURNAL_NAME}.old`. */
+const JOURNAL_NAME = 'evidence-journal';
+
+/**
+ * The store (`evidenceDir`, SUNSHINE_EVIDENCE_DIR, or DATA_DIR/files by default) and this node's
+ * temporary folder and journal in `dataDir`. A configured store must exist already: creating a
+ * missing mount point would put this node's files on its own disk, out of the other nodes' reach.
+ */
+export function storageDirs(dataDir: string, evidenceDir?: string | null): StorageDirs {
+  const files = evidenceDir ?? path.join(dataDir, 'files');
+  if (!evidenceDir) fs.mkdirSync(files, { recursive: true });
+  else if (!fs.statSync(files, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new Error(`SUNSHINE_EVIDENCE_DIR ${files} is not a folder: create or mount the shared evidence store first.`);
+  }
+  const dirs = { files, tmp: path.join(dataDir, 'tmp'), journal: path.join(dataDir, JOURNAL_NAME) };
   fs.mkdirSync(dirs.tmp, { recursive: true });
   return dirs;
+}
+
+/**
+ * How old a stored file without a row must be before a start-up sweep removes it. Its row is
+ * committed right after the file is written: after the upload's other files are encrypted and the
+ * transaction has waited for the database, never later than an upload may take at all (the request
+ * timeout, SUNSHINE_REQUEST_TIMEOUT_SECONDS). The margin covers those waits and the clocks of the
+ * nodes and the file server, which stamp and judge the file's time, not quite agreeing.
+ */
+export const ORPHAN_GRACE_MARGIN_MS = 60 * 60_000;
+export function orphanGraceMs(requestTimeoutSeconds: number): number {
+  return requestTimeoutSeconds * 1000 + ORPHAN_GRACE_MARGIN_MS;
+}
+
+/**
+ * A name is moved to the journal's previous generation after this long, and dropped one more
+ * generation later: by then its upload committed, was forgotten, or died long ago. Dropping it is
+ * safe either way, only slower: its file, if left without a row, waits for the grace rule.
+ */
+const JOURNAL_GENERATION_MS = 60 * 60_000;
+/** When each journal's current generation began (per process: the sweep at start resets it). */
+const journalSince = new Map<string, number>();
+
+/**
+ * Notes `storedName` in this node's journal before anything is written under it. Not fsynced: a
+ * SIGKILL keeps what was appended; a name a power cut loses leaves its file to the grace rule. Each
+ * entry has its own line, so a torn append spoils no other name.
+ */
+async function noteWriting(journal: string, storedName: string): Promise<void> {
+  const now = Date.now();
+  const since = journalSince.get(journal);
+  if (since === undefined) journalSince.set(journal, now);
+  else if (now - since > JOURNAL_GENERATION_MS) {
+    try {
+      fs.renameSync(journal, `${journal}.old`);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    journalSince.set(journal, now);
+  }
+  await fs.promises.appendFile(journal, `\n${storedName}\n`, { mode: 0o600 });
+}
+
+/** The stored names in both generations of a journal (none when there is no journal). */
+function journalNames(journal: string | undefined): Set<string> {
+  const names = new Set<string>();
+  if (!journal) return names;
+  for (const file of [journal, `${journal}.old`]) {
+    if (!fs.existsSync(file)) continue;
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) if (isStoredName(line)) names.add(line);
+  }
+  return names;
 }
 
 export function tempPath(dirs: StorageDirs, suffix = ''): string {
@@ -64,10 +144,12 @@ export interface StoredFile {
 
 /**
  * Encrypts a plaintext file into the store in sealed chunks, hashing the plaintext on the way.
- * Written as `.part`, fsynced, then renamed, so a crash never leaves a half file under a final name.
+ * Written as `.part`, fsynced, then renamed, so a crash never leaves a half file under a final name;
+ * the name is in this node's journal before the first byte (see sweepStorage).
  */
 export async function encryptIntoStore(dirs: StorageDirs, key: Buffer, plainPath: string): Promise<StoredFile> {
   const storedName = crypto.randomBytes(16).toString('hex');
+  if (dirs.journal) await noteWriting(dirs.journal, storedName);
   const finalPath = path.join(dirs.files, storedName);
   const partPath = `${finalPath}.part`;
   const header = sealedHeader();
@@ -183,24 +265,73 @@ export async function removeStored(dirs: StorageDirs, storedName: string): Promi
   await fs.promises.rm(path.join(dirs.files, storedName), { force: true });
 }
 
+export interface SweepOptions {
+  /** orphanGraceMs(): a stored file without a row younger than this may be in flight on another node. */
+  graceMs: number;
+  /**
+   * When the referenced names were read, taken before reading them: a file older than the grace at
+   * that moment had its row committed before it, so a file without a row then never gets one.
+   */
+  namesReadAt: number;
+}
+
+export interface SweepResult {
+  /** This node's leftover temporary files, shredded. */
+  temp: number;
+  /** This node's own uploads that died before their commit (from its journal), removed at once. */
+  own: number;
+  /** Other files without a row older than the grace, removed. */
+  orphans: number;
+  /** Files without a row younger than the grace, left alone: perhaps another node's upload in flight. */
+  young: number;
+}
+
 /**
- * At start, nothing is in flight: every temporary file is a leftover, and every stored file with no
- * row is an orphan of a submission that died before its commit.
+ * At start, nothing of this node is in flight: every file in its own temporary folder is a leftover,
+ * and so is every file its journal names that has no row. Other files without a row in the store
+ * may belong to another node; they are removed only once older than the grace. A file whose commit
+ * failed on a live node is not left for this sweep: that node removes it itself (the callers of
+ * encryptUploads call forgetUploads when their transaction throws; encryptUploads removes what it
+ * wrote when encryption fails). Only names a stored file can have are touched (not a mount's
+ * lost+found, nor an NFS client's .nfs… files).
  */
-export function sweepStorage(dirs: StorageDirs, isReferenced: (storedName: string) => boolean): { temp: number; orphans: number } {
-  let temp = 0;
-  let orphans = 0;
+export function sweepStorage(dirs: StorageDirs, isReferenced: (storedName: string) => boolean, options: SweepOptions): SweepResult {
+  const result: SweepResult = { temp: 0, own: 0, orphans: 0, young: 0 };
   for (const name of fs.readdirSync(dirs.tmp)) {
     shredTreeSync(path.join(dirs.tmp, name));
-    temp++;
+    result.temp++;
+  }
+  const remove = (file: string) => {
+    try {
+      fs.unlinkSync(file);
+      return true;
+    } catch (err) {
+      // Another node's sweep may have removed it first.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+  };
+  for (const name of journalNames(dirs.journal)) {
+    if (isReferenced(name)) continue;
+    for (const file of [name, `${name}.part`]) if (remove(path.join(dirs.files, file))) result.own++;
+  }
+  if (dirs.journal) {
+    fs.rmSync(dirs.journal, { force: true });
+    fs.rmSync(`${dirs.journal}.old`, { force: true });
+    journalSince.delete(dirs.journal);
   }
   for (const name of fs.readdirSync(dirs.files)) {
-    if (name.endsWith('.part') || !isReferenced(name)) {
-      fs.rmSync(path.join(dirs.files, name), { force: true });
-      orphans++;
-    }
+    const part = name.endsWith('.part');
+    if (!isStoredName(part ? name.slice(0, -'.part'.length) : name)) continue;
+    // A half-written file never gets a row, but it may still be being written on another node.
+    if (!part && isReferenced(name)) continue;
+    const file = path.join(dirs.files, name);
+    const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+    if (!stat?.isFile()) continue;
+    if (options.namesReadAt - stat.mtimeMs <= options.graceMs) result.young++;
+    else if (remove(file)) result.orphans++;
   }
-  return { temp, orphans };
+  return result;
 }
 
 export async function readAll(stream: Readable): Promise<Buffer> {

@@ -17,6 +17,7 @@ import { indexDocument } from '../search/index.js';
 import { loadCalendar } from '../calendar/index.js';
 import { withTransaction } from '../db/transaction.js';
 import { objectionSubjectIdHash } from './objection-subject.js';
+import { isUniqueViolation } from '../db/dialect.js';
 
 export interface FiledReport {
   report: repo.Report;
@@ -84,12 +85,14 @@ export async function fileReport(deps: Deps, input: ReportInput, files: CleanFil
     if (again) return again;
   }
   const unit = await handlingUnitFor(deps, input.countyCode, input);
-  const uploads = await encryptUploads(deps.dirs, deps.keys.files, files);
   const code = newQueryCode();
   // 信访工作条例 art. 22–23: registered, routed and the reporter told within 15 days of receipt.
   const registerDue = dueFrom(await loadCalendar(deps.db), 'xinfang.register', receivedAt).due;
   // Recusal by ID hash (issue 19 item 4): who the objection is about, as a keyed hash only.
   const subjectIdHash = await objectionSubjectIdHash(deps.db, options.objectionEntryId);
+  // Encrypted last before the transaction, so that whatever fails after it is caught below and
+  // forgets the stored files: none is left without a row on a live node (src/evidence/storage.ts).
+  const uploads = await encryptUploads(deps.dirs, deps.keys.files, files);
   let report: repo.Report;
   try {
     report = await withTransaction(deps.db, async (tx) => {
@@ -147,7 +150,7 @@ export async function fileReport(deps: Deps, input: ReportInput, files: CleanFil
   } catch (err) {
     await forgetUploads(deps.dirs, uploads);
     // Two POSTs of one form racing: the loser shows the winner's receipt.
-    if (options.nonce && String((err as Error).message).includes('UNIQUE constraint failed: reports.submission_digest')) {
+    if (options.nonce && isUniqueViolation(err, 'reports', 'submission_digest')) {
       const again = await repeatedSubmission(deps, options.nonce);
       if (again) return again;
     }

@@ -65,7 +65,7 @@ describe('shredding', () => {
     const upload = secretFile('tmp/discarded.png');
     discardFiles([{ path: upload.file } as CleanFile]);
     const leftover = secretFile('tmp/leftover.upload');
-    sweepStorage(dirs, () => true);
+    sweepStorage(dirs, () => true, { graceMs: 0, namesReadAt: Date.now() });
     const stored = secretFile(`files/${'ab'.repeat(16)}`);
     await eraseStored(dirs, 'ab'.repeat(16));
     for (const h of [upload, leftover, stored]) {

@@ -54,6 +54,10 @@ describe('a submission that dies half way', () => {
     fs.writeFileSync(path.join(dataDir, 'tmp', 'abc.upload'), 'plaintext evidence');
     fs.writeFileSync(path.join(dataDir, 'files', 'f'.repeat(32) + '.part'), 'half');
     fs.writeFileSync(path.join(dataDir, 'files', 'e'.repeat(32)), 'orphan');
+    // Left long ago: a younger file without a row may be another node's upload in flight, and is
+    // kept (test/evidence/shared-store.test.ts).
+    const longAgo = Date.now() / 1000 - 7 * 86_400;
+    for (const name of ['f'.repeat(32) + '.part', 'e'.repeat(32)]) fs.utimesSync(path.join(dataDir, 'files', name), longAgo, longAgo);
     const second = await makeApp({ dataDir });
     expect(fs.readdirSync(path.join(dataDir, 'tmp'))).toEqual([]);
     expect(fs.readdirSync(path.join(dataDir, 'files'))).toEqual(kept);
