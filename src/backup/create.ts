@@ -15,6 +15,8 @@ import { eraseSessions, integrityCheck, snapshotContents, tableNames, type Snaps
 
 export interface BackupOptions {
   dataDir: string;
+  /** Where the server stores evidence (SUNSHINE_EVIDENCE_DIR); null or absent: DATA_DIR/files. */
+  evidenceDir?: string | null;
   /** The backup folder: new, or empty. */
   to: string;
   /** The master key, when at hand: its fingerprint goes into the manifest; with exportKey, the key itself to that file. */
@@ -41,6 +43,7 @@ function checkTargets(options: BackupOptions, dir: string): boolean {
   if (!fs.existsSync(databaseFile(dataDir))) throw new BackupError(2, `No database at ${databaseFile(dataDir)} (check DATA_DIR).`);
   if (isInside(dir, dataDir)) throw new BackupError(2, `The backup folder ${dir} is inside the data directory ${dataDir}; choose a place outside it.`);
   if (isInside(dataDir, dir)) throw new BackupError(2, `The data directory ${dataDir} (which holds the master key) is inside the backup folder ${dir}; choose another folder.`);
+  if (options.evidenceDir && isInside(dir, options.evidenceDir)) throw new BackupError(2, `The backup folder ${dir} is inside the evidence store ${options.evidenceDir}; choose a place outside it.`);
   const state = folderState(dir);
   if (state === 'not-a-folder') throw new BackupError(2, `${dir} exists and is not a folder.`);
   if (state === 'not-empty') throw new BackupError(2, `${dir} is not empty; a backup goes into a new or empty folder.`);
@@ -87,6 +90,7 @@ export async function createBackup(options: BackupOptions): Promise<BackupResult
   const log = options.log ?? (() => undefined);
   const dataDir = path.resolve(options.dataDir);
   const dir = path.resolve(options.to);
+  const store = options.evidenceDir ? path.resolve(options.evidenceDir) : path.join(dataDir, FILES_DIR);
   const createdFolder = checkTargets(options, dir);
   fs.mkdirSync(path.join(dir, FILES_DIR), { recursive: true, mode: 0o700 });
   try {
@@ -98,14 +102,15 @@ export async function createBackup(options: BackupOptions): Promise<BackupResult
     const missing: string[] = [];
     for (const { name } of snapshot.storedNames) {
       if (!isStoredName(name)) throw new BackupError(1, `The database references an unexpected stored file name: ${JSON.stringify(name)}`);
-      if (!fs.existsSync(path.join(dataDir, FILES_DIR, name))) missing.push(name);
+      if (!fs.existsSync(path.join(store, name))) missing.push(name);
     }
     if (missing.length > 0) {
-      throw new BackupError(1, `${missing.length} evidence file(s) referenced by the database are missing from ${path.join(dataDir, FILES_DIR)}: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' …' : ''}`);
+      throw new BackupError(1, `${missing.length} evidence file(s) referenced by the database are missing from ${store}: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' …' : ''}`);
     }
+    // Inside the backup the files are under files/ wherever the server keeps them.
     const files: ManifestFile[] = [];
     for (const { name, size } of snapshot.storedNames) {
-      const copied = await copyWithHash(path.join(dataDir, FILES_DIR, name), path.join(dir, FILES_DIR, name));
+      const copied = await copyWithHash(path.join(store, name), path.join(dir, FILES_DIR, name));
       // Sealed in chunks (or, for files from before, in one stream): the size follows from the plaintext's.
       if (!storedSizeMatches(size, copied.bytes)) {
         throw new BackupError(1, `Evidence file ${name} has ${copied.bytes} bytes, which does not fit the ${size} bytes stored: it is damaged.`);

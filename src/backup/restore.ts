@@ -17,6 +17,11 @@ export interface RestoreOptions {
   from: string;
   /** The data directory to create: missing or empty. */
   dataDir: string;
+  /**
+   * Where the server will look for evidence (SUNSHINE_EVIDENCE_DIR): missing or empty, as a restore
+   * never mixes files into a live store. Null or absent: DATA_DIR/files.
+   */
+  evidenceDir?: string | null;
   masterKey: Buffer;
   /** Write the key to DATA_DIR/master.key (0600), where the server reads it; false when the operator gives SUNSHINE_MASTER_KEY instead. */
   writeKeyFile: boolean;
@@ -40,6 +45,15 @@ function checkTarget(from: string, dataDir: string): boolean {
   return state === 'missing';
 }
 
+/** The same refusals for a separate evidence store; a store inside the new data directory is created with it. */
+function checkEvidenceTarget(from: string, dataDir: string, store: string): boolean {
+  if (isInside(store, from) || isInside(from, store)) throw new BackupError(2, `The evidence folder ${store} and the backup ${from} must not lie one inside the other.`);
+  const state = folderState(store);
+  if (state === 'not-a-folder') throw new BackupError(2, `${store} exists and is not a folder.`);
+  if (state === 'not-empty') throw new BackupError(2, `${store} is not empty; restore evidence only into a new or empty folder.`);
+  return state === 'missing' && !isInside(store, dataDir);
+}
+
 /** Copies one file of the backup, refusing it when its SHA-256 is not the manifest's. */
 async function restoreFile(from: string, to: string, entry: { path: string; bytes: number; sha256: string }): Promise<void> {
   const source = path.join(from, entry.path);
@@ -50,7 +64,7 @@ async function restoreFile(from: string, to: string, entry: { path: string; byte
   }
 }
 
-async function proveKey(dataDir: string, masterKey: Buffer, manifestNames: Set<string>): Promise<{ auditEntries: number; checkedFile: string | null }> {
+async function proveKey(dataDir: string, evidenceDir: string | null, masterKey: Buffer, manifestNames: Set<string>): Promise<{ auditEntries: number; checkedFile: string | null }> {
   const keys = deriveKeys(masterKey);
   const db = openDatabase(databaseFile(dataDir));
   try {
@@ -64,7 +78,7 @@ async function proveKey(dataDir: string, masterKey: Buffer, manifestNames: Set<s
     if (smallest) {
       const hash = crypto.createHash('sha256');
       try {
-        for await (const chunk of decryptFromStore(storageDirs(dataDir), keys.files, smallest.name)) hash.update(chunk as Buffer);
+        for await (const chunk of decryptFromStore(storageDirs(dataDir, evidenceDir), keys.files, smallest.name)) hash.update(chunk as Buffer);
       } catch {
         throw new BackupError(1, `The key does not open evidence file ${smallest.name}: wrong key for this backup?`);
       }
@@ -90,19 +104,27 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   const from = path.resolve(options.from);
   const dataDir = path.resolve(options.dataDir);
   const manifest = readManifest(from);
+  const evidenceDir = options.evidenceDir ? path.resolve(options.evidenceDir) : null;
+  const store = evidenceDir ?? path.join(dataDir, FILES_DIR);
   const createdFolder = checkTarget(from, dataDir);
+  const createdStore = evidenceDir ? checkEvidenceTarget(from, dataDir, evidenceDir) : false;
   if (manifest.keyFingerprint && manifest.keyFingerprint !== keyFingerprint(options.masterKey)) {
     throw new BackupError(1, 'This key does not belong to this backup (its fingerprint differs from the manifest\'s). Nothing was restored.');
   }
-  fs.mkdirSync(path.join(dataDir, FILES_DIR), { recursive: true, mode: 0o700 });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(store, { recursive: true, mode: 0o700 });
   if (manifest.files.some((f) => f.path.startsWith(`${ARCHIVE_DIR_NAME}/`))) fs.mkdirSync(path.join(dataDir, ARCHIVE_DIR_NAME), { recursive: true, mode: 0o700 });
   try {
     await restoreFile(from, path.join(dataDir, DATABASE_NAME), manifest.database);
-    for (const entry of manifest.files) await restoreFile(from, path.join(dataDir, entry.path), entry);
-    fsyncDir(path.join(dataDir, FILES_DIR));
+    // Evidence (files/<stored name> in the backup) goes to the store; audit archives to DATA_DIR.
+    for (const entry of manifest.files) {
+      const to = entry.path.startsWith(`${FILES_DIR}/`) ? path.join(store, entry.path.slice(FILES_DIR.length + 1)) : path.join(dataDir, entry.path);
+      await restoreFile(from, to, entry);
+    }
+    fsyncDir(store);
     log(`copied and verified: the database and ${manifest.files.length} evidence files`);
     const names = new Set(manifest.files.filter((f) => f.path.startsWith(`${FILES_DIR}/`)).map((f) => f.path.slice(FILES_DIR.length + 1)));
-    const proof = await proveKey(dataDir, options.masterKey, names);
+    const proof = await proveKey(dataDir, evidenceDir, options.masterKey, names);
     log(
       proof.checkedFile
         ? `the key opens the data: evidence file ${proof.checkedFile} decrypts to its SHA-256; audit chain ok (${proof.auditEntries} entries)`
@@ -116,6 +138,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
     return { manifest, files: manifest.files.length, ...proof };
   } catch (err) {
     removeCreated(dataDir, createdFolder);
+    if (evidenceDir) removeCreated(evidenceDir, createdStore);
     throw err;
   }
 }

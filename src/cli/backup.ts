@@ -3,7 +3,8 @@
 //   npm run backup -- --to /mnt/backup/sunshine-2026-05-01 [--export-key /media/usb/sunshine.key]
 //
 // Writes DIR/sunshine.db (SQLite backup API), DIR/files/… (the evidence files the copy references,
-// encrypted as stored) and DIR/manifest.json (SHA-256 of every file). The master key is never
+// encrypted as stored, from DATA_DIR/files or SUNSHINE_EVIDENCE_DIR) and DIR/manifest.json (SHA-256
+// of every file). The master key is never
 // written into DIR (DESIGN.md §4); --export-key writes it (0600) to a file the operator names,
 // which must lie outside DIR.
 //
@@ -50,6 +51,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const masterKey = masterKeyOf(config);
     const result = await createBackup({
       dataDir: config.dataDir,
+      evidenceDir: config.evidenceDir,
       to: operatorPath(env, args.to),
       masterKey,
       ...(args['export-key'] !== undefined ? { exportKey: operatorPath(env, args['export-key']) } : {}),

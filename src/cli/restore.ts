@@ -3,7 +3,8 @@
 //   npm run restore -- --from DIR --key FILE --data-dir TARGET
 //   SUNSHINE_MASTER_KEY=… npm run restore -- --from DIR --key-env SUNSHINE_MASTER_KEY --data-dir TARGET
 //
-// TARGET must be missing or empty. Every file is checked against the manifest's SHA-256, the key
+// TARGET must be missing or empty; so must the folder of --evidence-dir EVIDENCE, which puts the
+// evidence files where a server with SUNSHINE_EVIDENCE_DIR=EVIDENCE looks for them. Every file is checked against the manifest's SHA-256, the key
 // is written to TARGET/master.key (0600; --no-key-file when the server will get SUNSHINE_MASTER_KEY
 // instead), the database's integrity is checked, and the key is proven to open the data: one
 // evidence file decrypts to its stored SHA-256 and the audit chain verifies.
@@ -15,13 +16,14 @@ import path from 'node:path';
 import { BackupError, parseMasterKey, restoreBackup } from '../backup/index.js';
 import { commandLine, consoleIo, exitOnError, operatorPath, type CliIo, type CommandLineValues, runIfMain } from './io.js';
 
-const USAGE = 'usage: npm run restore -- --from DIR (--key FILE | --key-env VARIABLE) --data-dir TARGET [--no-key-file]';
+const USAGE = 'usage: npm run restore -- --from DIR (--key FILE | --key-env VARIABLE) --data-dir TARGET [--evidence-dir EVIDENCE] [--no-key-file]';
 
 const OPTIONS = {
   from: { type: 'string' },
   key: { type: 'string' },
   'key-env': { type: 'string' },
   'data-dir': { type: 'string' },
+  'evidence-dir': { type: 'string' },
   'no-key-file': { type: 'boolean' },
 } as const;
 
@@ -57,9 +59,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
   try {
     const masterKey = readKey(args, env);
     const target = operatorPath(env, args['data-dir']!);
-    const result = await restoreBackup({ from: operatorPath(env, args.from!), dataDir: target, masterKey, writeKeyFile: !args['no-key-file'], log: io.out });
+    const evidenceDir = args['evidence-dir'] !== undefined ? operatorPath(env, args['evidence-dir']) : null;
+    const result = await restoreBackup({ from: operatorPath(env, args.from!), dataDir: target, evidenceDir, masterKey, writeKeyFile: !args['no-key-file'], log: io.out });
     io.out(`restored ${result.manifest.counts.reports ?? 0} reports and ${result.files} evidence files from the backup of ${result.manifest.createdAt} (app ${result.manifest.appVersion}) into ${target}`);
-    io.out(args['no-key-file'] ? `Start the server with DATA_DIR=${target} and SUNSHINE_MASTER_KEY set to this key.` : `The key is in ${path.join(target, 'master.key')} (0600). Start the server with DATA_DIR=${target}.`);
+    const store = evidenceDir ? ` SUNSHINE_EVIDENCE_DIR=${evidenceDir}` : '';
+    io.out(args['no-key-file'] ? `Start the server with DATA_DIR=${target}${store} and SUNSHINE_MASTER_KEY set to this key.` : `The key is in ${path.join(target, 'master.key')} (0600). Start the server with DATA_DIR=${target}${store}.`);
     io.out('Sessions are not part of a backup: staff sign in again.');
     return 0;
   } catch (err) {
