@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main as archive } from '../../src/cli/audit-archive.js';
 import { main as verify } from '../../src/cli/audit-verify.js';
 import { record } from '../../src/audit/index.js';
-import { databaseFile, openDatabase } from '../../src/db/connection.js';
+import { closeDatabase, databaseFile, openDatabase } from '../../src/db/connection.js';
 import { deriveKeys, loadMasterKey } from '../../src/plugins/keys.js';
 import { capture, dataDir, envFor } from './helpers.js';
 
@@ -21,7 +21,7 @@ describe('npm run audit:archive and audit:verify', () => {
     fs.writeFileSync(path.join(dir, 'master.key'), Buffer.alloc(32, 9).toString('base64'), { mode: 0o600 });
     const key = deriveKeys(loadMasterKey({ dataDir: dir, masterKey: null } as never))['audit-mac'];
     const db = openDatabase(databaseFile(dir));
-    db.run(sql`delete from audit_log`);
+    await db.run(sql`delete from audit_log`);
     for (const when of ['2024-01-05T10:00:00+08:00', '2024-01-20T10:00:00+08:00', '2024-02-03T10:00:00+08:00']) {
       await record(db, key, { actor: { type: 'system' }, action: 'test.cli', object: { type: 'x', id: 1 } }, Date.parse(when));
     }
@@ -41,20 +41,20 @@ describe('npm run audit:archive and audit:verify', () => {
     expect(ok.stdout.slice(0, 2)).toEqual(['audit archives ok: 2 files, 3 entries', 'audit chain ok: 1 entries']);
 
     // The newest archive deleted, row and file: the live chain no longer continues the last archive.
-    const newest = db.get<{ id: number; file_name: string }>(sql`select id, file_name from audit_archives order by id desc limit 1`)!;
-    db.run(sql`delete from audit_archives where id = ${newest.id}`);
+    const newest = (await db.get<{ id: number; file_name: string }>(sql`select id, file_name from audit_archives order by id desc limit 1`))!;
+    await db.run(sql`delete from audit_archives where id = ${newest.id}`);
     fs.rmSync(path.join(dir, 'audit-archive', newest.file_name));
     const broken = capture();
     expect(await verify([], envFor(dir), broken)).toBe(1);
     expect(broken.stdout[1]).toMatch(/^audit chain BROKEN at entry 4 \(start/);
 
     // An archive file changed on disk.
-    const first = db.get<{ file_name: string }>(sql`select file_name from audit_archives order by id limit 1`)!;
+    const first = (await db.get<{ file_name: string }>(sql`select file_name from audit_archives order by id limit 1`))!;
     fs.appendFileSync(path.join(dir, 'audit-archive', first.file_name), '\n');
     const changed = capture();
     expect(await verify([], envFor(dir), changed)).toBe(1);
     expect(changed.stdout[0]).toMatch(/^audit archive 2024-01 BROKEN \(sha256/);
-    db.$client.close();
+    await closeDatabase(db);
     expect(await archive(['--what'], envFor(dir), capture())).toBe(2);
   });
 });

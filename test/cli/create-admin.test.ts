@@ -8,7 +8,7 @@ import { generate } from 'otplib';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { main } from '../../src/cli/create-admin.js';
 import { entriesFor } from '../../src/audit/index.js';
-import { databaseFile, openDatabase, type Db } from '../../src/db/connection.js';
+import { closeDatabase, databaseFile, openDatabase, type Db } from '../../src/db/connection.js';
 import { claimInstallMode, installMode } from '../../src/installation/index.js';
 import { findUnit, findUnitByKey } from '../../src/units/index.js';
 import { findUserByName, updateUser } from '../../src/users/index.js';
@@ -28,25 +28,16 @@ afterAll(() => {
 });
 
 /** Opens the data directory's database for a look (or a change) and closes it again. */
-function withDb<T>(dir: string, fn: (db: Db) => T): T {
-  const db = openDatabase(databaseFile(dir));
-  try {
-    return fn(db);
-  } finally {
-    db.$client.close();
-  }
-}
-
 async function withDbAsync<T>(dir: string, fn: (db: Db) => Promise<T>): Promise<T> {
   const db = openDatabase(databaseFile(dir));
   try {
     return await fn(db);
   } finally {
-    db.$client.close();
+    await closeDatabase(db);
   }
 }
 
-const userCount = (dir: string) => withDb(dir, (db) => db.select().from(users).all().length);
+const userCount = (dir: string) => withDbAsync(dir, async (db) => (await db.select().from(users).all()).length);
 
 /** The accounts printed by a run: duty → [user name, password]. */
 function printed(lines: string[]): Record<string, [string, string]> {
@@ -135,7 +126,7 @@ describe('npm run admin:create', () => {
     const help = capture();
     expect(await main(['--help'], envFor(dir), help)).toBe(0);
     expect(help.text()).toMatch(/--system.*--security.*--audit/s);
-    expect(userCount(dir)).toBe(0);
+    expect(await userCount(dir)).toBe(0);
     await withDbAsync(dir, async (db) => expect(await installMode(db)).toBeNull());
   });
 
@@ -173,7 +164,7 @@ describe('npm run admin:create', () => {
         expect((await findUnit(db, user.unitId))!.key).toBe('ca:220100');
         expect((await entriesFor(db, 'user', String(user.id))).map((e) => [e.action, e.actorType])).toEqual([['user.create', 'system']]);
       }
-      expect(db.select().from(users).all()).toHaveLength(3);
+      expect(await db.select().from(users).all()).toHaveLength(3);
     });
 
     // Every duty is held now: a second run is refused and changes nothing.
@@ -181,7 +172,7 @@ describe('npm run admin:create', () => {
     expect(await main([], envFor(dir), again)).toBe(1);
     expect(again.stderr.join('\n')).toContain('Every administrator duty already has an active holder');
     expect(again.stdout.join('\n')).not.toMatch(/password \S+/);
-    expect(userCount(dir)).toBe(3);
+    expect(await userCount(dir)).toBe(3);
 
     // A duty whose only holder is disabled has no active holder: only that one is created.
     await withDbAsync(dir, async (db) => await updateUser(db, (await findUserByName(db, 'auditadmin'))!.id, { disabled: true }));
@@ -190,7 +181,7 @@ describe('npm run admin:create', () => {
     expect(Object.keys(printed(refill.stdout))).toEqual(['audit_admin']);
     expect(refill.stdout.join('\n')).toContain('Already held, not created: system_admin, security_admin');
     await withDbAsync(dir, async (db) => expect((await findUserByName(db, 'audit.two'))!.roles).toBe('audit_admin'));
-    expect(userCount(dir)).toBe(4);
+    expect(await userCount(dir)).toBe(4);
   });
 
   it('refuses a demo database and changes nothing', async () => {
@@ -201,7 +192,7 @@ describe('npm run admin:create', () => {
     expect(io.stderr.join('\n')).toContain('demo database');
     expect(io.stderr.join('\n')).toContain('Nothing changed');
     expect(io.stdout.join('\n')).not.toMatch(/password \S+/);
-    expect(userCount(dir)).toBe(0);
+    expect(await userCount(dir)).toBe(0);
     await withDbAsync(dir, async (db) => expect(await installMode(db)).toBe('demo'));
   });
 
@@ -217,7 +208,7 @@ describe('npm run admin:create', () => {
     expect(io.stderr.join('\n')).toContain('The user name "secadmin" is already taken (--security).');
     expect(io.stderr.join('\n')).toContain('Nothing changed');
     expect(io.stdout.join('\n')).not.toMatch(/password \S+/);
-    expect(userCount(dir)).toBe(3);
+    expect(await userCount(dir)).toBe(3);
     await withDbAsync(dir, async (db) => {
       expect(await findUserByName(db, 'sysadmin')).toBeUndefined();
       expect(await findUserByName(db, 'auditadmin')).toBeUndefined();

@@ -1,5 +1,6 @@
 // Recipients put straight into the roster (the recipient import is another feature's), and
 // declarations straight into their tables, with ID numbers hashed under the app's key.
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { recipients } from '../../src/disclosure/tables.js';
 import { idNumberHash } from '../../src/disclosure/id-number.js';
@@ -33,6 +34,6 @@ export async function addDeclarant(app: FastifyInstance, d: { name: string; id: 
 }
 
 /** Every text value of every row of a table, for "no clear ID number stored" checks. */
-export function dumpTable(app: FastifyInstance, table: string): string {
-  return JSON.stringify(app.db.$client.prepare(`select * from ${table}`).all());
+export async function dumpTable(app: FastifyInstance, table: string): Promise<string> {
+  return JSON.stringify(await app.db.all(sql.raw(`select * from ${table}`)));
 }

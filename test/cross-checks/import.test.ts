@@ -76,7 +76,7 @@ describe('declaration import', () => {
     });
     expect(plain.statusCode).toBe(400);
     expect(plain.body).toContain('上传方式不对，请使用本页的表单。');
-    expect(dumpTable(t.app, 'declaration_imports')).toBe('[]');
+    expect(await dumpTable(t.app, 'declaration_imports')).toBe('[]');
   });
 
   it('sends the template as a named, uncached attachment', async () => {
@@ -96,9 +96,9 @@ describe('declaration import', () => {
     expect(res.body).toMatch(/<td>5<\/td><td>所在村<\/td><td>本地区没有这个村/);
     expect(res.body).toMatch(/<td>5<\/td><td>关系<\/td>/);
     expect(res.body).not.toContain(LEADER.slice(0, 17));
-    expect(t.app.db.select().from(declarants).all()).toEqual([]);
-    expect(t.app.db.select().from(crossCheckFlags).all()).toEqual([]);
-    expect(dumpTable(t.app, 'declaration_imports')).toBe('[]');
+    expect(await t.app.db.select().from(declarants).all()).toEqual([]);
+    expect(await t.app.db.select().from(crossCheckFlags).all()).toEqual([]);
+    expect(await dumpTable(t.app, 'declaration_imports')).toBe('[]');
   });
 
   it('refuses a village of another county and a declarant whose rows disagree', async () => {
@@ -113,22 +113,22 @@ describe('declaration import', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('备案名单已导入');
     expect(res.body).toContain('共 4 行：新登记 3 名备案人');
-    const rows = t.app.db.select().from(declarants).all();
+    const rows = await t.app.db.select().from(declarants).all();
     expect(rows.map((d) => [d.name, d.position, d.homeVillageCode, d.userId]).sort()).toEqual([
       ['周长海', 'group_leader', '220102001002', null],
       ['孙建国', 'village_cadre', '220102001001', null],
       ['钱立新', 'township_assistant', '220102001003', null],
     ]);
     const sun = rows.find((d) => d.name === '孙建国')!;
-    const rels = t.app.db.select().from(declaredRelatives).where(eq(declaredRelatives.declarantId, sun.id)).all();
+    const rels = await t.app.db.select().from(declaredRelatives).where(eq(declaredRelatives.declarantId, sun.id)).all();
     expect(rels.map((r) => [r.name, r.relation, r.villageCode, r.assistanceType, r.idHash]).sort()).toEqual([
       ['孙小明', 'child', '220102001001', 'temporary', hashOf(t.app, REL2)],
       ['孙玉兰', 'parent', '220102001002', 'dibao', hashOf(t.app, REL1)],
     ]);
-    const kinds = t.app.db.select().from(crossCheckFlags).all().map((f) => f.kind).sort();
+    const kinds = (await t.app.db.select().from(crossCheckFlags).all()).map((f) => f.kind).sort();
     expect(kinds).toEqual(['declarant_receives', 'declared', 'possible_relative']);
     for (const table of ['declarants', 'declared_relatives', 'cross_check_flags', 'declaration_imports', 'audit_log']) {
-      const dump = dumpTable(t.app, table);
+      const dump = await dumpTable(t.app, table);
       for (const id of [CADRE, LEADER, CLERK, REL1, REL2]) expect(dump).not.toContain(id.slice(0, 17));
     }
   });
@@ -145,14 +145,14 @@ describe('declaration import', () => {
     const xlsx = Buffer.from(await workbook.xlsx.writeBuffer());
     const res = await upload(county, xlsx, 'list.xlsx');
     expect(res.body).toContain('这份名单已经导入过');
-    expect(t.app.db.select().from(declarants).all()).toHaveLength(3);
-    expect(dumpTable(t.app, 'declaration_imports').match(/"id":/g)).toHaveLength(1);
+    expect(await t.app.db.select().from(declarants).all()).toHaveLength(3);
+    expect((await dumpTable(t.app, 'declaration_imports')).match(/"id":/g)).toHaveLength(1);
   });
 
   it('updates from a changed list: a relative dropped, the rest kept', async () => {
     const res = await upload(county, csv([GOOD[0]!, ...GOOD.slice(2)]));
     expect(res.body).toContain('新登记 0 名备案人，更新 1 名，2 名无变化；新增近亲属 0 名，删除 1 名');
-    expect(t.app.db.select().from(declaredRelatives).all().map((r) => r.name)).toEqual(['孙玉兰']);
+    expect((await t.app.db.select().from(declaredRelatives).all()).map((r) => r.name)).toEqual(['孙玉兰']);
   });
 
   it('does not let another county import a declarant registered here', async () => {

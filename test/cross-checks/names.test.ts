@@ -32,7 +32,7 @@ beforeAll(async () => {
   await addRecipient(t.app, REL_VILLAGE, '李秀兰', makeId('19550505', 81, '220102'));
   const d = await addDeclarant(t.app, { name: '王德福', id: makeId('19700101', 82, '220102'), village: HOME }, [{ name: '李秀兰', id: makeId('19550505', 81, '220102'), village: REL_VILLAGE, relation: 'spouse' }]);
   await runCrossChecks(t.app.deps, { declarantIds: [d.declarant.id] });
-  flagId = t.app.db.select().from(crossCheckFlags).where(and(eq(crossCheckFlags.declarantId, d.declarant.id), eq(crossCheckFlags.kind, 'declared'))).get()!.id;
+  flagId = (await t.app.db.select().from(crossCheckFlags).where(and(eq(crossCheckFlags.declarantId, d.declarant.id), eq(crossCheckFlags.kind, 'declared'))).get())!.id;
 });
 afterAll(() => t.close());
 
@@ -46,7 +46,7 @@ describe('names on the flags page', () => {
     const entries = await namesViewed(flagId);
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ actorType: 'staff', actorId: countyStaff.user.id });
-    const audit = dumpTable(t.app, 'audit_log');
+    const audit = await dumpTable(t.app, 'audit_log');
     for (const name of ['李秀兰', '王德福', '李*兰', '王*福']) expect(audit).not.toContain(name);
   });
 
@@ -82,7 +82,7 @@ describe('recusal on flags', () => {
     await addDeclarant(t.app, { name: '赵春生', id: makeId('19760303', 84, '220102'), village: REL_VILLAGE, position: 'county_bureau_staff', userId: me.user.id }, [{ name: '孙秀芝', id: motherId, village: HOME, relation: 'parent' }]);
     const cadre = await addDeclarant(t.app, { name: '钱大山', id: makeId('19460606', 85, '220102'), village: HOME }, [{ name: '孙秀芝', id: motherId, village: HOME, relation: 'spouse' }]);
     await runCrossChecks(t.app.deps, { declarantIds: [cadre.declarant.id] });
-    const aboutMother = t.app.db.select().from(crossCheckFlags).where(and(eq(crossCheckFlags.declarantId, cadre.declarant.id), eq(crossCheckFlags.kind, 'declared'))).get()!;
+    const aboutMother = (await t.app.db.select().from(crossCheckFlags).where(and(eq(crossCheckFlags.declarantId, cadre.declarant.id), eq(crossCheckFlags.kind, 'declared'))).get())!;
 
     const colleague = await county.get('/staff/cross-checks');
     expect(colleague.body).toContain(`id="flag-${aboutMother.id}"`);

@@ -38,7 +38,7 @@ describe('non-user declarants by form', () => {
     expect(res.body).toContain('value="王德福"');
     expect(res.body).not.toContain(bad);
     expect(res.body).toContain('请重新输入');
-    expect(t.app.db.select().from(declarants).all()).toEqual([]);
+    expect(await t.app.db.select().from(declarants).all()).toEqual([]);
   });
 
   it('creates a declarant, adds a relative who receives assistance, and the flag appears', async () => {
@@ -47,19 +47,19 @@ describe('non-user declarants by form', () => {
     const ownId = makeId('19700101', 51, '220102');
     const created = await county.post('/staff/cross-checks/declarants', { name: '王德福', position: 'village_cadre', id_number: ownId, ...HOME }, '/staff/cross-checks/declarants/new');
     expect(created.statusCode).toBe(303);
-    const d = t.app.db.select().from(declarants).where(eq(declarants.name, '王德福')).get()!;
+    const d = (await t.app.db.select().from(declarants).where(eq(declarants.name, '王德福')).get())!;
     expect(d).toMatchObject({ userId: null, position: 'village_cadre', homeVillageCode: V, idHash: hashOf(t.app, ownId) });
     expect(created.headers.location).toBe(`/staff/cross-checks/declarants/${d.id}?done=created`);
 
     const page = `/staff/cross-checks/declarants/${d.id}`;
     const added = await county.post(`${page}/relatives`, { name: '李秀兰', relation: 'spouse', id_number: relId, assistance_type: 'dibao', ...REL }, page);
     expect(added.statusCode).toBe(303);
-    const flags = t.app.db.select().from(crossCheckFlags).where(eq(crossCheckFlags.declarantId, d.id)).all();
+    const flags = await t.app.db.select().from(crossCheckFlags).where(eq(crossCheckFlags.declarantId, d.id)).all();
     expect(flags.map((f) => [f.kind, f.recipientId])).toEqual([['declared', recipient.id]]);
     const detail = await county.get(page);
     expect(detail.body).toContain('李秀兰');
     expect(detail.body).not.toContain(relId);
-    for (const table of ['declarants', 'declared_relatives', 'cross_check_flags', 'audit_log']) expect(dumpTable(t.app, table)).not.toContain(relId.slice(0, 17));
+    for (const table of ['declarants', 'declared_relatives', 'cross_check_flags', 'audit_log']) expect(await dumpTable(t.app, table)).not.toContain(relId.slice(0, 17));
 
     const list = await county.get('/staff/cross-checks');
     expect(list.statusCode).toBe(200);
@@ -88,7 +88,7 @@ describe('the flags page', () => {
     await addRecipient(t.app, V, '赵玉林', makeId('19480808', 61, '220102'));
     const d = await addDeclarant(t.app, { name: '赵铁柱', id: makeId('19660606', 62, '220102'), village: V });
     await runCrossChecks(t.app.deps, { declarantIds: [d.declarant.id] });
-    flagId = t.app.db.select().from(crossCheckFlags).where(eq(crossCheckFlags.declarantId, d.declarant.id)).get()!.id;
+    flagId = (await t.app.db.select().from(crossCheckFlags).where(eq(crossCheckFlags.declarantId, d.declarant.id)).get())!.id;
   });
 
   it('gives the reason of a possible undeclared relative', async () => {
@@ -106,7 +106,7 @@ describe('the flags page', () => {
     const other = await county.post(`/staff/cross-checks/flags/${flagId}/resolve`, { outcome: 'other', note: '' }, '/staff/cross-checks');
     expect(other.statusCode).toBe(400);
     expect(other.body).toContain('选择“其他”时请写明处理情况');
-    expect(t.app.db.select().from(crossCheckFlags).where(eq(crossCheckFlags.id, flagId)).get()!.status).toBe('open');
+    expect((await t.app.db.select().from(crossCheckFlags).where(eq(crossCheckFlags.id, flagId)).get())!.status).toBe('open');
   });
 
   it('hides the flag from another county and refuses it there as not found', async () => {
@@ -116,7 +116,7 @@ describe('the flags page', () => {
     expect(list.body).toContain('没有符合条件的比对提示');
     expect((await otherCounty.post(`/staff/cross-checks/flags/${flagId}/resolve`, { outcome: 'not_relative', note: '' }, '/staff/cross-checks')).statusCode).toBe(404);
     expect((await otherCounty.get('/staff/cross-checks?region=220102')).statusCode).toBe(404);
-    const d = t.app.db.select().from(declarants).where(eq(declarants.name, '赵铁柱')).get()!;
+    const d = (await t.app.db.select().from(declarants).where(eq(declarants.name, '赵铁柱')).get())!;
     expect((await otherCounty.get(`/staff/cross-checks/declarants/${d.id}`)).statusCode).toBe(404);
     expect((await otherCounty.get('/staff/cross-checks/declarants')).body).not.toContain('赵铁柱');
     expect((await otherTownship.get('/staff/cross-checks')).body).not.toContain(`flag-${flagId}`);
@@ -133,7 +133,7 @@ describe('the flags page', () => {
   it('resolves with the action and a note, shows who did it, and does not resolve twice', async () => {
     const res = await county.post(`/staff/cross-checks/flags/${flagId}/resolve`, { outcome: 'not_relative', note: '经村委会和派出所核实，两户无亲属关系' }, '/staff/cross-checks');
     expect(res.statusCode).toBe(303);
-    const flag = t.app.db.select().from(crossCheckFlags).where(eq(crossCheckFlags.id, flagId)).get()!;
+    const flag = (await t.app.db.select().from(crossCheckFlags).where(eq(crossCheckFlags.id, flagId)).get())!;
     expect(flag).toMatchObject({ status: 'resolved', resolvedBy: countyStaff.user.id, actionNote: '经核实非近亲属；经村委会和派出所核实，两户无亲属关系' });
     const resolved = await countyLead.get('/staff/cross-checks?status=resolved');
     expect(resolved.body).toContain('经核实非近亲属；经村委会和派出所核实，两户无亲属关系');
@@ -144,7 +144,7 @@ describe('the flags page', () => {
     expect(again.body).toContain('这条提示已经处理过了');
     // A re-run leaves it resolved.
     await runCrossChecks(t.app.deps, { villageCodes: [V] });
-    expect(t.app.db.select().from(crossCheckFlags).where(eq(crossCheckFlags.id, flagId)).get()!.status).toBe('resolved');
+    expect((await t.app.db.select().from(crossCheckFlags).where(eq(crossCheckFlags.id, flagId)).get())!.status).toBe('resolved');
   });
 
   it('never shows a user the flags raised on their own declaration', async () => {
@@ -153,7 +153,7 @@ describe('the flags page', () => {
     await addRecipient(t.app, V, '赵秀芝', makeId('19500202', 71, '220102'));
     const d = await addDeclarant(t.app, { name: '赵春生', id: makeId('19760303', 72, '220102'), village: V, position: 'county_bureau_staff', userId: me.user.id });
     await runCrossChecks(t.app.deps, { declarantIds: [d.declarant.id] });
-    const own = t.app.db.select().from(crossCheckFlags).where(eq(crossCheckFlags.declarantId, d.declarant.id)).all();
+    const own = await t.app.db.select().from(crossCheckFlags).where(eq(crossCheckFlags.declarantId, d.declarant.id)).all();
     expect(own.length).toBeGreaterThan(0);
     const mine = await session.get('/staff/cross-checks?status=all');
     for (const f of own) expect(mine.body).not.toContain(`flag-${f.id}"`);

@@ -13,7 +13,7 @@ import { addDeclarant, addRecipient, dumpTable, hashOf } from './helpers.js';
 let t: TestApp;
 const V = '220102001001'; // 华阳社区, 南岭街道, 南关区
 const V2 = '220102001002'; // 恒安社区
-const flagsOf = (declarantId: number) => t.app.db.select().from(crossCheckFlags).where(eq(crossCheckFlags.declarantId, declarantId)).all();
+const flagsOf = async (declarantId: number) => t.app.db.select().from(crossCheckFlags).where(eq(crossCheckFlags.declarantId, declarantId)).all();
 
 beforeAll(async () => {
   t = await makeApp();
@@ -36,35 +36,35 @@ describe('runCrossChecks', () => {
 
     const result = await runCrossChecks(t.app.deps, { villageCodes: [V, V2] }, 1_000);
     expect(result.created).toBe(3);
-    const fa = flagsOf(a.declarant.id);
+    const fa = await flagsOf(a.declarant.id);
     expect(fa.map((f) => [f.kind, f.recipientId]).sort()).toEqual([['declared', declaredRecipient.id], ['possible_relative', sameSurname.id]].sort());
     expect(fa.find((f) => f.kind === 'declared')!.relativeId).toBe(a.relatives[0]!.id);
     expect(fa.every((f) => f.status === 'open' && f.countyCode === '220102')).toBe(true);
     expect(fa.find((f) => f.kind === 'declared')!.villageCode).toBe(V2);
-    const fb = flagsOf(b.declarant.id);
+    const fb = await flagsOf(b.declarant.id);
     expect(fb.map((f) => [f.kind, f.recipientId])).toEqual([['declarant_receives', cadreRecipient.id]]);
     // The same surname in another village, another surname, a relative on no roster: no flag.
-    expect(flagsOf(none.declarant.id)).toEqual([]);
-    const all = t.app.db.select().from(crossCheckFlags).all();
+    expect(await flagsOf(none.declarant.id)).toEqual([]);
+    const all = await t.app.db.select().from(crossCheckFlags).all();
     expect(all.some((f) => f.recipientId === otherSurname.id || f.recipientId === elsewhere.id)).toBe(false);
 
     // Keyed hashes only: no table holds an ID number's digits.
     for (const table of ['cross_check_flags', 'declarants', 'declared_relatives', 'recipients', 'audit_log']) {
-      const dump = dumpTable(t.app, table);
+      const dump = await dumpTable(t.app, table);
       for (const id of [relId, cadreId]) {
         expect(dump).not.toContain(id);
         expect(dump).not.toContain(id.slice(0, 17));
       }
     }
-    expect(dumpTable(t.app, 'declarants')).toContain(hashOf(t.app, cadreId));
+    expect(await dumpTable(t.app, 'declarants')).toContain(hashOf(t.app, cadreId));
   });
 
   it('is idempotent: a second run, by village or by declarant, adds nothing', async () => {
-    const before = t.app.db.select().from(crossCheckFlags).all();
+    const before = await t.app.db.select().from(crossCheckFlags).all();
     expect(await runCrossChecks(t.app.deps, { villageCodes: [V, V2] }, 2_000)).toEqual({ created: 0, closed: 0 });
     const ids = [...new Set(before.map((f) => f.declarantId))];
     expect(await runCrossChecks(t.app.deps, { declarantIds: ids }, 3_000)).toEqual({ created: 0, closed: 0 });
-    expect(t.app.db.select().from(crossCheckFlags).all()).toEqual(before);
+    expect(await t.app.db.select().from(crossCheckFlags).all()).toEqual(before);
   });
 
   it('finds by declarant what a village run would (a relative declared later)', async () => {
@@ -74,7 +74,7 @@ describe('runCrossChecks', () => {
     expect((await runCrossChecks(t.app.deps, { declarantIds: [d.declarant.id] }, 4_000)).created).toBe(0);
     await insertRelative(t.app.db, { declarantId: d.declarant.id, name: '吴淑珍', relation: 'parent', idHash: hashOf(t.app, lateId), villageCode: V2, assistanceType: 'dibao' });
     expect((await runCrossChecks(t.app.deps, { declarantIds: [d.declarant.id] }, 5_000)).created).toBe(1);
-    expect(flagsOf(d.declarant.id).map((f) => [f.kind, f.recipientId])).toEqual([['declared', recipient.id]]);
+    expect((await flagsOf(d.declarant.id)).map((f) => [f.kind, f.recipientId])).toEqual([['declared', recipient.id]]);
   });
 
   it('never reopens a resolved flag, and closes an open one that no longer holds', async () => {
@@ -82,26 +82,26 @@ describe('runCrossChecks', () => {
     const recipient = await addRecipient(t.app, V, '冯国庆', id);
     const d = await addDeclarant(t.app, { name: '冯志强', id: makeId('19680606', 42, '220102'), village: V });
     await runCrossChecks(t.app.deps, { villageCodes: [V] }, 6_000);
-    const [flag] = flagsOf(d.declarant.id);
+    const [flag] = await flagsOf(d.declarant.id);
     expect(flag!.kind).toBe('possible_relative');
-    t.app.db.update(crossCheckFlags).set({ status: 'resolved', actionNote: '经核实非近亲属', resolvedBy: 1, resolvedAt: 6_500 }).where(eq(crossCheckFlags.id, flag!.id)).run();
+    await t.app.db.update(crossCheckFlags).set({ status: 'resolved', actionNote: '经核实非近亲属', resolvedBy: 1, resolvedAt: 6_500 }).where(eq(crossCheckFlags.id, flag!.id)).run();
     expect((await runCrossChecks(t.app.deps, { villageCodes: [V] }, 7_000)).created).toBe(0);
-    expect(flagsOf(d.declarant.id)).toEqual([{ ...flag!, status: 'resolved', actionNote: '经核实非近亲属', resolvedBy: 1, resolvedAt: 6_500 }]);
+    expect(await flagsOf(d.declarant.id)).toEqual([{ ...flag!, status: 'resolved', actionNote: '经核实非近亲属', resolvedBy: 1, resolvedAt: 6_500 }]);
 
     // Declaring the recipient turns the surname match into a declared flag and closes nothing resolved.
     const d2 = await addDeclarant(t.app, { name: '冯玉林', id: makeId('19690909', 43, '220102'), village: V });
     await runCrossChecks(t.app.deps, { declarantIds: [d2.declarant.id] }, 8_000);
-    expect(flagsOf(d2.declarant.id).map((f) => f.kind)).toEqual(['possible_relative']);
+    expect((await flagsOf(d2.declarant.id)).map((f) => f.kind)).toEqual(['possible_relative']);
     await insertRelative(t.app.db, { declarantId: d2.declarant.id, name: '冯国庆', relation: 'sibling', idHash: hashOf(t.app, id), villageCode: V, assistanceType: 'dibao' });
     const rerun = await runCrossChecks(t.app.deps, { declarantIds: [d2.declarant.id] }, 9_000);
     expect(rerun).toEqual({ created: 1, closed: 1 });
-    const after = flagsOf(d2.declarant.id);
+    const after = await flagsOf(d2.declarant.id);
     expect(after.find((f) => f.kind === 'possible_relative')).toMatchObject({ status: 'resolved', resolvedBy: null, actionNote: null, resolvedAt: 9_000 });
     expect(after.find((f) => f.kind === 'declared')).toMatchObject({ status: 'open', recipientId: recipient.id });
 
     // The recipient leaves the roster: the open declared flag closes on the village's next run.
-    t.app.db.update(recipients).set({ status: 'removed', removedOn: '2026-02-01' }).where(eq(recipients.id, recipient.id)).run();
+    await t.app.db.update(recipients).set({ status: 'removed', removedOn: '2026-02-01' }).where(eq(recipients.id, recipient.id)).run();
     expect((await runCrossChecks(t.app.deps, { villageCodes: [V] }, 10_000)).closed).toBe(1);
-    expect(flagsOf(d2.declarant.id).every((f) => f.status === 'resolved')).toBe(true);
+    expect((await flagsOf(d2.declarant.id)).every((f) => f.status === 'resolved')).toBe(true);
   });
 });

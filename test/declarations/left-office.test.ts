@@ -19,7 +19,7 @@ let cadre: Declarant;
 let userDeclarant: Declarant;
 
 const page = (d: Declarant) => `/staff/cross-checks/declarants/${d.id}`;
-const row = (d: Declarant) => t.app.db.select().from(declarants).where(eq(declarants.id, d.id)).get();
+const row = async (d: Declarant) => t.app.db.select().from(declarants).where(eq(declarants.id, d.id)).get();
 const audits = async (d: Declarant) => (await entriesFor(t.app.db, 'declarant', String(d.id))).filter((e) => e.action.includes('office'));
 
 beforeAll(async () => {
@@ -43,7 +43,7 @@ describe('leaving office', () => {
   it('refuses a post without the CSRF token', async () => {
     const res = await t.app.inject({ method: 'POST', url: `${page(cadre)}/left-office`, cookies: county.jar, payload: { left_on: '2024-01-01' } });
     expect(res.statusCode).toBe(403);
-    expect(row(cadre)!.leftOfficeAt).toBeNull();
+    expect((await row(cadre))!.leftOfficeAt).toBeNull();
   });
 
   it('brings the page back with a message and the input kept for an impossible or future date', async () => {
@@ -54,14 +54,14 @@ describe('leaving office', () => {
     const future = await county.post(`${page(cadre)}/left-office`, { left_on: addDays(todayInChina(), 1) }, page(cadre));
     expect(future.statusCode).toBe(400);
     expect(future.body).toContain('离任日期不能晚于今天');
-    expect(row(cadre)!.leftOfficeAt).toBeNull();
+    expect((await row(cadre))!.leftOfficeAt).toBeNull();
     expect(await audits(cadre)).toEqual([]);
   });
 
   it('records the date as the start of that day in China, audited with the date only', async () => {
     const res = await county.post(`${page(cadre)}/left-office`, { left_on: '2023-03-31' }, page(cadre));
     expect(res.statusCode).toBe(303);
-    expect(row(cadre)!.leftOfficeAt).toBe(Date.UTC(2023, 2, 30, 16));
+    expect((await row(cadre))!.leftOfficeAt).toBe(Date.UTC(2023, 2, 30, 16));
     const [entry] = await audits(cadre);
     expect(entry!.action).toBe('declaration.left_office');
     expect(JSON.parse(entry!.detail!)).toEqual({ leftOn: '2023-03-31' });
@@ -73,24 +73,24 @@ describe('leaving office', () => {
   it('an empty date puts a declarant recorded by mistake back in office', async () => {
     const res = await county.post(`${page(cadre)}/left-office`, { left_on: '' }, page(cadre));
     expect(res.statusCode).toBe(303);
-    expect(row(cadre)!.leftOfficeAt).toBeNull();
+    expect((await row(cadre))!.leftOfficeAt).toBeNull();
     expect((await audits(cadre)).map((e) => e.action)).toEqual(['declaration.left_office', 'declaration.back_in_office']);
   });
 
   it('is refused to another county and for a declarant who is a portal user', async () => {
     expect((await otherCounty.post(`${page(cadre)}/left-office`, { left_on: '2023-01-01' }, '/staff/cross-checks/declarants')).statusCode).toBe(404);
     expect((await county.post(`${page(userDeclarant)}/left-office`, { left_on: '2023-01-01' }, page(cadre))).statusCode).toBe(403);
-    expect(row(cadre)!.leftOfficeAt).toBeNull();
-    expect(row(userDeclarant)!.leftOfficeAt).toBeNull();
+    expect((await row(cadre))!.leftOfficeAt).toBeNull();
+    expect((await row(userDeclarant))!.leftOfficeAt).toBeNull();
   });
 
   it('the recorded date starts the retention period: gone after declarationYears, not before', async () => {
     await county.post(`${page(cadre)}/left-office`, { left_on: '2023-03-31' }, page(cadre));
     const start = startOfChinaDay('2023-03-31')!;
     await runRetentionSweep(t.app.deps, null, Date.UTC(2025, 2, 30, 15));
-    expect(row(cadre)).toBeDefined();
+    expect(await row(cadre)).toBeDefined();
     await runRetentionSweep(t.app.deps, null, Date.UTC(2025, 2, 30, 17));
-    expect(row(cadre)).toBeUndefined();
+    expect(await row(cadre)).toBeUndefined();
     expect(start).toBe(Date.UTC(2023, 2, 30, 16));
   });
 });

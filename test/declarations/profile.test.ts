@@ -1,6 +1,7 @@
 // The profile page and the near-relative declaration: validation, ID numbers kept only as keyed
 // hashes, and the recusal that follows from a declared relative.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { fileReport } from '../../src/reports/index.js';
 import { findUser } from '../../src/users/index.js';
 import { declarantOfUser, deleteRelative, relativesOf } from '../../src/declarations/index.js';
@@ -142,16 +143,15 @@ describe('declaring', () => {
     const again = await me.post('/staff/profile/declaration/relatives', { name: '王德福', relation: 'parent', id_number: RELATIVE_ID, assistance_type: 'dibao', ...REL_PLACE }, '/staff/profile');
     expect(again.body).toContain('已经登记过');
 
-    const sqlite = t.app.db.$client;
-    const rows = JSON.stringify(sqlite.prepare('SELECT * FROM declared_relatives').all());
+    const rows = JSON.stringify(await t.app.db.all(sql`SELECT * FROM declared_relatives`));
     expect(rows).toContain('王德福');
     for (const id of [RELATIVE_ID, OWN_ID]) {
       expect(rows).not.toContain(id.slice(0, 17));
       expect(rows).not.toContain(id.slice(6, 14));
     }
-    const declarants = JSON.stringify(sqlite.prepare('SELECT * FROM declarants').all());
+    const declarants = JSON.stringify(await t.app.db.all(sql`SELECT * FROM declarants`));
     expect(declarants).not.toContain(OWN_ID.slice(0, 17));
-    const audit = JSON.stringify(sqlite.prepare("SELECT * FROM audit_log WHERE action LIKE 'declaration.%'").all());
+    const audit = JSON.stringify(await t.app.db.all(sql`SELECT * FROM audit_log WHERE action LIKE 'declaration.%'`));
     expect(audit).toContain('declaration.update');
     expect(audit).toContain('declaration.relative_add');
     expect(audit).not.toContain('王德福');
@@ -195,7 +195,7 @@ describe('recusal from a declared relative', () => {
     expect((await me.post(removal, { reason: '登记错误' }, '/staff/profile')).statusCode).toBe(303);
     expect(await relativesOf(t.app.db, declarant.id)).toHaveLength(1);
     expect((await me.get(page)).statusCode).toBe(404);
-    const audit = t.app.db.$client.prepare("SELECT action, detail FROM audit_log WHERE action = 'declaration.relative_removal_request'").all() as { detail: string }[];
+    const audit = await t.app.db.all<{ detail: string }>(sql`SELECT action, detail FROM audit_log WHERE action = 'declaration.relative_removal_request'`);
     expect(audit.length).toBeGreaterThan(0);
     expect(JSON.stringify(audit)).not.toContain('王德福');
     expect(JSON.stringify(audit)).not.toContain('登记错误');

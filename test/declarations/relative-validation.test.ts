@@ -87,6 +87,6 @@ describe('both callers', () => {
     expect((await addDeclarantRelative(t.app.deps, ctx, declarant, input({ name: '王  德福' }))).ok).toBe(true);
     expect((await relativesOf(t.app.db, declarant.id)).map((r) => r.name)).toEqual(['王德福']);
     expect(await addDeclarantRelative(t.app.deps, ctx, declarant, input())).toEqual({ ok: false, errors: { id_number: 'declaration.errors.id_duplicate' } });
-    expect(dumpTable(t.app, 'declared_relatives')).not.toContain(REL_ID.slice(0, 17));
+    expect(await dumpTable(t.app, 'declared_relatives')).not.toContain(REL_ID.slice(0, 17));
   });
 });

@@ -23,13 +23,13 @@ const ROSTER_VILLAGE = '220102001001'; // 华阳社区
 const PLACE = { prefecture: '220100', county: '220102', township: '220102001', village: ROSTER_VILLAGE };
 
 const input = (name: string, idNumber: string): RelativeInput => ({ name, relation: 'parent', idNumber, place: PLACE, assistanceType: 'dibao' });
-const declaredFlags = (declarantId: number) =>
-  t.app.db.select().from(crossCheckFlags).where(and(eq(crossCheckFlags.declarantId, declarantId), eq(crossCheckFlags.kind, 'declared'))).all();
-const actionsOn = (relativeId: number) =>
-  t.app.db
+const declaredFlags = async (declarantId: number) =>
+  await t.app.db.select().from(crossCheckFlags).where(and(eq(crossCheckFlags.declarantId, declarantId), eq(crossCheckFlags.kind, 'declared'))).all();
+const actionsOn = async (relativeId: number) =>
+  (await t.app.db
     .select()
     .from(auditLog)
-    .all()
+    .all())
     .filter((e) => e.objectType === 'declared_relative' && e.objectId === String(relativeId))
     .map((e) => e.action);
 
@@ -47,18 +47,18 @@ describe('a relative added and removed', () => {
 
     const added = await addRelative(t.app.deps, staff.user, input('吴德厚', relId));
     if (!added.ok) throw new Error(JSON.stringify(added.errors));
-    expect(declaredFlags(declarant.id).map((f) => [f.status, f.relativeId])).toEqual([['open', added.value.id]]);
+    expect((await declaredFlags(declarant.id)).map((f) => [f.status, f.relativeId])).toEqual([['open', added.value.id]]);
 
     // Removal is asked for and confirmed by the supervising unit (issue 19 item 4, test/declarations/removal-requests.test.ts).
     const own = staffContext(staff.user, (await findUnit(t.app.db, staff.user.unitId))!);
     const asked = await requestRelativeRemoval(t.app.deps, own, added.value.id, '登记错误');
     if (asked === 'not_found' || !asked.ok) throw new Error('not asked');
-    expect(declaredFlags(declarant.id).map((f) => f.status)).toEqual(['open']);
+    expect((await declaredFlags(declarant.id)).map((f) => f.status)).toEqual(['open']);
     const city = await createStaff(t.app, 'ca:220100', ['lead']);
     const lead = staffContext(city.user, (await findUnit(t.app.db, city.user.unitId))!);
     expect(await confirmRelativeRemoval(t.app.deps, lead, asked.value.id, '')).toEqual({ ok: true });
-    expect(declaredFlags(declarant.id).map((f) => f.status)).toEqual(['resolved']);
-    expect(actionsOn(added.value.id)).toEqual(['declaration.relative_add', 'declaration.relative_removal_request', 'declaration.relative_removal_confirm']);
+    expect((await declaredFlags(declarant.id)).map((f) => f.status)).toEqual(['resolved']);
+    expect(await actionsOn(added.value.id)).toEqual(['declaration.relative_add', 'declaration.relative_removal_request', 'declaration.relative_removal_confirm']);
     expect(await requestRelativeRemoval(t.app.deps, own, added.value.id, '登记错误')).toBe('not_found');
   });
 
@@ -70,11 +70,11 @@ describe('a relative added and removed', () => {
 
     const added = await addDeclarantRelative(t.app.deps, ctx, declarant, input('郑德厚', relId));
     if (!added.ok) throw new Error(JSON.stringify(added.errors));
-    expect(declaredFlags(declarant.id).map((f) => [f.status, f.relativeId])).toEqual([['open', added.value.id]]);
+    expect((await declaredFlags(declarant.id)).map((f) => [f.status, f.relativeId])).toEqual([['open', added.value.id]]);
 
     expect(await removeDeclarantRelative(t.app.deps, ctx, declarant, added.value.id)).toBe(true);
-    expect(declaredFlags(declarant.id).map((f) => f.status)).toEqual(['resolved']);
-    expect(actionsOn(added.value.id)).toEqual(['cross_check.relative_add', 'cross_check.relative_remove']);
+    expect((await declaredFlags(declarant.id)).map((f) => f.status)).toEqual(['resolved']);
+    expect(await actionsOn(added.value.id)).toEqual(['cross_check.relative_add', 'cross_check.relative_remove']);
     expect(await removeDeclarantRelative(t.app.deps, ctx, declarant, 0)).toBe(false);
   });
 });

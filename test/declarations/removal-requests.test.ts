@@ -2,7 +2,7 @@
 // supervisor of the supervising unit confirms or refuses with a reason; until confirmed the relative
 // stays declared, so recusal and the cross-check flag hold; every step is audited without names or
 // reasons; the declarant never decides her own request.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../src/audit/tables.js';
 import { crossCheckFlags } from '../../src/cross-checks/tables.js';
@@ -23,8 +23,8 @@ const RELATIVE_ID = makeId('19500101', 81, '220102');
 const LIST = '/staff/declarations/removals';
 const input = (name: string, idNumber: string): RelativeInput => ({ name, relation: 'parent', idNumber, place: { prefecture: '220100', county: '220102', township: '220102001', village: VILLAGE }, assistanceType: 'dibao' });
 
-const flagStatuses = () => t.app.db.select().from(crossCheckFlags).where(and(eq(crossCheckFlags.declarantId, declarantId), eq(crossCheckFlags.kind, 'declared'))).all().map((f) => f.status);
-const audits = () => t.app.db.select().from(auditLog).all().filter((e) => e.objectType === 'declared_relative' && e.objectId === String(relativeId));
+const flagStatuses = async () => (await t.app.db.select().from(crossCheckFlags).where(and(eq(crossCheckFlags.declarantId, declarantId), eq(crossCheckFlags.kind, 'declared'))).all()).map((f) => f.status);
+const audits = async () => (await t.app.db.select().from(auditLog).all()).filter((e) => e.objectType === 'declared_relative' && e.objectId === String(relativeId));
 const removalPage = () => `/staff/profile/declaration/relatives/${relativeId}/removal`;
 const reportPage = () => `/staff/reports/${reportId}`;
 
@@ -70,7 +70,7 @@ describe('a declarant asks to remove a relative', () => {
   });
 
   it('keeps the relative declared, the report hidden and the flag open while the request waits', async () => {
-    expect(flagStatuses()).toEqual(['open']);
+    expect(await flagStatuses()).toEqual(['open']);
     expect((await declarant.get(reportPage())).statusCode).toBe(404);
     const asked = await declarant.post(removalPage(), { reason: '登记时填错了人' }, removalPage());
     expect(asked.statusCode).toBe(303);
@@ -80,18 +80,18 @@ describe('a declarant asks to remove a relative', () => {
 
     expect(await relativesOf(t.app.db, declarantId)).toHaveLength(1);
     expect((await declarant.get(reportPage())).statusCode).toBe(404);
-    expect(flagStatuses()).toEqual(['open']);
+    expect(await flagStatuses()).toEqual(['open']);
     const profile = (await declarant.get('/staff/profile?done=removal_requested')).body;
     expect(profile).toContain('删除申请已提交，等待上级单位确认');
     expect(profile).toContain('等待上级单位确认。');
-    expect(audits().map((e) => e.action)).toEqual(['declaration.relative_add', 'declaration.relative_removal_request']);
+    expect((await audits()).map((e) => e.action)).toEqual(['declaration.relative_add', 'declaration.relative_removal_request']);
   });
 
   it('is not the declarant’s own unit’s to decide: a county lead neither sees nor decides it', async () => {
     const list = await countyLead.get(LIST);
     expect(list.statusCode).toBe(200);
     expect(list.body).not.toContain('何德顺');
-    const requestId = (t.app.db.$client.prepare('select id from relative_removal_requests where relative_id = ?').get(relativeId) as { id: number }).id;
+    const requestId = (await t.app.db.get<{ id: number }>(sql`select id from relative_removal_requests where relative_id = ${relativeId}`)).id;
     expect((await countyLead.post(`${LIST}/${requestId}/decide`, { decision: 'confirm', note: '' }, LIST)).statusCode).toBe(404);
     // Nor a colleague without a deciding role.
     expect((await colleague.get(LIST)).statusCode).toBe(403);
@@ -101,8 +101,8 @@ describe('a declarant asks to remove a relative', () => {
 
 describe('the supervising unit decides', () => {
   let requestId: number;
-  beforeAll(() => {
-    requestId = (t.app.db.$client.prepare("select id from relative_removal_requests where relative_id = ? and status = 'pending'").get(relativeId) as { id: number }).id;
+  beforeAll(async () => {
+    requestId = (await t.app.db.get<{ id: number }>(sql`select id from relative_removal_requests where relative_id = ${relativeId} and status = 'pending'`)).id;
   });
 
   it('a refusal needs a reason and keeps recusal and the flag', async () => {
@@ -121,7 +121,7 @@ describe('the supervising unit decides', () => {
 
     expect(await relativesOf(t.app.db, declarantId)).toHaveLength(1);
     expect((await declarant.get(reportPage())).statusCode).toBe(404);
-    expect(flagStatuses()).toEqual(['open']);
+    expect(await flagStatuses()).toEqual(['open']);
     expect((await declarant.get('/staff/profile')).body).toContain('该户仍在低保名单中，请核实后再申请');
     // Decided once: a late second decision changes nothing.
     const late = await citySupervisor.post(`${LIST}/${requestId}/decide`, { decision: 'confirm', note: '' }, LIST);
@@ -133,15 +133,15 @@ describe('the supervising unit decides', () => {
 
   it('a confirmation removes the relative, lifts recusal, closes the flag and is audited', async () => {
     expect((await declarant.post(removalPage(), { reason: '已核实不是近亲属，当初登记错误' }, removalPage())).statusCode).toBe(303);
-    const again = (t.app.db.$client.prepare("select id from relative_removal_requests where relative_id = ? and status = 'pending'").get(relativeId) as { id: number }).id;
+    const again = (await t.app.db.get<{ id: number }>(sql`select id from relative_removal_requests where relative_id = ${relativeId} and status = 'pending'`)).id;
     const confirmed = await citySupervisor.post(`${LIST}/${again}/decide`, { decision: 'confirm', note: '' }, LIST);
     expect(confirmed.statusCode).toBe(303);
     expect(confirmed.headers.location).toContain('done=confirmed');
 
     expect(await relativesOf(t.app.db, declarantId)).toHaveLength(0);
     expect((await declarant.get(reportPage())).statusCode).toBe(200);
-    expect(flagStatuses()).toEqual(['resolved']);
-    const entries = audits();
+    expect(await flagStatuses()).toEqual(['resolved']);
+    const entries = await audits();
     expect(entries.map((e) => e.action)).toEqual([
       'declaration.relative_add',
       'declaration.relative_removal_request',
@@ -165,7 +165,7 @@ describe('her own request', () => {
     if (!added.ok) throw new Error(JSON.stringify(added.errors));
     const page = `/staff/profile/declaration/relatives/${added.value.id}/removal`;
     expect((await top.post(page, { reason: '兄弟已去世' }, page)).statusCode).toBe(303);
-    const id = (t.app.db.$client.prepare("select id from relative_removal_requests where relative_id = ? and status = 'pending'").get(added.value.id) as { id: number }).id;
+    const id = (await t.app.db.get<{ id: number }>(sql`select id from relative_removal_requests where relative_id = ${added.value.id} and status = 'pending'`)).id;
 
     expect((await top.get(LIST)).body).not.toContain('王德明');
     const self = await top.post(`${LIST}/${id}/decide`, { decision: 'confirm', note: '' }, LIST);

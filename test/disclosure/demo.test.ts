@@ -17,14 +17,14 @@ describe('demo rosters', () => {
     expect(summary!.villages).toBeGreaterThanOrEqual(30);
     expect(summary!.recipients).toBeGreaterThan(200);
     const today = todayInChina();
-    const open = t.app.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM postings WHERE starts_on <= ${today} AND ends_on >= ${today}`)!.n;
-    const past = t.app.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM postings WHERE ends_on < ${today}`)!.n;
+    const open = (await t.app.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM postings WHERE starts_on <= ${today} AND ends_on >= ${today}`))!.n;
+    const past = (await t.app.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM postings WHERE ends_on < ${today}`))!.n;
     expect(past).toBe(summary!.villages);
     expect(open).toBeGreaterThan(10);
-    const kinds = t.app.db.all<{ change: string }>(sql`SELECT DISTINCT change FROM posting_entries ORDER BY change`).map((r) => r.change);
+    const kinds = (await t.app.db.all<{ change: string }>(sql`SELECT DISTINCT change FROM posting_entries ORDER BY change`)).map((r) => r.change);
     expect(kinds).toEqual(['changed', 'new', 'removed']);
     // Every published name is masked.
-    const names = t.app.db.all<{ m: string }>(sql`SELECT masked_name AS m FROM recipients`).map((r) => r.m);
+    const names = (await t.app.db.all<{ m: string }>(sql`SELECT masked_name AS m FROM recipients`)).map((r) => r.m);
     expect(names.every((n) => n.includes('*'))).toBe(true);
 
     const page = await t.app.inject({ url: '/disclosure/villages/220102001001' });

@@ -34,10 +34,10 @@ afterAll(() => t.close());
 
 describe('staff view of objections', () => {
   it('groups objections filed from the lists per village and per entry, in the user scope', async () => {
-    const id = (masked: string) => t.app.db.select().from(recipients).where(eq(recipients.maskedName, masked)).get()!.id;
-    const r1 = await object(HUAYANG, id('张*华'), '这户儿子在城里买了楼，家里还有四十亩地，不符合低保条件。');
-    const r2 = await object(HUAYANG, id('张*华'), '张家开着小卖部，每月收入不少，不应该吃低保。');
-    const r3 = await object(HENGAN, id('王*国'), '王家新买了一辆小轿车，村里人都知道，不应该享受低保。');
+    const id = async (masked: string) => (await t.app.db.select().from(recipients).where(eq(recipients.maskedName, masked)).get())!.id;
+    const r1 = await object(HUAYANG, await id('张*华'), '这户儿子在城里买了楼，家里还有四十亩地，不符合低保条件。');
+    const r2 = await object(HUAYANG, await id('张*华'), '张家开着小卖部，每月收入不少，不应该吃低保。');
+    const r3 = await object(HENGAN, await id('王*国'), '王家新买了一辆小轿车，村里人都知道，不应该享受低保。');
     await object(HUAYANG, 999_999, '链接里的编号对不上，但是这户确实不符合条件，请核查。');
 
     const page = await county.get('/staff/disclosure/objections');
