@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applyMigrations, MIGRATIONS_DIR, openDatabase } from '../../src/db/connection.js';
 import { CREATE_SEARCH_INDEX_SQL, indexDocument, matchesSearch, removeDocument, searchIds, SEARCH_DOC_TYPES } from '../../src/search/index.js';
 import { indexTokens } from '../../src/search/tokenize.js';
+import { onPostgres } from '../../src/db/engine.js';
 import { tempDir } from '../helpers/app.js';
 
 interface Journal { entries: { idx: number; tag: string }[] }
@@ -48,7 +49,8 @@ function tables(db: ReturnType<typeof openDatabase>): string[] {
   return db.$client.prepare("select name from sqlite_master where type='table' order by name").all().map((r) => (r as { name: string }).name);
 }
 
-describe('migrations', () => {
+// About the SQLite schema's own migrations (migrations/), applied to SQLite files.
+describe.skipIf(onPostgres)('migrations', () => {
   it('apply from empty', () => {
     const db = openDatabase(scratchFile());
     applyMigrations(db);

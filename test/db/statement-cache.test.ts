@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { cacheStatements } from '../../src/db/statement-cache.js';
+import { onPostgres } from '../../src/db/engine.js';
 
 function db(max?: number) {
   const sqlite = new Database(':memory:');
@@ -9,7 +10,8 @@ function db(max?: number) {
   return sqlite;
 }
 
-describe('statement cache', () => {
+// About better-sqlite3's compiled statements on an SQLite connection.
+describe.skipIf(onPostgres)('statement cache', () => {
   it('hands back the compiled statement for the same SQL text', () => {
     const sqlite = db();
     const sql = 'select id, name from t where id = ?';

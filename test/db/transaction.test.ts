@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/connection.js';
 import { query, setTransactionWaitLimit, withTransaction } from '../../src/db/transaction.js';
+import { onPostgres } from '../../src/db/engine.js';
 
 let dir: string;
 let db: Db;
@@ -25,7 +26,8 @@ const tick = () => new Promise((r) => setTimeout(r, 5));
 const owners = (q: Db) => q.all<{ owner: string }>(sql`select owner from notes order by id`).map((r) => r.owner);
 const insert = (q: Db, owner: string) => q.run(sql`insert into notes (owner) values (${owner})`);
 
-describe('withTransaction and query', () => {
+// About the one SQLite connection's mutex; PostgreSQL gives each transaction a pooled client.
+describe.skipIf(onPostgres)('withTransaction and query', () => {
   it('runs two interleaved transactions one after the other; the rolled-back one keeps nothing', async () => {
     const seen: Record<string, string[]> = {};
     const a = withTransaction(db, async (tx) => {
