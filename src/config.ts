@@ -10,11 +10,21 @@ export interface Config {
   host: string;
   dataDir: string;
   /**
+   * PostgreSQL connection URL (DATABASE_URL, issue 21); null runs on the SQLite file in DATA_DIR.
+   * The outbox, backups and (without SUNSHINE_EVIDENCE_DIR) evidence still use DATA_DIR.
+   */
+  databaseUrl: string | null;
+  /**
    * Where the encrypted evidence files are stored (SUNSHINE_EVIDENCE_DIR, issue 21): an absolute
    * path to a folder every node reaches; null keeps them in DATA_DIR/files. Each node's temporary
    * plaintext stays in its own DATA_DIR/tmp either way.
    */
   evidenceDir: string | null;
+  /**
+   * Redis for the rate-limit counters shared by several app nodes (REDIS_URL, issue 21): a Redis
+   * that keeps nothing on disk. Null counts in each process's memory (one node).
+   */
+  redisUrl: string | null;
   baseUrl: string;
   /** SMTP connection URL; when empty, mail is written as .eml files to DATA_DIR/outbox. */
   smtpUrl: string | null;
@@ -30,7 +40,7 @@ export interface Config {
   logLevel: string;
   minFreeDiskMb: number;
   upload: { maxFileBytes: number; maxFiles: number; maxReportBytes: number };
-  /** Wrong query codes allowed per client address per window (in memory only). */
+  /** Wrong query codes allowed per client address per window (counted under an HMAC of the address, src/shared/counters.ts). */
   trackAttemptsPerWindow: number;
   /** Idle minutes after which a reporter's tracking session ends. */
   trackIdleMinutes: number;
@@ -78,7 +88,7 @@ export interface Config {
 }
 
 /**
- * Client addresses are counted in memory only (DESIGN.md §4); per-address numbers are multiplied
+ * Client addresses are counted under an HMAC, never stored (DESIGN.md §4); per-address numbers are multiplied
  * by rateLimitFactor. Many villagers share one carrier address, so files are limited before text.
  */
 export interface AbuseLimits {
@@ -253,12 +263,18 @@ export function loadConfig(env: Env = process.env): Config {
   const host = env.HOST && env.HOST.trim() !== '' ? env.HOST.trim() : '127.0.0.1';
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   const mb = 1024 * 1024;
+  const databaseUrl = url(env, 'DATABASE_URL', null, ['postgres:', 'postgresql:']);
+  // Every node of a PostgreSQL portal must seal and open with the same key: a key file generated on
+  // one node's first start would make the other nodes' reports unreadable (issue 21).
+  if (databaseUrl && !env.SUNSHINE_MASTER_KEY) throw new ConfigError('SUNSHINE_MASTER_KEY', 'is required with DATABASE_URL (the same key on every node: openssl rand -base64 32)');
   const dataDir = path.resolve(env.DATA_DIR && env.DATA_DIR !== '' ? env.DATA_DIR : 'data');
   return {
     port,
     host,
     dataDir,
+    databaseUrl,
     evidenceDir: evidenceDir(env, dataDir),
+    redisUrl: url(env, 'REDIS_URL', null, ['redis:', 'rediss:']),
     baseUrl: url(env, 'BASE_URL', `http://${shownHost}:${port}`, ['http:', 'https:'])!,
     smtpUrl: url(env, 'SMTP_URL', null, ['smtp:', 'smtps:']),
     mailFrom: env.SUNSHINE_MAIL_FROM && env.SUNSHINE_MAIL_FROM !== '' ? env.SUNSHINE_MAIL_FROM : 'Sunshine <no-reply@sunshine.invalid>',

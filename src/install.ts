@@ -7,7 +7,7 @@ import { installUnits } from './units/index.js';
 import { seedDefaultTemplates } from './templates/index.js';
 
 export async function prepareDatabase(db: Db): Promise<void> {
-  applyMigrations(db);
+  await applyMigrations(db);
   await installRegions(db);
   const newUnits = await installUnits(db);
   if (newUnits > 0) await seedDefaultTemplates(db);

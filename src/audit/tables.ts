@@ -1,14 +1,14 @@
-import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, index, timestamp } from '../db/schema.js';
 
 /**
  * The append-only event log (DESIGN.md §4). Each entry's MAC covers its content and the previous
  * entry's MAC under a key outside the database, so rewriting history needs the key.
  */
-export const auditLog = sqliteTable(
+export const auditLog = table(
   'audit_log',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    at: integer('at').notNull(),
+    at: timestamp('at').notNull(),
     /** reporter | staff | system */
     actorType: text('actor_type').notNull(),
     actorId: integer('actor_id'),
@@ -34,7 +34,7 @@ export const auditLog = sqliteTable(
  * archived run ends (last id, last MAC, count) and a MAC over the row, so deleting the newest
  * archive or live entries after it cannot go unseen: the live chain must continue the last archive.
  */
-export const auditArchives = sqliteTable('audit_archives', {
+export const auditArchives = table('audit_archives', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   /** The calendar month archived, China time, e.g. 2026-05. */
   month: text('month').notNull().unique(),
@@ -46,7 +46,7 @@ export const auditArchives = sqliteTable('audit_archives', {
   lastMac: text('last_mac').notNull(),
   fileName: text('file_name').notNull(),
   fileSha256: text('file_sha256').notNull(),
-  createdAt: integer('created_at').notNull(),
+  createdAt: timestamp('created_at').notNull(),
   /** HMAC (audit key) over the fields above. */
   mac: text('mac').notNull(),
 });

@@ -1,7 +1,7 @@
-import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, index, timestamp } from '../db/schema.js';
 
 /** 典型案例: an anonymised case of violation and its sanction, published quarterly (DESIGN.md §5). */
-export const typicalCases = sqliteTable(
+export const typicalCases = table(
   'typical_cases',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -18,12 +18,12 @@ export const typicalCases = sqliteTable(
     /** draft | awaiting_signoff | awaiting_approval | published | withdrawn */
     status: text('status').notNull(),
     signedOffBy: integer('signed_off_by'),
-    signedOffAt: integer('signed_off_at'),
+    signedOffAt: timestamp('signed_off_at'),
     approvedBy: integer('approved_by'),
-    publishedAt: integer('published_at'),
+    publishedAt: timestamp('published_at'),
     createdBy: integer('created_by').notNull(),
-    createdAt: integer('created_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
+    createdAt: timestamp('created_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
   },
   (t) => [index('typical_cases_public_idx').on(t.status, t.quarter, t.id), index('typical_cases_region_idx').on(t.regionCode)],
 );

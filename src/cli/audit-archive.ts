@@ -7,7 +7,7 @@
 // Exit codes: 0 done (also when nothing was due); 1 failed or refused (a broken chain is never
 // archived); 2 configuration error, no database or no key in DATA_DIR.
 import { archiveWithCheckpoints } from '../audit/index.js';
-import { openDatabase } from '../db/connection.js';
+import { closeDatabase, openConfiguredDatabase } from '../db/connection.js';
 import { deriveKeys, loadMasterKey } from '../plugins/keys.js';
 import { existingPortal, commandLine, consoleIo, type CliIo, runIfMain } from './io.js';
 
@@ -18,9 +18,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
   if (typeof args === 'number') return args;
   const portal = existingPortal(env, io);
   if (!portal) return 2;
-  const { config, dbFile } = portal;
+  const { config } = portal;
   const keys = deriveKeys(loadMasterKey(config));
-  const db = openDatabase(dbFile);
+  const db = openConfiguredDatabase(config);
   try {
     const log = { info: (obj: { auditArchive?: { month: string; lastId: number; lastMac: string; count: number } }) => {
       const c = obj.auditArchive!;
@@ -33,7 +33,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     io.err(`audit:archive FAILED: ${(err as Error).message}`);
     return 1;
   } finally {
-    db.$client.close();
+    await closeDatabase(db);
   }
 }
 

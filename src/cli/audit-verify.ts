@@ -7,7 +7,7 @@
 // no database or no key in DATA_DIR.
 import { existingPortal, consoleIo, type CliIo, runIfMain } from './io.js';
 import { archiveDir, verifyAuditTrail } from '../audit/index.js';
-import { openDatabase } from '../db/connection.js';
+import { closeDatabase, openConfiguredDatabase } from '../db/connection.js';
 import { withTransaction } from '../db/transaction.js';
 import { deriveKeys, loadMasterKey } from '../plugins/keys.js';
 
@@ -47,9 +47,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
   const portal = existingPortal(env, io);
   if (!portal) return 2;
-  const { config, dbFile } = portal;
+  const { config } = portal;
   const key = deriveKeys(loadMasterKey(config))['audit-mac'];
-  const db = openDatabase(dbFile);
+  const db = openConfiguredDatabase(config);
   try {
     const result = await withTransaction(db, (tx) => verifyAuditTrail(tx, key, archiveDir(config.dataDir), expect));
     if (result.archiveProblem) io.out(`audit archive ${result.archiveProblem.month} BROKEN (${ARCHIVE_REASONS[result.archiveProblem.reason]})`);
@@ -67,7 +67,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     io.err(`Failed: ${(err as Error).message}`);
     return 1;
   } finally {
-    db.$client.close();
+    await closeDatabase(db);
   }
 }
 

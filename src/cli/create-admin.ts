@@ -8,11 +8,11 @@
 // Exit codes: 0 created; 1 refused (a demo database, every duty already held, a user name taken, no
 // such unit, the key file missing beside a database that holds data) or failed; 2 usage or
 // configuration error.
-import { cliConfig, consoleIo, type CliIo, runIfMain } from './io.js';
+import { cliConfig, consoleIo, redactedUrl, type CliIo, runIfMain } from './io.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { databaseFile, openDatabase } from '../db/connection.js';
+import { closeDatabase, databaseFile, openConfiguredDatabase } from '../db/connection.js';
 import { prepareDatabase } from '../install.js';
 import { auditEntryCount } from '../audit/index.js';
 import { storageDirs } from '../evidence/index.js';
@@ -75,13 +75,13 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const config = cliConfig(env, io);
   if (!config) return 2;
 
-  const dbFile = databaseFile(config.dataDir);
+  const dbFile = config.databaseUrl ? redactedUrl(config.databaseUrl) : databaseFile(config.dataDir);
   const keyFile = path.join(config.dataDir, KEY_FILE_NAME);
-  const db = openDatabase(dbFile);
+  const db = openConfiguredDatabase(config);
   // A new key beside a database that already holds MACs and sealed data would make them unreadable
   // (a restored backup, where the key is kept apart by design): the key must be restored first.
   if (!config.masterKey && !fs.existsSync(keyFile) && (await auditEntryCount(db)) > 0) {
-    db.$client.close();
+    await closeDatabase(db);
     io.err(`${dbFile} holds data but ${keyFile} is missing: restore the key file (or set SUNSHINE_MASTER_KEY) first. Nothing changed.`);
     return 1;
   }
@@ -127,7 +127,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     io.err(`Failed: ${(err as Error).message}`);
     return 1;
   } finally {
-    db.$client.close();
+    await closeDatabase(db);
   }
 }
 

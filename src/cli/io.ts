@@ -97,11 +97,19 @@ export async function runIfMain(moduleUrl: string, main: (argv: string[]) => Pro
  * database must be there, and so must the master key — never created here, since entries under a
  * new key would neither verify nor continue the chain. Prints why and returns null otherwise.
  */
+/** A database URL as printed: without its password. */
+export function redactedUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
 export function existingPortal(env: Record<string, string | undefined>, io: CliIo): { config: Config; dbFile: string } | null {
   const config = cliConfig(env, io);
   if (!config) return null;
-  const dbFile = databaseFile(config.dataDir);
-  if (!fs.existsSync(dbFile)) {
+  // On PostgreSQL the database is the server's to keep (and to report missing when connecting).
+  const dbFile = config.databaseUrl ? redactedUrl(config.databaseUrl) : databaseFile(config.dataDir);
+  if (!config.databaseUrl && !fs.existsSync(dbFile)) {
     io.err(`No database at ${dbFile} (check DATA_DIR).`);
     return null;
   }

@@ -1,20 +1,20 @@
-import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, index, uniqueIndex, timestamp } from '../db/schema.js';
 
 /** A near-relative declaration list uploaded from CSV/XLSX (issue 7), kept to recognise a re-import. */
-export const declarationImports = sqliteTable('declaration_imports', {
+export const declarationImports = table('declaration_imports', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   unitId: integer('unit_id').notNull(),
   fingerprint: text('fingerprint').notNull(),
   rowCount: integer('row_count').notNull(),
   uploadedBy: integer('uploaded_by').notNull(),
-  uploadedAt: integer('uploaded_at').notNull(),
+  uploadedAt: timestamp('uploaded_at').notNull(),
 });
 
 /**
  * A cross-check flag between a recipient and a declaration: declared (the application must carry
  * the separate registration), declarant_receives, possible_relative (surname + village, not declared).
  */
-export const crossCheckFlags = sqliteTable(
+export const crossCheckFlags = table(
   'cross_check_flags',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -28,8 +28,8 @@ export const crossCheckFlags = sqliteTable(
     status: text('status').notNull(),
     actionNote: text('action_note'),
     resolvedBy: integer('resolved_by'),
-    resolvedAt: integer('resolved_at'),
-    createdAt: integer('created_at').notNull(),
+    resolvedAt: timestamp('resolved_at'),
+    createdAt: timestamp('created_at').notNull(),
   },
   (t) => [uniqueIndex('cross_check_flags_unique').on(t.recipientId, t.declarantId, t.kind), index('cross_check_flags_county_idx').on(t.countyCode, t.status)],
 );

@@ -5,9 +5,43 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { cacheStatements } from './statement-cache.js';
+import { onPostgres } from './engine.js';
+import { closePostgres, migratePostgres, openPostgres, type PgDb } from './postgres/connection.js';
 
-/** The database handle. No schema generic: the relational query API is not used, and src/db knows no feature. */
+/**
+ * The database handle. No schema generic: the relational query API is not used, and src/db knows no
+ * feature. Typed as SQLite's on both engines: on PostgreSQL it is drizzle's pg database with the same
+ * query endings (src/db/schema.ts, src/db/postgres/compat.ts); code that needs the engine's own
+ * client asks `isPostgres(db)` first.
+ */
 export type Db = BetterSQLite3Database & { $client: Database.Database };
+
+/** Whether this handle is a PostgreSQL database (or transaction) rather than the SQLite file. */
+export function isPostgres(db: object): boolean {
+  return onPostgres && !('$client' in db && db.$client instanceof Database);
+}
+
+/** Where the data lives: DATABASE_URL when set (PostgreSQL), else DATA_DIR/sunshine.db. */
+export interface DatabaseTarget {
+  databaseUrl: string | null;
+  dataDir: string;
+}
+
+/** Opens the configured database: PostgreSQL when a URL is given, else the SQLite file in the data dir. */
+export function openConfiguredDatabase(target: DatabaseTarget): Db {
+  if (target.databaseUrl) {
+    if (!onPostgres) throw new Error('DATABASE_URL was set after start-up: the table definitions were built for SQLite');
+    return openPostgres(target.databaseUrl) as unknown as Db;
+  }
+  if (onPostgres) throw new Error('This process was started with DATABASE_URL; it cannot open an SQLite file');
+  return openDatabase(databaseFile(target.dataDir));
+}
+
+/** Closes the connection (SQLite) or the pool (PostgreSQL). */
+export async function closeDatabase(db: Db): Promise<void> {
+  if (isPostgres(db)) await closePostgres(db as unknown as PgDb);
+  else db.$client.close();
+}
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -29,9 +63,13 @@ export function openDatabase(file: string): Db {
   return drizzle(sqlite) as Db;
 }
 
-/** Applies every migration not yet applied (drizzle's journal in migrations/meta). */
-export function applyMigrations(db: Db, migrationsFolder = MIGRATIONS_DIR): void {
-  migrate(db, { migrationsFolder });
+/**
+ * Applies every migration not yet applied (drizzle's journal in migrations/meta, or migrations-pg/meta
+ * on PostgreSQL, where several nodes starting together take turns under an advisory lock).
+ */
+export async function applyMigrations(db: Db, migrationsFolder?: string): Promise<void> {
+  if (isPostgres(db)) return migratePostgres(db as unknown as PgDb, migrationsFolder);
+  migrate(db, { migrationsFolder: migrationsFolder ?? MIGRATIONS_DIR });
 }
 
 export function databaseFile(dataDir: string): string {

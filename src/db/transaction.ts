@@ -9,11 +9,17 @@
 //
 // Inside the transaction, repositories get `tx` and run at once; outside, `query` runs at once when
 // no transaction is open (no await in between, so nothing can open one meanwhile) and otherwise
-// waits for it to end. The PostgreSQL engine will give `tx` a client of its own; the calls stay.
+// waits for it to end. A repository function whose statements depend on each other's results passes
+// an async callback; on SQLite that callback holds the connection for its whole run, so no other
+// request's transaction opens between its statements.
+//
+// On PostgreSQL (issue 21) a transaction gets a pooled client of its own (drizzle's transaction) and
+// statements outside it run on other clients of the pool: no mutex, the same calls.
 import { Mutex, withTimeout, E_TIMEOUT } from 'async-mutex';
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type Database from 'better-sqlite3';
-import type { Db } from './connection.js';
+import { isPostgres, type Db } from './connection.js';
 import type { Executor } from './executor.js';
 
 /** A handle valid inside one withTransaction call only. */
@@ -65,6 +71,7 @@ async function exclusive<T>(client: Database.Database, what: string, fn: () => T
  */
 export async function withTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
   if (open.has(db)) throw new Error('withTransaction inside a transaction: pass the transaction down instead');
+  if (isPostgres(db)) return withPostgresTransaction(db, work);
   const client = db.$client;
   return exclusive(client, 'withTransaction', async () => {
     const tx = drizzle(client) as unknown as Tx;
@@ -83,12 +90,51 @@ export async function withTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<
   });
 }
 
+interface PgTransactional {
+  transaction<T>(work: (tx: unknown) => Promise<T>): Promise<T>;
+}
+
+async function withPostgresTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return (db as unknown as PgTransactional).transaction(async (pgTx) => {
+    const tx = pgTx as Tx;
+    open.add(tx);
+    try {
+      return await work(tx);
+    } finally {
+      open.delete(tx);
+    }
+  });
+}
+
 /**
  * Runs statements of a repository function: at once inside a transaction (`db` is its `tx`) or
- * when none is open; otherwise after the open one ends.
+ * when none is open; otherwise after the open one ends. An async `run` (statements that await one
+ * another) holds the SQLite connection until it is done.
  */
-export async function query<T>(db: Executor, run: (q: Db) => T): Promise<T> {
-  if (open.has(db)) return run(db);
+export async function query<T>(db: Executor, run: (q: Db) => T | Promise<T>): Promise<T> {
+  if (open.has(db) || isPostgres(db)) return run(db);
+  if (run.constructor.name === 'AsyncFunction') return exclusive(db.$client, 'A statement', () => run(db));
   if (!mutexOf(db.$client).isLocked()) return run(db);
   return exclusive(db.$client, 'A statement', () => run(db));
+}
+
+/** Whether `db` is the handle of an open withTransaction call. */
+export function inTransaction(db: Executor): boolean {
+  return open.has(db);
+}
+
+/**
+ * Runs `work` holding the lock numbered `lock` until its transaction ends — on every node, where
+ * rows that depend on the last one are appended (the audit chain: one head, no forks, no gaps).
+ * PostgreSQL: a transaction-scoped advisory lock, in the caller's transaction or one opened for it.
+ * SQLite: a transaction already excludes every other writer, and a statement outside one holds the
+ * connection (an async `query` callback), so `work` runs as it is.
+ */
+export async function withLock<T>(db: Executor, lock: number, work: (tx: Executor) => Promise<T>): Promise<T> {
+  if (!isPostgres(db)) return work(db);
+  const locked = async (tx: Executor) => {
+    await (tx as unknown as { execute(q: unknown): Promise<unknown> }).execute(sql`select pg_advisory_xact_lock(${lock})`);
+    return work(tx);
+  };
+  return open.has(db) ? locked(db) : withTransaction(db, (tx) => locked(tx));
 }

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, index, uniqueIndex, timestamp } from '../db/schema.js';
 
 /** A near-relative declaration (近亲属备案): a staff member or village cadre, user or not (DESIGN.md §2). */
-export const declarants = sqliteTable(
+export const declarants = table(
   'declarants',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -14,14 +14,14 @@ export const declarants = sqliteTable(
     idHash: text('id_hash').notNull(),
     homeVillageCode: text('home_village_code').notNull(),
     unitId: integer('unit_id'),
-    updatedAt: integer('updated_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
     /** When the declarant left office; the declaration is deleted N years later (retention schedule). */
-    leftOfficeAt: integer('left_office_at'),
+    leftOfficeAt: timestamp('left_office_at'),
   },
   (t) => [index('declarants_village_idx').on(t.homeVillageCode), index('declarants_id_hash_idx').on(t.idHash)],
 );
 
-export const declaredRelatives = sqliteTable(
+export const declaredRelatives = table(
   'declared_relatives',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -44,7 +44,7 @@ export const declaredRelatives = sqliteTable(
  * supervises the declarant's unit (`reviewUnitId`, fixed when asked); until confirmed the relative
  * stays declared. Kept after the decision as the record of who asked, who decided and why.
  */
-export const relativeRemovalRequests = sqliteTable(
+export const relativeRemovalRequests = table(
   'relative_removal_requests',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -54,13 +54,13 @@ export const relativeRemovalRequests = sqliteTable(
     /** The relation, kept for the record once the relative's row is gone (never the name or ID). */
     relation: text('relation').notNull(),
     requestedBy: integer('requested_by').notNull(),
-    requestedAt: integer('requested_at').notNull(),
+    requestedAt: timestamp('requested_at').notNull(),
     reason: text('reason').notNull(),
     reviewUnitId: integer('review_unit_id').notNull(),
     /** pending | confirmed | refused */
     status: text('status').notNull(),
     decidedBy: integer('decided_by'),
-    decidedAt: integer('decided_at'),
+    decidedAt: timestamp('decided_at'),
     /** Why it was refused (required then); optional on confirmation. */
     decisionNote: text('decision_note'),
   },

@@ -1,13 +1,13 @@
-import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, index, uniqueIndex, timestamp } from '../db/schema.js';
 
 /** An uploaded recipient list (CSV/XLSX) of a township, kept to recognise a re-import. */
-export const recipientImports = sqliteTable(
+export const recipientImports = table(
   'recipient_imports',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     townshipCode: text('township_code').notNull(),
     uploadedBy: integer('uploaded_by').notNull(),
-    uploadedAt: integer('uploaded_at').notNull(),
+    uploadedAt: timestamp('uploaded_at').notNull(),
     fingerprint: text('fingerprint').notNull(),
     rowsFingerprint: text('rows_fingerprint').notNull(),
     rowCount: integer('row_count').notNull(),
@@ -16,7 +16,7 @@ export const recipientImports = sqliteTable(
 );
 
 /** 公示: the public notice of a village's new or changed recipients, open to objections for N days. */
-export const postings = sqliteTable(
+export const postings = table(
   'postings',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -26,7 +26,7 @@ export const postings = sqliteTable(
     importId: integer('import_id').notNull(),
     startsOn: text('starts_on').notNull(),
     endsOn: text('ends_on').notNull(),
-    createdAt: integer('created_at').notNull(),
+    createdAt: timestamp('created_at').notNull(),
   },
   (t) => [index('postings_village_idx').on(t.villageCode, t.id), index('postings_county_idx').on(t.countyCode, t.endsOn)],
 );
@@ -35,7 +35,7 @@ export const postings = sqliteTable(
  * 长期公布名单: a village's current recipients. Only what may be published is kept beside the keyed
  * hash of the ID number (for cross-checks): masked name, household size, amount, type, dates.
  */
-export const recipients = sqliteTable(
+export const recipients = table(
   'recipients',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -55,7 +55,7 @@ export const recipients = sqliteTable(
     sinceOn: text('since_on').notNull(),
     removedOn: text('removed_on'),
     lastPostingId: integer('last_posting_id'),
-    updatedAt: integer('updated_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
   },
   (t) => [
     index('recipients_village_idx').on(t.villageCode, t.status, t.id),
@@ -66,7 +66,7 @@ export const recipients = sqliteTable(
 );
 
 /** What a posting announced for each person: new, changed or removed (kept as history). */
-export const postingEntries = sqliteTable(
+export const postingEntries = table(
   'posting_entries',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),

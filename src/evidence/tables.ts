@@ -1,11 +1,11 @@
-import { sqliteTable, text, integer, blob, index } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, blob, index, timestamp } from '../db/schema.js';
 
 /**
  * Evidence files, encrypted at rest under random names in DATA_DIR/files. Owned by a report (the
  * reporter's files), a report's staff side (`report_staff`: investigation material, issue 19 item 3)
  * or a ledger item; a file on disk with no row here is an orphan, swept at start.
  */
-export const evidenceFiles = sqliteTable(
+export const evidenceFiles = table(
   'evidence_files',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -24,7 +24,7 @@ export const evidenceFiles = sqliteTable(
     cleaned: integer('cleaned', { mode: 'boolean' }).notNull(),
     /** The original file name, encrypted (a name can identify the reporter). */
     nameSealed: blob('name_sealed', { mode: 'buffer' }).notNull(),
-    createdAt: integer('created_at').notNull(),
+    createdAt: timestamp('created_at').notNull(),
     /** A short description the uploader gave (staff material: 核查笔录, 入户照片 …), encrypted: it may name third parties. */
     noteSealed: blob('note_sealed', { mode: 'buffer' }),
     /**
@@ -33,7 +33,7 @@ export const evidenceFiles = sqliteTable(
      */
     forReferral: integer('for_referral', { mode: 'boolean' }).notNull().default(false),
     /** When the retention schedule deleted the file (the row stays: its hash is part of the record). */
-    erasedAt: integer('erased_at'),
+    erasedAt: timestamp('erased_at'),
   },
   (t) => [index('evidence_owner_idx').on(t.ownerType, t.ownerId)],
 );

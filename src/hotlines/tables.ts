@@ -1,7 +1,7 @@
-import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, index, timestamp } from '../db/schema.js';
 
 /** 投诉举报电话: a unit's complaint phone numbers with on-duty hours, edited by its staff. */
-export const hotlines = sqliteTable(
+export const hotlines = table(
   'hotlines',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -10,7 +10,7 @@ export const hotlines = sqliteTable(
     phone: text('phone').notNull(),
     dutyHours: text('duty_hours').notNull(),
     note: text('note'),
-    updatedAt: integer('updated_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
   },
   (t) => [index('hotlines_region_idx').on(t.regionCode)],
 );

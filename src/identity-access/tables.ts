@@ -1,7 +1,7 @@
-import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, index, timestamp } from '../db/schema.js';
 
 /** A request to see a reporter's identity, decided by a custodian (DESIGN.md §4). */
-export const identityRequests = sqliteTable(
+export const identityRequests = table(
   'identity_requests',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -13,9 +13,9 @@ export const identityRequests = sqliteTable(
     /** pending | approved | denied | revoked */
     status: text('status').notNull(),
     decidedBy: integer('decided_by'),
-    decidedAt: integer('decided_at'),
+    decidedAt: timestamp('decided_at'),
     decisionNote: text('decision_note'),
-    createdAt: integer('created_at').notNull(),
+    createdAt: timestamp('created_at').notNull(),
   },
   (t) => [index('identity_requests_report_idx').on(t.reportId, t.requesterId), index('identity_requests_decider_idx').on(t.deciderUnitId, t.status)],
 );

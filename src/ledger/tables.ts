@@ -1,7 +1,7 @@
-import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, index, timestamp } from '../db/schema.js';
 
 /** An item of the problem list and rectification ledger (问题清单和整改台账): one problem, its measures, responsible person and deadline, closed item by item. */
-export const rectificationItems = sqliteTable(
+export const rectificationItems = table(
   'rectification_items',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -18,19 +18,19 @@ export const rectificationItems = sqliteTable(
     status: text('status').notNull(),
     progress: text('progress'),
     signedOffBy: integer('signed_off_by'),
-    signedOffAt: integer('signed_off_at'),
+    signedOffAt: timestamp('signed_off_at'),
     /**
      * The last reopening (a sign-off found wrong, e.g. 虚假整改 at a spot check): when, by whom, why.
      * A reopening clears signed_off_by/at; these and the audit log keep the history. Null until reopened.
      */
-    reopenedAt: integer('reopened_at'),
+    reopenedAt: timestamp('reopened_at'),
     reopenedBy: integer('reopened_by'),
     reopenReason: text('reopen_reason'),
     /** How many times the item was reopened after a sign-off (shown on the public ledger). */
     reopenCount: integer('reopen_count').notNull().default(0),
     createdBy: integer('created_by'),
-    createdAt: integer('created_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
+    createdAt: timestamp('created_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
   },
   (t) => [index('rectification_report_idx').on(t.reportId), index('rectification_region_idx').on(t.regionCode, t.status)],
 );

@@ -1,15 +1,15 @@
-import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, index, uniqueIndex, timestamp } from '../db/schema.js';
 
 /** In-app notices (the inbox badge): a reporter replied, a report is overdue, a hastening waits. */
-export const notifications = sqliteTable(
+export const notifications = table(
   'notifications',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     userId: integer('user_id').notNull(),
     reportId: integer('report_id'),
     kind: text('kind').notNull(),
-    createdAt: integer('created_at').notNull(),
-    readAt: integer('read_at'),
+    createdAt: timestamp('created_at').notNull(),
+    readAt: timestamp('read_at'),
   },
   (t) => [index('notifications_user_idx').on(t.userId, t.readAt)],
 );
@@ -22,7 +22,7 @@ export const notifications = sqliteTable(
  * a duplicate only after a crash between sending and recording. recipient_id 0: a row from before
  * claims were per recipient, sent to everyone.
  */
-export const sentReminders = sqliteTable(
+export const sentReminders = table(
   'sent_reminders',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -30,8 +30,8 @@ export const sentReminders = sqliteTable(
     kind: text('kind').notNull(),
     dueOn: text('due_on').notNull(),
     recipientId: integer('recipient_id').notNull().default(0),
-    claimedAt: integer('claimed_at').notNull(),
-    sentAt: integer('sent_at'),
+    claimedAt: timestamp('claimed_at').notNull(),
+    sentAt: timestamp('sent_at'),
   },
   (t) => [uniqueIndex('sent_reminders_unique').on(t.reportId, t.kind, t.dueOn, t.recipientId)],
 );

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
-import { databaseFile, openDatabase, type Db } from '../db/connection.js';
+import { closeDatabase, openConfiguredDatabase, type Db } from '../db/connection.js';
 import { prepareDatabase } from '../install.js';
 
 declare module 'fastify' {
@@ -12,11 +12,11 @@ declare module 'fastify' {
 /** Opens the database, applies pending migrations and installs the reference data (src/install.ts). */
 export default fp(
   async (app, opts: { config: Config }) => {
-    const db = openDatabase(databaseFile(opts.config.dataDir));
+    const db = openConfiguredDatabase(opts.config);
     await prepareDatabase(db);
     app.decorate('db', db);
     app.addHook('onClose', async () => {
-      db.$client.close();
+      await closeDatabase(db);
     });
   },
   { name: 'db' },

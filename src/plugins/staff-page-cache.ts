@@ -44,7 +44,7 @@ const MAX_ENTRIES = 5000;
 export default fp(
   async (app, opts: { maxBytes: number }) => {
     // Without every stamp trigger a page could outlive a change: then nothing is kept.
-    const missing = missingStampTriggers(app.db);
+    const missing = await missingStampTriggers(app.db);
     if (missing.length > 0) app.log.error({ missing }, 'staff page cache off: change-stamp triggers are missing (a migration rebuilt their table?)');
     const maxBytes = missing.length > 0 ? 0 : opts.maxBytes;
     const entries = new ByteBoundedLru<Entry>(MAX_ENTRIES, maxBytes);

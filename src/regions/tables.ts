@@ -1,7 +1,7 @@
-import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, index, primaryKey } from '../db/schema.js';
 
 /** Jilin's administrative divisions, province → prefecture → county → township → village. */
-export const regions = sqliteTable(
+export const regions = table(
   'regions',
   {
     code: text('code').primaryKey(),
@@ -24,7 +24,7 @@ export const regions = sqliteTable(
  * Closure of the parent links: one row per (region, ancestor including itself). Built from parent
  * links at load time so that scope questions never read code prefixes (DESIGN.md §2).
  */
-export const regionAncestors = sqliteTable(
+export const regionAncestors = table(
   'region_ancestors',
   {
     regionCode: text('region_code').notNull(),

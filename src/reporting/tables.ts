@@ -1,7 +1,7 @@
-import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, index, uniqueIndex, timestamp } from '../db/schema.js';
 
 /** Reporting up the hierarchy (issue 7): the plan, county and city summaries, quarterly case collections. */
-export const reportingTasks = sqliteTable(
+export const reportingTasks = table(
   'reporting_tasks',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -12,12 +12,12 @@ export const reportingTasks = sqliteTable(
     dueOn: text('due_on').notNull(),
     title: text('title').notNull(),
     createdBy: integer('created_by'),
-    createdAt: integer('created_at').notNull(),
+    createdAt: timestamp('created_at').notNull(),
   },
   (t) => [uniqueIndex('reporting_tasks_unique').on(t.kind, t.year, t.quarter)],
 );
 
-export const reportingSubmissions = sqliteTable(
+export const reportingSubmissions = table(
   'reporting_submissions',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -31,10 +31,10 @@ export const reportingSubmissions = sqliteTable(
     suggestions: text('suggestions').notNull().default(''),
     /** The statistics filled in automatically, as JSON, frozen at submission. */
     statistics: text('statistics'),
-    submittedAt: integer('submitted_at'),
-    remindedAt: integer('reminded_at'),
+    submittedAt: timestamp('submitted_at'),
+    remindedAt: timestamp('reminded_at'),
     updatedBy: integer('updated_by'),
-    updatedAt: integer('updated_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
   },
   (t) => [uniqueIndex('reporting_submissions_unique').on(t.taskId, t.unitId), index('reporting_submissions_unit_idx').on(t.unitId)],
 );

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql, type SQL }
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
 import { reportEvents, reports } from './tables.js';
+import { nextNumber } from '../db/dialect.js';
 
 export type Report = typeof reports.$inferSelect;
 export type NewReport = typeof reports.$inferInsert;
@@ -9,7 +10,7 @@ export type ReportEvent = typeof reportEvents.$inferSelect;
 export type NewReportEvent = typeof reportEvents.$inferInsert;
 
 export async function nextCaseNo(db: Executor, year: number): Promise<string> {
-  const next = await query(db, (q) => q.get<{ n: number }>(sql`select coalesce(max(id), 0) + 1 as n from reports`)!.n);
+  const next = (await query(db, (q) => q.get<{ n: number }>(sql`select ${nextNumber('report_case_numbers', sql`(select coalesce(max(id), 0) + 1 from reports)`)} as n`)))!.n;
   return `JL${year}-${String(next).padStart(6, '0')}`;
 }
 
@@ -79,11 +80,11 @@ export async function reportsPastRetention(
   ];
   // Chunks keep each statement under SQLite's bound-parameter limit.
   const chunks = q.ids ? Array.from({ length: Math.ceil(q.ids.length / 500) }, (_, i) => q.ids!.slice(i * 500, i * 500 + 500)) : [null];
-  return query(db, (d) => {
+  return query(db, async (d) => {
     const out: number[] = [];
     for (const part of chunks) {
       const where = part ? and(...conditions, inArray(reports.id, [...part])) : and(...conditions);
-      for (const row of d.select({ id: reports.id }).from(reports).where(where).orderBy(asc(reports.id)).all()) out.push(row.id);
+      for (const row of await d.select({ id: reports.id }).from(reports).where(where).orderBy(asc(reports.id)).all()) out.push(row.id);
     }
     return out;
   });
@@ -91,12 +92,13 @@ export async function reportsPastRetention(
 
 /** Deletes the sealed identity; `updated_at` stays, since it is the end time the schedule counts from. */
 export async function eraseIdentity(db: Executor, id: number, now: number): Promise<boolean> {
-  return query(db, (q) => q.update(reports).set({ identitySealed: null, identityErasedAt: now }).where(and(eq(reports.id, id), isNotNull(reports.identitySealed))).run().changes > 0);
+  return (await query(db, (q) => q.update(reports).set({ identitySealed: null, identityErasedAt: now }).where(and(eq(reports.id, id), isNotNull(reports.identitySealed))).run())).changes > 0;
 }
 
 /** Ids of reports still holding the one-day retry copy of their query code, filed before `before`. */
 export async function retryReceiptsBefore(db: Executor, before: number): Promise<number[]> {
-  return query(db, (q) => q.select({ id: reports.id }).from(reports).where(and(isNotNull(reports.receiptForRetry), lt(reports.receivedAt, before))).all().map((r) => r.id));
+  const rows = await query(db, (q) => q.select({ id: reports.id }).from(reports).where(and(isNotNull(reports.receiptForRetry), lt(reports.receivedAt, before))).all());
+  return rows.map((r) => r.id);
 }
 
 /** Reports of one county still waiting at intake, oldest first (the demo moves them along). */
@@ -106,7 +108,7 @@ export async function receivedReportsInCounty(db: Executor, countyCode: string):
 
 /** How many reports the database holds (an unmarked database with reports is real data). */
 export async function reportCount(db: Executor): Promise<number> {
-  return query(db, (q) => q.get<{ n: number }>(sql`select count(*) as n from reports`)!.n);
+  return (await query(db, (q) => q.get<{ n: number }>(sql`select count(*) as n from reports`)))!.n;
 }
 
 /** Reports filed as objections to a roster entry that meet `condition` (a scope), newest first. */

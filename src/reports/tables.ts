@@ -1,7 +1,7 @@
-import { sqliteTable, text, integer, blob, index } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, blob, index, timestamp } from '../db/schema.js';
 
 /** A report (举报/线索) and where it stands in its life cycle (DESIGN.md §3). */
-export const reports = sqliteTable(
+export const reports = table(
   'reports',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -37,11 +37,11 @@ export const reports = sqliteTable(
     /** Name, phone, e-mail, address: encrypted under the identity key, context `report:<id>`. */
     identitySealed: blob('identity_sealed', { mode: 'buffer' }),
     /** When the retention schedule deleted the identity (issue 15, PIPL art. 19); the report stays. */
-    identityErasedAt: integer('identity_erased_at'),
+    identityErasedAt: timestamp('identity_erased_at'),
     handlingUnitId: integer('handling_unit_id').notNull(),
     status: text('status').notNull(),
-    receivedAt: integer('received_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
+    receivedAt: timestamp('received_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
     /** The disclosure entry a reporter objected to (对此有异议), when filed from a public list. */
     objectionEntryId: integer('objection_entry_id'),
     /**
@@ -51,13 +51,13 @@ export const reports = sqliteTable(
     subjectIdHash: text('subject_id_hash'),
     rating: text('rating'),
     /** When the reporter rated the handling: the statistics count a rating in the period it was given. */
-    ratedAt: integer('rated_at'),
-    answerFirstOpenedAt: integer('answer_first_opened_at'),
+    ratedAt: timestamp('rated_at'),
+    answerFirstOpenedAt: timestamp('answer_first_opened_at'),
     // Handling (DESIGN.md §3). Dates of legal clocks are China calendar dates (YYYY-MM-DD).
-    acceptedAt: integer('accepted_at'),
+    acceptedAt: timestamp('accepted_at'),
     assignedUnitId: integer('assigned_unit_id'),
     assigneeId: integer('assignee_id'),
-    assignedAt: integer('assigned_at'),
+    assignedAt: timestamp('assigned_at'),
     /** The due date the assigner set for the assignee (within the legal handling period). */
     assignmentDue: text('assignment_due'),
     /**
@@ -74,7 +74,7 @@ export const reports = sqliteTable(
     finding: text('finding'),
     /** A conclusion written by the handler, waiting for the lead's approval: JSON { finding, body, by, at }. */
     answerDraft: text('answer_draft'),
-    concludedAt: integer('concluded_at'),
+    concludedAt: timestamp('concluded_at'),
     mergedIntoId: integer('merged_into_id'),
     /** 0 none, 1 review (复查), 2 re-review (复核). */
     reviewLevel: integer('review_level').notNull().default(0),
@@ -84,7 +84,7 @@ export const reports = sqliteTable(
     clockRule: text('clock_rule'),
     dueOn: text('due_on'),
     /** Days the civil-affairs clock stood still while referred or transferred. */
-    pausedSince: integer('paused_since'),
+    pausedSince: timestamp('paused_since'),
     /** A hastening (督办) the handler has not acknowledged yet. */
     hastenPending: integer('hasten_pending', { mode: 'boolean' }).notNull().default(false),
     /** When the supervisors were told this report is overdue (escalation is sent once per due date). */
@@ -112,14 +112,14 @@ export const reports = sqliteTable(
 );
 
 /** The timeline of a report. `visibleToReporter` marks the steps and messages the reporter sees. */
-export const reportEvents = sqliteTable(
+export const reportEvents = table(
   'report_events',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     reportId: integer('report_id')
       .notNull()
       .references(() => reports.id),
-    at: integer('at').notNull(),
+    at: timestamp('at').notNull(),
     type: text('type').notNull(),
     /** reporter | staff | system */
     actorType: text('actor_type').notNull(),

@@ -104,6 +104,17 @@ export function matchExpression(query: string): string | null {
   return terms.map((t) => `"${t.tokens.join(' ').replaceAll('"', '""')}"${t.prefix ? '*' : ''}`).join(' AND ');
 }
 
+/**
+ * The tsquery text for a user's query, or null when it has nothing to search for: every term
+ * must match (&); a CJK term is a phrase of its bigrams (<->), a Latin word or number a prefix
+ * (:*). Tokens hold only letters and digits; each is quoted all the same.
+ */
+export function tsQueryText(input: string): string | null {
+  const terms = queryTerms(input);
+  if (terms.length === 0) return null;
+  return terms.map((t) => t.tokens.map((token) => `'${token.replaceAll("'", "''").replaceAll('\\', '\\\\')}'`).join(' <-> ') + (t.prefix ? ':*' : '')).join(' & ');
+}
+
 /** Whether a query has anything to search for (letters or digits). */
 export function hasSearchTerms(query: string): boolean {
   return matchExpression(query) !== null;

@@ -1,11 +1,11 @@
-import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, index, timestamp } from '../db/schema.js';
 
 /** Server-side sessions, so that a copied cookie can be revoked (sign-out, disable, password change). */
-export const sessions = sqliteTable(
+export const sessions = table(
   'sessions',
   {
     sid: text('sid').primaryKey(),
-    expiresAt: integer('expires_at').notNull(),
+    expiresAt: timestamp('expires_at').notNull(),
     /** The staff user signed in on this session, for "sign out everywhere" and single-session rules. */
     userId: integer('user_id'),
     data: text('data').notNull(),

@@ -1,7 +1,7 @@
-import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, index, uniqueIndex, timestamp } from '../db/schema.js';
 
 /** 明查暗访 ("四不两直"): a planned round of checks, drawn reproducibly from its stored seed (issue 7). */
-export const spotCheckRounds = sqliteTable('spot_check_rounds', {
+export const spotCheckRounds = table('spot_check_rounds', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   /** The inspecting unit: the only one that sees the plan. */
   unitId: integer('unit_id').notNull(),
@@ -11,7 +11,7 @@ export const spotCheckRounds = sqliteTable('spot_check_rounds', {
   /** How many of the townships are drawn uniformly; the rest are weighted toward flagged places. */
   randomCount: integer('random_count').notNull(),
   createdBy: integer('created_by').notNull(),
-  createdAt: integer('created_at').notNull(),
+  createdAt: timestamp('created_at').notNull(),
   /**
    * The draw's inputs as compact JSON (sampler.ts DrawInputs: algorithm, scope, seed, counts, the
    * candidates with their weights in the order the draw considered them), so the round can be
@@ -22,7 +22,7 @@ export const spotCheckRounds = sqliteTable('spot_check_rounds', {
   drawInputsHash: text('draw_inputs_hash'),
 });
 
-export const spotCheckTargets = sqliteTable(
+export const spotCheckTargets = table(
   'spot_check_targets',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -37,7 +37,7 @@ export const spotCheckTargets = sqliteTable(
 );
 
 /** One check on site: postings, roster, hotline answered during duty hours, cases checked, findings. */
-export const spotChecks = sqliteTable(
+export const spotChecks = table(
   'spot_checks',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -58,7 +58,7 @@ export const spotChecks = sqliteTable(
     findings: text('findings'),
     ledgerItemId: integer('ledger_item_id'),
     createdBy: integer('created_by').notNull(),
-    createdAt: integer('created_at').notNull(),
+    createdAt: timestamp('created_at').notNull(),
   },
   (t) => [index('spot_checks_round_idx').on(t.roundId)],
 );

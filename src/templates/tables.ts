@@ -1,7 +1,7 @@
-import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, index, timestamp } from '../db/schema.js';
 
 /** 常用答复: answer templates per category that staff edit; a unit's own or the province's shared ones. */
-export const answerTemplates = sqliteTable(
+export const answerTemplates = table(
   'answer_templates',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -10,7 +10,7 @@ export const answerTemplates = sqliteTable(
     title: text('title').notNull(),
     body: text('body').notNull(),
     updatedBy: integer('updated_by'),
-    updatedAt: integer('updated_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
   },
   (t) => [index('answer_templates_category_idx').on(t.category)],
 );

@@ -1,7 +1,7 @@
-import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, index, primaryKey } from '../db/schema.js';
 
 /** An organisation at a region, with the unit that supervises it (DESIGN.md §2, the units table). */
-export const units = sqliteTable(
+export const units = table(
   'units',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -24,7 +24,7 @@ export const units = sqliteTable(
  * the units, read by the change-stamp triggers of reports (src/db/change-stamps.ts), which cannot
  * walk the links themselves (SQLite allows no recursive query in a trigger).
  */
-export const unitAncestors = sqliteTable(
+export const unitAncestors = table(
   'unit_ancestors',
   {
     unitId: integer('unit_id').notNull(),

@@ -1,7 +1,7 @@
-import { sqliteTable, text, integer, blob, index } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, blob, index, timestamp } from '../db/schema.js';
 
 /** Staff accounts. Each belongs to one unit; roles say what they may do there (DESIGN.md §4). */
-export const users = sqliteTable(
+export const users = table(
   'users',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -14,7 +14,7 @@ export const users = sqliteTable(
     /** A village the user lives in: reports placed there are hidden from them (recusal). */
     homeVillageCode: text('home_village_code'),
     passwordHash: text('password_hash').notNull(),
-    passwordChangedAt: integer('password_changed_at').notNull(),
+    passwordChangedAt: timestamp('password_changed_at').notNull(),
     mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(true),
     /** TOTP secret, encrypted under the identity key with context `totp:<id>`. */
     totpSealed: blob('totp_sealed', { mode: 'buffer' }),
@@ -26,10 +26,10 @@ export const users = sqliteTable(
     /** JSON array of the hashes of the last five passwords before the current one (no reuse, issue 15). */
     passwordHistory: text('password_history'),
     failedLogins: integer('failed_logins').notNull().default(0),
-    lockedUntil: integer('locked_until'),
+    lockedUntil: timestamp('locked_until'),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
-    createdAt: integer('created_at').notNull(),
-    lastLoginAt: integer('last_login_at'),
+    createdAt: timestamp('created_at').notNull(),
+    lastLoginAt: timestamp('last_login_at'),
     /** The language of the user's e-mails ('zh-CN' | 'ko' | 'en'); null means the site default (SUNSHINE_DEFAULT_LOCALE). */
     locale: text('locale'),
   },
@@ -41,18 +41,18 @@ export const users = sqliteTable(
  * or by the system administrator where only one security administrator exists (issue 15): a reset
  * lets its maker enrol a new authenticator, so no one does it alone.
  */
-export const secondFactorResets = sqliteTable(
+export const secondFactorResets = table(
   'second_factor_resets',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     userId: integer('user_id').notNull(),
     requestedBy: integer('requested_by').notNull(),
-    requestedAt: integer('requested_at').notNull(),
+    requestedAt: timestamp('requested_at').notNull(),
     reason: text('reason').notNull(),
     /** pending | approved | refused | withdrawn */
     status: text('status').notNull(),
     decidedBy: integer('decided_by'),
-    decidedAt: integer('decided_at'),
+    decidedAt: timestamp('decided_at'),
   },
   (t) => [index('second_factor_resets_user_idx').on(t.userId, t.status)],
 );

@@ -35,12 +35,12 @@ function scratchFile(): string {
 }
 
 /** A new database file with the migrations before the one whose tag starts with `prefix` applied. */
-function databaseBefore(prefix: string): string {
+async function databaseBefore(prefix: string): Promise<string> {
   const file = scratchFile();
   const before = journal.entries.findIndex((e) => e.tag.startsWith(prefix));
   expect(before).toBeGreaterThan(0);
   const db = openDatabase(file);
-  applyMigrations(db, migrationsUpTo(before));
+  await applyMigrations(db, migrationsUpTo(before));
   db.$client.close();
   return file;
 }
@@ -51,9 +51,9 @@ function tables(db: ReturnType<typeof openDatabase>): string[] {
 
 // About the SQLite schema's own migrations (migrations/), applied to SQLite files.
 describe.skipIf(onPostgres)('migrations', () => {
-  it('apply from empty', () => {
+  it('apply from empty', async () => {
     const db = openDatabase(scratchFile());
-    applyMigrations(db);
+    await applyMigrations(db);
     expect(tables(db)).toEqual(expect.arrayContaining(['regions', 'region_ancestors', 'units', '__drizzle_migrations']));
     expect(db.$client.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.$client.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -61,12 +61,12 @@ describe.skipIf(onPostgres)('migrations', () => {
     db.$client.close();
   });
 
-  it('apply step by step, each upgrading the database the previous ones made', () => {
+  it('apply step by step, each upgrading the database the previous ones made', async () => {
     const file = scratchFile();
     let previous: string[] = [];
     for (let step = 1; step <= journal.entries.length; step++) {
       const db = openDatabase(file);
-      applyMigrations(db, migrationsUpTo(step));
+      await applyMigrations(db, migrationsUpTo(step));
       const now = tables(db);
       expect(now).toEqual(expect.arrayContaining(previous.filter((t) => !DROPPED.has(t))));
       const applied = db.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
@@ -76,13 +76,13 @@ describe.skipIf(onPostgres)('migrations', () => {
     }
     // And the full set on top of that is a no-op.
     const db = openDatabase(file);
-    applyMigrations(db);
+    await applyMigrations(db);
     expect(tables(db)).toEqual(previous);
     db.$client.close();
   });
 
   it('0007 moves the documents of the shared search index into one table per type', async () => {
-    const file = databaseBefore('0007_');
+    const file = await databaseBefore('0007_');
     let db = openDatabase(file);
     // Indexed as the shared-table code did: a key row, the FTS row under the key's id.
     const addKey = db.$client.prepare<[string, string], { id: number }>('INSERT INTO search_index_keys (doc_type, doc_id) VALUES (?, ?) RETURNING id');
@@ -98,7 +98,7 @@ describe.skipIf(onPostgres)('migrations', () => {
     db.$client.close();
 
     db = openDatabase(file);
-    applyMigrations(db);
+    await applyMigrations(db);
     const ids = async (type: (typeof SEARCH_DOC_TYPES)[number], query: string, scope?: string) => (await searchIds(db, { type, query, scope, limit: 10 })).map((h) => h.id).sort();
     expect(await ids('report', '低保')).toEqual(['1', '2']);
     expect(await ids('report', '低保', 'ca:220103')).toEqual(['2']);
@@ -135,8 +135,8 @@ describe.skipIf(onPostgres)('migrations', () => {
     db.$client.close();
   });
 
-  it('0008 gives ratings already made the time of their rating event, else the report\'s last change', () => {
-    const file = databaseBefore('0008_');
+  it('0008 gives ratings already made the time of their rating event, else the report\'s last change', async () => {
+    const file = await databaseBefore('0008_');
     let db = openDatabase(file);
     const report = db.$client.prepare(`INSERT INTO reports (case_no, receipt_digest, channel, category, place_code, county_code, description, handling_unit_id, status, received_at, updated_at, rating)
       VALUES (?, ?, 'online', 'favouritism', '220102001001', '220102', '测试', 1, 'closed', 1000, ?, ?) RETURNING id`);
@@ -149,7 +149,7 @@ describe.skipIf(onPostgres)('migrations', () => {
     db.$client.close();
 
     db = openDatabase(file);
-    applyMigrations(db);
+    await applyMigrations(db);
     const ratedAt = (id: number) => (db.$client.prepare('SELECT rated_at AS r FROM reports WHERE id = ?').get(id) as { r: number | null }).r;
     expect(ratedAt(withEvent)).toBe(5000);
     expect(ratedAt(withoutEvent)).toBe(8000);
@@ -158,8 +158,8 @@ describe.skipIf(onPostgres)('migrations', () => {
     db.$client.close();
   });
 
-  it('0009 lists the units already installed with every unit above them, and counts report writes from then on', () => {
-    const file = databaseBefore('0009_');
+  it('0009 lists the units already installed with every unit above them, and counts report writes from then on', async () => {
+    const file = await databaseBefore('0009_');
     let db = openDatabase(file);
     const unit = db.$client.prepare("INSERT INTO units (key, kind, region_code, name, supervisor_id, email) VALUES (?, 'civil_affairs', ?, ?, ?, '') RETURNING id");
     const province = (unit.get('ca:220000', '220000', '省', null) as { id: number }).id;
@@ -168,7 +168,7 @@ describe.skipIf(onPostgres)('migrations', () => {
     db.$client.close();
 
     db = openDatabase(file);
-    applyMigrations(db);
+    await applyMigrations(db);
     const above = (id: number) => db.$client.prepare('SELECT ancestor_id FROM unit_ancestors WHERE unit_id = ? ORDER BY ancestor_id').pluck().all(id);
     expect(above(county)).toEqual([province, city, county].sort((a, b) => a - b));
     expect(above(province)).toEqual([province]);

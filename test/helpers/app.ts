@@ -7,6 +7,7 @@ import { buildApp } from '../../src/app.js';
 import { testConfig, type Config } from '../../src/config.js';
 import { databaseFile } from '../../src/db/connection.js';
 import { buildTemplateDb } from './template-db.js';
+import { databaseForDataDir, dropDatabaseOfDataDir, suiteDatabaseUrl } from './pg-databases.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -21,12 +22,18 @@ export function tempDir(prefix = 'sunshine-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** A fresh app on a copy of the template database in its own data directory. */
+/**
+ * A fresh app on a copy of the template database in its own data directory — on PostgreSQL
+ * (`npm run test:pg`) a database of its own copied from the template database, dropped at close.
+ */
 export async function makeApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const dataDir = overrides.dataDir ?? tempDir();
-  const template = process.env.SUNSHINE_TEMPLATE_DB ?? (await buildTemplateDb());
-  if (!fs.existsSync(databaseFile(dataDir))) fs.copyFileSync(template, databaseFile(dataDir));
-  const config = testConfig({ ...overrides, dataDir, logLevel: overrides.logLevel ?? 'info' });
+  let databaseUrl = overrides.databaseUrl ?? null;
+  // An app opened again on the same data directory (a restart) opens the same database.
+  if (suiteDatabaseUrl && !databaseUrl) databaseUrl = await databaseForDataDir(dataDir);
+  else if (!suiteDatabaseUrl && !fs.existsSync(databaseFile(dataDir))) fs.copyFileSync(process.env.SUNSHINE_TEMPLATE_DB ?? (await buildTemplateDb()), databaseFile(dataDir));
+  const ownDatabase = databaseUrl !== null && overrides.databaseUrl === undefined;
+  const config = testConfig({ ...overrides, dataDir, databaseUrl, logLevel: overrides.logLevel ?? 'info' });
   const stream = new PassThrough();
   const chunks: string[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c.toString()));
@@ -39,6 +46,7 @@ export async function makeApp(overrides: Partial<Config> = {}): Promise<TestApp>
     close: async () => {
       await app.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      if (ownDatabase) await dropDatabaseOfDataDir(dataDir);
     },
   };
 }

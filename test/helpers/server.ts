@@ -14,6 +14,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { databaseForDataDir, dropDatabaseOfDataDir, masterKeyForDataDir, suiteDatabaseUrl } from './pg-databases.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -61,7 +62,7 @@ export interface RunningServer {
 }
 
 /** Environment variables the server's config reads: never inherited from the test process. */
-export const CONFIG_VARS = /^(PORT|HOST|DATA_DIR|BASE_URL|SMTP_URL|TRUST_PROXY|NODE_ENV|SUNSHINE_.*)$/;
+export const CONFIG_VARS = /^(PORT|HOST|DATA_DIR|DATABASE_URL|BASE_URL|SMTP_URL|TRUST_PROXY|NODE_ENV|SUNSHINE_.*)$/;
 
 const live = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -155,6 +156,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const baseEnv: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!CONFIG_VARS.test(key)) baseEnv[key] = value;
+  // On PostgreSQL (npm run test:pg) the data directory's own database, and the key every start needs.
+  const ownDatabase = suiteDatabaseUrl !== null && !(options.env && 'DATABASE_URL' in options.env);
+  if (ownDatabase) {
+    baseEnv.DATABASE_URL = await databaseForDataDir(dataDir);
+    baseEnv.SUNSHINE_MASTER_KEY = masterKeyForDataDir(dataDir);
+  }
 
   let port = 0;
   let current: Child | null = null;
@@ -254,6 +261,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       if (!stopOptions.keepDataDir && !removed) {
         removed = true;
         fs.rmSync(dataDir, { recursive: true, force: true });
+        if (ownDatabase) await dropDatabaseOfDataDir(dataDir);
       }
       return run;
     },
@@ -262,7 +270,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   try {
     await launch();
   } catch (err) {
-    if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (ownDatabase) await dropDatabaseOfDataDir(dataDir);
+    }
     throw err;
   }
   return server;

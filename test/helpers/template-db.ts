@@ -27,7 +27,7 @@ export async function buildTemplateDb(): Promise<string> {
   const building = `${file}.${process.pid}.building`;
   const db = openDatabase(building);
   try {
-    applyMigrations(db);
+    await applyMigrations(db);
     await installRegions(db);
     await installUnits(db);
     await indexVillageNames(db);

@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, index, uniqueIndex, timestamp } from '../../db/schema.js';
 
 /**
  * 文号: the number of each written notice issued (受理告知书, 延期告知书, 处理意见书, 移送函 …),
@@ -6,7 +6,7 @@ import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqli
  * document is first issued (printed or downloaded), and never changed or deleted, so the number is
  * the same on every later print and is never given to another document (README.md).
  */
-export const documentNumbers = sqliteTable(
+export const documentNumbers = table(
   'document_numbers',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -23,7 +23,7 @@ export const documentNumbers = sqliteTable(
     source: text('source').notNull(),
     /** The prefix as issued, e.g. 南关民信受: kept so a later rename of the unit does not change the number. */
     prefix: text('prefix').notNull(),
-    issuedAt: integer('issued_at').notNull(),
+    issuedAt: timestamp('issued_at').notNull(),
   },
   (t) => [
     uniqueIndex('document_numbers_seq_idx').on(t.unitId, t.year, t.kind, t.seq),

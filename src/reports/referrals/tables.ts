@@ -1,14 +1,14 @@
-import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { table, text, integer, index, timestamp } from '../../db/schema.js';
 
 /** 移送: the misconduct part of a report sent to a discipline-inspection body (DESIGN.md §2–3, issue 5). */
-export const referrals = sqliteTable(
+export const referrals = table(
   'referrals',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     reportId: integer('report_id').notNull(),
     bodyUnitId: integer('body_unit_id').notNull(),
     referredBy: integer('referred_by').notNull(),
-    referredAt: integer('referred_at').notNull(),
+    referredAt: timestamp('referred_at').notNull(),
     /** The handler's findings so far and opinion. */
     opinion: text('opinion').notNull(),
     /** pending | accepted | returned | concluded */
@@ -17,12 +17,12 @@ export const referrals = sqliteTable(
     fromStatus: text('from_status').notNull(),
     /** Accept or pass on within 5 working days (纪检监察机关处理检举控告工作规则 arts. 15–16). */
     acceptDue: text('accept_due').notNull(),
-    acceptedAt: integer('accepted_at'),
+    acceptedAt: timestamp('accepted_at'),
     acceptedBy: integer('accepted_by'),
     returnedReason: text('returned_reason'),
     /** 谈话函询 | 初步核实 | 暂存待查 | 予以了结 | 移送审查调查 */
     disposition: text('disposition'),
-    dispositionAt: integer('disposition_at'),
+    dispositionAt: timestamp('disposition_at'),
     /**
      * The result columns of a referral concluded before results became rows of their own (issue 19
      * item 11): the migration copied each into referral_results. Since then they hold, on 办结, the
@@ -35,14 +35,14 @@ export const referrals = sqliteTable(
     resultDetail: text('result_detail'),
     resultText: text('result_text'),
     resultOn: text('result_on'),
-    concludedAt: integer('concluded_at'),
+    concludedAt: timestamp('concluded_at'),
     /**
      * When the body told a real-name reporter that it accepted the matter (受理告知, within 15
      * working days of receipt) and of its result (结果告知, within 15 working days of concluding):
      * the body's own acts, recorded by its inspector (纪检监察机关处理检举控告工作规则 第四章).
      */
-    acceptanceNoticeAt: integer('acceptance_notice_at'),
-    resultNoticeAt: integer('result_notice_at'),
+    acceptanceNoticeAt: timestamp('acceptance_notice_at'),
+    resultNoticeAt: timestamp('result_notice_at'),
     /** The words the body chose to tell the reporter, shown on the tracking page only. */
     resultNoticeText: text('result_notice_text'),
   },
@@ -55,7 +55,7 @@ export const referrals = sqliteTable(
  * for the same person), an organisational handling, a transfer to the judiciary — so they are rows,
  * owned by the referral, and the referral concludes (办结) by a step of its own after at least one.
  */
-export const referralResults = sqliteTable(
+export const referralResults = table(
   'referral_results',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
@@ -68,7 +68,7 @@ export const referralResults = sqliteTable(
     /** The date of the decision (YYYY-MM-DD, China time): not before the body accepted the referral, not after the day it was recorded. */
     decidedOn: text('decided_on').notNull(),
     recordedBy: integer('recorded_by').notNull(),
-    recordedAt: integer('recorded_at').notNull(),
+    recordedAt: timestamp('recorded_at').notNull(),
   },
   (t) => [index('referral_results_referral_idx').on(t.referralId, t.id)],
 );

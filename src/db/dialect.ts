@@ -1,0 +1,63 @@
+// The few SQL expressions the two engines spell differently (issue 21), as fragment builders for
+// the repositories: one small module per difference rather than engine checks scattered through
+// the features. Everything else the repositories write is SQL both engines read alike.
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { onPostgres } from './engine.js';
+
+/** China is UTC+8 all year (no daylight saving): a moment's China calendar date, 'YYYY-MM-DD'. */
+export function chinaDateOf(moment: SQLWrapper): SQL {
+  return onPostgres ? sql`to_char(${moment} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')` : sql`date(${moment} / 1000 + 28800, 'unixepoch')`;
+}
+
+/** A whole-number member of a JSON object held in a text column, e.g. the `by` of a draft. */
+export function jsonIntegerOf(column: SQLWrapper, key: string): SQL {
+  if (!/^\w+$/.test(key)) throw new Error(`jsonIntegerOf: bad key ${key}`);
+  return onPostgres ? sql`((${column})::jsonb ->> ${key})::integer` : sql`json_extract(${column}, ${`$.${key}`})`;
+}
+
+/**
+ * A list of integers as one bound parameter, for `x IN <list>`: the statement stays small however
+ * long the list (a unit tree of ~250 ids), and each use can still be read through an index.
+ */
+export function integerList(values: readonly number[]): SQL {
+  return onPostgres ? sql`(select unnest(${sql.param(values)}::integer[]))` : sql`(select value from json_each(${JSON.stringify(values)}))`;
+}
+
+/** A moment (milliseconds on SQLite, timestamptz on PostgreSQL) as milliseconds, for JSON and arithmetic. */
+export function epochMsOf(moment: SQLWrapper): SQL {
+  return onPostgres ? sql`(extract(epoch from ${moment}) * 1000)::bigint` : sql`${moment}`;
+}
+
+/** A JSON array of values as text (keyset cursors): `json_array` on SQLite, `json_build_array` on PostgreSQL. */
+export function jsonArrayText(values: readonly SQLWrapper[]): SQL {
+  const list = sql.join(values.map((v) => sql`${v}`), sql`, `);
+  return onPostgres ? sql`json_build_array(${list})::text` : sql`json_array(${list})`;
+}
+
+/** Count of rows where a condition holds (SQLite sums booleans; PostgreSQL has no sum(boolean)). */
+export function countWhere(condition: SQLWrapper): SQL {
+  return sql`sum(case when ${condition} then 1 else 0 end)`;
+}
+
+/**
+ * The next number of a counter: PostgreSQL's sequence `name` (migrations-pg; safe under concurrent
+ * writers on several nodes), or on SQLite `onSqlite` (e.g. max(id) + 1), which the one connection's
+ * transaction keeps from racing.
+ */
+export function nextNumber(name: string, onSqlite: SQL): SQL {
+  if (!/^[a-z_]+$/.test(name)) throw new Error(`nextNumber: bad sequence name ${name}`);
+  return onPostgres ? sql`nextval(${name})` : onSqlite;
+}
+
+/**
+ * Whether `err` is a unique-constraint violation on `table`.`column` (a race two writers can lose,
+ * e.g. the same form posted twice at once), as either engine reports it.
+ */
+export function isUniqueViolation(err: unknown, table: string, column: string): boolean {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    const { code, detail, table: pgTable, message } = e as { code?: string; detail?: string; table?: string; message?: string };
+    if (code === '23505' && pgTable === table && detail?.startsWith(`Key (${column})=`)) return true;
+    if (message?.includes(`UNIQUE constraint failed: ${table}.${column}`)) return true;
+  }
+  return false;
+}

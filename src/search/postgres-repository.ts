@@ -1,0 +1,120 @@
+// The full-text index's statements on PostgreSQL (issue 21): the same functions as
+// sqlite-repository.ts, over the tables of migrations-pg/0001 — each document's bigram tokens
+// (tokenize.ts) as a tsvector of the 'simple' configuration with a GIN index, so a two-character
+// Chinese word is found as one token and a longer word as a phrase of its bigrams, exactly as the
+// FTS5 tables find them. Each change is one statement (no savepoint: on PostgreSQL a statement
+// outside a transaction may run on any connection of the pool).
+import { Column, is, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import type { Executor } from '../db/executor.js';
+import { chunks } from '../db/chunks.js';
+import { query } from '../db/transaction.js';
+import { docId, MAX_SEARCH_LIMIT, searchTable, tokenBody, tsQueryText, type DocId, type SearchDocType, type SearchDocument, type SearchFilter, type SearchHit, type SearchOptions } from './catalog.js';
+
+function tableOf(type: SearchDocType): SQL {
+  return sql`${sql.identifier(searchTable(type))}`;
+}
+
+function tsQuery(input: string): SQL | null {
+  const text = tsQueryText(input);
+  return text === null ? null : sql`to_tsquery('simple', ${text})`;
+}
+
+function conditions(table: SQL, filter: SearchFilter): SQL[] | null {
+  const match = tsQuery(filter.query);
+  if (match === null) return null;
+  const out = [sql`${table}.body @@ ${match}`];
+  if (filter.scope !== undefined) {
+    const scopes = typeof filter.scope === 'string' ? [filter.scope] : filter.scope;
+    if (scopes.length === 0) return null;
+    out.push(sql`${table}.scope IN (${sql.join(scopes.map((s) => sql`${s}`), sql`, `)})`);
+  }
+  return out;
+}
+
+export async function indexDocument(db: Executor, doc: SearchDocument): Promise<void> {
+  const table = tableOf(doc.type);
+  const id = docId(doc.id);
+  await query(db, (q) =>
+    q.run(sql`
+      WITH k AS (
+        INSERT INTO search_index_keys (doc_type, doc_id) VALUES (${doc.type}, ${id})
+        ON CONFLICT (doc_type, doc_id) DO UPDATE SET doc_type = excluded.doc_type
+        RETURNING id)
+      INSERT INTO ${table} (id, doc_id, scope, body)
+        SELECT k.id, ${id}, ${doc.scope ?? null}, to_tsvector('simple', ${tokenBody(doc.text)}) FROM k
+      ON CONFLICT (id) DO UPDATE SET doc_id = excluded.doc_id, scope = excluded.scope, body = excluded.body`),
+  );
+}
+
+/** Indexes many new documents of one type, a thousand per statement. */
+export async function indexNewDocuments(db: Executor, type: SearchDocType, docs: Iterable<Omit<SearchDocument, 'type'>>, options: { replaceAll?: boolean } = {}): Promise<number> {
+  const table = tableOf(type);
+  if (options.replaceAll) await removeAllDocuments(db, type);
+  let n = 0;
+  for (const batch of chunks([...docs], 1000)) {
+    const ids = batch.map((d) => docId(d.id));
+    const scopes = batch.map((d) => d.scope ?? null);
+    const bodies = batch.map((d) => tokenBody(d.text));
+    await query(db, (q) =>
+      q.run(sql`
+        WITH d AS (SELECT * FROM unnest(${sql.param(ids)}::text[], ${sql.param(scopes)}::text[], ${sql.param(bodies)}::text[]) AS d(doc_id, scope, body)),
+        k AS (INSERT INTO search_index_keys (doc_type, doc_id) SELECT ${type}, doc_id FROM d RETURNING id, doc_id)
+        INSERT INTO ${table} (id, doc_id, scope, body)
+          SELECT k.id, k.doc_id, d.scope, to_tsvector('simple', d.body) FROM k JOIN d USING (doc_id)`),
+    );
+    n += batch.length;
+  }
+  return n;
+}
+
+export async function removeDocument(db: Executor, type: SearchDocType, id: DocId): Promise<boolean> {
+  const table = tableOf(type);
+  const doc = docId(id);
+  const removed = await query(db, (q) =>
+    q.get<{ n: number }>(sql`
+      WITH k AS (DELETE FROM search_index_keys WHERE doc_type = ${type} AND doc_id = ${doc} RETURNING id),
+      d AS (DELETE FROM ${table} WHERE id IN (SELECT id FROM k))
+      SELECT count(*) AS n FROM k`),
+  );
+  return (removed?.n ?? 0) > 0;
+}
+
+export async function removeAllDocuments(db: Executor, type: SearchDocType): Promise<void> {
+  const table = tableOf(type);
+  await query(db, (q) => q.run(sql`WITH d AS (DELETE FROM ${table}) DELETE FROM search_index_keys WHERE doc_type = ${type}`));
+}
+
+export async function countDocuments(db: Executor, type: SearchDocType): Promise<number> {
+  searchTable(type);
+  const row = await query(db, (q) => q.get<{ n: number }>(sql`SELECT count(*) AS n FROM search_index_keys WHERE doc_type = ${type}`));
+  return row?.n ?? 0;
+}
+
+/** Best first: rank is minus ts_rank, so that lower is better as with FTS5's bm25; ties by id. */
+export async function searchIds(db: Executor, options: SearchOptions): Promise<SearchHit[]> {
+  const table = tableOf(options.type);
+  const limit = Math.min(Math.max(Math.floor(options.limit), 0), MAX_SEARCH_LIMIT);
+  const where = conditions(table, options);
+  const match = tsQuery(options.query);
+  if (where === null || match === null || !(limit > 0)) return [];
+  const rank = sql`(-ts_rank(${table}.body, ${match}))::float8`;
+  const after = options.after;
+  if (after) where.push(sql`(${rank} > ${after.rank} OR (${rank} = ${after.rank} AND ${table}.doc_id > ${after.id}))`);
+  return query(db, (q) =>
+    q.all<SearchHit>(sql`
+      SELECT ${table}.doc_id AS id, ${rank} AS rank FROM ${table}
+      WHERE ${sql.join(where, sql` AND `)}
+      ORDER BY rank, ${table}.doc_id
+      LIMIT ${limit}`),
+  );
+}
+
+/** `<column> IN (the ids of the matching documents)`, the doc id cast to the column's type. */
+export function matchesSearch(column: SQLWrapper, filter: SearchFilter): SQL {
+  const table = tableOf(filter.type);
+  const where = conditions(table, filter);
+  if (where === null) return sql`false`;
+  const numeric = is(column, Column) && column.dataType === 'number';
+  const id = numeric ? sql`search_index_keys.doc_id::integer` : sql`search_index_keys.doc_id`;
+  return sql`${column} IN (SELECT ${id} FROM search_index_keys WHERE search_index_keys.id IN (SELECT ${table}.id FROM ${table} WHERE ${sql.join(where, sql` AND `)}))`;
+}
