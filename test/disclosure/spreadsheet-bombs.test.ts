@@ -27,8 +27,8 @@ describe('recipient import', () => {
   it('imports a normal roster, then refuses three bombs with their limit and keeps the roster', async () => {
     const ok = await upload(t.app, township, await xlsxList([['张明华', A!, 3, 560, '低保', '华阳社区'], ['李秀英', B!, 1, 420, '特困', '恒安社区']]), '名单.xlsx');
     expect(ok.statusCode).toBe(200);
-    const roster = t.app.db.select().from(recipients).all();
-    const imports = t.app.db.select().from(recipientImports).all();
+    const roster = await t.app.db.select().from(recipients).all();
+    const imports = await t.app.db.select().from(recipientImports).all();
     expect(roster).toHaveLength(2);
 
     const rows = await upload(t.app, township, rowsBomb(), '名单.xlsx');
@@ -41,8 +41,8 @@ describe('recipient import', () => {
     expect(strings.statusCode).toBe(422);
     expect(strings.body).toContain('不同的文字超过 300000 条');
 
-    expect(t.app.db.select().from(recipients).all()).toEqual(roster);
-    expect(t.app.db.select().from(recipientImports).all()).toEqual(imports);
+    expect(await t.app.db.select().from(recipients).all()).toEqual(roster);
+    expect(await t.app.db.select().from(recipientImports).all()).toEqual(imports);
   });
 
   it('says it in English for an English-speaking user', async () => {
@@ -67,11 +67,11 @@ describe('declaration import', () => {
     const header = '备案人姓名,备案人身份证号,职务,所在村,亲属姓名,关系,亲属身份证号,亲属所在村,救助类型';
     const good = await post(Buffer.from(`\uFEFF${header}\r\n孙建国,${makeId('19700101', 101, '220102')},村委会主任,华阳社区,,,,,\r\n`));
     expect(good.statusCode).toBe(200);
-    const before = t.app.db.select().from(declarants).all();
+    const before = await t.app.db.select().from(declarants).all();
     expect(before).toHaveLength(1);
     const res = await post(rowsBomb());
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('读到第 30001 行时已停止');
-    expect(t.app.db.select().from(declarants).all()).toEqual(before);
+    expect(await t.app.db.select().from(declarants).all()).toEqual(before);
   });
 });

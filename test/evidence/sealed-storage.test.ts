@@ -181,7 +181,7 @@ describe('through the routes', () => {
     const body = await multipart({ submission_id: form.hidden.submission_id!, ...reportFields() }, [{ name: 'evidence', filename: '名单.pdf', content: pdf, type: 'application/pdf' }]);
     const filed = await t.app.inject({ method: 'POST', url: `/report?_csrf=${encodeURIComponent(form.csrf)}`, cookies: form.cookies, headers: body.headers, payload: body.payload, remoteAddress: '203.0.113.78' });
     expect(filed.statusCode).toBe(200);
-    const report = t.app.db.get<{ id: number }>(sql`select id from reports order by id desc limit 1`)!;
+    const report = (await t.app.db.get<{ id: number }>(sql`select id from reports order by id desc limit 1`))!;
     const file = (await evidenceOf(t.app.db, 'report', report.id))[0]!;
     const stored = path.join(t.dataDir, 'files', file.storedName);
     expect(fs.statSync(stored).size).toBe(sealedSize(pdf.length));

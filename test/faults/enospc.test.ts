@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { onPostgres } from '../../src/db/engine.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { multipart, openForm, type FileField } from '../helpers/forms.js';
 import { reportFields } from '../reports/fixtures.js';
@@ -52,7 +53,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const count = (table: string) => t.app.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`))!.n;
+const count = async (table: string) => (await t.app.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)))!.n;
 const listing = (folder: string) => fs.readdirSync(path.join(t.dataDir, folder)).sort();
 
 async function submit(app: TestApp, files: FileField[]) {
@@ -65,15 +66,15 @@ const photo = (name: string, bytes = 400 * 1024): FileField => ({ name: 'evidenc
 
 /** Runs a submission under a fault and checks the outcome every fault must have. */
 async function expectRefused(files: FileField[]) {
-  const before = { reports: count('reports'), evidence: count('evidence_files'), files: listing('files') };
+  const before = { reports: await count('reports'), evidence: await count('evidence_files'), files: listing('files') };
   const res = await submit(t, files);
   expect(res.statusCode, res.body.slice(0, 300)).toBe(507);
   expect(queryCodeIn(res.body)).toBeNull();
   expect(res.body).toContain('服务器存储空间不足，举报暂时没有提交成功');
   expect(res.body).toContain(DESCRIPTION);
   for (const f of files) expect(res.body).toContain(f.filename);
-  expect(count('reports')).toBe(before.reports);
-  expect(count('evidence_files')).toBe(before.evidence);
+  expect(await count('reports')).toBe(before.reports);
+  expect(await count('evidence_files')).toBe(before.evidence);
   expect(listing('files')).toEqual(before.files);
   expect(listing('tmp')).toEqual([]);
   return res;
@@ -104,7 +105,8 @@ describe('no space left on device during a submission', () => {
     expect(spy).toHaveBeenCalled();
   });
 
-  it('when the database is full at the commit: the encrypted files are removed again', async () => {
+  // SQLITE_FULL from the SQLite connection's own COMMIT (better-sqlite3's exec): about the SQLite file.
+  it.skipIf(onPostgres)('when the database is full at the commit: the encrypted files are removed again', async () => {
     // SQLITE_FULL raised at the COMMIT, after every statement of the filing transaction ran
     // (src/db/transaction.ts withTransaction), so it rolls back whole.
     const client = t.app.db.$client;

@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const idOf = (phone: string) => t.app.db.get<{ id: number }>(sql`select id from hotlines where phone = ${phone}`)?.id;
+const idOf = async (phone: string) => (await t.app.db.get<{ id: number }>(sql`select id from hotlines where phone = ${phone}`))?.id;
 
 describe('phone numbers', () => {
   it('accepts Chinese landlines, mobiles and 123xx service lines, normalised', () => {
@@ -53,7 +53,7 @@ describe('editing hotlines', () => {
     expect(page.body).toContain('0431-81111111');
     expect(page.body).not.toContain('0431-82222222');
 
-    const id = idOf('0431-81111111')!;
+    const id = (await idOf('0431-81111111'))!;
     const saved = await lead.post(`/staff/hotlines/${id}`, { phone: '(0431) 8765 4321', duty_hours: '工作日 8:00–17:00', note: '节假日转值班室' }, '/staff/hotlines');
     expect(saved.statusCode).toBe(303);
     const pub = await t.app.inject('/hotlines');
@@ -67,26 +67,26 @@ describe('editing hotlines', () => {
     expect(pub.body).toContain('<a href="#city-220100">长春市</a>');
     expect(pub.body).toContain('<section id="city-220100">');
     expect(pub.body).toMatch(/<td lang="zh-CN">工作日 8:00–17:00/);
-    const audit = t.app.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'hotline.updated' and object_id = ${String(id)}`)!;
+    const audit = (await t.app.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'hotline.updated' and object_id = ${String(id)}`))!;
     expect(audit.n).toBe(1);
   });
 
   it('keeps the input and says why when a number is wrong', async () => {
-    const id = idOf('0431-87654321')!;
+    const id = (await idOf('0431-87654321'))!;
     const res = await lead.post(`/staff/hotlines/${id}`, { phone: '8765432', duty_hours: '全天', note: '' }, '/staff/hotlines');
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('请填写正确的电话号码');
     expect(res.body).toContain('value="8765432"');
-    expect(idOf('0431-87654321')).toBe(id);
+    expect(await idOf('0431-87654321')).toBe(id);
   });
 
   it('adds and deletes a number of the unit or a unit below', async () => {
     const added = await cityAdmin.post('/staff/hotlines', { unit_id: String(nanguan), phone: '13904310001', duty_hours: '24小时', note: '' }, '/staff/hotlines');
     expect(added.statusCode).toBe(303);
     expect((await t.app.inject('/hotlines')).body).toContain('13904310001');
-    const id = idOf('13904310001')!;
+    const id = (await idOf('13904310001'))!;
     expect((await lead.post(`/staff/hotlines/${id}/delete`, {}, '/staff/hotlines')).statusCode).toBe(303);
-    expect(idOf('13904310001')).toBeUndefined();
+    expect(await idOf('13904310001')).toBeUndefined();
     expect((await t.app.inject('/hotlines')).body).not.toContain('13904310001');
     const above = await lead.post('/staff/hotlines', { unit_id: String((await findUnitByKey(t.app.db, 'ca:220100'))!.id), phone: '0431-83333333', duty_hours: '工作日', note: '' }, '/staff/hotlines');
     expect(above.statusCode).toBe(400);
@@ -94,7 +94,7 @@ describe('editing hotlines', () => {
   });
 
   it('lets nobody else edit them', async () => {
-    const id = idOf('0431-87654321')!;
+    const id = (await idOf('0431-87654321'))!;
     expect((await otherCounty.post(`/staff/hotlines/${id}`, { phone: '0431-89999999', duty_hours: '工作日', note: '' }, '/staff/hotlines')).statusCode).toBe(404);
     expect((await otherCounty.post(`/staff/hotlines/${id}/delete`, {}, '/staff/hotlines')).statusCode).toBe(404);
     expect((await otherCounty.post('/staff/hotlines', { unit_id: String(nanguan), phone: '0431-89999999', duty_hours: '工作日', note: '' }, '/staff/hotlines')).statusCode).toBe(400);
@@ -102,7 +102,7 @@ describe('editing hotlines', () => {
     expect((await handler.post(`/staff/hotlines/${id}`, { phone: '0431-89999999', duty_hours: '工作日', note: '' })).statusCode).toBe(403);
     expect((await township.get('/staff/hotlines')).statusCode).toBe(403);
     expect((await t.app.inject({ method: 'GET', url: '/staff/hotlines' })).statusCode).toBe(303);
-    expect(idOf('0431-89999999')).toBeUndefined();
-    expect(idOf('0431-87654321')).toBe(id);
+    expect(await idOf('0431-89999999')).toBeUndefined();
+    expect(await idOf('0431-87654321')).toBe(id);
   });
 });

@@ -34,17 +34,17 @@ async function newReport(identity: Identity | null = IDENTITY) {
   return filed.report;
 }
 
-function requestsOf(reportId: number, requesterId: number) {
+async function requestsOf(reportId: number, requesterId: number) {
   return t.app.db.select().from(identityRequests).where(and(eq(identityRequests.reportId, reportId), eq(identityRequests.requesterId, requesterId))).orderBy(asc(identityRequests.id)).all();
 }
 
-function auditOf(reportId: number) {
-  return t.app.db
+async function auditOf(reportId: number) {
+  return (await t.app.db
     .select()
     .from(auditLog)
     .where(and(eq(auditLog.objectType, 'report'), eq(auditLog.objectId, String(reportId))))
     .orderBy(asc(auditLog.id))
-    .all()
+    .all())
     .filter((e) => e.action.startsWith('identity.'));
 }
 
@@ -87,7 +87,7 @@ describe('asking to see a reporter identity', () => {
     mails.length = 0;
     const asked = await handler.post(page, { reason: REASON }, page);
     expect(asked.statusCode).toBe(303);
-    const [request] = requestsOf(report.id, handlerStaff.user.id);
+    const [request] = await requestsOf(report.id, handlerStaff.user.id);
     const city = (await findUnitByKey(t.app.db, 'ca:220100'))!;
     expect(request).toMatchObject({ status: 'pending', deciderUnitId: city.id, reason: REASON });
 
@@ -106,7 +106,7 @@ describe('asking to see a reporter identity', () => {
     // A second request while one is pending is refused, the input kept.
     const again = await handler.post(page, { reason: '再次申请查看举报人身份信息。' }, page);
     expect(again.statusCode).toBe(409);
-    expect(requestsOf(report.id, handlerStaff.user.id)).toHaveLength(1);
+    expect(await requestsOf(report.id, handlerStaff.user.id)).toHaveLength(1);
 
     const queue = await cityCustodian.get('/staff/identity-requests');
     expect(queue.statusCode).toBe(200);
@@ -118,7 +118,7 @@ describe('asking to see a reporter identity', () => {
 
     const approved = await cityCustodian.post(`/staff/identity-requests/${request!.id}/decide`, { decision: 'approve', note: '同意，仅限核查使用。' }, '/staff/identity-requests');
     expect(approved.statusCode).toBe(303);
-    expect(requestsOf(report.id, handlerStaff.user.id)[0]).toMatchObject({ status: 'approved', decidedBy: cityCustodianStaff.user.id });
+    expect((await requestsOf(report.id, handlerStaff.user.id))[0]).toMatchObject({ status: 'approved', decidedBy: cityCustodianStaff.user.id });
     expect(mails.some((m) => m.to === handlerStaff.user.email && m.text.includes(`/staff/reports/${report.id}/identity`))).toBe(true);
 
     const view = await handler.get(page);
@@ -129,7 +129,7 @@ describe('asking to see a reporter identity', () => {
     const colleague = await login(await createStaff(t.app, 'ca:220102', ['handler']));
     expectNoIdentity((await colleague.get(page)).body);
 
-    const entries = auditOf(report.id);
+    const entries = await auditOf(report.id);
     expect(entries.map((e) => e.action)).toEqual(['identity.request', 'identity.approve', 'identity.view']);
     for (const e of entries) {
       expect(JSON.parse(e.detail!)).toEqual({ report: report.id, request: request!.id });
@@ -137,7 +137,7 @@ describe('asking to see a reporter identity', () => {
     }
     expect(entries.map((e) => e.actorId)).toEqual([handlerStaff.user.id, cityCustodianStaff.user.id, handlerStaff.user.id]);
     await handler.get(page);
-    expect(auditOf(report.id).filter((e) => e.action === 'identity.view')).toHaveLength(2);
+    expect((await auditOf(report.id)).filter((e) => e.action === 'identity.view')).toHaveLength(2);
   });
 
   it('keeps the reason on a short-reason error and lets only handlers, leads and inspectors ask', async () => {
@@ -147,13 +147,13 @@ describe('asking to see a reporter identity', () => {
     expect(short.statusCode).toBe(400);
     expect(short.body).toContain('至少 10 个字');
     expect(short.body).toContain('核实一下');
-    expect(requestsOf(report.id, handlerStaff.user.id)).toHaveLength(0);
+    expect(await requestsOf(report.id, handlerStaff.user.id)).toHaveLength(0);
 
     const intakePage = await intake.get(page);
     expect(intakePage.statusCode).toBe(403);
     expect(intakePage.body).toContain('只有承办人、负责人或纪检监察人员');
     expect((await intake.post(page, { reason: REASON })).statusCode).toBe(403);
-    expect(auditOf(report.id)).toHaveLength(0);
+    expect(await auditOf(report.id)).toHaveLength(0);
   });
 
   it('answers 404 to a user of another county, on the page and the form', async () => {
@@ -172,7 +172,7 @@ describe('asking to see a reporter identity', () => {
     expect(res.body).toContain('这是一件匿名举报');
     expect(res.body).not.toContain('提交申请');
     expect((await handler.post(page, { reason: REASON }, page)).statusCode).toBe(409);
-    expect(requestsOf(report.id, handlerStaff.user.id)).toHaveLength(0);
+    expect(await requestsOf(report.id, handlerStaff.user.id)).toHaveLength(0);
   });
 });
 
@@ -181,7 +181,7 @@ describe('deciding on a request', () => {
     const report = await newReport();
     const page = `/staff/reports/${report.id}/identity`;
     await handler.post(page, { reason: REASON }, page);
-    const [request] = requestsOf(report.id, handlerStaff.user.id);
+    const [request] = await requestsOf(report.id, handlerStaff.user.id);
     const decide = `/staff/identity-requests/${request!.id}/decide`;
 
     // Another city's custodian, and the requester's own county custodian: not their request.
@@ -192,7 +192,7 @@ describe('deciding on a request', () => {
     expect((await cityLead.post(decide, { decision: 'approve' })).statusCode).toBe(403);
     expect((await cityLead.get('/staff/identity-requests')).statusCode).toBe(403);
     expect((await handler.post(decide, { decision: 'approve' })).statusCode).toBe(403);
-    expect(requestsOf(report.id, handlerStaff.user.id)[0]!.status).toBe('pending');
+    expect((await requestsOf(report.id, handlerStaff.user.id))[0]!.status).toBe('pending');
     expectNoIdentity((await handler.get(page)).body);
   });
 
@@ -204,7 +204,7 @@ describe('deciding on a request', () => {
     const province = (await findUnitByKey(t.app.db, 'ca:220000'))!;
     await updateReport(t.app.db, report.id, { handlingUnitId: province.id });
     expect((await provinceLeadCustodian.post(page, { reason: REASON }, page)).statusCode).toBe(303);
-    const [request] = requestsOf(report.id, provinceLeadCustodianStaff.user.id);
+    const [request] = await requestsOf(report.id, provinceLeadCustodianStaff.user.id);
     expect(request!.deciderUnitId).toBe(province.id);
 
     const queue = await provinceLeadCustodian.get('/staff/identity-requests');
@@ -213,14 +213,14 @@ describe('deciding on a request', () => {
     const own = await provinceLeadCustodian.post(`/staff/identity-requests/${request!.id}/decide`, { decision: 'approve' }, '/staff/identity-requests');
     expect(own.statusCode).toBe(403);
     expect(own.body).toContain('不能审批本人提出的申请');
-    expect(requestsOf(report.id, provinceLeadCustodianStaff.user.id)[0]!.status).toBe('pending');
+    expect((await requestsOf(report.id, provinceLeadCustodianStaff.user.id))[0]!.status).toBe('pending');
     expectNoIdentity((await provinceLeadCustodian.get(page)).body);
 
     // Another custodian of the same unit may.
     expect((await provinceCustodian.get('/staff/identity-requests')).body).toContain(`/staff/identity-requests/${request!.id}/decide`);
     expect((await provinceCustodian.post(`/staff/identity-requests/${request!.id}/decide`, { decision: 'approve' })).statusCode).toBe(303);
     expect(html.unescape((await provinceLeadCustodian.get(page)).body)).toContain(IDENTITY.phone);
-    const actions = auditOf(report.id).map((e) => `${e.action}:${e.result}`);
+    const actions = (await auditOf(report.id)).map((e) => `${e.action}:${e.result}`);
     expect(actions).toEqual(['identity.request:ok', 'identity.approve:refused_own_request', 'identity.approve:ok', 'identity.view:ok']);
   });
 
@@ -228,30 +228,30 @@ describe('deciding on a request', () => {
     const report = await newReport();
     const page = `/staff/reports/${report.id}/identity`;
     await handler.post(page, { reason: REASON }, page);
-    const [request] = requestsOf(report.id, handlerStaff.user.id);
+    const [request] = await requestsOf(report.id, handlerStaff.user.id);
     const denied = await cityCustodian.post(`/staff/identity-requests/${request!.id}/decide`, { decision: 'deny', note: '理由不充分，请先通过电话以外方式核查。' });
     expect(denied.statusCode).toBe(303);
-    expect(requestsOf(report.id, handlerStaff.user.id)[0]!.status).toBe('denied');
+    expect((await requestsOf(report.id, handlerStaff.user.id))[0]!.status).toBe('denied');
     // Deciding twice changes nothing.
     expect((await cityCustodian.post(`/staff/identity-requests/${request!.id}/decide`, { decision: 'approve' })).statusCode).toBe(409);
-    expect(requestsOf(report.id, handlerStaff.user.id)[0]!.status).toBe('denied');
+    expect((await requestsOf(report.id, handlerStaff.user.id))[0]!.status).toBe('denied');
 
     const after = await handler.get(page);
     expect(after.body).toContain('未批准');
     expect(after.body).toContain('理由不充分');
     expect(after.body).toContain('重新申请');
     expectNoIdentity(after.body);
-    expect(auditOf(report.id).map((e) => e.action)).toEqual(['identity.request', 'identity.deny']);
+    expect((await auditOf(report.id)).map((e) => e.action)).toEqual(['identity.request', 'identity.deny']);
 
     expect((await handler.post(page, { reason: '已补充核查情况，仍需联系举报人。' }, page)).statusCode).toBe(303);
-    expect(requestsOf(report.id, handlerStaff.user.id).map((r) => r.status)).toEqual(['denied', 'pending']);
+    expect((await requestsOf(report.id, handlerStaff.user.id)).map((r) => r.status)).toEqual(['denied', 'pending']);
   });
 
   it('revokes an approval, which stops the view', async () => {
     const report = await newReport();
     const page = `/staff/reports/${report.id}/identity`;
     await handler.post(page, { reason: REASON }, page);
-    const [request] = requestsOf(report.id, handlerStaff.user.id);
+    const [request] = await requestsOf(report.id, handlerStaff.user.id);
     await cityCustodian.post(`/staff/identity-requests/${request!.id}/decide`, { decision: 'approve' });
     expect(html.unescape((await handler.get(page)).body)).toContain(IDENTITY.name);
 
@@ -259,13 +259,13 @@ describe('deciding on a request', () => {
     const queue = await cityCustodian.get('/staff/identity-requests');
     expect(queue.body).toContain(`/staff/identity-requests/${request!.id}/revoke`);
     expect((await cityCustodian.post(`/staff/identity-requests/${request!.id}/revoke`, {})).statusCode).toBe(303);
-    expect(requestsOf(report.id, handlerStaff.user.id)[0]!.status).toBe('revoked');
+    expect((await requestsOf(report.id, handlerStaff.user.id))[0]!.status).toBe('revoked');
     expect((await cityCustodian.post(`/staff/identity-requests/${request!.id}/revoke`, {})).statusCode).toBe(409);
 
     const after = await handler.get(page);
     expect(after.body).toContain('已撤销');
     expectNoIdentity(after.body);
-    expect(auditOf(report.id).map((e) => e.action)).toEqual(['identity.request', 'identity.approve', 'identity.view', 'identity.revoke']);
+    expect((await auditOf(report.id)).map((e) => e.action)).toEqual(['identity.request', 'identity.approve', 'identity.view', 'identity.revoke']);
   });
 });
 
@@ -276,20 +276,20 @@ describe('safeguards around a decision', () => {
     // This custodian lives in the village the report is about.
     const recused = await login(await createStaff(t.app, 'ca:220100', ['custodian'], { homeVillageCode: '220102001001' }));
     await handler.post(page, { reason: REASON }, page);
-    const [request] = requestsOf(report.id, handlerStaff.user.id);
+    const [request] = await requestsOf(report.id, handlerStaff.user.id);
     const queue = await recused.get('/staff/identity-requests');
     expect(queue.body).toContain('您需回避此件');
     expect(queue.body).not.toContain(report.caseNo);
     expect(queue.body).not.toContain(REASON);
     expect((await recused.post(`/staff/identity-requests/${request!.id}/decide`, { decision: 'approve' })).statusCode).toBe(403);
-    expect(requestsOf(report.id, handlerStaff.user.id)[0]!.status).toBe('pending');
+    expect((await requestsOf(report.id, handlerStaff.user.id))[0]!.status).toBe('pending');
   });
 
   it('re-renders the queue with the note kept when it is too long or no decision is chosen', async () => {
     const report = await newReport();
     const page = `/staff/reports/${report.id}/identity`;
     await handler.post(page, { reason: REASON }, page);
-    const [request] = requestsOf(report.id, handlerStaff.user.id);
+    const [request] = await requestsOf(report.id, handlerStaff.user.id);
     const decide = `/staff/identity-requests/${request!.id}/decide`;
     const long = await cityCustodian.post(decide, { decision: 'approve', note: '很长的意见'.repeat(120) });
     expect(long.statusCode).toBe(400);
@@ -299,8 +299,8 @@ describe('safeguards around a decision', () => {
     expect(none.statusCode).toBe(400);
     expect(none.body).toContain('请选择批准或不批准');
     expect(none.body).toContain('先看看');
-    expect(requestsOf(report.id, handlerStaff.user.id)[0]!.status).toBe('pending');
-    expect(auditOf(report.id).map((e) => e.action)).toEqual(['identity.request']);
+    expect((await requestsOf(report.id, handlerStaff.user.id))[0]!.status).toBe('pending');
+    expect((await auditOf(report.id)).map((e) => e.action)).toEqual(['identity.request']);
   });
 
   it('sends a township user\'s request to its county and a county\'s to its city', async () => {

@@ -13,9 +13,9 @@ describe('demo ledger', () => {
   it('seeds about fifteen items across 长春 counties in every state, some overdue, once', async () => {
     expect(await seedDemoLedger(t.app.deps)).toBe(15);
     expect(await seedDemoLedger(t.app.deps)).toBe(0);
-    const states = t.app.db.all<{ status: string }>(sql`select distinct status from rectification_items`).map((r) => r.status).sort();
+    const states = (await t.app.db.all<{ status: string }>(sql`select distinct status from rectification_items`)).map((r) => r.status).sort();
     expect(states).toEqual(['awaiting_signoff', 'in_progress', 'not_started', 'signed_off']);
-    const counties = t.app.db.get<{ n: number }>(sql`select count(distinct r.parent_code) as n from rectification_items i join regions r on r.code = i.region_code where r.level = 'township'`)!.n;
+    const counties = (await t.app.db.get<{ n: number }>(sql`select count(distinct r.parent_code) as n from rectification_items i join regions r on r.code = i.region_code where r.level = 'township'`))!.n;
     expect(counties).toBeGreaterThan(0);
     const page = await t.app.inject('/ledger?region=220100');
     expect(page.statusCode).toBe(200);

@@ -45,7 +45,7 @@ describe('statistics from the database', () => {
   let n = 0;
 
   async function village(county: string): Promise<string> {
-    return t.app.db.get<{ code: string }>(sql`select region_code as code from region_ancestors where ancestor_code = ${county} and depth = 2 order by region_code limit 1`)!.code;
+    return (await t.app.db.get<{ code: string }>(sql`select region_code as code from region_ancestors where ancestor_code = ${county} and depth = 2 order by region_code limit 1`))!.code;
   }
 
   async function report(county: string, over: Partial<typeof reports.$inferInsert> = {}) {
@@ -68,25 +68,25 @@ describe('statistics from the database', () => {
     await report('220102', { receivedAt: at('2024-12-31T23:00:00') }); // the year before (China time)
     // 宽城区 (220103): 1 received, concluded in time, partly substantiated, referred.
     const kc = await report('220103', { acceptedAt: at('2025-07-01T10:00:00'), concludedAt: at('2025-07-20T23:30:00'), handlingDue: '2025-07-20', finding: 'partly', status: 'closed', receivedAt: at('2025-06-30T10:00:00') });
-    db.insert(referrals).values({ reportId: kc.id, bodyUnitId: 1, referredBy: 1, referredAt: at('2025-07-05T10:00:00'), opinion: 'x', status: 'pending', fromStatus: 'investigating', acceptDue: '2025-07-12' }).run();
-    db.insert(referrals).values({ reportId: late.id, bodyUnitId: 1, referredBy: 1, referredAt: at('2026-01-05T10:00:00'), opinion: 'x', status: 'pending', fromStatus: 'investigating', acceptDue: '2026-01-12' }).run();
+    await db.insert(referrals).values({ reportId: kc.id, bodyUnitId: 1, referredBy: 1, referredAt: at('2025-07-05T10:00:00'), opinion: 'x', status: 'pending', fromStatus: 'investigating', acceptDue: '2025-07-12' }).run();
+    await db.insert(referrals).values({ reportId: late.id, bodyUnitId: 1, referredBy: 1, referredAt: at('2026-01-05T10:00:00'), opinion: 'x', status: 'pending', fromStatus: 'investigating', acceptDue: '2026-01-12' }).run();
     // Ledger: 南关区 two items (one signed off), 宽城区 one open.
     const item = { source: 'special_governance', problem: 'p', measures: 'm', unitId: 1, responsiblePerson: 'r', deadline: '2025-12-01', createdAt: at('2025-05-01T10:00:00'), updatedAt: 0 };
-    db.insert(rectificationItems).values({ ...item, regionCode: await village('220102'), status: 'signed_off' }).run();
-    db.insert(rectificationItems).values({ ...item, regionCode: '220102', status: 'in_progress' }).run();
-    db.insert(rectificationItems).values({ ...item, regionCode: '220103', status: 'in_progress' }).run();
+    await db.insert(rectificationItems).values({ ...item, regionCode: await village('220102'), status: 'signed_off' }).run();
+    await db.insert(rectificationItems).values({ ...item, regionCode: '220102', status: 'in_progress' }).run();
+    await db.insert(rectificationItems).values({ ...item, regionCode: '220103', status: 'in_progress' }).run();
     // Typical cases: one published in 南关区 in 2025Q2, one draft, one of 2024.
     const kase = { unitId: 1, category: 'favouritism', title: 't', body: 'b', createdBy: 1, createdAt: 0, updatedAt: 0 };
-    const township = t.app.db.get<{ code: string }>(sql`select region_code as code from region_ancestors where ancestor_code = '220102' and depth = 1 limit 1`)!.code;
-    db.insert(typicalCases).values({ ...kase, regionCode: township, quarter: '2025Q2', status: 'published' }).run();
-    db.insert(typicalCases).values({ ...kase, regionCode: township, quarter: '2025Q2', status: 'draft' }).run();
-    db.insert(typicalCases).values({ ...kase, regionCode: township, quarter: '2024Q4', status: 'published' }).run();
+    const township = (await t.app.db.get<{ code: string }>(sql`select region_code as code from region_ancestors where ancestor_code = '220102' and depth = 1 limit 1`))!.code;
+    await db.insert(typicalCases).values({ ...kase, regionCode: township, quarter: '2025Q2', status: 'published' }).run();
+    await db.insert(typicalCases).values({ ...kase, regionCode: township, quarter: '2025Q2', status: 'draft' }).run();
+    await db.insert(typicalCases).values({ ...kase, regionCode: township, quarter: '2024Q4', status: 'published' }).run();
     // Rosters: two households in 南关区 at the end of 2025 (one removed in 2025 does not count).
     const v = await village('220102');
     const person = { villageCode: v, townshipCode: township, countyCode: '220102', maskedName: '张*', surname: '张', monthlyAmountFen: 50000, type: 'dibao', updatedAt: 0 };
-    db.insert(recipients).values({ ...person, idHash: 'h1', householdSize: 3, status: 'active', sinceOn: '2024-06-01' }).run();
-    db.insert(recipients).values({ ...person, idHash: 'h2', householdSize: 1, status: 'active', sinceOn: '2025-09-01' }).run();
-    db.insert(recipients).values({ ...person, idHash: 'h3', householdSize: 2, status: 'removed', sinceOn: '2024-01-01', removedOn: '2025-03-01' }).run();
+    await db.insert(recipients).values({ ...person, idHash: 'h1', householdSize: 3, status: 'active', sinceOn: '2024-06-01' }).run();
+    await db.insert(recipients).values({ ...person, idHash: 'h2', householdSize: 1, status: 'active', sinceOn: '2025-09-01' }).run();
+    await db.insert(recipients).values({ ...person, idHash: 'h3', householdSize: 2, status: 'removed', sinceOn: '2024-01-01', removedOn: '2025-03-01' }).run();
   });
   afterAll(() => t.close());
 

@@ -19,7 +19,7 @@ async function acceptBatch(who: Session, ids: number[]) {
   const body = new URLSearchParams([['_csrf', page.csrf], ...ids.map((id) => ['ids', String(id)] as [string, string])]).toString();
   return t.app.inject({ method: 'POST', url: '/staff/reports/accept', cookies: page.cookies, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: body });
 }
-const audited = (id: number) => t.app.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'report.accepted' and object_id = ${String(id)}`)!.n;
+const audited = async (id: number) => (await t.app.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'report.accepted' and object_id = ${String(id)}`))!.n;
 
 beforeAll(async () => {
   t = await makeApp();
@@ -51,7 +51,7 @@ describe('batch 受理', () => {
       const r = (await findReport(t.app.db, id))!;
       expect(r.status).toBe('accepted');
       expect(r.handlingDue).not.toBeNull();
-      expect(audited(id)).toBe(1);
+      expect(await audited(id)).toBe(1);
     }
     expect(res.body).toContain('已受理（2件）');
     expect(res.body).toContain('未受理（2件）');
@@ -61,7 +61,7 @@ describe('batch 受理', () => {
     // Another county's report: refused as not found, its case number not shown, nothing changed.
     const other = (await findReport(t.app.db, otherCounty))!;
     expect(other.status).toBe('received');
-    expect(audited(otherCounty)).toBe(0);
+    expect(await audited(otherCounty)).toBe(0);
     expect(res.body).not.toContain(other.caseNo);
     expect(refused).toContain(`#${otherCounty}：找不到这件举报，或它不在您的职责范围内`);
   });

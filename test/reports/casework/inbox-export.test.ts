@@ -4,7 +4,7 @@
 // naming who, the filters and the row count, never content.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { parse } from 'csv-parse/sync';
@@ -54,15 +54,15 @@ beforeAll(async () => {
   concluded = await file('王德福', null);
   evil = await file(EVIL_NAME, EVIL_PLACE);
   other = await fileReportIn(t.app, '220103');
-  otherCaseNo = t.app.db.$client.prepare('SELECT case_no FROM reports WHERE id = ?').pluck().get(other) as string;
+  otherCaseNo = (await t.app.db.get<{ case_no: string }>(sql`SELECT case_no FROM reports WHERE id = ${other}`)).case_no;
   countyStaff = await createStaff(t.app, 'ca:220102', ['supervisor', 'intake'], { displayName: '周立新' });
-  t.app.db
+  await t.app.db
     .update(reports)
     .set({ status: 'closed', finding: 'substantiated', assigneeId: countyStaff.user.id, assignedUnitId: (await findUnitByKey(t.app.db, 'ca:220102'))!.id, assignmentDue: '2026-03-20', handlingDue: '2026-04-30', dueOn: null, clockRule: null, concludedAt: Date.parse('2026-04-28T15:00:00+08:00'), receivedAt: Date.parse('2026-03-01T09:30:00+08:00') })
     .where(eq(reports.id, concluded))
     .run();
   // A few thousand more of the county's, to export in several batches.
-  cloneReports(t.app, concluded, CLONES, { newestAt: Date.parse('2026-02-28T10:00:00+08:00') });
+  await cloneReports(t.app, concluded, CLONES, { newestAt: Date.parse('2026-02-28T10:00:00+08:00') });
   county = await signIn(t.app, countyStaff);
 });
 afterAll(() => t.close());
@@ -75,7 +75,7 @@ async function workbookOf(payload: Buffer) {
 
 /** The audit entries written while `fn` runs. */
 async function auditedDuring(fn: () => Promise<void>) {
-  const last = t.app.db.$client.prepare('SELECT coalesce(max(id), 0) FROM audit_log').pluck().get() as number;
+  const last = (await t.app.db.get<{ n: number }>(sql`SELECT coalesce(max(id), 0) AS n FROM audit_log`)).n;
   await fn();
   return t.app.db.select().from(auditLog).where(gt(auditLog.id, last)).orderBy(auditLog.id).all();
 }
@@ -93,7 +93,7 @@ describe('台账 export (XLSX)', () => {
     expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(HEADERS);
     expect(sheet.actualRowCount).toBe(1 + CLONES + 2);
 
-    const caseNo = t.app.db.$client.prepare('SELECT case_no FROM reports WHERE id = ?').pluck().get(concluded) as string;
+    const caseNo = (await t.app.db.get<{ case_no: string }>(sql`SELECT case_no FROM reports WHERE id = ${concluded}`)).case_no;
     let row: ExcelJS.Row | undefined;
     sheet.eachRow((r) => {
       if (r.getCell(1).value === caseNo) row = r;
@@ -129,7 +129,7 @@ describe('台账 export (XLSX)', () => {
   it('keeps text typed like a formula as text (no formula in the file, Text format), in XLSX and CSV', async () => {
     const res = await county.get('/staff/reports.xlsx');
     const sheet = await workbookOf(res.rawPayload);
-    const caseNo = t.app.db.$client.prepare('SELECT case_no FROM reports WHERE id = ?').pluck().get(evil) as string;
+    const caseNo = (await t.app.db.get<{ case_no: string }>(sql`SELECT case_no FROM reports WHERE id = ${evil}`)).case_no;
     let row: ExcelJS.Row | undefined;
     sheet.eachRow((r) => {
       if (r.getCell(1).value === caseNo) row = r;
@@ -144,7 +144,7 @@ describe('台账 export (XLSX)', () => {
     for (const name of Object.keys(zip.files).filter((n) => n.startsWith('xl/worksheets/'))) expect(await zip.file(name)!.async('string')).not.toMatch(/<f[ >]/);
 
     // A subject name that is only the formula starts its cell with "=": the CSV neutralises it.
-    t.app.db.update(reports).set({ subjectPosition: null }).where(eq(reports.id, evil)).run();
+    await t.app.db.update(reports).set({ subjectPosition: null }).where(eq(reports.id, evil)).run();
     const csv = await county.get('/staff/reports.csv');
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
@@ -159,7 +159,7 @@ describe('台账 export (XLSX)', () => {
   });
 
   it('exports only the current filter, and the city gets both counties', async () => {
-    t.app.db.update(reports).set({ category: 'connections' }).where(and(eq(reports.id, evil))).run();
+    await t.app.db.update(reports).set({ category: 'connections' }).where(and(eq(reports.id, evil))).run();
     const one = await workbookOf((await county.get('/staff/reports.xlsx?category=connections')).rawPayload);
     expect(one.actualRowCount).toBe(2);
     const city = await signIn(t.app, await createStaff(t.app, 'ca:220100', ['supervisor']));
@@ -168,7 +168,7 @@ describe('台账 export (XLSX)', () => {
   });
 
   it('streams: the first bytes leave before the last rows are read', async () => {
-    const base = t.app.db.$client.prepare('SELECT * FROM reports WHERE id = ?').get(concluded) as Record<string, unknown>;
+    const base = await t.app.db.get<Record<string, unknown>>(sql`SELECT * FROM reports WHERE id = ${concluded}`);
     const sample: LedgerRow = { id: 1, caseNo: 'JL2026-000001', status: 'closed', category: 'favouritism', channel: 'phone', realName: false, receivedAt: Number(base.received_at), dueOn: null, hastenPending: false, placeName: '某村', assignee: '周立新', subjectName: '王德福', subjectPosition: 'village_cadre', handlingUnit: '南关区民政局', assignedUnit: null, assignmentDue: '2026-03-20', countyName: '南关区', townshipName: '某街道', placeOther: null, handlingDue: '2026-04-30', finding: 'substantiated', concludedAt: Date.now() };
     let bytes = 0;
     const seenBeforeLast: number[] = [];
@@ -191,7 +191,7 @@ describe('台账 export (XLSX)', () => {
   });
 
   it('refuses more than 50,000 rows with a message in the page, the filters kept, and writes no audit entry', async () => {
-    cloneReports(t.app, concluded, 50_000, { prefix: 'JL2098-', newestAt: Date.parse('2026-01-31T10:00:00+08:00'), stepMs: 1000 });
+    await cloneReports(t.app, concluded, 50_000, { prefix: 'JL2098-', newestAt: Date.parse('2026-01-31T10:00:00+08:00'), stepMs: 1000 });
     let res!: Awaited<ReturnType<Session['get']>>;
     const entries = await auditedDuring(async () => {
       res = await county.get('/staff/reports.xlsx?status=closed');

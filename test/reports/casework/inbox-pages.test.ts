@@ -34,7 +34,7 @@ beforeAll(async () => {
   source = report.id;
   other = await fileReportIn(t.app, '220103');
   // 1,100 more reports of the same county: over the 1,000 the inbox counts exactly.
-  clones = cloneReports(t.app, source, 1100);
+  clones = await cloneReports(t.app, source, 1100);
   assignee = await createStaff(t.app, `gov:${township.code}`, ['handler'], { displayName: '郑春生' });
   county = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['supervisor', 'intake']));
   city = await signIn(t.app, await createStaff(t.app, 'ca:220100', ['supervisor']));
@@ -48,15 +48,15 @@ describe('inbox total', () => {
     expect(all.body).toContain('共1,000+件');
 
     // Exactly 1,000 letters: the exact number, no "+".
-    t.app.db.update(reports).set({ channel: 'letter' }).where(inArray(reports.id, clones.slice(0, 1000))).run();
+    await t.app.db.update(reports).set({ channel: 'letter' }).where(inArray(reports.id, clones.slice(0, 1000))).run();
     const thousand = await county.get('/staff/reports?channel=letter');
     expect(thousand.body).toContain('共1,000件');
     expect(thousand.body).not.toContain('1,000+');
-    t.app.db.update(reports).set({ channel: 'letter' }).where(eq(reports.id, clones[1000]!)).run();
+    await t.app.db.update(reports).set({ channel: 'letter' }).where(eq(reports.id, clones[1000]!)).run();
     expect((await county.get('/staff/reports?channel=letter')).body).toContain('共1,000+件');
 
     // The other county's report is not counted: seven visits here, one there.
-    t.app.db.update(reports).set({ channel: 'visit' }).where(inArray(reports.id, [...clones.slice(1001, 1008), other])).run();
+    await t.app.db.update(reports).set({ channel: 'visit' }).where(inArray(reports.id, [...clones.slice(1001, 1008), other])).run();
     const visits = await county.get('/staff/reports?channel=visit');
     expect(visits.body).toContain('共7件');
     expect(linkOf(visits.body, 'next')).toBeNull();
@@ -65,7 +65,7 @@ describe('inbox total', () => {
 
   it('counts the whole filter on a later page too, not the rows left after the cursor', async () => {
     const ids = clones.slice(100, 230);
-    t.app.db.update(reports).set({ category: 'connections' }).where(inArray(reports.id, ids)).run();
+    await t.app.db.update(reports).set({ category: 'connections' }).where(inArray(reports.id, ids)).run();
     const first = await county.get('/staff/reports?category=connections');
     expect(first.body).toContain('共130件');
     const second = await county.get(linkOf(first.body, 'next')!);
@@ -74,15 +74,15 @@ describe('inbox total', () => {
 });
 
 describe('inbox pages both ways', () => {
-  beforeAll(() => {
+  beforeAll(async () => {
     // 130 reports of one category: pages of 50, 50 and 30. Ties on every sort key in threes, and
     // some without a due date, so the cursors must order by id within a tie.
     const ids = clones.slice(300, 430);
-    t.app.db.update(reports).set({ category: 'wrong_grant' }).where(inArray(reports.id, ids)).run();
-    ids.forEach((id, i) => {
+    await t.app.db.update(reports).set({ category: 'wrong_grant' }).where(inArray(reports.id, ids)).run();
+    for (const [i, id] of ids.entries()) {
       const due = i % 10 === 9 ? null : `2026-05-${String(1 + (Math.floor(i / 3) % 20)).padStart(2, '0')}`;
-      t.app.db.update(reports).set({ receivedAt: Date.parse('2026-02-01T08:00:00+08:00') + Math.floor(i / 3) * 1000, dueOn: due }).where(eq(reports.id, id)).run();
-    });
+      await t.app.db.update(reports).set({ receivedAt: Date.parse('2026-02-01T08:00:00+08:00') + Math.floor(i / 3) * 1000, dueOn: due }).where(eq(reports.id, id)).run();
+    }
   });
 
   for (const sort of ['newest', 'due'] as const) {
@@ -119,12 +119,12 @@ describe('inbox pages both ways', () => {
 describe('inbox columns', () => {
   it('shows the subject, the handling unit and the 交办期限 beside the legal date; the city sees which county is late', async () => {
     const gov = (await findUnitByKey(t.app.db, `gov:${township.code}`))!;
-    t.app.db
+    await t.app.db
       .update(reports)
       .set({ status: 'investigating', assignedUnitId: gov.id, assigneeId: assignee.user.id, assignmentDue: '2026-01-20', dueOn: '2026-02-10', clockRule: 'xinfang.handling' })
       .where(eq(reports.id, source))
       .run();
-    t.app.db.update(reports).set({ status: 'accepted', dueOn: '2026-01-31', clockRule: 'xinfang.handling' }).where(eq(reports.id, other)).run();
+    await t.app.db.update(reports).set({ status: 'accepted', dueOn: '2026-01-31', clockRule: 'xinfang.handling' }).where(eq(reports.id, other)).run();
 
     const res = await city.get('/staff/reports?queue=overdue');
     expect(res.statusCode).toBe(200);

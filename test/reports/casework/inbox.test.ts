@@ -41,7 +41,7 @@ beforeAll(async () => {
   }
   // Ties: groups of three reports share one arrival time, as a bulk import or a clock tick would make.
   for (let i = 0; i < filed.length; i++) {
-    t.app.db.update(reports).set({ receivedAt: 1_790_000_000_000 + Math.floor(i / 3) * 1000 }).where(eq(reports.id, filed[i]!.id)).run();
+    await t.app.db.update(reports).set({ receivedAt: 1_790_000_000_000 + Math.floor(i / 3) * 1000 }).where(eq(reports.id, filed[i]!.id)).run();
   }
 });
 afterAll(() => t.close());
@@ -114,10 +114,10 @@ describe('staff inbox', () => {
 
   it('lists the dashboard statuses in the order a report moves through', async () => {
     const staff = await cityStaff();
-    t.app.db.update(reports).set({ status: 'investigating' }).where(eq(reports.id, filed[0]!.id)).run();
-    t.app.db.update(reports).set({ status: 'accepted' }).where(eq(reports.id, filed[1]!.id)).run();
+    await t.app.db.update(reports).set({ status: 'investigating' }).where(eq(reports.id, filed[0]!.id)).run();
+    await t.app.db.update(reports).set({ status: 'accepted' }).where(eq(reports.id, filed[1]!.id)).run();
     const order = (await dashboardCounts(t.app.db, staff)).byStatus.map((s) => s.status);
     expect(order).toEqual(['received', 'accepted', 'investigating']);
-    t.app.db.update(reports).set({ status: 'received' }).where(inArray(reports.id, [filed[0]!.id, filed[1]!.id])).run();
+    await t.app.db.update(reports).set({ status: 'received' }).where(inArray(reports.id, [filed[0]!.id, filed[1]!.id])).run();
   });
 });

@@ -25,7 +25,7 @@ async function log(fields: Record<string, string>) {
   const body = await multipart({ ...reportFields(), submission_id: form.hidden.submission_id!, ...fields });
   return t.app.inject({ method: 'POST', url: `/staff/reports/new?_csrf=${encodeURIComponent(form.csrf)}`, cookies: form.cookies, headers: body.headers, payload: body.payload });
 }
-const newest = () => t.app.db.get<{ id: number }>(sql`select id from reports order by id desc limit 1`)?.id ?? 0;
+const newest = async () => (await t.app.db.get<{ id: number }>(sql`select id from reports order by id desc limit 1`))?.id ?? 0;
 
 describe('logging a forwarded case', () => {
   it('offers the source, the 来文号 and the receipt date on the form', async () => {
@@ -40,7 +40,7 @@ describe('logging a forwarded case', () => {
     const receivedOn = addDays(todayInChina(), -10);
     const res = await log({ source: 'xinfang_bureau', source_ref: '吉信转〔2026〕15号', received_on: receivedOn });
     expect(res.statusCode).toBe(200);
-    const report = (await findReport(t.app.db, newest()))!;
+    const report = (await findReport(t.app.db, await newest()))!;
     expect(report.source).toBe('xinfang_bureau');
     expect(report.sourceRef).toBe('吉信转〔2026〕15号');
     expect(report.channel).toBe('letter');
@@ -62,7 +62,7 @@ describe('logging a forwarded case', () => {
   it('stores a direct call with no 来文号, received today', async () => {
     const before = Date.now();
     expect((await log({ source: 'call', source_ref: '不该保存', received_on: todayInChina() })).statusCode).toBe(200);
-    const report = (await findReport(t.app.db, newest()))!;
+    const report = (await findReport(t.app.db, await newest()))!;
     expect(report).toMatchObject({ source: 'call', sourceRef: null, channel: 'phone' });
     expect(report.receivedAt).toBeGreaterThanOrEqual(before);
   });
@@ -77,32 +77,32 @@ describe('a receipt date that cannot be right', () => {
   };
 
   it('refuses a date after today, keeping what was typed', async () => {
-    const filed = newest();
+    const filed = await newest();
     const tomorrow = addDays(todayInChina(), 1);
     const res = await log({ source: 'xinfang_bureau', source_ref: '吉信转〔2026〕16号', received_on: tomorrow });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('收到日期不能晚于今天。');
     kept(res.body, tomorrow);
-    expect(newest()).toBe(filed);
+    expect(await newest()).toBe(filed);
   });
 
   it('refuses a date more than 60 days back, keeping what was typed', async () => {
-    const filed = newest();
+    const filed = await newest();
     const old = addDays(todayInChina(), -61);
     const res = await log({ source: 'xinfang_bureau', source_ref: '吉信转〔2026〕16号', received_on: old });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('收到日期不能早于60天前');
     kept(res.body, old);
-    expect(newest()).toBe(filed);
+    expect(await newest()).toBe(filed);
     // 60 days back itself is accepted.
     expect((await log({ source: 'xinfang_bureau', source_ref: '吉信转〔2026〕16号', received_on: addDays(todayInChina(), -60) })).statusCode).toBe(200);
   });
 
   it('asks for the 来文号 of a forwarded case', async () => {
-    const filed = newest();
+    const filed = await newest();
     const res = await log({ source: 'hotline_12345', source_ref: '  ', received_on: todayInChina() });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('请填写来文号或工单号');
-    expect(newest()).toBe(filed);
+    expect(await newest()).toBe(filed);
   });
 });

@@ -22,9 +22,9 @@ describe('logging a phone call', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/\d{4} \d{4} \d{4} \d{4}/);
     expect(res.body).toContain('请把查询码读给来电人');
-    const row = t.app.db.get<{ channel: string }>(sql`select channel from reports order by id desc limit 1`)!;
+    const row = (await t.app.db.get<{ channel: string }>(sql`select channel from reports order by id desc limit 1`))!;
     expect(row.channel).toBe('phone');
-    const audit = t.app.db.get<{ actor_type: string }>(sql`select actor_type from audit_log where action = 'report.file' order by id desc limit 1`)!;
+    const audit = (await t.app.db.get<{ actor_type: string }>(sql`select actor_type from audit_log where action = 'report.file' order by id desc limit 1`))!;
     expect(audit.actor_type).toBe('staff');
   });
 
@@ -32,16 +32,16 @@ describe('logging a phone call', () => {
     const form = await openForm(t.app, '/staff/reports/new', intake.jar);
     const body = await multipart({ ...reportFields({ channel: 'visit' }), submission_id: form.hidden.submission_id! });
     const post = () => t.app.inject({ method: 'POST', url: `/staff/reports/new?_csrf=${encodeURIComponent(form.csrf)}`, cookies: form.cookies, headers: body.headers, payload: body.payload });
-    const count = () => t.app.db.get<{ n: number }>(sql`select count(*) as n from reports`)!.n;
+    const count = async () => (await t.app.db.get<{ n: number }>(sql`select count(*) as n from reports`))!.n;
     const first = await post();
     const code = /(\d{4} \d{4} \d{4} \d{4})/.exec(first.body)?.[1];
     expect(code).toBeDefined();
-    const filed = count();
+    const filed = await count();
     // Nothing kept from which the code could be shown again.
-    expect(t.app.db.get<{ r: unknown }>(sql`select receipt_for_retry as r from reports order by id desc limit 1`)!.r).toBeNull();
+    expect((await t.app.db.get<{ r: unknown }>(sql`select receipt_for_retry as r from reports order by id desc limit 1`))!.r).toBeNull();
     const again = await post();
     expect(again.statusCode).toBe(200);
-    expect(count()).toBe(filed);
+    expect(await count()).toBe(filed);
     expect(again.body).not.toContain(code!);
     expect(again.body).not.toMatch(/\d{4} \d{4} \d{4} \d{4}/);
     expect(again.body).toContain('查询码只在登记时显示一次');

@@ -3,6 +3,7 @@
 // is answered like one that does not exist.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { onPostgres } from '../../../src/db/engine.js';
 import { eventsOf, fileReport, findReport } from '../../../src/reports/index.js';
 import { makeApp, type TestApp } from '../../helpers/app.js';
 import { createStaff, signIn, type Session } from '../../helpers/staff.js';
@@ -90,7 +91,8 @@ describe('merging by case number', () => {
     expect((await findReport(t.app.db, report.id))!.status).toBe('received');
   });
 
-  it('finds the case number through its index instead of reading every report', async () => {
+  // SQLite's query plans of the statements better-sqlite3 prepares: about the SQLite engine.
+  it.skipIf(onPostgres)('finds the case number through its index instead of reading every report', async () => {
     // Enough reports that a read of all of them would be the bulk of the work.
     for (let i = 0; i < 30; i++) await newReport();
     const first = await newReport();
@@ -108,6 +110,6 @@ describe('merging by case number', () => {
     const lookup = readsReports.find((s) => /"case_no" = \?/.test(s) && !/"id" = \?/.test(s));
     expect(lookup).toBeDefined();
     expect(planOf(lookup!).join(' ')).toMatch(/SEARCH reports USING INDEX .*\(case_no=\?\)/);
-    expect(t.app.db.get<{ n: number }>(sql`select count(*) as n from reports`)!.n).toBeGreaterThan(30);
+    expect((await t.app.db.get<{ n: number }>(sql`select count(*) as n from reports`))!.n).toBeGreaterThan(30);
   });
 });

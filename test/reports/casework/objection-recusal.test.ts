@@ -3,6 +3,7 @@
 // a relative neither sees the report (page, inbox, objections list) nor can be assigned it, while a
 // colleague can. An unknown value on either side (no hash on the report, an empty hash on a
 // declaration) hides nothing.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileReport, findReport, isRecused } from '../../../src/reports/index.js';
 import { insertDeclarant, insertRelative } from '../../../src/declarations/index.js';
@@ -47,7 +48,7 @@ describe('an objection about a declared relative', () => {
     const report = await objection(recipientId);
     expect(report.subjectIdHash).toBe(hashOf(t.app, RELATIVE_ID));
     expect(report.subjectName).toBeNull();
-    const row = JSON.stringify(t.app.db.$client.prepare('select * from reports where id = ?').get(report.id));
+    const row = JSON.stringify(await t.app.db.get(sql`select * from reports where id = ${report.id}`));
     expect(row).not.toContain(RELATIVE_ID.slice(0, 17));
     expect(row).not.toContain('孙德厚');
   });
