@@ -28,7 +28,7 @@ async function submit(fields: Record<string, string>, files: FileField[] = [], o
   return { res, form };
 }
 
-const reportCount = () => t.app.db.get<{ n: number }>(sql`select count(*) as n from reports`)!.n;
+const reportCount = async () => (await t.app.db.get<{ n: number }>(sql`select count(*) as n from reports`))!.n;
 const codeOf = (html: string) => /class="query-code"[^>]*>(\d{4} \d{4} \d{4} \d{4})</.exec(html)?.[1];
 const tmpFiles = () => fs.readdirSync(path.join(t.dataDir, 'tmp'));
 
@@ -44,7 +44,7 @@ describe('filing a report', () => {
   });
 
   it('files a report with a photo, a PDF and a voice recording, cleaned, encrypted and hashed', async () => {
-    const before = reportCount();
+    const before = await reportCount();
     const { res } = await submit(reportFields(), [photo(), pdf(), voice()]);
     expect(res.statusCode).toBe(200);
     const code = codeOf(res.body);
@@ -52,9 +52,9 @@ describe('filing a report', () => {
     expect(res.body).toContain('南关区民政局');
     expect(res.body).toContain('现场照片.jpg — 已删除位置和设备信息');
     expect(res.body).toContain('公示名单.pdf — <strong>无法自动删除其中的隐藏信息');
-    expect(reportCount()).toBe(before + 1);
+    expect(await reportCount()).toBe(before + 1);
 
-    const report = t.app.db.get<{ id: number }>(sql`select id from reports order by id desc limit 1`)!;
+    const report = (await t.app.db.get<{ id: number }>(sql`select id from reports order by id desc limit 1`))!;
     const row = (await findReport(t.app.db, report.id))!;
     expect(row.status).toBe('received');
     expect(row.channel).toBe('online');
@@ -78,7 +78,7 @@ describe('filing a report', () => {
   it('keeps the identity of a real-name reporter encrypted', async () => {
     const { res } = await submit(reportFields({ identity_mode: 'real_name', reporter_name: '李秀兰', reporter_phone: '13904311234' }));
     expect(res.statusCode).toBe(200);
-    const row = t.app.db.get<{ id: number; identity_sealed: Buffer }>(sql`select id, identity_sealed from reports order by id desc limit 1`)!;
+    const row = (await t.app.db.get<{ id: number; identity_sealed: Buffer }>(sql`select id, identity_sealed from reports order by id desc limit 1`))!;
     expect(row.identity_sealed.toString('latin1')).not.toContain('13904311234');
     expect(Buffer.from(row.identity_sealed).includes(Buffer.from('李秀兰'))).toBe(false);
     expect(unsealJson<{ name: string }>(t.app.keys.identity, row.identity_sealed, `report:${row.id}`).name).toBe('李秀兰');
@@ -93,7 +93,7 @@ describe('filing a report', () => {
     ['a village of another township', { village: '220102002001' }, '请选择列表中的村（社区）'],
     ['a bad phone for a real-name report', { identity_mode: 'real_name', reporter_name: '李秀兰', reporter_phone: 'call me' }, '请填写正确的联系电话'],
   ])('brings the form back for %s, keeping the input and filing nothing', async (_label, change, message) => {
-    const before = reportCount();
+    const before = await reportCount();
     const fields = reportFields({ ...change, subject_name: '王德福<b>' });
     const { res } = await submit(fields, [photo()]);
     expect(res.statusCode).toBe(400);
@@ -102,7 +102,7 @@ describe('filing a report', () => {
     if (fields.description) expect(res.body).toContain(fields.description.slice(0, 10));
     expect(res.body).toContain('以下文件没有保存，请重新选择');
     expect(res.body).toContain('现场照片.jpg');
-    expect(reportCount()).toBe(before);
+    expect(await reportCount()).toBe(before);
     expect(tmpFiles()).toEqual([]);
   });
 
@@ -120,11 +120,11 @@ describe('filing a report', () => {
     ['a file over the size limit', [photo(), { name: 'evidence', filename: 'big.jpg', content: Buffer.concat([jpegWith(), Buffer.alloc(2 * 1024 * 1024 + 10)]) }], 'big.jpg</strong> — 文件太大：每个文件不能超过 2 MB。', 1],
     ['too many files', [photo(), photo(), photo(), { ...photo(), filename: '第四张.jpg' }], '第四张.jpg</strong> — 文件太多：一件举报最多 3 个文件。', 3],
   ])('files the report without %s and names it on the receipt with the limit', async (_label, files, message, kept) => {
-    const before = reportCount();
+    const before = await reportCount();
     const { res } = await submit(reportFields(), files as FileField[]);
     expect(res.statusCode).toBe(200);
     expect(codeOf(res.body)).toBeDefined();
-    expect(reportCount()).toBe(before + 1);
+    expect(await reportCount()).toBe(before + 1);
     expect(res.body).toContain('这些文件没有收到');
     expect(res.body).toContain(message);
     expect(res.body).toContain('在“补充证据材料”里传上去');
@@ -133,29 +133,29 @@ describe('filing a report', () => {
   });
 
   it('still brings the form back, files and all, when the text itself is wrong', async () => {
-    const before = reportCount();
+    const before = await reportCount();
     const { res } = await submit(reportFields({ description: '太短' }), [{ name: 'evidence', filename: 'photo.jpg', content: Buffer.from('<html>'), type: 'image/jpeg' }]);
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('不能用这种文件');
-    expect(reportCount()).toBe(before);
+    expect(await reportCount()).toBe(before);
   });
 
   it('does not file twice when the same form is posted again', async () => {
     const form = await openForm(t.app, '/report');
     const fields = { ...reportFields(), submission_id: form.hidden.submission_id! };
-    const before = reportCount();
+    const before = await reportCount();
     const [a, b] = await Promise.all([
       submit(fields, [photo()], { csrf: form.csrf, cookies: form.cookies }),
       submit(fields, [photo()], { csrf: form.csrf, cookies: form.cookies }),
     ]);
     const c = await submit(fields, [], { csrf: form.csrf, cookies: form.cookies });
     expect([a.res.statusCode, b.res.statusCode, c.res.statusCode]).toEqual([200, 200, 200]);
-    expect(reportCount()).toBe(before + 1);
+    expect(await reportCount()).toBe(before + 1);
     expect(codeOf(b.res.body)).toBe(codeOf(a.res.body));
     expect(codeOf(c.res.body)).toBe(codeOf(a.res.body));
     expect(c.res.body).toContain('没有重复提交');
     const stored = fs.readdirSync(path.join(t.dataDir, 'files'));
-    const referenced = t.app.db.get<{ n: number }>(sql`select count(*) as n from evidence_files`)!.n;
+    const referenced = (await t.app.db.get<{ n: number }>(sql`select count(*) as n from evidence_files`))!.n;
     expect(stored.length).toBe(referenced);
   });
 
@@ -163,7 +163,7 @@ describe('filing a report', () => {
     const form = await openForm(t.app, '/report');
     const fields = { ...reportFields({ subject_name: '王德福' }), submission_id: form.hidden.submission_id! };
     const body = await multipart({ ...fields, _csrf: 'expired-token' }, [photo()]);
-    const before = reportCount();
+    const before = await reportCount();
     const res = await t.app.inject({ method: 'POST', url: '/report?_csrf=expired-token', cookies: form.cookies, headers: { ...body.headers, 'sec-fetch-site': 'same-origin' }, payload: body.payload });
     expect(res.statusCode).toBe(403);
     expect(res.body).toContain('为了安全已经过期，举报还没有提交');
@@ -171,7 +171,7 @@ describe('filing a report', () => {
     expect(res.body).toContain((fields as Record<string, string>).description!.slice(0, 10));
     expect(res.body).toContain('现场照片.jpg');
     expect(res.body).toMatch(/action="\/report\?_csrf=[^"&]+"/);
-    expect(reportCount()).toBe(before);
+    expect(await reportCount()).toBe(before);
     expect(tmpFiles()).toEqual([]);
     // From another site (or a browser that does not say), nothing is pre-filled: the plain refusal.
     const cross = await multipart({ ...fields, _csrf: 'expired-token' });

@@ -1,6 +1,7 @@
 // A reply typed before the tracking page's idle time-out is not lost (issue 20 item 4): the post
 // lands on the code page, which says why the reporter was signed out; after the same report's code
 // the text is back in its box, unsent; after another report's code (a shared phone) it is gone.
+import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fileReport } from '../../src/reports/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
@@ -70,7 +71,7 @@ describe('a reply typed before the idle time-out', () => {
     // Shown once: a reload shows an empty box.
     expect((await t.app.inject({ url: '/track/report', cookies: jar })).body).not.toContain(REPLY);
     // Kept sealed: the session row holds no clear text.
-    const rows = t.app.db.$client.prepare('select * from sessions').all();
+    const rows = await t.app.db.all(sql`select * from sessions`);
     expect(JSON.stringify(rows)).not.toContain('评议会是9月15号');
   });
 });

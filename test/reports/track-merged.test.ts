@@ -4,8 +4,9 @@
 // messages exchanged with them. A review is not taken online for a merged report: the page says where
 // to ask instead (the unit above, in writing or in person) and gives the hotline.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { fileReport, findReport, updateReport } from '../../src/reports/index.js';
+import { reportEvents } from '../../src/reports/tables.js';
 import { findUnitByKey } from '../../src/units/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { cookiesFrom, html, multipart, openForm } from '../helpers/forms.js';
@@ -132,7 +133,9 @@ describe('a merged reporter follows the master', () => {
     await conclude(masterPage, master.report.id);
     // The master's reporter read the answer ten days ago …
     await masterReporter.get();
-    t.app.db.run(sql`update report_events set at = at - ${10 * DAY} where report_id = ${master.report.id}`);
+    for (const e of await t.app.db.select().from(reportEvents).where(eq(reportEvents.reportId, master.report.id)).all()) {
+      await t.app.db.update(reportEvents).set({ at: e.at - 10 * DAY }).where(eq(reportEvents.id, e.id)).run();
+    }
     await updateReport(t.app.db, master.report.id, { answerFirstOpenedAt: Date.now() - 10 * DAY });
     const masterDue = /<section id="review">[\s\S]*?(\d{4}-\d{2}-\d{2})/.exec(await masterReporter.get())?.[1];
     expect(masterDue).toBeDefined();

@@ -22,8 +22,8 @@ afterEach(async () => {
 /** A closed report with a sealed identity, ended `days` ago, and an expired session. */
 async function oldClosedReport(app: TestApp['app'], days: number, now: number): Promise<number> {
   const id = await fileReportIn(app, '220102');
-  app.db.update(reports).set({ status: 'closed', realName: true, identitySealed: Buffer.from('sealed'), updatedAt: now - days * DAY, receiptForRetry: Buffer.from('copy'), receivedAt: now - 2 * DAY }).where(eq(reports.id, id)).run();
-  app.db.insert(sessions).values({ sid: `old-${id}`, expiresAt: now - 1, userId: null, data: '{}' }).run();
+  await app.db.update(reports).set({ status: 'closed', realName: true, identitySealed: Buffer.from('sealed'), updatedAt: now - days * DAY, receiptForRetry: Buffer.from('copy'), receivedAt: now - 2 * DAY }).where(eq(reports.id, id)).run();
+  await app.db.insert(sessions).values({ sid: `old-${id}`, expiresAt: now - 1, userId: null, data: '{}' }).run();
   return id;
 }
 
@@ -36,7 +36,7 @@ describe('the schedule in force', () => {
     expect(await retentionInForce(t.app.db, t.config)).toBeNull();
     const result = await runRetentionSweep(t.app.deps, t.app.sessionStore, now);
     expect(result).toMatchObject({ scheduled: false, identities: 0, receipts: 1, sessions: 1 });
-    const row = t.app.db.select().from(reports).where(eq(reports.id, id)).get()!;
+    const row = (await t.app.db.select().from(reports).where(eq(reports.id, id)).get())!;
     expect(row.identitySealed).not.toBeNull();
     expect(row.receiptForRetry).toBeNull();
   });
@@ -50,8 +50,8 @@ describe('the schedule in force', () => {
     const inside = await oldClosedReport(t.app, DEMO_RETENTION.identityDays - 1, now);
     const result = await runRetentionSweep(t.app.deps, null, now);
     expect(result).toMatchObject({ scheduled: true, identities: 1 });
-    expect(t.app.db.select().from(reports).where(eq(reports.id, past)).get()!.identitySealed).toBeNull();
-    expect(t.app.db.select().from(reports).where(eq(reports.id, inside)).get()!.identitySealed).not.toBeNull();
+    expect((await t.app.db.select().from(reports).where(eq(reports.id, past)).get())!.identitySealed).toBeNull();
+    expect((await t.app.db.select().from(reports).where(eq(reports.id, inside)).get())!.identitySealed).not.toBeNull();
   });
 
   it('a configured schedule wins, also on a demo database', async () => {

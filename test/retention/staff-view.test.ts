@@ -34,7 +34,7 @@ beforeAll(async () => {
   t = await makeApp({ retention: { identityDays: 10, evidenceDays: 10, declarationYears: 1 } });
   erased = await realNameReportWithFile('old');
   kept = await realNameReportWithFile('new');
-  t.app.db.update(reports).set({ status: 'closed', updatedAt: Date.now() - 60 * DAY }).where(eq(reports.id, erased)).run();
+  await t.app.db.update(reports).set({ status: 'closed', updatedAt: Date.now() - 60 * DAY }).where(eq(reports.id, erased)).run();
   await runRetentionSweep(t.app.deps, null);
   staff = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['intake']));
 });

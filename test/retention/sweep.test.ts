@@ -43,7 +43,7 @@ async function dated(name: string, status: string, endedDaysAgo: number, over: {
     [await plainFile(t.app.deps.dirs.tmp, name)],
     { channel: 'online', nonce: null },
   );
-  t.app.db
+  await t.app.db
     .update(reports)
     .set({ status, updatedAt: now - endedDaysAgo * DAY, receivedAt: now - 400 * DAY, answerFirstOpenedAt: over.openedDaysAgo === undefined ? null : now - over.openedDaysAgo * DAY })
     .where(eq(reports.id, report.id))
@@ -51,7 +51,7 @@ async function dated(name: string, status: string, endedDaysAgo: number, over: {
   ids[name] = report.id;
 }
 
-const row = (name: string) => t.app.db.select().from(reports).where(eq(reports.id, ids[name]!)).get()!;
+const row = async (name: string) => (await t.app.db.select().from(reports).where(eq(reports.id, ids[name]!)).get())!;
 const files = (name: string) => evidenceOf(t.app.db, 'report', ids[name]!);
 const onDisk = (storedName: string) => fs.existsSync(path.join(t.app.deps.dirs.files, storedName));
 const actions = async (type: string, id: number | string) => (await entriesFor(t.app.db, type, String(id))).map((e) => e.action).filter((a) => a.startsWith('retention.'));
@@ -78,7 +78,7 @@ beforeAll(async () => {
       [],
       { channel: 'online', nonce: `nonce-${name}-0123456789abcdefghij` },
     );
-    t.app.db.update(reports).set({ receivedAt: now - hours * 3600_000 }).where(eq(reports.id, report.id)).run();
+    await t.app.db.update(reports).set({ receivedAt: now - hours * 3600_000 }).where(eq(reports.id, report.id)).run();
     ids[name] = report.id;
   }
 
@@ -89,7 +89,7 @@ beforeAll(async () => {
     declIds[name] = d.id;
   }
 
-  t.app.db.insert(sessions).values([
+  await t.app.db.insert(sessions).values([
     { sid: 'expired-a-second-ago', expiresAt: now - 1000, userId: null, data: '{}' },
     { sid: 'still-valid', expiresAt: now + 3600_000, userId: null, data: '{}' },
   ]).run();
@@ -106,17 +106,17 @@ describe('retention sweep on dated fixtures', () => {
     const erased = ['identityPast', 'evidencePast', 'evidenceInside', 'reviewOver'];
     const kept = ['identityInside', 'investigating', 'underReview', 'reviewOpen'];
     for (const name of erased) {
-      expect(row(name).identitySealed, name).toBeNull();
-      expect(row(name).identityErasedAt, name).toBe(now);
+      expect((await row(name)).identitySealed, name).toBeNull();
+      expect((await row(name)).identityErasedAt, name).toBe(now);
       expect(await actions('report', ids[name]!), name).toEqual(['retention.identity_erased']);
     }
     for (const name of kept) {
-      expect(row(name).identitySealed, name).not.toBeNull();
-      expect(row(name).identityErasedAt, name).toBeNull();
+      expect((await row(name)).identitySealed, name).not.toBeNull();
+      expect((await row(name)).identityErasedAt, name).toBeNull();
       expect(await actions('report', ids[name]!), name).toEqual([]);
     }
     // The end time the schedule counts from is not moved by the erasure.
-    expect(row('identityPast').updatedAt).toBe(now - 101 * DAY);
+    expect((await row('identityPast')).updatedAt).toBe(now - 101 * DAY);
     expect(result.identities).toBe(erased.length);
   });
 
@@ -142,29 +142,29 @@ describe('retention sweep on dated fixtures', () => {
   });
 
   it('deletes a declaration and its relatives declarationYears after the declarant left office', async () => {
-    const declarant = (name: string) => t.app.db.select().from(declarants).where(eq(declarants.id, declIds[name]!)).get();
-    const relatives = (name: string) => t.app.db.select().from(declaredRelatives).where(eq(declaredRelatives.declarantId, declIds[name]!)).all();
-    expect(declarant('declPast')).toBeUndefined();
-    expect(relatives('declPast')).toEqual([]);
+    const declarant = async (name: string) => t.app.db.select().from(declarants).where(eq(declarants.id, declIds[name]!)).get();
+    const relatives = async (name: string) => t.app.db.select().from(declaredRelatives).where(eq(declaredRelatives.declarantId, declIds[name]!)).all();
+    expect(await declarant('declPast')).toBeUndefined();
+    expect(await relatives('declPast')).toEqual([]);
     expect(await actions('declarant', declIds.declPast!)).toEqual(['retention.declaration_erased']);
     for (const name of ['declInside', 'declInOffice']) {
-      expect(declarant(name), name).toBeDefined();
-      expect(relatives(name), name).toHaveLength(1);
+      expect(await declarant(name), name).toBeDefined();
+      expect(await relatives(name), name).toHaveLength(1);
       expect(await actions('declarant', declIds[name]!), name).toEqual([]);
     }
     expect(result.declarations).toBe(1);
   });
 
   it('forgets query-code retry copies older than a day', async () => {
-    expect(row('receiptPast').receiptForRetry).toBeNull();
+    expect((await row('receiptPast')).receiptForRetry).toBeNull();
     expect(await actions('report', ids.receiptPast!)).toEqual(['retention.retry_receipt_forgotten']);
-    expect(row('receiptInside').receiptForRetry).not.toBeNull();
+    expect((await row('receiptInside')).receiptForRetry).not.toBeNull();
     expect(await actions('report', ids.receiptInside!)).toEqual([]);
     expect(result.receipts).toBe(1);
   });
 
   it('deletes expired sessions and records their number, never their ids', async () => {
-    const sids = t.app.db.select({ sid: sessions.sid }).from(sessions).all().map((s) => s.sid);
+    const sids = (await t.app.db.select({ sid: sessions.sid }).from(sessions).all()).map((s) => s.sid);
     expect(sids).toContain('still-valid');
     expect(sids).not.toContain('expired-a-second-ago');
     const [entry, ...more] = await entriesFor(t.app.db, 'session', 'expired');

@@ -69,7 +69,7 @@ describe('the repeat hint when logging', () => {
     expect(res.body).not.toContain(otherVillage.caseNo);
     expect(res.body).not.toContain(otherCounty.caseNo);
     // A hint only: the new report is filed as received, the earlier one untouched.
-    const logged = t.app.db.get<{ id: number; status: string }>(sql`select id, status from reports order by id desc limit 1`)!;
+    const logged = (await t.app.db.get<{ id: number; status: string }>(sql`select id, status from reports order by id desc limit 1`))!;
     expect(logged.status).toBe('received');
     expect((await findReport(t.app.db, sameVillage.id))!.status).toBe('received');
   });

@@ -3,10 +3,11 @@
 // date before the acceptance or after today is refused with the input kept; the quarterly feedback
 // counts each result; a referral concluded before results were rows still shows and counts its one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { addDays, todayInChina } from '../../../src/clocks/index.js';
 import { findReport } from '../../../src/reports/index.js';
 import { referralService as svc } from '../../../src/reports/referrals/index.js';
+import { referrals } from '../../../src/reports/referrals/tables.js';
 import { makeApp, type TestApp } from '../../helpers/app.js';
 import { createStaff, signIn, type Session } from '../../helpers/staff.js';
 import { acceptedFeeReport, REFER_OPINION } from './helpers.js';
@@ -120,7 +121,7 @@ describe('the quarterly feedback', () => {
     await inspector.post(`${detail}/conclude`, {}, detail);
     // A referral concluded before results were rows: its one result sits in the old columns only.
     const old = await acceptedReferral();
-    t.app.db.run(sql`update referrals set status = 'concluded', result_kind = 'organisational', result_detail = 'handling', result_text = '诫勉谈话。', result_on = ${today}, concluded_at = ${Date.now()} where id = ${old.referralId}`);
+    await t.app.db.update(referrals).set({ status: 'concluded', resultKind: 'organisational', resultDetail: 'handling', resultText: '诫勉谈话。', resultOn: today, concludedAt: Date.now() }).where(eq(referrals.id, old.referralId)).run();
     const after = await counts();
     // received, accepted, returned, concluded, party, administrative, organisational, judicial, none
     const delta = after.map((n, i) => n - (before[i] ?? 0));

@@ -45,7 +45,7 @@ describe('a department’s feedback', () => {
     expect(report.pausedSince).not.toBeNull();
     // A first progress confirms receipt.
     expect((await transferService.findTransfer(t.app.deps, transferId))!.status).toBe('received');
-    const audited = t.app.db.all<{ n: number }>(sql`select count(*) as n from audit_log where action = 'report.transfer_progress' and object_id = ${String(id)}`)[0]!.n;
+    const audited = (await t.app.db.all<{ n: number }>(sql`select count(*) as n from audit_log where action = 'report.transfer_progress' and object_id = ${String(id)}`))[0]!.n;
     expect(audited).toBe(2);
     const handlerPage = (await handler.get(page)).body;
     expect(handlerPage).toContain('已受案，正在调取评议记录。');
