@@ -1,4 +1,5 @@
 import type { Executor } from '../db/executor.js';
+import { withLock } from '../db/transaction.js';
 import { GENESIS_MAC, firstBrokenEntry, type StoredEntry } from './chain.js';
 import * as repo from './repository.js';
 import { currentStaffTerminal } from './terminal.js';
@@ -14,12 +15,18 @@ export interface AuditRecord {
 }
 
 /**
+ * The lock every node takes to append to the chain (PostgreSQL; src/db/transaction.ts withLock): one
+ * writer at a time reads the head and adds the next entry, so several nodes make no fork and no gap.
+ */
+const AUDIT_CHAIN_LOCK = 7_221_022;
+
+/**
  * Records one step. Never put identities or report text in `detail`: the log is read by administrators.
  * A staff entry made during a staff request carries that request's terminal; no other entry does.
  */
 export async function record(db: Executor, key: Buffer, entry: AuditRecord, now = Date.now()): Promise<StoredEntry> {
   const terminal = entry.actor.type === 'staff' ? currentStaffTerminal() : null;
-  return repo.appendEntry(db, key, {
+  return withLock(db, AUDIT_CHAIN_LOCK, (tx) => repo.appendEntry(tx, key, {
     at: now,
     actorType: entry.actor.type,
     actorId: entry.actor.type === 'staff' ? entry.actor.id : null,
@@ -29,7 +36,7 @@ export async function record(db: Executor, key: Buffer, entry: AuditRecord, now 
     result: entry.result ?? 'ok',
     detail: entry.detail ? JSON.stringify(entry.detail) : null,
     terminal,
-  });
+  }));
 }
 
 export type LiveChainBreak = { id: number; reason: 'mac' | 'link' | 'start' };

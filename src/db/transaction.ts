@@ -13,8 +13,9 @@
 // an async callback; on SQLite that callback holds the connection for its whole run, so no other
 // request's transaction opens between its statements.
 //
-// On PostgreSQL (issue 21) a transaction gets a pooled client of its own (drizzle's transaction) and
-// statements outside it run on other clients of the pool: no mutex, the same calls.
+// On PostgreSQL (issue 21) a transaction gets a pooled client of its own (drizzle's transaction),
+// and takes a lock that keeps write transactions one at a time across every node, as on SQLite;
+// statements outside a transaction run on other clients of the pool: no mutex, the same calls.
 import { Mutex, withTimeout, E_TIMEOUT } from 'async-mutex';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
@@ -94,9 +95,19 @@ interface PgTransactional {
   transaction<T>(work: (tx: unknown) => Promise<T>): Promise<T>;
 }
 
+/**
+ * Every write transaction on PostgreSQL first takes this lock, so that, as on SQLite, one runs at a
+ * time across all nodes: the repositories were written for SQLite's serialized transactions (read a
+ * head or a maximum, then write after it; check, then claim), and PostgreSQL's READ COMMITTED would
+ * let two nodes interleave them. Statements outside a transaction — every page read — run in
+ * parallel on the pool.
+ */
+const WRITE_LOCK = 7_221_020;
+
 async function withPostgresTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
   return (db as unknown as PgTransactional).transaction(async (pgTx) => {
     const tx = pgTx as Tx;
+    await (tx as unknown as { execute(q: unknown): Promise<unknown> }).execute(sql`select pg_advisory_xact_lock(${WRITE_LOCK})`);
     open.add(tx);
     try {
       return await work(tx);

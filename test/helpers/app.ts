@@ -37,6 +37,8 @@ export async function makeApp(overrides: Partial<Config> = {}): Promise<TestApp>
   const stream = new PassThrough();
   const chunks: string[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c.toString()));
+  // SUNSHINE_TEST_ECHO_ERRORS=1 prints what the app logged as an error, for a test that only sees a 500.
+  if (process.env.SUNSHINE_TEST_ECHO_ERRORS) stream.on('data', (c: Buffer) => /"level":(50|60)/.test(c.toString()) && process.stderr.write(c));
   const app = await buildApp(config, { logStream: stream });
   return {
     app,
