@@ -2,11 +2,11 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
 import keysPlugin from './plugins/keys.js';
+import countersPlugin from './plugins/counters.js';
 import dbPlugin from './plugins/db.js';
 import securityPlugin from './plugins/security.js';
 import preferencesPlugin from './plugins/preferences.js';
@@ -103,8 +103,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(dbPlugin, { config });
   await app.register(securityPlugin);
   await app.register(formbody);
-  // Counts in memory only; no route is limited unless it asks (the filing forms, reports/routes/upload-gate.ts).
-  await app.register(rateLimit, { global: false });
+  // The rate limits' counters: in Redis when several nodes share them (REDIS_URL), in memory otherwise.
+  await app.register(countersPlugin, { config });
   await app.register(multipart, { limits: { fileSize: config.upload.maxFileBytes, files: config.upload.maxFiles, fields: 60 }, throwFileSizeLimit: false });
   await app.register(sessionPlugin);
   await app.register(mailPlugin, { config });

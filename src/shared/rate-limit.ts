@@ -1,41 +1,41 @@
-// A fixed-window counter per key, in memory only: client addresses used as keys are never written
-// down (DESIGN.md §4) and are forgotten when their window ends.
-export class RateLimiter {
-  private readonly hits = new Map<string, { count: number; resetAt: number }>();
+// The rate limits of the public forms and the staff sign-in, counted in a CounterStore
+// (counters.ts): shared by every app node through Redis when REDIS_URL is set, in this process
+// otherwise. An address is counted under addressKey() of it, and the store names every counter by
+// an HMAC of that under an hourly key, never by the address (DESIGN.md §4).
+//
+// Two things stay per node by nature, in memory: the uploads in flight (InFlight: the sockets and
+// temporary files are this node's) and the evidence-bytes budget (ByteBudget: it paces this node's
+// disk writes and metadata cleaning, chunk by chunk while a file streams in, where a round trip to a
+// shared store per chunk would cost more than it protects). Neither is keyed by an address across nodes.
+import { HOUR_MS, type CounterStore } from './counters.js';
 
+/**
+ * A fixed window per client address (addressKey of it): `limit` events per `windowMs`. Only what
+ * the caller counts with hit() counts (sign-in counts failures only).
+ */
+export class RateLimiter {
   constructor(
+    private readonly store: CounterStore,
+    /** Names the limit in the store, and enters the HMAC: two limits' counters of one address are not linkable. */
+    private readonly name: string,
     private readonly limit: number,
     private readonly windowMs: number,
-  ) {}
-
-  /** Whether `key` may try again now (without counting a try). */
-  allowed(key: string, now = Date.now()): boolean {
-    const entry = this.hits.get(key);
-    return !entry || entry.resetAt <= now || entry.count < this.limit;
+  ) {
+    // A counter must end within an hour of its last count, while its hour key still exists (counters.ts).
+    if (windowMs > HOUR_MS) throw new Error(`rate limit ${name}: a window longer than an hour outlives its hour key`);
   }
 
-  /** Counts one try against `key`; returns whether it was within the limit. */
-  hit(key: string, now = Date.now()): boolean {
-    this.sweep(now);
-    const entry = this.hits.get(key);
-    if (!entry || entry.resetAt <= now) {
-      this.hits.set(key, { count: 1, resetAt: now + this.windowMs });
-      return true;
-    }
-    entry.count += 1;
-    return entry.count <= this.limit;
+  /** Whether `address` may try again now, and if not in how many seconds (counts nothing). */
+  async check(address: string): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+    const window = await this.store.peek(this.name, addressKey(address));
+    const allowed = window.count < this.limit;
+    return { allowed, retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(window.resetMs / 1000)) };
   }
 
-  retryAfterSeconds(key: string, now = Date.now()): number {
-    const entry = this.hits.get(key);
-    return entry ? Math.max(1, Math.ceil((entry.resetAt - now) / 1000)) : 0;
-  }
-
-  private lastSweep = 0;
-  private sweep(now: number): void {
-    if (now - this.lastSweep < this.windowMs) return;
-    this.lastSweep = now;
-    for (const [key, entry] of this.hits) if (entry.resetAt <= now) this.hits.delete(key);
+  /** Counts one event of `address`; returns whether it was within the limit. */
+  async hit(address: string): Promise<boolean> {
+    const window = await this.store.hit(this.name, addressKey(address), this.windowMs);
+    return window.count <= this.limit;
   }
 }
 
@@ -43,54 +43,38 @@ export class RateLimiter {
  * Free tries per window, then a wait before each next try that doubles with every further failure
  * (1 s, 2 s, 4 s … up to `maxDelayMs`) instead of a lock for the rest of the window (issue 20 item
  * 8). Villagers behind one carrier address who mistyped a few codes wait seconds, not a quarter of
- * an hour; a guesser's rate falls to a few tries an hour. Memory only, like every key here.
+ * an hour; a guesser's rate falls to a few tries an hour. Per client address (addressKey of it).
  */
 export class GrowingDelay {
-  private readonly entries = new Map<string, { fails: number; resetAt: number; nextAt: number }>();
+  private readonly rule: { free: number; windowMs: number; maxDelayMs: number };
 
   constructor(
-    private readonly free: number,
-    private readonly windowMs: number,
-    private readonly maxDelayMs: number,
-  ) {}
+    private readonly store: CounterStore,
+    private readonly name: string,
+    free: number,
+    windowMs: number,
+    maxDelayMs: number,
+  ) {
+    // Each failure can stretch the window to the wait plus a window; that must end within the hour (counters.ts).
+    if (windowMs + maxDelayMs > HOUR_MS) throw new Error(`growing delay ${name}: a window and a wait longer than an hour outlive their hour key`);
+    this.rule = { free, windowMs, maxDelayMs };
+  }
 
-  /** How long `key` must wait before its next try (0: it may try now). */
-  waitMs(key: string, now = Date.now()): number {
-    const entry = this.entries.get(key);
-    if (!entry || entry.resetAt <= now) return 0;
-    return Math.max(0, entry.nextAt - now);
+  /** How long `address` must wait before its next try (0: it may try now). */
+  async waitMs(address: string): Promise<number> {
+    return this.store.waitMs(this.name, addressKey(address));
   }
 
   /** Counts one failed try; returns the wait it sets before the next (0 while free tries remain). */
-  fail(key: string, now = Date.now()): number {
-    this.sweep(now);
-    let entry = this.entries.get(key);
-    if (!entry || entry.resetAt <= now) {
-      entry = { fails: 0, resetAt: now + this.windowMs, nextAt: 0 };
-      this.entries.set(key, entry);
-    }
-    entry.fails += 1;
-    const over = entry.fails - this.free;
-    if (over <= 0) return 0;
-    const delay = Math.min(this.maxDelayMs, 1000 * 2 ** (over - 1));
-    entry.nextAt = now + delay;
-    // The window lasts at least until the wait is over, so waiting it out does not reset the count.
-    entry.resetAt = Math.max(entry.resetAt, entry.nextAt + this.windowMs);
-    return delay;
-  }
-
-  private lastSweep = 0;
-  private sweep(now: number): void {
-    if (now - this.lastSweep < this.windowMs) return;
-    this.lastSweep = now;
-    for (const [key, entry] of this.entries) if (entry.resetAt <= now) this.entries.delete(key);
+  async fail(address: string): Promise<number> {
+    return this.store.fail(this.name, addressKey(address), this.rule);
   }
 }
 
 /**
  * The key a client address is counted under: an IPv4 address as is, an IPv6 address by its /64
  * prefix (one subscriber gets a whole /64, so single IPv6 addresses would be free to rotate).
- * Memory only, like every key here.
+ * Never stored as such: the counter store keeps only an HMAC of it (counters.ts).
  */
 export function addressKey(ip: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
@@ -103,7 +87,7 @@ export function addressKey(ip: string): string {
   return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
-/** A budget of bytes per fixed window shared by every client (the global evidence budget). */
+/** A budget of bytes per fixed window shared by every client of this node (the evidence budget). */
 export class ByteBudget {
   private used = 0;
   private windowEnd = 0;
@@ -133,8 +117,10 @@ export class ByteBudget {
 }
 
 /**
- * Requests in progress per address and in all (uploads that hold a socket and a temporary file).
- * `enter` refuses beyond either cap; every successful `enter` is matched by one `leave`.
+ * Requests in progress on this node per address and in all (uploads that hold a socket and a
+ * temporary file here). `enter` refuses beyond either cap; every successful `enter` is matched by
+ * one `leave`. Per node, in memory: the sockets and files it counts are this node's, and a count
+ * kept in a shared store would outlive a node that died with uploads in flight.
  */
 export class InFlight {
   private readonly perKey = new Map<string, number>();

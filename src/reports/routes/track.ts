@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readUploadForm, discardFiles, isDiskFull } from '../../evidence/index.js';
 import type { Deps } from '../../shared/deps.js';
-import { addressKey, GrowingDelay } from '../../shared/rate-limit.js';
+import { GrowingDelay } from '../../shared/rate-limit.js';
 import { translate } from '../../i18n/translate.js';
 import { isRating } from '../catalog.js';
 import { normalizeQueryCode } from '../receipt.js';
@@ -17,8 +17,9 @@ const WINDOW_MS = 15 * 60_000;
 
 export default async function trackRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
-  // Free wrong codes per address and window, then a doubling wait (issue 20 item 8), at most the window.
-  const guesses = new GrowingDelay(deps.config.trackAttemptsPerWindow * deps.config.rateLimitFactor, WINDOW_MS, WINDOW_MS);
+  // Free wrong codes per address and window, then a doubling wait (issue 20 item 8), at most the
+  // window; counted across app nodes, so guesses spread over nodes meet one limit.
+  const guesses = new GrowingDelay(app.counters, 'query-code', deps.config.trackAttemptsPerWindow * deps.config.rateLimitFactor, WINDOW_MS, WINDOW_MS);
   const idleMs = deps.config.trackIdleMinutes * 60_000;
   const gate = uploadGate(app, deps);
 
@@ -91,11 +92,10 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
   });
 
   app.post<{ Body: { code?: unknown } }>('/track', async (request, reply) => {
-    // An IPv6 client is counted by its /64, which one subscriber holds whole.
-    const key = addressKey(request.ip);
     // What was typed, as long as the box takes: shown back in the box only.
     const typed = typeof request.body?.code === 'string' ? request.body.code.slice(0, 40) : '';
-    const waitMs = guesses.waitMs(key);
+    // An IPv6 client is counted by its /64, which one subscriber holds whole (addressKey).
+    const waitMs = await guesses.waitMs(request.ip);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
       reply.header('Retry-After', String(seconds));
@@ -105,7 +105,7 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
     const code = normalizeQueryCode(request.body?.code);
     const report = code ? await tracking.findByQueryCode(deps, code) : null;
     if (!report) {
-      guesses.fail(key);
+      await guesses.fail(request.ip);
       // One neutral message for a malformed, unknown or mistyped code.
       return renderEntry(reply, 'track.not_found', 400, typed);
     }

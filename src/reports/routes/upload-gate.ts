@@ -1,24 +1,21 @@
 // Limits on the public upload forms (issue 16): the report form and the follow-up file form.
-// Client addresses are counted in memory only and never stored or logged (DESIGN.md §4). Many
-// villagers share one carrier address, so files are limited before text: a client has a budget of
-// filings that bring files inside a larger budget of filings, and all reporters together have an
-// evidence-bytes budget per minute, past which reports are still filed without their files. Each
-// address, and the server as a whole, has a cap on uploads in progress, refused before the body is
-// read, and a stalled or trickling upload is cut off.
+// Client addresses are never stored or logged (DESIGN.md §4): the filing budgets are counted across
+// app nodes under an HMAC of the address (src/shared/rate-limit.ts). Many villagers share one
+// carrier address, so files are limited before text: a client has a budget of filings that bring
+// files inside a larger budget of filings, and all reporters together have an evidence-bytes budget
+// per minute, past which reports are still filed without their files. Each address, and the server
+// as a whole, has a cap on uploads in progress, refused before the body is read, and a stalled or
+// trickling upload is cut off. The evidence budget and the uploads in progress are this node's own
+// (why: src/shared/rate-limit.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type {} from '@fastify/rate-limit';
 import { watchUploadPace, type UploadLimits } from '../../evidence/index.js';
 import type { Deps } from '../../shared/deps.js';
-import { addressKey, ByteBudget, InFlight } from '../../shared/rate-limit.js';
+import { addressKey, ByteBudget, InFlight, RateLimiter } from '../../shared/rate-limit.js';
 
 const FILING_WINDOW_MS = 10 * 60_000;
 const EVIDENCE_WINDOW_MS = 60_000;
-/** Addresses remembered per budget; past this the least recently seen are forgotten. */
-const ADDRESSES_KEPT = 50_000;
 /** The refusal pages ask for a retry after this long; uploads in flight end within about a minute. */
 const RETRY_AFTER_SECONDS = 60;
-
-type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
 
 export type Refusal = 'uploads_address' | 'uploads_total' | 'filings';
 
@@ -65,38 +62,25 @@ export function uploadGate(app: FastifyInstance, deps: Deps): UploadGate {
 
 function createGate(app: FastifyInstance, deps: Deps): UploadGate {
   const { abuse, rateLimitFactor } = deps.config;
-  const limiter = (max: number): Limiter =>
-    app.createRateLimit({ max: max * rateLimitFactor, timeWindow: FILING_WINDOW_MS, keyGenerator: (req) => addressKey(req.ip), cache: ADDRESSES_KEPT } as Parameters<FastifyInstance['createRateLimit']>[0]);
-  const filings = limiter(abuse.filingsPerAddress);
-  const withFiles = limiter(abuse.filingsWithFilesPerAddress);
+  const filings = new RateLimiter(app.counters, 'filings', abuse.filingsPerAddress * rateLimitFactor, FILING_WINDOW_MS);
+  const withFiles = new RateLimiter(app.counters, 'filings-with-files', abuse.filingsWithFilesPerAddress * rateLimitFactor, FILING_WINDOW_MS);
   const evidenceBudget = new ByteBudget(abuse.evidenceBytesPerMinute, EVIDENCE_WINDOW_MS);
   const inFlight = new InFlight(abuse.uploadsPerAddress * rateLimitFactor, abuse.uploadsTotal);
   // Follow-up uploads to one report count as one filing with files per window: the form's script
-  // sends a report's files one request each.
-  const chargedReports = new Map<number, number>();
-
+  // sends a report's files one request each, possibly to different nodes, so the mark is shared too.
+  const CHARGED_REPORT = 'report-files-charged';
   async function admitFiles(request: FastifyRequest, reportId: number | undefined): Promise<boolean> {
-    const now = Date.now();
-    if (reportId !== undefined && (chargedReports.get(reportId) ?? 0) > now) return true;
-    const result = await withFiles(request);
-    if (!result.isAllowed && result.isExceeded) return false;
-    if (reportId !== undefined) {
-      for (const [id, until] of chargedReports) if (until <= now) chargedReports.delete(id);
-      chargedReports.set(reportId, now + FILING_WINDOW_MS);
-    }
+    const subject = `report ${reportId}`;
+    if (reportId !== undefined && (await app.counters.peek(CHARGED_REPORT, subject)).count > 0) return true;
+    if (!(await withFiles.hit(request.ip))) return false;
+    if (reportId !== undefined) await app.counters.hit(CHARGED_REPORT, subject, FILING_WINDOW_MS);
     return true;
   }
 
   const gate: UploadGate = {
     limitsFor: (request, reportId) => ({ admitFiles: () => admitFiles(request, reportId), evidenceBudget }),
-    async chargeFiling(request) {
-      const result = await filings(request);
-      return result.isAllowed || !result.isExceeded;
-    },
-    async filingsWait(request) {
-      const result = await filings(request, { increment: false });
-      return !result.isAllowed && result.remaining <= 0 ? Math.max(1, result.ttlInSeconds) : 0;
-    },
+    chargeFiling: (request) => filings.hit(request.ip),
+    filingsWait: async (request) => (await filings.check(request.ip)).retryAfterSeconds,
     async admitUpload(request, reply) {
       if (!isMultipartPost(request)) return;
       const key = addressKey(request.ip);

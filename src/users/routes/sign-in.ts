@@ -14,9 +14,9 @@ import { record } from '../../audit/index.js';
 
 export default async function signInRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
-  // Failed steps per address (memory only): successes do not count, so an office of ten behind one
-  // NAT address does not lock itself out (issue 19 item 6).
-  const attempts = new RateLimiter(20 * deps.config.rateLimitFactor, 15 * 60_000);
+  // Failed steps per address, counted across app nodes (src/shared/rate-limit.ts): successes do not
+  // count, so an office of ten behind one NAT address does not lock itself out (issue 19 item 6).
+  const attempts = new RateLimiter(app.counters, 'sign-in', 20 * deps.config.rateLimitFactor, 15 * 60_000);
 
 
   const page = (reply: FastifyReply, template: string, data: Record<string, unknown>, status = 200) =>
@@ -35,13 +35,14 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
   app.post<{ Body: { username?: string; password?: string; next?: string } }>('/staff/login', async (request, reply) => {
     const next = safeLocalPath(request.body?.next, '/staff');
     const username = String(request.body?.username ?? '').slice(0, 100);
-    if (!attempts.allowed(request.ip)) {
-      reply.header('Retry-After', String(attempts.retryAfterSeconds(request.ip)));
+    const limit = await attempts.check(request.ip);
+    if (!limit.allowed) {
+      reply.header('Retry-After', String(limit.retryAfterSeconds));
       return page(reply, 'login', { titleKey: 'staff.login.title', next, username, error: 'staff.login.too_many' }, 429);
     }
     const result = await accounts.checkPassword(deps, username, String(request.body?.password ?? ''));
     if (!result.ok) {
-      attempts.hit(request.ip);
+      await attempts.hit(request.ip);
       // One message for an unknown name, a wrong password and a locked account: none tells a
       // guesser that a user name exists (issue 9).
       return page(reply, 'login', { titleKey: 'staff.login.title', next, username, error: 'staff.login.invalid' }, 401);
@@ -77,13 +78,13 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
   app.post<{ Body: { code?: string } }>('/staff/login/code', async (request, reply) => {
     const user = await pending(request);
     if (!user) return reply.redirect('/staff/login', 303);
-    if (!attempts.allowed(request.ip)) return page(reply, 'second-factor', { titleKey: 'staff.login.code_title', error: 'staff.login.too_many' }, 429);
+    if (!(await attempts.check(request.ip)).allowed) return page(reply, 'second-factor', { titleKey: 'staff.login.code_title', error: 'staff.login.too_many' }, 429);
     if (user.lockedUntil && user.lockedUntil > Date.now()) {
       delete request.session.staff;
       return page(reply, 'login', { titleKey: 'staff.login.title', next: '/staff', error: 'staff.login.locked' }, 401);
     }
     if (!(await accounts.checkSecondFactor(deps, user, String(request.body?.code ?? '')))) {
-      attempts.hit(request.ip);
+      await attempts.hit(request.ip);
       return page(reply, 'second-factor', { titleKey: 'staff.login.code_title', error: 'staff.login.bad_code' }, 401);
     }
     return reply.redirect(await complete(request, reply, user.id), 303);

@@ -1,0 +1,22 @@
+// The counters of the rate limits (src/shared/counters.ts): in Redis when REDIS_URL is set, so
+// that the limits hold across app nodes, in this process otherwise. Routes make their limits from
+// app.counters (src/shared/rate-limit.ts).
+import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
+import { MemoryCounterStore, type CounterStore } from '../shared/counters.js';
+import { connectRedisCounters } from '../shared/redis-counters.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    counters: CounterStore;
+  }
+}
+
+export default fp(
+  async (app, opts: { config: Pick<Config, 'redisUrl'> }) => {
+    const counters: CounterStore = opts.config.redisUrl ? await connectRedisCounters(opts.config.redisUrl, { log: app.log }) : new MemoryCounterStore();
+    app.decorate('counters', counters);
+    app.addHook('onClose', async () => counters.close());
+  },
+  { name: 'counters' },
+);
