@@ -3,10 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { gt, sql } from 'drizzle-orm';
 import { archiveDir, archiveDue, archiveWithCheckpoints, ArchiveRefused, record, verifyAuditTrail, verifyChain } from '../../src/audit/index.js';
 import { commitArchive, firstLiveEntry, lastArchive, listArchives } from '../../src/audit/repository.js';
 import { GENESIS_MAC } from '../../src/audit/chain.js';
+import { auditArchives, auditLog } from '../../src/audit/tables.js';
 import { withTransaction } from '../../src/db/transaction.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 
@@ -60,7 +61,7 @@ describe('audit archives', () => {
   });
 
   it('continues the chain from the last archive when every live entry was archived', async () => {
-    await t.app.db.run(sql`delete from audit_log where at > ${at('2025-01-01T00:00:00Z')}`);
+    await t.app.db.delete(auditLog).where(gt(auditLog.at, at('2025-01-01T00:00:00Z'))).run();
     await archiveDue(opts(), at('2025-06-30T00:00:00Z'));
     expect(await liveCount()).toBe(0);
     const next = await record(t.app.db, key(), { actor: { type: 'system' }, action: 'test.after', object: { type: 'x', id: 1 } });
@@ -97,7 +98,7 @@ describe('audit archives', () => {
     fs.renameSync(path.join(dir, mar!.fileName), path.join(dir, 'aside'));
     expect(await verify()).toMatchObject({ broken: { id: mar!.lastId + 1, reason: 'start' }, archiveProblem: null });
     expect((await verifyChain(t.app.db, key())).broken?.reason).toBe('start');
-    await t.app.db.run(sql`insert into audit_archives (id, month, first_id, last_id, entry_count, start_mac, last_mac, file_name, file_sha256, created_at, mac) values (${mar!.id}, ${mar!.month}, ${mar!.firstId}, ${mar!.lastId}, ${mar!.entryCount}, ${mar!.startMac}, ${mar!.lastMac}, ${mar!.fileName}, ${mar!.fileSha256}, ${mar!.createdAt}, ${mar!.mac})`);
+    await t.app.db.insert(auditArchives).values(mar!).run();
     // Row back, file still missing.
     expect((await verify()).archiveProblem).toEqual({ month: '2024-03', reason: 'file' });
     fs.renameSync(path.join(dir, 'aside'), path.join(dir, mar!.fileName));

@@ -3,7 +3,7 @@
 // order by, in drizzle queries and raw statements alike (issue 17: a feature's tables are private).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { integer, table, text } from '../../src/db/schema.js';
 import {
   ancestorsOfMany,
   codesWithinAny,
@@ -27,13 +27,13 @@ import { makeApp, type TestApp } from '../helpers/app.js';
 let t: TestApp;
 beforeAll(async () => {
   t = await makeApp();
-  t.app.db.run(sql`create table caller_items (id integer primary key, region_code text, note text)`);
-  t.app.db.insert(items).values(ROWS).run();
+  await t.app.db.run(sql`create table caller_items (id integer primary key, region_code text, note text)`);
+  await t.app.db.insert(items).values(ROWS).run();
 });
 afterAll(() => t.close());
 
 /** A caller's table: its rows name a region by code. */
-const items = sqliteTable('caller_items', { id: integer('id').primaryKey(), regionCode: text('region_code'), note: text('note') });
+const items = table('caller_items', { id: integer('id').primaryKey(), regionCode: text('region_code'), note: text('note') });
 
 const VILLAGE = '220102001001'; // 华阳社区, in 南关区 (220102), 长春市 (220100)
 const TOWNSHIP = '220102001';
@@ -51,24 +51,24 @@ const ids = (rows: { id: number }[]) => rows.map((r) => r.id);
 const nameOf = async (code: string) => (await findRegion(t.app.db, code))!.name;
 
 describe('conditions over a caller’s column', () => {
-  it('regionWithin: the rows placed within (or at) a region', () => {
-    expect(ids(t.app.db.select({ id: items.id }).from(items).where(regionWithin(items.regionCode, PREFECTURE)).orderBy(items.id).all())).toEqual([1, 2, 3]);
-    expect(ids(t.app.db.select({ id: items.id }).from(items).where(regionWithin(items.regionCode, COUNTY)).orderBy(items.id).all())).toEqual([1, 2]);
-    expect(ids(t.app.db.select({ id: items.id }).from(items).where(regionWithin(items.regionCode, VILLAGE)).all())).toEqual([1]);
+  it('regionWithin: the rows placed within (or at) a region', async () => {
+    expect(ids(await t.app.db.select({ id: items.id }).from(items).where(regionWithin(items.regionCode, PREFECTURE)).orderBy(items.id).all())).toEqual([1, 2, 3]);
+    expect(ids(await t.app.db.select({ id: items.id }).from(items).where(regionWithin(items.regionCode, COUNTY)).orderBy(items.id).all())).toEqual([1, 2]);
+    expect(ids(await t.app.db.select({ id: items.id }).from(items).where(regionWithin(items.regionCode, VILLAGE)).all())).toEqual([1]);
     // In a raw statement, over an alias of the caller's.
-    const raw = t.app.db.all<{ id: number }>(sql`select i.id as id from caller_items i where ${regionWithin(sql`i.region_code`, COUNTY)} order by i.id`);
+    const raw = await t.app.db.all<{ id: number }>(sql`select i.id as id from caller_items i where ${regionWithin(sql`i.region_code`, COUNTY)} order by i.id`);
     expect(ids(raw)).toEqual([1, 2]);
   });
 
-  it('regionWithinAny: within any of several regions; none given matches nothing', () => {
-    expect(ids(t.app.db.select({ id: items.id }).from(items).where(regionWithinAny(items.regionCode, [COUNTY, OTHER_PREFECTURE])).orderBy(items.id).all())).toEqual([1, 2, 4]);
-    expect(t.app.db.select({ id: items.id }).from(items).where(regionWithinAny(items.regionCode, [])).all()).toEqual([]);
+  it('regionWithinAny: within any of several regions; none given matches nothing', async () => {
+    expect(ids(await t.app.db.select({ id: items.id }).from(items).where(regionWithinAny(items.regionCode, [COUNTY, OTHER_PREFECTURE])).orderBy(items.id).all())).toEqual([1, 2, 4]);
+    expect(await t.app.db.select({ id: items.id }).from(items).where(regionWithinAny(items.regionCode, [])).all()).toEqual([]);
     // Combined with the caller's own conditions.
-    expect(ids(t.app.db.select({ id: items.id }).from(items).where(and(regionWithinAny(items.regionCode, [PREFECTURE]), eq(items.note, 'county'))).all())).toEqual([2]);
+    expect(ids(await t.app.db.select({ id: items.id }).from(items).where(and(regionWithinAny(items.regionCode, [PREFECTURE]), eq(items.note, 'county'))).all())).toEqual([2]);
   });
 
-  it('regionEncloses and regionDepthAbove: the rows at a place or above it, nearest first', () => {
-    const rows = t.app.db
+  it('regionEncloses and regionDepthAbove: the rows at a place or above it, nearest first', async () => {
+    const rows = await t.app.db
       .select({ id: items.id, depth: regionDepthAbove(items.regionCode, VILLAGE) })
       .from(items)
       .where(regionEncloses(items.regionCode, VILLAGE))
@@ -79,13 +79,13 @@ describe('conditions over a caller’s column', () => {
       { id: 2, depth: 2 },
       { id: 3, depth: 3 },
     ]);
-    expect(t.app.db.select({ d: regionDepthAbove(items.regionCode, VILLAGE) }).from(items).where(eq(items.id, 4)).get()).toEqual({ d: null });
+    expect(await t.app.db.select({ d: regionDepthAbove(items.regionCode, VILLAGE) }).from(items).where(eq(items.id, 4)).get()).toEqual({ d: null });
   });
 });
 
 describe('values of the region in a caller’s column', () => {
   it('regionNameOf, regionLevelOf and regionParentOf in a select, NULL for no region', async () => {
-    const rows = t.app.db
+    const rows = await t.app.db
       .select({ id: items.id, name: regionNameOf(items.regionCode), level: regionLevelOf(items.regionCode), parent: regionParentOf(items.regionCode) })
       .from(items)
       .orderBy(items.id)
@@ -95,16 +95,16 @@ describe('values of the region in a caller’s column', () => {
     expect(rows[4]).toEqual({ id: 5, name: null, level: null, parent: null });
   });
 
-  it('work in where and order by too, and in raw statements', () => {
-    expect(ids(t.app.db.select({ id: items.id }).from(items).where(eq(regionLevelOf(items.regionCode), 'prefecture')).orderBy(items.id).all())).toEqual([3, 4]);
-    const byName = t.app.db.select({ id: items.id }).from(items).where(regionWithin(items.regionCode, PREFECTURE)).orderBy(regionNameOf(items.regionCode)).all();
+  it('work in where and order by too, and in raw statements', async () => {
+    expect(ids(await t.app.db.select({ id: items.id }).from(items).where(eq(regionLevelOf(items.regionCode), 'prefecture')).orderBy(items.id).all())).toEqual([3, 4]);
+    const byName = await t.app.db.select({ id: items.id }).from(items).where(regionWithin(items.regionCode, PREFECTURE)).orderBy(regionNameOf(items.regionCode)).all();
     expect(byName).toHaveLength(3);
-    const raw = t.app.db.all<{ id: number }>(sql`select i.id as id from caller_items i where ${regionParentOf(sql`i.region_code`)} = ${TOWNSHIP}`);
+    const raw = await t.app.db.all<{ id: number }>(sql`select i.id as id from caller_items i where ${regionParentOf(sql`i.region_code`)} = ${TOWNSHIP}`);
     expect(ids(raw)).toEqual([1]);
   });
 
-  it('regionAncestorAtLevel: the prefecture and county of each row (itself at its own level)', () => {
-    const rows = t.app.db
+  it('regionAncestorAtLevel: the prefecture and county of each row (itself at its own level)', async () => {
+    const rows = await t.app.db
       .all<{ id: number; prefecture: string | null; county: string | null }>(sql`
         select i.id as id, ${regionAncestorAtLevel(sql`i.region_code`, 'prefecture')} as prefecture, ${regionAncestorAtLevel(sql`i.region_code`, 'county')} as county
         from caller_items i order by prefecture, county, i.id`);
@@ -117,19 +117,19 @@ describe('values of the region in a caller’s column', () => {
     ]);
   });
 
-  it('a caller table with the same column names does not shadow the regions', () => {
-    t.app.db.run(sql`create table caller_places (code text, name text, level text, parent_code text)`);
-    t.app.db.run(sql`insert into caller_places values (${COUNTY}, 'mine', 'mine', 'mine')`);
-    const places = sqliteTable('caller_places', { code: text('code'), name: text('name') });
-    expect(t.app.db.select({ name: places.name, theirs: regionNameOf(places.code), level: regionLevelOf(places.code) }).from(places).all()).toEqual([
+  it('a caller table with the same column names does not shadow the regions', async () => {
+    await t.app.db.run(sql`create table caller_places (code text, name text, level text, parent_code text)`);
+    await t.app.db.run(sql`insert into caller_places values (${COUNTY}, 'mine', 'mine', 'mine')`);
+    const places = table('caller_places', { code: text('code'), name: text('name') });
+    expect(await t.app.db.select({ name: places.name, theirs: regionNameOf(places.code), level: regionLevelOf(places.code) }).from(places).all()).toEqual([
       { name: 'mine', theirs: expect.stringMatching(/南关/), level: 'county' },
     ]);
   });
 });
 
 describe('regionAncestry: grouping a caller’s rows by the regions they lie in', () => {
-  it('counts per region, each row counted in every asked region that holds it', () => {
-    const rows = t.app.db.all<{ code: string; n: number }>(sql`
+  it('counts per region, each row counted in every asked region that holds it', async () => {
+    const rows = await t.app.db.all<{ code: string; n: number }>(sql`
       select ra.ancestor_code as code, count(*) as n from caller_items i
       join ${regionAncestry([PREFECTURE, COUNTY, OTHER_PREFECTURE])} ra on ra.region_code = i.region_code
       group by ra.ancestor_code order by ra.ancestor_code`);
@@ -138,7 +138,7 @@ describe('regionAncestry: grouping a caller’s rows by the regions they lie in'
       { code: COUNTY, n: 2 },
       { code: OTHER_PREFECTURE, n: 1 },
     ]);
-    expect(t.app.db.all(sql`select * from caller_items i join ${regionAncestry([])} ra on ra.region_code = i.region_code`)).toEqual([]);
+    expect(await t.app.db.all(sql`select * from caller_items i join ${regionAncestry([])} ra on ra.region_code = i.region_code`)).toEqual([]);
   });
 });
 

@@ -9,26 +9,26 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const count = (level: string) => t.app.db.get<{ n: number }>(sql`select count(*) as n from regions where level = ${level}`)!.n;
+const count = async (level: string) => (await t.app.db.get<{ n: number }>(sql`select count(*) as n from regions where level = ${level}`))!.n;
 
 describe('regions', () => {
   it('has the province, 9 prefectures and 长白山管委会', async () => {
-    expect(count('province')).toBe(1);
-    expect(count('prefecture')).toBe(10);
+    expect(await count('province')).toBe(1);
+    expect(await count('prefecture')).toBe(10);
     expect((await findRegion(t.app.db, '229900'))?.name).toBe('长白山管委会');
   });
 
-  it('has 72 county-level rows: 60 GB/T units, 9 development zones, 3 长白山 areas', () => {
-    expect(count('county')).toBe(72);
-    const gbt = t.app.db.get<{ n: number }>(sql`select count(*) as n from regions where level='county' and in_gbt2260 = 1`)!.n;
-    const zones = t.app.db.get<{ n: number }>(sql`select count(*) as n from regions where level='county' and kind='functional_zone' and is_development_zone = 1`)!.n;
-    const areas = t.app.db.get<{ n: number }>(sql`select count(*) as n from regions where level='county' and kind='changbaishan_area'`)!.n;
+  it('has 72 county-level rows: 60 GB/T units, 9 development zones, 3 长白山 areas', async () => {
+    expect(await count('county')).toBe(72);
+    const gbt = (await t.app.db.get<{ n: number }>(sql`select count(*) as n from regions where level='county' and in_gbt2260 = true`))!.n;
+    const zones = (await t.app.db.get<{ n: number }>(sql`select count(*) as n from regions where level='county' and kind='functional_zone' and is_development_zone = true`))!.n;
+    const areas = (await t.app.db.get<{ n: number }>(sql`select count(*) as n from regions where level='county' and kind='changbaishan_area'`))!.n;
     expect([gbt, zones, areas]).toEqual([60, 9, 3]);
   });
 
-  it('has 1,075 township-level rows and 11,860 villages', () => {
-    expect(count('township')).toBe(1075);
-    expect(count('village')).toBe(11860);
+  it('has 1,075 township-level rows and 11,860 villages', async () => {
+    expect(await count('township')).toBe(1075);
+    expect(await count('village')).toBe(11860);
   });
 
   it('re-parents the 长白山 townships and their villages under the three areas, keeping NBS codes', async () => {
@@ -37,7 +37,7 @@ describe('regions', () => {
     expect(chibei[0]!.nbsCode).toBe('222426120');
     expect((await findRegion(t.app.db, '220621120'))!.parentCode).toBe('229902');
     expect((await findRegion(t.app.db, '220621121'))!.parentCode).toBe('229903');
-    const villages = t.app.db.all<{ code: string }>(sql`select code from regions where parent_code in ('222426120','220621120','220621121') and level='village'`);
+    const villages = await t.app.db.all<{ code: string }>(sql`select code from regions where parent_code in ('222426120','220621120','220621121') and level='village'`);
     expect(villages.length).toBeGreaterThan(0);
     for (const v of villages) expect(await isWithin(t.app.db, v.code, '229900')).toBe(true);
     // …and not under 安图县 or 抚松县 any more, whatever their code prefix says.

@@ -3,7 +3,7 @@
 // in drizzle queries and raw statements (issue 17: the units table is private).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq, sql } from 'drizzle-orm';
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { integer, table, text } from '../../src/db/schema.js';
 import { regionNameOf } from '../../src/regions/index.js';
 import { civilAffairsUnitsAtLevel, findUnitByKey, regionCodesOfUnits, unitKindOf, unitNameOf, unitOfKinds, unitRegionOf, unitsOfKindsAmong, type Unit } from '../../src/units/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
@@ -17,8 +17,8 @@ beforeAll(async () => {
   ca = (await findUnitByKey(t.app.db, 'ca:220102'))!;
   gov = (await findUnitByKey(t.app.db, 'gov:220102001'))!;
   dic = (await findUnitByKey(t.app.db, 'dic:220100'))!;
-  t.app.db.run(sql`create table caller_items (id integer primary key, unit_id integer, name text)`);
-  t.app.db.insert(items).values([
+  await t.app.db.run(sql`create table caller_items (id integer primary key, unit_id integer, name text)`);
+  await t.app.db.insert(items).values([
     { id: 1, unitId: ca.id, name: 'mine' },
     { id: 2, unitId: gov.id, name: 'mine' },
     { id: 3, unitId: dic.id, name: 'mine' },
@@ -28,11 +28,11 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** A caller's table naming a unit by id, with a `name` column of its own. */
-const items = sqliteTable('caller_items', { id: integer('id').primaryKey(), unitId: integer('unit_id'), name: text('name') });
+const items = table('caller_items', { id: integer('id').primaryKey(), unitId: integer('unit_id'), name: text('name') });
 
 describe('values and conditions over a caller’s unit column', () => {
-  it('unitNameOf, unitKindOf and unitRegionOf in a select (the caller’s own `name` untouched), NULL for no unit', () => {
-    const rows = t.app.db
+  it('unitNameOf, unitKindOf and unitRegionOf in a select (the caller’s own `name` untouched), NULL for no unit', async () => {
+    const rows = await t.app.db
       .select({ id: items.id, own: items.name, unitName: unitNameOf(items.unitId), kind: unitKindOf(items.unitId), region: unitRegionOf(items.unitId) })
       .from(items)
       .orderBy(items.id)
@@ -45,17 +45,17 @@ describe('values and conditions over a caller’s unit column', () => {
     ]);
   });
 
-  it('unitOfKinds in where, a value in order by, and both in raw statements', () => {
-    const ids = t.app.db.select({ id: items.id }).from(items).where(unitOfKinds(items.unitId, ['civil_affairs', 'township_gov'])).orderBy(asc(unitRegionOf(items.unitId))).all();
+  it('unitOfKinds in where, a value in order by, and both in raw statements', async () => {
+    const ids = await t.app.db.select({ id: items.id }).from(items).where(unitOfKinds(items.unitId, ['civil_affairs', 'township_gov'])).orderBy(asc(unitRegionOf(items.unitId))).all();
     expect(ids.map((r) => r.id)).toEqual([1, 2]);
-    expect(t.app.db.select({ id: items.id }).from(items).where(unitOfKinds(items.unitId, [])).all()).toEqual([]);
-    expect(t.app.db.select({ id: items.id }).from(items).where(eq(unitKindOf(items.unitId), 'discipline')).all()).toEqual([{ id: 3 }]);
-    const raw = t.app.db.all<{ id: number; unitName: string }>(sql`select i.id as id, ${unitNameOf(sql`i.unit_id`)} as unitName from caller_items i where ${unitOfKinds(sql`i.unit_id`, ['discipline'])}`);
+    expect(await t.app.db.select({ id: items.id }).from(items).where(unitOfKinds(items.unitId, [])).all()).toEqual([]);
+    expect(await t.app.db.select({ id: items.id }).from(items).where(eq(unitKindOf(items.unitId), 'discipline')).all()).toEqual([{ id: 3 }]);
+    const raw = await t.app.db.all<{ id: number; unitName: string }>(sql`select i.id as id, ${unitNameOf(sql`i.unit_id`)} as unitName from caller_items i where ${unitOfKinds(sql`i.unit_id`, ['discipline'])}`);
     expect(raw).toEqual([{ id: 3, unitName: dic.name }]);
   });
 
-  it('composes with the regions’ fragments: the name of the unit’s region', () => {
-    const row = t.app.db.select({ regionName: regionNameOf(unitRegionOf(items.unitId)) }).from(items).where(eq(items.id, 1)).get();
+  it('composes with the regions’ fragments: the name of the unit’s region', async () => {
+    const row = await t.app.db.select({ regionName: regionNameOf(unitRegionOf(items.unitId)) }).from(items).where(eq(items.id, 1)).get();
     expect(row!.regionName).toMatch(/南关/);
   });
 });

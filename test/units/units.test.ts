@@ -14,15 +14,15 @@ const unit = async (key: string) => {
   if (!u) throw new Error(`no unit ${key}`);
   return u;
 };
-const kindCount = (kind: string) => t.app.db.get<{ n: number }>(sql`select count(*) as n from units where kind = ${kind}`)!.n;
+const kindCount = async (kind: string) => (await t.app.db.get<{ n: number }>(sql`select count(*) as n from units where kind = ${kind}`))!.n;
 
 describe('units', () => {
-  it('seeds a unit of each kind for every region', () => {
-    expect(kindCount('civil_affairs')).toBe(1 + 10 + 72);
-    expect(kindCount('township_gov')).toBe(1075);
-    expect(kindCount('discipline')).toBe(2 + 10 + 72);
-    expect(kindCount('department')).toBe(72 * 3);
-    const noEmail = t.app.db.get<{ n: number }>(sql`select count(*) as n from units where email not like '%@%'`)!.n;
+  it('seeds a unit of each kind for every region', async () => {
+    expect(await kindCount('civil_affairs')).toBe(1 + 10 + 72);
+    expect(await kindCount('township_gov')).toBe(1075);
+    expect(await kindCount('discipline')).toBe(2 + 10 + 72);
+    expect(await kindCount('department')).toBe(72 * 3);
+    const noEmail = (await t.app.db.get<{ n: number }>(sql`select count(*) as n from units where email not like '%@%'`))!.n;
     expect(noEmail).toBe(0);
   });
 

@@ -4,7 +4,7 @@
 // casework use (issue 17: the users table is private).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq, sql } from 'drizzle-orm';
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { integer, table, text } from '../../src/db/schema.js';
 import { findUnitByKey, unitNameOf, type Unit } from '../../src/units/index.js';
 import { activeHandlersOf, findUsers, updateUser, userDisplayNameOf, userIdsMatching, userInUnits, usersPage, userUnitIdOf, type User } from '../../src/users/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
@@ -24,8 +24,8 @@ beforeAll(async () => {
   bob = (await createStaff(t.app, 'ca:220102', ['intake'], { username: 'frag.bob', displayName: '李乙' })).user;
   carol = (await createStaff(t.app, 'ca:220103', ['handler', 'lead'], { username: 'frag.carol', displayName: '王丙' })).user;
   await updateUser(t.app.db, carol.id, { disabled: true });
-  t.app.db.run(sql`create table caller_items (id integer primary key, user_id integer, display_name text)`);
-  t.app.db.insert(items).values([
+  await t.app.db.run(sql`create table caller_items (id integer primary key, user_id integer, display_name text)`);
+  await t.app.db.insert(items).values([
     { id: 1, userId: alice.id, displayName: 'mine' },
     { id: 2, userId: bob.id, displayName: 'mine' },
     { id: 3, userId: carol.id, displayName: 'mine' },
@@ -35,11 +35,11 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** A caller's table naming a user by id, with a `display_name` column of its own. */
-const items = sqliteTable('caller_items', { id: integer('id').primaryKey(), userId: integer('user_id'), displayName: text('display_name') });
+const items = table('caller_items', { id: integer('id').primaryKey(), userId: integer('user_id'), displayName: text('display_name') });
 
 describe('values and conditions over a caller’s user column', () => {
-  it('userDisplayNameOf and userUnitIdOf in a select, NULL for no user', () => {
-    const rows = t.app.db.select({ id: items.id, own: items.displayName, name: userDisplayNameOf(items.userId), unitId: userUnitIdOf(items.userId) }).from(items).orderBy(items.id).all();
+  it('userDisplayNameOf and userUnitIdOf in a select, NULL for no user', async () => {
+    const rows = await t.app.db.select({ id: items.id, own: items.displayName, name: userDisplayNameOf(items.userId), unitId: userUnitIdOf(items.userId) }).from(items).orderBy(items.id).all();
     expect(rows).toEqual([
       { id: 1, own: 'mine', name: '张_甲', unitId: unitA.id },
       { id: 2, own: 'mine', name: '李乙', unitId: unitA.id },
@@ -48,11 +48,11 @@ describe('values and conditions over a caller’s user column', () => {
     ]);
   });
 
-  it('userInUnits in where, a value in order by, composed with the units’ fragment, and raw', () => {
-    expect(t.app.db.select({ id: items.id }).from(items).where(userInUnits(items.userId, [unitA.id])).orderBy(asc(userDisplayNameOf(items.userId))).all().map((r) => r.id).sort()).toEqual([1, 2]);
-    expect(t.app.db.select({ id: items.id }).from(items).where(userInUnits(items.userId, [])).all()).toEqual([]);
-    expect(t.app.db.select({ unit: unitNameOf(userUnitIdOf(items.userId)) }).from(items).where(eq(items.id, 3)).get()).toEqual({ unit: unitB.name });
-    const raw = t.app.db.all<{ id: number }>(sql`select i.id as id from caller_items i where ${userInUnits(sql`i.user_id`, [unitB.id])}`);
+  it('userInUnits in where, a value in order by, composed with the units’ fragment, and raw', async () => {
+    expect((await t.app.db.select({ id: items.id }).from(items).where(userInUnits(items.userId, [unitA.id])).orderBy(asc(userDisplayNameOf(items.userId))).all()).map((r) => r.id).sort()).toEqual([1, 2]);
+    expect(await t.app.db.select({ id: items.id }).from(items).where(userInUnits(items.userId, [])).all()).toEqual([]);
+    expect(await t.app.db.select({ unit: unitNameOf(userUnitIdOf(items.userId)) }).from(items).where(eq(items.id, 3)).get()).toEqual({ unit: unitB.name });
+    const raw = await t.app.db.all<{ id: number }>(sql`select i.id as id from caller_items i where ${userInUnits(sql`i.user_id`, [unitB.id])}`);
     expect(raw).toEqual([{ id: 3 }]);
   });
 });

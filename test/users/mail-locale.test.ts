@@ -66,7 +66,7 @@ describe('the e-mail language on the profile page', () => {
     expect(page.body).toContain('通知邮件语言已保存。');
     expect(page.body).toContain('<option value="ko" lang="ko" selected>조선어</option>');
     expect(page.body).toMatch(/<option value="" >网站默认/);
-    const audit = t.app.db.select().from(auditLog).where(and(eq(auditLog.action, 'user.locale_update'), eq(auditLog.objectId, String(meStaff.user.id)))).all();
+    const audit = await t.app.db.select().from(auditLog).where(and(eq(auditLog.action, 'user.locale_update'), eq(auditLog.objectId, String(meStaff.user.id)))).all();
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actorId).toBe(meStaff.user.id);
     expect(JSON.parse(audit[0]!.detail!)).toEqual({ locale: 'ko' });

@@ -58,7 +58,7 @@ async function logReport(app: FastifyInstance, s: Session, tokenPage: string): P
   return app.inject({ method: 'POST', url: `/staff/reports/new?_csrf=${encodeURIComponent(form.csrf)}`, cookies: s.jar, headers: body.headers, payload: body.payload });
 }
 
-const reportCount = (app: FastifyInstance) => app.db.get<{ n: number }>(sql`select count(*) as n from reports`)!.n;
+const reportCount = async (app: FastifyInstance) => (await app.db.get<{ n: number }>(sql`select count(*) as n from reports`))!.n;
 
 describe('choosing a password on /staff/password', () => {
   it('asks for three of the four kinds of character, in Chinese, and accepts any three', async () => {
@@ -141,11 +141,11 @@ describe('maximum password age', () => {
     // Not the notice for a generated password: this one is the user's own, only old.
     expect(page.body).not.toContain(MUST_CHANGE);
 
-    const reports = reportCount(t.app);
+    const reports = await reportCount(t.app);
     const refused = await logReport(t.app, s, '/staff/password');
     expect(refused.statusCode).toBe(403);
     expect(refused.body).toContain("您的密码已过期");
-    expect(reportCount(t.app)).toBe(reports);
+    expect(await reportCount(t.app)).toBe(reports);
 
     // The old password is the current one, so it cannot be "renewed" as is.
     await expectRefused(s, staff, staff.password, staff.password, ERR.reused);
@@ -159,7 +159,7 @@ describe('maximum password age', () => {
     expect(again.body).not.toContain(expiredNotice(90));
     const filed = await logReport(t.app, s, '/staff/reports/new');
     expect(filed.statusCode).toBe(200);
-    expect(reportCount(t.app)).toBe(reports + 1);
+    expect(await reportCount(t.app)).toBe(reports + 1);
   });
 
   it('leaves a password of 89 days alone', async () => {
