@@ -5,7 +5,9 @@
 // nothing: no row anywhere, no change to the report, its referral or transfer, no e-mail.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { onPostgres } from '../../src/db/engine.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
+import { tableNames } from '../helpers/db-tables.js';
 import { createStaff, signIn, type TestStaff } from '../helpers/staff.js';
 import { multipart, openForm } from '../helpers/forms.js';
 import { findReport } from '../../src/reports/index.js';
@@ -66,11 +68,11 @@ function cases(): Case[] {
 let newestRows: () => unknown;
 /** The newest row of every table, and the rows of this fixture: what a refused attempt must leave as it was. */
 async function snapshot(fx: Fixture): Promise<string> {
-  const newest = newestRows();
+  const newest = await newestRows();
   const rows = [
     await findReport(t.app.db, fx.report.id),
-    t.app.db.all(sql`select * from referrals where report_id = ${fx.report.id} order by id`),
-    t.app.db.all(sql`select * from transfers where report_id = ${fx.report.id} order by id`),
+    await t.app.db.all(sql`select * from referrals where report_id = ${fx.report.id} order by id`),
+    await t.app.db.all(sql`select * from transfers where report_id = ${fx.report.id} order by id`),
   ];
   return JSON.stringify({ newest, rows, mails });
 }
@@ -104,12 +106,13 @@ beforeAll(async () => {
     const form = await openForm(t.app, '/staff/profile', session.jar);
     actors.set(role, { staff, role, jar: { ...session.jar, ...form.cookies }, csrf: form.csrf });
   }
-  const tables = t.app.db
-    .all<{ name: string }>(sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'search_index%' and name not in ('sessions', '__drizzle_migrations')`)
-    .map((r) => r.name);
+  const tables = (await tableNames(t.app.db)).filter((name) => !name.startsWith('sqlite_') && !name.startsWith('search_index') && !['sessions', '__drizzle_migrations'].includes(name));
+  // PostgreSQL has no rowid: there each table's highest id where it has one, and its row count.
+  const withId = new Set(onPostgres ? (await t.app.db.all<{ name: string }>(sql`select table_name as name from information_schema.columns where table_schema = current_schema() and column_name = 'id'`)).map((r) => r.name) : []);
+  const newestOf = (name: string) => (onPostgres ? `(select count(*)${withId.has(name) ? ' || \':\' || coalesce(max(id), 0)' : ''} from "${name}")` : `(select max(rowid) from "${name}")`);
   // One statement for all tables: the matrix takes thousands of snapshots.
-  const newest = t.app.db.$client.prepare(`select ${tables.map((name) => `(select max(rowid) from "${name}")`).join(', ')}`).raw();
-  newestRows = () => newest.get();
+  const newest = sql.raw(`select ${tables.map(newestOf).join(', ')}`);
+  newestRows = () => t.app.db.values(newest);
 }, 300_000);
 afterAll(() => t.close());
 

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { makeApp, type TestApp } from '../helpers/app.js';
+import { tableNames } from '../helpers/db-tables.js';
 import { createStaff, signIn, type Session } from '../helpers/staff.js';
 import { fileReport } from '../../src/reports/index.js';
 import { ROLES } from '../../src/users/index.js';
@@ -58,18 +59,22 @@ describe('the route table', () => {
   it('changes no data on any GET except the display-preference links', async () => {
     const admin = await signIn(t.app, await createStaff(t.app, 'ca:220000', [...ROLES]));
     const county = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['intake', 'handler', 'lead', 'supervisor', 'custodian']));
-    const tables = t.app.db
-      .all<{ name: string }>(sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'search_index%' and name not in ('sessions', 'audit_log', 'notifications', '__drizzle_migrations')`)
-      .map((r) => r.name);
-    const snapshot = () => tables.map((name) => `${name}:${JSON.stringify(t.app.db.all(sql.raw(`select * from "${name}" order by rowid`)))}`).join('\n');
-    const before = snapshot();
+    const skipped = ['sessions', 'audit_log', 'notifications', '__drizzle_migrations'];
+    const tables = (await tableNames(t.app.db)).filter((name) => !name.startsWith('sqlite_') && !name.startsWith('search_index') && !skipped.includes(name));
+    // Each table's rows sorted as text: PostgreSQL has no rowid to order them by.
+    const snapshot = async () => {
+      const parts: string[] = [];
+      for (const name of tables) parts.push(`${name}:${JSON.stringify((await t.app.db.all(sql.raw(`select * from "${name}"`))).map((row) => JSON.stringify(row)).sort())}`);
+      return parts.join('\n');
+    };
+    const before = await snapshot();
     for (const route of t.app.routeList.filter((r) => r.method === 'GET' && !PREFERENCE_GETS.has(r.url))) {
       for (const session of [admin, county]) {
         const res = await t.app.inject({ url: fill(route.url, reportId), cookies: session.jar });
         expect(res.statusCode, `GET ${route.url}`).toBeLessThan(500);
       }
     }
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
     // It walks every GET route twice (exports and documents included): its time grows with the route table.
   }, 120_000);
 });

@@ -93,7 +93,7 @@ describe('CSV routes', () => {
   });
 
   it('/stats.csv neutralises a region name that starts like a formula', async () => {
-    t.app.db.update(regions).set({ name: EVIL[1]! }).where(eq(regions.code, '220102002')).run();
+    await t.app.db.update(regions).set({ name: EVIL[1]! }).where(eq(regions.code, '220102002')).run();
     const csv = await t.app.inject('/stats.csv?region=220102');
     expect(csv.statusCode).toBe(200);
     expect(csv.body).toContain(`'${EVIL[1]}`);

@@ -23,14 +23,14 @@ const ALWAYS = '12345';
 async function roundAndForm(name: string, daysAgo = 0) {
   const unit = (await findUnitByKey(t.app.db, 'ca:220102'))!;
   const { round } = await planRound(t.app.deps, { userId: staff.user.id, unit }, { name, count: 1, randomCount: 1, scopeCode: '220102' }, Date.now() - daysAgo * DAY);
-  const target = t.app.db.select().from(spotCheckTargets).where(eq(spotCheckTargets.roundId, round.id)).get()!;
+  const target = (await t.app.db.select().from(spotCheckTargets).where(eq(spotCheckTargets.roundId, round.id)).get())!;
   return { round, form: `/staff/spot-checks/${round.id}/targets/${target.id}/check` };
 }
 
 async function call(form: string, at: string, phone: string, answered: 'yes' | 'no') {
   const res = await county.post(form, { checked_on: at.slice(0, 10), hotline_called_at: at, hotline_phone: phone, hotline_answered: answered }, form);
   expect(res.statusCode, res.body.slice(0, 400)).toBe(303);
-  return t.app.db.select().from(spotChecks).orderBy(spotChecks.id).all().at(-1)!;
+  return (await t.app.db.select().from(spotChecks).orderBy(spotChecks.id).all()).at(-1)!;
 }
 
 beforeAll(async () => {

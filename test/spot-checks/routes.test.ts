@@ -32,21 +32,21 @@ async function newReport(over: Record<string, unknown> = {}) {
   return filed.report;
 }
 
-function rounds() {
+async function rounds() {
   return t.app.db.select().from(spotCheckRounds).all();
 }
-function targets(roundId: number) {
+async function targets(roundId: number) {
   return t.app.db.select().from(spotCheckTargets).where(eq(spotCheckTargets.roundId, roundId)).orderBy(spotCheckTargets.position).all();
 }
 
 /** Plans a round through the form and returns it with its targets. */
 async function plan(fields: Record<string, string>, as: Session = city) {
-  const before = new Set(rounds().map((r) => r.id));
+  const before = new Set((await rounds()).map((r) => r.id));
   const res = await as.post('/staff/spot-checks/new', { name: '2026年第二季度明查暗访', count: '5', random_count: '2', ...fields }, '/staff/spot-checks/new');
   expect(res.statusCode, res.body.slice(0, 300)).toBe(303);
-  const round = rounds().find((r) => !before.has(r.id))!;
+  const round = (await rounds()).find((r) => !before.has(r.id))!;
   expect(res.headers.location).toBe(`/staff/spot-checks/${round.id}?done=planned`);
-  return { round, targets: targets(round.id) };
+  return { round, targets: await targets(round.id) };
 }
 
 beforeAll(async () => {
@@ -67,10 +67,10 @@ beforeAll(async () => {
   // 自强街道: a village with recipients and no posting for years (stale); another posted last week.
   const now = Date.now();
   const person = (village: string, n: number) => ({ villageCode: village, townshipCode: STALE, countyCode: '220102', idHash: `hash-${village}-${n}`, maskedName: '张*', surname: '张', householdSize: 2, monthlyAmountFen: 60000, type: 'dibao', status: 'active', sinceOn: '2021-03-01', updatedAt: now });
-  t.app.db.insert(recipients).values([person('220102002001', 1), person('220102002005', 2)]).run();
+  await t.app.db.insert(recipients).values([person('220102002001', 1), person('220102002005', 2)]).run();
   const lastWeek = new Date(now - 7 * 86_400_000).toISOString().slice(0, 10);
-  t.app.db.insert(postings).values({ villageCode: '220102002005', townshipCode: STALE, countyCode: '220102', importId: 1, startsOn: lastWeek, endsOn: lastWeek, createdAt: now }).run();
-  t.app.db.insert(postings).values({ villageCode: '220102002001', townshipCode: STALE, countyCode: '220102', importId: 1, startsOn: '2021-03-01', endsOn: '2021-03-08', createdAt: now }).run();
+  await t.app.db.insert(postings).values({ villageCode: '220102002005', townshipCode: STALE, countyCode: '220102', importId: 1, startsOn: lastWeek, endsOn: lastWeek, createdAt: now }).run();
+  await t.app.db.insert(postings).values({ villageCode: '220102002001', townshipCode: STALE, countyCode: '220102', importId: 1, startsOn: '2021-03-01', endsOn: '2021-03-08', createdAt: now }).run();
 
   const nanguan = (await findUnitByKey(t.app.db, 'ca:220102'))!;
   await insertHotlines(t.app.db, [{ unitId: nanguan.id, regionCode: '220102', phone: '0431-88776655', dutyHours: '工作日 8:30—11:30，13:00—17:00', note: null, updatedAt: now }]);
@@ -103,7 +103,7 @@ describe('planning a round', () => {
     expect(bad.body).toContain('随机抽取数须为不大于抽取总数的整数');
     expect(bad.body).toContain('请选择本单位辖区内的范围');
     expect(bad.body).toContain('value="第三轮抽查"');
-    expect(rounds()).toHaveLength(0);
+    expect(await rounds()).toHaveLength(0);
   });
 
   it('stores a fresh seed and the plan, and the stored seed reproduces it', async () => {
@@ -183,7 +183,7 @@ describe('who sees a plan', () => {
 describe('recording a check and its finding', () => {
   it('records a check beside the county hotline, then makes the finding a ledger item in one step', async () => {
     const { round } = await plan({ name: '南关区专项抽查', region: '220102', count: '2', random_count: '0' });
-    const target = targets(round.id).find((d) => d.townshipCode === FLAGGED) ?? targets(round.id)[0]!;
+    const target = (await targets(round.id)).find((d) => d.townshipCode === FLAGGED) ?? (await targets(round.id))[0]!;
     const form = `/staff/spot-checks/${round.id}/targets/${target.id}/check`;
     const page = await city.get(form);
     expect(page.statusCode).toBe(200);
@@ -203,7 +203,7 @@ describe('recording a check and its finding', () => {
 
     const ok = await city.post(form, { village, checked_on: today, posting_ok: 'yes', roster_ok: 'no', hotline_called_at: `${today}T10:20`, hotline_answered: 'no', cases_checked: '入户核实低保户3户', findings }, form);
     expect(ok.statusCode, ok.body.slice(0, 300)).toBe(303);
-    const [check] = t.app.db.select().from(spotChecks).where(eq(spotChecks.roundId, round.id)).all();
+    const [check] = await t.app.db.select().from(spotChecks).where(eq(spotChecks.roundId, round.id)).all();
     expect(check).toMatchObject({ targetId: target.id, townshipCode: target.townshipCode, villageCode: village, checkedOn: today, postingOk: true, rosterOk: false, hotlineCalledAt: `${today}T10:20`, hotlineAnswered: false, findings, ledgerItemId: null });
     expect((await entriesFor(t.app.db, 'spot_check', String(check!.id))).map((e) => e.action)).toEqual(['spot_check.recorded']);
 
@@ -221,9 +221,9 @@ describe('recording a check and its finding', () => {
     const deadline = new Date(Date.now() + 8 * 3600_000 + 30 * 86_400_000).toISOString().slice(0, 10);
     const made = await cityInspector.post(ledgerForm, { measures: '立即更新长期公布名单，落实电话值守。', person: '县民政局社会救助科科长', deadline }, ledgerForm);
     expect(made.statusCode, made.body.slice(0, 300)).toBe(303);
-    const linked = t.app.db.select().from(spotChecks).where(eq(spotChecks.id, check!.id)).get()!;
+    const linked = (await t.app.db.select().from(spotChecks).where(eq(spotChecks.id, check!.id)).get())!;
     expect(linked.ledgerItemId).not.toBeNull();
-    const item = t.app.db.select().from(rectificationItems).where(eq(rectificationItems.id, linked.ledgerItemId!)).get()!;
+    const item = (await t.app.db.select().from(rectificationItems).where(eq(rectificationItems.id, linked.ledgerItemId!)).get())!;
     const nanguan = (await findUnitByKey(t.app.db, 'ca:220102'))!;
     expect(item).toMatchObject({ source: 'spot_check', regionCode: village, problem: findings, measures: '立即更新长期公布名单，落实电话值守。', unitId: nanguan.id, responsiblePerson: '县民政局社会救助科科长', deadline, status: 'not_started', reportId: null });
     expect((await entriesFor(t.app.db, 'spot_check', String(check!.id))).map((e) => e.action)).toEqual(['spot_check.recorded', 'spot_check.ledger_item']);
@@ -233,7 +233,7 @@ describe('recording a check and its finding', () => {
     const again = await city.post(ledgerForm, { measures: '立即更新长期公布名单，落实电话值守。', person: '县民政局社会救助科科长', deadline }, `/staff/spot-checks/${round.id}`);
     expect(again.statusCode).toBe(409);
     expect(again.body).toContain('这个问题已经列入整改台账');
-    expect(t.app.db.select().from(rectificationItems).where(and(eq(rectificationItems.source, 'spot_check'), eq(rectificationItems.problem, findings))).all()).toHaveLength(1);
+    expect(await t.app.db.select().from(rectificationItems).where(and(eq(rectificationItems.source, 'spot_check'), eq(rectificationItems.problem, findings))).all()).toHaveLength(1);
     expect((await city.get(`/staff/spot-checks/${round.id}`)).body).toContain(`/staff/ledger/${item.id}`);
     // The county that must rectify finds the item on its ledger.
     expect((await county.get(`/staff/ledger/${item.id}`)).statusCode).toBe(200);
@@ -244,7 +244,7 @@ describe('recording a check and its finding', () => {
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     const form = `/staff/spot-checks/${round.id}/targets/${drawn[0]!.id}/check`;
     expect((await city.post(form, { checked_on: today, posting_ok: 'yes', roster_ok: 'yes' }, form)).statusCode).toBe(303);
-    const check = t.app.db.select().from(spotChecks).where(eq(spotChecks.roundId, round.id)).get()!;
+    const check = (await t.app.db.select().from(spotChecks).where(eq(spotChecks.roundId, round.id)).get())!;
     expect(check.findings).toBeNull();
     expect((await city.get(`/staff/spot-checks/${round.id}/checks/${check.id}/ledger`)).statusCode).toBe(404);
   });
@@ -259,14 +259,14 @@ describe('demo data', () => {
       await seedDemoHotlines(demo.app.db, Date.parse('2026-12-11T04:00:00Z'));
       const id = await seedDemoSpotChecks(demo.app.deps, Date.parse('2026-12-11T04:00:00Z'));
       expect(id).not.toBeNull();
-      const round = demo.app.db.select().from(spotCheckRounds).where(eq(spotCheckRounds.id, id!)).get()!;
+      const round = (await demo.app.db.select().from(spotCheckRounds).where(eq(spotCheckRounds.id, id!)).get())!;
       expect(round.unitId).toBe((await findUnitByKey(demo.app.db, 'ca:220100'))!.id);
-      expect(demo.app.db.select().from(spotCheckTargets).where(eq(spotCheckTargets.roundId, id!)).all()).toHaveLength(5);
-      const checks = demo.app.db.select().from(spotChecks).where(eq(spotChecks.roundId, id!)).all();
+      expect(await demo.app.db.select().from(spotCheckTargets).where(eq(spotCheckTargets.roundId, id!)).all()).toHaveLength(5);
+      const checks = await demo.app.db.select().from(spotChecks).where(eq(spotChecks.roundId, id!)).all();
       expect(checks).toHaveLength(2);
       const withItem = checks.filter((c) => c.ledgerItemId !== null);
       expect(withItem).toHaveLength(1);
-      const item = demo.app.db.select().from(rectificationItems).where(eq(rectificationItems.id, withItem[0]!.ledgerItemId!)).get()!;
+      const item = (await demo.app.db.select().from(rectificationItems).where(eq(rectificationItems.id, withItem[0]!.ledgerItemId!)).get())!;
       expect(item.source).toBe('spot_check');
       // The finding says the hotline went unanswered in working hours: the call is judged so, on any
       // day the demo is seeded (it was once placed on whatever day six days ago was, a weekend too).

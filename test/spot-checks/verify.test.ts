@@ -13,8 +13,8 @@ import { createStaff, signIn, type Session } from '../helpers/staff.js';
 let t: TestApp;
 let city: Session, otherCounty: Session, otherCity: Session;
 
-const round = (id: number) => t.app.db.select().from(spotCheckRounds).where(eq(spotCheckRounds.id, id)).get()!;
-const setRound = (id: number, values: Partial<typeof spotCheckRounds.$inferInsert>) => t.app.db.update(spotCheckRounds).set(values).where(eq(spotCheckRounds.id, id)).run();
+const round = async (id: number) => (await t.app.db.select().from(spotCheckRounds).where(eq(spotCheckRounds.id, id)).get())!;
+const setRound = async (id: number, values: Partial<typeof spotCheckRounds.$inferInsert>) => t.app.db.update(spotCheckRounds).set(values).where(eq(spotCheckRounds.id, id)).run();
 
 async function plan(fields: Record<string, string> = {}) {
   const res = await city.post('/staff/spot-checks/new', { name: '2026年第三季度明查暗访', count: '6', random_count: '2', ...fields }, '/staff/spot-checks/new');
@@ -41,7 +41,7 @@ afterAll(() => t.close());
 describe('the draw keeps its inputs', () => {
   it('stores scope, candidates with weights in draw order, seed, counts, algorithm and the hash (also in the audit entry)', async () => {
     const id = await plan({ region: '220102', count: '3', random_count: '1' });
-    const r = round(id);
+    const r = await round(id);
     const inputs = parseInputs(r.drawInputs!)!;
     expect(inputs).toMatchObject({ algorithm: 'spot-check-draw/1', scope: '220102', seed: r.seed, count: 3, randomCount: 1 });
     const candidates = await candidatesFor(t.app.deps, '220102');
@@ -56,7 +56,7 @@ describe('the draw keeps its inputs', () => {
 describe('按种子复核抽取', () => {
   it('replays the stored inputs into the same list, shown side by side with 一致, and audits the look', async () => {
     const id = await plan();
-    const stored = t.app.db.select().from(spotCheckTargets).where(eq(spotCheckTargets.roundId, id)).orderBy(spotCheckTargets.position).all();
+    const stored = await t.app.db.select().from(spotCheckTargets).where(eq(spotCheckTargets.roundId, id)).orderBy(spotCheckTargets.position).all();
     // Later data changes do not matter: the replay uses what the draw used.
     await fileReport(
       t.app.deps,
@@ -64,7 +64,7 @@ describe('按种子复核抽取', () => {
       [],
       { channel: 'online', nonce: null },
     );
-    const result = await verifyDraw(t.app.deps, round(id));
+    const result = await verifyDraw(t.app.deps, await round(id));
     expect(result.status).toBe('replayed');
     if (result.status !== 'replayed') return;
     expect(result).toMatchObject({ same: true, inputs: 'intact', consistent: true, auditHashSeen: true });
@@ -85,13 +85,13 @@ describe('按种子复核抽取', () => {
 
   it('detects a changed stored input, even when the stored hash was changed with it', async () => {
     const id = await plan();
-    const original = round(id);
+    const original = await round(id);
     const inputs = parseInputs(original.drawInputs!)!;
     // Someone lowers the weight of the township that was drawn first by weight.
-    const weighted = t.app.db.select().from(spotCheckTargets).where(eq(spotCheckTargets.roundId, id)).all().find((x) => x.drawnBy === 'weighted')!;
+    const weighted = (await t.app.db.select().from(spotCheckTargets).where(eq(spotCheckTargets.roundId, id)).all()).find((x) => x.drawnBy === 'weighted')!;
     const changed = JSON.stringify({ ...inputs, candidates: inputs.candidates.map(([c, w]) => [c, c === weighted.townshipCode ? w + 50 : w]) });
-    setRound(id, { drawInputs: changed });
-    let result = await verifyDraw(t.app.deps, round(id));
+    await setRound(id, { drawInputs: changed });
+    let result = await verifyDraw(t.app.deps, await round(id));
     expect(result.status === 'replayed' && result.inputs).toBe('changed');
     expect(result.status === 'replayed' && result.consistent).toBe(false);
     const page = await city.get(`/staff/spot-checks/${id}/verify`);
@@ -100,27 +100,27 @@ describe('按种子复核抽取', () => {
     expect(page.body).toContain('抽取依据已被改动');
 
     // The hash column rewritten too: the audit entry of the planning still tells.
-    setRound(id, { drawInputsHash: hashInputs(changed) });
-    result = await verifyDraw(t.app.deps, round(id));
+    await setRound(id, { drawInputsHash: hashInputs(changed) });
+    result = await verifyDraw(t.app.deps, await round(id));
     expect(result.status === 'replayed' && result.inputs).toBe('changed');
     // The seed column changed instead: also caught.
-    setRound(id, { drawInputs: original.drawInputs, drawInputsHash: original.drawInputsHash, seed: 'f'.repeat(64) });
-    result = await verifyDraw(t.app.deps, round(id));
+    await setRound(id, { drawInputs: original.drawInputs, drawInputsHash: original.drawInputsHash, seed: 'f'.repeat(64) });
+    result = await verifyDraw(t.app.deps, await round(id));
     expect(result.status === 'replayed' && result.inputs).toBe('changed');
     // Put back, it is consistent again.
-    setRound(id, { seed: original.seed });
-    result = await verifyDraw(t.app.deps, round(id));
+    await setRound(id, { seed: original.seed });
+    result = await verifyDraw(t.app.deps, await round(id));
     expect(result.status === 'replayed' && result.consistent).toBe(true);
     // Garbage in the column: not readable, and said so.
-    setRound(id, { drawInputs: '{"algorithm":' });
-    expect((await verifyDraw(t.app.deps, round(id))).status).toBe('unreadable');
+    await setRound(id, { drawInputs: '{"algorithm":' });
+    expect((await verifyDraw(t.app.deps, await round(id))).status).toBe('unreadable');
     expect((await city.get(`/staff/spot-checks/${id}/verify`)).body).toContain('保存的抽取依据已损坏或被改动');
   });
 
   it('says plainly that a round drawn before the inputs were kept (NULL) cannot be replayed', async () => {
     const id = await plan();
-    setRound(id, { drawInputs: null, drawInputsHash: null });
-    expect(await verifyDraw(t.app.deps, round(id))).toEqual({ status: 'no_inputs' });
+    await setRound(id, { drawInputs: null, drawInputsHash: null });
+    expect(await verifyDraw(t.app.deps, await round(id))).toEqual({ status: 'no_inputs' });
     const page = await city.get(`/staff/spot-checks/${id}/verify`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('无法复核：本轮是在系统保存抽取依据之前生成的');
@@ -135,7 +135,7 @@ describe('按种子复核抽取', () => {
     for (const outsider of [otherCounty, otherCity]) {
       const res = await outsider.get(url);
       expect(res.statusCode).toBe(404);
-      expect(res.body).not.toContain(round(id).seed);
+      expect(res.body).not.toContain((await round(id)).seed);
     }
     expect((await entriesFor(t.app.db, 'spot_check_round', String(id))).filter((e) => e.action === 'spot_check.draw_verified')).toHaveLength(1);
   });

@@ -46,7 +46,7 @@ async function add(spec: Spec, times = 1) {
     seq++;
     const received = spec.receivedAt ?? start + seq * 3_600_000;
     const concludedAt = spec.concluded === 'on_time' ? received + 20 * DAY : spec.concluded === 'late' ? received + 70 * DAY : null;
-    const row = t.app.db
+    const row = await t.app.db
       .insert(reports)
       .values({
         caseNo: `T${seq}`,
@@ -70,7 +70,7 @@ async function add(spec: Spec, times = 1) {
       })
       .returning()
       .get();
-    if (spec.referred) t.app.db.insert(referrals).values({ reportId: row.id, bodyUnitId: unit.id, referredBy: 1, referredAt: received + 2 * DAY, opinion: '移送', status: 'pending', fromStatus: 'investigating', acceptDue: '2030-01-01' }).run();
+    if (spec.referred) await t.app.db.insert(referrals).values({ reportId: row.id, bodyUnitId: unit.id, referredBy: 1, referredAt: received + 2 * DAY, opinion: '移送', status: 'pending', fromStatus: 'investigating', acceptDue: '2030-01-01' }).run();
   }
 }
 
@@ -97,7 +97,7 @@ beforeAll(async () => {
   await add({ county: '220122', township: '220122100' }, 1);
   // A report received today is not counted until tomorrow.
   await add({ county: '220102', township: '220102001' }, 1);
-  t.app.db.update(reports).set({ receivedAt: cutoff + 1000 }).where(eq(reports.caseNo, `T${seq}`)).run();
+  await t.app.db.update(reports).set({ receivedAt: cutoff + 1000 }).where(eq(reports.caseNo, `T${seq}`)).run();
 });
 afterAll(() => t.close());
 

@@ -24,7 +24,7 @@ it('prefills the answer from a chosen template', async () => {
   await handler.post(`${page}/start`, {}, page);
   const cityTpl = (await cityLead.post('/staff/templates', { scope: 'unit', category: 'favouritism', title: '市局自己的', body: '市局正文内容很长很长。' }, '/staff/templates/new'));
   expect(cityTpl.statusCode).toBe(303);
-  const rows = t.app.db.select().from(answerTemplates).all();
+  const rows = await t.app.db.select().from(answerTemplates).all();
   const fav = rows.find((r) => r.category === 'favouritism' && r.unitId === null)!;
   const city = rows.find((r) => r.title === '市局自己的')!;
   const plain = await handler.get(page);

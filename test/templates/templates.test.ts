@@ -1,6 +1,7 @@
 // 常用答复: who sees and who edits which answer templates, validation, seeding, and the lookup the
 // report page uses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { findUnitByKey } from '../../src/units/index.js';
 import { seedDefaultTemplates, templateFor, templatesFor, DEFAULT_TEMPLATES } from '../../src/templates/index.js';
 import { answerTemplates } from '../../src/templates/tables.js';
@@ -11,8 +12,8 @@ let t: TestApp;
 let countyLead: Session, countyHandler: Session, citySupervisor: Session, provinceLead: Session, provinceHandler: Session;
 let countyUnitId: number;
 
-const templateCount = () => t.app.db.select().from(answerTemplates).all().length;
-const byTitle = (title: string) => t.app.db.select().from(answerTemplates).all().find((r) => r.title === title);
+const templateCount = async () => (await t.app.db.select().from(answerTemplates).all()).length;
+const byTitle = async (title: string) => (await t.app.db.select().from(answerTemplates).all()).find((r) => r.title === title);
 
 beforeAll(async () => {
   t = await makeApp();
@@ -29,7 +30,7 @@ describe('default templates', () => {
   it('seeds province-wide templates once, each with the parts of a written answer', async () => {
     expect(await seedDefaultTemplates(t.app.db)).toBe(DEFAULT_TEMPLATES.length);
     expect(await seedDefaultTemplates(t.app.db)).toBe(0);
-    const rows = t.app.db.select().from(answerTemplates).all();
+    const rows = await t.app.db.select().from(answerTemplates).all();
     expect(rows).toHaveLength(DEFAULT_TEMPLATES.length);
     for (const row of rows) {
       expect(row.unitId).toBeNull();
@@ -58,17 +59,17 @@ describe('the list', () => {
 describe('permissions', () => {
   it('lets only leads and supervisors create templates', async () => {
     expect((await countyHandler.get('/staff/templates/new')).statusCode).toBe(403);
-    const before = templateCount();
+    const before = await templateCount();
     const res = await countyHandler.post('/staff/templates', { scope: 'unit', category: 'other', title: '通用', body: '正文内容。' }, '/staff/templates');
     expect(res.statusCode).toBe(403);
-    expect(templateCount()).toBe(before);
+    expect(await templateCount()).toBe(before);
     expect((await countyLead.get('/staff/templates')).body).toContain('/staff/templates/new');
   });
 
   it('keeps a unit template to its unit', async () => {
     const created = await countyLead.post('/staff/templates', { scope: 'unit', category: 'favouritism', title: '南关区优亲厚友属实答复', body: '经核查，您反映的问题属实。【处理意见】' }, '/staff/templates/new');
     expect(created.statusCode).toBe(303);
-    const row = byTitle('南关区优亲厚友属实答复')!;
+    const row = (await byTitle('南关区优亲厚友属实答复'))!;
     expect(row.unitId).toBe(countyUnitId);
     expect((await countyHandler.get('/staff/templates')).body).toContain('南关区优亲厚友属实答复');
     expect((await citySupervisor.get('/staff/templates')).body).not.toContain('南关区优亲厚友属实答复');
@@ -88,35 +89,35 @@ describe('permissions', () => {
 
     const edited = await countyLead.post(`/staff/templates/${row.id}`, { category: 'favouritism', title: '南关区优亲厚友属实答复（修订）', body: '修订后的正文。' }, `/staff/templates/${row.id}/edit`);
     expect(edited.statusCode).toBe(303);
-    expect(byTitle('南关区优亲厚友属实答复（修订）')!.unitId).toBe(countyUnitId);
+    expect((await byTitle('南关区优亲厚友属实答复（修订）'))!.unitId).toBe(countyUnitId);
     expect((await countyLead.post(`/staff/templates/${row.id}/delete`, {}, '/staff/templates')).statusCode).toBe(303);
-    expect(byTitle('南关区优亲厚友属实答复（修订）')).toBeUndefined();
-    const audit = t.app.db.$client.prepare("SELECT action FROM audit_log WHERE object_type = 'answer_template' AND object_id = ?").all(String(row.id)) as { action: string }[];
+    expect(await byTitle('南关区优亲厚友属实答复（修订）')).toBeUndefined();
+    const audit = await t.app.db.all<{ action: string }>(sql`SELECT action FROM audit_log WHERE object_type = 'answer_template' AND object_id = ${String(row.id)} ORDER BY id`);
     expect(audit.map((a) => a.action)).toEqual(['template.create', 'template.update', 'template.delete']);
   });
 
   it('lets only users of 省民政厅 create or change province-wide templates', async () => {
-    const before = templateCount();
+    const before = await templateCount();
     const refused = await countyLead.post('/staff/templates', { scope: 'province', category: 'other', title: '县级想发全省的答复', body: '正文。' }, '/staff/templates/new');
     expect(refused.statusCode).toBe(400);
     expect(refused.body).toContain('只有省民政厅的工作人员');
     expect(refused.body).toContain('value="县级想发全省的答复"');
-    expect(templateCount()).toBe(before);
+    expect(await templateCount()).toBe(before);
     expect((await countyLead.get('/staff/templates/new')).body).not.toContain('value="province"');
 
-    const seeded = byTitle(DEFAULT_TEMPLATES[0]!.title)!;
+    const seeded = (await byTitle(DEFAULT_TEMPLATES[0]!.title))!;
     expect((await countyLead.get(`/staff/templates/${seeded.id}/edit`)).statusCode).toBe(403);
     expect((await countyLead.post(`/staff/templates/${seeded.id}`, { category: seeded.category, title: '改', body: '改' }, '/staff/templates')).statusCode).toBe(403);
     expect((await countyLead.post(`/staff/templates/${seeded.id}/delete`, {}, '/staff/templates')).statusCode).toBe(403);
     expect((await citySupervisor.post(`/staff/templates/${seeded.id}/delete`, {}, '/staff/templates')).statusCode).toBe(403);
-    expect(byTitle(DEFAULT_TEMPLATES[0]!.title)!.body).toBe(seeded.body);
+    expect((await byTitle(DEFAULT_TEMPLATES[0]!.title))!.body).toBe(seeded.body);
     // A province handler may read but not edit.
     expect((await provinceHandler.get(`/staff/templates/${seeded.id}/edit`)).statusCode).toBe(403);
 
     expect((await provinceLead.get('/staff/templates/new')).body).toContain('value="province"');
     const created = await provinceLead.post('/staff/templates', { scope: 'province', category: 'bribery', title: '吃拿卡要问题已移送纪检监察机关', body: '您反映的问题线索已移送【××纪委监委】依规处理。' }, '/staff/templates/new');
     expect(created.statusCode).toBe(303);
-    const row = byTitle('吃拿卡要问题已移送纪检监察机关')!;
+    const row = (await byTitle('吃拿卡要问题已移送纪检监察机关'))!;
     expect(row.unitId).toBeNull();
     expect((await countyHandler.get('/staff/templates?category=bribery')).body).toContain('吃拿卡要问题已移送纪检监察机关');
     expect((await citySupervisor.get('/staff/templates')).body).toContain('吃拿卡要问题已移送纪检监察机关');
@@ -125,8 +126,8 @@ describe('permissions', () => {
     expect(edit.statusCode).toBe(200);
     expect(edit.body).toContain('所有单位看到的都会改变');
     expect((await provinceLead.post(`/staff/templates/${seeded.id}`, { category: seeded.category, title: seeded.title, body: `${seeded.body}\n（省厅修订）` }, `/staff/templates/${seeded.id}/edit`)).statusCode).toBe(303);
-    expect(byTitle(seeded.title)!.body).toContain('（省厅修订）');
-    expect(byTitle(seeded.title)!.unitId).toBeNull();
+    expect((await byTitle(seeded.title))!.body).toContain('（省厅修订）');
+    expect((await byTitle(seeded.title))!.unitId).toBeNull();
   });
 });
 
@@ -137,10 +138,10 @@ describe('validation', () => {
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('正文不能超过5000字');
     expect(res.body).toContain(long);
-    expect(byTitle('太长的答复')).toBeUndefined();
+    expect(await byTitle('太长的答复')).toBeUndefined();
     const ok = await countyLead.post('/staff/templates', { scope: 'unit', category: 'other', title: '刚好5000字', body: '字'.repeat(5000) }, '/staff/templates/new');
     expect(ok.statusCode).toBe(303);
-    expect(byTitle('刚好5000字')!.body).toHaveLength(5000);
+    expect((await byTitle('刚好5000字'))!.body).toHaveLength(5000);
   });
 
   it('requires a category, title and body', async () => {

@@ -132,8 +132,8 @@ export class Fixtures {
     }
   }
 
-  private addReferral(reportId: number, status: string, now: number): number {
-    const row = this.app.db
+  private async addReferral(reportId: number, status: string, now: number): Promise<number> {
+    const row = await this.app.db
       .insert(referrals)
       .values({ reportId, bodyUnitId: this.units.dic.id, referredBy: this.clerk.id, referredAt: now, opinion: '经初步核实，涉嫌优亲厚友，移送处理。', status, fromStatus: 'investigating', acceptDue: this.handlingDue, ...(status === 'accepted' ? { acceptedAt: now, acceptedBy: this.clerk.id } : {}), ...(status === 'returned' ? { returnedReason: '不属本机关管辖。' } : {}), ...(status === 'concluded' ? { acceptedAt: now, acceptedBy: this.clerk.id, resultKind: 'party', resultDetail: 'warning', resultText: '给予党内警告处分。', resultOn: this.handlingDue, concludedAt: now } : {}) })
       .returning()
@@ -141,8 +141,8 @@ export class Fixtures {
     return row.id;
   }
 
-  private addTransfer(reportId: number, status: string, now: number): number {
-    const row = this.app.db
+  private async addTransfer(reportId: number, status: string, now: number): Promise<number> {
+    const row = await this.app.db
       .insert(transfers)
       .values({ reportId, departmentUnitId: this.units.police.id, transferredBy: this.clerk.id, transferredAt: now, note: '涉嫌违法，请依法处理。', dueOn: this.handlingDue, fromStatus: 'investigating', status, ...(status === 'concluded' ? { outcomeText: '已立案侦查。', outcomeAt: now, outcomeBy: this.clerk.id } : {}) })
       .returning()
@@ -157,10 +157,10 @@ export class Fixtures {
     const changes: Partial<NewReport> = this.stateOf(preset, now);
     let referralId: number | null = null;
     let transferId: number | null = null;
-    if (preset === 'referred' || preset === 'referral_accepted' || preset === 'referral_resulted' || preset === 'referral_concluded') referralId = this.addReferral(report.id, { referred: 'pending', referral_accepted: 'accepted', referral_resulted: 'accepted', referral_concluded: 'concluded' }[preset], now);
+    if (preset === 'referred' || preset === 'referral_accepted' || preset === 'referral_resulted' || preset === 'referral_concluded') referralId = await this.addReferral(report.id, { referred: 'pending', referral_accepted: 'accepted', referral_resulted: 'accepted', referral_concluded: 'concluded' }[preset], now);
     // Accepted with one result recorded: ready for 办结 (issue 19 item 11).
-    if (preset === 'referral_resulted') this.app.db.insert(referralResults).values({ referralId: referralId!, kind: 'party', detail: 'warning', text: '给予党内警告处分。', decidedOn: todayInChina(), recordedBy: this.clerk.id, recordedAt: now }).run();
-    if (preset === 'transferred') transferId = this.addTransfer(report.id, 'sent', now);
+    if (preset === 'referral_resulted') await this.app.db.insert(referralResults).values({ referralId: referralId!, kind: 'party', detail: 'warning', text: '给予党内警告处分。', decidedOn: todayInChina(), recordedBy: this.clerk.id, recordedAt: now }).run();
+    if (preset === 'transferred') transferId = await this.addTransfer(report.id, 'sent', now);
     // A city that is only supervising must not also be the reviewer, nor one that took the report over.
     const notCityReview = changes.reviewUnitId === this.units.city.id ? { reviewUnitId: this.units.province.id } : {};
     switch (relation) {
@@ -181,19 +181,19 @@ export class Fixtures {
         Object.assign(changes, { status: 'under_review', finding: 'partly', concludedAt: now, reviewLevel: changes.reviewLevel === 2 ? 2 : 1, reviewUnitId: this.units.city.id, statusBeforeReview: 'closed' });
         break;
       case 'dept_open':
-        transferId ??= this.addTransfer(report.id, 'sent', now);
+        transferId ??= await this.addTransfer(report.id, 'sent', now);
         break;
       case 'dept_ended':
-        if (transferId) this.app.db.run(sql`update transfers set status = 'concluded', outcome_text = '已立案侦查。' where id = ${transferId}`);
-        else transferId = this.addTransfer(report.id, 'concluded', now);
+        if (transferId) await this.app.db.run(sql`update transfers set status = 'concluded', outcome_text = '已立案侦查。' where id = ${transferId}`);
+        else transferId = await this.addTransfer(report.id, 'concluded', now);
         break;
       case 'dic_open':
       case 'dic_above':
-        referralId ??= this.addReferral(report.id, 'pending', now);
+        referralId ??= await this.addReferral(report.id, 'pending', now);
         break;
       case 'dic_returned':
-        if (referralId) this.app.db.run(sql`update referrals set status = 'returned', returned_reason = '不属本机关管辖。' where id = ${referralId}`);
-        else referralId = this.addReferral(report.id, 'returned', now);
+        if (referralId) await this.app.db.run(sql`update referrals set status = 'returned', returned_reason = '不属本机关管辖。' where id = ${referralId}`);
+        else referralId = await this.addReferral(report.id, 'returned', now);
         break;
       default:
         break;
@@ -210,6 +210,6 @@ export class Fixtures {
     fs.writeFileSync(plain, '%PDF-1.4\n% matrix\n%%EOF\n');
     const uploads = await encryptUploads(deps.dirs, deps.keys.files, [{ originalName: '核查笔录.pdf', path: plain, sniff: { mime: 'application/pdf', ext: 'pdf', kind: 'document', cleanable: false }, cleaned: false } as never]);
     await linkUploads(this.app.db, deps.keys.identity, uploads, { type: 'report_staff', id: reportId }, { type: 'staff', id: this.clerk.id }, now, '核查笔录');
-    return this.app.db.get<{ id: number }>(sql`select max(id) as id from evidence_files`)!.id;
+    return (await this.app.db.get<{ id: number }>(sql`select max(id) as id from evidence_files`))!.id;
   }
 }
