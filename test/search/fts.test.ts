@@ -18,6 +18,7 @@ import {
   type SearchDocType,
   type SearchHit,
 } from '../../src/search/index.js';
+import { onPostgres } from '../../src/db/engine.js';
 
 let db: Db;
 beforeEach(() => {
@@ -36,7 +37,8 @@ async function put(id: number, text: string, scope: string | null = null, type: 
   await indexDocument(db, { type, id, scope, text });
 }
 
-describe('searchIds', () => {
+// The SQLite engine's FTS5 index (search/sqlite-repository.ts), on an SQLite database in memory.
+describe.skipIf(onPostgres)('searchIds', () => {
   it('finds a two-character word inside a sentence', async () => {
     await put(1, '申请低保两次都没批');
     await put(2, '村干部优亲厚友');
@@ -175,7 +177,8 @@ describe('searchIds', () => {
   });
 });
 
-describe('hostile queries', () => {
+// The SQLite engine's FTS5 index (search/sqlite-repository.ts), on an SQLite database in memory.
+describe.skipIf(onPostgres)('hostile queries', () => {
   const hostile = [
     '"', '""', '"低保', '*', '低保*', '**', 'NEAR(', 'NEAR(低保 户, 2)', 'OR', 'a OR b', '低保 OR 危房', 'NOT 低保',
     '-', '-低保', '^', '^低保', '(', ')', '(低保', 'body:低保', 'doc_type:report', '{body}: x', '+', "'", ';', '\\',
@@ -205,7 +208,8 @@ const notes = sqliteTable('notes', {
   county: text('county').notNull(),
 });
 
-describe('matchesSearch', () => {
+// The SQLite engine's FTS5 index (search/sqlite-repository.ts), on an SQLite database in memory.
+describe.skipIf(onPostgres)('matchesSearch', () => {
   beforeEach(async () => {
     db.insert(notes).values([{ id: 1, code: 'v1', county: 'a' }, { id: 2, code: 'v2', county: 'b' }, { id: 3, code: 'v3', county: 'a' }]).run();
     await put(1, '低保户');
@@ -232,7 +236,8 @@ describe('matchesSearch', () => {
   });
 });
 
-describe('at scale', () => {
+// The SQLite engine's FTS5 index (search/sqlite-repository.ts), on an SQLite database in memory.
+describe.skipIf(onPostgres)('at scale', () => {
   it('searches 10,000 documents through the full-text index', async () => {
     const words = ['低保', '危房改造', '医疗救助', '特困供养', '临时救助', '残疾人补贴', '村干部', '优亲厚友', '冒领', '克扣'];
     const villages = ['东风村', '向阳村', '红旗村', '胜利村', '新民村'];
@@ -260,7 +265,8 @@ describe('at scale', () => {
   });
 });
 
-describe('a public search next to many reports', () => {
+// The SQLite engine's FTS5 index (search/sqlite-repository.ts), on an SQLite database in memory.
+describe.skipIf(onPostgres)('a public search next to many reports', () => {
   beforeEach(async () => {
     await withTransaction(db, async (tx) => {
       for (let i = 1; i <= 3000; i++) await indexDocument(tx, { type: 'report', id: i, scope: 'ca:220102', text: `申请低保两次都没批，举报线索${i}` });
@@ -301,7 +307,8 @@ describe('a public search next to many reports', () => {
   });
 });
 
-describe('CREATE_SEARCH_INDEX_SQL', () => {
+// The SQLite engine's FTS5 index (search/sqlite-repository.ts), on an SQLite database in memory.
+describe.skipIf(onPostgres)('CREATE_SEARCH_INDEX_SQL', () => {
   it('runs on a plain better-sqlite3 database wrapped by drizzle', async () => {
     const plain = drizzle(new Database(':memory:'));
     plain.$client.exec(CREATE_SEARCH_INDEX_SQL);
