@@ -107,7 +107,7 @@ describe('values of the region in a caller’s column', () => {
     const rows = await t.app.db
       .all<{ id: number; prefecture: string | null; county: string | null }>(sql`
         select i.id as id, ${regionAncestorAtLevel(sql`i.region_code`, 'prefecture')} as prefecture, ${regionAncestorAtLevel(sql`i.region_code`, 'county')} as county
-        from caller_items i order by prefecture, county, i.id`);
+        from caller_items i order by prefecture nulls first, county nulls first, i.id`);
     expect(rows).toEqual([
       { id: 5, prefecture: null, county: null },
       { id: 3, prefecture: PREFECTURE, county: null },
