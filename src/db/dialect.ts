@@ -61,3 +61,34 @@ export function isUniqueViolation(err: unknown, table: string, column: string): 
   }
   return false;
 }
+
+/**
+ * SQLite's index hint after a table name (`from reports r ${sqliteIndexHint('not indexed')}`): the
+ * statistics measured SQLite's planner choosing a slower path without it. PostgreSQL has no such
+ * syntax, and its planner chooses by the table's statistics: there the hint is nothing.
+ */
+export function sqliteIndexHint(hint: 'not indexed' | `indexed by ${string}`): SQL {
+  if (!/^(not indexed|indexed by [a-z_]+)$/.test(hint)) throw new Error(`sqliteIndexHint: bad hint ${hint}`);
+  return onPostgres ? sql`` : sql.raw(hint);
+}
+
+/**
+ * A join whose order is the one written, `a ${JOIN_IN_ORDER} b on …`: SQLite's CROSS JOIN keeps the
+ * left table outer (the small one drives). PostgreSQL refuses ON after CROSS JOIN and orders joins
+ * by itself: there it is an inner join.
+ */
+export const JOIN_IN_ORDER: SQL = onPostgres ? sql`join` : sql`cross join`;
+
+/**
+ * The planner's plan of a statement, for the index tests: SQLite's EXPLAIN QUERY PLAN (rows of id,
+ * parent, notused, detail), PostgreSQL's EXPLAIN (rows of one column, "QUERY PLAN"). Read each
+ * row's line with planLineOf.
+ */
+export function explainPlan(statement: SQL): SQL {
+  return onPostgres ? sql`explain ${statement}` : sql`explain query plan ${statement}`;
+}
+
+/** One line of an explainPlan row: its last column (SQLite's detail, PostgreSQL's only one). */
+export function planLineOf(row: Record<string, unknown>): string {
+  return String(Object.values(row).at(-1));
+}

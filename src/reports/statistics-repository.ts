@@ -10,6 +10,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
+import { chinaDateOf, countWhere, explainPlan, JOIN_IN_ORDER, moment, planLineOf, sqliteIndexHint } from '../db/dialect.js';
 import { query } from '../db/transaction.js';
 import { regionAncestry, regionWithin } from '../regions/index.js';
 import { END_STATES } from './catalog.js';
@@ -39,14 +40,15 @@ function concludedRow(): SQL {
 /** The metric columns over `reports r`, as of the cutoff. Referrals and ratings are counted by their own queries. */
 function metricColumns(cutoff: number): SQL {
   // A conclusion's China date, compared with the handling deadline (a China date).
-  const concludedOn = sql`strftime('%Y-%m-%d', r.concluded_at / 1000 + 28800, 'unixepoch')`;
-  const concluded = sql`${concludedRow()} and r.concluded_at < ${cutoff}`;
+  const concludedOn = chinaDateOf(sql`r.concluded_at`);
+  const concluded = sql`${concludedRow()} and r.concluded_at < ${moment(cutoff)}`;
+  // Quoted aliases: PostgreSQL folds unquoted names to lower case (onTime would come back as ontime).
   return sql`
     count(*) as received,
-    sum(r.accepted_at is not null and r.accepted_at < ${cutoff}) as accepted,
-    sum(${concluded}) as concluded,
-    sum(${concluded} and r.handling_due is not null and ${concludedOn} <= r.handling_due) as onTime,
-    sum(${concluded} and r.finding in ('substantiated', 'partly')) as substantiated,
+    ${countWhere(sql`r.accepted_at is not null and r.accepted_at < ${moment(cutoff)}`)} as accepted,
+    ${countWhere(concluded)} as concluded,
+    ${countWhere(sql`${concluded} and r.handling_due is not null and ${concludedOn} <= r.handling_due`)} as "onTime",
+    ${countWhere(sql`${concluded} and r.finding in ('substantiated', 'partly')`)} as substantiated,
     0 as referrals,
     0 as rated,
     0 as satisfied`;
@@ -55,7 +57,7 @@ function metricColumns(cutoff: number): SQL {
 /** The quarter of a row by one of its times (the report's receipt, or its rating). */
 function quarterOfRow(quarterStarts: [number, number, number], column: SQL = sql`r.received_at`): SQL {
   const [q2, q3, q4] = quarterStarts;
-  return sql`case when ${column} < ${q2} then 1 when ${column} < ${q3} then 2 when ${column} < ${q4} then 3 else 4 end`;
+  return sql`case when ${column} < ${moment(q2)} then 1 when ${column} < ${moment(q3)} then 2 when ${column} < ${moment(q4)} then 3 else 4 end`;
 }
 
 /**
@@ -63,20 +65,20 @@ function quarterOfRow(quarterStarts: [number, number, number], column: SQL = sql
  * belongs to the period in which the reporter gave it (rated_at), not to the report's receipt.
  */
 function ratingColumns(): SQL {
-  return sql`count(*) as rated, sum(r.rating in ('satisfied', 'basically_satisfied')) as satisfied`;
+  return sql`count(*) as rated, ${countWhere(sql`r.rating in ('satisfied', 'basically_satisfied')`)} as satisfied`;
 }
 
 function ratedIn(w: StatsWindow): SQL {
-  return sql`r.rated_at >= ${w.from} and r.rated_at < ${w.to} and r.rated_at < ${w.cutoff} and r.rating is not null`;
+  return sql`r.rated_at >= ${moment(w.from)} and r.rated_at < ${moment(w.to)} and r.rated_at < ${moment(w.cutoff)} and r.rating is not null`;
 }
 
 /** The first and last report id received in the window (an index-only scan of reports_received_idx). */
 function spanQuery(w: StatsWindow): SQL {
-  return sql`select min(id) as lo, max(id) as hi from reports where received_at >= ${w.from} and received_at < ${w.to}`;
+  return sql`select min(id) as lo, max(id) as hi from reports where received_at >= ${moment(w.from)} and received_at < ${moment(w.to)}`;
 }
 
-function idSpan(q: Db, w: StatsWindow): ReportIdSpan | null {
-  const row = q.get<{ lo: number | null; hi: number | null }>(spanQuery(w));
+async function idSpan(q: Db, w: StatsWindow): Promise<ReportIdSpan | null> {
+  const row = await q.get<{ lo: number | null; hi: number | null }>(spanQuery(w));
   return row && row.lo !== null && row.hi !== null ? { lo: row.lo, hi: row.hi } : null;
 }
 
@@ -94,8 +96,8 @@ function idSpan(q: Db, w: StatsWindow): ReportIdSpan | null {
 function cubeQuery(w: StatsWindow, quarterStarts: [number, number, number], span: ReportIdSpan): SQL {
   return sql`
     select r.county_code as county, ${quarterOfRow(quarterStarts)} as quarter, r.category as category, ${metricColumns(w.cutoff)}
-    from reports r not indexed
-    where r.id >= ${span.lo} and r.id <= ${span.hi} and r.received_at >= ${w.from} and r.received_at < ${w.to}
+    from reports r ${sqliteIndexHint('not indexed')}
+    where r.id >= ${span.lo} and r.id <= ${span.hi} and r.received_at >= ${moment(w.from)} and r.received_at < ${moment(w.to)}
     group by county, quarter, category`;
 }
 
@@ -103,8 +105,8 @@ function cubeQuery(w: StatsWindow, quarterStarts: [number, number, number], span
 function referralCubeQuery(w: StatsWindow, quarterStarts: [number, number, number], span: ReportIdSpan): SQL {
   return sql`
     select r.county_code as county, ${quarterOfRow(quarterStarts)} as quarter, r.category as category, count(*) as referrals
-    from referrals x cross join reports r on r.id = x.report_id
-    where x.report_id >= ${span.lo} and x.report_id <= ${span.hi} and x.referred_at < ${w.cutoff} and r.received_at >= ${w.from} and r.received_at < ${w.to}
+    from referrals x ${JOIN_IN_ORDER} reports r on r.id = x.report_id
+    where x.report_id >= ${span.lo} and x.report_id <= ${span.hi} and x.referred_at < ${moment(w.cutoff)} and r.received_at >= ${moment(w.from)} and r.received_at < ${moment(w.to)}
     group by county, quarter, category`;
 }
 
@@ -112,16 +114,16 @@ function referralCubeQuery(w: StatsWindow, quarterStarts: [number, number, numbe
 function townshipQuery(w: StatsWindow, county: string, span: ReportIdSpan): SQL {
   return sql`
     select r.township_code as township, ${metricColumns(w.cutoff)}
-    from reports r indexed by reports_county_idx
-    where r.county_code = ${county} and r.id >= ${span.lo} and r.id <= ${span.hi} and r.received_at >= ${w.from} and r.received_at < ${w.to}
+    from reports r ${sqliteIndexHint('indexed by reports_county_idx')}
+    where r.county_code = ${county} and r.id >= ${span.lo} and r.id <= ${span.hi} and r.received_at >= ${moment(w.from)} and r.received_at < ${moment(w.to)}
     group by township`;
 }
 
 function townshipReferralQuery(w: StatsWindow, county: string, span: ReportIdSpan): SQL {
   return sql`
     select r.township_code as township, count(*) as referrals
-    from referrals x cross join reports r on r.id = x.report_id
-    where x.report_id >= ${span.lo} and x.report_id <= ${span.hi} and x.referred_at < ${w.cutoff} and r.county_code = ${county} and r.received_at >= ${w.from} and r.received_at < ${w.to}
+    from referrals x ${JOIN_IN_ORDER} reports r on r.id = x.report_id
+    where x.report_id >= ${span.lo} and x.report_id <= ${span.hi} and x.referred_at < ${moment(w.cutoff)} and r.county_code = ${county} and r.received_at >= ${moment(w.from)} and r.received_at < ${moment(w.to)}
     group by township`;
 }
 
@@ -129,7 +131,7 @@ function townshipReferralQuery(w: StatsWindow, county: string, span: ReportIdSpa
 function ratingCubeQuery(w: StatsWindow, quarterStarts: [number, number, number]): SQL {
   return sql`
     select r.county_code as county, ${quarterOfRow(quarterStarts, sql`r.rated_at`)} as quarter, r.category as category, ${ratingColumns()}
-    from reports r indexed by reports_rated_idx
+    from reports r ${sqliteIndexHint('indexed by reports_rated_idx')}
     where ${ratedIn(w)}
     group by county, quarter, category`;
 }
@@ -138,7 +140,7 @@ function ratingCubeQuery(w: StatsWindow, quarterStarts: [number, number, number]
 function townshipRatingQuery(w: StatsWindow, county: string): SQL {
   return sql`
     select r.township_code as township, ${ratingColumns()}
-    from reports r indexed by reports_rated_idx
+    from reports r ${sqliteIndexHint('indexed by reports_rated_idx')}
     where ${ratedIn(w)} and r.county_code = ${county}
     group by township`;
 }
@@ -172,24 +174,24 @@ function withReferralsAndRatings<K extends object>(rows: (ReportMetrics & K)[], 
 
 export async function statsCube(db: Executor, w: StatsWindow, quarterStarts: [number, number, number]): Promise<StatsCubeRow[]> {
   // The span and the three counts in one go: nothing lands between them.
-  const [rows, referrals, ratings] = await query(db, (q) => {
-    const span = idSpan(q, w);
+  const [rows, referrals, ratings] = await query(db, async (q) => {
+    const span = await idSpan(q, w);
     return [
-      span ? q.all<StatsCubeRow>(cubeQuery(w, quarterStarts, span)) : [],
-      span ? q.all<CubeKey & { referrals: number }>(referralCubeQuery(w, quarterStarts, span)) : [],
-      q.all<CubeKey & Rated>(ratingCubeQuery(w, quarterStarts)),
+      span ? await q.all<StatsCubeRow>(cubeQuery(w, quarterStarts, span)) : [],
+      span ? await q.all<CubeKey & { referrals: number }>(referralCubeQuery(w, quarterStarts, span)) : [],
+      await q.all<CubeKey & Rated>(ratingCubeQuery(w, quarterStarts)),
     ] as const;
   });
   return withReferralsAndRatings<CubeKey>(rows, referrals, ratings, (r) => `${r.county}|${r.quarter}|${r.category}`);
 }
 
 export async function statsByTownship(db: Executor, w: StatsWindow, county: string): Promise<StatsTownshipRow[]> {
-  const [rows, referrals, ratings] = await query(db, (q) => {
-    const span = idSpan(q, w);
+  const [rows, referrals, ratings] = await query(db, async (q) => {
+    const span = await idSpan(q, w);
     return [
-      span ? q.all<StatsTownshipRow>(townshipQuery(w, county, span)) : [],
-      span ? q.all<TownshipKey & { referrals: number }>(townshipReferralQuery(w, county, span)) : [],
-      q.all<TownshipKey & Rated>(townshipRatingQuery(w, county)),
+      span ? await q.all<StatsTownshipRow>(townshipQuery(w, county, span)) : [],
+      span ? await q.all<TownshipKey & { referrals: number }>(townshipReferralQuery(w, county, span)) : [],
+      await q.all<TownshipKey & Rated>(townshipRatingQuery(w, county)),
     ] as const;
   });
   return withReferralsAndRatings<TownshipKey>(rows, referrals, ratings, (r) => String(r.township));
@@ -197,27 +199,27 @@ export async function statsByTownship(db: Executor, w: StatsWindow, county: stri
 
 /** Reports received before the cutoff (an index-only count): the memo of a day's cube is keyed on it. */
 export async function reportsReceivedBefore(db: Executor, cutoff: number): Promise<number> {
-  return query(db, (q) => q.get<{ n: number }>(sql`select count(*) as n from reports where received_at < ${cutoff}`)!.n);
+  return (await query(db, (q) => q.get<{ n: number }>(sql`select count(*) as n from reports where received_at < ${moment(cutoff)}`)))!.n;
 }
 
 /** The year of the first report (the received_at index answers it at once). */
 export async function firstReportReceivedAt(db: Executor): Promise<number | null> {
-  return query(db, (q) => q.get<{ m: number | null }>(sql`select min(received_at) as m from reports`)?.m ?? null);
+  return (await query(db, (q) => q.get<{ m: number | null }>(sql`select min(received_at) as m from reports`)))?.m ?? null;
 }
 
 /** The query plans of the span, cube, county-by-township and rating statements for a window: for the index test. */
 export async function statsQueryPlans(db: Executor, w: StatsWindow, quarterStarts: [number, number, number], county: string): Promise<StatsQueryPlans> {
-  return query(db, (q) => {
-    const planOf = (statement: SQL) => q.all<{ detail: string }>(sql`explain query plan ${statement}`).map((r) => r.detail);
-    const span = idSpan(q, w);
+  return query(db, async (q) => {
+    const planOf = async (statement: SQL) => (await q.all<Record<string, unknown>>(explainPlan(statement))).map(planLineOf);
+    const span = await idSpan(q, w);
     // The plan does not depend on the bounds' values: an empty window is planned over an empty span.
     const bounds = span ?? { lo: 0, hi: 0 };
     return {
       span,
-      spanPlan: planOf(spanQuery(w)),
-      cube: planOf(cubeQuery(w, quarterStarts, bounds)),
-      township: planOf(townshipQuery(w, county, bounds)),
-      ratingCube: planOf(ratingCubeQuery(w, quarterStarts)),
+      spanPlan: await planOf(spanQuery(w)),
+      cube: await planOf(cubeQuery(w, quarterStarts, bounds)),
+      township: await planOf(townshipQuery(w, county, bounds)),
+      ratingCube: await planOf(ratingCubeQuery(w, quarterStarts)),
     };
   });
 }
@@ -236,15 +238,15 @@ export async function reportCountsByRegion(db: Executor, regionCodes: readonly s
   if (regionCodes.length === 0) return out;
   const reportsIn = sql`from reports r join ${regionAncestry(regionCodes)} ra on ra.region_code = r.place_code`;
   // Both counts in one go: the receipts and the conclusions of the same moment.
-  const [received, concluded] = await query(db, (q) => [
-    q.all<{ code: string; received: number; accepted: number | null }>(sql`
-      select ra.ancestor_code as code, count(*) as received, sum(r.accepted_at is not null) as accepted
-      ${reportsIn} where r.received_at >= ${range.start} and r.received_at < ${range.end} group by ra.ancestor_code`),
-    q.all<{ code: string; concluded: number; substantiated: number | null; onTime: number | null }>(sql`
+  const [received, concluded] = await query(db, async (q) => [
+    await q.all<{ code: string; received: number; accepted: number | null }>(sql`
+      select ra.ancestor_code as code, count(*) as received, ${countWhere(sql`r.accepted_at is not null`)} as accepted
+      ${reportsIn} where r.received_at >= ${moment(range.start)} and r.received_at < ${moment(range.end)} group by ra.ancestor_code`),
+    await q.all<{ code: string; concluded: number; substantiated: number | null; onTime: number | null }>(sql`
       select ra.ancestor_code as code, count(*) as concluded,
-        sum(r.finding in ('substantiated', 'partly')) as substantiated,
-        sum(r.handling_due is not null and date(r.concluded_at / 1000 + 28800, 'unixepoch') <= r.handling_due) as onTime
-      ${reportsIn} where r.concluded_at >= ${range.start} and r.concluded_at < ${range.end} and ${concludedRow()} group by ra.ancestor_code`),
+        ${countWhere(sql`r.finding in ('substantiated', 'partly')`)} as substantiated,
+        ${countWhere(sql`r.handling_due is not null and ${chinaDateOf(sql`r.concluded_at`)} <= r.handling_due`)} as "onTime"
+      ${reportsIn} where r.concluded_at >= ${moment(range.start)} and r.concluded_at < ${moment(range.end)} and ${concludedRow()} group by ra.ancestor_code`),
   ] as const);
   const entry = (code: string) => out.get(code) ?? out.set(code, { received: 0, accepted: 0, concluded: 0, substantiated: 0, onTime: 0 }).get(code)!;
   for (const r of received) Object.assign(entry(r.code), { received: r.received, accepted: r.accepted ?? 0 });
@@ -271,9 +273,9 @@ export async function townshipReportSignals(db: Executor, scopeCode: string, w: 
   const rows = await query(db, (q) =>
     q.all<{ code: string } & TownshipReportSignals>(sql`
     select rp.township_code as code,
-      sum(case when rp.received_at >= ${w.reportsSince} and rp.status <> 'merged' then 1 else 0 end) as reports,
+      sum(case when rp.received_at >= ${moment(w.reportsSince)} and rp.status <> 'merged' then 1 else 0 end) as reports,
       sum(case when rp.due_on is not null and rp.due_on < ${w.today} and rp.status not in (${ended}) then 1 else 0 end) as overdue,
-      sum(case when rp.received_at >= ${w.reportsSince} and rp.status <> 'merged' and rp.finding in ('substantiated', 'partly') then 1 else 0 end) as substantiated
+      sum(case when rp.received_at >= ${moment(w.reportsSince)} and rp.status <> 'merged' and rp.finding in ('substantiated', 'partly') then 1 else 0 end) as substantiated
     from reports rp
     where ${regionWithin(sql`rp.township_code`, scopeCode)}
     group by rp.township_code`),

@@ -2,6 +2,7 @@
 // report is placed in; regions are grouped through the regions' closure fragment.
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../db/executor.js';
+import { moment } from '../../db/dialect.js';
 import { query } from '../../db/transaction.js';
 import { regionAncestry } from '../../regions/index.js';
 import type { InstantRange } from '../statistics.js';
@@ -16,7 +17,7 @@ export async function referralCountsByRegion(db: Executor, regionCodes: readonly
     q.all<{ code: string; referrals: number }>(sql`
       select ra.ancestor_code as code, count(*) as referrals
       from referrals f join reports r on r.id = f.report_id join ${regionAncestry(regionCodes)} ra on ra.region_code = r.place_code
-      where f.referred_at >= ${range.start} and f.referred_at < ${range.end} group by ra.ancestor_code`),
+      where f.referred_at >= ${moment(range.start)} and f.referred_at < ${moment(range.end)} group by ra.ancestor_code`),
   );
   return new Map(rows.map((r) => [r.code, r.referrals]));
 }
