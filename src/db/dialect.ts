@@ -63,6 +63,20 @@ export function isUniqueViolation(err: unknown, table: string, column: string): 
 }
 
 /**
+ * A moment given in milliseconds, as a value to compare with a moment column in raw SQL:
+ * `r.accepted_at < ${moment(cutoff)}`. (Drizzle's own operators — lt(col, ms) — convert by
+ * themselves; a raw template does not, and PostgreSQL compares timestamptz with timestamptz only.)
+ */
+export function moment(ms: number): SQL {
+  return onPostgres ? sql`to_timestamp(${ms}::float8 / 1000)` : sql`${ms}`;
+}
+
+/** A boolean column's true in raw SQL (SQLite stores 1; PostgreSQL has a boolean type). */
+export const TRUE: SQL = onPostgres ? sql`true` : sql`1`;
+/** A boolean column's false in raw SQL. */
+export const FALSE: SQL = onPostgres ? sql`false` : sql`0`;
+
+/**
  * SQLite's index hint after a table name (`from reports r ${sqliteIndexHint('not indexed')}`): the
  * statistics measured SQLite's planner choosing a slower path without it. PostgreSQL has no such
  * syntax, and its planner chooses by the table's statistics: there the hint is nothing.

@@ -8,6 +8,7 @@ import { qualified } from '../db/qualified.js';
 import { query } from '../db/transaction.js';
 import { regionParentOf, regionWithinAny } from '../regions/index.js';
 import { declarants, declaredRelatives, relativeRemovalRequests } from './tables.js';
+import { FALSE } from '../db/dialect.js';
 
 export type Declarant = typeof declarants.$inferSelect;
 export type NewDeclarant = typeof declarants.$inferInsert;
@@ -23,9 +24,7 @@ export async function insertDeclarant(db: Executor, row: NewDeclarant): Promise<
 }
 
 export async function updateDeclarant(db: Executor, id: number, values: Partial<NewDeclarant>): Promise<void> {
-  return query(db, (q) => {
-    q.update(declarants).set(values).where(eq(declarants.id, id)).run();
-  });
+  await query(db, (q) => q.update(declarants).set(values).where(eq(declarants.id, id)).run());
 }
 
 export async function relativesOf(db: Executor, declarantId: number): Promise<DeclaredRelative[]> {
@@ -37,17 +36,13 @@ export async function insertRelative(db: Executor, row: NewDeclaredRelative): Pr
 }
 
 export async function updateRelative(db: Executor, id: number, values: Partial<NewDeclaredRelative>): Promise<void> {
-  return query(db, (q) => {
-    q.update(declaredRelatives).set(values).where(eq(declaredRelatives.id, id)).run();
-  });
+  await query(db, (q) => q.update(declaredRelatives).set(values).where(eq(declaredRelatives.id, id)).run());
 }
 
 /** Deletes a relative only if it belongs to the declarant; returns whether a row went. */
 export async function deleteRelative(db: Executor, declarantId: number, relativeId: number): Promise<boolean> {
-  return query(db, (q) => {
-    const result = q.delete(declaredRelatives).where(and(eq(declaredRelatives.id, relativeId), eq(declaredRelatives.declarantId, declarantId))).run();
-    return result.changes > 0;
-  });
+  const result = await query(db, (q) => q.delete(declaredRelatives).where(and(eq(declaredRelatives.id, relativeId), eq(declaredRelatives.declarantId, declarantId))).run());
+  return result.changes > 0;
 }
 
 // Retention (issue 15, src/retention): a declaration is deleted N years after its declarant left office.
@@ -63,33 +58,53 @@ export async function declarantsLeftBefore(db: Executor, before: number): Promis
 
 /** Deletes a declarant, their relatives and their removal requests (explicitly, not trusting the cascade to be switched on). */
 export async function deleteDeclarant(db: Executor, id: number): Promise<void> {
-  return query(db, (q) => {
-    q.delete(relativeRemovalRequests).where(eq(relativeRemovalRequests.declarantId, id)).run();
-    q.delete(declaredRelatives).where(eq(declaredRelatives.declarantId, id)).run();
-    q.delete(declarants).where(eq(declarants.id, id)).run();
+  return query(db, async (q) => {
+    await q.delete(relativeRemovalRequests).where(eq(relativeRemovalRequests.declarantId, id)).run();
+    await q.delete(declaredRelatives).where(eq(declaredRelatives.declarantId, id)).run();
+    await q.delete(declarants).where(eq(declarants.id, id)).run();
   });
 }
 
 // --- what the cross-checks read (src/cross-checks/run.ts and its pages) ---------------------
 
 export async function relativesWithHashes(db: Executor, hashes: readonly string[]): Promise<DeclaredRelative[]> {
-  return query(db, (q) => chunks([...new Set(hashes)]).flatMap((part) => q.select().from(declaredRelatives).where(inArray(declaredRelatives.idHash, part)).all()));
+  return query(db, async (q) => {
+    const rows: DeclaredRelative[] = [];
+    for (const part of chunks([...new Set(hashes)])) rows.push(...(await q.select().from(declaredRelatives).where(inArray(declaredRelatives.idHash, part)).all()));
+    return rows;
+  });
 }
 
 export async function declarantsWithHashes(db: Executor, hashes: readonly string[]): Promise<Declarant[]> {
-  return query(db, (q) => chunks([...new Set(hashes)]).flatMap((part) => q.select().from(declarants).where(inArray(declarants.idHash, part)).all()));
+  return query(db, async (q) => {
+    const rows: Declarant[] = [];
+    for (const part of chunks([...new Set(hashes)])) rows.push(...(await q.select().from(declarants).where(inArray(declarants.idHash, part)).all()));
+    return rows;
+  });
 }
 
 export async function declarantsOfVillages(db: Executor, villageCodes: readonly string[]): Promise<Declarant[]> {
-  return query(db, (q) => chunks(villageCodes).flatMap((codes) => q.select().from(declarants).where(inArray(declarants.homeVillageCode, codes)).all()));
+  return query(db, async (q) => {
+    const rows: Declarant[] = [];
+    for (const codes of chunks(villageCodes)) rows.push(...(await q.select().from(declarants).where(inArray(declarants.homeVillageCode, codes)).all()));
+    return rows;
+  });
 }
 
 export async function declarantsByIds(db: Executor, ids: readonly number[]): Promise<Declarant[]> {
-  return query(db, (q) => chunks([...new Set(ids)]).flatMap((part) => q.select().from(declarants).where(inArray(declarants.id, part)).all()));
+  return query(db, async (q) => {
+    const rows: Declarant[] = [];
+    for (const part of chunks([...new Set(ids)])) rows.push(...(await q.select().from(declarants).where(inArray(declarants.id, part)).all()));
+    return rows;
+  });
 }
 
 export async function relativesOfDeclarants(db: Executor, ids: readonly number[]): Promise<DeclaredRelative[]> {
-  return query(db, (q) => chunks([...new Set(ids)]).flatMap((part) => q.select().from(declaredRelatives).where(inArray(declaredRelatives.declarantId, part)).orderBy(asc(declaredRelatives.id)).all()));
+  return query(db, async (q) => {
+    const rows: DeclaredRelative[] = [];
+    for (const part of chunks([...new Set(ids)])) rows.push(...(await q.select().from(declaredRelatives).where(inArray(declaredRelatives.declarantId, part)).orderBy(asc(declaredRelatives.id)).all()));
+    return rows;
+  });
 }
 
 export async function relativesByIds(db: Executor, ids: readonly number[]): Promise<DeclaredRelative[]> {
@@ -126,7 +141,7 @@ export async function declarantsInScope(db: Executor, scope: DeclarantScope, f: 
 
 /** Whether any declarant is not a portal user (the bureau's own list has been started). */
 export async function hasNonUserDeclarant(db: Executor): Promise<boolean> {
-  return query(db, (q) => q.select({ id: declarants.id }).from(declarants).where(isNull(declarants.userId)).limit(1).get() !== undefined);
+  return (await query(db, (q) => q.select({ id: declarants.id }).from(declarants).where(isNull(declarants.userId)).limit(1).get())) !== undefined;
 }
 
 // --- for other features --------------------------------------------------------------------------
@@ -150,14 +165,14 @@ export interface DeclaredPerson {
  * declared here: recusal holds until the supervising unit confirms (issue 19 item 4).
  */
 export async function declaredPeopleOfUser(db: Executor, userId: number): Promise<{ declarant: DeclaredPerson; relatives: DeclaredPerson[] } | null> {
-  return query(db, (q) => {
-    const declarant = q
+  return query(db, async (q) => {
+    const declarant = await q
       .select({ id: declarants.id, name: declarants.name, township: regionParentOf(declarants.homeVillageCode), idHash: declarants.idHash })
       .from(declarants)
       .where(eq(declarants.userId, userId))
       .get();
     if (!declarant) return null;
-    const relatives = q
+    const relatives = await q
       .select({ name: declaredRelatives.name, township: regionParentOf(declaredRelatives.villageCode), idHash: declaredRelatives.idHash })
       .from(declaredRelatives)
       .where(eq(declaredRelatives.declarantId, declarant.id))
@@ -181,7 +196,7 @@ export async function declarantsNamedInTownship(db: Executor, name: string, town
 
 /** Condition: the declarant whose id is in `column` lives within (or in) one of `regionCodes` (none, or no declarant: false). */
 export function declarantHomeWithinAny(column: SQLWrapper, regionCodes: readonly string[]): SQL {
-  if (regionCodes.length === 0) return sql`0`;
+  if (regionCodes.length === 0) return FALSE;
   return sql`exists (select 1 from declarants declarant_ where declarant_.id = ${qualified(column)} and ${regionWithinAny(sql`declarant_.home_village_code`, regionCodes)})`;
 }
 

@@ -6,6 +6,7 @@ import { regionAncestors, regions } from './tables.js';
 import type { RegionRow } from './load.js';
 import { perDatabase } from '../db/per-database.js';
 import { qualified } from '../db/qualified.js';
+import { FALSE } from '../db/dialect.js';
 
 export type Region = typeof regions.$inferSelect;
 
@@ -13,15 +14,15 @@ export type Region = typeof regions.$inferSelect;
 const childrenCache = perDatabase<string, Region[]>();
 
 export async function countRegions(db: Executor): Promise<number> {
-  return query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(regions).get()!.n);
+  return (await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(regions).get()))!.n;
 }
 
 export async function insertRegions(db: Db, rows: RegionRow[], pairs: { regionCode: string; ancestorCode: string; depth: number }[]): Promise<void> {
   childrenCache.clear(db);
   await withTransaction(db, (tx) =>
-    query(tx, (q) => {
-      for (let i = 0; i < rows.length; i += 500) q.insert(regions).values(rows.slice(i, i + 500)).run();
-      for (let i = 0; i < pairs.length; i += 500) q.insert(regionAncestors).values(pairs.slice(i, i + 500)).run();
+    query(tx, async (q) => {
+      for (let i = 0; i < rows.length; i += 500) await q.insert(regions).values(rows.slice(i, i + 500)).run();
+      for (let i = 0; i < pairs.length; i += 500) await q.insert(regionAncestors).values(pairs.slice(i, i + 500)).run();
     }),
   );
 }
@@ -45,16 +46,16 @@ export async function regionsAtLevel(db: Executor, level: string): Promise<Regio
 
 /** The chain from the province down to the region itself. */
 export async function ancestorsOf(db: Executor, code: string): Promise<Region[]> {
-  return query(db, (q) =>
+  const rows = await query(db, (q) =>
     q
       .select({ region: regions })
       .from(regionAncestors)
       .innerJoin(regions, eq(regions.code, regionAncestors.ancestorCode))
       .where(eq(regionAncestors.regionCode, code))
       .orderBy(sql`${regionAncestors.depth} desc`)
-      .all()
-      .map((r) => r.region),
+      .all(),
   );
+  return rows.map((r) => r.region);
 }
 
 export async function isWithin(db: Executor, code: string, ancestorCode: string): Promise<boolean> {
@@ -103,17 +104,17 @@ export interface AncestorRow {
 export async function ancestorsOfMany(db: Executor, codes: readonly string[]): Promise<AncestorRow[]> {
   const unique = [...new Set(codes)];
   if (unique.length === 0) return [];
-  return query(db, (q) => {
+  return query(db, async (q) => {
     const out: AncestorRow[] = [];
     for (let i = 0; i < unique.length; i += 500) {
       out.push(
-        ...q
+        ...(await q
           .select({ code: regionAncestors.regionCode, ancestorCode: regionAncestors.ancestorCode, name: regions.name, level: regions.level, depth: regionAncestors.depth })
           .from(regionAncestors)
           .innerJoin(regions, eq(regions.code, regionAncestors.ancestorCode))
           .where(inArray(regionAncestors.regionCode, unique.slice(i, i + 500)))
           .orderBy(asc(regionAncestors.regionCode), sql`${regionAncestors.depth} desc`)
-          .all(),
+          .all()),
       );
     }
     return out;
@@ -126,16 +127,16 @@ export async function ancestorsOfMany(db: Executor, codes: readonly string[]): P
  */
 export async function regionsWithin(db: Executor, code: string, opts: { levels?: readonly string[]; strict?: boolean } = {}): Promise<Region[]> {
   if (opts.levels && opts.levels.length === 0) return [];
-  return query(db, (q) =>
+  const rows = await query(db, (q) =>
     q
       .select({ region: regions })
       .from(regionAncestors)
       .innerJoin(regions, eq(regions.code, regionAncestors.regionCode))
       .where(and(eq(regionAncestors.ancestorCode, code), opts.strict ? gt(regionAncestors.depth, 0) : undefined, opts.levels ? inArray(regions.level, [...opts.levels]) : undefined))
       .orderBy(asc(regions.code))
-      .all()
-      .map((r) => r.region),
+      .all(),
   );
+  return rows.map((r) => r.region);
 }
 
 /** The regions at any of `levels`, by code (e.g. every prefecture, county and township). */
@@ -146,7 +147,7 @@ export async function regionsAtLevels(db: Executor, levels: readonly string[]): 
 
 /** How many regions there are at `level` (e.g. 'village'). */
 export async function countRegionsAtLevel(db: Executor, level: string): Promise<number> {
-  return query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(regions).where(eq(regions.level, level)).get()!.n);
+  return (await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(regions).where(eq(regions.level, level)).get()))!.n;
 }
 
 /** Every village with its name and its county (its township's parent; null without a township), by code. */
@@ -163,10 +164,10 @@ export async function villagesWithCounty(db: Executor): Promise<{ code: string; 
 export async function codesWithinAny(db: Executor, codes: readonly string[], ancestorCodes: readonly string[]): Promise<Set<string>> {
   const unique = [...new Set(codes)];
   if (ancestorCodes.length === 0 || unique.length === 0) return new Set();
-  return query(db, (q) => {
+  return query(db, async (q) => {
     const found = new Set<string>();
     for (let i = 0; i < unique.length; i += 500) {
-      const rows = q
+      const rows = await q
         .selectDistinct({ code: regionAncestors.regionCode })
         .from(regionAncestors)
         .where(and(inArray(regionAncestors.regionCode, unique.slice(i, i + 500)), inArray(regionAncestors.ancestorCode, [...ancestorCodes])))
@@ -199,7 +200,7 @@ export function regionWithin(column: SQLWrapper, ancestorCode: string): SQL {
  * `where(or(regionWithinAny(declarants.homeVillageCode, scope.regionCodes), …))`. NULL: false.
  */
 export function regionWithinAny(column: SQLWrapper, ancestorCodes: readonly string[]): SQL {
-  if (ancestorCodes.length === 0) return sql`0`;
+  if (ancestorCodes.length === 0) return FALSE;
   return sql`exists (select 1 from region_ancestors within_ where within_.region_code = ${qualified(column)} and within_.ancestor_code in (${sql.join(
     ancestorCodes.map((c) => sql`${c}`),
     sql`, `,
@@ -259,7 +260,7 @@ export function regionAncestorAtLevel(column: SQLWrapper, level: string): SQL<st
  * No codes: no rows.
  */
 export function regionAncestry(ancestorCodes: readonly string[]): SQL {
-  if (ancestorCodes.length === 0) return sql`(select region_code, ancestor_code, depth from region_ancestors where 0)`;
+  if (ancestorCodes.length === 0) return sql`(select region_code, ancestor_code, depth from region_ancestors where ${FALSE})`;
   return sql`(select region_code, ancestor_code, depth from region_ancestors where ancestor_code in (${sql.join(
     ancestorCodes.map((c) => sql`${c}`),
     sql`, `,

@@ -7,6 +7,7 @@ import { unitAncestors, units } from './tables.js';
 import type { UnitSeed } from './seed.js';
 import { perDatabase } from '../db/per-database.js';
 import { qualified } from '../db/qualified.js';
+import { FALSE } from '../db/dialect.js';
 
 export type Unit = typeof units.$inferSelect;
 
@@ -19,19 +20,19 @@ const supervisedTrees = perDatabase<number, number[]>();
 const unitsById = perDatabase<number, Unit>();
 
 export async function countUnits(db: Executor): Promise<number> {
-  return query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(units).get()!.n);
+  return (await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(units).get()))!.n;
 }
 
 /** Inserts seeds in order, resolving each supervisor key to the id inserted before it. */
 export async function insertUnitSeeds(db: Db, seeds: UnitSeed[]): Promise<void> {
   supervisedTrees.clear(db);
   unitsById.clear(db);
-  await withTransaction(db, (tx) => query(tx, (q) => {
+  await withTransaction(db, (tx) => query(tx, async (q) => {
     const ids = new Map<string, number>();
     for (const s of seeds) {
       const supervisorId = s.supervisorKey ? ids.get(s.supervisorKey) : null;
       if (s.supervisorKey && supervisorId === undefined) throw new Error(`unit ${s.key}: supervisor ${s.supervisorKey} not seeded before it`);
-      const row = q
+      const row = await q
         .insert(units)
         .values({ key: s.key, kind: s.kind, department: s.department, regionCode: s.regionCode, name: s.name, supervisorId, email: s.email })
         .returning({ id: units.id })
@@ -40,8 +41,8 @@ export async function insertUnitSeeds(db: Db, seeds: UnitSeed[]): Promise<void> 
     }
     // Each unit with itself and every unit above it: supervision trees (supervisedUnitIds) and the
     // change-stamp triggers (migration 0009) read them.
-    q.delete(unitAncestors).run();
-    q.run(sql`
+    await q.delete(unitAncestors).run();
+    await q.run(sql`
       INSERT INTO unit_ancestors (unit_id, ancestor_id)
       WITH RECURSIVE up(unit_id, ancestor_id) AS (
         SELECT id, id FROM units
@@ -69,8 +70,8 @@ export async function unitOfKind(db: Executor, kind: string, regionCode: string)
  * unit comes first (units are inserted after their supervisors).
  */
 export async function supervisedUnitIds(db: Executor, unitId: number): Promise<number[]> {
-  const ids = (await supervisedTrees.get(db, unitId, () =>
-    query(db, (q) => q.select({ id: unitAncestors.unitId }).from(unitAncestors).where(eq(unitAncestors.ancestorId, unitId)).orderBy(unitAncestors.unitId).all().map((r) => r.id)),
+  const ids = (await supervisedTrees.get(db, unitId, async () =>
+    (await query(db, (q) => q.select({ id: unitAncestors.unitId }).from(unitAncestors).where(eq(unitAncestors.ancestorId, unitId)).orderBy(unitAncestors.unitId).all())).map((r) => r.id),
   ))!;
   return [...ids];
 }
@@ -127,14 +128,14 @@ export async function unitsOfKindsAmong(db: Executor, ids: readonly number[], ki
 /** The distinct region codes of those units among `ids` that are of one of `kinds`. */
 export async function regionCodesOfUnits(db: Executor, ids: readonly number[], kinds: readonly string[]): Promise<string[]> {
   if (ids.length === 0 || kinds.length === 0) return [];
-  return query(db, (q) =>
+  const rows = await query(db, (q) =>
     q
       .selectDistinct({ code: units.regionCode })
       .from(units)
       .where(and(inArray(units.id, [...ids]), inArray(units.kind, [...kinds])))
-      .all()
-      .map((r) => r.code),
+      .all(),
   );
+  return rows.map((r) => r.code);
 }
 
 /** The civil-affairs units whose region is at `level` (optionally only those among `ids`), by region code. */
@@ -174,7 +175,7 @@ export function unitRegionOf(column: SQLWrapper): SQL<string | null> {
 
 /** Condition: the unit in `column` is of one of `kinds` (no kinds: false). `where(unitOfKinds(items.unitId, ['civil_affairs']))`. */
 export function unitOfKinds(column: SQLWrapper, kinds: readonly string[]): SQL {
-  if (kinds.length === 0) return sql`0`;
+  if (kinds.length === 0) return FALSE;
   return sql`${qualified(column)} in (select unit_of.id from units unit_of where unit_of.kind in (${sql.join(
     kinds.map((k) => sql`${k}`),
     sql`, `,

@@ -1,9 +1,11 @@
 import { and, asc, desc, eq, gt, inArray, like, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { isPostgres } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
 import { secondFactorResets, users } from './tables.js';
 import { perDatabase } from '../db/per-database.js';
 import { qualified } from '../db/qualified.js';
 import { query } from '../db/transaction.js';
+import { FALSE } from '../db/dialect.js';
 
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -21,6 +23,8 @@ const prepareFindUser = (q: Executor) => q.select().from(users).where(eq(users.i
 const findUserQueries = perDatabase<'byId', ReturnType<typeof prepareFindUser>>();
 
 export async function findUser(db: Executor, id: number): Promise<User | undefined> {
+  // The statement kept per connection is better-sqlite3's (PostgreSQL's builder has no such prepare(), and its pool hands out a client per statement).
+  if (isPostgres(db)) return query(db, (q) => q.select().from(users).where(eq(users.id, id)).get());
   const prepared = (await findUserQueries.get(db, 'byId', () => query(db, prepareFindUser)))!;
   return query(db, () => prepared.get({ id }));
 }
@@ -36,18 +40,18 @@ export async function usersOfUnits(db: Executor, unitIds: number[]): Promise<Use
 
 /** Active users of a unit holding a role (e.g. the supervisors to tell about an overdue report). */
 export async function usersWithRole(db: Executor, unitId: number, role: string): Promise<User[]> {
-  return query(db, (q) =>
+  const rows = await query(db, (q) =>
     q
       .select()
       .from(users)
       .where(and(eq(users.unitId, unitId), eq(users.disabled, false), like(users.roles, `%${role}%`)))
-      .all()
-      .filter((u) => u.roles.split(',').includes(role)),
+      .all(),
   );
+  return rows.filter((u) => u.roles.split(',').includes(role));
 }
 
 export async function userCount(db: Executor): Promise<number> {
-  return query(db, (q) => q.get<{ n: number }>(sql`select count(*) as n from users`)!.n);
+  return (await query(db, (q) => q.get<{ n: number }>(sql`select count(*) as n from users`)))!.n;
 }
 
 /** Active (not disabled) users anywhere holding `role`: for the rule that the last holder of a duty stays. */
@@ -82,7 +86,7 @@ export async function pendingSecondFactorResets(db: Executor): Promise<SecondFac
 
 /** Decides a pending request; false when it was no longer pending (decided by someone else meanwhile). */
 export async function decideSecondFactorReset(db: Executor, id: number, status: 'approved' | 'refused' | 'withdrawn', by: number, at: number): Promise<boolean> {
-  return query(db, (q) => q.update(secondFactorResets).set({ status, decidedBy: by, decidedAt: at }).where(and(eq(secondFactorResets.id, id), eq(secondFactorResets.status, 'pending'))).run().changes === 1);
+  return (await query(db, (q) => q.update(secondFactorResets).set({ status, decidedBy: by, decidedAt: at }).where(and(eq(secondFactorResets.id, id), eq(secondFactorResets.status, 'pending'))).run())).changes === 1;
 }
 
 /** The unit's oldest account (lowest id), or undefined: a stand-in actor for seeded data. */
@@ -183,7 +187,7 @@ export function userUnitIdOf(column: SQLWrapper): SQL<number | null> {
  * Audit entries by staff of these units: `where(userInUnits(auditLog.actorId, unitIds))`. NULL: no match.
  */
 export function userInUnits(column: SQLWrapper, unitIds: readonly number[]): SQL {
-  if (unitIds.length === 0) return sql`0`;
+  if (unitIds.length === 0) return FALSE;
   return sql`${qualified(column)} in (select user_of.id from users user_of where user_of.unit_id in (${sql.join(
     unitIds.map((id) => sql`${id}`),
     sql`, `,

@@ -8,6 +8,7 @@ import { reports } from '../tables.js';
 import { referralResults, referrals } from './tables.js';
 import { unitNameOf } from '../../units/index.js';
 import { qualified } from '../../db/qualified.js';
+import { FALSE } from '../../db/dialect.js';
 
 export type ReferralRow = typeof referrals.$inferSelect;
 export type NewReferral = typeof referrals.$inferInsert;
@@ -148,8 +149,8 @@ export async function referralFeedback(db: Executor, bodyUnitIds: number[], from
   const bodies = bodyUnitIds.length ? bodyUnitIds : [-1];
   // Per body name, over referrals to known units, as the join on units had it.
   const inQuarter = and(inArray(referrals.bodyUnitId, bodies), gte(referrals.referredAt, from), lt(referrals.referredAt, to), isNotNull(unitNameOf(referrals.bodyUnitId)));
-  return query(db, (q) => {
-    const counts = q
+  return query(db, async (q) => {
+    const counts = await q
       .select({
         body: sql<string>`${unitNameOf(referrals.bodyUnitId)}`,
         received: sql<number>`count(*)`,
@@ -161,14 +162,14 @@ export async function referralFeedback(db: Executor, bodyUnitIds: number[], from
       .where(inQuarter)
       .groupBy(unitNameOf(referrals.bodyUnitId))
       .all();
-    const results = q
+    const results = await q
       .select({ body: sql<string>`${unitNameOf(referrals.bodyUnitId)}`, kind: referralResults.kind, n: sql<number>`count(*)` })
       .from(referralResults)
       .innerJoin(referrals, eq(referrals.id, referralResults.referralId))
       .where(inQuarter)
       .groupBy(unitNameOf(referrals.bodyUnitId), referralResults.kind)
       .all();
-    const legacy = q
+    const legacy = await q
       .select({ body: sql<string>`${unitNameOf(referrals.bodyUnitId)}`, kind: sql<string>`${referrals.resultKind}`, n: sql<number>`count(*)` })
       .from(referrals)
       .where(and(inQuarter, isNotNull(referrals.resultKind), sql`not exists (select 1 from referral_results rr where rr.referral_id = ${referrals.id})`))
@@ -226,6 +227,6 @@ export async function referralsToChase(db: Executor, noticesSince: number): Prom
  * one by one. No body: false.
  */
 export function referralHeldByAnyOf(column: SQLWrapper, bodyUnitIds: readonly number[]): SQL {
-  if (bodyUnitIds.length === 0) return sql`0`;
+  if (bodyUnitIds.length === 0) return FALSE;
   return sql`exists (select 1 from referrals held where held.id = ${qualified(column)} and held.body_unit_id in (${sql.join(bodyUnitIds.map((id) => sql`${id}`), sql`, `)}))`;
 }

@@ -11,6 +11,7 @@ import { unitNameOf } from '../../../units/index.js';
 import { hasSearchTerms, matchesSearch } from '../../../search/index.js';
 import type { InboxFilter, Sort } from '../inbox.js';
 import type { ReportCondition } from './scope.js';
+import { jsonArrayText, jsonIntegerOf, TRUE } from '../../../db/dialect.js';
 
 /** The states in which a report is still someone's work. */
 const OPEN = ['received', 'accepted', 'assigned', 'investigating', 'referred', 'transferred', 'concluded', 'rectifying', 'under_review'];
@@ -142,7 +143,7 @@ export function mineCondition(x: Pick<InboxQuery, 'userId' | 'unitId' | 'roles'>
     parts.push(and(ofUnit, or(eq(reports.status, 'received'), and(eq(reports.status, 'accepted'), isNull(reports.assigneeId)), isNotNull(reports.assignmentExtensionRequest)))!);
   }
   // Not a draft the lead wrote: another lead approves it (four-eyes, issue 19 item 9).
-  const othersDraft = and(isNotNull(reports.answerDraft), sql`coalesce(json_extract(${reports.answerDraft}, '$.by'), 0) <> ${x.userId}`);
+  const othersDraft = and(isNotNull(reports.answerDraft), sql`coalesce(${jsonIntegerOf(reports.answerDraft, 'by')}, 0) <> ${x.userId}`);
   if (has('lead')) parts.push(and(ofUnit, or(othersDraft, isNotNull(reports.extensionRequest), isNotNull(reports.assignmentExtensionRequest)))!);
   if (has('supervisor') || has('lead')) parts.push(and(eq(reports.status, 'under_review'), eq(reports.reviewUnitId, x.unitId))!);
   return or(...parts)!;
@@ -224,7 +225,7 @@ async function rowsFrom<C extends typeof pageColumns>(db: Executor, x: InboxQuer
   const order = [...cols.map((c) => (ascending(c.dir) ? asc(c.column) : desc(c.column))), ascending(cols[cols.length - 1]!.dir) ? asc(reports.id) : desc(reports.id)];
   const rows = await query(db, (q) =>
     q
-      .select({ ...columns, sortValues: sql<string>`json_array(${sql.join(cols.map((c) => c.column), sql`, `)}, ${reports.id})` })
+      .select({ ...columns, sortValues: sql<string>`${jsonArrayText([...cols.map((c) => c.column), reports.id])}` })
       .from(reports)
       .where(and(...conditions))
       .orderBy(...order)
@@ -270,15 +271,16 @@ export async function inboxPage(db: Executor, x: InboxQuery): Promise<{ rows: In
  * to the cap and "cap+" beyond it, so a view never counts every report of a province.
  */
 export async function inboxCount(db: Executor, x: InboxQuery, cap: number): Promise<number> {
-  return query(db, (q) => {
+  const row = await query(db, (q) => {
     const matching = q
       .select({ one: sql<number>`1`.as('one') })
       .from(reports)
       .where(and(...filterConditions(x)))
       .limit(cap + 1)
       .as('matching');
-    return q.select({ n: sql<number>`count(*)` }).from(matching).get()?.n ?? 0;
+    return q.select({ n: sql<number>`count(*)` }).from(matching).get();
   });
+  return row?.n ?? 0;
 }
 
 /** One batch of the 台账 export after the cursor, in the filter's sort, and the next cursor. */
@@ -290,21 +292,21 @@ export async function ledgerBatch(db: Executor, x: InboxQuery, after: string | u
 
 /** Reports in scope by status, and the open ones by clock state, for the dashboard. */
 export async function dashboardTallies(db: Executor, scope: ReportCondition, who: Pick<InboxQuery, 'userId' | 'unitId' | 'roles'>, today: string, soon: string) {
-  return query(db, (q) => {
-    const byStatus = q
+  return query(db, async (q) => {
+    const byStatus = await q
       .select({ status: reports.status, n: sql<number>`count(*)` })
       .from(reports)
       .where(scope)
       .groupBy(reports.status)
       .all();
-    const clock = q
+    const clock = await q
       .select({
         overdue: sql<number>`sum(case when ${reports.dueOn} < ${today} then 1 else 0 end)`,
         dueSoon: sql<number>`sum(case when ${reports.dueOn} >= ${today} and ${reports.dueOn} <= ${soon} then 1 else 0 end)`,
         onTime: sql<number>`sum(case when ${reports.dueOn} > ${soon} then 1 else 0 end)`,
         // The same reports as the 我的待办 queue.
         mine: sql<number>`sum(case when ${mineCondition(who)} then 1 else 0 end)`,
-        hastened: sql<number>`sum(case when ${reports.hastenPending} = 1 then 1 else 0 end)`,
+        hastened: sql<number>`sum(case when ${reports.hastenPending} = ${TRUE} then 1 else 0 end)`,
       })
       .from(reports)
       .where(and(scope, inArray(reports.status, OPEN)))

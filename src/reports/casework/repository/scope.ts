@@ -8,6 +8,7 @@ import { reports } from '../../tables.js';
 import type { Report } from '../../repository.js';
 import { referrals } from '../../referrals/tables.js';
 import { transfers } from '../../transfers/tables.js';
+import { integerList } from '../../../db/dialect.js';
 
 /** A condition on the reports table (a drizzle SQL fragment). */
 export type ReportCondition = SQL;
@@ -29,7 +30,7 @@ export async function scopeCondition(db: Executor, s: ScopeFacts): Promise<Repor
   if (s.unit.kind === 'civil_affairs') {
     // The unit tree as one JSON parameter rather than three inline lists of ~250 ids each: the
     // statement stays small and each branch can still be read through its own index.
-    const tree = sql`(select value from json_each(${JSON.stringify(s.unitIds)}))`;
+    const tree = integerList(s.unitIds);
     conditions.push(sql`(${reports.handlingUnitId} in ${tree} or ${reports.assignedUnitId} in ${tree} or ${reports.reviewUnitId} in ${tree})`);
   } else if (s.unit.kind === 'township_gov') {
     // Only what is assigned to the township, and never a report about its own officials.
@@ -69,5 +70,6 @@ export async function findReportWhere(db: Executor, id: number, condition: Repor
 /** Of these report ids, those that meet the condition. */
 export async function reportIdsWhere(db: Executor, ids: readonly number[], condition: ReportCondition): Promise<number[]> {
   if (ids.length === 0) return [];
-  return query(db, (q) => q.select({ id: reports.id }).from(reports).where(and(inArray(reports.id, [...ids]), condition)).all().map((r) => r.id));
+  const rows = await query(db, (q) => q.select({ id: reports.id }).from(reports).where(and(inArray(reports.id, [...ids]), condition)).all());
+  return rows.map((r) => r.id);
 }
