@@ -1,11 +1,15 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
-import { closeDatabase, openConfiguredDatabase, type Db } from '../db/connection.js';
+import { closeDatabase, isPostgres, openConfiguredDatabase, type Db } from '../db/connection.js';
+import type { PgDb } from '../db/postgres/connection.js';
+import { openClusterSignal, type ClusterSignal } from '../db/postgres/notifications.js';
 import { prepareDatabase } from '../install.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
+    /** Signals to the other app nodes on the same PostgreSQL database (LISTEN/NOTIFY); null on SQLite, where one process holds the file. */
+    clusterSignal: ClusterSignal | null;
   }
 }
 
@@ -15,7 +19,11 @@ export default fp(
     const db = openConfiguredDatabase(opts.config);
     await prepareDatabase(db);
     app.decorate('db', db);
+    const clusterSignal = isPostgres(db) ? await openClusterSignal(db as unknown as PgDb, opts.config.databaseUrl!, app.log) : null;
+    app.decorate('clusterSignal', clusterSignal);
     app.addHook('onClose', async () => {
+      // First: it may still be sending through the pool.
+      await clusterSignal?.close();
       await closeDatabase(db);
     });
   },

@@ -3,11 +3,19 @@
 // invalidate(), so a change shows at once; and everything is dropped when the date in China changes,
 // because pages count from "today" (ledger items fall overdue, statistics run to yesterday). Routes
 // opt in with `config: { publicCache: true }`.
+//
+// Several app nodes on one PostgreSQL database (issue 21): invalidate() also tells the other nodes
+// (app.clusterSignal, LISTEN/NOTIFY), which drop their pages when the notification arrives —
+// milliseconds after the change, which every caller makes known only after its transaction has
+// committed, so a node cannot re-cache the old data after hearing of the change. While a node's
+// listener is down it could miss a change, so it neither serves nor keeps pages until it listens
+// again, and then starts from empty.
 import fp from 'fastify-plugin';
 import { todayInChina } from '../clocks/index.js';
 import { ByteBoundedLru, costOfString } from '../shared/byte-lru.js';
 
 export interface PublicCache {
+  /** Drops every page here and on the other nodes. Call it after the change has committed. */
   invalidate(): void;
   /** Pages held now. */
   readonly size: number;
@@ -37,16 +45,26 @@ declare module 'fastify' {
 
 const MAX_ENTRIES = 5000;
 const MAX_BYTES = 64 * 1024 * 1024;
+/** The NOTIFY channel of public data changes; the payload is the sending node's id. */
+export const PUBLIC_CACHE_CHANNEL = 'sunshine_public_cache';
 
 export default fp(
   async (app, opts: PublicCacheOptions) => {
     const entries = new ByteBoundedLru<{ body: string; type: string; generation: number }>(opts.maxEntries ?? MAX_ENTRIES, opts.maxBytes ?? MAX_BYTES);
     let generation = 0;
     let day = todayInChina();
+    const clear = () => {
+      generation++;
+      entries.clear();
+    };
+    // Registered after the db plugin in app.ts; absent in a bare app (the unit tests) and null on SQLite.
+    const signal = app.hasDecorator('clusterSignal') ? app.clusterSignal : null;
+    // Another node's change, and also a lost or regained listener: pages kept meanwhile may be stale.
+    if (signal) await signal.subscribe(PUBLIC_CACHE_CHANNEL, clear);
     app.decorate('publicCache', {
       invalidate() {
-        generation++;
-        entries.clear();
+        clear();
+        if (signal) void signal.send(PUBLIC_CACHE_CHANNEL);
       },
       get size() {
         return entries.size;
@@ -58,10 +76,12 @@ export default fp(
 
     app.addHook('preHandler', async (request, reply) => {
       if (!request.routeOptions.config.publicCache || request.method !== 'GET') return;
+      if (signal && !signal.isListening(PUBLIC_CACHE_CHANNEL)) return;
       const today = todayInChina();
       if (today !== day) {
+        // Every node sees the date change for itself: nothing to tell the others.
         day = today;
-        app.publicCache.invalidate();
+        clear();
       }
       const key = `${request.locale}|${request.careMode ? 1 : 0}|${request.url}`;
       const hit = entries.get(key);
