@@ -11,26 +11,27 @@ export type NewArchiveRow = typeof auditArchives.$inferInsert;
 /**
  * Appends an entry; call inside the transaction of the change it records. When every live entry
  * has been archived, the chain continues from the last archive (its last id and MAC). Reading the
- * head and inserting run in one statement batch, so no other entry can slip in between.
+ * head and inserting run in one async callback, which holds the SQLite connection throughout
+ * (src/db/transaction.ts), so no other entry can slip in between.
  */
 export async function appendEntry(db: Executor, key: Buffer, content: AuditContent): Promise<StoredEntry> {
-  return query(db, (q) => {
-    const last = q.select({ id: auditLog.id, mac: auditLog.mac }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get() ?? archiveTail(q);
+  return query(db, async (q) => {
+    const last = (await q.select({ id: auditLog.id, mac: auditLog.mac }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get()) ?? (await archiveTail(q));
     const id = (last?.id ?? 0) + 1;
     const prevMac = last?.mac ?? GENESIS_MAC;
     const mac = entryMac(key, id, content, prevMac);
     const row = { id, ...content, terminal: content.terminal ?? null, prevMac, mac };
-    q.insert(auditLog).values(row).run();
+    await q.insert(auditLog).values(row).run();
     return row;
   });
 }
 
-function archiveTail(q: Db): { id: number; mac: string } | undefined {
-  const a = lastArchiveOf(q);
+async function archiveTail(q: Db): Promise<{ id: number; mac: string } | undefined> {
+  const a = await lastArchiveOf(q);
   return a ? { id: a.lastId, mac: a.lastMac } : undefined;
 }
 
-function lastArchiveOf(q: Db): ArchiveRow | undefined {
+async function lastArchiveOf(q: Db): Promise<ArchiveRow | undefined> {
   return q.select().from(auditArchives).orderBy(desc(auditArchives.lastId), desc(auditArchives.id)).limit(1).get();
 }
 
@@ -70,12 +71,12 @@ export async function findArchive(db: Executor, id: number): Promise<ArchiveRow 
  * `youngestAllowed` or when the range does not hold exactly the archived count.
  */
 export async function commitArchive(tx: Executor, row: NewArchiveRow, youngestAllowed: number): Promise<ArchiveRow> {
-  return query(tx, (q) => {
+  return query(tx, async (q) => {
     const range = and(gte(auditLog.id, row.firstId), lte(auditLog.id, row.lastId));
-    const young = q.select({ n: count() }).from(auditLog).where(and(range, gte(auditLog.at, youngestAllowed))).get()?.n ?? 0;
+    const young = (await q.select({ n: count() }).from(auditLog).where(and(range, gte(auditLog.at, youngestAllowed))).get())?.n ?? 0;
     if (young > 0) throw new Error(`audit archive ${row.month}: ${young} entries are younger than the online period`);
-    const inserted = q.insert(auditArchives).values(row).returning().get();
-    const deleted = q.delete(auditLog).where(range).run().changes;
+    const inserted = await q.insert(auditArchives).values(row).returning().get();
+    const deleted = (await q.delete(auditLog).where(range).run()).changes;
     if (deleted !== row.entryCount) throw new Error(`audit archive ${row.month}: expected ${row.entryCount} entries, found ${deleted}`);
     return inserted;
   });
@@ -135,8 +136,8 @@ function escapeLike(text: string): string {
 
 /** Entries in the audit log, 0 when the database is new and has no tables yet (an operator command asks before migrating). */
 export async function auditEntryCount(db: Executor): Promise<number> {
-  return query(db, (q) => {
-    const table = q.get<{ n: number }>(sql`select count(*) as n from sqlite_master where type = 'table' and name = 'audit_log'`)!.n;
-    return table ? q.get<{ n: number }>(sql`select count(*) as n from audit_log`)!.n : 0;
+  return query(db, async (q) => {
+    const table = (await q.get<{ n: number }>(sql`select count(*) as n from sqlite_master where type = 'table' and name = 'audit_log'`))!.n;
+    return table ? (await q.get<{ n: number }>(sql`select count(*) as n from audit_log`))!.n : 0;
   });
 }
