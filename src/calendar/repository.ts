@@ -10,7 +10,7 @@ export async function allOverrides(db: Executor): Promise<HolidayOverrideRow[]> 
 }
 
 export async function coveredYears(db: Executor): Promise<number[]> {
-  return query(db, (q) => q.select().from(calendarYears).all().map((r) => r.year));
+  return (await query(db, (q) => q.select().from(calendarYears).all())).map((r) => r.year);
 }
 
 export async function upsertOverride(db: Executor, row: typeof holidayOverrides.$inferInsert): Promise<void> {
@@ -19,7 +19,7 @@ export async function upsertOverride(db: Executor, row: typeof holidayOverrides.
 
 /** Removes the override of `date`; whether there was one. */
 export async function deleteOverride(db: Executor, date: string): Promise<boolean> {
-  return query(db, (q) => q.delete(holidayOverrides).where(eq(holidayOverrides.date, date)).run().changes === 1);
+  return (await query(db, (q) => q.delete(holidayOverrides).where(eq(holidayOverrides.date, date)).run())).changes === 1;
 }
 
 export async function findOverride(db: Executor, date: string): Promise<HolidayOverrideRow | undefined> {
@@ -28,7 +28,7 @@ export async function findOverride(db: Executor, date: string): Promise<HolidayO
 
 /** How many overrides fall in `year`. */
 export async function overridesInYear(db: Executor, year: number): Promise<number> {
-  return query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(holidayOverrides).where(like(holidayOverrides.date, `${year}-%`)).get()!.n);
+  return (await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(holidayOverrides).where(like(holidayOverrides.date, `${year}-%`)).get()))!.n;
 }
 
 export type CalendarYearRow = typeof calendarYears.$inferSelect;
@@ -40,10 +40,10 @@ export async function declaredYears(db: Executor): Promise<CalendarYearRow[]> {
 
 /** Declares `year` entered completely; false if it already was. */
 export async function insertYear(db: Executor, year: number, userId: number, now: number): Promise<boolean> {
-  return query(db, (q) => q.insert(calendarYears).values({ year, updatedBy: userId, updatedAt: now }).onConflictDoNothing().run().changes === 1);
+  return (await query(db, (q) => q.insert(calendarYears).values({ year, updatedBy: userId, updatedAt: now }).onConflictDoNothing().run())).changes === 1;
 }
 
 /** Withdraws the declaration of `year`; whether there was one. */
 export async function deleteYear(db: Executor, year: number): Promise<boolean> {
-  return query(db, (q) => q.delete(calendarYears).where(eq(calendarYears.year, year)).run().changes === 1);
+  return (await query(db, (q) => q.delete(calendarYears).where(eq(calendarYears.year, year)).run())).changes === 1;
 }
