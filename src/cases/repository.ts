@@ -20,9 +20,7 @@ export async function insertCase(db: Executor, row: NewTypicalCase): Promise<Typ
 }
 
 export async function updateCase(db: Executor, id: number, values: Partial<NewTypicalCase>): Promise<void> {
-  return query(db, (q) => {
-    q.update(typicalCases).set(values).where(eq(typicalCases.id, id)).run();
-  });
+  await query(db, (q) => q.update(typicalCases).set(values).where(eq(typicalCases.id, id)).run());
 }
 
 export async function findCase(db: Executor, id: number): Promise<TypicalCase | undefined> {
@@ -99,15 +97,8 @@ export async function listPublished(db: Executor, f: PublicFilter): Promise<Typi
 
 /** Quarters that have published cases, newest first (the public filter's choices). */
 export async function publishedQuarters(db: Executor): Promise<string[]> {
-  return query(db, (q) =>
-    q
-      .selectDistinct({ quarter: typicalCases.quarter })
-      .from(typicalCases)
-      .where(eq(typicalCases.status, 'published'))
-      .orderBy(desc(typicalCases.quarter))
-      .all()
-      .map((r) => r.quarter),
-  );
+  const rows = await query(db, (q) => q.selectDistinct({ quarter: typicalCases.quarter }).from(typicalCases).where(eq(typicalCases.status, 'published')).orderBy(desc(typicalCases.quarter)).all());
+  return rows.map((r) => r.quarter);
 }
 
 /** The latest published cases by publication time, for the feed. */
