@@ -71,7 +71,7 @@ export async function flagPage(db: Executor, v: FlagVisibility, f: FlagFilterVal
 
 /** How many visible flags match the filter. */
 export async function countFlags(db: Executor, v: FlagVisibility, f: FlagFilterValues): Promise<number> {
-  return query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(crossCheckFlags).where(flagFilterCondition(v, f)).get()?.n ?? 0);
+  return (await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(crossCheckFlags).where(flagFilterCondition(v, f)).get()))?.n ?? 0;
 }
 
 /** Open flags per declarant, for these declarant ids. */

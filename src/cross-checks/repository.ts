@@ -20,28 +20,29 @@ export { FLAG_KINDS, isFlagKind, type FlagKind } from './flag-kinds.js';
 
 /** Inserts unless (recipient, declarant, kind) is flagged already; returns whether a row went in. */
 export async function insertFlagIfNew(db: Executor, row: NewFlag): Promise<boolean> {
-  return query(db, (q) => q.insert(crossCheckFlags).values(row).onConflictDoNothing().run().changes > 0);
+  return (await query(db, (q) => q.insert(crossCheckFlags).values(row).onConflictDoNothing().run())).changes > 0;
 }
 
 /** An open declared flag follows the relative row that now matches (a relative removed and added again). */
 export async function updateOpenFlagRelative(db: Executor, recipientId: number, declarantId: number, relativeId: number): Promise<void> {
-  return query(db, (q) => {
-    q.update(crossCheckFlags)
+  await query(db, (q) =>
+    q
+      .update(crossCheckFlags)
       .set({ relativeId })
       .where(and(eq(crossCheckFlags.recipientId, recipientId), eq(crossCheckFlags.declarantId, declarantId), eq(crossCheckFlags.kind, 'declared'), eq(crossCheckFlags.status, 'open'), or(ne(crossCheckFlags.relativeId, relativeId), sql`${crossCheckFlags.relativeId} is null`)))
-      .run();
-  });
+      .run(),
+  );
 }
 
 /** Open flags of these villages (recipient's village) or declarants: what a run re-examines. */
 export async function openFlagsFor(db: Executor, villageCodes: readonly string[], declarantIds: readonly number[]): Promise<Flag[]> {
-  return query(db, (q) => {
+  return query(db, async (q) => {
     const out = new Map<number, Flag>();
     for (const part of chunks(villageCodes)) {
-      for (const f of q.select().from(crossCheckFlags).where(and(eq(crossCheckFlags.status, 'open'), inArray(crossCheckFlags.villageCode, part))).all()) out.set(f.id, f);
+      for (const f of await q.select().from(crossCheckFlags).where(and(eq(crossCheckFlags.status, 'open'), inArray(crossCheckFlags.villageCode, part))).all()) out.set(f.id, f);
     }
     for (const part of chunks(declarantIds)) {
-      for (const f of q.select().from(crossCheckFlags).where(and(eq(crossCheckFlags.status, 'open'), inArray(crossCheckFlags.declarantId, part))).all()) out.set(f.id, f);
+      for (const f of await q.select().from(crossCheckFlags).where(and(eq(crossCheckFlags.status, 'open'), inArray(crossCheckFlags.declarantId, part))).all()) out.set(f.id, f);
     }
     return [...out.values()];
   });
@@ -49,7 +50,7 @@ export async function openFlagsFor(db: Executor, villageCodes: readonly string[]
 
 /** Closes a flag: by a person with their note, or by a run (no person, no note) when it no longer holds. */
 export async function resolveFlagRow(db: Executor, id: number, values: { actionNote: string | null; resolvedBy: number | null; resolvedAt: number }): Promise<boolean> {
-  return query(db, (q) => q.update(crossCheckFlags).set({ status: 'resolved', ...values }).where(and(eq(crossCheckFlags.id, id), eq(crossCheckFlags.status, 'open'))).run().changes > 0);
+  return (await query(db, (q) => q.update(crossCheckFlags).set({ status: 'resolved', ...values }).where(and(eq(crossCheckFlags.id, id), eq(crossCheckFlags.status, 'open'))).run())).changes > 0;
 }
 
 export async function findFlag(db: Executor, id: number): Promise<Flag | undefined> {
