@@ -40,7 +40,7 @@ export interface PendingRemoval extends RemovalRequest {
 
 /** Open requests that this unit decides, oldest first, without those this user asked for (never their own to confirm). */
 export async function pendingRemovalsFor(db: Executor, reviewUnitId: number, notRequestedBy: number): Promise<PendingRemoval[]> {
-  return query(db, (q) =>
+  const rows = await query(db, (q) =>
     q
       .select({
         request: relativeRemovalRequests,
@@ -55,12 +55,12 @@ export async function pendingRemovalsFor(db: Executor, reviewUnitId: number, not
       .innerJoin(declarants, eq(declarants.id, relativeRemovalRequests.declarantId))
       .where(and(eq(relativeRemovalRequests.reviewUnitId, reviewUnitId), eq(relativeRemovalRequests.status, 'pending'), ne(relativeRemovalRequests.requestedBy, notRequestedBy)))
       .orderBy(asc(relativeRemovalRequests.id))
-      .all()
-      .map(({ request, ...rest }) => ({ ...request, ...rest })),
+      .all(),
   );
+  return rows.map(({ request, ...rest }) => ({ ...request, ...rest }));
 }
 
 /** Records the decision on an open request; false when it was no longer open (decided meanwhile). */
 export async function decideRemovalRequest(db: Executor, id: number, decision: { status: 'confirmed' | 'refused'; decidedBy: number; decidedAt: number; decisionNote: string | null }): Promise<boolean> {
-  return query(db, (q) => q.update(relativeRemovalRequests).set(decision).where(and(eq(relativeRemovalRequests.id, id), eq(relativeRemovalRequests.status, 'pending'))).run().changes > 0);
+  return (await query(db, (q) => q.update(relativeRemovalRequests).set(decision).where(and(eq(relativeRemovalRequests.id, id), eq(relativeRemovalRequests.status, 'pending'))).run())).changes > 0;
 }
