@@ -44,26 +44,36 @@ export async function recentImports(db: Executor, townshipCodes: readonly string
 
 /** Everyone ever listed in these villages (active and removed): a returning person keeps their row. */
 export async function recipientsOfVillages(db: Executor, villageCodes: readonly string[]): Promise<Recipient[]> {
-  return query(db, (q) => chunks(villageCodes).flatMap((codes) => q.select().from(recipients).where(inArray(recipients.villageCode, codes)).all()));
-}
-
-export async function insertRecipients(db: Executor, rows: readonly NewRecipient[]): Promise<Recipient[]> {
-  return query(db, (q) => chunks(rows, 200).flatMap((part) => q.insert(recipients).values(part).returning().all()));
-}
-
-export async function updateRecipient(db: Executor, id: number, patch: Partial<NewRecipient>): Promise<void> {
-  return query(db, (q) => {
-    q.update(recipients).set(patch).where(eq(recipients.id, id)).run();
+  return query(db, async (q) => {
+    const rows: Recipient[] = [];
+    for (const codes of chunks(villageCodes)) rows.push(...(await q.select().from(recipients).where(inArray(recipients.villageCode, codes)).all()));
+    return rows;
   });
 }
 
+export async function insertRecipients(db: Executor, rows: readonly NewRecipient[]): Promise<Recipient[]> {
+  return query(db, async (q) => {
+    const inserted: Recipient[] = [];
+    for (const part of chunks(rows, 200)) inserted.push(...(await q.insert(recipients).values(part).returning().all()));
+    return inserted;
+  });
+}
+
+export async function updateRecipient(db: Executor, id: number, patch: Partial<NewRecipient>): Promise<void> {
+  await query(db, (q) => q.update(recipients).set(patch).where(eq(recipients.id, id)).run());
+}
+
 export async function recipientsByIds(db: Executor, ids: readonly number[]): Promise<Recipient[]> {
-  return query(db, (q) => chunks([...new Set(ids)]).flatMap((part) => q.select().from(recipients).where(inArray(recipients.id, part)).all()));
+  return query(db, async (q) => {
+    const rows: Recipient[] = [];
+    for (const part of chunks([...new Set(ids)])) rows.push(...(await q.select().from(recipients).where(inArray(recipients.id, part)).all()));
+    return rows;
+  });
 }
 
 /** The keyed ID hash of a recipient (an objection's subject, for recusal), or null when there is no such recipient. */
 export async function recipientIdHash(db: Executor, id: number): Promise<string | null> {
-  return query(db, (q) => q.select({ idHash: recipients.idHash }).from(recipients).where(eq(recipients.id, id)).get()?.idHash ?? null);
+  return (await query(db, (q) => q.select({ idHash: recipients.idHash }).from(recipients).where(eq(recipients.id, id)).get()))?.idHash ?? null;
 }
 
 /** A village's current recipients after `afterId`, in id order (recipients_village_idx). */
@@ -94,10 +104,10 @@ export async function countyRoster(db: Executor, countyCode: string, afterId: nu
 
 /** Current recipients per village (each count reads one range of recipients_village_idx). */
 export async function activeCounts(db: Executor, villageCodes: readonly string[]): Promise<Map<string, number>> {
-  return query(db, (q) => {
+  return query(db, async (q) => {
     const out = new Map<string, number>();
     for (const code of villageCodes) {
-      const row = q.get<{ n: number }>(sql`SELECT count(*) AS n FROM recipients WHERE village_code = ${code} AND status = 'active'`);
+      const row = await q.get<{ n: number }>(sql`SELECT count(*) AS n FROM recipients WHERE village_code = ${code} AND status = 'active'`);
       if (row && row.n > 0) out.set(code, row.n);
     }
     return out;
@@ -105,7 +115,7 @@ export async function activeCounts(db: Executor, villageCodes: readonly string[]
 }
 
 export async function activeCountInCounty(db: Executor, countyCode: string): Promise<number> {
-  return query(db, (q) => q.get<{ n: number }>(sql`SELECT count(*) AS n FROM recipients WHERE county_code = ${countyCode} AND status = 'active'`)?.n ?? 0);
+  return (await query(db, (q) => q.get<{ n: number }>(sql`SELECT count(*) AS n FROM recipients WHERE county_code = ${countyCode} AND status = 'active'`)))?.n ?? 0;
 }
 
 // --- postings ------------------------------------------------------------------------------
@@ -115,8 +125,8 @@ export async function insertPosting(db: Executor, values: typeof postings.$infer
 }
 
 export async function insertEntries(db: Executor, rows: readonly (typeof postingEntries.$inferInsert)[]): Promise<void> {
-  return query(db, (q) => {
-    for (const part of chunks(rows, 200)) q.insert(postingEntries).values(part).run();
+  return query(db, async (q) => {
+    for (const part of chunks(rows, 200)) await q.insert(postingEntries).values(part).run();
   });
 }
 
@@ -160,10 +170,10 @@ export async function openPostingsInCounty(db: Executor, countyCode: string, tod
 
 /** The villages among these with a posting open on `today`. */
 export async function villagesWithOpenPosting(db: Executor, villageCodes: readonly string[], today: string): Promise<Set<string>> {
-  return query(db, (q) => {
+  return query(db, async (q) => {
     const out = new Set<string>();
     for (const part of chunks(villageCodes)) {
-      const rows = q
+      const rows = await q
         .selectDistinct({ code: postings.villageCode })
         .from(postings)
         .where(and(inArray(postings.villageCode, part), lte(postings.startsOn, today), gte(postings.endsOn, today)))
@@ -180,10 +190,10 @@ export async function postingsOfImport(db: Executor, importId: number): Promise<
 
 /** The entries of these postings, grouped by posting, each group in id order. */
 export async function entriesOf(db: Executor, postingIds: readonly number[]): Promise<Map<number, PostingEntry[]>> {
-  return query(db, (q) => {
+  return query(db, async (q) => {
     const out = new Map<number, PostingEntry[]>();
     for (const part of chunks(postingIds)) {
-      const rows = q.select().from(postingEntries).where(inArray(postingEntries.postingId, part)).orderBy(asc(postingEntries.postingId), asc(postingEntries.id)).all();
+      const rows = await q.select().from(postingEntries).where(inArray(postingEntries.postingId, part)).orderBy(asc(postingEntries.postingId), asc(postingEntries.id)).all();
       for (const r of rows) {
         const list = out.get(r.postingId);
         if (list) list.push(r);
@@ -207,10 +217,10 @@ export interface EntryCounts {
 
 /** New, changed and removed entries of each of these postings (one range of posting_entries_posting_idx each). */
 export async function entryCounts(db: Executor, postingIds: readonly number[]): Promise<Map<number, EntryCounts>> {
-  return query(db, (q) => {
+  return query(db, async (q) => {
     const out = new Map<number, EntryCounts>();
     for (const part of chunks([...new Set(postingIds)])) {
-      const rows = q
+      const rows = await q
         .select({ postingId: postingEntries.postingId, change: postingEntries.change, n: sql<number>`count(*)` })
         .from(postingEntries)
         .where(inArray(postingEntries.postingId, part))
@@ -241,31 +251,42 @@ export async function postingEntriesPage(db: Executor, postingId: number, afterI
 
 /** The place of the entry `entryId` in its posting, counting from 1 (an index-only range count). */
 export async function entryPosition(db: Executor, postingId: number, entryId: number): Promise<number> {
-  return query(db, (q) => q.get<{ n: number }>(sql`SELECT count(*) AS n FROM posting_entries WHERE posting_id = ${postingId} AND id <= ${entryId}`)?.n ?? 0);
+  return (await query(db, (q) => q.get<{ n: number }>(sql`SELECT count(*) AS n FROM posting_entries WHERE posting_id = ${postingId} AND id <= ${entryId}`)))?.n ?? 0;
 }
 
 export async function countRecipients(db: Executor): Promise<number> {
-  return query(db, (q) => q.get<{ n: number }>(sql`SELECT count(*) AS n FROM recipients`)?.n ?? 0);
+  return (await query(db, (q) => q.get<{ n: number }>(sql`SELECT count(*) AS n FROM recipients`)))?.n ?? 0;
 }
 
 // --- what the cross-checks read (src/cross-checks/run.ts) ------------------------------------
 
 export async function activeRecipientsOfVillages(db: Executor, villageCodes: readonly string[]): Promise<Recipient[]> {
-  return query(db, (q) => chunks(villageCodes).flatMap((codes) => q.select().from(recipients).where(and(inArray(recipients.villageCode, codes), eq(recipients.status, 'active'))).all()));
+  return query(db, async (q) => {
+    const rows: Recipient[] = [];
+    for (const codes of chunks(villageCodes)) rows.push(...(await q.select().from(recipients).where(and(inArray(recipients.villageCode, codes), eq(recipients.status, 'active'))).all()));
+    return rows;
+  });
 }
 
 export async function activeRecipientsWithHashes(db: Executor, hashes: readonly string[]): Promise<Recipient[]> {
-  return query(db, (q) => chunks([...new Set(hashes)]).flatMap((part) => q.select().from(recipients).where(and(inArray(recipients.idHash, part), eq(recipients.status, 'active'))).all()));
+  return query(db, async (q) => {
+    const rows: Recipient[] = [];
+    for (const part of chunks([...new Set(hashes)])) rows.push(...(await q.select().from(recipients).where(and(inArray(recipients.idHash, part), eq(recipients.status, 'active'))).all()));
+    return rows;
+  });
 }
 
 /** Ids of the roster entries, current or removed, of the people with these ID hashes (the cross-checks' recusal). */
 export async function recipientIdsWithHashes(db: Executor, hashes: readonly string[]): Promise<number[]> {
-  return query(db, (q) => chunks([...new Set(hashes)]).flatMap((part) => q.select({ id: recipients.id }).from(recipients).where(inArray(recipients.idHash, part)).all().map((r) => r.id)));
+  return query(db, async (q) => {
+    const ids: number[] = [];
+    for (const part of chunks([...new Set(hashes)])) for (const r of await q.select({ id: recipients.id }).from(recipients).where(inArray(recipients.idHash, part)).all()) ids.push(r.id);
+    return ids;
+  });
 }
 
 /** Inserts recipients, skipping any that would break a unique index (the demo's fill-up rows). */
 export async function insertRecipientsIfNew(db: Executor, rows: readonly NewRecipient[]): Promise<void> {
-  return query(db, (q) => {
-    if (rows.length > 0) q.insert(recipients).values([...rows]).onConflictDoNothing().run();
-  });
+  if (rows.length === 0) return;
+  await query(db, (q) => q.insert(recipients).values([...rows]).onConflictDoNothing().run());
 }
