@@ -19,24 +19,27 @@ export async function findEvidence(db: Executor, id: number): Promise<EvidenceFi
 }
 
 export async function allStoredNames(db: Executor): Promise<Set<string>> {
-  return query(db, (q) => new Set(q.select({ n: evidenceFiles.storedName }).from(evidenceFiles).all().map((r) => r.n)));
+  const rows = await query(db, (q) => q.select({ n: evidenceFiles.storedName }).from(evidenceFiles).all());
+  return new Set(rows.map((r) => r.n));
 }
 
 export async function evidenceCount(db: Executor, ownerType: string, ownerId: number): Promise<{ count: number; bytes: number }> {
-  return query(db, (q) =>
+  const row = await query(db, (q) =>
     q
       .select({ count: sql<number>`count(*)`, bytes: sql<number>`coalesce(sum(${evidenceFiles.size}), 0)` })
       .from(evidenceFiles)
       .where(and(eq(evidenceFiles.ownerType, ownerType), eq(evidenceFiles.ownerId, ownerId)))
-      .get()!,
+      .get(),
   );
+  return row!;
 }
 
 // Retention (issue 15, src/retention): files whose owner's period has passed are erased; the row stays.
 
 /** Owners of `ownerType` that still have a file not erased (few: most old reports are erased already). */
 export async function ownersWithLiveFiles(db: Executor, ownerType: string): Promise<number[]> {
-  return query(db, (q) => q.selectDistinct({ id: evidenceFiles.ownerId }).from(evidenceFiles).where(and(eq(evidenceFiles.ownerType, ownerType), isNull(evidenceFiles.erasedAt))).all().map((r) => r.id));
+  const rows = await query(db, (q) => q.selectDistinct({ id: evidenceFiles.ownerId }).from(evidenceFiles).where(and(eq(evidenceFiles.ownerType, ownerType), isNull(evidenceFiles.erasedAt))).all());
+  return rows.map((r) => r.id);
 }
 
 /** The files of one owner not yet erased. */
@@ -51,5 +54,5 @@ export async function markEvidenceErased(db: Executor, id: number, now: number):
 
 /** Staff material released for (or withdrawn from) the referral packet (可移送); false when the file is erased or missing. */
 export async function setForReferral(db: Executor, id: number, on: boolean): Promise<boolean> {
-  return query(db, (q) => q.update(evidenceFiles).set({ forReferral: on }).where(and(eq(evidenceFiles.id, id), isNull(evidenceFiles.erasedAt))).run().changes > 0);
+  return (await query(db, (q) => q.update(evidenceFiles).set({ forReferral: on }).where(and(eq(evidenceFiles.id, id), isNull(evidenceFiles.erasedAt))).run())).changes > 0;
 }
