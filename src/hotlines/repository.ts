@@ -10,8 +10,8 @@ import { hotlines } from './tables.js';
 export type Hotline = typeof hotlines.$inferSelect;
 
 export async function insertHotlines(db: Executor, rows: (typeof hotlines.$inferInsert)[]): Promise<void> {
-  await query(db, (q) => {
-    for (let i = 0; i < rows.length; i += 200) q.insert(hotlines).values(rows.slice(i, i + 200)).run();
+  await query(db, async (q) => {
+    for (let i = 0; i < rows.length; i += 200) await q.insert(hotlines).values(rows.slice(i, i + 200)).run();
   });
 }
 
@@ -42,7 +42,7 @@ export async function hotlinesIn(db: Executor, regionCodes: string[]) {
 }
 
 export async function hotlineCount(db: Executor): Promise<number> {
-  return query(db, (q) => q.get<{ n: number }>(sql`select count(*) as n from hotlines`)!.n);
+  return (await query(db, (q) => q.get<{ n: number }>(sql`select count(*) as n from hotlines`)))!.n;
 }
 
 export async function findHotline(db: Executor, id: number): Promise<Hotline | undefined> {
