@@ -86,7 +86,7 @@ export interface QueueRow {
  * units' indexes (a missing account gives an empty name rather than hiding the request), then the
  * report's case number and place from the reports domain, both read in the same query callback.
  */
-function queueRows(q: Db, where: SQL, order: SQL[], limit?: number): QueueBase[] {
+async function queueRows(q: Db, where: SQL, order: SQL[], limit?: number): Promise<QueueBase[]> {
   const base = q
     .select({
       id: identityRequests.id,
@@ -104,7 +104,7 @@ function queueRows(q: Db, where: SQL, order: SQL[], limit?: number): QueueBase[]
     .from(identityRequests)
     .where(where)
     .orderBy(...order);
-  const rows = limit === undefined ? base.all() : base.limit(limit).all();
+  const rows = await (limit === undefined ? base.all() : base.limit(limit).all());
   return rows.map((r) => ({ ...r, deciderName: r.deciderName ?? null }));
 }
 
