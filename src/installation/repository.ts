@@ -6,13 +6,13 @@ import { installation } from './tables.js';
 export type InstallMode = 'demo' | 'production';
 
 export async function readMode(db: Db | Tx): Promise<InstallMode | null> {
-  return query(db, (q) => q.select({ mode: installation.mode }).from(installation).where(eq(installation.id, 1)).get()?.mode ?? null);
+  return (await query(db, (q) => q.select({ mode: installation.mode }).from(installation).where(eq(installation.id, 1)).get()))?.mode ?? null;
 }
 
 /** Writes the mode when none is set; returns the mode in force afterwards (the first one wins). */
 export async function insertModeOnce(db: Db | Tx, mode: InstallMode, now: number): Promise<InstallMode> {
-  return query(db, (q) => {
-    q.insert(installation).values({ id: 1, mode, setAt: now }).onConflictDoNothing().run();
-    return q.select({ mode: installation.mode }).from(installation).where(eq(installation.id, 1)).get()!.mode;
+  return query(db, async (q) => {
+    await q.insert(installation).values({ id: 1, mode, setAt: now }).onConflictDoNothing().run();
+    return (await q.select({ mode: installation.mode }).from(installation).where(eq(installation.id, 1)).get())!.mode;
   });
 }
