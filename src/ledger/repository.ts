@@ -140,7 +140,7 @@ export async function publicItems(db: Executor, f: { region?: string; status?: I
 
 /** Items entered on the ledger itself (not created from a report's conclusion). */
 export async function countEnteredItems(db: Executor): Promise<number> {
-  return query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(rectificationItems).where(ne(rectificationItems.source, 'report')).get()!.n);
+  return (await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(rectificationItems).where(ne(rectificationItems.source, 'report')).get()))!.n;
 }
 
 export interface ItemHit {
