@@ -90,5 +90,5 @@ export async function noticesFor(db: Executor, userId: number, options: { limit:
 
 /** Marks a user's notices up to `upToId` as read (only theirs, only unread ones); returns how many. */
 export async function markNoticesRead(db: Executor, userId: number, upToId: number, now: number): Promise<number> {
-  return query(db, (q) => q.update(notifications).set({ readAt: now }).where(and(eq(notifications.userId, userId), lte(notifications.id, upToId), isNull(notifications.readAt))).run().changes);
+  return (await query(db, (q) => q.update(notifications).set({ readAt: now }).where(and(eq(notifications.userId, userId), lte(notifications.id, upToId), isNull(notifications.readAt))).run())).changes;
 }
