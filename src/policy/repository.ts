@@ -15,9 +15,7 @@ export async function insertPage(db: Executor, row: NewPolicyPage): Promise<Poli
 }
 
 export async function updatePage(db: Executor, id: number, values: Partial<NewPolicyPage>): Promise<void> {
-  return query(db, (q) => {
-    q.update(policyPages).set(values).where(eq(policyPages.id, id)).run();
-  });
+  await query(db, (q) => q.update(policyPages).set(values).where(eq(policyPages.id, id)).run());
 }
 
 export async function findPage(db: Executor, id: number): Promise<PolicyPage | undefined> {
@@ -33,14 +31,8 @@ export async function findPageBySlug(db: Executor, slug: string): Promise<Policy
 
 /** Every page, last changed first, with the display name of who changed it (one query). */
 export async function allPages(db: Executor): Promise<(PolicyPage & { editor: string | null })[]> {
-  return query(db, (q) =>
-    q
-      .select({ page: policyPages, editor: userDisplayNameOf(policyPages.updatedBy) })
-      .from(policyPages)
-      .orderBy(desc(policyPages.updatedAt), desc(policyPages.id))
-      .all()
-      .map((r) => ({ ...r.page, editor: r.editor })),
-  );
+  const rows = await query(db, (q) => q.select({ page: policyPages, editor: userDisplayNameOf(policyPages.updatedBy) }).from(policyPages).orderBy(desc(policyPages.updatedAt), desc(policyPages.id)).all());
+  return rows.map((r) => ({ ...r.page, editor: r.editor }));
 }
 
 /** Published pages in title order, optionally only those matching a search. */
