@@ -10,7 +10,7 @@ import type { TaskKind, TaskSpec } from './catalog.js';
 export type Task = typeof reportingTasks.$inferSelect;
 export type Submission = typeof reportingSubmissions.$inferSelect;
 
-function taskByKey(q: Db, kind: TaskKind, year: number, quarter: number | null): Task | undefined {
+async function taskByKey(q: Db, kind: TaskKind, year: number, quarter: number | null): Promise<Task | undefined> {
   return q
     .select()
     .from(reportingTasks)
@@ -18,7 +18,7 @@ function taskByKey(q: Db, kind: TaskKind, year: number, quarter: number | null):
     .get();
 }
 
-function submissionRow(q: Db, taskId: number, unitId: number): Submission | undefined {
+async function submissionRow(q: Db, taskId: number, unitId: number): Promise<Submission | undefined> {
   return q
     .select()
     .from(reportingSubmissions)
@@ -28,12 +28,12 @@ function submissionRow(q: Db, taskId: number, unitId: number): Submission | unde
 
 /** Inserts the tasks not there yet (unique on kind, year, quarter); returns those inserted. */
 export async function insertTasks(db: Executor, specs: TaskSpec[], createdBy: number | null, now: number): Promise<Task[]> {
-  return query(db, (q) => {
+  return query(db, async (q) => {
     const created: Task[] = [];
     for (const s of specs) {
       // SQLite's unique index treats NULL quarters as distinct: look before inserting.
-      if (taskByKey(q, s.kind, s.year, s.quarter)) continue;
-      const row = q.insert(reportingTasks).values({ ...s, createdBy, createdAt: now }).onConflictDoNothing().returning().get();
+      if (await taskByKey(q, s.kind, s.year, s.quarter)) continue;
+      const row = await q.insert(reportingTasks).values({ ...s, createdBy, createdAt: now }).onConflictDoNothing().returning().get();
       if (row) created.push(row);
     }
     return created;
@@ -86,8 +86,8 @@ export interface SectionTexts {
 
 /** Creates or updates the draft; refuses (returns undefined) when it has been submitted meanwhile. */
 export async function saveDraft(db: Executor, taskId: number, unitId: number, texts: SectionTexts, by: number, now: number): Promise<Submission | undefined> {
-  return query(db, (q) => {
-    const existing = submissionRow(q, taskId, unitId);
+  return query(db, async (q) => {
+    const existing = await submissionRow(q, taskId, unitId);
     if (!existing) {
       return q
         .insert(reportingSubmissions)
@@ -120,14 +120,14 @@ export async function markSubmitted(db: Executor, id: number, statistics: string
  * sets remindedAt on a draft that has none. True when this call made the claim.
  */
 export async function claimReminder(db: Executor, taskId: number, unitId: number, now: number): Promise<boolean> {
-  return query(db, (q) => {
-    const inserted = q
+  return query(db, async (q) => {
+    const inserted = await q
       .insert(reportingSubmissions)
       .values({ taskId, unitId, status: 'draft', remindedAt: now, updatedBy: null, updatedAt: now })
       .onConflictDoNothing()
       .run();
     if (inserted.changes === 1) return true;
-    const updated = q
+    const updated = await q
       .update(reportingSubmissions)
       .set({ remindedAt: now })
       .where(and(eq(reportingSubmissions.taskId, taskId), eq(reportingSubmissions.unitId, unitId), eq(reportingSubmissions.status, 'draft'), isNull(reportingSubmissions.remindedAt)))
