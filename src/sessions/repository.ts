@@ -1,7 +1,7 @@
 // The sessions table's queries (issue 17: only a repository holds SQL); the store in store.ts keeps
 // the @fastify/session protocol and the listeners.
 import { and, eq, lt, ne, sql } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
+import { isPostgres, type Db } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
 import { connectionOf } from '../db/per-database.js';
 import { query } from '../db/transaction.js';
@@ -29,6 +29,8 @@ function readerOf(q: Db): (sid: string) => SessionRow | undefined {
 }
 
 export async function findSession(db: Executor, sid: string): Promise<SessionRow | undefined> {
+  // The reader kept per connection is a better-sqlite3 statement; PostgreSQL's builder has no such prepare().
+  if (isPostgres(db)) return query(db, (q) => q.select().from(sessions).where(eq(sessions.sid, sid)).get());
   return query(db, (q) => readerOf(q)(sid));
 }
 
