@@ -4,6 +4,7 @@ import { query } from '../db/transaction.js';
 import type { Executor } from '../db/executor.js';
 import { auditArchives, auditLog } from './tables.js';
 import { GENESIS_MAC, entryMac, type AuditContent, type StoredEntry } from './chain.js';
+import { tableCount } from '../db/dialect.js';
 
 export type ArchiveRow = typeof auditArchives.$inferSelect;
 export type NewArchiveRow = typeof auditArchives.$inferInsert;
@@ -137,7 +138,7 @@ function escapeLike(text: string): string {
 /** Entries in the audit log, 0 when the database is new and has no tables yet (an operator command asks before migrating). */
 export async function auditEntryCount(db: Executor): Promise<number> {
   return query(db, async (q) => {
-    const table = (await q.get<{ n: number }>(sql`select count(*) as n from sqlite_master where type = 'table' and name = 'audit_log'`))!.n;
+    const table = (await q.get<{ n: number }>(tableCount('audit_log')))!.n;
     return table ? (await q.get<{ n: number }>(sql`select count(*) as n from audit_log`))!.n : 0;
   });
 }

@@ -106,3 +106,10 @@ export function explainPlan(statement: SQL): SQL {
 export function planLineOf(row: Record<string, unknown>): string {
   return String(Object.values(row).at(-1));
 }
+
+/** `select count(*) as n` of tables named `name` (0 or 1): whether a migration has made it yet. */
+export function tableCount(name: string): SQL {
+  return onPostgres
+    ? sql`select count(*) as n from information_schema.tables where table_schema = current_schema() and table_name = ${name}`
+    : sql`select count(*) as n from sqlite_master where type = 'table' and name = ${name}`;
+}

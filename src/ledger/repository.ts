@@ -129,10 +129,10 @@ export async function publicItems(db: Executor, f: { region?: string; status?: I
   if (f.status) where.push(sql`i.status = ${f.status}`);
   if (f.overdue) where.push(sql`i.deadline < ${f.today} and i.status <> 'signed_off'`);
   return query(db, (q) => q.all<PublicRow>(sql`
-    select i.id, i.source, i.problem, i.measures, ${unitNameOf(sql`i.unit_id`)} as unitName, i.deadline, i.status, i.progress,
-           i.signed_off_at as signedOffAt, i.updated_at as updatedAt, i.reopen_count as reopenCount, i.reopen_reason as reopenReason,
-           ${regionAncestorAtLevel(sql`i.region_code`, 'prefecture')} as prefectureCode,
-           ${regionAncestorAtLevel(sql`i.region_code`, 'county')} as countyCode
+    select i.id, i.source, i.problem, i.measures, ${unitNameOf(sql`i.unit_id`)} as "unitName", i.deadline, i.status, i.progress,
+           i.signed_off_at as "signedOffAt", i.updated_at as "updatedAt", i.reopen_count as "reopenCount", i.reopen_reason as "reopenReason",
+           ${regionAncestorAtLevel(sql`i.region_code`, 'prefecture')} as "prefectureCode",
+           ${regionAncestorAtLevel(sql`i.region_code`, 'county')} as "countyCode"
     from rectification_items i
     where ${sql.join(where, sql` and `)}
     order by prefectureCode, countyCode, i.deadline, i.id`));
