@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onPostgres } from '../../src/db/engine.js';
 import { createTestDatabase, dropTestDatabase } from '../helpers/pg-databases.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { bigJpeg, openForm, submitReport, trackCode, type Submission } from '../faults/client.js';
+import { bigJpeg, openForm, startFilingsInFlight, submitReport, trackCode } from '../faults/client.js';
 import { inspectRedis, redisUp, TEST_REDIS_URL } from '../helpers/redis.js';
 import { readOutbox } from '../browser/outbox.js';
 
@@ -131,25 +131,11 @@ describe.skipIf(!onPostgres)('two app nodes on one PostgreSQL database', () => {
   it('loses nothing shown when A is killed with 20 uploads in flight, and B keeps serving', async () => {
     const photo = bigJpeg(2 * 1024 * 1024);
     const before = (await sqlRows<{ n: number }>(databaseUrl, 'select count(*)::int as n from reports'))[0]!.n;
-    const forms = await Promise.all(Array.from({ length: IN_FLIGHT }, () => openForm(a.url, '/report')));
-    const outcomes: (Submission | Error | undefined)[] = new Array(IN_FLIGHT);
-    const started = forms.map((form, i) =>
-      submitReport(a.url, {
-        form,
-        fields: { description: `第${i + 1}件：两个节点之一在上传中途停止，村主任把亲戚评成了低保户。` },
-        files: [{ filename: `现场${i + 1}.jpg`, content: photo }],
-        ...(i < 4 ? {} : { throttle: { chunkBytes: 64 * 1024, pauseMs: 40 + (i - 4) * 12 } }),
-      }).then(
-        (s) => (outcomes[i] = s),
-        (err: Error) => (outcomes[i] = err),
-      ),
-    );
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && outcomes.filter((o) => o && !(o instanceof Error) && o.code).length < 3) await new Promise((r) => setTimeout(r, 10));
+    const inFlight = await startFilingsInFlight(a.url, IN_FLIGHT, photo, (i) => `第${i + 1}件：两个节点之一在上传中途停止，村主任把亲戚评成了低保户。`);
     expect((await a.kill()).signal).toBe('SIGKILL');
-    await Promise.all(started);
-
-    const shown = outcomes.flatMap((o) => (o && !(o instanceof Error) && o.code ? [o.code] : []));
+    await inFlight.settled;
+    const outcomes = inFlight.outcomes;
+    const shown = inFlight.shown();
     expect(shown.length).toBeGreaterThanOrEqual(1);
     expect(outcomes.filter((o) => o instanceof Error).length, 'the kill should catch some uploads in flight').toBeGreaterThanOrEqual(1);
     for (const code of shown) expect(await trackCode(b.url, code), `query code ${code}`).toEqual({ status: 303, location: '/track/report' });

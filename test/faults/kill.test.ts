@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { bigJpeg, openForm, submitReport, trackCode, type Submission } from './client.js';
+import { bigJpeg, startFilingsInFlight, trackCode } from './client.js';
 import { inspectStore } from './store-checks.js';
 
 const IN_FLIGHT = 20;
@@ -23,30 +23,14 @@ afterAll(async () => {
 describe('SIGKILL with 20 submissions in flight', () => {
   it('keeps every shown query code, and leaves no partial report, orphan or temporary file', async () => {
     const photo = bigJpeg(FILE_BYTES);
-    // Forms first, so every POST starts at once; then uploads at different speeds: four at full
-    // speed, the others 64 KB at a time with pauses of 40 to 230 ms (about 1.3 to 7.5 s for 2 MB),
-    // so that at the kill some have been answered, some are being committed and most are mid-upload.
-    const forms = await Promise.all(Array.from({ length: IN_FLIGHT }, () => openForm(server.url, '/report')));
-    const outcomes: (Submission | Error | undefined)[] = new Array(IN_FLIGHT);
-    const started = forms.map((form, i) =>
-      submitReport(server.url, {
-        form,
-        fields: { description: `第${i + 1}件：村主任把他弟弟一家评成了低保户，他弟弟家有两台拖拉机。` },
-        files: [{ filename: `现场照片${i + 1}.jpg`, content: photo }],
-        ...(i < 4 ? {} : { throttle: { chunkBytes: 64 * 1024, pauseMs: 40 + (i - 4) * 12 } }),
-      }).then(
-        (s) => (outcomes[i] = s),
-        (err: Error) => (outcomes[i] = err),
-      ),
-    );
-    // Kill once a few codes were shown (the time that takes depends on the machine's load).
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && outcomes.filter((o) => o && !(o instanceof Error) && o.code).length < 3) await new Promise((r) => setTimeout(r, 10));
+    const inFlight = await startFilingsInFlight(server.url, IN_FLIGHT, photo, (i) => `第${i + 1}件：村主任把他弟弟一家评成了低保户，他弟弟家有两台拖拉机。`);
+    // Killed once a few codes were shown (the time that takes depends on the machine's load).
     const run = await server.kill();
     expect(run.signal).toBe('SIGKILL');
-    await Promise.all(started);
+    await inFlight.settled;
+    const outcomes = inFlight.outcomes;
 
-    const shown = outcomes.flatMap((o) => (o && !(o instanceof Error) && o.code ? [o.code] : []));
+    const shown = inFlight.shown();
     const cut = outcomes.filter((o) => o instanceof Error).length;
     console.info(`[faults] SIGKILL: ${shown.length} query codes shown, ${cut} submissions cut off, ${IN_FLIGHT - shown.length - cut} answered without a code`);
     expect(shown.length).toBeGreaterThanOrEqual(1);
