@@ -135,7 +135,7 @@ export async function publicItems(db: Executor, f: { region?: string; status?: I
            ${regionAncestorAtLevel(sql`i.region_code`, 'county')} as "countyCode"
     from rectification_items i
     where ${sql.join(where, sql` and `)}
-    order by prefectureCode, countyCode, i.deadline, i.id`));
+    order by "prefectureCode" nulls first, "countyCode" nulls first, i.deadline, i.id`));
 }
 
 /** Items entered on the ledger itself (not created from a report's conclusion). */

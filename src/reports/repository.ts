@@ -57,7 +57,7 @@ export async function eventsOf(db: Executor, reportId: number, onlyVisibleToRepo
 
 /** Drops the one-day retry copy of query codes older than `before` (a retried POST comes within minutes). */
 export async function forgetRetryReceipts(db: Executor, before: number): Promise<void> {
-  await query(db, (q) => q.update(reports).set({ receiptForRetry: null }).where(sql`${reports.receiptForRetry} is not null and ${reports.receivedAt} < ${before}`).run());
+  await query(db, (q) => q.update(reports).set({ receiptForRetry: null }).where(and(isNotNull(reports.receiptForRetry), lt(reports.receivedAt, before))).run());
 }
 
 // Retention (issue 15, src/retention): which reports are past their period, and erasing the identity.

@@ -145,7 +145,8 @@ async function waitUntilReady(child: Child, url: string, timeoutMs: number): Pro
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sunshine-server-'));
   fs.mkdirSync(dataDir, { recursive: true });
-  if (options.templateDb) {
+  // On PostgreSQL every server's database is copied from the template database already (below).
+  if (options.templateDb && !suiteDatabaseUrl) {
     const template = process.env.SUNSHINE_TEMPLATE_DB;
     const target = path.join(dataDir, 'sunshine.db');
     if (!template) throw new Error('templateDb: SUNSHINE_TEMPLATE_DB is not set (test/helpers/global-setup.ts sets it)');

@@ -50,7 +50,7 @@ describe('values and conditions over a caller’s unit column', () => {
     expect(ids.map((r) => r.id)).toEqual([1, 2]);
     expect(await t.app.db.select({ id: items.id }).from(items).where(unitOfKinds(items.unitId, [])).all()).toEqual([]);
     expect(await t.app.db.select({ id: items.id }).from(items).where(eq(unitKindOf(items.unitId), 'discipline')).all()).toEqual([{ id: 3 }]);
-    const raw = await t.app.db.all<{ id: number; unitName: string }>(sql`select i.id as id, ${unitNameOf(sql`i.unit_id`)} as unitName from caller_items i where ${unitOfKinds(sql`i.unit_id`, ['discipline'])}`);
+    const raw = await t.app.db.all<{ id: number; unitName: string }>(sql`select i.id as id, ${unitNameOf(sql`i.unit_id`)} as "unitName" from caller_items i where ${unitOfKinds(sql`i.unit_id`, ['discipline'])}`);
     expect(raw).toEqual([{ id: 3, unitName: dic.name }]);
   });
 
