@@ -107,7 +107,18 @@ const WRITE_LOCK = 7_221_020;
 async function withPostgresTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
   return (db as unknown as PgTransactional).transaction(async (pgTx) => {
     const tx = pgTx as Tx;
-    await (tx as unknown as { execute(q: unknown): Promise<unknown> }).execute(sql`select pg_advisory_xact_lock(${WRITE_LOCK})`);
+    const execute = (tx as unknown as { execute(q: unknown): Promise<unknown> }).execute.bind(tx);
+    // Bounded like the SQLite mutex: a transaction that cannot get the lock (or a row lock) within
+    // the limit fails instead of holding a pooled client and every writer behind it; a client left
+    // idle inside a transaction is ended by the server.
+    await execute(sql`select set_config('lock_timeout', ${`${waitLimitMs}ms`}, true), set_config('idle_in_transaction_session_timeout', ${`${waitLimitMs * 4}ms`}, true)`);
+    try {
+      await execute(sql`select pg_advisory_xact_lock(${WRITE_LOCK})`);
+    } catch (err) {
+      // 55P03 lock_not_available: lock_timeout ran out.
+      if ((err as { cause?: { code?: string } }).cause?.code === '55P03') throw new Error(`withTransaction waited ${waitLimitMs} ms for the write lock (lock timeout): another node's transaction is stuck, or this one's work used db where its tx belongs.`, { cause: err });
+      throw err;
+    }
     open.add(tx);
     try {
       return await work(tx);

@@ -44,7 +44,8 @@ export type PgDb = ReturnType<typeof drizzle<Record<string, never>, pg.Pool>>;
 export function openPostgres(url: string, options: { max?: number } = {}): PgDb {
   installSqliteEndings();
   installTypeParsers();
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // A request waits at most this long for a free client, rather than forever behind stuck ones.
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: Number(process.env.SUNSHINE_TRANSACTION_WAIT_MS) || 15_000 });
   // An idle client that loses its server (a restart, a failover) is dropped by the pool; without a
   // listener the error would end the process.
   pool.on('error', () => {});
