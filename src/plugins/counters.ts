@@ -14,9 +14,9 @@ declare module 'fastify' {
 
 export default fp(
   async (app, opts: { config: Pick<Config, 'redisUrl'> }) => {
-    const counters: CounterStore = opts.config.redisUrl ? await connectRedisCounters(opts.config.redisUrl, { log: app.log }) : new MemoryCounterStore();
+    const counters: CounterStore = opts.config.redisUrl ? await connectRedisCounters(opts.config.redisUrl, { log: app.log, secret: app.keys['rate-limit'] }) : new MemoryCounterStore();
     app.decorate('counters', counters);
     app.addHook('onClose', async () => counters.close());
   },
-  { name: 'counters' },
+  { name: 'counters', dependencies: ['keys'] },
 );

@@ -6,7 +6,7 @@ import path from 'node:path';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 
-export const KEY_PURPOSES = ['identity', 'files', 'receipt-lookup', 'id-hash', 'audit-mac', 'cookie', 'session'] as const;
+export const KEY_PURPOSES = ['identity', 'files', 'receipt-lookup', 'id-hash', 'audit-mac', 'cookie', 'session', 'rate-limit'] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 export type Keys = Record<KeyPurpose, Buffer>;
 

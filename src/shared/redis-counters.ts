@@ -100,6 +100,12 @@ type Scripted = { [name in ScriptName]: (...args: (string | number)[]) => Promis
 export interface RedisCountersOptions {
   /** Chooses the hour (tests of the rotation); expiry is Redis's own clock. */
   now?: Clock;
+  /**
+   * A secret of the portal's (derived from the master key, never in Redis). Redis keeps only a random
+   * nonce per hour; the hour's key is an HMAC of it under this secret, so a copy of Redis — a snapshot,
+   * a replica, MONITOR — cannot test candidate addresses against the counters' names (found in review).
+   */
+  secret?: Buffer;
   log?: { info(msg: string): void; warn(obj: object, msg: string): void };
 }
 
@@ -245,7 +251,11 @@ export class RedisCounterStore implements CounterStore {
     const fresh = crypto.randomBytes(32).toString('base64');
     const untilEndOfNextHour = (hour + 2) * HOUR_MS - now;
     const [current, previous] = (await this.scripts.counterHourKeys(`${HOUR_KEY_PREFIX}${hour}`, `${HOUR_KEY_PREFIX}${hour - 1}`, fresh, untilEndOfNextHour)) as [string, string | null];
-    const keys = { current: Buffer.from(current, 'base64'), previous: previous ? Buffer.from(previous, 'base64') : null };
+    const hourKey = (nonce: string) => {
+      const raw = Buffer.from(nonce, 'base64');
+      return this.options.secret ? crypto.createHmac('sha256', this.options.secret).update(raw).digest() : raw;
+    };
+    const keys = { current: hourKey(current), previous: previous ? hourKey(previous) : null };
     this.held = { hour, at: now, ...keys };
     return keys;
   }

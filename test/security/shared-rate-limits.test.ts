@@ -150,13 +150,18 @@ describeRedis('a reporter’s address is stored nowhere', () => {
       expect(signIn.statusCode).toBe(401);
     }
 
-    // The counters are in Redis, named by an HMAC of the address under the hour's key: found by
-    // computing that name (under this hour's key or, at the turn of an hour, the previous one's).
+    // The counters are in Redis, named by an HMAC of the address under the hour's key, which is an
+    // HMAC of the hour's nonce in Redis under the app's rate-limit key (never in Redis): found by
+    // computing that name (under this hour's key or, at the turn of an hour, the previous one's) —
+    // and not from what Redis holds alone.
     const hour = hourOf(Date.now());
-    const hourKeys = (await Promise.all([hour, hour - 1].map((h) => redis.get(`sunshine:counter-key:${h}`)))).filter((k): k is string => k !== null);
-    expect(hourKeys.length).toBeGreaterThan(0);
+    const nonces = (await Promise.all([hour, hour - 1].map((h) => redis.get(`sunshine:counter-key:${h}`)))).filter((k): k is string => k !== null);
+    expect(nonces.length).toBeGreaterThan(0);
+    const hourKeys = nonces.map((n) => crypto.createHmac('sha256', t.app.keys['rate-limit']).update(Buffer.from(n, 'base64')).digest());
     for (const [limit, ip] of [['query-code', v4], ['filings', v4], ['filings-with-files', v4], ['sign-in', v4], ['query-code', v6], ['sign-in', v6]] as const) {
-      const names = hourKeys.map((k) => `sunshine:counter:${limit}:${counterName(Buffer.from(k, 'base64'), limit, addressKey(ip))}`);
+      const fromRedisAlone = nonces.map((k) => `sunshine:counter:${limit}:${counterName(Buffer.from(k, 'base64'), limit, addressKey(ip))}`);
+      expect(await Promise.all(fromRedisAlone.map((n) => redis.exists(n))), `${limit} counter of ${ip} named from Redis alone`).toEqual(fromRedisAlone.map(() => 0));
+      const names = hourKeys.map((k) => `sunshine:counter:${limit}:${counterName(k, limit, addressKey(ip))}`);
       const counts = await Promise.all(names.map((n) => redis.get(n)));
       expect(counts.find((c) => c !== null), `${limit} counter of ${ip}`).toBe('1');
       const ttl = Math.max(...(await Promise.all(names.map((n) => redis.pttl(n)))));

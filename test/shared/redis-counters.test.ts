@@ -15,6 +15,8 @@ import { connectRedisCounters, type RedisCounterStore } from '../../src/shared/r
 import { describeRedis, inspectRedis, TEST_REDIS_URL } from '../helpers/redis.js';
 
 const MINUTE = 60_000;
+/** The portal's rate-limit key (from the master key in the app; here any secret shared by both nodes). */
+const SECRET = crypto.randomBytes(32);
 /** 10:59:30 UTC on a day long past: its hour keys cannot be those of the apps counting now. */
 const BEFORE_TURN = Date.UTC(2020, 5, 1, 10, 59, 30) + crypto.randomInt(1000);
 
@@ -28,7 +30,7 @@ describeRedis('counters shared through Redis', () => {
   beforeAll(async () => {
     redis = inspectRedis();
     await redis.connect();
-    for (let i = 0; i < 2; i++) nodes.push(await connectRedisCounters(TEST_REDIS_URL, { now: clock }));
+    for (let i = 0; i < 2; i++) nodes.push(await connectRedisCounters(TEST_REDIS_URL, { now: clock, secret: SECRET }));
   });
   afterAll(async () => {
     for (const node of nodes) await node.close();
@@ -37,9 +39,10 @@ describeRedis('counters shared through Redis', () => {
     await redis.quit();
   });
 
+  /** The hour's key: an HMAC under the portal's secret of the nonce Redis keeps (Redis alone cannot name a counter). */
   const hourKey = async (hour: number) => {
     const value = await redis.get(`sunshine:counter-key:${hour}`);
-    return value === null ? null : Buffer.from(value, 'base64');
+    return value === null ? null : crypto.createHmac('sha256', SECRET).update(Buffer.from(value, 'base64')).digest();
   };
   const nameUnder = (key: Buffer, subject: string) => `sunshine:counter:${limit}:${counterName(key, limit, subject)}`;
 
