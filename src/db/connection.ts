@@ -6,7 +6,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { cacheStatements } from './statement-cache.js';
 import { onPostgres } from './engine.js';
-import { closePostgres, migratePostgres, openPostgres, type PgDb } from './postgres/connection.js';
+import { closePostgres, migratePostgres, openPostgres, whileLocked, type PgDb } from './postgres/connection.js';
 
 /**
  * The database handle. No schema generic: the relational query API is not used, and src/db knows no
@@ -74,4 +74,15 @@ export async function applyMigrations(db: Db, migrationsFolder?: string): Promis
 
 export function databaseFile(dataDir: string): string {
   return path.join(dataDir, 'sunshine.db');
+}
+
+/** Any fixed number: the lock nodes take while they prepare a database at start. */
+const STARTUP_LOCK = 7_221_023;
+
+/**
+ * Runs the start-up preparation of a database (migrations, reference data) so that several nodes
+ * starting together on one PostgreSQL database take turns; on SQLite there is one process.
+ */
+export async function preparingAlone<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  return isPostgres(db) ? whileLocked(db as unknown as PgDb, STARTUP_LOCK, work) : work();
 }

@@ -73,6 +73,13 @@ export async function createTestDatabase(): Promise<string> {
   return withDatabase(suiteDatabaseUrl!, name);
 }
 
+/** A new database with nothing in it (not even the schema): a first start. */
+export async function createEmptyTestDatabase(): Promise<string> {
+  const name = `sunshine_test_${process.pid}_${crypto.randomBytes(6).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`));
+  return withDatabase(suiteDatabaseUrl!, name);
+}
+
 /** Drops a database made by createTestDatabase (its connections are ended first). */
 export async function dropTestDatabase(url: string): Promise<void> {
   const name = new URL(url).pathname.slice(1);

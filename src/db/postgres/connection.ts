@@ -67,6 +67,25 @@ export async function migratePostgres(db: PgDb, migrationsFolder = PG_MIGRATIONS
   }
 }
 
+/**
+ * Runs `work` (which uses the pool as usual) while one connection of the pool holds a session
+ * advisory lock: nodes starting together install the reference data one after the other, so the
+ * second finds it there instead of failing on the first's rows (found in review).
+ */
+export async function whileLocked<T>(db: PgDb, lock: number, work: () => Promise<T>): Promise<T> {
+  const client = await db.$client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [lock]);
+    try {
+      return await work();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [lock]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
 export async function closePostgres(db: PgDb): Promise<void> {
   await db.$client.end();
 }

@@ -1,0 +1,31 @@
+// Several app nodes starting together on a new PostgreSQL database (issue 21): one prepares it at a
+// time (migrations, regions, units, default templates), so every node starts and the reference data
+// is there once. Without the start-up lock the second node failed on the first one's rows.
+import { afterAll, describe, expect, it } from 'vitest';
+import { onPostgres } from '../../src/db/engine.js';
+import { makeApp, type TestApp } from '../helpers/app.js';
+import { createEmptyTestDatabase, dropTestDatabase } from '../helpers/pg-databases.js';
+
+describe.skipIf(!onPostgres)('nodes starting together on a new database', () => {
+  const apps: TestApp[] = [];
+  let url = '';
+  afterAll(async () => {
+    for (const t of apps) await t.close();
+    if (url) await dropTestDatabase(url);
+  });
+
+  it('all start, and the reference data is installed once', async () => {
+    url = await createEmptyTestDatabase();
+    const started = await Promise.allSettled([makeApp({ databaseUrl: url }), makeApp({ databaseUrl: url }), makeApp({ databaseUrl: url })]);
+    for (const s of started) if (s.status === 'fulfilled') apps.push(s.value);
+    expect(started.map((s) => (s.status === 'rejected' ? String(s.reason) : 'started'))).toEqual(['started', 'started', 'started']);
+    const db = apps[0]!.app.db;
+    const counts = await db.all<{ what: string; n: number }>(
+      (await import('drizzle-orm')).sql`select 'regions' as what, count(*) as n from regions union all select 'units', count(*) from units union all select 'migrations', count(*) from drizzle.__drizzle_migrations`,
+    );
+    const byName = Object.fromEntries(counts.map((c) => [c.what, c.n]));
+    expect(byName.regions).toBeGreaterThan(13_000);
+    expect(byName.units).toBeGreaterThan(1_000);
+    expect(byName.migrations).toBe(2);
+  }, 180_000);
+});
