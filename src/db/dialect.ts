@@ -23,11 +23,6 @@ export function integerList(values: readonly number[]): SQL {
   return onPostgres ? sql`(select unnest(${sql.param(values)}::integer[]))` : sql`(select value from json_each(${JSON.stringify(values)}))`;
 }
 
-/** A moment (milliseconds on SQLite, timestamptz on PostgreSQL) as milliseconds, for JSON and arithmetic. */
-export function epochMsOf(moment: SQLWrapper): SQL {
-  return onPostgres ? sql`(extract(epoch from ${moment}) * 1000)::bigint` : sql`${moment}`;
-}
-
 /** A JSON array of values as text (keyset cursors): `json_array` on SQLite, `json_build_array` on PostgreSQL. */
 export function jsonArrayText(values: readonly SQLWrapper[]): SQL {
   const list = sql.join(values.map((v) => sql`${v}`), sql`, `);
@@ -50,14 +45,14 @@ export function nextNumber(name: string, onSqlite: SQL): SQL {
 }
 
 /**
- * Whether `err` is a unique-constraint violation on `table`.`column` (a race two writers can lose,
- * e.g. the same form posted twice at once), as either engine reports it.
+ * Whether `err` is a unique-constraint violation on `table` (on its `column`, when given) — a race two
+ * writers can lose, e.g. the same form posted twice at once — as either engine reports it.
  */
-export function isUniqueViolation(err: unknown, table: string, column: string): boolean {
+export function isUniqueViolation(err: unknown, table: string, column?: string): boolean {
   for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
     const { code, detail, table: pgTable, message } = e as { code?: string; detail?: string; table?: string; message?: string };
-    if (code === '23505' && pgTable === table && detail?.startsWith(`Key (${column})=`)) return true;
-    if (message?.includes(`UNIQUE constraint failed: ${table}.${column}`)) return true;
+    if (code === '23505' && pgTable === table && (column === undefined || detail?.startsWith(`Key (${column})=`))) return true;
+    if (message?.includes(`UNIQUE constraint failed: ${table}.${column ?? ''}`)) return true;
   }
   return false;
 }

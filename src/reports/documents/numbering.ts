@@ -4,6 +4,7 @@
 import type { Db } from '../../db/connection.js';
 import { withTransaction } from '../../db/transaction.js';
 import * as repo from './repository.js';
+import { isUniqueViolation } from '../../db/dialect.js';
 
 export const DOCUMENT_KINDS = ['acceptance', 'redirect', 'extension', 'answer', 'review', 'rereview', 'referral'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
@@ -73,8 +74,6 @@ export interface IssuedNumber {
   fresh: boolean;
 }
 
-const isUniqueViolation = (err: unknown) => /UNIQUE constraint failed|duplicate key value/i.test(String((err as Error)?.message ?? err));
-
 /**
  * The document's number: the one issued before for this source, else the next of (unit, year, kind),
  * in one transaction, so two prints at once cannot take the same N (the unique indexes hold it too:
@@ -92,7 +91,7 @@ export async function issueNumber(db: Db, req: NumberRequest, now = Date.now()):
         return { text: formatNumber(prefix, req.year, seq), unitId: req.unitId, year: req.year, seq, fresh: true };
       });
     } catch (err) {
-      if (attempt < 3 && isUniqueViolation(err)) continue;
+      if (attempt < 3 && isUniqueViolation(err, 'document_numbers')) continue;
       throw err;
     }
   }
