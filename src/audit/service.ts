@@ -1,5 +1,5 @@
 import type { Executor } from '../db/executor.js';
-import { withLock } from '../db/transaction.js';
+import { asOneWriter } from '../db/transaction.js';
 import { GENESIS_MAC, firstBrokenEntry, type StoredEntry } from './chain.js';
 import * as repo from './repository.js';
 import { currentStaffTerminal } from './terminal.js';
@@ -15,18 +15,13 @@ export interface AuditRecord {
 }
 
 /**
- * The lock every node takes to append to the chain (PostgreSQL; src/db/transaction.ts withLock): one
- * writer at a time reads the head and adds the next entry, so several nodes make no fork and no gap.
- */
-const AUDIT_CHAIN_LOCK = 7_221_022;
-
-/**
  * Records one step. Never put identities or report text in `detail`: the log is read by administrators.
  * A staff entry made during a staff request carries that request's terminal; no other entry does.
  */
 export async function record(db: Executor, key: Buffer, entry: AuditRecord, now = Date.now()): Promise<StoredEntry> {
   const terminal = entry.actor.type === 'staff' ? currentStaffTerminal() : null;
-  return withLock(db, AUDIT_CHAIN_LOCK, (tx) => repo.appendEntry(tx, key, {
+  // One writer at a time reads the head and adds the next entry, on every node: no fork, no gap.
+  return asOneWriter(db, (tx) => repo.appendEntry(tx, key, {
     at: now,
     actorType: entry.actor.type,
     actorId: entry.actor.type === 'staff' ? entry.actor.id : null,

@@ -22,28 +22,15 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type Database from 'better-sqlite3';
 import { isPostgres, type Db } from './connection.js';
 import type { Executor } from './executor.js';
+import { transactionWaitLimit } from './wait-limit.js';
+
+export { setTransactionWaitLimit } from './wait-limit.js';
 
 /** A handle valid inside one withTransaction call only. */
 export type Tx = Db & { readonly __transaction: unique symbol };
 
 const mutexes = new WeakMap<Database.Database, Mutex>();
 const open = new WeakSet<object>();
-
-/**
- * How long a statement or transaction waits for the open transaction to end before it gives up,
- * like SQLite's own busy_timeout. Transactions here last milliseconds, so a long wait almost always
- * means the work of a transaction used `db` where its `tx` belongs and is now waiting for itself;
- * the error says so instead of hanging the request. (An AsyncLocalStorage check caught that at once,
- * but cost every statement about 10 % on the staff pages; see bench/results-issue17.md.)
- */
-let waitLimitMs = Number(process.env.SUNSHINE_TRANSACTION_WAIT_MS) || 15_000;
-
-/** For tests: a short limit, so a self-wait fails in milliseconds. Returns the previous limit. */
-export function setTransactionWaitLimit(ms: number): number {
-  const previous = waitLimitMs;
-  waitLimitMs = ms;
-  return previous;
-}
 
 function mutexOf(client: Database.Database): Mutex {
   let mutex = mutexes.get(client);
@@ -56,7 +43,7 @@ function mutexOf(client: Database.Database): Mutex {
 
 /** Runs `fn` holding the connection's mutex, waiting at most the limit for it. */
 async function exclusive<T>(client: Database.Database, what: string, fn: () => T | Promise<T>): Promise<T> {
-  const limit = waitLimitMs;
+  const limit = transactionWaitLimit();
   try {
     return await withTimeout(mutexOf(client), limit).runExclusive(fn);
   } catch (err) {
@@ -111,12 +98,13 @@ async function withPostgresTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise
     // Bounded like the SQLite mutex: a transaction that cannot get the lock (or a row lock) within
     // the limit fails instead of holding a pooled client and every writer behind it; a client left
     // idle inside a transaction is ended by the server.
-    await execute(sql`select set_config('lock_timeout', ${`${waitLimitMs}ms`}, true), set_config('idle_in_transaction_session_timeout', ${`${waitLimitMs * 4}ms`}, true)`);
+    const limit = transactionWaitLimit();
+    await execute(sql`select set_config('lock_timeout', ${`${limit}ms`}, true), set_config('idle_in_transaction_session_timeout', ${`${limit * 4}ms`}, true)`);
     try {
       await execute(sql`select pg_advisory_xact_lock(${WRITE_LOCK})`);
     } catch (err) {
       // 55P03 lock_not_available: lock_timeout ran out.
-      if ((err as { cause?: { code?: string } }).cause?.code === '55P03') throw new Error(`withTransaction waited ${waitLimitMs} ms for the write lock (lock timeout): another node's transaction is stuck, or this one's work used db where its tx belongs.`, { cause: err });
+      if ((err as { cause?: { code?: string } }).cause?.code === '55P03') throw new Error(`withTransaction waited ${limit} ms for the write lock (lock timeout): another node's transaction is stuck, or this one's work used db where its tx belongs.`, { cause: err });
       throw err;
     }
     open.add(tx);
@@ -140,23 +128,14 @@ export async function query<T>(db: Executor, run: (q: Db) => T | Promise<T>): Pr
   return exclusive(db.$client, 'A statement', () => run(db));
 }
 
-/** Whether `db` is the handle of an open withTransaction call. */
-export function inTransaction(db: Executor): boolean {
-  return open.has(db);
-}
-
 /**
- * Runs `work` holding the lock numbered `lock` until its transaction ends — on every node, where
- * rows that depend on the last one are appended (the audit chain: one head, no forks, no gaps).
- * PostgreSQL: a transaction-scoped advisory lock, in the caller's transaction or one opened for it.
- * SQLite: a transaction already excludes every other writer, and a statement outside one holds the
- * connection (an async `query` callback), so `work` runs as it is.
+ * Runs `work` whose statements depend on the last row written (the audit chain: read the head, append
+ * after it) so that no other writer comes in between. PostgreSQL: inside a transaction — the caller's,
+ * or one opened for it — which holds the write lock every transaction takes. SQLite: a transaction
+ * already excludes every other writer, and a statement outside one holds the connection (an async
+ * `query` callback), so `work` runs as it is.
  */
-export async function withLock<T>(db: Executor, lock: number, work: (tx: Executor) => Promise<T>): Promise<T> {
-  if (!isPostgres(db)) return work(db);
-  const locked = async (tx: Executor) => {
-    await (tx as unknown as { execute(q: unknown): Promise<unknown> }).execute(sql`select pg_advisory_xact_lock(${lock})`);
-    return work(tx);
-  };
-  return open.has(db) ? locked(db) : withTransaction(db, (tx) => locked(tx));
+export async function asOneWriter<T>(db: Executor, work: (tx: Executor) => Promise<T>): Promise<T> {
+  if (!isPostgres(db) || open.has(db)) return work(db);
+  return withTransaction(db, (tx) => work(tx));
 }

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { installSqliteEndings } from './compat.js';
+import { transactionWaitLimit } from '../wait-limit.js';
 
 export const PG_MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations-pg', import.meta.url));
 
@@ -45,7 +46,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): PgDb 
   installSqliteEndings();
   installTypeParsers();
   // A request waits at most this long for a free client, rather than forever behind stuck ones.
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: Number(process.env.SUNSHINE_TRANSACTION_WAIT_MS) || 15_000 });
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: transactionWaitLimit() });
   // An idle client that loses its server (a restart, a failover) is dropped by the pool; without a
   // listener the error would end the process.
   pool.on('error', () => {});
@@ -54,30 +55,21 @@ export function openPostgres(url: string, options: { max?: number } = {}): PgDb 
 
 /** Applies pending migrations on one connection holding the migration lock. */
 export async function migratePostgres(db: PgDb, migrationsFolder = PG_MIGRATIONS_DIR): Promise<void> {
-  const client = await db.$client.connect();
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    try {
-      await migrate(drizzle(client), { migrationsFolder });
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
-    }
-  } finally {
-    client.release();
-  }
+  await whileLocked(db, MIGRATION_LOCK, (client) => migrate(drizzle(client), { migrationsFolder }));
 }
 
 /**
- * Runs `work` (which uses the pool as usual) while one connection of the pool holds a session
- * advisory lock: nodes starting together install the reference data one after the other, so the
- * second finds it there instead of failing on the first's rows (found in review).
+ * Runs `work` while one connection of the pool holds a session advisory lock: nodes starting together
+ * migrate, and install the reference data, one after the other, so the second finds it there instead
+ * of failing on the first's rows. `work` gets that connection (the migrator runs on it) and may use
+ * the pool as well.
  */
-export async function whileLocked<T>(db: PgDb, lock: number, work: () => Promise<T>): Promise<T> {
+export async function whileLocked<T>(db: PgDb, lock: number, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await db.$client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [lock]);
     try {
-      return await work();
+      return await work(client);
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [lock]);
     }
