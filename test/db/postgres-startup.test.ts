@@ -1,6 +1,7 @@
 // Several app nodes starting together on a new PostgreSQL database (issue 21): one prepares it at a
 // time (migrations, regions, units, default templates), so every node starts and the reference data
 // is there once. Without the start-up lock the second node failed on the first one's rows.
+import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { onPostgres } from '../../src/db/engine.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
@@ -21,7 +22,7 @@ describe.skipIf(!onPostgres)('nodes starting together on a new database', () => 
     expect(started.map((s) => (s.status === 'rejected' ? String(s.reason) : 'started'))).toEqual(['started', 'started', 'started']);
     const db = apps[0]!.app.db;
     const counts = await db.all<{ what: string; n: number }>(
-      (await import('drizzle-orm')).sql`select 'regions' as what, count(*) as n from regions union all select 'units', count(*) from units union all select 'migrations', count(*) from drizzle.__drizzle_migrations`,
+      sql`select 'regions' as what, count(*) as n from regions union all select 'units', count(*) from units union all select 'migrations', count(*) from drizzle.__drizzle_migrations`,
     );
     const byName = Object.fromEntries(counts.map((c) => [c.what, c.n]));
     expect(byName.regions).toBeGreaterThan(13_000);

@@ -44,6 +44,11 @@ function fingerprint(): string {
 
 const templateName = () => `sunshine_template_${fingerprint()}`;
 
+/** A new, empty database as the portal needs it: UTF-8, with a UTF-8 ctype for the search's parser. */
+const CREATE_EMPTY = `TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`;
+
+const testDatabaseName = () => `sunshine_test_${process.pid}_${crypto.randomBytes(6).toString('hex')}`;
+
 /** Builds the template database unless one of the same sources exists; returns its name. */
 export async function buildPgTemplate(): Promise<string> {
   const name = templateName();
@@ -51,7 +56,7 @@ export async function buildPgTemplate(): Promise<string> {
   if (exists) return name;
   const building = `${name}_building_${process.pid}`;
   await admin((c) => c.query(`DROP DATABASE IF EXISTS "${building}"`));
-  await admin((c) => c.query(`CREATE DATABASE "${building}" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`));
+  await admin((c) => c.query(`CREATE DATABASE "${building}" ${CREATE_EMPTY}`));
   const db = openConfiguredDatabase({ databaseUrl: withDatabase(suiteDatabaseUrl!, building), dataDir: '' });
   try {
     await applyMigrations(db);
@@ -67,7 +72,7 @@ export async function buildPgTemplate(): Promise<string> {
 
 /** A new database copied from the template; its URL. */
 export async function createTestDatabase(): Promise<string> {
-  const name = `sunshine_test_${process.pid}_${crypto.randomBytes(6).toString('hex')}`;
+  const name = testDatabaseName();
   const template = process.env.SUNSHINE_PG_TEMPLATE ?? (await buildPgTemplate());
   await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   return withDatabase(suiteDatabaseUrl!, name);
@@ -75,8 +80,8 @@ export async function createTestDatabase(): Promise<string> {
 
 /** A new database with nothing in it (not even the schema): a first start. */
 export async function createEmptyTestDatabase(): Promise<string> {
-  const name = `sunshine_test_${process.pid}_${crypto.randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`));
+  const name = testDatabaseName();
+  await admin((c) => c.query(`CREATE DATABASE "${name}" ${CREATE_EMPTY}`));
   return withDatabase(suiteDatabaseUrl!, name);
 }
 
