@@ -12,6 +12,11 @@ interface Executable {
   execute(): Promise<unknown>;
 }
 
+interface SelectConfig {
+  limit?: unknown;
+  setOperators: { limit?: unknown }[];
+}
+
 /** What a write reports, shaped like better-sqlite3's RunResult (only `changes` is read). */
 export interface WriteResult {
   changes: number;
@@ -62,6 +67,16 @@ const rawEndings = {
   },
 };
 
+/**
+ * A select's `.get()` asks the server for one row: better-sqlite3 stops after the first row, but
+ * PostgreSQL sends every matching row unless told otherwise. A limit already given is kept.
+ */
+function selectFirst(this: Executable & { config: SelectConfig; limit(n: number): unknown }) {
+  const limited = this.config.setOperators.length > 0 ? this.config.setOperators.at(-1)!.limit : this.config.limit;
+  if (limited === undefined) this.limit(1);
+  return builderEndings.get.call(this);
+}
+
 let installed = false;
 
 export function installSqliteEndings(): void {
@@ -72,6 +87,7 @@ export function installSqliteEndings(): void {
       Object.defineProperty(builder.prototype, name, { value: fn, configurable: true, writable: true });
     }
   }
+  Object.defineProperty(PgSelectBase.prototype, 'get', { value: selectFirst, configurable: true, writable: true });
   for (const [name, fn] of Object.entries(rawEndings)) {
     Object.defineProperty(PgDatabase.prototype, name, { value: fn, configurable: true, writable: true });
   }
