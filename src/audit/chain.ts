@@ -21,9 +21,28 @@ export const GENESIS_MAC = '0'.repeat(64);
  * reporter or system entry) serialise exactly as they always did and old chains still verify.
  */
 function canonical(id: number, c: AuditContent): string {
-  const fields: unknown[] = [id, c.at, c.actorType, c.actorId, c.action, c.objectType, c.objectId, c.result, c.detail];
-  if (c.terminal != null) fields.push(c.terminal);
+  const fields: unknown[] = [whole(id), moment(c.at), String(c.actorType), c.actorId == null ? null : whole(c.actorId), String(c.action), String(c.objectType), String(c.objectId), String(c.result), c.detail == null ? null : String(c.detail)];
+  if (c.terminal != null) fields.push(String(c.terminal));
   return JSON.stringify(fields);
+}
+
+/**
+ * The values as the MAC sees them, whatever the column types and the driver made of them (issue 21:
+ * an entry copied from SQLite to PostgreSQL must still verify): ids as plain numbers — also when a
+ * driver hands out a bigint or a numeric string — and moments as milliseconds since the epoch, also
+ * when they arrive as a Date or a timestamp's text. JSON.stringify would otherwise write a Date as
+ * its ISO text, throw on a bigint, and quote a string.
+ */
+function whole(value: unknown): number {
+  const n = typeof value === 'number' ? value : Number(value as string | bigint);
+  if (!Number.isSafeInteger(n)) throw new Error(`audit entry: ${String(value)} is not a whole number`);
+  return n;
+}
+
+function moment(value: unknown): number {
+  if (value instanceof Date) return whole(value.getTime());
+  if (typeof value === 'string' && !/^-?\d+$/.test(value)) return whole(Date.parse(value));
+  return whole(value);
 }
 
 export function entryMac(key: Buffer, id: number, content: AuditContent, prevMac: string): string {
