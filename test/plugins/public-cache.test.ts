@@ -82,3 +82,49 @@ describe('public page cache', () => {
     expect(app.publicCache.size).toBe(3);
   });
 });
+
+describe('public page cache on one of several nodes', () => {
+  /**
+   * A node that commits a change and dies before its NOTIFY leaves the others' pages stale: NOTIFY
+   * is sent after the commit, by the node that made the change. So with other nodes around, a page
+   * is kept at most maxAgeMs; a node alone (SQLite, no cluster signal) keeps it until a change.
+   */
+  async function nodeApp(signal: boolean) {
+    const app = Fastify();
+    await app.register(fakePreferences);
+    if (signal) {
+      app.decorate('clusterSignal', {
+        nodeId: 'test',
+        subscribe: async () => {},
+        isListening: () => true,
+        send: async () => {},
+        close: async () => {},
+      });
+    }
+    await app.register(publicCache, { maxBytes: 1024 * 1024, maxAgeMs: 60_000 });
+    app.get('/page', { config: { publicCache: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send('页'));
+    await app.ready();
+    return app;
+  }
+
+  it('keeps a page no longer than its maximum age when a change on another node may go unheard', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-03-02T02:00:00Z')); // 10:00 in China: no date change within the test
+    const app = await nodeApp(true);
+    expect((await app.inject('/page')).headers['x-cache']).toBe('miss');
+    vi.advanceTimersByTime(59_000);
+    expect((await app.inject('/page')).headers['x-cache']).toBe('hit');
+    vi.advanceTimersByTime(2_000);
+    expect((await app.inject('/page')).headers['x-cache']).toBe('miss');
+    expect((await app.inject('/page')).headers['x-cache']).toBe('hit');
+  });
+
+  it('keeps a page of a node alone until a change, whatever its age', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-03-02T02:00:00Z')); // 10:00 in China: no date change within the test
+    const app = await nodeApp(false);
+    await app.inject('/page');
+    vi.advanceTimersByTime(3_600_000);
+    expect((await app.inject('/page')).headers['x-cache']).toBe('hit');
+  });
+});
