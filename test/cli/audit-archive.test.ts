@@ -5,9 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main as archive } from '../../src/cli/audit-archive.js';
 import { main as verify } from '../../src/cli/audit-verify.js';
 import { record } from '../../src/audit/index.js';
-import { closeDatabase, databaseFile, openDatabase } from '../../src/db/connection.js';
 import { deriveKeys, loadMasterKey } from '../../src/plugins/keys.js';
-import { capture, dataDir, envFor } from './helpers.js';
+import { capture, dataDir } from './helpers.js';
+import { cliPortal } from './portal-database.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -18,9 +18,9 @@ describe('npm run audit:archive and audit:verify', () => {
   it('archives old months with a checkpoint line, verifies them, and refuses a chain missing its newest archive', async () => {
     const dir = dataDir();
     dirs.push(dir);
-    fs.writeFileSync(path.join(dir, 'master.key'), Buffer.alloc(32, 9).toString('base64'), { mode: 0o600 });
+    const portal = await cliPortal(dir, Buffer.alloc(32, 9));
+    const { db } = portal;
     const key = deriveKeys(loadMasterKey({ dataDir: dir, masterKey: null } as never))['audit-mac'];
-    const db = openDatabase(databaseFile(dir));
     await db.run(sql`delete from audit_log`);
     for (const when of ['2024-01-05T10:00:00+08:00', '2024-01-20T10:00:00+08:00', '2024-02-03T10:00:00+08:00']) {
       await record(db, key, { actor: { type: 'system' }, action: 'test.cli', object: { type: 'x', id: 1 } }, Date.parse(when));
@@ -28,16 +28,16 @@ describe('npm run audit:archive and audit:verify', () => {
     await record(db, key, { actor: { type: 'system' }, action: 'test.cli', object: { type: 'x', id: 2 } });
 
     const out = capture();
-    expect(await archive([], envFor(dir), out, Date.parse('2024-09-01T00:00:00+08:00'))).toBe(0);
+    expect(await archive([], portal.env, out, Date.parse('2024-09-01T00:00:00+08:00'))).toBe(0);
     expect(out.stdout[0]).toMatch(/^audit archive checkpoint: month 2024-01 last entry 2 mac [0-9a-f]{64} count 2$/);
     expect(out.stdout[1]).toMatch(/^audit archive checkpoint: month 2024-02 last entry 3 mac [0-9a-f]{64} count 1$/);
     expect(out.stdout[2]).toBe('archived 2 month(s)');
     const again = capture();
-    expect(await archive([], envFor(dir), again, Date.parse('2024-09-01T00:00:00+08:00'))).toBe(0);
+    expect(await archive([], portal.env, again, Date.parse('2024-09-01T00:00:00+08:00'))).toBe(0);
     expect(again.stdout).toEqual(['nothing to archive (entries stay online 180 days)']);
 
     const ok = capture();
-    expect(await verify([], envFor(dir), ok)).toBe(0);
+    expect(await verify([], portal.env, ok)).toBe(0);
     expect(ok.stdout.slice(0, 2)).toEqual(['audit archives ok: 2 files, 3 entries', 'audit chain ok: 1 entries']);
 
     // The newest archive deleted, row and file: the live chain no longer continues the last archive.
@@ -45,16 +45,16 @@ describe('npm run audit:archive and audit:verify', () => {
     await db.run(sql`delete from audit_archives where id = ${newest.id}`);
     fs.rmSync(path.join(dir, 'audit-archive', newest.file_name));
     const broken = capture();
-    expect(await verify([], envFor(dir), broken)).toBe(1);
+    expect(await verify([], portal.env, broken)).toBe(1);
     expect(broken.stdout[1]).toMatch(/^audit chain BROKEN at entry 4 \(start/);
 
     // An archive file changed on disk.
     const first = (await db.get<{ file_name: string }>(sql`select file_name from audit_archives order by id limit 1`))!;
     fs.appendFileSync(path.join(dir, 'audit-archive', first.file_name), '\n');
     const changed = capture();
-    expect(await verify([], envFor(dir), changed)).toBe(1);
+    expect(await verify([], portal.env, changed)).toBe(1);
     expect(changed.stdout[0]).toMatch(/^audit archive 2024-01 BROKEN \(sha256/);
-    await closeDatabase(db);
-    expect(await archive(['--what'], envFor(dir), capture())).toBe(2);
+    await portal.close();
+    expect(await archive(['--what'], portal.env, capture())).toBe(2);
   });
 });
