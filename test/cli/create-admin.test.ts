@@ -8,28 +8,43 @@ import { generate } from 'otplib';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { main } from '../../src/cli/create-admin.js';
 import { entriesFor } from '../../src/audit/index.js';
-import { closeDatabase, databaseFile, openDatabase, type Db } from '../../src/db/connection.js';
+import { closeDatabase, openConfiguredDatabase, type Db } from '../../src/db/connection.js';
 import { claimInstallMode, installMode } from '../../src/installation/index.js';
 import { findUnit, findUnitByKey } from '../../src/units/index.js';
 import { findUserByName, updateUser } from '../../src/users/index.js';
 import { users } from '../../src/users/tables.js';
 import { cookiesFrom, openForm } from '../helpers/forms.js';
 import { makeApp } from '../helpers/app.js';
-import { capture, dataDir, envFor } from './helpers.js';
+import { createEmptyTestDatabase, createTestDatabase, dropTestDatabase, masterKeyForDataDir, suiteDatabaseUrl } from '../helpers/pg-databases.js';
+import { capture, dataDir, envFor as envOfDataDir } from './helpers.js';
 
+// On PostgreSQL (issue 21) a data directory's portal is its DATA_DIR plus a database of its own:
+// copied from the template database, or empty for a first start. The master key is then required
+// configuration, so every run gets the directory's key.
 const dirs: string[] = [];
-const newDir = (withTemplate = true) => {
+const databases = new Map<string, string>();
+async function newDir(withTemplate = true): Promise<string> {
   const dir = dataDir(withTemplate);
   dirs.push(dir);
+  if (suiteDatabaseUrl) databases.set(dir, withTemplate ? await createTestDatabase() : await createEmptyTestDatabase());
   return dir;
-};
-afterAll(() => {
+}
+afterAll(async () => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  for (const url of databases.values()) await dropTestDatabase(url);
 });
+
+const databaseUrlOf = (dir: string): string | null => databases.get(dir) ?? null;
+
+/** The command's environment for a data directory: on PostgreSQL with its database and key. */
+function envFor(dir: string): Record<string, string> {
+  const url = databaseUrlOf(dir);
+  return url ? { ...envOfDataDir(dir), DATABASE_URL: url, SUNSHINE_MASTER_KEY: masterKeyForDataDir(dir) } : envOfDataDir(dir);
+}
 
 /** Opens the data directory's database for a look (or a change) and closes it again. */
 async function withDbAsync<T>(dir: string, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = openDatabase(databaseFile(dir));
+  const db = openConfiguredDatabase({ databaseUrl: databaseUrlOf(dir), dataDir: dir });
   try {
     return await fn(db);
   } finally {
@@ -102,7 +117,7 @@ async function firstSignIn(app: FastifyInstance, username: string, password: str
 
 describe('npm run admin:create', () => {
   it('refuses bad arguments with usage (2) and an unknown unit (1), creating nothing', async () => {
-    const dir = newDir();
+    const dir = await newDir();
     const cases: [string[], number, RegExp][] = [
       [['--system', 'Sys Admin'], 2, /--system: 3 to 32 characters/],
       [['--security', 'ab'], 2, /--security: 3 to 32 characters/],
@@ -131,7 +146,7 @@ describe('npm run admin:create', () => {
   });
 
   it('creates one holder of each duty in one step, prints each password once and marks the database production', async () => {
-    const dir = newDir();
+    const dir = await newDir();
     const io = capture();
     const code = await main(['--system', 'sheng.sys', '--security', 'Sheng.Sec', '--unit', 'ca:220100', '--email-domain', 'mz.jl.gov.cn'], envFor(dir), io);
     expect(code, io.text()).toBe(0);
@@ -150,7 +165,10 @@ describe('npm run admin:create', () => {
       expect(io.text().split(p).length - 1).toBe(1);
     }
     expect(io.text()).toMatch(/second factor \(TOTP\)/);
-    expect(fs.statSync(path.join(dir, 'master.key')).mode & 0o777).toBe(0o600);
+    // SQLite: the key is made on first use, the owner's alone. PostgreSQL: the key comes from the
+    // configuration (every node shares it), and no key file is made beside it.
+    if (suiteDatabaseUrl) expect(fs.existsSync(path.join(dir, 'master.key'))).toBe(false);
+    else expect(fs.statSync(path.join(dir, 'master.key')).mode & 0o777).toBe(0o600);
 
     await withDbAsync(dir, async (db) => {
       expect(await installMode(db)).toBe('production');
@@ -185,7 +203,7 @@ describe('npm run admin:create', () => {
   });
 
   it('refuses a demo database and changes nothing', async () => {
-    const dir = newDir();
+    const dir = await newDir();
     await withDbAsync(dir, (db) => claimInstallMode(db, 'demo'));
     const io = capture();
     expect(await main([], envFor(dir), io)).toBe(1);
@@ -197,7 +215,7 @@ describe('npm run admin:create', () => {
   });
 
   it('refuses a user name that is taken and creates none of the three', async () => {
-    const dir = newDir();
+    const dir = await newDir();
     // Another install's history: a user called "secadmin" that holds no duty.
     expect(await main(['--system', 'first.sys', '--security', 'secadmin', '--audit', 'first.audit'], envFor(dir), capture())).toBe(0);
     await withDbAsync(dir, async (db) => {
@@ -220,8 +238,9 @@ describe('npm run admin:create', () => {
     expect(Object.keys(printed(ok.stdout)).sort()).toEqual(['audit_admin', 'security_admin', 'system_admin']);
   });
 
-  it('refuses to make a new key beside a database that holds data', async () => {
-    const dir = newDir();
+  // SQLite only: there the key file is made on first use; on PostgreSQL the key is never made (below).
+  it.runIf(!suiteDatabaseUrl)('refuses to make a new key beside a database that holds data', async () => {
+    const dir = await newDir();
     expect(await main([], envFor(dir), capture())).toBe(0);
     fs.rmSync(path.join(dir, 'master.key'));
     // A duty without a holder, so that only the missing key stops the run.
@@ -234,15 +253,29 @@ describe('npm run admin:create', () => {
     await withDbAsync(dir, async (db) => expect(await findUserByName(db, 'audit.two')).toBeUndefined());
   });
 
+  it.runIf(suiteDatabaseUrl)('on PostgreSQL refuses to run without SUNSHINE_MASTER_KEY, with one line, and changes nothing', async () => {
+    const dir = await newDir();
+    const { SUNSHINE_MASTER_KEY: _key, ...withoutKey } = envFor(dir);
+    const io = capture();
+    expect(await main([], withoutKey, io)).toBe(2);
+    expect(io.stdout).toEqual([]);
+    expect(io.stderr).toHaveLength(1);
+    expect(io.stderr[0]).toContain('SUNSHINE_MASTER_KEY is required with DATABASE_URL');
+    expect(fs.existsSync(path.join(dir, 'master.key'))).toBe(false);
+    expect(await userCount(dir)).toBe(0);
+    await withDbAsync(dir, async (db) => expect(await installMode(db)).toBeNull());
+  });
+
   it('starts from admin:create alone and reaches a working user with a role', async () => {
-    const dir = newDir(false);
+    const dir = await newDir(false);
     const io = capture();
     expect(await main([], envFor(dir), io), io.text()).toBe(0);
     const accounts = printed(io.stdout);
     expect(Object.keys(accounts).sort()).toEqual(['audit_admin', 'security_admin', 'system_admin']);
 
     // The server of that data directory (makeApp deletes the directory when closed).
-    const t = await makeApp({ dataDir: dir });
+    const url = databaseUrlOf(dir);
+    const t = await makeApp(url ? { dataDir: dir, databaseUrl: url, masterKey: Buffer.from(masterKeyForDataDir(dir), 'base64') } : { dataDir: dir });
     try {
       const app = t.app;
       const [sysName, sysPassword] = accounts.system_admin!;
