@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
 import { evidenceFiles } from './tables.js';
@@ -20,6 +20,12 @@ export async function findEvidence(db: Executor, id: number): Promise<EvidenceFi
 
 export async function allStoredNames(db: Executor): Promise<Set<string>> {
   const rows = await query(db, (q) => q.select({ n: evidenceFiles.storedName }).from(evidenceFiles).all());
+  return new Set(rows.map((r) => r.n));
+}
+
+/** Which of `names` a row names (a handful: the files of one form). */
+export async function namedStoredNames(db: Executor, names: string[]): Promise<Set<string>> {
+  const rows = await query(db, (q) => q.select({ n: evidenceFiles.storedName }).from(evidenceFiles).where(inArray(evidenceFiles.storedName, names)).all());
   return new Set(rows.map((r) => r.n));
 }
 

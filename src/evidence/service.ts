@@ -26,9 +26,23 @@ export async function encryptUploads(dirs: StorageDirs, fileKey: Buffer, files: 
   return done;
 }
 
-/** Undo of encryptUploads when the transaction that would link them did not commit. */
-export async function forgetUploads(dirs: StorageDirs, uploads: EncryptedUpload[]): Promise<void> {
-  for (const u of uploads) await removeStored(dirs, u.stored.storedName);
+/**
+ * Undo of encryptUploads when the transaction that would link them failed. Given the database, it
+ * removes only files no row names: on PostgreSQL a COMMIT can fail after the server committed (the
+ * connection dropped while the answer was on its way), and the report's files must then stay. When
+ * the database cannot be asked, every file stays; the start-up sweep removes true orphans once
+ * older than its grace. Without `db` (encryptUploads' own undo, before any row) all are removed.
+ */
+export async function forgetUploads(dirs: StorageDirs, uploads: EncryptedUpload[], db?: Executor): Promise<void> {
+  let named = new Set<string>();
+  if (db && uploads.length) {
+    try {
+      named = await repo.namedStoredNames(db, uploads.map((u) => u.stored.storedName));
+    } catch {
+      return;
+    }
+  }
+  for (const u of uploads) if (!named.has(u.stored.storedName)) await removeStored(dirs, u.stored.storedName);
 }
 
 export async function linkUploads(

@@ -116,7 +116,7 @@ export async function reportProgress(deps: Deps, staff: StaffContext, item: repo
       await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'ledger.progress', object: { type: 'ledger_item', id: item.id }, detail: { from: item.status, to: status, files: uploads.length, progress } }, now);
     });
   } catch (err) {
-    await forgetUploads(deps.dirs, uploads);
+    await forgetUploads(deps.dirs, uploads, deps.db);
     throw err;
   }
   deps.publicCache.invalidate();

@@ -148,7 +148,7 @@ export async function fileReport(deps: Deps, input: ReportInput, files: CleanFil
       return row;
     });
   } catch (err) {
-    await forgetUploads(deps.dirs, uploads);
+    await forgetUploads(deps.dirs, uploads, deps.db);
     // Two POSTs of one form racing: the loser shows the winner's receipt.
     if (options.nonce && isUniqueViolation(err, 'reports', 'submission_digest')) {
       const again = await repeatedSubmission(deps, options.nonce);

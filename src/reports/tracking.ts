@@ -140,7 +140,7 @@ export async function addReporterFiles(deps: Deps, report: repo.Report, files: C
       await record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.reporter_files', object: { type: 'report', id: report.id }, detail: { files: uploads.length } }, now);
     });
   } catch (err) {
-    await forgetUploads(deps.dirs, uploads);
+    await forgetUploads(deps.dirs, uploads, deps.db);
     throw err;
   }
   // As with a message: on an unassigned report, the handling unit's intake officers hear of it.

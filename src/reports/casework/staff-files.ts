@@ -81,7 +81,7 @@ export async function addStaffFiles(deps: Deps, staff: StaffContext, report: rep
       await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: 'report.staff_files_added', object: { type: 'report', id: report.id }, detail: { files: uploads.length, sha256: uploads.map((u) => u.stored.sha256) } }, now);
     });
   } catch (err) {
-    await forgetUploads(deps.dirs, uploads);
+    await forgetUploads(deps.dirs, uploads, deps.db);
     throw err;
   }
   return uploads.length;
