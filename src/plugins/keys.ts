@@ -1,45 +1,31 @@
 // The master key and the keys derived from it (DESIGN.md §4). The master key never enters the
 // database; each purpose gets its own HKDF-derived key so that one leaking does not expose others.
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+// Each purpose key exists once per crypto profile (issue 23): HKDF-SHA256 for intl (unchanged since
+// the first release), HKDF-SM3 for sm; app.keys holds the active profile's member and the crypto
+// module finds the other when it reads a value written under the other profile.
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
+import { activeProfile, deriveFamily, fileKeyProvider, givenKeyProvider, KEY_FILE_NAME, type CryptoProfileName, type KeyProvider } from '../shared/crypto/index.js';
 
-export const KEY_PURPOSES = ['identity', 'files', 'receipt-lookup', 'id-hash', 'audit-mac', 'cookie', 'session', 'rate-limit'] as const;
+/** `manifest-signing` seeds the SM2 key that signs documents leaving the system (signManifest). */
+export const KEY_PURPOSES = ['identity', 'files', 'receipt-lookup', 'id-hash', 'audit-mac', 'cookie', 'session', 'rate-limit', 'manifest-signing'] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 export type Keys = Record<KeyPurpose, Buffer>;
 
-export const KEY_FILE_NAME = 'master.key';
+export { KEY_FILE_NAME };
 
-/** Reads the master key from config, or from DATA_DIR/master.key, creating it (0600) on first start. */
-export function loadMasterKey(config: Pick<Config, 'masterKey' | 'dataDir'>): Buffer {
-  if (config.masterKey) return config.masterKey;
-  const file = path.join(config.dataDir, KEY_FILE_NAME);
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  try {
-    const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
-    if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte base64 key`);
-    return key;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  const key = crypto.randomBytes(32);
-  // 'wx' fails if another process created the file meanwhile; then read theirs.
-  try {
-    fs.writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
-    return key;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return loadMasterKey(config);
-    throw err;
-  }
+/** The master key's provider: the configured key, else DATA_DIR/master.key (0600, made on first start). */
+export function keyProvider(config: Pick<Config, 'masterKey' | 'dataDir'>): KeyProvider {
+  return config.masterKey ? givenKeyProvider(config.masterKey) : fileKeyProvider(config.dataDir);
 }
 
-export function deriveKeys(master: Buffer): Keys {
+export function loadMasterKey(config: Pick<Config, 'masterKey' | 'dataDir'>): Buffer {
+  return keyProvider(config).masterKey();
+}
+
+export function deriveKeys(master: Buffer, active: CryptoProfileName = activeProfile()): Keys {
   const keys = {} as Keys;
-  for (const purpose of KEY_PURPOSES) {
-    keys[purpose] = Buffer.from(crypto.hkdfSync('sha256', master, Buffer.from('sunshine/v1'), Buffer.from(purpose), 32));
-  }
+  for (const purpose of KEY_PURPOSES) keys[purpose] = deriveFamily(master, { intl: 'sunshine/v1', sm: 'sunshine/sm/v1' }, purpose, active);
   return keys;
 }
 

@@ -1,0 +1,23 @@
+// Keys derived with each profile's KDF, registered as one family (key-family.ts).
+import crypto from 'node:crypto';
+import { keyFamily } from './key-family.js';
+import { hkdfIntl } from './intl.js';
+import { activeProfile, type CryptoProfileName } from './profile.js';
+import { hkdfSm } from './sm.js';
+
+/**
+ * A 32-byte key for `info`, derived from `ikm` once with HKDF-SHA256 (salt `intlSalt`) and once
+ * with HKDF-SM3 (salt `smSalt`); returns the member of `active` with the other in its family.
+ */
+export function deriveFamily(ikm: Buffer, salts: { intl: string; sm: string }, info: string, active: CryptoProfileName = activeProfile()): Buffer {
+  return keyFamily({ intl: hkdfIntl(ikm, salts.intl, info, 32), sm: hkdfSm(ikm, salts.sm, info, 32) }, active);
+}
+
+/** A key derived from a secret the client holds (e.g. a form's submission nonce). */
+export function keyFromSecret(secret: string, purpose: string): Buffer {
+  return deriveFamily(Buffer.from(secret), { intl: 'sunshine/client', sm: 'sunshine/sm/client' }, purpose);
+}
+
+export function randomToken(bytes = 24): string {
+  return crypto.randomBytes(bytes).toString('base64url');
+}
