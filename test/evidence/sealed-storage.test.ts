@@ -1,14 +1,18 @@
 // Evidence sealed in chunks (issue 16, defect 10): no plaintext of a chunk is released before its
 // tag verifies, so a flipped bit, a truncation, reordered or dropped chunks yield at most the
-// chunks before the damage; files in the old single-stream format still open.
+// chunks before the damage; files in the old single-stream format still open. The chunked format
+// runs under both crypto profiles (issue 23): AES-256-GCM chunks (0x02) and SM4-CTR + HMAC-SM3
+// chunks (0x03), and a file of either is read whichever profile is active.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { decryptFromStore, evidenceOf, readAll, storageDirs, storedSizeMatches, type StorageDirs } from '../../src/evidence/index.js';
 import { encryptIntoStore } from '../../src/evidence/storage.js';
 import { SEALED_CHUNK_BYTES, SEALED_HEADER_BYTES, sealedSize, TAG_BYTES } from '../../src/evidence/sealed-chunks.js';
+import { deriveKeys } from '../../src/plugins/keys.js';
+import { activeProfile, useCryptoProfile, type CryptoProfileName } from '../../src/shared/crypto/index.js';
 import { makeApp, tempDir, type TestApp } from '../helpers/app.js';
 import { multipart, openForm } from '../helpers/forms.js';
 import { createStaff, signIn } from '../helpers/staff.js';
@@ -46,7 +50,18 @@ async function released(name: string, key = KEY): Promise<{ bytes: Buffer; error
   }
 }
 
-describe('the chunked format', () => {
+describe.each([
+  ['intl', 0x02],
+  ['sm', 0x03],
+] as const)('the chunked format under the %s profile', (profile: CryptoProfileName, version: number) => {
+  let previous: CryptoProfileName;
+  beforeAll(() => {
+    previous = useCryptoProfile(profile);
+  });
+  afterAll(() => {
+    useCryptoProfile(previous);
+  });
+
   it('round-trips every size around the chunk boundary, with the size the backup expects', async () => {
     for (const n of [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK, 3 * CHUNK + 777]) {
       const plain = crypto.randomBytes(n);
@@ -55,7 +70,7 @@ describe('the chunked format', () => {
       expect(raw.length).toBe(sealedSize(n));
       expect(storedSizeMatches(n, raw.length)).toBe(true);
       expect(storedSizeMatches(n + 1, raw.length)).toBe(false);
-      expect(raw.subarray(0, 4)).toEqual(Buffer.from([0x53, 0x53, 0x46, 0x02]));
+      expect(raw.subarray(0, 4)).toEqual(Buffer.from([0x53, 0x53, 0x46, version]));
       expect(await released(name)).toEqual({ bytes: plain, error: null });
     }
   });
@@ -132,6 +147,59 @@ describe('the chunked format', () => {
       expect(wrongKey.bytes.length).toBe(0);
       expect(wrongKey.error).not.toBeNull();
     });
+  });
+
+  it('never repeats a keystream: equal chunks, and equal files, seal to different bytes', async () => {
+    const plain = Buffer.alloc(2 * CHUNK, 0x61);
+    const a = fs.readFileSync(fileOf(await store(plain)));
+    const b = fs.readFileSync(fileOf(await store(plain)));
+    const first = a.subarray(SEALED_HEADER_BYTES, SEALED_HEADER_BYTES + CHUNK);
+    expect(first.equals(a.subarray(SEALED_HEADER_BYTES + RECORD, SEALED_HEADER_BYTES + RECORD + CHUNK))).toBe(false);
+    expect(first.equals(b.subarray(SEALED_HEADER_BYTES, SEALED_HEADER_BYTES + CHUNK))).toBe(false);
+    // Within a chunk no 16-byte keystream block repeats either (the plaintext is constant).
+    const blocks = new Set<string>();
+    for (let at = 0; at < CHUNK; at += 16) blocks.add(first.subarray(at, at + 16).toString('hex'));
+    expect(blocks.size).toBe(CHUNK / 16);
+  });
+});
+
+describe('a purpose key of both profiles (one master key)', () => {
+  const keys = deriveKeys(crypto.randomBytes(32));
+  const start = activeProfile();
+  afterEach(() => {
+    useCryptoProfile(start);
+  });
+
+  it('reads files sealed under either profile whichever profile is active', async () => {
+    const plain = crypto.randomBytes(CHUNK + 5);
+    const write = async (profile: CryptoProfileName) => {
+      useCryptoProfile(profile);
+      const p = path.join(dirs.tmp, crypto.randomBytes(8).toString('hex'));
+      fs.writeFileSync(p, plain);
+      return (await encryptIntoStore(dirs, keys.files, p)).storedName;
+    };
+    const intl = await write('intl');
+    const sm = await write('sm');
+    expect(fs.readFileSync(fileOf(intl))[3]).toBe(0x02);
+    expect(fs.readFileSync(fileOf(sm))[3]).toBe(0x03);
+    for (const profile of ['intl', 'sm'] as const) {
+      useCryptoProfile(profile);
+      expect(await released(intl, keys.files)).toEqual({ bytes: plain, error: null });
+      expect(await released(sm, keys.files)).toEqual({ bytes: plain, error: null });
+    }
+  });
+
+  it('an SM file whose version byte is changed to AES opens under neither', async () => {
+    useCryptoProfile('sm');
+    const p = path.join(dirs.tmp, crypto.randomBytes(8).toString('hex'));
+    fs.writeFileSync(p, crypto.randomBytes(100));
+    const name = (await encryptIntoStore(dirs, keys.files, p)).storedName;
+    const raw = fs.readFileSync(fileOf(name));
+    raw[3] = 0x02;
+    fs.writeFileSync(fileOf(name), raw);
+    const out = await released(name, keys.files);
+    expect(out.error).not.toBeNull();
+    expect(out.bytes.length).toBe(0);
   });
 });
 
