@@ -22,6 +22,7 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string | Buffer;
     title?: string;
+    requests?: unknown[];
   }
   interface Result {
     title?: string;

@@ -19,12 +19,16 @@ import { photoOfSize } from './lib/jpeg.js';
 import { commitRate, signIn, submissions, uncached, uploads, verifyCodes, walk, type Place } from './lib/scenarios.js';
 import { Browser, median, percentile } from './lib/http.js';
 import { formatSummary, summarize } from './profile-summary.js';
+import { measureList } from './lib/load.js';
+import { DAY_MIX, mixOf, planStaffDay, resolveStaffDay } from './lib/staff-day.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const quick = flag('--quick');
 const profile = flag('--profile');
+// Only the staff-day scenario and the inbox miss run between two ceilings (for working on the miss path).
+const staffDayOnly = flag('--staff-day-only');
 const cfg = quick
   ? { seconds: 3, warm: 1, connections: 10, uncachedSamples: 5, submitSeconds: 6, inboxDepth: 8, starts: 2, commitSeconds: 1 }
   : { seconds: 10, warm: 3, connections: 10, uncachedSamples: 20, submitSeconds: 30, inboxDepth: 60, starts: 3, commitSeconds: 3 };
@@ -62,13 +66,13 @@ function buildServer(): void {
 }
 
 /** The server as `npm start` runs it: `node dist/server.js` (after the build). */
-async function startServer(dataDir: string, tag: string): Promise<Running> {
+async function startServer(dataDir: string, tag: string, extraEnv: Record<string, string> = {}): Promise<Running> {
   const profDir = path.join(ROOT, 'bench', 'tmp', 'profiles');
   if (profile) fs.mkdirSync(profDir, { recursive: true });
   const s = await startProcess({
     entry: 'dist/server.js',
     tsx: false,
-    env: serverEnv(dataDir),
+    env: { ...serverEnv(dataDir), ...extraEnv },
     nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=server-${tag}-${Date.now()}.cpuprofile`] : [],
     readyPath: '/healthz',
     logFile: path.join(dataDir, 'server.log'),
@@ -87,6 +91,56 @@ function loadRow(r: LoadResult, ceiling: number | null, min: number | null, what
     target: min === null ? '—' : `≥ ${min.toFixed(2)} × ceiling`,
     pass: min === null ? null : clean && ratio !== undefined && ratio >= min,
   };
+}
+
+/**
+ * The staff day (issue 22) against a server whose staff page cache is off: 50 sessions' seeded mix
+ * of views, then each kind's latency one request at a time (the first requests of the list, so the
+ * same ones every run) and a prefecture user's common-word search.
+ */
+async function staffDay(server: Running, gen: Generated, load: { connections: number; seconds: number; warmSeconds: number }) {
+  const plan = planStaffDay(gen.dataDir, quick ? 8 : 20);
+  const day = await resolveStaffDay(server.url, plan, gen.bench.password, log);
+  const list = day.requests.map((q) => ({ path: q.path, headers: { cookie: day.cookies[q.session]! } }));
+  const result = await measureList('staff day', server.url, list, load);
+  log(`staff day: ${fmt.int(result.rps)} req/s p50 ${result.p50} p99 ${result.p99}, ${result.cacheHits} cache hits, ${result.non2xx} non-2xx, ${result.sent} sent of a list of ${list.length}`);
+  // Each kind's latency, one request at a time, over the start of the list.
+  const byKind = new Map<string, number[]>();
+  for (const q of day.requests.slice(0, quick ? 80 : 300)) {
+    const t0 = performance.now();
+    const res = await fetch(server.url + q.path, { headers: { cookie: day.cookies[q.session]! }, redirect: 'manual' });
+    await res.arrayBuffer();
+    if (res.headers.get('x-cache') === 'hit') throw new Error(`staff day: ${q.path} came from the cache`);
+    const list2 = byKind.get(q.kind) ?? [];
+    list2.push(performance.now() - t0);
+    byKind.set(q.kind, list2);
+  }
+  const kinds = [...byKind.entries()].map(([k, ms]) => `${k} ${fmt.ms(median(ms))} / ${fmt.ms(percentile(ms, 99))} ms (${ms.length})`).join('; ');
+  const staff = await signIn(server.url, gen.bench.username, gen.bench.password, gen.bench.totpSecret);
+  const search = await uncached(staff, `/staff/reports?q=${encodeURIComponent('低保')}`, cfg.uncachedSamples, true);
+  return { result, mix: mixOf(day.requests), kinds, search, users: Object.entries(DAY_MIX).map(([k, n]) => `${n} ${k}`).join(', '), signInS: day.signInMs / 1000, listLength: list.length };
+}
+
+function staffDayMeasurements(d: Awaited<ReturnType<typeof staffDay>>, ceiling: number): Measurement[] {
+  const r = d.result;
+  const ratio = r.rps / ceiling;
+  const clean = r.errors === 0 && r.non2xx === 0;
+  return [
+    {
+      name: `Staff day: ${d.users} sessions, a seeded mix (${d.mix} in a list of ${d.listLength}), staff page cache off, ${cfg.connections} connections`,
+      result: `${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50)} ms, p99 ${fmt.ms(r.p99)} ms; ${r.cacheHits} cache hits of ${fmt.int(r.sent)} requests${clean ? '' : `; ${r.errors} errors, ${r.non2xx} non-2xx`}`,
+      ratio,
+      target: '≥ 0.20 × ceiling, p99 ≤ 50 ms, 0 hits',
+      pass: clean && r.cacheHits === 0 && ratio >= 0.2 && r.p99 <= 50,
+    },
+    { name: 'Staff day, each kind one request at a time: median / p99 (count)', result: d.kinds, target: '—', pass: null },
+    {
+      name: 'Staff search of a common word `/staff/reports?q=低保`, 长春市 (prefecture) supervisor: uncached latency',
+      result: `first request ${fmt.ms(d.search.firstMs)} ms, median of ${cfg.uncachedSamples} uncached ${fmt.ms(d.search.medianMs)} ms`,
+      target: 'p50 ≤ 30 ms',
+      pass: d.search.medianMs <= 30,
+    },
+  ];
 }
 
 async function prepareData(): Promise<{ gen: Generated; cleanup: boolean }> {
@@ -112,6 +166,48 @@ function samplePlaces(dataDir: string): Place[] {
     .all() as Place[];
   db.close();
   return places;
+}
+
+/** `--staff-day-only`: the staff day and the inbox miss run between two ceilings, nothing else. */
+async function mainStaffDay(): Promise<void> {
+  buildServer();
+  const { gen, cleanup } = await prepareData();
+  const load = { connections: cfg.connections, seconds: cfg.seconds, warmSeconds: cfg.warm };
+  try {
+    const server = await startServer(gen.dataDir, 'staffday', { SUNSHINE_STAFF_CACHE_MB: '0' });
+    const visitor = new Browser(server.url);
+    const htmlFile = path.join(gen.dataDir, 'ceiling.html');
+    fs.writeFileSync(htmlFile, (await visitor.get(`/disclosure/villages/${gen.targets.village.code}`)).body);
+    const ceilingServer = await startProcess({ entry: 'bench/ceiling.ts', env: { NODE_ENV: 'production', BENCH_CEILING_HTML: htmlFile }, readyPath: '/' });
+    servers.push(ceilingServer);
+    const c1 = await measure('ceiling', ceilingServer.url + '/', load);
+    const staff = await signIn(server.url, gen.bench.username, gen.bench.password, gen.bench.totpSecret);
+    const inboxFirst = `/staff/reports?status=${gen.targets.inbox.status}&region=${gen.targets.inbox.region}`;
+    const miss = await measure('e1m', server.url + inboxFirst, { ...load, headers: { cookie: staff.cookieHeader() }, bust: true });
+    const day = await staffDay(server, gen, load);
+    const c2 = await measure('ceiling', ceilingServer.url + '/', load);
+    const ceiling = (c1.rps + c2.rps) / 2;
+    rows.push({ name: 'Ceiling: bare Fastify route, pre-rendered page (a), before and after', result: `${fmt.int(c1.rps)} / ${fmt.int(c2.rps)} req/s (mean ${fmt.int(ceiling)})`, ratio: 1, target: '—', pass: null });
+    rows.push(loadRow(miss, ceiling, 0.2, `(e) inbox first page, every request a miss (staff page cache off), ${cfg.connections} connections`));
+    rows.push(...staffDayMeasurements(day, ceiling));
+  } finally {
+    for (const s of servers) await s.stop().catch(() => null);
+    if (profile) summarizeProfiles();
+  }
+  machine.loadEnd = os.loadavg().map((x) => x.toFixed(2)).join(' / ');
+  const out = option('--results') ?? path.join(ROOT, 'bench', 'tmp', 'results-staff-day.md');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  writeResults(out, { title: 'Sunshine staff day (--staff-day-only)', date: new Date().toISOString(), command: `npm run bench -- ${args.join(' ')}`, totalMinutes: (performance.now() - runStarted) / 60_000, machine, data: [], settings: ['Server with SUNSHINE_STAFF_CACHE_MB=0 (staff page cache off).'], rows, notes });
+  console.log(rows.map((r) => `${r.pass === null ? '  ' : r.pass ? 'ok' : '!!'} ${r.name}: ${r.result}${r.ratio !== undefined ? ` [${r.ratio.toFixed(2)}×]` : ''}`).join('\n'));
+  if (cleanup) fs.rmSync(gen.dataDir, { recursive: true, force: true });
+}
+
+function summarizeProfiles(): void {
+  const dir = path.join(ROOT, 'bench', 'tmp', 'profiles');
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+    fs.writeFileSync(path.join(dir, file.replace(/\.cpuprofile$/, '.txt')), formatSummary(summarize(path.join(dir, file), 40)));
+  }
+  log(`profiles and summaries in ${dir}`);
 }
 
 async function main(): Promise<void> {
@@ -228,12 +324,17 @@ async function main(): Promise<void> {
       results.push([k, r, min]);
       log(`${labels[k]}: ${fmt.int(r.rps)} req/s p50 ${r.p50} p99 ${r.p99} (${r.non2xx} non-2xx, ${r.errors} errors)`);
     }
+    // The staff day runs with the staff page cache off (issue 22): a new server on the same data.
+    await server.stop();
+    server = await startServer(dataDir, 'staffday', { SUNSHINE_STAFF_CACHE_MB: '0' });
+    const day = await staffDay(server, gen, load);
     const ceiling2 = await measure('ceiling', ceilingServer.url + '/', load);
     const ceiling = (ceiling1.rps + ceiling2.rps) / 2;
     log(`ceiling again: ${fmt.int(ceiling2.rps)} req/s`);
     await ceilingServer.stop();
     rows.push({ name: `Ceiling: bare Fastify route, pre-rendered ${fmt.int(lat.a1!.bytes)}-byte page (a), before and after the page runs`, result: `${fmt.int(ceiling1.rps)} / ${fmt.int(ceiling2.rps)} req/s (mean ${fmt.int(ceiling)}), p50 ${fmt.ms(ceiling1.p50)} ms, p99 ${fmt.ms(ceiling1.p99)} ms`, ratio: 1, target: '—', pass: null });
     for (const [k, r, min] of results) rows.push(loadRow(r, ceiling, min < 0 ? null : min, `${labels[k]}, ${cfg.connections} connections`));
+    rows.push(...staffDayMeasurements(day, ceiling));
 
     // --- (f) text-only submissions, beside the commit rate -----------------------------------
     const commits = commitRate(dataDir, cfg.commitSeconds);
@@ -255,13 +356,7 @@ async function main(): Promise<void> {
     await server.stop();
   } finally {
     for (const s of servers) await s.stop().catch(() => null);
-    if (profile) {
-      const dir = path.join(ROOT, 'bench', 'tmp', 'profiles');
-      for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
-        fs.writeFileSync(path.join(dir, file.replace(/\.cpuprofile$/, '.txt')), formatSummary(summarize(path.join(dir, file), 40)));
-      }
-      log(`profiles and summaries in ${dir}`);
-    }
+    if (profile) summarizeProfiles();
   }
 
   machine.loadEnd = os.loadavg().map((x) => x.toFixed(2)).join(' / ');
@@ -294,7 +389,7 @@ async function main(): Promise<void> {
   if (cleanup) fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
-main().catch(async (err) => {
+(staffDayOnly ? mainStaffDay() : main()).catch(async (err) => {
   console.error(err);
   for (const s of servers) await s.stop().catch(() => null);
   process.exit(1);

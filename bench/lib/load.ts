@@ -65,3 +65,48 @@ export async function loop<T>(concurrency: number, seconds: number, task: (worke
   );
   return { results, errors, ms, wallSeconds: (performance.now() - t0) / 1000 };
 }
+
+export interface ListRequest {
+  path: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * A run over a fixed list of requests (the staff day, lib/staff-day.ts): each request the load
+ * generator sends takes the next entry of the list (one counter shared by all connections, round
+ * and round), so two runs send the same requests in the same order. Counts answers served from the
+ * staff page cache (`X-Cache: hit`) and the non-2xx ones by path kind.
+ */
+export async function measureList(label: string, base: string, list: ListRequest[], opts: Omit<LoadOptions, 'headers' | 'bust'>): Promise<LoadResult & { cacheHits: number; sent: number }> {
+  let n = 0;
+  let hits = 0;
+  const requests = [
+    {
+      setupRequest: (req: { path: string; headers?: Record<string, string> }) => {
+        const next = list[n++ % list.length]!;
+        return { ...req, path: next.path, headers: { ...(req.headers ?? {}), ...next.headers } };
+      },
+      onResponse: (_status: number, _body: string, _ctx: unknown, headers: Record<string, string>) => {
+        for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === 'x-cache' && v === 'hit') hits++;
+      },
+    },
+  ];
+  const base0 = { url: base, connections: opts.connections, timeout: 30, requests };
+  if (opts.warmSeconds > 0) await autocannon({ ...base0, duration: opts.warmSeconds });
+  const warmSent = n;
+  hits = 0;
+  const r = await autocannon({ ...base0, duration: opts.seconds });
+  return {
+    label,
+    url: base,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    requests: r.requests.total,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    seconds: r.duration,
+    cacheHits: hits,
+    sent: n - warmSent,
+  };
+}
