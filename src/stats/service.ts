@@ -50,20 +50,39 @@ export interface StatsQuery {
   region?: string;
 }
 
-/** A day's cubes, per year; a cube is recomputed when reports before the cutoff change in number (backdated imports). */
+/**
+ * A day's cubes, per year; a cube is recomputed when reports before the cutoff change in number
+ * (backdated imports). Requests that ask for a cube being computed wait for that computation rather
+ * than start their own, and `warm()` computes the default page's cube before anyone asks (at start
+ * and after each China midnight, routes.ts): the first visitor of /stats never waits for the ≈ 0.5 s
+ * aggregation over a year of reports at provincial scale (issue 22).
+ */
 export function createStats(db: Db) {
-  const memo = new Map<string, CubeRow[]>();
+  const memo = new Map<string, Promise<CubeRow[]>>();
+  /** How many cubes were computed (for tests: a warmed or shared cube is not computed again). */
+  let computed = 0;
 
   async function yearCube(year: number, cutoff: number): Promise<CubeRow[]> {
     const stamp = `${cutoff}|${await reportsReceivedBefore(db, cutoff)}`;
     const key = `${year}|${stamp}`;
     const hit = memo.get(key);
     if (hit) return hit;
-    const rows = await statsCube(db, { from: quarterStart(year, 1), to: Math.min(quarterStart(year + 1, 1), cutoff), cutoff }, [quarterStart(year, 2), quarterStart(year, 3), quarterStart(year, 4)]);
+    computed++;
+    const pending = statsCube(db, { from: quarterStart(year, 1), to: Math.min(quarterStart(year + 1, 1), cutoff), cutoff }, [quarterStart(year, 2), quarterStart(year, 3), quarterStart(year, 4)]);
     // Keep only today's cubes (a few years at most).
     for (const k of [...memo.keys()]) if (!k.endsWith(`|${stamp}`)) memo.delete(k);
-    memo.set(key, rows);
-    return rows;
+    memo.set(key, pending);
+    // A failed computation is not kept: the next request tries again.
+    pending.catch(() => {
+      if (memo.get(key) === pending) memo.delete(key);
+    });
+    return pending;
+  }
+
+  /** Computes the cube the default page (/stats, the last year with data) shows, as of `now`. */
+  async function warm(now = new Date()): Promise<void> {
+    const cutoff = cutoffOf(now);
+    await yearCube(yearOfMs(cutoff - 1), cutoff);
   }
 
   async function build(locale: Locale, q: StatsQuery, now = new Date()) {
@@ -158,7 +177,13 @@ export function createStats(db: Db) {
     };
   }
 
-  return { build };
+  return {
+    build,
+    warm,
+    get computed() {
+      return computed;
+    },
+  };
 }
 
 export type StatsContext = Awaited<ReturnType<ReturnType<typeof createStats>['build']>>;
