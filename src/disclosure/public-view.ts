@@ -130,11 +130,14 @@ export async function postingViews(db: Db, list: readonly repo.Posting[], place:
   });
 }
 
-/** A positive safe integer from a query parameter, else null (first page). */
+/**
+ * A positive integer from a query parameter or path, else null (first page). A larger number than
+ * any id is read as the largest id, which finds the same rows (none after it, all before it) on
+ * both engines.
+ */
 export function cursor(value: unknown): number | null {
   if (typeof value !== 'string' || !/^[1-9]\d{0,15}$/.test(value)) return null;
-  const n = Number(value);
-  return Number.isSafeInteger(n) ? n : null;
+  return Math.min(Number(value), repo.MAX_ROW_ID);
 }
 
 export interface Breadcrumb {
@@ -171,7 +174,7 @@ export async function villagePage(db: Db, village: Region, after: number | null,
   const page = rows.slice(0, ROSTER_PAGE_SIZE);
   const last = page[page.length - 1];
   const firstPage = after === null;
-  const past = firstPage ? await repo.pastPostings(db, village.code, today, Number.MAX_SAFE_INTEGER, PAST_POSTINGS_PER_PAGE + 1) : [];
+  const past = firstPage ? await repo.pastPostings(db, village.code, today, null, PAST_POSTINGS_PER_PAGE + 1) : [];
   const pastShown = past.slice(0, PAST_POSTINGS_PER_PAGE);
   return {
     village,
@@ -198,7 +201,7 @@ export async function historyPage(db: Db, village: Region, before: number | null
   const chain = await placeChain(db, village.code);
   if (!placeCodesOf(chain)) return null;
   const today = todayInChina(now);
-  const list = await repo.pastPostings(db, village.code, today, before ?? Number.MAX_SAFE_INTEGER, HISTORY_PAGE_SIZE + 1);
+  const list = await repo.pastPostings(db, village.code, today, before, HISTORY_PAGE_SIZE + 1);
   const shown = list.slice(0, HISTORY_PAGE_SIZE);
   return {
     chain,

@@ -14,6 +14,12 @@ export type Posting = typeof postings.$inferSelect;
 export type PostingEntry = typeof postingEntries.$inferSelect;
 export type RecipientImport = typeof recipientImports.$inferSelect;
 
+/**
+ * The largest row id: on PostgreSQL the ids are `integer` (src/db/schema.ts), and a larger number
+ * in a comparison is an error (a 500) where SQLite simply finds nothing. A number from outside (a
+ * link's cursor or entry id) is checked against it before it reaches a query.
+ */
+export const MAX_ROW_ID = 2_147_483_647;
 
 // --- imports -------------------------------------------------------------------------------
 
@@ -73,6 +79,7 @@ export async function recipientsByIds(db: Executor, ids: readonly number[]): Pro
 
 /** The keyed ID hash of a recipient (an objection's subject, for recusal), or null when there is no such recipient. */
 export async function recipientIdHash(db: Executor, id: number): Promise<string | null> {
+  if (!Number.isSafeInteger(id) || id < 1 || id > MAX_ROW_ID) return null;
   return (await query(db, (q) => q.select({ idHash: recipients.idHash }).from(recipients).where(eq(recipients.id, id)).get()))?.idHash ?? null;
 }
 
@@ -142,13 +149,13 @@ export async function openPostings(db: Executor, villageCode: string, today: str
   );
 }
 
-/** Postings of a village that ended before `today`, newest first, before the posting `beforeId`. */
-export async function pastPostings(db: Executor, villageCode: string, today: string, beforeId: number, limit: number): Promise<Posting[]> {
+/** Postings of a village that ended before `today`, newest first, before the posting `beforeId` (null: from the newest). */
+export async function pastPostings(db: Executor, villageCode: string, today: string, beforeId: number | null, limit: number): Promise<Posting[]> {
   return query(db, (q) =>
     q
       .select()
       .from(postings)
-      .where(and(eq(postings.villageCode, villageCode), lt(postings.endsOn, today), lt(postings.id, beforeId)))
+      .where(and(eq(postings.villageCode, villageCode), lt(postings.endsOn, today), beforeId === null ? undefined : lt(postings.id, beforeId)))
       .orderBy(desc(postings.id))
       .limit(limit)
       .all(),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { recipients } from '../../src/disclosure/tables.js';
 import { fileReport, type ReportInput } from '../../src/reports/index.js';
+import { recipientIdHash } from '../../src/disclosure/repository.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn, type Session } from '../helpers/staff.js';
 import { csvList, HENGAN, HUAYANG, ids, NANLING, upload } from './helpers.js';
@@ -57,6 +58,14 @@ describe('staff view of objections', () => {
     expect(other.statusCode).toBe(200);
     expect(other.body).toContain('暂无异议');
     expect(other.body).not.toContain(r1.caseNo);
+  });
+
+  // An objection's entry id comes from a link anyone can edit: one beyond PostgreSQL's integer ids
+  // names no recipient there as on SQLite, instead of failing the lookup.
+  it('finds no recipient for an entry id beyond any id', async () => {
+    expect(await recipientIdHash(t.app.db, 99_999_999_999)).toBeNull();
+    const listed = (await t.app.db.select().from(recipients).where(eq(recipients.maskedName, '王*国')).get())!;
+    expect(await recipientIdHash(t.app.db, listed.id)).toBe(listed.idHash);
   });
 
   it('is for signed-in staff only', async () => {

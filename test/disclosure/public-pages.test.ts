@@ -84,6 +84,22 @@ describe('public disclosure pages', () => {
     expect(form.body).toMatch(/name="objection" value="\d+"/);
   });
 
+  // PostgreSQL's ids are 4-byte integers: a larger number in a link must not reach a query (a 500
+  // there), and finds what SQLite finds — nothing after it, everything before it, no such posting.
+  it('reads a cursor or posting id beyond any id as the largest id, on either engine', async () => {
+    const huge = '99999999999';
+    const after = await get(`/disclosure/villages/${HUAYANG}?after=${huge}`);
+    expect(after.statusCode).toBe(200);
+    expect(objectionLinks(after.body)).toEqual([]);
+    expect(after.body).not.toContain('rel="next"');
+    const history = await get(`/disclosure/villages/${HUAYANG}/postings?before=${huge}`);
+    expect(history.statusCode).toBe(200);
+    expect((await get(`/disclosure/villages/${HUAYANG}/postings/${huge}`)).statusCode).toBe(404);
+    const county = await get(`/disclosure/counties/220102?after=${huge}`);
+    expect(county.statusCode).toBe(200);
+    expect(objectionLinks(county.body)).toEqual([]);
+  });
+
   it('finds a village, a community or a township by two characters of its name', async () => {
     expect(await indexVillageNames(t.app.db)).toBe(0); // already indexed at start
     const res = await get(`/disclosure/search?q=${encodeURIComponent('南岭')}`);
