@@ -7,6 +7,8 @@ import { findByCaseNo, type Report } from '../repository.js';
 import { supervisedUnitIds } from '../../units/index.js';
 import { POSITIONS, type Position } from '../catalog.js';
 import { conflictPairs } from './recusal.js';
+import { stampTotal } from '../../db/change-stamps.js';
+import { connectionOf } from '../../db/per-database.js';
 import { findReportWhere, reportIdsWhere, scopeCondition, type ReportCondition } from './repository/scope.js';
 
 /** Positions at township level or below: a report about them never reaches that township's government (信访工作条例 art. 30). */
@@ -19,16 +21,66 @@ export interface Scope {
   condition: ReportCondition;
 }
 
+/** Per request: a request asks for its scope several times (page, count, names). */
 const cache = new WeakMap<StaffContext, Scope>();
+
+/**
+ * Per user across requests: computing a scope reads the user's declaration (recusal), which changes
+ * seldom, while staff views come many a minute (issue 22). A kept scope is used while the `people`
+ * change stamp is unchanged — the triggers of migration 0009 raise it on every write to users,
+ * declarants and declared relatives, by any process or node — so a declared relative hides the
+ * report on the very next request. Units and regions are written only at start-up (and read through
+ * their own per-database caches); the key holds every field of the user and unit the scope is built
+ * from. Referrals and transfers stay subqueries in the condition, evaluated by each statement.
+ */
+interface KeptScope {
+  stamp: number;
+  scope: Scope;
+}
+const kept = new WeakMap<object, Map<string, KeptScope>>();
+/** Enough for every user of a province at once; the least recently used go first. */
+const MAX_KEPT = 5000;
+const PEOPLE = '["people"]';
+
+function keptFor(db: Executor): Map<string, KeptScope> {
+  const connection = connectionOf(db);
+  let map = kept.get(connection);
+  if (!map) kept.set(connection, (map = new Map()));
+  return map;
+}
+
+/** Whether `db` is inside a transaction: drizzle's PostgreSQL transaction, or an SQLite connection with one open. */
+function insideTransaction(db: Executor): boolean {
+  if ('rollback' in db) return true;
+  return (db as { $client?: { inTransaction?: unknown } }).$client?.inTransaction === true;
+}
 
 export async function scopeOf(db: Executor, staff: StaffContext): Promise<Scope> {
   const cached = cache.get(staff);
   if (cached) return cached;
-  const unitIds = await supervisedUnitIds(db, staff.unit.id);
-  const conflicts = await conflictPairs(db, staff.user);
-  const condition = await scopeCondition(db, { unit: staff.unit, unitIds, homeVillageCode: staff.user.homeVillageCode, conflicts, townshipOrBelow: TOWNSHIP_OR_BELOW });
+  const { user, unit } = staff;
+  // Read before the scope is built: a change landing meanwhile leaves a stamp that no longer matches.
+  const stamp = await stampTotal(db, PEOPLE);
+  const key = JSON.stringify([user.id, user.displayName, user.homeVillageCode, user.roles, unit.id, unit.kind, unit.regionCode]);
+  const map = keptFor(db);
+  const hit = map.get(key);
+  if (hit && hit.stamp === stamp) {
+    map.delete(key);
+    map.set(key, hit);
+    cache.set(staff, hit.scope);
+    return hit.scope;
+  }
+  const unitIds = await supervisedUnitIds(db, unit.id);
+  const conflicts = await conflictPairs(db, user);
+  const condition = await scopeCondition(db, { unit, unitIds, homeVillageCode: user.homeVillageCode, conflicts, townshipOrBelow: TOWNSHIP_OR_BELOW });
   const scope = { unitIds, condition };
   cache.set(staff, scope);
+  // Not kept inside a transaction: it may write what the stamp counts and still roll back.
+  if (!insideTransaction(db)) {
+    map.delete(key);
+    if (map.size >= MAX_KEPT) map.delete(map.keys().next().value!);
+    map.set(key, { stamp, scope });
+  }
   return scope;
 }
 
