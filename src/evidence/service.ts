@@ -1,7 +1,7 @@
 import type { Executor } from '../db/executor.js';
 import { seal, unseal } from '../shared/crypto.js';
 import * as repo from './repository.js';
-import { encryptIntoStore, removeStored, type StorageDirs, type StoredFile } from './storage.js';
+import { encryptIntoStore, orphanGraceMs, removeStored, sweepAgedOrphans, type StorageDirs, type StoredFile } from './storage.js';
 import { shredFile } from './media/shred.js';
 import type { CleanFile } from './upload.js';
 
@@ -83,4 +83,12 @@ export function originalName(identityKey: Buffer, file: repo.EvidenceFile): stri
 /** The uploader's description of a file, or null when none was given. */
 export function fileNote(identityKey: Buffer, file: repo.EvidenceFile): string | null {
   return file.noteSealed ? unseal(identityKey, file.noteSealed, `file-note:${file.storedName}`).toString('utf8') : null;
+}
+
+/** The scheduler's periodic sweep of stored files without a row older than the grace (storage.ts). */
+export async function sweepOrphanFiles(db: Executor, dirs: StorageDirs, requestTimeoutSeconds: number): Promise<{ orphans: number; young: number }> {
+  // The names are read before the folder: a file written after this moment is young anyway.
+  const namesReadAt = Date.now();
+  const names = await repo.allStoredNames(db);
+  return sweepAgedOrphans(dirs, (name) => names.has(name), { graceMs: orphanGraceMs(requestTimeoutSeconds), namesReadAt });
 }

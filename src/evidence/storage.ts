@@ -301,25 +301,27 @@ export function sweepStorage(dirs: StorageDirs, isReferenced: (storedName: strin
     shredTreeSync(path.join(dirs.tmp, name));
     result.temp++;
   }
-  const remove = (file: string) => {
-    try {
-      fs.unlinkSync(file);
-      return true;
-    } catch (err) {
-      // Another node's sweep may have removed it first.
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw err;
-    }
-  };
   for (const name of journalNames(dirs.journal)) {
     if (isReferenced(name)) continue;
-    for (const file of [name, `${name}.part`]) if (remove(path.join(dirs.files, file))) result.own++;
+    for (const file of [name, `${name}.part`]) if (removeIfPresent(path.join(dirs.files, file))) result.own++;
   }
   if (dirs.journal) {
     fs.rmSync(dirs.journal, { force: true });
     fs.rmSync(`${dirs.journal}.old`, { force: true });
     journalSince.delete(dirs.journal);
   }
+  const aged = sweepAgedOrphans(dirs, isReferenced, options);
+  return { ...result, orphans: aged.orphans, young: aged.young };
+}
+
+/**
+ * The part of the sweep that is safe while this node runs: stored files without a row older than
+ * the grace, whoever wrote them. Run at start and then periodically (the scheduler), so that a file
+ * left behind while its node ran — an upload whose transaction failed when the database could not
+ * say which of its files a row names (forgetUploads) — does not wait for the next restart.
+ */
+export function sweepAgedOrphans(dirs: StorageDirs, isReferenced: (storedName: string) => boolean, options: SweepOptions): { orphans: number; young: number } {
+  const result = { orphans: 0, young: 0 };
   for (const name of fs.readdirSync(dirs.files)) {
     const part = name.endsWith('.part');
     if (!isStoredName(part ? name.slice(0, -'.part'.length) : name)) continue;
@@ -329,9 +331,20 @@ export function sweepStorage(dirs: StorageDirs, isReferenced: (storedName: strin
     const stat = fs.lstatSync(file, { throwIfNoEntry: false });
     if (!stat?.isFile()) continue;
     if (options.namesReadAt - stat.mtimeMs <= options.graceMs) result.young++;
-    else if (remove(file)) result.orphans++;
+    else if (removeIfPresent(file)) result.orphans++;
   }
   return result;
+}
+
+/** Unlinks `file`; false when another node's sweep removed it first. */
+function removeIfPresent(file: string): boolean {
+  try {
+    fs.unlinkSync(file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
 }
 
 export async function readAll(stream: Readable): Promise<Buffer> {

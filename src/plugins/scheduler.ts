@@ -6,6 +6,10 @@ import { archiveWithCheckpoints, latestEntry } from '../audit/index.js';
 import { remindLateSubmissions } from '../reporting/index.js';
 import { runRetentionSweep } from '../retention/index.js';
 import { runLedgerSweep } from '../ledger/index.js';
+import { sweepOrphanFiles } from '../evidence/index.js';
+
+/** How often stored files without a row are looked for while the node runs (at start as well: app.ts). */
+const ORPHAN_SWEEP_MS = 6 * 3600_000;
 
 export default fp(
   async (app) => {
@@ -13,6 +17,7 @@ export default fp(
     if (seconds <= 0) return;
     let running = false;
     let lastChainHeadDay = '';
+    let lastOrphanSweep = Date.now(); // the start-up sweep has just run (app.ts)
     /** Each job on its own: one that fails (a mail server down, a broken chain) stops none of the others. */
     const job = async (name: string, run: () => Promise<unknown> | unknown) => {
       try {
@@ -55,6 +60,12 @@ export default fp(
           lastChainHeadDay = day;
         });
         await job('audit archive', () => archiveWithCheckpoints(app.deps, app.log));
+        await job('evidence orphan sweep', async () => {
+          if (Date.now() - lastOrphanSweep < ORPHAN_SWEEP_MS) return;
+          lastOrphanSweep = Date.now();
+          const swept = await sweepOrphanFiles(app.db, app.deps.dirs, app.config.abuse.requestTimeoutSeconds);
+          if (swept.orphans > 0) app.log.warn(swept, 'removed stored files without a row');
+        });
       } finally {
         running = false;
       }

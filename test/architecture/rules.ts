@@ -64,6 +64,7 @@ export const PLUGIN_FEATURE_IMPORTS: Record<string, string> = {
   'src/plugins/scheduler.ts -> src/reporting/index.ts': 'the scheduler runs reporting’s late-submission reminders',
   'src/plugins/scheduler.ts -> src/retention/index.ts': 'the scheduler runs the retention sweep',
   'src/plugins/scheduler.ts -> src/audit/index.ts': 'the scheduler archives the audit trail and logs its chain head daily',
+  'src/plugins/scheduler.ts -> src/evidence/index.ts': 'the scheduler sweeps stored evidence files left without a row (older than the grace)',
   'src/plugins/public-cache.ts -> src/clocks/index.ts': 'the public page cache empties when the day changes in China (pages show day-counted figures); the clocks feature owns the China day',
 };
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../../src/db/transaction.js';
-import { encryptUploads, forgetUploads, linkUploads, storageDirs, type CleanFile } from '../../src/evidence/index.js';
+import { encryptUploads, forgetUploads, linkUploads, orphanGraceMs, storageDirs, sweepOrphanFiles, type CleanFile } from '../../src/evidence/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -50,5 +50,20 @@ describe('forgetUploads after a failed transaction', () => {
     });
     await forgetUploads(dirs, uploads, unreachable);
     expect(fs.existsSync(path.join(dirs.files, uploads[0]!.stored.storedName))).toBe(true);
+  });
+});
+
+describe('the periodic sweep of stored files without a row', () => {
+  it('removes a file kept after an uncertain transaction once older than the grace, and nothing younger or named', async () => {
+    const dirs = storageDirs(t.config.dataDir, t.config.evidenceDir);
+    const [named, kept, young] = await encryptUploads(dirs, t.app.keys.files, [plainFile('named'), plainFile('kept'), plainFile('young')]);
+    await withTransaction(t.app.db, (tx) => linkUploads(tx, t.app.keys.identity, [named!], { type: 'report', id: 2 }, { type: 'reporter' }, Date.now()));
+    const old = (Date.now() - orphanGraceMs(t.config.abuse.requestTimeoutSeconds) - 60_000) / 1000;
+    for (const u of [named!, kept!]) fs.utimesSync(path.join(dirs.files, u.stored.storedName), old, old);
+    const swept = await sweepOrphanFiles(t.app.db, dirs, t.config.abuse.requestTimeoutSeconds);
+    expect(swept.orphans).toBeGreaterThanOrEqual(1);
+    expect(fs.existsSync(path.join(dirs.files, named!.stored.storedName))).toBe(true);
+    expect(fs.existsSync(path.join(dirs.files, kept!.stored.storedName))).toBe(false);
+    expect(fs.existsSync(path.join(dirs.files, young!.stored.storedName))).toBe(true);
   });
 });
