@@ -2,19 +2,24 @@
 // keeps writing (in WAL mode readers do not block it; a step interrupted by a write starts over),
 // then the evidence files the copy references are copied. Stored files never change once written,
 // so copying them after the snapshot is consistent; files of submissions committed later are simply
-// not referenced. The master key is never written into the backup (DESIGN.md §4).
+// not referenced. On PostgreSQL (issue 21) pg_dump copies the database in a snapshot that the
+// manifest's lists are read in too. The master key is never written into the backup (DESIGN.md §4).
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ARCHIVE_DIR_NAME } from '../audit/index.js';
 import { databaseFile } from '../db/connection.js';
 import { fsyncDir, isStoredName, storedSizeMatches } from '../evidence/index.js';
-import { BackupError, copyWithHash, folderState, isInside, keyFingerprint, removeCreated, sha256File } from './files.js';
-import { DATABASE_NAME, FILES_DIR, filePath, MANIFEST_FORMAT, writeManifest, type Manifest, type ManifestFile } from './manifest.js';
+import { BackupError, copyWithHash, folderState, isInside, keyFingerprint, removeCreated, sha256File, type CopiedFile } from './files.js';
+import { DATABASE_NAME, FILES_DIR, filePath, MANIFEST_FORMAT, PG_DUMP_NAME, writeManifest, type Manifest, type ManifestFile } from './manifest.js';
 import { eraseSessions, integrityCheck, snapshotContents, tableNames, type SnapshotContents } from './repository.js';
+import { connect, endSnapshot, exportSnapshot, serverMajorVersion, snapshotContentsPg } from './pg-repository.js';
+import { checkToolVersion, dumpDatabase } from './pg-tools.js';
 
 export interface BackupOptions {
   dataDir: string;
+  /** The PostgreSQL database (DATABASE_URL) of a portal on that engine; null or absent: DATA_DIR/sunshine.db. */
+  databaseUrl?: string | null;
   /** Where the server stores evidence (SUNSHINE_EVIDENCE_DIR); null or absent: DATA_DIR/files. */
   evidenceDir?: string | null;
   /** The backup folder: new, or empty. */
@@ -40,7 +45,7 @@ const COUNTED = ['reports', 'report_events', 'evidence_files', 'audit_log', 'use
 /** Refusals checked before anything is written. */
 function checkTargets(options: BackupOptions, dir: string): boolean {
   const dataDir = path.resolve(options.dataDir);
-  if (!fs.existsSync(databaseFile(dataDir))) throw new BackupError(2, `No database at ${databaseFile(dataDir)} (check DATA_DIR).`);
+  if (!options.databaseUrl && !fs.existsSync(databaseFile(dataDir))) throw new BackupError(2, `No database at ${databaseFile(dataDir)} (check DATA_DIR).`);
   if (isInside(dir, dataDir)) throw new BackupError(2, `The backup folder ${dir} is inside the data directory ${dataDir}; choose a place outside it.`);
   if (isInside(dataDir, dir)) throw new BackupError(2, `The data directory ${dataDir} (which holds the master key) is inside the backup folder ${dir}; choose another folder.`);
   if (options.evidenceDir && isInside(dir, options.evidenceDir)) throw new BackupError(2, `The backup folder ${dir} is inside the evidence store ${options.evidenceDir}; choose a place outside it.`);
@@ -86,16 +91,57 @@ async function snapshotDatabase(source: string, file: string): Promise<SnapshotC
   }
 }
 
+/**
+ * pg_dump of the portal's PostgreSQL database in a snapshot exported by a transaction that also
+ * reads what the manifest lists: the evidence and archives listed are exactly those the dump refers to.
+ */
+async function snapshotPostgres(url: string, file: string): Promise<SnapshotContents & { dump: CopiedFile }> {
+  const client = await connect(url);
+  try {
+    const snapshot = await exportSnapshot(client);
+    const contents = await snapshotContentsPg(client, COUNTED);
+    const dump = await dumpDatabase(url, snapshot, file);
+    await endSnapshot(client);
+    return { ...contents, dump };
+  } finally {
+    await client.end();
+  }
+}
+
+/** Refuses before anything is written when the server is newer than this machine's pg_dump. */
+async function checkPgDump(url: string): Promise<void> {
+  let client;
+  try {
+    client = await connect(url);
+  } catch (err) {
+    throw new BackupError(2, `Cannot connect to the database of DATABASE_URL: ${(err as Error).message}`);
+  }
+  try {
+    checkToolVersion('pg_dump', await serverMajorVersion(client));
+  } finally {
+    await client.end();
+  }
+}
+
 export async function createBackup(options: BackupOptions): Promise<BackupResult> {
   const log = options.log ?? (() => undefined);
   const dataDir = path.resolve(options.dataDir);
   const dir = path.resolve(options.to);
   const store = options.evidenceDir ? path.resolve(options.evidenceDir) : path.join(dataDir, FILES_DIR);
   const createdFolder = checkTargets(options, dir);
+  if (options.databaseUrl) await checkPgDump(options.databaseUrl);
   fs.mkdirSync(path.join(dir, FILES_DIR), { recursive: true, mode: 0o700 });
   try {
-    const dbCopy = path.join(dir, DATABASE_NAME);
-    const snapshot = await snapshotDatabase(databaseFile(dataDir), dbCopy);
+    const dbCopy = path.join(dir, options.databaseUrl ? PG_DUMP_NAME : DATABASE_NAME);
+    let dumped: CopiedFile | null = null;
+    let snapshot: SnapshotContents;
+    if (options.databaseUrl) {
+      const pgSnapshot = await snapshotPostgres(options.databaseUrl, dbCopy);
+      snapshot = pgSnapshot;
+      dumped = pgSnapshot.dump;
+    } else {
+      snapshot = await snapshotDatabase(databaseFile(dataDir), dbCopy);
+    }
     log(`database copied: ${snapshot.counts.reports ?? 0} reports, ${snapshot.storedNames.length} evidence files referenced`);
 
     // Every referenced file must be there: a backup that silently lacks evidence is worse than none.
@@ -127,14 +173,16 @@ export async function createBackup(options: BackupOptions): Promise<BackupResult
       if (copied.sha256 !== sha256) throw new BackupError(1, `The audit archive ${rel} does not match the SHA-256 recorded for it: it was changed.`);
       files.push({ path: rel, ...copied });
     }
-    const database = await sha256File(dbCopy);
+    // The dump was hashed as it was written; the SQLite copy changed after its snapshot (sessions erased).
+    const database = dumped ?? (await sha256File(dbCopy));
     fs.chmodSync(dbCopy, 0o600);
     const manifest: Manifest = {
       format: MANIFEST_FORMAT,
       app: 'sunshine',
       appVersion: options.appVersion,
       createdAt: (options.now ?? new Date()).toISOString(),
-      database: { path: DATABASE_NAME, ...database, migrations: snapshot.migrations },
+      ...(options.databaseUrl ? { engine: 'postgres' as const } : {}),
+      database: { path: path.basename(dbCopy), ...database, migrations: snapshot.migrations },
       counts: snapshot.counts,
       files,
       keyFingerprint: options.masterKey ? keyFingerprint(options.masterKey) : null,

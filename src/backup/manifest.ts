@@ -7,11 +7,13 @@ import { BackupError } from './files.js';
 
 export const MANIFEST_NAME = 'manifest.json';
 export const DATABASE_NAME = 'sunshine.db';
+/** A PostgreSQL portal's database: pg_dump's custom format (issue 21). */
+export const PG_DUMP_NAME = 'sunshine.pgdump';
 export const FILES_DIR = 'files';
 export const MANIFEST_FORMAT = 'sunshine-backup/1';
 
 export interface ManifestFile {
-  /** Relative to the backup folder: 'sunshine.db' or 'files/<stored name>'. */
+  /** Relative to the backup folder: 'sunshine.db' (or 'sunshine.pgdump'), 'files/<stored name>' or an audit archive. */
   path: string;
   bytes: number;
   sha256: string;
@@ -22,6 +24,8 @@ export interface Manifest {
   app: 'sunshine';
   appVersion: string;
   createdAt: string;
+  /** The engine the data came from; absent in backups of SQLite portals (and in those made before PostgreSQL). */
+  engine?: 'postgres';
   database: ManifestFile & { migrations: number };
   counts: Record<string, number>;
   /** Evidence files (ciphertext as stored), in evidence_files id order. */
@@ -29,6 +33,9 @@ export interface Manifest {
   /** Fingerprint of the master key the data was encrypted with (not the key); null when no key was at hand. */
   keyFingerprint: string | null;
 }
+
+/** The database's file in a backup of this manifest's engine. */
+export const databaseName = (manifest: Pick<Manifest, 'engine'>) => (manifest.engine === 'postgres' ? PG_DUMP_NAME : DATABASE_NAME);
 
 export const filePath = (storedName: string) => `${FILES_DIR}/${storedName}`;
 
@@ -50,10 +57,10 @@ function isFileEntry(v: unknown): v is ManifestFile {
   return !!f && typeof f.path === 'string' && Number.isSafeInteger(f.bytes) && f.bytes >= 0 && typeof f.sha256 === 'string' && /^[0-9a-f]{64}$/.test(f.sha256);
 }
 
-/** Reads and checks the shape of a backup's manifest; every path must be one a backup writes. */
 /** An audit log archive (audit-archive/audit-YYYY-MM.jsonl): the only other kind of file a backup holds. */
 const AUDIT_ARCHIVE_PATH = /^audit-archive\/audit-\d{4}-\d{2}\.jsonl$/;
 
+/** Reads and checks the shape of a backup's manifest; every path must be one a backup writes. */
 export function readManifest(dir: string): Manifest {
   const file = path.join(dir, MANIFEST_NAME);
   if (!fs.existsSync(file)) throw new BackupError(2, `${dir} is not a complete Sunshine backup: ${MANIFEST_NAME} is missing.`);
@@ -67,7 +74,8 @@ export function readManifest(dir: string): Manifest {
   const filesOk =
     Array.isArray(manifest.files) &&
     manifest.files.every((f) => isFileEntry(f) && ((f.path.startsWith(`${FILES_DIR}/`) && isStoredName(f.path.slice(FILES_DIR.length + 1))) || AUDIT_ARCHIVE_PATH.test(f.path)));
-  if (!isFileEntry(manifest.database) || manifest.database.path !== DATABASE_NAME || !filesOk) {
+  if (manifest.engine !== undefined && manifest.engine !== 'postgres') throw new BackupError(1, `${file} is damaged: unknown engine.`);
+  if (!isFileEntry(manifest.database) || manifest.database.path !== databaseName(manifest) || !filesOk) {
     throw new BackupError(1, `${file} is damaged: unexpected entries.`);
   }
   return manifest;

@@ -5,7 +5,7 @@
 // on the connection itself; a restored database opened as a Db goes through `query` like any other.
 import type Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
+import { closeDatabase as closeConfigured, isPostgres, type Db } from '../db/connection.js';
 import { query } from '../db/transaction.js';
 
 /** SQLite's own integrity check: 'ok', or the first problems it found. */
@@ -46,12 +46,16 @@ export async function referencedEvidence(db: Db): Promise<{ name: string; sha256
   return query(db, (q) => q.all<{ name: string; sha256: string; size: number }>(sql`select stored_name as name, sha256, size from evidence_files order by size, id`));
 }
 
-/** The restored database's integrity check. */
+/**
+ * The restored database's integrity check. PostgreSQL has no check of a whole database; there
+ * pg_restore loaded the dump in one transaction that stops at the first error, so it is whole.
+ */
 export async function databaseIntegrity(db: Db): Promise<string> {
+  if (isPostgres(db)) return 'ok';
   return query(db, (q) => q.$client.pragma('integrity_check', { simple: true }) as string);
 }
 
-/** Closes the restored database opened to prove the key. */
+/** Closes the restored database opened to prove the key (the file, or PostgreSQL's pool). */
 export async function closeDatabase(db: Db): Promise<void> {
-  db.$client.close();
+  await closeConfigured(db);
 }

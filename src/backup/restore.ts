@@ -1,22 +1,31 @@
 // Restores a backup into a new data directory and proves the key opens it: every file's SHA-256
 // against the manifest, the database's integrity check, one evidence file decrypted to the SHA-256
-// stored for it, and the audit chain verified with the key's audit MAC key.
+// stored for it, and the audit chain verified with the key's audit MAC key. A backup of a PostgreSQL
+// portal (issue 21) goes into an empty PostgreSQL database through pg_restore, its evidence and
+// archives to the folders as above, and is proved the same way.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ARCHIVE_DIR_NAME, archiveDir, verifyAuditTrail } from '../audit/index.js';
-import { databaseFile, openDatabase } from '../db/connection.js';
+import { databaseFile, openConfiguredDatabase, openDatabase } from '../db/connection.js';
 import { withTransaction } from '../db/transaction.js';
 import { decryptFromStore, fsyncDir, storageDirs } from '../evidence/index.js';
 import { deriveKeys, KEY_FILE_NAME } from '../plugins/keys.js';
-import { BackupError, copyWithHash, folderState, isInside, keyFingerprint, removeCreated } from './files.js';
-import { DATABASE_NAME, FILES_DIR, readManifest, type Manifest } from './manifest.js';
+import { BackupError, copyWithHash, folderState, isInside, keyFingerprint, removeCreated, sha256File } from './files.js';
+import { DATABASE_NAME, databaseName, FILES_DIR, readManifest, type Manifest } from './manifest.js';
+import { connect, emptyRestoredDatabase, objectsInDatabase, serverMajorVersion } from './pg-repository.js';
+import { checkToolVersion, restoreDatabase } from './pg-tools.js';
 import { closeDatabase, databaseIntegrity, referencedEvidence } from './repository.js';
 
 export interface RestoreOptions {
   from: string;
   /** The data directory to create: missing or empty. */
   dataDir: string;
+  /**
+   * The empty PostgreSQL database (DATABASE_URL) a backup of a PostgreSQL portal goes into; null or
+   * absent for a backup of an SQLite portal, which goes into DATA_DIR/sunshine.db.
+   */
+  databaseUrl?: string | null;
   /**
    * Where the server will look for evidence (SUNSHINE_EVIDENCE_DIR): missing or empty, as a restore
    * never mixes files into a live store. Null or absent: DATA_DIR/files.
@@ -64,9 +73,51 @@ async function restoreFile(from: string, to: string, entry: { path: string; byte
   }
 }
 
-async function proveKey(dataDir: string, evidenceDir: string | null, masterKey: Buffer, manifestNames: Set<string>): Promise<{ auditEntries: number; checkedFile: string | null }> {
+/** The refusals of a PostgreSQL target, before anything is written: the engine of the backup, an empty database, a pg_restore not older than the server. */
+async function checkDatabaseTarget(manifest: Manifest, databaseUrl: string | null): Promise<void> {
+  if (manifest.engine === 'postgres' && !databaseUrl) throw new BackupError(2, 'This is a backup of a PostgreSQL portal: set DATABASE_URL to a new, empty PostgreSQL database to restore it into.');
+  if (manifest.engine !== 'postgres' && databaseUrl) {
+    throw new BackupError(2, 'This is a backup of an SQLite portal: restore it without DATABASE_URL, then move it to PostgreSQL with npm run db:copy.');
+  }
+  if (!databaseUrl) return;
+  let client;
+  try {
+    client = await connect(databaseUrl);
+  } catch (err) {
+    throw new BackupError(2, `Cannot connect to the database of DATABASE_URL: ${(err as Error).message}`);
+  }
+  try {
+    const objects = await objectsInDatabase(client);
+    if (objects > 0) throw new BackupError(2, `The database of DATABASE_URL is not empty (${objects} tables, sequences or functions); restore only into a new, empty database (createdb).`);
+    checkToolVersion('pg_restore', await serverMajorVersion(client));
+  } finally {
+    await client.end();
+  }
+}
+
+/** After a failed proof: the PostgreSQL database emptied again, as it was found. */
+async function emptyAgain(databaseUrl: string): Promise<void> {
+  const client = await connect(databaseUrl);
+  try {
+    await emptyRestoredDatabase(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The dump's SHA-256 against the manifest before pg_restore reads it. */
+async function checkDump(from: string, manifest: Manifest): Promise<void> {
+  const file = path.join(from, databaseName(manifest));
+  if (!fs.existsSync(file)) throw new BackupError(1, `The backup lacks ${databaseName(manifest)}, listed in its manifest.`);
+  const found = await sha256File(file);
+  if (found.sha256 !== manifest.database.sha256 || found.bytes !== manifest.database.bytes) {
+    throw new BackupError(1, `${databaseName(manifest)} does not match the manifest (SHA-256 ${found.sha256}, expected ${manifest.database.sha256}): the backup is damaged or was changed.`);
+  }
+}
+
+async function proveKey(dataDir: string, databaseUrl: string | null, evidenceDir: string | null, masterKey: Buffer, manifestNames: Set<string>): Promise<{ auditEntries: number; checkedFile: string | null }> {
   const keys = deriveKeys(masterKey);
-  const db = openDatabase(databaseFile(dataDir));
+  const db = databaseUrl ? openConfiguredDatabase({ databaseUrl, dataDir }) : openDatabase(databaseFile(dataDir));
   try {
     const integrity = await databaseIntegrity(db);
     if (integrity !== 'ok') throw new BackupError(1, `The restored database fails its integrity check: ${integrity}`);
@@ -111,20 +162,28 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   if (manifest.keyFingerprint && manifest.keyFingerprint !== keyFingerprint(options.masterKey)) {
     throw new BackupError(1, 'This key does not belong to this backup (its fingerprint differs from the manifest\'s). Nothing was restored.');
   }
+  const databaseUrl = options.databaseUrl ?? null;
+  await checkDatabaseTarget(manifest, databaseUrl);
+  let databaseWritten = false;
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   fs.mkdirSync(store, { recursive: true, mode: 0o700 });
   if (manifest.files.some((f) => f.path.startsWith(`${ARCHIVE_DIR_NAME}/`))) fs.mkdirSync(path.join(dataDir, ARCHIVE_DIR_NAME), { recursive: true, mode: 0o700 });
   try {
-    await restoreFile(from, path.join(dataDir, DATABASE_NAME), manifest.database);
+    if (!databaseUrl) await restoreFile(from, path.join(dataDir, DATABASE_NAME), manifest.database);
+    else await checkDump(from, manifest);
     // Evidence (files/<stored name> in the backup) goes to the store; audit archives to DATA_DIR.
     for (const entry of manifest.files) {
       const to = entry.path.startsWith(`${FILES_DIR}/`) ? path.join(store, entry.path.slice(FILES_DIR.length + 1)) : path.join(dataDir, entry.path);
       await restoreFile(from, to, entry);
     }
     fsyncDir(store);
+    if (databaseUrl) {
+      databaseWritten = true;
+      await restoreDatabase(databaseUrl, path.join(from, databaseName(manifest)));
+    }
     log(`copied and verified: the database and ${manifest.files.length} evidence files`);
     const names = new Set(manifest.files.filter((f) => f.path.startsWith(`${FILES_DIR}/`)).map((f) => f.path.slice(FILES_DIR.length + 1)));
-    const proof = await proveKey(dataDir, evidenceDir, options.masterKey, names);
+    const proof = await proveKey(dataDir, databaseUrl, evidenceDir, options.masterKey, names);
     log(
       proof.checkedFile
         ? `the key opens the data: evidence file ${proof.checkedFile} decrypts to its SHA-256; audit chain ok (${proof.auditEntries} entries)`
@@ -139,6 +198,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   } catch (err) {
     removeCreated(dataDir, createdFolder);
     if (evidenceDir) removeCreated(evidenceDir, createdStore);
+    if (databaseUrl && databaseWritten) await emptyAgain(databaseUrl);
     throw err;
   }
 }

@@ -2,7 +2,8 @@
 //
 //   npm run backup -- --to /mnt/backup/sunshine-2026-05-01 [--export-key /media/usb/sunshine.key]
 //
-// Writes DIR/sunshine.db (SQLite backup API), DIR/files/… (the evidence files the copy references,
+// Writes DIR/sunshine.db (SQLite backup API; with DATABASE_URL, DIR/sunshine.pgdump: pg_dump's custom
+// format, refused when pg_dump is older than the server), DIR/files/… (the evidence files the copy references,
 // encrypted as stored, from DATA_DIR/files or SUNSHINE_EVIDENCE_DIR) and DIR/manifest.json (SHA-256
 // of every file). The master key is never
 // written into DIR (DESIGN.md §4); --export-key writes it (0600) to a file the operator names,
@@ -18,7 +19,7 @@ import path from 'node:path';
 import { BackupError, createBackup, parseMasterKey } from '../backup/index.js';
 import { KEY_FILE_NAME } from '../plugins/keys.js';
 
-const USAGE = 'usage: npm run backup -- --to DIR [--export-key FILE]   (backs up the data in DATA_DIR)';
+const USAGE = 'usage: npm run backup -- --to DIR [--export-key FILE]   (backs up the data in DATA_DIR, or DATABASE_URL\'s database and the evidence store)';
 
 /** The version in package.json, recorded in the manifest. */
 function appVersion(): string {
@@ -51,6 +52,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const masterKey = masterKeyOf(config);
     const result = await createBackup({
       dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
       evidenceDir: config.evidenceDir,
       to: operatorPath(env, args.to),
       masterKey,

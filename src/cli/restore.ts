@@ -9,11 +9,15 @@
 // instead), the database's integrity is checked, and the key is proven to open the data: one
 // evidence file decrypts to its stored SHA-256 and the audit chain verifies.
 //
+// A backup of a PostgreSQL portal goes into the database of DATABASE_URL, which must exist and be
+// empty (createdb), through pg_restore; TARGET then gets the audit archives (and the key file).
+//
 // Exit codes: 0 restored and verified; 1 verification failed (damaged or changed backup, wrong key;
 // TARGET is left as it was); 2 refused: usage, no manifest, unreadable key, TARGET not empty.
 import fs from 'node:fs';
 import path from 'node:path';
 import { BackupError, parseMasterKey, restoreBackup } from '../backup/index.js';
+import { isPostgresUrl } from '../db/engine.js';
 import { commandLine, consoleIo, exitOnError, operatorPath, type CliIo, type CommandLineValues, runIfMain } from './io.js';
 
 const USAGE = 'usage: npm run restore -- --from DIR (--key FILE | --key-env VARIABLE) --data-dir TARGET [--evidence-dir EVIDENCE] [--no-key-file]';
@@ -60,9 +64,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const masterKey = readKey(args, env);
     const target = operatorPath(env, args['data-dir']!);
     const evidenceDir = args['evidence-dir'] !== undefined ? operatorPath(env, args['evidence-dir']) : null;
-    const result = await restoreBackup({ from: operatorPath(env, args.from!), dataDir: target, evidenceDir, masterKey, writeKeyFile: !args['no-key-file'], log: io.out });
+    const databaseUrl = env.DATABASE_URL?.trim() || null;
+    if (databaseUrl && !isPostgresUrl(databaseUrl)) throw new BackupError(2, 'DATABASE_URL must be a postgres:// URL.');
+    const result = await restoreBackup({ from: operatorPath(env, args.from!), dataDir: target, databaseUrl, evidenceDir, masterKey, writeKeyFile: !args['no-key-file'], log: io.out });
     io.out(`restored ${result.manifest.counts.reports ?? 0} reports and ${result.files} evidence files from the backup of ${result.manifest.createdAt} (app ${result.manifest.appVersion}) into ${target}`);
-    const store = evidenceDir ? ` SUNSHINE_EVIDENCE_DIR=${evidenceDir}` : '';
+    const store = `${databaseUrl ? ' DATABASE_URL=(this database)' : ''}${evidenceDir ? ` SUNSHINE_EVIDENCE_DIR=${evidenceDir}` : ''}`;
     io.out(args['no-key-file'] ? `Start the server with DATA_DIR=${target}${store} and SUNSHINE_MASTER_KEY set to this key.` : `The key is in ${path.join(target, 'master.key')} (0600). Start the server with DATA_DIR=${target}${store}.`);
     io.out('Sessions are not part of a backup: staff sign in again.');
     return 0;

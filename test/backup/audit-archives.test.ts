@@ -1,5 +1,6 @@
 // Backups carry the audit log's monthly archives (issue 15): a restored portal's whole trail —
 // archives and the live chain that continues them — verifies; a changed archive is not backed up.
+// On PostgreSQL (npm run test:pg) the same through pg_dump and pg_restore into a new database.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,10 +11,15 @@ import { archiveDue, listArchives, record } from '../../src/audit/index.js';
 import { readManifest } from '../../src/backup/index.js';
 import { makeApp, tempDir, type TestApp } from '../helpers/app.js';
 import { capture, runCli } from '../cli/helpers.js';
+import { createEmptyTestDatabase, dropTestDatabase } from '../helpers/pg-databases.js';
+import { loadMasterKey } from '../../src/plugins/keys.js';
 
 let t: TestApp;
 let work: string;
-const env = () => ({ DATA_DIR: t.dataDir, SUNSHINE_LOG_LEVEL: 'silent' });
+let restoredDatabase: string | null = null;
+/** On PostgreSQL the portal's database and key are configuration. */
+const onPg = (databaseUrl: string | null): Record<string, string> => (databaseUrl ? { DATABASE_URL: databaseUrl, SUNSHINE_MASTER_KEY: loadMasterKey(t.config).toString('base64') } : {});
+const env = () => ({ DATA_DIR: t.dataDir, SUNSHINE_LOG_LEVEL: 'silent', ...onPg(t.config.databaseUrl) });
 const DAY = 86_400_000;
 
 beforeAll(async () => {
@@ -29,6 +35,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.close();
+  if (restoredDatabase) await dropTestDatabase(restoredDatabase);
   fs.rmSync(work, { recursive: true, force: true });
 });
 
@@ -44,11 +51,12 @@ describe('backup and restore with audit archives', () => {
     const listed = readManifest(dir).files.filter((f) => f.path.startsWith('audit-archive/'));
     expect(listed.map((f) => f.path)).toEqual(archives.map((a) => `audit-archive/${a.fileName}`));
     const into = path.join(work, 'restored');
-    const restored = await run(restore, ['--from', dir, '--key', keyFile, '--data-dir', into]);
+    if (t.config.databaseUrl) restoredDatabase = await createEmptyTestDatabase();
+    const restored = await run(restore, ['--from', dir, '--key', keyFile, '--data-dir', into], restoredDatabase ? { DATABASE_URL: restoredDatabase } : {});
     expect(restored.code, restored.text).toBe(0);
     for (const a of archives) expect(fs.existsSync(path.join(into, 'audit-archive', a.fileName))).toBe(true);
     const checked = capture();
-    expect(await verify([], { DATA_DIR: into, SUNSHINE_LOG_LEVEL: 'silent' }, checked), checked.text()).toBe(0);
+    expect(await verify([], { DATA_DIR: into, SUNSHINE_LOG_LEVEL: 'silent', ...onPg(restoredDatabase) }, checked), checked.text()).toBe(0);
     expect(checked.text()).toMatch(/audit archives ok: \d+ files/);
   });
 
