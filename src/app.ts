@@ -49,6 +49,7 @@ import { fastifyTrustProxy } from './shared/trust-proxy.js';
 import { preferenceRoutes } from './preferences/index.js';
 import { healthRoutes } from './health/index.js';
 import { homeRoutes } from './home/index.js';
+import { exchangeRoutes } from './exchange/index.js';
 
 export const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url));
 
@@ -161,6 +162,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(reportingRoutes, { deps });
   await app.register(crossCheckRoutes, { deps });
   await app.register(siteSearchRoutes, { deps });
+  // The exchange API for 12345 / 信访 partner systems (/api/v1), its OpenAPI document and its webhook sweep (issue 24).
+  await app.register(exchangeRoutes, { deps });
   await app.register(schedulerPlugin);
   return app;
 }

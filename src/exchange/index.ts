@@ -1,0 +1,46 @@
+// The door of the exchange feature (issue 24): the API for partner systems, its OpenAPI document,
+// the dead-letter page and the webhook sweep.
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../shared/deps.js';
+import apiRoutes from './routes/api.js';
+import deadLetterRoutes from './routes/dead-letters.js';
+import { openApiDocument } from './openapi.js';
+import { runExchangeSweep } from './webhooks.js';
+
+export { runExchangeSweep, collectStatusEvents, deliverDue, retryDelay, MAX_ATTEMPTS, type Send } from './webhooks.js';
+export { createPartner, partnerByKey, PartnerInputError, secretFromText, type Partner, type NewPartner } from './partners.js';
+export { signRequest, signWebhook, webhookMatches, sha256Hex, canonicalRequest, SIGNATURE_HEADERS, EMPTY_SHA256 } from './signature.js';
+export { openApiDocument } from './openapi.js';
+
+/** Webhooks should not wait a whole deadline-sweep period: the exchange sweep runs at least once a minute. */
+const LONGEST_SWEEP_SECONDS = 60;
+
+export async function exchangeRoutes(app: FastifyInstance, opts: { deps: Deps }) {
+  const { deps } = opts;
+  await app.register(apiRoutes, opts);
+  await app.register(deadLetterRoutes, opts);
+  app.get('/api/openapi.json', async (_request, reply) => {
+    reply.header('Cache-Control', 'public, max-age=300');
+    return openApiDocument(deps.config.baseUrl);
+  });
+
+  // The same switch as the deadline sweep (SUNSHINE_SCHEDULER_SECONDS, 0 = off: tests call the sweep).
+  const seconds = Math.min(deps.config.schedulerSeconds, LONGEST_SWEEP_SECONDS);
+  if (seconds <= 0) return;
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const result = await runExchangeSweep(deps);
+      if (result.events + result.delivered + result.failed + result.dead > 0) app.log.info(result, 'exchange sweep');
+    } catch (err) {
+      app.log.error({ err }, 'exchange sweep failed');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), seconds * 1000);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
+}

@@ -1,0 +1,148 @@
+// Outbound status events. The reports feature has no status-change hook yet, so the sweep polls:
+// when the change stamp of the top civil-affairs unit moved (every write to a report raises it,
+// src/db/change-stamps.ts), it compares each filed work order's report status with the last one it
+// turned into an event and makes one event per change (compare-and-set, so two nodes make it once).
+// Events go out as signed webhooks, in order per work order (a later one waits for the one before
+// it), retried with exponential back-off; after MAX_ATTEMPTS a delivery is a dead letter, which
+// holds the later ones back until staff retry it. A send is claimed first, so two sweeps never send
+// the same event at once; the partner drops a repeat by X-Sunshine-Event-Id (at least once, in order).
+import { stampTotal } from '../db/change-stamps.js';
+import { withTransaction } from '../db/transaction.js';
+import { findReports } from '../reports/index.js';
+import type { Deps } from '../shared/deps.js';
+import { findUnitByKey } from '../units/index.js';
+import * as deliveries from './deliveries-repository.js';
+import { partnerById, type Partner } from './partners.js';
+import * as repo from './repository.js';
+import type { StatusEventBody } from './schemas.js';
+import { signWebhook } from './signature.js';
+
+export const MAX_ATTEMPTS = 10;
+const FIRST_RETRY_MS = 30_000;
+const LONGEST_WAIT_MS = 3600_000;
+/** How long a claimed send may take before another sweep may try it again. */
+const CLAIM_MS = 2 * 60_000;
+const SEND_TIMEOUT_MS = 10_000;
+const PAGE = 500;
+
+/** The wait after the n-th failed attempt: 30 s, 1 min, 2 min … at most an hour. */
+export function retryDelay(attempts: number): number {
+  return Math.min(LONGEST_WAIT_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
+}
+
+/** The stamp total last polled at, per database (a new process polls everything once). */
+const lastStamp = new WeakMap<object, number>();
+
+async function changeStamp(deps: Deps): Promise<number | null> {
+  const top = await findUnitByKey(deps.db, 'ca:220000');
+  return top ? stampTotal(deps.db, JSON.stringify([`tree:${top.id}`])) : null;
+}
+
+/** Turns report status changes of filed work orders into numbered events; returns how many. */
+export async function collectStatusEvents(deps: Deps, now = Date.now()): Promise<number> {
+  const stamp = await changeStamp(deps);
+  if (stamp !== null && lastStamp.get(deps.db) === stamp) return 0;
+  let made = 0;
+  const partners = new Map<number, Partner | null>();
+  for (let afterId = 0; ; ) {
+    const page = await repo.filedWorkOrders(deps.db, afterId, PAGE);
+    if (page.length === 0) break;
+    afterId = page[page.length - 1]!.id;
+    const reports = new Map((await findReports(deps.db, page.map((o) => o.reportId!))).map((r) => [r.id, r]));
+    for (const order of page) {
+      const report = reports.get(order.reportId!);
+      if (!report || report.status === order.lastStatus) continue;
+      if (!partners.has(order.partnerId)) partners.set(order.partnerId, await partnerById(deps.db, deps.keys, order.partnerId));
+      const partner = partners.get(order.partnerId);
+      const event: Omit<StatusEventBody, 'seq' | 'eventId'> = {
+        workOrderNo: order.workOrderNo,
+        caseNo: report.caseNo,
+        status: report.status as StatusEventBody['status'],
+        previousStatus: (order.lastStatus ?? null) as StatusEventBody['previousStatus'],
+        at: new Date(report.updatedAt).toISOString(),
+      };
+      const queued = await withTransaction(deps.db, async (tx) => {
+        const seq = await repo.advanceStatus(tx, order, report.status);
+        if (seq === null) return false;
+        // A partner without a webhook URL reads the status itself; nothing is queued for it.
+        if (partner?.webhookUrl) {
+          const body: StatusEventBody = { eventId: `${order.id}-${seq}`, seq, ...event };
+          await deliveries.insertDelivery(tx, { partnerId: order.partnerId, workOrderId: order.id, seq, payload: JSON.stringify(body), now });
+        }
+        return true;
+      });
+      if (queued) made++;
+    }
+  }
+  if (stamp !== null) lastStamp.set(deps.db, stamp);
+  return made;
+}
+
+export type Send = (url: string, headers: Record<string, string>, body: string) => Promise<{ ok: boolean; error: string }>;
+
+/** POSTs with a time limit, following no redirect; any 2xx is a delivery. */
+export const httpSend: Send = async (url, headers, body) => {
+  try {
+    const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+    await response.body?.cancel();
+    return response.status >= 200 && response.status < 300 ? { ok: true, error: '' } : { ok: false, error: `HTTP ${response.status}` };
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    return { ok: false, error: cause ?? (err as Error).name };
+  }
+};
+
+export interface DeliveryResult {
+  delivered: number;
+  failed: number;
+  dead: number;
+}
+
+/**
+ * Sends the due events, round after round while some were delivered (the next event of a work order
+ * becomes due once the one before it is delivered). A partner that fails once is not tried again in
+ * the same sweep: its other events keep their turn for the next one.
+ */
+export async function deliverDue(deps: Deps, now = Date.now(), send: Send = httpSend): Promise<DeliveryResult> {
+  const result: DeliveryResult = { delivered: 0, failed: 0, dead: 0 };
+  const down = new Set<number>();
+  const partners = new Map<number, Partner | null>();
+  for (let round = 0; round < 50; round++) {
+    const due = (await deliveries.dueDeliveries(deps.db, now, 200)).filter((d) => !down.has(d.partnerId));
+    if (due.length === 0) break;
+    let deliveredThisRound = 0;
+    for (const delivery of due) {
+      if (down.has(delivery.partnerId)) continue;
+      if (!partners.has(delivery.partnerId)) partners.set(delivery.partnerId, await partnerById(deps.db, deps.keys, delivery.partnerId));
+      const partner = partners.get(delivery.partnerId);
+      if (!(await deliveries.claimDelivery(deps.db, delivery, now + CLAIM_MS))) continue;
+      const attempts = delivery.attempts + 1;
+      const outcome = partner?.webhookUrl && !partner.disabled ? await send(partner.webhookUrl, signWebhook(partner.secret, delivery.payload, eventIdOf(delivery.payload)), delivery.payload) : { ok: false, error: 'no webhook' };
+      if (outcome.ok) {
+        await deliveries.markDelivered(deps.db, delivery.id, attempts, now);
+        result.delivered++;
+        deliveredThisRound++;
+        continue;
+      }
+      down.add(delivery.partnerId);
+      const dead = attempts >= MAX_ATTEMPTS;
+      await deliveries.markFailed(deps.db, delivery.id, { attempts, nextAttemptAt: now + retryDelay(attempts), error: outcome.error, deadAt: dead ? now : null });
+      if (dead) result.dead++;
+      else result.failed++;
+    }
+    if (deliveredThisRound === 0) break;
+  }
+  return result;
+}
+
+function eventIdOf(payload: string): string {
+  return (JSON.parse(payload) as StatusEventBody).eventId;
+}
+
+/** One sweep: old nonces forgotten, status changes collected, due events sent. */
+export async function runExchangeSweep(deps: Deps, now = Date.now(), send: Send = httpSend) {
+  const noncesForgotten = await repo.forgetNonces(deps.db, now);
+  const events = await collectStatusEvents(deps, now);
+  const sent = await deliverDue(deps, now, send);
+  return { noncesForgotten, events, ...sent };
+}
