@@ -4,7 +4,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort, PROJECT_ROOT } from '../helpers/server.js';
+import { CONFIG_VARS, freePort, PROJECT_ROOT } from '../helpers/server.js';
+import { databaseForDataDir, masterKeyForDataDir, suiteDatabaseUrl } from '../helpers/pg-databases.js';
 
 export const MB = 1024 * 1024;
 
@@ -46,19 +47,26 @@ export function fillUntil(filler: string, dir: string, leave: number): void {
   }
 }
 
+const RETENTION = { SUNSHINE_RETAIN_IDENTITY_DAYS: '1825', SUNSHINE_RETAIN_EVIDENCE_DAYS: '1825', SUNSHINE_RETAIN_DECLARATION_YEARS: '5' };
+
 export interface PlainServer {
   url: string;
   stop(): Promise<void>;
 }
 
-/** The real server as a child process, ready once /healthz answers at all (200 or 503). */
+/**
+ * The real server as a child process, ready once /healthz answers at all (200 or 503). On
+ * PostgreSQL on the data directory's database, with its key, as startServer does.
+ */
 export async function startUnhealthyServer(dataDir: string, env: Record<string, string>, timeoutMs = 60_000): Promise<PlainServer> {
   const port = await freePort();
   const baseEnv: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(PORT|HOST|DATA_DIR|BASE_URL|SMTP_URL|TRUST_PROXY|NODE_ENV|SUNSHINE_.*)$/.test(k)) baseEnv[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!CONFIG_VARS.test(k)) baseEnv[k] = v;
+  if (suiteDatabaseUrl) Object.assign(baseEnv, { DATABASE_URL: await databaseForDataDir(dataDir), SUNSHINE_MASTER_KEY: masterKeyForDataDir(dataDir) });
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: PROJECT_ROOT,
-    env: { ...baseEnv, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, SUNSHINE_LOG_LEVEL: 'warn', ...env },
+    // A production start needs the retention schedule (issue 15), as startServer gives it.
+    env: { ...baseEnv, ...RETENTION, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, SUNSHINE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -4,6 +4,9 @@
 // one) the disk is filled for real, including ENOSPC while an upload is written and while it is
 // encrypted; otherwise the free-space minimum is set above the free space, which must refuse files
 // before anything is written. ENOSPC on every write path is also injected in-process (enospc.test.ts).
+// On PostgreSQL (issue 21) the disk that fills is DATA_DIR's — the evidence store and the uploads
+// in flight — while the database lives on its server's own disk: the same refusals, and afterwards
+// no row and no file of the refused filings (the database read through store-checks.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { bigJpeg, openForm, submitReport, trackCode, type Submission } from './client.js';
 import { fillUntil, freeBytes, MB, mountTmpfs, startUnhealthyServer, unmount, type PlainServer } from './disk.js';
-import { decryptedSha256, evidenceRows, inspectStore } from './store-checks.js';
+import { decryptedSha256, inspectPortal, portalEvidenceRows, removePortal } from './store-checks.js';
 
 const MIN_FREE_MB = 2;
 /** Generous: a loaded CI machine can take long to start the server. */
@@ -62,10 +65,10 @@ async function fileEarlierReport(url: string): Promise<string> {
 }
 
 async function expectStoreIntact(dataDir: string, reports: number): Promise<void> {
-  const state = inspectStore(dataDir);
+  const state = await inspectPortal(dataDir);
   expect(state).toMatchObject({ integrity: 'ok', reports, withoutReceivedEvent: [], missingFiles: [], orphanFiles: [], tmpEntries: [] });
   // The earlier report's evidence still decrypts to what was stored.
-  const rows = evidenceRows(dataDir);
+  const rows = await portalEvidenceRows(dataDir);
   expect(rows.length).toBeGreaterThanOrEqual(1);
   for (const row of rows) expect(await decryptedSha256(dataDir, row.storedName)).toBe(row.sha256);
 }
@@ -123,7 +126,7 @@ describe('a full disk', () => {
 
     await server.stop({ keepDataDir: true });
     await expectStoreIntact(dataDir, 2);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await removePortal(dataDir);
   }, 2 * READY_MS);
 
   it.runIf(!tmpfs.mounted)('simulated (no tmpfs): below the free-space minimum files are refused before writing, nothing stored harmed, health degraded', async () => {
@@ -137,7 +140,7 @@ describe('a full disk', () => {
     const minimum = Math.floor(freeBytes(dataDir) / MB) + 1024;
     if (minimum > 1_000_000) {
       console.warn(`[faults] WARNING: ${minimum} MB is above what SUNSHINE_MIN_FREE_DISK_MB accepts; simulated full-disk test skipped.`);
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await removePortal(dataDir);
       return;
     }
     const server: PlainServer = await startUnhealthyServer(dataDir, { ...BASE_ENV, SUNSHINE_MIN_FREE_DISK_MB: String(minimum) }, READY_MS);
@@ -151,6 +154,6 @@ describe('a full disk', () => {
     await server.stop();
 
     await expectStoreIntact(dataDir, 1);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await removePortal(dataDir);
   }, 2 * READY_MS);
 });
