@@ -40,7 +40,7 @@ async function store(plain: Buffer): Promise<string> {
 const fileOf = (name: string) => path.join(dirs.files, name);
 
 /** Everything the stream released before it ended or failed, and its error. */
-async function released(name: string, key = KEY): Promise<{ bytes: Buffer; error: Error | null }> {
+async function released(name: string, key: Buffer = KEY): Promise<{ bytes: Buffer; error: Error | null }> {
   const chunks: Buffer[] = [];
   try {
     for await (const c of decryptFromStore(dirs, key, name)) chunks.push(c as Buffer);
