@@ -1,0 +1,83 @@
+// A webhook that keeps failing becomes a dead letter, holds the later events of its work order
+// back, shows on the platform system administrator's page and goes out again, in order, on retry.
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeApp, type TestApp } from '../helpers/app.js';
+import { createStaff, signIn } from '../helpers/staff.js';
+import { createPartner, MAX_ATTEMPTS, runExchangeSweep, secretFromText } from '../../src/exchange/index.js';
+import { childrenOf } from '../../src/regions/index.js';
+import { updateReport } from '../../src/reports/index.js';
+import { entriesFor } from '../../src/audit/index.js';
+import { SimulatedPartner } from './simulated-partner.js';
+
+let t: TestApp;
+let sim: SimulatedPartner;
+let reportId: number;
+const WORK_ORDER_NO = '12345-DL-0001';
+
+beforeAll(async () => {
+  t = await makeApp();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  sim = new SimulatedPartner(`http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`, 'jl-12345', Buffer.alloc(0));
+  await sim.up();
+  const { secret } = await createPartner(t.app.db, t.app.keys, { key: 'jl-12345', name: '吉林省12345热线', scopes: ['ca:220000'], webhookUrl: sim.webhookUrl });
+  sim.setSecret(secretFromText(secret));
+  const township = (await childrenOf(t.app.db, '220102'))[0]!;
+  const answer = await sim.postWorkOrder({ source: 'hotline_12345', workOrderNo: WORK_ORDER_NO, receivedAt: new Date().toISOString(), channel: 'phone', category: 'other', placeCode: township.code, placeText: '某村', text: '来电反映低保评定不公开。' });
+  expect(answer.status).toBe(201);
+  reportId = Number(String(answer.body.caseNo).slice(-6));
+});
+
+afterAll(async () => {
+  await sim?.close();
+  await t?.close();
+});
+
+describe('dead letters', () => {
+  it('gives up after the last attempt, holds later events back, and sends both in order after a staff retry', async () => {
+    await sim.down();
+    let now = Date.now();
+    await updateReport(t.app.db, reportId, { status: 'accepted', updatedAt: now });
+    let dead = 0;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const swept = await runExchangeSweep(t.app.deps, now);
+      dead += swept.dead;
+      expect(swept.delivered).toBe(0);
+      now += 2 * 3600_000;
+    }
+    expect(dead).toBe(1);
+    await updateReport(t.app.db, reportId, { status: 'assigned', updatedAt: now });
+    await sim.up();
+    const held = await runExchangeSweep(t.app.deps, now);
+    expect(held.events).toBe(1);
+    // The second event waits behind the dead first one: order before delivery.
+    expect(held.delivered).toBe(0);
+    expect(sim.events).toHaveLength(0);
+
+    const countyAdmin = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['system_admin']));
+    expect((await countyAdmin.get('/staff/exchange/dead-letters')).statusCode).toBe(403);
+    const topHandler = await signIn(t.app, await createStaff(t.app, 'ca:220000', ['handler']));
+    expect((await topHandler.get('/staff/exchange/dead-letters')).statusCode).toBe(403);
+
+    const admin = await signIn(t.app, await createStaff(t.app, 'ca:220000', ['system_admin']));
+    const page = await admin.get('/staff/exchange/dead-letters');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(WORK_ORDER_NO);
+    expect(page.body).not.toContain('来电反映');
+    const id = /dead-letters\/(\d+)\/retry/.exec(page.body)![1]!;
+    // Without its CSRF token the retry is refused.
+    const forged = await t.app.inject({ method: 'POST', url: `/staff/exchange/dead-letters/${id}/retry`, cookies: admin.jar, payload: {} });
+    expect(forged.statusCode).toBe(403);
+    const retried = await admin.post(`/staff/exchange/dead-letters/${id}/retry`, {}, '/staff/exchange/dead-letters');
+    expect(retried.statusCode).toBe(303);
+    expect((await entriesFor(t.app.db, 'exchange_delivery', id)).map((e) => e.action)).toEqual(['exchange.delivery.retry']);
+
+    const sent = await runExchangeSweep(t.app.deps, now);
+    expect(sent.delivered).toBe(2);
+    expect(sim.events.map((e) => [e.seq, e.status])).toEqual([
+      [1, 'accepted'],
+      [2, 'assigned'],
+    ]);
+    expect((await admin.get('/staff/exchange/dead-letters')).body).not.toContain(WORK_ORDER_NO);
+  });
+});
