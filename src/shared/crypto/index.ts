@@ -5,6 +5,6 @@ export { activeProfile, CRYPTO_PROFILES, parseCryptoProfile, useCryptoProfile, t
 export { keyFor, type KeyFamily } from './key-family.js';
 export { deriveFamily, keyFromSecret, randomToken } from './derive.js';
 export { seal, sealedProfile, sealJson, sealWith, unseal, unsealJson } from './seal.js';
-export { mac, macProfile, macWith, sameDigest, SM_MAC_PREFIX, verifyMac } from './mac.js';
+export { mac, macCandidates, macProfile, macWith, sameDigest, SM_MAC_PREFIX, verifyMac } from './mac.js';
 export { registerSigner, signerFor, signManifest, sm2PublicKeyPem, SM2_DEFAULT_ID, verifySm2, type ManifestSigner } from './sm2.js';
 export { fileKeyProvider, givenKeyProvider, KEY_FILE_NAME, type KeyProvider } from './key-provider.js';

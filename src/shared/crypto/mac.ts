@@ -19,6 +19,16 @@ export function mac(key: Buffer, data: string | Buffer): string {
   return macWith(activeProfile(), key, data);
 }
 
+/**
+ * The MAC of `data` under every profile, the active one first: for lookups by equality of values
+ * stored under either profile (query codes issued before a switch, ID-number hashes of lists not
+ * yet re-imported), e.g. `where digest in (…)`.
+ */
+export function macCandidates(key: Buffer, data: string | Buffer): string[] {
+  const active = activeProfile();
+  return [active, active === 'sm' ? 'intl' : 'sm'].map((profile) => macWith(profile as CryptoProfileName, key, data));
+}
+
 /** The profile a stored MAC was made under, or null when it is not one of ours. */
 export function macProfile(digest: string): CryptoProfileName | null {
   if (/^[0-9a-f]{64}$/.test(digest)) return 'intl';

@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hmacHex, keyFromSecret, sameDigest, seal, sealJson, unseal, unsealJson } from '../../../src/shared/crypto.js';
-import { activeProfile, keyFor, macProfile, macWith, parseCryptoProfile, sealedProfile, sealWith, useCryptoProfile, verifyMac } from '../../../src/shared/crypto/index.js';
+import { activeProfile, keyFor, macCandidates, macProfile, macWith, parseCryptoProfile, sealedProfile, sealWith, useCryptoProfile, verifyMac } from '../../../src/shared/crypto/index.js';
 import { deriveKeys, KEY_PURPOSES } from '../../../src/plugins/keys.js';
 
 const start = activeProfile();
@@ -121,6 +121,14 @@ describe('MACs and keyed hashes', () => {
   it('are equal for equal input under one profile, so lookups by equality keep working', () => {
     expect(macWith('sm', keys['receipt-lookup'], 'query-code:X')).toBe(macWith('sm', keys['receipt-lookup'], 'query-code:X'));
     expect(macWith('sm', keys['receipt-lookup'], 'query-code:X')).not.toBe(macWith('sm', keys['receipt-lookup'], 'query-code:Y'));
+  });
+
+  it('can be looked up under both profiles, the active one first', () => {
+    useCryptoProfile('sm');
+    const both = macCandidates(keys['receipt-lookup'], 'query-code:1');
+    expect(both).toEqual([macWith('sm', keys['receipt-lookup'], 'query-code:1'), macWith('intl', keys['receipt-lookup'], 'query-code:1')]);
+    useCryptoProfile('intl');
+    expect(macCandidates(keys['receipt-lookup'], 'query-code:1')).toEqual([both[1], both[0]]);
   });
 
   it('verify under the algorithm they name, whichever profile is active', () => {
