@@ -6,15 +6,16 @@
 //   npm run admin:create -- [--unit ca:220000] [--system NAME] [--security NAME] [--audit NAME] [--email-domain DOMAIN]
 //
 // Exit codes: 0 created; 1 refused (a demo database, every duty already held, a user name taken, no
-// such unit, the key file missing beside a database that holds data) or failed; 2 usage or
-// configuration error.
+// such unit, the key file missing beside a database that holds data, a master key under which the
+// database's audit log does not verify) or failed; 2 usage or configuration error (on PostgreSQL,
+// DATABASE_URL without SUNSHINE_MASTER_KEY).
 import { cliConfig, consoleIo, redactedUrl, type CliIo, runIfMain } from './io.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { closeDatabase, databaseFile, openConfiguredDatabase } from '../db/connection.js';
 import { prepareDatabase } from '../install.js';
-import { auditEntryCount } from '../audit/index.js';
+import { auditEntryCount, firstBrokenEntry, latestEntry } from '../audit/index.js';
 import { storageDirs } from '../evidence/index.js';
 import { claimInstallMode, installMode } from '../installation/index.js';
 import { deriveKeys, KEY_FILE_NAME, loadMasterKey } from '../plugins/keys.js';
@@ -90,6 +91,13 @@ export async function main(argv: string[], env: Record<string, string | undefine
     await prepareDatabase(db);
     if ((await installMode(db)) === 'demo') {
       io.err(`${dbFile} is a demo database (seeded by npm start, with printed demo passwords); a demo is never promoted to production. Use a new DATA_DIR (and SUNSHINE_DEMO_DATA=off) for production. Nothing changed.`);
+      return 1;
+    }
+    // A key other than the portal's (mistyped, another portal's; on PostgreSQL it is always given
+    // by configuration) would seal and MAC under it: the audit chain would break at our first entry.
+    const latest = await latestEntry(db);
+    if (latest && firstBrokenEntry(keys['audit-mac'], [latest], latest.prevMac)) {
+      io.err(`The master key does not match ${dbFile}: its latest audit entry (#${latest.id}) does not verify under it. Use the key this portal was created with (${config.databaseUrl ? 'SUNSHINE_MASTER_KEY' : `SUNSHINE_MASTER_KEY, or ${keyFile}`}). Nothing changed.`);
       return 1;
     }
     const unit = await findUnitByKey(db, unitKey);

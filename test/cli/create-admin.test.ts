@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from 'otplib';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { main } from '../../src/cli/create-admin.js';
-import { entriesFor } from '../../src/audit/index.js';
+import { entriesFor, latestEntry } from '../../src/audit/index.js';
 import { closeDatabase, openConfiguredDatabase, type Db } from '../../src/db/connection.js';
 import { claimInstallMode, installMode } from '../../src/installation/index.js';
 import { findUnit, findUnitByKey } from '../../src/units/index.js';
@@ -264,6 +264,27 @@ describe('npm run admin:create', () => {
     expect(fs.existsSync(path.join(dir, 'master.key'))).toBe(false);
     expect(await userCount(dir)).toBe(0);
     await withDbAsync(dir, async (db) => expect(await installMode(db)).toBeNull());
+  });
+
+  it('refuses a master key under which the database\'s audit log does not verify, and changes nothing', async () => {
+    const dir = await newDir();
+    expect(await main([], envFor(dir), capture())).toBe(0);
+    // A duty without a holder, so that only the key stops the run.
+    await withDbAsync(dir, async (db) => await updateUser(db, (await findUserByName(db, 'auditadmin'))!.id, { disabled: true }));
+    const before = await withDbAsync(dir, async (db) => (await latestEntry(db))!.id);
+    // Another key than the portal's (a typing mistake, another portal's key): its MACs would break the chain.
+    const wrongKey = { ...envFor(dir), SUNSHINE_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') };
+    const refused = capture();
+    expect(await main(['--audit', 'audit.two'], wrongKey, refused)).toBe(1);
+    expect(refused.stderr.join('\n')).toMatch(/master key does not match/);
+    expect(refused.stderr.join('\n')).toContain('Nothing changed');
+    expect(refused.stdout.join('\n')).not.toMatch(/password \S+/);
+    await withDbAsync(dir, async (db) => {
+      expect(await findUserByName(db, 'audit.two')).toBeUndefined();
+      expect((await latestEntry(db))!.id).toBe(before);
+    });
+    // With the portal's own key it goes through.
+    expect(await main(['--audit', 'audit.two'], envFor(dir), capture())).toBe(0);
   });
 
   it('starts from admin:create alone and reaches a working user with a role', async () => {
