@@ -6,7 +6,7 @@ import type { StaffContext } from '../../plugins/auth.js';
 import { STATUSES } from '../catalog.js';
 import { findRegion } from '../../regions/index.js';
 import { scopeOf } from './scope.js';
-import { dashboardTallies, inboxCount, inboxPage, ledgerBatch, type InboxQuery, type LedgerRow } from './repository/inbox.js';
+import { dashboardTallies, inboxCount, inboxPage, inboxPagePlan, ledgerBatch, type InboxQuery, type LedgerRow } from './repository/inbox.js';
 
 export const QUEUES = ['mine', 'unit', 'unassigned', 'overdue', 'all'] as const;
 export type Queue = (typeof QUEUES)[number];
@@ -37,11 +37,16 @@ async function inboxQuery(db: Db, staff: StaffContext, f: InboxFilter): Promise<
   const scope = await scopeOf(db, staff);
   const today = todayInChina();
   const regionLevel = f.region ? (await findRegion(db, f.region))?.level : undefined;
-  return { scope: scope.condition, userId: staff.user.id, unitId: staff.unit.id, roles: staff.roles, today, soon: addDays(today, 3), regionLevel, filter: f };
+  return { scope: scope.condition, ...(scope.inTimeOrder ? { scopeInTimeOrder: scope.inTimeOrder } : {}), userId: staff.user.id, unitId: staff.unit.id, roles: staff.roles, today, soon: addDays(today, 3), regionLevel, filter: f };
 }
 
 export async function listInbox(db: Db, staff: StaffContext, f: InboxFilter) {
   return inboxPage(db, await inboxQuery(db, staff, f));
+}
+
+/** The query plan of the filter's first page (for the index tests). */
+export async function inboxPlan(db: Db, staff: StaffContext, f: InboxFilter): Promise<string[]> {
+  return inboxPagePlan(db, await inboxQuery(db, staff, f));
 }
 
 /**

@@ -19,7 +19,15 @@ export interface Scope {
   unitIds: number[];
   /** The same as a condition on the reports table, for repositories to add to their statements. */
   condition: ReportCondition;
+  /**
+   * For a tree wider than WIDE_TREE units (a prefecture's, the province's): the same condition for a
+   * page read in time order, the tree tested on each row (repository/scope.ts `unindexed`).
+   */
+  inTimeOrder?: ReportCondition;
 }
+
+/** A tree of this many units or more (a prefecture has ≈ 250, a county ≈ 15) holds a large part of the reports. */
+export const WIDE_TREE = 100;
 
 /** Per request: a request asks for its scope several times (page, count, names). */
 const cache = new WeakMap<StaffContext, Scope>();
@@ -72,8 +80,10 @@ export async function scopeOf(db: Executor, staff: StaffContext): Promise<Scope>
   }
   const unitIds = await supervisedUnitIds(db, unit.id);
   const conflicts = await conflictPairs(db, user);
-  const condition = await scopeCondition(db, { unit, unitIds, homeVillageCode: user.homeVillageCode, conflicts, townshipOrBelow: TOWNSHIP_OR_BELOW });
-  const scope = { unitIds, condition };
+  const facts = { unit, unitIds, homeVillageCode: user.homeVillageCode, conflicts, townshipOrBelow: TOWNSHIP_OR_BELOW };
+  const condition = await scopeCondition(db, facts);
+  const wide = unit.kind === 'civil_affairs' && unitIds.length >= WIDE_TREE;
+  const scope: Scope = { unitIds, condition, ...(wide ? { inTimeOrder: await scopeCondition(db, facts, { inTimeOrder: true }) } : {}) };
   cache.set(staff, scope);
   // Not kept inside a transaction: it may write what the stamp counts and still roll back.
   if (!insideTransaction(db)) {

@@ -1,0 +1,71 @@
+// The inbox of a wide unit tree (a prefecture's or the province's bureau) in time order: read newest
+// first with the tree tested on each row, instead of every report of the tree read through the unit
+// indexes and sorted (issue 22: 0.3 s for a prefecture, 1.7 s for the province at 200,000 reports).
+// The rows are the same as a county's own view shows; the plan is asserted on SQLite only (on
+// PostgreSQL the planner chooses by statistics, and the rows are checked the same).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPostgres } from '../../../src/db/connection.js';
+import { fileReport } from '../../../src/reports/index.js';
+import { inboxPlan, listInbox, type InboxFilter } from '../../../src/reports/casework/inbox.js';
+import { findUnit } from '../../../src/units/index.js';
+import { staffContext, type StaffContext } from '../../../src/plugins/auth.js';
+import { makeApp, type TestApp } from '../../helpers/app.js';
+import { createStaff } from '../../helpers/staff.js';
+
+let t: TestApp;
+let province: StaffContext, prefecture: StaffContext, county: StaffContext;
+
+async function contextAt(unitKey: string) {
+  const s = await createStaff(t.app, unitKey, ['supervisor']);
+  return staffContext(s.user, (await findUnit(t.app.db, s.user.unitId))!);
+}
+
+const filter = (over: Partial<InboxFilter> = {}): InboxFilter => ({ queue: 'all', sort: 'newest', limit: 5, ...over });
+
+beforeAll(async () => {
+  t = await makeApp();
+  province = await contextAt('ca:220000');
+  prefecture = await contextAt('ca:220100');
+  county = await contextAt('ca:220102');
+  for (let i = 0; i < 12; i++) {
+    await fileReport(
+      t.app.deps,
+      { category: i % 2 ? 'favouritism' : 'wrong_grant', placeCode: '220102001001', placeOther: null, countyCode: '220102', townshipCode: '220102001', subjectName: null, subjectPosition: null, subjectIsHead: false, description: `第${i}份举报：评低保不公开。`, happenedAt: null, identity: null } as never,
+      [],
+      { channel: 'online', nonce: null },
+    );
+  }
+});
+afterAll(() => t.close());
+
+describe('the inbox of a wide unit tree', () => {
+  it('lists the same reports, page by page, as the county that handles them', async () => {
+    for (const f of [filter(), filter({ sort: 'oldest' }), filter({ category: 'favouritism' }), filter({ status: 'received' })]) {
+      const own = await listInbox(t.app.db, county, { ...f, limit: 50 });
+      for (const wide of [province, prefecture]) {
+        const ids: number[] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await listInbox(t.app.db, wide, { ...f, after });
+          ids.push(...page.rows.map((r) => r.id));
+          if (!page.next) break;
+          after = page.next;
+        }
+        expect(ids).toEqual(own.rows.map((r) => r.id));
+      }
+    }
+  });
+
+  it('reads the reports in time order through the received_at index, with no sort of the whole tree (SQLite plan)', async () => {
+    if (isPostgres(t.app.db)) return; // PostgreSQL plans by its statistics; the rows are checked above.
+    for (const staff of [province, prefecture]) {
+      for (const f of [filter(), filter({ sort: 'oldest' }), filter({ status: 'closed' })]) {
+        const plan = (await inboxPlan(t.app.db, staff, f)).join('\n');
+        expect(plan).toMatch(/reports_received_idx/);
+        expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+      }
+    }
+    // A county's tree keeps its unit indexes.
+    expect((await inboxPlan(t.app.db, county, filter())).join('\n')).not.toMatch(/reports_received_idx/);
+  });
+});
