@@ -85,3 +85,25 @@ export interface ArchiveFields {
 export function archiveMac(key: Buffer, a: ArchiveFields): string {
   return hmacHex(key, `audit-archive\n${JSON.stringify([a.month, a.firstId, a.lastId, a.entryCount, a.startMac, a.lastMac, a.fileName, a.fileSha256, a.createdAt])}`);
 }
+
+/**
+ * An audit_log row as a driver returns it under the table's SQL names (a database copy reads it
+ * below drizzle), as the entry the MAC covers; the values keep whatever types the driver gave them,
+ * which the canonical serialization makes no matter.
+ */
+export function entryFromRow(row: Record<string, unknown>): StoredEntry {
+  return {
+    id: row.id as number,
+    at: row.at as number,
+    actorType: row.actor_type as string,
+    actorId: row.actor_id as number | null,
+    action: row.action as string,
+    objectType: row.object_type as string,
+    objectId: row.object_id as string,
+    result: row.result as string,
+    detail: row.detail as string | null,
+    terminal: row.terminal as string | null,
+    prevMac: row.prev_mac as string,
+    mac: row.mac as string,
+  };
+}

@@ -5,3 +5,4 @@ export { ARCHIVE_DIR_NAME, archiveDue, archiveDir, archiveWithCheckpoints, Archi
 export { verifyAuditTrail, type AuditVerification, type ArchiveProblem } from './verify.js';
 export { liveLogStream, archiveFile } from './export.js';
 export { auditEntryCount } from './repository.js';
+export { entryFromRow, firstBrokenEntry, GENESIS_MAC, type StoredEntry } from './chain.js';

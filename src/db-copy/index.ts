@@ -1,0 +1,2 @@
+export { copyToPostgres, type CopyOptions, type CopyResult } from './copy.js';
+export { CopyError } from './errors.js';
