@@ -1,8 +1,11 @@
 // What `npm start` decides before it listens (issue 15, defect 2): seed a demo into an empty
 // database, or run as production — never both on one database — and refuse to start production
-// without a retention schedule. Returns the lines to print; throws StartRefused with one line.
+// without a retention schedule, nor with a master key the database was not written under. Returns
+// the lines to print; throws StartRefused with one line.
 import type { FastifyInstance } from 'fastify';
+import { firstBrokenEntry, latestEntry } from './audit/index.js';
 import type { Config } from './config.js';
+import type { Db } from './db/connection.js';
 import { demoSeedText, seedDemoIfEmpty } from './demo/index.js';
 import { claimInstallMode, installMode } from './installation/index.js';
 import { trustProxyWarning } from './shared/trust-proxy.js';
@@ -18,9 +21,28 @@ const DEMO_BANNER = [
   '',
 ].join('\n');
 
+/**
+ * The id of the latest audit entry when it does not verify under `auditKey`, else null. On
+ * PostgreSQL every node is given the key (SUNSHINE_MASTER_KEY), and one given another would write
+ * audit entries that break the chain and seal evidence no other node can open; on SQLite a mistyped
+ * key, or another portal's key file, does the same. The latest entry tells (admin:create asks too).
+ */
+export async function entryUnderAnotherKey(db: Db, auditKey: Buffer): Promise<number | null> {
+  const latest = await latestEntry(db);
+  return latest && firstBrokenEntry(auditKey, [latest], latest.prevMac) ? latest.id : null;
+}
+
+async function refuseAnotherKey(app: FastifyInstance, config: Config): Promise<void> {
+  const id = await entryUnderAnotherKey(app.db, app.keys['audit-mac']);
+  if (id === null) return;
+  const where = config.databaseUrl ? 'every node needs the same SUNSHINE_MASTER_KEY' : `use the key this database was created with (SUNSHINE_MASTER_KEY or ${config.dataDir}/master.key)`;
+  throw new StartRefused(`the master key does not match this database: its latest audit entry (#${id}) does not verify under it; ${where} (or that entry was altered: npm run audit:verify). Nothing was changed.`);
+}
+
 export async function prepareStart(app: FastifyInstance, config: Config): Promise<string[]> {
   const db = app.db;
   const lines: string[] = [];
+  await refuseAnotherKey(app, config);
   const before = await installMode(db);
   if (config.demoData === 'off') {
     if (before === 'demo') {

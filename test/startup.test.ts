@@ -103,6 +103,27 @@ describe('install mode at start', () => {
     expect(await installMode(real.app.db)).toBe('production');
   });
 
+  it('refuses to start with a master key under which the audit log does not verify (a node given another key)', async () => {
+    const t = await app({ retention: DEMO_RETENTION });
+    await fileReport(
+      t.app.deps,
+      { category: 'favouritism', placeCode: '220102001001', placeOther: null, countyCode: '220102', townshipCode: '220102001', subjectName: null, subjectPosition: null, subjectIsHead: false, description: '村里有人把不符合条件的亲戚评上了低保。', happenedAt: null, identity: null } as never,
+      [],
+      { channel: 'online', nonce: null },
+    );
+    expect(await prepareStart(t.app, t.config)).toEqual([]);
+    // A second node (or a restart) on the same database with another key: its audit entries would
+    // break the chain and it could open none of the sealed data, so it does not start.
+    const other = await makeApp({ dataDir: t.dataDir, databaseUrl: t.config.databaseUrl, masterKey: Buffer.alloc(32, 9), retention: DEMO_RETENTION });
+    try {
+      await expect(prepareStart(other.app, other.config)).rejects.toThrow(StartRefused);
+      await expect(prepareStart(other.app, other.config)).rejects.toThrow(/master key does not match/);
+    } finally {
+      await other.close();
+    }
+    expect(await prepareStart(t.app, t.config)).toEqual([]);
+  });
+
   it('refuses to mark a demo as production and the other way round', async () => {
     const t = await app();
     await claimInstallMode(t.app.db, 'demo');

@@ -15,7 +15,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { closeDatabase, databaseFile, openConfiguredDatabase } from '../db/connection.js';
 import { prepareDatabase } from '../install.js';
-import { auditEntryCount, firstBrokenEntry, latestEntry } from '../audit/index.js';
+import { entryUnderAnotherKey } from '../startup.js';
+import { auditEntryCount } from '../audit/index.js';
 import { storageDirs } from '../evidence/index.js';
 import { claimInstallMode, installMode } from '../installation/index.js';
 import { deriveKeys, KEY_FILE_NAME, loadMasterKey } from '../plugins/keys.js';
@@ -95,9 +96,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
     }
     // A key other than the portal's (mistyped, another portal's; on PostgreSQL it is always given
     // by configuration) would seal and MAC under it: the audit chain would break at our first entry.
-    const latest = await latestEntry(db);
-    if (latest && firstBrokenEntry(keys['audit-mac'], [latest], latest.prevMac)) {
-      io.err(`The master key does not match ${dbFile}: its latest audit entry (#${latest.id}) does not verify under it. Use the key this portal was created with (${config.databaseUrl ? 'SUNSHINE_MASTER_KEY' : `SUNSHINE_MASTER_KEY, or ${keyFile}`}). Nothing changed.`);
+    const unverified = await entryUnderAnotherKey(db, keys['audit-mac']);
+    if (unverified !== null) {
+      io.err(`The master key does not match ${dbFile}: its latest audit entry (#${unverified}) does not verify under it. Use the key this portal was created with (${config.databaseUrl ? 'SUNSHINE_MASTER_KEY' : `SUNSHINE_MASTER_KEY, or ${keyFile}`}), or find out with npm run audit:verify whether that entry was altered. Nothing changed.`);
       return 1;
     }
     const unit = await findUnitByKey(db, unitKey);
