@@ -39,6 +39,27 @@ describe('loadConfig', () => {
     expect((error as Error).message).not.toContain('\n');
   });
 
+  it('requires SUNSHINE_MASTER_KEY with DATABASE_URL, in one line (issue 21: every node seals with the same key)', () => {
+    const databaseUrl = 'postgres://sunshine@db.internal:5432/sunshine';
+    let error: unknown;
+    try {
+      loadConfig({ DATABASE_URL: databaseUrl });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe('SUNSHINE_MASTER_KEY');
+    expect((error as Error).message).toContain('required with DATABASE_URL');
+    expect((error as Error).message).not.toContain('\n');
+    const key = Buffer.alloc(32, 3);
+    const config = loadConfig({ DATABASE_URL: databaseUrl, SUNSHINE_MASTER_KEY: key.toString('base64') });
+    expect(config.databaseUrl).toBe(databaseUrl);
+    expect(config.masterKey).toEqual(key);
+    // Without DATABASE_URL the key stays optional: SQLite makes DATA_DIR/master.key on first start.
+    expect(loadConfig({}).masterKey).toBeNull();
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db/sunshine', SUNSHINE_MASTER_KEY: key.toString('base64') })).toThrow(ConfigError);
+  });
+
   it('reads the conventional names', () => {
     const config = loadConfig({ PORT: '8080', HOST: '0.0.0.0', TRUST_PROXY: '1', NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25', SUNSHINE_DEFAULT_LOCALE: 'ko' });
     expect(config.port).toBe(8080);
