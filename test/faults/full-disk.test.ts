@@ -6,7 +6,8 @@
 // before anything is written. ENOSPC on every write path is also injected in-process (enospc.test.ts).
 // On PostgreSQL (issue 21) the disk that fills is DATA_DIR's — the evidence store and the uploads
 // in flight — while the database lives on its server's own disk: the same refusals, and afterwards
-// no row and no file of the refused filings (the database read through store-checks.ts).
+// no row and no file of the refused filings (the database read through store-checks.ts). The shared
+// evidence store of several nodes (SUNSHINE_EVIDENCE_DIR) filling up is tested on both engines.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,13 +65,13 @@ async function fileEarlierReport(url: string): Promise<string> {
   return earlier.code!;
 }
 
-async function expectStoreIntact(dataDir: string, reports: number): Promise<void> {
-  const state = await inspectPortal(dataDir);
+async function expectStoreIntact(dataDir: string, reports: number, filesDir = path.join(dataDir, 'files')): Promise<void> {
+  const state = await inspectPortal(dataDir, filesDir);
   expect(state).toMatchObject({ integrity: 'ok', reports, withoutReceivedEvent: [], missingFiles: [], orphanFiles: [], tmpEntries: [] });
   // The earlier report's evidence still decrypts to what was stored.
   const rows = await portalEvidenceRows(dataDir);
   expect(rows.length).toBeGreaterThanOrEqual(1);
-  for (const row of rows) expect(await decryptedSha256(dataDir, row.storedName)).toBe(row.sha256);
+  for (const row of rows) expect(await decryptedSha256(dataDir, row.storedName, undefined, filesDir)).toBe(row.sha256);
 }
 
 describe('a full disk', () => {
@@ -127,6 +128,40 @@ describe('a full disk', () => {
     await server.stop({ keepDataDir: true });
     await expectStoreIntact(dataDir, 2);
     await removePortal(dataDir);
+  }, 2 * READY_MS);
+
+  // Several app nodes (README "Run at scale") keep the evidence on a shared mount, SUNSHINE_EVIDENCE_DIR,
+  // apart from each node's DATA_DIR: that mount is the one that fills. The upload itself fits (it is
+  // written to DATA_DIR/tmp); its encrypted copy does not.
+  it.runIf(tmpfs.mounted)('on a full evidence store (SUNSHINE_EVIDENCE_DIR on the tmpfs): refused with a clear message, no row, no file left in the store', async () => {
+    const evidenceDir = path.join(mountPoint, 'evidence');
+    const filler = path.join(mountPoint, 'evidence-filler');
+    fs.mkdirSync(evidenceDir, { mode: 0o700 });
+    const server: RunningServer = await startServer({ templateDb: true, readyTimeoutMs: READY_MS, env: { ...BASE_ENV, SUNSHINE_MIN_FREE_DISK_MB: String(MIN_FREE_MB), SUNSHINE_EVIDENCE_DIR: evidenceDir } });
+    servers.push(server);
+    const code = await fileEarlierReport(server.url);
+    const stored = fs.readdirSync(evidenceDir).sort();
+    expect(stored).toHaveLength(1);
+
+    const form = await openForm(server.url, '/report');
+    fillUntil(filler, mountPoint, 3 * MB);
+    const refused = await submitReport(server.url, { form, fields: { description: DESCRIPTION }, files: [{ filename: '新照片1.jpg', content: bigJpeg(4 * MB) }] });
+    expectClearRefusal(refused);
+    await server.waitForOutput(/report not filed: the disk is full/);
+    expect(fs.readdirSync(evidenceDir).sort()).toEqual(stored);
+    expect(fs.readdirSync(path.join(server.dataDir, 'tmp'))).toEqual([]);
+    expect(await trackCode(server.url, code)).toEqual({ status: 303, location: '/track/report' });
+
+    // Room again: the same submission goes through.
+    fs.rmSync(filler);
+    const after = await submitReport(server.url, { fields: { description: DESCRIPTION }, files: [{ filename: '新照片1.jpg', content: bigJpeg(4 * MB) }] });
+    expect(after.status).toBe(200);
+    expect(after.code).toMatch(/^\d{16}$/);
+
+    await server.stop({ keepDataDir: true });
+    await expectStoreIntact(server.dataDir, 2, evidenceDir);
+    await removePortal(server.dataDir);
+    fs.rmSync(evidenceDir, { recursive: true, force: true });
   }, 2 * READY_MS);
 
   it.runIf(!tmpfs.mounted)('simulated (no tmpfs): below the free-space minimum files are refused before writing, nothing stored harmed, health degraded', async () => {

@@ -36,9 +36,9 @@ const STORED_NAMES = 'select stored_name as n from evidence_files';
 const EVIDENCE_ROWS = 'select stored_name as "storedName", sha256, owner_id as "ownerId" from evidence_files order by id';
 
 /** What the database says, compared with what DATA_DIR holds. */
-function stateOf(dataDir: string, integrity: string, reports: number, withoutReceivedEvent: number[], storedNames: string[]): StoreState {
+function stateOf(dataDir: string, filesDir: string, integrity: string, reports: number, withoutReceivedEvent: number[], storedNames: string[]): StoreState {
   const stored = new Set(storedNames);
-  const onDisk = fs.readdirSync(path.join(dataDir, 'files'));
+  const onDisk = fs.readdirSync(filesDir);
   return {
     integrity,
     reports,
@@ -59,10 +59,11 @@ function withSqliteFile<T>(dataDir: string, read: (db: Database.Database) => T):
 }
 
 /** The SQLite data directory's state (the SQLite backup's tests read a restored copy with it). */
-export function inspectStore(dataDir: string): StoreState {
+export function inspectStore(dataDir: string, filesDir = path.join(dataDir, 'files')): StoreState {
   return withSqliteFile(dataDir, (db) =>
     stateOf(
       dataDir,
+      filesDir,
       (db.pragma('integrity_check', { simple: true }) as string) ?? 'no answer',
       (db.prepare(REPORTS).get() as { n: number }).n,
       (db.prepare(WITHOUT_RECEIVED).all() as { id: number }[]).map((r) => r.id),
@@ -106,12 +107,16 @@ async function pgIntegrity(client: pg.Client): Promise<string> {
   return problems.length ? problems.join('; ') : 'ok';
 }
 
-/** The data directory's state on the engine the suite runs on. */
-export async function inspectPortal(dataDir: string): Promise<StoreState> {
-  if (!suiteDatabaseUrl) return inspectStore(dataDir);
+/**
+ * The data directory's state on the engine the suite runs on; the evidence compared with `filesDir`
+ * (SUNSHINE_EVIDENCE_DIR when the server had one).
+ */
+export async function inspectPortal(dataDir: string, filesDir = path.join(dataDir, 'files')): Promise<StoreState> {
+  if (!suiteDatabaseUrl) return inspectStore(dataDir, filesDir);
   return withPgDatabase(dataDir, async (client) =>
     stateOf(
       dataDir,
+      filesDir,
       await pgIntegrity(client),
       Number((await client.query<{ n: string }>(REPORTS)).rows[0]!.n),
       (await client.query<{ id: number }>(WITHOUT_RECEIVED)).rows.map((r) => r.id),
@@ -141,8 +146,8 @@ function keyOfDataDir(dataDir: string): string {
  * SHA-256 of a stored evidence file decrypted with the data directory's master key (or `masterKey`):
  * its key file, or on PostgreSQL, where the key is configuration, the key its servers were given.
  */
-export async function decryptedSha256(dataDir: string, storedName: string, masterKey?: Buffer): Promise<string> {
+export async function decryptedSha256(dataDir: string, storedName: string, masterKey?: Buffer, filesDir = path.join(dataDir, 'files')): Promise<string> {
   const key = masterKey ?? Buffer.from(keyOfDataDir(dataDir), 'base64');
-  const plain = await readAll(decryptFromStore({ files: path.join(dataDir, 'files'), tmp: path.join(dataDir, 'tmp') }, deriveKeys(key).files, storedName));
+  const plain = await readAll(decryptFromStore({ files: filesDir, tmp: path.join(dataDir, 'tmp') }, deriveKeys(key).files, storedName));
   return crypto.createHash('sha256').update(plain).digest('hex');
 }
