@@ -1,5 +1,5 @@
 // Repository of the exchange's partners, request nonces and work orders (async, through `query`).
-import { and, asc, eq, gt, isNotNull, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, lt } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
 import { exchangeNonces, exchangePartners, exchangeWorkOrders } from './tables.js';
@@ -47,6 +47,14 @@ export async function findWorkOrderById(db: Executor, id: number): Promise<WorkO
 export async function claimWorkOrder(db: Executor, row: { partnerId: number; workOrderNo: string; contentHash: string; createdAt: number }): Promise<boolean> {
   const result = await query(db, (q) => q.insert(exchangeWorkOrders).values(row).onConflictDoNothing().run());
   return result.changes === 1;
+}
+
+/**
+ * Gives up a claim whose filing failed (a full disk, a lost database), so that corrected content is
+ * not refused as a conflict. A same-content request racing it still finds its report by the nonce.
+ */
+export async function dropUnfiledClaim(db: Executor, id: number): Promise<void> {
+  await query(db, (q) => q.delete(exchangeWorkOrders).where(and(eq(exchangeWorkOrders.id, id), isNull(exchangeWorkOrders.reportId))).run());
 }
 
 export async function setWorkOrderReport(db: Executor, id: number, reportId: number, status: string): Promise<void> {

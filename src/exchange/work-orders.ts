@@ -133,7 +133,13 @@ export async function submitWorkOrder(deps: Deps, partner: Partner, wo: WorkOrde
     }
     // Derived under the exchange's key: the same for every repeat of this number, unknown outside.
     const nonce = hmacHex(partnerSecretKey(deps.keys), `work-order:${partner.id}:${wo.workOrderNo}`);
-    const filed = await fileReport(deps, input, files, { channel: wo.channel, nonce, source: wo.source, sourceRef: wo.workOrderNo, receivedAt: Math.min(receivedAt, now), now });
+    let filed: Awaited<ReturnType<typeof fileReport>>;
+    try {
+      filed = await fileReport(deps, input, files, { channel: wo.channel, nonce, source: wo.source, sourceRef: wo.workOrderNo, receivedAt: Math.min(receivedAt, now), now });
+    } catch (err) {
+      await repo.dropUnfiledClaim(deps.db, order.id);
+      throw err;
+    }
     await repo.setWorkOrderReport(deps.db, order.id, filed.report.id, filed.report.status);
     if (!filed.repeated) await audit(deps, partner, 'exchange.work_order.filed', { type: 'report', id: filed.report.id }, { workOrder: order.id, files: files.length });
     return { created: !filed.repeated, body: statusBody(wo.workOrderNo, filed.report) };
