@@ -110,11 +110,30 @@ export async function searchIds(db: Executor, options: SearchOptions): Promise<S
 }
 
 /** `<column> IN (the ids of the matching documents)`, the doc id cast to the column's type. */
-export function matchesSearch(column: SQLWrapper, filter: SearchFilter): SQL {
+export function matchesSearch(column: SQLWrapper, filter: SearchFilter, _options: { sinceKey?: number } = {}): SQL {
   const table = tableOf(filter.type);
   const where = conditions(table, filter);
   if (where === null) return sql`false`;
   const numeric = is(column, Column) && column.dataType === 'number';
   const id = numeric ? sql`search_index_keys.doc_id::integer` : sql`search_index_keys.doc_id`;
   return sql`${column} IN (SELECT ${id} FROM search_index_keys WHERE search_index_keys.id IN (SELECT ${table}.id FROM ${table} WHERE ${sql.join(where, sql` AND `)}))`;
+}
+
+/**
+ * SQLite reads a page among the newest matches first (sqlite-repository.ts); PostgreSQL's planner
+ * joins the GIN index's matches with the reports by its statistics: no floor, every match is read.
+ */
+export async function recentMatchFloor(_db: Executor, _filter: SearchFilter, _n: number): Promise<number | null> {
+  return null;
+}
+
+/** Never called on PostgreSQL (recentMatchFloor gives no key): nothing is older. */
+export function indexedBefore(_column: SQLWrapper, type: SearchDocType, _key: number): SQL {
+  searchTable(type);
+  return sql`false`;
+}
+
+/** On PostgreSQL the planner chooses how to join the matches: the same condition as matchesSearch. */
+export function matchesSearchPerRow(column: SQLWrapper, filter: SearchFilter): SQL {
+  return matchesSearch(column, filter);
 }

@@ -6,4 +6,4 @@ import * as onPostgresEngine from './postgres-repository.js';
 
 const engine: typeof onSqliteEngine = onPostgres ? onPostgresEngine : onSqliteEngine;
 
-export const { indexDocument, indexNewDocuments, removeDocument, removeAllDocuments, countDocuments, searchIds, matchesSearch } = engine;
+export const { indexDocument, indexNewDocuments, removeDocument, removeAllDocuments, countDocuments, searchIds, matchesSearch, recentMatchFloor, indexedBefore, matchesSearchPerRow } = engine;

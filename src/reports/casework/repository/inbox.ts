@@ -8,7 +8,7 @@ import { reports } from '../../tables.js';
 import { regionNameOf, regionWithin } from '../../../regions/index.js';
 import { userDisplayNameOf } from '../../../users/index.js';
 import { unitNameOf } from '../../../units/index.js';
-import { hasSearchTerms, matchesSearch } from '../../../search/index.js';
+import { hasSearchTerms, indexedBefore, matchesSearch, matchesSearchPerRow, recentMatchFloor } from '../../../search/index.js';
 import type { InboxFilter, Sort } from '../inbox.js';
 import type { ReportCondition } from './scope.js';
 import { explainPlan, jsonArrayText, jsonIntegerOf, planLineOf, TRUE } from '../../../db/dialect.js';
@@ -72,8 +72,9 @@ function regionCondition(code: string, level: string | undefined): SQL {
 }
 
 /** Free text through the Chinese FTS index (src/search): 低保 matches; a whole case number matches exactly too. */
-function searchCondition(q: string): SQL {
-  const byText = hasSearchTerms(q) ? matchesSearch(reports.id, { type: 'report', query: q }) : sql`0`;
+function searchCondition(q: string, how: { sinceKey?: number; perRow?: boolean }): SQL {
+  const filter = { type: 'report' as const, query: q };
+  const byText = !hasSearchTerms(q) ? sql`0` : how.perRow ? matchesSearchPerRow(reports.id, filter) : matchesSearch(reports.id, filter, how.sinceKey === undefined ? {} : { sinceKey: how.sinceKey });
   return /^JL\d{4}-\d{6}$/i.test(q.trim()) ? or(eq(reports.caseNo, q.trim().toUpperCase()), byText)! : byText;
 }
 
@@ -90,6 +91,10 @@ export interface InboxQuery {
   soon: string;
   /** The level of `filter.region` (county, township, village, or another). */
   regionLevel?: string;
+  /** Only search matches indexed at or after this key (the newest ones: recentMatchFloor). */
+  searchSinceKey?: number;
+  /** The search tested on each report of the filter (few of them: searchPlan). */
+  searchPerRow?: boolean;
   filter: InboxFilter;
 }
 
@@ -160,7 +165,8 @@ export function mineCondition(x: Pick<InboxQuery, 'userId' | 'unitId' | 'roles'>
  */
 function pageScope(x: InboxQuery): ReportCondition {
   const f = x.filter;
-  const narrower = (f.region && ['county', 'township', 'village'].includes(x.regionLevel ?? '')) || f.queue !== 'all' || !!f.q;
+  // Among the newest search matches (searchSinceKey), those drive and the tree is tested on each.
+  const narrower = (f.region && ['county', 'township', 'village'].includes(x.regionLevel ?? '')) || f.queue !== 'all' || (!!f.q && x.searchSinceKey === undefined);
   return x.scopeInTimeOrder && !narrower && (f.sort === 'newest' || f.sort === 'oldest') ? x.scopeInTimeOrder : x.scope;
 }
 
@@ -191,7 +197,7 @@ function filterConditions(x: InboxQuery, scope: ReportCondition = x.scope): SQL[
   if (f.clock === 'on_time') conditions.push(sql`${reports.dueOn} > ${x.soon}`);
   if (f.from) conditions.push(gte(reports.receivedAt, cstStart(f.from)));
   if (f.to) conditions.push(lt(reports.receivedAt, cstStart(addDays(f.to, 1))));
-  if (f.q) conditions.push(searchCondition(f.q));
+  if (f.q) conditions.push(searchCondition(f.q, { sinceKey: x.searchSinceKey, perRow: x.searchPerRow }));
   return conditions.filter((c): c is SQL => c !== undefined);
 }
 
@@ -267,7 +273,7 @@ const strip = <R extends { sortValues: string }>(rows: R[]) => rows.map(({ sortV
  * row read on the far side tells whether another page lies beyond. A page before that would come
  * out short (rows were added or left the filter meanwhile) is the first page instead.
  */
-export async function inboxPage(db: Executor, x: InboxQuery): Promise<{ rows: InboxRow[]; next: string | null; prev: string | null }> {
+async function exactPage(db: Executor, x: InboxQuery): Promise<InboxPage> {
   const f = x.filter;
   const before = cursorValues(f.sort, f.before);
   if (before) {
@@ -277,7 +283,7 @@ export async function inboxPage(db: Executor, x: InboxQuery): Promise<{ rows: In
       // The row the cursor names follows this page, so there is always a next one.
       return { rows: strip(page), next: cursorOf(page[page.length - 1]), prev: rows.length > f.limit ? cursorOf(page[0]) : null };
     }
-    return inboxPage(db, { ...x, filter: { ...f, before: undefined, after: undefined } });
+    return exactPage(db, { ...x, filter: { ...f, before: undefined, after: undefined } });
   }
   const after = cursorValues(f.sort, f.after);
   const rows = await rowsFrom(db, x, pageColumns, after ? 'after' : 'first', after, f.limit + 1);
@@ -289,16 +295,97 @@ export async function inboxPage(db: Executor, x: InboxQuery): Promise<{ rows: In
   return { rows: strip(page), next: rows.length > f.limit ? cursorOf(page[page.length - 1]) : null, prev };
 }
 
+type InboxPage = { rows: InboxRow[]; next: string | null; prev: string | null };
+
+/**
+ * How a search runs (searchPlan). `tiers`: how many of the newest search matches a page or a count first looks among, before more and then
+ * all of them (issue 22). A common word matches most reports (低保: 144,000 of 200,000); the newest
+ * matches hold the first pages of the newest-first inbox, unless the scope holds few of them.
+ * (Exported for the tests, which use small tiers.)
+ */
+export const SEARCH_PLAN = {
+  tiers: [2_000, 8_000],
+  /** At most this many reports of the filter (search aside) are searched one by one (SQLite: ≈ 20–50 µs each). */
+  perRowMax: 1_000,
+};
+
+/** Whether newest-first search pages may be looked for among the newest matches (keys follow filing order). */
+const searchInTiers = (x: InboxQuery) => !!x.filter.q && hasSearchTerms(x.filter.q) && x.filter.sort === 'newest' && !x.filter.before;
+
+/**
+ * One page of the inbox with the cursors of the pages after and before it (null where there is
+ * none); see exactPage. A newest-first search first tries the newest matches (SEARCH_PLAN.tiers): that
+ * page is the page when it is full (a row beyond it too) and no report of the filter, between the
+ * cursor and the row beyond, was indexed before the oldest of those matches — a report indexed
+ * earlier might match and belong on the page (a letter logged late with an earlier date), so then
+ * the next tier or every match is read.
+ */
+export async function inboxPage(db: Executor, x0: InboxQuery): Promise<InboxPage> {
+  const x = await searchPlan(db, x0);
+  if (x.searchPerRow || !searchInTiers(x)) return exactPage(db, x);
+  const f = x.filter;
+  const after = cursorValues(f.sort, f.after);
+  for (const tier of SEARCH_PLAN.tiers) {
+    const floor = await recentMatchFloor(db, { type: 'report', query: f.q! }, tier);
+    if (floor === null) break;
+    const bounded = { ...x, searchSinceKey: floor };
+    const rows = await rowsFrom(db, bounded, pageColumns, after ? 'after' : 'first', after, f.limit + 1);
+    if (rows.length <= f.limit) continue;
+    const beyond = cursorValues(f.sort, cursorOf(rows[f.limit]) ?? undefined)!;
+    if (await indexedEarlierBetween(db, x, after, beyond, floor)) continue;
+    const page = rows.slice(0, f.limit);
+    return { rows: strip(page), next: cursorOf(page[page.length - 1]), prev: after ? cursorOf(page[0]) : null };
+  }
+  return exactPage(db, x);
+}
+
+/**
+ * How a search runs: when the filter without the search holds few reports (a township's, a small
+ * county's), each is tested against the index (matchesSearchPerRow) — a common word's 144,000
+ * matches are never read; otherwise among the newest matches first (SEARCH_PLAN.tiers), then all.
+ */
+async function searchPlan(db: Executor, x: InboxQuery): Promise<InboxQuery> {
+  if (!x.filter.q || !hasSearchTerms(x.filter.q) || x.searchPerRow !== undefined) return x;
+  const plain = { ...x, filter: { ...x.filter, q: undefined } };
+  const n = SEARCH_PLAN.perRowMax >= 0 ? await countUpTo(db, plain, SEARCH_PLAN.perRowMax) : Infinity;
+  return { ...x, searchPerRow: n <= SEARCH_PLAN.perRowMax };
+}
+
+/** Whether a report of the filter (search aside) after the cursor and before `beyond` was indexed before `floor`. */
+async function indexedEarlierBetween(db: Executor, x: InboxQuery, after: (string | number)[] | undefined, beyond: (string | number)[], floor: number): Promise<boolean> {
+  const conditions = filterConditions({ ...x, filter: { ...x.filter, q: undefined } }, pageScope({ ...x, filter: { ...x.filter, q: undefined } }));
+  if (after) conditions.push(cursorCondition(x.filter.sort, after, 'after'));
+  conditions.push(cursorCondition(x.filter.sort, beyond, 'before'), indexedBefore(reports.id, 'report', floor));
+  const row = await query(db, (q) => q.select({ id: reports.id }).from(reports).where(and(...conditions)).limit(1).get());
+  return row !== undefined;
+}
+
 /**
  * How many reports match the filter, counting at most `cap` + 1: the page shows the exact number up
  * to the cap and "cap+" beyond it, so a view never counts every report of a province.
  */
-export async function inboxCount(db: Executor, x: InboxQuery, cap: number): Promise<number> {
+export async function inboxCount(db: Executor, x0: InboxQuery, cap: number): Promise<number> {
+  const x = await searchPlan(db, x0);
+  // A search: over cap among the newest matches is over cap among all of them.
+  if (x.filter.q && hasSearchTerms(x.filter.q) && !x.searchPerRow) {
+    for (const tier of SEARCH_PLAN.tiers) {
+      const floor = await recentMatchFloor(db, { type: 'report', query: x.filter.q }, tier);
+      if (floor === null) break;
+      const n = await countUpTo(db, { ...x, searchSinceKey: floor }, cap);
+      if (n > cap) return n;
+    }
+  }
+  return countUpTo(db, x, cap);
+}
+
+async function countUpTo(db: Executor, x: InboxQuery, cap: number): Promise<number> {
+  // Among the newest search matches those drive, the tree tested on each (as pageScope).
+  const scope = x.searchSinceKey !== undefined && x.scopeInTimeOrder ? x.scopeInTimeOrder : x.scope;
   const row = await query(db, (q) => {
     const matching = q
       .select({ one: sql<number>`1`.as('one') })
       .from(reports)
-      .where(and(...filterConditions(x)))
+      .where(and(...filterConditions(x, scope)))
       .limit(cap + 1)
       .as('matching');
     return q.select({ n: sql<number>`count(*)` }).from(matching).get();
