@@ -68,56 +68,80 @@ export async function checkPassword(deps: Deps, username: string, password: stri
     await verifyPassword(password, await dummyHash());
     return { ok: false, reason: 'invalid' };
   }
-  if (user.lockedUntil && user.lockedUntil > now) {
+  const claimed = await claimTry(deps, user.id, now);
+  if (!claimed.ok) {
     await verifyPassword(password, await dummyHash());
-    return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil };
+    return { ok: false, reason: 'locked', lockedUntil: claimed.lockedUntil };
   }
-  if (!(await verifyPassword(password, user.passwordHash))) {
-    await registerFailure(deps, user, 'bad_password', now);
+  if (!(await verifyPassword(password, claimed.user.passwordHash))) {
+    await auditFailure(deps, user.id, 'bad_password', claimed.delay, now);
     return { ok: false, reason: 'invalid' };
   }
-  return { ok: true, user };
+  // The try was counted as a failure before the check: a right password clears the count again.
+  await repo.updateUser(deps.db, user.id, { failedLogins: 0, lockedUntil: null });
+  return { ok: true, user: { ...claimed.user, failedLogins: 0, lockedUntil: null } };
 }
 
 /**
  * Second factor: a TOTP code or an unused recovery code. On success the sign-in is complete.
  * Only an enrolled factor counts (a secret waiting for its first code is not one), and only a
  * string shaped like a generated recovery code is looked up: nothing else stands in for one.
+ * `user` may be as read at the request's start: the try is counted, and the code consumed, against
+ * the account as it is when the try's turn comes.
  */
 export async function checkSecondFactor(deps: Deps, user: repo.User, code: string, now = Date.now()): Promise<boolean> {
+  const claimed = await claimTry(deps, user.id, now);
   // Waiting after failures: refused unchecked and not counted (throttleDelayMs).
-  if (user.lockedUntil && user.lockedUntil > now) return false;
-  const secret = user.totpEnabled ? totpSecret(deps, user) : null;
-  if (!secret) {
-    await registerFailure(deps, user, 'bad_second_factor', now);
-    return false;
-  }
-  const step = await checkTotp(secret, code.replace(/\s/g, ''), user.totpLastStep);
-  let usedRecovery = false;
-  let recovery: string[] = user.recoveryCodes ? (JSON.parse(user.recoveryCodes) as string[]) : [];
-  if (step === null) {
-    const digest = isRecoveryCode(code) ? recoveryDigest(deps.keys['id-hash'], code) : null;
-    if (!digest || !recovery.includes(digest)) {
-      await registerFailure(deps, user, 'bad_second_factor', now);
-      return false;
+  if (!claimed.ok) return false;
+  const fresh = claimed.user;
+  const secret = fresh.totpEnabled ? totpSecret(deps, fresh) : null;
+  const step = secret ? await checkTotp(secret, code.replace(/\s/g, ''), fresh.totpLastStep) : null;
+  const digest = secret && step === null && isRecoveryCode(code) ? recoveryDigest(deps.keys['id-hash'], code) : null;
+  // The code is consumed where it is checked once more against the account as it is now: the same
+  // TOTP code or recovery code sent twice at once passes only once.
+  const accepted = (step !== null || digest !== null) && (await withTransaction(deps.db, async (tx) => {
+    const current = await repo.findUser(tx, user.id);
+    if (!current) return false;
+    let recovery: string[] = current.recoveryCodes ? (JSON.parse(current.recoveryCodes) as string[]) : [];
+    if (step !== null) {
+      if (current.totpLastStep !== null && step <= current.totpLastStep) return false;
+    } else {
+      if (!recovery.includes(digest!)) return false;
+      recovery = recovery.filter((d) => d !== digest);
     }
-    recovery = recovery.filter((d) => d !== digest);
-    usedRecovery = true;
-  }
-  await withTransaction(deps.db, async (tx) => {
-    await repo.updateUser(tx, user.id, { failedLogins: 0, lockedUntil: null, lastLoginAt: now, totpLastStep: step ?? user.totpLastStep, recoveryCodes: JSON.stringify(recovery) });
-    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'user.sign_in', object: { type: 'user', id: user.id }, detail: usedRecovery ? { recoveryCode: true } : undefined }, now);
-  });
-  return true;
+    await repo.updateUser(tx, user.id, { failedLogins: 0, lockedUntil: null, lastLoginAt: now, totpLastStep: step ?? current.totpLastStep, recoveryCodes: JSON.stringify(recovery) });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'user.sign_in', object: { type: 'user', id: user.id }, detail: step === null ? { recoveryCode: true } : undefined }, now);
+    return true;
+  }));
+  if (!accepted) await auditFailure(deps, user.id, 'bad_second_factor', claimed.delay, now);
+  return accepted;
 }
 
-async function registerFailure(deps: Deps, user: repo.User, result: string, now: number): Promise<void> {
-  const failures = user.failedLogins + 1;
-  const delay = throttleDelayMs(failures);
-  await withTransaction(deps.db, async (tx) => {
-    await repo.updateUser(tx, user.id, { failedLogins: failures, lockedUntil: delay > 0 ? now + delay : null });
-    await record(tx, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'user.sign_in', object: { type: 'user', id: user.id }, result, ...(delay > 0 ? { detail: { waitSeconds: delay / 1000 } } : {}) }, now);
+type ClaimedTry = { ok: true; user: repo.User; delay: number } | { ok: false; lockedUntil?: number };
+
+/**
+ * Counts a sign-in try as failed before it is checked, unless the account is waiting (then nothing
+ * is counted). One write transaction reads the account afresh and writes the new count, and write
+ * transactions run one at a time (SQLite's one writer; PostgreSQL's write lock, db/transaction.ts),
+ * so tries sent together are counted one by one and those after the fifth find the wait. Counting
+ * after the check instead let each concurrent request write back "the count I read + 1".
+ */
+async function claimTry(deps: Deps, userId: number, now: number): Promise<ClaimedTry> {
+  return withTransaction(deps.db, async (tx): Promise<ClaimedTry> => {
+    const user = await repo.findUser(tx, userId);
+    if (!user || user.disabled) return { ok: false };
+    if (user.lockedUntil && user.lockedUntil > now) return { ok: false, lockedUntil: user.lockedUntil };
+    const failures = user.failedLogins + 1;
+    const delay = throttleDelayMs(failures);
+    const lockedUntil = delay > 0 ? now + delay : null;
+    await repo.updateUser(tx, userId, { failedLogins: failures, lockedUntil });
+    return { ok: true, user, delay };
   });
+}
+
+/** The audit entry of a failed try (already counted by claimTry), with the wait it started. */
+async function auditFailure(deps: Deps, userId: number, result: string, delay: number, now: number): Promise<void> {
+  await record(deps.db, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'user.sign_in', object: { type: 'user', id: userId }, result, ...(delay > 0 ? { detail: { waitSeconds: delay / 1000 } } : {}) }, now);
 }
 
 export function totpSecret(deps: Deps, user: repo.User): string | null {
