@@ -1,9 +1,10 @@
 // /ledger (public, cacheable), /ledger.csv and /ledger.xlsx: the same items, the same filter.
+import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
 import { todayInChina } from '../clocks/index.js';
 import { loadPublicItems, parsePublicFilter, publicLedgerContext } from './public-view.js';
-import { ledgerCsv, ledgerXlsx } from './export.js';
+import { ledgerCsv, writeLedgerXlsx } from './export.js';
 
 type Query = { Querystring: Record<string, string | undefined> };
 
@@ -32,6 +33,12 @@ export default async function publicLedgerRoutes(app: FastifyInstance, opts: { d
     const items = await loadPublicItems(db, filter, today);
     reply.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     reply.header('Content-Disposition', `attachment; filename="ledger-${today}.xlsx"`);
-    return reply.send(await ledgerXlsx(request.locale, items, today));
+    const out = new PassThrough();
+    // Written while it is sent; a failure half-way ends the download broken rather than silently short.
+    void writeLedgerXlsx(out, request.locale, items, today).catch((err: unknown) => {
+      request.log.error({ err }, 'ledger xlsx export failed');
+      out.destroy(err as Error);
+    });
+    return reply.send(out);
   });
 }
