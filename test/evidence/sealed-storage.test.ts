@@ -253,6 +253,8 @@ describe('through the routes', () => {
     const file = (await evidenceOf(t.app.db, 'report', report.id))[0]!;
     const stored = path.join(t.dataDir, 'files', file.storedName);
     expect(fs.statSync(stored).size).toBe(sealedSize(pdf.length));
+    // Written under the profile the process runs with (CI runs this file under SUNSHINE_CRYPTO=sm too).
+    expect(fs.readFileSync(stored)[3]).toBe(activeProfile() === 'sm' ? 0x03 : 0x02);
 
     const handler = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['handler']));
     const url = `/staff/reports/${report.id}/files/${file.id}`;
