@@ -8,6 +8,7 @@ import { createPartner, MAX_ATTEMPTS, runExchangeSweep, secretFromText } from '.
 import { childrenOf } from '../../src/regions/index.js';
 import { updateReport } from '../../src/reports/index.js';
 import { entriesFor } from '../../src/audit/index.js';
+import { findWorkOrder } from '../../src/exchange/repository.js';
 import { SimulatedPartner } from './simulated-partner.js';
 
 let t: TestApp;
@@ -20,12 +21,12 @@ beforeAll(async () => {
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   sim = new SimulatedPartner(`http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`, 'jl-12345', Buffer.alloc(0));
   await sim.up();
-  const { secret } = await createPartner(t.app.db, t.app.keys, { key: 'jl-12345', name: '吉林省12345热线', scopes: ['ca:220000'], webhookUrl: sim.webhookUrl });
+  const { secret, partner } = await createPartner(t.app.db, t.app.keys, { key: 'jl-12345', name: '吉林省12345热线', scopes: ['ca:220000'], webhookUrl: sim.webhookUrl });
   sim.setSecret(secretFromText(secret));
   const township = (await childrenOf(t.app.db, '220102'))[0]!;
   const answer = await sim.postWorkOrder({ source: 'hotline_12345', workOrderNo: WORK_ORDER_NO, receivedAt: new Date().toISOString(), channel: 'phone', category: 'other', placeCode: township.code, placeText: '某村', text: '来电反映低保评定不公开。' });
   expect(answer.status).toBe(201);
-  reportId = Number(String(answer.body.caseNo).slice(-6));
+  reportId = (await findWorkOrder(t.app.db, partner.id, WORK_ORDER_NO))!.reportId!;
 });
 
 afterAll(async () => {

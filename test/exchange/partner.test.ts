@@ -11,6 +11,7 @@ import { findReport, updateReport } from '../../src/reports/index.js';
 import { entriesFor } from '../../src/audit/index.js';
 import { evidenceOf } from '../../src/evidence/index.js';
 import { jpegWith } from '../evidence/media/builders.js';
+import { findWorkOrder } from '../../src/exchange/repository.js';
 import { SimulatedPartner } from './simulated-partner.js';
 
 const COUNTY = '220102';
@@ -29,6 +30,13 @@ let t: TestApp;
 let sim: SimulatedPartner;
 let villages: string[];
 let otherVillage: string;
+let partnerId: number;
+
+/** The report a work order of the partner became. */
+async function reportOf(workOrderNo: string) {
+  const order = (await findWorkOrder(t.app.db, partnerId, workOrderNo))!;
+  return (await findReport(t.app.db, order.reportId!))!;
+}
 
 function workOrder(n: number, extra: Record<string, unknown> = {}) {
   return {
@@ -53,8 +61,9 @@ beforeAll(async () => {
   otherVillage = (await childrenOf(t.app.db, otherTownship.code))[0]!.code;
   sim = new SimulatedPartner(`http://127.0.0.1:${port}`, 'jl-12345', Buffer.alloc(0));
   await sim.up();
-  const { secret } = await createPartner(t.app.db, t.app.keys, { key: 'jl-12345', name: '吉林省12345热线', scopes: [`ca:${COUNTY}`], webhookUrl: sim.webhookUrl, requestsPerMinute: 100_000 });
+  const { secret, partner } = await createPartner(t.app.db, t.app.keys, { key: 'jl-12345', name: '吉林省12345热线', scopes: [`ca:${COUNTY}`], webhookUrl: sim.webhookUrl, requestsPerMinute: 100_000 });
   sim.setSecret(secretFromText(secret));
+  partnerId = partner.id;
 });
 
 afterAll(async () => {
@@ -85,7 +94,8 @@ describe('work orders from a simulated 12345 partner', () => {
     // The first content stands; nothing was merged into it.
     const status = await sim.getWorkOrder(workOrder(7).workOrderNo);
     expect(status.body.caseNo).toBe(caseNos.get('7'));
-    const conflicts = (await entriesFor(t.app.db, 'work_order', '7')).filter((e) => e.action === 'exchange.work_order.conflict');
+    const order7 = (await findWorkOrder(t.app.db, partnerId, workOrder(7).workOrderNo))!;
+    const conflicts = (await entriesFor(t.app.db, 'work_order', String(order7.id))).filter((e) => e.action === 'exchange.work_order.conflict');
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]!.result).toBe('refused');
   });
@@ -101,7 +111,8 @@ describe('work orders from a simulated 12345 partner', () => {
     const photo = bigJpeg(10 * 1024 * 1024);
     const answer = await sim.postWorkOrder(workOrder(51), [{ name: '现场照片.jpg', content: photo }]);
     expect(answer.status, JSON.stringify(answer.body)).toBe(201);
-    const report = (await findReport(t.app.db, Number(String(answer.body.caseNo).slice(-6))))!;
+    const report = await reportOf(workOrder(51).workOrderNo);
+    expect(report.caseNo).toBe(answer.body.caseNo);
     const files = await evidenceOf(t.app.db, 'report', report.id);
     expect(files).toHaveLength(1);
     // A text file named .jpg is refused by its content, and nothing is filed.
@@ -114,10 +125,10 @@ describe('work orders from a simulated 12345 partner', () => {
   it('keeps a reporter identity only when the partner sent it, and never sends it back', async () => {
     const answer = await sim.postWorkOrder(workOrder(53, { reporter: { name: '王秀英', phone: '13800000000' } }));
     expect(answer.status).toBe(201);
-    const report = (await findReport(t.app.db, Number(String(answer.body.caseNo).slice(-6))))!;
+    const report = await reportOf(workOrder(53).workOrderNo);
     expect(report.realName).toBe(true);
     expect(JSON.stringify((await sim.getWorkOrder(workOrder(53).workOrderNo)).body)).not.toContain('王秀英');
-    const anonymous = (await findReport(t.app.db, Number(caseNos.get('1')!.slice(-6))))!;
+    const anonymous = await reportOf(workOrder(1).workOrderNo);
     expect(anonymous.realName).toBe(false);
     expect(anonymous.identitySealed).toBeNull();
   });
@@ -163,10 +174,7 @@ describe('status webhooks', () => {
   it('delivers the events of a partner outage after it returns, in order, each once', async () => {
     const orders = [1, 2, 3].map((n) => workOrder(n).workOrderNo);
     const ids: number[] = [];
-    for (const no of orders) {
-      const status = await sim.getWorkOrder(no);
-      ids.push(Number(String(status.body.caseNo).slice(-6)));
-    }
+    for (const no of orders) ids.push((await reportOf(no)).id);
     let now = Date.now();
     await sim.down();
     for (const status of ['accepted', 'assigned', 'investigating']) {
