@@ -24,6 +24,7 @@ import { templateRoutes } from './templates/index.js';
 import { noticeRoutes } from './notifications/index.js';
 import { adminRoutes } from './admin/index.js';
 import publicCachePlugin from './plugins/public-cache.js';
+import sm2PublicKeyRoutes from './shared/crypto/public-key-route.js';
 import staffPageCachePlugin from './plugins/staff-page-cache.js';
 import { disclosureRoutes } from './disclosure/index.js';
 import { caseRoutes } from './cases/index.js';
@@ -139,6 +140,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(preferenceRoutes, { config });
   await app.register(healthRoutes, { config });
   await app.register(homeRoutes);
+  // The key that verifies what the portal signs (referral packets, audit archives): issue 23.
+  await app.register(sm2PublicKeyRoutes, { seed: app.keys['manifest-signing'] });
   await app.register(reportRoutes, { deps });
   await app.register(privacyRoutes, { deps });
   await app.register(hotlineRoutes, { deps });

@@ -13,6 +13,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { keyFor } from '../shared/crypto/index.js';
 import { shredFile, shredTreeSync } from './media/shred.js';
 import { chunkCipher, chunkLayout, SEALED_CHUNK_BYTES, SEALED_HEADER_BYTES, sealedHeader, sealedSize, TAG_BYTES, type ChunkCipher } from './sealed-chunks.js';
 
@@ -207,7 +208,8 @@ export function decryptFromStore(dirs: StorageDirs, key: Buffer, storedName: str
   const sealed = size >= SEALED_HEADER_BYTES ? chunkCipher(key, header, storedName) : null;
   if (sealed) return Readable.from(decryptChunks(file, size, sealed), { objectMode: false });
   if (size >= LEGACY_OVERHEAD && header.subarray(0, LEGACY_MAGIC.length).equals(LEGACY_MAGIC)) {
-    return Readable.from(decryptLegacy(file, size, key, header.subarray(LEGACY_MAGIC.length, LEGACY_HEADER_BYTES), storedName), { objectMode: false });
+    // Written before the SM profile existed: always with the intl member of the key family.
+    return Readable.from(decryptLegacy(file, size, keyFor(key, 'intl'), header.subarray(LEGACY_MAGIC.length, LEGACY_HEADER_BYTES), storedName), { objectMode: false });
   }
   throw new Error('not a stored file');
 }

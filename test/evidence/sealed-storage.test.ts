@@ -12,7 +12,7 @@ import { decryptFromStore, evidenceOf, readAll, storageDirs, storedSizeMatches, 
 import { encryptIntoStore } from '../../src/evidence/storage.js';
 import { SEALED_CHUNK_BYTES, SEALED_HEADER_BYTES, sealedSize, TAG_BYTES } from '../../src/evidence/sealed-chunks.js';
 import { deriveKeys } from '../../src/plugins/keys.js';
-import { activeProfile, useCryptoProfile, type CryptoProfileName } from '../../src/shared/crypto/index.js';
+import { activeProfile, keyFor, useCryptoProfile, type CryptoProfileName } from '../../src/shared/crypto/index.js';
 import { makeApp, tempDir, type TestApp } from '../helpers/app.js';
 import { multipart, openForm } from '../helpers/forms.js';
 import { createStaff, signIn } from '../helpers/staff.js';
@@ -205,10 +205,10 @@ describe('a purpose key of both profiles (one master key)', () => {
 
 describe('files written before chunking', () => {
   /** The single-stream format as encryptIntoStore wrote it before issue 16. */
-  function legacyFile(plain: Buffer): string {
+  function legacyFile(plain: Buffer, key: Buffer = KEY): string {
     const name = crypto.randomBytes(16).toString('hex');
     const iv = crypto.randomBytes(12);
-    const cipher = crypto.createCipheriv('aes-256-gcm', KEY, iv).setAAD(Buffer.from(name));
+    const cipher = crypto.createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(name));
     const body = Buffer.concat([cipher.update(plain), cipher.final()]);
     fs.writeFileSync(fileOf(name), Buffer.concat([Buffer.from('SSF1'), iv, body, cipher.getAuthTag()]));
     return name;
@@ -220,6 +220,19 @@ describe('files written before chunking', () => {
       const name = legacyFile(plain);
       expect(await released(name)).toEqual({ bytes: plain, error: null });
       expect(storedSizeMatches(n, fs.statSync(fileOf(name)).size)).toBe(true);
+    }
+  });
+
+  it('still decrypt after a switch to the SM profile (they were written with the intl key)', async () => {
+    // The purpose keys of a portal now running the SM profile: the active member is HKDF-SM3's.
+    const keys = deriveKeys(crypto.randomBytes(32), 'sm');
+    const plain = crypto.randomBytes(CHUNK + 7);
+    const name = legacyFile(plain, keyFor(keys.files, 'intl'));
+    const previous = useCryptoProfile('sm');
+    try {
+      expect(await released(name, keys.files)).toEqual({ bytes: plain, error: null });
+    } finally {
+      useCryptoProfile(previous);
     }
   });
 

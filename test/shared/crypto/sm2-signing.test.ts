@@ -83,3 +83,20 @@ describe(`GET ${SM2_PUBLIC_KEY_PATH}`, () => {
     expect(() => crypto.createPublicKey(res.body)).not.toThrow();
   });
 });
+
+describe('the published key on the portal', () => {
+  it('is served by the app at /.well-known/sunshine-sm2.pem and verifies what the portal signs', async () => {
+    const { makeApp } = await import('../../helpers/app.js');
+    const t = await makeApp();
+    try {
+      const res = await t.app.inject(SM2_PUBLIC_KEY_PATH);
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+      const signature = signManifest(t.app.keys['manifest-signing'], manifest);
+      if (haveOpenssl) expect(opensslVerifies(res.body, manifest, signature)).toBe(true);
+      expect(res.body).toBe(sm2PublicKeyPem(signerFor(t.app.keys['manifest-signing']).publicKeyHex));
+    } finally {
+      await t.close();
+    }
+  });
+});
