@@ -9,13 +9,15 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as verify } from '../../src/cli/audit-verify.js';
+import { main as dbCopyCli } from '../../src/cli/db-copy.js';
 import { makeApp, tempDir, type TestApp } from '../helpers/app.js';
 import { cookiesFrom, multipart, openForm } from '../helpers/forms.js';
 import { createStaff, signIn } from '../helpers/staff.js';
-import { createEmptyTestDatabase, dropTestDatabase, suiteDatabaseUrl } from '../helpers/pg-databases.js';
+import { createEmptyTestDatabase, createTestDatabase, dropTestDatabase, suiteDatabaseUrl } from '../helpers/pg-databases.js';
 import { capture } from '../cli/helpers.js';
 import { CONFIG_VARS } from '../helpers/server.js';
 import { reportFields } from '../reports/fixtures.js';
@@ -63,9 +65,18 @@ describe.skipIf(!suiteDatabaseUrl)('db:copy, SQLite to PostgreSQL', () => {
     masterKey = fs.readFileSync(path.join(source, 'master.key'), 'utf8').trim();
     target = await createEmptyTestDatabase();
   }, 240_000);
+  const others: string[] = [];
+  const scratchDirs: string[] = [];
+  const scratch = (prefix: string) => {
+    const dir = tempDir(prefix);
+    scratchDirs.push(dir);
+    return dir;
+  };
   afterAll(async () => {
     await t?.close();
     if (target) await dropTestDatabase(target);
+    for (const url of others) await dropTestDatabase(url);
+    for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
     for (const dir of [source, evidence]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -123,4 +134,57 @@ describe.skipIf(!suiteDatabaseUrl)('db:copy, SQLite to PostgreSQL', () => {
     expect(checked.stdout[0]).toMatch(/^audit chain ok: \d+ entries$/);
     expect(Number(/(\d+) entries/.exec(checked.stdout[0]!)![1])).toBeGreaterThan(AUDIT_ENTRIES);
   }, 120_000);
+
+  it('refuses a started target, a source of another version, DATABASE_URL; a failure half-way leaves no rows and no copied file', async () => {
+    // A database a node has started on (reference data installed) is not empty.
+    const started = await createTestDatabase();
+    others.push(started);
+    const onStarted = await dbCopy(source, started, scratch('sunshine-copy-none-'));
+    expect(onStarted.code).toBe(2);
+    expect(onStarted.text).toMatch(/^db:copy refused: the target database is not empty \(rows in /m);
+
+    const withUrl = capture();
+    expect(await dbCopyCli(['--to', target], { DATA_DIR: source, DATABASE_URL: target }, withUrl)).toBe(2);
+    expect(withUrl.text()).toContain('DATABASE_URL is set');
+
+    /** A copy of the SQLite portal with one change made to its database. */
+    const changedSource = (change: string): string => {
+      const dir = scratch('sunshine-copy-changed-');
+      fs.cpSync(source, dir, { recursive: true });
+      const db = new Database(path.join(dir, 'sunshine.db'));
+      db.exec(change);
+      db.close();
+      return dir;
+    };
+    const empty = await createEmptyTestDatabase();
+    others.push(empty);
+    const older = changedSource('delete from __drizzle_migrations where rowid = (select max(rowid) from __drizzle_migrations)');
+    const refused = await dbCopy(older, empty, scratch('sunshine-copy-none-'));
+    expect(refused.code).toBe(2);
+    expect(refused.text).toMatch(/migrations: start the portal once on it/);
+
+    const edited = changedSource("update audit_log set result = 'denied' where id = 500");
+    const broken = await dbCopy(edited, empty, scratch('sunshine-copy-none-'));
+    expect(broken.code).toBe(1);
+    expect(broken.text).toContain('the audit chain of the SQLite database breaks at entry 500 (mac)');
+
+    // A moment that is no number in one users row: the tables copied before it are undone with it, and so are the copied files.
+    const bad = changedSource("update users set created_at = 'yesterday' where id = (select max(id) from users)");
+    const store = scratch('sunshine-copy-store-');
+    const failed = await dbCopy(bad, empty, store);
+    expect(failed.code, failed.text).toBe(1);
+    expect(failed.text).toMatch(/db:copy FAILED: users\.created_at \(rowid \d+, column \d+\): "yesterday" does not fit timestamp with time zone/);
+    expect(fs.readdirSync(store)).toEqual([]);
+    const afterwards = new (await import('pg')).default.Client({ connectionString: empty });
+    await afterwards.connect();
+    try {
+      const { rows } = await afterwards.query<{ n: string }>('select (select count(*) from reports) + (select count(*) from audit_log) + (select count(*) from units) as n');
+      expect(Number(rows[0]!.n)).toBe(0);
+    } finally {
+      await afterwards.end();
+    }
+    // Empty again, so the copy of the intact portal can follow.
+    const retried = await dbCopy(source, empty, store);
+    expect(retried.code, retried.text).toBe(0);
+  }, 240_000);
 });
