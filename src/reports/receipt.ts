@@ -1,6 +1,7 @@
 // The query code (查询码): 16 digits from a CSPRNG, shown once, looked up by HMAC (DESIGN.md §4).
 import crypto from 'node:crypto';
 import { hmacHex } from '../shared/crypto.js';
+import { macCandidates } from '../shared/crypto/index.js';
 
 export function newQueryCode(): string {
   let code = '';
@@ -21,4 +22,9 @@ export function groupQueryCode(code: string): string {
 
 export function queryCodeDigest(lookupKey: Buffer, code: string): string {
   return hmacHex(lookupKey, `query-code:${code}`);
+}
+
+/** The digests a stored code may have: under the active crypto profile, then under the other. */
+export function queryCodeDigests(lookupKey: Buffer, code: string): string[] {
+  return macCandidates(lookupKey, `query-code:${code}`);
 }

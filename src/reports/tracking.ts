@@ -5,7 +5,7 @@ import { encryptUploads, evidenceCount, forgetUploads, linkUploads, type CleanFi
 import { sameDigest, sealJson } from '../shared/crypto.js';
 import type { Deps } from '../shared/deps.js';
 import { ANSWER_STANDS, END_STATES, type Rating, type Status } from './catalog.js';
-import { queryCodeDigest } from './receipt.js';
+import { queryCodeDigests } from './receipt.js';
 import { openReview } from './casework/supervision.js';
 import { TransitionError } from './casework/workflow.js';
 import { notifyResponsible } from './casework/notify.js';
@@ -15,13 +15,19 @@ import { withTransaction } from '../db/transaction.js';
 import * as repo from './repository.js';
 import type { Identity } from './validate.js';
 
-/** Looks a report up by its code. The digest is keyed, so the index lookup leaks nothing useful; the final compare is constant-time. */
+/**
+ * Looks a report up by its code. The digest is keyed, so the index lookup leaks nothing useful; the
+ * final compare is constant-time. A code issued before a switch of crypto profile (issue 23) has its
+ * digest under the other profile's MAC: each candidate is tried, the active profile's first.
+ */
 export async function findByQueryCode(deps: Pick<Deps, 'db' | 'keys'>, code: string): Promise<repo.Report | null> {
-  const digest = queryCodeDigest(deps.keys['receipt-lookup'], code);
-  const report = await repo.findByReceiptDigest(deps.db, digest);
-  // Compare even when nothing was found, so both paths do the same work.
-  const stored = report?.receiptDigest ?? '0'.repeat(64);
-  return sameDigest(stored, digest) && report ? report : null;
+  for (const digest of queryCodeDigests(deps.keys['receipt-lookup'], code)) {
+    const report = await repo.findByReceiptDigest(deps.db, digest);
+    // Compare even when nothing was found, so both paths do the same work.
+    const stored = report?.receiptDigest ?? digest.replace(/[0-9a-f]/g, '0');
+    if (sameDigest(stored, digest) && report) return report;
+  }
+  return null;
 }
 
 export type ReporterAction = 'message' | 'files' | 'identity' | 'review' | 'rating' | 'withdraw';
