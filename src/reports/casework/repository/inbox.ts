@@ -32,8 +32,11 @@ function sortColumns(sort: Sort): { column: SQL; dir: 'asc' | 'desc' }[] {
   }
 }
 
+/** A row's sort values and id, as a cursor carries them. */
+type CursorValues = (string | number | boolean)[];
+
 /** The cursor is the sort values and id of a row, base64url JSON; undefined when unreadable. */
-function cursorValues(sort: Sort, cursor: string | undefined): (string | number)[] | undefined {
+function cursorValues(sort: Sort, cursor: string | undefined): CursorValues | undefined {
   if (!cursor) return undefined;
   let values: unknown;
   try {
@@ -42,8 +45,10 @@ function cursorValues(sort: Sort, cursor: string | undefined): (string | number)
     return undefined;
   }
   if (!Array.isArray(values) || values.length !== sortColumns(sort).length + 1) return undefined;
-  if (!values.every((v) => typeof v === 'string' || typeof v === 'number')) return undefined;
-  return values as (string | number)[];
+  // A boolean is PostgreSQL's real_name (SQLite stores 1 or 0): without it the real-name sort's
+  // "next" link led back to the first page for ever there.
+  if (!values.every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) return undefined;
+  return values as (string | number | boolean)[];
 }
 
 /**
@@ -51,7 +56,7 @@ function cursorValues(sort: Sort, cursor: string | undefined): (string | number)
  * direction, so this is one row-value comparison, which SQLite turns into a range on an index with
  * these columns instead of a scan from the top.
  */
-function cursorCondition(sort: Sort, values: (string | number)[], side: 'after' | 'before'): SQL {
+function cursorCondition(sort: Sort, values: CursorValues, side: 'after' | 'before'): SQL {
   const cols = sortColumns(sort);
   const row = sql.join([...cols.map((c) => c.column), sql`${reports.id}`], sql`, `);
   const cursor = sql.join(values.map((v) => sql`${v}`), sql`, `);
@@ -236,7 +241,7 @@ const ledgerColumns = {
 type Side = 'first' | 'after' | 'before';
 
 /** The statement of up to `limit` rows next to the cursor on one side (or the first ones), in the sort's order. */
-function pageStatement<C extends typeof pageColumns>(q: Executor, x: InboxQuery, columns: C, side: Side, cursor: (string | number)[] | undefined, limit: number) {
+function pageStatement<C extends typeof pageColumns>(q: Executor, x: InboxQuery, columns: C, side: Side, cursor: CursorValues | undefined, limit: number) {
   const f = x.filter;
   const cols = sortColumns(f.sort);
   const conditions = filterConditions(x, pageScope(x));
@@ -253,7 +258,7 @@ function pageStatement<C extends typeof pageColumns>(q: Executor, x: InboxQuery,
 }
 
 /** Up to `limit` rows next to the cursor on one side (or the first ones), in the sort's order. */
-async function rowsFrom<C extends typeof pageColumns>(db: Executor, x: InboxQuery, columns: C, side: Side, cursor: (string | number)[] | undefined, limit: number) {
+async function rowsFrom<C extends typeof pageColumns>(db: Executor, x: InboxQuery, columns: C, side: Side, cursor: CursorValues | undefined, limit: number) {
   const rows = await query(db, (q) => pageStatement(q, x, columns, side, cursor, limit).all());
   return side === 'before' ? rows.reverse() : rows;
 }
@@ -352,7 +357,7 @@ async function searchPlan(db: Executor, x: InboxQuery): Promise<InboxQuery> {
 }
 
 /** Whether a report of the filter (search aside) after the cursor and before `beyond` was indexed before `floor`. */
-async function indexedEarlierBetween(db: Executor, x: InboxQuery, after: (string | number)[] | undefined, beyond: (string | number)[], floor: number): Promise<boolean> {
+async function indexedEarlierBetween(db: Executor, x: InboxQuery, after: CursorValues | undefined, beyond: CursorValues, floor: number): Promise<boolean> {
   const conditions = filterConditions({ ...x, filter: { ...x.filter, q: undefined } }, pageScope({ ...x, filter: { ...x.filter, q: undefined } }));
   if (after) conditions.push(cursorCondition(x.filter.sort, after, 'after'));
   conditions.push(cursorCondition(x.filter.sort, beyond, 'before'), indexedBefore(reports.id, 'report', floor));
