@@ -67,7 +67,7 @@ async function fileEarlierReport(url: string): Promise<string> {
 
 async function expectStoreIntact(dataDir: string, reports: number, filesDir = path.join(dataDir, 'files')): Promise<void> {
   const state = await inspectPortal(dataDir, filesDir);
-  expect(state).toMatchObject({ integrity: 'ok', reports, withoutReceivedEvent: [], missingFiles: [], orphanFiles: [], tmpEntries: [] });
+  expect(state).toMatchObject({ integrity: 'ok', reports, withoutReceivedEvent: [], withoutAuditEntry: [], auditedWithoutReport: [], missingFiles: [], orphanFiles: [], tmpEntries: [] });
   // The earlier report's evidence still decrypts to what was stored.
   const rows = await portalEvidenceRows(dataDir);
   expect(rows.length).toBeGreaterThanOrEqual(1);

@@ -1,7 +1,8 @@
 // Issue 9, faults: SIGKILL while 20 submissions with files are in flight. Every query code that was
-// shown must work after a restart; no partial report, no orphan file, no leftover plaintext, and
-// the database passes its integrity check (SQLite's integrity_check on the file; on PostgreSQL,
-// issue 21, amcheck on the data directory's database — the server killed, not the database).
+// shown must work after a restart; no partial report, no orphan file, no audit entry of a filing
+// that did not happen, no leftover plaintext, and the database passes its integrity check (SQLite's
+// integrity_check on the file; on PostgreSQL, issue 21, amcheck on the data directory's database —
+// the server killed, not the database).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { bigJpeg, startFilingsInFlight, trackCode } from './client.js';
@@ -49,6 +50,9 @@ describe('SIGKILL with 20 submissions in flight', () => {
     expect(state.integrity).toBe('ok');
     expect(state.reports).toBeGreaterThanOrEqual(shown.length);
     expect(state.withoutReceivedEvent).toEqual([]);
+    // Each report's filing is audited, and no audit entry names a filing that was rolled back.
+    expect(state.withoutAuditEntry).toEqual([]);
+    expect(state.auditedWithoutReport).toEqual([]);
     expect(state.missingFiles).toEqual([]);
     expect(state.orphanFiles).toEqual([]);
     expect(state.tmpEntries).toEqual([]);

@@ -17,6 +17,9 @@ export interface StoreState {
   reports: number;
   /** Reports without their 'received' event. */
   withoutReceivedEvent: number[];
+  /** Reports without their audit entry, and filings audited whose report is not there (ids as text). */
+  withoutAuditEntry: string[];
+  auditedWithoutReport: string[];
   /** Evidence rows whose stored file is missing. */
   missingFiles: string[];
   /** Files in files/ that no evidence row references (including .part leftovers). */
@@ -32,17 +35,19 @@ export interface EvidenceRow {
 
 const REPORTS = 'select count(*) as n from reports';
 const WITHOUT_RECEIVED = "select r.id from reports r where not exists (select 1 from report_events e where e.report_id = r.id and e.type = 'received') order by r.id";
+const WITHOUT_AUDIT = "select cast(r.id as text) as id from reports r where not exists (select 1 from audit_log a where a.action = 'report.file' and a.object_id = cast(r.id as text)) order by r.id";
+const AUDITED_WITHOUT_REPORT = "select a.object_id as id from audit_log a where a.action = 'report.file' and not exists (select 1 from reports r where cast(r.id as text) = a.object_id) order by a.id";
 const STORED_NAMES = 'select stored_name as n from evidence_files';
 const EVIDENCE_ROWS = 'select stored_name as "storedName", sha256, owner_id as "ownerId" from evidence_files order by id';
 
 /** What the database says, compared with what DATA_DIR holds. */
-function stateOf(dataDir: string, filesDir: string, integrity: string, reports: number, withoutReceivedEvent: number[], storedNames: string[]): StoreState {
+type Counted = Pick<StoreState, 'integrity' | 'reports' | 'withoutReceivedEvent' | 'withoutAuditEntry' | 'auditedWithoutReport'>;
+
+function stateOf(dataDir: string, filesDir: string, counted: Counted, storedNames: string[]): StoreState {
   const stored = new Set(storedNames);
   const onDisk = fs.readdirSync(filesDir);
   return {
-    integrity,
-    reports,
-    withoutReceivedEvent,
+    ...counted,
     missingFiles: [...stored].filter((n) => !onDisk.includes(n)),
     orphanFiles: onDisk.filter((n) => !stored.has(n)),
     tmpEntries: fs.existsSync(path.join(dataDir, 'tmp')) ? fs.readdirSync(path.join(dataDir, 'tmp')) : [],
@@ -64,9 +69,13 @@ export function inspectStore(dataDir: string, filesDir = path.join(dataDir, 'fil
     stateOf(
       dataDir,
       filesDir,
-      (db.pragma('integrity_check', { simple: true }) as string) ?? 'no answer',
-      (db.prepare(REPORTS).get() as { n: number }).n,
-      (db.prepare(WITHOUT_RECEIVED).all() as { id: number }[]).map((r) => r.id),
+      {
+        integrity: (db.pragma('integrity_check', { simple: true }) as string) ?? 'no answer',
+        reports: (db.prepare(REPORTS).get() as { n: number }).n,
+        withoutReceivedEvent: (db.prepare(WITHOUT_RECEIVED).all() as { id: number }[]).map((r) => r.id),
+        withoutAuditEntry: (db.prepare(WITHOUT_AUDIT).all() as { id: string }[]).map((r) => r.id),
+        auditedWithoutReport: (db.prepare(AUDITED_WITHOUT_REPORT).all() as { id: string }[]).map((r) => r.id),
+      },
       (db.prepare(STORED_NAMES).all() as { n: string }[]).map((r) => r.n),
     ),
   );
@@ -117,9 +126,13 @@ export async function inspectPortal(dataDir: string, filesDir = path.join(dataDi
     stateOf(
       dataDir,
       filesDir,
-      await pgIntegrity(client),
-      Number((await client.query<{ n: string }>(REPORTS)).rows[0]!.n),
-      (await client.query<{ id: number }>(WITHOUT_RECEIVED)).rows.map((r) => r.id),
+      {
+        integrity: await pgIntegrity(client),
+        reports: Number((await client.query<{ n: string }>(REPORTS)).rows[0]!.n),
+        withoutReceivedEvent: (await client.query<{ id: number }>(WITHOUT_RECEIVED)).rows.map((r) => r.id),
+        withoutAuditEntry: (await client.query<{ id: string }>(WITHOUT_AUDIT)).rows.map((r) => r.id),
+        auditedWithoutReport: (await client.query<{ id: string }>(AUDITED_WITHOUT_REPORT)).rows.map((r) => r.id),
+      },
       (await client.query<{ n: string }>(STORED_NAMES)).rows.map((r) => r.n),
     ),
   );
