@@ -108,3 +108,16 @@ export function tableCount(name: string): SQL {
     ? sql`select count(*) as n from information_schema.tables where table_schema = current_schema() and table_name = ${name}`
     : sql`select count(*) as n from sqlite_master where type = 'table' and name = ${name}`;
 }
+
+/**
+ * The largest id a row can have on both engines: ids are `integer` on PostgreSQL (4 bytes,
+ * src/db/schema.ts), and a larger number compared with an id column there is an error (a 500)
+ * where SQLite simply finds nothing. A number from outside — a link's id or keyset cursor — is
+ * checked with isRowId (or bounded by MAX_ROW_ID) before it reaches a query.
+ */
+export const MAX_ROW_ID = 2_147_483_647;
+
+/** Whether `n` can be a row's id on either engine: a whole number from 1 to MAX_ROW_ID. */
+export function isRowId(n: number): boolean {
+  return Number.isSafeInteger(n) && n >= 1 && n <= MAX_ROW_ID;
+}

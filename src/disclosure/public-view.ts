@@ -2,6 +2,7 @@
 // masked name, household size, amount, type, village, dates. The objection link (对此有异议) carries
 // the category, the place codes and the roster entry's id — never a name or any other personal data.
 import type { Db } from '../db/connection.js';
+import { MAX_ROW_ID } from '../db/dialect.js';
 import { todayInChina } from '../clocks/index.js';
 import { findRegions, placeChain, type PlaceChain, type Region } from '../regions/index.js';
 import { assistanceTypeKey } from './assistance-labels.js';
@@ -132,12 +133,12 @@ export async function postingViews(db: Db, list: readonly repo.Posting[], place:
 
 /**
  * A positive integer from a query parameter or path, else null (first page). A larger number than
- * any id is read as the largest id, which finds the same rows (none after it, all before it) on
- * both engines.
+ * any id is read as the largest id (src/db/dialect.ts): it finds the same rows — none after it, all
+ * before it, no such posting — on both engines, where PostgreSQL would refuse it in a query.
  */
 export function cursor(value: unknown): number | null {
   if (typeof value !== 'string' || !/^[1-9]\d{0,15}$/.test(value)) return null;
-  return Math.min(Number(value), repo.MAX_ROW_ID);
+  return Math.min(Number(value), MAX_ROW_ID);
 }
 
 export interface Breadcrumb {

@@ -5,6 +5,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
+import { isRowId } from '../db/dialect.js';
 import { postingEntries, postings, recipientImports, recipients } from './tables.js';
 import { chunks } from '../db/chunks.js';
 
@@ -13,13 +14,6 @@ export type NewRecipient = typeof recipients.$inferInsert;
 export type Posting = typeof postings.$inferSelect;
 export type PostingEntry = typeof postingEntries.$inferSelect;
 export type RecipientImport = typeof recipientImports.$inferSelect;
-
-/**
- * The largest row id: on PostgreSQL the ids are `integer` (src/db/schema.ts), and a larger number
- * in a comparison is an error (a 500) where SQLite simply finds nothing. A number from outside (a
- * link's cursor or entry id) is checked against it before it reaches a query.
- */
-export const MAX_ROW_ID = 2_147_483_647;
 
 // --- imports -------------------------------------------------------------------------------
 
@@ -79,7 +73,8 @@ export async function recipientsByIds(db: Executor, ids: readonly number[]): Pro
 
 /** The keyed ID hash of a recipient (an objection's subject, for recusal), or null when there is no such recipient. */
 export async function recipientIdHash(db: Executor, id: number): Promise<string | null> {
-  if (!Number.isSafeInteger(id) || id < 1 || id > MAX_ROW_ID) return null;
+  // From a link anyone can edit: an id beyond PostgreSQL's integer ids names no one (src/db/dialect.ts).
+  if (!isRowId(id)) return null;
   return (await query(db, (q) => q.select({ idHash: recipients.idHash }).from(recipients).where(eq(recipients.id, id)).get()))?.idHash ?? null;
 }
 
