@@ -7,6 +7,7 @@ import { firstBrokenEntry, latestEntry } from './audit/index.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { demoSeedText, seedDemoIfEmpty } from './demo/index.js';
+import { macProfile, useCryptoProfile } from './shared/crypto/index.js';
 import { claimInstallMode, installMode } from './installation/index.js';
 import { trustProxyWarning } from './shared/trust-proxy.js';
 
@@ -29,7 +30,17 @@ const DEMO_BANNER = [
  */
 export async function entryUnderAnotherKey(db: Db, auditKey: Buffer): Promise<number | null> {
   const latest = await latestEntry(db);
-  return latest && firstBrokenEntry(auditKey, [latest], latest.prevMac) ? latest.id : null;
+  if (!latest) return null;
+  // Checked under the profile its stored MAC names: after a switch of crypto profile (issue 23) the
+  // latest entry may be the old profile's. Synchronous, so no other work sees the profile swapped.
+  const profile = macProfile(latest.mac);
+  if (!profile) return latest.id;
+  const previous = useCryptoProfile(profile);
+  try {
+    return firstBrokenEntry(auditKey, [latest], latest.prevMac) ? latest.id : null;
+  } finally {
+    useCryptoProfile(previous);
+  }
 }
 
 async function refuseAnotherKey(app: FastifyInstance, config: Config): Promise<void> {

@@ -4,6 +4,7 @@
 // schedule.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_RETENTION } from '../src/config.js';
+import { activeProfile, useCryptoProfile } from '../src/shared/crypto/index.js';
 import { seedDemoIfEmpty } from '../src/demo/index.js';
 import { claimInstallMode, installMode, InstallModeError } from '../src/installation/index.js';
 import { fileReport } from '../src/reports/index.js';
@@ -122,6 +123,14 @@ describe('install mode at start', () => {
       await other.close();
     }
     expect(await prepareStart(t.app, t.config)).toEqual([]);
+    // The right key after a switch of crypto profile (issue 23): the latest entry was written under
+    // the other profile's MAC, which its stored MAC names, and the start goes on.
+    const previous = useCryptoProfile(activeProfile() === 'sm' ? 'intl' : 'sm');
+    try {
+      expect(await prepareStart(t.app, t.config)).toEqual([]);
+    } finally {
+      useCryptoProfile(previous);
+    }
   });
 
   it('refuses to mark a demo as production and the other way round', async () => {
