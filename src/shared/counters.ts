@@ -39,6 +39,15 @@ export interface CounterStore {
   fail(limit: string, subject: string, rule: DelayRule): Promise<number>;
   /** How long `subject` must wait before its next try under a growing delay (0: now). */
   waitMs(limit: string, subject: string): Promise<number>;
+  /**
+   * A try under a growing delay, counted as a failure before it is checked, in one step with the
+   * check of the wait: the wait left (> 0: refused, nothing counted) or 0 (go on; counted). Tries
+   * sent at once thus meet the wait one by one, where reading the wait and counting the failure
+   * later let every try of a burst through.
+   */
+  tryOnce(limit: string, subject: string, rule: DelayRule): Promise<number>;
+  /** Takes back a try of tryOnce that turned out right: one failure uncounted and the wait ended. */
+  forgive(limit: string, subject: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -123,6 +132,23 @@ export class MemoryCounterStore implements CounterStore {
     const now = this.now();
     const entry = this.find(this.names(limit, subject, now), now, false);
     return entry ? Math.max(0, entry.waitUntil - now) : 0;
+  }
+
+  async tryOnce(limit: string, subject: string, rule: DelayRule): Promise<number> {
+    // No await before the count: one synchronous step, as the Redis script is one.
+    const now = this.now();
+    const entry = this.find(this.names(limit, subject, now), now, false);
+    if (entry && entry.waitUntil > now) return entry.waitUntil - now;
+    await this.fail(limit, subject, rule);
+    return 0;
+  }
+
+  async forgive(limit: string, subject: string): Promise<void> {
+    const now = this.now();
+    const entry = this.find(this.names(limit, subject, now), now, true);
+    if (!entry) return;
+    entry.count = Math.max(0, entry.count - 1);
+    entry.waitUntil = 0;
   }
 
   async close(): Promise<void> {

@@ -69,6 +69,20 @@ export class GrowingDelay {
   async fail(address: string): Promise<number> {
     return this.store.fail(this.name, addressKey(address), this.rule);
   }
+
+  /**
+   * Starts a try: the wait left (> 0: refuse it unchecked) or 0, and then the try is already counted
+   * as a failure — call forgive() when it turns out right. Counting before checking keeps a burst of
+   * simultaneous tries to the free ones and one more (CounterStore.tryOnce).
+   */
+  async attempt(address: string): Promise<number> {
+    return this.store.tryOnce(this.name, addressKey(address), this.rule);
+  }
+
+  /** A try started with attempt() was right: it does not count. */
+  async forgive(address: string): Promise<void> {
+    await this.store.forgive(this.name, addressKey(address));
+  }
 }
 
 /**

@@ -92,6 +92,40 @@ return delay
     numberOfKeys: 2,
     lua: `return math.max(0, redis.call('PTTL', KEYS[1]), redis.call('PTTL', KEYS[2]))`,
   },
+  // counterFail's keys and arguments; the wait left (refused, nothing counted) or 0 (counted).
+  counterTry: {
+    numberOfKeys: 4,
+    lua: `${CARRY}
+local wait = math.max(0, redis.call('PTTL', KEYS[3]), redis.call('PTTL', KEYS[4]))
+if wait > 0 then return wait end
+carry(KEYS[1], KEYS[2])
+local window, free, maxDelay = tonumber(ARGV[2]), tonumber(ARGV[1]), tonumber(ARGV[3])
+local fails = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  ttl = window
+  redis.call('PEXPIRE', KEYS[1], ttl)
+end
+local over = fails - free
+if over > 0 then
+  local delay = math.floor(math.min(maxDelay, 1000 * 2 ^ (over - 1)))
+  redis.call('SET', KEYS[3], '1', 'PX', delay)
+  if ttl < delay + window then redis.call('PEXPIRE', KEYS[1], delay + window) end
+end
+return 0
+`,
+  },
+  // KEYS: count (current, previous), wait (current, previous). One failure uncounted, the wait ended.
+  counterForgive: {
+    numberOfKeys: 4,
+    lua: `${CARRY}
+carry(KEYS[1], KEYS[2])
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then redis.call('DECR', KEYS[1]) end
+redis.call('DEL', KEYS[3], KEYS[4])
+return 0
+`,
+  },
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
@@ -211,6 +245,20 @@ export class RedisCounterStore implements CounterStore {
       const [current, previous] = await this.names(limit, subject);
       return Number(await this.scripts.counterWait(`${current}:wait`, `${previous}:wait`));
     }, () => this.fallback.waitMs(limit, subject));
+  }
+
+  async tryOnce(limit: string, subject: string, rule: DelayRule): Promise<number> {
+    return this.guarded(async () => {
+      const [current, previous] = await this.names(limit, subject);
+      return Number(await this.scripts.counterTry(current, previous, `${current}:wait`, `${previous}:wait`, rule.free, rule.windowMs, rule.maxDelayMs));
+    }, () => this.fallback.tryOnce(limit, subject, rule));
+  }
+
+  async forgive(limit: string, subject: string): Promise<void> {
+    await this.guarded(async () => {
+      const [current, previous] = await this.names(limit, subject);
+      await this.scripts.counterForgive(current, previous, `${current}:wait`, `${previous}:wait`);
+    }, () => this.fallback.forgive(limit, subject));
   }
 
   async close(): Promise<void> {

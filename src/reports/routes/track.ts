@@ -95,7 +95,8 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
     // What was typed, as long as the box takes: shown back in the box only.
     const typed = typeof request.body?.code === 'string' ? request.body.code.slice(0, 40) : '';
     // An IPv6 client is counted by its /64, which one subscriber holds whole (addressKey).
-    const waitMs = await guesses.waitMs(request.ip);
+    // Counted before the lookup (and forgiven when right): a burst of guesses meets the wait one by one.
+    const waitMs = await guesses.attempt(request.ip);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
       reply.header('Retry-After', String(seconds));
@@ -105,10 +106,10 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
     const code = normalizeQueryCode(request.body?.code);
     const report = code ? await tracking.findByQueryCode(deps, code) : null;
     if (!report) {
-      await guesses.fail(request.ip);
       // One neutral message for a malformed, unknown or mistyped code.
       return renderEntry(reply, 'track.not_found', 400, typed);
     }
+    await guesses.forgive(request.ip);
     // A fresh session; a draft kept for this very report goes along, any other is dropped.
     const kept = request.session.keptDraft;
     await request.session.regenerate();
