@@ -9,7 +9,7 @@ import { POSITIONS, type Position } from '../catalog.js';
 import { conflictPairs } from './recusal.js';
 import { stampTotal } from '../../db/change-stamps.js';
 import { connectionOf } from '../../db/per-database.js';
-import { findReportWhere, reportIdsWhere, scopeCondition, type ReportCondition } from './repository/scope.js';
+import { findReportWhere, reportIdsWhere, reportsWhereUpTo, scopeCondition, type ReportCondition } from './repository/scope.js';
 
 /** Positions at township level or below: a report about them never reaches that township's government (信访工作条例 art. 30). */
 export const TOWNSHIP_OR_BELOW: Position[] = (Object.keys(POSITIONS) as Position[]).filter((p) => POSITIONS[p] === 'township' || POSITIONS[p] === 'village');
@@ -20,14 +20,26 @@ export interface Scope {
   /** The same as a condition on the reports table, for repositories to add to their statements. */
   condition: ReportCondition;
   /**
-   * For a tree wider than WIDE_TREE units (a prefecture's, the province's): the same condition for a
-   * page read in time order, the tree tested on each row (repository/scope.ts `unindexed`).
+   * For a civil-affairs tree holding many reports (SCOPE_PLAN.denseReports or more: a county's, a
+   * prefecture's, the province's): the same condition for statements that read the reports in time
+   * order, the tree tested on each row (repository/scope.ts `unindexed`).
    */
   inTimeOrder?: ReportCondition;
+  /** The tree holds a large part of the province (WIDE_TREE units or more: a prefecture's, the province's). */
+  wide: boolean;
 }
 
-/** A tree of this many units or more (a prefecture has ≈ 250, a county ≈ 15) holds a large part of the reports. */
+/** A tree of this many units or more (a prefecture has ≈ 250, the province ≈ 1,150, a county ≈ 15). */
 export const WIDE_TREE = 100;
+
+/**
+ * From how many reports in scope a view reads in time order rather than through the unit indexes
+ * (issue 22): a township government's few hundred are read and sorted at once; a county's thousands
+ * and a prefecture's tens of thousands are not. Only the plan depends on it, never the rows; the
+ * number is counted when the scope is built (≈ 1 ms, up to this many) and kept with it. Exported
+ * for the tests, which set it low.
+ */
+export const SCOPE_PLAN = { denseReports: 2_000 };
 
 /** Per request: a request asks for its scope several times (page, count, names). */
 const cache = new WeakMap<StaffContext, Scope>();
@@ -82,8 +94,9 @@ export async function scopeOf(db: Executor, staff: StaffContext): Promise<Scope>
   const conflicts = await conflictPairs(db, user);
   const facts = { unit, unitIds, homeVillageCode: user.homeVillageCode, conflicts, townshipOrBelow: TOWNSHIP_OR_BELOW };
   const condition = await scopeCondition(db, facts);
+  const dense = unit.kind === 'civil_affairs' && (await reportsWhereUpTo(db, condition, SCOPE_PLAN.denseReports)) >= SCOPE_PLAN.denseReports;
   const wide = unit.kind === 'civil_affairs' && unitIds.length >= WIDE_TREE;
-  const scope: Scope = { unitIds, condition, ...(wide ? { inTimeOrder: await scopeCondition(db, facts, { inTimeOrder: true }) } : {}) };
+  const scope: Scope = { unitIds, condition, wide, ...(dense ? { inTimeOrder: await scopeCondition(db, facts, { inTimeOrder: true }) } : {}) };
   cache.set(staff, scope);
   // Not kept inside a transaction: it may write what the stamp counts and still roll back.
   if (!insideTransaction(db)) {

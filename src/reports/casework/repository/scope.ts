@@ -27,7 +27,7 @@ export interface ScopeFacts {
 
 /**
  * A column SQLite is not to read through an index (`+column`, SQLite's documented way): for a unit
- * tree holding a large part of the province, reading the reports in time order and testing the tree
+ * tree holding many reports, reading the reports in time order and testing the tree
  * on each row finds a page's 50 rows after a few hundred, where the three unit indexes yield every
  * report of the tree to be sorted first (a prefecture 0.3 s, the province 1.7 s: issue 22).
  * PostgreSQL chooses by its statistics: there the column is left as it is.
@@ -87,4 +87,11 @@ export async function reportIdsWhere(db: Executor, ids: readonly number[], condi
   if (ids.length === 0) return [];
   const rows = await query(db, (q) => q.select({ id: reports.id }).from(reports).where(and(inArray(reports.id, [...ids]), condition)).all());
   return rows.map((r) => r.id);
+}
+
+/** How many reports meet the condition, counting at most `n`. */
+export async function reportsWhereUpTo(db: Executor, condition: ReportCondition, n: number): Promise<number> {
+  if (!(n > 0)) return 0;
+  const row = await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(q.select({ one: sql`1`.as('one') }).from(reports).where(condition).limit(n).as('upto')).get());
+  return Number(row?.n ?? 0);
 }
