@@ -92,7 +92,7 @@ describe.skipIf(!suiteDatabaseUrl)('backup and restore on PostgreSQL', () => {
     fs.cpSync(dir, changed, { recursive: true });
     const dump = path.join(changed, 'sunshine.pgdump');
     const bytes = fs.readFileSync(dump);
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes[bytes.length - 10]! ^= 0xff;
     fs.writeFileSync(dump, bytes);
     const target = await emptyDatabase();
     const damaged = await runCli(restore, ['--from', changed, '--key', keyFile, '--data-dir', path.join(work, 'r1')], { DATABASE_URL: target });
