@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
 import { evidenceFiles } from './tables.js';
@@ -61,4 +61,25 @@ export async function markEvidenceErased(db: Executor, id: number, now: number):
 /** Staff material released for (or withdrawn from) the referral packet (可移送); false when the file is erased or missing. */
 export async function setForReferral(db: Executor, id: number, on: boolean): Promise<boolean> {
   return (await query(db, (q) => q.update(evidenceFiles).set({ forReferral: on }).where(and(eq(evidenceFiles.id, id), isNull(evidenceFiles.erasedAt))).run())).changes > 0;
+}
+
+// Key rotation (issue 23): rows in id order, and the swap of a row to its re-encrypted file.
+
+/** Up to `limit` rows after `afterId`, in id order (the rotation's scan; its resume point is the scan itself). */
+export async function evidenceAfter(db: Executor, afterId: number, limit: number): Promise<EvidenceFile[]> {
+  return query(db, (q) => q.select().from(evidenceFiles).where(gt(evidenceFiles.id, afterId)).orderBy(asc(evidenceFiles.id)).limit(limit).all());
+}
+
+/**
+ * Points the row at its re-encrypted file and its re-sealed name and note, provided it still names
+ * `oldStoredName` and is not erased (false otherwise: the caller removes the new file instead).
+ */
+export async function swapStoredFile(db: Executor, id: number, oldStoredName: string, next: { storedName: string; nameSealed: Buffer; noteSealed: Buffer | null }): Promise<boolean> {
+  return (await query(db, (q) => q.update(evidenceFiles).set(next).where(and(eq(evidenceFiles.id, id), eq(evidenceFiles.storedName, oldStoredName), isNull(evidenceFiles.erasedAt))).run())).changes > 0;
+}
+
+/** Replaces the sealed name and note in place (their context, the stored name, unchanged), if still `old`. */
+export async function replaceSealedName(db: Executor, id: number, old: { nameSealed: Buffer; noteSealed: Buffer | null }, next: { nameSealed: Buffer; noteSealed: Buffer | null }): Promise<boolean> {
+  const sameNote = old.noteSealed === null ? isNull(evidenceFiles.noteSealed) : eq(evidenceFiles.noteSealed, old.noteSealed);
+  return (await query(db, (q) => q.update(evidenceFiles).set(next).where(and(eq(evidenceFiles.id, id), eq(evidenceFiles.nameSealed, old.nameSealed), sameNote)).run())).changes > 0;
 }

@@ -27,7 +27,7 @@
 // Every chunk but the last is full; an empty file is one empty last chunk. Files written before
 // begin "SSF1" (the ASCII '1' where the version byte is) and are read by storage.ts as before.
 import crypto from 'node:crypto';
-import { activeProfile, keyFor } from '../shared/crypto/index.js';
+import { activeProfile, keyFor, type CryptoProfileName } from '../shared/crypto/index.js';
 import { hkdfSm, hmacSm3, sm4Ctr } from '../shared/crypto/sm.js';
 
 export const TAG_BYTES = 16;
@@ -43,8 +43,25 @@ const SM_INFO = 'sunshine evidence chunks v3\n';
 
 /** A new file's header under the active crypto profile, with a fresh salt (hence a fresh key). */
 export function sealedHeader(): Buffer {
-  const version = activeProfile() === 'sm' ? SM_VERSION : AES_VERSION;
+  return sealedHeaderFor(activeProfile());
+}
+
+/** A new file's header under `profile` (key rotation writes the target profile's format whatever is active). */
+export function sealedHeaderFor(profile: CryptoProfileName): Buffer {
+  const version = profile === 'sm' ? SM_VERSION : AES_VERSION;
   return Buffer.concat([MAGIC, Buffer.from([version]), crypto.randomBytes(SALT_BYTES)]);
+}
+
+/**
+ * The profile whose format a stored file's first bytes name: 0x02 and the single-stream "SSF1"
+ * intl, 0x03 sm; null when they are no stored file's header.
+ */
+export function headerProfile(header: Buffer): CryptoProfileName | null {
+  if (header.length < MAGIC.length + 1 || !header.subarray(0, MAGIC.length).equals(MAGIC)) return null;
+  const version = header[MAGIC.length];
+  if (version === AES_VERSION || version === 0x31) return 'intl';
+  if (version === SM_VERSION) return 'sm';
+  return null;
 }
 
 /** The stored size of a plaintext of `plainSize` bytes. */

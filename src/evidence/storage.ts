@@ -13,9 +13,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { keyFor } from '../shared/crypto/index.js';
+import { keyFor, type CryptoProfileName } from '../shared/crypto/index.js';
 import { shredFile, shredTreeSync } from './media/shred.js';
-import { chunkCipher, chunkLayout, SEALED_CHUNK_BYTES, SEALED_HEADER_BYTES, sealedHeader, sealedSize, TAG_BYTES, type ChunkCipher } from './sealed-chunks.js';
+import { chunkCipher, chunkLayout, headerProfile, SEALED_CHUNK_BYTES, SEALED_HEADER_BYTES, sealedHeader, sealedHeaderFor, sealedSize, TAG_BYTES, type ChunkCipher } from './sealed-chunks.js';
 
 /**
  * The format before issue 16: "SSF1", a 12-byte IV, one AES-256-GCM stream, its tag at the end.
@@ -149,11 +149,41 @@ export interface StoredFile {
  * the name is in this node's journal before the first byte (see sweepStorage).
  */
 export async function encryptIntoStore(dirs: StorageDirs, key: Buffer, plainPath: string): Promise<StoredFile> {
+  return writeSealed(dirs, key, fs.createReadStream(plainPath, { highWaterMark: SEALED_CHUNK_BYTES }), sealedHeader());
+}
+
+/**
+ * Key rotation (issue 23): a copy of the stored file `storedName` under a new stored name in the
+ * format of `profile`, its plaintext streamed from the old file (each chunk verified before it is
+ * used) into the new one; fsynced and renamed like an upload. The old file is left as it is: the
+ * caller swaps the row to the new name in a transaction and removes the old file after the commit.
+ * The new name is not put in this node's journal: the rotation may run beside a portal whose
+ * start-up sweep would take a journalled name without a row for a dead upload while the copy is
+ * still being written. A copy left behind by a crash has no row and is removed by the orphan sweep
+ * once older than its grace.
+ */
+export async function reencryptStored(dirs: StorageDirs, key: Buffer, storedName: string, profile: CryptoProfileName): Promise<StoredFile> {
+  return writeSealed({ ...dirs, journal: undefined }, key, decryptFromStore(dirs, key, storedName), sealedHeaderFor(profile));
+}
+
+/** The profile whose format the stored file is in (by its header), or null when it is no stored file. */
+export async function storedFileProfile(dirs: StorageDirs, storedName: string): Promise<CryptoProfileName | null> {
+  if (!isStoredName(storedName)) throw new Error('bad stored name');
+  const handle = await fs.promises.open(path.join(dirs.files, storedName), 'r');
+  try {
+    const header = Buffer.alloc(SEALED_HEADER_BYTES);
+    const { bytesRead } = await handle.read(header, 0, header.length, 0);
+    return headerProfile(header.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeSealed(dirs: StorageDirs, key: Buffer, source: AsyncIterable<unknown>, header: Buffer): Promise<StoredFile> {
   const storedName = crypto.randomBytes(16).toString('hex');
   if (dirs.journal) await noteWriting(dirs.journal, storedName);
   const finalPath = path.join(dirs.files, storedName);
   const partPath = `${finalPath}.part`;
-  const header = sealedHeader();
   const sealer = chunkCipher(key, header, storedName)!;
   const hash = crypto.createHash('sha256');
   let size = 0;
@@ -163,7 +193,7 @@ export async function encryptIntoStore(dirs: StorageDirs, key: Buffer, plainPath
   const out = await fs.promises.open(partPath, 'wx');
   try {
     await out.write(header);
-    for await (const chunk of fs.createReadStream(plainPath, { highWaterMark: SEALED_CHUNK_BYTES })) {
+    for await (const chunk of source) {
       hash.update(chunk as Buffer);
       size += (chunk as Buffer).length;
       pending = pending.length ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);

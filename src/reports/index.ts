@@ -1,5 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
+import { withTransaction } from '../db/transaction.js';
+import { sealedProfile, sealWith, unseal, type CryptoProfileName } from '../shared/crypto/index.js';
+import { INTL_SEAL_VERSION } from '../shared/crypto/intl.js';
+import { SM_SEAL_VERSION } from '../shared/crypto/sm.js';
+import * as reportsRepo from './repository.js';
 import filingRoutes from './routes/filing.js';
 import trackRoutes from './routes/track.js';
 
@@ -34,3 +39,43 @@ export * from './documents/index.js';
 export { markAnswerOpened, requestReview, rate } from './tracking.js';
 // The reminder horizon and stale-claim age, shared with the ledger's sweep (same sent_reminders claims).
 export { CLAIM_STALE_AFTER_MS, REMIND_DAYS_BEFORE } from './reminders.js';
+// The status hook (issue 24): dependants (exchange, sms) register here and are told inside each transition's transaction.
+export { onReportStatusChanged, type ReportStatusChange, type ReportStatusContext } from './status-signal.js';
+
+/**
+ * Key rotation (issue 23, `npm run keys:rotate`): re-seals into `to` the reporters' identities of
+ * up to `limit` reports after `afterId` still sealed under another profile, in one transaction that
+ * re-reads each row (one erased, filled or already re-sealed meanwhile is left alone). The context
+ * stays `report:<id>`. `next` is the id to continue after, null once no such row is left after
+ * `afterId`; a rerun after a crash starts again at 0 and finds only what is still old.
+ */
+export async function resealIdentities(deps: Pick<Deps, 'db' | 'keys'>, to: CryptoProfileName, afterId: number, limit: number): Promise<{ resealed: number; failed: number[]; next: number | null }> {
+  const ids = await reportsRepo.idsWithIdentityNotSealedAs(deps.db, SEAL_VERSION[to], afterId, limit);
+  const failed: number[] = [];
+  let resealed = 0;
+  if (ids.length) {
+    await withTransaction(deps.db, async (tx) => {
+      for (const id of ids) {
+        const old = (await reportsRepo.findReport(tx, id))?.identitySealed;
+        if (!old || sealedProfile(old) === to) continue;
+        let next: Buffer;
+        try {
+          next = sealWith(to, deps.keys.identity, unseal(deps.keys.identity, old, `report:${id}`), `report:${id}`);
+        } catch {
+          failed.push(id); // altered, or sealed under another master key: left as it is and reported
+          continue;
+        }
+        if (await reportsRepo.replaceSealedIdentity(tx, id, old, next)) resealed++;
+      }
+    });
+  }
+  return { resealed, failed, next: ids.length === limit ? ids.at(-1)! : null };
+}
+
+/** How many identities are still sealed under a profile other than `to`. */
+export async function identitiesToReseal(deps: Pick<Deps, 'db'>, to: CryptoProfileName): Promise<number> {
+  return reportsRepo.countIdentitiesNotSealedAs(deps.db, SEAL_VERSION[to]);
+}
+
+/** A sealed value's first byte under each profile (its format version). */
+const SEAL_VERSION: Record<CryptoProfileName, number> = { intl: INTL_SEAL_VERSION, sm: SM_SEAL_VERSION };

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
 import { reportEvents, reports } from './tables.js';
@@ -152,4 +152,28 @@ export async function reassignReport(db: Executor, reportId: number, fromUserId:
 export async function findReports(db: Executor, ids: readonly number[]): Promise<Report[]> {
   if (ids.length === 0) return [];
   return query(db, (q) => q.select().from(reports).where(inArray(reports.id, [...new Set(ids)])).all());
+}
+
+// Key rotation (issue 23, src/key-rotation): reporters' identities still sealed under another profile.
+
+/** A sealed value's first byte, its format version (1 intl, 2 sm), compared as a blob on both engines. */
+function sealedVersionIsNot(column: typeof reports.identitySealed, version: number): SQL {
+  return sql`substr(${column}, 1, 1) <> ${Buffer.from([version])}`;
+}
+
+/** Ids after `afterId` (up to `limit`, in id order) whose identity is sealed under a version other than `version`. */
+export async function idsWithIdentityNotSealedAs(db: Executor, version: number, afterId: number, limit: number): Promise<number[]> {
+  const rows = await query(db, (q) => q.select({ id: reports.id }).from(reports).where(and(gt(reports.id, afterId), isNotNull(reports.identitySealed), sealedVersionIsNot(reports.identitySealed, version))).orderBy(asc(reports.id)).limit(limit).all());
+  return rows.map((r) => r.id);
+}
+
+/** How many identities are sealed under a version other than `version`. */
+export async function countIdentitiesNotSealedAs(db: Executor, version: number): Promise<number> {
+  const row = await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(reports).where(and(isNotNull(reports.identitySealed), sealedVersionIsNot(reports.identitySealed, version))).get());
+  return Number(row?.n ?? 0);
+}
+
+/** Replaces a sealed identity with its re-sealed value, provided it is still `old` (not erased or changed meanwhile). */
+export async function replaceSealedIdentity(db: Executor, id: number, old: Buffer, next: Buffer): Promise<boolean> {
+  return (await query(db, (q) => q.update(reports).set({ identitySealed: next }).where(and(eq(reports.id, id), eq(reports.identitySealed, old))).run())).changes > 0;
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, like, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, like, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { isPostgres } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
 import { secondFactorResets, users } from './tables.js';
@@ -192,4 +192,26 @@ export function userInUnits(column: SQLWrapper, unitIds: readonly number[]): SQL
     unitIds.map((id) => sql`${id}`),
     sql`, `,
   )}))`;
+}
+
+// Key rotation (issue 23, src/key-rotation): TOTP secrets still sealed under another profile.
+
+/** A sealed value's first byte, its format version (1 intl, 2 sm), compared as a blob on both engines. */
+const totpVersionIsNot = (version: number): SQL => sql`substr(${users.totpSealed}, 1, 1) <> ${Buffer.from([version])}`;
+
+/** Ids after `afterId` (up to `limit`, in id order) whose TOTP secret is sealed under a version other than `version`. */
+export async function idsWithTotpNotSealedAs(db: Executor, version: number, afterId: number, limit: number): Promise<number[]> {
+  const rows = await query(db, (q) => q.select({ id: users.id }).from(users).where(and(gt(users.id, afterId), isNotNull(users.totpSealed), totpVersionIsNot(version))).orderBy(asc(users.id)).limit(limit).all());
+  return rows.map((r) => r.id);
+}
+
+/** How many TOTP secrets are sealed under a version other than `version`. */
+export async function countTotpNotSealedAs(db: Executor, version: number): Promise<number> {
+  const row = await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(users).where(and(isNotNull(users.totpSealed), totpVersionIsNot(version))).get());
+  return Number(row?.n ?? 0);
+}
+
+/** Replaces a sealed TOTP secret with its re-sealed value, provided it is still `old` (not re-enrolled meanwhile). */
+export async function replaceSealedTotp(db: Executor, id: number, old: Buffer, next: Buffer): Promise<boolean> {
+  return (await query(db, (q) => q.update(users).set({ totpSealed: next }).where(and(eq(users.id, id), eq(users.totpSealed, old))).run())).changes > 0;
 }

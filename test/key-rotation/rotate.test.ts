@@ -1,0 +1,58 @@
+// Key rotation from intl to sm (issue 23 part B), in process: a portal built under intl is rotated
+// under sm while reports are still being filed; afterwards every value is in the sm formats and
+// still opens, every file downloads with the same bytes, every staff member signs in, every query
+// code issued before finds its report; the store holds exactly the files the rows name.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rotateKeys, rotationRemaining, type KindProgress } from '../../src/key-rotation/index.js';
+import { useCryptoProfile, type CryptoProfileName } from '../../src/shared/crypto/index.js';
+import { expectAllUnder, fileOne, intlPortal, referencedNames, storeNames, type Scenario } from './fixtures.js';
+
+let s: Scenario;
+let previous: CryptoProfileName;
+beforeAll(async () => {
+  s = await intlPortal(9);
+  // The operator's sequence: the portal is switched to sm (and restarted) before keys:rotate runs.
+  previous = useCryptoProfile('sm');
+}, 120_000);
+afterAll(async () => {
+  useCryptoProfile(previous);
+  await s?.t.close();
+});
+
+describe('keys:rotate, intl to sm', () => {
+  it('counts what is left under intl before it starts', async () => {
+    const left = Object.fromEntries((await rotationRemaining(s.t.app.deps, 'sm')).map((k) => [k.kind, k.remaining]));
+    expect(left['reporter identities']).toBe(6);
+    expect(left['staff TOTP secrets']).toBe(3);
+    expect(left['evidence files and their names']).toBe(s.files.length);
+  });
+
+  it('re-seals everything in small batches while reports are being filed under sm', async () => {
+    const seen: KindProgress[] = [];
+    const rotation = rotateKeys(s.t.app.deps, { to: 'sm', batch: 2, onProgress: (p) => seen.push({ ...p, failed: [...p.failed] }) });
+    // Filed while the rotation runs: written under sm already, never touched by it.
+    const during = [];
+    for (let n = 100; n < 104; n++) during.push(await fileOne(s.t, n, true, s.files));
+    const results = await rotation;
+    s.reports.push(...during);
+    expect(results.map((r) => [r.kind, r.remaining, r.failed])).toEqual([
+      ['reporter identities', 0, []],
+      ['staff TOTP secrets', 0, []],
+      ['evidence files and their names', 0, []],
+    ]);
+    expect(results[0]!.done).toBe(6);
+    expect(results[2]!.done).toBe(s.files.length - 4 - during.filter((_, i) => (100 + i) % 3 === 0).length);
+    // Progress came batch by batch, the remainder going down.
+    const identities = seen.filter((p) => p.kind === 'reporter identities').map((p) => p.remaining);
+    expect(identities.length).toBeGreaterThan(2);
+    expect(identities).toEqual([...identities].sort((a, b) => b - a));
+    await expectAllUnder(s, 'sm');
+    expect(storeNames(s)).toEqual(await referencedNames(s));
+  }, 120_000);
+
+  it('finds nothing more to do on a second run', async () => {
+    const again = await rotateKeys(s.t.app.deps, { to: 'sm' });
+    expect(again.map((r) => r.done)).toEqual([0, 0, 0]);
+    expect((await rotationRemaining(s.t.app.deps, 'sm')).every((k) => k.remaining === 0)).toBe(true);
+  });
+});
