@@ -42,12 +42,21 @@ export async function recentImports(db: Executor, townshipCodes: readonly string
 
 // --- recipients ----------------------------------------------------------------------------
 
-/** Everyone ever listed in these villages (active and removed): a returning person keeps their row. */
+/**
+ * Rows read in chunks, in id order: without ORDER BY, PostgreSQL returns rows in the order they lie
+ * in the table, which an update changes (SQLite's follow the index or the id); what other features
+ * compute from a roster (the cross-checks' flags) must not depend on the engine.
+ */
+function inIdOrder<T extends { id: number }>(rows: T[]): T[] {
+  return rows.sort((a, b) => a.id - b.id);
+}
+
+/** Everyone ever listed in these villages (active and removed), in id order: a returning person keeps their row. */
 export async function recipientsOfVillages(db: Executor, villageCodes: readonly string[]): Promise<Recipient[]> {
   return query(db, async (q) => {
     const rows: Recipient[] = [];
     for (const codes of chunks(villageCodes)) rows.push(...(await q.select().from(recipients).where(inArray(recipients.villageCode, codes)).all()));
-    return rows;
+    return inIdOrder(rows);
   });
 }
 
@@ -262,19 +271,21 @@ export async function countRecipients(db: Executor): Promise<number> {
 
 // --- what the cross-checks read (src/cross-checks/run.ts) ------------------------------------
 
+/** The current recipients of these villages, in id order. */
 export async function activeRecipientsOfVillages(db: Executor, villageCodes: readonly string[]): Promise<Recipient[]> {
   return query(db, async (q) => {
     const rows: Recipient[] = [];
     for (const codes of chunks(villageCodes)) rows.push(...(await q.select().from(recipients).where(and(inArray(recipients.villageCode, codes), eq(recipients.status, 'active'))).all()));
-    return rows;
+    return inIdOrder(rows);
   });
 }
 
+/** The current recipients with these ID hashes (in any village), in id order. */
 export async function activeRecipientsWithHashes(db: Executor, hashes: readonly string[]): Promise<Recipient[]> {
   return query(db, async (q) => {
     const rows: Recipient[] = [];
     for (const part of chunks([...new Set(hashes)])) rows.push(...(await q.select().from(recipients).where(and(inArray(recipients.idHash, part), eq(recipients.status, 'active'))).all()));
-    return rows;
+    return inIdOrder(rows);
   });
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { postingEntries, postings, recipientImports, recipients } from '../../src/disclosure/tables.js';
 import { entriesFor } from '../../src/audit/index.js';
 import { addDays, todayInChina } from '../../src/clocks/index.js';
@@ -20,8 +20,10 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const db = () => t.app.db;
+// In id order: without ORDER BY, PostgreSQL returns rows in the order they lie in the table, which an
+// update changes (SQLite happens to return them by id).
 const activeIn = async (village: string) =>
-  await db().select().from(recipients).where(and(eq(recipients.villageCode, village), eq(recipients.status, 'active'))).all();
+  await db().select().from(recipients).where(and(eq(recipients.villageCode, village), eq(recipients.status, 'active'))).orderBy(asc(recipients.id)).all();
 
 describe('importing a recipient list', () => {
   it('imports nothing when one row is bad, and reports that row, its column and the problem', async () => {
@@ -98,8 +100,8 @@ describe('importing a recipient list', () => {
     ]), 'list.csv');
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('华阳社区');
-    const posting = (await db().select().from(postings).where(eq(postings.villageCode, HUAYANG)).all()).pop()!;
-    const entries = await db().select().from(postingEntries).where(eq(postingEntries.postingId, posting.id)).all();
+    const posting = (await db().select().from(postings).where(eq(postings.villageCode, HUAYANG)).orderBy(asc(postings.id)).all()).pop()!;
+    const entries = await db().select().from(postingEntries).where(eq(postingEntries.postingId, posting.id)).orderBy(asc(postingEntries.id)).all();
     expect(entries.map((e) => [e.change, e.maskedName, e.monthlyAmountFen])).toEqual([
       ['new', '赵*', 70000],
       ['changed', '张*华', 62000],
