@@ -7,7 +7,7 @@ import deadLetterRoutes from './routes/dead-letters.js';
 import { openApiDocument } from './openapi.js';
 import { runExchangeSweep } from './webhooks.js';
 
-export { runExchangeSweep, collectStatusEvents, deliverDue, retryDelay, MAX_ATTEMPTS, type Send } from './webhooks.js';
+export { runExchangeSweep, queueStatusEvents, deliverDue, retryDelay, MAX_ATTEMPTS, type Send } from './webhooks.js';
 export { createPartner, partnerByKey, PartnerInputError, secretFromText, type Partner, type NewPartner } from './partners.js';
 export { signRequest, signWebhook, webhookMatches, sha256Hex, canonicalRequest, SIGNATURE_HEADERS, EMPTY_SHA256 } from './signature.js';
 export { openApiDocument } from './openapi.js';
@@ -33,7 +33,7 @@ export async function exchangeRoutes(app: FastifyInstance, opts: { deps: Deps })
     running = true;
     try {
       const result = await runExchangeSweep(deps);
-      if (result.events + result.delivered + result.failed + result.dead > 0) app.log.info(result, 'exchange sweep');
+      if (result.delivered + result.failed + result.dead > 0) app.log.info(result, 'exchange sweep');
     } catch (err) {
       app.log.error({ err }, 'exchange sweep failed');
     } finally {

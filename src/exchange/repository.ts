@@ -1,5 +1,5 @@
 // Repository of the exchange's partners, request nonces and work orders (async, through `query`).
-import { and, asc, eq, gt, isNotNull, isNull, lt } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
 import { exchangeNonces, exchangePartners, exchangeWorkOrders } from './tables.js';
@@ -61,16 +61,14 @@ export async function setWorkOrderReport(db: Executor, id: number, reportId: num
   await query(db, (q) => q.update(exchangeWorkOrders).set({ reportId, lastStatus: status }).where(eq(exchangeWorkOrders.id, id)).run());
 }
 
-/** Work orders with a report, in id order after `afterId` (the status poll walks them in pages). */
-export async function filedWorkOrders(db: Executor, afterId: number, limit: number): Promise<WorkOrderRow[]> {
-  return query(db, (q) =>
-    q.select().from(exchangeWorkOrders).where(and(isNotNull(exchangeWorkOrders.reportId), gt(exchangeWorkOrders.id, afterId))).orderBy(asc(exchangeWorkOrders.id)).limit(limit).all(),
-  );
+/** The work orders filed as `reportId` (one, unless two partners sent the same report). */
+export async function workOrdersOfReport(db: Executor, reportId: number): Promise<WorkOrderRow[]> {
+  return query(db, (q) => q.select().from(exchangeWorkOrders).where(eq(exchangeWorkOrders.reportId, reportId)).orderBy(asc(exchangeWorkOrders.id)).all());
 }
 
 /**
- * Moves a work order's last seen status on and takes the next event number; null when another
- * sweep moved it first (compare-and-set on the status and the count), so each change makes one event.
+ * Moves a work order's last seen status on and takes the next event number; null when the row
+ * moved meanwhile (compare-and-set on the count), so each change makes one event.
  */
 export async function advanceStatus(db: Executor, row: WorkOrderRow, status: string): Promise<number | null> {
   const seq = row.eventCount + 1;

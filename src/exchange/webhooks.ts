@@ -1,16 +1,12 @@
-// Outbound status events. The reports feature has no status-change hook yet, so the sweep polls:
-// when the change stamp of the top civil-affairs unit moved (every write to a report raises it,
-// src/db/change-stamps.ts), it compares each filed work order's report status with the last one it
-// turned into an event and makes one event per change (compare-and-set, so two nodes make it once).
-// Events go out as signed webhooks, in order per work order (a later one waits for the one before
-// it), retried with exponential back-off; after MAX_ATTEMPTS a delivery is a dead letter, which
-// holds the later ones back until staff retry it. A send is claimed first, so two sweeps never send
-// the same event at once; the partner drops a repeat by X-Sunshine-Event-Id (at least once, in order).
-import { stampTotal } from '../db/change-stamps.js';
-import { withTransaction } from '../db/transaction.js';
-import { findReports } from '../reports/index.js';
+// Outbound status events. Each change of a filed work order's report status is queued as a numbered
+// event by the reports status hook (onReportStatusChanged), inside the transition's own transaction:
+// the event exists exactly when the change committed, once. Events go out as signed webhooks, in
+// order per work order (a later one waits for the one before it), retried with exponential back-off;
+// after MAX_ATTEMPTS a delivery is a dead letter, which holds the later ones back until staff retry
+// it. A send is claimed first, so two sweeps never send the same event at once; the partner drops a
+// repeat by X-Sunshine-Event-Id (at least once, in order).
+import { findReport, onReportStatusChanged, type ReportStatusChange, type ReportStatusContext } from '../reports/index.js';
 import type { Deps } from '../shared/deps.js';
-import { findUnitByKey } from '../units/index.js';
 import * as deliveries from './deliveries-repository.js';
 import { partnerById, type Partner } from './partners.js';
 import * as repo from './repository.js';
@@ -23,60 +19,43 @@ const LONGEST_WAIT_MS = 3600_000;
 /** How long a claimed send may take before another sweep may try it again. */
 const CLAIM_MS = 2 * 60_000;
 const SEND_TIMEOUT_MS = 10_000;
-const PAGE = 500;
 
 /** The wait after the n-th failed attempt: 30 s, 1 min, 2 min … at most an hour. */
 export function retryDelay(attempts: number): number {
   return Math.min(LONGEST_WAIT_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
 }
 
-/** The stamp total last polled at, per database (a new process polls everything once). */
-const lastStamp = new WeakMap<object, number>();
-
-async function changeStamp(deps: Deps): Promise<number | null> {
-  const top = await findUnitByKey(deps.db, 'ca:220000');
-  return top ? stampTotal(deps.db, JSON.stringify([`tree:${top.id}`])) : null;
-}
-
-/** Turns report status changes of filed work orders into numbered events; returns how many. */
-export async function collectStatusEvents(deps: Deps, now = Date.now()): Promise<number> {
-  const stamp = await changeStamp(deps);
-  if (stamp !== null && lastStamp.get(deps.db) === stamp) return 0;
-  let made = 0;
-  const partners = new Map<number, Partner | null>();
-  for (let afterId = 0; ; ) {
-    const page = await repo.filedWorkOrders(deps.db, afterId, PAGE);
-    if (page.length === 0) break;
-    afterId = page[page.length - 1]!.id;
-    const reports = new Map((await findReports(deps.db, page.map((o) => o.reportId!))).map((r) => [r.id, r]));
-    for (const order of page) {
-      const report = reports.get(order.reportId!);
-      if (!report || report.status === order.lastStatus) continue;
-      if (!partners.has(order.partnerId)) partners.set(order.partnerId, await partnerById(deps.db, deps.keys, order.partnerId));
-      const partner = partners.get(order.partnerId);
-      const event: Omit<StatusEventBody, 'seq' | 'eventId'> = {
+/**
+ * The status hook's listener: one event per work order of the report, numbered after the ones
+ * before it; queued for delivery when its partner takes webhooks (one without a URL reads the
+ * status itself). Runs in the transition's transaction (`ctx.db`).
+ */
+export async function queueStatusEvents(ctx: ReportStatusContext, changes: readonly ReportStatusChange[], now: number): Promise<void> {
+  for (const change of changes) {
+    const orders = await repo.workOrdersOfReport(ctx.db, change.reportId);
+    if (orders.length === 0) continue;
+    const report = await findReport(ctx.db, change.reportId);
+    if (!report) continue;
+    for (const order of orders) {
+      const seq = await repo.advanceStatus(ctx.db, order, change.status);
+      if (seq === null) throw new Error(`work order ${order.id} changed during its report's transition`);
+      const partner = await repo.findPartner(ctx.db, order.partnerId);
+      if (!partner?.webhookUrl) continue;
+      const body: StatusEventBody = {
+        eventId: `${order.id}-${seq}`,
+        seq,
         workOrderNo: order.workOrderNo,
         caseNo: report.caseNo,
-        status: report.status as StatusEventBody['status'],
-        previousStatus: (order.lastStatus ?? null) as StatusEventBody['previousStatus'],
-        at: new Date(report.updatedAt).toISOString(),
+        status: change.status as StatusEventBody['status'],
+        previousStatus: change.previous as StatusEventBody['previousStatus'],
+        at: new Date(now).toISOString(),
       };
-      const queued = await withTransaction(deps.db, async (tx) => {
-        const seq = await repo.advanceStatus(tx, order, report.status);
-        if (seq === null) return false;
-        // A partner without a webhook URL reads the status itself; nothing is queued for it.
-        if (partner?.webhookUrl) {
-          const body: StatusEventBody = { eventId: `${order.id}-${seq}`, seq, ...event };
-          await deliveries.insertDelivery(tx, { partnerId: order.partnerId, workOrderId: order.id, seq, payload: JSON.stringify(body), now });
-        }
-        return true;
-      });
-      if (queued) made++;
+      await deliveries.insertDelivery(ctx.db, { partnerId: order.partnerId, workOrderId: order.id, seq, payload: JSON.stringify(body), now });
     }
   }
-  if (stamp !== null) lastStamp.set(deps.db, stamp);
-  return made;
 }
+
+onReportStatusChanged(queueStatusEvents);
 
 export type Send = (url: string, headers: Record<string, string>, body: string) => Promise<{ ok: boolean; error: string }>;
 
@@ -139,10 +118,9 @@ function eventIdOf(payload: string): string {
   return (JSON.parse(payload) as StatusEventBody).eventId;
 }
 
-/** One sweep: old nonces forgotten, status changes collected, due events sent. */
+/** One sweep: old nonces forgotten, due events sent (the events themselves were queued by the status hook). */
 export async function runExchangeSweep(deps: Deps, now = Date.now(), send: Send = httpSend) {
   const noncesForgotten = await repo.forgetNonces(deps.db, now);
-  const events = await collectStatusEvents(deps, now);
   const sent = await deliverDue(deps, now, send);
-  return { noncesForgotten, events, ...sent };
+  return { noncesForgotten, ...sent };
 }

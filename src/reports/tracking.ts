@@ -13,6 +13,7 @@ import { answerReceivedOn, dueFrom, reviewWindowOf, type ClockEvent, type Review
 import { loadCalendar } from '../calendar/index.js';
 import { withTransaction } from '../db/transaction.js';
 import * as repo from './repository.js';
+import { reportStatusChanged } from './status-signal.js';
 import type { Identity } from './validate.js';
 
 /**
@@ -178,6 +179,7 @@ export async function requestReview(deps: Deps, report: repo.Report, reason: str
     await repo.updateReport(tx, report.id, { status: 'under_review', reviewLevel: review.reviewLevel, reviewUnitId: review.reviewUnitId, statusBeforeReview: report.status, clockRule: rule, dueOn, updatedAt: now });
     await repo.insertEvent(tx, { reportId: report.id, at: now, type: 'review_requested', actorType: 'reporter', visibleToReporter: true, body: reason, data: JSON.stringify({ level: review.reviewLevel }) });
     await record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.review_requested', object: { type: 'report', id: report.id }, detail: { level: review.reviewLevel } }, now);
+    await reportStatusChanged(tx, report.id, report.status, 'under_review', now);
   });
 }
 
@@ -194,6 +196,7 @@ export async function withdraw(deps: Deps, report: repo.Report, reason: string, 
     await repo.updateReport(tx, report.id, { status: 'withdrawn', updatedAt: now });
     await repo.insertEvent(tx, { reportId: report.id, at: now, type: 'withdrawn', actorType: 'reporter', visibleToReporter: true, body: reason || null });
     await record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.withdrawn', object: { type: 'report', id: report.id } }, now);
+    await reportStatusChanged(tx, report.id, report.status, 'withdrawn', now);
   });
 }
 

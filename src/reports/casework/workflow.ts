@@ -13,6 +13,7 @@ import { withTransaction, type Tx } from '../../db/transaction.js';
 import type { Role } from '../../users/index.js';
 import { assignmentObjectionDue, clockDue as clockAt, dueFrom, handlingDueOf, maxExtensionDays, reviewAnswerClockOf, ruleFor, toCstDate, todayInChina, type Calendar, type ClockEvent } from '../../clocks/index.js';
 import type { Status } from '../catalog.js';
+import { reportStatusChanged } from '../status-signal.js';
 
 export class TransitionError extends AppError {
   constructor(code: string) {
@@ -60,6 +61,7 @@ export async function applyStepIn(db: Executor, deps: Pick<Deps, 'keys'>, staff:
     await repo.insertEvent(db, { reportId: report.id, at: now, type: step.type, actorType: 'staff', actorId: staff.user.id, visibleToReporter: step.visible, body: step.body ?? null, data: step.data ? JSON.stringify(step.data) : null });
   }
   await record(db, deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: `report.${steps[0]!.type}`, object: { type: 'report', id: report.id }, detail: { from: report.status, to: next.status } }, now);
+  await reportStatusChanged(db, report.id, report.status, next.status, now);
   return { ...next, ...clock } as repo.Report;
 }
 
