@@ -37,6 +37,22 @@ export class RateLimiter {
     const window = await this.store.hit(this.name, addressKey(address), this.windowMs);
     return window.count <= this.limit;
   }
+
+  /**
+   * Starts a try that counts only if it fails: counted now (an atomic increment, so tries sent at
+   * once meet the limit one by one, where check() then hit() let a whole burst through), and given
+   * back with giveBack() when it succeeds.
+   */
+  async take(address: string): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+    const window = await this.store.hit(this.name, addressKey(address), this.windowMs);
+    const allowed = window.count <= this.limit;
+    return { allowed, retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(window.resetMs / 1000)) };
+  }
+
+  /** A try started with take() succeeded: it does not count. */
+  async giveBack(address: string): Promise<void> {
+    await this.store.forgive(this.name, addressKey(address));
+  }
 }
 
 /**

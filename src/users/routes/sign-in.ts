@@ -35,18 +35,19 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
   app.post<{ Body: { username?: string; password?: string; next?: string } }>('/staff/login', async (request, reply) => {
     const next = safeLocalPath(request.body?.next, '/staff');
     const username = String(request.body?.username ?? '').slice(0, 100);
-    const limit = await attempts.check(request.ip);
+    // Counted before the check and given back on success (RateLimiter.take): a burst meets the limit.
+    const limit = await attempts.take(request.ip);
     if (!limit.allowed) {
       reply.header('Retry-After', String(limit.retryAfterSeconds));
       return page(reply, 'login', { titleKey: 'staff.login.title', next, username, error: 'staff.login.too_many' }, 429);
     }
     const result = await accounts.checkPassword(deps, username, String(request.body?.password ?? ''));
     if (!result.ok) {
-      await attempts.hit(request.ip);
       // One message for an unknown name, a wrong password and a locked account: none tells a
       // guesser that a user name exists (issue 9).
       return page(reply, 'login', { titleKey: 'staff.login.title', next, username, error: 'staff.login.invalid' }, 401);
     }
+    await attempts.giveBack(request.ip);
     // A first sign-in starts TOTP enrolment here, so that the GET of the enrolment page only reads.
     if (!result.user.totpEnabled && !result.user.totpSealed) await accounts.beginTotpEnrolment(deps, result.user);
     await request.session.regenerate();
@@ -78,15 +79,17 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
   app.post<{ Body: { code?: string } }>('/staff/login/code', async (request, reply) => {
     const user = await pending(request);
     if (!user) return reply.redirect('/staff/login', 303);
-    if (!(await attempts.check(request.ip)).allowed) return page(reply, 'second-factor', { titleKey: 'staff.login.code_title', error: 'staff.login.too_many' }, 429);
+    if (!(await attempts.take(request.ip)).allowed) return page(reply, 'second-factor', { titleKey: 'staff.login.code_title', error: 'staff.login.too_many' }, 429);
     if (user.lockedUntil && user.lockedUntil > Date.now()) {
+      // The account's own wait, not a failure of this address: not counted against it.
+      await attempts.giveBack(request.ip);
       delete request.session.staff;
       return page(reply, 'login', { titleKey: 'staff.login.title', next: '/staff', error: 'staff.login.locked' }, 401);
     }
     if (!(await accounts.checkSecondFactor(deps, user, String(request.body?.code ?? '')))) {
-      await attempts.hit(request.ip);
       return page(reply, 'second-factor', { titleKey: 'staff.login.code_title', error: 'staff.login.bad_code' }, 401);
     }
+    await attempts.giveBack(request.ip);
     return reply.redirect(await complete(request, reply, user.id), 303);
   });
 
