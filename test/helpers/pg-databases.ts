@@ -66,7 +66,13 @@ export async function buildPgTemplate(): Promise<string> {
   } finally {
     await closeDatabase(db);
   }
-  await admin((c) => c.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`));
+  try {
+    await admin((c) => c.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`));
+  } catch (err) {
+    // Another vitest run built the same template meanwhile (42P04: the name exists): use theirs.
+    if ((err as { code?: string }).code !== '42P04') throw err;
+    await admin((c) => c.query(`DROP DATABASE IF EXISTS "${building}"`));
+  }
   return name;
 }
 
