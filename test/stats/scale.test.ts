@@ -1,4 +1,4 @@
-// The statistics stay fast with 200,000 reports: one GROUP BY over the year (memoised for the day),
+// The statistics render with 200,000 reports, on both engines: one GROUP BY over the year (memoised for the day),
 // then the township figures of one county through the county index.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -45,11 +45,12 @@ beforeAll(async () => {
       await tx.run(sql.raw(head + rows.slice(i, i + 1000).map((row) => `(${columns.map((name) => literal(name, row[name])).join(', ')})`).join(', ')));
     }
   });
-}, 120_000);
-afterAll(() => t.close());
+}, 600_000);
+// Dropping a PostgreSQL test database of 200,000 reports takes a while on a busy machine.
+afterAll(() => t.close(), 300_000);
 
 describe('statistics at scale', () => {
-  it('renders the province, a prefecture and a county quickly with 200,000 reports', async () => {
+  it('renders the province, a prefecture and a county with 200,000 reports', async () => {
     let t0 = performance.now();
     const first = await t.app.inject('/stats');
     const firstMs = performance.now() - t0;
@@ -62,10 +63,8 @@ describe('statistics at scale', () => {
     const county = await t.app.inject('/stats?region=220122');
     const countyMs = performance.now() - t0;
     expect(county.statusCode).toBe(200);
+    // Speed is measured by `npm run bench` only (house rules: no timed assertions); the times are logged.
     console.log(`stats with ${TOTAL} reports: first ${firstMs.toFixed(0)} ms, prefecture ${cityMs.toFixed(0)} ms, county ${countyMs.toFixed(0)} ms`);
-    // Generous bounds for a slow CI machine; measured here: see the log line.
-    expect(firstMs).toBeLessThan(5000);
-    expect(cityMs).toBeLessThan(1000);
-    expect(countyMs).toBeLessThan(1000);
+    for (const page of [first, city, county]) expect(page.body).toContain('<table');
   });
 });
