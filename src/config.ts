@@ -1,6 +1,8 @@
 // The one place that reads the environment (DESIGN.md §6). Everything else receives a Config.
 import path from 'node:path';
 import { overrideProblems, parseRuleOverrides, type RuleOverrides } from './clocks/index.js';
+// The settings module only (not the door): the door's templates load i18n, which reads LOCALES from here.
+import { DEFAULT_SMS_BODY, type SmsSettings } from './sms/settings.js';
 
 export const LOCALES = ['zh-CN', 'ko', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -29,6 +31,8 @@ export interface Config {
   /** SMTP connection URL; when empty, mail is written as .eml files to DATA_DIR/outbox. */
   smtpUrl: string | null;
   mailFrom: string;
+  /** The SMS gateway (SUNSHINE_SMS_*); without a URL, texts are written to DATA_DIR/sms-outbox. */
+  sms: SmsSettings;
   /** Passed to Fastify's trustProxy: false, true, a hop count or a list of addresses. */
   trustProxy: boolean | number | string;
   production: boolean;
@@ -165,6 +169,44 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
+/** SUNSHINE_SMS_*: the generic HTTP gateway (src/sms/settings.ts says what each one does). */
+function smsSettings(env: Env): SmsSettings {
+  let headers: Record<string, string> = {};
+  const rawHeaders = env.SUNSHINE_SMS_HEADERS;
+  if (rawHeaders !== undefined && rawHeaders.trim() !== '') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(rawHeaders);
+    } catch {
+      throw new ConfigError('SUNSHINE_SMS_HEADERS', 'must be a JSON object of header names and values');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
+      throw new ConfigError('SUNSHINE_SMS_HEADERS', 'must be a JSON object of header names and string values');
+    }
+    headers = parsed as Record<string, string>;
+  }
+  const bodyTemplate = text(env, 'SUNSHINE_SMS_BODY', DEFAULT_SMS_BODY) || DEFAULT_SMS_BODY;
+  if (!bodyTemplate.includes('{to}') || !bodyTemplate.includes('{text}')) throw new ConfigError('SUNSHINE_SMS_BODY', 'must contain {to} and {text}');
+  const successPattern = text(env, 'SUNSHINE_SMS_SUCCESS_PATTERN', '') || null;
+  if (successPattern) {
+    try {
+      new RegExp(successPattern);
+    } catch {
+      throw new ConfigError('SUNSHINE_SMS_SUCCESS_PATTERN', 'must be a regular expression');
+    }
+  }
+  return {
+    url: url(env, 'SUNSHINE_SMS_URL', null, ['http:', 'https:']),
+    headers,
+    contentType: text(env, 'SUNSHINE_SMS_CONTENT_TYPE', 'application/json') || 'application/json',
+    bodyTemplate,
+    successPattern,
+    retries: integer(env, 'SUNSHINE_SMS_RETRIES', 3, 0, 10),
+    retryMs: integer(env, 'SUNSHINE_SMS_RETRY_MS', 2000, 0, 600_000),
+    timeoutMs: integer(env, 'SUNSHINE_SMS_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
+  };
+}
+
 function url(env: Env, name: string, fallback: string | null, protocols: string[]): string | null {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -278,6 +320,7 @@ export function loadConfig(env: Env = process.env): Config {
     baseUrl: url(env, 'BASE_URL', `http://${shownHost}:${port}`, ['http:', 'https:'])!,
     smtpUrl: url(env, 'SMTP_URL', null, ['smtp:', 'smtps:']),
     mailFrom: env.SUNSHINE_MAIL_FROM && env.SUNSHINE_MAIL_FROM !== '' ? env.SUNSHINE_MAIL_FROM : 'Sunshine <no-reply@sunshine.invalid>',
+    sms: smsSettings(env),
     trustProxy: trustProxy(env),
     production: oneOf(env, 'NODE_ENV', ['production', 'development', 'test'], 'development') === 'production',
     defaultLocale: oneOf(env, 'SUNSHINE_DEFAULT_LOCALE', LOCALES, 'zh-CN'),

@@ -1,0 +1,22 @@
+// The text of each SMS, per locale (src/sms/locales): the case number, what happened (its status)
+// and "see your tracking page" — never the report's content, the reporter's name or a link with a
+// secret in it (a text message is read on a shared phone and kept by the carrier). 70 characters at
+// most, the length of one UCS-2 message, so a Chinese or Korean text is never split or cut.
+import type { Locale } from '../config.js';
+import { translate } from '../i18n/translate.js';
+
+export const SMS_KINDS = ['accepted', 'extended', 'answered', 'review_due'] as const;
+export type SmsKind = (typeof SMS_KINDS)[number];
+
+/** One UCS-2 SMS segment. */
+export const SMS_MAX_CHARS = 70;
+
+/** The message of `kind` about case `caseNo` in `locale`. */
+export function smsText(locale: Locale, kind: SmsKind, caseNo: string): string {
+  return translate(locale, `sms.${kind}`, { caseNo });
+}
+
+/** Characters as a phone counts them (code points). */
+export function smsLength(text: string): number {
+  return [...text].length;
+}
