@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { allStoredNames, decryptFromStore, encryptUploads, evidenceOf, linkUploads, originalName, fileNote, readAll, type CleanFile } from '../../src/evidence/index.js';
+import { allStoredNames, decryptFromStore, eraseStored, markEvidenceErased, encryptUploads, evidenceOf, linkUploads, originalName, fileNote, readAll, type CleanFile } from '../../src/evidence/index.js';
 import { storedFileProfile } from '../../src/evidence/storage.js';
 import { findReport, fileReport, findByQueryCode, type Identity } from '../../src/reports/index.js';
 import { keyFor, sealedProfile, unsealJson, useCryptoProfile, type CryptoProfileName } from '../../src/shared/crypto/index.js';
@@ -26,6 +26,10 @@ export interface Scenario {
   t: TestApp;
   reports: { id: number; code: string; identity: Identity | null }[];
   files: FiledFile[];
+  /** Files the retention schedule erased: the row (and its sealed name) stays, the file is gone. */
+  erased: FiledFile[];
+  /** Their stored names (still in the rows, no longer in the store). */
+  erasedNames: string[];
   staff: TestStaff[];
 }
 
@@ -89,7 +93,14 @@ export async function intlPortal(count: number): Promise<Scenario> {
     const staff = [await createStaff(t.app, 'ca:220102', ['handler']), await createStaff(t.app, 'ca:220102', ['intake']), await createStaff(t.app, 'ca:220102', ['lead'])];
     await legacyFile(t, reports[0]!.id, files);
     await staffMaterial(t, reports[1]!.id, staff[0]!.user.id, files);
-    return { t, reports, files, staff };
+    const erased = files.filter((f) => f.owner.type === 'report' && f.owner.id === reports[2]!.id);
+    const erasedNames: string[] = [];
+    for (const row of await evidenceOf(t.app.db, 'report', reports[2]!.id)) {
+      await eraseStored(t.app.deps.dirs, row.storedName);
+      await markEvidenceErased(t.app.db, row.id, Date.now());
+      erasedNames.push(row.storedName);
+    }
+    return { t, reports, files: files.filter((f) => !erased.includes(f)), erased, erasedNames, staff };
   } finally {
     useCryptoProfile(previous);
   }
@@ -100,7 +111,7 @@ async function storedFiles(s: Scenario) {
   const owners = new Map(s.files.map((f) => [`${f.owner.type}:${f.owner.id}`, f.owner]));
   const rows = [];
   for (const owner of owners.values()) rows.push(...(await evidenceOf(s.t.app.db, owner.type, owner.id)));
-  return rows;
+  return rows.filter((r) => r.erasedAt === null);
 }
 
 /**
@@ -129,6 +140,12 @@ export async function expectAllUnder(s: Scenario, profile: CryptoProfileName): P
     expect(await storedFileProfile(app.deps.dirs, row.storedName)).toBe(profile);
     expect((await readAll(decryptFromStore(app.deps.dirs, app.keys.files, row.storedName))).equals(f.bytes)).toBe(true);
   }
+  for (const f of s.erased) {
+    const row = (await evidenceOf(app.db, f.owner.type, f.owner.id)).find((r) => originalName(app.keys.identity, r) === f.name)!;
+    expect(row.erasedAt).not.toBeNull();
+    expect(sealedProfile(row.nameSealed)).toBe(profile);
+    expect(fs.existsSync(path.join(app.deps.dirs.files, row.storedName))).toBe(false);
+  }
   for (const staff of s.staff) {
     expect(sealedProfile((await findUser(app.db, staff.user.id))!.totpSealed!)).toBe(profile);
     await signIn(app, staff);
@@ -140,7 +157,7 @@ export function storeNames(s: Scenario): string[] {
   return fs.readdirSync(s.t.app.deps.dirs.files).sort();
 }
 
-/** The stored names the rows name (of every owner, not only the scenario's). */
+/** The stored names the rows of files not erased name (of every owner, not only the scenario's). */
 export async function referencedNames(s: Scenario): Promise<string[]> {
-  return [...(await allStoredNames(s.t.app.db))].sort();
+  return [...(await allStoredNames(s.t.app.db))].filter((n) => !s.erasedNames.includes(n)).sort();
 }
