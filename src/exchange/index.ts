@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
 import apiRoutes from './routes/api.js';
 import deadLetterRoutes from './routes/dead-letters.js';
+import exchangeFileRoutes from './file/routes.js';
 import { openApiDocument } from './openapi.js';
 import { runExchangeSweep } from './webhooks.js';
 
@@ -19,6 +20,7 @@ export async function exchangeRoutes(app: FastifyInstance, opts: { deps: Deps })
   const { deps } = opts;
   await app.register(apiRoutes, opts);
   await app.register(deadLetterRoutes, opts);
+  await app.register(exchangeFileRoutes, opts);
   app.get('/api/openapi.json', async (_request, reply) => {
     reply.header('Cache-Control', 'public, max-age=300');
     return openApiDocument(deps.config.baseUrl);
