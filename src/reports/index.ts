@@ -79,3 +79,5 @@ export async function identitiesToReseal(deps: Pick<Deps, 'db'>, to: CryptoProfi
 
 /** A sealed value's first byte under each profile (its format version). */
 const SEAL_VERSION: Record<CryptoProfileName, number> = { intl: INTL_SEAL_VERSION, sm: SM_SEAL_VERSION };
+// Text messages to real-name reporters with a mobile number (issue 24): the sweep the scheduler runs.
+export { runReporterSmsSweep, REPORTER_RECIPIENT, type ReporterSmsResult } from './reporter-sms.js';

@@ -93,6 +93,8 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     // A staged submission sends its recording right after the text: the description may be empty then.
     const hasAudio = parsed.files.some((x) => x.sniff.kind === 'audio') || (f.staged === '1' && f.staged_audio === '1');
     const { input, errors } = await validateReport(deps.db, f, hasAudio);
+    // The texts (issue 24) go out in the language the reporter filed in, sealed with the number.
+    if (input?.identity?.mobile) input.identity.smsLocale = request.locale;
     state.errors = errors;
     // This client's budget of filings with files is spent: the files were read and dropped
     // unopened; the text comes back, to send now without files (and add them later) or later with them.
