@@ -88,7 +88,7 @@ export async function intlPortal(count: number): Promise<Scenario> {
   try {
     const t = await makeApp();
     const files: FiledFile[] = [];
-    const reports = [];
+    const reports: Scenario['reports'] = [];
     for (let n = 0; n < count; n++) reports.push(await fileOne(t, n, n % 3 !== 2, files));
     const staff = [await createStaff(t.app, 'ca:220102', ['handler']), await createStaff(t.app, 'ca:220102', ['intake']), await createStaff(t.app, 'ca:220102', ['lead'])];
     await legacyFile(t, reports[0]!.id, files);
