@@ -62,3 +62,4 @@ export async function totpSecretsToReseal(deps: Pick<Deps, 'db'>, to: CryptoProf
 
 /** A sealed value's first byte under each profile (its format version). */
 const SEAL_VERSION: Record<CryptoProfileName, number> = { intl: INTL_SEAL_VERSION, sm: SM_SEAL_VERSION };
+export { noticeChannelsOf, chooseNoticeChannel, NOTICE_CHANNELS, type NoticeChannel } from './notice-channel.js';

@@ -32,6 +32,13 @@ export const users = table(
     lastLoginAt: timestamp('last_login_at'),
     /** The language of the user's e-mails ('zh-CN' | 'ko' | 'en'); null means the site default (SUNSHINE_DEFAULT_LOCALE). */
     locale: text('locale'),
+    /**
+     * A mainland mobile number for work texts (issue 24), set by the user on their profile; a work
+     * contact like the e-mail address, not a reporter's identity, so kept as the address is.
+     */
+    mobile: text('mobile'),
+    /** How notices reach the user: 'email', 'sms' or 'both' (SMS only with a mobile number). */
+    noticeChannel: text('notice_channel').notNull().default('email'),
   },
   (t) => [index('users_unit_idx').on(t.unitId)],
 );

@@ -1,9 +1,10 @@
-// A staff user's own account: change password (required after a generated one).
+// A staff user's own account: change password (required after a generated one); how notices reach them (e-mail, SMS or both, issue 24).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
 import { findUser } from '../repository.js';
 import { changePassword } from '../service.js';
+import { chooseNoticeChannel, NOTICE_CHANNELS, type NoticeChannelErrors } from '../notice-channel.js';
 
 export default async function profileRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
@@ -29,5 +30,29 @@ export default async function profileRoutes(app: FastifyInstance, opts: { deps: 
     await request.session.save();
     await app.sessionStore.destroyForUser(user.id, request.session.sessionId);
     return reply.redirect(user.mustChangePassword || request.staff!.passwordExpired ? '/staff' : '/staff/password?done=1', 303);
+  });
+
+  const channelPage = (values: { mobile: string; channel: string }, extra: { errors?: NoticeChannelErrors; done?: boolean } = {}) => ({
+    titleKey: 'staff_notice_channel.title',
+    values,
+    channels: NOTICE_CHANNELS.map((c) => ({ value: c, label: `staff_notice_channel.channels.${c}`, checked: c === values.channel })),
+    errors: extra.errors ?? {},
+    hasErrors: Object.keys(extra.errors ?? {}).length > 0,
+    done: extra.done ?? false,
+  });
+
+  app.get<{ Querystring: { done?: string } }>('/staff/notice-channel', { preHandler: requireStaff() }, async (request, reply) => {
+    const user = request.staff!.user;
+    const page = channelPage({ mobile: user.mobile ?? '', channel: user.noticeChannel }, { done: request.query.done === '1' });
+    return reply.page('users/notice-channel', { ...page, csrfToken: reply.generateCsrf() }, { layout: 'staff' });
+  });
+
+  app.post<{ Body: { mobile?: string; channel?: string } }>('/staff/notice-channel', { preHandler: requireStaff() }, async (request, reply) => {
+    const form = { mobile: String(request.body?.mobile ?? '').slice(0, 40), channel: String(request.body?.channel ?? 'email').slice(0, 10) };
+    const errors = await chooseNoticeChannel(deps, request.staff!.user, form);
+    if (Object.keys(errors).length > 0) {
+      return reply.page('users/notice-channel', { ...channelPage(form, { errors }), csrfToken: reply.generateCsrf() }, { layout: 'staff', status: 400 });
+    }
+    return reply.redirect('/staff/notice-channel?done=1', 303);
   });
 }
