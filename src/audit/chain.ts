@@ -1,4 +1,5 @@
 import { hmacHex, sameDigest } from '../shared/crypto.js';
+import { verifyMac } from '../shared/crypto/index.js';
 
 export interface AuditContent {
   at: number;
@@ -49,6 +50,15 @@ export function entryMac(key: Buffer, id: number, content: AuditContent, prevMac
   return hmacHex(key, `${prevMac}\n${canonical(id, content)}`);
 }
 
+/**
+ * Whether `stored` is the entry's MAC under the algorithm it names (HMAC-SHA256, or HMAC-SM3 with
+ * the `sm3:` prefix): a chain written under the intl profile and continued under SM (issue 23)
+ * verifies entry by entry, each under its own profile's member of the key family.
+ */
+export function entryMacHolds(key: Buffer, id: number, content: AuditContent, prevMac: string, stored: string): boolean {
+  return verifyMac(key, `${prevMac}\n${canonical(id, content)}`, stored);
+}
+
 export interface StoredEntry extends AuditContent {
   id: number;
   prevMac: string;
@@ -62,7 +72,7 @@ export function firstBrokenEntry(key: Buffer, entries: Iterable<StoredEntry>, st
   let previous = startMac;
   for (const e of entries) {
     if (!sameDigest(e.prevMac, previous)) return { id: e.id, reason: 'link' };
-    if (!sameDigest(e.mac, entryMac(key, e.id, e, e.prevMac))) return { id: e.id, reason: 'mac' };
+    if (!entryMacHolds(key, e.id, e, e.prevMac, e.mac)) return { id: e.id, reason: 'mac' };
     previous = e.mac;
   }
   return null;
@@ -83,7 +93,16 @@ export interface ArchiveFields {
 
 /** The row MAC; its prefix cannot start an entry's input (that starts with 64 hex digits). */
 export function archiveMac(key: Buffer, a: ArchiveFields): string {
-  return hmacHex(key, `audit-archive\n${JSON.stringify([a.month, a.firstId, a.lastId, a.entryCount, a.startMac, a.lastMac, a.fileName, a.fileSha256, a.createdAt])}`);
+  return hmacHex(key, archiveMacInput(a));
+}
+
+/** Whether `stored` is the archive row's MAC under the algorithm it names (see entryMacHolds). */
+export function archiveMacHolds(key: Buffer, a: ArchiveFields, stored: string): boolean {
+  return verifyMac(key, archiveMacInput(a), stored);
+}
+
+function archiveMacInput(a: ArchiveFields): string {
+  return `audit-archive\n${JSON.stringify([a.month, a.firstId, a.lastId, a.entryCount, a.startMac, a.lastMac, a.fileName, a.fileSha256, a.createdAt])}`;
 }
 
 /**

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Executor } from '../db/executor.js';
 import { sameDigest } from '../shared/crypto.js';
-import { archiveMac, entryMac, GENESIS_MAC, type StoredEntry } from './chain.js';
+import { archiveMacHolds, entryMacHolds, GENESIS_MAC, type StoredEntry } from './chain.js';
 import * as repo from './repository.js';
 import { verifyChain, type LiveChainBreak } from './service.js';
 
@@ -65,7 +65,7 @@ export async function verifyArchives(db: Executor, key: Buffer, dir: string, vis
   const rows = await repo.listArchives(db);
   for (const a of rows) {
     const problem = (reason: ArchiveProblemReason) => ({ count: rows.length, entries, problem: { month: a.month, reason } });
-    if (!sameDigest(a.mac, archiveMac(key, a))) return problem('row');
+    if (!archiveMacHolds(key, a, a.mac)) return problem('row');
     if (!sameDigest(a.startMac, previous)) return problem('link');
     const file = path.join(dir, path.basename(a.fileName));
     let result: FileCheck;
@@ -107,7 +107,7 @@ function checkFile(key: Buffer, file: string, startMac: string, visit?: (e: Stor
       out.whole = false;
       return;
     }
-    if (typeof e.prevMac !== 'string' || typeof e.mac !== 'string' || !sameDigest(e.prevMac, out.lastMac) || !sameDigest(e.mac, entryMac(key, e.id, e, e.prevMac))) {
+    if (typeof e.prevMac !== 'string' || typeof e.mac !== 'string' || !sameDigest(e.prevMac, out.lastMac) || !entryMacHolds(key, e.id, e, e.prevMac, e.mac)) {
       out.whole = false;
       return;
     }

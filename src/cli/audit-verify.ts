@@ -33,9 +33,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
   let expect: { id: number; mac: string } | undefined;
   const rest = [...argv];
   if (rest[0] === '--expect-head') {
-    const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(rest[1] ?? '');
+    const m = /^(\d{1,15}):((?:sm3:)?[0-9a-f]{64})$/.exec(rest[1] ?? '');
     if (!m) {
-      io.err(`--expect-head takes ID:MAC (the id and the 64 hex digits of the MAC)\n${usage}`);
+      io.err(`--expect-head takes ID:MAC (the id and the MAC: 64 hex digits, after sm3: under the SM profile)\n${usage}`);
       return 2;
     }
     expect = { id: Number(m[1]), mac: m[2]! };
