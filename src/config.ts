@@ -1,8 +1,8 @@
 // The one place that reads the environment (DESIGN.md §6). Everything else receives a Config.
 import path from 'node:path';
 import { overrideProblems, parseRuleOverrides, type RuleOverrides } from './clocks/index.js';
-// The settings module only (not the door): the door's templates load i18n, which reads LOCALES from here.
-import { DEFAULT_SMS_BODY, type SmsSettings } from './sms/settings.js';
+// A type only: the SMS door's templates load i18n, which reads LOCALES from here (no import cycle at run time).
+import type { SmsSettings } from './sms/index.js';
 
 export const LOCALES = ['zh-CN', 'ko', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -168,6 +168,9 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
+
+/** The gateway's body when SUNSHINE_SMS_BODY is not set. */
+const DEFAULT_SMS_BODY = '{"to":"{to}","text":"{text}"}';
 
 /** SUNSHINE_SMS_*: the generic HTTP gateway (src/sms/settings.ts says what each one does). */
 function smsSettings(env: Env): SmsSettings {

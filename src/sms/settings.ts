@@ -7,7 +7,7 @@ export interface SmsSettings {
   headers: Record<string, string>;
   /** The request's Content-Type; JSON and form bodies escape the placeholders accordingly. */
   contentType: string;
-  /** The body with `{to}` and `{text}` placeholders. */
+  /** The body with `{to}` and `{text}` placeholders (default `{"to":"{to}","text":"{text}"}`). */
   bodyTemplate: string;
   /** A regular expression a 2xx response body must match to count as accepted (a gateway that answers 200 with an error code); null: any 2xx. */
   successPattern: string | null;
@@ -17,5 +17,3 @@ export interface SmsSettings {
   retryMs: number;
   timeoutMs: number;
 }
-
-export const DEFAULT_SMS_BODY = '{"to":"{to}","text":"{text}"}';

@@ -191,6 +191,7 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
   app.post<{ Body: Record<string, string> }>('/track/identity', async (request, reply) =>
     act(request, reply, 'identity', async (report) => {
       const { identity, errors } = validateIdentity(request.body ?? {});
+      if (identity?.mobile) identity.smsLocale = request.locale; // texts in the reporter's language (issue 24)
       if (!identity) return { identityErrors: errors, values: request.body };
       await tracking.giveIdentity(deps, report, identity);
     }),
