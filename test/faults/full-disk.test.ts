@@ -148,12 +148,17 @@ describe('a full disk', () => {
     const refused = await submitReport(server.url, { form, fields: { description: DESCRIPTION }, files: [{ filename: '新照片1.jpg', content: bigJpeg(4 * MB) }] });
     expectClearRefusal(refused);
     await server.waitForOutput(/report not filed: the disk is full/);
+    // Below the free-space minimum the node's health says so, though its own DATA_DIR has room.
+    fillUntil(`${filler}-2`, mountPoint, 1 * MB);
+    await expectHealth(server.url, 503, 'degraded');
+    fs.rmSync(`${filler}-2`);
     expect(fs.readdirSync(evidenceDir).sort()).toEqual(stored);
     expect(fs.readdirSync(path.join(server.dataDir, 'tmp'))).toEqual([]);
     expect(await trackCode(server.url, code)).toEqual({ status: 303, location: '/track/report' });
 
     // Room again: the same submission goes through.
     fs.rmSync(filler);
+    await expectHealth(server.url, 200, 'ok');
     const after = await submitReport(server.url, { fields: { description: DESCRIPTION }, files: [{ filename: '新照片1.jpg', content: bigJpeg(4 * MB) }] });
     expect(after.status).toBe(200);
     expect(after.code).toMatch(/^\d{16}$/);
