@@ -6,4 +6,4 @@ export { encryptUploads, forgetUploads, linkUploads, originalName, fileNote, swe
 export { evidenceOf, findEvidence, allStoredNames, evidenceCount, ownersWithLiveFiles, liveEvidenceOf, markEvidenceErased, setForReferral, type EvidenceFile } from './repository.js';
 export { ACCEPT_ATTRIBUTE, NOT_CLEANABLE_LABELS } from './media/formats.js';
 export { sendDownload, type DownloadableFile } from './download.js';
-export { rotateEvidenceBatch, evidenceRotationRemaining, type EvidenceRotationBatch, type EvidenceRotationRemaining } from './key-rotation.js';
+export { rotateEvidenceBatch, evidenceRotationRemaining, removeReplacedFiles, type EvidenceRotationBatch, type EvidenceRotationRemaining } from './key-rotation.js';

@@ -7,7 +7,7 @@
 //   1. the copy is written under a new name (.part, fsync, rename, fsync of the folder);
 //   2. one transaction re-reads the row and, if it still names the old file and is not erased,
 //      points it at the new name with its name and note re-sealed (their context is the stored name);
-//   3. after the commit the old file is removed.
+//   3. after the commit, and a little later (the caller's next batch), the old file is removed.
 // Killed after 1, the copy has no row; killed after 2, the old file has none: either is removed by
 // the orphan sweep (start-up and periodic, sweepAgedOrphans) once older than its grace. The resume
 // point is the scan itself: a rerun finds the rows still in the old format and carries on.
@@ -30,6 +30,11 @@ export interface EvidenceRotationBatch {
   failed: { id: number; reason: string }[];
   /** The id to continue after, or null when the scan has passed the last row. */
   next: number | null;
+  /**
+   * The old files of the rows swapped, still in the store: the caller removes them a little later
+   * (removeReplacedFiles), so that a download that read its row just before the swap still finds its file.
+   */
+  replaced: string[];
 }
 
 export interface EvidenceRotationRemaining {
@@ -59,13 +64,16 @@ async function fileProfile(dirs: StorageDirs, storedName: string): Promise<Crypt
 /** Rotates the rows after `afterId` (up to `limit`) into the profile `to`. */
 export async function rotateEvidenceBatch(deps: RotationDeps, to: CryptoProfileName, afterId: number, limit: number): Promise<EvidenceRotationBatch> {
   const rows = await repo.evidenceAfter(deps.db, afterId, limit);
-  const out: EvidenceRotationBatch = { scanned: rows.length, files: 0, names: 0, failed: [], next: rows.length === limit ? rows.at(-1)!.id : null };
+  const out: EvidenceRotationBatch = { scanned: rows.length, files: 0, names: 0, failed: [], next: rows.length === limit ? rows.at(-1)!.id : null, replaced: [] };
   for (const row of rows) {
     try {
       const profile = row.erasedAt === null ? await fileProfile(deps.dirs, row.storedName) : to;
       if (profile === 'missing' || profile === null) out.failed.push({ id: row.id, reason: profile === 'missing' ? 'file missing' : 'not a stored file' });
       else if (profile !== to) {
-        if (await rotateFile(deps, to, row)) out.files++;
+        if (await rotateFile(deps, to, row)) {
+          out.files++;
+          out.replaced.push(row.storedName);
+        }
       } else if (!sealedUnder(row.nameSealed, to) || !sealedUnder(row.noteSealed, to)) {
         if (await resealName(deps, to, row.id)) out.names++;
       }
@@ -105,8 +113,15 @@ async function rotateFile(deps: RotationDeps, to: CryptoProfileName, row: repo.E
     return repo.swapStoredFile(tx, row.id, row.storedName, next);
   });
   // Erased or changed meanwhile: the row keeps its file; the copy goes.
-  await removeStored(deps.dirs, swapped ? row.storedName : copy.storedName);
+  if (!swapped) await removeStored(deps.dirs, copy.storedName);
   return swapped;
+}
+
+/** Removes old files that rotateEvidenceBatch replaced (any a row still names stays). */
+export async function removeReplacedFiles(deps: RotationDeps, storedNames: string[]): Promise<void> {
+  if (storedNames.length === 0) return;
+  const named = await repo.namedStoredNames(deps.db, storedNames);
+  for (const name of storedNames) if (!named.has(name)) await removeStored(deps.dirs, name);
 }
 
 async function resealName(deps: RotationDeps, to: CryptoProfileName, id: number): Promise<boolean> {

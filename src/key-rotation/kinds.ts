@@ -2,7 +2,7 @@
 // feature that owns its table and is rotated only through that feature's index (DESIGN.md §6): a
 // batch re-reads its rows in one transaction and skips what is already in the target profile, so
 // the scan for values still in the old profile is the resume point after a crash.
-import { evidenceRotationRemaining, rotateEvidenceBatch } from '../evidence/index.js';
+import { evidenceRotationRemaining, removeReplacedFiles, rotateEvidenceBatch } from '../evidence/index.js';
 import { identitiesToReseal, resealIdentities } from '../reports/index.js';
 import type { CryptoProfileName } from '../shared/crypto/index.js';
 import type { Deps } from '../shared/deps.js';
@@ -17,6 +17,11 @@ export interface KindBatch {
   failed: { id: number; reason: string }[];
   /** The id to continue after; null when the scan has passed the last row. */
   next: number | null;
+  /**
+   * Clean-up to run one batch later (old evidence files): a reader that found the old value just
+   * before the batch committed still has it for the time a batch takes.
+   */
+  afterwards?: () => Promise<void>;
 }
 
 export interface RotationKind {
@@ -51,7 +56,7 @@ export const ROTATION_KINDS: readonly RotationKind[] = [
     name: 'evidence files and their names',
     async batch(deps, to, afterId, limit) {
       const r = await rotateEvidenceBatch(deps, to, afterId, limit);
-      return { done: r.files + r.names, failed: r.failed, next: r.next };
+      return { done: r.files + r.names, failed: r.failed, next: r.next, afterwards: () => removeReplacedFiles(deps, r.replaced) };
     },
     async remaining(deps, to) {
       const r = await evidenceRotationRemaining(deps, to);

@@ -45,16 +45,24 @@ export async function rotateKeys(deps: RotationDeps, options: RotationOptions): 
     if (options.signal?.aborted) break;
     const progress: KindProgress = { kind: kind.name, done: 0, remaining: await kind.remaining(deps, options.to), failed: [] };
     results.push(progress);
-    for (let after: number | null = 0; after !== null && !options.signal?.aborted; ) {
-      const batch = await kind.batch(deps, options.to, after, limit);
-      progress.done += batch.done;
-      progress.failed.push(...batch.failed);
-      progress.remaining = Math.max(0, progress.remaining - batch.done);
-      after = batch.next;
-      if (after !== null) {
-        options.onProgress?.(progress, false);
-        if (options.pauseMs) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
+    // The previous batch's clean-up runs after the next batch (and at the end, even when stopped).
+    let pending: (() => Promise<void>) | undefined;
+    try {
+      for (let after: number | null = 0; after !== null && !options.signal?.aborted; ) {
+        const batch = await kind.batch(deps, options.to, after, limit);
+        await pending?.();
+        pending = batch.afterwards;
+        progress.done += batch.done;
+        progress.failed.push(...batch.failed);
+        progress.remaining = Math.max(0, progress.remaining - batch.done);
+        after = batch.next;
+        if (after !== null) {
+          options.onProgress?.(progress, false);
+          if (options.pauseMs) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
+        }
       }
+    } finally {
+      await pending?.();
     }
     if (!options.signal?.aborted) {
       // Counted again at the end: values written under the old profile meanwhile show here.

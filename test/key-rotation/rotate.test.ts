@@ -29,7 +29,14 @@ describe('keys:rotate, intl to sm', () => {
 
   it('re-seals everything in small batches while reports are being filed under sm', async () => {
     const seen: KindProgress[] = [];
-    const rotation = rotateKeys(s.t.app.deps, { to: 'sm', batch: 2, onProgress: (p) => seen.push({ ...p, failed: [...p.failed] }) });
+    // Old files are removed one batch after their rows were swapped: after the first batch of files, all are still there.
+    const original = storeNames(s);
+    let afterFirstFiles: string[] | undefined;
+    const onProgress = (p: KindProgress) => {
+      seen.push({ ...p, failed: [...p.failed] });
+      if (p.kind.startsWith('evidence') && p.done > 0 && !afterFirstFiles) afterFirstFiles = storeNames(s);
+    };
+    const rotation = rotateKeys(s.t.app.deps, { to: 'sm', batch: 2, onProgress });
     // Filed while the rotation runs: written under sm already, never touched by it.
     const during = [];
     for (let n = 100; n < 104; n++) during.push(await fileOne(s.t, n, true, s.files));
@@ -48,6 +55,8 @@ describe('keys:rotate, intl to sm', () => {
     expect(identities).toEqual([...identities].sort((a, b) => b - a));
     await expectAllUnder(s, 'sm');
     expect(storeNames(s)).toEqual(await referencedNames(s));
+    expect(original.filter((n) => !afterFirstFiles!.includes(n))).toEqual([]);
+    expect(original.filter((n) => storeNames(s).includes(n))).toEqual([]);
   }, 120_000);
 
   it('finds nothing more to do on a second run', async () => {
