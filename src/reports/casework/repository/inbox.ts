@@ -163,6 +163,9 @@ export function mineCondition(x: Pick<InboxQuery, 'userId' | 'unitId' | 'roles'>
   return or(...parts)!;
 }
 
+/** A filter by county, township or village: the reports' own region columns are indexed (with status and date). */
+const regionIndexed = (x: InboxQuery) => !!x.filter.region && ['county', 'township', 'village'].includes(x.regionLevel ?? '');
+
 /**
  * The scope for a page: over a dense scope (a county's, a prefecture's, the province's) in time order, with no
  * narrower index to start from (a county, township or village filter, my queue, a search), the
@@ -172,6 +175,8 @@ export function mineCondition(x: Pick<InboxQuery, 'userId' | 'unitId' | 'roles'>
  */
 function pageScope(x: InboxQuery): ReportCondition {
   const f = x.filter;
+  // A county, township or village filter: its own index (reports_county_status_received_idx …) drives.
+  if (x.scopeInTimeOrder && regionIndexed(x) && f.queue === 'all' && !f.q) return x.scopeInTimeOrder;
   // Among the newest search matches (searchSinceKey), those drive and the tree is tested on each.
   const narrower = (f.region && ['county', 'township', 'village'].includes(x.regionLevel ?? '')) || f.queue !== 'all' || (!!f.q && x.searchSinceKey === undefined);
   return x.scopeInTimeOrder && !narrower && (f.sort === 'newest' || f.sort === 'oldest') ? x.scopeInTimeOrder : x.scope;
@@ -396,6 +401,7 @@ export async function inboxCount(db: Executor, x0: InboxQuery, cap: number): Pro
 function countScope(x: InboxQuery): ReportCondition {
   if (!x.scopeInTimeOrder) return x.scope;
   if (x.searchSinceKey !== undefined) return x.scopeInTimeOrder;
+  if (regionIndexed(x) && x.filter.queue === 'all' && !x.filter.q) return x.scopeInTimeOrder;
   // A county's tree holds ≈ 1/70 of the reports: reading in time order would pass most of the table.
   if (!x.wideTree) return x.scope;
   const f = x.filter;
