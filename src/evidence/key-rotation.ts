@@ -15,7 +15,7 @@ import { withTransaction } from '../db/transaction.js';
 import { sealedProfile, sealWith, unseal, type CryptoProfileName } from '../shared/crypto/index.js';
 import type { Deps } from '../shared/deps.js';
 import * as repo from './repository.js';
-import { reencryptStored, removeStored, storedFileProfile, type StorageDirs } from './storage.js';
+import { eraseStored, reencryptStored, removeStored, storedFileProfile, type StorageDirs } from './storage.js';
 
 type RotationDeps = Pick<Deps, 'db' | 'keys' | 'dirs'>;
 
@@ -26,6 +26,8 @@ export interface EvidenceRotationBatch {
   files: number;
   /** Rows whose name and note only were re-sealed (erased files, or a file already in the format). */
   names: number;
+  /** Files of erased rows found still in the store (a retention sweep that met the rotation), shredded. */
+  shredded: number;
   /** Rows that could not be rotated (missing or damaged file, plaintext not matching the row's hash, a name that does not open), with why. */
   failed: { id: number; reason: string }[];
   /** The id to continue after, or null when the scan has passed the last row. */
@@ -64,9 +66,15 @@ async function fileProfile(dirs: StorageDirs, storedName: string): Promise<Crypt
 /** Rotates the rows after `afterId` (up to `limit`) into the profile `to`. */
 export async function rotateEvidenceBatch(deps: RotationDeps, to: CryptoProfileName, afterId: number, limit: number): Promise<EvidenceRotationBatch> {
   const rows = await repo.evidenceAfter(deps.db, afterId, limit);
-  const out: EvidenceRotationBatch = { scanned: rows.length, files: 0, names: 0, failed: [], next: rows.length === limit ? rows.at(-1)!.id : null, replaced: [] };
+  const out: EvidenceRotationBatch = { scanned: rows.length, files: 0, names: 0, shredded: 0, failed: [], next: rows.length === limit ? rows.at(-1)!.id : null, replaced: [] };
   for (const row of rows) {
     try {
+      // An erased row whose file is still there: the retention sweep shredded the old file while
+      // this rotation swapped the row to its copy, then marked the row erased. The copy goes too.
+      if (row.erasedAt !== null && (await fileProfile(deps.dirs, row.storedName)) !== 'missing') {
+        await eraseStored(deps.dirs, row.storedName);
+        out.shredded++;
+      }
       const profile = row.erasedAt === null ? await fileProfile(deps.dirs, row.storedName) : to;
       if (profile === 'missing' || profile === null) out.failed.push({ id: row.id, reason: profile === 'missing' ? 'file missing' : 'not a stored file' });
       else if (profile !== to) {

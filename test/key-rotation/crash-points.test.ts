@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evidenceOf, orphanGraceMs } from '../../src/evidence/index.js';
+import { evidenceOf, markEvidenceErased, orphanGraceMs } from '../../src/evidence/index.js';
 import { reencryptStored, sweepAgedOrphans } from '../../src/evidence/storage.js';
 import { rotateKeys } from '../../src/key-rotation/index.js';
 import { useCryptoProfile, type CryptoProfileName } from '../../src/shared/crypto/index.js';
@@ -46,4 +46,15 @@ describe('keys:rotate crash points', () => {
     expect(storeNames(s)).toEqual([...named].sort());
     await expectAllUnder(s, 'sm');
   }, 120_000);
+
+  it('shreds the file of a row that a retention sweep marked erased after the rotation swapped it to its copy', async () => {
+    const { dirs } = s.t.app.deps;
+    const [row] = await evidenceOf(s.t.app.db, 'report', s.reports[1]!.id);
+    // What the race leaves: retention shredded the old file, the rotation swapped the row to its
+    // copy, retention marked the row (found again by id) erased; the copy is still in the store.
+    await markEvidenceErased(s.t.app.db, row!.id, Date.now());
+    expect(fs.existsSync(path.join(dirs.files, row!.storedName))).toBe(true);
+    await rotateKeys(s.t.app.deps, { to: 'sm' });
+    expect(fs.existsSync(path.join(dirs.files, row!.storedName))).toBe(false);
+  });
 });
