@@ -42,8 +42,9 @@ const write = (name: string, rows: string[][]) => {
 describe('npm run exchange:import and exchange:export', () => {
   it('imports all or nothing, and again changes nothing', async () => {
     const broken = capture();
-    expect(await importMain(['--file', write('broken.csv', [row('F-1', village), row('F-2', village, 'nonsense')])], portal.env, broken)).toBe(1);
+    expect(await importMain(['--file', write('broken.csv', [row('F-1', village), row('F-2', village, 'nonsense'), row('F-1', village)])], portal.env, broken)).toBe(1);
     expect(broken.text()).toContain('row 3 category');
+    expect(broken.text()).toContain('row 4 work_order_no: 与第 2 行的来源系统和工单号相同。');
     expect(await reportCount(portal.db)).toBe(0);
 
     const file = write('items.csv', [row('F-1', village), row('F-2', otherVillage)]);

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { COLUMNS, contentHashOf, formatMoment, parseMoment, parseSteps, readItem, type Column } from '../../src/exchange/file/format.js';
 import { protectCell, unprotectCell } from '../../src/exchange/file/export.js';
+import { readExchangeFile } from '../../src/exchange/file/read-file.js';
+import { rowsBomb, sharedStringsBomb, unpackedBomb } from '../shared/xlsx-bombs.js';
 
 const cells = (over: Partial<Record<Column, unknown>> = {}): Partial<Record<Column, unknown>> => ({
   source_system: 'jl-12345',
@@ -52,5 +54,17 @@ describe('exchange file format', () => {
     expect(contentHashOf(a)).toBe(contentHashOf(b));
     expect(contentHashOf(readItem(cells({ text: '另外的内容' })).item!)).not.toBe(contentHashOf(a));
     expect(COLUMNS).toContain('steps');
+  });
+
+  it('measures an XLSX before opening it: spreadsheet bombs are refused as a problem of the whole file', async () => {
+    const messageOf = async (bytes: Buffer) => {
+      const read = await readExchangeFile(bytes);
+      return read.ok ? null : read.problems.map((p) => [p.row, p.message]);
+    };
+    expect(await messageOf(rowsBomb())).toEqual([[0, 'too_many_items']]);
+    expect(await messageOf(unpackedBomb())).toEqual([[0, 'xlsx_too_large']]);
+    expect(await messageOf(sharedStringsBomb())).toEqual([[0, 'xlsx_too_complex']]);
+    expect(await messageOf(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 1, 2, 3]))).toEqual([[0, 'xls_unsupported']]);
+    expect(await messageOf(Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe]))).toEqual([[0, 'bad_encoding']]);
   });
 });
