@@ -81,3 +81,5 @@ export async function identitiesToReseal(deps: Pick<Deps, 'db'>, to: CryptoProfi
 const SEAL_VERSION: Record<CryptoProfileName, number> = { intl: INTL_SEAL_VERSION, sm: SM_SEAL_VERSION };
 // Text messages to real-name reporters with a mobile number (issue 24): the sweep the scheduler runs.
 export { runReporterSmsSweep, REPORTER_RECIPIENT, type ReporterSmsResult } from './reporter-sms.js';
+// Work texts to staff who chose SMS (issue 24), for the staff notice senders.
+export { textStaffNotice } from './staff-texts.js';

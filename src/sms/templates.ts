@@ -20,3 +20,15 @@ export function smsText(locale: Locale, kind: SmsKind, caseNo: string): string {
 export function smsLength(text: string): number {
   return [...text].length;
 }
+
+/**
+ * A work text to a staff user (issue 24): what there is to do (`what`, the notice's short label,
+ * e.g. its e-mail subject) and the case number, then "sign in to the portal" — shortened with "…"
+ * where the label would take the text past SMS_MAX_CHARS. No content, no link.
+ */
+export function staffSmsText(locale: Locale, what: string, caseNo: string | null): string {
+  const render = (label: string) => translate(locale, 'sms.staff', { what: label, caseNo: caseNo ? ` ${caseNo}` : '' });
+  const room = SMS_MAX_CHARS - smsLength(render(''));
+  const chars = [...what.trim()];
+  return render(chars.length <= room ? chars.join('') : `${chars.slice(0, Math.max(0, room - 1)).join('')}…`);
+}
