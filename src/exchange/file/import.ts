@@ -80,21 +80,26 @@ async function reportInputOf(deps: Deps, item: ExchangeItem, places: Map<string,
   };
 }
 
+/** Places and handling units looked up once per file. */
+interface Lookups {
+  places: Map<string, { county: string; township: string } | null>;
+  units: Map<string, Unit | null>;
+}
+
 const sameSteps = (a: readonly Step[], b: readonly Step[]) => a.length === b.length && stepsStartWith(a, b);
 
 /** What importing this item would do, or the problem of its row. */
-async function planItem(deps: Deps, importer: Importer, row: number, item: ExchangeItem, places: Map<string, { county: string; township: string } | null>, now: number): Promise<Plan | Omit<ImportProblem, 'row'>> {
+async function planItem(deps: Deps, importer: Importer, row: number, item: ExchangeItem, cache: Lookups, now: number): Promise<Plan | Omit<ImportProblem, 'row'>> {
   if (item.sourceSystem === portalSystemOf(deps.config)) return { column: 'source_system', message: 'own_item' };
   if (item.receivedAt > now + SKEW_MS) return { column: 'received_at', message: 'future_moment' };
   if (item.steps.some((s) => s.at > now + SKEW_MS)) return { column: 'steps', message: 'future_moment' };
-  const input = await reportInputOf(deps, item, places);
+  const input = await reportInputOf(deps, item, cache.places);
   if (!input) return { column: 'place_code', message: 'unknown_place', params: { code: item.placeCode } };
-  let unit: Unit;
-  try {
-    unit = await handlingUnitFor(deps, input.countyCode, input);
-  } catch {
-    return { column: 'place_code', message: 'no_unit', params: { code: item.placeCode } };
-  }
+  // The unit depends on the county and the subject's level only: found once per file for each.
+  const unitKey = JSON.stringify([input.countyCode, input.subjectPosition, input.subjectIsHead]);
+  if (!cache.units.has(unitKey)) cache.units.set(unitKey, await handlingUnitFor(deps, input.countyCode, input).catch(() => null));
+  const unit = cache.units.get(unitKey) ?? null;
+  if (!unit) return { column: 'place_code', message: 'no_unit', params: { code: item.placeCode } };
   if (importer.unitIds && !importer.unitIds.has(unit.id)) return { column: 'place_code', message: 'out_of_scope', params: { unit: unit.name } };
   const hash = contentHashOf(item);
   const known = await repo.findFileItem(deps.db, item.sourceSystem, item.workOrderNo);
@@ -127,7 +132,7 @@ export async function importExchangeFile(deps: Deps, importer: Importer, bytes: 
   const problems: ImportProblem[] = [];
   const plans: Plan[] = [];
   const firstRowOfKey = new Map<string, number>();
-  const places = new Map<string, { county: string; township: string } | null>();
+  const cache: Lookups = { places: new Map(), units: new Map() };
   for (const record of read.records) {
     const parsed = readItem(record.cells);
     if (!parsed.item) {
@@ -142,7 +147,7 @@ export async function importExchangeFile(deps: Deps, importer: Importer, bytes: 
       continue;
     }
     firstRowOfKey.set(key, record.row);
-    const plan = await planItem(deps, importer, record.row, item, places, now);
+    const plan = await planItem(deps, importer, record.row, item, cache, now);
     if ('kind' in plan) plans.push(plan);
     else problems.push({ row: record.row, ...plan });
   }
