@@ -9,7 +9,7 @@ import { POSITIONS, type Position } from '../catalog.js';
 import { conflictPairs } from './recusal.js';
 import { stampTotal } from '../../db/change-stamps.js';
 import { connectionOf } from '../../db/per-database.js';
-import { findReportWhere, reportIdsWhere, reportsWhereUpTo, scopeCondition, type ReportCondition } from './repository/scope.js';
+import { findReportWhere, insideTransaction, reportIdsWhere, reportsWhereUpTo, scopeCondition, type ReportCondition } from './repository/scope.js';
 
 /** Positions at township level or below: a report about them never reaches that township's government (信访工作条例 art. 30). */
 export const TOWNSHIP_OR_BELOW: Position[] = (Object.keys(POSITIONS) as Position[]).filter((p) => POSITIONS[p] === 'township' || POSITIONS[p] === 'village');
@@ -69,12 +69,6 @@ function keptFor(db: Executor): Map<string, KeptScope> {
   return map;
 }
 
-/** Whether `db` is inside a transaction: drizzle's PostgreSQL transaction, or an SQLite connection with one open. */
-function insideTransaction(db: Executor): boolean {
-  if ('rollback' in db) return true;
-  return (db as { $client?: { inTransaction?: unknown } }).$client?.inTransaction === true;
-}
-
 export async function scopeOf(db: Executor, staff: StaffContext): Promise<Scope> {
   const cached = cache.get(staff);
   if (cached) return cached;
@@ -99,7 +93,7 @@ export async function scopeOf(db: Executor, staff: StaffContext): Promise<Scope>
   const scope: Scope = { unitIds, condition, wide, ...(dense ? { inTimeOrder: await scopeCondition(db, facts, { inTimeOrder: true }) } : {}) };
   cache.set(staff, scope);
   // Not kept inside a transaction: it may write what the stamp counts and still roll back.
-  if (!insideTransaction(db)) {
+  if (!(await insideTransaction(db))) {
     map.delete(key);
     if (map.size >= MAX_KEPT) map.delete(map.keys().next().value!);
     map.set(key, { stamp, scope });

@@ -95,3 +95,9 @@ export async function reportsWhereUpTo(db: Executor, condition: ReportCondition,
   const row = await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(q.select({ one: sql`1`.as('one') }).from(reports).where(condition).limit(n).as('upto')).get());
   return Number(row?.n ?? 0);
 }
+
+/** Whether `db` is inside a transaction: drizzle's PostgreSQL transaction, or an SQLite connection with one open. */
+export async function insideTransaction(db: Executor): Promise<boolean> {
+  if ('rollback' in db) return true;
+  return (db as { $client?: { inTransaction?: unknown } }).$client?.inTransaction === true;
+}
