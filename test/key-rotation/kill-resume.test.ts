@@ -69,6 +69,9 @@ describe('keys:rotate killed half-way, then run again', () => {
     expect(resumed.text).toMatch(new RegExp(`evidence files and their names: finished, ${left.remaining} done, 0 remaining`));
     expect(resumed.text).toMatch(/every value is in sm/);
     expect(resumed.code).toBe(0);
+    const status = await runCli(main, ['--to', 'sm', '--status'], env);
+    expect(status.text).toBe('reporter identities: 0 remaining\nstaff TOTP secrets: 0 remaining\nevidence files and their names: 0 remaining');
+    expect(status.code).toBe(0);
 
     // What the kill left (a copy not yet swapped in, an old file not yet removed) has no row.
     const named = new Set(await referencedNames(s));
