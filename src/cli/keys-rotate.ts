@@ -11,6 +11,7 @@
 // written under the old profile, or interrupted); 2 refused (configuration, --to not the profile the
 // portal is configured with, no database or key).
 import { consoleIo, commandLine, existingPortal, runIfMain, type CliIo } from './io.js';
+import { record } from '../audit/index.js';
 import { closeDatabase, openConfiguredDatabase } from '../db/connection.js';
 import { storageDirs } from '../evidence/index.js';
 import { DEFAULT_BATCH, rotateKeys, rotationRemaining, type KindProgress } from '../key-rotation/index.js';
@@ -75,11 +76,15 @@ export async function main(argv: string[], env: Record<string, string | undefine
     io.out(`re-sealing into ${to} (${portal.dbFile})`);
     const results = await rotateKeys(deps, { to, batch, pauseMs, signal: controller.signal, onProgress: (p, finished) => io.out(line(p, finished)) });
     for (const p of results) for (const f of p.failed.slice(0, 20)) io.out(`  ${p.kind} #${f.id}: ${f.reason}`);
+    const left = results.some((p) => p.remaining > 0 || p.failed.length > 0);
+    // On the record, like every change an operator makes: what was re-sealed and what is left.
+    const detail = { kinds: results.map((p) => ({ kind: p.kind, done: p.done, remaining: p.remaining, failed: p.failed.map((f) => f.id) })) };
+    const result = controller.signal.aborted ? 'interrupted' : left ? 'incomplete' : 'ok';
+    await record(db, deps.keys['audit-mac'], { actor: { type: 'system' }, action: 'keys.rotated', object: { type: 'crypto_profile', id: to }, result, detail });
     if (controller.signal.aborted) {
       io.out('interrupted: run keys:rotate again to carry on');
       return 1;
     }
-    const left = results.some((p) => p.remaining > 0 || p.failed.length > 0);
     io.out(left ? 'not everything is re-sealed: see the lines above (values still written under the old profile mean a node still runs it)' : `every value is in ${to}`);
     return left ? 1 : 0;
   } catch (err) {

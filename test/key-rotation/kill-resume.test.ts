@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entriesFor } from '../../src/audit/index.js';
 import { main } from '../../src/cli/keys-rotate.js';
 import { sweepStorage } from '../../src/evidence/index.js';
 import { rotationRemaining } from '../../src/key-rotation/index.js';
@@ -69,6 +70,8 @@ describe('keys:rotate killed half-way, then run again', () => {
     expect(resumed.text).toMatch(new RegExp(`evidence files and their names: finished, ${left.remaining} done, 0 remaining`));
     expect(resumed.text).toMatch(/every value is in sm/);
     expect(resumed.code).toBe(0);
+    const recorded = await entriesFor(s.t.app.db, 'crypto_profile', 'sm');
+    expect(recorded.map((e) => [e.action, e.result])).toEqual([['keys.rotated', 'ok']]);
     const status = await runCli(main, ['--to', 'sm', '--status'], env);
     expect(status.text).toBe('reporter identities: 0 remaining\nstaff TOTP secrets: 0 remaining\nevidence files and their names: 0 remaining');
     expect(status.code).toBe(0);
