@@ -57,4 +57,23 @@ describe('keys:rotate crash points', () => {
     await rotateKeys(s.t.app.deps, { to: 'sm' });
     expect(fs.existsSync(path.join(dirs.files, row!.storedName))).toBe(false);
   });
+
+  it('stopped by its signal, it ends after the batch in progress, removes the old files it replaced, and a rerun finishes', async () => {
+    const other = await intlPortal(4);
+    try {
+      const original = storeNames(other);
+      const controller = new AbortController();
+      const stopped = await rotateKeys(other.t.app.deps, { to: 'sm', batch: 2, signal: controller.signal, onProgress: (p) => p.kind.startsWith('evidence') && controller.abort() });
+      const files = stopped.find((p) => p.kind.startsWith('evidence'))!;
+      expect(files.done).toBe(2);
+      // The two old files replaced by the one batch that ran are gone; the rows name their copies.
+      expect(original.filter((n) => !storeNames(other).includes(n)).length).toBe(2);
+      expect(storeNames(other)).toEqual(await referencedNames(other));
+      const rest = await rotateKeys(other.t.app.deps, { to: 'sm' });
+      expect(rest.every((p) => p.remaining === 0 && p.failed.length === 0)).toBe(true);
+      await expectAllUnder(other, 'sm');
+    } finally {
+      await other.t.close();
+    }
+  }, 120_000);
 });
