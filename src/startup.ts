@@ -7,7 +7,9 @@ import { firstBrokenEntry, latestEntry } from './audit/index.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { demoSeedText, seedDemoIfEmpty } from './demo/index.js';
-import { macProfile, useCryptoProfile } from './shared/crypto/index.js';
+import { activeProfile, macProfile, useCryptoProfile } from './shared/crypto/index.js';
+import { rosterIdHashesUnderIntl } from './disclosure/index.js';
+import { declarationIdHashesUnderIntl } from './declarations/index.js';
 import { claimInstallMode, installMode } from './installation/index.js';
 import { trustProxyWarning } from './shared/trust-proxy.js';
 
@@ -50,10 +52,28 @@ async function refuseAnotherKey(app: FastifyInstance, config: Config): Promise<v
   throw new StartRefused(`the master key does not match this database: its latest audit entry (#${id}) does not verify under it; ${where} (or that entry was altered: npm run audit:verify). Nothing was changed.`);
 }
 
+/**
+ * The SM profile (issue 23) hashes ID numbers with HMAC-SM3; rosters and declarations imported
+ * before hold HMAC-SHA256 hashes, which an SM hash of the same person never equals: the cross-check
+ * flags and recusals between old and new lists would silently stop. Until hashing and matching under
+ * both keys exists (issue 23, key rotation), a portal whose lists carry intl hashes does not start
+ * under SM.
+ */
+async function refuseSmWithIntlIdHashes(app: FastifyInstance): Promise<void> {
+  if (activeProfile() !== 'sm') return;
+  const rosters = await rosterIdHashesUnderIntl(app.db);
+  const declarations = await declarationIdHashesUnderIntl(app.db);
+  if (rosters + declarations === 0) return;
+  throw new StartRefused(
+    `SUNSHINE_CRYPTO=sm: ${rosters} roster entries and ${declarations} declared people carry ID-number hashes of the intl profile, which SM hashes never match — cross-check flags and recusals would stop without a word. Keep SUNSHINE_CRYPTO=intl until they can be matched under both (issue 23). Nothing was changed.`,
+  );
+}
+
 export async function prepareStart(app: FastifyInstance, config: Config): Promise<string[]> {
   const db = app.db;
   const lines: string[] = [];
   await refuseAnotherKey(app, config);
+  await refuseSmWithIntlIdHashes(app);
   const before = await installMode(db);
   if (config.demoData === 'off') {
     if (before === 'demo') {

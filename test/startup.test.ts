@@ -133,6 +133,31 @@ describe('install mode at start', () => {
     }
   });
 
+  it('refuses the SM profile while rosters or declarations carry ID-number hashes of the intl profile (issue 23)', async () => {
+    const previous = useCryptoProfile('intl');
+    let t: TestApp;
+    try {
+      // A demo seeded under intl: its rosters and declarations are hashed with HMAC-SHA256.
+      t = await app({ demoData: 'auto' });
+      await prepareStart(t.app, t.config);
+    } finally {
+      useCryptoProfile(previous);
+    }
+    const before = useCryptoProfile('sm');
+    try {
+      await expect(prepareStart(t.app, t.config)).rejects.toThrow(StartRefused);
+      await expect(prepareStart(t.app, t.config)).rejects.toThrow(/ID-number hashes of the intl profile/);
+    } finally {
+      useCryptoProfile(before);
+    }
+    useCryptoProfile('intl');
+    try {
+      await prepareStart(t.app, t.config);
+    } finally {
+      useCryptoProfile(previous);
+    }
+  });
+
   it('refuses to mark a demo as production and the other way round', async () => {
     const t = await app();
     await claimInstallMode(t.app.db, 'demo');

@@ -204,3 +204,13 @@ export function declarantHomeWithinAny(column: SQLWrapper, regionCodes: readonly
 export function declarantIsUser(column: SQLWrapper, userId: number): SQL {
   return sql`exists (select 1 from declarants declarant_ where declarant_.id = ${qualified(column)} and declarant_.user_id = ${userId})`;
 }
+
+/**
+ * Declarants and declared relatives whose ID-number hash is not HMAC-SM3 (`sm3:`…): hashed under the
+ * intl crypto profile. Start-up refuses the SM profile while any exist (src/startup.ts).
+ */
+export async function countIntlIdHashes(db: Executor): Promise<number> {
+  const a = await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(declarants).where(sql`${declarants.idHash} NOT LIKE 'sm3:%'`).get());
+  const b = await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(declaredRelatives).where(sql`${declaredRelatives.idHash} NOT LIKE 'sm3:%'`).get());
+  return Number(a?.n ?? 0) + Number(b?.n ?? 0);
+}

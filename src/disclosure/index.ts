@@ -48,6 +48,6 @@ export async function disclosureRoutes(app: FastifyInstance, opts: { deps: Deps 
   await app.register(objectionRoutes, opts);
 }
 export { TEMPLATE_HEADERS, RECIPIENT_TYPE_LABELS, type RecipientType } from './recipient-columns.js';
-export { countRecipients } from './repository.js';
+export { countRecipients, countIntlIdHashes as rosterIdHashesUnderIntl } from './repository.js';
 // Reporting's live statistics (recipients per region) and the spot checks' signals (stale rosters).
 export { recipientCountsByRegion, staleVillagesByTownship, type RecipientCounts } from './statistics-repository.js';

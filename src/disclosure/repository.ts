@@ -303,3 +303,12 @@ export async function insertRecipientsIfNew(db: Executor, rows: readonly NewReci
   if (rows.length === 0) return;
   await query(db, (q) => q.insert(recipients).values([...rows]).onConflictDoNothing().run());
 }
+
+/**
+ * Active roster entries whose ID-number hash is not HMAC-SM3 (`sm3:`…): hashed under the intl
+ * crypto profile. Start-up refuses the SM profile while any exist (src/startup.ts).
+ */
+export async function countIntlIdHashes(db: Executor): Promise<number> {
+  const row = await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(recipients).where(and(eq(recipients.status, 'active'), sql`${recipients.idHash} NOT LIKE 'sm3:%'`)).get());
+  return Number(row?.n ?? 0);
+}
