@@ -1,7 +1,7 @@
 // Runs the deadline sweep in-process every SUNSHINE_SCHEDULER_SECONDS (0 turns it off: tests call
 // the sweep directly). The sweep is idempotent, so overlapping runs or two processes are harmless.
 import fp from 'fastify-plugin';
-import { runDeadlineSweep, runReferralSweep } from '../reports/index.js';
+import { runDeadlineSweep, runReferralSweep, runReporterSmsSweep } from '../reports/index.js';
 import { archiveWithCheckpoints, latestEntry } from '../audit/index.js';
 import { remindLateSubmissions } from '../reporting/index.js';
 import { runRetentionSweep } from '../retention/index.js';
@@ -33,6 +33,12 @@ export default fp(
         await job('deadline sweep', async () => {
           const result = await runDeadlineSweep(app.deps);
           if (result.reminded + result.escalated > 0) app.log.info(result, 'deadline sweep');
+        });
+        // Texts to real-name reporters who gave a mobile number (issue 24): acceptance, extension,
+        // answer, review deadline near; each claimed once, a failed send retried next round.
+        await job('reporter texts', async () => {
+          const result = await runReporterSmsSweep(app.deps);
+          if (result.sent + result.failed > 0) app.log.info(result, 'reporter texts');
         });
         await job('referral sweep', async () => {
           const result = await runReferralSweep(app.deps);

@@ -31,3 +31,26 @@ it('runs the ledger sweep with the others: an overdue rectification item reaches
   await vi.waitFor(() => expect(t.logs()).toContain('ledger sweep'), { timeout: 15_000, interval: 250 });
   await vi.waitFor(() => expect(smtp.inbox.some((m) => m.to.includes(supervisor.user.email))).toBe(true), { timeout: 5000 });
 }, 30_000);
+
+it('runs the reporter texts with the others: an accepted real-name report with a mobile number gets its text', async () => {
+  const { fileReport, workflow, findReport } = await import('../../src/reports/index.js');
+  const { staffContext } = await import('../../src/plugins/auth.js');
+  const { smsOutboxDir } = await import('../../src/sms/index.js');
+  const fs = await import('node:fs');
+  const intake = await createStaff(t.app, 'ca:220102', ['intake']);
+  const county = (await findUnitByKey(t.app.db, 'ca:220102'))!;
+  const { report } = await fileReport(
+    t.app.deps,
+    {
+      category: 'bribery', placeCode: '220102001001', placeOther: null, countyCode: '220102', townshipCode: '220102001',
+      subjectName: null, subjectPosition: 'village_cadre', subjectIsHead: false,
+      description: '村会计让我们办低保先交五百块钱手续费，不交就不给往上报。', happenedAt: null,
+      identity: { name: '王秀英', phone: '13912345678', email: '', address: '', mobile: '13912345678', smsLocale: 'zh-CN' },
+    } as never,
+    [],
+    { channel: 'online', nonce: null },
+  );
+  await workflow.accept(t.app.deps, staffContext(intake.user, county), (await findReport(t.app.db, report.id))!);
+  const texts = () => (fs.existsSync(smsOutboxDir(t.dataDir)) ? fs.readdirSync(smsOutboxDir(t.dataDir)).map((f) => fs.readFileSync(`${smsOutboxDir(t.dataDir)}/${f}`, 'utf8')) : []);
+  await vi.waitFor(() => expect(texts().some((text) => text.includes(report.caseNo))).toBe(true), { timeout: 15_000, interval: 250 });
+}, 30_000);
