@@ -34,7 +34,7 @@ afterAll(async () => {
 /** Runs keys:rotate as its own process and SIGKILLs it once it has reported rotating some files. */
 function rotateUntilKilled(): Promise<{ output: string; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/keys-rotate.ts', '--to', 'sm', '--batch', '2', '--pause', '100'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/keys-rotate.ts', '--to', 'sm', '--batch', '2', '--pause', '300'], {
       cwd: path.resolve(import.meta.dirname, '../..'),
       env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
