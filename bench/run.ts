@@ -175,6 +175,9 @@ async function mainStaffDay(): Promise<void> {
   const load = { connections: cfg.connections, seconds: cfg.seconds, warmSeconds: cfg.warm };
   try {
     const server = await startServer(gen.dataDir, 'staffday', { SUNSHINE_STAFF_CACHE_MB: '0' });
+    // The statistics cube is computed 2 s after start (src/stats/routes.ts) and holds the SQLite
+    // connection while it runs: measured runs start after it, as in the full run.
+    await new Promise((r) => setTimeout(r, 8000));
     const visitor = new Browser(server.url);
     const htmlFile = path.join(gen.dataDir, 'ceiling.html');
     fs.writeFileSync(htmlFile, (await visitor.get(`/disclosure/villages/${gen.targets.village.code}`)).body);
