@@ -23,6 +23,8 @@ export async function reportRoutes(app: FastifyInstance, opts: { deps: Deps }) {
 export { receivedReportsInCounty, reportCount, reportsAssignedTo, reassignReport, findReports } from './repository.js';
 // The statistics of reports and referrals: the public statistics (src/stats) and reporting's live counts.
 export { statsCube, statsByTownship, reportsReceivedBefore, firstReportReceivedAt, statsQueryPlans, reportCountsByRegion, townshipReportSignals, type TownshipReportSignals } from './statistics-repository.js';
+// The province's 统计报表 (reporting's statistical tables): by region and category.
+export { reportCountsByRegionAndCategory, type ReportCategoryCounts, type ReportCategoryCountRow } from './statistics-repository.js';
 export { referralCountsByRegion } from './referrals/statistics-repository.js';
 export { emptyReportMetrics, type ReportMetrics, type StatsWindow, type StatsCubeRow, type StatsTownshipRow, type ReportIdSpan, type StatsQueryPlans, type InstantRange, type ReportRegionCounts } from './statistics.js';
 export { provideObjectionSubjects, type ObjectionSubjectLookup } from './objection-subject.js';

@@ -282,3 +282,67 @@ export async function townshipReportSignals(db: Executor, scopeCode: string, w: 
   );
   return new Map(rows.map(({ code, ...signals }) => [code, signals]));
 }
+
+// --- The province's 统计报表 (reporting's statistical tables, issue 24) ---
+
+/** One region's counts in one category for the 统计报表: what an office counts in a month or quarter. */
+export interface ReportCategoryCounts {
+  /** 受理: reports placed in the region and received in the range. */
+  received: number;
+  /** 办结: concluded in the range and not being handled again (concludedRow). */
+  concluded: number;
+  /** 查实: of `concluded`, found 属实 or 部分属实. */
+  substantiated: number;
+  /** 在办: accepted before the range's end and not concluded by then, nor ended otherwise. */
+  open: number;
+}
+
+export interface ReportCategoryCountRow extends ReportCategoryCounts {
+  code: string;
+  category: string;
+}
+
+/**
+ * The 统计报表's counts of reports placed in each of `regionCodes` (anywhere within it, through the
+ * closure), by region and category; a region and category with none has no row.
+ *
+ * 在办 is the state at the range's end as far as the rows still tell it: accepted before the end,
+ * with no conclusion before the end that still stands, and not rejected, merged or withdrawn (those
+ * end a report without a conclusion and carry no time of their own, so a report withdrawn after the
+ * end is no longer counted as open at it). A report reopened since (复查/复核) is open again.
+ */
+export async function reportCountsByRegionAndCategory(db: Executor, regionCodes: readonly string[], range: InstantRange): Promise<ReportCategoryCountRow[]> {
+  if (regionCodes.length === 0) return [];
+  const reportsIn = sql`from reports r join ${regionAncestry(regionCodes)} ra on ra.region_code = r.place_code`;
+  const endedWithout = sql.join(
+    (['rejected', 'merged', 'withdrawn'] as const).map((s) => sql`${s}`),
+    sql`, `,
+  );
+  const concludedByEnd = sql`${concludedRow()} and r.concluded_at < ${moment(range.end)}`;
+  // The three counts in one go: receipts, conclusions and open cases of the same moment.
+  const [received, concluded, open] = await query(db, async (q) => [
+    await q.all<{ code: string; category: string; n: number }>(sql`
+      select ra.ancestor_code as code, r.category as category, count(*) as n
+      ${reportsIn} where r.received_at >= ${moment(range.start)} and r.received_at < ${moment(range.end)}
+      group by ra.ancestor_code, r.category`),
+    await q.all<{ code: string; category: string; n: number; substantiated: number | null }>(sql`
+      select ra.ancestor_code as code, r.category as category, count(*) as n,
+        ${countWhere(sql`r.finding in ('substantiated', 'partly')`)} as substantiated
+      ${reportsIn} where r.concluded_at >= ${moment(range.start)} and r.concluded_at < ${moment(range.end)} and ${concludedRow()}
+      group by ra.ancestor_code, r.category`),
+    await q.all<{ code: string; category: string; n: number }>(sql`
+      select ra.ancestor_code as code, r.category as category, count(*) as n
+      ${reportsIn} where r.accepted_at is not null and r.accepted_at < ${moment(range.end)}
+        and r.status not in (${endedWithout}) and not (${concludedByEnd})
+      group by ra.ancestor_code, r.category`),
+  ] as const);
+  const rows = new Map<string, ReportCategoryCountRow>();
+  const row = (code: string, category: string) => {
+    const key = `${code}|${category}`;
+    return rows.get(key) ?? rows.set(key, { code, category, received: 0, concluded: 0, substantiated: 0, open: 0 }).get(key)!;
+  };
+  for (const r of received) row(r.code, r.category).received = r.n;
+  for (const r of concluded) Object.assign(row(r.code, r.category), { concluded: r.n, substantiated: r.substantiated ?? 0 });
+  for (const r of open) row(r.code, r.category).open = r.n;
+  return [...rows.values()];
+}
