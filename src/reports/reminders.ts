@@ -10,7 +10,9 @@ import { claimReminder, markReminderSent, recordNotice, releaseReminder, sentToE
 import type { OutgoingMail } from '../plugins/mail.js';
 import { sendClaimed } from '../shared/claimed-send.js';
 import type { Deps } from '../shared/deps.js';
-import type { User } from '../users/index.js';
+import { noticeChannelsOf, type User } from '../users/index.js';
+import { findReport } from './repository.js';
+import { textStaffNotice } from './staff-texts.js';
 
 /** Days before a due date when the responsible person is reminded. */
 export const REMIND_DAYS_BEFORE = 3;
@@ -38,6 +40,7 @@ export async function remindEach(deps: Deps, reminder: Reminder, recipients: Use
   // A reminder recorded before claims were per recipient (recipient 0) went to everyone.
   if (await sentToEveryone(deps.db, reportId, kind, dueOn)) return false;
   let sent = false;
+  let caseNo: string | null | undefined;
   const seen = new Set<number>();
   for (const user of recipients) {
     if (seen.has(user.id)) continue;
@@ -45,7 +48,20 @@ export async function remindEach(deps: Deps, reminder: Reminder, recipients: Use
     const key: ReminderKey = { reportId, kind, dueOn, recipientId: user.id };
     const result = await sendClaimed<Tx>({
       claim: () => claimReminder(deps.db, key, now, now - CLAIM_STALE_AFTER_MS),
-      send: () => deps.mailer.send(reminder.mail(user)),
+      send: async () => {
+        // By the user's chosen channel (issue 24): e-mail, a text, or both. A failed text beside an
+        // e-mail that went is not retried (the retry would send the e-mail again); a text that is
+        // the only channel is, like a failed e-mail.
+        const channels = noticeChannelsOf(user);
+        if (channels.email) await deps.mailer.send(reminder.mail(user));
+        if (!channels.sms) return;
+        caseNo ??= (await findReport(deps.db, reportId))?.caseNo ?? null;
+        try {
+          await textStaffNotice(deps, user, kind, caseNo);
+        } catch (err) {
+          if (!channels.email) throw err;
+        }
+      },
       record: async (tx) => {
         await markReminderSent(tx, key, now);
         await recordNotice(tx, { userId: user.id, reportId, kind, createdAt: now });
