@@ -20,8 +20,8 @@ const mails: OutgoingMail[] = [];
 let address = 0;
 const login = (staff: TestStaff) => signIn(t.app, staff, `127.0.1.${++address}`);
 
-const IDENTITY: Identity = { name: '孙建国', phone: '13904317777', email: 'sun.jianguo@example.invalid', address: '南关区幸福街道幸福村三组12号' };
-const SECRETS = [IDENTITY.name, IDENTITY.phone, IDENTITY.email, IDENTITY.address];
+const IDENTITY: Identity = { name: '孙建国', phone: '13904317777', email: 'sun.jianguo@example.invalid', address: '南关区幸福街道幸福村三组12号', mobile: '13904318888' };
+const SECRETS = [IDENTITY.name, IDENTITY.phone, IDENTITY.email, IDENTITY.address, IDENTITY.mobile!];
 const REASON = '需要电话联系举报人核实低保户家庭财产情况。';
 
 async function newReport(identity: Identity | null = IDENTITY) {
@@ -219,7 +219,10 @@ describe('deciding on a request', () => {
     // Another custodian of the same unit may.
     expect((await provinceCustodian.get('/staff/identity-requests')).body).toContain(`/staff/identity-requests/${request!.id}/decide`);
     expect((await provinceCustodian.post(`/staff/identity-requests/${request!.id}/decide`, { decision: 'approve' })).statusCode).toBe(303);
-    expect(html.unescape((await provinceLeadCustodian.get(page)).body)).toContain(IDENTITY.phone);
+    const shown = html.unescape((await provinceLeadCustodian.get(page)).body);
+    expect(shown).toContain(IDENTITY.phone);
+    // The mobile number for texts (issue 24) is part of the identity an approval releases.
+    expect(shown).toContain(IDENTITY.mobile!);
     const actions = (await auditOf(report.id)).map((e) => `${e.action}:${e.result}`);
     expect(actions).toEqual(['identity.request:ok', 'identity.approve:refused_own_request', 'identity.approve:ok', 'identity.view:ok']);
   });
