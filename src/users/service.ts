@@ -7,7 +7,7 @@ import { seal, unseal } from '../shared/crypto.js';
 import { dummyHash, generatePassword, hashPassword, passwordProblem, verifyPassword, type PasswordProblem } from './passwords.js';
 import * as repo from './repository.js';
 import { parseRoles, type Role } from './roles.js';
-import { checkTotp, isRecoveryCode, newRecoveryCodes, newTotpSecret, recoveryDigest } from './totp.js';
+import { checkTotp, isRecoveryCode, newRecoveryCodes, newTotpSecret, recoveryDigest, recoveryDigests } from './totp.js';
 
 /** Failures in a row before the account must wait between tries. */
 export const DELAY_AFTER_FAILURES = 5;
@@ -96,18 +96,20 @@ export async function checkSecondFactor(deps: Deps, user: repo.User, code: strin
   const fresh = claimed.user;
   const secret = fresh.totpEnabled ? totpSecret(deps, fresh) : null;
   const step = secret ? await checkTotp(secret, code.replace(/\s/g, ''), fresh.totpLastStep) : null;
-  const digest = secret && step === null && isRecoveryCode(code) ? recoveryDigest(deps.keys['id-hash'], code) : null;
+  // A code issued before a switch of crypto profile is stored under the other profile's MAC.
+  const digests = secret && step === null && isRecoveryCode(code) ? recoveryDigests(deps.keys['id-hash'], code) : null;
   // The code is consumed where it is checked once more against the account as it is now: the same
   // TOTP code or recovery code sent twice at once passes only once.
-  const accepted = (step !== null || digest !== null) && (await withTransaction(deps.db, async (tx) => {
+  const accepted = (step !== null || digests !== null) && (await withTransaction(deps.db, async (tx) => {
     const current = await repo.findUser(tx, user.id);
     if (!current) return false;
     let recovery: string[] = current.recoveryCodes ? (JSON.parse(current.recoveryCodes) as string[]) : [];
     if (step !== null) {
       if (current.totpLastStep !== null && step <= current.totpLastStep) return false;
     } else {
-      if (!recovery.includes(digest!)) return false;
-      recovery = recovery.filter((d) => d !== digest);
+      const stored = recovery.find((d) => digests!.includes(d));
+      if (stored === undefined) return false;
+      recovery = recovery.filter((d) => d !== stored);
     }
     await repo.updateUser(tx, user.id, { failedLogins: 0, lockedUntil: null, lastLoginAt: now, totpLastStep: step ?? current.totpLastStep, recoveryCodes: JSON.stringify(recovery) });
     await record(tx, deps.keys['audit-mac'], { actor: { type: 'staff', id: user.id }, action: 'user.sign_in', object: { type: 'user', id: user.id }, detail: step === null ? { recoveryCode: true } : undefined }, now);

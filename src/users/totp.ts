@@ -2,6 +2,7 @@
 import crypto from 'node:crypto';
 import { generateSecret, generateURI, verify } from 'otplib';
 import { hmacHex } from '../shared/crypto.js';
+import { macCandidates } from '../shared/crypto/index.js';
 
 export function newTotpSecret(): string {
   return generateSecret();
@@ -36,4 +37,9 @@ export function isRecoveryCode(code: string): boolean {
 
 export function recoveryDigest(key: Buffer, code: string): string {
   return hmacHex(key, `recovery:${code.trim().toLowerCase()}`);
+}
+
+/** The digests a stored recovery code may have: under the active crypto profile, then the other (issue 23). */
+export function recoveryDigests(key: Buffer, code: string): string[] {
+  return macCandidates(key, `recovery:${code.trim().toLowerCase()}`);
 }

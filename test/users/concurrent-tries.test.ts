@@ -64,3 +64,23 @@ describe('sign-in tries sent at once', () => {
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 });
+
+describe('recovery codes across a crypto-profile switch (issue 23)', () => {
+  it('accepts a code issued under the other profile, once', async () => {
+    const { useCryptoProfile, activeProfile } = await import('../../src/shared/crypto/index.js');
+    const s = await createStaff(t.app, 'ca:220102', ['handler']);
+    const [code] = newRecoveryCodes(1) as [string];
+    const other = activeProfile() === 'sm' ? 'intl' : 'sm';
+    const previous = useCryptoProfile(other);
+    let stored: string;
+    try {
+      stored = recoveryDigest(t.app.keys['id-hash'], code);
+    } finally {
+      useCryptoProfile(previous);
+    }
+    await updateUser(t.app.db, s.user.id, { recoveryCodes: JSON.stringify([stored]) });
+    const user = (await findUser(t.app.db, s.user.id))!;
+    expect(await checkSecondFactor(t.app.deps, user, code)).toBe(true);
+    expect(await checkSecondFactor(t.app.deps, (await findUser(t.app.db, s.user.id))!, code)).toBe(false);
+  });
+});
