@@ -5,6 +5,7 @@ import { encryptUploads, forgetUploads, linkUploads, type CleanFile } from '../e
 import { ancestorsOf } from '../regions/index.js';
 import { civilAffairsUnitOf, findUnit, type Unit } from '../units/index.js';
 import { hmacHex, keyFromSecret, seal, sealJson, unseal } from '../shared/crypto.js';
+import { macCandidates } from '../shared/crypto/index.js';
 import type { Deps } from '../shared/deps.js';
 import type { Channel } from './catalog.js';
 import { groupQueryCode, newQueryCode, queryCodeDigest } from './receipt.js';
@@ -52,7 +53,12 @@ function submissionDigest(deps: Deps, nonce: string): string {
  * staff read the code out once and see it no more (issue 16: the code is for the reporter).
  */
 async function repeatedSubmission(deps: Deps, nonce: string): Promise<FiledReport | null> {
-  const existing = await repo.findBySubmissionDigest(deps.db, submissionDigest(deps, nonce));
+  // A form sent before a switch of crypto profile (issue 23) and retried after: its digest is the other profile's.
+  let existing: repo.Report | undefined;
+  for (const digest of macCandidates(deps.keys['receipt-lookup'], `submission:${nonce}`)) {
+    existing = await repo.findBySubmissionDigest(deps.db, digest);
+    if (existing) break;
+  }
   if (!existing) return null;
   const code = existing.receiptForRetry ? unseal(keyFromSecret(nonce, 'receipt-retry'), existing.receiptForRetry).toString('utf8') : null;
   const unit = (await findUnit(deps.db, existing.handlingUnitId))!;

@@ -50,3 +50,26 @@ describe('query codes and the crypto profile', () => {
     expect(await findUnder('sm', wrong)).toBeNull();
   });
 });
+
+describe('a form retried across a crypto-profile switch', () => {
+  it('finds the report the first post filed and files nothing twice', async () => {
+    const village = await aVillageOf(t.app, '220102');
+    const input = { category: 'favouritism', placeCode: village, placeOther: null, countyCode: '220102', townshipCode: village.slice(0, 9), subjectName: null, subjectPosition: 'village_cadre', subjectIsHead: false, description: '村干部优亲厚友，把不符合条件的亲属评为低保户。', happenedAt: null, identity: null } as never;
+    const nonce = 'retried-form-nonce-0001';
+    const previous = useCryptoProfile('intl');
+    let first: Awaited<ReturnType<typeof fileReport>>;
+    try {
+      first = await fileReport(t.app.deps, input, [], { channel: 'online', nonce });
+    } finally {
+      useCryptoProfile(previous);
+    }
+    useCryptoProfile('sm');
+    try {
+      const again = await fileReport(t.app.deps, input, [], { channel: 'online', nonce });
+      expect(again.repeated).toBe(true);
+      expect(again.report.id).toBe(first.report.id);
+    } finally {
+      useCryptoProfile(previous);
+    }
+  });
+});
