@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import type { Executor } from '../db/executor.js';
 import type { Keys } from '../plugins/keys.js';
 import { seal, unseal } from '../shared/crypto.js';
+import { subkeyFamily } from '../shared/crypto/index.js';
 import { findUnitByKey } from '../units/index.js';
 import * as repo from './repository.js';
 
@@ -15,7 +16,8 @@ export const PARTNER_KEY = /^[a-z0-9][a-z0-9_-]{1,39}$/;
  * ('exchange' in KEY_PURPOSES) would give it its own branch from the master key.
  */
 export function partnerSecretKey(keys: Pick<Keys, 'identity'>): Buffer {
-  return Buffer.from(crypto.hkdfSync('sha256', keys.identity, Buffer.from('sunshine/v1/exchange'), Buffer.from('partner-secret'), 32));
+  // One family per profile (issue 23): a secret sealed before a switch to SM still opens after it.
+  return subkeyFamily(keys.identity, { intl: 'sunshine/v1/exchange', sm: 'sunshine/sm/v1/exchange' }, 'partner-secret');
 }
 
 export interface Partner {

@@ -1,6 +1,6 @@
 // Keys derived with each profile's KDF, registered as one family (key-family.ts).
 import crypto from 'node:crypto';
-import { keyFamily } from './key-family.js';
+import { keyFamily, keyFor } from './key-family.js';
 import { hkdfIntl } from './intl.js';
 import { activeProfile, type CryptoProfileName } from './profile.js';
 import { hkdfSm } from './sm.js';
@@ -11,6 +11,15 @@ import { hkdfSm } from './sm.js';
  */
 export function deriveFamily(ikm: Buffer, salts: { intl: string; sm: string }, info: string, active: CryptoProfileName = activeProfile()): Buffer {
   return keyFamily({ intl: hkdfIntl(ikm, salts.intl, info, 32), sm: hkdfSm(ikm, salts.sm, info, 32) }, active);
+}
+
+/**
+ * A feature's own key under a purpose key (e.g. the exchange's partner-secret key under `identity`):
+ * each member derived from the parent's member of the same profile with that profile's KDF, kept as
+ * one family, so a value sealed under it before a switch of profile still opens after.
+ */
+export function subkeyFamily(parent: Buffer, salts: { intl: string; sm: string }, info: string, active: CryptoProfileName = activeProfile()): Buffer {
+  return keyFamily({ intl: hkdfIntl(keyFor(parent, 'intl'), salts.intl, info, 32), sm: hkdfSm(keyFor(parent, 'sm'), salts.sm, info, 32) }, active);
 }
 
 /** A key derived from a secret the client holds (e.g. a form's submission nonce). */

@@ -3,7 +3,7 @@
 // profile (SUNSHINE_CRYPTO=intl|sm) decides what is written, the stored version what is read.
 export { activeProfile, CRYPTO_PROFILES, parseCryptoProfile, useCryptoProfile, type CryptoProfileName } from './profile.js';
 export { keyFor, type KeyFamily } from './key-family.js';
-export { deriveFamily, keyFromSecret, randomToken } from './derive.js';
+export { deriveFamily, keyFromSecret, randomToken, subkeyFamily } from './derive.js';
 export { seal, sealedProfile, sealJson, sealWith, unseal, unsealJson } from './seal.js';
 export { mac, macCandidates, macProfile, macWith, sameDigest, SM_MAC_PREFIX, verifyMac } from './mac.js';
 export { registerSigner, signerFor, signManifest, sm2PublicKeyPem, SM2_DEFAULT_ID, verifySm2, type ManifestSigner } from './sm2.js';
