@@ -18,6 +18,7 @@ import { findUnitByKey, supervisedUnitIds, type Unit } from '../units/index.js';
 import { ApiError } from './auth.js';
 import { partnerSecretKey, type Partner } from './partners.js';
 import * as repo from './repository.js';
+import { findFileItem } from './file/repository.js';
 import type { WorkOrderInput, WorkOrderStatusBody } from './schemas.js';
 
 /** A receipt older than this is refused (casework/intake.ts RECEIPT_MAX_AGE_DAYS: likely a mistyped year). */
@@ -119,6 +120,13 @@ export async function submitWorkOrder(deps: Deps, partner: Partner, wo: WorkOrde
     }
     const contentHash = await contentHashOf(wo, files);
     let order = await repo.findWorkOrder(deps.db, partner.id, wo.workOrderNo);
+    // The same 工单号 imported from an exchange file (file/import.ts) is the same item: never a
+    // second report. Its content is in the file's layout, not comparable here, so the partner is
+    // told it exists (409) rather than merged silently.
+    if (!order && (await findFileItem(deps.db, partner.key, wo.workOrderNo))) {
+      await audit(deps, partner, 'exchange.work_order.conflict', { type: 'work_order', id: wo.workOrderNo }, { workOrderNo: wo.workOrderNo, importedFromFile: true }, 'refused');
+      throw new ApiError(409, 'conflict');
+    }
     if (!order) {
       await repo.claimWorkOrder(deps.db, { partnerId: partner.id, workOrderNo: wo.workOrderNo, contentHash, createdAt: now });
       order = (await repo.findWorkOrder(deps.db, partner.id, wo.workOrderNo))!;

@@ -151,6 +151,14 @@ describe('exchange file round trip', () => {
     expect(await reportCount(b.app.db)).toBe(30);
   });
 
+  it('refuses a work order through the API whose number was imported from a file: never a second report', async () => {
+    const { partner: onB } = await createPartner(b.app.db, b.app.keys, { key: 'jl-12345', name: '吉林省12345热线', scopes: [`ca:${COUNTY}`] });
+    const before = await reportCount(b.app.db);
+    const wo = { source: 'hotline_12345' as const, workOrderNo: '12345-2026-00001', receivedAt: new Date(Date.now() - 3600_000).toISOString(), channel: 'phone' as const, category: CATEGORIES[1]!, placeCode: villages[1]!, text: '来电反映：村干部把亲属评为低保户（工单 1）。' };
+    await expect(submitWorkOrder(b.app.deps, onB, wo, [], Date.now())).rejects.toMatchObject({ statusCode: 409, code: 'conflict' });
+    expect(await reportCount(b.app.db)).toBe(before);
+  });
+
   it('writes nothing from a file with an error on row 7, and names row 7', async () => {
     const rows = parse(csv.toString('utf8').replace(/^\ufeff/, '')) as string[][];
     const header = rows[0]!;
