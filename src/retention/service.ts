@@ -110,10 +110,12 @@ export async function runRetentionSweep(deps: RetentionDeps, sessions: SessionSw
         // Shredded before the rows say so: a crash in between leaves a row the next sweep finishes
         // (shredding a missing file is a no-op), never a "deleted" row whose file is still there.
         for (const f of files) await eraseStored(deps.dirs, f.storedName);
-        const shredded = new Set(files.map((f) => f.id));
+        // By stored name, not row id: keys:rotate (issue 23) may point a row at a new copy meanwhile,
+        // which this sweep has not shredded; that row waits for the next sweep.
+        const shredded = new Set(files.map((f) => f.storedName));
         result.files += await withTransaction(db, async (tx) => {
           // Read again inside the transaction: a second process sweeping at once marks and audits each file once.
-          const still = (await liveEvidenceOf(tx, ownerType, reportId)).filter((f) => shredded.has(f.id));
+          const still = (await liveEvidenceOf(tx, ownerType, reportId)).filter((f) => shredded.has(f.storedName));
           for (const f of still) {
             await markEvidenceErased(tx, f.id, now);
             await record(tx, key, { actor: system, action: 'retention.evidence_erased', object: { type: 'evidence', id: f.id }, detail: { report: reportId, ...(ownerType === 'report' ? {} : { owner: ownerType }) } }, now);
