@@ -9,6 +9,7 @@ import { addDays } from '../clocks/index.js';
 import { findUsers, userIdsMatching, userInUnits } from '../users/index.js';
 import type { AdminScope } from './scope.js';
 import { parseDateInput } from '../shared/date-input.js';
+import { rowIdOf } from '../db/dialect.js';
 
 export const AUDIT_PAGE_SIZE = 100;
 const ACTOR_TYPES = ['staff', 'system', 'reporter'] as const;
@@ -42,7 +43,9 @@ const cstStart = (date: string) => Date.parse(`${date}T00:00:00+08:00`);
 
 export async function browseAudit(db: Db, scope: AdminScope, q: AuditQuery, beforeId?: number) {
   let actorIds: number[] | undefined;
-  if (q.actor) actorIds = /^\d+$/.test(q.actor) ? [Number(q.actor)] : await userIdsMatching(db, q.actor);
+  // A number is a user id; one no user can have (beyond MAX_ROW_ID) matches nobody.
+  const actorId = rowIdOf(q.actor);
+  if (q.actor) actorIds = /^\d+$/.test(q.actor) ? (actorId ? [actorId] : []) : await userIdsMatching(db, q.actor);
   const fromMs = q.from && !Number.isNaN(cstStart(q.from)) ? cstStart(q.from) : undefined;
   let toMs: number | undefined;
   try {

@@ -7,6 +7,7 @@ import { referralHeldByAnyOf, type ReferralRow } from '../reports/index.js';
 import { regionWithin } from '../regions/index.js';
 import { matchesSearch } from '../search/index.js';
 import { typicalCases } from './tables.js';
+import { isRowId } from '../db/dialect.js';
 
 export type TypicalCase = typeof typicalCases.$inferSelect;
 export type NewTypicalCase = typeof typicalCases.$inferInsert;
@@ -25,7 +26,7 @@ export async function updateCase(db: Executor, id: number, values: Partial<NewTy
 
 export async function findCase(db: Executor, id: number): Promise<TypicalCase | undefined> {
   return query(db, (q) => {
-    if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+    if (!isRowId(id)) return undefined;
     return q.select().from(typicalCases).where(eq(typicalCases.id, id)).get();
   });
 }

@@ -10,6 +10,7 @@ import { openFlagCounts } from './flags-view.js';
 import { villageLabels } from './labels.js';
 import * as repo from './repository.js';
 import { codeWithin, managedRegion, regionScope } from './scope.js';
+import { isRowId, rowIdOf } from '../db/dialect.js';
 
 export const PAGE_SIZE = 50;
 
@@ -18,7 +19,7 @@ const FIELD_ORDER = ['form', 'name', 'position', 'id_number', 'home_village', 'r
 
 /** The declarant if this user may see it, else undefined (404). */
 export async function visibleDeclarant(db: Db, staff: StaffContext, id: number): Promise<repo.Declarant | undefined> {
-  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  if (!isRowId(id)) return undefined;
   // Those at home in the user's region, or kept by a unit they supervise.
   return declarantInScope(db, await regionScope(db, staff), id);
 }
@@ -32,7 +33,7 @@ export async function mayEdit(db: Db, staff: StaffContext, declarant: repo.Decla
 
 export async function listContext(db: Db, staff: StaffContext, query: { q?: string; before?: string }) {
   const q = (query.q ?? '').normalize('NFKC').replace(/[\s%_\\]/gu, '').slice(0, 20);
-  const before = /^\d{1,12}$/.test(query.before ?? '') ? Number(query.before) : null;
+  const before = rowIdOf(query.before) ?? null;
   const rows = await declarantsInScope(db, await regionScope(db, staff), { name: q, before, limit: PAGE_SIZE + 1 });
   const page = rows.slice(0, PAGE_SIZE);
   const labels = await villageLabels(db, page.map((d) => d.homeVillageCode));

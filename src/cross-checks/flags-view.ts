@@ -13,6 +13,7 @@ import { countFlags, flagPage, openFlagCountsOf, visibleFlagById } from './pages
 import { villageLabels } from './labels.js';
 import * as repo from './repository.js';
 import { canResolve, codeWithin, flagRecusal, regionScope, verifiesFlag, type FlagRecusal } from './scope.js';
+import { isRowId, rowIdOf } from '../db/dialect.js';
 
 export const PAGE_SIZE = 50;
 
@@ -27,13 +28,13 @@ export function parseFlagFilter(query: Record<string, string | undefined>): Flag
   const status = query.status === 'resolved' || query.status === 'all' ? query.status : 'open';
   const kind = repo.isFlagKind(query.kind) ? query.kind : '';
   const region = /^\d{6,12}$/.test(query.region ?? '') ? query.region! : '';
-  const before = /^\d{1,12}$/.test(query.before ?? '') ? Number(query.before) : null;
+  const before = rowIdOf(query.before) ?? null;
   return { status, kind, region, before };
 }
 
 /** The flag if this user may see it (else the route answers 404). */
 export async function visibleFlag(db: Db, staff: StaffContext, id: number): Promise<repo.Flag | undefined> {
-  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  if (!isRowId(id)) return undefined;
   const scope = await regionScope(db, staff);
   return visibleFlagById(db, id, visibility(staff, scope.regionCodes, await flagRecusal(db, staff.user.id)));
 }

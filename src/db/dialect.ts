@@ -121,3 +121,13 @@ export const MAX_ROW_ID = 2_147_483_647;
 export function isRowId(n: number): boolean {
   return Number.isSafeInteger(n) && n >= 1 && n <= MAX_ROW_ID;
 }
+
+/**
+ * The row id a link or form writes as text (decimal digits only: a query cursor, a path segment, a
+ * select's value), or undefined when it is none — empty, not a number, 0, or beyond MAX_ROW_ID.
+ */
+export function rowIdOf(text: unknown): number | undefined {
+  if (typeof text !== 'string' || !/^\d{1,10}$/.test(text)) return undefined;
+  const n = Number(text);
+  return isRowId(n) ? n : undefined;
+}

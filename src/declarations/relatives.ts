@@ -10,6 +10,7 @@ import { declarationsChanged } from './events.js';
 import type { RelativeInput } from './id-hash.js';
 import { validateRelative, type Outcome, type RelativeRules } from './relative-validation.js';
 import * as repo from './repository.js';
+import { isRowId } from '../db/dialect.js';
 
 /** Who changes the declaration, and the audit action the feature records it under. */
 export interface RelativeChange {
@@ -41,7 +42,7 @@ export async function addCheckedRelative(
 
 /** Removes a relative of the declarant; false when there is no such relative of theirs. */
 export async function removeDeclaredRelative(deps: Pick<Deps, 'db' | 'keys'>, declarantId: number, relativeId: number, change: RelativeChange, now: number): Promise<boolean> {
-  if (!Number.isSafeInteger(relativeId) || relativeId <= 0) return false;
+  if (!isRowId(relativeId)) return false;
   return withTransaction(deps.db, async (tx) => {
     if (!(await repo.deleteRelative(tx, declarantId, relativeId))) return false;
     await repo.updateDeclarant(tx, declarantId, { updatedAt: now });

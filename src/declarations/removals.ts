@@ -12,6 +12,7 @@ import { declarationsChanged } from './events.js';
 import type { Outcome } from './relative-validation.js';
 import * as repo from './repository.js';
 import * as removals from './removals-repository.js';
+import { isRowId } from '../db/dialect.js';
 
 export const REASON_MAX = 500;
 /** Roles that decide a removal in the reviewing unit. */
@@ -36,7 +37,7 @@ function reviewUnitOf(staff: StaffContext): number {
 /** Asks to remove one of the user's own relatives; 'not_found' when it is not theirs. */
 export async function requestRelativeRemoval(deps: Deps, staff: StaffContext, relativeId: number, rawReason: unknown, now = Date.now()): Promise<Outcome<{ id: number }> | 'not_found'> {
   const declarant = await repo.declarantOfUser(deps.db, staff.user.id);
-  if (!declarant || !Number.isSafeInteger(relativeId) || relativeId <= 0) return 'not_found';
+  if (!declarant || !isRowId(relativeId)) return 'not_found';
   const relative = (await repo.relativesOf(deps.db, declarant.id)).find((r) => r.id === relativeId);
   if (!relative) return 'not_found';
   const reason = cleanReason(rawReason);
@@ -74,7 +75,7 @@ export function decidesRemovals(staff: StaffContext): boolean {
 
 /** The open request if this user may decide it; 404 outside their unit, 403 for their own request. */
 async function decidable(deps: Deps, staff: StaffContext, requestId: number): Promise<removals.RemovalRequest> {
-  if (!decidesRemovals(staff) || !Number.isSafeInteger(requestId) || requestId <= 0) throw notFound();
+  if (!decidesRemovals(staff) || !isRowId(requestId)) throw notFound();
   const request = await removals.findRemovalRequest(deps.db, requestId);
   if (!request || request.reviewUnitId !== staff.unit.id) throw notFound();
   // Four eyes: the declarant never confirms her own removal, even as a lead of the reviewing unit.

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
 import { evidenceFiles } from './tables.js';
+import { isRowId } from '../db/dialect.js';
 
 export type EvidenceFile = typeof evidenceFiles.$inferSelect;
 export type NewEvidenceFile = typeof evidenceFiles.$inferInsert;
@@ -15,6 +16,7 @@ export async function evidenceOf(db: Executor, ownerType: string, ownerId: numbe
 }
 
 export async function findEvidence(db: Executor, id: number): Promise<EvidenceFile | undefined> {
+  if (!isRowId(id)) return undefined;
   return query(db, (q) => q.select().from(evidenceFiles).where(eq(evidenceFiles.id, id)).get());
 }
 

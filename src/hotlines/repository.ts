@@ -6,6 +6,7 @@ import { query } from '../db/transaction.js';
 import { regionDepthAbove, regionEncloses } from '../regions/index.js';
 import { unitNameOf } from '../units/index.js';
 import { hotlines } from './tables.js';
+import { isRowId } from '../db/dialect.js';
 
 export type Hotline = typeof hotlines.$inferSelect;
 
@@ -46,7 +47,7 @@ export async function hotlineCount(db: Executor): Promise<number> {
 }
 
 export async function findHotline(db: Executor, id: number): Promise<Hotline | undefined> {
-  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  if (!isRowId(id)) return undefined;
   return query(db, (q) => q.select().from(hotlines).where(eq(hotlines.id, id)).get());
 }
 

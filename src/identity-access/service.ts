@@ -14,6 +14,7 @@ import type { Executor } from '../db/executor.js';
 import { withTransaction } from '../db/transaction.js';
 import { usersWithRole, type Role } from '../users/index.js';
 import * as repo from './repository.js';
+import { isRowId } from '../db/dialect.js';
 
 /** Who may ask for an identity. */
 export const REQUESTER_ROLES: Role[] = ['handler', 'lead', 'inspector'];
@@ -79,7 +80,7 @@ export async function requestIdentity(deps: Deps, staff: StaffContext, report: R
  * about them or their relatives, or placed in their home village) does not decide on it either.
  */
 async function decidable(deps: Deps, staff: StaffContext, requestId: number): Promise<{ request: repo.IdentityRequest; report: Report }> {
-  if (!staff.has('custodian') || !Number.isSafeInteger(requestId) || requestId <= 0) throw notFound();
+  if (!staff.has('custodian') || !isRowId(requestId)) throw notFound();
   const request = await repo.findRequest(deps.db, requestId);
   if (!request || request.deciderUnitId !== staff.unit.id) throw notFound();
   const subject = await findReport(deps.db, request.reportId);

@@ -6,6 +6,7 @@ import { rectificationItems } from './tables.js';
 import { unitNameOf } from '../units/index.js';
 import { regionAncestorAtLevel, regionNameOf, regionWithin } from '../regions/index.js';
 import type { ItemStatus, Source } from './catalog.js';
+import { isRowId } from '../db/dialect.js';
 
 export type Item = typeof rectificationItems.$inferSelect;
 export type NewItem = typeof rectificationItems.$inferInsert;
@@ -19,7 +20,7 @@ export async function updateItem(db: Executor, id: number, values: Partial<NewIt
 }
 
 export async function findItem(db: Executor, id: number): Promise<Item | undefined> {
-  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  if (!isRowId(id)) return undefined;
   return query(db, (q) => q.select().from(rectificationItems).where(eq(rectificationItems.id, id)).get());
 }
 

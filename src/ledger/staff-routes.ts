@@ -14,6 +14,7 @@ import { ENTERABLE_SOURCES, ITEM_STATUSES, SOURCES, isItemStatus, isOverdue, isS
 import * as repo from './repository.js';
 import * as service from './service.js';
 import { mayOfferReopen, mayReopen, reopenItem, SPOT_CHECK_REOPEN_ROLE, validateReopen } from './reopen.js';
+import { rowIdOf } from '../db/dialect.js';
 
 type Body = Record<string, string | undefined>;
 const PAGE = 50;
@@ -45,7 +46,7 @@ export default async function staffLedgerRoutes(app: FastifyInstance, opts: { de
     };
     const signable = scopeIds.filter((id) => id !== staff.unit.id || staff.unit.supervisorId === null);
     const canSign = service.MANAGING_ROLES.some((r) => staff.has(r));
-    const before = q.before && /^\d{1,12}$/.test(q.before) ? Number(q.before) : undefined;
+    const before = rowIdOf(q.before);
     const rows = await repo.listItems(db, { unitIds: scopeIds, ...filter, signableUnitIds: filter.toSign ? (canSign ? signable : []) : undefined, today, before, limit: PAGE });
     // A report's items follow the report's visibility (recusal included).
     const reportIds = rows.map((r) => r.item.reportId).filter((x): x is number => x !== null);

@@ -9,6 +9,7 @@ import { hasMessage } from '../i18n/translate.js';
 import { requireStaff } from '../plugins/auth.js';
 import type { Deps } from '../shared/deps.js';
 import { markNoticesRead, noticeCount, noticesFor } from './repository.js';
+import { rowIdOf } from '../db/dialect.js';
 
 const PAGE = 50;
 
@@ -29,7 +30,7 @@ export default async function noticeRoutes(app: FastifyInstance, opts: NoticeRou
 
   app.get<{ Querystring: { before?: string; done?: string } }>('/staff/notices', { preHandler: requireStaff() }, async (request, reply) => {
     const userId = request.staff!.user.id;
-    const before = /^\d{1,12}$/.test(request.query.before ?? '') ? Number(request.query.before) : undefined;
+    const before = rowIdOf(request.query.before);
     const rows = await noticesFor(db, userId, { limit: PAGE + 1, ...(before ? { beforeId: before } : {}) });
     const page = rows.slice(0, PAGE);
     const numbers = await caseNumbers(db, [...new Set(page.flatMap((n) => (n.reportId === null ? [] : [n.reportId])))]);

@@ -6,6 +6,7 @@ import { query } from '../db/transaction.js';
 import { policyPages } from './tables.js';
 import { matchesSearch } from '../search/index.js';
 import { userDisplayNameOf } from '../users/index.js';
+import { isRowId } from '../db/dialect.js';
 
 export type PolicyPage = typeof policyPages.$inferSelect;
 export type NewPolicyPage = typeof policyPages.$inferInsert;
@@ -20,7 +21,7 @@ export async function updatePage(db: Executor, id: number, values: Partial<NewPo
 
 export async function findPage(db: Executor, id: number): Promise<PolicyPage | undefined> {
   return query(db, (q) => {
-    if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+    if (!isRowId(id)) return undefined;
     return q.select().from(policyPages).where(eq(policyPages.id, id)).get();
   });
 }

@@ -6,6 +6,7 @@ import { query } from '../db/transaction.js';
 import type { Db } from '../db/connection.js';
 import { reportingSubmissions, reportingTasks } from './tables.js';
 import type { TaskKind, TaskSpec } from './catalog.js';
+import { isRowId } from '../db/dialect.js';
 
 export type Task = typeof reportingTasks.$inferSelect;
 export type Submission = typeof reportingSubmissions.$inferSelect;
@@ -45,7 +46,7 @@ export async function findTaskByKey(db: Executor, kind: TaskKind, year: number, 
 }
 
 export async function findTask(db: Executor, id: number): Promise<Task | undefined> {
-  if (!Number.isSafeInteger(id)) return undefined;
+  if (!isRowId(id)) return undefined;
   return query(db, (q) => q.select().from(reportingTasks).where(eq(reportingTasks.id, id)).get());
 }
 
@@ -64,7 +65,7 @@ export async function tasksDueBefore(db: Executor, today: string): Promise<Task[
 }
 
 export async function findSubmission(db: Executor, id: number): Promise<Submission | undefined> {
-  if (!Number.isSafeInteger(id)) return undefined;
+  if (!isRowId(id)) return undefined;
   return query(db, (q) => q.select().from(reportingSubmissions).where(eq(reportingSubmissions.id, id)).get());
 }
 

@@ -3,6 +3,7 @@
 // person (issue 19 item 4). Disclosure owns the rosters and depends on reports, so reports does not
 // import it: disclosure provides the lookup here when it loads. Without a provider no hash is set.
 import type { Executor } from '../db/executor.js';
+import { isRowId } from '../db/dialect.js';
 
 /** The keyed ID hash of the listed recipient with this id, or null (no such entry, or no hash). */
 export type ObjectionSubjectLookup = (db: Executor, entryId: number) => Promise<string | null>;
@@ -16,6 +17,6 @@ export function provideObjectionSubjects(provider: ObjectionSubjectLookup): void
 
 /** The ID hash an objection's report carries, or null. */
 export async function objectionSubjectIdHash(db: Executor, entryId: number | null | undefined): Promise<string | null> {
-  if (!lookup || !entryId || !Number.isSafeInteger(entryId) || entryId <= 0) return null;
+  if (!lookup || !entryId || !isRowId(entryId)) return null;
   return (await lookup(db, entryId)) || null;
 }

@@ -7,6 +7,7 @@ import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
 import { regionNameOf, regionParentOf } from '../regions/index.js';
 import { spotCheckRounds, spotCheckTargets, spotChecks } from './tables.js';
+import { isRowId } from '../db/dialect.js';
 
 export type Round = typeof spotCheckRounds.$inferSelect;
 export type Target = typeof spotCheckTargets.$inferSelect;
@@ -22,7 +23,7 @@ export async function insertTargets(db: Executor, rows: (typeof spotCheckTargets
 }
 
 export async function findRound(db: Executor, id: number): Promise<Round | undefined> {
-  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  if (!isRowId(id)) return undefined;
   return query(db, (q) => q.select().from(spotCheckRounds).where(eq(spotCheckRounds.id, id)).get());
 }
 
@@ -61,7 +62,7 @@ export async function targetRowsOf(db: Executor, roundId: number): Promise<Targe
 }
 
 export async function findTarget(db: Executor, roundId: number, id: number): Promise<Target | undefined> {
-  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  if (!isRowId(id)) return undefined;
   return query(db, (q) =>
     q
       .select()
@@ -76,7 +77,7 @@ export async function checksOf(db: Executor, roundId: number): Promise<Check[]> 
 }
 
 export async function findCheck(db: Executor, roundId: number, id: number): Promise<Check | undefined> {
-  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  if (!isRowId(id)) return undefined;
   return query(db, (q) =>
     q
       .select()

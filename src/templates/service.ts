@@ -9,6 +9,7 @@ import { isCategory } from '../reports/index.js';
 import type { Deps } from '../shared/deps.js';
 import { forbidden, notFound } from '../shared/errors.js';
 import * as repo from './repository.js';
+import { isRowId } from '../db/dialect.js';
 
 /** The unit whose users keep the province-wide templates. */
 export const PROVINCE_UNIT_KEY = 'ca:220000';
@@ -46,7 +47,7 @@ export async function templatesFor(db: Executor, unitId: number, category: strin
 
 /** One template, if the unit may use it (for prefilling an answer); undefined otherwise. */
 export async function templateFor(db: Executor, unitId: number, id: number): Promise<repo.AnswerTemplate | undefined> {
-  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  if (!isRowId(id)) return undefined;
   const template = await repo.findTemplate(db, id);
   return template && (template.unitId === null || template.unitId === unitId) ? template : undefined;
 }

@@ -7,7 +7,7 @@ import { unitAncestors, units } from './tables.js';
 import type { UnitSeed } from './seed.js';
 import { perDatabase } from '../db/per-database.js';
 import { qualified } from '../db/qualified.js';
-import { FALSE } from '../db/dialect.js';
+import { FALSE, isRowId } from '../db/dialect.js';
 
 export type Unit = typeof units.$inferSelect;
 
@@ -52,6 +52,7 @@ export async function insertUnitSeeds(db: Db, seeds: UnitSeed[]): Promise<void> 
 }
 
 export async function findUnit(db: Executor, id: number): Promise<Unit | undefined> {
+  if (!isRowId(id)) return undefined;
   const unit = await unitsById.get(db, id, () => query(db, (q) => q.select().from(units).where(eq(units.id, id)).get()));
   return unit ? { ...unit } : undefined;
 }

@@ -9,6 +9,7 @@ import type { Deps } from '../../shared/deps.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { archiveList, auditQueryString, browseAudit, readAuditQuery, verifyAudit, type VerifyOutcome } from '../audit-browse.js';
 import { adminScope } from '../scope.js';
+import { rowIdOf } from '../../db/dialect.js';
 
 export default async function auditAdminRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
@@ -19,7 +20,7 @@ export default async function auditAdminRoutes(app: FastifyInstance, opts: { dep
   async function render(request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply: FastifyReply, verification: VerifyOutcome | null = null) {
     const scope = await adminScope(deps.db, request.staff!);
     const query = readAuditQuery(request.query ?? {});
-    const before = request.query?.before && /^\d{1,12}$/.test(request.query.before) ? Number(request.query.before) : undefined;
+    const before = rowIdOf(request.query?.before);
     const page = await browseAudit(deps.db, scope, query, before);
     const qs = auditQueryString(query);
     return reply.page(
@@ -84,7 +85,8 @@ export default async function auditAdminRoutes(app: FastifyInstance, opts: { dep
   // One archive file as written (its SHA-256 and last MAC are on the page to check the copy).
   app.get<{ Params: { id: string } }>('/staff/admin/audit/archives/:id', admin, async (request, reply) => {
     await requireTop(request);
-    const found = /^\d{1,12}$/.test(request.params.id) ? await archiveFile(deps.db, deps.config.dataDir, Number(request.params.id)) : undefined;
+    const archiveId = rowIdOf(request.params.id);
+    const found = archiveId ? await archiveFile(deps.db, deps.config.dataDir, archiveId) : undefined;
     if (!found) throw notFound();
     if (!fs.existsSync(found.file)) {
       await audit(request, 'audit.export', { type: 'audit_archive', id: found.archive.id }, { what: 'archive', month: found.archive.month }, 'missing');

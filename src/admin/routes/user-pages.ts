@@ -10,6 +10,7 @@ import { adminScope, unitOptions, userInScope, type AdminScope } from '../scope.
 import { errorList, type AccountValues, type FieldErrors } from '../user-form.js';
 import { handOverTargets, OPEN_WORK_STATUSES } from '../user-service.js';
 import { reportsAssignedTo } from '../../reports/index.js';
+import { rowIdOf } from '../../db/dialect.js';
 
 function roleOptions(selected: readonly string[]) {
   return ROLES.map((value) => ({ value, checked: selected.includes(value) }));
@@ -41,8 +42,8 @@ export function statusOf(user: User, now = Date.now()) {
 /** The user of `:id` when the administrator manages them; otherwise 404, as for no user at all. */
 export async function managedUser(deps: Deps, request: FastifyRequest<{ Params: { id: string } }>): Promise<{ user: User; scope: AdminScope }> {
   const scope = await adminScope(deps.db, request.staff!);
-  const id = /^\d{1,10}$/.test(request.params.id) ? Number(request.params.id) : NaN;
-  const user = Number.isNaN(id) ? undefined : await findUser(deps.db, id);
+  const id = rowIdOf(request.params.id);
+  const user = id === undefined ? undefined : await findUser(deps.db, id);
   if (!user || !userInScope(scope, user)) throw notFound();
   return { user, scope };
 }

@@ -11,6 +11,7 @@ import { adminScope } from '../scope.js';
 import { errorList, readAccount, validateAccount, type AccountValues, type Body, type FieldErrors } from '../user-form.js';
 import { createAccount, updateAccount } from '../user-service.js';
 import { accountFieldChoices, managedUser, pendingResetRows, renderPassword, renderUser, statusOf, unitSelect } from './user-pages.js';
+import { rowIdOf } from '../../db/dialect.js';
 
 const PAGE_SIZE = 100;
 const DONE = ['updated', 'unchanged', 'disabled', 'enabled', 'handover', 'roles', 'unlocked', 'second_factor_requested', 'second_factor_reset', 'second_factor_refused'] as const;
@@ -27,7 +28,7 @@ export default async function userAdminRoutes(app: FastifyInstance, opts: { deps
     const q = (request.query.q ?? '').trim().slice(0, 50);
     const unit = request.query.unit && scope.unitIds.includes(Number(request.query.unit)) ? Number(request.query.unit) : null;
     const status = request.query.status === 'active' || request.query.status === 'disabled' ? request.query.status : undefined;
-    const after = request.query.after && /^\d{1,10}$/.test(request.query.after) ? Number(request.query.after) : undefined;
+    const after = rowIdOf(request.query.after);
     const page = await usersPage(db, { unitIds: unit ? [unit] : scope.unitIds, q: q || undefined, status, afterId: after, limit: PAGE_SIZE });
     const unitNames = new Map((await listUnits(db)).map((u) => [u.id, u.name]));
     const rows = page.rows.map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, lastLoginAt: u.lastLoginAt, ...statusOf(u), unitName: unitNames.get(u.unitId) ?? '', roles: parseRoles(u.roles) }));

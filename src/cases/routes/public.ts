@@ -10,6 +10,7 @@ import { buildAtom } from '../atom.js';
 import { isQuarter } from '../quarter.js';
 import * as repo from '../repository.js';
 import { excerpt, paragraphs, placeLabels, quarterLabel } from '../view-model.js';
+import { rowIdOf } from '../../db/dialect.js';
 
 const PAGE = 20;
 const FEED_ENTRIES = 50;
@@ -55,7 +56,7 @@ export default async function publicCaseRoutes(app: FastifyInstance, opts: { dep
   });
 
   app.get<{ Params: { id: string } }>('/cases/:id', { config: { publicCache: true } }, async (request, reply) => {
-    const c = /^\d{1,12}$/.test(request.params.id) ? await repo.findCase(db, Number(request.params.id)) : undefined;
+    const c = await repo.findCase(db, rowIdOf(request.params.id) ?? 0);
     if (!c || c.status !== 'published') throw notFound();
     const places = await placeLabels(db, [c.regionCode]);
     return reply.page('cases/detail', {

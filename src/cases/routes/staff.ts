@@ -14,6 +14,7 @@ import { recentQuarters } from '../quarter.js';
 import * as repo from '../repository.js';
 import * as svc from '../service.js';
 import { paragraphs, placeLabels, quarterLabel } from '../view-model.js';
+import { rowIdOf } from '../../db/dialect.js';
 
 type Body = Record<string, string | undefined>;
 const PAGE = 50;
@@ -26,7 +27,7 @@ export default async function staffCaseRoutes(app: FastifyInstance, opts: { deps
     const staff = request.staff!;
     const scope = await svc.caseScopeOf(deps, staff);
     const status = (repo.CASE_STATUSES as readonly string[]).includes(request.query.status ?? '') ? (request.query.status as repo.CaseStatus) : undefined;
-    const beforeId = /^\d{1,12}$/.test(request.query.before ?? '') ? Number(request.query.before) : undefined;
+    const beforeId = rowIdOf(request.query.before);
     const rows = await repo.listForStaff(db, { ...scope, status, beforeId, limit: PAGE });
     const places = await placeLabels(db, rows.map((r) => r.regionCode));
     const next = rows.length === PAGE ? `/staff/cases?${status ? `status=${status}&` : ''}before=${rows[rows.length - 1]!.id}` : null;
@@ -66,13 +67,13 @@ export default async function staffCaseRoutes(app: FastifyInstance, opts: { deps
 
   // The referral's outcome page (an inspector's) or the report page (a handler's) posts here.
   app.post<{ Params: { referralId: string } }>('/staff/cases/from-referral/:referralId', { preHandler: requireStaff() }, async (request, reply) => {
-    const id = /^\d{1,12}$/.test(request.params.referralId) ? Number(request.params.referralId) : 0;
+    const id = rowIdOf(request.params.referralId) ?? 0;
     const { case: c, existing } = await svc.draftCaseFromReferral(deps, request.staff!, id);
     return reply.redirect(`/staff/cases/${c.id}?done=${existing ? 'existing_referral' : 'drafted'}`, 303);
   });
 
   async function load(request: FastifyRequest<{ Params: { id: string } }>) {
-    const c = /^\d{1,12}$/.test(request.params.id) ? await repo.findCase(db, Number(request.params.id)) : undefined;
+    const c = await repo.findCase(db, rowIdOf(request.params.id) ?? 0);
     if (!c) throw notFound();
     const referral = c.referralId ? await repo.findReferral(db, c.referralId) : undefined;
     const rights = svc.rightsOn(request.staff!, await svc.caseScopeOf(deps, request.staff!), c, referral);

@@ -9,6 +9,7 @@ import { buildDocument, toDocx } from '../document.js';
 import { hasStatistics } from '../catalog.js';
 import * as repo from '../repository.js';
 import * as service from '../service.js';
+import { rowIdOf } from '../../db/dialect.js';
 
 const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -16,7 +17,7 @@ export default async function exportRoutes(app: FastifyInstance, opts: { deps: D
   const { db } = opts.deps;
 
   async function load(request: FastifyRequest<{ Params: { id: string } }>) {
-    const id = /^\d{1,12}$/.test(request.params.id) ? Number(request.params.id) : NaN;
+    const id = rowIdOf(request.params.id) ?? 0;
     const sub = await repo.findSubmission(db, id);
     const task = sub ? await repo.findTask(db, sub.taskId) : undefined;
     const unit = sub ? await findUnit(db, sub.unitId) : undefined;

@@ -12,17 +12,18 @@ import { SECTIONS, periodOf, submitterLevel } from '../catalog.js';
 import { ROLLUP_COLUMNS, RATES, rollUp, rollupCells, type Statistics } from '../statistics.js';
 import * as repo from '../repository.js';
 import * as service from '../service.js';
+import { rowIdOf } from '../../db/dialect.js';
 
 export default async function rollupRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { db } = opts.deps;
 
   app.get<{ Params: { taskId: string }; Querystring: { unit?: string } }>('/staff/reporting/tasks/:taskId', { preHandler: requireStaff() }, async (request, reply) => {
     const staff = request.staff!;
-    const task = /^\d{1,12}$/.test(request.params.taskId) ? await repo.findTask(db, Number(request.params.taskId)) : undefined;
+    const task = await repo.findTask(db, rowIdOf(request.params.taskId) ?? 0);
     if (!task || staff.unit.kind !== 'civil_affairs' || !service.ABOVE_VIEW_ROLES.some((r) => staff.has(r))) throw notFound();
     const ownScope = await supervisedUnitIds(db, staff.unit.id);
-    const asked = request.query.unit && /^\d{1,12}$/.test(request.query.unit) ? Number(request.query.unit) : staff.unit.id;
-    if (!ownScope.includes(asked)) throw notFound();
+    const asked = request.query.unit ? rowIdOf(request.query.unit) : staff.unit.id;
+    if (asked === undefined || !ownScope.includes(asked)) throw notFound();
     const scope = asked === staff.unit.id ? staff.unit : await findUnit(db, asked);
     if (!scope) throw notFound();
     const scopeIds = await supervisedUnitIds(db, scope.id);

@@ -12,6 +12,7 @@ import { todayInChina } from '../../clocks/index.js';
 import { buildStatisticalTable, parseTablePeriod, periodLabel, recentPeriods, rowLevelOf } from '../statistical-table.js';
 import { writeStatisticalTableXlsx } from '../statistical-table-xlsx.js';
 import { ABOVE_VIEW_ROLES } from '../service.js';
+import { rowIdOf } from '../../db/dialect.js';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -34,8 +35,8 @@ export default async function statisticalTableRoutes(app: FastifyInstance, opts:
   async function unitAsked(request: FastifyRequest<{ Querystring: Query }>): Promise<Unit> {
     const staff = request.staff!;
     const raw = request.query.unit;
-    if (raw !== undefined && raw !== '' && !/^\d{1,12}$/.test(raw)) throw notFound();
-    const id = raw ? Number(raw) : staff.unit.id;
+    const id = raw ? rowIdOf(raw) : staff.unit.id;
+    if (id === undefined) throw notFound();
     const unit = id === staff.unit.id ? staff.unit : await findUnit(db, id);
     if (!unit || !(await rowLevelOf(db, unit))) throw notFound();
     if (unit.id === staff.unit.id) return unit;

@@ -11,6 +11,7 @@ import { SECTIONS, hasStatistics } from '../catalog.js';
 import { statRows, type Statistics } from '../statistics.js';
 import * as repo from '../repository.js';
 import * as service from '../service.js';
+import { rowIdOf } from '../../db/dialect.js';
 
 type Params = { taskId: string; unitId: string };
 type Body = Record<string, string | undefined>;
@@ -21,9 +22,10 @@ export default async function submissionRoutes(app: FastifyInstance, opts: { dep
 
   async function load(request: FastifyRequest<{ Params: Params }>) {
     const { taskId, unitId } = request.params;
-    if (!/^\d{1,12}$/.test(taskId) || !/^\d{1,12}$/.test(unitId)) throw notFound();
-    const task = await repo.findTask(db, Number(taskId));
-    const unit = task ? await findUnit(db, Number(unitId)) : undefined;
+    const wanted = { task: rowIdOf(taskId), unit: rowIdOf(unitId) };
+    if (!wanted.task || !wanted.unit) throw notFound();
+    const task = await repo.findTask(db, wanted.task);
+    const unit = task ? await findUnit(db, wanted.unit) : undefined;
     if (!task || !unit || !(await service.mayView(db, request.staff!, task, unit))) throw notFound();
     return { task, unit };
   }

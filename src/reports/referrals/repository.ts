@@ -8,7 +8,7 @@ import { reports } from '../tables.js';
 import { referralResults, referrals } from './tables.js';
 import { unitNameOf } from '../../units/index.js';
 import { qualified } from '../../db/qualified.js';
-import { FALSE } from '../../db/dialect.js';
+import { FALSE, isRowId } from '../../db/dialect.js';
 
 export type ReferralRow = typeof referrals.$inferSelect;
 export type NewReferral = typeof referrals.$inferInsert;
@@ -34,7 +34,7 @@ export async function insertReferralResult(db: Executor, row: NewReferralResult)
 }
 
 export async function referralById(db: Executor, id: number): Promise<ReferralRow | undefined> {
-  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  if (!isRowId(id)) return undefined;
   return query(db, (q) => q.select().from(referrals).where(eq(referrals.id, id)).get());
 }
 

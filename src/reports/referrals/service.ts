@@ -19,6 +19,7 @@ import { allows } from '../casework/permissions.js';
 import { NO_RELATION } from '../casework/relation.js';
 import { staffNotice } from '../../mail/index.js';
 import { bodyLevelFor, bodyUnitKey } from './routing.js';
+import { isRowId } from '../../db/dialect.js';
 
 export type Referral = ReferralRow;
 /** One result of a referral as pages show it (a row of referral_results, or the old columns of a referral without rows). */
@@ -82,7 +83,7 @@ export function isReferralAction(name: string): name is ReferralAction {
  * concluded one stays visible, with its result, in the body's own workspace.
  */
 export async function visibleReferral(deps: Deps, staff: StaffContext, id: number): Promise<Referral | undefined> {
-  if (staff.unit.kind !== 'discipline' || !Number.isSafeInteger(id)) return undefined;
+  if (staff.unit.kind !== 'discipline' || !isRowId(id)) return undefined;
   const ids = await supervisedUnitIds(deps.db, staff.unit.id);
   return await referralHeldBy(deps.db, id, ids);
 }

@@ -5,6 +5,7 @@ import type { Executor } from '../../db/executor.js';
 import { query } from '../../db/transaction.js';
 import { reports } from '../tables.js';
 import { transferProgress, transfers } from './tables.js';
+import { isRowId } from '../../db/dialect.js';
 
 export type Transfer = typeof transfers.$inferSelect;
 export type NewTransfer = typeof transfers.$inferInsert;
@@ -29,6 +30,7 @@ export async function transfersOfReport(db: Executor, reportId: number): Promise
 }
 
 export async function transferById(db: Executor, id: number): Promise<Transfer | undefined> {
+  if (!isRowId(id)) return undefined;
   return query(db, (q) => q.select().from(transfers).where(eq(transfers.id, id)).get());
 }
 
