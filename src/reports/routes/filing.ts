@@ -10,6 +10,7 @@ import { fileReport } from '../filing.js';
 import { validateReport } from '../validate.js';
 import { confirmationContext } from '../confirmation.js';
 import { abandoned, isMultipartPost, uploadGate } from './upload-gate.js';
+import { rowIdOf } from '../../db/dialect.js';
 
 const NONCE = /^[A-Za-z0-9_-]{32}$/;
 /** 507 Insufficient Storage: the form comes back with its text and one clear message. */
@@ -131,7 +132,7 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     }
     let filed: Awaited<ReturnType<typeof fileReport>>;
     try {
-      filed = await fileReport(deps, input, parsed.files, { channel: 'online', nonce: f.submission_id!, objectionEntryId: Number(f.objection) || null });
+      filed = await fileReport(deps, input, parsed.files, { channel: 'online', nonce: f.submission_id!, objectionEntryId: rowIdOf(f.objection) ?? null });
     } catch (err) {
       // Plaintext uploads not yet encrypted must not wait in tmp/ for the next start.
       discardFiles(parsed.files);
