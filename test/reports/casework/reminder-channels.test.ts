@@ -60,3 +60,24 @@ describe('deadline reminders by channel', () => {
     expect(mailed).not.toContain(bySms.user.email);
   });
 });
+
+describe('an assignment notice by channel', () => {
+  it('reaches a user who chose SMS as a text, without an e-mail', async () => {
+    const { notifyAssignee } = await import('../../../src/reports/casework/notify.js');
+    const { findUser } = await import('../../../src/users/index.js');
+    const { vi } = await import('vitest');
+    const assignee = await createStaff(t.app, 'ca:220102', ['handler']);
+    await updateUser(t.app.db, assignee.user.id, { mobile: '13900000009', noticeChannel: 'sms' });
+    const { report } = await fileReport(
+      t.app.deps,
+      { category: 'left_out', placeCode: '220102001001', placeOther: null, countyCode: '220102', townshipCode: '220102001', subjectName: null, subjectPosition: null, subjectIsHead: false, description: '邻居家有两辆小汽车还吃着低保。', happenedAt: null, identity: null },
+      [],
+      { channel: 'online', nonce: null },
+    );
+    const mailsBefore = smtp.inbox.length;
+    await notifyAssignee(t.app.deps, (await findUser(t.app.db, assignee.user.id))!, report, 'assigned');
+    await vi.waitFor(() => expect(texts().some((m) => m.to === '13900000009' && m.text.includes(report.caseNo))).toBe(true), { timeout: 5000 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.inbox.slice(mailsBefore).some((m) => m.to.includes(assignee.user.email))).toBe(false);
+  });
+});
