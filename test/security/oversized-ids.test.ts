@@ -122,3 +122,13 @@ describe('an id beyond the 4-byte integer range', () => {
     expect((await t.app.db.get<{ n: number }>(sql`select count(*) as n from reports`))!.n).toBe(before + 2);
   });
 });
+
+describe('a form whose select carries an id beyond the range', () => {
+  it('comes back with the words typed and a message on the field, not a 500', async () => {
+    const province = sessions[1]!.session!;
+    const res = await province.post('/staff/ledger/new', { source: 'inspection', problem: '村委会未按时公示低保名单', measures: '限期补充公示并说明原因', unit_id: '99999999999', person: '张主任', deadline: '' }, '/staff/ledger/new');
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('村委会未按时公示低保名单');
+    expect(res.body).toContain('请选择本单位或下级单位作为责任单位。');
+  });
+});
