@@ -234,10 +234,7 @@ export class RedisCounterStore implements CounterStore {
   }
 
   async fail(limit: string, subject: string, rule: DelayRule): Promise<number> {
-    return this.guarded(async () => {
-      const [current, previous] = await this.names(limit, subject);
-      return Number(await this.scripts.counterFail(current, previous, `${current}:wait`, `${previous}:wait`, rule.free, rule.windowMs, rule.maxDelayMs));
-    }, () => this.fallback.fail(limit, subject, rule));
+    return this.guarded(async () => Number(await this.scripts.counterFail(...(await this.delayKeys(limit, subject)), rule.free, rule.windowMs, rule.maxDelayMs)), () => this.fallback.fail(limit, subject, rule));
   }
 
   async waitMs(limit: string, subject: string): Promise<number> {
@@ -248,17 +245,11 @@ export class RedisCounterStore implements CounterStore {
   }
 
   async tryOnce(limit: string, subject: string, rule: DelayRule): Promise<number> {
-    return this.guarded(async () => {
-      const [current, previous] = await this.names(limit, subject);
-      return Number(await this.scripts.counterTry(current, previous, `${current}:wait`, `${previous}:wait`, rule.free, rule.windowMs, rule.maxDelayMs));
-    }, () => this.fallback.tryOnce(limit, subject, rule));
+    return this.guarded(async () => Number(await this.scripts.counterTry(...(await this.delayKeys(limit, subject)), rule.free, rule.windowMs, rule.maxDelayMs)), () => this.fallback.tryOnce(limit, subject, rule));
   }
 
   async forgive(limit: string, subject: string): Promise<void> {
-    await this.guarded(async () => {
-      const [current, previous] = await this.names(limit, subject);
-      await this.scripts.counterForgive(current, previous, `${current}:wait`, `${previous}:wait`);
-    }, () => this.fallback.forgive(limit, subject));
+    await this.guarded(async () => this.scripts.counterForgive(...(await this.delayKeys(limit, subject))), () => this.fallback.forgive(limit, subject));
   }
 
   async close(): Promise<void> {
@@ -268,6 +259,12 @@ export class RedisCounterStore implements CounterStore {
     } catch {
       this.client.disconnect();
     }
+  }
+
+  /** A growing delay's keys: the count under this hour's and the previous hour's names, then their waits. */
+  private async delayKeys(limit: string, subject: string): Promise<[string, string, string, string]> {
+    const [current, previous] = await this.names(limit, subject);
+    return [current, previous, `${current}:wait`, `${previous}:wait`];
   }
 
   /** The Redis names of a subject's counter under this hour's key and the previous hour's (the same name twice when there was none). */
