@@ -18,6 +18,15 @@ const LONGEST_SWEEP_SECONDS = 60;
 
 export async function exchangeRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
+  // The staff header links a page only for those its route lets in (the same rules as the routes').
+  app.addPageContext((request) => {
+    const staff = request.staff;
+    if (!staff || staff.unit.kind !== 'civil_affairs') return {};
+    return {
+      ...(staff.roles.includes('lead') || staff.roles.includes('supervisor') ? { mayExchangeFiles: true } : {}),
+      ...(staff.roles.includes('system_admin') && staff.unit.supervisorId === null ? { mayReadDeadLetters: true } : {}),
+    };
+  });
   await app.register(apiRoutes, opts);
   await app.register(deadLetterRoutes, opts);
   await app.register(exchangeFileRoutes, opts);

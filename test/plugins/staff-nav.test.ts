@@ -25,3 +25,26 @@ describe('staff navigation', () => {
     expect(await navOf('gov:220102001', ['intake'])).toEqual({ policy: false, importing: true });
   });
 });
+
+describe('staff navigation to the exchange pages (issue 24)', () => {
+  async function linksOf(unitKey: string, roles: Parameters<typeof createStaff>[2]) {
+    const staff = await createStaff(t.app, unitKey, roles);
+    const session = await signIn(t.app, staff);
+    const page = await session.get(roles.includes('system_admin') ? '/staff/admin/users' : '/staff');
+    expect(page.statusCode).toBe(200);
+    const links = { files: page.body.includes('href="/staff/exchange/file"'), deadLetters: page.body.includes('href="/staff/exchange/dead-letters"') };
+    // Each link shown opens; each not shown would be refused.
+    expect((await session.get('/staff/exchange/file')).statusCode).toBe(links.files ? 200 : 403);
+    expect((await session.get('/staff/exchange/dead-letters')).statusCode).toBe(links.deadLetters ? 200 : 403);
+    return links;
+  }
+
+  it('links the exchange file page for civil-affairs leads and supervisors, and the dead letters for the province system administrator', async () => {
+    expect(await linksOf('ca:220102', ['lead'])).toEqual({ files: true, deadLetters: false });
+    expect(await linksOf('ca:220100', ['supervisor'])).toEqual({ files: true, deadLetters: false });
+    expect(await linksOf('ca:220102', ['handler'])).toEqual({ files: false, deadLetters: false });
+    expect(await linksOf('ca:220000', ['system_admin'])).toEqual({ files: false, deadLetters: true });
+    expect(await linksOf('ca:220102', ['system_admin'])).toEqual({ files: false, deadLetters: false });
+  });
+});
+
