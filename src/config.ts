@@ -1,6 +1,7 @@
 // The one place that reads the environment (DESIGN.md §6). Everything else receives a Config.
 import path from 'node:path';
 import { overrideProblems, parseRuleOverrides, type RuleOverrides } from './clocks/index.js';
+import { CRYPTO_PROFILES, parseCryptoProfile } from './shared/crypto/profile.js';
 // A type only: the SMS door's templates load i18n, which reads LOCALES from here (no import cycle at run time).
 import type { SmsSettings } from './sms/index.js';
 
@@ -161,6 +162,15 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
+/** SUNSHINE_CRYPTO is read once per process by src/shared/crypto/profile.ts; checked here so a typo is one clear line. */
+function checkCryptoProfile(env: Env): void {
+  try {
+    parseCryptoProfile(env.SUNSHINE_CRYPTO);
+  } catch {
+    throw new ConfigError('SUNSHINE_CRYPTO', `must be one of ${CRYPTO_PROFILES.join(', ')}, got "${env.SUNSHINE_CRYPTO}"`);
+  }
+}
+
 function bool(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -304,6 +314,7 @@ function masterKey(env: Env): Buffer | null {
 }
 
 export function loadConfig(env: Env = process.env): Config {
+  checkCryptoProfile(env);
   const port = integer(env, 'PORT', 3000, 1, 65535);
   const host = env.HOST && env.HOST.trim() !== '' ? env.HOST.trim() : '127.0.0.1';
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;

@@ -70,3 +70,12 @@ describe('loadConfig', () => {
     expect(config.defaultLocale).toBe('ko');
   });
 });
+
+describe('SUNSHINE_CRYPTO', () => {
+  it('takes intl or sm, and refuses anything else in one line naming the setting', () => {
+    expect(() => loadConfig({ SUNSHINE_CRYPTO: 'sm' })).not.toThrow();
+    expect(() => loadConfig({ SUNSHINE_CRYPTO: '' })).not.toThrow();
+    expect(() => loadConfig({ SUNSHINE_CRYPTO: 'sm4' })).toThrow(ConfigError);
+    expect(() => loadConfig({ SUNSHINE_CRYPTO: 'sm4' })).toThrow(/SUNSHINE_CRYPTO.*intl, sm/);
+  });
+});

@@ -18,7 +18,16 @@ export function parseCryptoProfile(raw: string | undefined): CryptoProfileName {
   throw new Error(`SUNSHINE_CRYPTO must be one of ${CRYPTO_PROFILES.join(', ')} (got "${raw}")`);
 }
 
-let active: CryptoProfileName = parseCryptoProfile(process.env.SUNSHINE_CRYPTO);
+/** A value that is not a profile is refused by loadConfig (src/config.ts) in one line; meanwhile intl. */
+function initialProfile(): CryptoProfileName {
+  try {
+    return parseCryptoProfile(process.env.SUNSHINE_CRYPTO);
+  } catch {
+    return 'intl';
+  }
+}
+
+let active: CryptoProfileName = initialProfile();
 
 /** The profile new ciphertexts, MACs and password hashes are written with. */
 export function activeProfile(): CryptoProfileName {
