@@ -12,13 +12,15 @@ export const declarants = table(
     position: text('position').notNull(),
     /** Keyed hash of the ID number (id-hash key); never the number. */
     idHash: text('id_hash').notNull(),
+    /** The ID number's keyed hash under the other crypto profile (issue 23); null on rows from before. */
+    idHashAlt: text('id_hash_alt'),
     homeVillageCode: text('home_village_code').notNull(),
     unitId: integer('unit_id'),
     updatedAt: timestamp('updated_at').notNull(),
     /** When the declarant left office; the declaration is deleted N years later (retention schedule). */
     leftOfficeAt: timestamp('left_office_at'),
   },
-  (t) => [index('declarants_village_idx').on(t.homeVillageCode), index('declarants_id_hash_idx').on(t.idHash)],
+  (t) => [index('declarants_village_idx').on(t.homeVillageCode), index('declarants_id_hash_idx').on(t.idHash), index('declarants_id_hash_alt_idx').on(t.idHashAlt)],
 );
 
 export const declaredRelatives = table(
@@ -31,11 +33,13 @@ export const declaredRelatives = table(
     name: text('name').notNull(),
     relation: text('relation').notNull(),
     idHash: text('id_hash').notNull(),
+    /** As declarants.id_hash_alt. */
+    idHashAlt: text('id_hash_alt'),
     villageCode: text('village_code').notNull(),
     /** dibao | extreme | temporary */
     assistanceType: text('assistance_type').notNull(),
   },
-  (t) => [index('declared_relatives_declarant_idx').on(t.declarantId), index('declared_relatives_id_hash_idx').on(t.idHash)],
+  (t) => [index('declared_relatives_declarant_idx').on(t.declarantId), index('declared_relatives_id_hash_idx').on(t.idHash), index('declared_relatives_id_hash_alt_idx').on(t.idHashAlt)],
 );
 
 /**

@@ -43,6 +43,12 @@ export const recipients = table(
     townshipCode: text('township_code').notNull(),
     countyCode: text('county_code').notNull(),
     idHash: text('id_hash').notNull(),
+    /**
+     * The same ID number's keyed hash under the other crypto profile (issue 23): a person matches
+     * when any hash of one row equals any hash of the other. Null on rows imported before both were
+     * kept (HMAC-SHA256 only): those lists need a re-import to complete a switch to SM.
+     */
+    idHashAlt: text('id_hash_alt'),
     maskedName: text('masked_name').notNull(),
     /** The surname alone, for the "possible undeclared relative" cross-check. */
     surname: text('surname').notNull(),
@@ -62,6 +68,7 @@ export const recipients = table(
     index('recipients_county_idx').on(t.countyCode, t.status, t.id),
     uniqueIndex('recipients_village_person_idx').on(t.villageCode, t.idHash),
     index('recipients_id_hash_idx').on(t.idHash),
+    index('recipients_id_hash_alt_idx').on(t.idHashAlt),
   ],
 );
 
