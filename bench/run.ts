@@ -5,6 +5,9 @@
 //   npm run bench -- --quick           smaller data, shorter runs (smoke check, results to bench/tmp/)
 //   npm run bench -- --data <dir>      reuse a data dir built earlier (bench/generate.ts or --keep)
 //   npm run bench -- --keep            keep the generated data dir    --profile  server under --cpu-prof
+//   npm run bench -- --engine pg       the same data copied (db:copy) into a new PostgreSQL database,
+//                                      the server on it; --keep-db keeps that database, --pg URL names
+//                                      the server, --scale F generates F × the full sizes
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +24,7 @@ import { Browser, median, percentile } from './lib/http.js';
 import { formatSummary, summarize } from './profile-summary.js';
 import { measureList } from './lib/load.js';
 import { DAY_MIX, mixOf, planStaffDay, resolveStaffDay } from './lib/staff-day.js';
+import { benchDatabaseName, copyInto, createBenchDatabase, dropBenchDatabase, engineOptions, masterKeyOf, pgCommitRate, scaledSizes } from './lib/engine.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -29,6 +33,12 @@ const quick = flag('--quick');
 const profile = flag('--profile');
 // Only the staff-day scenario and the inbox miss run between two ceilings (for working on the miss path).
 const staffDayOnly = flag('--staff-day-only');
+const eng = engineOptions(args);
+const onPg = eng.engine === 'pg';
+/** The PostgreSQL database of this run (--engine pg), its URL once created, and what the copy took. */
+const pgRun = { name: benchDatabaseName(process.pid), url: null as string | null, evidenceDir: null as string | null, copy: null as Awaited<ReturnType<typeof copyInto>> | null };
+/** The server's engine variables: none on SQLite (DATA_DIR's file), DATABASE_URL and the key on PostgreSQL. */
+const engineEnv: Record<string, string> = {};
 const cfg = quick
   ? { seconds: 3, warm: 1, connections: 10, uncachedSamples: 5, submitSeconds: 6, inboxDepth: 8, starts: 2, commitSeconds: 1 }
   : { seconds: 10, warm: 3, connections: 10, uncachedSamples: 20, submitSeconds: 30, inboxDepth: 60, starts: 3, commitSeconds: 3 };
@@ -72,7 +82,7 @@ async function startServer(dataDir: string, tag: string, extraEnv: Record<string
   const s = await startProcess({
     entry: 'dist/server.js',
     tsx: false,
-    env: { ...serverEnv(dataDir), ...extraEnv },
+    env: { ...serverEnv(dataDir), ...engineEnv, ...extraEnv },
     nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=server-${tag}-${Date.now()}.cpuprofile`] : [],
     readyPath: '/healthz',
     logFile: path.join(dataDir, 'server.log'),
@@ -151,10 +161,37 @@ async function prepareData(): Promise<{ gen: Generated; cleanup: boolean }> {
     return { gen: { ...gen, dataDir: path.resolve(reuse) }, cleanup: false };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunshine-bench-'));
-  log(`generating ${quick ? 'quick' : 'full'} data in ${dir} …`);
-  const gen = await generate(dir, quick ? QUICK : FULL, log);
+  const sizes = eng.scale !== null ? scaledSizes(FULL, eng.scale) : quick ? QUICK : FULL;
+  log(`generating ${eng.scale !== null ? `${eng.scale} × full` : quick ? 'quick' : 'full'} data (${JSON.stringify(sizes)}) in ${dir} …`);
+  const gen = await generate(dir, sizes, log);
   log(`generated in ${gen.seconds.toFixed(1)} s, database ${(gen.databaseBytes / 1024 ** 2).toFixed(0)} MB`);
   return { gen, cleanup: !flag('--keep') };
+}
+
+/**
+ * --engine pg: a new database, the data dir's SQLite portal copied into it by db:copy's code (its
+ * evidence into a folder of this run), and the server's variables as a PostgreSQL node needs them.
+ */
+async function preparePostgres(dataDir: string): Promise<void> {
+  pgRun.url = await createBenchDatabase(eng.pgServer, pgRun.name);
+  log(`created database ${pgRun.name} on ${eng.pgServer}; copying ${dataDir} into it (db:copy) …`);
+  pgRun.evidenceDir = path.join(dataDir, `pg-evidence-${process.pid}`);
+  pgRun.copy = await copyInto(dataDir, pgRun.url, pgRun.evidenceDir, log);
+  log(`copied ${fmt.int(pgRun.copy.rows)} rows of ${pgRun.copy.tables} tables in ${pgRun.copy.seconds.toFixed(0)} s (${(pgRun.copy.bytes / 1024 ** 2).toFixed(0)} MB in PostgreSQL)`);
+  Object.assign(engineEnv, { DATABASE_URL: pgRun.url, SUNSHINE_MASTER_KEY: masterKeyOf(dataDir), SUNSHINE_EVIDENCE_DIR: pgRun.evidenceDir });
+}
+
+/** Drops the run's database and its evidence folder, unless --keep-db. */
+async function cleanupPostgres(): Promise<void> {
+  if (!pgRun.url) return;
+  if (eng.keepDb) {
+    log(`kept database ${pgRun.url} (evidence in ${pgRun.evidenceDir})`);
+    return;
+  }
+  await dropBenchDatabase(eng.pgServer, pgRun.name);
+  if (pgRun.evidenceDir) fs.rmSync(pgRun.evidenceDir, { recursive: true, force: true });
+  log(`dropped database ${pgRun.name}`);
+  pgRun.url = null;
 }
 
 function samplePlaces(dataDir: string): Place[] {
@@ -172,6 +209,7 @@ function samplePlaces(dataDir: string): Place[] {
 async function mainStaffDay(): Promise<void> {
   buildServer();
   const { gen, cleanup } = await prepareData();
+  if (onPg) await preparePostgres(gen.dataDir);
   const load = { connections: cfg.connections, seconds: cfg.seconds, warmSeconds: cfg.warm };
   try {
     const server = await startServer(gen.dataDir, 'staffday', { SUNSHINE_STAFF_CACHE_MB: '0' });
@@ -195,6 +233,7 @@ async function mainStaffDay(): Promise<void> {
     rows.push(...staffDayMeasurements(day, ceiling));
   } finally {
     for (const s of servers) await s.stop().catch(() => null);
+    await cleanupPostgres();
     if (profile) summarizeProfiles();
   }
   machine.loadEnd = os.loadavg().map((x) => x.toFixed(2)).join(' / ');
@@ -216,6 +255,7 @@ function summarizeProfiles(): void {
 async function main(): Promise<void> {
   buildServer();
   const { gen, cleanup } = await prepareData();
+  if (onPg) await preparePostgres(gen.dataDir);
   const dataDir = gen.dataDir;
   const t = gen.targets;
   const places = samplePlaces(dataDir);
@@ -340,8 +380,9 @@ async function main(): Promise<void> {
     rows.push(...staffDayMeasurements(day, ceiling));
 
     // --- (f) text-only submissions, beside the commit rate -----------------------------------
-    const commits = commitRate(dataDir, cfg.commitSeconds);
-    rows.push({ name: `Commit rate, single-row INSERT transactions, same settings (journal ${commits.journal}, synchronous ${commits.synchronous === 2 ? 'FULL' : commits.synchronous})`, result: `${fmt.int(commits.commitsPerSecond)} commits/s`, target: '—', pass: null });
+    const commits = onPg ? await pgCommitRate(pgRun.url!, cfg.commitSeconds) : commitRate(dataDir, cfg.commitSeconds);
+    const commitSettings = 'journal' in commits ? `journal ${commits.journal}, synchronous ${commits.synchronous === 2 ? 'FULL' : commits.synchronous}` : `PostgreSQL, synchronous_commit ${commits.synchronousCommit}, one connection`;
+    rows.push({ name: `Commit rate, single-row INSERT transactions, same settings (${commitSettings})`, result: `${fmt.int(commits.commitsPerSecond)} commits/s`, target: '—', pass: null });
     const f = await submissions(server.url, places, 10, cfg.submitSeconds);
     const verify = await verifyCodes(server.url, f.codes, 10);
     const fOk = f.errors.length === 0 && verify.ok === f.codes.length && f.codes.length > 0;
@@ -359,15 +400,18 @@ async function main(): Promise<void> {
     await server.stop();
   } finally {
     for (const s of servers) await s.stop().catch(() => null);
+    await cleanupPostgres();
     if (profile) summarizeProfiles();
   }
 
   machine.loadEnd = os.loadavg().map((x) => x.toFixed(2)).join(' / ');
-  const out = option('--results') ?? path.join(ROOT, 'bench', quick ? 'tmp/results-quick.md' : 'results.md');
+  // A PostgreSQL run (or a scaled one) does not overwrite the SQLite results: its table goes to
+  // bench/tmp/ and is set beside them in results.md by hand.
+  const out = option('--results') ?? path.join(ROOT, 'bench', quick ? 'tmp/results-quick.md' : onPg ? 'tmp/results-pg.md' : eng.scale !== null ? 'tmp/results-scaled.md' : 'results.md');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const s = gen.sizes;
   writeResults(out, {
-    title: `Sunshine at provincial scale${quick ? ' (quick run: smaller data, shorter runs)' : ''}`,
+    title: `Sunshine at provincial scale${onPg ? ' on PostgreSQL' : ''}${quick ? ' (quick run: smaller data, shorter runs)' : ''}${eng.scale !== null ? ` (data at ${eng.scale} × the full sizes)` : ''}`,
     date: new Date().toISOString(),
     command: `npm run bench${args.length ? ' -- ' + args.join(' ') : ''}`,
     totalMinutes: (performance.now() - runStarted) / 60_000,
@@ -376,11 +420,13 @@ async function main(): Promise<void> {
       `${fmt.int(gen.disclosure.recipients)} recipients (${fmt.int(gen.disclosure.active)} active) over ${fmt.int(gen.rowCounts.postings ?? 0)} postings and ${fmt.int(gen.disclosure.entries)} posting entries in all ${fmt.int(11_860)} villages; ${fmt.int(gen.reports.reports)} reports over a year with ${fmt.int(gen.reports.events)} events; ${fmt.int(gen.staffCount)} staff; ${fmt.int(gen.ledgerCount)} ledger items; ${gen.casesCount} published typical cases; ${fmt.int(gen.rowCounts.audit_log ?? 0)} audit entries (one HMAC chain); ${fmt.int(gen.rowCounts.search_index_keys ?? 0)} documents in the search index.`,
       `Sizes asked: ${JSON.stringify(s)}. Database ${(gen.databaseBytes / 1024 ** 2).toFixed(0)} MB. Generation took ${gen.seconds.toFixed(0)} s (${gen.phases.map((p) => `${p.name} ${p.seconds.toFixed(0)} s`).join('; ')}).`,
       `Report statuses: ${Object.entries(gen.reports.byStatus).map(([k, v]) => `${k} ${fmt.int(v)}`).join(', ')}.`,
+      ...(pgRun.copy ? [`PostgreSQL: the SQLite database copied by db:copy's code (\`copyToPostgres\`, one transaction, batches of 500 rows, audit chain verified on both sides) into a new database ${pgRun.name} (UTF8, C.UTF-8, template0) on ${eng.pgServer}: ${fmt.int(pgRun.copy.rows)} rows of ${pgRun.copy.tables} tables, ${fmt.int(pgRun.copy.auditEntries)} audit entries, in ${pgRun.copy.seconds.toFixed(0)} s; ${(pgRun.copy.bytes / 1024 ** 2).toFixed(0)} MB in PostgreSQL after the copy. ${eng.keepDb ? 'Kept after the run (--keep-db).' : 'Dropped after the run.'}`] : []),
     ],
     settings: [
       `Server: \`node dist/server.js\` (how \`npm start\` runs it, built once by \`npm run build\` at the start of the run), NODE_ENV=production, HOST=127.0.0.1, its log (level info, the default) to a file in the data dir.`,
       `SUNSHINE_RATE_LIMIT_FACTOR=${RATE_LIMIT_FACTOR}: one client address sends every request, and the sign-in / tracking limits are per address. SUNSHINE_SCHEDULER_SECONDS=0: the deadline sweep does not run in the middle of a measurement. SUNSHINE_DEMO_DATA=off.`,
-      'Unchanged: password hashing (scrypt N=2^15), CSRF on every form, AES-GCM of files and identities, WAL with synchronous=FULL, upload limits; the public and staff page caches at their defaults (64 and 32 MB).',
+      ...(onPg ? [`Engine: PostgreSQL 15 on the same machine (its own processes share the 2 cores with the server and the load generator), DATABASE_URL to the copied database, SUNSHINE_MASTER_KEY = the data dir's master.key, SUNSHINE_EVIDENCE_DIR a folder of this run; the server's pool at its default (10 connections), PostgreSQL's settings as installed (synchronous_commit on).`] : []),
+      `Unchanged: password hashing (scrypt N=2^15), CSRF on every form, AES-GCM of files and identities, ${onPg ? '' : 'WAL with synchronous=FULL, '}upload limits; the public and staff page caches at their defaults (64 and 32 MB).`,
       `autocannon 9.0.0 (programmatic, in the bench process), ${cfg.connections} connections, ${cfg.warm} s warm-up then ${cfg.seconds} s per run; the ceiling before and after the page runs, their mean used for the ratios.`,
     ],
     rows,
@@ -395,5 +441,6 @@ async function main(): Promise<void> {
 (staffDayOnly ? mainStaffDay() : main()).catch(async (err) => {
   console.error(err);
   for (const s of servers) await s.stop().catch(() => null);
+  await cleanupPostgres().catch((e) => console.error(e));
   process.exit(1);
 });
