@@ -5,7 +5,7 @@ import { secondFactorResets, users } from './tables.js';
 import { perDatabase } from '../db/per-database.js';
 import { qualified } from '../db/qualified.js';
 import { query } from '../db/transaction.js';
-import { FALSE } from '../db/dialect.js';
+import { FALSE, isRowId } from '../db/dialect.js';
 
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -150,12 +150,14 @@ export async function userIdsMatching(db: Executor, text: string): Promise<numbe
 
 /** The active (not disabled) handlers of these units, by id: the people a report or open work can be handed to. */
 export async function activeHandlersOf(db: Executor, unitIds: readonly number[]): Promise<User[]> {
-  if (unitIds.length === 0) return [];
+  // A unit id may come from a form's select (assigning): one beyond the id range is no unit's.
+  const ids = unitIds.filter(isRowId);
+  if (ids.length === 0) return [];
   return query(db, (q) =>
     q
       .select()
       .from(users)
-      .where(and(inArray(users.unitId, [...unitIds]), eq(users.disabled, false), sql`(',' || ${users.roles} || ',') like '%,handler,%'`))
+      .where(and(inArray(users.unitId, ids), eq(users.disabled, false), sql`(',' || ${users.roles} || ',') like '%,handler,%'`))
       .orderBy(asc(users.id))
       .all(),
   );

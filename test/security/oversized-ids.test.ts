@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn, type Session } from '../helpers/staff.js';
 import { multipart, openForm } from '../helpers/forms.js';
+import { fileReportIn } from '../helpers/reports.js';
 import { fileReport } from '../../src/reports/index.js';
 import { ADMIN_DUTIES, WORK_ROLES } from '../../src/users/index.js';
 import { reportFields } from '../reports/fixtures.js';
@@ -130,5 +131,19 @@ describe('a form whose select carries an id beyond the range', () => {
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('村委会未按时公示低保名单');
     expect(res.body).toContain('请选择本单位或下级单位作为责任单位。');
+  });
+});
+
+describe('assigning a report to a unit beyond the id range', () => {
+  it('is refused like any unit not offered, not a 500', async () => {
+    const lead = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['intake', 'handler', 'lead']));
+    // A report of its own: the walks above may have moved the shared one on.
+    const page = `/staff/reports/${await fileReportIn(t.app, '220102')}`;
+    expect((await lead.post(`${page}/accept`, {}, page)).statusCode).toBe(303);
+    for (const value of OVERSIZED) {
+      const res = await lead.post(`${page}/assign`, { unit_id: value, assignee_id: value, due: '' }, page);
+      expect(res.statusCode, res.body.slice(0, 200)).toBeGreaterThanOrEqual(300);
+      expect(res.statusCode).toBeLessThan(500);
+    }
   });
 });
