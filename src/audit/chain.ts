@@ -1,5 +1,6 @@
 import { hmacHex, sameDigest } from '../shared/crypto.js';
-import { verifyMac } from '../shared/crypto/index.js';
+import { macWith, verifyMac, type CryptoProfileName } from '../shared/crypto/index.js';
+import { linkSignerFor, profileHolds } from './link-entry.js';
 
 export interface AuditContent {
   at: number;
@@ -50,6 +51,11 @@ export function entryMac(key: Buffer, id: number, content: AuditContent, prevMac
   return hmacHex(key, `${prevMac}\n${canonical(id, content)}`);
 }
 
+/** The entry's MAC under a given profile: the chain keeps its head's profile (see link-entry.ts). */
+export function entryMacUnder(profile: CryptoProfileName, key: Buffer, id: number, content: AuditContent, prevMac: string): string {
+  return macWith(profile, key, `${prevMac}\n${canonical(id, content)}`);
+}
+
 /**
  * Whether `stored` is the entry's MAC under the algorithm it names (HMAC-SHA256, or HMAC-SM3 with
  * the `sm3:` prefix): a chain written under the intl profile and continued under SM (issue 23)
@@ -65,14 +71,28 @@ export interface StoredEntry extends AuditContent {
   mac: string;
 }
 
-export type ChainBreak = { id: number; reason: 'mac' | 'link' };
+/**
+ * link: prevMac is not the MAC before it; mac: its MAC does not hold; profile: its MAC profile
+ * differs from the entry before without a valid signed link, or a link is forged or points back
+ * to intl (link-entry.ts).
+ */
+export type ChainBreakReason = 'mac' | 'link' | 'profile';
+export type ChainBreak = { id: number; reason: ChainBreakReason };
 
-/** The first entry whose MAC or link does not hold, or null when the chain is whole. */
+/** Why `e` cannot follow an entry whose MAC is `previous`, or null when it can. */
+export function entryBreak(key: Buffer, e: StoredEntry, previous: string): ChainBreakReason | null {
+  if (typeof e.prevMac !== 'string' || typeof e.mac !== 'string' || !sameDigest(e.prevMac, previous)) return 'link';
+  if (!entryMacHolds(key, e.id, e, e.prevMac, e.mac)) return 'mac';
+  if (!profileHolds(e, linkSignerFor(key)?.publicKeyHex)) return 'profile';
+  return null;
+}
+
+/** The first entry whose link, MAC or profile does not hold, or null when the chain is whole. */
 export function firstBrokenEntry(key: Buffer, entries: Iterable<StoredEntry>, startMac = GENESIS_MAC): ChainBreak | null {
   let previous = startMac;
   for (const e of entries) {
-    if (!sameDigest(e.prevMac, previous)) return { id: e.id, reason: 'link' };
-    if (!entryMacHolds(key, e.id, e, e.prevMac, e.mac)) return { id: e.id, reason: 'mac' };
+    const reason = entryBreak(key, e, previous);
+    if (reason) return { id: e.id, reason };
     previous = e.mac;
   }
   return null;

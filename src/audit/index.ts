@@ -6,3 +6,5 @@ export { verifyAuditTrail, type AuditVerification, type ArchiveProblem } from '.
 export { liveLogStream, archiveFile } from './export.js';
 export { auditEntryCount } from './repository.js';
 export { entryFromRow, firstBrokenEntry, GENESIS_MAC, type StoredEntry } from './chain.js';
+export { linkChainToProfile } from './profile-link.js';
+export { LINK_ACTION, registerChainKeys, type ChainKeys } from './link-entry.js';

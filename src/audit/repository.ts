@@ -3,27 +3,31 @@ import type { Db } from '../db/connection.js';
 import { query } from '../db/transaction.js';
 import type { Executor } from '../db/executor.js';
 import { auditArchives, auditLog } from './tables.js';
-import { GENESIS_MAC, entryMac, type AuditContent, type StoredEntry } from './chain.js';
+import type { StoredEntry } from './chain.js';
 import { tableCount } from '../db/dialect.js';
 
 export type ArchiveRow = typeof auditArchives.$inferSelect;
 export type NewArchiveRow = typeof auditArchives.$inferInsert;
 
+/** The entry the next one follows: the newest live entry, else the last archive's last (null: none yet). */
+export interface ChainHead {
+  id: number;
+  mac: string;
+}
+
 /**
- * Appends an entry; call inside the transaction of the change it records. When every live entry
- * has been archived, the chain continues from the last archive (its last id and MAC). Reading the
- * head and inserting run in one async callback, which holds the SQLite connection throughout
- * (src/db/transaction.ts), so no other entry can slip in between.
+ * Appends the rows `build` makes after the chain head (the audit entry, with the signed link before
+ * it when the MAC profile switches there); call inside the transaction of the change it records.
+ * When every live entry has been archived, the chain continues from the last archive (its last id
+ * and MAC). Reading the head and inserting run in one async callback, which holds the SQLite
+ * connection throughout (src/db/transaction.ts), so no other entry can slip in between.
  */
-export async function appendEntry(db: Executor, key: Buffer, content: AuditContent): Promise<StoredEntry> {
+export async function appendAfterHead(db: Executor, build: (head: ChainHead | null) => StoredEntry[]): Promise<StoredEntry[]> {
   return query(db, async (q) => {
     const last = (await q.select({ id: auditLog.id, mac: auditLog.mac }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get()) ?? (await archiveTail(q));
-    const id = (last?.id ?? 0) + 1;
-    const prevMac = last?.mac ?? GENESIS_MAC;
-    const mac = entryMac(key, id, content, prevMac);
-    const row = { id, ...content, terminal: content.terminal ?? null, prevMac, mac };
-    await q.insert(auditLog).values(row).run();
-    return row;
+    const rows = build(last ? { id: Number(last.id), mac: last.mac } : null);
+    for (const row of rows) await q.insert(auditLog).values({ ...row, terminal: row.terminal ?? null }).run();
+    return rows;
   });
 }
 

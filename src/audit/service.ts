@@ -1,8 +1,10 @@
 import type { Executor } from '../db/executor.js';
 import { asOneWriter } from '../db/transaction.js';
-import { GENESIS_MAC, firstBrokenEntry, type StoredEntry } from './chain.js';
+import { GENESIS_MAC, firstBrokenEntry, type ChainBreakReason, type StoredEntry } from './chain.js';
 import * as repo from './repository.js';
 import { currentStaffTerminal } from './terminal.js';
+import { LINK_ACTION } from './link-entry.js';
+import { nextEntries } from './profile-link.js';
 
 export type Actor = { type: 'reporter'; id?: null } | { type: 'staff'; id: number } | { type: 'system'; id?: null };
 
@@ -19,9 +21,10 @@ export interface AuditRecord {
  * A staff entry made during a staff request carries that request's terminal; no other entry does.
  */
 export async function record(db: Executor, key: Buffer, entry: AuditRecord, now = Date.now()): Promise<StoredEntry> {
+  // Only the chain itself writes a link (profile-link.ts); one recorded by a feature would break it.
+  if (entry.action === LINK_ACTION) throw new Error(`${LINK_ACTION} is written by the audit chain only`);
   const terminal = entry.actor.type === 'staff' ? currentStaffTerminal() : null;
-  // One writer at a time reads the head and adds the next entry, on every node: no fork, no gap.
-  return asOneWriter(db, (tx) => repo.appendEntry(tx, key, {
+  const content = {
     at: now,
     actorType: entry.actor.type,
     actorId: entry.actor.type === 'staff' ? entry.actor.id : null,
@@ -31,10 +34,15 @@ export async function record(db: Executor, key: Buffer, entry: AuditRecord, now 
     result: entry.result ?? 'ok',
     detail: entry.detail ? JSON.stringify(entry.detail) : null,
     terminal,
-  }));
+  };
+  // One writer at a time reads the head and adds the next entry (after the signed link, at a switch
+  // of crypto profile), on every node: no fork, no gap, one link.
+  const rows = await asOneWriter(db, (tx) => repo.appendAfterHead(tx, (head) => nextEntries(key, head, content, now)));
+  return rows[rows.length - 1]!;
 }
 
-export type LiveChainBreak = { id: number; reason: 'mac' | 'link' | 'start' };
+/** start: the first live entry does not continue the last archive; the others as in ChainBreak. */
+export type LiveChainBreak = { id: number; reason: ChainBreakReason | 'start' };
 
 /**
  * Walks the live chain in pages; returns the first broken entry or null. The first live entry must

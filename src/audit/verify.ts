@@ -6,12 +6,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Executor } from '../db/executor.js';
 import { sameDigest } from '../shared/crypto.js';
-import { archiveMacHolds, entryMacHolds, GENESIS_MAC, type StoredEntry } from './chain.js';
+import { archiveMacHolds, entryBreak, GENESIS_MAC, type StoredEntry } from './chain.js';
 import * as repo from './repository.js';
 import { verifyChain, type LiveChainBreak } from './service.js';
 
-/** row: the row's MAC fails; link: it does not continue the archive before it; file: missing or unreadable; sha256: the file changed; chain: its entries do not match the row or each other. */
-export type ArchiveProblemReason = 'row' | 'link' | 'file' | 'sha256' | 'chain';
+/**
+ * row: the row's MAC fails; link: it does not continue the archive before it; file: missing or
+ * unreadable; sha256: the file changed; chain: its entries do not match the row or each other;
+ * profile: an entry in it changes MAC profile without a valid signed link, or back to intl.
+ */
+export type ArchiveProblemReason = 'row' | 'link' | 'file' | 'sha256' | 'chain' | 'profile';
 export interface ArchiveProblem {
   month: string;
   reason: ArchiveProblemReason;
@@ -75,6 +79,7 @@ export async function verifyArchives(db: Executor, key: Buffer, dir: string, vis
       return problem('file');
     }
     if (result.sha256 !== a.fileSha256) return problem('sha256');
+    if (result.profile) return problem('profile');
     if (!result.whole || result.count !== a.entryCount || result.firstId !== a.firstId || result.lastId !== a.lastId || !sameDigest(result.lastMac, a.lastMac)) return problem('chain');
     entries += result.count;
     previous = a.lastMac;
@@ -85,6 +90,8 @@ export async function verifyArchives(db: Executor, key: Buffer, dir: string, vis
 interface FileCheck {
   sha256: string;
   whole: boolean;
+  /** The chain in the file broke on the profile rule (a missing, forged or downgrading link). */
+  profile: boolean;
   count: number;
   firstId: number | null;
   lastId: number | null;
@@ -96,7 +103,7 @@ function checkFile(key: Buffer, file: string, startMac: string, visit?: (e: Stor
   const hash = crypto.createHash('sha256');
   const fd = fs.openSync(file, 'r');
   const chunk = Buffer.alloc(1 << 20);
-  const out: FileCheck = { sha256: '', whole: true, count: 0, firstId: null, lastId: null, lastMac: startMac };
+  const out: FileCheck = { sha256: '', whole: true, profile: false, count: 0, firstId: null, lastId: null, lastMac: startMac };
   let rest = '';
   const take = (line: string) => {
     if (!out.whole || line === '') return;
@@ -107,8 +114,10 @@ function checkFile(key: Buffer, file: string, startMac: string, visit?: (e: Stor
       out.whole = false;
       return;
     }
-    if (typeof e.prevMac !== 'string' || typeof e.mac !== 'string' || !sameDigest(e.prevMac, out.lastMac) || !entryMacHolds(key, e.id, e, e.prevMac, e.mac)) {
+    const broken = e && typeof e === 'object' ? entryBreak(key, e, out.lastMac) : 'link';
+    if (broken) {
       out.whole = false;
+      out.profile = broken === 'profile';
       return;
     }
     visit?.(e);

@@ -1,12 +1,13 @@
 // Verifies the audit trail (DESIGN.md §4): every archive file in DATA_DIR/audit-archive against its
 // row, then the live MAC chain, which must continue the last archive; prints the result and the head.
+// Across a switch of crypto profile the chain must pass through one signed link entry (issue 23).
 //
 //   npm run audit:verify
 //
 // Exit codes: 0 the trail is whole; 1 it is broken (or could not be read); 2 configuration error,
 // no database or no key in DATA_DIR.
 import { existingPortal, consoleIo, type CliIo, runIfMain } from './io.js';
-import { archiveDir, verifyAuditTrail } from '../audit/index.js';
+import { archiveDir, registerChainKeys, verifyAuditTrail } from '../audit/index.js';
 import { closeDatabase, openConfiguredDatabase } from '../db/connection.js';
 import { withTransaction } from '../db/transaction.js';
 import { deriveKeys, loadMasterKey } from '../plugins/keys.js';
@@ -15,6 +16,7 @@ const LIVE_REASONS = {
   mac: 'mac: the entry does not match its MAC',
   link: 'link: the entry does not follow the one before it',
   start: 'start: the oldest live entry does not continue the last archive or the genesis MAC; entries were removed',
+  profile: 'profile: the MAC algorithm changes here without a valid signed link (audit.mac_switched), or goes back from SM3 to SHA-256',
 } as const;
 const ARCHIVE_REASONS = {
   row: 'row: the archive record does not match its MAC',
@@ -22,6 +24,7 @@ const ARCHIVE_REASONS = {
   file: 'file: missing or unreadable',
   sha256: 'sha256: the file was changed',
   chain: 'chain: the entries in the file do not match the record or each other',
+  profile: 'profile: an entry in the file changes MAC algorithm without a valid signed link, or goes back from SM3 to SHA-256',
 } as const;
 
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo): Promise<number> {
@@ -48,7 +51,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const portal = existingPortal(env, io);
   if (!portal) return 2;
   const { config } = portal;
-  const key = deriveKeys(loadMasterKey(config))['audit-mac'];
+  const keys = deriveKeys(loadMasterKey(config));
+  const key = keys['audit-mac'];
+  // A link entry's SM2 signature is then checked against this portal's own public key.
+  registerChainKeys(keys);
   const db = openConfiguredDatabase(config);
   try {
     const result = await withTransaction(db, (tx) => verifyAuditTrail(tx, key, archiveDir(config.dataDir), expect));

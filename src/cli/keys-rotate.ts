@@ -11,7 +11,7 @@
 // written under the old profile, or interrupted); 2 refused (configuration, --to not the profile the
 // portal is configured with, no database or key).
 import { consoleIo, commandLine, existingPortal, runIfMain, type CliIo } from './io.js';
-import { record } from '../audit/index.js';
+import { linkChainToProfile, record } from '../audit/index.js';
 import { closeDatabase, openConfiguredDatabase } from '../db/connection.js';
 import { storageDirs } from '../evidence/index.js';
 import { DEFAULT_BATCH, rotateKeys, rotationRemaining, type KindProgress } from '../key-rotation/index.js';
@@ -74,6 +74,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       return left.every((k) => k.remaining === 0) ? 0 : 1;
     }
     io.out(`re-sealing into ${to} (${portal.dbFile})`);
+    if (await linkChainToProfile(db, deps.keys)) io.out(`audit chain: signed link entry written, the chain continues under ${to}`);
     const results = await rotateKeys(deps, { to, batch, pauseMs, signal: controller.signal, onProgress: (p, finished) => io.out(line(p, finished)) });
     for (const p of results) for (const f of p.failed.slice(0, 20)) io.out(`  ${p.kind} #${f.id}: ${f.reason}`);
     const left = results.some((p) => p.remaining > 0 || p.failed.length > 0);
