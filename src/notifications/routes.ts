@@ -54,7 +54,7 @@ export default async function noticeRoutes(app: FastifyInstance, opts: NoticeRou
   });
 
   app.post<{ Body: { up_to?: string } }>('/staff/notices/read', { preHandler: requireStaff() }, async (request, reply) => {
-    const upTo = /^\d{1,12}$/.test(request.body?.up_to ?? '') ? Number(request.body!.up_to) : 0;
+    const upTo = rowIdOf(request.body?.up_to) ?? 0;
     // Only the notices the user saw on the page: one arriving meanwhile stays unread.
     if (upTo > 0) await markNoticesRead(db, request.staff!.user.id, upTo, Date.now());
     return reply.redirect('/staff/notices?done=read', 303);

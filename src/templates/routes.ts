@@ -8,6 +8,7 @@ import { notFound, forbidden } from '../shared/errors.js';
 import { listVisible, type AnswerTemplate } from './repository.js';
 import { BODY_MAX, TITLE_MAX, canEdit, canManage, createTemplate, editTemplate, isProvinceUser, removeTemplate, visibleTemplate, type FieldErrors } from './service.js';
 import { textField } from '../shared/form-fields.js';
+import { rowIdOf } from '../db/dialect.js';
 
 type Body = Record<string, unknown>;
 
@@ -15,7 +16,7 @@ const DONE = ['created', 'updated', 'deleted'] as const;
 
 
 function parseId(raw: string): number {
-  return /^\d{1,12}$/.test(raw) ? Number(raw) : 0;
+  return rowIdOf(raw) ?? 0;
 }
 
 export default async function templateRoutes(app: FastifyInstance, opts: { deps: Deps }) {

@@ -16,9 +16,9 @@ import { reportFields } from '../reports/fixtures.js';
 /** Just above the largest 4-byte integer, and a 10-digit number far above it (still a safe integer). */
 const OVERSIZED = ['2147483648', '99999999999'];
 /** Query parameters the list pages read as ids, keyset cursors or pages. */
-const QUERY_KEYS = ['after', 'before', 'page', 'unit', 'actor', 'object_id', 'region', 'ids', 'objection', 'year', 'task', 'report'];
+const QUERY_KEYS = ['after', 'before', 'page', 'unit', 'actor', 'object_id', 'region', 'ids', 'objection', 'year', 'task', 'report', 'template'];
 /** Form fields that carry an id. */
-const BODY_ID_FIELDS = ['unit_id', 'assignee_id', 'department_id', 'body_id', 'file', 'ids', 'objection', 'report_id', 'declarant_id', 'object_id', 'unit'];
+const BODY_ID_FIELDS = ['unit_id', 'assignee_id', 'department_id', 'body_id', 'file', 'ids', 'objection', 'report_id', 'declarant_id', 'object_id', 'unit', 'to', 'request', 'up_to', 'template'];
 /** Posting these would end the session the walk runs in. */
 const SESSION_ENDING = /^\/(staff\/login|staff\/logout|track\/signout)/;
 
@@ -80,6 +80,8 @@ describe('an id beyond the 4-byte integer range', () => {
       const base = fill(route.url, '', 'none');
       // Each parameter alone just above the limit (a check of at most 10 digits lets it through), and all of them far above it.
       const queries = [...QUERY_KEYS.map((k) => `${k}=${OVERSIZED[0]}`), QUERY_KEYS.map((k) => `${k}=${OVERSIZED[1]}`).join('&')];
+      // The typical cases' cursor is a quarter and an id.
+      if (route.url === '/cases') queries.push(...OVERSIZED.map((v) => `after=2026Q1-${v}`));
       for (const query of queries) {
         const url = `${base}?${query}`;
         for (const { name, session } of [sessions[0]!, ...signedIn]) {

@@ -12,6 +12,7 @@ import { readRoles } from '../user-form.js';
 import { handOver, setDisabled, AdminActionError, type EndSessions, type HandOverResult } from '../user-service.js';
 import { decideSecondFactor, requestSecondFactorReset, resetPassword, setRoles, unlock } from '../security-service.js';
 import { managedUser, renderPassword, renderUser } from './user-pages.js';
+import { rowIdOf } from '../../db/dialect.js';
 
 type Req = FastifyRequest<{ Params: { id: string }; Body: Record<string, string | string[] | undefined> }>;
 type Route = { Params: { id: string }; Body: Record<string, string | string[] | undefined> };
@@ -57,7 +58,7 @@ export default async function userActionRoutes(app: FastifyInstance, opts: { dep
 
   app.post<Route>('/staff/admin/users/:id/handover', system, async (request, reply) =>
     act(request, reply, async (user) => {
-      const to = /^\d{1,10}$/.test(one(request.body?.to)) ? Number(one(request.body?.to)) : -1;
+      const to = rowIdOf(one(request.body?.to)) ?? -1;
       const result = await handOver(deps, request.staff!, user, to);
       await notifyNewAssignee(deps, result);
       return reply.redirect(`/staff/admin/users/${user.id}?done=handover&moved=${result.moved.length}&kept=${result.kept.length}`, 303);
@@ -100,7 +101,7 @@ export default async function userActionRoutes(app: FastifyInstance, opts: { dep
   // requester is the only security administrator (security-service mayDecide).
   app.post<Route>('/staff/admin/users/:id/second-factor/decide', eitherDuty, async (request, reply) =>
     act(request, reply, async (user) => {
-      const id = /^\d{1,10}$/.test(one(request.body?.request)) ? Number(one(request.body?.request)) : -1;
+      const id = rowIdOf(one(request.body?.request)) ?? -1;
       const pending = await findSecondFactorReset(deps.db, id);
       if (!pending || pending.userId !== user.id) throw new AdminActionError('second_factor_gone');
       const approve = one(request.body?.decision) === 'approve';

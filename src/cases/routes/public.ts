@@ -32,7 +32,8 @@ export default async function publicCaseRoutes(app: FastifyInstance, opts: { dep
     const validCounty = county?.level === 'county' && (!validPrefecture || county.parentCode === validPrefecture.code) ? county : undefined;
     const regionCode = validCounty?.code ?? validPrefecture?.code;
     const m = /^(20\d{2}Q[1-4])-(\d{1,12})$/.exec(q.after ?? '');
-    const after = m ? { quarter: m[1]!, id: Number(m[2]) } : undefined;
+    const afterId = rowIdOf(m?.[2]);
+    const after = m && afterId ? { quarter: m[1]!, id: afterId } : undefined;
 
     const rows = await repo.listPublished(db, { quarter, category, regionCode, q: search, after, limit: PAGE });
     const places = await placeLabels(db, rows.map((r) => r.regionCode));

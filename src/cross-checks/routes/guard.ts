@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { requireStaff } from '../../plugins/auth.js';
 import { forbidden } from '../../shared/errors.js';
 import { canView, VIEW_ROLES } from '../scope.js';
+import { rowIdOf } from '../../db/dialect.js';
 
 export type Body = Record<string, unknown>;
 
@@ -20,5 +21,5 @@ export { textField as field } from '../../shared/form-fields.js';
 
 /** A numeric route parameter, or null. */
 export function idParam(value: string): number | null {
-  return /^\d{1,12}$/.test(value) ? Number(value) : null;
+  return rowIdOf(value) ?? null;
 }
