@@ -4,7 +4,7 @@
 // (src/declarations/service.ts): ID numbers are validated, hashed at once and dropped. Every change
 // re-runs the cross-checks for that declarant in the same transaction.
 import { record } from '../audit/index.js';
-import { parseName } from '../disclosure/index.js';
+import { parseName, sharesIdHash } from '../disclosure/index.js';
 import {
   relativesOfDeclarants,
   declarantsWithHashes,
@@ -55,13 +55,15 @@ export async function saveDeclarant(deps: Deps, staff: StaffContext, region: Reg
   if (!place.ok) errors.home_village = place.reason === 'required' ? 'declaration.errors.village_required' : 'declaration.errors.village_invalid';
   else if (!(await codeWithin(db, place.code, [region.code]))) errors.home_village = 'crossChecks.errors.village_outside';
   else village = place.code;
-  let idHash: string | null = null;
+  let hashes: { idHash: string; idHashAlt: string } | null = null;
   if (input.idNumber.trim() !== '') {
     const hashed = hashIdNumber(deps, input.idNumber);
+    // Compared under both crypto profiles (issue 23): a declaration from before a switch still counts.
+    const candidate = 'error' in hashed ? null : { idHash: hashed.hash, idHashAlt: hashed.alt };
     if ('error' in hashed) errors.id_number = hashed.error;
-    else if ((await declarantsWithHashes(db, [hashed.hash])).some((d) => d.id !== existing?.id)) errors.id_number = 'crossChecks.errors.id_on_file';
-    else if (existing && (await relativesOfDeclarants(db, [existing.id])).some((r) => r.idHash === hashed.hash)) errors.id_number = 'crossChecks.errors.id_is_relative';
-    else idHash = hashed.hash;
+    else if ((await declarantsWithHashes(db, [hashed.hash, hashed.alt])).some((d) => d.id !== existing?.id)) errors.id_number = 'crossChecks.errors.id_on_file';
+    else if (existing && (await relativesOfDeclarants(db, [existing.id])).some((r) => sharesIdHash(r, candidate!))) errors.id_number = 'crossChecks.errors.id_is_relative';
+    else hashes = candidate;
   } else if (!existing) errors.id_number = 'declaration.errors.id_required';
   if (Object.keys(errors).length > 0 || 'error' in name || !village || !isPosition(input.position)) return { ok: false, errors };
 
@@ -70,16 +72,16 @@ export async function saveDeclarant(deps: Deps, staff: StaffContext, region: Reg
     let id: number;
     if (existing) {
       id = existing.id;
-      await updateDeclarant(tx, id, { ...fields, ...(idHash ? { idHash } : {}) });
+      await updateDeclarant(tx, id, { ...fields, ...(hashes ?? {}) });
     } else {
-      id = (await insertDeclarant(tx, { ...fields, userId: null, idHash: idHash!, unitId: staff.unit.id })).id;
+      id = (await insertDeclarant(tx, { ...fields, userId: null, ...hashes!, unitId: staff.unit.id })).id;
     }
     await record(tx, deps.keys['audit-mac'], {
       actor: { type: 'staff', id: staff.user.id },
       action: existing ? 'cross_check.declarant_update' : 'cross_check.declarant_create',
       object: { type: 'declarant', id },
       // Whether things changed, never what they are.
-      detail: { idNumber: idHash ? (existing ? (idHash === existing.idHash ? 'same' : 'replaced') : 'set') : 'kept', homeVillageChanged: existing ? existing.homeVillageCode !== village : null },
+      detail: { idNumber: hashes ? (existing ? (sharesIdHash(hashes, existing) ? 'same' : 'replaced') : 'set') : 'kept', homeVillageChanged: existing ? existing.homeVillageCode !== village : null },
     }, now);
     await runCrossChecksIn(tx, deps.keys, { declarantIds: [id] }, now);
     return id;

@@ -5,7 +5,7 @@
 // leaves this function.
 import crypto from 'node:crypto';
 import { toCsv } from '../shared/csv.js';
-import { idNumberHash, parseName, readIdCell, findHeader, readRecipientFile, type Cell, MAX_PROBLEMS, type StoredType } from '../disclosure/index.js';
+import { idNumberHashes, parseName, readIdCell, findHeader, readRecipientFile, type Cell, MAX_PROBLEMS, type StoredType } from '../disclosure/index.js';
 import type { Relation } from '../declarations/index.js';
 import type { Position } from '../declarations/index.js';
 import { DECL_FIELDS, DECL_HEADERS, RELATIVE_FIELDS, REQUIRED_FIELDS, matchDeclHeader, parseAssistanceType, parsePosition, parseRelation, type DeclField } from './columns.js';
@@ -16,6 +16,8 @@ export interface ParsedRelative {
   name: string;
   relation: Relation;
   idHash: string;
+  /** The hash under the other crypto profile (issue 23). */
+  idHashAlt: string;
   villageCode: string;
   assistanceType: StoredType;
 }
@@ -25,6 +27,8 @@ export interface ParsedDeclarant {
   row: number;
   name: string;
   idHash: string;
+  /** The hash under the other crypto profile (issue 23). */
+  idHashAlt: string;
   position: Position;
   villageCode: string;
   relatives: ParsedRelative[];
@@ -97,6 +101,9 @@ export async function parseDeclarationFile(bytes: Uint8Array, options: DeclParse
   const problems: DeclProblem[] = [];
   const byHash = new Map<string, ParsedDeclarant>();
   const relativeRows = new Map<string, number>();
+  // Each hash under the active profile with its twin under the other (issue 23): within one file
+  // the active one identifies a person; both are stored.
+  const altOf = new Map<string, string>();
   for (const r of dataRows) {
     const cell = (f: DeclField): Cell => (header.columns.has(f) ? (r.cells[header.columns.get(f)!] ?? null) : null);
     const report = (column: DeclField, message: string, params?: DeclProblem['params']) => problems.push(params ? { row: r.row, column, message, params } : { row: r.row, column, message });
@@ -113,7 +120,9 @@ export async function parseDeclarationFile(bytes: Uint8Array, options: DeclParse
         report(f, id.reason);
         return undefined;
       }
-      return idNumberHash(options.idHashKey, id.normalized);
+      const hashes = idNumberHashes(options.idHashKey, id.normalized);
+      altOf.set(hashes.idHash, hashes.idHashAlt);
+      return hashes.idHash;
     };
     const villageOf = async (f: DeclField, anywhere: boolean): Promise<string | undefined> => {
       const found = await options.readVillage(cell(f), anywhere);
@@ -133,7 +142,7 @@ export async function parseDeclarationFile(bytes: Uint8Array, options: DeclParse
     let declarant: ParsedDeclarant | undefined;
     if (name && idHash && position && village) {
       const earlier = byHash.get(idHash);
-      if (!earlier) byHash.set(idHash, (declarant = { row: r.row, name, idHash, position, villageCode: village, relatives: [] }));
+      if (!earlier) byHash.set(idHash, (declarant = { row: r.row, name, idHash, idHashAlt: altOf.get(idHash)!, position, villageCode: village, relatives: [] }));
       else if (earlier.name !== name || earlier.position !== position || earlier.villageCode !== village) report('declarantId', 'crossChecks.import.declarant_mismatch', { firstRow: earlier.row });
       else declarant = earlier;
     }
@@ -156,7 +165,7 @@ export async function parseDeclarationFile(bytes: Uint8Array, options: DeclParse
       else relativeRows.set(k, r.row);
     }
     if (declarant && relName && relation && relHash && relHash !== idHash && relVillage && type) {
-      declarant.relatives.push({ row: r.row, name: relName, relation, idHash: relHash, villageCode: relVillage, assistanceType: type });
+      declarant.relatives.push({ row: r.row, name: relName, relation, idHash: relHash, idHashAlt: altOf.get(relHash)!, villageCode: relVillage, assistanceType: type });
     }
   }
   if (problems.length > 0) return fail(problems);

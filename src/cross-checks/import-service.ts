@@ -5,6 +5,7 @@
 // listed declarant's whole declaration; declarants not in the file are left as they are.
 import { record } from '../audit/index.js';
 import type { Executor } from '../db/executor.js';
+import { idHashesOf, sharesIdHash } from '../disclosure/index.js';
 import { relativesOfDeclarants, declarantsWithHashes, deleteRelative, insertDeclarant, insertRelative, updateDeclarant, updateRelative } from '../declarations/index.js';
 import type { Region } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
@@ -46,7 +47,16 @@ interface Plan {
 }
 
 function sameRelative(a: repo.DeclaredRelative, b: ParsedDeclarant['relatives'][number]): boolean {
-  return a.name === b.name && a.relation === b.relation && a.villageCode === b.villageCode && a.assistanceType === b.assistanceType;
+  return a.name === b.name && a.relation === b.relation && a.villageCode === b.villageCode && a.assistanceType === b.assistanceType && sameHashes(a, b);
+}
+
+/**
+ * Whether a stored row already carries exactly the file's hashes. A row from before both profiles'
+ * hashes were kept (issue 23) differs, so importing its list again stores both: what completes a
+ * switch of crypto profile for that list.
+ */
+function sameHashes(stored: { idHash: string; idHashAlt: string | null }, parsed: { idHash: string; idHashAlt: string }): boolean {
+  return stored.idHash === parsed.idHash && stored.idHashAlt === parsed.idHashAlt;
 }
 
 /** Groups rows by a key, keeping their order. */
@@ -63,14 +73,16 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
 
 /** Declarants already on file: refused when a portal user (they declare on their profile) or managed elsewhere. */
 async function planAgainstFile(db: Executor, region: Region, declarants: readonly ParsedDeclarant[]): Promise<{ plans: Plan[]; problems: DeclProblem[] }> {
-  const onFile = await declarantsWithHashes(db, declarants.map((d) => d.idHash));
-  const byHash = groupBy(onFile, (d) => d.idHash);
+  // Matched under both crypto profiles (issue 23): any hash of the file's row equals any stored one.
+  const onFile = await declarantsWithHashes(db, declarants.flatMap((d) => [d.idHash, d.idHashAlt]));
+  const byHash = new Map<string, repo.Declarant[]>();
+  for (const d of onFile) for (const h of idHashesOf(d)) byHash.set(h, [...(byHash.get(h) ?? []), d]);
   const inRegion = await codesWithin(db, onFile.map((d) => d.homeVillageCode), [region.code]);
   const relativesOf = groupBy(await relativesOfDeclarants(db, onFile.map((d) => d.id)), (r) => r.declarantId);
   const plans: Plan[] = [];
   const problems: DeclProblem[] = [];
   for (const parsed of declarants) {
-    const same = byHash.get(parsed.idHash) ?? [];
+    const same = [...new Set(idHashesOf(parsed).flatMap((h) => byHash.get(h) ?? []))];
     if (same.some((d) => d.userId !== null)) {
       problems.push({ row: parsed.row, column: 'declarantId', message: 'crossChecks.import.declarant_is_user' });
       continue;
@@ -83,12 +95,13 @@ async function planAgainstFile(db: Executor, region: Region, declarants: readonl
     const existingRelatives = existing ? (relativesOf.get(existing.id) ?? []) : [];
     const changed =
       !existing ||
+      !sameHashes(existing, parsed) ||
       existing.name !== parsed.name ||
       existing.position !== parsed.position ||
       existing.homeVillageCode !== parsed.villageCode ||
       existingRelatives.length !== parsed.relatives.length ||
       parsed.relatives.some((p) => {
-        const r = existingRelatives.find((e) => e.idHash === p.idHash);
+        const r = existingRelatives.find((e) => sharesIdHash(e, p));
         return !r || !sameRelative(r, p);
       });
     plans.push({ parsed, existing, existingRelatives, changed });
@@ -125,23 +138,23 @@ export async function importDeclarations(deps: Deps, actor: DeclImportActor, reg
       let id: number;
       if (plan.existing) {
         id = plan.existing.id;
-        await updateDeclarant(tx, id, { ...fields, unitId: plan.existing.unitId ?? actor.unitId });
+        await updateDeclarant(tx, id, { ...fields, idHash: d.idHash, idHashAlt: d.idHashAlt, unitId: plan.existing.unitId ?? actor.unitId });
         updated += 1;
       } else {
-        id = (await insertDeclarant(tx, { ...fields, userId: null, idHash: d.idHash, unitId: actor.unitId })).id;
+        id = (await insertDeclarant(tx, { ...fields, userId: null, idHash: d.idHash, idHashAlt: d.idHashAlt, unitId: actor.unitId })).id;
         created += 1;
       }
       touched.push(id);
       for (const rel of d.relatives) {
-        const old = plan.existingRelatives.find((e) => e.idHash === rel.idHash);
-        const values = { name: rel.name, relation: rel.relation, villageCode: rel.villageCode, assistanceType: rel.assistanceType };
+        const old = plan.existingRelatives.find((e) => sharesIdHash(e, rel));
+        const values = { name: rel.name, relation: rel.relation, villageCode: rel.villageCode, assistanceType: rel.assistanceType, idHash: rel.idHash, idHashAlt: rel.idHashAlt };
         if (!old) {
-          await insertRelative(tx, { declarantId: id, idHash: rel.idHash, ...values });
+          await insertRelative(tx, { declarantId: id, ...values });
           relativesAdded += 1;
         } else if (!sameRelative(old, rel)) await updateRelative(tx, old.id, values);
       }
       for (const old of plan.existingRelatives) {
-        if (!d.relatives.some((r) => r.idHash === old.idHash) && (await deleteRelative(tx, id, old.id))) relativesRemoved += 1;
+        if (!d.relatives.some((r) => sharesIdHash(r, old)) && (await deleteRelative(tx, id, old.id))) relativesRemoved += 1;
       }
     }
     const imp = await repo.insertImport(tx, { unitId: actor.unitId, fingerprint: parsed.fingerprint, rowCount: parsed.rowCount, uploadedBy: actor.userId, uploadedAt: at });

@@ -6,7 +6,10 @@
 //   possible_relative   a recipient in the declarant's home village has the declarant's surname and
 //                       is neither the declarant nor one of their declared relatives — check.
 //
-// Only keyed hashes (idNumberHash) are compared; no ID number is read, stored or logged here.
+// Only keyed hashes (idNumberHash) are compared; no ID number is read, stored or logged here. A row
+// may carry a hash under each crypto profile (id_hash, id_hash_alt — issue 23): two rows are the
+// same person when any hash of one equals any hash of the other, so a switch of profile between a
+// declaration and a roster import drops no flag.
 // A run recomputes everything about the given villages (recipients living there, declarants whose
 // home is there) and the given declarants, then inserts what is new (insert-or-ignore on the
 // unique (recipient, declarant, kind) index, so re-running changes nothing), and closes open flags
@@ -17,7 +20,7 @@ import type { Executor } from '../db/executor.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Db } from '../db/connection.js';
 import { declarantsByIds, declarantsOfVillages, declarantsWithHashes, onDeclarationsChanged, relativesOfDeclarants, relativesWithHashes } from '../declarations/index.js';
-import { activeRecipientsOfVillages, activeRecipientsWithHashes, onRosterChanged, surnameOf } from '../disclosure/index.js';
+import { activeRecipientsOfVillages, activeRecipientsWithHashes, idHashesOf, onRosterChanged, sharesIdHash, surnameOf } from '../disclosure/index.js';
 import type { Keys } from '../plugins/keys.js';
 import * as repo from './repository.js';
 
@@ -48,9 +51,9 @@ const key = (recipientId: number, declarantId: number, kind: string) => `${recip
 function possibleRelatives(declarant: repo.Declarant, relatives: readonly repo.DeclaredRelative[], villageRecipients: readonly repo.Recipient[]): Candidate[] {
   const surname = surnameOf(declarant.name);
   if (surname === '') return [];
-  const known = new Set([declarant.idHash, ...relatives.map((r) => r.idHash)]);
+  const known = new Set([declarant, ...relatives].flatMap(idHashesOf));
   return villageRecipients
-    .filter((r) => r.villageCode === declarant.homeVillageCode && r.surname === surname && !known.has(r.idHash))
+    .filter((r) => r.villageCode === declarant.homeVillageCode && r.surname === surname && !idHashesOf(r).some((h) => known.has(h)))
     .map((recipient) => ({ recipient, declarantId: declarant.id, relativeId: null, kind: 'possible_relative' as const }));
 }
 
@@ -59,14 +62,16 @@ async function candidates(db: Executor, villageCodes: string[], declarantIds: nu
   const out: Candidate[] = [];
   // Recipients of the villages, against every declaration (declared and own ID hashes).
   const villageRecipients = await activeRecipientsOfVillages(db, villageCodes);
-  const hashes = villageRecipients.map((r) => r.idHash);
+  const hashes = villageRecipients.flatMap(idHashesOf);
   const byHash = new Map<string, repo.Recipient[]>();
-  for (const r of villageRecipients) byHash.set(r.idHash, [...(byHash.get(r.idHash) ?? []), r]);
+  for (const r of villageRecipients) for (const h of idHashesOf(r)) byHash.set(h, [...(byHash.get(h) ?? []), r]);
+  // The recipients sharing any hash with a row (each once, though both its hashes may match).
+  const recipientsOf = (row: { idHash: string; idHashAlt: string | null }) => [...new Set(idHashesOf(row).flatMap((h) => byHash.get(h) ?? []))];
   for (const rel of await relativesWithHashes(db, hashes)) {
-    for (const recipient of byHash.get(rel.idHash) ?? []) out.push({ recipient, declarantId: rel.declarantId, relativeId: rel.id, kind: 'declared' });
+    for (const recipient of recipientsOf(rel)) out.push({ recipient, declarantId: rel.declarantId, relativeId: rel.id, kind: 'declared' });
   }
   for (const d of await declarantsWithHashes(db, hashes)) {
-    for (const recipient of byHash.get(d.idHash) ?? []) out.push({ recipient, declarantId: d.id, relativeId: null, kind: 'declarant_receives' });
+    for (const recipient of recipientsOf(d)) out.push({ recipient, declarantId: d.id, relativeId: null, kind: 'declarant_receives' });
   }
 
   // The declarants: those at home in the villages (surname check) and those named.
@@ -83,13 +88,13 @@ async function candidates(db: Executor, villageCodes: string[], declarantIds: nu
   for (const d of villageDeclarants) out.push(...possibleRelatives(d, relativesOf(d.id), villageRecipients));
 
   if (named.length > 0) {
-    const own = await activeRecipientsWithHashes(db, [...named.map((d) => d.idHash), ...named.flatMap((d) => relativesOf(d.id).map((r) => r.idHash))]);
+    const own = await activeRecipientsWithHashes(db, [...named.flatMap(idHashesOf), ...named.flatMap((d) => relativesOf(d.id).flatMap(idHashesOf))]);
     const homes = await activeRecipientsOfVillages(db, [...new Set(named.map((d) => d.homeVillageCode))]);
     for (const d of named) {
       const rels = relativesOf(d.id);
       for (const recipient of own) {
-        if (recipient.idHash === d.idHash) out.push({ recipient, declarantId: d.id, relativeId: null, kind: 'declarant_receives' });
-        const rel = rels.find((r) => r.idHash === recipient.idHash);
+        if (sharesIdHash(recipient, d)) out.push({ recipient, declarantId: d.id, relativeId: null, kind: 'declarant_receives' });
+        const rel = rels.find((r) => sharesIdHash(r, recipient));
         if (rel) out.push({ recipient, declarantId: d.id, relativeId: rel.id, kind: 'declared' });
       }
       out.push(...possibleRelatives(d, rels, homes));

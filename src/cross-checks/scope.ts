@@ -6,7 +6,7 @@
 // non-user declarants; the city and the province above look on.
 import type { Db } from '../db/connection.js';
 import { declarantsWithHashes, declaredPeopleOfUser } from '../declarations/index.js';
-import { recipientIdsWithHashes } from '../disclosure/index.js';
+import { idHashesOf, recipientIdsWithHashes } from '../disclosure/index.js';
 import type { Executor } from '../db/executor.js';
 import type { StaffContext } from '../plugins/auth.js';
 import { codesWithinAny, findRegion, type Region } from '../regions/index.js';
@@ -86,7 +86,8 @@ export interface FlagRecusal {
 export async function flagRecusal(db: Db, userId: number): Promise<FlagRecusal> {
   const people = await declaredPeopleOfUser(db, userId);
   if (!people) return { recipientIds: [], declarantIds: [] };
-  const hashes = [people.declarant.idHash, ...people.relatives.map((r) => r.idHash)];
+  // Every hash of each person, under either crypto profile (issue 23).
+  const hashes = [people.declarant, ...people.relatives].flatMap(idHashesOf);
   return { recipientIds: await recipientIdsWithHashes(db, hashes), declarantIds: (await declarantsWithHashes(db, hashes)).map((d) => d.id) };
 }
 

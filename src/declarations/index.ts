@@ -8,7 +8,7 @@ export { addRelative, type RelativeInput } from './service.js';
 export { requestRelativeRemoval, confirmRelativeRemoval, refuseRelativeRemoval, decidesRemovals } from './removals.js';
 export { validateRelative, type RelativeRules, type FieldErrors, type Outcome } from './relative-validation.js';
 export { addCheckedRelative, removeDeclaredRelative } from './relatives.js';
-export { countIntlIdHashes as declarationIdHashesUnderIntl } from './repository.js';
+export { countIntlIdHashes as declarationIdHashesUnderIntl, oldOnlyIdHashesByTownship as declarationOldIdHashesByTownship } from './repository.js';
 export { postedForm, postedRelative, formContext, type FormState } from './form.js';
 export { hashIdNumber } from './id-hash.js';
 export { recordLeftOffice } from './left-office.js';

@@ -3,6 +3,7 @@
 // checks and their order are the same; each feature brings its own name rule and the message for
 // a relative given the declarant's own ID number. The ID number is validated and hashed here and
 // dropped: only the keyed hash leaves this module.
+import { sharesIdHash, type IdHashes } from '../disclosure/index.js';
 import { checkVillage } from '../regions/index.js';
 import type { Deps } from '../shared/deps.js';
 import { hashIdNumber, type RelativeInput } from './id-hash.js';
@@ -30,6 +31,7 @@ export interface ValidRelative {
   assistanceType: AssistanceType;
   villageCode: string;
   idHash: string;
+  idHashAlt: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export interface ValidRelative {
  */
 export async function validateRelative(
   deps: Pick<Deps, 'db' | 'keys'>,
-  declarant: { id: number; idHash: string },
+  declarant: { id: number } & IdHashes,
   input: RelativeInput,
   rules: RelativeRules,
 ): Promise<Outcome<ValidRelative>> {
@@ -52,17 +54,19 @@ export async function validateRelative(
   if (!isAssistanceType(input.assistanceType)) errors.assistance_type = 'declaration.errors.assistance_required';
   const place = await checkVillage(db, input.place);
   if (!place.ok) errors.rel_village = place.reason === 'required' ? 'declaration.errors.village_required' : 'declaration.errors.village_invalid';
-  let idHash: string | null = null;
+  let hashes: { idHash: string; idHashAlt: string } | null = null;
   if (input.idNumber.trim() === '') errors.id_number = 'declaration.errors.id_required';
   else {
     const hashed = hashIdNumber(deps, input.idNumber);
+    // Compared under both profiles (issue 23): a declaration kept from before a switch still counts.
+    const candidate = 'error' in hashed ? null : { idHash: hashed.hash, idHashAlt: hashed.alt };
     if ('error' in hashed) errors.id_number = hashed.error;
-    else if (hashed.hash === declarant.idHash) errors.id_number = rules.ownId;
-    else if ((await repo.relativesOf(db, declarant.id)).some((r) => r.idHash === hashed.hash)) errors.id_number = 'declaration.errors.id_duplicate';
-    else idHash = hashed.hash;
+    else if (sharesIdHash(candidate!, declarant)) errors.id_number = rules.ownId;
+    else if ((await repo.relativesOf(db, declarant.id)).some((r) => sharesIdHash(candidate!, r))) errors.id_number = 'declaration.errors.id_duplicate';
+    else hashes = candidate;
   }
-  if (Object.keys(errors).length > 0 || name === null || !place.ok || idHash === null || !isRelation(input.relation) || !isAssistanceType(input.assistanceType)) {
+  if (Object.keys(errors).length > 0 || name === null || !place.ok || hashes === null || !isRelation(input.relation) || !isAssistanceType(input.assistanceType)) {
     return { ok: false, errors };
   }
-  return { ok: true, value: { name, relation: input.relation, assistanceType: input.assistanceType, villageCode: place.code, idHash } };
+  return { ok: true, value: { name, relation: input.relation, assistanceType: input.assistanceType, villageCode: place.code, ...hashes } };
 }

@@ -7,6 +7,7 @@ import { record } from '../audit/index.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Deps } from '../shared/deps.js';
 import { declarationsChanged } from './events.js';
+import type { IdHashes } from '../disclosure/index.js';
 import type { RelativeInput } from './id-hash.js';
 import { validateRelative, type Outcome, type RelativeRules } from './relative-validation.js';
 import * as repo from './repository.js';
@@ -21,7 +22,7 @@ export interface RelativeChange {
 /** Checks a relative of `declarant` with the feature's rules and, when valid, adds it. */
 export async function addCheckedRelative(
   deps: Pick<Deps, 'db' | 'keys'>,
-  declarant: { id: number; idHash: string },
+  declarant: { id: number } & IdHashes,
   input: RelativeInput,
   rules: RelativeRules,
   change: RelativeChange,

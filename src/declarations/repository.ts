@@ -67,19 +67,25 @@ export async function deleteDeclarant(db: Executor, id: number): Promise<void> {
 
 // --- what the cross-checks read (src/cross-checks/run.ts and its pages) ---------------------
 
+function uniqueById<T extends { id: number }>(rows: readonly T[]): T[] {
+  return [...new Map(rows.map((r) => [r.id, r])).values()];
+}
+
+/** Declared relatives with one of these ID hashes, in either column (id_hash or id_hash_alt, issue 23). */
 export async function relativesWithHashes(db: Executor, hashes: readonly string[]): Promise<DeclaredRelative[]> {
   return query(db, async (q) => {
     const rows: DeclaredRelative[] = [];
-    for (const part of chunks([...new Set(hashes)])) rows.push(...(await q.select().from(declaredRelatives).where(inArray(declaredRelatives.idHash, part)).all()));
-    return rows;
+    for (const part of chunks([...new Set(hashes)])) rows.push(...(await q.select().from(declaredRelatives).where(or(inArray(declaredRelatives.idHash, part), inArray(declaredRelatives.idHashAlt, part))).all()));
+    return uniqueById(rows);
   });
 }
 
+/** Declarants with one of these ID hashes, in either column (id_hash or id_hash_alt, issue 23). */
 export async function declarantsWithHashes(db: Executor, hashes: readonly string[]): Promise<Declarant[]> {
   return query(db, async (q) => {
     const rows: Declarant[] = [];
-    for (const part of chunks([...new Set(hashes)])) rows.push(...(await q.select().from(declarants).where(inArray(declarants.idHash, part)).all()));
-    return rows;
+    for (const part of chunks([...new Set(hashes)])) rows.push(...(await q.select().from(declarants).where(or(inArray(declarants.idHash, part), inArray(declarants.idHashAlt, part))).all()));
+    return uniqueById(rows);
   });
 }
 
@@ -157,6 +163,8 @@ export interface DeclaredPerson {
   name: string;
   township: string | null;
   idHash: string;
+  /** The hash under the other crypto profile; null on rows from before both were kept (issue 23). */
+  idHashAlt: string | null;
 }
 
 /**
@@ -167,18 +175,18 @@ export interface DeclaredPerson {
 export async function declaredPeopleOfUser(db: Executor, userId: number): Promise<{ declarant: DeclaredPerson; relatives: DeclaredPerson[] } | null> {
   return query(db, async (q) => {
     const declarant = await q
-      .select({ id: declarants.id, name: declarants.name, township: regionParentOf(declarants.homeVillageCode), idHash: declarants.idHash })
+      .select({ id: declarants.id, name: declarants.name, township: regionParentOf(declarants.homeVillageCode), idHash: declarants.idHash, idHashAlt: declarants.idHashAlt })
       .from(declarants)
       .where(eq(declarants.userId, userId))
       .get();
     if (!declarant) return null;
     const relatives = await q
-      .select({ name: declaredRelatives.name, township: regionParentOf(declaredRelatives.villageCode), idHash: declaredRelatives.idHash })
+      .select({ name: declaredRelatives.name, township: regionParentOf(declaredRelatives.villageCode), idHash: declaredRelatives.idHash, idHashAlt: declaredRelatives.idHashAlt })
       .from(declaredRelatives)
       .where(eq(declaredRelatives.declarantId, declarant.id))
       .orderBy(asc(declaredRelatives.id))
       .all();
-    return { declarant: { name: declarant.name, township: declarant.township, idHash: declarant.idHash }, relatives };
+    return { declarant: { name: declarant.name, township: declarant.township, idHash: declarant.idHash, idHashAlt: declarant.idHashAlt }, relatives };
   });
 }
 
@@ -206,11 +214,38 @@ export function declarantIsUser(column: SQLWrapper, userId: number): SQL {
 }
 
 /**
- * Declarants and declared relatives whose ID-number hash is not HMAC-SM3 (`sm3:`…): hashed under the
- * intl crypto profile. Start-up refuses the SM profile while any exist (src/startup.ts).
+ * Condition: a row hashed only under the intl profile (HMAC-SHA256, not `sm3:`…) with no hash under
+ * the other — declared before both were kept (issue 23). It still matches rows made since (they
+ * carry the HMAC-SHA256 hash too) but no SM hash; a new declaration or a re-import gives it both.
  */
+function oldOnly(table: typeof declarants | typeof declaredRelatives): SQL {
+  return sql`${table.idHashAlt} is null and ${table.idHash} not like 'sm3:%'`;
+}
+
+/** Declarants and declared relatives hashed only under HMAC-SHA256 (start-up warns under SM, src/startup.ts). */
 export async function countIntlIdHashes(db: Executor): Promise<number> {
-  const a = await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(declarants).where(sql`${declarants.idHash} NOT LIKE 'sm3:%'`).get());
-  const b = await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(declaredRelatives).where(sql`${declaredRelatives.idHash} NOT LIKE 'sm3:%'`).get());
+  const a = await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(declarants).where(oldOnly(declarants)).get());
+  const b = await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(declaredRelatives).where(oldOnly(declaredRelatives)).get());
   return Number(a?.n ?? 0) + Number(b?.n ?? 0);
+}
+
+/**
+ * Declared people (declarants and their relatives) hashed only under HMAC-SHA256, by the township of
+ * the declarant's home village — the declaration list a township or its county keeps (issue 23).
+ */
+export async function oldOnlyIdHashesByTownship(db: Executor): Promise<{ townshipCode: string; entries: number }[]> {
+  const township = regionParentOf(declarants.homeVillageCode);
+  const own = await query(db, (q) => q.select({ townshipCode: township, n: sql<number>`count(*)` }).from(declarants).where(oldOnly(declarants)).groupBy(township).all());
+  const relatives = await query(db, (q) =>
+    q
+      .select({ townshipCode: township, n: sql<number>`count(*)` })
+      .from(declaredRelatives)
+      .innerJoin(declarants, eq(declarants.id, declaredRelatives.declarantId))
+      .where(oldOnly(declaredRelatives))
+      .groupBy(township)
+      .all(),
+  );
+  const counts = new Map<string, number>();
+  for (const r of [...own, ...relatives]) if (r.townshipCode) counts.set(r.townshipCode, (counts.get(r.townshipCode) ?? 0) + Number(r.n));
+  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([townshipCode, entries]) => ({ townshipCode, entries }));
 }

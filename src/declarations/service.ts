@@ -5,6 +5,7 @@
 // recipient rosters at once, in the same transaction (issue 7).
 import { withTransaction } from '../db/transaction.js';
 import { declarationsChanged } from './events.js';
+import { sharesIdHash } from '../disclosure/index.js';
 import { hashIdNumber, type RelativeInput } from './id-hash.js';
 import { record } from '../audit/index.js';
 import { isPosition } from './vocab.js';
@@ -54,10 +55,11 @@ export async function saveDeclaration(deps: Deps, user: User, input: Declaration
   }
   if (declaring && !isPosition(input.position)) errors.position = 'declaration.errors.position_required';
   let idHash: string | null = null;
+  let idHashAlt: string | null = null;
   if (idRaw !== '') {
     const hashed = hashIdNumber(deps, idRaw);
     if ('error' in hashed) errors.id_number = hashed.error;
-    else idHash = hashed.hash;
+    else [idHash, idHashAlt] = [hashed.hash, hashed.alt];
   } else if (declaring && !existing) {
     errors.id_number = 'declaration.errors.id_required';
   }
@@ -78,10 +80,10 @@ export async function saveDeclaration(deps: Deps, user: User, input: Declaration
   const created = await withTransaction(db, async (tx) => {
     let row: { id: number };
     if (existing) {
-      await repo.updateDeclarant(tx, existing.id, { ...fields, ...(idHash ? { idHash } : {}) });
+      await repo.updateDeclarant(tx, existing.id, { ...fields, ...(idHash ? { idHash, idHashAlt } : {}) });
       row = existing;
     } else {
-      row = await repo.insertDeclarant(tx, { ...fields, userId: user.id, idHash: idHash! });
+      row = await repo.insertDeclarant(tx, { ...fields, userId: user.id, idHash: idHash!, idHashAlt });
     }
     await updateUser(tx, user.id, { homeVillageCode });
     await record(
@@ -94,7 +96,7 @@ export async function saveDeclaration(deps: Deps, user: User, input: Declaration
         // Whether things changed, never what they are: no ID number, name or place.
         detail: {
           created: !existing,
-          idNumber: idHash ? (existing ? (idHash === existing.idHash ? 'same' : 'replaced') : 'set') : 'kept',
+          idNumber: idHash ? (existing ? (sharesIdHash({ idHash, idHashAlt }, existing) ? 'same' : 'replaced') : 'set') : 'kept',
           homeVillageChanged: existing ? existing.homeVillageCode !== homeVillageCode : user.homeVillageCode !== homeVillageCode,
         },
       },

@@ -3,6 +3,7 @@
 // Nothing here logs the number or puts it into a result other than `normalized`, and errors carry
 // only a reason code.
 import { hmacHex } from '../shared/crypto.js';
+import { macCandidates } from '../shared/crypto/index.js';
 
 export type IdNumberReason = 'length' | 'format' | 'region' | 'birthdate' | 'checksum';
 
@@ -112,4 +113,36 @@ export function idNumberHash(key: Buffer, normalized: string): string {
   // The message names the expectation, never the value.
   if (!/^\d{17}[\dX]$/.test(normalized)) throw new TypeError('idNumberHash expects a normalized 18-character ID number');
   return hmacHex(key, `id-number:${normalized}`);
+}
+
+/**
+ * An ID number's keyed hashes under both crypto profiles (issue 23): `idHash` under the active one
+ * (what id_hash has always held), `idHashAlt` under the other. Both are kept on every row made from
+ * now on, under either profile, so that a switch of profile needs no re-import: an intl row made
+ * today already carries the SM hash, and an SM row the HMAC-SHA256 one that the rows made before
+ * (id_hash_alt null) carry alone. Rows match when any hash of one equals any hash of the other
+ * (`sharesIdHash`, and the repositories' `…WithHashes`).
+ */
+export interface IdHashes {
+  idHash: string;
+  idHashAlt: string | null;
+}
+
+export function idNumberHashes(key: Buffer, normalized: string): { idHash: string; idHashAlt: string } {
+  const idHash = idNumberHash(key, normalized);
+  const [active, other] = macCandidates(key, `id-number:${normalized}`);
+  // idNumberHash is mac(…) under the active profile, the first candidate: the two must agree.
+  if (active !== idHash || !other) throw new Error('idNumberHashes: the active candidate differs from idNumberHash');
+  return { idHash, idHashAlt: other };
+}
+
+/** Every keyed hash a row carries (one for rows made before both were kept). */
+export function idHashesOf(row: IdHashes): string[] {
+  return row.idHashAlt && row.idHashAlt !== row.idHash ? [row.idHash, row.idHashAlt] : [row.idHash];
+}
+
+/** Whether two rows are the same person: any hash of one equals any hash of the other. */
+export function sharesIdHash(a: IdHashes, b: IdHashes): boolean {
+  const mine = idHashesOf(a);
+  return idHashesOf(b).some((h) => mine.includes(h));
 }

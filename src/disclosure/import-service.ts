@@ -43,6 +43,7 @@ function toRosterRow(r: ParsedRow): RosterRow {
   return {
     villageCode: r.villageCode,
     idHash: r.idHash,
+    idHashAlt: r.idHashAlt,
     maskedName: r.maskedName,
     surname: surnameOf(r.name),
     householdSize: r.householdSize,
@@ -76,7 +77,9 @@ export async function importRecipientList(deps: Deps, actor: ImportActor, townsh
     const earlier = (await repo.findEarlierImport(tx, townshipCode, parsed.fingerprint, contentFingerprint)) ?? null;
     const plans = planChanges(rows, await repo.recipientsOfVillages(tx, [...new Set(rows.map((r) => r.villageCode))]));
     const changes = plans.reduce((n, p) => n + p.changes.length, 0);
-    if (earlier && changes === 0) {
+    // Rows still without both profiles' hashes (issue 23) get them even from a list seen before.
+    const rehashes = plans.reduce((n, p) => n + p.rehash.length, 0);
+    if (earlier && changes === 0 && rehashes === 0) {
       await record(tx, deps.keys['audit-mac'], { actor: auditActor, action: 'disclosure.import', object: { type: 'recipient_import', id: earlier.id }, result: 'repeat', detail: { township: townshipCode, rows: rows.length } });
       return { kind: 'repeat', previous: earlier, rowCount: rows.length };
     }

@@ -4,7 +4,7 @@
 // (GB 11643) and turned into keyed hashes at once; the clear number never leaves this module.
 import crypto from 'node:crypto';
 import { toCsv } from '../shared/csv.js';
-import { idNumberHash } from './id-number.js';
+import { idNumberHashes } from './id-number.js';
 import { maskName } from './masking.js';
 import {
   FIELDS,
@@ -32,6 +32,8 @@ export interface ParsedRow {
   maskedName: string;
   /** idNumberHash() of the normalised ID number; the number itself is not kept. */
   idHash: string;
+  /** The same number's hash under the other crypto profile (issue 23, idNumberHashes). */
+  idHashAlt: string;
   householdSize: number;
   /** Monthly amount in fen (1/100 yuan), an integer. */
   monthlyAmountFen: number;
@@ -134,11 +136,12 @@ export async function parseRecipientFile(bytes: Uint8Array, options: ImportOptio
     if (name === null) report('name', 'disclosure.import.bad_name');
 
     let idHash: string | undefined;
+    let idHashAlt = '';
     if (required('idNumber')) {
       const id = readId(cell('idNumber'), options);
       if ('reason' in id) report('idNumber', id.reason);
       else {
-        idHash = idNumberHash(options.idHashKey, id.normalized);
+        ({ idHash, idHashAlt } = idNumberHashes(options.idHashKey, id.normalized));
         const first = firstRowOfId.get(idHash);
         if (first !== undefined) report('idNumber', 'disclosure.import.duplicate_id', { firstRow: first });
         else firstRowOfId.set(idHash, r.row);
@@ -157,7 +160,7 @@ export async function parseRecipientFile(bytes: Uint8Array, options: ImportOptio
 
     if (name && idHash && size && fen != null && type && village && typeof village === 'object') {
       rows.push({
-        row: r.row, name, maskedName: maskName(name), idHash, householdSize: size, monthlyAmountFen: fen,
+        row: r.row, name, maskedName: maskName(name), idHash, idHashAlt, householdSize: size, monthlyAmountFen: fen,
         type, villageCode: village.code, villageName: village.name,
       });
     }

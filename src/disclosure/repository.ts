@@ -280,12 +280,24 @@ export async function activeRecipientsOfVillages(db: Executor, villageCodes: rea
   });
 }
 
-/** The current recipients with these ID hashes (in any village), in id order. */
+/**
+ * Condition: a roster row of a person with one of these ID hashes, under either profile (id_hash or
+ * id_hash_alt, issue 23): any hash of the row equals any of `hashes`.
+ */
+function withAnyHash(hashes: readonly string[]) {
+  return or(inArray(recipients.idHash, hashes), inArray(recipients.idHashAlt, hashes))!;
+}
+
+function uniqueById<T extends { id: number }>(rows: readonly T[]): T[] {
+  return [...new Map(rows.map((r) => [r.id, r])).values()];
+}
+
+/** The current recipients with these ID hashes (either column; in any village), in id order. */
 export async function activeRecipientsWithHashes(db: Executor, hashes: readonly string[]): Promise<Recipient[]> {
   return query(db, async (q) => {
     const rows: Recipient[] = [];
-    for (const part of chunks([...new Set(hashes)])) rows.push(...(await q.select().from(recipients).where(and(inArray(recipients.idHash, part), eq(recipients.status, 'active'))).all()));
-    return inIdOrder(rows);
+    for (const part of chunks([...new Set(hashes)])) rows.push(...(await q.select().from(recipients).where(and(withAnyHash(part), eq(recipients.status, 'active'))).all()));
+    return inIdOrder(uniqueById(rows));
   });
 }
 
@@ -293,8 +305,8 @@ export async function activeRecipientsWithHashes(db: Executor, hashes: readonly 
 export async function recipientIdsWithHashes(db: Executor, hashes: readonly string[]): Promise<number[]> {
   return query(db, async (q) => {
     const ids: number[] = [];
-    for (const part of chunks([...new Set(hashes)])) for (const r of await q.select({ id: recipients.id }).from(recipients).where(inArray(recipients.idHash, part)).all()) ids.push(r.id);
-    return ids;
+    for (const part of chunks([...new Set(hashes)])) for (const r of await q.select({ id: recipients.id }).from(recipients).where(withAnyHash(part)).all()) ids.push(r.id);
+    return [...new Set(ids)];
   });
 }
 
@@ -305,10 +317,45 @@ export async function insertRecipientsIfNew(db: Executor, rows: readonly NewReci
 }
 
 /**
- * Active roster entries whose ID-number hash is not HMAC-SM3 (`sm3:`…): hashed under the intl
- * crypto profile. Start-up refuses the SM profile while any exist (src/startup.ts).
+ * Every ID hash of the roster rows (current or removed) of the people with one of these hashes: an
+ * objection's report carries its recipient's id_hash, which recusal finds through this (issue 23).
  */
+export async function recipientHashesSharing(db: Executor, hashes: readonly string[]): Promise<string[]> {
+  return query(db, async (q) => {
+    const out = new Set<string>();
+    for (const part of chunks([...new Set(hashes)])) {
+      for (const r of await q.select({ idHash: recipients.idHash, idHashAlt: recipients.idHashAlt }).from(recipients).where(withAnyHash(part)).all()) {
+        out.add(r.idHash);
+        if (r.idHashAlt) out.add(r.idHashAlt);
+      }
+    }
+    return [...out];
+  });
+}
+
+/**
+ * Condition: a row hashed only under the intl profile (HMAC-SHA256, not `sm3:`…) with no hash under
+ * the other: imported before both were kept (issue 23). Such a row matches rows made since (they
+ * carry the HMAC-SHA256 hash as well), but no SM hash; a re-import of its list gives it both.
+ */
+const OLD_ONLY = sql`${recipients.idHashAlt} is null and ${recipients.idHash} not like 'sm3:%'`;
+
+/** Active roster entries hashed only under HMAC-SHA256 (start-up warns under SM, src/startup.ts). */
 export async function countIntlIdHashes(db: Executor): Promise<number> {
-  const row = await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(recipients).where(and(eq(recipients.status, 'active'), sql`${recipients.idHash} NOT LIKE 'sm3:%'`)).get());
+  const row = await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(recipients).where(and(eq(recipients.status, 'active'), OLD_ONLY)).get());
   return Number(row?.n ?? 0);
+}
+
+/** Active roster entries hashed only under HMAC-SHA256, by township (each township's roster is one list). */
+export async function oldOnlyIdHashesByTownship(db: Executor): Promise<{ townshipCode: string; entries: number }[]> {
+  const rows = await query(db, (q) =>
+    q
+      .select({ townshipCode: recipients.townshipCode, n: sql<number>`count(*)` })
+      .from(recipients)
+      .where(and(eq(recipients.status, 'active'), OLD_ONLY))
+      .groupBy(recipients.townshipCode)
+      .orderBy(asc(recipients.townshipCode))
+      .all(),
+  );
+  return rows.map((r) => ({ townshipCode: r.townshipCode, entries: Number(r.n) }));
 }

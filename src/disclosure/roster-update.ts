@@ -2,6 +2,10 @@
 // changed household size / amount / type (or a corrected name that masks differently), and the
 // people of the village who are no longer on the list. Every change is announced in a posting
 // (公示) of that village; the roster row is updated at once, and the posting keeps the history.
+// A person is matched under both crypto profiles (any hash of the row equals any stored hash, issue
+// 23); a stored row whose hashes are not exactly the list's (one from before both were kept) takes
+// the list's — no public change, so no posting — which is what completes a switch of profile.
+import { idHashesOf } from './id-number.js';
 import type { Executor } from '../db/executor.js';
 import type { IsoDate } from '../clocks/index.js';
 import * as repo from './repository.js';
@@ -11,6 +15,7 @@ import type { PostingPeriod, StoredType } from './posting-rules.js';
 export interface RosterRow {
   villageCode: string;
   idHash: string;
+  idHashAlt: string | null;
   maskedName: string;
   surname: string;
   householdSize: number;
@@ -30,6 +35,8 @@ export interface PlannedChange {
 export interface VillagePlan {
   villageCode: string;
   changes: PlannedChange[];
+  /** Stored rows listed again whose hashes the list's replace (issue 23); not announced. */
+  rehash: { id: number; idHash: string; idHashAlt: string | null }[];
 }
 
 function differs(a: repo.Recipient, b: RosterRow): boolean {
@@ -46,26 +53,28 @@ export function planChanges(rows: readonly RosterRow[], current: readonly repo.R
   const byVillage = new Map<string, Map<string, repo.Recipient>>();
   for (const r of current) {
     const m = byVillage.get(r.villageCode) ?? new Map<string, repo.Recipient>();
-    m.set(r.idHash, r);
+    for (const h of idHashesOf(r)) m.set(h, r);
     byVillage.set(r.villageCode, m);
   }
   return villages.map((code) => {
     const existing = byVillage.get(code) ?? new Map<string, repo.Recipient>();
     const listed = rows.filter((r) => r.villageCode === code);
-    const seen = new Set(listed.map((r) => r.idHash));
+    const seen = new Set(listed.flatMap(idHashesOf));
     const added: PlannedChange[] = [];
     const changed: PlannedChange[] = [];
+    const rehash: VillagePlan['rehash'] = [];
     for (const row of listed) {
-      const before = existing.get(row.idHash);
+      const before = idHashesOf(row).map((h) => existing.get(h)).find((r) => r !== undefined);
+      if (before && (before.idHash !== row.idHash || before.idHashAlt !== row.idHashAlt)) rehash.push({ id: before.id, idHash: row.idHash, idHashAlt: row.idHashAlt });
       if (!before) added.push({ change: 'new', row });
       else if (before.status !== 'active') added.push({ change: 'new', row, existing: before });
       else if (differs(before, row)) changed.push({ change: 'changed', row, existing: before });
     }
-    const removed: PlannedChange[] = [...existing.values()]
-      .filter((r) => r.status === 'active' && !seen.has(r.idHash))
+    const removed: PlannedChange[] = [...new Set(existing.values())]
+      .filter((r) => r.status === 'active' && !idHashesOf(r).some((h) => seen.has(h)))
       .sort((a, b) => a.id - b.id)
-      .map((r) => ({ change: 'removed', existing: r, row: { villageCode: code, idHash: r.idHash, maskedName: r.maskedName, surname: r.surname, householdSize: r.householdSize, monthlyAmountFen: r.monthlyAmountFen, type: r.type as StoredType } }));
-    return { villageCode: code, changes: [...added, ...changed, ...removed] };
+      .map((r) => ({ change: 'removed', existing: r, row: { villageCode: code, idHash: r.idHash, idHashAlt: r.idHashAlt, maskedName: r.maskedName, surname: r.surname, householdSize: r.householdSize, monthlyAmountFen: r.monthlyAmountFen, type: r.type as StoredType } }));
+    return { villageCode: code, changes: [...added, ...changed, ...removed], rehash };
   });
 }
 
@@ -91,6 +100,7 @@ export interface AppliedVillage {
 export async function applyPlans(tx: Executor, plans: readonly VillagePlan[], ctx: ApplyContext): Promise<AppliedVillage[]> {
   const out: AppliedVillage[] = [];
   for (const plan of plans) {
+    for (const r of plan.rehash) await repo.updateRecipient(tx, r.id, { idHash: r.idHash, idHashAlt: r.idHashAlt });
     if (plan.changes.length === 0) continue;
     const posting = await repo.insertPosting(tx, {
       villageCode: plan.villageCode,
@@ -111,6 +121,7 @@ export async function applyPlans(tx: Executor, plans: readonly VillagePlan[], ct
         townshipCode: ctx.townshipCode,
         countyCode: ctx.countyCode,
         idHash: c.row.idHash,
+        idHashAlt: c.row.idHashAlt,
         surname: c.row.surname,
         status: 'active',
         sinceOn: ctx.today,

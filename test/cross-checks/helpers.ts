@@ -1,9 +1,10 @@
 // Recipients put straight into the roster (the recipient import is another feature's), and
-// declarations straight into their tables, with ID numbers hashed under the app's key.
+// declarations straight into their tables, with ID numbers hashed under the app's key. Rows put in
+// here carry id_hash alone, as rows made before both crypto profiles' hashes were kept (issue 23).
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { recipients } from '../../src/disclosure/tables.js';
-import { idNumberHash } from '../../src/disclosure/id-number.js';
+import { idNumberHash, idNumberHashes } from '../../src/disclosure/id-number.js';
 import { maskName } from '../../src/disclosure/masking.js';
 import { surnameOf } from '../../src/disclosure/posting-rules.js';
 import { insertDeclarant, insertRelative } from '../../src/declarations/repository.js';
@@ -11,6 +12,11 @@ import { placeChain } from '../../src/regions/index.js';
 
 export function hashOf(app: FastifyInstance, id: string): string {
   return idNumberHash(app.keys['id-hash'], id);
+}
+
+/** The hash under the active crypto profile and the other's, as the app stores them now (issue 23). */
+export function hashesOf(app: FastifyInstance, id: string): { idHash: string; idHashAlt: string } {
+  return idNumberHashes(app.keys['id-hash'], id);
 }
 
 export async function addRecipient(app: FastifyInstance, villageCode: string, name: string, id: string, type = 'dibao') {

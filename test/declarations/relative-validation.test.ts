@@ -7,7 +7,7 @@ import { addRelative, declarantOfUser, relativesOf, validateRelative, type Relat
 import type { StaffContext } from '../../src/plugins/auth.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, type TestStaff } from '../helpers/staff.js';
-import { addDeclarant, dumpTable, hashOf } from '../cross-checks/helpers.js';
+import { addDeclarant, dumpTable, hashesOf } from '../cross-checks/helpers.js';
 import { breakCheck, makeId } from '../disclosure/ids.js';
 
 let t: TestApp;
@@ -32,7 +32,7 @@ describe('validateRelative', () => {
   it('returns the relative to store: the name as the rule reads it, the village, the hash and never the number', async () => {
     const { declarant } = await addDeclarant(t.app, { name: '赵大明', id: OWN_ID, village: HOME });
     const checked = await validateRelative(t.app.deps, declarant, input({ name: ' 王德福 ', idNumber: REL_ID.toLowerCase() }), RULES);
-    expect(checked).toEqual({ ok: true, value: { name: '王德福', relation: 'parent', assistanceType: 'dibao', villageCode: '220102001001', idHash: hashOf(t.app, REL_ID) } });
+    expect(checked).toEqual({ ok: true, value: { name: '王德福', relation: 'parent', assistanceType: 'dibao', villageCode: '220102001001', ...hashesOf(t.app, REL_ID) } });
     expect(JSON.stringify(checked)).not.toContain(REL_ID.slice(0, 17));
   });
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { hasMessage } from '../../src/i18n/translate.js';
-import { idNumberHash } from '../../src/disclosure/id-number.js';
+import { idNumberHash, idNumberHashes } from '../../src/disclosure/id-number.js';
 import {
   RECIPIENT_TYPES,
   fileFingerprint,
@@ -53,9 +53,9 @@ describe('parseRecipientFile: CSV', () => {
     if (!result.ok) return;
     expect(result.encoding).toBe('utf-8');
     expect(result.rows).toEqual([
-      { row: 2, name: '张明华', maskedName: '张*华', idHash: idNumberHash(KEY, ID1), householdSize: 3, monthlyAmountFen: 125000, type: 'low', villageCode: '220103100201', villageName: '合隆村委会' },
-      { row: 3, name: '欧阳秀英', maskedName: '欧阳*英', idHash: idNumberHash(KEY, ID2), householdSize: 1, monthlyAmountFen: 86050, type: 'extreme', villageCode: '220103100200', villageName: '东道村委会' },
-      { row: 4, name: '金美玉子', maskedName: '金**子', idHash: idNumberHash(KEY, ID3), householdSize: 2, monthlyAmountFen: 60000, type: 'temporary', villageCode: '220103100001', villageName: '兰家大街居委会' },
+      { row: 2, name: '张明华', maskedName: '张*华', ...idNumberHashes(KEY, ID1), householdSize: 3, monthlyAmountFen: 125000, type: 'low', villageCode: '220103100201', villageName: '合隆村委会' },
+      { row: 3, name: '欧阳秀英', maskedName: '欧阳*英', ...idNumberHashes(KEY, ID2), householdSize: 1, monthlyAmountFen: 86050, type: 'extreme', villageCode: '220103100200', villageName: '东道村委会' },
+      { row: 4, name: '金美玉子', maskedName: '金**子', ...idNumberHashes(KEY, ID3), householdSize: 2, monthlyAmountFen: 60000, type: 'temporary', villageCode: '220103100001', villageName: '兰家大街居委会' },
     ]);
     expectNoClearIds(result);
   });
