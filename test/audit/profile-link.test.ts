@@ -11,6 +11,7 @@ import { entryMacUnder, type StoredEntry } from '../../src/audit/chain.js';
 import { linkDetail, linkSignedText } from '../../src/audit/link-entry.js';
 import { auditLog } from '../../src/audit/tables.js';
 import { main as verifyCli } from '../../src/cli/audit-verify.js';
+import { main as rotateCli } from '../../src/cli/keys-rotate.js';
 import type { Db } from '../../src/db/connection.js';
 import { deriveKeys, loadMasterKey, type Keys } from '../../src/plugins/keys.js';
 import { macProfile, signerFor, useCryptoProfile, verifySm2 } from '../../src/shared/crypto/index.js';
@@ -203,6 +204,23 @@ describe('the signed link entry at a switch of crypto profile', () => {
     expect(trail).toMatchObject({ archives: 1, archived: 5, checked: 1, broken: null, archiveProblem: null });
     const run = await cli(c);
     expect(run.out).toContain('audit chain ok: 1 entries');
+    expect(run.code).toBe(0);
+  });
+
+  it('is linked by keys:rotate at its start, before anything else is written under sm', async () => {
+    const c = await emptyChain(49, false);
+    for (const n of ['a', 'b']) await note(c, n);
+    const io = capture();
+    expect(await rotateCli(['--to', 'sm'], { ...c.env, SUNSHINE_CRYPTO: 'sm' }, io)).toBe(0);
+    expect(io.stdout).toContain('audit chain: signed link entry written, the chain continues under sm');
+    const all = await entries(c);
+    expect(all.map((e) => [e.action, macProfile(e.mac)])).toEqual([['test.step', 'intl'], ['test.step', 'intl'], [LINK_ACTION, 'sm'], ['keys.rotated', 'sm']]);
+    const again = capture();
+    expect(await rotateCli(['--to', 'sm'], { ...c.env, SUNSHINE_CRYPTO: 'sm' }, again)).toBe(0);
+    expect(again.stdout.join('\n')).not.toMatch(/signed link/);
+    expect((await entries(c)).filter((e) => e.action === LINK_ACTION)).toHaveLength(1);
+    const run = await cli(c);
+    expect(run.out[0]).toBe('audit chain ok: 5 entries');
     expect(run.code).toBe(0);
   });
 });
