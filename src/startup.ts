@@ -53,27 +53,26 @@ async function refuseAnotherKey(app: FastifyInstance, config: Config): Promise<v
 }
 
 /**
- * The SM profile (issue 23) hashes ID numbers with HMAC-SM3; rosters and declarations imported
- * before hold HMAC-SHA256 hashes, which an SM hash of the same person never equals: the cross-check
- * flags and recusals between old and new lists would silently stop. Until hashing and matching under
- * both keys exists (issue 23, key rotation), a portal whose lists carry intl hashes does not start
- * under SM.
+ * The SM profile (issue 23) hashes ID numbers with HMAC-SM3. Every ID number is now hashed under both
+ * profiles and matched when any hash of one row equals any of the other, so rosters and declarations
+ * imported before (HMAC-SHA256 alone) still match what is made under SM: the start goes on. While
+ * such rows remain the switch is not complete — their lists need a re-import to carry an SM hash —
+ * and the start says so in one line, like the proxy warning; the cross-check pages show which lists.
  */
-async function refuseSmWithIntlIdHashes(app: FastifyInstance): Promise<void> {
-  if (activeProfile() !== 'sm') return;
+async function intlOnlyIdHashWarning(app: FastifyInstance): Promise<string | null> {
+  if (activeProfile() !== 'sm') return null;
   const rosters = await rosterIdHashesUnderIntl(app.db);
   const declarations = await declarationIdHashesUnderIntl(app.db);
-  if (rosters + declarations === 0) return;
-  throw new StartRefused(
-    `SUNSHINE_CRYPTO=sm: ${rosters} roster entries and ${declarations} declared people carry ID-number hashes of the intl profile, which SM hashes never match — cross-check flags and recusals would stop without a word. Keep SUNSHINE_CRYPTO=intl until they can be matched under both (issue 23). Nothing was changed.`,
-  );
+  if (rosters + declarations === 0) return null;
+  return `Warning: SUNSHINE_CRYPTO=sm, but ${rosters} roster entries and ${declarations} declared people are still hashed only under HMAC-SHA256 (imported before both profiles' hashes were kept). They still match and raise cross-check flags and recusals; re-import those lists (the cross-checks page names them) to complete the switch to the SM profile.`;
 }
 
 export async function prepareStart(app: FastifyInstance, config: Config): Promise<string[]> {
   const db = app.db;
   const lines: string[] = [];
   await refuseAnotherKey(app, config);
-  await refuseSmWithIntlIdHashes(app);
+  const idHashWarning = await intlOnlyIdHashWarning(app);
+  if (idHashWarning) lines.push(idHashWarning);
   const before = await installMode(db);
   if (config.demoData === 'off') {
     if (before === 'demo') {
