@@ -3,13 +3,16 @@
 // when appends race) or by keys:rotate; entries before it carry intl MACs, after it sm ones. A
 // chain that mixes profiles without the link, goes back to intl, or carries a forged link breaks
 // with the reason 'profile' — also when the forger holds the MAC key and re-chains what follows.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { asc, eq, gte, sql } from 'drizzle-orm';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { archiveDir, archiveDue, LINK_ACTION, linkChainToProfile, record, registerChainKeys, verifyAuditTrail, verifyChain } from '../../src/audit/index.js';
-import { entryMacUnder, type StoredEntry } from '../../src/audit/chain.js';
+import { archiveMac, entryMacUnder, type StoredEntry } from '../../src/audit/chain.js';
+import { entryLine } from '../../src/audit/archive.js';
 import { linkDetail, linkSignedText } from '../../src/audit/link-entry.js';
-import { auditLog } from '../../src/audit/tables.js';
+import { auditArchives, auditLog } from '../../src/audit/tables.js';
 import { main as verifyCli } from '../../src/cli/audit-verify.js';
 import { main as rotateCli } from '../../src/cli/keys-rotate.js';
 import type { Db } from '../../src/db/connection.js';
@@ -65,9 +68,9 @@ async function switchedChain(seed: number): Promise<{ c: Chain; link: StoredEntr
 }
 
 /** What a holder of the MAC key can do: recompute each MAC from `fromId` on, each under its own profile. */
-async function rechain(c: Chain, fromId: number): Promise<void> {
+async function rechain(c: Chain, fromId: number, startMac = '0'.repeat(64)): Promise<void> {
   const all = await entries(c);
-  let previous = all.filter((e) => e.id < fromId).at(-1)?.mac ?? '0'.repeat(64);
+  let previous = all.filter((e) => e.id < fromId).at(-1)?.mac ?? startMac;
   for (const e of all.filter((x) => x.id >= fromId)) {
     const mac = entryMacUnder(macProfile(e.mac)!, c.key, e.id, e, previous);
     await c.db.update(auditLog).set({ prevMac: previous, mac }).where(eq(auditLog.id, e.id)).run();
@@ -205,6 +208,28 @@ describe('the signed link entry at a switch of crypto profile', () => {
     const run = await cli(c);
     expect(run.out).toContain('audit chain ok: 1 entries');
     expect(run.code).toBe(0);
+
+    // The archive rewritten without its link by a holder of the key: entries re-chained, the file's
+    // digest and the row (with its MAC) made to match, the live entry re-chained after it.
+    const [row] = await c.db.select().from(auditArchives).all();
+    const file = path.join(dir, row!.fileName);
+    let previous = row!.startMac;
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as StoredEntry).filter((e) => e.action !== LINK_ACTION).map((e) => {
+      const mac = entryMacUnder(macProfile(e.mac)!, c.key, e.id, e, previous);
+      const line = { ...e, prevMac: previous, mac };
+      previous = mac;
+      return line;
+    });
+    const text = lines.map((e) => `${entryLine(e)}\n`).join('');
+    fs.writeFileSync(file, text);
+    const fields = { ...row!, entryCount: lines.length, lastMac: previous, fileSha256: crypto.createHash('sha256').update(text).digest('hex') };
+    await c.db.update(auditArchives).set({ entryCount: fields.entryCount, lastMac: fields.lastMac, fileSha256: fields.fileSha256, mac: archiveMac(c.key, fields) }).where(eq(auditArchives.id, row!.id)).run();
+    await rechain(c, 1, previous);
+    const forged = await verifyAuditTrail(c.db, c.key, dir);
+    expect(forged.archiveProblem).toEqual({ month: row!.month, reason: 'profile' });
+    const cliRun = await cli(c);
+    expect(cliRun.out[0]).toMatch(/^audit archive 2026-01 BROKEN \(profile: /);
+    expect(cliRun.code).toBe(1);
   });
 
   it('is linked by keys:rotate at its start, before anything else is written under sm', async () => {
