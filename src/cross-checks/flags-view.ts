@@ -11,6 +11,7 @@ import { childrenOf, findRegion, findRegions } from '../regions/index.js';
 import { userNames } from '../users/index.js';
 import { countFlags, flagPage, openFlagCountsOf, visibleFlagById } from './pages-repository.js';
 import { villageLabels } from './labels.js';
+import { listsWithOldHashes } from './old-hashes.js';
 import * as repo from './repository.js';
 import { canResolve, codeWithin, flagRecusal, regionScope, verifiesFlag, type FlagRecusal } from './scope.js';
 import { isRowId, rowIdOf } from '../db/dialect.js';
@@ -130,6 +131,8 @@ export async function flagPageContext(db: Db, staff: StaffContext, filter: FlagF
       kinds: repo.FLAG_KINDS,
       nextHref: more ? query({ before: String(page[page.length - 1]!.id) }) : null,
       canResolve: mayResolve,
+      // Under SM: the lists of the region still hashed only under HMAC-SHA256 (issue 23).
+      oldHashLists: await listsWithOldHashes(db, codes),
     },
     namesShown,
   };

@@ -146,4 +146,27 @@ describe('a switch of crypto profile between a declaration and a roster drops no
     const flags = await t.app.db.select().from(crossCheckFlags).where(eq(crossCheckFlags.recipientId, first.id)).all();
     expect(flags.filter((f) => f.kind === 'declared' && f.status === 'open')).toHaveLength(1);
   });
+
+  it('the flags page names, per township, the roster and declaration lists still hashed only under HMAC-SHA256, under sm only', async () => {
+    const { t, declarant, colleague } = await setUp();
+    await under('intl', () => declare(t, declarant));
+    await under('intl', () => importRoster(t));
+    await asOldRows(t);
+    const page = async () => (await (await signIn(t.app, colleague)).get('/staff/cross-checks')).body;
+    useCryptoProfile('intl');
+    expect(await page()).not.toContain('HMAC-SHA256');
+    useCryptoProfile('sm');
+    let html = await page();
+    expect(html).toContain('南岭街道救助对象名单：1 条记录仍仅以 HMAC-SHA256 哈希——请重新导入该名单，以完成向国密（SM）配置的切换。');
+    // The declarant (at home in 北安社区's township) and her relative.
+    expect(html).toMatch(/近亲属备案名单：2 条记录仍仅以 HMAC-SHA256 哈希/);
+    const session = await signIn(t.app, colleague);
+    const en = await t.app.inject({ url: '/staff/cross-checks', cookies: { ...session.jar, lang: 'en' } });
+    expect(en.body).toContain('recipient roster: 1 entries still hashed only under HMAC-SHA256 — re-import the list to complete the switch to the SM profile.');
+    // A re-import of the roster completes it for that list; the declarations still wait.
+    await importRoster(t);
+    html = await page();
+    expect(html).not.toContain('救助对象名单：1 条');
+    expect(html).toMatch(/近亲属备案名单：2 条记录/);
+  });
 });
