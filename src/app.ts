@@ -25,6 +25,7 @@ import { noticeRoutes } from './notifications/index.js';
 import { adminRoutes } from './admin/index.js';
 import publicCachePlugin from './plugins/public-cache.js';
 import sm2PublicKeyRoutes from './shared/crypto/public-key-route.js';
+import { registerChainKeys } from './audit/index.js';
 import staffPageCachePlugin from './plugins/staff-page-cache.js';
 import { disclosureRoutes } from './disclosure/index.js';
 import { caseRoutes } from './cases/index.js';
@@ -102,6 +103,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('config', config);
 
   await app.register(keysPlugin, { config });
+  // The audit chain writes its signed link entry itself at a switch of crypto profile (issue 23).
+  registerChainKeys(app.keys);
   await app.register(dbPlugin, { config });
   await app.register(securityPlugin);
   await app.register(formbody);
