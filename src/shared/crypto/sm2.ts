@@ -13,6 +13,7 @@
 // that holds its own SM2 key registers a signer for the seed instead (registerSigner).
 import { sm2 } from 'sm-crypto-v2';
 import { hkdfSm } from './sm.js';
+import { keyFor } from './key-family.js';
 
 export const SM2_DEFAULT_ID = '1234567812345678';
 /** The order n of the SM2 curve (GB/T 32918.5). */
@@ -52,11 +53,19 @@ export function registerSigner(seed: Buffer, signer: ManifestSigner): void {
   signers.set(seed, signer);
 }
 
+/**
+ * The signer of `seed` (keys['manifest-signing']). An SM2 key is always made from the family's sm
+ * member, whichever profile is active: one portal has one published key (/.well-known/sunshine-sm2.pem)
+ * for its packets, archives and the audit chain's link entry, before and after a switch.
+ */
 export function signerFor(seed: Buffer): ManifestSigner {
-  let signer = signers.get(seed);
+  const own = signers.get(seed);
+  if (own) return own;
+  const sm = keyFor(seed, 'sm');
+  let signer = signers.get(sm);
   if (!signer) {
-    signer = sm2SignerFromPrivateKey(sm2PrivateKeyFromSeed(seed));
-    signers.set(seed, signer);
+    signer = sm2SignerFromPrivateKey(sm2PrivateKeyFromSeed(sm));
+    signers.set(sm, signer);
   }
   return signer;
 }

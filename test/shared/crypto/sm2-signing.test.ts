@@ -100,3 +100,12 @@ describe('the published key on the portal', () => {
     }
   });
 });
+
+describe('one SM2 key per portal, whichever profile runs', () => {
+  it('publishes and signs with the same key under intl and under sm', () => {
+    const m = crypto.randomBytes(32);
+    const underIntl = signerFor(deriveKeys(m, 'intl')['manifest-signing']).publicKeyHex;
+    const underSm = signerFor(deriveKeys(m, 'sm')['manifest-signing']).publicKeyHex;
+    expect(underIntl).toBe(underSm);
+  });
+});
