@@ -6,7 +6,9 @@
 // Each case has a database of its own: the audit chain links intl -> sm once and never goes back.
 import { and, eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { importDeclarations } from '../../src/cross-checks/import-service.js';
 import { crossCheckFlags } from '../../src/cross-checks/tables.js';
+import { findRegion } from '../../src/regions/index.js';
 import { importRecipientList } from '../../src/disclosure/index.js';
 import { recipients } from '../../src/disclosure/tables.js';
 import { addRelative, saveDeclaration } from '../../src/declarations/service.js';
@@ -168,5 +170,28 @@ describe('a switch of crypto profile between a declaration and a roster drops no
     html = await page();
     expect(html).not.toContain('救助对象名单：1 条');
     expect(html).toMatch(/近亲属备案名单：2 条记录/);
+  });
+
+  it('re-importing a declaration list after the switch gives its old rows both hashes, adds no one twice, and keeps the flag', async () => {
+    const { t, colleague } = await setUp();
+    const header = ['备案人姓名', '备案人身份证号', '职务', '所在村', '亲属姓名', '关系', '亲属身份证号', '亲属所在村', '救助类型'];
+    const file = Buffer.from('\uFEFF' + [header, ['孙建国', OWN_ID, '村委会主任', '北安社区', '孙德厚', '父亲', RELATIVE_ID, '恒安社区', '低保']].map((r) => r.join(',')).join('\r\n'), 'utf8');
+    const region = (await findRegion(t.app.db, '220102'))!;
+    const actor = { userId: colleague.user.id, unitId: colleague.user.unitId! };
+    const recipient = await under('intl', () => importRoster(t));
+    expect(await under('intl', () => importDeclarations(t.app.deps, actor, region, file))).toMatchObject({ kind: 'imported', created: 1, relativesAdded: 1 });
+    await asOldRows(t);
+    // The same list after the switch: its rows take both hashes (updated), no one is added twice.
+    const again = await under('sm', () => importDeclarations(t.app.deps, actor, region, file));
+    expect(again).toMatchObject({ kind: 'imported', created: 0, updated: 1, relativesAdded: 0, relativesRemoved: 0 });
+    const people = [...(await t.app.db.select().from(declarants).all()), ...(await t.app.db.select().from(declaredRelatives).all())];
+    expect(people).toHaveLength(2);
+    for (const p of people) {
+      expect(p.idHash.startsWith('sm3:')).toBe(true);
+      expect(p.idHashAlt).toMatch(/^[0-9a-f]{64}$/);
+    }
+    const flags = await t.app.db.select().from(crossCheckFlags).where(and(eq(crossCheckFlags.recipientId, recipient.id), eq(crossCheckFlags.kind, 'declared'))).all();
+    expect(flags.filter((f) => f.status === 'open')).toHaveLength(1);
+    expect(await under('sm', () => importDeclarations(t.app.deps, actor, region, file))).toMatchObject({ kind: 'repeat' });
   });
 });
