@@ -3,7 +3,7 @@
 // it is about a listed recipient (an objection, issue 19 item 4) — nor one placed in their home village.
 // A declared person may carry a hash under each crypto profile, and a report the hash of a roster
 // row made under either (issue 23): every hash of the person, widened to those of the roster rows
-// sharing one, is a pair of its own (township null, so the name does not count twice).
+// sharing one, is a pair of its own (no name, no township: the hash alone matches).
 import type { Executor } from '../../db/executor.js';
 import { declarantsNamedInTownship, declaredPeopleOfUser } from '../../declarations/index.js';
 import { findRegion } from '../../regions/index.js';
@@ -32,18 +32,14 @@ export async function conflictPairs(db: Executor, user: User): Promise<ConflictP
   // the user herself is a report about her).
   pairs.push({ name: user.displayName, township: ownTownship, idHash: declarant?.idHash || null });
   if (declarant && declarant.name !== user.displayName) pairs.push({ name: declarant.name, township: declarant.township, idHash: declarant.idHash || null });
-  if (declarant) pairs.push(...(await otherHashes(db, declarant.name, declarant)));
-  for (const r of people?.relatives ?? []) {
-    pairs.push({ name: r.name, township: r.township, idHash: r.idHash || null });
-    pairs.push(...(await otherHashes(db, r.name, r)));
+  for (const r of people?.relatives ?? []) pairs.push({ name: r.name, township: r.township, idHash: r.idHash || null });
+  // Their other hashes (issue 23), in one lookup: a hash matches alone, so these pairs name nobody.
+  const declared = people ? [people.declarant, ...people.relatives] : [];
+  const own = new Set(pairs.map((p) => p.idHash));
+  for (const idHash of await sameSubjectHashes(db, declared.flatMap((p) => [p.idHash, p.idHashAlt ?? '']))) {
+    if (!own.has(idHash)) pairs.push({ name: '', township: null, idHash });
   }
   return pairs.filter((p) => p.township || p.idHash);
-}
-
-/** A declared person's hashes other than id_hash (issue 23), each a pair without township. */
-async function otherHashes(db: Executor, name: string, person: { idHash: string; idHashAlt: string | null }): Promise<ConflictPair[]> {
-  const all = await sameSubjectHashes(db, [person.idHash, person.idHashAlt ?? '']);
-  return all.filter((h) => h !== person.idHash).map((idHash) => ({ name, township: null, idHash }));
 }
 
 /** Whether a report about this subject concerns one of the pairs (an unknown value on either side matches nothing). */
