@@ -7,6 +7,7 @@ import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
 import { forbidden, notFound } from '../../shared/errors.js';
 import { deadLetters, reviveDelivery } from '../deliveries-repository.js';
+import { rowIdOf } from '../../db/dialect.js';
 
 export default async function deadLetterRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
@@ -27,7 +28,7 @@ export default async function deadLetterRoutes(app: FastifyInstance, opts: { dep
   });
 
   app.post<{ Params: { id: string } }>('/staff/exchange/dead-letters/:id/retry', guard, async (request, reply) => {
-    const id = /^\d{1,12}$/.test(request.params.id) ? Number(request.params.id) : 0;
+    const id = rowIdOf(request.params.id) ?? 0;
     if (!(await reviveDelivery(deps.db, id, Date.now()))) throw notFound();
     await record(deps.db, deps.keys['audit-mac'], { actor: { type: 'staff', id: request.staff!.user.id }, action: 'exchange.delivery.retry', object: { type: 'exchange_delivery', id } });
     return reply.redirect('/staff/exchange/dead-letters?done=retried', 303);

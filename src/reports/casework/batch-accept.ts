@@ -8,6 +8,7 @@ import { AppError } from '../../shared/errors.js';
 import { authorize } from './permissions.js';
 import { visibleReport } from './scope.js';
 import * as wf from './workflow.js';
+import { isRowId } from '../../db/dialect.js';
 
 /** More than a page of the inbox is never posted by its form; a longer list is cut here. */
 export const BATCH_MAX = 100;
@@ -24,7 +25,7 @@ export interface BatchOutcome {
 /** The posted ids: whole positive numbers, each once, in the order given, at most BATCH_MAX. */
 export function batchIds(posted: unknown): number[] {
   const list = Array.isArray(posted) ? posted : posted === undefined ? [] : [posted];
-  const ids = list.map((v) => (typeof v === 'string' && /^\d{1,12}$/.test(v) ? Number(v) : NaN)).filter((n) => Number.isSafeInteger(n) && n > 0);
+  const ids = list.map((v) => (typeof v === 'string' && /^\d{1,12}$/.test(v) ? Number(v) : NaN)).filter(isRowId);
   return [...new Set(ids)].slice(0, BATCH_MAX);
 }
 

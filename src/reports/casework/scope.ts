@@ -10,6 +10,7 @@ import { conflictPairs } from './recusal.js';
 import { stampTotal } from '../../db/change-stamps.js';
 import { connectionOf } from '../../db/per-database.js';
 import { findReportWhere, insideTransaction, reportIdsWhere, reportsWhereUpTo, scopeCondition, type ReportCondition } from './repository/scope.js';
+import { isRowId } from '../../db/dialect.js';
 
 /** Positions at township level or below: a report about them never reaches that township's government (信访工作条例 art. 30). */
 export const TOWNSHIP_OR_BELOW: Position[] = (Object.keys(POSITIONS) as Position[]).filter((p) => POSITIONS[p] === 'township' || POSITIONS[p] === 'village');
@@ -114,7 +115,8 @@ export async function visibleReportByCaseNo(db: Db, staff: StaffContext, caseNo:
 
 /** The report if this user may see it, else undefined (the route answers 404). */
 export async function visibleReport(db: Db, staff: StaffContext, id: number): Promise<Report | undefined> {
-  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  // Also no id beyond a PostgreSQL integer: such a query fails there instead of finding nothing.
+  if (!isRowId(id)) return undefined;
   const scope = await scopeOf(db, staff);
   return findReportWhere(db, id, scope.condition);
 }
