@@ -3,7 +3,9 @@
 // metadata removal), so an inspector can verify a downloaded file. Staff investigation material
 // (issue 19 item 3) names third parties: only the files a handler marked 可移送 go in, named
 // `staff-<id>` beside the reporter's `evidence-<id>`.
+import crypto from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { signManifest } from '../../shared/crypto/index.js';
 import { decryptFromStore, evidenceOf } from '../../evidence/index.js';
 import { placeChain, placeLabel } from '../../regions/index.js';
 import * as repo from '../repository.js';
@@ -66,15 +68,27 @@ function packetText(ctx: Awaited<ReturnType<typeof packetContext>>): string {
   return lines.join('\n') + '\n';
 }
 
-/** A ZIP of the packet summary, the manifest and the decrypted evidence, streamed. */
+const sha256Of = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
+
+/** A ZIP of the packet summary, the signed manifest and the decrypted evidence, streamed. */
 export async function packetArchive(deps: Deps, referral: Referral, printHtml: string): Promise<Readable> {
   const ctx = await packetContext(deps, referral);
   // Loaded on first use: only inspectors downloading a packet need it (bench/findings.md).
   const { default: archiver } = await import('archiver');
   const zip = archiver('zip', { zlib: { level: 6 } });
-  zip.append(packetText(ctx), { name: 'packet.txt' });
+  const text = packetText(ctx);
+  zip.append(text, { name: 'packet.txt' });
   zip.append(printHtml, { name: 'packet.html' });
-  zip.append(ctx.manifest.map((m) => `${m.sha256}  evidence/${m.name}`).join('\n') + '\n', { name: 'SHA256SUMS' });
+  // The manifest names every file of the packet with its SHA-256 (`sha256sum -c SHA256SUMS` checks
+  // them) and is signed with the portal's SM2 key (issue 23: documents that leave the system), so a
+  // body can prove it is the portal's: `openssl pkeyutl -verify -pubin -inkey sunshine-sm2.pem
+  // -rawin -digest sm3 -pkeyopt distid:1234567812345678 -in SHA256SUMS -sigfile SHA256SUMS.sig`, with
+  // the key from /.well-known/sunshine-sm2.pem.
+  const sums = Buffer.from(
+    [`${sha256Of(text)}  packet.txt`, `${sha256Of(printHtml)}  packet.html`, ...ctx.manifest.map((m) => `${m.sha256}  evidence/${m.name}`)].join('\n') + '\n',
+  );
+  zip.append(sums, { name: 'SHA256SUMS' });
+  zip.append(signManifest(deps.keys['manifest-signing'], sums), { name: 'SHA256SUMS.sig' });
   const files = await filesOf(deps, referral);
   for (const f of files.filter((x) => !x.erasedAt)) zip.append(decryptFromStore(deps.dirs, deps.keys.files, f.storedName), { name: `evidence/${f.prefix}-${f.id}.${f.ext}` });
   void zip.finalize();

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
+import { signerFor, sm2PublicKeyPem, verifySm2 } from '../../../src/shared/crypto/index.js';
 import { loadCalendar } from '../../../src/calendar/index.js';
 import { toCstDate, todayInChina } from '../../../src/clocks/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,7 +153,20 @@ describe('a referral end to end', () => {
     const archive = await JSZip.loadAsync(zip.rawPayload);
     const evidence = await archive.file(`evidence/evidence-${stored.id}.jpg`)!.async('nodebuffer');
     expect(crypto.createHash('sha256').update(evidence).digest('hex')).toBe(sha);
-    expect(await archive.file('SHA256SUMS')!.async('string')).toContain(sha);
+    const sums = await archive.file('SHA256SUMS')!.async('nodebuffer');
+    expect(sums.toString('utf8')).toContain(sha);
+    // Every file of the packet is in the manifest, with its hash.
+    for (const name of ['packet.txt', 'packet.html']) {
+      const inZip = await archive.file(name)!.async('nodebuffer');
+      expect(sums.toString('utf8')).toContain(`${crypto.createHash('sha256').update(inZip).digest('hex')}  ${name}`);
+    }
+    // Signed with the portal's SM2 key (issue 23): it verifies with the published key, as openssl
+    // pkeyutl does for a recipient (test/shared/crypto/sm2-signing.test.ts), and not for an altered manifest.
+    const signature = await archive.file('SHA256SUMS.sig')!.async('nodebuffer');
+    const published = (await t.app.inject('/.well-known/sunshine-sm2.pem')).body;
+    expect(verifySm2(signerFor(t.app.keys['manifest-signing']).publicKeyHex, sums, signature)).toBe(true);
+    expect(verifySm2(signerFor(t.app.keys['manifest-signing']).publicKeyHex, Buffer.concat([sums, Buffer.from('x')]), signature)).toBe(false);
+    expect(published).toBe(sm2PublicKeyPem(signerFor(t.app.keys['manifest-signing']).publicKeyHex));
   });
 
   it('tells the reporter only that it went to discipline inspection and came back', async () => {
