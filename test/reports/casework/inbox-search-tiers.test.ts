@@ -2,7 +2,7 @@
 // first) looks among the newest matches of the index first (issue 22: a common word such as 低保
 // matches most reports, and reading every match took ≈ 200 ms at 144,000). The tests choose each
 // way and check that pages and counts are exactly those of reading every match — also when a report indexed early carries a later date (a letter logged late), which the
-// newest matches do not hold. Runs on both engines (PostgreSQL reads every match: the same rows).
+// newest matches do not hold. Runs on both engines (both read the newest matches first).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { fileReport } from '../../../src/reports/index.js';
