@@ -3,5 +3,5 @@
 // reports decides who is told what and when (reports/reporter-sms.ts), and unseals the number.
 export type { SmsSettings } from './settings.js';
 export { httpSmsSender, outboxSmsSender, smsOutboxDir, smsSenderFor, useSmsSender, classifyStatus, renderBody, SmsError, type SmsSender, type SmsMessage } from './sender.js';
-export { smsText, staffSmsText, smsLength, SMS_KINDS, SMS_MAX_CHARS, type SmsKind } from './templates.js';
+export { smsText, staffSmsText, TRACK_PATH, smsLength, SMS_KINDS, SMS_MAX_CHARS, type SmsKind } from './templates.js';
 export { isMainlandMobile, normaliseMobile } from './mobile.js';
