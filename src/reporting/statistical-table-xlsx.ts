@@ -1,6 +1,8 @@
 // The 统计报表 as the XLSX an office files upward: a title row, a 填报单位/填报日期 row, two header
 // rows (each category merged over its four counts), the rows and the 合计 row, with borders, frozen
-// headings and numbers as numbers (0 shown as 0). Written through exceljs's streaming WorkbookWriter
+// headings and numbers as numbers (0 shown as 0), then the signature rows an office keeps under a
+// table. Printed at full size across several A4 landscape pages (77 columns shrunk onto one page
+// are ≈2 pt text), each page repeating the region names (column A) and the two header rows. Written through exceljs's streaming WorkbookWriter
 // like the other exports: the table is small (at most a few hundred cells a row, a few dozen rows),
 // but the writer streams it into the response without building the workbook in memory first.
 import type { Writable } from 'node:stream';
@@ -15,6 +17,10 @@ const TITLE_ROW = 1;
 const FILER_ROW = 2;
 const GROUP_ROW = 3;
 const MEASURE_ROW = 4;
+/** The title and filer rows span at most this many columns: the part on screen when the file opens (the whole width would centre them far off screen). */
+const HEAD_SPAN = 12;
+/** Full-width spaces between the signature fields, where the people sign by hand. */
+const GAP = '　'.repeat(8);
 
 const THIN: Borders = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' }, diagonal: {} };
 const FONT = { name: '宋体', size: 10 };
@@ -40,7 +46,18 @@ export async function writeStatisticalTableXlsx(out: Writable, table: Statistica
   const lastColumn = 1 + table.groupLabels.length * measures;
   const sheet = workbook.addWorksheet(zh('reporting.tables.sheet'), {
     views: [{ state: 'frozen', xSplit: 1, ySplit: MEASURE_ROW }],
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${GROUP_ROW}:${MEASURE_ROW}` },
+    pageSetup: {
+      paperSize: 9, // A4
+      orientation: 'landscape',
+      fitToPage: false,
+      scale: 100,
+      printTitlesRow: `${GROUP_ROW}:${MEASURE_ROW}`,
+      printTitlesColumn: 'A:A',
+      horizontalCentered: false,
+      // Inches: 1.5 cm at the sides, room at the foot for the page number.
+      margins: { left: 0.6, right: 0.6, top: 0.7, bottom: 0.8, header: 0.3, footer: 0.4 },
+    },
+    headerFooter: { oddFooter: `&C${zh('reporting.tables.footer')}`, evenFooter: `&C${zh('reporting.tables.footer')}` },
   });
   sheet.getColumn(1).width = 22;
   for (let c = 2; c <= lastColumn; c++) sheet.getColumn(c).width = 7;
@@ -48,19 +65,20 @@ export async function writeStatisticalTableXlsx(out: Writable, table: Statistica
   const title = sheet.getRow(TITLE_ROW);
   title.height = 32;
   title.getCell(1).value = table.title;
-  title.getCell(1).style = { font: { name: '黑体', size: 16, bold: true }, alignment: { horizontal: 'center', vertical: 'middle' } };
-  sheet.mergeCells(TITLE_ROW, 1, TITLE_ROW, lastColumn);
+  title.getCell(1).style = { font: { name: '黑体', size: 16, bold: true }, alignment: { horizontal: 'left', vertical: 'middle' } };
+  const headSpan = Math.min(HEAD_SPAN, lastColumn);
+  sheet.mergeCells(TITLE_ROW, 1, TITLE_ROW, headSpan);
   title.commit();
 
-  // 填报单位 on the left half, 填报日期 on the right half.
+  // 填报单位 on the left half of the title's span, 填报日期 on its right half.
   const filer = sheet.getRow(FILER_ROW);
-  const half = Math.max(2, Math.floor(lastColumn / 2));
+  const half = Math.max(1, Math.floor(headSpan / 2));
   filer.getCell(1).value = zh('reporting.tables.filer', { unit: table.unitName });
   filer.getCell(1).style = { font: FONT, alignment: { horizontal: 'left', vertical: 'middle' } };
   filer.getCell(half + 1).value = zh('reporting.tables.filed_on', { date: chineseDate(today) });
   filer.getCell(half + 1).style = { font: FONT, alignment: { horizontal: 'right', vertical: 'middle' } };
   sheet.mergeCells(FILER_ROW, 1, FILER_ROW, half);
-  sheet.mergeCells(FILER_ROW, half + 1, FILER_ROW, lastColumn);
+  sheet.mergeCells(FILER_ROW, half + 1, FILER_ROW, headSpan);
   filer.commit();
 
   // Two header rows: the first column's heading spans both; each group spans its measures.
@@ -90,6 +108,17 @@ export async function writeStatisticalTableXlsx(out: Writable, table: Statistica
   };
   for (const r of table.rows) writeRow(r, false);
   writeRow(table.total, true);
+
+  // A blank row, then the signatures and the seal, as under any table an office files.
+  sheet.addRow([]).commit();
+  const signatureText = ['head', 'reviewer', 'preparer', 'phone'].map((k) => zh(`reporting.tables.signature.${k}`)).join(GAP);
+  for (const text of [signatureText, zh('reporting.tables.signature.seal')]) {
+    const row = sheet.addRow([text]);
+    row.height = 24;
+    row.getCell(1).style = { font: FONT, alignment: { horizontal: 'left', vertical: 'middle' } };
+    sheet.mergeCells(row.number, 1, row.number, headSpan);
+    row.commit();
+  }
   sheet.commit();
   await workbook.commit();
 }

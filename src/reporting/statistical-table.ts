@@ -3,6 +3,7 @@
 // province) and a 合计 row, columns grouped by report category, each with the four counts an office
 // keeps (受理、办结、查实、在办). The counts are the reports feature's (through its index); this file
 // only decides the period, the rows and the labels. Always Chinese: it is the office's document.
+import type { Locale } from '../config.js';
 import type { Executor } from '../db/executor.js';
 import { addDays } from '../clocks/index.js';
 import { translate } from '../i18n/translate.js';
@@ -65,6 +66,30 @@ export function parseTablePeriod(value: string | undefined, today: string): Tabl
 /** The period as the title says it: 2026年11月, 2026年第四季度. */
 export function periodLabel(p: TablePeriod): string {
   return p.kind === 'month' ? zh('reporting.tables.month_label', { year: p.year, month: p.number }) : zh('reporting.tables.quarter_label', { year: p.year, quarter: zh(`reporting.tables.quarters.${p.number}`) });
+}
+
+/**
+ * The period the form proposes: the last complete month (on 7 December, November). The month in
+ * progress would be a table of a few days that looks like a whole month's once filed.
+ */
+export function defaultPeriodKey(today: string): string {
+  const year = Number(today.slice(0, 4));
+  const month = Number(today.slice(5, 7));
+  return month === 1 ? `${year - 1}-12` : `${year}-${pad(month - 1)}`;
+}
+
+/**
+ * The period as the form offers it, in the reader's language (2026년 12월, Q4 2026), marked when
+ * `today` falls inside it (not yet over). The XLSX itself stays Chinese (periodLabel).
+ */
+export function periodChoiceLabel(p: TablePeriod, locale: Locale, today: string): string {
+  const t = (key: string, vars?: Record<string, unknown>) => translate(locale, key, vars);
+  const label =
+    p.kind === 'month'
+      ? t('reporting.tables.choice.month', { year: p.year, month: p.number, monthName: t(`reporting.tables.choice.month_names.${p.number}`) })
+      : t('reporting.tables.choice.quarter', { year: p.year, quarter: p.number, quarterName: t(`reporting.tables.quarters.${p.number}`) });
+  if (today < p.from || today > p.to) return label;
+  return label + t(p.kind === 'month' ? 'reporting.tables.choice.in_progress_month' : 'reporting.tables.choice.in_progress_quarter');
 }
 
 /** The months and quarters to offer: this year's and last year's that have begun, newest first. */

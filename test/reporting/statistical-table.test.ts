@@ -1,11 +1,12 @@
 // The province's 统计报表 (issue 24): reports in two townships of 南关区 in two categories, some
 // concluded, read back from the downloaded XLSX with exceljs. Runs on both engines.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { reports } from '../../src/reports/tables.js';
 import { CATEGORIES } from '../../src/reports/index.js';
 import { findUnitByKey, type Unit } from '../../src/units/index.js';
+import { defaultPeriodKey } from '../../src/reporting/statistical-table.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createStaff, signIn, type Session } from '../helpers/staff.js';
 
@@ -100,10 +101,16 @@ describe("the province's 统计报表", () => {
     const last = 1 + (1 + CATEGORIES.length) * 4;
     expect(sheet.getCell(1, 1).value).toBe('南关区农村低保专项治理投诉举报统计表（2026年11月）');
     expect(String(sheet.getCell(2, 1).value)).toBe(`填报单位：${ng.name}`);
-    expect(String(sheet.getCell(2, Math.floor(last / 2) + 1).value)).toMatch(/^填报日期：\d{4}年\d{1,2}月\d{1,2}日$/);
+    expect(String(sheet.getCell(2, 7).value)).toMatch(/^填报日期：\d{4}年\d{1,2}月\d{1,2}日$/);
     const merges = (sheet.model as unknown as { merges: string[] }).merges;
     const colName = (c: number) => sheet.getColumn(c).letter;
-    expect(merges).toContain(`A1:${colName(last)}1`);
+    // Title and filer row on the first screen, left-aligned, not centred across all 77 columns.
+    expect(last).toBeGreaterThan(12);
+    expect(merges).toContain('A1:L1');
+    expect(merges).toContain('A2:F2');
+    expect(merges).toContain('G2:L2');
+    expect(merges.some((m) => m.startsWith('A1:') && m !== 'A1:L1')).toBe(false);
+    expect(sheet.getCell(1, 1).alignment?.horizontal).toBe('left');
     expect(merges).toContain('A3:A4');
     expect(sheet.getCell(3, 1).value).toBe('乡镇（街道）');
     // Each category heads its four columns, merged.
@@ -116,6 +123,71 @@ describe("the province's 统计报表", () => {
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', xSplit: 1, ySplit: 4 });
     expect(sheet.getColumn(1).width).toBeGreaterThan(sheet.getColumn(2).width!);
     expect(sheet.getCell(5, 2).border?.top?.style).toBe('thin');
+  });
+
+  it('prints at full size across pages, repeating the region names and the header rows, with page numbers', async () => {
+    const sheet = await workbook(ngLead, '/staff/reporting/tables?period=2026-11');
+    const setup = sheet.pageSetup;
+    expect(setup.paperSize).toBe(9); // A4
+    expect(setup.orientation).toBe('landscape');
+    // Not shrunk onto one page: 77 columns on one A4 page are ≈2 pt text.
+    expect(setup.fitToPage).toBeFalsy();
+    expect(setup.scale).toBe(100);
+    expect(setup.printTitlesColumn).toBe('A:A');
+    expect(setup.printTitlesRow).toBe('3:4');
+    expect(setup.margins?.left).toBeGreaterThanOrEqual(0.4);
+    expect(setup.margins?.bottom).toBeGreaterThanOrEqual(0.5);
+    expect(sheet.headerFooter.oddFooter).toBe('&C第 &P 页 共 &N 页');
+    // 全部类别 stays the first group, right after the names.
+    expect(sheet.getCell(3, 2).value).toBe('全部类别');
+  });
+
+  it('ends with the signature rows under the 合计 row', async () => {
+    const sheet = await workbook(ngLead, '/staff/reporting/tables?period=2026-11');
+    let totalRow = 0;
+    sheet.eachRow((row) => {
+      if (row.getCell(1).value === '合计') totalRow = row.number;
+    });
+    expect(totalRow).toBeGreaterThan(4);
+    expect(sheet.getCell(totalRow + 1, 1).value ?? null).toBeNull();
+    expect(String(sheet.getCell(totalRow + 2, 1).value)).toMatch(/^单位负责人：　+审核人：　+填表人：　+联系电话：$/);
+    expect(sheet.getCell(totalRow + 3, 1).value).toBe('填报单位（盖章）');
+    expect(sheet.rowCount).toBe(totalRow + 3);
+    // No border on the signature rows: they are not part of the table.
+    expect(sheet.getCell(totalRow + 2, 1).border?.top).toBeUndefined();
+  });
+
+  it('proposes the last complete month, marks the month and quarter in progress, and names them in the reader’s language', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(at('2026-12-07T10:00:00'));
+      const zh = await ngLead.get('/staff/reporting/tables');
+      expect(zh.statusCode).toBe(200);
+      expect(zh.body).toMatch(/<option value="2026-11" selected>2026年11月<\/option>/);
+      expect(zh.body).not.toMatch(/value="2026-12" selected/);
+      expect(zh.body).toContain('<option value="2026-12" >2026年12月（本月，尚未结束）</option>');
+      expect(zh.body).toContain('2026年第四季度（本季度，尚未结束）');
+      expect(zh.body).toContain('>2026年第三季度</option>');
+      // After an invalid period the form proposes the last complete month again.
+      expect((await ngLead.get('/staff/reporting/tables?period=2026-Q5')).body).toMatch(/value="2026-11" selected/);
+
+      const ko = await t.app.inject({ url: '/staff/reporting/tables', cookies: { ...ngLead.jar, lang: 'ko' } });
+      expect(ko.body).toContain('>2026년 11월</option>');
+      expect(ko.body).toContain('2026년 12월 (이번 달, 아직 끝나지 않음)');
+      expect(ko.body).toContain('2026년 4분기 (이번 분기, 아직 끝나지 않음)');
+      expect(ko.body).toContain('>2026년 3분기</option>');
+      expect(ko.body).not.toContain('2026年');
+      const en = await t.app.inject({ url: '/staff/reporting/tables', cookies: { ...ngLead.jar, lang: 'en' } });
+      expect(en.body).toMatch(/<option value="2026-11" selected>November 2026<\/option>/);
+      expect(en.body).toContain('December 2026 (this month, not yet over)');
+      expect(en.body).toContain('Q4 2026 (this quarter, not yet over)');
+
+      // In January, the last complete month is last year's December (a session would have expired by then: asked directly).
+      expect(defaultPeriodKey('2027-01-03')).toBe('2026-12');
+      expect(defaultPeriodKey('2026-12-01')).toBe('2026-11');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('counts each township by category, with the 本级 row and the 合计 row, numbers as numbers', async () => {
@@ -131,11 +203,12 @@ describe("the province's 统计报表", () => {
     expect(countsOf(sheet, '合计', 'favouritism')).toEqual([4, 3, 2, 1]);
     expect(countsOf(sheet, '合计', 'bribery')).toEqual([3, 1, 1, 2]);
     expect(countsOf(sheet, '合计', 'all')).toEqual([8, 4, 3, 3]);
-    // Every township of the county has its row, the 合计 row comes last.
+    // Every township of the county has its row, the 合计 row comes last (before the three signature rows).
     const townships = await t.app.db.get<{ n: number }>(sql`select count(*) as n from regions where parent_code = ${COUNTY}`);
-    expect(sheet.rowCount).toBe(4 + townships!.n + 2);
-    expect(sheet.getCell(sheet.rowCount, 1).value).toBe('合计');
-    expect(typeof sheet.getCell(sheet.rowCount, 2).value).toBe('number');
+    const totalRow = 4 + townships!.n + 2;
+    expect(sheet.rowCount).toBe(totalRow + 3);
+    expect(sheet.getCell(totalRow, 1).value).toBe('合计');
+    expect(typeof sheet.getCell(totalRow, 2).value).toBe('number');
   });
 
   it('sums the months in a quarter, and counts open cases at its end', async () => {

@@ -9,7 +9,7 @@ import type { Deps } from '../../shared/deps.js';
 import { notFound } from '../../shared/errors.js';
 import { civilAffairsUnitsAtLevel, findUnit, supervisedUnitIds, type Unit } from '../../units/index.js';
 import { todayInChina } from '../../clocks/index.js';
-import { buildStatisticalTable, parseTablePeriod, periodLabel, recentPeriods, rowLevelOf } from '../statistical-table.js';
+import { buildStatisticalTable, defaultPeriodKey, parseTablePeriod, periodChoiceLabel, recentPeriods, rowLevelOf } from '../statistical-table.js';
 import { writeStatisticalTableXlsx } from '../statistical-table-xlsx.js';
 import { ABOVE_VIEW_ROLES } from '../service.js';
 import { rowIdOf } from '../../db/dialect.js';
@@ -48,12 +48,14 @@ export default async function statisticalTableRoutes(app: FastifyInstance, opts:
   async function form(request: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply, unit: Unit, status = 200, error: string | null = null) {
     const today = todayInChina();
     const units = await readableUnits(request);
+    // A valid period asked for stays chosen; else (none, or an invalid one) the last complete month.
+    const chosen = parseTablePeriod(request.query.period, today)?.key ?? defaultPeriodKey(today);
     return reply.page(
       'reporting/tables',
       {
         titleKey: 'reporting.tables.page_title',
         error,
-        periods: recentPeriods(today).map((key) => ({ key, label: periodLabel(parseTablePeriod(key, today)!), selected: key === request.query.period })),
+        periods: recentPeriods(today).map((key) => ({ key, label: periodChoiceLabel(parseTablePeriod(key, today)!, request.locale, today), selected: key === chosen })),
         units: units.map((u) => ({ id: u.id, name: u.name, selected: u.id === unit.id })),
         chooseUnit: units.length > 1,
       },
