@@ -47,7 +47,11 @@ describe('reporter texts through a gateway', () => {
     expect(provider.requests).toHaveLength(2); // the first try and one retry
     provider.answer(200);
     expect(await runReporterSmsSweep(t.app.deps, now + 3000, gateway())).toEqual({ sent: 1, failed: 0 });
-    expect(JSON.parse(provider.requests[0]!.body)).toEqual({ to: '13811112222', text: `【阳光救助监督】您反映的事项${report.caseNo}已受理。详情请凭查询码到跟踪页面查看。` });
+    const sent = JSON.parse(provider.requests[0]!.body) as { to: string; text: string };
+    expect(sent.to).toBe('13811112222');
+    // The page's address once the sweep passes config.baseUrl's host to smsText, "本网站" until then.
+    const host = new URL(t.app.deps.config.baseUrl).host.replace(/[.]/g, '\\.');
+    expect(sent.text).toMatch(new RegExp(`^【阳光救助监督】您的举报${report.caseNo}已受理。请凭查询码到(本网站|${host}/track)「查询办理进度」查看$`));
     expect(await runReporterSmsSweep(t.app.deps, now + 4000, gateway())).toEqual({ sent: 0, failed: 0 });
     expect(provider.requests).toHaveLength(1);
     expect((await entriesFor(t.app.db, 'report', String(report.id))).filter((e) => e.action === 'report.reporter_texted')).toHaveLength(1);
