@@ -108,6 +108,21 @@ describe('/staff/exchange/file', () => {
     ]);
   });
 
+  it('answers a wrong file with one message for the whole file, and lists codes with their labels', async () => {
+    const own = (await lead.get('/staff/exchange/file/export?format=csv')).rawPayload;
+    const back = await upload(lead, own);
+    expect(back.statusCode).toBe(422);
+    expect(back.body).toContain('这是本平台导出的文件，无需导入；请上传对方系统导出的文件。');
+    expect(back.body.match(/class="problem"/g)).toHaveLength(1);
+    const other = await upload(lead, Buffer.from('姓名,身份证号,户籍地址,家庭人口,月保障金\n张三,220102,长春,3,900\n'));
+    expect(other.body).toContain('第1行不是交换文件的列名，请使用导出的文件作模板。');
+    expect(other.body.match(/class="problem"/g)).toHaveLength(1);
+    const labelled = await upload(lead, Buffer.from(stringify([[...COLUMNS], itemRow('XF-9', ownVillage, { category: '低保', channel: '来信', received_at: '2026/11/02 09:30' })])));
+    expect(labelled.statusCode).toBe(422);
+    expect(labelled.body).toContain('left_out（漏保、应保未保）');
+    expect(labelled.body).not.toMatch(/<td><code>(channel|received_at)<\/code><\/td>/);
+  });
+
   it('reads a damaged XLSX as a problem of the whole file, in the user language', async () => {
     const before = await reportCount(t.app.db);
     const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 7)]);

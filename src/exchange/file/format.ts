@@ -95,7 +95,8 @@ export const LIMITS = { sourceSystem: 80, workOrderNo: 50, caseNo: 30, sourceRef
 // Moments: ISO 8601 in China time (+08:00), milliseconds only when there are some.
 
 const CST_MS = 8 * 3600_000;
-const MOMENT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
+// ISO 8601, or as a clerk types it: 2026-12-07 09:30 or 2026/12/07 9:30 (China time without an offset).
+const MOMENT = /^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
 
 export function formatMoment(ms: number): string {
   const iso = new Date(ms + CST_MS).toISOString();
@@ -106,7 +107,8 @@ export function formatMoment(ms: number): string {
 export function parseMoment(value: string): number | null {
   const m = MOMENT.exec(value.trim());
   if (!m) return null;
-  const [, y, mo, d, h, mi, s = '00', frac = '0', zone] = m;
+  const [, y, , moRaw, dRaw, hRaw, mi, s = '00', frac = '0', zone] = m;
+  const [mo, d, h] = [moRaw!.padStart(2, '0'), dRaw!.padStart(2, '0'), hRaw!.padStart(2, '0')];
   const offset = !zone ? '+08:00' : zone === 'Z' ? 'Z' : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
   const text = `${y}-${mo}-${d}T${h}:${mi}:${s}.${frac.padEnd(3, '0')}${offset}`;
   const ms = Date.parse(text);
@@ -212,7 +214,14 @@ const chars = (s: string) => [...s].length;
  * JSON steps, null when empty), or the problems of its cells. Places are checked later, against the
  * database (import.ts).
  */
-export function readItem(raw: Partial<Record<Column, unknown>>): { item: ExchangeItem; problems: [] } | { item: null; problems: CellProblem[] } {
+export interface ReadOptions {
+  /** Label → code of the coded columns (labels.ts): a label is read as its code. */
+  labels?: Partial<Record<Column, ReadonlyMap<string, string>>>;
+  /** Moments later than this are a problem of their row, checked with the row's other cells. */
+  latest?: number;
+}
+
+export function readItem(raw: Partial<Record<Column, unknown>>, options: ReadOptions = {}): { item: ExchangeItem; problems: [] } | { item: null; problems: CellProblem[] } {
   const problems: CellProblem[] = [];
   const text = (c: Column): string => {
     const v = raw[c];
@@ -242,6 +251,8 @@ export function readItem(raw: Partial<Record<Column, unknown>>): { item: Exchang
   const oneOf = <T extends string>(c: Column, values: readonly T[], value: string | null): T | null => {
     if (value === null) return null;
     if ((values as readonly string[]).includes(value)) return value as T;
+    const coded = options.labels?.[c]?.get(value.trim().toLowerCase());
+    if (coded !== undefined && (values as readonly string[]).includes(coded)) return coded as T;
     bad(c, 'not_one_of', { value: value.slice(0, 40), allowed: values.join(', ') });
     return null;
   };
@@ -256,7 +267,8 @@ export function readItem(raw: Partial<Record<Column, unknown>>): { item: Exchang
   const channel = oneOf('channel', CHANNELS, required('channel'));
   const receivedText = required('received_at');
   const receivedAt = receivedText === null ? null : parseMoment(receivedText);
-  if (receivedText !== null && receivedAt === null) bad('received_at', 'bad_moment');
+  if (receivedText !== null && receivedAt === null) bad('received_at', 'bad_moment', { value: receivedText.slice(0, 40) });
+  else if (receivedAt !== null && options.latest !== undefined && receivedAt > options.latest) bad('received_at', 'future_moment', { value: shortMoment(receivedAt) });
   const category = oneOf('category', CATEGORIES, required('category'));
   const placeCode = required('place_code');
   if (placeCode !== null && !/^[0-9]{9}([0-9]{3})?$/.test(placeCode)) bad('place_code', 'bad_place_code');
@@ -272,6 +284,10 @@ export function readItem(raw: Partial<Record<Column, unknown>>): { item: Exchang
   const status = oneOf('status', STATUSES, required('status'));
   const steps = parseSteps(raw.steps);
   if (!Array.isArray(steps)) bad('steps', steps.message, { step: steps.step });
+  else {
+    const late = options.latest === undefined ? undefined : steps.find((st) => st.at > options.latest!);
+    if (late) bad('steps', 'future_moment', { value: shortMoment(late.at) });
+  }
 
   if (problems.length > 0) return { item: null, problems };
   return {
@@ -296,6 +312,11 @@ export function readItem(raw: Partial<Record<Column, unknown>>): { item: Exchang
     },
     problems: [],
   };
+}
+
+/** A moment as a clerk reads it: 2027-01-06 08:00 (China time). */
+export function shortMoment(ms: number): string {
+  return new Date(ms + CST_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 /**

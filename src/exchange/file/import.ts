@@ -23,6 +23,7 @@ import { itemsOf, portalSystemOf } from './export.js';
 import { contentHashOf, stepsStartWith, type Column, type ExchangeItem, type Step } from './format.js';
 import { readExchangeFile, type FileProblem } from './read-file.js';
 import { readItem } from './format.js';
+import { codesByLabel } from './labels.js';
 import * as repo from './repository.js';
 
 /** A problem of the file, by row (0: the whole file); `message` is a key under exchange.file.errors. */
@@ -90,9 +91,6 @@ const sameSteps = (a: readonly Step[], b: readonly Step[]) => a.length === b.len
 
 /** What importing this item would do, or the problem of its row. */
 async function planItem(deps: Deps, importer: Importer, row: number, item: ExchangeItem, cache: Lookups, now: number): Promise<Plan | Omit<ImportProblem, 'row'>> {
-  if (item.sourceSystem === portalSystemOf(deps.config)) return { column: 'source_system', message: 'own_item' };
-  if (item.receivedAt > now + SKEW_MS) return { column: 'received_at', message: 'future_moment' };
-  if (item.steps.some((s) => s.at > now + SKEW_MS)) return { column: 'steps', message: 'future_moment' };
   const input = await reportInputOf(deps, item, cache.places);
   if (!input) return { column: 'place_code', message: 'unknown_place', params: { code: item.placeCode } };
   // The unit depends on the county and the subject's level only: found once per file for each.
@@ -133,8 +131,17 @@ export async function importExchangeFile(deps: Deps, importer: Importer, bytes: 
   const plans: Plan[] = [];
   const firstRowOfKey = new Map<string, number>();
   const cache: Lookups = { places: new Map(), units: new Map() };
+  const labels = codesByLabel();
+  const ownSystem = portalSystemOf(deps.config);
+  let ownRows = 0;
   for (const record of read.records) {
-    const parsed = readItem(record.cells);
+    // Every cell check of a row at once, future moments included, so one round of fixes is enough.
+    const parsed = readItem(record.cells, { labels, latest: now + SKEW_MS });
+    if (String(record.cells.source_system ?? '').trim() === ownSystem) {
+      ownRows += 1;
+      problems.push({ row: record.row, column: 'source_system', message: 'own_item' });
+      continue;
+    }
     if (!parsed.item) {
       for (const p of parsed.problems) problems.push({ row: record.row, ...p });
       continue;
@@ -151,6 +158,9 @@ export async function importExchangeFile(deps: Deps, importer: Importer, bytes: 
     if ('kind' in plan) plans.push(plan);
     else problems.push({ row: record.row, ...plan });
   }
+  // This portal's own export uploaded back (its own items, and others' it holds already unchanged):
+  // one word for the file, not one a row.
+  if (ownRows > 0 && problems.length === ownRows && plans.every((p) => p.kind === 'unchanged')) return { ok: false, problems: [{ row: 0, column: null, message: 'own_file' }] };
   if (problems.length > 0) return { ok: false, problems: capped(problems) };
 
   let created = 0;

@@ -62,6 +62,8 @@ function decode(bytes: Uint8Array): string | null {
 function headerOf(cells: readonly unknown[], row: number): { columns: (Column | null)[]; problems: FileProblem[] } {
   const names = cells.map((c) => (typeof c === 'string' ? c.replace(/^\ufeff/, '').trim().toLowerCase() : ''));
   const columns = names.map((n) => ((COLUMNS as readonly string[]).includes(n) ? (n as Column) : null));
+  // Not one column of the format: another kind of file, one word for it rather than a row a column.
+  if (!REQUIRED_COLUMNS.some((c) => columns.includes(c))) return { columns, problems: [{ row, column: null, message: 'not_exchange_header', params: { row } }] };
   const problems: FileProblem[] = [];
   for (const c of REQUIRED_COLUMNS) if (!columns.includes(c)) problems.push({ row, column: c, message: 'missing_column', params: { column: c } });
   const seen = new Set<Column>();

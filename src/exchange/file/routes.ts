@@ -15,6 +15,7 @@ import type { Deps } from '../../shared/deps.js';
 import { forbidden } from '../../shared/errors.js';
 import { supervisedUnitIds } from '../../units/index.js';
 import { COLUMNS } from './format.js';
+import { allowedWithLabels } from './labels.js';
 import { CONTENT_TYPES, EXPORT_FORMATS, EXPORT_MAX_ITEMS, exportReportIds, itemBatches, writeExport, type ExportFormat } from './export.js';
 import { importExchangeFile, type ImportOutcome, type ImportProblem } from './import.js';
 import { MAX_FILE_BYTES } from './read-file.js';
@@ -44,7 +45,12 @@ export default async function exchangeFileRoutes(app: FastifyInstance, opts: { d
 
   function renderPage(request: FastifyRequest, reply: FastifyReply, extra: { form?: ExportForm; exportError?: string; uploadError?: UploadError; problems?: ImportProblem[]; result?: Extract<ImportOutcome, { ok: true }> } = {}, status = 200) {
     const locale = request.locale;
-    const problems = (extra.problems ?? []).map((p) => ({ row: p.row > 0 ? p.row : null, column: p.column, message: translate(locale, `exchange.file.errors.${p.message}`, p.params ?? {}) }));
+    const problems = (extra.problems ?? []).map((p) => {
+      // A coded column lists its codes with the reader's words for them (left_out（漏保、应保未保）).
+      const allowed = p.message === 'not_one_of' && p.column ? allowedWithLabels(locale, p.column) : null;
+      const params = allowed ? { ...p.params, allowed } : (p.params ?? {});
+      return { row: p.row > 0 ? p.row : null, column: p.column, message: translate(locale, `exchange.file.errors.${p.message}`, params) };
+    });
     return reply.page(
       'exchange/file',
       {
