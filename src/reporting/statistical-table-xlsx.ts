@@ -19,12 +19,14 @@ const GROUP_ROW = 3;
 const MEASURE_ROW = 4;
 /** The title and filer rows span at most this many columns: the part on screen when the file opens (the whole width would centre them far off screen). */
 const HEAD_SPAN = 12;
-/** Full-width spaces between the signature fields, where the people sign by hand. */
-const GAP = '　'.repeat(8);
+/** The signature fields under the table, each with room to sign by hand before the next. */
+const SIGNATURE_FIELDS = ['head', 'reviewer', 'preparer', 'phone'] as const;
+const SIGNATURE_STEP = 3;
 
 const THIN: Borders = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' }, diagonal: {} };
 const FONT = { name: '宋体', size: 10 };
 const HEADER: Partial<Style> = { font: { ...FONT, bold: true }, alignment: { horizontal: 'center', vertical: 'middle', wrapText: true }, border: THIN };
+const PLAIN: Partial<Style> = { font: FONT, alignment: { horizontal: 'left', vertical: 'middle' } };
 const NAME: Partial<Style> = { font: FONT, alignment: { horizontal: 'left', vertical: 'middle' }, border: THIN, numFmt: '@' };
 // '0': a count of nothing is shown as 0, not left blank.
 const NUMBER: Partial<Style> = { font: FONT, alignment: { horizontal: 'center', vertical: 'middle' }, border: THIN, numFmt: '0' };
@@ -109,16 +111,23 @@ export async function writeStatisticalTableXlsx(out: Writable, table: Statistica
   for (const r of table.rows) writeRow(r, false);
   writeRow(table.total, true);
 
-  // A blank row, then the signatures and the seal, as under any table an office files.
+  // A blank row, then the signatures and the seal, as under any table an office files. From column
+  // B, each field three columns apart: column A is repeated on every printed page (print titles),
+  // and the signatures belong on the first page only.
   sheet.addRow([]).commit();
-  const signatureText = ['head', 'reviewer', 'preparer', 'phone'].map((k) => zh(`reporting.tables.signature.${k}`)).join(GAP);
-  for (const text of [signatureText, zh('reporting.tables.signature.seal')]) {
-    const row = sheet.addRow([text]);
-    row.height = 24;
-    row.getCell(1).style = { font: FONT, alignment: { horizontal: 'left', vertical: 'middle' } };
-    sheet.mergeCells(row.number, 1, row.number, headSpan);
-    row.commit();
-  }
+  const signature = sheet.addRow([]);
+  SIGNATURE_FIELDS.forEach((k, i) => {
+    const cell = signature.getCell(2 + i * SIGNATURE_STEP);
+    cell.value = zh(`reporting.tables.signature.${k}`);
+    cell.style = PLAIN;
+  });
+  signature.height = 24;
+  signature.commit();
+  const seal = sheet.addRow([]);
+  seal.getCell(2).value = zh('reporting.tables.signature.seal');
+  seal.getCell(2).style = PLAIN;
+  seal.height = 24;
+  seal.commit();
   sheet.commit();
   await workbook.commit();
 }
