@@ -55,4 +55,26 @@ describe('staff notice channel', () => {
     expect(noticeChannelsOf({ mobile: null, noticeChannel: 'sms' })).toEqual({ email: true, sms: null });
     expect(noticeChannelsOf({ mobile: '13912345678', noticeChannel: 'both' })).toEqual({ email: true, sms: '13912345678' });
   });
+
+  it('says which notices follow the choice and which stay by e-mail', async () => {
+    const page = await session.get(PAGE);
+    expect(page.body).toContain('举报分派给您');
+    expect(page.body).toContain('办理期限快到或已超期的提醒');
+    expect(page.body).toContain('仍只发邮件');
+    expect(page.body).not.toContain('待办、期限提醒等工作通知'); // the old, too-broad promise
+    expect(page.body).not.toContain('管理员职责'); // the administrators' note is for them only
+  });
+
+  it('opens for an administrator, whose notices all go by e-mail, and saves the choice', async () => {
+    const admin = await createStaff(t.app, 'ca:220102', ['system_admin']);
+    const adminSession = await signIn(t.app, admin);
+    const page = await adminSession.get(PAGE);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('name="mobile"');
+    expect(page.body).toContain('您的账号是管理员职责');
+    expect(page.body).not.toContain('管理员账号不能查看或办理举报');
+    const saved = await adminSession.post(PAGE, { mobile: '13912345678', channel: 'both' }, PAGE);
+    expect(saved.statusCode).toBe(303);
+    expect(noticeChannelsOf((await findUser(t.app.db, admin.user.id))!)).toEqual({ email: true, sms: '13912345678' });
+  });
 });
