@@ -70,6 +70,8 @@ export async function deadLetters(db: Executor, limit: number) {
         createdAt: exchangeDeliveries.createdAt,
         partnerName: exchangePartners.name,
         workOrderNo: exchangeWorkOrders.workOrderNo,
+        reportId: exchangeWorkOrders.reportId,
+        payload: exchangeDeliveries.payload,
       })
       .from(exchangeDeliveries)
       .innerJoin(exchangePartners, eq(exchangePartners.id, exchangeDeliveries.partnerId))

@@ -68,6 +68,11 @@ describe('dead letters', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(WORK_ORDER_NO);
     expect(page.body).not.toContain('来电反映');
+    // The error in words, the case and the status the event carried, in a table that scrolls on a phone.
+    expect(page.body).toContain('无法连接对方系统（ECONNREFUSED）');
+    expect(page.body).toContain((await findReport(t.app.db, reportId))!.caseNo);
+    expect(page.body).toMatch(/<td>已受理<\/td>/);
+    expect(page.body).toMatch(/<div class="table-wrap"><table>/);
     const id = /dead-letters\/(\d+)\/retry/.exec(page.body)![1]!;
     // Without its CSRF token the retry is refused.
     const forged = await t.app.inject({ method: 'POST', url: `/staff/exchange/dead-letters/${id}/retry`, cookies: admin.jar, payload: {} });

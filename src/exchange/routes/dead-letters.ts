@@ -8,6 +8,19 @@ import type { Deps } from '../../shared/deps.js';
 import { forbidden, notFound } from '../../shared/errors.js';
 import { deadLetters, reviveDelivery } from '../deliveries-repository.js';
 import { rowIdOf } from '../../db/dialect.js';
+import { hasMessage, translate } from '../../i18n/translate.js';
+import { caseNumbersOf } from '../../reports/index.js';
+import { deliveryErrorMessage } from '../delivery-errors.js';
+
+/** The status a queued event carries (its payload is the event body); null when unreadable. */
+function statusOf(payload: string): string | null {
+  try {
+    const status = (JSON.parse(payload) as { status?: unknown }).status;
+    return typeof status === 'string' ? status : null;
+  } catch {
+    return null;
+  }
+}
 
 export default async function deadLetterRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
@@ -19,7 +32,20 @@ export default async function deadLetterRoutes(app: FastifyInstance, opts: { dep
   const guard = { preHandler: [requireStaff('system_admin'), platformAdmin] };
 
   app.get<{ Querystring: { done?: string } }>('/staff/exchange/dead-letters', guard, async (request, reply) => {
-    const rows = await deadLetters(deps.db, 200);
+    const locale = request.locale;
+    const letters = await deadLetters(deps.db, 200);
+    // The case number and the status the event carried, so the administrator can tell the case and the step.
+    const caseNos = await caseNumbersOf(deps.db, letters.flatMap((l) => (l.reportId === null ? [] : [l.reportId])));
+    const rows = letters.map(({ payload, reportId, lastError, ...l }) => {
+      const status = statusOf(payload);
+      const error = deliveryErrorMessage(lastError);
+      return {
+        ...l,
+        caseNo: reportId === null ? null : (caseNos.get(reportId) ?? null),
+        status: status && hasMessage(`track.status.${status}`) ? translate(locale, `track.status.${status}`) : status,
+        lastError: translate(locale, `exchange.dead_letters.errors.${error.key}`, error.params),
+      };
+    });
     return reply.page(
       'exchange/dead-letters',
       { titleKey: 'exchange.dead_letters.title', csrfToken: reply.generateCsrf(), rows, done: request.query.done === 'retried' },
