@@ -96,6 +96,10 @@ describe('/staff/exchange/file', () => {
     const done = await upload(lead, Buffer.from(sound));
     expect(done.statusCode).toBe(200);
     expect(done.body).toContain('新登记 2 件');
+    // The new cases by number, each a link to its report page.
+    const links = [...done.body.matchAll(/<li><a href="\/staff\/reports\/(\d+)">([^<]+)<\/a><\/li>/g)];
+    expect(links).toHaveLength(2);
+    for (const [, id, caseNo] of links) expect((await lead.get(`/staff/reports/${id}`)).body).toContain(caseNo);
     expect(await reportCount(t.app.db)).toBe(before + 2);
     const again = await upload(lead, Buffer.from(sound));
     expect(again.body).toContain('无变化 2 件');

@@ -43,7 +43,10 @@ export interface Importer {
 
 export type ImportOutcome =
   | { ok: false; problems: ImportProblem[] }
-  | { ok: true; format: 'csv' | 'xlsx' | 'json'; items: number; created: number; updated: number; unchanged: number };
+  | { ok: true; format: 'csv' | 'xlsx' | 'json'; items: number; created: number; updated: number; unchanged: number; createdCases: { reportId: number; caseNo: string }[] };
+
+/** The new cases an import names on its page (with links); the rest are only counted. */
+export const LISTED_NEW_CASES = 50;
 
 type Plan =
   | { kind: 'create'; row: number; item: ExchangeItem; input: ReportInput; hash: string; claimId: number | null }
@@ -165,9 +168,11 @@ export async function importExchangeFile(deps: Deps, importer: Importer, bytes: 
 
   let created = 0;
   let updated = 0;
+  const createdCases: { reportId: number; caseNo: string }[] = [];
   for (const plan of plans) {
     if (plan.kind === 'create') {
-      await fileItem(deps, importer, plan, now);
+      const filed = await fileItem(deps, importer, plan, now);
+      if (filed && createdCases.length < LISTED_NEW_CASES) createdCases.push(filed);
       created += 1;
     } else if (plan.kind === 'update') {
       if (!(await repo.advanceFileItem(deps.db, plan.id, plan.expected, plan.item.status, JSON.stringify(plan.item.steps), now))) throw new Error(`exchange file item ${plan.id} changed while importing`);
@@ -181,10 +186,11 @@ export async function importExchangeFile(deps: Deps, importer: Importer, bytes: 
     object: { type: 'exchange_file', id: 0 },
     detail: { format: read.format, items: plans.length, created, updated, unchanged },
   }, now);
-  return { ok: true, format: read.format, items: plans.length, created, updated, unchanged };
+  return { ok: true, format: read.format, items: plans.length, created, updated, unchanged, createdCases };
 }
 
-async function fileItem(deps: Deps, importer: Importer, plan: Extract<Plan, { kind: 'create' }>, now: number): Promise<void> {
+/** Files a new item; its report's id and case number, or null when another import filed it meanwhile. */
+async function fileItem(deps: Deps, importer: Importer, plan: Extract<Plan, { kind: 'create' }>, now: number): Promise<{ reportId: number; caseNo: string } | null> {
   const { item } = plan;
   let id = plan.claimId;
   if (id === null) {
@@ -193,12 +199,13 @@ async function fileItem(deps: Deps, importer: Importer, plan: Extract<Plan, { ki
     const held = (await repo.findFileItem(deps.db, item.sourceSystem, item.workOrderNo))!;
     // Another import claimed it meanwhile with other content: refused as the check would have.
     if (held.contentHash !== plan.hash) throw new Error(`row ${plan.row}: ${item.sourceSystem} ${item.workOrderNo} was imported meanwhile with other content`);
-    if (held.reportId !== null) return;
+    if (held.reportId !== null) return null;
     id = held.id;
   }
   // The same for every import of this key, unknown outside: fileReport files it once however often it runs.
   const nonce = hmacHex(partnerSecretKey(deps.keys), `file-item:${item.sourceSystem}:${item.workOrderNo}`);
   let reportId: number;
+  let caseNo: string;
   try {
     const filed = await fileReport(deps, plan.input, [], {
       channel: item.channel,
@@ -210,11 +217,13 @@ async function fileItem(deps: Deps, importer: Importer, plan: Extract<Plan, { ki
       now,
     });
     reportId = filed.report.id;
+    caseNo = filed.report.caseNo;
   } catch (err) {
     await repo.dropUnfiledFileItem(deps.db, id);
     throw err;
   }
   await repo.setFileItemReport(deps.db, id, reportId);
+  return { reportId, caseNo };
 }
 
 function capped(problems: ImportProblem[]): ImportProblem[] {

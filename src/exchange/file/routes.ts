@@ -65,6 +65,7 @@ export default async function exchangeFileRoutes(app: FastifyInstance, opts: { d
         problems,
         problemCount: problems.length,
         result: extra.result ?? null,
+        moreCases: extra.result ? extra.result.created - extra.result.createdCases.length : 0,
       },
       { layout: 'staff', status },
     );
