@@ -86,8 +86,8 @@ export function periodChoiceLabel(p: TablePeriod, locale: Locale, today: string)
   const t = (key: string, vars?: Record<string, unknown>) => translate(locale, key, vars);
   const label =
     p.kind === 'month'
-      ? t('reporting.tables.choice.month', { year: p.year, month: p.number, monthName: t(`reporting.tables.choice.month_names.${p.number}`) })
-      : t('reporting.tables.choice.quarter', { year: p.year, quarter: p.number, quarterName: t(`reporting.tables.quarters.${p.number}`) });
+      ? t('reporting.tables.choice.month', { year: p.year, monthName: t(`reporting.tables.choice.month_names.${p.number}`) })
+      : t('reporting.tables.choice.quarter', { year: p.year, quarterName: t(`reporting.tables.choice.quarter_names.${p.number}`) });
   if (today < p.from || today > p.to) return label;
   return label + t(p.kind === 'month' ? 'reporting.tables.choice.in_progress_month' : 'reporting.tables.choice.in_progress_quarter');
 }
