@@ -77,6 +77,19 @@ describe('/staff/exchange/file', () => {
     expect(bad.body).toContain('2026-13-40');
   });
 
+  it('links the format description at a staff URL and names the formats in words', async () => {
+    const page = await lead.get('/staff/exchange/file');
+    expect(page.body).not.toContain('docs/exchange-format.md');
+    expect(page.body).toContain('<a href="/staff/exchange/file/format">');
+    expect(page.body).toContain('>Excel（.xlsx）</option>');
+    expect(page.body).toContain('>JSON（系统对接用）</option>');
+    const doc = await lead.get('/staff/exchange/file/format');
+    expect(doc.statusCode).toBe(200);
+    expect(doc.body).toMatch(/<h1[^>]*>Exchange file format \(version 1\)<\/h1>/);
+    const handler = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['handler']));
+    expect((await handler.get('/staff/exchange/file/format')).statusCode).toBe(403);
+  });
+
   it('refuses an import without the CSRF token', async () => {
     const res = await upload(lead, Buffer.from(stringify([[...COLUMNS], itemRow('XF-1', ownVillage)])), false);
     expect(res.statusCode).toBe(403);

@@ -16,6 +16,7 @@ import { forbidden } from '../../shared/errors.js';
 import { supervisedUnitIds } from '../../units/index.js';
 import { COLUMNS } from './format.js';
 import { allowedWithLabels } from './labels.js';
+import { formatDocHtml } from './format-doc.js';
 import { CONTENT_TYPES, EXPORT_FORMATS, EXPORT_MAX_ITEMS, exportReportIds, itemBatches, writeExport, type ExportFormat } from './export.js';
 import { importExchangeFile, type ImportOutcome, type ImportProblem } from './import.js';
 import { MAX_FILE_BYTES } from './read-file.js';
@@ -72,6 +73,10 @@ export default async function exchangeFileRoutes(app: FastifyInstance, opts: { d
   }
 
   app.get('/staff/exchange/file', guard, async (request, reply) => renderPage(request, reply));
+
+  app.get('/staff/exchange/file/format', guard, async (_request, reply) =>
+    reply.page('exchange/format', { titleKey: 'exchange.file.format_doc.title', html: formatDocHtml() }, { layout: 'staff' }),
+  );
 
   app.get<{ Querystring: ExportForm }>('/staff/exchange/file/export', guard, async (request, reply) => {
     const form = { format: String(request.query.format ?? ''), from: String(request.query.from ?? ''), to: String(request.query.to ?? '') };
