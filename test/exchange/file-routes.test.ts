@@ -138,6 +138,11 @@ describe('/staff/exchange/file', () => {
     expect(labelled.statusCode).toBe(422);
     expect(labelled.body).toContain('left_out（漏保、应保未保）');
     expect(labelled.body).not.toMatch(/<td><code>(channel|received_at)<\/code><\/td>/);
+    // A row with a bad cell reports its unknown place and its future receipt time in the same round.
+    const both = await upload(lead, Buffer.from(stringify([[...COLUMNS], itemRow('XF-10', '220102999999', { category: '低保', received_at: '2099/01/06 08:00', steps: '' })])));
+    expect(both.body).toMatch(/<td>2<\/td><td><code>category<\/code><\/td>/);
+    expect(both.body).toContain('时间 2099-01-06 08:00 晚于现在，请核对年份。');
+    expect(both.body).toContain('发生地代码 220102999999 不是吉林省的乡镇或村。');
   });
 
   it('reads a damaged XLSX as a problem of the whole file, in the user language', async () => {

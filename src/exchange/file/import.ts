@@ -55,18 +55,7 @@ type Plan =
 
 /** The report fields of an item whose place holds by parent links, or a problem key. */
 async function reportInputOf(deps: Deps, item: ExchangeItem, places: Map<string, { county: string; township: string } | null>): Promise<ReportInput | null> {
-  if (!places.has(item.placeCode)) {
-    const place = await findRegion(deps.db, item.placeCode);
-    let found: { county: string; township: string } | null = null;
-    if (place && (place.level === 'township' || place.level === 'village')) {
-      const chain = await ancestorsOf(deps.db, place.code);
-      const county = chain.find((r) => r.level === 'county');
-      const township = chain.find((r) => r.level === 'township');
-      if (county && township) found = { county: county.code, township: township.code };
-    }
-    places.set(item.placeCode, found);
-  }
-  const place = places.get(item.placeCode);
+  const place = await placeOf(deps, item.placeCode, places);
   if (!place) return null;
   return {
     category: item.category,
@@ -82,6 +71,22 @@ async function reportInputOf(deps: Deps, item: ExchangeItem, places: Map<string,
     // The format carries no identity: an imported item is anonymous here (docs/exchange-format.md).
     identity: null,
   };
+}
+
+/** The county and township of a township or village code, looked up once per file; null when it is neither. */
+async function placeOf(deps: Deps, code: string, places: Map<string, { county: string; township: string } | null>): Promise<{ county: string; township: string } | null> {
+  if (!places.has(code)) {
+    const place = await findRegion(deps.db, code);
+    let found: { county: string; township: string } | null = null;
+    if (place && (place.level === 'township' || place.level === 'village')) {
+      const chain = await ancestorsOf(deps.db, place.code);
+      const county = chain.find((r) => r.level === 'county');
+      const township = chain.find((r) => r.level === 'township');
+      if (county && township) found = { county: county.code, township: township.code };
+    }
+    places.set(code, found);
+  }
+  return places.get(code) ?? null;
 }
 
 /** Places and handling units looked up once per file. */
@@ -147,6 +152,11 @@ export async function importExchangeFile(deps: Deps, importer: Importer, bytes: 
     }
     if (!parsed.item) {
       for (const p of parsed.problems) problems.push({ row: record.row, ...p });
+      // A well-formed place is checked too, so that one round of fixes is enough.
+      const code = String(record.cells.place_code ?? '').trim();
+      if (!parsed.problems.some((p) => p.column === 'place_code') && /^[0-9]{9}([0-9]{3})?$/.test(code) && !(await placeOf(deps, code, cache.places))) {
+        problems.push({ row: record.row, column: 'place_code', message: 'unknown_place', params: { code } });
+      }
       continue;
     }
     const item = parsed.item;
