@@ -63,7 +63,7 @@ async function textOnce(deps: Deps, sender: SmsSender, text: Text, now: number):
     claim: () => claimReminder(deps.db, key, now, now - CLAIM_STALE_AFTER_MS),
     send: async () => {
       try {
-        await sender.send({ to: number.to, text: smsText(number.locale ?? deps.config.defaultLocale, text.kind, text.report.caseNo) });
+        await sender.send({ to: number.to, text: smsText(number.locale ?? deps.config.defaultLocale, text.kind, text.report.caseNo, new URL(deps.config.baseUrl).host) });
       } catch (err) {
         error = err;
         throw err;

@@ -86,8 +86,10 @@ describe('texts to a real-name reporter', () => {
     await sweep(base + 29 * 86_400_000);
 
     expect(textsAbout(named)).toEqual(
-      (['accepted', 'extended', 'answered', 'review_due'] as const).map((kind) => ({ to: MOBILE, text: smsText('zh-CN', kind, named.caseNo), sentAt: expect.any(String) })),
+      (['accepted', 'extended', 'answered', 'review_due'] as const).map((kind) => ({ to: MOBILE, text: smsText('zh-CN', kind, named.caseNo, new URL(t.config.baseUrl).host), sentAt: expect.any(String) })),
     );
+    // The text names the site's address, where the villager enters the query code.
+    expect(textsAbout(named)[0]!.text).toContain(`${new URL(t.config.baseUrl).host}/track`);
     expect(textsAbout(anonymous)).toEqual([]);
     expect(textsAbout(noMobile)).toEqual([]);
     expect(outbox()).toHaveLength(4);
