@@ -73,7 +73,7 @@ describe('dead letters', () => {
     expect(page.body).toMatch(/<td>(无法连接对方系统|对方系统响应超时|对方系统暂时不可用)（\w+）<\/td>/);
     expect(page.body).toContain((await findReport(t.app.db, reportId))!.caseNo);
     expect(page.body).toMatch(/<td>已受理<\/td>/);
-    expect(page.body).toMatch(/<div class="table-wrap"><table>/);
+    expect(page.body).toMatch(/<div class="table-wrap" tabindex="0" role="region" aria-label="[^"]+"><table>/);
     const id = /dead-letters\/(\d+)\/retry/.exec(page.body)![1]!;
     // Without its CSRF token the retry is refused.
     const forged = await t.app.inject({ method: 'POST', url: `/staff/exchange/dead-letters/${id}/retry`, cookies: admin.jar, payload: {} });
