@@ -15,6 +15,11 @@ import { reportFields } from '../reports/fixtures.js';
 
 /** Just above the largest 4-byte integer, and a 10-digit number far above it (still a safe integer). */
 const OVERSIZED = ['2147483648', '99999999999'];
+/**
+ * The route walks use the boundary alone: every value above PostgreSQL's integer fails there the
+ * same way, and walking every route as five users twice doubled the suite's longest file.
+ */
+const WALKED = ['2147483648'];
 /** Query parameters the list pages read as ids, keyset cursors or pages. */
 const QUERY_KEYS = ['after', 'before', 'page', 'unit', 'actor', 'object_id', 'region', 'ids', 'objection', 'year', 'task', 'report', 'template'];
 /** Form fields that carry an id. */
@@ -60,7 +65,7 @@ describe('an id beyond the 4-byte integer range', () => {
   it('in a GET route parameter answers 404, 400, 403 or a redirect, never 500', async () => {
     const failures: string[] = [];
     for (const route of getRoutes().filter((r) => r.url.includes(':'))) {
-      for (const value of OVERSIZED) {
+      for (const value of WALKED) {
         for (const only of [undefined, ...paramsOf(route.url)]) {
           const url = fill(route.url, value, only);
           for (const { name, session } of sessions) {
@@ -96,7 +101,7 @@ describe('an id beyond the 4-byte integer range', () => {
   it('in a POST route parameter or an id field of its form answers 4xx or a redirect, never 500', async () => {
     const failures: string[] = [];
     for (const route of t.app.routeList.filter((r) => r.method === 'POST' && !SESSION_ENDING.test(r.url) && !r.url.startsWith('/api/'))) {
-      for (const value of OVERSIZED) {
+      for (const value of WALKED) {
         const fields = Object.fromEntries(BODY_ID_FIELDS.map((k) => [k, value]));
         // With every parameter oversized, and (for a report's routes) on a real report with only the form's ids oversized.
         const urls = [fill(route.url, value), ...(route.url.startsWith('/staff/reports/:id/') ? [fill(route.url, value, 'none')] : [])];
