@@ -77,9 +77,9 @@ describe('validateIdNumber (GB 11643-1999)', () => {
 describe('idNumberHash', () => {
   const id = makeId('19500315', 1);
 
-  it('is a keyed HMAC-SHA256: stable per key, different across keys', () => {
+  it('is a keyed hash (HMAC-SHA256, or HMAC-SM3 under the SM profile): stable per key, different across keys', () => {
     const h = idNumberHash(KEY, id);
-    expect(h).toMatch(/^[0-9a-f]{64}$/);
+    expect(h).toMatch(/^(sm3:)?[0-9a-f]{64}$/);
     expect(idNumberHash(KEY, id)).toBe(h);
     expect(idNumberHash(Buffer.alloc(32, 8), id)).not.toBe(h);
     expect(idNumberHash(KEY, makeId('19500315', 2))).not.toBe(h);
