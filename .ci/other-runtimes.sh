@@ -23,9 +23,19 @@
 # ("Assertion failed: (env) != nullptr", nodejs/node#65446). 24.22.0's runtime keeps a global list
 # of addon cleanup hooks (nodejs/node#63985) and no longer needs the environment there, so the same
 # build works from 24.22 on. `.ci/other-runtimes.sh 24.21.0 -- test/startup.test.ts` shows the abort.
+#
+# Phases (CI runs the builds in the background while the main suite runs): `--prepare` fetches the
+# runtimes and builds the driver only, `--test` runs the subsets on what `--prepare` built; both
+# keep their work in $SUNSHINE_CI_NODE_DIR. Without a phase, both, in a temporary directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
+
+phase=all
+case "${1:-}" in
+  --prepare) phase=prepare; shift ;;
+  --test) phase=test; shift ;;
+esac
 
 versions=()
 tests=()
@@ -59,8 +69,15 @@ else
   list_sources() { find . -path ./node_modules -prune -o -path ./.git -prune -o -type f -printf '%P\0'; }
 fi
 
-scratch="$(mktemp -d "${TMPDIR:-/tmp}/sunshine-ci-node.XXXXXX")"
-trap 'rm -rf "$scratch"' EXIT
+if [ "$phase" = all ]; then
+  scratch="$(mktemp -d "${TMPDIR:-/tmp}/sunshine-ci-node.XXXXXX")"
+  trap 'rm -rf "$scratch"' EXIT
+else
+  scratch="${SUNSHINE_CI_NODE_DIR:?set SUNSHINE_CI_NODE_DIR for --prepare and --test}"
+  mkdir -p "$scratch"
+  # The test phase is the last user of the builds.
+  [ "$phase" = test ] && trap 'rm -rf "$scratch"' EXIT
+fi
 
 # $1 version → prints the runtime's path; fails unless it is exactly that version.
 runtime_pkg="$(node -p '"node-" + process.platform + "-" + process.arch')"
@@ -122,20 +139,29 @@ prepare() {
 }
 
 all_start=$SECONDS
-execs=()
-for v in "${versions[@]}"; do execs+=("$(fetch_runtime "$v")"); done
-echo "ci: other runtimes fetched in $((SECONDS - all_start)) s"
-
-pids=()
-for i in "${!versions[@]}"; do
-  prepare "${versions[$i]}" "${execs[$i]}" &
-  pids+=($!)
-done
-# A runtime that cannot be prepared is reported, and the others still run their subset.
 failed=()
-for i in "${!versions[@]}"; do
-  wait "${pids[$i]}" || failed+=("${versions[$i]}")
-done
+if [ "$phase" != test ]; then
+  execs=()
+  for v in "${versions[@]}"; do execs+=("$(fetch_runtime "$v")"); done
+  echo "ci: other runtimes fetched in $((SECONDS - all_start)) s"
+
+  pids=()
+  for i in "${!versions[@]}"; do
+    prepare "${versions[$i]}" "${execs[$i]}" &
+    pids+=($!)
+  done
+  # A runtime that cannot be prepared is reported, and the others still run their subset.
+  for i in "${!versions[@]}"; do
+    if wait "${pids[$i]}"; then touch "$scratch/${versions[$i]}.ready"; else failed+=("${versions[$i]}"); fi
+  done
+  if [ "$phase" = prepare ]; then
+    [ "${#failed[@]}" -gt 0 ] && { echo "ci: other runtimes: preparing FAILED on ${failed[*]}" >&2; exit 1; }
+    echo "ci: other runtimes (${versions[*]}) prepared in $((SECONDS - all_start)) s"
+    exit 0
+  fi
+else
+  for v in "${versions[@]}"; do [ -f "$scratch/$v.ready" ] || failed+=("$v"); done
+fi
 
 for v in "${versions[@]}"; do
   [[ " ${failed[*]} " == *" $v "* ]] && continue
