@@ -28,6 +28,29 @@ local function carry(current, previous)
 end
 `;
 
+// One failure under a growing delay. KEYS: count (current, previous), wait (current, previous);
+// ARGV: free, window ms, max delay ms. Returns the wait it sets (0 while free tries remain); the
+// formula is delayAfter() of counters.ts.
+const COUNT_FAILURE = `
+local function countFailure()
+  carry(KEYS[1], KEYS[2])
+  local free, window, maxDelay = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+  local fails = redis.call('INCR', KEYS[1])
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl < 0 then
+    ttl = window
+    redis.call('PEXPIRE', KEYS[1], ttl)
+  end
+  local over = fails - free
+  if over <= 0 then return 0 end
+  local delay = math.floor(math.min(maxDelay, 1000 * 2 ^ (over - 1)))
+  redis.call('SET', KEYS[3], '1', 'PX', delay)
+  -- The window lasts at least until the wait is over, so waiting it out does not reset the count.
+  if ttl < delay + window then redis.call('PEXPIRE', KEYS[1], delay + window) end
+  return delay
+end
+`;
+
 const SCRIPTS = {
   // KEYS: this hour's key, the previous hour's; ARGV: a fresh key, ms until the end of the next hour.
   counterHourKeys: {
@@ -69,23 +92,9 @@ return {0, 0}
   // The wait is a key that lives as long as the wait; the formula is delayAfter() of counters.ts.
   counterFail: {
     numberOfKeys: 4,
-    lua: `${CARRY}
-carry(KEYS[1], KEYS[2])
+    lua: `${CARRY}${COUNT_FAILURE}
 carry(KEYS[3], KEYS[4])
-local free, window, maxDelay = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local fails = redis.call('INCR', KEYS[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  ttl = window
-  redis.call('PEXPIRE', KEYS[1], ttl)
-end
-local over = fails - free
-if over <= 0 then return 0 end
-local delay = math.floor(math.min(maxDelay, 1000 * 2 ^ (over - 1)))
-redis.call('SET', KEYS[3], '1', 'PX', delay)
--- The window lasts at least until the wait is over, so waiting it out does not reset the count.
-if ttl < delay + window then redis.call('PEXPIRE', KEYS[1], delay + window) end
-return delay
+return countFailure()
 `,
   },
   counterWait: {
@@ -95,23 +104,10 @@ return delay
   // counterFail's keys and arguments; the wait left (refused, nothing counted) or 0 (counted).
   counterTry: {
     numberOfKeys: 4,
-    lua: `${CARRY}
+    lua: `${CARRY}${COUNT_FAILURE}
 local wait = math.max(0, redis.call('PTTL', KEYS[3]), redis.call('PTTL', KEYS[4]))
 if wait > 0 then return wait end
-carry(KEYS[1], KEYS[2])
-local window, free, maxDelay = tonumber(ARGV[2]), tonumber(ARGV[1]), tonumber(ARGV[3])
-local fails = redis.call('INCR', KEYS[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  ttl = window
-  redis.call('PEXPIRE', KEYS[1], ttl)
-end
-local over = fails - free
-if over > 0 then
-  local delay = math.floor(math.min(maxDelay, 1000 * 2 ^ (over - 1)))
-  redis.call('SET', KEYS[3], '1', 'PX', delay)
-  if ttl < delay + window then redis.call('PEXPIRE', KEYS[1], delay + window) end
-end
+countFailure()
 return 0
 `,
   },
