@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import type { Executor } from '../db/executor.js';
 import type { Keys } from '../plugins/keys.js';
 import { seal, unseal } from '../shared/crypto.js';
-import { subkeyFamily } from '../shared/crypto/index.js';
+import { activeProfile, subkeyFamily } from '../shared/crypto/index.js';
 import { findUnitByKey } from '../units/index.js';
 import * as repo from './repository.js';
 
@@ -16,9 +16,17 @@ export const PARTNER_KEY = /^[a-z0-9][a-z0-9_-]{1,39}$/;
  * ('exchange' in KEY_PURPOSES) would give it its own branch from the master key.
  */
 export function partnerSecretKey(keys: Pick<Keys, 'identity'>): Buffer {
+  // Every signed request opens its partner's secret: the two HKDFs run once per identity key and profile.
+  const active = activeProfile();
+  let byProfile = partnerKeys.get(keys.identity);
+  if (!byProfile) partnerKeys.set(keys.identity, (byProfile = new Map()));
+  let key = byProfile.get(active);
   // One family per profile (issue 23): a secret sealed before a switch to SM still opens after it.
-  return subkeyFamily(keys.identity, { intl: 'sunshine/v1/exchange', sm: 'sunshine/sm/v1/exchange' }, 'partner-secret');
+  if (!key) byProfile.set(active, (key = subkeyFamily(keys.identity, { intl: 'sunshine/v1/exchange', sm: 'sunshine/sm/v1/exchange' }, 'partner-secret', active)));
+  return key;
 }
+
+const partnerKeys = new WeakMap<Buffer, Map<string, Buffer>>();
 
 export interface Partner {
   id: number;
