@@ -54,11 +54,7 @@ function submissionDigest(deps: Deps, nonce: string): string {
  */
 async function repeatedSubmission(deps: Deps, nonce: string): Promise<FiledReport | null> {
   // A form sent before a switch of crypto profile (issue 23) and retried after: its digest is the other profile's.
-  let existing: repo.Report | undefined;
-  for (const digest of macCandidates(deps.keys['receipt-lookup'], `submission:${nonce}`)) {
-    existing = await repo.findBySubmissionDigest(deps.db, digest);
-    if (existing) break;
-  }
+  const existing = await repo.findBySubmissionDigest(deps.db, macCandidates(deps.keys['receipt-lookup'], `submission:${nonce}`));
   if (!existing) return null;
   const code = existing.receiptForRetry ? unseal(keyFromSecret(nonce, 'receipt-retry'), existing.receiptForRetry).toString('utf8') : null;
   const unit = (await findUnit(deps.db, existing.handlingUnitId))!;

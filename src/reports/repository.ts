@@ -38,12 +38,14 @@ export async function findByCaseNo(db: Executor, caseNo: string): Promise<Report
   return query(db, (q) => q.select().from(reports).where(eq(reports.caseNo, caseNo)).get());
 }
 
-export async function findByReceiptDigest(db: Executor, digest: string): Promise<Report | undefined> {
-  return query(db, (q) => q.select().from(reports).where(eq(reports.receiptDigest, digest)).get());
+/** The report whose receipt digest is one of `digests` (a code's digest under each crypto profile). */
+export async function findByReceiptDigest(db: Executor, digests: string[]): Promise<Report | undefined> {
+  return query(db, (q) => q.select().from(reports).where(inArray(reports.receiptDigest, digests)).get());
 }
 
-export async function findBySubmissionDigest(db: Executor, digest: string): Promise<Report | undefined> {
-  return query(db, (q) => q.select().from(reports).where(eq(reports.submissionDigest, digest)).get());
+/** The report whose submission digest is one of `digests` (a form nonce's digest under each crypto profile). */
+export async function findBySubmissionDigest(db: Executor, digests: string[]): Promise<Report | undefined> {
+  return query(db, (q) => q.select().from(reports).where(inArray(reports.submissionDigest, digests)).get());
 }
 
 export async function insertEvent(db: Executor, row: NewReportEvent): Promise<ReportEvent> {

@@ -22,13 +22,11 @@ import type { Identity } from './validate.js';
  * digest under the other profile's MAC: each candidate is tried, the active profile's first.
  */
 export async function findByQueryCode(deps: Pick<Deps, 'db' | 'keys'>, code: string): Promise<repo.Report | null> {
-  for (const digest of queryCodeDigests(deps.keys['receipt-lookup'], code)) {
-    const report = await repo.findByReceiptDigest(deps.db, digest);
-    // Compare even when nothing was found, so both paths do the same work.
-    const stored = report?.receiptDigest ?? digest.replace(/[0-9a-f]/g, '0');
-    if (sameDigest(stored, digest) && report) return report;
-  }
-  return null;
+  const digests = queryCodeDigests(deps.keys['receipt-lookup'], code);
+  const report = await repo.findByReceiptDigest(deps.db, digests);
+  // Compare even when nothing was found, so both paths do the same work.
+  const stored = report?.receiptDigest ?? digests[0]!.replace(/[0-9a-f]/g, '0');
+  return report && digests.some((d) => sameDigest(stored, d)) ? report : null;
 }
 
 export type ReporterAction = 'message' | 'files' | 'identity' | 'review' | 'rating' | 'withdraw';
