@@ -31,11 +31,16 @@ export async function sha256File(file: string): Promise<CopiedFile> {
 
 /** Copies `from` to a new file `to` (0600, never overwriting), hashing on the way, and fsyncs it. */
 export async function copyWithHash(from: string, to: string): Promise<CopiedFile> {
+  return writeWithHash(fs.createReadStream(from), to);
+}
+
+/** Writes `source` to a new file `to` (0600, never overwriting), hashing on the way, and fsyncs it. */
+export async function writeWithHash(source: AsyncIterable<unknown>, to: string): Promise<CopiedFile> {
   const hash = crypto.createHash('sha256');
   let bytes = 0;
   const out = await fs.promises.open(to, 'wx', 0o600);
   try {
-    for await (const chunk of fs.createReadStream(from)) {
+    for await (const chunk of source) {
       hash.update(chunk as Buffer);
       bytes += (chunk as Buffer).length;
       await out.write(chunk as Buffer);

@@ -1,10 +1,8 @@
 // PostgreSQL's own client tools for a backup (issue 21): pg_dump in its custom format, streamed into
 // the backup folder with its SHA-256 computed on the way, and pg_restore from that file. The URL's
 // password goes to the tools in PGPASSWORD, never on a command line other users could read.
-import crypto from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import { BackupError, type CopiedFile } from './files.js';
+import { BackupError, writeWithHash, type CopiedFile } from './files.js';
 
 /** The URL without its password, and the environment that carries the password instead. */
 function connectionOf(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
@@ -61,21 +59,9 @@ export async function dumpDatabase(url: string, snapshot: string, to: string): P
   const child = spawn('pg_dump', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr = collect(child.stderr!);
   const code = exited(child);
-  const hash = crypto.createHash('sha256');
-  let bytes = 0;
-  const out = await fs.promises.open(to, 'wx', 0o600);
-  try {
-    for await (const chunk of child.stdout!) {
-      hash.update(chunk as Buffer);
-      bytes += (chunk as Buffer).length;
-      await out.write(chunk as Buffer);
-    }
-    await out.sync();
-  } finally {
-    await out.close();
-  }
+  const written = await writeWithHash(child.stdout!, to);
   if ((await code) !== 0) throw new BackupError(1, `pg_dump failed: ${stderr()}`);
-  return { bytes, sha256: hash.digest('hex') };
+  return written;
 }
 
 /**
