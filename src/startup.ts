@@ -7,7 +7,7 @@ import { firstBrokenEntry, latestEntry } from './audit/index.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { demoSeedText, seedDemoIfEmpty } from './demo/index.js';
-import { activeProfile, macProfile, useCryptoProfile } from './shared/crypto/index.js';
+import { activeProfile } from './shared/crypto/index.js';
 import { rosterIdHashesUnderIntl } from './disclosure/index.js';
 import { declarationIdHashesUnderIntl } from './declarations/index.js';
 import { claimInstallMode, installMode } from './installation/index.js';
@@ -33,16 +33,9 @@ const DEMO_BANNER = [
 export async function entryUnderAnotherKey(db: Db, auditKey: Buffer): Promise<number | null> {
   const latest = await latestEntry(db);
   if (!latest) return null;
-  // Checked under the profile its stored MAC names: after a switch of crypto profile (issue 23) the
-  // latest entry may be the old profile's. Synchronous, so no other work sees the profile swapped.
-  const profile = macProfile(latest.mac);
-  if (!profile) return latest.id;
-  const previous = useCryptoProfile(profile);
-  try {
-    return firstBrokenEntry(auditKey, [latest], latest.prevMac) ? latest.id : null;
-  } finally {
-    useCryptoProfile(previous);
-  }
+  // The entry is checked under the MAC algorithm it names (chain.ts), whichever profile this node
+  // runs: after a switch of crypto profile (issue 23) the latest entry may be the old profile's.
+  return firstBrokenEntry(auditKey, [latest], latest.prevMac) ? latest.id : null;
 }
 
 async function refuseAnotherKey(app: FastifyInstance, config: Config): Promise<void> {
