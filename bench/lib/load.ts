@@ -30,17 +30,7 @@ export async function measure(label: string, url: string, opts: LoadOptions): Pr
   const base = { url, connections: opts.connections, headers: opts.headers ?? {}, timeout: 30, ...bust };
   if (opts.warmSeconds > 0) await autocannon({ ...base, duration: opts.warmSeconds });
   const r = await autocannon({ ...base, duration: opts.seconds });
-  return {
-    label,
-    url,
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    requests: r.requests.total,
-    errors: r.errors + r.timeouts,
-    non2xx: r.non2xx,
-    seconds: r.duration,
-  };
+  return measured(label, url, r);
 }
 
 /** Runs `task` from `concurrency` workers until `seconds` have passed; returns each task's latency or error. */
@@ -96,17 +86,10 @@ export async function measureList(label: string, base: string, list: ListRequest
   const warmSent = n;
   hits = 0;
   const r = await autocannon({ ...base0, duration: opts.seconds });
-  return {
-    label,
-    url: base,
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    requests: r.requests.total,
-    errors: r.errors + r.timeouts,
-    non2xx: r.non2xx,
-    seconds: r.duration,
-    cacheHits: hits,
-    sent: n - warmSent,
-  };
+  return { ...measured(label, base, r), cacheHits: hits, sent: n - warmSent };
+}
+
+/** One autocannon run as the results table reports it. */
+function measured(label: string, url: string, r: Awaited<ReturnType<typeof autocannon>>): LoadResult {
+  return { label, url, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total, errors: r.errors + r.timeouts, non2xx: r.non2xx, seconds: r.duration };
 }
