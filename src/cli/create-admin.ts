@@ -9,7 +9,7 @@
 // such unit, the key file missing beside a database that holds data, a master key under which the
 // database's audit log does not verify) or failed; 2 usage or configuration error (on PostgreSQL,
 // DATABASE_URL without SUNSHINE_MASTER_KEY).
-import { cliConfig, consoleIo, redactedUrl, type CliIo, runIfMain } from './io.js';
+import { cliConfig, commandDeps, consoleIo, redactedUrl, type CliIo, runIfMain } from './io.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,10 +17,8 @@ import { closeDatabase, databaseFile, openConfiguredDatabase } from '../db/conne
 import { prepareDatabase } from '../install.js';
 import { entryUnderAnotherKey } from '../startup.js';
 import { auditEntryCount } from '../audit/index.js';
-import { storageDirs } from '../evidence/index.js';
 import { claimInstallMode, installMode } from '../installation/index.js';
 import { deriveKeys, KEY_FILE_NAME, loadMasterKey } from '../plugins/keys.js';
-import type { Deps } from '../shared/deps.js';
 import { findUnitByKey } from '../units/index.js';
 import { activeUsersWithRole, createUser, findUserByName, type AdminDuty } from '../users/index.js';
 
@@ -119,7 +117,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       return 1;
     }
     await claimInstallMode(db, 'production');
-    const deps: Deps = { db, keys, dirs: storageDirs(config.dataDir, config.evidenceDir), mailer: { send: async () => {}, sendLater() {} }, config, publicCache: { invalidate() {}, size: 0, bytes: 0 } };
+    const deps = commandDeps(config, db, keys);
     io.out(`Administrators of ${unit.name} [${unit.key}]:`);
     for (const w of missing) {
       const { user, password } = await createUser(deps, { username: w.username, displayName: w.name, unitId: unit.id, roles: [w.duty], email: `${w.username}@${domain}`, homeVillageCode: null }, { type: 'system' });

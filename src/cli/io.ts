@@ -6,7 +6,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { databaseFile } from '../db/connection.js';
+import { databaseFile, type Db } from '../db/connection.js';
+import { storageDirs } from '../evidence/index.js';
+import type { Keys } from '../plugins/keys.js';
+import type { Deps } from '../shared/deps.js';
 import { KEY_FILE_NAME } from '../plugins/keys.js';
 
 export interface CliIo {
@@ -119,4 +122,12 @@ export function existingPortal(env: Record<string, string | undefined>, io: CliI
     return null;
   }
   return { config, dbFile };
+}
+
+/**
+ * What a feature's service needs, for an operator command (no server runs): mail is not sent, and
+ * there is no page cache to invalidate.
+ */
+export function commandDeps(config: Config, db: Db, keys: Keys): Deps {
+  return { db, keys, dirs: storageDirs(config.dataDir, config.evidenceDir), mailer: { send: async () => {}, sendLater() {} }, config, publicCache: { invalidate() {}, size: 0, bytes: 0 } };
 }

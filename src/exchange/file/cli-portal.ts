@@ -1,9 +1,8 @@
 // What the two exchange-file commands share: the portal's configuration, keys and database opened as
 // the other operator commands open them, and the services' dependencies without a server.
 import type { CliIo } from '../../cli/io.js';
-import { existingPortal } from '../../cli/io.js';
+import { commandDeps, existingPortal } from '../../cli/io.js';
 import { closeDatabase, openConfiguredDatabase } from '../../db/connection.js';
-import { storageDirs } from '../../evidence/index.js';
 import { prepareDatabase } from '../../install.js';
 import { deriveKeys, loadMasterKey } from '../../plugins/keys.js';
 import type { Deps } from '../../shared/deps.js';
@@ -22,7 +21,7 @@ export async function withPortal(env: Record<string, string | undefined>, io: Cl
   try {
     // A portal not started since the exchange file format came gets its table here.
     await prepareDatabase(db);
-    const deps: Deps = { db, keys, dirs: storageDirs(config.dataDir, config.evidenceDir), mailer: { send: async () => {}, sendLater() {} }, config, publicCache: { invalidate() {}, size: 0, bytes: 0 } };
+    const deps = commandDeps(config, db, keys);
     return await work(deps);
   } catch (err) {
     io.err(`Failed: ${(err as Error).message}`);
