@@ -35,9 +35,9 @@ export function cliConfig(env: Record<string, string | undefined>, io: CliIo): C
   }
 }
 
-type Options = Record<string, { type: 'string' | 'boolean'; short?: string }>;
-/** The values of a command line: a string per string option, true per flag given. */
-export type CommandLineValues<O extends Options> = { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string };
+type Options = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+/** The values of a command line: a string per string option (every one given, for a repeatable option), true per flag given. */
+export type CommandLineValues<O extends Options> = { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : O[K]['multiple'] extends true ? string[] : string };
 
 /**
  * The options of a command line (no positionals; `--help`/`-h` added), or the exit code when the

@@ -8,8 +8,7 @@
 // The partner's secret is printed once (it signs the partner's requests, and our webhooks to it);
 // only its sealed form is stored. Exit codes: 0 done; 1 refused or failed; 2 usage or configuration.
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
-import { consoleIo, existingPortal, runIfMain, type CliIo } from '../cli/io.js';
+import { commandLine, consoleIo, existingPortal, runIfMain, type CliIo } from '../cli/io.js';
 import { closeDatabase, openConfiguredDatabase } from '../db/connection.js';
 import { prepareDatabase } from '../install.js';
 import { deriveKeys, loadMasterKey } from '../plugins/keys.js';
@@ -28,31 +27,21 @@ const USAGE = `usage: npm run exchange:partner -- --key KEY --name NAME --scope 
   --public-key  an Ed25519 public key (PEM) that signs the partner's requests instead of the secret`;
 
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo): Promise<number> {
-  let values: { key?: string; name?: string; scope?: string[]; webhook?: string; rate?: string; 'public-key'?: string; list?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        key: { type: 'string' },
-        name: { type: 'string' },
-        scope: { type: 'string', multiple: true },
-        webhook: { type: 'string' },
-        rate: { type: 'string' },
-        'public-key': { type: 'string' },
-        list: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    io.err(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
+  const values = commandLine(
+    argv,
+    {
+      key: { type: 'string' },
+      name: { type: 'string' },
+      scope: { type: 'string', multiple: true },
+      webhook: { type: 'string' },
+      rate: { type: 'string' },
+      'public-key': { type: 'string' },
+      list: { type: 'boolean' },
+    },
+    USAGE,
+    io,
+  );
+  if (typeof values === 'number') return values;
   if (!values.list && (!values.key || !values.name || !values.scope?.length)) {
     io.err(USAGE);
     return 2;
