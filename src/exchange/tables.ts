@@ -20,6 +20,9 @@ export const exchangePartners = table('exchange_partners', {
   webhookUrl: text('webhook_url'),
   /** Requests per minute, counted across app nodes. */
   requestsPerMinute: integer('requests_per_minute').notNull().default(120),
+  /** Work-order uploads it may have in flight at once, counted across app nodes (exchange_uploads). */
+  uploadsAtOnce: integer('uploads_at_once').notNull().default(4),
+  /** Set by `exchange:partner --disable`: its signed requests are refused and no webhook goes to it. */
   disabledAt: timestamp('disabled_at'),
   createdAt: timestamp('created_at').notNull(),
 });
@@ -79,4 +82,19 @@ export const exchangeDeliveries = table(
     createdAt: timestamp('created_at').notNull(),
   },
   (t) => [uniqueIndex('exchange_deliveries_order_idx').on(t.workOrderId, t.seq), index('exchange_deliveries_due_idx').on(t.deliveredAt, t.nextAttemptAt), index('exchange_deliveries_dead_idx').on(t.deadAt)],
+);
+
+/**
+ * A work-order upload in flight: one row per request between its signature check and its answer,
+ * so a partner's concurrent uploads are counted across app nodes (they share the database). The
+ * node holding it moves `expiresAt` on while the upload runs; a row left by a node that died lapses.
+ */
+export const exchangeUploads = table(
+  'exchange_uploads',
+  {
+    token: text('token').primaryKey(),
+    partnerId: integer('partner_id').notNull(),
+    expiresAt: timestamp('expires_at').notNull(),
+  },
+  (t) => [index('exchange_uploads_partner_idx').on(t.partnerId, t.expiresAt)],
 );
