@@ -6,10 +6,13 @@
 //   C (乡镇民政助理) a surname nobody on the roster has, a relative not on any roster        → no flag
 // Run after the demo rosters (src/demo/disclosure.ts); a village with fewer than four current
 // recipients first gets a few of its own, so the seed also works alone. The clear names and ID
-// numbers of made-up people exist only in memory here; stored are keyed hashes, as everywhere.
+// numbers of made-up people exist only in memory here; stored are keyed hashes, as everywhere —
+// under both crypto profiles (id_hash and id_hash_alt, issue 23), as a real import or declaration
+// stores them, so the demo's lists never show up as "still carrying old hashes" and its flags
+// survive a switch of profile.
 import { todayInChina } from '../clocks/index.js';
 import { hasNonUserDeclarant, insertDeclarant, insertRelative } from '../declarations/index.js';
-import { activeRecipientsOfVillages, insertRecipientsIfNew, idCheckChar, idNumberHash, maskName, surnameOf } from '../disclosure/index.js';
+import { activeRecipientsOfVillages, insertRecipientsIfNew, idCheckChar, idNumberHashes, maskName, surnameOf } from '../disclosure/index.js';
 import { placeChain } from '../regions/index.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Deps } from '../shared/deps.js';
@@ -44,7 +47,7 @@ export async function seedDemoDeclarations(deps: Deps, now: Date | number = Date
   const { db } = deps;
   const at = typeof now === 'number' ? now : now.getTime();
   if (await hasNonUserDeclarant(db)) return null;
-  const hash = (id: string) => idNumberHash(deps.keys['id-hash'], id);
+  const hash = (id: string) => idNumberHashes(deps.keys['id-hash'], id);
   let serial = 0;
   let giv = 0;
   const given = (n: number) => Array.from({ length: n }, () => GIVEN[(giv++ * 7) % GIVEN.length]!).join('');
@@ -61,7 +64,7 @@ export async function seedDemoDeclarations(deps: Deps, now: Date | number = Date
       const rows = Array.from({ length: 6 }, (_, i) => {
         const name = FILLER_SURNAMES[(v + i) % FILLER_SURNAMES.length]! + given(2);
         return {
-          villageCode, townshipCode: chain.township!.code, countyCode: county, idHash: hash(makeId(county, 900 + v * 10 + i)),
+          villageCode, townshipCode: chain.township!.code, countyCode: county, ...hash(makeId(county, 900 + v * 10 + i)),
           maskedName: maskName(name), surname: surnameOf(name), householdSize: 1 + (i % 4), monthlyAmountFen: 38000 + i * 2000,
           type: i === 5 ? 'extreme' : 'dibao', status: 'active', sinceOn: today, updatedAt: at,
         };
@@ -76,20 +79,22 @@ export async function seedDemoDeclarations(deps: Deps, now: Date | number = Date
     const unmask = (masked: string) => masked.replace(/\*/g, () => given(1));
     const surnames = new Set(roster.map((r) => r.surname));
     const rare = RARE_SURNAMES.find((s) => !surnames.has(s)) ?? RARE_SURNAMES[0]!;
+    // A recipient's hashes as the roster holds them (a roster imported before issue 23 has no alt).
+    const hashesOf = (r: { idHash: string; idHashAlt: string | null }) => ({ idHash: r.idHash, idHashAlt: r.idHashAlt });
     const people = [
-      { name: r0.surname + given(2), position: 'village_cadre', idHash: hash(makeId(county, ++serial)), relatives: [
-        { name: unmask(r1.maskedName), relation: 'spouse', idHash: r1.idHash, assistanceType: r1.type },
-        { name: r0.surname + given(1), relation: 'child', idHash: hash(makeId(county, 500 + ++serial)), assistanceType: 'temporary' },
+      { name: r0.surname + given(2), position: 'village_cadre', ...hash(makeId(county, ++serial)), relatives: [
+        { name: unmask(r1.maskedName), relation: 'spouse', ...hashesOf(r1), assistanceType: r1.type },
+        { name: r0.surname + given(1), relation: 'child', ...hash(makeId(county, 500 + ++serial)), assistanceType: 'temporary' },
       ] },
-      { name: unmask(r2.maskedName), position: 'group_leader', idHash: r2.idHash, relatives: [] },
-      { name: rare + given(2), position: 'township_assistant', idHash: hash(makeId(county, ++serial)), relatives: [
-        { name: rare + given(1), relation: 'parent', idHash: hash(makeId(county, 500 + ++serial)), assistanceType: 'dibao' },
+      { name: unmask(r2.maskedName), position: 'group_leader', ...hashesOf(r2), relatives: [] },
+      { name: rare + given(2), position: 'township_assistant', ...hash(makeId(county, ++serial)), relatives: [
+        { name: rare + given(1), relation: 'parent', ...hash(makeId(county, 500 + ++serial)), assistanceType: 'dibao' },
       ] },
     ];
     await withTransaction(db, async (tx) => {
       for (const p of people) {
-        const d = await insertDeclarant(tx, { userId: null, name: p.name, position: p.position, idHash: p.idHash, homeVillageCode: villageCode, unitId: unit?.id ?? null, updatedAt: at });
-        for (const r of p.relatives) await insertRelative(tx, { declarantId: d.id, name: r.name, relation: r.relation, idHash: r.idHash, villageCode, assistanceType: r.assistanceType });
+        const d = await insertDeclarant(tx, { userId: null, name: p.name, position: p.position, idHash: p.idHash, idHashAlt: p.idHashAlt, homeVillageCode: villageCode, unitId: unit?.id ?? null, updatedAt: at });
+        for (const r of p.relatives) await insertRelative(tx, { declarantId: d.id, name: r.name, relation: r.relation, idHash: r.idHash, idHashAlt: r.idHashAlt, villageCode, assistanceType: r.assistanceType });
         summary.declarants += 1;
         summary.relatives += p.relatives.length;
       }
