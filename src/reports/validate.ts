@@ -14,7 +14,11 @@ export interface Identity {
   phone: string;
   email: string;
   address: string;
-  /** A mainland mobile number for text messages (issue 24); optional, absent in identities given before. Sealed with the rest. */
+  /**
+   * The mainland mobile number texts go to (issue 24); absent when the reporter wants none. Now the
+   * contact phone, normalised, when its box was ticked; in reports filed before, a separate number.
+   * Sealed with the rest.
+   */
   mobile?: string;
   /** The language the reporter filed in, for their text messages. */
   smsLocale?: Locale;
@@ -93,7 +97,21 @@ export async function validateReport(db: Db, f: Record<string, string>, hasAudio
   };
 }
 
-/** A reporter's identity: name and phone required; e-mail, address and a mobile number for text messages optional. */
+/**
+ * Whether the reporter ticked "use this number for text messages" (`reporter_sms`, issue 24 review):
+ * one phone field for a villager, not a second "mobile for texts" field they would leave empty or
+ * fill twice.
+ */
+export const wantsTexts = (f: Record<string, string | undefined>): boolean => f.reporter_sms === 'on' || f.reporter_sms === '1';
+
+/**
+ * A reporter's identity: name and phone required; e-mail and address optional. Texts go to the
+ * contact phone when the box is ticked and the phone is a mainland mobile (a landline with the box
+ * ticked is an error beside the box, not a silent "no texts"). The stored shape is unchanged: the
+ * number for texts is `mobile`, as in identities sealed before, so the sender and the staff view
+ * read old and new reports alike. `reporter_mobile`, the separate field of forms rendered before
+ * this change (a page left open over an upgrade), is still honoured so nothing typed is lost.
+ */
 export function validateIdentity(f: Record<string, string | undefined>): { identity: Identity | null; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const identity = { name: trim(f.reporter_name, 100), phone: trim(f.reporter_phone, 100), email: trim(f.reporter_email, 300), address: trim(f.reporter_address, 400) };
@@ -101,7 +119,13 @@ export function validateIdentity(f: Record<string, string | undefined>): { ident
   if (!/^\+?[0-9][0-9\s-]{5,19}$/.test(identity.phone)) errors.reporter_phone = 'report.errors.reporter_phone';
   if (identity.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(identity.email)) errors.reporter_email = 'report.errors.reporter_email';
   if (identity.address.length > 200) errors.reporter_address = 'report.errors.reporter_address';
-  const mobile = normaliseMobile(trim(f.reporter_mobile, 40));
-  if (mobile && !isMainlandMobile(mobile)) errors.reporter_mobile = 'report.errors.reporter_mobile';
+  let mobile = normaliseMobile(trim(f.reporter_mobile, 40));
+  if (mobile) {
+    if (!isMainlandMobile(mobile)) errors.reporter_mobile = 'report.errors.reporter_mobile';
+  } else if (wantsTexts(f) && !errors.reporter_phone) {
+    // A bad phone already has its message; a second one on the box would only confuse.
+    mobile = normaliseMobile(identity.phone);
+    if (!isMainlandMobile(mobile)) errors.reporter_sms = 'report.errors.reporter_sms';
+  }
   return { identity: Object.keys(errors).length ? null : { ...identity, ...(mobile ? { mobile } : {}) }, errors };
 }
