@@ -48,11 +48,13 @@ export function verifySignedRequest(deps: Deps, counters: CounterStore) {
     if (!key || !timestamp || !nonce || !contentSha256 || !signature) throw new ApiError(401, 'unsigned');
     const partner = await partnerByKey(deps.db, deps.keys, key);
     // An unknown partner and a wrong signature get the same answer: keys cannot be probed.
-    if (!partner || partner.disabled) throw new ApiError(401, 'bad_signature');
+    if (!partner) throw new ApiError(401, 'bad_signature');
     if (!/^\d{1,12}$/.test(timestamp) || !NONCE_PATTERN.test(nonce) || !SHA256_HEX.test(contentSha256)) throw new ApiError(401, 'bad_signature');
     const text = canonicalRequest(request.method, request.url, timestamp, nonce, contentSha256);
     const signed = partner.publicKey ? ed25519Matches(partner.publicKey, text, signature) : hmacMatches(partner.secret, text, signature);
     if (!signed) throw new ApiError(401, 'bad_signature');
+    // Told only to the holder of the secret (others learn nothing about the key): it stops retrying blindly.
+    if (partner.disabled) throw new ApiError(403, 'partner_disabled');
     const at = Number(timestamp) * 1000;
     const now = Date.now();
     if (Math.abs(now - at) > WINDOW_MS) throw new ApiError(401, 'stale_timestamp');

@@ -19,15 +19,18 @@ export async function insertDelivery(db: Executor, row: { partnerId: number; wor
  */
 export async function dueDeliveries(db: Executor, now: number, limit: number): Promise<DeliveryRow[]> {
   const firstInLine = sql`not exists (select 1 from exchange_deliveries earlier where earlier.work_order_id = ${exchangeDeliveries.workOrderId} and earlier.seq < ${exchangeDeliveries.seq} and earlier.delivered_at is null)`;
-  return query(db, (q) =>
+  const rows = await query(db, (q) =>
     q
-      .select()
+      .select({ delivery: exchangeDeliveries })
       .from(exchangeDeliveries)
+      // A disabled partner's events wait (not tried, not counted as failures) until it is enabled.
+      .innerJoin(exchangePartners, and(eq(exchangePartners.id, exchangeDeliveries.partnerId), isNull(exchangePartners.disabledAt)))
       .where(and(isNull(exchangeDeliveries.deliveredAt), isNull(exchangeDeliveries.deadAt), lte(exchangeDeliveries.nextAttemptAt, now), firstInLine))
       .orderBy(asc(exchangeDeliveries.nextAttemptAt), asc(exchangeDeliveries.id))
       .limit(limit)
       .all(),
   );
+  return rows.map((r) => r.delivery);
 }
 
 /** Takes a due delivery for one send (moves its next attempt to `until`); false when another sender took it. */

@@ -9,7 +9,7 @@ import { openApiDocument } from './openapi.js';
 import { runExchangeSweep } from './webhooks.js';
 
 export { runExchangeSweep, queueStatusEvents, deliverDue, retryDelay, MAX_ATTEMPTS, type Send } from './webhooks.js';
-export { createPartner, partnerByKey, PartnerInputError, secretFromText, type Partner, type NewPartner } from './partners.js';
+export { createPartner, partnerByKey, PartnerInputError, secretFromText, setPartnerDisabled, rotatePartnerSecret, resealPartnerSecrets, partnerSecretsToReseal, DEFAULT_UPLOADS_AT_ONCE, type Partner, type NewPartner } from './partners.js';
 export { signRequest, signWebhook, webhookMatches, sha256Hex, canonicalRequest, SIGNATURE_HEADERS, EMPTY_SHA256 } from './signature.js';
 export { openApiDocument } from './openapi.js';
 

@@ -24,13 +24,13 @@ const DESCRIPTIONS: Record<string, string> = {
   '201': 'Filed: a new report',
   '400': 'Malformed request',
   '401': 'unsigned, bad_signature, stale_timestamp, replayed or body_hash',
-  '403': 'out_of_scope: the place is handled by a unit outside the partner’s scopes',
+  '403': 'partner_disabled: the partner was disabled by the portal’s operator (its requests are refused until it is enabled again); out_of_scope: the place is handled by a unit outside the partner’s scopes',
   '404': 'not_found: no such work order of this partner',
   '409': 'conflict: this work order number was sent before with other content (audited; nothing changed)',
   '413': 'Too many parts or files',
   '415': 'multipart_required',
   '422': 'invalid (a field, with details) or attachment_refused (type by content, size)',
-  '429': 'rate_limited: see Retry-After',
+  '429': 'rate_limited (requests per minute) or too_many_uploads (the partner’s uploads in flight at once, 4 unless agreed otherwise): see Retry-After',
   '507': 'The server has no room for attachments now',
 };
 

@@ -94,6 +94,11 @@ export async function deliverDue(deps: Deps, now = Date.now(), send: Send = http
       if (down.has(delivery.partnerId)) continue;
       if (!partners.has(delivery.partnerId)) partners.set(delivery.partnerId, await partnerById(deps.db, deps.keys, delivery.partnerId));
       const partner = partners.get(delivery.partnerId);
+      // Disabled since the due list was read: its events wait, no attempt is counted.
+      if (partner?.disabled) {
+        down.add(delivery.partnerId);
+        continue;
+      }
       if (!(await deliveries.claimDelivery(deps.db, delivery, now + CLAIM_MS))) continue;
       const attempts = delivery.attempts + 1;
       const outcome = partner?.webhookUrl && !partner.disabled ? await send(partner.webhookUrl, signWebhook(partner.secret, delivery.payload, eventIdOf(delivery.payload)), delivery.payload) : { ok: false, error: 'no webhook' };
@@ -121,6 +126,7 @@ function eventIdOf(payload: string): string {
 /** One sweep: old nonces forgotten, due events sent (the events themselves were queued by the status hook). */
 export async function runExchangeSweep(deps: Deps, now = Date.now(), send: Send = httpSend) {
   const noncesForgotten = await repo.forgetNonces(deps.db, now);
+  await repo.forgetLapsedUploads(deps.db, now);
   const sent = await deliverDue(deps, now, send);
   return { noncesForgotten, ...sent };
 }

@@ -11,6 +11,7 @@ import { ApiError, verifySignedRequest } from '../auth.js';
 import { ErrorBody, WorkOrder, WorkOrderParams, WorkOrderStatus, type WorkOrderInput } from '../schemas.js';
 import { EMPTY_SHA256 } from '../signature.js';
 import { submitWorkOrder, workOrderStatus } from '../work-orders.js';
+import { holdUploadSlot } from '../uploads.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -63,6 +64,7 @@ function workOrderOf(fields: Record<string, string>): WorkOrderInput {
 export default async function apiRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
   const signed = verifySignedRequest(deps, app.counters);
+  const uploadSlot = holdUploadSlot(deps);
   const { abuse, upload } = deps.config;
   app.decorateRequest('exchangePartner', null);
   app.decorateRequest('exchangeContentSha256', null);
@@ -93,7 +95,7 @@ export default async function apiRoutes(app: FastifyInstance, opts: { deps: Deps
   }
 
   const route = API_ROUTES.createWorkOrder;
-  app.post(route.url, { onRequest: [signed, watchPace], schema: route.schema, config: { exchangeApi: true } }, async (request, reply) => {
+  app.post(route.url, { onRequest: [signed, uploadSlot, watchPace], schema: route.schema, config: { exchangeApi: true } }, async (request, reply) => {
     if (!isMultipartRequest(request) || !request.isMultipart()) throw new ApiError(415, 'multipart_required');
     // The signature covers the body's hash: every byte is hashed as the multipart reader takes it
     // (both listen to the same stream; the reader is attached in the same tick, before data flows).
