@@ -3,6 +3,7 @@
 // batch re-reads its rows in one transaction and skips what is already in the target profile, so
 // the scan for values still in the old profile is the resume point after a crash.
 import { evidenceRotationRemaining, removeReplacedFiles, rotateEvidenceBatch } from '../evidence/index.js';
+import { partnerSecretsToReseal, resealPartnerSecrets } from '../exchange/index.js';
 import { identitiesToReseal, resealIdentities } from '../reports/index.js';
 import type { CryptoProfileName } from '../shared/crypto/index.js';
 import type { Deps } from '../shared/deps.js';
@@ -49,6 +50,15 @@ export const ROTATION_KINDS: readonly RotationKind[] = [
       return { done: r.resealed, failed: unreadable(r.failed), next: r.next };
     },
     remaining: (deps, to) => totpSecretsToReseal(deps, to),
+  },
+  {
+    // The secrets partner systems sign exchange requests with (and our webhooks to them are signed with).
+    name: 'exchange partner secrets',
+    async batch(deps, to, afterId, limit) {
+      const r = await resealPartnerSecrets(deps, to, afterId, limit);
+      return { done: r.resealed, failed: unreadable(r.failed), next: r.next };
+    },
+    remaining: (deps, to) => partnerSecretsToReseal(deps, to),
   },
   {
     // A file's name and note are re-sealed with it (their context is the stored name); this counts

@@ -73,7 +73,7 @@ describe('keys:rotate killed half-way, then run again', () => {
     const recorded = await entriesFor(s.t.app.db, 'crypto_profile', 'sm');
     expect(recorded.map((e) => [e.action, e.result])).toEqual([['keys.rotated', 'ok']]);
     const status = await runCli(main, ['--to', 'sm', '--status'], env);
-    expect(status.text).toBe('reporter identities: 0 remaining\nstaff TOTP secrets: 0 remaining\nevidence files and their names: 0 remaining');
+    expect(status.text).toBe('reporter identities: 0 remaining\nstaff TOTP secrets: 0 remaining\nexchange partner secrets: 0 remaining\nevidence files and their names: 0 remaining');
     expect(status.code).toBe(0);
 
     // What the kill left (a copy not yet swapped in, an old file not yet removed) has no row.
