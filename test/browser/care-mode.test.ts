@@ -1,5 +1,5 @@
 // Care mode (长辈模式, issue 8) measured in Chromium: computed font size, line height, contrast and
-// tap-target sizes on the home page, the report form and a public recipient list; the switch
+// tap-target sizes on the home page, the report form (and its texts box at 375 px) and a public recipient list; the switch
 // persists across pages; axe finds nothing serious in either mode; a report can be filed with the
 // keyboard alone.
 import { expect, it, vi } from 'vitest';
@@ -71,6 +71,30 @@ describeBrowser('care mode and keyboard use', () => {
     await page.waitForURL(url('/'));
     await checkCare(page, '/', 'care-home');
     await checkCare(page, '/report', 'care-report');
+    // The texts box under the one phone field (issue 24 review), at 375 px in care mode: a large
+    // tick target in a full-height row, its hint saying what the texts hold, nothing wider than the screen.
+    const sms = await page.evaluate(() => {
+      const box = document.querySelector<HTMLInputElement>('#reporter_sms')!;
+      const rect = box.getBoundingClientRect();
+      const row = box.closest('label')!.getBoundingClientRect();
+      const phone = document.getElementById('reporter_phone')!;
+      return {
+        box: { width: rect.width, height: rect.height },
+        row: { height: row.height, right: row.right },
+        belowPhone: phone.getBoundingClientRect().bottom <= rect.top,
+        hint: document.getElementById('reporter_sms-hint')!.textContent,
+        pageWidth: document.documentElement.scrollWidth,
+        viewport: window.innerWidth,
+      };
+    });
+    expect(sms.viewport).toBe(375);
+    expect(sms.box.width).toBeGreaterThanOrEqual(36);
+    expect(sms.box.height).toBeGreaterThanOrEqual(36);
+    expect(sms.row.height).toBeGreaterThanOrEqual(60);
+    expect(sms.row.right).toBeLessThanOrEqual(375);
+    expect(sms.pageWidth).toBeLessThanOrEqual(375);
+    expect(sms.belowPhone).toBe(true);
+    expect(sms.hint).toContain('只有举报编号和办理进度');
     const village = await page.evaluate(async () => {
       const res = await fetch('/disclosure');
       const html = await res.text();

@@ -174,7 +174,7 @@ describe('texts to a real-name reporter', () => {
 
   it('in English and Korean, the box says what the texts hold, and its message is in the reporter\'s language', async () => {
     for (const [lang, label, hintBit, message] of [
-      ['en', 'Send text messages to this number', 'only your case number and how far your case has got', 'This number is not a mobile number'],
+      ['en', 'Send text messages to this number', 'only your case number and how far your case has got', 'This is not a mobile number, so it cannot get texts'],
       ['ko', '이 번호로 문자 알림 받기', '신고 번호와 처리 진행상황만', '이 번호는 휴대전화 번호가 아니여서'],
     ] as const) {
       const jar = { lang };
