@@ -1,8 +1,10 @@
-// E-mail about identity requests: that something waits and where, never the case, reason or
-// identity; each user in their own e-mail language (users.locale), else the site default.
+// Notices about identity requests: that something waits and where, never the case, reason or
+// identity; each user in their own e-mail language (users.locale), else the site default, and by
+// the channel the user chose — e-mail, text or both (issue 24, users' sendStaffNotice). The text,
+// like the e-mail, names no case number.
 import type { Deps } from '../shared/deps.js';
 import { staffNotice } from '../mail/index.js';
-import { findUser, mailLocaleOf, usersWithRole } from '../users/index.js';
+import { findUser, mailLocaleOf, sendStaffNotice, usersWithRole } from '../users/index.js';
 import type { IdentityRequest } from './repository.js';
 
 /** Tells the deciding unit's custodians (except the requester) that a request waits. */
@@ -10,7 +12,8 @@ export async function notifyCustodians(deps: Deps, request: IdentityRequest): Pr
   const link = `${deps.config.baseUrl}/staff/identity-requests`;
   const custodians = (await usersWithRole(deps.db, request.deciderUnitId, 'custodian')).filter((u) => u.id !== request.requesterId);
   for (const user of custodians) {
-    deps.mailer.sendLater({ to: user.email, ...staffNotice(mailLocaleOf(deps.config, user), 'identity_request', { link }) });
+    const mail = { to: user.email, ...staffNotice(mailLocaleOf(deps.config, user), 'identity_request', { link }) };
+    await sendStaffNotice(deps, user, { mail, text: { kind: 'identity_request' } }, { later: true });
   }
   return custodians.length;
 }
@@ -20,5 +23,6 @@ export async function notifyRequester(deps: Deps, request: IdentityRequest): Pro
   const user = await findUser(deps.db, request.requesterId);
   if (!user || user.disabled) return;
   const link = `${deps.config.baseUrl}/staff/reports/${request.reportId}/identity`;
-  deps.mailer.sendLater({ to: user.email, ...staffNotice(mailLocaleOf(deps.config, user), 'identity_decided', { link }) });
+  const mail = { to: user.email, ...staffNotice(mailLocaleOf(deps.config, user), 'identity_decided', { link }) };
+  await sendStaffNotice(deps, user, { mail, text: { kind: 'identity_decided' } }, { later: true });
 }

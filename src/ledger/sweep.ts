@@ -3,10 +3,10 @@
 // the responsible unit is reminded; once the deadline has passed, the supervisors of the unit
 // above are told, and the responsible unit again. The same protocol as casework's deadline sweep
 // (src/reports/casework/scheduler.ts, src/shared/claimed-send.ts): each notice to each person is
-// claimed in sent_reminders, sent and awaited, then recorded (sent_at) and audited in one
-// transaction; a failed send gives its claim back for the next sweep, and a claim left unsent for
-// CLAIM_STALE_AFTER_MS (its process died) is taken again. At least once, a duplicate only after a
-// crash between the send and its record.
+// claimed in sent_reminders, sent by e-mail or text as that person chose (users' sendStaffNotice)
+// and awaited, then recorded (sent_at) and audited in one transaction; a failed send gives its
+// claim back for the next sweep, and a claim left unsent for CLAIM_STALE_AFTER_MS (its process died)
+// is taken again. At least once, a duplicate only after a crash between the send and its record.
 import { record } from '../audit/index.js';
 import { addDays, todayInChina } from '../clocks/index.js';
 import { withTransaction, type Tx } from '../db/transaction.js';
@@ -16,7 +16,7 @@ import type { OutgoingMail } from '../plugins/mail.js';
 import { sendClaimed } from '../shared/claimed-send.js';
 import type { Deps } from '../shared/deps.js';
 import { findUnit } from '../units/index.js';
-import { mailLocaleOf, usersWithRole, type User } from '../users/index.js';
+import { mailLocaleOf, sendStaffNotice, usersWithRole, type User } from '../users/index.js';
 import { itemsDueBy, type Item } from './repository.js';
 import { CLAIM_STALE_AFTER_MS, REMIND_DAYS_BEFORE } from '../reports/index.js';
 
@@ -90,7 +90,9 @@ async function notifyOnce(deps: Deps, item: Item, kind: Kind, recipients: User[]
     const key: ReminderKey = { reportId: item.id, kind, dueOn, recipientId: user.id };
     const result = await sendClaimed<Tx>({
       claim: () => claimReminder(deps.db, key, now, now - CLAIM_STALE_AFTER_MS),
-      send: () => deps.mailer.send(ledgerMail(deps, user, item, kind)),
+      // By the user's chosen channel (issue 24). Throws only when nothing reached the user, so the
+      // claim is given back without a double send; a text that fails beside a sent e-mail is not retried.
+      send: async () => void (await sendStaffNotice(deps, user, { mail: ledgerMail(deps, user, item, kind), text: { kind, vars: { itemId: item.id } } })),
       record: (tx) => markReminderSent(tx, key, now),
       audit: (tx) =>
         record(

@@ -1,5 +1,7 @@
 // How notices reach a staff user (issue 24): e-mail, text messages (SMS) or both, chosen by the user
 // on their own page. SMS needs a mainland mobile number; without one, notices stay by e-mail.
+// Senders call sendStaffNotice (staff-notice.ts), which reads the choice (reports/reminders.ts still
+// reads it itself, for the deadline sweeps).
 import { record } from '../audit/index.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Deps } from '../shared/deps.js';

@@ -5,8 +5,7 @@ import type { OutgoingMail } from '../../plugins/mail.js';
 import type { Report } from '../repository.js';
 import type { Deps } from '../../shared/deps.js';
 import type { Executor } from '../../db/executor.js';
-import { findUser, mailLocaleOf, noticeChannelsOf, usersWithRole, type User } from '../../users/index.js';
-import { textStaffNotice } from '../staff-texts.js';
+import { findUser, mailLocaleOf, sendStaffNotice, usersWithRole, type User } from '../../users/index.js';
 import { staffNotice } from '../../mail/index.js';
 
 /** The e-mail telling `user` that `report` needs them (`kind`: assigned, due_soon, overdue, …). */
@@ -21,15 +20,12 @@ export async function recordInAppNotice(db: Executor, user: User, report: Report
 }
 
 /**
- * In-app notice, and an e-mail or a text by the user's chosen channel (issue 24), not awaited (a
- * lost one is not retried: use the sweep's claims for deadlines).
+ * In-app notice, and an e-mail or a text by the user's chosen channel (issue 24, users'
+ * sendStaffNotice), not awaited (a lost one is not retried: use the sweep's claims for deadlines).
  */
 export async function notifyAssignee(deps: Deps, user: User, report: Report, kind: string, now = Date.now()): Promise<void> {
   await recordInAppNotice(deps.db, user, report, kind, now);
-  const channels = noticeChannelsOf(user);
-  if (channels.email) deps.mailer.sendLater(staffNoticeMail(deps, user, report, kind));
-  // Like sendLater: not awaited; a failed text leaves the in-app notice (the gateway logs the status only).
-  if (channels.sms) textStaffNotice(deps, user, kind, report.caseNo).catch(() => {});
+  await sendStaffNotice(deps, user, { mail: staffNoticeMail(deps, user, report, kind), text: { kind, caseNo: report.caseNo } }, { later: true });
 }
 
 /**

@@ -14,7 +14,7 @@ import { ancestorsOf } from '../../regions/index.js';
 import { findUnit, findUnitByKey, STATIONED_GROUP_KEY, supervisedUnitIds, type Unit } from '../../units/index.js';
 import { record } from '../../audit/index.js';
 import { insertReferral, insertReferralResult, moveReferral, openReferralOf, recallReferral, referralById, referralHeldBy, referralsWithBody, resultsOfReferral, resultsOfReferrals, updateReferral, type NewReferral, type ReferralResultRow, type ReferralRow } from './repository.js';
-import { isAdminDuty, mailLocaleOf, usersWithRole } from '../../users/index.js';
+import { isAdminDuty, mailLocaleOf, sendStaffNotice, usersWithRole } from '../../users/index.js';
 import { allows } from '../casework/permissions.js';
 import { NO_RELATION } from '../casework/relation.js';
 import { staffNotice } from '../../mail/index.js';
@@ -108,11 +108,12 @@ async function hasInspector(deps: Deps, unitId: number): Promise<boolean> {
   return (await usersWithRole(deps.db, unitId, 'inspector')).length > 0;
 }
 
-/** Each inspector in their own e-mail language; the body's address in the site default. */
+/** Each inspector in their own e-mail language, by the channel they chose (issue 24); the body's address (a unit's, not a user's) by e-mail in the site default. */
 async function tellBody(deps: Deps, body: Unit, report: repo.Report): Promise<void> {
   const vars = { caseNo: report.caseNo, link: `${deps.config.baseUrl}/staff/referrals` };
   for (const inspector of await usersWithRole(deps.db, body.id, 'inspector')) {
-    deps.mailer.sendLater({ to: inspector.email, ...staffNotice(mailLocaleOf(deps.config, inspector), 'referral_received', vars) });
+    const mail = { to: inspector.email, ...staffNotice(mailLocaleOf(deps.config, inspector), 'referral_received', vars) };
+    await sendStaffNotice(deps, inspector, { mail, text: { kind: 'referral_received', caseNo: report.caseNo } }, { later: true });
   }
   deps.mailer.sendLater({ to: body.email, ...staffNotice(deps.config.defaultLocale, 'referral_received', { ...vars, unitName: body.name }) });
 }

@@ -10,6 +10,7 @@ import { parseDateInput } from '../../shared/date-input.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError } from '../../shared/errors.js';
 import { unitsOfKind, type Unit } from '../../units/index.js';
+import { mailLocaleOf, sendStaffNotice, workUsersOfUnit } from '../../users/index.js';
 import { insertProgress, insertTransfer, progressOfTransfers, transferById, transferInbox, transfersOfReport, updateTransfer, type Transfer, type TransferProgress } from './repository.js';
 
 export type { Transfer, TransferProgress };
@@ -64,8 +65,15 @@ export async function transfer(deps: Deps, staff: StaffContext, report: repo.Rep
   const changed = await applyStep(deps, staff, report, { status: 'transferred', ...pauseChanges(now) }, [{ type: 'transferred', visible: true, data: { department: department.id, due } }], now, async (tx) => {
     await insertTransfer(tx, { reportId: report.id, departmentUnitId: department.id, transferredBy: staff.user.id, transferredAt: now, note: note.trim(), dueOn: due, fromStatus: report.status, status: 'sent' });
   });
-  // The department's address, so in the site default language.
-  deps.mailer.sendLater({ to: department.email, ...staffNotice(deps.config.defaultLocale, 'transfer_received', { caseNo: report.caseNo, due, link: `${deps.config.baseUrl}/staff/transfers`, unitName: department.name }) });
+  // The department's address (a unit's, not a user's), so by e-mail in the site default language;
+  // and each of the department's users, any of whom may confirm and answer it, in their own
+  // language by the channel they chose (issue 24).
+  const vars = { caseNo: report.caseNo, due, link: `${deps.config.baseUrl}/staff/transfers`, unitName: department.name };
+  deps.mailer.sendLater({ to: department.email, ...staffNotice(deps.config.defaultLocale, 'transfer_received', vars) });
+  for (const user of await workUsersOfUnit(deps.db, department.id)) {
+    const mail = { to: user.email, ...staffNotice(mailLocaleOf(deps.config, user), 'transfer_received', vars) };
+    await sendStaffNotice(deps, user, { mail, text: { kind: 'transfer_received', caseNo: report.caseNo } }, { later: true });
+  }
   return changed;
 }
 
