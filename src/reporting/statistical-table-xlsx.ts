@@ -2,7 +2,9 @@
 // rows (each category merged over its four counts), the rows and the 合计 row, with borders, frozen
 // headings and numbers as numbers (0 shown as 0), then the signature rows an office keeps under a
 // table. Printed at full size across several A4 landscape pages (77 columns shrunk onto one page
-// are ≈2 pt text), each page repeating the region names (column A) and the two header rows. Written through exceljs's streaming WorkbookWriter
+// are ≈2 pt text), each page repeating the region names (column A) and the two header rows; the
+// title and filer rows start in column B, so later pages show no piece of them, and those pages
+// name the table in their page header instead (the first page has the title itself). Written through exceljs's streaming WorkbookWriter
 // like the other exports: the table is small (at most a few hundred cells a row, a few dozen rows),
 // but the writer streams it into the response without building the workbook in memory first.
 import type { Writable } from 'node:stream';
@@ -17,7 +19,13 @@ const TITLE_ROW = 1;
 const FILER_ROW = 2;
 const GROUP_ROW = 3;
 const MEASURE_ROW = 4;
-/** The title and filer rows span at most this many columns: the part on screen when the file opens (the whole width would centre them far off screen). */
+/**
+ * The title and filer rows start in column B and span at most this many columns: the part on screen
+ * when the file opens (the whole width would centre them far off screen). Not column A: it is
+ * repeated on every printed page, so a title there showed again, cut to column A's width, at the
+ * top of every later page.
+ */
+const FIRST_HEAD_COLUMN = 2;
 const HEAD_SPAN = 12;
 /** The signature fields under the table, each with room to sign by hand before the next. */
 const SIGNATURE_FIELDS = ['head', 'reviewer', 'preparer', 'phone'] as const;
@@ -36,6 +44,9 @@ function chineseDate(day: string): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   return zh('reporting.tables.date', { year: y, month: m, day: d });
 }
+
+/** Text for a page header: `&` starts a header code, so a literal one is doubled. */
+const headerText = (text: string) => text.replace(/&/g, '&&');
 
 /** Writes `table` as XLSX to `out`, filed on the China date `today`. */
 export async function writeStatisticalTableXlsx(out: Writable, table: StatisticalTable, today: string): Promise<void> {
@@ -59,28 +70,35 @@ export async function writeStatisticalTableXlsx(out: Writable, table: Statistica
       // Inches: 1.5 cm at the sides, room at the foot for the page number.
       margins: { left: 0.6, right: 0.6, top: 0.7, bottom: 0.8, header: 0.3, footer: 0.4 },
     },
-    headerFooter: { oddFooter: `&C${zh('reporting.tables.footer')}`, evenFooter: `&C${zh('reporting.tables.footer')}` },
+    headerFooter: {
+      differentFirst: true,
+      firstHeader: '',
+      firstFooter: `&C${zh('reporting.tables.footer')}`,
+      oddHeader: `&L${headerText(table.title)}`,
+      oddFooter: `&C${zh('reporting.tables.footer')}`,
+    },
   });
   sheet.getColumn(1).width = 22;
   for (let c = 2; c <= lastColumn; c++) sheet.getColumn(c).width = 7;
 
+  const first = FIRST_HEAD_COLUMN;
+  const last = Math.max(first + 1, Math.min(first + HEAD_SPAN - 1, lastColumn));
   const title = sheet.getRow(TITLE_ROW);
   title.height = 32;
-  title.getCell(1).value = table.title;
-  title.getCell(1).style = { font: { name: '黑体', size: 16, bold: true }, alignment: { horizontal: 'left', vertical: 'middle' } };
-  const headSpan = Math.min(HEAD_SPAN, lastColumn);
-  sheet.mergeCells(TITLE_ROW, 1, TITLE_ROW, headSpan);
+  title.getCell(first).value = table.title;
+  title.getCell(first).style = { font: { name: '黑体', size: 16, bold: true }, alignment: { horizontal: 'left', vertical: 'middle' } };
+  sheet.mergeCells(TITLE_ROW, first, TITLE_ROW, last);
   title.commit();
 
   // 填报单位 on the left half of the title's span, 填报日期 on its right half.
   const filer = sheet.getRow(FILER_ROW);
-  const half = Math.max(1, Math.floor(headSpan / 2));
-  filer.getCell(1).value = zh('reporting.tables.filer', { unit: table.unitName });
-  filer.getCell(1).style = { font: FONT, alignment: { horizontal: 'left', vertical: 'middle' } };
+  const half = first + Math.max(0, Math.floor((last - first + 1) / 2) - 1);
+  filer.getCell(first).value = zh('reporting.tables.filer', { unit: table.unitName });
+  filer.getCell(first).style = { font: FONT, alignment: { horizontal: 'left', vertical: 'middle' } };
   filer.getCell(half + 1).value = zh('reporting.tables.filed_on', { date: chineseDate(today) });
   filer.getCell(half + 1).style = { font: FONT, alignment: { horizontal: 'right', vertical: 'middle' } };
-  sheet.mergeCells(FILER_ROW, 1, FILER_ROW, half);
-  sheet.mergeCells(FILER_ROW, half + 1, FILER_ROW, headSpan);
+  if (half > first) sheet.mergeCells(FILER_ROW, first, FILER_ROW, half);
+  if (last > half + 1) sheet.mergeCells(FILER_ROW, half + 1, FILER_ROW, last);
   filer.commit();
 
   // Two header rows: the first column's heading spans both; each group spans its measures.

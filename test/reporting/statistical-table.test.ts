@@ -1,5 +1,6 @@
 // The province's 统计报表 (issue 24): reports in two townships of 南关区 in two categories, some
-// concluded, read back from the downloaded XLSX with exceljs. Runs on both engines.
+// concluded, read back from the downloaded XLSX with exceljs, print settings included (checked by eye
+// as a PDF from LibreOffice: later pages show no piece of the title). Runs on both engines.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
@@ -99,18 +100,19 @@ describe("the province's 统计报表", () => {
   it('has the fixed title, filer row and two merged header rows', async () => {
     const sheet = await workbook(ngLead, '/staff/reporting/tables?period=2026-11');
     const last = 1 + (1 + CATEGORIES.length) * 4;
-    expect(sheet.getCell(1, 1).value).toBe('南关区农村低保专项治理投诉举报统计表（2026年11月）');
-    expect(String(sheet.getCell(2, 1).value)).toBe(`填报单位：${ng.name}`);
-    expect(String(sheet.getCell(2, 7).value)).toMatch(/^填报日期：\d{4}年\d{1,2}月\d{1,2}日$/);
+    expect(sheet.getCell(1, 2).value).toBe('南关区农村低保专项治理投诉举报统计表（2026年11月）');
+    expect(String(sheet.getCell(2, 2).value)).toBe(`填报单位：${ng.name}`);
+    expect(String(sheet.getCell(2, 8).value)).toMatch(/^填报日期：\d{4}年\d{1,2}月\d{1,2}日$/);
     const merges = (sheet.model as unknown as { merges: string[] }).merges;
     const colName = (c: number) => sheet.getColumn(c).letter;
-    // Title and filer row on the first screen, left-aligned, not centred across all 77 columns.
-    expect(last).toBeGreaterThan(12);
-    expect(merges).toContain('A1:L1');
-    expect(merges).toContain('A2:F2');
-    expect(merges).toContain('G2:L2');
-    expect(merges.some((m) => m.startsWith('A1:') && m !== 'A1:L1')).toBe(false);
-    expect(sheet.getCell(1, 1).alignment?.horizontal).toBe('left');
+    // Title and filer row on the first screen, left-aligned, not centred across all 77 columns; from
+    // column B, since column A is repeated on every printed page.
+    expect(last).toBeGreaterThan(13);
+    expect(merges).toContain('B1:M1');
+    expect(merges).toContain('B2:G2');
+    expect(merges).toContain('H2:M2');
+    expect(merges.some((m) => m.startsWith('B1:') && m !== 'B1:M1')).toBe(false);
+    expect(sheet.getCell(1, 2).alignment?.horizontal).toBe('left');
     expect(merges).toContain('A3:A4');
     expect(sheet.getCell(3, 1).value).toBe('乡镇（街道）');
     // Each category heads its four columns, merged.
@@ -138,6 +140,15 @@ describe("the province's 统计报表", () => {
     expect(setup.margins?.left).toBeGreaterThanOrEqual(0.4);
     expect(setup.margins?.bottom).toBeGreaterThanOrEqual(0.5);
     expect(sheet.headerFooter.oddFooter).toBe('&C第 &P 页 共 &N 页');
+    // Column A is printed on every page, so nothing above the repeated header rows is in it: the
+    // title there showed again, cut to column A, at the top of every later page.
+    expect(sheet.getCell(1, 1).value ?? null).toBeNull();
+    expect(sheet.getCell(2, 1).value ?? null).toBeNull();
+    const merges = (sheet.model as unknown as { merges: string[] }).merges;
+    expect(merges.filter((m) => /^A[12]:/.test(m))).toEqual([]);
+    // Later pages name the table in their page header; the first has the title itself above the table.
+    expect(sheet.headerFooter).toMatchObject({ differentFirst: true, oddHeader: '&L南关区农村低保专项治理投诉举报统计表（2026年11月）', firstFooter: '&C第 &P 页 共 &N 页' });
+    expect(sheet.headerFooter.firstHeader ?? '').toBe('');
     // 全部类别 stays the first group, right after the names.
     expect(sheet.getCell(3, 2).value).toBe('全部类别');
   });
@@ -215,7 +226,7 @@ describe("the province's 统计报表", () => {
 
   it('sums the months in a quarter, and counts open cases at its end', async () => {
     const q = await workbook(ngLead, '/staff/reporting/tables?period=2026-Q4');
-    expect(q.getCell(1, 1).value).toBe('南关区农村低保专项治理投诉举报统计表（2026年第四季度）');
+    expect(q.getCell(1, 2).value).toBe('南关区农村低保专项治理投诉举报统计表（2026年第四季度）');
     const months = await Promise.all(['2026-10', '2026-11', '2026-12'].map((m) => workbook(ngLead, `/staff/reporting/tables?period=${m}`)));
     for (const name of [t1.name, t2.name, '合计']) {
       for (const group of ['all', 'favouritism', 'bribery'] as const) {
