@@ -3,13 +3,23 @@
 // file under DATA_DIR/audit-archive whose chain continues the live one. The file is written and
 // synced first; then one transaction records the archive row (MAC'd) and deletes exactly the
 // archived entries, so a crash leaves either the entries live or both file and row in place.
+//
+// Each file gets a detached SM2 signature beside it, `<file>.sig` (issue 23: documents that leave the
+// system), under both crypto profiles as the referral packet's manifest: the portal's one SM2 key
+// (manifest-signing), SM3 and the default ID over the file's bytes, DER — so whoever receives a copy
+// checks it with openssl alone and the key the site publishes:
+//   openssl pkeyutl -verify -pubin -inkey sunshine-sm2.pem -rawin -digest sm3 \
+//     -pkeyopt distid:1234567812345678 -in audit-2026-05.jsonl -sigfile audit-2026-05.jsonl.sig
+// The digest is computed while the file is written (a month may not fit in memory), then signed.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
 import { withTransaction } from '../db/transaction.js';
+import { signDigest, signerFor, sm2Digest } from '../shared/crypto/index.js';
 import { archiveMac, firstBrokenEntry, GENESIS_MAC, type StoredEntry } from './chain.js';
+import { linkSignerFor } from './link-entry.js';
 import * as repo from './repository.js';
 
 const DAY_MS = 86_400_000;
@@ -19,6 +29,8 @@ const PAGE = 5000;
 export const ARCHIVE_DIR_NAME = 'audit-archive';
 export const archiveDir = (dataDir: string) => path.join(dataDir, ARCHIVE_DIR_NAME);
 export const archiveFileName = (month: string) => `audit-${month}.jsonl`;
+/** The detached SM2 signature of an archive file, beside it. */
+export const signatureFileName = (fileName: string) => `${fileName}.sig`;
 
 /** The China-time calendar month (YYYY-MM) of an instant. */
 export const chinaMonth = (ms: number) => new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 7);
@@ -40,6 +52,11 @@ export interface ArchiveOptions {
   onlineDays: number;
   /** Receives the checkpoint of each archive written (the application log). */
   log?: (checkpoint: ArchiveCheckpoint) => void;
+  /**
+   * keys['manifest-signing'], whose SM2 key signs each file; by default the one registered for `key`
+   * (registerChainKeys, which the app does at start). Without either, nothing is archived.
+   */
+  signingSeed?: Buffer;
 }
 
 export interface ArchiveCheckpoint {
@@ -68,6 +85,9 @@ export async function archiveDue(opts: ArchiveOptions, now = Date.now()): Promis
 export async function archiveOneMonth(opts: ArchiveOptions, now = Date.now()): Promise<ArchiveCheckpoint | null> {
   if (!(opts.onlineDays >= 180)) throw new ArchiveRefused('the online period is at least 180 days');
   const { db, key } = opts;
+  const seed = opts.signingSeed ?? linkSignerFor(key)?.seed;
+  // An archive written unsigned after signed ones would read as a removed signature (verify.ts).
+  if (!seed) throw new ArchiveRefused('no SM2 signing key (manifest-signing) for the archive signatures');
   const first = await repo.firstLiveEntry(db);
   if (!first) return null;
   const previous = await repo.lastArchive(db);
@@ -83,12 +103,17 @@ export async function archiveOneMonth(opts: ArchiveOptions, now = Date.now()): P
   const fileName = archiveFileName(month);
   const finalPath = path.join(dir, fileName);
   const tmpPath = `${finalPath}.tmp`;
-  const run = await writeRun(db, key, tmpPath, first.id, end, startMac);
+  const sigPath = path.join(dir, signatureFileName(fileName));
+  const run = await writeRun(db, key, tmpPath, first.id, end, startMac, signerFor(seed).publicKeyHex);
   if (run.broken) {
     fs.rmSync(tmpPath, { force: true });
     // Never move a broken chain into an archive: that would hide where it was broken.
     throw new ArchiveRefused(`audit chain broken at entry ${run.broken.id} (${run.broken.reason}); not archiving ${month}`);
   }
+  // The signature goes in place first: a file under its final name always has its signature (a
+  // crash before the commit leaves both, and the next run writes both again).
+  writeSynced(`${sigPath}.tmp`, signDigest(seed, run.sm2e));
+  fs.renameSync(`${sigPath}.tmp`, sigPath);
   fs.renameSync(tmpPath, finalPath);
   fsyncDir(dir);
 
@@ -101,7 +126,10 @@ export async function archiveOneMonth(opts: ArchiveOptions, now = Date.now()): P
     });
   } catch (err) {
     // Remove the file unless another archiver committed the same month (same bytes) meanwhile.
-    if (!(await repo.listArchives(db)).some((a) => a.fileName === fileName)) fs.rmSync(finalPath, { force: true });
+    if (!(await repo.listArchives(db)).some((a) => a.fileName === fileName)) {
+      fs.rmSync(finalPath, { force: true });
+      fs.rmSync(sigPath, { force: true });
+    }
     throw err;
   }
   const checkpoint = { month, firstId: first.id, lastId: run.lastId, lastMac: run.lastMac, count: run.count, fileName };
@@ -109,9 +137,13 @@ export async function archiveOneMonth(opts: ArchiveOptions, now = Date.now()): P
   return checkpoint;
 }
 
-/** Writes the contiguous run of entries from `firstId` dated before `end` (0600, synced), checking its chain. */
-async function writeRun(db: Executor, key: Buffer, file: string, firstId: number, end: number, startMac: string) {
+/**
+ * Writes the contiguous run of entries from `firstId` dated before `end` (0600, synced), checking its
+ * chain; returns its SHA-256 and the SM2 digest e = SM3(Z_A ‖ file) under `publicKeyHex`.
+ */
+async function writeRun(db: Executor, key: Buffer, file: string, firstId: number, end: number, startMac: string, publicKeyHex: string) {
   const hash = crypto.createHash('sha256');
+  const e = sm2Digest(publicKeyHex);
   const fd = fs.openSync(file, 'w', 0o600);
   let count = 0;
   let lastId = firstId - 1;
@@ -123,10 +155,11 @@ async function writeRun(db: Executor, key: Buffer, file: string, firstId: number
       const run = stop === -1 ? page : page.slice(0, stop);
       if (run.length === 0) break;
       const broken = firstBrokenEntry(key, run, lastMac);
-      if (broken) return { broken, count, lastId, lastMac, sha256: '' };
+      if (broken) return { broken, count, lastId, lastMac, sha256: '', sm2e: Buffer.alloc(0) };
       const text = run.map((e) => `${entryLine(e)}\n`).join('');
       fs.writeSync(fd, text);
       hash.update(text);
+      e.update(text);
       count += run.length;
       lastId = run[run.length - 1]!.id;
       lastMac = run[run.length - 1]!.mac;
@@ -136,7 +169,17 @@ async function writeRun(db: Executor, key: Buffer, file: string, firstId: number
   } finally {
     fs.closeSync(fd);
   }
-  return { broken: null, count, lastId, lastMac, sha256: hash.digest('hex') };
+  return { broken: null, count, lastId, lastMac, sha256: hash.digest('hex'), sm2e: e.digest() };
+}
+
+function writeSynced(file: string, bytes: Buffer): void {
+  const fd = fs.openSync(file, 'w', 0o600);
+  try {
+    fs.writeSync(fd, bytes);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function fsyncDir(dir: string): void {
@@ -150,12 +193,12 @@ function fsyncDir(dir: string): void {
 
 /** The scheduler's and the CLI's entry point: archives what is due, each checkpoint to the log. */
 export async function archiveWithCheckpoints(
-  deps: { db: Db; keys: { 'audit-mac': Buffer }; config: { dataDir: string; auditOnlineDays: number } },
+  deps: { db: Db; keys: { 'audit-mac': Buffer; 'manifest-signing': Buffer }; config: { dataDir: string; auditOnlineDays: number } },
   log: { info(obj: object, msg: string): void },
   now = Date.now(),
 ): Promise<ArchiveCheckpoint[]> {
   return archiveDue(
-    { db: deps.db, key: deps.keys['audit-mac'], dataDir: deps.config.dataDir, onlineDays: deps.config.auditOnlineDays, log: (c) => log.info({ auditArchive: c }, 'audit archive checkpoint') },
+    { db: deps.db, key: deps.keys['audit-mac'], signingSeed: deps.keys['manifest-signing'], dataDir: deps.config.dataDir, onlineDays: deps.config.auditOnlineDays, log: (c) => log.info({ auditArchive: c }, 'audit archive checkpoint') },
     now,
   );
 }

@@ -1,6 +1,7 @@
 // Moves audit log entries older than the online period (SUNSHINE_AUDIT_ONLINE_DAYS, at least 180)
 // into monthly archive files in DATA_DIR/audit-archive, as the scheduler does, and prints one
-// checkpoint line per archive (month, last id, last MAC, count) to keep outside the server.
+// checkpoint line per archive (month, last id, last MAC, count) to keep outside the server. Each
+// file gets its SM2 signature beside it (<file>.sig; see src/audit/README.md for the openssl check).
 //
 //   npm run audit:archive
 //
@@ -28,6 +29,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     } };
     const done = await archiveWithCheckpoints({ db, keys, config }, log, now);
     io.out(done.length === 0 ? `nothing to archive (entries stay online ${config.auditOnlineDays} days)` : `archived ${done.length} month(s)`);
+    if (done.length > 0) io.out(`each file is signed with the portal's SM2 key: ${done.map((c) => `${c.fileName}.sig`).join(', ')} (check a copy with openssl pkeyutl -verify, src/audit/README.md)`);
     return 0;
   } catch (err) {
     io.err(`audit:archive FAILED: ${(err as Error).message}`);

@@ -1,6 +1,8 @@
 // Verifies the audit trail (DESIGN.md §4): every archive file in DATA_DIR/audit-archive against its
 // row, then the live MAC chain, which must continue the last archive; prints the result and the head.
 // Across a switch of crypto profile the chain must pass through one signed link entry (issue 23).
+// Each archive's SM2 signature (<file>.sig) is checked too; archives from before signatures existed
+// are listed as "unsigned (older archive)", which is not a failure.
 //
 //   npm run audit:verify
 //
@@ -25,6 +27,8 @@ const ARCHIVE_REASONS = {
   sha256: 'sha256: the file was changed',
   chain: 'chain: the entries in the file do not match the record or each other',
   profile: 'profile: an entry in the file changes MAC algorithm without a valid signed link, or goes back from SM3 to SHA-256',
+  signature: 'signature: its SM2 signature (the .sig file beside it) does not verify with this portal\'s key, or cannot be read',
+  signature_missing: 'signature_missing: its SM2 signature (the .sig file beside it) is missing, though an earlier archive is signed; it was removed',
 } as const;
 
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo): Promise<number> {
@@ -63,6 +67,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (result.broken) io.out(`audit chain BROKEN at entry ${result.broken.id} (${LIVE_REASONS[result.broken.reason]})`);
     else io.out(`audit chain ok: ${result.checked} entries`);
     io.out(result.head ? `chain head: entry ${result.head.id} mac ${result.head.mac}` : 'chain head: none (the log is empty)');
+    if (result.unsigned.length > 0) io.out(`audit archives unsigned (older archive, written before archives were signed; not a failure): ${result.unsigned.join(', ')}`);
     if (expect) {
       if (result.expectProblem === 'missing') io.out(`expected head ${expect.id} MISSING: entries up to it were deleted from the end of the log`);
       else if (result.expectProblem === 'mac') io.out(`expected head ${expect.id} DIFFERS: the entry was rewritten`);

@@ -7,4 +7,5 @@ export { deriveFamily, keyFromSecret, randomToken, subkeyFamily } from './derive
 export { seal, sealedProfile, sealJson, sealWith, unseal, unsealJson } from './seal.js';
 export { mac, macCandidates, macProfile, macWith, sameDigest, SM_MAC_PREFIX, verifyMac } from './mac.js';
 export { registerSigner, signerFor, signManifest, sm2PublicKeyPem, SM2_DEFAULT_ID, verifySm2, type ManifestSigner } from './sm2.js';
+export { sm2Digest, signDigest, verifySm2Digest } from './sm2.js';
 export { fileKeyProvider, givenKeyProvider, KEY_FILE_NAME, type KeyProvider } from './key-provider.js';

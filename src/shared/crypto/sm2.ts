@@ -11,6 +11,7 @@
 // master key with HKDF-SM3): every node of a cluster signs with the same key, and the key lives
 // wherever the master key lives (key-provider.ts), with nothing more to back up. A hardware module
 // that holds its own SM2 key registers a signer for the seed instead (registerSigner).
+import crypto from 'node:crypto';
 import { sm2 } from 'sm-crypto-v2';
 import { hkdfSm } from './sm.js';
 import { keyFor } from './key-family.js';
@@ -26,6 +27,12 @@ export interface ManifestSigner {
   readonly publicKeyHex: string;
   /** The DER signature of `bytes` (SM3 digest over Z_A ‖ bytes, the default ID). */
   sign(bytes: Buffer): Buffer;
+  /**
+   * The DER signature of a message given by its digest e = SM3(Z_A ‖ M) (sm2Digest), for a file too
+   * large to hold in memory (an audit archive). A hardware module signs this way too (GM/T 0018
+   * SDF_InternalSign_ECC takes e); a signer without it signs whole messages only.
+   */
+  signDigest?(e: Buffer): Buffer;
 }
 
 /** The private key (64 hex digits) for a seed: HKDF-SM3 output reduced into [1, n-2]. */
@@ -42,6 +49,10 @@ export function sm2SignerFromPrivateKey(privateKeyHex: string): ManifestSigner {
     sign(bytes) {
       const der = sm2.doSignature(new Uint8Array(bytes), privateKeyHex, { der: true, hash: true, publicKey: publicKeyHex, userId: SM2_DEFAULT_ID });
       return Buffer.from(der, 'hex');
+    },
+    signDigest(e) {
+      if (e.length !== 32) throw new TypeError('signDigest takes the 32-byte SM3 digest e = SM3(Z_A ‖ M)');
+      return Buffer.from(sm2.doSignature(new Uint8Array(e), privateKeyHex, { der: true, hash: false }), 'hex');
     },
   };
 }
@@ -88,4 +99,30 @@ export function verifySm2(publicKeyHex: string, bytes: Buffer, signature: Buffer
 export function sm2PublicKeyPem(publicKeyHex: string): string {
   const der = Buffer.concat([SPKI_PREFIX, Buffer.from(publicKeyHex, 'hex')]);
   return `-----BEGIN PUBLIC KEY-----\n${der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END PUBLIC KEY-----\n`;
+}
+
+/**
+ * A hash that gives e = SM3(Z_A ‖ M) (GB/T 32918.2 §6.1 A1–A2) for a message fed in pieces: Z_A from
+ * the public key and the ID, then the message. `digest()` is what signDigest signs and what
+ * verifySm2Digest checks, and openssl's `pkeyutl -rawin -digest sm3 -pkeyopt distid:…` computes the
+ * same over the whole file.
+ */
+export function sm2Digest(publicKeyHex: string, id = SM2_DEFAULT_ID): crypto.Hash {
+  return crypto.createHash('sm3').update(Buffer.from(sm2.getZ(publicKeyHex, id)));
+}
+
+/** The DER SM2 signature of the message whose sm2Digest (under this seed's public key) is `e`. */
+export function signDigest(seed: Buffer, e: Buffer): Buffer {
+  const signer = signerFor(seed);
+  if (!signer.signDigest) throw new Error('this SM2 signer signs whole messages only (no signDigest)');
+  return signer.signDigest(e);
+}
+
+/** Whether `signature` (DER) is a valid SM2 signature, under `publicKeyHex`, of the message whose sm2Digest is `e`. */
+export function verifySm2Digest(publicKeyHex: string, e: Buffer, signature: Buffer): boolean {
+  try {
+    return e.length === 32 && sm2.doVerifySignature(new Uint8Array(e), signature.toString('hex'), publicKeyHex, { der: true, hash: false });
+  } catch {
+    return false;
+  }
 }
