@@ -83,9 +83,16 @@ describe('/staff/exchange/file', () => {
     expect(page.body).toContain('<a href="/staff/exchange/file/format">');
     expect(page.body).toContain('>Excel（.xlsx）</option>');
     expect(page.body).toContain('>JSON（系统对接用）</option>');
+    // In the staff member's language (Chinese by default), the column names as they are in the file.
     const doc = await lead.get('/staff/exchange/file/format');
     expect(doc.statusCode).toBe(200);
-    expect(doc.body).toMatch(/<h1[^>]*>Exchange file format \(version 1\)<\/h1>/);
+    expect(doc.body).toMatch(/<h1[^>]*>交换文件格式（第 1 版）<\/h1>/);
+    expect(doc.body).toContain('<code>work_order_no</code>');
+    const ko = await t.app.inject({ url: '/staff/exchange/file/format', cookies: { ...lead.jar, lang: 'ko' } });
+    expect(ko.body).toMatch(/<h1[^>]*>교환 파일 형식 \(제1판\)<\/h1>/);
+    expect(ko.body).toContain('<code>work_order_no</code>');
+    const en = await t.app.inject({ url: '/staff/exchange/file/format', cookies: { ...lead.jar, lang: 'en' } });
+    expect(en.body).toMatch(/<h1[^>]*>Exchange file format \(version 1\)<\/h1>/);
     const handler = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['handler']));
     expect((await handler.get('/staff/exchange/file/format')).statusCode).toBe(403);
   });

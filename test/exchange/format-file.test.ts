@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { COLUMNS, contentHashOf, formatMoment, parseMoment, parseSteps, readItem, type Column } from '../../src/exchange/file/format.js';
 import { protectCell, unprotectCell } from '../../src/exchange/file/export.js';
 import { readExchangeFile } from '../../src/exchange/file/read-file.js';
+import fs from 'node:fs';
+import { FORMAT_DOC_FILES, formatDocHtml } from '../../src/exchange/file/format-doc.js';
 import { rowsBomb, sharedStringsBomb, unpackedBomb } from '../shared/xlsx-bombs.js';
 
 const cells = (over: Partial<Record<Column, unknown>> = {}): Partial<Record<Column, unknown>> => ({
@@ -66,5 +68,21 @@ describe('exchange file format', () => {
     expect(await messageOf(sharedStringsBomb())).toEqual([[0, 'xlsx_too_complex']]);
     expect(await messageOf(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 1, 2, 3]))).toEqual([[0, 'xls_unsupported']]);
     expect(await messageOf(Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe]))).toEqual([[0, 'bad_encoding']]);
+  });
+
+  it('describes the columns of format.ts, in order, in every language of the format page, codes untranslated', () => {
+    const codesOf = (text: string) => new Set([...text.matchAll(/`([a-z0-9_]+)`/g)].map((m) => m[1]!));
+    const english = codesOf(fs.readFileSync(FORMAT_DOC_FILES.en!, 'utf8'));
+    for (const [locale, file] of Object.entries(FORMAT_DOC_FILES)) {
+      const text = fs.readFileSync(file, 'utf8');
+      // The first cell of each row of the column table.
+      const listed = [...text.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);
+      expect(listed, locale).toEqual([...COLUMNS]);
+      const codes = codesOf(text);
+      expect([...english].filter((c) => !codes.has(c)), locale).toEqual([]);
+    }
+    // Another locale falls back to Chinese.
+    expect(formatDocHtml('fr')).toBe(formatDocHtml('zh-CN'));
+    expect(formatDocHtml('zh-CN')).toContain('交换文件格式');
   });
 });

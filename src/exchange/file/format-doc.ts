@@ -1,17 +1,37 @@
-// The format description (docs/exchange-format.md) as an HTML page for staff, so the file page links
-// to a URL rather than naming a repository path. The Markdown is the repository's own text (no user
-// input), rendered once with marked, the renderer the project already uses.
+// The format description (docs/exchange-format*.md) as an HTML page for staff, so the file page links
+// to a URL rather than naming a repository path, in the staff member's language: Chinese
+// (docs/exchange-format.zh-CN.md), Korean (.ko.md) or English (docs/exchange-format.md, the text the
+// others translate); any other locale, or a copy not shipped, falls back to Chinese. Column names,
+// codes and examples stay as they are in the file. The column list is the one of format.ts: a test
+// checks that every copy's table names exactly its COLUMNS, in order. The Markdown is the
+// repository's own text (no user input), rendered once per language with marked.
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Marked } from 'marked';
+import type { Locale } from '../../config.js';
 
 // src/exchange/file and dist/exchange/file are both three levels below the repository root.
-const DOC = fileURLToPath(new URL('../../../docs/exchange-format.md', import.meta.url));
+const DOCS = new URL('../../../docs/', import.meta.url);
 
-let html: string | null = null;
+/** The Markdown file of each language. */
+export const FORMAT_DOC_FILES: Record<string, string> = {
+  'zh-CN': fileURLToPath(new URL('exchange-format.zh-CN.md', DOCS)),
+  ko: fileURLToPath(new URL('exchange-format.ko.md', DOCS)),
+  en: fileURLToPath(new URL('exchange-format.md', DOCS)),
+};
+const FALLBACK = 'zh-CN';
 
-/** The format description as HTML; null when the file is not shipped with this installation. */
-export function formatDocHtml(): string | null {
-  if (html === null && fs.existsSync(DOC)) html = new Marked({ gfm: true, async: false }).parse(fs.readFileSync(DOC, 'utf8')) as string;
-  return html;
+const rendered = new Map<string, string | null>();
+
+function render(locale: string): string | null {
+  if (!rendered.has(locale)) {
+    const file = FORMAT_DOC_FILES[locale];
+    rendered.set(locale, file && fs.existsSync(file) ? (new Marked({ gfm: true, async: false }).parse(fs.readFileSync(file, 'utf8')) as string) : null);
+  }
+  return rendered.get(locale)!;
+}
+
+/** The format description as HTML in `locale` (else Chinese, else English); null when no copy is shipped. */
+export function formatDocHtml(locale: Locale | string = FALLBACK): string | null {
+  return render(locale) ?? render(FALLBACK) ?? render('en');
 }

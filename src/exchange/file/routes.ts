@@ -74,8 +74,8 @@ export default async function exchangeFileRoutes(app: FastifyInstance, opts: { d
 
   app.get('/staff/exchange/file', guard, async (request, reply) => renderPage(request, reply));
 
-  app.get('/staff/exchange/file/format', guard, async (_request, reply) =>
-    reply.page('exchange/format', { titleKey: 'exchange.file.format_doc.title', html: formatDocHtml() }, { layout: 'staff' }),
+  app.get('/staff/exchange/file/format', guard, async (request, reply) =>
+    reply.page('exchange/format', { titleKey: 'exchange.file.format_doc.title', html: formatDocHtml(request.locale) }, { layout: 'staff' }),
   );
 
   app.get<{ Querystring: ExportForm }>('/staff/exchange/file/export', guard, async (request, reply) => {
