@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveRefused, archiveDir, archiveDue, record } from '../../src/audit/index.js';
 import { main as archive } from '../../src/cli/audit-archive.js';
 import { main as verify } from '../../src/cli/audit-verify.js';
+import { translate } from '../../src/i18n/translate.js';
 import { deriveKeys, loadMasterKey } from '../../src/plugins/keys.js';
 import { signerFor, sm2PublicKeyPem } from '../../src/shared/crypto/index.js';
 import { capture, dataDir } from '../cli/helpers.js';
@@ -109,6 +110,17 @@ describe('audit archive signatures', () => {
     expect(removed.out[0]).toMatch(/^audit archive 2024-02 BROKEN \(signature_missing: its SM2 signature \(the \.sig file beside it\) is missing, though an earlier archive is signed/);
     fs.writeFileSync(feb.sig, saved.feb);
     expect((await run()).code).toBe(0);
+  });
+
+  it('names the two signature failures on the administrators\' audit page in every language', () => {
+    for (const lang of ['zh-CN', 'ko', 'en'] as const) {
+      for (const reason of ['signature', 'signature_missing']) {
+        const key = `admin.audit.archive_reasons.${reason}`;
+        expect(translate(lang, key)).not.toBe(key);
+        expect(translate(lang, key)).toContain('.sig');
+      }
+    }
+    expect(translate('ko', 'admin.audit.archive_reasons.signature')).not.toBe(translate('zh-CN', 'admin.audit.archive_reasons.signature'));
   });
 
   it('archives nothing without a signing key, rather than an unsigned file after signed ones', async () => {
