@@ -102,7 +102,7 @@ export async function validateReport(db: Db, f: Record<string, string>, hasAudio
  * one phone field for a villager, not a second "mobile for texts" field they would leave empty or
  * fill twice.
  */
-export const wantsTexts = (f: Record<string, string | undefined>): boolean => f.reporter_sms === 'on' || f.reporter_sms === '1';
+const wantsTexts = (f: Record<string, string | undefined>): boolean => f.reporter_sms === 'on' || f.reporter_sms === '1';
 
 /**
  * A reporter's identity: name and phone required; e-mail and address optional. Texts go to the
