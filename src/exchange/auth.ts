@@ -1,7 +1,7 @@
 // Who is calling the exchange API: every request is signed (signature.ts) by a registered partner,
 // recent (timestamp within WINDOW_MS), never seen before (its nonce is kept until the window has
 // passed, so a replay is refused even after a restart or on another node) and within the partner's
-// rate. Checked in onRequest, before any body is read. No client address is stored or logged:
+// rate, from a partner not disabled. Checked in onRequest, before any body is read. No client address is stored or logged:
 // partners are counted by their id.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../shared/deps.js';
@@ -53,11 +53,12 @@ export function verifySignedRequest(deps: Deps, counters: CounterStore) {
     const text = canonicalRequest(request.method, request.url, timestamp, nonce, contentSha256);
     const signed = partner.publicKey ? ed25519Matches(partner.publicKey, text, signature) : hmacMatches(partner.secret, text, signature);
     if (!signed) throw new ApiError(401, 'bad_signature');
-    // Told only to the holder of the secret (others learn nothing about the key): it stops retrying blindly.
-    if (partner.disabled) throw new ApiError(403, 'partner_disabled');
     const at = Number(timestamp) * 1000;
     const now = Date.now();
     if (Math.abs(now - at) > WINDOW_MS) throw new ApiError(401, 'stale_timestamp');
+    // Told only to a fresh, correctly signed request (others learn nothing about the key), so the
+    // partner's system stops retrying blindly. Read from the database each time: at once on every node.
+    if (partner.disabled) throw new ApiError(403, 'partner_disabled');
     const window = await counters.hit('exchange-partner', `partner ${partner.id}`, RATE_WINDOW_MS);
     if (window.count > partner.requestsPerMinute) {
       reply.header('Retry-After', String(Math.max(1, Math.ceil(window.resetMs / 1000))));

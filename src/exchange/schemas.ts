@@ -66,7 +66,7 @@ export type WorkOrderStatusBody = Static<typeof WorkOrderStatus>;
 
 export const ErrorBody = Type.Object(
   {
-    error: Type.String({ description: 'A stable code: unsigned, bad_signature, stale_timestamp, replayed, body_hash, rate_limited, invalid, out_of_scope, conflict, not_found …' }),
+    error: Type.String({ description: 'A stable code: unsigned, bad_signature, stale_timestamp, replayed, body_hash, partner_disabled, rate_limited, too_many_uploads, invalid, out_of_scope, conflict, not_found …' }),
     details: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
   },
   {},
