@@ -72,6 +72,8 @@ export interface IssuedNumber {
   seq: number;
   /** Issued by this call (false: read back from an earlier print). */
   fresh: boolean;
+  /** When the number was first issued (the signed copy's manifest states it). */
+  issuedAt: number;
 }
 
 /**
@@ -84,11 +86,11 @@ export async function issueNumber(db: Db, req: NumberRequest, now = Date.now()):
     try {
       return await withTransaction(db, async (tx) => {
         const existing = await repo.numberForSource(tx, req.source);
-        if (existing) return { text: formatNumber(existing.prefix, existing.year, existing.seq), unitId: existing.unitId, year: existing.year, seq: existing.seq, fresh: false };
+        if (existing) return { text: formatNumber(existing.prefix, existing.year, existing.seq), unitId: existing.unitId, year: existing.year, seq: existing.seq, fresh: false, issuedAt: Number(existing.issuedAt) };
         const seq = (await repo.lastSeq(tx, req.unitId, req.year, req.kind)) + 1;
         const prefix = numberPrefix(req.unitName, req.kind);
         await repo.insertNumber(tx, { unitId: req.unitId, year: req.year, kind: req.kind, seq, reportId: req.reportId, source: req.source, prefix, issuedAt: now });
-        return { text: formatNumber(prefix, req.year, seq), unitId: req.unitId, year: req.year, seq, fresh: true };
+        return { text: formatNumber(prefix, req.year, seq), unitId: req.unitId, year: req.year, seq, fresh: true, issuedAt: now };
       });
     } catch (err) {
       if (attempt < 3 && isUniqueViolation(err, 'document_numbers')) continue;

@@ -1,6 +1,7 @@
 // The written notices as A4 print pages and Word files: staff for any report they see (the scope of
 // every staff report route, casework's visibleReport), the reporter for their own report behind the
-// tracking session, only the documents meant for them.
+// tracking session, only the documents meant for them. Beside each Word file, its signed copy
+// (signed-copy.ts: a ZIP of the Word file and its SM2-signed manifest).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -13,6 +14,7 @@ import * as reports from '../repository.js';
 import { toDocx } from './document.js';
 import { isDocumentKind, type DocumentKind } from './numbering.js';
 import { issueDocument, type IssuedDocument } from './service.js';
+import { signedCopy } from './signed-copy.js';
 
 const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 /** The print layout's style sheet is shared; the GB/T 9704 page of a notice is this one (CSP: no inline styles). */
@@ -34,9 +36,19 @@ async function sendDocx(reply: FastifyReply, issued: IssuedDocument, caseNo: str
   return reply.send(buffer);
 }
 
+async function sendSigned(deps: Deps, reply: FastifyReply, issued: IssuedDocument, caseNo: string) {
+  const zip = await signedCopy(deps, issued, caseNo);
+  reply.header('Content-Type', 'application/zip');
+  reply.header('Content-Disposition', `attachment; filename="${caseNo}-${issued.doc.kind}-signed.zip"; filename*=UTF-8''${encodeURIComponent(`${issued.doc.title}-${issued.doc.number}-签名件.zip`)}`);
+  reply.header('Cache-Control', 'no-store');
+  reply.header('X-Content-Type-Options', 'nosniff');
+  return reply.send(zip);
+}
+
 function sendPrint(reply: FastifyReply, issued: IssuedDocument, backHref: string, docxHref: string) {
   reply.header('Cache-Control', 'no-store');
-  return reply.page('reports/documents/print', { title: `${issued.doc.title} ${issued.doc.number}`, doc: issued.doc, backHref, docxHref, cssHref: DOCUMENT_CSS_PATH, nameLeftOut: issued.nameLeftOut }, { layout: 'print' });
+  const signedHref = docxHref.replace(/\.docx$/, '/signed.zip');
+  return reply.page('reports/documents/print', { title: `${issued.doc.title} ${issued.doc.number}`, doc: issued.doc, backHref, docxHref, signedHref, cssHref: DOCUMENT_CSS_PATH, nameLeftOut: issued.nameLeftOut }, { layout: 'print' });
 }
 
 /** The staff print page of one document of a report already checked visible (the old answer route calls it too). */
@@ -68,6 +80,12 @@ export default async function documentRoutesPlugin(app: FastifyInstance, opts: {
     return sendDocx(reply, issued, report.caseNo);
   });
 
+  app.get<{ Params: { id: string; kind: string } }>('/staff/reports/:id/documents/:kind/signed.zip', { preHandler: requireStaff() }, async (request, reply) => {
+    const report = await staffReport(request);
+    const issued = await issueDocument(deps, report, kindOf(request.params.kind), { staff: request.staff! }, 'signed');
+    return sendSigned(deps, reply, issued, report.caseNo);
+  });
+
   app.get<{ Params: { id: string; kind: string } }>('/staff/reports/:id/documents/:kind', { preHandler: requireStaff() }, async (request, reply) => {
     const report = await staffReport(request);
     return staffDocumentPage(deps, request, reply, report, kindOf(request.params.kind));
@@ -85,6 +103,13 @@ export default async function documentRoutesPlugin(app: FastifyInstance, opts: {
     if (!report) return reply.redirect('/track', 303);
     const issued = await issueDocument(deps, report, kindOf(request.params.kind), { reporter: true }, 'docx');
     return sendDocx(reply, issued, report.caseNo);
+  });
+
+  app.get<{ Params: { kind: string } }>('/track/documents/:kind/signed.zip', async (request, reply) => {
+    const report = await trackedReport(request);
+    if (!report) return reply.redirect('/track', 303);
+    const issued = await issueDocument(deps, report, kindOf(request.params.kind), { reporter: true }, 'signed');
+    return sendSigned(deps, reply, issued, report.caseNo);
   });
 
   app.get<{ Params: { kind: string } }>('/track/documents/:kind', async (request, reply) => {

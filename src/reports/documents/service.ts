@@ -125,7 +125,14 @@ export interface IssuedDocument {
   forReporter: boolean;
   /** A staff copy of a notice to a real-name reporter: the name is left out (the page says so). */
   nameLeftOut: boolean;
+  /** 成文日期 as YYYY-MM-DD (China). */
+  isoDate: string;
+  /** When its number was first issued. */
+  numberIssuedAt: number;
 }
+
+/** How a document left: the print page, the Word file, or the signed copy (ZIP: Word file, signed manifest). */
+export type DocumentFormat = 'print' | 'docx' | 'signed';
 
 /**
  * The document of this kind for this report, numbered (issued on first call), and the view audited.
@@ -133,7 +140,7 @@ export interface IssuedDocument {
  * tracking session holds it). 404 for a kind this audience may not have, 409 for one the report
  * does not have (yet).
  */
-export async function issueDocument(deps: Deps, report: Report, kind: DocumentKind, who: Audience, format: 'print' | 'docx', now = Date.now()): Promise<IssuedDocument> {
+export async function issueDocument(deps: Deps, report: Report, kind: DocumentKind, who: Audience, format: DocumentFormat, now = Date.now()): Promise<IssuedDocument> {
   const staff = 'staff' in who ? who.staff : null;
   const events = await reports.eventsOf(deps.db, report.id, !staff);
   if (staff && !staffMayPrint(staff, kind)) throw notFound();
@@ -170,7 +177,7 @@ export async function issueDocument(deps: Deps, report: Report, kind: DocumentKi
     { actor: staff ? { type: 'staff', id: staff.user.id } : { type: 'reporter' }, action: 'report.document_view', object: { type: 'report', id: report.id }, detail: { kind, number: number.text, format, fresh: number.fresh } },
     now,
   );
-  return { doc: buildNotice(facts), forReporter: !staff, nameLeftOut: !!staff && kind !== 'referral' && report.realName };
+  return { doc: buildNotice(facts), forReporter: !staff, nameLeftOut: !!staff && kind !== 'referral' && report.realName, isoDate: date, numberIssuedAt: number.issuedAt };
 }
 
 async function factsOf(deps: Deps, report: Report, source: Source, events: ReportEvent[], head: { number: string; addressee: string; unitName: string; unitAbove: string | null; date: string }): Promise<NoticeFacts> {
@@ -236,6 +243,8 @@ export interface DocumentLink {
   kind: DocumentKind;
   href: string;
   docxHref: string;
+  /** The signed copy (ZIP with the Word file and its SM2-signed manifest). */
+  signedHref: string;
   /** Meant for the reporter too (the reporter's page links it). */
   forReporter: boolean;
 }
@@ -245,7 +254,7 @@ export async function reporterDocumentLinks(deps: Deps, report: Report): Promise
   const events = await reports.eventsOf(deps.db, report.id, true);
   const links: DocumentLink[] = [];
   for (const kind of REPORTER_KINDS) {
-    if (await reporterMayHave(deps, report, kind, events)) links.push({ kind, href: `/track/documents/${kind}`, docxHref: `/track/documents/${kind}.docx`, forReporter: true });
+    if (await reporterMayHave(deps, report, kind, events)) links.push({ kind, href: `/track/documents/${kind}`, docxHref: `/track/documents/${kind}.docx`, signedHref: `/track/documents/${kind}/signed.zip`, forReporter: true });
   }
   return links;
 }
@@ -261,7 +270,7 @@ export async function staffDocumentLinks(deps: Deps, staff: StaffContext, report
   for (const kind of DOCUMENT_KINDS) {
     if (!staffMayPrint(staff, kind) || !(await sourceOf(deps, report, kind, events, staff))) continue;
     const href = `/staff/reports/${report.id}/documents/${kind}`;
-    documents.push({ kind, href, docxHref: `${href}.docx`, forReporter: REPORTER_KINDS.includes(kind) && (await reporterMayHave(deps, report, kind, events.filter((e) => e.visibleToReporter))) });
+    documents.push({ kind, href, docxHref: `${href}.docx`, signedHref: `${href}/signed.zip`, forReporter: REPORTER_KINDS.includes(kind) && (await reporterMayHave(deps, report, kind, events.filter((e) => e.visibleToReporter))) });
   }
   return { documents };
 }
