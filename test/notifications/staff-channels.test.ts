@@ -72,7 +72,7 @@ async function expectChannels(users: Four, about: { mail: (m: OutgoingMail) => b
   await vi.waitFor(() => {
     expect(textsTo(users.sms)).toHaveLength(1);
     expect(textsTo(users.both)).toHaveLength(1);
-  });
+  }, { timeout: 5000 });
   expect(mailsTo(users.sms)).toEqual([]);
   expect(mailsTo(users.email)).toHaveLength(1);
   expect(textsTo(users.email)).toEqual([]);
