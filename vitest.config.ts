@@ -8,5 +8,8 @@ export default defineConfig({
     // Two cores here and in CI; more workers only contend for them.
     maxWorkers: 2,
     globalSetup: ['test/helpers/global-setup.ts'],
+    // Cheap password hashing in tests only (src/users/passwords.ts: needs NODE_ENV=test as well,
+    // which vitest sets); test/shared/crypto/passwords-and-keys.test.ts checks the real costs.
+    env: { SUNSHINE_TEST_CHEAP_KDF: '1' },
   },
 });

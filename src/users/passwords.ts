@@ -20,15 +20,29 @@ const KEY_LENGTH = 32;
 /** About 0.3 s per hash on an idle core here (OpenSSL's SM3 has no assembly, ~2.5× SHA-256's cost). */
 const SM3_ITERATIONS = 100_000;
 
+/**
+ * The test suite's cheap costs (scrypt N=2^10, 10,000 PBKDF2 rounds: about 1 ms): the suite hashes
+ * and verifies some two thousand staff passwords per engine, which at full cost was minutes of CI's
+ * 30. Only with NODE_ENV=test and SUNSHINE_TEST_CHEAP_KDF=1 together (vitest.config.ts sets both);
+ * read per call, so a test can check the real costs. A stored hash names its own cost, so a cheap
+ * hash never passes for a full one, and the verify bounds below are unchanged.
+ */
+function costs(): { scrypt: typeof PARAMS; sm3Iterations: number } {
+  if (process.env.NODE_ENV === 'test' && process.env.SUNSHINE_TEST_CHEAP_KDF === '1') return { scrypt: { ...PARAMS, N: 2 ** 10 }, sm3Iterations: 10_000 };
+  return { scrypt: PARAMS, sm3Iterations: SM3_ITERATIONS };
+}
+
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.randomBytes(16);
   const normalized = password.normalize('NFKC');
+  const cost = costs();
   if (activeProfile() === 'sm') {
-    const hash = await pbkdf2(normalized, salt, SM3_ITERATIONS, KEY_LENGTH, 'sm3');
-    return `pbkdf2-sm3$${SM3_ITERATIONS}$${salt.toString('base64')}$${hash.toString('base64')}`;
+    const hash = await pbkdf2(normalized, salt, cost.sm3Iterations, KEY_LENGTH, 'sm3');
+    return `pbkdf2-sm3$${cost.sm3Iterations}$${salt.toString('base64')}$${hash.toString('base64')}`;
   }
-  const hash = await scrypt(normalized, salt, KEY_LENGTH, PARAMS);
-  return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+  const { N, r, p } = cost.scrypt;
+  const hash = await scrypt(normalized, salt, KEY_LENGTH, cost.scrypt);
+  return `scrypt$${N}$${r}$${p}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

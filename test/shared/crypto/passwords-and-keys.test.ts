@@ -9,12 +9,31 @@ import { keyProvider } from '../../../src/plugins/keys.js';
 import { tempDir } from '../../helpers/app.js';
 
 const start = activeProfile();
+const cheap = process.env.SUNSHINE_TEST_CHEAP_KDF;
+const nodeEnv = process.env.NODE_ENV;
 afterEach(() => {
   useCryptoProfile(start);
+  for (const [name, value] of [['SUNSHINE_TEST_CHEAP_KDF', cheap], ['NODE_ENV', nodeEnv]] as const) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 });
 
 describe('password hashes', () => {
+  it('are cheap only for the test suite: NODE_ENV=test and SUNSHINE_TEST_CHEAP_KDF=1 together', async () => {
+    useCryptoProfile('intl');
+    process.env.NODE_ENV = 'test';
+    process.env.SUNSHINE_TEST_CHEAP_KDF = '1';
+    expect(await hashPassword('Zhang-San-2026')).toMatch(/^scrypt\$1024\$8\$1\$/);
+    process.env.NODE_ENV = 'production';
+    expect(await hashPassword('Zhang-San-2026')).toMatch(/^scrypt\$32768\$8\$1\$/);
+    process.env.NODE_ENV = 'test';
+    delete process.env.SUNSHINE_TEST_CHEAP_KDF;
+    expect(await hashPassword('Zhang-San-2026')).toMatch(/^scrypt\$32768\$8\$1\$/);
+  });
+
   it('are scrypt under intl and PBKDF2-SM3 under sm, and both verify under either profile', async () => {
+    delete process.env.SUNSHINE_TEST_CHEAP_KDF;
     useCryptoProfile('intl');
     const old = await hashPassword('Zhang-San-2026');
     useCryptoProfile('sm');
@@ -30,6 +49,7 @@ describe('password hashes', () => {
   });
 
   it('refuse a damaged or unknown stored hash instead of throwing or hanging', async () => {
+    delete process.env.SUNSHINE_TEST_CHEAP_KDF;
     useCryptoProfile('sm');
     const now = await hashPassword('Zhang-San-2026');
     const [scheme, , salt, hash] = now.split('$');
