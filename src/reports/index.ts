@@ -84,4 +84,3 @@ const SEAL_VERSION: Record<CryptoProfileName, number> = { intl: INTL_SEAL_VERSIO
 // Text messages to real-name reporters with a mobile number (issue 24): the sweep the scheduler runs.
 export { runReporterSmsSweep, REPORTER_RECIPIENT, type ReporterSmsResult } from './reporter-sms.js';
 // Work texts to staff who chose SMS (issue 24), for the staff notice senders.
-export { textStaffNotice } from './staff-texts.js';

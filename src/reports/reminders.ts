@@ -10,9 +10,8 @@ import { claimReminder, markReminderSent, recordNotice, releaseReminder, sentToE
 import type { OutgoingMail } from '../plugins/mail.js';
 import { sendClaimed } from '../shared/claimed-send.js';
 import type { Deps } from '../shared/deps.js';
-import { noticeChannelsOf, type User } from '../users/index.js';
+import { noticeChannelsOf, sendStaffNotice, type User } from '../users/index.js';
 import { findReport } from './repository.js';
-import { textStaffNotice } from './staff-texts.js';
 
 /** Days before a due date when the responsible person is reminded. */
 export const REMIND_DAYS_BEFORE = 3;
@@ -49,18 +48,10 @@ export async function remindEach(deps: Deps, reminder: Reminder, recipients: Use
     const result = await sendClaimed<Tx>({
       claim: () => claimReminder(deps.db, key, now, now - CLAIM_STALE_AFTER_MS),
       send: async () => {
-        // By the user's chosen channel (issue 24): e-mail, a text, or both. A failed text beside an
-        // e-mail that went is not retried (the retry would send the e-mail again); a text that is
-        // the only channel is, like a failed e-mail.
-        const channels = noticeChannelsOf(user);
-        if (channels.email) await deps.mailer.send(reminder.mail(user));
-        if (!channels.sms) return;
-        caseNo ??= (await findReport(deps.db, reportId))?.caseNo ?? null;
-        try {
-          await textStaffNotice(deps, user, kind, caseNo);
-        } catch (err) {
-          if (!channels.email) throw err;
-        }
+        // By the user's chosen channel (issue 24), through the one sender every staff notice uses:
+        // it throws only when nothing reached the user, so the claim is given back and retried.
+        if (noticeChannelsOf(user).sms) caseNo ??= (await findReport(deps.db, reportId))?.caseNo ?? null;
+        await sendStaffNotice(deps, user, { mail: reminder.mail(user), text: { kind, caseNo } });
       },
       record: async (tx) => {
         await markReminderSent(tx, key, now);

@@ -61,6 +61,37 @@ describe('deadline reminders by channel', () => {
   });
 });
 
+describe('a deadline reminder whose text the gateway refuses', () => {
+  it('goes by e-mail to a user who chose SMS only, once: the sweep does not retry it', async () => {
+    const http = await import('node:http');
+    const gateway = http.createServer((_req, res) => res.writeHead(400).end('{"code":"bad_number"}'));
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    const port = (gateway.address() as { port: number }).port;
+    try {
+      const deps = { ...t.app.deps, config: { ...t.app.deps.config, sms: { ...t.app.deps.config.sms, url: `http://127.0.0.1:${port}/send`, retries: 0 } } };
+      const smsOnly = await createStaff(t.app, 'ca:220103', ['intake']);
+      await updateUser(t.app.db, smsOnly.user.id, { mobile: '13900000003', noticeChannel: 'sms' });
+      const now = Date.now();
+      const { report } = await fileReport(
+        t.app.deps,
+        { category: 'left_out', placeCode: '220103001001', placeOther: null, countyCode: '220103', townshipCode: '220103001', subjectName: null, subjectPosition: null, subjectIsHead: false, description: '申请了半年没人来核查。', happenedAt: null, identity: null },
+        [],
+        { channel: 'online', nonce: null, now: now - 20 * DAY },
+      );
+      const mailedTo = () => smtp.inbox.filter((m) => m.text.includes(report.caseNo) && m.to.includes(smsOnly.user.email)).length;
+      await runDeadlineSweep(deps, now);
+      await smtp.waitFor(1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(mailedTo()).toBe(1);
+      await runDeadlineSweep(deps, now + 60_000);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(mailedTo()).toBe(1);
+    } finally {
+      gateway.close();
+    }
+  });
+});
+
 describe('an assignment notice by channel', () => {
   it('reaches a user who chose SMS as a text, without an e-mail', async () => {
     const { notifyAssignee } = await import('../../../src/reports/casework/notify.js');
