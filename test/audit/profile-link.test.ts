@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { asc, eq, gte, sql } from 'drizzle-orm';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { archiveDir, archiveDue, LINK_ACTION, linkChainToProfile, record, registerChainKeys, verifyAuditTrail, verifyChain } from '../../src/audit/index.js';
 import { archiveMac, entryMacUnder, type StoredEntry } from '../../src/audit/chain.js';
 import { entryLine } from '../../src/audit/archive.js';
@@ -17,16 +17,21 @@ import { main as verifyCli } from '../../src/cli/audit-verify.js';
 import { main as rotateCli } from '../../src/cli/keys-rotate.js';
 import type { Db } from '../../src/db/connection.js';
 import { deriveKeys, loadMasterKey, type Keys } from '../../src/plugins/keys.js';
-import { macProfile, signerFor, useCryptoProfile, verifySm2 } from '../../src/shared/crypto/index.js';
+import { activeProfile, macProfile, signerFor, useCryptoProfile, verifySm2 } from '../../src/shared/crypto/index.js';
 import { capture, dataDir } from '../cli/helpers.js';
 import { cliPortal, type CliPortal } from '../cli/portal-database.js';
 
 const dirs: string[] = [];
 const portals: CliPortal[] = [];
-afterEach(() => {
+// Every test here starts from a portal written under intl and switches it to sm, so each pins intl
+// first, whatever SUNSHINE_CRYPTO the suite runs under (under sm the first entries would already be
+// HMAC-SM3 and no link would be written); the suite's own profile comes back afterwards.
+const suiteProfile = activeProfile();
+beforeEach(() => {
   useCryptoProfile('intl');
 });
 afterAll(async () => {
+  useCryptoProfile(suiteProfile);
   for (const p of portals) await p.close();
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
