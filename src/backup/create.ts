@@ -1,6 +1,7 @@
 // A consistent online backup (issue 9): the SQLite backup API copies the database while the server
 // keeps writing (in WAL mode readers do not block it; a step interrupted by a write starts over),
-// then the evidence files the copy references are copied. Stored files never change once written,
+// then the evidence files the copy references are copied, then the audit archives (with their SM2
+// signatures). Stored files never change once written,
 // so copying them after the snapshot is consistent; files of submissions committed later are simply
 // not referenced. On PostgreSQL (issue 21) pg_dump copies the database in a snapshot that the
 // manifest's lists are read in too. The master key is never written into the backup (DESIGN.md §4).
@@ -11,7 +12,7 @@ import { ARCHIVE_DIR_NAME } from '../audit/index.js';
 import { databaseFile } from '../db/connection.js';
 import { fsyncDir, isStoredName, storedSizeMatches } from '../evidence/index.js';
 import { BackupError, copyWithHash, folderState, isInside, keyFingerprint, removeCreated, sha256File, type CopiedFile } from './files.js';
-import { DATABASE_NAME, FILES_DIR, filePath, MANIFEST_FORMAT, PG_DUMP_NAME, writeManifest, type Manifest, type ManifestFile } from './manifest.js';
+import { DATABASE_NAME, FILES_DIR, filePath, MANIFEST_FORMAT, PG_DUMP_NAME, SIGNATURE_SUFFIX, writeManifest, type Manifest, type ManifestFile } from './manifest.js';
 import { eraseSessions, integrityCheck, snapshotContents, tableNames, type SnapshotContents } from './repository.js';
 import { connect, endSnapshot, exportSnapshot, serverMajorVersion, snapshotContentsPg } from './pg-repository.js';
 import { checkToolVersion, dumpDatabase } from './pg-tools.js';
@@ -165,6 +166,8 @@ export async function createBackup(options: BackupOptions): Promise<BackupResult
     }
     fsyncDir(path.join(dir, FILES_DIR));
     if (snapshot.archives.length > 0) fs.mkdirSync(path.join(dir, ARCHIVE_DIR_NAME), { recursive: true, mode: 0o700 });
+    // Each archive and its signature are final once the archive's row is committed (the signature is
+    // in place before the file gets its name), so copying them after the snapshot is consistent.
     for (const { name, sha256 } of snapshot.archives) {
       const rel = `${ARCHIVE_DIR_NAME}/${path.basename(name)}`;
       const source = path.join(dataDir, rel);
@@ -172,6 +175,11 @@ export async function createBackup(options: BackupOptions): Promise<BackupResult
       const copied = await copyWithHash(source, path.join(dir, rel));
       if (copied.sha256 !== sha256) throw new BackupError(1, `The audit archive ${rel} does not match the SHA-256 recorded for it: it was changed.`);
       files.push({ path: rel, ...copied });
+      // Its SM2 signature (issue 23), when it has one: without it a restored portal's archives read
+      // as "unsigned (older archive)". Archives from before signatures have none, which is no error
+      // here; restore's proof (audit verification) tells a removed or wrong signature.
+      const signature = `${source}${SIGNATURE_SUFFIX}`;
+      if (fs.existsSync(signature)) files.push({ path: `${rel}${SIGNATURE_SUFFIX}`, ...(await copyWithHash(signature, path.join(dir, `${rel}${SIGNATURE_SUFFIX}`))) });
     }
     // The dump was hashed as it was written; the SQLite copy changed after its snapshot (sessions erased).
     const database = dumped ?? (await sha256File(dbCopy));

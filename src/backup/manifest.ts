@@ -13,7 +13,7 @@ export const FILES_DIR = 'files';
 export const MANIFEST_FORMAT = 'sunshine-backup/1';
 
 export interface ManifestFile {
-  /** Relative to the backup folder: 'sunshine.db' (or 'sunshine.pgdump'), 'files/<stored name>' or an audit archive. */
+  /** Relative to the backup folder: 'sunshine.db' (or 'sunshine.pgdump'), 'files/<stored name>', an audit archive or its signature (`.sig`). */
   path: string;
   bytes: number;
   sha256: string;
@@ -57,8 +57,14 @@ function isFileEntry(v: unknown): v is ManifestFile {
   return !!f && typeof f.path === 'string' && Number.isSafeInteger(f.bytes) && f.bytes >= 0 && typeof f.sha256 === 'string' && /^[0-9a-f]{64}$/.test(f.sha256);
 }
 
-/** An audit log archive (audit-archive/audit-YYYY-MM.jsonl): the only other kind of file a backup holds. */
-const AUDIT_ARCHIVE_PATH = /^audit-archive\/audit-\d{4}-\d{2}\.jsonl$/;
+/** An archive's detached SM2 signature beside it (src/audit archive.ts: `<file>.sig`). */
+export const SIGNATURE_SUFFIX = '.sig';
+
+/**
+ * An audit log archive (audit-archive/audit-YYYY-MM.jsonl) or its SM2 signature (….jsonl.sig, issue
+ * 23; backups made before signatures have none): the only other kinds of file a backup holds.
+ */
+const AUDIT_ARCHIVE_PATH = /^audit-archive\/audit-\d{4}-\d{2}\.jsonl(?:\.sig)?$/;
 
 /** Reads and checks the shape of a backup's manifest; every path must be one a backup writes. */
 export function readManifest(dir: string): Manifest {

@@ -1,12 +1,13 @@
 // Restores a backup into a new data directory and proves the key opens it: every file's SHA-256
 // against the manifest, the database's integrity check, one evidence file decrypted to the SHA-256
-// stored for it, and the audit chain verified with the key's audit MAC key. A backup of a PostgreSQL
+// stored for it, and the audit chain verified with the key's audit MAC key (archives' SM2 signatures
+// against the key's public key). A backup of a PostgreSQL
 // portal (issue 21) goes into an empty PostgreSQL database through pg_restore, its evidence and
 // archives to the folders as above, and is proved the same way.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ARCHIVE_DIR_NAME, archiveDir, verifyAuditTrail } from '../audit/index.js';
+import { ARCHIVE_DIR_NAME, archiveDir, registerChainKeys, verifyAuditTrail } from '../audit/index.js';
 import { databaseFile, openConfiguredDatabase, openDatabase } from '../db/connection.js';
 import { withTransaction } from '../db/transaction.js';
 import { decryptFromStore, fsyncDir, storageDirs } from '../evidence/index.js';
@@ -136,7 +137,10 @@ async function proveKey(dataDir: string, databaseUrl: string | null, evidenceDir
       if (hash.digest('hex') !== smallest.sha256) throw new BackupError(1, `Evidence file ${smallest.name} decrypts, but not to the SHA-256 stored for it.`);
       checkedFile = smallest.name;
     }
-    // The whole trail: the monthly archives and the live chain that continues them.
+    // The whole trail: the monthly archives and the live chain that continues them. With this key's
+    // SM2 public key registered, the archives' signatures are checked too (otherwise verification
+    // skips them): a wrong or removed signature fails the restore as a changed archive does.
+    registerChainKeys(keys);
     const chain = await withTransaction(db, (tx) => verifyAuditTrail(tx, keys['audit-mac'], archiveDir(dataDir)));
     if (chain.archiveProblem) {
       throw new BackupError(1, `The audit archive ${chain.archiveProblem.month} does not verify with this key (${chain.archiveProblem.reason}): wrong key, or the archive was changed.`);
