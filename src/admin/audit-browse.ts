@@ -1,6 +1,8 @@
 // Browsing the audit log (DESIGN.md §4): filters from the query string, newest first, keyset pages
 // of 100. Administrators of 省民政厅 see every entry; other administrators see the entries whose
 // actor is a user of their scope (system and reporter entries say nothing about their users).
+import fs from 'node:fs';
+import path from 'node:path';
 import { archiveDir, auditPage, listArchives, verifyAuditTrail, type AuditFilter, type AuditVerification } from '../audit/index.js';
 import type { Db } from '../db/connection.js';
 import { withTransaction } from '../db/transaction.js';
@@ -122,9 +124,24 @@ export async function verifyAudit(deps: { db: Db; keys: Keys; config: { dataDir:
   return withTransaction(deps.db, (tx) => verifyAuditTrail(tx, deps.keys['audit-mac'], archiveDir(deps.config.dataDir)));
 }
 
-/** The archives, newest first, for the page's list. */
-export async function archiveList(db: Db) {
-  return (await listArchives(db))
-    .reverse()
-    .map((a) => ({ id: a.id, month: a.month, firstId: a.firstId, lastId: a.lastId, entryCount: a.entryCount, lastMac: a.lastMac, fileSha256: a.fileSha256, createdAt: a.createdAt }));
+/**
+ * The archives, newest first, for the page's list; `signed` says whether its SM2 signature file
+ * (`<file>.sig`, issue 23) is there to download — whether it verifies is the verification's task.
+ */
+export async function archiveList(db: Db, dataDir: string) {
+  const dir = archiveDir(dataDir);
+  return (await listArchives(db)).reverse().map((a) => ({
+    id: a.id,
+    month: a.month,
+    firstId: a.firstId,
+    lastId: a.lastId,
+    entryCount: a.entryCount,
+    lastMac: a.lastMac,
+    fileSha256: a.fileSha256,
+    createdAt: a.createdAt,
+    signed: fs.existsSync(archiveSignaturePath(path.join(dir, path.basename(a.fileName)))),
+  }));
 }
+
+/** An archive file's detached SM2 signature beside it (src/audit archive.ts names it so). */
+export const archiveSignaturePath = (archiveFilePath: string) => `${archiveFilePath}.sig`;

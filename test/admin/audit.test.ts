@@ -137,6 +137,43 @@ describe('audit archives and exports', () => {
     expect((await province.get(`${AUDIT}/archives/999`)).statusCode).toBe(404);
   });
 
+  it('offers each archive\'s SM2 signature (.sig) beside it, and lists months without one after verification', async () => {
+    const archive = (await listArchives(t.app.db))[0]!;
+    const sigFile = path.join(t.dataDir, 'audit-archive', `${archive.fileName}.sig`);
+    const page = await province.get(AUDIT);
+    expect(page.body).toContain(`href="/staff/admin/audit/archives/${archive.id}/signature"`);
+    expect(page.body).toContain('href="/.well-known/sunshine-sm2.pem"');
+    expect(page.body).toContain(`-sigfile audit-YYYY-MM.jsonl.sig`);
+
+    const sig = await province.get(`${AUDIT}/archives/${archive.id}/signature`);
+    expect(sig.statusCode).toBe(200);
+    expect(sig.headers['content-disposition']).toBe(`attachment; filename="${archive.fileName}.sig"`);
+    expect(sig.rawPayload.equals(fs.readFileSync(sigFile))).toBe(true);
+    const exported = (await t.app.db.get<{ action: string; detail: string; result: string }>(sql`select action, detail, result from audit_log order by id desc limit 1`))!;
+    expect(exported).toEqual({ action: 'audit.export', detail: JSON.stringify({ what: 'signature', month: '2024-01' }), result: 'ok' });
+    expect((await county.get(`${AUDIT}/archives/${archive.id}/signature`)).statusCode).toBe(403);
+    expect((await province.get(`${AUDIT}/archives/999/signature`)).statusCode).toBe(404);
+
+    const signed = await province.post(`${AUDIT}/verify`, {}, AUDIT);
+    expect(signed.body).toContain('另用本系统公钥校验了 1 个存档的国密（SM2）签名');
+    expect(signed.body).not.toContain('id="verify-unsigned"');
+
+    // Without its signature the only archive reads as one from before signatures: listed, not a failure.
+    const original = fs.readFileSync(sigFile);
+    fs.rmSync(sigFile);
+    try {
+      const unsigned = await province.post(`${AUDIT}/verify`, {}, AUDIT);
+      expect(unsigned.body).toContain('<div class="notice ok" role="status" id="verify-result">');
+      expect(unsigned.body).not.toContain('存档校验失败');
+      expect(unsigned.body).toMatch(/id="verify-unsigned"><p>以下月份的存档没有签名[^<]*<\/p>\s*<ul><li>2024-01<\/li><\/ul>/);
+      expect(unsigned.body).not.toContain(`/archives/${archive.id}/signature"`);
+      expect(unsigned.body).toContain('没有签名文件（.sig）');
+      expect((await province.get(`${AUDIT}/archives/${archive.id}/signature`)).statusCode).toBe(404);
+    } finally {
+      fs.writeFileSync(sigFile, original, { mode: 0o600 });
+    }
+  });
+
   it('verification reports a deleted newest archive and staff entries show their terminal', async () => {
     const archive = (await listArchives(t.app.db)).at(-1)!;
     fs.rmSync(path.join(t.dataDir, 'audit-archive', archive.fileName));

@@ -1,15 +1,17 @@
 // /staff/admin/audit: browsing the audit log with filters, verifying its MAC chain and archives,
-// and the audit administrator's exports (the live log, an archive file). Only audit_admin reaches
+// and the audit administrator's exports (the live log, an archive file and its SM2 signature). Only audit_admin reaches
 // these routes; exports cover everyone's entries, so only an administrator of the top unit exports.
 import fs from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { archiveFile, liveLogStream, latestEntry, record } from '../../audit/index.js';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError, notFound } from '../../shared/errors.js';
-import { archiveList, auditQueryString, browseAudit, readAuditQuery, verifyAudit, type VerifyOutcome } from '../audit-browse.js';
+import { archiveList, archiveSignaturePath, auditQueryString, browseAudit, readAuditQuery, verifyAudit, type VerifyOutcome } from '../audit-browse.js';
 import { adminScope } from '../scope.js';
 import { rowIdOf } from '../../db/dialect.js';
+import { SM2_PUBLIC_KEY_PATH } from '../../shared/crypto/public-key-route.js';
 
 export default async function auditAdminRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
@@ -35,7 +37,8 @@ export default async function auditAdminRoutes(app: FastifyInstance, opts: { dep
         verification,
         verificationReason: verification?.broken ? `admin.audit.reason_${verification.broken.reason}` : null,
         archiveReason: verification?.archiveProblem ? `admin.audit.archive_reasons.${verification.archiveProblem.reason}` : null,
-        archives: scope.top ? await archiveList(deps.db) : null,
+        archives: scope.top ? await archiveList(deps.db, deps.config.dataDir) : null,
+        publicKeyHref: SM2_PUBLIC_KEY_PATH,
         onlineDays: deps.config.auditOnlineDays,
       },
       { layout: 'staff' },
@@ -61,6 +64,8 @@ export default async function auditAdminRoutes(app: FastifyInstance, opts: { dep
         checked: outcome.checked,
         archives: outcome.archives,
         archived: outcome.archived,
+        signed: outcome.signed,
+        unsigned: outcome.unsigned.length,
         ...(outcome.broken ? { brokenAt: outcome.broken.id, reason: outcome.broken.reason } : {}),
         ...(outcome.archiveProblem ? { archive: outcome.archiveProblem.month, archiveReason: outcome.archiveProblem.reason } : {}),
       },
@@ -97,5 +102,27 @@ export default async function auditAdminRoutes(app: FastifyInstance, opts: { dep
     reply.header('Content-Disposition', `attachment; filename="${found.archive.fileName}"`);
     reply.header('Cache-Control', 'no-store');
     return reply.send(fs.createReadStream(found.file));
+  });
+
+  // Its detached SM2 signature (issue 23), to keep and hand on beside the file: with the key the site
+  // publishes, whoever receives both checks them with openssl alone (src/audit/README.md). Archives
+  // written before signatures have none: 404, as the page says.
+  app.get<{ Params: { id: string } }>('/staff/admin/audit/archives/:id/signature', admin, async (request, reply) => {
+    await requireTop(request);
+    const archiveId = rowIdOf(request.params.id);
+    const found = archiveId ? await archiveFile(deps.db, deps.config.dataDir, archiveId) : undefined;
+    if (!found) throw notFound();
+    const file = archiveSignaturePath(found.file);
+    const object = { type: 'audit_archive', id: found.archive.id };
+    if (!fs.existsSync(file)) {
+      await audit(request, 'audit.export', object, { what: 'signature', month: found.archive.month }, 'missing');
+      throw notFound();
+    }
+    await audit(request, 'audit.export', object, { what: 'signature', month: found.archive.month });
+    reply.header('Content-Type', 'application/octet-stream');
+    reply.header('Content-Disposition', `attachment; filename="${path.basename(file)}"`);
+    reply.header('Cache-Control', 'no-store');
+    reply.header('X-Content-Type-Options', 'nosniff');
+    return reply.send(fs.readFileSync(file));
   });
 }
