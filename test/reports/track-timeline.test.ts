@@ -85,6 +85,34 @@ describe('the tracking page after the case moves', () => {
   });
 });
 
+describe('the written notices on the tracking page (issue 23)', () => {
+  /** The documents section's Word-file and signed-copy links, by kind. */
+  const links = (page: string) => {
+    const section = /<section id="documents">([\s\S]*?)<\/section>/.exec(page)?.[1] ?? '';
+    return {
+      docx: [...section.matchAll(/href="\/track\/documents\/([a-z_]+)\.docx"/g)].map((m) => m[1]),
+      signed: [...section.matchAll(/href="\/track\/documents\/([a-z_]+)\/signed\.zip"/g)].map((m) => m[1]),
+    };
+  };
+
+  it('links the signed copy beside each notice\'s Word file, only for the notices the reporter may have', async () => {
+    const { report, queryCode } = await filed();
+    // Not yet answered (and anonymous: no acceptance notice): no notice, no signed copy.
+    const s = await open(queryCode);
+    expect(links(await s.get())).toEqual({ docx: [], signed: [] });
+    await updateReport(t.app.db, report.id, { status: 'closed' });
+    await insertEvent(t.app.db, { reportId: report.id, at: Date.now(), type: 'answer', actorType: 'staff', actorId: 1, visibleToReporter: true, body: '经核查，反映问题属实，已责令退还。' });
+    const page = await s.get();
+    expect(links(page)).toEqual({ docx: ['answer'], signed: ['answer'] });
+    expect(page).toContain('下载签名件（ZIP：Word 文件和国密签名清单，收件人可核验真伪）');
+    // The link leads to the copy in the reporter's own session.
+    const zip = await t.app.inject({ url: '/track/documents/answer/signed.zip', cookies: s.jar });
+    expect(zip.statusCode).toBe(200);
+    expect(zip.headers['content-type']).toBe('application/zip');
+    expect(zip.rawPayload.subarray(0, 2).toString()).toBe('PK');
+  });
+});
+
 describe('words a villager reads (issue 20 item 7)', () => {
   it('error pages say what happened without an English code; dates say plainly what is owed', async () => {
     const missing = await t.app.inject({ url: '/no-such-page' });
