@@ -41,32 +41,41 @@
       .catch(function () { /* the refresh button still works */ });
   }
 
-  var form = document.getElementById('report-form');
-  if (form) {
-    Array.prototype.forEach.call(form.querySelectorAll('select[data-level]'), function (select) {
-      select.addEventListener('change', function () { loadChildren(select); });
-    });
-    Array.prototype.forEach.call(form.querySelectorAll('.js-hide'), function (el) { el.hidden = true; });
+  // Run at load and again on a form the staged send below brings back with messages: the swapped-in
+  // markup is new, and without this its place selects would need the no-script refresh button.
+  function enhanceForm() {
+    var form = document.getElementById('report-form');
+    if (form) {
+      Array.prototype.forEach.call(form.querySelectorAll('select[data-level]'), function (select) {
+        select.addEventListener('change', function () { loadChildren(select); });
+      });
+      Array.prototype.forEach.call(form.querySelectorAll('.js-hide'), function (el) { el.hidden = true; });
+    }
+    var summary = document.getElementById('error-summary');
+    if (summary) summary.focus();
   }
+  enhanceForm();
+  document.addEventListener('report-form:shown-again', enhanceForm);
 
   Array.prototype.forEach.call(document.querySelectorAll('.js-print'), function (button) {
     button.hidden = false;
     button.addEventListener('click', function () { window.print(); });
   });
-
-  var summary = document.getElementById('error-summary');
-  if (summary) summary.focus();
 })();
 
 // Slow connections (issue 3): with files chosen, the text is sent first, so a dropped connection
 // loses no text; the confirmation with the query code then shows at once and the files follow
 // one by one with progress, through the follow-up session the server opened for this report.
+//
+// When the text comes back with messages (a landline with the texts box ticked, a missing field, an
+// expired page), the server never saw the files: the villager's own file field, with her files still
+// chosen, is moved into the form that came back, and the next submit sends them once, the same way.
+// Where a browser could not keep them, the notice beside the field names the files to pick again.
 (function () {
   'use strict';
-  var form = document.getElementById('report-form');
-  if (!form || form.getAttribute('data-staged') !== '1' || !window.fetch || !window.FormData || !window.DOMParser) return;
-  var input = document.getElementById('evidence');
-  if (!input) return;
+  if (!window.fetch || !window.FormData || !window.DOMParser) return;
+  /** The form on the page now: the first one, or the one the server sent back with messages. */
+  var form = null;
 
   function text(name) { return form.getAttribute('data-' + name) || ''; }
 
@@ -124,12 +133,63 @@
     });
   }
 
-  form.addEventListener('submit', function (event) {
+  function sameFiles(input, files) {
+    var now = input.files || [];
+    if (now.length !== files.length) return false;
+    for (var i = 0; i < files.length; i++) if (now[i].name !== files[i].name || now[i].size !== files[i].size) return false;
+    return true;
+  }
+
+  /**
+   * The form came back with messages: put the villager's own file field (and the recording panel
+   * whose list matches it, voice-report.js) in place of the empty ones, so her files stay chosen;
+   * say so beside the field, or name the files to pick again where they could not be kept.
+   */
+  function showAgain(next, input, panel, files) {
+    var fresh = document.getElementById('evidence');
+    if (fresh && fresh !== input) fresh.parentNode.replaceChild(input, fresh);
+    var freshPanel = document.getElementById('voice-report');
+    if (panel && freshPanel && freshPanel !== panel) freshPanel.parentNode.replaceChild(panel, freshPanel);
+    // Judged on the field now in the form, whatever the browser did with the move.
+    var chosen = document.getElementById('evidence');
+    if (chosen && !sameFiles(chosen, files) && typeof DataTransfer === 'function') {
+      try {
+        var transfer = new DataTransfer();
+        files.forEach(function (f) { transfer.items.add(f); });
+        chosen.files = transfer.files;
+      } catch (e) { /* this browser cannot set files: the notice asks to pick them again */ }
+    }
+    var note = document.getElementById('evidence-kept');
+    if (note && chosen) {
+      var kept = sameFiles(chosen, files);
+      var names = files.map(function (f) { return f.name; }).join(note.getAttribute('data-separator') || '、');
+      note.textContent = kept ? note.getAttribute('data-kept').replace('{files}', names) : note.getAttribute('data-repick') + ' ' + names;
+      note.className = kept ? 'notice ok' : 'notice warn';
+      note.hidden = false;
+      // Files chosen anew replace the old ones (a file field never adds): the note would be stale.
+      chosen.onchange = function () { note.hidden = true; };
+    }
+    bind(next);
+    document.dispatchEvent(new Event('report-form:shown-again'));
+  }
+
+  function bind(next) {
+    if (!next || next.getAttribute('data-staged') !== '1' || !document.getElementById('evidence')) return;
+    form = next;
+    form.addEventListener('submit', send);
+  }
+
+  function send(event) {
+    var input = document.getElementById('evidence');
     var submitter = event.submitter;
     if (submitter && submitter.name === 'action') return; // "show the next level" stays a plain POST
+    // A second tap while the text is on its way would file the report twice.
+    if (form.getAttribute('data-sending') === '1') { event.preventDefault(); return; }
     var files = Array.prototype.slice.call(input.files || []);
     if (files.length === 0) return;
     event.preventDefault();
+    form.setAttribute('data-sending', '1');
+    var panel = document.getElementById('voice-report');
     var body = new FormData(form);
     body.delete('evidence');
     body.append('staged', '1');
@@ -137,11 +197,16 @@
     var csrf = text('csrf');
     var labels = { title: text('uploads-title'), uploading: text('uploading'), wait: text('wait'), done: text('done') };
     form.querySelector('button[type="submit"]:not([name])').disabled = true;
+    var sent = form;
+    var answered = false;
     // form.action would be the button named "action" (DOM named access), not the attribute.
     fetch(form.getAttribute('action'), { method: 'POST', body: body, credentials: 'same-origin' })
       .then(function (res) { return res.text().then(function (html) { return { ok: res.ok, html: html }; }); })
       .then(function (res) {
+        answered = true;
         var main = replaceMain(res.html);
+        var again = main && document.getElementById('report-form');
+        if (again) return showAgain(again, input, panel, files);
         if (!res.ok || !main || !document.getElementById('query-code')) return;
         var section = document.createElement('section');
         section.className = 'staged-uploads';
@@ -177,8 +242,12 @@
           status.className = 'notice warn';
         });
       })
-      .catch(function () { form.submit(); });
-  });
+      // No answer (the connection dropped): the browser posts the form itself, files and all.
+      // Once an answer is on the page, a mistake in this script must not post anything unasked.
+      .catch(function () { if (!answered) sent.submit(); });
+  }
+
+  bind(document.getElementById('report-form'));
 })();
 
 // After the form was posted, the address bar shows /report?_csrf=… (a multipart form carries its

@@ -1,7 +1,8 @@
 // Issue 20 item 1 in real Chromium: with JavaScript the text goes first and the files follow one by
 // one; a file the server refuses (a page named .jpg) shows the server's reason, a file over the
 // size limit is refused before a byte is sent, and the page says how many did not arrive — never
-// "全部文件已上传" when some did not. The upload list sits below the query code's warning.
+// "全部文件已上传" when some did not. The upload list sits below the query code's warning. A form that
+// comes back with a field error keeps the chosen files and sends them once with the corrected form.
 import { expect, it, vi } from 'vitest';
 import { closePage, describeBrowser, newDesktopPage, newPhonePage } from '../helpers/browser.js';
 import { jpegWith } from '../evidence/media/builders.js';
@@ -44,6 +45,46 @@ describeBrowser('upload results on the confirmation page', () => {
       });
     }
   }
+
+  // A form that comes back with a field error after a staged send (the text goes first, so the
+  // server never saw the files): the chosen files stay chosen and go with the corrected form, once.
+  it('keeps the chosen photo when the form comes back with an error, and sends it once with the corrected form (phone, care mode)', async () => {
+    const page = await newPhonePage(site.browser);
+    await page.goto(site.url('/care/on?next=/'));
+    const uploads: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/track/files')) uploads.push(r.url());
+    });
+    await page.goto(site.url('/report'));
+    await fillReportForm(page, '村会计把死了两年的人还报着低保，钱不知道谁领走了。');
+    await page.getByLabel('实名举报').check();
+    await page.getByLabel('您的姓名').fill('金顺姬');
+    await page.getByLabel('联系电话').fill('0433-2512345');
+    await page.getByLabel('用这个号码接收短信通知').check();
+    await page.locator('#evidence').setInputFiles({ name: '名单照片.jpg', mimeType: 'image/jpeg', buffer: jpegWith() });
+    await page.getByRole('button', { name: '提交举报' }).click();
+    await page.waitForSelector('#reporter_sms-error');
+    // Still chosen, and the page says so beside the file field, by name.
+    expect(await page.locator('#evidence').evaluate((el: HTMLInputElement) => Array.from(el.files ?? []).map((f) => f.name))).toEqual(['名单照片.jpg']);
+    const kept = page.locator('#field-evidence #evidence-kept');
+    await expect.poll(() => kept.isVisible()).toBe(true);
+    expect(await kept.textContent()).toContain('名单照片.jpg');
+    expect(await kept.textContent()).toContain('不用重新选');
+    expect(uploads).toHaveLength(0);
+    // The place selects still load the next level without a reload on the form that came back.
+    expect(await page.locator('button[name="action"][value="refresh_place"]').isVisible()).toBe(false);
+    await page.getByLabel('用这个号码接收短信通知').uncheck();
+    await page.getByRole('button', { name: '提交举报' }).click();
+    await page.waitForSelector('#query-code');
+    const rows = page.locator('.staged-uploads li');
+    await expect.poll(() => rows.filter({ hasText: '名单照片.jpg' }).filter({ hasText: '已删除位置和设备信息' }).count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => page.getByText('全部文件已上传').count()).toBe(1);
+    expect(uploads).toHaveLength(1);
+    // The report has the photo: its tracking page (opened for this report by the staged send) counts one file.
+    await page.goto(site.url('/track/report'));
+    await expect.poll(() => page.getByText('（1个文件）').count()).toBeGreaterThan(0);
+    await closePage(page);
+  });
 
   it('leaves no form token in the address bar after a plain post (issue 20 item 11)', async () => {
     const page = await newPhonePage(site.browser);
