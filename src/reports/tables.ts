@@ -1,4 +1,11 @@
 import { table, text, integer, blob, index, timestamp } from '../db/schema.js';
+import { sql, type SQLWrapper } from 'drizzle-orm';
+
+/**
+ * The due-date sort key: reports without a running clock last. One expression for the index below
+ * and the inbox's ORDER BY (casework/repository/inbox.ts): the index serves only this exact one.
+ */
+export const dueSortKey = (dueOn: SQLWrapper) => sql`coalesce(${dueOn}, '9999-12-31')`;
 
 /** A report (举报/线索) and where it stands in its life cycle (DESIGN.md §3). */
 export const reports = table(
@@ -108,6 +115,11 @@ export const reports = table(
     index('reports_review_unit_idx').on(t.reviewUnitId, t.status, t.id),
     // A master's staff page lists the reports merged into it (合并办理, issue 19 item 7) on every view.
     index('reports_merged_into_idx').on(t.mergedIntoId, t.id),
+    // The inbox sorted by due date (dueSortKey) over a wide scope reads this in order and tests the scope on each
+    // row, instead of gathering and sorting every report of a prefecture or the province (issue 22:
+    // 1.2 s → 5 ms at 200,000 reports). Not one led by status: SQLite (no ANALYZE) would then read a
+    // status filter's newest-first page through it and sort the whole status.
+    index('reports_due_sort_idx').on(dueSortKey(t.dueOn), t.id),
   ],
 );
 

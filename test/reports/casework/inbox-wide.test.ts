@@ -51,7 +51,7 @@ afterAll(async () => {
 
 describe('the inbox of a wide unit tree', () => {
   it('lists the same reports, page by page, as the county that handles them', async () => {
-    for (const f of [filter(), filter({ sort: 'oldest' }), filter({ category: 'favouritism' }), filter({ status: 'received' })]) {
+    for (const f of [filter(), filter({ sort: 'oldest' }), filter({ category: 'favouritism' }), filter({ status: 'received' }), filter({ sort: 'due' }), filter({ sort: 'due', status: 'received' }), filter({ sort: 'due', region: '220100' })]) {
       const own = await listInbox(t.app.db, county, { ...f, limit: 50 });
       for (const wide of [province, prefecture]) {
         const ids: number[] = [];
@@ -73,6 +73,15 @@ describe('the inbox of a wide unit tree', () => {
       for (const f of [filter(), filter({ sort: 'oldest' }), filter({ status: 'closed' })]) {
         const plan = (await inboxPlan(t.app.db, staff, f)).join('\n');
         expect(plan).toMatch(/reports_received_idx/);
+        expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+      }
+    }
+    // By due date: the due-date expression's index in order, also with a prefecture's region filter
+    // or a status, instead of every report of the tree sorted (1.2 s at 200,000 reports).
+    for (const staff of [province, prefecture]) {
+      for (const [f, index] of [[filter({ sort: 'due' }), 'reports_due_sort_idx'], [filter({ sort: 'due', region: '220100' }), 'reports_due_sort_idx'], [filter({ sort: 'due', status: 'closed' }), 'reports_due_sort_idx']] as const) {
+        const plan = (await inboxPlan(t.app.db, staff, f)).join('\n');
+        expect(plan).toMatch(new RegExp(`USING INDEX ${index}\\b`));
         expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
       }
     }

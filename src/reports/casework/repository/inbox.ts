@@ -4,7 +4,7 @@ import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, 
 import { addDays } from '../../../clocks/index.js';
 import { query } from '../../../db/transaction.js';
 import type { Executor } from '../../../db/executor.js';
-import { reports } from '../../tables.js';
+import { dueSortKey, reports } from '../../tables.js';
 import { regionNameOf, regionWithin } from '../../../regions/index.js';
 import { userDisplayNameOf } from '../../../users/index.js';
 import { unitNameOf } from '../../../units/index.js';
@@ -24,7 +24,7 @@ function sortColumns(sort: Sort): { column: SQL; dir: 'asc' | 'desc' }[] {
     case 'oldest':
       return [{ column: sql`${reports.receivedAt}`, dir: 'asc' }];
     case 'due':
-      return [{ column: sql`coalesce(${reports.dueOn}, '9999-12-31')`, dir: 'asc' }];
+      return [{ column: dueSortKey(reports.dueOn), dir: 'asc' }];
     case 'real_name':
       return [{ column: sql`${reports.realName}`, dir: 'desc' }, { column: sql`${reports.receivedAt}`, dir: 'desc' }];
     default:
@@ -179,7 +179,7 @@ function pageScope(x: InboxQuery): ReportCondition {
   if (x.scopeInTimeOrder && regionIndexed(x) && f.queue === 'all' && !f.q) return x.scopeInTimeOrder;
   // Among the newest search matches (searchSinceKey), those drive and the tree is tested on each.
   const narrower = (f.region && ['county', 'township', 'village'].includes(x.regionLevel ?? '')) || f.queue !== 'all' || (!!f.q && x.searchSinceKey === undefined);
-  return x.scopeInTimeOrder && !narrower && (f.sort === 'newest' || f.sort === 'oldest') ? x.scopeInTimeOrder : x.scope;
+  return x.scopeInTimeOrder && !narrower && f.sort !== 'real_name' ? x.scopeInTimeOrder : x.scope;
 }
 
 /** The filter's conditions (queue, fields, dates, search) within the scope; no cursor. */

@@ -1,0 +1,1 @@
+CREATE INDEX "reports_due_sort_idx" ON "reports" USING btree (coalesce("due_on", '9999-12-31'),"id");
