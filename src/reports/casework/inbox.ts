@@ -6,7 +6,7 @@ import type { StaffContext } from '../../plugins/auth.js';
 import { STATUSES } from '../catalog.js';
 import { findRegion } from '../../regions/index.js';
 import { scopeOf } from './scope.js';
-import { dashboardTallies, inboxCount, inboxPage, inboxPagePlan, ledgerBatch, type InboxQuery, type LedgerRow } from './repository/inbox.js';
+import { dashboardTallies, inboxCount, inboxPage, inboxPagePlan, ledgerBatch, planPages, type InboxQuery, type LedgerRow } from './repository/inbox.js';
 
 export const QUEUES = ['mine', 'unit', 'unassigned', 'overdue', 'all'] as const;
 export type Queue = (typeof QUEUES)[number];
@@ -60,7 +60,7 @@ export async function countInbox(db: Db, staff: StaffContext, f: InboxFilter, ca
 
 /** The reports of the filter for the 台账 export, in batches (keyset, so memory stays flat however many). */
 export async function* ledgerRows(db: Db, staff: StaffContext, f: InboxFilter, batch = 1000): AsyncGenerator<LedgerRow[]> {
-  const x = await inboxQuery(db, staff, { ...f, after: undefined, before: undefined });
+  const x = await planPages(db, await inboxQuery(db, staff, { ...f, after: undefined, before: undefined }));
   let after: string | undefined;
   for (;;) {
     const page = await ledgerBatch(db, x, after, batch);

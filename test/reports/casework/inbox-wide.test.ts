@@ -9,6 +9,7 @@ import { isPostgres } from '../../../src/db/connection.js';
 import { fileReport } from '../../../src/reports/index.js';
 import { inboxPlan, listInbox, type InboxFilter } from '../../../src/reports/casework/inbox.js';
 import { SCOPE_PLAN } from '../../../src/reports/casework/scope.js';
+import { PAGE_PLAN } from '../../../src/reports/casework/repository/inbox.js';
 import { findUnit } from '../../../src/units/index.js';
 import { staffContext, type StaffContext } from '../../../src/plugins/auth.js';
 import { makeApp, type TestApp } from '../../helpers/app.js';
@@ -25,6 +26,7 @@ async function contextAt(unitKey: string) {
 const filter = (over: Partial<InboxFilter> = {}): InboxFilter => ({ queue: 'all', sort: 'newest', limit: 5, ...over });
 
 const shipped = SCOPE_PLAN.denseReports;
+const shippedFew = PAGE_PLAN.fewMatches;
 
 beforeAll(async () => {
   t = await makeApp();
@@ -34,6 +36,7 @@ beforeAll(async () => {
   prefecture = await contextAt('ca:220100');
   county = await contextAt('ca:220102');
   SCOPE_PLAN.denseReports = 5;
+  PAGE_PLAN.fewMatches = 5;
   await listInbox(t.app.db, county, filter());
   for (let i = 0; i < 12; i++) {
     await fileReport(
@@ -46,12 +49,13 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   SCOPE_PLAN.denseReports = shipped;
+  PAGE_PLAN.fewMatches = shippedFew;
   await t.close();
 });
 
 describe('the inbox of a wide unit tree', () => {
   it('lists the same reports, page by page, as the county that handles them', async () => {
-    for (const f of [filter(), filter({ sort: 'oldest' }), filter({ category: 'favouritism' }), filter({ status: 'received' }), filter({ sort: 'due' }), filter({ sort: 'due', status: 'received' }), filter({ sort: 'due', region: '220100' })]) {
+    for (const f of [filter(), filter({ sort: 'oldest' }), filter({ category: 'favouritism' }), filter({ status: 'received' }), filter({ status: 'closed' }), filter({ status: 'received', category: 'favouritism' }), filter({ sort: 'due' }), filter({ sort: 'due', status: 'received' }), filter({ sort: 'due', region: '220100' })]) {
       const own = await listInbox(t.app.db, county, { ...f, limit: 50 });
       for (const wide of [province, prefecture]) {
         const ids: number[] = [];
@@ -70,16 +74,21 @@ describe('the inbox of a wide unit tree', () => {
   it('reads the reports in time order through the received_at index, with no sort of the whole tree (SQLite plan)', async () => {
     if (isPostgres(t.app.db)) return; // PostgreSQL plans by its statistics; the rows are checked above.
     for (const staff of [province, prefecture]) {
-      for (const f of [filter(), filter({ sort: 'oldest' }), filter({ status: 'closed' })]) {
+      for (const f of [filter(), filter({ sort: 'oldest' }), filter({ status: 'received' })]) {
         const plan = (await inboxPlan(t.app.db, staff, f)).join('\n');
         expect(plan).toMatch(/reports_received_idx/);
         expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
       }
+      // A status with few reports in the scope (here none closed, fewer than PAGE_PLAN.fewMatches)
+      // is gathered through the unit-and-status index instead of a walk over the whole table.
+      const rare = (await inboxPlan(t.app.db, staff, filter({ status: 'closed' }))).join('\n');
+      expect(rare).toMatch(/reports_unit_status_idx/);
+      expect(rare).not.toMatch(/reports_received_idx/);
     }
     // By due date: the due-date expression's index in order, also with a prefecture's region filter
     // or a status, instead of every report of the tree sorted (1.2 s at 200,000 reports).
     for (const staff of [province, prefecture]) {
-      for (const [f, index] of [[filter({ sort: 'due' }), 'reports_due_sort_idx'], [filter({ sort: 'due', region: '220100' }), 'reports_due_sort_idx'], [filter({ sort: 'due', status: 'closed' }), 'reports_due_sort_idx']] as const) {
+      for (const [f, index] of [[filter({ sort: 'due' }), 'reports_due_sort_idx'], [filter({ sort: 'due', region: '220100' }), 'reports_due_sort_idx'], [filter({ sort: 'due', status: 'received' }), 'reports_due_sort_idx']] as const) {
         const plan = (await inboxPlan(t.app.db, staff, f)).join('\n');
         expect(plan).toMatch(new RegExp(`USING INDEX ${index}\\b`));
         expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
