@@ -25,6 +25,7 @@ import { CONFIG_VARS, freePort, PROJECT_ROOT as ROOT } from '../test/helpers/ser
 import { FIXTURES_FILE, type Generated } from './generate.js';
 import { Browser, median } from './lib/http.js';
 import { signIn, walk } from './lib/scenarios.js';
+import { serverEnv } from './lib/proc.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback?: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : fallback);
@@ -122,19 +123,6 @@ interface Build {
   bustCounter: number;
 }
 
-function serverEnv(dataDir: string): Record<string, string> {
-  // As bench/run.ts starts the server.
-  return {
-    NODE_ENV: 'production',
-    DATA_DIR: dataDir,
-    SUNSHINE_DEMO_DATA: 'off',
-    SUNSHINE_SCHEDULER_SECONDS: '0',
-    SUNSHINE_RATE_LIMIT_FACTOR: '100000',
-    SUNSHINE_RETAIN_IDENTITY_DAYS: '3650',
-    SUNSHINE_RETAIN_EVIDENCE_DAYS: '3650',
-    SUNSHINE_RETAIN_DECLARATION_YEARS: '10',
-  };
-}
 
 const ROWS: Row[] = [
   { key: 'h', label: 'GET /healthz' },

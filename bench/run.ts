@@ -17,7 +17,7 @@ import { databaseFile } from '../src/db/connection.js';
 import { FIXTURES_FILE, FULL, QUICK, generate, type Generated } from './generate.js';
 import { fmt, machineFacts, writeResults, type Measurement } from './lib/results.js';
 import { measure, type LoadResult } from './lib/load.js';
-import { ROOT, startProcess, type Running } from './lib/proc.js';
+import { RATE_LIMIT_FACTOR, ROOT, serverEnv, startProcess, type Running } from './lib/proc.js';
 import { photoOfSize } from './lib/jpeg.js';
 import { commitRate, signIn, submissions, uncached, uploads, verifyCodes, walk, type Place } from './lib/scenarios.js';
 import { Browser, median, percentile } from './lib/http.js';
@@ -42,7 +42,6 @@ const engineEnv: Record<string, string> = {};
 const cfg = quick
   ? { seconds: 3, warm: 1, connections: 10, uncachedSamples: 5, submitSeconds: 6, inboxDepth: 8, starts: 2, commitSeconds: 1 }
   : { seconds: 10, warm: 3, connections: 10, uncachedSamples: 20, submitSeconds: 30, inboxDepth: 60, starts: 3, commitSeconds: 3 };
-const RATE_LIMIT_FACTOR = '100000';
 const UPLOADS = 20;
 const UPLOAD_BYTES = 20 * 1024 * 1024 - 4096;
 
@@ -53,20 +52,6 @@ const runStarted = performance.now();
 const machine = machineFacts();
 const servers: Running[] = [];
 
-function serverEnv(dataDir: string): Record<string, string> {
-  return {
-    NODE_ENV: 'production',
-    DATA_DIR: dataDir,
-    SUNSHINE_DEMO_DATA: 'off',
-    SUNSHINE_SCHEDULER_SECONDS: '0',
-    SUNSHINE_RATE_LIMIT_FACTOR: RATE_LIMIT_FACTOR,
-    // A production start refuses to run without a retention schedule (src/startup.ts). Long enough
-    // that nothing of the generated year is due (and the scheduler, which would sweep, is off).
-    SUNSHINE_RETAIN_IDENTITY_DAYS: '3650',
-    SUNSHINE_RETAIN_EVIDENCE_DAYS: '3650',
-    SUNSHINE_RETAIN_DECLARATION_YEARS: '10',
-  };
-}
 
 /** The production build (`npm run build`: tsc into dist/ plus the locales), once per run. */
 function buildServer(): void {

@@ -90,3 +90,22 @@ export async function startProcess(opts: StartOptions): Promise<Running> {
     },
   };
 }
+
+/** Lifted so that one client address can send every request of a run (the limits are per address). */
+export const RATE_LIMIT_FACTOR = '100000';
+
+/** The server's environment as the bench starts it (`npm start` in production mode, on `dataDir`). */
+export function serverEnv(dataDir: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    DATA_DIR: dataDir,
+    SUNSHINE_DEMO_DATA: 'off',
+    SUNSHINE_SCHEDULER_SECONDS: '0',
+    SUNSHINE_RATE_LIMIT_FACTOR: RATE_LIMIT_FACTOR,
+    // A production start refuses to run without a retention schedule (src/startup.ts). Long enough
+    // that nothing of the generated year is due (and the scheduler, which would sweep, is off).
+    SUNSHINE_RETAIN_IDENTITY_DAYS: '3650',
+    SUNSHINE_RETAIN_EVIDENCE_DAYS: '3650',
+    SUNSHINE_RETAIN_DECLARATION_YEARS: '10',
+  };
+}
