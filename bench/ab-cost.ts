@@ -16,16 +16,14 @@
 //
 // Each worktree must be built (`npm run build`) and hold node_modules; each data dir comes from
 // `npx tsx bench/generate.ts <dir>` run in that worktree (the same sizes for both).
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { CONFIG_VARS, freePort, PROJECT_ROOT as ROOT } from '../test/helpers/server.js';
 import { FIXTURES_FILE, type Generated } from './generate.js';
 import { Browser, median } from './lib/http.js';
 import { signIn, walk } from './lib/scenarios.js';
-import { serverEnv } from './lib/proc.js';
+import { ROOT, serverEnv, startProcess, type Running } from './lib/proc.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback?: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : fallback);
@@ -43,50 +41,7 @@ const cfg = {
 };
 const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
-interface Proc {
-  pid: number;
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** One node process (no wrapper, so the pid is the server's), cwd the worktree, ready when `readyPath` answers 200. */
-async function start(cwd: string, argv: string[], env: Record<string, string>, logFile: string, readyPath: string): Promise<Proc> {
-  const port = await freePort();
-  const childEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !CONFIG_VARS.test(k)) childEnv[k] = v;
-  Object.assign(childEnv, env, { PORT: String(port), HOST: '127.0.0.1' });
-  const out = fs.openSync(logFile, 'a');
-  const child: ChildProcess = spawn(process.execPath, argv, { cwd, env: childEnv, stdio: ['ignore', out, out] });
-  let gone = false;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => ((gone = true), resolve())));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (gone) throw new Error(`${argv.join(' ')} in ${cwd} exited: ${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
-    if (Date.now() > deadline) throw new Error(`${argv.join(' ')} in ${cwd} not ready`);
-    try {
-      const res = await fetch(url + readyPath, { signal: AbortSignal.timeout(1000) });
-      await res.arrayBuffer();
-      if (res.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    pid: child.pid!,
-    url,
-    async stop() {
-      if (!gone) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      fs.closeSync(out);
-    },
-  };
-}
+type Proc = Running;
 
 /** CPU time of a process so far: ns on CPU summed over its threads (schedstat) and utime+stime in ns (10 ms ticks). */
 function cpuOf(pid: number): { sched: number; ticks: number } {
@@ -144,7 +99,8 @@ async function prepare(b: Build): Promise<void> {
   const profDir = path.join(ROOT, 'bench', 'tmp', 'ab-profiles', b.label);
   if (cfg.cpuProf) fs.mkdirSync(profDir, { recursive: true });
   const nodeArgs = cfg.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
-  b.server = await start(b.dir, [...nodeArgs, 'dist/server.js'], serverEnv(b.data), path.join(b.data, 'ab-server.log'), '/healthz');
+  // The worktree's compiled server (cwd the worktree, so its dist/ and node_modules), plain node.
+  b.server = await startProcess({ cwd: b.dir, entry: 'dist/server.js', tsx: false, nodeArgs, env: serverEnv(b.data), logFile: path.join(b.data, 'ab-server.log'), readyPath: '/healthz', timeoutMs: 120_000 });
   log(`${b.label}: server pid ${b.server.pid} at ${b.server.url}`);
   b.paths = {
     h: '/healthz',
@@ -169,7 +125,7 @@ async function prepare(b: Build): Promise<void> {
   const htmlFile = path.join(b.data, 'ab-ceiling.html');
   const page = await visitor.get(b.paths.a1!);
   fs.writeFileSync(htmlFile, page.body);
-  b.ceiling = await start(ROOT, ['--import', 'tsx', 'bench/ceiling.ts'], { NODE_ENV: 'production', BENCH_CEILING_HTML: htmlFile }, path.join(b.data, 'ab-ceiling.log'), '/');
+  b.ceiling = await startProcess({ entry: 'bench/ceiling.ts', env: { NODE_ENV: 'production', BENCH_CEILING_HTML: htmlFile }, logFile: path.join(b.data, 'ab-ceiling.log'), readyPath: '/', timeoutMs: 120_000 });
   log(`${b.label}: ceiling pid ${b.ceiling.pid}; inbox deep page ${walked.page}: ${walked.deepPath}`);
   // Page sizes and cache state as a check that both builds serve the same thing.
   for (const row of ROWS) {

@@ -27,6 +27,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Run through tsx (TypeScript entry); false for a compiled .js entry. Default true. */
   tsx?: boolean;
+  /** Working directory of the process (another worktree, for bench/ab-cost.ts). Default the project root. */
+  cwd?: string;
 }
 
 /** Resident set size of a process in MB, from /proc/<pid>/status (VmRSS). */
@@ -44,7 +46,7 @@ export async function startProcess(opts: StartOptions): Promise<Running> {
   let output = '';
   const t0 = performance.now();
   const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...(opts.tsx === false ? [] : ['--import', 'tsx']), opts.entry], {
-    cwd: ROOT,
+    cwd: opts.cwd ?? ROOT,
     env,
     stdio: ['ignore', log ?? 'pipe', log ?? 'pipe'],
   });
