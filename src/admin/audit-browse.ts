@@ -3,7 +3,7 @@
 // actor is a user of their scope (system and reporter entries say nothing about their users).
 import fs from 'node:fs';
 import path from 'node:path';
-import { archiveDir, auditPage, listArchives, verifyAuditTrail, type AuditFilter, type AuditVerification } from '../audit/index.js';
+import { archiveDir, auditPage, listArchives, signatureFileName, verifyAuditTrail, type AuditFilter, type AuditVerification } from '../audit/index.js';
 import type { Db } from '../db/connection.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Keys } from '../plugins/keys.js';
@@ -139,9 +139,6 @@ export async function archiveList(db: Db, dataDir: string) {
     lastMac: a.lastMac,
     fileSha256: a.fileSha256,
     createdAt: a.createdAt,
-    signed: fs.existsSync(archiveSignaturePath(path.join(dir, path.basename(a.fileName)))),
+    signed: fs.existsSync(path.join(dir, signatureFileName(path.basename(a.fileName)))),
   }));
 }
-
-/** An archive file's detached SM2 signature beside it (src/audit archive.ts names it so). */
-export const archiveSignaturePath = (archiveFilePath: string) => `${archiveFilePath}.sig`;

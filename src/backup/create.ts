@@ -8,11 +8,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ARCHIVE_DIR_NAME } from '../audit/index.js';
+import { ARCHIVE_DIR_NAME, signatureFileName } from '../audit/index.js';
 import { databaseFile } from '../db/connection.js';
 import { fsyncDir, isStoredName, storedSizeMatches } from '../evidence/index.js';
 import { BackupError, copyWithHash, folderState, isInside, keyFingerprint, removeCreated, sha256File, type CopiedFile } from './files.js';
-import { DATABASE_NAME, FILES_DIR, filePath, MANIFEST_FORMAT, PG_DUMP_NAME, SIGNATURE_SUFFIX, writeManifest, type Manifest, type ManifestFile } from './manifest.js';
+import { DATABASE_NAME, FILES_DIR, filePath, MANIFEST_FORMAT, PG_DUMP_NAME, writeManifest, type Manifest, type ManifestFile } from './manifest.js';
 import { eraseSessions, integrityCheck, snapshotContents, tableNames, type SnapshotContents } from './repository.js';
 import { connect, endSnapshot, exportSnapshot, serverMajorVersion, snapshotContentsPg } from './pg-repository.js';
 import { checkToolVersion, dumpDatabase } from './pg-tools.js';
@@ -178,8 +178,9 @@ export async function createBackup(options: BackupOptions): Promise<BackupResult
       // Its SM2 signature (issue 23), when it has one: without it a restored portal's archives read
       // as "unsigned (older archive)". Archives from before signatures have none, which is no error
       // here; restore's proof (audit verification) tells a removed or wrong signature.
-      const signature = `${source}${SIGNATURE_SUFFIX}`;
-      if (fs.existsSync(signature)) files.push({ path: `${rel}${SIGNATURE_SUFFIX}`, ...(await copyWithHash(signature, path.join(dir, `${rel}${SIGNATURE_SUFFIX}`))) });
+      const sigRel = signatureFileName(rel);
+      const signature = path.join(dataDir, sigRel);
+      if (fs.existsSync(signature)) files.push({ path: sigRel, ...(await copyWithHash(signature, path.join(dir, sigRel))) });
     }
     // The dump was hashed as it was written; the SQLite copy changed after its snapshot (sessions erased).
     const database = dumped ?? (await sha256File(dbCopy));

@@ -57,9 +57,6 @@ function isFileEntry(v: unknown): v is ManifestFile {
   return !!f && typeof f.path === 'string' && Number.isSafeInteger(f.bytes) && f.bytes >= 0 && typeof f.sha256 === 'string' && /^[0-9a-f]{64}$/.test(f.sha256);
 }
 
-/** An archive's detached SM2 signature beside it (src/audit archive.ts: `<file>.sig`). */
-export const SIGNATURE_SUFFIX = '.sig';
-
 /**
  * An audit log archive (audit-archive/audit-YYYY-MM.jsonl) or its SM2 signature (….jsonl.sig, issue
  * 23; backups made before signatures have none): the only other kinds of file a backup holds.

@@ -4,11 +4,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { archiveFile, liveLogStream, latestEntry, record } from '../../audit/index.js';
+import { archiveFile, liveLogStream, latestEntry, record, signatureFileName } from '../../audit/index.js';
 import { requireStaff } from '../../plugins/auth.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError, notFound } from '../../shared/errors.js';
-import { archiveList, archiveSignaturePath, auditQueryString, browseAudit, readAuditQuery, verifyAudit, type VerifyOutcome } from '../audit-browse.js';
+import { archiveList, auditQueryString, browseAudit, readAuditQuery, verifyAudit, type VerifyOutcome } from '../audit-browse.js';
 import { adminScope } from '../scope.js';
 import { rowIdOf } from '../../db/dialect.js';
 import { SM2_PUBLIC_KEY_PATH } from '../../shared/crypto/public-key-route.js';
@@ -112,7 +112,7 @@ export default async function auditAdminRoutes(app: FastifyInstance, opts: { dep
     const archiveId = rowIdOf(request.params.id);
     const found = archiveId ? await archiveFile(deps.db, deps.config.dataDir, archiveId) : undefined;
     if (!found) throw notFound();
-    const file = archiveSignaturePath(found.file);
+    const file = signatureFileName(found.file);
     const object = { type: 'audit_archive', id: found.archive.id };
     if (!fs.existsSync(file)) {
       await audit(request, 'audit.export', object, { what: 'signature', month: found.archive.month }, 'missing');
