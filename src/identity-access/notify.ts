@@ -3,8 +3,7 @@
 // the channel the user chose — e-mail, text or both (issue 24, users' sendStaffNotice). The text,
 // like the e-mail, names no case number.
 import type { Deps } from '../shared/deps.js';
-import { staffNotice } from '../mail/index.js';
-import { findUser, mailLocaleOf, sendStaffNotice, usersWithRole } from '../users/index.js';
+import { findUser, sendStaffNotice, staffNoticeParts, usersWithRole } from '../users/index.js';
 import type { IdentityRequest } from './repository.js';
 
 /** Tells the deciding unit's custodians (except the requester) that a request waits. */
@@ -12,8 +11,7 @@ export async function notifyCustodians(deps: Deps, request: IdentityRequest): Pr
   const link = `${deps.config.baseUrl}/staff/identity-requests`;
   const custodians = (await usersWithRole(deps.db, request.deciderUnitId, 'custodian')).filter((u) => u.id !== request.requesterId);
   for (const user of custodians) {
-    const mail = { to: user.email, ...staffNotice(mailLocaleOf(deps.config, user), 'identity_request', { link }) };
-    await sendStaffNotice(deps, user, { mail, text: { kind: 'identity_request' } }, { later: true });
+    await sendStaffNotice(deps, user, staffNoticeParts(deps.config, user, 'identity_request', { link }), { later: true });
   }
   return custodians.length;
 }
@@ -23,6 +21,5 @@ export async function notifyRequester(deps: Deps, request: IdentityRequest): Pro
   const user = await findUser(deps.db, request.requesterId);
   if (!user || user.disabled) return;
   const link = `${deps.config.baseUrl}/staff/reports/${request.reportId}/identity`;
-  const mail = { to: user.email, ...staffNotice(mailLocaleOf(deps.config, user), 'identity_decided', { link }) };
-  await sendStaffNotice(deps, user, { mail, text: { kind: 'identity_decided' } }, { later: true });
+  await sendStaffNotice(deps, user, staffNoticeParts(deps.config, user, 'identity_decided', { link }), { later: true });
 }

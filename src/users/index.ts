@@ -63,4 +63,4 @@ export async function totpSecretsToReseal(deps: Pick<Deps, 'db'>, to: CryptoProf
 /** A sealed value's first byte under each profile (its format version). */
 const SEAL_VERSION: Record<CryptoProfileName, number> = { intl: INTL_SEAL_VERSION, sm: SM_SEAL_VERSION };
 export { noticeChannelsOf, chooseNoticeChannel, NOTICE_CHANNELS, type NoticeChannel } from './notice-channel.js';
-export { sendStaffNotice, staffTextFor, staffTextIn, workUsersOfUnit, type StaffNoticeParts, type StaffNoticeOptions, type StaffNoticeSent, type StaffText } from './staff-notice.js';
+export { sendStaffNotice, staffNoticeParts, staffTextFor, staffTextIn, workUsersOfUnit, type StaffNoticeParts, type StaffNoticeOptions, type StaffNoticeSent, type StaffText } from './staff-notice.js';

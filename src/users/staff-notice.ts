@@ -8,6 +8,7 @@
 // kind's placeholders such as a ledger item's number), the case number where there is one, and
 // "sign in to the portal" (sms.staff) — never the report's content or anyone's identity.
 import type { Locale } from '../config.js';
+import { staffNotice, type NoticeVars } from '../mail/index.js';
 import { translate } from '../i18n/translate.js';
 import type { OutgoingMail } from '../plugins/mail.js';
 import type { Deps } from '../shared/deps.js';
@@ -42,6 +43,14 @@ export interface StaffNoticeOptions {
   later?: boolean;
   /** The SMS sender; by default the configured one (smsSenderFor). */
   sender?: SmsSender;
+}
+
+/**
+ * The usual parts of a notice to `user`: the e-mail of `kind` in the user's e-mail language, and the
+ * text of the same kind naming `caseNo` (if any). One kind for both, so the two cannot drift apart.
+ */
+export function staffNoticeParts(config: Deps['config'], user: User, kind: string, vars: NoticeVars, caseNo?: string | null): StaffNoticeParts {
+  return { mail: { to: user.email, ...staffNotice(mailLocaleOf(config, user), kind, vars) }, text: { kind, caseNo } };
 }
 
 /** What went out: the e-mail or not, and the text ('failed' when it was tried and did not go; 'queued' when not awaited). */

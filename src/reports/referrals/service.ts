@@ -14,7 +14,7 @@ import { ancestorsOf } from '../../regions/index.js';
 import { findUnit, findUnitByKey, STATIONED_GROUP_KEY, supervisedUnitIds, type Unit } from '../../units/index.js';
 import { record } from '../../audit/index.js';
 import { insertReferral, insertReferralResult, moveReferral, openReferralOf, recallReferral, referralById, referralHeldBy, referralsWithBody, resultsOfReferral, resultsOfReferrals, updateReferral, type NewReferral, type ReferralResultRow, type ReferralRow } from './repository.js';
-import { isAdminDuty, mailLocaleOf, sendStaffNotice, usersWithRole } from '../../users/index.js';
+import { isAdminDuty, sendStaffNotice, staffNoticeParts, usersWithRole } from '../../users/index.js';
 import { allows } from '../casework/permissions.js';
 import { NO_RELATION } from '../casework/relation.js';
 import { staffNotice } from '../../mail/index.js';
@@ -112,8 +112,7 @@ async function hasInspector(deps: Deps, unitId: number): Promise<boolean> {
 async function tellBody(deps: Deps, body: Unit, report: repo.Report): Promise<void> {
   const vars = { caseNo: report.caseNo, link: `${deps.config.baseUrl}/staff/referrals` };
   for (const inspector of await usersWithRole(deps.db, body.id, 'inspector')) {
-    const mail = { to: inspector.email, ...staffNotice(mailLocaleOf(deps.config, inspector), 'referral_received', vars) };
-    await sendStaffNotice(deps, inspector, { mail, text: { kind: 'referral_received', caseNo: report.caseNo } }, { later: true });
+    await sendStaffNotice(deps, inspector, staffNoticeParts(deps.config, inspector, 'referral_received', vars, report.caseNo), { later: true });
   }
   deps.mailer.sendLater({ to: body.email, ...staffNotice(deps.config.defaultLocale, 'referral_received', { ...vars, unitName: body.name }) });
 }

@@ -10,7 +10,7 @@ import { parseDateInput } from '../../shared/date-input.js';
 import type { Deps } from '../../shared/deps.js';
 import { AppError } from '../../shared/errors.js';
 import { unitsOfKind, type Unit } from '../../units/index.js';
-import { mailLocaleOf, sendStaffNotice, workUsersOfUnit } from '../../users/index.js';
+import { sendStaffNotice, staffNoticeParts, workUsersOfUnit } from '../../users/index.js';
 import { insertProgress, insertTransfer, progressOfTransfers, transferById, transferInbox, transfersOfReport, updateTransfer, type Transfer, type TransferProgress } from './repository.js';
 
 export type { Transfer, TransferProgress };
@@ -71,8 +71,7 @@ export async function transfer(deps: Deps, staff: StaffContext, report: repo.Rep
   const vars = { caseNo: report.caseNo, due, link: `${deps.config.baseUrl}/staff/transfers`, unitName: department.name };
   deps.mailer.sendLater({ to: department.email, ...staffNotice(deps.config.defaultLocale, 'transfer_received', vars) });
   for (const user of await workUsersOfUnit(deps.db, department.id)) {
-    const mail = { to: user.email, ...staffNotice(mailLocaleOf(deps.config, user), 'transfer_received', vars) };
-    await sendStaffNotice(deps, user, { mail, text: { kind: 'transfer_received', caseNo: report.caseNo } }, { later: true });
+    await sendStaffNotice(deps, user, staffNoticeParts(deps.config, user, 'transfer_received', vars, report.caseNo), { later: true });
   }
   return changed;
 }
