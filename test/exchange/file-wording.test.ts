@@ -3,22 +3,11 @@
 // receipt time beside a bad cell, with the value echoed), codes listed with their labels, and one
 // word for a file that is not the other system's exchange file.
 import { describe, expect, it } from 'vitest';
-import { parseMoment, readItem, type Column } from '../../src/exchange/file/format.js';
+import { parseMoment, readItem } from '../../src/exchange/file/format.js';
+import { cells } from './file-cells.js';
 import { allowedWithLabels, codesByLabel } from '../../src/exchange/file/labels.js';
 import { readExchangeFile } from '../../src/exchange/file/read-file.js';
 import { translate } from '../../src/i18n/translate.js';
-
-const cells = (over: Partial<Record<Column, unknown>> = {}): Partial<Record<Column, unknown>> => ({
-  source_system: 'jl-12345',
-  work_order_no: 'A-1',
-  channel: 'phone',
-  received_at: '2026-11-02T09:30:00+08:00',
-  category: 'left_out',
-  place_code: '220102001001',
-  text: '反映内容',
-  status: 'received',
-  ...over,
-});
 
 describe('exchange import wording', () => {
   it('reads the Chinese labels of channel, category, source and status as their codes', () => {

@@ -1,24 +1,13 @@
 // The exchange file layout without a database: moments read back exactly, impossible dates refused,
 // steps checked in order, the CSV apostrophe taken away exactly once, and cells checked one by one.
 import { describe, expect, it } from 'vitest';
-import { COLUMNS, contentHashOf, formatMoment, parseMoment, parseSteps, readItem, type Column } from '../../src/exchange/file/format.js';
+import { COLUMNS, contentHashOf, formatMoment, parseMoment, parseSteps, readItem } from '../../src/exchange/file/format.js';
+import { cells } from './file-cells.js';
 import { protectCell, unprotectCell } from '../../src/exchange/file/export.js';
 import { readExchangeFile } from '../../src/exchange/file/read-file.js';
 import fs from 'node:fs';
 import { FORMAT_DOC_FILES, formatDocHtml } from '../../src/exchange/file/format-doc.js';
 import { rowsBomb, sharedStringsBomb, unpackedBomb } from '../shared/xlsx-bombs.js';
-
-const cells = (over: Partial<Record<Column, unknown>> = {}): Partial<Record<Column, unknown>> => ({
-  source_system: 'jl-12345',
-  work_order_no: 'A-1',
-  channel: 'phone',
-  received_at: '2026-11-02T09:30:00+08:00',
-  category: 'left_out',
-  place_code: '220102001001',
-  text: '反映内容',
-  status: 'received',
-  ...over,
-});
 
 describe('exchange file format', () => {
   it('writes moments in China time and reads them back to the millisecond', () => {
