@@ -1,7 +1,7 @@
 // A recipient's check of an SM2 signature (issue 23): Debian's `openssl pkeyutl -verify` with the
 // published PEM key, SM3 and the default distinguishing ID, run on files in a scratch directory —
 // for tests of everything the portal signs (referral packet, audit archives, notices' manifests).
-// The same function as in test/shared/crypto/sm2-signing.test.ts, shared here so others need no copy.
+// Shared by every test that checks a signature with openssl, so none needs its own copy.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

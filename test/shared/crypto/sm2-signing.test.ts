@@ -1,43 +1,17 @@
 // SM2 manifest signatures (issue 23): made with the default ID and SM3, DER-encoded, verifiable by
 // Debian's openssl with the public key the site publishes; the key follows the master key.
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { deriveKeys } from '../../../src/plugins/keys.js';
 import { signerFor, signManifest, sm2PublicKeyPem, verifySm2 } from '../../../src/shared/crypto/index.js';
 import sm2PublicKeyRoutes, { SM2_PUBLIC_KEY_PATH } from '../../../src/shared/crypto/public-key-route.js';
-import { tempDir } from '../../helpers/app.js';
+import { haveOpenssl, opensslVerifies } from '../../helpers/sm2-openssl.js';
 import { derSignature } from './der.js';
 
 const master = crypto.randomBytes(32);
 const seed = deriveKeys(master)['manifest-signing'];
 const manifest = Buffer.from(JSON.stringify({ packet: 'referral-2026-0001', files: [{ name: '材料.pdf', sha256: 'ab'.repeat(32) }] }, null, 2) + '\n');
-
-/** `openssl pkeyutl -verify` as a recipient runs it; true when openssl says the signature verifies. */
-function opensslVerifies(pem: string, message: Buffer, signature: Buffer, id = '1234567812345678'): boolean {
-  const dir = tempDir('sunshine-sm2-');
-  fs.writeFileSync(path.join(dir, 'sunshine-sm2.pem'), pem);
-  fs.writeFileSync(path.join(dir, 'manifest.json'), message);
-  fs.writeFileSync(path.join(dir, 'manifest.sig'), signature);
-  try {
-    const out = execFileSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', 'sunshine-sm2.pem', '-rawin', '-digest', 'sm3', '-pkeyopt', `distid:${id}`, '-in', 'manifest.json', '-sigfile', 'manifest.sig'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return /Signature Verified Successfully/.test(out);
-  } catch {
-    return false;
-  }
-}
-
-const haveOpenssl = (() => {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe('signManifest', () => {
   it('gives a DER signature that verifies with the published key, the default ID and SM3', () => {
