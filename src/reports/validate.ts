@@ -89,7 +89,7 @@ export async function validateReport(db: Db, f: Record<string, string>, hasAudio
       townshipCode: township.code,
       subjectName: subjectName || null,
       subjectPosition: isPosition(f.subject_position) ? f.subject_position : null,
-      subjectIsHead: f.subject_is_head === 'on' || f.subject_is_head === '1',
+      subjectIsHead: ticked(f.subject_is_head),
       description,
       happenedAt: happenedAt || null,
       identity,
@@ -97,12 +97,10 @@ export async function validateReport(db: Db, f: Record<string, string>, hasAudio
   };
 }
 
-/**
- * Whether the reporter ticked "use this number for text messages" (`reporter_sms`, issue 24 review):
- * one phone field for a villager, not a second "mobile for texts" field they would leave empty or
- * fill twice.
- */
-const wantsTexts = (f: Record<string, string | undefined>): boolean => f.reporter_sms === 'on' || f.reporter_sms === '1';
+/** Whether a checkbox was ticked: "on" from the form, "1" from a client that posts it so. */
+function ticked(value: string | undefined): boolean {
+  return value === 'on' || value === '1';
+}
 
 /**
  * A reporter's identity: name and phone required; e-mail and address optional. Texts go to the
@@ -122,7 +120,9 @@ export function validateIdentity(f: Record<string, string | undefined>): { ident
   let mobile = normaliseMobile(trim(f.reporter_mobile, 40));
   if (mobile) {
     if (!isMainlandMobile(mobile)) errors.reporter_mobile = 'report.errors.reporter_mobile';
-  } else if (wantsTexts(f) && !errors.reporter_phone) {
+  } else if (ticked(f.reporter_sms) && !errors.reporter_phone) {
+    // "Use this number for text messages" (issue 24 review): one phone field for a villager, not a
+    // second "mobile for texts" field they would leave empty or fill twice.
     // A bad phone already has its message; a second one on the box would only confuse.
     mobile = normaliseMobile(identity.phone);
     if (!isMainlandMobile(mobile)) errors.reporter_sms = 'report.errors.reporter_sms';
