@@ -142,8 +142,11 @@ export async function setPartnerDisabled(db: Executor, keys: Pick<Keys, 'identit
   const row = await repo.findPartnerByKey(db, key);
   if (!row) throw new PartnerInputError(`no partner ${key}`);
   // Disabling again keeps the first moment.
-  if (disabled !== (row.disabledAt !== null)) await repo.setPartnerDisabledAt(db, key, disabled ? now : null);
-  return (await partnerByKey(db, keys, key))!;
+  if (disabled === (row.disabledAt !== null)) return openPartner(keys, row);
+  const disabledAt = disabled ? now : null;
+  await repo.setPartnerDisabledAt(db, key, disabledAt);
+  // The row just read, with the one column written: no second read.
+  return openPartner(keys, { ...row, disabledAt });
 }
 
 /**
