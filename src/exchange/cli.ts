@@ -17,7 +17,7 @@ import { closeDatabase, openConfiguredDatabase } from '../db/connection.js';
 import { prepareDatabase } from '../install.js';
 import { deriveKeys, loadMasterKey } from '../plugins/keys.js';
 import { record } from '../audit/index.js';
-import { createPartner, DEFAULT_UPLOADS_AT_ONCE, PartnerInputError, rotatePartnerSecret, setPartnerDisabled } from './partners.js';
+import { createPartner, DEFAULT_UPLOADS_AT_ONCE, MAX_UPLOADS_AT_ONCE, PartnerInputError, rotatePartnerSecret, setPartnerDisabled } from './partners.js';
 import { listPartners } from './repository.js';
 
 const USAGE = `usage: npm run exchange:partner -- --key KEY --name NAME --scope UNIT_KEY [--scope UNIT_KEY …] [--webhook URL] [--rate N] [--uploads N] [--public-key PEM_FILE]
@@ -76,8 +76,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
     return 2;
   }
   const uploads = values.uploads === undefined ? DEFAULT_UPLOADS_AT_ONCE : Number(values.uploads);
-  if (!Number.isInteger(uploads) || uploads < 1 || uploads > 100) {
-    io.err('--uploads: a whole number of uploads at once, 1 to 100');
+  if (!Number.isInteger(uploads) || uploads < 1 || uploads > MAX_UPLOADS_AT_ONCE) {
+    io.err(`--uploads: a whole number of uploads at once, 1 to ${MAX_UPLOADS_AT_ONCE}`);
     return 2;
   }
   const portal = existingPortal(env, io);

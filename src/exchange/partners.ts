@@ -89,7 +89,7 @@ export class PartnerInputError extends Error {}
  * hotline platform sends work orders one after another, a few at once when it catches up.
  */
 export const DEFAULT_UPLOADS_AT_ONCE = 4;
-const MAX_UPLOADS_AT_ONCE = 100;
+export const MAX_UPLOADS_AT_ONCE = 100;
 
 // The text itself is the HMAC key on both sides (its UTF-8 bytes): nothing to decode wrongly.
 const newSecret = () => crypto.randomBytes(32).toString('base64url');
