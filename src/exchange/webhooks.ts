@@ -101,7 +101,7 @@ export async function deliverDue(deps: Deps, now = Date.now(), send: Send = http
       }
       if (!(await deliveries.claimDelivery(deps.db, delivery, now + CLAIM_MS))) continue;
       const attempts = delivery.attempts + 1;
-      const outcome = partner?.webhookUrl && !partner.disabled ? await send(partner.webhookUrl, signWebhook(partner.secret, delivery.payload, eventIdOf(delivery.payload)), delivery.payload) : { ok: false, error: 'no webhook' };
+      const outcome = partner?.webhookUrl ? await send(partner.webhookUrl, signWebhook(partner.secret, delivery.payload, eventIdOf(delivery.payload)), delivery.payload) : { ok: false, error: 'no webhook' };
       if (outcome.ok) {
         await deliveries.markDelivered(deps.db, delivery.id, attempts, now);
         result.delivered++;
