@@ -51,9 +51,12 @@ export async function inboxPlan(db: Db, staff: StaffContext, f: InboxFilter): Pr
 
 /**
  * How many reports in the user's scope match the filter (cursors ignored), counted up to `cap` + 1:
- * `{ n, more }` with `more` true when there are over `cap` (then n = cap).
+ * `{ n, more }` with `more` true when there are over `cap` (then n = cap). `known`: a page's
+ * `matching`, counted while it was planned.
  */
-export async function countInbox(db: Db, staff: StaffContext, f: InboxFilter, cap = COUNT_CAP): Promise<{ n: number; more: boolean }> {
+export async function countInbox(db: Db, staff: StaffContext, f: InboxFilter, cap = COUNT_CAP, known?: { n: number; cap: number }): Promise<{ n: number; more: boolean }> {
+  // Counted already while the page was planned (listInbox's `matching`), to the same cap.
+  if (known && known.cap === cap) return known.n > cap ? { n: cap, more: true } : { n: known.n, more: false };
   const n = await inboxCount(db, await inboxQuery(db, staff, { ...f, after: undefined, before: undefined }), cap);
   return n > cap ? { n: cap, more: true } : { n, more: false };
 }

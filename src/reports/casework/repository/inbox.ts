@@ -104,6 +104,8 @@ export interface InboxQuery {
   searchPerRow?: boolean;
   /** A status filter over a dense scope matches few reports (planPages): they are gathered through the unit indexes. */
   fewMatches?: boolean;
+  /** What planPages counted (up to PAGE_PLAN.fewMatches + 1): the filter's matches, cursors aside. */
+  matched?: number;
   filter: InboxFilter;
 }
 
@@ -311,7 +313,13 @@ async function exactPage(db: Executor, x: InboxQuery): Promise<InboxPage> {
   return { rows: strip(page), next: rows.length > f.limit ? cursorOf(page[page.length - 1]) : null, prev };
 }
 
-type InboxPage = { rows: InboxRow[]; next: string | null; prev: string | null };
+type InboxPage = {
+  rows: InboxRow[];
+  next: string | null;
+  prev: string | null;
+  /** The matches planPages counted on the way (up to `cap` + 1), for the page's total without counting again. */
+  matching?: { n: number; cap: number };
+};
 
 /** Up to `fewMatches` matches of a status filter are gathered through the unit-and-status indexes and sorted (exported for the tests, which set it low). */
 export const PAGE_PLAN = { fewMatches: 1_000 };
@@ -327,7 +335,7 @@ export const PAGE_PLAN = { fewMatches: 1_000 };
 export async function planPages(db: Executor, x: InboxQuery): Promise<InboxQuery> {
   if (x.fewMatches !== undefined || !x.filter.status || !x.scopeInTimeOrder || pageScope(x) !== x.scopeInTimeOrder) return x;
   const n = await countUpTo(db, { ...x, scopeInTimeOrder: undefined }, PAGE_PLAN.fewMatches);
-  return { ...x, fewMatches: n <= PAGE_PLAN.fewMatches };
+  return { ...x, fewMatches: n <= PAGE_PLAN.fewMatches, matched: n };
 }
 
 /**
@@ -355,6 +363,12 @@ const searchInTiers = (x: InboxQuery) => !!x.filter.q && hasSearchTerms(x.filter
  */
 export async function inboxPage(db: Executor, x0: InboxQuery): Promise<InboxPage> {
   const x = await planPages(db, await searchPlan(db, x0));
+  const page = await pageOf(db, x);
+  return x.matched === undefined ? page : { ...page, matching: { n: x.matched, cap: PAGE_PLAN.fewMatches } };
+}
+
+/** The page of a planned query (inboxPage). */
+async function pageOf(db: Executor, x: InboxQuery): Promise<InboxPage> {
   if (x.searchPerRow || !searchInTiers(x)) return exactPage(db, x);
   const f = x.filter;
   const after = cursorValues(f.sort, f.after);
