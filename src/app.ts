@@ -99,6 +99,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // for several upload idle periods is closed (uploads are watched more closely, reports/routes/upload-gate.ts).
     requestTimeout: config.abuse.requestTimeoutSeconds * 1000,
     connectionTimeout: Math.max(60, 4 * config.abuse.uploadIdleSeconds) * 1000,
+    // Fastify gives each plugin 10 s to start; on PostgreSQL the db plugin waits its turn while another
+    // node migrates and installs the reference data (src/db/connection.ts, preparingAlone), which on a
+    // new or much-changed database takes longer. A node that gave up there would not start at all.
+    pluginTimeout: 10 * 60 * 1000,
   });
   app.decorate('config', config);
 

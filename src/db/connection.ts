@@ -77,7 +77,7 @@ export function databaseFile(dataDir: string): string {
 }
 
 /** Any fixed number: the lock nodes take while they prepare a database at start. */
-const STARTUP_LOCK = 7_221_023;
+export const STARTUP_LOCK = 7_221_023;
 
 /**
  * Runs the start-up preparation of a database (migrations, reference data) so that several nodes

@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { PG_MIGRATIONS_DIR } from '../../src/db/postgres/connection.js';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { STARTUP_LOCK } from '../../src/db/connection.js';
 import { onPostgres } from '../../src/db/engine.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createEmptyTestDatabase, dropTestDatabase } from '../helpers/pg-databases.js';
@@ -22,7 +24,14 @@ describe.skipIf(!onPostgres)('nodes starting together on a new database', () => 
 
   it('all start, and the reference data is installed once', async () => {
     url = await createEmptyTestDatabase();
+    // A node that waits its turn longer than Fastify's default plugin timeout (10 s) still starts: here
+    // an operator's session holds the start-up lock for 11 s, as a long migration on another node would.
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    await holder.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
+    const released = new Promise((resolve) => setTimeout(resolve, 11_000)).then(() => holder.end());
     const started = await Promise.allSettled([makeApp({ databaseUrl: url }), makeApp({ databaseUrl: url }), makeApp({ databaseUrl: url })]);
+    await released;
     for (const s of started) if (s.status === 'fulfilled') apps.push(s.value);
     expect(started.map((s) => (s.status === 'rejected' ? String(s.reason) : 'started'))).toEqual(['started', 'started', 'started']);
     const db = apps[0]!.app.db;
