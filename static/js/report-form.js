@@ -71,6 +71,11 @@
 // expired page), the server never saw the files: the villager's own file field, with her files still
 // chosen, is moved into the form that came back, and the next submit sends them once, the same way.
 // Where a browser could not keep them, the notice beside the field names the files to pick again.
+//
+// When the answer is not OK and holds no form (the busy page for a 429 or 503, a proxy's error page,
+// a 500), nothing is swapped in: that page's "press Back" loses text and files in most phone
+// browsers. The form stays as it is, the send button works again, and a message beside it says the
+// report is not sent yet, nothing is lost, and to press send again after a while.
 (function () {
   'use strict';
   if (!window.fetch || !window.FormData || !window.DOMParser) return;
@@ -79,8 +84,7 @@
 
   function text(name) { return form.getAttribute('data-' + name) || ''; }
 
-  function replaceMain(html) {
-    var doc = new DOMParser().parseFromString(html, 'text/html');
+  function replaceMain(doc) {
     var main = document.getElementById('main');
     var next = doc.getElementById('main');
     if (!main || !next) { document.documentElement.innerHTML = doc.documentElement.innerHTML; return null; }
@@ -88,6 +92,25 @@
     document.title = doc.title;
     window.scrollTo(0, 0);
     return main;
+  }
+
+  /** Minutes to wait, rounded up, from Retry-After (seconds or a date); one when it says nothing. */
+  function waitMinutes(retryAfter) {
+    var value = retryAfter || '';
+    var seconds = /^\s*\d+\s*$/.test(value) ? Number(value) : (Date.parse(value) - Date.now()) / 1000;
+    return seconds > 0 ? Math.ceil(seconds / 60) : 1;
+  }
+
+  /** The answer had no form: everything stays; the send button works again, and the message says why. */
+  function keepForm(kept, retryAfter) {
+    kept.removeAttribute('data-sending');
+    var button = kept.querySelector('button[type="submit"]:not([name])');
+    if (button) button.disabled = false;
+    var message = document.getElementById('send-problem');
+    if (!message) return;
+    message.textContent = text('kept-not-sent').replace('{minutes}', String(waitMinutes(retryAfter)));
+    message.hidden = false;
+    message.focus();
   }
 
   function problemText(problem) { return (text('problem-' + problem) || '').trim() || text('failed'); }
@@ -189,6 +212,8 @@
     if (files.length === 0) return;
     event.preventDefault();
     form.setAttribute('data-sending', '1');
+    var message = document.getElementById('send-problem');
+    if (message) message.hidden = true;
     var panel = document.getElementById('voice-report');
     var body = new FormData(form);
     body.delete('evidence');
@@ -201,10 +226,12 @@
     var answered = false;
     // form.action would be the button named "action" (DOM named access), not the attribute.
     fetch(form.getAttribute('action'), { method: 'POST', body: body, credentials: 'same-origin' })
-      .then(function (res) { return res.text().then(function (html) { return { ok: res.ok, html: html }; }); })
+      .then(function (res) { return res.text().then(function (html) { return { ok: res.ok, html: html, retryAfter: res.headers.get('Retry-After') }; }); })
       .then(function (res) {
         answered = true;
-        var main = replaceMain(res.html);
+        var doc = new DOMParser().parseFromString(res.html, 'text/html');
+        if (!res.ok && !doc.getElementById('report-form')) return keepForm(sent, res.retryAfter);
+        var main = replaceMain(doc);
         var again = main && document.getElementById('report-form');
         if (again) return showAgain(again, input, panel, files);
         if (!res.ok || !main || !document.getElementById('query-code')) return;
