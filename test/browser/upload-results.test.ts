@@ -3,7 +3,10 @@
 // size limit is refused before a byte is sent, and the page says how many did not arrive — never
 // "全部文件已上传" when some did not. The upload list sits below the query code's warning. A form that
 // comes back with a field error keeps the chosen files and sends them once with the corrected form.
-import { expect, it, vi } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, it, vi } from 'vitest';
 import { closePage, describeBrowser, newDesktopPage, newPhonePage } from '../helpers/browser.js';
 import { jpegWith } from '../evidence/media/builders.js';
 import { useDemoSite } from './demo-accounts.js';
@@ -12,6 +15,21 @@ import { fillReportForm } from './report-form.js';
 describeBrowser('upload results on the confirmation page', () => {
   const site = useDemoSite();
   vi.setConfig({ testTimeout: 90_000 });
+  // The three files on disk: given by path, Chromium reads them itself, where the 21 MB video went
+  // over the DevTools protocol as base64 in every one of the four runs (Playwright takes paths or
+  // buffers, not both in one list).
+  const fileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunshine-upload-results-'));
+  const chosen = (
+    [
+      ['照片.jpg', jpegWith()],
+      ['假照片.jpg', Buffer.from('<!doctype html><title>x</title><p>not a photo</p>')],
+      ['很大的视频.mp4', Buffer.alloc(21 * 1024 * 1024, 1)],
+    ] as const
+  ).map(([name, bytes]) => {
+    fs.writeFileSync(path.join(fileDir, name), bytes);
+    return path.join(fileDir, name);
+  });
+  afterAll(() => fs.rmSync(fileDir, { recursive: true, force: true }));
 
   for (const [device, open] of [['phone', newPhonePage], ['desktop', newDesktopPage]] as const) {
     for (const care of [false, true]) {
@@ -24,11 +42,8 @@ describeBrowser('upload results on the confirmation page', () => {
         });
         await page.goto(site.url('/report'));
         await fillReportForm(page, '村主任把他弟弟一家评成了低保户，他弟弟家有两台拖拉机，还开着小卖部。');
-        await page.locator('#evidence').setInputFiles([
-          { name: '照片.jpg', mimeType: 'image/jpeg', buffer: jpegWith() },
-          { name: '假照片.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('<!doctype html><title>x</title><p>not a photo</p>') },
-          { name: '很大的视频.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(21 * 1024 * 1024, 1) },
-        ]);
+        await page.locator('#evidence').setInputFiles(chosen);
+
         await page.getByRole('button', { name: '提交举报' }).click();
         await page.waitForSelector('#query-code');
         const rows = page.locator('.staged-uploads li');
