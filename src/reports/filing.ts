@@ -1,17 +1,19 @@
 // Filing a report: files into the encrypted store, then one transaction for the report, its files,
 // its first event and its audit entry. The query code is returned only after that commit.
 import { record } from '../audit/index.js';
-import { encryptUploads, forgetUploads, linkUploads, type CleanFile } from '../evidence/index.js';
+import { discardFiles, encryptUploads, evidenceCount, evidenceOf, forgetUploads, linkUploads, type CleanFile, type EncryptedUpload } from '../evidence/index.js';
 import { ancestorsOf } from '../regions/index.js';
 import { civilAffairsUnitOf, findUnit, type Unit } from '../units/index.js';
-import { hmacHex, keyFromSecret, seal, sealJson, unseal } from '../shared/crypto.js';
+import { hmacHex, keyFromSecret, seal, sealJson, unseal, unsealJson } from '../shared/crypto.js';
 import { macCandidates } from '../shared/crypto/index.js';
 import type { Deps } from '../shared/deps.js';
 import type { Channel } from './catalog.js';
 import { groupQueryCode, newQueryCode, queryCodeDigest } from './receipt.js';
 import * as repo from './repository.js';
 import { handlingLevel } from './routing.js';
-import type { ReportInput } from './validate.js';
+import type { Identity, ReportInput } from './validate.js';
+import { allowedActions } from './tracking.js';
+import { notifyResponsible } from './casework/notify.js';
 import { notifyNewReport } from './notify.js';
 import { dueFrom } from '../clocks/index.js';
 import { indexDocument } from '../search/index.js';
@@ -24,13 +26,19 @@ export interface FiledReport {
   report: repo.Report;
   /**
    * The 16-digit query code, grouped for display. Shown once, never stored in clear; '' when a
-   * retried post finds the report but the code is no longer shown (logged by staff, or older than a day).
+   * retried post finds the report but the code is no longer shown (logged by staff, or older than
+   * REPEAT_WINDOW_MS).
    */
   queryCode: string;
   handlingUnit: Unit;
+  /** The files of this post the report holds: filed now, or on a repeat attached now or already held (same content). */
   files: { name: string; cleaned: boolean; kind: string }[];
   /** True when this was a retried POST of a report already filed. */
   repeated: boolean;
+  /** On a repeat: the text differed from the report on record, which was left as it was. */
+  changed: boolean;
+  /** On a repeat: files of this post not attached, and why. */
+  notAttached: { name: string; problem: RepeatProblem }[];
 }
 
 /** The civil-affairs unit that handles a report placed in `countyCode` about this subject (DESIGN.md §3). */
@@ -48,17 +56,127 @@ function submissionDigest(deps: Deps, nonce: string): string {
 }
 
 /**
- * A retried POST of the same form: the same report, nothing filed twice. A citizen sees the same
- * query code again for a day. A report logged by staff from a call, visit or letter keeps no copy:
- * staff read the code out once and see it no more (issue 16: the code is for the reporter).
+ * How long a form's nonce brings its query code back and takes more files: the life of the sealed
+ * copy (retention's RETRY_RECEIPT_MS, one day; reports cannot import retention, which imports
+ * reports — test/reports/repeat-submission.test.ts checks the two agree). Checked here as well as
+ * by the retention sweep, so the limit holds between two sweeps and on a node that runs none.
  */
-async function repeatedSubmission(deps: Deps, nonce: string): Promise<FiledReport | null> {
-  // A form sent before a switch of crypto profile (issue 23) and retried after: its digest is the other profile's.
-  const existing = await repo.findBySubmissionDigest(deps.db, macCandidates(deps.keys['receipt-lookup'], `submission:${nonce}`));
-  if (!existing) return null;
-  const code = existing.receiptForRetry ? unseal(keyFromSecret(nonce, 'receipt-retry'), existing.receiptForRetry).toString('utf8') : null;
+export const REPEAT_WINDOW_MS = 24 * 3600_000;
+
+/** Why a file sent again with an already filed form was not attached to its report. */
+export type RepeatProblem = 'repeat_changed' | 'repeat_late' | 'repeat_closed' | 'too_many' | 'total_too_large';
+
+/** The report a form's nonce already filed, if any (a form sent before a switch of crypto profile, issue 23, has the other profile's digest). */
+async function filedBy(deps: Deps, nonce: string): Promise<repo.Report | undefined> {
+  return repo.findBySubmissionDigest(deps.db, macCandidates(deps.keys['receipt-lookup'], `submission:${nonce}`));
+}
+
+/**
+ * The report as this post would file it is the one on record: every field the form sets. A text
+ * changed after the first post must not rewrite a report that may already be routed, read and
+ * answered (the reporter adds to it from the tracking page instead).
+ */
+function sameAsFiled(deps: Deps, existing: repo.Report, input: ReportInput, objectionEntryId: number | null): boolean {
+  const same =
+    existing.category === input.category &&
+    existing.placeCode === input.placeCode &&
+    (existing.placeOther ?? null) === input.placeOther &&
+    existing.countyCode === input.countyCode &&
+    existing.townshipCode === input.townshipCode &&
+    (existing.subjectName ?? null) === input.subjectName &&
+    (existing.subjectPosition ?? null) === input.subjectPosition &&
+    Boolean(existing.subjectIsHead) === input.subjectIsHead &&
+    existing.description === input.description &&
+    (existing.happenedAt ?? null) === input.happenedAt &&
+    (existing.objectionEntryId ?? null) === objectionEntryId &&
+    existing.realName === (input.identity !== null);
+  if (!same || !input.identity) return same;
+  if (!existing.identitySealed) return false;
+  const filed = unsealJson<Identity>(deps.keys.identity, existing.identitySealed, `report:${existing.id}`);
+  // The language of the texts is the page's, not something typed.
+  const typed = (i: Identity) => JSON.stringify([i.name, i.phone, i.email, i.address, i.mobile ?? null]);
+  return typed(filed) === typed(input.identity);
+}
+
+/**
+ * A retried POST of the same form: the same report, nothing filed twice. Within REPEAT_WINDOW_MS a
+ * citizen sees the same query code again, unsealed with the form's nonce (only the holder of the
+ * form has it; the code itself is never stored in clear), and the files this post carries that the
+ * report does not hold yet are attached to it, as the staged upload would have. Past the window, or
+ * for a report logged by staff from a call, visit or letter (no copy kept: staff read the code out
+ * once, issue 16), the code is withheld and nothing is attached. A changed text changes nothing.
+ *
+ * `files` are this post's cleaned temporary files, or, for the loser of two racing posts, `sealed`:
+ * the same files already encrypted. Either way this function owns them: what it does not attach is
+ * shredded or removed from the store before it returns.
+ */
+async function repeatedSubmission(deps: Deps, existing: repo.Report, input: ReportInput, options: FileOptions, now: number, files: CleanFile[], sealed?: EncryptedUpload[]): Promise<FiledReport> {
+  const nonce = options.nonce!;
+  const inWindow = existing.receiptForRetry !== null && now - existing.receivedAt < REPEAT_WINDOW_MS;
+  const code = inWindow ? unseal(keyFromSecret(nonce, 'receipt-retry'), existing.receiptForRetry!).toString('utf8') : null;
   const unit = (await findUnit(deps.db, existing.handlingUnitId))!;
-  return { report: existing, queryCode: code ? groupQueryCode(code) : '', handlingUnit: unit, files: [], repeated: true };
+  const changed = !sameAsFiled(deps, existing, input, options.objectionEntryId ?? null);
+  const answer = { report: existing, queryCode: code ? groupQueryCode(code) : '', handlingUnit: unit, repeated: true, changed };
+  const posted = sealed ? sealed.map((u) => u.file) : files;
+  const refusal: RepeatProblem | null = !code ? 'repeat_late' : changed ? 'repeat_changed' : !(await allowedActions(deps, existing, now)).has('files') ? 'repeat_closed' : null;
+  if (refusal || posted.length === 0) {
+    if (sealed) await forgetUploads(deps.dirs, sealed);
+    else discardFiles(files);
+    return { ...answer, files: [], notAttached: posted.map((f) => ({ name: f.originalName, problem: refusal! })) };
+  }
+  const uploads = sealed ?? (await encryptUploads(deps.dirs, deps.keys.files, files));
+  const { kept, fresh, notAttached } = await attachMissing(deps, existing, uploads, now);
+  const linked = new Set(fresh);
+  await forgetUploads(deps.dirs, uploads.filter((u) => !linked.has(u)));
+  if (fresh.length > 0) await notifyResponsible(deps, existing, 'reporter_replied', now);
+  return { ...answer, files: kept.map((u) => ({ name: u.file.originalName, cleaned: u.file.cleaned, kind: u.file.sniff.kind })), notAttached };
+}
+
+/**
+ * Links the sealed files of a repeat that the report does not hold yet (same SHA-256 of the cleaned
+ * content as a file it holds, or as one earlier in this post: kept, not attached twice), within the
+ * report's limits of files and bytes, recorded exactly as the reporter's follow-up files are
+ * (tracking.addReporterFiles: one `reporter_files` event, one audit entry). One transaction, and
+ * write transactions run one at a time on both engines, so two repeats racing cannot both attach
+ * the same file. On failure every sealed file this post brought is removed and nothing is recorded.
+ */
+async function attachMissing(deps: Deps, report: repo.Report, uploads: EncryptedUpload[], now: number) {
+  const kept: EncryptedUpload[] = [];
+  const fresh: EncryptedUpload[] = [];
+  const notAttached: { name: string; problem: RepeatProblem }[] = [];
+  try {
+    await withTransaction(deps.db, async (tx) => {
+      const held = new Set((await evidenceOf(tx, 'report', report.id)).map((f) => f.sha256));
+      const used = await evidenceCount(tx, 'report', report.id);
+      let count = used.count;
+      let bytes = used.bytes;
+      for (const u of uploads) {
+        if (held.has(u.stored.sha256)) {
+          kept.push(u);
+          continue;
+        }
+        const problem = count + 1 > deps.config.upload.maxFiles ? 'too_many' : bytes + u.stored.size > deps.config.upload.maxReportBytes ? 'total_too_large' : null;
+        if (problem) {
+          notAttached.push({ name: u.file.originalName, problem });
+          continue;
+        }
+        held.add(u.stored.sha256);
+        count++;
+        bytes += u.stored.size;
+        kept.push(u);
+        fresh.push(u);
+      }
+      if (fresh.length === 0) return;
+      await linkUploads(tx, deps.keys.identity, fresh, { type: 'report', id: report.id }, { type: 'reporter' }, now);
+      await repo.insertEvent(tx, { reportId: report.id, at: now, type: 'reporter_files', actorType: 'reporter', visibleToReporter: true, data: JSON.stringify({ files: fresh.length }) });
+      await repo.updateReport(tx, report.id, { updatedAt: now });
+      await record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.reporter_files', object: { type: 'report', id: report.id }, detail: { files: fresh.length } }, now);
+    });
+  } catch (err) {
+    await forgetUploads(deps.dirs, uploads, deps.db);
+    throw err;
+  }
+  return { kept, fresh, notAttached };
 }
 
 export interface FileOptions {
@@ -83,8 +201,8 @@ export async function fileReport(deps: Deps, input: ReportInput, files: CleanFil
   const now = options.now ?? Date.now();
   const receivedAt = Math.min(options.receivedAt ?? now, now);
   if (options.nonce) {
-    const again = await repeatedSubmission(deps, options.nonce);
-    if (again) return again;
+    const existing = await filedBy(deps, options.nonce);
+    if (existing) return repeatedSubmission(deps, existing, input, options, now, files);
   }
   const unit = await handlingUnitFor(deps, input.countyCode, input);
   const code = newQueryCode();
@@ -150,12 +268,11 @@ export async function fileReport(deps: Deps, input: ReportInput, files: CleanFil
       return row;
     });
   } catch (err) {
+    // Two POSTs of one form racing: the loser shows the winner's receipt, and its files (already
+    // sealed) go to the winner's report as any repeat's would.
+    const winner = options.nonce && isUniqueViolation(err, 'reports', 'submission_digest') ? await filedBy(deps, options.nonce) : undefined;
+    if (winner) return repeatedSubmission(deps, winner, input, options, now, [], uploads);
     await forgetUploads(deps.dirs, uploads, deps.db);
-    // Two POSTs of one form racing: the loser shows the winner's receipt.
-    if (options.nonce && isUniqueViolation(err, 'reports', 'submission_digest')) {
-      const again = await repeatedSubmission(deps, options.nonce);
-      if (again) return again;
-    }
     throw err;
   }
   notifyNewReport(deps, unit, report);
@@ -165,5 +282,7 @@ export async function fileReport(deps: Deps, input: ReportInput, files: CleanFil
     handlingUnit: unit,
     files: uploads.map((u) => ({ name: u.file.originalName, cleaned: u.file.cleaned, kind: u.file.sniff.kind })),
     repeated: false,
+    changed: false,
+    notAttached: [],
   };
 }

@@ -7,14 +7,29 @@ import type { Deps } from '../../shared/deps.js';
 import { childrenOf, findRegion, isPlaceRefresh } from '../../regions/index.js';
 import { emptyForm, reportFormContext, type FormState } from '../form-view.js';
 import { fileReport } from '../filing.js';
+import { translate } from '../../i18n/translate.js';
 import { validateReport } from '../validate.js';
 import { confirmationContext } from '../confirmation.js';
 import { abandoned, isMultipartPost, uploadGate } from './upload-gate.js';
 import { rowIdOf } from '../../db/dialect.js';
 
 const NONCE = /^[A-Za-z0-9_-]{32}$/;
+
 /** 507 Insufficient Storage: the form comes back with its text and one clear message. */
 const DISK_FULL_STATUS = 507;
+
+/**
+ * What the receipt says under what was not received. A repeat whose code is no longer shown, or of
+ * a report no longer taking files: the tracking page with the code written down, else the hotline.
+ * A changed text: the report keeps what was sent first; add to it from the tracking page. Files
+ * dropped for load: "try again in an hour"; refused for what they are: "send another".
+ */
+function howToAddLater(problems: string[], codeShown: boolean): string {
+  if (!codeShown || problems.includes('repeat_closed')) return 'report.dropped.how_repeat';
+  if (problems.some((p) => p.startsWith('repeat_changed'))) return 'report.dropped.how_changed';
+  if (problems.some((p) => p === 'busy' || p === 'limited')) return 'report.dropped.how';
+  return 'report.dropped.how_fix';
+}
 
 export default async function filingRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
@@ -144,18 +159,20 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     }
     // With JavaScript and files chosen, the text comes first and the files follow one by one
     // (slow connections lose no text): the page opens a follow-up session for this report only,
-    // exactly as entering its query code would, and the files go to /track/files.
-    if (f.staged === '1' && parsed.files.length === 0) {
+    // exactly as entering its query code would, and the files go to /track/files. Only while the
+    // page shows the code: past the repeat window the nonce opens nothing the code would.
+    if (f.staged === '1' && parsed.files.length === 0 && filed.queryCode) {
       await request.session.regenerate();
       request.session.track = { reportId: filed.report.id, lastSeen: Date.now() };
     }
     reply.header('Cache-Control', 'no-store');
     // Files dropped unopened because everyone's evidence budget was spent, or refused for their
     // type or size: the report is filed without them and the receipt names each one, why, and how to
-    // add it (or another) from the tracking page.
-    const notReceived = filed.repeated ? [] : [...parsed.problems, ...parsed.dropped];
-    // Dropped for load ("try again in an hour") or refused for what the file is ("send another").
-    const notReceivedHow = notReceived.some((p) => p.problem === 'busy' || p.problem === 'limited') ? 'report.dropped.how' : 'report.dropped.how_fix';
+    // add it (or another) from the tracking page. On a repeat, also the files not attached to the
+    // report filed before, and a changed text (the report keeps the first one).
+    const changedText = filed.changed ? [{ name: translate(request.locale, 'report.repeat.changed_text'), problem: 'repeat_changed_text' }] : [];
+    const notReceived = [...changedText, ...parsed.problems, ...parsed.dropped, ...filed.notAttached];
+    const notReceivedHow = howToAddLater(notReceived.map((p) => p.problem), filed.queryCode !== '');
     return reply.page('reports/confirmation', { titleKey: 'report.confirm_title', scripts: ['/static/js/report-form.js'], ...(await confirmationContext(deps, filed)), notReceived, notReceivedHow });
   });
 
