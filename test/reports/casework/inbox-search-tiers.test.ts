@@ -49,9 +49,11 @@ async function allIds(staff: StaffContext, f: InboxFilter) {
 
 /** Every match read (exact), among the newest first (tiers), or each report tested (per row). */
 const EXACT = { tiers: [], perRowMax: -1 };
-const TIERS = { tiers: [2, 5], perRowMax: -1 };
+const TIERS = { tiers: [2, 5], perRowMax: -1, extrapolated: 0 };
+/** One fixed tier, then sizes scaled from the share of the newest matches the filter held. */
+const SCALED = { tiers: [2], perRowMax: -1, extrapolated: 3 };
 const PER_ROW = { tiers: [], perRowMax: 1000 };
-function setPlan(plan: { tiers: number[]; perRowMax: number }) {
+function setPlan(plan: { tiers: number[]; perRowMax: number; extrapolated?: number }) {
   Object.assign(SEARCH_PLAN, { ...plan, tiers: [...plan.tiers] });
 }
 
@@ -83,7 +85,7 @@ describe('newest-first search among the newest matches', () => {
           const f: InboxFilter = { queue: 'all', sort: 'newest', limit, ...over };
           setPlan(EXACT);
           const exact = await allIds(staff, f);
-          for (const plan of [TIERS, PER_ROW]) {
+          for (const plan of [TIERS, SCALED, PER_ROW]) {
             setPlan(plan);
             expect(await allIds(staff, f)).toEqual(exact);
           }
@@ -93,9 +95,11 @@ describe('newest-first search among the newest matches', () => {
   }
 
   it('puts the report indexed first but dated last at the top', async () => {
-    setPlan(TIERS);
-    const page = await listInbox(t.app.db, county, { queue: 'all', sort: 'newest', limit: 3, q: '低保' });
-    expect(page.rows[0]!.id).toBe(filed[0]);
+    for (const plan of [TIERS, SCALED]) {
+      setPlan(plan);
+      const page = await listInbox(t.app.db, county, { queue: 'all', sort: 'newest', limit: 3, q: '低保' });
+      expect(page.rows[0]!.id).toBe(filed[0]);
+    }
   });
 
   it('counts exactly, and "more" beyond the cap, as reading every match', async () => {
@@ -104,7 +108,7 @@ describe('newest-first search among the newest matches', () => {
         const f: InboxFilter = { queue: 'all', sort: 'newest', limit: 50, q: '低保' };
         setPlan(EXACT);
         const exact = await countInbox(t.app.db, staff, f, cap);
-        for (const plan of [TIERS, PER_ROW]) {
+        for (const plan of [TIERS, SCALED, PER_ROW]) {
           setPlan(plan);
           expect(await countInbox(t.app.db, staff, f, cap)).toEqual(exact);
         }
