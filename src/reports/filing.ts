@@ -56,10 +56,10 @@ function submissionDigest(deps: Deps, nonce: string): string {
 }
 
 /**
- * How long a form's nonce brings its query code back and takes more files: the life of the sealed
- * copy (retention's RETRY_RECEIPT_MS, one day; reports cannot import retention, which imports
- * reports — test/reports/repeat-submission.test.ts checks the two agree). Checked here as well as
- * by the retention sweep, so the limit holds between two sweeps and on a node that runs none.
+ * How long a form's nonce brings its query code back and takes more files: one day, as a form is
+ * sent again within minutes. The filing rule, so reports owns it; the retention sweep drops the
+ * sealed copy of the code after the same time (it imports this from the reports index). Checked
+ * here as well as by the sweep, so the limit holds between two sweeps and on a node that runs none.
  */
 export const REPEAT_WINDOW_MS = 24 * 3600_000;
 

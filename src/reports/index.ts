@@ -8,7 +8,7 @@ import * as reportsRepo from './repository.js';
 import filingRoutes from './routes/filing.js';
 import trackRoutes from './routes/track.js';
 
-export { fileReport, handlingUnitFor, type FiledReport } from './filing.js';
+export { fileReport, handlingUnitFor, REPEAT_WINDOW_MS, type FiledReport } from './filing.js';
 export { findByQueryCode } from './tracking.js';
 export { findReport, eventsOf, insertEvent, updateReport, reportsPastRetention, eraseIdentity, retryReceiptsBefore, forgetRetryReceipts, type Report, type ReportEvent } from './repository.js';
 export { REVIEW_WINDOW_DAYS } from './tracking.js';

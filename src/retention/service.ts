@@ -38,11 +38,15 @@ import { withTransaction } from '../db/transaction.js';
 import { declarantsLeftBefore, deleteDeclarant, findDeclarant } from '../declarations/index.js';
 import { eraseStored, liveEvidenceOf, markEvidenceErased, ownersWithLiveFiles, type StorageDirs } from '../evidence/index.js';
 import { installMode } from '../installation/index.js';
-import { END_STATES, REVIEW_WINDOW_DAYS, eraseIdentity, forgetRetryReceipts, reportsPastRetention, retryReceiptsBefore } from '../reports/index.js';
+import { END_STATES, REPEAT_WINDOW_MS, REVIEW_WINDOW_DAYS, eraseIdentity, forgetRetryReceipts, reportsPastRetention, retryReceiptsBefore } from '../reports/index.js';
 
 const DAY_MS = 86_400_000;
-/** The retry copy of a query code serves a resubmitted form, which comes within minutes. */
-export const RETRY_RECEIPT_MS = DAY_MS;
+/**
+ * The retry copy of a query code serves a resubmitted form, so it lives exactly as long as the
+ * filing rule lets a repeat bring the code back: the reports' REPEAT_WINDOW_MS, one value with one
+ * owner. Under this name for retention's own readers (its index and README).
+ */
+export const RETRY_RECEIPT_MS = REPEAT_WINDOW_MS;
 
 export interface RetentionDeps {
   db: Db;

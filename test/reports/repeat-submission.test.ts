@@ -7,10 +7,9 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { evidenceOf } from '../../src/evidence/index.js';
-import { findReport } from '../../src/reports/index.js';
+import { REPEAT_WINDOW_MS, findReport } from '../../src/reports/index.js';
 import { reports } from '../../src/reports/tables.js';
-import { RETRY_RECEIPT_MS } from '../../src/retention/index.js';
-import { REPEAT_WINDOW_MS } from '../../src/reports/filing.js';
+import { runRetentionSweep } from '../../src/retention/index.js';
 import { onPostgres } from '../../src/db/engine.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { multipart, openForm, type FileField } from '../helpers/forms.js';
@@ -131,15 +130,35 @@ describe('a different text under the same nonce', () => {
 });
 
 describe('limits on getting the code back', () => {
-  it('withholds the code and attaches nothing once the form is older than the retry window', async () => {
-    expect(REPEAT_WINDOW_MS).toBe(RETRY_RECEIPT_MS);
+  /** A form whose text-first post was filed `age` ago: the form, the code it was shown, the report. */
+  async function filedAgo(age: number) {
     const form = await openForm(t.app, '/report');
     const first = await post(form, { ...reportFields(), staged: '1' });
     const code = codeOf(first.body)!;
     const id = await lastReportId();
-    // A day and a minute later, before the retention sweep has dropped the sealed copy.
     const filed = (await findReport(t.app.db, id))!;
-    await t.app.db.update(reports).set({ receivedAt: filed.receivedAt - REPEAT_WINDOW_MS - 60_000 }).where(eq(reports.id, id)).run();
+    await t.app.db.update(reports).set({ receivedAt: filed.receivedAt - age }).where(eq(reports.id, id)).run();
+    return { form, code, id };
+  }
+
+  it('gives the code back and attaches the files until the last minute of the day, a retention sweep notwithstanding', async () => {
+    // A minute short of a day, and the retention sweep has just run: it keeps the sealed copy of the
+    // code exactly as long as the repeat may bring it back, never less.
+    const { form, code, id } = await filedAgo(REPEAT_WINDOW_MS - 60_000);
+    await runRetentionSweep(t.app.deps, null);
+    expect((await findReport(t.app.db, id))!.receiptForRetry).not.toBeNull();
+    const again = await post(form, reportFields(), [photo()]);
+    expect(again.statusCode).toBe(200);
+    expect(codeOf(again.body)).toBe(code);
+    expect(again.body).toContain('现场照片.jpg — 已删除位置和设备信息');
+    expect(await evidenceOf(t.app.db, 'report', id)).toHaveLength(1);
+    await storeMatchesRows();
+    expect(tmpFiles()).toEqual([]);
+  });
+
+  it('withholds the code and attaches nothing once the form is older than the retry window', async () => {
+    // A day and a minute later, before the retention sweep has dropped the sealed copy.
+    const { form, code, id } = await filedAgo(REPEAT_WINDOW_MS + 60_000);
     const again = await post(form, { ...reportFields(), staged: '1' });
     expect(again.statusCode).toBe(200);
     expect(codeOf(again.body)).toBeUndefined();
