@@ -12,7 +12,7 @@ import { groupQueryCode, newQueryCode, queryCodeDigest } from './receipt.js';
 import * as repo from './repository.js';
 import { handlingLevel } from './routing.js';
 import type { Identity, ReportInput } from './validate.js';
-import { allowedActions } from './tracking.js';
+import { allowedActions, linkReporterUploads } from './tracking.js';
 import { notifyResponsible } from './casework/notify.js';
 import { notifyNewReport } from './notify.js';
 import { dueFrom } from '../clocks/index.js';
@@ -136,7 +136,7 @@ async function repeatedSubmission(deps: Deps, existing: repo.Report, input: Repo
  * Links the sealed files of a repeat that the report does not hold yet (same SHA-256 of the cleaned
  * content as a file it holds, or as one earlier in this post: kept, not attached twice), within the
  * report's limits of files and bytes, recorded exactly as the reporter's follow-up files are
- * (tracking.addReporterFiles: one `reporter_files` event, one audit entry). One transaction, and
+ * (tracking.linkReporterUploads: one `reporter_files` event, one audit entry). One transaction, and
  * write transactions run one at a time on both engines, so two repeats racing cannot both attach
  * the same file. On failure every sealed file this post brought is removed and nothing is recorded.
  */
@@ -166,11 +166,7 @@ async function attachMissing(deps: Deps, report: repo.Report, uploads: Encrypted
         kept.push(u);
         fresh.push(u);
       }
-      if (fresh.length === 0) return;
-      await linkUploads(tx, deps.keys.identity, fresh, { type: 'report', id: report.id }, { type: 'reporter' }, now);
-      await repo.insertEvent(tx, { reportId: report.id, at: now, type: 'reporter_files', actorType: 'reporter', visibleToReporter: true, data: JSON.stringify({ files: fresh.length }) });
-      await repo.updateReport(tx, report.id, { updatedAt: now });
-      await record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.reporter_files', object: { type: 'report', id: report.id }, detail: { files: fresh.length } }, now);
+      if (fresh.length > 0) await linkReporterUploads(tx, deps.keys, report.id, fresh, now);
     });
   } catch (err) {
     await forgetUploads(deps.dirs, uploads, deps.db);

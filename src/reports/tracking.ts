@@ -1,7 +1,7 @@
 // The reporter's side after filing: find the report by query code, see its public steps, reply,
 // add files, give an identity later, ask for a review, rate, withdraw (issue 3, "Following up").
 import { record } from '../audit/index.js';
-import { encryptUploads, evidenceCount, forgetUploads, linkUploads, type CleanFile } from '../evidence/index.js';
+import { encryptUploads, evidenceCount, forgetUploads, linkUploads, type CleanFile, type EncryptedUpload } from '../evidence/index.js';
 import { sameDigest, sealJson } from '../shared/crypto.js';
 import type { Deps } from '../shared/deps.js';
 import { ANSWER_STANDS, END_STATES, type Rating, type Status } from './catalog.js';
@@ -11,7 +11,7 @@ import { TransitionError } from './casework/workflow.js';
 import { notifyResponsible } from './casework/notify.js';
 import { answerReceivedOn, dueFrom, reviewWindowOf, type ClockEvent, type ReviewWindow } from '../clocks/index.js';
 import { loadCalendar } from '../calendar/index.js';
-import { withTransaction } from '../db/transaction.js';
+import { withTransaction, type Tx } from '../db/transaction.js';
 import * as repo from './repository.js';
 import { reportStatusChanged } from './status-signal.js';
 import type { Identity } from './validate.js';
@@ -135,15 +135,24 @@ export async function addReporterMessage(deps: Deps, report: repo.Report, body: 
   await notifyResponsible(deps, report, 'reporter_replied', now);
 }
 
+/**
+ * Records sealed uploads as the reporter's follow-up files of a report, inside the caller's
+ * transaction: their rows, one `reporter_files` event, the report's updated_at and one
+ * `report.reporter_files` audit entry. Shared by the tracking page's upload and a repeated form
+ * (filing.ts), so a file the reporter adds is recorded the same way whichever door it came by. The
+ * caller removes the sealed files if its transaction fails, and tells the staff after the commit.
+ */
+export async function linkReporterUploads(tx: Tx, keys: Pick<Deps['keys'], 'identity' | 'audit-mac'>, reportId: number, uploads: EncryptedUpload[], now: number): Promise<void> {
+  await linkUploads(tx, keys.identity, uploads, { type: 'report', id: reportId }, { type: 'reporter' }, now);
+  await repo.insertEvent(tx, { reportId, at: now, type: 'reporter_files', actorType: 'reporter', visibleToReporter: true, data: JSON.stringify({ files: uploads.length }) });
+  await repo.updateReport(tx, reportId, { updatedAt: now });
+  await record(tx, keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.reporter_files', object: { type: 'report', id: reportId }, detail: { files: uploads.length } }, now);
+}
+
 export async function addReporterFiles(deps: Deps, report: repo.Report, files: CleanFile[], now = Date.now()): Promise<void> {
   const uploads = await encryptUploads(deps.dirs, deps.keys.files, files);
   try {
-    await withTransaction(deps.db, async (tx) => {
-      await linkUploads(tx, deps.keys.identity, uploads, { type: 'report', id: report.id }, { type: 'reporter' }, now);
-      await repo.insertEvent(tx, { reportId: report.id, at: now, type: 'reporter_files', actorType: 'reporter', visibleToReporter: true, data: JSON.stringify({ files: uploads.length }) });
-      await repo.updateReport(tx, report.id, { updatedAt: now });
-      await record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.reporter_files', object: { type: 'report', id: report.id }, detail: { files: uploads.length } }, now);
-    });
+    await withTransaction(deps.db, (tx) => linkReporterUploads(tx, deps.keys, report.id, uploads, now));
   } catch (err) {
     await forgetUploads(deps.dirs, uploads, deps.db);
     throw err;
