@@ -8,7 +8,7 @@ import { CATEGORIES, CHANNELS, STATUSES } from '../../catalog.js';
 import { regionsAtLevel, childrenOf } from '../../../regions/index.js';
 import { clockOf } from '../../../clocks/index.js';
 import { countInbox, dashboardCounts, ledgerRows, listInbox, QUEUES, SORTS, type InboxFilter, type Queue, type Sort } from '../inbox.js';
-import { EXPORT_MAX_ROWS, ledgerCsv, writeLedgerXlsx } from '../export.js';
+import { EXPORT_LIMIT, ledgerCsv, writeLedgerXlsx } from '../export.js';
 import { translate } from '../../../i18n/translate.js';
 import { formatDate } from '../../../views/helpers/date.js';
 import { calendarWarning } from '../../../calendar/index.js';
@@ -123,16 +123,16 @@ export default async function inboxRoutes(app: FastifyInstance, opts: { deps: De
 
   /**
    * The 台账 export of the filtered list (XLSX, and CSV with the same columns), without identities
-   * or report text: exactly the reports the inbox shows this user, streamed. Over EXPORT_MAX_ROWS
+   * or report text: exactly the reports the inbox shows this user, streamed. Over EXPORT_LIMIT.maxRows
    * the inbox comes back with a message instead. Audited before the first row leaves: who, the
    * filters and the row count, no content (issue 15).
    */
   async function ledgerExport(request: FastifyRequest<{ Querystring: Record<string, string> }>, reply: FastifyReply, format: 'xlsx' | 'csv') {
     const staff = request.staff!;
     const filter = parseFilter(request.query, 1000);
-    const count = await countInbox(db, staff, filter, EXPORT_MAX_ROWS);
+    const count = await countInbox(db, staff, filter, EXPORT_LIMIT.maxRows);
     if (count.more) {
-      const max = new Intl.NumberFormat(request.locale).format(EXPORT_MAX_ROWS);
+      const max = new Intl.NumberFormat(request.locale).format(EXPORT_LIMIT.maxRows);
       return inboxPage(request, reply, { exportTooMany: translate(request.locale, 'casework.export.too_many', { max }), status: 422 });
     }
     await record(db, opts.deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: `export.${format}`, object: { type: 'report_list', id: staff.unit.id }, detail: { rows: count.n, filters: auditedFilters(filter) } });
