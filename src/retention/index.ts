@@ -1,2 +1,2 @@
 // Retention schedule (issue 15): what is deleted when, run by the scheduler. See service.ts.
-export { runRetentionSweep, retentionInForce, yearsBefore, RETRY_RECEIPT_MS, type SweepResult, type SessionSweeper, type RetentionDeps } from './service.js';
+export { runRetentionSweep, retentionInForce, yearsBefore, type SweepResult, type SessionSweeper, type RetentionDeps } from './service.js';

@@ -41,12 +41,6 @@ import { installMode } from '../installation/index.js';
 import { END_STATES, REPEAT_WINDOW_MS, REVIEW_WINDOW_DAYS, eraseIdentity, forgetRetryReceipts, reportsPastRetention, retryReceiptsBefore } from '../reports/index.js';
 
 const DAY_MS = 86_400_000;
-/**
- * The retry copy of a query code serves a resubmitted form, so it lives exactly as long as the
- * filing rule lets a repeat bring the code back: the reports' REPEAT_WINDOW_MS, one value with one
- * owner. Under this name for retention's own readers (its index and README).
- */
-export const RETRY_RECEIPT_MS = REPEAT_WINDOW_MS;
 
 export interface RetentionDeps {
   db: Db;
@@ -140,7 +134,8 @@ export async function runRetentionSweep(deps: RetentionDeps, sessions: SessionSw
   }
 
   // Not part of the configured schedule: a technical copy with a fixed life of one day.
-  const before = now - RETRY_RECEIPT_MS;
+  // The retry copy of a query code lives exactly as long as the filing rule lets a repeat bring it back.
+  const before = now - REPEAT_WINDOW_MS;
   result.receipts = await withTransaction(db, async (tx) => {
     const ids = await retryReceiptsBefore(tx, before);
     if (ids.length === 0) return 0;

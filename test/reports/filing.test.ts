@@ -8,8 +8,8 @@ import { findReport } from '../../src/reports/index.js';
 import { unsealJson } from '../../src/shared/crypto.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { multipart, openForm, type FileField } from '../helpers/forms.js';
-import { CAMERA_MAKE, GPS_RATIONALS, exifSegment, fixture, jpegWith, pdfFile } from '../evidence/media/builders.js';
-import { reportFields } from './fixtures.js';
+import { CAMERA_MAKE, GPS_RATIONALS, jpegWith } from '../evidence/media/builders.js';
+import { pdfField as pdf, photoField as photo, reportFields, voiceField as voice } from './fixtures.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -17,9 +17,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const photo = (): FileField => ({ name: 'evidence', filename: '现场照片.jpg', content: jpegWith(exifSegment()), type: 'image/jpeg' });
-const pdf = (): FileField => ({ name: 'evidence', filename: '公示名单.pdf', content: pdfFile(), type: 'application/pdf' });
-const voice = (): FileField => ({ name: 'evidence', filename: '录音.mp3', content: fixture('tagged.mp3'), type: 'audio/mpeg' });
 
 async function submit(fields: Record<string, string>, files: FileField[] = [], opts: { csrf?: string; cookies?: Record<string, string>; ip?: string } = {}) {
   const form = opts.csrf ? { csrf: opts.csrf, cookies: opts.cookies!, hidden: { submission_id: fields.submission_id! } } : await openForm(t.app, '/report');

@@ -13,8 +13,8 @@ import { runRetentionSweep } from '../../src/retention/index.js';
 import { onPostgres } from '../../src/db/engine.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { multipart, openForm, type FileField } from '../helpers/forms.js';
-import { exifSegment, fixture, jpegWith, pdfFile } from '../evidence/media/builders.js';
-import { reportFields } from './fixtures.js';
+import { exifSegment, jpegWith } from '../evidence/media/builders.js';
+import { pdfField as pdf, photoField as photo, reportFields, voiceField as voice } from './fixtures.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -22,9 +22,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const photo = (): FileField => ({ name: 'evidence', filename: '现场照片.jpg', content: jpegWith(exifSegment()), type: 'image/jpeg' });
-const pdf = (): FileField => ({ name: 'evidence', filename: '公示名单.pdf', content: pdfFile(), type: 'application/pdf' });
-const voice = (): FileField => ({ name: 'evidence', filename: '录音.mp3', content: fixture('tagged.mp3'), type: 'audio/mpeg' });
 
 type Form = Awaited<ReturnType<typeof openForm>>;
 async function post(form: Form, fields: Record<string, string>, files: FileField[] = []) {
