@@ -37,6 +37,10 @@ const tmpFiles = () => fs.readdirSync(path.join(t.dataDir, 'tmp'));
 async function storeMatchesRows() {
   expect(fs.readdirSync(path.join(t.dataDir, 'files')).sort()).toEqual((await t.app.db.all<{ s: string }>(sql`select stored_name as s from evidence_files`)).map((r) => r.s).sort());
 }
+/** The notice that a changed text was not added (class="notice warn", role="status"). */
+const changedNotice = (html: string) => /<div class="notice warn" role="status" id="repeat-changed">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
+/** The section naming the files not received. */
+const droppedSection = (html: string) => /aria-labelledby="not-received-title">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
 const eventsOfType = async (id: number, type: string) => (await t.app.db.get<{ n: number }>(sql`select count(*) as n from report_events where report_id = ${id} and type = ${type}`))!.n;
 
 describe('the whole form posted again after the text-first answer was lost', () => {
@@ -106,7 +110,7 @@ describe('send pressed twice without script', () => {
 });
 
 describe('a different text under the same nonce', () => {
-  it('changes nothing in the report and says that what was sent this time was not added', async () => {
+  it('changes nothing in the report and says so plainly near the top, with the code and how to add the changes', async () => {
     const form = await openForm(t.app, '/report');
     const first = await post(form, reportFields());
     const id = await lastReportId();
@@ -114,15 +118,56 @@ describe('a different text under the same nonce', () => {
     const again = await post(form, reportFields({ description: '改过的内容：村主任还把他小舅子也评上了低保，家里开着小卖部。', category: 'wrong_grant' }), [photo()]);
     expect(again.statusCode).toBe(200);
     expect(codeOf(again.body)).toBe(codeOf(first.body));
-    expect(again.body).toContain('这些文件没有收到');
-    expect(again.body).toContain('现场照片.jpg');
-    expect(again.body).toContain('和第一次提交的不一样');
-    expect(again.body).toContain('以第一次的内容为准');
+    // A notice of its own, before the code: received before (same code), changes not added, how to add them.
+    const notice = changedNotice(again.body);
+    expect(notice).toContain('您的举报之前已经收到了，查询码还是下面这个');
+    expect(notice).toContain('这次改过的内容没有加进去');
+    expect(notice).toContain('输入查询码，在“回复或补充说明”里写上');
+    expect(again.body.indexOf('id="repeat-changed"')).toBeLessThan(again.body.indexOf('class="query-code"'));
+    // It replaces the plain "sent before, same code" line rather than saying it twice.
+    expect(again.body).not.toContain('下面是同一个查询码');
+    // The list of files not received names files only.
+    const dropped = droppedSection(again.body);
+    expect(dropped).toContain('现场照片.jpg</strong> — 这次提交的内容和第一次的不一样，这个文件没有加进去。');
+    expect(dropped).not.toContain('这次填写的内容');
+    expect(dropped).not.toContain('和第一次提交的不一样。');
+    expect(dropped).toContain('以第一次的内容为准');
     const now = (await findReport(t.app.db, id))!;
     expect({ ...now }).toEqual({ ...filed });
     expect(await evidenceOf(t.app.db, 'report', id)).toHaveLength(0);
     await storeMatchesRows();
     expect(tmpFiles()).toEqual([]);
+  });
+
+  it('without files: the notice alone, no list of files not received', async () => {
+    const form = await openForm(t.app, '/report');
+    const first = await post(form, reportFields());
+    const again = await post(form, reportFields({ description: '我又想起来一件事：去年的低保名单也没有公示。' }));
+    expect(again.statusCode).toBe(200);
+    expect(codeOf(again.body)).toBe(codeOf(first.body));
+    expect(changedNotice(again.body)).toContain('这次改过的内容没有加进去');
+    expect(again.body).not.toContain('这些文件没有收到');
+  });
+
+  it('says the same in Korean and English', async () => {
+    for (const [lang, words] of [
+      ['ko', ['이 신고는 전에 이미 받았습니다', '이번에 고친 내용은 들어가지 않았습니다', '“회답 또는 보충 설명”']],
+      ['en', ['We already received this report earlier', 'The changes you made this time were not added', '“Reply or add details”']],
+    ] as const) {
+      const form = await openForm(t.app, '/report', { lang });
+      await post(form, reportFields());
+      const again = await post(form, reportFields({ description: 'Changed: the village head also listed his brother-in-law.' }));
+      const notice = changedNotice(again.body);
+      for (const w of words) expect(notice).toContain(w);
+    }
+  });
+
+  it('an unchanged repeat shows no such notice', async () => {
+    const form = await openForm(t.app, '/report');
+    await post(form, reportFields());
+    const again = await post(form, reportFields());
+    expect(again.body).toContain('下面是同一个查询码');
+    expect(again.body).not.toContain('id="repeat-changed"');
   });
 });
 
@@ -173,6 +218,22 @@ describe('limits on getting the code back', () => {
     expect(await evidenceOf(t.app.db, 'report', id)).toHaveLength(0);
     await storeMatchesRows();
     expect(tmpFiles()).toEqual([]);
+  });
+
+  it('past the window, a changed text: the notice says the changes were not added, with the written-down code or the hotline', async () => {
+    const { form, code, id } = await filedAgo(REPEAT_WINDOW_MS + 60_000);
+    const filed = (await findReport(t.app.db, id))!;
+    const late = await post(form, reportFields({ description: '改过的内容：村主任还把他小舅子也评上了低保。' }));
+    expect(late.statusCode).toBe(200);
+    expect(late.body).not.toContain(code);
+    expect(late.body).toContain('查询码只在第一次提交时显示');
+    const notice = changedNotice(late.body);
+    expect(notice).toContain('这次改过的内容没有加进去');
+    expect(notice).toContain('输入您记下的查询码');
+    expect(notice).toContain('没有记下查询码的，请打下面的投诉电话，说出举报编号');
+    expect(notice).not.toContain('查询码还是下面这个');
+    expect(late.body).not.toContain('这些文件没有收到');
+    expect({ ...(await findReport(t.app.db, id))! }).toEqual({ ...filed });
   });
 
   it('gives nothing back to another form: a different nonce files a report of its own', async () => {

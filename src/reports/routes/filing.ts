@@ -7,7 +7,6 @@ import type { Deps } from '../../shared/deps.js';
 import { childrenOf, findRegion, isPlaceRefresh } from '../../regions/index.js';
 import { emptyForm, reportFormContext, type FormState } from '../form-view.js';
 import { fileReport } from '../filing.js';
-import { translate } from '../../i18n/translate.js';
 import { validateReport } from '../validate.js';
 import { confirmationContext } from '../confirmation.js';
 import { abandoned, isMultipartPost, uploadGate } from './upload-gate.js';
@@ -21,12 +20,13 @@ const DISK_FULL_STATUS = 507;
 /**
  * What the receipt says under what was not received. A repeat whose code is no longer shown, or of
  * a report no longer taking files: the tracking page with the code written down, else the hotline.
- * A changed text: the report keeps what was sent first; add to it from the tracking page. Files
- * dropped for load: "try again in an hour"; refused for what they are: "send another".
+ * Files refused because the text sent with them changed: the report keeps what was sent first; add
+ * to it from the tracking page. Files dropped for load: "try again in an hour"; refused for what
+ * they are: "send another".
  */
 function howToAddLater(problems: string[], codeShown: boolean): string {
   if (!codeShown || problems.includes('repeat_closed')) return 'report.dropped.how_repeat';
-  if (problems.some((p) => p.startsWith('repeat_changed'))) return 'report.dropped.how_changed';
+  if (problems.includes('repeat_changed')) return 'report.dropped.how_changed';
   if (problems.some((p) => p === 'busy' || p === 'limited')) return 'report.dropped.how';
   return 'report.dropped.how_fix';
 }
@@ -169,11 +169,11 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     // Files dropped unopened because everyone's evidence budget was spent, or refused for their
     // type or size: the report is filed without them and the receipt names each one, why, and how to
     // add it (or another) from the tracking page. On a repeat, also the files not attached to the
-    // report filed before, and a changed text (the report keeps the first one).
-    const changedText = filed.changed ? [{ name: translate(request.locale, 'report.repeat.changed_text'), problem: 'repeat_changed_text' }] : [];
-    const notReceived = [...changedText, ...parsed.problems, ...parsed.dropped, ...filed.notAttached];
+    // report filed before. A changed text (the report keeps the first one) is not a file: the page
+    // says so in a notice of its own near the top (repeatChanged).
+    const notReceived = [...parsed.problems, ...parsed.dropped, ...filed.notAttached];
     const notReceivedHow = howToAddLater(notReceived.map((p) => p.problem), filed.queryCode !== '');
-    return reply.page('reports/confirmation', { titleKey: 'report.confirm_title', scripts: ['/static/js/report-form.js'], ...(await confirmationContext(deps, filed)), notReceived, notReceivedHow });
+    return reply.page('reports/confirmation', { titleKey: 'report.confirm_title', scripts: ['/static/js/report-form.js'], ...(await confirmationContext(deps, filed)), repeatChanged: filed.changed, notReceived, notReceivedHow });
   });
 
   // For the form's script: the children of a region, as JSON (public data).
