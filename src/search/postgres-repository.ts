@@ -110,7 +110,8 @@ export async function searchIds(db: Executor, options: SearchOptions): Promise<S
 }
 
 /** `<column> IN (the ids of the matching documents)`, the doc id cast to the column's type. */
-export function matchesSearch(column: SQLWrapper, filter: SearchFilter, options: { sinceKey?: number } = {}): SQL {
+export function matchesSearch(column: SQLWrapper, filter: SearchFilter, options: { sinceKey?: number; among?: number } = {}): SQL {
+  // `among` (how many matches the key was counted over) serves SQLite's FTS5; here the key is a range of the primary key.
   const table = tableOf(filter.type);
   const where = conditions(table, filter);
   if (where === null) return sql`false`;

@@ -11,6 +11,7 @@ import {
   indexDocument,
   matchesSearch,
   matchExpression,
+  recentMatchFloor,
   removeAllDocuments,
   removeDocument,
   searchIds,
@@ -248,6 +249,19 @@ describe.skipIf(onPostgres)('matchesSearch', () => {
       .where(matchesSearch(notes.code, { type: 'village', query: '低保' })).all();
     expect(villages).toEqual([{ code: 'v3' }]);
     expect(db.select().from(notes).where(matchesSearch(notes.id, { type: 'report', query: '。' })).all()).toEqual([]);
+  });
+
+  it('among the newest matches, keeps those indexed after the key was read (up to as many again)', async () => {
+    db.insert(notes).values([4, 5, 6, 7, 8].map((id) => ({ id, code: `v${id}`, county: 'a' }))).run();
+    await put(4, '低保');
+    const since = { sinceKey: (await recentMatchFloor(db, { type: 'report', query: '低保' }, 2))!, among: 2 };
+    const newest = () => db.select({ id: notes.id }).from(notes).where(matchesSearch(notes.id, { type: 'report', query: '低保' }, since)).orderBy(notes.id).all().map((r) => r.id);
+    expect(newest()).toEqual([2, 4]);
+    // Filed between the key and the page's statement: a LIMIT of `among` alone would drop report 2.
+    await put(5, '又一个低保');
+    await put(6, '低保问题');
+    expect(newest()).toEqual([2, 4, 5, 6]);
+    expect(db.select({ id: notes.id }).from(notes).where(matchesSearch(notes.id, { type: 'report', query: '低保' }, { sinceKey: since.sinceKey })).orderBy(notes.id).all().map((r) => r.id)).toEqual([2, 4, 5, 6]);
   });
 
   it('looks rows up by primary key from the FTS hits', async () => {

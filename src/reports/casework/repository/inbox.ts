@@ -77,9 +77,9 @@ function regionCondition(code: string, level: string | undefined): SQL {
 }
 
 /** Free text through the Chinese FTS index (src/search): 低保 matches; a whole case number matches exactly too. */
-function searchCondition(q: string, how: { sinceKey?: number; perRow?: boolean }): SQL {
+function searchCondition(q: string, how: { since?: { key: number; among: number }; perRow?: boolean }): SQL {
   const filter = { type: 'report' as const, query: q };
-  const byText = !hasSearchTerms(q) ? sql`0` : how.perRow ? matchesSearchPerRow(reports.id, filter) : matchesSearch(reports.id, filter, how.sinceKey === undefined ? {} : { sinceKey: how.sinceKey });
+  const byText = !hasSearchTerms(q) ? sql`0` : how.perRow ? matchesSearchPerRow(reports.id, filter) : matchesSearch(reports.id, filter, how.since === undefined ? {} : { sinceKey: how.since.key, among: how.since.among });
   return /^JL\d{4}-\d{6}$/i.test(q.trim()) ? or(eq(reports.caseNo, q.trim().toUpperCase()), byText)! : byText;
 }
 
@@ -98,8 +98,8 @@ export interface InboxQuery {
   soon: string;
   /** The level of `filter.region` (county, township, village, or another). */
   regionLevel?: string;
-  /** Only search matches indexed at or after this key (the newest ones: recentMatchFloor). */
-  searchSinceKey?: number;
+  /** Only search matches indexed at or after this key (recentMatchFloor's key of the `among`-th newest match). */
+  searchSince?: { key: number; among: number };
   /** The search tested on each report of the filter (few of them: searchPlan). */
   searchPerRow?: boolean;
   /** A status filter over a dense scope matches few reports (planPages): they are gathered through the unit indexes. */
@@ -182,8 +182,8 @@ function pageScope(x: InboxQuery): ReportCondition {
   if (x.fewMatches) return x.scope;
   // A county, township or village filter: its own index (reports_county_status_received_idx …) drives.
   if (x.scopeInTimeOrder && regionIndexed(x) && f.queue === 'all' && !f.q) return x.scopeInTimeOrder;
-  // Among the newest search matches (searchSinceKey), those drive and the tree is tested on each.
-  const narrower = (f.region && ['county', 'township', 'village'].includes(x.regionLevel ?? '')) || f.queue !== 'all' || (!!f.q && x.searchSinceKey === undefined);
+  // Among the newest search matches (searchSince), those drive and the tree is tested on each.
+  const narrower = (f.region && ['county', 'township', 'village'].includes(x.regionLevel ?? '')) || f.queue !== 'all' || (!!f.q && x.searchSince === undefined);
   return x.scopeInTimeOrder && !narrower && f.sort !== 'real_name' ? x.scopeInTimeOrder : x.scope;
 }
 
@@ -214,7 +214,7 @@ function filterConditions(x: InboxQuery, scope: ReportCondition = x.scope): SQL[
   if (f.clock === 'on_time') conditions.push(sql`${reports.dueOn} > ${x.soon}`);
   if (f.from) conditions.push(gte(reports.receivedAt, cstStart(f.from)));
   if (f.to) conditions.push(lt(reports.receivedAt, cstStart(addDays(f.to, 1))));
-  if (f.q) conditions.push(searchCondition(f.q, { sinceKey: x.searchSinceKey, perRow: x.searchPerRow }));
+  if (f.q) conditions.push(searchCondition(f.q, { since: x.searchSince, perRow: x.searchPerRow }));
   return conditions.filter((c): c is SQL => c !== undefined);
 }
 
@@ -395,7 +395,7 @@ async function pageOf(db: Executor, x: InboxQuery): Promise<InboxPage> {
   for (let step = 0; tier !== null; step++) {
     const floor = await recentMatchFloor(db, { type: 'report', query: f.q! }, tier);
     if (floor === null) break;
-    const bounded = { ...x, searchSinceKey: floor };
+    const bounded = { ...x, searchSince: { key: floor, among: tier } };
     const rows = await rowsFrom(db, bounded, pageColumns, after ? 'after' : 'first', after, f.limit + 1);
     const full = rows.length > f.limit;
     if (full) {
@@ -444,7 +444,7 @@ export async function inboxCount(db: Executor, x0: InboxQuery, cap: number): Pro
     for (let step = 0; tier !== null; step++) {
       const floor = await recentMatchFloor(db, { type: 'report', query: x.filter.q }, tier);
       if (floor === null) break;
-      const n = await countUpTo(db, { ...x, searchSinceKey: floor }, cap);
+      const n = await countUpTo(db, { ...x, searchSince: { key: floor, among: tier } }, cap);
       if (n > cap) return n;
       tier = nextTier(step, tier, n, cap + 1);
     }
@@ -462,7 +462,7 @@ export async function inboxCount(db: Executor, x0: InboxQuery, cap: number): Pro
  */
 function countScope(x: InboxQuery): ReportCondition {
   if (!x.scopeInTimeOrder) return x.scope;
-  if (x.searchSinceKey !== undefined) return x.scopeInTimeOrder;
+  if (x.searchSince !== undefined) return x.scopeInTimeOrder;
   if (regionIndexed(x) && x.filter.queue === 'all' && !x.filter.q) return x.scopeInTimeOrder;
   // A county's tree holds ≈ 1/70 of the reports: reading in time order would pass most of the table.
   if (!x.wideTree) return x.scope;
