@@ -73,7 +73,8 @@
 // Where a browser could not keep them, the notice beside the field names the files to pick again.
 //
 // When the answer is not OK and holds no form (the busy page for a 429 or 503, a proxy's error page,
-// a 500), nothing is swapped in: that page's "press Back" loses text and files in most phone
+// a 500), or is not one of the portal's pages at all (a Wi-Fi sign-in page answering 200 for every
+// address), nothing is swapped in: that page's "press Back" loses text and files in most phone
 // browsers. The form stays as it is, the send button works again, and a message beside it says the
 // report is not sent yet, nothing is lost, and to press send again after a while.
 (function () {
@@ -230,7 +231,8 @@
       .then(function (res) {
         answered = true;
         var doc = new DOMParser().parseFromString(res.html, 'text/html');
-        if (!res.ok && !doc.getElementById('report-form')) return keepForm(sent, res.retryAfter);
+        // Not OK and no form, or not one of the portal's pages at all (a Wi-Fi sign-in page answers 200): the form stays.
+        if ((!res.ok && !doc.getElementById('report-form')) || !doc.getElementById('main')) return keepForm(sent, res.retryAfter);
         var main = replaceMain(doc);
         var again = main && document.getElementById('report-form');
         if (again) return showAgain(again, input, panel, files);

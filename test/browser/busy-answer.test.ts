@@ -208,6 +208,24 @@ describeBrowser('the report form when the server is busy (JavaScript on, phone)'
     await closePage(page);
   });
 
+  it('keeps the form when a page that is not the portal’s answers with 200 (a Wi-Fi sign-in page)', async () => {
+    const page = await newPhonePage(browser!);
+    await page.goto(url('/report'));
+    await fillReportForm(page, '村主任把他弟弟一家评成了低保户，还开着小卖部。');
+    await page.locator('#evidence').setInputFiles(photos);
+    const before = await formState(page);
+    // A village shop's Wi-Fi sends its own sign-in page for any address until the phone signs in.
+    await page.route(/\/report\?_csrf=/, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<html><head><title>WiFi</title></head><body><h1>欢迎使用免费WiFi</h1><form><input name="phone"><button>登录上网</button></form></body></html>' }),
+      { times: 1 },
+    );
+    await page.getByRole('button', { name: '提交举报' }).click();
+    await expectFormKept(page, before, ['还没有提交', '都还在', '提交举报']);
+    expect(await page.getByText('欢迎使用免费WiFi').count()).toBe(0);
+    await sendAgainAndSeeFiled(page, '提交举报', '全部文件已上传');
+    await closePage(page);
+  });
+
   it('says each photo was not sent when the uploads after the confirmation are refused as busy, never “all uploaded”', async () => {
     const page = await newPhonePage(browser!);
     await page.goto(url('/report'));
