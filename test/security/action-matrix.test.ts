@@ -161,7 +161,7 @@ describe('the actor × action × relation matrix', () => {
           fx = await f.build(rule.preset, relation, actor.staff.user);
           unchanged = null;
         }
-        const before = unchanged ?? (await snapshot(fx));
+        const before: string = unchanged ?? (await snapshot(fx));
         const res = await attempt(actor, c!, fx);
         const after = await snapshot(fx);
         unchanged = after === before ? after : null;
