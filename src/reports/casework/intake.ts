@@ -143,7 +143,7 @@ export async function repeatHints(db: Db, staff: StaffContext, report: HintSubje
   const placeSince = report.receivedAt - REPEAT_PLACE_DAYS * 86_400_000;
   const name = report.subjectName?.trim() ?? '';
   const hints: RepeatHint[] = [];
-  for (const c of await repeatCandidates(db, scope.condition, report.countyCode, report.id, since, REPEAT_SCAN)) {
+  for (const c of await repeatCandidates(db, scope.inTimeOrder ?? scope.condition, report.countyCode, report.id, since, REPEAT_SCAN)) {
     const reasons: RepeatReason[] = [];
     if (c.placeCode === report.placeCode && c.category === report.category && c.receivedAt >= placeSince) reasons.push('place_category');
     if (name && c.subjectName?.trim() === name) reasons.push('subject');

@@ -2,7 +2,7 @@
 // that may be the same complaint — same village and category within 90 days, the same subject
 // name, or very similar text — each linked, so she can merge; never one of another county, even to
 // a city clerk who sees both counties. A hint only: nothing is merged.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { fileReport, findReport } from '../../../src/reports/index.js';
 import { normaliseText, textSimilarity } from '../../../src/reports/casework/intake.js';
@@ -12,6 +12,11 @@ import { makeApp, type TestApp } from '../../helpers/app.js';
 import { multipart, openForm } from '../../helpers/forms.js';
 import { createStaff, signIn, type Session } from '../../helpers/staff.js';
 import { reportFields } from '../fixtures.js';
+import { onPostgres } from '../../../src/db/engine.js';
+import { staffContext } from '../../../src/plugins/auth.js';
+import { findUnit } from '../../../src/units/index.js';
+import { SCOPE_PLAN, scopeOf } from '../../../src/reports/casework/scope.js';
+import { repeatCandidatesPlan } from '../../../src/reports/casework/repository/repeats.js';
 
 let t: TestApp;
 let city: Session;
@@ -95,5 +100,25 @@ describe('the repeat hint when logging', () => {
     expect(normaliseText('低保， 不公平！ABC')).toBe('低保不公平abc');
     expect(textSimilarity('村干部优亲厚友，把亲属评为低保户。', '村干部优亲厚友把亲属评为低保户')).toBe(1);
     expect(textSimilarity('村干部优亲厚友', '修路款去向不明')).toBe(0);
+  });
+});
+
+// SQLite plans by rules (no ANALYZE); PostgreSQL by its statistics, so there only the rows are tested.
+describe.skipIf(onPostgres)('the candidates read', () => {
+  const shipped = SCOPE_PLAN.denseReports;
+  afterEach(() => {
+    SCOPE_PLAN.denseReports = shipped;
+  });
+
+  it('is a range of the county’s newest reports, not every report of the county or of the user’s tree sorted', async () => {
+    // A prefecture whose tree counts as dense (as at provincial scale) and one that does not.
+    for (const dense of [1, 1_000_000]) {
+      SCOPE_PLAN.denseReports = dense;
+      const staff = await createStaff(t.app, 'ca:220100', ['intake']);
+      const scope = await scopeOf(t.app.db, staffContext(staff.user, (await findUnit(t.app.db, staff.user.unitId))!));
+      const plan = (await repeatCandidatesPlan(t.app.db, scope.inTimeOrder ?? scope.condition, '220102', 0, Date.now() - 365 * 86_400_000, 500)).join('\n');
+      expect(plan, `dense ${dense}`).toMatch(/reports_county_received_idx/);
+      expect(plan, `dense ${dense}`).not.toMatch(/TEMP B-TREE/);
+    }
   });
 });

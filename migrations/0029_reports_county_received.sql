@@ -1,0 +1,1 @@
+CREATE INDEX `reports_county_received_idx` ON `reports` (`county_code`,`received_at`,`id`);
