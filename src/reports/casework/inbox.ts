@@ -4,7 +4,7 @@ import { addDays, todayInChina } from '../../clocks/index.js';
 import type { Db } from '../../db/connection.js';
 import type { StaffContext } from '../../plugins/auth.js';
 import { STATUSES } from '../catalog.js';
-import { findRegion } from '../../regions/index.js';
+import { childrenOf, findRegion } from '../../regions/index.js';
 import { scopeOf } from './scope.js';
 import { dashboardTallies, inboxCount, inboxPage, inboxPagePlan, ledgerBatch, planPages, type InboxQuery, type LedgerRow } from './repository/inbox.js';
 
@@ -37,7 +37,9 @@ async function inboxQuery(db: Db, staff: StaffContext, f: InboxFilter): Promise<
   const scope = await scopeOf(db, staff);
   const today = todayInChina();
   const regionLevel = f.region ? (await findRegion(db, f.region))?.level : undefined;
-  return { scope: scope.condition, ...(scope.inTimeOrder ? { scopeInTimeOrder: scope.inTimeOrder } : {}), wideTree: scope.wide, userId: staff.user.id, unitId: staff.unit.id, roles: staff.roles, today, soon: addDays(today, 3), regionLevel, filter: f };
+  // A prefecture's counties (kept by the regions feature): its reports are then read through the county indexes.
+  const regionCounties = regionLevel === 'prefecture' ? (await childrenOf(db, f.region!)).filter((r) => r.level === 'county').map((r) => r.code) : undefined;
+  return { scope: scope.condition, ...(scope.inTimeOrder ? { scopeInTimeOrder: scope.inTimeOrder } : {}), wideTree: scope.wide, userId: staff.user.id, unitId: staff.unit.id, roles: staff.roles, today, soon: addDays(today, 3), regionLevel, ...(regionCounties ? { regionCounties } : {}), filter: f };
 }
 
 export async function listInbox(db: Db, staff: StaffContext, f: InboxFilter) {

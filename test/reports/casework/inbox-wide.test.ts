@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPostgres } from '../../../src/db/connection.js';
 import { fileReport } from '../../../src/reports/index.js';
-import { inboxPlan, listInbox, type InboxFilter } from '../../../src/reports/casework/inbox.js';
+import { countInbox, inboxPlan, listInbox, type InboxFilter } from '../../../src/reports/casework/inbox.js';
+import { aVillageOf } from '../../helpers/reports.js';
 import { SCOPE_PLAN } from '../../../src/reports/casework/scope.js';
 import { PAGE_PLAN } from '../../../src/reports/casework/repository/inbox.js';
 import { findUnit } from '../../../src/units/index.js';
@@ -98,5 +99,22 @@ describe('the inbox of a wide unit tree', () => {
     // scope (the county's own, asked before any report was filed) keeps its unit indexes.
     expect((await inboxPlan(t.app.db, prefecture, filter({ region: '220102', status: 'received' }))).join('\n')).toMatch(/reports_county_status_received_idx/);
     expect((await inboxPlan(t.app.db, county, filter())).join('\n')).not.toMatch(/reports_received_idx/);
+  });
+
+  it('counts by a prefecture what its pages list: the reports of its counties, by county as a county filter is', async () => {
+    // Two reports of 吉林市's 昌邑区 (220202), one of them placed in a village of 长春市's 南关区 (a place
+    // that does not match its county): by its county it is 吉林市's, on the pages and in the count.
+    const village = await aVillageOf(t.app, '220202');
+    const ids: number[] = [];
+    for (const [countyCode, placeCode] of [['220202', village], ['220202', '220102001001']] as const) {
+      ids.push((await fileReport(t.app.deps, { category: 'favouritism', placeCode, placeOther: null, countyCode, townshipCode: placeCode.slice(0, 9), subjectName: null, subjectPosition: null, subjectIsHead: false, description: '评低保不公开。', happenedAt: null, identity: null } as never, [], { channel: 'online', nonce: null })).report.id);
+    }
+    const listedIn = async (region: string) => (await listInbox(t.app.db, province, { ...filter({ region }), limit: 50 })).rows.map((r) => r.id);
+    expect(await listedIn('220200')).toEqual(expect.arrayContaining(ids));
+    expect(await listedIn('220100')).not.toContain(ids[1]);
+    for (const f of [filter({ region: '220100' }), filter({ region: '220100', category: 'favouritism' }), filter({ region: '220100', status: 'received' }), filter({ region: '220200' }), filter({ region: '220200', queue: 'unassigned' })]) {
+      const listed = (await listInbox(t.app.db, province, { ...f, limit: 50 })).rows.length;
+      expect((await countInbox(t.app.db, province, f, 1000)).n, JSON.stringify(f)).toBe(listed);
+    }
   });
 });
