@@ -9,6 +9,8 @@ import { isPostgres } from '../../../src/db/connection.js';
 import { fileReport } from '../../../src/reports/index.js';
 import { countInbox, inboxPlan, listInbox, type InboxFilter } from '../../../src/reports/casework/inbox.js';
 import { aVillageOf } from '../../helpers/reports.js';
+import { inArray } from 'drizzle-orm';
+import { reports } from '../../../src/reports/tables.js';
 import { SCOPE_PLAN } from '../../../src/reports/casework/scope.js';
 import { PAGE_PLAN } from '../../../src/reports/casework/repository/inbox.js';
 import { findUnit } from '../../../src/units/index.js';
@@ -115,6 +117,19 @@ describe('the inbox of a wide unit tree', () => {
     for (const f of [filter({ region: '220100' }), filter({ region: '220100', category: 'favouritism' }), filter({ region: '220100', status: 'received' }), filter({ region: '220200' }), filter({ region: '220200', queue: 'unassigned' })]) {
       const listed = (await listInbox(t.app.db, province, { ...f, limit: 50 })).rows.length;
       expect((await countInbox(t.app.db, province, f, 1000)).n, JSON.stringify(f)).toBe(listed);
+    }
+  });
+
+  it('counts the overdue queue of a wide tree through the due dates, the same reports its pages list', async () => {
+    // The test writes the reports' rows itself (tests may reach a feature's tables).
+    const some = (await listInbox(t.app.db, county, filter({ limit: 3 }))).rows.map((r) => r.id);
+    await t.app.db.update(reports).set({ dueOn: '2020-01-01' }).where(inArray(reports.id, some)).run();
+    for (const staff of [province, prefecture, county]) {
+      for (const f of [filter({ queue: 'overdue' }), filter({ queue: 'overdue', region: '220100' }), filter({ queue: 'overdue', category: 'favouritism' })]) {
+        const listed = (await listInbox(t.app.db, staff, { ...f, limit: 50 })).rows.map((r) => r.id);
+        expect((await countInbox(t.app.db, staff, f, 1000)).n, JSON.stringify(f)).toBe(listed.length);
+      }
+      expect((await listInbox(t.app.db, staff, { ...filter({ queue: 'overdue' }), limit: 50 })).rows.map((r) => r.id).sort()).toEqual([...some].sort());
     }
   });
 });

@@ -480,6 +480,9 @@ function countScope(x: InboxQuery): ReportCondition {
   if (!x.scopeInTimeOrder) return x.scope;
   if (x.searchSince !== undefined) return x.scopeInTimeOrder;
   if ((regionIndexed(x) || countiesIndexed(x)) && x.filter.queue === 'all' && !x.filter.q) return x.scopeInTimeOrder;
+  // The overdue queue: the due-date index's range of past dates drives (few reports are overdue; the
+  // unit indexes gathered a province's every report to find none: ≈ 75 ms at 200,000 reports).
+  if (x.filter.queue === 'overdue' && !x.filter.q) return x.scopeInTimeOrder;
   // A county's tree holds ≈ 1/70 of the reports: reading in time order would pass most of the table.
   if (!x.wideTree) return x.scope;
   const f = x.filter;
