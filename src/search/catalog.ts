@@ -86,6 +86,15 @@ export interface SearchFilter {
   scope?: string | readonly string[];
 }
 
+/**
+ * The newest matches of a search only: those indexed at or after `key`, recentMatchFloor's key of
+ * the `among`-th newest match (issue 22: a common word's first pages and counts are among them).
+ */
+export interface NewestMatches {
+  key: number;
+  among: number;
+}
+
 export interface SearchOptions extends SearchFilter {
   limit: number;
   /** The last hit of the previous page: hits are ordered by (rank, id), and the next page follows it. */

@@ -8,7 +8,7 @@ import { Column, is, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { chunks } from '../db/chunks.js';
 import { query } from '../db/transaction.js';
-import { docId, MAX_SEARCH_LIMIT, searchTable, tokenBody, tsQueryText, type DocId, type SearchDocType, type SearchDocument, type SearchFilter, type SearchHit, type SearchOptions } from './catalog.js';
+import { docId, MAX_SEARCH_LIMIT, searchTable, tokenBody, tsQueryText, type DocId, type SearchDocType, type SearchDocument, type SearchFilter, type SearchHit, type SearchOptions, type NewestMatches } from './catalog.js';
 
 function tableOf(type: SearchDocType): SQL {
   return sql`${sql.identifier(searchTable(type))}`;
@@ -110,13 +110,13 @@ export async function searchIds(db: Executor, options: SearchOptions): Promise<S
 }
 
 /** `<column> IN (the ids of the matching documents)`, the doc id cast to the column's type. */
-export function matchesSearch(column: SQLWrapper, filter: SearchFilter, options: { sinceKey?: number; among?: number } = {}): SQL {
-  // `among` (how many matches the key was counted over) serves SQLite's FTS5; here the key is a range of the primary key.
+export function matchesSearch(column: SQLWrapper, filter: SearchFilter, options: { since?: NewestMatches } = {}): SQL {
   const table = tableOf(filter.type);
   const where = conditions(table, filter);
   if (where === null) return sql`false`;
-  // Only the matches indexed at or after this key (recentMatchFloor): a range of the primary key.
-  if (options.sinceKey !== undefined) where.push(sql`${table}.id >= ${options.sinceKey}`);
+  // Only the matches indexed at or after this key (recentMatchFloor): a range of the primary key
+  // (`among` serves SQLite's FTS5, which reads a doclist's newest end only under a LIMIT).
+  if (options.since) where.push(sql`${table}.id >= ${options.since.key}`);
   const numeric = is(column, Column) && column.dataType === 'number';
   const id = numeric ? sql`search_index_keys.doc_id::integer` : sql`search_index_keys.doc_id`;
   return sql`${column} IN (SELECT ${id} FROM search_index_keys WHERE search_index_keys.id IN (SELECT ${table}.id FROM ${table} WHERE ${sql.join(where, sql` AND `)}))`;
@@ -127,7 +127,7 @@ export function matchesSearch(column: SQLWrapper, filter: SearchFilter, options:
  * documents match (then reading every match is cheap). The keys are the search table's primary
  * key, so the newest end is read backwards through it, each row tested against the query, instead
  * of the GIN index handing over every match of a common word (低保: ≈ 144,000 of 200,000, issue 22).
- * With matchesSearch's `sinceKey` a page is looked for among the newest matches first.
+ * With matchesSearch's `since` a page is looked for among the newest matches first.
  */
 export async function recentMatchFloor(db: Executor, filter: SearchFilter, n: number): Promise<number | null> {
   const table = tableOf(filter.type);

@@ -7,7 +7,7 @@ import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
-import { docId, matchExpression, MAX_SEARCH_LIMIT, searchTable, tokenBody, type DocId, type SearchDocType, type SearchDocument, type SearchFilter, type SearchHit, type SearchOptions } from './catalog.js';
+import { docId, matchExpression, MAX_SEARCH_LIMIT, searchTable, tokenBody, type DocId, type SearchDocType, type SearchDocument, type SearchFilter, type SearchHit, type SearchOptions, type NewestMatches } from './catalog.js';
 
 /** A type's table as an SQL identifier. */
 function tableOf(type: SearchDocType): SQL {
@@ -147,24 +147,22 @@ export async function searchIds(db: Executor, options: SearchOptions): Promise<S
  * { type: 'report', query })))`. When the query has nothing to search for the condition is false;
  * leave it out of the query when the search box is empty.
  */
-export function matchesSearch(column: SQLWrapper, filter: SearchFilter, options: { sinceKey?: number; among?: number } = {}): SQL {
+export function matchesSearch(column: SQLWrapper, filter: SearchFilter, options: { since?: NewestMatches } = {}): SQL {
   const table = tableOf(filter.type);
   const where = conditions(table, filter);
   if (where === null) return sql`0`;
   // The ids come from the key table by rowid rather than from the FTS table's own doc_id column:
   // reading a stored column of every match costs far more than its rowid (a common word such as
   // 低保 matches most reports: 370 → 210 ms at 150,000 matches, bench/findings.md).
-  const ids = (matches: SQL) => sql`${column} IN (SELECT search_index_keys.doc_id FROM search_index_keys WHERE search_index_keys.id IN (${matches}))`;
-  if (options.sinceKey === undefined) return ids(sql`SELECT ${table}.rowid FROM ${table} WHERE ${sql.join(where, sql` AND `)}`);
-  // Only the matches indexed at or after this key (recentMatchFloor's, the `among`-th newest). FTS5
-  // applies `rowid >= key` beside MATCH only after reading the whole doclist (低保: 5 ms at 144,000
-  // matches, as for all of them), but stops reading the newest end after a LIMIT (0.5 ms for
+  const matches = sql`SELECT ${table}.rowid AS key FROM ${table} WHERE ${sql.join(where, sql` AND `)}`;
+  const since = options.since;
+  // Only the matches indexed at or after `since.key` (recentMatchFloor's, the `among`-th newest).
+  // FTS5 applies `rowid >= key` beside MATCH only after reading the whole doclist (低保: 5 ms at
+  // 144,000 matches, as for all of them), but stops reading the newest end after a LIMIT (0.5 ms for
   // 8,000): so the newest matches up to twice `among` (room for matches indexed since the key was
   // read, between two statements of one request), then the key as the bound.
-  if (options.among !== undefined) {
-    return ids(sql`SELECT newest.key FROM (SELECT ${table}.rowid AS key FROM ${table} WHERE ${sql.join(where, sql` AND `)} ORDER BY ${table}.rowid DESC LIMIT ${Math.ceil(options.among) * 2}) AS newest WHERE newest.key >= ${options.sinceKey}`);
-  }
-  return ids(sql`SELECT ${table}.rowid FROM ${table} WHERE ${sql.join([...where, sql`${table}.rowid >= ${options.sinceKey}`], sql` AND `)}`);
+  const keys = since ? sql`SELECT newest.key FROM (${matches} ORDER BY ${table}.rowid DESC LIMIT ${Math.ceil(since.among) * 2}) AS newest WHERE newest.key >= ${since.key}` : matches;
+  return sql`${column} IN (SELECT search_index_keys.doc_id FROM search_index_keys WHERE search_index_keys.id IN (${keys}))`;
 }
 
 /**
@@ -182,7 +180,7 @@ export function matchesSearchPerRow(column: SQLWrapper, filter: SearchFilter): S
 /**
  * The key of the `n`-th most recently indexed match of the filter, or null when fewer than `n`
  * documents match (then reading every match is cheap). FTS5 reads a term's doclist from its newest
- * end: ≈ 0.2 ms for 1,000 of 144,000 matches of 低保. With matchesSearch's `sinceKey` a page can be
+ * end: ≈ 0.2 ms for 1,000 of 144,000 matches of 低保. With matchesSearch's `since` a page can be
  * looked for among the newest matches first (issue 22); indexedBefore tells whether that was enough.
  */
 export async function recentMatchFloor(db: Executor, filter: SearchFilter, n: number): Promise<number | null> {

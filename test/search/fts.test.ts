@@ -254,14 +254,14 @@ describe.skipIf(onPostgres)('matchesSearch', () => {
   it('among the newest matches, keeps those indexed after the key was read (up to as many again)', async () => {
     db.insert(notes).values([4, 5, 6, 7, 8].map((id) => ({ id, code: `v${id}`, county: 'a' }))).run();
     await put(4, '低保');
-    const since = { sinceKey: (await recentMatchFloor(db, { type: 'report', query: '低保' }, 2))!, among: 2 };
+    const since = { since: { key: (await recentMatchFloor(db, { type: 'report', query: '低保' }, 2))!, among: 2 } };
     const newest = () => db.select({ id: notes.id }).from(notes).where(matchesSearch(notes.id, { type: 'report', query: '低保' }, since)).orderBy(notes.id).all().map((r) => r.id);
     expect(newest()).toEqual([2, 4]);
     // Filed between the key and the page's statement: a LIMIT of `among` alone would drop report 2.
     await put(5, '又一个低保');
     await put(6, '低保问题');
     expect(newest()).toEqual([2, 4, 5, 6]);
-    expect(db.select({ id: notes.id }).from(notes).where(matchesSearch(notes.id, { type: 'report', query: '低保' }, { sinceKey: since.sinceKey })).orderBy(notes.id).all().map((r) => r.id)).toEqual([2, 4, 5, 6]);
+    expect(db.select({ id: notes.id }).from(notes).where(matchesSearch(notes.id, { type: 'report', query: '低保' }, { since: { key: since.since.key, among: 1000 } })).orderBy(notes.id).all().map((r) => r.id)).toEqual([2, 4, 5, 6]);
   });
 
   it('looks rows up by primary key from the FTS hits', async () => {

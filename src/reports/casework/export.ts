@@ -10,8 +10,10 @@ import { toCsv } from '../../shared/csv.js';
 import { formatDate } from '../../views/helpers/date.js';
 import type { LedgerRow } from './repository/inbox.js';
 
-/** The most rows one export writes; beyond it the user is asked to narrow the filter. */
-/** At most this many rows in one export (an object so a test can lower it: 50,000 rows are minutes to create on PostgreSQL). */
+/**
+ * The most rows one export writes; beyond it the user is asked to narrow the filter. An object so a
+ * test can lower it (50,000 rows are minutes to create on PostgreSQL).
+ */
 export const EXPORT_LIMIT = { maxRows: 50_000 };
 
 const COLUMNS = ['case_no', 'channel', 'received', 'category', 'place', 'subject', 'handling_unit', 'assignee', 'assignment_due', 'legal_due', 'status', 'finding', 'concluded', 'on_time'] as const;

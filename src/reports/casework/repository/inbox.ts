@@ -9,7 +9,7 @@ import { dueSortKey, reports } from '../../tables.js';
 import { regionNameOf, regionWithin } from '../../../regions/index.js';
 import { userDisplayNameOf } from '../../../users/index.js';
 import { unitNameOf } from '../../../units/index.js';
-import { hasSearchTerms, indexedBefore, matchesSearch, matchesSearchPerRow, recentMatchFloor } from '../../../search/index.js';
+import { hasSearchTerms, indexedBefore, matchesSearch, matchesSearchPerRow, recentMatchFloor, type NewestMatches } from '../../../search/index.js';
 import type { InboxFilter, Sort } from '../inbox.js';
 import type { ReportCondition } from './scope.js';
 import { explainPlan, jsonArrayText, jsonIntegerOf, planLineOf, TRUE } from '../../../db/dialect.js';
@@ -68,7 +68,8 @@ function cursorCondition(sort: Sort, values: CursorValues, side: 'after' | 'befo
 /**
  * A region filter the planner can drive from an index: a report stores the county and township of
  * its place at filing, so those levels compare that column (reports_county_status_received_idx);
- * a prefecture or the province goes through the regions' ancestor closure (regionWithin).
+ * a prefecture compares the county column with its counties; the province goes through the
+ * regions' ancestor closure (regionWithin).
  */
 function regionCondition(x: InboxQuery, code: string, options: { byCountyIndex?: boolean }): SQL {
   const level = x.regionLevel;
@@ -88,9 +89,9 @@ function regionCondition(x: InboxQuery, code: string, options: { byCountyIndex?:
 }
 
 /** Free text through the Chinese FTS index (src/search): 低保 matches; a whole case number matches exactly too. */
-function searchCondition(q: string, how: { since?: { key: number; among: number }; perRow?: boolean }): SQL {
+function searchCondition(q: string, how: { since?: NewestMatches; perRow?: boolean }): SQL {
   const filter = { type: 'report' as const, query: q };
-  const byText = !hasSearchTerms(q) ? sql`0` : how.perRow ? matchesSearchPerRow(reports.id, filter) : matchesSearch(reports.id, filter, how.since === undefined ? {} : { sinceKey: how.since.key, among: how.since.among });
+  const byText = !hasSearchTerms(q) ? sql`0` : how.perRow ? matchesSearchPerRow(reports.id, filter) : matchesSearch(reports.id, filter, { since: how.since });
   return /^JL\d{4}-\d{6}$/i.test(q.trim()) ? or(eq(reports.caseNo, q.trim().toUpperCase()), byText)! : byText;
 }
 
@@ -112,7 +113,7 @@ export interface InboxQuery {
   /** When `filter.region` is a prefecture: its counties' codes. */
   regionCounties?: readonly string[];
   /** Only search matches indexed at or after this key (recentMatchFloor's key of the `among`-th newest match). */
-  searchSince?: { key: number; among: number };
+  searchSince?: NewestMatches;
   /** The search tested on each report of the filter (few of them: searchPlan). */
   searchPerRow?: boolean;
   /** A status filter over a dense scope matches few reports (planPages): they are gathered through the unit indexes. */
@@ -204,7 +205,7 @@ function pageScope(x: InboxQuery): ReportCondition {
 }
 
 /** The filter's conditions (queue, fields, dates, search) within the scope; no cursor. */
-function filterConditions(x: InboxQuery, scope: ReportCondition = x.scope, options: { byCounties?: boolean } = {}): SQL[] {
+function filterConditions(x: InboxQuery, scope: ReportCondition = x.scope, options: { byCountyIndex?: boolean } = {}): SQL[] {
   const f = x.filter;
   const conditions: (SQL | undefined)[] = [scope];
   switch (f.queue) {
@@ -224,7 +225,7 @@ function filterConditions(x: InboxQuery, scope: ReportCondition = x.scope, optio
   if (f.status) conditions.push(eq(reports.status, f.status));
   if (f.category) conditions.push(eq(reports.category, f.category));
   if (f.channel) conditions.push(eq(reports.channel, f.channel));
-  if (f.region) conditions.push(regionCondition(x, f.region, { byCountyIndex: options.byCounties }));
+  if (f.region) conditions.push(regionCondition(x, f.region, options));
   if (f.clock === 'overdue') conditions.push(lt(reports.dueOn, x.today));
   if (f.clock === 'due_soon') conditions.push(gte(reports.dueOn, x.today), lte(reports.dueOn, x.soon));
   if (f.clock === 'on_time') conditions.push(sql`${reports.dueOn} > ${x.soon}`);
@@ -496,7 +497,7 @@ async function countUpTo(db: Executor, x: InboxQuery, cap: number): Promise<numb
     const matching = q
       .select({ one: sql<number>`1`.as('one') })
       .from(reports)
-      .where(and(...filterConditions(x, scope, { byCounties: true })))
+      .where(and(...filterConditions(x, scope, { byCountyIndex: true })))
       .limit(cap + 1)
       .as('matching');
     return q.select({ n: sql<number>`count(*)` }).from(matching).get();
