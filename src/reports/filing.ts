@@ -1,7 +1,7 @@
 // Filing a report: files into the encrypted store, then one transaction for the report, its files,
 // its first event and its audit entry. The query code is returned only after that commit.
 import { record } from '../audit/index.js';
-import { discardFiles, encryptUploads, evidenceCount, evidenceOf, forgetUploads, linkUploads, type CleanFile, type EncryptedUpload } from '../evidence/index.js';
+import { discardFiles, encryptUploads, evidenceOf, forgetUploads, linkUploads, type CleanFile, type EncryptedUpload } from '../evidence/index.js';
 import { ancestorsOf } from '../regions/index.js';
 import { civilAffairsUnitOf, findUnit, type Unit } from '../units/index.js';
 import { hmacHex, keyFromSecret, seal, sealJson, unseal, unsealJson } from '../shared/crypto.js';
@@ -12,7 +12,7 @@ import { groupQueryCode, newQueryCode, queryCodeDigest } from './receipt.js';
 import * as repo from './repository.js';
 import { handlingLevel } from './routing.js';
 import type { Identity, ReportInput } from './validate.js';
-import { allowedActions, linkReporterUploads } from './tracking.js';
+import { allowedActions, linkReporterUploads, remainingUpload } from './tracking.js';
 import { notifyResponsible } from './casework/notify.js';
 import { notifyNewReport } from './notify.js';
 import { dueFrom } from '../clocks/index.js';
@@ -147,22 +147,21 @@ async function attachMissing(deps: Deps, report: repo.Report, uploads: Encrypted
   try {
     await withTransaction(deps.db, async (tx) => {
       const held = new Set((await evidenceOf(tx, 'report', report.id)).map((f) => f.sha256));
-      const used = await evidenceCount(tx, 'report', report.id);
-      let count = used.count;
-      let bytes = used.bytes;
+      // The same room the tracking page's upload has, read in this transaction.
+      const room = await remainingUpload(deps, report, tx);
       for (const u of uploads) {
         if (held.has(u.stored.sha256)) {
           kept.push(u);
           continue;
         }
-        const problem = count + 1 > deps.config.upload.maxFiles ? 'too_many' : bytes + u.stored.size > deps.config.upload.maxReportBytes ? 'total_too_large' : null;
+        const problem = room.files < 1 ? 'too_many' : u.stored.size > room.bytes ? 'total_too_large' : null;
         if (problem) {
           notAttached.push({ name: u.file.originalName, problem });
           continue;
         }
         held.add(u.stored.sha256);
-        count++;
-        bytes += u.stored.size;
+        room.files--;
+        room.bytes -= u.stored.size;
         kept.push(u);
         fresh.push(u);
       }

@@ -12,6 +12,7 @@ import { notifyResponsible } from './casework/notify.js';
 import { answerReceivedOn, dueFrom, reviewWindowOf, type ClockEvent, type ReviewWindow } from '../clocks/index.js';
 import { loadCalendar } from '../calendar/index.js';
 import { withTransaction, type Tx } from '../db/transaction.js';
+import type { Executor } from '../db/executor.js';
 import * as repo from './repository.js';
 import { reportStatusChanged } from './status-signal.js';
 import type { Identity } from './validate.js';
@@ -161,9 +162,9 @@ export async function addReporterFiles(deps: Deps, report: repo.Report, files: C
   await notifyResponsible(deps, report, 'reporter_replied', now);
 }
 
-/** How many more files and bytes the report may take from the reporter. */
-export async function remainingUpload(deps: Deps, report: repo.Report): Promise<{ files: number; bytes: number }> {
-  const used = await evidenceCount(deps.db, 'report', report.id);
+/** How many more files and bytes the report may take from the reporter (read in `db`: a transaction's tx, by default the database). */
+export async function remainingUpload(deps: Pick<Deps, 'db' | 'config'>, report: Pick<repo.Report, 'id'>, db: Executor = deps.db): Promise<{ files: number; bytes: number }> {
+  const used = await evidenceCount(db, 'report', report.id);
   return { files: Math.max(0, deps.config.upload.maxFiles - used.count), bytes: Math.max(0, deps.config.upload.maxReportBytes - used.bytes) };
 }
 
