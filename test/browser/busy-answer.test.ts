@@ -45,6 +45,11 @@ describeBrowser('the report form when the server is busy (JavaScript on, phone)'
 
   const url = (p: string) => `${server!.url}${p}`;
 
+  /** The next send of the report form is answered, once, by a page of someone else's (a gateway, a Wi-Fi sign-in) instead of the app. */
+  async function answerNextSend(page: Page, status: number, body: string): Promise<void> {
+    await page.route(/\/report\?_csrf=/, (route) => route.fulfill({ status, contentType: 'text/html', body }), { times: 1 });
+  }
+
   /** A tiny multipart post of our own: 'refused' when the upload gate answers 429 or 503. */
   async function probe(): Promise<'refused' | 'admitted'> {
     const res = await fetch(url('/track/files'), {
@@ -197,10 +202,7 @@ describeBrowser('the report form when the server is busy (JavaScript on, phone)'
     await page.locator('#evidence').setInputFiles(photos);
     const before = await formState(page);
     // A gateway in front of the app answers once with its own page, as nginx does while it restarts.
-    await page.route(/\/report\?_csrf=/, (route) =>
-      route.fulfill({ status: 502, contentType: 'text/html', body: '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>' }),
-      { times: 1 },
-    );
+    await answerNextSend(page, 502, '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>');
     await page.locator('#field-submit').click();
     await expectFormKept(page, before, ['not sent', 'still here', '1 minute', 'Send the report']);
     expect(await page.getByText('Bad Gateway').count()).toBe(0);
@@ -215,10 +217,7 @@ describeBrowser('the report form when the server is busy (JavaScript on, phone)'
     await page.locator('#evidence').setInputFiles(photos);
     const before = await formState(page);
     // A village shop's Wi-Fi sends its own sign-in page for any address until the phone signs in.
-    await page.route(/\/report\?_csrf=/, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/html', body: '<html><head><title>WiFi</title></head><body><h1>欢迎使用免费WiFi</h1><form><input name="phone"><button>登录上网</button></form></body></html>' }),
-      { times: 1 },
-    );
+    await answerNextSend(page, 200, '<html><head><title>WiFi</title></head><body><h1>欢迎使用免费WiFi</h1><form><input name="phone"><button>登录上网</button></form></body></html>');
     await page.getByRole('button', { name: '提交举报' }).click();
     await expectFormKept(page, before, ['还没有提交', '都还在', '提交举报']);
     expect(await page.getByText('欢迎使用免费WiFi').count()).toBe(0);

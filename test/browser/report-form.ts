@@ -3,16 +3,23 @@
 import { expect } from 'vitest';
 import type { Page } from '../helpers/browser.js';
 
-export async function fillReportForm(page: Page, description: string): Promise<void> {
-  await page.getByLabel(/优亲厚友/).check();
-  await page.getByLabel('市（州）').selectOption('220100');
+type Locator = ReturnType<Page['locator']>;
+
+/** The form's steps with each field found by `field` (its Chinese label, or its id in any language). */
+async function fillWith(page: Page, description: string, category: Locator, field: (id: string, label: string) => Locator): Promise<void> {
+  await category.check();
+  await field('prefecture', '市（州）').selectOption('220100');
   await expect.poll(() => page.locator('#county option[value="220102"]').count()).toBe(1);
-  await page.getByLabel('县（市、区）').selectOption('220102');
+  await field('county', '县（市、区）').selectOption('220102');
   await expect.poll(() => page.locator('#township option[value="220102001"]').count()).toBe(1);
-  await page.getByLabel('乡镇（街道）').selectOption('220102001');
+  await field('township', '乡镇（街道）').selectOption('220102001');
   await expect.poll(() => page.locator('#village option').count()).toBeGreaterThan(2);
-  await page.getByLabel('村（社区）').selectOption({ index: 1 });
-  await page.getByLabel('具体情况').fill(description);
+  await field('village', '村（社区）').selectOption({ index: 1 });
+  await field('description', '具体情况').fill(description);
+}
+
+export async function fillReportForm(page: Page, description: string): Promise<void> {
+  await fillWith(page, description, page.getByLabel(/优亲厚友/), (_id, label) => page.getByLabel(label));
 }
 
 /**
@@ -20,13 +27,5 @@ export async function fillReportForm(page: Page, description: string): Promise<v
  * their Chinese labels. The first category, the same place as fillReportForm.
  */
 export async function fillReportFormByField(page: Page, description: string): Promise<void> {
-  await page.locator('#field-category input[type="radio"]').first().check();
-  await page.locator('#prefecture').selectOption('220100');
-  await expect.poll(() => page.locator('#county option[value="220102"]').count()).toBe(1);
-  await page.locator('#county').selectOption('220102');
-  await expect.poll(() => page.locator('#township option[value="220102001"]').count()).toBe(1);
-  await page.locator('#township').selectOption('220102001');
-  await expect.poll(() => page.locator('#village option').count()).toBeGreaterThan(2);
-  await page.locator('#village').selectOption({ index: 1 });
-  await page.locator('#description').fill(description);
+  await fillWith(page, description, page.locator('#field-category input[type="radio"]').first(), (id) => page.locator(`#${id}`));
 }
