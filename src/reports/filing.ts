@@ -1,7 +1,7 @@
 // Filing a report: files into the encrypted store, then one transaction for the report, its files,
 // its first event and its audit entry. The query code is returned only after that commit.
 import { record } from '../audit/index.js';
-import { discardFiles, encryptUploads, evidenceOf, forgetUploads, linkUploads, type CleanFile, type EncryptedUpload } from '../evidence/index.js';
+import { discardFiles, encryptUploads, forgetUploads, linkUploads, type CleanFile, type EncryptedUpload } from '../evidence/index.js';
 import { ancestorsOf } from '../regions/index.js';
 import { civilAffairsUnitOf, findUnit, type Unit } from '../units/index.js';
 import { hmacHex, keyFromSecret, seal, sealJson, unseal, unsealJson } from '../shared/crypto.js';
@@ -12,8 +12,7 @@ import { groupQueryCode, newQueryCode, queryCodeDigest } from './receipt.js';
 import * as repo from './repository.js';
 import { handlingLevel } from './routing.js';
 import type { Identity, ReportInput } from './validate.js';
-import { allowedActions, linkReporterUploads, remainingUpload } from './tracking.js';
-import { notifyResponsible } from './casework/notify.js';
+import { allowedActions, attachReporterUploads } from './tracking.js';
 import { notifyNewReport } from './notify.js';
 import { dueFrom } from '../clocks/index.js';
 import { indexDocument } from '../search/index.js';
@@ -125,53 +124,14 @@ async function repeatedSubmission(deps: Deps, existing: repo.Report, input: Repo
     return { ...answer, files: [], notAttached: posted.map((f) => ({ name: f.originalName, problem: refusal! })) };
   }
   const uploads = sealed ?? (await encryptUploads(deps.dirs, deps.keys.files, files));
-  const { kept, fresh, notAttached } = await attachMissing(deps, existing, uploads, now);
-  const linked = new Set(fresh);
-  await forgetUploads(deps.dirs, uploads.filter((u) => !linked.has(u)));
-  if (fresh.length > 0) await notifyResponsible(deps, existing, 'reporter_replied', now);
-  return { ...answer, files: kept.map((u) => ({ name: u.file.originalName, cleaned: u.file.cleaned, kind: u.file.sniff.kind })), notAttached };
-}
-
-/**
- * Links the sealed files of a repeat that the report does not hold yet (same SHA-256 of the cleaned
- * content as a file it holds, or as one earlier in this post: kept, not attached twice), within the
- * report's limits of files and bytes, recorded exactly as the reporter's follow-up files are
- * (tracking.linkReporterUploads: one `reporter_files` event, one audit entry). One transaction, and
- * write transactions run one at a time on both engines, so two repeats racing cannot both attach
- * the same file. On failure every sealed file this post brought is removed and nothing is recorded.
- */
-async function attachMissing(deps: Deps, report: repo.Report, uploads: EncryptedUpload[], now: number) {
-  const kept: EncryptedUpload[] = [];
-  const fresh: EncryptedUpload[] = [];
-  const notAttached: { name: string; problem: RepeatProblem }[] = [];
-  try {
-    await withTransaction(deps.db, async (tx) => {
-      const held = new Set((await evidenceOf(tx, 'report', report.id)).map((f) => f.sha256));
-      // The same room the tracking page's upload has, read in this transaction.
-      const room = await remainingUpload(deps, report, tx);
-      for (const u of uploads) {
-        if (held.has(u.stored.sha256)) {
-          kept.push(u);
-          continue;
-        }
-        const problem = room.files < 1 ? 'too_many' : u.stored.size > room.bytes ? 'total_too_large' : null;
-        if (problem) {
-          notAttached.push({ name: u.file.originalName, problem });
-          continue;
-        }
-        held.add(u.stored.sha256);
-        room.files--;
-        room.bytes -= u.stored.size;
-        kept.push(u);
-        fresh.push(u);
-      }
-      if (fresh.length > 0) await linkReporterUploads(tx, deps.keys, report.id, fresh, now);
-    });
-  } catch (err) {
-    await forgetUploads(deps.dirs, uploads, deps.db);
-    throw err;
-  }
-  return { kept, fresh, notAttached };
+  // Within the report's room, a content it holds kept and not attached twice (tracking.ts).
+  const { fresh, already, refused } = await attachReporterUploads(deps, existing, uploads, now);
+  const kept = new Set<EncryptedUpload>([...fresh, ...already]);
+  return {
+    ...answer,
+    files: uploads.filter((u) => kept.has(u)).map((u) => ({ name: u.file.originalName, cleaned: u.file.cleaned, kind: u.file.sniff.kind })),
+    notAttached: refused.map((r) => ({ name: r.upload.file.originalName, problem: r.problem })),
+  };
 }
 
 export interface FileOptions {

@@ -1,7 +1,7 @@
 // The reporter's side after filing: find the report by query code, see its public steps, reply,
 // add files, give an identity later, ask for a review, rate, withdraw (issue 3, "Following up").
 import { record } from '../audit/index.js';
-import { encryptUploads, evidenceCount, forgetUploads, linkUploads, type CleanFile, type EncryptedUpload } from '../evidence/index.js';
+import { encryptUploads, evidenceCount, evidenceOf, forgetUploads, linkUploads, type CleanFile, type EncryptedUpload } from '../evidence/index.js';
 import { sameDigest, sealJson } from '../shared/crypto.js';
 import type { Deps } from '../shared/deps.js';
 import { ANSWER_STANDS, END_STATES, type Rating, type Status } from './catalog.js';
@@ -150,16 +150,64 @@ export async function linkReporterUploads(tx: Tx, keys: Pick<Deps['keys'], 'iden
   await record(tx, keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.reporter_files', object: { type: 'report', id: reportId }, detail: { files: uploads.length } }, now);
 }
 
-export async function addReporterFiles(deps: Deps, report: repo.Report, files: CleanFile[], now = Date.now()): Promise<void> {
-  const uploads = await encryptUploads(deps.dirs, deps.keys.files, files);
+/** Why a reporter's file was not attached: the report's room of files or bytes, read where it is written. */
+export type RoomProblem = 'too_many' | 'total_too_large';
+
+/** What became of sealed reporter uploads offered to a report (attachReporterUploads). */
+export interface Attached {
+  /** Linked now. */
+  fresh: EncryptedUpload[];
+  /** Not linked: the report already holds the same content (SHA-256 of the cleaned file), or an earlier file of this post is it. */
+  already: EncryptedUpload[];
+  /** Not linked: past the report's room. */
+  refused: { upload: EncryptedUpload; problem: RoomProblem }[];
+}
+
+/**
+ * Links sealed reporter uploads to a report, within its room of files and bytes and without a
+ * content it already holds, recorded as linkReporterUploads records them. The room and the files
+ * held are read inside the writing transaction, and write transactions run one at a time on both
+ * engines: two uploads to one report sent at once cannot both pass its limit, nor attach one photo
+ * twice. Owns the uploads: every one not linked is removed from the store before it returns (all
+ * of them when the transaction fails, which rethrows); the staff hear of fresh files after the commit.
+ */
+export async function attachReporterUploads(deps: Deps, report: repo.Report, uploads: EncryptedUpload[], now: number): Promise<Attached> {
+  const result: Attached = { fresh: [], already: [], refused: [] };
   try {
-    await withTransaction(deps.db, (tx) => linkReporterUploads(tx, deps.keys, report.id, uploads, now));
+    await withTransaction(deps.db, async (tx) => {
+      const held = new Set((await evidenceOf(tx, 'report', report.id)).map((f) => f.sha256));
+      const room = await remainingUpload(deps, report, tx);
+      for (const u of uploads) {
+        if (held.has(u.stored.sha256)) {
+          result.already.push(u);
+          continue;
+        }
+        const problem: RoomProblem | null = room.files < 1 ? 'too_many' : u.stored.size > room.bytes ? 'total_too_large' : null;
+        if (problem) {
+          result.refused.push({ upload: u, problem });
+          continue;
+        }
+        held.add(u.stored.sha256);
+        room.files--;
+        room.bytes -= u.stored.size;
+        result.fresh.push(u);
+      }
+      if (result.fresh.length > 0) await linkReporterUploads(tx, deps.keys, report.id, result.fresh, now);
+    });
   } catch (err) {
     await forgetUploads(deps.dirs, uploads, deps.db);
     throw err;
   }
+  const linked = new Set(result.fresh);
+  await forgetUploads(deps.dirs, uploads.filter((u) => !linked.has(u)));
   // As with a message: on an unassigned report, the handling unit's intake officers hear of it.
-  await notifyResponsible(deps, report, 'reporter_replied', now);
+  if (result.fresh.length > 0) await notifyResponsible(deps, report, 'reporter_replied', now);
+  return result;
+}
+
+/** The tracking page's upload: cleaned temporary files sealed into the store, then attached as attachReporterUploads does. */
+export async function addReporterFiles(deps: Deps, report: repo.Report, files: CleanFile[], now = Date.now()): Promise<Attached> {
+  return attachReporterUploads(deps, report, await encryptUploads(deps.dirs, deps.keys.files, files), now);
 }
 
 /** How many more files and bytes the report may take from the reporter (read in `db`: a transaction's tx, by default the database). */

@@ -144,13 +144,15 @@
         var result = null;
         try { result = JSON.parse(xhr.responseText); } catch (e) { result = null; }
         var ok = xhr.status === 200 && result && result.ok && result.files && result.files.length;
+        // The same content as a file the report holds (picked twice): kept once, and said so.
+        var already = !ok && xhr.status === 200 && result && result.ok && result.already && result.already.length;
         var problem = !ok && result && result.fileProblems && result.fileProblems[0] ? result.fileProblems[0].problem : null;
         // A recording made in this page carries no place or device details to remove: say so
         // instead of the warning meant for photos and phone recordings (issue 20 item 11).
         var recordedHere = /^voice-\d{4}-/.test(file.name);
-        row.querySelector('.status').textContent = ok ? (result.files[0].cleaned ? text('cleaned') : recordedHere ? text('recorded-here') : text('not-cleaned')) : problem ? notSent(problem) : text('failed');
+        row.querySelector('.status').textContent = ok ? (result.files[0].cleaned ? text('cleaned') : recordedHere ? text('recorded-here') : text('not-cleaned')) : already ? text('already') : problem ? notSent(problem) : text('failed');
         bar.hidden = true;
-        resolve(!!ok);
+        resolve(!!(ok || already));
       };
       xhr.onerror = function () { row.querySelector('.status').textContent = text('failed'); bar.hidden = true; resolve(false); };
       xhr.send(data);

@@ -15,6 +15,11 @@ import { abandoned, uploadGate } from './upload-gate.js';
 
 const WINDOW_MS = 15 * 60_000;
 
+/** The tracking page's notice after an upload: the files received now, and those the report already held. */
+function filesNotice(received: { name: string; cleaned: boolean }[], already: string[]): Record<string, unknown> {
+  return { ...(received.length > 0 ? { done: { kind: 'files', files: received } } : {}), ...(already.length > 0 ? { filesAlready: already } : {}) };
+}
+
 export default async function trackRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
   // Free wrong codes per address and window, then a doubling wait (issue 20 item 8), at most the
@@ -131,8 +136,12 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
     return reply.redirect('/track', 303);
   });
 
-  /** Runs a reporter action when the session holds a report that allows it. */
-  async function act(request: FastifyRequest, reply: FastifyReply, action: tracking.ReporterAction, run: (report: repo.Report) => Promise<Record<string, unknown> | void>, success?: () => Record<string, unknown>) {
+  /**
+   * Runs a reporter action when the session holds a report that allows it. On success the page
+   * redirects to its "done" notice, unless `notice` has something to say that the redirect cannot
+   * carry (files already on the report, by name): the report page is then shown with it at once.
+   */
+  async function act(request: FastifyRequest, reply: FastifyReply, action: tracking.ReporterAction, run: (report: repo.Report) => Promise<Record<string, unknown> | void>, success?: () => Record<string, unknown>, notice?: () => Record<string, unknown> | null) {
     const idle = request.session.track;
     const report = await currentReport(request);
     if (!report) {
@@ -145,6 +154,8 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
     // The report form's script sends files one by one and reads the outcome as JSON.
     if (request.headers.accept === 'application/json') return reply.code(problem ? 400 : 200).send({ ok: !problem, ...(problem ?? success?.() ?? {}) });
     if (problem) return renderReport(request, reply, (await repo.findReport(deps.db, report.id))!, problem, 400);
+    const shown = notice?.();
+    if (shown) return renderReport(request, reply, (await repo.findReport(deps.db, report.id))!, shown);
     return reply.redirect(`/track/report?done=${action}#done`, 303);
   }
 
@@ -157,9 +168,13 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
   );
 
   // Follow-up files share the report form's limits (upload-gate.ts): uploads in flight, pace, and
-  // the budgets of files per client and for everyone; a dropped file is named with its reason.
+  // the budgets of files per client and for everyone; a dropped file is named with its reason. The
+  // room read here only stops reading files early: the report's limit is held where the files are
+  // written (tracking.attachReporterUploads), as two uploads may be in flight to one report. A file
+  // the report already holds (the same photo sent again) is not stored twice, and the page says so.
   app.post('/track/files', { onRequest: (request, reply) => gate.admitUpload(request, reply) }, async (request, reply) => {
     let received: { name: string; cleaned: boolean }[] = [];
+    let already: string[] = [];
     const upload = () => act(request, reply, 'files', async (report) => {
       if (!request.isMultipart()) return { formError: 'track.files_none' };
       const room = await tracking.remainingUpload(deps, report);
@@ -169,17 +184,21 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
         const nothing = parsed.files.length === 0 && parsed.problems.length === 0 && parsed.dropped.length === 0;
         return { formError: nothing ? 'track.files_none' : null, fileProblems: [...parsed.problems, ...parsed.dropped] };
       }
-      received = parsed.files.map((x) => ({ name: x.originalName, cleaned: x.cleaned }));
+      let attached: tracking.Attached;
       try {
-        await tracking.addReporterFiles(deps, report, parsed.files);
+        attached = await tracking.addReporterFiles(deps, report, parsed.files);
       } catch (err) {
         discardFiles(parsed.files);
         if (isDiskFull(err)) return { formError: 'report.errors.disk_full' };
         throw err;
       }
-      // The files received are kept; the ones dropped unopened are named.
-      if (parsed.dropped.length > 0) return { fileProblems: parsed.dropped, files: received };
-    }, () => ({ files: received }));
+      received = attached.fresh.map((u) => ({ name: u.file.originalName, cleaned: u.file.cleaned }));
+      already = attached.already.map((u) => u.file.originalName);
+      // The files received are kept; the ones dropped unopened or past the report's room are named.
+      const refused = [...parsed.dropped, ...attached.refused.map((r) => ({ name: r.upload.file.originalName, problem: r.problem }))];
+      // The page (without the script) also lists what was received and what it already held.
+      if (refused.length > 0) return { fileProblems: refused, files: received, ...(already.length > 0 ? { already } : {}), ...(request.headers.accept === 'application/json' ? {} : filesNotice(received, already)) };
+    }, () => ({ files: received, ...(already.length > 0 ? { already } : {}) }), () => (already.length > 0 ? filesNotice(received, already) : null));
     try {
       return await upload();
     } catch (err) {
