@@ -6,7 +6,7 @@ import type { StaffContext } from '../../plugins/auth.js';
 import { STATUSES } from '../catalog.js';
 import { childrenOf, findRegion } from '../../regions/index.js';
 import { scopeOf } from './scope.js';
-import { dashboardTallies, inboxCount, inboxPage, inboxPagePlan, ledgerBatch, planPages, type InboxQuery, type LedgerRow } from './repository/inbox.js';
+import { dashboardTallies, inboxCount, countPlan, inboxPage, inboxPagePlan, ledgerBatch, planPages, type InboxQuery, type LedgerRow } from './repository/inbox.js';
 
 export const QUEUES = ['mine', 'unit', 'unassigned', 'overdue', 'all'] as const;
 export type Queue = (typeof QUEUES)[number];
@@ -49,6 +49,11 @@ export async function listInbox(db: Db, staff: StaffContext, f: InboxFilter) {
 /** The query plan of the filter's first page (for the index tests). */
 export async function inboxPlan(db: Db, staff: StaffContext, f: InboxFilter): Promise<string[]> {
   return inboxPagePlan(db, await inboxQuery(db, staff, f));
+}
+
+/** The query plan of the filter's count, without a search (for the index tests). */
+export async function inboxCountPlan(db: Db, staff: StaffContext, f: InboxFilter, cap = COUNT_CAP): Promise<string[]> {
+  return countPlan(db, await inboxQuery(db, staff, { ...f, after: undefined, before: undefined }), cap);
 }
 
 /**

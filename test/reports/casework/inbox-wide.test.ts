@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPostgres } from '../../../src/db/connection.js';
 import { fileReport } from '../../../src/reports/index.js';
-import { countInbox, inboxPlan, listInbox, type InboxFilter } from '../../../src/reports/casework/inbox.js';
+import { countInbox, inboxCountPlan, inboxPlan, listInbox, type InboxFilter } from '../../../src/reports/casework/inbox.js';
 import { aVillageOf } from '../../helpers/reports.js';
 import { inArray } from 'drizzle-orm';
 import { reports } from '../../../src/reports/tables.js';
@@ -101,6 +101,24 @@ describe('the inbox of a wide unit tree', () => {
     // scope (the county's own, asked before any report was filed) keeps its unit indexes.
     expect((await inboxPlan(t.app.db, prefecture, filter({ region: '220102', status: 'received' }))).join('\n')).toMatch(/reports_county_status_received_idx/);
     expect((await inboxPlan(t.app.db, county, filter())).join('\n')).not.toMatch(/reports_received_idx/);
+  });
+
+  it('counts a county or township filter with a status in its index alone: the tree and a home-village recusal tested there, no table row read (SQLite plan)', async () => {
+    if (isPostgres(t.app.db)) return;
+    const withHome = await createStaff(t.app, 'ca:220100', ['supervisor'], { homeVillageCode: '220102001002' });
+    const recused = staffContext(withHome.user, (await findUnit(t.app.db, withHome.user.unitId))!);
+    for (const staff of [prefecture, county, recused]) {
+      for (const [f, index] of [
+        [filter({ region: '220102', status: 'received' }), 'reports_county_status_received_idx'],
+        [filter({ region: '220102001', status: 'received' }), 'reports_township_status_received_idx'],
+      ] as const) {
+        const plan = (await inboxCountPlan(t.app.db, staff, f)).join('\n');
+        expect(plan, JSON.stringify(f)).toMatch(new RegExp(`USING COVERING INDEX ${index}\\b`));
+        // The count is still the number of reports the pages list.
+        const listed = (await listInbox(t.app.db, staff, { ...f, limit: 50 })).rows.length;
+        expect((await countInbox(t.app.db, staff, f, 1000)).n, JSON.stringify(f)).toBe(listed);
+      }
+    }
   });
 
   it('counts by a prefecture what its pages list: the reports of its counties, by county as a county filter is', async () => {

@@ -491,18 +491,26 @@ function countScope(x: InboxQuery): ReportCondition {
   return narrower ? x.scope : x.scopeInTimeOrder;
 }
 
+/** The statement counting the filter's reports up to `cap` + 1 (countUpTo). */
+function countStatement(q: Executor, x: InboxQuery, cap: number) {
+  const matching = q
+    .select({ one: sql<number>`1`.as('one') })
+    .from(reports)
+    .where(and(...filterConditions(x, countScope(x), { byCountyIndex: true })))
+    .limit(cap + 1)
+    .as('matching');
+  return q.select({ n: sql<number>`count(*)` }).from(matching);
+}
+
 async function countUpTo(db: Executor, x: InboxQuery, cap: number): Promise<number> {
-  const scope = countScope(x);
-  const row = await query(db, (q) => {
-    const matching = q
-      .select({ one: sql<number>`1`.as('one') })
-      .from(reports)
-      .where(and(...filterConditions(x, scope, { byCountyIndex: true })))
-      .limit(cap + 1)
-      .as('matching');
-    return q.select({ n: sql<number>`count(*)` }).from(matching).get();
-  });
+  const row = await query(db, (q) => countStatement(q, x, cap).get());
   return row?.n ?? 0;
+}
+
+/** The query plan of the filter's count (no search), one line a row: for the index tests. */
+export async function countPlan(db: Executor, x: InboxQuery, cap: number): Promise<string[]> {
+  const rows = await query(db, (q) => q.all<Record<string, unknown>>(explainPlan(countStatement(q, x, cap).getSQL())));
+  return rows.map(planLineOf);
 }
 
 /** One batch of the 台账 export after the cursor, in the filter's sort, and the next cursor. */
