@@ -1,6 +1,7 @@
 // The `sm` profile's primitives, all from the runtime's OpenSSL 3 (checked on Node 20, 22 and 24:
-// SM3 hash, HMAC-SM3, HKDF-SM3, PBKDF2-SM3 and SM4-CTR; SM4-GCM/CCM are absent, hence the generic
-// composition below; SM2 signing is in sm2.ts through a library).
+// SM3 hash, HMAC-SM3, HKDF-SM3, PBKDF2-SM3 and SM4-CTR; Node 20 and 22 have no SM4-GCM/CCM (24's
+// OpenSSL 3.5 has), hence the generic composition below, the same on every supported runtime;
+// SM2 signing is in sm2.ts through a library).
 //
 // Sealed value, version 2 — SM4-CTR then HMAC-SM3 over everything before it (encrypt-then-MAC):
 //   2 ‖ 12-byte random nonce ‖ 32-byte HMAC-SM3 tag ‖ ciphertext
