@@ -71,6 +71,22 @@ async function filedBy(deps: Deps, nonce: string): Promise<repo.Report | undefin
 }
 
 /**
+ * Whether a post with this nonce would be a repeat that gives its query code back: the form was
+ * filed online and REPEAT_WINDOW_MS has not passed. Such a post files nothing new, so the filing
+ * allowance of its address does not count it (routes/filing.ts): a villager who pressed send again
+ * after a lost answer gets her receipt, even from an address that has filed a lot just now.
+ */
+export async function repeatGivesCodeBack(deps: Deps, nonce: string, now = Date.now()): Promise<boolean> {
+  const existing = await filedBy(deps, nonce);
+  return existing !== undefined && codeGivenBack(existing, now);
+}
+
+/** A report filed online whose form may still bring its code back (staff-logged reports keep no copy). */
+function codeGivenBack(existing: repo.Report, now: number): boolean {
+  return existing.receiptForRetry !== null && now - existing.receivedAt < REPEAT_WINDOW_MS;
+}
+
+/**
  * The report as this post would file it is the one on record: every field the form sets. A text
  * changed after the first post must not rewrite a report that may already be routed, read and
  * answered (the reporter adds to it from the tracking page instead).
@@ -111,8 +127,7 @@ function sameAsFiled(deps: Deps, existing: repo.Report, input: ReportInput, obje
  */
 async function repeatedSubmission(deps: Deps, existing: repo.Report, input: ReportInput, options: FileOptions, now: number, files: CleanFile[], sealed?: EncryptedUpload[]): Promise<FiledReport> {
   const nonce = options.nonce!;
-  const inWindow = existing.receiptForRetry !== null && now - existing.receivedAt < REPEAT_WINDOW_MS;
-  const code = inWindow ? unseal(keyFromSecret(nonce, 'receipt-retry'), existing.receiptForRetry!).toString('utf8') : null;
+  const code = codeGivenBack(existing, now) ? unseal(keyFromSecret(nonce, 'receipt-retry'), existing.receiptForRetry!).toString('utf8') : null;
   const unit = (await findUnit(deps.db, existing.handlingUnitId))!;
   const changed = !sameAsFiled(deps, existing, input, options.objectionEntryId ?? null);
   const answer = { report: existing, queryCode: code ? groupQueryCode(code) : '', handlingUnit: unit, repeated: true, changed };

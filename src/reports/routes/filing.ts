@@ -6,7 +6,7 @@ import { randomToken } from '../../shared/crypto.js';
 import type { Deps } from '../../shared/deps.js';
 import { childrenOf, findRegion, isPlaceRefresh } from '../../regions/index.js';
 import { emptyForm, reportFormContext, type FormState } from '../form-view.js';
-import { fileReport } from '../filing.js';
+import { fileReport, repeatGivesCodeBack } from '../filing.js';
 import { validateReport } from '../validate.js';
 import { confirmationContext } from '../confirmation.js';
 import { abandoned, isMultipartPost, uploadGate } from './upload-gate.js';
@@ -48,7 +48,8 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     reply.header('Cache-Control', 'no-store');
     return reply.page(
       'reports/form',
-      { titleKey: 'report.title', csrfToken, formAction: '/report', ...(await reportFormContext(deps.db, state, limits)), scripts: ['/static/js/report-form.js', '/static/js/voice-report.js'] },
+      // The nonce rides in the action too, where it can be read before the body (admit, below).
+      { titleKey: 'report.title', csrfToken, formAction: '/report', formNonce: state.values.submission_id, ...(await reportFormContext(deps.db, state, limits)), scripts: ['/static/js/report-form.js', '/static/js/voice-report.js'] },
       { status },
     );
   }
@@ -74,11 +75,19 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     return renderForm(request, reply, state, 403);
   }
 
+  /**
+   * Whether this post repeats a form already filed whose code it would bring back: it files nothing,
+   * so the address's allowance of filings does not count it. The nonce in the body decides; the one
+   * in the form's action only lets such a post past the wait before its body is read (a stranger's
+   * nonce there gets a body read, and then the same refusal).
+   */
+  const repeats = async (nonce: unknown) => typeof nonce === 'string' && NONCE.test(nonce) && (await repeatGivesCodeBack(deps, nonce));
+
   /** Before the body is read: a client that filed too much just now, or too many uploads at once. */
-  async function admit(request: FastifyRequest, reply: FastifyReply) {
+  async function admit(request: FastifyRequest<{ Querystring: { submission?: unknown } }>, reply: FastifyReply) {
     if (!isMultipartPost(request)) return;
     const wait = await gate.filingsWait(request);
-    if (wait > 0) return await gate.refuse(request, reply, 'filings', wait);
+    if (wait > 0 && !(await repeats(request.query.submission))) return await gate.refuse(request, reply, 'filings', wait);
     return gate.admitUpload(request, reply);
   }
 
@@ -109,12 +118,15 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
     // A staged submission sends its recording right after the text: the description may be empty then.
     const hasAudio = parsed.files.some((x) => x.sniff.kind === 'audio') || (f.staged === '1' && f.staged_audio === '1');
     const { input, errors } = await validateReport(deps.db, f, hasAudio);
+    // Sent again after a lost answer: the receipt comes back whatever this address filed since.
+    const repeat = await repeats(f.submission_id);
     // The texts (issue 24) go out in the language the reporter filed in, sealed with the number.
     if (input?.identity?.mobile) input.identity.smsLocale = request.locale;
     state.errors = errors;
     // This client's budget of filings with files is spent: the files were read and dropped
     // unopened; the text comes back, to send now without files (and add them later) or later with them.
-    if (parsed.dropped.some((d) => d.problem === 'limited')) {
+    // A repeat is not held back for its files: its receipt names them as not received.
+    if (!repeat && parsed.dropped.some((d) => d.problem === 'limited')) {
       discardFiles(parsed.files);
       state.errors = { ...errors, evidence: 'report.errors.files_limited' };
       state.droppedFiles = allNames();
@@ -139,7 +151,7 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
       return renderForm(request, reply, state, 400);
     }
     // Counted only once a report is about to be filed, so a form brought back costs nothing.
-    if (!(await gate.chargeFiling(request))) {
+    if (!repeat && !(await gate.chargeFiling(request))) {
       discardFiles(parsed.files);
       state.errors = { submit: 'report.errors.too_many_filings' };
       state.droppedFiles = allNames();
