@@ -1,6 +1,7 @@
 // Re-seals what was written under one crypto profile into the other (issue 23 part B): reporters'
-// identities, staff TOTP secrets, evidence files with their names and notes. Runs beside a live
-// portal, in small batches; stopped or killed, a rerun carries on where the old values still are.
+// identities, staff TOTP secrets, exchange partners' secrets, evidence files with their names and
+// notes. Runs beside a live portal, in small batches; stopped or killed, a rerun carries on where
+// the old values still are.
 //
 //   SUNSHINE_CRYPTO=sm npm run keys:rotate -- --to sm [--batch 200] [--pause 50] [--status]
 //
@@ -27,6 +28,28 @@ const USAGE = `usage: npm run keys:rotate -- --to sm|intl [--batch N] [--pause M
 function line(p: KindProgress, finished: boolean): string {
   const failed = p.failed.length ? `, ${p.failed.length} failed` : '';
   return `${p.kind}: ${finished ? 'finished, ' : ''}${p.done} done, ${p.remaining} remaining${failed}`;
+}
+
+/** While a run scans rows already re-sealed (nothing new to say), a line at most this often, so it is seen to be alive. */
+const QUIET_LINE_MS = 10_000;
+
+/**
+ * The progress printer: a kind's line when a batch re-sealed or failed something, when the kind is
+ * finished, and otherwise at most every QUIET_LINE_MS — not one identical line per batch of rows
+ * already in the target profile (most of a province's evidence table after the switch).
+ */
+export function progressPrinter(io: CliIo, now: () => number = Date.now): (p: KindProgress, finished: boolean) => void {
+  let kind = '';
+  let counted = '';
+  let at = 0;
+  return (p, finished) => {
+    // A kind starts at 0 done and 0 failed, said or not; its clock starts with it.
+    if (p.kind !== kind) [kind, counted, at] = [p.kind, '0/0', now()];
+    const count = `${p.done}/${p.failed.length}`;
+    if (!finished && count === counted && now() - at < QUIET_LINE_MS) return;
+    io.out(line(p, finished));
+    [counted, at] = [count, now()];
+  };
 }
 
 function positive(raw: string | undefined, fallback: number, zeroOk: boolean): number | null {
@@ -75,7 +98,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     }
     io.out(`re-sealing into ${to} (${portal.dbFile})`);
     if (await linkChainToProfile(db, deps.keys)) io.out(`audit chain: signed link entry written, the chain continues under ${to}`);
-    const results = await rotateKeys(deps, { to, batch, pauseMs, signal: controller.signal, onProgress: (p, finished) => io.out(line(p, finished)) });
+    const results = await rotateKeys(deps, { to, batch, pauseMs, signal: controller.signal, onProgress: progressPrinter(io) });
     for (const p of results) for (const f of p.failed.slice(0, 20)) io.out(`  ${p.kind} #${f.id}: ${f.reason}`);
     const left = results.some((p) => p.remaining > 0 || p.failed.length > 0);
     // On the record, like every change an operator makes: what was re-sealed and what is left.
