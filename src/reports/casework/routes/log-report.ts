@@ -14,6 +14,7 @@ import { validateReport } from '../../validate.js';
 import { confirmationContext } from '../../confirmation.js';
 import { isPlaceRefresh } from '../../../regions/index.js';
 import { todayInChina } from '../../../clocks/index.js';
+import { translate } from '../../../i18n/translate.js';
 import { intakeFormContext, readIntake, repeatHints } from '../intake.js';
 
 export default async function logReportRoutes(app: FastifyInstance, opts: { deps: Deps }) {
@@ -57,9 +58,17 @@ export default async function logReportRoutes(app: FastifyInstance, opts: { deps
     const { source, channel, sourceRef, receivedAt } = intake.value;
     const filed = await fileReport(deps, input, parsed.files, { channel, source, sourceRef, receivedAt, nonce: /^[A-Za-z0-9_-]{32}$/.test(f.submission_id ?? '') ? f.submission_id! : null, staffId: request.staff!.user.id });
     const hints = await repeatHints(deps.db, request.staff!, filed.report);
+    // The same form sent again (same nonce): the first report comes back unchanged. The clerk is told
+    // when what was sent this time differs (text, or source, 来文号 or day received) or brought files,
+    // as none of it was saved, and where to add it.
+    const intakeChanged = filed.repeated && (filed.report.source !== source || (filed.report.sourceRef ?? null) !== sourceRef || todayInChina(new Date(filed.report.receivedAt)) !== todayInChina(new Date(receivedAt)));
+    const notSaved = filed.notAttached.map((x) => x.name);
+    const staffRepeat = filed.repeated && (filed.changed || intakeChanged || notSaved.length > 0)
+      ? { changed: filed.changed || intakeChanged, files: notSaved.join(translate(request.locale, 'report.files.name_separator')) }
+      : null;
     return reply.page(
       'reports/confirmation',
-      { titleKey: 'report.confirm_title', staffLogged: true, reportId: filed.report.id, repeatHints: hints, scripts: ['/static/js/report-form.js'], ...(await confirmationContext(deps, filed)) },
+      { titleKey: 'report.confirm_title', staffLogged: true, staffRepeat, reportId: filed.report.id, repeatHints: hints, scripts: ['/static/js/report-form.js'], ...(await confirmationContext(deps, filed)) },
       { layout: 'staff' },
     );
   });
