@@ -93,6 +93,15 @@ describe('/staff/exchange/file', () => {
     expect(ko.body).toContain('<code>work_order_no</code>');
     const en = await t.app.inject({ url: '/staff/exchange/file/format', cookies: { ...lead.jar, lang: 'en' } });
     expect(en.body).toMatch(/<h1[^>]*>Exchange file format \(version 1\)<\/h1>/);
+    // The column table and the JSON example are wider than a phone: each scrolls in its own box (named
+    // in the reader's language) instead of the whole page scrolling sideways at 375 px.
+    for (const [body, label] of [[doc.body, '表格（可左右滑动查看）'], [ko.body, null], [en.body, null]] as const) {
+      const wide = body.match(/<(table|pre)>/g) ?? [];
+      expect(wide.length).toBeGreaterThan(1);
+      const wrapped = body.match(/<div class="table-wrap" tabindex="0" role="region" aria-label="[^"]+"><(table|pre)>/g) ?? [];
+      expect(wrapped).toHaveLength(wide.length);
+      if (label) expect(body).toContain(`aria-label="${label}"`);
+    }
     const handler = await signIn(t.app, await createStaff(t.app, 'ca:220102', ['handler']));
     expect((await handler.get('/staff/exchange/file/format')).statusCode).toBe(403);
   });
