@@ -34,12 +34,16 @@ const DESCRIPTIONS: Record<string, string> = {
   '507': 'The server has no room for attachments now',
 };
 
+/** What integrators got wrong from the first wording: which bytes key the HMAC, and which form of the path is signed. */
+const SECRET_AS_KEY = 'The HMAC key is the partner secret exactly as it was handed over: its characters as UTF-8 bytes (do not base64-decode it).';
+const PATH_AS_SENT = 'PATH-WITH-QUERY is the request target exactly as sent on the request line, percent-encoded (a 工单号 12345-信访-1 is signed as /api/v1/work-orders/12345-%E4%BF%A1%E8%AE%BF-1).';
+
 const signatureHeaders = [
   { name: H.partner, description: 'The partner key given at registration' },
   { name: H.timestamp, description: 'Unix seconds; refused when more than 5 minutes from the server clock' },
   { name: H.nonce, description: '16–64 characters A–Z a–z 0–9 _ -; never the same twice (a replay is refused)' },
   { name: H.contentSha256, description: 'Hex SHA-256 of the exact body bytes (of nothing for GET)' },
-  { name: H.signature, description: 'Hex HMAC-SHA256 under the partner secret (or base64 Ed25519) of METHOD\\nPATH-WITH-QUERY\\nTIMESTAMP\\nNONCE\\nCONTENT-SHA256' },
+  { name: H.signature, description: `Hex HMAC-SHA256 (or base64 Ed25519 with a registered key) of METHOD\\nPATH-WITH-QUERY\\nTIMESTAMP\\nNONCE\\nCONTENT-SHA256. ${SECRET_AS_KEY} ${PATH_AS_SENT}` },
 ].map((h) => ({ in: 'header', required: true, name: h.name, description: h.description, schema: { type: 'string' } }));
 
 export function openApiDocument(baseUrl: string): Record<string, unknown> {
@@ -91,7 +95,7 @@ export function openApiDocument(baseUrl: string): Record<string, unknown> {
       statusEvent: {
         post: {
           summary: 'A work order’s report changed status',
-          description: `Sent to the partner’s webhook URL, signed: ${H.signature} is hex HMAC-SHA256 under the partner secret of TIMESTAMP\\nBODY, with ${H.timestamp} and ${H.eventId}. Events of one work order arrive in seq order; a failed delivery is retried with exponential back-off (30 s doubling, at most an hour apart, 10 attempts) and then waits for staff. Drop a repeated eventId.`,
+          description: `Sent to the partner’s webhook URL, signed: ${H.signature} is hex HMAC-SHA256 of TIMESTAMP\\nBODY (the body's exact bytes), with ${H.timestamp} and ${H.eventId}. ${SECRET_AS_KEY} Events of one work order arrive in seq order; a failed delivery is retried with exponential back-off (30 s doubling, at most an hour apart, 10 attempts) and then waits for staff. Drop a repeated eventId.`,
           requestBody: { required: true, content: { 'application/json': { schema: ref(StatusEvent) } } },
           responses: { '2XX': { description: 'Received' } },
         },

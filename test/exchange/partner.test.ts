@@ -227,6 +227,12 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(doc.paths)).toEqual(['/api/v1/work-orders', '/api/v1/work-orders/{workOrderNo}']);
     expect(doc.components.schemas.WorkOrder.properties.category.anyOf.length).toBeGreaterThan(10);
     expect(doc.webhooks.statusEvent.post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/StatusEvent' });
+    // What an integrator cannot guess: the secret's characters are the key (the simulated partner
+    // signs with secretFromText), and the path is signed percent-encoded, as sent.
+    const signature = doc.paths['/api/v1/work-orders'].post.parameters.find((p: { name: string }) => p.name === 'x-sunshine-signature');
+    expect(signature.description).toContain('its characters as UTF-8 bytes (do not base64-decode it)');
+    expect(signature.description).toContain('percent-encoded');
+    expect(doc.webhooks.statusEvent.post.description).toContain('its characters as UTF-8 bytes');
   });
 
   it('logs no client address', () => {
