@@ -2,18 +2,21 @@
 // part B): the rerun carries on where the old values still are, with no state of its own, and ends
 // as a rotation never interrupted would. At no moment does a row name a file that is not there;
 // what the kill left behind (a copy without a row, an old file whose row was swapped) has no row
-// and goes with the orphan sweep.
+// and goes with the orphan sweep. Reports are filed under sm all the while (issue 23, done when:
+// "rotated … while reports are being filed, SIGKILLed half-way, resumed, and afterwards every
+// identity, file, query code and the audit chain verify").
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entriesFor } from '../../src/audit/index.js';
+import { entriesFor, LINK_ACTION } from '../../src/audit/index.js';
+import { main as auditVerify } from '../../src/cli/audit-verify.js';
 import { main } from '../../src/cli/keys-rotate.js';
 import { sweepStorage } from '../../src/evidence/index.js';
 import { rotationRemaining } from '../../src/key-rotation/index.js';
 import { useCryptoProfile, type CryptoProfileName } from '../../src/shared/crypto/index.js';
 import { runCli } from '../cli/helpers.js';
-import { expectAllUnder, intlPortal, referencedNames, storeNames, type Scenario } from './fixtures.js';
+import { expectAllUnder, fileOne, intlPortal, referencedNames, storeNames, type Scenario } from './fixtures.js';
 
 let s: Scenario;
 let previous: CryptoProfileName;
@@ -52,9 +55,26 @@ function rotateUntilKilled(): Promise<{ output: string; signal: NodeJS.Signals |
   });
 }
 
+/** Files reports (under sm, with files, most real-name) one after another until `until` settles; returns how many. */
+async function fileWhile<T>(until: Promise<T>): Promise<{ result: T; filed: number }> {
+  let settled = false;
+  const result = until.finally(() => {
+    settled = true;
+  });
+  let filed = 0;
+  while (!settled) {
+    s.reports.push(await fileOne(s.t, 1000 + s.reports.length, true, s.files));
+    filed += 1;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { result: await result, filed };
+}
+
 describe('keys:rotate killed half-way, then run again', () => {
   it('ends with everything in sm, every row with its file, no file without a row after the sweep', async () => {
-    const killed = await rotateUntilKilled();
+    const during = await fileWhile(rotateUntilKilled());
+    const killed = during.result;
+    expect(during.filed).toBeGreaterThan(0);
     expect(killed.signal, killed.output).toBe('SIGKILL');
     expect(killed.output).toMatch(/reporter identities: finished, 12 done, 0 remaining/);
     expect(killed.output).toMatch(/staff TOTP secrets: finished, 3 done, 0 remaining/);
@@ -65,7 +85,9 @@ describe('keys:rotate killed half-way, then run again', () => {
     const stored = new Set(storeNames(s));
     for (const name of await referencedNames(s)) expect(stored.has(name), name).toBe(true);
 
-    const resumed = await runCli(main, ['--to', 'sm', '--batch', '3'], env);
+    const resumedWhile = await fileWhile(runCli(main, ['--to', 'sm', '--batch', '3', '--pause', '20'], env));
+    const resumed = resumedWhile.result;
+    expect(resumedWhile.filed).toBeGreaterThan(0);
     expect(resumed.text).toMatch(/reporter identities: finished, 0 done, 0 remaining/);
     expect(resumed.text).toMatch(new RegExp(`evidence files and their names: finished, ${left.remaining} done, 0 remaining`));
     expect(resumed.text).toMatch(/every value is in sm/);
@@ -82,7 +104,13 @@ describe('keys:rotate killed half-way, then run again', () => {
     const swept = sweepStorage(s.t.app.deps.dirs, (name) => named.has(name), { graceMs: 0, namesReadAt: Date.now() + 1000 });
     expect(swept.orphans + swept.own).toBe(before - named.size);
     expect(storeNames(s)).toEqual(await referencedNames(s));
+    // Every identity, file (old and filed meanwhile) and query code, and every staff sign-in.
     await expectAllUnder(s, 'sm');
+    // The audit chain: intl entries, the signed link, sm entries — the filings' among them — whole.
+    const verified = await runCli(auditVerify, [], env);
+    expect(verified.text).toMatch(/audit chain ok/);
+    expect(verified.code).toBe(0);
+    expect((await entriesFor(s.t.app.db, 'audit_chain', 'sm')).filter((e) => e.action === LINK_ACTION)).toHaveLength(1);
   }, 180_000);
 
   it('refuses a run whose --to is not the configured profile', async () => {
