@@ -20,7 +20,7 @@ export const WorkOrder = Type.Object(
   {
     source: literals(WORK_ORDER_SOURCES),
     workOrderNo: WorkOrderNo,
-    receivedAt: Type.String({ format: 'date-time', description: 'When the partner received it (ISO 8601 with offset); the legal clocks run from it' }),
+    receivedAt: Type.String({ format: 'date-time', description: 'When the partner received it (ISO 8601 with offset); the legal clocks run from it. At most 60 days ago (an older moment is taken for a mistyped year) and not more than 5 minutes ahead of the server clock; otherwise 422 invalid' }),
     channel: literals(WORK_ORDER_CHANNELS),
     category: literals(CATEGORIES),
     placeCode: Type.String({ pattern: '^[0-9]{9}([0-9]{3})?$', description: 'Region code of the township (9 digits) or village (12 digits) where it happened' }),

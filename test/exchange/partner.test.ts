@@ -233,6 +233,8 @@ describe('the OpenAPI document', () => {
     expect(signature.description).toContain('its characters as UTF-8 bytes (do not base64-decode it)');
     expect(signature.description).toContain('percent-encoded');
     expect(doc.webhooks.statusEvent.post.description).toContain('its characters as UTF-8 bytes');
+    // The limits the API enforces on receivedAt (work-orders.ts) are written where an integrator reads.
+    expect(doc.components.schemas.WorkOrder.properties.receivedAt.description).toMatch(/At most 60 days ago .* not more than 5 minutes ahead/);
   });
 
   it('logs no client address', () => {
