@@ -10,6 +10,7 @@ import { clockOf } from '../../../clocks/index.js';
 import { countInbox, dashboardCounts, ledgerRows, listInbox, QUEUES, SORTS, type InboxFilter, type Queue, type Sort } from '../inbox.js';
 import { EXPORT_LIMIT, ledgerCsv, writeLedgerXlsx } from '../export.js';
 import { translate } from '../../../i18n/translate.js';
+import { localNumber } from '../../../i18n/number.js';
 import { formatDate } from '../../../views/helpers/date.js';
 import { calendarWarning } from '../../../calendar/index.js';
 import { todayInChina } from '../../../clocks/index.js';
@@ -72,7 +73,7 @@ export default async function inboxRoutes(app: FastifyInstance, opts: { deps: De
     const page = await listInbox(db, staff, filter);
     // The first page with no page after it holds every match: no count query needed.
     const total = !filter.after && !filter.before && !page.next ? { n: page.rows.length, more: false } : await countInbox(db, staff, filter, undefined, page.matching);
-    const number = new Intl.NumberFormat(request.locale).format(total.n);
+    const number = localNumber(request.locale, total.n);
     const query = filterQuery(request.query);
     const href = (cursor: string | null, side: 'after' | 'before') => (cursor ? `/staff/reports?${query}${query ? '&' : ''}${side}=${cursor}` : null);
     return reply.page(
@@ -132,7 +133,7 @@ export default async function inboxRoutes(app: FastifyInstance, opts: { deps: De
     const filter = parseFilter(request.query, 1000);
     const count = await countInbox(db, staff, filter, EXPORT_LIMIT.maxRows);
     if (count.more) {
-      const max = new Intl.NumberFormat(request.locale).format(EXPORT_LIMIT.maxRows);
+      const max = localNumber(request.locale, EXPORT_LIMIT.maxRows);
       return inboxPage(request, reply, { exportTooMany: translate(request.locale, 'casework.export.too_many', { max }), status: 422 });
     }
     await record(db, opts.deps.keys['audit-mac'], { actor: { type: 'staff', id: staff.user.id }, action: `export.${format}`, object: { type: 'report_list', id: staff.unit.id }, detail: { rows: count.n, filters: auditedFilters(filter) } });
