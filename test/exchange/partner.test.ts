@@ -233,6 +233,9 @@ describe('the OpenAPI document', () => {
     expect(signature.description).toContain('its characters as UTF-8 bytes (do not base64-decode it)');
     expect(signature.description).toContain('percent-encoded');
     expect(doc.webhooks.statusEvent.post.description).toContain('its characters as UTF-8 bytes');
+    // Each operation lists the answers it can give: reading a status cannot conflict or run out of room.
+    expect(Object.keys(doc.paths['/api/v1/work-orders/{workOrderNo}'].get.responses).sort()).toEqual(['200', '400', '401', '403', '404', '429']);
+    expect(Object.keys(doc.paths['/api/v1/work-orders'].post.responses).sort()).toEqual(['200', '201', '400', '401', '403', '409', '413', '415', '422', '429', '507']);
     // The limits the API enforces on receivedAt (work-orders.ts) are written where an integrator reads.
     expect(doc.components.schemas.WorkOrder.properties.receivedAt.description).toMatch(/At most 60 days ago .* not more than 5 minutes ahead/);
   });

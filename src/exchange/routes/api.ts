@@ -20,7 +20,10 @@ declare module 'fastify' {
   }
 }
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody, 429: ErrorBody, 507: ErrorBody };
+// The refusals each route can give (the OpenAPI document lists these, so a GET does not promise a 409 or a 507).
+const refusals = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody };
+const createErrors = { ...refusals, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody, 507: ErrorBody };
+const readErrors = { ...refusals, 404: ErrorBody };
 
 /** The route schemas, also read by the OpenAPI document (openapi.ts). */
 export const API_ROUTES = {
@@ -30,7 +33,7 @@ export const API_ROUTES = {
     summary: 'File a report from a work order (工单/来文)',
     description:
       'multipart/form-data: the plain field `work_order` holding the work order as JSON text (before any file; no Content-Type of its own) and files named `attachments`. Idempotent by partner + workOrderNo: the same content again answers 200 with the same report; other content answers 409 and is audited, never merged.',
-    schema: { response: { 200: WorkOrderStatus, 201: WorkOrderStatus, ...errors } },
+    schema: { response: { 200: WorkOrderStatus, 201: WorkOrderStatus, ...createErrors } },
     requestBody: WorkOrder,
   },
   readWorkOrder: {
@@ -38,7 +41,7 @@ export const API_ROUTES = {
     url: '/api/v1/work-orders/:workOrderNo',
     summary: 'The public life-cycle status of one of the partner’s work orders',
     description: 'Only the status, the case number and two moments: no staff notes, no text, no identity.',
-    schema: { params: WorkOrderParams, response: { 200: WorkOrderStatus, ...errors } },
+    schema: { params: WorkOrderParams, response: { 200: WorkOrderStatus, ...readErrors } },
     requestBody: null,
   },
 } as const;
