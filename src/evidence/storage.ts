@@ -13,12 +13,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { keyFor, type CryptoProfileName } from '../shared/crypto/index.js';
+import { singleStreamDecipher, type CryptoProfileName } from '../shared/crypto/index.js';
 import { shredFile, shredTreeSync } from './media/shred.js';
 import { chunkCipher, chunkLayout, headerProfile, SEALED_CHUNK_BYTES, SEALED_HEADER_BYTES, sealedHeader, sealedHeaderFor, sealedSize, TAG_BYTES, type ChunkCipher } from './sealed-chunks.js';
 
 /**
- * The format before issue 16: "SSF1", a 12-byte IV, one AES-256-GCM stream, its tag at the end.
+ * The format before issue 16: "SSF1", a 12-byte IV, one stream sealed as a whole (the crypto
+ * module's singleStreamDecipher), its tag at the end.
  * Its plaintext can only be trusted once the whole file is read, so it is verified in full before
  * a byte is released (decryptLegacy). New files are sealed in chunks (sealed-chunks.ts).
  */
@@ -238,8 +239,8 @@ export function decryptFromStore(dirs: StorageDirs, key: Buffer, storedName: str
   const sealed = size >= SEALED_HEADER_BYTES ? chunkCipher(key, header, storedName) : null;
   if (sealed) return Readable.from(decryptChunks(file, size, sealed), { objectMode: false });
   if (size >= LEGACY_OVERHEAD && header.subarray(0, LEGACY_MAGIC.length).equals(LEGACY_MAGIC)) {
-    // Written before the SM profile existed: always with the intl member of the key family.
-    return Readable.from(decryptLegacy(file, size, keyFor(key, 'intl'), header.subarray(LEGACY_MAGIC.length, LEGACY_HEADER_BYTES), storedName), { objectMode: false });
+    // Written before the SM profile existed: singleStreamDecipher takes the intl member of the key family.
+    return Readable.from(decryptLegacy(file, size, key, header.subarray(LEGACY_MAGIC.length, LEGACY_HEADER_BYTES), storedName), { objectMode: false });
   }
   throw new Error('not a stored file');
 }
@@ -260,7 +261,7 @@ async function* decryptLegacy(file: string, size: number, key: Buffer, iv: Buffe
   const handle = await fs.promises.open(file, 'r');
   try {
     const tag = await readAt(handle, size - TAG_BYTES, TAG_BYTES);
-    const decipher = () => crypto.createDecipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(storedName)).setAuthTag(tag);
+    const decipher = () => singleStreamDecipher(key, iv, storedName, tag);
     const body = async function* () {
       for (let at = LEGACY_HEADER_BYTES; at < size - TAG_BYTES; at += READ_BYTES) yield readAt(handle, at, Math.min(READ_BYTES, size - TAG_BYTES - at));
     };

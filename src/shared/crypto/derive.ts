@@ -27,6 +27,16 @@ export function keyFromSecret(secret: string, purpose: string): Buffer {
   return deriveFamily(Buffer.from(secret), { intl: 'sunshine/client', sm: 'sunshine/sm/client' }, purpose);
 }
 
+/**
+ * A fingerprint of the master key (16 bytes as hex) from which the key cannot be recovered: a backup's
+ * manifest carries it so restore tells a wrong key before copying anything. Always HKDF-SHA256
+ * under its own label, whatever the profile: manifests of existing backups carry this value, and it
+ * identifies the key rather than protecting data.
+ */
+export function masterKeyFingerprint(masterKey: Buffer): string {
+  return hkdfIntl(masterKey, 'sunshine/v1', 'backup-key-fingerprint', 16).toString('hex');
+}
+
 export function randomToken(bytes = 24): string {
   return crypto.randomBytes(bytes).toString('base64url');
 }

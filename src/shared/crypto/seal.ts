@@ -21,6 +21,14 @@ export function sealedProfile(sealed: Buffer): CryptoProfileName | null {
   return null;
 }
 
+/**
+ * The first byte of every value sealed under `profile`: for finding the values not yet re-sealed
+ * into a profile (key rotation's "not sealed as" queries) without naming the format.
+ */
+export function sealVersion(profile: CryptoProfileName): number {
+  return profile === 'sm' ? SM_SEAL_VERSION : INTL_SEAL_VERSION;
+}
+
 /** The plaintext, or an error when the value was altered or sealed under another key or context. */
 export function unseal(key: Buffer, sealed: Buffer, context = ''): Buffer {
   const profile = sealedProfile(sealed);
