@@ -12,6 +12,8 @@ export type Region = typeof regions.$inferSelect;
 
 /** Children lists by database: regions are written once, on an empty database (installRegions), and pickers and filters on every page ask for them. */
 const childrenCache = perDatabase<string, Region[]>();
+/** Regions by code, for the same reason: a staff inbox filtered by a region asks for it on every view (issue 22). At most the province's ≈ 13,000 regions. */
+const regionCache = perDatabase<string, Region>();
 
 export async function countRegions(db: Executor): Promise<number> {
   return (await query(db, (q) => q.select({ n: sql<number>`count(*)` }).from(regions).get()))!.n;
@@ -19,6 +21,7 @@ export async function countRegions(db: Executor): Promise<number> {
 
 export async function insertRegions(db: Db, rows: RegionRow[], pairs: { regionCode: string; ancestorCode: string; depth: number }[]): Promise<void> {
   childrenCache.clear(db);
+  regionCache.clear(db);
   await withTransaction(db, (tx) =>
     query(tx, async (q) => {
       for (let i = 0; i < rows.length; i += 500) await q.insert(regions).values(rows.slice(i, i + 500)).run();
@@ -28,7 +31,9 @@ export async function insertRegions(db: Db, rows: RegionRow[], pairs: { regionCo
 }
 
 export async function findRegion(db: Executor, code: string): Promise<Region | undefined> {
-  return query(db, (q) => q.select().from(regions).where(eq(regions.code, code)).get());
+  // An unknown code is not kept (undefined is asked again): a typed or forged code cannot fill the cache.
+  const region = await regionCache.get(db, code, () => query(db, (q) => q.select().from(regions).where(eq(regions.code, code)).get()));
+  return region ? { ...region } : undefined;
 }
 
 export async function childrenOf(db: Executor, parentCode: string): Promise<Region[]> {
