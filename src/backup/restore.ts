@@ -40,7 +40,10 @@ export interface RestoreOptions {
 
 export interface RestoreResult {
   manifest: Manifest;
+  /** Evidence files restored (the manifest's files/… entries). */
   files: number;
+  /** Audit archives restored (each with its signature when it has one). */
+  archives: number;
   auditEntries: number;
   /** The evidence file decrypted as proof that the key opens the data; null when the backup holds none. */
   checkedFile: string | null;
@@ -154,6 +157,13 @@ async function proveKey(dataDir: string, databaseUrl: string | null, evidenceDir
   }
 }
 
+/** The manifest's evidence files, and apart from them the audit archives and their signatures (….sig). */
+function fileCounts(manifest: Manifest): { evidence: number; archives: number; signatures: number } {
+  const archived = manifest.files.filter((f) => f.path.startsWith(`${ARCHIVE_DIR_NAME}/`));
+  const signatures = archived.filter((f) => f.path.endsWith('.sig')).length;
+  return { evidence: manifest.files.filter((f) => f.path.startsWith(`${FILES_DIR}/`)).length, archives: archived.length - signatures, signatures };
+}
+
 export async function restoreBackup(options: RestoreOptions): Promise<RestoreResult> {
   const log = options.log ?? (() => undefined);
   const from = path.resolve(options.from);
@@ -185,7 +195,9 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
       databaseWritten = true;
       await restoreDatabase(databaseUrl, path.join(from, databaseName(manifest)));
     }
-    log(`copied and verified: the database and ${manifest.files.length} evidence files`);
+    const counts = fileCounts(manifest);
+    const signed = counts.signatures === counts.archives ? 'with their signatures' : `${counts.signatures} of them signed`;
+    log(`copied and verified: the database${counts.archives === 0 ? ' and' : ','} ${counts.evidence} evidence files${counts.archives === 0 ? '' : ` and ${counts.archives} audit archives (${signed})`}`);
     const names = new Set(manifest.files.filter((f) => f.path.startsWith(`${FILES_DIR}/`)).map((f) => f.path.slice(FILES_DIR.length + 1)));
     const proof = await proveKey(dataDir, databaseUrl, evidenceDir, options.masterKey, names);
     log(
@@ -198,7 +210,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
       fs.writeFileSync(path.join(dataDir, KEY_FILE_NAME), options.masterKey.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
     }
     fsyncDir(dataDir);
-    return { manifest, files: manifest.files.length, ...proof };
+    return { manifest, files: counts.evidence, archives: counts.archives, ...proof };
   } catch (err) {
     removeCreated(dataDir, createdFolder);
     if (evidenceDir) removeCreated(evidenceDir, createdStore);

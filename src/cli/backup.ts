@@ -39,6 +39,18 @@ function masterKeyOf(config: Config): Buffer | null {
   return parseMasterKey(fs.readFileSync(file, 'utf8'), file);
 }
 
+/**
+ * "N evidence files", and the audit archives apart: the manifest lists evidence files (files/…) and
+ * audit archives (audit-archive/…) with their SM2 signatures (….sig) alike.
+ */
+function filesCopied(files: { path: string }[]): string {
+  const evidence = files.filter((f) => f.path.startsWith('files/')).length;
+  const archives = files.filter((f) => f.path.startsWith('audit-archive/') && !f.path.endsWith('.sig')).length;
+  const signatures = files.filter((f) => f.path.startsWith('audit-archive/') && f.path.endsWith('.sig')).length;
+  if (archives === 0) return `${evidence} evidence files`;
+  return `${evidence} evidence files, ${archives} audit archives (${signatures === archives ? 'with their signatures' : `${signatures} of them signed`})`;
+}
+
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo): Promise<number> {
   const args = commandLine(argv, { to: { type: 'string' }, 'export-key': { type: 'string' } }, USAGE, io);
   if (typeof args === 'number') return args;
@@ -61,7 +73,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       log: io.out,
     });
     const { counts, files } = result.manifest;
-    io.out(`backup written to ${result.dir}: ${counts.reports ?? 0} reports, ${files.length} evidence files, manifest.json with SHA-256 of each file`);
+    io.out(`backup written to ${result.dir}: ${counts.reports ?? 0} reports, ${filesCopied(files)}, manifest.json with SHA-256 of each file`);
     io.out('The master key is NOT in the backup: without the key the backup cannot be restored.');
     if (!masterKey) io.err('WARNING: no master key was found (DATA_DIR/master.key or SUNSHINE_MASTER_KEY); make sure the key that encrypted this data is kept somewhere.');
     if (result.keyExportedTo) {
