@@ -46,8 +46,8 @@ export async function seedDemoIfEmpty(app: FastifyInstance): Promise<DemoSeed | 
   await seedDemoHotlines(deps.db, now);
   const codes = await seedDemoReports(deps, 36, now);
   const staff = await seedDemoStaff(deps);
-  await progressDemoReports(deps, staff);
-  await seedDemoReferrals(deps, staff);
+  await progressDemoReports(deps, staff, now);
+  await seedDemoReferrals(deps, staff, now);
   await seedDefaultTemplates(deps.db, now);
   await seedDemoPolicies(deps.db, now);
   await seedDemoCases(deps, now);

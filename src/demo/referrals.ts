@@ -10,14 +10,13 @@ import { workflow } from '../reports/index.js';
 
 const DAY = 86_400_000;
 
-export async function seedDemoReferrals(deps: Deps, staff: DemoCredential[]): Promise<void> {
+export async function seedDemoReferrals(deps: Deps, staff: DemoCredential[], now: number): Promise<void> {
   const by = (username: string) => demoStaffContext(deps, staff, username);
   const intake = await by('ng.shouli');
   const lead = await by('ng.fuzeren');
   const inspector = await by('ng.jijian');
   const officer = await by('ng.gongan');
   // Six reports about village cadres of 南岭街道, filed for this part of the demo.
-  const now = Date.now();
   const texts = [
     '村主任给自己的小舅子办了低保，他家在城里有门市房，每年收租金好几万。',
     '村会计每次发临时救助都要扣两百块钱，说是“办事费”，不给收据。',
