@@ -24,7 +24,7 @@ import { templateRoutes } from './templates/index.js';
 import { noticeRoutes } from './notifications/index.js';
 import { adminRoutes } from './admin/index.js';
 import publicCachePlugin from './plugins/public-cache.js';
-import sm2PublicKeyRoutes from './shared/crypto/public-key-route.js';
+import { sm2PublicKeyRoutes } from './shared/crypto/index.js';
 import { registerChainKeys } from './audit/index.js';
 import staffPageCachePlugin from './plugins/staff-page-cache.js';
 import { disclosureRoutes } from './disclosure/index.js';

@@ -1,7 +1,7 @@
 // The one place that reads the environment (DESIGN.md §6). Everything else receives a Config.
 import path from 'node:path';
 import { overrideProblems, parseRuleOverrides, type RuleOverrides } from './clocks/index.js';
-import { CRYPTO_PROFILES, parseCryptoProfile } from './shared/crypto/profile.js';
+import { CRYPTO_PROFILES, parseCryptoProfile } from './shared/crypto/index.js';
 // A type only: the SMS door's templates load i18n, which reads LOCALES from here (no import cycle at run time).
 import type { SmsSettings } from './sms/index.js';
 

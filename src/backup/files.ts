@@ -1,5 +1,6 @@
 // File helpers shared by backup and restore: hashing copies, path containment, empty folders.
 import crypto from 'node:crypto';
+import { masterKeyFingerprint } from '../shared/crypto/index.js';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -94,7 +95,7 @@ export function removeCreated(dir: string, createdFolder: boolean): void {
  * key cannot be recovered; restore uses it to tell a wrong key before copying anything.
  */
 export function keyFingerprint(masterKey: Buffer): string {
-  return Buffer.from(crypto.hkdfSync('sha256', masterKey, Buffer.from('sunshine/v1'), Buffer.from('backup-key-fingerprint'), 16)).toString('hex');
+  return masterKeyFingerprint(masterKey);
 }
 
 /** Reads a base64 master key (a key file's content or an environment variable). */

@@ -4,9 +4,7 @@ import crypto from 'node:crypto';
 import type { Executor } from '../db/executor.js';
 import type { Keys } from '../plugins/keys.js';
 import { seal, unseal } from '../shared/crypto.js';
-import { activeProfile, sealedProfile, sealWith, subkeyFamily, type CryptoProfileName } from '../shared/crypto/index.js';
-import { INTL_SEAL_VERSION } from '../shared/crypto/intl.js';
-import { SM_SEAL_VERSION } from '../shared/crypto/sm.js';
+import { activeProfile, sealedProfile, sealVersion, sealWith, subkeyFamily, type CryptoProfileName } from '../shared/crypto/index.js';
 import { withTransaction } from '../db/transaction.js';
 import { findUnitByKey } from '../units/index.js';
 import * as repo from './repository.js';
@@ -161,7 +159,6 @@ export async function rotatePartnerSecret(db: Executor, keys: Pick<Keys, 'identi
   return { partner: (await partnerByKey(db, keys, key))!, secret };
 }
 
-const SEAL_VERSION: Record<CryptoProfileName, number> = { intl: INTL_SEAL_VERSION, sm: SM_SEAL_VERSION };
 
 /**
  * Key rotation (npm run keys:rotate): re-seals the secrets of partners after `afterId` still sealed
@@ -173,7 +170,7 @@ export async function resealPartnerSecrets(deps: { db: Executor; keys: Pick<Keys
   let resealed = 0;
   let rows: repo.PartnerRow[] = [];
   await withTransaction(deps.db, async (tx) => {
-    rows = await repo.partnersNotSealedAs(tx, SEAL_VERSION[to], afterId, limit);
+    rows = await repo.partnersNotSealedAs(tx, sealVersion(to), afterId, limit);
     for (const row of rows) {
       if (sealedProfile(row.secretSealed) === to) continue;
       const context = `exchange-partner:${row.key}`;
@@ -192,5 +189,5 @@ export async function resealPartnerSecrets(deps: { db: Executor; keys: Pick<Keys
 
 /** Partners whose secret is still sealed under a profile other than `to`. */
 export async function partnerSecretsToReseal(deps: { db: Executor }, to: CryptoProfileName): Promise<number> {
-  return repo.countPartnersNotSealedAs(deps.db, SEAL_VERSION[to]);
+  return repo.countPartnersNotSealedAs(deps.db, sealVersion(to));
 }

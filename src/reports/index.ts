@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
 import { withTransaction } from '../db/transaction.js';
-import { sealedProfile, sealWith, unseal, type CryptoProfileName } from '../shared/crypto/index.js';
-import { INTL_SEAL_VERSION } from '../shared/crypto/intl.js';
-import { SM_SEAL_VERSION } from '../shared/crypto/sm.js';
+import { sealedProfile, sealVersion, sealWith, unseal, type CryptoProfileName } from '../shared/crypto/index.js';
 import * as reportsRepo from './repository.js';
 import filingRoutes from './routes/filing.js';
 import trackRoutes from './routes/track.js';
@@ -52,7 +50,7 @@ export { onReportStatusChanged, type ReportStatusChange, type ReportStatusContex
  * `afterId`; a rerun after a crash starts again at 0 and finds only what is still old.
  */
 export async function resealIdentities(deps: Pick<Deps, 'db' | 'keys'>, to: CryptoProfileName, afterId: number, limit: number): Promise<{ resealed: number; failed: number[]; next: number | null }> {
-  const ids = await reportsRepo.idsWithIdentityNotSealedAs(deps.db, SEAL_VERSION[to], afterId, limit);
+  const ids = await reportsRepo.idsWithIdentityNotSealedAs(deps.db, sealVersion(to), afterId, limit);
   const failed: number[] = [];
   let resealed = 0;
   if (ids.length) {
@@ -76,11 +74,10 @@ export async function resealIdentities(deps: Pick<Deps, 'db' | 'keys'>, to: Cryp
 
 /** How many identities are still sealed under a profile other than `to`. */
 export async function identitiesToReseal(deps: Pick<Deps, 'db'>, to: CryptoProfileName): Promise<number> {
-  return reportsRepo.countIdentitiesNotSealedAs(deps.db, SEAL_VERSION[to]);
+  return reportsRepo.countIdentitiesNotSealedAs(deps.db, sealVersion(to));
 }
 
 /** A sealed value's first byte under each profile (its format version). */
-const SEAL_VERSION: Record<CryptoProfileName, number> = { intl: INTL_SEAL_VERSION, sm: SM_SEAL_VERSION };
 // Text messages to real-name reporters with a mobile number (issue 24): the sweep the scheduler runs.
 export { runReporterSmsSweep, REPORTER_RECIPIENT, type ReporterSmsResult } from './reporter-sms.js';
 // Work texts to staff who chose SMS (issue 24), for the staff notice senders.

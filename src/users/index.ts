@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.js';
 import { withTransaction } from '../db/transaction.js';
-import { sealedProfile, sealWith, unseal, type CryptoProfileName } from '../shared/crypto/index.js';
-import { INTL_SEAL_VERSION } from '../shared/crypto/intl.js';
-import { SM_SEAL_VERSION } from '../shared/crypto/sm.js';
+import { sealedProfile, sealVersion, sealWith, unseal, type CryptoProfileName } from '../shared/crypto/index.js';
 import * as usersRepo from './repository.js';
 import signInRoutes from './routes/sign-in.js';
 import profileRoutes from './routes/profile.js';
@@ -33,7 +31,7 @@ export { userDisplayNameOf, userUnitIdOf, userInUnits } from './repository.js';
  * `totp:<id>`. `next` is the id to continue after, null once no such row is left after `afterId`.
  */
 export async function resealTotpSecrets(deps: Pick<Deps, 'db' | 'keys'>, to: CryptoProfileName, afterId: number, limit: number): Promise<{ resealed: number; failed: number[]; next: number | null }> {
-  const ids = await usersRepo.idsWithTotpNotSealedAs(deps.db, SEAL_VERSION[to], afterId, limit);
+  const ids = await usersRepo.idsWithTotpNotSealedAs(deps.db, sealVersion(to), afterId, limit);
   const failed: number[] = [];
   let resealed = 0;
   if (ids.length) {
@@ -57,10 +55,9 @@ export async function resealTotpSecrets(deps: Pick<Deps, 'db' | 'keys'>, to: Cry
 
 /** How many TOTP secrets are still sealed under a profile other than `to`. */
 export async function totpSecretsToReseal(deps: Pick<Deps, 'db'>, to: CryptoProfileName): Promise<number> {
-  return usersRepo.countTotpNotSealedAs(deps.db, SEAL_VERSION[to]);
+  return usersRepo.countTotpNotSealedAs(deps.db, sealVersion(to));
 }
 
 /** A sealed value's first byte under each profile (its format version). */
-const SEAL_VERSION: Record<CryptoProfileName, number> = { intl: INTL_SEAL_VERSION, sm: SM_SEAL_VERSION };
 export { noticeChannelsOf, chooseNoticeChannel, NOTICE_CHANNELS, type NoticeChannel } from './notice-channel.js';
 export { sendStaffNotice, staffNoticeParts, staffTextFor, staffTextIn, workUsersOfUnit, type StaffNoticeParts, type StaffNoticeOptions, type StaffNoticeSent, type StaffText } from './staff-notice.js';

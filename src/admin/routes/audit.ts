@@ -11,7 +11,7 @@ import { AppError, notFound } from '../../shared/errors.js';
 import { archiveList, auditQueryString, browseAudit, readAuditQuery, verifyAudit, type VerifyOutcome } from '../audit-browse.js';
 import { adminScope } from '../scope.js';
 import { rowIdOf } from '../../db/dialect.js';
-import { SM2_PUBLIC_KEY_PATH } from '../../shared/crypto/public-key-route.js';
+import { SM2_PUBLIC_KEY_PATH } from '../../shared/crypto/index.js';
 
 export default async function auditAdminRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;

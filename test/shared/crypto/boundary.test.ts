@@ -58,20 +58,9 @@ const ALLOWED: Record<string, string> = {
     'the Exchange API request signature (README "Exchange API"): partners compute the same HMAC-SHA256 with the secret they were given; it is a wire protocol, not a value the portal stores',
   'primitive src/spot-checks/sampler.ts createHmac':
     'the spot-check draw\'s random stream, HMAC-SHA256 of the stored seed and a counter: the verify page replays every draw from its seed, so draws made before must come out the same under any profile; it is a reproducible random source and protects nothing',
-  // Not yet moved: in files owned elsewhere; the module's index already offers what they need.
-  'inner-import src/users/index.ts -> src/shared/crypto/intl.ts': 'pending: use sealVersion(profile) from the index instead of INTL_SEAL_VERSION/SM_SEAL_VERSION',
-  'inner-import src/users/index.ts -> src/shared/crypto/sm.ts': 'pending: as above',
-  'inner-import src/reports/index.ts -> src/shared/crypto/intl.ts': 'pending: use sealVersion(profile) from the index',
-  'inner-import src/reports/index.ts -> src/shared/crypto/sm.ts': 'pending: as above',
-  'inner-import src/exchange/partners.ts -> src/shared/crypto/intl.ts': 'pending: use sealVersion(profile) from the index',
-  'inner-import src/exchange/partners.ts -> src/shared/crypto/sm.ts': 'pending: as above',
-  'inner-import src/config.ts -> src/shared/crypto/profile.ts': 'pending: CRYPTO_PROFILES and parseCryptoProfile are exported by the index',
-  'inner-import src/app.ts -> src/shared/crypto/public-key-route.ts': 'pending: sm2PublicKeyRoutes is exported by the index',
-  'inner-import src/admin/routes/audit.ts -> src/shared/crypto/public-key-route.ts': 'pending: SM2_PUBLIC_KEY_PATH is exported by the index',
-  'primitive src/backup/files.ts hkdfSync': 'pending: keyFingerprint is masterKeyFingerprint of the index, byte for byte (test/shared/crypto/file-chunks-and-passwords.test.ts)',
   'primitive src/shared/counters.ts createHmac':
-    'pending: the rate-limit counters\' names, HMAC-SHA256 under a random key of the hour (kept two hours, in memory or Redis); mac() would follow the profile, at the cost of one hour\'s counts when the profile is switched',
-  'primitive src/shared/redis-counters.ts createHmac': 'pending: the hour\'s key from the shared secret and the hour\'s nonce, as above (a subkey of the secret under the profile)',
+    'the rate-limit counters\' names: an hour-long pseudonym of an address under a random key of the hour (kept two hours, in memory or Redis, never stored with a report or sent anywhere) so no address is kept in clear; following the profile would lose an hour\'s counts at a switch and protect nothing the assessment covers',
+  'primitive src/shared/redis-counters.ts createHmac': 'the same hour\'s key shared by the nodes through Redis: derived from the shared secret and the hour\'s nonce, as above',
 };
 
 function sources(): Record<string, string> {
