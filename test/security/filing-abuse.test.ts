@@ -146,8 +146,11 @@ describe('the per-address factor and follow-up files', () => {
     expect(res.statusCode).toBe(200);
     const jar = { ...form.cookies };
     for (const c of res.cookies as { name: string; value: string }[]) jar[c.name] = c.value;
+    // A different file each time: a file the report already holds is skipped, not stored twice.
+    let n = 0;
     const upload = async () => {
-      const b = await multipart({}, [photo()]);
+      n += 1;
+      const b = await multipart({}, [{ name: 'evidence', filename: `名单${n}.pdf`, content: Buffer.concat([pdfFile(), Buffer.from(`%${n}\n`)]), type: 'application/pdf' }]);
       return t.app.inject({ method: 'POST', url: `/track/files?_csrf=${encodeURIComponent(form.csrf)}`, cookies: jar, headers: { ...b.headers, accept: 'application/json' }, payload: b.payload, remoteAddress: ip });
     };
     for (let i = 0; i < 4; i++) expect((await upload()).statusCode).toBe(200);
