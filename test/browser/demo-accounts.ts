@@ -32,6 +32,8 @@ export interface DemoSite extends BrowserSuite {
   account(username: string): DemoAccount;
   /** A new desktop page on which `username` has signed in (password and TOTP). */
   staffPage(username: string): Promise<Page>;
+  /** Signs `username` in on a page of the caller's (a phone, say), through the real form. */
+  signIn(page: Page, username: string): Promise<void>;
 }
 
 /**
@@ -61,5 +63,6 @@ export function useDemoSite(env: Record<string, string | undefined> = {}): DemoS
       await staffSignIn(page, suite.server.url, account(username));
       return page;
     },
+    signIn: (page, username) => staffSignIn(page, suite.server.url, account(username)),
   };
 }

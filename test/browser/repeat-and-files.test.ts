@@ -2,7 +2,6 @@
 // answer was lost, from an address whose filing allowance is spent, gets its receipt and query code
 // back (the nonce rides in the form's action); a photo picked twice is stored once and the page says
 // so; a clerk who sends the logging form again with a changed text is told it was not saved.
-import { generate } from 'otplib';
 import { expect, it, vi } from 'vitest';
 import { closePage, describeBrowser, newPhonePage, type Page } from '../helpers/browser.js';
 import { pdfFile } from '../evidence/media/builders.js';
@@ -116,15 +115,7 @@ describeBrowser('sent again, picked twice, logged twice', () => {
   for (const [lang, words, clerk] of [['zh-CN', '这次改动的内容没有保存', 'ng.shouli'], ['ko', '이번에 고친 내용은 저장되지 않았습니다', 'ng.chengban2']] as const) {
     it(`a clerk logging a call sends the form again with a changed text and is told it was not saved (${lang})`, async () => {
       const page = await phone();
-      const account = site.account(clerk);
-      await page.goto(site.url('/staff/login'));
-      await page.getByLabel('用户名').fill(account.username);
-      await page.getByLabel('密码').fill(account.password);
-      await page.getByRole('button', { name: '登录' }).click();
-      await page.waitForURL(/\/staff\/login\/code/);
-      await page.getByLabel('验证码').fill(await generate({ secret: account.totp }));
-      await page.getByRole('button', { name: '验证' }).click();
-      await page.waitForURL((url) => !url.pathname.startsWith('/staff/login'));
+      await site.signIn(page, clerk);
       if (lang === 'ko') await page.goto(site.url('/lang/ko?next=/'));
       await page.goto(site.url('/staff/reports/new?prefecture=220100&county=220102&township=220102001'));
       await page.locator('#field-category input[type="radio"]').first().check();
