@@ -161,3 +161,15 @@ export function storeNames(s: Scenario): string[] {
 export async function referencedNames(s: Scenario): Promise<string[]> {
   return [...(await allStoredNames(s.t.app.db))].filter((n) => !s.erasedNames.includes(n)).sort();
 }
+
+/**
+ * The environment keys:rotate runs with against a scenario's portal, switching it to sm: its data
+ * directory and, with PostgreSQL, its database and the master key (the tool, like every node, takes
+ * the key from configuration there).
+ */
+export function rotationEnv(s: Scenario): Record<string, string> {
+  const { config, dataDir } = s.t;
+  const env: Record<string, string> = { DATA_DIR: dataDir, SUNSHINE_CRYPTO: 'sm', SUNSHINE_LOG_LEVEL: 'silent', SUNSHINE_DEMO_DATA: 'off' };
+  if (config.databaseUrl) Object.assign(env, { DATABASE_URL: config.databaseUrl, SUNSHINE_MASTER_KEY: fs.readFileSync(path.join(dataDir, 'master.key'), 'utf8').trim() });
+  return env;
+}

@@ -6,7 +6,6 @@
 // "rotated … while reports are being filed, SIGKILLed half-way, resumed, and afterwards every
 // identity, file, query code and the audit chain verify").
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entriesFor, LINK_ACTION } from '../../src/audit/index.js';
@@ -16,7 +15,7 @@ import { sweepStorage } from '../../src/evidence/index.js';
 import { rotationRemaining } from '../../src/key-rotation/index.js';
 import { useCryptoProfile, type CryptoProfileName } from '../../src/shared/crypto/index.js';
 import { runCli } from '../cli/helpers.js';
-import { expectAllUnder, fileOne, intlPortal, referencedNames, storeNames, type Scenario } from './fixtures.js';
+import { expectAllUnder, fileOne, intlPortal, referencedNames, storeNames, rotationEnv, type Scenario } from './fixtures.js';
 
 let s: Scenario;
 let previous: CryptoProfileName;
@@ -24,10 +23,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   s = await intlPortal(18);
   previous = useCryptoProfile('sm');
-  const { config, dataDir } = s.t;
-  env = { DATA_DIR: dataDir, SUNSHINE_CRYPTO: 'sm', SUNSHINE_LOG_LEVEL: 'silent', SUNSHINE_DEMO_DATA: 'off' };
-  // With PostgreSQL the tool, like every node, takes the master key from configuration.
-  if (config.databaseUrl) Object.assign(env, { DATABASE_URL: config.databaseUrl, SUNSHINE_MASTER_KEY: fs.readFileSync(path.join(dataDir, 'master.key'), 'utf8').trim() });
+  env = rotationEnv(s);
 }, 120_000);
 afterAll(async () => {
   useCryptoProfile(previous);

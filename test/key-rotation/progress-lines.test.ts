@@ -2,13 +2,11 @@
 // re-sealed or failed something, and the finished line of each kind — not one identical line for
 // every batch of rows already in the target profile, which on a province's evidence table (rows
 // uploaded after the switch are sm already) would be thousands of "N done, 0 remaining".
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, progressPrinter } from '../../src/cli/keys-rotate.js';
 import { useCryptoProfile, type CryptoProfileName } from '../../src/shared/crypto/index.js';
 import { capture, runCli } from '../cli/helpers.js';
-import { intlPortal, type Scenario } from './fixtures.js';
+import { intlPortal, rotationEnv, type Scenario } from './fixtures.js';
 
 let s: Scenario;
 let previous: CryptoProfileName;
@@ -16,9 +14,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   s = await intlPortal(6);
   previous = useCryptoProfile('sm');
-  const { config, dataDir } = s.t;
-  env = { DATA_DIR: dataDir, SUNSHINE_CRYPTO: 'sm', SUNSHINE_LOG_LEVEL: 'silent', SUNSHINE_DEMO_DATA: 'off' };
-  if (config.databaseUrl) Object.assign(env, { DATABASE_URL: config.databaseUrl, SUNSHINE_MASTER_KEY: fs.readFileSync(path.join(dataDir, 'master.key'), 'utf8').trim() });
+  env = rotationEnv(s);
 }, 120_000);
 afterAll(async () => {
   useCryptoProfile(previous);
