@@ -4,7 +4,7 @@
 // which reaches the city supervisor.
 import { expect, it, vi } from 'vitest';
 import { closePage, describeBrowser, expectAccessible, newPhonePage, screenshot, type Page } from '../helpers/browser.js';
-import { jpegWith } from '../evidence/media/builders.js';
+import { jpegWith, pngWith } from '../evidence/media/builders.js';
 import { useDemoSite } from './demo-accounts.js';
 import { fillReportForm } from './report-form.js';
 
@@ -76,7 +76,8 @@ describeBrowser('journeys of a citizen and the county', () => {
     await page.getByLabel('写给办理人员的话').fill('是2025年秋天评上的，村里好几户都知道。');
     await page.getByRole('button', { name: '发送' }).click();
     await page.waitForURL(/done=message/);
-    await page.locator('#track-evidence').setInputFiles({ name: '公示照片.jpg', mimeType: 'image/jpeg', buffer: jpegWith() });
+    // Another picture than the report's first (the same content again would be named as already received).
+    await page.locator('#track-evidence').setInputFiles({ name: '公示照片.png', mimeType: 'image/png', buffer: pngWith([]) });
     await page.getByRole('button', { name: '上传' }).click();
     await page.waitForURL(/done=files/);
     await expect.poll(() => page.getByText('您补充了材料').count()).toBeGreaterThan(0);
