@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isStoredName } from '../evidence/index.js';
+import { ARCHIVE_DIR_NAME } from '../audit/index.js';
 import { BackupError } from './files.js';
 
 export const MANIFEST_NAME = 'manifest.json';
@@ -38,6 +39,18 @@ export interface Manifest {
 export const databaseName = (manifest: Pick<Manifest, 'engine'>) => (manifest.engine === 'postgres' ? PG_DUMP_NAME : DATABASE_NAME);
 
 export const filePath = (storedName: string) => `${FILES_DIR}/${storedName}`;
+
+/**
+ * What a manifest's files are: evidence files (files/…), and apart from them the audit archives and
+ * their SM2 signatures (audit-archive/….sig), which the list holds alike. `signed` says the
+ * signatures in words for the commands' lines.
+ */
+export function fileCounts(files: readonly { path: string }[]): { evidence: number; archives: number; signed: string } {
+  const archived = files.filter((f) => f.path.startsWith(`${ARCHIVE_DIR_NAME}/`));
+  const signatures = archived.filter((f) => f.path.endsWith('.sig')).length;
+  const archives = archived.length - signatures;
+  return { evidence: files.filter((f) => f.path.startsWith(`${FILES_DIR}/`)).length, archives, signed: signatures === archives ? 'with their signatures' : `${signatures} of them signed` };
+}
 
 export function writeManifest(dir: string, manifest: Manifest): void {
   const file = path.join(dir, MANIFEST_NAME);

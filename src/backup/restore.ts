@@ -13,7 +13,7 @@ import { withTransaction } from '../db/transaction.js';
 import { decryptFromStore, fsyncDir, storageDirs } from '../evidence/index.js';
 import { deriveKeys, KEY_FILE_NAME } from '../plugins/keys.js';
 import { BackupError, copyWithHash, folderState, isInside, keyFingerprint, removeCreated, sha256File } from './files.js';
-import { DATABASE_NAME, databaseName, FILES_DIR, readManifest, type Manifest } from './manifest.js';
+import { DATABASE_NAME, databaseName, fileCounts, FILES_DIR, readManifest, type Manifest } from './manifest.js';
 import { connect, emptyRestoredDatabase, objectsInDatabase, serverMajorVersion } from './pg-repository.js';
 import { checkToolVersion, restoreDatabase } from './pg-tools.js';
 import { closeDatabase, databaseIntegrity, referencedEvidence } from './repository.js';
@@ -157,13 +157,6 @@ async function proveKey(dataDir: string, databaseUrl: string | null, evidenceDir
   }
 }
 
-/** The manifest's evidence files, and apart from them the audit archives and their signatures (….sig). */
-function fileCounts(manifest: Manifest): { evidence: number; archives: number; signatures: number } {
-  const archived = manifest.files.filter((f) => f.path.startsWith(`${ARCHIVE_DIR_NAME}/`));
-  const signatures = archived.filter((f) => f.path.endsWith('.sig')).length;
-  return { evidence: manifest.files.filter((f) => f.path.startsWith(`${FILES_DIR}/`)).length, archives: archived.length - signatures, signatures };
-}
-
 export async function restoreBackup(options: RestoreOptions): Promise<RestoreResult> {
   const log = options.log ?? (() => undefined);
   const from = path.resolve(options.from);
@@ -195,9 +188,8 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
       databaseWritten = true;
       await restoreDatabase(databaseUrl, path.join(from, databaseName(manifest)));
     }
-    const counts = fileCounts(manifest);
-    const signed = counts.signatures === counts.archives ? 'with their signatures' : `${counts.signatures} of them signed`;
-    log(`copied and verified: the database${counts.archives === 0 ? ' and' : ','} ${counts.evidence} evidence files${counts.archives === 0 ? '' : ` and ${counts.archives} audit archives (${signed})`}`);
+    const counts = fileCounts(manifest.files);
+    log(`copied and verified: the database${counts.archives === 0 ? ' and' : ','} ${counts.evidence} evidence files${counts.archives === 0 ? '' : ` and ${counts.archives} audit archives (${counts.signed})`}`);
     const names = new Set(manifest.files.filter((f) => f.path.startsWith(`${FILES_DIR}/`)).map((f) => f.path.slice(FILES_DIR.length + 1)));
     const proof = await proveKey(dataDir, databaseUrl, evidenceDir, options.masterKey, names);
     log(

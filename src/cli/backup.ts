@@ -16,7 +16,7 @@ import type { Config } from '../config.js';
 import { cliConfig, commandLine, consoleIo, exitOnError, operatorPath, type CliIo, runIfMain } from './io.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BackupError, createBackup, parseMasterKey } from '../backup/index.js';
+import { BackupError, createBackup, fileCounts, parseMasterKey } from '../backup/index.js';
 import { KEY_FILE_NAME } from '../plugins/keys.js';
 
 const USAGE = 'usage: npm run backup -- --to DIR [--export-key FILE]   (backs up the data in DATA_DIR, or DATABASE_URL\'s database and the evidence store)';
@@ -39,16 +39,10 @@ function masterKeyOf(config: Config): Buffer | null {
   return parseMasterKey(fs.readFileSync(file, 'utf8'), file);
 }
 
-/**
- * "N evidence files", and the audit archives apart: the manifest lists evidence files (files/…) and
- * audit archives (audit-archive/…) with their SM2 signatures (….sig) alike.
- */
+/** "N evidence files", and the audit archives apart (backup's fileCounts). */
 function filesCopied(files: { path: string }[]): string {
-  const evidence = files.filter((f) => f.path.startsWith('files/')).length;
-  const archives = files.filter((f) => f.path.startsWith('audit-archive/') && !f.path.endsWith('.sig')).length;
-  const signatures = files.filter((f) => f.path.startsWith('audit-archive/') && f.path.endsWith('.sig')).length;
-  if (archives === 0) return `${evidence} evidence files`;
-  return `${evidence} evidence files, ${archives} audit archives (${signatures === archives ? 'with their signatures' : `${signatures} of them signed`})`;
+  const { evidence, archives, signed } = fileCounts(files);
+  return archives === 0 ? `${evidence} evidence files` : `${evidence} evidence files, ${archives} audit archives (${signed})`;
 }
 
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = consoleIo): Promise<number> {
