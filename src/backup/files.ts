@@ -1,6 +1,5 @@
 // File helpers shared by backup and restore: hashing copies, path containment, empty folders.
 import crypto from 'node:crypto';
-import { masterKeyFingerprint } from '../shared/crypto/index.js';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -91,12 +90,10 @@ export function removeCreated(dir: string, createdFolder: boolean): void {
 }
 
 /**
- * A fingerprint of the master key for the manifest: HKDF output under its own label, from which the
- * key cannot be recovered; restore uses it to tell a wrong key before copying anything.
+ * A fingerprint of the master key for the manifest: the crypto module's (HKDF output under its own
+ * label, from which the key cannot be recovered); restore uses it to tell a wrong key before copying anything.
  */
-export function keyFingerprint(masterKey: Buffer): string {
-  return masterKeyFingerprint(masterKey);
-}
+export { masterKeyFingerprint as keyFingerprint } from '../shared/crypto/index.js';
 
 /** Reads a base64 master key (a key file's content or an environment variable). */
 export function parseMasterKey(text: string, source: string): Buffer {

@@ -3,7 +3,7 @@
 // strength rule. A password is hashed as its NFKC normalization, so a full-width "Ａ" typed on a
 // Chinese keyboard is the "A" of the same password typed elsewhere.
 import crypto from 'node:crypto';
-import { passwordHash, passwordHashNeedsRehash, verifyPasswordHash } from '../shared/crypto/index.js';
+import { passwordHash, verifyPasswordHash } from '../shared/crypto/index.js';
 
 export async function hashPassword(password: string): Promise<string> {
   return passwordHash(password.normalize('NFKC'));
@@ -13,10 +13,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return verifyPasswordHash(password.normalize('NFKC'), stored);
 }
 
-/** Whether a stored hash is not the active profile's scheme at today's cost (an scrypt hash under sm, a cheaper one). */
-export function passwordNeedsRehash(stored: string): boolean {
-  return passwordHashNeedsRehash(stored);
-}
 
 /** A hash of nothing in particular, verified when a user name is unknown so both paths cost the same. */
 let dummy: Promise<string> | null = null;

@@ -4,7 +4,8 @@ import { withTransaction } from '../db/transaction.js';
 import type { Deps } from '../shared/deps.js';
 import type { Locale } from '../config.js';
 import { seal, unseal } from '../shared/crypto.js';
-import { dummyHash, generatePassword, hashPassword, passwordNeedsRehash, passwordProblem, verifyPassword, type PasswordProblem } from './passwords.js';
+import { dummyHash, generatePassword, hashPassword, passwordProblem, verifyPassword, type PasswordProblem } from './passwords.js';
+import { passwordHashNeedsRehash } from '../shared/crypto/index.js';
 import * as repo from './repository.js';
 import { parseRoles, type Role } from './roles.js';
 import { checkTotp, isRecoveryCode, newRecoveryCodes, newTotpSecret, recoveryDigest, recoveryDigests } from './totp.js';
@@ -80,7 +81,7 @@ export async function checkPassword(deps: Deps, username: string, password: stri
   // The try was counted as a failure before the check: a right password clears the count again.
   // The password is in hand only now: a hash of the other crypto profile (scrypt after a switch to
   // sm) or of a lower cost is written again in today's scheme (issue 23), not left until the next change.
-  const rehashed = passwordNeedsRehash(claimed.user.passwordHash) ? { passwordHash: await hashPassword(password) } : {};
+  const rehashed = passwordHashNeedsRehash(claimed.user.passwordHash) ? { passwordHash: await hashPassword(password) } : {};
   await repo.updateUser(deps.db, user.id, { failedLogins: 0, lockedUntil: null, ...rehashed });
   return { ok: true, user: { ...claimed.user, failedLogins: 0, lockedUntil: null, ...rehashed } };
 }
