@@ -14,7 +14,7 @@ import { handlingLevel } from './routing.js';
 import type { Identity, ReportInput } from './validate.js';
 import { allowedActions, attachReporterUploads } from './tracking.js';
 import { notifyNewReport } from './notify.js';
-import { dueFrom } from '../clocks/index.js';
+import { dueFrom, todayInChina } from '../clocks/index.js';
 import { indexDocument } from '../search/index.js';
 import { loadCalendar } from '../calendar/index.js';
 import { withTransaction } from '../db/transaction.js';
@@ -91,8 +91,14 @@ function codeGivenBack(existing: repo.Report, now: number): boolean {
  * changed after the first post must not rewrite a report that may already be routed, read and
  * answered (the reporter adds to it from the tracking page instead).
  */
-function sameAsFiled(deps: Deps, existing: repo.Report, input: ReportInput, objectionEntryId: number | null): boolean {
+function sameAsFiled(deps: Deps, existing: repo.Report, input: ReportInput, options: FileOptions): boolean {
+  // What staff logging a call set besides the form (issue 19): the source, its 来文号, the day received.
+  const sameIntake =
+    (existing.source ?? null) === (options.source ?? null) &&
+    (existing.sourceRef ?? null) === (options.sourceRef ?? null) &&
+    (options.receivedAt === undefined || todayInChina(new Date(existing.receivedAt)) === todayInChina(new Date(options.receivedAt)));
   const same =
+    sameIntake &&
     existing.category === input.category &&
     existing.placeCode === input.placeCode &&
     (existing.placeOther ?? null) === input.placeOther &&
@@ -103,7 +109,7 @@ function sameAsFiled(deps: Deps, existing: repo.Report, input: ReportInput, obje
     Boolean(existing.subjectIsHead) === input.subjectIsHead &&
     existing.description === input.description &&
     (existing.happenedAt ?? null) === input.happenedAt &&
-    (existing.objectionEntryId ?? null) === objectionEntryId &&
+    (existing.objectionEntryId ?? null) === (options.objectionEntryId ?? null) &&
     existing.realName === (input.identity !== null);
   if (!same || !input.identity) return same;
   if (!existing.identitySealed) return false;
@@ -129,7 +135,7 @@ async function repeatedSubmission(deps: Deps, existing: repo.Report, input: Repo
   const nonce = options.nonce!;
   const code = codeGivenBack(existing, now) ? unseal(keyFromSecret(nonce, 'receipt-retry'), existing.receiptForRetry!).toString('utf8') : null;
   const unit = (await findUnit(deps.db, existing.handlingUnitId))!;
-  const changed = !sameAsFiled(deps, existing, input, options.objectionEntryId ?? null);
+  const changed = !sameAsFiled(deps, existing, input, options);
   const answer = { report: existing, queryCode: code ? groupQueryCode(code) : '', handlingUnit: unit, repeated: true, changed };
   const posted = sealed ? sealed.map((u) => u.file) : files;
   const refusal: RepeatProblem | null = !code ? 'repeat_late' : changed ? 'repeat_changed' : !(await allowedActions(deps, existing, now)).has('files') ? 'repeat_closed' : null;

@@ -59,12 +59,11 @@ export default async function logReportRoutes(app: FastifyInstance, opts: { deps
     const filed = await fileReport(deps, input, parsed.files, { channel, source, sourceRef, receivedAt, nonce: /^[A-Za-z0-9_-]{32}$/.test(f.submission_id ?? '') ? f.submission_id! : null, staffId: request.staff!.user.id });
     const hints = await repeatHints(deps.db, request.staff!, filed.report);
     // The same form sent again (same nonce): the first report comes back unchanged. The clerk is told
-    // when what was sent this time differs (text, or source, 来文号 or day received) or brought files,
-    // as none of it was saved, and where to add it.
-    const intakeChanged = filed.repeated && (filed.report.source !== source || (filed.report.sourceRef ?? null) !== sourceRef || todayInChina(new Date(filed.report.receivedAt)) !== todayInChina(new Date(receivedAt)));
+    // when what was sent this time differs (the text, or source, 来文号 or day received: filed.changed)
+    // or brought files, as none of it was saved, and where to add it.
     const notSaved = filed.notAttached.map((x) => x.name);
-    const staffRepeat = filed.repeated && (filed.changed || intakeChanged || notSaved.length > 0)
-      ? { changed: filed.changed || intakeChanged, files: notSaved.join(translate(request.locale, 'report.files.name_separator')) }
+    const staffRepeat = filed.repeated && (filed.changed || notSaved.length > 0)
+      ? { changed: filed.changed, files: notSaved.join(translate(request.locale, 'report.files.name_separator')) }
       : null;
     return reply.page(
       'reports/confirmation',
