@@ -80,15 +80,16 @@ export async function* ledgerRows(db: Db, staff: StaffContext, f: InboxFilter, b
   }
 }
 
-/** A tree this wide is the province's (≈ 1,150 units): its dashboard counts in one pass over the table. */
-const PROVINCE_TREE = 1_000;
+/** A prefecture's or the province's dashboard counts each state a report ends in up to `cap` (exported for the tests, which set it low). */
+export const DASHBOARD_PLAN = { cap: COUNT_CAP };
 
-/** Counts by status and by clock state for the dashboard, over the user's scope. */
+/** Counts by status and by clock state for the dashboard, over the user's scope (a wide tree's ended states up to DASHBOARD_PLAN.cap). */
 export async function dashboardCounts(db: Db, staff: StaffContext) {
   const scope = await scopeOf(db, staff);
   const today = todayInChina();
-  const { byStatus, clock } = await dashboardTallies(db, scope.condition, { userId: staff.user.id, unitId: staff.unit.id, roles: staff.roles }, today, addDays(today, 3), scope.wide && scope.unitIds.length >= PROVINCE_TREE ? scope.inTimeOrder : undefined);
+  const wide = scope.wide && scope.inTimeOrder ? { inTimeOrder: scope.inTimeOrder, cap: DASHBOARD_PLAN.cap } : undefined;
+  const { byStatus, clock } = await dashboardTallies(db, scope.condition, { userId: staff.user.id, unitId: staff.unit.id, roles: staff.roles }, today, addDays(today, 3), wide);
   // In the order a report moves through (DESIGN.md §3), not the database's.
   byStatus.sort((a, b) => STATUSES.indexOf(a.status as (typeof STATUSES)[number]) - STATUSES.indexOf(b.status as (typeof STATUSES)[number]));
-  return { byStatus, clock: { overdue: clock?.overdue ?? 0, dueSoon: clock?.dueSoon ?? 0, onTime: clock?.onTime ?? 0, mine: clock?.mine ?? 0, hastened: clock?.hastened ?? 0 } };
+  return { byStatus, clock };
 }

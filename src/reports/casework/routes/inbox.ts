@@ -7,7 +7,7 @@ import type { Deps } from '../../../shared/deps.js';
 import { CATEGORIES, CHANNELS, STATUSES } from '../../catalog.js';
 import { regionsAtLevel, childrenOf } from '../../../regions/index.js';
 import { clockOf } from '../../../clocks/index.js';
-import { countInbox, dashboardCounts, ledgerRows, listInbox, QUEUES, SORTS, type InboxFilter, type Queue, type Sort } from '../inbox.js';
+import { DASHBOARD_PLAN, countInbox, dashboardCounts, ledgerRows, listInbox, QUEUES, SORTS, type InboxFilter, type Queue, type Sort } from '../inbox.js';
 import { EXPORT_LIMIT, ledgerCsv, writeLedgerXlsx } from '../export.js';
 import { translate } from '../../../i18n/translate.js';
 import { localNumber } from '../../../i18n/number.js';
@@ -57,7 +57,10 @@ export default async function inboxRoutes(app: FastifyInstance, opts: { deps: De
     const uncovered = request.staff!.has('system_admin') ? await calendarWarning(db) : null;
     const horizon = todayInChina(new Date(Date.now() + 120 * 86_400_000));
     const calendarYear = uncovered && horizon >= `${uncovered.year}-01-01` ? uncovered.year : null;
-    return reply.page('reports/casework/dashboard', { titleKey: 'casework.dashboard.title', counts, mine: decorate(mine.rows, request.locale), calendarYear }, { layout: 'staff' });
+    // A wide tree's ended states are counted up to a cap: "1,000+" and a line saying where the exact number is.
+    const byStatus = counts.byStatus.map((s) => ({ ...s, shown: `${localNumber(request.locale, s.n)}${s.more ? '+' : ''}` }));
+    const capped = counts.byStatus.some((s) => s.more) ? translate(request.locale, 'casework.dashboard.capped', { n: localNumber(request.locale, DASHBOARD_PLAN.cap) }) : null;
+    return reply.page('reports/casework/dashboard', { titleKey: 'casework.dashboard.title', counts: { ...counts, byStatus }, capped, mine: decorate(mine.rows, request.locale), calendarYear }, { layout: 'staff' });
   });
 
   async function regionOptions(request: FastifyRequest) {

@@ -1,0 +1,1 @@
+CREATE INDEX "reports_wide_status_idx" ON "reports" USING btree (("status" || ''),"received_at","id","handling_unit_id","assigned_unit_id","review_unit_id","place_code","township_code","subject_name","due_on","hasten_pending","status");
