@@ -1,5 +1,5 @@
-// Writes to the full-text index through src/search's indexNewDocuments(): the same key rows and
-// token bodies indexDocument() writes, one bulk insert per document type. The generator's own
+// Writes to the full-text index through src/search's indexNewDocuments(): the same rows (a key row
+// each, a report under its own id) and token bodies indexDocument() writes, one bulk insert per document type. The generator's own
 // large transactions are synchronous (better-sqlite3) and the search feature's writer is async, so
 // documents are collected while the rows are generated and written afterwards (`await flush(db)`),
 // each type in one transaction.

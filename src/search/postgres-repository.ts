@@ -8,7 +8,7 @@ import { Column, is, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Executor } from '../db/executor.js';
 import { chunks } from '../db/chunks.js';
 import { query } from '../db/transaction.js';
-import { docId, MAX_SEARCH_LIMIT, searchTable, tokenBody, tsQueryText, type DocId, type SearchDocType, type SearchDocument, type SearchFilter, type SearchHit, type SearchOptions, type NewestMatches } from './catalog.js';
+import { docId, MAX_SEARCH_LIMIT, OWN_ID_TYPES, ownRowId, searchTable, tokenBody, tsQueryText, type DocId, type SearchDocType, type SearchDocument, type SearchFilter, type SearchHit, type SearchOptions, type NewestMatches } from './catalog.js';
 
 function tableOf(type: SearchDocType): SQL {
   return sql`${sql.identifier(searchTable(type))}`;
@@ -34,6 +34,15 @@ function conditions(table: SQL, filter: SearchFilter): SQL[] | null {
 export async function indexDocument(db: Executor, doc: SearchDocument): Promise<void> {
   const table = tableOf(doc.type);
   const id = docId(doc.id);
+  if (OWN_ID_TYPES.has(doc.type)) {
+    const rowId = ownRowId(doc.type, doc.id);
+    await query(db, (q) =>
+      q.run(sql`
+        INSERT INTO ${table} (id, doc_id, scope, body) VALUES (${rowId}, ${id}, ${doc.scope ?? null}, to_tsvector('simple', ${tokenBody(doc.text)}))
+        ON CONFLICT (id) DO UPDATE SET doc_id = excluded.doc_id, scope = excluded.scope, body = excluded.body`),
+    );
+    return;
+  }
   await query(db, (q) =>
     q.run(sql`
       WITH k AS (
@@ -55,6 +64,16 @@ export async function indexNewDocuments(db: Executor, type: SearchDocType, docs:
     const ids = batch.map((d) => docId(d.id));
     const scopes = batch.map((d) => d.scope ?? null);
     const bodies = batch.map((d) => tokenBody(d.text));
+    if (OWN_ID_TYPES.has(type)) {
+      const rowIds = batch.map((d) => ownRowId(type, d.id));
+      await query(db, (q) =>
+        q.run(sql`
+          INSERT INTO ${table} (id, doc_id, scope, body)
+            SELECT d.id, d.doc_id, d.scope, to_tsvector('simple', d.body) FROM unnest(${sql.param(rowIds)}::integer[], ${sql.param(ids)}::text[], ${sql.param(scopes)}::text[], ${sql.param(bodies)}::text[]) AS d(id, doc_id, scope, body)`),
+      );
+      n += batch.length;
+      continue;
+    }
     await query(db, (q) =>
       q.run(sql`
         WITH d AS (SELECT * FROM unnest(${sql.param(ids)}::text[], ${sql.param(scopes)}::text[], ${sql.param(bodies)}::text[]) AS d(doc_id, scope, body)),
@@ -70,6 +89,10 @@ export async function indexNewDocuments(db: Executor, type: SearchDocType, docs:
 export async function removeDocument(db: Executor, type: SearchDocType, id: DocId): Promise<boolean> {
   const table = tableOf(type);
   const doc = docId(id);
+  if (OWN_ID_TYPES.has(type)) {
+    const gone = await query(db, (q) => q.get<{ n: number }>(sql`WITH d AS (DELETE FROM ${table} WHERE id = ${ownRowId(type, id)} RETURNING id) SELECT count(*)::integer AS n FROM d`));
+    return (gone?.n ?? 0) > 0;
+  }
   const removed = await query(db, (q) =>
     q.get<{ n: number }>(sql`
       WITH k AS (DELETE FROM search_index_keys WHERE doc_type = ${type} AND doc_id = ${doc} RETURNING id),
@@ -86,6 +109,7 @@ export async function removeAllDocuments(db: Executor, type: SearchDocType): Pro
 
 export async function countDocuments(db: Executor, type: SearchDocType): Promise<number> {
   searchTable(type);
+  if (OWN_ID_TYPES.has(type)) return Number((await query(db, (q) => q.get<{ n: number }>(sql`SELECT count(*)::integer AS n FROM ${tableOf(type)}`)))?.n ?? 0);
   const row = await query(db, (q) => q.get<{ n: number }>(sql`SELECT count(*) AS n FROM search_index_keys WHERE doc_type = ${type}`));
   return row?.n ?? 0;
 }
@@ -117,6 +141,8 @@ export function matchesSearch(column: SQLWrapper, filter: SearchFilter, options:
   // Only the matches indexed at or after this key (recentMatchFloor): a range of the primary key
   // (`among` serves SQLite's FTS5, which reads a doclist's newest end only under a LIMIT).
   if (options.since) where.push(sql`${table}.id >= ${options.since.key}`);
+  // A report's table id is its id (OWN_ID_TYPES): the matches are the ids.
+  if (OWN_ID_TYPES.has(filter.type)) return sql`${column} IN (SELECT ${table}.id FROM ${table} WHERE ${sql.join(where, sql` AND `)})`;
   const numeric = is(column, Column) && column.dataType === 'number';
   const id = numeric ? sql`search_index_keys.doc_id::integer` : sql`search_index_keys.doc_id`;
   return sql`${column} IN (SELECT ${id} FROM search_index_keys WHERE search_index_keys.id IN (SELECT ${table}.id FROM ${table} WHERE ${sql.join(where, sql` AND `)}))`;
@@ -140,6 +166,7 @@ export async function recentMatchFloor(db: Executor, filter: SearchFilter, n: nu
 /** A condition: the document of this type and id (`column`) was first indexed before `key` (a key older than recentMatchFloor's). */
 export function indexedBefore(column: SQLWrapper, type: SearchDocType, key: number): SQL {
   searchTable(type);
+  if (OWN_ID_TYPES.has(type)) return sql`${column} < ${key}`;
   return sql`EXISTS (SELECT 1 FROM search_index_keys WHERE search_index_keys.doc_type = ${type} AND search_index_keys.doc_id = CAST(${column} AS TEXT) AND search_index_keys.id < ${key})`;
 }
 

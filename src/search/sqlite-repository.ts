@@ -7,7 +7,7 @@ import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import type { Executor } from '../db/executor.js';
 import { query } from '../db/transaction.js';
-import { docId, matchExpression, MAX_SEARCH_LIMIT, searchTable, tokenBody, type DocId, type SearchDocType, type SearchDocument, type SearchFilter, type SearchHit, type SearchOptions, type NewestMatches } from './catalog.js';
+import { docId, matchExpression, MAX_SEARCH_LIMIT, OWN_ID_TYPES, ownRowId, searchTable, tokenBody, type DocId, type SearchDocType, type SearchDocument, type SearchFilter, type SearchHit, type SearchOptions, type NewestMatches } from './catalog.js';
 
 /** A type's table as an SQL identifier. */
 function tableOf(type: SearchDocType): SQL {
@@ -40,6 +40,15 @@ export async function indexDocument(db: Executor, doc: SearchDocument): Promise<
   const table = tableOf(doc.type);
   const id = docId(doc.id);
   const body = tokenBody(doc.text);
+  if (OWN_ID_TYPES.has(doc.type)) {
+    const rowid = ownRowId(doc.type, doc.id);
+    return query(db, (q) =>
+      atomically(q, () => {
+        q.run(sql`DELETE FROM ${table} WHERE rowid = ${rowid}`);
+        q.run(sql`INSERT INTO ${table} (rowid, doc_id, scope, body) VALUES (${rowid}, ${id}, ${doc.scope ?? null}, ${body})`);
+      }),
+    );
+  }
   return query(db, (q) =>
     atomically(q, () => {
       const key = q.get<{ id: number }>(sql`
@@ -63,6 +72,16 @@ export async function indexNewDocuments(db: Executor, type: SearchDocType, docs:
   return query(db, (q) => {
     const client = q.$client;
     if (options.replaceAll) removeAll(q, type);
+    if (OWN_ID_TYPES.has(type)) {
+      const add = client.prepare<[number, string, string | null, string]>(`INSERT INTO "${table}" (rowid, doc_id, scope, body) VALUES (?, ?, ?, ?)`);
+      let n = 0;
+      // A document already indexed under the same id makes it throw: FTS5 refuses a rowid twice ("constraint failed").
+      for (const doc of docs) {
+        add.run(ownRowId(type, doc.id), docId(doc.id), doc.scope ?? null, tokenBody(doc.text));
+        n += 1;
+      }
+      return n;
+    }
     const addKey = client.prepare<[string, string], { id: number }>('INSERT INTO search_index_keys (doc_type, doc_id) VALUES (?, ?) RETURNING id');
     const add = client.prepare<[number, string, string | null, string]>(`INSERT INTO "${table}" (rowid, doc_id, scope, body) VALUES (?, ?, ?, ?)`);
     let n = 0;
@@ -79,6 +98,10 @@ export async function indexNewDocuments(db: Executor, type: SearchDocType, docs:
 export async function removeDocument(db: Executor, type: SearchDocType, id: DocId): Promise<boolean> {
   const table = tableOf(type);
   const doc = docId(id);
+  if (OWN_ID_TYPES.has(type)) {
+    const rowid = ownRowId(type, id);
+    return query(db, (q) => q.run(sql`DELETE FROM ${table} WHERE rowid = ${rowid}`).changes > 0);
+  }
   return query(db, (q) =>
     atomically(q, () => {
       const key = q.get<{ id: number }>(sql`
@@ -103,7 +126,7 @@ export async function removeAllDocuments(db: Executor, type: SearchDocType): Pro
 
 /** How many documents of a type are indexed. */
 export async function countDocuments(db: Executor, type: SearchDocType): Promise<number> {
-  searchTable(type);
+  if (OWN_ID_TYPES.has(type)) return query(db, (q) => q.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${tableOf(type)}`)?.n ?? 0);
   return query(db, (q) => q.get<{ n: number }>(sql`SELECT count(*) AS n FROM search_index_keys WHERE doc_type = ${type}`)?.n ?? 0);
 }
 
@@ -162,6 +185,8 @@ export function matchesSearch(column: SQLWrapper, filter: SearchFilter, options:
   // 8,000): so the newest matches up to twice `among` (room for matches indexed since the key was
   // read, between two statements of one request), then the key as the bound.
   const keys = since ? sql`SELECT newest.key FROM (${matches} ORDER BY ${table}.rowid DESC LIMIT ${Math.ceil(since.among) * 2}) AS newest WHERE newest.key >= ${since.key}` : matches;
+  // A report's rowid is its id (OWN_ID_TYPES): the matches are the ids.
+  if (OWN_ID_TYPES.has(filter.type)) return sql`${column} IN (${keys})`;
   return sql`${column} IN (SELECT search_index_keys.doc_id FROM search_index_keys WHERE search_index_keys.id IN (${keys}))`;
 }
 
@@ -174,6 +199,7 @@ export function matchesSearchPerRow(column: SQLWrapper, filter: SearchFilter): S
   const table = tableOf(filter.type);
   const where = conditions(table, filter);
   if (where === null) return sql`0`;
+  if (OWN_ID_TYPES.has(filter.type)) return sql`EXISTS (SELECT 1 FROM ${table} WHERE ${sql.join(where, sql` AND `)} AND ${table}.rowid = ${column})`;
   return sql`EXISTS (SELECT 1 FROM ${table} WHERE ${sql.join(where, sql` AND `)} AND ${table}.rowid = (SELECT search_index_keys.id FROM search_index_keys WHERE search_index_keys.doc_type = ${filter.type} AND search_index_keys.doc_id = CAST(${column} AS TEXT)))`;
 }
 
@@ -194,5 +220,7 @@ export async function recentMatchFloor(db: Executor, filter: SearchFilter, n: nu
 /** A condition: the document of this type and id (`column`) was first indexed before `key` (a key older than recentMatchFloor's). */
 export function indexedBefore(column: SQLWrapper, type: SearchDocType, key: number): SQL {
   searchTable(type);
+  // `+`: a test on each row the caller's bounds read, never a range of rowids to drive the statement.
+  if (OWN_ID_TYPES.has(type)) return sql`+${column} < ${key}`;
   return sql`EXISTS (SELECT 1 FROM search_index_keys WHERE search_index_keys.doc_type = ${type} AND search_index_keys.doc_id = CAST(${column} AS TEXT) AND search_index_keys.id < ${key})`;
 }

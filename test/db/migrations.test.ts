@@ -119,19 +119,57 @@ describe.skipIf(onPostgres)('migrations', () => {
     expect(await ids('report', '低保')).toEqual(['1']);
     await indexDocument(db, { type: 'report', id: 3, text: '低保' });
     expect(await ids('report', '低保')).toEqual(['1', '3']);
-    expect(db.$client.prepare('SELECT count(*) AS n FROM search_index_keys').get()).toEqual({ n: 6 });
+    // Reports keep no key row since 0032 (their rowid is the report id): the case, policy and village keys.
+    expect(db.$client.prepare('SELECT count(*) AS n FROM search_index_keys').get()).toEqual({ n: 4 });
     // Copied ids still compare equal to integer columns.
     db.$client.exec('CREATE TEMP TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1), (2)');
     expect(db.all(sql`SELECT id FROM t WHERE ${matchesSearch(sql`t.id`, { type: 'case', query: '冒领' })}`)).toEqual([{ id: 2 }]);
 
-    // The migrated tables are exactly the ones fts.ts creates on a fresh schema.
+    // The migrated tables are exactly the ones fts.ts creates on a fresh schema (quoting aside: 0032 renamed the report table's).
     const fresh = openDatabase(':memory:');
     fresh.$client.exec(CREATE_SEARCH_INDEX_SQL);
     const schema = (d: typeof db) =>
       d.$client.prepare("SELECT name, sql FROM sqlite_master WHERE name LIKE 'search_index%' AND sql IS NOT NULL ORDER BY name").all()
-        .map((r) => { const { name, sql } = r as { name: string; sql: string }; return `${name}: ${sql.replace(/\s+/g, ' ').replace(/"/g, '')}`; });
+        .map((r) => { const { name, sql } = r as { name: string; sql: string }; return `${name}: ${sql.replace(/\s+/g, ' ').replace(/["']/g, '')}`; });
     expect(schema(db)).toEqual(schema(fresh));
     fresh.$client.close();
+    db.$client.close();
+  });
+
+  it('0032 keeps each report\'s document under the report\'s id: no key row, a match is the id, re-indexing and removal by it', async () => {
+    const file = await databaseBefore('0032_');
+    let db = openDatabase(file);
+    // Indexed as before: a key row each (reports' and a case's keys interleaved), the FTS row under the key's id.
+    const addKey = db.$client.prepare<[string, string], { id: number }>('INSERT INTO search_index_keys (doc_type, doc_id) VALUES (?, ?) RETURNING id');
+    const old = (type: string, id: string, text: string, scope: string | null = null) => db.$client.prepare(`INSERT INTO search_index_${type} (rowid, doc_id, scope, body) VALUES (?, ?, ?, ?)`).run(addKey.get(type, id)!.id, id, scope, indexTokens(text));
+    old('case', '1', '典型案例：村干部违规办理低保');
+    old('report', '7', '申请低保两次都没批', 'ca:220102');
+    old('report', '3', '村干部优亲厚友，低保');
+    old('report', '12', '危房改造补贴被冒领');
+    db.$client.close();
+
+    db = openDatabase(file);
+    await applyMigrations(db);
+    expect(db.$client.prepare("SELECT rowid, doc_id, scope FROM search_index_report ORDER BY rowid").all()).toEqual([
+      { rowid: 3, doc_id: '3', scope: null },
+      { rowid: 7, doc_id: '7', scope: 'ca:220102' },
+      { rowid: 12, doc_id: '12', scope: null },
+    ]);
+    expect(db.$client.prepare("SELECT doc_type, doc_id FROM search_index_keys ORDER BY id").all()).toEqual([{ doc_type: 'case', doc_id: '1' }]);
+    const ids = async (query: string) => (await searchIds(db, { type: 'report', query, limit: 10 })).map((h) => h.id).sort();
+    expect(await ids('低保')).toEqual(['3', '7']);
+    db.$client.exec('CREATE TEMP TABLE r (id INTEGER PRIMARY KEY); INSERT INTO r VALUES (3), (7), (12), (13)');
+    expect(db.all(sql`SELECT id FROM r WHERE ${matchesSearch(sql`r.id`, { type: 'report', query: '冒领' })}`)).toEqual([{ id: 12 }]);
+    // Re-indexed in place under its id, removed by it, a new one under its own id; the case keeps its key.
+    await indexDocument(db, { type: 'report', id: 7, text: '申请临时救助' });
+    await indexDocument(db, { type: 'report', id: 13, text: '低保金被挪用' });
+    expect(await removeDocument(db, 'report', 3)).toBe(true);
+    expect(await removeDocument(db, 'report', 3)).toBe(false);
+    expect(await ids('低保')).toEqual(['13']);
+    expect(await ids('临时救助')).toEqual(['7']);
+    expect(db.$client.prepare('SELECT count(*) AS n FROM search_index_report').get()).toEqual({ n: 3 });
+    expect(await searchIds(db, { type: 'case', query: '低保', limit: 10 })).toEqual([expect.objectContaining({ id: '1' })]);
+    expect(db.$client.prepare('SELECT count(*) AS n FROM search_index_keys').get()).toEqual({ n: 1 });
     db.$client.close();
   });
 
