@@ -58,13 +58,15 @@ export async function inboxCountPlan(db: Db, staff: StaffContext, f: InboxFilter
 
 /**
  * How many reports in the user's scope match the filter (cursors ignored), counted up to `cap` + 1:
- * `{ n, more }` with `more` true when there are over `cap` (then n = cap). `known`: a page's
- * `matching`, counted while it was planned.
+ * `{ n, more }` with `more` true when there are over `cap` (then n = cap). `known`: what listInbox
+ * found while planning the page (its `matching` count, how its search ran), not asked again.
  */
-export async function countInbox(db: Db, staff: StaffContext, f: InboxFilter, cap = COUNT_CAP, known?: { n: number; cap: number }): Promise<{ n: number; more: boolean }> {
+export async function countInbox(db: Db, staff: StaffContext, f: InboxFilter, cap = COUNT_CAP, known?: { matching?: { n: number; cap: number }; searchPerRow?: boolean }): Promise<{ n: number; more: boolean }> {
   // Counted already while the page was planned (listInbox's `matching`), to the same cap.
-  if (known && known.cap === cap) return known.n > cap ? { n: cap, more: true } : { n: known.n, more: false };
-  const n = await inboxCount(db, await inboxQuery(db, staff, { ...f, after: undefined, before: undefined }), cap);
+  const counted = known?.matching;
+  if (counted && counted.cap === cap) return counted.n > cap ? { n: cap, more: true } : { n: counted.n, more: false };
+  const x = await inboxQuery(db, staff, { ...f, after: undefined, before: undefined });
+  const n = await inboxCount(db, known?.searchPerRow === undefined ? x : { ...x, searchPerRow: known.searchPerRow }, cap);
   return n > cap ? { n: cap, more: true } : { n, more: false };
 }
 

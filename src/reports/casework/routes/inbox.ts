@@ -76,7 +76,7 @@ export default async function inboxRoutes(app: FastifyInstance, opts: { deps: De
     const staff = request.staff!;
     const page = await listInbox(db, staff, filter);
     // The first page with no page after it holds every match: no count query needed.
-    const total = !filter.after && !filter.before && !page.next ? { n: page.rows.length, more: false } : await countInbox(db, staff, filter, undefined, page.matching);
+    const total = !filter.after && !filter.before && !page.next ? { n: page.rows.length, more: false } : await countInbox(db, staff, filter, undefined, page);
     const number = localNumber(request.locale, total.n);
     const query = filterQuery(request.query);
     const href = (cursor: string | null, side: 'after' | 'before') => (cursor ? `/staff/reports?${query}${query ? '&' : ''}${side}=${cursor}` : null);
