@@ -22,6 +22,8 @@ import { addDays, todayInChina } from '../../../src/clocks/index.js';
 let t: TestApp;
 let province: StaffContext, prefecture: StaffContext, county: StaffContext;
 let provinceStaff: Awaited<ReturnType<typeof createStaff>>;
+/** The county again, asked after the reports were filed: a dense scope that is no wide tree. */
+let denseCounty: StaffContext;
 
 async function contextAt(unitKey: string) {
   const s = await createStaff(t.app, unitKey, ['supervisor']);
@@ -52,6 +54,7 @@ beforeAll(async () => {
       { channel: 'online', nonce: null },
     );
   }
+  denseCounty = await contextAt('ca:220102');
 });
 afterAll(async () => {
   SCOPE_PLAN.denseReports = shipped;
@@ -64,7 +67,7 @@ describe('the inbox of a wide unit tree', () => {
     const today = todayInChina();
     for (const f of [filter(), filter({ sort: 'oldest' }), filter({ category: 'favouritism' }), filter({ status: 'received' }), filter({ status: 'closed' }), filter({ status: 'received', category: 'favouritism' }), filter({ status: 'received', sort: 'oldest' }), filter({ status: 'received', from: today, to: today }), filter({ status: 'received', region: '220100' }), filter({ sort: 'due' }), filter({ sort: 'due', status: 'received' }), filter({ sort: 'due', region: '220100' })]) {
       const own = await listInbox(t.app.db, county, { ...f, limit: 50 });
-      for (const wide of [province, prefecture]) {
+      for (const wide of [province, prefecture, denseCounty]) {
         const ids: number[] = [];
         let after: string | undefined;
         for (;;) {
@@ -113,6 +116,14 @@ describe('the inbox of a wide unit tree', () => {
         expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
       }
     }
+    // A county's dense tree with a category (or channel, or clock) filter: its unit indexes, not the
+    // whole table in time order for the ≈ 1 in 400 reports that are the county's and of the category.
+    for (const f of [filter({ category: 'favouritism' }), filter({ channel: 'online' }), filter({ clock: 'on_time' })]) {
+      const plan = (await inboxPlan(t.app.db, denseCounty, f)).join('\n');
+      expect(plan, JSON.stringify(f)).toMatch(/reports_unit_status_idx/);
+      expect(plan, JSON.stringify(f)).not.toMatch(/reports_received_idx/);
+    }
+    expect((await inboxPlan(t.app.db, denseCounty, filter())).join('\n')).toMatch(/reports_received_idx/);
     // Nothing but the tree: the count reads its unit indexes, which stop after cap + 1, not the table
     // in time order (a small prefecture's 1,001 after ≈ 40,000: ≈ 11 ms at 200,000 reports).
     for (const staff of [province, prefecture]) {
