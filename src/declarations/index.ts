@@ -34,6 +34,7 @@ export {
   declarantsInScope,
   hasNonUserDeclarant,
   declaredPeopleOfUser,
+  declaredPeopleOfUsers,
   declarantsNamedInTownship,
   declarantHomeWithinAny,
   declarantIsUser,

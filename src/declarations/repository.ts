@@ -190,6 +190,34 @@ export async function declaredPeopleOfUser(db: Executor, userId: number): Promis
   });
 }
 
+/**
+ * declaredPeopleOfUser for many users at once, by user id (users without a declaration are absent):
+ * a report page checks every handler it may assign to (a province's hundreds), one read each before.
+ */
+export async function declaredPeopleOfUsers(db: Executor, userIds: readonly number[]): Promise<Map<number, { declarant: DeclaredPerson; relatives: DeclaredPerson[] }>> {
+  const out = new Map<number, { declarant: DeclaredPerson; relatives: DeclaredPerson[] }>();
+  for (const ids of chunks([...new Set(userIds)])) {
+    await query(db, async (q) => {
+      const found = await q
+        .select({ id: declarants.id, userId: declarants.userId, name: declarants.name, township: regionParentOf(declarants.homeVillageCode), idHash: declarants.idHash, idHashAlt: declarants.idHashAlt })
+        .from(declarants)
+        .where(inArray(declarants.userId, ids))
+        .all();
+      if (found.length === 0) return;
+      const byDeclarant = new Map(found.map((d) => [d.id, { declarant: { name: d.name, township: d.township, idHash: d.idHash, idHashAlt: d.idHashAlt }, relatives: [] as DeclaredPerson[] }]));
+      const relatives = await q
+        .select({ declarantId: declaredRelatives.declarantId, name: declaredRelatives.name, township: regionParentOf(declaredRelatives.villageCode), idHash: declaredRelatives.idHash, idHashAlt: declaredRelatives.idHashAlt })
+        .from(declaredRelatives)
+        .where(inArray(declaredRelatives.declarantId, [...byDeclarant.keys()]))
+        .orderBy(asc(declaredRelatives.id))
+        .all();
+      for (const r of relatives) byDeclarant.get(r.declarantId)!.relatives.push({ name: r.name, township: r.township, idHash: r.idHash, idHashAlt: r.idHashAlt });
+      for (const d of found) out.set(d.userId!, byDeclarant.get(d.id)!);
+    });
+  }
+  return out;
+}
+
 /** Declarants (portal users or not) of this name whose home village lies in this township, by id. */
 export async function declarantsNamedInTownship(db: Executor, name: string, townshipCode: string): Promise<{ id: number; name: string; position: string; userId: number | null }[]> {
   return query(db, (q) =>

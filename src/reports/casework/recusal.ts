@@ -5,7 +5,7 @@
 // row made under either (issue 23): every hash of the person, widened to those of the roster rows
 // sharing one, is a pair of its own (no name, no township: the hash alone matches).
 import type { Executor } from '../../db/executor.js';
-import { declarantsNamedInTownship, declaredPeopleOfUser } from '../../declarations/index.js';
+import { declarantsNamedInTownship, declaredPeopleOfUser, declaredPeopleOfUsers, type DeclaredPerson } from '../../declarations/index.js';
 import { findRegion } from '../../regions/index.js';
 import { sameSubjectHashes } from '../objection-subject.js';
 import type { User } from '../../users/index.js';
@@ -21,11 +21,15 @@ export interface ConflictPair {
   idHash: string | null;
 }
 
-/** The user and their declared relatives, from their own declaration. */
-export async function conflictPairs(db: Executor, user: User): Promise<ConflictPair[]> {
-  // The township of the user's own home village (a village's parent).
-  const ownTownship = user.homeVillageCode ? ((await findRegion(db, user.homeVillageCode))?.parentCode ?? null) : null;
-  const people = await declaredPeopleOfUser(db, user.id);
+type Declaration = { declarant: DeclaredPerson; relatives: DeclaredPerson[] } | null;
+
+/** The township of the user's own home village (a village's parent). */
+async function ownTownshipOf(db: Executor, user: User): Promise<string | null> {
+  return user.homeVillageCode ? ((await findRegion(db, user.homeVillageCode))?.parentCode ?? null) : null;
+}
+
+/** The named pairs of a user's declaration (each with its own hash), before any widening by hash. */
+function namedPairs(user: User, ownTownship: string | null, people: Declaration): ConflictPair[] {
   const pairs: ConflictPair[] = [];
   const declarant = people?.declarant;
   // The user as declared: their own hash goes with their own name (a report about a recipient who is
@@ -33,10 +37,19 @@ export async function conflictPairs(db: Executor, user: User): Promise<ConflictP
   pairs.push({ name: user.displayName, township: ownTownship, idHash: declarant?.idHash || null });
   if (declarant && declarant.name !== user.displayName) pairs.push({ name: declarant.name, township: declarant.township, idHash: declarant.idHash || null });
   for (const r of people?.relatives ?? []) pairs.push({ name: r.name, township: r.township, idHash: r.idHash || null });
+  return pairs;
+}
+
+/** Every hash of a declaration (both profiles' of each person), empty ones left out. */
+const declaredHashes = (people: Declaration) => (people ? [people.declarant, ...people.relatives] : []).flatMap((p) => [p.idHash, p.idHashAlt ?? '']).filter((h) => !!h);
+
+/** The user and their declared relatives, from their own declaration. */
+export async function conflictPairs(db: Executor, user: User): Promise<ConflictPair[]> {
+  const people = await declaredPeopleOfUser(db, user.id);
+  const pairs = namedPairs(user, await ownTownshipOf(db, user), people);
   // Their other hashes (issue 23), in one lookup: a hash matches alone, so these pairs name nobody.
-  const declared = people ? [people.declarant, ...people.relatives] : [];
   const own = new Set(pairs.map((p) => p.idHash));
-  for (const idHash of await sameSubjectHashes(db, declared.flatMap((p) => [p.idHash, p.idHashAlt ?? '']))) {
+  for (const idHash of await sameSubjectHashes(db, declaredHashes(people))) {
     if (!own.has(idHash)) pairs.push({ name: '', township: null, idHash });
   }
   return pairs.filter((p) => p.township || p.idHash);
@@ -60,6 +73,27 @@ export async function isRecused(
   if (user.homeVillageCode && report.placeCode === user.homeVillageCode) return true;
   if (!report.subjectIdHash && (!report.subjectName || !report.townshipCode)) return false;
   return concernsAny(await conflictPairs(db, user), report);
+}
+
+/**
+ * Of these users, the ids of those isRecused finds recused from the report, with every declaration
+ * read at once and the report's hash widened once (instead of each user's: a roster row holding
+ * the report's hash and one of the user's is the same link either way): a province's report page
+ * checked its hundreds of assignable handlers one by one (≈ 40 ms a page, issue 22).
+ */
+export async function recusedUsers(db: Executor, users: readonly User[], report: Parameters<typeof isRecused>[2]): Promise<Set<number>> {
+  const recused = new Set<number>();
+  const rest: User[] = [];
+  for (const u of users) (u.homeVillageCode && report.placeCode === u.homeVillageCode ? recused.add(u.id) : rest.push(u));
+  if (rest.length === 0 || (!report.subjectIdHash && (!report.subjectName || !report.townshipCode))) return recused;
+  const declarations = await declaredPeopleOfUsers(db, rest.map((u) => u.id));
+  const subjectHashes = new Set(report.subjectIdHash ? await sameSubjectHashes(db, [report.subjectIdHash]) : []);
+  for (const u of rest) {
+    const people = declarations.get(u.id) ?? null;
+    const pairs = namedPairs(u, await ownTownshipOf(db, u), people).filter((p) => p.township || p.idHash);
+    if (concernsAny(pairs, report) || declaredHashes(people).some((h) => subjectHashes.has(h))) recused.add(u.id);
+  }
+  return recused;
 }
 
 /**

@@ -8,7 +8,7 @@ import { findUnit, supervisedUnitIds, unitsOfKindsAmong } from '../../units/inde
 import { activeHandlersOf, findUser, userNames } from '../../users/index.js';
 import type { Deps } from '../../shared/deps.js';
 import { activeRules, clockOf, hearingOpen, maxExtensionDays, todayInChina } from '../../clocks/index.js';
-import { possibleDeclarantMatches, isRecused } from './recusal.js';
+import { possibleDeclarantMatches, recusedUsers } from './recusal.js';
 import { rectificationItemsOf } from './rectification.js';
 import { TOWNSHIP_OR_BELOW } from './scope.js';
 import { FINDINGS } from './workflow.js';
@@ -50,9 +50,8 @@ export async function assignableUnits(db: Db, staff: StaffContext, report: repo.
 /** Handlers of those units who are not recused from this report. */
 export async function assignableUsers(db: Db, unitIds: number[], report: repo.Report) {
   const handlers = await activeHandlersOf(db, unitIds);
-  const free = [];
-  for (const u of handlers) if (!(await isRecused(db, u, report))) free.push(u);
-  return free;
+  const recused = await recusedUsers(db, handlers, report);
+  return handlers.filter((u) => !recused.has(u.id));
 }
 
 export async function reportPageContext(deps: Deps, staff: StaffContext, report: repo.Report) {
