@@ -6,7 +6,8 @@ import type { StaffContext } from '../../plugins/auth.js';
 import { STATUSES } from '../catalog.js';
 import { childrenOf, findRegion } from '../../regions/index.js';
 import { scopeOf } from './scope.js';
-import { dashboardTallies, inboxCount, countPlan, inboxPage, inboxPagePlan, ledgerBatch, planPages, type InboxQuery, type LedgerRow } from './repository/inbox.js';
+import { inboxCount, countPlan, inboxPage, inboxPagePlan, ledgerBatch, planPages, type InboxQuery, type LedgerRow } from './repository/inbox.js';
+import { dashboardTallies } from './repository/dashboard.js';
 
 export const QUEUES = ['mine', 'unit', 'unassigned', 'overdue', 'all'] as const;
 export type Queue = (typeof QUEUES)[number];
