@@ -197,6 +197,8 @@ export async function copyToPostgres(options: CopyOptions): Promise<CopyResult> 
       throw err;
     }
     log(`the copied audit chain verifies: ${auditEntries} live entries`);
+    await target.analyze(dst);
+    log('the copy\'s statistics are gathered (ANALYZE)');
     return { tables: order.length, rows, auditEntries, evidenceFiles: evidence.length, evidenceCopied: written.length, evidenceDir: store };
   } catch (err) {
     removeEvidence(store, written);
