@@ -173,26 +173,12 @@ export interface DeclaredPerson {
  * declared here: recusal holds until the supervising unit confirms (issue 19 item 4).
  */
 export async function declaredPeopleOfUser(db: Executor, userId: number): Promise<{ declarant: DeclaredPerson; relatives: DeclaredPerson[] } | null> {
-  return query(db, async (q) => {
-    const declarant = await q
-      .select({ id: declarants.id, name: declarants.name, township: regionParentOf(declarants.homeVillageCode), idHash: declarants.idHash, idHashAlt: declarants.idHashAlt })
-      .from(declarants)
-      .where(eq(declarants.userId, userId))
-      .get();
-    if (!declarant) return null;
-    const relatives = await q
-      .select({ name: declaredRelatives.name, township: regionParentOf(declaredRelatives.villageCode), idHash: declaredRelatives.idHash, idHashAlt: declaredRelatives.idHashAlt })
-      .from(declaredRelatives)
-      .where(eq(declaredRelatives.declarantId, declarant.id))
-      .orderBy(asc(declaredRelatives.id))
-      .all();
-    return { declarant: { name: declarant.name, township: declarant.township, idHash: declarant.idHash, idHashAlt: declarant.idHashAlt }, relatives };
-  });
+  return (await declaredPeopleOfUsers(db, [userId])).get(userId) ?? null;
 }
 
 /**
- * declaredPeopleOfUser for many users at once, by user id (users without a declaration are absent):
- * a report page checks every handler it may assign to (a province's hundreds), one read each before.
+ * The declarations of many users at once, by user id (users without a declaration are absent): a
+ * report page checks every handler it may assign to (a province's hundreds), one read each before.
  */
 export async function declaredPeopleOfUsers(db: Executor, userIds: readonly number[]): Promise<Map<number, { declarant: DeclaredPerson; relatives: DeclaredPerson[] }>> {
   const out = new Map<number, { declarant: DeclaredPerson; relatives: DeclaredPerson[] }>();
