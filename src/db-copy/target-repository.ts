@@ -73,10 +73,6 @@ export async function rollback(client: Target): Promise<void> {
 }
 
 /**
- * Turns the tables' own triggers off (or on again) inside the copy's transaction: the change-stamp
- * triggers would count every copied row into change_stamps, whose own rows are copied as they are.
- */
-/**
  * Statistics for the planner on every table, after the rows are in: without them PostgreSQL guessed
  * a search for 低保 matched ≈ 9,000 documents (it matches 147,000), read them all through the GIN
  * index and sorted them for the newest 2,000 (≈ 700 ms), where the primary key read backwards stops
@@ -86,6 +82,10 @@ export async function analyze(client: Target): Promise<void> {
   await client.query('ANALYZE');
 }
 
+/**
+ * Turns the tables' own triggers off (or on again) inside the copy's transaction: the change-stamp
+ * triggers would count every copied row into change_stamps, whose own rows are copied as they are.
+ */
 export async function userTriggers(client: Target, tables: readonly string[], on: boolean): Promise<void> {
   for (const t of tables) await client.query(`ALTER TABLE "${t}" ${on ? 'ENABLE' : 'DISABLE'} TRIGGER USER`);
 }

@@ -126,6 +126,7 @@ export async function removeAllDocuments(db: Executor, type: SearchDocType): Pro
 
 /** How many documents of a type are indexed. */
 export async function countDocuments(db: Executor, type: SearchDocType): Promise<number> {
+  searchTable(type);
   if (OWN_ID_TYPES.has(type)) return query(db, (q) => q.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${tableOf(type)}`)?.n ?? 0);
   return query(db, (q) => q.get<{ n: number }>(sql`SELECT count(*) AS n FROM search_index_keys WHERE doc_type = ${type}`)?.n ?? 0);
 }

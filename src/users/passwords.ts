@@ -13,7 +13,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return verifyPasswordHash(password.normalize('NFKC'), stored);
 }
 
-
 /** A hash of nothing in particular, verified when a user name is unknown so both paths cost the same. */
 let dummy: Promise<string> | null = null;
 export function dummyHash(): Promise<string> {
