@@ -83,7 +83,7 @@ export type ChainBreak = { id: number; reason: ChainBreakReason };
 export function entryBreak(key: Buffer, e: StoredEntry, previous: string): ChainBreakReason | null {
   if (typeof e.prevMac !== 'string' || typeof e.mac !== 'string' || !sameDigest(e.prevMac, previous)) return 'link';
   if (!entryMacHolds(key, e.id, e, e.prevMac, e.mac)) return 'mac';
-  if (!profileHolds(e, linkSignerFor(key)?.publicKeyHex)) return 'profile';
+  if (!profileHolds(e, linkSignerFor(key))) return 'profile';
   return null;
 }
 

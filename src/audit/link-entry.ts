@@ -29,7 +29,7 @@ export function chainProfileAfter(mac: string): CryptoProfileName | null {
 
 interface LinkSigner {
   seed: Buffer;
-  publicKeyHex: string;
+  readonly publicKeyHex: string;
 }
 
 // The SM2 key of the links, by audit key (each member of its family): record() and the verifiers
@@ -44,7 +44,9 @@ const signers = new WeakMap<Buffer, LinkSigner>();
  */
 export function registerChainKeys(keys: ChainKeys): void {
   const seed = keyFor(keys['manifest-signing'], 'sm');
-  const signer = { seed, publicKeyHex: signerFor(seed).publicKeyHex };
+  // The public key is worked out when a link is first written or checked (signerFor keeps it): most
+  // chains never switch profile, and a node on intl then never loads the SM2 library.
+  const signer: LinkSigner = { seed, get publicKeyHex() { return signerFor(seed).publicKeyHex; } };
   const audit = keys['audit-mac'];
   for (const member of [audit, keyFor(audit, 'intl'), keyFor(audit, 'sm')]) signers.set(member, signer);
 }
@@ -87,10 +89,11 @@ interface EntryLike {
 /**
  * Whether `e` may follow an entry whose MAC is `e.prevMac` as far as profiles go (its MAC and link
  * are checked elsewhere): an ordinary entry stays in the profile of the one before; a link entry
- * must be a well-formed, correctly signed upgrade from exactly that entry. `trustedKey`: the public
- * key the signature must be under (registered keys); without it, the key the link names.
+ * must be a well-formed, correctly signed upgrade from exactly that entry. `trusted`: the registered
+ * signer whose public key the signature must be under; without it, the key the link names. Its key
+ * is read for a link entry only (working it out loads the SM2 library).
  */
-export function profileHolds(e: EntryLike, trustedKey?: string): boolean {
+export function profileHolds(e: EntryLike, trusted?: Pick<LinkSigner, 'publicKeyHex'>): boolean {
   const before = chainProfileAfter(e.prevMac);
   const own = macProfile(e.mac);
   if (own === null) return false;
@@ -104,6 +107,7 @@ export function profileHolds(e: EntryLike, trustedKey?: string): boolean {
   if (!d || typeof d !== 'object' || typeof d.previousMac !== 'string' || typeof d.signature !== 'string' || typeof d.publicKey !== 'string') return false;
   if (e.actorType !== 'system' || d.from !== before || d.to !== own || !isUpgrade(before, own)) return false;
   if (d.previousId !== Number(e.id) - 1 || !sameDigest(d.previousMac, e.prevMac)) return false;
+  const trustedKey = trusted?.publicKeyHex;
   if (trustedKey !== undefined && d.publicKey.toLowerCase() !== trustedKey.toLowerCase()) return false;
   if (!/^[0-9a-f]+$/i.test(d.signature) || d.signature.length % 2 !== 0) return false;
   return verifySm2(trustedKey ?? d.publicKey, linkSignedText({ from: d.from, to: d.to, previousId: d.previousId, previousMac: d.previousMac }), Buffer.from(d.signature, 'hex'));

@@ -2,12 +2,14 @@
 // snapshot that pg_dump copies (exported from a repeatable-read transaction), and the checks a
 // restore needs of its target. Names tables by their SQL names, below the features, as repository.ts
 // does on SQLite.
-import pg from 'pg';
+import type pg from 'pg';
 import type { SnapshotContents } from './repository.js';
 
 /** A connection of its own (never the server's pool): a backup or restore is one operator command. */
 export async function connect(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
+  // node-postgres is loaded here, not at start: a backup of an SQLite file never needs it.
+  const { default: driver } = await import('pg');
+  const client = new driver.Client({ connectionString: url });
   await client.connect();
   return client;
 }

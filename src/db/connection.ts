@@ -6,7 +6,11 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { cacheStatements } from './statement-cache.js';
 import { onPostgres } from './engine.js';
-import { closePostgres, migratePostgres, openPostgres, whileLocked, type PgDb } from './postgres/connection.js';
+import type { PgDb } from './postgres/connection.js';
+
+// The PostgreSQL engine (node-postgres and drizzle's pg session, ≈ 15 MB resident) is loaded only by a
+// process started on PostgreSQL; one on the SQLite file never needs it.
+const postgres = onPostgres ? await import('./postgres/connection.js') : null;
 
 /**
  * The database handle. No schema generic: the relational query API is not used, and src/db knows no
@@ -31,7 +35,7 @@ export interface DatabaseTarget {
 export function openConfiguredDatabase(target: DatabaseTarget): Db {
   if (target.databaseUrl) {
     if (!onPostgres) throw new Error('DATABASE_URL was set after start-up: the table definitions were built for SQLite');
-    return openPostgres(target.databaseUrl) as unknown as Db;
+    return postgres!.openPostgres(target.databaseUrl) as unknown as Db;
   }
   if (onPostgres) throw new Error('This process was started with DATABASE_URL; it cannot open an SQLite file');
   return openDatabase(databaseFile(target.dataDir));
@@ -39,7 +43,7 @@ export function openConfiguredDatabase(target: DatabaseTarget): Db {
 
 /** Closes the connection (SQLite) or the pool (PostgreSQL). */
 export async function closeDatabase(db: Db): Promise<void> {
-  if (isPostgres(db)) await closePostgres(db as unknown as PgDb);
+  if (isPostgres(db)) await postgres!.closePostgres(db as unknown as PgDb);
   else db.$client.close();
 }
 
@@ -68,7 +72,7 @@ export function openDatabase(file: string): Db {
  * on PostgreSQL, where several nodes starting together take turns under an advisory lock).
  */
 export async function applyMigrations(db: Db, migrationsFolder?: string): Promise<void> {
-  if (isPostgres(db)) return migratePostgres(db as unknown as PgDb, migrationsFolder);
+  if (isPostgres(db)) return postgres!.migratePostgres(db as unknown as PgDb, migrationsFolder);
   migrate(db, { migrationsFolder: migrationsFolder ?? MIGRATIONS_DIR });
 }
 
@@ -84,5 +88,5 @@ export const STARTUP_LOCK = 7_221_023;
  * starting together on one PostgreSQL database take turns; on SQLite there is one process.
  */
 export async function preparingAlone<T>(db: Db, work: () => Promise<T>): Promise<T> {
-  return isPostgres(db) ? whileLocked(db as unknown as PgDb, STARTUP_LOCK, work) : work();
+  return isPostgres(db) ? postgres!.whileLocked(db as unknown as PgDb, STARTUP_LOCK, work) : work();
 }

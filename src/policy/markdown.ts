@@ -5,7 +5,11 @@
 // site makes no third-party requests, DESIGN.md §4). Staff are trusted less than the allow-list:
 // an account can be taken over, and these pages are public.
 import { Marked } from 'marked';
-import sanitizeHtml from 'sanitize-html';
+import type sanitizeHtml from 'sanitize-html';
+import { lazyRequire } from '../shared/lazy-require.js';
+
+// ≈ 10 MB resident (postcss, htmlparser2): loaded with the first policy page, not at start.
+const sanitizer = lazyRequire<typeof sanitizeHtml>('sanitize-html');
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
@@ -50,7 +54,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
 /** Markdown to safe HTML for the public page. */
 export function renderMarkdown(markdown: string): string {
   const html = marked.parse(markdown) as string;
-  return sanitizeHtml(html, OPTIONS).replace(/ rel=""/g, '');
+  return sanitizer()(html, OPTIONS).replace(/ rel=""/g, '');
 }
 
 /** The text of a page without markup, for the search index and excerpts. */
@@ -63,7 +67,7 @@ export function htmlText(html: string): string {
   // Block ends become line breaks, so that the last word of one cell or paragraph and the first of
   // the next never form a search bigram.
   const blocks = html.replace(/<\/(?:p|h[2-6]|li|dt|dd|th|td|caption|blockquote|pre)>/g, '$&\n');
-  return sanitizeHtml(blocks, { allowedTags: [], allowedAttributes: {} })
+  return sanitizer()(blocks, { allowedTags: [], allowedAttributes: {} })
     .replace(/&amp;/g, '&')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')

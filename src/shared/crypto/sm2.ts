@@ -12,9 +12,13 @@
 // wherever the master key lives (key-provider.ts), with nothing more to back up. A hardware module
 // that holds its own SM2 key registers a signer for the seed instead (registerSigner).
 import crypto from 'node:crypto';
-import { sm2 } from 'sm-crypto-v2';
+import type * as SmCrypto from 'sm-crypto-v2';
+import { lazyRequire } from '../lazy-require.js';
 import { hkdfSm } from './sm.js';
 import { keyFor } from './key-family.js';
+
+// Loaded at the first SM2 signature or key (≈ 8 MB resident): a node on the intl profile never needs it.
+const smCrypto = lazyRequire<typeof SmCrypto>('sm-crypto-v2');
 
 export const SM2_DEFAULT_ID = '1234567812345678';
 /** The order n of the SM2 curve (GB/T 32918.5). */
@@ -43,16 +47,16 @@ export function sm2PrivateKeyFromSeed(seed: Buffer): string {
 }
 
 export function sm2SignerFromPrivateKey(privateKeyHex: string): ManifestSigner {
-  const publicKeyHex = sm2.getPublicKeyFromPrivateKey(privateKeyHex);
+  const publicKeyHex = smCrypto().sm2.getPublicKeyFromPrivateKey(privateKeyHex);
   return {
     publicKeyHex,
     sign(bytes) {
-      const der = sm2.doSignature(new Uint8Array(bytes), privateKeyHex, { der: true, hash: true, publicKey: publicKeyHex, userId: SM2_DEFAULT_ID });
+      const der = smCrypto().sm2.doSignature(new Uint8Array(bytes), privateKeyHex, { der: true, hash: true, publicKey: publicKeyHex, userId: SM2_DEFAULT_ID });
       return Buffer.from(der, 'hex');
     },
     signDigest(e) {
       if (e.length !== 32) throw new TypeError('signDigest takes the 32-byte SM3 digest e = SM3(Z_A ‖ M)');
-      return Buffer.from(sm2.doSignature(new Uint8Array(e), privateKeyHex, { der: true, hash: false }), 'hex');
+      return Buffer.from(smCrypto().sm2.doSignature(new Uint8Array(e), privateKeyHex, { der: true, hash: false }), 'hex');
     },
   };
 }
@@ -89,7 +93,7 @@ export function signManifest(seed: Buffer, bytes: Buffer): Buffer {
 /** Whether `signature` (DER) is a valid SM2 signature of `bytes` under `publicKeyHex` and `id`. */
 export function verifySm2(publicKeyHex: string, bytes: Buffer, signature: Buffer, id = SM2_DEFAULT_ID): boolean {
   try {
-    return sm2.doVerifySignature(new Uint8Array(bytes), signature.toString('hex'), publicKeyHex, { der: true, hash: true, userId: id });
+    return smCrypto().sm2.doVerifySignature(new Uint8Array(bytes), signature.toString('hex'), publicKeyHex, { der: true, hash: true, userId: id });
   } catch {
     return false;
   }
@@ -108,7 +112,7 @@ export function sm2PublicKeyPem(publicKeyHex: string): string {
  * same over the whole file.
  */
 export function sm2Digest(publicKeyHex: string, id = SM2_DEFAULT_ID): crypto.Hash {
-  return crypto.createHash('sm3').update(Buffer.from(sm2.getZ(publicKeyHex, id)));
+  return crypto.createHash('sm3').update(Buffer.from(smCrypto().sm2.getZ(publicKeyHex, id)));
 }
 
 /** The DER SM2 signature of the message whose sm2Digest (under this seed's public key) is `e`. */
@@ -121,7 +125,7 @@ export function signDigest(seed: Buffer, e: Buffer): Buffer {
 /** Whether `signature` (DER) is a valid SM2 signature, under `publicKeyHex`, of the message whose sm2Digest is `e`. */
 export function verifySm2Digest(publicKeyHex: string, e: Buffer, signature: Buffer): boolean {
   try {
-    return e.length === 32 && sm2.doVerifySignature(new Uint8Array(e), signature.toString('hex'), publicKeyHex, { der: true, hash: false });
+    return e.length === 32 && smCrypto().sm2.doVerifySignature(new Uint8Array(e), signature.toString('hex'), publicKeyHex, { der: true, hash: false });
   } catch {
     return false;
   }

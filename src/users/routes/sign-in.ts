@@ -1,7 +1,6 @@
 // Staff sign-in: password, then TOTP (enrolled at first sign-in), then a forced password change
 // for generated passwords. New session id at each step; a new sign-in ends the account's other
 // sessions when configured (issue 4).
-import QRCode from 'qrcode';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../shared/deps.js';
 import { RateLimiter } from '../../shared/rate-limit.js';
@@ -99,6 +98,8 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
     const secret = accounts.totpSecret(deps, user);
     if (!secret) return reply.redirect('/staff/login', 303);
     const uri = totpUri(secret, user.username);
+    // qrcode is loaded at the first enrolment, not at start: a few staff enrol once each.
+    const { default: QRCode } = await import('qrcode');
     const qr = await QRCode.toString(uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
     const error = request.query.error ? 'staff.login.bad_code' : null;
     return page(reply, 'enrol', { titleKey: 'staff.login.enrol_title', secret: secret.replace(/(.{4})/g, '$1 ').trim(), uri, qr, error }, error ? 400 : 200);
