@@ -1,10 +1,11 @@
-// The edges of the signed API: the per-partner rate, a partner signing with an Ed25519 key, and two
+// The edges of the signed API: the per-partner rate, a partner signing with an Ed25519 key (and that
+// key rotated), and two
 // requests with one work order number racing (one report, never two; other content refused).
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
-import { canonicalRequest, createPartner, EMPTY_SHA256, SIGNATURE_HEADERS as H, secretFromText } from '../../src/exchange/index.js';
+import { canonicalRequest, createPartner, EMPTY_SHA256, rotatePartnerSecret, SIGNATURE_HEADERS as H, secretFromText } from '../../src/exchange/index.js';
 import { childrenOf } from '../../src/regions/index.js';
 import { reportCount } from '../../src/reports/index.js';
 import { SimulatedPartner } from './simulated-partner.js';
@@ -38,21 +39,53 @@ describe('the signed API at its edges', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  const WORK_ORDER_PATH = '/api/v1/work-orders/none';
+  /** A GET of a work order that does not exist (404 once the signature holds), signed by `partner` with an Ed25519 key. */
+  const signedGet = (partner: string, key: crypto.KeyObject) => {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = crypto.randomBytes(16).toString('base64url');
+    const text = canonicalRequest('GET', WORK_ORDER_PATH, timestamp, nonce, EMPTY_SHA256);
+    const headers = { [H.partner]: partner, [H.timestamp]: timestamp, [H.nonce]: nonce, [H.contentSha256]: EMPTY_SHA256, [H.signature]: crypto.sign(null, Buffer.from(text), key).toString('base64') };
+    return fetch(`${url}${WORK_ORDER_PATH}`, { headers });
+  };
+  const pem = (key: crypto.KeyObject) => key.export({ type: 'spki', format: 'pem' }).toString();
+
   it('takes requests signed with a partner’s Ed25519 key instead of the secret', async () => {
     const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
-    await createPartner(t.app.db, t.app.keys, { key: 'xinfang-sys', name: '信访信息系统', scopes: ['ca:220100'], publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
-    const path = '/api/v1/work-orders/none';
-    const headersSignedBy = (key: crypto.KeyObject) => {
-      const timestamp = String(Math.floor(Date.now() / 1000));
-      const nonce = crypto.randomBytes(16).toString('base64url');
-      const text = canonicalRequest('GET', path, timestamp, nonce, EMPTY_SHA256);
-      return { [H.partner]: 'xinfang-sys', [H.timestamp]: timestamp, [H.nonce]: nonce, [H.contentSha256]: EMPTY_SHA256, [H.signature]: crypto.sign(null, Buffer.from(text), key).toString('base64') };
-    };
-    expect((await fetch(`${url}${path}`, { headers: headersSignedBy(privateKey) })).status).toBe(404);
+    await createPartner(t.app.db, t.app.keys, { key: 'xinfang-sys', name: '信访信息系统', scopes: ['ca:220100'], publicKey: pem(publicKey) });
+    expect((await signedGet('xinfang-sys', privateKey)).status).toBe(404);
     const stranger = crypto.generateKeyPairSync('ed25519').privateKey;
-    const refused = await fetch(`${url}${path}`, { headers: headersSignedBy(stranger) });
+    const refused = await signedGet('xinfang-sys', stranger);
     expect(refused.status).toBe(401);
     expect(await refused.json()).toEqual({ error: 'bad_signature' });
+  });
+
+  it('refuses a rotated-out Ed25519 key from the next request on and takes the new one; a rotation without a key keeps it', async () => {
+    const first = crypto.generateKeyPairSync('ed25519');
+    await createPartner(t.app.db, t.app.keys, { key: 'rotating-sys', name: '轮换测试', scopes: ['ca:220100'], publicKey: pem(first.publicKey) });
+    expect((await signedGet('rotating-sys', first.privateKey)).status).toBe(404);
+
+    const second = crypto.generateKeyPairSync('ed25519');
+    const rotated = await rotatePartnerSecret(t.app.db, t.app.keys, 'rotating-sys', pem(second.publicKey));
+    expect(rotated.partner.publicKey).toBe(pem(second.publicKey));
+    const old = await signedGet('rotating-sys', first.privateKey);
+    expect(old.status).toBe(401);
+    expect(await old.json()).toEqual({ error: 'bad_signature' });
+    expect((await signedGet('rotating-sys', second.privateKey)).status).toBe(404);
+
+    // A new secret only: the partner still signs with the key it has.
+    await rotatePartnerSecret(t.app.db, t.app.keys, 'rotating-sys');
+    expect((await signedGet('rotating-sys', second.privateKey)).status).toBe(404);
+    expect((await signedGet('rotating-sys', first.privateKey)).status).toBe(401);
+  });
+
+  it('refuses to rotate to a key that is not an Ed25519 public key, and keeps the old one', async () => {
+    const kept = crypto.generateKeyPairSync('ed25519');
+    await createPartner(t.app.db, t.app.keys, { key: 'careful-sys', name: '轮换校验', scopes: ['ca:220100'], publicKey: pem(kept.publicKey) });
+    const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
+    await expect(rotatePartnerSecret(t.app.db, t.app.keys, 'careful-sys', pem(rsa))).rejects.toThrow();
+    await expect(rotatePartnerSecret(t.app.db, t.app.keys, 'careful-sys', 'not a key')).rejects.toThrow();
+    expect((await signedGet('careful-sys', kept.privateKey)).status).toBe(404);
   });
 
   it('files one report when the same work order races itself, and refuses other content racing it', async () => {
