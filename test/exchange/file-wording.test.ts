@@ -46,6 +46,18 @@ describe('exchange import wording', () => {
     expect(translate('zh-CN', 'exchange.file.errors.future_moment', { value: '2027-01-06 08:00' })).toBe('时间 2027-01-06 08:00 晚于现在，请核对年份。');
   });
 
+  it('names the step whose time is in the future, as the file wrote it (步骤@时间)', () => {
+    const now = Date.parse('2026-12-07T00:00:00Z');
+    const read = readItem(cells({ steps: 'accepted@2026/11/02 10:00; concluded@2027/01/06 08:00' }), { latest: now });
+    expect(read.problems).toEqual([{ column: 'steps', message: 'step_future', params: { step: 'concluded@2027-01-06 08:00' } }]);
+    expect(translate('zh-CN', 'exchange.file.errors.step_future', { step: 'concluded@2027-01-06 08:00' })).toBe('办理步骤“concluded@2027-01-06 08:00”的时间晚于现在，请核对年份。');
+    for (const locale of ['ko', 'en'] as const) {
+      const text = translate(locale, 'exchange.file.errors.step_future', { step: 'concluded@2027-01-06 08:00' });
+      expect(text).toContain('concluded@2027-01-06 08:00');
+      expect(text).not.toContain('exchange.file');
+    }
+  });
+
   it('says once that a file without the format header is not an exchange file', async () => {
     const read = await readExchangeFile(Buffer.from('姓名,身份证号,金额\n张三,1,2\n'));
     expect(read).toEqual({ ok: false, problems: [{ row: 1, column: null, message: 'not_exchange_header', params: { row: 1 } }] });

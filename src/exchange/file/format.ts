@@ -286,7 +286,8 @@ export function readItem(raw: Partial<Record<Column, unknown>>, options: ReadOpt
   if (!Array.isArray(steps)) bad('steps', steps.message, { step: steps.step });
   else {
     const late = options.latest === undefined ? undefined : steps.find((st) => st.at > options.latest!);
-    if (late) bad('steps', 'future_moment', { value: shortMoment(late.at) });
+    // Named as the file writes a step (步骤@时间): a cell may hold several, and the clerk fixes that one.
+    if (late) bad('steps', 'step_future', { step: `${late.type}@${shortMoment(late.at)}` });
   }
 
   if (problems.length > 0) return { item: null, problems };
