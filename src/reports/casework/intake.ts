@@ -5,6 +5,7 @@ import { parseDateInput } from '../../shared/date-input.js';
 import type { Db } from '../../db/connection.js';
 import type { StaffContext } from '../../plugins/auth.js';
 import { addDays, todayInChina } from '../../clocks/index.js';
+import { LOCALES } from '../../config.js';
 import type { Channel } from '../catalog.js';
 import type { Report } from '../repository.js';
 import { scopeOf } from './scope.js';
@@ -81,7 +82,7 @@ export function readIntake(f: Record<string, string | undefined>, now = Date.now
 /** What the logging form's intake fields need: the choices, and the date limits for the picker. */
 export function intakeFormContext(now = Date.now()) {
   const today = todayInChina(new Date(now));
-  return { sources: SOURCES, forwardedSources: FORWARDED, receivedMin: addDays(today, -RECEIPT_MAX_AGE_DAYS), receivedMax: today, sourceRefMax: SOURCE_REF_MAX };
+  return { sources: SOURCES, forwardedSources: FORWARDED, receivedMin: addDays(today, -RECEIPT_MAX_AGE_DAYS), receivedMax: today, sourceRefMax: SOURCE_REF_MAX, smsLocales: LOCALES };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { findReport, type Identity } from '../../../src/reports/index.js';
+import { unsealJson } from '../../../src/shared/crypto.js';
 import { makeApp, type TestApp } from '../../helpers/app.js';
 import { multipart, openForm } from '../../helpers/forms.js';
 import { createStaff, signIn, type Session } from '../../helpers/staff.js';
@@ -46,6 +48,30 @@ describe('logging a phone call', () => {
     expect(again.body).not.toMatch(/\d{4} \d{4} \d{4} \d{4}/);
     expect(again.body).toContain('查询码只在登记时显示一次');
     expect(again.headers['cache-control']).toContain('no-store');
+  });
+
+  it('asks the language of the caller’s texts (a Korean-speaking caller gets them in Korean), Chinese unless chosen', async () => {
+    const form = await openForm(t.app, '/staff/reports/new', intake.jar);
+    expect(form.html).toMatch(/<select id="reporter_sms_locale" name="reporter_sms_locale"[^>]*>.*<option value="ko"[^>]*>조선어<\/option>/s);
+    // The public form asks no such thing: the reporter's own page language is used there.
+    expect((await openForm(t.app, '/report')).html).not.toContain('name="reporter_sms_locale"');
+    const smsLocaleOf = async (over: Record<string, string>) => {
+      const page = await openForm(t.app, '/staff/reports/new', intake.jar);
+      const body = await multipart({ ...reportFields({ channel: 'phone', identity_mode: 'real_name', reporter_name: '金顺姬', reporter_phone: '13904315555', reporter_sms: 'on', ...over }), submission_id: page.hidden.submission_id! });
+      const res = await t.app.inject({ method: 'POST', url: `/staff/reports/new?_csrf=${encodeURIComponent(page.csrf)}`, cookies: page.cookies, headers: body.headers, payload: body.payload });
+      expect(res.statusCode).toBe(200);
+      const id = (await t.app.db.get<{ id: number }>(sql`select id from reports order by id desc limit 1`))!.id;
+      const report = (await findReport(t.app.db, id))!;
+      return unsealJson<Identity>(t.app.deps.keys.identity, report.identitySealed!, `report:${id}`).smsLocale;
+    };
+    expect(await smsLocaleOf({ reporter_sms_locale: 'ko' })).toBe('ko');
+    // The clerk's own page language is not the caller's: without a choice, Chinese.
+    intake.jar.lang = 'en';
+    try {
+      expect(await smsLocaleOf({})).toBe('zh-CN');
+    } finally {
+      delete intake.jar.lang;
+    }
   });
 
   it('refuses an unknown channel with the form kept, and is closed to the public', async () => {

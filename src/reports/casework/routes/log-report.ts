@@ -14,7 +14,7 @@ import { validateReport } from '../../validate.js';
 import { confirmationContext } from '../../confirmation.js';
 import { isPlaceRefresh } from '../../../regions/index.js';
 import { todayInChina } from '../../../clocks/index.js';
-import { translate } from '../../../i18n/translate.js';
+import { FALLBACK_LOCALE, isLocale, translate } from '../../../i18n/translate.js';
 import { intakeFormContext, readIntake, repeatHints } from '../intake.js';
 
 export default async function logReportRoutes(app: FastifyInstance, opts: { deps: Deps }) {
@@ -49,6 +49,8 @@ export default async function logReportRoutes(app: FastifyInstance, opts: { deps
       return render(request, reply, { ...state, fileProblems: [], droppedFiles: parsed.files.map((x) => x.originalName) });
     }
     const { input, errors } = await validateReport(deps.db, f, parsed.files.some((x) => x.sniff.kind === 'audio'));
+    // The caller's texts in the language the clerk chose for them (the form offers the site's), else Chinese.
+    if (input?.identity?.mobile) input.identity.smsLocale = isLocale(f.reporter_sms_locale) ? f.reporter_sms_locale : FALLBACK_LOCALE;
     const intake = readIntake(f);
     state.errors = { ...errors, ...intake.errors };
     if (!input || !intake.value || Object.keys(state.errors).length > 0 || parsed.problems.length > 0) {
