@@ -2,6 +2,7 @@
 // serialises responses with them (a field not in a response schema is never sent), the work order
 // in a multipart body is checked with them, and /api/openapi.json is generated from them.
 import { FormatRegistry, Type, type Static } from '@sinclair/typebox';
+import { LOCALES } from '../config.js';
 import { CATEGORIES, POSITION_CODES, STATUSES } from '../reports/index.js';
 
 const ISO_MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -43,6 +44,8 @@ export const WorkOrder = Type.Object(
           phone: Type.String({ pattern: '^\\+?[0-9][0-9\\s-]{5,19}$' }),
           email: Type.Optional(Type.String({ maxLength: 200 })),
           address: Type.Optional(Type.String({ maxLength: 200 })),
+          sms: Type.Optional(Type.Boolean({ description: 'The person asked for text messages on this phone, which must then be a mainland mobile: at acceptance, an extension, the answer and 3 days before the review window closes; only the case number and the step, never the content' })),
+          smsLocale: Type.Optional(literals(LOCALES)),
         },
         { additionalProperties: false, description: 'Only when the person gave their name to the partner: sealed at rest, never sent out again' },
       ),

@@ -11,7 +11,9 @@ import fs from 'node:fs';
 import { record } from '../audit/index.js';
 import { discardFiles, type CleanFile } from '../evidence/index.js';
 import { ancestorsOf, findRegion } from '../regions/index.js';
-import { fileReport, findReport, handlingUnitFor, type Report, type ReportInput } from '../reports/index.js';
+import { FALLBACK_LOCALE } from '../i18n/translate.js';
+import { fileReport, findReport, handlingUnitFor, type Identity, type Report, type ReportInput } from '../reports/index.js';
+import { isMainlandMobile, normaliseMobile } from '../sms/index.js';
 import { hmacHex } from '../shared/crypto.js';
 import type { Deps } from '../shared/deps.js';
 import { findUnitByKey, supervisedUnitIds, type Unit } from '../units/index.js';
@@ -35,6 +37,14 @@ async function reportInputOf(deps: Deps, wo: WorkOrderInput): Promise<ReportInpu
   const township = chain.find((r) => r.level === 'township');
   if (!county || !township) throw new ApiError(422, 'invalid', [{ path: '/placeCode', message: 'no county or township above this place' }]);
   const reporter = wo.reporter;
+  const identity: Identity | null = reporter ? { name: reporter.name.trim(), phone: reporter.phone.trim(), email: reporter.email?.trim() ?? '', address: reporter.address?.trim() ?? '' } : null;
+  if (identity && reporter?.sms) {
+    // As the report form's box: texts go to the one contact phone, which must be a mobile.
+    const mobile = normaliseMobile(identity.phone);
+    if (!isMainlandMobile(mobile)) throw new ApiError(422, 'invalid', [{ path: '/reporter/phone', message: 'texts need a mainland mobile number (1[3-9] and nine digits); leave sms out for a landline' }]);
+    identity.mobile = mobile;
+    identity.smsLocale = reporter.smsLocale ?? FALLBACK_LOCALE;
+  }
   return {
     category: wo.category,
     placeCode: place.code,
@@ -47,7 +57,7 @@ async function reportInputOf(deps: Deps, wo: WorkOrderInput): Promise<ReportInpu
     description: wo.text.replace(/\r\n/g, '\n').trim(),
     happenedAt: null,
     // Only what the partner sent: the person gave their name to the partner (DESIGN.md §4).
-    identity: reporter ? { name: reporter.name.trim(), phone: reporter.phone.trim(), email: reporter.email?.trim() ?? '', address: reporter.address?.trim() ?? '' } : null,
+    identity,
   };
 }
 

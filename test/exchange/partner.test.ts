@@ -7,7 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { createPartner, runExchangeSweep, secretFromText } from '../../src/exchange/index.js';
 import { childrenOf } from '../../src/regions/index.js';
-import { findReport, workflow, type Report } from '../../src/reports/index.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { findReport, runReporterSmsSweep, workflow, type Identity, type Report } from '../../src/reports/index.js';
+import { unsealJson } from '../../src/shared/crypto.js';
+import { smsOutboxDir } from '../../src/sms/index.js';
 import { staffContext } from '../../src/plugins/auth.js';
 import { findUnitByKey } from '../../src/units/index.js';
 import { createStaff } from '../helpers/staff.js';
@@ -34,6 +38,13 @@ let sim: SimulatedPartner;
 let villages: string[];
 let otherVillage: string;
 let partnerId: number;
+
+/** The texts written to the SMS outbox (no gateway in tests). */
+function smsOutbox(): { to: string; text: string }[] {
+  const dir = smsOutboxDir(t.dataDir);
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { to: string; text: string });
+}
 
 /** The report a work order of the partner became. */
 async function reportOf(workOrderNo: string) {
@@ -242,5 +253,42 @@ describe('the OpenAPI document', () => {
 
   it('logs no client address', () => {
     expect(t.logs()).not.toMatch(/remoteAddress|"ip":/);
+  });
+});
+
+// After the webhook tests, which count every event the partner receives.
+describe('texts to a caller of the partner', () => {
+  it('texts a caller who asked the partner for texts, in the language the partner names; refuses a landline for texts', async () => {
+    const answer = await sim.postWorkOrder(workOrder(55, { reporter: { name: '金顺姬', phone: '139 0431 6666', sms: true, smsLocale: 'ko' } }));
+    expect(answer.status).toBe(201);
+    const report = await reportOf(workOrder(55).workOrderNo);
+    expect(unsealJson<Identity>(t.app.deps.keys.identity, report.identitySealed!, `report:${report.id}`)).toMatchObject({ phone: '139 0431 6666', mobile: '13904316666', smsLocale: 'ko' });
+    const county = staffContext((await createStaff(t.app, `ca:${COUNTY}`, ['intake'])).user, (await findUnitByKey(t.app.db, `ca:${COUNTY}`))!);
+    const now = Date.now();
+    await workflow.accept(t.app.deps, county, report, now);
+    await runReporterSmsSweep(t.app.deps, now + 60_000);
+    // The partner hears of the acceptance too.
+    await runExchangeSweep(t.app.deps, now + 60_000);
+    expect(sim.events.some((e) => e.workOrderNo === workOrder(55).workOrderNo)).toBe(true);
+    const texts = smsOutbox().filter((m) => m.text.includes(report.caseNo));
+    expect(texts).toHaveLength(1);
+    expect(texts[0]!.to).toBe('13904316666');
+    expect(texts[0]!.text).toMatch(/[가-힣]/);
+
+    // Without sms: no number for texts (as before); with sms, Chinese unless the partner names a language.
+    expect((await sim.postWorkOrder(workOrder(56, { reporter: { name: '王秀英', phone: '13800000001' } }))).status).toBe(201);
+    const plain = await reportOf(workOrder(56).workOrderNo);
+    expect(unsealJson<Identity>(t.app.deps.keys.identity, plain.identitySealed!, `report:${plain.id}`).mobile).toBeUndefined();
+    await sim.postWorkOrder(workOrder(57, { reporter: { name: '李桂兰', phone: '13800000002', sms: true } }));
+    const chinese = await reportOf(workOrder(57).workOrderNo);
+    expect(unsealJson<Identity>(t.app.deps.keys.identity, chinese.identitySealed!, `report:${chinese.id}`).smsLocale).toBe('zh-CN');
+
+    const landline = await sim.postWorkOrder(workOrder(58, { reporter: { name: '张玉珍', phone: '0431-88886666', sms: true } }));
+    expect(landline.status).toBe(422);
+    expect(landline.body.details).toEqual([expect.objectContaining({ path: '/reporter/phone' })]);
+    expect((await sim.getWorkOrder(workOrder(58).workOrderNo)).status).toBe(404);
+    const unknownLanguage = await sim.postWorkOrder(workOrder(59, { reporter: { name: '张玉珍', phone: '13800000003', sms: true, smsLocale: 'fr' } }));
+    expect(unknownLanguage.status).toBe(422);
+    expect(unknownLanguage.body.details).toEqual([expect.objectContaining({ path: '/reporter/smsLocale' })]);
   });
 });
