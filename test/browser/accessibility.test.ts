@@ -112,6 +112,52 @@ describeBrowser('accessibility of the public pages', () => {
         await checkPage(page, 'zh-CN', `${device.name}-home-care`);
       });
 
+      // Korean is written with spaces between words; a line may break only there (대기, not 대/기),
+      // unless a word is longer than the line. At 200 % text on a phone nothing may scroll sideways.
+      it('Korean text breaks between words, and no page scrolls sideways at 200 % text', async () => {
+        await page.context().addCookies([{ name: 'lang', value: 'ko', url: url('/') }]);
+        for (const path of ['/', '/report', '/track', '/cases', '/stats', '/hotlines']) {
+          await page.goto(url(path));
+          expect(await page.locator('html').getAttribute('lang')).toBe('ko');
+          await page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
+          const seen = await page.evaluate(() => {
+            const hangul = /[\uac00-\ud7a3]/;
+            const broken: string[] = [];
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+              const text = node.textContent ?? '';
+              const el = node.parentElement;
+              if (!el || !hangul.test(text) || el.getClientRects().length === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+              const range = document.createRange();
+              let lastTop: number | null = null;
+              for (let i = 0; i < text.length; i++) {
+                if (/\s/.test(text[i]!)) continue;
+                range.setStart(node, i);
+                range.setEnd(node, i + 1);
+                const rect = range.getClientRects()[0];
+                if (!rect) continue;
+                // A new line starting between two Hangul syllables of one word that would fit on a line.
+                if (lastTop !== null && rect.top > lastTop + 2 && i > 0 && hangul.test(text[i - 1]!) && hangul.test(text[i]!)) {
+                  let start = i;
+                  let end = i;
+                  while (start > 0 && !/\s/.test(text[start - 1]!)) start--;
+                  while (end < text.length && !/\s/.test(text[end]!)) end++;
+                  range.setStart(node, start);
+                  range.setEnd(node, end);
+                  const wordWidth = [...range.getClientRects()].reduce((sum, r) => sum + r.width, 0);
+                  const block = el.closest('p, li, td, th, label, a, button, h1, h2, h3, div') ?? el;
+                  if (wordWidth < block.getBoundingClientRect().width - 4) broken.push(text.slice(start, end));
+                }
+                lastTop = rect.top;
+              }
+            }
+            return { broken, pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth };
+          });
+          expect.soft(seen.broken, `Korean words broken across lines on ${path} (${device.name})`).toEqual([]);
+          expect.soft(seen.pageWidth, `${path} scrolls sideways at 200 % text (${device.name})`).toBeLessThanOrEqual(seen.viewport);
+        }
+      });
+
       // care.css promises (MIIT 2021 适老化): main text ≥ 18pt (24px), tap targets ≥ 60×60 px.
       it('care mode keeps every text at least 24px and every target at least 60×60 px', async () => {
         for (const path of ['/', '/no-such-page']) {
