@@ -114,15 +114,18 @@ export default async function signInRoutes(app: FastifyInstance, opts: { deps: D
     return page(reply, 'recovery-codes', { titleKey: 'staff.login.recovery_title', codes, next });
   });
 
+  // Only a session signed in with both factors (request.staff) signs out as the user, or ends the
+  // user's other sessions: a password alone, waiting at the code page, may end itself and no more,
+  // with nothing recorded in the user's name.
   app.post('/staff/logout', async (request, reply) => {
-    const userId = request.session.staff?.userId;
+    const userId = request.staff?.user.id;
     if (userId) await record(deps.db, deps.keys['audit-mac'], { actor: { type: 'staff', id: userId }, action: 'user.sign_out', object: { type: 'user', id: userId } });
     await request.session.destroy();
     return reply.redirect('/staff/login', 303);
   });
 
   app.post('/staff/logout-everywhere', async (request, reply) => {
-    const userId = request.session.staff?.userId;
+    const userId = request.staff?.user.id;
     if (userId) {
       await app.sessionStore.destroyForUser(userId);
       await record(deps.db, deps.keys['audit-mac'], { actor: { type: 'staff', id: userId }, action: 'user.sign_out_everywhere', object: { type: 'user', id: userId } });
