@@ -36,8 +36,12 @@ function cleanName(raw: string): string {
 /**
  * Saves the user's home village and, when they declare (an ID number or position given, or a
  * declaration already on file), their own declaration. Without a declaration the home village
- * alone may be saved or cleared; once declared it is required. An empty ID number keeps the one
- * registered.
+ * alone may be saved; once declared it is required. An empty ID number keeps the one registered.
+ *
+ * What would lift a recusal is not the holder's to change (security review, session 10): a home
+ * village on file is neither cleared nor replaced here (the system administrator changes it on the
+ * account page — another person, audited), and an ID number on file is not replaced by another.
+ * A first village or number only adds recusal and is saved at once.
  */
 export async function saveDeclaration(deps: Deps, user: User, input: DeclarationInput, now = Date.now()): Promise<Outcome<{ declared: boolean; created: boolean }>> {
   const { db } = deps;
@@ -53,12 +57,15 @@ export async function saveDeclaration(deps: Deps, user: User, input: Declaration
     if (place.ok) village = place.code;
     else errors.home_village = place.reason === 'required' ? 'declaration.errors.village_required' : 'declaration.errors.village_invalid';
   }
+  const onFile = existing?.homeVillageCode ?? user.homeVillageCode ?? null;
+  if (onFile !== null && !errors.home_village && village !== onFile) errors.home_village = 'declaration.errors.village_locked';
   if (declaring && !isPosition(input.position)) errors.position = 'declaration.errors.position_required';
   let idHash: string | null = null;
   let idHashAlt: string | null = null;
   if (idRaw !== '') {
     const hashed = hashIdNumber(deps, idRaw);
     if ('error' in hashed) errors.id_number = hashed.error;
+    else if (existing && !sharesIdHash({ idHash: hashed.hash, idHashAlt: hashed.alt }, existing)) errors.id_number = 'declaration.errors.id_locked';
     else [idHash, idHashAlt] = [hashed.hash, hashed.alt];
   } else if (declaring && !existing) {
     errors.id_number = 'declaration.errors.id_required';

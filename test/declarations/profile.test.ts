@@ -209,18 +209,50 @@ describe('recusal from a declared relative', () => {
 });
 
 describe('home village without a declaration', () => {
-  it('can be saved and cleared alone, but not cleared once declared', async () => {
+  // Security review (session 10): clearing or changing the home village on one's own profile lifted
+  // the recusal from that village's reports at once, with no one else involved. Once on file it is
+  // changed by the system administrator (admin/user-service: another person, audited), never by its
+  // holder; a first one, which only adds recusal, is saved at once.
+  it('can be saved alone, but neither cleared nor changed by its holder: the report there stays hidden', async () => {
     const res = await other.post('/staff/profile/declaration', { ...HOME, position: '', id_number: '' }, '/staff/profile');
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toContain('home_saved');
     expect((await findUser(t.app.db, otherStaff.user.id))!.homeVillageCode).toBe('220102002001');
     expect(await declarantOfUser(t.app.db, otherStaff.user.id)).toBeUndefined();
-    expect((await other.post('/staff/profile/declaration', { position: '', id_number: '' }, '/staff/profile')).statusCode).toBe(303);
-    expect((await findUser(t.app.db, otherStaff.user.id))!.homeVillageCode).toBeNull();
+    const there = await newReport({ placeCode: '220102002001', townshipCode: '220102002', subjectName: '孙某' });
+    expect((await other.get(`/staff/reports/${there.id}`)).statusCode).toBe(404);
 
-    const cleared = await me.post('/staff/profile/declaration', { position: 'township_assistant', id_number: '' }, '/staff/profile');
+    const cleared = await other.post('/staff/profile/declaration', { position: '', id_number: '' }, '/staff/profile');
     expect(cleared.statusCode).toBe(400);
-    expect(cleared.body).toContain('请逐级选择到村');
+    expect(cleared.body).toContain('不能自己更改或清除');
+    const moved = await other.post('/staff/profile/declaration', { ...HOME, home_township: '220102003', home_village: '220102003001', position: '', id_number: '' }, '/staff/profile');
+    expect(moved.statusCode).toBe(400);
+    expect(moved.body).toContain('请联系系统管理员');
+    expect((await findUser(t.app.db, otherStaff.user.id))!.homeVillageCode).toBe('220102002001');
+    expect((await other.get(`/staff/reports/${there.id}`)).statusCode).toBe(404);
+    // Saving the same village again is no change.
+    expect((await other.post('/staff/profile/declaration', { ...HOME, position: '', id_number: '' }, '/staff/profile')).statusCode).toBe(303);
+
+    const declaredCleared = await me.post('/staff/profile/declaration', { position: 'township_assistant', id_number: '' }, '/staff/profile');
+    expect(declaredCleared.statusCode).toBe(400);
     expect((await findUser(t.app.db, meStaff.user.id))!.homeVillageCode).toBe('220102002001');
+  });
+
+  it('once declared, neither the village nor the own ID number can be changed by the declarant', async () => {
+    const before = await declarantOfUser(t.app.db, meStaff.user.id);
+    expect(before).toBeDefined();
+    const moved = await me.post('/staff/profile/declaration', { ...HOME, home_township: '220102003', home_village: '220102003001', position: 'township_assistant', id_number: '' }, '/staff/profile');
+    expect(moved.statusCode).toBe(400);
+    expect(moved.body).toContain('不能自己更改或清除');
+    const otherId = makeId('19790101', 11, '220102');
+    const replaced = await me.post('/staff/profile/declaration', { ...HOME, position: 'township_assistant', id_number: otherId }, '/staff/profile');
+    expect(replaced.statusCode).toBe(400);
+    expect(replaced.body).toContain('不能改成另一个号码');
+    expect(replaced.body).not.toContain(otherId);
+    const after = await declarantOfUser(t.app.db, meStaff.user.id);
+    expect(after!.idHash).toBe(before!.idHash);
+    expect(after!.homeVillageCode).toBe('220102002001');
+    // The same number typed again, with a new position, saves.
+    expect((await me.post('/staff/profile/declaration', { ...HOME, position: 'township_assistant', id_number: OWN_ID }, '/staff/profile')).statusCode).toBe(303);
   });
 });
