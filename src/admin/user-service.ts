@@ -62,9 +62,16 @@ export async function setDisabled(deps: Deps, staff: StaffContext, user: User, d
 
 export type AccountChanges = Omit<ValidAccount, 'username' | 'roles'>;
 
-/** Unit and details (not roles). Returns which audit actions were written (none when nothing changed). */
-export async function updateAccount(deps: Deps, staff: StaffContext, user: User, next: AccountChanges, now = Date.now()): Promise<string[]> {
+/**
+ * Unit and details. Returns which audit actions were written (none when nothing changed). A move to
+ * another unit takes the user's work roles away (an administrator duty stays): scope follows the
+ * unit, so keeping them would let the system administrator alone decide who sees which reports;
+ * the security administrator grants them again for the new unit (三权分立).
+ */
+export async function updateAccount(deps: Deps, staff: StaffContext, user: User, next: AccountChanges, now = Date.now()): Promise<{ actions: string[]; rolesRemoved: Role[] }> {
   const unitChanged = user.unitId !== next.unitId;
+  const roles = parseRoles(user.roles);
+  const rolesRemoved = unitChanged ? roles.filter((r) => !isAdminDuty(r)) : [];
   const changedFields = [
     user.displayName !== next.displayName && 'displayName',
     user.email !== next.email && 'email',
@@ -78,9 +85,16 @@ export async function updateAccount(deps: Deps, staff: StaffContext, user: User,
   await withTransaction(deps.db, async (tx) => {
     const key = deps.keys['audit-mac'];
     const object = { type: 'user', id: user.id };
-    await updateUser(tx, user.id, { unitId: next.unitId, displayName: next.displayName, email: next.email, homeVillageCode: next.homeVillageCode, locale: next.locale });
+    await updateUser(tx, user.id, {
+      unitId: next.unitId,
+      displayName: next.displayName,
+      email: next.email,
+      homeVillageCode: next.homeVillageCode,
+      locale: next.locale,
+      ...(rolesRemoved.length > 0 ? { roles: roles.filter((r) => isAdminDuty(r)).join(',') } : {}),
+    });
     if (unitChanged) {
-      await record(tx, key, { actor: actorOf(staff), action: 'user.unit', object, detail: { from: user.unitId, to: next.unitId } }, now);
+      await record(tx, key, { actor: actorOf(staff), action: 'user.unit', object, detail: { from: user.unitId, to: next.unitId, rolesRemoved } }, now);
       actions.push('user.unit');
     }
     if (changedFields.length > 0) {
@@ -89,7 +103,7 @@ export async function updateAccount(deps: Deps, staff: StaffContext, user: User,
       actions.push('user.update');
     }
   });
-  return actions;
+  return { actions, rolesRemoved };
 }
 
 export interface HandOverResult {

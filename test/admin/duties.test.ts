@@ -57,6 +57,30 @@ describe('each duty does its own work and nothing else', () => {
     expect((await system.get(page)).body).not.toContain(`action="${page}/roles"`);
   });
 
+  // Security review (session 10): moving a handler of a district police bureau to the province's
+  // unit kept her roles, so every report of the province opened for her — the system administrator
+  // alone decided who sees which reports. A move now takes the work roles away; the security
+  // administrator grants them again for the new unit.
+  it("takes a moved user's work roles away, so only the security administrator gives access in the new unit", async () => {
+    const mover = await createStaff(t.app, 'ca:220102', ['handler', 'intake']);
+    const moverSession = await signIn(t.app, mover);
+    const page = `${LIST}/${mover.user.id}`;
+    const moved = await system.post(page, { display_name: mover.user.displayName, unit_id: await unitId('ca:220000'), email: mover.user.email }, page);
+    expect(moved.statusCode).toBe(303);
+    expect(moved.headers.location).toContain('done=moved');
+    const after = (await findUser(t.app.db, mover.user.id))!;
+    expect(after.unitId).toBe(Number(await unitId('ca:220000')));
+    expect(after.roles).toBe('');
+    expect((await system.get(moved.headers.location!)).body).toContain('安全管理员');
+    // No work roles, no cases: the province's inbox is closed to her.
+    expect((await moverSession.get('/staff/reports')).statusCode).toBe(403);
+    const entry = (await entriesFor(t.app.db, 'user', String(mover.user.id))).find((e) => e.action === 'user.unit');
+    expect(JSON.parse(entry!.detail!)).toMatchObject({ rolesRemoved: ['handler', 'intake'] });
+    // The security administrator grants them for the new unit.
+    expect((await security.post(`${page}/roles`, { roles: 'handler' }, page)).statusCode).toBe(303);
+    expect(await roles(mover.user.id)).toBe('handler');
+  });
+
   it('lets the security administrator grant roles and reset credentials, and nothing of accounts, audit or cases', async () => {
     const target = await createStaff(t.app, 'ca:220102', ['handler']);
     const page = `${LIST}/${target.user.id}`;

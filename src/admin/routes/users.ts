@@ -14,7 +14,7 @@ import { accountFieldChoices, managedUser, pendingResetRows, renderPassword, ren
 import { rowIdOf } from '../../db/dialect.js';
 
 const PAGE_SIZE = 100;
-const DONE = ['updated', 'unchanged', 'disabled', 'enabled', 'handover', 'roles', 'unlocked', 'second_factor_requested', 'second_factor_reset', 'second_factor_refused'] as const;
+const DONE = ['updated', 'moved', 'unchanged', 'disabled', 'enabled', 'handover', 'roles', 'unlocked', 'second_factor_requested', 'second_factor_reset', 'second_factor_refused'] as const;
 
 export default async function userAdminRoutes(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
@@ -106,8 +106,9 @@ export default async function userAdminRoutes(app: FastifyInstance, opts: { deps
     try {
       const { username: _username, ...changes } = checked.account;
       // The roles shown on the form are the security administrator's: never read from this post.
-      const actions = await updateAccount(deps, request.staff!, user, changes);
-      return reply.redirect(`/staff/admin/users/${user.id}?done=${actions.length ? 'updated' : 'unchanged'}`, 303);
+      const { actions, rolesRemoved } = await updateAccount(deps, request.staff!, user, changes);
+      const done = rolesRemoved.length > 0 ? 'moved' : actions.length > 0 ? 'updated' : 'unchanged';
+      return reply.redirect(`/staff/admin/users/${user.id}?done=${done}`, 303);
     } catch (err) {
       if (err instanceof AppError && err.statusCode === 409) return renderUser(deps, request, reply, user, scope, { values, actionError: err.messageKey }, 409);
       throw err;
