@@ -213,6 +213,11 @@
     if (form.getAttribute('data-sending') === '1') { event.preventDefault(); return; }
     var files = Array.prototype.slice.call(input.files || []);
     if (files.length === 0) return;
+    // A report whose only content is its files (a recording, no words) goes whole, in one request,
+    // as without script: staged, its empty text would be filed first, and the report stay empty if
+    // the recording were then refused (too large, the network's budget) while the page said received.
+    var description = form.querySelector('[name="description"]');
+    if (!description || description.value.trim() === '') return;
     event.preventDefault();
     form.setAttribute('data-sending', '1');
     var message = document.getElementById('send-problem');
@@ -221,7 +226,6 @@
     var body = new FormData(form);
     body.delete('evidence');
     body.append('staged', '1');
-    if (files.some(function (f) { return /^audio\//.test(f.type) || /\.(mp3|m4a|amr|wav|ogg|opus|webm)$/i.test(f.name); })) body.append('staged_audio', '1');
     var csrf = text('csrf');
     var labels = { title: text('uploads-title'), uploading: text('uploading'), wait: text('wait'), done: text('done') };
     form.querySelector('button[type="submit"]:not([name])').disabled = true;

@@ -67,4 +67,39 @@ describeBrowser('a voice recording on the report form', () => {
       await closePage(page);
     }
   }, 60_000);
+
+  // A villager's recording-only report was filed empty when the recording was then refused, while
+  // the page said received (session 10): with no words, the form goes whole, in one request.
+  it('with no words, goes with the form in one request: received with the report, or the form back and nothing filed', async () => {
+    const page = await newPhonePage(browser!, { permissions: ['microphone'] });
+    try {
+      await page.goto(`${server!.url}/report`);
+      await fillReportForm(page, '');
+      await page.locator('.js-record-start').click();
+      await expect.poll(() => page.locator('.js-record-stop').isVisible()).toBe(true);
+      await page.waitForTimeout(700);
+      await page.locator('.js-record-stop').click();
+      await expect.poll(() => page.locator('.js-record-list li').count()).toBe(1);
+      const posts: { url: string; multipart: boolean }[] = [];
+      page.on('request', (r) => r.method() === 'POST' && posts.push({ url: r.url(), multipart: (r.headers()['content-type'] ?? '').startsWith('multipart/') }));
+      await page.getByRole('button', { name: '提交举报' }).click();
+      await page.waitForSelector('#query-code');
+      // One post of the whole form, no staged text and no follow-up upload.
+      expect(posts.filter((p) => p.url.includes('/track/files'))).toEqual([]);
+      expect(posts.filter((p) => new URL(p.url).pathname === '/report')).toHaveLength(1);
+      expect(await page.locator('.staged-uploads').count()).toBe(0);
+      expect(await page.locator('main').textContent()).toMatch(/voice-\d{4}-/);
+
+      // A "recording" the server refuses (not audio inside): the form comes back, the place kept, no code.
+      await page.goto(`${server!.url}/report`);
+      await fillReportForm(page, '');
+      await page.locator('#evidence').setInputFiles({ name: '录音.m4a', mimeType: 'audio/mp4', buffer: Buffer.alloc(4096, 7) });
+      await page.getByRole('button', { name: '提交举报' }).click();
+      await expect.poll(() => page.locator('.error-summary').count(), { timeout: 20_000 }).toBe(1);
+      expect(await page.locator('#query-code').count()).toBe(0);
+      expect(await page.locator('#county').inputValue()).toBe('220102');
+    } finally {
+      await closePage(page);
+    }
+  }, 60_000);
 });

@@ -222,8 +222,14 @@ describe('staged filing (text first, then files)', () => {
     expect(refused.json().ok).toBe(false);
   });
 
-  it('accepts an empty description when a recording follows', async () => {
+  // A villager's recording-only report was filed empty when the recording was then refused (too
+  // large, the network's budget) while the page said "received" (session 10): the text is staged
+  // only when there is text; a recording alone comes with the form, checked as one.
+  it('refuses an empty description sent ahead of its files, even when it says a recording follows', async () => {
+    const before = await reportCount();
     const { res } = await submit({ ...reportFields({ description: '' }), staged: '1', staged_audio: '1' });
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode).toBe(400);
+    expect(codeOf(res.body)).toBeUndefined();
+    expect(await reportCount()).toBe(before);
   });
 });

@@ -115,8 +115,10 @@ export default async function filingRoutes(app: FastifyInstance, opts: { deps: D
       state.fileProblems = [];
       return renderForm(request, reply, state);
     }
-    // A staged submission sends its recording right after the text: the description may be empty then.
-    const hasAudio = parsed.files.some((x) => x.sniff.kind === 'audio') || (f.staged === '1' && f.staged_audio === '1');
+    // The description may be empty only when a recording comes with it, in this request: a staged
+    // text (files to follow) is filed before its files arrive, and would stay empty if the recording
+    // were then refused (the page's script sends a recording-only report whole).
+    const hasAudio = parsed.files.some((x) => x.sniff.kind === 'audio');
     const { input, errors } = await validateReport(deps.db, f, hasAudio);
     // Sent again after a lost answer: the receipt comes back whatever this address filed since.
     const repeat = await repeats(f.submission_id);
