@@ -8,13 +8,14 @@ import { ANSWER_STANDS, END_STATES, type Rating, type Status } from './catalog.j
 import { queryCodeDigests } from './receipt.js';
 import { openReview } from './casework/supervision.js';
 import { TransitionError } from './casework/workflow.js';
-import { notifyResponsible } from './casework/notify.js';
 import { answerReceivedOn, dueFrom, reviewWindowOf, type ClockEvent, type ReviewWindow } from '../clocks/index.js';
 import { loadCalendar } from '../calendar/index.js';
 import { withTransaction, type Tx } from '../db/transaction.js';
 import type { Executor } from '../db/executor.js';
 import * as repo from './repository.js';
 import { reportStatusChanged } from './status-signal.js';
+import { messageRefusal, type MessageRefusal } from './reporter-message-limit.js';
+import { noticeReporterReply } from './reporter-reply-notice.js';
 import type { Identity } from './validate.js';
 
 /**
@@ -121,19 +122,26 @@ export async function allowedActions(deps: Pick<Deps, 'db'>, report: repo.Report
   return actions;
 }
 
-async function reporterStep(deps: Deps, reportId: number, type: string, body: string | null, data: Record<string, unknown> | null, action: string, now: number): Promise<void> {
-  await withTransaction(deps.db, async (tx) => {
-    await repo.insertEvent(tx, { reportId, at: now, type, actorType: 'reporter', visibleToReporter: true, body, data: data ? JSON.stringify(data) : null });
-    await repo.updateReport(tx, reportId, { updatedAt: now });
-    await record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action, object: { type: 'report', id: reportId } }, now);
+/**
+ * Records the reporter's message on `report`, unless the report's message limit is reached
+ * (reporter-message-limit.ts): then nothing is recorded and the refusal says which limit and for how
+ * long. Counted and written in one transaction, so messages sent at once meet the limit one by one.
+ */
+export async function addReporterMessage(deps: Deps, report: repo.Report, body: string, now = Date.now()): Promise<MessageRefusal | null> {
+  const refused = await withTransaction(deps.db, async (tx) => {
+    const refusal = await messageRefusal(tx, report.id, now);
+    if (refusal) return refusal;
+    await repo.insertEvent(tx, { reportId: report.id, at: now, type: 'reporter_message', actorType: 'reporter', visibleToReporter: true, body });
+    await repo.updateReport(tx, report.id, { updatedAt: now });
+    await record(tx, deps.keys['audit-mac'], { actor: { type: 'reporter' }, action: 'report.reporter_message', object: { type: 'report', id: report.id } }, now);
+    return null;
   });
-}
-
-export async function addReporterMessage(deps: Deps, report: repo.Report, body: string, now = Date.now()): Promise<void> {
-  await reporterStep(deps, report.id, 'reporter_message', body, null, 'report.reporter_message', now);
+  if (refused) return refused;
   // The assignee, or with none (or a disabled one) the intake officers of the handling unit, else
-  // its leads: the deadline sweep's choice (casework/notify.ts), so no reply goes unheard.
-  await notifyResponsible(deps, report, 'reporter_replied', now);
+  // its leads: the deadline sweep's choice (casework/notify.ts), so no reply goes unheard; at most
+  // once an hour each (reporter-reply-notice.ts), so a flood of replies is not a flood of notices.
+  await noticeReporterReply(deps, report, now);
+  return null;
 }
 
 /**
@@ -200,8 +208,9 @@ export async function attachReporterUploads(deps: Deps, report: repo.Report, upl
   }
   const linked = new Set(result.fresh);
   await forgetUploads(deps.dirs, uploads.filter((u) => !linked.has(u)));
-  // As with a message: on an unassigned report, the handling unit's intake officers hear of it.
-  if (result.fresh.length > 0) await notifyResponsible(deps, report, 'reporter_replied', now);
+  // As with a message: on an unassigned report, the handling unit's intake officers hear of it; one
+  // notice an hour for messages and files together (reporter-reply-notice.ts).
+  if (result.fresh.length > 0) await noticeReporterReply(deps, report, now);
   return result;
 }
 

@@ -90,10 +90,13 @@ describe("a reporter's reply on an unassigned report", () => {
     expect(repliedMails(lead)).toHaveLength(1);
     expect(await noticeCount(t.app.db, lead.user.id, { kind: 'reporter_replied' })).toBe(1);
 
-    // Assigned to the handler, who is then disabled: the reply goes to the unit as if unassigned.
-    await updateReport(t.app.db, filed.report.id, { assigneeId: handler.user.id });
+    // Another report, assigned to the handler, who is then disabled: the reply goes to the unit as if
+    // unassigned. (Another report: a second reply on the first within the hour is covered by the
+    // lead's first notice, src/reports/reporter-reply-notice.ts.)
+    const second = await newReport('220104', village.slice(0, 9), village);
+    await updateReport(t.app.db, second.report.id, { assigneeId: handler.user.id });
     await updateUser(t.app.db, handler.user.id, { disabled: true });
-    await reply(filed.queryCode);
+    await reply(second.queryCode);
     for (let waited = 0; repliedMails(lead).length < 2 && waited < 3000; waited += 25) await new Promise((r) => setTimeout(r, 25));
     expect(repliedMails(lead)).toHaveLength(2);
     expect(repliedMails(handler)).toHaveLength(0);

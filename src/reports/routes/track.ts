@@ -87,7 +87,11 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
     const opened = await tracking.markAnswerOpened(deps, report);
     // 信访工作条例第三十五条、第三十六条: the last day to ask for a review, or that the matter is final.
     const review = await tracking.reviewWindow(deps, opened);
-    return reply.page('reports/track', { titleKey: 'track.report_title', csrfToken: reply.generateCsrf(), ...(await trackPageContext(deps, opened, request.locale)), review, ...notice }, { status });
+    const context = await trackPageContext(deps, opened, request.locale);
+    // The message limit's text sends an urgent matter to the hotlines at the foot of the page; where
+    // the county lists none, to 12345 alone (not to a list that is not there).
+    if (typeof notice.formError === 'string' && notice.formError.startsWith('track.message_limit.') && context.hotlines.length === 0) notice = { ...notice, formError: `${notice.formError}_no_hotline` };
+    return reply.page('reports/track', { titleKey: 'track.report_title', csrfToken: reply.generateCsrf(), ...context, review, ...notice }, { status });
   }
 
   app.get('/track', async (request, reply) => {
@@ -150,10 +154,14 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
       return reply.redirect('/track', 303);
     }
     if (!(await tracking.allowedActions(deps, report)).has(action)) return renderReport(request, reply, report, { formError: 'track.not_allowed' }, 409);
-    const problem = await run(report);
+    const outcome = await run(report);
+    // A limit reached (a message past the report's allowance) is a 429 that says when to come back.
+    const { retryAfterSeconds, ...problem } = outcome ?? {};
+    const status = typeof retryAfterSeconds === 'number' ? 429 : 400;
+    if (status === 429) reply.header('Retry-After', String(retryAfterSeconds));
     // The report form's script sends files one by one and reads the outcome as JSON.
-    if (request.headers.accept === 'application/json') return reply.code(problem ? 400 : 200).send({ ok: !problem, ...(problem ?? success?.() ?? {}) });
-    if (problem) return renderReport(request, reply, (await repo.findReport(deps.db, report.id))!, problem, 400);
+    if (request.headers.accept === 'application/json') return reply.code(outcome ? status : 200).send({ ok: !outcome, ...(outcome ? problem : (success?.() ?? {})) });
+    if (outcome) return renderReport(request, reply, (await repo.findReport(deps.db, report.id))!, problem, status);
     const shown = notice?.();
     if (shown) return renderReport(request, reply, (await repo.findReport(deps.db, report.id))!, shown);
     return reply.redirect(`/track/report?done=${action}#done`, 303);
@@ -163,7 +171,10 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
     act(request, reply, 'message', async (report) => {
       const body = (request.body?.body ?? '').trim();
       if (body.length < 2 || body.length > 3000) return { formError: 'track.message_length', values: { body } };
-      await tracking.addReporterMessage(deps, report, body);
+      // Past the report's allowance of messages (reporter-message-limit.ts) nothing is sent: the page
+      // says so, when to send again and whom to call if it cannot wait, with the text still in its box.
+      const refused = await tracking.addReporterMessage(deps, report, body);
+      if (refused) return { formError: `track.message_limit.${refused.limit}`, values: { body }, retryAfterSeconds: Math.ceil(refused.retryAfterMs / 1000) };
     }),
   );
 
