@@ -27,9 +27,13 @@
     clearAfter(select);
     if (!next || !select.value) return;
     var target = document.getElementById(next);
+    // Only the latest request for a level fills it: an earlier answer arriving late adds nothing.
+    var token = String(Math.random());
+    target.setAttribute('data-loading', token);
     fetch('/regions/' + encodeURIComponent(select.value) + '/children', { credentials: 'same-origin' })
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(function (rows) {
+        if (target.getAttribute('data-loading') !== token) return;
         var other = target.querySelector('option[value="other"]');
         rows.forEach(function (row) {
           var o = document.createElement('option');
@@ -41,6 +45,24 @@
       .catch(function () { /* the refresh button still works */ });
   }
 
+  /** Whether a place select holds only its fixed choices ("please choose", "other"): its level was never loaded. */
+  function unloaded(select) {
+    for (var i = 0; i < select.options.length; i++) if (select.options[i].value !== '' && select.options[i].value !== 'other') return false;
+    return true;
+  }
+
+  // Back to the form from another page: the browser gives the selects their chosen values again,
+  // but a level the script had loaded comes back empty (its options were never in the page's HTML),
+  // and with the refresh button hidden there was no way on but to choose the city again. Each level
+  // under a chosen one that came back empty is loaded again.
+  function reloadEmptyLevels(form) {
+    Array.prototype.forEach.call(form.querySelectorAll('select[data-level]'), function (select) {
+      var next = { prefecture: 'county', county: 'township', township: 'village' }[select.getAttribute('data-level')];
+      var target = next && document.getElementById(next);
+      if (select.value && target && unloaded(target)) loadChildren(select);
+    });
+  }
+
   // Run at load and again on a form the staged send below brings back with messages: the swapped-in
   // markup is new, and without this its place selects would need the no-script refresh button.
   function enhanceForm() {
@@ -50,12 +72,19 @@
         select.addEventListener('change', function () { loadChildren(select); });
       });
       Array.prototype.forEach.call(form.querySelectorAll('.js-hide'), function (el) { el.hidden = true; });
+      reloadEmptyLevels(form);
     }
     var summary = document.getElementById('error-summary');
     if (summary) summary.focus();
   }
   enhanceForm();
   document.addEventListener('report-form:shown-again', enhanceForm);
+  // The browser gives the selects their values back after this script ran (a page not kept in the
+  // back-forward cache, as this one with no-store): look again once it has.
+  window.addEventListener('pageshow', function () {
+    var form = document.getElementById('report-form');
+    if (form) reloadEmptyLevels(form);
+  });
 
   Array.prototype.forEach.call(document.querySelectorAll('.js-print'), function (button) {
     button.hidden = false;

@@ -111,4 +111,20 @@ describeBrowser('upload results on the confirmation page', () => {
     expect(new URL(page.url()).pathname).toBe('/report');
     await closePage(page);
   });
+
+  // A villager who looked at another page and pressed Back found the county list empty, with the
+  // "show the next level" button hidden by the script: no way on but to pick the city again (session 10).
+  it('after Back from another page, the place lists below the chosen city can be chosen from again', async () => {
+    const page = await newPhonePage(site.browser);
+    await page.goto(site.url('/report'));
+    await fillReportForm(page, '村主任把他弟弟一家评成了低保户，他弟弟家有两台拖拉机。');
+    await page.goto(site.url('/hotlines'));
+    await page.goBack();
+    await page.waitForSelector('#report-form');
+    expect(await page.locator('#prefecture').inputValue()).toBe('220100');
+    await expect.poll(() => page.locator('#county option[value="220102"]').count(), { timeout: 10_000 }).toBe(1);
+    await page.locator('#county').selectOption('220102');
+    await expect.poll(() => page.locator('#township option[value="220102001"]').count()).toBe(1);
+    await closePage(page);
+  });
 });
