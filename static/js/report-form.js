@@ -301,6 +301,9 @@
         });
         // Honest at the end: "all uploaded" only when every file was kept (issue 20 item 1).
         chain.then(function () {
+          // The follow-up session opened for these files ends with them: on a shared phone, whoever
+          // taps 查询办理进度 next must type the query code, as after any other visit.
+          fetch('/track/signout?_csrf=' + encodeURIComponent(csrf), { method: 'POST', credentials: 'same-origin' }).catch(function () { /* it ends when idle */ });
           if (failed === 0) { status.textContent = labels.done; status.className = 'notice ok'; return; }
           status.textContent = text('some-failed').replace('{count}', String(failed));
           status.className = 'notice warn';

@@ -127,4 +127,21 @@ describeBrowser('upload results on the confirmation page', () => {
     await expect.poll(() => page.locator('#township option[value="220102001"]').count()).toBe(1);
     await closePage(page);
   });
+
+  // After filing with files the phone stayed in the report for 15 minutes: whoever tapped 查询办理进度
+  // next could read it, withdraw it or give a name (session 10). The session ends with the uploads.
+  it('ends the follow-up session once the files are up: the tracking page asks for the code again', async () => {
+    const page = await newPhonePage(site.browser);
+    await page.goto(site.url('/report'));
+    await fillReportForm(page, '村主任把他弟弟一家评成了低保户，他弟弟家有两台拖拉机，照片在这里。');
+    await page.locator('#evidence').setInputFiles(chosen[0]!);
+    await page.getByRole('button', { name: '提交举报' }).click();
+    await page.waitForSelector('#query-code');
+    await expect.poll(() => page.locator('.staged-uploads .notice.ok').count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(async () => {
+      const res = await page.request.get(site.url('/track/report'), { maxRedirects: 0 });
+      return `${res.status()} ${res.headers().location ?? ''}`;
+    }).toBe('303 /track');
+    await closePage(page);
+  });
 });
