@@ -29,6 +29,15 @@ export function jsonArrayText(values: readonly SQLWrapper[]): SQL {
   return onPostgres ? sql`json_build_array(${list})::text` : sql`json_array(${list})`;
 }
 
+/**
+ * personNameKey (src/shared/person-name.ts) in SQL: spaces and full-width spaces dropped, cut at the
+ * first bracket. PostgreSQL has split_part; SQLite cuts with instr and substr.
+ */
+export function personNameKeyOf(column: SQLWrapper): SQL {
+  const folded = sql`replace(replace(replace(coalesce(${column}, ''), ' ', ''), '　', ''), '（', '(')`;
+  return onPostgres ? sql`split_part(${folded}, '(', 1)` : sql`(case when instr(${folded}, '(') > 0 then substr(${folded}, 1, instr(${folded}, '(') - 1) else ${folded} end)`;
+}
+
 /** Count of rows where a condition holds (SQLite sums booleans; PostgreSQL has no sum(boolean)). */
 export function countWhere(condition: SQLWrapper): SQL {
   return sql`sum(case when ${condition} then 1 else 0 end)`;

@@ -8,7 +8,8 @@ import { qualified } from '../db/qualified.js';
 import { query } from '../db/transaction.js';
 import { regionParentOf, regionWithinAny } from '../regions/index.js';
 import { declarants, declaredRelatives, relativeRemovalRequests } from './tables.js';
-import { FALSE } from '../db/dialect.js';
+import { FALSE, personNameKeyOf } from '../db/dialect.js';
+import { personNameKey } from '../shared/person-name.js';
 
 export type Declarant = typeof declarants.$inferSelect;
 export type NewDeclarant = typeof declarants.$inferInsert;
@@ -210,7 +211,7 @@ export async function declarantsNamedInTownship(db: Executor, name: string, town
     q
       .select({ id: declarants.id, name: declarants.name, position: declarants.position, userId: declarants.userId })
       .from(declarants)
-      .where(and(eq(declarants.name, name), eq(regionParentOf(declarants.homeVillageCode), townshipCode)))
+      .where(and(eq(regionParentOf(declarants.homeVillageCode), townshipCode), eq(personNameKeyOf(declarants.name), personNameKey(name))))
       .orderBy(asc(declarants.id))
       .all(),
   );

@@ -8,6 +8,7 @@ import type { Executor } from '../../db/executor.js';
 import { declarantsNamedInTownship, declaredPeopleOfUser, declaredPeopleOfUsers, type DeclaredPerson } from '../../declarations/index.js';
 import { findRegion } from '../../regions/index.js';
 import { sameSubjectHashes } from '../objection-subject.js';
+import { personNameKey } from '../../shared/person-name.js';
 import type { User } from '../../users/index.js';
 
 /**
@@ -55,12 +56,18 @@ export async function conflictPairs(db: Executor, user: User): Promise<ConflictP
   return pairs.filter((p) => p.township || p.idHash);
 }
 
+/** The same person's name as written by a reporter and as declared (spaces, a remark in brackets: personNameKey). */
+function sameName(declared: string, written: string): boolean {
+  const key = personNameKey(declared);
+  return key !== '' && key === personNameKey(written);
+}
+
 /** Whether a report about this subject concerns one of the pairs (an unknown value on either side matches nothing). */
 export function concernsAny(pairs: readonly ConflictPair[], report: { subjectName: string | null; townshipCode: string | null; subjectIdHash?: string | null }): boolean {
   return pairs.some(
     (p) =>
       (!!report.subjectIdHash && p.idHash === report.subjectIdHash) ||
-      (!!report.subjectName && !!report.townshipCode && !!p.township && p.name === report.subjectName && p.township === report.townshipCode),
+      (!!report.subjectName && !!report.townshipCode && !!p.township && p.township === report.townshipCode && sameName(p.name, report.subjectName)),
   );
 }
 

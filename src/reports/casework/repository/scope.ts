@@ -9,7 +9,8 @@ import { reports } from '../../tables.js';
 import type { Report } from '../../repository.js';
 import { referrals } from '../../referrals/tables.js';
 import { transfers } from '../../transfers/tables.js';
-import { integerList } from '../../../db/dialect.js';
+import { integerList, personNameKeyOf } from '../../../db/dialect.js';
+import { personNameKey } from '../../../shared/person-name.js';
 
 /** A condition on the reports table (a drizzle SQL fragment). */
 export type ReportCondition = SQL;
@@ -66,8 +67,10 @@ export async function scopeCondition(db: Executor, s: ScopeFacts, options: { inT
   // Recusal: reports from the user's home village or about them or their declared relatives.
   if (s.homeVillageCode) conditions.push(sql`${reports.placeCode} <> ${s.homeVillageCode}`);
   for (const pair of s.conflicts) {
-    if (!pair.township) continue;
-    conditions.push(sql`not (coalesce(${reports.subjectName}, '') = ${pair.name} and coalesce(${reports.townshipCode}, '') = ${pair.township})`);
+    const key = personNameKey(pair.name);
+    if (!pair.township || !key) continue;
+    // The township first: most rows differ there, and the name's key is then never worked out.
+    conditions.push(sql`not (coalesce(${reports.townshipCode}, '') = ${pair.township} and ${personNameKeyOf(reports.subjectName)} = ${key})`);
   }
   // By keyed ID hash (an objection's recipient, issue 19 item 4). coalesce: a report without a hash
   // is about nobody known, so it stays visible (a bare NULL `not in` would hide it from every
