@@ -3,10 +3,19 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { databaseFile } from '../../src/db/connection.js';
-import { closePage, describeBrowser, launchBrowser, newPhonePage, type Browser } from '../helpers/browser.js';
+import { closePage, describeBrowser, launchBrowser, newPhonePage, type Browser, type Page } from '../helpers/browser.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/app.js';
 import { fillReportForm } from './report-form.js';
+
+/** 说一说: records about 0.7 s from the fake microphone and waits for the recording's row. */
+async function recordInPage(page: Page): Promise<void> {
+  await page.locator('.js-record-start').click();
+  await expect.poll(() => page.locator('.js-record-stop').isVisible()).toBe(true);
+  await page.waitForTimeout(700);
+  await page.locator('.js-record-stop').click();
+  await expect.poll(() => page.locator('.js-record-list li').count()).toBe(1);
+}
 
 describeBrowser('a voice recording on the report form', () => {
   let server: RunningServer | undefined;
@@ -53,11 +62,7 @@ describeBrowser('a voice recording on the report form', () => {
     try {
       await page.goto(`${server!.url}/report`);
       await fillReportForm(page, '村主任把他弟弟一家评成了低保户，录音里说得更清楚。');
-      await page.locator('.js-record-start').click();
-      await expect.poll(() => page.locator('.js-record-stop').isVisible()).toBe(true);
-      await page.waitForTimeout(700);
-      await page.locator('.js-record-stop').click();
-      await expect.poll(() => page.locator('.js-record-list li').count()).toBe(1);
+      await recordInPage(page);
       await page.getByRole('button', { name: '提交举报' }).click();
       await page.waitForSelector('#query-code');
       const row = page.locator('.staged-uploads li').filter({ hasText: 'voice-' });
@@ -75,11 +80,7 @@ describeBrowser('a voice recording on the report form', () => {
     try {
       await page.goto(`${server!.url}/report`);
       await fillReportForm(page, '');
-      await page.locator('.js-record-start').click();
-      await expect.poll(() => page.locator('.js-record-stop').isVisible()).toBe(true);
-      await page.waitForTimeout(700);
-      await page.locator('.js-record-stop').click();
-      await expect.poll(() => page.locator('.js-record-list li').count()).toBe(1);
+      await recordInPage(page);
       const posts: { url: string; multipart: boolean }[] = [];
       page.on('request', (r) => r.method() === 'POST' && posts.push({ url: r.url(), multipart: (r.headers()['content-type'] ?? '').startsWith('multipart/') }));
       await page.getByRole('button', { name: '提交举报' }).click();
