@@ -103,6 +103,40 @@ function ticked(value: string | undefined): boolean {
 }
 
 /**
+ * A phone number as a Chinese keyboard types it, in ASCII: full-width digits, plus, brackets and
+ * spaces (NFKC), and the dashes an input method gives for "-" (－ — –). Stored so: staff dial it and
+ * the SMS sender reads it (normaliseMobile folds the same way), and "１３８…" is the number it looks like.
+ */
+export function foldPhone(raw: string): string {
+  return raw.normalize('NFKC').replace(/[‐‑‒–—―]/g, '-').replace(/\s+/g, ' ').trim();
+}
+
+/** A landline with its area code: 010 and 02x take 8 digits, the 4-digit codes (0431, 0433 …) 7 or 8. */
+const LANDLINE = /^0(?:(?:10|2\d)[1-9]\d{7}|[3-9]\d{2}[1-9]\d{6,7})$/;
+
+/**
+ * Whether staff can call a reporter back on this (folded) number. A mainland mobile — it starts with
+ * 1, after an optional +86, 0086 or 86 — must have exactly 11 digits: one digit short or over is a
+ * number nobody answers, and the old check (6 to 20 digits of anything) let it through. A landline
+ * needs its area code, as the handling unit may be in another city. A number abroad (family working
+ * in Korea) is taken in international form, + or 00 then at most 15 digits (ITU-T E.164).
+ */
+export function isCallbackPhone(folded: string): boolean {
+  if (folded.length > 30 || !/^\+?[\d(][\d\s()-]*$/.test(folded)) return false;
+  const digits = folded.replace(/[\s()-]/g, '');
+  const china = /^(?:\+86|0086)(\d+)$/.exec(digits)?.[1] ?? /^86(1\d*)$/.exec(digits)?.[1];
+  const national = china ?? digits;
+  if (national.startsWith('1')) return isMainlandMobile(national);
+  // In international form the area code loses its 0 (+86 431 …); some write it anyway.
+  if (china !== undefined) return LANDLINE.test(national.startsWith('0') ? national : `0${national}`);
+  if (/^0[1-9]/.test(digits)) return LANDLINE.test(digits);
+  // +1 (North America) is always 10 digits more: a mainland mobile typed after a stray + is not taken
+  // as one when a digit is missing.
+  if (/^(?:\+|00)1/.test(digits)) return /^(?:\+|00)1\d{10}$/.test(digits);
+  return /^(?:\+|00)[2-9]\d{6,14}$/.test(digits);
+}
+
+/**
  * A reporter's identity: name and phone required; e-mail and address optional. Texts go to the
  * contact phone when the box is ticked and the phone is a mainland mobile (a landline with the box
  * ticked is an error beside the box, not a silent "no texts"). The stored shape is unchanged: the
@@ -112,9 +146,9 @@ function ticked(value: string | undefined): boolean {
  */
 export function validateIdentity(f: Record<string, string | undefined>): { identity: Identity | null; errors: FieldErrors } {
   const errors: FieldErrors = {};
-  const identity = { name: trim(f.reporter_name, 100), phone: trim(f.reporter_phone, 100), email: trim(f.reporter_email, 300), address: trim(f.reporter_address, 400) };
+  const identity = { name: trim(f.reporter_name, 100), phone: foldPhone(trim(f.reporter_phone, 100)), email: trim(f.reporter_email, 300), address: trim(f.reporter_address, 400) };
   if (identity.name.length < 2 || identity.name.length > 40) errors.reporter_name = 'report.errors.reporter_name';
-  if (!/^\+?[0-9][0-9\s-]{5,19}$/.test(identity.phone)) errors.reporter_phone = 'report.errors.reporter_phone';
+  if (!isCallbackPhone(identity.phone)) errors.reporter_phone = 'report.errors.reporter_phone';
   if (identity.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(identity.email)) errors.reporter_email = 'report.errors.reporter_email';
   if (identity.address.length > 200) errors.reporter_address = 'report.errors.reporter_address';
   let mobile = normaliseMobile(trim(f.reporter_mobile, 40));

@@ -1,7 +1,13 @@
-// A mainland China mobile number (11 digits, 1 then 3-9): what the SMS channel can reach. Spaces,
-// dashes and a +86 / 86 prefix that people type are dropped before the check.
+// A mainland China mobile number (11 digits, 1 then 3-9): what the SMS channel can reach. What people
+// type around it is dropped before the check: full-width digits and the dashes of a Chinese keyboard
+// (folded by NFKC and the dash class below), spaces, dashes, brackets, and a +86, 0086 or 86 prefix —
+// the same prefixes the report form's phone check takes (reports/validate.ts), so a contact phone it
+// accepts as a mobile is a number the texts can go to.
 export function normaliseMobile(raw: string): string {
-  return raw.replace(/[\s-]/g, '').replace(/^(\+?86)(?=1\d{10}$)/, '');
+  return raw
+    .normalize('NFKC')
+    .replace(/[\s()\-‐‑‒–—―]/g, '')
+    .replace(/^(\+?86|0086)(?=1\d{10}$)/, '');
 }
 
 export function isMainlandMobile(value: string): boolean {

@@ -88,7 +88,7 @@ describe('filing a report', () => {
     ['a short description', { description: '太短了' }, '请写明具体情况，至少15个字'],
     ['an unknown place', { county: '999999' }, '请选择县（市、区）'],
     ['a village of another township', { village: '220102002001' }, '请选择列表中的村（社区）'],
-    ['a bad phone for a real-name report', { identity_mode: 'real_name', reporter_name: '李秀兰', reporter_phone: 'call me' }, '请填写正确的联系电话'],
+    ['a bad phone for a real-name report', { identity_mode: 'real_name', reporter_name: '李秀兰', reporter_phone: 'call me' }, '请填写1开头的11位手机号，或带区号的固定电话'],
   ])('brings the form back for %s, keeping the input and filing nothing', async (_label, change, message) => {
     const before = await reportCount();
     const fields = reportFields({ ...change, subject_name: '王德福<b>' });

@@ -99,7 +99,7 @@ describe('tracking a report', () => {
 
     const badIdentity = await t.app.inject({ method: 'POST', url: '/track/identity', cookies: jar, payload: { _csrf: csrf, reporter_name: '李', reporter_phone: 'abc' } });
     expect(badIdentity.statusCode).toBe(400);
-    expect(badIdentity.body).toContain('请填写正确的联系电话');
+    expect(badIdentity.body).toContain('请填写1开头的11位手机号，或带区号的固定电话');
     const identity = await t.app.inject({ method: 'POST', url: '/track/identity', cookies: jar, payload: { _csrf: csrf, reporter_name: '李秀兰', reporter_phone: '13904310000' } });
     expect(identity.statusCode).toBe(303);
     const stored = (await findReport(t.app.db, filed.report.id))!;
