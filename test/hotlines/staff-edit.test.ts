@@ -66,7 +66,7 @@ describe('editing hotlines', () => {
     // are marked as Chinese for read-aloud on any page language.
     expect(pub.body).toContain('<a href="#city-220100">长春市</a>');
     expect(pub.body).toContain('<section id="city-220100">');
-    expect(pub.body).toMatch(/<td lang="zh-CN">工作日 8:00–17:00/);
+    expect(pub.body).toMatch(/<span lang="zh-CN">工作日 8:00–17:00/);
     const audit = (await t.app.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'hotline.updated' and object_id = ${String(id)}`))!;
     expect(audit.n).toBe(1);
   });

@@ -174,7 +174,7 @@ describe('public statistics', () => {
     // Issue 20 item 6: no chart drawn as one scaled SVG (its 13-unit labels came out at about 7 px on a phone).
     expect(res.body).not.toMatch(/<svg [^>]*role="img"/);
     expect(res.body).toMatch(/<li><span class="bar-label">南关区<\/span><svg class="bar"[^>]*aria-hidden="true"[^>]*><rect width="[\d.]+" height="1"\/><\/svg><span class="bar-value">\d+<\/span><\/li>/);
-    expect(res.body).toContain('<div class="table-wrap" tabindex="0" role="region" aria-labelledby="table-region-caption">');
+    expect(res.body).toContain('<div class="table-wrap" data-cards tabindex="0" role="region" aria-labelledby="table-region-caption">');
     expect(res.body).toContain('<table id="table-region">');
     expect(/<main[\s\S]*<\/main>/.exec(res.body)![0]).not.toContain('<script');
     // Cached until midnight or a change.
