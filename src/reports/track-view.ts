@@ -61,6 +61,7 @@ export async function trackPageContext(deps: Deps, report: repo.Report, _locale:
   const handled = master ? await progressOf(deps, master, masterEvents) : own;
   const { acceptDue, answer, answerDue, answerDueUncovered, unit } = handled;
   const actions = await allowedActions(deps, report);
+  const files = await reporterFilesOf(deps, report);
   return {
     report: {
       caseNo: report.caseNo,
@@ -71,6 +72,12 @@ export async function trackPageContext(deps: Deps, report: repo.Report, _locale:
       realName: report.realName,
       rating: report.rating,
     },
+    /**
+     * What she sent, shown back to her (the privacy notice on this page promises 查看、补充和更正):
+     * her own report's words and files, never the master's of a merged report. A report logged by
+     * staff (call, visit, letter) is said to be the clerk's record of what she told them.
+     */
+    own: { description: linesOf(report.description), happenedAt: report.happenedAt, loggedByStaff: report.channel !== 'online', files },
     unitName: unit?.name,
     // The reporter's own registration date (a merged report was registered when it was merged).
     acceptDue: own.acceptDue.due,
@@ -78,10 +85,11 @@ export async function trackPageContext(deps: Deps, report: repo.Report, _locale:
     /** Referred or transferred: the days away do not count, so the date moves on when it comes back. */
     answerDuePaused: answerDue !== null && ['referred', 'transferred'].includes((master ?? report).status),
     calendarWarning: own.acceptDue.uncoveredYear !== undefined || acceptDue.uncoveredYear !== undefined || answerDueUncovered,
-    timeline: timelineOf(events, master ? null : (answer?.id ?? null)),
-    merged: master ? { caseNo: master.caseNo, status: master.status, timeline: timelineOf(masterEvents, answer?.id ?? null), review: await mergedReviewUnit(deps, master) } : null,
+    timeline: timelineOf(events, master ? null : (answer?.id ?? null), files),
+    // The master's steps carry no file names: its reporter's files are theirs alone (masterStepsOf).
+    merged: master ? { caseNo: master.caseNo, status: master.status, timeline: timelineOf(masterEvents, answer?.id ?? null, []), review: await mergedReviewUnit(deps, master) } : null,
     overdue: await overdueNotice(deps, master ?? report, unit?.supervisorId ?? null, acceptDue.due, answerDue, handled.answered),
-    answer: answer ? { at: answer.at, body: answer.body } : null,
+    answer: answer ? { at: answer.at, body: linesOf(answer.body) } : null,
     can: Object.fromEntries([...actions].map((a) => [a, true])),
     room: await remainingUpload(deps, report),
     hotlines: await hotlinesFor(deps.db, report.countyCode),
@@ -109,16 +117,46 @@ async function mergedReviewUnit(deps: Deps, master: repo.Report): Promise<{ unit
   return { unitName: above?.name ?? answering?.name ?? null };
 }
 
+/**
+ * A text as its lines, so the page keeps the writer's line breaks: the public style sheet has no
+ * pre-wrap and the pages carry no inline style (CSP), so the template puts a <br> between lines,
+ * each escaped as any text.
+ */
+function linesOf(text: string | null): string[] | null {
+  return text ? text.replace(/\r\n?/g, '\n').split('\n') : null;
+}
+
+/** A file the reporter sent: its name as she chose it, when, and whether the retention schedule has since deleted it. */
+export interface ReporterFile {
+  name: string;
+  at: number;
+  erased: boolean;
+}
+
+/**
+ * The files the reporter sent, with the names she gave them (sealed like an identity: a name can
+ * identify her). Only the report's own files uploaded by the reporter: staff material is owned by
+ * `report_staff`, and files a clerk attached to a call, visit or letter they logged are the clerk's.
+ */
+async function reporterFilesOf(deps: Pick<Deps, 'db' | 'keys'>, report: repo.Report): Promise<ReporterFile[]> {
+  return (await evidenceOf(deps.db, 'report', report.id))
+    .filter((f) => f.uploadedBy === 'reporter')
+    .map((f) => ({ name: originalName(deps.keys.identity, f), at: f.createdAt, erased: f.erasedAt !== null }));
+}
+
 export interface TimelineEntry {
   type: string;
   at: number;
   fromReporter: boolean;
-  body: string | null;
+  /** The text shown, as lines (linesOf), or null. */
+  body: string[] | null;
   data: Record<string, unknown>;
   /** The written answer shown in full in its own section above: the timeline points there (issue 20 item 9). */
   seeAnswer?: boolean;
   /** Files added in one go (each staged upload is its own event): counted as one step. */
   files?: number;
+  /** Their names, as she chose them: "您补充了材料（2个文件）" alone did not say which. */
+  names?: string[];
 }
 
 /**
@@ -126,8 +164,16 @@ export interface TimelineEntry {
  * item 9) — the answer shown above is not repeated here, and files sent one after another (the
  * form sends them one by one) are one step with their number, not one "您补充了材料" per file.
  */
-function timelineOf(events: repo.ReportEvent[], shownAnswerId: number | null): TimelineEntry[] {
+function timelineOf(events: repo.ReportEvent[], shownAnswerId: number | null, files: ReporterFile[]): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
+  // A reporter_files event and its files are written in one transaction with one time
+  // (linkReporterUploads); each file is named once, should two uploads share a millisecond.
+  const unnamed = [...files];
+  const namesAt = (at: number) => {
+    const sent = unnamed.filter((f) => f.at === at);
+    for (const f of sent) unnamed.splice(unnamed.indexOf(f), 1);
+    return sent.map((f) => f.name);
+  };
   for (const e of events) {
     const data = e.data ? (JSON.parse(e.data) as Record<string, unknown>) : {};
     const previous = entries[entries.length - 1];
@@ -135,13 +181,14 @@ function timelineOf(events: repo.ReportEvent[], shownAnswerId: number | null): T
       const count = Number(data.files) || 1;
       if (previous?.type === 'reporter_files') {
         previous.files = (previous.files ?? 0) + count;
+        previous.names = [...(previous.names ?? []), ...namesAt(e.at)];
         continue;
       }
-      entries.push({ type: e.type, at: e.at, fromReporter: true, body: null, data, files: count });
+      entries.push({ type: e.type, at: e.at, fromReporter: true, body: null, data, files: count, names: namesAt(e.at) });
       continue;
     }
     const seeAnswer = e.id === shownAnswerId;
-    entries.push({ type: e.type, at: e.at, fromReporter: e.actorType === 'reporter', body: BODY_SHOWN.has(e.type) && !seeAnswer ? e.body : null, data, ...(seeAnswer ? { seeAnswer } : {}) });
+    entries.push({ type: e.type, at: e.at, fromReporter: e.actorType === 'reporter', body: BODY_SHOWN.has(e.type) && !seeAnswer ? linesOf(e.body) : null, data, ...(seeAnswer ? { seeAnswer } : {}) });
   }
   return entries;
 }
