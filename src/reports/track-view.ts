@@ -85,6 +85,7 @@ export async function trackPageContext(deps: Deps, report: repo.Report, _locale:
     /** Referred or transferred: the days away do not count, so the date moves on when it comes back. */
     answerDuePaused: answerDue !== null && ['referred', 'transferred'].includes((master ?? report).status),
     calendarWarning: own.acceptDue.uncoveredYear !== undefined || acceptDue.uncoveredYear !== undefined || answerDueUncovered,
+    question: actions.has('message') ? openQuestion(events) : null,
     timeline: timelineOf(events, master ? null : (answer?.id ?? null), files),
     // The master's steps carry no file names: its reporter's files are theirs alone (masterStepsOf).
     merged: master ? { caseNo: master.caseNo, status: master.status, timeline: timelineOf(masterEvents, answer?.id ?? null, []), review: await mergedReviewUnit(deps, master) } : null,
@@ -124,6 +125,17 @@ async function mergedReviewUnit(deps: Deps, master: repo.Report): Promise<{ unit
  */
 function linesOf(text: string | null): string[] | null {
   return text ? text.replace(/\r\n?/g, '\n').split('\n') : null;
+}
+
+/**
+ * A question from staff she has not answered yet — their latest message to her is newer than her
+ * latest message — shown at the top of the page with a link to the reply box: in the timeline alone
+ * it sat under a status line that only said 正在核查. Her own report's messages only (a merged
+ * reporter's page shows none of the master's, and she cannot reply there anyway).
+ */
+function openQuestion(events: repo.ReportEvent[]): { at: number; body: string[] | null } | null {
+  const last = [...events].reverse().find((e) => e.type === 'staff_message' || e.type === 'reporter_message');
+  return last?.type === 'staff_message' ? { at: last.at, body: linesOf(last.body) } : null;
 }
 
 /** A file the reporter sent: its name as she chose it, when, and whether the retention schedule has since deleted it. */
