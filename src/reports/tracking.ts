@@ -5,7 +5,7 @@ import { encryptUploads, evidenceCount, evidenceOf, forgetUploads, linkUploads, 
 import { sameDigest, sealJson } from '../shared/crypto.js';
 import type { Deps } from '../shared/deps.js';
 import { ANSWER_STANDS, END_STATES, type Rating, type Status } from './catalog.js';
-import { queryCodeDigests } from './receipt.js';
+import { normalizeQueryCode, queryCodeDigests } from './receipt.js';
 import { openReview } from './casework/supervision.js';
 import { TransitionError } from './casework/workflow.js';
 import { answerReceivedOn, dueFrom, reviewWindowOf, type ClockEvent, type ReviewWindow } from '../clocks/index.js';
@@ -29,6 +29,25 @@ export async function findByQueryCode(deps: Pick<Deps, 'db' | 'keys'>, code: str
   // Compare even when nothing was found, so both paths do the same work.
   const stored = report?.receiptDigest ?? digests[0]!.replace(/[0-9a-f]/g, '0');
   return report && digests.some((d) => sameDigest(stored, d)) ? report : null;
+}
+
+/** A typed query code: 16 digits, or why it cannot be one (queryCodeShape). */
+export type QueryCodeShape = { code: string } | { problem: 'empty' | 'not_digits' } | { problem: 'length'; digits: number };
+
+/**
+ * What was typed in the query-code box, before any lookup: the code (normalizeQueryCode stays the
+ * judge of a well-formed one), or why it cannot be a code — nothing typed, a sign that is no digit,
+ * or how many digits there are when not 16 (a villager who typed 15 is told so, not "not found").
+ * A code of the wrong shape says nothing about any report, so it is neither looked up nor counted
+ * as a guess. Spaces, dashes and full-width digits are folded as normalizeQueryCode folds them.
+ */
+export function queryCodeShape(input: unknown): QueryCodeShape {
+  const code = normalizeQueryCode(input);
+  if (code) return { code };
+  const typed = typeof input === 'string' ? input.slice(0, 200).replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/[\s\-－—_.]/g, '') : '';
+  if (typed === '') return { problem: 'empty' };
+  if (!/^\d+$/.test(typed)) return { problem: 'not_digits' };
+  return { problem: 'length', digits: typed.length };
 }
 
 export type ReporterAction = 'message' | 'files' | 'identity' | 'review' | 'rating' | 'withdraw';

@@ -45,13 +45,13 @@ describe('tracking a report', () => {
     expect(page.body).toContain('南关区民政局');
   });
 
-  it('gives one neutral message for wrong and malformed codes, and never echoes them', async () => {
+  it('gives one neutral message for a wrong code, and a plain one for a code that cannot be one (track-code-shape.test.ts)', async () => {
     const wrong = await signIn('0000 0000 0000 0001', '10.2.2.2');
     expect(wrong.res.statusCode).toBe(400);
     expect(wrong.res.body).toContain('没有找到对应的举报');
     const malformed = await signIn('12ab', '10.2.2.3');
     expect(malformed.res.statusCode).toBe(400);
-    expect(malformed.res.body).toContain('没有找到对应的举报');
+    expect(malformed.res.body).toContain('查询码只有数字');
   });
 
   it('slows guessing per client address with a doubling wait, in memory — a villager waits seconds, not the window (issue 20 item 8)', async () => {

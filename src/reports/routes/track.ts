@@ -5,7 +5,6 @@ import type { Deps } from '../../shared/deps.js';
 import { GrowingDelay } from '../../shared/rate-limit.js';
 import { translate } from '../../i18n/translate.js';
 import { isRating } from '../catalog.js';
-import { normalizeQueryCode } from '../receipt.js';
 import * as repo from '../repository.js';
 import * as tracking from '../tracking.js';
 import { doneNotice, trackPageContext } from '../track-view.js';
@@ -73,10 +72,11 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
    * The code-entry page. After a wrong code the typed code stays in the box (and only there; the
    * page is no-store, src/plugins/security.ts), so 16 digits are not typed again.
    */
-  async function renderEntry(reply: FastifyReply, error: string | null, status = 200, typed = '', wait = '', draftKept = false) {
+  async function renderEntry(reply: FastifyReply, error: string | null, opts: { status?: number; typed?: string; wait?: string; digits?: number; draftKept?: boolean } = {}) {
+    const { status = 200, typed = '', wait = '', digits = 0, draftKept = false } = opts;
     return reply.page(
       'reports/track-entry',
-      { titleKey: 'track.title', csrfToken: reply.generateCsrf(), error, typed, limit: { tries: triesPerWindow, minutes: WINDOW_MS / 60_000 }, wait, draftKept, idleMinutes: deps.config.trackIdleMinutes },
+      { titleKey: 'track.title', csrfToken: reply.generateCsrf(), error, typed, limit: { tries: triesPerWindow, minutes: WINDOW_MS / 60_000 }, wait, digits, draftKept, idleMinutes: deps.config.trackIdleMinutes },
       { status },
     );
   }
@@ -97,12 +97,17 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
   app.get('/track', async (request, reply) => {
     if (await currentReport(request)) return reply.redirect('/track/report', 303);
     const kept = request.session.keptDraft;
-    return renderEntry(reply, null, 200, '', '', !!kept && Date.now() - kept.at <= KEEP_MS);
+    return renderEntry(reply, null, { draftKept: !!kept && Date.now() - kept.at <= KEEP_MS });
   });
 
   app.post<{ Body: { code?: unknown } }>('/track', async (request, reply) => {
     // What was typed, as long as the box takes: shown back in the box only.
     const typed = typeof request.body?.code === 'string' ? request.body.code.slice(0, 40) : '';
+    // Not 16 digits (15 typed, a letter O for a 0): said plainly, with the number of digits typed. It
+    // reveals nothing and is not looked up, so it is not a guess and does not count towards the wait;
+    // well-formed codes meet the limit below exactly as before.
+    const shape = tracking.queryCodeShape(request.body?.code);
+    if (!('code' in shape)) return renderEntry(reply, `track.code_shape.${shape.problem}`, { status: 400, typed, digits: 'digits' in shape ? shape.digits : 0 });
     // An IPv6 client is counted by its /64, which one subscriber holds whole (addressKey).
     // Counted before the lookup (and forgiven when right): a burst of guesses meets the wait one by one.
     const waitMs = await guesses.attempt(request.ip);
@@ -110,13 +115,12 @@ export default async function trackRoutes(app: FastifyInstance, opts: { deps: De
       const seconds = Math.ceil(waitMs / 1000);
       reply.header('Retry-After', String(seconds));
       const wait = seconds < 60 ? translate(request.locale, 'track.wait_seconds', { n: seconds }) : translate(request.locale, 'track.wait_minutes', { n: Math.ceil(seconds / 60) });
-      return renderEntry(reply, 'track.too_many_wait', 429, typed, wait);
+      return renderEntry(reply, 'track.too_many_wait', { status: 429, typed, wait });
     }
-    const code = normalizeQueryCode(request.body?.code);
-    const report = code ? await tracking.findByQueryCode(deps, code) : null;
+    const report = await tracking.findByQueryCode(deps, shape.code);
     if (!report) {
-      // One neutral message for a malformed, unknown or mistyped code.
-      return renderEntry(reply, 'track.not_found', 400, typed);
+      // One neutral message for an unknown or mistyped code of the right shape.
+      return renderEntry(reply, 'track.not_found', { status: 400, typed });
     }
     await guesses.forgive(request.ip);
     // A fresh session; a draft kept for this very report goes along, any other is dropped.
