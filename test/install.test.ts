@@ -24,7 +24,7 @@ describe('prepareDatabase', () => {
   it('gives a new database the regions, the units and the default answer templates, and does not bring back a deleted template', async () => {
     if (suiteDatabaseUrl) databaseUrl = await createEmptyTestDatabase();
     const target = { databaseUrl, dataDir: dir };
-    let db = openConfiguredDatabase(target);
+    let db = await openConfiguredDatabase(target);
     await prepareDatabase(db);
     expect(await count(db, sql`SELECT count(*) AS n FROM regions WHERE level = 'village'`)).toBeGreaterThan(11_000);
     expect(await count(db, sql`SELECT count(*) AS n FROM units WHERE key = 'ca:220000'`)).toBe(1);
@@ -32,7 +32,7 @@ describe('prepareDatabase', () => {
     await db.run(sql`DELETE FROM answer_templates WHERE title = ${DEFAULT_TEMPLATES[0]!.title}`);
     await closeDatabase(db);
 
-    db = openConfiguredDatabase(target);
+    db = await openConfiguredDatabase(target);
     await prepareDatabase(db);
     expect(await provinceTemplates(db)).not.toContain(DEFAULT_TEMPLATES[0]!.title);
     await closeDatabase(db);

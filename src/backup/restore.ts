@@ -121,7 +121,7 @@ async function checkDump(from: string, manifest: Manifest): Promise<void> {
 
 async function proveKey(dataDir: string, databaseUrl: string | null, evidenceDir: string | null, masterKey: Buffer, manifestNames: Set<string>): Promise<{ auditEntries: number; checkedFile: string | null }> {
   const keys = deriveKeys(masterKey);
-  const db = databaseUrl ? openConfiguredDatabase({ databaseUrl, dataDir }) : openDatabase(databaseFile(dataDir));
+  const db = databaseUrl ? await openConfiguredDatabase({ databaseUrl, dataDir }) : openDatabase(databaseFile(dataDir));
   try {
     const integrity = await databaseIntegrity(db);
     if (integrity !== 'ok') throw new BackupError(1, `The restored database fails its integrity check: ${integrity}`);

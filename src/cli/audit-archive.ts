@@ -21,7 +21,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   if (!portal) return 2;
   const { config } = portal;
   const keys = deriveKeys(loadMasterKey(config));
-  const db = openConfiguredDatabase(config);
+  const db = await openConfiguredDatabase(config);
   try {
     const log = { info: (obj: { auditArchive?: { month: string; lastId: number; lastMac: string; count: number } }) => {
       const c = obj.auditArchive!;

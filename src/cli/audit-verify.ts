@@ -59,7 +59,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const key = keys['audit-mac'];
   // A link entry's SM2 signature is then checked against this portal's own public key.
   registerChainKeys(keys);
-  const db = openConfiguredDatabase(config);
+  const db = await openConfiguredDatabase(config);
   try {
     const result = await withTransaction(db, (tx) => verifyAuditTrail(tx, key, archiveDir(config.dataDir), expect));
     if (result.archiveProblem) io.out(`audit archive ${result.archiveProblem.month} BROKEN (${ARCHIVE_REASONS[result.archiveProblem.reason]})`);

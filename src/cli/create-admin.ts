@@ -77,7 +77,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
 
   const dbFile = config.databaseUrl ? redactedUrl(config.databaseUrl) : databaseFile(config.dataDir);
   const keyFile = path.join(config.dataDir, KEY_FILE_NAME);
-  const db = openConfiguredDatabase(config);
+  const db = await openConfiguredDatabase(config);
   // A new key beside a database that already holds MACs and sealed data would make them unreadable
   // (a restored backup, where the key is kept apart by design): the key must be restored first.
   if (!config.masterKey && !fs.existsSync(keyFile) && (await auditEntryCount(db)) > 0) {

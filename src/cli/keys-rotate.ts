@@ -84,7 +84,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   if (!portal) return 2;
   const { config } = portal;
   const previous = useCryptoProfile(to);
-  const db = openConfiguredDatabase(config);
+  const db = await openConfiguredDatabase(config);
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);

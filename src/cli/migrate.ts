@@ -23,7 +23,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   if (!config) return 2;
   const where = config.databaseUrl ? redactedUrl(config.databaseUrl) : databaseFile(config.dataDir);
   if (!config.databaseUrl) fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const db = openConfiguredDatabase(config);
+  const db = await openConfiguredDatabase(config);
   try {
     await applyMigrations(db);
     io.out(`schema up to date: ${where}`);

@@ -9,8 +9,9 @@ import { onPostgres } from './engine.js';
 import type { PgDb } from './postgres/connection.js';
 
 // The PostgreSQL engine (node-postgres and drizzle's pg session, ≈ 15 MB resident) is loaded only by a
-// process started on PostgreSQL; one on the SQLite file never needs it.
-const postgres = onPostgres ? await import('./postgres/connection.js') : null;
+// process that opens a PostgreSQL database; one on the SQLite file never needs it. Loaded when first
+// asked for, not by a top-level await: drizzle-kit reads the table modules as CommonJS, which has none.
+const postgresEngine = () => import('./postgres/connection.js');
 
 /**
  * The database handle. No schema generic: the relational query API is not used, and src/db knows no
@@ -32,10 +33,10 @@ export interface DatabaseTarget {
 }
 
 /** Opens the configured database: PostgreSQL when a URL is given, else the SQLite file in the data dir. */
-export function openConfiguredDatabase(target: DatabaseTarget): Db {
+export async function openConfiguredDatabase(target: DatabaseTarget): Promise<Db> {
   if (target.databaseUrl) {
     if (!onPostgres) throw new Error('DATABASE_URL was set after start-up: the table definitions were built for SQLite');
-    return postgres!.openPostgres(target.databaseUrl) as unknown as Db;
+    return (await postgresEngine()).openPostgres(target.databaseUrl) as unknown as Db;
   }
   if (onPostgres) throw new Error('This process was started with DATABASE_URL; it cannot open an SQLite file');
   return openDatabase(databaseFile(target.dataDir));
@@ -43,7 +44,7 @@ export function openConfiguredDatabase(target: DatabaseTarget): Db {
 
 /** Closes the connection (SQLite) or the pool (PostgreSQL). */
 export async function closeDatabase(db: Db): Promise<void> {
-  if (isPostgres(db)) await postgres!.closePostgres(db as unknown as PgDb);
+  if (isPostgres(db)) await (await postgresEngine()).closePostgres(db as unknown as PgDb);
   else db.$client.close();
 }
 
@@ -72,7 +73,7 @@ export function openDatabase(file: string): Db {
  * on PostgreSQL, where several nodes starting together take turns under an advisory lock).
  */
 export async function applyMigrations(db: Db, migrationsFolder?: string): Promise<void> {
-  if (isPostgres(db)) return postgres!.migratePostgres(db as unknown as PgDb, migrationsFolder);
+  if (isPostgres(db)) return (await postgresEngine()).migratePostgres(db as unknown as PgDb, migrationsFolder);
   migrate(db, { migrationsFolder: migrationsFolder ?? MIGRATIONS_DIR });
 }
 
@@ -88,5 +89,5 @@ export const STARTUP_LOCK = 7_221_023;
  * starting together on one PostgreSQL database take turns; on SQLite there is one process.
  */
 export async function preparingAlone<T>(db: Db, work: () => Promise<T>): Promise<T> {
-  return isPostgres(db) ? postgres!.whileLocked(db as unknown as PgDb, STARTUP_LOCK, work) : work();
+  return isPostgres(db) ? (await postgresEngine()).whileLocked(db as unknown as PgDb, STARTUP_LOCK, work) : work();
 }

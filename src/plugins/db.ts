@@ -16,7 +16,7 @@ declare module 'fastify' {
 /** Opens the database, applies pending migrations and installs the reference data (src/install.ts). */
 export default fp(
   async (app, opts: { config: Config }) => {
-    const db = openConfiguredDatabase(opts.config);
+    const db = await openConfiguredDatabase(opts.config);
     await prepareDatabase(db);
     app.decorate('db', db);
     // Loaded on PostgreSQL only (node-postgres is ≈ 15 MB resident).

@@ -42,7 +42,7 @@ const manifestCount = (dir: string) => readManifest(dir).counts.reports;
 /** The evidence rows of a restored portal: its SQLite file, or its PostgreSQL database. */
 async function restoredEvidence(target: string): Promise<{ storedName: string; sha256: string }[]> {
   if (!restoredDatabase) return evidenceRows(target);
-  const db = openConfiguredDatabase({ databaseUrl: restoredDatabase, dataDir: target });
+  const db = await openConfiguredDatabase({ databaseUrl: restoredDatabase, dataDir: target });
   try {
     return await db.all<{ storedName: string; sha256: string }>(sql`select stored_name as "storedName", sha256 from evidence_files order by id`);
   } finally {

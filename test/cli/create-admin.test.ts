@@ -44,7 +44,7 @@ function envFor(dir: string): Record<string, string> {
 
 /** Opens the data directory's database for a look (or a change) and closes it again. */
 async function withDbAsync<T>(dir: string, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = openConfiguredDatabase({ databaseUrl: databaseUrlOf(dir), dataDir: dir });
+  const db = await openConfiguredDatabase({ databaseUrl: databaseUrlOf(dir), dataDir: dir });
   try {
     return await fn(db);
   } finally {

@@ -29,7 +29,7 @@ describe('npm run migrate', () => {
       expect(await main([], env, io)).toBe(0);
       expect(io.stdout.join('\n')).toMatch(/schema up to date/);
     }
-    const db = openConfiguredDatabase({ databaseUrl: env.DATABASE_URL ?? null, dataDir: dir });
+    const db = await openConfiguredDatabase({ databaseUrl: env.DATABASE_URL ?? null, dataDir: dir });
     try {
       const count = await db.get<{ n: number }>(sql`select count(*) as n from reports`);
       expect(Number(count!.n)).toBe(0);

@@ -24,7 +24,7 @@ export async function cliPortal(dir: string, key: Buffer): Promise<CliPortal> {
     return { db, env: envFor(dir), close: () => closeDatabase(db) };
   }
   const url = await databaseForDataDir(dir);
-  const db = openConfiguredDatabase({ databaseUrl: url, dataDir: dir });
+  const db = await openConfiguredDatabase({ databaseUrl: url, dataDir: dir });
   return {
     db,
     env: { ...envFor(dir), DATABASE_URL: url, SUNSHINE_MASTER_KEY: key.toString('base64') },

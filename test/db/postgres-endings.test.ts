@@ -19,7 +19,7 @@ describe.skipIf(!onPostgres)('SQLite-style endings on PostgreSQL', () => {
   const statements: string[] = [];
   beforeAll(async () => {
     url = await createEmptyTestDatabase();
-    db = openConfiguredDatabase({ databaseUrl: url, dataDir: '' }); // installs the endings
+    db = await openConfiguredDatabase({ databaseUrl: url, dataDir: '' }); // installs the endings
     await db.run(sql`create table endings_numbers (n integer not null)`);
     await db.run(sql`insert into endings_numbers select generate_series(1, 500)`);
     pool = new pg.Pool({ connectionString: url, max: 1 });

@@ -15,8 +15,8 @@ describe.skipIf(!onPostgres)('write transactions on PostgreSQL', () => {
   beforeAll(async () => {
     url = await createTestDatabase();
     // Two pools on one database: two app nodes.
-    a = openConfiguredDatabase({ databaseUrl: url, dataDir: '' });
-    b = openConfiguredDatabase({ databaseUrl: url, dataDir: '' });
+    a = await openConfiguredDatabase({ databaseUrl: url, dataDir: '' });
+    b = await openConfiguredDatabase({ databaseUrl: url, dataDir: '' });
   });
   afterAll(async () => {
     await closeDatabase(a);

@@ -57,7 +57,7 @@ export async function buildPgTemplate(): Promise<string> {
   const building = `${name}_building_${process.pid}`;
   await admin((c) => c.query(`DROP DATABASE IF EXISTS "${building}"`));
   await admin((c) => c.query(`CREATE DATABASE "${building}" ${CREATE_EMPTY}`));
-  const db = openConfiguredDatabase({ databaseUrl: withDatabase(suiteDatabaseUrl!, building), dataDir: '' });
+  const db = await openConfiguredDatabase({ databaseUrl: withDatabase(suiteDatabaseUrl!, building), dataDir: '' });
   try {
     await applyMigrations(db);
     await installRegions(db);

@@ -29,7 +29,7 @@ beforeEach(async () => {
     // The PostgreSQL engine's index (search/postgres-repository.ts) on a database of its own; the
     // template's village names are removed so that each test starts from an empty index.
     pgUrl = await createTestDatabase();
-    db = openConfiguredDatabase({ databaseUrl: pgUrl, dataDir: '' });
+    db = await openConfiguredDatabase({ databaseUrl: pgUrl, dataDir: '' });
     for (const type of SEARCH_DOC_TYPES) await removeAllDocuments(db, type);
     await db.run(sql`create table notes (id integer primary key, code text not null, county text not null)`);
     return;

@@ -31,7 +31,7 @@ afterAll(() => t.close());
 
 /** Another process writing the same database (a connection of its own), as the operator CLI does. */
 async function fromAnotherProcess(write: (db: Db) => unknown) {
-  const other = openConfiguredDatabase(t.config);
+  const other = await openConfiguredDatabase(t.config);
   try {
     await write(other);
   } finally {
