@@ -11,9 +11,14 @@ export function newQueryCode(): string {
 
 /** Accepts what people type: spaces, dashes, full-width digits. Returns 16 ASCII digits or null. */
 export function normalizeQueryCode(input: unknown): string | null {
-  if (typeof input !== 'string') return null;
-  const ascii = input.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/[\s\-－—_.]/g, '');
+  const ascii = foldQueryCode(input);
   return /^\d{16}$/.test(ascii) ? ascii : null;
+}
+
+/** A typed query code in ASCII: full-width digits folded, spaces, dashes, dots and underscores out. */
+export function foldQueryCode(input: unknown): string {
+  if (typeof input !== 'string') return '';
+  return input.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/[\s\-－—_.]/g, '');
 }
 
 export function groupQueryCode(code: string): string {

@@ -5,7 +5,7 @@ import { encryptUploads, evidenceCount, evidenceOf, forgetUploads, linkUploads, 
 import { sameDigest, sealJson } from '../shared/crypto.js';
 import type { Deps } from '../shared/deps.js';
 import { ANSWER_STANDS, END_STATES, type Rating, type Status } from './catalog.js';
-import { normalizeQueryCode, queryCodeDigests } from './receipt.js';
+import { foldQueryCode, normalizeQueryCode, queryCodeDigests } from './receipt.js';
 import { openReview } from './casework/supervision.js';
 import { TransitionError } from './casework/workflow.js';
 import { answerReceivedOn, dueFrom, reviewWindowOf, type ClockEvent, type ReviewWindow } from '../clocks/index.js';
@@ -39,12 +39,12 @@ export type QueryCodeShape = { code: string } | { problem: 'empty' | 'not_digits
  * judge of a well-formed one), or why it cannot be a code — nothing typed, a sign that is no digit,
  * or how many digits there are when not 16 (a villager who typed 15 is told so, not "not found").
  * A code of the wrong shape says nothing about any report, so it is neither looked up nor counted
- * as a guess. Spaces, dashes and full-width digits are folded as normalizeQueryCode folds them.
+ * as a guess. Folded as normalizeQueryCode folds it (foldQueryCode).
  */
 export function queryCodeShape(input: unknown): QueryCodeShape {
   const code = normalizeQueryCode(input);
   if (code) return { code };
-  const typed = typeof input === 'string' ? input.slice(0, 200).replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/[\s\-－—_.]/g, '') : '';
+  const typed = foldQueryCode(typeof input === 'string' ? input.slice(0, 200) : '');
   if (typed === '') return { problem: 'empty' };
   if (!/^\d+$/.test(typed)) return { problem: 'not_digits' };
   return { problem: 'length', digits: typed.length };
