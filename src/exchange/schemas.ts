@@ -41,7 +41,7 @@ export const WorkOrder = Type.Object(
       Type.Object(
         {
           name: Type.String({ minLength: 2, maxLength: 40 }),
-          phone: Type.String({ pattern: '^\\+?[0-9][0-9\\s-]{5,19}$' }),
+          phone: Type.String({ minLength: 1, maxLength: 30, description: 'A mainland mobile (11 digits, optionally after +86) or a landline with its area code (0431-88886666); full-width digits are taken' }),
           email: Type.Optional(Type.String({ maxLength: 200 })),
           address: Type.Optional(Type.String({ maxLength: 200 })),
           sms: Type.Optional(Type.Boolean({ description: 'The person asked for text messages on this phone, which must then be a mainland mobile: at acceptance, an extension, the answer and 3 days before the review window closes; only the case number and the step, never the content' })),

@@ -12,7 +12,7 @@ import { record } from '../audit/index.js';
 import { discardFiles, type CleanFile } from '../evidence/index.js';
 import { ancestorsOf, findRegion } from '../regions/index.js';
 import { FALLBACK_LOCALE } from '../i18n/translate.js';
-import { fileReport, findReport, handlingUnitFor, type Identity, type Report, type ReportInput } from '../reports/index.js';
+import { fileReport, findReport, foldPhone, handlingUnitFor, isCallbackPhone, type Identity, type Report, type ReportInput } from '../reports/index.js';
 import { isMainlandMobile, normaliseMobile } from '../sms/index.js';
 import { hmacHex } from '../shared/crypto.js';
 import type { Deps } from '../shared/deps.js';
@@ -37,7 +37,9 @@ async function reportInputOf(deps: Deps, wo: WorkOrderInput): Promise<ReportInpu
   const township = chain.find((r) => r.level === 'township');
   if (!county || !township) throw new ApiError(422, 'invalid', [{ path: '/placeCode', message: 'no county or township above this place' }]);
   const reporter = wo.reporter;
-  const identity: Identity | null = reporter ? { name: reporter.name.trim(), phone: reporter.phone.trim(), email: reporter.email?.trim() ?? '', address: reporter.address?.trim() ?? '' } : null;
+  const identity: Identity | null = reporter ? { name: reporter.name.trim(), phone: foldPhone(reporter.phone), email: reporter.email?.trim() ?? '', address: reporter.address?.trim() ?? '' } : null;
+  // The form's rule (reports/validate.ts): a number staff can call back, else the reporter is unreachable.
+  if (identity && !isCallbackPhone(identity.phone)) throw new ApiError(422, 'invalid', [{ path: '/reporter/phone', message: 'a mainland mobile of 11 digits (optionally after +86) or a landline with its area code, e.g. 0431-88886666' }]);
   if (identity && reporter?.sms) {
     // As the report form's box: texts go to the one contact phone, which must be a mobile.
     const mobile = normaliseMobile(identity.phone);

@@ -287,6 +287,13 @@ describe('texts to a caller of the partner', () => {
     expect(landline.status).toBe(422);
     expect(landline.body.details).toEqual([expect.objectContaining({ path: '/reporter/phone' })]);
     expect((await sim.getWorkOrder(workOrder(58).workOrderNo)).status).toBe(404);
+    // The form's phone rule: a mobile one digit short is nobody's; full-width digits are the number they look like.
+    const short = await sim.postWorkOrder(workOrder(60, { reporter: { name: '张玉珍', phone: '1380000000' } }));
+    expect(short.status).toBe(422);
+    expect(short.body.details).toEqual([expect.objectContaining({ path: '/reporter/phone' })]);
+    expect((await sim.postWorkOrder(workOrder(61, { reporter: { name: '张玉珍', phone: '１３８０００００００４' } }))).status).toBe(201);
+    const wide = await reportOf(workOrder(61).workOrderNo);
+    expect(unsealJson<Identity>(t.app.deps.keys.identity, wide.identitySealed!, `report:${wide.id}`).phone).toBe('13800000004');
     const unknownLanguage = await sim.postWorkOrder(workOrder(59, { reporter: { name: '张玉珍', phone: '13800000003', sms: true, smsLocale: 'fr' } }));
     expect(unknownLanguage.status).toBe(422);
     expect(unknownLanguage.body.details).toEqual([expect.objectContaining({ path: '/reporter/smsLocale' })]);
