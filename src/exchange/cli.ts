@@ -83,7 +83,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const portal = existingPortal(env, io);
   if (!portal) return 2;
   const keys = deriveKeys(loadMasterKey(portal.config));
-  const db = openConfiguredDatabase(portal.config);
+  const db = await openConfiguredDatabase(portal.config);
   try {
     // A portal not started since the exchange came gets its tables here.
     await prepareDatabase(db);

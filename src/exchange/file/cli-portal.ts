@@ -17,7 +17,7 @@ export async function withPortal(env: Record<string, string | undefined>, io: Cl
   if (!portal) return 2;
   const { config } = portal;
   const keys = deriveKeys(loadMasterKey(config));
-  const db = openConfiguredDatabase(config);
+  const db = await openConfiguredDatabase(config);
   try {
     // A portal not started since the exchange file format came gets its table here.
     await prepareDatabase(db);
