@@ -51,3 +51,9 @@ export async function multipart(fields: Record<string, string>, files: FileField
 export const html = {
   unescape: decodeHtml,
 };
+
+/** A query code typed into /track from the address `ip`, the page in `lang` when given (zh-CN otherwise). */
+export async function postTrackCode(app: FastifyInstance, code: string, ip: string, lang?: string): Promise<LightMyRequestResponse> {
+  const form = await openForm(app, '/track', lang ? { lang } : {});
+  return app.inject({ method: 'POST', url: '/track', cookies: form.cookies, remoteAddress: ip, payload: { _csrf: form.csrf, code } });
+}

@@ -2,7 +2,7 @@
 // page, and the guessing limit is explained in plain words: issue 20, item 8.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
-import { openForm } from '../helpers/forms.js';
+import { postTrackCode } from '../helpers/forms.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -10,10 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function tryCode(code: string, ip: string, lang?: string) {
-  const form = await openForm(t.app, '/track', lang ? { lang } : {});
-  return t.app.inject({ method: 'POST', url: '/track', cookies: form.cookies, remoteAddress: ip, payload: { _csrf: form.csrf, code } });
-}
+const tryCode = (code: string, ip: string, lang?: string) => postTrackCode(t.app, code, ip, lang);
 
 const codeInput = (body: string) => /<input[^>]*id="code"[^>]*>/.exec(body)![0];
 

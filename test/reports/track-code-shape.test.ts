@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileReport } from '../../src/reports/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
-import { openForm } from '../helpers/forms.js';
+import { postTrackCode } from '../helpers/forms.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -14,10 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function tryCode(code: string, ip: string, lang?: string) {
-  const form = await openForm(t.app, '/track', lang ? { lang } : {});
-  return t.app.inject({ method: 'POST', url: '/track', cookies: form.cookies, remoteAddress: ip, payload: { _csrf: form.csrf, code } });
-}
+const tryCode = (code: string, ip: string, lang?: string) => postTrackCode(t.app, code, ip, lang);
 const message = (body: string) => /<div class="notice error" role="alert" id="code-error"><strong>([^<]*)<\/strong>/.exec(body)?.[1];
 
 describe('a query code of the wrong shape', () => {
