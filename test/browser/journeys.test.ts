@@ -72,10 +72,13 @@ describeBrowser('journeys of a citizen and the county', () => {
   it('3. the citizen comes back with the code, reads the question, replies and adds a file', async () => {
     const page = await newPhonePage(site.browser);
     await trackWithCode(page);
-    await expect.poll(() => page.getByText('请问他弟弟家是哪一年评上低保的').count()).toBe(1);
+    // The question at the top (not answered yet) and in the timeline; answered, only in the timeline.
+    await expect.poll(() => page.locator('#staff-question').getByText('请问他弟弟家是哪一年评上低保的').count()).toBe(1);
+    await expect.poll(() => page.getByText('请问他弟弟家是哪一年评上低保的').count()).toBe(2);
     await page.getByLabel('写给办理人员的话').fill('是2025年秋天评上的，村里好几户都知道。');
     await page.getByRole('button', { name: '发送' }).click();
     await page.waitForURL(/done=message/);
+    expect(await page.locator('#staff-question').count()).toBe(0);
     // Another picture than the report's first (the same content again would be named as already received).
     await page.locator('#track-evidence').setInputFiles({ name: '公示照片.png', mimeType: 'image/png', buffer: pngWith([]) });
     await page.getByRole('button', { name: '上传' }).click();

@@ -49,8 +49,13 @@ describeBrowser('upload results on the confirmation page', () => {
         const rows = page.locator('.staged-uploads li');
         await expect.poll(() => rows.filter({ hasText: '照片.jpg' }).filter({ hasText: '已删除位置和设备信息' }).count(), { timeout: 20_000 }).toBe(1);
         await expect.poll(() => rows.filter({ hasText: '假照片.jpg' }).filter({ hasText: '不能用这种文件' }).count(), { timeout: 20_000 }).toBe(1);
-        expect(await rows.filter({ hasText: '很大的视频.mp4' }).filter({ hasText: '每个文件不能超过 20 MB' }).count()).toBe(1);
+        // What "20 MB" means to a villager, and what to do (session 10: the size alone said nothing).
+        expect(await rows.filter({ hasText: '很大的视频.mp4' }).filter({ hasText: '每个文件不能超过 20 MB' }).filter({ hasText: '请剪短一些，或者改传照片' }).count()).toBe(1);
         await expect.poll(() => page.getByText('有 2 个文件没有传上去').count()).toBe(1);
+        // Where to send a refused file later; never "and the other files were received" when there may be none.
+        const status = await page.locator('.staged-uploads .notice').textContent();
+        expect(status).toContain('在“补充证据材料”里再传');
+        expect(status).not.toContain('其他文件');
         expect(await page.getByText('全部文件已上传').count()).toBe(0);
         // The oversize file was never sent: two uploads, not three.
         expect(uploads).toBe(2);
@@ -95,9 +100,14 @@ describeBrowser('upload results on the confirmation page', () => {
     await expect.poll(() => rows.filter({ hasText: '名单照片.jpg' }).filter({ hasText: '已删除位置和设备信息' }).count(), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => page.getByText('全部文件已上传').count()).toBe(1);
     expect(uploads).toHaveLength(1);
-    // The report has the photo: its tracking page (opened for this report by the staged send) counts one file.
-    await page.goto(site.url('/track/report'));
-    await expect.poll(() => page.getByText('（1个文件）').count()).toBeGreaterThan(0);
+    // The report has the photo: its tracking page, opened with the query code (the follow-up session
+    // ended with the uploads), names the one file she sent.
+    const code = (await page.locator('#query-code').textContent())!.replace(/\s/g, '');
+    await page.goto(site.url('/track'));
+    await page.locator('#code').fill(code);
+    await page.locator('#code').press('Enter');
+    await page.waitForURL(/\/track\/report/);
+    await expect.poll(() => page.getByText('名单照片.jpg').count()).toBeGreaterThan(0);
     await closePage(page);
   });
 
