@@ -11,7 +11,7 @@
 // cap applies) from 5 reports on.
 import net from 'node:net';
 import { inArray } from 'drizzle-orm';
-import { generate } from 'otplib';
+import { staffSignIn } from './demo-accounts.js';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 // The app first: importing a casework module before it enters an import cycle half-way.
 import { makeApp, type TestApp } from '../helpers/app.js';
@@ -83,14 +83,7 @@ describeBrowser('the dashboard of a wide tree: ended states counted up to a cap'
     if (known) return known;
     const s = staff.get(who)!;
     const page = await newDesktopPage(browser);
-    await page.goto(`${base}/staff/login`);
-    await page.getByLabel('用户名').fill(s.user.username);
-    await page.getByLabel('密码').fill(s.password);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL(/\/staff\/login\/code/);
-    await page.getByLabel('验证码').fill(await generate({ secret: s.totpSecret }));
-    await page.getByRole('button', { name: '验证' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/staff/login'));
+    await staffSignIn(page, base, { username: s.user.username, password: s.password, totp: s.totpSecret });
     const state = await page.context().storageState();
     await closePage(page);
     sessions.set(who, state);

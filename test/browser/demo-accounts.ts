@@ -15,8 +15,8 @@ function demoAccounts(stdout: string): Map<string, DemoAccount> {
   return accounts;
 }
 
-/** Signs in through the real form: user name and password, then the TOTP code. */
-async function staffSignIn(page: Page, baseUrl: string, account: DemoAccount): Promise<void> {
+/** Signs in through the real form: user name and password, then the TOTP code (any staff account, demo or made by a test). */
+export async function staffSignIn(page: Page, baseUrl: string, account: DemoAccount): Promise<void> {
   await page.goto(`${baseUrl}/staff/login`);
   await page.getByLabel('用户名').fill(account.username);
   await page.getByLabel('密码').fill(account.password);
