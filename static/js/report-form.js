@@ -6,16 +6,25 @@
 (function () {
   'use strict';
 
+  var LEVELS = ['prefecture', 'county', 'township', 'village'];
+
+  /** The id of the select one level below `select`'s, or undefined under a village. */
+  function levelBelow(select) {
+    var index = LEVELS.indexOf(select.getAttribute('data-level'));
+    return index >= 0 ? LEVELS[index + 1] : undefined;
+  }
+
+  /** A place select's fixed choices, in its HTML whatever is loaded: "please choose" and "other". */
+  function isFixedChoice(option) { return option.value === '' || option.value === 'other'; }
+
   function clearAfter(select) {
-    var levels = ['prefecture', 'county', 'township', 'village'];
-    var index = levels.indexOf(select.getAttribute('data-level'));
-    for (var i = index + 1; i < levels.length; i++) {
-      var below = document.getElementById(levels[i]);
+    var index = LEVELS.indexOf(select.getAttribute('data-level'));
+    for (var i = index + 1; i < LEVELS.length; i++) {
+      var below = document.getElementById(LEVELS[i]);
       if (!below) continue;
       var keep = [];
       for (var j = 0; j < below.options.length; j++) {
-        var v = below.options[j].value;
-        if (v === '' || v === 'other') keep.push(below.options[j]);
+        if (isFixedChoice(below.options[j])) keep.push(below.options[j]);
       }
       below.innerHTML = '';
       keep.forEach(function (o) { o.selected = o.value === ''; below.appendChild(o); });
@@ -23,7 +32,7 @@
   }
 
   function loadChildren(select) {
-    var next = { prefecture: 'county', county: 'township', township: 'village' }[select.getAttribute('data-level')];
+    var next = levelBelow(select);
     clearAfter(select);
     if (!next || !select.value) return;
     var target = document.getElementById(next);
@@ -47,7 +56,7 @@
 
   /** Whether a place select holds only its fixed choices ("please choose", "other"): its level was never loaded. */
   function unloaded(select) {
-    for (var i = 0; i < select.options.length; i++) if (select.options[i].value !== '' && select.options[i].value !== 'other') return false;
+    for (var i = 0; i < select.options.length; i++) if (!isFixedChoice(select.options[i])) return false;
     return true;
   }
 
@@ -57,7 +66,7 @@
   // under a chosen one that came back empty is loaded again.
   function reloadEmptyLevels(form) {
     Array.prototype.forEach.call(form.querySelectorAll('select[data-level]'), function (select) {
-      var next = { prefecture: 'county', county: 'township', township: 'village' }[select.getAttribute('data-level')];
+      var next = levelBelow(select);
       var target = next && document.getElementById(next);
       if (select.value && target && unloaded(target)) loadChildren(select);
     });
