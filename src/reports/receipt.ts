@@ -12,7 +12,12 @@ export function newQueryCode(): string {
 /** Accepts what people type: spaces, dashes, full-width digits. Returns 16 ASCII digits or null. */
 export function normalizeQueryCode(input: unknown): string | null {
   const ascii = foldQueryCode(input);
-  return /^\d{16}$/.test(ascii) ? ascii : null;
+  return isQueryCode(ascii) ? ascii : null;
+}
+
+/** Whether a folded code (foldQueryCode) has a query code's shape: 16 ASCII digits. */
+export function isQueryCode(folded: string): boolean {
+  return /^\d{16}$/.test(folded);
 }
 
 /** A typed query code in ASCII: full-width digits folded, spaces, dashes, dots and underscores out. */

@@ -5,7 +5,7 @@ import { encryptUploads, evidenceCount, evidenceOf, forgetUploads, linkUploads, 
 import { sameDigest, sealJson } from '../shared/crypto.js';
 import type { Deps } from '../shared/deps.js';
 import { ANSWER_STANDS, END_STATES, type Rating, type Status } from './catalog.js';
-import { foldQueryCode, normalizeQueryCode, queryCodeDigests } from './receipt.js';
+import { foldQueryCode, isQueryCode, queryCodeDigests } from './receipt.js';
 import { openReview } from './casework/supervision.js';
 import { TransitionError } from './casework/workflow.js';
 import { answerReceivedOn, dueFrom, reviewWindowOf, type ClockEvent, type ReviewWindow } from '../clocks/index.js';
@@ -35,16 +35,14 @@ export async function findByQueryCode(deps: Pick<Deps, 'db' | 'keys'>, code: str
 export type QueryCodeShape = { code: string } | { problem: 'empty' | 'not_digits' } | { problem: 'length'; digits: number };
 
 /**
- * What was typed in the query-code box, before any lookup: the code (normalizeQueryCode stays the
- * judge of a well-formed one), or why it cannot be a code — nothing typed, a sign that is no digit,
- * or how many digits there are when not 16 (a villager who typed 15 is told so, not "not found").
- * A code of the wrong shape says nothing about any report, so it is neither looked up nor counted
- * as a guess. Folded as normalizeQueryCode folds it (foldQueryCode).
+ * What was typed in the query-code box, before any lookup: the code, or why it cannot be a code —
+ * nothing typed, a sign that is no digit, or how many digits there are when not 16 (a villager who
+ * typed 15 is told so, not "not found"). A code of the wrong shape says nothing about any report,
+ * so it is neither looked up nor counted as a guess. Folded once, as normalizeQueryCode folds it.
  */
 export function queryCodeShape(input: unknown): QueryCodeShape {
-  const code = normalizeQueryCode(input);
-  if (code) return { code };
-  const typed = foldQueryCode(typeof input === 'string' ? input.slice(0, 200) : '');
+  const typed = foldQueryCode(input);
+  if (isQueryCode(typed)) return { code: typed };
   if (typed === '') return { problem: 'empty' };
   if (!/^\d+$/.test(typed)) return { problem: 'not_digits' };
   return { problem: 'length', digits: typed.length };
