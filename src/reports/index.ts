@@ -12,7 +12,7 @@ export { findReport, eventsOf, insertEvent, updateReport, reportsPastRetention, 
 export { REVIEW_WINDOW_DAYS } from './tracking.js';
 export * from './catalog.js';
 export type { ReportInput, Identity } from './validate.js';
-export { foldPhone, isCallbackPhone } from './validate.js';
+export { isCallbackPhone } from './validate.js';
 export { objectionReports, caseNumbersOf } from './repository.js';
 
 export async function reportRoutes(app: FastifyInstance, opts: { deps: Deps }) {

@@ -4,7 +4,7 @@ import type { Db } from '../db/connection.js';
 import type { Locale } from '../config.js';
 import { findRegion } from '../regions/index.js';
 import { isCategory, isPosition, type Category, type Position } from './catalog.js';
-import { isMainlandMobile, normaliseMobile } from '../sms/index.js';
+import { foldPhone, isMainlandMobile, normaliseMobile } from '../sms/index.js';
 
 export const DESCRIPTION_MIN = 15;
 export const DESCRIPTION_MAX = 5000;
@@ -100,15 +100,6 @@ export async function validateReport(db: Db, f: Record<string, string>, hasAudio
 /** Whether a checkbox was ticked: "on" from the form, "1" from a client that posts it so. */
 function ticked(value: string | undefined): boolean {
   return value === 'on' || value === '1';
-}
-
-/**
- * A phone number as a Chinese keyboard types it, in ASCII: full-width digits, plus, brackets and
- * spaces (NFKC), and the dashes an input method gives for "-" (－ — –). Stored so: staff dial it and
- * the SMS sender reads it (normaliseMobile folds the same way), and "１３８…" is the number it looks like.
- */
-export function foldPhone(raw: string): string {
-  return raw.normalize('NFKC').replace(/[‐‑‒–—―]/g, '-').replace(/\s+/g, ' ').trim();
 }
 
 /** A landline with its area code: 010 and 02x take 8 digits, the 4-digit codes (0431, 0433 …) 7 or 8. */

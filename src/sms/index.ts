@@ -4,4 +4,4 @@
 export type { SmsSettings } from './settings.js';
 export { httpSmsSender, outboxSmsSender, smsOutboxDir, smsSenderFor, useSmsSender, classifyStatus, renderBody, SmsError, type SmsSender, type SmsMessage } from './sender.js';
 export { smsText, staffSmsText, TRACK_PATH, smsLength, SMS_KINDS, SMS_MAX_CHARS, type SmsKind } from './templates.js';
-export { isMainlandMobile, normaliseMobile } from './mobile.js';
+export { foldPhone, isMainlandMobile, normaliseMobile } from './mobile.js';
