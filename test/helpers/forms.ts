@@ -52,8 +52,17 @@ export const html = {
   unescape: decodeHtml,
 };
 
-/** A query code typed into /track from the address `ip`, the page in `lang` when given (zh-CN otherwise). */
-export async function postTrackCode(app: FastifyInstance, code: string, ip: string, lang?: string): Promise<LightMyRequestResponse> {
+/**
+ * A query code typed into /track from the address `ip`, the page in `lang` when given (zh-CN
+ * otherwise): the answer, and the cookies after it (the tracking session when the code was right).
+ */
+export async function trackWithCode(app: FastifyInstance, code: string, ip: string, lang?: string): Promise<{ res: LightMyRequestResponse; jar: Record<string, string> }> {
   const form = await openForm(app, '/track', lang ? { lang } : {});
-  return app.inject({ method: 'POST', url: '/track', cookies: form.cookies, remoteAddress: ip, payload: { _csrf: form.csrf, code } });
+  const res = await app.inject({ method: 'POST', url: '/track', cookies: form.cookies, remoteAddress: ip, payload: { _csrf: form.csrf, code } });
+  return { res, jar: cookiesFrom(res, form.cookies) };
+}
+
+/** trackWithCode's answer alone. */
+export async function postTrackCode(app: FastifyInstance, code: string, ip: string, lang?: string): Promise<LightMyRequestResponse> {
+  return (await trackWithCode(app, code, ip, lang)).res;
 }

@@ -16,7 +16,7 @@ import { findUnitByKey } from '../../src/units/index.js';
 import { findUser, updateUser, type User } from '../../src/users/index.js';
 import { translate } from '../../src/i18n/translate.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
-import { cookiesFrom, html, openForm } from '../helpers/forms.js';
+import { html, trackWithCode } from '../helpers/forms.js';
 import { aVillageOf } from '../helpers/reports.js';
 import { createStaff } from '../helpers/staff.js';
 
@@ -69,10 +69,8 @@ async function assignedReport(county: string, user: User | null) {
 
 /** Signs in to tracking with the code; returns a way to post a message from the page. */
 async function track(code: string, lang?: string) {
-  const form = await openForm(t.app, '/track', lang ? { lang } : {});
-  const res = await t.app.inject({ method: 'POST', url: '/track', cookies: form.cookies, remoteAddress: `10.31.0.${++ip}`, payload: { _csrf: form.csrf, code } });
+  const { res, jar } = await trackWithCode(t.app, code, `10.31.0.${++ip}`, lang);
   expect(res.statusCode).toBe(303);
-  const jar = cookiesFrom(res, form.cookies);
   const page = await t.app.inject({ url: '/track/report', cookies: jar });
   const csrf = html.unescape(/name="_csrf" value="([^"]+)"/.exec(page.body)![1]!);
   return { send: (body: string) => t.app.inject({ method: 'POST', url: '/track/message', cookies: jar, payload: { _csrf: csrf, body } }) };

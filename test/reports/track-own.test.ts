@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { findReport, insertEvent, updateReport } from '../../src/reports/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
-import { cookiesFrom, multipart, openForm, type FileField } from '../helpers/forms.js';
+import { type FileField, multipart, openForm, trackWithCode } from '../helpers/forms.js';
 import { createStaff, signIn } from '../helpers/staff.js';
 import { jpegWith, pdfFile } from '../evidence/media/builders.js';
 import { photoField, reportFields } from './fixtures.js';
@@ -31,10 +31,8 @@ async function fileOnline(fields: Record<string, string>, files: FileField[]) {
 }
 
 async function open(code: string) {
-  const form = await openForm(t.app, '/track');
-  const res = await t.app.inject({ method: 'POST', url: '/track', cookies: form.cookies, remoteAddress: `10.61.0.${++ip}`, payload: { _csrf: form.csrf, code } });
+  const { res, jar } = await trackWithCode(t.app, code, `10.61.0.${++ip}`);
   expect(res.statusCode).toBe(303);
-  const jar = cookiesFrom(res, form.cookies);
   const get = () => t.app.inject({ url: '/track/report', cookies: jar });
   return { jar, get, csrf: async () => (await openForm(t.app, '/track/report', jar)).csrf };
 }

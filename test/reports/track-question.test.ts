@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileReport, insertEvent, updateReport } from '../../src/reports/index.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
-import { cookiesFrom, openForm } from '../helpers/forms.js';
+import { openForm, trackWithCode } from '../helpers/forms.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -26,10 +26,8 @@ async function filed() {
 }
 
 async function open(code: string, lang?: string) {
-  const form = await openForm(t.app, '/track', lang ? { lang } : {});
-  const res = await t.app.inject({ method: 'POST', url: '/track', cookies: form.cookies, remoteAddress: `10.62.0.${++ip}`, payload: { _csrf: form.csrf, code } });
+  const { res, jar } = await trackWithCode(t.app, code, `10.62.0.${++ip}`, lang);
   expect(res.statusCode).toBe(303);
-  const jar = cookiesFrom(res, form.cookies);
   const get = async () => (await t.app.inject({ url: '/track/report', cookies: jar })).body;
   return { jar, get };
 }
