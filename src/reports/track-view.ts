@@ -138,10 +138,11 @@ function openQuestion(events: repo.ReportEvent[]): { at: number; body: string[] 
   return last?.type === 'staff_message' ? { at: last.at, body: linesOf(last.body) } : null;
 }
 
-/** A file the reporter sent: its name as she chose it, when, and whether the retention schedule has since deleted it. */
+/** A file the reporter sent: its name as she chose it, when, whether its metadata was removed, and whether the retention schedule has since deleted it. */
 export interface ReporterFile {
   name: string;
   at: number;
+  cleaned: boolean;
   erased: boolean;
 }
 
@@ -153,7 +154,7 @@ export interface ReporterFile {
 async function reporterFilesOf(deps: Pick<Deps, 'db' | 'keys'>, report: repo.Report): Promise<ReporterFile[]> {
   return (await evidenceOf(deps.db, 'report', report.id))
     .filter((f) => f.uploadedBy === 'reporter')
-    .map((f) => ({ name: originalName(deps.keys.identity, f), at: f.createdAt, erased: f.erasedAt !== null }));
+    .map((f) => ({ name: originalName(deps.keys.identity, f), at: f.createdAt, cleaned: f.cleaned, erased: f.erasedAt !== null }));
 }
 
 export interface TimelineEntry {
@@ -246,9 +247,7 @@ export async function doneNotice(deps: Pick<Deps, 'db' | 'keys'>, report: repo.R
     case 'files': {
       const last = [...events].reverse().find((e) => e.type === 'reporter_files');
       if (!last) return null;
-      const files = (await evidenceOf(deps.db, 'report', report.id))
-        .filter((f) => f.uploadedBy === 'reporter' && f.createdAt === last.at)
-        .map((f) => ({ name: originalName(deps.keys.identity, f), cleaned: f.cleaned }));
+      const files = (await reporterFilesOf(deps, report)).filter((f) => f.at === last.at).map(({ name, cleaned }) => ({ name, cleaned }));
       return files.length > 0 ? { kind: done, files } : null;
     }
     case 'rating':
